@@ -1,0 +1,637 @@
+#include "edge/desk.h"
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <cstdlib>
+#include <functional>
+#include <iostream>
+#include <sstream>
+
+#include "edge/store.h"
+#include "sync/normalize.h"
+
+namespace outpost::edge {
+namespace {
+
+using nlohmann::json;
+
+constexpr int kExitOk = 0;
+constexpr int kExitUsage = 1;
+constexpr int kExitRefused = 2;
+constexpr int kExitFailure = 3;
+
+int ExitCodeFor(const Status& st) {
+  switch (st.code()) {
+    case StatusCode::kOk: return kExitOk;
+    case StatusCode::kInvalidInput:
+    case StatusCode::kNotFound: return kExitUsage;
+    case StatusCode::kRefused:
+    case StatusCode::kConflict: return kExitRefused;
+    default: return kExitFailure;
+  }
+}
+
+std::string Env(const char* name, const std::string& fallback = "") {
+  const char* value = std::getenv(name);
+  return value && *value ? value : fallback;
+}
+
+json OptionalJson(const std::optional<std::string>& v) { return v ? json(*v) : json(nullptr); }
+
+json BookingJson(const Booking& b) {
+  json phones = json::array();
+  for (const auto& p : b.customer_phones) phones.push_back(p);
+  return {{"id", b.id},
+          {"ref", b.ref},
+          {"store_id", b.store_id},
+          {"customer", {{"id", b.customer_id}, {"name", b.customer_name}, {"phones", phones}}},
+          {"vehicle_id", OptionalJson(b.vehicle_id)},
+          {"plate", OptionalJson(b.plate)},
+          {"service", b.service},
+          {"slot_date", b.slot_date},
+          {"slot_time", b.slot_time},
+          {"channel", ChannelName(b.channel)},
+          {"status", BookingStatusName(b.status)},
+          {"notes", b.notes},
+          {"staff", b.staff},
+          {"requested_at", b.requested_at},
+          {"created_at", b.created_at},
+          {"updated_at", b.updated_at},
+          {"priority_reception", b.priority_reception},
+          {"discount_eligible", b.discount_eligible},
+          {"arrived_at", OptionalJson(b.arrived_at)},
+          {"discount_applied", b.discount_applied ? json(*b.discount_applied) : json(nullptr)},
+          {"arrival_perk", OptionalJson(b.arrival_perk)},
+          {"cancel_reason", OptionalJson(b.cancel_reason)},
+          {"rescheduled_from", OptionalJson(b.rescheduled_from)},
+          {"rescheduled_to", OptionalJson(b.rescheduled_to)}};
+}
+
+json CustomerJson(const Customer& c) {
+  json vehicles = json::array();
+  for (const auto& v : c.vehicles) {
+    vehicles.push_back({{"id", v.id},
+                        {"plate", OptionalJson(v.plate)},
+                        {"vin", OptionalJson(v.vin)},
+                        {"mileage_km", v.mileage_km ? json(*v.mileage_km) : json(nullptr)}});
+  }
+  return {{"id", c.id},
+          {"store_id", c.store_id},
+          {"name", c.name},
+          {"member_id", OptionalJson(c.member_id)},
+          {"phones", c.phones},
+          {"contact_opt_in", c.contact_opt_in},
+          {"do_not_disturb", c.do_not_disturb},
+          {"created_at", c.created_at},
+          {"created_by", c.created_by},
+          {"vehicles", vehicles}};
+}
+
+std::string Phones(const std::vector<std::string>& phones) {
+  std::string out;
+  for (const auto& p : phones) out += (out.empty() ? "" : ", ") + FormatPhoneForDisplay(p);
+  return out;
+}
+
+std::string PerksText(const Booking& b, int discount_percent, const std::string& cutoff) {
+  std::string out;
+  if (b.priority_reception) out += "priority reception + car wash";
+  if (b.discount_eligible) {
+    out += (out.empty() ? "" : "; ") + std::to_string(discount_percent) +
+           "% off labour if arriving before " + cutoff;
+  }
+  return out;
+}
+
+// One line per booking, as on the SA's board.
+std::string BookingLine(const Booking& b) {
+  std::string line = b.ref + "  " + std::string(BookingStatusName(b.status)) + "  " +
+                     b.customer_name + "  " + Phones(b.customer_phones);
+  if (b.plate) line += "  " + FormatPlateForDisplay(*b.plate);
+  line += "  " + b.service + "  (" + std::string(ChannelName(b.channel)) + ")";
+  std::string flags;
+  if (b.priority_reception) flags += "priority";
+  if (b.discount_eligible) flags += std::string(flags.empty() ? "" : ",") + "discount";
+  if (b.arrival_perk) flags += std::string(flags.empty() ? "" : ",") + *b.arrival_perk;
+  if (!flags.empty()) line += "  [" + flags + "]";
+  return line;
+}
+
+struct Context {
+  std::ostream& out;
+  std::ostream& err;
+  std::string db_path;
+  std::string staff;
+  bool json_output = false;
+  std::unique_ptr<Clock> clock;
+};
+
+// Prints the reason on one line and returns the exit code for it.
+int Fail(Context& ctx, const Status& st) {
+  ctx.err << "outpost-edge: " << st.ToString() << "\n";
+  return ExitCodeFor(st);
+}
+
+Result<std::unique_ptr<Store>> OpenStore(Context& ctx) {
+  return Store::Open(ctx.db_path, *ctx.clock);
+}
+
+Result<std::string> RequireStaff(const Context& ctx) {
+  if (ctx.staff.empty()) {
+    return Status::InvalidInput("staff: say who is at the desk with --staff NAME or OUTPOST_STAFF");
+  }
+  return ctx.staff;
+}
+
+int PrintBooking(Context& ctx, const Store& store, const Booking& b, const std::string& verb) {
+  if (ctx.json_output) {
+    ctx.out << BookingJson(b).dump(2) << "\n";
+    return kExitOk;
+  }
+  ctx.out << verb << " " << b.ref << "  " << b.slot_date << " " << b.slot_time << "  "
+          << BookingStatusName(b.status) << "\n";
+  ctx.out << "  " << b.customer_name << "  " << Phones(b.customer_phones);
+  if (b.plate) ctx.out << "  " << FormatPlateForDisplay(*b.plate);
+  ctx.out << "  " << b.service << "  via " << ChannelName(b.channel) << "\n";
+  std::string perks =
+      PerksText(b, store.settings().discount_percent, store.settings().discount_cutoff);
+  if (!perks.empty()) ctx.out << "  perks: " << perks << "\n";
+  if (b.arrived_at) {
+    ctx.out << "  arrived " << *b.arrived_at
+            << (b.discount_applied && *b.discount_applied ? ", labour discount applies" : "")
+            << (b.arrival_perk ? ", offer " + *b.arrival_perk : "") << "\n";
+  }
+  if (b.cancel_reason) ctx.out << "  cancelled: " << *b.cancel_reason << "\n";
+  if (b.rescheduled_from) ctx.out << "  rescheduled from " << *b.rescheduled_from << "\n";
+  if (b.rescheduled_to) ctx.out << "  rescheduled to " << *b.rescheduled_to << "\n";
+  ctx.out << "  id " << b.id << "\n";
+  return kExitOk;
+}
+
+void PrintCustomer(Context& ctx, const Customer& c) {
+  ctx.out << c.name << "  " << Phones(c.phones);
+  if (c.member_id) ctx.out << "  member " << *c.member_id;
+  ctx.out << "\n  id " << c.id << "  contact " << (c.contact_opt_in ? "opted in" : "not opted in")
+          << (c.do_not_disturb ? ", do not disturb" : "") << "\n";
+  for (const auto& v : c.vehicles) {
+    ctx.out << "  vehicle " << (v.plate ? FormatPlateForDisplay(*v.plate) : "(no plate)");
+    if (v.vin) ctx.out << "  VIN " << *v.vin;
+    if (v.mileage_km) ctx.out << "  " << *v.mileage_km << " km";
+    ctx.out << "\n";
+  }
+}
+
+std::vector<std::string> SplitComma(const std::string& text) {
+  std::vector<std::string> out;
+  std::stringstream ss(text);
+  std::string item;
+  while (std::getline(ss, item, ',')) {
+    if (!item.empty()) out.push_back(item);
+  }
+  return out;
+}
+
+}  // namespace
+
+int RunDesk(int argc, char** argv, std::ostream& out, std::ostream& err) {
+  Context ctx{out, err, Env("OUTPOST_DB", "store.db"), Env("OUTPOST_STAFF"), false, nullptr};
+  // OUTPOST_NOW pins the desk clock (drills, demos and tests); never set at a real desk.
+  if (std::string now = Env("OUTPOST_NOW"); !now.empty()) {
+    auto ms = ParseUtcMs(now);
+    if (!ms.ok()) return Fail(ctx, Status::InvalidInput("OUTPOST_NOW: " + ms.status().message()));
+    ctx.clock = std::make_unique<FixedClock>(ms.value());
+  } else {
+    ctx.clock = std::make_unique<SystemClock>();
+  }
+
+  CLI::App app{"outpost-edge: a branch store's booking desk; works with no network."};
+  app.require_subcommand(1);
+  app.fallthrough();
+  app.add_option("--db", ctx.db_path, "store database file (env OUTPOST_DB)");
+  app.add_option("--staff", ctx.staff, "who is at the desk (env OUTPOST_STAFF)");
+  app.add_flag("--json", ctx.json_output, "machine-readable output");
+
+  std::function<int()> action;
+
+  // init
+  StoreSettings settings;
+  std::string slots_text, capacity_text;
+  auto* init = app.add_subcommand("init", "create the store database");
+  init->add_option("--store-id", settings.store_id, "store id, unique in the chain")->required();
+  init->add_option("--name", settings.name, "store name")->required();
+  init->add_option("--tz", settings.time_zone, "IANA time zone")->capture_default_str();
+  init->add_option("--slots", slots_text,
+                   "slot grid: comma-separated HH:MM, optionally HH:MM=capacity");
+  init->add_option("--capacity", capacity_text, "places per slot (default 2)");
+  init->add_option("--open-days", settings.open_days, "ISO weekdays open, e.g. 123456")
+      ->capture_default_str();
+  init->add_option("--min-notice", settings.min_notice_minutes, "minimum notice in minutes")
+      ->capture_default_str();
+  init->add_option("--priority-notice", settings.priority_notice_minutes,
+                   "minutes ahead for priority reception")
+      ->capture_default_str();
+  init->add_option("--discount-cutoff", settings.discount_cutoff, "HH:MM")->capture_default_str();
+  init->add_option("--discount-percent", settings.discount_percent)->capture_default_str();
+  init->add_option("--phone-region", settings.phone_region)->capture_default_str();
+  init->callback([&] {
+    action = [&]() -> int {
+      int default_capacity = 2;
+      if (!capacity_text.empty()) {
+        try {
+          default_capacity = std::stoi(capacity_text);
+        } catch (...) {
+          return Fail(ctx, Status::InvalidInput("capacity: '" + capacity_text +
+                                                "' is not a number"));
+        }
+      }
+      if (!slots_text.empty()) {
+        settings.slots.clear();
+        for (const auto& item : SplitComma(slots_text)) {
+          SlotSpec spec{item, default_capacity};
+          if (auto eq = item.find('='); eq != std::string::npos) {
+            spec.start_time = item.substr(0, eq);
+            try {
+              spec.capacity = std::stoi(item.substr(eq + 1));
+            } catch (...) {
+              return Fail(ctx, Status::InvalidInput("slots: '" + item + "' has no capacity"));
+            }
+          }
+          settings.slots.push_back(spec);
+        }
+      } else {
+        for (auto& s : settings.slots) s.capacity = default_capacity;
+      }
+      auto store = Store::Create(ctx.db_path, settings, *ctx.clock);
+      if (!store.ok()) return Fail(ctx, store.status());
+      const auto& s = store.value()->settings();
+      if (ctx.json_output) {
+        ctx.out << json{{"store_id", s.store_id}, {"db", ctx.db_path}}.dump(2) << "\n";
+      } else {
+        ctx.out << "created store " << s.store_id << " (" << s.name << ") in " << ctx.db_path
+                << ", " << s.slots.size() << " slots, time zone " << s.time_zone << "\n";
+      }
+      return kExitOk;
+    };
+  });
+
+  // config
+  auto* config = app.add_subcommand("config", "show the store's settings and closed dates");
+  config->callback([&] {
+    action = [&]() -> int {
+      auto store = OpenStore(ctx);
+      if (!store.ok()) return Fail(ctx, store.status());
+      const auto& s = store.value()->settings();
+      auto closed = store.value()->ClosedDates();
+      if (!closed.ok()) return Fail(ctx, closed.status());
+      json slots = json::array();
+      for (const auto& slot : s.slots) slots.push_back({{"time", slot.start_time}, {"capacity", slot.capacity}});
+      json closed_json = json::array();
+      for (const auto& [day, reason] : closed.value()) closed_json.push_back({{"date", day}, {"reason", reason}});
+      json j = {{"store_id", s.store_id},           {"name", s.name},
+                {"time_zone", s.time_zone},         {"phone_region", s.phone_region},
+                {"open_days", s.open_days},         {"slots", slots},
+                {"min_notice_minutes", s.min_notice_minutes},
+                {"priority_notice_minutes", s.priority_notice_minutes},
+                {"discount_cutoff", s.discount_cutoff},
+                {"discount_percent", s.discount_percent},
+                {"closed_dates", closed_json}};
+      if (ctx.json_output) {
+        ctx.out << j.dump(2) << "\n";
+        return kExitOk;
+      }
+      ctx.out << s.store_id << "  " << s.name << "  (" << s.time_zone << ")\n  slots:";
+      for (const auto& slot : s.slots) ctx.out << " " << slot.start_time << "x" << slot.capacity;
+      ctx.out << "\n  open days " << s.open_days << "; minimum notice " << s.min_notice_minutes
+              << " min; priority if booked " << s.priority_notice_minutes << " min ahead; "
+              << s.discount_percent << "% labour discount before " << s.discount_cutoff << "\n";
+      for (const auto& [day, reason] : closed.value()) ctx.out << "  closed " << day << ": " << reason << "\n";
+      return kExitOk;
+    };
+  });
+
+  // close
+  std::string close_date, close_reason;
+  auto* close = app.add_subcommand("close", "close the store on a date (holiday, works)");
+  close->add_option("date", close_date, "YYYY-MM-DD")->required();
+  close->add_option("--reason", close_reason, "why")->required();
+  close->callback([&] {
+    action = [&]() -> int {
+      auto store = OpenStore(ctx);
+      if (!store.ok()) return Fail(ctx, store.status());
+      Status st = store.value()->AddClosedDate(close_date, close_reason);
+      if (!st.ok()) return Fail(ctx, st);
+      if (!ctx.json_output) ctx.out << "closed " << close_date << ": " << close_reason << "\n";
+      return kExitOk;
+    };
+  });
+
+  // customer add | find | show
+  auto* customer = app.add_subcommand("customer", "customers: add, find, show");
+  customer->require_subcommand(1);
+  NewCustomer new_customer;
+  NewVehicle new_vehicle;
+  std::optional<int64_t> mileage;
+  auto* cadd = customer->add_subcommand("add", "add a customer (and their vehicle)");
+  cadd->add_option("--name", new_customer.name)->required();
+  cadd->add_option("--phone", new_customer.phones, "phone, any format; repeatable")->required();
+  cadd->add_option("--member-id", new_customer.member_id);
+  cadd->add_flag("--opt-in", new_customer.contact_opt_in, "agrees to be contacted");
+  cadd->add_flag("--dnd", new_customer.do_not_disturb, "do not disturb");
+  cadd->add_flag("--shared-phone", new_customer.allow_shared_phone,
+                 "the phone is shared with another customer (family)");
+  cadd->add_option("--plate", new_vehicle.plate);
+  cadd->add_option("--vin", new_vehicle.vin);
+  cadd->add_option("--mileage", mileage, "km");
+  cadd->callback([&] {
+    action = [&]() -> int {
+      auto staff = RequireStaff(ctx);
+      if (!staff.ok()) return Fail(ctx, staff.status());
+      auto store = OpenStore(ctx);
+      if (!store.ok()) return Fail(ctx, store.status());
+      new_vehicle.mileage_km = mileage;
+      auto c = store.value()->AddCustomer(new_customer, new_vehicle, staff.value());
+      if (!c.ok()) return Fail(ctx, c.status());
+      if (ctx.json_output) {
+        ctx.out << CustomerJson(c.value()).dump(2) << "\n";
+      } else {
+        ctx.out << "added ";
+        PrintCustomer(ctx, c.value());
+      }
+      return kExitOk;
+    };
+  });
+  std::string query;
+  auto* cfind = customer->add_subcommand("find", "find by phone, plate, VIN, member id or name");
+  cfind->add_option("query", query)->required();
+  cfind->callback([&] {
+    action = [&]() -> int {
+      auto store = OpenStore(ctx);
+      if (!store.ok()) return Fail(ctx, store.status());
+      auto found = store.value()->FindCustomers(query);
+      if (!found.ok()) return Fail(ctx, found.status());
+      if (ctx.json_output) {
+        json arr = json::array();
+        for (const auto& c : found.value()) arr.push_back(CustomerJson(c));
+        ctx.out << arr.dump(2) << "\n";
+      } else if (found.value().empty()) {
+        ctx.out << "no customer matches '" << query << "'\n";
+      } else {
+        for (const auto& c : found.value()) PrintCustomer(ctx, c);
+      }
+      return kExitOk;
+    };
+  });
+  auto* cshow = customer->add_subcommand("show", "a customer, their vehicles and bookings");
+  cshow->add_option("customer", query, "id, id prefix, phone, plate, VIN or member id")->required();
+  cshow->callback([&] {
+    action = [&]() -> int {
+      auto store = OpenStore(ctx);
+      if (!store.ok()) return Fail(ctx, store.status());
+      auto c = store.value()->ResolveCustomer(query);
+      if (!c.ok()) return Fail(ctx, c.status());
+      auto bookings = store.value()->CustomerBookings(c.value().id);
+      if (!bookings.ok()) return Fail(ctx, bookings.status());
+      if (ctx.json_output) {
+        json j = CustomerJson(c.value());
+        j["bookings"] = json::array();
+        for (const auto& b : bookings.value()) j["bookings"].push_back(BookingJson(b));
+        ctx.out << j.dump(2) << "\n";
+        return kExitOk;
+      }
+      PrintCustomer(ctx, c.value());
+      for (const auto& b : bookings.value()) {
+        ctx.out << "  " << b.slot_date << " " << b.slot_time << "  " << BookingLine(b) << "\n";
+      }
+      return kExitOk;
+    };
+  });
+
+  // vehicle add
+  auto* vehicle = app.add_subcommand("vehicle", "vehicles: add");
+  vehicle->require_subcommand(1);
+  auto* vadd = vehicle->add_subcommand("add", "add or update a customer's vehicle");
+  vadd->add_option("customer", query, "id, phone, plate or member id")->required();
+  vadd->add_option("--plate", new_vehicle.plate);
+  vadd->add_option("--vin", new_vehicle.vin);
+  vadd->add_option("--mileage", mileage, "km");
+  vadd->callback([&] {
+    action = [&]() -> int {
+      auto store = OpenStore(ctx);
+      if (!store.ok()) return Fail(ctx, store.status());
+      new_vehicle.mileage_km = mileage;
+      auto v = store.value()->AddVehicle(query, new_vehicle);
+      if (!v.ok()) return Fail(ctx, v.status());
+      if (ctx.json_output) {
+        ctx.out << json{{"id", v.value().id}, {"customer_id", v.value().customer_id}}.dump(2) << "\n";
+      } else {
+        ctx.out << "vehicle " << (v.value().plate ? FormatPlateForDisplay(*v.value().plate) : *v.value().vin)
+                << " on record, id " << v.value().id << "\n";
+      }
+      return kExitOk;
+    };
+  });
+
+  // book
+  BookingRequest request;
+  std::string book_phone, book_name;
+  auto* book = app.add_subcommand("book", "book a slot");
+  book->add_option("--customer", request.customer, "id, phone, plate, VIN or member id");
+  book->add_option("--phone", book_phone, "the customer's phone (with --name: new customer)");
+  book->add_option("--name", book_name, "name of a new customer");
+  book->add_option("--plate", request.vehicle.plate);
+  book->add_option("--vin", request.vehicle.vin);
+  book->add_option("--mileage", mileage, "km");
+  book->add_option("--service", request.service)->capture_default_str();
+  book->add_option("--date", request.date, "YYYY-MM-DD, today, tomorrow or +N")->required();
+  book->add_option("--slot", request.time, "HH:MM, a slot of the grid")->required();
+  book->add_option("--channel", request.channel,
+                   "phone, wechat, online, walk-in, call-centre or paper")
+      ->capture_default_str();
+  book->add_option("--notes", request.notes);
+  book->callback([&] {
+    action = [&]() -> int {
+      auto staff = RequireStaff(ctx);
+      if (!staff.ok()) return Fail(ctx, staff.status());
+      if (request.customer.empty()) request.customer = book_phone;
+      if (request.customer.empty()) {
+        return Fail(ctx, Status::InvalidInput("customer: give --customer or --phone"));
+      }
+      if (!book_name.empty()) {
+        if (book_phone.empty()) {
+          return Fail(ctx, Status::InvalidInput("phone: a new customer (--name) needs --phone"));
+        }
+        request.create_customer = NewCustomer{book_name, {book_phone}};
+      }
+      request.vehicle.mileage_km = mileage;
+      request.staff = staff.value();
+      auto store = OpenStore(ctx);
+      if (!store.ok()) return Fail(ctx, store.status());
+      auto b = store.value()->Book(request);
+      if (!b.ok()) return Fail(ctx, b.status());
+      return PrintBooking(ctx, *store.value(), b.value(), "booked");
+    };
+  });
+
+  // board
+  std::string board_date = "today";
+  auto* board = app.add_subcommand("board", "the day's slots, bookings and free places");
+  board->add_option("--date", board_date, "YYYY-MM-DD, today, tomorrow or +N")
+      ->capture_default_str();
+  board->callback([&] {
+    action = [&]() -> int {
+      auto store = OpenStore(ctx);
+      if (!store.ok()) return Fail(ctx, store.status());
+      auto day = store.value()->DayBoard(board_date);
+      if (!day.ok()) return Fail(ctx, day.status());
+      const Board& bd = day.value();
+      if (ctx.json_output) {
+        json slots = json::array();
+        for (const auto& s : bd.slots) {
+          json bookings = json::array();
+          for (const auto& b : s.bookings) bookings.push_back(BookingJson(b));
+          slots.push_back({{"time", s.time}, {"capacity", s.capacity}, {"free", s.free},
+                           {"bookings", bookings}});
+        }
+        json released = json::array();
+        for (const auto& b : bd.released) released.push_back(BookingJson(b));
+        ctx.out << json{{"store_id", store.value()->settings().store_id},
+                        {"date", bd.date},
+                        {"open", bd.open},
+                        {"closed_reason", bd.open ? json(nullptr) : json(bd.closed_reason)},
+                        {"slots", slots},
+                        {"released", released}}
+                       .dump(2)
+                << "\n";
+        return kExitOk;
+      }
+      const auto& s = store.value()->settings();
+      ctx.out << s.store_id << " " << s.name << " - board for " << bd.date;
+      if (!bd.open) ctx.out << "  CLOSED: " << bd.closed_reason;
+      ctx.out << "\n";
+      int free_total = 0;
+      for (const auto& slot : bd.slots) {
+        free_total += slot.free;
+        ctx.out << slot.time << "  " << slot.free << " free of " << slot.capacity << "\n";
+        for (const auto& b : slot.bookings) ctx.out << "    " << BookingLine(b) << "\n";
+      }
+      for (const auto& b : bd.released) {
+        ctx.out << "  released " << b.slot_time << "  " << BookingLine(b);
+        if (b.cancel_reason) ctx.out << "  (" << *b.cancel_reason << ")";
+        ctx.out << "\n";
+      }
+      ctx.out << (bd.open ? std::to_string(free_total) : std::string("0")) << " places free\n";
+      return kExitOk;
+    };
+  });
+
+  // booking show
+  std::string booking_ref;
+  auto* booking = app.add_subcommand("booking", "bookings: show (with history)");
+  booking->require_subcommand(1);
+  auto* bshow = booking->add_subcommand("show", "a booking and every change to it");
+  bshow->add_option("booking", booking_ref, "ref (261124-3) or id")->required();
+  bshow->callback([&] {
+    action = [&]() -> int {
+      auto store = OpenStore(ctx);
+      if (!store.ok()) return Fail(ctx, store.status());
+      auto b = store.value()->GetBooking(booking_ref);
+      if (!b.ok()) return Fail(ctx, b.status());
+      auto history = store.value()->History(b.value().id);
+      if (!history.ok()) return Fail(ctx, history.status());
+      if (ctx.json_output) {
+        json j = BookingJson(b.value());
+        j["history"] = json::array();
+        for (const auto& h : history.value()) {
+          j["history"].push_back({{"seq", h.seq}, {"at", h.at}, {"staff", h.staff},
+                                  {"action", h.action}, {"from", OptionalJson(h.from_status)},
+                                  {"to", h.to_status}, {"changes", json::parse(h.changes_json)},
+                                  {"reason", OptionalJson(h.reason)}});
+        }
+        ctx.out << j.dump(2) << "\n";
+        return kExitOk;
+      }
+      PrintBooking(ctx, *store.value(), b.value(), "booking");
+      for (const auto& h : history.value()) {
+        ctx.out << "  " << h.at << "  " << h.staff << "  " << h.action << "  "
+                << (h.from_status ? *h.from_status : "-") << " -> " << h.to_status;
+        if (h.reason) ctx.out << "  (" << *h.reason << ")";
+        ctx.out << "\n";
+      }
+      return kExitOk;
+    };
+  });
+
+  // lifecycle transitions
+  std::string reason;
+  auto add_transition = [&](const char* name, const char* help, const char* verb,
+                            bool needs_reason, auto method) {
+    auto* sub = app.add_subcommand(name, help);
+    sub->add_option("booking", booking_ref, "ref (261124-3) or id")->required();
+    auto* opt = sub->add_option("--reason", reason, "why");
+    if (needs_reason) opt->required();
+    sub->callback([&, verb, method] {
+      action = [&, verb, method]() -> int {
+        auto staff = RequireStaff(ctx);
+        if (!staff.ok()) return Fail(ctx, staff.status());
+        auto store = OpenStore(ctx);
+        if (!store.ok()) return Fail(ctx, store.status());
+        auto b = method(*store.value(), booking_ref, reason, staff.value());
+        if (!b.ok()) return Fail(ctx, b.status());
+        return PrintBooking(ctx, *store.value(), b.value(), verb);
+      };
+    });
+    return sub;
+  };
+  add_transition("confirm", "the customer confirmed (2 h call)", "confirmed", false,
+                 [](Store& s, const std::string& b, const std::string&, const std::string& who) {
+                   return s.Confirm(b, who);
+                 });
+  add_transition("check-in", "the customer arrived", "checked in", false,
+                 [](Store& s, const std::string& b, const std::string&, const std::string& who) {
+                   return s.CheckIn(b, who);
+                 });
+  add_transition("start", "service started", "started", false,
+                 [](Store& s, const std::string& b, const std::string&, const std::string& who) {
+                   return s.StartService(b, who);
+                 });
+  add_transition("complete", "service completed", "completed", false,
+                 [](Store& s, const std::string& b, const std::string&, const std::string& who) {
+                   return s.Complete(b, who);
+                 });
+  add_transition("cancel", "cancel a booking (reason required)", "cancelled", true,
+                 [](Store& s, const std::string& b, const std::string& why,
+                    const std::string& who) { return s.Cancel(b, why, who); });
+  add_transition("no-show", "the customer did not come", "no-show", false,
+                 [](Store& s, const std::string& b, const std::string&, const std::string& who) {
+                   return s.NoShow(b, who);
+                 });
+  std::string new_date, new_slot;
+  auto* resched = add_transition(
+      "reschedule", "move a booking to another slot (keeps the link)", "rescheduled as", false,
+      [&](Store& s, const std::string& b, const std::string& why, const std::string& who) {
+        return s.Reschedule(b, new_date, new_slot, why, who);
+      });
+  resched->add_option("--date", new_date, "YYYY-MM-DD, today, tomorrow or +N")->required();
+  resched->add_option("--slot", new_slot, "HH:MM")->required();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    out << app.help();
+    return kExitOk;
+  } catch (const CLI::CallForAllHelp&) {
+    out << app.help("", CLI::AppFormatMode::All);
+    return kExitOk;
+  } catch (const CLI::ParseError& e) {
+    err << "outpost-edge: usage: " << e.what() << " (try --help)\n";
+    return kExitUsage;
+  }
+  if (!action) {
+    err << "outpost-edge: usage: name a subcommand (try --help)\n";
+    return kExitUsage;
+  }
+  return action();
+}
+
+}  // namespace outpost::edge

@@ -1,0 +1,1003 @@
+#include "edge/store.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "edge/rules.h"
+#include "sync/ids.h"
+#include "sync/normalize.h"
+
+namespace outpost::edge {
+namespace {
+
+using nlohmann::json;
+
+// Statuses that hold a place in their slot (see HoldsPlace in sync/lifecycle.h).
+constexpr const char* kHolding =
+    "('requested', 'confirmed', 'checked-in', 'in-service', 'completed')";
+
+constexpr const char* kBookingColumns =
+    "b.id, b.ref, b.store_id, b.customer_id, b.vehicle_id, b.service, b.slot_date, b.slot_time,"
+    " b.channel, b.status, b.notes, b.staff, b.requested_at, b.created_at, b.updated_at,"
+    " b.priority_reception, b.discount_eligible, b.arrived_at, b.discount_applied,"
+    " b.arrival_perk, b.cancel_reason, b.rescheduled_from, b.rescheduled_to, c.name, v.plate,"
+    " (SELECT group_concat(e164, ' ') FROM customer_phones p WHERE p.customer_id = c.id)";
+constexpr const char* kBookingJoins =
+    " FROM bookings b JOIN customers c ON c.id = b.customer_id"
+    " LEFT JOIN vehicles v ON v.id = b.vehicle_id ";
+
+std::vector<std::string> SplitSpaces(const std::string& text) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find(' ', start);
+    if (end == std::string::npos) end = text.size();
+    if (end > start) out.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
+Result<Booking> ReadBooking(const Statement& st) {
+  Booking b;
+  b.id = st.Text(0);
+  b.ref = st.Text(1);
+  b.store_id = st.Text(2);
+  b.customer_id = st.Text(3);
+  b.vehicle_id = st.OptionalText(4);
+  b.service = st.Text(5);
+  b.slot_date = st.Text(6);
+  b.slot_time = st.Text(7);
+  ASSIGN_OR_RETURN(b.channel, ParseChannel(st.Text(8)));
+  ASSIGN_OR_RETURN(b.status, ParseBookingStatus(st.Text(9)));
+  b.notes = st.Text(10);
+  b.staff = st.Text(11);
+  b.requested_at = st.Text(12);
+  b.created_at = st.Text(13);
+  b.updated_at = st.Text(14);
+  b.priority_reception = st.Int(15) != 0;
+  b.discount_eligible = st.Int(16) != 0;
+  b.arrived_at = st.OptionalText(17);
+  if (!st.IsNull(18)) b.discount_applied = st.Int(18) != 0;
+  b.arrival_perk = st.OptionalText(19);
+  b.cancel_reason = st.OptionalText(20);
+  b.rescheduled_from = st.OptionalText(21);
+  b.rescheduled_to = st.OptionalText(22);
+  b.customer_name = st.Text(23);
+  b.plate = st.OptionalText(24);
+  b.customer_phones = SplitSpaces(st.Text(25));
+  return b;
+}
+
+bool IsIdPrefix(const std::string& text) {
+  if (text.size() < 6 || text.size() > 36) return false;
+  return std::all_of(text.begin(), text.end(), [](char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || c == '-';
+  });
+}
+
+bool IsBookingRef(const std::string& text) {
+  if (text.size() < 8 || text[6] != '-') return false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (i != 6 && (text[i] < '0' || text[i] > '9')) return false;
+  }
+  return true;
+}
+
+Result<std::string> CleanStaff(const std::string& staff) {
+  return CleanText("staff", staff, 60, /*required=*/true);
+}
+
+Status ValidateSettings(const StoreSettings& s) {
+  if (s.store_id.empty() || s.store_id.size() > 32 ||
+      !std::all_of(s.store_id.begin(), s.store_id.end(), [](char c) {
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+               c == '-' || c == '_';
+      })) {
+    return Status::InvalidInput("store id: '" + s.store_id +
+                                "' must be 1-32 letters, digits, '-' or '_'");
+  }
+  RETURN_IF_ERROR(CleanText("store name", s.name, 100, true).status());
+  RETURN_IF_ERROR(TimeZone::Load(s.time_zone).status());
+  std::set<char> days;
+  for (char c : s.open_days) {
+    if (c < '1' || c > '7' || !days.insert(c).second) {
+      return Status::InvalidInput("open days: '" + s.open_days +
+                                  "' must list ISO weekdays 1-7 once each (1 = Monday)");
+    }
+  }
+  if (days.empty()) return Status::InvalidInput("open days: the store must open on some day");
+  if (s.slots.empty()) return Status::InvalidInput("slots: the grid needs at least one slot");
+  std::set<std::string> seen;
+  for (const auto& slot : s.slots) {
+    RETURN_IF_ERROR(LocalTime::Parse(slot.start_time).status());
+    if (!seen.insert(slot.start_time).second) {
+      return Status::InvalidInput("slots: '" + slot.start_time + "' appears twice");
+    }
+    if (slot.capacity < 1 || slot.capacity > 500) {
+      return Status::InvalidInput("capacity: " + std::to_string(slot.capacity) + " for slot " +
+                                  slot.start_time + " must be 1 to 500");
+    }
+  }
+  if (s.min_notice_minutes < 0 || s.min_notice_minutes > 30 * 24 * 60) {
+    return Status::InvalidInput("min notice: must be 0 to 43200 minutes");
+  }
+  if (s.priority_notice_minutes < 0) {
+    return Status::InvalidInput("priority notice: must not be negative");
+  }
+  RETURN_IF_ERROR(LocalTime::Parse(s.discount_cutoff).status());
+  if (s.discount_percent < 0 || s.discount_percent > 100) {
+    return Status::InvalidInput("discount percent: must be 0 to 100");
+  }
+  if (s.phone_region.size() != 2 || !std::isupper(static_cast<unsigned char>(s.phone_region[0])) ||
+      !std::isupper(static_cast<unsigned char>(s.phone_region[1]))) {
+    return Status::InvalidInput("phone region: '" + s.phone_region +
+                                "' must be a two-letter region code such as CN");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<LocalDate> ParseDeskDate(const std::string& text, const LocalDate& today) {
+  if (text == "today") return today;
+  if (text == "tomorrow") return today.AddDays(1);
+  if (text.size() >= 2 && text.size() <= 4 && text[0] == '+' &&
+      std::all_of(text.begin() + 1, text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return today.AddDays(std::stoi(text.substr(1)));
+  }
+  auto date = LocalDate::Parse(text);
+  if (!date.ok()) {
+    return Status::InvalidInput("date: '" + text +
+                                "' is not a date (YYYY-MM-DD, today, tomorrow or +N)");
+  }
+  return date;
+}
+
+Result<std::unique_ptr<Store>> Store::Create(const std::string& path,
+                                             const StoreSettings& settings, const Clock& clock) {
+  RETURN_IF_ERROR(ValidateSettings(settings));
+  std::error_code ec;
+  if (std::filesystem::exists(path, ec)) {
+    return Status::Conflict("store database '" + path + "' already exists; not touching it");
+  }
+  ASSIGN_OR_RETURN(auto db, Db::Open(path, {}));
+  RETURN_IF_ERROR(db->Migrate(schema::EdgeMigrations()));
+  std::unique_ptr<Store> store(new Store(std::move(db), clock));
+  {
+    ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*store->db_));
+    ASSIGN_OR_RETURN(std::string name, CleanText("store name", settings.name, 100, true));
+    ASSIGN_OR_RETURN(Statement st,
+                     store->db_->Prepare(
+                         "INSERT INTO store_config (singleton, store_id, name, time_zone,"
+                         " phone_region, open_days, min_notice_minutes, priority_notice_minutes,"
+                         " discount_cutoff, discount_percent, created_at)"
+                         " VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    st.Bind(1, settings.store_id)
+        .Bind(2, name)
+        .Bind(3, settings.time_zone)
+        .Bind(4, settings.phone_region)
+        .Bind(5, settings.open_days)
+        .Bind(6, int64_t{settings.min_notice_minutes})
+        .Bind(7, int64_t{settings.priority_notice_minutes})
+        .Bind(8, settings.discount_cutoff)
+        .Bind(9, int64_t{settings.discount_percent})
+        .Bind(10, store->Now());
+    RETURN_IF_ERROR(st.Run());
+    ASSIGN_OR_RETURN(Statement slot,
+                     store->db_->Prepare("INSERT INTO slots (start_time, capacity) VALUES (?, ?)"));
+    for (const auto& s : settings.slots) {
+      slot.Reset();
+      slot.Bind(1, s.start_time).Bind(2, int64_t{s.capacity});
+      RETURN_IF_ERROR(slot.Run());
+    }
+    RETURN_IF_ERROR(tx->Commit());
+  }
+  RETURN_IF_ERROR(store->LoadSettings());
+  return store;
+}
+
+Result<std::unique_ptr<Store>> Store::Open(const std::string& path, const Clock& clock) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) {
+    return Status::NotFound("no store database at '" + path + "' (create one with: init)");
+  }
+  Db::Options options;
+  options.create_if_missing = false;
+  ASSIGN_OR_RETURN(auto db, Db::Open(path, options));
+  RETURN_IF_ERROR(db->Migrate(schema::EdgeMigrations()));
+  std::unique_ptr<Store> store(new Store(std::move(db), clock));
+  RETURN_IF_ERROR(store->LoadSettings());
+  return store;
+}
+
+Status Store::LoadSettings() {
+  ASSIGN_OR_RETURN(Statement st,
+                   db_->Prepare("SELECT store_id, name, time_zone, phone_region, open_days,"
+                                " min_notice_minutes, priority_notice_minutes, discount_cutoff,"
+                                " discount_percent FROM store_config"));
+  ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return Status::Corruption("database '" + db_->path() + "' has no store configuration");
+  settings_.store_id = st.Text(0);
+  settings_.name = st.Text(1);
+  settings_.time_zone = st.Text(2);
+  settings_.phone_region = st.Text(3);
+  settings_.open_days = st.Text(4);
+  settings_.min_notice_minutes = static_cast<int>(st.Int(5));
+  settings_.priority_notice_minutes = static_cast<int>(st.Int(6));
+  settings_.discount_cutoff = st.Text(7);
+  settings_.discount_percent = static_cast<int>(st.Int(8));
+  ASSIGN_OR_RETURN(zone_, TimeZone::Load(settings_.time_zone));
+  settings_.slots.clear();
+  ASSIGN_OR_RETURN(Statement slots,
+                   db_->Prepare("SELECT start_time, capacity FROM slots ORDER BY start_time"));
+  while (true) {
+    ASSIGN_OR_RETURN(bool more, slots.Step());
+    if (!more) break;
+    settings_.slots.push_back({slots.Text(0), static_cast<int>(slots.Int(1))});
+  }
+  return Status::Ok();
+}
+
+std::string Store::Now() const { return FormatUtcMs(clock_.NowMs()); }
+
+LocalDate Store::Today() const { return zone_.UtcToLocal(clock_.NowMs()).date; }
+
+Status Store::AddClosedDate(const std::string& date_text, const std::string& reason_text) {
+  ASSIGN_OR_RETURN(LocalDate date, ParseDeskDate(date_text, Today()));
+  ASSIGN_OR_RETURN(std::string reason, CleanText("reason", reason_text, 200, true));
+  ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
+  ASSIGN_OR_RETURN(Statement count,
+                   db_->Prepare(std::string("SELECT count(*) FROM bookings WHERE slot_date = ?"
+                                            " AND status IN ") + kHolding));
+  count.Bind(1, date.ToString());
+  ASSIGN_OR_RETURN(bool row, count.Step());
+  if (row && count.Int(0) > 0) {
+    return Status::Refused("cannot close " + date.ToString() + ": " +
+                           std::to_string(count.Int(0)) +
+                           " active bookings hold places that day; reschedule or cancel them first");
+  }
+  ASSIGN_OR_RETURN(Statement st,
+                   db_->Prepare("INSERT INTO closed_dates (day, reason) VALUES (?, ?)"
+                                " ON CONFLICT (day) DO UPDATE SET reason = excluded.reason"));
+  st.Bind(1, date.ToString()).Bind(2, reason);
+  RETURN_IF_ERROR(st.Run());
+  return tx->Commit();
+}
+
+Result<std::vector<std::pair<std::string, std::string>>> Store::ClosedDates() {
+  ASSIGN_OR_RETURN(Statement st, db_->Prepare("SELECT day, reason FROM closed_dates ORDER BY day"));
+  std::vector<std::pair<std::string, std::string>> out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    out.emplace_back(st.Text(0), st.Text(1));
+  }
+  return out;
+}
+
+// ---- customers and vehicles ----
+
+Result<Customer> Store::LoadCustomer(const std::string& id) {
+  ASSIGN_OR_RETURN(Statement st,
+                   db_->Prepare("SELECT id, store_id, name, member_id, contact_opt_in,"
+                                " do_not_disturb, created_at, created_by FROM customers"
+                                " WHERE id = ?"));
+  st.Bind(1, id);
+  ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return Status::NotFound("customer: no customer with id '" + id + "'");
+  Customer c;
+  c.id = st.Text(0);
+  c.store_id = st.Text(1);
+  c.name = st.Text(2);
+  c.member_id = st.OptionalText(3);
+  c.contact_opt_in = st.Int(4) != 0;
+  c.do_not_disturb = st.Int(5) != 0;
+  c.created_at = st.Text(6);
+  c.created_by = st.Text(7);
+  ASSIGN_OR_RETURN(Statement phones,
+                   db_->Prepare("SELECT e164 FROM customer_phones WHERE customer_id = ?"
+                                " ORDER BY added_at, e164"));
+  phones.Bind(1, id);
+  while (true) {
+    ASSIGN_OR_RETURN(bool more, phones.Step());
+    if (!more) break;
+    c.phones.push_back(phones.Text(0));
+  }
+  ASSIGN_OR_RETURN(Statement vehicles,
+                   db_->Prepare("SELECT id, plate, vin, mileage_km FROM vehicles"
+                                " WHERE customer_id = ? ORDER BY created_at, id"));
+  vehicles.Bind(1, id);
+  while (true) {
+    ASSIGN_OR_RETURN(bool more, vehicles.Step());
+    if (!more) break;
+    Vehicle v;
+    v.id = vehicles.Text(0);
+    v.customer_id = id;
+    v.plate = vehicles.OptionalText(1);
+    v.vin = vehicles.OptionalText(2);
+    if (!vehicles.IsNull(3)) v.mileage_km = vehicles.Int(3);
+    c.vehicles.push_back(std::move(v));
+  }
+  return c;
+}
+
+// Every reading of `query` (id, id prefix, phone, plate, VIN, member id) that
+// is well-formed, and the customers each one names.
+static Result<std::vector<std::string>> CandidateIds(Db& db, const std::string& query,
+                                                     const std::string& region) {
+  std::vector<std::string> ids;
+  auto collect = [&](const std::string& sql, const std::string& value) -> Status {
+    ASSIGN_OR_RETURN(Statement st, db.Prepare(sql));
+    st.Bind(1, value);
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) return Status::Ok();
+      std::string id = st.Text(0);
+      if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
+    }
+  };
+  if (IsIdPrefix(query)) {
+    RETURN_IF_ERROR(collect("SELECT id FROM customers WHERE id >= ?1 AND id < ?1 || 'g'", query));
+  }
+  if (auto phone = NormalizePhone(query, region); phone.ok()) {
+    RETURN_IF_ERROR(
+        collect("SELECT customer_id FROM customer_phones WHERE e164 = ?", phone.value()));
+  }
+  if (auto plate = NormalizePlate(query); plate.ok()) {
+    RETURN_IF_ERROR(collect("SELECT customer_id FROM vehicles WHERE plate = ?", plate.value()));
+  }
+  if (auto vin = NormalizeVin(query); vin.ok()) {
+    RETURN_IF_ERROR(collect("SELECT customer_id FROM vehicles WHERE vin = ?", vin.value()));
+  }
+  if (auto member = NormalizeMemberId(query); member.ok()) {
+    RETURN_IF_ERROR(collect("SELECT id FROM customers WHERE member_id = ?", member.value()));
+  }
+  return ids;
+}
+
+Result<std::optional<Customer>> Store::MatchCustomerLocked(const std::string& query) {
+  if (!IsValidUtf8(query)) return Status::InvalidInput("customer: the query is not valid UTF-8");
+  ASSIGN_OR_RETURN(std::vector<std::string> ids,
+                   CandidateIds(*db_, query, settings_.phone_region));
+  if (ids.empty()) return std::optional<Customer>();
+  if (ids.size() > 1) {
+    std::string names;
+    for (const auto& id : ids) {
+      ASSIGN_OR_RETURN(Customer c, LoadCustomer(id));
+      names += (names.empty() ? "" : ", ") + c.name + " (" + id.substr(0, 8) + ")";
+    }
+    return Status::InvalidInput("customer: '" + query + "' matches " + std::to_string(ids.size()) +
+                                " customers: " + names + "; give the customer id");
+  }
+  ASSIGN_OR_RETURN(Customer c, LoadCustomer(ids.front()));
+  return std::optional<Customer>(std::move(c));
+}
+
+Result<Customer> Store::ResolveCustomer(const std::string& query) {
+  ASSIGN_OR_RETURN(std::optional<Customer> c, MatchCustomerLocked(query));
+  if (!c) return Status::NotFound("customer: '" + query + "' matches no customer");
+  return std::move(*c);
+}
+
+Result<std::vector<Customer>> Store::FindCustomers(const std::string& query_text) {
+  ASSIGN_OR_RETURN(std::string query, CleanText("query", query_text, 100, true));
+  ASSIGN_OR_RETURN(std::vector<std::string> ids,
+                   CandidateIds(*db_, query, settings_.phone_region));
+  ASSIGN_OR_RETURN(Statement st, db_->Prepare("SELECT id FROM customers WHERE instr(name_key, ?)"
+                                              " > 0 ORDER BY name_key, id LIMIT 50"));
+  st.Bind(1, SearchKey(query));
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    std::string id = st.Text(0);
+    if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
+  }
+  std::vector<Customer> out;
+  for (const auto& id : ids) {
+    ASSIGN_OR_RETURN(Customer c, LoadCustomer(id));
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+Result<Customer> Store::InsertCustomerLocked(const NewCustomer& in, const std::string& staff) {
+  ASSIGN_OR_RETURN(std::string name, CleanText("name", in.name, 100, true));
+  std::vector<std::string> phones;
+  for (const auto& raw : in.phones) {
+    ASSIGN_OR_RETURN(std::string e164, NormalizePhone(raw, settings_.phone_region));
+    if (std::find(phones.begin(), phones.end(), e164) == phones.end()) phones.push_back(e164);
+  }
+  if (phones.empty()) {
+    return Status::InvalidInput("phone: a customer needs at least one phone number");
+  }
+  std::optional<std::string> member_id;
+  if (!in.member_id.empty()) {
+    ASSIGN_OR_RETURN(member_id, NormalizeMemberId(in.member_id));
+    ASSIGN_OR_RETURN(Statement st, db_->Prepare("SELECT name FROM customers WHERE member_id = ?"));
+    st.Bind(1, *member_id);
+    ASSIGN_OR_RETURN(bool row, st.Step());
+    if (row) {
+      return Status::Conflict("member id: '" + *member_id + "' already belongs to " + st.Text(0));
+    }
+  }
+  if (!in.allow_shared_phone) {
+    for (const auto& phone : phones) {
+      ASSIGN_OR_RETURN(Statement st,
+                       db_->Prepare("SELECT c.name, c.id FROM customer_phones p JOIN customers c"
+                                    " ON c.id = p.customer_id WHERE p.e164 = ? LIMIT 1"));
+      st.Bind(1, phone);
+      ASSIGN_OR_RETURN(bool row, st.Step());
+      if (row) {
+        return Status::Conflict("phone: " + FormatPhoneForDisplay(phone) + " already belongs to " +
+                                st.Text(0) + " (" + st.Text(1).substr(0, 8) +
+                                "); book for them, or allow a shared phone");
+      }
+    }
+  }
+  const std::string id = NewId();
+  const std::string now = Now();
+  ASSIGN_OR_RETURN(Statement st,
+                   db_->Prepare("INSERT INTO customers (id, store_id, name, name_key, member_id,"
+                                " contact_opt_in, do_not_disturb, created_at, created_by,"
+                                " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+  st.Bind(1, id)
+      .Bind(2, settings_.store_id)
+      .Bind(3, name)
+      .Bind(4, SearchKey(name))
+      .Bind(5, member_id)
+      .Bind(6, int64_t{in.contact_opt_in})
+      .Bind(7, int64_t{in.do_not_disturb})
+      .Bind(8, now)
+      .Bind(9, staff)
+      .Bind(10, now);
+  RETURN_IF_ERROR(st.Run());
+  ASSIGN_OR_RETURN(Statement ph, db_->Prepare("INSERT INTO customer_phones (customer_id, e164,"
+                                              " added_at) VALUES (?, ?, ?)"));
+  for (const auto& phone : phones) {
+    ph.Reset();
+    ph.Bind(1, id).Bind(2, phone).Bind(3, now);
+    RETURN_IF_ERROR(ph.Run());
+  }
+  return LoadCustomer(id);
+}
+
+Result<std::optional<Vehicle>> Store::AttachVehicleLocked(const Customer& customer,
+                                                          const NewVehicle& in) {
+  if (in.plate.empty() && in.vin.empty()) {
+    if (in.mileage_km) return Status::InvalidInput("mileage: give the plate or VIN it belongs to");
+    return std::optional<Vehicle>();
+  }
+  std::optional<std::string> plate, vin;
+  if (!in.plate.empty()) {
+    ASSIGN_OR_RETURN(plate, NormalizePlate(in.plate));
+  }
+  if (!in.vin.empty()) {
+    ASSIGN_OR_RETURN(vin, NormalizeVin(in.vin));
+  }
+  if (in.mileage_km && (*in.mileage_km < 0 || *in.mileage_km > 2'000'000)) {
+    return Status::InvalidInput("mileage: " + std::to_string(*in.mileage_km) +
+                                " km is not a plausible odometer reading");
+  }
+  // The vehicle already on record under this plate or VIN, if any.
+  std::optional<Vehicle> found;
+  ASSIGN_OR_RETURN(Statement st,
+                   db_->Prepare("SELECT id, customer_id, plate, vin, mileage_km FROM vehicles"
+                                " WHERE plate = ?1 OR vin = ?2"));
+  st.Bind(1, plate).Bind(2, vin);
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    Vehicle v{st.Text(0), st.Text(1), st.OptionalText(2), st.OptionalText(3), std::nullopt};
+    if (!st.IsNull(4)) v.mileage_km = st.Int(4);
+    if (found && found->id != v.id) {
+      return Status::Conflict("vehicle: plate " + FormatPlateForDisplay(*plate) + " and VIN " +
+                              *vin + " are on record as two different vehicles");
+    }
+    found = v;
+  }
+  const std::string now = Now();
+  if (!found) {
+    Vehicle v{NewId(), customer.id, plate, vin, in.mileage_km};
+    ASSIGN_OR_RETURN(Statement ins,
+                     db_->Prepare("INSERT INTO vehicles (id, customer_id, plate, vin, mileage_km,"
+                                  " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+    ins.Bind(1, v.id).Bind(2, v.customer_id).Bind(3, plate).Bind(4, vin);
+    if (v.mileage_km) {
+      ins.Bind(5, *v.mileage_km);
+    } else {
+      ins.BindNull(5);
+    }
+    ins.Bind(6, now).Bind(7, now);
+    RETURN_IF_ERROR(ins.Run());
+    return std::optional<Vehicle>(v);
+  }
+  Vehicle v = *found;
+  if (v.customer_id != customer.id) {
+    ASSIGN_OR_RETURN(Customer owner, LoadCustomer(v.customer_id));
+    return Status::Conflict("vehicle: " +
+                            (v.plate ? "plate " + FormatPlateForDisplay(*v.plate) : "VIN " + *v.vin) +
+                            " is on record for " + owner.name + " (" + owner.id.substr(0, 8) + ")");
+  }
+  if (vin && v.vin && *vin != *v.vin) {
+    return Status::Conflict("vin: '" + *vin + "' differs from the VIN on record (" + *v.vin +
+                            ") for plate " + FormatPlateForDisplay(*v.plate));
+  }
+  if (plate && v.plate && *plate != *v.plate) {
+    return Status::Conflict("plate: '" + FormatPlateForDisplay(*plate) +
+                            "' differs from the plate on record (" +
+                            FormatPlateForDisplay(*v.plate) + ") for VIN " + *v.vin);
+  }
+  if (in.mileage_km && v.mileage_km && *in.mileage_km < *v.mileage_km) {
+    return Status::InvalidInput("mileage: " + std::to_string(*in.mileage_km) +
+                                " km is below the " + std::to_string(*v.mileage_km) +
+                                " km already on record");
+  }
+  if (!v.plate) v.plate = plate;
+  if (!v.vin) v.vin = vin;
+  if (in.mileage_km) v.mileage_km = in.mileage_km;
+  ASSIGN_OR_RETURN(Statement up, db_->Prepare("UPDATE vehicles SET plate = ?, vin = ?,"
+                                              " mileage_km = ?, updated_at = ? WHERE id = ?"));
+  up.Bind(1, v.plate).Bind(2, v.vin);
+  if (v.mileage_km) {
+    up.Bind(3, *v.mileage_km);
+  } else {
+    up.BindNull(3);
+  }
+  up.Bind(4, now).Bind(5, v.id);
+  RETURN_IF_ERROR(up.Run());
+  return std::optional<Vehicle>(v);
+}
+
+Result<Customer> Store::AddCustomer(const NewCustomer& customer, const NewVehicle& vehicle,
+                                    const std::string& staff_text) {
+  ASSIGN_OR_RETURN(std::string staff, CleanStaff(staff_text));
+  ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
+  ASSIGN_OR_RETURN(Customer c, InsertCustomerLocked(customer, staff));
+  RETURN_IF_ERROR(AttachVehicleLocked(c, vehicle).status());
+  RETURN_IF_ERROR(tx->Commit());
+  return LoadCustomer(c.id);
+}
+
+Result<Vehicle> Store::AddVehicle(const std::string& customer_query, const NewVehicle& vehicle) {
+  ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
+  ASSIGN_OR_RETURN(Customer c, ResolveCustomer(customer_query));
+  ASSIGN_OR_RETURN(std::optional<Vehicle> v, AttachVehicleLocked(c, vehicle));
+  if (!v) return Status::InvalidInput("vehicle: give a plate or a VIN");
+  RETURN_IF_ERROR(tx->Commit());
+  return std::move(*v);
+}
+
+// ---- bookings ----
+
+Result<int> Store::CheckSlotLocked(const LocalDate& date, const LocalTime& time, Channel channel) {
+  ASSIGN_OR_RETURN(Statement st, db_->Prepare("SELECT capacity FROM slots WHERE start_time = ?"));
+  st.Bind(1, time.ToString());
+  ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) {
+    std::string grid;
+    for (const auto& s : settings_.slots) grid += (grid.empty() ? "" : ", ") + s.start_time;
+    return Status::InvalidInput("slot: '" + time.ToString() + "' is not in the grid (" + grid +
+                                ")");
+  }
+  const int capacity = static_cast<int>(st.Int(0));
+  const int64_t now_ms = clock_.NowMs();
+  const LocalDate today = zone_.UtcToLocal(now_ms).date;
+  if (date < today) {
+    return Status::InvalidInput("date: '" + date.ToString() + "' is in the past (today is " +
+                                today.ToString() + ")");
+  }
+  static constexpr const char* kDayNames[] = {"", "Mondays", "Tuesdays", "Wednesdays",
+                                              "Thursdays", "Fridays", "Saturdays", "Sundays"};
+  const int weekday = date.IsoWeekday();
+  if (settings_.open_days.find(static_cast<char>('0' + weekday)) == std::string::npos) {
+    return Status::Refused("store is closed on " + std::string(kDayNames[weekday]) + " (" +
+                           date.ToString() + ")");
+  }
+  ASSIGN_OR_RETURN(Statement closed, db_->Prepare("SELECT reason FROM closed_dates WHERE day = ?"));
+  closed.Bind(1, date.ToString());
+  ASSIGN_OR_RETURN(bool is_closed, closed.Step());
+  if (is_closed) {
+    return Status::Refused("store is closed on " + date.ToString() + ": " + closed.Text(0));
+  }
+  RuleSettings rules{settings_.min_notice_minutes, settings_.priority_notice_minutes, {}};
+  SlotMoment slot{date, time, zone_.LocalToUtcMs(date, time)};
+  RETURN_IF_ERROR(CheckNotice(rules, {now_ms, today}, slot, channel));
+  return capacity;
+}
+
+// Refuses the booking if its slot is full or its vehicle (or, without a
+// vehicle, its customer) already holds a place in that slot.
+static Status CheckPlaceLocked(Db& db, const Booking& b, int capacity) {
+  ASSIGN_OR_RETURN(Statement count,
+                   db.Prepare(std::string("SELECT count(*) FROM bookings WHERE slot_date = ? AND"
+                                          " slot_time = ? AND status IN ") + kHolding));
+  count.Bind(1, b.slot_date).Bind(2, b.slot_time);
+  ASSIGN_OR_RETURN(bool row, count.Step());
+  const int64_t taken = row ? count.Int(0) : 0;
+  if (taken >= capacity) {
+    return Status::Refused("slot " + b.slot_date + " " + b.slot_time + " is full (" +
+                           std::to_string(taken) + " of " + std::to_string(capacity) +
+                           " places taken)");
+  }
+  ASSIGN_OR_RETURN(Statement same,
+                   db.Prepare(std::string("SELECT ref FROM bookings WHERE slot_date = ?1 AND"
+                                          " slot_time = ?2 AND status IN ") + kHolding +
+                              " AND (vehicle_id = ?3 OR (?3 IS NULL AND vehicle_id IS NULL"
+                              " AND customer_id = ?4)) LIMIT 1"));
+  same.Bind(1, b.slot_date).Bind(2, b.slot_time).Bind(3, b.vehicle_id).Bind(4, b.customer_id);
+  ASSIGN_OR_RETURN(bool dup, same.Step());
+  if (dup) {
+    return Status::Refused(std::string(b.vehicle_id ? "this vehicle" : "this customer") +
+                           " already has booking " + same.Text(0) + " in slot " + b.slot_date +
+                           " " + b.slot_time);
+  }
+  return Status::Ok();
+}
+
+static Result<std::string> NextRefLocked(Db& db, const LocalDate& date) {
+  char prefix[8];
+  std::snprintf(prefix, sizeof prefix, "%02d%02d%02d", date.year % 100, date.month, date.day);
+  ASSIGN_OR_RETURN(Statement st,
+                   db.Prepare("SELECT coalesce(max(CAST(substr(ref, 8) AS INTEGER)), 0)"
+                              " FROM bookings WHERE ref LIKE ? || '-%'"));
+  st.Bind(1, prefix);
+  ASSIGN_OR_RETURN(bool row, st.Step());
+  return std::string(prefix) + "-" + std::to_string((row ? st.Int(0) : 0) + 1);
+}
+
+Status Store::AppendHistoryLocked(const std::string& booking_id, const std::string& staff,
+                                  const std::string& action, std::optional<BookingStatus> from,
+                                  BookingStatus to, const std::string& changes_json,
+                                  const std::string& reason) {
+  ASSIGN_OR_RETURN(Statement st,
+                   db_->Prepare("INSERT INTO booking_history (booking_id, at, staff, action,"
+                                " from_status, to_status, changes, reason)"
+                                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+  st.Bind(1, booking_id).Bind(2, Now()).Bind(3, staff).Bind(4, action);
+  if (from) {
+    st.Bind(5, BookingStatusName(*from));
+  } else {
+    st.BindNull(5);
+  }
+  st.Bind(6, BookingStatusName(to)).Bind(7, changes_json);
+  if (reason.empty()) {
+    st.BindNull(8);
+  } else {
+    st.Bind(8, reason);
+  }
+  return st.Run();
+}
+
+Result<Booking> Store::InsertBookingLocked(Booking b, const std::string& action,
+                                           const std::string& reason) {
+  ASSIGN_OR_RETURN(Statement st,
+                   db_->Prepare("INSERT INTO bookings (id, ref, store_id, customer_id, vehicle_id,"
+                                " service, slot_date, slot_time, channel, status, notes, staff,"
+                                " requested_at, created_at, updated_at, priority_reception,"
+                                " discount_eligible, rescheduled_from) VALUES"
+                                " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+  st.Bind(1, b.id)
+      .Bind(2, b.ref)
+      .Bind(3, b.store_id)
+      .Bind(4, b.customer_id)
+      .Bind(5, b.vehicle_id)
+      .Bind(6, b.service)
+      .Bind(7, b.slot_date)
+      .Bind(8, b.slot_time)
+      .Bind(9, ChannelName(b.channel))
+      .Bind(10, BookingStatusName(b.status))
+      .Bind(11, b.notes)
+      .Bind(12, b.staff)
+      .Bind(13, b.requested_at)
+      .Bind(14, b.created_at)
+      .Bind(15, b.updated_at)
+      .Bind(16, int64_t{b.priority_reception})
+      .Bind(17, int64_t{b.discount_eligible})
+      .Bind(18, b.rescheduled_from);
+  RETURN_IF_ERROR(st.Run());
+  json changes = {{"ref", b.ref},
+                  {"customer_id", b.customer_id},
+                  {"vehicle_id", b.vehicle_id ? json(*b.vehicle_id) : json(nullptr)},
+                  {"service", b.service},
+                  {"slot", b.slot_date + " " + b.slot_time},
+                  {"channel", ChannelName(b.channel)},
+                  {"priority_reception", b.priority_reception},
+                  {"discount_eligible", b.discount_eligible}};
+  if (b.rescheduled_from) changes["rescheduled_from"] = *b.rescheduled_from;
+  RETURN_IF_ERROR(AppendHistoryLocked(b.id, b.staff, action, std::nullopt, b.status,
+                                      changes.dump(), reason));
+  return b;
+}
+
+Result<Booking> Store::Book(const BookingRequest& request) {
+  ASSIGN_OR_RETURN(std::string staff, CleanStaff(request.staff));
+  ASSIGN_OR_RETURN(Channel channel, ParseChannel(request.channel));
+  ASSIGN_OR_RETURN(std::string service, CleanText("service", request.service, 100, true));
+  ASSIGN_OR_RETURN(std::string notes, CleanText("notes", request.notes, 500, false));
+  ASSIGN_OR_RETURN(LocalDate date, ParseDeskDate(request.date, Today()));
+  auto time = LocalTime::Parse(request.time);
+  if (!time.ok()) {
+    return Status::InvalidInput("slot: '" + request.time + "' is not a time of the form HH:MM");
+  }
+
+  ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
+  std::optional<Customer> customer;
+  if (!request.customer.empty()) {
+    ASSIGN_OR_RETURN(customer, MatchCustomerLocked(request.customer));
+  }
+  if (!customer) {
+    if (!request.create_customer) {
+      return Status::NotFound("customer: '" + request.customer +
+                              "' matches no customer; add them first or give their name");
+    }
+    ASSIGN_OR_RETURN(customer, InsertCustomerLocked(*request.create_customer, staff));
+  }
+  ASSIGN_OR_RETURN(std::optional<Vehicle> vehicle, AttachVehicleLocked(*customer, request.vehicle));
+  ASSIGN_OR_RETURN(int capacity, CheckSlotLocked(date, *time, channel));
+
+  const int64_t now_ms = clock_.NowMs();
+  Booking b;
+  b.id = NewId();
+  b.store_id = settings_.store_id;
+  b.customer_id = customer->id;
+  if (vehicle) b.vehicle_id = vehicle->id;
+  b.service = service;
+  b.slot_date = date.ToString();
+  b.slot_time = time->ToString();
+  b.channel = channel;
+  b.status = BookingStatus::kRequested;
+  b.notes = notes;
+  b.staff = staff;
+  b.requested_at = b.created_at = b.updated_at = FormatUtcMs(now_ms);
+  RETURN_IF_ERROR(CheckPlaceLocked(*db_, b, capacity));
+  ASSIGN_OR_RETURN(LocalTime cutoff, LocalTime::Parse(settings_.discount_cutoff));
+  RuleSettings rules{settings_.min_notice_minutes, settings_.priority_notice_minutes, cutoff};
+  Perks perks = EvaluatePerks(rules, {now_ms, zone_.UtcToLocal(now_ms).date},
+                              {date, *time, zone_.LocalToUtcMs(date, *time)});
+  b.priority_reception = perks.priority_reception;
+  b.discount_eligible = perks.discount_eligible;
+  ASSIGN_OR_RETURN(b.ref, NextRefLocked(*db_, date));
+  RETURN_IF_ERROR(InsertBookingLocked(b, "book", "").status());
+  RETURN_IF_ERROR(tx->Commit());
+  return LoadBooking(b.id);
+}
+
+Result<Booking> Store::LoadBooking(const std::string& query) {
+  std::string where;
+  if (IsBookingRef(query)) {
+    where = "WHERE b.ref = ?1";
+  } else if (IsIdPrefix(query)) {
+    where = "WHERE b.id >= ?1 AND b.id < ?1 || 'g'";
+  } else {
+    return Status::InvalidInput("booking: '" + query +
+                                "' is neither a booking ref (261124-3) nor a booking id");
+  }
+  ASSIGN_OR_RETURN(Statement st, db_->Prepare(std::string("SELECT ") + kBookingColumns +
+                                              kBookingJoins + where + " LIMIT 2"));
+  st.Bind(1, query);
+  ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return Status::NotFound("booking: no booking '" + query + "'");
+  ASSIGN_OR_RETURN(Booking b, ReadBooking(st));
+  ASSIGN_OR_RETURN(bool second, st.Step());
+  if (second) {
+    return Status::InvalidInput("booking: id prefix '" + query +
+                                "' matches several bookings; give more of it");
+  }
+  return b;
+}
+
+Result<Booking> Store::GetBooking(const std::string& booking) { return LoadBooking(booking); }
+
+Result<Booking> Store::Transition(const std::string& booking, BookingStatus to,
+                                  const std::string& action, const std::string& reason_text,
+                                  const std::string& staff_text) {
+  ASSIGN_OR_RETURN(std::string staff, CleanStaff(staff_text));
+  ASSIGN_OR_RETURN(std::string reason,
+                   CleanText("reason", reason_text, 200, to == BookingStatus::kCancelled));
+  ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
+  ASSIGN_OR_RETURN(Booking b, LoadBooking(booking));
+  RETURN_IF_ERROR(CheckTransition(b.status, to));
+
+  const int64_t now_ms = clock_.NowMs();
+  const LocalDateTime local_now = zone_.UtcToLocal(now_ms);
+  ASSIGN_OR_RETURN(LocalDate slot_date, LocalDate::Parse(b.slot_date));
+  ASSIGN_OR_RETURN(LocalTime slot_time, LocalTime::Parse(b.slot_time));
+  json changes = {{"status", {BookingStatusName(b.status), BookingStatusName(to)}}};
+
+  std::optional<std::string> arrived_at, arrival_perk;
+  std::optional<bool> discount_applied;
+  if (to == BookingStatus::kCheckedIn) {
+    if (local_now.date != slot_date) {
+      return Status::Refused("booking " + b.ref + " is for " + b.slot_date + ", today is " +
+                             local_now.date.ToString() + ": reschedule it first");
+    }
+    ASSIGN_OR_RETURN(LocalTime cutoff, LocalTime::Parse(settings_.discount_cutoff));
+    ASSIGN_OR_RETURN(int64_t requested_ms, ParseUtcMs(b.requested_at));
+    const bool same_day = zone_.UtcToLocal(requested_ms).date == slot_date;
+    RuleSettings rules{settings_.min_notice_minutes, settings_.priority_notice_minutes, cutoff};
+    ArrivalOutcome arrival = EvaluateArrival(rules, b.discount_eligible, same_day, local_now.time);
+    arrived_at = FormatUtcMs(now_ms);
+    discount_applied = arrival.discount_applied;
+    if (!arrival.perk.empty()) arrival_perk = arrival.perk;
+    changes["arrived_at"] = {nullptr, *arrived_at};
+    changes["discount_applied"] = {nullptr, arrival.discount_applied};
+    if (arrival_perk) changes["arrival_perk"] = {nullptr, *arrival_perk};
+  }
+  if (to == BookingStatus::kNoShow && now_ms < zone_.LocalToUtcMs(slot_date, slot_time)) {
+    return Status::Refused("booking " + b.ref + " is at " + b.slot_date + " " + b.slot_time +
+                           ", which has not started: a no-show is recorded only after it");
+  }
+  if (to == BookingStatus::kCancelled) changes["cancel_reason"] = {nullptr, reason};
+
+  ASSIGN_OR_RETURN(Statement st,
+                   db_->Prepare("UPDATE bookings SET status = ?, updated_at = ?,"
+                                " arrived_at = coalesce(?, arrived_at),"
+                                " discount_applied = coalesce(?, discount_applied),"
+                                " arrival_perk = coalesce(?, arrival_perk),"
+                                " cancel_reason = coalesce(?, cancel_reason) WHERE id = ?"));
+  st.Bind(1, BookingStatusName(to)).Bind(2, FormatUtcMs(now_ms)).Bind(3, arrived_at);
+  if (discount_applied) {
+    st.Bind(4, int64_t{*discount_applied});
+  } else {
+    st.BindNull(4);
+  }
+  st.Bind(5, arrival_perk);
+  if (to == BookingStatus::kCancelled) {
+    st.Bind(6, reason);
+  } else {
+    st.BindNull(6);
+  }
+  st.Bind(7, b.id);
+  RETURN_IF_ERROR(st.Run());
+  RETURN_IF_ERROR(AppendHistoryLocked(b.id, staff, action, b.status, to, changes.dump(), reason));
+  RETURN_IF_ERROR(tx->Commit());
+  return LoadBooking(b.id);
+}
+
+Result<Booking> Store::Confirm(const std::string& booking, const std::string& staff) {
+  return Transition(booking, BookingStatus::kConfirmed, "confirm", "", staff);
+}
+Result<Booking> Store::CheckIn(const std::string& booking, const std::string& staff) {
+  return Transition(booking, BookingStatus::kCheckedIn, "check-in", "", staff);
+}
+Result<Booking> Store::StartService(const std::string& booking, const std::string& staff) {
+  return Transition(booking, BookingStatus::kInService, "start", "", staff);
+}
+Result<Booking> Store::Complete(const std::string& booking, const std::string& staff) {
+  return Transition(booking, BookingStatus::kCompleted, "complete", "", staff);
+}
+Result<Booking> Store::Cancel(const std::string& booking, const std::string& reason,
+                              const std::string& staff) {
+  return Transition(booking, BookingStatus::kCancelled, "cancel", reason, staff);
+}
+Result<Booking> Store::NoShow(const std::string& booking, const std::string& staff) {
+  return Transition(booking, BookingStatus::kNoShow, "no-show", "", staff);
+}
+
+Result<Booking> Store::Reschedule(const std::string& booking, const std::string& date_text,
+                                  const std::string& time_text, const std::string& reason_text,
+                                  const std::string& staff_text) {
+  ASSIGN_OR_RETURN(std::string staff, CleanStaff(staff_text));
+  ASSIGN_OR_RETURN(std::string reason, CleanText("reason", reason_text, 200, false));
+  ASSIGN_OR_RETURN(LocalDate date, ParseDeskDate(date_text, Today()));
+  auto time = LocalTime::Parse(time_text);
+  if (!time.ok()) {
+    return Status::InvalidInput("slot: '" + time_text + "' is not a time of the form HH:MM");
+  }
+  ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
+  ASSIGN_OR_RETURN(Booking old, LoadBooking(booking));
+  RETURN_IF_ERROR(CheckTransition(old.status, BookingStatus::kRescheduled));
+  if (old.slot_date == date.ToString() && old.slot_time == time->ToString()) {
+    return Status::InvalidInput("slot: booking " + old.ref + " is already at " + old.slot_date +
+                                " " + old.slot_time);
+  }
+  ASSIGN_OR_RETURN(int capacity, CheckSlotLocked(date, *time, old.channel));
+  const int64_t now_ms = clock_.NowMs();
+  Booking b = old;
+  b.id = NewId();
+  b.slot_date = date.ToString();
+  b.slot_time = time->ToString();
+  b.status = BookingStatus::kRequested;
+  b.staff = staff;
+  b.requested_at = b.created_at = b.updated_at = FormatUtcMs(now_ms);
+  b.rescheduled_from = old.id;
+  b.rescheduled_to.reset();
+  RETURN_IF_ERROR(CheckPlaceLocked(*db_, b, capacity));
+  ASSIGN_OR_RETURN(LocalTime cutoff, LocalTime::Parse(settings_.discount_cutoff));
+  RuleSettings rules{settings_.min_notice_minutes, settings_.priority_notice_minutes, cutoff};
+  Perks perks = EvaluatePerks(rules, {now_ms, zone_.UtcToLocal(now_ms).date},
+                              {date, *time, zone_.LocalToUtcMs(date, *time)});
+  b.priority_reception = perks.priority_reception;
+  b.discount_eligible = perks.discount_eligible;
+  ASSIGN_OR_RETURN(b.ref, NextRefLocked(*db_, date));
+  RETURN_IF_ERROR(InsertBookingLocked(b, "book", reason).status());
+
+  ASSIGN_OR_RETURN(Statement st, db_->Prepare("UPDATE bookings SET status = 'rescheduled',"
+                                              " rescheduled_to = ?, updated_at = ? WHERE id = ?"));
+  st.Bind(1, b.id).Bind(2, b.updated_at).Bind(3, old.id);
+  RETURN_IF_ERROR(st.Run());
+  json changes = {
+      {"status", {BookingStatusName(old.status), BookingStatusName(BookingStatus::kRescheduled)}},
+      {"slot", {old.slot_date + " " + old.slot_time, b.slot_date + " " + b.slot_time}},
+      {"rescheduled_to", b.id}};
+  RETURN_IF_ERROR(AppendHistoryLocked(old.id, staff, "reschedule", old.status,
+                                      BookingStatus::kRescheduled, changes.dump(), reason));
+  RETURN_IF_ERROR(tx->Commit());
+  return LoadBooking(b.id);
+}
+
+Result<std::vector<HistoryEntry>> Store::History(const std::string& booking_id) {
+  ASSIGN_OR_RETURN(Statement st,
+                   db_->Prepare("SELECT seq, booking_id, at, staff, action, from_status,"
+                                " to_status, changes, reason FROM booking_history"
+                                " WHERE booking_id = ? ORDER BY seq"));
+  st.Bind(1, booking_id);
+  std::vector<HistoryEntry> out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    out.push_back({st.Int(0), st.Text(1), st.Text(2), st.Text(3), st.Text(4), st.OptionalText(5),
+                   st.Text(6), st.Text(7), st.OptionalText(8)});
+  }
+  return out;
+}
+
+Result<std::vector<Booking>> Store::CustomerBookings(const std::string& customer_id) {
+  ASSIGN_OR_RETURN(Statement st,
+                   db_->Prepare(std::string("SELECT ") + kBookingColumns + kBookingJoins +
+                                "WHERE b.customer_id = ? ORDER BY b.slot_date DESC,"
+                                " b.slot_time DESC"));
+  st.Bind(1, customer_id);
+  std::vector<Booking> out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    ASSIGN_OR_RETURN(Booking b, ReadBooking(st));
+    out.push_back(std::move(b));
+  }
+  return out;
+}
+
+Result<Board> Store::DayBoard(const std::string& date_text) {
+  ASSIGN_OR_RETURN(LocalDate date, ParseDeskDate(date_text, Today()));
+  Board board;
+  board.date = date.ToString();
+  const int weekday = date.IsoWeekday();
+  if (settings_.open_days.find(static_cast<char>('0' + weekday)) == std::string::npos) {
+    board.open = false;
+    board.closed_reason = "closed on this weekday";
+  }
+  ASSIGN_OR_RETURN(Statement closed, db_->Prepare("SELECT reason FROM closed_dates WHERE day = ?"));
+  closed.Bind(1, board.date);
+  ASSIGN_OR_RETURN(bool is_closed, closed.Step());
+  if (is_closed) {
+    board.open = false;
+    board.closed_reason = closed.Text(0);
+  }
+  for (const auto& s : settings_.slots) board.slots.push_back({s.start_time, s.capacity, s.capacity, {}});
+  ASSIGN_OR_RETURN(Statement st, db_->Prepare(std::string("SELECT ") + kBookingColumns +
+                                              kBookingJoins +
+                                              "WHERE b.slot_date = ? ORDER BY b.slot_time,"
+                                              " b.created_at, b.ref"));
+  st.Bind(1, board.date);
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    ASSIGN_OR_RETURN(Booking b, ReadBooking(st));
+    auto slot = std::find_if(board.slots.begin(), board.slots.end(),
+                             [&](const BoardSlot& s) { return s.time == b.slot_time; });
+    if (HoldsPlace(b.status) && slot != board.slots.end()) {
+      slot->bookings.push_back(std::move(b));
+      slot->free = std::max(0, slot->capacity - static_cast<int>(slot->bookings.size()));
+    } else {
+      board.released.push_back(std::move(b));
+    }
+  }
+  return board;
+}
+
+}  // namespace outpost::edge

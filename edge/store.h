@@ -1,0 +1,232 @@
+// Store: one branch store's booking database and the rules it books by.
+//
+// A Store owns one SQLite file (WAL, synchronous=FULL). Every mutating call is
+// one IMMEDIATE transaction: the rule checks (slot capacity, one booking per
+// vehicle per slot) and the writes happen under the database write lock, so
+// two desk terminals racing for the last place cannot both win; and a call
+// that returned ok has been fsynced, so a booking acknowledged to staff
+// survives a crash or power cut. A call that fails writes nothing.
+//
+// All person-typed input arrives raw (phones as typed, dates as strings) and is
+// validated here, so every caller gets the same errors. Thread-compatible: one
+// Store per thread or process; several processes may share one file.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sync/civil_time.h"
+#include "sync/clock.h"
+#include "sync/lifecycle.h"
+#include "sync/sqlite.h"
+#include "sync/status.h"
+
+namespace outpost::edge {
+
+struct SlotSpec {
+  std::string start_time;  // "HH:MM", store local time
+  int capacity = 2;
+};
+
+struct StoreSettings {
+  std::string store_id;  // unique in the chain, e.g. "SH-PUDONG"
+  std::string name;
+  std::string time_zone = "Asia/Shanghai";
+  std::string phone_region = "CN";
+  std::string open_days = "1234567";  // ISO weekdays, 1 = Monday
+  std::vector<SlotSpec> slots = {{"08:30", 2}, {"10:00", 2}, {"11:00", 2},
+                                 {"14:00", 2}, {"15:00", 2}, {"16:00", 2}};
+  int min_notice_minutes = 30;
+  int priority_notice_minutes = 240;  // booked >= 4 h ahead: priority bay and car wash
+  std::string discount_cutoff = "10:00";
+  int discount_percent = 10;
+};
+
+struct Vehicle {
+  std::string id;
+  std::string customer_id;
+  std::optional<std::string> plate;
+  std::optional<std::string> vin;
+  std::optional<int64_t> mileage_km;
+};
+
+struct Customer {
+  std::string id;
+  std::string store_id;
+  std::string name;
+  std::optional<std::string> member_id;
+  std::vector<std::string> phones;  // E.164
+  bool contact_opt_in = false;
+  bool do_not_disturb = false;
+  std::string created_at;
+  std::string created_by;
+  std::vector<Vehicle> vehicles;
+};
+
+// A customer as typed at the desk: raw values, validated by AddCustomer.
+struct NewCustomer {
+  std::string name;
+  std::vector<std::string> phones;
+  std::string member_id;  // empty: none
+  bool contact_opt_in = false;
+  bool do_not_disturb = false;
+  // A phone already on another customer is refused unless this is set
+  // (families share a phone; duplicates of one person are a problem later).
+  bool allow_shared_phone = false;
+};
+
+struct NewVehicle {
+  std::string plate;  // empty: none
+  std::string vin;    // empty: none
+  std::optional<int64_t> mileage_km;
+};
+
+struct Booking {
+  std::string id;
+  std::string ref;  // "YYMMDD-N", unique in the store
+  std::string store_id;
+  std::string customer_id;
+  std::optional<std::string> vehicle_id;
+  std::string service;
+  std::string slot_date;
+  std::string slot_time;
+  Channel channel = Channel::kPhone;
+  BookingStatus status = BookingStatus::kRequested;
+  std::string notes;
+  std::string staff;
+  std::string requested_at;
+  std::string created_at;
+  std::string updated_at;
+  bool priority_reception = false;
+  bool discount_eligible = false;
+  std::optional<std::string> arrived_at;
+  std::optional<bool> discount_applied;
+  std::optional<std::string> arrival_perk;
+  std::optional<std::string> cancel_reason;
+  std::optional<std::string> rescheduled_from;
+  std::optional<std::string> rescheduled_to;
+  // Joined for display.
+  std::string customer_name;
+  std::vector<std::string> customer_phones;
+  std::optional<std::string> plate;
+};
+
+struct BookingRequest {
+  // Who: a customer id (or unique prefix), phone, plate or member id.
+  std::string customer;
+  // When `customer` matches nobody, create this customer in the same transaction.
+  std::optional<NewCustomer> create_customer;
+  NewVehicle vehicle;  // plate/VIN of the customer's vehicle; added if new
+  std::string service = "maintenance";
+  std::string date;  // "YYYY-MM-DD", store local
+  std::string time;  // "HH:MM", a slot of the grid
+  std::string channel = "phone";
+  std::string notes;
+  std::string staff;
+};
+
+struct HistoryEntry {
+  int64_t seq = 0;
+  std::string booking_id;
+  std::string at;
+  std::string staff;
+  std::string action;
+  std::optional<std::string> from_status;
+  std::string to_status;
+  std::string changes_json;
+  std::optional<std::string> reason;
+};
+
+struct BoardSlot {
+  std::string time;
+  int capacity = 0;
+  int free = 0;
+  std::vector<Booking> bookings;  // those holding a place, in booking order
+};
+
+struct Board {
+  std::string date;
+  bool open = true;
+  std::string closed_reason;
+  std::vector<BoardSlot> slots;
+  std::vector<Booking> released;  // cancelled, no-show, rescheduled that day
+};
+
+// Dates as staff say them: "2026-11-24", "today", "tomorrow", "+3" (days from today).
+Result<LocalDate> ParseDeskDate(const std::string& text, const LocalDate& today);
+
+class Store {
+ public:
+  // Creates a new store database at `path`; refuses if one is there already.
+  static Result<std::unique_ptr<Store>> Create(const std::string& path,
+                                               const StoreSettings& settings, const Clock& clock);
+  // Opens an existing store database, applying any newer migrations.
+  static Result<std::unique_ptr<Store>> Open(const std::string& path, const Clock& clock);
+
+  const StoreSettings& settings() const { return settings_; }
+  const TimeZone& time_zone() const { return zone_; }
+  // Today's date in the store's time zone.
+  LocalDate Today() const;
+
+  Status AddClosedDate(const std::string& date, const std::string& reason);
+  Result<std::vector<std::pair<std::string, std::string>>> ClosedDates();
+
+  Result<Customer> AddCustomer(const NewCustomer& customer, const NewVehicle& vehicle,
+                               const std::string& staff);
+  Result<Vehicle> AddVehicle(const std::string& customer, const NewVehicle& vehicle);
+  // Finds by phone (any format), plate, member id, id prefix, or name substring.
+  Result<std::vector<Customer>> FindCustomers(const std::string& query);
+  // Exactly one customer for an id, unique id prefix, phone, plate or member id.
+  Result<Customer> ResolveCustomer(const std::string& query);
+
+  Result<Booking> Book(const BookingRequest& request);
+  Result<Booking> Confirm(const std::string& booking, const std::string& staff);
+  Result<Booking> CheckIn(const std::string& booking, const std::string& staff);
+  Result<Booking> StartService(const std::string& booking, const std::string& staff);
+  Result<Booking> Complete(const std::string& booking, const std::string& staff);
+  Result<Booking> Cancel(const std::string& booking, const std::string& reason,
+                         const std::string& staff);
+  Result<Booking> NoShow(const std::string& booking, const std::string& staff);
+  // Returns the new booking; the old one becomes 'rescheduled' and links to it.
+  Result<Booking> Reschedule(const std::string& booking, const std::string& date,
+                             const std::string& time, const std::string& reason,
+                             const std::string& staff);
+
+  // A booking by ref ("261124-3"), id, or unique id prefix.
+  Result<Booking> GetBooking(const std::string& booking);
+  Result<std::vector<HistoryEntry>> History(const std::string& booking_id);
+  Result<std::vector<Booking>> CustomerBookings(const std::string& customer_id);
+  Result<Board> DayBoard(const std::string& date);
+
+ private:
+  Store(std::unique_ptr<Db> db, const Clock& clock) : db_(std::move(db)), clock_(clock) {}
+  Status LoadSettings();
+  Result<Customer> LoadCustomer(const std::string& id);
+  Result<std::optional<Customer>> MatchCustomerLocked(const std::string& query);
+  Result<Customer> InsertCustomerLocked(const NewCustomer& customer, const std::string& staff);
+  Result<std::optional<Vehicle>> AttachVehicleLocked(const Customer& customer,
+                                                     const NewVehicle& vehicle);
+  // Validates date/time against grid, calendar and notice; returns the slot's capacity.
+  Result<int> CheckSlotLocked(const LocalDate& date, const LocalTime& time, Channel channel);
+  Result<Booking> InsertBookingLocked(Booking booking, const std::string& action,
+                                      const std::string& changes_json);
+  Result<Booking> LoadBooking(const std::string& booking);
+  Result<Booking> Transition(const std::string& booking, BookingStatus to,
+                             const std::string& action, const std::string& reason,
+                             const std::string& staff);
+  Status AppendHistoryLocked(const std::string& booking_id, const std::string& staff,
+                             const std::string& action, std::optional<BookingStatus> from,
+                             BookingStatus to, const std::string& changes_json,
+                             const std::string& reason);
+  std::string Now() const;
+
+  std::unique_ptr<Db> db_;
+  const Clock& clock_;
+  StoreSettings settings_;
+  TimeZone zone_;
+};
+
+}  // namespace outpost::edge

@@ -1,0 +1,319 @@
+#include "edge/store.h"
+
+#include <gtest/gtest.h>
+
+#include "sync/testing.h"
+
+namespace outpost::edge {
+namespace {
+
+// Monday 2026-11-23, 09:00 in Shanghai.
+constexpr const char* kMondayNine = "2026-11-23T01:00:00Z";
+
+class StoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    StoreSettings settings;
+    settings.store_id = "SH-PUDONG";
+    settings.name = "浦东服务中心";
+    settings.open_days = "123456";  // closed on Sundays
+    auto store = Store::Create(dir_.File("store.db"), settings, clock_);
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    store_ = std::move(store).value();
+  }
+
+  BookingRequest Request(const std::string& phone, const std::string& name,
+                         const std::string& date, const std::string& time) {
+    BookingRequest r;
+    r.customer = phone;
+    r.create_customer = NewCustomer{name, {phone}};
+    r.date = date;
+    r.time = time;
+    r.staff = "SA Zhang";
+    return r;
+  }
+
+  int64_t Count(const std::string& table) {
+    auto db = Db::Open(dir_.File("store.db"), {}).value();
+    auto st = db->Prepare("SELECT count(*) FROM " + table).value();
+    EXPECT_TRUE(st.Step().value());
+    return st.Int(0);
+  }
+
+  testing::TempDir dir_;
+  FixedClock clock_{ParseUtcMs(kMondayNine).value()};
+  std::unique_ptr<Store> store_;
+};
+
+TEST_F(StoreTest, BooksWithANewCustomerAndRecordsHistory) {
+  auto r = Request("138 0013 8000", "王伟", "2026-11-24", "08:30");
+  r.vehicle.plate = "京A·12345";
+  auto b = store_->Book(r);
+  ASSERT_TRUE(b.ok()) << b.status().ToString();
+  EXPECT_EQ(b->ref, "261124-1");
+  EXPECT_EQ(b->status, BookingStatus::kRequested);
+  EXPECT_EQ(b->customer_name, "王伟");
+  EXPECT_EQ(b->customer_phones, std::vector<std::string>{"+8613800138000"});
+  EXPECT_EQ(b->plate, "京A12345");
+  EXPECT_TRUE(b->priority_reception);  // a day ahead
+  EXPECT_TRUE(b->discount_eligible);   // booked the day before, 08:30 < 10:00
+  auto history = store_->History(b->id).value();
+  ASSERT_EQ(history.size(), 1u);
+  EXPECT_EQ(history[0].action, "book");
+  EXPECT_EQ(history[0].staff, "SA Zhang");
+  EXPECT_FALSE(history[0].from_status.has_value());
+  EXPECT_EQ(history[0].to_status, "requested");
+
+  // The same customer found by any spelling of the phone or the plate.
+  EXPECT_EQ(store_->ResolveCustomer("+86-138-0013-8000")->id, b->customer_id);
+  EXPECT_EQ(store_->ResolveCustomer("京a12345")->id, b->customer_id);
+  EXPECT_EQ(store_->ResolveCustomer(b->customer_id.substr(0, 8))->id, b->customer_id);
+}
+
+TEST_F(StoreTest, SecondBookingOnTheSameDayGetsTheNextRef) {
+  ASSERT_TRUE(store_->Book(Request("13800138000", "A", "2026-11-24", "10:00")).ok());
+  auto b = store_->Book(Request("13900139000", "B", "2026-11-24", "14:00"));
+  ASSERT_TRUE(b.ok()) << b.status().ToString();
+  EXPECT_EQ(b->ref, "261124-2");
+  EXPECT_EQ(store_->GetBooking("261124-2")->id, b->id);
+}
+
+TEST_F(StoreTest, AFullSlotRefusesTheThirdBookingAndWritesNothing) {
+  ASSERT_TRUE(store_->Book(Request("13800138000", "A", "2026-11-24", "10:00")).ok());
+  ASSERT_TRUE(store_->Book(Request("13900139000", "B", "2026-11-24", "10:00")).ok());
+  const int64_t customers = Count("customers");
+  auto third = store_->Book(Request("13700137000", "C", "2026-11-24", "10:00"));
+  ASSERT_FALSE(third.ok());
+  EXPECT_EQ(third.status().code(), StatusCode::kRefused);
+  EXPECT_EQ(third.status().message(), "slot 2026-11-24 10:00 is full (2 of 2 places taken)");
+  EXPECT_EQ(Count("customers"), customers);  // the new customer was rolled back too
+  EXPECT_EQ(Count("bookings"), 2);
+}
+
+TEST_F(StoreTest, ACancelledBookingFreesItsPlace) {
+  auto a = store_->Book(Request("13800138000", "A", "2026-11-24", "10:00")).value();
+  ASSERT_TRUE(store_->Book(Request("13900139000", "B", "2026-11-24", "10:00")).ok());
+  ASSERT_TRUE(store_->Cancel(a.ref, "customer travelling", "SA Zhang").ok());
+  EXPECT_TRUE(store_->Book(Request("13700137000", "C", "2026-11-24", "10:00")).ok());
+  auto board = store_->DayBoard("2026-11-24").value();
+  auto slot = std::find_if(board.slots.begin(), board.slots.end(),
+                           [](const BoardSlot& s) { return s.time == "10:00"; });
+  EXPECT_EQ(slot->bookings.size(), 2u);
+  EXPECT_EQ(slot->free, 0);
+  ASSERT_EQ(board.released.size(), 1u);
+  EXPECT_EQ(board.released[0].cancel_reason, "customer travelling");
+}
+
+TEST_F(StoreTest, OneVehicleCannotHoldTwoPlacesInOneSlot) {
+  auto r = Request("13800138000", "A", "2026-11-24", "10:00");
+  r.vehicle.plate = "京A12345";
+  ASSERT_TRUE(store_->Book(r).ok());
+  BookingRequest again;
+  again.customer = "13800138000";
+  again.vehicle.plate = "京A·12345";
+  again.date = "2026-11-24";
+  again.time = "10:00";
+  again.staff = "SA Li";
+  auto dup = store_->Book(again);
+  ASSERT_FALSE(dup.ok());
+  EXPECT_EQ(dup.status().code(), StatusCode::kRefused);
+  EXPECT_NE(dup.status().message().find("already has booking 261124-1"), std::string::npos);
+}
+
+TEST_F(StoreTest, RefusesSlotsOutsideTheGridTheCalendarOrTheNotice) {
+  auto unknown = store_->Book(Request("13800138000", "A", "2026-11-24", "09:00"));
+  EXPECT_EQ(unknown.status().code(), StatusCode::kInvalidInput);
+  EXPECT_NE(unknown.status().message().find("'09:00' is not in the grid"), std::string::npos);
+
+  auto past = store_->Book(Request("13800138000", "A", "2026-11-20", "10:00"));
+  EXPECT_EQ(past.status().code(), StatusCode::kInvalidInput);
+  EXPECT_NE(past.status().message().find("in the past"), std::string::npos);
+
+  auto sunday = store_->Book(Request("13800138000", "A", "2026-11-29", "10:00"));
+  EXPECT_EQ(sunday.status().code(), StatusCode::kRefused);
+  EXPECT_NE(sunday.status().message().find("closed on Sundays"), std::string::npos);
+
+  ASSERT_TRUE(store_->AddClosedDate("2026-11-25", "staff training").ok());
+  auto closed = store_->Book(Request("13800138000", "A", "2026-11-25", "10:00"));
+  EXPECT_EQ(closed.status().message(), "store is closed on 2026-11-25: staff training");
+
+  auto started = store_->Book(Request("13800138000", "A", "today", "08:30"));
+  EXPECT_NE(started.status().message().find("already started"), std::string::npos);
+
+  clock_.Set(ParseUtcMs("2026-11-23T01:45:00Z").value());  // 09:45 local
+  auto short_notice = store_->Book(Request("13800138000", "A", "today", "10:00"));
+  EXPECT_NE(short_notice.status().message().find("minutes' notice"), std::string::npos);
+  auto walk_in = Request("13800138000", "A", "today", "10:00");
+  walk_in.channel = "walk-in";
+  auto ok = store_->Book(walk_in);
+  ASSERT_TRUE(ok.ok()) << ok.status().ToString();
+  EXPECT_FALSE(ok->priority_reception);  // 15 minutes ahead
+  EXPECT_FALSE(ok->discount_eligible);   // same day
+  EXPECT_EQ(Count("bookings"), 1);
+}
+
+TEST_F(StoreTest, BadInputIsRefusedNamingFieldAndValueAndWritesNothing) {
+  BookingRequest unknown = Request("13800138000", "A", "2026-11-24", "10:00");
+  unknown.create_customer.reset();
+  auto not_found = store_->Book(unknown);
+  EXPECT_EQ(not_found.status().code(), StatusCode::kNotFound);
+  EXPECT_NE(not_found.status().message().find("matches no customer"), std::string::npos);
+  BookingRequest r = Request("13800138000", "A", "2026-11-24", "10:00");
+  r.create_customer->phones = {"12345"};
+  auto created_bad = store_->Book(r);
+  EXPECT_EQ(created_bad.status().code(), StatusCode::kInvalidInput);
+  EXPECT_EQ(created_bad.status().message(),
+            "phone: '12345' is not a valid phone number (region CN)");
+
+  r = Request("13800138000", "A", "2026-11-24", "10:00");
+  r.vehicle.vin = "LFV2A21K0K3000001";
+  EXPECT_NE(store_->Book(r).status().message().find("vin: 'LFV2A21K0K3000001' fails the check"),
+            std::string::npos);
+  r = Request("13800138000", "A\xff", "2026-11-24", "10:00");
+  EXPECT_EQ(store_->Book(r).status().message(), "name: 'A\\xff' is not valid UTF-8");
+  r = Request("13800138000", "A", "2026/11/24", "10:00");
+  EXPECT_NE(store_->Book(r).status().message().find("date: '2026/11/24'"), std::string::npos);
+  r = Request("13800138000", "A", "2026-11-24", "10:00");
+  r.channel = "fax";
+  EXPECT_EQ(store_->Book(r).status().code(), StatusCode::kInvalidInput);
+  EXPECT_EQ(Count("customers"), 0);
+  EXPECT_EQ(Count("vehicles"), 0);
+  EXPECT_EQ(Count("bookings"), 0);
+  EXPECT_EQ(Count("booking_history"), 0);
+}
+
+TEST_F(StoreTest, WholeLifecycleWithArrivalPerks) {
+  auto b = store_->Book(Request("13800138000", "A", "2026-11-24", "08:30")).value();
+  ASSERT_TRUE(store_->Confirm(b.ref, "SA Zhang").ok());
+  // Check-in is for the day of the booking only.
+  auto early = store_->CheckIn(b.ref, "SA Zhang");
+  EXPECT_EQ(early.status().code(), StatusCode::kRefused);
+  clock_.Set(ParseUtcMs("2026-11-24T00:10:00Z").value());  // 08:10 local, Tuesday
+  auto in = store_->CheckIn(b.ref, "SA Zhang");
+  ASSERT_TRUE(in.ok()) << in.status().ToString();
+  EXPECT_EQ(in->discount_applied, true);
+  EXPECT_EQ(in->arrival_perk, "breakfast");
+  ASSERT_TRUE(store_->StartService(b.ref, "Tech Wu").ok());
+  auto done = store_->Complete(b.ref, "SA Zhang");
+  ASSERT_TRUE(done.ok());
+  EXPECT_EQ(done->status, BookingStatus::kCompleted);
+  auto illegal = store_->Cancel(b.ref, "changed mind", "SA Zhang");
+  EXPECT_EQ(illegal.status().message(), "cannot go from 'completed' to 'cancelled'");
+  auto history = store_->History(b.id).value();
+  ASSERT_EQ(history.size(), 5u);
+  EXPECT_EQ(history[2].action, "check-in");
+  EXPECT_EQ(history[2].from_status, "confirmed");
+  EXPECT_EQ(history[3].staff, "Tech Wu");
+  // A completed booking still holds its place in the slot it was served in.
+  EXPECT_EQ(store_->DayBoard("2026-11-24")->slots[0].free, 1);
+}
+
+TEST_F(StoreTest, CancelNeedsAReasonAndNoShowWaitsForTheSlot) {
+  auto b = store_->Book(Request("13800138000", "A", "2026-11-24", "10:00")).value();
+  auto no_reason = store_->Cancel(b.ref, "  ", "SA Zhang");
+  EXPECT_EQ(no_reason.status().code(), StatusCode::kInvalidInput);
+  EXPECT_NE(no_reason.status().message().find("reason"), std::string::npos);
+  EXPECT_EQ(store_->NoShow(b.ref, "SA Zhang").status().code(), StatusCode::kRefused);
+  clock_.Set(ParseUtcMs("2026-11-24T02:30:00Z").value());  // 10:30 local
+  auto no_show = store_->NoShow(b.ref, "SA Zhang");
+  ASSERT_TRUE(no_show.ok());
+  EXPECT_EQ(no_show->status, BookingStatus::kNoShow);
+}
+
+TEST_F(StoreTest, RescheduleLinksBothBookingsAndMovesThePlace) {
+  auto old = store_->Book(Request("13800138000", "A", "2026-11-24", "10:00")).value();
+  auto moved = store_->Reschedule(old.ref, "2026-11-26", "15:00", "customer asked", "SA Li");
+  ASSERT_TRUE(moved.ok()) << moved.status().ToString();
+  EXPECT_EQ(moved->ref, "261126-1");
+  EXPECT_EQ(moved->rescheduled_from, old.id);
+  EXPECT_EQ(moved->status, BookingStatus::kRequested);
+  auto now_old = store_->GetBooking(old.ref).value();
+  EXPECT_EQ(now_old.status, BookingStatus::kRescheduled);
+  EXPECT_EQ(now_old.rescheduled_to, moved->id);
+  EXPECT_EQ(store_->DayBoard("2026-11-24")->slots[1].free, 2);
+  EXPECT_EQ(store_->DayBoard("2026-11-26")->slots[4].free, 1);
+  // A rescheduled booking cannot be rescheduled again; the new one can.
+  EXPECT_EQ(store_->Reschedule(old.ref, "2026-11-27", "10:00", "", "SA Li").status().code(),
+            StatusCode::kRefused);
+}
+
+TEST_F(StoreTest, RescheduleIntoAFullSlotChangesNothing) {
+  auto a = store_->Book(Request("13800138000", "A", "2026-11-24", "10:00")).value();
+  ASSERT_TRUE(store_->Book(Request("13900139000", "B", "2026-11-24", "11:00")).ok());
+  ASSERT_TRUE(store_->Book(Request("13700137000", "C", "2026-11-24", "11:00")).ok());
+  auto moved = store_->Reschedule(a.ref, "2026-11-24", "11:00", "", "SA Li");
+  EXPECT_EQ(moved.status().code(), StatusCode::kRefused);
+  EXPECT_EQ(store_->GetBooking(a.ref)->status, BookingStatus::kRequested);
+  EXPECT_EQ(Count("bookings"), 3);
+}
+
+TEST_F(StoreTest, CustomersAreNotDuplicatedSilently) {
+  NewCustomer c{"李娜", {"13800138000"}, "vip-001"};
+  ASSERT_TRUE(store_->AddCustomer(c, {"沪A12345", "", 12000}, "SA Li").ok());
+  NewCustomer same_phone{"Li Na", {"+86 138 0013 8000"}};
+  auto dup = store_->AddCustomer(same_phone, {}, "SA Li");
+  EXPECT_EQ(dup.status().code(), StatusCode::kConflict);
+  EXPECT_NE(dup.status().message().find("already belongs to 李娜"), std::string::npos);
+  same_phone.allow_shared_phone = true;
+  EXPECT_TRUE(store_->AddCustomer(same_phone, {}, "SA Li").ok());
+  // Now the phone names two people: resolving it asks for the id instead of guessing.
+  auto ambiguous = store_->ResolveCustomer("13800138000");
+  EXPECT_EQ(ambiguous.status().code(), StatusCode::kInvalidInput);
+  EXPECT_NE(ambiguous.status().message().find("matches 2 customers"), std::string::npos);
+
+  NewCustomer same_member{"Other", {"13900139000"}, "VIP001"};
+  EXPECT_EQ(store_->AddCustomer(same_member, {}, "SA Li").status().code(),
+            StatusCode::kConflict);
+  NewCustomer other{"Other", {"13900139000"}};
+  auto plate_taken = store_->AddCustomer(other, {"沪A·12345", "", std::nullopt}, "SA Li");
+  EXPECT_EQ(plate_taken.status().code(), StatusCode::kConflict);
+  EXPECT_EQ(Count("customers"), 2);
+}
+
+TEST_F(StoreTest, FindsByNameIgnoringCaseAndWidth) {
+  ASSERT_TRUE(store_->AddCustomer({"Li Na", {"13800138000"}}, {}, "SA").ok());
+  ASSERT_TRUE(store_->AddCustomer({"王伟", {"13900139000"}}, {}, "SA").ok());
+  EXPECT_EQ(store_->FindCustomers("LINA")->size(), 1u);
+  EXPECT_EQ(store_->FindCustomers("ｌｉ")->size(), 1u);
+  EXPECT_EQ(store_->FindCustomers("王")->front().name, "王伟");
+  EXPECT_EQ(store_->FindCustomers("139-0013-9000")->front().name, "王伟");
+  EXPECT_TRUE(store_->FindCustomers("Zhao")->empty());
+}
+
+TEST_F(StoreTest, MileageNeverGoesBackwards) {
+  ASSERT_TRUE(store_->AddCustomer({"A", {"13800138000"}}, {"京A12345", "", 20000}, "SA").ok());
+  auto lower = store_->AddVehicle("13800138000", {"京A12345", "", 15000});
+  EXPECT_EQ(lower.status().code(), StatusCode::kInvalidInput);
+  auto higher = store_->AddVehicle("13800138000", {"京A12345", "LSVAU218XN2183294", 25000});
+  ASSERT_TRUE(higher.ok()) << higher.status().ToString();
+  EXPECT_EQ(higher->mileage_km, 25000);
+  EXPECT_EQ(higher->vin, "LSVAU218XN2183294");
+}
+
+TEST_F(StoreTest, ReopensWithSettingsAndRefusesASecondInit) {
+  store_.reset();
+  auto again = Store::Create(dir_.File("store.db"), StoreSettings{"X", "Y"}, clock_);
+  EXPECT_EQ(again.status().code(), StatusCode::kConflict);
+  auto reopened = Store::Open(dir_.File("store.db"), clock_);
+  ASSERT_TRUE(reopened.ok());
+  EXPECT_EQ(reopened.value()->settings().store_id, "SH-PUDONG");
+  EXPECT_EQ(reopened.value()->settings().slots.size(), 6u);
+  EXPECT_EQ(Store::Open(dir_.File("missing.db"), clock_).status().code(), StatusCode::kNotFound);
+}
+
+TEST(StoreSettingsTest, InvalidSettingsAreRefusedBeforeAnythingIsWritten) {
+  testing::TempDir dir;
+  FixedClock clock(0);
+  StoreSettings s{"SH 1", "Store"};
+  EXPECT_EQ(Store::Create(dir.File("a.db"), s, clock).status().code(), StatusCode::kInvalidInput);
+  s.store_id = "SH1";
+  s.time_zone = "Asia/Atlantis";
+  EXPECT_EQ(Store::Create(dir.File("a.db"), s, clock).status().code(), StatusCode::kInvalidInput);
+  s.time_zone = "Asia/Shanghai";
+  s.slots = {{"10:00", 2}, {"10:00", 3}};
+  EXPECT_EQ(Store::Create(dir.File("a.db"), s, clock).status().code(), StatusCode::kInvalidInput);
+  EXPECT_FALSE(std::filesystem::exists(dir.File("a.db")));
+}
+
+}  // namespace
+}  // namespace outpost::edge

@@ -1,0 +1,22 @@
+// The database schemas, as numbered SQL migrations compiled into the program.
+//
+// A migration is never edited once released: a change is a new, higher-numbered
+// file. Db::Migrate (sync/sqlite.h) applies the missing ones on open. The SQL
+// lives in schema/migrations/<database>/NNNN_name.sql; CMake embeds it.
+#pragma once
+
+#include <span>
+#include <string_view>
+
+namespace outpost::schema {
+
+struct SqlMigration {
+  int version;
+  std::string_view name;
+  std::string_view sql;
+};
+
+// The store (edge) database, oldest first.
+std::span<const SqlMigration> EdgeMigrations();
+
+}  // namespace outpost::schema

@@ -1,0 +1,269 @@
+#include "sync/normalize.h"
+
+#include <phonenumbers/phonenumberutil.h>
+#include <unicode/locid.h>
+#include <unicode/normalizer2.h>
+#include <unicode/uchar.h>
+#include <unicode/unistr.h>
+#include <unicode/utf8.h>
+
+#include <array>
+
+namespace outpost {
+namespace {
+
+using i18n::phonenumbers::PhoneNumber;
+using i18n::phonenumbers::PhoneNumberUtil;
+
+// Quoted back to the user in error messages: printable, bounded, never raw bytes.
+std::string Quote(std::string_view raw) {
+  std::string out = "'";
+  const bool utf8 = IsValidUtf8(raw);
+  size_t shown = 0;
+  for (unsigned char c : raw) {
+    if (++shown > 64) {
+      out += "...";
+      break;
+    }
+    if (c < 0x20 || c == 0x7f || (c >= 0x80 && !utf8)) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02x", c);
+      out += buf;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out + "'";
+}
+
+Status Invalid(std::string_view field, std::string_view raw, std::string_view reason) {
+  return Status::InvalidInput(std::string(field) + ": " + Quote(raw) + " " + std::string(reason));
+}
+
+std::string ToUtf8(const icu::UnicodeString& s) {
+  std::string out;
+  s.toUTF8String(out);
+  return out;
+}
+
+// NFKC folds full-width letters and digits to ASCII and the ideographic space
+// to a space; it leaves CJK characters as they are.
+Result<icu::UnicodeString> Nfkc(std::string_view field, std::string_view raw) {
+  if (!IsValidUtf8(raw)) return Invalid(field, raw, "is not valid UTF-8");
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* nfkc = icu::Normalizer2::getNFKCInstance(status);
+  if (U_FAILURE(status)) return Status::IoError("ICU NFKC data unavailable");
+  icu::UnicodeString out = nfkc->normalize(
+      icu::UnicodeString::fromUTF8(icu::StringPiece(raw.data(), static_cast<int32_t>(raw.size()))),
+      status);
+  if (U_FAILURE(status)) return Invalid(field, raw, "could not be normalised");
+  return out;
+}
+
+// Keeps only what `keep` accepts after NFKC and upper-casing, skipping separators.
+Result<std::string> CompactUpper(std::string_view field, std::string_view raw) {
+  ASSIGN_OR_RETURN(icu::UnicodeString s, Nfkc(field, raw));
+  s.toUpper(icu::Locale::getRoot());
+  icu::UnicodeString compact;
+  for (int32_t i = 0; i < s.length();) {
+    UChar32 c = s.char32At(i);
+    i += U16_LENGTH(c);
+    if (u_isUWhiteSpace(c) || c == '-' || c == '.' || c == 0x00B7 /*·*/ || c == 0x2022 /*•*/ ||
+        c == 0x30FB /*・*/ || c == 0x2027 /*‧*/) {
+      continue;
+    }
+    compact.append(c);
+  }
+  return ToUtf8(compact);
+}
+
+}  // namespace
+
+bool IsValidUtf8(std::string_view bytes) {
+  int32_t i = 0;
+  const auto* s = reinterpret_cast<const uint8_t*>(bytes.data());
+  const auto n = static_cast<int32_t>(bytes.size());
+  while (i < n) {
+    UChar32 c;
+    U8_NEXT(s, i, n, c);
+    if (c < 0) return false;
+  }
+  return true;
+}
+
+Result<std::string> CleanText(std::string_view field, std::string_view raw, size_t max_chars,
+                              bool required) {
+  if (!IsValidUtf8(raw)) return Invalid(field, raw, "is not valid UTF-8");
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(status);
+  if (U_FAILURE(status)) return Status::IoError("ICU NFC data unavailable");
+  icu::UnicodeString s = nfc->normalize(
+      icu::UnicodeString::fromUTF8(icu::StringPiece(raw.data(), static_cast<int32_t>(raw.size()))),
+      status);
+  if (U_FAILURE(status)) return Invalid(field, raw, "could not be normalised");
+  icu::UnicodeString out;
+  bool pending_space = false;
+  int32_t chars = 0;
+  for (int32_t i = 0; i < s.length();) {
+    UChar32 c = s.char32At(i);
+    i += U16_LENGTH(c);
+    if (u_isUWhiteSpace(c)) {
+      pending_space = !out.isEmpty();
+      continue;
+    }
+    if (u_iscntrl(c) || u_charType(c) == U_FORMAT_CHAR) {
+      return Invalid(field, raw, "contains a control character");
+    }
+    if (pending_space) {
+      out.append(UChar32{' '});
+      ++chars;
+      pending_space = false;
+    }
+    out.append(c);
+    ++chars;
+  }
+  if (required && out.isEmpty()) return Invalid(field, raw, "must not be empty");
+  if (static_cast<size_t>(chars) > max_chars) {
+    return Invalid(field, raw, "is longer than " + std::to_string(max_chars) + " characters");
+  }
+  return ToUtf8(out);
+}
+
+std::string SearchKey(std::string_view clean_text) {
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* fold = icu::Normalizer2::getNFKCCasefoldInstance(status);
+  icu::UnicodeString s = icu::UnicodeString::fromUTF8(
+      icu::StringPiece(clean_text.data(), static_cast<int32_t>(clean_text.size())));
+  if (U_SUCCESS(status)) s = fold->normalize(s, status);
+  icu::UnicodeString out;
+  for (int32_t i = 0; i < s.length();) {
+    UChar32 c = s.char32At(i);
+    i += U16_LENGTH(c);
+    if (!u_isUWhiteSpace(c)) out.append(c);
+  }
+  return ToUtf8(out);
+}
+
+Result<std::string> NormalizePhone(std::string_view raw, std::string_view default_region) {
+  constexpr std::string_view kField = "phone";
+  ASSIGN_OR_RETURN(icu::UnicodeString folded, Nfkc(kField, raw));
+  std::string text = ToUtf8(folded);
+  // libphonenumber would read letters as a vanity number (1-800-FLOWERS);
+  // at a desk a letter in a phone number is a typo.
+  for (char c : text) {
+    if (!(c >= '0' && c <= '9') && c != '+' && c != ' ' && c != '-' && c != '(' && c != ')' &&
+        c != '.') {
+      return Invalid(kField, raw, "contains characters that are not part of a phone number");
+    }
+  }
+  const PhoneNumberUtil* util = PhoneNumberUtil::GetInstance();
+  PhoneNumber number;
+  if (util->Parse(text, std::string(default_region), &number) != PhoneNumberUtil::NO_PARSING_ERROR ||
+      !util->IsValidNumber(number)) {
+    return Invalid(kField, raw,
+                   "is not a valid phone number (region " + std::string(default_region) + ")");
+  }
+  std::string e164;
+  util->Format(number, PhoneNumberUtil::E164, &e164);
+  return e164;
+}
+
+std::string FormatPhoneForDisplay(const std::string& e164) {
+  const PhoneNumberUtil* util = PhoneNumberUtil::GetInstance();
+  PhoneNumber number;
+  if (util->Parse(e164, "CN", &number) != PhoneNumberUtil::NO_PARSING_ERROR) return e164;
+  std::string out;
+  util->Format(number,
+               number.country_code() == 86 ? PhoneNumberUtil::NATIONAL
+                                           : PhoneNumberUtil::INTERNATIONAL,
+               &out);
+  return out;
+}
+
+Result<std::string> NormalizeVin(std::string_view raw) {
+  constexpr std::string_view kField = "vin";
+  ASSIGN_OR_RETURN(std::string vin, CompactUpper(kField, raw));
+  if (vin.size() != 17) return Invalid(kField, raw, "must have 17 characters");
+  // ISO 3779 transliteration; I, O and Q are never used in a VIN.
+  static constexpr std::array<int, 26> kLetterValue = {1, 2, 3, 4, 5, 6, 7, 8, -1, 1, 2, 3, 4,
+                                                       5, -1, 7, -1, 9, 2, 3, 4, 5, 6, 7, 8, 9};
+  static constexpr std::array<int, 17> kWeight = {8, 7, 6, 5, 4, 3, 2, 10, 0,
+                                                  9, 8, 7, 6, 5, 4, 3, 2};
+  int sum = 0;
+  for (size_t i = 0; i < vin.size(); ++i) {
+    char c = vin[i];
+    int value;
+    if (c >= '0' && c <= '9') {
+      value = c - '0';
+    } else if (c >= 'A' && c <= 'Z' && kLetterValue[c - 'A'] >= 0) {
+      value = kLetterValue[c - 'A'];
+    } else {
+      return Invalid(kField, raw,
+                     "has an invalid character at position " + std::to_string(i + 1) +
+                         " (only 0-9 and A-Z without I, O, Q)");
+    }
+    sum += value * kWeight[i];
+  }
+  int check = sum % 11;
+  char expected = check == 10 ? 'X' : static_cast<char>('0' + check);
+  if (vin[8] != expected) {
+    return Invalid(kField, raw,
+                   std::string("fails the check digit (position 9 should be '") + expected + "')");
+  }
+  return vin;
+}
+
+Result<std::string> NormalizePlate(std::string_view raw) {
+  constexpr std::string_view kField = "plate";
+  ASSIGN_OR_RETURN(std::string compact, CompactUpper(kField, raw));
+  icu::UnicodeString s = icu::UnicodeString::fromUTF8(compact);
+  // Province (or embassy / consulate) abbreviations that open a mainland plate.
+  static const icu::UnicodeString kProvinces = icu::UnicodeString::fromUTF8(
+      "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼使领");
+  static const icu::UnicodeString kSuffixes = icu::UnicodeString::fromUTF8("挂学警港澳领试超");
+  const int32_t n = s.countChar32();
+  if (n < 7 || n > 8) {
+    return Invalid(kField, raw, "is not a mainland plate (e.g. 京A·12345 or 粤B·D12345)");
+  }
+  if (kProvinces.indexOf(s.char32At(0)) < 0) {
+    return Invalid(kField, raw, "does not start with a province abbreviation such as 京 or 粤");
+  }
+  int32_t offset = s.moveIndex32(0, 1);
+  UChar32 authority = s.char32At(offset);
+  if (authority < 'A' || authority > 'Z') {
+    return Invalid(kField, raw, "must have a letter after the province (e.g. 京A)");
+  }
+  for (int32_t k = 2; k < n; ++k) {
+    offset = s.moveIndex32(0, k);
+    UChar32 c = s.char32At(offset);
+    bool alnum = (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z');
+    if (alnum && c != 'I' && c != 'O') continue;
+    if (k == n - 1 && kSuffixes.indexOf(c) >= 0) continue;
+    return Invalid(kField, raw,
+                   "has an invalid character at position " + std::to_string(k + 1));
+  }
+  return compact;
+}
+
+std::string FormatPlateForDisplay(const std::string& plate) {
+  icu::UnicodeString s = icu::UnicodeString::fromUTF8(plate);
+  if (s.countChar32() < 3) return plate;
+  int32_t split = s.moveIndex32(0, 2);
+  return ToUtf8(icu::UnicodeString(s, 0, split) + icu::UnicodeString::fromUTF8("·") +
+                icu::UnicodeString(s, split));
+}
+
+Result<std::string> NormalizeMemberId(std::string_view raw) {
+  constexpr std::string_view kField = "member id";
+  ASSIGN_OR_RETURN(std::string id, CompactUpper(kField, std::string(raw)));
+  // CompactUpper drops '-' separators; member ids are compared without them.
+  if (id.size() < 3 || id.size() > 32) return Invalid(kField, raw, "must have 3 to 32 characters");
+  for (char c : id) {
+    if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z'))) {
+      return Invalid(kField, raw, "may hold only letters and digits");
+    }
+  }
+  return id;
+}
+
+}  // namespace outpost

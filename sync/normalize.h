@@ -1,0 +1,40 @@
+// Normalisation and validation of what people type at a desk or on paper.
+//
+// Every function takes raw bytes from a person and returns either the one
+// canonical form Outpost stores and matches on, or an InvalidInput status
+// naming the field, the value and the reason. Canonical forms:
+//   text      valid UTF-8, Unicode NFC, trimmed, inner whitespace runs -> one space
+//   phone     E.164 ("+8613800138000"), region default CN, libphonenumber-valid
+//   VIN       17 upper-case characters, no I/O/Q, ISO 3779 check digit correct
+//   plate     Chinese plate without separators ("京A12345", "粤BD12345")
+//   member id upper-case ASCII letters and digits, separators dropped
+// Full-width forms (１３８, Ａ) are accepted everywhere. Stateless; thread-safe.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "sync/status.h"
+
+namespace outpost {
+
+bool IsValidUtf8(std::string_view bytes);
+
+// Free text (names, notes, service). `required` refuses an empty result.
+Result<std::string> CleanText(std::string_view field, std::string_view raw, size_t max_chars,
+                              bool required);
+
+// A key for case- and width-insensitive search: NFKC case-folded, no whitespace.
+std::string SearchKey(std::string_view clean_text);
+
+Result<std::string> NormalizePhone(std::string_view raw, std::string_view default_region = "CN");
+Result<std::string> NormalizeVin(std::string_view raw);
+Result<std::string> NormalizePlate(std::string_view raw);
+Result<std::string> NormalizeMemberId(std::string_view raw);
+
+// "+8613800138000" -> "138 0013 8000" (national format, for display).
+std::string FormatPhoneForDisplay(const std::string& e164);
+// "京A12345" -> "京A·12345".
+std::string FormatPlateForDisplay(const std::string& plate);
+
+}  // namespace outpost

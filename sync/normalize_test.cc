@@ -1,0 +1,92 @@
+#include "sync/normalize.h"
+
+#include <gtest/gtest.h>
+
+namespace outpost {
+namespace {
+
+TEST(PhoneTest, AcceptsTheWaysPeopleWriteOneNumber) {
+  for (const char* raw : {"13800138000", "138 0013 8000", "138-0013-8000", "+86 138 0013 8000",
+                          "+86-138-0013-8000", "(+86) 13800138000",
+                          "\xef\xbc\x91\xef\xbc\x93\xef\xbc\x98\xef\xbc\x90\xef\xbc\x90\xef\xbc"
+                          "\x91\xef\xbc\x93\xef\xbc\x98\xef\xbc\x90\xef\xbc\x90\xef\xbc\x90"}) {
+    auto phone = NormalizePhone(raw);
+    ASSERT_TRUE(phone.ok()) << raw << ": " << phone.status().ToString();
+    EXPECT_EQ(phone.value(), "+8613800138000") << raw;
+  }
+  EXPECT_EQ(NormalizePhone("010-12345678").value(), "+861012345678");  // Beijing landline
+  EXPECT_EQ(NormalizePhone("+1 650 253 0000").value(), "+16502530000");
+}
+
+TEST(PhoneTest, RefusesMalformedNumbersNamingFieldAndValue) {
+  for (const char* raw : {"12345", "", "1380013800", "138001380001234", "call me", "138OO138000",
+                          "1-800-FLOWERS"}) {
+    auto phone = NormalizePhone(raw);
+    ASSERT_FALSE(phone.ok()) << raw;
+    EXPECT_EQ(phone.status().code(), StatusCode::kInvalidInput);
+    EXPECT_EQ(phone.status().message().rfind("phone: '", 0), 0u) << phone.status().message();
+  }
+  auto bad_utf8 = NormalizePhone("138\xff\xfe");
+  ASSERT_FALSE(bad_utf8.ok());
+  EXPECT_NE(bad_utf8.status().message().find("UTF-8"), std::string::npos);
+}
+
+TEST(VinTest, ChecksLengthCharactersAndCheckDigit) {
+  EXPECT_EQ(NormalizeVin("1M8GDM9AXKP042788").value(), "1M8GDM9AXKP042788");
+  EXPECT_EQ(NormalizeVin("lsvau218xn2183294").value(), "LSVAU218XN2183294");
+  EXPECT_EQ(NormalizeVin("LFV2A21K6K 3000001").value(), "LFV2A21K6K3000001");
+  auto wrong_check = NormalizeVin("LFV2A21K0K3000001");
+  ASSERT_FALSE(wrong_check.ok());
+  EXPECT_NE(wrong_check.status().message().find("check digit"), std::string::npos);
+  auto has_o = NormalizeVin("LFV2A21K6KO000001");
+  ASSERT_FALSE(has_o.ok());
+  EXPECT_NE(has_o.status().message().find("position 11"), std::string::npos);
+  EXPECT_FALSE(NormalizeVin("LFV2A21K6K300000").ok());
+}
+
+TEST(PlateTest, AcceptsDotsSpacesWidthAndCase) {
+  EXPECT_EQ(NormalizePlate("京A·12345").value(), "京A12345");
+  EXPECT_EQ(NormalizePlate("京a 12345").value(), "京A12345");
+  EXPECT_EQ(NormalizePlate("京Ａ１２３４５").value(), "京A12345");  // full-width
+  EXPECT_EQ(NormalizePlate("粤B·D12345").value(), "粤BD12345");     // new energy, 8 chars
+  EXPECT_EQ(NormalizePlate("沪A-1234学").value(), "沪A1234学");
+  EXPECT_EQ(FormatPlateForDisplay("粤BD12345"), "粤B·D12345");
+}
+
+TEST(PlateTest, RefusesWhatIsNotAMainlandPlate) {
+  EXPECT_FALSE(NormalizePlate("AB12345").ok());     // no province
+  EXPECT_FALSE(NormalizePlate("京112345").ok());    // no authority letter
+  EXPECT_FALSE(NormalizePlate("京A1234").ok());     // too short
+  EXPECT_FALSE(NormalizePlate("京A12O45").ok());    // letter O is never used
+  EXPECT_FALSE(NormalizePlate("京A1234567").ok());  // too long
+}
+
+TEST(TextTest, CleansWhitespaceAndNormalisesToNfc) {
+  EXPECT_EQ(CleanText("name", "  王   伟 ", 100, true).value(), "王 伟");
+  // "e" + combining acute becomes the single code point U+00E9.
+  EXPECT_EQ(CleanText("name", "Rene\xcc\x81", 100, true).value(), "Ren\xc3\xa9");
+  EXPECT_EQ(CleanText("notes", "", 100, false).value(), "");
+}
+
+TEST(TextTest, RefusesBadBytesControlsEmptyAndOverlong) {
+  auto bad = CleanText("name", "Wang\xc3\x28", 100, true);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().message(), "name: 'Wang\\xc3(' is not valid UTF-8");
+  EXPECT_FALSE(CleanText("name", "Wang\x07", 100, true).ok());
+  EXPECT_FALSE(CleanText("name", "   ", 100, true).ok());
+  EXPECT_FALSE(CleanText("name", std::string(101, 'x'), 100, true).ok());
+  EXPECT_TRUE(CleanText("name", std::string(100, 'x'), 100, true).ok());
+}
+
+TEST(TextTest, SearchKeyIgnoresCaseWidthAndSpaces) {
+  EXPECT_EQ(SearchKey("Li Na"), SearchKey("LINA"));
+  EXPECT_EQ(SearchKey("ＬＩ ＮＡ"), SearchKey("li na"));
+}
+
+TEST(MemberIdTest, CanonicalUpperWithoutSeparators) {
+  EXPECT_EQ(NormalizeMemberId("vip-00123").value(), "VIP00123");
+  EXPECT_FALSE(NormalizeMemberId("v!").ok());
+}
+
+}  // namespace
+}  // namespace outpost

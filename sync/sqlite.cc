@@ -1,0 +1,188 @@
+#include "sync/sqlite.h"
+
+#include <sqlite3.h>
+
+namespace outpost {
+
+Status SqliteStatus(sqlite3* db, int rc, std::string_view what) {
+  if (rc == SQLITE_OK || rc == SQLITE_DONE || rc == SQLITE_ROW) return Status::Ok();
+  std::string message = std::string(what) + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+  switch (rc & 0xff) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return Status::RetryLater(message);
+    case SQLITE_CONSTRAINT:
+      return Status::Conflict(message);
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+      return Status::Corruption(message);
+    case SQLITE_CANTOPEN:
+      return Status::NotFound(message);
+    default:
+      return Status::IoError(message);
+  }
+}
+
+Statement::Statement(Statement&& other) noexcept
+    : db_(other.db_), stmt_(other.stmt_), bind_failed_(other.bind_failed_) {
+  other.stmt_ = nullptr;
+}
+
+Statement& Statement::operator=(Statement&& other) noexcept {
+  if (this != &other) {
+    sqlite3_finalize(stmt_);
+    db_ = other.db_;
+    stmt_ = other.stmt_;
+    bind_failed_ = other.bind_failed_;
+    other.stmt_ = nullptr;
+  }
+  return *this;
+}
+
+Statement::~Statement() { sqlite3_finalize(stmt_); }
+
+Statement& Statement::Bind(int index, int64_t value) {
+  bind_failed_ |= sqlite3_bind_int64(stmt_, index, value) != SQLITE_OK;
+  return *this;
+}
+
+Statement& Statement::Bind(int index, std::string_view value) {
+  bind_failed_ |= sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()),
+                                    SQLITE_TRANSIENT) != SQLITE_OK;
+  return *this;
+}
+
+Statement& Statement::Bind(int index, const std::optional<std::string>& value) {
+  return value ? Bind(index, std::string_view(*value)) : BindNull(index);
+}
+
+Statement& Statement::BindNull(int index) {
+  bind_failed_ |= sqlite3_bind_null(stmt_, index) != SQLITE_OK;
+  return *this;
+}
+
+Result<bool> Statement::Step() {
+  if (bind_failed_) return Status::IoError("binding a statement parameter failed");
+  int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  return SqliteStatus(db_, rc, sqlite3_sql(stmt_));
+}
+
+Status Statement::Run() {
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, Step());
+    if (!row) return Status::Ok();
+  }
+}
+
+void Statement::Reset() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+  bind_failed_ = false;
+}
+
+int64_t Statement::Int(int column) const { return sqlite3_column_int64(stmt_, column); }
+
+std::string Statement::Text(int column) const {
+  const unsigned char* text = sqlite3_column_text(stmt_, column);
+  if (!text) return {};
+  return std::string(reinterpret_cast<const char*>(text),
+                     static_cast<size_t>(sqlite3_column_bytes(stmt_, column)));
+}
+
+std::optional<std::string> Statement::OptionalText(int column) const {
+  if (IsNull(column)) return std::nullopt;
+  return Text(column);
+}
+
+bool Statement::IsNull(int column) const {
+  return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
+}
+
+Result<std::unique_ptr<Db>> Db::Open(const std::string& path, const Options& options) {
+  sqlite3* raw = nullptr;
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+  if (options.create_if_missing) flags |= SQLITE_OPEN_CREATE;
+  int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+  if (rc != SQLITE_OK) {
+    Status st = SqliteStatus(raw, rc, "opening database '" + path + "'");
+    sqlite3_close(raw);
+    return st;
+  }
+  std::unique_ptr<Db> db(new Db(raw, path));
+  sqlite3_busy_timeout(raw, options.busy_timeout_ms);
+  sqlite3_extended_result_codes(raw, 1);
+  // The first read of the file: one that is not an SQLite database fails here.
+  RETURN_IF_ERROR(db->Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+                           " PRAGMA foreign_keys=ON;"));
+  return db;
+}
+
+Db::~Db() { sqlite3_close_v2(db_); }
+
+Status Db::Exec(std::string_view sql) {
+  std::string text(sql);
+  char* err = nullptr;
+  int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &err);
+  if (rc != SQLITE_OK) {
+    std::string detail = err ? err : sqlite3_errstr(rc);
+    sqlite3_free(err);
+    Status st = SqliteStatus(db_, rc, "executing SQL");
+    return Status(st.code(), "database '" + path_ + "': " + detail);
+  }
+  return Status::Ok();
+}
+
+Result<Statement> Db::Prepare(std::string_view sql) {
+  sqlite3_stmt* stmt = nullptr;
+  int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
+  if (rc != SQLITE_OK) return SqliteStatus(db_, rc, "preparing '" + std::string(sql) + "'");
+  return Statement(db_, stmt);
+}
+
+Result<int> Db::SchemaVersion() {
+  ASSIGN_OR_RETURN(Statement st, Prepare("PRAGMA user_version"));
+  ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return Status::Corruption("database '" + path_ + "' has no user_version");
+  return static_cast<int>(st.Int(0));
+}
+
+Status Db::Migrate(std::span<const schema::SqlMigration> migrations) {
+  ASSIGN_OR_RETURN(int current, SchemaVersion());
+  int newest = migrations.empty() ? 0 : migrations.back().version;
+  if (current > newest) {
+    return Status::Refused("database '" + path_ + "' has schema version " +
+                           std::to_string(current) + ", newer than this program knows (" +
+                           std::to_string(newest) + "): upgrade the program");
+  }
+  for (const auto& m : migrations) {
+    if (m.version <= current) continue;
+    ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*this));
+    Status st = Exec(m.sql);
+    if (!st.ok()) {
+      return Status(st.code(), "migration " + std::to_string(m.version) + " (" +
+                                   std::string(m.name) + "): " + st.message());
+    }
+    RETURN_IF_ERROR(Exec("PRAGMA user_version = " + std::to_string(m.version)));
+    RETURN_IF_ERROR(tx->Commit());
+  }
+  return Status::Ok();
+}
+
+Result<std::unique_ptr<Transaction>> Transaction::Begin(Db& db) {
+  RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
+  return std::unique_ptr<Transaction>(new Transaction(db));
+}
+
+Transaction::~Transaction() {
+  if (!done_) (void)db_.Exec("ROLLBACK");
+}
+
+Status Transaction::Commit() {
+  Status st = db_.Exec("COMMIT");
+  if (st.ok()) done_ = true;
+  return st;
+}
+
+}  // namespace outpost

@@ -1,0 +1,24 @@
+#include "sync/status.h"
+
+namespace outpost {
+
+const char* StatusCodeName(StatusCode code) {
+  switch (code) {
+    case StatusCode::kOk: return "ok";
+    case StatusCode::kInvalidInput: return "invalid input";
+    case StatusCode::kNotFound: return "not found";
+    case StatusCode::kRefused: return "refused";
+    case StatusCode::kConflict: return "conflict";
+    case StatusCode::kCorruption: return "corruption";
+    case StatusCode::kRetryLater: return "retry later";
+    case StatusCode::kIoError: return "i/o error";
+  }
+  return "unknown";
+}
+
+std::string Status::ToString() const {
+  if (ok()) return "ok";
+  return std::string(StatusCodeName(code_)) + ": " + message_;
+}
+
+}  // namespace outpost

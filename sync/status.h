@@ -1,0 +1,104 @@
+// Status and Result<T>: how every Outpost library reports failure.
+//
+// No exceptions cross a library boundary. A Status carries a code that tells the
+// caller what to do next, and a one-line message that names the place and the
+// reason ("phone: '12345' is not a valid number"). Value types; thread-compatible.
+#pragma once
+
+#include <cassert>
+#include <optional>
+#include <string>
+#include <utility>
+
+namespace outpost {
+
+enum class StatusCode {
+  kOk = 0,
+  kInvalidInput,  // the caller's input is malformed: fix it and retry
+  kNotFound,      // the named thing does not exist
+  kRefused,       // well-formed, but a business rule says no (slot full, illegal transition)
+  kConflict,      // would duplicate or contradict existing data
+  kCorruption,    // stored or received bytes are damaged or forged
+  kRetryLater,    // transient: busy, locked, overloaded
+  kIoError,       // the OS or the database failed
+};
+
+const char* StatusCodeName(StatusCode code);
+
+class [[nodiscard]] Status {
+ public:
+  Status() = default;
+  Status(StatusCode code, std::string message) : code_(code), message_(std::move(message)) {}
+
+  static Status Ok() { return Status(); }
+  static Status InvalidInput(std::string m) { return {StatusCode::kInvalidInput, std::move(m)}; }
+  static Status NotFound(std::string m) { return {StatusCode::kNotFound, std::move(m)}; }
+  static Status Refused(std::string m) { return {StatusCode::kRefused, std::move(m)}; }
+  static Status Conflict(std::string m) { return {StatusCode::kConflict, std::move(m)}; }
+  static Status Corruption(std::string m) { return {StatusCode::kCorruption, std::move(m)}; }
+  static Status RetryLater(std::string m) { return {StatusCode::kRetryLater, std::move(m)}; }
+  static Status IoError(std::string m) { return {StatusCode::kIoError, std::move(m)}; }
+
+  bool ok() const { return code_ == StatusCode::kOk; }
+  StatusCode code() const { return code_; }
+  const std::string& message() const { return message_; }
+  // "refused: slot 2026-11-24 10:00 is full (2 of 2 places taken)"
+  std::string ToString() const;
+
+ private:
+  StatusCode code_ = StatusCode::kOk;
+  std::string message_;
+};
+
+// Either a value or a non-ok Status.
+template <typename T>
+class [[nodiscard]] Result {
+ public:
+  Result(T value) : value_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(Status status) : status_(std::move(status)) {  // NOLINT: implicit by design
+    assert(!status_.ok() && "Result built from an ok Status carries no value");
+  }
+
+  bool ok() const { return status_.ok(); }
+  const Status& status() const { return status_; }
+  T& value() & {
+    assert(ok());
+    return *value_;
+  }
+  const T& value() const& {
+    assert(ok());
+    return *value_;
+  }
+  T&& value() && {
+    assert(ok());
+    return std::move(*value_);
+  }
+  T* operator->() { return &value(); }
+  const T* operator->() const { return &value(); }
+  T& operator*() & { return value(); }
+  const T& operator*() const& { return value(); }
+
+ private:
+  Status status_;
+  std::optional<T> value_;
+};
+
+}  // namespace outpost
+
+#define OUTPOST_CONCAT_INNER(a, b) a##b
+#define OUTPOST_CONCAT(a, b) OUTPOST_CONCAT_INNER(a, b)
+
+// Returns the Status from the enclosing function if expr is not ok.
+#define RETURN_IF_ERROR(expr)                  \
+  do {                                         \
+    ::outpost::Status _st = (expr);            \
+    if (!_st.ok()) return _st;                 \
+  } while (0)
+
+// ASSIGN_OR_RETURN(auto x, MakeX()): binds the value or returns the Status.
+#define ASSIGN_OR_RETURN(lhs, expr) \
+  ASSIGN_OR_RETURN_IMPL(OUTPOST_CONCAT(_result_, __LINE__), lhs, expr)
+#define ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \
+  auto tmp = (expr);                          \
+  if (!tmp.ok()) return tmp.status();         \
+  lhs = std::move(tmp).value()
