@@ -643,7 +643,8 @@ static Result<std::string> NextRefLocked(Db& db, const LocalDate& date) {
   std::snprintf(prefix, sizeof prefix, "%02d%02d%02d", date.year % 100, date.month, date.day);
   ASSIGN_OR_RETURN(Statement st,
                    db.Prepare("SELECT coalesce(max(CAST(substr(ref, 8) AS INTEGER)), 0)"
-                              " FROM bookings WHERE ref LIKE ? || '-%'"));
+                              " FROM bookings WHERE ref > ?1 || '-' AND ref < ?1 || '.'"));
+  // A range on the ref index ('.' sorts right after '-'), not a scan of all bookings.
   st.Bind(1, prefix);
   ASSIGN_OR_RETURN(bool row, st.Step());
   return std::string(prefix) + "-" + std::to_string((row ? st.Int(0) : 0) + 1);

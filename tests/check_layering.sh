@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Fails if a library includes a layer it must not depend on (see DEVELOPERS.md):
+# edge and hub never include each other; sync and schema include neither.
+set -u
+root=${1:-.}
+status=0
+check() {  # dir forbidden-prefix...
+  local dir=$1; shift
+  [ -d "$root/$dir" ] || return 0
+  for banned in "$@"; do
+    if hits=$(grep -rnE "#include \"$banned/" "$root/$dir" --include='*.h' --include='*.cc'); then
+      echo "layering violation: $dir/ includes $banned/:"; echo "$hits"; status=1
+    fi
+  done
+}
+check edge hub tools
+check hub edge tools
+check sync edge hub tools
+check schema edge hub tools sync
+[ $status -eq 0 ] && echo "layering ok"
+exit $status

@@ -1,0 +1,172 @@
+// The desk as staff use it: the real outpost-edge binary on a temporary store.
+#include <gtest/gtest.h>
+
+#include "tests/desk_harness.h"
+
+namespace outpost::testing {
+namespace {
+
+using nlohmann::json;
+
+class DeskCliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ProcessResult init =
+        desk_.Desk({"init", "--store-id", "SH-PUDONG", "--name", "浦东服务中心", "--open-days",
+                    "123456"});
+    ASSERT_EQ(init.exit_code, 0) << init.err;
+  }
+  json BoardSlot(const std::string& date, const std::string& time) {
+    json board = desk_.Json({"board", "--date", date});
+    for (const auto& slot : board["slots"]) {
+      if (slot["time"] == time) return slot;
+    }
+    return json();
+  }
+  DeskHarness desk_;  // Monday 2026-11-23, 09:00 Shanghai
+};
+
+TEST_F(DeskCliTest, BookShowsOnTheBoardAndInTheCustomerRecord) {
+  json b = desk_.Json({"book", "--phone", "138 0013 8000", "--name", "王伟", "--plate", "京A·12345",
+                       "--date", "tomorrow", "--slot", "08:30", "--channel", "wechat"});
+  ASSERT_FALSE(b.contains("error")) << b.dump();
+  EXPECT_EQ(b["ref"], "261124-1");
+  EXPECT_EQ(b["slot_date"], "2026-11-24");
+  EXPECT_EQ(b["channel"], "wechat");
+  EXPECT_EQ(b["staff"], "SA Zhang");
+  EXPECT_EQ(b["priority_reception"], true);
+  EXPECT_EQ(b["discount_eligible"], true);
+
+  json slot = BoardSlot("2026-11-24", "08:30");
+  EXPECT_EQ(slot["free"], 1);
+  ASSERT_EQ(slot["bookings"].size(), 1u);
+  EXPECT_EQ(slot["bookings"][0]["customer"]["name"], "王伟");
+
+  json found = desk_.Json({"customer", "find", "+86-138-0013-8000"});
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0]["vehicles"][0]["plate"], "京A12345");
+  json shown = desk_.Json({"customer", "show", "京A12345"});
+  ASSERT_EQ(shown["bookings"].size(), 1u);
+  EXPECT_EQ(shown["bookings"][0]["ref"], "261124-1");
+
+  ProcessResult text = desk_.Desk({"board", "--date", "2026-11-24"});
+  EXPECT_EQ(text.exit_code, 0);
+  EXPECT_NE(text.out.find("08:30  1 free of 2"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("京A·12345"), std::string::npos);
+}
+
+TEST_F(DeskCliTest, ExitCodesSayWhatHappened) {
+  // 1: usage error.
+  ProcessResult missing = desk_.Desk({"book", "--phone", "13800138000", "--date", "tomorrow"});
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_NE(missing.err.find("--slot"), std::string::npos) << missing.err;
+  // 1: bad input, named.
+  ProcessResult bad_phone = desk_.Desk(
+      {"book", "--phone", "12345", "--name", "X", "--date", "tomorrow", "--slot", "10:00"});
+  EXPECT_EQ(bad_phone.exit_code, 1);
+  EXPECT_EQ(bad_phone.err,
+            "outpost-edge: invalid input: phone: '12345' is not a valid phone number (region CN)\n");
+  ProcessResult bad_slot = desk_.Desk(
+      {"book", "--phone", "13800138000", "--name", "X", "--date", "tomorrow", "--slot", "12:00"});
+  EXPECT_EQ(bad_slot.exit_code, 1);
+  EXPECT_NE(bad_slot.err.find("'12:00' is not in the grid"), std::string::npos);
+  ProcessResult past = desk_.Desk(
+      {"book", "--phone", "13800138000", "--name", "X", "--date", "2026-11-01", "--slot", "10:00"});
+  EXPECT_EQ(past.exit_code, 1);
+  EXPECT_NE(past.err.find("date: '2026-11-01' is in the past"), std::string::npos);
+  ProcessResult bad_vin = desk_.Desk({"book", "--phone", "13800138000", "--name", "X", "--vin",
+                                      "LFV2A21K0K3000001", "--date", "tomorrow", "--slot", "10:00"});
+  EXPECT_EQ(bad_vin.exit_code, 1);
+  EXPECT_NE(bad_vin.err.find("vin: 'LFV2A21K0K3000001' fails the check digit"), std::string::npos);
+  ProcessResult bad_utf8 = desk_.Desk(
+      {"book", "--phone", "13800138000", "--name", "Wang\xc3\x28", "--date", "tomorrow", "--slot",
+       "10:00"});
+  EXPECT_EQ(bad_utf8.exit_code, 1);
+  EXPECT_NE(bad_utf8.err.find("name: 'Wang\\xc3(' is not valid UTF-8"), std::string::npos);
+  ProcessResult unknown = desk_.Desk({"book", "--phone", "13800138000", "--date", "tomorrow",
+                                      "--slot", "10:00"});
+  EXPECT_EQ(unknown.exit_code, 1);
+  EXPECT_NE(unknown.err.find("matches no customer"), std::string::npos);
+  // Nothing of the above was written.
+  EXPECT_EQ(desk_.Json({"customer", "find", "13800138000"}).size(), 0u);
+  EXPECT_EQ(BoardSlot("2026-11-24", "10:00")["free"], 2);
+
+  // 2: refused by a rule, both states named.
+  json b = desk_.Json({"book", "--phone", "13800138000", "--name", "A", "--date", "tomorrow",
+                       "--slot", "10:00"});
+  ProcessResult illegal = desk_.Desk({"complete", b["ref"]});
+  EXPECT_EQ(illegal.exit_code, 2);
+  EXPECT_EQ(illegal.err, "outpost-edge: refused: cannot go from 'requested' to 'completed'\n");
+  ProcessResult sunday = desk_.Desk({"book", "--phone", "13800138000", "--date", "2026-11-29",
+                                     "--slot", "10:00"});
+  EXPECT_EQ(sunday.exit_code, 2);
+}
+
+TEST_F(DeskCliTest, StaffMustBeNamedAndTheStoreMustExist) {
+  ProcessResult no_staff = outpost::testing::Run(desk_.Argv({"book", "--phone", "13800138000", "--name", "A",
+                                           "--date", "tomorrow", "--slot", "10:00"}),
+                               {"OUTPOST_DB=" + desk_.db(), "OUTPOST_STAFF="});
+  EXPECT_EQ(no_staff.exit_code, 1);
+  EXPECT_NE(no_staff.err.find("staff"), std::string::npos);
+  ProcessResult no_store = desk_.Desk({"--db", desk_.db() + ".missing", "board"});
+  EXPECT_EQ(no_store.exit_code, 1);
+  EXPECT_NE(no_store.err.find("no store database"), std::string::npos);
+  ProcessResult twice = desk_.Desk({"init", "--store-id", "X", "--name", "Y"});
+  EXPECT_EQ(twice.exit_code, 2);
+  EXPECT_NE(twice.err.find("already exists"), std::string::npos);
+}
+
+TEST_F(DeskCliTest, TheDayOfAServiceFromBookingToCompletion) {
+  json b = desk_.Json({"book", "--phone", "13800138000", "--name", "A", "--plate", "沪A12345",
+                       "--mileage", "15000", "--date", "tomorrow", "--slot", "08:30"});
+  const std::string ref = b["ref"];
+  EXPECT_EQ(desk_.Desk({"confirm", ref}).exit_code, 0);
+  desk_.SetNow("2026-11-24T01:15:00Z");  // Tuesday 09:15 local: before the 09:20 breakfast line
+  json in = desk_.Json({"check-in", ref});
+  EXPECT_EQ(in["status"], "checked-in");
+  EXPECT_EQ(in["discount_applied"], true);
+  EXPECT_EQ(in["arrival_perk"], "breakfast");
+  EXPECT_EQ(desk_.Json({"start", ref})["status"], "in-service");
+  EXPECT_EQ(desk_.Json({"complete", ref})["status"], "completed");
+  json shown = desk_.Json({"booking", "show", ref});
+  ASSERT_EQ(shown["history"].size(), 5u);
+  EXPECT_EQ(shown["history"][0]["action"], "book");
+  EXPECT_EQ(shown["history"][2]["action"], "check-in");
+  EXPECT_EQ(shown["history"][2]["from"], "confirmed");
+  EXPECT_EQ(shown["history"][4]["to"], "completed");
+}
+
+TEST_F(DeskCliTest, CancelRescheduleAndNoShow) {
+  json a = desk_.Json({"book", "--phone", "13800138000", "--name", "A", "--date", "tomorrow",
+                       "--slot", "10:00"});
+  json c = desk_.Json({"book", "--phone", "13900139000", "--name", "B", "--date", "tomorrow",
+                       "--slot", "11:00"});
+  ProcessResult no_reason = desk_.Desk({"cancel", a["ref"]});
+  EXPECT_EQ(no_reason.exit_code, 1);
+  json moved = desk_.Json({"reschedule", a["ref"], "--date", "2026-11-25", "--slot", "14:00",
+                           "--reason", "customer asked"});
+  EXPECT_EQ(moved["rescheduled_from"], a["id"]);
+  EXPECT_EQ(desk_.Json({"booking", "show", a["ref"]})["rescheduled_to"], moved["id"]);
+  json cancelled = desk_.Json({"cancel", moved["ref"], "--reason", "car sold"});
+  EXPECT_EQ(cancelled["cancel_reason"], "car sold");
+  EXPECT_EQ(desk_.Desk({"no-show", c["ref"]}).exit_code, 2);  // slot not started yet
+  desk_.SetNow("2026-11-24T03:30:00Z");                        // 11:30 local
+  EXPECT_EQ(desk_.Json({"no-show", c["ref"]})["status"], "no-show");
+  json board = desk_.Json({"board", "--date", "2026-11-24"});
+  EXPECT_EQ(board["released"].size(), 2u);
+}
+
+TEST_F(DeskCliTest, ClosedDatesRefuseBookingsAndShowOnTheBoard) {
+  EXPECT_EQ(desk_.Desk({"close", "2026-12-01", "--reason", "stocktaking"}).exit_code, 0);
+  ProcessResult r = desk_.Desk({"book", "--phone", "13800138000", "--name", "A", "--date",
+                                "2026-12-01", "--slot", "10:00"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("stocktaking"), std::string::npos);
+  json board = desk_.Json({"board", "--date", "2026-12-01"});
+  EXPECT_EQ(board["open"], false);
+  EXPECT_EQ(board["closed_reason"], "stocktaking");
+  EXPECT_EQ(desk_.Json({"config"})["closed_dates"][0]["date"], "2026-12-01");
+}
+
+}  // namespace
+}  // namespace outpost::testing
