@@ -343,15 +343,26 @@ static Result<std::vector<std::string>> CandidateIds(Db& db, const std::string& 
   if (IsIdPrefix(query)) {
     RETURN_IF_ERROR(collect("SELECT id FROM customers WHERE id >= ?1 AND id < ?1 || 'g'", query));
   }
-  if (auto phone = NormalizePhone(query, region); phone.ok()) {
-    RETURN_IF_ERROR(
-        collect("SELECT customer_id FROM customer_phones WHERE e164 = ?", phone.value()));
+  // Cheap shape tests first: full parsing (libphonenumber, ICU) only where a match is possible.
+  const bool has_ascii_letter = std::any_of(query.begin(), query.end(), [](char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+  });
+  const bool starts_non_ascii = !query.empty() && static_cast<unsigned char>(query[0]) >= 0x80;
+  if (!has_ascii_letter) {
+    if (auto phone = NormalizePhone(query, region); phone.ok()) {
+      RETURN_IF_ERROR(
+          collect("SELECT customer_id FROM customer_phones WHERE e164 = ?", phone.value()));
+    }
   }
-  if (auto plate = NormalizePlate(query); plate.ok()) {
-    RETURN_IF_ERROR(collect("SELECT customer_id FROM vehicles WHERE plate = ?", plate.value()));
+  if (starts_non_ascii) {
+    if (auto plate = NormalizePlate(query); plate.ok()) {
+      RETURN_IF_ERROR(collect("SELECT customer_id FROM vehicles WHERE plate = ?", plate.value()));
+    }
   }
-  if (auto vin = NormalizeVin(query); vin.ok()) {
-    RETURN_IF_ERROR(collect("SELECT customer_id FROM vehicles WHERE vin = ?", vin.value()));
+  if (has_ascii_letter && query.size() >= 17) {
+    if (auto vin = NormalizeVin(query); vin.ok()) {
+      RETURN_IF_ERROR(collect("SELECT customer_id FROM vehicles WHERE vin = ?", vin.value()));
+    }
   }
   if (auto member = NormalizeMemberId(query); member.ok()) {
     RETURN_IF_ERROR(collect("SELECT id FROM customers WHERE member_id = ?", member.value()));
@@ -462,7 +473,17 @@ Result<Customer> Store::InsertCustomerLocked(const NewCustomer& in, const std::s
     ph.Bind(1, id).Bind(2, phone).Bind(3, now);
     RETURN_IF_ERROR(ph.Run());
   }
-  return LoadCustomer(id);
+  Customer c;
+  c.id = id;
+  c.store_id = settings_.store_id;
+  c.name = name;
+  c.member_id = member_id;
+  c.phones = phones;
+  c.contact_opt_in = in.contact_opt_in;
+  c.do_not_disturb = in.do_not_disturb;
+  c.created_at = now;
+  c.created_by = staff;
+  return c;
 }
 
 Result<std::optional<Vehicle>> Store::AttachVehicleLocked(const Customer& customer,
@@ -639,15 +660,17 @@ static Status CheckPlaceLocked(Db& db, const Booking& b, int capacity) {
 }
 
 static Result<std::string> NextRefLocked(Db& db, const LocalDate& date) {
-  char prefix[8];
-  std::snprintf(prefix, sizeof prefix, "%02d%02d%02d", date.year % 100, date.month, date.day);
+  char day[8];
+  std::snprintf(day, sizeof day, "%02d%02d%02d", date.year % 100, date.month, date.day);
   ASSIGN_OR_RETURN(Statement st,
-                   db.Prepare("SELECT coalesce(max(CAST(substr(ref, 8) AS INTEGER)), 0)"
-                              " FROM bookings WHERE ref > ?1 || '-' AND ref < ?1 || '.'"));
-  // A range on the ref index ('.' sorts right after '-'), not a scan of all bookings.
-  st.Bind(1, prefix);
+                   db.Prepare("INSERT INTO booking_ref_counters (day, last) VALUES (?, 1)"
+                              " ON CONFLICT (day) DO UPDATE SET last = last + 1 RETURNING last"));
+  st.Bind(1, day);
   ASSIGN_OR_RETURN(bool row, st.Step());
-  return std::string(prefix) + "-" + std::to_string((row ? st.Int(0) : 0) + 1);
+  if (!row) return Status::IoError("allocating a booking ref returned nothing");
+  const int64_t n = st.Int(0);
+  RETURN_IF_ERROR(st.Run());
+  return std::string(day) + "-" + std::to_string(n);
 }
 
 Status Store::AppendHistoryLocked(const std::string& booking_id, const std::string& staff,
@@ -764,7 +787,11 @@ Result<Booking> Store::Book(const BookingRequest& request) {
   ASSIGN_OR_RETURN(b.ref, NextRefLocked(*db_, date));
   RETURN_IF_ERROR(InsertBookingLocked(b, "book", "").status());
   RETURN_IF_ERROR(tx->Commit());
-  return LoadBooking(b.id);
+  // Everything the caller sees was just written: no need to read it back.
+  b.customer_name = customer->name;
+  b.customer_phones = customer->phones;
+  if (vehicle) b.plate = vehicle->plate;
+  return b;
 }
 
 Result<Booking> Store::LoadBooking(const std::string& query) {

@@ -24,13 +24,14 @@ Status SqliteStatus(sqlite3* db, int rc, std::string_view what) {
 }
 
 Statement::Statement(Statement&& other) noexcept
-    : db_(other.db_), stmt_(other.stmt_), bind_failed_(other.bind_failed_) {
+    : owner_(other.owner_), db_(other.db_), stmt_(other.stmt_), bind_failed_(other.bind_failed_) {
   other.stmt_ = nullptr;
 }
 
 Statement& Statement::operator=(Statement&& other) noexcept {
   if (this != &other) {
-    sqlite3_finalize(stmt_);
+    if (stmt_) owner_->Release(stmt_);
+    owner_ = other.owner_;
     db_ = other.db_;
     stmt_ = other.stmt_;
     bind_failed_ = other.bind_failed_;
@@ -39,7 +40,9 @@ Statement& Statement::operator=(Statement&& other) noexcept {
   return *this;
 }
 
-Statement::~Statement() { sqlite3_finalize(stmt_); }
+Statement::~Statement() {
+  if (stmt_) owner_->Release(stmt_);
+}
 
 Statement& Statement::Bind(int index, int64_t value) {
   bind_failed_ |= sqlite3_bind_int64(stmt_, index, value) != SQLITE_OK;
@@ -119,7 +122,23 @@ Result<std::unique_ptr<Db>> Db::Open(const std::string& path, const Options& opt
   return db;
 }
 
-Db::~Db() { sqlite3_close_v2(db_); }
+Db::~Db() {
+  for (auto& [sql, stmts] : idle_) {
+    for (sqlite3_stmt* stmt : stmts) sqlite3_finalize(stmt);
+  }
+  sqlite3_close_v2(db_);
+}
+
+void Db::Release(sqlite3_stmt* stmt) {
+  sqlite3_reset(stmt);
+  sqlite3_clear_bindings(stmt);
+  auto& pool = idle_[sqlite3_sql(stmt)];
+  if (pool.size() < 4) {
+    pool.push_back(stmt);
+  } else {
+    sqlite3_finalize(stmt);
+  }
+}
 
 Status Db::Exec(std::string_view sql) {
   std::string text(sql);
@@ -135,10 +154,15 @@ Status Db::Exec(std::string_view sql) {
 }
 
 Result<Statement> Db::Prepare(std::string_view sql) {
+  if (auto it = idle_.find(std::string(sql)); it != idle_.end() && !it->second.empty()) {
+    sqlite3_stmt* stmt = it->second.back();
+    it->second.pop_back();
+    return Statement(this, db_, stmt);
+  }
   sqlite3_stmt* stmt = nullptr;
   int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
   if (rc != SQLITE_OK) return SqliteStatus(db_, rc, "preparing '" + std::string(sql) + "'");
-  return Statement(db_, stmt);
+  return Statement(this, db_, stmt);
 }
 
 Result<int> Db::SchemaVersion() {
@@ -170,17 +194,23 @@ Status Db::Migrate(std::span<const schema::SqlMigration> migrations) {
   return Status::Ok();
 }
 
+// Through Prepare, not Exec: the pooled statements skip re-parsing on every transaction.
+static Status RunSql(Db& db, const char* sql) {
+  ASSIGN_OR_RETURN(Statement st, db.Prepare(sql));
+  return st.Run();
+}
+
 Result<std::unique_ptr<Transaction>> Transaction::Begin(Db& db) {
-  RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
+  RETURN_IF_ERROR(RunSql(db, "BEGIN IMMEDIATE"));
   return std::unique_ptr<Transaction>(new Transaction(db));
 }
 
 Transaction::~Transaction() {
-  if (!done_) (void)db_.Exec("ROLLBACK");
+  if (!done_) (void)RunSql(db_, "ROLLBACK");
 }
 
 Status Transaction::Commit() {
-  Status st = db_.Exec("COMMIT");
+  Status st = RunSql(db_, "COMMIT");
   if (st.ok()) done_ = true;
   return st;
 }

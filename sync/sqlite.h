@@ -13,6 +13,8 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <vector>
 
 #include "schema/migrations.h"
 #include "sync/status.h"
@@ -22,10 +24,15 @@ struct sqlite3_stmt;
 
 namespace outpost {
 
+class Db;
+
+// A prepared statement. When it goes out of scope its compiled form returns to
+// the Db's pool, so preparing the same SQL again costs no parsing. A Statement
+// must not outlive the Db that prepared it.
 class Statement {
  public:
   Statement() = default;
-  Statement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+  Statement(Db* owner, sqlite3* db, sqlite3_stmt* stmt) : owner_(owner), db_(db), stmt_(stmt) {}
   Statement(Statement&& other) noexcept;
   Statement& operator=(Statement&& other) noexcept;
   Statement(const Statement&) = delete;
@@ -53,6 +60,7 @@ class Statement {
   bool IsNull(int column) const;
 
  private:
+  Db* owner_ = nullptr;
   sqlite3* db_ = nullptr;
   sqlite3_stmt* stmt_ = nullptr;
   bool bind_failed_ = false;
@@ -71,6 +79,7 @@ class Db {
   Db& operator=(const Db&) = delete;
 
   Status Exec(std::string_view sql);
+  // Reuses an idle compiled statement for the same SQL text when there is one.
   Result<Statement> Prepare(std::string_view sql);
   const std::string& path() const { return path_; }
   sqlite3* raw() { return db_; }
@@ -82,9 +91,14 @@ class Db {
   Status Migrate(std::span<const schema::SqlMigration> migrations);
 
  private:
+  friend class Statement;
   Db(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+  void Release(sqlite3_stmt* stmt);
+
   sqlite3* db_;
   std::string path_;
+  // Idle compiled statements by SQL text; a statement in use is never here.
+  std::unordered_map<std::string, std::vector<sqlite3_stmt*>> idle_;
 };
 
 // Translates an SQLite result code into a Status naming `what` failed.

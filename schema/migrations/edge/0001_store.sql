@@ -104,6 +104,12 @@ CREATE UNIQUE INDEX bookings_ref ON bookings(ref);
 CREATE INDEX bookings_slot ON bookings(slot_date, slot_time);
 CREATE INDEX bookings_customer ON bookings(customer_id);
 
+-- The last desk ref number handed out per slot day: refs are allocated in O(1).
+CREATE TABLE booking_ref_counters (
+  day   TEXT PRIMARY KEY,                     -- 'YYMMDD', the slot day of the ref
+  last  INTEGER NOT NULL
+);
+
 -- One row for every change of a booking, including its creation. Append-only.
 CREATE TABLE booking_history (
   seq          INTEGER PRIMARY KEY AUTOINCREMENT,
