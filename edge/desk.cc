@@ -144,6 +144,14 @@ Result<std::string> RequireStaff(const Context& ctx) {
   return ctx.staff;
 }
 
+// A stored UTC timestamp as the store's wall clock: "2026-11-24 08:10".
+std::string LocalText(const Store& store, const std::string& utc) {
+  auto ms = ParseUtcMs(utc);
+  if (!ms.ok()) return utc;
+  LocalDateTime local = store.time_zone().UtcToLocal(ms.value());
+  return local.date.ToString() + " " + local.time.ToString();
+}
+
 int PrintBooking(Context& ctx, const Store& store, const Booking& b, const std::string& verb) {
   if (ctx.json_output) {
     ctx.out << BookingJson(b).dump(2) << "\n";
@@ -158,7 +166,7 @@ int PrintBooking(Context& ctx, const Store& store, const Booking& b, const std::
       PerksText(b, store.settings().discount_percent, store.settings().discount_cutoff);
   if (!perks.empty()) ctx.out << "  perks: " << perks << "\n";
   if (b.arrived_at) {
-    ctx.out << "  arrived " << *b.arrived_at
+    ctx.out << "  arrived " << LocalText(store, *b.arrived_at)
             << (b.discount_applied && *b.discount_applied ? ", labour discount applies" : "")
             << (b.arrival_perk ? ", offer " + *b.arrival_perk : "") << "\n";
   }
@@ -553,7 +561,7 @@ int RunDesk(int argc, char** argv, std::ostream& out, std::ostream& err) {
       }
       PrintBooking(ctx, *store.value(), b.value(), "booking");
       for (const auto& h : history.value()) {
-        ctx.out << "  " << h.at << "  " << h.staff << "  " << h.action << "  "
+        ctx.out << "  " << LocalText(*store.value(), h.at) << "  " << h.staff << "  " << h.action << "  "
                 << (h.from_status ? *h.from_status : "-") << " -> " << h.to_status;
         if (h.reason) ctx.out << "  (" << *h.reason << ")";
         ctx.out << "\n";

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Configures and builds one flavour of Outpost into build/<flavour>.
+#   ops/build.sh debug     -Werror debug build (tests, demo)
+#   ops/build.sh asan      AddressSanitizer + UndefinedBehaviorSanitizer
+#   ops/build.sh release   optimised, for benchmarks
+set -euo pipefail
+cd "$(dirname "$0")/.."
+flavour=${1:-debug}
+case "$flavour" in
+  debug)   args=(-DCMAKE_BUILD_TYPE=Debug) ;;
+  asan)    args=(-DCMAKE_BUILD_TYPE=Debug -DOUTPOST_SANITIZE=ON -DOUTPOST_BENCH=OFF) ;;
+  release) args=(-DCMAKE_BUILD_TYPE=Release) ;;
+  *) echo "ops/build.sh: unknown flavour '$flavour' (debug, asan, release)" >&2; exit 1 ;;
+esac
+cmake -S . -B "build/$flavour" -G Ninja -DOUTPOST_WERROR=ON "${args[@]}" >/dev/null
+cmake --build "build/$flavour" -j 2
