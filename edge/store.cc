@@ -624,7 +624,7 @@ Result<int> Store::CheckSlotLocked(const LocalDate& date, const LocalTime& time,
   if (is_closed) {
     return Status::Refused("store is closed on " + date.ToString() + ": " + closed.Text(0));
   }
-  RuleSettings rules{settings_.min_notice_minutes, settings_.priority_notice_minutes, {}};
+  ASSIGN_OR_RETURN(RuleSettings rules, Rules());
   SlotMoment slot{date, time, zone_.LocalToUtcMs(date, time)};
   RETURN_IF_ERROR(CheckNotice(rules, {now_ms, today}, slot, channel));
   return capacity;
@@ -737,6 +737,25 @@ Result<Booking> Store::InsertBookingLocked(Booking b, const std::string& action,
   return b;
 }
 
+Result<RuleSettings> Store::Rules() const {
+  ASSIGN_OR_RETURN(LocalTime cutoff, LocalTime::Parse(settings_.discount_cutoff));
+  return RuleSettings{settings_.min_notice_minutes, settings_.priority_notice_minutes, cutoff};
+}
+
+Result<Booking> Store::PlaceBookingLocked(Booking b, int capacity, int64_t now_ms,
+                                          const std::string& reason) {
+  RETURN_IF_ERROR(CheckPlaceLocked(*db_, b, capacity));
+  ASSIGN_OR_RETURN(LocalDate date, LocalDate::Parse(b.slot_date));
+  ASSIGN_OR_RETURN(LocalTime time, LocalTime::Parse(b.slot_time));
+  ASSIGN_OR_RETURN(RuleSettings rules, Rules());
+  Perks perks = EvaluatePerks(rules, {now_ms, zone_.UtcToLocal(now_ms).date},
+                              {date, time, zone_.LocalToUtcMs(date, time)});
+  b.priority_reception = perks.priority_reception;
+  b.discount_eligible = perks.discount_eligible;
+  ASSIGN_OR_RETURN(b.ref, NextRefLocked(*db_, date));
+  return InsertBookingLocked(std::move(b), "book", reason);
+}
+
 Result<Booking> Store::Book(const BookingRequest& request) {
   ASSIGN_OR_RETURN(std::string staff, CleanStaff(request.staff));
   ASSIGN_OR_RETURN(Channel channel, ParseChannel(request.channel));
@@ -777,15 +796,7 @@ Result<Booking> Store::Book(const BookingRequest& request) {
   b.notes = notes;
   b.staff = staff;
   b.requested_at = b.created_at = b.updated_at = FormatUtcMs(now_ms);
-  RETURN_IF_ERROR(CheckPlaceLocked(*db_, b, capacity));
-  ASSIGN_OR_RETURN(LocalTime cutoff, LocalTime::Parse(settings_.discount_cutoff));
-  RuleSettings rules{settings_.min_notice_minutes, settings_.priority_notice_minutes, cutoff};
-  Perks perks = EvaluatePerks(rules, {now_ms, zone_.UtcToLocal(now_ms).date},
-                              {date, *time, zone_.LocalToUtcMs(date, *time)});
-  b.priority_reception = perks.priority_reception;
-  b.discount_eligible = perks.discount_eligible;
-  ASSIGN_OR_RETURN(b.ref, NextRefLocked(*db_, date));
-  RETURN_IF_ERROR(InsertBookingLocked(b, "book", "").status());
+  ASSIGN_OR_RETURN(b, PlaceBookingLocked(std::move(b), capacity, now_ms, ""));
   RETURN_IF_ERROR(tx->Commit());
   // Everything the caller sees was just written: no need to read it back.
   b.customer_name = customer->name;
@@ -843,10 +854,9 @@ Result<Booking> Store::Transition(const std::string& booking, BookingStatus to,
       return Status::Refused("booking " + b.ref + " is for " + b.slot_date + ", today is " +
                              local_now.date.ToString() + ": reschedule it first");
     }
-    ASSIGN_OR_RETURN(LocalTime cutoff, LocalTime::Parse(settings_.discount_cutoff));
+    ASSIGN_OR_RETURN(RuleSettings rules, Rules());
     ASSIGN_OR_RETURN(int64_t requested_ms, ParseUtcMs(b.requested_at));
     const bool same_day = zone_.UtcToLocal(requested_ms).date == slot_date;
-    RuleSettings rules{settings_.min_notice_minutes, settings_.priority_notice_minutes, cutoff};
     ArrivalOutcome arrival = EvaluateArrival(rules, b.discount_eligible, same_day, local_now.time);
     arrived_at = FormatUtcMs(now_ms);
     discount_applied = arrival.discount_applied;
@@ -934,15 +944,7 @@ Result<Booking> Store::Reschedule(const std::string& booking, const std::string&
   b.requested_at = b.created_at = b.updated_at = FormatUtcMs(now_ms);
   b.rescheduled_from = old.id;
   b.rescheduled_to.reset();
-  RETURN_IF_ERROR(CheckPlaceLocked(*db_, b, capacity));
-  ASSIGN_OR_RETURN(LocalTime cutoff, LocalTime::Parse(settings_.discount_cutoff));
-  RuleSettings rules{settings_.min_notice_minutes, settings_.priority_notice_minutes, cutoff};
-  Perks perks = EvaluatePerks(rules, {now_ms, zone_.UtcToLocal(now_ms).date},
-                              {date, *time, zone_.LocalToUtcMs(date, *time)});
-  b.priority_reception = perks.priority_reception;
-  b.discount_eligible = perks.discount_eligible;
-  ASSIGN_OR_RETURN(b.ref, NextRefLocked(*db_, date));
-  RETURN_IF_ERROR(InsertBookingLocked(b, "book", reason).status());
+  ASSIGN_OR_RETURN(b, PlaceBookingLocked(std::move(b), capacity, now_ms, reason));
 
   ASSIGN_OR_RETURN(Statement st, db_->Prepare("UPDATE bookings SET status = 'rescheduled',"
                                               " rescheduled_to = ?, updated_at = ? WHERE id = ?"));

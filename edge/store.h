@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "edge/rules.h"
 #include "sync/civil_time.h"
 #include "sync/clock.h"
 #include "sync/lifecycle.h"
@@ -212,7 +213,12 @@ class Store {
   // Validates date/time against grid, calendar and notice; returns the slot's capacity.
   Result<int> CheckSlotLocked(const LocalDate& date, const LocalTime& time, Channel channel);
   Result<Booking> InsertBookingLocked(Booking booking, const std::string& action,
-                                      const std::string& changes_json);
+                                      const std::string& reason);
+  // Checks the slot has a place for `booking`, decides its perks, gives it a
+  // desk ref and writes it with its history row.
+  Result<Booking> PlaceBookingLocked(Booking booking, int capacity, int64_t now_ms,
+                                     const std::string& reason);
+  Result<RuleSettings> Rules() const;
   Result<Booking> LoadBooking(const std::string& booking);
   Result<Booking> Transition(const std::string& booking, BookingStatus to,
                              const std::string& action, const std::string& reason,
