@@ -415,6 +415,36 @@ int RunDesk(int argc, char** argv, std::ostream& out, std::ostream& err) {
     };
   });
 
+  CustomerUpdate customer_update;
+  bool opt_in = false, opt_out = false, dnd = false, allow_contact = false;
+  auto* cupdate = customer->add_subcommand("update", "consent changes and added phones");
+  cupdate->add_option("customer", query, "id, phone, plate, VIN or member id")->required();
+  cupdate->add_flag("--opt-in", opt_in, "agrees to be contacted");
+  cupdate->add_flag("--opt-out", opt_out, "withdraws consent to be contacted");
+  cupdate->add_flag("--dnd", dnd, "do not disturb");
+  cupdate->add_flag("--allow-contact", allow_contact, "lifts do not disturb");
+  cupdate->add_option("--add-phone", customer_update.add_phones, "another phone; repeatable");
+  cupdate->callback([&] {
+    action = [&]() -> int {
+      if ((opt_in && opt_out) || (dnd && allow_contact)) {
+        return Fail(ctx, Status::InvalidInput("consent: contradicting flags in one command"));
+      }
+      if (opt_in || opt_out) customer_update.contact_opt_in = opt_in;
+      if (dnd || allow_contact) customer_update.do_not_disturb = dnd;
+      auto store = OpenStore(ctx);
+      if (!store.ok()) return Fail(ctx, store.status());
+      auto c = store.value()->UpdateCustomer(query, customer_update);
+      if (!c.ok()) return Fail(ctx, c.status());
+      if (ctx.json_output) {
+        ctx.out << CustomerJson(c.value()).dump(2) << "\n";
+      } else {
+        ctx.out << "updated ";
+        PrintCustomer(ctx, c.value());
+      }
+      return kExitOk;
+    };
+  });
+
   // vehicle add
   auto* vehicle = app.add_subcommand("vehicle", "vehicles: add");
   vehicle->require_subcommand(1);

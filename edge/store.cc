@@ -592,6 +592,44 @@ Result<Vehicle> Store::AddVehicle(const std::string& customer_query, const NewVe
   return std::move(*v);
 }
 
+Result<Customer> Store::UpdateCustomer(const std::string& customer_query,
+                                       const CustomerUpdate& update) {
+  std::vector<std::string> phones;
+  for (const auto& raw : update.add_phones) {
+    ASSIGN_OR_RETURN(std::string e164, NormalizePhone(raw, settings_.phone_region));
+    phones.push_back(e164);
+  }
+  ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
+  ASSIGN_OR_RETURN(Customer c, ResolveCustomer(customer_query));
+  const std::string now = Now();
+  for (const auto& phone : phones) {
+    if (std::find(c.phones.begin(), c.phones.end(), phone) != c.phones.end()) continue;
+    ASSIGN_OR_RETURN(Statement owner,
+                     db_->Prepare("SELECT c.name FROM customer_phones p JOIN customers c"
+                                  " ON c.id = p.customer_id WHERE p.e164 = ? LIMIT 1"));
+    owner.Bind(1, phone);
+    ASSIGN_OR_RETURN(bool taken, owner.Step());
+    if (taken) {
+      return Status::Conflict("phone: " + FormatPhoneForDisplay(phone) + " already belongs to " +
+                              owner.Text(0));
+    }
+    ASSIGN_OR_RETURN(Statement ins, db_->Prepare("INSERT INTO customer_phones (customer_id, e164,"
+                                                 " added_at) VALUES (?, ?, ?)"));
+    ins.Bind(1, c.id).Bind(2, phone).Bind(3, now);
+    RETURN_IF_ERROR(ins.Run());
+  }
+  ASSIGN_OR_RETURN(Statement st,
+                   db_->Prepare("UPDATE customers SET contact_opt_in = ?, do_not_disturb = ?,"
+                                " updated_at = ? WHERE id = ?"));
+  st.Bind(1, int64_t{update.contact_opt_in.value_or(c.contact_opt_in)})
+      .Bind(2, int64_t{update.do_not_disturb.value_or(c.do_not_disturb)})
+      .Bind(3, now)
+      .Bind(4, c.id);
+  RETURN_IF_ERROR(st.Run());
+  RETURN_IF_ERROR(tx->Commit());
+  return LoadCustomer(c.id);
+}
+
 // ---- bookings ----
 
 Result<int> Store::CheckSlotLocked(const LocalDate& date, const LocalTime& time, Channel channel) {

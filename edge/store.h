@@ -79,6 +79,13 @@ struct NewCustomer {
   bool allow_shared_phone = false;
 };
 
+// Changes to a customer; unset fields stay as they are.
+struct CustomerUpdate {
+  std::optional<bool> contact_opt_in;
+  std::optional<bool> do_not_disturb;
+  std::vector<std::string> add_phones;  // raw; a phone on another customer is refused
+};
+
 struct NewVehicle {
   std::string plate;  // empty: none
   std::string vin;    // empty: none
@@ -178,6 +185,8 @@ class Store {
   Result<Customer> AddCustomer(const NewCustomer& customer, const NewVehicle& vehicle,
                                const std::string& staff);
   Result<Vehicle> AddVehicle(const std::string& customer, const NewVehicle& vehicle);
+  // Consent changes (opt-in, do-not-disturb) and added phones, in one transaction.
+  Result<Customer> UpdateCustomer(const std::string& customer, const CustomerUpdate& update);
   // Finds by phone (any format), plate, member id, id prefix, or name substring.
   Result<std::vector<Customer>> FindCustomers(const std::string& query);
   // Exactly one customer for an id, unique id prefix, phone, plate or member id.

@@ -270,6 +270,29 @@ TEST_F(StoreTest, CustomersAreNotDuplicatedSilently) {
   EXPECT_EQ(Count("customers"), 2);
 }
 
+TEST_F(StoreTest, ConsentChangesAndAddedPhonesAreKept) {
+  ASSERT_TRUE(store_->AddCustomer({"A", {"13800138000"}, "", true}, {}, "SA").ok());
+  ASSERT_TRUE(store_->AddCustomer({"B", {"13900139000"}}, {}, "SA").ok());
+  CustomerUpdate update;
+  update.do_not_disturb = true;
+  update.add_phones = {"010-12345678"};
+  auto c = store_->UpdateCustomer("13800138000", update);
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_TRUE(c->do_not_disturb);
+  EXPECT_TRUE(c->contact_opt_in);  // untouched
+  EXPECT_EQ(c->phones.size(), 2u);
+  EXPECT_EQ(store_->ResolveCustomer("010 1234 5678")->id, c->id);
+  CustomerUpdate steal;
+  steal.add_phones = {"13900139000"};
+  EXPECT_EQ(store_->UpdateCustomer("13800138000", steal).status().code(), StatusCode::kConflict);
+  CustomerUpdate bad;
+  bad.contact_opt_in = false;
+  bad.add_phones = {"12345"};
+  EXPECT_EQ(store_->UpdateCustomer("13800138000", bad).status().code(),
+            StatusCode::kInvalidInput);
+  EXPECT_TRUE(store_->ResolveCustomer("13800138000")->contact_opt_in);  // nothing written
+}
+
 TEST_F(StoreTest, FindsByNameIgnoringCaseAndWidth) {
   ASSERT_TRUE(store_->AddCustomer({"Li Na", {"13800138000"}}, {}, "SA").ok());
   ASSERT_TRUE(store_->AddCustomer({"王伟", {"13900139000"}}, {}, "SA").ok());

@@ -156,6 +156,21 @@ TEST_F(DeskCliTest, CancelRescheduleAndNoShow) {
   EXPECT_EQ(board["released"].size(), 2u);
 }
 
+TEST_F(DeskCliTest, ACustomerWhoSaysDoNotCallMeIsUpdatedAtTheDesk) {
+  ASSERT_EQ(desk_.Desk({"customer", "add", "--name", "李娜", "--phone", "13900139000",
+                        "--opt-in"}).exit_code, 0);
+  json c = desk_.Json({"customer", "update", "139 0013 9000", "--opt-out", "--dnd",
+                       "--add-phone", "+86 10 1234 5678"});
+  ASSERT_FALSE(c.contains("error")) << c.dump();
+  EXPECT_EQ(c["contact_opt_in"], false);
+  EXPECT_EQ(c["do_not_disturb"], true);
+  EXPECT_EQ(c["phones"].size(), 2u);
+  ProcessResult contradiction = desk_.Desk({"customer", "update", "13900139000", "--dnd",
+                                            "--allow-contact"});
+  EXPECT_EQ(contradiction.exit_code, 1);
+  EXPECT_EQ(desk_.Json({"customer", "show", "010-12345678"})["do_not_disturb"], true);
+}
+
 TEST_F(DeskCliTest, ClosedDatesRefuseBookingsAndShowOnTheBoard) {
   EXPECT_EQ(desk_.Desk({"close", "2026-12-01", "--reason", "stocktaking"}).exit_code, 0);
   ProcessResult r = desk_.Desk({"book", "--phone", "13800138000", "--name", "A", "--date",
