@@ -431,9 +431,11 @@ int RunDesk(int argc, char** argv, std::ostream& out, std::ostream& err) {
       }
       if (opt_in || opt_out) customer_update.contact_opt_in = opt_in;
       if (dnd || allow_contact) customer_update.do_not_disturb = dnd;
+      auto staff = RequireStaff(ctx);
+      if (!staff.ok()) return Fail(ctx, staff.status());
       auto store = OpenStore(ctx);
       if (!store.ok()) return Fail(ctx, store.status());
-      auto c = store.value()->UpdateCustomer(query, customer_update);
+      auto c = store.value()->UpdateCustomer(query, customer_update, staff.value());
       if (!c.ok()) return Fail(ctx, c.status());
       if (ctx.json_output) {
         ctx.out << CustomerJson(c.value()).dump(2) << "\n";
@@ -455,10 +457,12 @@ int RunDesk(int argc, char** argv, std::ostream& out, std::ostream& err) {
   vadd->add_option("--mileage", mileage, "km");
   vadd->callback([&] {
     action = [&]() -> int {
+      auto staff = RequireStaff(ctx);
+      if (!staff.ok()) return Fail(ctx, staff.status());
       auto store = OpenStore(ctx);
       if (!store.ok()) return Fail(ctx, store.status());
       new_vehicle.mileage_km = mileage;
-      auto v = store.value()->AddVehicle(query, new_vehicle);
+      auto v = store.value()->AddVehicle(query, new_vehicle, staff.value());
       if (!v.ok()) return Fail(ctx, v.status());
       if (ctx.json_output) {
         ctx.out << json{{"id", v.value().id}, {"customer_id", v.value().customer_id}}.dump(2) << "\n";

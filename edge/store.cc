@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "edge/rules.h"
+#include "sync/changelog.h"
 #include "sync/ids.h"
 #include "sync/normalize.h"
 
@@ -279,6 +280,24 @@ Result<std::vector<std::pair<std::string, std::string>>> Store::ClosedDates() {
   return out;
 }
 
+Status Store::RecordLocked(const std::string& entity, const std::string& id,
+                           const std::string& op, const std::string& fields_json,
+                           const std::string& staff,
+                           const std::optional<std::string>& business_time) {
+  const int64_t now_ms = clock_.NowMs();
+  ChangeEntry e;
+  e.site_id = settings_.store_id;
+  e.entity = entity;
+  e.entity_id = id;
+  e.op = op;
+  e.fields_json = fields_json;
+  e.staff = staff;
+  e.business_time = business_time;
+  e.recorded_at = FormatUtcMs(now_ms);
+  e.schema_version = schema::EdgeMigrations().back().version;
+  return AppendChange(*db_, std::move(e), now_ms).status();
+}
+
 // ---- customers and vehicles ----
 
 Result<Customer> Store::LoadCustomer(const std::string& id) {
@@ -473,6 +492,11 @@ Result<Customer> Store::InsertCustomerLocked(const NewCustomer& in, const std::s
     ph.Bind(1, id).Bind(2, phone).Bind(3, now);
     RETURN_IF_ERROR(ph.Run());
   }
+  json fields = {{"store_id", settings_.store_id}, {"name", name},
+                 {"member_id", member_id ? json(*member_id) : json(nullptr)},
+                 {"contact_opt_in", in.contact_opt_in}, {"do_not_disturb", in.do_not_disturb},
+                 {"phones", phones}, {"created_at", now}, {"created_by", staff}};
+  RETURN_IF_ERROR(RecordLocked("customer", id, "insert", fields.dump(), staff));
   Customer c;
   c.id = id;
   c.store_id = settings_.store_id;
@@ -487,7 +511,8 @@ Result<Customer> Store::InsertCustomerLocked(const NewCustomer& in, const std::s
 }
 
 Result<std::optional<Vehicle>> Store::AttachVehicleLocked(const Customer& customer,
-                                                          const NewVehicle& in) {
+                                                          const NewVehicle& in,
+                                                          const std::string& staff) {
   if (in.plate.empty() && in.vin.empty()) {
     if (in.mileage_km) return Status::InvalidInput("mileage: give the plate or VIN it belongs to");
     return std::optional<Vehicle>();
@@ -534,6 +559,10 @@ Result<std::optional<Vehicle>> Store::AttachVehicleLocked(const Customer& custom
     }
     ins.Bind(6, now).Bind(7, now);
     RETURN_IF_ERROR(ins.Run());
+    json fields = {{"customer_id", v.customer_id}, {"plate", plate ? json(*plate) : json(nullptr)},
+                   {"vin", vin ? json(*vin) : json(nullptr)},
+                   {"mileage_km", v.mileage_km ? json(*v.mileage_km) : json(nullptr)}};
+    RETURN_IF_ERROR(RecordLocked("vehicle", v.id, "insert", fields.dump(), staff));
     return std::optional<Vehicle>(v);
   }
   Vehicle v = *found;
@@ -557,9 +586,15 @@ Result<std::optional<Vehicle>> Store::AttachVehicleLocked(const Customer& custom
                                 " km is below the " + std::to_string(*v.mileage_km) +
                                 " km already on record");
   }
+  json changed = json::object();
+  if (!v.plate && plate) changed["plate"] = *plate;
+  if (!v.vin && vin) changed["vin"] = *vin;
+  if (in.mileage_km && in.mileage_km != v.mileage_km) changed["mileage_km"] = *in.mileage_km;
+  if (changed.empty()) return std::optional<Vehicle>(v);  // nothing new: no write, no log entry
   if (!v.plate) v.plate = plate;
   if (!v.vin) v.vin = vin;
   if (in.mileage_km) v.mileage_km = in.mileage_km;
+  RETURN_IF_ERROR(RecordLocked("vehicle", v.id, "update", changed.dump(), staff));
   ASSIGN_OR_RETURN(Statement up, db_->Prepare("UPDATE vehicles SET plate = ?, vin = ?,"
                                               " mileage_km = ?, updated_at = ? WHERE id = ?"));
   up.Bind(1, v.plate).Bind(2, v.vin);
@@ -578,22 +613,26 @@ Result<Customer> Store::AddCustomer(const NewCustomer& customer, const NewVehicl
   ASSIGN_OR_RETURN(std::string staff, CleanStaff(staff_text));
   ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
   ASSIGN_OR_RETURN(Customer c, InsertCustomerLocked(customer, staff));
-  RETURN_IF_ERROR(AttachVehicleLocked(c, vehicle).status());
+  RETURN_IF_ERROR(AttachVehicleLocked(c, vehicle, staff).status());
   RETURN_IF_ERROR(tx->Commit());
   return LoadCustomer(c.id);
 }
 
-Result<Vehicle> Store::AddVehicle(const std::string& customer_query, const NewVehicle& vehicle) {
+Result<Vehicle> Store::AddVehicle(const std::string& customer_query, const NewVehicle& vehicle,
+                                  const std::string& staff_text) {
+  ASSIGN_OR_RETURN(std::string staff, CleanStaff(staff_text));
   ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
   ASSIGN_OR_RETURN(Customer c, ResolveCustomer(customer_query));
-  ASSIGN_OR_RETURN(std::optional<Vehicle> v, AttachVehicleLocked(c, vehicle));
+  ASSIGN_OR_RETURN(std::optional<Vehicle> v, AttachVehicleLocked(c, vehicle, staff));
   if (!v) return Status::InvalidInput("vehicle: give a plate or a VIN");
   RETURN_IF_ERROR(tx->Commit());
   return std::move(*v);
 }
 
 Result<Customer> Store::UpdateCustomer(const std::string& customer_query,
-                                       const CustomerUpdate& update) {
+                                       const CustomerUpdate& update,
+                                       const std::string& staff_text) {
+  ASSIGN_OR_RETURN(std::string staff, CleanStaff(staff_text));
   std::vector<std::string> phones;
   for (const auto& raw : update.add_phones) {
     ASSIGN_OR_RETURN(std::string e164, NormalizePhone(raw, settings_.phone_region));
@@ -602,8 +641,10 @@ Result<Customer> Store::UpdateCustomer(const std::string& customer_query,
   ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
   ASSIGN_OR_RETURN(Customer c, ResolveCustomer(customer_query));
   const std::string now = Now();
+  json changed = json::object();
   for (const auto& phone : phones) {
     if (std::find(c.phones.begin(), c.phones.end(), phone) != c.phones.end()) continue;
+    changed["phones_added"].push_back(phone);
     ASSIGN_OR_RETURN(Statement owner,
                      db_->Prepare("SELECT c.name FROM customer_phones p JOIN customers c"
                                   " ON c.id = p.customer_id WHERE p.e164 = ? LIMIT 1"));
@@ -626,6 +667,16 @@ Result<Customer> Store::UpdateCustomer(const std::string& customer_query,
       .Bind(3, now)
       .Bind(4, c.id);
   RETURN_IF_ERROR(st.Run());
+  if (update.contact_opt_in && *update.contact_opt_in != c.contact_opt_in) {
+    changed["contact_opt_in"] = *update.contact_opt_in;
+  }
+  if (update.do_not_disturb && *update.do_not_disturb != c.do_not_disturb) {
+    changed["do_not_disturb"] = *update.do_not_disturb;
+  }
+  if (!changed.empty()) {
+    changed["updated_at"] = now;
+    RETURN_IF_ERROR(RecordLocked("customer", c.id, "update", changed.dump(), staff));
+  }
   RETURN_IF_ERROR(tx->Commit());
   return LoadCustomer(c.id);
 }
@@ -772,6 +823,26 @@ Result<Booking> Store::InsertBookingLocked(Booking b, const std::string& action,
   if (b.rescheduled_from) changes["rescheduled_from"] = *b.rescheduled_from;
   RETURN_IF_ERROR(AppendHistoryLocked(b.id, b.staff, action, std::nullopt, b.status,
                                       changes.dump(), reason));
+  json fields = {{"ref", b.ref},
+                 {"store_id", b.store_id},
+                 {"customer_id", b.customer_id},
+                 {"vehicle_id", b.vehicle_id ? json(*b.vehicle_id) : json(nullptr)},
+                 {"service", b.service},
+                 {"slot_date", b.slot_date},
+                 {"slot_time", b.slot_time},
+                 {"channel", ChannelName(b.channel)},
+                 {"status", BookingStatusName(b.status)},
+                 {"notes", b.notes},
+                 {"staff", b.staff},
+                 {"requested_at", b.requested_at},
+                 {"created_at", b.created_at},
+                 {"updated_at", b.updated_at},
+                 {"priority_reception", b.priority_reception},
+                 {"discount_eligible", b.discount_eligible},
+                 {"rescheduled_from",
+                  b.rescheduled_from ? json(*b.rescheduled_from) : json(nullptr)}};
+  RETURN_IF_ERROR(
+      RecordLocked("booking", b.id, "insert", fields.dump(), b.staff, b.requested_at));
   return b;
 }
 
@@ -817,7 +888,8 @@ Result<Booking> Store::Book(const BookingRequest& request) {
     }
     ASSIGN_OR_RETURN(customer, InsertCustomerLocked(*request.create_customer, staff));
   }
-  ASSIGN_OR_RETURN(std::optional<Vehicle> vehicle, AttachVehicleLocked(*customer, request.vehicle));
+  ASSIGN_OR_RETURN(std::optional<Vehicle> vehicle,
+                   AttachVehicleLocked(*customer, request.vehicle, staff));
   ASSIGN_OR_RETURN(int capacity, CheckSlotLocked(date, *time, channel));
 
   const int64_t now_ms = clock_.NowMs();
@@ -930,6 +1002,12 @@ Result<Booking> Store::Transition(const std::string& booking, BookingStatus to,
   st.Bind(7, b.id);
   RETURN_IF_ERROR(st.Run());
   RETURN_IF_ERROR(AppendHistoryLocked(b.id, staff, action, b.status, to, changes.dump(), reason));
+  json fields = {{"status", BookingStatusName(to)}, {"updated_at", FormatUtcMs(now_ms)}};
+  if (arrived_at) fields["arrived_at"] = *arrived_at;
+  if (discount_applied) fields["discount_applied"] = *discount_applied;
+  if (arrival_perk) fields["arrival_perk"] = *arrival_perk;
+  if (to == BookingStatus::kCancelled) fields["cancel_reason"] = reason;
+  RETURN_IF_ERROR(RecordLocked("booking", b.id, "update", fields.dump(), staff));
   RETURN_IF_ERROR(tx->Commit());
   return LoadBooking(b.id);
 }
@@ -994,6 +1072,10 @@ Result<Booking> Store::Reschedule(const std::string& booking, const std::string&
       {"rescheduled_to", b.id}};
   RETURN_IF_ERROR(AppendHistoryLocked(old.id, staff, "reschedule", old.status,
                                       BookingStatus::kRescheduled, changes.dump(), reason));
+  json fields = {{"status", BookingStatusName(BookingStatus::kRescheduled)},
+                 {"rescheduled_to", b.id},
+                 {"updated_at", b.updated_at}};
+  RETURN_IF_ERROR(RecordLocked("booking", old.id, "update", fields.dump(), staff));
   RETURN_IF_ERROR(tx->Commit());
   return LoadBooking(b.id);
 }

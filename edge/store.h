@@ -184,9 +184,11 @@ class Store {
 
   Result<Customer> AddCustomer(const NewCustomer& customer, const NewVehicle& vehicle,
                                const std::string& staff);
-  Result<Vehicle> AddVehicle(const std::string& customer, const NewVehicle& vehicle);
+  Result<Vehicle> AddVehicle(const std::string& customer, const NewVehicle& vehicle,
+                             const std::string& staff);
   // Consent changes (opt-in, do-not-disturb) and added phones, in one transaction.
-  Result<Customer> UpdateCustomer(const std::string& customer, const CustomerUpdate& update);
+  Result<Customer> UpdateCustomer(const std::string& customer, const CustomerUpdate& update,
+                                  const std::string& staff);
   // Finds by phone (any format), plate, member id, id prefix, or name substring.
   Result<std::vector<Customer>> FindCustomers(const std::string& query);
   // Exactly one customer for an id, unique id prefix, phone, plate or member id.
@@ -218,7 +220,12 @@ class Store {
   Result<std::optional<Customer>> MatchCustomerLocked(const std::string& query);
   Result<Customer> InsertCustomerLocked(const NewCustomer& customer, const std::string& staff);
   Result<std::optional<Vehicle>> AttachVehicleLocked(const Customer& customer,
-                                                     const NewVehicle& vehicle);
+                                                     const NewVehicle& vehicle,
+                                                     const std::string& staff);
+  // Appends the change to the change log, in the caller's transaction.
+  Status RecordLocked(const std::string& entity, const std::string& id, const std::string& op,
+                      const std::string& fields_json, const std::string& staff,
+                      const std::optional<std::string>& business_time = std::nullopt);
   // Validates date/time against grid, calendar and notice; returns the slot's capacity.
   Result<int> CheckSlotLocked(const LocalDate& date, const LocalTime& time, Channel channel);
   Result<Booking> InsertBookingLocked(Booking booking, const std::string& action,

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "sync/changelog.h"
 #include "sync/testing.h"
 
 namespace outpost::edge {
@@ -276,7 +277,7 @@ TEST_F(StoreTest, ConsentChangesAndAddedPhonesAreKept) {
   CustomerUpdate update;
   update.do_not_disturb = true;
   update.add_phones = {"010-12345678"};
-  auto c = store_->UpdateCustomer("13800138000", update);
+  auto c = store_->UpdateCustomer("13800138000", update, "SA");
   ASSERT_TRUE(c.ok()) << c.status().ToString();
   EXPECT_TRUE(c->do_not_disturb);
   EXPECT_TRUE(c->contact_opt_in);  // untouched
@@ -284,13 +285,43 @@ TEST_F(StoreTest, ConsentChangesAndAddedPhonesAreKept) {
   EXPECT_EQ(store_->ResolveCustomer("010 1234 5678")->id, c->id);
   CustomerUpdate steal;
   steal.add_phones = {"13900139000"};
-  EXPECT_EQ(store_->UpdateCustomer("13800138000", steal).status().code(), StatusCode::kConflict);
+  EXPECT_EQ(store_->UpdateCustomer("13800138000", steal, "SA").status().code(), StatusCode::kConflict);
   CustomerUpdate bad;
   bad.contact_opt_in = false;
   bad.add_phones = {"12345"};
-  EXPECT_EQ(store_->UpdateCustomer("13800138000", bad).status().code(),
+  EXPECT_EQ(store_->UpdateCustomer("13800138000", bad, "SA").status().code(),
             StatusCode::kInvalidInput);
   EXPECT_TRUE(store_->ResolveCustomer("13800138000")->contact_opt_in);  // nothing written
+}
+
+TEST_F(StoreTest, EveryChangeIsLoggedInOrderAndChained) {
+  auto r = Request("13800138000", "A", "2026-11-24", "08:30");
+  r.vehicle.plate = "京A12345";
+  auto b = store_->Book(r).value();
+  ASSERT_TRUE(store_->Confirm(b.ref, "SA Li").ok());
+  // Refused and invalid requests leave no trace in the log.
+  EXPECT_FALSE(store_->Book(Request("13900139000", "B", "2026-11-24", "09:00")).ok());
+  EXPECT_FALSE(store_->Complete(b.ref, "SA Li").ok());
+  ASSERT_TRUE(store_->Cancel(b.ref, "ill", "SA Li").ok());
+
+  auto db = Db::Open(dir_.File("store.db"), {}).value();
+  auto log = ReadChanges(*db, 1, 100).value();
+  ASSERT_EQ(log.size(), 5u);
+  EXPECT_TRUE(VerifyChain(log, std::nullopt).ok());
+  const std::vector<std::pair<std::string, std::string>> expected = {
+      {"customer", "insert"}, {"vehicle", "insert"}, {"booking", "insert"},
+      {"booking", "update"},  {"booking", "update"}};
+  for (size_t i = 0; i < expected.size(); ++i) {
+    EXPECT_EQ(log[i].entity, expected[i].first) << i;
+    EXPECT_EQ(log[i].op, expected[i].second) << i;
+    EXPECT_EQ(log[i].site_id, "SH-PUDONG");
+  }
+  EXPECT_EQ(log[2].entity_id, b.id);
+  EXPECT_EQ(log[2].business_time, b.requested_at);
+  EXPECT_NE(log[3].fields_json.find(R"("status":"confirmed")"), std::string::npos);
+  EXPECT_EQ(log[3].staff, "SA Li");
+  EXPECT_NE(log[4].fields_json.find(R"("cancel_reason":"ill")"), std::string::npos);
+  EXPECT_EQ(log[4].schema_version, 2);
 }
 
 TEST_F(StoreTest, FindsByNameIgnoringCaseAndWidth) {
@@ -305,9 +336,9 @@ TEST_F(StoreTest, FindsByNameIgnoringCaseAndWidth) {
 
 TEST_F(StoreTest, MileageNeverGoesBackwards) {
   ASSERT_TRUE(store_->AddCustomer({"A", {"13800138000"}}, {"京A12345", "", 20000}, "SA").ok());
-  auto lower = store_->AddVehicle("13800138000", {"京A12345", "", 15000});
+  auto lower = store_->AddVehicle("13800138000", {"京A12345", "", 15000}, "SA");
   EXPECT_EQ(lower.status().code(), StatusCode::kInvalidInput);
-  auto higher = store_->AddVehicle("13800138000", {"京A12345", "LSVAU218XN2183294", 25000});
+  auto higher = store_->AddVehicle("13800138000", {"京A12345", "LSVAU218XN2183294", 25000}, "SA");
   ASSERT_TRUE(higher.ok()) << higher.status().ToString();
   EXPECT_EQ(higher->mileage_km, 25000);
   EXPECT_EQ(higher->vin, "LSVAU218XN2183294");

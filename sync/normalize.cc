@@ -8,6 +8,7 @@
 #include <unicode/utf8.h>
 
 #include <array>
+#include <unordered_map>
 
 namespace outpost {
 namespace {
@@ -79,6 +80,9 @@ Result<std::string> CompactUpper(std::string_view field, std::string_view raw) {
 
 }  // namespace
 
+static Result<std::string> NormalizePhoneUncached(std::string_view raw,
+                                                  std::string_view default_region);
+
 bool IsValidUtf8(std::string_view bytes) {
   int32_t i = 0;
   const auto* s = reinterpret_cast<const uint8_t*>(bytes.data());
@@ -145,6 +149,20 @@ std::string SearchKey(std::string_view clean_text) {
 }
 
 Result<std::string> NormalizePhone(std::string_view raw, std::string_view default_region) {
+  // libphonenumber's regex validation is the dearest step of a booking, and the
+  // same number is usually normalised twice in one request (looked up, then
+  // written). The function is pure, so a small per-thread memo is safe.
+  thread_local std::unordered_map<std::string, Result<std::string>> memo;
+  std::string key = std::string(default_region) + '\n' + std::string(raw);
+  if (auto it = memo.find(key); it != memo.end()) return it->second;
+  Result<std::string> result = NormalizePhoneUncached(raw, default_region);
+  if (memo.size() >= 256) memo.clear();
+  memo.emplace(std::move(key), result);
+  return result;
+}
+
+static Result<std::string> NormalizePhoneUncached(std::string_view raw,
+                                                  std::string_view default_region) {
   constexpr std::string_view kField = "phone";
   ASSIGN_OR_RETURN(icu::UnicodeString folded, Nfkc(kField, raw));
   std::string text = ToUtf8(folded);

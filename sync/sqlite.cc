@@ -59,6 +59,12 @@ Statement& Statement::Bind(int index, const std::optional<std::string>& value) {
   return value ? Bind(index, std::string_view(*value)) : BindNull(index);
 }
 
+Statement& Statement::BindBlob(int index, const void* data, size_t size) {
+  bind_failed_ |= sqlite3_bind_blob(stmt_, index, data, static_cast<int>(size),
+                                    SQLITE_TRANSIENT) != SQLITE_OK;
+  return *this;
+}
+
 Statement& Statement::BindNull(int index) {
   bind_failed_ |= sqlite3_bind_null(stmt_, index) != SQLITE_OK;
   return *this;
@@ -94,6 +100,13 @@ std::string Statement::Text(int column) const {
                      static_cast<size_t>(sqlite3_column_bytes(stmt_, column)));
 }
 
+std::string Statement::Blob(int column) const {
+  const void* data = sqlite3_column_blob(stmt_, column);
+  if (!data) return {};
+  return std::string(static_cast<const char*>(data),
+                     static_cast<size_t>(sqlite3_column_bytes(stmt_, column)));
+}
+
 std::optional<std::string> Statement::OptionalText(int column) const {
   if (IsNull(column)) return std::nullopt;
   return Text(column);
@@ -117,8 +130,11 @@ Result<std::unique_ptr<Db>> Db::Open(const std::string& path, const Options& opt
   sqlite3_busy_timeout(raw, options.busy_timeout_ms);
   sqlite3_extended_result_codes(raw, 1);
   // The first read of the file: one that is not an SQLite database fails here.
+  // wal_autocheckpoint: a checkpoint fsyncs the main file inside whichever commit
+  // triggers it; every 4,000 pages (16 MiB of WAL) keeps that off all but a few
+  // in a thousand commits instead of about one in a hundred.
   RETURN_IF_ERROR(db->Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
-                           " PRAGMA foreign_keys=ON;"));
+                           " PRAGMA foreign_keys=ON; PRAGMA wal_autocheckpoint=4000;"));
   return db;
 }
 

@@ -7,6 +7,7 @@
 // for the write lock instead of failing.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -46,6 +47,11 @@ class Statement {
   Statement& Bind(int index, const std::string& value) { return Bind(index, std::string_view(value)); }
   Statement& Bind(int index, const std::optional<std::string>& value);
   Statement& BindNull(int index);
+  template <size_t N>
+  Statement& BindBlob(int index, const std::array<uint8_t, N>& bytes) {
+    return BindBlob(index, bytes.data(), N);
+  }
+  Statement& BindBlob(int index, const void* data, size_t size);
 
   // True while a row is available; false when done.
   Result<bool> Step();
@@ -56,6 +62,7 @@ class Statement {
   // Columns are numbered from 0.
   int64_t Int(int column) const;
   std::string Text(int column) const;
+  std::string Blob(int column) const;
   std::optional<std::string> OptionalText(int column) const;
   bool IsNull(int column) const;
 

@@ -13,6 +13,7 @@
 #include <set>
 #include <thread>
 
+#include "sync/changelog.h"
 #include "sync/sqlite.h"
 #include "tests/desk_harness.h"
 
@@ -118,6 +119,24 @@ TEST(CrashTest, EveryAcknowledgedBookingSurvivesSigkill) {
   EXPECT_EQ(torn.Int(0), 0);
   EXPECT_EQ(torn.Int(1), 0);
   EXPECT_EQ(torn.Int(2), 0);
+
+  // The change log is whole and agrees with the data: each booking and each
+  // confirmation was logged in the same transaction, never one without the other.
+  auto log = ReadChanges(*db, 1, 1'000'000).value();
+  EXPECT_TRUE(VerifyChain(log, std::nullopt).ok()) << VerifyChain(log, std::nullopt).ToString();
+  std::set<std::string> logged_bookings, logged_confirms;
+  for (const auto& e : log) {
+    if (e.entity == "booking" && e.op == "insert") logged_bookings.insert(e.entity_id);
+    if (e.entity == "booking" && e.op == "update") logged_confirms.insert(e.entity_id);
+  }
+  std::set<std::string> bookings, confirmed;
+  auto rows = db->Prepare("SELECT id, status FROM bookings").value();
+  while (rows.Step().value()) {
+    bookings.insert(rows.Text(0));
+    if (rows.Text(1) == "confirmed") confirmed.insert(rows.Text(0));
+  }
+  EXPECT_EQ(bookings, logged_bookings);
+  EXPECT_EQ(confirmed, logged_confirms);
 }
 
 }  // namespace

@@ -1,0 +1,155 @@
+#include "sync/changelog.h"
+
+#include <sodium.h>
+
+#include <cstring>
+
+namespace outpost {
+namespace {
+
+void PutU64(std::string& out, uint64_t v) {
+  for (int i = 7; i >= 0; --i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+}
+
+void PutBytes(std::string& out, std::string_view bytes) {
+  PutU64(out, bytes.size());
+  out.append(bytes);
+}
+
+Hash256 BlobHash(const Statement& st, int column) {
+  Hash256 h{};
+  std::string blob = st.Blob(column);
+  if (blob.size() == h.size()) std::memcpy(h.data(), blob.data(), h.size());
+  return h;
+}
+
+ChangeEntry ReadEntry(const Statement& st) {
+  ChangeEntry e;
+  e.seq = st.Int(0);
+  e.site_id = st.Text(1);
+  e.hlc = static_cast<Hlc>(st.Int(2));
+  e.entity = st.Text(3);
+  e.entity_id = st.Text(4);
+  e.op = st.Text(5);
+  e.fields_json = st.Text(6);
+  e.staff = st.Text(7);
+  e.business_time = st.OptionalText(8);
+  e.recorded_at = st.Text(9);
+  e.schema_version = static_cast<int>(st.Int(10));
+  e.prev_hash = BlobHash(st, 11);
+  e.hash = BlobHash(st, 12);
+  return e;
+}
+
+constexpr const char* kColumns =
+    "seq, site_id, hlc, entity, entity_id, op, fields, staff, business_time, recorded_at,"
+    " schema_version, prev_hash, hash";
+
+}  // namespace
+
+Hash256 ChainHash(const ChangeEntry& e) {
+  // Canonical bytes: "outpost-change-v1", then each field as a big-endian u64,
+  // or as a u64 length followed by its bytes; business_time absent is length
+  // 2^64-1. See docs/PROTOCOL.md.
+  std::string bytes = "outpost-change-v1";
+  bytes.append(reinterpret_cast<const char*>(e.prev_hash.data()), e.prev_hash.size());
+  PutU64(bytes, static_cast<uint64_t>(e.seq));
+  PutBytes(bytes, e.site_id);
+  PutU64(bytes, e.hlc);
+  PutBytes(bytes, e.entity);
+  PutBytes(bytes, e.entity_id);
+  PutBytes(bytes, e.op);
+  PutBytes(bytes, e.fields_json);
+  PutBytes(bytes, e.staff);
+  if (e.business_time) {
+    PutBytes(bytes, *e.business_time);
+  } else {
+    PutU64(bytes, ~uint64_t{0});
+  }
+  PutBytes(bytes, e.recorded_at);
+  PutU64(bytes, static_cast<uint64_t>(e.schema_version));
+  Hash256 out;
+  crypto_generichash(out.data(), out.size(), reinterpret_cast<const unsigned char*>(bytes.data()),
+                     bytes.size(), nullptr, 0);
+  return out;
+}
+
+Status VerifyChain(std::span<const ChangeEntry> entries, const std::optional<Hash256>& prev) {
+  std::optional<Hash256> expected_prev = prev;
+  int64_t expected_seq = entries.empty() ? 0 : entries.front().seq;
+  for (const auto& e : entries) {
+    const std::string where = "change log of " + e.site_id + ", seq " + std::to_string(e.seq);
+    if (e.seq != expected_seq) {
+      return Status::Corruption(where + ": expected seq " + std::to_string(expected_seq) +
+                                " (a gap or reordering)");
+    }
+    if (e.seq == 1 && e.prev_hash != Hash256{}) {
+      return Status::Corruption(where + ": the first entry must link to nothing");
+    }
+    if (expected_prev && e.prev_hash != *expected_prev) {
+      return Status::Corruption(where + ": does not link to the entry before it");
+    }
+    if (ChainHash(e) != e.hash) {
+      return Status::Corruption(where + ": hash does not match its contents (altered)");
+    }
+    expected_prev = e.hash;
+    ++expected_seq;
+  }
+  return Status::Ok();
+}
+
+Result<ChangeEntry> AppendChange(Db& db, ChangeEntry e, int64_t wall_ms) {
+  ASSIGN_OR_RETURN(Statement last,
+                   db.Prepare("SELECT seq, hlc, hash FROM change_log ORDER BY seq DESC LIMIT 1"));
+  ASSIGN_OR_RETURN(bool has_last, last.Step());
+  Hlc last_hlc = 0;
+  e.seq = 1;
+  e.prev_hash = Hash256{};
+  if (has_last) {
+    e.seq = last.Int(0) + 1;
+    last_hlc = static_cast<Hlc>(last.Int(1));
+    e.prev_hash = BlobHash(last, 2);
+  }
+  e.hlc = HlcNext(last_hlc, wall_ms);
+  e.hash = ChainHash(e);
+  ASSIGN_OR_RETURN(Statement ins,
+                   db.Prepare(std::string("INSERT INTO change_log (") + kColumns +
+                              ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+  ins.Bind(1, e.seq)
+      .Bind(2, e.site_id)
+      .Bind(3, static_cast<int64_t>(e.hlc))
+      .Bind(4, e.entity)
+      .Bind(5, e.entity_id)
+      .Bind(6, e.op)
+      .Bind(7, e.fields_json)
+      .Bind(8, e.staff)
+      .Bind(9, e.business_time)
+      .Bind(10, e.recorded_at)
+      .Bind(11, int64_t{e.schema_version})
+      .BindBlob(12, e.prev_hash)
+      .BindBlob(13, e.hash);
+  RETURN_IF_ERROR(ins.Run());
+  return e;
+}
+
+Result<std::vector<ChangeEntry>> ReadChanges(Db& db, int64_t from_seq, int64_t limit) {
+  ASSIGN_OR_RETURN(Statement st, db.Prepare(std::string("SELECT ") + kColumns +
+                                            " FROM change_log WHERE seq >= ? ORDER BY seq"
+                                            " LIMIT ?"));
+  st.Bind(1, from_seq).Bind(2, limit);
+  std::vector<ChangeEntry> out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    out.push_back(ReadEntry(st));
+  }
+  return out;
+}
+
+std::string HashHex(const Hash256& hash) {
+  char hex[65];
+  sodium_bin2hex(hex, sizeof hex, hash.data(), hash.size());
+  return hex;
+}
+
+}  // namespace outpost
