@@ -103,7 +103,7 @@ TEST_F(DeskCliTest, ExitCodesSayWhatHappened) {
 }
 
 TEST_F(DeskCliTest, StaffMustBeNamedAndTheStoreMustExist) {
-  ProcessResult no_staff = outpost::testing::Run(desk_.Argv({"book", "--phone", "13800138000", "--name", "A",
+  ProcessResult no_staff = RunProgram(desk_.Argv({"book", "--phone", "13800138000", "--name", "A",
                                            "--date", "tomorrow", "--slot", "10:00"}),
                                {"OUTPOST_DB=" + desk_.db(), "OUTPOST_STAFF="});
   EXPECT_EQ(no_staff.exit_code, 1);

@@ -85,7 +85,7 @@ ProcessResult Process::Wait() {
   return result;
 }
 
-ProcessResult Run(const std::vector<std::string>& argv, const std::vector<std::string>& env) {
+ProcessResult RunProgram(const std::vector<std::string>& argv, const std::vector<std::string>& env) {
   Process p(argv, env);
   return p.Wait();
 }

@@ -35,6 +35,6 @@ class Process {
   bool reaped_ = false;
 };
 
-ProcessResult Run(const std::vector<std::string>& argv, const std::vector<std::string>& env = {});
+ProcessResult RunProgram(const std::vector<std::string>& argv, const std::vector<std::string>& env = {});
 
 }  // namespace outpost::testing

@@ -1,0 +1,166 @@
+#include "sync/envelope.h"
+
+#include <capnp/message.h>
+#include <capnp/serialize-packed.h>
+#include <kj/exception.h>
+#include <kj/io.h>
+#include <sodium.h>
+
+#include <array>
+
+#include "schema/outpost.capnp.h"
+#include "sync/wire.h"
+
+namespace outpost {
+namespace {
+
+void PutU64(std::string& out, uint64_t v) {
+  for (int i = 7; i >= 0; --i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+}
+
+// The bytes the AEAD authenticates and the signature covers (with nonce and ciphertext).
+std::string HeaderBytes(const EnvelopeHeader& h) {
+  std::string out = "outpost-envelope-v1";
+  PutU64(out, h.site_id.size());
+  out += h.site_id;
+  PutU64(out, h.key_id.size());
+  out += h.key_id;
+  out.push_back(static_cast<char>(h.direction));
+  return out;
+}
+
+// The key for traffic in `direction`, as seen from `own` talking to `peer`.
+Status SessionKey(const SecretKeys& own, const PublicKeys& peer, Direction direction,
+                  bool sending, std::array<uint8_t, 32>& key) {
+  std::array<uint8_t, 32> rx, tx;
+  const bool own_is_store = (direction == Direction::kStoreToHub) == sending;
+  int rc = own_is_store ? crypto_kx_client_session_keys(rx.data(), tx.data(), own.pub.kx_pk.data(),
+                                                        own.kx_sk.data(), peer.kx_pk.data())
+                        : crypto_kx_server_session_keys(rx.data(), tx.data(), own.pub.kx_pk.data(),
+                                                        own.kx_sk.data(), peer.kx_pk.data());
+  if (rc != 0) return Status::Corruption("envelope: the peer's exchange key is unusable");
+  key = sending ? tx : rx;
+  sodium_memzero(sending ? rx.data() : tx.data(), 32);
+  return Status::Ok();
+}
+
+struct ParsedEnvelope {
+  EnvelopeHeader header;
+  std::string nonce, ciphertext, signature;
+};
+
+Result<ParsedEnvelope> Parse(std::string_view bytes) {
+  if (bytes.size() > kMaxMessageBytes + 4096) return Status::Corruption("envelope: too large");
+  try {
+    kj::ArrayInputStream input(kj::ArrayPtr<const kj::byte>(
+        reinterpret_cast<const kj::byte*>(bytes.data()), bytes.size()));
+    capnp::ReaderOptions options;
+    options.traversalLimitInWords = bytes.size() / 8 * 16 + 1024;
+    options.nestingLimit = 4;
+    capnp::PackedMessageReader reader(input, options);
+    auto e = reader.getRoot<wire::Envelope>();
+    ParsedEnvelope out;
+    out.header.site_id = e.getSiteId();
+    out.header.key_id = e.getKeyId();
+    if (e.getDirection() > 1) return Status::Corruption("envelope: unknown direction");
+    out.header.direction = static_cast<Direction>(e.getDirection());
+    auto take = [](capnp::Data::Reader d) {
+      return std::string(reinterpret_cast<const char*>(d.begin()), d.size());
+    };
+    out.nonce = take(e.getNonce());
+    out.ciphertext = take(e.getCiphertext());
+    out.signature = take(e.getSignature());
+    return out;
+  } catch (const kj::Exception& e) {
+    return Status::Corruption(std::string("envelope: malformed (") + e.getDescription().cStr() +
+                              ")");
+  }
+}
+
+}  // namespace
+
+std::string SealEnvelope(std::string_view plaintext, const SecretKeys& sender,
+                         const PublicKeys& recipient, Direction direction,
+                         const std::string& store_site) {
+  EnvelopeHeader header{store_site, sender.pub.KeyId(), direction};
+  const std::string ad = HeaderBytes(header);
+  std::array<uint8_t, 32> key;
+  if (!SessionKey(sender, recipient, direction, /*sending=*/true, key).ok()) return {};
+  std::array<uint8_t, crypto_aead_xchacha20poly1305_ietf_NPUBBYTES> nonce;
+  randombytes_buf(nonce.data(), nonce.size());
+  std::string ciphertext(plaintext.size() + crypto_aead_xchacha20poly1305_ietf_ABYTES, '\0');
+  unsigned long long clen = 0;
+  crypto_aead_xchacha20poly1305_ietf_encrypt(
+      reinterpret_cast<unsigned char*>(ciphertext.data()), &clen,
+      reinterpret_cast<const unsigned char*>(plaintext.data()), plaintext.size(),
+      reinterpret_cast<const unsigned char*>(ad.data()), ad.size(), nullptr, nonce.data(),
+      key.data());
+  sodium_memzero(key.data(), key.size());
+  ciphertext.resize(clen);
+  std::string signed_bytes = ad;
+  signed_bytes.append(reinterpret_cast<const char*>(nonce.data()), nonce.size());
+  signed_bytes += ciphertext;
+  std::array<uint8_t, crypto_sign_BYTES> signature;
+  crypto_sign_detached(signature.data(), nullptr,
+                       reinterpret_cast<const unsigned char*>(signed_bytes.data()),
+                       signed_bytes.size(), sender.sign_sk.data());
+
+  capnp::MallocMessageBuilder builder;
+  auto e = builder.initRoot<wire::Envelope>();
+  e.setSiteId(header.site_id);
+  e.setKeyId(header.key_id);
+  e.setDirection(static_cast<uint8_t>(direction));
+  e.setNonce(kj::ArrayPtr<const kj::byte>(nonce.data(), nonce.size()));
+  e.setCiphertext(kj::ArrayPtr<const kj::byte>(
+      reinterpret_cast<const kj::byte*>(ciphertext.data()), ciphertext.size()));
+  e.setSignature(kj::ArrayPtr<const kj::byte>(signature.data(), signature.size()));
+  kj::VectorOutputStream output;
+  capnp::writePackedMessage(output, builder);
+  auto bytes = output.getArray();
+  return std::string(reinterpret_cast<const char*>(bytes.begin()), bytes.size());
+}
+
+Result<EnvelopeHeader> PeekEnvelope(std::string_view bytes) {
+  ASSIGN_OR_RETURN(ParsedEnvelope parsed, Parse(bytes));
+  return parsed.header;
+}
+
+Result<std::string> OpenEnvelope(std::string_view bytes, const SecretKeys& own,
+                                 const PublicKeys& sender, Direction expected) {
+  ASSIGN_OR_RETURN(ParsedEnvelope p, Parse(bytes));
+  const std::string from = "envelope for " + p.header.site_id;
+  if (p.header.direction != expected) return Status::Corruption(from + ": wrong direction");
+  if (p.header.key_id != sender.KeyId()) {
+    return Status::Corruption(from + ": signed with key " + p.header.key_id +
+                              ", not the allow-listed key " + sender.KeyId());
+  }
+  if (p.nonce.size() != crypto_aead_xchacha20poly1305_ietf_NPUBBYTES ||
+      p.signature.size() != crypto_sign_BYTES) {
+    return Status::Corruption(from + ": malformed nonce or signature");
+  }
+  const std::string ad = HeaderBytes(p.header);
+  std::string signed_bytes = ad + p.nonce + p.ciphertext;
+  if (crypto_sign_verify_detached(reinterpret_cast<const unsigned char*>(p.signature.data()),
+                                  reinterpret_cast<const unsigned char*>(signed_bytes.data()),
+                                  signed_bytes.size(), sender.sign_pk.data()) != 0) {
+    return Status::Corruption(from + ": bad signature");
+  }
+  std::array<uint8_t, 32> key;
+  RETURN_IF_ERROR(SessionKey(own, sender, expected, /*sending=*/false, key));
+  if (p.ciphertext.size() < crypto_aead_xchacha20poly1305_ietf_ABYTES) {
+    return Status::Corruption(from + ": ciphertext too short");
+  }
+  std::string plaintext(p.ciphertext.size() - crypto_aead_xchacha20poly1305_ietf_ABYTES, '\0');
+  unsigned long long plen = 0;
+  int rc = crypto_aead_xchacha20poly1305_ietf_decrypt(
+      reinterpret_cast<unsigned char*>(plaintext.data()), &plen, nullptr,
+      reinterpret_cast<const unsigned char*>(p.ciphertext.data()), p.ciphertext.size(),
+      reinterpret_cast<const unsigned char*>(ad.data()), ad.size(),
+      reinterpret_cast<const unsigned char*>(p.nonce.data()), key.data());
+  sodium_memzero(key.data(), key.size());
+  if (rc != 0) return Status::Corruption(from + ": cannot decrypt (wrong recipient or altered)");
+  plaintext.resize(plen);
+  return plaintext;
+}
+
+}  // namespace outpost

@@ -1,0 +1,138 @@
+#include "sync/keys.h"
+
+#include <fcntl.h>
+#include <sodium.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <map>
+#include <sstream>
+
+namespace outpost {
+namespace {
+
+template <size_t N>
+std::string Hex(const std::array<uint8_t, N>& bytes) {
+  std::string out(N * 2 + 1, '\0');
+  sodium_bin2hex(out.data(), out.size(), bytes.data(), N);
+  out.pop_back();
+  return out;
+}
+
+template <size_t N>
+bool FromHex(const std::string& hex, std::array<uint8_t, N>& out) {
+  size_t len = 0;
+  return hex.size() == N * 2 &&
+         sodium_hex2bin(out.data(), N, hex.data(), hex.size(), nullptr, &len, nullptr) == 0 &&
+         len == N;
+}
+
+// "key value" lines after a first line naming the format.
+Result<std::map<std::string, std::string>> ReadKeyFile(const std::string& path,
+                                                       const std::string& format) {
+  std::ifstream in(path);
+  if (!in) return Status::NotFound("key file '" + path + "' cannot be read");
+  std::string first;
+  std::getline(in, first);
+  if (first != format) {
+    return Status::InvalidInput("key file '" + path + "' is not an " + format + " file");
+  }
+  std::map<std::string, std::string> fields;
+  std::string line;
+  while (std::getline(in, line)) {
+    auto space = line.find(' ');
+    if (space == std::string::npos) continue;
+    fields[line.substr(0, space)] = line.substr(space + 1);
+  }
+  return fields;
+}
+
+Status WriteFile(const std::string& path, const std::string& text, mode_t mode, bool overwrite) {
+  int flags = O_WRONLY | O_CREAT | O_CLOEXEC | (overwrite ? O_TRUNC : O_EXCL);
+  int fd = open(path.c_str(), flags, mode);
+  if (fd < 0) {
+    if (errno == EEXIST) {
+      return Status::Conflict("'" + path + "' exists; keys are never overwritten silently");
+    }
+    return Status::IoError("cannot create '" + path + "'");
+  }
+  fchmod(fd, mode);
+  bool ok = write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
+            fsync(fd) == 0;
+  close(fd);
+  return ok ? Status::Ok() : Status::IoError("cannot write '" + path + "'");
+}
+
+}  // namespace
+
+std::string PublicKeys::KeyId() const {
+  std::array<uint8_t, 8> id;
+  crypto_generichash(id.data(), id.size(), sign_pk.data(), sign_pk.size(), nullptr, 0);
+  return Hex(id);
+}
+
+SecretKeys::~SecretKeys() {
+  sodium_memzero(sign_sk.data(), sign_sk.size());
+  sodium_memzero(kx_sk.data(), kx_sk.size());
+}
+
+SecretKeys SecretKeys::Generate(const std::string& site_id) {
+  if (sodium_init() < 0) std::abort();  // no CSPRNG: refuse to make keys
+  SecretKeys keys;
+  keys.pub.site_id = site_id;
+  crypto_sign_keypair(keys.pub.sign_pk.data(), keys.sign_sk.data());
+  crypto_kx_keypair(keys.pub.kx_pk.data(), keys.kx_sk.data());
+  return keys;
+}
+
+std::string PublicKeyText(const PublicKeys& keys) {
+  return "outpost-public-key v1\nsite " + keys.site_id + "\nsign-public " + Hex(keys.sign_pk) +
+         "\nkx-public " + Hex(keys.kx_pk) + "\n";
+}
+
+Result<std::pair<std::string, std::string>> WriteKeyFiles(const SecretKeys& keys,
+                                                         const std::string& dir, bool overwrite) {
+  const std::string secret_path = dir + "/" + keys.pub.site_id + ".key";
+  const std::string public_path = dir + "/" + keys.pub.site_id + ".pub";
+  std::string secret = "outpost-secret-key v1\nsite " + keys.pub.site_id + "\nsign-secret " +
+                       Hex(keys.sign_sk) + "\nkx-secret " + Hex(keys.kx_sk) + "\n";
+  Status st = WriteFile(secret_path, secret, 0600, overwrite);
+  sodium_memzero(secret.data(), secret.size());
+  RETURN_IF_ERROR(st);
+  RETURN_IF_ERROR(WriteFile(public_path, PublicKeyText(keys.pub), 0644, overwrite));
+  return std::make_pair(secret_path, public_path);
+}
+
+Result<SecretKeys> LoadSecretKeys(const std::string& path) {
+  struct stat info;
+  if (stat(path.c_str(), &info) != 0) return Status::NotFound("no key file '" + path + "'");
+  if (info.st_mode & 077) {
+    return Status::Refused("key file '" + path + "' is readable by others; chmod 600 it");
+  }
+  ASSIGN_OR_RETURN(auto fields, ReadKeyFile(path, "outpost-secret-key v1"));
+  SecretKeys keys;
+  keys.pub.site_id = fields["site"];
+  if (keys.pub.site_id.empty() || !FromHex(fields["sign-secret"], keys.sign_sk) ||
+      !FromHex(fields["kx-secret"], keys.kx_sk)) {
+    return Status::Corruption("key file '" + path + "' is damaged");
+  }
+  crypto_sign_ed25519_sk_to_pk(keys.pub.sign_pk.data(), keys.sign_sk.data());
+  crypto_scalarmult_base(keys.pub.kx_pk.data(), keys.kx_sk.data());
+  sodium_memzero(fields["sign-secret"].data(), fields["sign-secret"].size());
+  sodium_memzero(fields["kx-secret"].data(), fields["kx-secret"].size());
+  return keys;
+}
+
+Result<PublicKeys> LoadPublicKeys(const std::string& path) {
+  ASSIGN_OR_RETURN(auto fields, ReadKeyFile(path, "outpost-public-key v1"));
+  PublicKeys keys;
+  keys.site_id = fields["site"];
+  if (keys.site_id.empty() || !FromHex(fields["sign-public"], keys.sign_pk) ||
+      !FromHex(fields["kx-public"], keys.kx_pk)) {
+    return Status::Corruption("public key file '" + path + "' is damaged");
+  }
+  return keys;
+}
+
+}  // namespace outpost

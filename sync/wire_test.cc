@@ -1,0 +1,142 @@
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "sync/envelope.h"
+#include "sync/keys.h"
+#include "sync/testing.h"
+#include "sync/wire.h"
+
+namespace outpost {
+namespace {
+
+WireBatch SampleBatch() {
+  WireBatch batch{"SH-PUDONG", 2, {}};
+  for (int i = 1; i <= 3; ++i) {
+    ChangeEntry e;
+    e.seq = i;
+    e.site_id = "SH-PUDONG";
+    e.hlc = MakeHlc(1000 + i, 0);
+    e.entity = "booking";
+    e.entity_id = "id-" + std::to_string(i);
+    e.op = "insert";
+    e.fields_json = R"({"service":"保养"})";
+    e.staff = "SA Zhang";
+    if (i == 2) e.business_time = "2026-11-23T01:00:00.000Z";
+    e.recorded_at = "2026-11-23T01:00:01.000Z";
+    e.schema_version = 2;
+    e.prev_hash.fill(static_cast<uint8_t>(i - 1));
+    e.hash = ChainHash(e);
+    batch.changes.push_back(e);
+  }
+  return batch;
+}
+
+TEST(WireTest, BatchesRoundTripExactly) {
+  WireBatch in = SampleBatch();
+  auto out = DecodeMessage(EncodeMessage(in));
+  ASSERT_TRUE(out.ok()) << out.status().ToString();
+  const auto& batch = std::get<WireBatch>(out.value());
+  EXPECT_EQ(batch.site_id, "SH-PUDONG");
+  EXPECT_EQ(batch.schema_version, 2);
+  ASSERT_EQ(batch.changes.size(), 3u);
+  for (size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(batch.changes[i].hash, in.changes[i].hash);
+    EXPECT_EQ(ChainHash(batch.changes[i]), in.changes[i].hash);  // every field survived
+  }
+  EXPECT_FALSE(batch.changes[0].business_time.has_value());
+  EXPECT_EQ(batch.changes[1].business_time, "2026-11-23T01:00:00.000Z");
+}
+
+TEST(WireTest, AcksAndHellosRoundTrip) {
+  auto ack = std::get<WireAck>(DecodeMessage(EncodeMessage(WireAck{"S1", 42, 7, "ok"})).value());
+  EXPECT_EQ(ack.acked_seq, 42);
+  auto hello =
+      std::get<WireHello>(DecodeMessage(EncodeMessage(WireHello{"S1", 2, 99})).value());
+  EXPECT_EQ(hello.last_seq, 99);
+}
+
+TEST(WireTest, MalformedBytesAreCorruptionNeverACrash) {
+  std::string good = EncodeMessage(SampleBatch());
+  for (size_t cut : {size_t{0}, size_t{1}, size_t{7}, good.size() / 2, good.size() - 1}) {
+    auto r = DecodeMessage(std::string_view(good).substr(0, cut));
+    ASSERT_FALSE(r.ok()) << "a message cut at " << cut << " bytes decoded";
+    EXPECT_EQ(r.status().code(), StatusCode::kCorruption) << cut;
+  }
+  auto junk = DecodeMessage(std::string(100, '\xff'));
+  ASSERT_FALSE(junk.ok());
+  EXPECT_EQ(junk.status().code(), StatusCode::kCorruption);
+}
+
+class EnvelopeTest : public ::testing::Test {
+ protected:
+  SecretKeys store_ = SecretKeys::Generate("SH-PUDONG");
+  SecretKeys hub_ = SecretKeys::Generate("HUB");
+};
+
+TEST_F(EnvelopeTest, OnlyTheHubReadsWhatTheStoreSealed) {
+  std::string sealed =
+      SealEnvelope("batch bytes", store_, hub_.pub, Direction::kStoreToHub, "SH-PUDONG");
+  EXPECT_EQ(sealed.find("batch bytes"), std::string::npos);  // encrypted
+  auto header = PeekEnvelope(sealed).value();
+  EXPECT_EQ(header.site_id, "SH-PUDONG");
+  EXPECT_EQ(header.key_id, store_.pub.KeyId());
+  auto opened = OpenEnvelope(sealed, hub_, store_.pub, Direction::kStoreToHub);
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  EXPECT_EQ(opened.value(), "batch bytes");
+
+  // And back: the hub seals to the store.
+  std::string reply = SealEnvelope("ack", hub_, store_.pub, Direction::kHubToStore, "SH-PUDONG");
+  EXPECT_EQ(OpenEnvelope(reply, store_, hub_.pub, Direction::kHubToStore).value(), "ack");
+}
+
+TEST_F(EnvelopeTest, ForgedTamperedMisdirectedAndUnknownAreRefused) {
+  std::string sealed = SealEnvelope("x", store_, hub_.pub, Direction::kStoreToHub, "SH-PUDONG");
+  // Someone else signing as the store: the key id does not match the allow-list.
+  SecretKeys impostor = SecretKeys::Generate("SH-PUDONG");
+  std::string forged = SealEnvelope("x", impostor, hub_.pub, Direction::kStoreToHub, "SH-PUDONG");
+  auto r = OpenEnvelope(forged, hub_, store_.pub, Direction::kStoreToHub);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("not the allow-listed key"), std::string::npos);
+  // A flipped bit anywhere after the header breaks the signature.
+  for (size_t pos : {sealed.size() - 1, sealed.size() - 40, sealed.size() / 2}) {
+    std::string tampered = sealed;
+    tampered[pos] ^= 0x01;
+    auto t = OpenEnvelope(tampered, hub_, store_.pub, Direction::kStoreToHub);
+    ASSERT_FALSE(t.ok()) << pos;
+    EXPECT_EQ(t.status().code(), StatusCode::kCorruption);
+  }
+  // Only the intended hub can decrypt.
+  SecretKeys other_hub = SecretKeys::Generate("HUB");
+  auto wrong = OpenEnvelope(sealed, other_hub, store_.pub, Direction::kStoreToHub);
+  ASSERT_FALSE(wrong.ok());
+  EXPECT_NE(wrong.status().message().find("cannot decrypt"), std::string::npos);
+  // A store-to-hub envelope is not accepted as hub-to-store.
+  EXPECT_FALSE(OpenEnvelope(sealed, hub_, store_.pub, Direction::kHubToStore).ok());
+}
+
+TEST(KeysTest, KeyFilesRoundTripWithPrivateSecrets) {
+  testing::TempDir dir;
+  SecretKeys keys = SecretKeys::Generate("SH-PUDONG");
+  auto paths = WriteKeyFiles(keys, dir.path(), false).value();
+  struct stat info;
+  ASSERT_EQ(stat(paths.first.c_str(), &info), 0);
+  EXPECT_EQ(info.st_mode & 0777, 0600u);
+  auto loaded = LoadSecretKeys(paths.first).value();
+  EXPECT_EQ(loaded.pub.sign_pk, keys.pub.sign_pk);
+  EXPECT_EQ(loaded.pub.kx_pk, keys.pub.kx_pk);
+  EXPECT_EQ(LoadPublicKeys(paths.second)->KeyId(), keys.pub.KeyId());
+  // The public file holds no secret.
+  std::stringstream pub;
+  pub << std::ifstream(paths.second).rdbuf();
+  EXPECT_EQ(pub.str().find("secret"), std::string::npos);
+  // Never overwritten silently; a readable secret file is refused.
+  EXPECT_EQ(WriteKeyFiles(keys, dir.path(), false).status().code(), StatusCode::kConflict);
+  chmod(paths.first.c_str(), 0644);
+  EXPECT_EQ(LoadSecretKeys(paths.first).status().code(), StatusCode::kRefused);
+}
+
+}  // namespace
+}  // namespace outpost
