@@ -18,5 +18,7 @@ struct SqlMigration {
 
 // The store (edge) database, oldest first.
 std::span<const SqlMigration> EdgeMigrations();
+// The hub (head office) database, oldest first.
+std::span<const SqlMigration> HubMigrations();
 
 }  // namespace outpost::schema

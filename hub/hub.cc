@@ -1,0 +1,342 @@
+#include "hub/hub.h"
+
+#include <nlohmann/json.hpp>
+#include <sodium.h>
+
+#include <cstring>
+
+#include "schema/migrations.h"
+#include "sync/envelope.h"
+
+namespace outpost::hub {
+namespace {
+
+using nlohmann::json;
+
+Hash256 ToHash(const std::string& blob) {
+  Hash256 h{};
+  if (blob.size() == h.size()) std::memcpy(h.data(), blob.data(), h.size());
+  return h;
+}
+
+template <size_t N>
+std::array<uint8_t, N> ToArray(const std::string& blob) {
+  std::array<uint8_t, N> a{};
+  if (blob.size() == N) std::memcpy(a.data(), blob.data(), N);
+  return a;
+}
+
+// The store that owns an entity created by `change`: a booking belongs to the
+// store it is at, anything else to the site that created it.
+std::string OwnerOf(const ChangeEntry& change, const json& fields) {
+  if (fields.contains("store_id") && fields["store_id"].is_string()) {
+    return fields["store_id"].get<std::string>();
+  }
+  return change.site_id;
+}
+
+int EdgeSchemaVersion() { return schema::EdgeMigrations().back().version; }
+
+}  // namespace
+
+Result<std::unique_ptr<Hub>> Hub::Open(const std::string& path, SecretKeys keys,
+                                       const Clock& clock) {
+  ASSIGN_OR_RETURN(auto db, Db::Open(path, {}));
+  RETURN_IF_ERROR(db->Migrate(schema::HubMigrations()));
+  return std::unique_ptr<Hub>(new Hub(std::move(db), std::move(keys), clock));
+}
+
+Status Hub::AllowStore(const PublicKeys& store) {
+  ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
+  ASSIGN_OR_RETURN(Statement st,
+                   db_->Prepare("INSERT INTO stores (site_id, sign_pk, kx_pk, key_id, added_at)"
+                                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (site_id) DO UPDATE SET"
+                                " sign_pk = excluded.sign_pk, kx_pk = excluded.kx_pk,"
+                                " key_id = excluded.key_id"));
+  st.Bind(1, store.site_id)
+      .BindBlob(2, store.sign_pk)
+      .BindBlob(3, store.kx_pk)
+      .Bind(4, store.KeyId())
+      .Bind(5, FormatUtcMs(clock_.NowMs()));
+  RETURN_IF_ERROR(st.Run());
+  ASSIGN_OR_RETURN(Statement cursor,
+                   db_->Prepare("INSERT INTO store_cursors (site_id, last_seq, last_hash)"
+                                " VALUES (?, 0, ?) ON CONFLICT (site_id) DO NOTHING"));
+  cursor.Bind(1, store.site_id).BindBlob(2, Hash256{});
+  RETURN_IF_ERROR(cursor.Run());
+  return tx->Commit();
+}
+
+Result<PublicKeys> Hub::StoreKeys(const std::string& site_id) {
+  ASSIGN_OR_RETURN(Statement st,
+                   db_->Prepare("SELECT sign_pk, kx_pk FROM stores WHERE site_id = ?"));
+  st.Bind(1, site_id);
+  ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return Status::NotFound("store '" + site_id + "' is not on the hub's allow-list");
+  PublicKeys keys;
+  keys.site_id = site_id;
+  keys.sign_pk = ToArray<32>(st.Blob(0));
+  keys.kx_pk = ToArray<32>(st.Blob(1));
+  return keys;
+}
+
+Status Hub::LogSecurity(const std::optional<std::string>& site, const std::string& kind,
+                        const std::string& reason) {
+  ASSIGN_OR_RETURN(Statement st, db_->Prepare("INSERT INTO security_log (at, site_id, kind,"
+                                              " reason) VALUES (?, ?, ?, ?)"));
+  st.Bind(1, FormatUtcMs(clock_.NowMs())).Bind(2, site).Bind(3, kind).Bind(4, reason);
+  return st.Run();
+}
+
+Result<WireAck> Hub::Ingest(std::string_view envelope) {
+  auto refuse = [&](const std::optional<std::string>& site, const Status& why) -> Status {
+    (void)LogSecurity(site, "refused", why.message());
+    return why;
+  };
+  auto header = PeekEnvelope(envelope);
+  if (!header.ok()) return refuse(std::nullopt, header.status());
+  const std::string site = header->site_id;
+  auto sender = StoreKeys(site);
+  if (!sender.ok()) return refuse(site, Status::Refused("unknown store '" + site + "'"));
+  auto plaintext = OpenEnvelope(envelope, keys_, sender.value(), Direction::kStoreToHub);
+  if (!plaintext.ok()) return refuse(site, plaintext.status());
+  auto message = DecodeMessage(plaintext.value());
+  if (!message.ok()) return refuse(site, message.status());
+
+  if (const auto* hello = std::get_if<WireHello>(&message.value())) {
+    if (hello->site_id != site) {
+      return refuse(site, Status::Refused("hello names '" + hello->site_id + "'"));
+    }
+    ASSIGN_OR_RETURN(Statement st, db_->Prepare("UPDATE store_cursors SET last_contact = ?"
+                                                " WHERE site_id = ? RETURNING last_seq"));
+    st.Bind(1, FormatUtcMs(clock_.NowMs())).Bind(2, site);
+    ASSIGN_OR_RETURN(bool row, st.Step());
+    const int64_t last = row ? st.Int(0) : 0;
+    RETURN_IF_ERROR(st.Run());
+    return WireAck{site, last, 0, "ok"};
+  }
+  const auto* batch = std::get_if<WireBatch>(&message.value());
+  if (!batch) return refuse(site, Status::Refused("a store may send only hellos and batches"));
+  if (batch->site_id != site) {
+    return refuse(site, Status::Refused("batch from '" + site + "' claims to be from '" +
+                                        batch->site_id + "'"));
+  }
+  return ApplyBatch(*batch, envelope);
+}
+
+Result<WireAck> Hub::ApplyBatch(const WireBatch& batch, std::string_view envelope) {
+  const std::string& site = batch.site_id;
+  const std::string now = FormatUtcMs(clock_.NowMs());
+  ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
+  ASSIGN_OR_RETURN(Statement cur, db_->Prepare("SELECT last_seq, last_hash FROM store_cursors"
+                                               " WHERE site_id = ?"));
+  cur.Bind(1, site);
+  ASSIGN_OR_RETURN(bool has_cursor, cur.Step());
+  if (!has_cursor) return Status::Refused("store '" + site + "' has no cursor");
+  const int64_t last_seq = cur.Int(0);
+  const Hash256 last_hash = ToHash(cur.Blob(1));
+  cur.Reset();
+
+  auto ack = [&](int64_t seq, std::string status) -> Result<WireAck> {
+    ASSIGN_OR_RETURN(Statement contact, db_->Prepare("UPDATE store_cursors SET last_contact = ?"
+                                                     " WHERE site_id = ?"));
+    contact.Bind(1, now).Bind(2, site);
+    RETURN_IF_ERROR(contact.Run());
+    RETURN_IF_ERROR(tx->Commit());
+    return WireAck{site, seq, 0, std::move(status)};
+  };
+
+  // A store on a newer schema than the hub knows holds its changes back
+  // instead of having them misread; older schemas are read as they are.
+  if (batch.schema_version > EdgeSchemaVersion()) {
+    return ack(last_seq, "held: store schema " + std::to_string(batch.schema_version) +
+                             " is newer than the hub's " + std::to_string(EdgeSchemaVersion()) +
+                             "; upgrade the hub");
+  }
+  if (batch.changes.empty()) return ack(last_seq, "ok");
+
+  // Changes the hub already has must be byte-identical: anything else is equivocation.
+  std::vector<ChangeEntry> fresh;
+  for (const auto& change : batch.changes) {
+    if (change.site_id != site) {
+      const std::string reason = "batch from '" + site + "' carries a change of another site";
+      tx.reset();  // roll back first: the log entry must outlive the refusal
+      (void)LogSecurity(site, "refused", reason);
+      return Status::Refused(reason);
+    }
+    if (change.seq > last_seq) {
+      fresh.push_back(change);
+      continue;
+    }
+    ASSIGN_OR_RETURN(Statement have,
+                     db_->Prepare("SELECT hash FROM changes WHERE site_id = ? AND seq = ?"));
+    have.Bind(1, site).Bind(2, change.seq);
+    ASSIGN_OR_RETURN(bool known, have.Step());
+    if (!known || ToHash(have.Blob(0)) != change.hash) {
+      const std::string reason = "equivocation: store '" + site + "' sent seq " +
+                                 std::to_string(change.seq) +
+                                 " with content different from what the hub applied";
+      tx.reset();  // roll back before logging in a transaction of its own
+      (void)LogSecurity(site, "alarm", reason);
+      return Status::Corruption(reason);
+    }
+  }
+  if (fresh.empty()) return ack(last_seq, "ok");  // a replay: already applied, nothing to do
+  if (fresh.front().seq != last_seq + 1) {
+    return ack(last_seq, "gap: expected seq " + std::to_string(last_seq + 1) + ", got " +
+                             std::to_string(fresh.front().seq));
+  }
+  Status chain = VerifyChain(fresh, last_hash);
+  if (!chain.ok()) {
+    tx.reset();
+    (void)LogSecurity(site, "refused", chain.message());
+    return chain;
+  }
+  for (const auto& change : fresh) {
+    Status st = ApplyChangeLocked(change);
+    if (!st.ok()) {
+      tx.reset();
+      (void)LogSecurity(site, "refused", st.message());
+      return st;
+    }
+  }
+  ASSIGN_OR_RETURN(Statement archive,
+                   db_->Prepare("INSERT INTO batch_archive (site_id, first_seq, last_seq,"
+                                " received_at, envelope) VALUES (?, ?, ?, ?, ?)"));
+  archive.Bind(1, site)
+      .Bind(2, fresh.front().seq)
+      .Bind(3, fresh.back().seq)
+      .Bind(4, now)
+      .BindBlob(5, envelope.data(), envelope.size());
+  RETURN_IF_ERROR(archive.Run());
+  ASSIGN_OR_RETURN(Statement move, db_->Prepare("UPDATE store_cursors SET last_seq = ?,"
+                                                " last_hash = ?, last_batch_at = ?"
+                                                " WHERE site_id = ?"));
+  move.Bind(1, fresh.back().seq).BindBlob(2, fresh.back().hash).Bind(3, now).Bind(4, site);
+  RETURN_IF_ERROR(move.Run());
+  // Acknowledged only after the commit: an ack is a promise the hub keeps.
+  return ack(fresh.back().seq, "ok");
+}
+
+Status Hub::ApplyChangeLocked(const ChangeEntry& c) {
+  json fields = json::parse(c.fields_json, nullptr, /*allow_exceptions=*/false);
+  if (!fields.is_object()) {
+    return Status::Corruption("change " + c.site_id + "/" + std::to_string(c.seq) +
+                              ": fields are not a JSON object");
+  }
+  ASSIGN_OR_RETURN(Statement ins,
+                   db_->Prepare("INSERT INTO changes (site_id, seq, hlc, entity, entity_id, op,"
+                                " fields, staff, business_time, recorded_at, schema_version,"
+                                " prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+  ins.Bind(1, c.site_id)
+      .Bind(2, c.seq)
+      .Bind(3, static_cast<int64_t>(c.hlc))
+      .Bind(4, c.entity)
+      .Bind(5, c.entity_id)
+      .Bind(6, c.op)
+      .Bind(7, c.fields_json)
+      .Bind(8, c.staff)
+      .Bind(9, c.business_time)
+      .Bind(10, c.recorded_at)
+      .Bind(11, int64_t{c.schema_version})
+      .BindBlob(12, c.prev_hash)
+      .BindBlob(13, c.hash);
+  RETURN_IF_ERROR(ins.Run());
+
+  ASSIGN_OR_RETURN(Statement get, db_->Prepare("SELECT owner_site, fields, field_hlcs FROM"
+                                               " entities WHERE entity = ? AND entity_id = ?"));
+  get.Bind(1, c.entity).Bind(2, c.entity_id);
+  ASSIGN_OR_RETURN(bool exists, get.Step());
+  std::string owner = exists ? get.Text(0) : OwnerOf(c, fields);
+  json state = exists ? json::parse(get.Text(1)) : json::object();
+  json hlcs = exists ? json::parse(get.Text(2)) : json::object();
+  get.Reset();
+  // A store writes only its own rows.
+  if (owner != c.site_id) {
+    return Status::Refused("store '" + c.site_id + "' wrote " + c.entity + " " + c.entity_id +
+                           ", which belongs to '" + owner + "'");
+  }
+  for (auto it = fields.begin(); it != fields.end(); ++it) {
+    // Set-like: additions merge, never replace.
+    if (it.key() == "phones_added" || it.key() == "phones") {
+      json& phones = state["phones"];
+      if (!phones.is_array()) phones = json::array();
+      for (const auto& p : it.value()) {
+        if (std::find(phones.begin(), phones.end(), p) == phones.end()) phones.push_back(p);
+      }
+      continue;
+    }
+    const uint64_t prior = hlcs.contains(it.key()) ? hlcs[it.key()].get<uint64_t>() : 0;
+    if (c.hlc >= prior) {
+      state[it.key()] = it.value();
+      hlcs[it.key()] = c.hlc;
+    }
+  }
+  ASSIGN_OR_RETURN(Statement put,
+                   db_->Prepare("INSERT INTO entities (entity, entity_id, owner_site, fields,"
+                                " field_hlcs, last_hlc) VALUES (?, ?, ?, ?, ?, ?)"
+                                " ON CONFLICT (entity, entity_id) DO UPDATE SET"
+                                " fields = excluded.fields, field_hlcs = excluded.field_hlcs,"
+                                " last_hlc = max(last_hlc, excluded.last_hlc)"));
+  put.Bind(1, c.entity)
+      .Bind(2, c.entity_id)
+      .Bind(3, owner)
+      .Bind(4, state.dump())
+      .Bind(5, hlcs.dump())
+      .Bind(6, static_cast<int64_t>(c.hlc));
+  return put.Run();
+}
+
+Result<std::string> Hub::SealReply(const WireAck& ack) {
+  ASSIGN_OR_RETURN(PublicKeys store, StoreKeys(ack.site_id));
+  return SealEnvelope(EncodeMessage(ack), keys_, store, Direction::kHubToStore, ack.site_id);
+}
+
+Result<std::vector<StoreState>> Hub::Stores() {
+  ASSIGN_OR_RETURN(Statement st,
+                   db_->Prepare("SELECT s.site_id, s.key_id, c.last_seq, c.last_contact,"
+                                " c.last_batch_at FROM stores s JOIN store_cursors c"
+                                " USING (site_id) ORDER BY s.site_id"));
+  std::vector<StoreState> out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    out.push_back({st.Text(0), st.Text(1), st.Int(2), st.OptionalText(3), st.OptionalText(4)});
+  }
+  return out;
+}
+
+Result<std::vector<SecurityEvent>> Hub::SecurityLog() {
+  ASSIGN_OR_RETURN(Statement st, db_->Prepare("SELECT at, site_id, kind, reason FROM"
+                                              " security_log ORDER BY id"));
+  std::vector<SecurityEvent> out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    out.push_back({st.Text(0), st.OptionalText(1), st.Text(2), st.Text(3)});
+  }
+  return out;
+}
+
+Result<std::string> Hub::StateDigest() {
+  ASSIGN_OR_RETURN(Statement st, db_->Prepare("SELECT entity, entity_id, fields FROM entities"
+                                              " ORDER BY entity, entity_id"));
+  crypto_generichash_state state;
+  crypto_generichash_init(&state, nullptr, 0, 32);
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    for (int col = 0; col < 3; ++col) {
+      std::string value = st.Text(col);
+      uint64_t len = value.size();
+      crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>(&len), sizeof len);
+      crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>(value.data()),
+                                value.size());
+    }
+  }
+  Hash256 out;
+  crypto_generichash_final(&state, out.data(), out.size());
+  return HashHex(out);
+}
+
+}  // namespace outpost::hub

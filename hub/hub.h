@@ -1,0 +1,76 @@
+// Hub: head office's store of every site's change log and the consolidated view.
+//
+// Ingest() takes one sealed envelope from the network and either applies it
+// (in one transaction: the verbatim envelope, the changes, the merged entity
+// state and the store's cursor) and returns the Ack to send back, or refuses
+// it and records why in the security log. It never applies part of a batch.
+// Refused: an unknown store, a key or signature that is not the allow-listed
+// one, a store writing another store's rows. Alarm: the same seq with other
+// content (equivocation). Idempotent: a replayed batch changes nothing and is
+// acknowledged again. Thread-compatible: one Hub per thread (the daemon's
+// socket thread owns it).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sync/clock.h"
+#include "sync/keys.h"
+#include "sync/sqlite.h"
+#include "sync/status.h"
+#include "sync/wire.h"
+
+namespace outpost::hub {
+
+struct StoreState {
+  std::string site_id;
+  std::string key_id;
+  int64_t last_seq = 0;
+  std::optional<std::string> last_contact;
+  std::optional<std::string> last_batch_at;
+};
+
+struct SecurityEvent {
+  std::string at;
+  std::optional<std::string> site_id;
+  std::string kind;  // "refused" or "alarm"
+  std::string reason;
+};
+
+class Hub {
+ public:
+  static Result<std::unique_ptr<Hub>> Open(const std::string& path, SecretKeys keys,
+                                           const Clock& clock);
+
+  // Adds a store to the allow-list, or rotates its keys (its log and cursor stay).
+  Status AllowStore(const PublicKeys& store);
+  Result<PublicKeys> StoreKeys(const std::string& site_id);
+
+  // The Ack for an applied, replayed, held or out-of-order batch; a non-ok
+  // Status (logged) for a refused one.
+  Result<WireAck> Ingest(std::string_view envelope);
+  // The Ack sealed for its store.
+  Result<std::string> SealReply(const WireAck& ack);
+
+  Result<std::vector<StoreState>> Stores();
+  Result<std::vector<SecurityEvent>> SecurityLog();
+  // A digest of the consolidated state (sorted entities): equal digests, equal data.
+  Result<std::string> StateDigest();
+  Db& db() { return *db_; }
+
+ private:
+  Hub(std::unique_ptr<Db> db, SecretKeys keys, const Clock& clock)
+      : db_(std::move(db)), keys_(std::move(keys)), clock_(clock) {}
+  Status LogSecurity(const std::optional<std::string>& site, const std::string& kind,
+                     const std::string& reason);
+  Result<WireAck> ApplyBatch(const WireBatch& batch, std::string_view envelope);
+  Status ApplyChangeLocked(const ChangeEntry& change);
+
+  std::unique_ptr<Db> db_;
+  SecretKeys keys_;
+  const Clock& clock_;
+};
+
+}  // namespace outpost::hub
