@@ -224,24 +224,7 @@ Status Hub::ApplyChangeLocked(const ChangeEntry& c) {
     return Status::Corruption("change " + c.site_id + "/" + std::to_string(c.seq) +
                               ": fields are not a JSON object");
   }
-  ASSIGN_OR_RETURN(Statement ins,
-                   db_->Prepare("INSERT INTO changes (site_id, seq, hlc, entity, entity_id, op,"
-                                " fields, staff, business_time, recorded_at, schema_version,"
-                                " prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-  ins.Bind(1, c.site_id)
-      .Bind(2, c.seq)
-      .Bind(3, static_cast<int64_t>(c.hlc))
-      .Bind(4, c.entity)
-      .Bind(5, c.entity_id)
-      .Bind(6, c.op)
-      .Bind(7, c.fields_json)
-      .Bind(8, c.staff)
-      .Bind(9, c.business_time)
-      .Bind(10, c.recorded_at)
-      .Bind(11, int64_t{c.schema_version})
-      .BindBlob(12, c.prev_hash)
-      .BindBlob(13, c.hash);
-  RETURN_IF_ERROR(ins.Run());
+  RETURN_IF_ERROR(InsertChangeRow(*db_, "changes", c));
 
   ASSIGN_OR_RETURN(Statement get, db_->Prepare("SELECT owner_site, fields, field_hlcs FROM"
                                                " entities WHERE entity = ? AND entity_id = ?"));

@@ -112,8 +112,13 @@ Result<ChangeEntry> AppendChange(Db& db, ChangeEntry e, int64_t wall_ms) {
   }
   e.hlc = HlcNext(last_hlc, wall_ms);
   e.hash = ChainHash(e);
+  RETURN_IF_ERROR(InsertChangeRow(db, "change_log", e));
+  return e;
+}
+
+Status InsertChangeRow(Db& db, const std::string& table, const ChangeEntry& e) {
   ASSIGN_OR_RETURN(Statement ins,
-                   db.Prepare(std::string("INSERT INTO change_log (") + kColumns +
+                   db.Prepare("INSERT INTO " + table + " (" + kColumns +
                               ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
   ins.Bind(1, e.seq)
       .Bind(2, e.site_id)
@@ -128,8 +133,7 @@ Result<ChangeEntry> AppendChange(Db& db, ChangeEntry e, int64_t wall_ms) {
       .Bind(11, int64_t{e.schema_version})
       .BindBlob(12, e.prev_hash)
       .BindBlob(13, e.hash);
-  RETURN_IF_ERROR(ins.Run());
-  return e;
+  return ins.Run();
 }
 
 Result<std::vector<ChangeEntry>> ReadChanges(Db& db, int64_t from_seq, int64_t limit) {

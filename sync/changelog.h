@@ -53,6 +53,10 @@ Status VerifyChain(std::span<const ChangeEntry> entries, const std::optional<Has
 // `wall_ms`), prev_hash and hash. Call inside a write transaction.
 Result<ChangeEntry> AppendChange(Db& db, ChangeEntry entry, int64_t wall_ms);
 
+// Writes `entry` as it is (no chaining) into `table`, which has the change_log
+// columns: how the hub stores the logs it receives.
+Status InsertChangeRow(Db& db, const std::string& table, const ChangeEntry& entry);
+
 // Entries with seq >= from_seq, oldest first, at most `limit`.
 Result<std::vector<ChangeEntry>> ReadChanges(Db& db, int64_t from_seq, int64_t limit);
 
