@@ -1,0 +1,66 @@
+// ZeroMQ transport between stores and the hub, CURVE-encrypted on the wire.
+//
+// HubEndpoint: a ROUTER socket, CURVE server with the hub's X25519 key. Store
+// connections are authenticated through ZAP: a client whose CURVE key is not an
+// allow-listed store's is refused before any message arrives. The ZAP socket
+// and the ROUTER are polled by the one thread that calls Receive() (sockets are
+// never shared between threads).
+//
+// StoreEndpoint: a DEALER socket, CURVE client with the hub's public key
+// pinned; heartbeats detect a dead peer, and reconnects back off from 100 ms to
+// 5 s. Requests and replies are independent messages: a late or duplicated
+// reply is harmless because acks only ever move the cursor forward.
+//
+// Each endpoint is used by one thread.
+#pragma once
+
+#include <array>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "sync/keys.h"
+#include "sync/status.h"
+
+namespace outpost {
+
+struct Request {
+  std::string routing_id;  // which connection it came from
+  std::string payload;
+};
+
+class HubEndpoint {
+ public:
+  using AllowFn = std::function<bool(const std::array<uint8_t, 32>& client_key)>;
+  static Result<std::unique_ptr<HubEndpoint>> Bind(const std::string& endpoint,
+                                                   const SecretKeys& hub, AllowFn allow);
+  ~HubEndpoint();
+  // One request, or nullopt after timeout_ms; answers ZAP requests meanwhile.
+  Result<std::optional<Request>> Receive(int timeout_ms);
+  Status Reply(const Request& to, const std::string& payload);
+  // ZAP refusals since the last call (for the hub's log): the reasons only.
+  std::vector<std::string> TakeRefusals();
+
+ private:
+  struct Impl;
+  explicit HubEndpoint(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+class StoreEndpoint {
+ public:
+  static Result<std::unique_ptr<StoreEndpoint>> Connect(const std::string& endpoint,
+                                                        const SecretKeys& store,
+                                                        const PublicKeys& hub);
+  ~StoreEndpoint();
+  Status Send(const std::string& payload);
+  Result<std::optional<std::string>> Receive(int timeout_ms);
+
+ private:
+  struct Impl;
+  explicit StoreEndpoint(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace outpost

@@ -1,0 +1,71 @@
+#include "sync/transport.h"
+
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <thread>
+
+namespace outpost {
+namespace {
+
+// A free port on 127.0.0.1 per test run, so parallel ctest runs do not collide.
+std::string Endpoint(int offset) {
+  return "tcp://127.0.0.1:" + std::to_string(20000 + (getpid() % 20000) + offset);
+}
+
+TEST(TransportTest, AnAllowListedStoreTalksToTheHubOverCurve) {
+  SecretKeys hub = SecretKeys::Generate("HUB");
+  SecretKeys store = SecretKeys::Generate("S1");
+  auto allow = [&](const std::array<uint8_t, 32>& key) { return key == store.pub.kx_pk; };
+  const std::string endpoint = Endpoint(0);
+  auto server = HubEndpoint::Bind(endpoint, hub, allow).value();
+  auto client = StoreEndpoint::Connect(endpoint, store, hub.pub).value();
+  std::optional<Request> request;
+  for (int i = 0; i < 50 && !request; ++i) {
+    (void)client->Send("hello hub");  // refused until connected (immediate mode)
+    request = server->Receive(100).value();
+  }
+  ASSERT_TRUE(request.has_value());
+  EXPECT_EQ(request->payload, "hello hub");
+  ASSERT_TRUE(server->Reply(*request, "hello store").ok());
+  std::optional<std::string> reply;
+  for (int i = 0; i < 50 && !reply; ++i) reply = client->Receive(100).value();
+  EXPECT_EQ(reply, "hello store");
+}
+
+TEST(TransportTest, AStoreKeyNotOnTheAllowListNeverGetsAMessageThrough) {
+  SecretKeys hub = SecretKeys::Generate("HUB");
+  SecretKeys stranger = SecretKeys::Generate("S9");
+  const std::string endpoint = Endpoint(1);
+  auto server =
+      HubEndpoint::Bind(endpoint, hub, [](const std::array<uint8_t, 32>&) { return false; })
+          .value();
+  auto client = StoreEndpoint::Connect(endpoint, stranger, hub.pub).value();
+  std::vector<std::string> refusals;
+  for (int i = 0; i < 20; ++i) {
+    (void)client->Send("let me in");
+    EXPECT_FALSE(server->Receive(50).value().has_value());
+    for (auto& r : server->TakeRefusals()) refusals.push_back(r);
+  }
+  ASSERT_FALSE(refusals.empty());
+  EXPECT_NE(refusals[0].find("not on the allow-list"), std::string::npos);
+}
+
+TEST(TransportTest, AClientPinningTheWrongHubKeyCannotConnect) {
+  SecretKeys hub = SecretKeys::Generate("HUB");
+  SecretKeys fake_hub = SecretKeys::Generate("HUB");
+  SecretKeys store = SecretKeys::Generate("S1");
+  const std::string endpoint = Endpoint(2);
+  auto server =
+      HubEndpoint::Bind(endpoint, hub, [](const std::array<uint8_t, 32>&) { return true; })
+          .value();
+  auto client = StoreEndpoint::Connect(endpoint, store, fake_hub.pub).value();
+  for (int i = 0; i < 20; ++i) {
+    (void)client->Send("x");
+    EXPECT_FALSE(server->Receive(50).value().has_value());
+  }
+}
+
+}  // namespace
+}  // namespace outpost
