@@ -3,12 +3,17 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include <atomic>
+#include <csignal>
 #include <cstdlib>
+#include <thread>
 #include <functional>
 #include <iostream>
 #include <sstream>
 
 #include "edge/store.h"
+#include "edge/sync_client.h"
+#include "sync/keys.h"
 #include "sync/normalize.h"
 
 namespace outpost::edge {
@@ -199,6 +204,9 @@ std::vector<std::string> SplitComma(const std::string& text) {
   }
   return out;
 }
+
+std::atomic<bool> g_stop{false};
+extern "C" void OnStopSignal(int) { g_stop.store(true); }
 
 }  // namespace
 
@@ -656,6 +664,89 @@ int RunDesk(int argc, char** argv, std::ostream& out, std::ostream& err) {
       });
   resched->add_option("--date", new_date, "YYYY-MM-DD, today, tomorrow or +N")->required();
   resched->add_option("--slot", new_slot, "HH:MM")->required();
+
+  // sync: the store's sync process (never the desk's): sends the change log to the hub.
+  std::string hub_endpoint, hub_key_path, key_path;
+  bool once = false;
+  int seconds = 0;
+  auto* sync = app.add_subcommand("sync", "send this store's changes to the hub (runs until stopped)");
+  sync->add_option("--hub", hub_endpoint, "hub endpoint, e.g. tcp://127.0.0.1:7700")->required();
+  sync->add_option("--hub-key", hub_key_path, "the hub's public key file (HUB.pub)")->required();
+  sync->add_option("--key", key_path, "this store's secret key file (SITE.key)")->required();
+  sync->add_flag("--once", once, "one exchange, then exit (0 if the hub answered)");
+  sync->add_option("--seconds", seconds, "stop after this many seconds");
+  sync->callback([&] {
+    action = [&]() -> int {
+      auto keys = LoadSecretKeys(key_path);
+      if (!keys.ok()) return Fail(ctx, keys.status());
+      auto hub_key = LoadPublicKeys(hub_key_path);
+      if (!hub_key.ok()) return Fail(ctx, hub_key.status());
+      auto client = SyncClient::Create(ctx.db_path, hub_endpoint, keys.value(), hub_key.value(),
+                                       *ctx.clock);
+      if (!client.ok()) return Fail(ctx, client.status());
+      if (once) {
+        Status st = client.value()->RunOnce();
+        return st.ok() ? kExitOk : Fail(ctx, st);
+      }
+      std::signal(SIGTERM, OnStopSignal);
+      std::signal(SIGINT, OnStopSignal);
+      std::thread timer;
+      if (seconds > 0) {
+        timer = std::thread([seconds] {
+          for (int i = 0; i < seconds * 10 && !g_stop.load(); ++i) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+          }
+          g_stop.store(true);
+        });
+      }
+      client.value()->Run(g_stop);
+      if (timer.joinable()) timer.join();
+      return kExitOk;
+    };
+  });
+
+  // status: where this store stands with the hub (read only; works offline).
+  auto* status = app.add_subcommand("status", "sync state: online or offline since, changes waiting");
+  status->callback([&] {
+    action = [&]() -> int {
+      auto store = OpenStore(ctx);  // applies migrations, checks the file
+      if (!store.ok()) return Fail(ctx, store.status());
+      Db::Options options;
+      options.create_if_missing = false;
+      auto db = Db::Open(ctx.db_path, options);
+      if (!db.ok()) return Fail(ctx, db.status());
+      auto state = ReadSyncStatus(*db.value());
+      if (!state.ok()) return Fail(ctx, state.status());
+      const SyncStatus& s = state.value();
+      const std::string site = store.value()->settings().store_id;
+      const char* mode = s.offline_since ? "offline" : s.last_contact ? "online" : "never synced";
+      if (ctx.json_output) {
+        ctx.out << json{{"store_id", site},
+                        {"state", mode},
+                        {"last_seq", s.last_seq},
+                        {"hub_acked_seq", s.hub_acked_seq},
+                        {"waiting", s.waiting()},
+                        {"last_contact", OptionalJson(s.last_contact)},
+                        {"offline_since", OptionalJson(s.offline_since)},
+                        {"last_status", OptionalJson(s.last_status)}}
+                           .dump(2)
+                << "\n";
+        return kExitOk;
+      }
+      ctx.out << site << ": ";
+      if (s.offline_since) {
+        ctx.out << "offline since " << LocalText(*store.value(), *s.offline_since);
+      } else if (s.last_contact) {
+        ctx.out << "online, last contact " << LocalText(*store.value(), *s.last_contact);
+      } else {
+        ctx.out << "never synced";
+      }
+      ctx.out << ", " << s.waiting() << " changes waiting";
+      if (s.last_status && *s.last_status != "ok") ctx.out << " (" << *s.last_status << ")";
+      ctx.out << "\n";
+      return kExitOk;
+    };
+  });
 
   try {
     app.parse(argc, argv);

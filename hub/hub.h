@@ -59,6 +59,7 @@ class Hub {
   // A digest of the consolidated state (sorted entities): equal digests, equal data.
   Result<std::string> StateDigest();
   Db& db() { return *db_; }
+  const SecretKeys& keys() const { return keys_; }
 
  private:
   Hub(std::unique_ptr<Db> db, SecretKeys keys, const Clock& clock)

@@ -1,0 +1,129 @@
+#include "edge/sync_client.h"
+
+#include <algorithm>
+#include <thread>
+
+#include "schema/migrations.h"
+#include "sync/changelog.h"
+#include "sync/envelope.h"
+#include "sync/wire.h"
+
+namespace outpost::edge {
+namespace {
+
+constexpr int64_t kMaxBatch = 2000;     // changes per batch
+constexpr int kReplyTimeoutMs = 2000;  // an answer slower than this counts as none
+
+}  // namespace
+
+Result<SyncStatus> ReadSyncStatus(Db& db) {
+  ASSIGN_OR_RETURN(Statement st,
+                   db.Prepare("SELECT (SELECT coalesce(max(seq), 0) FROM change_log),"
+                              " hub_acked_seq, last_contact, offline_since, last_status"
+                              " FROM sync_state"));
+  ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return Status::Corruption("sync_state is missing");
+  return SyncStatus{st.Int(0), st.Int(1), st.OptionalText(2), st.OptionalText(3),
+                    st.OptionalText(4)};
+}
+
+Result<std::unique_ptr<SyncClient>> SyncClient::Create(const std::string& db_path,
+                                                       const std::string& endpoint,
+                                                       SecretKeys keys, PublicKeys hub,
+                                                       const Clock& clock) {
+  Db::Options options;
+  options.create_if_missing = false;
+  ASSIGN_OR_RETURN(auto db, Db::Open(db_path, options));
+  RETURN_IF_ERROR(db->Migrate(schema::EdgeMigrations()));
+  ASSIGN_OR_RETURN(Statement st, db->Prepare("SELECT store_id FROM store_config"));
+  ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return Status::NotFound("'" + db_path + "' is not an initialised store");
+  const std::string site = st.Text(0);
+  if (keys.pub.site_id != site) {
+    return Status::InvalidInput("keys are for '" + keys.pub.site_id + "' but this store is '" +
+                                site + "'");
+  }
+  ASSIGN_OR_RETURN(auto ep, StoreEndpoint::Connect(endpoint, keys, hub));
+  return std::unique_ptr<SyncClient>(
+      new SyncClient(std::move(db), std::move(ep), std::move(keys), std::move(hub), site, clock));
+}
+
+Status SyncClient::Record(std::optional<int64_t> acked, const std::string& status,
+                          bool answered) {
+  const std::string now = FormatUtcMs(clock_.NowMs());
+  ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
+  ASSIGN_OR_RETURN(Statement st,
+                   db_->Prepare("UPDATE sync_state SET"
+                                " hub_acked_seq = coalesce(?1, hub_acked_seq),"
+                                " last_contact = CASE WHEN ?2 THEN ?3 ELSE last_contact END,"
+                                " offline_since = CASE WHEN ?2 THEN NULL"
+                                "   ELSE coalesce(offline_since, ?3) END,"
+                                " last_status = ?4"));
+  if (acked) {
+    st.Bind(1, *acked);
+  } else {
+    st.BindNull(1);
+  }
+  st.Bind(2, int64_t{answered}).Bind(3, now).Bind(4, status);
+  RETURN_IF_ERROR(st.Run());
+  return tx->Commit();
+}
+
+Status SyncClient::RunOnce() {
+  ASSIGN_OR_RETURN(SyncStatus state, ReadSyncStatus(*db_));
+  WireMessage message;
+  if (state.waiting() > 0) {
+    ASSIGN_OR_RETURN(auto changes, ReadChanges(*db_, state.hub_acked_seq + 1, kMaxBatch));
+    message = WireBatch{site_, schema::EdgeMigrations().back().version, std::move(changes)};
+  } else {
+    message = WireHello{site_, schema::EdgeMigrations().back().version, state.last_seq};
+  }
+  const std::string sealed =
+      SealEnvelope(EncodeMessage(message), keys_, hub_, Direction::kStoreToHub, site_);
+  Status sent = endpoint_->Send(sealed);
+  if (!sent.ok()) {
+    RETURN_IF_ERROR(Record(std::nullopt, "hub unreachable", false));
+    return Status::RetryLater("hub unreachable");
+  }
+  // Wait for the Ack; stale replies to earlier requests are read and used too.
+  const int64_t deadline = clock_.NowMs() + kReplyTimeoutMs;
+  while (true) {
+    const int64_t left = deadline - clock_.NowMs();
+    if (left <= 0) break;
+    ASSIGN_OR_RETURN(auto reply, endpoint_->Receive(static_cast<int>(left)));
+    if (!reply) break;
+    auto opened = OpenEnvelope(*reply, keys_, hub_, Direction::kHubToStore);
+    if (!opened.ok()) continue;  // not from our hub: ignore it
+    auto decoded = DecodeMessage(opened.value());
+    if (!decoded.ok()) continue;
+    const auto* ack = std::get_if<WireAck>(&decoded.value());
+    if (!ack || ack->site_id != site_) continue;
+    // The hub's word on where it stands wins, forward or back (a hub restored
+    // from an older backup asks for a resend from its cursor).
+    RETURN_IF_ERROR(Record(ack->acked_seq, ack->status, true));
+    return Status::Ok();
+  }
+  RETURN_IF_ERROR(Record(std::nullopt, "no answer from hub", false));
+  return Status::RetryLater("no answer from hub");
+}
+
+void SyncClient::Run(const std::atomic<bool>& stop) {
+  int backoff_ms = 100;
+  while (!stop.load()) {
+    Status st = RunOnce();
+    auto state = ReadSyncStatus(*db_);
+    const bool more = st.ok() && state.ok() && state->waiting() > 0;
+    if (more) {
+      backoff_ms = 100;
+      continue;  // drain without pausing
+    }
+    const int pause = st.ok() ? 200 : backoff_ms;
+    if (!st.ok()) backoff_ms = std::min(backoff_ms * 2, 5000);
+    if (st.ok()) backoff_ms = 100;
+    for (int waited = 0; waited < pause && !stop.load(); waited += 50) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  }
+}
+
+}  // namespace outpost::edge

@@ -1,0 +1,59 @@
+// SyncClient: sends a store's change log to the hub and records where it stands.
+//
+// Runs in its own process (`outpost-edge sync`), never in the desk's: the desk
+// writes bookings and their log entries locally and never waits on the network.
+// Each round sends the changes after the hub's last acknowledgement (or a hello
+// when there are none), waits for the Ack, and moves `sync_state` forward only
+// on an Ack, which the hub sends after its durable commit. Delivery is at least
+// once; the hub's apply is idempotent. A crash of either side resumes from the
+// last acknowledged seq. Thread-compatible.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <string>
+
+#include "sync/clock.h"
+#include "sync/keys.h"
+#include "sync/sqlite.h"
+#include "sync/transport.h"
+
+namespace outpost::edge {
+
+struct SyncStatus {
+  int64_t last_seq = 0;       // newest change in the local log
+  int64_t hub_acked_seq = 0;  // newest change the hub has committed
+  std::optional<std::string> last_contact;
+  std::optional<std::string> offline_since;
+  std::optional<std::string> last_status;
+  int64_t waiting() const { return last_seq - hub_acked_seq; }
+};
+
+Result<SyncStatus> ReadSyncStatus(Db& db);
+
+class SyncClient {
+ public:
+  static Result<std::unique_ptr<SyncClient>> Create(const std::string& db_path,
+                                                    const std::string& endpoint, SecretKeys keys,
+                                                    PublicKeys hub, const Clock& clock);
+  // One exchange with the hub. Ok when the hub answered.
+  Status RunOnce();
+  // Rounds until `stop`, backing off 100 ms -> 5 s while the hub does not answer.
+  void Run(const std::atomic<bool>& stop);
+
+ private:
+  SyncClient(std::unique_ptr<Db> db, std::unique_ptr<StoreEndpoint> endpoint, SecretKeys keys,
+             PublicKeys hub, std::string site, const Clock& clock)
+      : db_(std::move(db)), endpoint_(std::move(endpoint)), keys_(std::move(keys)),
+        hub_(std::move(hub)), site_(std::move(site)), clock_(clock) {}
+  Status Record(std::optional<int64_t> acked, const std::string& status, bool answered);
+
+  std::unique_ptr<Db> db_;
+  std::unique_ptr<StoreEndpoint> endpoint_;
+  SecretKeys keys_;
+  PublicKeys hub_;
+  std::string site_;
+  const Clock& clock_;
+};
+
+}  // namespace outpost::edge

@@ -1,0 +1,150 @@
+// Store and hub as real processes on 127.0.0.1: sync, hub killed and restarted,
+// sync process killed mid-flight, and convergence of the two logs.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <random>
+#include <thread>
+
+#include "sync/keys.h"
+#include "sync/sqlite.h"
+#include "tests/desk_harness.h"
+
+namespace outpost::testing {
+namespace {
+
+using nlohmann::json;
+
+const std::vector<std::string> kSlots = {"08:30", "10:00", "11:00", "14:00", "15:00", "16:00"};
+
+class SyncE2eTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    endpoint_ = "tcp://127.0.0.1:" + std::to_string(30000 + getpid() % 20000);
+    hub_keys_ = SecretKeys::Generate("HUB");
+    store_keys_ = SecretKeys::Generate("S1");
+    ASSERT_TRUE(WriteKeyFiles(hub_keys_, dir_.path(), false).ok());
+    ASSERT_TRUE(WriteKeyFiles(store_keys_, dir_.path(), false).ok());
+    ASSERT_EQ(desk_.Desk({"init", "--store-id", "S1", "--name", "One", "--capacity", "50"})
+                  .exit_code,
+              0);
+    ASSERT_EQ(Hub({"allow", dir_.File("S1.pub")}).exit_code, 0);
+  }
+  ProcessResult Hub(const std::vector<std::string>& args) {
+    return RunProgram(HubArgv(args));
+  }
+  std::vector<std::string> HubArgv(const std::vector<std::string>& args) {
+    std::vector<std::string> argv = {OUTPOST_HUB_BIN, "--db", dir_.File("hub.db"), "--key",
+                                     dir_.File("HUB.key")};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return argv;
+  }
+  std::unique_ptr<Process> StartHub() {
+    return std::make_unique<Process>(HubArgv({"serve", "--bind", endpoint_}),
+                                     std::vector<std::string>{});
+  }
+  std::unique_ptr<Process> StartSync() {
+    return std::make_unique<Process>(
+        desk_.Argv({"sync", "--hub", endpoint_, "--hub-key", dir_.File("HUB.pub"), "--key",
+                    dir_.File("S1.key")}),
+        desk_.Env());
+  }
+  void Book(int i) {
+    ProcessResult r = desk_.Desk({"book", "--phone", "1390000" + std::to_string(1000 + i),
+                                  "--name", "C" + std::to_string(i), "--date", "tomorrow",
+                                  "--slot", kSlots[i % kSlots.size()]});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+  json Status() { return desk_.Json({"status"}); }
+  int64_t HubSeq() {
+    json stores = json::parse(Hub({"stores", "--json"}).out);
+    return stores[0]["last_seq"];
+  }
+  // Polls until the hub has applied everything the store logged.
+  bool WaitConverged(int seconds) {
+    for (int i = 0; i < seconds * 10; ++i) {
+      json s = Status();
+      if (s["waiting"] == 0 && HubSeq() == s["last_seq"]) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return false;
+  }
+  // The hub holds the store's log hash for hash, seq for seq.
+  void ExpectSameLogs() {
+    auto edge = Db::Open(desk_.db(), {}).value();
+    auto hub = Db::Open(dir_.File("hub.db"), {}).value();
+    auto a = edge->Prepare("SELECT seq, hash FROM change_log ORDER BY seq").value();
+    auto b = hub->Prepare("SELECT seq, hash FROM changes WHERE site_id = 'S1' ORDER BY seq")
+                 .value();
+    int64_t n = 0;
+    while (a.Step().value()) {
+      ASSERT_TRUE(b.Step().value()) << "hub is missing seq " << a.Int(0);
+      EXPECT_EQ(a.Int(0), b.Int(0));
+      EXPECT_EQ(a.Blob(1), b.Blob(1)) << "seq " << a.Int(0);
+      ++n;
+    }
+    EXPECT_FALSE(b.Step().value()) << "hub has changes the store never made";
+    EXPECT_GT(n, 0);
+    // Each change was archived once: batch ranges never overlap (no duplicate effect).
+    auto ranges = hub->Prepare("SELECT first_seq, last_seq FROM batch_archive ORDER BY id").value();
+    int64_t next = 1;
+    while (ranges.Step().value()) {
+      EXPECT_EQ(ranges.Int(0), next);
+      next = ranges.Int(1) + 1;
+    }
+    EXPECT_EQ(next, n + 1);
+  }
+
+  DeskHarness desk_{""};  // the real clock: sync timestamps matter here
+  TempDir dir_;
+  std::string endpoint_;
+  SecretKeys hub_keys_, store_keys_;
+};
+
+TEST_F(SyncE2eTest, ConvergesThroughAHubCrashAndRestart) {
+  auto hub = StartHub();
+  auto sync = StartSync();
+  for (int i = 0; i < 5; ++i) Book(i);
+  ASSERT_TRUE(WaitConverged(15));
+
+  hub->Kill(SIGKILL);
+  hub->Wait();
+  // The desk does not notice: bookings go on, and status tells the truth.
+  for (int i = 5; i < 8; ++i) Book(i);
+  json s;
+  for (int i = 0; i < 100; ++i) {
+    s = Status();
+    if (s["state"] == "offline") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_EQ(s["state"], "offline") << s.dump();
+  EXPECT_EQ(s["waiting"], 6);  // three customers and three bookings
+  ProcessResult text = desk_.Desk({"status"});
+  EXPECT_NE(text.out.find("offline since"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("6 changes waiting"), std::string::npos) << text.out;
+
+  hub = StartHub();  // no operator action on the store side
+  ASSERT_TRUE(WaitConverged(20));
+  EXPECT_EQ(Status()["state"], "online");
+  ExpectSameLogs();
+}
+
+TEST_F(SyncE2eTest, SyncKilledMidFlightResumesWithoutResendingEverything) {
+  auto hub = StartHub();
+  std::mt19937 rng(std::random_device{}());
+  for (int round = 0; round < 15; ++round) {
+    for (int i = 0; i < 4; ++i) Book(round * 4 + i);
+    auto sync = StartSync();
+    std::this_thread::sleep_for(std::chrono::milliseconds(rng() % 400));
+    sync->Kill(SIGKILL);
+    sync->Wait();
+  }
+  auto sync = StartSync();
+  ASSERT_TRUE(WaitConverged(20));
+  ExpectSameLogs();
+}
+
+}  // namespace
+}  // namespace outpost::testing
