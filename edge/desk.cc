@@ -726,6 +726,7 @@ int RunDesk(int argc, char** argv, std::ostream& out, std::ostream& err) {
                         {"last_seq", s.last_seq},
                         {"hub_acked_seq", s.hub_acked_seq},
                         {"waiting", s.waiting()},
+                        {"log_head", s.log_head},
                         {"last_contact", OptionalJson(s.last_contact)},
                         {"offline_since", OptionalJson(s.offline_since)},
                         {"last_status", OptionalJson(s.last_status)}}

@@ -23,8 +23,11 @@ Result<SyncStatus> ReadSyncStatus(Db& db) {
                               " FROM sync_state"));
   ASSIGN_OR_RETURN(bool row, st.Step());
   if (!row) return Status::Corruption("sync_state is missing");
-  return SyncStatus{st.Int(0), st.Int(1), st.OptionalText(2), st.OptionalText(3),
-                    st.OptionalText(4)};
+  SyncStatus status{st.Int(0), st.Int(1), st.OptionalText(2), st.OptionalText(3),
+                    st.OptionalText(4), HashHex(Hash256{})};
+  ASSIGN_OR_RETURN(auto head, ReadChanges(db, status.last_seq, 1));
+  if (!head.empty()) status.log_head = HashHex(head.front().hash);
+  return status;
 }
 
 Result<std::unique_ptr<SyncClient>> SyncClient::Create(const std::string& db_path,

@@ -26,6 +26,7 @@ struct SyncStatus {
   std::optional<std::string> last_contact;
   std::optional<std::string> offline_since;
   std::optional<std::string> last_status;
+  std::string log_head;  // hex hash of the newest log entry: equal heads, equal logs
   int64_t waiting() const { return last_seq - hub_acked_seq; }
 };
 

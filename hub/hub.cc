@@ -278,13 +278,14 @@ Result<std::string> Hub::SealReply(const WireAck& ack) {
 Result<std::vector<StoreState>> Hub::Stores() {
   ASSIGN_OR_RETURN(Statement st,
                    db_->Prepare("SELECT s.site_id, s.key_id, c.last_seq, c.last_contact,"
-                                " c.last_batch_at FROM stores s JOIN store_cursors c"
+                                " c.last_batch_at, c.last_hash FROM stores s JOIN store_cursors c"
                                 " USING (site_id) ORDER BY s.site_id"));
   std::vector<StoreState> out;
   while (true) {
     ASSIGN_OR_RETURN(bool row, st.Step());
     if (!row) break;
-    out.push_back({st.Text(0), st.Text(1), st.Int(2), st.OptionalText(3), st.OptionalText(4)});
+    out.push_back({st.Text(0), st.Text(1), st.Int(2), st.OptionalText(3), st.OptionalText(4),
+                   HashHex(ToHash(st.Blob(5)))});
   }
   return out;
 }

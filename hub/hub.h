@@ -30,6 +30,7 @@ struct StoreState {
   int64_t last_seq = 0;
   std::optional<std::string> last_contact;
   std::optional<std::string> last_batch_at;
+  std::string last_hash;  // hex: the store's log head as applied here
 };
 
 struct SecurityEvent {

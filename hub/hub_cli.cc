@@ -149,6 +149,7 @@ int RunHubCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
       if (json_output) {
         arr.push_back({{"store_id", s.site_id}, {"key_id", s.key_id},
                        {"state", online ? "online" : "offline"}, {"last_seq", s.last_seq},
+                       {"log_head", s.last_hash},
                        {"last_contact", s.last_contact ? json(*s.last_contact) : json(nullptr)},
                        {"last_batch_at", s.last_batch_at ? json(*s.last_batch_at) : json(nullptr)}});
         continue;
