@@ -668,13 +668,16 @@ int RunDesk(int argc, char** argv, std::ostream& out, std::ostream& err) {
   // sync: the store's sync process (never the desk's): sends the change log to the hub.
   std::string hub_endpoint, hub_key_path, key_path;
   bool once = false;
-  int seconds = 0;
+  int seconds = 0, reply_timeout_ms = 2000;
   auto* sync = app.add_subcommand("sync", "send this store's changes to the hub (runs until stopped)");
   sync->add_option("--hub", hub_endpoint, "hub endpoint, e.g. tcp://127.0.0.1:7700")->required();
   sync->add_option("--hub-key", hub_key_path, "the hub's public key file (HUB.pub)")->required();
   sync->add_option("--key", key_path, "this store's secret key file (SITE.key)")->required();
   sync->add_flag("--once", once, "one exchange, then exit (0 if the hub answered)");
   sync->add_option("--seconds", seconds, "stop after this many seconds");
+  sync->add_option("--reply-timeout-ms", reply_timeout_ms,
+                   "how long to wait for the hub's answer")
+      ->capture_default_str();
   sync->callback([&] {
     action = [&]() -> int {
       auto keys = LoadSecretKeys(key_path);
@@ -682,7 +685,7 @@ int RunDesk(int argc, char** argv, std::ostream& out, std::ostream& err) {
       auto hub_key = LoadPublicKeys(hub_key_path);
       if (!hub_key.ok()) return Fail(ctx, hub_key.status());
       auto client = SyncClient::Create(ctx.db_path, hub_endpoint, keys.value(), hub_key.value(),
-                                       *ctx.clock);
+                                       *ctx.clock, reply_timeout_ms);
       if (!client.ok()) return Fail(ctx, client.status());
       if (once) {
         Status st = client.value()->RunOnce();

@@ -12,7 +12,6 @@ namespace outpost::edge {
 namespace {
 
 constexpr int64_t kMaxBatch = 2000;     // changes per batch
-constexpr int kReplyTimeoutMs = 2000;  // an answer slower than this counts as none
 
 }  // namespace
 
@@ -33,7 +32,7 @@ Result<SyncStatus> ReadSyncStatus(Db& db) {
 Result<std::unique_ptr<SyncClient>> SyncClient::Create(const std::string& db_path,
                                                        const std::string& endpoint,
                                                        SecretKeys keys, PublicKeys hub,
-                                                       const Clock& clock) {
+                                                       const Clock& clock, int reply_timeout_ms) {
   Db::Options options;
   options.create_if_missing = false;
   ASSIGN_OR_RETURN(auto db, Db::Open(db_path, options));
@@ -46,9 +45,15 @@ Result<std::unique_ptr<SyncClient>> SyncClient::Create(const std::string& db_pat
     return Status::InvalidInput("keys are for '" + keys.pub.site_id + "' but this store is '" +
                                 site + "'");
   }
+  if (reply_timeout_ms < 10 || reply_timeout_ms > 600'000) {
+    return Status::InvalidInput("reply timeout: " + std::to_string(reply_timeout_ms) +
+                                " ms must be 10 to 600000");
+  }
   ASSIGN_OR_RETURN(auto ep, StoreEndpoint::Connect(endpoint, keys, hub));
-  return std::unique_ptr<SyncClient>(
+  std::unique_ptr<SyncClient> client(
       new SyncClient(std::move(db), std::move(ep), std::move(keys), std::move(hub), site, clock));
+  client->reply_timeout_ms_ = reply_timeout_ms;
+  return client;
 }
 
 Status SyncClient::Record(std::optional<int64_t> acked, const std::string& status,
@@ -89,7 +94,7 @@ Status SyncClient::RunOnce() {
     return Status::RetryLater("hub unreachable");
   }
   // Wait for the Ack; stale replies to earlier requests are read and used too.
-  const int64_t deadline = clock_.NowMs() + kReplyTimeoutMs;
+  const int64_t deadline = clock_.NowMs() + reply_timeout_ms_;
   while (true) {
     const int64_t left = deadline - clock_.NowMs();
     if (left <= 0) break;

@@ -34,9 +34,12 @@ Result<SyncStatus> ReadSyncStatus(Db& db);
 
 class SyncClient {
  public:
+  // `reply_timeout_ms`: how long a request waits for the hub's answer before it
+  // counts as unanswered (a slow link wants more than a LAN).
   static Result<std::unique_ptr<SyncClient>> Create(const std::string& db_path,
                                                     const std::string& endpoint, SecretKeys keys,
-                                                    PublicKeys hub, const Clock& clock);
+                                                    PublicKeys hub, const Clock& clock,
+                                                    int reply_timeout_ms = 2000);
   // One exchange with the hub. Ok when the hub answered.
   Status RunOnce();
   // Rounds until `stop`, backing off 100 ms -> 5 s while the hub does not answer.
@@ -55,6 +58,7 @@ class SyncClient {
   PublicKeys hub_;
   std::string site_;
   const Clock& clock_;
+  int reply_timeout_ms_ = 2000;
 };
 
 }  // namespace outpost::edge

@@ -5,11 +5,14 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <atomic>
+#include <deque>
 #include <random>
 #include <thread>
 
 #include "sync/keys.h"
 #include "sync/sqlite.h"
+#include "sync/transport.h"
 #include "tests/desk_harness.h"
 
 namespace outpost::testing {
@@ -143,6 +146,116 @@ TEST_F(SyncE2eTest, SyncKilledMidFlightResumesWithoutResendingEverything) {
   }
   auto sync = StartSync();
   ASSERT_TRUE(WaitConverged(20));
+  ExpectSameLogs();
+}
+
+// Sits between the store and the hub and misbehaves: drops, duplicates, holds
+// back (so later messages overtake) and delays messages in both directions.
+// It speaks CURVE on both sides with the test's own keys: the store pins the
+// hub's key, so the proxy presents it; to the hub it presents the store's key.
+class FaultyProxy {
+ public:
+  FaultyProxy(const std::string& listen, const std::string& hub_endpoint, const SecretKeys& hub,
+              const SecretKeys& store, uint32_t seed)
+      : rng_(seed) {
+    front_ = HubEndpoint::Bind(listen, hub, [](const std::array<uint8_t, 32>&) { return true; })
+                 .value();
+    back_ = StoreEndpoint::Connect(hub_endpoint, store, hub.pub).value();
+    thread_ = std::thread([this] { Loop(); });
+  }
+  ~FaultyProxy() {
+    stop_ = true;
+    thread_.join();
+  }
+  int dropped() const { return dropped_; }
+  int duplicated() const { return duplicated_; }
+  int held() const { return held_; }
+
+ private:
+  struct Held {
+    bool to_hub;
+    std::string payload;
+    int rounds;  // released after this many loop rounds
+  };
+  void Forward(bool to_hub, const std::string& payload) {
+    if (to_hub) {
+      (void)back_->Send(payload);
+    } else if (last_request_) {
+      (void)front_->Reply(*last_request_, payload);
+    }
+  }
+  // A fixed cycle, so every kind of fault happens again and again in every run:
+  // pass, drop, duplicate, hold back (later messages overtake it), pass.
+  void Mangle(bool to_hub, const std::string& payload) {
+    switch (count_++ % 5) {
+      case 1:
+        ++dropped_;
+        return;
+      case 2:
+        ++duplicated_;
+        Forward(to_hub, payload);
+        Forward(to_hub, payload);
+        return;
+      case 3:
+        ++held_;
+        held_queue_.push_back({to_hub, payload, static_cast<int>(2 + rng_() % 8)});
+        return;
+      default:
+        Forward(to_hub, payload);
+    }
+  }
+  void Loop() {
+    while (!stop_) {
+      auto request = front_->Receive(20);
+      if (request.ok() && request.value()) {
+        last_request_ = *request.value();
+        Mangle(true, last_request_->payload);
+      }
+      auto reply = back_->Receive(5);
+      if (reply.ok() && reply.value()) Mangle(false, *reply.value());
+      for (auto it = held_queue_.begin(); it != held_queue_.end();) {
+        if (--it->rounds <= 0) {
+          Forward(it->to_hub, it->payload);
+          it = held_queue_.erase(it);
+        } else {
+          ++it;
+        }
+      }
+    }
+  }
+
+  std::mt19937 rng_;
+  std::unique_ptr<HubEndpoint> front_;
+  std::unique_ptr<StoreEndpoint> back_;
+  std::optional<Request> last_request_;
+  std::deque<Held> held_queue_;
+  int count_ = 0;
+  std::atomic<bool> stop_{false};
+  std::atomic<int> dropped_{0}, duplicated_{0}, held_{0};
+  std::thread thread_;
+};
+
+TEST_F(SyncE2eTest, ConvergesThroughALossyDuplicatingReorderingNetwork) {
+  auto hub = StartHub();
+  const std::string proxy_endpoint = "tcp://127.0.0.1:" + std::to_string(30000 + getpid() % 20000 + 1);
+  const uint32_t seed = std::random_device{}();
+  std::cout << "proxy seed " << seed << "\n";
+  FaultyProxy proxy(proxy_endpoint, endpoint_, hub_keys_, store_keys_, seed);
+  auto sync = std::make_unique<Process>(
+      desk_.Argv({"sync", "--hub", proxy_endpoint, "--hub-key", dir_.File("HUB.pub"), "--key",
+                  dir_.File("S1.key"), "--reply-timeout-ms", "300"}),
+      desk_.Env());
+  for (int round = 0; round < 8; ++round) {
+    for (int i = 0; i < 3; ++i) Book(round * 3 + i);
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  }
+  ASSERT_TRUE(WaitConverged(60)) << "dropped " << proxy.dropped() << ", duplicated "
+                                 << proxy.duplicated() << ", held " << proxy.held();
+  std::cout << "proxy dropped " << proxy.dropped() << ", duplicated " << proxy.duplicated()
+            << ", held back " << proxy.held() << " messages\n";
+  EXPECT_GE(proxy.dropped(), 3);
+  EXPECT_GE(proxy.duplicated(), 3);
+  EXPECT_GE(proxy.held(), 3);
   ExpectSameLogs();
 }
 
