@@ -1,0 +1,131 @@
+// Hub ingest, end to end minus the socket: verify signature, decrypt, decode,
+// check the chain, merge, commit, beside the raw SQLite batched insert of the
+// same rows (1,000 per transaction, same durability settings) in the same run.
+//
+//   ingest_bench [--changes N] [--batch B]
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "hub/hub.h"
+#include "sync/envelope.h"
+#include "sync/testing.h"
+
+namespace {
+
+using namespace outpost;
+
+double Seconds(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+// A store's log of booking inserts, chained as a real store writes it.
+std::vector<ChangeEntry> MakeLog(const std::string& site, int n) {
+  std::vector<ChangeEntry> log;
+  Hash256 prev{};
+  for (int i = 1; i <= n; ++i) {
+    ChangeEntry e;
+    e.seq = i;
+    e.site_id = site;
+    e.hlc = MakeHlc(1'795'000'000'000 + i, 0);
+    e.entity = "booking";
+    char id[40];
+    std::snprintf(id, sizeof id, "%08x-0000-4000-8000-%012d", static_cast<unsigned>(std::hash<std::string>{}(site) & 0xffffffffu), i);
+    e.entity_id = id;
+    e.op = "insert";
+    e.fields_json = std::string(R"({"ref":"261124-)") + std::to_string(i) +
+                    R"(","store_id":")" + site +
+                    R"(","customer_id":"0f8e4c2a-9b1d-4e7f-a3c5-6d2b8e1f0a94","service":"maintenance",)"
+                    R"("slot_date":"2026-11-24","slot_time":"10:00","channel":"phone",)"
+                    R"("status":"requested","staff":"SA Zhang","priority_reception":true})";
+    e.staff = "SA Zhang";
+    e.recorded_at = "2026-11-23T01:00:00.000Z";
+    e.schema_version = 3;
+    e.prev_hash = prev;
+    e.hash = ChainHash(e);
+    prev = e.hash;
+    log.push_back(std::move(e));
+  }
+  return log;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int total = 100'000, batch = 1000;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    if (!std::strcmp(argv[i], "--changes")) total = std::atoi(argv[i + 1]);
+    if (!std::strcmp(argv[i], "--batch")) batch = std::atoi(argv[i + 1]);
+  }
+  testing::TempDir dir;
+  SystemClock clock;
+  SecretKeys hub_keys = SecretKeys::Generate("HUB");
+  std::printf("| stores | changes | hub ingest changes/s | raw batched insert rows/s | ingest / raw |"
+              " wire bytes per change |\n| --- | --- | --- | --- | --- | --- |\n");
+  for (int stores : {1, 10, 100}) {
+    const int per_store = total / stores;
+    std::vector<SecretKeys> keys;
+    std::vector<std::vector<ChangeEntry>> logs;
+    for (int s = 0; s < stores; ++s) {
+      keys.push_back(SecretKeys::Generate("S" + std::to_string(s)));
+      logs.push_back(MakeLog(keys.back().pub.site_id, per_store));
+    }
+    // Sealed by the stores beforehand: the hub's work is what is timed.
+    std::vector<std::string> envelopes;
+    size_t wire_bytes = 0, value_bytes = 0;
+    for (int off = 0; off < per_store; off += batch) {
+      for (int s = 0; s < stores; ++s) {
+        WireBatch b{keys[s].pub.site_id, 3, {}};
+        for (int i = off; i < std::min(per_store, off + batch); ++i) {
+          b.changes.push_back(logs[s][i]);
+          value_bytes += logs[s][i].fields_json.size();
+        }
+        envelopes.push_back(SealEnvelope(EncodeMessage(b), keys[s], hub_keys.pub,
+                                         Direction::kStoreToHub, keys[s].pub.site_id));
+        wire_bytes += envelopes.back().size();
+      }
+    }
+    const std::string tag = std::to_string(stores);
+    auto hub = hub::Hub::Open(dir.File("hub" + tag + ".db"), hub_keys, clock).value();
+    for (const auto& k : keys) (void)hub->AllowStore(k.pub);
+    auto t0 = std::chrono::steady_clock::now();
+    for (const auto& env : envelopes) {
+      auto ack = hub->Ingest(env);
+      if (!ack.ok() || ack->status != "ok") {
+        std::fprintf(stderr, "ingest failed: %s\n",
+                     ack.ok() ? ack->status.c_str() : ack.status().ToString().c_str());
+        return 1;
+      }
+    }
+    const double ingest_s = Seconds(t0);
+    const int64_t changes = int64_t{per_store} * stores;
+
+    // Raw: the same rows into a table of the same shape, 1,000 per transaction.
+    auto raw = Db::Open(dir.File("raw" + tag + ".db"), {}).value();
+    (void)raw->Exec("CREATE TABLE changes (site_id TEXT, seq INTEGER, hlc INTEGER, entity TEXT,"
+                    " entity_id TEXT, op TEXT, fields TEXT, staff TEXT, business_time TEXT,"
+                    " recorded_at TEXT, schema_version INTEGER, prev_hash BLOB, hash BLOB,"
+                    " PRIMARY KEY (site_id, seq)) WITHOUT ROWID");
+    t0 = std::chrono::steady_clock::now();
+    int64_t written = 0;
+    auto tx = Transaction::Begin(*raw).value();
+    for (int i = 0; i < per_store; ++i) {
+      for (int s = 0; s < stores; ++s) {
+        if (!InsertChangeRow(*raw, "changes", logs[s][i]).ok()) return 1;
+        if (++written % 1000 == 0) {
+          if (!tx->Commit().ok()) return 1;
+          tx = Transaction::Begin(*raw).value();
+        }
+      }
+    }
+    if (!tx->Commit().ok()) return 1;
+    const double raw_s = Seconds(t0);
+    std::printf("| %d | %lld | %.0f | %.0f | %.2f | %.0f (values %.0f) |\n", stores,
+                static_cast<long long>(changes), changes / ingest_s, changes / raw_s,
+                raw_s / ingest_s, static_cast<double>(wire_bytes) / changes,
+                static_cast<double>(value_bytes) / changes);
+  }
+  return 0;
+}
