@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <filesystem>
 #include <atomic>
 #include <deque>
 #include <random>
@@ -146,6 +147,37 @@ TEST_F(SyncE2eTest, SyncKilledMidFlightResumesWithoutResendingEverything) {
   }
   auto sync = StartSync();
   ASSERT_TRUE(WaitConverged(20));
+  ExpectSameLogs();
+}
+
+TEST_F(SyncE2eTest, AStoreRollsToANewKeyWithoutLosingItsLog) {
+  auto hub = StartHub();
+  auto sync = StartSync();
+  for (int i = 0; i < 3; ++i) Book(i);
+  ASSERT_TRUE(WaitConverged(15));
+  sync->Kill(SIGTERM);
+  sync->Wait();
+
+  // Keep the old secret aside, roll the store's key, allow the new public key.
+  std::filesystem::copy_file(dir_.File("S1.key"), dir_.File("S1.old.key"));
+  std::filesystem::permissions(dir_.File("S1.old.key"), std::filesystem::perms::owner_read |
+                                                             std::filesystem::perms::owner_write);
+  ProcessResult rolled = RunProgram({OUTPOST_BIN, "keygen", "--site", "S1", "--dir", dir_.path(),
+                                     "--force"});
+  ASSERT_EQ(rolled.exit_code, 0) << rolled.err;
+  ASSERT_EQ(Hub({"allow", dir_.File("S1.pub")}).exit_code, 0);
+
+  for (int i = 3; i < 6; ++i) Book(i);
+  // The old key no longer gets anything in.
+  ProcessResult old_key = RunProgram(
+      desk_.Argv({"sync", "--once", "--hub", endpoint_, "--hub-key", dir_.File("HUB.pub"),
+                  "--key", dir_.File("S1.old.key"), "--reply-timeout-ms", "500"}),
+      desk_.Env());
+  EXPECT_NE(old_key.exit_code, 0);
+  EXPECT_EQ(Status()["waiting"], 6);
+  // The new key carries on from the same log and cursor.
+  sync = StartSync();
+  ASSERT_TRUE(WaitConverged(15));
   ExpectSameLogs();
 }
 
