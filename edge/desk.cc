@@ -722,6 +722,13 @@ int RunDesk(int argc, char** argv, std::ostream& out, std::ostream& err) {
       if (!state.ok()) return Fail(ctx, state.status());
       const SyncStatus& s = state.value();
       const std::string site = store.value()->settings().store_id;
+      auto refused_st = db.value()->Prepare("SELECT count(*) FROM hub_requests"
+                                            " WHERE outcome = 'refused'");
+      int64_t refused = 0;
+      if (refused_st.ok()) {
+        auto row = refused_st->Step();
+        if (row.ok() && row.value()) refused = refused_st->Int(0);
+      }
       const char* mode = s.offline_since ? "offline" : s.last_contact ? "online" : "never synced";
       if (ctx.json_output) {
         ctx.out << json{{"store_id", site},
@@ -732,7 +739,8 @@ int RunDesk(int argc, char** argv, std::ostream& out, std::ostream& err) {
                         {"log_head", s.log_head},
                         {"last_contact", OptionalJson(s.last_contact)},
                         {"offline_since", OptionalJson(s.offline_since)},
-                        {"last_status", OptionalJson(s.last_status)}}
+                        {"last_status", OptionalJson(s.last_status)},
+                        {"requests_refused", refused}}
                            .dump(2)
                 << "\n";
         return kExitOk;
@@ -746,6 +754,7 @@ int RunDesk(int argc, char** argv, std::ostream& out, std::ostream& err) {
         ctx.out << "never synced";
       }
       ctx.out << ", " << s.waiting() << " changes waiting";
+      if (refused > 0) ctx.out << "; " << refused << " call-centre requests refused here";
       if (s.last_status && *s.last_status != "ok") ctx.out << " (" << *s.last_status << ")";
       ctx.out << "\n";
       return kExitOk;

@@ -877,6 +877,17 @@ Result<Booking> Store::Book(const BookingRequest& request) {
   }
 
   ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
+  if (request.hub_request_seq) {
+    ASSIGN_OR_RETURN(Statement seen, db_->Prepare("SELECT outcome, booking_id, reason FROM"
+                                                  " hub_requests WHERE seq = ?"));
+    seen.Bind(1, *request.hub_request_seq);
+    ASSIGN_OR_RETURN(bool applied, seen.Step());
+    if (applied) {
+      if (seen.Text(0) == "booked") return LoadBooking(seen.Text(1));
+      return Status::Refused("head office request " + std::to_string(*request.hub_request_seq) +
+                             " was refused earlier: " + seen.Text(2));
+    }
+  }
   std::optional<Customer> customer;
   if (!request.customer.empty()) {
     ASSIGN_OR_RETURN(customer, MatchCustomerLocked(request.customer));
@@ -907,12 +918,34 @@ Result<Booking> Store::Book(const BookingRequest& request) {
   b.staff = staff;
   b.requested_at = b.created_at = b.updated_at = FormatUtcMs(now_ms);
   ASSIGN_OR_RETURN(b, PlaceBookingLocked(std::move(b), capacity, now_ms, ""));
+  if (request.hub_request_seq) {
+    ASSIGN_OR_RETURN(Statement done, db_->Prepare("INSERT INTO hub_requests (seq, received_at,"
+                                                  " outcome, booking_id) VALUES (?, ?, 'booked', ?)"));
+    done.Bind(1, *request.hub_request_seq).Bind(2, b.created_at).Bind(3, b.id);
+    RETURN_IF_ERROR(done.Run());
+  }
   RETURN_IF_ERROR(tx->Commit());
   // Everything the caller sees was just written: no need to read it back.
   b.customer_name = customer->name;
   b.customer_phones = customer->phones;
   if (vehicle) b.plate = vehicle->plate;
   return b;
+}
+
+Status Store::RecordHubRequestRefused(int64_t seq, const std::string& reason) {
+  ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
+  ASSIGN_OR_RETURN(Statement st, db_->Prepare("INSERT INTO hub_requests (seq, received_at,"
+                                              " outcome, reason) VALUES (?, ?, 'refused', ?)"
+                                              " ON CONFLICT (seq) DO NOTHING"));
+  st.Bind(1, seq).Bind(2, Now()).Bind(3, reason.empty() ? std::string("refused") : reason);
+  RETURN_IF_ERROR(st.Run());
+  return tx->Commit();
+}
+
+Result<int64_t> Store::LastHubRequest() {
+  ASSIGN_OR_RETURN(Statement st, db_->Prepare("SELECT coalesce(max(seq), 0) FROM hub_requests"));
+  ASSIGN_OR_RETURN(bool row, st.Step());
+  return row ? st.Int(0) : int64_t{0};
 }
 
 Result<Booking> Store::LoadBooking(const std::string& query) {

@@ -134,6 +134,9 @@ struct BookingRequest {
   std::string channel = "phone";
   std::string notes;
   std::string staff;
+  // Set for a request made at head office: recorded in the booking's transaction,
+  // and a request already applied returns its booking instead of booking twice.
+  std::optional<int64_t> hub_request_seq;
 };
 
 struct HistoryEntry {
@@ -206,6 +209,11 @@ class Store {
   Result<Booking> Reschedule(const std::string& booking, const std::string& date,
                              const std::string& time, const std::string& reason,
                              const std::string& staff);
+
+  // Records that head office's request `seq` could not be booked, and why.
+  Status RecordHubRequestRefused(int64_t seq, const std::string& reason);
+  // The newest head-office request this store has answered (booked or refused).
+  Result<int64_t> LastHubRequest();
 
   // A booking by ref ("261124-3"), id, or unique id prefix.
   Result<Booking> GetBooking(const std::string& booking);

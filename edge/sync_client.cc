@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <thread>
 
+#include <nlohmann/json.hpp>
+
 #include "schema/migrations.h"
 #include "sync/changelog.h"
 #include "sync/envelope.h"
@@ -49,9 +51,10 @@ Result<std::unique_ptr<SyncClient>> SyncClient::Create(const std::string& db_pat
     return Status::InvalidInput("reply timeout: " + std::to_string(reply_timeout_ms) +
                                 " ms must be 10 to 600000");
   }
+  ASSIGN_OR_RETURN(auto store, Store::Open(db_path, clock));
   ASSIGN_OR_RETURN(auto ep, StoreEndpoint::Connect(endpoint, keys, hub));
-  std::unique_ptr<SyncClient> client(
-      new SyncClient(std::move(db), std::move(ep), std::move(keys), std::move(hub), site, clock));
+  std::unique_ptr<SyncClient> client(new SyncClient(std::move(db), std::move(store), std::move(ep),
+                                                    std::move(keys), std::move(hub), site, clock));
   client->reply_timeout_ms_ = reply_timeout_ms;
   return client;
 }
@@ -79,12 +82,15 @@ Status SyncClient::Record(std::optional<int64_t> acked, const std::string& statu
 
 Status SyncClient::RunOnce() {
   ASSIGN_OR_RETURN(SyncStatus state, ReadSyncStatus(*db_));
+  ASSIGN_OR_RETURN(int64_t applied_push, store_->LastHubRequest());
   WireMessage message;
   if (state.waiting() > 0) {
     ASSIGN_OR_RETURN(auto changes, ReadChanges(*db_, state.hub_acked_seq + 1, kMaxBatch));
-    message = WireBatch{site_, schema::EdgeMigrations().back().version, std::move(changes)};
+    message = WireBatch{site_, schema::EdgeMigrations().back().version, std::move(changes),
+                        applied_push};
   } else {
-    message = WireHello{site_, schema::EdgeMigrations().back().version, state.last_seq};
+    message = WireHello{site_, schema::EdgeMigrations().back().version, state.last_seq,
+                        applied_push};
   }
   const std::string sealed =
       SealEnvelope(EncodeMessage(message), keys_, hub_, Direction::kStoreToHub, site_);
@@ -109,10 +115,45 @@ Status SyncClient::RunOnce() {
     // The hub's word on where it stands wins, forward or back (a hub restored
     // from an older backup asks for a resend from its cursor).
     RETURN_IF_ERROR(Record(ack->acked_seq, ack->status, true));
-    return Status::Ok();
+    return ApplyPushes(ack->pushes);
   }
   RETURN_IF_ERROR(Record(std::nullopt, "no answer from hub", false));
   return Status::RetryLater("no answer from hub");
+}
+
+Status SyncClient::ApplyPushes(const std::vector<WirePush>& pushes) {
+  ASSIGN_OR_RETURN(int64_t last, store_->LastHubRequest());
+  for (const auto& push : pushes) {
+    if (push.seq <= last) continue;  // a late or repeated ack: already answered
+    auto request = nlohmann::json::parse(push.request_json, nullptr, /*allow_exceptions=*/false);
+    auto text = [&](const char* key) -> std::string {
+      return request.is_object() && request.contains(key) && request[key].is_string()
+                 ? request[key].get<std::string>()
+                 : std::string();
+    };
+    BookingRequest r;
+    r.customer = text("phone");
+    if (!text("name").empty()) r.create_customer = NewCustomer{text("name"), {text("phone")}};
+    r.vehicle.plate = text("plate");
+    if (!text("service").empty()) r.service = text("service");
+    r.date = text("date");
+    r.time = text("slot");
+    r.channel = "call-centre";
+    r.notes = text("notes");
+    r.staff = text("staff").empty() ? "call centre" : "call centre: " + text("staff");
+    r.hub_request_seq = push.seq;
+    auto booked = store_->Book(r);
+    if (!booked.ok()) {
+      const StatusCode code = booked.status().code();
+      if (code == StatusCode::kIoError || code == StatusCode::kRetryLater) {
+        return booked.status();  // not the request's fault: try again next round
+      }
+      // Refused by this store's rules or malformed: recorded for staff to act on.
+      RETURN_IF_ERROR(store_->RecordHubRequestRefused(push.seq, booked.status().ToString()));
+    }
+    last = push.seq;
+  }
+  return Status::Ok();
 }
 
 void SyncClient::Run(const std::atomic<bool>& stop) {
@@ -120,7 +161,10 @@ void SyncClient::Run(const std::atomic<bool>& stop) {
   while (!stop.load()) {
     Status st = RunOnce();
     auto state = ReadSyncStatus(*db_);
-    const bool more = st.ok() && state.ok() && state->waiting() > 0;
+    auto answered = store_->LastHubRequest();
+    const bool more = st.ok() && state.ok() &&
+                      (state->waiting() > 0 || (answered.ok() && answered.value() > reported_));
+    if (answered.ok()) reported_ = answered.value();
     if (more) {
       backoff_ms = 100;
       continue;  // drain without pausing

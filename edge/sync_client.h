@@ -13,10 +13,12 @@
 #include <memory>
 #include <string>
 
+#include "edge/store.h"
 #include "sync/clock.h"
 #include "sync/keys.h"
 #include "sync/sqlite.h"
 #include "sync/transport.h"
+#include "sync/wire.h"
 
 namespace outpost::edge {
 
@@ -46,19 +48,24 @@ class SyncClient {
   void Run(const std::atomic<bool>& stop);
 
  private:
-  SyncClient(std::unique_ptr<Db> db, std::unique_ptr<StoreEndpoint> endpoint, SecretKeys keys,
-             PublicKeys hub, std::string site, const Clock& clock)
-      : db_(std::move(db)), endpoint_(std::move(endpoint)), keys_(std::move(keys)),
-        hub_(std::move(hub)), site_(std::move(site)), clock_(clock) {}
+  SyncClient(std::unique_ptr<Db> db, std::unique_ptr<Store> store,
+             std::unique_ptr<StoreEndpoint> endpoint, SecretKeys keys, PublicKeys hub,
+             std::string site, const Clock& clock)
+      : db_(std::move(db)), store_(std::move(store)), endpoint_(std::move(endpoint)),
+        keys_(std::move(keys)), hub_(std::move(hub)), site_(std::move(site)), clock_(clock) {}
   Status Record(std::optional<int64_t> acked, const std::string& status, bool answered);
+  // Applies head office's requests through Store::Book, exactly once each.
+  Status ApplyPushes(const std::vector<WirePush>& pushes);
 
   std::unique_ptr<Db> db_;
+  std::unique_ptr<Store> store_;
   std::unique_ptr<StoreEndpoint> endpoint_;
   SecretKeys keys_;
   PublicKeys hub_;
   std::string site_;
   const Clock& clock_;
   int reply_timeout_ms_ = 2000;
+  int64_t reported_ = 0;  // newest answered request the hub has been told about
 };
 
 }  // namespace outpost::edge

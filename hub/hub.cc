@@ -113,7 +113,9 @@ Result<WireAck> Hub::Ingest(std::string_view envelope) {
     ASSIGN_OR_RETURN(bool row, st.Step());
     const int64_t last = row ? st.Int(0) : 0;
     RETURN_IF_ERROR(st.Run());
-    return WireAck{site, last, 0, "ok"};
+    WireAck ack{site, last, 0, "ok"};
+    RETURN_IF_ERROR(AttachPushes(site, hello->applied_push_seq, ack));
+    return ack;
   }
   const auto* batch = std::get_if<WireBatch>(&message.value());
   if (!batch) return refuse(site, Status::Refused("a store may send only hellos and batches"));
@@ -121,7 +123,56 @@ Result<WireAck> Hub::Ingest(std::string_view envelope) {
     return refuse(site, Status::Refused("batch from '" + site + "' claims to be from '" +
                                         batch->site_id + "'"));
   }
-  return ApplyBatch(*batch, envelope);
+  ASSIGN_OR_RETURN(WireAck ack, ApplyBatch(*batch, envelope));
+  RETURN_IF_ERROR(AttachPushes(site, batch->applied_push_seq, ack));
+  return ack;
+}
+
+Status Hub::AttachPushes(const std::string& site, int64_t applied_push_seq, WireAck& ack) {
+  ASSIGN_OR_RETURN(Statement mark,
+                   db_->Prepare("UPDATE store_cursors SET applied_push_seq ="
+                                " max(applied_push_seq, min(?, (SELECT coalesce(max(seq), 0)"
+                                " FROM hub_outbox WHERE site_id = ?2))) WHERE site_id = ?2"));
+  mark.Bind(1, applied_push_seq).Bind(2, site);
+  RETURN_IF_ERROR(mark.Run());
+  ASSIGN_OR_RETURN(Statement pending,
+                   db_->Prepare("SELECT seq, request FROM hub_outbox WHERE site_id = ?"
+                                " AND seq > ? ORDER BY seq LIMIT 100"));
+  pending.Bind(1, site).Bind(2, applied_push_seq);
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, pending.Step());
+    if (!row) break;
+    ack.pushes.push_back({pending.Int(0), pending.Text(1)});
+  }
+  return Status::Ok();
+}
+
+Result<int64_t> Hub::QueueBooking(const std::string& site, const nlohmann::json& request,
+                                  const std::string& staff) {
+  if (staff.empty()) return Status::InvalidInput("staff: say who is booking");
+  for (const char* field : {"phone", "date", "slot"}) {
+    if (!request.contains(field) || !request[field].is_string() ||
+        request[field].get<std::string>().empty()) {
+      return Status::InvalidInput(std::string(field) + ": required for a call-centre booking");
+    }
+  }
+  ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
+  RETURN_IF_ERROR(StoreKeys(site).status());  // only stores on the allow-list
+  ASSIGN_OR_RETURN(Statement next, db_->Prepare("SELECT coalesce(max(seq), 0) + 1 FROM hub_outbox"
+                                                " WHERE site_id = ?"));
+  next.Bind(1, site);
+  ASSIGN_OR_RETURN(bool row, next.Step());
+  const int64_t seq = row ? next.Int(0) : 1;
+  next.Reset();
+  nlohmann::json stored = request;
+  stored["staff"] = staff;
+  ASSIGN_OR_RETURN(Statement ins, db_->Prepare("INSERT INTO hub_outbox (site_id, seq, request,"
+                                               " created_at, created_by) VALUES (?, ?, ?, ?, ?)"));
+  ins.Bind(1, site).Bind(2, seq).Bind(3, stored.dump()).Bind(4, FormatUtcMs(clock_.NowMs()))
+      .Bind(5, staff);
+  RETURN_IF_ERROR(ins.Run());
+  RETURN_IF_ERROR(tx->Commit());
+  return seq;
 }
 
 Result<WireAck> Hub::ApplyBatch(const WireBatch& batch, std::string_view envelope) {
@@ -278,14 +329,16 @@ Result<std::string> Hub::SealReply(const WireAck& ack) {
 Result<std::vector<StoreState>> Hub::Stores() {
   ASSIGN_OR_RETURN(Statement st,
                    db_->Prepare("SELECT s.site_id, s.key_id, c.last_seq, c.last_contact,"
-                                " c.last_batch_at, c.last_hash FROM stores s JOIN store_cursors c"
-                                " USING (site_id) ORDER BY s.site_id"));
+                                " c.last_batch_at, c.last_hash, (SELECT count(*) FROM hub_outbox o"
+                                " WHERE o.site_id = s.site_id), c.applied_push_seq"
+                                " FROM stores s JOIN store_cursors c USING (site_id)"
+                                " ORDER BY s.site_id"));
   std::vector<StoreState> out;
   while (true) {
     ASSIGN_OR_RETURN(bool row, st.Step());
     if (!row) break;
     out.push_back({st.Text(0), st.Text(1), st.Int(2), st.OptionalText(3), st.OptionalText(4),
-                   HashHex(ToHash(st.Blob(5)))});
+                   HashHex(ToHash(st.Blob(5))), st.Int(6), st.Int(7)});
   }
   return out;
 }

@@ -12,6 +12,8 @@
 #pragma once
 
 #include <memory>
+
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,6 +33,8 @@ struct StoreState {
   std::optional<std::string> last_contact;
   std::optional<std::string> last_batch_at;
   std::string last_hash;  // hex: the store's log head as applied here
+  int64_t queued_requests = 0;   // call-centre requests made for this store
+  int64_t applied_requests = 0;  // of which the store has applied (or answered)
 };
 
 struct SecurityEvent {
@@ -48,6 +52,13 @@ class Hub {
   // Adds a store to the allow-list, or rotates its keys (its log and cursor stay).
   Status AllowStore(const PublicKeys& store);
   Result<PublicKeys> StoreKeys(const std::string& site_id);
+
+  // Queues a booking made at head office (the call centre) for `site`; it rides
+  // on the hub's acks to the store, which applies it like a desk booking.
+  // `request` holds phone, name, date, slot and optionally plate, service, notes.
+  // Returns the request's seq for that store.
+  Result<int64_t> QueueBooking(const std::string& site, const nlohmann::json& request,
+                               const std::string& staff);
 
   // The Ack for an applied, replayed, held or out-of-order batch; a non-ok
   // Status (logged) for a refused one.
@@ -69,6 +80,8 @@ class Hub {
                      const std::string& reason);
   Result<WireAck> ApplyBatch(const WireBatch& batch, std::string_view envelope);
   Status ApplyChangeLocked(const ChangeEntry& change);
+  // Records how far `site` has applied the outbox, and adds what is still pending to `ack`.
+  Status AttachPushes(const std::string& site, int64_t applied_push_seq, WireAck& ack);
 
   std::unique_ptr<Db> db_;
   SecretKeys keys_;

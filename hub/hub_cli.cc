@@ -98,6 +98,19 @@ int RunHubCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   serve->add_option("--bind", bind)->capture_default_str();
   auto* stores = app.add_subcommand("stores", "each store: online, offline since, last batch");
   auto* digest = app.add_subcommand("digest", "a digest of the consolidated state");
+  std::string cc_store, cc_phone, cc_name, cc_plate, cc_date, cc_slot, cc_service, cc_notes,
+      cc_staff;
+  auto* book = app.add_subcommand(
+      "book", "call centre: book into a store (delivered when the store is next in contact)");
+  book->add_option("--store", cc_store)->required();
+  book->add_option("--phone", cc_phone)->required();
+  book->add_option("--name", cc_name, "the customer's name if the store may not know them");
+  book->add_option("--plate", cc_plate);
+  book->add_option("--date", cc_date, "YYYY-MM-DD")->required();
+  book->add_option("--slot", cc_slot, "HH:MM")->required();
+  book->add_option("--service", cc_service);
+  book->add_option("--notes", cc_notes);
+  book->add_option("--staff", cc_staff, "who took the call")->required();
 
   try {
     app.parse(argc, argv);
@@ -150,6 +163,8 @@ int RunHubCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
         arr.push_back({{"store_id", s.site_id}, {"key_id", s.key_id},
                        {"state", online ? "online" : "offline"}, {"last_seq", s.last_seq},
                        {"log_head", s.last_hash},
+                       {"requests_queued", s.queued_requests},
+                       {"requests_answered", s.applied_requests},
                        {"last_contact", s.last_contact ? json(*s.last_contact) : json(nullptr)},
                        {"last_batch_at", s.last_batch_at ? json(*s.last_batch_at) : json(nullptr)}});
         continue;
@@ -158,9 +173,32 @@ int RunHubCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
       if (!online) out << (s.last_contact ? " since " + *s.last_contact : " (never heard from)");
       out << "  applied through seq " << s.last_seq;
       if (s.last_batch_at) out << "  last batch " << *s.last_batch_at;
+      if (s.queued_requests > 0) {
+        out << "  call-centre requests answered " << s.applied_requests << "/"
+            << s.queued_requests;
+      }
       out << "\n";
     }
     if (json_output) out << arr.dump(2) << "\n";
+    return 0;
+  }
+  if (book->parsed()) {
+    json request = {{"phone", cc_phone}, {"date", cc_date}, {"slot", cc_slot}};
+    if (!cc_name.empty()) request["name"] = cc_name;
+    if (!cc_plate.empty()) request["plate"] = cc_plate;
+    if (!cc_service.empty()) request["service"] = cc_service;
+    if (!cc_notes.empty()) request["notes"] = cc_notes;
+    auto seq = hub.value()->QueueBooking(cc_store, request, cc_staff);
+    if (!seq.ok()) {
+      err << "outpost-hub: " << seq.status().ToString() << "\n";
+      return ExitCodeFor(seq.status());
+    }
+    if (json_output) {
+      out << json{{"store_id", cc_store}, {"request_seq", seq.value()}}.dump(2) << "\n";
+    } else {
+      out << "queued call-centre request " << seq.value() << " for " << cc_store
+          << ": delivered and booked at the store when it is next in contact\n";
+    }
     return 0;
   }
   if (digest->parsed()) {

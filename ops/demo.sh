@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main job: head office and three stores on 127.0.0.1 with fresh keys.
-# Each store books at its desk; the hub is killed; the stores keep booking
+# Each store books at its desk, the call centre books into a store through the
+# hub; the hub is killed; the stores keep booking
 # offline; the hub comes back and every store drains by itself; then the hub's
 # copy of each store's log is shown equal to the store's (counts and log-head
 # digests). `ops/demo-desk.sh` walks through one store's day at the desk.
@@ -58,8 +59,15 @@ say "Morning bookings at every store"
 for i in 0 1 2; do
   for n in 1 2 3 4; do book "${stores[$i]}" "$(phone $i $n)" "客户$i-$n" 10:00; done
 done
+
+say "The call centre at head office books a customer into BJ-CHAOYANG"
+tomorrow=$(desk BJ-CHAOYANG board --date tomorrow --json | sed -n 's/^  "date": "\(.*\)",$/\1/p')
+hubcmd book --store BJ-CHAOYANG --phone "186 0000 1234" --name "周杰" --date "$tomorrow" \
+  --slot 11:00 --service "annual inspection" --staff "CC Wang"
 sleep 2
 hubcmd stores
+echo "BJ-CHAOYANG's board, 11:00:"
+desk BJ-CHAOYANG board --date tomorrow | sed -n '/^11:00/,/^14:00/p' | head -3
 
 say "Head office goes down (kill -9)"
 kill -9 "$hub_pid"; wait "$hub_pid" 2>/dev/null || true

@@ -31,6 +31,7 @@ struct Batch {
   siteId @0 :Text;
   schemaVersion @1 :UInt32;  # the sender's database schema version
   changes @2 :List(Change);
+  appliedPushSeq @3 :UInt64; # the store has applied head office's requests up to here
 }
 
 # The hub's answer: everything up to ackedSeq is durably committed at the hub.
@@ -39,6 +40,14 @@ struct Ack {
   ackedSeq @1 :UInt64;
   hubHlc @2 :UInt64;
   status @3 :Text;           # "ok", or why the batch was held or refused
+  pushes @4 :List(Push);     # requests for this store made at head office, oldest first
+}
+
+# A request made at head office for one store (a call-centre booking), applied
+# by the store through the same code path as its own desk.
+struct Push {
+  seq @0 :UInt64;            # per store, gapless from 1
+  requestJson @1 :Text;      # the booking request (see hub/hub.h QueueBooking)
 }
 
 struct Message {
@@ -54,6 +63,7 @@ struct Hello {
   siteId @0 :Text;
   schemaVersion @1 :UInt32;
   lastSeq @2 :UInt64;
+  appliedPushSeq @3 :UInt64;
 }
 
 # The sealed form of a Message on the wire.

@@ -55,17 +55,23 @@ Result<WireMessage> DecodeUnchecked(std::string_view bytes) {
         RETURN_IF_ERROR(ReadHash(c.getHash(), e.hash, "hash"));
         batch.changes.push_back(std::move(e));
       }
+      batch.applied_push_seq = static_cast<int64_t>(in.getAppliedPushSeq());
       return WireMessage(std::move(batch));
     }
     case wire::Message::ACK: {
       auto in = message.getAck();
-      return WireMessage(WireAck{in.getSiteId(), static_cast<int64_t>(in.getAckedSeq()),
-                                 in.getHubHlc(), in.getStatus()});
+      WireAck ack{in.getSiteId(), static_cast<int64_t>(in.getAckedSeq()), in.getHubHlc(),
+                  in.getStatus(), {}};
+      for (auto p : in.getPushes()) {
+        ack.pushes.push_back({static_cast<int64_t>(p.getSeq()), p.getRequestJson()});
+      }
+      return WireMessage(std::move(ack));
     }
     case wire::Message::HELLO: {
       auto in = message.getHello();
       return WireMessage(WireHello{in.getSiteId(), static_cast<int>(in.getSchemaVersion()),
-                                   static_cast<int64_t>(in.getLastSeq())});
+                                   static_cast<int64_t>(in.getLastSeq()),
+                                   static_cast<int64_t>(in.getAppliedPushSeq())});
     }
   }
   return Status::Corruption("message: unknown kind (from a newer protocol?)");
@@ -98,17 +104,24 @@ std::string EncodeMessage(const WireMessage& message) {
       c.setPrevHash(Bytes(e.prev_hash));
       c.setHash(Bytes(e.hash));
     }
+    out.setAppliedPushSeq(static_cast<uint64_t>(batch->applied_push_seq));
   } else if (const auto* ack = std::get_if<WireAck>(&message)) {
     auto out = root.initAck();
     out.setSiteId(ack->site_id);
     out.setAckedSeq(static_cast<uint64_t>(ack->acked_seq));
     out.setHubHlc(ack->hub_hlc);
     out.setStatus(ack->status);
+    auto pushes = out.initPushes(static_cast<unsigned>(ack->pushes.size()));
+    for (unsigned i = 0; i < ack->pushes.size(); ++i) {
+      pushes[i].setSeq(static_cast<uint64_t>(ack->pushes[i].seq));
+      pushes[i].setRequestJson(ack->pushes[i].request_json);
+    }
   } else if (const auto* hello = std::get_if<WireHello>(&message)) {
     auto out = root.initHello();
     out.setSiteId(hello->site_id);
     out.setSchemaVersion(static_cast<uint32_t>(hello->schema_version));
     out.setLastSeq(static_cast<uint64_t>(hello->last_seq));
+    out.setAppliedPushSeq(static_cast<uint64_t>(hello->applied_push_seq));
   }
   kj::VectorOutputStream output;
   capnp::writePackedMessage(output, builder);

@@ -22,6 +22,12 @@ struct WireBatch {
   std::string site_id;
   int schema_version = 0;
   std::vector<ChangeEntry> changes;
+  int64_t applied_push_seq = 0;
+};
+
+struct WirePush {
+  int64_t seq = 0;
+  std::string request_json;
 };
 
 struct WireAck {
@@ -29,12 +35,14 @@ struct WireAck {
   int64_t acked_seq = 0;
   Hlc hub_hlc = 0;
   std::string status = "ok";
+  std::vector<WirePush> pushes;
 };
 
 struct WireHello {
   std::string site_id;
   int schema_version = 0;
   int64_t last_seq = 0;
+  int64_t applied_push_seq = 0;
 };
 
 using WireMessage = std::variant<WireBatch, WireAck, WireHello>;

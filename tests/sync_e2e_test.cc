@@ -181,6 +181,67 @@ TEST_F(SyncE2eTest, AStoreRollsToANewKeyWithoutLosingItsLog) {
   ExpectSameLogs();
 }
 
+TEST_F(SyncE2eTest, CallCentreBookingsReachTheStoreOnceThroughTheDeskRules) {
+  const std::string tomorrow = desk_.Json({"board", "--date", "tomorrow"})["date"];
+  ASSERT_EQ(Hub({"book", "--store", "S1", "--phone", "138 0013 8000", "--name", "王伟", "--date",
+                 tomorrow, "--slot", "11:00", "--service", "tyres", "--staff", "CC Li"})
+                .exit_code,
+            0);
+  // A slot the store's grid does not have: the store's rules refuse it.
+  ASSERT_EQ(Hub({"book", "--store", "S1", "--phone", "13900139000", "--name", "李娜", "--date",
+                 tomorrow, "--slot", "09:00", "--staff", "CC Li"})
+                .exit_code,
+            0);
+  // Queued while the store is not even connected; unknown stores are refused at once.
+  EXPECT_EQ(Hub({"book", "--store", "S9", "--phone", "13900139000", "--date", tomorrow, "--slot",
+                 "10:00", "--staff", "CC Li"})
+                .exit_code,
+            1);
+  auto hub = StartHub();
+  // The sync process is killed and restarted a few times: each request still lands once.
+  for (int i = 0; i < 3; ++i) {
+    auto sync = StartSync();
+    std::this_thread::sleep_for(std::chrono::milliseconds(400));
+    sync->Kill(SIGKILL);
+    sync->Wait();
+  }
+  auto sync = StartSync();
+  json stores;
+  for (int i = 0; i < 150; ++i) {
+    stores = json::parse(Hub({"stores", "--json"}).out);
+    if (stores[0]["requests_answered"] == 2 && Status()["waiting"] == 0) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_EQ(stores[0]["requests_queued"], 2);
+  EXPECT_EQ(stores[0]["requests_answered"], 2);
+
+  json slot;
+  const json board = desk_.Json({"board", "--date", "tomorrow"});  // named: the loop refers into it
+  for (const auto& s : board["slots"]) {
+    if (s["time"] == "11:00") slot = s;
+  }
+  std::string answers;
+  {
+    auto db = Db::Open(desk_.db(), {}).value();
+    auto st = db->Prepare("SELECT seq, outcome, coalesce(reason, '') FROM hub_requests").value();
+    while (st.Step().value()) {
+      answers += std::to_string(st.Int(0)) + " " + st.Text(1) + " " + st.Text(2) + "\n";
+    }
+  }
+  ASSERT_EQ(slot["bookings"].size(), 1u) << slot.dump() << "\n" << answers;
+  EXPECT_EQ(slot["bookings"][0]["channel"], "call-centre");
+  EXPECT_EQ(slot["bookings"][0]["customer"]["name"], "王伟");
+  EXPECT_EQ(slot["bookings"][0]["service"], "tyres");
+  EXPECT_EQ(slot["bookings"][0]["staff"], "call centre: CC Li");
+  json status = Status();
+  EXPECT_EQ(status["requests_refused"], 1);
+  ProcessResult text = desk_.Desk({"status"});
+  EXPECT_NE(text.out.find("1 call-centre requests refused here"), std::string::npos) << text.out;
+  // The booking made from head office's request travels back in the store's log.
+  ASSERT_TRUE(WaitConverged(15));
+  ExpectSameLogs();
+}
+
 // Sits between the store and the hub and misbehaves: drops, duplicates, holds
 // back (so later messages overtake) and delays messages in both directions.
 // It speaks CURVE on both sides with the test's own keys: the store pins the
