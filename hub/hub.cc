@@ -37,6 +37,52 @@ std::string OwnerOf(const ChangeEntry& change, const json& fields) {
 
 int EdgeSchemaVersion() { return schema::EdgeMigrations().back().version; }
 
+// Validates a change's fields (a JSON object) and reads its top-level
+// "store_id", without building a tree: the fast path of an insert needs no more.
+struct FieldsScan final : nlohmann::json_sax<json> {
+  int depth = 0;
+  bool top_is_object = false;
+  bool next_is_store_id = false;
+  std::optional<std::string> store_id;
+
+  bool null() override { return Value(); }
+  bool boolean(bool) override { return Value(); }
+  bool number_integer(number_integer_t) override { return Value(); }
+  bool number_unsigned(number_unsigned_t) override { return Value(); }
+  bool number_float(number_float_t, const string_t&) override { return Value(); }
+  bool string(string_t& value) override {
+    if (next_is_store_id) store_id = value;
+    return Value();
+  }
+  bool binary(binary_t&) override { return Value(); }
+  bool start_object(std::size_t) override {
+    if (depth == 0) top_is_object = true;
+    ++depth;
+    next_is_store_id = false;
+    return true;
+  }
+  bool key(string_t& key) override {
+    next_is_store_id = depth == 1 && key == "store_id";
+    return true;
+  }
+  bool end_object() override { return --depth >= 0; }
+  bool start_array(std::size_t) override {
+    ++depth;
+    next_is_store_id = false;
+    return true;
+  }
+  bool end_array() override { return --depth >= 0; }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override {
+    return false;
+  }
+
+ private:
+  bool Value() {
+    next_is_store_id = false;
+    return true;
+  }
+};
+
 }  // namespace
 
 Result<std::unique_ptr<Hub>> Hub::Open(const std::string& path, SecretKeys keys,
@@ -270,21 +316,48 @@ Result<WireAck> Hub::ApplyBatch(const WireBatch& batch, std::string_view envelop
 }
 
 Status Hub::ApplyChangeLocked(const ChangeEntry& c) {
-  json fields = json::parse(c.fields_json, nullptr, /*allow_exceptions=*/false);
-  if (!fields.is_object()) {
+  FieldsScan scan;
+  if (!json::sax_parse(c.fields_json, &scan) || !scan.top_is_object) {
     return Status::Corruption("change " + c.site_id + "/" + std::to_string(c.seq) +
                               ": fields are not a JSON object");
   }
   RETURN_IF_ERROR(InsertChangeRow(*db_, "changes", c));
 
-  ASSIGN_OR_RETURN(Statement get, db_->Prepare("SELECT owner_site, fields, field_hlcs FROM"
-                                               " entities WHERE entity = ? AND entity_id = ?"));
+  // A new entity, the common case: written as the store wrote it, without a read.
+  if (c.op == "insert") {
+    const std::string owner = scan.store_id.value_or(c.site_id);
+    if (owner != c.site_id) {
+      return Status::Refused("store '" + c.site_id + "' wrote " + c.entity + " " + c.entity_id +
+                             ", which belongs to '" + owner + "'");
+    }
+    ASSIGN_OR_RETURN(Statement fresh,
+                     db_->Prepare("INSERT INTO entities (entity, entity_id, owner_site, fields,"
+                                  " field_hlcs, last_hlc, base_hlc) VALUES (?, ?, ?, ?, '{}', ?, ?)"
+                                  " ON CONFLICT (entity, entity_id) DO NOTHING"));
+    fresh.Bind(1, c.entity)
+        .Bind(2, c.entity_id)
+        .Bind(3, owner)
+        .Bind(4, c.fields_json)
+        .Bind(5, static_cast<int64_t>(c.hlc))
+        .Bind(6, static_cast<int64_t>(c.hlc));
+    RETURN_IF_ERROR(fresh.Run());
+    if (db_->RowsChanged() == 1) return Status::Ok();
+    // The id exists already: merge below, which also checks whose it is.
+  }
+
+  const json fields = json::parse(c.fields_json);  // valid: scanned above
+  ASSIGN_OR_RETURN(Statement get, db_->Prepare("SELECT owner_site, fields, field_hlcs, base_hlc"
+                                               " FROM entities WHERE entity = ? AND entity_id = ?"));
   get.Bind(1, c.entity).Bind(2, c.entity_id);
   ASSIGN_OR_RETURN(bool exists, get.Step());
   std::string owner = exists ? get.Text(0) : OwnerOf(c, fields);
-  json state = exists ? json::parse(get.Text(1)) : json::object();
-  json hlcs = exists ? json::parse(get.Text(2)) : json::object();
+  json state = exists ? json::parse(get.Text(1), nullptr, false) : json::object();
+  json hlcs = exists ? json::parse(get.Text(2), nullptr, false) : json::object();
+  const uint64_t base_hlc = exists ? static_cast<uint64_t>(get.Int(3)) : c.hlc;
   get.Reset();
+  if (!state.is_object() || !hlcs.is_object()) {
+    return Status::Corruption("hub entity " + c.entity + " " + c.entity_id + " is damaged");
+  }
   // A store writes only its own rows.
   if (owner != c.site_id) {
     return Status::Refused("store '" + c.site_id + "' wrote " + c.entity + " " + c.entity_id +
@@ -300,7 +373,9 @@ Status Hub::ApplyChangeLocked(const ChangeEntry& c) {
       }
       continue;
     }
-    const uint64_t prior = hlcs.contains(it.key()) ? hlcs[it.key()].get<uint64_t>() : 0;
+    // Last writer per field by hybrid logical clock; fields never changed since
+    // creation carry the entity's base clock.
+    const uint64_t prior = hlcs.contains(it.key()) ? hlcs[it.key()].get<uint64_t>() : base_hlc;
     if (c.hlc >= prior) {
       state[it.key()] = it.value();
       hlcs[it.key()] = c.hlc;
@@ -308,7 +383,7 @@ Status Hub::ApplyChangeLocked(const ChangeEntry& c) {
   }
   ASSIGN_OR_RETURN(Statement put,
                    db_->Prepare("INSERT INTO entities (entity, entity_id, owner_site, fields,"
-                                " field_hlcs, last_hlc) VALUES (?, ?, ?, ?, ?, ?)"
+                                " field_hlcs, last_hlc, base_hlc) VALUES (?, ?, ?, ?, ?, ?, ?)"
                                 " ON CONFLICT (entity, entity_id) DO UPDATE SET"
                                 " fields = excluded.fields, field_hlcs = excluded.field_hlcs,"
                                 " last_hlc = max(last_hlc, excluded.last_hlc)"));
@@ -317,7 +392,8 @@ Status Hub::ApplyChangeLocked(const ChangeEntry& c) {
       .Bind(3, owner)
       .Bind(4, state.dump())
       .Bind(5, hlcs.dump())
-      .Bind(6, static_cast<int64_t>(c.hlc));
+      .Bind(6, static_cast<int64_t>(c.hlc))
+      .Bind(7, static_cast<int64_t>(base_hlc));
   return put.Run();
 }
 

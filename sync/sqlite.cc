@@ -156,6 +156,8 @@ void Db::Release(sqlite3_stmt* stmt) {
   }
 }
 
+int64_t Db::RowsChanged() const { return sqlite3_changes64(db_); }
+
 Status Db::Exec(std::string_view sql) {
   std::string text(sql);
   char* err = nullptr;

@@ -89,6 +89,8 @@ class Db {
   // Reuses an idle compiled statement for the same SQL text when there is one.
   Result<Statement> Prepare(std::string_view sql);
   const std::string& path() const { return path_; }
+  // Rows changed by the last INSERT, UPDATE or DELETE on this connection.
+  int64_t RowsChanged() const;
   sqlite3* raw() { return db_; }
 
   // PRAGMA user_version: the schema version this file was migrated to.

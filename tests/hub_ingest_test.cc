@@ -160,6 +160,24 @@ TEST_F(HubIngestTest, AStoreCannotWriteAnotherStoresRows) {
   EXPECT_EQ(stores[1].last_seq, 0);  // S2 applied nothing
 }
 
+TEST_F(HubIngestTest, AStoreCannotInsertOverAnotherStoresId) {
+  Book("13800138000", "10:00");
+  ASSERT_TRUE(hub_->Ingest(Seal(Log(), s1_keys_)).ok());
+  const std::string digest = hub_->StateDigest().value();
+  SecretKeys s2 = SecretKeys::Generate("S2");
+  ASSERT_TRUE(hub_->AllowStore(s2.pub).ok());
+  ChangeEntry attack = Log()[1];  // S1's booking insert, replayed by S2 as its own
+  attack.site_id = "S2";
+  attack.seq = 1;
+  attack.prev_hash = Hash256{};
+  attack.fields_json = R"({"store_id":"S2","status":"cancelled"})";
+  attack.hash = ChainHash(attack);
+  auto r = hub_->Ingest(Seal({attack}, s2, "S2"));
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("which belongs to 'S1'"), std::string::npos);
+  EXPECT_EQ(hub_->StateDigest().value(), digest);
+}
+
 TEST_F(HubIngestTest, ABrokenChainIsRefusedWhole) {
   Book("13800138000", "10:00");
   Book("13900139000", "11:00");
