@@ -160,6 +160,7 @@ Result<WireAck> Hub::Ingest(std::string_view envelope) {
     const int64_t last = row ? st.Int(0) : 0;
     RETURN_IF_ERROR(st.Run());
     WireAck ack{site, last, 0, "ok"};
+    RETURN_IF_ERROR(NoteReportedSeq(site, hello->last_seq));
     RETURN_IF_ERROR(AttachPushes(site, hello->applied_push_seq, ack));
     return ack;
   }
@@ -169,9 +170,19 @@ Result<WireAck> Hub::Ingest(std::string_view envelope) {
     return refuse(site, Status::Refused("batch from '" + site + "' claims to be from '" +
                                         batch->site_id + "'"));
   }
+  if (!batch->changes.empty()) {
+    RETURN_IF_ERROR(NoteReportedSeq(site, batch->changes.back().seq));
+  }
   ASSIGN_OR_RETURN(WireAck ack, ApplyBatch(*batch, envelope));
   RETURN_IF_ERROR(AttachPushes(site, batch->applied_push_seq, ack));
   return ack;
+}
+
+Status Hub::NoteReportedSeq(const std::string& site, int64_t seq) {
+  ASSIGN_OR_RETURN(Statement st, db_->Prepare("UPDATE store_cursors SET reported_seq ="
+                                              " max(reported_seq, ?) WHERE site_id = ?"));
+  st.Bind(1, seq).Bind(2, site);
+  return st.Run();
 }
 
 Status Hub::AttachPushes(const std::string& site, int64_t applied_push_seq, WireAck& ack) {
@@ -406,7 +417,7 @@ Result<std::vector<StoreState>> Hub::Stores() {
   ASSIGN_OR_RETURN(Statement st,
                    db_->Prepare("SELECT s.site_id, s.key_id, c.last_seq, c.last_contact,"
                                 " c.last_batch_at, c.last_hash, (SELECT count(*) FROM hub_outbox o"
-                                " WHERE o.site_id = s.site_id), c.applied_push_seq"
+                                " WHERE o.site_id = s.site_id), c.applied_push_seq, c.reported_seq"
                                 " FROM stores s JOIN store_cursors c USING (site_id)"
                                 " ORDER BY s.site_id"));
   std::vector<StoreState> out;
@@ -414,7 +425,7 @@ Result<std::vector<StoreState>> Hub::Stores() {
     ASSIGN_OR_RETURN(bool row, st.Step());
     if (!row) break;
     out.push_back({st.Text(0), st.Text(1), st.Int(2), st.OptionalText(3), st.OptionalText(4),
-                   HashHex(ToHash(st.Blob(5))), st.Int(6), st.Int(7)});
+                   HashHex(ToHash(st.Blob(5))), st.Int(6), st.Int(7), st.Int(8)});
   }
   return out;
 }

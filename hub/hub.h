@@ -35,6 +35,8 @@ struct StoreState {
   std::string last_hash;  // hex: the store's log head as applied here
   int64_t queued_requests = 0;   // call-centre requests made for this store
   int64_t applied_requests = 0;  // of which the store has applied (or answered)
+  int64_t reported_seq = 0;      // the newest change the store said it has
+  int64_t pending() const { return reported_seq > last_seq ? reported_seq - last_seq : 0; }
 };
 
 struct SecurityEvent {
@@ -82,6 +84,7 @@ class Hub {
   Status ApplyChangeLocked(const ChangeEntry& change);
   // Records how far `site` has applied the outbox, and adds what is still pending to `ack`.
   Status AttachPushes(const std::string& site, int64_t applied_push_seq, WireAck& ack);
+  Status NoteReportedSeq(const std::string& site, int64_t seq);
 
   std::unique_ptr<Db> db_;
   SecretKeys keys_;

@@ -163,6 +163,7 @@ int RunHubCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
         arr.push_back({{"store_id", s.site_id}, {"key_id", s.key_id},
                        {"state", online ? "online" : "offline"}, {"last_seq", s.last_seq},
                        {"log_head", s.last_hash},
+                       {"pending", s.pending()},
                        {"requests_queued", s.queued_requests},
                        {"requests_answered", s.applied_requests},
                        {"last_contact", s.last_contact ? json(*s.last_contact) : json(nullptr)},
@@ -171,7 +172,7 @@ int RunHubCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
       }
       out << s.site_id << "  " << (online ? "online" : "offline");
       if (!online) out << (s.last_contact ? " since " + *s.last_contact : " (never heard from)");
-      out << "  applied through seq " << s.last_seq;
+      out << "  applied through seq " << s.last_seq << ", " << s.pending() << " pending";
       if (s.last_batch_at) out << "  last batch " << *s.last_batch_at;
       if (s.queued_requests > 0) {
         out << "  call-centre requests answered " << s.applied_requests << "/"

@@ -85,6 +85,17 @@ TEST_F(HubIngestTest, AppliesAcknowledgesAndIgnoresAReplay) {
   EXPECT_EQ(std::get<WireAck>(DecodeMessage(opened.value()).value()).acked_seq, 4);
 }
 
+TEST_F(HubIngestTest, AHelloTellsTheHubHowMuchIsStillOnItsWay) {
+  Book("13800138000", "10:00");
+  ASSERT_TRUE(hub_->Ingest(Seal(Log(), s1_keys_)).ok());
+  std::string hello = SealEnvelope(EncodeMessage(WireHello{"S1", 4, 10, 0}), s1_keys_,
+                                   hub_keys_.pub, Direction::kStoreToHub, "S1");
+  auto ack = hub_->Ingest(hello);
+  ASSERT_TRUE(ack.ok());
+  EXPECT_EQ(ack->acked_seq, 2);  // the store learns where the hub stands
+  EXPECT_EQ(hub_->Stores()->front().pending(), 8);
+}
+
 TEST_F(HubIngestTest, ResumesFromTheCursorAndReportsAGap) {
   Book("13800138000", "10:00");
   Book("13900139000", "11:00");

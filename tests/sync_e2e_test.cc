@@ -150,6 +150,25 @@ TEST_F(SyncE2eTest, SyncKilledMidFlightResumesWithoutResendingEverything) {
   ExpectSameLogs();
 }
 
+TEST_F(SyncE2eTest, HubKilledMidSyncRepeatedlyLosesAndDuplicatesNothing) {
+  auto sync = StartSync();
+  std::mt19937 rng(std::random_device{}());
+  for (int round = 0; round < 12; ++round) {
+    for (int i = 0; i < 4; ++i) Book(round * 4 + i);
+    auto hub = StartHub();
+    std::this_thread::sleep_for(std::chrono::milliseconds(50 + rng() % 400));
+    hub->Kill(SIGKILL);  // wherever it is: receiving, applying, committing, replying
+    hub->Wait();
+  }
+  // While it was down the hub heard of changes it had not got: they show as pending.
+  Book(100);
+  auto hub = StartHub();
+  ASSERT_TRUE(WaitConverged(30));
+  json stores = json::parse(Hub({"stores", "--json"}).out);
+  EXPECT_EQ(stores[0]["pending"], 0);
+  ExpectSameLogs();
+}
+
 TEST_F(SyncE2eTest, AStoreRollsToANewKeyWithoutLosingItsLog) {
   auto hub = StartHub();
   auto sync = StartSync();
