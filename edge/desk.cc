@@ -26,16 +26,6 @@ constexpr int kExitUsage = 1;
 constexpr int kExitRefused = 2;
 constexpr int kExitFailure = 3;
 
-int ExitCodeFor(const Status& st) {
-  switch (st.code()) {
-    case StatusCode::kOk: return kExitOk;
-    case StatusCode::kInvalidInput:
-    case StatusCode::kNotFound: return kExitUsage;
-    case StatusCode::kRefused:
-    case StatusCode::kConflict: return kExitRefused;
-    default: return kExitFailure;
-  }
-}
 
 std::string Env(const char* name, const std::string& fallback = "") {
   const char* value = std::getenv(name);

@@ -93,11 +93,7 @@ Result<std::string> CleanStaff(const std::string& staff) {
 }
 
 Status ValidateSettings(const StoreSettings& s) {
-  if (s.store_id.empty() || s.store_id.size() > 32 ||
-      !std::all_of(s.store_id.begin(), s.store_id.end(), [](char c) {
-        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-               c == '-' || c == '_';
-      })) {
+  if (!IsValidSiteId(s.store_id)) {
     return Status::InvalidInput("store id: '" + s.store_id +
                                 "' must be 1-32 letters, digits, '-' or '_'");
   }

@@ -26,15 +26,6 @@ std::array<uint8_t, N> ToArray(const std::string& blob) {
   return a;
 }
 
-// The store that owns an entity created by `change`: a booking belongs to the
-// store it is at, anything else to the site that created it.
-std::string OwnerOf(const ChangeEntry& change, const json& fields) {
-  if (fields.contains("store_id") && fields["store_id"].is_string()) {
-    return fields["store_id"].get<std::string>();
-  }
-  return change.site_id;
-}
-
 int EdgeSchemaVersion() { return schema::EdgeMigrations().back().version; }
 
 // Validates a change's fields (a JSON object) and reads its top-level
@@ -334,9 +325,12 @@ Status Hub::ApplyChangeLocked(const ChangeEntry& c) {
   }
   RETURN_IF_ERROR(InsertChangeRow(*db_, "changes", c));
 
+  // Who owns an entity this change would create: a booking belongs to the store
+  // it is at (its store_id), anything else to the site that created it.
+  const std::string creator = scan.store_id.value_or(c.site_id);
   // A new entity, the common case: written as the store wrote it, without a read.
   if (c.op == "insert") {
-    const std::string owner = scan.store_id.value_or(c.site_id);
+    const std::string& owner = creator;
     if (owner != c.site_id) {
       return Status::Refused("store '" + c.site_id + "' wrote " + c.entity + " " + c.entity_id +
                              ", which belongs to '" + owner + "'");
@@ -361,7 +355,7 @@ Status Hub::ApplyChangeLocked(const ChangeEntry& c) {
                                                " FROM entities WHERE entity = ? AND entity_id = ?"));
   get.Bind(1, c.entity).Bind(2, c.entity_id);
   ASSIGN_OR_RETURN(bool exists, get.Step());
-  std::string owner = exists ? get.Text(0) : OwnerOf(c, fields);
+  std::string owner = exists ? get.Text(0) : creator;
   json state = exists ? json::parse(get.Text(1), nullptr, false) : json::object();
   json hlcs = exists ? json::parse(get.Text(2), nullptr, false) : json::object();
   const uint64_t base_hlc = exists ? static_cast<uint64_t>(get.Int(3)) : c.hlc;

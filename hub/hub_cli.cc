@@ -19,16 +19,6 @@ using nlohmann::json;
 std::atomic<bool> g_stop{false};
 extern "C" void OnStopSignal(int) { g_stop.store(true); }
 
-int ExitCodeFor(const Status& st) {
-  switch (st.code()) {
-    case StatusCode::kOk: return 0;
-    case StatusCode::kInvalidInput:
-    case StatusCode::kNotFound: return 1;
-    case StatusCode::kRefused:
-    case StatusCode::kConflict: return 2;
-    default: return 3;
-  }
-}
 
 // A store counts as online while it has been heard from within this window
 // (its sync process says hello at least every few seconds).

@@ -14,4 +14,8 @@ namespace outpost {
 std::string NewId();
 bool LooksLikeId(std::string_view text);
 
+// A site (store or hub) id: 1-32 ASCII letters, digits, '-' or '_'. It names
+// key files and appears in every change, so it is kept plain.
+bool IsValidSiteId(std::string_view id);
+
 }  // namespace outpost

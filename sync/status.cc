@@ -16,6 +16,17 @@ const char* StatusCodeName(StatusCode code) {
   return "unknown";
 }
 
+int ExitCodeFor(const Status& status) {
+  switch (status.code()) {
+    case StatusCode::kOk: return 0;
+    case StatusCode::kInvalidInput:
+    case StatusCode::kNotFound: return 1;
+    case StatusCode::kRefused:
+    case StatusCode::kConflict: return 2;
+    default: return 3;
+  }
+}
+
 std::string Status::ToString() const {
   if (ok()) return "ok";
   return std::string(StatusCodeName(code_)) + ": " + message_;

@@ -83,6 +83,10 @@ class [[nodiscard]] Result {
   std::optional<T> value_;
 };
 
+// The exit code every Outpost program gives for a Status: 0 done; 1 usage
+// error or bad input; 2 refused by a rule or a conflict; 3 system failure.
+int ExitCodeFor(const Status& status);
+
 }  // namespace outpost
 
 #define OUTPOST_CONCAT_INNER(a, b) a##b

@@ -7,27 +7,12 @@
 #include <filesystem>
 #include <iostream>
 
+#include "sync/ids.h"
 #include "sync/keys.h"
 
 namespace {
 
-int ExitCodeFor(const outpost::Status& st) {
-  switch (st.code()) {
-    case outpost::StatusCode::kInvalidInput:
-    case outpost::StatusCode::kNotFound: return 1;
-    case outpost::StatusCode::kRefused:
-    case outpost::StatusCode::kConflict: return 2;
-    default: return 3;
-  }
-}
 
-bool ValidSiteId(const std::string& id) {
-  if (id.empty() || id.size() > 32) return false;
-  for (char c : id) {
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') return false;
-  }
-  return true;
-}
 
 }  // namespace
 
@@ -50,7 +35,7 @@ int main(int argc, char** argv) {
   }
 
   if (keygen->parsed()) {
-    if (!ValidSiteId(site)) {
+    if (!outpost::IsValidSiteId(site)) {
       std::cerr << "outpost: invalid input: site: '" << site
                 << "' must be 1-32 letters, digits, '-' or '_'\n";
       return 1;
@@ -61,7 +46,7 @@ int main(int argc, char** argv) {
     auto paths = outpost::WriteKeyFiles(keys, dir, force);
     if (!paths.ok()) {
       std::cerr << "outpost: " << paths.status().ToString() << "\n";
-      return ExitCodeFor(paths.status());
+      return outpost::ExitCodeFor(paths.status());
     }
     // The secret is never printed: only where it is and the public key id.
     std::cout << "wrote " << paths->first << " (secret, mode 0600) and " << paths->second
