@@ -7,10 +7,12 @@
 #include <csignal>
 #include <cstdlib>
 #include <thread>
+#include <fstream>
 #include <functional>
 #include <iostream>
 #include <sstream>
 
+#include "edge/paper.h"
 #include "edge/store.h"
 #include "edge/sync_client.h"
 #include "sync/keys.h"
@@ -60,7 +62,34 @@ json BookingJson(const Booking& b) {
           {"arrival_perk", OptionalJson(b.arrival_perk)},
           {"cancel_reason", OptionalJson(b.cancel_reason)},
           {"rescheduled_from", OptionalJson(b.rescheduled_from)},
-          {"rescheduled_to", OptionalJson(b.rescheduled_to)}};
+          {"rescheduled_to", OptionalJson(b.rescheduled_to)},
+          {"needs_reschedule", b.needs_reschedule},
+          {"form_id", OptionalJson(b.form_id)},
+          {"import_batch", OptionalJson(b.import_batch)}};
+}
+
+json CaseJson(const ConflictCase& c) {
+  json contacts = json::array();
+  for (const auto& x : c.contacts) {
+    contacts.push_back({{"customer_id", x.customer_id}, {"name", x.name}, {"phone", x.phone},
+                        {"booking", x.booking_ref}, {"why", x.why}});
+  }
+  return {{"id", c.id},
+          {"ref", c.ref},
+          {"store_id", c.store_id},
+          {"kind", c.kind},
+          {"slot_date", OptionalJson(c.slot_date)},
+          {"slot_time", OptionalJson(c.slot_time)},
+          {"booking_ids", c.booking_ids},
+          {"contacts", contacts},
+          {"summary", c.summary},
+          {"source", c.source},
+          {"opened_at", c.opened_at},
+          {"opened_by", c.opened_by},
+          {"status", c.status},
+          {"resolved_at", OptionalJson(c.resolved_at)},
+          {"resolved_by", OptionalJson(c.resolved_by)},
+          {"resolution", OptionalJson(c.resolution)}};
 }
 
 json CustomerJson(const Customer& c) {
@@ -535,12 +564,15 @@ int RunDesk(int argc, char** argv, std::ostream& out, std::ostream& err) {
         }
         json released = json::array();
         for (const auto& b : bd.released) released.push_back(BookingJson(b));
+        json to_move = json::array();
+        for (const auto& b : bd.needs_reschedule) to_move.push_back(BookingJson(b));
         ctx.out << json{{"store_id", store.value()->settings().store_id},
                         {"date", bd.date},
                         {"open", bd.open},
                         {"closed_reason", bd.open ? json(nullptr) : json(bd.closed_reason)},
                         {"slots", slots},
-                        {"released", released}}
+                        {"released", released},
+                        {"needs_reschedule", to_move}}
                        .dump(2)
                 << "\n";
         return kExitOk;
@@ -554,6 +586,9 @@ int RunDesk(int argc, char** argv, std::ostream& out, std::ostream& err) {
         free_total += slot.free;
         ctx.out << slot.time << "  " << slot.free << " free of " << slot.capacity << "\n";
         for (const auto& b : slot.bookings) ctx.out << "    " << BookingLine(b) << "\n";
+      }
+      for (const auto& b : bd.needs_reschedule) {
+        ctx.out << "  NEEDS RESCHEDULE " << b.slot_time << "  " << BookingLine(b) << "\n";
       }
       for (const auto& b : bd.released) {
         ctx.out << "  released " << b.slot_time << "  " << BookingLine(b);
@@ -695,6 +730,174 @@ int RunDesk(int argc, char** argv, std::ostream& out, std::ostream& err) {
       client.value()->Run(g_stop);
       if (timer.joinable()) timer.join();
       return kExitOk;
+    };
+  });
+
+  // conflicts list | show | resolve: this store's cases.
+  auto* conflicts = app.add_subcommand("conflicts", "conflict cases at this store: list, show, resolve");
+  conflicts->require_subcommand(1);
+  bool all_cases = false, keep_booking = false;
+  std::string case_ref, resolution;
+  auto* clist = conflicts->add_subcommand("list", "open cases (--all: resolved ones too)");
+  clist->add_flag("--all", all_cases, "include resolved cases");
+  clist->callback([&] {
+    action = [&]() -> int {
+      auto store = OpenStore(ctx);
+      if (!store.ok()) return Fail(ctx, store.status());
+      auto cases = store.value()->Cases(!all_cases);
+      if (!cases.ok()) return Fail(ctx, cases.status());
+      if (ctx.json_output) {
+        json arr = json::array();
+        for (const auto& c : cases.value()) arr.push_back(CaseJson(c));
+        ctx.out << arr.dump(2) << "\n";
+        return kExitOk;
+      }
+      if (cases.value().empty()) ctx.out << (all_cases ? "no cases\n" : "no open cases\n");
+      for (const auto& c : cases.value()) {
+        ctx.out << c.ref << "  " << c.status << "  " << c.kind << "  " << c.summary << "  ("
+                << c.contacts.size() << " to call)\n";
+      }
+      return kExitOk;
+    };
+  });
+  auto* cshow_case = conflicts->add_subcommand("show", "a case: bookings, whom to call and why");
+  cshow_case->add_option("case", case_ref, "case ref (C-261124-1) or id")->required();
+  cshow_case->callback([&] {
+    action = [&]() -> int {
+      auto store = OpenStore(ctx);
+      if (!store.ok()) return Fail(ctx, store.status());
+      auto c = store.value()->GetCase(case_ref);
+      if (!c.ok()) return Fail(ctx, c.status());
+      if (ctx.json_output) {
+        ctx.out << CaseJson(c.value()).dump(2) << "\n";
+        return kExitOk;
+      }
+      const ConflictCase& k = c.value();
+      ctx.out << k.ref << "  " << k.kind << "  " << k.status << "\n  " << k.summary << "\n  opened "
+              << LocalText(*store.value(), k.opened_at) << " by " << k.opened_by << " ("
+              << k.source << ")\n";
+      for (const auto& id : k.booking_ids) {
+        auto b = store.value()->GetBooking(id);
+        if (b.ok()) {
+          ctx.out << "  " << b.value().slot_date << " " << b.value().slot_time << "  "
+                  << BookingLine(b.value())
+                  << (b.value().needs_reschedule ? "  NEEDS RESCHEDULE" : "") << "\n";
+        }
+      }
+      for (const auto& x : k.contacts) {
+        ctx.out << "  call " << x.name << "  "
+                << (x.phone.empty() ? std::string("(no phone)") : FormatPhoneForDisplay(x.phone))
+                << "  " << x.booking_ref << ": " << x.why << "\n";
+      }
+      if (k.resolution) {
+        ctx.out << "  resolved " << LocalText(*store.value(), *k.resolved_at) << " by "
+                << *k.resolved_by << ": " << *k.resolution << "\n";
+      }
+      return kExitOk;
+    };
+  });
+  auto* cresolve = conflicts->add_subcommand("resolve", "close a case with what was done");
+  cresolve->add_option("case", case_ref, "case ref (C-261124-1) or id")->required();
+  cresolve->add_option("--note", resolution, "what was done (called, moved to 15:00, ...)")
+      ->required();
+  cresolve->add_flag("--keep", keep_booking,
+                     "keep bookings still needing a reschedule in their slot, over capacity");
+  cresolve->callback([&] {
+    action = [&]() -> int {
+      auto staff = RequireStaff(ctx);
+      if (!staff.ok()) return Fail(ctx, staff.status());
+      auto store = OpenStore(ctx);
+      if (!store.ok()) return Fail(ctx, store.status());
+      auto c = store.value()->ResolveCase(case_ref, resolution, keep_booking, staff.value());
+      if (!c.ok()) return Fail(ctx, c.status());
+      if (ctx.json_output) {
+        ctx.out << CaseJson(c.value()).dump(2) << "\n";
+      } else {
+        ctx.out << "resolved " << c.value().ref << ": " << resolution << "\n";
+      }
+      return kExitOk;
+    };
+  });
+
+  // paper print | template | import: the outage fallback.
+  auto* paper = app.add_subcommand("paper", "paper fallback: print day sheets, import transcribed forms");
+  paper->require_subcommand(1);
+  PrintOptions print_options;
+  std::string print_out;
+  auto* pprint = paper->add_subcommand("print", "a printable day sheet with pre-numbered blank forms (HTML)");
+  pprint->add_option("--date", print_options.date, "YYYY-MM-DD, today, tomorrow or +N")->required();
+  pprint->add_option("--forms", print_options.blank_forms, "blank forms to print")
+      ->capture_default_str();
+  pprint->add_option("--out", print_out, "file to write (default: sheet-STORE-DATE.html)");
+  pprint->add_flag("--full-phones", print_options.full_phones,
+                   "print whole phone numbers (default: last four digits)");
+  pprint->callback([&] {
+    action = [&]() -> int {
+      auto store = OpenStore(ctx);
+      if (!store.ok()) return Fail(ctx, store.status());
+      print_options.staff = ctx.staff;
+      auto sheet = PrintDaySheet(*store.value(), print_options);
+      if (!sheet.ok()) return Fail(ctx, sheet.status());
+      if (print_out.empty()) {
+        print_out = "sheet-" + store.value()->settings().store_id + "-" + sheet.value().date + ".html";
+      }
+      std::ofstream f(print_out, std::ios::binary | std::ios::trunc);
+      f << sheet.value().html;
+      f.close();
+      if (!f) return Fail(ctx, Status::IoError("out: cannot write '" + print_out + "'"));
+      if (ctx.json_output) {
+        ctx.out << json{{"file", print_out}, {"date", sheet.value().date},
+                        {"first_form", sheet.value().first_form},
+                        {"last_form", sheet.value().last_form}}.dump(2) << "\n";
+      } else {
+        ctx.out << "wrote " << print_out << ": day sheet for " << sheet.value().date;
+        if (!sheet.value().first_form.empty()) {
+          ctx.out << ", forms " << sheet.value().first_form << " to " << sheet.value().last_form;
+        }
+        ctx.out << "\n";
+      }
+      return kExitOk;
+    };
+  });
+  auto* ptemplate = paper->add_subcommand("template", "the header line of the import file (CSV)");
+  ptemplate->callback([&] {
+    action = [&]() -> int {
+      ctx.out << PaperTemplateCsv();
+      return kExitOk;
+    };
+  });
+  ImportOptions import_options;
+  std::string report_html;
+  auto* pimport = paper->add_subcommand(
+      "import", "import transcribed forms (CSV/TSV, UTF-8 or GB18030); a dry run unless --commit");
+  pimport->add_option("file", import_options.path, "the transcribed forms")->required();
+  pimport->add_flag("--commit", import_options.commit, "write the valid rows (one transaction)");
+  pimport->add_option("--rejects", import_options.rejects_path,
+                      "where to write rejected rows (default FILE.rejects.csv)");
+  pimport->add_option("--html", report_html, "also write the report as HTML");
+  pimport->callback([&] {
+    action = [&]() -> int {
+      auto staff = RequireStaff(ctx);
+      if (!staff.ok()) return Fail(ctx, staff.status());
+      auto store = OpenStore(ctx);
+      if (!store.ok()) return Fail(ctx, store.status());
+      import_options.operator_name = staff.value();
+      auto report = ImportPaper(*store.value(), import_options);
+      if (!report.ok()) return Fail(ctx, report.status());
+      if (!report_html.empty()) {
+        std::ofstream f(report_html, std::ios::binary | std::ios::trunc);
+        f << ReportHtml(report.value(), store.value()->settings().name);
+        f.close();
+        if (!f) return Fail(ctx, Status::IoError("html: cannot write '" + report_html + "'"));
+      }
+      if (ctx.json_output) {
+        ctx.out << ReportJson(report.value()).dump(2) << "\n";
+      } else {
+        ctx.out << ReportText(report.value());
+      }
+      // Rejected rows are bad input: say so in the exit status (the valid rows
+      // were still imported with --commit).
+      return report.value().rejected.empty() ? kExitOk : kExitUsage;
     };
   });
 

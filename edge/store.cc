@@ -25,7 +25,8 @@ constexpr const char* kBookingColumns =
     " b.channel, b.status, b.notes, b.staff, b.requested_at, b.created_at, b.updated_at,"
     " b.priority_reception, b.discount_eligible, b.arrived_at, b.discount_applied,"
     " b.arrival_perk, b.cancel_reason, b.rescheduled_from, b.rescheduled_to, c.name, v.plate,"
-    " (SELECT group_concat(e164, ' ') FROM customer_phones p WHERE p.customer_id = c.id)";
+    " (SELECT group_concat(e164, ' ') FROM customer_phones p WHERE p.customer_id = c.id),"
+    " b.needs_reschedule, b.form_id, b.import_batch";
 constexpr const char* kBookingJoins =
     " FROM bookings b JOIN customers c ON c.id = b.customer_id"
     " LEFT JOIN vehicles v ON v.id = b.vehicle_id ";
@@ -70,8 +71,13 @@ Result<Booking> ReadBooking(const Statement& st) {
   b.customer_name = st.Text(23);
   b.plate = st.OptionalText(24);
   b.customer_phones = SplitSpaces(st.Text(25));
+  b.needs_reschedule = st.Int(26) != 0;
+  b.form_id = st.OptionalText(27);
+  b.import_batch = st.OptionalText(28);
   return b;
 }
+
+std::string ChannelText(Channel channel) { return std::string(ChannelName(channel)); }
 
 bool IsIdPrefix(const std::string& text) {
   if (text.size() < 6 || text.size() > 36) return false;
@@ -679,7 +685,8 @@ Result<Customer> Store::UpdateCustomer(const std::string& customer_query,
 
 // ---- bookings ----
 
-Result<int> Store::CheckSlotLocked(const LocalDate& date, const LocalTime& time, Channel channel) {
+Result<int> Store::CheckSlotLocked(const LocalDate& date, const LocalTime& time, Channel channel,
+                                   int64_t as_of_ms) {
   ASSIGN_OR_RETURN(Statement st, db_->Prepare("SELECT capacity FROM slots WHERE start_time = ?"));
   st.Bind(1, time.ToString());
   ASSIGN_OR_RETURN(bool row, st.Step());
@@ -690,7 +697,7 @@ Result<int> Store::CheckSlotLocked(const LocalDate& date, const LocalTime& time,
                                 ")");
   }
   const int capacity = static_cast<int>(st.Int(0));
-  const int64_t now_ms = clock_.NowMs();
+  const int64_t now_ms = as_of_ms;
   const LocalDate today = zone_.UtcToLocal(now_ms).date;
   if (date < today) {
     return Status::InvalidInput("date: '" + date.ToString() + "' is in the past (today is " +
@@ -715,31 +722,53 @@ Result<int> Store::CheckSlotLocked(const LocalDate& date, const LocalTime& time,
   return capacity;
 }
 
+// Places taken in a slot: bookings that hold one and have not lost it.
+static Result<int64_t> PlacesTakenLocked(Db& db, const std::string& date,
+                                         const std::string& time) {
+  ASSIGN_OR_RETURN(Statement count,
+                   db.Prepare(std::string("SELECT count(*) FROM bookings WHERE slot_date = ? AND"
+                                          " slot_time = ? AND needs_reschedule = 0 AND status IN ") +
+                              kHolding));
+  count.Bind(1, date).Bind(2, time);
+  ASSIGN_OR_RETURN(bool row, count.Step());
+  return row ? count.Int(0) : int64_t{0};
+}
+
+// The booking (id) by which `b`'s vehicle (or, without a vehicle, its customer)
+// already holds `b`'s slot, if any. With `same_day`, any slot of that day.
+static Result<std::optional<std::string>> SameVisitLocked(Db& db, const Booking& b,
+                                                          bool same_day) {
+  // Two shapes, so each finds its rows through an index (vehicle or customer, day).
+  const std::string who = b.vehicle_id ? "vehicle_id = ?3 AND ?4 IS NOT NULL"
+                                       : "customer_id = ?4 AND vehicle_id IS NULL AND ?3 IS NULL";
+  ASSIGN_OR_RETURN(Statement same,
+                   db.Prepare("SELECT id FROM bookings WHERE " + who + " AND slot_date = ?1 AND"
+                              " (?5 OR slot_time = ?2) AND status IN " + kHolding +
+                              " ORDER BY slot_time = ?2 DESC, created_at LIMIT 1"));
+  same.Bind(1, b.slot_date).Bind(2, b.slot_time).Bind(3, b.vehicle_id).Bind(4, b.customer_id)
+      .Bind(5, int64_t{same_day});
+  ASSIGN_OR_RETURN(bool found, same.Step());
+  if (!found) return std::optional<std::string>();
+  return std::optional<std::string>(same.Text(0));
+}
+
 // Refuses the booking if its slot is full or its vehicle (or, without a
 // vehicle, its customer) already holds a place in that slot.
 static Status CheckPlaceLocked(Db& db, const Booking& b, int capacity) {
-  ASSIGN_OR_RETURN(Statement count,
-                   db.Prepare(std::string("SELECT count(*) FROM bookings WHERE slot_date = ? AND"
-                                          " slot_time = ? AND status IN ") + kHolding));
-  count.Bind(1, b.slot_date).Bind(2, b.slot_time);
-  ASSIGN_OR_RETURN(bool row, count.Step());
-  const int64_t taken = row ? count.Int(0) : 0;
+  ASSIGN_OR_RETURN(int64_t taken, PlacesTakenLocked(db, b.slot_date, b.slot_time));
   if (taken >= capacity) {
     return Status::Refused("slot " + b.slot_date + " " + b.slot_time + " is full (" +
                            std::to_string(taken) + " of " + std::to_string(capacity) +
                            " places taken)");
   }
-  ASSIGN_OR_RETURN(Statement same,
-                   db.Prepare(std::string("SELECT ref FROM bookings WHERE slot_date = ?1 AND"
-                                          " slot_time = ?2 AND status IN ") + kHolding +
-                              " AND (vehicle_id = ?3 OR (?3 IS NULL AND vehicle_id IS NULL"
-                              " AND customer_id = ?4)) LIMIT 1"));
-  same.Bind(1, b.slot_date).Bind(2, b.slot_time).Bind(3, b.vehicle_id).Bind(4, b.customer_id);
-  ASSIGN_OR_RETURN(bool dup, same.Step());
+  ASSIGN_OR_RETURN(std::optional<std::string> dup, SameVisitLocked(db, b, false));
   if (dup) {
+    ASSIGN_OR_RETURN(Statement ref, db.Prepare("SELECT ref FROM bookings WHERE id = ?"));
+    ref.Bind(1, *dup);
+    ASSIGN_OR_RETURN(bool row, ref.Step());
     return Status::Refused(std::string(b.vehicle_id ? "this vehicle" : "this customer") +
-                           " already has booking " + same.Text(0) + " in slot " + b.slot_date +
-                           " " + b.slot_time);
+                           " already has booking " + (row ? ref.Text(0) : *dup) + " in slot " +
+                           b.slot_date + " " + b.slot_time);
   }
   return Status::Ok();
 }
@@ -787,8 +816,8 @@ Result<Booking> Store::InsertBookingLocked(Booking b, const std::string& action,
                    db_->Prepare("INSERT INTO bookings (id, ref, store_id, customer_id, vehicle_id,"
                                 " service, slot_date, slot_time, channel, status, notes, staff,"
                                 " requested_at, created_at, updated_at, priority_reception,"
-                                " discount_eligible, rescheduled_from) VALUES"
-                                " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+                                " discount_eligible, rescheduled_from, form_id, import_batch) VALUES"
+                                " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
   st.Bind(1, b.id)
       .Bind(2, b.ref)
       .Bind(3, b.store_id)
@@ -806,7 +835,9 @@ Result<Booking> Store::InsertBookingLocked(Booking b, const std::string& action,
       .Bind(15, b.updated_at)
       .Bind(16, int64_t{b.priority_reception})
       .Bind(17, int64_t{b.discount_eligible})
-      .Bind(18, b.rescheduled_from);
+      .Bind(18, b.rescheduled_from)
+      .Bind(19, b.form_id)
+      .Bind(20, b.import_batch);
   RETURN_IF_ERROR(st.Run());
   json changes = {{"ref", b.ref},
                   {"customer_id", b.customer_id},
@@ -817,6 +848,8 @@ Result<Booking> Store::InsertBookingLocked(Booking b, const std::string& action,
                   {"priority_reception", b.priority_reception},
                   {"discount_eligible", b.discount_eligible}};
   if (b.rescheduled_from) changes["rescheduled_from"] = *b.rescheduled_from;
+  if (b.form_id) changes["form_id"] = *b.form_id;
+  if (b.import_batch) changes["import_batch"] = *b.import_batch;
   RETURN_IF_ERROR(AppendHistoryLocked(b.id, b.staff, action, std::nullopt, b.status,
                                       changes.dump(), reason));
   json fields = {{"ref", b.ref},
@@ -837,6 +870,8 @@ Result<Booking> Store::InsertBookingLocked(Booking b, const std::string& action,
                  {"discount_eligible", b.discount_eligible},
                  {"rescheduled_from",
                   b.rescheduled_from ? json(*b.rescheduled_from) : json(nullptr)}};
+  if (b.form_id) fields["form_id"] = *b.form_id;
+  if (b.import_batch) fields["import_batch"] = *b.import_batch;
   RETURN_IF_ERROR(
       RecordLocked("booking", b.id, "insert", fields.dump(), b.staff, b.requested_at));
   return b;
@@ -848,8 +883,8 @@ Result<RuleSettings> Store::Rules() const {
 }
 
 Result<Booking> Store::PlaceBookingLocked(Booking b, int capacity, int64_t now_ms,
-                                          const std::string& reason) {
-  RETURN_IF_ERROR(CheckPlaceLocked(*db_, b, capacity));
+                                          const std::string& reason, bool promised) {
+  if (!promised) RETURN_IF_ERROR(CheckPlaceLocked(*db_, b, capacity));
   ASSIGN_OR_RETURN(LocalDate date, LocalDate::Parse(b.slot_date));
   ASSIGN_OR_RETURN(LocalTime time, LocalTime::Parse(b.slot_time));
   ASSIGN_OR_RETURN(RuleSettings rules, Rules());
@@ -862,6 +897,21 @@ Result<Booking> Store::PlaceBookingLocked(Booking b, int capacity, int64_t now_m
 }
 
 Result<Booking> Store::Book(const BookingRequest& request) {
+  ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
+  ASSIGN_OR_RETURN(BookOutcome out, BookLocked(request));
+  RETURN_IF_ERROR(tx->Commit());
+  return std::move(out.booking);
+}
+
+Result<BookOutcome> Store::BookPromised(const BookingRequest& request) {
+  if (!request.promised) return Status::InvalidInput("BookPromised: request is not promised");
+  ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
+  ASSIGN_OR_RETURN(BookOutcome out, BookLocked(request));
+  RETURN_IF_ERROR(tx->Commit());
+  return out;
+}
+
+Result<BookOutcome> Store::BookLocked(const BookingRequest& request) {
   ASSIGN_OR_RETURN(std::string staff, CleanStaff(request.staff));
   ASSIGN_OR_RETURN(Channel channel, ParseChannel(request.channel));
   ASSIGN_OR_RETURN(std::string service, CleanText("service", request.service, 100, true));
@@ -871,15 +921,31 @@ Result<Booking> Store::Book(const BookingRequest& request) {
   if (!time.ok()) {
     return Status::InvalidInput("slot: '" + request.time + "' is not a time of the form HH:MM");
   }
+  const int64_t now_ms = clock_.NowMs();
+  int64_t asked_ms = now_ms;
+  if (request.promised && !request.requested_at.empty()) {
+    auto parsed = ParseUtcMs(request.requested_at);
+    if (!parsed.ok()) {
+      return Status::InvalidInput("requested at: '" + request.requested_at +
+                                  "' is not a UTC time");
+    }
+    if (parsed.value() > now_ms + 5 * 60 * 1000) {
+      return Status::InvalidInput("requested at: " + request.requested_at +
+                                  " is in the future (now " + FormatUtcMs(now_ms) + ")");
+    }
+    asked_ms = parsed.value();
+  }
 
-  ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
   if (request.hub_request_seq) {
     ASSIGN_OR_RETURN(Statement seen, db_->Prepare("SELECT outcome, booking_id, reason FROM"
                                                   " hub_requests WHERE seq = ?"));
     seen.Bind(1, *request.hub_request_seq);
     ASSIGN_OR_RETURN(bool applied, seen.Step());
     if (applied) {
-      if (seen.Text(0) == "booked") return LoadBooking(seen.Text(1));
+      if (seen.Text(0) == "booked") {
+        ASSIGN_OR_RETURN(Booking earlier, LoadBooking(seen.Text(1)));
+        return BookOutcome{std::move(earlier), false, {}};
+      }
       return Status::Refused("head office request " + std::to_string(*request.hub_request_seq) +
                              " was refused earlier: " + seen.Text(2));
     }
@@ -897,9 +963,8 @@ Result<Booking> Store::Book(const BookingRequest& request) {
   }
   ASSIGN_OR_RETURN(std::optional<Vehicle> vehicle,
                    AttachVehicleLocked(*customer, request.vehicle, staff));
-  ASSIGN_OR_RETURN(int capacity, CheckSlotLocked(date, *time, channel));
+  ASSIGN_OR_RETURN(int capacity, CheckSlotLocked(date, *time, channel, asked_ms));
 
-  const int64_t now_ms = clock_.NowMs();
   Booking b;
   b.id = NewId();
   b.store_id = settings_.store_id;
@@ -912,20 +977,126 @@ Result<Booking> Store::Book(const BookingRequest& request) {
   b.status = BookingStatus::kRequested;
   b.notes = notes;
   b.staff = staff;
-  b.requested_at = b.created_at = b.updated_at = FormatUtcMs(now_ms);
-  ASSIGN_OR_RETURN(b, PlaceBookingLocked(std::move(b), capacity, now_ms, ""));
-  if (request.hub_request_seq) {
-    ASSIGN_OR_RETURN(Statement done, db_->Prepare("INSERT INTO hub_requests (seq, received_at,"
-                                                  " outcome, booking_id) VALUES (?, ?, 'booked', ?)"));
-    done.Bind(1, *request.hub_request_seq).Bind(2, b.created_at).Bind(3, b.id);
-    RETURN_IF_ERROR(done.Run());
+  b.requested_at = FormatUtcMs(asked_ms);
+  b.created_at = b.updated_at = FormatUtcMs(now_ms);
+  b.form_id = request.form_id;
+  b.import_batch = request.import_batch;
+
+  BookOutcome out;
+  const std::string source = request.source.empty() ? ChannelText(channel) : request.source;
+  auto record_request = [&](const std::string& booking_id) -> Status {
+    if (request.hub_request_seq) {
+      ASSIGN_OR_RETURN(Statement done,
+                       db_->Prepare("INSERT INTO hub_requests (seq, received_at, outcome,"
+                                    " booking_id) VALUES (?, ?, 'booked', ?)"));
+      done.Bind(1, *request.hub_request_seq).Bind(2, b.created_at).Bind(3, booking_id);
+      RETURN_IF_ERROR(done.Run());
+    }
+    if (request.form_id) {
+      ASSIGN_OR_RETURN(Statement form,
+                       db_->Prepare("INSERT INTO paper_forms (form_id, import_batch, outcome,"
+                                    " booking_id, imported_at) VALUES (?, ?, ?, ?, ?)"));
+      form.Bind(1, *request.form_id)
+          .Bind(2, request.import_batch.value_or(""))
+          .Bind(3, out.duplicate ? "duplicate" : "booked")
+          .Bind(4, booking_id)
+          .Bind(5, b.created_at);
+      RETURN_IF_ERROR(form.Run());
+    }
+    return Status::Ok();
+  };
+
+  if (request.promised) {
+    // Already in the system for this vehicle (or customer) and slot: the same
+    // visit arrived twice (phoned to the call centre, then written on paper).
+    ASSIGN_OR_RETURN(std::optional<std::string> same, SameVisitLocked(*db_, b, false));
+    if (same) {
+      ASSIGN_OR_RETURN(Booking existing, LoadBooking(*same));
+      out.duplicate = true;
+      if (existing.channel != channel) {
+        ConflictCase c;
+        c.kind = "duplicate-booking";
+        c.slot_date = b.slot_date;
+        c.slot_time = b.slot_time;
+        c.booking_ids = {existing.id};
+        c.contacts.push_back({customer->id, customer->name,
+                              customer->phones.empty() ? "" : customer->phones.front(),
+                              existing.ref,
+                              "asked twice for " + b.slot_date + " " + b.slot_time + " (" +
+                                  ChannelText(existing.channel) + " and " +
+                                  ChannelText(channel) + "): booked once, confirm with them"});
+        c.summary = "same visit booked by " + ChannelText(existing.channel) + " and " +
+                    ChannelText(channel) + "; kept booking " + existing.ref + " only";
+        c.source = source;
+        c.opened_by = staff;
+        ASSIGN_OR_RETURN(std::string ref, OpenCaseLocked(std::move(c)));
+        out.cases.push_back(ref);
+      }
+      RETURN_IF_ERROR(record_request(existing.id));
+      out.booking = std::move(existing);
+      return out;
+    }
   }
-  RETURN_IF_ERROR(tx->Commit());
+
+  // Whether this promised booking overfills its slot, known before it is placed.
+  bool overfills = false;
+  if (request.promised) {
+    ASSIGN_OR_RETURN(int64_t taken, PlacesTakenLocked(*db_, b.slot_date, b.slot_time));
+    overfills = taken >= capacity;
+  }
+  ASSIGN_OR_RETURN(b, PlaceBookingLocked(std::move(b), capacity, asked_ms, "", request.promised));
+  if (request.promised) {
+    // Another booking of the same vehicle (or customer) that day, by another
+    // channel: both kept, and staff ask which one the customer meant.
+    const std::string who = b.vehicle_id
+                                ? "vehicle_id = ?3 AND ?4 IS NOT NULL"
+                                : "customer_id = ?4 AND vehicle_id IS NULL AND ?3 IS NULL";
+    ASSIGN_OR_RETURN(Statement other,
+                     db_->Prepare("SELECT id, ref, slot_time, channel FROM bookings WHERE " + who +
+                                  " AND slot_date = ?1 AND id != ?2 AND status IN " + kHolding +
+                                  " AND channel != ?5 ORDER BY slot_time LIMIT 1"));
+    other.Bind(1, b.slot_date).Bind(2, b.id).Bind(3, b.vehicle_id).Bind(4, b.customer_id)
+        .Bind(5, ChannelText(channel));
+    ASSIGN_OR_RETURN(bool twice, other.Step());
+    if (twice) {
+      ConflictCase c;
+      c.kind = "duplicate-booking";
+      c.slot_date = b.slot_date;
+      c.booking_ids = {other.Text(0), b.id};
+      c.contacts.push_back({customer->id, customer->name,
+                            customer->phones.empty() ? "" : customer->phones.front(), b.ref,
+                            "booked twice on " + b.slot_date + ": " + other.Text(2) + " (" +
+                                other.Text(3) + ", " + other.Text(1) + ") and " + b.slot_time +
+                                " (" + ChannelText(channel) + ", " + b.ref +
+                                "): ask which one they want"});
+      c.summary = "two bookings on " + b.slot_date + " for the same " +
+                  (b.vehicle_id ? "vehicle" : "customer") + " by different channels";
+      c.source = source;
+      c.opened_by = staff;
+      other.Reset();
+      ASSIGN_OR_RETURN(std::string ref, OpenCaseLocked(std::move(c)));
+      out.cases.push_back(ref);
+    }
+    std::optional<std::string> settled;
+    if (overfills) {
+      ASSIGN_OR_RETURN(settled, SettleSlotLocked(b.slot_date, b.slot_time, capacity, source, staff));
+    }
+    if (settled) {
+      out.cases.push_back(*settled);
+      ASSIGN_OR_RETURN(Statement flag,
+                       db_->Prepare("SELECT needs_reschedule FROM bookings WHERE id = ?"));
+      flag.Bind(1, b.id);
+      ASSIGN_OR_RETURN(bool row, flag.Step());
+      b.needs_reschedule = row && flag.Int(0) != 0;
+    }
+  }
+  RETURN_IF_ERROR(record_request(b.id));
   // Everything the caller sees was just written: no need to read it back.
   b.customer_name = customer->name;
   b.customer_phones = customer->phones;
   if (vehicle) b.plate = vehicle->plate;
-  return b;
+  out.booking = std::move(b);
+  return out;
 }
 
 Status Store::RecordHubRequestRefused(int64_t seq, const std::string& reason) {
@@ -1015,7 +1186,8 @@ Result<Booking> Store::Transition(const std::string& booking, BookingStatus to,
                                 " arrived_at = coalesce(?, arrived_at),"
                                 " discount_applied = coalesce(?, discount_applied),"
                                 " arrival_perk = coalesce(?, arrival_perk),"
-                                " cancel_reason = coalesce(?, cancel_reason) WHERE id = ?"));
+                                " cancel_reason = coalesce(?, cancel_reason),"
+                                " needs_reschedule = needs_reschedule AND ? WHERE id = ?"));
   st.Bind(1, BookingStatusName(to)).Bind(2, FormatUtcMs(now_ms)).Bind(3, arrived_at);
   if (discount_applied) {
     st.Bind(4, int64_t{*discount_applied});
@@ -1028,7 +1200,9 @@ Result<Booking> Store::Transition(const std::string& booking, BookingStatus to,
   } else {
     st.BindNull(6);
   }
-  st.Bind(7, b.id);
+  // A customer who came in despite losing the place is served: no longer to move.
+  const bool arrived = to == BookingStatus::kCheckedIn && b.needs_reschedule;
+  st.Bind(7, int64_t{!arrived}).Bind(8, b.id);
   RETURN_IF_ERROR(st.Run());
   RETURN_IF_ERROR(AppendHistoryLocked(b.id, staff, action, b.status, to, changes.dump(), reason));
   json fields = {{"status", BookingStatusName(to)}, {"updated_at", FormatUtcMs(now_ms)}};
@@ -1036,6 +1210,7 @@ Result<Booking> Store::Transition(const std::string& booking, BookingStatus to,
   if (discount_applied) fields["discount_applied"] = *discount_applied;
   if (arrival_perk) fields["arrival_perk"] = *arrival_perk;
   if (to == BookingStatus::kCancelled) fields["cancel_reason"] = reason;
+  if (arrived) fields["needs_reschedule"] = false;
   RETURN_IF_ERROR(RecordLocked("booking", b.id, "update", fields.dump(), staff));
   RETURN_IF_ERROR(tx->Commit());
   return LoadBooking(b.id);
@@ -1078,8 +1253,8 @@ Result<Booking> Store::Reschedule(const std::string& booking, const std::string&
     return Status::InvalidInput("slot: booking " + old.ref + " is already at " + old.slot_date +
                                 " " + old.slot_time);
   }
-  ASSIGN_OR_RETURN(int capacity, CheckSlotLocked(date, *time, old.channel));
   const int64_t now_ms = clock_.NowMs();
+  ASSIGN_OR_RETURN(int capacity, CheckSlotLocked(date, *time, old.channel, now_ms));
   Booking b = old;
   b.id = NewId();
   b.slot_date = date.ToString();
@@ -1089,6 +1264,9 @@ Result<Booking> Store::Reschedule(const std::string& booking, const std::string&
   b.requested_at = b.created_at = b.updated_at = FormatUtcMs(now_ms);
   b.rescheduled_from = old.id;
   b.rescheduled_to.reset();
+  b.needs_reschedule = false;  // the new slot had a place
+  b.form_id.reset();           // the form stays with the booking it created
+  b.import_batch.reset();
   ASSIGN_OR_RETURN(b, PlaceBookingLocked(std::move(b), capacity, now_ms, reason));
 
   ASSIGN_OR_RETURN(Statement st, db_->Prepare("UPDATE bookings SET status = 'rescheduled',"
@@ -1169,7 +1347,9 @@ Result<Board> Store::DayBoard(const std::string& date_text) {
     ASSIGN_OR_RETURN(Booking b, ReadBooking(st));
     auto slot = std::find_if(board.slots.begin(), board.slots.end(),
                              [&](const BoardSlot& s) { return s.time == b.slot_time; });
-    if (HoldsPlace(b.status) && slot != board.slots.end()) {
+    if (b.needs_reschedule && HoldsPlace(b.status)) {
+      board.needs_reschedule.push_back(std::move(b));
+    } else if (HoldsPlace(b.status) && slot != board.slots.end()) {
       slot->bookings.push_back(std::move(b));
       slot->free = std::max(0, slot->capacity - static_cast<int>(slot->bookings.size()));
     } else {

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -116,6 +117,10 @@ struct Booking {
   std::optional<std::string> cancel_reason;
   std::optional<std::string> rescheduled_from;
   std::optional<std::string> rescheduled_to;
+  // Lost its place in an over-full slot: holds no place until staff act.
+  bool needs_reschedule = false;
+  std::optional<std::string> form_id;       // paper form it was written on
+  std::optional<std::string> import_batch;  // paper import that brought it in
   // Joined for display.
   std::string customer_name;
   std::vector<std::string> customer_phones;
@@ -137,6 +142,51 @@ struct BookingRequest {
   // Set for a request made at head office: recorded in the booking's transaction,
   // and a request already applied returns its booking instead of booking twice.
   std::optional<int64_t> hub_request_seq;
+
+  // Made away from the desk and already promised to the customer (call centre,
+  // paper form): a full slot or a duplicate opens a conflict case instead of
+  // refusing, and notice and perks are judged as of `requested_at`.
+  bool promised = false;
+  std::string requested_at;  // business time, UTC text; empty: now
+  std::string source;        // names the origin in cases: "call-centre request 7"
+  std::optional<std::string> form_id;
+  std::optional<std::string> import_batch;
+};
+
+// What became of a promised booking.
+struct BookOutcome {
+  Booking booking;         // the booking made or, for a duplicate, the one already there
+  bool duplicate = false;  // the same booking was in the system already: not doubled
+  std::vector<std::string> cases;  // refs of the conflict cases it opened
+};
+
+// Whom staff must call about a conflict, and why.
+struct CaseContact {
+  std::string customer_id;
+  std::string name;
+  std::string phone;  // E.164, first phone on file; empty when none
+  std::string booking_ref;
+  std::string why;
+};
+
+// A conflict for a person: raised by the system, closed by staff with a note.
+struct ConflictCase {
+  std::string id;
+  std::string ref;  // "C-261124-1"
+  std::string store_id;
+  std::string kind;  // "over-capacity", "duplicate-booking", "contradicting-status"
+  std::optional<std::string> slot_date;
+  std::optional<std::string> slot_time;
+  std::vector<std::string> booking_ids;
+  std::vector<CaseContact> contacts;
+  std::string summary;
+  std::string source;
+  std::string opened_at;
+  std::string opened_by;
+  std::string status;  // "open" or "resolved"
+  std::optional<std::string> resolved_at;
+  std::optional<std::string> resolved_by;
+  std::optional<std::string> resolution;
 };
 
 struct HistoryEntry {
@@ -164,6 +214,7 @@ struct Board {
   std::string closed_reason;
   std::vector<BoardSlot> slots;
   std::vector<Booking> released;  // cancelled, no-show, rescheduled that day
+  std::vector<Booking> needs_reschedule;  // lost their place in an over-full slot
 };
 
 // Dates as staff say them: "2026-11-24", "today", "tomorrow", "+3" (days from today).
@@ -179,6 +230,7 @@ class Store {
 
   const StoreSettings& settings() const { return settings_; }
   const TimeZone& time_zone() const { return zone_; }
+  const Clock& clock() const { return clock_; }
   // Today's date in the store's time zone.
   LocalDate Today() const;
 
@@ -198,6 +250,40 @@ class Store {
   Result<Customer> ResolveCustomer(const std::string& query);
 
   Result<Booking> Book(const BookingRequest& request);
+  // A booking already promised (request.promised): never refused for a full
+  // slot or a duplicate; opens conflict cases instead. Own transaction.
+  Result<BookOutcome> BookPromised(const BookingRequest& request);
+
+  // For batch callers (paper import): runs `body` in one write transaction and
+  // commits only when `commit` is set and every step succeeded; a dry run sees
+  // exactly what a commit would do, then rolls back.
+  Status InTransaction(bool commit, const std::function<Status()>& body);
+  // Inside InTransaction: one promised booking under a savepoint, so a refused
+  // one leaves nothing behind while the others stay.
+  Result<BookOutcome> BookPromisedInTransaction(const BookingRequest& request);
+  // Inside InTransaction: the booking a paper form was imported as, if it was.
+  Result<std::optional<std::pair<std::string, std::string>>> PaperFormImported(
+      const std::string& form_id);  // (import batch, booking ref)
+  // Inside InTransaction: records a committed import and its report.
+  Status RecordPaperImport(const std::string& batch_id, const std::string& file_name,
+                           const std::string& file_digest, const std::string& operator_name,
+                           const std::string& report_json);
+  // An earlier import of the same file bytes, if any: (batch id, imported at).
+  Result<std::optional<std::pair<std::string, std::string>>> FindPaperImport(
+      const std::string& file_digest);
+
+  // Reserves `count` pre-printed paper form numbers for the sheet of `day`;
+  // returns the first. Numbers are never handed out twice.
+  Result<int> ReserveFormNumbers(const LocalDate& day, int count);
+
+  // Conflict cases, newest first; `open_only` hides resolved ones.
+  Result<std::vector<ConflictCase>> Cases(bool open_only);
+  // By ref ("C-261124-1") or id.
+  Result<ConflictCase> GetCase(const std::string& ref);
+  // Closes a case with staff's note. Refused while a booking of the case still
+  // needs rescheduling, unless `keep` (staff squeeze it in: its flag is cleared).
+  Result<ConflictCase> ResolveCase(const std::string& ref, const std::string& resolution,
+                                   bool keep, const std::string& staff);
   Result<Booking> Confirm(const std::string& booking, const std::string& staff);
   Result<Booking> CheckIn(const std::string& booking, const std::string& staff);
   Result<Booking> StartService(const std::string& booking, const std::string& staff);
@@ -234,14 +320,27 @@ class Store {
   Status RecordLocked(const std::string& entity, const std::string& id, const std::string& op,
                       const std::string& fields_json, const std::string& staff,
                       const std::optional<std::string>& business_time = std::nullopt);
-  // Validates date/time against grid, calendar and notice; returns the slot's capacity.
-  Result<int> CheckSlotLocked(const LocalDate& date, const LocalTime& time, Channel channel);
+  // Validates date/time against grid, calendar and notice as of `as_of_ms`
+  // (now, or when a promised booking was asked for); returns the slot's capacity.
+  Result<int> CheckSlotLocked(const LocalDate& date, const LocalTime& time, Channel channel,
+                              int64_t as_of_ms);
+  // The whole of Book() inside the caller's transaction.
+  Result<BookOutcome> BookLocked(const BookingRequest& request);
+  // Over-full slot: decides deterministically which bookings keep their place,
+  // flags the others and opens one case naming whom to call. Returns its ref.
+  Result<std::optional<std::string>> SettleSlotLocked(const std::string& date,
+                                                      const std::string& time, int capacity,
+                                                      const std::string& source,
+                                                      const std::string& staff);
+  Result<std::string> OpenCaseLocked(ConflictCase c);
+  Result<ConflictCase> LoadCase(const std::string& ref);
   Result<Booking> InsertBookingLocked(Booking booking, const std::string& action,
                                       const std::string& reason);
   // Checks the slot has a place for `booking`, decides its perks, gives it a
   // desk ref and writes it with its history row.
+  // A promised booking skips the capacity check (its caller settles the slot).
   Result<Booking> PlaceBookingLocked(Booking booking, int capacity, int64_t now_ms,
-                                     const std::string& reason);
+                                     const std::string& reason, bool promised = false);
   Result<RuleSettings> Rules() const;
   Result<Booking> LoadBooking(const std::string& booking);
   Result<Booking> Transition(const std::string& booking, BookingStatus to,

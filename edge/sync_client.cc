@@ -142,7 +142,12 @@ Status SyncClient::ApplyPushes(const std::vector<WirePush>& pushes) {
     r.notes = text("notes");
     r.staff = text("staff").empty() ? "call centre" : "call centre: " + text("staff");
     r.hub_request_seq = push.seq;
-    auto booked = store_->Book(r);
+    // The call centre already told the customer yes: a full slot or a
+    // duplicate becomes a conflict case at this store, not a refusal.
+    r.promised = true;
+    r.requested_at = text("requested_at");
+    r.source = "call-centre request " + std::to_string(push.seq);
+    auto booked = store_->BookPromised(r);
     if (!booked.ok()) {
       const StatusCode code = booked.status().code();
       if (code == StatusCode::kIoError || code == StatusCode::kRetryLater) {

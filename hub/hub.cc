@@ -214,6 +214,7 @@ Result<int64_t> Hub::QueueBooking(const std::string& site, const nlohmann::json&
   next.Reset();
   nlohmann::json stored = request;
   stored["staff"] = staff;
+  stored["requested_at"] = FormatUtcMs(clock_.NowMs());  // business time: when the customer asked
   ASSIGN_OR_RETURN(Statement ins, db_->Prepare("INSERT INTO hub_outbox (site_id, seq, request,"
                                                " created_at, created_by) VALUES (?, ?, ?, ?, ?)"));
   ins.Bind(1, site).Bind(2, seq).Bind(3, stored.dump()).Bind(4, FormatUtcMs(clock_.NowMs()))

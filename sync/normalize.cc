@@ -158,6 +158,9 @@ Result<std::string> NormalizePhone(std::string_view raw, std::string_view defaul
   Result<std::string> result = NormalizePhoneUncached(raw, default_region);
   if (memo.size() >= 256) memo.clear();
   memo.emplace(std::move(key), result);
+  // The canonical form normalises to itself: callers often pass it back in
+  // (match, then insert), and need not pay for a second parse.
+  if (result.ok()) memo.emplace(std::string(default_region) + '\n' + result.value(), result);
   return result;
 }
 

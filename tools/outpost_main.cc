@@ -1,4 +1,5 @@
-// outpost: operator tools. For now: keygen (per-site signing and key-exchange keys).
+// outpost: operator tools: keygen (per-site signing and key-exchange keys); backup,
+// backup inspect, backup-keygen and restore (tools/backup.h).
 //
 // Exit codes: 0 done; 1 usage error or bad input; 2 refused (would overwrite a
 // key); 3 system failure.
@@ -9,6 +10,7 @@
 
 #include "sync/ids.h"
 #include "sync/keys.h"
+#include "tools/backup.h"
 
 namespace {
 
@@ -27,6 +29,8 @@ int main(int argc, char** argv) {
   keygen->add_option("--site", site, "store id, or HUB for head office")->required();
   keygen->add_option("--dir", dir, "where to write the key files")->capture_default_str();
   keygen->add_flag("--force", force, "replace existing key files (key rotation)");
+  // backup, backup inspect, backup-keygen, restore (tools/backup.h).
+  outpost::backup::Commands backup_commands(app);
 
   try {
     app.parse(argc, argv);
@@ -34,6 +38,7 @@ int main(int argc, char** argv) {
     return app.exit(e) == 0 ? 0 : 1;
   }
 
+  if (backup_commands.parsed()) return backup_commands.Run(std::cout, std::cerr);
   if (keygen->parsed()) {
     if (!outpost::IsValidSiteId(site)) {
       std::cerr << "outpost: invalid input: site: '" << site

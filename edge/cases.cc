@@ -1,0 +1,408 @@
+// Conflict cases at the store, the settling of over-full slots, and the
+// transaction hooks batch callers (paper import) build on. Part of Store.
+#include <algorithm>
+
+#include <nlohmann/json.hpp>
+
+#include "edge/store.h"
+#include "sync/ids.h"
+#include "sync/normalize.h"
+
+namespace outpost::edge {
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kCaseColumns =
+    "id, ref, store_id, kind, slot_date, slot_time, booking_ids, contacts, summary, source,"
+    " opened_at, opened_by, status, resolved_at, resolved_by, resolution";
+
+json ContactsJson(const std::vector<CaseContact>& contacts) {
+  json out = json::array();
+  for (const auto& c : contacts) {
+    out.push_back({{"customer_id", c.customer_id},
+                   {"name", c.name},
+                   {"phone", c.phone},
+                   {"booking_ref", c.booking_ref},
+                   {"why", c.why}});
+  }
+  return out;
+}
+
+ConflictCase ReadCase(const Statement& st) {
+  ConflictCase c;
+  c.id = st.Text(0);
+  c.ref = st.Text(1);
+  c.store_id = st.Text(2);
+  c.kind = st.Text(3);
+  c.slot_date = st.OptionalText(4);
+  c.slot_time = st.OptionalText(5);
+  json ids = json::parse(st.Text(6), nullptr, false);
+  if (ids.is_array()) {
+    for (const auto& id : ids) {
+      if (id.is_string()) c.booking_ids.push_back(id.get<std::string>());
+    }
+  }
+  json contacts = json::parse(st.Text(7), nullptr, false);
+  if (contacts.is_array()) {
+    for (const auto& x : contacts) {
+      if (!x.is_object()) continue;
+      c.contacts.push_back({x.value("customer_id", ""), x.value("name", ""), x.value("phone", ""),
+                            x.value("booking_ref", ""), x.value("why", "")});
+    }
+  }
+  c.summary = st.Text(8);
+  c.source = st.Text(9);
+  c.opened_at = st.Text(10);
+  c.opened_by = st.Text(11);
+  c.status = st.Text(12);
+  c.resolved_at = st.OptionalText(13);
+  c.resolved_by = st.OptionalText(14);
+  c.resolution = st.OptionalText(15);
+  return c;
+}
+
+// Physically happened bookings keep their place whatever else is true.
+bool Physical(const std::string& status) {
+  return status == "checked-in" || status == "in-service" || status == "completed";
+}
+
+}  // namespace
+
+Result<std::string> Store::OpenCaseLocked(ConflictCase c) {
+  const int64_t now_ms = clock_.NowMs();
+  const LocalDate today = zone_.UtcToLocal(now_ms).date;
+  char day[16];
+  std::snprintf(day, sizeof day, "%02d%02d%02d", today.year % 100, today.month, today.day);
+  ASSIGN_OR_RETURN(Statement next,
+                   db_->Prepare("INSERT INTO case_ref_counters (day, last) VALUES (?, 1)"
+                                " ON CONFLICT (day) DO UPDATE SET last = last + 1 RETURNING last"));
+  next.Bind(1, day);
+  ASSIGN_OR_RETURN(bool row, next.Step());
+  if (!row) return Status::IoError("allocating a case ref returned nothing");
+  c.ref = std::string("C-") + day + "-" + std::to_string(next.Int(0));
+  RETURN_IF_ERROR(next.Run());
+  c.id = NewId();
+  c.store_id = settings_.store_id;
+  c.opened_at = FormatUtcMs(now_ms);
+  c.status = "open";
+  const json ids = c.booking_ids;
+  const json contacts = ContactsJson(c.contacts);
+  ASSIGN_OR_RETURN(Statement ins,
+                   db_->Prepare(std::string("INSERT INTO conflict_cases (") + kCaseColumns +
+                                ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL,"
+                                " NULL)"));
+  ins.Bind(1, c.id)
+      .Bind(2, c.ref)
+      .Bind(3, c.store_id)
+      .Bind(4, c.kind)
+      .Bind(5, c.slot_date)
+      .Bind(6, c.slot_time)
+      .Bind(7, ids.dump())
+      .Bind(8, contacts.dump())
+      .Bind(9, c.summary)
+      .Bind(10, c.source)
+      .Bind(11, c.opened_at)
+      .Bind(12, c.opened_by)
+      .Bind(13, c.status);
+  RETURN_IF_ERROR(ins.Run());
+  json fields = {{"ref", c.ref},         {"store_id", c.store_id},   {"kind", c.kind},
+                 {"booking_ids", ids},   {"contacts", contacts},     {"summary", c.summary},
+                 {"source", c.source},   {"opened_at", c.opened_at}, {"status", c.status}};
+  if (c.slot_date) fields["slot_date"] = *c.slot_date;
+  if (c.slot_time) fields["slot_time"] = *c.slot_time;
+  RETURN_IF_ERROR(RecordLocked("case", c.id, "insert", fields.dump(), c.opened_by));
+  return c.ref;
+}
+
+Result<std::optional<std::string>> Store::SettleSlotLocked(const std::string& date,
+                                                           const std::string& time, int capacity,
+                                                           const std::string& source,
+                                                           const std::string& staff) {
+  struct Holder {
+    std::string id, ref, status, requested_at, channel, customer_id, name, phone;
+  };
+  ASSIGN_OR_RETURN(
+      Statement st,
+      db_->Prepare("SELECT b.id, b.ref, b.status, b.requested_at, b.channel, b.customer_id,"
+                   " c.name, (SELECT min(e164) FROM customer_phones p WHERE p.customer_id = c.id)"
+                   " FROM bookings b JOIN customers c ON c.id = b.customer_id"
+                   " WHERE b.slot_date = ? AND b.slot_time = ? AND b.needs_reschedule = 0"
+                   " AND b.status IN ('requested', 'confirmed', 'checked-in', 'in-service',"
+                   " 'completed')"));
+  st.Bind(1, date).Bind(2, time);
+  std::vector<Holder> holders;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    holders.push_back({st.Text(0), st.Text(1), st.Text(2), st.Text(3), st.Text(4), st.Text(5),
+                       st.Text(6), st.OptionalText(7).value_or("")});
+  }
+  if (static_cast<int>(holders.size()) <= capacity) return std::optional<std::string>();
+
+  // Who keeps the place, the same on every replica: those physically here,
+  // then whoever was promised first (business time), then the id.
+  std::sort(holders.begin(), holders.end(), [](const Holder& a, const Holder& b) {
+    const bool pa = Physical(a.status), pb = Physical(b.status);
+    if (pa != pb) return pa;
+    if (a.requested_at != b.requested_at) return a.requested_at < b.requested_at;
+    return a.id < b.id;
+  });
+  auto LocalTextOf = [&](const std::string& utc) {
+    auto ms = ParseUtcMs(utc);
+    if (!ms.ok()) return utc;
+    const LocalDateTime local = zone_.UtcToLocal(ms.value());
+    return local.date.ToString() + " " + local.time.ToString();
+  };
+  std::vector<const Holder*> kept, moved;
+  for (const auto& h : holders) {
+    (static_cast<int>(kept.size()) < capacity || Physical(h.status) ? kept : moved).push_back(&h);
+  }
+  // One open case per over-full slot: a later overflow adds to it.
+  ASSIGN_OR_RETURN(Statement open_case,
+                   db_->Prepare("SELECT id FROM conflict_cases WHERE kind = 'over-capacity' AND"
+                                " status = 'open' AND slot_date = ? AND slot_time = ? LIMIT 1"));
+  open_case.Bind(1, date).Bind(2, time);
+  ASSIGN_OR_RETURN(bool has_open, open_case.Step());
+  std::optional<ConflictCase> existing;
+  if (has_open) {
+    const std::string id = open_case.Text(0);
+    open_case.Reset();
+    ASSIGN_OR_RETURN(existing, LoadCase(id));
+  }
+  ConflictCase c;
+  c.kind = "over-capacity";
+  c.slot_date = date;
+  c.slot_time = time;
+  if (existing) c.booking_ids = existing->booking_ids;
+  for (const auto& h : holders) {
+    if (std::find(c.booking_ids.begin(), c.booking_ids.end(), h.id) == c.booking_ids.end()) {
+      c.booking_ids.push_back(h.id);
+    }
+  }
+  if (existing) c.contacts = existing->contacts;
+  std::string kept_refs, moved_refs;
+  for (const Holder* h : kept) kept_refs += (kept_refs.empty() ? "" : ", ") + h->ref;
+  for (const Holder* h : moved) {
+    moved_refs += (moved_refs.empty() ? "" : ", ") + h->ref;
+    c.contacts.push_back({h->customer_id, h->name, h->phone, h->ref,
+                          "lost the place at " + date + " " + time + " (" + h->channel +
+                              " booking, asked " + LocalTextOf(h->requested_at) +
+                              "; others were promised first): offer another slot"});
+  }
+  c.summary = "slot " + date + " " + time + " has " + std::to_string(holders.size()) +
+              " bookings for " + std::to_string(capacity) + " places: kept " + kept_refs +
+              (moved.empty() ? "; nobody can be moved (all are here)" : "; to reschedule " +
+                                                                             moved_refs);
+  c.source = source;
+  c.opened_by = staff;
+  std::string ref;
+  if (existing) {
+    ref = existing->ref;
+    const json ids = c.booking_ids;
+    const json contacts = ContactsJson(c.contacts);
+    ASSIGN_OR_RETURN(Statement update,
+                     db_->Prepare("UPDATE conflict_cases SET booking_ids = ?, contacts = ?,"
+                                  " summary = ? WHERE id = ?"));
+    update.Bind(1, ids.dump()).Bind(2, contacts.dump()).Bind(3, c.summary).Bind(4, existing->id);
+    RETURN_IF_ERROR(update.Run());
+    RETURN_IF_ERROR(RecordLocked("case", existing->id, "update",
+                                 json{{"booking_ids", ids},
+                                      {"contacts", contacts},
+                                      {"summary", c.summary}}
+                                     .dump(),
+                                 staff));
+  } else {
+    ASSIGN_OR_RETURN(ref, OpenCaseLocked(std::move(c)));
+  }
+
+  const std::string now = Now();
+  for (const Holder* h : moved) {
+    ASSIGN_OR_RETURN(Statement flag, db_->Prepare("UPDATE bookings SET needs_reschedule = 1,"
+                                                  " updated_at = ? WHERE id = ?"));
+    flag.Bind(1, now).Bind(2, h->id);
+    RETURN_IF_ERROR(flag.Run());
+    ASSIGN_OR_RETURN(BookingStatus status, ParseBookingStatus(h->status));
+    RETURN_IF_ERROR(AppendHistoryLocked(h->id, staff, "needs-reschedule", status, status,
+                                        json{{"needs_reschedule", {false, true}}}.dump(),
+                                        "slot over capacity: case " + ref));
+    RETURN_IF_ERROR(RecordLocked("booking", h->id, "update",
+                                 json{{"needs_reschedule", true}, {"updated_at", now}}.dump(),
+                                 staff));
+  }
+  return std::optional<std::string>(ref);
+}
+
+Result<ConflictCase> Store::LoadCase(const std::string& ref) {
+  ASSIGN_OR_RETURN(Statement st, db_->Prepare(std::string("SELECT ") + kCaseColumns +
+                                              " FROM conflict_cases WHERE ref = ?1 OR id = ?1"));
+  st.Bind(1, ref);
+  ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return Status::NotFound("case: no conflict case '" + ref + "'");
+  return ReadCase(st);
+}
+
+Result<ConflictCase> Store::GetCase(const std::string& ref) { return LoadCase(ref); }
+
+Result<std::vector<ConflictCase>> Store::Cases(bool open_only) {
+  ASSIGN_OR_RETURN(Statement st,
+                   db_->Prepare(std::string("SELECT ") + kCaseColumns +
+                                " FROM conflict_cases WHERE (?1 = 0 OR status = 'open')"
+                                " ORDER BY opened_at DESC, ref DESC"));
+  st.Bind(1, int64_t{open_only});
+  std::vector<ConflictCase> out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    out.push_back(ReadCase(st));
+  }
+  return out;
+}
+
+Result<ConflictCase> Store::ResolveCase(const std::string& ref, const std::string& resolution_text,
+                                        bool keep, const std::string& staff_text) {
+  ASSIGN_OR_RETURN(std::string staff, CleanText("staff", staff_text, 60, true));
+  ASSIGN_OR_RETURN(std::string resolution,
+                   CleanText("resolution", resolution_text, 500, /*required=*/true));
+  ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
+  ASSIGN_OR_RETURN(ConflictCase c, LoadCase(ref));
+  if (c.status == "resolved") {
+    return Status::Refused("case " + c.ref + " was resolved at " + c.resolved_at.value_or("?") +
+                           " by " + c.resolved_by.value_or("?") + ": " +
+                           c.resolution.value_or(""));
+  }
+  const std::string now = Now();
+  std::vector<std::pair<std::string, std::string>> pending;  // (id, ref) still to move
+  for (const auto& id : c.booking_ids) {
+    ASSIGN_OR_RETURN(Statement st, db_->Prepare("SELECT ref, status FROM bookings WHERE id = ?"
+                                                " AND needs_reschedule = 1 AND status IN"
+                                                " ('requested', 'confirmed')"));
+    st.Bind(1, id);
+    ASSIGN_OR_RETURN(bool row, st.Step());
+    if (row) pending.emplace_back(id, st.Text(0));
+  }
+  if (!pending.empty() && !keep) {
+    std::string refs;
+    for (const auto& p : pending) refs += (refs.empty() ? "" : ", ") + p.second;
+    return Status::Refused("case " + c.ref + ": booking " + refs +
+                           " still needs rescheduling; reschedule or cancel it, or resolve with"
+                           " --keep to give it a place over capacity");
+  }
+  for (const auto& [id, booking_ref] : pending) {
+    ASSIGN_OR_RETURN(Booking b, LoadBooking(id));
+    ASSIGN_OR_RETURN(Statement st, db_->Prepare("UPDATE bookings SET needs_reschedule = 0,"
+                                                " updated_at = ? WHERE id = ?"));
+    st.Bind(1, now).Bind(2, id);
+    RETURN_IF_ERROR(st.Run());
+    RETURN_IF_ERROR(AppendHistoryLocked(id, staff, "keep", b.status, b.status,
+                                        json{{"needs_reschedule", {true, false}}}.dump(),
+                                        "kept over capacity: case " + c.ref));
+    RETURN_IF_ERROR(RecordLocked("booking", id, "update",
+                                 json{{"needs_reschedule", false}, {"updated_at", now}}.dump(),
+                                 staff));
+  }
+  ASSIGN_OR_RETURN(Statement st,
+                   db_->Prepare("UPDATE conflict_cases SET status = 'resolved', resolved_at = ?,"
+                                " resolved_by = ?, resolution = ? WHERE id = ?"));
+  st.Bind(1, now).Bind(2, staff).Bind(3, resolution).Bind(4, c.id);
+  RETURN_IF_ERROR(st.Run());
+  RETURN_IF_ERROR(RecordLocked("case", c.id, "update",
+                               json{{"status", "resolved"},
+                                    {"resolved_at", now},
+                                    {"resolved_by", staff},
+                                    {"resolution", resolution}}
+                                   .dump(),
+                               staff));
+  RETURN_IF_ERROR(tx->Commit());
+  return LoadCase(c.id);
+}
+
+// ---- transaction hooks for batch callers ----
+
+Status Store::InTransaction(bool commit, const std::function<Status()>& body) {
+  // A batch transaction is large: keep its pages in memory (64 MiB) rather
+  // than spilling them to the WAL before the commit.
+  // Savepoints of the rows keep their undo journal in memory too.
+  RETURN_IF_ERROR(db_->Exec("PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY"));
+  ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
+  RETURN_IF_ERROR(body());
+  if (!commit) return Status::Ok();  // the transaction rolls back as it goes out of scope
+  return tx->Commit();
+}
+
+Result<BookOutcome> Store::BookPromisedInTransaction(const BookingRequest& request) {
+  if (!request.promised) return Status::InvalidInput("request is not promised");
+  // Prepared (and pooled) rather than Exec'd: this runs once per imported row.
+  auto run = [&](const char* sql) -> Status {
+    ASSIGN_OR_RETURN(Statement st, db_->Prepare(sql));
+    return st.Run();
+  };
+  RETURN_IF_ERROR(run("SAVEPOINT promised_booking"));
+  auto out = BookLocked(request);
+  if (!out.ok()) {
+    RETURN_IF_ERROR(run("ROLLBACK TO promised_booking"));
+    RETURN_IF_ERROR(run("RELEASE promised_booking"));
+    return out.status();
+  }
+  RETURN_IF_ERROR(run("RELEASE promised_booking"));
+  return out;
+}
+
+Result<std::optional<std::pair<std::string, std::string>>> Store::PaperFormImported(
+    const std::string& form_id) {
+  ASSIGN_OR_RETURN(Statement st,
+                   db_->Prepare("SELECT f.import_batch, b.ref FROM paper_forms f JOIN bookings b"
+                                " ON b.id = f.booking_id WHERE f.form_id = ?"));
+  st.Bind(1, form_id);
+  ASSIGN_OR_RETURN(bool row, st.Step());
+  using Found = std::optional<std::pair<std::string, std::string>>;
+  if (!row) return Found();
+  return Found(std::make_pair(st.Text(0), st.Text(1)));
+}
+
+Status Store::RecordPaperImport(const std::string& batch_id, const std::string& file_name,
+                                const std::string& file_digest, const std::string& operator_name,
+                                const std::string& report_json) {
+  ASSIGN_OR_RETURN(Statement st,
+                   db_->Prepare("INSERT INTO paper_imports (id, file_name, file_digest, operator,"
+                                " imported_at, report) VALUES (?, ?, ?, ?, ?, ?)"));
+  st.Bind(1, batch_id)
+      .Bind(2, file_name)
+      .Bind(3, file_digest)
+      .Bind(4, operator_name)
+      .Bind(5, Now())
+      .Bind(6, report_json);
+  return st.Run();
+}
+
+Result<int> Store::ReserveFormNumbers(const LocalDate& day, int count) {
+  if (count < 0 || count > 999) return Status::InvalidInput("forms: 0 to 999 per sheet");
+  char key[16];
+  std::snprintf(key, sizeof key, "%02d%02d%02d", day.year % 100, day.month, day.day);
+  ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
+  ASSIGN_OR_RETURN(Statement st,
+                   db_->Prepare("INSERT INTO paper_form_counters (day, last) VALUES (?1, ?2)"
+                                " ON CONFLICT (day) DO UPDATE SET last = last + ?2 RETURNING last"));
+  st.Bind(1, key).Bind(2, int64_t{count});
+  ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return Status::IoError("reserving form numbers returned nothing");
+  const int last = static_cast<int>(st.Int(0));
+  RETURN_IF_ERROR(st.Run());
+  if (last > 999) return Status::Refused("form numbers for " + day.ToString() + " are used up");
+  RETURN_IF_ERROR(tx->Commit());
+  return last - count + 1;
+}
+
+Result<std::optional<std::pair<std::string, std::string>>> Store::FindPaperImport(
+    const std::string& file_digest) {
+  ASSIGN_OR_RETURN(Statement st, db_->Prepare("SELECT id, imported_at FROM paper_imports"
+                                              " WHERE file_digest = ? ORDER BY imported_at"
+                                              " LIMIT 1"));
+  st.Bind(1, file_digest);
+  ASSIGN_OR_RETURN(bool row, st.Step());
+  using Found = std::optional<std::pair<std::string, std::string>>;
+  if (!row) return Found();
+  return Found(std::make_pair(st.Text(0), st.Text(1)));
+}
+
+}  // namespace outpost::edge
