@@ -7,6 +7,7 @@
 
 #include "schema/migrations.h"
 #include "sync/envelope.h"
+#include "sync/merge.h"
 
 namespace outpost::hub {
 namespace {
@@ -369,24 +370,8 @@ Status Hub::ApplyChangeLocked(const ChangeEntry& c) {
     return Status::Refused("store '" + c.site_id + "' wrote " + c.entity + " " + c.entity_id +
                            ", which belongs to '" + owner + "'");
   }
-  for (auto it = fields.begin(); it != fields.end(); ++it) {
-    // Set-like: additions merge, never replace.
-    if (it.key() == "phones_added" || it.key() == "phones") {
-      json& phones = state["phones"];
-      if (!phones.is_array()) phones = json::array();
-      for (const auto& p : it.value()) {
-        if (std::find(phones.begin(), phones.end(), p) == phones.end()) phones.push_back(p);
-      }
-      continue;
-    }
-    // Last writer per field by hybrid logical clock; fields never changed since
-    // creation carry the entity's base clock.
-    const uint64_t prior = hlcs.contains(it.key()) ? hlcs[it.key()].get<uint64_t>() : base_hlc;
-    if (c.hlc >= prior) {
-      state[it.key()] = it.value();
-      hlcs[it.key()] = c.hlc;
-    }
-  }
+  // The merge rules live in sync/merge.h (docs/CONFLICTS.md).
+  MergeFields(state, hlcs, fields, Stamp{c.hlc, c.site_id}, Stamp{base_hlc, owner});
   ASSIGN_OR_RETURN(Statement put,
                    db_->Prepare("INSERT INTO entities (entity, entity_id, owner_site, fields,"
                                 " field_hlcs, last_hlc, base_hlc) VALUES (?, ?, ?, ?, ?, ?, ?)"

@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "hub/hub.h"
+#include "hub/identity.h"
 #include "sync/envelope.h"
 #include "sync/transport.h"
 
@@ -68,6 +69,70 @@ int Serve(Hub& hub, const std::string& bind, std::ostream& out, std::ostream& er
   return 0;
 }
 
+json EvidenceJson(const std::vector<Evidence>& list) {
+  json arr = json::array();
+  for (const auto& e : list) {
+    arr.push_back({{"record_a", e.record_a}, {"record_b", e.record_b}, {"kind", e.kind},
+                   {"value", e.value}, {"links", e.links}});
+  }
+  return arr;
+}
+
+json ViewJson(const UnifiedView& v) {
+  json records = json::array();
+  for (const auto& r : v.records) {
+    records.push_back({{"record_id", r.record_id}, {"store_id", r.site_id}, {"name", r.name},
+                       {"member_id", r.member_id ? json(*r.member_id) : json(nullptr)},
+                       {"phones", r.phones}, {"do_not_disturb", r.do_not_disturb},
+                       {"contact_opt_in", r.contact_opt_in}, {"created_at", r.created_at}});
+  }
+  return {{"unified_id", v.unified_id},
+          {"records", records},
+          {"vehicles", v.vehicles},
+          {"bookings", v.bookings},
+          {"consent", {{"do_not_disturb", v.consent.do_not_disturb},
+                       {"contact_opt_in", v.consent.contact_opt_in}}},
+          {"evidence", EvidenceJson(v.evidence)},
+          {"candidates", EvidenceJson(v.candidates)}};
+}
+
+void PrintView(const UnifiedView& v, bool why_only, std::ostream& out) {
+  if (!why_only) {
+    out << v.unified_id << "  " << v.records.size() << " store record(s)  contact: "
+        << (v.consent.do_not_disturb ? "DO NOT CONTACT"
+                                      : v.consent.contact_opt_in ? "opted in" : "not opted in")
+        << "\n";
+    for (const auto& r : v.records) {
+      out << "  " << r.site_id << "  " << r.name << "  ";
+      for (const auto& p : r.phones) out << p << " ";
+      if (r.member_id) out << " member " << *r.member_id;
+      out << "  (record " << r.record_id.substr(0, 8) << ")\n";
+    }
+    for (const auto& veh : v.vehicles) {
+      out << "  vehicle " << (veh["plate"].is_string() ? veh["plate"].get<std::string>() : "-")
+          << (veh["vin"].is_string() ? "  VIN " + veh["vin"].get<std::string>() : "") << "  at "
+          << veh["site"].get<std::string>() << "\n";
+    }
+    for (const auto& b : v.bookings) {
+      out << "  " << b["slot"].get<std::string>() << "  " << b["site"].get<std::string>() << "  "
+          << b["ref"].get<std::string>() << "  " << b["status"].get<std::string>() << "  "
+          << b["service"].get<std::string>() << " (" << b["channel"].get<std::string>() << ")"
+          << (b["needs_reschedule"].get<bool>() ? "  NEEDS RESCHEDULE" : "") << "\n";
+    }
+  }
+  out << (why_only ? v.unified_id + " is one customer because:\n" : "  why:\n");
+  if (v.evidence.empty()) out << "    one record only\n";
+  for (const auto& e : v.evidence) {
+    out << "    " << e.record_a.substr(0, 8) << " ~ " << e.record_b.substr(0, 8) << "  " << e.kind
+        << ": " << e.value << (e.links ? "" : "  [does not link alone]") << "\n";
+  }
+  for (const auto& c : v.candidates) {
+    out << "    possible match (not linked): " << c.record_a.substr(0, 8) << " ~ "
+        << c.record_b.substr(0, 8) << "  same " << c.kind << " " << c.value
+        << ", names differ; merge if they are one person\n";
+  }
+}
+
 }  // namespace
 
 int RunHubCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
@@ -101,6 +166,41 @@ int RunHubCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   book->add_option("--service", cc_service);
   book->add_option("--notes", cc_notes);
   book->add_option("--staff", cc_staff, "who took the call")->required();
+
+  // customers resolve | find | show | why | merge | unmerge
+  auto* customers = app.add_subcommand("customers", "the unified customer view across stores");
+  customers->require_subcommand(1);
+  std::string cust_query, cust_other, cust_staff, cust_note;
+  bool force_resolve = false;
+  auto* cresolve = customers->add_subcommand("resolve", "link store records into unified customers");
+  cresolve->add_flag("--force", force_resolve, "run even if nothing changed");
+  auto* cfind = customers->add_subcommand("find", "by phone, plate, VIN, member id, id or name");
+  cfind->add_option("query", cust_query)->required();
+  auto* cshow = customers->add_subcommand("show", "one customer: every store's records, vehicles, bookings, consent");
+  cshow->add_option("customer", cust_query, "unified id or a store record id")->required();
+  auto* cwhy = customers->add_subcommand("why", "the evidence that links a unified customer's records");
+  cwhy->add_option("customer", cust_query, "unified id or a store record id")->required();
+  auto* cmerge = customers->add_subcommand("merge", "link two records (or customers) a person knows are one");
+  cmerge->add_option("a", cust_query)->required();
+  cmerge->add_option("b", cust_other)->required();
+  cmerge->add_option("--staff", cust_staff)->required();
+  cmerge->add_option("--note", cust_note, "why")->required();
+  auto* cunmerge = customers->add_subcommand("unmerge", "take a record out of its unified customer");
+  cunmerge->add_option("record", cust_query, "a store record id")->required();
+  cunmerge->add_option("--staff", cust_staff)->required();
+  cunmerge->add_option("--note", cust_note, "why")->required();
+
+  // conflicts list | show: every store's cases, and possible duplicate customers.
+  auto* conflicts = app.add_subcommand("conflicts", "conflict cases from every store, possible duplicates");
+  conflicts->require_subcommand(1);
+  bool all_cases = false;
+  std::string case_store, case_ref;
+  auto* klist = conflicts->add_subcommand("list", "open cases (--all: resolved too)");
+  klist->add_flag("--all", all_cases);
+  klist->add_option("--store", case_store, "only this store's");
+  auto* kshow = conflicts->add_subcommand("show", "one case");
+  kshow->add_option("case", case_ref, "case ref (C-261124-1, with --store if several) or id")->required();
+  kshow->add_option("--store", case_store);
 
   try {
     app.parse(argc, argv);
@@ -189,6 +289,131 @@ int RunHubCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
     } else {
       out << "queued call-centre request " << seq.value() << " for " << cc_store
           << ": delivered and booked at the store when it is next in contact\n";
+    }
+    return 0;
+  }
+  auto fail = [&](const Status& st) {
+    err << "outpost-hub: " << st.ToString() << "\n";
+    return ExitCodeFor(st);
+  };
+  Identity identity(hub.value()->db(), clock);
+  if (cresolve->parsed()) {
+    auto stats = identity.Resolve(force_resolve);
+    if (!stats.ok()) return fail(stats.status());
+    const ResolveStats& s = stats.value();
+    if (json_output) {
+      out << json{{"ran", s.ran}, {"records", s.records}, {"unified", s.unified},
+                  {"across_stores", s.across_stores}, {"candidates", s.candidates},
+                  {"links_changed", s.links_changed}, {"seconds", s.seconds}}.dump(2) << "\n";
+    } else if (!s.ran) {
+      out << "nothing changed since the last resolution\n";
+    } else {
+      out << s.records << " store records -> " << s.unified << " unified customers ("
+          << s.across_stores << " known at more than one store); " << s.links_changed
+          << " links set or changed; " << s.candidates << " possible matches for a person; "
+          << s.seconds << " s\n";
+    }
+    return 0;
+  }
+  if (cfind->parsed()) {
+    auto found = identity.Find(cust_query);
+    if (!found.ok()) return fail(found.status());
+    json arr = json::array();
+    for (const auto& id : found.value()) {
+      auto v = identity.Show(id);
+      if (!v.ok()) return fail(v.status());
+      if (json_output) {
+        arr.push_back(ViewJson(v.value()));
+        continue;
+      }
+      out << id << "  ";
+      for (const auto& r : v.value().records) out << r.site_id << ":" << r.name << "  ";
+      out << v.value().bookings.size() << " bookings\n";
+    }
+    if (json_output) out << arr.dump(2) << "\n";
+    if (!json_output && found.value().empty()) out << "no customer matches '" << cust_query << "'\n";
+    return 0;
+  }
+  if (cshow->parsed() || cwhy->parsed()) {
+    auto v = identity.Show(cust_query);
+    if (!v.ok()) return fail(v.status());
+    if (json_output) {
+      out << ViewJson(v.value()).dump(2) << "\n";
+    } else {
+      PrintView(v.value(), cwhy->parsed(), out);
+    }
+    return 0;
+  }
+  if (cmerge->parsed()) {
+    Status st = identity.Merge(cust_query, cust_other, cust_staff, cust_note);
+    if (!st.ok()) return fail(st);
+    auto v = identity.Show(cust_query);
+    if (!v.ok()) return fail(v.status());
+    out << "merged: " << v.value().unified_id << " now has " << v.value().records.size()
+        << " records\n";
+    return 0;
+  }
+  if (cunmerge->parsed()) {
+    Status st = identity.Unmerge(cust_query, cust_staff, cust_note);
+    if (!st.ok()) return fail(st);
+    auto v = identity.Show(cust_query);
+    if (!v.ok()) return fail(v.status());
+    out << "unmerged: record " << cust_query << " is now " << v.value().unified_id << "\n";
+    return 0;
+  }
+  if (klist->parsed() || kshow->parsed()) {
+    auto st = hub.value()->db().Prepare(
+        "SELECT entity_id, owner_site, fields FROM entities WHERE entity = 'case' AND"
+        " (?1 = '' OR owner_site = ?1) ORDER BY json_extract(fields, '$.opened_at') DESC");
+    if (!st.ok()) return fail(st.status());
+    st->Bind(1, case_store);
+    json arr = json::array();
+    while (true) {
+      auto row = st->Step();
+      if (!row.ok()) return fail(row.status());
+      if (!row.value()) break;
+      json f = json::parse(st->Text(2), nullptr, false);
+      if (!f.is_object()) continue;
+      f["id"] = st->Text(0);
+      f["store_id"] = st->Text(1);
+      if (kshow->parsed() && f.value("ref", "") != case_ref && st->Text(0) != case_ref) continue;
+      if (klist->parsed() && !all_cases && f.value("status", "") != "open") continue;
+      arr.push_back(f);
+    }
+    if (kshow->parsed() && arr.empty()) {
+      return fail(Status::NotFound("case: no case '" + case_ref + "'"));
+    }
+    auto candidates = identity.Candidates();
+    if (!candidates.ok()) return fail(candidates.status());
+    if (json_output) {
+      json j = kshow->parsed() ? arr : json{{"cases", arr},
+                                            {"possible_duplicates", EvidenceJson(candidates.value())}};
+      out << j.dump(2) << "\n";
+      return 0;
+    }
+    for (const auto& c : arr) {
+      out << c["store_id"].get<std::string>() << "  " << c.value("ref", "") << "  "
+          << c.value("status", "") << "  " << c.value("kind", "") << "  " << c.value("summary", "")
+          << "\n";
+      if (kshow->parsed()) {
+        for (const auto& x : c.value("contacts", json::array())) {
+          out << "    call " << x.value("name", "") << " " << x.value("phone", "") << "  "
+              << x.value("booking_ref", "") << ": " << x.value("why", "") << "\n";
+        }
+        if (c.contains("resolution")) {
+          out << "    resolved by " << c.value("resolved_by", "") << ": "
+              << c.value("resolution", "") << "\n";
+        }
+        out << "    (cases are resolved at their store: outpost-edge conflicts resolve)\n";
+      }
+    }
+    if (klist->parsed()) {
+      for (const auto& c : candidates.value()) {
+        out << "HUB  possible duplicate customer: records " << c.record_a.substr(0, 8) << " and "
+            << c.record_b.substr(0, 8) << " share " << c.kind << " " << c.value
+            << " under different names (outpost-hub customers merge A B, or leave them)\n";
+      }
+      if (arr.empty() && candidates.value().empty()) out << "no open cases\n";
     }
     return 0;
   }

@@ -169,6 +169,44 @@ class BackupTest : public ::testing::Test {
   TempDir dir_;
 };
 
+// A table whose index misses a row: readable, copyable, and caught only by
+// integrity_check.
+void BreakAnIndex(const std::string& path) {
+  auto exec = [&](const char* sql) {
+    sqlite3* db = nullptr;
+    sqlite3_open(path.c_str(), &db);
+    int rc = sqlite3_exec(db, sql, nullptr, nullptr, nullptr);
+    sqlite3_close(db);
+    return rc;
+  };
+  ASSERT_EQ(exec("CREATE TABLE extra (a); CREATE INDEX extra_a ON extra (a);"
+                 "INSERT INTO extra VALUES (1);"),
+            SQLITE_OK);
+  const int64_t root = Count(path, "SELECT rootpage FROM sqlite_schema WHERE name = 'extra_a'");
+  ASSERT_EQ(exec("PRAGMA writable_schema=ON; DELETE FROM sqlite_schema WHERE name = 'extra_a';"),
+            SQLITE_OK);
+  ASSERT_EQ(exec("INSERT INTO extra VALUES (2);"), SQLITE_OK);  // the index does not see it
+  const std::string restore_index =
+      "PRAGMA writable_schema=ON; INSERT INTO sqlite_schema VALUES ('index', 'extra_a', 'extra', " +
+      std::to_string(root) + ", 'CREATE INDEX extra_a ON extra (a)');";
+  ASSERT_EQ(exec(restore_index.c_str()), SQLITE_OK);
+}
+
+TEST_F(BackupTest, SnapshotFailingIntegrityCheckWritesNoBackup) {
+  MakeStore(F("store.db"), 2);
+  BreakAnIndex(F("store.db"));
+  MakeKey(F("k"));
+  ProcessResult r = Outpost({"backup", "--db", F("store.db"), "--out", F("b.obk"), "--key", F("k")});
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  EXPECT_NE(r.err.find("fails integrity_check"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(F("b.obk")));
+  for (const auto& entry : fs::directory_iterator(dir_.path())) {
+    const std::string name = entry.path().filename().string();
+    EXPECT_EQ(name.find(".snapshot-"), std::string::npos) << name;
+    EXPECT_EQ(name.find(".tmp-"), std::string::npos) << name;
+  }
+}
+
 TEST_F(BackupTest, RoundTripRestoresTheSameDatabase) {
   MakeStore(F("store.db"), 14);
   MakeKey(F("backup.key"));

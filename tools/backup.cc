@@ -1070,7 +1070,9 @@ Result<BackupReport> MakeBackup(const BackupOptions& o, const Clock& clock) {
 
   // The plaintext snapshot, checked and described.
   const std::string out_name = std::filesystem::path(o.out_path).filename().string();
-  const std::string tmp_dir = o.tmp_dir.empty() ? DirOf(o.out_path) : o.tmp_dir;
+  // Beside the database by default: the plaintext never lands where backups go
+  // (often a mount off the machine), even if this process is killed.
+  const std::string tmp_dir = o.tmp_dir.empty() ? DirOf(o.db_path) : o.tmp_dir;
   ASSIGN_OR_RETURN(auto snap_file, MakeTempFile(tmp_dir, out_name, "snapshot"));
   TempPath snapshot(snap_file.first);
   snap_file.second.Close();
@@ -1256,7 +1258,7 @@ Commands::Commands(CLI::App& app) {
                       "(env OUTPOST_PWHASH)");
   backup_->add_option("--tmp-dir", tmp_dir_,
                       "where the plaintext snapshot lives while it is compressed (default: the "
-                      "backup file's directory)");
+                      "database's directory)");
   backup_->add_flag("--force", backup_force_, "replace an existing backup file");
   backup_->add_flag("--json", backup_json_, "machine-readable output");
   backup_->require_subcommand(0, 1);

@@ -95,8 +95,9 @@ struct BackupOptions {
   std::string db_path;
   std::string out_path;
   KeySource key;
-  // Where the plaintext snapshot lives while it is compressed (removed in all
-  // cases); empty: the output file's directory.
+  // Where the plaintext snapshot (mode 0600) lives while it is compressed,
+  // removed on every way out; empty: the database's directory, so plaintext
+  // never lands where the backups go.
   std::string tmp_dir;
   bool overwrite = false;  // replace an existing out_path
   uint32_t chunk_bytes = 1 << 20;

@@ -1,0 +1,100 @@
+// Identity resolution at the hub: the customer records each store created,
+// linked into unified customers with stable ids.
+//
+// Evidence, from strongest: a member id or a VIN shared by two records links
+// them; a phone or a plate shared links them when the names agree (or one is
+// blank); a shared phone or plate under different names (a family phone, a
+// car sold on, a typo) is only a candidate for a person to merge. A name alone
+// never links. A person's decisions (merge, unmerge) are rules kept forever
+// and applied on every run. Every store record keeps its own id and points to
+// its unified customer; an unmerge moves pointers and loses nothing.
+//
+// Stable ids: a unified id is minted for one record (its founder) and stays
+// with the cluster that holds that record; when two clusters join, the older
+// id wins and the other redirects to it (merged_into). Resolution is a pure
+// function of the records and the rules, so running it twice changes nothing.
+// Thread-compatible: works on the Hub's connection, on the hub's thread.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sync/clock.h"
+#include "sync/merge.h"
+#include "sync/sqlite.h"
+#include "sync/status.h"
+
+namespace outpost::hub {
+
+struct ResolveStats {
+  bool ran = false;            // false: nothing had changed since the last run
+  int64_t records = 0;         // store customer records
+  int64_t unified = 0;         // unified customers
+  int64_t across_stores = 0;   // unified customers with records at more than one store
+  int64_t candidates = 0;      // possible matches left for a person
+  int64_t links_changed = 0;   // records whose unified id was set or changed by this run
+  double seconds = 0;
+};
+
+struct StoreRecord {
+  std::string record_id;
+  std::string site_id;
+  std::string name;
+  std::optional<std::string> member_id;
+  std::vector<std::string> phones;
+  bool do_not_disturb = false;
+  bool contact_opt_in = false;
+  std::string created_at;
+};
+
+// Why two records are one customer (or might be).
+struct Evidence {
+  std::string record_a;
+  std::string record_b;
+  std::string kind;   // "member id", "VIN", "phone", "plate", "merged by a person", "name"
+  std::string value;  // the shared value, or the person and their note
+  bool links = true;  // false: supporting only (a name), or a candidate not linked
+};
+
+struct UnifiedView {
+  std::string unified_id;
+  std::vector<StoreRecord> records;
+  nlohmann::json vehicles = nlohmann::json::array();  // {id, site, plate, vin, mileage_km}
+  nlohmann::json bookings = nlohmann::json::array();  // {id, site, ref, slot, status, channel, ...}
+  Consent consent;
+  std::vector<Evidence> evidence;
+  std::vector<Evidence> candidates;  // possible matches with records outside
+};
+
+class Identity {
+ public:
+  Identity(Db& db, const Clock& clock) : db_(db), clock_(clock) {}
+
+  // Links every record; runs only if customers, vehicles or rules changed
+  // since the last run, unless `force`.
+  Result<ResolveStats> Resolve(bool force);
+  // Unified ids for a unified id, a record id, a phone, plate, member id, VIN
+  // or part of a name.
+  Result<std::vector<std::string>> Find(const std::string& query);
+  // One unified customer (by unified id or any of its records' ids).
+  Result<UnifiedView> Show(const std::string& query);
+  // A person's decisions. Both take record ids or unified ids.
+  Status Merge(const std::string& a, const std::string& b, const std::string& staff,
+               const std::string& note);
+  Status Unmerge(const std::string& record, const std::string& staff, const std::string& note);
+  // Possible matches not linked: (record_a, record_b, kind, value).
+  Result<std::vector<Evidence>> Candidates();
+
+ private:
+  Result<std::string> UnifiedIdOf(const std::string& query);
+  Result<std::string> RecordOf(const std::string& query);
+  Result<std::vector<std::string>> MembersOf(const std::string& unified_id);
+  Result<int64_t> Watermark(int64_t* rules);
+
+  Db& db_;
+  const Clock& clock_;
+};
+
+}  // namespace outpost::hub

@@ -1,0 +1,164 @@
+// Identity resolution and the unified view at the hub, fed by three real
+// stores' change logs through sealed batches.
+#include <gtest/gtest.h>
+
+#include "edge/store.h"
+#include "hub/hub.h"
+#include "hub/identity.h"
+#include "sync/changelog.h"
+#include "sync/envelope.h"
+#include "sync/testing.h"
+
+namespace outpost {
+namespace {
+
+class IdentityTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    hub_ = hub::Hub::Open(dir_.File("hub.db"), hub_keys_, clock_).value();
+    for (const char* site : {"S1", "S2", "S3"}) {
+      edge::StoreSettings settings;
+      settings.store_id = site;
+      settings.name = std::string("Store ") + site;
+      stores_[site] = edge::Store::Create(dir_.File(std::string(site) + ".db"), settings, clock_).value();
+      keys_.emplace(site, SecretKeys::Generate(site));
+      ASSERT_TRUE(hub_->AllowStore(keys_.at(site).pub).ok());
+    }
+    identity_ = std::make_unique<hub::Identity>(hub_->db(), clock_);
+  }
+
+  // A customer at `site` with a booking; returns the store's record id.
+  std::string Visit(const std::string& site, const std::string& name, const std::string& phone,
+                    const std::string& plate = "", const std::string& member = "",
+                    const std::string& time = "10:00") {
+    edge::BookingRequest r;
+    r.customer = phone;
+    edge::NewCustomer c{name, {phone}};
+    c.member_id = member;
+    c.allow_shared_phone = true;
+    r.create_customer = c;
+    r.vehicle.plate = plate;
+    r.date = "2026-11-24";
+    r.time = time;
+    r.staff = "SA";
+    auto b = stores_[site]->Book(r);
+    EXPECT_TRUE(b.ok()) << b.status().ToString();
+    return b.ok() ? b->customer_id : "";
+  }
+
+  void Sync(const std::string& site) {
+    auto db = Db::Open(dir_.File(site + ".db"), {}).value();
+    const int64_t from = sent_[site] + 1;
+    auto changes = ReadChanges(*db, from, 10'000).value();
+    if (changes.empty()) return;
+    WireBatch batch{site, schema::EdgeMigrations().back().version, changes};
+    auto ack = hub_->Ingest(SealEnvelope(EncodeMessage(batch), keys_.at(site), hub_keys_.pub,
+                                         Direction::kStoreToHub, site));
+    ASSERT_TRUE(ack.ok()) << ack.status().ToString();
+    sent_[site] = changes.back().seq;
+  }
+  void SyncAll() {
+    for (const char* s : {"S1", "S2", "S3"}) Sync(s);
+  }
+  std::string UnifiedOf(const std::string& record) {
+    auto v = identity_->Show(record);
+    EXPECT_TRUE(v.ok()) << v.status().ToString();
+    return v.ok() ? v->unified_id : "";
+  }
+
+  testing::TempDir dir_;
+  FixedClock clock_{ParseUtcMs("2026-11-23T01:00:00Z").value()};
+  SecretKeys hub_keys_ = SecretKeys::Generate("HUB");
+  std::map<std::string, SecretKeys> keys_;
+  std::map<std::string, std::unique_ptr<edge::Store>> stores_;
+  std::map<std::string, int64_t> sent_;
+  std::unique_ptr<hub::Hub> hub_;
+  std::unique_ptr<hub::Identity> identity_;
+};
+
+TEST_F(IdentityTest, OnePersonAtThreeStoresIsOneCustomerWithEvidence) {
+  const std::string a = Visit("S1", "王伟", "13800138000", "京A12345");
+  const std::string b = Visit("S2", "王 伟", "+86 138 0013 8000");  // same phone, same name
+  const std::string c = Visit("S3", "Wang Wei", "13900139000", "京A·12345", "", "11:00");  // same plate, other name
+  const std::string d = Visit("S3", "李娜", "13700137000", "", "VIP-7");
+  const std::string e = Visit("S1", "Li Na", "13600136000", "", "VIP7", "11:00");  // member id: strong
+  SyncAll();
+  auto stats = identity_->Resolve(false);
+  ASSERT_TRUE(stats.ok()) << stats.status().ToString();
+  EXPECT_TRUE(stats->ran);
+  EXPECT_EQ(stats->records, 5);
+  EXPECT_EQ(stats->unified, 3);  // {a, b}, {c} (plate, names differ: a candidate), {d, e}
+  EXPECT_EQ(stats->candidates, 1);
+  EXPECT_EQ(UnifiedOf(a), UnifiedOf(b));
+  EXPECT_NE(UnifiedOf(a), UnifiedOf(c));
+  EXPECT_EQ(UnifiedOf(d), UnifiedOf(e));
+
+  auto view = identity_->Show(a).value();
+  ASSERT_EQ(view.records.size(), 2u);
+  EXPECT_EQ(view.bookings.size(), 2u);  // one at S1, one at S2
+  bool by_phone = false;
+  for (const auto& ev : view.evidence) by_phone |= ev.kind == "phone" && ev.links;
+  EXPECT_TRUE(by_phone);
+  ASSERT_EQ(view.candidates.size(), 1u);
+  EXPECT_EQ(view.candidates[0].kind, "plate");
+
+  // Running again with nothing new does nothing; ids are stable.
+  const std::string before = UnifiedOf(a);
+  EXPECT_FALSE(identity_->Resolve(false)->ran);
+  auto again = identity_->Resolve(true).value();
+  EXPECT_EQ(again.links_changed, 0);
+  EXPECT_EQ(UnifiedOf(a), before);
+
+  // Look-ups by phone in any format, plate, member id.
+  EXPECT_EQ(identity_->Find("138-0013-8000").value(), std::vector<std::string>{before});
+  EXPECT_EQ(identity_->Find("vip7").value().size(), 1u);
+}
+
+TEST_F(IdentityTest, MergeAndUnmergeAreAPersonsDecisionsAndLoseNothing) {
+  const std::string a = Visit("S1", "王伟", "13800138000", "京A12345");
+  const std::string c = Visit("S2", "Wang Wei", "13900139000", "京A12345");
+  SyncAll();
+  const std::string ua = UnifiedOf(a), uc = UnifiedOf(c);
+  ASSERT_NE(ua, uc);
+  ASSERT_TRUE(identity_->Merge(a, c, "HQ Chen", "same person, English name at S2").ok());
+  EXPECT_EQ(UnifiedOf(a), UnifiedOf(c));
+  const std::string merged = UnifiedOf(a);
+  EXPECT_TRUE(merged == ua || merged == uc);
+  // The absorbed id still finds the customer.
+  EXPECT_EQ(identity_->Show(merged == ua ? uc : ua)->unified_id, merged);
+  EXPECT_EQ(identity_->Show(a)->bookings.size(), 2u);
+
+  ASSERT_TRUE(identity_->Unmerge(c, "HQ Chen", "wrong: father and son").ok());
+  EXPECT_NE(UnifiedOf(a), UnifiedOf(c));
+  EXPECT_EQ(identity_->Show(a)->bookings.size(), 1u);
+  EXPECT_EQ(identity_->Show(c)->bookings.size(), 1u);
+  // Both decisions stay on record as evidence.
+  const hub::UnifiedView of_c = identity_->Show(c).value();
+  int decisions = 0;
+  for (const auto& ev : of_c.evidence) decisions += ev.kind.find("by a person") != std::string::npos;
+  EXPECT_EQ(decisions, 2);
+  // New evidence does not undo the unmerge: still apart after another visit.
+  Visit("S2", "Wang Wei", "13900139000", "", "", "11:00");
+  Sync("S2");
+  EXPECT_NE(UnifiedOf(a), UnifiedOf(c));
+}
+
+TEST_F(IdentityTest, DoNotContactGivenAtOneStoreAppliesEverywhere) {
+  const std::string a = Visit("S1", "王伟", "13800138000");
+  SyncAll();
+  clock_.Advance(60'000);
+  edge::CustomerUpdate dnd;
+  dnd.do_not_disturb = true;
+  ASSERT_TRUE(stores_["S1"]->UpdateCustomer(a, dnd, "SA").ok());
+  clock_.Advance(60'000);
+  // Later the same person is created at another store with the defaults.
+  const std::string b = Visit("S2", "王伟", "13800138000");
+  SyncAll();
+  auto view = identity_->Show(b).value();
+  ASSERT_EQ(view.records.size(), 2u);
+  EXPECT_TRUE(view.consent.do_not_disturb);
+  EXPECT_FALSE(view.consent.contact_opt_in);
+}
+
+}  // namespace
+}  // namespace outpost
