@@ -148,12 +148,6 @@ Result<std::optional<std::string>> Store::SettleSlotLocked(const std::string& da
     if (a.requested_at != b.requested_at) return a.requested_at < b.requested_at;
     return a.id < b.id;
   });
-  auto LocalTextOf = [&](const std::string& utc) {
-    auto ms = ParseUtcMs(utc);
-    if (!ms.ok()) return utc;
-    const LocalDateTime local = zone_.UtcToLocal(ms.value());
-    return local.date.ToString() + " " + local.time.ToString();
-  };
   std::vector<const Holder*> kept, moved;
   for (const auto& h : holders) {
     (static_cast<int>(kept.size()) < capacity || Physical(h.status) ? kept : moved).push_back(&h);
@@ -187,7 +181,7 @@ Result<std::optional<std::string>> Store::SettleSlotLocked(const std::string& da
     moved_refs += (moved_refs.empty() ? "" : ", ") + h->ref;
     c.contacts.push_back({h->customer_id, h->name, h->phone, h->ref,
                           "lost the place at " + date + " " + time + " (" + h->channel +
-                              " booking, asked " + LocalTextOf(h->requested_at) +
+                              " booking, asked " + LocalText(h->requested_at) +
                               "; others were promised first): offer another slot"});
   }
   c.summary = "slot " + date + " " + time + " has " + std::to_string(holders.size()) +

@@ -168,13 +168,7 @@ Result<std::string> RequireStaff(const Context& ctx) {
   return ctx.staff;
 }
 
-// A stored UTC timestamp as the store's wall clock: "2026-11-24 08:10".
-std::string LocalText(const Store& store, const std::string& utc) {
-  auto ms = ParseUtcMs(utc);
-  if (!ms.ok()) return utc;
-  LocalDateTime local = store.time_zone().UtcToLocal(ms.value());
-  return local.date.ToString() + " " + local.time.ToString();
-}
+std::string LocalText(const Store& store, const std::string& utc) { return store.LocalText(utc); }
 
 int PrintBooking(Context& ctx, const Store& store, const Booking& b, const std::string& verb) {
   if (ctx.json_output) {

@@ -38,30 +38,30 @@ std::string Lower(std::string s) {
   return s;
 }
 
+// Lower case, without the separators people put in headers (" ", "_", ".",
+// "/", "(", ")", "*"), so "表单号 (Form No.)" compares equal to "表单号formno".
+std::string Squash(const std::string& text) {
+  std::string s = Lower(FoldFullWidth(text));
+  s.erase(std::remove_if(s.begin(), s.end(),
+                         [](char ch) {
+                           return ch == ' ' || ch == '_' || ch == '.' || ch == '/' || ch == '(' ||
+                                  ch == ')' || ch == '*';
+                         }),
+          s.end());
+  return s;
+}
+
 // A header cell names a column by its key, its Chinese or English label, or
 // both ("表单号 Form No.", "表单号/Form No.", "表单号(Form No.)").
 std::optional<size_t> ColumnOf(const std::string& cell) {
-  std::string c = Lower(FoldFullWidth(cell));
-  c.erase(std::remove_if(c.begin(), c.end(),
-                         [](char ch) { return ch == ' ' || ch == '_' || ch == '.' ||
-                                              ch == '/' || ch == '(' || ch == ')' || ch == '*'; }),
-          c.end());
-  auto squash = [](std::string s) {
-    s = Lower(s);
-    s.erase(std::remove_if(s.begin(), s.end(),
-                           [](char ch) { return ch == ' ' || ch == '_' || ch == '.'; }),
-            s.end());
-    return s;
-  };
+  const std::string c = Squash(cell);
   for (size_t i = 0; i < kColumns.size(); ++i) {
     const auto& col = kColumns[i];
-    const std::string key = squash(col.key), zh = squash(col.zh), en = squash(col.en);
+    const std::string key = Squash(col.key), zh = Squash(col.zh), en = Squash(col.en);
     if (c == key || c == zh || c == en || c == zh + en || c == en + zh || c == zh + key) return i;
   }
   return std::nullopt;
 }
-
-std::string Trim(const std::string& s) { return FoldFullWidth(s); }
 
 // "F261124-07": F, the sheet's day, a number. Written by hand as f261124-7, Ｆ２６…
 Result<std::string> ParseFormId(const std::string& raw) {
@@ -282,7 +282,7 @@ Result<ImportReport> ImportPaper(Store& store, const ImportOptions& options) {
                                     "' appears twice");
       }
       column_at[*field_of[i]] = i;
-    } else if (!Trim(header.fields[i]).empty()) {
+    } else if (!FoldFullWidth(header.fields[i]).empty()) {
       report.notes.push_back("column '" + header.fields[i] + "' is not a form field: ignored");
     }
   }
@@ -312,7 +312,7 @@ Result<ImportReport> ImportPaper(Store& store, const ImportOptions& options) {
       auto value = [&](const char* key) -> std::string {
         for (const auto& [c, i] : column_at) {
           if (std::string(kColumns[c].key) == key) {
-            return i < rec.fields.size() ? Trim(rec.fields[i]) : std::string();
+            return i < rec.fields.size() ? FoldFullWidth(rec.fields[i]) : std::string();
           }
         }
         return std::string();
@@ -330,7 +330,7 @@ Result<ImportReport> ImportPaper(Store& store, const ImportOptions& options) {
       // More cells than the header has names for, with something in them.
       bool extra = false;
       for (size_t i = header.fields.size(); i < rec.fields.size(); ++i) {
-        if (!Trim(rec.fields[i]).empty()) extra = true;
+        if (!FoldFullWidth(rec.fields[i]).empty()) extra = true;
       }
       if (extra) {
         reject("row", std::to_string(rec.fields.size()) + " cells",

@@ -249,6 +249,13 @@ std::string Store::Now() const { return FormatUtcMs(clock_.NowMs()); }
 
 LocalDate Store::Today() const { return zone_.UtcToLocal(clock_.NowMs()).date; }
 
+std::string Store::LocalText(const std::string& utc) const {
+  auto ms = ParseUtcMs(utc);
+  if (!ms.ok()) return utc;
+  const LocalDateTime local = zone_.UtcToLocal(ms.value());
+  return local.date.ToString() + " " + local.time.ToString();
+}
+
 Status Store::AddClosedDate(const std::string& date_text, const std::string& reason_text) {
   ASSIGN_OR_RETURN(LocalDate date, ParseDeskDate(date_text, Today()));
   ASSIGN_OR_RETURN(std::string reason, CleanText("reason", reason_text, 200, true));
@@ -734,15 +741,20 @@ static Result<int64_t> PlacesTakenLocked(Db& db, const std::string& date,
   return row ? count.Int(0) : int64_t{0};
 }
 
+// Bookings of the same vehicle as `b` (or, without one, of its customer), with
+// ?3 bound to the vehicle id and ?4 to the customer id. Two shapes, so each
+// finds its rows through an index (vehicle or customer, day).
+static std::string SameVisitorSql(const Booking& b) {
+  return b.vehicle_id ? "vehicle_id = ?3 AND ?4 IS NOT NULL"
+                      : "customer_id = ?4 AND vehicle_id IS NULL AND ?3 IS NULL";
+}
+
 // The booking (id) by which `b`'s vehicle (or, without a vehicle, its customer)
 // already holds `b`'s slot, if any. With `same_day`, any slot of that day.
 static Result<std::optional<std::string>> SameVisitLocked(Db& db, const Booking& b,
                                                           bool same_day) {
-  // Two shapes, so each finds its rows through an index (vehicle or customer, day).
-  const std::string who = b.vehicle_id ? "vehicle_id = ?3 AND ?4 IS NOT NULL"
-                                       : "customer_id = ?4 AND vehicle_id IS NULL AND ?3 IS NULL";
   ASSIGN_OR_RETURN(Statement same,
-                   db.Prepare("SELECT id FROM bookings WHERE " + who + " AND slot_date = ?1 AND"
+                   db.Prepare("SELECT id FROM bookings WHERE " + SameVisitorSql(b) + " AND slot_date = ?1 AND"
                               " (?5 OR slot_time = ?2) AND status IN " + kHolding +
                               " ORDER BY slot_time = ?2 DESC, created_at LIMIT 1"));
   same.Bind(1, b.slot_date).Bind(2, b.slot_time).Bind(3, b.vehicle_id).Bind(4, b.customer_id)
@@ -1048,11 +1060,9 @@ Result<BookOutcome> Store::BookLocked(const BookingRequest& request) {
   if (request.promised) {
     // Another booking of the same vehicle (or customer) that day, by another
     // channel: both kept, and staff ask which one the customer meant.
-    const std::string who = b.vehicle_id
-                                ? "vehicle_id = ?3 AND ?4 IS NOT NULL"
-                                : "customer_id = ?4 AND vehicle_id IS NULL AND ?3 IS NULL";
     ASSIGN_OR_RETURN(Statement other,
-                     db_->Prepare("SELECT id, ref, slot_time, channel FROM bookings WHERE " + who +
+                     db_->Prepare("SELECT id, ref, slot_time, channel FROM bookings WHERE " +
+                                  SameVisitorSql(b) +
                                   " AND slot_date = ?1 AND id != ?2 AND status IN " + kHolding +
                                   " AND channel != ?5 ORDER BY slot_time LIMIT 1"));
     other.Bind(1, b.slot_date).Bind(2, b.id).Bind(3, b.vehicle_id).Bind(4, b.customer_id)

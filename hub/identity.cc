@@ -473,18 +473,10 @@ Result<UnifiedView> Identity::Show(const std::string& query) {
     if (!fields.is_object()) continue;
     StoreRecord r = ReadRecord(id, st.Text(0), fields);
     const Stamp base{static_cast<uint64_t>(st.Int(3)), r.site_id};
-    auto stamp_of = [&](const char* field) {
-      if (stamps.is_object() && stamps.contains(field)) {
-        const json& v = stamps[field];
-        return v.is_string() ? ParseStamp(v.get<std::string>())
-                             : Stamp{v.get<uint64_t>(), r.site_id};
-      }
-      return base;
-    };
     const bool dnd_created = !(stamps.is_object() && stamps.contains("do_not_disturb"));
     const bool opt_created = !(stamps.is_object() && stamps.contains("contact_opt_in"));
-    consent.push_back({stamp_of("do_not_disturb"), dnd_created, r.do_not_disturb, std::nullopt});
-    consent.push_back({stamp_of("contact_opt_in"), opt_created, std::nullopt, r.contact_opt_in});
+    consent.push_back({FieldStamp(stamps, "do_not_disturb", base), dnd_created, r.do_not_disturb, std::nullopt});
+    consent.push_back({FieldStamp(stamps, "contact_opt_in", base), opt_created, std::nullopt, r.contact_opt_in});
     for (const auto& p : r.phones) keys_of[id].insert("phone:" + p);
     if (r.member_id) keys_of[id].insert("member:" + *r.member_id);
     view.records.push_back(std::move(r));

@@ -24,15 +24,15 @@ Stamp ParseStamp(const std::string& text) {
   return s;
 }
 
-namespace {
-
-Stamp StampOf(const json& stamps, const std::string& field, const Stamp& base) {
-  if (!stamps.contains(field)) return base;
+Stamp FieldStamp(const json& stamps, const std::string& field, const Stamp& base) {
+  if (!stamps.is_object() || !stamps.contains(field)) return base;
   const json& v = stamps[field];
   if (v.is_string()) return ParseStamp(v.get<std::string>());
   if (v.is_number_unsigned() || v.is_number_integer()) return Stamp{v.get<uint64_t>(), base.site};
   return base;
 }
+
+namespace {
 
 // Sorted union: the order of arrival never shows in the result.
 void UnionInto(json& target, const json& values) {
@@ -67,7 +67,7 @@ std::vector<std::string> MergeFields(json& state, json& stamps, const json& fiel
       UnionInto(state["phones_removed"], it.value());
       continue;
     }
-    const Stamp current = StampOf(stamps, key, base);
+    const Stamp current = FieldStamp(stamps, key, base);
     if (current < stamp || (current == stamp && !state.contains(key))) {
       state[key] = it.value();
       stamps[key] = StampText(stamp);

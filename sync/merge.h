@@ -46,6 +46,8 @@ std::vector<std::string> MergeFields(nlohmann::json& state, nlohmann::json& stam
                                      const Stamp& base);
 
 std::string StampText(const Stamp& s);
+// The stamp of `field` in an entity's `stamps`, or `base` if it has none.
+Stamp FieldStamp(const nlohmann::json& stamps, const std::string& field, const Stamp& base);
 Stamp ParseStamp(const std::string& text);
 
 // One explicit consent decision about contacting a person, from any store.
