@@ -884,6 +884,8 @@ Result<Booking> Store::InsertBookingLocked(Booking b, const std::string& action,
                   b.rescheduled_from ? json(*b.rescheduled_from) : json(nullptr)}};
   if (b.form_id) fields["form_id"] = *b.form_id;
   if (b.import_batch) fields["import_batch"] = *b.import_batch;
+  // So a store rebuilt from its log knows which head office requests it answered.
+  if (b.hub_request_seq) fields["hub_request_seq"] = *b.hub_request_seq;
   RETURN_IF_ERROR(
       RecordLocked("booking", b.id, "insert", fields.dump(), b.staff, b.requested_at));
   return b;
@@ -993,6 +995,7 @@ Result<BookOutcome> Store::BookLocked(const BookingRequest& request) {
   b.created_at = b.updated_at = FormatUtcMs(now_ms);
   b.form_id = request.form_id;
   b.import_batch = request.import_batch;
+  b.hub_request_seq = request.hub_request_seq;
 
   BookOutcome out;
   const std::string source = request.source.empty() ? ChannelText(channel) : request.source;

@@ -121,6 +121,7 @@ struct Booking {
   bool needs_reschedule = false;
   std::optional<std::string> form_id;       // paper form it was written on
   std::optional<std::string> import_batch;  // paper import that brought it in
+  std::optional<int64_t> hub_request_seq;   // head office request it answers (logged, not a column)
   // Joined for display.
   std::string customer_name;
   std::vector<std::string> customer_phones;

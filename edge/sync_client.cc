@@ -1,10 +1,12 @@
 #include "edge/sync_client.h"
 
 #include <algorithm>
+#include <chrono>
 #include <thread>
 
 #include <nlohmann/json.hpp>
 
+#include "edge/hub_link.h"
 #include "schema/migrations.h"
 #include "sync/changelog.h"
 #include "sync/envelope.h"
@@ -35,6 +37,20 @@ Result<std::unique_ptr<SyncClient>> SyncClient::Create(const std::string& db_pat
                                                        const std::string& endpoint,
                                                        SecretKeys keys, PublicKeys hub,
                                                        const Clock& clock, int reply_timeout_ms) {
+  if (reply_timeout_ms < 10 || reply_timeout_ms > 600'000) {
+    return Status::InvalidInput("reply timeout: " + std::to_string(reply_timeout_ms) +
+                                " ms must be 10 to 600000");
+  }
+  ASSIGN_OR_RETURN(auto client, CreateWithoutTransport(db_path, keys, hub, clock));
+  ASSIGN_OR_RETURN(client->endpoint_, StoreEndpoint::Connect(endpoint, keys, hub));
+  client->reply_timeout_ms_ = reply_timeout_ms;
+  return client;
+}
+
+Result<std::unique_ptr<SyncClient>> SyncClient::CreateWithoutTransport(const std::string& db_path,
+                                                                       SecretKeys keys,
+                                                                       PublicKeys hub,
+                                                                       const Clock& clock) {
   Db::Options options;
   options.create_if_missing = false;
   ASSIGN_OR_RETURN(auto db, Db::Open(db_path, options));
@@ -47,16 +63,9 @@ Result<std::unique_ptr<SyncClient>> SyncClient::Create(const std::string& db_pat
     return Status::InvalidInput("keys are for '" + keys.pub.site_id + "' but this store is '" +
                                 site + "'");
   }
-  if (reply_timeout_ms < 10 || reply_timeout_ms > 600'000) {
-    return Status::InvalidInput("reply timeout: " + std::to_string(reply_timeout_ms) +
-                                " ms must be 10 to 600000");
-  }
   ASSIGN_OR_RETURN(auto store, Store::Open(db_path, clock));
-  ASSIGN_OR_RETURN(auto ep, StoreEndpoint::Connect(endpoint, keys, hub));
-  std::unique_ptr<SyncClient> client(new SyncClient(std::move(db), std::move(store), std::move(ep),
+  return std::unique_ptr<SyncClient>(new SyncClient(std::move(db), std::move(store), nullptr,
                                                     std::move(keys), std::move(hub), site, clock));
-  client->reply_timeout_ms_ = reply_timeout_ms;
-  return client;
 }
 
 Status SyncClient::Record(std::optional<int64_t> acked, const std::string& status,
@@ -80,7 +89,11 @@ Status SyncClient::Record(std::optional<int64_t> acked, const std::string& statu
   return tx->Commit();
 }
 
-Status SyncClient::RunOnce() {
+Status SyncClient::RecordNoAnswer(const std::string& why) {
+  return Record(std::nullopt, why, false);
+}
+
+Result<std::string> SyncClient::NextMessage() {
   ASSIGN_OR_RETURN(SyncStatus state, ReadSyncStatus(*db_));
   ASSIGN_OR_RETURN(int64_t applied_push, store_->LastHubRequest());
   WireMessage message;
@@ -92,11 +105,44 @@ Status SyncClient::RunOnce() {
     message = WireHello{site_, schema::EdgeMigrations().back().version, state.last_seq,
                         applied_push};
   }
-  const std::string sealed =
-      SealEnvelope(EncodeMessage(message), keys_, hub_, Direction::kStoreToHub, site_);
+  return SealEnvelope(EncodeMessage(message), keys_, hub_, Direction::kStoreToHub, site_);
+}
+
+Result<bool> SyncClient::HandleReply(std::string_view sealed) {
+  auto opened = OpenEnvelope(sealed, keys_, hub_, Direction::kHubToStore);
+  if (!opened.ok()) return false;  // not from our hub: ignore it
+  auto decoded = DecodeMessage(opened.value());
+  if (!decoded.ok()) return false;
+  const auto* ack = std::get_if<WireAck>(&decoded.value());
+  if (!ack || ack->site_id != site_) return false;
+  // The hub's word on where it stands wins, forward or back (a hub restored
+  // from an older backup asks for a resend from its cursor).
+  RETURN_IF_ERROR(Record(ack->acked_seq, ack->status, true));
+  if (ack->hub_head) {
+    // A head not signed by the pinned hub is kept nowhere and said in the status.
+    Status kept = KeepHubHead(*db_, hub_, *ack->hub_head, clock_.NowMs());
+    if (!kept.ok()) RETURN_IF_ERROR(Record(std::nullopt, kept.message(), true));
+  }
+  RETURN_IF_ERROR(ApplyPushes(ack->pushes));
+  return true;
+}
+
+Status SyncClient::RunOnce() {
+  if (!endpoint_) return Status::InvalidInput("sync client has no transport");
+  ASSIGN_OR_RETURN(std::string sealed, NextMessage());
+  // A fresh link may still be connecting (TCP and the CURVE handshake): give it
+  // up to a second before counting the hub unreachable (`sync --once`).
   Status sent = endpoint_->Send(sealed);
+  const auto connect_deadline =
+      std::chrono::steady_clock::now() +
+      std::chrono::milliseconds(std::min(reply_timeout_ms_, 1000));
+  while (!sent.ok() && sent.code() == StatusCode::kRetryLater &&
+         std::chrono::steady_clock::now() < connect_deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    sent = endpoint_->Send(sealed);
+  }
   if (!sent.ok()) {
-    RETURN_IF_ERROR(Record(std::nullopt, "hub unreachable", false));
+    RETURN_IF_ERROR(RecordNoAnswer("hub unreachable"));
     return Status::RetryLater("hub unreachable");
   }
   // Wait for the Ack; stale replies to earlier requests are read and used too.
@@ -106,18 +152,10 @@ Status SyncClient::RunOnce() {
     if (left <= 0) break;
     ASSIGN_OR_RETURN(auto reply, endpoint_->Receive(static_cast<int>(left)));
     if (!reply) break;
-    auto opened = OpenEnvelope(*reply, keys_, hub_, Direction::kHubToStore);
-    if (!opened.ok()) continue;  // not from our hub: ignore it
-    auto decoded = DecodeMessage(opened.value());
-    if (!decoded.ok()) continue;
-    const auto* ack = std::get_if<WireAck>(&decoded.value());
-    if (!ack || ack->site_id != site_) continue;
-    // The hub's word on where it stands wins, forward or back (a hub restored
-    // from an older backup asks for a resend from its cursor).
-    RETURN_IF_ERROR(Record(ack->acked_seq, ack->status, true));
-    return ApplyPushes(ack->pushes);
+    ASSIGN_OR_RETURN(bool answered, HandleReply(*reply));
+    if (answered) return Status::Ok();
   }
-  RETURN_IF_ERROR(Record(std::nullopt, "no answer from hub", false));
+  RETURN_IF_ERROR(RecordNoAnswer("no answer from hub"));
   return Status::RetryLater("no answer from hub");
 }
 
@@ -146,6 +184,14 @@ Status SyncClient::ApplyPushes(const std::vector<WirePush>& pushes) {
     // duplicate becomes a conflict case at this store, not a refusal.
     r.promised = true;
     r.requested_at = text("requested_at");
+    // Business time by head office's clock. A request cannot have been made
+    // after it reached this store: a time ahead of this store's clock is the
+    // two clocks disagreeing (a store's clock may be hours off), so it is
+    // judged as of now, when it arrived, instead of refused as "in the future".
+    const int64_t now_ms = clock_.NowMs();
+    if (auto asked = ParseUtcMs(r.requested_at); asked.ok() && asked.value() > now_ms) {
+      r.requested_at = FormatUtcMs(now_ms);
+    }
     r.source = "call-centre request " + std::to_string(push.seq);
     auto booked = store_->BookPromised(r);
     if (!booked.ok()) {

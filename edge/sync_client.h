@@ -7,11 +7,17 @@
 // on an Ack, which the hub sends after its durable commit. Delivery is at least
 // once; the hub's apply is idempotent. A crash of either side resumes from the
 // last acknowledged seq. Thread-compatible.
+//
+// The protocol steps are usable without a transport (NextMessage, HandleReply,
+// RecordNoAnswer): RunOnce is them around one StoreEndpoint exchange, and a
+// caller that carries the bytes itself (tests/convergence_sim_test.cc) drives
+// the same steps through its own network.
 #pragma once
 
 #include <atomic>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "edge/store.h"
 #include "sync/clock.h"
@@ -42,8 +48,26 @@ class SyncClient {
                                                     const std::string& endpoint, SecretKeys keys,
                                                     PublicKeys hub, const Clock& clock,
                                                     int reply_timeout_ms = 2000);
+  // The same client with no transport: RunOnce and Run refuse; the caller
+  // moves the messages of NextMessage and HandleReply itself.
+  static Result<std::unique_ptr<SyncClient>> CreateWithoutTransport(const std::string& db_path,
+                                                                    SecretKeys keys,
+                                                                    PublicKeys hub,
+                                                                    const Clock& clock);
   // One exchange with the hub. Ok when the hub answered.
   Status RunOnce();
+
+  // The sealed message to send now: the changes after the hub's last
+  // acknowledgement (at most one batch), or a hello when there are none; both
+  // say how far this store has answered head office's requests.
+  Result<std::string> NextMessage();
+  // One sealed message from the network. An Ack from our hub for this store
+  // moves sync_state to the hub's cursor (forward or back) and applies its
+  // pushes exactly once each: true. Anything else (another sender, damaged,
+  // not an Ack) is ignored: false. An error only when the store cannot write.
+  Result<bool> HandleReply(std::string_view sealed);
+  // Records a round the hub did not answer (`why` becomes the last status).
+  Status RecordNoAnswer(const std::string& why);
   // Rounds until `stop`, backing off 100 ms -> 5 s while the hub does not answer.
   void Run(const std::atomic<bool>& stop);
 

@@ -7,7 +7,9 @@
 
 #include "schema/migrations.h"
 #include "sync/envelope.h"
+#include "sync/hub_log.h"
 #include "sync/merge.h"
+#include "sync/state_digest.h"
 
 namespace outpost::hub {
 namespace {
@@ -81,7 +83,72 @@ Result<std::unique_ptr<Hub>> Hub::Open(const std::string& path, SecretKeys keys,
                                        const Clock& clock) {
   ASSIGN_OR_RETURN(auto db, Db::Open(path, {}));
   RETURN_IF_ERROR(db->Migrate(schema::HubMigrations()));
-  return std::unique_ptr<Hub>(new Hub(std::move(db), std::move(keys), clock));
+  std::unique_ptr<Hub> hub(new Hub(std::move(db), std::move(keys), clock));
+  RETURN_IF_ERROR(hub->ChainUnchainedBatches());
+  return hub;
+}
+
+Status Hub::ChainUnchainedBatches() {
+  ASSIGN_OR_RETURN(Statement st, db_->Prepare("SELECT id, site_id, first_seq, last_seq, envelope"
+                                              " FROM batch_archive WHERE head IS NULL ORDER BY id"));
+  ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return Status::Ok();
+  ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
+  do {
+    const std::string envelope = st.Blob(4);
+    RETURN_IF_ERROR(ChainBatchLocked(st.Int(0), st.Text(1), st.Int(2), st.Int(3), envelope));
+    ASSIGN_OR_RETURN(row, st.Step());
+  } while (row);
+  st.Reset();
+  return tx->Commit();
+}
+
+Status Hub::ChainBatchLocked(int64_t id, const std::string& site, int64_t first_seq,
+                             int64_t last_seq, std::string_view envelope) {
+  ASSIGN_OR_RETURN(Statement prev, db_->Prepare("SELECT head FROM batch_archive WHERE id < ?"
+                                                " ORDER BY id DESC LIMIT 1"));
+  prev.Bind(1, id);
+  ASSIGN_OR_RETURN(bool has_prev, prev.Step());
+  const Hash256 prev_head = has_prev ? ToHash(prev.Blob(0)) : Hash256{};
+  prev.Reset();
+  HubLogEntry entry{id, site, first_seq, last_seq, EnvelopeHash(envelope)};
+  const SignedHead head = SignHubHead(keys_, id, NextHubHead(prev_head, entry));
+  ASSIGN_OR_RETURN(Statement put, db_->Prepare("UPDATE batch_archive SET envelope_hash = ?,"
+                                               " head = ?, head_signature = ? WHERE id = ?"));
+  put.BindBlob(1, entry.envelope_hash)
+      .BindBlob(2, head.head)
+      .BindBlob(3, head.signature.data(), head.signature.size())
+      .Bind(4, id);
+  return put.Run();
+}
+
+Result<SignedHead> Hub::CurrentHead() {
+  ASSIGN_OR_RETURN(Statement st, db_->Prepare("SELECT id, head, head_signature FROM batch_archive"
+                                              " ORDER BY id DESC LIMIT 1"));
+  ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return SignHubHead(keys_, 0, Hash256{});
+  SignedHead h;
+  h.index = st.Int(0);
+  h.head = ToHash(st.Blob(1));
+  h.signature = ToArray<64>(st.Blob(2));
+  return h;
+}
+
+Status Hub::NoteContact(const std::string& site) {
+  // Messages less than a minute apart extend the current stretch of contact.
+  const int64_t now_ms = clock_.NowMs();
+  ASSIGN_OR_RETURN(Statement extend,
+                   db_->Prepare("UPDATE store_contacts SET to_at = ?1 WHERE site_id = ?2 AND"
+                                " from_at = (SELECT max(from_at) FROM store_contacts WHERE"
+                                " site_id = ?2) AND to_at >= ?3"));
+  extend.Bind(1, FormatUtcMs(now_ms)).Bind(2, site).Bind(3, FormatUtcMs(now_ms - 60'000));
+  RETURN_IF_ERROR(extend.Run());
+  if (db_->RowsChanged() > 0) return Status::Ok();
+  ASSIGN_OR_RETURN(Statement start, db_->Prepare("INSERT INTO store_contacts (site_id, from_at,"
+                                                 " to_at) VALUES (?1, ?2, ?2)"
+                                                 " ON CONFLICT DO NOTHING"));
+  start.Bind(1, site).Bind(2, FormatUtcMs(now_ms));
+  return start.Run();
 }
 
 Status Hub::AllowStore(const PublicKeys& store) {
@@ -102,6 +169,15 @@ Status Hub::AllowStore(const PublicKeys& store) {
                                 " VALUES (?, 0, ?) ON CONFLICT (site_id) DO NOTHING"));
   cursor.Bind(1, store.site_id).BindBlob(2, Hash256{});
   RETURN_IF_ERROR(cursor.Run());
+  ASSIGN_OR_RETURN(Statement history,
+                   db_->Prepare("INSERT INTO store_key_history (site_id, key_id, sign_pk, kx_pk,"
+                                " added_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"));
+  history.Bind(1, store.site_id)
+      .Bind(2, store.KeyId())
+      .BindBlob(3, store.sign_pk)
+      .BindBlob(4, store.kx_pk)
+      .Bind(5, FormatUtcMs(clock_.NowMs()));
+  RETURN_IF_ERROR(history.Run());
   return tx->Commit();
 }
 
@@ -126,7 +202,7 @@ Status Hub::LogSecurity(const std::optional<std::string>& site, const std::strin
   return st.Run();
 }
 
-Result<WireAck> Hub::Ingest(std::string_view envelope) {
+Result<std::pair<std::string, WireMessage>> Hub::OpenFromStore(std::string_view envelope) {
   auto refuse = [&](const std::optional<std::string>& site, const Status& why) -> Status {
     (void)LogSecurity(site, "refused", why.message());
     return why;
@@ -140,10 +216,40 @@ Result<WireAck> Hub::Ingest(std::string_view envelope) {
   if (!plaintext.ok()) return refuse(site, plaintext.status());
   auto message = DecodeMessage(plaintext.value());
   if (!message.ok()) return refuse(site, message.status());
+  return std::make_pair(site, std::move(message.value()));
+}
 
-  if (const auto* hello = std::get_if<WireHello>(&message.value())) {
+Result<WireAck> Hub::Ingest(std::string_view envelope) {
+  ASSIGN_OR_RETURN(auto opened, OpenFromStore(envelope));
+  return IngestOpened(opened.first, opened.second, envelope);
+}
+
+Result<WireMessage> Hub::Handle(std::string_view envelope) {
+  ASSIGN_OR_RETURN(auto opened, OpenFromStore(envelope));
+  if (const auto* request = std::get_if<WireLogRequest>(&opened.second)) {
+    if (request->site_id != opened.first) {
+      const std::string reason = "log request from '" + opened.first + "' asks about '" +
+                                 request->site_id + "'";
+      (void)LogSecurity(opened.first, "refused", reason);
+      return Status::Refused(reason);
+    }
+    RETURN_IF_ERROR(NoteContact(opened.first));
+    ASSIGN_OR_RETURN(WireLogReply reply, AnswerLogRequest(opened.first, *request));
+    return WireMessage(std::move(reply));
+  }
+  ASSIGN_OR_RETURN(WireAck ack, IngestOpened(opened.first, opened.second, envelope));
+  return WireMessage(std::move(ack));
+}
+
+Result<WireAck> Hub::IngestOpened(const std::string& site, const WireMessage& message,
+                                  std::string_view envelope) {
+  auto refuse = [&](const Status& why) -> Status {
+    (void)LogSecurity(site, "refused", why.message());
+    return why;
+  };
+  if (const auto* hello = std::get_if<WireHello>(&message)) {
     if (hello->site_id != site) {
-      return refuse(site, Status::Refused("hello names '" + hello->site_id + "'"));
+      return refuse(Status::Refused("hello names '" + hello->site_id + "'"));
     }
     ASSIGN_OR_RETURN(Statement st, db_->Prepare("UPDATE store_cursors SET last_contact = ?"
                                                 " WHERE site_id = ? RETURNING last_seq"));
@@ -151,22 +257,26 @@ Result<WireAck> Hub::Ingest(std::string_view envelope) {
     ASSIGN_OR_RETURN(bool row, st.Step());
     const int64_t last = row ? st.Int(0) : 0;
     RETURN_IF_ERROR(st.Run());
-    WireAck ack{site, last, 0, "ok"};
+    WireAck ack{site, last, 0, "ok", {}, std::nullopt};
+    RETURN_IF_ERROR(NoteContact(site));
     RETURN_IF_ERROR(NoteReportedSeq(site, hello->last_seq));
     RETURN_IF_ERROR(AttachPushes(site, hello->applied_push_seq, ack));
+    ASSIGN_OR_RETURN(ack.hub_head, CurrentHead());
     return ack;
   }
-  const auto* batch = std::get_if<WireBatch>(&message.value());
-  if (!batch) return refuse(site, Status::Refused("a store may send only hellos and batches"));
+  const auto* batch = std::get_if<WireBatch>(&message);
+  if (!batch) return refuse(Status::Refused("a store may send only hellos, batches and log requests"));
   if (batch->site_id != site) {
-    return refuse(site, Status::Refused("batch from '" + site + "' claims to be from '" +
-                                        batch->site_id + "'"));
+    return refuse(Status::Refused("batch from '" + site + "' claims to be from '" +
+                                  batch->site_id + "'"));
   }
+  RETURN_IF_ERROR(NoteContact(site));
   if (!batch->changes.empty()) {
     RETURN_IF_ERROR(NoteReportedSeq(site, batch->changes.back().seq));
   }
   ASSIGN_OR_RETURN(WireAck ack, ApplyBatch(*batch, envelope));
   RETURN_IF_ERROR(AttachPushes(site, batch->applied_push_seq, ack));
+  ASSIGN_OR_RETURN(ack.hub_head, CurrentHead());
   return ack;
 }
 
@@ -244,7 +354,7 @@ Result<WireAck> Hub::ApplyBatch(const WireBatch& batch, std::string_view envelop
     contact.Bind(1, now).Bind(2, site);
     RETURN_IF_ERROR(contact.Run());
     RETURN_IF_ERROR(tx->Commit());
-    return WireAck{site, seq, 0, std::move(status)};
+    return WireAck{site, seq, 0, std::move(status), {}, std::nullopt};
   };
 
   // A store on a newer schema than the hub knows holds its changes back
@@ -310,6 +420,8 @@ Result<WireAck> Hub::ApplyBatch(const WireBatch& batch, std::string_view envelop
       .Bind(4, now)
       .BindBlob(5, envelope.data(), envelope.size());
   RETURN_IF_ERROR(archive.Run());
+  RETURN_IF_ERROR(ChainBatchLocked(db_->LastInsertRowId(), site, fresh.front().seq,
+                                   fresh.back().seq, envelope));
   ASSIGN_OR_RETURN(Statement move, db_->Prepare("UPDATE store_cursors SET last_seq = ?,"
                                                 " last_hash = ?, last_batch_at = ?"
                                                 " WHERE site_id = ?"));
@@ -389,8 +501,95 @@ Status Hub::ApplyChangeLocked(const ChangeEntry& c) {
 }
 
 Result<std::string> Hub::SealReply(const WireAck& ack) {
-  ASSIGN_OR_RETURN(PublicKeys store, StoreKeys(ack.site_id));
-  return SealEnvelope(EncodeMessage(ack), keys_, store, Direction::kHubToStore, ack.site_id);
+  return SealReply(WireMessage(ack), ack.site_id);
+}
+
+Result<std::string> Hub::SealReply(const WireMessage& reply, const std::string& site) {
+  ASSIGN_OR_RETURN(PublicKeys store, StoreKeys(site));
+  return SealEnvelope(EncodeMessage(reply), keys_, store, Direction::kHubToStore, site);
+}
+
+Result<WireLogReply> Hub::AnswerLogRequest(const std::string& site,
+                                           const WireLogRequest& request) {
+  // One read transaction: every part of the answer describes the same moment.
+  ASSIGN_OR_RETURN(auto tx, Transaction::BeginRead(*db_));
+  WireLogReply reply;
+  reply.site_id = site;
+  ASSIGN_OR_RETURN(Statement cur, db_->Prepare("SELECT last_seq, last_hash, applied_push_seq"
+                                               " FROM store_cursors WHERE site_id = ?"));
+  cur.Bind(1, site);
+  ASSIGN_OR_RETURN(bool has_cursor, cur.Step());
+  if (!has_cursor) return Status::Refused("store '" + site + "' has no cursor");
+  reply.last_seq = cur.Int(0);
+  reply.last_hash = ToHash(cur.Blob(1));
+  reply.applied_push_seq = cur.Int(2);
+  cur.Reset();
+
+  constexpr int64_t kMaxChanges = 5000;  // per answer, like a batch
+  if (request.to_seq >= request.from_seq && request.from_seq > 0) {
+    const int64_t to = std::min(request.to_seq, request.from_seq + kMaxChanges - 1);
+    ASSIGN_OR_RETURN(Statement ch,
+                     db_->Prepare("SELECT seq, site_id, hlc, entity, entity_id, op, fields, staff,"
+                                  " business_time, recorded_at, schema_version, prev_hash, hash"
+                                  " FROM changes WHERE site_id = ? AND seq BETWEEN ? AND ?"
+                                  " ORDER BY seq"));
+    ch.Bind(1, site).Bind(2, request.from_seq).Bind(3, to);
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, ch.Step());
+      if (!row) break;
+      ChangeEntry e;
+      e.seq = ch.Int(0);
+      e.site_id = ch.Text(1);
+      e.hlc = static_cast<Hlc>(ch.Int(2));
+      e.entity = ch.Text(3);
+      e.entity_id = ch.Text(4);
+      e.op = ch.Text(5);
+      e.fields_json = ch.Text(6);
+      e.staff = ch.Text(7);
+      e.business_time = ch.OptionalText(8);
+      e.recorded_at = ch.Text(9);
+      e.schema_version = static_cast<int>(ch.Int(10));
+      e.prev_hash = ToHash(ch.Blob(11));
+      e.hash = ToHash(ch.Blob(12));
+      reply.changes.push_back(std::move(e));
+    }
+  }
+
+  if (request.state_digests || !request.state_buckets.empty()) {
+    std::vector<bool> wanted(kStateBuckets, false);
+    for (int b : request.state_buckets) {
+      if (b >= 0 && b < kStateBuckets) wanted[b] = true;
+    }
+    StateDigester digester;
+    ASSIGN_OR_RETURN(Statement ent, db_->Prepare("SELECT entity, entity_id, fields FROM entities"
+                                                 " WHERE owner_site = ?"));
+    ent.Bind(1, site);
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, ent.Step());
+      if (!row) break;
+      const std::string entity = ent.Text(0), id = ent.Text(1);
+      const json fields = json::parse(ent.Text(2), nullptr, false);
+      const std::string canonical = CanonicalState(fields);
+      if (request.state_digests) digester.Add(entity, id, canonical);
+      if (wanted[StateBucket(id)]) reply.state_rows.push_back({entity, id, canonical});
+    }
+    if (request.state_digests) reply.state_digests = digester.Finish();
+  }
+
+  if (request.hub_log_limit > 0) {
+    ASSIGN_OR_RETURN(Statement log, db_->Prepare("SELECT id, site_id, first_seq, last_seq,"
+                                                 " envelope_hash FROM batch_archive WHERE id > ?"
+                                                 " ORDER BY id LIMIT ?"));
+    log.Bind(1, request.hub_log_after).Bind(2, int64_t{request.hub_log_limit});
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, log.Step());
+      if (!row) break;
+      reply.hub_log.push_back(
+          {log.Int(0), log.Text(1), log.Int(2), log.Int(3), ToHash(log.Blob(4))});
+    }
+  }
+  ASSIGN_OR_RETURN(reply.hub_head, CurrentHead());
+  return reply;
 }
 
 Result<std::vector<StoreState>> Hub::Stores() {

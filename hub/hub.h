@@ -65,8 +65,15 @@ class Hub {
   // The Ack for an applied, replayed, held or out-of-order batch; a non-ok
   // Status (logged) for a refused one.
   Result<WireAck> Ingest(std::string_view envelope);
-  // The Ack sealed for its store.
+  // Any message from a store: a hello or batch (answered by Ingest's Ack) or a
+  // log request (verify, rebuild), answered about the asking store's data only.
+  Result<WireMessage> Handle(std::string_view envelope);
+  // The answer sealed for its store.
   Result<std::string> SealReply(const WireAck& ack);
+  Result<std::string> SealReply(const WireMessage& reply, const std::string& site);
+
+  // The newest head of the hub's log, signed (index 0 and zeros when empty).
+  Result<SignedHead> CurrentHead();
 
   Result<std::vector<StoreState>> Stores();
   Result<std::vector<SecurityEvent>> SecurityLog();
@@ -80,6 +87,17 @@ class Hub {
       : db_(std::move(db)), keys_(std::move(keys)), clock_(clock) {}
   Status LogSecurity(const std::optional<std::string>& site, const std::string& kind,
                      const std::string& reason);
+  // Opens and decodes a store's envelope: its site and message, or a logged refusal.
+  Result<std::pair<std::string, WireMessage>> OpenFromStore(std::string_view envelope);
+  Result<WireAck> IngestOpened(const std::string& site, const WireMessage& message,
+                               std::string_view envelope);
+  Result<WireLogReply> AnswerLogRequest(const std::string& site, const WireLogRequest& request);
+  // Chains batches archived before the hub log existed (migration 6).
+  Status ChainUnchainedBatches();
+  // Appends the archived batch `id` to the hub's log: its envelope hash, head and signature.
+  Status ChainBatchLocked(int64_t id, const std::string& site, int64_t first_seq,
+                          int64_t last_seq, std::string_view envelope);
+  Status NoteContact(const std::string& site);
   Result<WireAck> ApplyBatch(const WireBatch& batch, std::string_view envelope);
   Status ApplyChangeLocked(const ChangeEntry& change);
   // Records how far `site` has applied the outbox, and adds what is still pending to `ack`.

@@ -56,13 +56,15 @@ int Serve(Hub& hub, const std::string& bind, std::ostream& out, std::ostream& er
       continue;
     }
     if (!request.value()) continue;
-    auto ack = hub.Ingest(request.value()->payload);
-    if (!ack.ok()) {
-      // Logged with its reason (never keys or payload); the store gets no ack.
-      err << "outpost-hub: refused: " << ack.status().ToString() << "\n";
+    auto answer = hub.Handle(request.value()->payload);
+    if (!answer.ok()) {
+      // Logged with its reason (never keys or payload); the store gets no answer.
+      err << "outpost-hub: refused: " << answer.status().ToString() << "\n";
       continue;
     }
-    auto reply = hub.SealReply(ack.value());
+    const auto* ack = std::get_if<WireAck>(&answer.value());
+    const std::string site = ack ? ack->site_id : std::get<WireLogReply>(answer.value()).site_id;
+    auto reply = hub.SealReply(answer.value(), site);
     if (reply.ok()) (void)endpoint.value()->Reply(*request.value(), reply.value());
   }
   out << "outpost-hub: stopped\n";

@@ -41,6 +41,63 @@ struct Ack {
   hubHlc @2 :UInt64;
   status @3 :Text;           # "ok", or why the batch was held or refused
   pushes @4 :List(Push);     # requests for this store made at head office, oldest first
+  hubHead @5 :SignedHead;    # the head of the hub's log as of this answer (stores keep them)
+}
+
+# The head of the hub's own log: a BLAKE2b hash chain over every batch it has
+# accepted from any store (docs/AUDIT.md), signed with the hub's Ed25519 key.
+# A store keeps the heads it has seen; verify later proves the hub's log still
+# extends each of them, i.e. the hub only appended and never rewrote history.
+struct SignedHead {
+  index @0 :UInt64;          # the batch_archive id the head covers up to (0: empty log)
+  head @1 :Data;             # 32 bytes
+  signature @2 :Data;        # 64 bytes: Ed25519 over "outpost-hub-head-v1", index, head
+}
+
+# One accepted batch in the hub's log, as the chain hashes it.
+struct HubLogEntry {
+  index @0 :UInt64;
+  siteId @1 :Text;
+  firstSeq @2 :UInt64;
+  lastSeq @3 :UInt64;
+  envelopeHash @4 :Data;     # BLAKE2b-256 of the sealed envelope as received
+}
+
+# A store asking the hub about its own data (verify, rebuild). The hub answers
+# only about the asking store's log and entities.
+struct LogRequest {
+  siteId @0 :Text;
+  fromSeq @1 :UInt64;        # the store's changes fromSeq..toSeq as the hub holds them
+  toSeq @2 :UInt64;          # (0: none)
+  stateDigests @3 :Bool;     # a digest per bucket of the store's entities at the hub
+  stateBuckets @4 :List(UInt16);  # these buckets' entities in full
+  hubLogAfter @5 :UInt64;    # hub log entries with a greater index ...
+  hubLogLimit @6 :UInt32;    # ... at most this many (0: none)
+}
+
+struct BucketDigest {
+  bucket @0 :UInt16;
+  count @1 :UInt64;
+  digest @2 :Data;           # 32 bytes
+}
+
+struct StateRow {
+  entity @0 :Text;
+  entityId @1 :Text;
+  fieldsJson @2 :Text;
+}
+
+struct LogReply {
+  siteId @0 :Text;
+  lastSeq @1 :UInt64;        # the hub's cursor for this store
+  lastHash @2 :Data;
+  appliedPushSeq @3 :UInt64;
+  changes @4 :List(Change);
+  stateDigests @5 :List(BucketDigest);
+  stateRows @6 :List(StateRow);
+  hubLog @7 :List(HubLogEntry);
+  hubHead @8 :SignedHead;
+  status @9 :Text;
 }
 
 # A request made at head office for one store (a call-centre booking), applied
@@ -55,6 +112,8 @@ struct Message {
     batch @0 :Batch;
     ack @1 :Ack;
     hello @2 :Hello;
+    logRequest @3 :LogRequest;
+    logReply @4 :LogReply;
   }
 }
 

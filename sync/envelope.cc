@@ -125,11 +125,10 @@ Result<EnvelopeHeader> PeekEnvelope(std::string_view bytes) {
   return parsed.header;
 }
 
-Result<std::string> OpenEnvelope(std::string_view bytes, const SecretKeys& own,
-                                 const PublicKeys& sender, Direction expected) {
-  ASSIGN_OR_RETURN(ParsedEnvelope p, Parse(bytes));
+namespace {
+
+Status CheckSignature(const ParsedEnvelope& p, const PublicKeys& sender) {
   const std::string from = "envelope for " + p.header.site_id;
-  if (p.header.direction != expected) return Status::Corruption(from + ": wrong direction");
   if (p.header.key_id != sender.KeyId()) {
     return Status::Corruption(from + ": signed with key " + p.header.key_id +
                               ", not the allow-listed key " + sender.KeyId());
@@ -138,13 +137,29 @@ Result<std::string> OpenEnvelope(std::string_view bytes, const SecretKeys& own,
       p.signature.size() != crypto_sign_BYTES) {
     return Status::Corruption(from + ": malformed nonce or signature");
   }
-  const std::string ad = HeaderBytes(p.header);
-  std::string signed_bytes = ad + p.nonce + p.ciphertext;
+  const std::string signed_bytes = HeaderBytes(p.header) + p.nonce + p.ciphertext;
   if (crypto_sign_verify_detached(reinterpret_cast<const unsigned char*>(p.signature.data()),
                                   reinterpret_cast<const unsigned char*>(signed_bytes.data()),
                                   signed_bytes.size(), sender.sign_pk.data()) != 0) {
     return Status::Corruption(from + ": bad signature");
   }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status VerifyEnvelopeSignature(std::string_view bytes, const PublicKeys& sender) {
+  ASSIGN_OR_RETURN(ParsedEnvelope p, Parse(bytes));
+  return CheckSignature(p, sender);
+}
+
+Result<std::string> OpenEnvelope(std::string_view bytes, const SecretKeys& own,
+                                 const PublicKeys& sender, Direction expected) {
+  ASSIGN_OR_RETURN(ParsedEnvelope p, Parse(bytes));
+  const std::string from = "envelope for " + p.header.site_id;
+  if (p.header.direction != expected) return Status::Corruption(from + ": wrong direction");
+  RETURN_IF_ERROR(CheckSignature(p, sender));
+  const std::string ad = HeaderBytes(p.header);
   std::array<uint8_t, 32> key;
   RETURN_IF_ERROR(SessionKey(own, sender, expected, /*sending=*/false, key));
   if (p.ciphertext.size() < crypto_aead_xchacha20poly1305_ietf_ABYTES) {

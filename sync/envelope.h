@@ -33,6 +33,10 @@ std::string SealEnvelope(std::string_view plaintext, const SecretKeys& sender,
 // Reads the unauthenticated header, to find whose keys to check it with.
 Result<EnvelopeHeader> PeekEnvelope(std::string_view bytes);
 
+// Verifies only the sender's signature (no secret key needed): how an auditor
+// checks an archived envelope came from the store it names.
+Status VerifyEnvelopeSignature(std::string_view bytes, const PublicKeys& sender);
+
 // Verifies the signature with `sender` and decrypts with `own`. Corruption
 // names what failed (bad signature, wrong key, cannot decrypt, malformed).
 Result<std::string> OpenEnvelope(std::string_view bytes, const SecretKeys& own,

@@ -116,6 +116,12 @@ bool Statement::IsNull(int column) const {
   return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
 }
 
+int Statement::ColumnCount() const { return sqlite3_column_count(stmt_); }
+std::string Statement::ColumnName(int column) const {
+  const char* name = sqlite3_column_name(stmt_, column);
+  return name ? name : "";
+}
+
 Result<std::unique_ptr<Db>> Db::Open(const std::string& path, const Options& options) {
   sqlite3* raw = nullptr;
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
@@ -157,6 +163,7 @@ void Db::Release(sqlite3_stmt* stmt) {
 }
 
 int64_t Db::RowsChanged() const { return sqlite3_changes64(db_); }
+int64_t Db::LastInsertRowId() const { return sqlite3_last_insert_rowid(db_); }
 
 Status Db::Exec(std::string_view sql) {
   std::string text(sql);
@@ -220,6 +227,11 @@ static Status RunSql(Db& db, const char* sql) {
 
 Result<std::unique_ptr<Transaction>> Transaction::Begin(Db& db) {
   RETURN_IF_ERROR(RunSql(db, "BEGIN IMMEDIATE"));
+  return std::unique_ptr<Transaction>(new Transaction(db));
+}
+
+Result<std::unique_ptr<Transaction>> Transaction::BeginRead(Db& db) {
+  RETURN_IF_ERROR(RunSql(db, "BEGIN"));
   return std::unique_ptr<Transaction>(new Transaction(db));
 }
 

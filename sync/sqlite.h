@@ -65,6 +65,8 @@ class Statement {
   std::string Blob(int column) const;
   std::optional<std::string> OptionalText(int column) const;
   bool IsNull(int column) const;
+  int ColumnCount() const;
+  std::string ColumnName(int column) const;
 
  private:
   Db* owner_ = nullptr;
@@ -91,6 +93,8 @@ class Db {
   const std::string& path() const { return path_; }
   // Rows changed by the last INSERT, UPDATE or DELETE on this connection.
   int64_t RowsChanged() const;
+  // The rowid of the last row inserted on this connection.
+  int64_t LastInsertRowId() const;
   sqlite3* raw() { return db_; }
 
   // PRAGMA user_version: the schema version this file was migrated to.
@@ -119,6 +123,9 @@ Status SqliteStatus(sqlite3* db, int rc, std::string_view what);
 class Transaction {
  public:
   static Result<std::unique_ptr<Transaction>> Begin(Db& db);
+  // A read transaction (deferred BEGIN): one consistent snapshot for long
+  // reads (verify, audit) that never holds the write lock.
+  static Result<std::unique_ptr<Transaction>> BeginRead(Db& db);
   ~Transaction();
   Status Commit();
 

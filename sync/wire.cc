@@ -5,6 +5,7 @@
 #include <kj/exception.h>
 #include <kj/io.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "schema/outpost.capnp.h"
@@ -24,6 +25,59 @@ Status ReadHash(capnp::Data::Reader data, std::array<uint8_t, 32>& out, const ch
   return Status::Ok();
 }
 
+Result<ChangeEntry> ReadChange(wire::Change::Reader c, const std::string& site_id) {
+  ChangeEntry e;
+  e.seq = static_cast<int64_t>(c.getSeq());
+  e.site_id = site_id;
+  e.hlc = c.getHlc();
+  e.entity = c.getEntity();
+  e.entity_id = c.getEntityId();
+  e.op = c.getOp();
+  e.fields_json = c.getFieldsJson();
+  e.staff = c.getStaff();
+  if (c.getHasBusinessTime()) e.business_time = std::string(c.getBusinessTime());
+  e.recorded_at = c.getRecordedAt();
+  e.schema_version = static_cast<int>(c.getSchemaVersion());
+  RETURN_IF_ERROR(ReadHash(c.getPrevHash(), e.prev_hash, "prev_hash"));
+  RETURN_IF_ERROR(ReadHash(c.getHash(), e.hash, "hash"));
+  return e;
+}
+
+void WriteChange(wire::Change::Builder c, const ChangeEntry& e) {
+  c.setSeq(static_cast<uint64_t>(e.seq));
+  c.setHlc(e.hlc);
+  c.setEntity(e.entity);
+  c.setEntityId(e.entity_id);
+  c.setOp(e.op);
+  c.setFieldsJson(e.fields_json);
+  c.setStaff(e.staff);
+  c.setHasBusinessTime(e.business_time.has_value());
+  if (e.business_time) c.setBusinessTime(*e.business_time);
+  c.setRecordedAt(e.recorded_at);
+  c.setSchemaVersion(static_cast<uint32_t>(e.schema_version));
+  c.setPrevHash(Bytes(e.prev_hash));
+  c.setHash(Bytes(e.hash));
+}
+
+// An absent head (no index, no bytes) reads as nullopt.
+Result<std::optional<SignedHead>> ReadHead(wire::SignedHead::Reader in) {
+  if (in.getHead().size() == 0) return std::optional<SignedHead>();
+  SignedHead h;
+  h.index = static_cast<int64_t>(in.getIndex());
+  RETURN_IF_ERROR(ReadHash(in.getHead(), h.head, "hub head"));
+  if (in.getSignature().size() != h.signature.size()) {
+    return Status::Corruption("hub head: signature is not 64 bytes");
+  }
+  std::memcpy(h.signature.data(), in.getSignature().begin(), h.signature.size());
+  return std::optional<SignedHead>(h);
+}
+
+void WriteHead(wire::SignedHead::Builder out, const SignedHead& h) {
+  out.setIndex(static_cast<uint64_t>(h.index));
+  out.setHead(Bytes(h.head));
+  out.setSignature(kj::ArrayPtr<const kj::byte>(h.signature.data(), h.signature.size()));
+}
+
 Result<WireMessage> DecodeUnchecked(std::string_view bytes) {
   kj::ArrayInputStream input(
       kj::ArrayPtr<const kj::byte>(reinterpret_cast<const kj::byte*>(bytes.data()), bytes.size()));
@@ -39,20 +93,7 @@ Result<WireMessage> DecodeUnchecked(std::string_view bytes) {
       batch.site_id = in.getSiteId();
       batch.schema_version = static_cast<int>(in.getSchemaVersion());
       for (auto c : in.getChanges()) {
-        ChangeEntry e;
-        e.seq = static_cast<int64_t>(c.getSeq());
-        e.site_id = batch.site_id;
-        e.hlc = c.getHlc();
-        e.entity = c.getEntity();
-        e.entity_id = c.getEntityId();
-        e.op = c.getOp();
-        e.fields_json = c.getFieldsJson();
-        e.staff = c.getStaff();
-        if (c.getHasBusinessTime()) e.business_time = std::string(c.getBusinessTime());
-        e.recorded_at = c.getRecordedAt();
-        e.schema_version = static_cast<int>(c.getSchemaVersion());
-        RETURN_IF_ERROR(ReadHash(c.getPrevHash(), e.prev_hash, "prev_hash"));
-        RETURN_IF_ERROR(ReadHash(c.getHash(), e.hash, "hash"));
+        ASSIGN_OR_RETURN(ChangeEntry e, ReadChange(c, batch.site_id));
         batch.changes.push_back(std::move(e));
       }
       batch.applied_push_seq = static_cast<int64_t>(in.getAppliedPushSeq());
@@ -65,6 +106,9 @@ Result<WireMessage> DecodeUnchecked(std::string_view bytes) {
       for (auto p : in.getPushes()) {
         ack.pushes.push_back({static_cast<int64_t>(p.getSeq()), p.getRequestJson()});
       }
+      if (in.hasHubHead()) {
+        ASSIGN_OR_RETURN(ack.hub_head, ReadHead(in.getHubHead()));
+      }
       return WireMessage(std::move(ack));
     }
     case wire::Message::HELLO: {
@@ -72,6 +116,56 @@ Result<WireMessage> DecodeUnchecked(std::string_view bytes) {
       return WireMessage(WireHello{in.getSiteId(), static_cast<int>(in.getSchemaVersion()),
                                    static_cast<int64_t>(in.getLastSeq()),
                                    static_cast<int64_t>(in.getAppliedPushSeq())});
+    }
+    case wire::Message::LOG_REQUEST: {
+      auto in = message.getLogRequest();
+      WireLogRequest r;
+      r.site_id = in.getSiteId();
+      r.from_seq = static_cast<int64_t>(in.getFromSeq());
+      r.to_seq = static_cast<int64_t>(in.getToSeq());
+      r.state_digests = in.getStateDigests();
+      for (auto b : in.getStateBuckets()) r.state_buckets.push_back(b);
+      r.hub_log_after = static_cast<int64_t>(in.getHubLogAfter());
+      r.hub_log_limit = static_cast<int>(std::min<uint32_t>(in.getHubLogLimit(), 1u << 20));
+      return WireMessage(std::move(r));
+    }
+    case wire::Message::LOG_REPLY: {
+      auto in = message.getLogReply();
+      WireLogReply r;
+      r.site_id = in.getSiteId();
+      r.last_seq = static_cast<int64_t>(in.getLastSeq());
+      if (in.getLastHash().size() != 0) {
+        RETURN_IF_ERROR(ReadHash(in.getLastHash(), r.last_hash, "last hash"));
+      }
+      r.applied_push_seq = static_cast<int64_t>(in.getAppliedPushSeq());
+      for (auto c : in.getChanges()) {
+        ASSIGN_OR_RETURN(ChangeEntry e, ReadChange(c, r.site_id));
+        r.changes.push_back(std::move(e));
+      }
+      for (auto d : in.getStateDigests()) {
+        BucketDigest b;
+        b.bucket = d.getBucket();
+        b.count = static_cast<int64_t>(d.getCount());
+        RETURN_IF_ERROR(ReadHash(d.getDigest(), b.digest, "bucket digest"));
+        r.state_digests.push_back(b);
+      }
+      for (auto row : in.getStateRows()) {
+        r.state_rows.push_back({row.getEntity(), row.getEntityId(), row.getFieldsJson()});
+      }
+      for (auto h : in.getHubLog()) {
+        HubLogEntry e;
+        e.index = static_cast<int64_t>(h.getIndex());
+        e.site_id = h.getSiteId();
+        e.first_seq = static_cast<int64_t>(h.getFirstSeq());
+        e.last_seq = static_cast<int64_t>(h.getLastSeq());
+        RETURN_IF_ERROR(ReadHash(h.getEnvelopeHash(), e.envelope_hash, "envelope hash"));
+        r.hub_log.push_back(std::move(e));
+      }
+      if (in.hasHubHead()) {
+        ASSIGN_OR_RETURN(r.hub_head, ReadHead(in.getHubHead()));
+      }
+      r.status = in.getStatus();
+      return WireMessage(std::move(r));
     }
   }
   return Status::Corruption("message: unknown kind (from a newer protocol?)");
@@ -87,23 +181,7 @@ std::string EncodeMessage(const WireMessage& message) {
     out.setSiteId(batch->site_id);
     out.setSchemaVersion(static_cast<uint32_t>(batch->schema_version));
     auto changes = out.initChanges(static_cast<unsigned>(batch->changes.size()));
-    for (unsigned i = 0; i < batch->changes.size(); ++i) {
-      const ChangeEntry& e = batch->changes[i];
-      auto c = changes[i];
-      c.setSeq(static_cast<uint64_t>(e.seq));
-      c.setHlc(e.hlc);
-      c.setEntity(e.entity);
-      c.setEntityId(e.entity_id);
-      c.setOp(e.op);
-      c.setFieldsJson(e.fields_json);
-      c.setStaff(e.staff);
-      c.setHasBusinessTime(e.business_time.has_value());
-      if (e.business_time) c.setBusinessTime(*e.business_time);
-      c.setRecordedAt(e.recorded_at);
-      c.setSchemaVersion(static_cast<uint32_t>(e.schema_version));
-      c.setPrevHash(Bytes(e.prev_hash));
-      c.setHash(Bytes(e.hash));
-    }
+    for (unsigned i = 0; i < batch->changes.size(); ++i) WriteChange(changes[i], batch->changes[i]);
     out.setAppliedPushSeq(static_cast<uint64_t>(batch->applied_push_seq));
   } else if (const auto* ack = std::get_if<WireAck>(&message)) {
     auto out = root.initAck();
@@ -116,12 +194,56 @@ std::string EncodeMessage(const WireMessage& message) {
       pushes[i].setSeq(static_cast<uint64_t>(ack->pushes[i].seq));
       pushes[i].setRequestJson(ack->pushes[i].request_json);
     }
+    if (ack->hub_head) WriteHead(out.initHubHead(), *ack->hub_head);
   } else if (const auto* hello = std::get_if<WireHello>(&message)) {
     auto out = root.initHello();
     out.setSiteId(hello->site_id);
     out.setSchemaVersion(static_cast<uint32_t>(hello->schema_version));
     out.setLastSeq(static_cast<uint64_t>(hello->last_seq));
     out.setAppliedPushSeq(static_cast<uint64_t>(hello->applied_push_seq));
+  } else if (const auto* req = std::get_if<WireLogRequest>(&message)) {
+    auto out = root.initLogRequest();
+    out.setSiteId(req->site_id);
+    out.setFromSeq(static_cast<uint64_t>(req->from_seq));
+    out.setToSeq(static_cast<uint64_t>(req->to_seq));
+    out.setStateDigests(req->state_digests);
+    auto buckets = out.initStateBuckets(static_cast<unsigned>(req->state_buckets.size()));
+    for (unsigned i = 0; i < req->state_buckets.size(); ++i) {
+      buckets.set(i, static_cast<uint16_t>(req->state_buckets[i]));
+    }
+    out.setHubLogAfter(static_cast<uint64_t>(req->hub_log_after));
+    out.setHubLogLimit(static_cast<uint32_t>(req->hub_log_limit));
+  } else if (const auto* rep = std::get_if<WireLogReply>(&message)) {
+    auto out = root.initLogReply();
+    out.setSiteId(rep->site_id);
+    out.setLastSeq(static_cast<uint64_t>(rep->last_seq));
+    out.setLastHash(Bytes(rep->last_hash));
+    out.setAppliedPushSeq(static_cast<uint64_t>(rep->applied_push_seq));
+    auto changes = out.initChanges(static_cast<unsigned>(rep->changes.size()));
+    for (unsigned i = 0; i < rep->changes.size(); ++i) WriteChange(changes[i], rep->changes[i]);
+    auto digests = out.initStateDigests(static_cast<unsigned>(rep->state_digests.size()));
+    for (unsigned i = 0; i < rep->state_digests.size(); ++i) {
+      digests[i].setBucket(static_cast<uint16_t>(rep->state_digests[i].bucket));
+      digests[i].setCount(static_cast<uint64_t>(rep->state_digests[i].count));
+      digests[i].setDigest(Bytes(rep->state_digests[i].digest));
+    }
+    auto rows = out.initStateRows(static_cast<unsigned>(rep->state_rows.size()));
+    for (unsigned i = 0; i < rep->state_rows.size(); ++i) {
+      rows[i].setEntity(rep->state_rows[i].entity);
+      rows[i].setEntityId(rep->state_rows[i].entity_id);
+      rows[i].setFieldsJson(rep->state_rows[i].fields_json);
+    }
+    auto log = out.initHubLog(static_cast<unsigned>(rep->hub_log.size()));
+    for (unsigned i = 0; i < rep->hub_log.size(); ++i) {
+      const HubLogEntry& e = rep->hub_log[i];
+      log[i].setIndex(static_cast<uint64_t>(e.index));
+      log[i].setSiteId(e.site_id);
+      log[i].setFirstSeq(static_cast<uint64_t>(e.first_seq));
+      log[i].setLastSeq(static_cast<uint64_t>(e.last_seq));
+      log[i].setEnvelopeHash(Bytes(e.envelope_hash));
+    }
+    if (rep->hub_head) WriteHead(out.initHubHead(), *rep->hub_head);
+    out.setStatus(rep->status);
   }
   kj::VectorOutputStream output;
   capnp::writePackedMessage(output, builder);

@@ -7,7 +7,9 @@
 // Nothing above it sees an exception. Stateless; thread-safe.
 #pragma once
 
+#include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -30,12 +32,65 @@ struct WirePush {
   std::string request_json;
 };
 
+// The head of the hub's log, signed by the hub (sync/hub_log.h).
+struct SignedHead {
+  int64_t index = 0;
+  Hash256 head{};
+  std::array<uint8_t, 64> signature{};
+};
+
 struct WireAck {
   std::string site_id;
   int64_t acked_seq = 0;
   Hlc hub_hlc = 0;
   std::string status = "ok";
   std::vector<WirePush> pushes;
+  std::optional<SignedHead> hub_head;
+};
+
+// One accepted batch in the hub's log.
+struct HubLogEntry {
+  int64_t index = 0;
+  std::string site_id;
+  int64_t first_seq = 0;
+  int64_t last_seq = 0;
+  Hash256 envelope_hash{};
+};
+
+// A store asking the hub about its own data (verify, rebuild).
+struct WireLogRequest {
+  std::string site_id;
+  int64_t from_seq = 0;  // the store's changes from_seq..to_seq as held at the hub
+  int64_t to_seq = 0;    // 0: none
+  bool state_digests = false;
+  std::vector<int> state_buckets;
+  int64_t hub_log_after = 0;
+  int hub_log_limit = 0;  // 0: none
+};
+
+struct BucketDigest {
+  int bucket = 0;
+  int64_t count = 0;
+  Hash256 digest{};
+};
+
+struct StateRow {
+  std::string entity;
+  std::string entity_id;
+  std::string fields_json;
+};
+
+struct WireLogReply {
+  std::string site_id;
+  int64_t last_seq = 0;
+  Hash256 last_hash{};
+  int64_t applied_push_seq = 0;
+  std::vector<ChangeEntry> changes;
+  std::vector<BucketDigest> state_digests;
+  std::vector<StateRow> state_rows;
+  std::vector<HubLogEntry> hub_log;
+  std::optional<SignedHead> hub_head;
+  std::string status = "ok";
 };
 
 struct WireHello {
@@ -45,7 +100,8 @@ struct WireHello {
   int64_t applied_push_seq = 0;
 };
 
-using WireMessage = std::variant<WireBatch, WireAck, WireHello>;
+using WireMessage =
+    std::variant<WireBatch, WireAck, WireHello, WireLogRequest, WireLogReply>;
 
 // The largest message a peer may send: 64 MiB.
 constexpr size_t kMaxMessageBytes = 64u << 20;

@@ -1,0 +1,133 @@
+#include "edge/hub_link.h"
+
+#include <chrono>
+#include <cstring>
+#include <thread>
+
+#include "sync/clock.h"
+#include "sync/envelope.h"
+#include "sync/hub_log.h"
+
+namespace outpost::edge {
+namespace {
+
+constexpr int64_t kKeepEveryMs = 10 * 60 * 1000;
+
+template <size_t N>
+std::array<uint8_t, N> ToArray(const std::string& blob) {
+  std::array<uint8_t, N> a{};
+  if (blob.size() == N) std::memcpy(a.data(), blob.data(), N);
+  return a;
+}
+
+int64_t SteadyMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+Status KeepHubHead(Db& db, const PublicKeys& hub, const SignedHead& head, int64_t now_ms) {
+  if (!HubHeadSignatureOk(hub, head)) {
+    return Status::Corruption("hub head " + std::to_string(head.index) +
+                              ": signature is not the pinned hub key's");
+  }
+  const std::string now = FormatUtcMs(now_ms);
+  ASSIGN_OR_RETURN(auto tx, Transaction::Begin(db));
+  ASSIGN_OR_RETURN(Statement latest,
+                   db.Prepare("UPDATE sync_state SET latest_head_idx = ?, latest_head = ?,"
+                              " latest_head_signature = ? WHERE latest_head_idx <= ?"));
+  latest.Bind(1, head.index)
+      .BindBlob(2, head.head)
+      .BindBlob(3, head.signature.data(), head.signature.size())
+      .Bind(4, head.index);
+  RETURN_IF_ERROR(latest.Run());
+  // Kept for good when the last kept head is ten minutes old (or there is none).
+  ASSIGN_OR_RETURN(Statement last, db.Prepare("SELECT received_at FROM hub_heads ORDER BY idx"
+                                              " DESC LIMIT 1"));
+  ASSIGN_OR_RETURN(bool has_last, last.Step());
+  bool keep = !has_last;
+  if (has_last) {
+    auto at = ParseUtcMs(last.Text(0));
+    keep = !at.ok() || now_ms - at.value() >= kKeepEveryMs;
+  }
+  last.Reset();
+  if (keep && head.index > 0) {
+    ASSIGN_OR_RETURN(Statement ins, db.Prepare("INSERT INTO hub_heads (idx, head, signature,"
+                                               " received_at) VALUES (?, ?, ?, ?)"
+                                               " ON CONFLICT (idx) DO NOTHING"));
+    ins.Bind(1, head.index)
+        .BindBlob(2, head.head)
+        .BindBlob(3, head.signature.data(), head.signature.size())
+        .Bind(4, now);
+    RETURN_IF_ERROR(ins.Run());
+  }
+  return tx->Commit();
+}
+
+Result<std::vector<KeptHead>> KeptHubHeads(Db& db) {
+  ASSIGN_OR_RETURN(Statement st,
+                   db.Prepare("SELECT idx, head, signature, received_at FROM hub_heads UNION"
+                              " SELECT latest_head_idx, latest_head, latest_head_signature,"
+                              " last_contact FROM sync_state WHERE latest_head IS NOT NULL"
+                              " ORDER BY 1"));
+  std::vector<KeptHead> out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    KeptHead k;
+    k.head.index = st.Int(0);
+    k.head.head = ToArray<32>(st.Blob(1));
+    k.head.signature = ToArray<64>(st.Blob(2));
+    k.received_at = st.OptionalText(3).value_or("");
+    if (!out.empty() && out.back().head.index == k.head.index &&
+        out.back().head.head == k.head.head) {
+      continue;  // the newest is also a kept one
+    }
+    out.push_back(std::move(k));
+  }
+  return out;
+}
+
+Result<std::unique_ptr<HubQuery>> HubQuery::Connect(const std::string& endpoint, SecretKeys keys,
+                                                    PublicKeys hub, int timeout_ms) {
+  ASSIGN_OR_RETURN(auto ep, StoreEndpoint::Connect(endpoint, keys, hub));
+  return std::unique_ptr<HubQuery>(
+      new HubQuery(std::move(ep), std::move(keys), std::move(hub), timeout_ms));
+}
+
+Result<WireLogReply> HubQuery::Ask(const WireLogRequest& request) {
+  const std::string sealed = SealEnvelope(EncodeMessage(request), keys_, hub_,
+                                          Direction::kStoreToHub, keys_.pub.site_id);
+  const int64_t deadline = SteadyMs() + timeout_ms_;
+  // The link may still be connecting (CURVE handshake): retry the send until the deadline.
+  while (true) {
+    Status sent = endpoint_->Send(sealed);
+    if (sent.ok()) break;
+    if (sent.code() != StatusCode::kRetryLater || SteadyMs() >= deadline) {
+      return Status::RetryLater("the hub is not reachable (" + sent.message() + ")");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  while (true) {
+    const int64_t left = deadline - SteadyMs();
+    if (left <= 0) break;
+    ASSIGN_OR_RETURN(auto reply, endpoint_->Receive(static_cast<int>(left)));
+    if (!reply) break;
+    auto opened = OpenEnvelope(*reply, keys_, hub_, Direction::kHubToStore);
+    if (!opened.ok()) continue;  // not from our hub
+    auto decoded = DecodeMessage(opened.value());
+    if (!decoded.ok()) continue;
+    auto* answer = std::get_if<WireLogReply>(&decoded.value());
+    if (!answer || answer->site_id != keys_.pub.site_id) continue;  // a stale sync ack
+    if (answer->hub_head && !HubHeadSignatureOk(hub_, *answer->hub_head)) {
+      return Status::Corruption("hub answer: its log head is not signed by the pinned hub key");
+    }
+    return std::move(*answer);
+  }
+  return Status::RetryLater("the hub did not answer within " + std::to_string(timeout_ms_) +
+                            " ms");
+}
+
+}  // namespace outpost::edge

@@ -1,0 +1,53 @@
+// What a store keeps of, and asks of, the hub beyond its own sync.
+//
+// KeepHubHead: every answer from the hub carries the signed head of the hub's
+// log (sync/hub_log.h). The store checks the signature and keeps the newest
+// head, plus one head per ten minutes for good, so `outpost verify` can later
+// prove the hub's log still extends every head it ever showed this store.
+//
+// HubQuery: one request, one answer over the store's own CURVE link (a log
+// request: the hub's copy of this store's log, the state digests of its
+// entities, the hub's log entries). Used by verify and rebuild, never by the
+// desk. Thread-compatible.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "sync/keys.h"
+#include "sync/sqlite.h"
+#include "sync/status.h"
+#include "sync/transport.h"
+#include "sync/wire.h"
+
+namespace outpost::edge {
+
+// Refuses (and keeps nothing) when the signature is not the pinned hub's.
+Status KeepHubHead(Db& db, const PublicKeys& hub, const SignedHead& head, int64_t now_ms);
+
+struct KeptHead {
+  SignedHead head;
+  std::string received_at;
+};
+// Every kept head and the newest, by index.
+Result<std::vector<KeptHead>> KeptHubHeads(Db& db);
+
+class HubQuery {
+ public:
+  static Result<std::unique_ptr<HubQuery>> Connect(const std::string& endpoint, SecretKeys keys,
+                                                   PublicKeys hub, int timeout_ms = 10'000);
+  // RetryLater when the hub does not answer within the timeout.
+  Result<WireLogReply> Ask(const WireLogRequest& request);
+  const PublicKeys& hub() const { return hub_; }
+
+ private:
+  HubQuery(std::unique_ptr<StoreEndpoint> endpoint, SecretKeys keys, PublicKeys hub, int timeout)
+      : endpoint_(std::move(endpoint)), keys_(std::move(keys)), hub_(std::move(hub)),
+        timeout_ms_(timeout) {}
+  std::unique_ptr<StoreEndpoint> endpoint_;
+  SecretKeys keys_;
+  PublicKeys hub_;
+  int timeout_ms_;
+};
+
+}  // namespace outpost::edge

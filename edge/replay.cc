@@ -1,0 +1,443 @@
+#include "edge/replay.h"
+
+#include <map>
+#include <set>
+
+#include "sync/merge.h"
+#include "sync/normalize.h"
+
+namespace outpost::edge {
+namespace {
+
+using nlohmann::json;
+
+// Where each logged entity lives.
+struct EntityTable {
+  const char* entity;
+  const char* table;
+};
+constexpr EntityTable kEntityTables[] = {{"customer", "customers"},
+                                         {"vehicle", "vehicles"},
+                                         {"booking", "bookings"},
+                                         {"case", "conflict_cases"}};
+
+Result<std::string> TableOf(const std::string& entity) {
+  for (const auto& e : kEntityTables) {
+    if (entity == e.entity) return std::string(e.table);
+  }
+  return Status::Corruption("change log: unknown entity '" + entity + "'");
+}
+
+Result<std::set<std::string>> Columns(Db& db, const std::string& table) {
+  ASSIGN_OR_RETURN(Statement st, db.Prepare("SELECT name FROM pragma_table_info(?)"));
+  st.Bind(1, table);
+  std::set<std::string> out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    out.insert(st.Text(0));
+  }
+  return out;
+}
+
+// Each column's default as SQLite would store it (unquoted text), or nullopt for NULL.
+Result<std::map<std::string, std::optional<std::string>>> ColumnDefaults(Db& db,
+                                                                        const std::string& table) {
+  ASSIGN_OR_RETURN(Statement st, db.Prepare("SELECT name, dflt_value FROM pragma_table_info(?)"));
+  st.Bind(1, table);
+  std::map<std::string, std::optional<std::string>> out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    std::optional<std::string> d = st.OptionalText(1);
+    if (d && d->size() >= 2 && d->front() == '\'' && d->back() == '\'') {
+      d = d->substr(1, d->size() - 2);
+    }
+    if (d && *d == "NULL") d.reset();
+    out[st.Text(0)] = d;
+  }
+  return out;
+}
+
+// Columns the log does not carry: derived on replay, never compared.
+bool DerivedColumn(const std::string& entity, const std::string& column) {
+  if (column == "id") return true;
+  if (entity == "customer") return column == "name_key" || column == "updated_at";
+  if (entity == "vehicle") return column == "created_at" || column == "updated_at";
+  if (entity == "case") return column == "opened_by";
+  return false;
+}
+
+// A JSON value as SQLite stores it: booleans as 0/1, arrays and objects as text.
+void BindJson(Statement& st, int index, const json& v) {
+  if (v.is_null()) {
+    st.BindNull(index);
+  } else if (v.is_boolean()) {
+    st.Bind(index, int64_t{v.get<bool>()});
+  } else if (v.is_number_integer() || v.is_number_unsigned()) {
+    st.Bind(index, v.get<int64_t>());
+  } else if (v.is_string()) {
+    st.Bind(index, v.get<std::string>());
+  } else {
+    st.Bind(index, v.dump());
+  }
+}
+
+// A column as the type the log gave the field, so 1 reads as true where the
+// log wrote true; a value that does not convert stays as stored (and differs).
+json ColumnAs(const Statement& st, int col, const json& like) {
+  if (st.IsNull(col)) return nullptr;
+  const std::string text = st.Text(col);
+  if (like.is_boolean()) {
+    if (text == "0") return false;
+    if (text == "1") return true;
+    return text;
+  }
+  if (like.is_number()) {
+    try {
+      size_t used = 0;
+      const long long v = std::stoll(text, &used);
+      if (used == text.size()) return v;
+    } catch (...) {
+    }
+    return text;
+  }
+  if (like.is_array() || like.is_object()) {
+    json parsed = json::parse(text, nullptr, false);
+    return parsed.is_discarded() ? json(text) : parsed;
+  }
+  return text;
+}
+
+Result<std::vector<std::string>> PhonesOf(Db& db, const std::string& customer_id) {
+  ASSIGN_OR_RETURN(Statement st, db.Prepare("SELECT e164 FROM customer_phones WHERE"
+                                            " customer_id = ? ORDER BY e164"));
+  st.Bind(1, customer_id);
+  std::vector<std::string> out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    out.push_back(st.Text(0));
+  }
+  return out;
+}
+
+Status AddPhones(Db& db, const std::string& customer_id, const json& phones,
+                 const std::string& at) {
+  if (!phones.is_array()) return Status::Ok();
+  ASSIGN_OR_RETURN(Statement st, db.Prepare("INSERT INTO customer_phones (customer_id, e164,"
+                                            " added_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING"));
+  for (const auto& p : phones) {
+    if (!p.is_string()) continue;
+    st.Reset();
+    st.Bind(1, customer_id).Bind(2, p.get<std::string>()).Bind(3, at);
+    RETURN_IF_ERROR(st.Run());
+  }
+  return Status::Ok();
+}
+
+std::string TextField(const json& fields, const char* key, const std::string& fallback) {
+  return fields.contains(key) && fields[key].is_string() ? fields[key].get<std::string>()
+                                                         : fallback;
+}
+
+// The row's current values of `keys` (for the history of a replayed booking).
+Result<json> RowValues(Db& db, const std::string& table, const std::string& id,
+                       const std::vector<std::string>& keys, const json& like) {
+  json out = json::object();
+  if (keys.empty()) return out;
+  std::string sql = "SELECT ";
+  for (size_t i = 0; i < keys.size(); ++i) sql += (i ? ", \"" : "\"") + keys[i] + "\"";
+  sql += " FROM " + table + " WHERE id = ?";
+  ASSIGN_OR_RETURN(Statement st, db.Prepare(sql));
+  st.Bind(1, id);
+  ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return out;
+  for (size_t i = 0; i < keys.size(); ++i) {
+    out[keys[i]] = ColumnAs(st, static_cast<int>(i),
+                            like.contains(keys[i]) ? like[keys[i]] : json(""));
+  }
+  return out;
+}
+
+Status ApplyToTables(Db& db, const ChangeEntry& e, const json& fields) {
+  ASSIGN_OR_RETURN(std::string table, TableOf(e.entity));
+  ASSIGN_OR_RETURN(std::set<std::string> columns, Columns(db, table));
+  json values = json::object();
+  for (auto it = fields.begin(); it != fields.end(); ++it) {
+    if (columns.count(it.key()) && it.key() != "id") values[it.key()] = it.value();
+  }
+  // Columns the log does not carry, derived as the desk derives them.
+  if (e.entity == "customer") {
+    if (values.contains("name") && values["name"].is_string()) {
+      values["name_key"] = SearchKey(values["name"].get<std::string>());
+    }
+    if (e.op == "insert" && !values.contains("updated_at")) {
+      values["updated_at"] = TextField(fields, "created_at", e.recorded_at);
+    }
+  } else if (e.entity == "vehicle") {
+    if (e.op == "insert") values["created_at"] = e.recorded_at;
+    values["updated_at"] = e.recorded_at;
+  } else if (e.entity == "case" && e.op == "insert") {
+    values["opened_by"] = e.staff;
+  }
+
+  json before = json::object();
+  if (e.op == "insert") {
+    std::string names = "id", marks = "?";
+    for (auto it = values.begin(); it != values.end(); ++it) {
+      names += ", \"" + it.key() + "\"";
+      marks += ", ?";
+    }
+    ASSIGN_OR_RETURN(Statement ins, db.Prepare("INSERT INTO " + table + " (" + names +
+                                               ") VALUES (" + marks + ")"));
+    ins.Bind(1, e.entity_id);
+    int i = 2;
+    for (auto it = values.begin(); it != values.end(); ++it) BindJson(ins, i++, it.value());
+    Status st = ins.Run();
+    if (!st.ok()) {
+      return Status::Corruption("replaying " + e.entity + " " + e.entity_id + " (seq " +
+                                std::to_string(e.seq) + "): " + st.message());
+    }
+  } else if (e.op == "update") {
+    if (e.entity == "booking") {
+      std::vector<std::string> keys;
+      for (auto it = values.begin(); it != values.end(); ++it) keys.push_back(it.key());
+      keys.push_back("status");
+      ASSIGN_OR_RETURN(before, RowValues(db, table, e.entity_id, keys, values));
+    }
+    if (!values.empty()) {
+      std::string sets;
+      for (auto it = values.begin(); it != values.end(); ++it) {
+        sets += (sets.empty() ? "\"" : ", \"") + it.key() + "\" = ?";
+      }
+      ASSIGN_OR_RETURN(Statement up,
+                       db.Prepare("UPDATE " + table + " SET " + sets + " WHERE id = ?"));
+      int i = 1;
+      for (auto it = values.begin(); it != values.end(); ++it) BindJson(up, i++, it.value());
+      up.Bind(i, e.entity_id);
+      RETURN_IF_ERROR(up.Run());
+      if (db.RowsChanged() != 1) {
+        return Status::Corruption("replaying seq " + std::to_string(e.seq) + ": " + e.entity +
+                                  " " + e.entity_id + " was never created");
+      }
+    }
+  } else {
+    return Status::Corruption("replaying seq " + std::to_string(e.seq) + ": op '" + e.op +
+                              "' is not replayable here");
+  }
+
+  if (e.entity == "customer") {
+    const std::string at = TextField(fields, e.op == "insert" ? "created_at" : "updated_at",
+                                     e.recorded_at);
+    if (fields.contains("phones")) RETURN_IF_ERROR(AddPhones(db, e.entity_id, fields["phones"], at));
+    if (fields.contains("phones_added")) {
+      RETURN_IF_ERROR(AddPhones(db, e.entity_id, fields["phones_added"], at));
+    }
+  }
+  if (e.entity == "booking") {
+    // The desk's per-booking history, rebuilt from the log: who, when, old -> new.
+    json changes = json::object();
+    for (auto it = values.begin(); it != values.end(); ++it) {
+      if (it.key() == "updated_at") continue;
+      changes[it.key()] = {before.contains(it.key()) ? before[it.key()] : json(nullptr),
+                           it.value()};
+    }
+    const std::string from =
+        before.contains("status") && before["status"].is_string() ? before["status"].get<std::string>() : "";
+    const std::string to = TextField(fields, "status", from);
+    ASSIGN_OR_RETURN(Statement h, db.Prepare("INSERT INTO booking_history (booking_id, at, staff,"
+                                             " action, from_status, to_status, changes, reason)"
+                                             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+    h.Bind(1, e.entity_id)
+        .Bind(2, e.recorded_at)
+        .Bind(3, e.staff)
+        .Bind(4, e.op == "insert" ? "book (replayed)" : "update (replayed)");
+    if (from.empty()) {
+      h.BindNull(5);
+    } else {
+      h.Bind(5, from);
+    }
+    h.Bind(6, to).Bind(7, changes.dump()).Bind(8, "rebuilt from change-log seq " +
+                                                       std::to_string(e.seq));
+    RETURN_IF_ERROR(h.Run());
+    if (e.op == "insert" && fields.contains("hub_request_seq") &&
+        fields["hub_request_seq"].is_number_integer()) {
+      ASSIGN_OR_RETURN(Statement r, db.Prepare("INSERT INTO hub_requests (seq, received_at,"
+                                               " outcome, booking_id) VALUES (?, ?, 'booked', ?)"
+                                               " ON CONFLICT (seq) DO NOTHING"));
+      r.Bind(1, fields["hub_request_seq"].get<int64_t>()).Bind(2, e.recorded_at).Bind(3, e.entity_id);
+      RETURN_IF_ERROR(r.Run());
+    }
+    if (e.op == "insert" && fields.contains("form_id") && fields["form_id"].is_string()) {
+      ASSIGN_OR_RETURN(Statement f, db.Prepare("INSERT INTO paper_forms (form_id, import_batch,"
+                                               " outcome, booking_id, imported_at) VALUES"
+                                               " (?, ?, 'booked', ?, ?) ON CONFLICT DO NOTHING"));
+      f.Bind(1, fields["form_id"].get<std::string>())
+          .Bind(2, TextField(fields, "import_batch", ""))
+          .Bind(3, e.entity_id)
+          .Bind(4, e.recorded_at);
+      RETURN_IF_ERROR(f.Run());
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status ReplayChange(Db& db, const ChangeEntry& e) {
+  ASSIGN_OR_RETURN(Statement head, db.Prepare("SELECT seq, hash FROM change_log ORDER BY seq"
+                                              " DESC LIMIT 1"));
+  ASSIGN_OR_RETURN(bool has_head, head.Step());
+  const int64_t last_seq = has_head ? head.Int(0) : 0;
+  Hash256 last_hash{};
+  if (has_head) {
+    const std::string blob = head.Blob(1);
+    if (blob.size() == last_hash.size()) std::copy(blob.begin(), blob.end(), last_hash.begin());
+  }
+  head.Reset();
+  if (e.seq != last_seq + 1) {
+    return Status::Corruption("replay: seq " + std::to_string(e.seq) + " does not follow the" +
+                              " local log's last seq " + std::to_string(last_seq));
+  }
+  const ChangeEntry one[] = {e};
+  RETURN_IF_ERROR(VerifyChain(one, has_head ? std::optional<Hash256>(last_hash)
+                                            : std::optional<Hash256>(Hash256{})));
+  const json fields = json::parse(e.fields_json, nullptr, false);
+  if (!fields.is_object()) {
+    return Status::Corruption("replay: seq " + std::to_string(e.seq) +
+                              ": fields are not a JSON object");
+  }
+  RETURN_IF_ERROR(InsertChangeRow(db, "change_log", e));
+  return ApplyToTables(db, e, fields);
+}
+
+Status ResetCountersAfterReplay(Db& db) {
+  return db.Exec(
+      "INSERT INTO booking_ref_counters (day, last)"
+      " SELECT substr(ref, 1, 6), max(CAST(substr(ref, 8) AS INTEGER)) FROM bookings"
+      " GROUP BY 1 ON CONFLICT (day) DO UPDATE SET last = max(last, excluded.last);"
+      "INSERT INTO case_ref_counters (day, last)"
+      " SELECT substr(ref, 3, 6), max(CAST(substr(ref, 10) AS INTEGER)) FROM conflict_cases"
+      " GROUP BY 1 ON CONFLICT (day) DO UPDATE SET last = max(last, excluded.last);"
+      "INSERT INTO paper_form_counters (day, last)"
+      " SELECT substr(form_id, 2, 6), max(CAST(substr(form_id, 9) AS INTEGER)) FROM bookings"
+      " WHERE form_id IS NOT NULL GROUP BY 1"
+      " ON CONFLICT (day) DO UPDATE SET last = max(last, excluded.last);");
+}
+
+Result<StoreStateCheck> CheckStoreState(
+    Db& db, const std::vector<int>& buckets,
+    const std::function<void(const std::string&, const std::string&, const std::string&)>&
+        on_bucket_row) {
+  StoreStateCheck out;
+  StateDigester digester;
+  std::vector<bool> wanted(kStateBuckets, false);
+  for (int b : buckets) {
+    if (b >= 0 && b < kStateBuckets) wanted[b] = true;
+  }
+  for (const auto& et : kEntityTables) {
+    const std::string entity = et.entity, table = et.table;
+    ASSIGN_OR_RETURN(auto defaults, ColumnDefaults(db, table));
+    // The entity's entries in order (the change_log_entity index): one entity in memory at a time.
+    ASSIGN_OR_RETURN(Statement log,
+                     db.Prepare("SELECT entity_id, fields, hlc, site_id FROM change_log"
+                                " WHERE entity = ? ORDER BY entity_id, seq"));
+    log.Bind(1, entity);
+    ASSIGN_OR_RETURN(Statement row_st, db.Prepare("SELECT * FROM \"" + table + "\" WHERE id = ?"));
+
+    auto check_entity = [&](const std::string& id, const json& fold) -> Status {
+      ++out.entities;
+      row_st.Reset();
+      row_st.Bind(1, id);
+      ASSIGN_OR_RETURN(bool found, row_st.Step());
+      std::map<std::string, int> col_index;
+      if (found) {
+        for (int c = 0; c < row_st.ColumnCount(); ++c) col_index[row_st.ColumnName(c)] = c;
+      }
+      json state = json::object();  // the fold's keys, valued as the tables hold them
+      for (auto it = fold.begin(); it != fold.end(); ++it) {
+        const std::string& key = it.key();
+        json table_value;
+        std::string where = table;
+        if (!found) {
+          table_value = nullptr;
+        } else if (entity == "customer" && key == "phones") {
+          ASSIGN_OR_RETURN(auto phones, PhonesOf(db, id));
+          table_value = phones;
+          where = "customer_phones";
+        } else if (col_index.count(key)) {
+          table_value = ColumnAs(row_st, col_index[key], it.value());
+        } else {
+          state[key] = it.value();  // not kept in a table: the log is the only copy
+          continue;
+        }
+        state[key] = table_value;
+        if (CanonicalState(json{{key, table_value}}) != CanonicalState(json{{key, it.value()}})) {
+          out.differences.push_back({entity, id, where, key, table_value, it.value()});
+        }
+      }
+      // Columns no entry of this entity has set must still hold their default
+      // (a cancel reason typed into the file by hand shows here).
+      if (found) {
+        for (const auto& [name, index] : col_index) {
+          if (fold.contains(name) || DerivedColumn(entity, name)) continue;
+          if (entity == "customer" && name == "phones") continue;
+          const auto dflt = defaults.find(name);
+          const std::optional<std::string> expected =
+              dflt == defaults.end() ? std::nullopt : dflt->second;
+          const std::optional<std::string> held =
+              row_st.IsNull(index) ? std::nullopt : std::optional<std::string>(row_st.Text(index));
+          if (held != expected) {
+            out.differences.push_back({entity, id, table, name,
+                                       held ? json(*held) : json(nullptr),
+                                       expected ? json(*expected) : json(nullptr)});
+          }
+        }
+      }
+      row_st.Reset();
+      const std::string canonical = CanonicalState(found ? state : json(nullptr));
+      digester.Add(entity, id, canonical);
+      if (on_bucket_row && wanted[StateBucket(id)]) on_bucket_row(entity, id, canonical);
+      return Status::Ok();
+    };
+
+    std::string current;
+    json state = json::object(), stamps = json::object();
+    Stamp base;
+    bool any = false;
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, log.Step());
+      const std::string id = row ? log.Text(0) : std::string();
+      if (any && (!row || id != current)) {
+        RETURN_IF_ERROR(check_entity(current, state));
+        state = json::object();
+        stamps = json::object();
+        any = false;
+      }
+      if (!row) break;
+      const Stamp stamp{static_cast<uint64_t>(log.Int(2)), log.Text(3)};
+      if (!any) {
+        current = id;
+        base = stamp;
+        any = true;
+      }
+      const json fields = json::parse(log.Text(1), nullptr, false);
+      if (fields.is_object()) MergeFields(state, stamps, fields, stamp, base);
+    }
+    // Rows no entry created.
+    ASSIGN_OR_RETURN(Statement orphans,
+                     db.Prepare("SELECT id FROM \"" + table + "\" WHERE id NOT IN (SELECT entity_id"
+                                " FROM change_log WHERE entity = ?) ORDER BY id"));
+    orphans.Bind(1, entity);
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, orphans.Step());
+      if (!row) break;
+      out.unlogged.push_back({table, orphans.Text(0)});
+    }
+  }
+  out.digests = digester.Finish();
+  return out;
+}
+
+}  // namespace outpost::edge

@@ -1,0 +1,278 @@
+#include "hub/verify.h"
+
+#include <cstring>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "sync/changelog.h"
+#include "sync/envelope.h"
+#include "sync/hub_log.h"
+#include "sync/merge.h"
+#include "sync/state_digest.h"
+
+namespace outpost::hub {
+namespace {
+
+using nlohmann::json;
+
+template <size_t N>
+std::array<uint8_t, N> ToArray(const std::string& blob) {
+  std::array<uint8_t, N> a{};
+  if (blob.size() == N) std::memcpy(a.data(), blob.data(), N);
+  return a;
+}
+
+constexpr const char* kChangeColumns =
+    "seq, site_id, hlc, entity, entity_id, op, fields, staff, business_time, recorded_at,"
+    " schema_version, prev_hash, hash";
+
+ChangeEntry ReadChange(const Statement& st) {
+  ChangeEntry e;
+  e.seq = st.Int(0);
+  e.site_id = st.Text(1);
+  e.hlc = static_cast<Hlc>(st.Int(2));
+  e.entity = st.Text(3);
+  e.entity_id = st.Text(4);
+  e.op = st.Text(5);
+  e.fields_json = st.Text(6);
+  e.staff = st.Text(7);
+  e.business_time = st.OptionalText(8);
+  e.recorded_at = st.Text(9);
+  e.schema_version = static_cast<int>(st.Int(10));
+  e.prev_hash = ToArray<32>(st.Blob(11));
+  e.hash = ToArray<32>(st.Blob(12));
+  return e;
+}
+
+// Each store's log at the hub: chained, gapless, ending at its cursor.
+Status CheckStoreLogs(Db& db, HubVerifyReport& report) {
+  ASSIGN_OR_RETURN(Statement cursors, db.Prepare("SELECT site_id, last_seq, last_hash FROM"
+                                                 " store_cursors ORDER BY site_id"));
+  std::vector<std::tuple<std::string, int64_t, Hash256>> sites;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, cursors.Step());
+    if (!row) break;
+    sites.emplace_back(cursors.Text(0), cursors.Int(1), ToArray<32>(cursors.Blob(2)));
+  }
+  report.stores = static_cast<int64_t>(sites.size());
+  ASSIGN_OR_RETURN(Statement page, db.Prepare(std::string("SELECT ") + kChangeColumns +
+                                              " FROM changes WHERE site_id = ? AND seq >= ?"
+                                              " ORDER BY seq LIMIT 20000"));
+  for (const auto& [site, last_seq, last_hash] : sites) {
+    int64_t next = 1;
+    std::optional<Hash256> prev = Hash256{};
+    bool broken = false;
+    while (!broken) {
+      page.Reset();
+      page.Bind(1, site).Bind(2, next);
+      std::vector<ChangeEntry> entries;
+      while (true) {
+        ASSIGN_OR_RETURN(bool row, page.Step());
+        if (!row) break;
+        entries.push_back(ReadChange(page));
+      }
+      if (entries.empty()) break;
+      if (entries.front().seq != next) {
+        report.findings.push_back({"changes " + site + " seq " + std::to_string(next),
+                                   "missing (the next held is seq " +
+                                       std::to_string(entries.front().seq) + ")"});
+        break;
+      }
+      Status chain = VerifyChain(entries, prev);
+      if (!chain.ok()) {
+        report.findings.push_back({"changes " + site, chain.message()});
+        broken = true;
+        break;
+      }
+      report.changes += static_cast<int64_t>(entries.size());
+      prev = entries.back().hash;
+      next = entries.back().seq + 1;
+    }
+    page.Reset();
+    if (broken) continue;
+    if (next - 1 != last_seq || (last_seq > 0 && prev != last_hash)) {
+      report.findings.push_back({"store_cursors " + site,
+                                 "the cursor says seq " + std::to_string(last_seq) +
+                                     " but the log held ends at seq " + std::to_string(next - 1) +
+                                     (next - 1 == last_seq ? " with another hash" : "")});
+    }
+  }
+  return Status::Ok();
+}
+
+Result<std::map<std::pair<std::string, std::string>, PublicKeys>> KeyHistory(Db& db) {
+  ASSIGN_OR_RETURN(Statement st, db.Prepare("SELECT site_id, key_id, sign_pk, kx_pk FROM"
+                                            " store_key_history"));
+  std::map<std::pair<std::string, std::string>, PublicKeys> out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    PublicKeys k;
+    k.site_id = st.Text(0);
+    k.sign_pk = ToArray<32>(st.Blob(2));
+    k.kx_pk = ToArray<32>(st.Blob(3));
+    out[{st.Text(0), st.Text(1)}] = k;
+  }
+  return out;
+}
+
+// The archive: signatures, the hub log chain, coverage; with the secret key,
+// every archived change against the changes table.
+Status CheckArchive(Db& db, const PublicKeys& hub_public, const SecretKeys* hub_secret,
+                    HubVerifyReport& report) {
+  ASSIGN_OR_RETURN(auto keys, KeyHistory(db));
+  ASSIGN_OR_RETURN(Statement st, db.Prepare("SELECT id, site_id, first_seq, last_seq, envelope,"
+                                            " envelope_hash, head, head_signature"
+                                            " FROM batch_archive ORDER BY id"));
+  ASSIGN_OR_RETURN(Statement change_hash, db.Prepare("SELECT hash FROM changes WHERE site_id = ?"
+                                                     " AND seq = ?"));
+  Hash256 head{};
+  std::map<std::string, int64_t> covered;  // site -> last seq covered by batches so far
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    ++report.batches;
+    const int64_t id = st.Int(0);
+    const std::string site = st.Text(1);
+    const int64_t first = st.Int(2), last = st.Int(3);
+    const std::string envelope = st.Blob(4);
+    const std::string where = "batch_archive row " + std::to_string(id) + " (" + site + " seq " +
+                              std::to_string(first) + "-" + std::to_string(last) + ")";
+    const Hash256 envelope_hash = EnvelopeHash(envelope);
+    if (ToArray<32>(st.Blob(5)) != envelope_hash) {
+      report.findings.push_back({where, "the envelope was altered: its hash is not the one"
+                                        " the hub's log recorded"});
+    }
+    head = NextHubHead(head, HubLogEntry{id, site, first, last, ToArray<32>(st.Blob(5))});
+    SignedHead stored{id, ToArray<32>(st.Blob(6)), ToArray<64>(st.Blob(7))};
+    if (stored.head != head) {
+      report.findings.push_back({where, "the hub log head stored here does not follow from the"
+                                        " rows before it (the log was rewritten)"});
+      head = stored.head;  // report each break once, then go on from what is stored
+    } else if (!HubHeadSignatureOk(hub_public, stored)) {
+      report.findings.push_back({where, "the head is not signed by this hub's key"});
+    }
+    report.head = stored;
+    auto covered_it = covered.find(site);
+    const int64_t expected_first = covered_it == covered.end() ? 1 : covered_it->second + 1;
+    if (first != expected_first) {
+      report.findings.push_back({where, "expected a batch starting at seq " +
+                                            std::to_string(expected_first)});
+    }
+    covered[site] = last;
+
+    auto header = PeekEnvelope(envelope);
+    if (!header.ok()) {
+      report.findings.push_back({where, header.status().message()});
+      continue;
+    }
+    auto key = keys.find({header->site_id, header->key_id});
+    if (header->site_id != site || key == keys.end()) {
+      report.findings.push_back({where, "signed with key " + header->key_id +
+                                            ", which the hub never allowed for " + site});
+      continue;
+    }
+    Status signature = VerifyEnvelopeSignature(envelope, key->second);
+    if (!signature.ok()) {
+      report.findings.push_back({where, "not signed by " + site + ": " + signature.message()});
+      continue;
+    }
+    if (!hub_secret) continue;
+    auto opened = OpenEnvelope(envelope, *hub_secret, key->second, Direction::kStoreToHub);
+    auto message = opened.ok() ? DecodeMessage(opened.value()) : Result<WireMessage>(opened.status());
+    const auto* batch = message.ok() ? std::get_if<WireBatch>(&message.value()) : nullptr;
+    if (!batch) {
+      report.findings.push_back({where, "cannot be opened with the hub's key"});
+      continue;
+    }
+    ++report.batches_opened;
+    for (const auto& c : batch->changes) {
+      if (c.seq < first || c.seq > last) continue;  // resent ones, applied earlier
+      change_hash.Reset();
+      change_hash.Bind(1, site).Bind(2, c.seq);
+      ASSIGN_OR_RETURN(bool held, change_hash.Step());
+      if (!held) {
+        report.findings.push_back({"changes " + site + " seq " + std::to_string(c.seq),
+                                   "missing, though " + where + " carries it"});
+      } else if (ToArray<32>(change_hash.Blob(0)) != c.hash) {
+        report.findings.push_back({"changes " + site + " seq " + std::to_string(c.seq),
+                                   "differs from the change the store signed in " + where});
+      }
+    }
+    change_hash.Reset();
+  }
+  return Status::Ok();
+}
+
+// Consolidated entities against the merge of their changes.
+Status CheckEntities(Db& db, HubVerifyReport& report) {
+  ASSIGN_OR_RETURN(Statement changes,
+                   db.Prepare("SELECT entity, entity_id, fields, hlc, site_id FROM changes"
+                              " ORDER BY entity, entity_id, hlc, site_id"));
+  ASSIGN_OR_RETURN(Statement held, db.Prepare("SELECT fields FROM entities WHERE entity = ? AND"
+                                              " entity_id = ?"));
+  std::pair<std::string, std::string> current;
+  json state = json::object(), stamps = json::object();
+  Stamp base;
+  bool any = false;
+  auto finish = [&]() -> Status {
+    ++report.entities;
+    held.Reset();
+    held.Bind(1, current.first).Bind(2, current.second);
+    ASSIGN_OR_RETURN(bool row, held.Step());
+    const std::string where = "entities " + current.first + " " + current.second;
+    if (!row) {
+      report.findings.push_back({where, "missing, though changes created it"});
+    } else if (CanonicalState(json::parse(held.Text(0), nullptr, false)) != CanonicalState(state)) {
+      report.findings.push_back({where, "differs from the merge of its changes: holds " +
+                                            held.Text(0) + ", the changes give " + state.dump()});
+    }
+    held.Reset();
+    return Status::Ok();
+  };
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, changes.Step());
+    std::pair<std::string, std::string> key;
+    if (row) key = {changes.Text(0), changes.Text(1)};
+    if (any && (!row || key != current)) {
+      RETURN_IF_ERROR(finish());
+      state = json::object();
+      stamps = json::object();
+      any = false;
+    }
+    if (!row) break;
+    const Stamp stamp{static_cast<uint64_t>(changes.Int(3)), changes.Text(4)};
+    if (!any) {
+      current = key;
+      base = stamp;
+      any = true;
+    }
+    const json fields = json::parse(changes.Text(2), nullptr, false);
+    if (fields.is_object()) MergeFields(state, stamps, fields, stamp, base);
+  }
+  ASSIGN_OR_RETURN(Statement orphans,
+                   db.Prepare("SELECT e.entity, e.entity_id FROM entities e WHERE NOT EXISTS"
+                              " (SELECT 1 FROM changes c WHERE c.site_id = e.owner_site AND"
+                              " c.entity_id = e.entity_id AND c.entity = e.entity)"));
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, orphans.Step());
+    if (!row) break;
+    report.findings.push_back({"entities " + orphans.Text(0) + " " + orphans.Text(1),
+                               "no change created it (written behind the system's back)"});
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<HubVerifyReport> VerifyHub(Db& db, const PublicKeys& hub_public,
+                                  const SecretKeys* hub_secret) {
+  HubVerifyReport report;
+  ASSIGN_OR_RETURN(auto tx, Transaction::BeginRead(db));  // one consistent view
+  RETURN_IF_ERROR(CheckStoreLogs(db, report));
+  RETURN_IF_ERROR(CheckArchive(db, hub_public, hub_secret, report));
+  RETURN_IF_ERROR(CheckEntities(db, report));
+  return report;
+}
+
+}  // namespace outpost::hub

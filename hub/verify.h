@@ -1,0 +1,49 @@
+// Verify at head office: everything the hub holds is what the stores signed,
+// and the hub's own log is what it signed.
+//
+// Checked, each finding naming its place (store, seq, archive row, entity):
+//   - each store's change log at the hub: consecutive seqs, every hash right,
+//     every entry linked to the one before, the end equal to the store's cursor;
+//   - the archive: every batch's envelope signed by the store key of its time,
+//     its hash and the hub log head after it recomputed and equal to what is
+//     stored, each head signed by the hub; batches cover each log without gaps;
+//   - with the hub's secret key: every archived batch decrypted and each of its
+//     changes equal, hash for hash, to the `changes` row of that seq (so a row
+//     edited behind the system's back, even with its chain recomputed, shows);
+//   - the consolidated entities equal the merge of their changes.
+// Read-only: one read transaction over the hub database. Thread-compatible.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sync/keys.h"
+#include "sync/sqlite.h"
+#include "sync/status.h"
+#include "sync/wire.h"
+
+namespace outpost::hub {
+
+struct Finding {
+  std::string where;  // "changes S1 seq 17", "batch_archive row 12", "entities booking 0f8e..."
+  std::string what;
+};
+
+struct HubVerifyReport {
+  int64_t stores = 0;
+  int64_t changes = 0;
+  int64_t batches = 0;
+  int64_t batches_opened = 0;  // decrypted and compared (needs the hub's secret key)
+  int64_t entities = 0;
+  std::optional<SignedHead> head;
+  std::vector<Finding> findings;
+  bool consistent() const { return findings.empty(); }
+};
+
+// `hub_public` checks the hub's head signatures; `hub_secret`, when given,
+// opens the archived batches.
+Result<HubVerifyReport> VerifyHub(Db& db, const PublicKeys& hub_public,
+                                  const SecretKeys* hub_secret);
+
+}  // namespace outpost::hub
