@@ -529,29 +529,14 @@ Result<WireLogReply> Hub::AnswerLogRequest(const std::string& site,
   if (request.to_seq >= request.from_seq && request.from_seq > 0) {
     const int64_t to = std::min(request.to_seq, request.from_seq + kMaxChanges - 1);
     ASSIGN_OR_RETURN(Statement ch,
-                     db_->Prepare("SELECT seq, site_id, hlc, entity, entity_id, op, fields, staff,"
-                                  " business_time, recorded_at, schema_version, prev_hash, hash"
+                     db_->Prepare(std::string("SELECT ") + kChangeColumns +
                                   " FROM changes WHERE site_id = ? AND seq BETWEEN ? AND ?"
                                   " ORDER BY seq"));
     ch.Bind(1, site).Bind(2, request.from_seq).Bind(3, to);
     while (true) {
       ASSIGN_OR_RETURN(bool row, ch.Step());
       if (!row) break;
-      ChangeEntry e;
-      e.seq = ch.Int(0);
-      e.site_id = ch.Text(1);
-      e.hlc = static_cast<Hlc>(ch.Int(2));
-      e.entity = ch.Text(3);
-      e.entity_id = ch.Text(4);
-      e.op = ch.Text(5);
-      e.fields_json = ch.Text(6);
-      e.staff = ch.Text(7);
-      e.business_time = ch.OptionalText(8);
-      e.recorded_at = ch.Text(9);
-      e.schema_version = static_cast<int>(ch.Int(10));
-      e.prev_hash = ToHash(ch.Blob(11));
-      e.hash = ToHash(ch.Blob(12));
-      reply.changes.push_back(std::move(e));
+      reply.changes.push_back(ReadChangeRow(ch));
     }
   }
 

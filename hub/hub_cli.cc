@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <csignal>
+#include <cstdlib>
 #include <iostream>
 
 #include "hub/hub.h"
@@ -218,7 +219,17 @@ int RunHubCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
     err << "outpost-hub: " << keys.status().ToString() << "\n";
     return ExitCodeFor(keys.status());
   }
-  SystemClock clock;
+  // OUTPOST_NOW pins the hub's clock (drills and tests, like the desk's); never set in production.
+  std::unique_ptr<Clock> clock_owner = std::make_unique<SystemClock>();
+  if (const char* now = std::getenv("OUTPOST_NOW"); now && *now) {
+    auto ms = ParseUtcMs(now);
+    if (!ms.ok()) {
+      err << "outpost-hub: invalid input: OUTPOST_NOW: " << ms.status().message() << "\n";
+      return 1;
+    }
+    clock_owner = std::make_unique<FixedClock>(ms.value());
+  }
+  const Clock& clock = *clock_owner;
   auto hub = Hub::Open(db_path, keys.value(), clock);
   if (!hub.ok()) {
     err << "outpost-hub: " << hub.status().ToString() << "\n";

@@ -22,28 +22,6 @@ std::array<uint8_t, N> ToArray(const std::string& blob) {
   return a;
 }
 
-constexpr const char* kChangeColumns =
-    "seq, site_id, hlc, entity, entity_id, op, fields, staff, business_time, recorded_at,"
-    " schema_version, prev_hash, hash";
-
-ChangeEntry ReadChange(const Statement& st) {
-  ChangeEntry e;
-  e.seq = st.Int(0);
-  e.site_id = st.Text(1);
-  e.hlc = static_cast<Hlc>(st.Int(2));
-  e.entity = st.Text(3);
-  e.entity_id = st.Text(4);
-  e.op = st.Text(5);
-  e.fields_json = st.Text(6);
-  e.staff = st.Text(7);
-  e.business_time = st.OptionalText(8);
-  e.recorded_at = st.Text(9);
-  e.schema_version = static_cast<int>(st.Int(10));
-  e.prev_hash = ToArray<32>(st.Blob(11));
-  e.hash = ToArray<32>(st.Blob(12));
-  return e;
-}
-
 // Each store's log at the hub: chained, gapless, ending at its cursor.
 Status CheckStoreLogs(Db& db, HubVerifyReport& report) {
   ASSIGN_OR_RETURN(Statement cursors, db.Prepare("SELECT site_id, last_seq, last_hash FROM"
@@ -69,7 +47,7 @@ Status CheckStoreLogs(Db& db, HubVerifyReport& report) {
       while (true) {
         ASSIGN_OR_RETURN(bool row, page.Step());
         if (!row) break;
-        entries.push_back(ReadChange(page));
+        entries.push_back(ReadChangeRow(page));
       }
       if (entries.empty()) break;
       if (entries.front().seq != next) {

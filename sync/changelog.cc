@@ -23,7 +23,9 @@ Hash256 BlobHash(const Statement& st, int column) {
   return h;
 }
 
-ChangeEntry ReadEntry(const Statement& st) {
+}  // namespace
+
+ChangeEntry ReadChangeRow(const Statement& st) {
   ChangeEntry e;
   e.seq = st.Int(0);
   e.site_id = st.Text(1);
@@ -41,11 +43,9 @@ ChangeEntry ReadEntry(const Statement& st) {
   return e;
 }
 
-constexpr const char* kColumns =
+const char* const kChangeColumns =
     "seq, site_id, hlc, entity, entity_id, op, fields, staff, business_time, recorded_at,"
     " schema_version, prev_hash, hash";
-
-}  // namespace
 
 Hash256 ChainHash(const ChangeEntry& e) {
   // Canonical bytes: "outpost-change-v1", then each field as a big-endian u64,
@@ -118,7 +118,7 @@ Result<ChangeEntry> AppendChange(Db& db, ChangeEntry e, int64_t wall_ms) {
 
 Status InsertChangeRow(Db& db, const std::string& table, const ChangeEntry& e) {
   ASSIGN_OR_RETURN(Statement ins,
-                   db.Prepare("INSERT INTO " + table + " (" + kColumns +
+                   db.Prepare("INSERT INTO " + table + " (" + kChangeColumns +
                               ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
   ins.Bind(1, e.seq)
       .Bind(2, e.site_id)
@@ -137,7 +137,7 @@ Status InsertChangeRow(Db& db, const std::string& table, const ChangeEntry& e) {
 }
 
 Result<std::vector<ChangeEntry>> ReadChanges(Db& db, int64_t from_seq, int64_t limit) {
-  ASSIGN_OR_RETURN(Statement st, db.Prepare(std::string("SELECT ") + kColumns +
+  ASSIGN_OR_RETURN(Statement st, db.Prepare(std::string("SELECT ") + kChangeColumns +
                                             " FROM change_log WHERE seq >= ? ORDER BY seq"
                                             " LIMIT ?"));
   st.Bind(1, from_seq).Bind(2, limit);
@@ -145,7 +145,7 @@ Result<std::vector<ChangeEntry>> ReadChanges(Db& db, int64_t from_seq, int64_t l
   while (true) {
     ASSIGN_OR_RETURN(bool row, st.Step());
     if (!row) break;
-    out.push_back(ReadEntry(st));
+    out.push_back(ReadChangeRow(st));
   }
   return out;
 }

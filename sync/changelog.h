@@ -57,6 +57,11 @@ Result<ChangeEntry> AppendChange(Db& db, ChangeEntry entry, int64_t wall_ms);
 // columns: how the hub stores the logs it receives.
 Status InsertChangeRow(Db& db, const std::string& table, const ChangeEntry& entry);
 
+// The columns of a change row (change_log at a store, changes at the hub), in
+// the order ReadChangeRow reads them: "SELECT " + kChangeColumns + " FROM ...".
+extern const char* const kChangeColumns;
+ChangeEntry ReadChangeRow(const Statement& st);
+
 // Entries with seq >= from_seq, oldest first, at most `limit`.
 Result<std::vector<ChangeEntry>> ReadChanges(Db& db, int64_t from_seq, int64_t limit);
 

@@ -1,6 +1,6 @@
 // outpost: operator tools: keygen (per-site signing and key-exchange keys); backup,
 // backup inspect, backup-keygen and restore (tools/backup.h); verify, rebuild and
-// replay (tools/recovery.h).
+// replay (tools/recovery.h); audit and recovery-report (tools/audit.h).
 //
 // Exit codes: 0 done; 1 usage error or bad input; 2 refused (would overwrite a
 // key); 3 system failure.
@@ -12,6 +12,7 @@
 #include "sync/ids.h"
 #include "sync/keys.h"
 #include "tools/backup.h"
+#include "tools/audit.h"
 #include "tools/recovery.h"
 
 namespace {
@@ -35,6 +36,8 @@ int main(int argc, char** argv) {
   outpost::backup::Commands backup_commands(app);
   // verify, rebuild, replay (tools/recovery.h).
   outpost::recovery::Commands recovery_commands(app);
+  // audit booking|customer|export, recovery-report (tools/audit.h).
+  outpost::audit::Commands audit_commands(app);
 
   try {
     app.parse(argc, argv);
@@ -44,6 +47,7 @@ int main(int argc, char** argv) {
 
   if (backup_commands.parsed()) return backup_commands.Run(std::cout, std::cerr);
   if (recovery_commands.parsed()) return recovery_commands.Run(std::cout, std::cerr);
+  if (audit_commands.parsed()) return audit_commands.Run(std::cout, std::cerr);
   if (keygen->parsed()) {
     if (!outpost::IsValidSiteId(site)) {
       std::cerr << "outpost: invalid input: site: '" << site

@@ -1,0 +1,751 @@
+#include "tools/audit.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "hub/verify.h"
+#include "schema/migrations.h"
+#include "sync/changelog.h"
+#include "sync/clock.h"
+#include "sync/keys.h"
+#include "sync/merge.h"
+#include "sync/sqlite.h"
+
+namespace outpost::audit {
+namespace {
+
+using nlohmann::json;
+
+// A store's database (its own log) or the hub's (every store's log).
+struct Source {
+  std::unique_ptr<Db> db;
+  bool hub = false;
+  std::string table;  // "change_log" or "changes"
+};
+
+Result<Source> OpenSource(const std::string& path) {
+  if (!std::filesystem::exists(path)) return Status::NotFound("'" + path + "' does not exist");
+  Db::Options options;
+  options.create_if_missing = false;
+  ASSIGN_OR_RETURN(auto db, Db::Open(path, options));
+  ASSIGN_OR_RETURN(Statement st, db->Prepare("SELECT name FROM sqlite_master WHERE type = 'table'"
+                                             " AND name IN ('change_log', 'changes')"));
+  ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return Status::InvalidInput("'" + path + "' is neither a store nor a hub database");
+  Source s;
+  s.table = st.Text(0);
+  s.hub = s.table == "changes";
+  st.Reset();
+  s.db = std::move(db);
+  return s;
+}
+
+// Entries matching `where` (bound by `bind`), in the order they happened
+// across sites: by clock, then site (the merge's order).
+Result<std::vector<ChangeEntry>> Select(Source& src, const std::string& where,
+                                        const std::function<void(Statement&)>& bind) {
+  ASSIGN_OR_RETURN(Statement st, src.db->Prepare(std::string("SELECT ") + kChangeColumns +
+                                                 " FROM " + src.table + " WHERE " + where +
+                                                 " ORDER BY hlc, site_id"));
+  bind(st);
+  std::vector<ChangeEntry> out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    out.push_back(ReadChangeRow(st));
+  }
+  return out;
+}
+
+bool IsPhoneKey(const std::string& key) {
+  return key == "phone" || key == "phones" || key == "phones_added" || key == "e164";
+}
+
+std::string MaskPhone(const std::string& phone) {
+  return phone.size() > 4 ? "***" + phone.substr(phone.size() - 4) : phone;
+}
+
+// Personal data minimised: phones by their last four digits.
+void MaskPhones(json& v, bool under_phone_key = false) {
+  if (v.is_string() && under_phone_key) {
+    v = MaskPhone(v.get<std::string>());
+  } else if (v.is_array()) {
+    for (auto& x : v) MaskPhones(x, under_phone_key);
+  } else if (v.is_object()) {
+    for (auto it = v.begin(); it != v.end(); ++it) MaskPhones(it.value(), IsPhoneKey(it.key()));
+  }
+}
+
+// One change as history: every field with its value before and after.
+struct Line {
+  ChangeEntry entry;
+  json changes = json::object();  // field -> [old, new]
+  std::string channel;            // the booking's channel, when it is one
+};
+
+// Folds each entity's entries in order and records old -> new for each field.
+// `prior` entries (before the window) only build the state.
+std::vector<Line> Diff(const std::vector<ChangeEntry>& entries, bool full_phones,
+                       const std::set<std::pair<std::string, std::string>>* only = nullptr,
+                       const std::string& from = "") {
+  struct State {
+    json fields = json::object();
+    json stamps = json::object();
+    Stamp base;
+    bool started = false;
+  };
+  std::map<std::pair<std::string, std::string>, State> states;
+  std::vector<Line> out;
+  for (const auto& e : entries) {
+    const auto key = std::make_pair(e.entity, e.entity_id);
+    if (only && !only->count(key)) continue;
+    State& s = states[key];
+    const Stamp stamp{e.hlc, e.site_id};
+    if (!s.started) {
+      s.base = stamp;
+      s.started = true;
+    }
+    const json before = s.fields;
+    const json fields = json::parse(e.fields_json, nullptr, false);
+    if (!fields.is_object()) continue;
+    MergeFields(s.fields, s.stamps, fields, stamp, s.base);
+    if (!from.empty() && e.recorded_at < from) continue;
+    Line line;
+    line.entry = e;
+    for (auto it = fields.begin(); it != fields.end(); ++it) {
+      const std::string field = it.key() == "phones_added" ? "phones" : it.key();
+      json old_value = before.contains(field) ? before[field] : json(nullptr);
+      json new_value = s.fields.contains(field) ? s.fields[field] : it.value();
+      if (!full_phones && IsPhoneKey(field)) {
+        MaskPhones(old_value, true);
+        MaskPhones(new_value, true);
+      } else if (!full_phones) {
+        MaskPhones(old_value);
+        MaskPhones(new_value);
+      }
+      line.changes[field] = {old_value, new_value};
+    }
+    if (s.fields.contains("channel") && s.fields["channel"].is_string()) {
+      line.channel = s.fields["channel"].get<std::string>();
+    }
+    out.push_back(std::move(line));
+  }
+  return out;
+}
+
+std::string Text(const json& v) {
+  if (v.is_null()) return "-";
+  if (v.is_string()) return v.get<std::string>();
+  return v.dump();
+}
+
+json LineJson(const Line& l) {
+  return {{"recorded_at", l.entry.recorded_at},
+          {"business_time", l.entry.business_time ? json(*l.entry.business_time) : json(nullptr)},
+          {"site", l.entry.site_id},
+          {"seq", l.entry.seq},
+          {"staff", l.entry.staff},
+          {"entity", l.entry.entity},
+          {"entity_id", l.entry.entity_id},
+          {"op", l.entry.op},
+          {"channel", l.channel.empty() ? json(nullptr) : json(l.channel)},
+          {"changes", l.changes}};
+}
+
+void PrintLine(std::ostream& out, const Line& l) {
+  out << l.entry.recorded_at << "  " << l.entry.site_id << " #" << l.entry.seq << "  "
+      << l.entry.staff;
+  if (!l.channel.empty()) out << "  (" << l.channel << ")";
+  out << "\n    " << l.entry.op << " " << l.entry.entity << " " << l.entry.entity_id.substr(0, 8);
+  if (l.entry.business_time) out << ", asked " << *l.entry.business_time;
+  out << "\n";
+  for (auto it = l.changes.begin(); it != l.changes.end(); ++it) {
+    const json& pair = it.value();
+    if (l.entry.op == "insert") {
+      out << "      " << it.key() << " = " << Text(pair[1]) << "\n";
+    } else {
+      out << "      " << it.key() << ": " << Text(pair[0]) << " -> " << Text(pair[1]) << "\n";
+    }
+  }
+}
+
+// "24h", "7d", "2026-11-24", "2026-11-24T10:30", or a full UTC time: the
+// stored form ("2026-11-24T10:30:00.000Z"), which sorts as text.
+Result<std::string> ParseWhen(const std::string& text) {
+  if (text.size() >= 2 && (text.back() == 'h' || text.back() == 'd') &&
+      std::all_of(text.begin(), text.end() - 1, ::isdigit)) {
+    const int64_t n = std::stoll(text.substr(0, text.size() - 1));
+    return FormatUtcMs(SystemClock().NowMs() - n * (text.back() == 'h' ? 3'600'000 : 86'400'000));
+  }
+  for (const std::string& candidate :
+       {text, text + "Z", text + ":00Z", text + ":00.000Z", text + "T00:00:00.000Z"}) {
+    auto ms = ParseUtcMs(candidate);
+    if (ms.ok()) return FormatUtcMs(ms.value());
+  }
+  return Status::InvalidInput("time: '" + text + "' is not a UTC time (2026-11-24T10:30Z),"
+                              " a date (2026-11-24) or a span back from now (24h, 7d)");
+}
+
+// A CSV cell, quoted when needed; a leading = + - @ is defused so a
+// spreadsheet shows the text instead of running it as a formula.
+std::string Cell(std::string v) {
+  if (!v.empty() && std::string("=+-@\t\r").find(v[0]) != std::string::npos) v = "'" + v;
+  if (v.find_first_of(",\"\n\r") != std::string::npos) {
+    std::string q = "\"";
+    for (char c : v) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return q + "\"";
+  }
+  return v;
+}
+
+// ---- subjects ----
+
+Result<std::string> ResolveBooking(Source& src, const std::string& query, const std::string& store) {
+  const bool is_ref = query.size() >= 8 && query[6] == '-';
+  std::string sql;
+  if (src.hub) {
+    sql = is_ref ? "SELECT entity_id, owner_site FROM entities WHERE entity = 'booking' AND"
+                   " json_extract(fields, '$.ref') = ?1"
+                 : "SELECT entity_id, owner_site FROM entities WHERE entity = 'booking' AND"
+                   " entity_id >= ?1 AND entity_id < ?1 || 'g'";
+    if (!store.empty()) sql += " AND owner_site = ?2";
+  } else {
+    sql = is_ref ? "SELECT id, store_id FROM bookings WHERE ref = ?1"
+                 : "SELECT id, store_id FROM bookings WHERE id >= ?1 AND id < ?1 || 'g'";
+  }
+  ASSIGN_OR_RETURN(Statement st, src.db->Prepare(sql));
+  st.Bind(1, query);
+  if (src.hub && !store.empty()) st.Bind(2, store);
+  std::vector<std::pair<std::string, std::string>> found;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    found.emplace_back(st.Text(0), st.Text(1));
+  }
+  if (found.empty()) return Status::NotFound("booking: '" + query + "' matches no booking");
+  if (found.size() > 1) {
+    std::string sites;
+    for (const auto& [id, site] : found) sites += " " + site + ":" + id.substr(0, 8);
+    return Status::InvalidInput("booking: '" + query + "' matches " +
+                                std::to_string(found.size()) + " bookings (" + sites.substr(1) +
+                                "); give --store or more of the id");
+  }
+  return found.front().first;
+}
+
+// Every store record of a customer: at the hub, all records linked to the same
+// unified customer (hub/identity.h).
+Result<std::vector<std::string>> ResolveCustomer(Source& src, const std::string& query) {
+  std::set<std::string> records;
+  auto collect = [&](const std::string& sql, const std::string& arg) -> Status {
+    ASSIGN_OR_RETURN(Statement st, src.db->Prepare(sql));
+    st.Bind(1, arg);
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) break;
+      records.insert(st.Text(0));
+    }
+    return Status::Ok();
+  };
+  const bool phone = !query.empty() && (query[0] == '+' || std::all_of(query.begin(), query.end(), ::isdigit));
+  const std::string e164 = query[0] == '+' ? query : "+86" + query;
+  if (src.hub) {
+    if (query[0] == 'U') {
+      RETURN_IF_ERROR(collect("SELECT record_id FROM identity_links WHERE unified_id = ?", query));
+    } else if (phone && query.size() >= 8) {
+      RETURN_IF_ERROR(collect("SELECT entity_id FROM entities WHERE entity = 'customer' AND"
+                              " instr(fields, '\"' || ? || '\"') > 0", e164));
+    } else {
+      RETURN_IF_ERROR(collect("SELECT entity_id FROM entities WHERE entity = 'customer' AND"
+                              " entity_id >= ?1 AND entity_id < ?1 || 'g'", query));
+    }
+    // And every record linked with those.
+    std::set<std::string> linked;
+    for (const auto& r : records) {
+      ASSIGN_OR_RETURN(Statement st, src.db->Prepare(
+                                         "SELECT l2.record_id FROM identity_links l1 JOIN"
+                                         " identity_links l2 USING (unified_id) WHERE"
+                                         " l1.record_id = ?"));
+      st.Bind(1, r);
+      while (true) {
+        ASSIGN_OR_RETURN(bool row, st.Step());
+        if (!row) break;
+        linked.insert(st.Text(0));
+      }
+    }
+    records.insert(linked.begin(), linked.end());
+  } else if (phone && query.size() >= 8) {
+    RETURN_IF_ERROR(collect("SELECT customer_id FROM customer_phones WHERE e164 = ?", e164));
+  } else {
+    RETURN_IF_ERROR(collect("SELECT id FROM customers WHERE id >= ?1 AND id < ?1 || 'g'", query));
+  }
+  if (records.empty()) return Status::NotFound("customer: '" + query + "' matches no customer");
+  return std::vector<std::string>(records.begin(), records.end());
+}
+
+// The customer's records, their vehicles and bookings, and nothing else.
+Result<std::vector<ChangeEntry>> CustomerEntries(Source& src, const std::vector<std::string>& records) {
+  std::set<std::string> ids(records.begin(), records.end());
+  for (const auto& r : records) {
+    ASSIGN_OR_RETURN(auto owned, Select(src, "entity IN ('vehicle', 'booking') AND op = 'insert'"
+                                             " AND instr(fields, ?) > 0",
+                                        [&](Statement& st) {
+                                          st.Bind(1, "\"customer_id\":\"" + r + "\"");
+                                        }));
+    for (const auto& e : owned) ids.insert(e.entity_id);
+  }
+  std::vector<ChangeEntry> out;
+  for (const auto& id : ids) {
+    ASSIGN_OR_RETURN(auto entries, Select(src, "entity_id = ?", [&](Statement& st) { st.Bind(1, id); }));
+    out.insert(out.end(), entries.begin(), entries.end());
+  }
+  std::sort(out.begin(), out.end(), [](const ChangeEntry& a, const ChangeEntry& b) {
+    return a.hlc != b.hlc ? a.hlc < b.hlc : a.site_id != b.site_id ? a.site_id < b.site_id : a.seq < b.seq;
+  });
+  return out;
+}
+
+// ---- recovery report ----
+
+struct Window {
+  std::string from, to;  // to empty: still offline
+};
+
+Result<json> BuildReport(Source& src, const std::string& since, const std::string& now,
+                         const PublicKeys* hub_pub, const SecretKeys* hub_secret, bool full_phones) {
+  Db& db = *src.db;
+  json report = {{"since", since}, {"generated_at", now}, {"stores", json::array()}};
+  ASSIGN_OR_RETURN(Statement stores, db.Prepare("SELECT c.site_id, c.last_seq, c.reported_seq,"
+                                                " c.last_contact, c.last_batch_at FROM"
+                                                " store_cursors c ORDER BY c.site_id"));
+  const std::string online_after = FormatUtcMs(SystemClock().NowMs() - 60'000);
+  json customers_to_contact = json::array();
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, stores.Step());
+    if (!row) break;
+    const std::string site = stores.Text(0);
+    json s = {{"site", site},
+              {"applied_seq", stores.Int(1)},
+              {"pending", std::max<int64_t>(0, stores.Int(2) - stores.Int(1))},
+              {"last_contact", stores.OptionalText(3) ? json(*stores.OptionalText(3)) : json(nullptr)},
+              {"last_batch_at", stores.OptionalText(4) ? json(*stores.OptionalText(4)) : json(nullptr)}};
+    s["online"] = stores.OptionalText(3) && *stores.OptionalText(3) >= online_after;
+
+    // Offline windows: the gaps between stretches of contact.
+    std::vector<Window> windows;
+    ASSIGN_OR_RETURN(Statement contacts, db.Prepare("SELECT from_at, to_at FROM store_contacts"
+                                                    " WHERE site_id = ? ORDER BY from_at"));
+    contacts.Bind(1, site);
+    std::string prev_to;
+    while (true) {
+      ASSIGN_OR_RETURN(bool c, contacts.Step());
+      if (!c) break;
+      const std::string from_at = contacts.Text(0), to_at = contacts.Text(1);
+      if (!prev_to.empty() && from_at > since) windows.push_back({std::max(prev_to, since), from_at});
+      prev_to = to_at;
+    }
+    if (!prev_to.empty() && prev_to < online_after) windows.push_back({std::max(prev_to, since), ""});
+    json w = json::array();
+    int64_t offline_changes = 0;
+    for (const auto& win : windows) {
+      ASSIGN_OR_RETURN(Statement count, db.Prepare("SELECT count(*) FROM changes WHERE site_id = ?"
+                                                   " AND recorded_at >= ? AND recorded_at < ?"));
+      count.Bind(1, site).Bind(2, win.from).Bind(3, win.to.empty() ? std::string("9999") : win.to);
+      ASSIGN_OR_RETURN(bool c, count.Step());
+      const int64_t n = c ? count.Int(0) : 0;
+      offline_changes += n;
+      w.push_back({{"from", win.from}, {"to", win.to.empty() ? json(nullptr) : json(win.to)},
+                   {"changes_made", n}});
+    }
+    s["offline_windows"] = w;
+    s["changes_made_offline"] = offline_changes;
+
+    // Paper imports: paper bookings that arrived since, by import.
+    ASSIGN_OR_RETURN(Statement paper,
+                     db.Prepare("SELECT coalesce(json_extract(fields, '$.import_batch'), '?'),"
+                                " count(*), min(recorded_at), group_concat(json_extract(fields,"
+                                " '$.form_id'), ' ') FROM changes WHERE site_id = ? AND entity ="
+                                " 'booking' AND op = 'insert' AND json_extract(fields, '$.channel')"
+                                " = 'paper' AND recorded_at >= ? GROUP BY 1 ORDER BY 3"));
+    paper.Bind(1, site).Bind(2, since);
+    json imports = json::array();
+    while (true) {
+      ASSIGN_OR_RETURN(bool p, paper.Step());
+      if (!p) break;
+      imports.push_back({{"import", paper.Text(0)}, {"bookings", paper.Int(1)},
+                         {"imported_at", paper.Text(2)}, {"forms", paper.Text(3)}});
+    }
+    s["paper_imports"] = imports;
+
+    // Conflicts opened and resolved since, and whom to call for the open ones.
+    ASSIGN_OR_RETURN(Statement cases,
+                     db.Prepare("SELECT sum(op = 'insert'), sum(op = 'update' AND"
+                                " json_extract(fields, '$.status') = 'resolved') FROM changes"
+                                " WHERE site_id = ? AND entity = 'case' AND recorded_at >= ?"));
+    cases.Bind(1, site).Bind(2, since);
+    ASSIGN_OR_RETURN(bool cr, cases.Step());
+    s["conflicts_opened"] = cr && !cases.IsNull(0) ? cases.Int(0) : 0;
+    s["conflicts_resolved"] = cr && !cases.IsNull(1) ? cases.Int(1) : 0;
+    cases.Reset();
+    ASSIGN_OR_RETURN(Statement open_cases,
+                     db.Prepare("SELECT json_extract(fields, '$.ref'), json_extract(fields,"
+                                " '$.kind'), json_extract(fields, '$.summary'), json_extract(fields,"
+                                " '$.contacts') FROM entities WHERE owner_site = ? AND entity ="
+                                " 'case' AND json_extract(fields, '$.status') = 'open'"
+                                " ORDER BY 1"));
+    open_cases.Bind(1, site);
+    json open = json::array();
+    while (true) {
+      ASSIGN_OR_RETURN(bool oc, open_cases.Step());
+      if (!oc) break;
+      json contacts = json::parse(open_cases.OptionalText(3).value_or("[]"), nullptr, false);
+      if (!contacts.is_array()) contacts = json::array();
+      for (auto& c : contacts) {
+        if (!full_phones) MaskPhones(c);
+        customers_to_contact.push_back({{"site", site}, {"case", open_cases.Text(0)},
+                                        {"name", c.value("name", "")},
+                                        {"phone", c.value("phone", "")},
+                                        {"booking", c.value("booking_ref", "")},
+                                        {"why", c.value("why", "")}});
+      }
+      open.push_back({{"ref", open_cases.Text(0)}, {"kind", open_cases.Text(1)},
+                      {"summary", open_cases.Text(2)}});
+    }
+    s["open_conflicts"] = open;
+    report["stores"].push_back(s);
+  }
+  report["customers_to_contact"] = customers_to_contact;
+  if (hub_pub) {
+    ASSIGN_OR_RETURN(hub::HubVerifyReport v, hub::VerifyHub(db, *hub_pub, hub_secret));
+    json findings = json::array();
+    for (const auto& f : v.findings) findings.push_back(f.where + ": " + f.what);
+    report["verify"] = {{"consistent", v.consistent()}, {"changes", v.changes},
+                        {"batches", v.batches}, {"batches_opened", v.batches_opened},
+                        {"entities", v.entities}, {"findings", findings}};
+  } else {
+    report["verify"] = nullptr;
+  }
+  return report;
+}
+
+void PrintReportText(std::ostream& out, const json& r) {
+  out << "Recovery report since " << r["since"].get<std::string>() << " (generated "
+      << r["generated_at"].get<std::string>() << ")\n";
+  for (const auto& s : r["stores"]) {
+    out << "\n" << s["site"].get<std::string>() << ": " << (s["online"] ? "online" : "OFFLINE")
+        << ", applied seq " << s["applied_seq"] << ", " << s["pending"] << " changes on their way\n";
+    for (const auto& w : s["offline_windows"]) {
+      out << "  offline " << w["from"].get<std::string>() << " -> "
+          << (w["to"].is_null() ? std::string("now") : w["to"].get<std::string>()) << ": "
+          << w["changes_made"] << " changes made meanwhile\n";
+    }
+    if (s["offline_windows"].empty()) out << "  no offline window\n";
+    for (const auto& p : s["paper_imports"]) {
+      out << "  paper import " << p["import"].get<std::string>() << ": " << p["bookings"]
+          << " bookings (forms " << p["forms"].get<std::string>() << ")\n";
+    }
+    out << "  conflicts: " << s["conflicts_opened"] << " opened, " << s["conflicts_resolved"]
+        << " resolved, " << s["open_conflicts"].size() << " open\n";
+    for (const auto& c : s["open_conflicts"]) {
+      out << "    " << c["ref"].get<std::string>() << " " << c["kind"].get<std::string>() << ": "
+          << c["summary"].get<std::string>() << "\n";
+    }
+  }
+  out << "\nCustomers to contact: " << r["customers_to_contact"].size() << "\n";
+  for (const auto& c : r["customers_to_contact"]) {
+    out << "  " << c["site"].get<std::string>() << " " << c["case"].get<std::string>() << "  "
+        << c["name"].get<std::string>() << " " << c["phone"].get<std::string>() << "  booking "
+        << c["booking"].get<std::string>() << ": " << c["why"].get<std::string>() << "\n";
+  }
+  if (r["verify"].is_null()) {
+    out << "\nVerify: not run (give --hub-key or --hub-secret)\n";
+  } else {
+    out << "\nVerify: " << (r["verify"]["consistent"] ? "consistent" : "NOT consistent") << " ("
+        << r["verify"]["changes"] << " changes, " << r["verify"]["batches"] << " batches, "
+        << r["verify"]["entities"] << " entities)\n";
+    for (const auto& f : r["verify"]["findings"]) out << "  - " << f.get<std::string>() << "\n";
+  }
+}
+
+std::string Html(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '&': out += "&amp;"; break;
+      case '"': out += "&quot;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+void PrintReportHtml(std::ostream& out, const json& r) {
+  out << "<!doctype html><html><head><meta charset=\"utf-8\"><title>Recovery report</title>"
+         "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
+         "td,th{border:1px solid #999;padding:4px 8px;text-align:left}.bad{color:#b00}"
+         "</style></head><body>\n<h1>Recovery report</h1>\n<p>Since "
+      << Html(r["since"].get<std::string>()) << ", generated " << Html(r["generated_at"].get<std::string>())
+      << "</p>\n<h2>Stores</h2>\n<table><tr><th>store</th><th>state</th><th>applied seq</th>"
+         "<th>on their way</th><th>offline windows</th><th>changes made offline</th>"
+         "<th>paper bookings</th><th>conflicts opened / resolved / open</th></tr>\n";
+  for (const auto& s : r["stores"]) {
+    std::string windows;
+    for (const auto& w : s["offline_windows"]) {
+      windows += Html(w["from"].get<std::string>()) + " &rarr; " +
+                 (w["to"].is_null() ? std::string("now") : Html(w["to"].get<std::string>())) + "<br>";
+    }
+    int64_t paper = 0;
+    for (const auto& p : s["paper_imports"]) paper += p["bookings"].get<int64_t>();
+    out << "<tr><td>" << Html(s["site"].get<std::string>()) << "</td><td"
+        << (s["online"] ? ">online" : " class=\"bad\">offline") << "</td><td>" << s["applied_seq"]
+        << "</td><td>" << s["pending"] << "</td><td>" << (windows.empty() ? "none" : windows)
+        << "</td><td>" << s["changes_made_offline"] << "</td><td>" << paper << "</td><td>"
+        << s["conflicts_opened"] << " / " << s["conflicts_resolved"] << " / "
+        << s["open_conflicts"].size() << "</td></tr>\n";
+  }
+  out << "</table>\n<h2>Customers to contact</h2>\n<table><tr><th>store</th><th>case</th>"
+         "<th>name</th><th>phone</th><th>booking</th><th>why</th></tr>\n";
+  for (const auto& c : r["customers_to_contact"]) {
+    out << "<tr>";
+    for (const char* k : {"site", "case", "name", "phone", "booking", "why"}) {
+      out << "<td>" << Html(c[k].get<std::string>()) << "</td>";
+    }
+    out << "</tr>\n";
+  }
+  out << "</table>\n<h2>Verify</h2>\n";
+  if (r["verify"].is_null()) {
+    out << "<p>Not run.</p>\n";
+  } else {
+    out << "<p" << (r["verify"]["consistent"] ? ">Consistent" : " class=\"bad\">NOT consistent")
+        << ": " << r["verify"]["changes"] << " changes, " << r["verify"]["batches"]
+        << " batches, " << r["verify"]["entities"] << " entities.</p>\n<ul>";
+    for (const auto& f : r["verify"]["findings"]) out << "<li>" << Html(f.get<std::string>()) << "</li>";
+    out << "</ul>\n";
+  }
+  out << "</body></html>\n";
+}
+
+}  // namespace
+
+Commands::Commands(CLI::App& app) {
+  audit_ = app.add_subcommand("audit", "history from the change log: a booking, a customer,"
+                                       " or every change in a time range");
+  audit_->require_subcommand(1);
+  for (CLI::App** sub : {&booking_, &customer_}) {
+    const bool is_booking = sub == &booking_;
+    *sub = audit_->add_subcommand(is_booking ? "booking" : "customer",
+                                  is_booking ? "every change of one booking, across sites"
+                                             : "every change of a customer's records, vehicles"
+                                               " and bookings, across sites");
+    (*sub)->add_option("id", id_, is_booking ? "desk ref (261124-3) or id (prefix)"
+                                             : "id (prefix), phone, or unified id (U...) at the hub")
+        ->required();
+    (*sub)->add_option("--db", db_, "a store's or the hub's database")->required();
+    (*sub)->add_flag("--json", json_, "print as JSON");
+    (*sub)->add_flag("--full-phones", full_phones_, "show whole phone numbers");
+    if (is_booking) (*sub)->add_option("--store", store_, "hub: the store of a desk ref");
+  }
+  export_ = audit_->add_subcommand("export", "every change recorded in a time range, one row"
+                                             " per field: old -> new");
+  export_->add_option("--db", db_, "a store's or the hub's database")->required();
+  export_->add_option("--from", from_, "UTC time or date (inclusive)")->required();
+  export_->add_option("--to", to_, "UTC time or date (exclusive)")->required();
+  export_->add_option("--format", format_, "csv or json")->capture_default_str();
+  export_->add_option("--out", out_file_, "write here instead of standard output");
+  export_->add_flag("--full-phones", full_phones_, "show whole phone numbers");
+
+  report_ = app.add_subcommand("recovery-report", "after an outage: offline windows, changes"
+                                                  " made offline, paper imports, conflicts,"
+                                                  " customers to contact, sync state, verify");
+  report_->add_option("--db", db_, "the hub's database")->required();
+  report_->add_option("--since", since_, "UTC time, date, or 24h / 7d back from now")->required();
+  report_->add_option("--format", report_format_, "text, html or json")->capture_default_str();
+  report_->add_option("--out", out_file_, "write here instead of standard output");
+  report_->add_option("--hub-key", hub_key_, "the hub's public key: include the verify result");
+  report_->add_option("--hub-secret", hub_secret_, "the hub's secret key: verify opens batches too");
+  report_->add_flag("--full-phones", full_phones_, "show whole phone numbers");
+}
+
+bool Commands::parsed() const { return audit_->parsed() || report_->parsed(); }
+
+int Commands::Run(std::ostream& out, std::ostream& err) {
+  if (booking_->parsed()) return RunHistory(true, out, err);
+  if (customer_->parsed()) return RunHistory(false, out, err);
+  if (export_->parsed()) return RunExport(out, err);
+  return RunReport(out, err);
+}
+
+namespace {
+int Fail(std::ostream& err, const std::string& what, const Status& st) {
+  err << "outpost " << what << ": " << st.ToString() << "\n";
+  return st.code() == StatusCode::kInvalidInput || st.code() == StatusCode::kNotFound ? 1 : 3;
+}
+}  // namespace
+
+int Commands::RunHistory(bool booking, std::ostream& out, std::ostream& err) {
+  const std::string what = booking ? "audit booking" : "audit customer";
+  auto src = OpenSource(db_);
+  if (!src.ok()) return Fail(err, what, src.status());
+  auto tx = Transaction::BeginRead(*src->db);
+  if (!tx.ok()) return Fail(err, what, tx.status());
+  std::string subject;
+  Result<std::vector<ChangeEntry>> entries = std::vector<ChangeEntry>();
+  if (booking) {
+    auto id = ResolveBooking(*src, id_, store_);
+    if (!id.ok()) return Fail(err, what, id.status());
+    subject = "booking " + id.value();
+    entries = Select(*src, "entity = 'booking' AND entity_id = ?",
+                     [&](Statement& st) { st.Bind(1, id.value()); });
+    if (entries.ok()) {
+      // Conflict cases about this booking belong to its history.
+      auto cases = Select(*src, "entity = 'case' AND instr(fields, ?) > 0",
+                          [&](Statement& st) { st.Bind(1, "\"" + id.value() + "\""); });
+      if (!cases.ok()) return Fail(err, what, cases.status());
+      std::set<std::string> case_ids;
+      for (const auto& c : cases.value()) case_ids.insert(c.entity_id);
+      for (const auto& cid : case_ids) {
+        auto all = Select(*src, "entity = 'case' AND entity_id = ?",
+                          [&](Statement& st) { st.Bind(1, cid); });
+        if (!all.ok()) return Fail(err, what, all.status());
+        entries->insert(entries->end(), all->begin(), all->end());
+      }
+      std::sort(entries->begin(), entries->end(), [](const ChangeEntry& a, const ChangeEntry& b) {
+        return a.hlc != b.hlc ? a.hlc < b.hlc : a.site_id < b.site_id;
+      });
+    }
+  } else {
+    auto records = ResolveCustomer(*src, id_);
+    if (!records.ok()) return Fail(err, what, records.status());
+    subject = "customer " + id_ + " (" + std::to_string(records->size()) + " record" +
+              (records->size() == 1 ? "" : "s") + ")";
+    entries = CustomerEntries(*src, records.value());
+  }
+  if (!entries.ok()) return Fail(err, what, entries.status());
+  const std::vector<Line> lines = Diff(entries.value(), full_phones_);
+  if (json_) {
+    json arr = json::array();
+    for (const auto& l : lines) arr.push_back(LineJson(l));
+    out << json{{"subject", subject}, {"source", src->hub ? "hub" : "store"}, {"entries", arr}}.dump(2)
+        << "\n";
+    return 0;
+  }
+  out << subject << ": " << lines.size() << " changes, from the "
+      << (src->hub ? "hub's copy of every store's log" : "store's change log") << "\n";
+  for (const auto& l : lines) PrintLine(out, l);
+  return 0;
+}
+
+int Commands::RunExport(std::ostream& out, std::ostream& err) {
+  auto from = ParseWhen(from_);
+  if (!from.ok()) return Fail(err, "audit export", from.status());
+  auto to = ParseWhen(to_);
+  if (!to.ok()) return Fail(err, "audit export", to.status());
+  if (format_ != "csv" && format_ != "json") {
+    return Fail(err, "audit export", Status::InvalidInput("--format: csv or json"));
+  }
+  auto src = OpenSource(db_);
+  if (!src.ok()) return Fail(err, "audit export", src.status());
+  auto tx = Transaction::BeginRead(*src->db);
+  if (!tx.ok()) return Fail(err, "audit export", tx.status());
+  // The entities changed in the range; their earlier entries give the old values.
+  auto window = Select(*src, "recorded_at >= ? AND recorded_at < ?",
+                       [&](Statement& st) { st.Bind(1, from.value()).Bind(2, to.value()); });
+  if (!window.ok()) return Fail(err, "audit export", window.status());
+  std::set<std::pair<std::string, std::string>> touched;
+  for (const auto& e : window.value()) touched.insert({e.entity, e.entity_id});
+  auto upto = Select(*src, "recorded_at < ?", [&](Statement& st) { st.Bind(1, to.value()); });
+  if (!upto.ok()) return Fail(err, "audit export", upto.status());
+  const std::vector<Line> lines = Diff(upto.value(), full_phones_, &touched, from.value());
+
+  std::ofstream file;
+  if (!out_file_.empty()) {
+    file.open(out_file_ + ".part", std::ios::binary | std::ios::trunc);
+    if (!file) return Fail(err, "audit export", Status::IoError("cannot write '" + out_file_ + "'"));
+  }
+  std::ostream& dst = out_file_.empty() ? out : file;
+  if (format_ == "json") {
+    json arr = json::array();
+    for (const auto& l : lines) arr.push_back(LineJson(l));
+    dst << json{{"from", from.value()}, {"to", to.value()}, {"entries", arr}}.dump(2) << "\n";
+  } else {
+    dst << "recorded_at,business_time,site,seq,staff,channel,entity,entity_id,op,field,old,new\r\n";
+    for (const auto& l : lines) {
+      for (auto it = l.changes.begin(); it != l.changes.end(); ++it) {
+        dst << Cell(l.entry.recorded_at) << ',' << Cell(l.entry.business_time.value_or("")) << ','
+            << Cell(l.entry.site_id) << ',' << l.entry.seq << ',' << Cell(l.entry.staff) << ','
+            << Cell(l.channel) << ',' << Cell(l.entry.entity) << ',' << Cell(l.entry.entity_id)
+            << ',' << Cell(l.entry.op) << ',' << Cell(it.key()) << ','
+            << Cell(it.value()[0].is_null() ? "" : Text(it.value()[0])) << ','
+            << Cell(it.value()[1].is_null() ? "" : Text(it.value()[1])) << "\r\n";
+      }
+    }
+  }
+  if (!out_file_.empty()) {
+    file.close();
+    if (!file) return Fail(err, "audit export", Status::IoError("writing '" + out_file_ + "' failed"));
+    std::filesystem::rename(out_file_ + ".part", out_file_);
+    err << "exported " << lines.size() << " changes (" << from.value() << " to " << to.value()
+        << ") to " << out_file_ << "\n";
+  }
+  return 0;
+}
+
+int Commands::RunReport(std::ostream& out, std::ostream& err) {
+  if (report_format_ != "text" && report_format_ != "html" && report_format_ != "json") {
+    return Fail(err, "recovery-report", Status::InvalidInput("--format: text, html or json"));
+  }
+  auto since = ParseWhen(since_);
+  if (!since.ok()) return Fail(err, "recovery-report", since.status());
+  auto src = OpenSource(db_);
+  if (!src.ok()) return Fail(err, "recovery-report", src.status());
+  if (!src->hub) {
+    return Fail(err, "recovery-report",
+                Status::InvalidInput("'" + db_ + "' is a store database; the report is made from"
+                                     " the hub's, which knows every store"));
+  }
+  std::optional<SecretKeys> secret;
+  std::optional<PublicKeys> pub;
+  if (!hub_secret_.empty()) {
+    auto s = LoadSecretKeys(hub_secret_);
+    if (!s.ok()) return Fail(err, "recovery-report", s.status());
+    secret = s.value();
+    pub = secret->pub;
+  } else if (!hub_key_.empty()) {
+    auto p = LoadPublicKeys(hub_key_);
+    if (!p.ok()) return Fail(err, "recovery-report", p.status());
+    pub = p.value();
+  }
+  auto report = BuildReport(*src, since.value(), FormatUtcMs(SystemClock().NowMs()),
+                            pub ? &*pub : nullptr, secret ? &*secret : nullptr, full_phones_);
+  if (!report.ok()) return Fail(err, "recovery-report", report.status());
+  std::ostringstream text;
+  if (report_format_ == "json") {
+    text << report->dump(2) << "\n";
+  } else if (report_format_ == "html") {
+    PrintReportHtml(text, report.value());
+  } else {
+    PrintReportText(text, report.value());
+  }
+  if (out_file_.empty()) {
+    out << text.str();
+  } else {
+    std::ofstream file(out_file_ + ".part", std::ios::binary | std::ios::trunc);
+    file << text.str();
+    file.close();
+    if (!file) return Fail(err, "recovery-report", Status::IoError("cannot write '" + out_file_ + "'"));
+    std::filesystem::rename(out_file_ + ".part", out_file_);
+    err << "wrote " << out_file_ << "\n";
+  }
+  const bool consistent = report->at("verify").is_null() || report->at("verify").at("consistent");
+  return consistent ? 0 : 1;
+}
+
+}  // namespace outpost::audit
