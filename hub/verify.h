@@ -38,6 +38,8 @@ struct HubVerifyReport {
   int64_t entities = 0;
   std::optional<SignedHead> head;
   std::vector<Finding> findings;
+  // Seconds each part took: "store logs", "archive", "entities".
+  std::vector<std::pair<std::string, double>> timings;
   bool consistent() const { return findings.empty(); }
 };
 

@@ -121,6 +121,16 @@ for s in "${stores[@]}"; do
     "$s" "$store_seq" "${store_head:0:16}" "$hub_seq" "${hub_head:0:16}" "$same"
 done
 printf 'hub state digest %s\n' "$(hubcmd digest)"
+
+say "Verify: each store against the hub (chain, tables, state digests, signed hub heads)"
+for s in "${stores[@]}"; do
+  "$tool" verify --db "$work/$s.db" --hub "$endpoint" --keys "$work/keys/$s.key" \
+    --hub-key "$work/keys/HUB.pub" || ok=0
+done
+"$tool" verify --db "$work/hub.db" --hub-secret "$work/keys/HUB.key" || ok=0
+
+say "The recovery report head office reads after the outage"
+"$tool" recovery-report --db "$work/hub.db" --since 1h || ok=0
 if [ "$ok" -eq 1 ]; then
   say "All stores and head office agree. Nothing was lost while head office was down."
 else

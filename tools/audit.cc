@@ -324,7 +324,7 @@ Result<json> BuildReport(Source& src, const std::string& since, const std::strin
   ASSIGN_OR_RETURN(Statement stores, db.Prepare("SELECT c.site_id, c.last_seq, c.reported_seq,"
                                                 " c.last_contact, c.last_batch_at FROM"
                                                 " store_cursors c ORDER BY c.site_id"));
-  const std::string online_after = FormatUtcMs(SystemClock().NowMs() - 60'000);
+  const std::string online_after = FormatUtcMs(SystemClock().NowMs() - 15'000);  // as `stores` says
   json customers_to_contact = json::array();
   while (true) {
     ASSIGN_OR_RETURN(bool row, stores.Step());

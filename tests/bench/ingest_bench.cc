@@ -12,6 +12,7 @@
 #include "hub/hub.h"
 #include "sync/envelope.h"
 #include "sync/testing.h"
+#include "tests/bench/synthetic_log.h"
 
 namespace {
 
@@ -19,36 +20,6 @@ using namespace outpost;
 
 double Seconds(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-}
-
-// A store's log of booking inserts, chained as a real store writes it.
-std::vector<ChangeEntry> MakeLog(const std::string& site, int n) {
-  std::vector<ChangeEntry> log;
-  Hash256 prev{};
-  for (int i = 1; i <= n; ++i) {
-    ChangeEntry e;
-    e.seq = i;
-    e.site_id = site;
-    e.hlc = MakeHlc(1'795'000'000'000 + i, 0);
-    e.entity = "booking";
-    char id[40];
-    std::snprintf(id, sizeof id, "%08x-0000-4000-8000-%012d", static_cast<unsigned>(std::hash<std::string>{}(site) & 0xffffffffu), i);
-    e.entity_id = id;
-    e.op = "insert";
-    e.fields_json = std::string(R"({"ref":"261124-)") + std::to_string(i) +
-                    R"(","store_id":")" + site +
-                    R"(","customer_id":"0f8e4c2a-9b1d-4e7f-a3c5-6d2b8e1f0a94","service":"maintenance",)"
-                    R"("slot_date":"2026-11-24","slot_time":"10:00","channel":"phone",)"
-                    R"("status":"requested","staff":"SA Zhang","priority_reception":true})";
-    e.staff = "SA Zhang";
-    e.recorded_at = "2026-11-23T01:00:00.000Z";
-    e.schema_version = 3;
-    e.prev_hash = prev;
-    e.hash = ChainHash(e);
-    prev = e.hash;
-    log.push_back(std::move(e));
-  }
-  return log;
 }
 
 }  // namespace
@@ -70,7 +41,7 @@ int main(int argc, char** argv) {
     std::vector<std::vector<ChangeEntry>> logs;
     for (int s = 0; s < stores; ++s) {
       keys.push_back(SecretKeys::Generate("S" + std::to_string(s)));
-      logs.push_back(MakeLog(keys.back().pub.site_id, per_store));
+      logs.push_back(bench::MakeLog(keys.back().pub.site_id, per_store));
     }
     // Sealed by the stores beforehand: the hub's work is what is timed.
     std::vector<std::string> envelopes;

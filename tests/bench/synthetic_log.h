@@ -1,0 +1,44 @@
+// A store's change log of booking inserts, chained as a real store writes it:
+// the input of the hub-side benchmarks (ingest, verify).
+#pragma once
+
+#include <cstdio>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "sync/changelog.h"
+
+namespace outpost::bench {
+
+inline std::vector<ChangeEntry> MakeLog(const std::string& site, int n) {
+  std::vector<ChangeEntry> log;
+  Hash256 prev{};
+  for (int i = 1; i <= n; ++i) {
+    ChangeEntry e;
+    e.seq = i;
+    e.site_id = site;
+    e.hlc = MakeHlc(1'795'000'000'000 + i, 0);
+    e.entity = "booking";
+    char id[40];
+    std::snprintf(id, sizeof id, "%08x-0000-4000-8000-%012d",
+                  static_cast<unsigned>(std::hash<std::string>{}(site) & 0xffffffffu), i);
+    e.entity_id = id;
+    e.op = "insert";
+    e.fields_json = std::string(R"({"ref":"261124-)") + std::to_string(i) +
+                    R"(","store_id":")" + site +
+                    R"(","customer_id":"0f8e4c2a-9b1d-4e7f-a3c5-6d2b8e1f0a94","service":"maintenance",)"
+                    R"("slot_date":"2026-11-24","slot_time":"10:00","channel":"phone",)"
+                    R"("status":"requested","staff":"SA Zhang","priority_reception":true})";
+    e.staff = "SA Zhang";
+    e.recorded_at = "2026-11-23T01:00:00.000Z";
+    e.schema_version = 3;
+    e.prev_hash = prev;
+    e.hash = ChainHash(e);
+    prev = e.hash;
+    log.push_back(std::move(e));
+  }
+  return log;
+}
+
+}  // namespace outpost::bench
