@@ -135,14 +135,14 @@ Result<SignedHead> Hub::CurrentHead() {
 }
 
 Status Hub::NoteContact(const std::string& site) {
-  // Messages less than 10 s apart extend the current stretch of contact (a connected
+  // Messages less than 5 s apart extend the current stretch of contact (a connected
   // store's sync process says hello every 0.2 s when idle, and retries within 5 s).
   const int64_t now_ms = clock_.NowMs();
   ASSIGN_OR_RETURN(Statement extend,
                    db_->Prepare("UPDATE store_contacts SET to_at = ?1 WHERE site_id = ?2 AND"
                                 " from_at = (SELECT max(from_at) FROM store_contacts WHERE"
                                 " site_id = ?2) AND to_at >= ?3"));
-  extend.Bind(1, FormatUtcMs(now_ms)).Bind(2, site).Bind(3, FormatUtcMs(now_ms - 10'000));
+  extend.Bind(1, FormatUtcMs(now_ms)).Bind(2, site).Bind(3, FormatUtcMs(now_ms - 5'000));
   RETURN_IF_ERROR(extend.Run());
   if (db_->RowsChanged() > 0) return Status::Ok();
   ASSIGN_OR_RETURN(Statement start, db_->Prepare("INSERT INTO store_contacts (site_id, from_at,"

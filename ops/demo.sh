@@ -74,7 +74,7 @@ kill -9 "$hub_pid"; wait "$hub_pid" 2>/dev/null || true
 for i in 0 1 2; do
   for n in 5 6 7; do book "${stores[$i]}" "$(phone $i $n)" "客户$i-$n" 14:00; done
 done
-sleep 1
+sleep 6  # long enough for the recovery report to count it an outage (contact gaps over 5 s)
 for s in "${stores[@]}"; do desk "$s" status; done
 desk SH-PUDONG board --date tomorrow | head -8
 
@@ -130,7 +130,7 @@ done
 "$tool" verify --db "$work/hub.db" --hub-secret "$work/keys/HUB.key" || ok=0
 
 say "The recovery report head office reads after the outage"
-"$tool" recovery-report --db "$work/hub.db" --since 1h || ok=0
+"$tool" recovery-report --db "$work/hub.db" --since 1h --hub-key "$work/keys/HUB.pub" || ok=0
 if [ "$ok" -eq 1 ]; then
   say "All stores and head office agree. Nothing was lost while head office was down."
 else

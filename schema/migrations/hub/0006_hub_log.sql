@@ -19,7 +19,7 @@ CREATE TABLE store_key_history (
 INSERT INTO store_key_history SELECT site_id, key_id, sign_pk, kx_pk, added_at FROM stores;
 
 -- When each store was in contact: one row per unbroken stretch (messages less
--- than 10 s apart). The gaps are the offline windows of the recovery report.
+-- than 5 s apart). The gaps are the offline windows of the recovery report.
 CREATE TABLE store_contacts (
   site_id   TEXT NOT NULL,
   from_at   TEXT NOT NULL,
