@@ -2,17 +2,15 @@
 
 #include <gtest/gtest.h>
 
-#include <unistd.h>
-
 #include <thread>
+
+#include "sync/testing.h"
 
 namespace outpost {
 namespace {
 
-// A free port on 127.0.0.1 per test run, so parallel ctest runs do not collide.
-std::string Endpoint(int offset) {
-  return "tcp://127.0.0.1:" + std::to_string(20000 + (getpid() % 20000) + offset);
-}
+// A port the kernel says is free, so parallel ctest runs do not collide.
+std::string Endpoint(int) { return testing::FreeTcpEndpoint(); }
 
 TEST(TransportTest, AnAllowListedStoreTalksToTheHubOverCurve) {
   SecretKeys hub = SecretKeys::Generate("HUB");

@@ -24,7 +24,7 @@ using nlohmann::json;
 class RecoveryTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    endpoint_ = "tcp://127.0.0.1:" + std::to_string(21000 + getpid() % 9000);
+    endpoint_ = FreeTcpEndpoint();
     ASSERT_TRUE(WriteKeyFiles(SecretKeys::Generate("HUB"), dir_.path(), false).ok());
     ASSERT_TRUE(WriteKeyFiles(SecretKeys::Generate("S1"), dir_.path(), false).ok());
     ASSERT_EQ(Init(desk_).exit_code, 0);

@@ -26,7 +26,7 @@ const std::vector<std::string> kSlots = {"08:30", "10:00", "11:00", "14:00", "15
 class SyncE2eTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    endpoint_ = "tcp://127.0.0.1:" + std::to_string(30000 + getpid() % 20000);
+    endpoint_ = FreeTcpEndpoint();
     hub_keys_ = SecretKeys::Generate("HUB");
     store_keys_ = SecretKeys::Generate("S1");
     ASSERT_TRUE(WriteKeyFiles(hub_keys_, dir_.path(), false).ok());
@@ -349,7 +349,7 @@ class FaultyProxy {
 
 TEST_F(SyncE2eTest, ConvergesThroughALossyDuplicatingReorderingNetwork) {
   auto hub = StartHub();
-  const std::string proxy_endpoint = "tcp://127.0.0.1:" + std::to_string(30000 + getpid() % 20000 + 1);
+  const std::string proxy_endpoint = FreeTcpEndpoint();
   const uint32_t seed = std::random_device{}();
   std::cout << "proxy seed " << seed << "\n";
   FaultyProxy proxy(proxy_endpoint, endpoint_, hub_keys_, store_keys_, seed);
