@@ -113,13 +113,7 @@ Result<std::vector<std::string>> PhonesOf(Db& db, const std::string& customer_id
   ASSIGN_OR_RETURN(Statement st, db.Prepare("SELECT e164 FROM customer_phones WHERE"
                                             " customer_id = ? ORDER BY e164"));
   st.Bind(1, customer_id);
-  std::vector<std::string> out;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
-    out.push_back(st.Text(0));
-  }
-  return out;
+  return st.TextColumn();
 }
 
 Status AddPhones(Db& db, const std::string& customer_id, const json& phones,

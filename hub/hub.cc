@@ -534,11 +534,7 @@ Result<WireLogReply> Hub::AnswerLogRequest(const std::string& site,
                                   " FROM changes WHERE site_id = ? AND seq BETWEEN ? AND ?"
                                   " ORDER BY seq"));
     ch.Bind(1, site).Bind(2, request.from_seq).Bind(3, to);
-    while (true) {
-      ASSIGN_OR_RETURN(bool row, ch.Step());
-      if (!row) break;
-      reply.changes.push_back(ReadChangeRow(ch));
-    }
+    ASSIGN_OR_RETURN(reply.changes, ReadChangeRows(ch));
   }
 
   if (request.state_digests || !request.state_buckets.empty()) {

@@ -406,13 +406,7 @@ Result<std::vector<std::string>> Identity::MembersOf(const std::string& unified_
   ASSIGN_OR_RETURN(Statement st, db_.Prepare("SELECT record_id FROM identity_links WHERE"
                                              " unified_id = ? ORDER BY record_id"));
   st.Bind(1, unified_id);
-  std::vector<std::string> out;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
-    out.push_back(st.Text(0));
-  }
-  return out;
+  return st.TextColumn();
 }
 
 Result<std::vector<std::string>> Identity::Find(const std::string& query) {

@@ -141,6 +141,10 @@ Result<std::vector<ChangeEntry>> ReadChanges(Db& db, int64_t from_seq, int64_t l
                                             " FROM change_log WHERE seq >= ? ORDER BY seq"
                                             " LIMIT ?"));
   st.Bind(1, from_seq).Bind(2, limit);
+  return ReadChangeRows(st);
+}
+
+Result<std::vector<ChangeEntry>> ReadChangeRows(Statement& st) {
   std::vector<ChangeEntry> out;
   while (true) {
     ASSIGN_OR_RETURN(bool row, st.Step());

@@ -61,6 +61,8 @@ Status InsertChangeRow(Db& db, const std::string& table, const ChangeEntry& entr
 // the order ReadChangeRow reads them: "SELECT " + kChangeColumns + " FROM ...".
 extern const char* const kChangeColumns;
 ChangeEntry ReadChangeRow(const Statement& st);
+// Every row a statement selecting kChangeColumns yields.
+Result<std::vector<ChangeEntry>> ReadChangeRows(Statement& st);
 
 // Entries with seq >= from_seq, oldest first, at most `limit`.
 Result<std::vector<ChangeEntry>> ReadChanges(Db& db, int64_t from_seq, int64_t limit);

@@ -116,6 +116,16 @@ bool Statement::IsNull(int column) const {
   return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
 }
 
+Result<std::vector<std::string>> Statement::TextColumn() {
+  std::vector<std::string> out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, Step());
+    if (!row) break;
+    out.push_back(Text(0));
+  }
+  return out;
+}
+
 int Statement::ColumnCount() const { return sqlite3_column_count(stmt_); }
 std::string Statement::ColumnName(int column) const {
   const char* name = sqlite3_column_name(stmt_, column);

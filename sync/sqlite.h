@@ -65,6 +65,8 @@ class Statement {
   std::string Blob(int column) const;
   std::optional<std::string> OptionalText(int column) const;
   bool IsNull(int column) const;
+  // Column 0 of every row still to come, as text.
+  Result<std::vector<std::string>> TextColumn();
   int ColumnCount() const;
   std::string ColumnName(int column) const;
 

@@ -219,26 +219,14 @@ TEST_F(RecoveryTest, TamperingAtTheHubIsNamedWithItsPlace) {
     ASSERT_TRUE(st.Step().value());
     const int64_t last = st.Int(0);
     st.Reset();
-    auto read = db->Prepare("SELECT seq, site_id, hlc, entity, entity_id, op, fields, staff,"
-                            " business_time, recorded_at, schema_version, prev_hash FROM changes"
-                            " WHERE seq = ?").value();
+    auto read = db->Prepare(std::string("SELECT ") + kChangeColumns +
+                            " FROM changes WHERE seq = ?").value();
     read.Bind(1, last);
     ASSERT_TRUE(read.Step().value());
-    ChangeEntry e;
-    e.seq = read.Int(0);
-    e.site_id = read.Text(1);
-    e.hlc = static_cast<Hlc>(read.Int(2));
-    e.entity = read.Text(3);
-    e.entity_id = read.Text(4);
-    e.op = read.Text(5);
+    ChangeEntry e = ReadChangeRow(read);
+    read.Reset();
     e.fields_json = R"({"status":"cancelled"})";
     e.staff = "nobody";
-    e.business_time = read.OptionalText(8);
-    e.recorded_at = read.Text(9);
-    e.schema_version = static_cast<int>(read.Int(10));
-    const std::string prev = read.Blob(11);
-    std::copy(prev.begin(), prev.end(), e.prev_hash.begin());
-    read.Reset();
     e.hash = ChainHash(e);
     auto up = db->Prepare("UPDATE changes SET fields = ?, staff = ?, hash = ? WHERE seq = ?").value();
     up.Bind(1, e.fields_json).Bind(2, e.staff).BindBlob(3, e.hash).Bind(4, last);

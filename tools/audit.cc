@@ -54,13 +54,7 @@ Result<std::vector<ChangeEntry>> Select(Source& src, const std::string& where,
                                                  " FROM " + src.table + " WHERE " + where +
                                                  " ORDER BY hlc, site_id"));
   bind(st);
-  std::vector<ChangeEntry> out;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
-    out.push_back(ReadChangeRow(st));
-  }
-  return out;
+  return ReadChangeRows(st);
 }
 
 bool IsPhoneKey(const std::string& key) {
