@@ -6,13 +6,16 @@
 #include <atomic>
 #include <csignal>
 #include <cstdlib>
+#include <filesystem>
 #include <thread>
 #include <fstream>
 #include <functional>
 #include <iostream>
 #include <sstream>
 
+#include "edge/hub_link.h"
 #include "edge/paper.h"
+#include "edge/profiles.h"
 #include "edge/store.h"
 #include "edge/sync_client.h"
 #include "sync/keys.h"
@@ -205,6 +208,54 @@ void PrintCustomer(Context& ctx, const Customer& c) {
     if (v.vin) ctx.out << "  VIN " << *v.vin;
     if (v.mileage_km) ctx.out << "  " << *v.mileage_km << " km";
     ctx.out << "\n";
+  }
+}
+
+std::string AbsolutePath(const std::string& path) {
+  std::error_code ec;
+  auto absolute = std::filesystem::absolute(path, ec);
+  return ec ? path : absolute.string();
+}
+
+std::string JsonText(const json& v) { return v.is_string() ? v.get<std::string>() : ""; }
+
+// What head office knows of the customer at other stores (edge/profiles.h):
+// shown from the store's copy, so it works with no network.
+void PrintUnifiedProfile(Context& ctx, const Store& store, const json& p,
+                         const std::string& received_at, bool do_not_disturb_here) {
+  const std::string site = store.settings().store_id;
+  ctx.out << "  across the chain: " << JsonText(p["unified_id"]) << ", known at "
+          << p.value("stores", 0) << " store(s)";
+  if (!received_at.empty()) ctx.out << "  (head office, as of " << store.LocalText(received_at) << ")";
+  ctx.out << "\n";
+  const json consent = p.value("consent", json::object());
+  if (consent.value("do_not_disturb", false) && !do_not_disturb_here) {
+    ctx.out << "    DO NOT CONTACT: asked for at another store (applies here too)\n";
+  }
+  const json visits = p.value("visits", json::object());
+  if (visits.value("count", 0) > 0) {
+    ctx.out << "    visits in the chain: " << visits.value("count", 0) << ", last "
+            << JsonText(visits["last"]) << " at " << JsonText(visits["last_store"]) << "\n";
+  }
+  for (const auto& r : p.value("records", json::array())) {
+    if (JsonText(r["store_id"]) == site) continue;
+    ctx.out << "    also a customer at " << JsonText(r["store_id"]) << ": " << JsonText(r["name"]);
+    if (r["member_id"].is_string()) ctx.out << "  member " << r["member_id"].get<std::string>();
+    ctx.out << "\n";
+  }
+  for (const auto& v : p.value("vehicles", json::array())) {
+    if (JsonText(v["store_id"]) == site) continue;
+    ctx.out << "    vehicle at " << JsonText(v["store_id"]) << ": "
+            << (v["plate"].is_string() ? FormatPlateForDisplay(v["plate"].get<std::string>())
+                                       : std::string("(no plate)"));
+    if (v["vin"].is_string()) ctx.out << "  VIN " << v["vin"].get<std::string>();
+    ctx.out << "\n";
+  }
+  for (const auto& b : p.value("bookings", json::array())) {
+    if (JsonText(b["store_id"]) == site) continue;
+    ctx.out << "    " << JsonText(b["slot"]) << "  at " << JsonText(b["store_id"]) << "  "
+            << JsonText(b["ref"]) << "  " << JsonText(b["status"]) << "  "
+            << JsonText(b["service"]) << " (" << JsonText(b["channel"]) << ")\n";
   }
 }
 
@@ -421,16 +472,102 @@ int RunDesk(int argc, char** argv, std::ostream& out, std::ostream& err) {
       if (!c.ok()) return Fail(ctx, c.status());
       auto bookings = store.value()->CustomerBookings(c.value().id);
       if (!bookings.ok()) return Fail(ctx, bookings.status());
+      auto profile = ProfileOfCustomer(store.value()->db(), c.value().id);
+      if (!profile.ok()) return Fail(ctx, profile.status());
       if (ctx.json_output) {
         json j = CustomerJson(c.value());
         j["bookings"] = json::array();
         for (const auto& b : bookings.value()) j["bookings"].push_back(BookingJson(b));
+        j["unified"] = profile.value() ? json{{"unified_id", profile.value()->unified_id},
+                                              {"received_at", profile.value()->received_at},
+                                              {"profile", profile.value()->profile}}
+                                       : json(nullptr);
         ctx.out << j.dump(2) << "\n";
         return kExitOk;
       }
       PrintCustomer(ctx, c.value());
       for (const auto& b : bookings.value()) {
         ctx.out << "  " << b.slot_date << " " << b.slot_time << "  " << BookingLine(b) << "\n";
+      }
+      if (profile.value()) {
+        PrintUnifiedProfile(ctx, *store.value(), profile.value()->profile,
+                            profile.value()->received_at, c.value().do_not_disturb);
+      } else {
+        ctx.out << "  across the chain: not known yet (head office's profile comes with a sync)\n";
+      }
+      return kExitOk;
+    };
+  });
+
+  // customer lookup: a walk-in's phone, here and (when online) at head office.
+  std::string lookup_hub, lookup_hub_key, lookup_key;
+  int lookup_timeout_ms = 1500;
+  auto* clookup = customer->add_subcommand(
+      "lookup", "a walk-in's phone: this store's records and head office's (when online)");
+  clookup->add_option("phone", query, "the phone as the customer says it")->required();
+  clookup->add_option("--hub", lookup_hub, "hub endpoint (default: the one sync uses)");
+  clookup->add_option("--hub-key", lookup_hub_key, "the hub's public key file (default: sync's)");
+  clookup->add_option("--key", lookup_key, "this store's secret key file (default: sync's)");
+  clookup->add_option("--timeout-ms", lookup_timeout_ms, "how long to wait for head office")
+      ->capture_default_str();
+  clookup->callback([&] {
+    action = [&]() -> int {
+      auto phone = NormalizePhone(query);
+      if (!phone.ok()) return Fail(ctx, phone.status());
+      auto store = OpenStore(ctx);
+      if (!store.ok()) return Fail(ctx, store.status());
+      auto local = store.value()->FindCustomers(phone.value());
+      if (!local.ok()) return Fail(ctx, local.status());
+      json out = {{"phone", phone.value()}, {"here", json::array()}, {"head_office", nullptr}};
+      for (const auto& c : local.value()) out["here"].push_back(CustomerJson(c));
+      if (!ctx.json_output) {
+        if (local.value().empty()) ctx.out << "not a customer of this store yet\n";
+        for (const auto& c : local.value()) PrintCustomer(ctx, c);
+      }
+      // Head office: the link sync uses, unless given.
+      auto remembered = RememberedHubLink(store.value()->db());
+      if (!remembered.ok()) return Fail(ctx, remembered.status());
+      HubLink link = remembered.value().value_or(HubLink{});
+      if (!lookup_hub.empty()) link.endpoint = lookup_hub;
+      if (!lookup_hub_key.empty()) link.hub_key_file = lookup_hub_key;
+      if (!lookup_key.empty()) link.key_file = lookup_key;
+      auto asked = [&]() -> Result<WireLookupReply> {
+        if (link.endpoint.empty() || link.hub_key_file.empty() || link.key_file.empty()) {
+          return Status::InvalidInput(
+              "head office: no hub link known here (run sync once, or give --hub, --hub-key"
+              " and --key)");
+        }
+        ASSIGN_OR_RETURN(SecretKeys keys, LoadSecretKeys(link.key_file));
+        ASSIGN_OR_RETURN(PublicKeys hub, LoadPublicKeys(link.hub_key_file));
+        ASSIGN_OR_RETURN(auto query_link,
+                         HubQuery::Connect(link.endpoint, keys, hub, lookup_timeout_ms));
+        return query_link->Lookup(phone.value(), ctx.staff);
+      }();
+      if (!asked.ok()) {
+        // The desk goes on with what it has: this store's records and profiles.
+        if (ctx.json_output) ctx.out << out.dump(2) << "\n";
+        return Fail(ctx, Status(asked.status().code(),
+                                asked.status().message() +
+                                    " (shown: this store's records only)"));
+      }
+      out["head_office"] = {{"status", asked->status}, {"customers", json::array()}};
+      for (const auto& p : asked->profiles) {
+        json body = json::parse(p.profile_json, nullptr, /*allow_exceptions=*/false);
+        if (body.is_object()) out["head_office"]["customers"].push_back(body);
+      }
+      if (ctx.json_output) {
+        ctx.out << out.dump(2) << "\n";
+        return kExitOk;
+      }
+      if (asked->status != "ok") ctx.out << "head office: " << asked->status << "\n";
+      if (out["head_office"]["customers"].empty()) {
+        ctx.out << "head office: no customer with this phone at any store\n";
+      }
+      for (const auto& body : out["head_office"]["customers"]) {
+        ctx.out << "head office knows:\n";
+        bool dnd_here = false;
+        for (const auto& c : local.value()) dnd_here = dnd_here || c.do_not_disturb;
+        PrintUnifiedProfile(ctx, *store.value(), body, "", dnd_here);
       }
       return kExitOk;
     };
@@ -706,6 +843,15 @@ int RunDesk(int argc, char** argv, std::ostream& out, std::ostream& err) {
       auto client = SyncClient::Create(ctx.db_path, hub_endpoint, keys.value(), hub_key.value(),
                                        *ctx.clock, reply_timeout_ms);
       if (!client.ok()) return Fail(ctx, client.status());
+      {
+        // The desk's walk-in look-ups ask the same hub with the same keys.
+        auto store = OpenStore(ctx);
+        Status remembered = store.ok() ? RememberHubLink(store.value()->db(),
+                                                         {hub_endpoint, AbsolutePath(hub_key_path),
+                                                          AbsolutePath(key_path)})
+                                       : store.status();
+        if (!remembered.ok()) return Fail(ctx, remembered);
+      }
       if (once) {
         Status st = client.value()->RunOnce();
         return st.ok() ? kExitOk : Fail(ctx, st);

@@ -98,7 +98,20 @@ Result<std::unique_ptr<HubQuery>> HubQuery::Connect(const std::string& endpoint,
 }
 
 Result<WireLogReply> HubQuery::Ask(const WireLogRequest& request) {
-  const std::string sealed = SealEnvelope(EncodeMessage(request), keys_, hub_,
+  ASSIGN_OR_RETURN(WireMessage answer,
+                   Exchange(request, WireMessage(std::in_place_type<WireLogReply>).index()));
+  return std::get<WireLogReply>(std::move(answer));
+}
+
+Result<WireLookupReply> HubQuery::Lookup(const std::string& phone, const std::string& staff) {
+  ASSIGN_OR_RETURN(WireMessage answer,
+                   Exchange(WireLookup{keys_.pub.site_id, phone, staff},
+                            WireMessage(std::in_place_type<WireLookupReply>).index()));
+  return std::get<WireLookupReply>(std::move(answer));
+}
+
+Result<WireMessage> HubQuery::Exchange(const WireMessage& message, size_t expected_kind) {
+  const std::string sealed = SealEnvelope(EncodeMessage(message), keys_, hub_,
                                           Direction::kStoreToHub, keys_.pub.site_id);
   const int64_t deadline = SteadyMs() + timeout_ms_;
   // The link may still be connecting (CURVE handshake): retry the send until the deadline.
@@ -118,13 +131,17 @@ Result<WireLogReply> HubQuery::Ask(const WireLogRequest& request) {
     auto opened = OpenEnvelope(*reply, keys_, hub_, Direction::kHubToStore);
     if (!opened.ok()) continue;  // not from our hub
     auto decoded = DecodeMessage(opened.value());
-    if (!decoded.ok()) continue;
-    auto* answer = std::get_if<WireLogReply>(&decoded.value());
-    if (!answer || answer->site_id != keys_.pub.site_id) continue;  // a stale sync ack
-    if (answer->hub_head && !HubHeadSignatureOk(hub_, *answer->hub_head)) {
-      return Status::Corruption("hub answer: its log head is not signed by the pinned hub key");
+    if (!decoded.ok() || decoded->index() != expected_kind) continue;  // e.g. a stale sync ack
+    if (auto* answer = std::get_if<WireLogReply>(&decoded.value())) {
+      if (answer->site_id != keys_.pub.site_id) continue;
+      if (answer->hub_head && !HubHeadSignatureOk(hub_, *answer->hub_head)) {
+        return Status::Corruption("hub answer: its log head is not signed by the pinned hub key");
+      }
     }
-    return std::move(*answer);
+    if (auto* found = std::get_if<WireLookupReply>(&decoded.value())) {
+      if (found->site_id != keys_.pub.site_id) continue;
+    }
+    return std::move(decoded.value());
   }
   return Status::RetryLater("the hub did not answer within " + std::to_string(timeout_ms_) +
                             " ms");

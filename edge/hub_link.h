@@ -7,8 +7,7 @@
 //
 // HubQuery: one request, one answer over the store's own CURVE link (a log
 // request: the hub's copy of this store's log, the state digests of its
-// entities, the hub's log entries). Used by verify and rebuild, never by the
-// desk. Thread-compatible.
+// entities, the hub's log entries), used by verify and rebuild; and a walk-in look-up (the desk's `customer lookup`). Thread-compatible.
 #pragma once
 
 #include <memory>
@@ -38,9 +37,13 @@ class HubQuery {
                                                    PublicKeys hub, int timeout_ms = 10'000);
   // RetryLater when the hub does not answer within the timeout.
   Result<WireLogReply> Ask(const WireLogRequest& request);
+  // A walk-in's phone: the profiles of the customers it belongs to (desk).
+  Result<WireLookupReply> Lookup(const std::string& phone, const std::string& staff);
   const PublicKeys& hub() const { return hub_; }
 
  private:
+  // Sends `message` and returns the hub's first answer of the expected kind.
+  Result<WireMessage> Exchange(const WireMessage& message, size_t expected_kind);
   HubQuery(std::unique_ptr<StoreEndpoint> endpoint, SecretKeys keys, PublicKeys hub, int timeout)
       : endpoint_(std::move(endpoint)), keys_(std::move(keys)), hub_(std::move(hub)),
         timeout_ms_(timeout) {}

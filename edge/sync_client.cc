@@ -1,5 +1,7 @@
 #include "edge/sync_client.h"
 
+#include "edge/profiles.h"
+
 #include <algorithm>
 #include <chrono>
 #include <thread>
@@ -96,14 +98,15 @@ Status SyncClient::RecordNoAnswer(const std::string& why) {
 Result<std::string> SyncClient::NextMessage() {
   ASSIGN_OR_RETURN(SyncStatus state, ReadSyncStatus(*db_));
   ASSIGN_OR_RETURN(int64_t applied_push, store_->LastHubRequest());
+  ASSIGN_OR_RETURN(int64_t held_profiles, HeldProfileSeq(*db_));
   WireMessage message;
   if (state.waiting() > 0) {
     ASSIGN_OR_RETURN(auto changes, ReadChanges(*db_, state.hub_acked_seq + 1, kMaxBatch));
     message = WireBatch{site_, schema::EdgeMigrations().back().version, std::move(changes),
-                        applied_push};
+                        applied_push, held_profiles};
   } else {
     message = WireHello{site_, schema::EdgeMigrations().back().version, state.last_seq,
-                        applied_push};
+                        applied_push, held_profiles};
   }
   return SealEnvelope(EncodeMessage(message), keys_, hub_, Direction::kStoreToHub, site_);
 }
@@ -124,6 +127,11 @@ Result<bool> SyncClient::HandleReply(std::string_view sealed) {
     if (!kept.ok()) RETURN_IF_ERROR(Record(std::nullopt, kept.message(), true));
   }
   RETURN_IF_ERROR(ApplyPushes(ack->pushes));
+  // A damaged profile is the hub's fault, not this store's: said, not fatal.
+  Status kept = KeepProfiles(*db_, ack->profiles, clock_.NowMs());
+  if (!kept.ok() && kept.code() != StatusCode::kCorruption) return kept;
+  if (!kept.ok()) RETURN_IF_ERROR(Record(std::nullopt, kept.message(), true));
+  profiles_in_last_answer_ = !ack->profiles.empty();
   return true;
 }
 
@@ -213,8 +221,11 @@ void SyncClient::Run(const std::atomic<bool>& stop) {
     Status st = RunOnce();
     auto state = ReadSyncStatus(*db_);
     auto answered = store_->LastHubRequest();
+    // More to do at once: changes waiting, answers to report, or profiles
+    // still coming (a store back from a long outage drains them over rounds).
     const bool more = st.ok() && state.ok() &&
-                      (state->waiting() > 0 || (answered.ok() && answered.value() > reported_));
+                      (state->waiting() > 0 || (answered.ok() && answered.value() > reported_) ||
+                       profiles_in_last_answer_);
     if (answered.ok()) reported_ = answered.value();
     if (more) {
       backoff_ms = 100;

@@ -90,6 +90,7 @@ class SyncClient {
   const Clock& clock_;
   int reply_timeout_ms_ = 2000;
   int64_t reported_ = 0;  // newest answered request the hub has been told about
+  bool profiles_in_last_answer_ = false;
 };
 
 }  // namespace outpost::edge

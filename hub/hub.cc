@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "schema/migrations.h"
+#include "hub/profiles.h"
 #include "sync/envelope.h"
 #include "sync/hub_log.h"
 #include "sync/merge.h"
@@ -227,15 +228,24 @@ Result<WireAck> Hub::Ingest(std::string_view envelope) {
 
 Result<WireMessage> Hub::Handle(std::string_view envelope) {
   ASSIGN_OR_RETURN(auto opened, OpenFromStore(envelope));
-  if (const auto* request = std::get_if<WireLogRequest>(&opened.second)) {
-    if (request->site_id != opened.first) {
-      const std::string reason = "log request from '" + opened.first + "' asks about '" +
-                                 request->site_id + "'";
-      (void)LogSecurity(opened.first, "refused", reason);
+  const std::string& site = opened.first;
+  // A question a store asks about itself; one naming another store is refused.
+  auto own_question = [&](const std::string& named, const char* what) -> Status {
+    if (named != site) {
+      const std::string reason = std::string(what) + " from '" + site + "' names '" + named + "'";
+      (void)LogSecurity(site, "refused", reason);
       return Status::Refused(reason);
     }
-    RETURN_IF_ERROR(NoteContact(opened.first));
-    ASSIGN_OR_RETURN(WireLogReply reply, AnswerLogRequest(opened.first, *request));
+    return NoteContact(site);
+  };
+  if (const auto* request = std::get_if<WireLogRequest>(&opened.second)) {
+    RETURN_IF_ERROR(own_question(request->site_id, "log request"));
+    ASSIGN_OR_RETURN(WireLogReply reply, AnswerLogRequest(site, *request));
+    return WireMessage(std::move(reply));
+  }
+  if (const auto* lookup = std::get_if<WireLookup>(&opened.second)) {
+    RETURN_IF_ERROR(own_question(lookup->site_id, "look-up"));
+    ASSIGN_OR_RETURN(WireLookupReply reply, Lookup(site, lookup->phone, lookup->staff));
     return WireMessage(std::move(reply));
   }
   ASSIGN_OR_RETURN(WireAck ack, IngestOpened(opened.first, opened.second, envelope));
@@ -261,7 +271,7 @@ Result<WireAck> Hub::IngestOpened(const std::string& site, const WireMessage& me
     WireAck ack{site, last, 0, "ok", {}, std::nullopt};
     RETURN_IF_ERROR(NoteContact(site));
     RETURN_IF_ERROR(NoteReportedSeq(site, hello->last_seq));
-    RETURN_IF_ERROR(AttachPushes(site, hello->applied_push_seq, ack));
+    RETURN_IF_ERROR(AttachPushes(site, hello->applied_push_seq, hello->applied_profile_seq, ack));
     ASSIGN_OR_RETURN(ack.hub_head, CurrentHead());
     return ack;
   }
@@ -276,7 +286,7 @@ Result<WireAck> Hub::IngestOpened(const std::string& site, const WireMessage& me
     RETURN_IF_ERROR(NoteReportedSeq(site, batch->changes.back().seq));
   }
   ASSIGN_OR_RETURN(WireAck ack, ApplyBatch(*batch, envelope));
-  RETURN_IF_ERROR(AttachPushes(site, batch->applied_push_seq, ack));
+  RETURN_IF_ERROR(AttachPushes(site, batch->applied_push_seq, batch->applied_profile_seq, ack));
   ASSIGN_OR_RETURN(ack.hub_head, CurrentHead());
   return ack;
 }
@@ -288,7 +298,8 @@ Status Hub::NoteReportedSeq(const std::string& site, int64_t seq) {
   return st.Run();
 }
 
-Status Hub::AttachPushes(const std::string& site, int64_t applied_push_seq, WireAck& ack) {
+Status Hub::AttachPushes(const std::string& site, int64_t applied_push_seq,
+                         int64_t applied_profile_seq, WireAck& ack) {
   ASSIGN_OR_RETURN(Statement mark,
                    db_->Prepare("UPDATE store_cursors SET applied_push_seq ="
                                 " max(applied_push_seq, min(?, (SELECT coalesce(max(seq), 0)"
@@ -304,7 +315,55 @@ Status Hub::AttachPushes(const std::string& site, int64_t applied_push_seq, Wire
     if (!row) break;
     ack.pushes.push_back({pending.Int(0), pending.Text(1)});
   }
+  ASSIGN_OR_RETURN(Statement numbered, db_->Prepare("SELECT profile_seq FROM store_cursors"
+                                                    " WHERE site_id = ?"));
+  numbered.Bind(1, site);
+  ASSIGN_OR_RETURN(bool has_row, numbered.Step());
+  const int64_t given_out = has_row ? numbered.Int(0) : 0;
+  numbered.Reset();
+  if (applied_profile_seq > given_out) {
+    // The store holds seqs this hub never gave out (the hub was restored from
+    // an older copy): number every profile again above the store's mark, so
+    // the store takes them all as new.
+    ASSIGN_OR_RETURN(Statement renumber,
+                     db_->Prepare("UPDATE store_profiles SET seq = seq + ? WHERE site_id = ?"));
+    renumber.Bind(1, applied_profile_seq).Bind(2, site);
+    RETURN_IF_ERROR(renumber.Run());
+    ASSIGN_OR_RETURN(Statement bump, db_->Prepare("UPDATE store_cursors SET profile_seq ="
+                                                  " profile_seq + ? WHERE site_id = ?"));
+    bump.Bind(1, applied_profile_seq).Bind(2, site);
+    RETURN_IF_ERROR(bump.Run());
+  }
+  ASSIGN_OR_RETURN(Statement held,
+                   db_->Prepare("UPDATE store_cursors SET applied_profile_seq ="
+                                " min(?, profile_seq) WHERE site_id = ?"));
+  held.Bind(1, applied_profile_seq).Bind(2, site);
+  RETURN_IF_ERROR(held.Run());
+  ASSIGN_OR_RETURN(ack.profiles,
+                   PendingProfiles(*db_, site, applied_profile_seq, kProfilesPerAnswer));
   return Status::Ok();
+}
+
+Result<std::array<uint8_t, 32>> Hub::LookupKey() const {
+  // Derived from the hub's own secret: logged phone hashes cannot be reversed
+  // by guessing numbers without it.
+  std::array<uint8_t, 32> key{};
+  crypto_generichash(key.data(), key.size(), keys_.kx_sk.data(), keys_.kx_sk.size(),
+                     reinterpret_cast<const unsigned char*>("outpost-lookup-log"), 18);
+  return key;
+}
+
+Result<WireLookupReply> Hub::Lookup(const std::string& site, const std::string& phone,
+                                    const std::string& staff) {
+  ASSIGN_OR_RETURN(auto key, LookupKey());
+  Profiles profiles(*db_, clock_, key);
+  return profiles.Lookup(site, phone, staff);
+}
+
+Result<RefreshStats> Hub::RefreshProfiles() {
+  ASSIGN_OR_RETURN(auto key, LookupKey());
+  Profiles profiles(*db_, clock_, key);
+  return profiles.Refresh();
 }
 
 Result<int64_t> Hub::QueueBooking(const std::string& site, const nlohmann::json& request,

@@ -18,6 +18,7 @@
 #include <string_view>
 #include <vector>
 
+#include "hub/profiles.h"
 #include "sync/clock.h"
 #include "sync/keys.h"
 #include "sync/sqlite.h"
@@ -72,6 +73,16 @@ class Hub {
   Result<std::string> SealReply(const WireAck& ack);
   Result<std::string> SealReply(const WireMessage& reply, const std::string& site);
 
+  // Rebuilds the unified profiles the stores hold (hub/profiles.h): run after
+  // identity resolution; the next acks carry what changed.
+  Result<RefreshStats> RefreshProfiles();
+  // A walk-in's phone, for a store that is online: the profiles of the
+  // customers it belongs to, as that store would see them. Logged.
+  Result<WireLookupReply> Lookup(const std::string& site, const std::string& phone,
+                                 const std::string& staff);
+  // Profile versions per answer (a store catching up drains them over rounds).
+  static constexpr int kProfilesPerAnswer = 200;
+
   // The newest head of the hub's log, signed (index 0 and zeros when empty).
   Result<SignedHead> CurrentHead();
 
@@ -100,8 +111,11 @@ class Hub {
   Status NoteContact(const std::string& site);
   Result<WireAck> ApplyBatch(const WireBatch& batch, std::string_view envelope);
   Status ApplyChangeLocked(const ChangeEntry& change);
-  // Records how far `site` has applied the outbox, and adds what is still pending to `ack`.
-  Status AttachPushes(const std::string& site, int64_t applied_push_seq, WireAck& ack);
+  // Records how far `site` has applied the outbox and holds its profiles, and
+  // adds what is still pending of both to `ack`.
+  Status AttachPushes(const std::string& site, int64_t applied_push_seq,
+                      int64_t applied_profile_seq, WireAck& ack);
+  Result<std::array<uint8_t, 32>> LookupKey() const;
   Status NoteReportedSeq(const std::string& site, int64_t seq);
 
   std::unique_ptr<Db> db_;

@@ -3,7 +3,9 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
@@ -26,7 +28,45 @@ extern "C" void OnStopSignal(int) { g_stop.store(true); }
 // (its sync process says hello at least every few seconds).
 constexpr int64_t kOnlineWindowMs = 15'000;
 
-int Serve(Hub& hub, const std::string& bind, std::ostream& out, std::ostream& err) {
+// Links new customer records and rebuilds the profiles the stores hold, at
+// most once per `every_ms` and never more than a tenth of the daemon's time
+// (a full resolution over a million records takes tens of seconds).
+class ProfileUpkeep {
+ public:
+  ProfileUpkeep(Hub& hub, const Clock& clock, int64_t every_ms)
+      : hub_(hub), clock_(clock), every_ms_(every_ms) {}
+  void MaybeRun(std::ostream& err) {
+    const auto now = std::chrono::steady_clock::now();
+    if (every_ms_ <= 0 || now < next_) return;
+    Identity identity(hub_.db(), clock_);
+    auto resolved = identity.Resolve(false);
+    auto refreshed = resolved.ok() ? hub_.RefreshProfiles() : Result<RefreshStats>(resolved.status());
+    if (!refreshed.ok()) {
+      err << "outpost-hub: unified profiles: " << refreshed.status().ToString() << "\n";
+    }
+    const auto took = std::chrono::steady_clock::now() - now;
+    next_ = std::chrono::steady_clock::now() +
+            std::max<std::chrono::steady_clock::duration>(std::chrono::milliseconds(every_ms_),
+                                                          took * 10);
+  }
+
+ private:
+  Hub& hub_;
+  const Clock& clock_;
+  int64_t every_ms_;
+  std::chrono::steady_clock::time_point next_{};
+};
+
+// The store an answer is for.
+std::string SiteOf(const WireMessage& answer) {
+  if (const auto* ack = std::get_if<WireAck>(&answer)) return ack->site_id;
+  if (const auto* found = std::get_if<WireLookupReply>(&answer)) return found->site_id;
+  if (const auto* reply = std::get_if<WireLogReply>(&answer)) return reply->site_id;
+  return "";
+}
+
+int Serve(Hub& hub, const std::string& bind, ProfileUpkeep& upkeep, std::ostream& out,
+          std::ostream& err) {
   auto allowed = [&hub](const std::array<uint8_t, 32>& key) {
     auto stores = hub.Stores();
     if (!stores.ok()) return false;
@@ -45,6 +85,7 @@ int Serve(Hub& hub, const std::string& bind, std::ostream& out, std::ostream& er
   std::signal(SIGINT, OnStopSignal);
   out << "outpost-hub: listening on " << bind << "\n" << std::flush;
   while (!g_stop.load()) {
+    upkeep.MaybeRun(err);
     auto request = endpoint.value()->Receive(200);
     for (const auto& refusal : endpoint.value()->TakeRefusals()) {
       err << "outpost-hub: refused connection: " << refusal << "\n";
@@ -63,9 +104,7 @@ int Serve(Hub& hub, const std::string& bind, std::ostream& out, std::ostream& er
       err << "outpost-hub: refused: " << answer.status().ToString() << "\n";
       continue;
     }
-    const auto* ack = std::get_if<WireAck>(&answer.value());
-    const std::string site = ack ? ack->site_id : std::get<WireLogReply>(answer.value()).site_id;
-    auto reply = hub.SealReply(answer.value(), site);
+    auto reply = hub.SealReply(answer.value(), SiteOf(answer.value()));
     if (reply.ok()) (void)endpoint.value()->Reply(*request.value(), reply.value());
   }
   out << "outpost-hub: stopped\n";
@@ -154,6 +193,11 @@ int RunHubCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   std::string bind = "tcp://127.0.0.1:7700";
   auto* serve = app.add_subcommand("serve", "receive and apply the stores' change logs");
   serve->add_option("--bind", bind)->capture_default_str();
+  int64_t resolve_every_ms = 2000;
+  serve->add_option("--resolve-every-ms", resolve_every_ms,
+                    "link new customer records and refresh the stores' unified profiles this"
+                    " often (0: never; `customers resolve` by hand)")
+      ->capture_default_str();
   auto* stores = app.add_subcommand("stores", "each store: online, offline since, last batch");
   auto* digest = app.add_subcommand("digest", "a digest of the consolidated state");
   std::string cc_store, cc_phone, cc_name, cc_plate, cc_date, cc_slot, cc_service, cc_notes,
@@ -247,7 +291,10 @@ int RunHubCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
     }
     return 0;
   }
-  if (serve->parsed()) return Serve(*hub.value(), bind, out, err);
+  if (serve->parsed()) {
+    ProfileUpkeep upkeep(*hub.value(), clock, resolve_every_ms);
+    return Serve(*hub.value(), bind, upkeep, out, err);
+  }
   if (stores->parsed()) {
     auto list = hub.value()->Stores();
     if (!list.ok()) {
@@ -313,18 +360,29 @@ int RunHubCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   if (cresolve->parsed()) {
     auto stats = identity.Resolve(force_resolve);
     if (!stats.ok()) return fail(stats.status());
+    auto refreshed = hub.value()->RefreshProfiles();
+    if (!refreshed.ok()) return fail(refreshed.status());
     const ResolveStats& s = stats.value();
+    const RefreshStats& p = refreshed.value();
     if (json_output) {
       out << json{{"ran", s.ran}, {"records", s.records}, {"unified", s.unified},
                   {"across_stores", s.across_stores}, {"candidates", s.candidates},
-                  {"links_changed", s.links_changed}, {"seconds", s.seconds}}.dump(2) << "\n";
-    } else if (!s.ran) {
+                  {"links_changed", s.links_changed}, {"seconds", s.seconds},
+                  {"profiles_sent", p.sent}, {"profiles_withdrawn", p.withdrawn},
+                  {"profile_seconds", p.seconds}}.dump(2) << "\n";
+      return 0;
+    }
+    if (!s.ran) {
       out << "nothing changed since the last resolution\n";
     } else {
       out << s.records << " store records -> " << s.unified << " unified customers ("
           << s.across_stores << " known at more than one store); " << s.links_changed
           << " links set or changed; " << s.candidates << " possible matches for a person; "
           << s.seconds << " s\n";
+    }
+    if (p.sent + p.withdrawn > 0) {
+      out << "unified profiles for the stores: " << p.sent << " new versions, " << p.withdrawn
+          << " withdrawn (" << p.seconds << " s)\n";
     }
     return 0;
   }
@@ -359,6 +417,7 @@ int RunHubCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   }
   if (cmerge->parsed()) {
     Status st = identity.Merge(cust_query, cust_other, cust_staff, cust_note);
+    if (st.ok()) st = hub.value()->RefreshProfiles().status();  // the stores learn at once
     if (!st.ok()) return fail(st);
     auto v = identity.Show(cust_query);
     if (!v.ok()) return fail(v.status());
@@ -368,6 +427,7 @@ int RunHubCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   }
   if (cunmerge->parsed()) {
     Status st = identity.Unmerge(cust_query, cust_staff, cust_note);
+    if (st.ok()) st = hub.value()->RefreshProfiles().status();
     if (!st.ok()) return fail(st);
     auto v = identity.Show(cust_query);
     if (!v.ok()) return fail(v.status());

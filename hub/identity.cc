@@ -264,6 +264,15 @@ Result<ResolveStats> Identity::Resolve(bool force) {
                                                " founder_record, created_at) VALUES (?, ?, ?)"));
   ASSIGN_OR_RETURN(Statement redirect, db_.Prepare("UPDATE unified_customers SET merged_into = ?"
                                                    " WHERE unified_id = ?"));
+  // Every unified id whose members or redirect change: its profiles at the
+  // stores are rebuilt (hub/profiles.h).
+  ASSIGN_OR_RETURN(Statement dirty, db_.Prepare("INSERT OR IGNORE INTO profile_dirty (unified_id)"
+                                                " VALUES (?)"));
+  auto mark_dirty = [&](const std::string& id) -> Status {
+    dirty.Reset();
+    dirty.Bind(1, id);
+    return dirty.Run();
+  };
   ASSIGN_OR_RETURN(Statement put, db_.Prepare("INSERT INTO identity_links (record_id, site_id,"
                                               " unified_id, linked_at) VALUES (?, ?, ?, ?)"
                                               " ON CONFLICT (record_id) DO UPDATE SET"
@@ -295,6 +304,8 @@ Result<ResolveStats> Identity::Resolve(bool force) {
           redirect.Reset();
           redirect.Bind(1, target).Bind(2, id);
           RETURN_IF_ERROR(redirect.Run());
+          RETURN_IF_ERROR(mark_dirty(id));
+          RETURN_IF_ERROR(mark_dirty(chosen));
           known[id].merged_into = target;
         }
       }
@@ -311,6 +322,8 @@ Result<ResolveStats> Identity::Resolve(bool force) {
     for (int m : members) {
       auto it = link.find(recs[m].id);
       if (it != link.end() && it->second == chosen) continue;
+      if (it != link.end()) RETURN_IF_ERROR(mark_dirty(it->second));
+      RETURN_IF_ERROR(mark_dirty(chosen));
       put.Reset();
       put.Bind(1, recs[m].id).Bind(2, recs[m].site).Bind(3, chosen).Bind(4, now);
       RETURN_IF_ERROR(put.Run());
@@ -364,18 +377,25 @@ Result<ResolveStats> Identity::Resolve(bool force) {
   return stats;
 }
 
+Result<std::string> Identity::LiveId(const std::string& unified_id) {
+  std::string id = unified_id;
+  for (int hops = 0; hops < 64; ++hops) {  // follow redirects of merged ids
+    ASSIGN_OR_RETURN(Statement st, db_.Prepare("SELECT merged_into FROM unified_customers"
+                                               " WHERE unified_id = ?"));
+    st.Bind(1, id);
+    ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) return Status::NotFound("customer: no unified customer " + unified_id);
+    auto next = st.OptionalText(0);
+    if (!next) return id;
+    id = *next;
+  }
+  return Status::Corruption("customer: the redirects of " + unified_id + " go round in a loop");
+}
+
 Result<std::string> Identity::UnifiedIdOf(const std::string& query) {
-  std::string id = query;
   if (query.size() == 17 && query[0] == 'U') {
-    for (int hops = 0; hops < 64; ++hops) {  // follow redirects of merged ids
-      ASSIGN_OR_RETURN(Statement st, db_.Prepare("SELECT merged_into FROM unified_customers"
-                                                 " WHERE unified_id = ?"));
-      st.Bind(1, id);
-      ASSIGN_OR_RETURN(bool row, st.Step());
-      if (!row) break;
-      auto next = st.OptionalText(0);
-      if (!next) return id;
-      id = *next;
+    if (auto live = LiveId(query); live.ok() || live.status().code() != StatusCode::kNotFound) {
+      return live;
     }
   }
   ASSIGN_OR_RETURN(std::string record, RecordOf(query));
@@ -450,8 +470,13 @@ Result<std::vector<std::string>> Identity::Find(const std::string& query) {
 
 Result<UnifiedView> Identity::Show(const std::string& query) {
   RETURN_IF_ERROR(Resolve(false).status());
+  ASSIGN_OR_RETURN(std::string unified_id, UnifiedIdOf(query));
+  return ViewOf(unified_id, /*with_evidence=*/true);
+}
+
+Result<UnifiedView> Identity::ViewOf(const std::string& unified_id, bool with_evidence) {
   UnifiedView view;
-  ASSIGN_OR_RETURN(view.unified_id, UnifiedIdOf(query));
+  view.unified_id = unified_id;
   ASSIGN_OR_RETURN(std::vector<std::string> members, MembersOf(view.unified_id));
   std::vector<ConsentEvent> consent;
   std::map<std::string, std::set<std::string>> keys_of;  // record -> keys
@@ -479,11 +504,12 @@ Result<UnifiedView> Identity::Show(const std::string& query) {
 
   // Vehicles and bookings of these records, at every store.
   for (const auto& id : members) {
+    // Served by the index entities_customer (migration 7).
     ASSIGN_OR_RETURN(Statement st,
                      db_.Prepare("SELECT entity, entity_id, owner_site, fields FROM entities"
-                                 " WHERE entity IN ('vehicle', 'booking') AND instr(fields, ?1) > 0"
-                                 " AND json_extract(fields, '$.customer_id') = ?2"));
-    st.Bind(1, "\"" + id + "\"").Bind(2, id);
+                                 " WHERE entity IN ('vehicle', 'booking')"
+                                 " AND json_extract(fields, '$.customer_id') = ?"));
+    st.Bind(1, id);
     while (true) {
       ASSIGN_OR_RETURN(bool row, st.Step());
       if (!row) break;
@@ -505,8 +531,12 @@ Result<UnifiedView> Identity::Show(const std::string& query) {
       }
     }
   }
-  std::sort(view.bookings.begin(), view.bookings.end(),
-            [](const json& a, const json& b) { return a["slot"] > b["slot"]; });
+  std::sort(view.bookings.begin(), view.bookings.end(), [](const json& a, const json& b) {
+    return a["slot"] != b["slot"] ? a["slot"] > b["slot"] : a["id"] < b["id"];
+  });
+  std::sort(view.vehicles.begin(), view.vehicles.end(),
+            [](const json& a, const json& b) { return a["id"] < b["id"]; });
+  if (!with_evidence) return view;
 
   // Why: every key two of its records share, the person's merges, and names.
   static const std::map<std::string, std::string> kKind = {

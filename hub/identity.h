@@ -80,6 +80,11 @@ class Identity {
   Result<std::vector<std::string>> Find(const std::string& query);
   // One unified customer (by unified id or any of its records' ids).
   Result<UnifiedView> Show(const std::string& query);
+  // The view of a resolved unified id as it stands (no resolution run first);
+  // without evidence: records, vehicles, bookings and consent only.
+  Result<UnifiedView> ViewOf(const std::string& unified_id, bool with_evidence);
+  // A unified id as it stands now: follows the redirects of merged ids.
+  Result<std::string> LiveId(const std::string& unified_id);
   // A person's decisions. Both take record ids or unified ids.
   Status Merge(const std::string& a, const std::string& b, const std::string& staff,
                const std::string& note);

@@ -32,6 +32,7 @@ struct Batch {
   schemaVersion @1 :UInt32;  # the sender's database schema version
   changes @2 :List(Change);
   appliedPushSeq @3 :UInt64; # the store has applied head office's requests up to here
+  appliedProfileSeq @4 :UInt64;  # the store holds the hub's unified profiles up to here
 }
 
 # The hub's answer: everything up to ackedSeq is durably committed at the hub.
@@ -42,6 +43,34 @@ struct Ack {
   status @3 :Text;           # "ok", or why the batch was held or refused
   pushes @4 :List(Push);     # requests for this store made at head office, oldest first
   hubHead @5 :SignedHead;    # the head of the hub's log as of this answer (stores keep them)
+  profiles @6 :List(Profile);  # unified profiles of this store's customers, oldest seq first
+}
+
+# The unified profile of one of a store's customers (hub/profiles.h): what the
+# chain knows of them (records at other stores, vehicles, bookings, consent),
+# so a store cut off from head office still knows them. Per store, each new
+# version takes the next seq and replaces the store's copy (only the newest is
+# kept, so a store back after a while gets fewer seqs than were given out).
+# An empty profileJson withdraws it (no record of it at this store any more).
+struct Profile {
+  seq @0 :UInt64;
+  unifiedId @1 :Text;
+  profileJson @2 :Text;
+}
+
+# A walk-in's phone, asked of the hub by a store that is online (the desk's
+# `customer lookup`). The hub answers with the profiles of the customers that
+# phone belongs to, and records who asked.
+struct Lookup {
+  siteId @0 :Text;
+  phone @1 :Text;            # as typed; the hub normalises it
+  staff @2 :Text;
+}
+
+struct LookupReply {
+  siteId @0 :Text;
+  status @1 :Text;           # "ok" or why there is no answer
+  profiles @2 :List(Profile);  # seq 0: not kept by the store's sync
 }
 
 # The head of the hub's own log: a BLAKE2b hash chain over every batch it has
@@ -114,6 +143,8 @@ struct Message {
     hello @2 :Hello;
     logRequest @3 :LogRequest;
     logReply @4 :LogReply;
+    lookup @5 :Lookup;
+    lookupReply @6 :LookupReply;
   }
 }
 
@@ -123,6 +154,7 @@ struct Hello {
   schemaVersion @1 :UInt32;
   lastSeq @2 :UInt64;
   appliedPushSeq @3 :UInt64;
+  appliedProfileSeq @4 :UInt64;
 }
 
 # The sealed form of a Message on the wire.

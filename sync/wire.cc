@@ -78,6 +78,23 @@ void WriteHead(wire::SignedHead::Builder out, const SignedHead& h) {
   out.setSignature(kj::ArrayPtr<const kj::byte>(h.signature.data(), h.signature.size()));
 }
 
+std::vector<WireProfile> ReadProfiles(capnp::List<wire::Profile>::Reader in) {
+  std::vector<WireProfile> out;
+  out.reserve(in.size());
+  for (auto p : in) {
+    out.push_back({static_cast<int64_t>(p.getSeq()), p.getUnifiedId(), p.getProfileJson()});
+  }
+  return out;
+}
+
+void WriteProfiles(capnp::List<wire::Profile>::Builder out, const std::vector<WireProfile>& in) {
+  for (unsigned i = 0; i < in.size(); ++i) {
+    out[i].setSeq(static_cast<uint64_t>(in[i].seq));
+    out[i].setUnifiedId(in[i].unified_id);
+    out[i].setProfileJson(in[i].profile_json);
+  }
+}
+
 Result<WireMessage> DecodeUnchecked(std::string_view bytes) {
   kj::ArrayInputStream input(
       kj::ArrayPtr<const kj::byte>(reinterpret_cast<const kj::byte*>(bytes.data()), bytes.size()));
@@ -97,6 +114,7 @@ Result<WireMessage> DecodeUnchecked(std::string_view bytes) {
         batch.changes.push_back(std::move(e));
       }
       batch.applied_push_seq = static_cast<int64_t>(in.getAppliedPushSeq());
+      batch.applied_profile_seq = static_cast<int64_t>(in.getAppliedProfileSeq());
       return WireMessage(std::move(batch));
     }
     case wire::Message::ACK: {
@@ -109,13 +127,24 @@ Result<WireMessage> DecodeUnchecked(std::string_view bytes) {
       if (in.hasHubHead()) {
         ASSIGN_OR_RETURN(ack.hub_head, ReadHead(in.getHubHead()));
       }
+      ack.profiles = ReadProfiles(in.getProfiles());
       return WireMessage(std::move(ack));
     }
     case wire::Message::HELLO: {
       auto in = message.getHello();
       return WireMessage(WireHello{in.getSiteId(), static_cast<int>(in.getSchemaVersion()),
                                    static_cast<int64_t>(in.getLastSeq()),
-                                   static_cast<int64_t>(in.getAppliedPushSeq())});
+                                   static_cast<int64_t>(in.getAppliedPushSeq()),
+                                   static_cast<int64_t>(in.getAppliedProfileSeq())});
+    }
+    case wire::Message::LOOKUP: {
+      auto in = message.getLookup();
+      return WireMessage(WireLookup{in.getSiteId(), in.getPhone(), in.getStaff()});
+    }
+    case wire::Message::LOOKUP_REPLY: {
+      auto in = message.getLookupReply();
+      return WireMessage(
+          WireLookupReply{in.getSiteId(), in.getStatus(), ReadProfiles(in.getProfiles())});
     }
     case wire::Message::LOG_REQUEST: {
       auto in = message.getLogRequest();
@@ -183,6 +212,7 @@ std::string EncodeMessage(const WireMessage& message) {
     auto changes = out.initChanges(static_cast<unsigned>(batch->changes.size()));
     for (unsigned i = 0; i < batch->changes.size(); ++i) WriteChange(changes[i], batch->changes[i]);
     out.setAppliedPushSeq(static_cast<uint64_t>(batch->applied_push_seq));
+    out.setAppliedProfileSeq(static_cast<uint64_t>(batch->applied_profile_seq));
   } else if (const auto* ack = std::get_if<WireAck>(&message)) {
     auto out = root.initAck();
     out.setSiteId(ack->site_id);
@@ -195,12 +225,25 @@ std::string EncodeMessage(const WireMessage& message) {
       pushes[i].setRequestJson(ack->pushes[i].request_json);
     }
     if (ack->hub_head) WriteHead(out.initHubHead(), *ack->hub_head);
+    WriteProfiles(out.initProfiles(static_cast<unsigned>(ack->profiles.size())), ack->profiles);
   } else if (const auto* hello = std::get_if<WireHello>(&message)) {
     auto out = root.initHello();
     out.setSiteId(hello->site_id);
     out.setSchemaVersion(static_cast<uint32_t>(hello->schema_version));
     out.setLastSeq(static_cast<uint64_t>(hello->last_seq));
     out.setAppliedPushSeq(static_cast<uint64_t>(hello->applied_push_seq));
+    out.setAppliedProfileSeq(static_cast<uint64_t>(hello->applied_profile_seq));
+  } else if (const auto* lookup = std::get_if<WireLookup>(&message)) {
+    auto out = root.initLookup();
+    out.setSiteId(lookup->site_id);
+    out.setPhone(lookup->phone);
+    out.setStaff(lookup->staff);
+  } else if (const auto* found = std::get_if<WireLookupReply>(&message)) {
+    auto out = root.initLookupReply();
+    out.setSiteId(found->site_id);
+    out.setStatus(found->status);
+    WriteProfiles(out.initProfiles(static_cast<unsigned>(found->profiles.size())),
+                  found->profiles);
   } else if (const auto* req = std::get_if<WireLogRequest>(&message)) {
     auto out = root.initLogRequest();
     out.setSiteId(req->site_id);

@@ -25,11 +25,19 @@ struct WireBatch {
   int schema_version = 0;
   std::vector<ChangeEntry> changes;
   int64_t applied_push_seq = 0;
+  int64_t applied_profile_seq = 0;
 };
 
 struct WirePush {
   int64_t seq = 0;
   std::string request_json;
+};
+
+// A unified profile for a store (hub/profiles.h); empty json: withdrawn.
+struct WireProfile {
+  int64_t seq = 0;
+  std::string unified_id;
+  std::string profile_json;
 };
 
 // The head of the hub's log, signed by the hub (sync/hub_log.h).
@@ -46,6 +54,7 @@ struct WireAck {
   std::string status = "ok";
   std::vector<WirePush> pushes;
   std::optional<SignedHead> hub_head;
+  std::vector<WireProfile> profiles;
 };
 
 // One accepted batch in the hub's log.
@@ -98,10 +107,24 @@ struct WireHello {
   int schema_version = 0;
   int64_t last_seq = 0;
   int64_t applied_push_seq = 0;
+  int64_t applied_profile_seq = 0;
 };
 
-using WireMessage =
-    std::variant<WireBatch, WireAck, WireHello, WireLogRequest, WireLogReply>;
+// A walk-in's phone asked of the hub, and its answer.
+struct WireLookup {
+  std::string site_id;
+  std::string phone;
+  std::string staff;
+};
+
+struct WireLookupReply {
+  std::string site_id;
+  std::string status = "ok";
+  std::vector<WireProfile> profiles;
+};
+
+using WireMessage = std::variant<WireBatch, WireAck, WireHello, WireLogRequest, WireLogReply,
+                                 WireLookup, WireLookupReply>;
 
 // The largest message a peer may send: 64 MiB.
 constexpr size_t kMaxMessageBytes = 64u << 20;

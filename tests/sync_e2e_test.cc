@@ -347,6 +347,95 @@ class FaultyProxy {
   std::thread thread_;
 };
 
+// A walk-in at S1 who is a customer of S2: the desk asks head office by phone
+// while online; once S1 books them, S1 holds their unified profile and shows
+// their history at S2 with the hub gone.
+TEST_F(SyncE2eTest, AWalkInIsKnownFromAnotherStoreOnlineAndStaysKnownOffline) {
+  DeskHarness s2("");
+  SecretKeys s2_keys = SecretKeys::Generate("S2");
+  ASSERT_TRUE(WriteKeyFiles(s2_keys, dir_.path(), false).ok());
+  ASSERT_EQ(s2.Desk({"init", "--store-id", "S2", "--name", "Two"}).exit_code, 0);
+  ASSERT_EQ(Hub({"allow", dir_.File("S2.pub")}).exit_code, 0);
+  ProcessResult booked = s2.Desk({"book", "--phone", "137 0013 7000", "--name", "张三", "--plate",
+                                  "沪A12345", "--date", "tomorrow", "--slot", "10:00",
+                                  "--service", "maintenance"});
+  ASSERT_EQ(booked.exit_code, 0) << booked.err;
+  ASSERT_EQ(s2.Desk({"customer", "update", "13700137000", "--dnd"}).exit_code, 0);
+
+  auto hub = std::make_unique<Process>(
+      HubArgv({"serve", "--bind", endpoint_, "--resolve-every-ms", "200"}),
+      std::vector<std::string>{});
+  auto sync1 = StartSync();
+  auto sync2 = std::make_unique<Process>(
+      s2.Argv({"sync", "--hub", endpoint_, "--hub-key", dir_.File("HUB.pub"), "--key",
+               dir_.File("S2.key")}),
+      s2.Env());
+
+  // Unknown here; head office knows them from S2 (once S2 has synced and the hub resolved).
+  json found;
+  for (int i = 0; i < 100; ++i) {
+    found = desk_.Json({"customer", "lookup", "13700137000"});
+    if (found.contains("head_office") && found["head_office"].is_object() &&
+        !found["head_office"]["customers"].empty()) {
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_TRUE(found.contains("here")) << found.dump();
+  EXPECT_TRUE(found["here"].empty());
+  ASSERT_EQ(found["head_office"]["customers"].size(), 1u) << found.dump();
+  const json known = found["head_office"]["customers"][0];
+  EXPECT_EQ(known["records"][0]["store_id"], "S2");
+  EXPECT_EQ(known["records"][0]["name"], "张三");
+  EXPECT_TRUE(known["consent"]["do_not_disturb"].get<bool>());
+  EXPECT_EQ(known["bookings"][0]["store_id"], "S2");
+  EXPECT_EQ(known.dump().find("13700137000"), std::string::npos) << "no phones in answers";
+  ProcessResult text = desk_.Desk({"customer", "lookup", "137-0013-7000"});
+  EXPECT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_NE(text.out.find("not a customer of this store yet"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("also a customer at S2: 张三"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("DO NOT CONTACT"), std::string::npos) << text.out;
+  // A malformed phone is refused at the desk, naming the phone.
+  ProcessResult bad = desk_.Desk({"customer", "lookup", "12ab"});
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.err.find("phone"), std::string::npos) << bad.err;
+
+  // The walk-in books at S1; S1 then holds their unified profile.
+  ASSERT_EQ(desk_.Desk({"book", "--phone", "13700137000", "--name", "张三", "--date", "tomorrow",
+                        "--slot", "14:00", "--channel", "walk-in"})
+                .exit_code,
+            0);
+  json shown;
+  for (int i = 0; i < 100; ++i) {
+    shown = desk_.Json({"customer", "show", "13700137000"});
+    if (shown.contains("unified") && shown["unified"].is_object() &&
+        shown["unified"]["profile"]["stores"] == 2) {
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_TRUE(shown["unified"].is_object()) << shown.dump();
+  EXPECT_EQ(shown["unified"]["profile"]["stores"], 2) << shown.dump();
+
+  // Head office gone: the desk still shows the history at S2, and a look-up
+  // says plainly that it could not ask.
+  hub->Kill(SIGKILL);
+  hub->Wait();
+  ProcessResult offline = desk_.Desk({"customer", "show", "13700137000"});
+  EXPECT_EQ(offline.exit_code, 0) << offline.err;
+  EXPECT_NE(offline.out.find("also a customer at S2: 张三"), std::string::npos) << offline.out;
+  EXPECT_NE(offline.out.find("at S2"), std::string::npos) << offline.out;
+  EXPECT_NE(offline.out.find("DO NOT CONTACT"), std::string::npos) << offline.out;
+  ProcessResult cut_off = desk_.Desk({"customer", "lookup", "13700137000", "--timeout-ms", "300"});
+  EXPECT_EQ(cut_off.exit_code, 3);
+  EXPECT_NE(cut_off.err.find("this store's records only"), std::string::npos) << cut_off.err;
+  EXPECT_NE(cut_off.out.find("张三"), std::string::npos) << cut_off.out;
+  sync1->Kill(SIGTERM);
+  sync2->Kill(SIGTERM);
+  sync1->Wait();
+  sync2->Wait();
+}
+
 TEST_F(SyncE2eTest, ConvergesThroughALossyDuplicatingReorderingNetwork) {
   auto hub = StartHub();
   const std::string proxy_endpoint = FreeTcpEndpoint();

@@ -1,0 +1,65 @@
+// Unified profiles for the stores: what the chain knows of a store's own
+// customers, so a store cut off from head office still knows a customer's
+// records, vehicles, bookings and consent at other stores as of its last sync.
+//
+// Each store holds the profile of every unified customer with a record at
+// that store, and only those (not the chain's customer base). Refresh()
+// rebuilds the profiles of customers whose records, vehicles, bookings or
+// identity links changed since it last ran, and gives each changed version a
+// new seq in that store's numbering; the hub's acks carry the versions after
+// the seq the store reports holding (hub/hub.cc). Only the newest version of
+// a profile is kept, so seqs increase per store but are not gapless. A
+// customer no longer linked to any record at a store (an unmerge) is withdrawn
+// there. Phones of other stores' records are never sent: a store keeps its own.
+//
+// Lookup() answers a walk-in's phone for a store that is online, with the same
+// profile shape, and records who asked (the phone only as a keyed hash).
+// Thread-compatible: works on the Hub's connection, on the hub's thread.
+#pragma once
+
+#include <array>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "hub/identity.h"
+#include "sync/clock.h"
+#include "sync/sqlite.h"
+#include "sync/status.h"
+#include "sync/wire.h"
+
+namespace outpost::hub {
+
+struct RefreshStats {
+  int64_t customers = 0;  // unified customers looked at
+  int64_t sent = 0;       // new profile versions for stores
+  int64_t withdrawn = 0;  // profiles withdrawn from stores
+  double seconds = 0;
+};
+
+// A profile as `site` receives it: "here" names its own records of the customer.
+nlohmann::json ProfileBody(const UnifiedView& view, const std::string& site);
+
+// The newest versions of `site`'s profiles after `after_seq`, oldest first.
+Result<std::vector<WireProfile>> PendingProfiles(Db& db, const std::string& site,
+                                                 int64_t after_seq, int limit);
+
+class Profiles {
+ public:
+  // `lookup_key` keys the hash under which looked-up phones are logged.
+  Profiles(Db& db, const Clock& clock, const std::array<uint8_t, 32>& lookup_key)
+      : db_(db), clock_(clock), lookup_key_(lookup_key) {}
+
+  Result<RefreshStats> Refresh();
+  // At most this many customers answer one look-up (a shared phone: a family, a fleet).
+  static constexpr int kMaxLookupMatches = 5;
+  Result<WireLookupReply> Lookup(const std::string& site, const std::string& phone,
+                                 const std::string& staff);
+
+ private:
+  Db& db_;
+  const Clock& clock_;
+  std::array<uint8_t, 32> lookup_key_;
+};
+
+}  // namespace outpost::hub

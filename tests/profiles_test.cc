@@ -1,0 +1,195 @@
+// Unified profiles distributed to the stores: three real stores, a real hub,
+// the store's real sync steps (SyncClient without its socket) and sealed
+// envelopes both ways.
+#include <gtest/gtest.h>
+
+#include "edge/profiles.h"
+#include "edge/store.h"
+#include "edge/sync_client.h"
+#include "hub/hub.h"
+#include "hub/identity.h"
+#include "sync/testing.h"
+
+namespace outpost {
+namespace {
+
+using nlohmann::json;
+
+class ProfilesTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    hub_ = hub::Hub::Open(dir_.File("hub.db"), hub_keys_, clock_).value();
+    for (const char* site : {"S1", "S2", "S3"}) {
+      edge::StoreSettings settings;
+      settings.store_id = site;
+      settings.name = std::string("Store ") + site;
+      stores_[site] =
+          edge::Store::Create(dir_.File(std::string(site) + ".db"), settings, clock_).value();
+      keys_.emplace(site, SecretKeys::Generate(site));
+      ASSERT_TRUE(hub_->AllowStore(keys_.at(site).pub).ok());
+      clients_[site] = edge::SyncClient::CreateWithoutTransport(
+                           dir_.File(std::string(site) + ".db"), keys_.at(site), hub_keys_.pub,
+                           clock_)
+                           .value();
+    }
+  }
+
+  std::string Visit(const std::string& site, const std::string& name, const std::string& phone,
+                    const std::string& time = "10:00") {
+    edge::BookingRequest r;
+    r.customer = phone;
+    edge::NewCustomer c{name, {phone}};
+    c.allow_shared_phone = true;
+    r.create_customer = c;
+    r.date = "2026-11-24";
+    r.time = time;
+    r.staff = "SA";
+    auto b = stores_[site]->Book(r);
+    EXPECT_TRUE(b.ok()) << b.status().ToString();
+    return b.ok() ? b->customer_id : "";
+  }
+
+  // One round of the store's real sync steps; returns the sealed answer.
+  std::string Round(const std::string& site) {
+    auto message = clients_[site]->NextMessage();
+    EXPECT_TRUE(message.ok()) << message.status().ToString();
+    auto answer = hub_->Handle(message.value());
+    EXPECT_TRUE(answer.ok()) << answer.status().ToString();
+    auto sealed = hub_->SealReply(answer.value(), site);
+    EXPECT_TRUE(sealed.ok());
+    auto handled = clients_[site]->HandleReply(sealed.value());
+    EXPECT_TRUE(handled.ok() && handled.value());
+    return sealed.value();
+  }
+  void SyncAll(int rounds = 2) {
+    for (int i = 0; i < rounds; ++i) {
+      for (const char* s : {"S1", "S2", "S3"}) Round(s);
+    }
+  }
+  // What the hub's daemon does every few seconds.
+  hub::RefreshStats Upkeep() {
+    hub::Identity identity(hub_->db(), clock_);
+    EXPECT_TRUE(identity.Resolve(false).ok());
+    auto stats = hub_->RefreshProfiles();
+    EXPECT_TRUE(stats.ok()) << stats.status().ToString();
+    return stats.ok() ? stats.value() : hub::RefreshStats{};
+  }
+  json ProfileAt(const std::string& site, const std::string& customer) {
+    auto p = edge::ProfileOfCustomer(stores_[site]->db(), customer);
+    EXPECT_TRUE(p.ok()) << p.status().ToString();
+    if (!p.ok() || !p.value()) return nullptr;
+    return p.value()->profile;
+  }
+  int64_t Count(const std::string& site, const std::string& sql) {
+    auto st = stores_[site]->db().Prepare(sql).value();
+    EXPECT_TRUE(st.Step().value());
+    return st.Int(0);
+  }
+
+  testing::TempDir dir_;
+  FixedClock clock_{ParseUtcMs("2026-11-23T01:00:00Z").value()};
+  SecretKeys hub_keys_ = SecretKeys::Generate("HUB");
+  std::map<std::string, SecretKeys> keys_;
+  std::map<std::string, std::unique_ptr<edge::Store>> stores_;
+  std::map<std::string, std::unique_ptr<edge::SyncClient>> clients_;
+  std::unique_ptr<hub::Hub> hub_;
+};
+
+TEST_F(ProfilesTest, EachStoreReceivesItsOwnCustomersWithTheirHistoryElsewhere) {
+  const std::string at_s1 = Visit("S1", "王伟", "13800138000", "10:00");
+  const std::string at_s2 = Visit("S2", "王伟", "13800138000", "11:00");
+  const std::string at_s3 = Visit("S3", "李娜", "13900139000");
+  SyncAll();
+  EXPECT_EQ(Upkeep().sent, 3);  // S1 and S2 one version of 王伟 each, S3 one of 李娜
+  SyncAll(1);
+
+  json p = ProfileAt("S1", at_s1);
+  ASSERT_TRUE(p.is_object()) << "S1 holds no profile of its customer";
+  EXPECT_EQ(p["here"], json::array({at_s1}));
+  EXPECT_EQ(p["stores"], 2);
+  bool s2_record = false, s2_booking = false;
+  for (const auto& r : p["records"]) s2_record |= r["record_id"] == at_s2 && r["store_id"] == "S2";
+  for (const auto& b : p["bookings"]) {
+    s2_booking |= b["store_id"] == "S2" && b["slot"] == "2026-11-24 11:00";
+  }
+  EXPECT_TRUE(s2_record) << p.dump();
+  EXPECT_TRUE(s2_booking) << p.dump();
+  EXPECT_EQ(ProfileAt("S2", at_s2)["unified_id"], p["unified_id"]);
+
+  // Only the store's own customers, and no phones from anywhere.
+  EXPECT_EQ(Count("S1", "SELECT count(*) FROM unified_profiles"), 1);
+  EXPECT_EQ(Count("S3", "SELECT count(*) FROM unified_profiles"), 1);
+  EXPECT_EQ(Count("S3", "SELECT count(*) FROM unified_profiles WHERE profile LIKE '%王伟%'"), 0);
+  EXPECT_NE(ProfileAt("S3", at_s3)["unified_id"], p["unified_id"]);
+  EXPECT_EQ(Count("S1", "SELECT count(*) FROM unified_profiles WHERE profile LIKE '%13800138000%'"),
+            0);
+
+  // Nothing changed: no new versions; a repeated answer changes nothing.
+  EXPECT_EQ(Upkeep().sent, 0);
+  const int64_t held = edge::HeldProfileSeq(stores_["S1"]->db()).value();
+  const std::string answer = Round("S1");
+  EXPECT_TRUE(clients_["S1"]->HandleReply(answer).value());
+  EXPECT_EQ(edge::HeldProfileSeq(stores_["S1"]->db()).value(), held);
+}
+
+TEST_F(ProfilesTest, DoNotContactAnywhereReachesEveryStoreAndAnUnmergeWithdraws) {
+  const std::string at_s1 = Visit("S1", "王伟", "13800138000", "10:00");
+  const std::string at_s2 = Visit("S2", "王伟", "13800138000", "11:00");
+  SyncAll();
+  Upkeep();
+  SyncAll(1);
+  ASSERT_FALSE(ProfileAt("S1", at_s1)["consent"]["do_not_disturb"].get<bool>());
+
+  edge::CustomerUpdate dnd;
+  dnd.do_not_disturb = true;
+  ASSERT_TRUE(stores_["S2"]->UpdateCustomer(at_s2, dnd, "SA").ok());
+  SyncAll(1);
+  EXPECT_GE(Upkeep().sent, 2);
+  SyncAll(1);
+  EXPECT_TRUE(ProfileAt("S1", at_s1)["consent"]["do_not_disturb"].get<bool>());
+
+  // A wrong link undone: S1's profile no longer speaks of S2's record.
+  const std::string unified = ProfileAt("S1", at_s1)["unified_id"];
+  hub::Identity identity(hub_->db(), clock_);
+  ASSERT_TRUE(identity.Unmerge(at_s2, "HQ Li", "two people, one family phone").ok());
+  Upkeep();
+  SyncAll(1);
+  json p1 = ProfileAt("S1", at_s1);
+  json p2 = ProfileAt("S2", at_s2);
+  ASSERT_TRUE(p1.is_object() && p2.is_object());
+  EXPECT_NE(p1["unified_id"], p2["unified_id"]);
+  EXPECT_EQ(p1["stores"], 1);
+  for (const auto& r : p1["records"]) EXPECT_NE(r["record_id"], at_s2);
+  for (const auto& b : p1["bookings"]) EXPECT_NE(b["store_id"], "S2");
+  // S2 holds one profile: the old one was withdrawn there, not left behind.
+  EXPECT_EQ(Count("S2", "SELECT count(*) FROM unified_profiles"), 1);
+  EXPECT_EQ(Count("S2", "SELECT count(*) FROM unified_profiles WHERE unified_id = '" + unified +
+                            "'") + Count("S2", "SELECT count(*) FROM customer_unified WHERE"
+                                               " unified_id = '" + unified + "'"),
+            p2["unified_id"] == unified ? 2 : 0);
+}
+
+TEST_F(ProfilesTest, AStoreCatchingUpDrainsItsProfilesOverRounds) {
+  const int n = hub::Hub::kProfilesPerAnswer + 30;
+  for (int i = 0; i < n; ++i) {
+    edge::NewCustomer c{"客户" + std::to_string(i), {"1370000" + std::to_string(1000 + i)}};
+    ASSERT_TRUE(stores_["S1"]->AddCustomer(c, {}, "SA").ok());
+  }
+  Round("S1");
+  Upkeep();
+  Round("S1");
+  EXPECT_EQ(Count("S1", "SELECT count(*) FROM unified_profiles"), hub::Hub::kProfilesPerAnswer);
+  Round("S1");
+  EXPECT_EQ(Count("S1", "SELECT count(*) FROM unified_profiles"), n);
+  EXPECT_EQ(Count("S1", "SELECT count(*) FROM customer_unified"), n);
+
+  // A store restored from an older copy lost its profiles: the hub sends them all again.
+  ASSERT_TRUE(stores_["S1"]->db().Exec("DELETE FROM unified_profiles; DELETE FROM"
+                                       " customer_unified; UPDATE sync_state SET profile_seq = 0")
+                  .ok());
+  for (int i = 0; i < 3; ++i) Round("S1");
+  EXPECT_EQ(Count("S1", "SELECT count(*) FROM unified_profiles"), n);
+}
+
+}  // namespace
+}  // namespace outpost
