@@ -111,6 +111,10 @@ Result<std::string> Store::OpenCaseLocked(ConflictCase c) {
                  {"source", c.source},   {"opened_at", c.opened_at}, {"status", c.status}};
   if (c.slot_date) fields["slot_date"] = *c.slot_date;
   if (c.slot_time) fields["slot_time"] = *c.slot_time;
+  if (c.hub_request_seq) {
+    fields["hub_request_seq"] = *c.hub_request_seq;
+    fields["hub_request_kind"] = c.hub_request_kind;
+  }
   RETURN_IF_ERROR(RecordLocked("case", c.id, "insert", fields.dump(), c.opened_by));
   return c.ref;
 }
@@ -309,6 +313,123 @@ Result<ConflictCase> Store::ResolveCase(const std::string& ref, const std::strin
                                staff));
   RETURN_IF_ERROR(tx->Commit());
   return LoadCase(c.id);
+}
+
+Result<HeadOfficeOutcome> Store::ApplyHeadOfficeChange(const HeadOfficeChange& change) {
+  if (change.kind != "cancel" && change.kind != "reschedule") {
+    return Status::InvalidInput("head office request " + std::to_string(change.seq) +
+                                ": unknown kind '" + change.kind + "'");
+  }
+  ASSIGN_OR_RETURN(std::string staff, CleanText("staff", change.staff, 60, true));
+  ASSIGN_OR_RETURN(std::string reason, CleanText("reason", change.reason, 200, false));
+  if (reason.empty()) reason = change.kind == "cancel" ? "cancelled by the call centre"
+                                                       : "moved by the call centre";
+  std::optional<LocalDate> date;
+  std::optional<LocalTime> time;
+  if (change.kind == "reschedule") {
+    auto d = LocalDate::Parse(change.date);
+    if (!d.ok()) return Status::InvalidInput("date: '" + change.date + "' is not YYYY-MM-DD");
+    auto t = LocalTime::Parse(change.time);
+    if (!t.ok()) return Status::InvalidInput("slot: '" + change.time + "' is not HH:MM");
+    date = d.value();
+    time = t.value();
+  }
+  ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
+  {
+    ASSIGN_OR_RETURN(Statement seen, db_->Prepare("SELECT outcome, coalesce(reason, ''),"
+                                                  " booking_id, case_ref FROM hub_requests"
+                                                  " WHERE seq = ?"));
+    seen.Bind(1, change.seq);
+    ASSIGN_OR_RETURN(bool answered, seen.Step());
+    if (answered) {
+      HeadOfficeOutcome earlier{seen.Text(0), seen.Text(1), seen.OptionalText(3), std::nullopt};
+      if (auto id = seen.OptionalText(2)) {
+        ASSIGN_OR_RETURN(Booking b, LoadBooking(*id));
+        earlier.booking = std::move(b);
+      }
+      return earlier;
+    }
+  }
+  ASSIGN_OR_RETURN(Booking b, LoadBooking(change.booking));
+  const std::string source = "call-centre request " + std::to_string(change.seq);
+  const json request_seq = {{"hub_request_seq", change.seq}};
+  auto record = [&](const std::string& outcome, const std::optional<std::string>& booking_id,
+                    const std::string& why, const std::optional<std::string>& case_ref) -> Status {
+    ASSIGN_OR_RETURN(Statement st, db_->Prepare("INSERT INTO hub_requests (seq, received_at, kind,"
+                                                " outcome, booking_id, reason, case_ref) VALUES"
+                                                " (?, ?, ?, ?, ?, ?, ?)"));
+    st.Bind(1, change.seq).Bind(2, Now()).Bind(3, change.kind).Bind(4, outcome)
+        .Bind(5, booking_id).Bind(6, why.empty() ? std::optional<std::string>() : why)
+        .Bind(7, case_ref);
+    return st.Run();
+  };
+
+  HeadOfficeOutcome out;
+  const bool still_to_come =
+      b.status == BookingStatus::kRequested || b.status == BookingStatus::kConfirmed;
+  if (change.kind == "cancel" && b.status == BookingStatus::kCancelled) {
+    out = {"applied", "booking " + b.ref + " was already cancelled here", std::nullopt, b};
+    RETURN_IF_ERROR(record("applied", b.id, "", std::nullopt));
+  } else if (still_to_come && change.kind == "cancel") {
+    RETURN_IF_ERROR(TransitionLocked(b, BookingStatus::kCancelled, "cancel", reason, staff,
+                                     request_seq));
+    ASSIGN_OR_RETURN(Booking cancelled, LoadBooking(b.id));
+    out = {"applied", "booking " + b.ref + " cancelled", std::nullopt, std::move(cancelled)};
+    RETURN_IF_ERROR(record("applied", b.id, "", std::nullopt));
+  } else if (still_to_come) {
+    ASSIGN_OR_RETURN(BookOutcome moved, RescheduleLocked(b, *date, *time, reason, staff,
+                                                         /*promised=*/true, source, request_seq));
+    ASSIGN_OR_RETURN(Booking now_at, LoadBooking(moved.booking.id));
+    out = {"applied", "booking " + b.ref + " moved to " + now_at.ref + " (" + now_at.slot_date +
+                          " " + now_at.slot_time + ")",
+           moved.cases.empty() ? std::nullopt : std::optional<std::string>(moved.cases.front()),
+           now_at};
+    // A case from settling the slot names the request as its source.
+    RETURN_IF_ERROR(record("applied", now_at.id, "", std::nullopt));
+  } else {
+    // The store had moved on: what physically happened here stands.
+    ASSIGN_OR_RETURN(Customer customer, LoadCustomer(b.customer_id));
+    const std::string wanted = change.kind == "cancel"
+                                   ? "cancel"
+                                   : "move to " + change.date + " " + change.time;
+    const std::string here = std::string(BookingStatusName(b.status)) + " here at " +
+                             LocalText(b.updated_at);
+    std::string advice;
+    switch (b.status) {
+      case BookingStatus::kNoShow:
+        advice = "if they told the call centre in time, correct the no-show";
+        break;
+      case BookingStatus::kRescheduled:
+        advice = "the store had already moved it: ask which booking they want";
+        break;
+      case BookingStatus::kCancelled:
+        advice = "it was cancelled here: book them again if they still want to come";
+        break;
+      default:
+        advice = "they came in: tell the call centre, and confirm with the customer";
+    }
+    ConflictCase c;
+    c.kind = "contradicting-status";
+    c.slot_date = b.slot_date;
+    c.slot_time = b.slot_time;
+    c.booking_ids = {b.id};
+    c.contacts.push_back({customer.id, customer.name,
+                          customer.phones.empty() ? "" : customer.phones.front(), b.ref,
+                          "call centre was asked to " + wanted + " (" + change.requested_at +
+                              "), but the booking is " + here + ": " + advice});
+    c.summary = "head office asked to " + wanted + " booking " + b.ref + " (" + staff +
+                "), but it is " + here + "; the store's record stands, the request was not"
+                " applied";
+    c.source = source;
+    c.opened_by = staff;
+    c.hub_request_seq = change.seq;
+    c.hub_request_kind = change.kind;
+    ASSIGN_OR_RETURN(std::string ref, OpenCaseLocked(std::move(c)));
+    out = {"overruled", "booking " + b.ref + " is " + here + "; case " + ref, ref, b};
+    RETURN_IF_ERROR(record("overruled", b.id, out.detail, ref));
+  }
+  RETURN_IF_ERROR(tx->Commit());
+  return out;
 }
 
 // ---- transaction hooks for batch callers ----

@@ -229,6 +229,22 @@ Status ApplyToTables(Db& db, const ChangeEntry& e, const json& fields) {
       RETURN_IF_ERROR(AddPhones(db, e.entity_id, fields["phones_added"], at));
     }
   }
+  if (e.entity == "case" && e.op == "insert" && fields.contains("hub_request_seq") &&
+      fields["hub_request_seq"].is_number_integer()) {
+    // Head office's cancel or move, overruled by what happened at the store.
+    const json ids = fields.value("booking_ids", json::array());
+    ASSIGN_OR_RETURN(Statement r, db.Prepare("INSERT INTO hub_requests (seq, received_at, kind,"
+                                             " outcome, booking_id, reason, case_ref) VALUES"
+                                             " (?, ?, ?, 'overruled', ?, ?, ?) ON CONFLICT (seq)"
+                                             " DO NOTHING"));
+    r.Bind(1, fields["hub_request_seq"].get<int64_t>()).Bind(2, e.recorded_at)
+        .Bind(3, TextField(fields, "hub_request_kind", "cancel"))
+        .Bind(4, ids.is_array() && !ids.empty() && ids[0].is_string()
+                     ? std::optional<std::string>(ids[0].get<std::string>())
+                     : std::nullopt)
+        .Bind(5, TextField(fields, "summary", "overruled")).Bind(6, TextField(fields, "ref", ""));
+    RETURN_IF_ERROR(r.Run());
+  }
   if (e.entity == "booking") {
     // The desk's per-booking history, rebuilt from the log: who, when, old -> new.
     json changes = json::object();
@@ -261,6 +277,21 @@ Status ApplyToTables(Db& db, const ChangeEntry& e, const json& fields) {
                                                " outcome, booking_id) VALUES (?, ?, 'booked', ?)"
                                                " ON CONFLICT (seq) DO NOTHING"));
       r.Bind(1, fields["hub_request_seq"].get<int64_t>()).Bind(2, e.recorded_at).Bind(3, e.entity_id);
+      RETURN_IF_ERROR(r.Run());
+    }
+    if (e.op == "update" && fields.contains("hub_request_seq") &&
+        fields["hub_request_seq"].is_number_integer()) {
+      // Head office's cancel or move, applied: the booking cancelled or moved to.
+      const std::string kind =
+          TextField(fields, "status", "") == "rescheduled" ? "reschedule" : "cancel";
+      const std::string target = kind == "reschedule"
+                                     ? TextField(fields, "rescheduled_to", e.entity_id)
+                                     : e.entity_id;
+      ASSIGN_OR_RETURN(Statement r, db.Prepare("INSERT INTO hub_requests (seq, received_at,"
+                                               " kind, outcome, booking_id) VALUES (?, ?, ?,"
+                                               " 'applied', ?) ON CONFLICT (seq) DO NOTHING"));
+      r.Bind(1, fields["hub_request_seq"].get<int64_t>()).Bind(2, e.recorded_at).Bind(3, kind)
+          .Bind(4, target);
       RETURN_IF_ERROR(r.Run());
     }
     if (e.op == "insert" && fields.contains("form_id") && fields["form_id"].is_string()) {

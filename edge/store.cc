@@ -1162,6 +1162,14 @@ Result<Booking> Store::Transition(const std::string& booking, BookingStatus to,
                    CleanText("reason", reason_text, 200, to == BookingStatus::kCancelled));
   ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
   ASSIGN_OR_RETURN(Booking b, LoadBooking(booking));
+  RETURN_IF_ERROR(TransitionLocked(b, to, action, reason, staff, json::object()));
+  RETURN_IF_ERROR(tx->Commit());
+  return LoadBooking(b.id);
+}
+
+Status Store::TransitionLocked(const Booking& b, BookingStatus to, const std::string& action,
+                               const std::string& reason, const std::string& staff,
+                               const json& logged_extra) {
   RETURN_IF_ERROR(CheckTransition(b.status, to));
 
   const int64_t now_ms = clock_.NowMs();
@@ -1224,9 +1232,8 @@ Result<Booking> Store::Transition(const std::string& booking, BookingStatus to,
   if (arrival_perk) fields["arrival_perk"] = *arrival_perk;
   if (to == BookingStatus::kCancelled) fields["cancel_reason"] = reason;
   if (arrived) fields["needs_reschedule"] = false;
-  RETURN_IF_ERROR(RecordLocked("booking", b.id, "update", fields.dump(), staff));
-  RETURN_IF_ERROR(tx->Commit());
-  return LoadBooking(b.id);
+  fields.update(logged_extra);
+  return RecordLocked("booking", b.id, "update", fields.dump(), staff);
 }
 
 Result<Booking> Store::Confirm(const std::string& booking, const std::string& staff) {
@@ -1261,17 +1268,29 @@ Result<Booking> Store::Reschedule(const std::string& booking, const std::string&
   }
   ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
   ASSIGN_OR_RETURN(Booking old, LoadBooking(booking));
+  ASSIGN_OR_RETURN(BookOutcome moved,
+                   RescheduleLocked(old, date, *time, reason, staff, /*promised=*/false, "",
+                                    json::object()));
+  RETURN_IF_ERROR(tx->Commit());
+  return LoadBooking(moved.booking.id);
+}
+
+Result<BookOutcome> Store::RescheduleLocked(const Booking& old, const LocalDate& date,
+                                            const LocalTime& time,
+                                            const std::string& reason, const std::string& staff,
+                                            bool promised, const std::string& source,
+                                            const json& logged_extra) {
   RETURN_IF_ERROR(CheckTransition(old.status, BookingStatus::kRescheduled));
-  if (old.slot_date == date.ToString() && old.slot_time == time->ToString()) {
+  if (old.slot_date == date.ToString() && old.slot_time == time.ToString()) {
     return Status::InvalidInput("slot: booking " + old.ref + " is already at " + old.slot_date +
                                 " " + old.slot_time);
   }
   const int64_t now_ms = clock_.NowMs();
-  ASSIGN_OR_RETURN(int capacity, CheckSlotLocked(date, *time, old.channel, now_ms));
+  ASSIGN_OR_RETURN(int capacity, CheckSlotLocked(date, time, old.channel, now_ms));
   Booking b = old;
   b.id = NewId();
   b.slot_date = date.ToString();
-  b.slot_time = time->ToString();
+  b.slot_time = time.ToString();
   b.status = BookingStatus::kRequested;
   b.staff = staff;
   b.requested_at = b.created_at = b.updated_at = FormatUtcMs(now_ms);
@@ -1280,7 +1299,20 @@ Result<Booking> Store::Reschedule(const std::string& booking, const std::string&
   b.needs_reschedule = false;  // the new slot had a place
   b.form_id.reset();           // the form stays with the booking it created
   b.import_batch.reset();
-  ASSIGN_OR_RETURN(b, PlaceBookingLocked(std::move(b), capacity, now_ms, reason));
+  // A promised move (head office told the customer yes) is kept even into a
+  // full slot; the slot is then settled and staff get a case.
+  bool overfills = false;
+  if (promised) {
+    ASSIGN_OR_RETURN(int64_t taken, PlacesTakenLocked(*db_, b.slot_date, b.slot_time));
+    overfills = taken >= capacity;
+  }
+  ASSIGN_OR_RETURN(b, PlaceBookingLocked(std::move(b), capacity, now_ms, reason, promised));
+  BookOutcome out;
+  if (overfills) {
+    ASSIGN_OR_RETURN(std::optional<std::string> settled,
+                     SettleSlotLocked(b.slot_date, b.slot_time, capacity, source, staff));
+    if (settled) out.cases.push_back(*settled);
+  }
 
   ASSIGN_OR_RETURN(Statement st, db_->Prepare("UPDATE bookings SET status = 'rescheduled',"
                                               " rescheduled_to = ?, updated_at = ? WHERE id = ?"));
@@ -1295,9 +1327,10 @@ Result<Booking> Store::Reschedule(const std::string& booking, const std::string&
   json fields = {{"status", BookingStatusName(BookingStatus::kRescheduled)},
                  {"rescheduled_to", b.id},
                  {"updated_at", b.updated_at}};
+  fields.update(logged_extra);
   RETURN_IF_ERROR(RecordLocked("booking", old.id, "update", fields.dump(), staff));
-  RETURN_IF_ERROR(tx->Commit());
-  return LoadBooking(b.id);
+  out.booking = std::move(b);
+  return out;
 }
 
 Result<std::vector<HistoryEntry>> Store::History(const std::string& booking_id) {

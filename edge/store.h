@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <memory>
 #include <optional>
 #include <string>
@@ -188,6 +189,30 @@ struct ConflictCase {
   std::optional<std::string> resolved_at;
   std::optional<std::string> resolved_by;
   std::optional<std::string> resolution;
+  // Logged with the case (not columns): the head-office request it answers.
+  std::optional<int64_t> hub_request_seq;
+  std::string hub_request_kind;
+};
+
+// Head office asking to cancel or move one of this store's bookings (the call
+// centre, on the customer's word), delivered like its bookings.
+struct HeadOfficeChange {
+  int64_t seq = 0;           // the hub's request seq for this store
+  std::string kind;          // "cancel" or "reschedule"
+  std::string booking;       // the booking's id (or ref)
+  std::string date, time;    // reschedule: the slot promised to the customer
+  std::string reason;
+  std::string staff;         // who at head office, e.g. "call centre: CC Li"
+  std::string requested_at;  // business time: when the customer asked (UTC text)
+};
+
+// What the store made of it. "applied": done (or it was so already);
+// "overruled": what happened at the store stands, and a case says so.
+struct HeadOfficeOutcome {
+  std::string outcome;
+  std::string detail;
+  std::optional<std::string> case_ref;
+  std::optional<Booking> booking;  // the booking cancelled, or the one it was moved to
 };
 
 struct HistoryEntry {
@@ -302,6 +327,12 @@ class Store {
                              const std::string& time, const std::string& reason,
                              const std::string& staff);
 
+  // Applies head office's cancel or move of a booking once (a repeat returns
+  // the first outcome). What physically happened at the store wins: a booking
+  // already checked in, in service, completed, marked no-show or moved here is
+  // not changed; the request is recorded as overruled and a
+  // contradicting-status case names the customer to call. Own transaction.
+  Result<HeadOfficeOutcome> ApplyHeadOfficeChange(const HeadOfficeChange& change);
   // Records that head office's request `seq` could not be booked, and why.
   Status RecordHubRequestRefused(int64_t seq, const std::string& reason);
   // The newest head-office request this store has answered (booked or refused).
@@ -352,6 +383,18 @@ class Store {
   Result<Booking> Transition(const std::string& booking, BookingStatus to,
                              const std::string& action, const std::string& reason,
                              const std::string& staff);
+  // A status change of `b` in the caller's transaction; `logged_extra` joins
+  // the logged fields (e.g. the head-office request it answers).
+  Status TransitionLocked(const Booking& b, BookingStatus to, const std::string& action,
+                          const std::string& reason, const std::string& staff,
+                          const nlohmann::json& logged_extra);
+  // Reschedule() in the caller's transaction; a promised move is kept even in
+  // a full slot, which is then settled (its case in the outcome).
+  Result<BookOutcome> RescheduleLocked(const Booking& old, const LocalDate& date,
+                                       const LocalTime& time, const std::string& reason,
+                                       const std::string& staff, bool promised,
+                                       const std::string& source,
+                                       const nlohmann::json& logged_extra);
   Status AppendHistoryLocked(const std::string& booking_id, const std::string& staff,
                              const std::string& action, std::optional<BookingStatus> from,
                              BookingStatus to, const std::string& changes_json,

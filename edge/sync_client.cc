@@ -177,6 +177,22 @@ Status SyncClient::ApplyPushes(const std::vector<WirePush>& pushes) {
                  ? request[key].get<std::string>()
                  : std::string();
     };
+    const std::string staff =
+        text("staff").empty() ? "call centre" : "call centre: " + text("staff");
+    if (const std::string kind = text("kind"); !kind.empty() && kind != "book") {
+      // A cancel or a move of one of our bookings: the store's record of what
+      // physically happened decides (Store::ApplyHeadOfficeChange).
+      HeadOfficeChange change{push.seq,      kind,         text("booking_id"), text("date"),
+                              text("slot"),  text("reason"), staff,            text("requested_at")};
+      auto applied = store_->ApplyHeadOfficeChange(change);
+      if (!applied.ok()) {
+        const StatusCode code = applied.status().code();
+        if (code == StatusCode::kIoError || code == StatusCode::kRetryLater) return applied.status();
+        RETURN_IF_ERROR(store_->RecordHubRequestRefused(push.seq, applied.status().ToString()));
+      }
+      last = push.seq;
+      continue;
+    }
     BookingRequest r;
     r.customer = text("phone");
     if (!text("name").empty()) r.create_customer = NewCustomer{text("name"), {text("phone")}};
@@ -186,7 +202,7 @@ Status SyncClient::ApplyPushes(const std::vector<WirePush>& pushes) {
     r.time = text("slot");
     r.channel = "call-centre";
     r.notes = text("notes");
-    r.staff = text("staff").empty() ? "call centre" : "call centre: " + text("staff");
+    r.staff = staff;
     r.hub_request_seq = push.seq;
     // The call centre already told the customer yes: a full slot or a
     // duplicate becomes a conflict case at this store, not a refusal.

@@ -368,13 +368,57 @@ Result<RefreshStats> Hub::RefreshProfiles() {
 
 Result<int64_t> Hub::QueueBooking(const std::string& site, const nlohmann::json& request,
                                   const std::string& staff) {
-  if (staff.empty()) return Status::InvalidInput("staff: say who is booking");
   for (const char* field : {"phone", "date", "slot"}) {
     if (!request.contains(field) || !request[field].is_string() ||
         request[field].get<std::string>().empty()) {
       return Status::InvalidInput(std::string(field) + ": required for a call-centre booking");
     }
   }
+  nlohmann::json stored = request;
+  stored["kind"] = "book";
+  return QueueRequest(site, std::move(stored), staff);
+}
+
+Result<int64_t> Hub::QueueBookingChange(const std::string& site, const std::string& kind,
+                                        const std::string& booking, nlohmann::json details,
+                                        const std::string& staff) {
+  if (kind != "cancel" && kind != "reschedule") {
+    return Status::InvalidInput("request: '" + kind + "' is neither cancel nor reschedule");
+  }
+  if (kind == "reschedule") {
+    for (const char* field : {"date", "slot"}) {
+      if (!details.contains(field) || !details[field].is_string() ||
+          details[field].get<std::string>().empty()) {
+        return Status::InvalidInput(std::string(field) + ": required to move a booking");
+      }
+    }
+  }
+  // The booking as head office knows it (by id, id prefix or the store's ref):
+  // the store decides by its own record when the request arrives.
+  ASSIGN_OR_RETURN(Statement find,
+                   db_->Prepare("SELECT entity_id, json_extract(fields, '$.ref') FROM entities"
+                                " WHERE entity = 'booking' AND owner_site = ?1 AND"
+                                " ((entity_id >= ?2 AND entity_id < ?2 || 'g' AND length(?2) >= 6)"
+                                " OR json_extract(fields, '$.ref') = ?2) LIMIT 2"));
+  find.Bind(1, site).Bind(2, booking);
+  ASSIGN_OR_RETURN(bool found, find.Step());
+  if (!found) {
+    return Status::NotFound("booking: '" + booking + "' is not a booking of " + site +
+                            " that head office knows (it may not have synced yet)");
+  }
+  const std::string id = find.Text(0);
+  const std::string ref = find.OptionalText(1).value_or("");
+  ASSIGN_OR_RETURN(bool second, find.Step());
+  if (second) return Status::InvalidInput("booking: '" + booking + "' matches several bookings");
+  details["kind"] = kind;
+  details["booking_id"] = id;
+  details["booking_ref"] = ref;
+  return QueueRequest(site, std::move(details), staff);
+}
+
+Result<int64_t> Hub::QueueRequest(const std::string& site, nlohmann::json stored,
+                                  const std::string& staff) {
+  if (staff.empty()) return Status::InvalidInput("staff: say who is asking (--staff)");
   ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
   RETURN_IF_ERROR(StoreKeys(site).status());  // only stores on the allow-list
   ASSIGN_OR_RETURN(Statement next, db_->Prepare("SELECT coalesce(max(seq), 0) + 1 FROM hub_outbox"
@@ -383,7 +427,6 @@ Result<int64_t> Hub::QueueBooking(const std::string& site, const nlohmann::json&
   ASSIGN_OR_RETURN(bool row, next.Step());
   const int64_t seq = row ? next.Int(0) : 1;
   next.Reset();
-  nlohmann::json stored = request;
   stored["staff"] = staff;
   stored["requested_at"] = FormatUtcMs(clock_.NowMs());  // business time: when the customer asked
   ASSIGN_OR_RETURN(Statement ins, db_->Prepare("INSERT INTO hub_outbox (site_id, seq, request,"

@@ -62,6 +62,13 @@ class Hub {
   // Returns the request's seq for that store.
   Result<int64_t> QueueBooking(const std::string& site, const nlohmann::json& request,
                                const std::string& staff);
+  // Queues head office's cancel ("reason") or move ("date", "slot", "reason")
+  // of one of `site`'s bookings, named by id, id prefix or the store's ref.
+  // The store applies it unless what happened there says otherwise (the
+  // customer checked in, ...): then the request is overruled and a case opened.
+  Result<int64_t> QueueBookingChange(const std::string& site, const std::string& kind,
+                                     const std::string& booking, nlohmann::json details,
+                                     const std::string& staff);
 
   // The Ack for an applied, replayed, held or out-of-order batch; a non-ok
   // Status (logged) for a refused one.
@@ -96,6 +103,9 @@ class Hub {
  private:
   Hub(std::unique_ptr<Db> db, SecretKeys keys, const Clock& clock)
       : db_(std::move(db)), keys_(std::move(keys)), clock_(clock) {}
+  // Appends `stored` (with who and when) to `site`'s outbox: its seq.
+  Result<int64_t> QueueRequest(const std::string& site, nlohmann::json stored,
+                               const std::string& staff);
   Status LogSecurity(const std::optional<std::string>& site, const std::string& kind,
                      const std::string& reason);
   // Opens and decodes a store's envelope: its site and message, or a logged refusal.

@@ -213,6 +213,26 @@ int RunHubCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   book->add_option("--service", cc_service);
   book->add_option("--notes", cc_notes);
   book->add_option("--staff", cc_staff, "who took the call")->required();
+  // cancel / reschedule: the call centre, on the customer's word; the store decides
+  // by what happened there (docs/CONFLICTS.md, "Booking status").
+  std::string cc_booking, cc_reason;
+  auto* cancel = app.add_subcommand(
+      "cancel", "call centre: cancel a store's booking (unless the store has moved on)");
+  cancel->add_option("--store", cc_store)->required();
+  cancel->add_option("--booking", cc_booking, "booking ref (261124-3) or id")->required();
+  cancel->add_option("--reason", cc_reason, "why, in the customer's words")->required();
+  cancel->add_option("--staff", cc_staff, "who took the call")->required();
+  auto* reschedule = app.add_subcommand(
+      "reschedule", "call centre: move a store's booking (unless the store has moved on)");
+  reschedule->add_option("--store", cc_store)->required();
+  reschedule->add_option("--booking", cc_booking, "booking ref (261124-3) or id")->required();
+  reschedule->add_option("--date", cc_date, "YYYY-MM-DD")->required();
+  reschedule->add_option("--slot", cc_slot, "HH:MM")->required();
+  reschedule->add_option("--reason", cc_reason);
+  reschedule->add_option("--staff", cc_staff, "who took the call")->required();
+  auto* requests = app.add_subcommand(
+      "requests", "call-centre requests of a store and what the store made of them");
+  requests->add_option("--store", cc_store)->required();
 
   // customers resolve | find | show | why | merge | unmerge
   auto* customers = app.add_subcommand("customers", "the unified customer view across stores");
@@ -356,6 +376,73 @@ int RunHubCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
     err << "outpost-hub: " << st.ToString() << "\n";
     return ExitCodeFor(st);
   };
+  if (cancel->parsed() || reschedule->parsed()) {
+    json details = {{"reason", cc_reason}};
+    if (reschedule->parsed()) {
+      details["date"] = cc_date;
+      details["slot"] = cc_slot;
+    }
+    const std::string kind = cancel->parsed() ? "cancel" : "reschedule";
+    auto seq = hub.value()->QueueBookingChange(cc_store, kind, cc_booking, details, cc_staff);
+    if (!seq.ok()) return fail(seq.status());
+    if (json_output) {
+      out << json{{"store_id", cc_store}, {"request_seq", seq.value()}}.dump(2) << "\n";
+    } else {
+      out << "queued call-centre request " << seq.value() << " for " << cc_store << ": " << kind
+          << " booking " << cc_booking
+          << "; the store applies it when next in contact, unless the customer has already"
+             " checked in there (then a case is opened)\n";
+    }
+    return 0;
+  }
+  if (requests->parsed()) {
+    // What the store made of each request travels back in its log: bookings
+    // made (their hub_request_seq), bookings cancelled or moved, cases opened.
+    auto st = hub.value()->db().Prepare(
+        "SELECT o.seq, o.request, o.created_at, (SELECT json_object('entity', e.entity, 'id',"
+        " e.entity_id, 'ref', json_extract(e.fields, '$.ref'), 'status', json_extract(e.fields,"
+        " '$.status'), 'kind', json_extract(e.fields, '$.kind')) FROM changes c JOIN entities e"
+        " ON e.entity = c.entity AND e.entity_id = c.entity_id WHERE c.site_id = o.site_id AND"
+        " c.entity IN ('booking', 'case') AND json_extract(c.fields, '$.hub_request_seq') ="
+        " o.seq ORDER BY c.entity = 'case' DESC, c.seq DESC LIMIT 1), c.applied_push_seq FROM"
+        " hub_outbox o JOIN store_cursors c ON c.site_id = o.site_id WHERE o.site_id = ?"
+        " ORDER BY o.seq");
+    if (!st.ok()) return fail(st.status());
+    st->Bind(1, cc_store);
+    json arr = json::array();
+    while (true) {
+      auto row = st->Step();
+      if (!row.ok()) return fail(row.status());
+      if (!row.value()) break;
+      const json request = json::parse(st->Text(1), nullptr, false);
+      const bool answered = st->Int(0) <= st->Int(4);
+      json effect = st->OptionalText(3) ? json::parse(*st->OptionalText(3), nullptr, false)
+                                        : json(nullptr);
+      std::string outcome = !answered ? "waiting for the store" : "answered";
+      if (effect.is_object()) {
+        if (effect["entity"] == "case") {
+          outcome = "overruled by the store: case " + effect.value("ref", std::string());
+        } else {
+          outcome = "booking " + effect.value("ref", std::string()) + " " +
+                    effect.value("status", std::string());
+        }
+      } else if (answered) {
+        outcome = "answered (refused at the store: see its hub requests)";
+      }
+      json line = {{"seq", st->Int(0)}, {"kind", request.value("kind", "book")},
+                   {"requested_at", st->Text(2)}, {"request", request}, {"outcome", outcome}};
+      if (json_output) {
+        arr.push_back(line);
+        continue;
+      }
+      out << st->Int(0) << "  " << st->Text(2) << "  " << line["kind"].get<std::string>() << "  "
+          << request.value("booking_ref", request.value("phone", std::string())) << "  "
+          << request.value("date", std::string()) << " " << request.value("slot", std::string())
+          << "  by " << request.value("staff", std::string()) << "  -> " << outcome << "\n";
+    }
+    if (json_output) out << arr.dump(2) << "\n";
+    return 0;
+  }
   Identity identity(hub.value()->db(), clock);
   if (cresolve->parsed()) {
     auto stats = identity.Resolve(force_resolve);

@@ -259,6 +259,27 @@ TEST_F(SyncE2eTest, CallCentreBookingsReachTheStoreOnceThroughTheDeskRules) {
   // The booking made from head office's request travels back in the store's log.
   ASSERT_TRUE(WaitConverged(15));
   ExpectSameLogs();
+
+  // The customer calls again to cancel: the call centre cancels through the
+  // hub, the store applies it, and head office sees what became of each request.
+  const std::string ref = slot["bookings"][0]["ref"];
+  ProcessResult cancelled = Hub({"cancel", "--store", "S1", "--booking", ref, "--reason",
+                                 "customer away that week", "--staff", "CC Li"});
+  ASSERT_EQ(cancelled.exit_code, 0) << cancelled.err;
+  EXPECT_EQ(Hub({"cancel", "--store", "S1", "--booking", "261199-9", "--reason", "x", "--staff",
+                 "CC Li"}).exit_code,
+            1);
+  json requests;
+  for (int i = 0; i < 150; ++i) {
+    requests = json::parse(Hub({"requests", "--store", "S1", "--json"}).out);
+    if (requests.size() == 3 && requests[2]["outcome"] == "booking " + ref + " cancelled") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_EQ(requests.size(), 3u) << requests.dump();
+  EXPECT_EQ(requests[0]["outcome"], "booking " + ref + " cancelled") << requests.dump();
+  EXPECT_EQ(requests[2]["kind"], "cancel");
+  EXPECT_EQ(requests[2]["outcome"], "booking " + ref + " cancelled") << requests.dump();
+  EXPECT_EQ(desk_.Json({"booking", "show", ref})["status"], "cancelled");
 }
 
 // Sits between the store and the hub and misbehaves: drops, duplicates, holds

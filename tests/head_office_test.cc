@@ -1,0 +1,221 @@
+// Head office (the call centre) cancelling and moving a store's bookings:
+// a real store, a real hub, the store's real sync steps and sealed envelopes.
+// What physically happened at the store wins (docs/CONFLICTS.md).
+#include <gtest/gtest.h>
+
+#include "edge/replay.h"
+#include "edge/store.h"
+#include "edge/sync_client.h"
+#include "hub/hub.h"
+#include "sync/changelog.h"
+#include "sync/testing.h"
+
+namespace outpost {
+namespace {
+
+using nlohmann::json;
+
+class HeadOfficeTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    hub_ = hub::Hub::Open(dir_.File("hub.db"), hub_keys_, clock_).value();
+    edge::StoreSettings settings;
+    settings.store_id = "S1";
+    settings.name = "Store One";
+    store_ = edge::Store::Create(dir_.File("S1.db"), settings, clock_).value();
+    ASSERT_TRUE(hub_->AllowStore(keys_.pub).ok());
+    client_ = edge::SyncClient::CreateWithoutTransport(dir_.File("S1.db"), keys_, hub_keys_.pub,
+                                                       clock_)
+                  .value();
+  }
+
+  edge::Booking Book(const std::string& phone, const std::string& name, const std::string& time,
+                     const std::string& date = "2026-11-23") {
+    edge::BookingRequest r;
+    r.customer = phone;
+    r.create_customer = edge::NewCustomer{name, {phone}};
+    r.date = date;
+    r.time = time;
+    r.staff = "SA Zhang";
+    auto b = store_->Book(r);
+    EXPECT_TRUE(b.ok()) << b.status().ToString();
+    return b.value();
+  }
+  std::string Round() {
+    auto message = client_->NextMessage();
+    EXPECT_TRUE(message.ok()) << message.status().ToString();
+    auto answer = hub_->Handle(message.value());
+    EXPECT_TRUE(answer.ok()) << answer.status().ToString();
+    auto sealed = hub_->SealReply(answer.value(), "S1").value();
+    auto handled = client_->HandleReply(sealed);
+    EXPECT_TRUE(handled.ok() && handled.value()) << handled.status().ToString();
+    return sealed;
+  }
+  void Sync() {
+    for (int i = 0; i < 3; ++i) Round();
+  }
+  int64_t Queue(const std::string& kind, const std::string& booking, json details = json::object()) {
+    details["reason"] = details.value("reason", "customer called");
+    auto seq = hub_->QueueBookingChange("S1", kind, booking, details, "CC Li");
+    EXPECT_TRUE(seq.ok()) << seq.status().ToString();
+    return seq.ok() ? seq.value() : -1;
+  }
+  json RequestRow(int64_t seq) {
+    auto st = store_->db().Prepare("SELECT kind, outcome, coalesce(booking_id, ''),"
+                                   " coalesce(reason, ''), coalesce(case_ref, '') FROM"
+                                   " hub_requests WHERE seq = ?").value();
+    st.Bind(1, seq);
+    if (!st.Step().value()) return nullptr;
+    return {{"kind", st.Text(0)}, {"outcome", st.Text(1)}, {"booking_id", st.Text(2)},
+            {"reason", st.Text(3)}, {"case", st.Text(4)}};
+  }
+  std::string HubStatus(const std::string& booking_id) {
+    auto st = hub_->db().Prepare("SELECT json_extract(fields, '$.status') FROM entities WHERE"
+                                 " entity = 'booking' AND entity_id = ?").value();
+    st.Bind(1, booking_id);
+    return st.Step().value() ? st.Text(0) : "";
+  }
+
+  // The change log explains every table row (verify), and a store rebuilt
+  // from the log alone knows the same answers to head office's requests.
+  void ExpectLogExplainsStore() {
+    auto check = edge::CheckStoreState(store_->db());
+    ASSERT_TRUE(check.ok()) << check.status().ToString();
+    EXPECT_TRUE(check->differences.empty()) << check->differences[0].field;
+    EXPECT_TRUE(check->unlogged.empty());
+    edge::StoreSettings settings;
+    settings.store_id = "S1";
+    settings.name = "Store One";
+    auto rebuilt = edge::Store::Create(dir_.File("rebuilt.db"), settings, clock_).value();
+    auto entries = ReadChanges(store_->db(), 1, 100'000).value();
+    for (const auto& e : entries) ASSERT_TRUE(edge::ReplayChange(rebuilt->db(), e).ok());
+    const char* sql = "SELECT group_concat(seq || kind || outcome || coalesce(booking_id, '') ||"
+                      " coalesce(case_ref, ''), ';') FROM (SELECT * FROM hub_requests ORDER BY seq)";
+    auto a = store_->db().Prepare(sql).value();
+    auto b = rebuilt->db().Prepare(sql).value();
+    ASSERT_TRUE(a.Step().value() && b.Step().value());
+    EXPECT_EQ(a.OptionalText(0).value_or(""), b.OptionalText(0).value_or(""));
+  }
+
+  testing::TempDir dir_;
+  FixedClock clock_{ParseUtcMs("2026-11-23T01:00:00Z").value()};  // 09:00 in Shanghai
+  SecretKeys hub_keys_ = SecretKeys::Generate("HUB");
+  SecretKeys keys_ = SecretKeys::Generate("S1");
+  std::unique_ptr<edge::Store> store_;
+  std::unique_ptr<edge::SyncClient> client_;
+  std::unique_ptr<hub::Hub> hub_;
+};
+
+TEST_F(HeadOfficeTest, ACancelFromTheCallCentreIsAppliedOnceAndReachesTheHub) {
+  const edge::Booking b = Book("13800138000", "王伟", "14:00", "2026-11-24");
+  Sync();
+  const int64_t seq = Queue("cancel", b.ref, {{"reason", "car sold"}});
+  const std::string answer = Round();
+  EXPECT_TRUE(client_->HandleReply(answer).value());  // delivered twice: applied once
+  const edge::Booking now = store_->GetBooking(b.id).value();
+  EXPECT_EQ(now.status, BookingStatus::kCancelled);
+  EXPECT_EQ(now.cancel_reason.value_or(""), "car sold");
+  EXPECT_EQ(RequestRow(seq)["outcome"], "applied");
+  EXPECT_EQ(RequestRow(seq)["booking_id"], b.id);
+  auto history = store_->History(b.id).value();
+  EXPECT_EQ(history.back().staff, "call centre: CC Li");
+  EXPECT_TRUE(store_->Cases(true).value().empty());
+  Sync();
+  EXPECT_EQ(HubStatus(b.id), "cancelled");
+  ExpectLogExplainsStore();
+}
+
+TEST_F(HeadOfficeTest, ACustomerWhoCheckedInIsNotCancelledByTheCallCentre) {
+  const edge::Booking b = Book("13800138000", "王伟", "10:00");
+  Sync();
+  // At the store the customer walks in (not yet synced); meanwhile the call
+  // centre, on an old message, cancels.
+  ASSERT_TRUE(store_->CheckIn(b.ref, "SA Zhang").ok());
+  const int64_t seq = Queue("cancel", b.ref);
+  const std::string answer = Round();
+  EXPECT_TRUE(client_->HandleReply(answer).value());
+  EXPECT_EQ(store_->GetBooking(b.id).value().status, BookingStatus::kCheckedIn);
+  const json row = RequestRow(seq);
+  EXPECT_EQ(row["outcome"], "overruled");
+  EXPECT_NE(row["reason"].get<std::string>().find("checked-in"), std::string::npos) << row.dump();
+  auto cases = store_->Cases(true).value();
+  ASSERT_EQ(cases.size(), 1u) << "one case, however often the request arrives";
+  EXPECT_EQ(cases[0].kind, "contradicting-status");
+  EXPECT_EQ(cases[0].ref, row["case"]);
+  EXPECT_EQ(cases[0].source, "call-centre request " + std::to_string(seq));
+  ASSERT_EQ(cases[0].contacts.size(), 1u);
+  EXPECT_EQ(cases[0].contacts[0].name, "王伟");
+  EXPECT_NE(cases[0].contacts[0].why.find("they came in"), std::string::npos);
+  // The hub learns both: the booking is checked in, and the case says why the
+  // cancel was not applied.
+  Sync();
+  EXPECT_EQ(HubStatus(b.id), "checked-in");
+  auto st = hub_->db().Prepare("SELECT json_extract(fields, '$.kind'), json_extract(fields,"
+                               " '$.hub_request_seq') FROM entities WHERE entity = 'case'").value();
+  ASSERT_TRUE(st.Step().value());
+  EXPECT_EQ(st.Text(0), "contradicting-status");
+  EXPECT_EQ(st.Int(1), seq);
+  ExpectLogExplainsStore();
+}
+
+TEST_F(HeadOfficeTest, AMoveIntoAFullSlotIsKeptAndTheSlotSettledWithACase) {
+  // Two places at 14:00 tomorrow, both taken; a third customer at 10:00.
+  Book("13800138001", "甲", "14:00", "2026-11-24");
+  Book("13800138002", "乙", "14:00", "2026-11-24");
+  const edge::Booking third = Book("13800138003", "丙", "10:00", "2026-11-24");
+  Sync();
+  const int64_t seq = Queue("reschedule", third.ref, {{"date", "2026-11-24"}, {"slot", "14:00"}});
+  Round();
+  const json row = RequestRow(seq);
+  ASSERT_EQ(row["outcome"], "applied") << row.dump();
+  EXPECT_EQ(store_->GetBooking(third.id).value().status, BookingStatus::kRescheduled);
+  const edge::Booking moved = store_->GetBooking(row["booking_id"].get<std::string>()).value();
+  EXPECT_EQ(moved.slot_time, "14:00");
+  auto cases = store_->Cases(true).value();
+  ASSERT_EQ(cases.size(), 1u);
+  EXPECT_EQ(cases[0].kind, "over-capacity");
+  EXPECT_EQ(cases[0].source, "call-centre request " + std::to_string(seq));
+  // Every booking kept; exactly one of the three waits for a new slot.
+  int flagged = 0;
+  const edge::Board board = store_->DayBoard("2026-11-24").value();
+  for (const auto& b : board.needs_reschedule) {
+    flagged += b.slot_time == "14:00";
+  }
+  EXPECT_EQ(flagged, 1);
+  ExpectLogExplainsStore();
+}
+
+TEST_F(HeadOfficeTest, AMoveOfABookingTheStoreAlreadyMovedIsOverruled) {
+  const edge::Booking b = Book("13800138000", "王伟", "10:00", "2026-11-24");
+  Sync();
+  ASSERT_TRUE(store_->Reschedule(b.ref, "2026-11-25", "11:00", "customer phoned the store",
+                                 "SA Zhang").ok());
+  const int64_t seq = Queue("reschedule", b.ref, {{"date", "2026-11-24"}, {"slot", "15:00"}});
+  Round();
+  EXPECT_EQ(RequestRow(seq)["outcome"], "overruled");
+  auto cases = store_->Cases(true).value();
+  ASSERT_EQ(cases.size(), 1u);
+  EXPECT_NE(cases[0].contacts[0].why.find("ask which booking they want"), std::string::npos);
+  // Nothing was booked at 15:00.
+  const edge::Board board = store_->DayBoard("2026-11-24").value();
+  for (const auto& slot : board.slots) {
+    if (slot.time == "15:00") {
+      EXPECT_TRUE(slot.bookings.empty());
+    }
+  }
+}
+
+TEST_F(HeadOfficeTest, HeadOfficeCanOnlyAskAboutBookingsItKnows) {
+  auto unknown = hub_->QueueBookingChange("S1", "cancel", "261124-9", {{"reason", "x"}}, "CC Li");
+  EXPECT_EQ(unknown.status().code(), StatusCode::kNotFound);
+  const edge::Booking b = Book("13800138000", "王伟", "10:00", "2026-11-24");
+  Sync();
+  auto no_slot = hub_->QueueBookingChange("S1", "reschedule", b.ref, {{"date", "2026-11-25"}},
+                                          "CC Li");
+  EXPECT_EQ(no_slot.status().code(), StatusCode::kInvalidInput);
+  auto no_staff = hub_->QueueBookingChange("S1", "cancel", b.ref, {{"reason", "x"}}, "");
+  EXPECT_EQ(no_staff.status().code(), StatusCode::kInvalidInput);
+}
+
+}  // namespace
+}  // namespace outpost
