@@ -264,6 +264,13 @@ Result<ConflictCase> Store::ResolveCase(const std::string& ref, const std::strin
                    CleanText("resolution", resolution_text, 500, /*required=*/true));
   ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
   ASSIGN_OR_RETURN(ConflictCase c, LoadCase(ref));
+  RETURN_IF_ERROR(ResolveCaseLocked(c, resolution, keep, staff, json::object()));
+  RETURN_IF_ERROR(tx->Commit());
+  return LoadCase(c.id);
+}
+
+Status Store::ResolveCaseLocked(const ConflictCase& c, const std::string& resolution, bool keep,
+                                const std::string& staff, const json& logged_extra) {
   if (c.status == "resolved") {
     return Status::Refused("case " + c.ref + " was resolved at " + c.resolved_at.value_or("?") +
                            " by " + c.resolved_by.value_or("?") + ": " +
@@ -304,19 +311,16 @@ Result<ConflictCase> Store::ResolveCase(const std::string& ref, const std::strin
                                 " resolved_by = ?, resolution = ? WHERE id = ?"));
   st.Bind(1, now).Bind(2, staff).Bind(3, resolution).Bind(4, c.id);
   RETURN_IF_ERROR(st.Run());
-  RETURN_IF_ERROR(RecordLocked("case", c.id, "update",
-                               json{{"status", "resolved"},
-                                    {"resolved_at", now},
-                                    {"resolved_by", staff},
-                                    {"resolution", resolution}}
-                                   .dump(),
-                               staff));
-  RETURN_IF_ERROR(tx->Commit());
-  return LoadCase(c.id);
+  json fields = {{"status", "resolved"},
+                 {"resolved_at", now},
+                 {"resolved_by", staff},
+                 {"resolution", resolution}};
+  fields.update(logged_extra);
+  return RecordLocked("case", c.id, "update", fields.dump(), staff);
 }
 
 Result<HeadOfficeOutcome> Store::ApplyHeadOfficeChange(const HeadOfficeChange& change) {
-  if (change.kind != "cancel" && change.kind != "reschedule") {
+  if (change.kind != "cancel" && change.kind != "reschedule" && change.kind != "resolve-case") {
     return Status::InvalidInput("head office request " + std::to_string(change.seq) +
                                 ": unknown kind '" + change.kind + "'");
   }
@@ -350,9 +354,27 @@ Result<HeadOfficeOutcome> Store::ApplyHeadOfficeChange(const HeadOfficeChange& c
       return earlier;
     }
   }
-  ASSIGN_OR_RETURN(Booking b, LoadBooking(change.booking));
   const std::string source = "call-centre request " + std::to_string(change.seq);
   const json request_seq = {{"hub_request_seq", change.seq}};
+  if (change.kind == "resolve-case") {
+    // Head office handled a case (called the customer): it closes like staff
+    // closing it here, refused while a booking of it still needs a new slot.
+    ASSIGN_OR_RETURN(ConflictCase c, LoadCase(change.booking));
+    HeadOfficeOutcome out{"applied", "case " + c.ref + " resolved", c.ref, std::nullopt};
+    if (c.status == "resolved") {
+      out.detail = "case " + c.ref + " was already resolved here";
+    } else {
+      if (change.reason.empty()) return Status::InvalidInput("resolution: say what was done");
+      RETURN_IF_ERROR(ResolveCaseLocked(c, reason, /*keep=*/false, staff, request_seq));
+    }
+    ASSIGN_OR_RETURN(Statement st, db_->Prepare("INSERT INTO hub_requests (seq, received_at, kind,"
+                                                " outcome, case_ref) VALUES (?, ?, ?, 'applied', ?)"));
+    st.Bind(1, change.seq).Bind(2, Now()).Bind(3, change.kind).Bind(4, c.ref);
+    RETURN_IF_ERROR(st.Run());
+    RETURN_IF_ERROR(tx->Commit());
+    return out;
+  }
+  ASSIGN_OR_RETURN(Booking b, LoadBooking(change.booking));
   auto record = [&](const std::string& outcome, const std::optional<std::string>& booking_id,
                     const std::string& why, const std::optional<std::string>& case_ref) -> Status {
     ASSIGN_OR_RETURN(Statement st, db_->Prepare("INSERT INTO hub_requests (seq, received_at, kind,"

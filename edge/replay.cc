@@ -245,6 +245,16 @@ Status ApplyToTables(Db& db, const ChangeEntry& e, const json& fields) {
         .Bind(5, TextField(fields, "summary", "overruled")).Bind(6, TextField(fields, "ref", ""));
     RETURN_IF_ERROR(r.Run());
   }
+  if (e.entity == "case" && e.op == "update" && fields.contains("hub_request_seq") &&
+      fields["hub_request_seq"].is_number_integer()) {
+    // A case head office closed.
+    ASSIGN_OR_RETURN(Statement r, db.Prepare("INSERT INTO hub_requests (seq, received_at, kind,"
+                                             " outcome, case_ref) SELECT ?, ?, 'resolve-case',"
+                                             " 'applied', ref FROM conflict_cases WHERE id = ?"
+                                             " ON CONFLICT (seq) DO NOTHING"));
+    r.Bind(1, fields["hub_request_seq"].get<int64_t>()).Bind(2, e.recorded_at).Bind(3, e.entity_id);
+    RETURN_IF_ERROR(r.Run());
+  }
   if (e.entity == "booking") {
     // The desk's per-booking history, rebuilt from the log: who, when, old -> new.
     json changes = json::object();

@@ -1112,12 +1112,14 @@ Result<BookOutcome> Store::BookLocked(const BookingRequest& request) {
   return out;
 }
 
-Status Store::RecordHubRequestRefused(int64_t seq, const std::string& reason) {
+Status Store::RecordHubRequestRefused(int64_t seq, const std::string& reason,
+                                      const std::string& kind) {
   ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
-  ASSIGN_OR_RETURN(Statement st, db_->Prepare("INSERT INTO hub_requests (seq, received_at,"
-                                              " outcome, reason) VALUES (?, ?, 'refused', ?)"
+  ASSIGN_OR_RETURN(Statement st, db_->Prepare("INSERT INTO hub_requests (seq, received_at, kind,"
+                                              " outcome, reason) VALUES (?, ?, ?, 'refused', ?)"
                                               " ON CONFLICT (seq) DO NOTHING"));
-  st.Bind(1, seq).Bind(2, Now()).Bind(3, reason.empty() ? std::string("refused") : reason);
+  st.Bind(1, seq).Bind(2, Now()).Bind(3, kind)
+      .Bind(4, reason.empty() ? std::string("refused") : reason);
   RETURN_IF_ERROR(st.Run());
   return tx->Commit();
 }

@@ -198,8 +198,9 @@ struct ConflictCase {
 // centre, on the customer's word), delivered like its bookings.
 struct HeadOfficeChange {
   int64_t seq = 0;           // the hub's request seq for this store
-  std::string kind;          // "cancel" or "reschedule"
-  std::string booking;       // the booking's id (or ref)
+  std::string kind;          // "cancel", "reschedule" or "resolve-case"
+  std::string booking;       // the booking's id (or ref); resolve-case: the case's ref
+  // resolve-case: `reason` is the resolution.
   std::string date, time;    // reschedule: the slot promised to the customer
   std::string reason;
   std::string staff;         // who at head office, e.g. "call centre: CC Li"
@@ -334,7 +335,8 @@ class Store {
   // contradicting-status case names the customer to call. Own transaction.
   Result<HeadOfficeOutcome> ApplyHeadOfficeChange(const HeadOfficeChange& change);
   // Records that head office's request `seq` could not be booked, and why.
-  Status RecordHubRequestRefused(int64_t seq, const std::string& reason);
+  Status RecordHubRequestRefused(int64_t seq, const std::string& reason,
+                                 const std::string& kind = "book");
   // The newest head-office request this store has answered (booked or refused).
   Result<int64_t> LastHubRequest();
 
@@ -395,6 +397,9 @@ class Store {
                                        const std::string& staff, bool promised,
                                        const std::string& source,
                                        const nlohmann::json& logged_extra);
+  // ResolveCase() in the caller's transaction, `logged_extra` joining the log entry.
+  Status ResolveCaseLocked(const ConflictCase& c, const std::string& resolution, bool keep,
+                           const std::string& staff, const nlohmann::json& logged_extra);
   Status AppendHistoryLocked(const std::string& booking_id, const std::string& staff,
                              const std::string& action, std::optional<BookingStatus> from,
                              BookingStatus to, const std::string& changes_json,

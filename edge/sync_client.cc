@@ -180,15 +180,21 @@ Status SyncClient::ApplyPushes(const std::vector<WirePush>& pushes) {
     const std::string staff =
         text("staff").empty() ? "call centre" : "call centre: " + text("staff");
     if (const std::string kind = text("kind"); !kind.empty() && kind != "book") {
-      // A cancel or a move of one of our bookings: the store's record of what
-      // physically happened decides (Store::ApplyHeadOfficeChange).
-      HeadOfficeChange change{push.seq,      kind,         text("booking_id"), text("date"),
-                              text("slot"),  text("reason"), staff,            text("requested_at")};
+      // A cancel or a move of one of our bookings, or a case head office
+      // handled: the store's record of what happened decides
+      // (Store::ApplyHeadOfficeChange).
+      const std::string target = kind == "resolve-case" ? text("case_ref") : text("booking_id");
+      HeadOfficeChange change{push.seq,     kind,           target, text("date"),
+                              text("slot"), text("reason"), staff,  text("requested_at")};
       auto applied = store_->ApplyHeadOfficeChange(change);
       if (!applied.ok()) {
         const StatusCode code = applied.status().code();
         if (code == StatusCode::kIoError || code == StatusCode::kRetryLater) return applied.status();
-        RETURN_IF_ERROR(store_->RecordHubRequestRefused(push.seq, applied.status().ToString()));
+        // A kind this store does not know (a newer head office) is refused as
+        // such, never left to block the requests after it.
+        const bool known = kind == "cancel" || kind == "reschedule" || kind == "resolve-case";
+        RETURN_IF_ERROR(store_->RecordHubRequestRefused(push.seq, applied.status().ToString(),
+                                                        known ? kind : "book"));
       }
       last = push.seq;
       continue;

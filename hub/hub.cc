@@ -416,6 +416,34 @@ Result<int64_t> Hub::QueueBookingChange(const std::string& site, const std::stri
   return QueueRequest(site, std::move(details), staff);
 }
 
+Result<std::pair<std::string, int64_t>> Hub::QueueCaseResolution(const std::string& case_query,
+                                         const std::string& site_hint,
+                                         const std::string& resolution,
+                                         const std::string& staff) {
+  if (resolution.empty()) return Status::InvalidInput("note: say what was done (--note)");
+  ASSIGN_OR_RETURN(Statement find,
+                   db_->Prepare("SELECT entity_id, owner_site, json_extract(fields, '$.ref'),"
+                                " json_extract(fields, '$.status') FROM entities WHERE entity ="
+                                " 'case' AND (json_extract(fields, '$.ref') = ?1 OR entity_id = ?1)"
+                                " AND (?2 = '' OR owner_site = ?2) LIMIT 2"));
+  find.Bind(1, case_query).Bind(2, site_hint);
+  ASSIGN_OR_RETURN(bool found, find.Step());
+  if (!found) return Status::NotFound("case: no case '" + case_query + "' known at head office");
+  const std::string id = find.Text(0), site = find.Text(1), ref = find.OptionalText(2).value_or("");
+  const std::string status = find.OptionalText(3).value_or("");
+  ASSIGN_OR_RETURN(bool second, find.Step());
+  if (second) {
+    return Status::InvalidInput("case: '" + case_query + "' is at several stores; give --store");
+  }
+  find.Reset();
+  if (status == "resolved") return Status::Refused("case " + ref + " at " + site + " is resolved");
+  ASSIGN_OR_RETURN(int64_t seq, QueueRequest(site,
+                                             {{"kind", "resolve-case"}, {"case_ref", ref},
+                                              {"case_id", id}, {"reason", resolution}},
+                                             staff));
+  return std::make_pair(site, seq);
+}
+
 Result<int64_t> Hub::QueueRequest(const std::string& site, nlohmann::json stored,
                                   const std::string& staff) {
   if (staff.empty()) return Status::InvalidInput("staff: say who is asking (--staff)");

@@ -66,6 +66,14 @@ class Hub {
   // of one of `site`'s bookings, named by id, id prefix or the store's ref.
   // The store applies it unless what happened there says otherwise (the
   // customer checked in, ...): then the request is overruled and a case opened.
+  // Queues the closing of a store's case head office has handled (by ref,
+  // with `site_hint` when several stores have that ref): (store, seq). The
+  // store closes it like its own staff would (refused there while a booking of
+  // it still needs a new slot).
+  Result<std::pair<std::string, int64_t>> QueueCaseResolution(const std::string& case_query,
+                                                               const std::string& site_hint,
+                                                               const std::string& resolution,
+                                                               const std::string& staff);
   Result<int64_t> QueueBookingChange(const std::string& site, const std::string& kind,
                                      const std::string& booking, nlohmann::json details,
                                      const std::string& staff);

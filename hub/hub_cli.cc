@@ -268,6 +268,17 @@ int RunHubCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   auto* kshow = conflicts->add_subcommand("show", "one case");
   kshow->add_option("case", case_ref, "case ref (C-261124-1, with --store if several) or id")->required();
   kshow->add_option("--store", case_store);
+  bool resolve_merge = false, resolve_apart = false;
+  std::string resolve_staff, resolve_note;
+  auto* kresolve = conflicts->add_subcommand(
+      "resolve", "a possible duplicate (D-...): --merge or --apart; a store's case (C-...):"
+                 " closed at the store when next in contact");
+  kresolve->add_option("case", case_ref, "D-... or a store's case ref")->required();
+  kresolve->add_option("--store", case_store, "the store, when several have that case ref");
+  kresolve->add_flag("--merge", resolve_merge, "D-: one person (their records are linked)");
+  kresolve->add_flag("--apart", resolve_apart, "D-: two people (never proposed again)");
+  kresolve->add_option("--staff", resolve_staff, "who decides")->required();
+  kresolve->add_option("--note", resolve_note, "what was done, or why")->required();
 
   try {
     app.parse(argc, argv);
@@ -521,6 +532,42 @@ int RunHubCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
     out << "unmerged: record " << cust_query << " is now " << v.value().unified_id << "\n";
     return 0;
   }
+  if (kresolve->parsed()) {
+    if (case_ref.rfind("D-", 0) == 0) {
+      if (resolve_merge == resolve_apart) {
+        return fail(Status::InvalidInput("resolve " + case_ref +
+                                         ": say --merge (one person) or --apart (two people)"));
+      }
+      auto candidate = identity.CandidateByRef(case_ref);
+      if (!candidate.ok()) return fail(candidate.status());
+      const Evidence& c = candidate.value();
+      Status st = resolve_merge
+                      ? identity.Merge(c.record_a, c.record_b, resolve_staff, resolve_note)
+                      : identity.KeepApart(c.record_a, c.record_b, resolve_staff, resolve_note);
+      if (st.ok()) st = hub.value()->RefreshProfiles().status();  // the stores learn at once
+      if (!st.ok()) return fail(st);
+      out << case_ref << ": records " << c.record_a.substr(0, 8) << " and "
+          << c.record_b.substr(0, 8)
+          << (resolve_merge ? " merged into one customer" : " kept apart as two people")
+          << " by " << resolve_staff << "\n";
+      return 0;
+    }
+    if (resolve_merge || resolve_apart) {
+      return fail(Status::InvalidInput("--merge and --apart are for possible duplicates (D-...)"));
+    }
+    auto queued = hub.value()->QueueCaseResolution(case_ref, case_store, resolve_note,
+                                                   resolve_staff);
+    if (!queued.ok()) return fail(queued.status());
+    if (json_output) {
+      out << json{{"store_id", queued->first}, {"request_seq", queued->second}}.dump(2) << "\n";
+    } else {
+      out << "queued request " << queued->second << " for " << queued->first
+          << ": the store closes case " << case_ref
+          << " when next in contact (refused there while a booking of it still needs a new"
+             " slot; see outpost-hub requests)\n";
+    }
+    return 0;
+  }
   if (klist->parsed() || kshow->parsed()) {
     auto st = hub.value()->db().Prepare(
         "SELECT entity_id, owner_site, fields FROM entities WHERE entity = 'case' AND"
@@ -546,8 +593,11 @@ int RunHubCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
     auto candidates = identity.Candidates();
     if (!candidates.ok()) return fail(candidates.status());
     if (json_output) {
-      json j = kshow->parsed() ? arr : json{{"cases", arr},
-                                            {"possible_duplicates", EvidenceJson(candidates.value())}};
+      json duplicates = EvidenceJson(candidates.value());
+      for (size_t i = 0; i < duplicates.size(); ++i) {
+        duplicates[i]["ref"] = Identity::CandidateRef(candidates.value()[i]);
+      }
+      json j = kshow->parsed() ? arr : json{{"cases", arr}, {"possible_duplicates", duplicates}};
       out << j.dump(2) << "\n";
       return 0;
     }
@@ -564,14 +614,17 @@ int RunHubCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
           out << "    resolved by " << c.value("resolved_by", "") << ": "
               << c.value("resolution", "") << "\n";
         }
-        out << "    (cases are resolved at their store: outpost-edge conflicts resolve)\n";
+        out << "    (resolved at the store, or from here: outpost-hub conflicts resolve "
+            << c.value("ref", "") << " --staff ... --note ...)\n";
       }
     }
     if (klist->parsed()) {
       for (const auto& c : candidates.value()) {
-        out << "HUB  possible duplicate customer: records " << c.record_a.substr(0, 8) << " and "
-            << c.record_b.substr(0, 8) << " share " << c.kind << " " << c.value
-            << " under different names (outpost-hub customers merge A B, or leave them)\n";
+        out << "HUB  " << Identity::CandidateRef(c) << "  open  possible-duplicate  records "
+            << c.record_a.substr(0, 8) << " and " << c.record_b.substr(0, 8) << " share "
+            << c.kind << " " << c.value
+            << " under different names (conflicts resolve " << Identity::CandidateRef(c)
+            << " --merge or --apart)\n";
       }
       if (arr.empty() && candidates.value().empty()) out << "no open cases\n";
     }

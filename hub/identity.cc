@@ -336,8 +336,21 @@ Result<ResolveStats> Identity::Resolve(bool force) {
   ASSIGN_OR_RETURN(Statement cand, db_.Prepare("INSERT OR IGNORE INTO identity_candidates"
                                                " (record_a, record_b, key_kind, key_value)"
                                                " VALUES (?, ?, ?, ?)"));
+  std::set<std::pair<std::string, std::string>> apart;  // a person said: two people
+  {
+    ASSIGN_OR_RETURN(Statement st, db_.Prepare("SELECT record_a, record_b FROM"
+                                               " identity_dismissals"));
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) break;
+      apart.emplace(st.Text(0), st.Text(1));
+    }
+  }
   for (const auto& [a, b, key] : candidates) {
     if (uf.Find(a) == uf.Find(b)) continue;
+    if (apart.count({std::min(recs[a].id, recs[b].id), std::max(recs[a].id, recs[b].id)})) {
+      continue;
+    }
     const size_t colon = key.find(':');
     cand.Reset();
     cand.Bind(1, recs[a].id).Bind(2, recs[b].id).Bind(3, key.substr(0, colon))
@@ -622,6 +635,43 @@ Status Identity::Unmerge(const std::string& record_query, const std::string& sta
   ASSIGN_OR_RETURN(Statement st, db_.Prepare("INSERT INTO identity_rules (kind, record_a, staff,"
                                              " note, at) VALUES ('split', ?, ?, ?, ?)"));
   st.Bind(1, record).Bind(2, staff).Bind(3, note).Bind(4, FormatUtcMs(clock_.NowMs()));
+  RETURN_IF_ERROR(st.Run());
+  return Resolve(true).status();
+}
+
+std::string Identity::CandidateRef(const Evidence& candidate) {
+  const std::string pair = std::min(candidate.record_a, candidate.record_b) + "|" +
+                           std::max(candidate.record_a, candidate.record_b);
+  unsigned char h[5];
+  crypto_generichash(h, sizeof h, reinterpret_cast<const unsigned char*>(pair.data()),
+                     pair.size(), nullptr, 0);
+  static const char* hex = "0123456789abcdef";
+  std::string ref = "D-";
+  for (unsigned char b : h) {
+    ref += hex[b >> 4];
+    ref += hex[b & 15];
+  }
+  return ref;
+}
+
+Result<Evidence> Identity::CandidateByRef(const std::string& ref) {
+  ASSIGN_OR_RETURN(std::vector<Evidence> all, Candidates());
+  for (const auto& c : all) {
+    if (CandidateRef(c) == ref) return c;
+  }
+  return Status::NotFound("possible duplicate: no open '" + ref +
+                          "' (see outpost-hub conflicts list)");
+}
+
+Status Identity::KeepApart(const std::string& a, const std::string& b, const std::string& staff,
+                           const std::string& note) {
+  if (staff.empty()) return Status::InvalidInput("staff: say who decides (--staff)");
+  if (note.empty()) return Status::InvalidInput("note: say why (--note)");
+  ASSIGN_OR_RETURN(Statement st, db_.Prepare("INSERT INTO identity_dismissals (record_a, record_b,"
+                                             " staff, note, at) VALUES (?, ?, ?, ?, ?) ON"
+                                             " CONFLICT DO NOTHING"));
+  st.Bind(1, std::min(a, b)).Bind(2, std::max(a, b)).Bind(3, staff).Bind(4, note)
+      .Bind(5, FormatUtcMs(clock_.NowMs()));
   RETURN_IF_ERROR(st.Run());
   return Resolve(true).status();
 }

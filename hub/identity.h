@@ -91,6 +91,13 @@ class Identity {
   Status Unmerge(const std::string& record, const std::string& staff, const std::string& note);
   // Possible matches not linked: (record_a, record_b, kind, value).
   Result<std::vector<Evidence>> Candidates();
+  // A possible match's ref for people ("D-" and 10 hex), stable for the pair.
+  static std::string CandidateRef(const Evidence& candidate);
+  Result<Evidence> CandidateByRef(const std::string& ref);
+  // A person looked at a possible match and decided they are two people: it is
+  // never proposed again (kept, with who and why, like merges).
+  Status KeepApart(const std::string& a, const std::string& b, const std::string& staff,
+                   const std::string& note);
 
  private:
   Result<std::string> UnifiedIdOf(const std::string& query);

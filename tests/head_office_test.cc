@@ -89,8 +89,11 @@ class HeadOfficeTest : public ::testing::Test {
     auto rebuilt = edge::Store::Create(dir_.File("rebuilt.db"), settings, clock_).value();
     auto entries = ReadChanges(store_->db(), 1, 100'000).value();
     for (const auto& e : entries) ASSERT_TRUE(edge::ReplayChange(rebuilt->db(), e).ok());
+    // (A refused request changes nothing, so the log holds no trace of it:
+    // rebuild marks such requests answered from the hub's cursor.)
     const char* sql = "SELECT group_concat(seq || kind || outcome || coalesce(booking_id, '') ||"
-                      " coalesce(case_ref, ''), ';') FROM (SELECT * FROM hub_requests ORDER BY seq)";
+                      " coalesce(case_ref, ''), ';') FROM (SELECT * FROM hub_requests WHERE"
+                      " outcome != 'refused' ORDER BY seq)";
     auto a = store_->db().Prepare(sql).value();
     auto b = rebuilt->db().Prepare(sql).value();
     ASSERT_TRUE(a.Step().value() && b.Step().value());
@@ -182,6 +185,48 @@ TEST_F(HeadOfficeTest, AMoveIntoAFullSlotIsKeptAndTheSlotSettledWithACase) {
     flagged += b.slot_time == "14:00";
   }
   EXPECT_EQ(flagged, 1);
+  ExpectLogExplainsStore();
+}
+
+TEST_F(HeadOfficeTest, HeadOfficeClosesACaseItHandledUnlessABookingStillNeedsASlot) {
+  // A contradicting-status case the call centre then sorts out on the phone.
+  const edge::Booking b = Book("13800138000", "王伟", "10:00");
+  Sync();
+  ASSERT_TRUE(store_->CheckIn(b.ref, "SA Zhang").ok());
+  Queue("cancel", b.ref);
+  Sync();
+  auto cases = store_->Cases(true).value();
+  ASSERT_EQ(cases.size(), 1u);
+  auto queued = hub_->QueueCaseResolution(cases[0].ref, "", "called him: he did come", "CC Li");
+  ASSERT_TRUE(queued.ok()) << queued.status().ToString();
+  EXPECT_EQ(queued->first, "S1");
+  Round();
+  const edge::ConflictCase closed = store_->GetCase(cases[0].ref).value();
+  EXPECT_EQ(closed.status, "resolved");
+  EXPECT_EQ(closed.resolved_by.value_or(""), "call centre: CC Li");
+  EXPECT_EQ(closed.resolution.value_or(""), "called him: he did come");
+  EXPECT_EQ(RequestRow(queued->second)["outcome"], "applied");
+  Sync();
+  EXPECT_EQ(hub_->QueueCaseResolution(cases[0].ref, "", "again", "CC Li").status().code(),
+            StatusCode::kRefused);  // head office sees it resolved
+
+  // An over-full slot's case is closed only once nobody waits for a new slot.
+  Book("13800138001", "甲", "14:00", "2026-11-24");
+  Book("13800138002", "乙", "14:00", "2026-11-24");
+  const edge::Booking third = Book("13800138003", "丙", "10:00", "2026-11-24");
+  Sync();
+  Queue("reschedule", third.ref, {{"date", "2026-11-24"}, {"slot", "14:00"}});
+  Sync();
+  auto full = store_->Cases(true).value();
+  ASSERT_EQ(full.size(), 1u);
+  auto early = hub_->QueueCaseResolution(full[0].ref, "S1", "told everyone", "CC Li");
+  ASSERT_TRUE(early.ok());
+  Round();
+  EXPECT_EQ(store_->GetCase(full[0].ref)->status, "open");
+  EXPECT_EQ(RequestRow(early->second)["outcome"], "refused");
+  EXPECT_EQ(RequestRow(early->second)["kind"], "resolve-case");
+  EXPECT_NE(RequestRow(early->second)["reason"].get<std::string>().find("needs rescheduling"),
+            std::string::npos);
   ExpectLogExplainsStore();
 }
 

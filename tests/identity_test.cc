@@ -143,6 +143,31 @@ TEST_F(IdentityTest, MergeAndUnmergeAreAPersonsDecisionsAndLoseNothing) {
   EXPECT_NE(UnifiedOf(a), UnifiedOf(c));
 }
 
+TEST_F(IdentityTest, APossibleDuplicateIsResolvedByAPersonOnceAndForAll) {
+  const std::string a = Visit("S1", "王伟", "13800138000", "京A12345");
+  const std::string c = Visit("S3", "Wang Wei", "13900139000", "京A·12345", "", "11:00");
+  SyncAll();
+  auto open = identity_->Candidates().value();
+  ASSERT_EQ(open.size(), 1u);
+  const std::string ref = hub::Identity::CandidateRef(open[0]);
+  EXPECT_EQ(ref.size(), 12u);
+  EXPECT_EQ(ref, hub::Identity::CandidateRef({open[0].record_b, open[0].record_a, "", "", false}))
+      << "the same pair, the same ref, whichever way round";
+  EXPECT_EQ(identity_->CandidateByRef(ref)->record_a, open[0].record_a);
+  EXPECT_EQ(identity_->CandidateByRef("D-0000000000").status().code(), StatusCode::kNotFound);
+
+  // Two people: never proposed again, even after a full re-resolution.
+  EXPECT_EQ(identity_->KeepApart(a, c, "HQ Li", "").code(), StatusCode::kInvalidInput);
+  ASSERT_TRUE(identity_->KeepApart(a, c, "HQ Li", "father and son share the car").ok());
+  EXPECT_TRUE(identity_->Candidates()->empty());
+  ASSERT_TRUE(identity_->Resolve(true).ok());
+  EXPECT_TRUE(identity_->Candidates()->empty());
+  EXPECT_NE(UnifiedOf(a), UnifiedOf(c));
+  // A later merge by a person still wins over the earlier "apart".
+  ASSERT_TRUE(identity_->Merge(a, c, "HQ Li", "same person after all: new evidence").ok());
+  EXPECT_EQ(UnifiedOf(a), UnifiedOf(c));
+}
+
 TEST_F(IdentityTest, DoNotContactGivenAtOneStoreAppliesEverywhere) {
   const std::string a = Visit("S1", "王伟", "13800138000");
   SyncAll();
