@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "sync/changelog.h"
 #include "sync/normalize.h"
 
 namespace outpost::hub {
@@ -60,13 +61,7 @@ std::string MintId(const std::string& founder) {
   crypto_generichash(h, sizeof h, reinterpret_cast<const unsigned char*>(founder.data()),
                      founder.size(), reinterpret_cast<const unsigned char*>("outpost-unified"),
                      15);
-  static const char* hex = "0123456789abcdef";
-  std::string id = "U";
-  for (unsigned char b : h) {
-    id += hex[b >> 4];
-    id += hex[b & 15];
-  }
-  return id;
+  return "U" + BytesHex(h, sizeof h);
 }
 
 StoreRecord ReadRecord(const std::string& id, const std::string& site, const json& f) {
@@ -103,9 +98,69 @@ Result<int64_t> Identity::Watermark(int64_t* rules) {
   return mark;
 }
 
+Status Identity::IndexChanges() {
+  ASSIGN_OR_RETURN(auto tx, Transaction::Begin(db_));
+  ASSIGN_OR_RETURN(Statement cursors, db_.Prepare("SELECT site_id, profiled_seq, last_seq FROM"
+                                                  " store_cursors WHERE last_seq > profiled_seq"));
+  std::vector<std::tuple<std::string, int64_t, int64_t>> todo;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, cursors.Step());
+    if (!row) break;
+    todo.emplace_back(cursors.Text(0), cursors.Int(1), cursors.Int(2));
+  }
+  if (todo.empty()) return Status::Ok();
+  // A change that does not name its customer (a status update) belongs to
+  // the one its entity was filed under.
+  ASSIGN_OR_RETURN(Statement changed,
+                   db_.Prepare("SELECT c.entity, c.entity_id, coalesce(json_extract(c.fields,"
+                               " '$.customer_id'), k.customer_id) FROM changes c LEFT JOIN"
+                               " customer_children k ON k.entity = c.entity AND k.entity_id ="
+                               " c.entity_id WHERE c.site_id = ? AND c.seq > ? AND c.seq <= ?"
+                               " AND c.entity IN ('customer', 'vehicle', 'booking') ORDER BY c.seq"));
+  ASSIGN_OR_RETURN(Statement file, db_.Prepare("INSERT INTO customer_children (entity, entity_id,"
+                                               " customer_id) VALUES (?, ?, ?) ON CONFLICT"
+                                               " (entity, entity_id) DO UPDATE SET customer_id ="
+                                               " excluded.customer_id"));
+  ASSIGN_OR_RETURN(Statement done, db_.Prepare("UPDATE store_cursors SET profiled_seq = ?"
+                                               " WHERE site_id = ?"));
+  std::set<std::string> records;
+  for (const auto& [site, from, to] : todo) {
+    changed.Reset();
+    changed.Bind(1, site).Bind(2, from).Bind(3, to);
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, changed.Step());
+      if (!row) break;
+      if (changed.Text(0) == "customer") {
+        records.insert(changed.Text(1));
+        continue;
+      }
+      auto customer = changed.OptionalText(2);
+      if (!customer) continue;
+      records.insert(*customer);
+      file.Reset();
+      file.Bind(1, changed.Text(0)).Bind(2, changed.Text(1)).Bind(3, *customer);
+      RETURN_IF_ERROR(file.Run());
+    }
+    done.Reset();
+    done.Bind(1, to).Bind(2, site);
+    RETURN_IF_ERROR(done.Run());
+  }
+  // A record not linked yet has no profile: resolution links it and marks it.
+  ASSIGN_OR_RETURN(Statement mark, db_.Prepare("INSERT OR IGNORE INTO profile_dirty (unified_id)"
+                                               " SELECT unified_id FROM identity_links WHERE"
+                                               " record_id = ?"));
+  for (const auto& record : records) {
+    mark.Reset();
+    mark.Bind(1, record);
+    RETURN_IF_ERROR(mark.Run());
+  }
+  return tx->Commit();
+}
+
 Result<ResolveStats> Identity::Resolve(bool force) {
   const auto t0 = std::chrono::steady_clock::now();
   ResolveStats stats;
+  RETURN_IF_ERROR(IndexChanges());
   int64_t rule_count = 0;
   ASSIGN_OR_RETURN(int64_t mark, Watermark(&rule_count));
   if (!force) {
@@ -517,11 +572,10 @@ Result<UnifiedView> Identity::ViewOf(const std::string& unified_id, bool with_ev
 
   // Vehicles and bookings of these records, at every store.
   for (const auto& id : members) {
-    // Served by the index entities_customer (migration 7).
     ASSIGN_OR_RETURN(Statement st,
-                     db_.Prepare("SELECT entity, entity_id, owner_site, fields FROM entities"
-                                 " WHERE entity IN ('vehicle', 'booking')"
-                                 " AND json_extract(fields, '$.customer_id') = ?"));
+                     db_.Prepare("SELECT e.entity, e.entity_id, e.owner_site, e.fields FROM"
+                                 " customer_children k JOIN entities e ON e.entity = k.entity"
+                                 " AND e.entity_id = k.entity_id WHERE k.customer_id = ?"));
     st.Bind(1, id);
     while (true) {
       ASSIGN_OR_RETURN(bool row, st.Step());
@@ -645,13 +699,7 @@ std::string Identity::CandidateRef(const Evidence& candidate) {
   unsigned char h[5];
   crypto_generichash(h, sizeof h, reinterpret_cast<const unsigned char*>(pair.data()),
                      pair.size(), nullptr, 0);
-  static const char* hex = "0123456789abcdef";
-  std::string ref = "D-";
-  for (unsigned char b : h) {
-    ref += hex[b >> 4];
-    ref += hex[b & 15];
-  }
-  return ref;
+  return "D-" + BytesHex(h, sizeof h);
 }
 
 Result<Evidence> Identity::CandidateByRef(const std::string& ref) {

@@ -73,8 +73,13 @@ class Identity {
   Identity(Db& db, const Clock& clock) : db_(db), clock_(clock) {}
 
   // Links every record; runs only if customers, vehicles or rules changed
-  // since the last run, unless `force`.
+  // since the last run, unless `force`. Indexes new changes first.
   Result<ResolveStats> Resolve(bool force);
+  // Reads the changes applied since the last call: which customer each new
+  // vehicle and booking belongs to (customer_children), and the unified
+  // customers whose records, vehicles or bookings changed (profile_dirty).
+  // Behind ingest, never in its transaction.
+  Status IndexChanges();
   // Unified ids for a unified id, a record id, a phone, plate, member id, VIN
   // or part of a name.
   Result<std::vector<std::string>> Find(const std::string& query);

@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 
+#include "sync/changelog.h"
 #include "sync/normalize.h"
 
 namespace outpost::hub {
@@ -15,16 +16,6 @@ namespace {
 using nlohmann::json;
 
 constexpr size_t kMaxBookingsInProfile = 20;
-
-std::string Hex(const unsigned char* bytes, size_t n) {
-  static const char* digits = "0123456789abcdef";
-  std::string out;
-  for (size_t i = 0; i < n; ++i) {
-    out += digits[bytes[i] >> 4];
-    out += digits[bytes[i] & 15];
-  }
-  return out;
-}
 
 std::string Digest(const std::string& text) {
   unsigned char h[32];
@@ -105,6 +96,11 @@ Result<std::vector<WireProfile>> PendingProfiles(Db& db, const std::string& site
 Result<RefreshStats> Profiles::Refresh() {
   const auto t0 = std::chrono::steady_clock::now();
   RefreshStats stats;
+  {
+    // The customers behind every change applied since the last look.
+    Identity identity(db_, clock_);
+    RETURN_IF_ERROR(identity.IndexChanges());
+  }
   ASSIGN_OR_RETURN(auto tx, Transaction::Begin(db_));
   std::set<std::string> dirty;
   {
@@ -112,52 +108,6 @@ Result<RefreshStats> Profiles::Refresh() {
     ASSIGN_OR_RETURN(std::vector<std::string> ids, st.TextColumn());
     dirty.insert(ids.begin(), ids.end());
   }
-  // The customers behind every change applied since the last refresh.
-  {
-    ASSIGN_OR_RETURN(Statement cursors, db_.Prepare("SELECT site_id, profiled_seq, last_seq FROM"
-                                                    " store_cursors WHERE last_seq > profiled_seq"));
-    std::vector<std::tuple<std::string, int64_t, int64_t>> todo;
-    while (true) {
-      ASSIGN_OR_RETURN(bool row, cursors.Step());
-      if (!row) break;
-      todo.emplace_back(cursors.Text(0), cursors.Int(1), cursors.Int(2));
-    }
-    ASSIGN_OR_RETURN(Statement changed,
-                     db_.Prepare("SELECT c.entity, c.entity_id, coalesce(json_extract(c.fields,"
-                                 " '$.customer_id'), json_extract(e.fields, '$.customer_id'))"
-                                 " FROM changes c LEFT JOIN entities e ON e.entity = c.entity AND"
-                                 " e.entity_id = c.entity_id WHERE c.site_id = ? AND c.seq > ?"
-                                 " AND c.seq <= ? AND c.entity IN ('customer', 'vehicle', 'booking')"));
-    ASSIGN_OR_RETURN(Statement link, db_.Prepare("SELECT unified_id FROM identity_links WHERE"
-                                                 " record_id = ?"));
-    ASSIGN_OR_RETURN(Statement done, db_.Prepare("UPDATE store_cursors SET profiled_seq = ?"
-                                                 " WHERE site_id = ?"));
-    std::set<std::string> records;
-    for (const auto& [site, from, to] : todo) {
-      changed.Reset();
-      changed.Bind(1, site).Bind(2, from).Bind(3, to);
-      while (true) {
-        ASSIGN_OR_RETURN(bool row, changed.Step());
-        if (!row) break;
-        if (changed.Text(0) == "customer") {
-          records.insert(changed.Text(1));
-        } else if (auto customer = changed.OptionalText(2)) {
-          records.insert(*customer);
-        }
-      }
-      done.Reset();
-      done.Bind(1, to).Bind(2, site);
-      RETURN_IF_ERROR(done.Run());
-    }
-    // A record not linked yet has no profile: resolution links it and marks it.
-    for (const auto& record : records) {
-      link.Reset();
-      link.Bind(1, record);
-      ASSIGN_OR_RETURN(bool row, link.Step());
-      if (row) dirty.insert(link.Text(0));
-    }
-  }
-
   Identity identity(db_, clock_);
   ASSIGN_OR_RETURN(Statement held, db_.Prepare("SELECT site_id, digest FROM store_profiles WHERE"
                                                " unified_id = ? AND profile IS NOT NULL"));
@@ -249,6 +199,7 @@ Result<WireLookupReply> Profiles::Lookup(const std::string& site, const std::str
   st.Bind(1, "phone:" + normal.value());
   ASSIGN_OR_RETURN(std::vector<std::string> ids, st.TextColumn());
   Identity identity(db_, clock_);
+  RETURN_IF_ERROR(identity.IndexChanges());  // bookings made in the last seconds count too
   std::set<std::string> seen;
   for (const auto& id : ids) {
     ASSIGN_OR_RETURN(std::string live, identity.LiveId(id));
@@ -267,7 +218,7 @@ Result<WireLookupReply> Profiles::Lookup(const std::string& site, const std::str
   ASSIGN_OR_RETURN(Statement log, db_.Prepare("INSERT INTO lookup_log (at, site_id, staff,"
                                               " phone_hash, found) VALUES (?, ?, ?, ?, ?)"));
   log.Bind(1, FormatUtcMs(clock_.NowMs())).Bind(2, site).Bind(3, staff.empty() ? "-" : staff)
-      .Bind(4, Hex(h, sizeof h)).Bind(5, static_cast<int64_t>(reply.profiles.size()));
+      .Bind(4, BytesHex(h, sizeof h)).Bind(5, static_cast<int64_t>(reply.profiles.size()));
   RETURN_IF_ERROR(log.Run());
   return reply;
 }

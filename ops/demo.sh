@@ -4,7 +4,9 @@
 # hub; the hub is killed; the stores keep booking offline, one of them on paper
 # (forms imported afterwards); the hub comes back and every store drains by itself; then the hub's
 # copy of each store's log is shown equal to the store's (counts and log-head
-# digests). `ops/demo-desk.sh` walks through one store's day at the desk.
+# digests); a walk-in known from another store, a call-centre cancel the
+# store's record overrules and the case closed from head office; then verify and
+# the recovery report. `ops/demo-desk.sh` walks through one store's day at the desk.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./ops/install-deps.sh >/dev/null
@@ -93,17 +95,21 @@ echo "(the rejected row is in forms.csv.rejects.csv, to fix and import again; im
 desk GZ-TIANHE paper import "$work/forms.csv" --commit --json | grep -E '"(imported|already_imported|rejected)": [0-9]' || true
 desk GZ-TIANHE conflicts list
 
+drained() {  # waits until no store has changes waiting for the hub
+  for _ in $(seq 1 100); do
+    waiting=0
+    for s in "${stores[@]}"; do
+      w=$(desk "$s" status --json | sed -n 's/.*"waiting": \([0-9]*\).*/\1/p')
+      waiting=$((waiting + w))
+    done
+    [ "$waiting" -eq 0 ] && return 0
+    sleep 0.2
+  done
+}
+
 say "Head office is back; nobody touches the stores"
 start_hub
-for _ in $(seq 1 100); do
-  waiting=0
-  for s in "${stores[@]}"; do
-    w=$(desk "$s" status --json | sed -n 's/.*"waiting": \([0-9]*\).*/\1/p')
-    waiting=$((waiting + w))
-  done
-  [ "$waiting" -eq 0 ] && break
-  sleep 0.2
-done
+drained
 for s in "${stores[@]}"; do desk "$s" status; done
 hubcmd stores
 
@@ -121,6 +127,45 @@ for s in "${stores[@]}"; do
     "$s" "$store_seq" "${store_head:0:16}" "$hub_seq" "${hub_head:0:16}" "$same"
 done
 printf 'hub state digest %s\n' "$(hubcmd digest)"
+
+say "A customer of SH-PUDONG walks into BJ-CHAOYANG: head office knows them"
+walkin=$(phone 0 1)
+for _ in $(seq 1 50); do  # the hub links new records every 2 s
+  desk BJ-CHAOYANG customer lookup "$walkin" --json | grep -q '"unified_id"' && break
+  sleep 0.2
+done
+desk BJ-CHAOYANG customer lookup "$walkin" || ok=0
+desk BJ-CHAOYANG --staff "SA Li" book --phone "$walkin" --name "客户0-1" --date tomorrow \
+  --slot 16:00 --channel walk-in --json >/dev/null
+for _ in $(seq 1 50); do  # ... and sends BJ-CHAOYANG the profile of its new customer
+  desk BJ-CHAOYANG customer show "$walkin" | grep -q "also a customer at SH-PUDONG" && break
+  sleep 0.2
+done
+echo "BJ-CHAOYANG's desk, from its own copy (works with no network):"
+desk BJ-CHAOYANG customer show "$walkin"
+
+say "The call centre cancels a booking SH-PUDONG has just moved: the store's record wins"
+moved_ref=$(desk SH-PUDONG customer show "$(phone 0 2)" --json | sed -n 's/^      "ref": "\(.*\)",$/\1/p' | head -1)
+desk SH-PUDONG --staff "SA Zhang" reschedule "$moved_ref" --date tomorrow --slot 15:00 \
+  --reason "customer phoned the store" >/dev/null
+hubcmd cancel --store SH-PUDONG --booking "$moved_ref" --reason "customer called us to cancel" \
+  --staff "CC Wang"
+for _ in $(seq 1 50); do
+  hubcmd requests --store SH-PUDONG | grep -q "overruled" && break
+  sleep 0.2
+done
+hubcmd requests --store SH-PUDONG
+desk SH-PUDONG conflicts list
+case_ref=$(desk SH-PUDONG conflicts list --json | sed -n 's/^    "ref": "\(C-[0-9-]*\)",$/\1/p' | head -1)
+echo "The call centre phones the customer and closes the case from head office:"
+hubcmd conflicts resolve "$case_ref" --store SH-PUDONG --staff "CC Wang" \
+  --note "called: keeps the new time at 15:00"
+for _ in $(seq 1 50); do
+  desk SH-PUDONG conflicts list | grep -q "no open" && break
+  sleep 0.2
+done
+desk SH-PUDONG conflicts list
+drained
 
 say "Verify: each store against the hub (chain, tables, state digests, signed hub heads)"
 for s in "${stores[@]}"; do

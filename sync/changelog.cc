@@ -154,9 +154,12 @@ Result<std::vector<ChangeEntry>> ReadChangeRows(Statement& st) {
   return out;
 }
 
-std::string HashHex(const Hash256& hash) {
-  char hex[65];
-  sodium_bin2hex(hex, sizeof hex, hash.data(), hash.size());
+std::string HashHex(const Hash256& hash) { return BytesHex(hash.data(), hash.size()); }
+
+std::string BytesHex(const uint8_t* bytes, size_t size) {
+  std::string hex(size * 2 + 1, '\0');
+  sodium_bin2hex(hex.data(), hex.size(), bytes, size);
+  hex.pop_back();
   return hex;
 }
 

@@ -68,5 +68,7 @@ Result<std::vector<ChangeEntry>> ReadChangeRows(Statement& st);
 Result<std::vector<ChangeEntry>> ReadChanges(Db& db, int64_t from_seq, int64_t limit);
 
 std::string HashHex(const Hash256& hash);
+// Lower-case hex of any bytes (short ids and keyed hashes).
+std::string BytesHex(const uint8_t* bytes, size_t size);
 
 }  // namespace outpost

@@ -1,8 +1,11 @@
 // Hub ingest, end to end minus the socket: verify signature, decrypt, decode,
 // check the chain, merge, commit, beside the raw SQLite batched insert of the
 // same rows (1,000 per transaction, same durability settings) in the same run.
+// Two workloads: every change creates a booking ("insert": stored as written),
+// and half the changes update bookings created earlier ("merge": read, merged
+// field by field by clock, written back).
 //
-//   ingest_bench [--changes N] [--batch B]
+//   ingest_bench [--changes N] [--batch B] [--workload insert|merge|both]
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -26,22 +29,29 @@ double Seconds(std::chrono::steady_clock::time_point t0) {
 
 int main(int argc, char** argv) {
   int total = 100'000, batch = 1000;
+  std::string workload = "both";
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--changes")) total = std::atoi(argv[i + 1]);
     if (!std::strcmp(argv[i], "--batch")) batch = std::atoi(argv[i + 1]);
+    if (!std::strcmp(argv[i], "--workload")) workload = argv[i + 1];
   }
+  std::vector<std::pair<std::string, double>> workloads;
+  if (workload != "merge") workloads.emplace_back("insert", 0.0);
+  if (workload != "insert") workloads.emplace_back("merge", 0.5);
   testing::TempDir dir;
   SystemClock clock;
   SecretKeys hub_keys = SecretKeys::Generate("HUB");
-  std::printf("| stores | changes | hub ingest changes/s | raw batched insert rows/s | ingest / raw |"
-              " wire bytes per change |\n| --- | --- | --- | --- | --- | --- |\n");
+  std::printf("| workload | stores | changes | hub ingest changes/s | raw batched insert rows/s |"
+              " ingest / raw | wire bytes per change |\n"
+              "| --- | --- | --- | --- | --- | --- | --- |\n");
+  for (const auto& [name, updates] : workloads)
   for (int stores : {1, 10, 100}) {
     const int per_store = total / stores;
     std::vector<SecretKeys> keys;
     std::vector<std::vector<ChangeEntry>> logs;
     for (int s = 0; s < stores; ++s) {
       keys.push_back(SecretKeys::Generate("S" + std::to_string(s)));
-      logs.push_back(bench::MakeLog(keys.back().pub.site_id, per_store));
+      logs.push_back(bench::MakeLog(keys.back().pub.site_id, per_store, updates));
     }
     // Sealed by the stores beforehand: the hub's work is what is timed.
     std::vector<std::string> envelopes;
@@ -58,7 +68,7 @@ int main(int argc, char** argv) {
         wire_bytes += envelopes.back().size();
       }
     }
-    const std::string tag = std::to_string(stores);
+    const std::string tag = name + std::to_string(stores);
     auto hub = hub::Hub::Open(dir.File("hub" + tag + ".db"), hub_keys, clock).value();
     for (const auto& k : keys) (void)hub->AllowStore(k.pub);
     auto t0 = std::chrono::steady_clock::now();
@@ -93,7 +103,8 @@ int main(int argc, char** argv) {
     }
     if (!tx->Commit().ok()) return 1;
     const double raw_s = Seconds(t0);
-    std::printf("| %d | %lld | %.0f | %.0f | %.2f | %.0f (values %.0f) |\n", stores,
+    std::printf("| %s | %d | %lld | %.0f | %.0f | %.2f | %.0f (values %.0f) |\n", name.c_str(),
+                stores,
                 static_cast<long long>(changes), changes / ingest_s, changes / raw_s,
                 raw_s / ingest_s, static_cast<double>(wire_bytes) / changes,
                 static_cast<double>(value_bytes) / changes);

@@ -1,4 +1,5 @@
-// A store's change log of booking inserts, chained as a real store writes it:
+// A store's change log of booking inserts (and optionally updates of them),
+// chained as a real store writes it:
 // the input of the hub-side benchmarks (ingest, verify).
 #pragma once
 
@@ -11,9 +12,12 @@
 
 namespace outpost::bench {
 
-inline std::vector<ChangeEntry> MakeLog(const std::string& site, int n) {
+// `updates`: the share of entries (0..1) that change a booking written earlier
+// in the log (status and notes) instead of creating one: the hub's merge path.
+inline std::vector<ChangeEntry> MakeLog(const std::string& site, int n, double updates = 0) {
   std::vector<ChangeEntry> log;
   Hash256 prev{};
+  const int inserts = n - static_cast<int>(n * updates);
   for (int i = 1; i <= n; ++i) {
     ChangeEntry e;
     e.seq = i;
@@ -30,6 +34,14 @@ inline std::vector<ChangeEntry> MakeLog(const std::string& site, int n) {
                     R"(","customer_id":"0f8e4c2a-9b1d-4e7f-a3c5-6d2b8e1f0a94","service":"maintenance",)"
                     R"("slot_date":"2026-11-24","slot_time":"10:00","channel":"phone",)"
                     R"("status":"requested","staff":"SA Zhang","priority_reception":true})";
+    if (i > inserts) {
+      // Changes booking number (i - inserts) of this log, inserted earlier.
+      const ChangeEntry& target = log[static_cast<size_t>((i - inserts - 1) % inserts)];
+      e.entity_id = target.entity_id;
+      e.op = "update";
+      e.fields_json = R"({"status":"confirmed","notes":"called back, confirmed )" +
+                      std::to_string(i) + R"(","updated_at":"2026-11-23T02:00:00.000Z"})";
+    }
     e.staff = "SA Zhang";
     e.recorded_at = "2026-11-23T01:00:00.000Z";
     e.schema_version = 3;

@@ -16,18 +16,26 @@ CREATE INDEX store_profiles_unified ON store_profiles(unified_id);
 
 ALTER TABLE store_cursors ADD COLUMN profile_seq INTEGER NOT NULL DEFAULT 0;          -- newest given out
 ALTER TABLE store_cursors ADD COLUMN applied_profile_seq INTEGER NOT NULL DEFAULT 0;  -- the store holds
-ALTER TABLE store_cursors ADD COLUMN profiled_seq INTEGER NOT NULL DEFAULT 0;         -- changes read
+ALTER TABLE store_cursors ADD COLUMN profiled_seq INTEGER NOT NULL DEFAULT 0;         -- changes indexed
 
 -- Unified customers whose profiles must be rebuilt: written by identity
--- resolution when links or redirects move, emptied by the profile refresh.
+-- resolution when links or redirects move and by IndexChanges for customers
+-- whose records, vehicles or bookings changed; emptied by the profile refresh.
 CREATE TABLE profile_dirty (
   unified_id  TEXT PRIMARY KEY
 ) WITHOUT ROWID;
 
--- A customer's vehicles and bookings at every store (the unified view and
--- the profiles), without scanning every entity.
-CREATE INDEX entities_customer ON entities (json_extract(fields, '$.customer_id'))
-  WHERE entity IN ('vehicle', 'booking');
+-- Which customer record each vehicle and booking belongs to (the unified view
+-- and the profiles), kept up to date behind ingest from the applied changes
+-- after store_cursors.profiled_seq, not in ingest's transaction: the hot path
+-- pays nothing for it (hub/identity.h IndexChanges).
+CREATE TABLE customer_children (
+  entity       TEXT NOT NULL,
+  entity_id    TEXT NOT NULL,
+  customer_id  TEXT NOT NULL,
+  PRIMARY KEY (entity, entity_id)
+) WITHOUT ROWID;
+CREATE INDEX customer_children_customer ON customer_children(customer_id);
 
 -- Every walk-in look-up a store made: who asked, when, and how many customers
 -- it found. The phone is kept only as a keyed hash (personal data minimised).
