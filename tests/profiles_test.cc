@@ -189,6 +189,17 @@ TEST_F(ProfilesTest, AStoreCatchingUpDrainsItsProfilesOverRounds) {
                   .ok());
   for (int i = 0; i < 3; ++i) Round("S1");
   EXPECT_EQ(Count("S1", "SELECT count(*) FROM unified_profiles"), n);
+
+  // The hub restored from an older copy: it numbers from where it was, below
+  // what the store holds, so it numbers again above the store's mark.
+  ASSERT_TRUE(hub_->db().Exec("DELETE FROM store_profiles WHERE site_id = 'S1'; UPDATE"
+                              " store_cursors SET profile_seq = 0, applied_profile_seq = 0")
+                  .ok());
+  const std::string late = Visit("S1", "新客", "13600136000");
+  Round("S1");
+  Upkeep();
+  for (int i = 0; i < 2; ++i) Round("S1");
+  EXPECT_TRUE(ProfileAt("S1", late).is_object()) << "a profile numbered below the store's mark";
 }
 
 }  // namespace
