@@ -315,36 +315,8 @@ Status Hub::AttachPushes(const std::string& site, int64_t applied_push_seq,
     if (!row) break;
     ack.pushes.push_back({pending.Int(0), pending.Text(1)});
   }
-  ASSIGN_OR_RETURN(Statement numbered, db_->Prepare("SELECT profile_seq FROM store_cursors"
-                                                    " WHERE site_id = ?"));
-  numbered.Bind(1, site);
-  ASSIGN_OR_RETURN(bool has_row, numbered.Step());
-  const int64_t given_out = has_row ? numbered.Int(0) : 0;
-  numbered.Reset();
-  if (applied_profile_seq > given_out) {
-    // The store holds seqs this hub never gave out (the hub was restored from
-    // an older copy): number every profile again above the store's mark, so
-    // the store takes them all as new. Both moves or neither: the next seq
-    // given out must stay above every numbered profile.
-    ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
-    ASSIGN_OR_RETURN(Statement renumber,
-                     db_->Prepare("UPDATE store_profiles SET seq = seq + ? WHERE site_id = ?"));
-    renumber.Bind(1, applied_profile_seq).Bind(2, site);
-    RETURN_IF_ERROR(renumber.Run());
-    ASSIGN_OR_RETURN(Statement bump, db_->Prepare("UPDATE store_cursors SET profile_seq ="
-                                                  " profile_seq + ? WHERE site_id = ?"));
-    bump.Bind(1, applied_profile_seq).Bind(2, site);
-    RETURN_IF_ERROR(bump.Run());
-    RETURN_IF_ERROR(tx->Commit());
-  }
-  ASSIGN_OR_RETURN(Statement held,
-                   db_->Prepare("UPDATE store_cursors SET applied_profile_seq ="
-                                " min(?1, profile_seq) WHERE site_id = ?2 AND"
-                                " applied_profile_seq != min(?1, profile_seq)"));
-  held.Bind(1, applied_profile_seq).Bind(2, site);
-  RETURN_IF_ERROR(held.Run());
   ASSIGN_OR_RETURN(ack.profiles,
-                   PendingProfiles(*db_, site, applied_profile_seq, kProfilesPerAnswer));
+                   ProfilesAfter(*db_, site, applied_profile_seq, kProfilesPerAnswer));
   return Status::Ok();
 }
 

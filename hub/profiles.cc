@@ -79,11 +79,37 @@ json ProfileBody(const UnifiedView& view, const std::string& site) {
                       {"last_store", last_visit.empty() ? json(nullptr) : json(last_visit_store)}}}};
 }
 
-Result<std::vector<WireProfile>> PendingProfiles(Db& db, const std::string& site,
-                                                 int64_t after_seq, int limit) {
+Result<std::vector<WireProfile>> ProfilesAfter(Db& db, const std::string& site,
+                                               int64_t held_seq, int limit) {
+  ASSIGN_OR_RETURN(Statement numbered, db.Prepare("SELECT profile_seq FROM store_cursors"
+                                                  " WHERE site_id = ?"));
+  numbered.Bind(1, site);
+  ASSIGN_OR_RETURN(bool has_row, numbered.Step());
+  const int64_t given_out = has_row ? numbered.Int(0) : 0;
+  numbered.Reset();
+  if (held_seq > given_out) {
+    // Both moves or neither: the next seq given out must stay above every
+    // numbered profile.
+    ASSIGN_OR_RETURN(auto tx, Transaction::Begin(db));
+    ASSIGN_OR_RETURN(Statement renumber,
+                     db.Prepare("UPDATE store_profiles SET seq = seq + ? WHERE site_id = ?"));
+    renumber.Bind(1, held_seq).Bind(2, site);
+    RETURN_IF_ERROR(renumber.Run());
+    ASSIGN_OR_RETURN(Statement bump, db.Prepare("UPDATE store_cursors SET profile_seq ="
+                                                " profile_seq + ? WHERE site_id = ?"));
+    bump.Bind(1, held_seq).Bind(2, site);
+    RETURN_IF_ERROR(bump.Run());
+    RETURN_IF_ERROR(tx->Commit());
+  }
+  ASSIGN_OR_RETURN(Statement held,
+                   db.Prepare("UPDATE store_cursors SET applied_profile_seq ="
+                              " min(?1, profile_seq) WHERE site_id = ?2 AND"
+                              " applied_profile_seq != min(?1, profile_seq)"));
+  held.Bind(1, held_seq).Bind(2, site);
+  RETURN_IF_ERROR(held.Run());
   ASSIGN_OR_RETURN(Statement st, db.Prepare("SELECT seq, unified_id, profile FROM store_profiles"
                                             " WHERE site_id = ? AND seq > ? ORDER BY seq LIMIT ?"));
-  st.Bind(1, site).Bind(2, after_seq).Bind(3, int64_t{limit});
+  st.Bind(1, site).Bind(2, held_seq).Bind(3, int64_t{limit});
   std::vector<WireProfile> out;
   while (true) {
     ASSIGN_OR_RETURN(bool row, st.Step());

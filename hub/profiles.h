@@ -40,9 +40,12 @@ struct RefreshStats {
 // A profile as `site` receives it: "here" names its own records of the customer.
 nlohmann::json ProfileBody(const UnifiedView& view, const std::string& site);
 
-// The newest versions of `site`'s profiles after `after_seq`, oldest first.
-Result<std::vector<WireProfile>> PendingProfiles(Db& db, const std::string& site,
-                                                 int64_t after_seq, int limit);
+// Records that `site` holds its profiles up to `held_seq` and returns the
+// newest versions after it, oldest first, at most `limit`. A store holding
+// seqs this hub never gave out (the hub restored from an older copy) has every
+// profile numbered again above its mark, so it takes them all as new.
+Result<std::vector<WireProfile>> ProfilesAfter(Db& db, const std::string& site,
+                                               int64_t held_seq, int limit);
 
 class Profiles {
  public:

@@ -4,29 +4,19 @@
 #include <gtest/gtest.h>
 
 #include "edge/replay.h"
-#include "edge/store.h"
-#include "edge/sync_client.h"
-#include "hub/hub.h"
 #include "sync/changelog.h"
-#include "sync/testing.h"
+#include "tests/hub_and_stores.h"
 
 namespace outpost {
 namespace {
 
 using nlohmann::json;
 
-class HeadOfficeTest : public ::testing::Test {
+class HeadOfficeTest : public testing::HubAndStores {
  protected:
   void SetUp() override {
-    hub_ = hub::Hub::Open(dir_.File("hub.db"), hub_keys_, clock_).value();
-    edge::StoreSettings settings;
-    settings.store_id = "S1";
-    settings.name = "Store One";
-    store_ = edge::Store::Create(dir_.File("S1.db"), settings, clock_).value();
-    ASSERT_TRUE(hub_->AllowStore(keys_.pub).ok());
-    client_ = edge::SyncClient::CreateWithoutTransport(dir_.File("S1.db"), keys_, hub_keys_.pub,
-                                                       clock_)
-                  .value();
+    OpenSites({"S1"});
+    store_ = stores_["S1"].get();
   }
 
   edge::Booking Book(const std::string& phone, const std::string& name, const std::string& time,
@@ -41,16 +31,7 @@ class HeadOfficeTest : public ::testing::Test {
     EXPECT_TRUE(b.ok()) << b.status().ToString();
     return b.value();
   }
-  std::string Round() {
-    auto message = client_->NextMessage();
-    EXPECT_TRUE(message.ok()) << message.status().ToString();
-    auto answer = hub_->Handle(message.value());
-    EXPECT_TRUE(answer.ok()) << answer.status().ToString();
-    auto sealed = hub_->SealReply(answer.value(), "S1").value();
-    auto handled = client_->HandleReply(sealed);
-    EXPECT_TRUE(handled.ok() && handled.value()) << handled.status().ToString();
-    return sealed;
-  }
+  std::string Round() { return HubAndStores::Round("S1"); }
   void Sync() {
     for (int i = 0; i < 3; ++i) Round();
   }
@@ -100,13 +81,7 @@ class HeadOfficeTest : public ::testing::Test {
     EXPECT_EQ(a.OptionalText(0).value_or(""), b.OptionalText(0).value_or(""));
   }
 
-  testing::TempDir dir_;
-  FixedClock clock_{ParseUtcMs("2026-11-23T01:00:00Z").value()};  // 09:00 in Shanghai
-  SecretKeys hub_keys_ = SecretKeys::Generate("HUB");
-  SecretKeys keys_ = SecretKeys::Generate("S1");
-  std::unique_ptr<edge::Store> store_;
-  std::unique_ptr<edge::SyncClient> client_;
-  std::unique_ptr<hub::Hub> hub_;
+  edge::Store* store_ = nullptr;
 };
 
 TEST_F(HeadOfficeTest, ACancelFromTheCallCentreIsAppliedOnceAndReachesTheHub) {
@@ -114,7 +89,7 @@ TEST_F(HeadOfficeTest, ACancelFromTheCallCentreIsAppliedOnceAndReachesTheHub) {
   Sync();
   const int64_t seq = Queue("cancel", b.ref, {{"reason", "car sold"}});
   const std::string answer = Round();
-  EXPECT_TRUE(client_->HandleReply(answer).value());  // delivered twice: applied once
+  EXPECT_TRUE(clients_["S1"]->HandleReply(answer).value());  // delivered twice: applied once
   const edge::Booking now = store_->GetBooking(b.id).value();
   EXPECT_EQ(now.status, BookingStatus::kCancelled);
   EXPECT_EQ(now.cancel_reason.value_or(""), "car sold");
@@ -136,7 +111,7 @@ TEST_F(HeadOfficeTest, ACustomerWhoCheckedInIsNotCancelledByTheCallCentre) {
   ASSERT_TRUE(store_->CheckIn(b.ref, "SA Zhang").ok());
   const int64_t seq = Queue("cancel", b.ref);
   const std::string answer = Round();
-  EXPECT_TRUE(client_->HandleReply(answer).value());
+  EXPECT_TRUE(clients_["S1"]->HandleReply(answer).value());
   EXPECT_EQ(store_->GetBooking(b.id).value().status, BookingStatus::kCheckedIn);
   const json row = RequestRow(seq);
   EXPECT_EQ(row["outcome"], "overruled");

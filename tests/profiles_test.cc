@@ -4,35 +4,17 @@
 #include <gtest/gtest.h>
 
 #include "edge/profiles.h"
-#include "edge/store.h"
-#include "edge/sync_client.h"
-#include "hub/hub.h"
 #include "hub/identity.h"
-#include "sync/testing.h"
+#include "tests/hub_and_stores.h"
 
 namespace outpost {
 namespace {
 
 using nlohmann::json;
 
-class ProfilesTest : public ::testing::Test {
+class ProfilesTest : public testing::HubAndStores {
  protected:
-  void SetUp() override {
-    hub_ = hub::Hub::Open(dir_.File("hub.db"), hub_keys_, clock_).value();
-    for (const char* site : {"S1", "S2", "S3"}) {
-      edge::StoreSettings settings;
-      settings.store_id = site;
-      settings.name = std::string("Store ") + site;
-      stores_[site] =
-          edge::Store::Create(dir_.File(std::string(site) + ".db"), settings, clock_).value();
-      keys_.emplace(site, SecretKeys::Generate(site));
-      ASSERT_TRUE(hub_->AllowStore(keys_.at(site).pub).ok());
-      clients_[site] = edge::SyncClient::CreateWithoutTransport(
-                           dir_.File(std::string(site) + ".db"), keys_.at(site), hub_keys_.pub,
-                           clock_)
-                           .value();
-    }
-  }
+  void SetUp() override { OpenSites({"S1", "S2", "S3"}); }
 
   std::string Visit(const std::string& site, const std::string& name, const std::string& phone,
                     const std::string& time = "10:00") {
@@ -49,18 +31,6 @@ class ProfilesTest : public ::testing::Test {
     return b.ok() ? b->customer_id : "";
   }
 
-  // One round of the store's real sync steps; returns the sealed answer.
-  std::string Round(const std::string& site) {
-    auto message = clients_[site]->NextMessage();
-    EXPECT_TRUE(message.ok()) << message.status().ToString();
-    auto answer = hub_->Handle(message.value());
-    EXPECT_TRUE(answer.ok()) << answer.status().ToString();
-    auto sealed = hub_->SealReply(answer.value(), site);
-    EXPECT_TRUE(sealed.ok());
-    auto handled = clients_[site]->HandleReply(sealed.value());
-    EXPECT_TRUE(handled.ok() && handled.value());
-    return sealed.value();
-  }
   void SyncAll(int rounds = 2) {
     for (int i = 0; i < rounds; ++i) {
       for (const char* s : {"S1", "S2", "S3"}) Round(s);
@@ -85,14 +55,6 @@ class ProfilesTest : public ::testing::Test {
     EXPECT_TRUE(st.Step().value());
     return st.Int(0);
   }
-
-  testing::TempDir dir_;
-  FixedClock clock_{ParseUtcMs("2026-11-23T01:00:00Z").value()};
-  SecretKeys hub_keys_ = SecretKeys::Generate("HUB");
-  std::map<std::string, SecretKeys> keys_;
-  std::map<std::string, std::unique_ptr<edge::Store>> stores_;
-  std::map<std::string, std::unique_ptr<edge::SyncClient>> clients_;
-  std::unique_ptr<hub::Hub> hub_;
 };
 
 TEST_F(ProfilesTest, EachStoreReceivesItsOwnCustomersWithTheirHistoryElsewhere) {
