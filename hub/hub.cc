@@ -3,6 +3,9 @@
 #include <nlohmann/json.hpp>
 #include <sodium.h>
 
+#include <simdjson.h>
+
+#include <algorithm>
 #include <cstring>
 
 #include "schema/migrations.h"
@@ -32,51 +35,38 @@ std::array<uint8_t, N> ToArray(const std::string& blob) {
 
 int EdgeSchemaVersion() { return schema::EdgeMigrations().back().version; }
 
-// Validates a change's fields (a JSON object) and reads its top-level
-// "store_id", without building a tree: the fast path of an insert needs no more.
-struct FieldsScan final : nlohmann::json_sax<json> {
-  int depth = 0;
-  bool top_is_object = false;
-  bool next_is_store_id = false;
+// A change's fields must be one JSON object (checked in full, UTF-8 included)
+// with no key twice (readers would disagree on which one counts); returns the
+// store it names ("store_id"), if any. Needs no tree: an insert is stored as
+// written. One parser per thread: the daemon scans on its opener thread.
+Result<std::optional<std::string>> ScanFields(const ChangeEntry& c) {
+  thread_local simdjson::dom::parser parser;
+  auto bad = [&c](const std::string& why) {
+    return Status::Corruption("change " + c.site_id + "/" + std::to_string(c.seq) + ": " + why);
+  };
+  simdjson::dom::element doc;
+  if (parser.parse(c.fields_json).get(doc) != simdjson::SUCCESS) {
+    return bad("fields are not valid JSON");
+  }
+  simdjson::dom::object object;
+  if (doc.get_object().get(object) != simdjson::SUCCESS) {
+    return bad("fields are not a JSON object");
+  }
   std::optional<std::string> store_id;
-
-  bool null() override { return Value(); }
-  bool boolean(bool) override { return Value(); }
-  bool number_integer(number_integer_t) override { return Value(); }
-  bool number_unsigned(number_unsigned_t) override { return Value(); }
-  bool number_float(number_float_t, const string_t&) override { return Value(); }
-  bool string(string_t& value) override {
-    if (next_is_store_id) store_id = value;
-    return Value();
+  std::vector<std::string_view> keys;
+  keys.reserve(object.size());
+  for (const auto field : object) {
+    if (std::find(keys.begin(), keys.end(), field.key) != keys.end()) {
+      return bad("fields name '" + std::string(field.key) + "' twice");
+    }
+    keys.push_back(field.key);
+    std::string_view value;
+    if (field.key == "store_id" && field.value.get_string().get(value) == simdjson::SUCCESS) {
+      store_id = std::string(value);
+    }
   }
-  bool binary(binary_t&) override { return Value(); }
-  bool start_object(std::size_t) override {
-    if (depth == 0) top_is_object = true;
-    ++depth;
-    next_is_store_id = false;
-    return true;
-  }
-  bool key(string_t& key) override {
-    next_is_store_id = depth == 1 && key == "store_id";
-    return true;
-  }
-  bool end_object() override { return --depth >= 0; }
-  bool start_array(std::size_t) override {
-    ++depth;
-    next_is_store_id = false;
-    return true;
-  }
-  bool end_array() override { return --depth >= 0; }
-  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override {
-    return false;
-  }
-
- private:
-  bool Value() {
-    next_is_store_id = false;
-    return true;
-  }
-};
+  return store_id;
+}
 
 }  // namespace
 
@@ -104,21 +94,28 @@ Status Hub::ChainUnchainedBatches() {
   return tx->Commit();
 }
 
-Status Hub::ChainBatchLocked(int64_t id, const std::string& site, int64_t first_seq,
-                             int64_t last_seq, std::string_view envelope) {
+Result<Hub::LogColumns> Hub::LogColumnsLocked(int64_t id, const std::string& site,
+                                              int64_t first_seq, int64_t last_seq,
+                                              const Hash256& envelope_hash) {
   ASSIGN_OR_RETURN(Statement prev, db_->Prepare("SELECT head FROM batch_archive WHERE id < ?"
                                                 " ORDER BY id DESC LIMIT 1"));
   prev.Bind(1, id);
   ASSIGN_OR_RETURN(bool has_prev, prev.Step());
   const Hash256 prev_head = has_prev ? ToHash(prev.Blob(0)) : Hash256{};
   prev.Reset();
-  HubLogEntry entry{id, site, first_seq, last_seq, EnvelopeHash(envelope)};
-  const SignedHead head = SignHubHead(keys_, id, NextHubHead(prev_head, entry));
+  HubLogEntry entry{id, site, first_seq, last_seq, envelope_hash};
+  return LogColumns{entry.envelope_hash, SignHubHead(keys_, id, NextHubHead(prev_head, entry))};
+}
+
+Status Hub::ChainBatchLocked(int64_t id, const std::string& site, int64_t first_seq,
+                             int64_t last_seq, std::string_view envelope) {
+  ASSIGN_OR_RETURN(LogColumns log,
+                   LogColumnsLocked(id, site, first_seq, last_seq, EnvelopeHash(envelope)));
   ASSIGN_OR_RETURN(Statement put, db_->Prepare("UPDATE batch_archive SET envelope_hash = ?,"
                                                " head = ?, head_signature = ? WHERE id = ?"));
-  put.BindBlob(1, entry.envelope_hash)
-      .BindBlob(2, head.head)
-      .BindBlob(3, head.signature.data(), head.signature.size())
+  put.BindBlob(1, log.envelope_hash)
+      .BindBlob(2, log.head.head)
+      .BindBlob(3, log.head.signature.data(), log.head.signature.size())
       .Bind(4, id);
   return put.Run();
 }
@@ -184,16 +181,7 @@ Status Hub::AllowStore(const PublicKeys& store) {
 }
 
 Result<PublicKeys> Hub::StoreKeys(const std::string& site_id) {
-  ASSIGN_OR_RETURN(Statement st,
-                   db_->Prepare("SELECT sign_pk, kx_pk FROM stores WHERE site_id = ?"));
-  st.Bind(1, site_id);
-  ASSIGN_OR_RETURN(bool row, st.Step());
-  if (!row) return Status::NotFound("store '" + site_id + "' is not on the hub's allow-list");
-  PublicKeys keys;
-  keys.site_id = site_id;
-  keys.sign_pk = ToArray<32>(st.Blob(0));
-  keys.kx_pk = ToArray<32>(st.Blob(1));
-  return keys;
+  return ReadStoreKeys(*db_, site_id);
 }
 
 Status Hub::LogSecurity(const std::optional<std::string>& site, const std::string& kind,
@@ -204,31 +192,73 @@ Status Hub::LogSecurity(const std::optional<std::string>& site, const std::strin
   return st.Run();
 }
 
-Result<std::pair<std::string, WireMessage>> Hub::OpenFromStore(std::string_view envelope) {
-  auto refuse = [&](const std::optional<std::string>& site, const Status& why) -> Status {
-    (void)LogSecurity(site, "refused", why.message());
-    return why;
+Result<PublicKeys> ReadStoreKeys(Db& db, const std::string& site_id) {
+  ASSIGN_OR_RETURN(Statement st, db.Prepare("SELECT sign_pk, kx_pk FROM stores WHERE site_id = ?"));
+  st.Bind(1, site_id);
+  ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return Status::NotFound("store '" + site_id + "' is not on the hub's allow-list");
+  PublicKeys keys;
+  keys.site_id = site_id;
+  keys.sign_pk = ToArray<32>(st.Blob(0));
+  keys.kx_pk = ToArray<32>(st.Blob(1));
+  return keys;
+}
+
+OpenedMessage OpenMessage(Db& keys_db, const SecretKeys& hub_keys, std::string_view envelope) {
+  OpenedMessage opened;
+  auto refuse = [&opened](Status why) {
+    opened.refusal = std::move(why);
+    return std::move(opened);
   };
   auto header = PeekEnvelope(envelope);
-  if (!header.ok()) return refuse(std::nullopt, header.status());
-  const std::string site = header->site_id;
-  auto sender = StoreKeys(site);
-  if (!sender.ok()) return refuse(site, Status::Refused("unknown store '" + site + "'"));
-  auto plaintext = OpenEnvelope(envelope, keys_, sender.value(), Direction::kStoreToHub);
-  if (!plaintext.ok()) return refuse(site, plaintext.status());
+  if (!header.ok()) return refuse(header.status());
+  opened.site = header->site_id;
+  auto sender = ReadStoreKeys(keys_db, opened.site);
+  if (!sender.ok()) return refuse(Status::Refused("unknown store '" + opened.site + "'"));
+  auto plaintext = OpenEnvelope(envelope, hub_keys, sender.value(), Direction::kStoreToHub);
+  if (!plaintext.ok()) return refuse(plaintext.status());
   auto message = DecodeMessage(plaintext.value());
-  if (!message.ok()) return refuse(site, message.status());
-  return std::make_pair(site, std::move(message.value()));
+  if (!message.ok()) return refuse(message.status());
+  opened.message = std::move(message.value());
+  const auto* batch = std::get_if<WireBatch>(&opened.message);
+  // A batch from a newer schema is held as it is (Hub::ApplyBatch), not read.
+  if (batch && batch->schema_version <= EdgeSchemaVersion()) {
+    // Every change must hash to what it says and link to the one before it;
+    // how the batch joins what the hub has is checked when it is applied.
+    Status chain = VerifyChain(batch->changes, std::nullopt);
+    if (!chain.ok()) return refuse(chain);
+    opened.named_stores.reserve(batch->changes.size());
+    for (const auto& change : batch->changes) {
+      auto named = ScanFields(change);
+      if (!named.ok()) return refuse(named.status());
+      opened.named_stores.push_back(std::move(named.value()));
+    }
+    opened.envelope_hash = EnvelopeHash(envelope);  // its entry in the hub's log
+  }
+  return opened;
+}
+
+Status Hub::RefuseUnopened(const OpenedMessage& opened) {
+  if (opened.refusal.ok()) return Status::Ok();
+  const std::optional<std::string> site =
+      opened.site.empty() ? std::nullopt : std::optional<std::string>(opened.site);
+  (void)LogSecurity(site, "refused", opened.refusal.message());
+  return opened.refusal;
 }
 
 Result<WireAck> Hub::Ingest(std::string_view envelope) {
-  ASSIGN_OR_RETURN(auto opened, OpenFromStore(envelope));
-  return IngestOpened(opened.first, opened.second, envelope);
+  const OpenedMessage opened = OpenMessage(*db_, keys_, envelope);
+  RETURN_IF_ERROR(RefuseUnopened(opened));
+  return IngestOpened(opened, envelope);
 }
 
 Result<WireMessage> Hub::Handle(std::string_view envelope) {
-  ASSIGN_OR_RETURN(auto opened, OpenFromStore(envelope));
-  const std::string& site = opened.first;
+  return Handle(OpenMessage(*db_, keys_, envelope), envelope);
+}
+
+Result<WireMessage> Hub::Handle(const OpenedMessage& opened, std::string_view envelope) {
+  RETURN_IF_ERROR(RefuseUnopened(opened));
+  const std::string& site = opened.site;
   // A question a store asks about itself; one naming another store is refused.
   auto own_question = [&](const std::string& named, const char* what) -> Status {
     if (named != site) {
@@ -238,22 +268,23 @@ Result<WireMessage> Hub::Handle(std::string_view envelope) {
     }
     return NoteContact(site);
   };
-  if (const auto* request = std::get_if<WireLogRequest>(&opened.second)) {
+  if (const auto* request = std::get_if<WireLogRequest>(&opened.message)) {
     RETURN_IF_ERROR(own_question(request->site_id, "log request"));
     ASSIGN_OR_RETURN(WireLogReply reply, AnswerLogRequest(site, *request));
     return WireMessage(std::move(reply));
   }
-  if (const auto* lookup = std::get_if<WireLookup>(&opened.second)) {
+  if (const auto* lookup = std::get_if<WireLookup>(&opened.message)) {
     RETURN_IF_ERROR(own_question(lookup->site_id, "look-up"));
     ASSIGN_OR_RETURN(WireLookupReply reply, Lookup(site, lookup->phone, lookup->staff));
     return WireMessage(std::move(reply));
   }
-  ASSIGN_OR_RETURN(WireAck ack, IngestOpened(opened.first, opened.second, envelope));
+  ASSIGN_OR_RETURN(WireAck ack, IngestOpened(opened, envelope));
   return WireMessage(std::move(ack));
 }
 
-Result<WireAck> Hub::IngestOpened(const std::string& site, const WireMessage& message,
-                                  std::string_view envelope) {
+Result<WireAck> Hub::IngestOpened(const OpenedMessage& opened, std::string_view envelope) {
+  const std::string& site = opened.site;
+  const WireMessage& message = opened.message;
   auto refuse = [&](const Status& why) -> Status {
     (void)LogSecurity(site, "refused", why.message());
     return why;
@@ -285,7 +316,8 @@ Result<WireAck> Hub::IngestOpened(const std::string& site, const WireMessage& me
   if (!batch->changes.empty()) {
     RETURN_IF_ERROR(NoteReportedSeq(site, batch->changes.back().seq));
   }
-  ASSIGN_OR_RETURN(WireAck ack, ApplyBatch(*batch, envelope));
+  ASSIGN_OR_RETURN(WireAck ack,
+                   ApplyBatch(*batch, opened.named_stores, envelope, opened.envelope_hash));
   RETURN_IF_ERROR(AttachPushes(site, batch->applied_push_seq, batch->applied_profile_seq, ack));
   ASSIGN_OR_RETURN(ack.hub_head, CurrentHead());
   return ack;
@@ -442,7 +474,9 @@ Result<int64_t> Hub::QueueRequest(const std::string& site, nlohmann::json stored
   return seq;
 }
 
-Result<WireAck> Hub::ApplyBatch(const WireBatch& batch, std::string_view envelope) {
+Result<WireAck> Hub::ApplyBatch(const WireBatch& batch,
+                                const std::vector<std::optional<std::string>>& named_stores,
+                                std::string_view envelope, const Hash256& envelope_hash) {
   const std::string& site = batch.site_id;
   const std::string now = FormatUtcMs(clock_.NowMs());
   ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
@@ -473,24 +507,26 @@ Result<WireAck> Hub::ApplyBatch(const WireBatch& batch, std::string_view envelop
   }
   if (batch.changes.empty()) return ack(last_seq, "ok");
 
-  // Changes the hub already has must be byte-identical: anything else is equivocation.
-  std::vector<ChangeEntry> fresh;
-  for (const auto& change : batch.changes) {
+  // The batch's changes are consecutive and chained (OpenMessage): those the
+  // hub already has come first and must be byte-identical (anything else is
+  // equivocation); the rest are new.
+  const std::span<const ChangeEntry> changes(batch.changes);
+  for (const auto& change : changes) {
     if (change.site_id != site) {
       const std::string reason = "batch from '" + site + "' carries a change of another site";
       tx.reset();  // roll back first: the log entry must outlive the refusal
       (void)LogSecurity(site, "refused", reason);
       return Status::Refused(reason);
     }
-    if (change.seq > last_seq) {
-      fresh.push_back(change);
-      continue;
-    }
+  }
+  const size_t known = static_cast<size_t>(
+      std::clamp<int64_t>(last_seq - changes.front().seq + 1, 0, std::ssize(changes)));
+  for (const auto& change : changes.first(known)) {
     ASSIGN_OR_RETURN(Statement have,
                      db_->Prepare("SELECT hash FROM changes WHERE site_id = ? AND seq = ?"));
     have.Bind(1, site).Bind(2, change.seq);
-    ASSIGN_OR_RETURN(bool known, have.Step());
-    if (!known || ToHash(have.Blob(0)) != change.hash) {
+    ASSIGN_OR_RETURN(bool stored, have.Step());
+    if (!stored || ToHash(have.Blob(0)) != change.hash) {
       const std::string reason = "equivocation: store '" + site + "' sent seq " +
                                  std::to_string(change.seq) +
                                  " with content different from what the hub applied";
@@ -499,36 +535,53 @@ Result<WireAck> Hub::ApplyBatch(const WireBatch& batch, std::string_view envelop
       return Status::Corruption(reason);
     }
   }
+  const std::span<const ChangeEntry> fresh = changes.subspan(known);
   if (fresh.empty()) return ack(last_seq, "ok");  // a replay: already applied, nothing to do
   if (fresh.front().seq != last_seq + 1) {
     return ack(last_seq, "gap: expected seq " + std::to_string(last_seq + 1) + ", got " +
                              std::to_string(fresh.front().seq));
   }
-  Status chain = VerifyChain(fresh, last_hash);
-  if (!chain.ok()) {
+  if (fresh.front().prev_hash != last_hash) {
+    const std::string reason = "change log of " + site + ", seq " +
+                               std::to_string(fresh.front().seq) +
+                               ": does not link to the entry before it";
     tx.reset();
-    (void)LogSecurity(site, "refused", chain.message());
-    return chain;
+    (void)LogSecurity(site, "refused", reason);
+    return Status::Corruption(reason);
   }
-  for (const auto& change : fresh) {
-    Status st = ApplyChangeLocked(change);
+  for (size_t i = known; i < changes.size(); ++i) {
+    Status st = ApplyChangeLocked(changes[i], named_stores[i]);
     if (!st.ok()) {
       tx.reset();
       (void)LogSecurity(site, "refused", st.message());
       return st;
     }
   }
+  // Archived with its place in the hub's log in one write: an UPDATE after the
+  // INSERT would write the whole envelope a second time. Ids come from
+  // AUTOINCREMENT's counter, so none is ever reused.
+  ASSIGN_OR_RETURN(Statement next_id, db_->Prepare("SELECT coalesce((SELECT seq FROM"
+                                                   " sqlite_sequence WHERE name = 'batch_archive'),"
+                                                   " 0) + 1"));
+  ASSIGN_OR_RETURN(bool has_id, next_id.Step());
+  const int64_t id = has_id ? next_id.Int(0) : 1;
+  next_id.Reset();
+  ASSIGN_OR_RETURN(LogColumns log, LogColumnsLocked(id, site, fresh.front().seq,
+                                                    fresh.back().seq, envelope_hash));
   ASSIGN_OR_RETURN(Statement archive,
-                   db_->Prepare("INSERT INTO batch_archive (site_id, first_seq, last_seq,"
-                                " received_at, envelope) VALUES (?, ?, ?, ?, ?)"));
-  archive.Bind(1, site)
-      .Bind(2, fresh.front().seq)
-      .Bind(3, fresh.back().seq)
-      .Bind(4, now)
-      .BindBlob(5, envelope.data(), envelope.size());
+                   db_->Prepare("INSERT INTO batch_archive (id, site_id, first_seq, last_seq,"
+                                " received_at, envelope, envelope_hash, head, head_signature)"
+                                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+  archive.Bind(1, id)
+      .Bind(2, site)
+      .Bind(3, fresh.front().seq)
+      .Bind(4, fresh.back().seq)
+      .Bind(5, now)
+      .BindBlob(6, envelope.data(), envelope.size())
+      .BindBlob(7, log.envelope_hash)
+      .BindBlob(8, log.head.head)
+      .BindBlob(9, log.head.signature.data(), log.head.signature.size());
   RETURN_IF_ERROR(archive.Run());
-  RETURN_IF_ERROR(ChainBatchLocked(db_->LastInsertRowId(), site, fresh.front().seq,
-                                   fresh.back().seq, envelope));
   ASSIGN_OR_RETURN(Statement move, db_->Prepare("UPDATE store_cursors SET last_seq = ?,"
                                                 " last_hash = ?, last_batch_at = ?"
                                                 " WHERE site_id = ?"));
@@ -538,17 +591,12 @@ Result<WireAck> Hub::ApplyBatch(const WireBatch& batch, std::string_view envelop
   return ack(fresh.back().seq, "ok");
 }
 
-Status Hub::ApplyChangeLocked(const ChangeEntry& c) {
-  FieldsScan scan;
-  if (!json::sax_parse(c.fields_json, &scan) || !scan.top_is_object) {
-    return Status::Corruption("change " + c.site_id + "/" + std::to_string(c.seq) +
-                              ": fields are not a JSON object");
-  }
+Status Hub::ApplyChangeLocked(const ChangeEntry& c, const std::optional<std::string>& named_store) {
   RETURN_IF_ERROR(InsertChangeRow(*db_, "changes", c));
 
   // Who owns an entity this change would create: a booking belongs to the store
   // it is at (its store_id), anything else to the site that created it.
-  const std::string creator = scan.store_id.value_or(c.site_id);
+  const std::string& creator = named_store ? *named_store : c.site_id;
   // A new entity, the common case: written as the store wrote it, without a read.
   if (c.op == "insert") {
     const std::string& owner = creator;
@@ -571,7 +619,11 @@ Status Hub::ApplyChangeLocked(const ChangeEntry& c) {
     // The id exists already: merge below, which also checks whose it is.
   }
 
-  const json fields = json::parse(c.fields_json);  // valid: scanned above
+  const json fields = json::parse(c.fields_json, nullptr, /*allow_exceptions=*/false);
+  if (!fields.is_object()) {
+    return Status::Corruption("change " + c.site_id + "/" + std::to_string(c.seq) +
+                              ": fields are not a JSON object");
+  }
   ASSIGN_OR_RETURN(Statement get, db_->Prepare("SELECT owner_site, fields, field_hlcs, base_hlc"
                                                " FROM entities WHERE entity = ? AND entity_id = ?"));
   get.Bind(1, c.entity).Bind(2, c.entity_id);

@@ -47,6 +47,23 @@ struct SecurityEvent {
   std::string reason;
 };
 
+// A store's message as far as it can be checked without writing the hub's
+// database, on any thread (the daemon opens the next message while it applies
+// this one, hub/open_ahead.h): the sender's allow-listed key, the signature,
+// decryption, decoding, and for a batch each change's hash against its
+// contents, the links between its changes, and its fields (one JSON object,
+// no key twice; the store it names).
+struct OpenedMessage {
+  std::string site;  // the store the envelope names; empty when unreadable
+  Status refusal;    // not ok: why the message is refused (the hub logs it)
+  WireMessage message;
+  std::vector<std::optional<std::string>> named_stores;  // per change: its fields' "store_id"
+  Hash256 envelope_hash{};  // a batch's, for its entry in the hub's log
+};
+// `keys_db`: a connection to the hub's database, read for the allow-list only.
+OpenedMessage OpenMessage(Db& keys_db, const SecretKeys& hub_keys, std::string_view envelope);
+Result<PublicKeys> ReadStoreKeys(Db& db, const std::string& site_id);
+
 class Hub {
  public:
   static Result<std::unique_ptr<Hub>> Open(const std::string& path, SecretKeys keys,
@@ -84,6 +101,8 @@ class Hub {
   // Any message from a store: a hello or batch (answered by Ingest's Ack) or a
   // log request (verify, rebuild), answered about the asking store's data only.
   Result<WireMessage> Handle(std::string_view envelope);
+  // The same for a message opened beforehand (OpenMessage): a refusal is logged here.
+  Result<WireMessage> Handle(const OpenedMessage& opened, std::string_view envelope);
   // The answer sealed for its store.
   Result<std::string> SealReply(const WireAck& ack);
   Result<std::string> SealReply(const WireMessage& reply, const std::string& site);
@@ -116,19 +135,27 @@ class Hub {
                                const std::string& staff);
   Status LogSecurity(const std::optional<std::string>& site, const std::string& kind,
                      const std::string& reason);
-  // Opens and decodes a store's envelope: its site and message, or a logged refusal.
-  Result<std::pair<std::string, WireMessage>> OpenFromStore(std::string_view envelope);
-  Result<WireAck> IngestOpened(const std::string& site, const WireMessage& message,
-                               std::string_view envelope);
+  // Logs why `opened` is refused and returns it; Ok when it was opened.
+  Status RefuseUnopened(const OpenedMessage& opened);
+  Result<WireAck> IngestOpened(const OpenedMessage& opened, std::string_view envelope);
   Result<WireLogReply> AnswerLogRequest(const std::string& site, const WireLogRequest& request);
   // Chains batches archived before the hub log existed (migration 6).
   Status ChainUnchainedBatches();
   // Appends the archived batch `id` to the hub's log: its envelope hash, head and signature.
+  struct LogColumns {
+    Hash256 envelope_hash;
+    SignedHead head;
+  };
+  // Batch `id`'s entry in the hub's log: its envelope hash, and the head after it, signed.
+  Result<LogColumns> LogColumnsLocked(int64_t id, const std::string& site, int64_t first_seq,
+                                      int64_t last_seq, const Hash256& envelope_hash);
   Status ChainBatchLocked(int64_t id, const std::string& site, int64_t first_seq,
                           int64_t last_seq, std::string_view envelope);
   Status NoteContact(const std::string& site);
-  Result<WireAck> ApplyBatch(const WireBatch& batch, std::string_view envelope);
-  Status ApplyChangeLocked(const ChangeEntry& change);
+  Result<WireAck> ApplyBatch(const WireBatch& batch,
+                             const std::vector<std::optional<std::string>>& named_stores,
+                             std::string_view envelope, const Hash256& envelope_hash);
+  Status ApplyChangeLocked(const ChangeEntry& change, const std::optional<std::string>& named_store);
   // Records how far `site` has applied the outbox and holds its profiles, and
   // adds what is still pending of both to `ack`.
   Status AttachPushes(const std::string& site, int64_t applied_push_seq,

@@ -12,6 +12,7 @@
 
 #include "hub/hub.h"
 #include "hub/identity.h"
+#include "hub/open_ahead.h"
 #include "sync/envelope.h"
 #include "sync/transport.h"
 
@@ -81,31 +82,44 @@ int Serve(Hub& hub, const std::string& bind, ProfileUpkeep& upkeep, std::ostream
     err << "outpost-hub: " << endpoint.status().ToString() << "\n";
     return ExitCodeFor(endpoint.status());
   }
+  // Messages are opened on a second thread while this one applies the one before.
+  auto ahead = OpenAhead::Start(hub.db().path(), hub.keys());
+  if (!ahead.ok()) {
+    err << "outpost-hub: " << ahead.status().ToString() << "\n";
+    return ExitCodeFor(ahead.status());
+  }
   std::signal(SIGTERM, OnStopSignal);
   std::signal(SIGINT, OnStopSignal);
   out << "outpost-hub: listening on " << bind << "\n" << std::flush;
   while (!g_stop.load()) {
     upkeep.MaybeRun(err);
-    auto request = endpoint.value()->Receive(200);
+    // Waits on the socket only while nothing is being opened.
+    auto request = endpoint.value()->Receive(ahead.value()->pending() > 0 ? 0 : 200);
     for (const auto& refusal : endpoint.value()->TakeRefusals()) {
       err << "outpost-hub: refused connection: " << refusal << "\n";
     }
+    bool received = false;
     if (!request.ok()) {
       // An interrupted poll (our own stop signal) is not worth a log line.
       if (request.status().code() != StatusCode::kRetryLater) {
         err << "outpost-hub: " << request.status().ToString() << "\n";
       }
-      continue;
+    } else if (request.value()) {
+      ahead.value()->Push(std::move(*request.value()));
+      received = true;
     }
-    if (!request.value()) continue;
-    auto answer = hub.Handle(request.value()->payload);
+    // Reads the socket again at once after a message: the next one's opening
+    // then overlaps this one's apply.
+    auto opened = ahead.value()->Pop(received ? 0 : 20);
+    if (!opened) continue;
+    auto answer = hub.Handle(opened->second, opened->first.payload);
     if (!answer.ok()) {
       // Logged with its reason (never keys or payload); the store gets no answer.
       err << "outpost-hub: refused: " << answer.status().ToString() << "\n";
       continue;
     }
     auto reply = hub.SealReply(answer.value(), SiteOf(answer.value()));
-    if (reply.ok()) (void)endpoint.value()->Reply(*request.value(), reply.value());
+    if (reply.ok()) (void)endpoint.value()->Reply(opened->first, reply.value());
   }
   out << "outpost-hub: stopped\n";
   return 0;

@@ -109,6 +109,7 @@ Result<WireMessage> DecodeUnchecked(std::string_view bytes) {
       WireBatch batch;
       batch.site_id = in.getSiteId();
       batch.schema_version = static_cast<int>(in.getSchemaVersion());
+      batch.changes.reserve(in.getChanges().size());
       for (auto c : in.getChanges()) {
         ASSIGN_OR_RETURN(ChangeEntry e, ReadChange(c, batch.site_id));
         batch.changes.push_back(std::move(e));

@@ -3,6 +3,7 @@
 
 #include "edge/store.h"
 #include "hub/hub.h"
+#include "hub/open_ahead.h"
 #include "sync/changelog.h"
 #include "sync/envelope.h"
 #include "sync/testing.h"
@@ -40,6 +41,24 @@ class HubIngestTest : public ::testing::Test {
                    const std::string& site = "S1", int schema_version = 2) {
     WireBatch batch{site, schema_version, changes};
     return SealEnvelope(EncodeMessage(batch), keys, hub_keys_.pub, Direction::kStoreToHub, site);
+  }
+
+  // Seq 1 of `site`'s log, written by hand as a forger would.
+  ChangeEntry Handmade(const std::string& site, const std::string& entity_id,
+                       const std::string& op, const std::string& fields) {
+    ChangeEntry c;
+    c.seq = 1;
+    c.site_id = site;
+    c.hlc = MakeHlc(ParseUtcMs("2026-11-23T02:00:00Z").value(), 0);
+    c.entity = "booking";
+    c.entity_id = entity_id;
+    c.op = op;
+    c.fields_json = fields;
+    c.staff = "x";
+    c.recorded_at = "2026-11-23T02:00:00.000Z";
+    c.schema_version = 2;
+    c.hash = ChainHash(c);
+    return c;
   }
 
   int64_t Count(const std::string& table) {
@@ -150,18 +169,8 @@ TEST_F(HubIngestTest, AStoreCannotWriteAnotherStoresRows) {
   ASSERT_TRUE(hub_->Ingest(Seal(Log(), s1_keys_)).ok());
   SecretKeys s2 = SecretKeys::Generate("S2");
   ASSERT_TRUE(hub_->AllowStore(s2.pub).ok());
-  ChangeEntry attack;
-  attack.seq = 1;
-  attack.site_id = "S2";
-  attack.hlc = MakeHlc(ParseUtcMs("2026-11-23T02:00:00Z").value(), 0);
-  attack.entity = "booking";
-  attack.entity_id = Log()[1].entity_id;  // S1's booking
-  attack.op = "update";
-  attack.fields_json = R"({"status":"cancelled"})";
-  attack.staff = "x";
-  attack.recorded_at = "2026-11-23T02:00:00.000Z";
-  attack.schema_version = 2;
-  attack.hash = ChainHash(attack);
+  // S1's booking
+  ChangeEntry attack = Handmade("S2", Log()[1].entity_id, "update", R"({"status":"cancelled"})");
   auto r = hub_->Ingest(Seal({attack}, s2, "S2"));
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.status().message().find("which belongs to 'S1'"), std::string::npos);
@@ -198,6 +207,66 @@ TEST_F(HubIngestTest, ABrokenChainIsRefusedWhole) {
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.status().message().find("seq 3"), std::string::npos);
   EXPECT_EQ(Count("changes"), 0);  // not even the good first two
+}
+
+TEST_F(HubIngestTest, AResentChangeAlteredUnderItsOldHashIsRefused) {
+  Book("13800138000", "10:00");
+  auto log = Log();
+  ASSERT_TRUE(hub_->Ingest(Seal(log, s1_keys_)).ok());
+  const std::string digest = hub_->StateDigest().value();
+  log[1].fields_json = R"({"store_id":"S1","status":"cancelled"})";  // hash left as it was
+  auto r = hub_->Ingest(Seal(log, s1_keys_));
+  ASSERT_FALSE(r.ok());  // not taken for a harmless replay
+  EXPECT_NE(r.status().message().find("seq 2: hash does not match its contents"),
+            std::string::npos)
+      << r.status().ToString();
+  EXPECT_NE(hub_->SecurityLog()->back().reason.find("seq 2"), std::string::npos);
+  EXPECT_EQ(hub_->StateDigest().value(), digest);
+}
+
+TEST_F(HubIngestTest, FieldsNamingAKeyTwiceAreRefused) {
+  // Readers of the consolidated rows take the first of two equal keys; the
+  // owner check would have taken the last: such a change is refused whole.
+  SecretKeys s2 = SecretKeys::Generate("S2");
+  ASSERT_TRUE(hub_->AllowStore(s2.pub).ok());
+  ChangeEntry forged = Handmade("S2", "0b5e2c4a-1111-4222-8333-444455556666", "insert",
+                                R"({"store_id":"S1","ref":"X1","store_id":"S2"})");
+  auto r = hub_->Ingest(Seal({forged}, s2, "S2"));
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("fields name 'store_id' twice"), std::string::npos)
+      << r.status().ToString();
+  EXPECT_EQ(Count("entities"), 0);
+  EXPECT_EQ(Count("changes"), 0);
+  EXPECT_NE(hub_->SecurityLog()->back().reason.find("twice"), std::string::npos);
+  forged.fields_json = R"({"store_id":"S2","ref":"X1"})";  // the same change, well formed
+  forged.hash = ChainHash(forged);
+  ASSERT_TRUE(hub_->Ingest(Seal({forged}, s2, "S2")).ok());
+  EXPECT_EQ(Count("entities"), 1);
+}
+
+TEST_F(HubIngestTest, MessagesOpenedAheadOnAnotherThreadAreAppliedInArrivalOrder) {
+  Book("13800138000", "10:00");
+  Book("13900139000", "11:00");
+  auto log = Log();
+  std::vector<ChangeEntry> first(log.begin(), log.begin() + 2), rest(log.begin() + 2, log.end());
+  SecretKeys impostor = SecretKeys::Generate("S1");
+  auto ahead = hub::OpenAhead::Start(dir_.File("hub.db"), hub_keys_).value();
+  ahead->Push({"a", Seal(first, s1_keys_)});
+  ahead->Push({"b", Seal(rest, impostor)});  // forged: refused, nothing applied
+  ahead->Push({"c", Seal(rest, s1_keys_)});
+  std::vector<std::string> outcomes;
+  while (ahead->pending() > 0) {
+    auto opened = ahead->Pop(10'000);
+    ASSERT_TRUE(opened.has_value());
+    auto answer = hub_->Handle(opened->second, opened->first.payload);
+    outcomes.push_back(opened->first.routing_id + ":" +
+                       (answer.ok() ? std::to_string(std::get<WireAck>(answer.value()).acked_seq)
+                                    : "refused"));
+  }
+  // The second half applies only because the first was applied before it.
+  EXPECT_EQ(outcomes, (std::vector<std::string>{"a:2", "b:refused", "c:4"}));
+  EXPECT_EQ(Count("changes"), 4);
+  EXPECT_NE(hub_->SecurityLog()->back().reason.find("not the allow-listed key"), std::string::npos);
 }
 
 TEST_F(HubIngestTest, AStoreOnANewerSchemaIsHeldNotMisread) {

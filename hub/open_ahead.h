@@ -1,0 +1,57 @@
+// OpenAhead: the hub's ingest on two cores. A thread of its own does the half
+// of each store message that needs no database writes (OpenMessage: key,
+// signature, decryption, decoding, hashes, JSON) while the daemon's thread
+// applies the message before it (Hub::Handle). Messages come out in the order
+// they went in, so a store's batches are applied in its order and the hub's
+// log is appended in arrival order. At most `kOpenedAhead` opened messages
+// wait to be applied: a burst of stores cannot make the hub hold more.
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <utility>
+
+#include "hub/hub.h"
+#include "sync/transport.h"
+
+namespace outpost::hub {
+
+class OpenAhead {
+ public:
+  static constexpr size_t kOpenedAhead = 4;
+
+  // `db_path`: the hub's database, which the opener reads for the allow-list
+  // on a connection of its own.
+  static Result<std::unique_ptr<OpenAhead>> Start(const std::string& db_path,
+                                                  const SecretKeys& hub_keys);
+  ~OpenAhead();  // stops the opener; what it had not handed out is dropped
+  OpenAhead(const OpenAhead&) = delete;
+  OpenAhead& operator=(const OpenAhead&) = delete;
+
+  void Push(Request request);
+  // The oldest pushed message, opened; nullopt if it is not ready within timeout_ms.
+  std::optional<std::pair<Request, OpenedMessage>> Pop(int timeout_ms);
+  // Pushed and not yet popped.
+  size_t pending() const;
+
+ private:
+  OpenAhead(std::unique_ptr<Db> db, SecretKeys keys) : db_(std::move(db)), keys_(std::move(keys)) {}
+  void Run();
+
+  std::unique_ptr<Db> db_;  // the opener thread's own connection
+  SecretKeys keys_;
+  mutable std::mutex mu_;
+  std::condition_variable changed_;
+  std::deque<Request> to_open_;                                 // guarded by mu_
+  std::deque<std::pair<Request, OpenedMessage>> opened_;       // guarded by mu_
+  bool opening_ = false;                                        // guarded by mu_
+  bool stop_ = false;                                           // guarded by mu_
+  std::thread opener_;
+};
+
+}  // namespace outpost::hub
