@@ -15,12 +15,6 @@
 #include "sync/wire.h"
 
 namespace outpost::edge {
-namespace {
-
-constexpr int64_t kMaxBatch = 5000;  // changes per batch (about 2.5 MB on the wire)
-
-}  // namespace
-
 Result<SyncStatus> ReadSyncStatus(Db& db) {
   ASSIGN_OR_RETURN(Statement st,
                    db.Prepare("SELECT (SELECT coalesce(max(seq), 0) FROM change_log),"
@@ -96,19 +90,35 @@ Status SyncClient::RecordNoAnswer(const std::string& why) {
 }
 
 Result<std::string> SyncClient::NextMessage() {
+  ASSIGN_OR_RETURN(auto messages, NextMessages(1));
+  return std::move(messages.front());
+}
+
+Result<std::vector<std::string>> SyncClient::NextMessages() {
+  return NextMessages(kBatchesInFlight);
+}
+
+Result<std::vector<std::string>> SyncClient::NextMessages(int batches) {
   ASSIGN_OR_RETURN(SyncStatus state, ReadSyncStatus(*db_));
   ASSIGN_OR_RETURN(int64_t applied_push, store_->LastHubRequest());
   ASSIGN_OR_RETURN(int64_t held_profiles, HeldProfileSeq(*db_));
-  WireMessage message;
-  if (state.waiting() > 0) {
-    ASSIGN_OR_RETURN(auto changes, ReadChanges(*db_, state.hub_acked_seq + 1, kMaxBatch));
-    message = WireBatch{site_, schema::EdgeMigrations().back().version, std::move(changes),
-                        applied_push, held_profiles};
-  } else {
-    message = WireHello{site_, schema::EdgeMigrations().back().version, state.last_seq,
-                        applied_push, held_profiles};
+  const int schema_version = schema::EdgeMigrations().back().version;
+  auto seal = [&](const WireMessage& message) {
+    return SealEnvelope(EncodeMessage(message), keys_, hub_, Direction::kStoreToHub, site_);
+  };
+  std::vector<std::string> sealed;
+  if (state.waiting() <= 0) {
+    sealed.push_back(seal(WireHello{site_, schema_version, state.last_seq, applied_push,
+                                    held_profiles}));
+    return sealed;
   }
-  return SealEnvelope(EncodeMessage(message), keys_, hub_, Direction::kStoreToHub, site_);
+  for (int64_t from = state.hub_acked_seq + 1;
+       from <= state.last_seq && std::ssize(sealed) < batches; from += batch_changes_) {
+    ASSIGN_OR_RETURN(auto changes, ReadChanges(*db_, from, batch_changes_));
+    sealed.push_back(seal(WireBatch{site_, schema_version, std::move(changes), applied_push,
+                                    held_profiles}));
+  }
+  return sealed;
 }
 
 Result<bool> SyncClient::HandleReply(std::string_view sealed) {
@@ -137,32 +147,36 @@ Result<bool> SyncClient::HandleReply(std::string_view sealed) {
 
 Status SyncClient::RunOnce() {
   if (!endpoint_) return Status::InvalidInput("sync client has no transport");
-  ASSIGN_OR_RETURN(std::string sealed, NextMessage());
+  ASSIGN_OR_RETURN(std::vector<std::string> messages, NextMessages());
   // A fresh link may still be connecting (TCP and the CURVE handshake): give it
   // up to a second before counting the hub unreachable (`sync --once`).
-  Status sent = endpoint_->Send(sealed);
   const auto connect_deadline =
       std::chrono::steady_clock::now() +
       std::chrono::milliseconds(std::min(reply_timeout_ms_, 1000));
-  while (!sent.ok() && sent.code() == StatusCode::kRetryLater &&
-         std::chrono::steady_clock::now() < connect_deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    sent = endpoint_->Send(sealed);
+  for (const auto& sealed : messages) {
+    Status sent = endpoint_->Send(sealed);
+    while (!sent.ok() && sent.code() == StatusCode::kRetryLater &&
+           std::chrono::steady_clock::now() < connect_deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      sent = endpoint_->Send(sealed);
+    }
+    if (!sent.ok()) {
+      RETURN_IF_ERROR(RecordNoAnswer("hub unreachable"));
+      return Status::RetryLater("hub unreachable");
+    }
   }
-  if (!sent.ok()) {
-    RETURN_IF_ERROR(RecordNoAnswer("hub unreachable"));
-    return Status::RetryLater("hub unreachable");
-  }
-  // Wait for the Ack; stale replies to earlier requests are read and used too.
+  // Wait for an Ack to each; stale replies to earlier requests are read and used too.
   const int64_t deadline = clock_.NowMs() + reply_timeout_ms_;
-  while (true) {
+  size_t answers = 0;
+  while (answers < messages.size()) {
     const int64_t left = deadline - clock_.NowMs();
     if (left <= 0) break;
     ASSIGN_OR_RETURN(auto reply, endpoint_->Receive(static_cast<int>(left)));
     if (!reply) break;
     ASSIGN_OR_RETURN(bool answered, HandleReply(*reply));
-    if (answered) return Status::Ok();
+    if (answered) ++answers;
   }
+  if (answers == messages.size()) return Status::Ok();
   RETURN_IF_ERROR(RecordNoAnswer("no answer from hub"));
   return Status::RetryLater("no answer from hub");
 }

@@ -14,10 +14,12 @@
 // the same steps through its own network.
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "edge/store.h"
 #include "sync/clock.h"
@@ -57,10 +59,24 @@ class SyncClient {
   // One exchange with the hub. Ok when the hub answered.
   Status RunOnce();
 
+  // Batches sent before the first is acknowledged: the hub opens the next
+  // while it applies one (hub/open_ahead.h). Safe because the hub applies a
+  // store's messages in order and acknowledges each with its cursor: if one is
+  // refused or lost, the next is answered "gap" and the round resends from the
+  // cursor.
+  static constexpr int kBatchesInFlight = 2;
+
+  // Changes per batch (default 5,000, about 2.5 MB on the wire): a slow link
+  // may want fewer.
+  void SetBatchSize(int64_t changes) { batch_changes_ = std::max<int64_t>(1, changes); }
+
   // The sealed message to send now: the changes after the hub's last
   // acknowledgement (at most one batch), or a hello when there are none; both
   // say how far this store has answered head office's requests.
   Result<std::string> NextMessage();
+  // The messages of one round: NextMessage's, and while more changes wait,
+  // the batches after it, up to kBatchesInFlight.
+  Result<std::vector<std::string>> NextMessages();
   // One sealed message from the network. An Ack from our hub for this store
   // moves sync_state to the hub's cursor (forward or back) and applies its
   // pushes exactly once each: true. Anything else (another sender, damaged,
@@ -78,6 +94,7 @@ class SyncClient {
       : db_(std::move(db)), store_(std::move(store)), endpoint_(std::move(endpoint)),
         keys_(std::move(keys)), hub_(std::move(hub)), site_(std::move(site)), clock_(clock) {}
   Status Record(std::optional<int64_t> acked, const std::string& status, bool answered);
+  Result<std::vector<std::string>> NextMessages(int batches);
   // Applies head office's requests through Store::Book, exactly once each.
   Status ApplyPushes(const std::vector<WirePush>& pushes);
 
@@ -89,6 +106,7 @@ class SyncClient {
   std::string site_;
   const Clock& clock_;
   int reply_timeout_ms_ = 2000;
+  int64_t batch_changes_ = 5000;
   int64_t reported_ = 0;  // newest answered request the hub has been told about
   bool profiles_in_last_answer_ = false;
 };

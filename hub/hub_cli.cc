@@ -12,9 +12,8 @@
 
 #include "hub/hub.h"
 #include "hub/identity.h"
-#include "hub/open_ahead.h"
+#include "hub/server.h"
 #include "sync/envelope.h"
-#include "sync/transport.h"
 
 namespace outpost::hub {
 namespace {
@@ -58,68 +57,19 @@ class ProfileUpkeep {
   std::chrono::steady_clock::time_point next_{};
 };
 
-// The store an answer is for.
-std::string SiteOf(const WireMessage& answer) {
-  if (const auto* ack = std::get_if<WireAck>(&answer)) return ack->site_id;
-  if (const auto* found = std::get_if<WireLookupReply>(&answer)) return found->site_id;
-  if (const auto* reply = std::get_if<WireLogReply>(&answer)) return reply->site_id;
-  return "";
-}
-
 int Serve(Hub& hub, const std::string& bind, ProfileUpkeep& upkeep, std::ostream& out,
           std::ostream& err) {
-  auto allowed = [&hub](const std::array<uint8_t, 32>& key) {
-    auto stores = hub.Stores();
-    if (!stores.ok()) return false;
-    for (const auto& s : stores.value()) {
-      auto keys = hub.StoreKeys(s.site_id);
-      if (keys.ok() && keys->kx_pk == key) return true;
-    }
-    return false;
-  };
-  auto endpoint = HubEndpoint::Bind(bind, hub.keys(), allowed);
-  if (!endpoint.ok()) {
-    err << "outpost-hub: " << endpoint.status().ToString() << "\n";
-    return ExitCodeFor(endpoint.status());
-  }
-  // Messages are opened on a second thread while this one applies the one before.
-  auto ahead = OpenAhead::Start(hub.db().path(), hub.keys());
-  if (!ahead.ok()) {
-    err << "outpost-hub: " << ahead.status().ToString() << "\n";
-    return ExitCodeFor(ahead.status());
+  auto server = Server::Bind(hub, bind);
+  if (!server.ok()) {
+    err << "outpost-hub: " << server.status().ToString() << "\n";
+    return ExitCodeFor(server.status());
   }
   std::signal(SIGTERM, OnStopSignal);
   std::signal(SIGINT, OnStopSignal);
   out << "outpost-hub: listening on " << bind << "\n" << std::flush;
   while (!g_stop.load()) {
     upkeep.MaybeRun(err);
-    // Waits on the socket only while nothing is being opened.
-    auto request = endpoint.value()->Receive(ahead.value()->pending() > 0 ? 0 : 200);
-    for (const auto& refusal : endpoint.value()->TakeRefusals()) {
-      err << "outpost-hub: refused connection: " << refusal << "\n";
-    }
-    bool received = false;
-    if (!request.ok()) {
-      // An interrupted poll (our own stop signal) is not worth a log line.
-      if (request.status().code() != StatusCode::kRetryLater) {
-        err << "outpost-hub: " << request.status().ToString() << "\n";
-      }
-    } else if (request.value()) {
-      ahead.value()->Push(std::move(*request.value()));
-      received = true;
-    }
-    // Reads the socket again at once after a message: the next one's opening
-    // then overlaps this one's apply.
-    auto opened = ahead.value()->Pop(received ? 0 : 20);
-    if (!opened) continue;
-    auto answer = hub.Handle(opened->second, opened->first.payload);
-    if (!answer.ok()) {
-      // Logged with its reason (never keys or payload); the store gets no answer.
-      err << "outpost-hub: refused: " << answer.status().ToString() << "\n";
-      continue;
-    }
-    auto reply = hub.SealReply(answer.value(), SiteOf(answer.value()));
-    if (reply.ok()) (void)endpoint.value()->Reply(opened->first, reply.value());
+    server.value()->Turn(err);
   }
   out << "outpost-hub: stopped\n";
   return 0;

@@ -9,11 +9,13 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <iostream>
 #include <thread>
 
 #include "edge/store.h"
 #include "edge/sync_client.h"
 #include "hub/hub.h"
+#include "hub/server.h"
 #include "sync/envelope.h"
 #include "sync/testing.h"
 #include "sync/transport.h"
@@ -50,16 +52,10 @@ int main(int argc, char** argv) {
   (void)hub->AllowStore(store_keys.pub);
   const std::string endpoint = "tcp://127.0.0.1:" + std::to_string(40000 + getpid() % 20000);
   std::atomic<bool> stop{false};
+  // The daemon's own loop (hub/server.h), in a thread.
   std::thread server([&] {
-    auto ep = HubEndpoint::Bind(endpoint, hub_keys, [&](const std::array<uint8_t, 32>& k) {
-                return k == store_keys.pub.kx_pk;
-              }).value();
-    while (!stop) {
-      auto req = ep->Receive(50);
-      if (!req.ok() || !req.value()) continue;
-      auto ack = hub->Ingest(req.value()->payload);
-      if (ack.ok()) (void)ep->Reply(*req.value(), hub->SealReply(ack.value()).value());
-    }
+    auto daemon = hub::Server::Bind(*hub, endpoint).value();
+    while (!stop) daemon->Turn(std::cerr);
   });
   auto client =
       edge::SyncClient::Create(dir.File("s1.db"), endpoint, store_keys, hub_keys.pub, clock).value();

@@ -2,9 +2,9 @@
 // check the chain, merge, commit, beside the raw SQLite batched insert of the
 // same rows (1,000 per transaction, same durability settings) in the same run.
 // Driven as the daemon drives it (hub/open_ahead.h: the next message is opened
-// on a second thread while one is applied), with each store sending its next
-// batch only once the last is acknowledged, as its sync client does: one store
-// alone gets no overlap.
+// on a second thread while one is applied), with each store keeping as many
+// batches in flight as its sync client does (edge::SyncClient::kBatchesInFlight:
+// the next goes out when one is acknowledged).
 // Two workloads: every change creates a booking ("insert": stored as written),
 // and half the changes update bookings created earlier ("merge": read, merged
 // field by field by clock, written back).
@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "edge/sync_client.h"
 #include "hub/hub.h"
 #include "hub/open_ahead.h"
 #include "sync/envelope.h"
@@ -86,7 +87,9 @@ int main(int argc, char** argv) {
       ++next[s];
     };
     auto t0 = std::chrono::steady_clock::now();
-    for (int s = 0; s < stores; ++s) send(s);
+    for (int s = 0; s < stores; ++s) {
+      for (int k = 0; k < edge::SyncClient::kBatchesInFlight; ++k) send(s);
+    }
     while (ahead->pending() > 0) {
       auto opened = ahead->Pop(60'000);
       if (!opened) return 1;

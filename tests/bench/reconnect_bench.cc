@@ -8,14 +8,16 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
-#include <cstring>
 #include <algorithm>
+#include <cstring>
+#include <iostream>
 #include <thread>
 #include <vector>
 
 #include "edge/store.h"
 #include "edge/sync_client.h"
 #include "hub/hub.h"
+#include "hub/server.h"
 #include "sync/testing.h"
 #include "sync/transport.h"
 
@@ -53,20 +55,10 @@ int main(int argc, char** argv) {
   }
   const std::string endpoint = "tcp://127.0.0.1:" + std::to_string(40000 + getpid() % 20000);
   std::atomic<bool> stop{false};
+  // The daemon's own loop (hub/server.h), in a thread.
   std::thread server([&] {
-    auto allowed = [&](const std::array<uint8_t, 32>& k) {
-      for (const auto& key : keys) {
-        if (key.pub.kx_pk == k) return true;
-      }
-      return false;
-    };
-    auto ep = HubEndpoint::Bind(endpoint, hub_keys, allowed).value();
-    while (!stop) {
-      auto req = ep->Receive(50);
-      if (!req.ok() || !req.value()) continue;
-      auto ack = hub->Ingest(req.value()->payload);
-      if (ack.ok()) (void)ep->Reply(*req.value(), hub->SealReply(ack.value()).value());
-    }
+    auto daemon = hub::Server::Bind(*hub, endpoint).value();
+    while (!stop) daemon->Turn(std::cerr);
   });
   // Head office is back: every store's sync process reconnects at the same moment.
   std::atomic<int> drained{0};
