@@ -253,7 +253,7 @@ Result<ImportReport> ImportPaper(Store& store, const ImportOptions& options) {
   ImportReport report;
   report.file = options.path;
   report.digest = FileDigest(bytes);
-  report.batch_id = "IMP-" + NewId().substr(0, 8);
+  report.batch_id = "IMP-" + ShortId(NewId());
   report.committed = options.commit;
 
   csv::Encoding encoding;

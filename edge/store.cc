@@ -369,7 +369,7 @@ static Result<std::vector<std::string>> CandidateIds(Db& db, const std::string& 
     }
   };
   if (IsIdPrefix(query)) {
-    RETURN_IF_ERROR(collect("SELECT id FROM customers WHERE id >= ?1 AND id < ?1 || 'g'", query));
+    RETURN_IF_ERROR(collect("SELECT id FROM customers WHERE " + IdMatchSql("id"), query));
   }
   // Cheap shape tests first: full parsing (libphonenumber, ICU) only where a match is possible.
   const bool has_ascii_letter = std::any_of(query.begin(), query.end(), [](char c) {
@@ -407,7 +407,7 @@ Result<std::optional<Customer>> Store::MatchCustomerLocked(const std::string& qu
     std::string names;
     for (const auto& id : ids) {
       ASSIGN_OR_RETURN(Customer c, LoadCustomer(id));
-      names += (names.empty() ? "" : ", ") + c.name + " (" + id.substr(0, 8) + ")";
+      names += (names.empty() ? "" : ", ") + c.name + " (" + ShortId(id) + ")";
     }
     return Status::InvalidInput("customer: '" + query + "' matches " + std::to_string(ids.size()) +
                                 " customers: " + names + "; give the customer id");
@@ -472,12 +472,12 @@ Result<Customer> Store::InsertCustomerLocked(const NewCustomer& in, const std::s
       ASSIGN_OR_RETURN(bool row, st.Step());
       if (row) {
         return Status::Conflict("phone: " + FormatPhoneForDisplay(phone) + " already belongs to " +
-                                st.Text(0) + " (" + st.Text(1).substr(0, 8) +
+                                st.Text(0) + " (" + ShortId(st.Text(1)) +
                                 "); book for them, or allow a shared phone");
       }
     }
   }
-  const std::string id = NewId();
+  const std::string id = NewIdAt(clock_.NowMs());
   const std::string now = Now();
   ASSIGN_OR_RETURN(Statement st,
                    db_->Prepare("INSERT INTO customers (id, store_id, name, name_key, member_id,"
@@ -556,7 +556,7 @@ Result<std::optional<Vehicle>> Store::AttachVehicleLocked(const Customer& custom
   }
   const std::string now = Now();
   if (!found) {
-    Vehicle v{NewId(), customer.id, plate, vin, in.mileage_km};
+    Vehicle v{NewIdAt(clock_.NowMs()), customer.id, plate, vin, in.mileage_km};
     ASSIGN_OR_RETURN(Statement ins,
                      db_->Prepare("INSERT INTO vehicles (id, customer_id, plate, vin, mileage_km,"
                                   " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)"));
@@ -579,7 +579,7 @@ Result<std::optional<Vehicle>> Store::AttachVehicleLocked(const Customer& custom
     ASSIGN_OR_RETURN(Customer owner, LoadCustomer(v.customer_id));
     return Status::Conflict("vehicle: " +
                             (v.plate ? "plate " + FormatPlateForDisplay(*v.plate) : "VIN " + *v.vin) +
-                            " is on record for " + owner.name + " (" + owner.id.substr(0, 8) + ")");
+                            " is on record for " + owner.name + " (" + ShortId(owner.id) + ")");
   }
   if (vin && v.vin && *vin != *v.vin) {
     return Status::Conflict("vin: '" + *vin + "' differs from the VIN on record (" + *v.vin +
@@ -980,7 +980,7 @@ Result<BookOutcome> Store::BookLocked(const BookingRequest& request) {
   ASSIGN_OR_RETURN(int capacity, CheckSlotLocked(date, *time, channel, asked_ms));
 
   Booking b;
-  b.id = NewId();
+  b.id = NewIdAt(clock_.NowMs());
   b.store_id = settings_.store_id;
   b.customer_id = customer->id;
   if (vehicle) b.vehicle_id = vehicle->id;
@@ -1135,7 +1135,7 @@ Result<Booking> Store::LoadBooking(const std::string& query) {
   if (IsBookingRef(query)) {
     where = "WHERE b.ref = ?1";
   } else if (IsIdPrefix(query)) {
-    where = "WHERE b.id >= ?1 AND b.id < ?1 || 'g'";
+    where = "WHERE " + IdMatchSql("b.id");
   } else {
     return Status::InvalidInput("booking: '" + query +
                                 "' is neither a booking ref (261124-3) nor a booking id");
@@ -1148,7 +1148,7 @@ Result<Booking> Store::LoadBooking(const std::string& query) {
   ASSIGN_OR_RETURN(Booking b, ReadBooking(st));
   ASSIGN_OR_RETURN(bool second, st.Step());
   if (second) {
-    return Status::InvalidInput("booking: id prefix '" + query +
+    return Status::InvalidInput("booking: id '" + query +
                                 "' matches several bookings; give more of it");
   }
   return b;
@@ -1290,7 +1290,7 @@ Result<BookOutcome> Store::RescheduleLocked(const Booking& old, const LocalDate&
   const int64_t now_ms = clock_.NowMs();
   ASSIGN_OR_RETURN(int capacity, CheckSlotLocked(date, time, old.channel, now_ms));
   Booking b = old;
-  b.id = NewId();
+  b.id = NewIdAt(clock_.NowMs());
   b.slot_date = date.ToString();
   b.slot_time = time.ToString();
   b.status = BookingStatus::kRequested;

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "sync/changelog.h"
+#include "sync/ids.h"
 #include "sync/testing.h"
 
 namespace outpost::edge {
@@ -68,7 +69,8 @@ TEST_F(StoreTest, BooksWithANewCustomerAndRecordsHistory) {
   // The same customer found by any spelling of the phone or the plate.
   EXPECT_EQ(store_->ResolveCustomer("+86-138-0013-8000")->id, b->customer_id);
   EXPECT_EQ(store_->ResolveCustomer("京a12345")->id, b->customer_id);
-  EXPECT_EQ(store_->ResolveCustomer(b->customer_id.substr(0, 8))->id, b->customer_id);
+  EXPECT_EQ(store_->ResolveCustomer(b->customer_id.substr(0, 13))->id, b->customer_id);
+  EXPECT_EQ(store_->ResolveCustomer(ShortId(b->customer_id))->id, b->customer_id);  // as shown
 }
 
 TEST_F(StoreTest, SecondBookingOnTheSameDayGetsTheNextRef) {

@@ -407,6 +407,7 @@ Result<int64_t> Hub::QueueBookingChange(const std::string& site, const std::stri
                    db_->Prepare("SELECT entity_id, json_extract(fields, '$.ref') FROM entities"
                                 " WHERE entity = 'booking' AND owner_site = ?1 AND"
                                 " ((entity_id >= ?2 AND entity_id < ?2 || 'g' AND length(?2) >= 6)"
+                                " OR (length(?2) BETWEEN 6 AND 12 AND entity_id LIKE '%' || ?2)"
                                 " OR json_extract(fields, '$.ref') = ?2) LIMIT 2"));
   find.Bind(1, site).Bind(2, booking);
   ASSIGN_OR_RETURN(bool found, find.Step());

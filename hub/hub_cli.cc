@@ -14,6 +14,7 @@
 #include "hub/identity.h"
 #include "hub/server.h"
 #include "sync/envelope.h"
+#include "sync/ids.h"
 
 namespace outpost::hub {
 namespace {
@@ -112,7 +113,7 @@ void PrintView(const UnifiedView& v, bool why_only, std::ostream& out) {
       out << "  " << r.site_id << "  " << r.name << "  ";
       for (const auto& p : r.phones) out << p << " ";
       if (r.member_id) out << " member " << *r.member_id;
-      out << "  (record " << r.record_id.substr(0, 8) << ")\n";
+      out << "  (record " << ShortId(r.record_id) << ")\n";
     }
     for (const auto& veh : v.vehicles) {
       out << "  vehicle " << (veh["plate"].is_string() ? veh["plate"].get<std::string>() : "-")
@@ -129,12 +130,12 @@ void PrintView(const UnifiedView& v, bool why_only, std::ostream& out) {
   out << (why_only ? v.unified_id + " is one customer because:\n" : "  why:\n");
   if (v.evidence.empty()) out << "    one record only\n";
   for (const auto& e : v.evidence) {
-    out << "    " << e.record_a.substr(0, 8) << " ~ " << e.record_b.substr(0, 8) << "  " << e.kind
+    out << "    " << ShortId(e.record_a) << " ~ " << ShortId(e.record_b) << "  " << e.kind
         << ": " << e.value << (e.links ? "" : "  [does not link alone]") << "\n";
   }
   for (const auto& c : v.candidates) {
-    out << "    possible match (not linked): " << c.record_a.substr(0, 8) << " ~ "
-        << c.record_b.substr(0, 8) << "  same " << c.kind << " " << c.value
+    out << "    possible match (not linked): " << ShortId(c.record_a) << " ~ "
+        << ShortId(c.record_b) << "  same " << c.kind << " " << c.value
         << ", names differ; merge if they are one person\n";
   }
 }
@@ -510,8 +511,8 @@ int RunHubCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
                       : identity.KeepApart(c.record_a, c.record_b, resolve_staff, resolve_note);
       if (st.ok()) st = hub.value()->RefreshProfiles().status();  // the stores learn at once
       if (!st.ok()) return fail(st);
-      out << case_ref << ": records " << c.record_a.substr(0, 8) << " and "
-          << c.record_b.substr(0, 8)
+      out << case_ref << ": records " << ShortId(c.record_a) << " and "
+          << ShortId(c.record_b)
           << (resolve_merge ? " merged into one customer" : " kept apart as two people")
           << " by " << resolve_staff << "\n";
       return 0;
@@ -585,7 +586,7 @@ int RunHubCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
     if (klist->parsed()) {
       for (const auto& c : candidates.value()) {
         out << "HUB  " << Identity::CandidateRef(c) << "  open  possible-duplicate  records "
-            << c.record_a.substr(0, 8) << " and " << c.record_b.substr(0, 8) << " share "
+            << ShortId(c.record_a) << " and " << ShortId(c.record_b) << " share "
             << c.kind << " " << c.value
             << " under different names (conflicts resolve " << Identity::CandidateRef(c)
             << " --merge or --apart)\n";

@@ -2,24 +2,42 @@
 
 #include <sodium.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 
 namespace outpost {
 
 std::string NewId() {
+  return NewIdAt(std::chrono::duration_cast<std::chrono::milliseconds>(
+                     std::chrono::system_clock::now().time_since_epoch())
+                     .count());
+}
+
+std::string NewIdAt(int64_t unix_ms) {
   static const bool sodium_ready = sodium_init() >= 0;
   if (!sodium_ready) std::abort();  // no CSPRNG: minting ids would be unsafe
   unsigned char b[16];
   randombytes_buf(b, sizeof b);
-  b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40);  // version 4
-  b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);  // RFC 4122 variant
+  const auto ms = static_cast<uint64_t>(unix_ms);
+  for (int i = 0; i < 6; ++i) b[i] = static_cast<unsigned char>((ms >> (8 * (5 - i))) & 0xff);
+  b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x70);  // version 7
+  b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);  // RFC 9562 variant
   char out[37];
   std::snprintf(out, sizeof out,
                 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0],
                 b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13],
                 b[14], b[15]);
   return out;
+}
+
+std::string ShortId(std::string_view id) {
+  return std::string(id.size() > 8 ? id.substr(id.size() - 8) : id);
+}
+
+std::string IdMatchSql(const std::string& column) {
+  return "(" + column + " >= ?1 AND " + column + " < ?1 || 'g' OR (length(?1) <= 12 AND " +
+         column + " LIKE '%' || ?1))";
 }
 
 bool LooksLikeId(std::string_view text) {

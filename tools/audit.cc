@@ -12,6 +12,7 @@
 #include "hub/verify.h"
 #include "schema/migrations.h"
 #include "sync/changelog.h"
+#include "sync/ids.h"
 #include "sync/clock.h"
 #include "sync/keys.h"
 #include "sync/merge.h"
@@ -156,7 +157,7 @@ void PrintLine(std::ostream& out, const Line& l) {
   out << l.entry.recorded_at << "  " << l.entry.site_id << " #" << l.entry.seq << "  "
       << l.entry.staff;
   if (!l.channel.empty()) out << "  (" << l.channel << ")";
-  out << "\n    " << l.entry.op << " " << l.entry.entity << " " << l.entry.entity_id.substr(0, 8);
+  out << "\n    " << l.entry.op << " " << l.entry.entity << " " << ShortId(l.entry.entity_id);
   if (l.entry.business_time) out << ", asked " << *l.entry.business_time;
   out << "\n";
   for (auto it = l.changes.begin(); it != l.changes.end(); ++it) {
@@ -206,12 +207,12 @@ Result<std::string> ResolveBooking(Source& src, const std::string& query, const 
   if (src.hub) {
     sql = is_ref ? "SELECT entity_id, owner_site FROM entities WHERE entity = 'booking' AND"
                    " json_extract(fields, '$.ref') = ?1"
-                 : "SELECT entity_id, owner_site FROM entities WHERE entity = 'booking' AND"
-                   " entity_id >= ?1 AND entity_id < ?1 || 'g'";
+                 : "SELECT entity_id, owner_site FROM entities WHERE entity = 'booking' AND " +
+                       IdMatchSql("entity_id");
     if (!store.empty()) sql += " AND owner_site = ?2";
   } else {
     sql = is_ref ? "SELECT id, store_id FROM bookings WHERE ref = ?1"
-                 : "SELECT id, store_id FROM bookings WHERE id >= ?1 AND id < ?1 || 'g'";
+                 : "SELECT id, store_id FROM bookings WHERE " + IdMatchSql("id");
   }
   ASSIGN_OR_RETURN(Statement st, src.db->Prepare(sql));
   st.Bind(1, query);
@@ -225,7 +226,7 @@ Result<std::string> ResolveBooking(Source& src, const std::string& query, const 
   if (found.empty()) return Status::NotFound("booking: '" + query + "' matches no booking");
   if (found.size() > 1) {
     std::string sites;
-    for (const auto& [id, site] : found) sites += " " + site + ":" + id.substr(0, 8);
+    for (const auto& [id, site] : found) sites += " " + site + ":" + ShortId(id);
     return Status::InvalidInput("booking: '" + query + "' matches " +
                                 std::to_string(found.size()) + " bookings (" + sites.substr(1) +
                                 "); give --store or more of the id");
@@ -256,8 +257,9 @@ Result<std::vector<std::string>> ResolveCustomer(Source& src, const std::string&
       RETURN_IF_ERROR(collect("SELECT entity_id FROM entities WHERE entity = 'customer' AND"
                               " instr(fields, '\"' || ? || '\"') > 0", e164));
     } else {
-      RETURN_IF_ERROR(collect("SELECT entity_id FROM entities WHERE entity = 'customer' AND"
-                              " entity_id >= ?1 AND entity_id < ?1 || 'g'", query));
+      RETURN_IF_ERROR(collect("SELECT entity_id FROM entities WHERE entity = 'customer' AND " +
+                                  IdMatchSql("entity_id"),
+                              query));
     }
     // And every record linked with those.
     std::set<std::string> linked;
@@ -277,7 +279,7 @@ Result<std::vector<std::string>> ResolveCustomer(Source& src, const std::string&
   } else if (phone && query.size() >= 8) {
     RETURN_IF_ERROR(collect("SELECT customer_id FROM customer_phones WHERE e164 = ?", e164));
   } else {
-    RETURN_IF_ERROR(collect("SELECT id FROM customers WHERE id >= ?1 AND id < ?1 || 'g'", query));
+    RETURN_IF_ERROR(collect("SELECT id FROM customers WHERE " + IdMatchSql("id"), query));
   }
   if (records.empty()) return Status::NotFound("customer: '" + query + "' matches no customer");
   return std::vector<std::string>(records.begin(), records.end());

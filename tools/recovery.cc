@@ -10,6 +10,7 @@
 #include "edge/replay.h"
 #include "edge/store.h"
 #include "hub/verify.h"
+#include "sync/ids.h"
 #include "schema/migrations.h"
 #include "sync/changelog.h"
 #include "sync/clock.h"
@@ -31,8 +32,6 @@ std::array<uint8_t, N> ToArray(const std::string& blob) {
   if (blob.size() == N) std::memcpy(a.data(), blob.data(), N);
   return a;
 }
-
-std::string Short(const std::string& id) { return id.substr(0, 8); }
 
 Result<bool> HasTable(Db& db, const std::string& table) {
   ASSIGN_OR_RETURN(Statement st, db.Prepare("SELECT 1 FROM sqlite_master WHERE type = 'table'"
@@ -62,7 +61,7 @@ Result<std::optional<ChangeEntry>> LocalChange(Db& db, int64_t seq) {
 }
 
 std::string Describe(const ChangeEntry& e) {
-  return e.op + " " + e.entity + " " + Short(e.entity_id) + " " + e.fields_json + " by " +
+  return e.op + " " + e.entity + " " + ShortId(e.entity_id) + " " + e.fields_json + " by " +
          e.staff + " at " + e.recorded_at;
 }
 

@@ -11,7 +11,8 @@
 // and half the changes update bookings created earlier ("merge": read, merged
 // field by field by clock, written back).
 //
-//   ingest_bench [--changes N] [--batch B] [--workload insert|merge|both]
+//   ingest_bench [--changes N] [--batch B] [--workload insert|merge|both] [--ids v7|v4]
+// --ids v4: the random ids stores minted before time-ordered ones (sync/ids.h).
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -37,11 +38,12 @@ double Seconds(std::chrono::steady_clock::time_point t0) {
 
 int main(int argc, char** argv) {
   int total = 100'000, batch = 1000;
-  std::string workload = "both";
+  std::string workload = "both", ids = "v7";
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--changes")) total = std::atoi(argv[i + 1]);
     if (!std::strcmp(argv[i], "--batch")) batch = std::atoi(argv[i + 1]);
     if (!std::strcmp(argv[i], "--workload")) workload = argv[i + 1];
+    if (!std::strcmp(argv[i], "--ids")) ids = argv[i + 1];
   }
   std::vector<std::pair<std::string, double>> workloads;
   if (workload != "merge") workloads.emplace_back("insert", 0.0);
@@ -60,7 +62,7 @@ int main(int argc, char** argv) {
     std::vector<std::vector<ChangeEntry>> logs;
     for (int s = 0; s < stores; ++s) {
       keys.push_back(SecretKeys::Generate("S" + std::to_string(s)));
-      logs.push_back(bench::MakeLog(keys.back().pub.site_id, per_store, updates));
+      logs.push_back(bench::MakeLog(keys.back().pub.site_id, per_store, updates, ids == "v4"));
     }
     // Sealed by the stores beforehand: the hub's work is what is timed.
     std::vector<std::string> envelopes;

@@ -3,18 +3,38 @@
 // the input of the hub-side benchmarks (ingest, verify).
 #pragma once
 
+#include <sodium.h>
+
 #include <cstdio>
-#include <functional>
 #include <string>
 #include <vector>
 
 #include "sync/changelog.h"
+#include "sync/ids.h"
 
 namespace outpost::bench {
 
+// A version 4 id: random from its first digit.
+inline std::string RandomId() {
+  std::string id = NewIdAt(0);  // its last 74 bits are random already
+  unsigned char r[6];
+  randombytes_buf(r, sizeof r);
+  static const char kHex[] = "0123456789abcdef";
+  for (int i = 0, k = 0; i < 13; ++i) {
+    if (i == 8) continue;  // the dash
+    id[i] = kHex[(r[k / 2] >> (k % 2 ? 0 : 4)) & 0xf];
+    ++k;
+  }
+  id[14] = '4';
+  return id;
+}
+
 // `updates`: the share of entries (0..1) that change a booking written earlier
 // in the log (status and notes) instead of creating one: the hub's merge path.
-inline std::vector<ChangeEntry> MakeLog(const std::string& site, int n, double updates = 0) {
+// Ids as stores mint them (time-ordered, sync/ids.h), or `random_ids` as
+// stores minted them before (version 4).
+inline std::vector<ChangeEntry> MakeLog(const std::string& site, int n, double updates = 0,
+                                        bool random_ids = false) {
   std::vector<ChangeEntry> log;
   Hash256 prev{};
   const int inserts = n - static_cast<int>(n * updates);
@@ -24,10 +44,7 @@ inline std::vector<ChangeEntry> MakeLog(const std::string& site, int n, double u
     e.site_id = site;
     e.hlc = MakeHlc(1'795'000'000'000 + i, 0);
     e.entity = "booking";
-    char id[40];
-    std::snprintf(id, sizeof id, "%08x-0000-4000-8000-%012d",
-                  static_cast<unsigned>(std::hash<std::string>{}(site) & 0xffffffffu), i);
-    e.entity_id = id;
+    e.entity_id = random_ids ? RandomId() : NewIdAt(1'795'000'000'000 + i);
     e.op = "insert";
     e.fields_json = std::string(R"({"ref":"261124-)") + std::to_string(i) +
                     R"(","store_id":")" + site +
