@@ -15,6 +15,7 @@
 #include "sync/wire.h"
 
 namespace outpost::edge {
+
 Result<SyncStatus> ReadSyncStatus(Db& db) {
   ASSIGN_OR_RETURN(Statement st,
                    db.Prepare("SELECT (SELECT coalesce(max(seq), 0) FROM change_log),"

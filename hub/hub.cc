@@ -37,8 +37,9 @@ int EdgeSchemaVersion() { return schema::EdgeMigrations().back().version; }
 
 // A change's fields must be one JSON object (checked in full, UTF-8 included)
 // with no key twice (readers would disagree on which one counts); returns the
-// store it names ("store_id"), if any. Needs no tree: an insert is stored as
-// written. One parser per thread: the daemon scans on its opener thread.
+// store it names ("store_id"), if any: an insert is then stored as written,
+// with no JSON tree built. One parser per thread (the daemon scans on its
+// opener thread, hub/open_ahead.h).
 Result<std::optional<std::string>> ScanFields(const ChangeEntry& c) {
   thread_local simdjson::dom::parser parser;
   auto bad = [&c](const std::string& why) {
