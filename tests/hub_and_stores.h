@@ -1,6 +1,6 @@
 // A real hub and real stores in one process, each store driven by its real
 // sync steps (SyncClient without its socket) and sealed envelopes both ways:
-// the fixture of the profile and head-office tests.
+// the fixture of the identity, profile, head-office and sync-window tests.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -16,6 +16,13 @@
 #include "sync/testing.h"
 
 namespace outpost::testing {
+
+// What else a visit brings (HubAndStores::Visit).
+struct VisitDetails {
+  std::string plate;
+  std::string member_id;
+  std::string time = "10:00";
+};
 
 class HubAndStores : public ::testing::Test {
  protected:
@@ -34,6 +41,25 @@ class HubAndStores : public ::testing::Test {
                                                                 clock_)
                            .value();
     }
+  }
+
+  // A customer at `site` (a phone another customer has is allowed) with a
+  // booking on 2026-11-24: returns the store's record id.
+  std::string Visit(const std::string& site, const std::string& name, const std::string& phone,
+                    const VisitDetails& more = {}) {
+    edge::BookingRequest r;
+    r.customer = phone;
+    edge::NewCustomer c{name, {phone}};
+    c.member_id = more.member_id;
+    c.allow_shared_phone = true;
+    r.create_customer = c;
+    r.vehicle.plate = more.plate;
+    r.date = "2026-11-24";
+    r.time = more.time;
+    r.staff = "SA";
+    auto b = stores_[site]->Book(r);
+    EXPECT_TRUE(b.ok()) << b.status().ToString();
+    return b.ok() ? b->customer_id : "";
   }
 
   // One round of the store's real sync steps; returns the sealed answer.

@@ -8,44 +8,19 @@
 #include "sync/changelog.h"
 #include "sync/envelope.h"
 #include "sync/testing.h"
+#include "tests/hub_and_stores.h"
 
 namespace outpost {
 namespace {
 
-class IdentityTest : public ::testing::Test {
+class IdentityTest : public testing::HubAndStores {
  protected:
   void SetUp() override {
-    hub_ = hub::Hub::Open(dir_.File("hub.db"), hub_keys_, clock_).value();
-    for (const char* site : {"S1", "S2", "S3"}) {
-      edge::StoreSettings settings;
-      settings.store_id = site;
-      settings.name = std::string("Store ") + site;
-      stores_[site] = edge::Store::Create(dir_.File(std::string(site) + ".db"), settings, clock_).value();
-      keys_.emplace(site, SecretKeys::Generate(site));
-      ASSERT_TRUE(hub_->AllowStore(keys_.at(site).pub).ok());
-    }
+    OpenSites({"S1", "S2", "S3"});
     identity_ = std::make_unique<hub::Identity>(hub_->db(), clock_);
   }
 
-  // A customer at `site` with a booking; returns the store's record id.
-  std::string Visit(const std::string& site, const std::string& name, const std::string& phone,
-                    const std::string& plate = "", const std::string& member = "",
-                    const std::string& time = "10:00") {
-    edge::BookingRequest r;
-    r.customer = phone;
-    edge::NewCustomer c{name, {phone}};
-    c.member_id = member;
-    c.allow_shared_phone = true;
-    r.create_customer = c;
-    r.vehicle.plate = plate;
-    r.date = "2026-11-24";
-    r.time = time;
-    r.staff = "SA";
-    auto b = stores_[site]->Book(r);
-    EXPECT_TRUE(b.ok()) << b.status().ToString();
-    return b.ok() ? b->customer_id : "";
-  }
-
+  // Batches ingested directly (no sync client), as far as each store has been sent.
   void Sync(const std::string& site) {
     auto db = Db::Open(dir_.File(site + ".db"), {}).value();
     const int64_t from = sent_[site] + 1;
@@ -66,22 +41,20 @@ class IdentityTest : public ::testing::Test {
     return v.ok() ? v->unified_id : "";
   }
 
-  testing::TempDir dir_;
-  FixedClock clock_{ParseUtcMs("2026-11-23T01:00:00Z").value()};
-  SecretKeys hub_keys_ = SecretKeys::Generate("HUB");
-  std::map<std::string, SecretKeys> keys_;
-  std::map<std::string, std::unique_ptr<edge::Store>> stores_;
   std::map<std::string, int64_t> sent_;
-  std::unique_ptr<hub::Hub> hub_;
   std::unique_ptr<hub::Identity> identity_;
 };
 
 TEST_F(IdentityTest, OnePersonAtThreeStoresIsOneCustomerWithEvidence) {
-  const std::string a = Visit("S1", "王伟", "13800138000", "京A12345");
+  const std::string a = Visit("S1", "王伟", "13800138000", {.plate = "京A12345"});
   const std::string b = Visit("S2", "王 伟", "+86 138 0013 8000");  // same phone, same name
-  const std::string c = Visit("S3", "Wang Wei", "13900139000", "京A·12345", "", "11:00");  // same plate, other name
-  const std::string d = Visit("S3", "李娜", "13700137000", "", "VIP-7");
-  const std::string e = Visit("S1", "Li Na", "13600136000", "", "VIP7", "11:00");  // member id: strong
+  // Same plate, other name.
+  const std::string c =
+      Visit("S3", "Wang Wei", "13900139000", {.plate = "京A·12345", .time = "11:00"});
+  const std::string d = Visit("S3", "李娜", "13700137000", {.member_id = "VIP-7"});
+  // Member id: strong.
+  const std::string e =
+      Visit("S1", "Li Na", "13600136000", {.member_id = "VIP7", .time = "11:00"});
   SyncAll();
   auto stats = identity_->Resolve(false);
   ASSERT_TRUE(stats.ok()) << stats.status().ToString();
@@ -115,8 +88,8 @@ TEST_F(IdentityTest, OnePersonAtThreeStoresIsOneCustomerWithEvidence) {
 }
 
 TEST_F(IdentityTest, MergeAndUnmergeAreAPersonsDecisionsAndLoseNothing) {
-  const std::string a = Visit("S1", "王伟", "13800138000", "京A12345");
-  const std::string c = Visit("S2", "Wang Wei", "13900139000", "京A12345");
+  const std::string a = Visit("S1", "王伟", "13800138000", {.plate = "京A12345"});
+  const std::string c = Visit("S2", "Wang Wei", "13900139000", {.plate = "京A12345"});
   SyncAll();
   const std::string ua = UnifiedOf(a), uc = UnifiedOf(c);
   ASSERT_NE(ua, uc);
@@ -138,14 +111,15 @@ TEST_F(IdentityTest, MergeAndUnmergeAreAPersonsDecisionsAndLoseNothing) {
   for (const auto& ev : of_c.evidence) decisions += ev.kind.find("by a person") != std::string::npos;
   EXPECT_EQ(decisions, 2);
   // New evidence does not undo the unmerge: still apart after another visit.
-  Visit("S2", "Wang Wei", "13900139000", "", "", "11:00");
+  Visit("S2", "Wang Wei", "13900139000", {.time = "11:00"});
   Sync("S2");
   EXPECT_NE(UnifiedOf(a), UnifiedOf(c));
 }
 
 TEST_F(IdentityTest, APossibleDuplicateIsResolvedByAPersonOnceAndForAll) {
-  const std::string a = Visit("S1", "王伟", "13800138000", "京A12345");
-  const std::string c = Visit("S3", "Wang Wei", "13900139000", "京A·12345", "", "11:00");
+  const std::string a = Visit("S1", "王伟", "13800138000", {.plate = "京A12345"});
+  const std::string c =
+      Visit("S3", "Wang Wei", "13900139000", {.plate = "京A·12345", .time = "11:00"});
   SyncAll();
   auto open = identity_->Candidates().value();
   ASSERT_EQ(open.size(), 1u);

@@ -16,21 +16,6 @@ class ProfilesTest : public testing::HubAndStores {
  protected:
   void SetUp() override { OpenSites({"S1", "S2", "S3"}); }
 
-  std::string Visit(const std::string& site, const std::string& name, const std::string& phone,
-                    const std::string& time = "10:00") {
-    edge::BookingRequest r;
-    r.customer = phone;
-    edge::NewCustomer c{name, {phone}};
-    c.allow_shared_phone = true;
-    r.create_customer = c;
-    r.date = "2026-11-24";
-    r.time = time;
-    r.staff = "SA";
-    auto b = stores_[site]->Book(r);
-    EXPECT_TRUE(b.ok()) << b.status().ToString();
-    return b.ok() ? b->customer_id : "";
-  }
-
   void SyncAll(int rounds = 2) {
     for (int i = 0; i < rounds; ++i) {
       for (const char* s : {"S1", "S2", "S3"}) Round(s);
@@ -58,8 +43,8 @@ class ProfilesTest : public testing::HubAndStores {
 };
 
 TEST_F(ProfilesTest, EachStoreReceivesItsOwnCustomersWithTheirHistoryElsewhere) {
-  const std::string at_s1 = Visit("S1", "王伟", "13800138000", "10:00");
-  const std::string at_s2 = Visit("S2", "王伟", "13800138000", "11:00");
+  const std::string at_s1 = Visit("S1", "王伟", "13800138000", {.time = "10:00"});
+  const std::string at_s2 = Visit("S2", "王伟", "13800138000", {.time = "11:00"});
   const std::string at_s3 = Visit("S3", "李娜", "13900139000");
   SyncAll();
   EXPECT_EQ(Upkeep().sent, 3);  // S1 and S2 one version of 王伟 each, S3 one of 李娜
@@ -95,8 +80,8 @@ TEST_F(ProfilesTest, EachStoreReceivesItsOwnCustomersWithTheirHistoryElsewhere) 
 }
 
 TEST_F(ProfilesTest, DoNotContactAnywhereReachesEveryStoreAndAnUnmergeWithdraws) {
-  const std::string at_s1 = Visit("S1", "王伟", "13800138000", "10:00");
-  const std::string at_s2 = Visit("S2", "王伟", "13800138000", "11:00");
+  const std::string at_s1 = Visit("S1", "王伟", "13800138000", {.time = "10:00"});
+  const std::string at_s2 = Visit("S2", "王伟", "13800138000", {.time = "11:00"});
   SyncAll();
   Upkeep();
   SyncAll(1);
