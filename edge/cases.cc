@@ -82,7 +82,7 @@ Result<std::string> Store::OpenCaseLocked(ConflictCase c) {
   if (!row) return Status::IoError("allocating a case ref returned nothing");
   c.ref = std::string("C-") + day + "-" + std::to_string(next.Int(0));
   RETURN_IF_ERROR(next.Run());
-  c.id = NewIdAt(now_ms);
+  c.id = NewIdAt(settings_.store_id, now_ms);
   c.store_id = settings_.store_id;
   c.opened_at = FormatUtcMs(now_ms);
   c.status = "open";

@@ -253,7 +253,7 @@ Result<ImportReport> ImportPaper(Store& store, const ImportOptions& options) {
   ImportReport report;
   report.file = options.path;
   report.digest = FileDigest(bytes);
-  report.batch_id = "IMP-" + ShortId(NewId());
+  report.batch_id = "IMP-" + ShortId(NewId(store.settings().store_id));
   report.committed = options.commit;
 
   csv::Encoding encoding;

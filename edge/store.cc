@@ -477,7 +477,7 @@ Result<Customer> Store::InsertCustomerLocked(const NewCustomer& in, const std::s
       }
     }
   }
-  const std::string id = NewIdAt(clock_.NowMs());
+  const std::string id = NewIdAt(settings_.store_id, clock_.NowMs());
   const std::string now = Now();
   ASSIGN_OR_RETURN(Statement st,
                    db_->Prepare("INSERT INTO customers (id, store_id, name, name_key, member_id,"
@@ -556,7 +556,7 @@ Result<std::optional<Vehicle>> Store::AttachVehicleLocked(const Customer& custom
   }
   const std::string now = Now();
   if (!found) {
-    Vehicle v{NewIdAt(clock_.NowMs()), customer.id, plate, vin, in.mileage_km};
+    Vehicle v{NewIdAt(settings_.store_id, clock_.NowMs()), customer.id, plate, vin, in.mileage_km};
     ASSIGN_OR_RETURN(Statement ins,
                      db_->Prepare("INSERT INTO vehicles (id, customer_id, plate, vin, mileage_km,"
                                   " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)"));
@@ -980,7 +980,7 @@ Result<BookOutcome> Store::BookLocked(const BookingRequest& request) {
   ASSIGN_OR_RETURN(int capacity, CheckSlotLocked(date, *time, channel, asked_ms));
 
   Booking b;
-  b.id = NewIdAt(clock_.NowMs());
+  b.id = NewIdAt(settings_.store_id, clock_.NowMs());
   b.store_id = settings_.store_id;
   b.customer_id = customer->id;
   if (vehicle) b.vehicle_id = vehicle->id;
@@ -1290,7 +1290,7 @@ Result<BookOutcome> Store::RescheduleLocked(const Booking& old, const LocalDate&
   const int64_t now_ms = clock_.NowMs();
   ASSIGN_OR_RETURN(int capacity, CheckSlotLocked(date, time, old.channel, now_ms));
   Booking b = old;
-  b.id = NewIdAt(clock_.NowMs());
+  b.id = NewIdAt(settings_.store_id, clock_.NowMs());
   b.slot_date = date.ToString();
   b.slot_time = time.ToString();
   b.status = BookingStatus::kRequested;

@@ -8,21 +8,33 @@
 
 namespace outpost {
 
-std::string NewId() {
-  return NewIdAt(std::chrono::duration_cast<std::chrono::milliseconds>(
-                     std::chrono::system_clock::now().time_since_epoch())
-                     .count());
+std::string NewId(std::string_view site) {
+  return NewIdAt(site, std::chrono::duration_cast<std::chrono::milliseconds>(
+                           std::chrono::system_clock::now().time_since_epoch())
+                           .count());
 }
 
-std::string NewIdAt(int64_t unix_ms) {
+std::string NewIdAt(std::string_view site, int64_t unix_ms) {
   static const bool sodium_ready = sodium_init() >= 0;
   if (!sodium_ready) std::abort();  // no CSPRNG: minting ids would be unsafe
   unsigned char b[16];
-  randombytes_buf(b, sizeof b);
-  const auto ms = static_cast<uint64_t>(unix_ms);
-  for (int i = 0; i < 6; ++i) b[i] = static_cast<unsigned char>((ms >> (8 * (5 - i))) & 0xff);
-  b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x70);  // version 7
-  b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);  // RFC 9562 variant
+  crypto_generichash(b, 4, reinterpret_cast<const unsigned char*>(site.data()), site.size(),
+                     nullptr, 0);
+  randombytes_buf(b + 10, 6);
+  const auto ms = static_cast<uint64_t>(unix_ms) & 0xffff'ffff'ffffULL;
+  // The 48 bits of milliseconds in order around the version (byte 6, high
+  // nibble) and variant (byte 8, top two bits), so ids compare as their time.
+  b[4] = static_cast<unsigned char>(ms >> 40);
+  b[5] = static_cast<unsigned char>(ms >> 32);
+  b[6] = static_cast<unsigned char>(0x80 | ((ms >> 28) & 0x0f));  // version 8
+  b[7] = static_cast<unsigned char>(ms >> 20);
+  b[8] = static_cast<unsigned char>(0x80 | ((ms >> 14) & 0x3f));  // RFC 9562 variant
+  b[9] = static_cast<unsigned char>(ms >> 6);
+  b[10] = static_cast<unsigned char>(((ms & 0x3f) << 2) | (b[10] & 0x03));
+  return FormatUuid(b);
+}
+
+std::string FormatUuid(const unsigned char (&b)[16]) {
   char out[37];
   std::snprintf(out, sizeof out,
                 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0],

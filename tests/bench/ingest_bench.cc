@@ -11,8 +11,9 @@
 // and half the changes update bookings created earlier ("merge": read, merged
 // field by field by clock, written back).
 //
-//   ingest_bench [--changes N] [--batch B] [--workload insert|merge|both] [--ids v7|v4]
-// --ids v4: the random ids stores minted before time-ordered ones (sync/ids.h).
+//   ingest_bench [--changes N] [--batch B] [--workload insert|merge|both] [--ids v8|v7|v4]
+// --ids: v8 as stores mint ids (store, then time: sync/ids.h); v7 (time only)
+// and v4 (random) as older stores minted them.
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -38,12 +39,16 @@ double Seconds(std::chrono::steady_clock::time_point t0) {
 
 int main(int argc, char** argv) {
   int total = 100'000, batch = 1000;
-  std::string workload = "both", ids = "v7";
+  std::string workload = "both", ids = "v8";
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--changes")) total = std::atoi(argv[i + 1]);
     if (!std::strcmp(argv[i], "--batch")) batch = std::atoi(argv[i + 1]);
     if (!std::strcmp(argv[i], "--workload")) workload = argv[i + 1];
     if (!std::strcmp(argv[i], "--ids")) ids = argv[i + 1];
+  }
+  if (ids != "v8" && ids != "v7" && ids != "v4") {
+    std::fprintf(stderr, "ingest_bench: --ids is v8, v7 or v4, not '%s'\n", ids.c_str());
+    return 2;
   }
   std::vector<std::pair<std::string, double>> workloads;
   if (workload != "merge") workloads.emplace_back("insert", 0.0);
@@ -62,7 +67,10 @@ int main(int argc, char** argv) {
     std::vector<std::vector<ChangeEntry>> logs;
     for (int s = 0; s < stores; ++s) {
       keys.push_back(SecretKeys::Generate("S" + std::to_string(s)));
-      logs.push_back(bench::MakeLog(keys.back().pub.site_id, per_store, updates, ids == "v4"));
+      logs.push_back(bench::MakeLog(keys.back().pub.site_id, per_store, updates,
+                                    ids == "v4"   ? bench::IdKind::kRandom
+                                    : ids == "v7" ? bench::IdKind::kTimeOnly
+                                                  : bench::IdKind::kStoreThenTime));
     }
     // Sealed by the stores beforehand: the hub's work is what is timed.
     std::vector<std::string> envelopes;

@@ -14,27 +14,27 @@
 
 namespace outpost::bench {
 
-// A version 4 id: random from its first digit.
-inline std::string RandomId() {
-  std::string id = NewIdAt(0);  // its last 74 bits are random already
-  unsigned char r[6];
-  randombytes_buf(r, sizeof r);
-  static const char kHex[] = "0123456789abcdef";
-  for (int i = 0, k = 0; i < 13; ++i) {
-    if (i == 8) continue;  // the dash
-    id[i] = kHex[(r[k / 2] >> (k % 2 ? 0 : 4)) & 0xf];
-    ++k;
+// How the stores of a benchmark mint ids: as they do now (sync/ids.h), or as
+// older stores did: time first (version 7) or random (version 4).
+enum class IdKind { kStoreThenTime, kTimeOnly, kRandom };
+
+inline std::string MintId(IdKind kind, const std::string& site, int64_t unix_ms) {
+  if (kind == IdKind::kStoreThenTime) return NewIdAt(site, unix_ms);
+  unsigned char b[16];
+  randombytes_buf(b, sizeof b);
+  if (kind == IdKind::kTimeOnly) {
+    for (int i = 0; i < 6; ++i) b[i] = static_cast<unsigned char>(unix_ms >> (8 * (5 - i)));
   }
-  id[14] = '4';
-  return id;
+  b[6] = static_cast<unsigned char>((b[6] & 0x0f) | (kind == IdKind::kTimeOnly ? 0x70 : 0x40));
+  b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);
+  return FormatUuid(b);
 }
 
 // `updates`: the share of entries (0..1) that change a booking written earlier
 // in the log (status and notes) instead of creating one: the hub's merge path.
-// Ids as stores mint them (time-ordered, sync/ids.h), or `random_ids` as
-// stores minted them before (version 4).
+// Every store's clock runs over the same seconds, as on a day of trading.
 inline std::vector<ChangeEntry> MakeLog(const std::string& site, int n, double updates = 0,
-                                        bool random_ids = false) {
+                                        IdKind ids = IdKind::kStoreThenTime) {
   std::vector<ChangeEntry> log;
   Hash256 prev{};
   const int inserts = n - static_cast<int>(n * updates);
@@ -44,7 +44,7 @@ inline std::vector<ChangeEntry> MakeLog(const std::string& site, int n, double u
     e.site_id = site;
     e.hlc = MakeHlc(1'795'000'000'000 + i, 0);
     e.entity = "booking";
-    e.entity_id = random_ids ? RandomId() : NewIdAt(1'795'000'000'000 + i);
+    e.entity_id = MintId(ids, site, 1'795'000'000'000 + i);
     e.op = "insert";
     e.fields_json = std::string(R"({"ref":"261124-)") + std::to_string(i) +
                     R"(","store_id":")" + site +
