@@ -19,12 +19,13 @@ namespace outpost::edge {
 Result<SyncStatus> ReadSyncStatus(Db& db) {
   ASSIGN_OR_RETURN(Statement st,
                    db.Prepare("SELECT (SELECT coalesce(max(seq), 0) FROM change_log),"
-                              " hub_acked_seq, last_contact, offline_since, last_status"
-                              " FROM sync_state"));
+                              " hub_acked_seq, last_contact, offline_since, last_status,"
+                              " hub_reads_zstd FROM sync_state"));
   ASSIGN_OR_RETURN(bool row, st.Step());
   if (!row) return Status::Corruption("sync_state is missing");
-  SyncStatus status{st.Int(0), st.Int(1), st.OptionalText(2), st.OptionalText(3),
-                    st.OptionalText(4), HashHex(Hash256{})};
+  SyncStatus status{st.Int(0),          st.Int(1),          st.OptionalText(2),
+                    st.OptionalText(3), st.OptionalText(4), HashHex(Hash256{}),
+                    st.Int(5) != 0};
   ASSIGN_OR_RETURN(auto head, ReadChanges(db, status.last_seq, 1));
   if (!head.empty()) status.log_head = HashHex(head.front().hash);
   return status;
@@ -66,7 +67,7 @@ Result<std::unique_ptr<SyncClient>> SyncClient::CreateWithoutTransport(const std
 }
 
 Status SyncClient::Record(std::optional<int64_t> acked, const std::string& status,
-                          bool answered) {
+                          bool answered, std::optional<bool> hub_reads_zstd) {
   const std::string now = FormatUtcMs(clock_.NowMs());
   ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
   ASSIGN_OR_RETURN(Statement st,
@@ -75,13 +76,19 @@ Status SyncClient::Record(std::optional<int64_t> acked, const std::string& statu
                                 " last_contact = CASE WHEN ?2 THEN ?3 ELSE last_contact END,"
                                 " offline_since = CASE WHEN ?2 THEN NULL"
                                 "   ELSE coalesce(offline_since, ?3) END,"
-                                " last_status = ?4"));
+                                " last_status = ?4,"
+                                " hub_reads_zstd = coalesce(?5, hub_reads_zstd)"));
   if (acked) {
     st.Bind(1, *acked);
   } else {
     st.BindNull(1);
   }
   st.Bind(2, int64_t{answered}).Bind(3, now).Bind(4, status);
+  if (hub_reads_zstd) {
+    st.Bind(5, int64_t{*hub_reads_zstd});
+  } else {
+    st.BindNull(5);
+  }
   RETURN_IF_ERROR(st.Run());
   return tx->Commit();
 }
@@ -104,8 +111,11 @@ Result<std::vector<std::string>> SyncClient::NextMessages(int batches) {
   ASSIGN_OR_RETURN(int64_t applied_push, store_->LastHubRequest());
   ASSIGN_OR_RETURN(int64_t held_profiles, HeldProfileSeq(*db_));
   const int schema_version = schema::EdgeMigrations().back().version;
-  auto seal = [&](const WireMessage& message) {
-    return SealEnvelope(EncodeMessage(message), keys_, hub_, Direction::kStoreToHub, site_);
+  // Batches compressed once the hub has said it reads them; a hello never is,
+  // so a hub of any version can always answer it.
+  auto seal = [&](const WireMessage& message, Compression compression = Compression::kNone) {
+    return SealEnvelope(EncodeMessage(message), keys_, hub_, Direction::kStoreToHub, site_,
+                        compression);
   };
   std::vector<std::string> sealed;
   if (state.waiting() <= 0) {
@@ -117,7 +127,8 @@ Result<std::vector<std::string>> SyncClient::NextMessages(int batches) {
        from <= state.last_seq && std::ssize(sealed) < batches; from += batch_changes_) {
     ASSIGN_OR_RETURN(auto changes, ReadChanges(*db_, from, batch_changes_));
     sealed.push_back(seal(WireBatch{site_, schema_version, std::move(changes), applied_push,
-                                    held_profiles}));
+                                    held_profiles},
+                          state.hub_reads_zstd ? Compression::kZstd : Compression::kNone));
   }
   return sealed;
 }
@@ -131,7 +142,7 @@ Result<bool> SyncClient::HandleReply(std::string_view sealed) {
   if (!ack || ack->site_id != site_) return false;
   // The hub's word on where it stands wins, forward or back (a hub restored
   // from an older backup asks for a resend from its cursor).
-  RETURN_IF_ERROR(Record(ack->acked_seq, ack->status, true));
+  RETURN_IF_ERROR(Record(ack->acked_seq, ack->status, true, ack->reads_zstd));
   if (ack->hub_head) {
     // A head not signed by the pinned hub is kept nowhere and said in the status.
     Status kept = KeepHubHead(*db_, hub_, *ack->hub_head, clock_.NowMs());

@@ -37,6 +37,7 @@ struct SyncStatus {
   std::optional<std::string> offline_since;
   std::optional<std::string> last_status;
   std::string log_head;  // hex hash of the newest log entry: equal heads, equal logs
+  bool hub_reads_zstd = false;  // the hub's last answer said it opens compressed batches
   int64_t waiting() const { return last_seq - hub_acked_seq; }
 };
 
@@ -93,7 +94,9 @@ class SyncClient {
              std::string site, const Clock& clock)
       : db_(std::move(db)), store_(std::move(store)), endpoint_(std::move(endpoint)),
         keys_(std::move(keys)), hub_(std::move(hub)), site_(std::move(site)), clock_(clock) {}
-  Status Record(std::optional<int64_t> acked, const std::string& status, bool answered);
+  // `hub_reads_zstd`: what the hub's answer said of compressed batches.
+  Status Record(std::optional<int64_t> acked, const std::string& status, bool answered,
+                std::optional<bool> hub_reads_zstd = std::nullopt);
   Result<std::vector<std::string>> NextMessages(int batches);
   // Applies head office's requests through Store::Book, exactly once each.
   Status ApplyPushes(const std::vector<WirePush>& pushes);

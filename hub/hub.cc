@@ -305,6 +305,7 @@ Result<WireAck> Hub::IngestOpened(const OpenedMessage& opened, std::string_view 
     RETURN_IF_ERROR(NoteReportedSeq(site, hello->last_seq));
     RETURN_IF_ERROR(AttachPushes(site, hello->applied_push_seq, hello->applied_profile_seq, ack));
     ASSIGN_OR_RETURN(ack.hub_head, CurrentHead());
+    ack.reads_zstd = true;
     return ack;
   }
   const auto* batch = std::get_if<WireBatch>(&message);
@@ -321,6 +322,7 @@ Result<WireAck> Hub::IngestOpened(const OpenedMessage& opened, std::string_view 
                    ApplyBatch(*batch, opened.named_stores, envelope, opened.envelope_hash));
   RETURN_IF_ERROR(AttachPushes(site, batch->applied_push_seq, batch->applied_profile_seq, ack));
   ASSIGN_OR_RETURN(ack.hub_head, CurrentHead());
+  ack.reads_zstd = true;  // every answer says so: stores then compress their batches
   return ack;
 }
 

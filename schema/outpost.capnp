@@ -44,6 +44,7 @@ struct Ack {
   pushes @4 :List(Push);     # requests for this store made at head office, oldest first
   hubHead @5 :SignedHead;    # the head of the hub's log as of this answer (stores keep them)
   profiles @6 :List(Profile);  # unified profiles of this store's customers, oldest seq first
+  readsZstd @7 :Bool;        # the hub opens zstd-compressed envelopes: the store may send them
 }
 
 # The unified profile of one of a store's customers (hub/profiles.h): what the
@@ -165,4 +166,5 @@ struct Envelope {
   nonce @3 :Data;            # 24 bytes, random
   ciphertext @4 :Data;       # XChaCha20-Poly1305 of the packed Message
   signature @5 :Data;        # Ed25519 by the sender over the header, nonce and ciphertext
+  compression @6 :UInt8;     # 0: none; 1: the plaintext is one zstd frame (in the header bytes)
 }

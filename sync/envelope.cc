@@ -5,6 +5,7 @@
 #include <kj/exception.h>
 #include <kj/io.h>
 #include <sodium.h>
+#include <zstd.h>
 
 #include <array>
 
@@ -18,14 +19,47 @@ void PutU64(std::string& out, uint64_t v) {
   for (int i = 7; i >= 0; --i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
 }
 
-// The bytes the AEAD authenticates and the signature covers (with nonce and ciphertext).
+// The bytes the AEAD authenticates and the signature covers (with nonce and
+// ciphertext). A compressed envelope says so here (v2), so the flag cannot be
+// changed in transit; uncompressed ones keep the v1 bytes they always had.
 std::string HeaderBytes(const EnvelopeHeader& h) {
-  std::string out = "outpost-envelope-v1";
+  const bool v1 = h.compression == Compression::kNone;
+  std::string out = v1 ? "outpost-envelope-v1" : "outpost-envelope-v2";
   PutU64(out, h.site_id.size());
   out += h.site_id;
   PutU64(out, h.key_id.size());
   out += h.key_id;
   out.push_back(static_cast<char>(h.direction));
+  if (!v1) out.push_back(static_cast<char>(h.compression));
+  return out;
+}
+
+// Level 3 (zstd's default): a batch of 5,000 changes in a few milliseconds at
+// the store, and it opens at about 1 GB/s at the hub.
+std::string Compress(std::string_view plain) {
+  std::string out(ZSTD_compressBound(plain.size()), '\0');
+  const size_t n = ZSTD_compress(out.data(), out.size(), plain.data(), plain.size(), 3);
+  if (ZSTD_isError(n)) return {};
+  out.resize(n);
+  return out;
+}
+
+// Only a single frame that declares its size, within the message limit: a
+// small envelope cannot unpack into a large allocation.
+Result<std::string> Decompress(std::string_view frame, const std::string& from) {
+  const unsigned long long size = ZSTD_getFrameContentSize(frame.data(), frame.size());
+  if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN) {
+    return Status::Corruption(from + ": compressed content is not a zstd frame of known size");
+  }
+  if (size > kMaxMessageBytes) {
+    return Status::Corruption(from + ": compressed content unpacks to " + std::to_string(size) +
+                              " bytes, over the limit");
+  }
+  std::string out(static_cast<size_t>(size), '\0');
+  const size_t n = ZSTD_decompress(out.data(), out.size(), frame.data(), frame.size());
+  if (ZSTD_isError(n) || n != size) {
+    return Status::Corruption(from + ": compressed content is damaged");
+  }
   return out;
 }
 
@@ -64,6 +98,8 @@ Result<ParsedEnvelope> Parse(std::string_view bytes) {
     out.header.key_id = e.getKeyId();
     if (e.getDirection() > 1) return Status::Corruption("envelope: unknown direction");
     out.header.direction = static_cast<Direction>(e.getDirection());
+    if (e.getCompression() > 1) return Status::Corruption("envelope: unknown compression");
+    out.header.compression = static_cast<Compression>(e.getCompression());
     auto take = [](capnp::Data::Reader d) {
       return std::string(reinterpret_cast<const char*>(d.begin()), d.size());
     };
@@ -79,10 +115,17 @@ Result<ParsedEnvelope> Parse(std::string_view bytes) {
 
 }  // namespace
 
-std::string SealEnvelope(std::string_view plaintext, const SecretKeys& sender,
+std::string SealEnvelope(std::string_view message, const SecretKeys& sender,
                          const PublicKeys& recipient, Direction direction,
-                         const std::string& store_site) {
-  EnvelopeHeader header{store_site, sender.pub.KeyId(), direction};
+                         const std::string& store_site, Compression compression) {
+  std::string compressed;
+  if (compression == Compression::kZstd) {
+    compressed = Compress(message);
+    if (compressed.empty()) return {};
+  }
+  const std::string_view plaintext =
+      compression == Compression::kZstd ? std::string_view(compressed) : message;
+  EnvelopeHeader header{store_site, sender.pub.KeyId(), direction, compression};
   const std::string ad = HeaderBytes(header);
   std::array<uint8_t, 32> key;
   if (!SessionKey(sender, recipient, direction, /*sending=*/true, key).ok()) return {};
@@ -110,6 +153,7 @@ std::string SealEnvelope(std::string_view plaintext, const SecretKeys& sender,
   e.setSiteId(header.site_id);
   e.setKeyId(header.key_id);
   e.setDirection(static_cast<uint8_t>(direction));
+  e.setCompression(static_cast<uint8_t>(compression));
   e.setNonce(kj::ArrayPtr<const kj::byte>(nonce.data(), nonce.size()));
   e.setCiphertext(kj::ArrayPtr<const kj::byte>(
       reinterpret_cast<const kj::byte*>(ciphertext.data()), ciphertext.size()));
@@ -175,6 +219,7 @@ Result<std::string> OpenEnvelope(std::string_view bytes, const SecretKeys& own,
   sodium_memzero(key.data(), key.size());
   if (rc != 0) return Status::Corruption(from + ": cannot decrypt (wrong recipient or altered)");
   plaintext.resize(plen);
+  if (p.header.compression == Compression::kZstd) return Decompress(plaintext, from);
   return plaintext;
 }
 

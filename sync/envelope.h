@@ -4,8 +4,11 @@
 //   session keys  libsodium crypto_kx: the store is the client, the hub the server
 //   encryption    XChaCha20-Poly1305 (IETF), random 24-byte nonce, header as AD
 //   signature     Ed25519 by the sender over header, nonce and ciphertext
+//   compression   optionally zstd before encryption (a store's batches, once
+//                 the hub said it reads them); said in the signed header
 // The recipient checks the signature with the sender's allow-listed public key
-// before it decrypts anything. Byte layout: docs/PROTOCOL.md. Thread-safe.
+// before it decrypts anything, and decompresses only a frame that declares a
+// size within kMaxMessageBytes. Byte layout: docs/PROTOCOL.md. Thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -18,17 +21,21 @@
 namespace outpost {
 
 enum class Direction : uint8_t { kStoreToHub = 0, kHubToStore = 1 };
+enum class Compression : uint8_t { kNone = 0, kZstd = 1 };
 
 struct EnvelopeHeader {
   std::string site_id;  // the store this envelope is from (to the hub) or for (from the hub)
   std::string key_id;   // the sender's signing key id
   Direction direction = Direction::kStoreToHub;
+  Compression compression = Compression::kNone;
 };
 
 // `store_site` names the store end of the conversation, whichever side sends.
+// kZstd only for a recipient known to read it (WireAck::reads_zstd).
 std::string SealEnvelope(std::string_view plaintext, const SecretKeys& sender,
                          const PublicKeys& recipient, Direction direction,
-                         const std::string& store_site);
+                         const std::string& store_site,
+                         Compression compression = Compression::kNone);
 
 // Reads the unauthenticated header, to find whose keys to check it with.
 Result<EnvelopeHeader> PeekEnvelope(std::string_view bytes);

@@ -129,6 +129,7 @@ Result<WireMessage> DecodeUnchecked(std::string_view bytes) {
         ASSIGN_OR_RETURN(ack.hub_head, ReadHead(in.getHubHead()));
       }
       ack.profiles = ReadProfiles(in.getProfiles());
+      ack.reads_zstd = in.getReadsZstd();
       return WireMessage(std::move(ack));
     }
     case wire::Message::HELLO: {
@@ -227,6 +228,7 @@ std::string EncodeMessage(const WireMessage& message) {
     }
     if (ack->hub_head) WriteHead(out.initHubHead(), *ack->hub_head);
     WriteProfiles(out.initProfiles(static_cast<unsigned>(ack->profiles.size())), ack->profiles);
+    out.setReadsZstd(ack->reads_zstd);
   } else if (const auto* hello = std::get_if<WireHello>(&message)) {
     auto out = root.initHello();
     out.setSiteId(hello->site_id);

@@ -55,6 +55,9 @@ struct WireAck {
   std::vector<WirePush> pushes;
   std::optional<SignedHead> hub_head;
   std::vector<WireProfile> profiles;
+  // The hub opens zstd-compressed envelopes (sync/envelope.h); older hubs
+  // leave it false and stores keep sending theirs uncompressed.
+  bool reads_zstd = false;
 };
 
 // One accepted batch in the hub's log.

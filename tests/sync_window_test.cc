@@ -13,8 +13,9 @@ class SyncWindowTest : public testing::HubAndStores {
  protected:
   void SetUp() override { OpenSites({"S1"}); }
 
-  void Book(int n) {
-    for (int i = 0; i < n; ++i) {
+  // `n` bookings for new customers, numbered from `first`.
+  void Book(int n, int first = 0) {
+    for (int i = first; i < first + n; ++i) {
       edge::BookingRequest r;
       r.customer = "1380013" + std::to_string(8000 + i);
       r.create_customer = edge::NewCustomer{"C" + std::to_string(i), {r.customer}};
@@ -82,6 +83,43 @@ TEST_F(SyncWindowTest, TwoBatchesGoOutAtOnceAndALostOneIsResentNeverSkipped) {
   round = client.NextMessages().value();
   ASSERT_EQ(round.size(), 1u);
   EXPECT_EQ(Seqs(round[0]), std::make_pair(int64_t{0}, int64_t{0}));
+}
+
+TEST_F(SyncWindowTest, BatchesAreCompressedOnlyOnceTheHubSaysItReadsThem) {
+  auto& client = *clients_["S1"];
+  auto compression = [](const std::string& sealed) {
+    return PeekEnvelope(sealed).value().compression;
+  };
+  Book(2);
+  // A store that has never heard from this hub cannot know it reads them.
+  auto round = client.NextMessages().value();
+  ASSERT_EQ(round.size(), 1u);
+  EXPECT_EQ(compression(round[0]), Compression::kNone);
+  EXPECT_EQ(Deliver(round[0]), "ok");
+  EXPECT_TRUE(edge::ReadSyncStatus(stores_["S1"]->db()).value().hub_reads_zstd);
+
+  // It said so: the next batch goes compressed and is applied like any other.
+  Book(2, 2);
+  round = client.NextMessages().value();
+  ASSERT_EQ(round.size(), 1u);
+  EXPECT_EQ(compression(round[0]), Compression::kZstd);
+  EXPECT_EQ(Seqs(round[0]), std::make_pair(int64_t{5}, int64_t{8}));
+  EXPECT_EQ(Deliver(round[0]), "ok");
+  EXPECT_EQ(Acked(), 8);
+  // A hello stays uncompressed, whatever hub answers it.
+  round = client.NextMessages().value();
+  EXPECT_EQ(compression(round[0]), Compression::kNone);
+
+  // An answer from a hub that does not say it (an older hub, restored in its
+  // place): the store goes back to uncompressed batches.
+  WireMessage answer = hub_->Handle(round[0]).value();
+  std::get<WireAck>(answer).reads_zstd = false;
+  ASSERT_TRUE(client.HandleReply(hub_->SealReply(answer, "S1").value()).value());
+  Book(1, 4);
+  round = client.NextMessages().value();
+  EXPECT_EQ(compression(round[0]), Compression::kNone);
+  EXPECT_EQ(Deliver(round[0]), "ok");
+  EXPECT_EQ(Acked(), 10);
 }
 
 }  // namespace

@@ -12,8 +12,10 @@
 // field by field by clock, written back).
 //
 //   ingest_bench [--changes N] [--batch B] [--workload insert|merge|both] [--ids v8|v7|v4]
+//                [--wire zstd|plain]
 // --ids: v8 as stores mint ids (store, then time: sync/ids.h); v7 (time only)
-// and v4 (random) as older stores minted them.
+// and v4 (random) as older stores minted them. --wire: batches compressed as
+// stores send them to a hub that reads them (sync/envelope.h), or as before.
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -39,17 +41,23 @@ double Seconds(std::chrono::steady_clock::time_point t0) {
 
 int main(int argc, char** argv) {
   int total = 100'000, batch = 1000;
-  std::string workload = "both", ids = "v8";
+  std::string workload = "both", ids = "v8", wire = "zstd";
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--changes")) total = std::atoi(argv[i + 1]);
     if (!std::strcmp(argv[i], "--batch")) batch = std::atoi(argv[i + 1]);
     if (!std::strcmp(argv[i], "--workload")) workload = argv[i + 1];
     if (!std::strcmp(argv[i], "--ids")) ids = argv[i + 1];
+    if (!std::strcmp(argv[i], "--wire")) wire = argv[i + 1];
   }
   if (ids != "v8" && ids != "v7" && ids != "v4") {
     std::fprintf(stderr, "ingest_bench: --ids is v8, v7 or v4, not '%s'\n", ids.c_str());
     return 2;
   }
+  if (wire != "zstd" && wire != "plain") {
+    std::fprintf(stderr, "ingest_bench: --wire is zstd or plain, not '%s'\n", wire.c_str());
+    return 2;
+  }
+  const Compression compression = wire == "zstd" ? Compression::kZstd : Compression::kNone;
   std::vector<std::pair<std::string, double>> workloads;
   if (workload != "merge") workloads.emplace_back("insert", 0.0);
   if (workload != "insert") workloads.emplace_back("merge", 0.5);
@@ -83,7 +91,8 @@ int main(int argc, char** argv) {
           value_bytes += logs[s][i].fields_json.size();
         }
         envelopes.push_back(SealEnvelope(EncodeMessage(b), keys[s], hub_keys.pub,
-                                         Direction::kStoreToHub, keys[s].pub.site_id));
+                                         Direction::kStoreToHub, keys[s].pub.site_id,
+                                         compression));
         wire_bytes += envelopes.back().size();
       }
     }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "sync/changelog.h"
+#include "sync/clock.h"
 #include "sync/ids.h"
 
 namespace outpost::bench {
@@ -42,25 +43,37 @@ inline std::vector<ChangeEntry> MakeLog(const std::string& site, int n, double u
     ChangeEntry e;
     e.seq = i;
     e.site_id = site;
-    e.hlc = MakeHlc(1'795'000'000'000 + i, 0);
+    const int64_t at_ms = 1'795'000'000'000 + int64_t{i} * 1000;  // a change a second
+    e.hlc = MakeHlc(at_ms, 0);
     e.entity = "booking";
-    e.entity_id = MintId(ids, site, 1'795'000'000'000 + i);
+    e.entity_id = MintId(ids, site, at_ms);
     e.op = "insert";
-    e.fields_json = std::string(R"({"ref":"261124-)") + std::to_string(i) +
-                    R"(","store_id":")" + site +
-                    R"(","customer_id":"0f8e4c2a-9b1d-4e7f-a3c5-6d2b8e1f0a94","service":"maintenance",)"
-                    R"("slot_date":"2026-11-24","slot_time":"10:00","channel":"phone",)"
-                    R"("status":"requested","staff":"SA Zhang","priority_reception":true})";
+    // Varied as a desk's day is (each booking its own customer, slot, staff),
+    // so compression at the store sees no more repetition than real batches.
+    static const char* const kServices[] = {"maintenance", "repair", "tyres", "inspection"};
+    static const char* const kTimes[] = {"08:30", "09:00", "09:30", "10:00", "10:30", "11:00",
+                                         "13:30", "14:00", "14:30", "15:00", "15:30", "16:00"};
+    static const char* const kChannels[] = {"phone", "walk-in", "app"};
+    static const char* const kStaff[] = {"SA Zhang", "SA Li Na", "SA Wang Fang"};
+    char slot_date[16];
+    std::snprintf(slot_date, sizeof slot_date, "2026-12-%02d", 1 + i % 28);
+    e.fields_json = std::string(R"({"ref":"2612)") + (slot_date + 8) + "-" + std::to_string(i) +
+                    R"(","store_id":")" + site + R"(","customer_id":")" +
+                    NewIdAt(site, at_ms - 90'000'000LL * (i % 97)) + R"(","service":")" +
+                    kServices[i % 4] + R"(","slot_date":")" + slot_date +
+                    R"(","slot_time":")" + kTimes[(i * 7) % 12] + R"(","channel":")" +
+                    kChannels[i % 3] + R"(","status":"requested","staff":")" + kStaff[i % 3] +
+                    R"(","priority_reception":)" + (i % 5 == 0 ? "true" : "false") + "}";
     if (i > inserts) {
       // Changes booking number (i - inserts) of this log, inserted earlier.
       const ChangeEntry& target = log[static_cast<size_t>((i - inserts - 1) % inserts)];
       e.entity_id = target.entity_id;
       e.op = "update";
       e.fields_json = R"({"status":"confirmed","notes":"called back, confirmed )" +
-                      std::to_string(i) + R"(","updated_at":"2026-11-23T02:00:00.000Z"})";
+                      std::to_string(i) + R"(","updated_at":")" + FormatUtcMs(at_ms) + R"("})";
     }
-    e.staff = "SA Zhang";
-    e.recorded_at = "2026-11-23T01:00:00.000Z";
+    e.staff = kStaff[i % 3];
+    e.recorded_at = FormatUtcMs(at_ms);
     e.schema_version = 3;
     e.prev_hash = prev;
     e.hash = ChainHash(e);

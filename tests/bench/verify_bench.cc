@@ -62,7 +62,8 @@ int main(int argc, char** argv) {
       WireBatch b{keys.pub.site_id, 3, {}};
       for (int i = off; i < std::min(per_store, off + 5000); ++i) b.changes.push_back(logs.back()[i]);
       auto ack = hub->Ingest(SealEnvelope(EncodeMessage(b), keys, hub_keys.pub,
-                                          Direction::kStoreToHub, keys.pub.site_id));
+                                          Direction::kStoreToHub, keys.pub.site_id,
+                                          Compression::kZstd));  // as stores send them
       if (!ack.ok() || ack->status != "ok") {
         std::fprintf(stderr, "ingest failed\n");
         return 1;
