@@ -32,7 +32,7 @@ struct EnvelopeHeader {
 
 // `store_site` names the store end of the conversation, whichever side sends.
 // kZstd only for a recipient known to read it (WireAck::reads_zstd).
-std::string SealEnvelope(std::string_view plaintext, const SecretKeys& sender,
+std::string SealEnvelope(std::string_view message, const SecretKeys& sender,
                          const PublicKeys& recipient, Direction direction,
                          const std::string& store_site,
                          Compression compression = Compression::kNone);
