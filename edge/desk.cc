@@ -277,13 +277,9 @@ extern "C" void OnStopSignal(int) { g_stop.store(true); }
 int RunDesk(int argc, char** argv, std::ostream& out, std::ostream& err) {
   Context ctx{out, err, Env("OUTPOST_DB", "store.db"), Env("OUTPOST_STAFF"), false, nullptr};
   // OUTPOST_NOW pins the desk clock (drills, demos and tests); never set at a real desk.
-  if (std::string now = Env("OUTPOST_NOW"); !now.empty()) {
-    auto ms = ParseUtcMs(now);
-    if (!ms.ok()) return Fail(ctx, Status::InvalidInput("OUTPOST_NOW: " + ms.status().message()));
-    ctx.clock = std::make_unique<FixedClock>(ms.value());
-  } else {
-    ctx.clock = std::make_unique<SystemClock>();
-  }
+  auto clock = ClockFromEnvironment();
+  if (!clock.ok()) return Fail(ctx, clock.status());
+  ctx.clock = std::move(clock).value();
 
   CLI::App app{"outpost-edge: a branch store's booking desk; works with no network."};
   app.require_subcommand(1);

@@ -178,10 +178,14 @@ Status SyncClient::RunOnce() {
     }
   }
   // Wait for an Ack to each; stale replies to earlier requests are read and used too.
-  const int64_t deadline = clock_.NowMs() + reply_timeout_ms_;
+  // Timed on the steady clock: the business clock may be pinned or stepped.
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(reply_timeout_ms_);
   size_t answers = 0;
   while (answers < messages.size()) {
-    const int64_t left = deadline - clock_.NowMs();
+    const int64_t left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                             deadline - std::chrono::steady_clock::now())
+                             .count();
     if (left <= 0) break;
     ASSIGN_OR_RETURN(auto reply, endpoint_->Receive(static_cast<int>(left)));
     if (!reply) break;

@@ -493,10 +493,12 @@ Result<WireAck> Hub::ApplyBatch(const WireBatch& batch,
   const Hash256 last_hash = ToHash(cur.Blob(1));
   cur.Reset();
 
+  int64_t resent = 0;  // changes in this batch the hub had already applied
   auto ack = [&](int64_t seq, std::string status) -> Result<WireAck> {
-    ASSIGN_OR_RETURN(Statement contact, db_->Prepare("UPDATE store_cursors SET last_contact = ?"
+    ASSIGN_OR_RETURN(Statement contact, db_->Prepare("UPDATE store_cursors SET last_contact = ?,"
+                                                     " resent_changes = resent_changes + ?"
                                                      " WHERE site_id = ?"));
-    contact.Bind(1, now).Bind(2, site);
+    contact.Bind(1, now).Bind(2, resent).Bind(3, site);
     RETURN_IF_ERROR(contact.Run());
     RETURN_IF_ERROR(tx->Commit());
     return WireAck{site, seq, 0, std::move(status), {}, std::nullopt};
@@ -539,6 +541,7 @@ Result<WireAck> Hub::ApplyBatch(const WireBatch& batch,
       return Status::Corruption(reason);
     }
   }
+  resent = static_cast<int64_t>(known);
   const std::span<const ChangeEntry> fresh = changes.subspan(known);
   if (fresh.empty()) return ack(last_seq, "ok");  // a replay: already applied, nothing to do
   if (fresh.front().seq != last_seq + 1) {
@@ -737,18 +740,19 @@ Result<WireLogReply> Hub::AnswerLogRequest(const std::string& site,
 }
 
 Result<std::vector<StoreState>> Hub::Stores() {
-  ASSIGN_OR_RETURN(Statement st,
-                   db_->Prepare("SELECT s.site_id, s.key_id, c.last_seq, c.last_contact,"
-                                " c.last_batch_at, c.last_hash, (SELECT count(*) FROM hub_outbox o"
-                                " WHERE o.site_id = s.site_id), c.applied_push_seq, c.reported_seq"
-                                " FROM stores s JOIN store_cursors c USING (site_id)"
-                                " ORDER BY s.site_id"));
+  ASSIGN_OR_RETURN(
+      Statement st,
+      db_->Prepare("SELECT s.site_id, s.key_id, c.last_seq, c.last_contact,"
+                   " c.last_batch_at, c.last_hash, (SELECT count(*) FROM hub_outbox o"
+                   " WHERE o.site_id = s.site_id), c.applied_push_seq, c.reported_seq,"
+                   " c.resent_changes FROM stores s JOIN store_cursors c USING (site_id)"
+                   " ORDER BY s.site_id"));
   std::vector<StoreState> out;
   while (true) {
     ASSIGN_OR_RETURN(bool row, st.Step());
     if (!row) break;
     out.push_back({st.Text(0), st.Text(1), st.Int(2), st.OptionalText(3), st.OptionalText(4),
-                   HashHex(ToHash(st.Blob(5))), st.Int(6), st.Int(7), st.Int(8)});
+                   HashHex(ToHash(st.Blob(5))), st.Int(6), st.Int(7), st.Int(8), st.Int(9)});
   }
   return out;
 }

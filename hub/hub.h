@@ -27,6 +27,11 @@
 
 namespace outpost::hub {
 
+// A store counts as online while it has been heard from within this window
+// (its sync process says hello at least every few seconds). `stores` and the
+// recovery report both judge by it.
+constexpr int64_t kOnlineWindowMs = 15'000;
+
 struct StoreState {
   std::string site_id;
   std::string key_id;
@@ -37,6 +42,7 @@ struct StoreState {
   int64_t queued_requests = 0;   // call-centre requests made for this store
   int64_t applied_requests = 0;  // of which the store has applied (or answered)
   int64_t reported_seq = 0;      // the newest change the store said it has
+  int64_t resent_changes = 0;    // changes it sent again that were already applied here
   int64_t pending() const { return reported_seq > last_seq ? reported_seq - last_seq : 0; }
 };
 

@@ -24,11 +24,6 @@ using nlohmann::json;
 std::atomic<bool> g_stop{false};
 extern "C" void OnStopSignal(int) { g_stop.store(true); }
 
-
-// A store counts as online while it has been heard from within this window
-// (its sync process says hello at least every few seconds).
-constexpr int64_t kOnlineWindowMs = 15'000;
-
 // Links new customer records and rebuilds the profiles the stores hold, at
 // most once per `every_ms` and never more than a tenth of the daemon's time
 // (a full resolution over a million records takes tens of seconds).
@@ -260,16 +255,12 @@ int RunHubCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
     return ExitCodeFor(keys.status());
   }
   // OUTPOST_NOW pins the hub's clock (drills and tests, like the desk's); never set in production.
-  std::unique_ptr<Clock> clock_owner = std::make_unique<SystemClock>();
-  if (const char* now = std::getenv("OUTPOST_NOW"); now && *now) {
-    auto ms = ParseUtcMs(now);
-    if (!ms.ok()) {
-      err << "outpost-hub: invalid input: OUTPOST_NOW: " << ms.status().message() << "\n";
-      return 1;
-    }
-    clock_owner = std::make_unique<FixedClock>(ms.value());
+  auto clock_owner = ClockFromEnvironment();
+  if (!clock_owner.ok()) {
+    err << "outpost-hub: " << clock_owner.status().ToString() << "\n";
+    return 1;
   }
-  const Clock& clock = *clock_owner;
+  const Clock& clock = *clock_owner.value();
   auto hub = Hub::Open(db_path, keys.value(), clock);
   if (!hub.ok()) {
     err << "outpost-hub: " << hub.status().ToString() << "\n";
@@ -306,19 +297,24 @@ int RunHubCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
         online = t.ok() && now - t.value() <= kOnlineWindowMs;
       }
       if (json_output) {
-        arr.push_back({{"store_id", s.site_id}, {"key_id", s.key_id},
-                       {"state", online ? "online" : "offline"}, {"last_seq", s.last_seq},
-                       {"log_head", s.last_hash},
-                       {"pending", s.pending()},
-                       {"requests_queued", s.queued_requests},
-                       {"requests_answered", s.applied_requests},
-                       {"last_contact", s.last_contact ? json(*s.last_contact) : json(nullptr)},
-                       {"last_batch_at", s.last_batch_at ? json(*s.last_batch_at) : json(nullptr)}});
+        arr.push_back(
+            {{"store_id", s.site_id},
+             {"key_id", s.key_id},
+             {"state", online ? "online" : "offline"},
+             {"last_seq", s.last_seq},
+             {"log_head", s.last_hash},
+             {"pending", s.pending()},
+             {"resent_changes", s.resent_changes},
+             {"requests_queued", s.queued_requests},
+             {"requests_answered", s.applied_requests},
+             {"last_contact", s.last_contact ? json(*s.last_contact) : json(nullptr)},
+             {"last_batch_at", s.last_batch_at ? json(*s.last_batch_at) : json(nullptr)}});
         continue;
       }
       out << s.site_id << "  " << (online ? "online" : "offline");
       if (!online) out << (s.last_contact ? " since " + *s.last_contact : " (never heard from)");
       out << "  applied through seq " << s.last_seq << ", " << s.pending() << " pending";
+      if (s.resent_changes > 0) out << ", " << s.resent_changes << " resent";
       if (s.last_batch_at) out << "  last batch " << *s.last_batch_at;
       if (s.queued_requests > 0) {
         out << "  call-centre requests answered " << s.applied_requests << "/"

@@ -1,13 +1,36 @@
 #!/usr/bin/env bash
-# The test command: installs dependencies, builds, and runs every test twice,
-# once in the -Werror debug build and once under ASan/UBSan.
+# The test command: installs dependencies, builds, and runs every test: in the
+# -Werror debug build, again in it at two chosen instants under libfaketime
+# (the suite must pass at any hour, on any date), then under ASan/UBSan.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./ops/install-deps.sh
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-for flavour in debug asan; do
-  echo "== build and test: $flavour"
-  ./ops/build.sh "$flavour"
-  (cd "build/$flavour" && ctest --output-on-failure -j 2 --timeout 600)
-done
+
+run_ctest() { (cd "build/$1" && ctest --output-on-failure -j 2 --timeout 600); }
+
+# Runs the debug suite with the whole process tree's wall clock moved so that
+# it reads <hh:mm:ss> today in Asia/Shanghai (a relative offset: every test
+# program and every process it starts share one ticking clock; the monotonic
+# clock stays real, so timeouts and ZeroMQ's timers are unaffected).
+run_ctest_at() {
+  local at=$1 today target offset lib
+  today=$(TZ=Asia/Shanghai date +%F)
+  target=$(date -d "TZ=\"Asia/Shanghai\" $today $at" +%s)
+  offset=$((target - $(date +%s)))
+  lib=$(dpkg -L libfaketime | grep '/libfaketime.so.1$' | head -n 1)
+  echo "== test: debug at $today $at Asia/Shanghai (FAKETIME=${offset}s)"
+  (cd build/debug && LD_PRELOAD="$lib" FAKETIME="$(printf '%+ds' "$offset")" \
+     FAKETIME_DONT_FAKE_MONOTONIC=1 ctest --output-on-failure -j 2 --timeout 600)
+}
+
+echo "== build and test: debug"
+./ops/build.sh debug
+run_ctest debug
+run_ctest_at 17:55:00   # inside the hours a test on the real clock once failed
+run_ctest_at 23:59:30   # half a minute before a local midnight
+
+echo "== build and test: asan"
+./ops/build.sh asan
+run_ctest asan

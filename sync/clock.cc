@@ -1,7 +1,9 @@
 #include "sync/clock.h"
 
+#include <charconv>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 
 #include "sync/civil_time.h"
 
@@ -10,6 +12,23 @@ namespace outpost {
 int64_t SystemClock::NowMs() const {
   using namespace std::chrono;
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+Result<std::unique_ptr<Clock>> ClockFromEnvironment() {
+  const char* now = std::getenv("OUTPOST_NOW");
+  if (now == nullptr || *now == '\0') return std::unique_ptr<Clock>(new SystemClock());
+  auto pinned = ParseUtcMs(now);
+  if (!pinned.ok()) return Status::InvalidInput("OUTPOST_NOW: " + pinned.status().message());
+  const char* at = std::getenv("OUTPOST_NOW_AT");
+  if (at == nullptr || *at == '\0') return std::unique_ptr<Clock>(new FixedClock(pinned.value()));
+  int64_t at_ms = 0;
+  const std::string_view text(at);
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), at_ms);
+  if (ec != std::errc() || end != text.data() + text.size() || at_ms <= 0) {
+    return Status::InvalidInput("OUTPOST_NOW_AT: '" + std::string(text) +
+                                "' is not a positive count of milliseconds since 1970");
+  }
+  return std::unique_ptr<Clock>(new OffsetClock(pinned.value() - at_ms));
 }
 
 std::string FormatUtcMs(int64_t ms) {

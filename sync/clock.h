@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -26,6 +27,19 @@ class SystemClock final : public Clock {
   int64_t NowMs() const override;
 };
 
+// The system clock moved by a constant offset: a clock that ticks, pinned to a
+// chosen instant. Every process given the same offset shares one clock, so a
+// test can pin "now" for a hub and its stores and still see time pass.
+class OffsetClock final : public Clock {
+ public:
+  explicit OffsetClock(int64_t offset_ms) : offset_ms_(offset_ms) {}
+  int64_t NowMs() const override { return system_.NowMs() + offset_ms_; }
+
+ private:
+  SystemClock system_;
+  int64_t offset_ms_;
+};
+
 class FixedClock final : public Clock {
  public:
   explicit FixedClock(int64_t now_ms) : now_ms_(now_ms) {}
@@ -36,6 +50,16 @@ class FixedClock final : public Clock {
  private:
   std::atomic<int64_t> now_ms_;
 };
+
+// The clock a program runs on, from its environment; main() calls it once.
+//   unset                            the system clock (every real desk and hub)
+//   OUTPOST_NOW=<instant>            stands still at that instant (drills, demos, tests)
+//   OUTPOST_NOW=<instant> and
+//   OUTPOST_NOW_AT=<unix ms>         ticks: it read <instant> when the system clock
+//                                    read <unix ms>; processes given the same pair
+//                                    share one clock (end-to-end tests)
+// An unreadable value is refused naming the variable, never replaced by the system clock.
+Result<std::unique_ptr<Clock>> ClockFromEnvironment();
 
 // "2026-11-23T15:22:25.123Z": the one text form of a system timestamp. Sorts as text.
 std::string FormatUtcMs(int64_t ms);

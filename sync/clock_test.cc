@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+
 #include "sync/civil_time.h"
 
 namespace outpost {
@@ -60,6 +62,47 @@ TEST(CivilTimeTest, RefusesUnknownZone) {
   ASSERT_FALSE(tz.ok());
   EXPECT_EQ(tz.status().code(), StatusCode::kInvalidInput);
   EXPECT_NE(tz.status().message().find("Mars/Olympus"), std::string::npos);
+}
+
+// The environment a program's clock comes from (OUTPOST_NOW, OUTPOST_NOW_AT).
+class ClockFromEnvironmentTest : public ::testing::Test {
+ protected:
+  void TearDown() override {
+    unsetenv("OUTPOST_NOW");
+    unsetenv("OUTPOST_NOW_AT");
+  }
+};
+
+TEST_F(ClockFromEnvironmentTest, PinnedStandsStillAndAnchoredTicksFromTheInstant) {
+  setenv("OUTPOST_NOW", "2026-11-23T01:00:00Z", 1);
+  auto fixed = ClockFromEnvironment().value();
+  EXPECT_EQ(FormatUtcMs(fixed->NowMs()), "2026-11-23T01:00:00.000Z");
+  // Anchored a minute ago on the system clock: the clock has run that minute.
+  const int64_t minute_ago = SystemClock().NowMs() - 60'000;
+  setenv("OUTPOST_NOW_AT", std::to_string(minute_ago).c_str(), 1);
+  auto ticking = ClockFromEnvironment().value();
+  const int64_t ran = ticking->NowMs() - ParseUtcMs("2026-11-23T01:00:00Z").value();
+  EXPECT_GE(ran, 60'000);
+  EXPECT_LT(ran, 70'000);
+}
+
+TEST_F(ClockFromEnvironmentTest, AnUnreadableValueIsRefusedNamingTheVariable) {
+  setenv("OUTPOST_NOW", "monday", 1);
+  auto bad = ClockFromEnvironment();
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("OUTPOST_NOW: timestamp 'monday'"), std::string::npos)
+      << bad.status().message();
+  setenv("OUTPOST_NOW", "2026-11-23T01:00:00Z", 1);
+  setenv("OUTPOST_NOW_AT", "12abc", 1);
+  auto bad_at = ClockFromEnvironment();
+  ASSERT_FALSE(bad_at.ok());
+  EXPECT_NE(bad_at.status().message().find("OUTPOST_NOW_AT: '12abc'"), std::string::npos)
+      << bad_at.status().message();
+}
+
+TEST_F(ClockFromEnvironmentTest, UnsetIsTheSystemClock) {
+  auto clock = ClockFromEnvironment().value();
+  EXPECT_LE(std::abs(clock->NowMs() - SystemClock().NowMs()), 1000);
 }
 
 }  // namespace

@@ -100,6 +100,7 @@ TEST_F(DeskCliTest, ExitCodesSayWhatHappened) {
   ProcessResult sunday = desk_.Desk({"book", "--phone", "13800138000", "--date", "2026-11-29",
                                      "--slot", "10:00"});
   EXPECT_EQ(sunday.exit_code, 2);
+  EXPECT_NE(sunday.err.find("closed on Sundays"), std::string::npos) << sunday.err;
 }
 
 TEST_F(DeskCliTest, StaffMustBeNamedAndTheStoreMustExist) {
@@ -143,13 +144,18 @@ TEST_F(DeskCliTest, CancelRescheduleAndNoShow) {
                        "--slot", "11:00"});
   ProcessResult no_reason = desk_.Desk({"cancel", a["ref"]});
   EXPECT_EQ(no_reason.exit_code, 1);
+  EXPECT_NE(no_reason.err.find("--reason is required"), std::string::npos) << no_reason.err;
   json moved = desk_.Json({"reschedule", a["ref"], "--date", "2026-11-25", "--slot", "14:00",
                            "--reason", "customer asked"});
   EXPECT_EQ(moved["rescheduled_from"], a["id"]);
   EXPECT_EQ(desk_.Json({"booking", "show", a["ref"]})["rescheduled_to"], moved["id"]);
   json cancelled = desk_.Json({"cancel", moved["ref"], "--reason", "car sold"});
   EXPECT_EQ(cancelled["cancel_reason"], "car sold");
-  EXPECT_EQ(desk_.Desk({"no-show", c["ref"]}).exit_code, 2);  // slot not started yet
+  ProcessResult early = desk_.Desk({"no-show", c["ref"]});
+  EXPECT_EQ(early.exit_code, 2);
+  EXPECT_NE(early.err.find("which has not started: a no-show is recorded only after it"),
+            std::string::npos)
+      << early.err;
   desk_.SetNow("2026-11-24T03:30:00Z");                        // 11:30 local
   EXPECT_EQ(desk_.Json({"no-show", c["ref"]})["status"], "no-show");
   json board = desk_.Json({"board", "--date", "2026-11-24"});
@@ -168,6 +174,7 @@ TEST_F(DeskCliTest, ACustomerWhoSaysDoNotCallMeIsUpdatedAtTheDesk) {
   ProcessResult contradiction = desk_.Desk({"customer", "update", "13900139000", "--dnd",
                                             "--allow-contact"});
   EXPECT_EQ(contradiction.exit_code, 1);
+  EXPECT_NE(contradiction.err.find("contradicting flags"), std::string::npos) << contradiction.err;
   EXPECT_EQ(desk_.Json({"customer", "show", "010-12345678"})["do_not_disturb"], true);
 }
 

@@ -2,23 +2,48 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
-
 #include <string>
 #include <vector>
 
+#include "sync/clock.h"
 #include "sync/testing.h"
 #include "tests/process.h"
 
 namespace outpost::testing {
 
+// One clock for every process of a test that needs time to pass (sync
+// windows, timed heads): it read `instant` when the system clock read `at_ms`
+// and ticks from there (OUTPOST_NOW with OUTPOST_NOW_AT, sync/clock.h). So a
+// test books "today" on a Monday at 09:00 in Shanghai whatever the hour or
+// date it runs at, and never crosses a midnight it did not choose.
+class SharedClock {
+ public:
+  explicit SharedClock(std::string instant = "2026-11-23T01:00:00Z")  // Monday 09:00 Shanghai
+      : instant_(std::move(instant)), at_ms_(SystemClock().NowMs()) {}
+  std::vector<std::string> Env() const {
+    return {"OUTPOST_NOW=" + instant_, "OUTPOST_NOW_AT=" + std::to_string(at_ms_)};
+  }
+  // The shared clock's reading now, plus `offset_ms`, as OUTPOST_NOW takes it.
+  std::string Now(int64_t offset_ms = 0) const {
+    return FormatUtcMs(ParseUtcMs(instant_).value() + SystemClock().NowMs() - at_ms_ + offset_ms);
+  }
+
+ private:
+  std::string instant_;
+  int64_t at_ms_;
+};
+
 class DeskHarness {
  public:
-  // `now`: the desk clock (OUTPOST_NOW) or empty for the real clock.
-  explicit DeskHarness(std::string now = "2026-11-23T01:00:00Z") : now_(std::move(now)) {}
+  // `now`: the desk clock (OUTPOST_NOW), standing still at that instant.
+  explicit DeskHarness(std::string now = "2026-11-23T01:00:00Z")
+      : clock_env_{"OUTPOST_NOW=" + now} {}
+  // A desk on a test's shared, ticking clock.
+  explicit DeskHarness(const SharedClock& clock) : clock_env_(clock.Env()) {}
 
   std::vector<std::string> Env() const {
     std::vector<std::string> env = {"OUTPOST_DB=" + db(), "OUTPOST_STAFF=SA Zhang"};
-    if (!now_.empty()) env.push_back("OUTPOST_NOW=" + now_);
+    env.insert(env.end(), clock_env_.begin(), clock_env_.end());
     return env;
   }
   std::vector<std::string> Argv(const std::vector<std::string>& args) const {
@@ -34,12 +59,13 @@ class DeskHarness {
     if (r.exit_code != 0) return nlohmann::json{{"error", r.err}, {"exit", r.exit_code}};
     return nlohmann::json::parse(r.out);
   }
-  void SetNow(std::string now) { now_ = std::move(now); }
+  // From here on the desk's clock stands still at `now`.
+  void SetNow(const std::string& now) { clock_env_ = {"OUTPOST_NOW=" + now}; }
   std::string db() const { return dir_.File("store.db"); }
 
  private:
   TempDir dir_;
-  std::string now_;
+  std::vector<std::string> clock_env_;
 };
 
 }  // namespace outpost::testing

@@ -30,6 +30,9 @@ class RecoveryTest : public ::testing::Test {
     ASSERT_EQ(Init(desk_).exit_code, 0);
     ASSERT_EQ(Hub({"allow", dir_.File("S1.pub")}).exit_code, 0);
     hub_ = StartHub();
+    // "Tomorrow" as the store reckons it, in its own zone, on the test's clock.
+    tomorrow_ = desk_.Json({"board", "--date", "tomorrow"}).value("date", "");
+    ASSERT_FALSE(tomorrow_.empty());
   }
   ProcessResult Init(const DeskHarness& desk) {
     return desk.Desk({"init", "--store-id", "S1", "--name", "One", "--capacity", "2"});
@@ -38,13 +41,14 @@ class RecoveryTest : public ::testing::Test {
     std::vector<std::string> argv = {OUTPOST_HUB_BIN, "--db", dir_.File("hub.db"), "--key",
                                      dir_.File("HUB.key")};
     argv.insert(argv.end(), args.begin(), args.end());
-    return RunProgram(argv);
+    return RunProgram(argv, clock_.Env());
   }
-  std::unique_ptr<Process> StartHub(std::vector<std::string> env = {}) {
+  // The hub on the test's clock, or standing still at `pinned_now`.
+  std::unique_ptr<Process> StartHub(const std::string& pinned_now = "") {
     return std::make_unique<Process>(
         std::vector<std::string>{OUTPOST_HUB_BIN, "--db", dir_.File("hub.db"), "--key",
                                  dir_.File("HUB.key"), "serve", "--bind", endpoint_},
-        env);
+        pinned_now.empty() ? clock_.Env() : std::vector<std::string>{"OUTPOST_NOW=" + pinned_now});
   }
   void StopHub() {
     hub_->Kill(SIGTERM);
@@ -53,7 +57,7 @@ class RecoveryTest : public ::testing::Test {
   ProcessResult Tool(const std::vector<std::string>& args) {
     std::vector<std::string> argv = {OUTPOST_BIN};
     argv.insert(argv.end(), args.begin(), args.end());
-    return RunProgram(argv);
+    return RunProgram(argv, clock_.Env());
   }
   // Sync rounds until the store has nothing waiting (the hub answered each).
   void Sync(const DeskHarness& desk) {
@@ -117,16 +121,11 @@ class RecoveryTest : public ::testing::Test {
   }
 
   TempDir dir_;
-  DeskHarness desk_{""};  // the real clock: sync and heads are timed
+  SharedClock clock_;  // Monday 09:00 in Shanghai, ticking: sync and heads are timed
+  DeskHarness desk_{clock_};
   std::string endpoint_;
   std::unique_ptr<Process> hub_;
-  std::string tomorrow_ = [] {
-    const auto t = std::chrono::system_clock::now() + std::chrono::hours(24 + 8);
-    const std::time_t tt = std::chrono::system_clock::to_time_t(t);
-    char buf[16];
-    std::strftime(buf, sizeof buf, "%Y-%m-%d", std::gmtime(&tt));  // Asia/Shanghai is UTC+8
-    return std::string(buf);
-  }();
+  std::string tomorrow_;
 };
 
 TEST_F(RecoveryTest, AfterRealWorkStoreAndHubVerifyConsistent) {
@@ -308,7 +307,7 @@ TEST_F(RecoveryTest, ALostStoreIsRebuiltFromTheHubEqualByDigest) {
   const std::string head = Head(desk_.db(), "change_log");
   const std::string board = desk_.Desk({"board", "--date", "tomorrow"}).out;
 
-  DeskHarness replacement("");  // the new computer
+  DeskHarness replacement(clock_);  // the new computer
   ASSERT_EQ(Init(replacement).exit_code, 0);
   ProcessResult r = Tool({"rebuild", "--db", replacement.db(), "--hub", endpoint_, "--keys",
                           dir_.File("S1.key"), "--hub-key", dir_.File("HUB.pub")});
@@ -353,8 +352,14 @@ TEST_F(RecoveryTest, ReplayGivesTheStoreAsOfASeq) {
   }
   EXPECT_EQ(Tool({"verify", "--db", out}).exit_code, 0);
   // Refusals: an existing target, no point in time, both.
-  EXPECT_EQ(Tool({"replay", "--from", desk_.db(), "--to", out, "--until-seq", "2"}).exit_code, 1);
-  EXPECT_EQ(Tool({"replay", "--from", desk_.db(), "--to", dir_.File("x.db")}).exit_code, 1);
+  ProcessResult exists = Tool({"replay", "--from", desk_.db(), "--to", out, "--until-seq", "2"});
+  EXPECT_EQ(exists.exit_code, 1);
+  EXPECT_NE(exists.err.find("exists; replay writes a new database"), std::string::npos)
+      << exists.err;
+  ProcessResult no_point = Tool({"replay", "--from", desk_.db(), "--to", dir_.File("x.db")});
+  EXPECT_EQ(no_point.exit_code, 1);
+  EXPECT_NE(no_point.err.find("give one of --until-seq N or --until TIME"), std::string::npos)
+      << no_point.err;
   EXPECT_FALSE(std::filesystem::exists(dir_.File("x.db")));
 }
 
@@ -437,26 +442,18 @@ TEST_F(RecoveryTest, AuditExportListsEveryFieldChangeInTheRange) {
 TEST_F(RecoveryTest, RecoveryReportTellsTheStoryOfAnOutage) {
   // The hub's clock is pinned so the outage is two hours long without waiting.
   StopHub();
-  const auto now = std::chrono::system_clock::now();
-  auto utc = [](std::chrono::system_clock::time_point t) {
-    const std::time_t tt = std::chrono::system_clock::to_time_t(t);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&tt));
-    return std::string(buf);
-  };
-  const std::string before = utc(now - std::chrono::hours(1));
-  const std::string after = utc(now + std::chrono::hours(1));
-  hub_ = StartHub({"OUTPOST_NOW=" + before});
-  desk_.SetNow(utc(now - std::chrono::hours(2)));
+  constexpr int64_t kHour = 3'600'000;
+  hub_ = StartHub(clock_.Now(-kHour));
+  desk_.SetNow(clock_.Now(-2 * kHour));
   Book("13900001001", "Wang", "10:00", tomorrow_);
   Sync(desk_);
   StopHub();
   // Offline for two hours: the desk books on (three changes: customer, vehicle,
   // booking), while the call centre promises the same full slot to another.
-  desk_.SetNow(utc(now));
+  desk_.SetNow(clock_.Now());
   Book("13900001002", "Li", "10:00", tomorrow_);
-  desk_.SetNow(utc(now + std::chrono::hours(1) + std::chrono::minutes(1)));
-  hub_ = StartHub({"OUTPOST_NOW=" + after});
+  desk_.SetNow(clock_.Now(kHour + 60'000));
+  hub_ = StartHub(clock_.Now(kHour));
   ASSERT_EQ(Hub({"book", "--store", "S1", "--phone", "13900001003", "--name", "Zhao", "--date",
                  tomorrow_, "--slot", "10:00", "--staff", "CC Liu"}).exit_code, 0);
   Sync(desk_);

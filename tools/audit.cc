@@ -1,19 +1,19 @@
 #include "tools/audit.h"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 
+#include "hub/hub.h"
 #include "hub/verify.h"
 #include "schema/migrations.h"
 #include "sync/changelog.h"
-#include "sync/ids.h"
 #include "sync/clock.h"
+#include "sync/ids.h"
 #include "sync/keys.h"
 #include "sync/merge.h"
 #include "sync/sqlite.h"
@@ -172,11 +172,11 @@ void PrintLine(std::ostream& out, const Line& l) {
 
 // "24h", "7d", "2026-11-24", "2026-11-24T10:30", or a full UTC time: the
 // stored form ("2026-11-24T10:30:00.000Z"), which sorts as text.
-Result<std::string> ParseWhen(const std::string& text) {
+Result<std::string> ParseWhen(const std::string& text, int64_t now_ms) {
   if (text.size() >= 2 && (text.back() == 'h' || text.back() == 'd') &&
       std::all_of(text.begin(), text.end() - 1, ::isdigit)) {
     const int64_t n = std::stoll(text.substr(0, text.size() - 1));
-    return FormatUtcMs(SystemClock().NowMs() - n * (text.back() == 'h' ? 3'600'000 : 86'400'000));
+    return FormatUtcMs(now_ms - n * (text.back() == 'h' ? 3'600'000 : 86'400'000));
   }
   for (const std::string& candidate :
        {text, text + "Z", text + ":00Z", text + ":00.000Z", text + "T00:00:00.000Z"}) {
@@ -313,14 +313,16 @@ struct Window {
   std::string from, to;  // to empty: still offline
 };
 
-Result<json> BuildReport(Source& src, const std::string& since, const std::string& now,
-                         const PublicKeys* hub_pub, const SecretKeys* hub_secret, bool full_phones) {
+Result<json> BuildReport(Source& src, const std::string& since, int64_t now_ms,
+                         const PublicKeys* hub_pub, const SecretKeys* hub_secret,
+                         bool full_phones) {
   Db& db = *src.db;
-  json report = {{"since", since}, {"generated_at", now}, {"stores", json::array()}};
+  json report = {
+      {"since", since}, {"generated_at", FormatUtcMs(now_ms)}, {"stores", json::array()}};
   ASSIGN_OR_RETURN(Statement stores, db.Prepare("SELECT c.site_id, c.last_seq, c.reported_seq,"
                                                 " c.last_contact, c.last_batch_at FROM"
                                                 " store_cursors c ORDER BY c.site_id"));
-  const std::string online_after = FormatUtcMs(SystemClock().NowMs() - 15'000);  // as `stores` says
+  const std::string online_after = FormatUtcMs(now_ms - hub::kOnlineWindowMs);  // as `stores` says
   json customers_to_contact = json::array();
   while (true) {
     ASSIGN_OR_RETURN(bool row, stores.Step());
@@ -572,7 +574,8 @@ Commands::Commands(CLI::App& app) {
 
 bool Commands::parsed() const { return audit_->parsed() || report_->parsed(); }
 
-int Commands::Run(std::ostream& out, std::ostream& err) {
+int Commands::Run(const Clock& clock, std::ostream& out, std::ostream& err) {
+  clock_ = &clock;
   if (booking_->parsed()) return RunHistory(true, out, err);
   if (customer_->parsed()) return RunHistory(false, out, err);
   if (export_->parsed()) return RunExport(out, err);
@@ -640,9 +643,9 @@ int Commands::RunHistory(bool booking, std::ostream& out, std::ostream& err) {
 }
 
 int Commands::RunExport(std::ostream& out, std::ostream& err) {
-  auto from = ParseWhen(from_);
+  auto from = ParseWhen(from_, clock_->NowMs());
   if (!from.ok()) return Fail(err, "audit export", from.status());
-  auto to = ParseWhen(to_);
+  auto to = ParseWhen(to_, clock_->NowMs());
   if (!to.ok()) return Fail(err, "audit export", to.status());
   if (format_ != "csv" && format_ != "json") {
     return Fail(err, "audit export", Status::InvalidInput("--format: csv or json"));
@@ -698,7 +701,7 @@ int Commands::RunReport(std::ostream& out, std::ostream& err) {
   if (report_format_ != "text" && report_format_ != "html" && report_format_ != "json") {
     return Fail(err, "recovery-report", Status::InvalidInput("--format: text, html or json"));
   }
-  auto since = ParseWhen(since_);
+  auto since = ParseWhen(since_, clock_->NowMs());
   if (!since.ok()) return Fail(err, "recovery-report", since.status());
   auto src = OpenSource(db_);
   if (!src.ok()) return Fail(err, "recovery-report", src.status());
@@ -719,8 +722,8 @@ int Commands::RunReport(std::ostream& out, std::ostream& err) {
     if (!p.ok()) return Fail(err, "recovery-report", p.status());
     pub = p.value();
   }
-  auto report = BuildReport(*src, since.value(), FormatUtcMs(SystemClock().NowMs()),
-                            pub ? &*pub : nullptr, secret ? &*secret : nullptr, full_phones_);
+  auto report = BuildReport(*src, since.value(), clock_->NowMs(), pub ? &*pub : nullptr,
+                            secret ? &*secret : nullptr, full_phones_);
   if (!report.ok()) return Fail(err, "recovery-report", report.status());
   std::ostringstream text;
   if (report_format_ == "json") {

@@ -14,9 +14,10 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
-
 #include <ostream>
 #include <string>
+
+#include "sync/clock.h"
 
 namespace outpost::audit {
 
@@ -24,13 +25,15 @@ class Commands {
  public:
   explicit Commands(CLI::App& app);
   bool parsed() const;
-  int Run(std::ostream& out, std::ostream& err);
+  // `clock`: the program's one clock (sync/clock.h ClockFromEnvironment); outlives the call.
+  int Run(const Clock& clock, std::ostream& out, std::ostream& err);
 
  private:
   int RunHistory(bool booking, std::ostream& out, std::ostream& err);
   int RunExport(std::ostream& out, std::ostream& err);
   int RunReport(std::ostream& out, std::ostream& err);
 
+  const Clock* clock_ = nullptr;  // set by Run
   CLI::App* audit_ = nullptr;
   CLI::App* booking_ = nullptr;
   CLI::App* customer_ = nullptr;

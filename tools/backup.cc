@@ -1289,7 +1289,8 @@ bool Commands::parsed() const {
   return backup_->parsed() || keygen_->parsed() || restore_->parsed();
 }
 
-int Commands::Run(std::ostream& out, std::ostream& err) {
+int Commands::Run(const Clock& clock, std::ostream& out, std::ostream& err) {
+  clock_ = &clock;
   if (keygen_->parsed()) return RunKeygen(out, err);
   if (restore_->parsed()) return RunRestore(out, err);
   if (inspect_->parsed()) return RunInspect(out, err);
@@ -1356,8 +1357,7 @@ int Commands::RunBackup(std::ostream& out, std::ostream& err) {
   options.key = *key;
   options.tmp_dir = tmp_dir_;
   options.overwrite = backup_force_;
-  SystemClock clock;
-  auto report = MakeBackup(options, clock);
+  auto report = MakeBackup(options, *clock_);
   if (!report.ok()) return Fail(err, report.status());
   const Manifest& m = report->manifest;
   const double ratio = report->bytes_out ? static_cast<double>(m.snapshot_bytes) /

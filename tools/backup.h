@@ -165,7 +165,8 @@ class Commands {
  public:
   explicit Commands(CLI::App& app);
   bool parsed() const;
-  int Run(std::ostream& out, std::ostream& err);
+  // `clock`: the program's one clock (sync/clock.h ClockFromEnvironment); outlives the call.
+  int Run(const Clock& clock, std::ostream& out, std::ostream& err);
 
  private:
   struct KeyFlags {
@@ -178,6 +179,7 @@ class Commands {
   int RunKeygen(std::ostream& out, std::ostream& err);
   int RunRestore(std::ostream& out, std::ostream& err);
 
+  const Clock* clock_ = nullptr;  // set by Run
   CLI::App* backup_ = nullptr;
   CLI::App* inspect_ = nullptr;
   CLI::App* keygen_ = nullptr;

@@ -5,21 +5,15 @@
 // Exit codes: 0 done; 1 usage error or bad input; 2 refused (would overwrite a
 // key); 3 system failure.
 #include <CLI/CLI.hpp>
-
 #include <filesystem>
 #include <iostream>
 
+#include "sync/clock.h"
 #include "sync/ids.h"
 #include "sync/keys.h"
-#include "tools/backup.h"
 #include "tools/audit.h"
+#include "tools/backup.h"
 #include "tools/recovery.h"
-
-namespace {
-
-
-
-}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"outpost: operator tools for Outpost stores and the hub."};
@@ -45,9 +39,15 @@ int main(int argc, char** argv) {
     return app.exit(e) == 0 ? 0 : 1;
   }
 
-  if (backup_commands.parsed()) return backup_commands.Run(std::cout, std::cerr);
-  if (recovery_commands.parsed()) return recovery_commands.Run(std::cout, std::cerr);
-  if (audit_commands.parsed()) return audit_commands.Run(std::cout, std::cerr);
+  // OUTPOST_NOW pins the tools' clock like the desk's and the hub's (drills and tests).
+  auto clock = outpost::ClockFromEnvironment();
+  if (!clock.ok()) {
+    std::cerr << "outpost: " << clock.status().ToString() << "\n";
+    return 1;
+  }
+  if (backup_commands.parsed()) return backup_commands.Run(**clock, std::cout, std::cerr);
+  if (recovery_commands.parsed()) return recovery_commands.Run(**clock, std::cout, std::cerr);
+  if (audit_commands.parsed()) return audit_commands.Run(**clock, std::cout, std::cerr);
   if (keygen->parsed()) {
     if (!outpost::IsValidSiteId(site)) {
       std::cerr << "outpost: invalid input: site: '" << site

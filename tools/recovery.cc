@@ -97,7 +97,7 @@ Status CheckLocalChain(Db& db, Check& check, int64_t& last_seq) {
 
 std::string ValueText(const json& v) { return v.is_string() ? "'" + v.get<std::string>() + "'" : v.dump(); }
 
-Status RepairField(Db& db, const edge::FieldDifference& d) {
+Status RepairField(Db& db, const edge::FieldDifference& d, int64_t now_ms) {
   if (d.table == "customer_phones") {
     if (!d.log_value.is_array()) return Status::Ok();
     ASSIGN_OR_RETURN(Statement del, db.Prepare("DELETE FROM customer_phones WHERE customer_id = ?"));
@@ -107,7 +107,7 @@ Status RepairField(Db& db, const edge::FieldDifference& d) {
                                                " added_at) VALUES (?, ?, ?)"));
     for (const auto& p : d.log_value) {
       ins.Reset();
-      ins.Bind(1, d.entity_id).Bind(2, p.get<std::string>()).Bind(3, FormatUtcMs(SystemClock().NowMs()));
+      ins.Bind(1, d.entity_id).Bind(2, p.get<std::string>()).Bind(3, FormatUtcMs(now_ms));
       RETURN_IF_ERROR(ins.Run());
     }
     return Status::Ok();
@@ -134,7 +134,8 @@ Status RepairField(Db& db, const edge::FieldDifference& d) {
   return up.Run();
 }
 
-Status CheckTables(Db& db, bool repair, Check& check, std::vector<BucketDigest>& digests) {
+Status CheckTables(Db& db, const Clock& clock, bool repair, Check& check,
+                   std::vector<BucketDigest>& digests) {
   check.name = "tables";
   ASSIGN_OR_RETURN(edge::StoreStateCheck state, edge::CheckStoreState(db));
   for (const auto& d : state.differences) {
@@ -155,7 +156,7 @@ Status CheckTables(Db& db, bool repair, Check& check, std::vector<BucketDigest>&
     ASSIGN_OR_RETURN(auto tx, Transaction::Begin(db));
     int fixed = 0;
     for (const auto& d : state.differences) {
-      Status st = RepairField(db, d);
+      Status st = RepairField(db, d, clock.NowMs());
       if (st.ok()) {
         ++fixed;
         check.repairs.push_back(d.table + " " + d.entity_id + " " + d.field + " set back to " +
@@ -380,7 +381,8 @@ Status CheckState(Db& db, edge::HubQuery& hub, const std::string& site,
 }
 
 // The hub's log extends every head this store kept: the hub only appended.
-Status CheckHubHeads(Db& db, edge::HubQuery& hub, const std::string& site, Check& check) {
+Status CheckHubHeads(Db& db, const Clock& clock, edge::HubQuery& hub, const std::string& site,
+                     Check& check) {
   check.name = "hub heads";
   ASSIGN_OR_RETURN(auto kept, edge::KeptHubHeads(db));
   for (const auto& k : kept) {
@@ -449,7 +451,7 @@ Status CheckHubHeads(Db& db, edge::HubQuery& hub, const std::string& site, Check
                                                " heads_verified_head = ?"));
     put.Bind(1, at).BindBlob(2, head);
     RETURN_IF_ERROR(put.Run());
-    RETURN_IF_ERROR(edge::KeepHubHead(db, hub.hub(), *current, SystemClock().NowMs()));
+    RETURN_IF_ERROR(edge::KeepHubHead(db, hub.hub(), *current, clock.NowMs()));
   }
   check.detail = std::to_string(kept.size()) + " kept heads, " + std::to_string(entries) +
                  " hub log entries checked since index " + std::to_string(anchor.index) +
@@ -457,9 +459,9 @@ Status CheckHubHeads(Db& db, edge::HubQuery& hub, const std::string& site, Check
   return Status::Ok();
 }
 
-Result<VerifyResult> VerifyStore(const std::string& path, const std::string& endpoint,
-                                 const std::string& keys_path, const std::string& hub_key_path,
-                                 bool repair, int timeout_ms) {
+Result<VerifyResult> VerifyStore(const Clock& clock, const std::string& path,
+                                 const std::string& endpoint, const std::string& keys_path,
+                                 const std::string& hub_key_path, bool repair, int timeout_ms) {
   ASSIGN_OR_RETURN(auto db, OpenExisting(path));
   RETURN_IF_ERROR(db->Migrate(schema::EdgeMigrations()));
   ASSIGN_OR_RETURN(std::string site, StoreSite(*db));
@@ -471,7 +473,7 @@ Result<VerifyResult> VerifyStore(const std::string& path, const std::string& end
   result.checks.push_back(chain);
   Check tables;
   std::vector<BucketDigest> digests;
-  RETURN_IF_ERROR(CheckTables(*db, repair, tables, digests));
+  RETURN_IF_ERROR(CheckTables(*db, clock, repair, tables, digests));
   result.checks.push_back(tables);
   if (endpoint.empty()) return result;
 
@@ -502,7 +504,7 @@ Result<VerifyResult> VerifyStore(const std::string& path, const std::string& end
   }
   result.checks.push_back(state);
   Check heads;
-  RETURN_IF_ERROR(CheckHubHeads(*db, *hub, site, heads));
+  RETURN_IF_ERROR(CheckHubHeads(*db, clock, *hub, site, heads));
   result.checks.push_back(heads);
   return result;
 }
@@ -618,7 +620,8 @@ bool Commands::parsed() const {
   return verify_->parsed() || rebuild_->parsed() || replay_->parsed();
 }
 
-int Commands::Run(std::ostream& out, std::ostream& err) {
+int Commands::Run(const Clock& clock, std::ostream& out, std::ostream& err) {
+  clock_ = &clock;
   if (verify_->parsed()) return RunVerify(out, err);
   if (rebuild_->parsed()) return RunRebuild(out, err);
   return RunReplay(out, err);
@@ -640,7 +643,7 @@ int Commands::RunVerify(std::ostream& out, std::ostream& err) {
     if (!hub_.empty() && (keys_.empty() || hub_key_.empty())) {
       return fail(Status::InvalidInput("--hub needs --keys SITE.key and --hub-key HUB.pub"));
     }
-    result = VerifyStore(db_, hub_, keys_, hub_key_, repair_, timeout_ms_);
+    result = VerifyStore(*clock_, db_, hub_, keys_, hub_key_, repair_, timeout_ms_);
   } else if (is_hub.value()) {
     result = VerifyHubDb(db_, hub_key_, hub_secret_);
   }
@@ -698,7 +701,7 @@ int Commands::RunRebuild(std::ostream& out, std::ostream& err) {
                                  " 'answered before this store was rebuilt; the outcome was not"
                                  " in the change log' FROM n WHERE ?1 > 0 AND seq NOT IN"
                                  " (SELECT seq FROM hub_requests)"));
-    answered.Bind(1, top.applied_push_seq).Bind(2, FormatUtcMs(SystemClock().NowMs()));
+    answered.Bind(1, top.applied_push_seq).Bind(2, FormatUtcMs(clock_->NowMs()));
     RETURN_IF_ERROR(answered.Run());
     out << "replayed " << top.last_seq - local_last << " changes; head office requests up to "
         << top.applied_push_seq << " marked answered\n";
@@ -706,7 +709,8 @@ int Commands::RunRebuild(std::ostream& out, std::ostream& err) {
   };
   auto run = [&]() -> Status {
     RETURN_IF_ERROR(rebuild());
-    ASSIGN_OR_RETURN(VerifyResult check, VerifyStore(db_, hub_, keys_, hub_key_, false, timeout_ms_));
+    ASSIGN_OR_RETURN(VerifyResult check,
+                     VerifyStore(*clock_, db_, hub_, keys_, hub_key_, false, timeout_ms_));
     check.Print(out);
     if (!check.consistent()) return Status::Corruption("the rebuilt store does not match the hub");
     return Status::Ok();
@@ -740,7 +744,7 @@ int Commands::RunReplay(std::ostream& out, std::ostream& err) {
     if (std::filesystem::exists(to_)) {
       return Status::Refused("'" + to_ + "' exists; replay writes a new database");
     }
-    FixedClock clock(SystemClock().NowMs());
+    FixedClock clock(clock_->NowMs());
     ASSIGN_OR_RETURN(auto source, edge::Store::Open(from_, clock));
     edge::StoreSettings settings = source->settings();
     ASSIGN_OR_RETURN(auto closed, source->ClosedDates());

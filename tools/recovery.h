@@ -12,10 +12,11 @@
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
-
 #include <ostream>
 #include <string>
 #include <vector>
+
+#include "sync/clock.h"
 
 namespace outpost::recovery {
 
@@ -40,13 +41,15 @@ class Commands {
  public:
   explicit Commands(CLI::App& app);
   bool parsed() const;
-  int Run(std::ostream& out, std::ostream& err);
+  // `clock`: the program's one clock (sync/clock.h ClockFromEnvironment); outlives the call.
+  int Run(const Clock& clock, std::ostream& out, std::ostream& err);
 
  private:
   int RunVerify(std::ostream& out, std::ostream& err);
   int RunRebuild(std::ostream& out, std::ostream& err);
   int RunReplay(std::ostream& out, std::ostream& err);
 
+  const Clock* clock_ = nullptr;  // set by Run
   CLI::App* verify_ = nullptr;
   CLI::App* rebuild_ = nullptr;
   CLI::App* replay_ = nullptr;
