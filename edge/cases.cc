@@ -126,21 +126,27 @@ Result<std::optional<std::string>> Store::SettleSlotLocked(const std::string& da
   struct Holder {
     std::string id, ref, status, requested_at, channel, customer_id, name, phone;
   };
+  // Every active booking of the slot. Those already told to move (an earlier
+  // overflow of this slot) stay told, whatever arrives now: they are not in
+  // the contest for the places again, but they are still in the slot and
+  // still to be called, so the summary counts and names them.
   ASSIGN_OR_RETURN(
       Statement st,
       db_->Prepare("SELECT b.id, b.ref, b.status, b.requested_at, b.channel, b.customer_id,"
-                   " c.name, (SELECT min(e164) FROM customer_phones p WHERE p.customer_id = c.id)"
+                   " c.name, (SELECT min(e164) FROM customer_phones p WHERE p.customer_id = c.id),"
+                   " b.needs_reschedule"
                    " FROM bookings b JOIN customers c ON c.id = b.customer_id"
-                   " WHERE b.slot_date = ? AND b.slot_time = ? AND b.needs_reschedule = 0"
+                   " WHERE b.slot_date = ? AND b.slot_time = ?"
                    " AND b.status IN ('requested', 'confirmed', 'checked-in', 'in-service',"
-                   " 'completed')"));
+                   " 'completed') ORDER BY b.requested_at, b.id"));
   st.Bind(1, date).Bind(2, time);
-  std::vector<Holder> holders;
+  std::vector<Holder> holders, already_moving;
   while (true) {
     ASSIGN_OR_RETURN(bool row, st.Step());
     if (!row) break;
-    holders.push_back({st.Text(0), st.Text(1), st.Text(2), st.Text(3), st.Text(4), st.Text(5),
-                       st.Text(6), st.OptionalText(7).value_or("")});
+    (st.Int(8) != 0 ? already_moving : holders)
+        .push_back({st.Text(0), st.Text(1), st.Text(2), st.Text(3), st.Text(4), st.Text(5),
+                    st.Text(6), st.OptionalText(7).value_or("")});
   }
   if (static_cast<int>(holders.size()) <= capacity) return std::optional<std::string>();
 
@@ -173,14 +179,26 @@ Result<std::optional<std::string>> Store::SettleSlotLocked(const std::string& da
   c.slot_date = date;
   c.slot_time = time;
   if (existing) c.booking_ids = existing->booking_ids;
-  for (const auto& h : holders) {
-    if (std::find(c.booking_ids.begin(), c.booking_ids.end(), h.id) == c.booking_ids.end()) {
-      c.booking_ids.push_back(h.id);
+  for (const auto* group : {&already_moving, &holders}) {
+    for (const auto& h : *group) {
+      if (std::find(c.booking_ids.begin(), c.booking_ids.end(), h.id) == c.booking_ids.end()) {
+        c.booking_ids.push_back(h.id);
+      }
     }
   }
   if (existing) c.contacts = existing->contacts;
   std::string kept_refs, moved_refs;
   for (const Holder* h : kept) kept_refs += (kept_refs.empty() ? "" : ", ") + h->ref;
+  for (const Holder& h : already_moving) {
+    moved_refs += (moved_refs.empty() ? "" : ", ") + h.ref;
+    const bool listed = std::any_of(c.contacts.begin(), c.contacts.end(),
+                                    [&h](const CaseContact& x) { return x.booking_ref == h.ref; });
+    if (!listed) {  // not on the call list of the open case: put it there, never forgotten
+      c.contacts.push_back(
+          {h.customer_id, h.name, h.phone, h.ref,
+           "still needs another slot than " + date + " " + time + ": offer another slot"});
+    }
+  }
   for (const Holder* h : moved) {
     moved_refs += (moved_refs.empty() ? "" : ", ") + h->ref;
     c.contacts.push_back({h->customer_id, h->name, h->phone, h->ref,
@@ -188,10 +206,12 @@ Result<std::optional<std::string>> Store::SettleSlotLocked(const std::string& da
                               " booking, asked " + LocalText(h->requested_at) +
                               "; others were promised first): offer another slot"});
   }
-  c.summary = "slot " + date + " " + time + " has " + std::to_string(holders.size()) +
-              " bookings for " + std::to_string(capacity) + " places: kept " + kept_refs +
-              (moved.empty() ? "; nobody can be moved (all are here)" : "; to reschedule " +
-                                                                             moved_refs);
+  // Counted: every booking still in the slot, the ones already told to move included.
+  const size_t in_slot = holders.size() + already_moving.size();
+  c.summary = "slot " + date + " " + time + " has " + std::to_string(in_slot) + " bookings for " +
+              std::to_string(capacity) + " places: kept " + kept_refs +
+              (moved_refs.empty() ? "; nobody can be moved (all are here)"
+                                  : "; to reschedule " + moved_refs);
   c.source = source;
   c.opened_by = staff;
   std::string ref;

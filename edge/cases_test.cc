@@ -91,6 +91,35 @@ TEST_F(CasesTest, AnEarlierPromiseTakesThePlaceAndTheLaterBookingIsFlaggedWithAC
             StatusCode::kRefused);
 }
 
+TEST_F(CasesTest, TwoExtraBookingsAreCountedAndBothNamedToMove) {
+  // The desk fills the 10:00 slot (two places); two paper forms written later
+  // than both arrive one after the other: four bookings for two places.
+  auto a = store_->Book(Request("13800138001", "甲", "京A10001"));
+  auto b = store_->Book(Request("13800138002", "乙", "京A10002"));
+  ASSERT_TRUE(a.ok() && b.ok());
+  clock_.Advance(3'600'000);  // 10:00: the forms were written at 09:30 and 09:40
+  auto late1 =
+      store_->BookPromised(Promised("13800138003", "丙", "京A10003", "2026-11-23T01:30:00Z"));
+  auto late2 =
+      store_->BookPromised(Promised("13800138004", "丁", "京A10004", "2026-11-23T01:40:00Z"));
+  ASSERT_TRUE(late1.ok() && late2.ok());
+  EXPECT_TRUE(late1->booking.needs_reschedule);
+  EXPECT_TRUE(late2->booking.needs_reschedule);
+  ASSERT_EQ(late2->cases, late1->cases);  // one case per over-full slot
+
+  auto c = store_->GetCase(late2->cases[0]);
+  ASSERT_TRUE(c.ok());
+  EXPECT_NE(c->summary.find("has 4 bookings for 2 places"), std::string::npos) << c->summary;
+  EXPECT_NE(c->summary.find("kept " + a->ref + ", " + b->ref), std::string::npos) << c->summary;
+  EXPECT_NE(c->summary.find("to reschedule " + late1->booking.ref + ", " + late2->booking.ref),
+            std::string::npos)
+      << c->summary;
+  EXPECT_EQ(c->booking_ids.size(), 4u);
+  ASSERT_EQ(c->contacts.size(), 2u);  // both customers to call
+  EXPECT_EQ(c->contacts[0].booking_ref, late1->booking.ref);
+  EXPECT_EQ(c->contacts[1].booking_ref, late2->booking.ref);
+}
+
 TEST_F(CasesTest, CaseClosesOnlyOnceTheFlaggedBookingIsMovedOrKept) {
   ASSERT_TRUE(store_->Book(Request("13800138001", "甲", "京A10001")).ok());
   ASSERT_TRUE(store_->Book(Request("13800138002", "乙", "京A10002")).ok());

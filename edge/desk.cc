@@ -8,7 +8,6 @@
 #include <cstdlib>
 #include <filesystem>
 #include <thread>
-#include <fstream>
 #include <functional>
 #include <iostream>
 #include <sstream>
@@ -20,6 +19,7 @@
 #include "edge/sync_client.h"
 #include "sync/keys.h"
 #include "sync/normalize.h"
+#include "sync/private_file.h"
 
 namespace outpost::edge {
 namespace {
@@ -977,10 +977,9 @@ int RunDesk(int argc, char** argv, std::ostream& out, std::ostream& err) {
       if (print_out.empty()) {
         print_out = "sheet-" + store.value()->settings().store_id + "-" + sheet.value().date + ".html";
       }
-      std::ofstream f(print_out, std::ios::binary | std::ios::trunc);
-      f << sheet.value().html;
-      f.close();
-      if (!f) return Fail(ctx, Status::IoError("out: cannot write '" + print_out + "'"));
+      // The sheet lists the day's customers: owner-only, like every file with personal data.
+      Status written = WritePrivateFile(print_out, sheet.value().html);
+      if (!written.ok()) return Fail(ctx, Status::IoError("out: " + written.message()));
       if (ctx.json_output) {
         ctx.out << json{{"file", print_out}, {"date", sheet.value().date},
                         {"first_form", sheet.value().first_form},
@@ -1021,10 +1020,9 @@ int RunDesk(int argc, char** argv, std::ostream& out, std::ostream& err) {
       auto report = ImportPaper(*store.value(), import_options);
       if (!report.ok()) return Fail(ctx, report.status());
       if (!report_html.empty()) {
-        std::ofstream f(report_html, std::ios::binary | std::ios::trunc);
-        f << ReportHtml(report.value(), store.value()->settings().name);
-        f.close();
-        if (!f) return Fail(ctx, Status::IoError("html: cannot write '" + report_html + "'"));
+        Status written = WritePrivateFile(
+            report_html, ReportHtml(report.value(), store.value()->settings().name));
+        if (!written.ok()) return Fail(ctx, Status::IoError("html: " + written.message()));
       }
       if (ctx.json_output) {
         ctx.out << ReportJson(report.value()).dump(2) << "\n";

@@ -13,6 +13,7 @@
 #include "sync/handwritten.h"
 #include "sync/ids.h"
 #include "sync/normalize.h"
+#include "sync/private_file.h"
 
 namespace outpost::edge {
 namespace {
@@ -312,7 +313,10 @@ Result<ImportReport> ImportPaper(Store& store, const ImportOptions& options) {
       auto value = [&](const char* key) -> std::string {
         for (const auto& [c, i] : column_at) {
           if (std::string(kColumns[c].key) == key) {
-            return i < rec.fields.size() ? FoldFullWidth(rec.fields[i]) : std::string();
+            // A field a rejects file neutralised ('+86 ...) reads as it was typed.
+            return i < rec.fields.size()
+                       ? FoldFullWidth(std::string(csv::WithoutFormulaGuard(rec.fields[i])))
+                       : std::string();
           }
         }
         return std::string();
@@ -514,14 +518,13 @@ Result<ImportReport> ImportPaper(Store& store, const ImportOptions& options) {
     head.push_back("column");
     head.push_back("reason");
     std::string out = "\xEF\xBB\xBF" + csv::FormatRecord(head, delimiter);
-    for (const auto& r : reject_rows) out += csv::FormatRecord(r, delimiter);
-    const std::string tmp = report.rejects_file + ".tmp";
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    f << out;
-    f.close();
-    if (!f || std::rename(tmp.c_str(), report.rejects_file.c_str()) != 0) {
-      return Status::IoError("rejects: cannot write '" + report.rejects_file + "'");
+    // Opened in a spreadsheet to be fixed: no cell may run as a formula there.
+    for (auto& r : reject_rows) {
+      for (auto& field : r) field = csv::NeutraliseFormula(std::move(field));
+      out += csv::FormatRecord(r, delimiter);
     }
+    Status written = WritePrivateFile(report.rejects_file, out);  // names and phones: owner-only
+    if (!written.ok()) return Status::IoError("rejects: " + written.message());
   }
   return report;
 }

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <filesystem>
 
 #include "schema/migrations.h"
 #include "hub/profiles.h"
@@ -71,9 +72,27 @@ Result<std::optional<std::string>> ScanFields(const ChangeEntry& c) {
 
 }  // namespace
 
+Result<std::unique_ptr<Hub>> Hub::Create(const std::string& path, SecretKeys keys,
+                                         const Clock& clock) {
+  std::error_code ec;
+  if (std::filesystem::exists(path, ec)) {
+    return Status::Conflict("hub database '" + path + "' exists; init only creates a new one");
+  }
+  {
+    // Created and migrated in full here; Open() then finds a hub database.
+    ASSIGN_OR_RETURN(auto db, Db::Open(path, {.create_if_missing = true}));
+    RETURN_IF_ERROR(db->Migrate(schema::HubMigrations()));
+  }
+  return Open(path, std::move(keys), clock);
+}
+
 Result<std::unique_ptr<Hub>> Hub::Open(const std::string& path, SecretKeys keys,
                                        const Clock& clock) {
-  ASSIGN_OR_RETURN(auto db, Db::Open(path, {}));
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) {
+    return Status::NotFound("'" + path + "': no such hub database");
+  }
+  ASSIGN_OR_RETURN(auto db, Db::Open(path, {.create_if_missing = false}));
   RETURN_IF_ERROR(db->Migrate(schema::HubMigrations()));
   std::unique_ptr<Hub> hub(new Hub(std::move(db), std::move(keys), clock));
   RETURN_IF_ERROR(hub->ChainUnchainedBatches());
@@ -153,6 +172,19 @@ Status Hub::NoteContact(const std::string& site) {
 
 Status Hub::AllowStore(const PublicKeys& store) {
   ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
+  ASSIGN_OR_RETURN(Statement denied,
+                   db_->Prepare("SELECT denied_at, denied_by FROM store_key_history WHERE"
+                                " site_id = ? AND key_id = ? AND denied_at IS NOT NULL"));
+  denied.Bind(1, store.site_id).Bind(2, store.KeyId());
+  ASSIGN_OR_RETURN(bool was_denied, denied.Step());
+  if (was_denied) {
+    // A denied key may be in someone else's hands: it never comes back.
+    return Status::Refused("key " + store.KeyId() + " of store '" + store.site_id +
+                           "' was denied by " + denied.Text(1) + " at " + denied.Text(0) +
+                           "; make the store a new key (outpost keygen --site " + store.site_id +
+                           " --force) and allow that one");
+  }
+  denied.Reset();
   ASSIGN_OR_RETURN(Statement st,
                    db_->Prepare("INSERT INTO stores (site_id, sign_pk, kx_pk, key_id, added_at)"
                                 " VALUES (?, ?, ?, ?, ?) ON CONFLICT (site_id) DO UPDATE SET"
@@ -179,6 +211,56 @@ Status Hub::AllowStore(const PublicKeys& store) {
       .Bind(5, FormatUtcMs(clock_.NowMs()));
   RETURN_IF_ERROR(history.Run());
   return tx->Commit();
+}
+
+Status Hub::DenyStore(const std::string& site_id, const std::string& staff,
+                      const std::string& reason) {
+  if (staff.empty()) return Status::InvalidInput("staff: say who denies the store (--staff)");
+  if (reason.empty()) return Status::InvalidInput("reason: say why the store is denied (--reason)");
+  ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
+  ASSIGN_OR_RETURN(Statement current, db_->Prepare("SELECT key_id FROM stores WHERE site_id = ?"));
+  current.Bind(1, site_id);
+  ASSIGN_OR_RETURN(bool known, current.Step());
+  if (!known) {
+    return Status::NotFound("store: '" + site_id + "' is not on the hub's allow-list");
+  }
+  const std::string key_id = current.Text(0);
+  current.Reset();
+  Status not_denied = CheckNotDenied(*db_, site_id);
+  if (not_denied.code() == StatusCode::kRefused) {
+    return Status::Conflict(not_denied.message());  // already denied: said by whom, when, why
+  }
+  RETURN_IF_ERROR(not_denied);
+  ASSIGN_OR_RETURN(Statement deny,
+                   db_->Prepare("UPDATE store_key_history SET denied_at = ?, denied_by = ?,"
+                                " denied_reason = ? WHERE site_id = ? AND key_id = ?"));
+  deny.Bind(1, FormatUtcMs(clock_.NowMs()))
+      .Bind(2, staff)
+      .Bind(3, reason)
+      .Bind(4, site_id)
+      .Bind(5, key_id);
+  RETURN_IF_ERROR(deny.Run());
+  if (db_->RowsChanged() != 1) {
+    return Status::Corruption("store_key_history: no row for key " + key_id + " of '" + site_id +
+                              "'");
+  }
+  return tx->Commit();
+}
+
+Status CheckNotDenied(Db& db, const std::string& site_id) {
+  ASSIGN_OR_RETURN(Statement st,
+                   db.Prepare("SELECT h.key_id, h.denied_at, h.denied_by, h.denied_reason FROM"
+                              " stores s JOIN store_key_history h ON h.site_id = s.site_id AND"
+                              " h.key_id = s.key_id WHERE s.site_id = ? AND"
+                              " h.denied_at IS NOT NULL"));
+  st.Bind(1, site_id);
+  ASSIGN_OR_RETURN(bool denied, st.Step());
+  if (!denied) return Status::Ok();
+  Status refusal = Status::Refused("store '" + site_id + "' is denied: key " + st.Text(0) +
+                                   " was shut out by " + st.Text(2) + " at " + st.Text(1) + " (" +
+                                   st.Text(3) + "); allow a new key to readmit it");
+  st.Reset();
+  return refusal;
 }
 
 Result<PublicKeys> Hub::StoreKeys(const std::string& site_id) {
@@ -216,6 +298,8 @@ OpenedMessage OpenMessage(Db& keys_db, const SecretKeys& hub_keys, std::string_v
   opened.site = header->site_id;
   auto sender = ReadStoreKeys(keys_db, opened.site);
   if (!sender.ok()) return refuse(Status::Refused("unknown store '" + opened.site + "'"));
+  // Read for every message: a deny takes effect on the store's next one.
+  if (Status denied = CheckNotDenied(keys_db, opened.site); !denied.ok()) return refuse(denied);
   auto plaintext = OpenEnvelope(envelope, hub_keys, sender.value(), Direction::kStoreToHub);
   if (!plaintext.ok()) return refuse(plaintext.status());
   auto message = DecodeMessage(plaintext.value());
@@ -433,21 +517,36 @@ Result<std::pair<std::string, int64_t>> Hub::QueueCaseResolution(const std::stri
                                          const std::string& resolution,
                                          const std::string& staff) {
   if (resolution.empty()) return Status::InvalidInput("note: say what was done (--note)");
+  // Case refs (C-YYMMDD-N) are counted per store, so two stores can each have
+  // the same ref: then the store must be named, never guessed.
   ASSIGN_OR_RETURN(Statement find,
                    db_->Prepare("SELECT entity_id, owner_site, json_extract(fields, '$.ref'),"
                                 " json_extract(fields, '$.status') FROM entities WHERE entity ="
                                 " 'case' AND (json_extract(fields, '$.ref') = ?1 OR entity_id = ?1)"
-                                " AND (?2 = '' OR owner_site = ?2) LIMIT 2"));
+                                " AND (?2 = '' OR owner_site = ?2) ORDER BY owner_site"));
   find.Bind(1, case_query).Bind(2, site_hint);
   ASSIGN_OR_RETURN(bool found, find.Step());
-  if (!found) return Status::NotFound("case: no case '" + case_query + "' known at head office");
+  if (!found) {
+    return Status::NotFound("case: no case '" + case_query + "' known at head office" +
+                            (site_hint.empty() ? "" : " for store " + site_hint));
+  }
   const std::string id = find.Text(0), site = find.Text(1), ref = find.OptionalText(2).value_or("");
   const std::string status = find.OptionalText(3).value_or("");
-  ASSIGN_OR_RETURN(bool second, find.Step());
-  if (second) {
-    return Status::InvalidInput("case: '" + case_query + "' is at several stores; give --store");
+  std::vector<std::string> sites = {site};
+  while (true) {
+    ASSIGN_OR_RETURN(bool more, find.Step());
+    if (!more) break;
+    sites.push_back(find.Text(1));
   }
-  find.Reset();
+  if (sites.size() > 1) {
+    std::string named, options;
+    for (const auto& s : sites) {
+      named += (named.empty() ? "" : " and ") + s;
+      options += (options.empty() ? "--store " : " or --store ") + s;
+    }
+    return Status::InvalidInput("case: '" + case_query + "' is a case at " + named +
+                                "; say which with " + options);
+  }
   if (status == "resolved") return Status::Refused("case " + ref + " at " + site + " is resolved");
   ASSIGN_OR_RETURN(int64_t seq, QueueRequest(site,
                                              {{"kind", "resolve-case"}, {"case_ref", ref},
@@ -740,19 +839,21 @@ Result<WireLogReply> Hub::AnswerLogRequest(const std::string& site,
 }
 
 Result<std::vector<StoreState>> Hub::Stores() {
-  ASSIGN_OR_RETURN(
-      Statement st,
-      db_->Prepare("SELECT s.site_id, s.key_id, c.last_seq, c.last_contact,"
-                   " c.last_batch_at, c.last_hash, (SELECT count(*) FROM hub_outbox o"
-                   " WHERE o.site_id = s.site_id), c.applied_push_seq, c.reported_seq,"
-                   " c.resent_changes FROM stores s JOIN store_cursors c USING (site_id)"
-                   " ORDER BY s.site_id"));
+  ASSIGN_OR_RETURN(Statement st,
+                   db_->Prepare("SELECT s.site_id, s.key_id, c.last_seq, c.last_contact,"
+                                " c.last_batch_at, c.last_hash, (SELECT count(*) FROM hub_outbox o"
+                                " WHERE o.site_id = s.site_id), c.applied_push_seq, c.reported_seq,"
+                                " c.resent_changes, h.denied_at, h.denied_by, h.denied_reason"
+                                " FROM stores s JOIN store_cursors c USING (site_id)"
+                                " LEFT JOIN store_key_history h ON h.site_id = s.site_id AND"
+                                " h.key_id = s.key_id ORDER BY s.site_id"));
   std::vector<StoreState> out;
   while (true) {
     ASSIGN_OR_RETURN(bool row, st.Step());
     if (!row) break;
     out.push_back({st.Text(0), st.Text(1), st.Int(2), st.OptionalText(3), st.OptionalText(4),
-                   HashHex(ToHash(st.Blob(5))), st.Int(6), st.Int(7), st.Int(8), st.Int(9)});
+                   HashHex(ToHash(st.Blob(5))), st.Int(6), st.Int(7), st.Int(8), st.Int(9),
+                   st.OptionalText(10), st.Text(11), st.Text(12)});
   }
   return out;
 }

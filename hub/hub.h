@@ -4,8 +4,8 @@
 // (in one transaction: the verbatim envelope, the changes, the merged entity
 // state and the store's cursor) and returns the Ack to send back, or refuses
 // it and records why in the security log. It never applies part of a batch.
-// Refused: an unknown store, a key or signature that is not the allow-listed
-// one, a store writing another store's rows. Alarm: the same seq with other
+// Refused: an unknown or denied store, a key or signature that is not the
+// allow-listed one, a store writing another store's rows. Alarm: the same seq with other
 // content (equivocation). Idempotent: a replayed batch changes nothing and is
 // acknowledged again. Thread-compatible: one Hub per thread (the daemon's
 // socket thread owns it).
@@ -43,6 +43,10 @@ struct StoreState {
   int64_t applied_requests = 0;  // of which the store has applied (or answered)
   int64_t reported_seq = 0;      // the newest change the store said it has
   int64_t resent_changes = 0;    // changes it sent again that were already applied here
+  // Set while the store's current key is denied (Hub::DenyStore).
+  std::optional<std::string> denied_at;
+  std::string denied_by;
+  std::string denied_reason;
   int64_t pending() const { return reported_seq > last_seq ? reported_seq - last_seq : 0; }
 };
 
@@ -69,14 +73,29 @@ struct OpenedMessage {
 // `keys_db`: a connection to the hub's database, read for the allow-list only.
 OpenedMessage OpenMessage(Db& keys_db, const SecretKeys& hub_keys, std::string_view envelope);
 Result<PublicKeys> ReadStoreKeys(Db& db, const std::string& site_id);
+// Ok while `site_id`'s current key may send; Refused naming who denied it,
+// when and why, and how to readmit the store, once it is denied.
+Status CheckNotDenied(Db& db, const std::string& site_id);
 
 class Hub {
  public:
+  // A new hub database at `path`, migrated to the newest schema (outpost-hub
+  // init); Conflict when a file is already there.
+  static Result<std::unique_ptr<Hub>> Create(const std::string& path, SecretKeys keys,
+                                             const Clock& clock);
+  // An existing hub database, migrated forward. NotFound when there is no
+  // file: a mistyped path never becomes a new, empty hub.
   static Result<std::unique_ptr<Hub>> Open(const std::string& path, SecretKeys keys,
                                            const Clock& clock);
 
-  // Adds a store to the allow-list, or rotates its keys (its log and cursor stay).
+  // Adds a store to the allow-list, or rotates its keys (its log and cursor
+  // stay); a new key readmits a denied store. A key once denied is Refused.
   Status AllowStore(const PublicKeys& store);
+  // Shuts the store's current key out at once (the compromised laptop): every
+  // message signed with it is refused and logged from now on, its log and
+  // data stay. `staff` and `reason` are recorded in the key history. NotFound
+  // for a store not on the allow-list, Conflict when it is already denied.
+  Status DenyStore(const std::string& site_id, const std::string& staff, const std::string& reason);
   Result<PublicKeys> StoreKeys(const std::string& site_id);
 
   // Queues a booking made at head office (the call centre) for `site`; it rides
@@ -92,7 +111,8 @@ class Hub {
   // Queues the closing of a store's case head office has handled (by ref,
   // with `site_hint` when several stores have that ref): (store, seq). The
   // store closes it like its own staff would (refused there while a booking of
-  // it still needs a new slot).
+  // it still needs a new slot). A ref at several stores without `site_hint` is
+  // InvalidInput naming every one of them.
   Result<std::pair<std::string, int64_t>> QueueCaseResolution(const std::string& case_query,
                                                                const std::string& site_hint,
                                                                const std::string& resolution,

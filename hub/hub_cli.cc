@@ -8,6 +8,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 
 #include "hub/hub.h"
@@ -68,6 +69,59 @@ int Serve(Hub& hub, const std::string& bind, ProfileUpkeep& upkeep, std::ostream
     server.value()->Turn(err);
   }
   out << "outpost-hub: stopped\n";
+  return 0;
+}
+
+// `outpost-hub stores`: each store online, offline since when, or denied (by
+// whom, when, why), how far its log is applied and what it still owes.
+int PrintStores(Hub& hub, int64_t now, bool json_output, std::ostream& out, std::ostream& err) {
+  auto list = hub.Stores();
+  if (!list.ok()) {
+    err << "outpost-hub: " << list.status().ToString() << "\n";
+    return ExitCodeFor(list.status());
+  }
+  json arr = json::array();
+  for (const auto& s : list.value()) {
+    bool online = false;
+    if (s.last_contact) {
+      auto t = ParseUtcMs(*s.last_contact);
+      online = t.ok() && now - t.value() <= kOnlineWindowMs;
+    }
+    const char* state = s.denied_at ? "denied" : online ? "online" : "offline";
+    if (json_output) {
+      json line = {{"store_id", s.site_id},
+                   {"key_id", s.key_id},
+                   {"state", state},
+                   {"last_seq", s.last_seq},
+                   {"log_head", s.last_hash},
+                   {"pending", s.pending()},
+                   {"resent_changes", s.resent_changes},
+                   {"requests_queued", s.queued_requests},
+                   {"requests_answered", s.applied_requests},
+                   {"last_contact", s.last_contact ? json(*s.last_contact) : json(nullptr)},
+                   {"last_batch_at", s.last_batch_at ? json(*s.last_batch_at) : json(nullptr)}};
+      if (s.denied_at) {
+        line["denied"] = {{"at", *s.denied_at}, {"by", s.denied_by}, {"reason", s.denied_reason}};
+      }
+      arr.push_back(std::move(line));
+      continue;
+    }
+    out << s.site_id << "  " << state;
+    if (s.denied_at) {
+      out << " since " << *s.denied_at << " by " << s.denied_by << " (" << s.denied_reason
+          << "; key " << s.key_id << " refused)";
+    } else if (!online) {
+      out << (s.last_contact ? " since " + *s.last_contact : " (never heard from)");
+    }
+    out << "  applied through seq " << s.last_seq << ", " << s.pending() << " pending";
+    if (s.resent_changes > 0) out << ", " << s.resent_changes << " resent";
+    if (s.last_batch_at) out << "  last batch " << *s.last_batch_at;
+    if (s.queued_requests > 0) {
+      out << "  call-centre requests answered " << s.applied_requests << "/" << s.queued_requests;
+    }
+    out << "\n";
+  }
+  if (json_output) out << arr.dump(2) << "\n";
   return 0;
 }
 
@@ -147,8 +201,10 @@ int RunHubCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   app.add_option("--key", key_path, "the hub's secret key file")->capture_default_str();
   app.add_flag("--json", json_output, "machine-readable output");
 
+  auto* init = app.add_subcommand("init", "create the hub database (refuses an existing file)");
   std::vector<std::string> pub_paths;
-  auto* allow = app.add_subcommand("allow", "add stores to the allow-list (or rotate their keys)");
+  auto* allow = app.add_subcommand(
+      "allow", "add stores to the allow-list, rotate their keys, or readmit a denied store");
   allow->add_option("pub", pub_paths, "store public key files (SITE.pub)")->required();
   std::string bind = "tcp://127.0.0.1:7700";
   auto* serve = app.add_subcommand("serve", "receive and apply the stores' change logs");
@@ -158,7 +214,14 @@ int RunHubCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
                     "link new customer records and refresh the stores' unified profiles this"
                     " often (0: never; `customers resolve` by hand)")
       ->capture_default_str();
-  auto* stores = app.add_subcommand("stores", "each store: online, offline since, last batch");
+  std::string deny_store, deny_staff, deny_reason;
+  auto* deny = app.add_subcommand(
+      "deny", "shut a store's key out at once (its log stays; allow a new key to readmit it)");
+  deny->add_option("store", deny_store, "the store id")->required();
+  deny->add_option("--staff", deny_staff, "who denies it")->required();
+  deny->add_option("--reason", deny_reason, "why (a stolen laptop, a leaked key)")->required();
+  auto* stores =
+      app.add_subcommand("stores", "each store: online, offline since, last batch, denied");
   auto* digest = app.add_subcommand("digest", "a digest of the consolidated state");
   std::string cc_store, cc_phone, cc_name, cc_plate, cc_date, cc_slot, cc_service, cc_notes,
       cc_staff;
@@ -261,10 +324,24 @@ int RunHubCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
     return 1;
   }
   const Clock& clock = *clock_owner.value();
-  auto hub = Hub::Open(db_path, keys.value(), clock);
+  // Only init creates a database: a mistyped --db must not become an empty hub.
+  std::error_code missing;
+  if (!init->parsed() && !std::filesystem::exists(db_path, missing)) {
+    err << "outpost-hub: " << db_path << ": no such hub database; create one with `outpost-hub"
+        << " --db " << db_path << " --key " << key_path << " init`\n";
+    return 1;
+  }
+  auto hub = init->parsed() ? Hub::Create(db_path, keys.value(), clock)
+                            : Hub::Open(db_path, keys.value(), clock);
   if (!hub.ok()) {
     err << "outpost-hub: " << hub.status().ToString() << "\n";
     return ExitCodeFor(hub.status());
+  }
+  if (init->parsed()) {
+    auto version = hub.value()->db().SchemaVersion();
+    out << "created hub database " << db_path << " (schema " << (version.ok() ? version.value() : 0)
+        << "); next: outpost-hub --db " << db_path << " --key " << key_path << " allow STORE.pub\n";
+    return 0;
   }
   if (allow->parsed()) {
     for (const auto& path : pub_paths) {
@@ -278,53 +355,22 @@ int RunHubCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
     }
     return 0;
   }
+  if (deny->parsed()) {
+    Status st = hub.value()->DenyStore(deny_store, deny_staff, deny_reason);
+    if (!st.ok()) {
+      err << "outpost-hub: " << st.ToString() << "\n";
+      return ExitCodeFor(st);
+    }
+    out << "denied " << deny_store << ": its key is refused from its next message on (its log"
+        << " and data stay); to readmit it: outpost keygen --site " << deny_store
+        << " --force, then outpost-hub allow " << deny_store << ".pub\n";
+    return 0;
+  }
   if (serve->parsed()) {
     ProfileUpkeep upkeep(*hub.value(), clock, resolve_every_ms);
     return Serve(*hub.value(), bind, upkeep, out, err);
   }
-  if (stores->parsed()) {
-    auto list = hub.value()->Stores();
-    if (!list.ok()) {
-      err << "outpost-hub: " << list.status().ToString() << "\n";
-      return ExitCodeFor(list.status());
-    }
-    const int64_t now = clock.NowMs();
-    json arr = json::array();
-    for (const auto& s : list.value()) {
-      bool online = false;
-      if (s.last_contact) {
-        auto t = ParseUtcMs(*s.last_contact);
-        online = t.ok() && now - t.value() <= kOnlineWindowMs;
-      }
-      if (json_output) {
-        arr.push_back(
-            {{"store_id", s.site_id},
-             {"key_id", s.key_id},
-             {"state", online ? "online" : "offline"},
-             {"last_seq", s.last_seq},
-             {"log_head", s.last_hash},
-             {"pending", s.pending()},
-             {"resent_changes", s.resent_changes},
-             {"requests_queued", s.queued_requests},
-             {"requests_answered", s.applied_requests},
-             {"last_contact", s.last_contact ? json(*s.last_contact) : json(nullptr)},
-             {"last_batch_at", s.last_batch_at ? json(*s.last_batch_at) : json(nullptr)}});
-        continue;
-      }
-      out << s.site_id << "  " << (online ? "online" : "offline");
-      if (!online) out << (s.last_contact ? " since " + *s.last_contact : " (never heard from)");
-      out << "  applied through seq " << s.last_seq << ", " << s.pending() << " pending";
-      if (s.resent_changes > 0) out << ", " << s.resent_changes << " resent";
-      if (s.last_batch_at) out << "  last batch " << *s.last_batch_at;
-      if (s.queued_requests > 0) {
-        out << "  call-centre requests answered " << s.applied_requests << "/"
-            << s.queued_requests;
-      }
-      out << "\n";
-    }
-    if (json_output) out << arr.dump(2) << "\n";
-    return 0;
-  }
+  if (stores->parsed()) return PrintStores(*hub.value(), clock.NowMs(), json_output, out, err);
   if (book->parsed()) {
     json request = {{"phone", cc_phone}, {"date", cc_date}, {"slot", cc_slot}};
     if (!cc_name.empty()) request["name"] = cc_name;
@@ -576,7 +622,8 @@ int RunHubCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
               << c.value("resolution", "") << "\n";
         }
         out << "    (resolved at the store, or from here: outpost-hub conflicts resolve "
-            << c.value("ref", "") << " --staff ... --note ...)\n";
+            << c.value("ref", "") << " --store " << c["store_id"].get<std::string>()
+            << " --staff ... --note ...)\n";
       }
     }
     if (klist->parsed()) {

@@ -14,6 +14,9 @@ std::string SiteOf(const WireMessage& answer) {
 }  // namespace
 
 Result<std::unique_ptr<Server>> Server::Bind(Hub& hub, const std::string& endpoint) {
+  // Any allow-listed key passes the handshake, a denied one included: its
+  // messages then reach OpenMessage, which refuses each and logs who denied
+  // it and why in the security log (a refused handshake would log nothing).
   auto allowed = [&hub](const std::array<uint8_t, 32>& key) {
     auto stores = hub.Stores();
     if (!stores.ok()) return false;

@@ -44,7 +44,8 @@ say "Keys: one pair per site, secrets 0600, never printed"
 "$tool" keygen --site HUB --dir "$work/keys"
 for s in "${stores[@]}"; do "$tool" keygen --site "$s" --dir "$work/keys"; done
 
-say "Head office allow-lists the three stores and starts"
+say "Head office creates its database, allow-lists the three stores and starts"
+hubcmd init
 for s in "${stores[@]}"; do hubcmd allow "$work/keys/$s.pub"; done
 start_hub
 

@@ -336,4 +336,24 @@ std::string FormatRecord(const std::vector<std::string>& fields, char delimiter)
   return out;
 }
 
+namespace {
+
+// What a spreadsheet takes as the start of a formula (a leading tab or CR is
+// skipped by some before they look at the next character).
+bool StartsFormula(char c) {
+  return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r';
+}
+
+}  // namespace
+
+std::string NeutraliseFormula(std::string field) {
+  if (!field.empty() && StartsFormula(field.front())) field.insert(field.begin(), '\'');
+  return field;
+}
+
+std::string_view WithoutFormulaGuard(std::string_view field) {
+  if (field.size() >= 2 && field[0] == '\'' && StartsFormula(field[1])) field.remove_prefix(1);
+  return field;
+}
+
 }  // namespace outpost::csv

@@ -7,7 +7,8 @@
 // emit (CRLF, LF or lone CR line ends, a last line without a line end, blank
 // lines). Every refusal is InvalidInput naming the byte offset or the line.
 // FormatRecord writes one record back (reject files, exports); Parse reads what
-// it writes back to the same fields.
+// it writes back to the same fields. NeutraliseFormula keeps a spreadsheet from
+// running a field as a formula; every writer of such files uses it.
 //
 // Limits, refused with InvalidInput: input over 64 MiB, a field over 64 KiB, a
 // record of more than 256 fields. Stateless functions; thread-safe.
@@ -67,5 +68,17 @@ Result<std::vector<Record>> Parse(std::string_view utf8, char delimiter);
 // a tab, or is the only field of the record and empty (so that the line is not
 // blank). The delimiter must not be '"', CR or LF.
 std::string FormatRecord(const std::vector<std::string>& fields, char delimiter = ',');
+
+// A field for a file people open in a spreadsheet (exports, rejected rows): a
+// field beginning with = + - @, a tab or CR would be run as a formula
+// (=HYPERLINK(...) sends whoever clicks it anywhere, =cmd|... runs programs),
+// so it gets a leading ' and the spreadsheet shows it as text. Every other
+// field is returned as it is; neutralising twice changes nothing more.
+std::string NeutraliseFormula(std::string field);
+
+// The field as it was before NeutraliseFormula: a leading ' followed by one of
+// the characters above is dropped, so a rejects file fixed in a spreadsheet
+// imports its "+86 ..." phones again. Anything else is returned as it is.
+std::string_view WithoutFormulaGuard(std::string_view field);
 
 }  // namespace outpost::csv

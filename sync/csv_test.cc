@@ -290,6 +290,34 @@ std::string ReadFile(const std::filesystem::path& path) {
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
+TEST(CsvFormulaTest, NeutralisesEveryCellASpreadsheetWouldRun) {
+  EXPECT_EQ(NeutraliseFormula("=HYPERLINK(\"http://x.example\",\"click\")"),
+            "'=HYPERLINK(\"http://x.example\",\"click\")");
+  EXPECT_EQ(NeutraliseFormula("+86 139-0013-9000"), "'+86 139-0013-9000");
+  EXPECT_EQ(NeutraliseFormula("-2+3"), "'-2+3");
+  EXPECT_EQ(NeutraliseFormula("@SUM(A1)"), "'@SUM(A1)");
+  EXPECT_EQ(NeutraliseFormula("\t=1+1"), "'\t=1+1");
+  EXPECT_EQ(NeutraliseFormula("\r=1+1"), "'\r=1+1");
+  // Text that is not a formula is left alone, and so is one already neutralised.
+  EXPECT_EQ(NeutraliseFormula("王伟"), "王伟");
+  EXPECT_EQ(NeutraliseFormula("a=b"), "a=b");
+  EXPECT_EQ(NeutraliseFormula(""), "");
+  EXPECT_EQ(NeutraliseFormula(NeutraliseFormula("=1")), "'=1");
+}
+
+TEST(CsvFormulaTest, TheGuardComesOffWhatWasNeutralisedOnly) {
+  for (const std::string field :
+       {"=HYPERLINK(\"x\")", "+86 139", "-", "@a", "\tx", "王伟", "'quoted"}) {
+    EXPECT_EQ(WithoutFormulaGuard(NeutraliseFormula(field)), field);
+  }
+  EXPECT_EQ(WithoutFormulaGuard("'"), "'");
+  EXPECT_EQ(WithoutFormulaGuard("'a"), "'a");  // an apostrophe someone typed stays
+  // Written by FormatRecord and parsed back, a neutralised cell is still text.
+  const std::string line = FormatRecord({NeutraliseFormula("=1+1"), "x"});
+  EXPECT_EQ(line, "'=1+1,x\r\n");
+  EXPECT_EQ(MustParse(line), (std::vector<Fields>{{"'=1+1", "x"}}));
+}
+
 TEST(CsvSpectrum, EveryCaseParsesToItsJson) {
   const std::filesystem::path dir = SpectrumDir();
   ASSERT_TRUE(std::filesystem::is_directory(dir / "csvs") && std::filesystem::is_directory(dir / "json"))

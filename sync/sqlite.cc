@@ -2,7 +2,18 @@
 
 #include <sqlite3.h>
 
+#include "sync/private_file.h"
+
 namespace outpost {
+
+namespace {
+
+// ":memory:", "" (a private temporary database) and URIs are no file path of ours.
+bool IsPlainFilePath(const std::string& path) {
+  return !path.empty() && path != ":memory:" && path.rfind("file:", 0) != 0;
+}
+
+}  // namespace
 
 Status SqliteStatus(sqlite3* db, int rc, std::string_view what) {
   if (rc == SQLITE_OK || rc == SQLITE_DONE || rc == SQLITE_ROW) return Status::Ok();
@@ -135,7 +146,13 @@ std::string Statement::ColumnName(int column) const {
 Result<std::unique_ptr<Db>> Db::Open(const std::string& path, const Options& options) {
   sqlite3* raw = nullptr;
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
-  if (options.create_if_missing) flags |= SQLITE_OPEN_CREATE;
+  if (options.create_if_missing) {
+    flags |= SQLITE_OPEN_CREATE;
+    // SQLite would create the file 0644 under the usual umask; an empty file
+    // is a valid empty database, and SQLite gives -wal and -shm the mode of
+    // the main file, so every file of the database is owner-only.
+    if (IsPlainFilePath(path)) RETURN_IF_ERROR(CreatePrivateFileIfMissing(path));
+  }
   int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
   if (rc != SQLITE_OK) {
     Status st = SqliteStatus(raw, rc, "opening database '" + path + "'");

@@ -4,7 +4,8 @@
 // (thread-compatible). Open() sets the durability contract every Outpost file
 // relies on: WAL journal, synchronous=FULL (a commit that returned survives a
 // power cut), foreign keys on, and a busy timeout so two desk processes queue
-// for the write lock instead of failing.
+// for the write lock instead of failing. A database Open() creates is
+// owner-only (0600, sync/private_file.h), and so are its -wal and -shm files.
 #pragma once
 
 #include <array>

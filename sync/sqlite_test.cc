@@ -1,6 +1,7 @@
 #include "sync/sqlite.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <fstream>
 
@@ -24,6 +25,27 @@ TEST(SqliteTest, MigratesForwardAndRefusesAFileNewerThanTheProgram) {
   Status st = db->Migrate(kV1);
   EXPECT_EQ(st.code(), StatusCode::kRefused);
   EXPECT_NE(st.message().find("newer"), std::string::npos);
+}
+
+TEST(SqliteTest, ANewDatabaseAndItsWalAndShmAreOwnerOnlyUnderUmask022) {
+  testing::TempDir dir;
+  testing::ScopedUmask umask_022(022);
+  const std::string path = dir.File("store.db");
+  auto db = Db::Open(path, {}).value();
+  ASSERT_TRUE(db->Migrate(kV1).ok());
+  ASSERT_TRUE(db->Exec("INSERT INTO t VALUES (1)").ok());  // the WAL holds it while open
+  EXPECT_EQ(testing::FileMode(path), 0600);
+  EXPECT_EQ(testing::FileMode(path + "-wal"), 0600);
+  EXPECT_EQ(testing::FileMode(path + "-shm"), 0600);
+}
+
+TEST(SqliteTest, AnExistingDatabaseKeepsItsMode) {
+  testing::TempDir dir;
+  const std::string path = dir.File("shared.db");
+  { auto db = Db::Open(path, {}).value(); }
+  ASSERT_EQ(chmod(path.c_str(), 0640), 0);
+  auto db = Db::Open(path, {}).value();
+  EXPECT_EQ(testing::FileMode(path), 0640);  // the operator's choice stands
 }
 
 TEST(SqliteTest, UncommittedTransactionRollsBack) {

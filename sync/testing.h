@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -33,6 +34,26 @@ class TempDir {
  private:
   std::string path_;
 };
+
+// Sets the process umask for a test's scope (the usual 022 makes files 0644
+// unless the program asks for less), and puts the old one back.
+class ScopedUmask {
+ public:
+  explicit ScopedUmask(mode_t mask) : old_(umask(mask)) {}
+  ~ScopedUmask() { umask(old_); }
+  ScopedUmask(const ScopedUmask&) = delete;
+  ScopedUmask& operator=(const ScopedUmask&) = delete;
+
+ private:
+  mode_t old_;
+};
+
+// The permission bits of `path` (0777 mask), or -1 when it cannot be read.
+inline int FileMode(const std::string& path) {
+  struct stat info;
+  if (stat(path.c_str(), &info) != 0) return -1;
+  return static_cast<int>(info.st_mode & 0777);
+}
 
 // A TCP port on 127.0.0.1 that the kernel just said is free (bound to port 0,
 // then released), so tests running in parallel do not pick the same port.

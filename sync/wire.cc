@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <limits>
 
 #include "schema/outpost.capnp.h"
 
@@ -25,7 +26,21 @@ Status ReadHash(capnp::Data::Reader data, std::array<uint8_t, 32>& out, const ch
   return Status::Ok();
 }
 
-Result<ChangeEntry> ReadChange(wire::Change::Reader c, const std::string& site_id) {
+// A store's log is numbered from 1 (sync/changelog.h); the wire carries an
+// unsigned 64-bit seq, so 0 and anything past the int64 range are malformed.
+// Refused here, before anything compares it with what the hub holds: such a
+// seq would otherwise look like a rewrite of an applied change (equivocation).
+Status CheckSeq(uint64_t seq, size_t index) {
+  if (seq >= 1 && seq <= static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
+    return Status::Ok();
+  }
+  return Status::Corruption("batch: change " + std::to_string(index + 1) + ": seq " +
+                            std::to_string(seq) +
+                            " is not a sequence number (a store's log counts from 1)");
+}
+
+Result<ChangeEntry> ReadChange(wire::Change::Reader c, const std::string& site_id, size_t index) {
+  RETURN_IF_ERROR(CheckSeq(c.getSeq(), index));
   ChangeEntry e;
   e.seq = static_cast<int64_t>(c.getSeq());
   e.site_id = site_id;
@@ -111,7 +126,7 @@ Result<WireMessage> DecodeUnchecked(std::string_view bytes) {
       batch.schema_version = static_cast<int>(in.getSchemaVersion());
       batch.changes.reserve(in.getChanges().size());
       for (auto c : in.getChanges()) {
-        ASSIGN_OR_RETURN(ChangeEntry e, ReadChange(c, batch.site_id));
+        ASSIGN_OR_RETURN(ChangeEntry e, ReadChange(c, batch.site_id, batch.changes.size()));
         batch.changes.push_back(std::move(e));
       }
       batch.applied_push_seq = static_cast<int64_t>(in.getAppliedPushSeq());
@@ -170,7 +185,7 @@ Result<WireMessage> DecodeUnchecked(std::string_view bytes) {
       }
       r.applied_push_seq = static_cast<int64_t>(in.getAppliedPushSeq());
       for (auto c : in.getChanges()) {
-        ASSIGN_OR_RETURN(ChangeEntry e, ReadChange(c, r.site_id));
+        ASSIGN_OR_RETURN(ChangeEntry e, ReadChange(c, r.site_id, r.changes.size()));
         r.changes.push_back(std::move(e));
       }
       for (auto d : in.getStateDigests()) {

@@ -74,6 +74,28 @@ TEST(WireTest, MalformedBytesAreCorruptionNeverACrash) {
   EXPECT_EQ(junk.status().code(), StatusCode::kCorruption);
 }
 
+TEST(WireTest, AChangeWhoseSeqIsNotPositiveIsMalformed) {
+  // Seq 0, and 2^64 - 1 (which reads back as -1), in the second change of a batch.
+  for (int64_t bad : {int64_t{0}, int64_t{-1}}) {
+    WireBatch batch = SampleBatch();
+    batch.changes[1].seq = bad;
+    auto r = DecodeMessage(EncodeMessage(batch));
+    ASSERT_FALSE(r.ok()) << "seq " << bad << " decoded";
+    EXPECT_EQ(r.status().code(), StatusCode::kCorruption);
+    EXPECT_NE(r.status().message().find("change 2: seq"), std::string::npos)
+        << r.status().message();
+    EXPECT_NE(r.status().message().find("counts from 1"), std::string::npos)
+        << r.status().message();
+  }
+  WireLogReply reply{"S1"};
+  reply.changes = SampleBatch().changes;
+  reply.changes[0].seq = 0;
+  auto r = DecodeMessage(EncodeMessage(reply));
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("change 1: seq 0"), std::string::npos)
+      << r.status().message();
+}
+
 class EnvelopeTest : public ::testing::Test {
  protected:
   SecretKeys store_ = SecretKeys::Generate("SH-PUDONG");

@@ -674,6 +674,9 @@ TEST_F(BackupTest, RestoreRefusedWhileTheStoresSyncProcessRuns) {
 TEST_F(BackupTest, HubDatabaseIsRecognisedAndRestored) {
   ASSERT_EQ(Outpost({"keygen", "--site", "HUB", "--dir", F("keys")}).exit_code, 0);
   ASSERT_EQ(Outpost({"keygen", "--site", "SH-PUDONG", "--dir", F("keys")}).exit_code, 0);
+  ProcessResult init =
+      RunProgram({OUTPOST_HUB_BIN, "--db", F("hub.db"), "--key", F("keys/HUB.key"), "init"});
+  ASSERT_EQ(init.exit_code, 0) << init.err;
   ProcessResult allow = RunProgram({OUTPOST_HUB_BIN, "--db", F("hub.db"), "--key", F("keys/HUB.key"),
                                     "allow", F("keys/SH-PUDONG.pub")});
   ASSERT_EQ(allow.exit_code, 0) << allow.err;

@@ -308,7 +308,7 @@ class Simulation {
     const int64_t start = ParseUtcMs(kStart).value();
     hub_clock_ = std::make_unique<FixedClock>(start);
     hub_keys_ = SecretKeys::Generate("HUB");
-    auto hub = hub::Hub::Open(dir_.File("hub.db"), hub_keys_, *hub_clock_);
+    auto hub = hub::Hub::Create(dir_.File("hub.db"), hub_keys_, *hub_clock_);
     ASSERT_TRUE(hub.ok()) << hub.status().ToString();
     hub_ = std::move(hub.value());
     for (int i = 0; i < config_.people; ++i) {  // at most 100
@@ -883,7 +883,7 @@ class Simulation {
     }
     Shuffle(feed);
     replay_clock_ = std::make_unique<FixedClock>(hub_clock_->NowMs());
-    auto opened = hub::Hub::Open(dir_.File("hub-replay.db"), hub_keys_, *replay_clock_);
+    auto opened = hub::Hub::Create(dir_.File("hub-replay.db"), hub_keys_, *replay_clock_);
     ASSERT_TRUE(opened.ok()) << opened.status().ToString();
     replay_hub_ = std::move(opened.value());
     hub::Hub& fresh = *replay_hub_;
@@ -1281,7 +1281,7 @@ class PushSkewTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_TRUE(dir_.ok());
-    hub_ = hub::Hub::Open(dir_.File("hub.db"), hub_keys_, hub_clock_).value();
+    hub_ = hub::Hub::Create(dir_.File("hub.db"), hub_keys_, hub_clock_).value();
     ASSERT_TRUE(hub_->AllowStore(keys_.pub).ok());
   }
 

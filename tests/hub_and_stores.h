@@ -28,7 +28,7 @@ class HubAndStores : public ::testing::Test {
  protected:
   // Opens the hub and a store per site ("Store S1", ...), all allow-listed.
   void OpenSites(const std::vector<std::string>& sites) {
-    hub_ = hub::Hub::Open(dir_.File("hub.db"), hub_keys_, clock_).value();
+    hub_ = hub::Hub::Create(dir_.File("hub.db"), hub_keys_, clock_).value();
     for (const auto& site : sites) {
       edge::StoreSettings settings;
       settings.store_id = site;

@@ -18,7 +18,7 @@ class HubIngestTest : public ::testing::Test {
     settings.store_id = "S1";
     settings.name = "Store one";
     store_ = edge::Store::Create(dir_.File("s1.db"), settings, clock_).value();
-    hub_ = hub::Hub::Open(dir_.File("hub.db"), hub_keys_, clock_).value();
+    hub_ = hub::Hub::Create(dir_.File("hub.db"), hub_keys_, clock_).value();
     ASSERT_TRUE(hub_->AllowStore(s1_keys_.pub).ok());
   }
 
@@ -162,6 +162,28 @@ TEST_F(HubIngestTest, EquivocationRaisesAnAlarmAndChangesNothing) {
   EXPECT_NE(r.status().message().find("equivocation"), std::string::npos);
   EXPECT_EQ(hub_->SecurityLog()->back().kind, "alarm");
   EXPECT_EQ(hub_->StateDigest().value(), digest);
+}
+
+TEST_F(HubIngestTest, AChangeWithSeqZeroIsRefusedAsMalformedNotAnAlarm) {
+  Book("13800138000", "10:00");
+  ASSERT_TRUE(hub_->Ingest(Seal(Log(), s1_keys_)).ok());
+  const std::string digest = hub_->StateDigest().value();
+  // Self-consistent (its hash covers seq 0) and signed by the store's own key.
+  ChangeEntry zero = Log()[0];
+  zero.seq = 0;
+  zero.hash = ChainHash(zero);
+  auto r = hub_->Ingest(Seal({zero}, s1_keys_));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kCorruption);
+  EXPECT_NE(r.status().message().find("seq 0 is not a sequence number"), std::string::npos)
+      << r.status().message();
+  auto events = hub_->SecurityLog().value();
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].kind, "refused");  // malformed, not an equivocation alarm
+  EXPECT_EQ(events[0].site_id, "S1");
+  EXPECT_NE(events[0].reason.find("seq 0 is not a sequence number"), std::string::npos);
+  EXPECT_EQ(hub_->StateDigest().value(), digest);
+  EXPECT_EQ(Count("changes"), 2);
 }
 
 TEST_F(HubIngestTest, AStoreCannotWriteAnotherStoresRows) {

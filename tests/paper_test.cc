@@ -131,6 +131,51 @@ TEST_F(PaperTest, MessyTranscriptionsImportGoodRowsAndNameEveryBadOne) {
   EXPECT_EQ(again["counts"]["imported"], 1);
 }
 
+TEST_F(PaperTest, RejectsReportsAndSheetsAreOwnerOnlyAndNoCellRunsAsAFormula) {
+  testing::ScopedUmask umask_022(022);
+  DeskHarness fresh;  // a store made under umask 022
+  ASSERT_EQ(fresh.Desk({"init", "--store-id", "BJ-HD", "--name", "海淀店"}).exit_code, 0);
+  EXPECT_EQ(testing::FileMode(fresh.db()), 0600);
+  // 09:15 is off the grid: the row is rejected with its formula name and its +86 phone.
+  const std::string path =
+      Write("formula.csv", std::string(kHeader) +
+                               "F261124-01,2026-11-24,09:15,\"=HYPERLINK(\"\"http://x.example\"\","
+                               "\"\"点我\"\")\",+86 139-0013-9000,,,,@SUM(1),,\r\n");
+  const std::string html = dir_.File("report.html");
+  ProcessResult r = fresh.Desk({"paper", "import", path, "--json", "--html", html});
+  ASSERT_EQ(r.exit_code, 1) << r.err;
+  const std::string rejects_path = json::parse(r.out)["rejects_file"].get<std::string>();
+  EXPECT_EQ(testing::FileMode(rejects_path), 0600);
+  EXPECT_EQ(testing::FileMode(html), 0600);
+  std::ifstream in(rejects_path, std::ios::binary);
+  const std::string rejects((std::istreambuf_iterator<char>(in)), {});
+  EXPECT_NE(rejects.find(",\"'=HYPERLINK(\"\"http://x.example\"\""), std::string::npos) << rejects;
+  EXPECT_NE(rejects.find(",'+86 139-0013-9000,"), std::string::npos) << rejects;
+  EXPECT_NE(rejects.find(",'@SUM(1),"), std::string::npos) << rejects;
+  for (const char* live : {",=", ",\"=", ",+", ",@"}) {
+    EXPECT_EQ(rejects.find(live), std::string::npos) << live << " in " << rejects;
+  }
+
+  // Fixed in the spreadsheet (the slot) and imported again: the guards come off.
+  std::string fixed = rejects;
+  fixed.replace(fixed.find("09:15"), 5, "10:00");
+  json again = [&] {
+    ProcessResult a =
+        fresh.Desk({"paper", "import", Write("fixed.csv", fixed), "--json", "--commit"});
+    EXPECT_EQ(a.exit_code, 0) << a.err << a.out;
+    return json::parse(a.out);
+  }();
+  EXPECT_EQ(again["counts"]["imported"], 1) << again.dump(2);
+  json board = fresh.Json({"board", "--date", "2026-11-24"});
+  const json& b = board["slots"][1]["bookings"][0];
+  EXPECT_EQ(b["customer"]["name"], "=HYPERLINK(\"http://x.example\",\"点我\")");  // kept as written
+  EXPECT_EQ(b["notes"], "@SUM(1)");
+
+  const std::string sheet = dir_.File("sheet.html");
+  ASSERT_EQ(fresh.Desk({"paper", "print", "--date", "2026-11-24", "--out", sheet}).exit_code, 0);
+  EXPECT_EQ(testing::FileMode(sheet), 0600);
+}
+
 TEST_F(PaperTest, ADryRunShowsEverythingAndWritesNothing) {
   const std::string path =
       Write("f.csv", std::string(kHeader) + "F261124-01,2026-11-24,10:00,王伟,13800138000,,,,,,\r\n");

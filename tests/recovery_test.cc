@@ -28,6 +28,7 @@ class RecoveryTest : public ::testing::Test {
     ASSERT_TRUE(WriteKeyFiles(SecretKeys::Generate("HUB"), dir_.path(), false).ok());
     ASSERT_TRUE(WriteKeyFiles(SecretKeys::Generate("S1"), dir_.path(), false).ok());
     ASSERT_EQ(Init(desk_).exit_code, 0);
+    ASSERT_EQ(Hub({"init"}).exit_code, 0);
     ASSERT_EQ(Hub({"allow", dir_.File("S1.pub")}).exit_code, 0);
     hub_ = StartHub();
     // "Tomorrow" as the store reckons it, in its own zone, on the test's clock.
@@ -407,9 +408,11 @@ TEST_F(RecoveryTest, AuditExportListsEveryFieldChangeInTheRange) {
   DayOfWork();
   Sync(desk_);
   const std::string csv_path = dir_.File("audit.csv");
+  testing::ScopedUmask umask_022(022);  // the export holds personal data: 0600 whatever the umask
   ProcessResult r = Tool({"audit", "export", "--db", dir_.File("hub.db"), "--from", "24h", "--to",
                           "2999-01-01", "--out", csv_path});
   ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(testing::FileMode(csv_path), 0600);
   std::ifstream in(csv_path);
   std::string header;
   std::getline(in, header);
@@ -476,8 +479,10 @@ TEST_F(RecoveryTest, RecoveryReportTellsTheStoryOfAnOutage) {
   EXPECT_EQ(r["customers_to_contact"][0]["phone"], "***1003");
   EXPECT_TRUE(r["verify"].is_null());  // no key given: not run, and said so
   const std::string html_path = dir_.File("report.html");
+  testing::ScopedUmask umask_022(022);  // customers to call: 0600 whatever the umask
   ASSERT_EQ(Tool({"recovery-report", "--db", dir_.File("hub.db"), "--since", "48h", "--format",
                   "html", "--out", html_path}).exit_code, 0);
+  EXPECT_EQ(testing::FileMode(html_path), 0600);
   std::ifstream html(html_path);
   std::stringstream body;
   body << html.rdbuf();

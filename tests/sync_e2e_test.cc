@@ -34,6 +34,7 @@ class SyncE2eTest : public ::testing::Test {
     ASSERT_EQ(desk_.Desk({"init", "--store-id", "S1", "--name", "One", "--capacity", "50"})
                   .exit_code,
               0);
+    ASSERT_EQ(Hub({"init"}).exit_code, 0);
     ASSERT_EQ(Hub({"allow", dir_.File("S1.pub")}).exit_code, 0);
   }
   ProcessResult Hub(const std::vector<std::string>& args) {

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -14,8 +13,10 @@
 #include "sync/changelog.h"
 #include "sync/clock.h"
 #include "sync/ids.h"
+#include "sync/csv.h"
 #include "sync/keys.h"
 #include "sync/merge.h"
+#include "sync/private_file.h"
 #include "sync/sqlite.h"
 
 namespace outpost::audit {
@@ -187,10 +188,10 @@ Result<std::string> ParseWhen(const std::string& text, int64_t now_ms) {
                               " a date (2026-11-24) or a span back from now (24h, 7d)");
 }
 
-// A CSV cell, quoted when needed; a leading = + - @ is defused so a
-// spreadsheet shows the text instead of running it as a formula.
-std::string Cell(std::string v) {
-  if (!v.empty() && std::string("=+-@\t\r").find(v[0]) != std::string::npos) v = "'" + v;
+// A CSV cell, quoted when needed; a formula is neutralised (csv::NeutraliseFormula)
+// so a spreadsheet shows the text instead of running it.
+std::string Cell(std::string raw) {
+  const std::string v = csv::NeutraliseFormula(std::move(raw));
   if (v.find_first_of(",\"\n\r") != std::string::npos) {
     std::string q = "\"";
     for (char c : v) q += c == '"' ? std::string("\"\"") : std::string(1, c);
@@ -664,11 +665,8 @@ int Commands::RunExport(std::ostream& out, std::ostream& err) {
   if (!upto.ok()) return Fail(err, "audit export", upto.status());
   const std::vector<Line> lines = Diff(upto.value(), full_phones_, &touched, from.value());
 
-  std::ofstream file;
-  if (!out_file_.empty()) {
-    file.open(out_file_ + ".part", std::ios::binary | std::ios::trunc);
-    if (!file) return Fail(err, "audit export", Status::IoError("cannot write '" + out_file_ + "'"));
-  }
+  // Written whole to the file (owner-only: it holds customers' data) or to standard output.
+  std::ostringstream file;
   std::ostream& dst = out_file_.empty() ? out : file;
   if (format_ == "json") {
     json arr = json::array();
@@ -688,9 +686,8 @@ int Commands::RunExport(std::ostream& out, std::ostream& err) {
     }
   }
   if (!out_file_.empty()) {
-    file.close();
-    if (!file) return Fail(err, "audit export", Status::IoError("writing '" + out_file_ + "' failed"));
-    std::filesystem::rename(out_file_ + ".part", out_file_);
+    Status written = WritePrivateFile(out_file_, file.str());
+    if (!written.ok()) return Fail(err, "audit export", written);
     err << "exported " << lines.size() << " changes (" << from.value() << " to " << to.value()
         << ") to " << out_file_ << "\n";
   }
@@ -736,11 +733,8 @@ int Commands::RunReport(std::ostream& out, std::ostream& err) {
   if (out_file_.empty()) {
     out << text.str();
   } else {
-    std::ofstream file(out_file_ + ".part", std::ios::binary | std::ios::trunc);
-    file << text.str();
-    file.close();
-    if (!file) return Fail(err, "recovery-report", Status::IoError("cannot write '" + out_file_ + "'"));
-    std::filesystem::rename(out_file_ + ".part", out_file_);
+    Status written = WritePrivateFile(out_file_, text.str());
+    if (!written.ok()) return Fail(err, "recovery-report", written);
     err << "wrote " << out_file_ << "\n";
   }
   const bool consistent = report->at("verify").is_null() || report->at("verify").at("consistent");

@@ -48,7 +48,7 @@ int main(int argc, char** argv) {
       if (!store->Book(r).ok()) return 1;
     }
   }
-  auto hub = hub::Hub::Open(dir.File("hub.db"), hub_keys, clock).value();
+  auto hub = hub::Hub::Create(dir.File("hub.db"), hub_keys, clock).value();
   (void)hub->AllowStore(store_keys.pub);
   const std::string endpoint = "tcp://127.0.0.1:" + std::to_string(40000 + getpid() % 20000);
   std::atomic<bool> stop{false};

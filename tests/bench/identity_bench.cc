@@ -50,7 +50,7 @@ int main(int argc, char** argv) {
   testing::TempDir tmp;
   const std::string dir = dir_arg.empty() ? tmp.path() : dir_arg;
   FixedClock clock(ParseUtcMs("2026-11-23T01:00:00Z").value());
-  auto hub = hub::Hub::Open(dir + "/hub.db", SecretKeys::Generate("HUB"), clock).value();
+  auto hub = hub::Hub::Create(dir + "/hub.db", SecretKeys::Generate("HUB"), clock).value();
   Db& db = hub->db();
   for (int s = 0; s < stores; ++s) {
     if (!hub->AllowStore(SecretKeys::Generate("S" + std::to_string(s)).pub).ok()) std::abort();

@@ -32,7 +32,7 @@ int main(int argc, char** argv) {
   testing::TempDir dir;
   SystemClock clock;
   SecretKeys hub_keys = SecretKeys::Generate("HUB");
-  auto hub = hub::Hub::Open(dir.File("hub.db"), hub_keys, clock).value();
+  auto hub = hub::Hub::Create(dir.File("hub.db"), hub_keys, clock).value();
   std::vector<SecretKeys> keys;
   const char* slots[] = {"08:30", "10:00", "11:00", "14:00", "15:00", "16:00"};
   for (int s = 0; s < stores; ++s) {

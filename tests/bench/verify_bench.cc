@@ -51,7 +51,7 @@ int main(int argc, char** argv) {
   SystemClock clock;
   SecretKeys hub_keys = SecretKeys::Generate("HUB");
   const int per_store = total / stores;
-  auto hub = hub::Hub::Open(dir.File("hub.db"), hub_keys, clock).value();
+  auto hub = hub::Hub::Create(dir.File("hub.db"), hub_keys, clock).value();
   std::vector<std::vector<ChangeEntry>> logs;
   auto t0 = std::chrono::steady_clock::now();
   for (int s = 0; s < stores; ++s) {
