@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <cstdlib>
@@ -95,6 +96,29 @@ json CaseJson(const ConflictCase& c) {
           {"resolution", OptionalJson(c.resolution)}};
 }
 
+// Per channel: {"sms": {"choice": "opted-out", "at", "site", "staff"}, ...};
+// "not-asked" with empty details where nothing was said.
+json ConsentJson(const ConsentStatement (&channels)[kContactChannelCount]) {
+  json out = json::object();
+  for (ContactChannel c : kContactChannels) {
+    out[ContactChannelName(c)] = ConsentStatementJson(channels[static_cast<int>(c)]);
+  }
+  return out;
+}
+
+// "SMS opted out (2026-11-23 SA Zhang at S1), WeChat not asked, ...": each
+// statement's day as this store's calendar has it.
+std::string ConsentLine(const Store& store,
+                        const ConsentStatement (&channels)[kContactChannelCount]) {
+  std::string out;
+  for (ContactChannel c : kContactChannels) {
+    const ConsentStatement& s = channels[static_cast<int>(c)];
+    const std::string day = s.at.empty() ? "" : store.LocalText(s.at).substr(0, 10);
+    out += (out.empty() ? "" : ", ") + ConsentText(c, s, day);
+  }
+  return out;
+}
+
 json CustomerJson(const Customer& c) {
   json vehicles = json::array();
   for (const auto& v : c.vehicles) {
@@ -110,9 +134,24 @@ json CustomerJson(const Customer& c) {
           {"phones", c.phones},
           {"contact_opt_in", c.contact_opt_in},
           {"do_not_disturb", c.do_not_disturb},
+          {"consent", ConsentJson(c.consent)},
           {"created_at", c.created_at},
           {"created_by", c.created_by},
           {"vehicles", vehicles}};
+}
+
+// --channel values: "sms", "wechat", "call"; none given: all three (empty).
+Result<std::vector<ContactChannel>> ParseChannels(const std::vector<std::string>& names) {
+  std::vector<ContactChannel> out;
+  for (const auto& name : names) {
+    auto channel = ParseContactChannel(name);
+    if (!channel) {
+      return Status::InvalidInput("channel: '" + name +
+                                  "' is not a contact channel (sms, wechat or call)");
+    }
+    if (std::find(out.begin(), out.end(), *channel) == out.end()) out.push_back(*channel);
+  }
+  return out;
 }
 
 std::string Phones(const std::vector<std::string>& phones) {
@@ -198,11 +237,12 @@ int PrintBooking(Context& ctx, const Store& store, const Booking& b, const std::
   return kExitOk;
 }
 
-void PrintCustomer(Context& ctx, const Customer& c) {
+void PrintCustomer(Context& ctx, const Store& store, const Customer& c) {
   ctx.out << c.name << "  " << Phones(c.phones);
   if (c.member_id) ctx.out << "  member " << *c.member_id;
-  ctx.out << "\n  id " << c.id << "  contact " << (c.contact_opt_in ? "opted in" : "not opted in")
-          << (c.do_not_disturb ? ", do not disturb" : "") << "\n";
+  ctx.out << "\n  id " << c.id
+          << "\n  contact: " << (c.do_not_disturb ? "DO NOT DISTURB (outranks any opt-in); " : "")
+          << ConsentLine(store, c.consent) << "\n";
   for (const auto& v : c.vehicles) {
     ctx.out << "  vehicle " << (v.plate ? FormatPlateForDisplay(*v.plate) : "(no plate)");
     if (v.vin) ctx.out << "  VIN " << *v.vin;
@@ -231,6 +271,16 @@ void PrintUnifiedProfile(Context& ctx, const Store& store, const json& p,
   const json consent = p.value("consent", json::object());
   if (consent.value("do_not_disturb", false) && !do_not_disturb_here) {
     ctx.out << "    DO NOT CONTACT: asked for at another store (applies here too)\n";
+  }
+  // The chain's newest statement per channel (a profile from an older hub has none).
+  const json channels = consent.value("channels", json());
+  if (channels.is_object()) {
+    ConsentStatement merged[kContactChannelCount];
+    for (ContactChannel c : kContactChannels) {
+      auto stated = ParseConsentStatement(channels.value(ContactChannelName(c), json()));
+      if (stated) merged[static_cast<int>(c)] = *stated;
+    }
+    ctx.out << "    contact in the chain: " << ConsentLine(store, merged) << "\n";
   }
   const json visits = p.value("visits", json::object());
   if (visits.value("count", 0) > 0) {
@@ -413,6 +463,9 @@ int RunDesk(int argc, char** argv, std::ostream& out, std::ostream& err) {
   cadd->add_option("--phone", new_customer.phones, "phone, any format; repeatable")->required();
   cadd->add_option("--member-id", new_customer.member_id);
   cadd->add_flag("--opt-in", new_customer.contact_opt_in, "agrees to be contacted");
+  std::vector<std::string> add_channels;
+  cadd->add_option("--channel", add_channels,
+                   "sms, wechat or call: the channel the opt-in is for; repeatable (default: all)");
   cadd->add_flag("--dnd", new_customer.do_not_disturb, "do not disturb");
   cadd->add_flag("--shared-phone", new_customer.allow_shared_phone,
                  "the phone is shared with another customer (family)");
@@ -426,13 +479,16 @@ int RunDesk(int argc, char** argv, std::ostream& out, std::ostream& err) {
       auto store = OpenStore(ctx);
       if (!store.ok()) return Fail(ctx, store.status());
       new_vehicle.mileage_km = mileage;
+      auto channels = ParseChannels(add_channels);
+      if (!channels.ok()) return Fail(ctx, channels.status());
+      new_customer.consent_channels = channels.value();
       auto c = store.value()->AddCustomer(new_customer, new_vehicle, staff.value());
       if (!c.ok()) return Fail(ctx, c.status());
       if (ctx.json_output) {
         ctx.out << CustomerJson(c.value()).dump(2) << "\n";
       } else {
         ctx.out << "added ";
-        PrintCustomer(ctx, c.value());
+        PrintCustomer(ctx, *store.value(), c.value());
       }
       return kExitOk;
     };
@@ -453,7 +509,7 @@ int RunDesk(int argc, char** argv, std::ostream& out, std::ostream& err) {
       } else if (found.value().empty()) {
         ctx.out << "no customer matches '" << query << "'\n";
       } else {
-        for (const auto& c : found.value()) PrintCustomer(ctx, c);
+        for (const auto& c : found.value()) PrintCustomer(ctx, *store.value(), c);
       }
       return kExitOk;
     };
@@ -481,7 +537,7 @@ int RunDesk(int argc, char** argv, std::ostream& out, std::ostream& err) {
         ctx.out << j.dump(2) << "\n";
         return kExitOk;
       }
-      PrintCustomer(ctx, c.value());
+      PrintCustomer(ctx, *store.value(), c.value());
       for (const auto& b : bookings.value()) {
         ctx.out << "  " << b.slot_date << " " << b.slot_time << "  " << BookingLine(b) << "\n";
       }
@@ -518,7 +574,7 @@ int RunDesk(int argc, char** argv, std::ostream& out, std::ostream& err) {
       for (const auto& c : local.value()) out["here"].push_back(CustomerJson(c));
       if (!ctx.json_output) {
         if (local.value().empty()) ctx.out << "not a customer of this store yet\n";
-        for (const auto& c : local.value()) PrintCustomer(ctx, c);
+        for (const auto& c : local.value()) PrintCustomer(ctx, *store.value(), c);
       }
       // Head office: the link sync uses, unless given.
       auto remembered = RememberedHubLink(store.value()->db());
@@ -575,15 +631,27 @@ int RunDesk(int argc, char** argv, std::ostream& out, std::ostream& err) {
   cupdate->add_option("customer", query, "id, phone, plate, VIN or member id")->required();
   cupdate->add_flag("--opt-in", opt_in, "agrees to be contacted");
   cupdate->add_flag("--opt-out", opt_out, "withdraws consent to be contacted");
+  std::vector<std::string> update_channels;
+  cupdate->add_option("--channel", update_channels,
+                      "sms, wechat or call: the channel the opt-in or opt-out is for;"
+                      " repeatable (default: all)");
   cupdate->add_flag("--dnd", dnd, "do not disturb");
   cupdate->add_flag("--allow-contact", allow_contact, "lifts do not disturb");
   cupdate->add_option("--add-phone", customer_update.add_phones, "another phone; repeatable");
   cupdate->callback([&] {
     action = [&]() -> int {
-      if ((opt_in && opt_out) || (dnd && allow_contact)) {
-        return Fail(ctx, Status::InvalidInput("consent: contradicting flags in one command"));
+      if (opt_in && opt_out) {
+        return Fail(ctx, Status::InvalidInput("consent: --opt-in and --opt-out contradict each"
+                                              " other in one command; give one"));
+      }
+      if (dnd && allow_contact) {
+        return Fail(ctx, Status::InvalidInput("consent: --dnd and --allow-contact contradict each"
+                                              " other in one command; give one"));
       }
       if (opt_in || opt_out) customer_update.contact_opt_in = opt_in;
+      auto channels = ParseChannels(update_channels);
+      if (!channels.ok()) return Fail(ctx, channels.status());
+      customer_update.consent_channels = channels.value();
       if (dnd || allow_contact) customer_update.do_not_disturb = dnd;
       auto staff = RequireStaff(ctx);
       if (!staff.ok()) return Fail(ctx, staff.status());
@@ -595,7 +663,7 @@ int RunDesk(int argc, char** argv, std::ostream& out, std::ostream& err) {
         ctx.out << CustomerJson(c.value()).dump(2) << "\n";
       } else {
         ctx.out << "updated ";
-        PrintCustomer(ctx, c.value());
+        PrintCustomer(ctx, *store.value(), c.value());
       }
       return kExitOk;
     };

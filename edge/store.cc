@@ -312,8 +312,8 @@ Status Store::RecordLocked(const std::string& entity, const std::string& id,
 Result<Customer> Store::LoadCustomer(const std::string& id) {
   ASSIGN_OR_RETURN(Statement st,
                    db_->Prepare("SELECT id, store_id, name, member_id, contact_opt_in,"
-                                " do_not_disturb, created_at, created_by FROM customers"
-                                " WHERE id = ?"));
+                                " do_not_disturb, created_at, created_by, consent_sms,"
+                                " consent_wechat, consent_call FROM customers WHERE id = ?"));
   st.Bind(1, id);
   ASSIGN_OR_RETURN(bool row, st.Step());
   if (!row) return Status::NotFound("customer: no customer with id '" + id + "'");
@@ -322,10 +322,36 @@ Result<Customer> Store::LoadCustomer(const std::string& id) {
   c.store_id = st.Text(1);
   c.name = st.Text(2);
   c.member_id = st.OptionalText(3);
-  c.contact_opt_in = st.Int(4) != 0;
+  const bool old_all_channel_opt_in = st.Int(4) != 0;
   c.do_not_disturb = st.Int(5) != 0;
   c.created_at = st.Text(6);
   c.created_by = st.Text(7);
+  bool any_unstated = false;
+  for (ContactChannel channel : kContactChannels) {
+    const int column = 8 + static_cast<int>(channel);
+    std::optional<ConsentStatement> stated;
+    if (!st.IsNull(column)) {
+      stated = ParseConsentStatement(json::parse(st.Text(column), nullptr, false));
+    }
+    if (stated) c.consent[static_cast<int>(channel)] = *stated;
+    any_unstated = any_unstated || !stated;
+  }
+  st.Reset();
+  if (any_unstated) {
+    // Channels with no statement since per-channel consent: the old
+    // all-channel field, which every statement since is newer than.
+    ASSIGN_OR_RETURN(ConsentStatement old, OldAllChannelConsent(id));
+    if (old.choice == ContactChoice::kNotAsked && old_all_channel_opt_in) {
+      old.choice = ContactChoice::kOptedIn;  // a row older than its log: the column is all we have
+      old.site = c.store_id;
+    }
+    for (auto& channel : c.consent) {
+      if (channel.choice == ContactChoice::kNotAsked) channel = old;
+    }
+  }
+  for (const auto& channel : c.consent) {
+    c.contact_opt_in = c.contact_opt_in || channel.choice == ContactChoice::kOptedIn;
+  }
   ASSIGN_OR_RETURN(Statement phones,
                    db_->Prepare("SELECT e164 FROM customer_phones WHERE customer_id = ?"
                                 " ORDER BY added_at, e164"));
@@ -443,6 +469,39 @@ Result<std::vector<Customer>> Store::FindCustomers(const std::string& query_text
   return out;
 }
 
+Result<ConsentStatement> Store::OldAllChannelConsent(const std::string& id) {
+  ASSIGN_OR_RETURN(Statement st,
+                   db_->Prepare("SELECT op, json_extract(fields, '$.contact_opt_in'), recorded_at,"
+                                " site_id, staff FROM change_log WHERE entity = 'customer' AND"
+                                " entity_id = ? AND json_extract(fields, '$.contact_opt_in') IS NOT"
+                                " NULL ORDER BY seq DESC LIMIT 1"));
+  st.Bind(1, id);
+  ASSIGN_OR_RETURN(bool row, st.Step());
+  ConsentStatement out;
+  if (!row) return out;
+  const bool opted_in = st.Int(1) != 0;
+  // The creation default (false in the creating change) stated nothing.
+  if (st.Text(0) == "insert" && !opted_in) return out;
+  out.choice = opted_in ? ContactChoice::kOptedIn : ContactChoice::kOptedOut;
+  out.at = st.Text(2);
+  out.site = st.Text(3);
+  out.staff = st.Text(4);
+  return out;
+}
+
+json Store::ConsentStatementsNow(ContactChoice choice, const std::vector<ContactChannel>& channels,
+                                 const std::string& staff) {
+  const ConsentStatement statement{choice, Now(), settings_.store_id, staff, {}};
+  json fields = json::object();
+  for (ContactChannel channel : kContactChannels) {
+    if (channels.empty() ||
+        std::find(channels.begin(), channels.end(), channel) != channels.end()) {
+      fields[ConsentField(channel)] = ConsentStatementJson(statement);
+    }
+  }
+  return fields;
+}
+
 Result<Customer> Store::InsertCustomerLocked(const NewCustomer& in, const std::string& staff) {
   ASSIGN_OR_RETURN(std::string name, CleanText("name", in.name, 100, true));
   std::vector<std::string> phones;
@@ -477,22 +536,40 @@ Result<Customer> Store::InsertCustomerLocked(const NewCustomer& in, const std::s
       }
     }
   }
+  if (!in.consent_channels.empty() && !in.contact_opt_in) {
+    return Status::InvalidInput("channel: '" +
+                                std::string(ContactChannelName(in.consent_channels[0])) +
+                                "' names where an opt-in applies; no opt-in was given");
+  }
+  // Only what the customer said is logged: no opt-in, no consent field
+  // (contact_opt_in, the old all-channel field, is no longer written).
+  const json consent =
+      in.contact_opt_in ? ConsentStatementsNow(ContactChoice::kOptedIn, in.consent_channels, staff)
+                        : json::object();
+  auto consent_column = [&](ContactChannel channel) -> std::optional<std::string> {
+    const std::string field = ConsentField(channel);
+    if (!consent.contains(field)) return std::nullopt;
+    return consent[field].dump();
+  };
   const std::string id = NewIdAt(settings_.store_id, clock_.NowMs());
   const std::string now = Now();
   ASSIGN_OR_RETURN(Statement st,
                    db_->Prepare("INSERT INTO customers (id, store_id, name, name_key, member_id,"
-                                " contact_opt_in, do_not_disturb, created_at, created_by,"
-                                " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+                                " do_not_disturb, created_at, created_by, updated_at, consent_sms,"
+                                " consent_wechat, consent_call) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                                " ?, ?, ?)"));
   st.Bind(1, id)
       .Bind(2, settings_.store_id)
       .Bind(3, name)
       .Bind(4, SearchKey(name))
       .Bind(5, member_id)
-      .Bind(6, int64_t{in.contact_opt_in})
-      .Bind(7, int64_t{in.do_not_disturb})
-      .Bind(8, now)
-      .Bind(9, staff)
-      .Bind(10, now);
+      .Bind(6, int64_t{in.do_not_disturb})
+      .Bind(7, now)
+      .Bind(8, staff)
+      .Bind(9, now)
+      .Bind(10, consent_column(ContactChannel::kSms))
+      .Bind(11, consent_column(ContactChannel::kWeChat))
+      .Bind(12, consent_column(ContactChannel::kCall));
   RETURN_IF_ERROR(st.Run());
   ASSIGN_OR_RETURN(Statement ph, db_->Prepare("INSERT INTO customer_phones (customer_id, e164,"
                                               " added_at) VALUES (?, ?, ?)"));
@@ -501,22 +578,16 @@ Result<Customer> Store::InsertCustomerLocked(const NewCustomer& in, const std::s
     ph.Bind(1, id).Bind(2, phone).Bind(3, now);
     RETURN_IF_ERROR(ph.Run());
   }
-  json fields = {{"store_id", settings_.store_id}, {"name", name},
+  json fields = {{"store_id", settings_.store_id},
+                 {"name", name},
                  {"member_id", member_id ? json(*member_id) : json(nullptr)},
-                 {"contact_opt_in", in.contact_opt_in}, {"do_not_disturb", in.do_not_disturb},
-                 {"phones", phones}, {"created_at", now}, {"created_by", staff}};
+                 {"do_not_disturb", in.do_not_disturb},
+                 {"phones", phones},
+                 {"created_at", now},
+                 {"created_by", staff}};
+  fields.update(consent);
   RETURN_IF_ERROR(RecordLocked("customer", id, "insert", fields.dump(), staff));
-  Customer c;
-  c.id = id;
-  c.store_id = settings_.store_id;
-  c.name = name;
-  c.member_id = member_id;
-  c.phones = phones;
-  c.contact_opt_in = in.contact_opt_in;
-  c.do_not_disturb = in.do_not_disturb;
-  c.created_at = now;
-  c.created_by = staff;
-  return c;
+  return LoadCustomer(id);
 }
 
 Result<std::optional<Vehicle>> Store::AttachVehicleLocked(const Customer& customer,
@@ -642,6 +713,11 @@ Result<Customer> Store::UpdateCustomer(const std::string& customer_query,
                                        const CustomerUpdate& update,
                                        const std::string& staff_text) {
   ASSIGN_OR_RETURN(std::string staff, CleanStaff(staff_text));
+  if (!update.consent_channels.empty() && !update.contact_opt_in) {
+    return Status::InvalidInput("channel: '" +
+                                std::string(ContactChannelName(update.consent_channels[0])) +
+                                "' names where an opt-in or opt-out applies; neither was given");
+  }
   std::vector<std::string> phones;
   for (const auto& raw : update.add_phones) {
     ASSIGN_OR_RETURN(std::string e164, NormalizePhone(raw, settings_.phone_region));
@@ -668,19 +744,27 @@ Result<Customer> Store::UpdateCustomer(const std::string& customer_query,
     ins.Bind(1, c.id).Bind(2, phone).Bind(3, now);
     RETURN_IF_ERROR(ins.Run());
   }
-  ASSIGN_OR_RETURN(Statement st,
-                   db_->Prepare("UPDATE customers SET contact_opt_in = ?, do_not_disturb = ?,"
-                                " updated_at = ? WHERE id = ?"));
-  st.Bind(1, int64_t{update.contact_opt_in.value_or(c.contact_opt_in)})
-      .Bind(2, int64_t{update.do_not_disturb.value_or(c.do_not_disturb)})
-      .Bind(3, now)
-      .Bind(4, c.id);
-  RETURN_IF_ERROR(st.Run());
-  if (update.contact_opt_in && *update.contact_opt_in != c.contact_opt_in) {
-    changed["contact_opt_in"] = *update.contact_opt_in;
+  // Consent: every statement is logged, even one restating the value held;
+  // the hub orders it by the log's clock against other stores' statements
+  // (an unlogged restatement would let an older opt-in elsewhere win).
+  if (update.contact_opt_in) {
+    changed.update(ConsentStatementsNow(
+        *update.contact_opt_in ? ContactChoice::kOptedIn : ContactChoice::kOptedOut,
+        update.consent_channels, staff));
   }
-  if (update.do_not_disturb && *update.do_not_disturb != c.do_not_disturb) {
-    changed["do_not_disturb"] = *update.do_not_disturb;
+  if (update.do_not_disturb) changed["do_not_disturb"] = *update.do_not_disturb;
+  ASSIGN_OR_RETURN(Statement st, db_->Prepare("UPDATE customers SET do_not_disturb = ?,"
+                                              " updated_at = ? WHERE id = ?"));
+  st.Bind(1, int64_t{update.do_not_disturb.value_or(c.do_not_disturb)}).Bind(2, now).Bind(3, c.id);
+  RETURN_IF_ERROR(st.Run());
+  for (ContactChannel channel : kContactChannels) {
+    const std::string field = ConsentField(channel);
+    if (!changed.contains(field)) continue;
+    // The column is named as its logged field (replay and verify rely on it).
+    ASSIGN_OR_RETURN(Statement set,
+                     db_->Prepare("UPDATE customers SET " + field + " = ? WHERE id = ?"));
+    set.Bind(1, changed[field].dump()).Bind(2, c.id);
+    RETURN_IF_ERROR(set.Run());
   }
   if (!changed.empty()) {
     changed["updated_at"] = now;

@@ -24,6 +24,7 @@
 #include "sync/civil_time.h"
 #include "sync/clock.h"
 #include "sync/lifecycle.h"
+#include "sync/merge.h"
 #include "sync/sqlite.h"
 #include "sync/status.h"
 
@@ -62,8 +63,14 @@ struct Customer {
   std::string name;
   std::optional<std::string> member_id;
   std::vector<std::string> phones;  // E.164
+  // Opted in on at least one channel (the old all-channel answer, kept for
+  // its readers; do-not-disturb is apart: see `do_not_disturb`).
   bool contact_opt_in = false;
   bool do_not_disturb = false;
+  // The newest statement made at this store per channel (index:
+  // ContactChannel); kNotAsked when none. Statements from the old
+  // all-channel field are read from the change log, with who, when, where.
+  ConsentStatement consent[kContactChannelCount];
   std::string created_at;
   std::string created_by;
   std::vector<Vehicle> vehicles;
@@ -74,16 +81,22 @@ struct NewCustomer {
   std::string name;
   std::vector<std::string> phones;
   std::string member_id;  // empty: none
+  // Agreed to be contacted, on `consent_channels`: an explicit statement,
+  // logged with the creation. Not set: nothing was asked, nothing is logged.
   bool contact_opt_in = false;
   bool do_not_disturb = false;
   // A phone already on another customer is refused unless this is set
   // (families share a phone; duplicates of one person are a problem later).
   bool allow_shared_phone = false;
+  std::vector<ContactChannel> consent_channels;  // empty: all three
 };
 
-// Changes to a customer; unset fields stay as they are.
+// Changes to a customer; unset fields stay as they are. A set consent field is
+// an explicit statement and always logged, even when it restates the value
+// held: the hub orders it against statements made at other stores.
 struct CustomerUpdate {
-  std::optional<bool> contact_opt_in;
+  std::optional<bool> contact_opt_in;            // true: opts in; false: opts out
+  std::vector<ContactChannel> consent_channels;  // which channels it is about; empty: all three
   std::optional<bool> do_not_disturb;
   std::vector<std::string> add_phones;  // raw; a phone on another customer is refused
 };
@@ -350,6 +363,14 @@ class Store {
   Store(std::unique_ptr<Db> db, const Clock& clock) : db_(std::move(db)), clock_(clock) {}
   Status LoadSettings();
   Result<Customer> LoadCustomer(const std::string& id);
+  // The newest statement of the old all-channel field (contact_opt_in) in the
+  // change log, or kNotAsked: the creation default stated nothing.
+  Result<ConsentStatement> OldAllChannelConsent(const std::string& id);
+  // The logged statement `choice` on `channels` (empty: all three), made now
+  // by `staff` at this store, for a customer's consent fields.
+  nlohmann::json ConsentStatementsNow(ContactChoice choice,
+                                      const std::vector<ContactChannel>& channels,
+                                      const std::string& staff);
   Result<std::optional<Customer>> MatchCustomerLocked(const std::string& query);
   Result<Customer> InsertCustomerLocked(const NewCustomer& customer, const std::string& staff);
   Result<std::optional<Vehicle>> AttachVehicleLocked(const Customer& customer,

@@ -2,12 +2,15 @@
 
 #include <gtest/gtest.h>
 
+#include "edge/replay.h"
 #include "sync/changelog.h"
 #include "sync/ids.h"
 #include "sync/testing.h"
 
 namespace outpost::edge {
 namespace {
+
+using nlohmann::json;
 
 // Monday 2026-11-23, 09:00 in Shanghai.
 constexpr const char* kMondayNine = "2026-11-23T01:00:00Z";
@@ -294,6 +297,119 @@ TEST_F(StoreTest, ConsentChangesAndAddedPhonesAreKept) {
   EXPECT_EQ(store_->UpdateCustomer("13800138000", bad, "SA").status().code(),
             StatusCode::kInvalidInput);
   EXPECT_TRUE(store_->ResolveCustomer("13800138000")->contact_opt_in);  // nothing written
+}
+
+// The customer's logged changes, oldest first.
+std::vector<ChangeEntry> CustomerChanges(Db& db, const std::string& id) {
+  std::vector<ChangeEntry> out;
+  std::vector<ChangeEntry> all = ReadChanges(db, 1, 1000).value();
+  for (auto& e : all) {
+    if (e.entity == "customer" && e.entity_id == id) out.push_back(std::move(e));
+  }
+  return out;
+}
+
+TEST_F(StoreTest, AnOptOutIsLoggedEvenWhenTheCustomerNeverOptedIn) {
+  auto c = store_->AddCustomer({"A", {"13800138000"}}, {}, "SA Zhang");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  for (const auto& channel : c->consent) EXPECT_EQ(channel.choice, ContactChoice::kNotAsked);
+  // Nothing asked, nothing logged: the creation states no consent.
+  auto log = CustomerChanges(store_->db(), c->id);
+  ASSERT_EQ(log.size(), 1u);
+  EXPECT_EQ(log[0].fields_json.find("consent_"), std::string::npos) << log[0].fields_json;
+  EXPECT_EQ(log[0].fields_json.find("contact_opt_in"), std::string::npos) << log[0].fields_json;
+
+  // "Don't contact me": restates what the store holds, and is logged all the same.
+  CustomerUpdate opt_out;
+  opt_out.contact_opt_in = false;
+  auto updated = store_->UpdateCustomer("13800138000", opt_out, "SA Zhang");
+  ASSERT_TRUE(updated.ok()) << updated.status().ToString();
+  log = CustomerChanges(store_->db(), c->id);
+  ASSERT_EQ(log.size(), 2u);
+  const json fields = json::parse(log[1].fields_json);
+  for (ContactChannel ch : kContactChannels) {
+    auto said = ParseConsentStatement(fields[ConsentField(ch)]);
+    ASSERT_TRUE(said) << log[1].fields_json;
+    EXPECT_EQ(said->choice, ContactChoice::kOptedOut);
+    EXPECT_EQ(said->staff, "SA Zhang");
+    EXPECT_EQ(said->site, "SH-PUDONG");
+    EXPECT_EQ(said->at, "2026-11-23T01:00:00.000Z");
+    EXPECT_EQ(updated->consent[static_cast<int>(ch)].choice, ContactChoice::kOptedOut);
+  }
+  // Said again later: another statement, another entry, a newer clock.
+  clock_.Advance(60'000);
+  ASSERT_TRUE(store_->UpdateCustomer("13800138000", opt_out, "SA Li").ok());
+  log = CustomerChanges(store_->db(), c->id);
+  ASSERT_EQ(log.size(), 3u);
+  EXPECT_GT(log[2].hlc, log[1].hlc);
+  EXPECT_NE(log[2].fields_json.find("SA Li"), std::string::npos);
+  // One channel only; and a restated do-not-disturb is a statement too.
+  CustomerUpdate sms_in;
+  sms_in.contact_opt_in = true;
+  sms_in.consent_channels = {ContactChannel::kSms};
+  sms_in.do_not_disturb = false;
+  auto now = store_->UpdateCustomer("13800138000", sms_in, "SA Li");
+  ASSERT_TRUE(now.ok());
+  log = CustomerChanges(store_->db(), c->id);
+  ASSERT_EQ(log.size(), 4u);
+  EXPECT_NE(log[3].fields_json.find("consent_sms"), std::string::npos);
+  EXPECT_EQ(log[3].fields_json.find("consent_call"), std::string::npos);
+  EXPECT_NE(log[3].fields_json.find(R"("do_not_disturb":false)"), std::string::npos);
+  EXPECT_EQ(now->consent[static_cast<int>(ContactChannel::kSms)].choice, ContactChoice::kOptedIn);
+  EXPECT_EQ(now->consent[static_cast<int>(ContactChannel::kCall)].choice, ContactChoice::kOptedOut);
+  // The tables are the log's fold: verify finds nothing to report.
+  auto check = CheckStoreState(store_->db());
+  ASSERT_TRUE(check.ok()) << check.status().ToString();
+  for (const auto& d : check->differences) {
+    ADD_FAILURE() << d.field << ": table " << d.table_value.dump() << ", log "
+                  << d.log_value.dump();
+  }
+  // A store rebuilt from its log holds the same statements.
+  StoreSettings settings = store_->settings();
+  auto rebuilt = Store::Create(dir_.File("rebuilt.db"), settings, clock_).value();
+  std::vector<ChangeEntry> entries = ReadChanges(store_->db(), 1, 1000).value();
+  for (const auto& e : entries) ASSERT_TRUE(ReplayChange(rebuilt->db(), e).ok()) << e.seq;
+  auto again = rebuilt->ResolveCustomer(c->id);
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  for (ContactChannel ch : kContactChannels) {
+    const auto& was = now->consent[static_cast<int>(ch)];
+    const auto& is = again->consent[static_cast<int>(ch)];
+    EXPECT_EQ(is.choice, was.choice) << ContactChannelName(ch);
+    EXPECT_EQ(is.staff, was.staff) << ContactChannelName(ch);
+    EXPECT_EQ(is.at, was.at) << ContactChannelName(ch);
+  }
+}
+
+TEST_F(StoreTest, TheOldAllChannelFieldInTheLogStillReads) {
+  auto c = store_->AddCustomer({"A", {"13800138000"}}, {}, "SA");
+  ASSERT_TRUE(c.ok());
+  // An opt-in an older desk logged (contact_opt_in, before per-channel consent).
+  ChangeEntry old;
+  old.site_id = "SH-PUDONG";
+  old.entity = "customer";
+  old.entity_id = c->id;
+  old.op = "update";
+  old.fields_json = R"({"contact_opt_in":true,"updated_at":"2026-11-23T01:00:00.000Z"})";
+  old.staff = "SA Old";
+  old.recorded_at = kMondayNine;
+  old.schema_version = 9;
+  ASSERT_TRUE(AppendChange(store_->db(), old, clock_.NowMs()).ok());
+  ASSERT_TRUE(store_->db().Exec("UPDATE customers SET contact_opt_in = 1").ok());
+  auto read = store_->ResolveCustomer("13800138000");
+  ASSERT_TRUE(read.ok());
+  EXPECT_TRUE(read->contact_opt_in);
+  for (const auto& channel : read->consent) {
+    EXPECT_EQ(channel.choice, ContactChoice::kOptedIn);
+    EXPECT_EQ(channel.staff, "SA Old");
+  }
+  // A newer statement on one channel; the others keep the old one.
+  CustomerUpdate call_out;
+  call_out.contact_opt_in = false;
+  call_out.consent_channels = {ContactChannel::kCall};
+  auto now = store_->UpdateCustomer(c->id, call_out, "SA");
+  ASSERT_TRUE(now.ok());
+  EXPECT_EQ(now->consent[static_cast<int>(ContactChannel::kCall)].choice, ContactChoice::kOptedOut);
+  EXPECT_EQ(now->consent[static_cast<int>(ContactChannel::kSms)].choice, ContactChoice::kOptedIn);
 }
 
 TEST_F(StoreTest, EveryChangeIsLoggedInOrderAndChained) {

@@ -13,6 +13,7 @@
 
 #include "hub/hub.h"
 #include "hub/identity.h"
+#include "hub/profiles.h"
 #include "hub/server.h"
 #include "sync/envelope.h"
 #include "sync/ids.h"
@@ -134,30 +135,52 @@ json EvidenceJson(const std::vector<Evidence>& list) {
   return arr;
 }
 
+// "SMS opted out (2026-11-23 SA Zhang at S1), WeChat not asked, ...": the
+// newest statement per channel, its day in UTC (stores differ in time zone).
+std::string ConsentLine(const Consent& consent) {
+  std::string out;
+  for (ContactChannel c : kContactChannels) {
+    const ConsentStatement& s = consent.Of(c);
+    out += (out.empty() ? "" : ", ") + ConsentText(c, s, s.at.substr(0, 10));
+  }
+  return out;
+}
+
 json ViewJson(const UnifiedView& v) {
   json records = json::array();
   for (const auto& r : v.records) {
-    records.push_back({{"record_id", r.record_id}, {"store_id", r.site_id}, {"name", r.name},
+    records.push_back({{"record_id", r.record_id},
+                       {"store_id", r.site_id},
+                       {"name", r.name},
                        {"member_id", r.member_id ? json(*r.member_id) : json(nullptr)},
-                       {"phones", r.phones}, {"do_not_disturb", r.do_not_disturb},
-                       {"contact_opt_in", r.contact_opt_in}, {"created_at", r.created_at}});
+                       {"phones", r.phones},
+                       {"do_not_disturb", r.do_not_disturb},
+                       {"contact_opt_in", r.contact_opt_in},
+                       {"created_at", r.created_at},
+                       {"consent", ConsentBody(r.consent)["channels"]}});
   }
   return {{"unified_id", v.unified_id},
           {"records", records},
           {"vehicles", v.vehicles},
           {"bookings", v.bookings},
-          {"consent", {{"do_not_disturb", v.consent.do_not_disturb},
-                       {"contact_opt_in", v.consent.contact_opt_in}}},
+          {"consent", ConsentBody(v.consent)},
           {"evidence", EvidenceJson(v.evidence)},
           {"candidates", EvidenceJson(v.candidates)}};
 }
 
 void PrintView(const UnifiedView& v, bool why_only, std::ostream& out) {
   if (!why_only) {
+    std::string may;  // the channels outreach may use
+    for (ContactChannel c : kContactChannels) {
+      if (v.consent.MayContact(c))
+        may += (may.empty() ? "" : ", ") + std::string(ContactChannelLabel(c));
+    }
     out << v.unified_id << "  " << v.records.size() << " store record(s)  contact: "
         << (v.consent.do_not_disturb ? "DO NOT CONTACT"
-                                      : v.consent.contact_opt_in ? "opted in" : "not opted in")
+            : may.empty()            ? "no opt-in"
+                                     : "opted in (" + may + ")")
         << "\n";
+    out << "  consent: " << ConsentLine(v.consent) << "\n";
     for (const auto& r : v.records) {
       out << "  " << r.site_id << "  " << r.name << "  ";
       for (const auto& p : r.phones) out << p << " ";

@@ -11,6 +11,7 @@
 #include <unordered_set>
 
 #include "sync/changelog.h"
+#include "sync/hlc.h"
 #include "sync/normalize.h"
 
 namespace outpost::hub {
@@ -79,6 +80,46 @@ StoreRecord ReadRecord(const std::string& id, const std::string& site, const jso
   r.contact_opt_in = f.value("contact_opt_in", false);
   r.created_at = f.value("created_at", "");
   return r;
+}
+
+// A record's consent as the hub holds it: each consent field's value with the
+// stamp of the change that wrote it. A field never written since creation
+// carries the creation's stamp and is `created` (for the old fields, the
+// defaults; a per-channel field is always a statement).
+std::vector<ConsentEvent> ConsentEventsOf(const json& fields, const json& stamps,
+                                          const Stamp& base) {
+  auto created = [&](const std::string& field) {
+    return !(stamps.is_object() && stamps.contains(field));
+  };
+  std::vector<ConsentEvent> out;
+  ConsentEvent dnd;
+  dnd.stamp = FieldStamp(stamps, "do_not_disturb", base);
+  dnd.created = created("do_not_disturb");
+  dnd.do_not_disturb = fields.value("do_not_disturb", false);
+  out.push_back(dnd);
+  if (fields.contains("contact_opt_in") && fields["contact_opt_in"].is_boolean()) {
+    ConsentEvent old;
+    old.stamp = FieldStamp(stamps, "contact_opt_in", base);
+    old.created = created("contact_opt_in");
+    old.contact_opt_in = fields["contact_opt_in"].get<bool>();
+    // When and where, from the clock (the old field did not say; its staff
+    // is in the change, not at hand here).
+    old.statement.at = FormatUtcMs(HlcWallMs(old.stamp.hlc));
+    old.statement.site = old.stamp.site;
+    out.push_back(old);
+  }
+  for (ContactChannel channel : kContactChannels) {
+    const std::string field = ConsentField(channel);
+    if (!fields.contains(field)) continue;
+    auto statement = ParseConsentStatement(fields[field]);
+    if (!statement) continue;  // not a statement: never read as one
+    ConsentEvent said;
+    said.stamp = FieldStamp(stamps, field, base);
+    said.channel = channel;
+    said.statement = *statement;
+    out.push_back(said);
+  }
+  return out;
 }
 
 }  // namespace
@@ -560,10 +601,9 @@ Result<UnifiedView> Identity::ViewOf(const std::string& unified_id, bool with_ev
     if (!fields.is_object()) continue;
     StoreRecord r = ReadRecord(id, st.Text(0), fields);
     const Stamp base{static_cast<uint64_t>(st.Int(3)), r.site_id};
-    const bool dnd_created = !(stamps.is_object() && stamps.contains("do_not_disturb"));
-    const bool opt_created = !(stamps.is_object() && stamps.contains("contact_opt_in"));
-    consent.push_back({FieldStamp(stamps, "do_not_disturb", base), dnd_created, r.do_not_disturb, std::nullopt});
-    consent.push_back({FieldStamp(stamps, "contact_opt_in", base), opt_created, std::nullopt, r.contact_opt_in});
+    const std::vector<ConsentEvent> own = ConsentEventsOf(fields, stamps, base);
+    r.consent = MergeConsent(own);
+    consent.insert(consent.end(), own.begin(), own.end());
     for (const auto& p : r.phones) keys_of[id].insert("phone:" + p);
     if (r.member_id) keys_of[id].insert("member:" + *r.member_id);
     view.records.push_back(std::move(r));

@@ -45,8 +45,10 @@ struct StoreRecord {
   std::optional<std::string> member_id;
   std::vector<std::string> phones;
   bool do_not_disturb = false;
-  bool contact_opt_in = false;
+  bool contact_opt_in = false;  // the old all-channel field as this record holds it
   std::string created_at;
+  // This record's own consent (its statements alone, merged as MergeConsent does).
+  Consent consent;
 };
 
 // Why two records are one customer (or might be).
@@ -63,7 +65,7 @@ struct UnifiedView {
   std::vector<StoreRecord> records;
   nlohmann::json vehicles = nlohmann::json::array();  // {id, site, plate, vin, mileage_km}
   nlohmann::json bookings = nlohmann::json::array();  // {id, site, ref, slot, status, channel, ...}
-  Consent consent;
+  Consent consent;  // merged over all records: per channel the newest statement anywhere
   std::vector<Evidence> evidence;
   std::vector<Evidence> candidates;  // possible matches with records outside
 };

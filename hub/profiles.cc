@@ -30,6 +30,16 @@ bool IsVisit(const std::string& status) {
 
 }  // namespace
 
+json ConsentBody(const Consent& consent) {
+  json channels = json::object();
+  for (ContactChannel c : kContactChannels) {
+    channels[ContactChannelName(c)] = ConsentStatementJson(consent.Of(c));
+  }
+  return {{"do_not_disturb", consent.do_not_disturb},
+          {"contact_opt_in", consent.contact_opt_in},
+          {"channels", channels}};
+}
+
 json ProfileBody(const UnifiedView& view, const std::string& site) {
   json here = json::array(), records = json::array();
   for (const auto& r : view.records) {
@@ -69,14 +79,14 @@ json ProfileBody(const UnifiedView& view, const std::string& site) {
           {"here", here},
           {"records", records},
           {"stores", stores.size()},
-          {"consent", {{"do_not_disturb", view.consent.do_not_disturb},
-                       {"contact_opt_in", view.consent.contact_opt_in}}},
+          {"consent", ConsentBody(view.consent)},
           {"vehicles", vehicles},
           {"bookings", bookings},
           {"bookings_total", view.bookings.size()},
-          {"visits", {{"count", visits},
-                      {"last", last_visit.empty() ? json(nullptr) : json(last_visit)},
-                      {"last_store", last_visit.empty() ? json(nullptr) : json(last_visit_store)}}}};
+          {"visits",
+           {{"count", visits},
+            {"last", last_visit.empty() ? json(nullptr) : json(last_visit)},
+            {"last_store", last_visit.empty() ? json(nullptr) : json(last_visit_store)}}}};
 }
 
 Result<std::vector<WireProfile>> ProfilesAfter(Db& db, const std::string& site,

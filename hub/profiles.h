@@ -37,6 +37,11 @@ struct RefreshStats {
   double seconds = 0;
 };
 
+// Merged consent as profiles and `customers show --json` carry it:
+// {"do_not_disturb", "contact_opt_in" (the old all-channel answer), "channels":
+// {"sms": {"choice", "at", "site", "staff"}, "wechat": ..., "call": ...}}.
+nlohmann::json ConsentBody(const Consent& consent);
+
 // A profile as `site` receives it: "here" names its own records of the customer.
 nlohmann::json ProfileBody(const UnifiedView& view, const std::string& site);
 

@@ -1,6 +1,7 @@
 #include "sync/merge.h"
 
 #include <algorithm>
+#include <tuple>
 
 namespace outpost {
 
@@ -78,10 +79,116 @@ std::vector<std::string> MergeFields(json& state, json& stamps, const json& fiel
   return lost;
 }
 
+const char* ContactChannelName(ContactChannel channel) {
+  switch (channel) {
+    case ContactChannel::kSms:
+      return "sms";
+    case ContactChannel::kWeChat:
+      return "wechat";
+    case ContactChannel::kCall:
+      return "call";
+  }
+  return "?";
+}
+
+const char* ContactChannelLabel(ContactChannel channel) {
+  switch (channel) {
+    case ContactChannel::kSms:
+      return "SMS";
+    case ContactChannel::kWeChat:
+      return "WeChat";
+    case ContactChannel::kCall:
+      return "phone call";
+  }
+  return "?";
+}
+
+std::optional<ContactChannel> ParseContactChannel(const std::string& name) {
+  for (ContactChannel c : kContactChannels) {
+    if (name == ContactChannelName(c)) return c;
+  }
+  return std::nullopt;
+}
+
+std::string ConsentField(ContactChannel channel) {
+  return std::string("consent_") + ContactChannelName(channel);
+}
+
+const char* ContactChoiceName(ContactChoice choice) {
+  switch (choice) {
+    case ContactChoice::kNotAsked:
+      return "not-asked";
+    case ContactChoice::kOptedIn:
+      return "opted-in";
+    case ContactChoice::kOptedOut:
+      return "opted-out";
+  }
+  return "?";
+}
+
+json ConsentStatementJson(const ConsentStatement& s) {
+  return {
+      {"choice", ContactChoiceName(s.choice)}, {"at", s.at}, {"site", s.site}, {"staff", s.staff}};
+}
+
+std::optional<ConsentStatement> ParseConsentStatement(const json& value) {
+  if (!value.is_object()) return std::nullopt;
+  auto text = [&](const char* key) {
+    return value.contains(key) && value[key].is_string() ? value[key].get<std::string>()
+                                                         : std::string();
+  };
+  ConsentStatement s;
+  const std::string choice = text("choice");
+  if (choice == ContactChoiceName(ContactChoice::kOptedIn)) {
+    s.choice = ContactChoice::kOptedIn;
+  } else if (choice == ContactChoiceName(ContactChoice::kOptedOut)) {
+    s.choice = ContactChoice::kOptedOut;
+  } else {
+    return std::nullopt;
+  }
+  s.at = text("at");
+  s.site = text("site");
+  s.staff = text("staff");
+  return s;
+}
+
+std::string ConsentText(ContactChannel channel, const ConsentStatement& s,
+                        const std::string& date) {
+  std::string out = std::string(ContactChannelLabel(channel)) + " ";
+  if (s.choice == ContactChoice::kNotAsked) return out + "not asked";
+  out += s.choice == ContactChoice::kOptedIn ? "opted in" : "opted out";
+  std::string detail = date;
+  if (!s.staff.empty()) detail += (detail.empty() ? "" : " ") + s.staff;
+  if (!s.site.empty()) detail += (detail.empty() ? "at " : " at ") + s.site;
+  return detail.empty() ? out : out + " (" + detail + ")";
+}
+
+namespace {
+
+// True when `candidate` replaces `current` as a channel's statement: the
+// newer stamp wins; an exact tie (one change read twice) is settled by the
+// statement itself, opt-out first, so the result never depends on order.
+bool Supersedes(const ConsentStatement& candidate, const ConsentStatement& current) {
+  if (current.choice == ContactChoice::kNotAsked) return true;
+  if (!(candidate.stamp == current.stamp)) return current.stamp < candidate.stamp;
+  auto key = [](const ConsentStatement& s) {
+    return std::make_tuple(s.choice != ContactChoice::kOptedOut, s.at, s.site, s.staff);
+  };
+  return key(candidate) < key(current);
+}
+
+}  // namespace
+
 Consent MergeConsent(const std::vector<ConsentEvent>& events) {
   Consent out;
-  Stamp dnd_at, opt_at;
-  bool have_dnd = false, have_opt = false;
+  Stamp dnd_at;
+  bool have_dnd = false;
+  auto state = [&](ContactChannel c, ConsentStatement s, const Stamp& stamp) {
+    if (s.choice == ContactChoice::kNotAsked) return;  // no statement
+    s.stamp = stamp;
+    ConsentStatement& current = out.channels[static_cast<int>(c)];
+    if (Supersedes(s, current)) current = std::move(s);
+  };
   for (const auto& e : events) {
     // A record created with the defaults decided nothing.
     if (e.do_not_disturb && (!e.created || *e.do_not_disturb)) {
@@ -92,16 +199,15 @@ Consent MergeConsent(const std::vector<ConsentEvent>& events) {
       }
     }
     if (e.contact_opt_in && (!e.created || *e.contact_opt_in)) {
-      if (!have_opt || opt_at < e.stamp) {
-        out.contact_opt_in = *e.contact_opt_in;
-        opt_at = e.stamp;
-        have_opt = true;
-      }
+      ConsentStatement all = e.statement;
+      all.choice = *e.contact_opt_in ? ContactChoice::kOptedIn : ContactChoice::kOptedOut;
+      for (ContactChannel c : kContactChannels) state(c, all, e.stamp);
     }
+    if (e.channel) state(*e.channel, e.statement, e.stamp);
   }
   out.decided = dnd_at;
   // Do not disturb outranks an opt-in: nobody is contacted against it.
-  if (out.do_not_disturb) out.contact_opt_in = false;
+  for (ContactChannel c : kContactChannels) out.contact_opt_in |= out.MayContact(c);
   return out;
 }
 

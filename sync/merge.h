@@ -50,24 +50,91 @@ std::string StampText(const Stamp& s);
 Stamp FieldStamp(const nlohmann::json& stamps, const std::string& field, const Stamp& base);
 Stamp ParseStamp(const std::string& text);
 
-// One explicit consent decision about contacting a person, from any store.
+// The channels a store may contact a person on. Consent is given per channel:
+// a customer may welcome WeChat messages and refuse phone calls.
+enum class ContactChannel { kSms = 0, kWeChat = 1, kCall = 2 };
+inline constexpr int kContactChannelCount = 3;
+inline constexpr ContactChannel kContactChannels[kContactChannelCount] = {
+    ContactChannel::kSms, ContactChannel::kWeChat, ContactChannel::kCall};
+// "sms", "wechat", "call": the desk's --channel values and the JSON keys.
+const char* ContactChannelName(ContactChannel channel);
+// "SMS", "WeChat", "phone call": for people.
+const char* ContactChannelLabel(ContactChannel channel);
+std::optional<ContactChannel> ParseContactChannel(const std::string& name);
+// The logged field holding a channel's statements: "consent_sms", "consent_wechat",
+// "consent_call". One field per channel, so the hub's per-field stamps merge
+// each channel on its own.
+std::string ConsentField(ContactChannel channel);
+
+// What a person said about one channel. kNotAsked is never logged: it is
+// the absence of any statement, so it can never override one.
+enum class ContactChoice { kNotAsked, kOptedIn, kOptedOut };
+// "not-asked", "opted-in", "opted-out" (as logged and in JSON).
+const char* ContactChoiceName(ContactChoice choice);
+
+// One explicit statement about one channel: what, when, where, who. The
+// log's clock of the change that carries it (`stamp`) decides between
+// statements; `at` is the store's wall clock, for people.
+struct ConsentStatement {
+  ContactChoice choice = ContactChoice::kNotAsked;
+  std::string at;     // UTC text; for an old all-channel change at the hub, its clock's wall time
+  std::string site;   // the store it was said at
+  std::string staff;  // who took it down; empty where the old change's staff is not at hand
+  Stamp stamp;        // not logged: the stamp of the change (or field) that carries it
+};
+
+// A statement as logged in a consent field and shown in JSON:
+// {"choice": "opted-out", "at": "...", "site": "S1", "staff": "SA Zhang"}.
+nlohmann::json ConsentStatementJson(const ConsentStatement& statement);
+// A logged statement; nullopt for anything that is not an explicit opt-in or
+// opt-out (a damaged or unknown value is no statement, never an opt-in).
+std::optional<ConsentStatement> ParseConsentStatement(const nlohmann::json& value);
+// "SMS opted out (2026-11-23 SA Zhang at S1)", "WeChat not asked"; `date` is
+// the statement's day as the reader wants it shown (a store's local day).
+std::string ConsentText(ContactChannel channel, const ConsentStatement& statement,
+                        const std::string& date);
+
+// One source of consent about a person, from any store: one field of one
+// record as the hub holds it (value and stamp).
 struct ConsentEvent {
   Stamp stamp;
   bool created = false;  // recorded when the record was created (a default, not a decision)
   std::optional<bool> do_not_disturb;
+  // The old all-channel field (changes written before per-channel consent):
+  // true or false from an update, or true from a creation, is a statement
+  // about all three channels; false from a creation is the default, not one.
   std::optional<bool> contact_opt_in;
+  // A per-channel field (consent_sms, ...): always an explicit statement,
+  // even in the change that created the record.
+  std::optional<ContactChannel> channel;
+  // The per-channel statement; for contact_opt_in, its when, where and who.
+  ConsentStatement statement;
 };
 
 struct Consent {
   bool do_not_disturb = false;
+  // Contact allowed on at least one channel (and no do-not-disturb): the
+  // old all-channel answer, kept for readers of it.
   bool contact_opt_in = false;
   Stamp decided;  // the event that decided do_not_disturb (zero if none)
+  // The newest statement per channel (index: ContactChannel), as said: an
+  // opt-in under do-not-disturb still reads "opted in" here, so ask MayContact.
+  ConsentStatement channels[kContactChannelCount];
+
+  const ConsentStatement& Of(ContactChannel c) const { return channels[static_cast<int>(c)]; }
+  // The one question outreach asks: only an explicit opt-in on this channel,
+  // and never under do-not-disturb.
+  bool MayContact(ContactChannel c) const {
+    return !do_not_disturb && Of(c).choice == ContactChoice::kOptedIn;
+  }
 };
 
-// The consent of a person across all their records: the newest explicit
-// decision wins, and a record created later with the defaults (no DND, not
-// opted in) is not a decision, so it can never undo a do-not-contact or an
-// opt-out given anywhere. Order of `events` does not matter.
+// The consent of a person across all their records: per channel the newest
+// explicit statement wins (by stamp), whether it restates the current value
+// or not; a record created later with the defaults (no DND, not opted in) is
+// not a decision, so it can never undo a do-not-contact or an opt-out given
+// anywhere; do-not-disturb outranks every opt-in. Order of `events` does not
+// matter (equal stamps are settled by the statement itself, opt-out first).
 Consent MergeConsent(const std::vector<ConsentEvent>& events);
 
 }  // namespace outpost

@@ -79,5 +79,129 @@ TEST(MergeConsentTest, DoNotContactAnywhereIsNeverUndoneByAnOlderOptInOrANewReco
   EXPECT_TRUE(lifted.contact_opt_in);
 }
 
+// A per-channel statement event, as the hub reads one consent field.
+ConsentEvent Said(ContactChannel channel, ContactChoice choice, Stamp stamp) {
+  ConsentEvent e;
+  e.stamp = stamp;
+  e.channel = channel;
+  e.statement = {choice, "2026-11-23T02:00:00.000Z", stamp.site, "SA " + stamp.site, {}};
+  return e;
+}
+
+// Every order of `events` gives the same consent as the first.
+void ExpectOrderFree(std::vector<ConsentEvent> events) {
+  auto by_stamp = [](const ConsentEvent& a, const ConsentEvent& b) {
+    return a.stamp < b.stamp || (a.stamp == b.stamp && a.channel < b.channel);
+  };
+  std::sort(events.begin(), events.end(), by_stamp);
+  const Consent first = MergeConsent(events);
+  do {
+    const Consent c = MergeConsent(events);
+    EXPECT_EQ(c.do_not_disturb, first.do_not_disturb);
+    for (ContactChannel ch : kContactChannels) {
+      EXPECT_EQ(c.Of(ch).choice, first.Of(ch).choice) << ContactChannelName(ch);
+      EXPECT_EQ(c.Of(ch).stamp, first.Of(ch).stamp) << ContactChannelName(ch);
+    }
+  } while (std::next_permutation(events.begin(), events.end(), by_stamp));
+}
+
+TEST(MergeConsentTest, ARestatedOptOutNewerThanAnOlderOptInWins) {
+  // Store A: an opt-in (old all-channel field, hlc 150) that arrives last.
+  // Store B: the customer, never opted in there, says "no" (hlc 200): the
+  // desk logs it although it restates B's own value.
+  std::vector<ConsentEvent> events = {
+      {{150, "A"}, false, std::nullopt, true, std::nullopt, {}},
+      {{120, "B"}, true, false, false, std::nullopt, {}},  // B's record, created with defaults
+  };
+  for (ContactChannel ch : kContactChannels) {
+    events.push_back(Said(ch, ContactChoice::kOptedOut, {200, "B"}));
+  }
+  ExpectOrderFree(events);
+  const Consent c = MergeConsent(events);
+  for (ContactChannel ch : kContactChannels) {
+    EXPECT_EQ(c.Of(ch).choice, ContactChoice::kOptedOut) << ContactChannelName(ch);
+    EXPECT_EQ(c.Of(ch).site, "B");
+    EXPECT_EQ(c.Of(ch).staff, "SA B");
+    EXPECT_FALSE(c.MayContact(ch));
+  }
+  EXPECT_FALSE(c.contact_opt_in);
+  // The opt-out restated once more, later, is still the newest statement.
+  events.push_back(Said(ContactChannel::kSms, ContactChoice::kOptedOut, {300, "B"}));
+  EXPECT_EQ(MergeConsent(events).Of(ContactChannel::kSms).stamp, (Stamp{300, "B"}));
+}
+
+TEST(MergeConsentTest, ACreatedDefaultNeverOverridesAStatement) {
+  // An opt-in at A (hlc 100), then records created later with the defaults:
+  // an old-style one (contact_opt_in false) and a new one (no consent field).
+  std::vector<ConsentEvent> events = {
+      Said(ContactChannel::kWeChat, ContactChoice::kOptedIn, {100, "A"}),
+      {{300, "C"}, true, false, false, std::nullopt, {}},
+  };
+  ExpectOrderFree(events);
+  Consent c = MergeConsent(events);
+  EXPECT_EQ(c.Of(ContactChannel::kWeChat).choice, ContactChoice::kOptedIn);
+  EXPECT_TRUE(c.MayContact(ContactChannel::kWeChat));
+  EXPECT_EQ(c.Of(ContactChannel::kSms).choice, ContactChoice::kNotAsked);  // nobody asked
+  EXPECT_TRUE(c.contact_opt_in);
+  // An old record created with the opt-in flag did state it, on all three.
+  events.push_back({{90, "D"}, true, false, true, std::nullopt, {}});
+  c = MergeConsent(events);
+  EXPECT_EQ(c.Of(ContactChannel::kSms).choice, ContactChoice::kOptedIn);
+  EXPECT_EQ(c.Of(ContactChannel::kSms).stamp, (Stamp{90, "D"}));
+  EXPECT_EQ(c.Of(ContactChannel::kWeChat).stamp, (Stamp{100, "A"}));  // newer than D's
+}
+
+TEST(MergeConsentTest, EachChannelMergesOnItsOwn) {
+  std::vector<ConsentEvent> events = {
+      {{100, "A"}, false, std::nullopt, true, std::nullopt, {}},  // old: opted in on all three
+      Said(ContactChannel::kSms, ContactChoice::kOptedOut, {300, "B"}),
+      Said(ContactChannel::kWeChat, ContactChoice::kOptedIn, {200, "C"}),
+      Said(ContactChannel::kWeChat, ContactChoice::kOptedOut, {150, "B"}),
+  };
+  ExpectOrderFree(events);
+  const Consent c = MergeConsent(events);
+  EXPECT_EQ(c.Of(ContactChannel::kSms).choice, ContactChoice::kOptedOut);
+  EXPECT_EQ(c.Of(ContactChannel::kWeChat).choice, ContactChoice::kOptedIn);
+  EXPECT_EQ(c.Of(ContactChannel::kWeChat).site, "C");
+  EXPECT_EQ(c.Of(ContactChannel::kCall).choice, ContactChoice::kOptedIn);  // only A spoke of calls
+  EXPECT_EQ(c.Of(ContactChannel::kCall).stamp, (Stamp{100, "A"}));
+  EXPECT_FALSE(c.MayContact(ContactChannel::kSms));
+  EXPECT_TRUE(c.MayContact(ContactChannel::kCall));
+}
+
+TEST(MergeConsentTest, DoNotDisturbOutranksAnyOptInEvenANewerOne) {
+  std::vector<ConsentEvent> events = {{{100, "A"}, false, true, std::nullopt, std::nullopt, {}}};
+  for (ContactChannel ch : kContactChannels) {
+    events.push_back(Said(ch, ContactChoice::kOptedIn, {300, "B"}));
+  }
+  ExpectOrderFree(events);
+  const Consent c = MergeConsent(events);
+  EXPECT_TRUE(c.do_not_disturb);
+  EXPECT_FALSE(c.contact_opt_in);
+  for (ContactChannel ch : kContactChannels) {
+    EXPECT_EQ(c.Of(ch).choice, ContactChoice::kOptedIn);  // as said ...
+    EXPECT_FALSE(c.MayContact(ch));                       // ... and still not to be contacted
+  }
+}
+
+TEST(MergeConsentTest, StatementsReadBackAsLoggedAndShowWhoWhenWhere) {
+  const ConsentStatement s{
+      ContactChoice::kOptedOut, "2026-11-23T02:00:00.000Z", "S1", "SA Zhang", {}};
+  const json logged = ConsentStatementJson(s);
+  EXPECT_EQ(logged["choice"], "opted-out");
+  auto back = ParseConsentStatement(logged);
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->choice, ContactChoice::kOptedOut);
+  EXPECT_EQ(back->staff, "SA Zhang");
+  // Anything but an explicit choice is no statement (never read as an opt-in).
+  EXPECT_FALSE(ParseConsentStatement({{"choice", "yes"}}));
+  EXPECT_FALSE(ParseConsentStatement(json("opted-in")));
+  EXPECT_EQ(ConsentText(ContactChannel::kSms, s, "2026-11-23"),
+            "SMS opted out (2026-11-23 SA Zhang at S1)");
+  EXPECT_EQ(ConsentText(ContactChannel::kCall, {}, ""), "phone call not asked");
+  EXPECT_EQ(ParseContactChannel("wechat"), ContactChannel::kWeChat);
+  EXPECT_FALSE(ParseContactChannel("email"));
+}
+
 }  // namespace
 }  // namespace outpost

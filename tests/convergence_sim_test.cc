@@ -503,10 +503,14 @@ class Simulation {
       const int what = Uniform(0, 2);
       std::string field;
       json value;
+      ContactChannel channel = ContactChannel::kSms;  // the one checked at the hub
       if (what == 0) {
         u.contact_opt_in = Chance(0.5);
-        field = "contact_opt_in";
-        value = *u.contact_opt_in;
+        if (Chance(0.5)) {  // one channel; else all three
+          channel = kContactChannels[Uniform(0, kContactChannelCount - 1)];
+          u.consent_channels = {channel};
+        }
+        field = ConsentField(channel);
       } else if (what == 1) {
         u.do_not_disturb = Chance(0.5);
         field = "do_not_disturb";
@@ -519,7 +523,8 @@ class Simulation {
         auto before = s.desk->ResolveCustomer(p.phone);
         auto c = s.desk->UpdateCustomer(p.phone, u, "SA " + s.site);
         if (!c.ok()) return false;
-        // Only a change is logged: setting what is already set writes nothing.
+        // A consent statement is logged even when it restates the value
+        // held; a phone only when it is new.
         std::string added;
         for (const auto& phone : c->phones) {
           if (before.ok() && std::find(before->phones.begin(), before->phones.end(), phone) ==
@@ -527,11 +532,8 @@ class Simulation {
             added = phone;
           }
         }
-        const bool changed =
-            before.ok() && ((what == 0 && before->contact_opt_in != value.get<bool>()) ||
-                            (what == 1 && before->do_not_disturb != value.get<bool>()) ||
-                            (what == 2 && !added.empty()));
-        if (changed) {
+        if (what == 0) value = ConsentStatementJson(c->consent[static_cast<int>(channel)]);
+        if (before.ok() && (what != 2 || !added.empty())) {
           w.entity = "customer";
           w.entity_id = c->id;
           w.field = field;
@@ -802,6 +804,9 @@ class Simulation {
                {"member_id", kText},
                {"contact_opt_in", kBool},
                {"do_not_disturb", kBool},
+               {"consent_sms", kJson},
+               {"consent_wechat", kJson},
+               {"consent_call", kJson},
                {"created_at", kText}});
       compare(s, "vehicles", "vehicle",
               {{"customer_id", kText}, {"plate", kText}, {"vin", kText}, {"mileage_km", kInt}});
@@ -1159,6 +1164,10 @@ class Simulation {
       ASSERT_TRUE(a.ok() && b.ok());
       EXPECT_EQ(a->consent.do_not_disturb, b->consent.do_not_disturb) << *cluster.begin();
       EXPECT_EQ(a->consent.contact_opt_in, b->consent.contact_opt_in) << *cluster.begin();
+      for (ContactChannel c : kContactChannels) {
+        EXPECT_EQ(a->consent.Of(c).choice, b->consent.Of(c).choice) << *cluster.begin();
+        EXPECT_EQ(a->consent.Of(c).stamp, b->consent.Of(c).stamp) << *cluster.begin();
+      }
     }
     EXPECT_EQ(persons.size(), live.size()) << "a person's records are split over customers";
     EXPECT_EQ(records, phone_of.size()) << "records left without a unified customer";

@@ -178,6 +178,41 @@ TEST_F(DeskCliTest, ACustomerWhoSaysDoNotCallMeIsUpdatedAtTheDesk) {
   EXPECT_EQ(desk_.Json({"customer", "show", "010-12345678"})["do_not_disturb"], true);
 }
 
+TEST_F(DeskCliTest, ConsentIsStatedPerChannelWithWhoWhenAndWhere) {
+  json added = desk_.Json({"customer", "add", "--name", "李娜", "--phone", "13900139000",
+                           "--opt-in", "--channel", "wechat"});
+  ASSERT_FALSE(added.contains("error")) << added.dump();
+  EXPECT_EQ(added["consent"]["wechat"]["choice"], "opted-in");
+  EXPECT_EQ(added["consent"]["wechat"]["staff"], "SA Zhang");
+  EXPECT_EQ(added["consent"]["sms"]["choice"], "not-asked");
+  EXPECT_EQ(added["contact_opt_in"], true);  // the old key: opted in somewhere
+  // The customer never opted in to SMS and says no to it: stated, logged, shown.
+  json c = desk_.Json({"customer", "update", "13900139000", "--opt-out", "--channel", "sms"});
+  EXPECT_EQ(c["consent"]["sms"]["choice"], "opted-out");
+  EXPECT_EQ(c["consent"]["sms"]["site"], "SH-PUDONG");
+  EXPECT_EQ(c["consent"]["wechat"]["choice"], "opted-in");  // untouched
+  ProcessResult shown = desk_.Desk({"customer", "show", "13900139000"});
+  EXPECT_NE(shown.out.find("SMS opted out (2026-11-23 SA Zhang at SH-PUDONG)"), std::string::npos)
+      << shown.out;
+  EXPECT_NE(shown.out.find("WeChat opted in (2026-11-23 SA Zhang at SH-PUDONG)"), std::string::npos)
+      << shown.out;
+  EXPECT_NE(shown.out.find("phone call not asked"), std::string::npos) << shown.out;
+  // No channel: all three.
+  c = desk_.Json({"customer", "update", "13900139000", "--opt-out"});
+  for (const char* ch : {"sms", "wechat", "call"})
+    EXPECT_EQ(c["consent"][ch]["choice"], "opted-out");
+  EXPECT_EQ(c["contact_opt_in"], false);
+  // Refusals name the field, the value and the reason.
+  ProcessResult email =
+      desk_.Desk({"customer", "update", "13900139000", "--opt-in", "--channel", "email"});
+  EXPECT_EQ(email.exit_code, 1);
+  EXPECT_NE(email.err.find("channel: 'email' is not a contact channel"), std::string::npos)
+      << email.err;
+  ProcessResult alone = desk_.Desk({"customer", "update", "13900139000", "--channel", "sms"});
+  EXPECT_EQ(alone.exit_code, 1);
+  EXPECT_NE(alone.err.find("channel: 'sms'"), std::string::npos) << alone.err;
+}
+
 TEST_F(DeskCliTest, ClosedDatesRefuseBookingsAndShowOnTheBoard) {
   EXPECT_EQ(desk_.Desk({"close", "2026-12-01", "--reason", "stocktaking"}).exit_code, 0);
   ProcessResult r = desk_.Desk({"book", "--phone", "13800138000", "--name", "A", "--date",

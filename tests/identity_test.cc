@@ -159,5 +159,41 @@ TEST_F(IdentityTest, DoNotContactGivenAtOneStoreAppliesEverywhere) {
   EXPECT_FALSE(view.consent.contact_opt_in);
 }
 
+TEST_F(IdentityTest, AnOldAllChannelOptInReadsOnEveryChannelUntilANewerStatement) {
+  const std::string a = Visit("S1", "王伟", "13800138000");
+  const std::string b = Visit("S2", "王伟", "13800138000");
+  // An opt-in as a desk before per-channel consent logged it.
+  clock_.Advance(60'000);
+  ChangeEntry old;
+  old.site_id = "S1";
+  old.entity = "customer";
+  old.entity_id = a;
+  old.op = "update";
+  old.fields_json = R"({"contact_opt_in":true,"updated_at":"2026-11-23T01:01:00.000Z"})";
+  old.staff = "SA Old";
+  old.recorded_at = "2026-11-23T01:01:00.000Z";
+  old.schema_version = 9;
+  ASSERT_TRUE(AppendChange(stores_["S1"]->db(), old, clock_.NowMs()).ok());
+  SyncAll();
+  auto view = identity_->Show(b).value();
+  for (ContactChannel c : kContactChannels) {
+    EXPECT_EQ(view.consent.Of(c).choice, ContactChoice::kOptedIn) << ContactChannelName(c);
+    EXPECT_EQ(view.consent.Of(c).site, "S1");
+    EXPECT_EQ(view.consent.Of(c).at, "2026-11-23T01:01:00.000Z");  // the stamp's wall clock
+  }
+  // A newer opt-out of calls at S2: calls only.
+  clock_.Advance(60'000);
+  edge::CustomerUpdate no_calls;
+  no_calls.contact_opt_in = false;
+  no_calls.consent_channels = {ContactChannel::kCall};
+  ASSERT_TRUE(stores_["S2"]->UpdateCustomer(b, no_calls, "SA Li").ok());
+  SyncAll();
+  view = identity_->Show(a).value();
+  EXPECT_EQ(view.consent.Of(ContactChannel::kCall).choice, ContactChoice::kOptedOut);
+  EXPECT_EQ(view.consent.Of(ContactChannel::kCall).staff, "SA Li");
+  EXPECT_TRUE(view.consent.MayContact(ContactChannel::kSms));
+  EXPECT_FALSE(view.consent.MayContact(ContactChannel::kCall));
+}
+
 }  // namespace
 }  // namespace outpost

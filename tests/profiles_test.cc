@@ -116,6 +116,82 @@ TEST_F(ProfilesTest, DoNotContactAnywhereReachesEveryStoreAndAnUnmergeWithdraws)
             p2["unified_id"] == unified ? 2 : 0);
 }
 
+// The merged statement of `channel` in a profile's consent.
+std::string ChoiceIn(const json& profile, const char* channel) {
+  return profile["consent"]["channels"][channel]["choice"].get<std::string>();
+}
+
+TEST_F(ProfilesTest, AnOptOutBeatsAnOlderOptInThatArrivesLateAtEveryStore) {
+  // One person, a customer at three stores, never asked about contact.
+  const std::string at_s1 = Visit("S1", "王伟", "13800138000", {.time = "10:00"});
+  const std::string at_s2 = Visit("S2", "王伟", "13800138000", {.time = "11:00"});
+  const std::string at_s3 = Visit("S3", "王伟", "13800138000", {.time = "14:00"});
+  SyncAll();
+  Upkeep();
+  SyncAll(1);
+  ASSERT_EQ(ChoiceIn(ProfileAt("S1", at_s1), "sms"), "not-asked");
+
+  // 09:01 at S2, cut off from head office: the customer opts in.
+  clock_.Advance(60'000);
+  edge::CustomerUpdate opt_in;
+  opt_in.contact_opt_in = true;
+  ASSERT_TRUE(stores_["S2"]->UpdateCustomer(at_s2, opt_in, "SA Li").ok());
+  // 09:02 at S1, where they never opted in: "do not contact me". It restates
+  // S1's own value, and is logged all the same.
+  clock_.Advance(60'000);
+  edge::CustomerUpdate opt_out;
+  opt_out.contact_opt_in = false;
+  ASSERT_TRUE(stores_["S1"]->UpdateCustomer(at_s1, opt_out, "SA Zhang").ok());
+  // The opt-out reaches the hub first; S2's older opt-in arrives after it.
+  clock_.Advance(60'000);
+  Round("S1");
+  Round("S3");
+  Upkeep();
+  clock_.Advance(60'000);
+  SyncAll();
+  Upkeep();
+  SyncAll(1);
+
+  hub::Identity identity(hub_->db(), clock_);
+  const hub::UnifiedView view = identity.Show(at_s2).value();
+  ASSERT_EQ(view.records.size(), 3u);
+  for (ContactChannel c : kContactChannels) {
+    EXPECT_EQ(view.consent.Of(c).choice, ContactChoice::kOptedOut) << ContactChannelName(c);
+    EXPECT_EQ(view.consent.Of(c).site, "S1");
+    EXPECT_EQ(view.consent.Of(c).staff, "SA Zhang");
+    EXPECT_FALSE(view.consent.MayContact(c));
+  }
+  EXPECT_FALSE(view.consent.contact_opt_in);
+  const std::vector<std::pair<std::string, std::string>> records = {
+      {"S1", at_s1}, {"S2", at_s2}, {"S3", at_s3}};
+  for (const auto& [site, record] : records) {
+    json p = ProfileAt(site, record);
+    ASSERT_TRUE(p.is_object()) << site;
+    for (const char* c : {"sms", "wechat", "call"}) {
+      EXPECT_EQ(ChoiceIn(p, c), "opted-out") << site << " " << c << ": " << p["consent"].dump();
+    }
+    EXPECT_FALSE(p["consent"]["contact_opt_in"].get<bool>()) << site;
+  }
+  // S2's own record still says what was said there: the profile is the chain's answer.
+  EXPECT_TRUE(stores_["S2"]->ResolveCustomer(at_s2)->contact_opt_in);
+
+  // Later, at S3: yes to WeChat only. Each channel merges on its own.
+  clock_.Advance(60'000);
+  edge::CustomerUpdate wechat_in;
+  wechat_in.contact_opt_in = true;
+  wechat_in.consent_channels = {ContactChannel::kWeChat};
+  ASSERT_TRUE(stores_["S3"]->UpdateCustomer(at_s3, wechat_in, "SA Wu").ok());
+  SyncAll(1);
+  Upkeep();
+  SyncAll(1);
+  json p1 = ProfileAt("S1", at_s1);
+  EXPECT_EQ(ChoiceIn(p1, "wechat"), "opted-in") << p1["consent"].dump();
+  EXPECT_EQ(p1["consent"]["channels"]["wechat"]["site"], "S3");
+  EXPECT_EQ(ChoiceIn(p1, "sms"), "opted-out");
+  EXPECT_EQ(ChoiceIn(p1, "call"), "opted-out");
+  EXPECT_TRUE(p1["consent"]["contact_opt_in"].get<bool>());
+}
+
 TEST_F(ProfilesTest, AStoreCatchingUpDrainsItsProfilesOverRounds) {
   const int n = hub::Hub::kProfilesPerAnswer + 30;
   for (int i = 0; i < n; ++i) {
