@@ -95,9 +95,10 @@ TEST_F(CasesTest, TwoExtraBookingsAreCountedAndBothNamedToMove) {
   // The desk fills the 10:00 slot (two places); two paper forms written later
   // than both arrive one after the other: four bookings for two places.
   auto a = store_->Book(Request("13800138001", "甲", "京A10001"));
+  clock_.Advance(60'000);  // a minute apart: the summary lists them in booking order
   auto b = store_->Book(Request("13800138002", "乙", "京A10002"));
   ASSERT_TRUE(a.ok() && b.ok());
-  clock_.Advance(3'600'000);  // 10:00: the forms were written at 09:30 and 09:40
+  clock_.Advance(3'540'000);  // 10:00: the forms were written at 09:30 and 09:40
   auto late1 =
       store_->BookPromised(Promised("13800138003", "丙", "京A10003", "2026-11-23T01:30:00Z"));
   auto late2 =

@@ -445,7 +445,9 @@ int RunDesk(int argc, char** argv, std::ostream& out, std::ostream& err) {
     action = [&]() -> int {
       auto store = OpenStore(ctx);
       if (!store.ok()) return Fail(ctx, store.status());
-      Status st = store.value()->AddClosedDate(close_date, close_reason);
+      auto staff = RequireStaff(ctx);
+      if (!staff.ok()) return Fail(ctx, staff.status());
+      Status st = store.value()->AddClosedDate(close_date, close_reason, staff.value());
       if (!st.ok()) return Fail(ctx, st);
       if (!ctx.json_output) ctx.out << "closed " << close_date << ": " << close_reason << "\n";
       return kExitOk;

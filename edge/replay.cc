@@ -5,6 +5,7 @@
 
 #include "sync/merge.h"
 #include "sync/normalize.h"
+#include "sync/store_calendar.h"
 
 namespace outpost::edge {
 namespace {
@@ -155,6 +156,7 @@ Result<json> RowValues(Db& db, const std::string& table, const std::string& id,
 }
 
 Status ApplyToTables(Db& db, const ChangeEntry& e, const json& fields) {
+  if (e.entity == "store") return ApplyStoreCalendar(db, fields);
   ASSIGN_OR_RETURN(std::string table, TableOf(e.entity));
   ASSIGN_OR_RETURN(std::set<std::string> columns, Columns(db, table));
   json values = json::object();
@@ -318,7 +320,108 @@ Status ApplyToTables(Db& db, const ChangeEntry& e, const json& fields) {
   return Status::Ok();
 }
 
+// Where each field of a logged calendar lives.
+std::string CalendarTable(const std::string& field) {
+  if (field == "slots") return "slots";
+  if (field == "closed") return "closed_dates";
+  return "store_config";
+}
+
+// The newest logged calendar against the tables: each field that differs.
+Status CheckCalendar(Db& db, StoreStateCheck& out, StateDigester& digester) {
+  ASSIGN_OR_RETURN(Statement newest, db.Prepare("SELECT entity_id, fields FROM change_log WHERE"
+                                                " entity = 'store' ORDER BY seq DESC LIMIT 1"));
+  ASSIGN_OR_RETURN(bool row, newest.Step());
+  if (!row) return Status::Ok();  // not logged yet: the first sync logs it
+  const std::string id = newest.Text(0);
+  const json logged = json::parse(newest.Text(1), nullptr, false);
+  ASSIGN_OR_RETURN(StoreCalendar calendar, ReadStoreCalendar(db));
+  const json held = StoreCalendarFields(calendar);
+  ++out.entities;
+  if (logged.is_object()) {
+    for (auto it = logged.begin(); it != logged.end(); ++it) {
+      const json table_value = held.contains(it.key()) ? held[it.key()] : json(nullptr);
+      if (table_value != it.value()) {
+        out.differences.push_back(
+            {"store", id, CalendarTable(it.key()), it.key(), table_value, it.value()});
+      }
+    }
+  }
+  digester.Add("store", id, CanonicalState(held));
+  return Status::Ok();
+}
+
 }  // namespace
+
+Result<StoreCalendar> ReadStoreCalendar(Db& db) {
+  ASSIGN_OR_RETURN(Statement cfg, db.Prepare("SELECT store_id, name, time_zone, phone_region,"
+                                             " open_days, min_notice_minutes,"
+                                             " priority_notice_minutes, discount_cutoff,"
+                                             " discount_percent FROM store_config"));
+  ASSIGN_OR_RETURN(bool row, cfg.Step());
+  if (!row) return Status::Corruption("database '" + db.path() + "' has no store configuration");
+  StoreCalendar calendar;
+  StoreSettings& s = calendar.settings;
+  s.store_id = cfg.Text(0);
+  s.name = cfg.Text(1);
+  s.time_zone = cfg.Text(2);
+  s.phone_region = cfg.Text(3);
+  s.open_days = cfg.Text(4);
+  s.min_notice_minutes = static_cast<int>(cfg.Int(5));
+  s.priority_notice_minutes = static_cast<int>(cfg.Int(6));
+  s.discount_cutoff = cfg.Text(7);
+  s.discount_percent = static_cast<int>(cfg.Int(8));
+  s.slots.clear();
+  ASSIGN_OR_RETURN(Statement slots,
+                   db.Prepare("SELECT start_time, capacity FROM slots ORDER BY start_time"));
+  while (true) {
+    ASSIGN_OR_RETURN(bool more, slots.Step());
+    if (!more) break;
+    s.slots.push_back({slots.Text(0), static_cast<int>(slots.Int(1))});
+  }
+  ASSIGN_OR_RETURN(Statement closed, db.Prepare("SELECT day, reason FROM closed_dates"));
+  while (true) {
+    ASSIGN_OR_RETURN(bool more, closed.Step());
+    if (!more) break;
+    calendar.closed[closed.Text(0)] = closed.Text(1);
+  }
+  return calendar;
+}
+
+Status ApplyStoreCalendar(Db& db, const json& fields) {
+  ASSIGN_OR_RETURN(StoreCalendar calendar, ParseStoreCalendar(fields));
+  const StoreSettings& s = calendar.settings;
+  ASSIGN_OR_RETURN(Statement cfg,
+                   db.Prepare("UPDATE store_config SET name = ?, time_zone = ?, phone_region = ?,"
+                              " open_days = ?, min_notice_minutes = ?, priority_notice_minutes = ?,"
+                              " discount_cutoff = ?, discount_percent = ? WHERE store_id = ?"));
+  cfg.Bind(1, s.name).Bind(2, s.time_zone).Bind(3, s.phone_region).Bind(4, s.open_days);
+  cfg.Bind(5, int64_t{s.min_notice_minutes}).Bind(6, int64_t{s.priority_notice_minutes});
+  cfg.Bind(7, s.discount_cutoff).Bind(8, int64_t{s.discount_percent}).Bind(9, s.store_id);
+  ASSIGN_OR_RETURN(Statement whose, db.Prepare("SELECT store_id FROM store_config"));
+  ASSIGN_OR_RETURN(bool row, whose.Step());
+  if (!row || whose.Text(0) != s.store_id) {
+    return Status::Corruption("store calendar: it is for '" + s.store_id + "', not for this store");
+  }
+  RETURN_IF_ERROR(cfg.Run());
+  RETURN_IF_ERROR(db.Exec("DELETE FROM slots"));
+  ASSIGN_OR_RETURN(Statement slot, db.Prepare("INSERT INTO slots (start_time, capacity)"
+                                              " VALUES (?, ?)"));
+  for (const auto& spec : s.slots) {
+    slot.Reset();
+    slot.Bind(1, spec.start_time).Bind(2, int64_t{spec.capacity});
+    RETURN_IF_ERROR(slot.Run());
+  }
+  RETURN_IF_ERROR(db.Exec("DELETE FROM closed_dates"));
+  ASSIGN_OR_RETURN(Statement day, db.Prepare("INSERT INTO closed_dates (day, reason)"
+                                             " VALUES (?, ?)"));
+  for (const auto& [date, reason] : calendar.closed) {
+    day.Reset();
+    day.Bind(1, date).Bind(2, reason);
+    RETURN_IF_ERROR(day.Run());
+  }
+  return Status::Ok();
+}
 
 Status ReplayChange(Db& db, const ChangeEntry& e) {
   ASSIGN_OR_RETURN(Statement head, db.Prepare("SELECT seq, hash FROM change_log ORDER BY seq"
@@ -471,6 +574,7 @@ Result<StoreStateCheck> CheckStoreState(
       out.unlogged.push_back({table, orphans.Text(0)});
     }
   }
+  RETURN_IF_ERROR(CheckCalendar(db, out, digester));
   out.digests = digester.Finish();
   return out;
 }

@@ -26,6 +26,7 @@
 #include "sync/sqlite.h"
 #include "sync/state_digest.h"
 #include "sync/status.h"
+#include "sync/store_calendar.h"
 
 namespace outpost::edge {
 
@@ -33,6 +34,13 @@ namespace outpost::edge {
 // an entry that does not continue the local log (seq and hash chain). Call
 // inside a write transaction.
 Status ReplayChange(Db& db, const ChangeEntry& entry);
+
+// The store's settings, slot grid and closed dates as the tables hold them.
+Result<StoreCalendar> ReadStoreCalendar(Db& db);
+
+// Sets the store's settings, slot grid and closed dates to a logged calendar
+// (the fields of a "store" change). Used by replay and by verify --repair.
+Status ApplyStoreCalendar(Db& db, const nlohmann::json& fields);
 
 // After a replay: counters (desk refs, case refs, paper form numbers) moved
 // past every number the replayed rows use, so new numbers never repeat one.

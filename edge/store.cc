@@ -2,11 +2,11 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <set>
 
-#include <nlohmann/json.hpp>
-
-#include "edge/rules.h"
+#include "edge/replay.h"
+#include "sync/booking_rules.h"
 #include "sync/changelog.h"
 #include "sync/ids.h"
 #include "sync/normalize.h"
@@ -145,21 +145,6 @@ Status ValidateSettings(const StoreSettings& s) {
 
 }  // namespace
 
-Result<LocalDate> ParseDeskDate(const std::string& text, const LocalDate& today) {
-  if (text == "today") return today;
-  if (text == "tomorrow") return today.AddDays(1);
-  if (text.size() >= 2 && text.size() <= 4 && text[0] == '+' &&
-      std::all_of(text.begin() + 1, text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-    return today.AddDays(std::stoi(text.substr(1)));
-  }
-  auto date = LocalDate::Parse(text);
-  if (!date.ok()) {
-    return Status::InvalidInput("date: '" + text +
-                                "' is not a date (YYYY-MM-DD, today, tomorrow or +N)");
-  }
-  return date;
-}
-
 Result<std::unique_ptr<Store>> Store::Create(const std::string& path,
                                              const StoreSettings& settings, const Clock& clock) {
   RETURN_IF_ERROR(ValidateSettings(settings));
@@ -218,30 +203,9 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, const Clock&
 }
 
 Status Store::LoadSettings() {
-  ASSIGN_OR_RETURN(Statement st,
-                   db_->Prepare("SELECT store_id, name, time_zone, phone_region, open_days,"
-                                " min_notice_minutes, priority_notice_minutes, discount_cutoff,"
-                                " discount_percent FROM store_config"));
-  ASSIGN_OR_RETURN(bool row, st.Step());
-  if (!row) return Status::Corruption("database '" + db_->path() + "' has no store configuration");
-  settings_.store_id = st.Text(0);
-  settings_.name = st.Text(1);
-  settings_.time_zone = st.Text(2);
-  settings_.phone_region = st.Text(3);
-  settings_.open_days = st.Text(4);
-  settings_.min_notice_minutes = static_cast<int>(st.Int(5));
-  settings_.priority_notice_minutes = static_cast<int>(st.Int(6));
-  settings_.discount_cutoff = st.Text(7);
-  settings_.discount_percent = static_cast<int>(st.Int(8));
+  ASSIGN_OR_RETURN(StoreCalendar calendar, ReadStoreCalendar(*db_));
+  settings_ = std::move(calendar.settings);
   ASSIGN_OR_RETURN(zone_, TimeZone::Load(settings_.time_zone));
-  settings_.slots.clear();
-  ASSIGN_OR_RETURN(Statement slots,
-                   db_->Prepare("SELECT start_time, capacity FROM slots ORDER BY start_time"));
-  while (true) {
-    ASSIGN_OR_RETURN(bool more, slots.Step());
-    if (!more) break;
-    settings_.slots.push_back({slots.Text(0), static_cast<int>(slots.Int(1))});
-  }
   return Status::Ok();
 }
 
@@ -256,7 +220,9 @@ std::string Store::LocalText(const std::string& utc) const {
   return local.date.ToString() + " " + local.time.ToString();
 }
 
-Status Store::AddClosedDate(const std::string& date_text, const std::string& reason_text) {
+Status Store::AddClosedDate(const std::string& date_text, const std::string& reason_text,
+                            const std::string& staff_text) {
+  ASSIGN_OR_RETURN(std::string staff, CleanStaff(staff_text));
   ASSIGN_OR_RETURN(LocalDate date, ParseDeskDate(date_text, Today()));
   ASSIGN_OR_RETURN(std::string reason, CleanText("reason", reason_text, 200, true));
   ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
@@ -275,6 +241,49 @@ Status Store::AddClosedDate(const std::string& date_text, const std::string& rea
                                 " ON CONFLICT (day) DO UPDATE SET reason = excluded.reason"));
   st.Bind(1, date.ToString()).Bind(2, reason);
   RETURN_IF_ERROR(st.Run());
+  RETURN_IF_ERROR(RecordCalendarLocked(staff));
+  return tx->Commit();
+}
+
+Status Store::RestoreClosedDates(const std::vector<std::pair<std::string, std::string>>& closed) {
+  ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
+  ASSIGN_OR_RETURN(Statement st,
+                   db_->Prepare("INSERT INTO closed_dates (day, reason) VALUES (?, ?)"
+                                " ON CONFLICT (day) DO UPDATE SET reason = excluded.reason"));
+  for (const auto& [day, reason] : closed) {
+    st.Reset();
+    st.Bind(1, day).Bind(2, reason);
+    RETURN_IF_ERROR(st.Run());
+  }
+  return tx->Commit();
+}
+
+Result<StoreCalendar> Store::Calendar() {
+  StoreCalendar calendar{settings_, {}};
+  ASSIGN_OR_RETURN(auto closed, ClosedDates());
+  for (auto& [day, reason] : closed) calendar.closed[day] = std::move(reason);
+  return calendar;
+}
+
+Status Store::RecordCalendarLocked(const std::string& staff) {
+  RETURN_IF_ERROR(LoadSettings());
+  ASSIGN_OR_RETURN(StoreCalendar calendar, Calendar());
+  ASSIGN_OR_RETURN(Statement logged, db_->Prepare("SELECT 1 FROM change_log WHERE entity = 'store'"
+                                                  " LIMIT 1"));
+  ASSIGN_OR_RETURN(bool any, logged.Step());
+  logged.Reset();
+  return RecordLocked("store", settings_.store_id, any ? "update" : "insert",
+                      StoreCalendarFields(calendar).dump(), staff);
+}
+
+Status Store::LogCalendarIfUnlogged() {
+  ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
+  ASSIGN_OR_RETURN(Statement logged, db_->Prepare("SELECT 1 FROM change_log WHERE entity = 'store'"
+                                                  " LIMIT 1"));
+  ASSIGN_OR_RETURN(bool any, logged.Step());
+  logged.Reset();
+  if (any) return Status::Ok();
+  RETURN_IF_ERROR(RecordCalendarLocked("system: store settings"));
   return tx->Commit();
 }
 
@@ -778,39 +787,13 @@ Result<Customer> Store::UpdateCustomer(const std::string& customer_query,
 
 Result<int> Store::CheckSlotLocked(const LocalDate& date, const LocalTime& time, Channel channel,
                                    int64_t as_of_ms) {
-  ASSIGN_OR_RETURN(Statement st, db_->Prepare("SELECT capacity FROM slots WHERE start_time = ?"));
-  st.Bind(1, time.ToString());
-  ASSIGN_OR_RETURN(bool row, st.Step());
-  if (!row) {
-    std::string grid;
-    for (const auto& s : settings_.slots) grid += (grid.empty() ? "" : ", ") + s.start_time;
-    return Status::InvalidInput("slot: '" + time.ToString() + "' is not in the grid (" + grid +
-                                ")");
-  }
-  const int capacity = static_cast<int>(st.Int(0));
-  const int64_t now_ms = as_of_ms;
-  const LocalDate today = zone_.UtcToLocal(now_ms).date;
-  if (date < today) {
-    return Status::InvalidInput("date: '" + date.ToString() + "' is in the past (today is " +
-                                today.ToString() + ")");
-  }
-  static constexpr const char* kDayNames[] = {"", "Mondays", "Tuesdays", "Wednesdays",
-                                              "Thursdays", "Fridays", "Saturdays", "Sundays"};
-  const int weekday = date.IsoWeekday();
-  if (settings_.open_days.find(static_cast<char>('0' + weekday)) == std::string::npos) {
-    return Status::Refused("store is closed on " + std::string(kDayNames[weekday]) + " (" +
-                           date.ToString() + ")");
-  }
   ASSIGN_OR_RETURN(Statement closed, db_->Prepare("SELECT reason FROM closed_dates WHERE day = ?"));
   closed.Bind(1, date.ToString());
   ASSIGN_OR_RETURN(bool is_closed, closed.Step());
-  if (is_closed) {
-    return Status::Refused("store is closed on " + date.ToString() + ": " + closed.Text(0));
-  }
-  ASSIGN_OR_RETURN(RuleSettings rules, Rules());
-  SlotMoment slot{date, time, zone_.LocalToUtcMs(date, time)};
-  RETURN_IF_ERROR(CheckNotice(rules, {now_ms, today}, slot, channel));
-  return capacity;
+  const std::optional<std::string> closed_reason =
+      is_closed ? std::optional<std::string>(closed.Text(0)) : std::nullopt;
+  // The one check, shared with head office (sync/store_calendar.h).
+  return CheckBookable(settings_, zone_, closed_reason, date, time, channel, as_of_ms);
 }
 
 // Places taken in a slot: bookings that hold one and have not lost it.
@@ -975,10 +958,7 @@ Result<Booking> Store::InsertBookingLocked(Booking b, const std::string& action,
   return b;
 }
 
-Result<RuleSettings> Store::Rules() const {
-  ASSIGN_OR_RETURN(LocalTime cutoff, LocalTime::Parse(settings_.discount_cutoff));
-  return RuleSettings{settings_.min_notice_minutes, settings_.priority_notice_minutes, cutoff};
-}
+Result<RuleSettings> Store::Rules() const { return RulesOf(settings_); }
 
 Result<Booking> Store::PlaceBookingLocked(Booking b, int capacity, int64_t now_ms,
                                           const std::string& reason, bool promised) {

@@ -14,40 +14,26 @@
 
 #include <cstdint>
 #include <functional>
-#include <nlohmann/json.hpp>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "edge/rules.h"
+#include "sync/booking_rules.h"
 #include "sync/civil_time.h"
 #include "sync/clock.h"
 #include "sync/lifecycle.h"
 #include "sync/merge.h"
 #include "sync/sqlite.h"
 #include "sync/status.h"
+#include "sync/store_calendar.h"
 
 namespace outpost::edge {
 
-struct SlotSpec {
-  std::string start_time;  // "HH:MM", store local time
-  int capacity = 2;
-};
-
-struct StoreSettings {
-  std::string store_id;  // unique in the chain, e.g. "SH-PUDONG"
-  std::string name;
-  std::string time_zone = "Asia/Shanghai";
-  std::string phone_region = "CN";
-  std::string open_days = "1234567";  // ISO weekdays, 1 = Monday
-  std::vector<SlotSpec> slots = {{"08:30", 2}, {"10:00", 2}, {"11:00", 2},
-                                 {"14:00", 2}, {"15:00", 2}, {"16:00", 2}};
-  int min_notice_minutes = 30;
-  int priority_notice_minutes = 240;  // booked >= 4 h ahead: priority bay and car wash
-  std::string discount_cutoff = "10:00";
-  int discount_percent = 10;
-};
+// Settings and the slot grid are shared with head office (sync/store_calendar.h).
+using outpost::SlotSpec;
+using outpost::StoreSettings;
 
 struct Vehicle {
   std::string id;
@@ -257,9 +243,6 @@ struct Board {
   std::vector<Booking> needs_reschedule;  // lost their place in an over-full slot
 };
 
-// Dates as staff say them: "2026-11-24", "today", "tomorrow", "+3" (days from today).
-Result<LocalDate> ParseDeskDate(const std::string& text, const LocalDate& today);
-
 class Store {
  public:
   // Creates a new store database at `path`; refuses if one is there already.
@@ -279,8 +262,20 @@ class Store {
   // Today's date in the store's time zone.
   LocalDate Today() const;
 
-  Status AddClosedDate(const std::string& date, const std::string& reason);
+  // Closes a date ("stocktaking"); logged as a change of the store's calendar,
+  // so head office checks call-centre requests against it.
+  Status AddClosedDate(const std::string& date, const std::string& reason,
+                       const std::string& staff);
+  // For a copy built from a log (replay): the dates as the source held them,
+  // not a new statement, so nothing is logged.
+  Status RestoreClosedDates(const std::vector<std::pair<std::string, std::string>>& closed);
   Result<std::vector<std::pair<std::string, std::string>>> ClosedDates();
+  // The settings, slot grid and closed dates as the tables hold them.
+  Result<StoreCalendar> Calendar();
+  // Logs the calendar (entity "store") when the log holds none yet: a store
+  // made before settings travelled to head office. Called by sync before it
+  // sends, so head office always knows the calendar of a store it hears from.
+  Status LogCalendarIfUnlogged();
 
   Result<Customer> AddCustomer(const NewCustomer& customer, const NewVehicle& vehicle,
                                const std::string& staff);
@@ -362,6 +357,8 @@ class Store {
  private:
   Store(std::unique_ptr<Db> db, const Clock& clock) : db_(std::move(db)), clock_(clock) {}
   Status LoadSettings();
+  // Appends the calendar as the tables now hold it to the log. In a transaction.
+  Status RecordCalendarLocked(const std::string& staff);
   Result<Customer> LoadCustomer(const std::string& id);
   // The newest statement of the old all-channel field (contact_opt_in) in the
   // change log, or kNotAsked: the creation default stated nothing.

@@ -139,7 +139,7 @@ TEST_F(StoreTest, RefusesSlotsOutsideTheGridTheCalendarOrTheNotice) {
   EXPECT_EQ(sunday.status().code(), StatusCode::kRefused);
   EXPECT_NE(sunday.status().message().find("closed on Sundays"), std::string::npos);
 
-  ASSERT_TRUE(store_->AddClosedDate("2026-11-25", "staff training").ok());
+  ASSERT_TRUE(store_->AddClosedDate("2026-11-25", "staff training", "SA Li").ok());
   auto closed = store_->Book(Request("13800138000", "A", "2026-11-25", "10:00"));
   EXPECT_EQ(closed.status().message(), "store is closed on 2026-11-25: staff training");
 

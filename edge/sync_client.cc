@@ -62,6 +62,8 @@ Result<std::unique_ptr<SyncClient>> SyncClient::CreateWithoutTransport(const std
                                 site + "'");
   }
   ASSIGN_OR_RETURN(auto store, Store::Open(db_path, clock));
+  // Head office checks call-centre requests against the store's calendar.
+  RETURN_IF_ERROR(store->LogCalendarIfUnlogged());
   return std::unique_ptr<SyncClient>(new SyncClient(std::move(db), std::move(store), nullptr,
                                                     std::move(keys), std::move(hub), site, clock));
 }

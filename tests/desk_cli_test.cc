@@ -174,7 +174,8 @@ TEST_F(DeskCliTest, ACustomerWhoSaysDoNotCallMeIsUpdatedAtTheDesk) {
   ProcessResult contradiction = desk_.Desk({"customer", "update", "13900139000", "--dnd",
                                             "--allow-contact"});
   EXPECT_EQ(contradiction.exit_code, 1);
-  EXPECT_NE(contradiction.err.find("contradicting flags"), std::string::npos) << contradiction.err;
+  EXPECT_NE(contradiction.err.find("contradict each other"), std::string::npos)
+      << contradiction.err;
   EXPECT_EQ(desk_.Json({"customer", "show", "010-12345678"})["do_not_disturb"], true);
 }
 

@@ -98,6 +98,14 @@ Status CheckLocalChain(Db& db, Check& check, int64_t& last_seq) {
 std::string ValueText(const json& v) { return v.is_string() ? "'" + v.get<std::string>() + "'" : v.dump(); }
 
 Status RepairField(Db& db, const edge::FieldDifference& d, int64_t now_ms) {
+  if (d.entity == "store") {
+    // The calendar is logged whole: set it all back to the newest logged one.
+    ASSIGN_OR_RETURN(Statement newest, db.Prepare("SELECT fields FROM change_log WHERE entity ="
+                                                  " 'store' ORDER BY seq DESC LIMIT 1"));
+    ASSIGN_OR_RETURN(bool row, newest.Step());
+    if (!row) return Status::Refused("no logged calendar");
+    return edge::ApplyStoreCalendar(db, json::parse(newest.Text(0), nullptr, false));
+  }
   if (d.table == "customer_phones") {
     if (!d.log_value.is_array()) return Status::Ok();
     ASSIGN_OR_RETURN(Statement del, db.Prepare("DELETE FROM customer_phones WHERE customer_id = ?"));
@@ -755,7 +763,7 @@ int Commands::RunReplay(std::ostream& out, std::ostream& err) {
     std::filesystem::remove(tmp);
     {
       ASSIGN_OR_RETURN(auto created, edge::Store::Create(tmp, settings, clock));
-      for (const auto& [day, reason] : closed) RETURN_IF_ERROR(created->AddClosedDate(day, reason));
+      RETURN_IF_ERROR(created->RestoreClosedDates(closed));
     }
     ASSIGN_OR_RETURN(auto dst, OpenExisting(tmp));
     int64_t next = 1, replayed = 0;

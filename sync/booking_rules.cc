@@ -1,6 +1,6 @@
-#include "edge/rules.h"
+#include "sync/booking_rules.h"
 
-namespace outpost::edge {
+namespace outpost {
 
 Status CheckNotice(const RuleSettings& rules, const RequestMoment& now, const SlotMoment& slot,
                    Channel channel) {
@@ -42,4 +42,4 @@ ArrivalOutcome EvaluateArrival(const RuleSettings& rules, bool discount_eligible
   return out;
 }
 
-}  // namespace outpost::edge
+}  // namespace outpost

@@ -1,8 +1,8 @@
-#include "edge/rules.h"
+#include "sync/booking_rules.h"
 
 #include <gtest/gtest.h>
 
-namespace outpost::edge {
+namespace outpost {
 namespace {
 
 constexpr int64_t kMinute = 60'000;
@@ -41,12 +41,12 @@ TEST(PerksTest, DiscountNeedsAnEarlierDayAndASlotBeforeTheCutoff) {
   const int64_t start = 1'000'000 * kMinute;
   auto day_before = LocalDate::Parse("2026-11-23").value();
   auto same_day = LocalDate::Parse("2026-11-24").value();
-  EXPECT_TRUE(EvaluatePerks(rules, {0, day_before}, Slot("2026-11-24", 8, 30, start))
-                  .discount_eligible);
-  EXPECT_FALSE(EvaluatePerks(rules, {0, same_day}, Slot("2026-11-24", 8, 30, start))
-                   .discount_eligible);
-  EXPECT_FALSE(EvaluatePerks(rules, {0, day_before}, Slot("2026-11-24", 10, 0, start))
-                   .discount_eligible);
+  EXPECT_TRUE(
+      EvaluatePerks(rules, {0, day_before}, Slot("2026-11-24", 8, 30, start)).discount_eligible);
+  EXPECT_FALSE(
+      EvaluatePerks(rules, {0, same_day}, Slot("2026-11-24", 8, 30, start)).discount_eligible);
+  EXPECT_FALSE(
+      EvaluatePerks(rules, {0, day_before}, Slot("2026-11-24", 10, 0, start)).discount_eligible);
 }
 
 TEST(ArrivalTest, PerksByArrivalTimeNeverForSameDayBookings) {
@@ -66,4 +66,4 @@ TEST(ArrivalTest, DiscountAppliesOnlyWhenEligibleAndBeforeCutoff) {
 }
 
 }  // namespace
-}  // namespace outpost::edge
+}  // namespace outpost

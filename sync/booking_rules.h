@@ -9,7 +9,7 @@
 #include "sync/lifecycle.h"
 #include "sync/status.h"
 
-namespace outpost::edge {
+namespace outpost {
 
 struct RuleSettings {
   int min_notice_minutes = 30;
@@ -51,4 +51,4 @@ struct ArrivalOutcome {
 ArrivalOutcome EvaluateArrival(const RuleSettings& rules, bool discount_eligible,
                                bool booked_same_day, const LocalTime& arrival);
 
-}  // namespace outpost::edge
+}  // namespace outpost
