@@ -155,8 +155,24 @@ Result<json> RowValues(Db& db, const std::string& table, const std::string& id,
   return out;
 }
 
+// A head-office request the store refused, as logged (Store::RecordHubRequestRefused).
+Status ApplyRefusedRequest(Db& db, const json& fields) {
+  if (!fields.contains("hub_request_seq") || !fields["hub_request_seq"].is_number_integer()) {
+    return Status::Corruption("request: hub_request_seq missing");
+  }
+  ASSIGN_OR_RETURN(Statement st, db.Prepare("INSERT INTO hub_requests (seq, received_at, kind,"
+                                            " outcome, reason) VALUES (?, ?, ?, 'refused', ?)"
+                                            " ON CONFLICT (seq) DO NOTHING"));
+  st.Bind(1, fields["hub_request_seq"].get<int64_t>())
+      .Bind(2, TextField(fields, "received_at", ""))
+      .Bind(3, TextField(fields, "kind", "book"))
+      .Bind(4, TextField(fields, "reason", "refused"));
+  return st.Run();
+}
+
 Status ApplyToTables(Db& db, const ChangeEntry& e, const json& fields) {
   if (e.entity == "store") return ApplyStoreCalendar(db, fields);
+  if (e.entity == "request") return ApplyRefusedRequest(db, fields);
   ASSIGN_OR_RETURN(std::string table, TableOf(e.entity));
   ASSIGN_OR_RETURN(std::set<std::string> columns, Columns(db, table));
   json values = json::object();
@@ -316,6 +332,37 @@ Status ApplyToTables(Db& db, const ChangeEntry& e, const json& fields) {
           .Bind(4, e.recorded_at);
       RETURN_IF_ERROR(f.Run());
     }
+  }
+  return Status::Ok();
+}
+
+// Each logged refusal against hub_requests: the row must say what the log says.
+Status CheckRefusedRequests(Db& db, StoreStateCheck& out, StateDigester& digester) {
+  ASSIGN_OR_RETURN(Statement logged, db.Prepare("SELECT entity_id, fields FROM change_log WHERE"
+                                                " entity = 'request' ORDER BY seq"));
+  ASSIGN_OR_RETURN(Statement row, db.Prepare("SELECT kind, outcome, coalesce(reason, '') FROM"
+                                             " hub_requests WHERE seq = ?"));
+  while (true) {
+    ASSIGN_OR_RETURN(bool more, logged.Step());
+    if (!more) break;
+    const std::string id = logged.Text(0);
+    const json fields = json::parse(logged.Text(1), nullptr, false);
+    if (!fields.is_object() || !fields.contains("hub_request_seq")) continue;
+    ++out.entities;
+    row.Reset();
+    row.Bind(1, fields["hub_request_seq"].get<int64_t>());
+    ASSIGN_OR_RETURN(bool found, row.Step());
+    json held = fields;
+    constexpr std::pair<const char*, int> kColumns[] = {{"kind", 0}, {"outcome", 1}, {"reason", 2}};
+    for (const auto& [key, col] : kColumns) {
+      const json table_value = found ? json(row.Text(col)) : json(nullptr);
+      held[key] = table_value;
+      if (table_value != fields.value(key, json(nullptr))) {
+        out.differences.push_back(
+            {"request", id, "hub_requests", key, table_value, fields.value(key, json(nullptr))});
+      }
+    }
+    digester.Add("request", id, CanonicalState(held));
   }
   return Status::Ok();
 }
@@ -575,6 +622,7 @@ Result<StoreStateCheck> CheckStoreState(
     }
   }
   RETURN_IF_ERROR(CheckCalendar(db, out, digester));
+  RETURN_IF_ERROR(CheckRefusedRequests(db, out, digester));
   out.digests = digester.Finish();
   return out;
 }

@@ -1179,12 +1179,25 @@ Result<BookOutcome> Store::BookLocked(const BookingRequest& request) {
 Status Store::RecordHubRequestRefused(int64_t seq, const std::string& reason,
                                       const std::string& kind) {
   ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
+  ASSIGN_OR_RETURN(Statement seen, db_->Prepare("SELECT 1 FROM hub_requests WHERE seq = ?"));
+  seen.Bind(1, seq);
+  ASSIGN_OR_RETURN(bool answered, seen.Step());
+  if (answered) return Status::Ok();  // answered once, however often it arrives
+  const std::string why = reason.empty() ? std::string("refused") : reason;
+  const std::string now = Now();
   ASSIGN_OR_RETURN(Statement st, db_->Prepare("INSERT INTO hub_requests (seq, received_at, kind,"
-                                              " outcome, reason) VALUES (?, ?, ?, 'refused', ?)"
-                                              " ON CONFLICT (seq) DO NOTHING"));
-  st.Bind(1, seq).Bind(2, Now()).Bind(3, kind)
-      .Bind(4, reason.empty() ? std::string("refused") : reason);
+                                              " outcome, reason) VALUES (?, ?, ?, 'refused', ?)"));
+  st.Bind(1, seq).Bind(2, now).Bind(3, kind).Bind(4, why);
   RETURN_IF_ERROR(st.Run());
+  // Logged, so head office learns why (outpost-hub requests) and a rebuilt
+  // store knows it answered.
+  const nlohmann::json fields = {{"hub_request_seq", seq},
+                                 {"kind", kind},
+                                 {"outcome", "refused"},
+                                 {"reason", why},
+                                 {"received_at", now}};
+  RETURN_IF_ERROR(RecordLocked("request", settings_.store_id + ":" + std::to_string(seq), "insert",
+                               fields.dump(), "system: head office request"));
   return tx->Commit();
 }
 

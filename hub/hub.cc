@@ -1,19 +1,19 @@
 #include "hub/hub.h"
 
-#include <nlohmann/json.hpp>
-#include <sodium.h>
-
 #include <simdjson.h>
+#include <sodium.h>
 
 #include <algorithm>
 #include <cstring>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 
-#include "schema/migrations.h"
 #include "hub/profiles.h"
+#include "schema/migrations.h"
 #include "sync/envelope.h"
 #include "sync/hub_log.h"
 #include "sync/merge.h"
+#include "sync/normalize.h"
 #include "sync/state_digest.h"
 
 namespace outpost::hub {
@@ -461,17 +461,77 @@ Result<RefreshStats> Hub::RefreshProfiles() {
   return profiles.Refresh();
 }
 
-Result<int64_t> Hub::QueueBooking(const std::string& site, const nlohmann::json& request,
-                                  const std::string& staff) {
+Result<std::optional<StoreCalendar>> Hub::CalendarOf(const std::string& site) {
+  ASSIGN_OR_RETURN(Statement st, db_->Prepare("SELECT fields FROM entities WHERE entity = 'store'"
+                                              " AND entity_id = ?1 AND owner_site = ?1"));
+  st.Bind(1, site);
+  ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return std::optional<StoreCalendar>();
+  auto calendar = ParseStoreCalendar(nlohmann::json::parse(st.Text(0), nullptr, false));
+  if (!calendar.ok()) {
+    return Status::Corruption(site + "'s calendar as synced: " + calendar.status().message());
+  }
+  return std::optional<StoreCalendar>(std::move(calendar).value());
+}
+
+Result<std::string> Hub::CheckRequestedSlot(const std::string& site,
+                                            const std::optional<StoreCalendar>& calendar,
+                                            const std::string& date_text,
+                                            const std::string& slot_text) {
+  auto time = LocalTime::Parse(slot_text);
+  if (!time.ok()) return Status::InvalidInput("slot: '" + slot_text + "' is not a time (HH:MM)");
+  if (!calendar) {
+    auto date = LocalDate::Parse(date_text);
+    if (date.ok()) return date->ToString();
+    if (ParseDeskDate(date_text, LocalDate{2026, 1, 1}).ok()) {
+      return Status::InvalidInput("date: '" + date_text +
+                                  "' is relative, and head office does not"
+                                  " know " +
+                                  site +
+                                  "'s time zone yet (its settings come with its"
+                                  " next sync); give the date as YYYY-MM-DD");
+    }
+    return Status::InvalidInput("date: '" + date_text + "': " + date.status().message());
+  }
+  const StoreSettings& settings = calendar->settings;
+  ASSIGN_OR_RETURN(TimeZone zone, TimeZone::Load(settings.time_zone));
+  const int64_t now_ms = clock_.NowMs();
+  ASSIGN_OR_RETURN(LocalDate date, ParseDeskDate(date_text, zone.UtcToLocal(now_ms).date));
+  const auto closed = calendar->closed.find(date.ToString());
+  const std::optional<std::string> closed_reason =
+      closed == calendar->closed.end() ? std::nullopt : std::optional(closed->second);
+  // The desk's own check: the store would refuse what fails it.
+  auto bookable = CheckBookable(settings, zone, closed_reason, date, time.value(),
+                                Channel::kCallCentre, now_ms);
+  if (!bookable.ok()) {
+    return Status(bookable.status().code(),
+                  site + " cannot take it: " + bookable.status().message());
+  }
+  return date.ToString();
+}
+
+Result<QueuedRequest> Hub::QueueBooking(const std::string& site, const nlohmann::json& request,
+                                        const std::string& staff) {
   for (const char* field : {"phone", "date", "slot"}) {
     if (!request.contains(field) || !request[field].is_string() ||
         request[field].get<std::string>().empty()) {
       return Status::InvalidInput(std::string(field) + ": required for a call-centre booking");
     }
   }
-  nlohmann::json stored = request;
-  stored["kind"] = "book";
-  return QueueRequest(site, std::move(stored), staff);
+  RETURN_IF_ERROR(StoreKeys(site).status());  // only stores on the allow-list
+  ASSIGN_OR_RETURN(std::optional<StoreCalendar> calendar, CalendarOf(site));
+  QueuedRequest queued;
+  queued.request = request;
+  queued.request["kind"] = "book";
+  const std::string region = calendar ? calendar->settings.phone_region : "CN";
+  ASSIGN_OR_RETURN(queued.request["phone"],
+                   NormalizePhone(request["phone"].get<std::string>(), region));
+  ASSIGN_OR_RETURN(queued.request["date"],
+                   CheckRequestedSlot(site, calendar, request["date"].get<std::string>(),
+                                      request["slot"].get<std::string>()));
+  queued.checked_with_store_rules = calendar.has_value();
+  ASSIGN_OR_RETURN(queued.seq, QueueRequest(site, queued.request, staff));
+  return queued;
 }
 
 Result<int64_t> Hub::QueueBookingChange(const std::string& site, const std::string& kind,
@@ -487,6 +547,11 @@ Result<int64_t> Hub::QueueBookingChange(const std::string& site, const std::stri
         return Status::InvalidInput(std::string(field) + ": required to move a booking");
       }
     }
+    RETURN_IF_ERROR(StoreKeys(site).status());
+    ASSIGN_OR_RETURN(std::optional<StoreCalendar> calendar, CalendarOf(site));
+    ASSIGN_OR_RETURN(details["date"],
+                     CheckRequestedSlot(site, calendar, details["date"].get<std::string>(),
+                                        details["slot"].get<std::string>()));
   }
   // The booking as head office knows it (by id, id prefix or the store's ref):
   // the store decides by its own record when the request arrives.
@@ -839,21 +904,37 @@ Result<WireLogReply> Hub::AnswerLogRequest(const std::string& site,
 }
 
 Result<std::vector<StoreState>> Hub::Stores() {
-  ASSIGN_OR_RETURN(Statement st,
-                   db_->Prepare("SELECT s.site_id, s.key_id, c.last_seq, c.last_contact,"
-                                " c.last_batch_at, c.last_hash, (SELECT count(*) FROM hub_outbox o"
-                                " WHERE o.site_id = s.site_id), c.applied_push_seq, c.reported_seq,"
-                                " c.resent_changes, h.denied_at, h.denied_by, h.denied_reason"
-                                " FROM stores s JOIN store_cursors c USING (site_id)"
-                                " LEFT JOIN store_key_history h ON h.site_id = s.site_id AND"
-                                " h.key_id = s.key_id ORDER BY s.site_id"));
+  ASSIGN_OR_RETURN(
+      Statement st,
+      db_->Prepare("SELECT s.site_id, s.key_id, c.last_seq, c.last_contact,"
+                   " c.last_batch_at, c.last_hash, (SELECT count(*) FROM hub_outbox o"
+                   " WHERE o.site_id = s.site_id), c.applied_push_seq, c.reported_seq,"
+                   " c.resent_changes, h.denied_at, h.denied_by, h.denied_reason, (SELECT count(*)"
+                   " FROM entities r WHERE r.entity = 'request' AND r.owner_site ="
+                   " s.site_id)"
+                   " FROM stores s JOIN store_cursors c USING (site_id)"
+                   " LEFT JOIN store_key_history h ON h.site_id = s.site_id AND"
+                   " h.key_id = s.key_id ORDER BY s.site_id"));
   std::vector<StoreState> out;
   while (true) {
     ASSIGN_OR_RETURN(bool row, st.Step());
     if (!row) break;
-    out.push_back({st.Text(0), st.Text(1), st.Int(2), st.OptionalText(3), st.OptionalText(4),
-                   HashHex(ToHash(st.Blob(5))), st.Int(6), st.Int(7), st.Int(8), st.Int(9),
-                   st.OptionalText(10), st.Text(11), st.Text(12)});
+    StoreState s;
+    s.site_id = st.Text(0);
+    s.key_id = st.Text(1);
+    s.last_seq = st.Int(2);
+    s.last_contact = st.OptionalText(3);
+    s.last_batch_at = st.OptionalText(4);
+    s.last_hash = HashHex(ToHash(st.Blob(5)));
+    s.queued_requests = st.Int(6);
+    s.applied_requests = st.Int(7);
+    s.reported_seq = st.Int(8);
+    s.resent_changes = st.Int(9);
+    s.denied_at = st.OptionalText(10);
+    s.denied_by = st.Text(11);
+    s.denied_reason = st.Text(12);
+    s.refused_requests = st.Int(13);
+    out.push_back(std::move(s));
   }
   return out;
 }

@@ -12,7 +12,6 @@
 #pragma once
 
 #include <memory>
-
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -23,6 +22,7 @@
 #include "sync/keys.h"
 #include "sync/sqlite.h"
 #include "sync/status.h"
+#include "sync/store_calendar.h"
 #include "sync/wire.h"
 
 namespace outpost::hub {
@@ -41,6 +41,7 @@ struct StoreState {
   std::string last_hash;  // hex: the store's log head as applied here
   int64_t queued_requests = 0;   // call-centre requests made for this store
   int64_t applied_requests = 0;  // of which the store has applied (or answered)
+  int64_t refused_requests = 0;  // of those, refused by the store's rules (logged with a reason)
   int64_t reported_seq = 0;      // the newest change the store said it has
   int64_t resent_changes = 0;    // changes it sent again that were already applied here
   // Set while the store's current key is denied (Hub::DenyStore).
@@ -48,6 +49,16 @@ struct StoreState {
   std::string denied_by;
   std::string denied_reason;
   int64_t pending() const { return reported_seq > last_seq ? reported_seq - last_seq : 0; }
+};
+
+// A call-centre request as head office queued it for a store.
+struct QueuedRequest {
+  int64_t seq = 0;         // the request's number for that store
+  nlohmann::json request;  // as queued: the date absolute (YYYY-MM-DD), the phone in E.164
+  // False while head office holds no calendar of the store (it has not synced
+  // since settings began to travel): then only the phone and the date's form
+  // were checked, and the store's rules decide when it arrives.
+  bool checked_with_store_rules = false;
 };
 
 struct SecurityEvent {
@@ -101,9 +112,11 @@ class Hub {
   // Queues a booking made at head office (the call centre) for `site`; it rides
   // on the hub's acks to the store, which applies it like a desk booking.
   // `request` holds phone, name, date, slot and optionally plate, service, notes.
-  // Returns the request's seq for that store.
-  Result<int64_t> QueueBooking(const std::string& site, const nlohmann::json& request,
-                               const std::string& staff);
+  // Checked first with the store's own rules against the calendar it last
+  // synced (CheckRequestedSlot): a promise the store would refuse is refused
+  // here, while the customer is still on the phone.
+  Result<QueuedRequest> QueueBooking(const std::string& site, const nlohmann::json& request,
+                                     const std::string& staff);
   // Queues head office's cancel ("reason") or move ("date", "slot", "reason")
   // of one of `site`'s bookings, named by id, id prefix or the store's ref.
   // The store applies it unless what happened there says otherwise (the
@@ -120,6 +133,16 @@ class Hub {
   Result<int64_t> QueueBookingChange(const std::string& site, const std::string& kind,
                                      const std::string& booking, nlohmann::json details,
                                      const std::string& staff);
+
+  // The calendar (settings, slot grid, closed dates) `site` last synced, if any.
+  Result<std::optional<StoreCalendar>> CalendarOf(const std::string& site);
+  // A promised date ("2026-11-30", "today", "tomorrow", "+3": relative dates
+  // count from today in the store's zone, resolved once, here) and slot,
+  // checked with the store's rules as CheckBookable states them. Returns the
+  // absolute date. Without a calendar, only an absolute, real date passes.
+  Result<std::string> CheckRequestedSlot(const std::string& site,
+                                         const std::optional<StoreCalendar>& calendar,
+                                         const std::string& date, const std::string& slot);
 
   // The Ack for an applied, replayed, held or out-of-order batch; a non-ok
   // Status (logged) for a refused one.

@@ -99,6 +99,7 @@ int PrintStores(Hub& hub, int64_t now, bool json_output, std::ostream& out, std:
                    {"resent_changes", s.resent_changes},
                    {"requests_queued", s.queued_requests},
                    {"requests_answered", s.applied_requests},
+                   {"requests_refused", s.refused_requests},
                    {"last_contact", s.last_contact ? json(*s.last_contact) : json(nullptr)},
                    {"last_batch_at", s.last_batch_at ? json(*s.last_batch_at) : json(nullptr)}};
       if (s.denied_at) {
@@ -119,6 +120,7 @@ int PrintStores(Hub& hub, int64_t now, bool json_output, std::ostream& out, std:
     if (s.last_batch_at) out << "  last batch " << *s.last_batch_at;
     if (s.queued_requests > 0) {
       out << "  call-centre requests answered " << s.applied_requests << "/" << s.queued_requests;
+      if (s.refused_requests > 0) out << " (" << s.refused_requests << " refused there)";
     }
     out << "\n";
   }
@@ -400,16 +402,29 @@ int RunHubCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
     if (!cc_plate.empty()) request["plate"] = cc_plate;
     if (!cc_service.empty()) request["service"] = cc_service;
     if (!cc_notes.empty()) request["notes"] = cc_notes;
-    auto seq = hub.value()->QueueBooking(cc_store, request, cc_staff);
-    if (!seq.ok()) {
-      err << "outpost-hub: " << seq.status().ToString() << "\n";
-      return ExitCodeFor(seq.status());
+    auto queued = hub.value()->QueueBooking(cc_store, request, cc_staff);
+    if (!queued.ok()) {
+      err << "outpost-hub: " << queued.status().ToString() << "\n";
+      return ExitCodeFor(queued.status());
     }
+    const json& asked = queued->request;
     if (json_output) {
-      out << json{{"store_id", cc_store}, {"request_seq", seq.value()}}.dump(2) << "\n";
+      out << json{{"store_id", cc_store},
+                  {"request_seq", queued->seq},
+                  {"date", asked["date"]},
+                  {"slot", asked["slot"]},
+                  {"checked_with_store_rules", queued->checked_with_store_rules}}
+                 .dump(2)
+          << "\n";
     } else {
-      out << "queued call-centre request " << seq.value() << " for " << cc_store
-          << ": delivered and booked at the store when it is next in contact\n";
+      out << "queued call-centre request " << queued->seq << " for " << cc_store << ": "
+          << asked["date"].get<std::string>() << " " << asked["slot"].get<std::string>()
+          << (queued->checked_with_store_rules
+                  ? ", open and bookable by the store's rules as last synced"
+                  : "; the store's rules are not known here yet: it decides when the request"
+                    " arrives")
+          << "; the store books it when next in contact (outpost-hub requests --store " << cc_store
+          << " shows what it made of it)\n";
     }
     return 0;
   }
@@ -445,9 +460,10 @@ int RunHubCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
         " '$.status'), 'kind', json_extract(e.fields, '$.kind')) FROM changes c JOIN entities e"
         " ON e.entity = c.entity AND e.entity_id = c.entity_id WHERE c.site_id = o.site_id AND"
         " c.entity IN ('booking', 'case') AND json_extract(c.fields, '$.hub_request_seq') ="
-        " o.seq ORDER BY c.entity = 'case' DESC, c.seq DESC LIMIT 1), c.applied_push_seq FROM"
-        " hub_outbox o JOIN store_cursors c ON c.site_id = o.site_id WHERE o.site_id = ?"
-        " ORDER BY o.seq");
+        " o.seq ORDER BY c.entity = 'case' DESC, c.seq DESC LIMIT 1), c.applied_push_seq,"
+        " (SELECT json_extract(r.fields, '$.reason') FROM entities r WHERE r.entity = 'request'"
+        " AND r.entity_id = o.site_id || ':' || o.seq) FROM hub_outbox o JOIN store_cursors c"
+        " ON c.site_id = o.site_id WHERE o.site_id = ? ORDER BY o.seq");
     if (!st.ok()) return fail(st.status());
     st->Bind(1, cc_store);
     json arr = json::array();
@@ -467,8 +483,10 @@ int RunHubCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
           outcome = "booking " + effect.value("ref", std::string()) + " " +
                     effect.value("status", std::string());
         }
+      } else if (st->OptionalText(5)) {
+        outcome = "refused at the store: " + *st->OptionalText(5);
       } else if (answered) {
-        outcome = "answered (refused at the store: see its hub requests)";
+        outcome = "answered (refused at the store before stores logged their reasons)";
       }
       json line = {{"seq", st->Int(0)}, {"kind", request.value("kind", "book")},
                    {"requested_at", st->Text(2)}, {"request", request}, {"outcome", outcome}};

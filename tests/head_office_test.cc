@@ -237,5 +237,75 @@ TEST_F(HeadOfficeTest, HeadOfficeCanOnlyAskAboutBookingsItKnows) {
   EXPECT_EQ(no_staff.status().code(), StatusCode::kInvalidInput);
 }
 
+// The call centre checks a promise with the store's own rules before making
+// it: against the calendar the store last synced (sync/store_calendar.h).
+TEST_F(HeadOfficeTest, ARequestIsCheckedWithTheStoresRulesBeforeItIsQueued) {
+  auto queue = [&](const std::string& phone, const std::string& date, const std::string& slot) {
+    return hub_->QueueBooking(
+        "S1", {{"phone", phone}, {"name", "王伟"}, {"date", date}, {"slot", slot}}, "CC Li");
+  };
+  auto outbox = [&] {
+    auto st = hub_->db().Prepare("SELECT count(*) FROM hub_outbox").value();
+    return st.Step().value() ? st.Int(0) : -1;
+  };
+  // Before the store has synced its calendar, a relative date cannot be resolved.
+  auto early = queue("13800138000", "tomorrow", "10:00");
+  ASSERT_FALSE(early.ok());
+  EXPECT_NE(early.status().message().find("date: 'tomorrow' is relative, and head office does"
+                                          " not know S1's time zone yet"),
+            std::string::npos)
+      << early.status().message();
+  ASSERT_TRUE(store_->AddClosedDate("2026-12-01", "stocktaking", "SA Zhang").ok());
+  Sync();
+
+  struct Refusal {
+    std::string phone, date, slot, says;
+    StatusCode code;
+  };
+  const Refusal refusals[] = {
+      {"1380013800", "2026-11-24", "10:00", "phone: '1380013800'", StatusCode::kInvalidInput},
+      {"13800138000", "2026-11-31", "10:00", "date: '2026-11-31'", StatusCode::kInvalidInput},
+      {"13800138000", "2026-11-24", "12:30",
+       "S1 cannot take it: slot: '12:30' is not in the grid (08:30, 10:00, 11:00, 14:00, 15:00,"
+       " 16:00)",
+       StatusCode::kInvalidInput},
+      {"13800138000", "2026-12-01", "10:00",
+       "S1 cannot take it: store is closed on 2026-12-01: stocktaking", StatusCode::kRefused},
+      {"13800138000", "2026-11-22", "10:00",
+       "S1 cannot take it: date: '2026-11-22' is in the past (today is 2026-11-23)",
+       StatusCode::kInvalidInput},
+      {"13800138000", "today", "08:30",
+       "S1 cannot take it: slot 2026-11-23 08:30 has already started", StatusCode::kRefused},
+  };
+  for (const auto& r : refusals) {
+    auto refused = queue(r.phone, r.date, r.slot);
+    ASSERT_FALSE(refused.ok()) << r.date << " " << r.slot;
+    EXPECT_EQ(refused.status().code(), r.code) << refused.status().ToString();
+    EXPECT_NE(refused.status().message().find(r.says), std::string::npos)
+        << refused.status().message();
+  }
+  EXPECT_EQ(outbox(), 0) << "a refused request was queued";
+
+  // Promised on Sunday for "tomorrow": Monday, fixed when promised, however
+  // late the store hears of it. Delivered on Tuesday, it is not Wednesday's.
+  clock_.Set(ParseUtcMs("2026-11-29T02:00:00Z").value());  // Sunday 10:00 in Shanghai
+  auto sunday = queue("138 0013 8000", "tomorrow", "10:00");
+  ASSERT_TRUE(sunday.ok()) << sunday.status().ToString();
+  EXPECT_EQ(sunday->request["date"], "2026-11-30");
+  EXPECT_EQ(sunday->request["phone"], "+8613800138000");
+  EXPECT_TRUE(sunday->checked_with_store_rules);
+  clock_.Set(ParseUtcMs("2026-12-01T02:00:00Z").value());  // Tuesday
+  Sync();
+  json row = RequestRow(sunday->seq);
+  ASSERT_EQ(row["outcome"], "booked") << row.dump();  // as promised, judged as of the call
+  auto date = store_->db().Prepare("SELECT slot_date FROM bookings WHERE id = ?").value();
+  date.Bind(1, row["booking_id"].get<std::string>());
+  ASSERT_TRUE(date.Step().value());
+  EXPECT_EQ(date.Text(0), "2026-11-30");
+  auto wednesday = store_->DayBoard("2026-12-02");
+  ASSERT_TRUE(wednesday.ok());
+  for (const auto& slot : wednesday->slots) EXPECT_TRUE(slot.bookings.empty()) << slot.time;
+}
+
 }  // namespace
 }  // namespace outpost

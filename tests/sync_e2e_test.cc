@@ -272,6 +272,27 @@ TEST_F(SyncE2eTest, CallCentreBookingsReachTheStoreOnceThroughTheDeskRules) {
   }
   EXPECT_EQ(stores[0]["requests_queued"], 2);
   EXPECT_EQ(stores[0]["requests_answered"], 2);
+  // Why the store refused reaches head office (logged with its reason).
+  for (int i = 0; i < 150 && stores[0]["requests_refused"] != 1; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    stores = json::parse(Hub({"stores", "--json"}).out);
+  }
+  EXPECT_EQ(stores[0]["requests_refused"], 1) << stores.dump();
+  json asked = json::parse(Hub({"requests", "--store", "S1", "--json"}).out);
+  ASSERT_EQ(asked.size(), 2u);
+  EXPECT_EQ(asked[1]["outcome"],
+            "refused at the store: invalid input: slot: '09:00' is not in"
+            " the grid (08:30, 10:00, 11:00, 14:00, 15:00, 16:00)")
+      << asked.dump();
+  // Now that head office holds the store's calendar, the same promise is
+  // refused while the customer is still on the phone, and nothing is queued.
+  ProcessResult again = Hub({"book", "--store", "S1", "--phone", "13900139000", "--name", "李娜",
+                             "--date", tomorrow, "--slot", "09:00", "--staff", "CC Li"});
+  EXPECT_EQ(again.exit_code, 1);
+  EXPECT_NE(again.err.find("S1 cannot take it: slot: '09:00' is not in the grid"),
+            std::string::npos)
+      << again.err;
+  EXPECT_EQ(json::parse(Hub({"stores", "--json"}).out)[0]["requests_queued"], 2);
 
   json slot;
   const json board = desk_.Json({"board", "--date", "tomorrow"});  // named: the loop refers into it

@@ -1,6 +1,8 @@
--- The change log learns the entity 'store': the store's settings, slot grid
+-- The change log learns two entities: 'store', the store's settings, slot grid
 -- and closed dates (sync/store_calendar.h), logged so head office checks
--- call-centre requests against them and verify compares the tables with them.
+-- call-centre requests against them and verify compares the tables with them;
+-- and 'request', the store's refusal of a head-office request with its reason
+-- (id "<store>:<seq>"), so head office learns why.
 -- SQLite cannot alter a CHECK, so the table is rebuilt with every row as it
 -- was; dropping a table fires no DELETE trigger; the new one is append-only again.
 CREATE TABLE change_log_v11 (
@@ -8,7 +10,7 @@ CREATE TABLE change_log_v11 (
   site_id         TEXT NOT NULL,
   hlc             INTEGER NOT NULL,
   entity          TEXT NOT NULL CHECK (entity IN ('customer', 'vehicle', 'booking', 'case',
-                                                  'store')),
+                                                  'store', 'request')),
   entity_id       TEXT NOT NULL,
   op              TEXT NOT NULL CHECK (op IN ('insert', 'update', 'delete')),
   fields          TEXT NOT NULL,
