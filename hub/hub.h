@@ -61,6 +61,29 @@ struct QueuedRequest {
   bool checked_with_store_rules = false;
 };
 
+// A store's day as head office knows it: from the bookings and calendar the
+// store last synced, so the call centre sees it before promising.
+struct HubBoardBooking {
+  std::string ref;
+  std::string customer;  // name only: no phone is shown
+  std::string status;
+  std::string channel;
+  bool needs_reschedule = false;  // lost its place in an over-full slot
+};
+struct HubBoardSlot {
+  std::string time;
+  int capacity = 0;
+  int taken = 0;
+  std::vector<HubBoardBooking> bookings;  // those holding a place, in booking order
+};
+struct HubBoard {
+  std::string site;
+  std::string date;
+  std::optional<std::string> as_of;   // the store's last batch here: what the board reflects
+  std::optional<std::string> closed;  // why the store is closed that day
+  std::vector<HubBoardSlot> slots;
+};
+
 struct SecurityEvent {
   std::string at;
   std::optional<std::string> site_id;
@@ -133,6 +156,10 @@ class Hub {
   Result<int64_t> QueueBookingChange(const std::string& site, const std::string& kind,
                                      const std::string& booking, nlohmann::json details,
                                      const std::string& staff);
+
+  // `site`'s day `date` (YYYY-MM-DD, or relative in the store's zone) as of its
+  // last sync. NotFound when head office holds no calendar of the store yet.
+  Result<HubBoard> Board(const std::string& site, const std::string& date);
 
   // The calendar (settings, slot grid, closed dates) `site` last synced, if any.
   Result<std::optional<StoreCalendar>> CalendarOf(const std::string& site);

@@ -75,6 +75,54 @@ int Serve(Hub& hub, const std::string& bind, ProfileUpkeep& upkeep, std::ostream
 
 // `outpost-hub stores`: each store online, offline since when, or denied (by
 // whom, when, why), how far its log is applied and what it still owes.
+// outpost-hub board: a store's day from what it last synced, saying as of when.
+int PrintBoard(Hub& hub, const std::string& site, const std::string& date, bool json_output,
+               std::ostream& out, std::ostream& err) {
+  auto board = hub.Board(site, date);
+  if (!board.ok()) {
+    err << "outpost-hub: " << board.status().ToString() << "\n";
+    return ExitCodeFor(board.status());
+  }
+  const HubBoard& b = board.value();
+  const std::string as_of = b.as_of ? *b.as_of : "never (no batch from the store yet)";
+  if (json_output) {
+    json slots = json::array();
+    for (const auto& slot : b.slots) {
+      json bookings = json::array();
+      for (const auto& k : slot.bookings) {
+        bookings.push_back({{"ref", k.ref},
+                            {"customer", k.customer},
+                            {"status", k.status},
+                            {"channel", k.channel},
+                            {"needs_reschedule", k.needs_reschedule}});
+      }
+      slots.push_back({{"time", slot.time},
+                       {"capacity", slot.capacity},
+                       {"taken", slot.taken},
+                       {"bookings", bookings}});
+    }
+    out << json{{"store_id", b.site},
+                {"date", b.date},
+                {"as_of", as_of},
+                {"closed", b.closed ? json(*b.closed) : json(nullptr)},
+                {"slots", slots}}
+               .dump(2)
+        << "\n";
+    return 0;
+  }
+  out << b.site << "  " << b.date << "  as of the store's last batch " << as_of << "\n";
+  if (b.closed) out << "  closed: " << *b.closed << "\n";
+  for (const auto& slot : b.slots) {
+    out << "  " << slot.time << "  " << slot.taken << "/" << slot.capacity << " taken";
+    for (const auto& k : slot.bookings) {
+      out << "  " << k.ref << " " << k.customer << " (" << k.status << ", " << k.channel
+          << (k.needs_reschedule ? ", to reschedule" : "") << ")";
+    }
+    out << "\n";
+  }
+  return 0;
+}
+
 int PrintStores(Hub& hub, int64_t now, bool json_output, std::ostream& out, std::ostream& err) {
   auto list = hub.Stores();
   if (!list.ok()) {
@@ -256,7 +304,8 @@ int RunHubCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   book->add_option("--phone", cc_phone)->required();
   book->add_option("--name", cc_name, "the customer's name if the store may not know them");
   book->add_option("--plate", cc_plate);
-  book->add_option("--date", cc_date, "YYYY-MM-DD")->required();
+  book->add_option("--date", cc_date, "YYYY-MM-DD, today, tomorrow or +N (the store's zone)")
+      ->required();
   book->add_option("--slot", cc_slot, "HH:MM")->required();
   book->add_option("--service", cc_service);
   book->add_option("--notes", cc_notes);
@@ -281,6 +330,11 @@ int RunHubCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   auto* requests = app.add_subcommand(
       "requests", "call-centre requests of a store and what the store made of them");
   requests->add_option("--store", cc_store)->required();
+  auto* board = app.add_subcommand(
+      "board", "a store's day as of its last sync: slots, places taken, bookings");
+  board->add_option("--store", cc_store)->required();
+  board->add_option("--date", cc_date, "YYYY-MM-DD, today, tomorrow or +N (the store's zone)")
+      ->required();
 
   // customers resolve | find | show | why | merge | unmerge
   auto* customers = app.add_subcommand("customers", "the unified customer view across stores");
@@ -396,6 +450,7 @@ int RunHubCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
     return Serve(*hub.value(), bind, upkeep, out, err);
   }
   if (stores->parsed()) return PrintStores(*hub.value(), clock.NowMs(), json_output, out, err);
+  if (board->parsed()) return PrintBoard(*hub.value(), cc_store, cc_date, json_output, out, err);
   if (book->parsed()) {
     json request = {{"phone", cc_phone}, {"date", cc_date}, {"slot", cc_slot}};
     if (!cc_name.empty()) request["name"] = cc_name;

@@ -293,6 +293,18 @@ TEST_F(SyncE2eTest, CallCentreBookingsReachTheStoreOnceThroughTheDeskRules) {
             std::string::npos)
       << again.err;
   EXPECT_EQ(json::parse(Hub({"stores", "--json"}).out)[0]["requests_queued"], 2);
+  // Head office sees the store's day before promising, saying as of when.
+  json day = json::parse(Hub({"board", "--store", "S1", "--date", "tomorrow", "--json"}).out);
+  EXPECT_EQ(day["date"], tomorrow);
+  EXPECT_NE(day["as_of"], "never (no batch from the store yet)");
+  ASSERT_EQ(day["slots"].size(), 6u);
+  EXPECT_EQ(day["slots"][2]["time"], "11:00");
+  EXPECT_EQ(day["slots"][2]["taken"], 1);
+  EXPECT_EQ(day["slots"][2]["bookings"][0]["customer"], "王伟");
+  EXPECT_EQ(day["slots"][2]["bookings"][0]["channel"], "call-centre");
+  ProcessResult unknown = Hub({"board", "--store", "S9", "--date", "tomorrow"});
+  EXPECT_EQ(unknown.exit_code, 1);
+  EXPECT_NE(unknown.err.find("S9"), std::string::npos) << unknown.err;
 
   json slot;
   const json board = desk_.Json({"board", "--date", "tomorrow"});  // named: the loop refers into it
