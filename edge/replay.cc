@@ -3,6 +3,7 @@
 #include <map>
 #include <set>
 
+#include "edge/tamper_checks.h"
 #include "sync/merge.h"
 #include "sync/normalize.h"
 #include "sync/store_calendar.h"
@@ -284,21 +285,11 @@ Status ApplyToTables(Db& db, const ChangeEntry& e, const json& fields) {
     const std::string from =
         before.contains("status") && before["status"].is_string() ? before["status"].get<std::string>() : "";
     const std::string to = TextField(fields, "status", from);
-    ASSIGN_OR_RETURN(Statement h, db.Prepare("INSERT INTO booking_history (booking_id, at, staff,"
-                                             " action, from_status, to_status, changes, reason)"
-                                             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
-    h.Bind(1, e.entity_id)
-        .Bind(2, e.recorded_at)
-        .Bind(3, e.staff)
-        .Bind(4, e.op == "insert" ? "book (replayed)" : "update (replayed)");
-    if (from.empty()) {
-      h.BindNull(5);
-    } else {
-      h.Bind(5, from);
-    }
-    h.Bind(6, to).Bind(7, changes.dump()).Bind(8, "rebuilt from change-log seq " +
-                                                       std::to_string(e.seq));
-    RETURN_IF_ERROR(h.Run());
+    RETURN_IF_ERROR(InsertHistoryRow(db, e.entity_id, e.recorded_at, e.staff,
+                                     e.op == "insert" ? "book (replayed)" : "update (replayed)",
+                                     from.empty() ? std::nullopt : std::optional<std::string>(from),
+                                     to, changes,
+                                     "rebuilt from change-log seq " + std::to_string(e.seq)));
     if (e.op == "insert" && fields.contains("hub_request_seq") &&
         fields["hub_request_seq"].is_number_integer()) {
       ASSIGN_OR_RETURN(Statement r, db.Prepare("INSERT INTO hub_requests (seq, received_at,"

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "hub/profiles.h"
+#include "hub/record_log.h"
 #include "schema/migrations.h"
 #include "sync/envelope.h"
 #include "sync/hub_log.h"
@@ -97,6 +98,7 @@ Result<std::unique_ptr<Hub>> Hub::Open(const std::string& path, SecretKeys keys,
   RETURN_IF_ERROR(db->Migrate(schema::HubMigrations()));
   std::unique_ptr<Hub> hub(new Hub(std::move(db), std::move(keys), clock));
   RETURN_IF_ERROR(hub->ChainUnchainedBatches());
+  RETURN_IF_ERROR(AdoptUnloggedRecords(*hub->db_, hub->keys_));
   return hub;
 }
 
@@ -211,6 +213,7 @@ Status Hub::AllowStore(const PublicKeys& store) {
       .BindBlob(4, store.kx_pk)
       .Bind(5, FormatUtcMs(clock_.NowMs()));
   RETURN_IF_ERROR(history.Run());
+  RETURN_IF_ERROR(NoteRecordLocked("store_key_history", {store.site_id, store.KeyId()}));
   return tx->Commit();
 }
 
@@ -245,6 +248,7 @@ Status Hub::DenyStore(const std::string& site_id, const std::string& staff,
     return Status::Corruption("store_key_history: no row for key " + key_id + " of '" + site_id +
                               "'");
   }
+  RETURN_IF_ERROR(NoteRecordLocked("store_key_history", {site_id, key_id}));
   return tx->Commit();
 }
 
@@ -268,12 +272,22 @@ Result<PublicKeys> Hub::StoreKeys(const std::string& site_id) {
   return ReadStoreKeys(*db_, site_id);
 }
 
+Status Hub::NoteRecordLocked(const std::string& table, const std::vector<std::string>& key) {
+  ASSIGN_OR_RETURN(RecordLog log, RecordLog::Open(*db_));
+  RETURN_IF_ERROR(log.Note(table, key));
+  return log.Seal(keys_);
+}
+
 Status Hub::LogSecurity(const std::optional<std::string>& site, const std::string& kind,
                         const std::string& reason) {
+  // With its entry in the record log, so a deleted alarm is named by verify.
+  ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
   ASSIGN_OR_RETURN(Statement st, db_->Prepare("INSERT INTO security_log (at, site_id, kind,"
                                               " reason) VALUES (?, ?, ?, ?)"));
   st.Bind(1, FormatUtcMs(clock_.NowMs())).Bind(2, site).Bind(3, kind).Bind(4, reason);
-  return st.Run();
+  RETURN_IF_ERROR(st.Run());
+  RETURN_IF_ERROR(NoteRecordLocked("security_log", {std::to_string(db_->LastInsertRowId())}));
+  return tx->Commit();
 }
 
 Result<PublicKeys> ReadStoreKeys(Db& db, const std::string& site_id) {
@@ -691,6 +705,8 @@ Result<int64_t> Hub::QueueRequest(const std::string& site, nlohmann::json stored
   ins.Bind(1, site).Bind(2, seq).Bind(3, stored.dump()).Bind(4, FormatUtcMs(clock_.NowMs()))
       .Bind(5, staff);
   RETURN_IF_ERROR(ins.Run());
+  // It travels to the store on the hub's signed answer: recorded, so a forged one is named.
+  RETURN_IF_ERROR(NoteRecordLocked("hub_outbox", {site, std::to_string(seq)}));
   RETURN_IF_ERROR(tx->Commit());
   return seq;
 }

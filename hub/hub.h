@@ -209,6 +209,8 @@ class Hub {
   // Appends `stored` (with who and when) to `site`'s outbox: its seq.
   Result<int64_t> QueueRequest(const std::string& site, nlohmann::json stored,
                                const std::string& staff);
+  // Appends `table`'s row `key` to the record log (hub/record_log.h) and signs.
+  Status NoteRecordLocked(const std::string& table, const std::vector<std::string>& key);
   Status LogSecurity(const std::optional<std::string>& site, const std::string& kind,
                      const std::string& reason);
   // Logs why `opened` is refused and returns it; Ok when it was opened.

@@ -36,7 +36,7 @@ class ProfileUpkeep {
   void MaybeRun(std::ostream& err) {
     const auto now = std::chrono::steady_clock::now();
     if (every_ms_ <= 0 || now < next_) return;
-    Identity identity(hub_.db(), clock_);
+    Identity identity(hub_.db(), clock_, &hub_.keys());
     auto resolved = identity.Resolve(false);
     auto refreshed = resolved.ok() ? hub_.RefreshProfiles() : Result<RefreshStats>(resolved.status());
     if (!refreshed.ok()) {
@@ -557,7 +557,7 @@ int RunHubCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
     if (json_output) out << arr.dump(2) << "\n";
     return 0;
   }
-  Identity identity(hub.value()->db(), clock);
+  Identity identity(hub.value()->db(), clock, &hub.value()->keys());
   if (cresolve->parsed()) {
     auto stats = identity.Resolve(force_resolve);
     if (!stats.ok()) return fail(stats.status());

@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "hub/record_log.h"
 #include "sync/changelog.h"
 #include "sync/hlc.h"
 #include "sync/normalize.h"
@@ -369,6 +370,7 @@ Result<ResolveStats> Identity::Resolve(bool force) {
     dirty.Bind(1, id);
     return dirty.Run();
   };
+  ASSIGN_OR_RETURN(RecordLog records, RecordLog::Open(db_));  // links decide identity
   ASSIGN_OR_RETURN(Statement put, db_.Prepare("INSERT INTO identity_links (record_id, site_id,"
                                               " unified_id, linked_at) VALUES (?, ?, ?, ?)"
                                               " ON CONFLICT (record_id) DO UPDATE SET"
@@ -423,6 +425,7 @@ Result<ResolveStats> Identity::Resolve(bool force) {
       put.Reset();
       put.Bind(1, recs[m].id).Bind(2, recs[m].site).Bind(3, chosen).Bind(4, now);
       RETURN_IF_ERROR(put.Run());
+      RETURN_IF_ERROR(records.Note("identity_links", {recs[m].id}));
       ++stats.links_changed;
     }
   }
@@ -480,6 +483,7 @@ Result<ResolveStats> Identity::Resolve(bool force) {
                                " excluded.resolved_rules, resolved_at = excluded.resolved_at"));
   state.Bind(1, mark).Bind(2, rule_count).Bind(3, now);
   RETURN_IF_ERROR(state.Run());
+  if (signer_) RETURN_IF_ERROR(records.Seal(*signer_));
   RETURN_IF_ERROR(tx->Commit());
   stats.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -713,7 +717,7 @@ Status Identity::Merge(const std::string& a_query, const std::string& b_query,
   ASSIGN_OR_RETURN(Statement st, db_.Prepare("INSERT INTO identity_rules (kind, record_a, record_b,"
                                              " staff, note, at) VALUES ('merge', ?, ?, ?, ?, ?)"));
   st.Bind(1, a).Bind(2, b).Bind(3, staff).Bind(4, note).Bind(5, FormatUtcMs(clock_.NowMs()));
-  RETURN_IF_ERROR(st.Run());
+  RETURN_IF_ERROR(RecordDecision(st, "identity_rules", {}));
   return Resolve(true).status();
 }
 
@@ -729,7 +733,7 @@ Status Identity::Unmerge(const std::string& record_query, const std::string& sta
   ASSIGN_OR_RETURN(Statement st, db_.Prepare("INSERT INTO identity_rules (kind, record_a, staff,"
                                              " note, at) VALUES ('split', ?, ?, ?, ?)"));
   st.Bind(1, record).Bind(2, staff).Bind(3, note).Bind(4, FormatUtcMs(clock_.NowMs()));
-  RETURN_IF_ERROR(st.Run());
+  RETURN_IF_ERROR(RecordDecision(st, "identity_rules", {}));
   return Resolve(true).status();
 }
 
@@ -760,8 +764,21 @@ Status Identity::KeepApart(const std::string& a, const std::string& b, const std
                                              " CONFLICT DO NOTHING"));
   st.Bind(1, std::min(a, b)).Bind(2, std::max(a, b)).Bind(3, staff).Bind(4, note)
       .Bind(5, FormatUtcMs(clock_.NowMs()));
-  RETURN_IF_ERROR(st.Run());
+  RETURN_IF_ERROR(RecordDecision(st, "identity_dismissals", {std::min(a, b), std::max(a, b)}));
   return Resolve(true).status();
+}
+
+Status Identity::RecordDecision(Statement& insert, const std::string& table,
+                                const std::vector<std::string>& key) {
+  ASSIGN_OR_RETURN(auto tx, Transaction::Begin(db_));
+  RETURN_IF_ERROR(insert.Run());
+  if (db_.RowsChanged() == 0) return Status::Ok();  // kept apart already: nothing new
+  ASSIGN_OR_RETURN(RecordLog records, RecordLog::Open(db_));
+  // A rule's key is its id, known only once inserted.
+  RETURN_IF_ERROR(records.Note(
+      table, key.empty() ? std::vector<std::string>{std::to_string(db_.LastInsertRowId())} : key));
+  if (signer_) RETURN_IF_ERROR(records.Seal(*signer_));
+  return tx->Commit();
 }
 
 Result<std::vector<Evidence>> Identity::Candidates() {

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "sync/clock.h"
+#include "sync/keys.h"
 #include "sync/merge.h"
 #include "sync/sqlite.h"
 #include "sync/status.h"
@@ -72,7 +73,10 @@ struct UnifiedView {
 
 class Identity {
  public:
-  Identity(Db& db, const Clock& clock) : db_(db), clock_(clock) {}
+  // `signer`: the hub's keys, to sign what is written to the record log
+  // (hub/record_log.h); without it the entries wait for the next signed write.
+  Identity(Db& db, const Clock& clock, const SecretKeys* signer = nullptr)
+      : db_(db), clock_(clock), signer_(signer) {}
 
   // Links every record; runs only if customers, vehicles or rules changed
   // since the last run, unless `force`. Indexes new changes first.
@@ -112,8 +116,14 @@ class Identity {
   Result<std::vector<std::string>> MembersOf(const std::string& unified_id);
   Result<int64_t> Watermark(int64_t* rules);
 
+  // Inserts a person's decision with `insert` (bound by the caller) and records
+  // it in the record log, in one transaction.
+  Status RecordDecision(Statement& insert, const std::string& table,
+                        const std::vector<std::string>& key);
+
   Db& db_;
   const Clock& clock_;
+  const SecretKeys* signer_;
 };
 
 }  // namespace outpost::hub

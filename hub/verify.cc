@@ -6,6 +6,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "hub/record_log.h"
 #include "sync/changelog.h"
 #include "sync/envelope.h"
 #include "sync/hub_log.h"
@@ -96,6 +97,33 @@ Result<std::map<std::pair<std::string, std::string>, PublicKeys>> KeyHistory(Db&
   return out;
 }
 
+// Every change the hub applied came in a batch it archived: each store's
+// batches must reach its cursor. The newest batch removed (alone, or with the
+// newest change rewritten to match) leaves the cursor beyond the archive.
+Status CheckArchiveReachesCursors(Db& db, const std::map<std::string, int64_t>& covered,
+                                  HubVerifyReport& report) {
+  ASSIGN_OR_RETURN(Statement cursors, db.Prepare("SELECT site_id, last_seq FROM store_cursors"
+                                                 " ORDER BY site_id"));
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, cursors.Step());
+    if (!row) break;
+    const std::string site = cursors.Text(0);
+    const int64_t last_seq = cursors.Int(1);
+    const auto it = covered.find(site);
+    const int64_t archived = it == covered.end() ? 0 : it->second;
+    if (archived != last_seq) {
+      report.findings.push_back(
+          {"batch_archive " + site,
+           "the archived batches cover seq 1-" + std::to_string(archived) +
+               " but the store's cursor is at seq " + std::to_string(last_seq) +
+               (archived < last_seq ? ": the batches after seq " + std::to_string(archived) +
+                                          " were removed from the archive"
+                                    : "")});
+    }
+  }
+  return Status::Ok();
+}
+
 // The archive: signatures, the hub log chain, coverage; with the secret key,
 // every archived change against the changes table.
 Status CheckArchive(Db& db, const PublicKeys& hub_public, const SecretKeys* hub_secret,
@@ -180,6 +208,109 @@ Status CheckArchive(Db& db, const PublicKeys& hub_public, const SecretKeys* hub_
       }
     }
     change_hash.Reset();
+  }
+  return CheckArchiveReachesCursors(db, covered, report);
+}
+
+// Each store's live key (stores) is the newest key of its history, and its id
+// is the hash of the key: a key swapped in behind the allow-list's back shows.
+Status CheckLiveKeys(Db& db, HubVerifyReport& report) {
+  ASSIGN_OR_RETURN(Statement st,
+                   db.Prepare("SELECT s.site_id, s.key_id, s.sign_pk, s.kx_pk, h.key_id,"
+                              " h.sign_pk, h.kx_pk FROM stores s LEFT JOIN store_key_history h"
+                              " ON h.site_id = s.site_id AND h.added_at = (SELECT max(added_at)"
+                              " FROM store_key_history WHERE site_id = s.site_id)"
+                              " ORDER BY s.site_id"));
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    const std::string where = "stores " + st.Text(0);
+    PublicKeys live;
+    live.sign_pk = ToArray<32>(st.Blob(2));
+    if (st.IsNull(4)) {
+      report.findings.push_back(
+          {where, "no key history: the hub never allowed a key for it", "keys"});
+    } else if (st.Text(1) != st.Text(4) || st.Blob(2) != st.Blob(5) || st.Blob(3) != st.Blob(6)) {
+      report.findings.push_back({where,
+                                 "the live key (id " + st.Text(1) +
+                                     ") is not the newest key of its history (" + st.Text(4) +
+                                     "): swapped behind the allow-list's back",
+                                 "keys"});
+    } else if (live.KeyId() != st.Text(1)) {
+      report.findings.push_back(
+          {where,
+           "the live key's id " + st.Text(1) + " is not the id of its key (" + live.KeyId() + ")",
+           "keys"});
+    }
+  }
+  return Status::Ok();
+}
+
+// The record log's chain, then every head-office record against its newest entry.
+Status CheckRecordLog(Db& db, const PublicKeys& hub_public, HubVerifyReport& report) {
+  auto finding = [&](const std::string& where, const std::string& what) {
+    report.findings.push_back({where, what, "records"});
+  };
+  ASSIGN_OR_RETURN(Statement st, db.Prepare("SELECT seq, record, record_key, content_hash, head,"
+                                            " head_signature FROM record_log ORDER BY seq"));
+  std::map<std::pair<std::string, std::string>, std::pair<int64_t, Hash256>> newest;
+  Hash256 head{};
+  int64_t seq = 0;
+  bool last_signed = true;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    const std::string where = "record_log seq " + std::to_string(st.Int(0));
+    if (st.Int(0) != seq + 1) finding(where, "expected seq " + std::to_string(seq + 1));
+    seq = st.Int(0);
+    const std::string table = st.Text(1), key = st.Text(2);
+    const Hash256 content = ToArray<32>(st.Blob(3));
+    if (table == kAdoptedRecord && seq != 1) {
+      finding(where, "the log starts again here: the entries before it were removed");
+    }
+    head = NextRecordHead(head, seq, table, key, content);
+    const Hash256 stored = ToArray<32>(st.Blob(4));
+    if (stored != head) {
+      finding(where,
+              "its head does not follow from the entries before it (the log was"
+              " rewritten)");
+      head = stored;  // each break once, then on from what is stored
+    }
+    last_signed = !st.IsNull(5);
+    if (last_signed && !RecordHeadSignatureOk(hub_public, {seq, stored, ToArray<64>(st.Blob(5))})) {
+      finding(where, "its head is not signed by this hub's key (a forged entry)");
+    }
+    newest[{table, key}] = {seq, content};
+  }
+  if (!last_signed) {
+    finding("record_log seq " + std::to_string(seq),
+            "the newest entry is not signed by the hub (appended behind its back)");
+  }
+  for (const auto& kind : RecordKinds()) {
+    ASSIGN_OR_RETURN(Statement rows, db.Prepare(std::string("SELECT ") + kind.key_sql +
+                                                ", * FROM " + kind.table + " ORDER BY 1"));
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, rows.Step());
+      if (!row) break;
+      const std::string where = std::string(kind.table) + " " + rows.Text(0);
+      const auto it = newest.find({kind.table, rows.Text(0)});
+      if (it == newest.end()) {
+        finding(where, "the hub never recorded this row: forged behind its back");
+        continue;
+      }
+      if (it->second.second != RecordContentHash(rows, 1)) {
+        finding(where, "differs from what the hub recorded at record_log seq " +
+                           std::to_string(it->second.first) + ": edited behind its back");
+      }
+      newest.erase(it);
+    }
+  }
+  for (const auto& [name, entry] : newest) {
+    if (name.first == kAdoptedRecord || entry.second == Hash256{}) continue;
+    finding(name.first + " " + name.second,
+            "missing, though the hub recorded it at record_log"
+            " seq " +
+                std::to_string(entry.first) + ": deleted behind its back");
   }
   return Status::Ok();
 }
@@ -269,7 +400,13 @@ Result<HubVerifyReport> VerifyHub(Db& db, const PublicKeys& hub_public,
         name, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
     return st;
   };
+  // A damaged file first: what SQLite says is wrong, and nothing read beyond it.
+  ASSIGN_OR_RETURN(std::vector<std::string> damage, db.IntegrityProblems());
+  for (const auto& line : damage) report.findings.push_back({"integrity_check", line, "integrity"});
+  if (!damage.empty()) return report;
   RETURN_IF_ERROR(timed("store logs", [&] { return CheckStoreLogs(db, report); }));
+  RETURN_IF_ERROR(timed("keys", [&] { return CheckLiveKeys(db, report); }));
+  RETURN_IF_ERROR(timed("records", [&] { return CheckRecordLog(db, hub_public, report); }));
   RETURN_IF_ERROR(timed("archive", [&] { return CheckArchive(db, hub_public, hub_secret, report); }));
   RETURN_IF_ERROR(timed("entities", [&] { return CheckEntities(db, report); }));
   return report;

@@ -10,7 +10,15 @@
 //   - with the hub's secret key: every archived batch decrypted and each of its
 //     changes equal, hash for hash, to the `changes` row of that seq (so a row
 //     edited behind the system's back, even with its chain recomputed, shows);
+//   - the archive's batches reach each store's cursor (the newest removed shows);
+//   - each store's live key (stores) is the newest of its key history;
+//   - head office's own records (hub_outbox, identity rules, dismissals and
+//     links, security_log, store_key_history) equal the newest entry of each in
+//     the record log, whose chain recomputes and whose heads the hub signed
+//     (hub/record_log.h): an edited, deleted or forged row is named;
 //   - the consolidated entities equal the merge of their changes.
+// First of all PRAGMA integrity_check: a damaged file is named and nothing
+// else is read.
 // Read-only: one read transaction over the hub database. Thread-compatible.
 #pragma once
 
@@ -28,6 +36,9 @@ namespace outpost::hub {
 struct Finding {
   std::string where;  // "changes S1 seq 17", "batch_archive row 12", "entities booking 0f8e..."
   std::string what;
+  // Which check found it: "integrity", "store logs", "archive", "keys",
+  // "records" or "entities"; empty: told by `where`.
+  std::string check = "";
 };
 
 struct HubVerifyReport {

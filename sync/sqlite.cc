@@ -192,6 +192,13 @@ void Db::Release(sqlite3_stmt* stmt) {
 int64_t Db::RowsChanged() const { return sqlite3_changes64(db_); }
 int64_t Db::LastInsertRowId() const { return sqlite3_last_insert_rowid(db_); }
 
+Result<std::vector<std::string>> Db::IntegrityProblems() {
+  ASSIGN_OR_RETURN(Statement st, Prepare("PRAGMA integrity_check(100)"));
+  ASSIGN_OR_RETURN(std::vector<std::string> lines, st.TextColumn());
+  if (lines.size() == 1 && lines.front() == "ok") lines.clear();
+  return lines;
+}
+
 Status Db::Exec(std::string_view sql) {
   std::string text(sql);
   char* err = nullptr;

@@ -100,6 +100,9 @@ class Db {
   int64_t LastInsertRowId() const;
   sqlite3* raw() { return db_; }
 
+  // PRAGMA integrity_check: what SQLite says is damaged (an index missing a
+  // row, a page used twice), one line each; empty when the file is sound.
+  Result<std::vector<std::string>> IntegrityProblems();
   // PRAGMA user_version: the schema version this file was migrated to.
   Result<int> SchemaVersion();
   // Applies, each in its own transaction, every migration newer than the

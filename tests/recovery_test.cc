@@ -135,11 +135,12 @@ TEST_F(RecoveryTest, AfterRealWorkStoreAndHubVerifyConsistent) {
   ASSERT_EQ(store.exit_code, 0) << store.out << store.err;
   json r = json::parse(store.out);
   EXPECT_TRUE(r["consistent"]);
-  ASSERT_EQ(r["checks"].size(), 5u);
+  ASSERT_EQ(r["checks"].size(), 8u);
   for (const auto& c : r["checks"]) EXPECT_TRUE(c["ok"]) << c.dump();
-  EXPECT_NE(r["checks"][3]["detail"].get<std::string>().find("every digest equal"),
+  EXPECT_EQ(r["checks"][0]["name"], "integrity");
+  EXPECT_NE(r["checks"][6]["detail"].get<std::string>().find("every digest equal"),
             std::string::npos);
-  EXPECT_NE(r["checks"][4]["detail"].get<std::string>().find("the hub only appended"),
+  EXPECT_NE(r["checks"][7]["detail"].get<std::string>().find("the hub only appended"),
             std::string::npos);
   ProcessResult hub = VerifyHub();
   EXPECT_EQ(hub.exit_code, 0) << hub.out << hub.err;
@@ -243,6 +244,209 @@ TEST_F(RecoveryTest, TamperingAtTheHubIsNamedWithItsPlace) {
   r = VerifyHub();
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.out.find("differs from the merge of its changes"), std::string::npos) << r.out;
+}
+
+// Tampering with sqlite3 at the store: each is named with its place, and
+// `verify --repair` sets back what the log determines and exits 0.
+class StoreTamperingTest : public RecoveryTest {
+ protected:
+  void Tamper(const std::string& sql) {
+    auto db = Db::Open(desk_.db(), {}).value();
+    ASSERT_TRUE(db->Exec(sql).ok()) << sql;
+  }
+  // Verify names each of `expected`, then --repair leaves the store consistent.
+  void ExpectNamedAndRepaired(const std::vector<std::string>& expected) {
+    ProcessResult r = VerifyStore(desk_);
+    EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+    for (const auto& text : expected)
+      EXPECT_NE(r.out.find(text), std::string::npos) << text << "\n" << r.out;
+    ProcessResult fix = VerifyStore(desk_, {"--repair"});
+    EXPECT_EQ(fix.exit_code, 0) << fix.out << fix.err;
+    EXPECT_NE(fix.out.find("consistent after repair"), std::string::npos) << fix.out;
+    ProcessResult again = VerifyStore(desk_);
+    EXPECT_EQ(again.exit_code, 0) << again.out;
+  }
+  std::string BookingId(const std::string& ref) {
+    auto db = Db::Open(desk_.db(), {}).value();
+    auto st = db->Prepare("SELECT id FROM bookings WHERE ref = ?").value();
+    st.Bind(1, ref);
+    return st.Step().value() ? st.Text(0) : "";
+  }
+};
+
+TEST_F(StoreTamperingTest, CalendarEditsAreNamedAndSetBack) {
+  DayOfWork();
+  Tamper("UPDATE slots SET capacity = 99");
+  ExpectNamedAndRepaired({"slots S1 (store) slots: the database holds"});
+  Tamper("UPDATE store_config SET discount_percent = 100");
+  ExpectNamedAndRepaired({"store_config S1 (store) discount_percent: the database holds 100"});
+  Tamper("INSERT INTO closed_dates (day, reason) VALUES ('" + tomorrow_ + "', 'closed by whom?')");
+  ExpectNamedAndRepaired({"closed_dates S1 (store) closed: the database holds {\"" + tomorrow_});
+  auto db = Db::Open(desk_.db(), {}).value();
+  auto st = db->Prepare("SELECT count(*) FROM closed_dates").value();
+  ASSERT_TRUE(st.Step().value());
+  EXPECT_EQ(st.Int(0), 0);
+}
+
+TEST_F(StoreTamperingTest, DroppedAppendOnlyTriggersAreNamedAndRecreated) {
+  DayOfWork();
+  Tamper("DROP TRIGGER change_log_no_update; DROP TRIGGER change_log_no_delete");
+  ExpectNamedAndRepaired({"trigger change_log_no_update is missing or altered",
+                          "trigger change_log_no_delete is missing or altered"});
+  auto db = Db::Open(desk_.db(), {}).value();
+  EXPECT_FALSE(db->Exec("DELETE FROM change_log WHERE seq = 1").ok());  // append-only again
+}
+
+TEST_F(StoreTamperingTest, BookingHistoryEditedOrDeletedIsNamedAndRebuilt) {
+  DayOfWork();
+  const std::string ref = Book("13900001007", "Feng", "16:00");
+  ASSERT_EQ(desk_.Desk({"cancel", ref, "--reason", "car sold"}).exit_code, 0);
+  const std::string id = BookingId(ref);
+  Tamper(
+      "DROP TRIGGER booking_history_no_update; DROP TRIGGER booking_history_no_delete;"
+      "UPDATE booking_history SET staff = 'nobody', to_status = 'checked_in' WHERE seq ="
+      " (SELECT min(seq) FROM booking_history WHERE booking_id = '" +
+      id +
+      "');"
+      "DELETE FROM booking_history WHERE seq = (SELECT max(seq) FROM booking_history"
+      " WHERE booking_id = '" +
+      id + "')");
+  ExpectNamedAndRepaired({"booking_history of booking " + id + ", row",
+                          "staff holds 'nobody', the log says 'SA Zhang'",
+                          "to_status holds 'checked_in', the log says 'requested'",
+                          "booking_history of booking " + id + ": no row for change-log seq",
+                          "(cancelled by SA Zhang at ",
+                          "trigger booking_history_no_delete is missing or altered"});
+  ProcessResult show = desk_.Desk({"booking", "show", ref});
+  EXPECT_EQ(show.exit_code, 0) << show.err;
+  EXPECT_NE(show.out.find("cancelled"), std::string::npos) << show.out;
+}
+
+TEST_F(StoreTamperingTest, DroppedBookingHistoryIsNamedAndRecreated) {
+  DayOfWork();
+  const std::string ref = Book("13900001007", "Feng", "16:00");
+  Tamper("DROP TABLE booking_history");
+  EXPECT_NE(desk_.Desk({"booking", "show", ref}).exit_code, 0);  // the desk fails without it
+  ExpectNamedAndRepaired({"booking_history: the table is missing (dropped)",
+                          "trigger booking_history_no_update is missing or altered"});
+  ProcessResult show = desk_.Desk({"booking", "show", ref});
+  EXPECT_EQ(show.exit_code, 0) << show.err;
+}
+
+TEST_F(StoreTamperingTest, AnIndexMissingARowIsNamedAndRebuilt) {
+  DayOfWork();
+  // The index stops being kept (a partial index of no rows) while the booking
+  // is written again under a new rowid, then is declared whole again: it
+  // misses that row, as a torn write can leave it.
+  Tamper(
+      "PRAGMA writable_schema = ON; UPDATE sqlite_master SET sql = 'CREATE INDEX bookings_slot"
+      " ON bookings(slot_date, slot_time) WHERE 0' WHERE name = 'bookings_slot'");
+  // The oldest booking, so its new rowid differs from the old one.
+  Tamper(
+      "PRAGMA foreign_keys = OFF; CREATE TEMP TABLE moved AS SELECT * FROM bookings WHERE rowid"
+      " = (SELECT min(rowid) FROM bookings); DELETE FROM bookings WHERE id = (SELECT id FROM"
+      " moved); INSERT INTO bookings"
+      " SELECT * FROM moved; PRAGMA writable_schema = ON; UPDATE sqlite_master SET sql ="
+      " 'CREATE INDEX bookings_slot ON bookings(slot_date, slot_time)' WHERE name ="
+      " 'bookings_slot'");
+  ExpectNamedAndRepaired({"integrity_check: ", "bookings_slot"});
+  EXPECT_NE(VerifyStore(desk_).out.find("PRAGMA integrity_check: ok"), std::string::npos);
+}
+
+// Tampering with sqlite3 at head office: named with its place, never repaired.
+class HubTamperingTest : public RecoveryTest {
+ protected:
+  void SetUp() override {
+    RecoveryTest::SetUp();
+    ASSERT_TRUE(WriteKeyFiles(SecretKeys::Generate("S2"), dir_.path(), false).ok());
+    ASSERT_EQ(Hub({"allow", dir_.File("S2.pub")}).exit_code, 0);
+  }
+  // A day of work, the identity links resolved, and one security alarm (a
+  // store whose key was denied tries to sync); then the hub stops.
+  void DayWithRecords() {
+    DayOfWork();
+    ASSERT_EQ(Hub({"customers", "resolve"}).exit_code, 0);
+    ASSERT_EQ(Hub({"deny", "S2", "--staff", "IT Wu", "--reason", "laptop stolen"}).exit_code, 0);
+    DeskHarness s2(clock_);
+    ASSERT_EQ(s2.Desk({"init", "--store-id", "S2", "--name", "Two"}).exit_code, 0);
+    s2.Desk({"sync", "--once", "--hub", endpoint_, "--hub-key", dir_.File("HUB.pub"), "--key",
+             dir_.File("S2.key")});
+    StopHub();
+    ProcessResult clean = VerifyHub();
+    ASSERT_EQ(clean.exit_code, 0) << clean.out << clean.err;
+    std::filesystem::copy_file(dir_.File("hub.db"), dir_.File("hub-copy.db"));
+  }
+  // The hub as it was after the day, tampered with by `sql`; verify's output.
+  std::string TamperedVerify(const std::string& sql) {
+    std::filesystem::remove(dir_.File("hub.db"));
+    std::filesystem::copy_file(dir_.File("hub-copy.db"), dir_.File("hub.db"));
+    {
+      auto db = Db::Open(dir_.File("hub.db"), {}).value();
+      EXPECT_TRUE(db->Exec(sql).ok()) << sql;
+    }
+    ProcessResult r = VerifyHub();
+    EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+    ProcessResult with_public = Tool(
+        {"verify", "--db", dir_.File("hub.db"), "--hub-key", dir_.File("HUB.pub"), "--repair"});
+    EXPECT_EQ(with_public.exit_code, 1) << with_public.out;  // named, not repaired
+    return r.out;
+  }
+};
+
+TEST_F(HubTamperingTest, TheNewestArchivedBatchRemovedIsNamed) {
+  DayWithRecords();
+  std::string out = TamperedVerify(
+      "DELETE FROM batch_archive WHERE id = (SELECT max(id) FROM"
+      " batch_archive)");
+  EXPECT_NE(out.find("batch_archive S1: the archived batches cover seq 1-"), std::string::npos)
+      << out;
+  EXPECT_NE(out.find("were removed from the archive"), std::string::npos) << out;
+  // With the newest change rewritten and rehashed to go with it (and the cursor's hash).
+  out = TamperedVerify(
+      "DELETE FROM batch_archive WHERE id = (SELECT max(id) FROM batch_archive);"
+      "UPDATE changes SET staff = 'nobody' WHERE seq = (SELECT max(seq) FROM changes)");
+  EXPECT_NE(out.find("batch_archive S1: the archived batches cover seq 1-"), std::string::npos)
+      << out;
+}
+
+TEST_F(HubTamperingTest, AStoresLiveKeySwappedForAnothersIsNamed) {
+  DayWithRecords();
+  const std::string out = TamperedVerify(
+      "UPDATE stores SET sign_pk = (SELECT sign_pk FROM stores WHERE site_id = 'S2'),"
+      " kx_pk = (SELECT kx_pk FROM stores WHERE site_id = 'S2') WHERE site_id = 'S1'");
+  EXPECT_NE(out.find("stores S1: the live key (id "), std::string::npos) << out;
+  EXPECT_NE(out.find("is not the newest key of its history"), std::string::npos) << out;
+}
+
+TEST_F(HubTamperingTest, HeadOfficeRecordsDeletedForgedOrRewrittenAreNamed) {
+  DayWithRecords();
+  std::string out = TamperedVerify("DELETE FROM security_log WHERE kind = 'refused'");
+  EXPECT_NE(out.find("security_log 1: missing, though the hub recorded it at record_log seq"),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find("deleted behind its back"), std::string::npos) << out;
+  out = TamperedVerify(
+      "INSERT INTO hub_outbox (site_id, seq, request, created_at, created_by) VALUES ('S1',"
+      " 2, '{\"kind\":\"cancel\",\"booking_ref\":\"x\",\"staff\":\"CC Liu\"}',"
+      " '2026-11-23T01:00:00.000Z', 'CC Liu')");
+  EXPECT_NE(out.find("hub_outbox S1/2: the hub never recorded this row: forged behind its back"),
+            std::string::npos)
+      << out;
+  out = TamperedVerify(
+      "UPDATE identity_links SET unified_id = (SELECT u.unified_id FROM"
+      " unified_customers u WHERE u.unified_id != identity_links.unified_id"
+      " LIMIT 1) WHERE record_id = (SELECT min(record_id) FROM identity_links)");
+  EXPECT_NE(out.find("differs from what the hub recorded at record_log seq"), std::string::npos)
+      << out;
+  EXPECT_NE(out.find("identity_links "), std::string::npos) << out;
+  // A forged entry appended to cover a forged row cannot carry the hub's signature.
+  out = TamperedVerify(
+      "INSERT INTO hub_outbox (site_id, seq, request, created_at, created_by) VALUES ('S1',"
+      " 2, '{}', 'x', 'y'); INSERT INTO record_log (seq, record, record_key, content_hash, head)"
+      " SELECT max(seq) + 1, 'hub_outbox', 'S1/2', zeroblob(32), zeroblob(32) FROM record_log");
+  EXPECT_NE(out.find("its head does not follow from the entries before it"), std::string::npos)
+      << out;
+  EXPECT_NE(out.find("the newest entry is not signed by the hub"), std::string::npos) << out;
 }
 
 // Seqs below count the store's calendar: logged when sync first starts (after

@@ -9,12 +9,13 @@
 #include "edge/hub_link.h"
 #include "edge/replay.h"
 #include "edge/store.h"
+#include "edge/tamper_checks.h"
 #include "hub/verify.h"
-#include "sync/ids.h"
 #include "schema/migrations.h"
 #include "sync/changelog.h"
 #include "sync/clock.h"
 #include "sync/hub_log.h"
+#include "sync/ids.h"
 #include "sync/keys.h"
 #include "sync/sqlite.h"
 #include "sync/state_digest.h"
@@ -142,20 +143,27 @@ Status RepairField(Db& db, const edge::FieldDifference& d, int64_t now_ms) {
   return up.Run();
 }
 
+// Each difference between the tables and the log, as a finding.
+std::vector<std::string> TableFindings(const edge::StoreStateCheck& state) {
+  std::vector<std::string> findings;
+  for (const auto& d : state.differences) {
+    findings.push_back(d.table + " " + d.entity_id + " (" + d.entity + ") " + d.field +
+                       ": the database holds " + ValueText(d.table_value) +
+                       ", the change log says " + ValueText(d.log_value));
+  }
+  for (const auto& u : state.unlogged) {
+    findings.push_back(u.table + " " + u.id +
+                       ": no change-log entry created this row (written behind the"
+                       " system's back)");
+  }
+  return findings;
+}
+
 Status CheckTables(Db& db, const Clock& clock, bool repair, Check& check,
                    std::vector<BucketDigest>& digests) {
   check.name = "tables";
   ASSIGN_OR_RETURN(edge::StoreStateCheck state, edge::CheckStoreState(db));
-  for (const auto& d : state.differences) {
-    check.findings.push_back(d.table + " " + d.entity_id + " (" + d.entity + ") " + d.field +
-                             ": the database holds " + ValueText(d.table_value) +
-                             ", the change log says " + ValueText(d.log_value));
-  }
-  for (const auto& u : state.unlogged) {
-    check.findings.push_back(u.table + " " + u.id +
-                             ": no change-log entry created this row (written behind the"
-                             " system's back)");
-  }
+  check.findings = TableFindings(state);
   check.ok = check.findings.empty();
   check.detail = std::to_string(state.entities) + " entities" +
                  (check.ok ? " match the change log" : ": " + std::to_string(check.findings.size()) +
@@ -173,10 +181,89 @@ Status CheckTables(Db& db, const Clock& clock, bool repair, Check& check,
     }
     RETURN_IF_ERROR(tx->Commit());
     if (fixed > 0) {
+      // What is left after the repair decides the check.
       ASSIGN_OR_RETURN(state, edge::CheckStoreState(db));
+      check.findings = TableFindings(state);
+      check.ok = check.findings.empty();
+      if (check.ok)
+        check.detail =
+            std::to_string(state.entities) + " entities match the change log after repair";
     }
   }
   digests = state.digests;
+  return Status::Ok();
+}
+
+// PRAGMA integrity_check before anything else, naming what SQLite says. An
+// index that lost or gained rows is rebuilt from its table by --repair
+// (REINDEX: the tables are the truth for an index); other damage needs the
+// file restored from a backup.
+Status CheckIntegrity(Db& db, bool repair, Check& check) {
+  check.name = "integrity";
+  ASSIGN_OR_RETURN(std::vector<std::string> damage, db.IntegrityProblems());
+  const bool indexes_only = std::all_of(damage.begin(), damage.end(), [](const std::string& line) {
+    return line.find(" index ") != std::string::npos;
+  });
+  if (repair && !damage.empty() && indexes_only) {
+    RETURN_IF_ERROR(db.Exec("REINDEX"));
+    check.repairs.push_back(
+        "REINDEX rebuilt every index from its table (" + damage.front() +
+        (damage.size() > 1 ? ", and " + std::to_string(damage.size() - 1) + " more" : "") + ")");
+    ASSIGN_OR_RETURN(damage, db.IntegrityProblems());
+  }
+  for (const auto& line : damage) check.findings.push_back("integrity_check: " + line);
+  check.ok = damage.empty();
+  check.detail = check.ok ? "PRAGMA integrity_check: ok"
+                          : "the file is damaged" +
+                                std::string(indexes_only ? " (indexes only: --repair rebuilds them)"
+                                                         : "; restore it from a backup");
+  return Status::Ok();
+}
+
+// booking_history (what `booking show` prints) against the history the log implies.
+Status CheckHistory(Db& db, bool repair, Check& check) {
+  check.name = "booking history";
+  ASSIGN_OR_RETURN(edge::BookingHistoryCheck history, edge::CheckBookingHistory(db));
+  if (repair && !history.findings.empty()) {
+    ASSIGN_OR_RETURN(auto tx, Transaction::Begin(db));
+    RETURN_IF_ERROR(edge::RepairBookingHistory(db, history.differing, history.table_missing));
+    RETURN_IF_ERROR(tx->Commit());
+    check.repairs.push_back(
+        history.table_missing
+            ? "booking_history recreated and every booking's history rebuilt from the change log"
+            : "the history of " + std::to_string(history.differing.size()) +
+                  " booking(s) rebuilt from the change log (" + *history.differing.begin() +
+                  (history.differing.size() > 1 ? ", ..." : "") + ")");
+    ASSIGN_OR_RETURN(history, edge::CheckBookingHistory(db));
+  }
+  check.findings = history.findings;
+  check.ok = history.findings.empty();
+  check.detail = check.ok
+                     ? std::to_string(history.rows) + " rows, one per booking change in the log"
+                     : std::to_string(history.findings.size()) +
+                           " rows differ from what the change log implies";
+  return Status::Ok();
+}
+
+// The triggers that keep change_log and booking_history append-only.
+Status CheckGuards(Db& db, bool repair, Check& check) {
+  check.name = "append-only guards";
+  ASSIGN_OR_RETURN(std::vector<std::string> missing, edge::MissingAppendOnlyGuards(db));
+  if (repair && !missing.empty()) {
+    ASSIGN_OR_RETURN(auto tx, Transaction::Begin(db));
+    RETURN_IF_ERROR(edge::RestoreAppendOnlyGuards(db));
+    RETURN_IF_ERROR(tx->Commit());
+    for (const auto& name : missing) check.repairs.push_back("trigger " + name + " recreated");
+    ASSIGN_OR_RETURN(missing, edge::MissingAppendOnlyGuards(db));
+  }
+  for (const auto& name : missing) {
+    check.findings.push_back("trigger " + name +
+                             " is missing or altered: its table can be"
+                             " changed in place without a trace");
+  }
+  check.ok = missing.empty();
+  check.detail = check.ok ? "change_log and booking_history refuse UPDATE and DELETE"
+                          : "the append-only triggers are not all there";
   return Status::Ok();
 }
 
@@ -471,9 +558,14 @@ Result<VerifyResult> VerifyStore(const Clock& clock, const std::string& path,
                                  const std::string& endpoint, const std::string& keys_path,
                                  const std::string& hub_key_path, bool repair, int timeout_ms) {
   ASSIGN_OR_RETURN(auto db, OpenExisting(path));
+  VerifyResult result;
+  result.subject = "store (" + path + ")";
+  Check integrity;
+  RETURN_IF_ERROR(CheckIntegrity(*db, repair, integrity));
+  result.checks.push_back(integrity);
+  if (!integrity.ok) return result;  // nothing else is read from a damaged file
   RETURN_IF_ERROR(db->Migrate(schema::EdgeMigrations()));
   ASSIGN_OR_RETURN(std::string site, StoreSite(*db));
-  VerifyResult result;
   result.subject = "store " + site + " (" + path + ")";
   Check chain;
   int64_t last_seq = 0;
@@ -483,6 +575,12 @@ Result<VerifyResult> VerifyStore(const Clock& clock, const std::string& path,
   std::vector<BucketDigest> digests;
   RETURN_IF_ERROR(CheckTables(*db, clock, repair, tables, digests));
   result.checks.push_back(tables);
+  Check history;  // before the guards: a dropped table is recreated with its triggers
+  RETURN_IF_ERROR(CheckHistory(*db, repair, history));
+  result.checks.push_back(history);
+  Check guards;
+  RETURN_IF_ERROR(CheckGuards(*db, repair, guards));
+  result.checks.push_back(guards);
   if (endpoint.empty()) return result;
 
   ASSIGN_OR_RETURN(SecretKeys keys, LoadSecretKeys(keys_path));
@@ -545,16 +643,29 @@ Result<VerifyResult> VerifyHubDb(const std::string& path, const std::string& hub
                             : " (give --hub-secret to compare their contents)")};
   Check entities{"entities", true, std::to_string(report.entities) +
                                        " entities equal to the merge of their changes"};
+  Check integrity{"integrity", true, "PRAGMA integrity_check: ok"};
+  Check keys{"keys", true, "every store's live key is the newest of its key history"};
+  Check records{"head-office records", true,
+                "outbox, identity rules and links, security log and key history equal to the"
+                " record log, its heads signed by the hub"};
   for (const auto& f : report.findings) {
-    Check& c = f.where.rfind("batch_archive", 0) == 0 ? archive
-               : f.where.rfind("entities", 0) == 0    ? entities
-                                                      : logs;
+    Check& c = f.check == "integrity"                   ? integrity
+               : f.check == "keys"                      ? keys
+               : f.check == "records"                   ? records
+               : f.where.rfind("batch_archive", 0) == 0 ? archive
+               : f.where.rfind("entities", 0) == 0      ? entities
+                                                        : logs;
     c.ok = false;
     c.findings.push_back(f.where + ": " + f.what);
   }
+  if (!integrity.ok) {
+    integrity.detail = "the file is damaged; nothing else was read (restore it from a backup)";
+    result.checks = {integrity};
+    return result;
+  }
   if (report.head) archive.detail += "; head " + std::to_string(report.head->index) + " " +
                                      HashHex(report.head->head).substr(0, 16);
-  result.checks = {logs, archive, entities};
+  result.checks = {integrity, logs, archive, keys, records, entities};
   return result;
 }
 
@@ -590,7 +701,11 @@ void VerifyResult::Print(std::ostream& out) const {
     for (const auto& f : c.findings) out << "          - " << f << "\n";
     for (const auto& r : c.repairs) out << "          repaired: " << r << "\n";
   }
-  out << (consistent() ? "consistent\n" : "NOT consistent\n");
+  const bool repaired =
+      std::any_of(checks.begin(), checks.end(), [](const Check& c) { return !c.repairs.empty(); });
+  out << (!consistent() ? "NOT consistent\n"
+          : repaired    ? "consistent after repair\n"
+                        : "consistent\n");
 }
 
 Commands::Commands(CLI::App& app) {
