@@ -156,24 +156,31 @@ Result<json> RowValues(Db& db, const std::string& table, const std::string& id,
   return out;
 }
 
-// A head-office request the store refused, as logged (Store::RecordHubRequestRefused).
-Status ApplyRefusedRequest(Db& db, const json& fields) {
+// A head-office request the store answered without a booking or case change
+// (refused, or already booked), as logged (Store::LogRequestAnswerLocked).
+Status ApplyRequestAnswer(Db& db, const json& fields) {
   if (!fields.contains("hub_request_seq") || !fields["hub_request_seq"].is_number_integer()) {
     return Status::Corruption("request: hub_request_seq missing");
   }
   ASSIGN_OR_RETURN(Statement st, db.Prepare("INSERT INTO hub_requests (seq, received_at, kind,"
-                                            " outcome, reason) VALUES (?, ?, ?, 'refused', ?)"
-                                            " ON CONFLICT (seq) DO NOTHING"));
+                                            " outcome, reason, booking_id) VALUES (?, ?, ?, ?, ?,"
+                                            " ?) ON CONFLICT (seq) DO NOTHING"));
   st.Bind(1, fields["hub_request_seq"].get<int64_t>())
       .Bind(2, TextField(fields, "received_at", ""))
       .Bind(3, TextField(fields, "kind", "book"))
-      .Bind(4, TextField(fields, "reason", "refused"));
+      .Bind(4, TextField(fields, "outcome", "refused"))
+      .Bind(5, TextField(fields, "reason", "refused"));
+  if (fields.contains("booking_id") && fields["booking_id"].is_string()) {
+    st.Bind(6, fields["booking_id"].get<std::string>());
+  } else {
+    st.BindNull(6);
+  }
   return st.Run();
 }
 
 Status ApplyToTables(Db& db, const ChangeEntry& e, const json& fields) {
   if (e.entity == "store") return ApplyStoreCalendar(db, fields);
-  if (e.entity == "request") return ApplyRefusedRequest(db, fields);
+  if (e.entity == "request") return ApplyRequestAnswer(db, fields);
   ASSIGN_OR_RETURN(std::string table, TableOf(e.entity));
   ASSIGN_OR_RETURN(std::set<std::string> columns, Columns(db, table));
   json values = json::object();
@@ -327,8 +334,8 @@ Status ApplyToTables(Db& db, const ChangeEntry& e, const json& fields) {
   return Status::Ok();
 }
 
-// Each logged refusal against hub_requests: the row must say what the log says.
-Status CheckRefusedRequests(Db& db, StoreStateCheck& out, StateDigester& digester) {
+// Each logged answer against hub_requests: the row must say what the log says.
+Status CheckRequestAnswers(Db& db, StoreStateCheck& out, StateDigester& digester) {
   ASSIGN_OR_RETURN(Statement logged, db.Prepare("SELECT entity_id, fields FROM change_log WHERE"
                                                 " entity = 'request' ORDER BY seq"));
   ASSIGN_OR_RETURN(Statement row, db.Prepare("SELECT kind, outcome, coalesce(reason, '') FROM"
@@ -613,7 +620,7 @@ Result<StoreStateCheck> CheckStoreState(
     }
   }
   RETURN_IF_ERROR(CheckCalendar(db, out, digester));
-  RETURN_IF_ERROR(CheckRefusedRequests(db, out, digester));
+  RETURN_IF_ERROR(CheckRequestAnswers(db, out, digester));
   out.digests = digester.Finish();
   return out;
 }

@@ -1063,12 +1063,16 @@ Result<BookOutcome> Store::BookLocked(const BookingRequest& request) {
 
   BookOutcome out;
   const std::string source = request.source.empty() ? ChannelText(channel) : request.source;
-  auto record_request = [&](const std::string& booking_id) -> Status {
+  auto record_request = [&](const std::string& booking_id,
+                            const std::optional<std::string>& reason = std::nullopt) -> Status {
     if (request.hub_request_seq) {
       ASSIGN_OR_RETURN(Statement done,
                        db_->Prepare("INSERT INTO hub_requests (seq, received_at, outcome,"
-                                    " booking_id) VALUES (?, ?, 'booked', ?)"));
-      done.Bind(1, *request.hub_request_seq).Bind(2, b.created_at).Bind(3, booking_id);
+                                    " booking_id, reason) VALUES (?, ?, 'booked', ?, ?)"));
+      done.Bind(1, *request.hub_request_seq)
+          .Bind(2, b.created_at)
+          .Bind(3, booking_id)
+          .Bind(4, reason);
       RETURN_IF_ERROR(done.Run());
     }
     if (request.form_id) {
@@ -1111,7 +1115,14 @@ Result<BookOutcome> Store::BookLocked(const BookingRequest& request) {
         ASSIGN_OR_RETURN(std::string ref, OpenCaseLocked(std::move(c)));
         out.cases.push_back(ref);
       }
-      RETURN_IF_ERROR(record_request(existing.id));
+      const std::string already = "already booked (" + existing.ref + ")";
+      RETURN_IF_ERROR(record_request(existing.id, already));
+      if (request.hub_request_seq) {
+        // Nothing new is booked, so no booking change carries the request's
+        // seq: the answer itself is logged, for head office to show.
+        RETURN_IF_ERROR(LogRequestAnswerLocked(*request.hub_request_seq, "book", "booked", already,
+                                               existing.id, b.created_at));
+      }
       out.booking = std::move(existing);
       return out;
     }
@@ -1189,16 +1200,24 @@ Status Store::RecordHubRequestRefused(int64_t seq, const std::string& reason,
                                               " outcome, reason) VALUES (?, ?, ?, 'refused', ?)"));
   st.Bind(1, seq).Bind(2, now).Bind(3, kind).Bind(4, why);
   RETURN_IF_ERROR(st.Run());
-  // Logged, so head office learns why (outpost-hub requests) and a rebuilt
-  // store knows it answered.
-  const nlohmann::json fields = {{"hub_request_seq", seq},
-                                 {"kind", kind},
-                                 {"outcome", "refused"},
-                                 {"reason", why},
-                                 {"received_at", now}};
-  RETURN_IF_ERROR(RecordLocked("request", settings_.store_id + ":" + std::to_string(seq), "insert",
-                               fields.dump(), "system: head office request"));
+  RETURN_IF_ERROR(LogRequestAnswerLocked(seq, kind, "refused", why, std::nullopt, now));
   return tx->Commit();
+}
+
+Status Store::LogRequestAnswerLocked(int64_t seq, const std::string& kind,
+                                     const std::string& outcome, const std::string& reason,
+                                     const std::optional<std::string>& booking_id,
+                                     const std::string& received_at) {
+  // Logged, so head office learns the answer and why (outpost-hub requests),
+  // and a rebuilt store knows it answered.
+  nlohmann::json fields = {{"hub_request_seq", seq},
+                           {"kind", kind},
+                           {"outcome", outcome},
+                           {"reason", reason},
+                           {"received_at", received_at}};
+  if (booking_id) fields["booking_id"] = *booking_id;
+  return RecordLocked("request", settings_.store_id + ":" + std::to_string(seq), "insert",
+                      fields.dump(), "system: head office request");
 }
 
 Result<int64_t> Store::LastHubRequest() {

@@ -357,6 +357,12 @@ class Store {
  private:
   Store(std::unique_ptr<Db> db, const Clock& clock) : db_(std::move(db)), clock_(clock) {}
   Status LoadSettings();
+  // Logs the store's answer to head-office request `seq` (entity "request",
+  // id "<store>:<seq>") where no booking or case change carries it. In a transaction.
+  Status LogRequestAnswerLocked(int64_t seq, const std::string& kind, const std::string& outcome,
+                                const std::string& reason,
+                                const std::optional<std::string>& booking_id,
+                                const std::string& received_at);
   // Appends the calendar as the tables now hold it to the log. In a transaction.
   Status RecordCalendarLocked(const std::string& staff);
   Result<Customer> LoadCustomer(const std::string& id);

@@ -61,6 +61,22 @@ struct QueuedRequest {
   bool checked_with_store_rules = false;
 };
 
+// What a store made of one call-centre request, as its log says.
+struct RequestOutcome {
+  int64_t seq = 0;
+  std::string kind;          // book, cancel, reschedule, resolve-case
+  std::string requested_at;  // when head office queued it
+  nlohmann::json request;    // as queued
+  // waiting, booked, already-booked, applied, overruled, refused, or answered
+  // (refused before stores logged their reasons).
+  std::string state;
+  std::string outcome;  // in words, with the booking ref, case or reason
+};
+
+// Every request queued for `site` in a hub database, oldest first, with what
+// the store made of it (Hub::Requests; read-only, for reports on a copy).
+Result<std::vector<RequestOutcome>> ReadRequests(Db& db, const std::string& site);
+
 // A store's day as head office knows it: from the bookings and calendar the
 // store last synced, so the call centre sees it before promising.
 struct HubBoardBooking {
@@ -156,6 +172,9 @@ class Hub {
   Result<int64_t> QueueBookingChange(const std::string& site, const std::string& kind,
                                      const std::string& booking, nlohmann::json details,
                                      const std::string& staff);
+
+  // Every request queued for `site`, oldest first, with what the store made of it.
+  Result<std::vector<RequestOutcome>> Requests(const std::string& site);
 
   // `site`'s day `date` (YYYY-MM-DD, or relative in the store's zone) as of its
   // last sync. NotFound when head office holds no calendar of the store yet.

@@ -507,52 +507,21 @@ int RunHubCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
     return 0;
   }
   if (requests->parsed()) {
-    // What the store made of each request travels back in its log: bookings
-    // made (their hub_request_seq), bookings cancelled or moved, cases opened.
-    auto st = hub.value()->db().Prepare(
-        "SELECT o.seq, o.request, o.created_at, (SELECT json_object('entity', e.entity, 'id',"
-        " e.entity_id, 'ref', json_extract(e.fields, '$.ref'), 'status', json_extract(e.fields,"
-        " '$.status'), 'kind', json_extract(e.fields, '$.kind')) FROM changes c JOIN entities e"
-        " ON e.entity = c.entity AND e.entity_id = c.entity_id WHERE c.site_id = o.site_id AND"
-        " c.entity IN ('booking', 'case') AND json_extract(c.fields, '$.hub_request_seq') ="
-        " o.seq ORDER BY c.entity = 'case' DESC, c.seq DESC LIMIT 1), c.applied_push_seq,"
-        " (SELECT json_extract(r.fields, '$.reason') FROM entities r WHERE r.entity = 'request'"
-        " AND r.entity_id = o.site_id || ':' || o.seq) FROM hub_outbox o JOIN store_cursors c"
-        " ON c.site_id = o.site_id WHERE o.site_id = ? ORDER BY o.seq");
-    if (!st.ok()) return fail(st.status());
-    st->Bind(1, cc_store);
+    auto list = hub.value()->Requests(cc_store);
+    if (!list.ok()) return fail(list.status());
     json arr = json::array();
-    while (true) {
-      auto row = st->Step();
-      if (!row.ok()) return fail(row.status());
-      if (!row.value()) break;
-      const json request = json::parse(st->Text(1), nullptr, false);
-      const bool answered = st->Int(0) <= st->Int(4);
-      json effect = st->OptionalText(3) ? json::parse(*st->OptionalText(3), nullptr, false)
-                                        : json(nullptr);
-      std::string outcome = !answered ? "waiting for the store" : "answered";
-      if (effect.is_object()) {
-        if (effect["entity"] == "case") {
-          outcome = "overruled by the store: case " + effect.value("ref", std::string());
-        } else {
-          outcome = "booking " + effect.value("ref", std::string()) + " " +
-                    effect.value("status", std::string());
-        }
-      } else if (st->OptionalText(5)) {
-        outcome = "refused at the store: " + *st->OptionalText(5);
-      } else if (answered) {
-        outcome = "answered (refused at the store before stores logged their reasons)";
-      }
-      json line = {{"seq", st->Int(0)}, {"kind", request.value("kind", "book")},
-                   {"requested_at", st->Text(2)}, {"request", request}, {"outcome", outcome}};
+    for (const RequestOutcome& r : list.value()) {
+      const json& request = r.request;
+      json line = {{"seq", r.seq},       {"kind", r.kind},   {"requested_at", r.requested_at},
+                   {"request", request}, {"state", r.state}, {"outcome", r.outcome}};
       if (json_output) {
         arr.push_back(line);
         continue;
       }
-      out << st->Int(0) << "  " << st->Text(2) << "  " << line["kind"].get<std::string>() << "  "
+      out << r.seq << "  " << r.requested_at << "  " << r.kind << "  "
           << request.value("booking_ref", request.value("phone", std::string())) << "  "
           << request.value("date", std::string()) << " " << request.value("slot", std::string())
-          << "  by " << request.value("staff", std::string()) << "  -> " << outcome << "\n";
+          << "  by " << request.value("staff", std::string()) << "  -> " << r.outcome << "\n";
     }
     if (json_output) out << arr.dump(2) << "\n";
     return 0;

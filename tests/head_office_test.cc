@@ -307,5 +307,35 @@ TEST_F(HeadOfficeTest, ARequestIsCheckedWithTheStoresRulesBeforeItIsQueued) {
   for (const auto& slot : wednesday->slots) EXPECT_TRUE(slot.bookings.empty()) << slot.time;
 }
 
+// The call centre books the same visit twice: the store books it once and its
+// answer to the second request, "already booked (ref)", reaches head office.
+TEST_F(HeadOfficeTest, ARepeatOfABookedRequestIsAnsweredAlreadyBooked) {
+  Sync();
+  const json request = {
+      {"phone", "13800138000"}, {"name", "王伟"}, {"date", "2026-11-24"}, {"slot", "10:00"}};
+  auto first = hub_->QueueBooking("S1", request, "CC Li");
+  auto second = hub_->QueueBooking("S1", request, "CC Wang");
+  ASSERT_TRUE(first.ok() && second.ok());
+  Sync();
+  json a = RequestRow(first->seq), b = RequestRow(second->seq);
+  EXPECT_EQ(a["outcome"], "booked");
+  EXPECT_EQ(b["outcome"], "booked");
+  EXPECT_EQ(b["booking_id"], a["booking_id"]);  // one booking
+  auto ref = store_->db().Prepare("SELECT ref FROM bookings WHERE id = ?").value();
+  ref.Bind(1, a["booking_id"].get<std::string>());
+  ASSERT_TRUE(ref.Step().value());
+  auto answer = hub_->db()
+                    .Prepare(
+                        "SELECT json_extract(fields, '$.outcome'), json_extract(fields,"
+                        " '$.reason') FROM entities WHERE entity = 'request' AND"
+                        " entity_id = ?")
+                    .value();
+  answer.Bind(1, "S1:" + std::to_string(second->seq));
+  ASSERT_TRUE(answer.Step().value()) << "the store's answer did not reach head office";
+  EXPECT_EQ(answer.Text(0), "booked");
+  EXPECT_EQ(answer.Text(1), "already booked (" + ref.Text(0) + ")");
+  ExpectLogExplainsStore();
+}
+
 }  // namespace
 }  // namespace outpost

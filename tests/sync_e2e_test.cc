@@ -293,6 +293,17 @@ TEST_F(SyncE2eTest, CallCentreBookingsReachTheStoreOnceThroughTheDeskRules) {
             std::string::npos)
       << again.err;
   EXPECT_EQ(json::parse(Hub({"stores", "--json"}).out)[0]["requests_queued"], 2);
+  // The recovery report lists what the store did not take as asked, and why.
+  ProcessResult report = RunProgram({OUTPOST_BIN, "recovery-report", "--db", dir_.File("hub.db"),
+                                     "--since", "48h", "--format", "json"},
+                                    clock_.Env());
+  ASSERT_EQ(report.exit_code, 0) << report.err;
+  const json not_taken = json::parse(report.out)["stores"][0]["requests_not_taken"];
+  ASSERT_EQ(not_taken.size(), 1u) << report.out;
+  EXPECT_EQ(not_taken[0]["state"], "refused");
+  EXPECT_NE(not_taken[0]["outcome"].get<std::string>().find("'09:00' is not in the grid"),
+            std::string::npos)
+      << not_taken.dump();
   // Head office sees the store's day before promising, saying as of when.
   json day = json::parse(Hub({"board", "--store", "S1", "--date", "tomorrow", "--json"}).out);
   EXPECT_EQ(day["date"], tomorrow);

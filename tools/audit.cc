@@ -417,6 +417,19 @@ Result<json> BuildReport(Source& src, const std::string& since, int64_t now_ms,
                       {"summary", open_cases.Text(2)}});
     }
     s["open_conflicts"] = open;
+    // Call-centre requests queued in the window that the store did not take
+    // as asked: refused by its rules, or overruled by what happened there.
+    ASSIGN_OR_RETURN(std::vector<hub::RequestOutcome> requests, hub::ReadRequests(db, site));
+    json not_taken = json::array();
+    for (const auto& r : requests) {
+      if (r.requested_at < since || (r.state != "refused" && r.state != "overruled")) continue;
+      not_taken.push_back({{"seq", r.seq},
+                           {"kind", r.kind},
+                           {"state", r.state},
+                           {"requested_at", r.requested_at},
+                           {"outcome", r.outcome}});
+    }
+    s["requests_not_taken"] = not_taken;
     report["stores"].push_back(s);
   }
   report["customers_to_contact"] = customers_to_contact;
@@ -454,6 +467,11 @@ void PrintReportText(std::ostream& out, const json& r) {
     for (const auto& c : s["open_conflicts"]) {
       out << "    " << c["ref"].get<std::string>() << " " << c["kind"].get<std::string>() << ": "
           << c["summary"].get<std::string>() << "\n";
+    }
+    for (const auto& q : s["requests_not_taken"]) {
+      out << "  call-centre request " << q["seq"] << " (" << q["kind"].get<std::string>() << ", "
+          << q["requested_at"].get<std::string>() << "): " << q["outcome"].get<std::string>()
+          << "\n";
     }
   }
   out << "\nCustomers to contact: " << r["customers_to_contact"].size() << "\n";
