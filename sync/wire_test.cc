@@ -262,20 +262,20 @@ TEST(KeysTest, KeyFilesRoundTripWithPrivateSecrets) {
   SecretKeys keys = SecretKeys::Generate("SH-PUDONG");
   auto paths = WriteKeyFiles(keys, dir.path(), false).value();
   struct stat info;
-  ASSERT_EQ(stat(paths.first.c_str(), &info), 0);
+  ASSERT_EQ(stat(paths.secret.c_str(), &info), 0);
   EXPECT_EQ(info.st_mode & 0777, 0600u);
-  auto loaded = LoadSecretKeys(paths.first).value();
+  auto loaded = LoadSecretKeys(paths.secret).value();
   EXPECT_EQ(loaded.pub.sign_pk, keys.pub.sign_pk);
   EXPECT_EQ(loaded.pub.kx_pk, keys.pub.kx_pk);
-  EXPECT_EQ(LoadPublicKeys(paths.second)->KeyId(), keys.pub.KeyId());
+  EXPECT_EQ(LoadPublicKeys(paths.pub)->KeyId(), keys.pub.KeyId());
   // The public file holds no secret.
   std::stringstream pub;
-  pub << std::ifstream(paths.second).rdbuf();
+  pub << std::ifstream(paths.pub).rdbuf();
   EXPECT_EQ(pub.str().find("secret"), std::string::npos);
   // Never overwritten silently; a readable secret file is refused.
   EXPECT_EQ(WriteKeyFiles(keys, dir.path(), false).status().code(), StatusCode::kConflict);
-  chmod(paths.first.c_str(), 0644);
-  EXPECT_EQ(LoadSecretKeys(paths.first).status().code(), StatusCode::kRefused);
+  chmod(paths.secret.c_str(), 0644);
+  EXPECT_EQ(LoadSecretKeys(paths.secret).status().code(), StatusCode::kRefused);
 }
 
 }  // namespace
