@@ -950,7 +950,7 @@ int RunDesk(int argc, char** argv, std::ostream& out, std::ostream& err) {
           g_stop.store(true);
         });
       }
-      client.value()->Run(g_stop);
+      client.value()->Run(g_stop, &ctx.err);  // the sync process's log: its troubles
       if (timer.joinable()) timer.join();
       return kExitOk;
     };
