@@ -9,6 +9,7 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <tuple>
 #include <variant>
 
 #include "sync/csv.h"
@@ -214,6 +215,91 @@ std::variant<FormFields, RowProblem> ReadFormFields(const CellFn& value, const S
   return out;
 }
 
+// Whose form it is: the first of phone, plate, VIN and member id that finds a
+// customer, or else a new customer (whose name is then required). Sets the
+// request's customer; `note` says how they were found and a name that differs.
+std::optional<RowProblem> ChooseCustomer(Store& store, const FormFields& fields,
+                                         const std::string& name, BookingRequest& req,
+                                         std::string& note, bool& new_customer) {
+  const std::tuple<const char*, const char*, const std::optional<std::string>&> keys[] = {
+      {"phone", "phone", fields.phone},
+      {"plate", "plate", fields.plate},
+      {"VIN", "vin", fields.vin},
+      {"member id", "member_id", fields.member}};
+  for (const auto& [how, column, key] : keys) {
+    if (!key) continue;
+    auto found = store.ResolveCustomer(*key);
+    if (found.ok()) {
+      req.customer = found->id;
+      note = std::string("matched by ") + how;
+      if (!name.empty() && SearchKey(name) != SearchKey(found->name)) {
+        note += "; name on the form '" + name + "', on file '" + found->name + "'";
+      }
+      return std::nullopt;
+    }
+    // More than one customer, say: staff must pick, the row waits.
+    if (found.status().code() != StatusCode::kNotFound) {
+      return RowProblem{column, *key, found.status().message()};
+    }
+  }
+  if (name.empty()) return RowProblem{"name", "", "new customer: the name is required"};
+  NewCustomer nc;
+  nc.name = name;
+  if (fields.phone) nc.phones.push_back(*fields.phone);
+  if (fields.member) nc.member_id = *fields.member;
+  req.create_customer = nc;  // matched nobody above: created without a second search
+  new_customer = true;
+  return std::nullopt;
+}
+
+// Which file column holds each form field (our column -> file column). A
+// column named twice or a required one missing refuses the file; a column
+// that is no form field is noted in `notes` and ignored.
+Result<std::map<size_t, size_t>> MapHeader(const csv::Record& header,
+                                           std::vector<std::string>& notes) {
+  std::map<size_t, size_t> column_at;
+  for (size_t i = 0; i < header.fields.size(); ++i) {
+    const std::optional<size_t> field = ColumnOf(header.fields[i]);
+    if (field) {
+      if (column_at.count(*field)) {
+        return Status::InvalidInput("file: header line " + std::to_string(header.line) +
+                                    ": column '" + kColumns[*field].key + "' appears twice");
+      }
+      column_at[*field] = i;
+    } else if (!FoldFullWidth(header.fields[i]).empty()) {
+      notes.push_back("column '" + header.fields[i] + "' is not a form field: ignored");
+    }
+  }
+  for (size_t c = 0; c < kColumns.size(); ++c) {
+    if (kColumns[c].required && !column_at.count(c)) {
+      return Status::InvalidInput(std::string("file: header line ") + std::to_string(header.line) +
+                                  ": required column '" + kColumns[c].key + "' (" + kColumns[c].zh +
+                                  " / " + kColumns[c].en +
+                                  ") is missing; the header must be: " + PaperTemplateCsv());
+    }
+  }
+  return column_at;
+}
+
+// The rejected rows with the file's header and three more columns (row,
+// column, reason), to be fixed in a spreadsheet and imported again.
+Status WriteRejects(const std::string& path, const csv::Record& header, char delimiter,
+                    std::vector<std::vector<std::string>> rows) {
+  std::vector<std::string> head = header.fields;
+  head.push_back("row");
+  head.push_back("column");
+  head.push_back("reason");
+  std::string out = "\xEF\xBB\xBF" + csv::FormatRecord(head, delimiter);
+  // Opened in a spreadsheet to be fixed: no cell may run as a formula there.
+  for (auto& r : rows) {
+    for (auto& field : r) field = csv::NeutraliseFormula(std::move(field));
+    out += csv::FormatRecord(r, delimiter);
+  }
+  Status written = WritePrivateFile(path, out);  // names and phones: owner-only
+  if (!written.ok()) return Status::IoError("rejects: " + written.message());
+  return Status::Ok();
+}
+
 }  // namespace
 
 const std::vector<PaperColumn>& PaperColumns() { return kColumns; }
@@ -347,29 +433,7 @@ Result<ImportReport> ImportPaper(Store& store, const ImportOptions& options) {
 
   // The header row: which file column holds which field.
   const csv::Record& header = records->front();
-  std::vector<std::optional<size_t>> field_of(header.fields.size());
-  std::map<size_t, size_t> column_at;  // our column -> file column
-  for (size_t i = 0; i < header.fields.size(); ++i) {
-    field_of[i] = ColumnOf(header.fields[i]);
-    if (field_of[i]) {
-      if (column_at.count(*field_of[i])) {
-        return Status::InvalidInput("file: header line " + std::to_string(header.line) +
-                                    ": column '" + kColumns[*field_of[i]].key +
-                                    "' appears twice");
-      }
-      column_at[*field_of[i]] = i;
-    } else if (!FoldFullWidth(header.fields[i]).empty()) {
-      report.notes.push_back("column '" + header.fields[i] + "' is not a form field: ignored");
-    }
-  }
-  for (size_t c = 0; c < kColumns.size(); ++c) {
-    if (kColumns[c].required && !column_at.count(c)) {
-      return Status::InvalidInput(
-          std::string("file: header line ") + std::to_string(header.line) +
-          ": required column '" + kColumns[c].key + "' (" + kColumns[c].zh + " / " +
-          kColumns[c].en + ") is missing; the header must be: " + PaperTemplateCsv());
-    }
-  }
+  ASSIGN_OR_RETURN(const auto column_at, MapHeader(header, report.notes));
   if (auto earlier = store.FindPaperImport(report.digest); earlier.ok() && earlier->has_value()) {
     report.notes.push_back("this file was imported before, as " + earlier->value().first +
                            " at " + earlier->value().second +
@@ -448,48 +512,12 @@ Result<ImportReport> ImportPaper(Store& store, const ImportOptions& options) {
       const FormFields& fields = std::get<FormFields>(read);
       const std::string name_raw = value("name");
 
-      // Who: the first of phone, plate, VIN, member id that finds a customer.
       BookingRequest req;
-      std::string matched_by;
-      std::optional<Customer> customer;
-      bool ambiguous = false;
-      for (const auto& [how, key] :
-           {std::pair<const char*, std::optional<std::string>>{"phone", fields.phone},
-            {"plate", fields.plate},
-            {"VIN", fields.vin},
-            {"member id", fields.member}}) {
-        if (!key || customer) continue;
-        auto found = store.ResolveCustomer(*key);
-        if (found.ok()) {
-          customer = *found;
-          matched_by = how;
-        } else if (found.status().code() != StatusCode::kNotFound) {
-          const std::string column = how == std::string("member id") ? "member_id"
-                                     : how == std::string("VIN")     ? "vin"
-                                                                     : how;
-          reject(column, *key, found.status().message());
-          ambiguous = true;
-          break;
-        }
-      }
-      if (ambiguous) continue;
       std::string note;
-      if (customer) {
-        req.customer = customer->id;
-        note = "matched by " + matched_by;
-        if (!name_raw.empty() && SearchKey(name_raw) != SearchKey(customer->name)) {
-          note += "; name on the form '" + name_raw + "', on file '" + customer->name + "'";
-        }
-      } else {
-        if (name_raw.empty()) {
-          reject("name", "", "new customer: the name is required");
-          continue;
-        }
-        NewCustomer nc;
-        nc.name = name_raw;
-        if (fields.phone) nc.phones.push_back(*fields.phone);
-        if (fields.member) nc.member_id = *fields.member;
-        req.create_customer = nc;  // matched nobody above: created without a second search
+      bool new_customer = false;
+      if (auto problem = ChooseCustomer(store, fields, name_raw, req, note, new_customer)) {
+        reject(problem->column, problem->value, problem->reason);
+        continue;
       }
       if (fields.plate) req.vehicle.plate = *fields.plate;
       if (fields.vin) req.vehicle.vin = *fields.vin;
@@ -528,7 +556,7 @@ Result<ImportReport> ImportPaper(Store& store, const ImportOptions& options) {
         note += (note.empty() ? "" : "; ") + std::string("no written time: ordered as entered");
       report.imported.push_back({row, *form, booked->booking.ref, booked->booking.customer_name,
                                  booked->booking.slot_date + " " + booked->booking.slot_time,
-                                 !customer, booked->booking.needs_reschedule, note});
+                                 new_customer, booked->booking.needs_reschedule, note});
     }
     // A later form can take the place of an earlier one (it was written
     // earlier): the report says where each booking ended, in a dry run too.
@@ -554,18 +582,7 @@ Result<ImportReport> ImportPaper(Store& store, const ImportOptions& options) {
   if (!reject_rows.empty()) {
     report.rejects_file =
         options.rejects_path.empty() ? options.path + ".rejects.csv" : options.rejects_path;
-    std::vector<std::string> head = header.fields;
-    head.push_back("row");
-    head.push_back("column");
-    head.push_back("reason");
-    std::string out = "\xEF\xBB\xBF" + csv::FormatRecord(head, delimiter);
-    // Opened in a spreadsheet to be fixed: no cell may run as a formula there.
-    for (auto& r : reject_rows) {
-      for (auto& field : r) field = csv::NeutraliseFormula(std::move(field));
-      out += csv::FormatRecord(r, delimiter);
-    }
-    Status written = WritePrivateFile(report.rejects_file, out);  // names and phones: owner-only
-    if (!written.ok()) return Status::IoError("rejects: " + written.message());
+    RETURN_IF_ERROR(WriteRejects(report.rejects_file, header, delimiter, std::move(reject_rows)));
   }
   return report;
 }
