@@ -1,6 +1,7 @@
 // Conflict cases at the store, the settling of over-full slots, and the
 // transaction hooks batch callers (paper import) build on. Part of Store.
 #include <algorithm>
+#include <charconv>
 
 #include <nlohmann/json.hpp>
 
@@ -60,6 +61,18 @@ ConflictCase ReadCase(const Statement& st) {
   c.resolved_by = st.OptionalText(14);
   c.resolution = st.OptionalText(15);
   return c;
+}
+
+// N of a booking ref "YYMMDD-N". A store numbers the bookings of a day in the
+// order it enters them, and every booking of a slot has a ref of the slot's
+// day; anything else reads as 0.
+int64_t RefNumber(const std::string& ref) {
+  const size_t dash = ref.rfind('-');
+  int64_t n = 0;
+  if (dash == std::string::npos) return 0;
+  const char* end = ref.data() + ref.size();
+  if (std::from_chars(ref.data() + dash + 1, end, n).ptr != end) return 0;
+  return n;
 }
 
 // Physically happened bookings keep their place whatever else is true.
@@ -151,11 +164,17 @@ Result<std::optional<std::string>> Store::SettleSlotLocked(const std::string& da
   if (static_cast<int>(holders.size()) <= capacity) return std::optional<std::string>();
 
   // Who keeps the place, the same on every replica: those physically here,
-  // then whoever was promised first (business time), then the id.
+  // then whoever was promised first (business time), then whoever this store
+  // entered first (the ref's number), then the id. Forms of one import
+  // entered in the same instant so keep their row order, and a dry run, which
+  // numbers them as its commit will, names the same bookings to move (random
+  // ids would not).
   std::sort(holders.begin(), holders.end(), [](const Holder& a, const Holder& b) {
     const bool pa = Physical(a.status), pb = Physical(b.status);
     if (pa != pb) return pa;
     if (a.requested_at != b.requested_at) return a.requested_at < b.requested_at;
+    const int64_t na = RefNumber(a.ref), nb = RefNumber(b.ref);
+    if (na != nb) return na < nb;
     return a.id < b.id;
   });
   std::vector<const Holder*> kept, moved;

@@ -233,6 +233,23 @@ int PrintBooking(Context& ctx, const Store& store, const Booking& b, const std::
   if (b.cancel_reason) ctx.out << "  cancelled: " << *b.cancel_reason << "\n";
   if (b.rescheduled_from) ctx.out << "  rescheduled from " << *b.rescheduled_from << "\n";
   if (b.rescheduled_to) ctx.out << "  rescheduled to " << *b.rescheduled_to << "\n";
+  if (!b.notes.empty()) {
+    // Notes keep their lines (CleanMultilineText): each further one indented
+    // under the first, blank lines left blank.
+    std::string indented;
+    bool line_start = false;
+    for (char c : b.notes) {
+      if (line_start && c != '\n') indented += "         ";
+      indented += c;
+      line_start = c == '\n';
+    }
+    ctx.out << "  notes: " << indented << "\n";
+  }
+  if (b.form_id) {
+    ctx.out << "  paper form " << *b.form_id;
+    if (b.import_batch) ctx.out << " (import " << *b.import_batch << ")";
+    ctx.out << "\n";
+  }
   ctx.out << "  id " << b.id << "\n";
   return kExitOk;
 }
@@ -933,7 +950,7 @@ int RunDesk(int argc, char** argv, std::ostream& out, std::ostream& err) {
           g_stop.store(true);
         });
       }
-      client.value()->Run(g_stop);
+      client.value()->Run(g_stop, &ctx.err);  // the sync process's log: its troubles
       if (timer.joinable()) timer.join();
       return kExitOk;
     };

@@ -119,7 +119,8 @@ Result<WireMessage> HubQuery::Exchange(const WireMessage& message, size_t expect
     Status sent = endpoint_->Send(sealed);
     if (sent.ok()) break;
     if (sent.code() != StatusCode::kRetryLater || SteadyMs() >= deadline) {
-      return Status::RetryLater("the hub is not reachable (" + sent.message() + ")");
+      // Why, as far as the transport can tell (sync/transport.h LinkState).
+      return Status::RetryLater("the hub is not reachable: " + endpoint_->Link().text);
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }

@@ -5,9 +5,12 @@
 #include <algorithm>
 #include <cctype>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <set>
 #include <sstream>
+#include <tuple>
+#include <variant>
 
 #include "sync/csv.h"
 #include "sync/handwritten.h"
@@ -27,6 +30,7 @@ const std::vector<PaperColumn> kColumns = {
     {"name", "客户姓名", "Customer name", true},
     {"phone", "电话", "Phone", true},
     {"plate", "车牌", "Plate", false},
+    {"vin", "车架号", "VIN", false},
     {"member_id", "会员号", "Member ID", false},
     {"service", "服务项目", "Service", false},
     {"notes", "备注", "Notes", false},
@@ -137,6 +141,163 @@ std::string Html(const std::string& s) {
 std::string MaskPhone(const std::string& e164, bool full) {
   if (full || e164.size() < 4) return FormatPhoneForDisplay(e164);
   return "*** " + e164.substr(e164.size() - 4);
+}
+
+// A form's fields after the form id, checked and in their canonical forms.
+struct FormFields {
+  LocalDate date;
+  LocalTime time;
+  std::optional<std::string> phone, plate, vin, member;
+  std::string requested_at;  // UTC text of the written time; empty: none written
+};
+
+// Why a row is rejected: its column, the value as written, the reason.
+struct RowProblem {
+  std::string column, value, reason;
+};
+
+// `value(key)`: the row's cell for a column, as typed.
+using CellFn = std::function<std::string(const char* key)>;
+
+// The identifiers of a form's customer and vehicle, each validated as the desk
+// validates it (sync/normalize.h).
+std::optional<RowProblem> ReadIdentifiers(const CellFn& value, const Store& store,
+                                          FormFields& out) {
+  struct Identifier {
+    const char* column;
+    std::optional<std::string>* into;
+    std::function<Result<std::string>(const std::string&)> normalize;
+  };
+  const Identifier identifiers[] = {
+      {"phone", &out.phone,
+       [&](const std::string& raw) { return NormalizePhone(raw, store.settings().phone_region); }},
+      {"plate", &out.plate, [](const std::string& raw) { return NormalizePlate(raw); }},
+      {"vin", &out.vin, [](const std::string& raw) { return NormalizeVin(raw); }},
+      {"member_id", &out.member, [](const std::string& raw) { return NormalizeMemberId(raw); }},
+  };
+  for (const Identifier& id : identifiers) {
+    const std::string raw = value(id.column);
+    if (raw.empty()) continue;
+    auto normalized = id.normalize(raw);
+    if (!normalized.ok()) return RowProblem{id.column, raw, normalized.status().message()};
+    *id.into = *normalized;
+  }
+  if (!out.phone && !out.plate && !out.vin && !out.member) {
+    return RowProblem{"phone", "",
+                      "no phone, plate, VIN or member id: the customer cannot be found or called"};
+  }
+  return std::nullopt;
+}
+
+// Reads a row's date, time, identifiers and written time, or says what is wrong.
+std::variant<FormFields, RowProblem> ReadFormFields(const CellFn& value, const Store& store) {
+  FormFields out;
+  auto date = ParseWrittenDate(value("date"));
+  if (!date.ok()) return RowProblem{"date", value("date"), date.status().message()};
+  out.date = *date;
+  auto time = ParseWrittenTime(value("time"));
+  if (!time.ok()) return RowProblem{"time", value("time"), time.status().message()};
+  out.time = *time;
+  if (auto problem = ReadIdentifiers(value, store, out)) return *problem;
+  if (const std::string w = value("written_at"); !w.empty()) {
+    // "2026-11-24 09:40", "2026年11月24日 9点40": a date, then a time.
+    const size_t cut = w.find_last_of(" \t");
+    auto wd = ParseWrittenDate(cut == std::string::npos ? w : w.substr(0, cut));
+    auto wt = cut == std::string::npos ? Result<LocalTime>(LocalTime{0, 0})
+                                       : ParseWrittenTime(w.substr(cut + 1));
+    if (!wd.ok() || !wt.ok()) {
+      return RowProblem{
+          "written_at", w,
+          "written at '" + w + "' is not a date and time (write it as YYYY-MM-DD HH:MM, 24-hour)"};
+    }
+    out.requested_at = FormatUtcMs(store.time_zone().LocalToUtcMs(*wd, *wt));
+  }
+  return out;
+}
+
+// Whose form it is: the first of phone, plate, VIN and member id that finds a
+// customer, or else a new customer (whose name is then required). Sets the
+// request's customer; `note` says how they were found and a name that differs.
+std::optional<RowProblem> ChooseCustomer(Store& store, const FormFields& fields,
+                                         const std::string& name, BookingRequest& req,
+                                         std::string& note, bool& new_customer) {
+  const std::tuple<const char*, const char*, const std::optional<std::string>&> keys[] = {
+      {"phone", "phone", fields.phone},
+      {"plate", "plate", fields.plate},
+      {"VIN", "vin", fields.vin},
+      {"member id", "member_id", fields.member}};
+  for (const auto& [how, column, key] : keys) {
+    if (!key) continue;
+    auto found = store.ResolveCustomer(*key);
+    if (found.ok()) {
+      req.customer = found->id;
+      note = std::string("matched by ") + how;
+      if (!name.empty() && SearchKey(name) != SearchKey(found->name)) {
+        note += "; name on the form '" + name + "', on file '" + found->name + "'";
+      }
+      return std::nullopt;
+    }
+    // More than one customer, say: staff must pick, the row waits.
+    if (found.status().code() != StatusCode::kNotFound) {
+      return RowProblem{column, *key, found.status().message()};
+    }
+  }
+  if (name.empty()) return RowProblem{"name", "", "new customer: the name is required"};
+  NewCustomer nc;
+  nc.name = name;
+  if (fields.phone) nc.phones.push_back(*fields.phone);
+  if (fields.member) nc.member_id = *fields.member;
+  req.create_customer = nc;  // matched nobody above: created without a second search
+  new_customer = true;
+  return std::nullopt;
+}
+
+// Which file column holds each form field (our column -> file column). A
+// column named twice or a required one missing refuses the file; a column
+// that is no form field is noted in `notes` and ignored.
+Result<std::map<size_t, size_t>> MapHeader(const csv::Record& header,
+                                           std::vector<std::string>& notes) {
+  std::map<size_t, size_t> column_at;
+  for (size_t i = 0; i < header.fields.size(); ++i) {
+    const std::optional<size_t> field = ColumnOf(header.fields[i]);
+    if (field) {
+      if (column_at.count(*field)) {
+        return Status::InvalidInput("file: header line " + std::to_string(header.line) +
+                                    ": column '" + kColumns[*field].key + "' appears twice");
+      }
+      column_at[*field] = i;
+    } else if (!FoldFullWidth(header.fields[i]).empty()) {
+      notes.push_back("column '" + header.fields[i] + "' is not a form field: ignored");
+    }
+  }
+  for (size_t c = 0; c < kColumns.size(); ++c) {
+    if (kColumns[c].required && !column_at.count(c)) {
+      return Status::InvalidInput(std::string("file: header line ") + std::to_string(header.line) +
+                                  ": required column '" + kColumns[c].key + "' (" + kColumns[c].zh +
+                                  " / " + kColumns[c].en +
+                                  ") is missing; the header must be: " + PaperTemplateCsv());
+    }
+  }
+  return column_at;
+}
+
+// The rejected rows with the file's header and three more columns (row,
+// column, reason), to be fixed in a spreadsheet and imported again.
+Status WriteRejects(const std::string& path, const csv::Record& header, char delimiter,
+                    std::vector<std::vector<std::string>> rows) {
+  std::vector<std::string> head = header.fields;
+  head.push_back("row");
+  head.push_back("column");
+  head.push_back("reason");
+  std::string out = "\xEF\xBB\xBF" + csv::FormatRecord(head, delimiter);
+  // Opened in a spreadsheet to be fixed: no cell may run as a formula there.
+  for (auto& r : rows) {
+    for (auto& field : r) field = csv::NeutraliseFormula(std::move(field));
+    out += csv::FormatRecord(r, delimiter);
+  }
+  Status written = WritePrivateFile(path, out);  // names and phones: owner-only
+  if (!written.ok()) return Status::IoError("rejects: " + written.message());
+  return Status::Ok();
 }
 
 }  // namespace
@@ -272,29 +433,7 @@ Result<ImportReport> ImportPaper(Store& store, const ImportOptions& options) {
 
   // The header row: which file column holds which field.
   const csv::Record& header = records->front();
-  std::vector<std::optional<size_t>> field_of(header.fields.size());
-  std::map<size_t, size_t> column_at;  // our column -> file column
-  for (size_t i = 0; i < header.fields.size(); ++i) {
-    field_of[i] = ColumnOf(header.fields[i]);
-    if (field_of[i]) {
-      if (column_at.count(*field_of[i])) {
-        return Status::InvalidInput("file: header line " + std::to_string(header.line) +
-                                    ": column '" + kColumns[*field_of[i]].key +
-                                    "' appears twice");
-      }
-      column_at[*field_of[i]] = i;
-    } else if (!FoldFullWidth(header.fields[i]).empty()) {
-      report.notes.push_back("column '" + header.fields[i] + "' is not a form field: ignored");
-    }
-  }
-  for (size_t c = 0; c < kColumns.size(); ++c) {
-    if (kColumns[c].required && !column_at.count(c)) {
-      return Status::InvalidInput(
-          std::string("file: header line ") + std::to_string(header.line) +
-          ": required column '" + kColumns[c].key + "' (" + kColumns[c].zh + " / " +
-          kColumns[c].en + ") is missing; the header must be: " + PaperTemplateCsv());
-    }
-  }
+  ASSIGN_OR_RETURN(const auto column_at, MapHeader(header, report.notes));
   if (auto earlier = store.FindPaperImport(report.digest); earlier.ok() && earlier->has_value()) {
     report.notes.push_back("this file was imported before, as " + earlier->value().first +
                            " at " + earlier->value().second +
@@ -310,17 +449,19 @@ Result<ImportReport> ImportPaper(Store& store, const ImportOptions& options) {
       const csv::Record& rec = (*records)[r];
       const int row = static_cast<int>(r);
       ++report.rows;
-      auto value = [&](const char* key) -> std::string {
+      // A cell exactly as written (notes); a field a rejects file neutralised
+      // ('+86 ...) reads as it was typed.
+      auto cell = [&](const char* key) -> std::string {
         for (const auto& [c, i] : column_at) {
           if (std::string(kColumns[c].key) == key) {
-            // A field a rejects file neutralised ('+86 ...) reads as it was typed.
-            return i < rec.fields.size()
-                       ? FoldFullWidth(std::string(csv::WithoutFormulaGuard(rec.fields[i])))
-                       : std::string();
+            return i < rec.fields.size() ? std::string(csv::WithoutFormulaGuard(rec.fields[i]))
+                                         : std::string();
           }
         }
         return std::string();
       };
+      // A cell with full-width letters and digits folded (１３８, Ａ).
+      auto value = [&](const char* key) -> std::string { return FoldFullWidth(cell(key)); };
       auto reject = [&](const std::string& column, const std::string& val,
                         const std::string& reason) {
         report.rejected.push_back({row, rec.line, column, val, reason});
@@ -363,110 +504,31 @@ Result<ImportReport> ImportPaper(Store& store, const ImportOptions& options) {
             {row, *form, imported->second, "imported before in " + imported->first});
         continue;
       }
-      auto date = ParseWrittenDate(value("date"));
-      if (!date.ok()) {
-        reject("date", value("date"), date.status().message());
+      auto read = ReadFormFields(value, store);
+      if (const auto* problem = std::get_if<RowProblem>(&read)) {
+        reject(problem->column, problem->value, problem->reason);
         continue;
       }
-      auto time = ParseWrittenTime(value("time"));
-      if (!time.ok()) {
-        reject("time", value("time"), time.status().message());
-        continue;
-      }
-      const std::string phone_raw = value("phone"), plate_raw = value("plate"),
-                        member_raw = value("member_id"), name_raw = value("name");
-      std::optional<std::string> phone, plate, member;
-      if (!phone_raw.empty()) {
-        auto p = NormalizePhone(phone_raw, store.settings().phone_region);
-        if (!p.ok()) {
-          reject("phone", phone_raw, p.status().message());
-          continue;
-        }
-        phone = *p;
-      }
-      if (!plate_raw.empty()) {
-        auto p = NormalizePlate(plate_raw);
-        if (!p.ok()) {
-          reject("plate", plate_raw, p.status().message());
-          continue;
-        }
-        plate = *p;
-      }
-      if (!member_raw.empty()) {
-        auto m = NormalizeMemberId(member_raw);
-        if (!m.ok()) {
-          reject("member_id", member_raw, m.status().message());
-          continue;
-        }
-        member = *m;
-      }
-      if (!phone && !plate && !member) {
-        reject("phone", "", "no phone, plate or member id: the customer cannot be found or called");
-        continue;
-      }
-      std::string requested_at;
-      if (const std::string w = value("written_at"); !w.empty()) {
-        // "2026-11-24 09:40", "2026年11月24日 9点40": a date, then a time.
-        const size_t cut = w.find_last_of(" \t");
-        auto wd = ParseWrittenDate(cut == std::string::npos ? w : w.substr(0, cut));
-        auto wt = cut == std::string::npos ? Result<LocalTime>(LocalTime{0, 0})
-                                           : ParseWrittenTime(w.substr(cut + 1));
-        if (!wd.ok() || !wt.ok()) {
-          reject("written_at", w, "written at '" + w +
-                                      "' is not a date and time (write 2026-11-24 09:40)");
-          continue;
-        }
-        requested_at = FormatUtcMs(store.time_zone().LocalToUtcMs(*wd, *wt));
-      }
+      const FormFields& fields = std::get<FormFields>(read);
+      const std::string name_raw = value("name");
 
-      // Who: the first of phone, plate, member id that finds a customer.
       BookingRequest req;
-      std::string matched_by;
-      std::optional<Customer> customer;
-      bool ambiguous = false;
-      for (const auto& [how, key] : {std::pair<const char*, std::optional<std::string>>{"phone", phone},
-                                     {"plate", plate},
-                                     {"member id", member}}) {
-        if (!key || customer) continue;
-        auto found = store.ResolveCustomer(*key);
-        if (found.ok()) {
-          customer = *found;
-          matched_by = how;
-        } else if (found.status().code() != StatusCode::kNotFound) {
-          reject(how == std::string("member id") ? "member_id" : how, *key,
-                 found.status().message());
-          ambiguous = true;
-          break;
-        }
-      }
-      if (ambiguous) continue;
       std::string note;
-      if (customer) {
-        req.customer = customer->id;
-        note = "matched by " + matched_by;
-        if (!name_raw.empty() && SearchKey(name_raw) != SearchKey(customer->name)) {
-          note += "; name on the form '" + name_raw + "', on file '" + customer->name + "'";
-        }
-      } else {
-        if (name_raw.empty()) {
-          reject("name", "", "new customer: the name is required");
-          continue;
-        }
-        NewCustomer nc;
-        nc.name = name_raw;
-        if (phone) nc.phones.push_back(*phone);
-        if (member) nc.member_id = *member;
-        req.create_customer = nc;  // matched nobody above: created without a second search
+      bool new_customer = false;
+      if (auto problem = ChooseCustomer(store, fields, name_raw, req, note, new_customer)) {
+        reject(problem->column, problem->value, problem->reason);
+        continue;
       }
-      if (plate) req.vehicle.plate = *plate;
+      if (fields.plate) req.vehicle.plate = *fields.plate;
+      if (fields.vin) req.vehicle.vin = *fields.vin;
       if (!value("service").empty()) req.service = value("service");
-      req.notes = value("notes");
-      req.date = date->ToString();
-      req.time = time->ToString();
+      req.notes = cell("notes");  // as written: line breaks and full-width punctuation kept
+      req.date = fields.date.ToString();
+      req.time = fields.time.ToString();
       req.channel = "paper";
       req.staff = value("staff").empty() ? options.operator_name : value("staff");
       req.promised = true;
-      req.requested_at = requested_at;
+      req.requested_at = fields.requested_at;
       req.source = "paper import " + report.batch_id + " (form " + *form + ")";
       req.form_id = *form;
       req.import_batch = report.batch_id;
@@ -490,10 +552,17 @@ Result<ImportReport> ImportPaper(Store& store, const ImportOptions& options) {
                  (booked->booking.vehicle_id ? "vehicle" : "customer") + " and slot"});
         continue;
       }
-      if (requested_at.empty()) note += (note.empty() ? "" : "; ") + std::string("no written time: ordered as entered");
+      if (fields.requested_at.empty())
+        note += (note.empty() ? "" : "; ") + std::string("no written time: ordered as entered");
       report.imported.push_back({row, *form, booked->booking.ref, booked->booking.customer_name,
                                  booked->booking.slot_date + " " + booked->booking.slot_time,
-                                 !customer, booked->booking.needs_reschedule, note});
+                                 new_customer, booked->booking.needs_reschedule, note});
+    }
+    // A later form can take the place of an earlier one (it was written
+    // earlier): the report says where each booking ended, in a dry run too.
+    for (auto& imported : report.imported) {
+      ASSIGN_OR_RETURN(Booking booking, store.GetBooking(imported.booking_ref));
+      imported.needs_reschedule = booking.needs_reschedule;
     }
     // Cases are read inside the transaction: a dry run shows them too.
     for (const auto& ref : case_refs) {
@@ -513,18 +582,7 @@ Result<ImportReport> ImportPaper(Store& store, const ImportOptions& options) {
   if (!reject_rows.empty()) {
     report.rejects_file =
         options.rejects_path.empty() ? options.path + ".rejects.csv" : options.rejects_path;
-    std::vector<std::string> head = header.fields;
-    head.push_back("row");
-    head.push_back("column");
-    head.push_back("reason");
-    std::string out = "\xEF\xBB\xBF" + csv::FormatRecord(head, delimiter);
-    // Opened in a spreadsheet to be fixed: no cell may run as a formula there.
-    for (auto& r : reject_rows) {
-      for (auto& field : r) field = csv::NeutraliseFormula(std::move(field));
-      out += csv::FormatRecord(r, delimiter);
-    }
-    Status written = WritePrivateFile(report.rejects_file, out);  // names and phones: owner-only
-    if (!written.ok()) return Status::IoError("rejects: " + written.message());
+    RETURN_IF_ERROR(WriteRejects(report.rejects_file, header, delimiter, std::move(reject_rows)));
   }
   return report;
 }

@@ -993,7 +993,8 @@ Result<BookOutcome> Store::BookLocked(const BookingRequest& request) {
   ASSIGN_OR_RETURN(std::string staff, CleanStaff(request.staff));
   ASSIGN_OR_RETURN(Channel channel, ParseChannel(request.channel));
   ASSIGN_OR_RETURN(std::string service, CleanText("service", request.service, 100, true));
-  ASSIGN_OR_RETURN(std::string notes, CleanText("notes", request.notes, 500, false));
+  // Notes keep their lines: a paper form's or a caller's words as written.
+  ASSIGN_OR_RETURN(std::string notes, CleanMultilineText("notes", request.notes, 500, false));
   ASSIGN_OR_RETURN(LocalDate date, ParseDeskDate(request.date, Today()));
   auto time = LocalTime::Parse(request.time);
   if (!time.ok()) {

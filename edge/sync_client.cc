@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <ostream>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -175,8 +176,11 @@ Status SyncClient::RunOnce() {
       sent = endpoint_->Send(sealed);
     }
     if (!sent.ok()) {
-      RETURN_IF_ERROR(RecordNoAnswer("hub unreachable"));
-      return Status::RetryLater("hub unreachable");
+      // Why, as far as the transport can tell: nothing listening, our key
+      // refused, the hub's key not the pinned one (sync/transport.h).
+      const std::string why = "hub unreachable: " + endpoint_->Link().text;
+      RETURN_IF_ERROR(RecordNoAnswer(why));
+      return Status::RetryLater(why);
     }
   }
   // Wait for an Ack to each; stale replies to earlier requests are read and used too.
@@ -269,10 +273,18 @@ Status SyncClient::ApplyPushes(const std::vector<WirePush>& pushes) {
   return Status::Ok();
 }
 
-void SyncClient::Run(const std::atomic<bool>& stop) {
+void SyncClient::Run(const std::atomic<bool>& stop, std::ostream* log) {
   int backoff_ms = 100;
+  std::string logged;  // the last trouble written to `log`: each is written once
   while (!stop.load()) {
     Status st = RunOnce();
+    if (log && !st.ok() && st.message() != logged) {
+      *log << "outpost-edge sync: " << st.message() << std::endl;
+      logged = st.message();
+    } else if (log && st.ok() && !logged.empty()) {
+      *log << "outpost-edge sync: the hub answered again" << std::endl;
+      logged.clear();
+    }
     auto state = ReadSyncStatus(*db_);
     auto answered = store_->LastHubRequest();
     // More to do at once: changes waiting, answers to report, or profiles

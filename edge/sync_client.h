@@ -16,6 +16,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <iosfwd>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -86,7 +87,9 @@ class SyncClient {
   // Records a round the hub did not answer (`why` becomes the last status).
   Status RecordNoAnswer(const std::string& why);
   // Rounds until `stop`, backing off 100 ms -> 5 s while the hub does not answer.
-  void Run(const std::atomic<bool>& stop);
+  // Each new trouble ("hub unreachable: nothing listening at ...") and the
+  // hub's return are written to `log`, once each, when given.
+  void Run(const std::atomic<bool>& stop, std::ostream* log = nullptr);
 
  private:
   SyncClient(std::unique_ptr<Db> db, std::unique_ptr<Store> store,

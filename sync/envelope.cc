@@ -10,6 +10,7 @@
 #include <array>
 
 #include "schema/outpost.capnp.h"
+#include "sync/packed_message.h"
 #include "sync/wire.h"
 
 namespace outpost {
@@ -83,34 +84,30 @@ struct ParsedEnvelope {
   std::string nonce, ciphertext, signature;
 };
 
+// May throw (generated code): called only through internal::DecodePacked.
+Result<ParsedEnvelope> ParseRoot(wire::Envelope::Reader e) {
+  ParsedEnvelope out;
+  out.header.site_id = e.getSiteId();
+  out.header.key_id = e.getKeyId();
+  if (e.getDirection() > 1) return Status::Corruption("envelope: unknown direction");
+  out.header.direction = static_cast<Direction>(e.getDirection());
+  if (e.getCompression() > 1) return Status::Corruption("envelope: unknown compression");
+  out.header.compression = static_cast<Compression>(e.getCompression());
+  auto take = [](capnp::Data::Reader d) {
+    return std::string(reinterpret_cast<const char*>(d.begin()), d.size());
+  };
+  out.nonce = take(e.getNonce());
+  out.ciphertext = take(e.getCiphertext());
+  out.signature = take(e.getSignature());
+  return out;
+}
+
 Result<ParsedEnvelope> Parse(std::string_view bytes) {
   if (bytes.size() > kMaxMessageBytes + 4096) return Status::Corruption("envelope: too large");
-  try {
-    kj::ArrayInputStream input(kj::ArrayPtr<const kj::byte>(
-        reinterpret_cast<const kj::byte*>(bytes.data()), bytes.size()));
-    capnp::ReaderOptions options;
-    options.traversalLimitInWords = bytes.size() / 8 * 16 + 1024;
-    options.nestingLimit = 4;
-    capnp::PackedMessageReader reader(input, options);
-    auto e = reader.getRoot<wire::Envelope>();
-    ParsedEnvelope out;
-    out.header.site_id = e.getSiteId();
-    out.header.key_id = e.getKeyId();
-    if (e.getDirection() > 1) return Status::Corruption("envelope: unknown direction");
-    out.header.direction = static_cast<Direction>(e.getDirection());
-    if (e.getCompression() > 1) return Status::Corruption("envelope: unknown compression");
-    out.header.compression = static_cast<Compression>(e.getCompression());
-    auto take = [](capnp::Data::Reader d) {
-      return std::string(reinterpret_cast<const char*>(d.begin()), d.size());
-    };
-    out.nonce = take(e.getNonce());
-    out.ciphertext = take(e.getCiphertext());
-    out.signature = take(e.getSignature());
-    return out;
-  } catch (const kj::Exception& e) {
-    return Status::Corruption(std::string("envelope: malformed (") + e.getDescription().cStr() +
-                              ")");
-  }
+  capnp::ReaderOptions options;
+  options.traversalLimitInWords = bytes.size() / 8 * 16 + 1024;
+  options.nestingLimit = 4;
+  return internal::DecodePacked<wire::Envelope>(bytes, options, "envelope", ParseRoot);
 }
 
 }  // namespace

@@ -35,14 +35,17 @@ std::string Quote(std::string_view raw) {
   return out + "'";
 }
 
+// The hints say what form a value takes, never a value: "(write 2026-11-24)"
+// after a wrong date read as the date to write instead.
+constexpr const char* kDateHint = " (write the date as YYYY-MM-DD: year, month, day)";
+constexpr const char* kTimeHint = " (write the time as HH:MM, 24-hour)";
+
 Status BadDate(std::string_view raw, std::string_view reason = "is not a date") {
-  return Status::InvalidInput("date " + Quote(raw) + " " + std::string(reason) +
-                              " (write 2026-11-24)");
+  return Status::InvalidInput("date " + Quote(raw) + " " + std::string(reason) + kDateHint);
 }
 
 Status BadTime(std::string_view raw, std::string_view reason = "is not a time") {
-  return Status::InvalidInput("time " + Quote(raw) + " " + std::string(reason) +
-                              " (write 10:00)");
+  return Status::InvalidInput("time " + Quote(raw) + " " + std::string(reason) + kTimeHint);
 }
 
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f'; }

@@ -25,7 +25,8 @@ std::string FoldFullWidth(std::string_view utf8);
 // as 2026-11-24, 2026/11/24 or 2026.11.24 (month and day may have one digit:
 // 2026-1-5; one separator throughout) or 2026年11月24日 (日 optional; 号 or 號
 // instead of 日), after FoldFullWidth; spaces between the parts are allowed.
-// Anything else: "date '...' is not a date (write 2026-11-24)", or a reason
+// Anything else: "date '...' is not a date (write the date as YYYY-MM-DD:
+// year, month, day)", or a reason
 // ("is not a real calendar date", "is not between 2000 and 2099").
 Result<LocalDate> ParseWrittenDate(std::string_view raw);
 
@@ -39,9 +40,9 @@ Result<LocalDate> ParseWrittenDate(std::string_view raw);
 //   下午          afternoon: 1-11 gain 12, 12-23 kept
 //   傍晚 / 晚上   evening: 1-11 gain 12, 13-23 kept (晚上12点 is refused)
 // Refused: digits without a separator ("1000", "930": a time, or a number typed
-// into the wrong column?), a bare hour ("10"), hours over 23 or minutes over 59, and a part of the day that
-// contradicts the hour (上午15点). Message: "time '...' is not a time (write
-// 10:00)", with the reason where there is one.
+// into the wrong column?), a bare hour ("10"), hours over 23 or minutes over 59, and a part of the
+// day that contradicts the hour (上午15点). Message: "time '...' is not a time (write the time as
+// HH:MM, 24-hour)", with the reason where there is one.
 Result<LocalTime> ParseWrittenTime(std::string_view raw);
 
 }  // namespace outpost

@@ -50,7 +50,8 @@ TEST(HandwrittenDateTest, RefusesWhatIsNotADate) {
     ASSERT_FALSE(date.ok()) << raw << " -> " << date->ToString();
     EXPECT_EQ(date.status().code(), StatusCode::kInvalidInput);
     EXPECT_EQ(date.status().message(),
-              "date '" + std::string(raw) + "' is not a date (write 2026-11-24)");
+              "date '" + std::string(raw) +
+                  "' is not a date (write the date as YYYY-MM-DD: year, month, day)");
   }
 }
 
@@ -60,7 +61,8 @@ TEST(HandwrittenDateTest, RefusesDatesThatDoNotExistOrAreOutOfRange) {
     auto date = ParseWrittenDate(raw);
     ASSERT_FALSE(date.ok()) << raw;
     EXPECT_EQ(date.status().message(),
-              "date '" + std::string(raw) + "' is not a real calendar date (write 2026-11-24)");
+              "date '" + std::string(raw) +
+                  "' is not a real calendar date (write the date as YYYY-MM-DD: year, month, day)");
   }
   for (const char* raw : {"1999-12-31", "2100-01-01", "1926年11月24日", "0000-01-01"}) {
     auto date = ParseWrittenDate(raw);
@@ -73,11 +75,14 @@ TEST(HandwrittenDateTest, RefusesDatesThatDoNotExistOrAreOutOfRange) {
 TEST(HandwrittenDateTest, MessageShowsControlBytesAndBrokenUtf8Escaped) {
   auto date = ParseWrittenDate("2026\n11\xFF");
   ASSERT_FALSE(date.ok());
-  EXPECT_EQ(date.status().message(), "date '2026\\x0a11\\xff' is not a date (write 2026-11-24)");
+  EXPECT_EQ(
+      date.status().message(),
+      "date '2026\\x0a11\\xff' is not a date (write the date as YYYY-MM-DD: year, month, day)");
   auto long_value = ParseWrittenDate(std::string(100, '9'));
   ASSERT_FALSE(long_value.ok());
   EXPECT_EQ(long_value.status().message(),
-            "date '" + std::string(64, '9') + "...' is not a date (write 2026-11-24)");
+            "date '" + std::string(64, '9') +
+                "...' is not a date (write the date as YYYY-MM-DD: year, month, day)");
 }
 
 TEST(HandwrittenTimeTest, AcceptsClockForms) {
@@ -131,7 +136,8 @@ TEST(HandwrittenTimeTest, RefusesWhatIsNotATime) {
     auto t = ParseWrittenTime(raw);
     ASSERT_FALSE(t.ok()) << raw << " -> " << t->ToString();
     EXPECT_EQ(t.status().code(), StatusCode::kInvalidInput);
-    EXPECT_EQ(t.status().message(), "time '" + std::string(raw) + "' is not a time (write 10:00)");
+    EXPECT_EQ(t.status().message(),
+              "time '" + std::string(raw) + "' is not a time (write the time as HH:MM, 24-hour)");
   }
 }
 
@@ -139,8 +145,9 @@ TEST(HandwrittenTimeTest, RefusesDigitsWithoutASeparator) {
   for (const char* raw : {"1000", "930", "１０００", "下午330", "123456"}) {
     auto t = ParseWrittenTime(raw);
     ASSERT_FALSE(t.ok()) << raw << " -> " << t->ToString();
-    EXPECT_EQ(t.status().message(), "time '" + std::string(raw) +
-                                        "' has no separator between hour and minutes (write 10:00)");
+    EXPECT_EQ(t.status().message(),
+              "time '" + std::string(raw) +
+                  "' has no separator between hour and minutes (write the time as HH:MM, 24-hour)");
   }
 }
 
@@ -161,10 +168,10 @@ TEST(HandwrittenTimeTest, RefusesAPartOfTheDayThatContradictsTheHour) {
     EXPECT_EQ(t.status().code(), StatusCode::kInvalidInput);
     EXPECT_EQ(t.status().message().rfind("time '" + std::string(raw) + "' ", 0), 0u)
         << t.status().message();
-    EXPECT_NE(t.status().message().find("(write 10:00)"), std::string::npos);
+    EXPECT_NE(t.status().message().find("(write the time as HH:MM, 24-hour)"), std::string::npos);
   }
   EXPECT_EQ(ParseWrittenTime("晚上12点").status().message(),
-            "time '晚上12点' could be noon or midnight (write 10:00)");
+            "time '晚上12点' could be noon or midnight (write the time as HH:MM, 24-hour)");
 }
 
 TEST(HandwrittenTimeTest, ReadsBackItsOwnOutput) {

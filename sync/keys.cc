@@ -9,6 +9,8 @@
 #include <map>
 #include <sstream>
 
+#include "sync/private_file.h"
+
 namespace outpost {
 namespace {
 
@@ -48,20 +50,22 @@ Result<std::map<std::string, std::string>> ReadKeyFile(const std::string& path,
   return fields;
 }
 
-Status WriteFile(const std::string& path, const std::string& text, mode_t mode, bool overwrite) {
-  int flags = O_WRONLY | O_CREAT | O_CLOEXEC | (overwrite ? O_TRUNC : O_EXCL);
-  int fd = open(path.c_str(), flags, mode);
-  if (fd < 0) {
-    if (errno == EEXIST) {
-      return Status::Conflict("'" + path + "' exists; keys are never overwritten silently");
-    }
-    return Status::IoError("cannot create '" + path + "'");
-  }
-  fchmod(fd, mode);
-  bool ok = write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
-            fsync(fd) == 0;
-  close(fd);
-  return ok ? Status::Ok() : Status::IoError("cannot write '" + path + "'");
+std::string SecretKeyText(const SecretKeys& keys) {
+  return "outpost-secret-key v1\nsite " + keys.pub.site_id + "\nsign-secret " + Hex(keys.sign_sk) +
+         "\nkx-secret " + Hex(keys.kx_sk) + "\n";
+}
+
+// Writes a secret key file (0600) durably, and wipes the text it made.
+Status WriteSecretKeyFile(const std::string& path, const SecretKeys& keys) {
+  std::string text = SecretKeyText(keys);
+  Status st = WriteFileDurably(path, text, kPrivateFileMode);
+  sodium_memzero(text.data(), text.size());
+  return st;
+}
+
+bool Exists(const std::string& path) {
+  struct stat info;
+  return lstat(path.c_str(), &info) == 0;
 }
 
 }  // namespace
@@ -91,17 +95,34 @@ std::string PublicKeyText(const PublicKeys& keys) {
          "\nkx-public " + Hex(keys.kx_pk) + "\n";
 }
 
-Result<std::pair<std::string, std::string>> WriteKeyFiles(const SecretKeys& keys,
-                                                         const std::string& dir, bool overwrite) {
-  const std::string secret_path = dir + "/" + keys.pub.site_id + ".key";
-  const std::string public_path = dir + "/" + keys.pub.site_id + ".pub";
-  std::string secret = "outpost-secret-key v1\nsite " + keys.pub.site_id + "\nsign-secret " +
-                       Hex(keys.sign_sk) + "\nkx-secret " + Hex(keys.kx_sk) + "\n";
-  Status st = WriteFile(secret_path, secret, 0600, overwrite);
-  sodium_memzero(secret.data(), secret.size());
-  RETURN_IF_ERROR(st);
-  RETURN_IF_ERROR(WriteFile(public_path, PublicKeyText(keys.pub), 0644, overwrite));
-  return std::make_pair(secret_path, public_path);
+Result<KeyFiles> WriteKeyFiles(const SecretKeys& keys, const std::string& dir, bool rotate) {
+  KeyFiles files;
+  files.secret = dir + "/" + keys.pub.site_id + ".key";
+  files.pub = dir + "/" + keys.pub.site_id + ".pub";
+  const bool existing = Exists(files.secret) || Exists(files.pub);
+  if (existing && !rotate) {
+    return Status::Conflict("'" + (Exists(files.secret) ? files.secret : files.pub) +
+                            "' exists; keys are never overwritten silently (--force rotates them)");
+  }
+  if (existing && Exists(files.secret)) {
+    const std::string old_secret = files.secret + ".old", old_pub = files.pub + ".old";
+    if (Exists(old_secret) || Exists(old_pub)) {
+      return Status::Conflict("'" + old_secret +
+                              "' still keeps the pair an earlier rotation replaced; once the hub "
+                              "has allowed " +
+                              files.pub + ", remove " + old_secret + " and " + old_pub +
+                              ", then rotate again");
+    }
+    ASSIGN_OR_RETURN(SecretKeys current, LoadSecretKeys(files.secret));
+    RETURN_IF_ERROR(WriteSecretKeyFile(old_secret, current));
+    RETURN_IF_ERROR(WriteFileDurably(old_pub, PublicKeyText(current.pub), 0644));
+    files.old_secret = old_secret;
+    files.old_pub = old_pub;
+  }
+  // The public half first: until SITE.key is renamed, the current secret is in place.
+  RETURN_IF_ERROR(WriteFileDurably(files.pub, PublicKeyText(keys.pub), 0644));
+  RETURN_IF_ERROR(WriteSecretKeyFile(files.secret, keys));
+  return files;
 }
 
 Result<SecretKeys> LoadSecretKeys(const std::string& path) {

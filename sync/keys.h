@@ -37,10 +37,27 @@ class SecretKeys {
   std::array<uint8_t, 32> kx_sk{};
 };
 
-// Writes DIR/SITE.key (secret, 0600, never overwritten unless `overwrite`) and
-// DIR/SITE.pub (public). Returns the two paths, secret first.
-Result<std::pair<std::string, std::string>> WriteKeyFiles(const SecretKeys& keys,
-                                                         const std::string& dir, bool overwrite);
+// Where WriteKeyFiles put a site's keys.
+struct KeyFiles {
+  std::string secret;  // DIR/SITE.key, 0600
+  std::string pub;     // DIR/SITE.pub, 0644
+  // With a rotation, the pair it replaced: DIR/SITE.key.old (0600) and
+  // DIR/SITE.pub.old. Empty when there was none.
+  std::string old_secret, old_pub;
+};
+
+// Writes DIR/SITE.key and DIR/SITE.pub. Existing keys are refused (Conflict)
+// unless `rotate`; then they are replaced crash-safely:
+//   1. the current pair is kept as SITE.key.old (0600) and SITE.pub.old, the
+//      public half derived from the secret, so the kept pair always matches;
+//   2. the new pair is written to part files, fsynced, and renamed into place,
+//      SITE.pub first and SITE.key last, each rename made durable by fsyncing
+//      the directory.
+// At every instant SITE.key is a whole key, the old one or the new one, and
+// the hub still allows the old one: the operator keeps the .old pair until the
+// hub has allowed the new one. A rotation while a .old pair is still kept is
+// refused (Conflict): it would throw away the pair the hub may still allow.
+Result<KeyFiles> WriteKeyFiles(const SecretKeys& keys, const std::string& dir, bool rotate);
 Result<SecretKeys> LoadSecretKeys(const std::string& path);
 Result<PublicKeys> LoadPublicKeys(const std::string& path);
 std::string PublicKeyText(const PublicKeys& keys);

@@ -95,8 +95,17 @@ bool IsValidUtf8(std::string_view bytes) {
   return true;
 }
 
-Result<std::string> CleanText(std::string_view field, std::string_view raw, size_t max_chars,
-                              bool required) {
+namespace {
+
+// A line break as people's editors and spreadsheets write one; CR LF is one.
+bool IsLineBreak(UChar32 c) {
+  return c == '\n' || c == '\r' || c == 0x0B || c == 0x0C || c == 0x85 || c == 0x2028 ||
+         c == 0x2029;
+}
+
+// CleanText, and with `keep_line_breaks` CleanMultilineText.
+Result<std::string> Clean(std::string_view field, std::string_view raw, size_t max_chars,
+                          bool required, bool keep_line_breaks) {
   if (!IsValidUtf8(raw)) return Invalid(field, raw, "is not valid UTF-8");
   UErrorCode status = U_ZERO_ERROR;
   const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(status);
@@ -106,18 +115,28 @@ Result<std::string> CleanText(std::string_view field, std::string_view raw, size
       status);
   if (U_FAILURE(status)) return Invalid(field, raw, "could not be normalised");
   icu::UnicodeString out;
+  // Whitespace is written only before the next visible character: none at
+  // the start or the end, none at the end of a line or the start of the next.
   bool pending_space = false;
+  int pending_breaks = 0;
   int32_t chars = 0;
   for (int32_t i = 0; i < s.length();) {
     UChar32 c = s.char32At(i);
     i += U16_LENGTH(c);
+    if (keep_line_breaks && IsLineBreak(c)) {
+      if (c == '\r' && i < s.length() && s.char32At(i) == '\n') ++i;
+      if (!out.isEmpty()) ++pending_breaks;
+      pending_space = false;
+      continue;
+    }
     if (u_isUWhiteSpace(c)) {
-      pending_space = !out.isEmpty();
+      pending_space = !out.isEmpty() && pending_breaks == 0;
       continue;
     }
     if (u_iscntrl(c) || u_charType(c) == U_FORMAT_CHAR) {
       return Invalid(field, raw, "contains a control character");
     }
+    for (; pending_breaks > 0; --pending_breaks, ++chars) out.append(UChar32{'\n'});
     if (pending_space) {
       out.append(UChar32{' '});
       ++chars;
@@ -131,6 +150,18 @@ Result<std::string> CleanText(std::string_view field, std::string_view raw, size
     return Invalid(field, raw, "is longer than " + std::to_string(max_chars) + " characters");
   }
   return ToUtf8(out);
+}
+
+}  // namespace
+
+Result<std::string> CleanText(std::string_view field, std::string_view raw, size_t max_chars,
+                              bool required) {
+  return Clean(field, raw, max_chars, required, /*keep_line_breaks=*/false);
+}
+
+Result<std::string> CleanMultilineText(std::string_view field, std::string_view raw,
+                                       size_t max_chars, bool required) {
+  return Clean(field, raw, max_chars, required, /*keep_line_breaks=*/true);
 }
 
 std::string SearchKey(std::string_view clean_text) {

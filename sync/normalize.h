@@ -24,6 +24,12 @@ bool IsValidUtf8(std::string_view bytes);
 Result<std::string> CleanText(std::string_view field, std::string_view raw, size_t max_chars,
                               bool required);
 
+// Free text of several lines (a booking's notes): as CleanText, but line
+// breaks are kept, each as "\n" (CR LF and CR too); spaces at the ends of
+// lines and blank lines before the first and after the last line are dropped.
+Result<std::string> CleanMultilineText(std::string_view field, std::string_view raw,
+                                       size_t max_chars, bool required);
+
 // A key for case- and width-insensitive search: NFKC case-folded, no whitespace.
 std::string SearchKey(std::string_view clean_text);
 

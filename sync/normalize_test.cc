@@ -68,6 +68,23 @@ TEST(TextTest, CleansWhitespaceAndNormalisesToNfc) {
   EXPECT_EQ(CleanText("notes", "", 100, false).value(), "");
 }
 
+TEST(TextTest, NotesKeepTheirLinesAsWritten) {
+  // CR LF, CR and LF each break a line; a blank line inside is kept.
+  EXPECT_EQ(
+      CleanMultilineText("notes", "  客户说:\r\n要洗车,  谢谢 \r\rthird\n", 500, false).value(),
+      "客户说:\n要洗车, 谢谢\n\nthird");
+  // Blank lines before and after, and spaces around each line, are dropped.
+  EXPECT_EQ(CleanMultilineText("notes", "\n\n  a  \n   b\n\n", 500, false).value(), "a\nb");
+  // The single-line cleaner still joins lines: names, services, reasons.
+  EXPECT_EQ(CleanText("name", "王\r\n伟", 100, true).value(), "王 伟");
+  // A break counts as a character, and other controls are still refused.
+  EXPECT_FALSE(CleanMultilineText("notes", "abc\ndef", 6, false).ok());
+  const std::string bell = std::string("a\x07") + "b";
+  auto control = CleanMultilineText("notes", bell, 500, false);
+  ASSERT_FALSE(control.ok());
+  EXPECT_NE(control.status().message().find("control character"), std::string::npos);
+}
+
 TEST(TextTest, RefusesBadBytesControlsEmptyAndOverlong) {
   auto bad = CleanText("name", "Wang\xc3\x28", 100, true);
   ASSERT_FALSE(bad.ok());

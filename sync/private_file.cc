@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 
 namespace outpost {
 namespace {
@@ -27,11 +28,16 @@ bool WriteAll(int fd, std::string_view bytes) {
 }  // namespace
 
 Status WritePrivateFile(const std::string& path, std::string_view contents) {
+  return WriteFileDurably(path, contents, kPrivateFileMode);
+}
+
+Status WriteFileDurably(const std::string& path, std::string_view contents, unsigned mode) {
   const std::string part = path + ".part";
   const int fd = open(part.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, kPrivateFileMode);
   if (fd < 0) return Status::IoError("cannot create '" + part + "': " + OsReason());
   // A part file left by an earlier failed run keeps its old mode through O_TRUNC.
-  bool ok = fchmod(fd, kPrivateFileMode) == 0 && WriteAll(fd, contents) && fsync(fd) == 0;
+  bool ok = fchmod(fd, kPrivateFileMode) == 0 && WriteAll(fd, contents) &&
+            fchmod(fd, static_cast<mode_t>(mode)) == 0 && fsync(fd) == 0;
   std::string reason = ok ? "" : OsReason();
   if (close(fd) != 0 && ok) {
     ok = false;
@@ -45,6 +51,16 @@ Status WritePrivateFile(const std::string& path, std::string_view contents) {
     std::remove(part.c_str());
     return Status::IoError("cannot write '" + path + "': " + reason);
   }
+  // The rename is durable once the directory that holds both names is.
+  const std::string dir = std::filesystem::path(path).parent_path().string();
+  const int dir_fd = open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir_fd < 0) {
+    return Status::IoError("cannot open the directory of '" + path + "': " + OsReason());
+  }
+  ok = fsync(dir_fd) == 0;
+  reason = ok ? "" : OsReason();
+  close(dir_fd);
+  if (!ok) return Status::IoError("cannot sync the directory of '" + path + "': " + reason);
   return Status::Ok();
 }
 

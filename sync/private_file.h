@@ -16,9 +16,15 @@ namespace outpost {
 inline constexpr unsigned kPrivateFileMode = 0600;
 
 // Writes `contents` to `path` whole or not at all: into PATH.part (created
-// 0600, fsynced), then renamed over `path`. A failure leaves `path` as it was
-// and removes the part file; the Status names the path and the OS reason.
+// 0600, fsynced), then renamed over `path`, and the directory fsynced so the
+// new name survives a power cut. A failure leaves `path` as it was and removes
+// the part file; the Status names the path and the OS reason.
 Status WritePrivateFile(const std::string& path, std::string_view contents);
+
+// The same with `mode` for the file (a public key is 0644). The part file is
+// created 0600 and given `mode` only once it is complete, just before the
+// rename, so it is never readable by others while it holds anything else.
+Status WriteFileDurably(const std::string& path, std::string_view contents, unsigned mode);
 
 // Creates `path` empty with mode 0600 if no file is there; an existing file is
 // left as it is. Used before SQLite opens a new database, so the database and

@@ -2,6 +2,7 @@
 
 #include <zmq.hpp>
 
+#include <cstdint>
 #include <cstring>
 #include <vector>
 
@@ -126,6 +127,93 @@ std::vector<std::string> HubEndpoint::TakeRefusals() {
 struct StoreEndpoint::Impl {
   zmq::context_t context{1};
   zmq::socket_t dealer{context, zmq::socket_type::dealer};
+  // The DEALER's monitor events arrive here (inproc PAIR); declared after the
+  // DEALER so it is closed first.
+  zmq::socket_t monitor{context, zmq::socket_type::pair};
+  std::string endpoint;
+  LinkState state = LinkState::kConnecting;
+  uint32_t zap_status = 0;         // of the last HANDSHAKE_FAILED_AUTH
+  bool attempt_connected = false;  // the current TCP attempt got as far as CONNECTED
+
+  // Reads every event waiting; never blocks. Each event is two frames: 16-bit
+  // event id and 32-bit value (host order), then the endpoint.
+  void DrainMonitor() {
+    while (true) {
+      zmq::message_t event;
+      if (!monitor.recv(event, zmq::recv_flags::dontwait)) return;
+      while (event.more()) {
+        zmq::message_t rest;
+        if (!monitor.recv(rest, zmq::recv_flags::dontwait) || !rest.more()) break;
+      }
+      if (event.size() < 6) continue;
+      uint16_t id = 0;
+      uint32_t value = 0;
+      std::memcpy(&id, event.data(), sizeof id);
+      std::memcpy(&value, static_cast<const char*>(event.data()) + 2, sizeof value);
+      Apply(id, value);
+    }
+  }
+
+  // Observed with ZeroMQ 4.3.4 (sync/transport_test.cc): a dead port gives
+  // CONNECT_DELAYED, CLOSED, CONNECT_RETRIED over and over; a refused key
+  // CONNECTED, HANDSHAKE_FAILED_AUTH (400), DISCONNECTED; a wrong hub key
+  // CONNECTED, HANDSHAKE_FAILED_NO_DETAIL (the hub closed the connection: it
+  // could not open our HELLO), DISCONNECTED, CONNECT_RETRIED.
+  void Apply(uint16_t id, uint32_t value) {
+    switch (id) {
+      case ZMQ_EVENT_CONNECT_DELAYED:
+        attempt_connected = false;
+        break;
+      case ZMQ_EVENT_CONNECTED:
+        attempt_connected = true;
+        if (state == LinkState::kNothingListening) state = LinkState::kConnecting;
+        break;
+      case ZMQ_EVENT_CONNECT_RETRIED:
+        if (!attempt_connected) state = LinkState::kNothingListening;
+        attempt_connected = false;
+        break;
+      case ZMQ_EVENT_HANDSHAKE_SUCCEEDED:
+        state = LinkState::kConnected;
+        break;
+      case ZMQ_EVENT_HANDSHAKE_FAILED_AUTH:
+        state = LinkState::kKeyRefused;
+        zap_status = value;
+        break;
+      case ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL:
+      case ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL:
+        state = LinkState::kHandshakeBroken;
+        break;
+      case ZMQ_EVENT_DISCONNECTED:
+        if (state == LinkState::kConnected) state = LinkState::kLost;
+        break;
+      default:
+        break;
+    }
+  }
+
+  // Worded by what the events show, no more.
+  std::string Describe() const {
+    switch (state) {
+      case LinkState::kConnecting:
+        return "no connection to " + endpoint + " yet";
+      case LinkState::kConnected:
+        return "connected to " + endpoint;
+      case LinkState::kLost:
+        return "connection to " + endpoint + " lost; reconnecting";
+      case LinkState::kNothingListening:
+        return "nothing listening at " + endpoint + " (or the network does not reach it)";
+      case LinkState::kKeyRefused:
+        if (zap_status == 400) {
+          return "hub refused this store's key (not on the allow-list, or denied)";
+        }
+        return "hub refused the handshake (ZAP status " + std::to_string(zap_status) + ")";
+      case LinkState::kHandshakeBroken:
+        return "hub at " + endpoint +
+               " broke off the encrypted handshake: its key is not the one this store pins "
+               "(wrong --hub-key?), or it is not an Outpost hub";
+    }
+    return "";
+  }
 };
 
 StoreEndpoint::StoreEndpoint(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -135,7 +223,15 @@ Result<std::unique_ptr<StoreEndpoint>> StoreEndpoint::Connect(const std::string&
                                                               const SecretKeys& store,
                                                               const PublicKeys& hub) {
   auto impl = std::make_unique<Impl>();
+  impl->endpoint = endpoint;
   try {
+    // The monitor is attached before connecting: events before that are lost.
+    constexpr const char* kMonitor = "inproc://outpost-store-link-monitor";
+    if (zmq_socket_monitor(impl->dealer.handle(), kMonitor, ZMQ_EVENT_ALL) != 0) {
+      throw zmq::error_t();
+    }
+    impl->monitor.set(zmq::sockopt::linger, 0);
+    impl->monitor.connect(kMonitor);
     impl->dealer.set(zmq::sockopt::linger, 0);
     impl->dealer.set(zmq::sockopt::curve_serverkey, Binary(hub.kx_pk));
     impl->dealer.set(zmq::sockopt::curve_publickey, Binary(store.pub.kx_pk));
@@ -156,6 +252,7 @@ Result<std::unique_ptr<StoreEndpoint>> StoreEndpoint::Connect(const std::string&
 
 Status StoreEndpoint::Send(const std::string& payload) {
   try {
+    impl_->DrainMonitor();
     if (!impl_->dealer.send(zmq::buffer(payload), zmq::send_flags::dontwait)) {
       return Status::RetryLater("hub not connected");
     }
@@ -167,6 +264,7 @@ Status StoreEndpoint::Send(const std::string& payload) {
 
 Result<std::optional<std::string>> StoreEndpoint::Receive(int timeout_ms) {
   try {
+    impl_->DrainMonitor();
     zmq::pollitem_t items[] = {{impl_->dealer.handle(), 0, ZMQ_POLLIN, 0}};
     zmq::poll(items, 1, std::chrono::milliseconds(timeout_ms));
     if (!(items[0].revents & ZMQ_POLLIN)) return std::optional<std::string>();
@@ -178,6 +276,15 @@ Result<std::optional<std::string>> StoreEndpoint::Receive(int timeout_ms) {
   } catch (const zmq::error_t& e) {
     return ZmqStatus(e, "receiving");
   }
+}
+
+LinkReport StoreEndpoint::Link() {
+  try {
+    impl_->DrainMonitor();
+  } catch (const zmq::error_t&) {
+    // The monitor is advice: what was read so far still stands.
+  }
+  return LinkReport{impl_->state, impl_->Describe()};
 }
 
 }  // namespace outpost

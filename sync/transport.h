@@ -9,7 +9,9 @@
 // StoreEndpoint: a DEALER socket, CURVE client with the hub's public key
 // pinned; heartbeats detect a dead peer, and reconnects back off from 100 ms to
 // 5 s. Requests and replies are independent messages: a late or duplicated
-// reply is harmless because acks only ever move the cursor forward.
+// reply is harmless because acks only ever move the cursor forward. A socket
+// monitor (zmq_socket_monitor) on the DEALER, read by the same thread in
+// Send, Receive and Link, tells why no connection is up (Link()).
 //
 // Each endpoint is used by one thread.
 #pragma once
@@ -48,6 +50,23 @@ class HubEndpoint {
   std::unique_ptr<Impl> impl_;
 };
 
+// What a StoreEndpoint knows of its connection to the hub, from ZeroMQ's
+// monitor events (as ZeroMQ 4.3 reports them to a CURVE client):
+enum class LinkState {
+  kConnecting,        // nothing known yet
+  kConnected,         // HANDSHAKE_SUCCEEDED: the CURVE handshake completed
+  kLost,              // DISCONNECTED after a completed handshake; reconnecting
+  kNothingListening,  // CONNECT_RETRIED after an attempt that never CONNECTED
+  kKeyRefused,        // HANDSHAKE_FAILED_AUTH: the hub's ZAP refused our key (status 400)
+  kHandshakeBroken,   // HANDSHAKE_FAILED_NO_DETAIL or _PROTOCOL: the hub broke off the
+                      // handshake, which is what a hub sees when we pin another key
+};
+
+struct LinkReport {
+  LinkState state = LinkState::kConnecting;
+  std::string text;  // one line for people, naming the endpoint where it helps
+};
+
 class StoreEndpoint {
  public:
   static Result<std::unique_ptr<StoreEndpoint>> Connect(const std::string& endpoint,
@@ -56,6 +75,8 @@ class StoreEndpoint {
   ~StoreEndpoint();
   Status Send(const std::string& payload);
   Result<std::optional<std::string>> Receive(int timeout_ms);
+  // The connection as the monitor events so far tell it.
+  LinkReport Link();
 
  private:
   struct Impl;

@@ -30,6 +30,35 @@ TEST(TransportTest, AnAllowListedStoreTalksToTheHubOverCurve) {
   std::optional<std::string> reply;
   for (int i = 0; i < 50 && !reply; ++i) reply = client->Receive(100).value();
   EXPECT_EQ(reply, "hello store");
+  EXPECT_EQ(client->Link().state, LinkState::kConnected);
+  EXPECT_EQ(client->Link().text, "connected to " + endpoint);
+}
+
+// Sends until the link leaves kConnecting (the hub answering ZAP meanwhile,
+// if there is one), at most about 3 s.
+LinkReport WaitForLinkTrouble(StoreEndpoint& client, HubEndpoint* server) {
+  for (int i = 0; i < 60; ++i) {
+    (void)client.Send("let me in");
+    if (server) {
+      EXPECT_FALSE(server->Receive(50).value().has_value());
+    } else {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    LinkReport link = client.Link();
+    if (link.state != LinkState::kConnecting) return link;
+  }
+  return client.Link();
+}
+
+TEST(TransportTest, ADeadPortIsToldApartFromARefusal) {
+  SecretKeys hub = SecretKeys::Generate("HUB");
+  SecretKeys store = SecretKeys::Generate("S1");
+  const std::string endpoint = Endpoint(3);  // nothing bound there
+  auto client = StoreEndpoint::Connect(endpoint, store, hub.pub).value();
+  EXPECT_EQ(client->Send("anyone?").code(), StatusCode::kRetryLater);
+  LinkReport link = WaitForLinkTrouble(*client, nullptr);
+  EXPECT_EQ(link.state, LinkState::kNothingListening) << link.text;
+  EXPECT_EQ(link.text, "nothing listening at " + endpoint + " (or the network does not reach it)");
 }
 
 TEST(TransportTest, AStoreKeyNotOnTheAllowListNeverGetsAMessageThrough) {
@@ -48,6 +77,10 @@ TEST(TransportTest, AStoreKeyNotOnTheAllowListNeverGetsAMessageThrough) {
   }
   ASSERT_FALSE(refusals.empty());
   EXPECT_NE(refusals[0].find("not on the allow-list"), std::string::npos);
+  // The store is told: ZeroMQ reports the hub's ZAP refusal (status 400).
+  LinkReport link = WaitForLinkTrouble(*client, server.get());
+  EXPECT_EQ(link.state, LinkState::kKeyRefused) << link.text;
+  EXPECT_EQ(link.text, "hub refused this store's key (not on the allow-list, or denied)");
 }
 
 TEST(TransportTest, AClientPinningTheWrongHubKeyCannotConnect) {
@@ -63,6 +96,14 @@ TEST(TransportTest, AClientPinningTheWrongHubKeyCannotConnect) {
     (void)client->Send("x");
     EXPECT_FALSE(server->Receive(50).value().has_value());
   }
+  // ZeroMQ 4.3 tells the client only that the hub closed the connection during
+  // the handshake (HANDSHAKE_FAILED_NO_DETAIL): the hub could not open a HELLO
+  // sealed to another key. The message says what that most likely means.
+  LinkReport link = WaitForLinkTrouble(*client, server.get());
+  EXPECT_EQ(link.state, LinkState::kHandshakeBroken) << link.text;
+  EXPECT_EQ(link.text, "hub at " + endpoint +
+                           " broke off the encrypted handshake: its key is not the one this "
+                           "store pins (wrong --hub-key?), or it is not an Outpost hub");
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include <limits>
 
 #include "schema/outpost.capnp.h"
+#include "sync/packed_message.h"
 
 namespace outpost {
 namespace {
@@ -110,14 +111,8 @@ void WriteProfiles(capnp::List<wire::Profile>::Builder out, const std::vector<Wi
   }
 }
 
-Result<WireMessage> DecodeUnchecked(std::string_view bytes) {
-  kj::ArrayInputStream input(
-      kj::ArrayPtr<const kj::byte>(reinterpret_cast<const kj::byte*>(bytes.data()), bytes.size()));
-  capnp::ReaderOptions options;
-  options.traversalLimitInWords = bytes.size() / 8 * 16 + 1024;  // bounded by what arrived
-  options.nestingLimit = 16;
-  capnp::PackedMessageReader reader(input, options);
-  auto message = reader.getRoot<wire::Message>();
+// May throw (generated code): called only through internal::DecodePacked.
+Result<WireMessage> DecodeRoot(wire::Message::Reader message) {
   switch (message.which()) {
     case wire::Message::BATCH: {
       auto in = message.getBatch();
@@ -317,15 +312,11 @@ Result<WireMessage> DecodeMessage(std::string_view bytes) {
     return Status::Corruption("message: " + std::to_string(bytes.size()) +
                               " bytes is over the limit");
   }
+  capnp::ReaderOptions options;
+  options.traversalLimitInWords = bytes.size() / 8 * 16 + 1024;  // bounded by what arrived
+  options.nestingLimit = 16;
   // The one place exceptions from generated code are caught (docs/ARCHITECTURE.md).
-  try {
-    return DecodeUnchecked(bytes);
-  } catch (const kj::Exception& e) {
-    return Status::Corruption(std::string("message: malformed (") + e.getDescription().cStr() +
-                              ")");
-  } catch (const std::exception& e) {
-    return Status::Corruption(std::string("message: malformed (") + e.what() + ")");
-  }
+  return internal::DecodePacked<wire::Message>(bytes, options, "message", DecodeRoot);
 }
 
 }  // namespace outpost

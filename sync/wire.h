@@ -2,8 +2,9 @@
 // (schema/outpost.capnp).
 //
 // DecodeMessage takes bytes from a peer: it reads them under explicit limits
-// (size, traversal, nesting), catches every exception of the generated code in
-// this one function, and turns any malformed input into a Corruption status.
+// (size, traversal, nesting), whole before decoding any of it, catches every
+// exception of the generated code (sync/packed_message.h), and turns any
+// malformed input into a Corruption status.
 // Nothing above it sees an exception. Stateless; thread-safe.
 #pragma once
 

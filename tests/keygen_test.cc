@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -51,6 +52,62 @@ TEST(KeygenTest, RefusesToOverwriteUnlessRotating) {
             0);
   EXPECT_NE(LoadPublicKeys(dir.File("S1.pub"))->KeyId(), before);
   EXPECT_EQ(RunProgram({OUTPOST_BIN, "keygen", "--site", "bad id", "--dir", dir.path()}).exit_code, 1);
+}
+
+int Mode(const std::string& path) {
+  struct stat info;
+  return stat(path.c_str(), &info) == 0 ? static_cast<int>(info.st_mode & 0777) : -1;
+}
+
+TEST(KeygenTest, RotationKeepsTheOldPairUntilTheHubAllowsTheNewOne) {
+  ScopedUmask umask_022(022);
+  TempDir dir;
+  ASSERT_EQ(RunProgram({OUTPOST_BIN, "keygen", "--site", "S1", "--dir", dir.path()}).exit_code, 0);
+  const std::string old_id = LoadSecretKeys(dir.File("S1.key"))->pub.KeyId();
+  // A part file a crashed rotation left behind, readable by all: never kept as it is.
+  std::ofstream(dir.File("S1.key.part")) << "half a key";
+  chmod(dir.File("S1.key.part").c_str(), 0644);
+
+  ProcessResult rotated =
+      RunProgram({OUTPOST_BIN, "keygen", "--site", "S1", "--dir", dir.path(), "--force"});
+  ASSERT_EQ(rotated.exit_code, 0) << rotated.err;
+  // The new pair: a new key, whole and matching, the secret owner-only.
+  auto secret = LoadSecretKeys(dir.File("S1.key"));
+  ASSERT_TRUE(secret.ok()) << secret.status().ToString();
+  EXPECT_NE(secret->pub.KeyId(), old_id);
+  EXPECT_EQ(LoadPublicKeys(dir.File("S1.pub"))->KeyId(), secret->pub.KeyId());
+  EXPECT_EQ(Mode(dir.File("S1.key")), 0600);
+  EXPECT_EQ(Mode(dir.File("S1.pub")), 0644);
+  // The old pair, kept: the hub allows only it until told otherwise.
+  auto old_secret = LoadSecretKeys(dir.File("S1.key.old"));
+  ASSERT_TRUE(old_secret.ok()) << old_secret.status().ToString();
+  EXPECT_EQ(old_secret->pub.KeyId(), old_id);
+  EXPECT_EQ(LoadPublicKeys(dir.File("S1.pub.old"))->KeyId(), old_id);
+  EXPECT_EQ(Mode(dir.File("S1.key.old")), 0600);
+  EXPECT_FALSE(std::filesystem::exists(dir.File("S1.key.part")));
+  EXPECT_FALSE(std::filesystem::exists(dir.File("S1.pub.part")));
+  EXPECT_NE(rotated.out.find("kept the old pair as " + dir.File("S1.key.old")), std::string::npos)
+      << rotated.out;
+  EXPECT_NE(rotated.out.find("have it allow " + dir.File("S1.pub") + " (outpost-hub allow)"),
+            std::string::npos)
+      << rotated.out;
+  EXPECT_NE(rotated.out.find("key id " + secret->pub.KeyId()), std::string::npos);
+
+  // Rotating again while the old pair is kept would lose the key the hub allows.
+  ProcessResult again =
+      RunProgram({OUTPOST_BIN, "keygen", "--site", "S1", "--dir", dir.path(), "--force"});
+  EXPECT_EQ(again.exit_code, 2);
+  EXPECT_NE(again.err.find("still keeps the pair an earlier rotation replaced"), std::string::npos)
+      << again.err;
+  EXPECT_EQ(LoadSecretKeys(dir.File("S1.key"))->pub.KeyId(), secret->pub.KeyId());
+  EXPECT_EQ(LoadSecretKeys(dir.File("S1.key.old"))->pub.KeyId(), old_id);
+  // Once the hub has the new key and the .old files are gone, rotation works again.
+  std::filesystem::remove(dir.File("S1.key.old"));
+  std::filesystem::remove(dir.File("S1.pub.old"));
+  ASSERT_EQ(
+      RunProgram({OUTPOST_BIN, "keygen", "--site", "S1", "--dir", dir.path(), "--force"}).exit_code,
+      0);
+  EXPECT_EQ(LoadSecretKeys(dir.File("S1.key.old"))->pub.KeyId(), secret->pub.KeyId());
 }
 
 }  // namespace

@@ -93,6 +93,10 @@ TEST_F(PaperTest, MessyTranscriptionsImportGoodRowsAndNameEveryBadOne) {
   EXPECT_EQ(RejectOf(report, 4)["column"], "phone");
   EXPECT_EQ(RejectOf(report, 5)["column"], "date");
   EXPECT_NE(RejectOf(report, 5)["reason"].get<std::string>().find("calendar"), std::string::npos);
+  // The hint says how a date is written, not a date that could pass for the fix.
+  EXPECT_EQ(RejectOf(report, 5)["reason"],
+            "date '2026-11-31' is not a real calendar date (write the date as YYYY-MM-DD: year, "
+            "month, day)");
   EXPECT_EQ(RejectOf(report, 6)["column"], "time");  // 09:15 is not in the grid
   EXPECT_NE(RejectOf(report, 6)["reason"].get<std::string>().find("grid"), std::string::npos);
   EXPECT_EQ(RejectOf(report, 7)["column"], "name");   // new customer without a name
@@ -112,7 +116,7 @@ TEST_F(PaperTest, MessyTranscriptionsImportGoodRowsAndNameEveryBadOne) {
   EXPECT_EQ(b["channel"], "paper");
   EXPECT_EQ(b["customer"]["name"], "王伟");
   EXPECT_EQ(b["plate"], "京A12345");
-  EXPECT_EQ(b["notes"], "客户说: 要洗车, 谢谢");
+  EXPECT_EQ(b["notes"], "客户说:\n要洗车, 谢谢");  // the line break as written
   EXPECT_EQ(b["staff"], "SA Li");
   EXPECT_EQ(b["requested_at"], "2026-11-23T00:10:00.000Z");  // 08:10 Shanghai
   EXPECT_EQ(b["created_at"], "2026-11-23T01:00:00.000Z");
@@ -282,6 +286,99 @@ TEST_F(PaperTest, LateFormsIntoFullSlotsAndDuplicatesBecomeCasesWithCustomersToC
                         "--slot", "11:00"}).exit_code, 0);
   EXPECT_EQ(desk_.Desk({"conflicts", "resolve", over, "--note", "moved to 11:00"}).exit_code, 0);
   EXPECT_EQ(desk_.Json({"conflicts", "list"}).size(), 1u);
+}
+
+constexpr const char* kHeaderWithVin =
+    "表单号 form_id,预约日期 date,时段 time,客户姓名 name,电话 phone,车牌 plate,车架号 vin,"
+    "备注 notes\r\n";
+
+TEST_F(PaperTest, AVinColumnIsCheckedAsTheDeskChecksItAndFindsTheCustomer) {
+  ProcessResult added = desk_.Desk(
+      {"customer", "add", "--name", "甲", "--phone", "13800138001", "--vin", "LFV2A21K6K3000001"});
+  ASSERT_EQ(added.exit_code, 0) << added.err;
+  const std::string path = Write(
+      "vin.csv", std::string(kHeaderWithVin) +
+                     // Only the VIN, lower case with a space: the customer on file.
+                     "F261124-01,2026-11-24,10:00,甲,,,lfv2a21k6k 3000001,\r\n"
+                     // A new customer's car, VIN and plate.
+                     "F261124-02,2026-11-24,11:00,乙,13800138002,京A10002,1M8GDM9AXKP042788,\r\n"
+                     // A wrong check digit.
+                     "F261124-03,2026-11-24,14:00,丙,13800138003,,LFV2A21K0K3000001,\r\n");
+  json report = Import(path, true, 1);
+  EXPECT_EQ(report["counts"]["imported"], 2) << report.dump(2);
+  ASSERT_EQ(report["imported"].size(), 2u);
+  EXPECT_NE(report["imported"][0]["note"].get<std::string>().find("matched by VIN"),
+            std::string::npos)
+      << report.dump(2);
+  // Refused with the desk's own words for the same VIN.
+  ProcessResult desk = desk_.Desk(
+      {"customer", "add", "--name", "丙", "--phone", "13800138003", "--vin", "LFV2A21K0K3000001"});
+  ASSERT_EQ(desk.exit_code, 1);
+  const json rejected = RejectOf(report, 3);
+  EXPECT_EQ(rejected["column"], "vin");
+  EXPECT_EQ(rejected["value"], "LFV2A21K0K3000001");
+  const std::string reason = rejected["reason"];
+  EXPECT_EQ(reason.rfind("vin: 'LFV2A21K0K3000001' fails the check digit", 0), 0u) << reason;
+  EXPECT_NE(desk.err.find(reason), std::string::npos) << desk.err;
+  // The bookings are for those vehicles: one per VIN, no second car for 甲.
+  EXPECT_EQ(Count("SELECT count(*) FROM vehicles"), 2);
+  EXPECT_EQ(Count("SELECT count(*) FROM bookings b JOIN vehicles v ON v.id = b.vehicle_id"
+                  " WHERE v.vin = 'LFV2A21K6K3000001' AND b.form_id = 'F261124-01'"),
+            1);
+  EXPECT_EQ(Count("SELECT count(*) FROM bookings b JOIN vehicles v ON v.id = b.vehicle_id"
+                  " WHERE v.vin = '1M8GDM9AXKP042788' AND v.plate = '京A10002'"),
+            1);
+}
+
+TEST_F(PaperTest, NotesKeepTheirLinesAndBookingShowGivesThemWithTheFormId) {
+  const std::string notes = "客户说：\r\n  要洗车，谢谢\r\n\r\n下午三点前取车";
+  const std::string path = Write(
+      "notes.csv", std::string(kHeaderWithVin) +
+                       "F261124-01,2026-11-24,10:00,王伟,13800138000,,,\"" + notes + "\"\r\n");
+  json report = Import(path, true, 0);
+  ASSERT_EQ(report["imported"].size(), 1u) << report.dump(2);
+  const std::string ref = report["imported"][0]["booking"];
+  const std::string written = "客户说：\n要洗车，谢谢\n\n下午三点前取车";
+  EXPECT_EQ(desk_.Json({"booking", "show", ref})["notes"], written);
+  ProcessResult shown = desk_.Desk({"booking", "show", ref});
+  ASSERT_EQ(shown.exit_code, 0) << shown.err;
+  EXPECT_NE(shown.out.find("  notes: 客户说：\n         要洗车，谢谢\n\n         下午三点前取车\n"),
+            std::string::npos)
+      << shown.out;
+  EXPECT_NE(shown.out.find("  paper form F261124-01 (import " + report["batch"].get<std::string>() +
+                           ")\n"),
+            std::string::npos)
+      << shown.out;
+}
+
+TEST_F(PaperTest, FormsEnteredInTheSameInstantKeepTheirRowOrderInDryRunAndCommit) {
+  // Six forms for a slot of two places, none with a written time, all
+  // entered at the one pinned instant: the first two rows keep the places.
+  std::string file = kHeader;
+  for (int i = 1; i <= 6; ++i) {
+    file += "F261124-0" + std::to_string(i) + ",2026-11-24,10:00,客户" + std::to_string(i) +
+            ",1380013800" + std::to_string(i) + ",,,,,,\r\n";
+  }
+  const std::string path = Write("same-instant.csv", file);
+  auto needs_reschedule = [](const json& report) {
+    std::vector<int> rows;
+    for (const auto& i : report["imported"]) {
+      if (i["needs_reschedule"].get<bool>()) rows.push_back(i["row"].get<int>());
+    }
+    return rows;
+  };
+  const std::vector<int> expected = {3, 4, 5, 6};
+  json dry = Import(path, false, 0);
+  EXPECT_EQ(needs_reschedule(dry), expected) << dry.dump(2);
+  json done = Import(path, true, 0);
+  EXPECT_EQ(needs_reschedule(done), expected) << done.dump(2);
+  json board = desk_.Json({"board", "--date", "2026-11-24"});
+  std::vector<std::string> kept, moved;
+  for (const auto& b : board["slots"][1]["bookings"]) kept.push_back(b["customer"]["name"]);
+  for (const auto& b : board["needs_reschedule"]) moved.push_back(b["customer"]["name"]);
+  std::sort(moved.begin(), moved.end());
+  EXPECT_EQ(kept, (std::vector<std::string>{"客户1", "客户2"})) << board.dump(2);
+  EXPECT_EQ(moved, (std::vector<std::string>{"客户3", "客户4", "客户5", "客户6"}));
 }
 
 TEST_F(PaperTest, APrintedSheetHasTheGridAndFreshFormNumbersEachTime) {

@@ -239,6 +239,58 @@ TEST_F(SyncE2eTest, AStoreRollsToANewKeyWithoutLosingItsLog) {
   ExpectSameLogs();
 }
 
+// A sync process that cannot reach the hub says why, as far as ZeroMQ's
+// monitor events tell it (sync/transport.h): in `sync --once`'s error, in
+// `status`, and once in the long-running process's log.
+TEST_F(SyncE2eTest, ADeadPortARefusedKeyAndAWrongHubKeyAreToldApart) {
+  Book(0);
+  auto sync_once = [&](const std::string& hub_key, const std::string& key) {
+    return RunProgram(
+        desk_.Argv({"sync", "--once", "--hub", endpoint_, "--hub-key", hub_key, "--key", key}),
+        desk_.Env());
+  };
+  auto expect_told = [&](const ProcessResult& r, const std::string& why) {
+    EXPECT_EQ(r.exit_code, 3) << r.err;
+    EXPECT_NE(r.err.find("hub unreachable: " + why), std::string::npos) << r.err;
+    EXPECT_EQ(Status()["last_status"], "hub unreachable: " + why);
+    ProcessResult status = desk_.Desk({"status"});
+    EXPECT_NE(status.out.find("(hub unreachable: " + why + ")"), std::string::npos) << status.out;
+  };
+
+  // No hub at all.
+  expect_told(sync_once(dir_.File("HUB.pub"), dir_.File("S1.key")),
+              "nothing listening at " + endpoint_ + " (or the network does not reach it)");
+
+  auto hub = StartHub();
+  // A key of this store that head office never allowed.
+  TempDir other;
+  ASSERT_TRUE(WriteKeyFiles(SecretKeys::Generate("S1"), other.path(), false).ok());
+  expect_told(sync_once(dir_.File("HUB.pub"), other.File("S1.key")),
+              "hub refused this store's key (not on the allow-list, or denied)");
+  // The right store key, but another hub's public key pinned.
+  ASSERT_TRUE(WriteKeyFiles(SecretKeys::Generate("HUB"), other.path(), false).ok());
+  const std::string broken = "hub at " + endpoint_ +
+                             " broke off the encrypted handshake: its key is not the one this "
+                             "store pins (wrong --hub-key?), or it is not an Outpost hub";
+  expect_told(sync_once(other.File("HUB.pub"), dir_.File("S1.key")), broken);
+
+  // The long-running process logs the trouble once, not every round.
+  ProcessResult running =
+      RunProgram(desk_.Argv({"sync", "--hub", endpoint_, "--hub-key", other.File("HUB.pub"),
+                             "--key", dir_.File("S1.key"), "--seconds", "2"}),
+                 desk_.Env());
+  EXPECT_EQ(running.exit_code, 0) << running.err;
+  const std::string logged = "outpost-edge sync: hub unreachable: " + broken + "\n";
+  const size_t first = running.err.find(logged);
+  ASSERT_NE(first, std::string::npos) << running.err;
+  EXPECT_EQ(running.err.find(logged, first + 1), std::string::npos) << running.err;
+
+  // And with the right keys it goes through.
+  ProcessResult ok = sync_once(dir_.File("HUB.pub"), dir_.File("S1.key"));
+  EXPECT_EQ(ok.exit_code, 0) << ok.err;
+  EXPECT_EQ(Status()["last_status"], "ok");
+}
+
 TEST_F(SyncE2eTest, CallCentreBookingsReachTheStoreOnceThroughTheDeskRules) {
   const std::string tomorrow = desk_.Json({"board", "--date", "tomorrow"})["date"];
   ASSERT_EQ(Hub({"book", "--store", "S1", "--phone", "138 0013 8000", "--name", "王伟", "--date",

@@ -25,7 +25,8 @@ int main(int argc, char** argv) {
       "keygen", "make a site's Ed25519 signing and X25519 key-exchange keys (SITE.key, SITE.pub)");
   keygen->add_option("--site", site, "store id, or HUB for head office")->required();
   keygen->add_option("--dir", dir, "where to write the key files")->capture_default_str();
-  keygen->add_flag("--force", force, "replace existing key files (key rotation)");
+  keygen->add_flag("--force", force,
+                   "replace existing key files (key rotation); the old pair is kept as .old");
   // backup, backup inspect, backup-keygen, restore (tools/backup.h).
   outpost::backup::Commands backup_commands(app);
   // verify, rebuild, replay (tools/recovery.h).
@@ -57,14 +58,21 @@ int main(int argc, char** argv) {
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
     outpost::SecretKeys keys = outpost::SecretKeys::Generate(site);
-    auto paths = outpost::WriteKeyFiles(keys, dir, force);
-    if (!paths.ok()) {
-      std::cerr << "outpost: " << paths.status().ToString() << "\n";
-      return outpost::ExitCodeFor(paths.status());
+    auto files = outpost::WriteKeyFiles(keys, dir, force);
+    if (!files.ok()) {
+      std::cerr << "outpost: " << files.status().ToString() << "\n";
+      return outpost::ExitCodeFor(files.status());
     }
     // The secret is never printed: only where it is and the public key id.
-    std::cout << "wrote " << paths->first << " (secret, mode 0600) and " << paths->second
+    std::cout << "wrote " << files->secret << " (secret, mode 0600) and " << files->pub
               << "\nkey id " << keys.pub.KeyId() << "\n";
+    if (!files->old_secret.empty()) {
+      // Until the hub allows the new key it refuses this site's messages:
+      // the old pair is what the site runs on if that has to wait.
+      std::cout << "kept the old pair as " << files->old_secret << " (secret, mode 0600) and "
+                << files->old_pub << "\nthe hub still knows only the old key: have it allow "
+                << files->pub << " (outpost-hub allow), then remove the .old files\n";
+    }
   }
   return 0;
 }

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "sync/envelope.h"
+#include "sync/testing_wire.h"
 #include "sync/wire.h"
 
 int main(int argc, char** argv) {
@@ -45,5 +46,8 @@ int main(int argc, char** argv) {
   flipped[flipped.size() / 2] ^= 0x40;
   write("envelope-flipped", flipped);
   write("empty", "");
+  // Segment tables declaring a segment that never follows (found by ops/fuzz.sh).
+  write("hello-unsent-segment", outpost::testing::HelloWithUnsentSegment("S1"));
+  write("envelope-unsent-segment", outpost::testing::EnvelopeWithUnsentSegment("S1"));
   return 0;
 }
