@@ -536,6 +536,11 @@ void DescribeOutcome(const nlohmann::json& effect, const std::optional<std::stri
                        : "waiting for the store";
   if (effect.is_object()) {
     const std::string ref = effect["ref"].is_string() ? effect["ref"].get<std::string>() : "";
+    if (effect["entity"] == "case" && r.kind == "resolve-case") {
+      r.state = "applied";
+      r.outcome = "case " + ref + " " + (effect["status"] == "resolved" ? "resolved" : "updated");
+      return;
+    }
     if (effect["entity"] == "case") {
       r.state = "overruled";
       r.outcome = "overruled by the store: case " + ref;

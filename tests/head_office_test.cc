@@ -182,6 +182,14 @@ TEST_F(HeadOfficeTest, HeadOfficeClosesACaseItHandledUnlessABookingStillNeedsASl
   EXPECT_EQ(closed.resolution.value_or(""), "called him: he did come");
   EXPECT_EQ(RequestRow(queued->second)["outcome"], "applied");
   Sync();
+  // Head office reads what the store made of each: the cancel overruled by
+  // the check-in, the case closed as asked.
+  auto asked = hub_->Requests("S1").value();
+  ASSERT_EQ(asked.size(), 2u);
+  EXPECT_EQ(asked[0].state, "overruled");
+  EXPECT_EQ(asked[0].outcome, "overruled by the store: case " + cases[0].ref);
+  EXPECT_EQ(asked[1].state, "applied");
+  EXPECT_EQ(asked[1].outcome, "case " + cases[0].ref + " resolved");
   EXPECT_EQ(hub_->QueueCaseResolution(cases[0].ref, "", "again", "CC Li").status().code(),
             StatusCode::kRefused);  // head office sees it resolved
 
@@ -202,6 +210,11 @@ TEST_F(HeadOfficeTest, HeadOfficeClosesACaseItHandledUnlessABookingStillNeedsASl
   EXPECT_EQ(RequestRow(early->second)["kind"], "resolve-case");
   EXPECT_NE(RequestRow(early->second)["reason"].get<std::string>().find("needs rescheduling"),
             std::string::npos);
+  Sync();
+  const hub::RequestOutcome refused = hub_->Requests("S1").value().back();
+  EXPECT_EQ(refused.state, "refused");
+  EXPECT_NE(refused.outcome.find("refused at the store: "), std::string::npos) << refused.outcome;
+  EXPECT_NE(refused.outcome.find("needs rescheduling"), std::string::npos) << refused.outcome;
   ExpectLogExplainsStore();
 }
 

@@ -188,19 +188,26 @@ TEST_F(SyncE2eTest, HubKilledMidSyncRepeatedlyLosesAndDuplicatesNothing) {
   int rounds_with_commits = 0;
   int64_t batches = 0;
   for (int round = 0; round < 12; ++round) {
-    for (int i = 0; i < 4; ++i) Book(round * 4 + i);
+    for (int i = 0; i < 4; ++i) Book(round * 6 + i);
     auto hub = StartHub();
-    std::this_thread::sleep_for(std::chrono::milliseconds(150 + rng() % 400));
-    hub->Kill(SIGKILL);  // wherever it is: receiving, applying, committing, replying
+    // Wait for this life's first commit (slow machines, sanitizers), then
+    // give the sync process more to send and kill the hub at a random point
+    // of that work: receiving, applying, committing or replying.
+    for (int wait = 0; wait < 100 && archived_batches() <= batches; ++wait) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    for (int i = 4; i < 6; ++i) Book(round * 6 + i);
+    std::this_thread::sleep_for(std::chrono::milliseconds(rng() % 200));
+    hub->Kill(SIGKILL);
     hub->Wait();
     const int64_t now_archived = archived_batches();
     if (now_archived > batches) ++rounds_with_commits;
     batches = now_archived;
   }
   std::cout << rounds_with_commits << " of 12 hub lives committed batches before the kill\n";
-  EXPECT_GE(rounds_with_commits, 6) << "too few kills landed on a working hub to prove anything";
+  EXPECT_GE(rounds_with_commits, 10) << "too few kills landed on a working hub to prove anything";
   // While it was down the hub heard of changes it had not got: they show as pending.
-  Book(100);
+  Book(200);
   auto hub = StartHub();
   ASSERT_TRUE(WaitConverged(30));
   json stores = json::parse(Hub({"stores", "--json"}).out);
