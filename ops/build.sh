@@ -3,14 +3,19 @@
 #   ops/build.sh debug     -Werror debug build (tests, demo)
 #   ops/build.sh asan      AddressSanitizer + UndefinedBehaviorSanitizer
 #   ops/build.sh release   optimised, for benchmarks
+#   ops/build.sh tsan T... ThreadSanitizer, only the targets named (the threaded tests)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 flavour=${1:-debug}
+shift || true
+targets=()
+for t in "$@"; do targets+=(--target "$t"); done
 case "$flavour" in
   debug)   args=(-DCMAKE_BUILD_TYPE=Debug) ;;
   asan)    args=(-DCMAKE_BUILD_TYPE=Debug -DOUTPOST_SANITIZE=ON -DOUTPOST_BENCH=OFF) ;;
   release) args=(-DCMAKE_BUILD_TYPE=Release) ;;
-  *) echo "ops/build.sh: unknown flavour '$flavour' (debug, asan, release)" >&2; exit 1 ;;
+  tsan)    args=(-DCMAKE_BUILD_TYPE=Debug -DOUTPOST_TSAN=ON -DOUTPOST_BENCH=OFF) ;;
+  *) echo "ops/build.sh: unknown flavour '$flavour' (debug, asan, release, tsan)" >&2; exit 1 ;;
 esac
 cmake -S . -B "build/$flavour" -G Ninja -DOUTPOST_WERROR=ON "${args[@]}" >/dev/null
-cmake --build "build/$flavour" -j 2
+cmake --build "build/$flavour" -j 2 "${targets[@]}"

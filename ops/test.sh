@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The test command: installs dependencies, builds, and runs every test: in the
 # -Werror debug build, again in it at two chosen instants under libfaketime
-# (the suite must pass at any hour, on any date), then under ASan/UBSan.
+# (the suite must pass at any hour, on any date), then under ASan/UBSan; and
+# the tests of code that shares state between threads under ThreadSanitizer.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./ops/install-deps.sh
@@ -34,3 +35,11 @@ run_ctest_at 23:59:30   # half a minute before a local midnight
 echo "== build and test: asan"
 ./ops/build.sh asan
 run_ctest asan
+
+# Threads share state in the transport (ZeroMQ's I/O thread), the hub's
+# open-ahead thread (hub/open_ahead.h) and the sync client's window of batches.
+echo "== build and test: tsan (threaded code)"
+./ops/build.sh tsan sync_unit_tests hub_ingest_tests
+(cd build/tsan && TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
+   ctest --output-on-failure -j 2 --timeout 600 \
+   -R '^(TransportTest|HubIngestTest|SyncWindowTest|ProfilesTest)\.')
