@@ -7,13 +7,14 @@
 #include <set>
 #include <sstream>
 
-#include "hub/hub.h"
+#include "hub/queries/reader.h"
+#include "hub/queries/recovery.h"
 #include "hub/verify.h"
 #include "schema/migrations.h"
 #include "sync/changelog.h"
 #include "sync/clock.h"
-#include "sync/ids.h"
 #include "sync/csv.h"
+#include "sync/ids.h"
 #include "sync/keys.h"
 #include "sync/merge.h"
 #include "sync/private_file.h"
@@ -310,127 +311,68 @@ Result<std::vector<ChangeEntry>> CustomerEntries(Source& src, const std::vector<
 
 // ---- recovery report ----
 
-struct Window {
-  std::string from, to;  // to empty: still offline
-};
+json OptionalJson(const std::optional<std::string>& text) {
+  return text ? json(*text) : json(nullptr);
+}
 
-Result<json> BuildReport(Source& src, const std::string& since, int64_t now_ms,
+// One store's part of the report, and its open cases' customers to contact.
+json StoreReportJson(const hub::queries::StoreRecovery& r, bool full_phones,
+                     json& customers_to_contact) {
+  json s = {{"site", r.site},
+            {"applied_seq", r.applied_seq},
+            {"pending", r.pending},
+            {"last_contact", OptionalJson(r.last_contact)},
+            {"last_batch_at", OptionalJson(r.last_batch_at)},
+            {"online", r.online},
+            {"offline_windows", json::array()},
+            {"changes_made_offline", r.changes_made_offline},
+            {"paper_imports", json::array()},
+            {"conflicts_opened", r.conflicts_opened},
+            {"conflicts_resolved", r.conflicts_resolved},
+            {"open_conflicts", json::array()},
+            {"requests_not_taken", json::array()}};
+  for (const auto& w : r.offline_windows) {
+    s["offline_windows"].push_back(
+        {{"from", w.from}, {"to", OptionalJson(w.to)}, {"changes_made", w.changes_made}});
+  }
+  for (const auto& p : r.paper_imports) {
+    s["paper_imports"].push_back({{"import", p.import},
+                                  {"bookings", p.bookings},
+                                  {"imported_at", p.imported_at},
+                                  {"forms", p.forms}});
+  }
+  for (const auto& c : r.open_cases) {
+    for (const auto& x : c.contacts) {
+      customers_to_contact.push_back({{"site", r.site},
+                                      {"case", c.ref},
+                                      {"name", x.name},
+                                      {"phone", full_phones ? x.phone : MaskPhone(x.phone)},
+                                      {"booking", x.booking_ref},
+                                      {"why", x.why}});
+    }
+    s["open_conflicts"].push_back({{"ref", c.ref}, {"kind", c.kind}, {"summary", c.summary}});
+  }
+  for (const auto& q : r.requests_not_taken) {
+    s["requests_not_taken"].push_back({{"seq", q.seq},
+                                       {"kind", q.kind},
+                                       {"state", q.state},
+                                       {"requested_at", q.requested_at},
+                                       {"outcome", q.outcome}});
+  }
+  return s;
+}
+
+Result<json> BuildReport(Source& src, const std::string& since, const Clock& clock,
                          const PublicKeys* hub_pub, const SecretKeys* hub_secret,
                          bool full_phones) {
   Db& db = *src.db;
   json report = {
-      {"since", since}, {"generated_at", FormatUtcMs(now_ms)}, {"stores", json::array()}};
-  ASSIGN_OR_RETURN(Statement stores, db.Prepare("SELECT c.site_id, c.last_seq, c.reported_seq,"
-                                                " c.last_contact, c.last_batch_at FROM"
-                                                " store_cursors c ORDER BY c.site_id"));
-  const std::string online_after = FormatUtcMs(now_ms - hub::kOnlineWindowMs);  // as `stores` says
+      {"since", since}, {"generated_at", FormatUtcMs(clock.NowMs())}, {"stores", json::array()}};
+  ASSIGN_OR_RETURN(std::vector<hub::queries::StoreRecovery> stores,
+                   hub::queries::ReadRecovery(hub::queries::HubReader(db, clock), since));
   json customers_to_contact = json::array();
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, stores.Step());
-    if (!row) break;
-    const std::string site = stores.Text(0);
-    json s = {{"site", site},
-              {"applied_seq", stores.Int(1)},
-              {"pending", std::max<int64_t>(0, stores.Int(2) - stores.Int(1))},
-              {"last_contact", stores.OptionalText(3) ? json(*stores.OptionalText(3)) : json(nullptr)},
-              {"last_batch_at", stores.OptionalText(4) ? json(*stores.OptionalText(4)) : json(nullptr)}};
-    s["online"] = stores.OptionalText(3) && *stores.OptionalText(3) >= online_after;
-
-    // Offline windows: the gaps between stretches of contact.
-    std::vector<Window> windows;
-    ASSIGN_OR_RETURN(Statement contacts, db.Prepare("SELECT from_at, to_at FROM store_contacts"
-                                                    " WHERE site_id = ? ORDER BY from_at"));
-    contacts.Bind(1, site);
-    std::string prev_to;
-    while (true) {
-      ASSIGN_OR_RETURN(bool c, contacts.Step());
-      if (!c) break;
-      const std::string from_at = contacts.Text(0), to_at = contacts.Text(1);
-      if (!prev_to.empty() && from_at > since) windows.push_back({std::max(prev_to, since), from_at});
-      prev_to = to_at;
-    }
-    if (!prev_to.empty() && prev_to < online_after) windows.push_back({std::max(prev_to, since), ""});
-    json w = json::array();
-    int64_t offline_changes = 0;
-    for (const auto& win : windows) {
-      ASSIGN_OR_RETURN(Statement count, db.Prepare("SELECT count(*) FROM changes WHERE site_id = ?"
-                                                   " AND recorded_at >= ? AND recorded_at < ?"));
-      count.Bind(1, site).Bind(2, win.from).Bind(3, win.to.empty() ? std::string("9999") : win.to);
-      ASSIGN_OR_RETURN(bool c, count.Step());
-      const int64_t n = c ? count.Int(0) : 0;
-      offline_changes += n;
-      w.push_back({{"from", win.from}, {"to", win.to.empty() ? json(nullptr) : json(win.to)},
-                   {"changes_made", n}});
-    }
-    s["offline_windows"] = w;
-    s["changes_made_offline"] = offline_changes;
-
-    // Paper imports: paper bookings that arrived since, by import.
-    ASSIGN_OR_RETURN(Statement paper,
-                     db.Prepare("SELECT coalesce(json_extract(fields, '$.import_batch'), '?'),"
-                                " count(*), min(recorded_at), group_concat(json_extract(fields,"
-                                " '$.form_id'), ' ') FROM changes WHERE site_id = ? AND entity ="
-                                " 'booking' AND op = 'insert' AND json_extract(fields, '$.channel')"
-                                " = 'paper' AND recorded_at >= ? GROUP BY 1 ORDER BY 3"));
-    paper.Bind(1, site).Bind(2, since);
-    json imports = json::array();
-    while (true) {
-      ASSIGN_OR_RETURN(bool p, paper.Step());
-      if (!p) break;
-      imports.push_back({{"import", paper.Text(0)}, {"bookings", paper.Int(1)},
-                         {"imported_at", paper.Text(2)}, {"forms", paper.Text(3)}});
-    }
-    s["paper_imports"] = imports;
-
-    // Conflicts opened and resolved since, and whom to call for the open ones.
-    ASSIGN_OR_RETURN(Statement cases,
-                     db.Prepare("SELECT sum(op = 'insert'), sum(op = 'update' AND"
-                                " json_extract(fields, '$.status') = 'resolved') FROM changes"
-                                " WHERE site_id = ? AND entity = 'case' AND recorded_at >= ?"));
-    cases.Bind(1, site).Bind(2, since);
-    ASSIGN_OR_RETURN(bool cr, cases.Step());
-    s["conflicts_opened"] = cr && !cases.IsNull(0) ? cases.Int(0) : 0;
-    s["conflicts_resolved"] = cr && !cases.IsNull(1) ? cases.Int(1) : 0;
-    cases.Reset();
-    ASSIGN_OR_RETURN(Statement open_cases,
-                     db.Prepare("SELECT json_extract(fields, '$.ref'), json_extract(fields,"
-                                " '$.kind'), json_extract(fields, '$.summary'), json_extract(fields,"
-                                " '$.contacts') FROM entities WHERE owner_site = ? AND entity ="
-                                " 'case' AND json_extract(fields, '$.status') = 'open'"
-                                " ORDER BY 1"));
-    open_cases.Bind(1, site);
-    json open = json::array();
-    while (true) {
-      ASSIGN_OR_RETURN(bool oc, open_cases.Step());
-      if (!oc) break;
-      json contacts = json::parse(open_cases.OptionalText(3).value_or("[]"), nullptr, false);
-      if (!contacts.is_array()) contacts = json::array();
-      for (auto& c : contacts) {
-        if (!full_phones) MaskPhones(c);
-        customers_to_contact.push_back({{"site", site}, {"case", open_cases.Text(0)},
-                                        {"name", c.value("name", "")},
-                                        {"phone", c.value("phone", "")},
-                                        {"booking", c.value("booking_ref", "")},
-                                        {"why", c.value("why", "")}});
-      }
-      open.push_back({{"ref", open_cases.Text(0)}, {"kind", open_cases.Text(1)},
-                      {"summary", open_cases.Text(2)}});
-    }
-    s["open_conflicts"] = open;
-    // Call-centre requests queued in the window that the store did not take
-    // as asked: refused by its rules, or overruled by what happened there.
-    ASSIGN_OR_RETURN(std::vector<hub::RequestOutcome> requests, hub::ReadRequests(db, site));
-    json not_taken = json::array();
-    for (const auto& r : requests) {
-      if (r.requested_at < since || (r.state != "refused" && r.state != "overruled")) continue;
-      not_taken.push_back({{"seq", r.seq},
-                           {"kind", r.kind},
-                           {"state", r.state},
-                           {"requested_at", r.requested_at},
-                           {"outcome", r.outcome}});
-    }
-    s["requests_not_taken"] = not_taken;
-    report["stores"].push_back(s);
+  for (const auto& r : stores) {
+    report["stores"].push_back(StoreReportJson(r, full_phones, customers_to_contact));
   }
   report["customers_to_contact"] = customers_to_contact;
   if (hub_pub) {
@@ -737,7 +679,7 @@ int Commands::RunReport(std::ostream& out, std::ostream& err) {
     if (!p.ok()) return Fail(err, "recovery-report", p.status());
     pub = p.value();
   }
-  auto report = BuildReport(*src, since.value(), clock_->NowMs(), pub ? &*pub : nullptr,
+  auto report = BuildReport(*src, since.value(), *clock_, pub ? &*pub : nullptr,
                             secret ? &*secret : nullptr, full_phones_);
   if (!report.ok()) return Fail(err, "recovery-report", report.status());
   std::ostringstream text;
