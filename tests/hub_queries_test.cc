@@ -2,6 +2,7 @@
 // stores, their real sync steps and sealed envelopes (tests/hub_and_stores.h).
 #include <gtest/gtest.h>
 
+#include "hub/queries/audit_subjects.h"
 #include "hub/queries/board.h"
 #include "hub/queries/cases.h"
 #include "hub/queries/customers.h"
@@ -142,6 +143,25 @@ TEST_F(HubQueriesTest, TheRecoveryReadingsComeFromAHubDatabaseOpenedWithoutItsKe
   EXPECT_TRUE(s1.requests_not_taken.empty());
   EXPECT_TRUE(stores[1].online);
   EXPECT_TRUE(stores[1].offline_windows.empty());
+}
+
+TEST_F(HubQueriesTest, AuditSubjectsAreBookingsByRefAndEveryLinkedRecordOfACustomer) {
+  OpenSites({"S1", "S2"});
+  const std::string at_s1 = Visit("S1", "Wang Wei", "13800138000");
+  const std::string at_s2 = Visit("S2", "Wang Wei", "13800138000");
+  SyncAll();
+  const std::string ref = stores_["S1"]->CustomerBookings(at_s1).value().at(0).ref;
+  auto both = hub::queries::FindBookings(Reader(), ref, "").value();
+  EXPECT_EQ(both.size(), 2u);  // refs are counted per store
+  auto one = hub::queries::FindBookings(Reader(), ref, "S2").value();
+  ASSERT_EQ(one.size(), 1u);
+  EXPECT_EQ(one[0].store_id, "S2");
+  EXPECT_EQ(hub::queries::FindBookings(Reader(), one[0].id.substr(0, 13), "").value().size(), 1u);
+  const std::vector<std::string> linked = {std::min(at_s1, at_s2), std::max(at_s1, at_s2)};
+  EXPECT_EQ(hub::queries::CustomerRecords(Reader(), "13800138000").value(), linked);
+  ASSERT_TRUE(hub_->MakeIdentity().Resolve(false).ok());  // links follow resolution
+  EXPECT_EQ(hub::queries::CustomerRecords(Reader(), at_s1).value(), linked);
+  EXPECT_TRUE(hub::queries::CustomerRecords(Reader(), "13700000000").value().empty());
 }
 
 }  // namespace

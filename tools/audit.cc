@@ -7,6 +7,7 @@
 #include <set>
 #include <sstream>
 
+#include "hub/queries/audit_subjects.h"
 #include "hub/queries/reader.h"
 #include "hub/queries/recovery.h"
 #include "hub/verify.h"
@@ -203,82 +204,61 @@ std::string Cell(std::string raw) {
 
 // ---- subjects ----
 
-Result<std::string> ResolveBooking(Source& src, const std::string& query, const std::string& store) {
+// A store's own bookings (the store's tables; the hub's through its read layer).
+Result<std::vector<hub::queries::BookingMatch>> StoreBookings(Db& db, const std::string& query) {
   const bool is_ref = query.size() >= 8 && query[6] == '-';
-  std::string sql;
-  if (src.hub) {
-    sql = is_ref ? "SELECT entity_id, owner_site FROM entities WHERE entity = 'booking' AND"
-                   " json_extract(fields, '$.ref') = ?1"
-                 : "SELECT entity_id, owner_site FROM entities WHERE entity = 'booking' AND " +
-                       IdMatchSql("entity_id");
-    if (!store.empty()) sql += " AND owner_site = ?2";
-  } else {
-    sql = is_ref ? "SELECT id, store_id FROM bookings WHERE ref = ?1"
-                 : "SELECT id, store_id FROM bookings WHERE " + IdMatchSql("id");
-  }
-  ASSIGN_OR_RETURN(Statement st, src.db->Prepare(sql));
+  ASSIGN_OR_RETURN(
+      Statement st,
+      db.Prepare(is_ref ? "SELECT id, store_id FROM bookings WHERE ref = ?1"
+                        : "SELECT id, store_id FROM bookings WHERE " + IdMatchSql("id")));
   st.Bind(1, query);
-  if (src.hub && !store.empty()) st.Bind(2, store);
-  std::vector<std::pair<std::string, std::string>> found;
+  std::vector<hub::queries::BookingMatch> found;
   while (true) {
     ASSIGN_OR_RETURN(bool row, st.Step());
     if (!row) break;
-    found.emplace_back(st.Text(0), st.Text(1));
+    found.push_back({st.Text(0), st.Text(1)});
   }
+  return found;
+}
+
+Result<std::string> ResolveBooking(Source& src, const Clock& clock, const std::string& query,
+                                   const std::string& store) {
+  ASSIGN_OR_RETURN(
+      std::vector<hub::queries::BookingMatch> found,
+      src.hub ? hub::queries::FindBookings(hub::queries::HubReader(*src.db, clock), query, store)
+              : StoreBookings(*src.db, query));
   if (found.empty()) return Status::NotFound("booking: '" + query + "' matches no booking");
   if (found.size() > 1) {
     std::string sites;
-    for (const auto& [id, site] : found) sites += " " + site + ":" + ShortId(id);
+    for (const auto& f : found) sites += " " + f.store_id + ":" + ShortId(f.id);
     return Status::InvalidInput("booking: '" + query + "' matches " +
                                 std::to_string(found.size()) + " bookings (" + sites.substr(1) +
                                 "); give --store or more of the id");
   }
-  return found.front().first;
+  return found.front().id;
 }
 
 // Every store record of a customer: at the hub, all records linked to the same
 // unified customer (hub/identity.h).
-Result<std::vector<std::string>> ResolveCustomer(Source& src, const std::string& query) {
+Result<std::vector<std::string>> ResolveCustomer(Source& src, const Clock& clock,
+                                                 const std::string& query) {
+  if (src.hub) {
+    ASSIGN_OR_RETURN(std::vector<std::string> records,
+                     hub::queries::CustomerRecords(hub::queries::HubReader(*src.db, clock), query));
+    if (records.empty()) return Status::NotFound("customer: '" + query + "' matches no customer");
+    return records;
+  }
   std::set<std::string> records;
   auto collect = [&](const std::string& sql, const std::string& arg) -> Status {
     ASSIGN_OR_RETURN(Statement st, src.db->Prepare(sql));
     st.Bind(1, arg);
-    while (true) {
-      ASSIGN_OR_RETURN(bool row, st.Step());
-      if (!row) break;
-      records.insert(st.Text(0));
-    }
+    ASSIGN_OR_RETURN(std::vector<std::string> column, st.TextColumn());
+    records.insert(column.begin(), column.end());
     return Status::Ok();
   };
   const bool phone = !query.empty() && (query[0] == '+' || std::all_of(query.begin(), query.end(), ::isdigit));
-  const std::string e164 = query[0] == '+' ? query : "+86" + query;
-  if (src.hub) {
-    if (query[0] == 'U') {
-      RETURN_IF_ERROR(collect("SELECT record_id FROM identity_links WHERE unified_id = ?", query));
-    } else if (phone && query.size() >= 8) {
-      RETURN_IF_ERROR(collect("SELECT entity_id FROM entities WHERE entity = 'customer' AND"
-                              " instr(fields, '\"' || ? || '\"') > 0", e164));
-    } else {
-      RETURN_IF_ERROR(collect("SELECT entity_id FROM entities WHERE entity = 'customer' AND " +
-                                  IdMatchSql("entity_id"),
-                              query));
-    }
-    // And every record linked with those.
-    std::set<std::string> linked;
-    for (const auto& r : records) {
-      ASSIGN_OR_RETURN(Statement st, src.db->Prepare(
-                                         "SELECT l2.record_id FROM identity_links l1 JOIN"
-                                         " identity_links l2 USING (unified_id) WHERE"
-                                         " l1.record_id = ?"));
-      st.Bind(1, r);
-      while (true) {
-        ASSIGN_OR_RETURN(bool row, st.Step());
-        if (!row) break;
-        linked.insert(st.Text(0));
-      }
-    }
-    records.insert(linked.begin(), linked.end());
-  } else if (phone && query.size() >= 8) {
+  if (phone && query.size() >= 8) {
+    const std::string e164 = query[0] == '+' ? query : "+86" + query;
     RETURN_IF_ERROR(collect("SELECT customer_id FROM customer_phones WHERE e164 = ?", e164));
   } else {
     RETURN_IF_ERROR(collect("SELECT id FROM customers WHERE " + IdMatchSql("id"), query));
@@ -559,7 +539,7 @@ int Commands::RunHistory(bool booking, std::ostream& out, std::ostream& err) {
   std::string subject;
   Result<std::vector<ChangeEntry>> entries = std::vector<ChangeEntry>();
   if (booking) {
-    auto id = ResolveBooking(*src, id_, store_);
+    auto id = ResolveBooking(*src, *clock_, id_, store_);
     if (!id.ok()) return Fail(err, what, id.status());
     subject = "booking " + id.value();
     entries = Select(*src, "entity = 'booking' AND entity_id = ?",
@@ -582,7 +562,7 @@ int Commands::RunHistory(bool booking, std::ostream& out, std::ostream& err) {
       });
     }
   } else {
-    auto records = ResolveCustomer(*src, id_);
+    auto records = ResolveCustomer(*src, *clock_, id_);
     if (!records.ok()) return Fail(err, what, records.status());
     subject = "customer " + id_ + " (" + std::to_string(records->size()) + " record" +
               (records->size() == 1 ? "" : "s") + ")";
