@@ -477,8 +477,12 @@ Result<RefreshStats> Hub::RefreshProfiles() {
 }
 
 Result<std::optional<StoreCalendar>> Hub::CalendarOf(const std::string& site) {
-  ASSIGN_OR_RETURN(Statement st, db_->Prepare("SELECT fields FROM entities WHERE entity = 'store'"
-                                              " AND entity_id = ?1 AND owner_site = ?1"));
+  return ReadCalendar(*db_, site);
+}
+
+Result<std::optional<StoreCalendar>> ReadCalendar(Db& db, const std::string& site) {
+  ASSIGN_OR_RETURN(Statement st, db.Prepare("SELECT fields FROM entities WHERE entity = 'store'"
+                                            " AND entity_id = ?1 AND owner_site = ?1"));
   st.Bind(1, site);
   ASSIGN_OR_RETURN(bool row, st.Step());
   if (!row) return std::optional<StoreCalendar>();
@@ -523,139 +527,6 @@ Result<std::string> Hub::CheckRequestedSlot(const std::string& site,
                   site + " cannot take it: " + bookable.status().message());
   }
   return date.ToString();
-}
-
-namespace {
-
-// The outcome of a request from the change that carries its seq (a booking
-// made, cancelled or moved, or a case opened), or the store's logged answer.
-void DescribeOutcome(const nlohmann::json& effect, const std::optional<std::string>& answer,
-                     bool answered, RequestOutcome& r) {
-  r.state = answered ? "answered" : "waiting";
-  r.outcome = answered ? "answered (refused at the store before stores logged their reasons)"
-                       : "waiting for the store";
-  if (effect.is_object()) {
-    const std::string ref = effect["ref"].is_string() ? effect["ref"].get<std::string>() : "";
-    if (effect["entity"] == "case" && r.kind == "resolve-case") {
-      r.state = "applied";
-      r.outcome = "case " + ref + " " + (effect["status"] == "resolved" ? "resolved" : "updated");
-      return;
-    }
-    if (effect["entity"] == "case") {
-      r.state = "overruled";
-      r.outcome = "overruled by the store: case " + ref;
-      return;
-    }
-    const std::string status =
-        effect["status"].is_string() ? effect["status"].get<std::string>() : "";
-    r.state = r.kind == "book" ? "booked" : "applied";
-    r.outcome = "booking " + ref + " " + status;
-    const nlohmann::json& lost = effect["needs_reschedule"];
-    if ((lost.is_boolean() && lost.get<bool>()) || (lost.is_number() && lost != 0)) {
-      r.outcome += ", lost its place in an over-full slot: the store's case names whom to call";
-    }
-    return;
-  }
-  if (answer) {
-    // "refused:<reason>" or "booked:already booked (<ref>)".
-    const size_t colon = answer->find(':');
-    const std::string reason = answer->substr(colon + 1);
-    const bool refused = answer->compare(0, colon, "refused") == 0;
-    r.state = refused ? "refused" : "already-booked";
-    r.outcome = refused ? "refused at the store: " + reason : reason;
-  }
-}
-
-}  // namespace
-
-Result<std::vector<RequestOutcome>> Hub::Requests(const std::string& site) {
-  return ReadRequests(*db_, site);
-}
-
-Result<std::vector<RequestOutcome>> ReadRequests(Db& db, const std::string& site) {
-  ASSIGN_OR_RETURN(
-      Statement st,
-      db.Prepare(
-          "SELECT o.seq, o.request, o.created_at, (SELECT json_object('entity', e.entity, 'id',"
-          " e.entity_id, 'ref', json_extract(e.fields, '$.ref'), 'status', json_extract(e.fields,"
-          " '$.status'), 'kind', json_extract(e.fields, '$.kind'), 'needs_reschedule',"
-          " json_extract(e.fields, '$.needs_reschedule')) FROM changes c JOIN entities e"
-          " ON e.entity = c.entity AND e.entity_id = c.entity_id WHERE c.site_id = o.site_id AND"
-          " c.entity IN ('booking', 'case') AND json_extract(c.fields, '$.hub_request_seq') ="
-          " o.seq ORDER BY c.entity = 'case' DESC, c.seq DESC LIMIT 1), c.applied_push_seq,"
-          " (SELECT json_extract(r.fields, '$.outcome') || ':' || json_extract(r.fields,"
-          " '$.reason') FROM entities r WHERE r.entity = 'request' AND r.entity_id = o.site_id"
-          " || ':' || o.seq) FROM hub_outbox o JOIN store_cursors c ON c.site_id = o.site_id"
-          " WHERE o.site_id = ? ORDER BY o.seq"));
-  st.Bind(1, site);
-  std::vector<RequestOutcome> out;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
-    RequestOutcome r;
-    r.seq = st.Int(0);
-    r.request = nlohmann::json::parse(st.Text(1), nullptr, false);
-    r.kind = r.request.is_object() ? r.request.value("kind", "book") : "book";
-    r.requested_at = st.Text(2);
-    const nlohmann::json effect = st.OptionalText(3)
-                                      ? nlohmann::json::parse(*st.OptionalText(3), nullptr, false)
-                                      : nlohmann::json(nullptr);
-    DescribeOutcome(effect, st.OptionalText(5), r.seq <= st.Int(4), r);
-    out.push_back(std::move(r));
-  }
-  return out;
-}
-
-Result<HubBoard> Hub::Board(const std::string& site, const std::string& date_text) {
-  RETURN_IF_ERROR(StoreKeys(site).status());
-  ASSIGN_OR_RETURN(std::optional<StoreCalendar> calendar, CalendarOf(site));
-  if (!calendar) {
-    return Status::NotFound("board: head office holds no calendar of " + site +
-                            " yet (its settings come with its next sync)");
-  }
-  ASSIGN_OR_RETURN(TimeZone zone, TimeZone::Load(calendar->settings.time_zone));
-  ASSIGN_OR_RETURN(LocalDate date, ParseDeskDate(date_text, zone.UtcToLocal(clock_.NowMs()).date));
-  HubBoard board;
-  board.site = site;
-  board.date = date.ToString();
-  if (auto c = calendar->closed.find(board.date); c != calendar->closed.end()) {
-    board.closed = c->second;
-  } else if (calendar->settings.open_days.find(static_cast<char>('0' + date.IsoWeekday())) ==
-             std::string::npos) {
-    board.closed = "not open on that weekday";
-  }
-  for (const auto& spec : calendar->settings.slots)
-    board.slots.push_back({spec.start_time, spec.capacity});
-  ASSIGN_OR_RETURN(Statement as_of, db_->Prepare("SELECT last_batch_at FROM store_cursors"
-                                                 " WHERE site_id = ?"));
-  as_of.Bind(1, site);
-  ASSIGN_OR_RETURN(bool cursor, as_of.Step());
-  if (cursor) board.as_of = as_of.OptionalText(0);
-  ASSIGN_OR_RETURN(
-      Statement st,
-      db_->Prepare("SELECT json_extract(b.fields, '$.slot_time'),"
-                   " json_extract(b.fields, '$.ref'), json_extract(b.fields, '$.status'),"
-                   " json_extract(b.fields, '$.channel'),"
-                   " coalesce(json_extract(b.fields, '$.needs_reschedule'), 0),"
-                   " coalesce(json_extract(c.fields, '$.name'), '?') FROM entities b"
-                   " LEFT JOIN entities c ON c.entity = 'customer' AND c.entity_id ="
-                   " json_extract(b.fields, '$.customer_id') WHERE b.entity = 'booking'"
-                   " AND b.owner_site = ? AND json_extract(b.fields, '$.slot_date') = ?"
-                   " ORDER BY json_extract(b.fields, '$.created_at'), b.entity_id"));
-  st.Bind(1, site).Bind(2, board.date);
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
-    auto status = ParseBookingStatus(st.Text(2));
-    if (!status.ok() || !HoldsPlace(status.value())) continue;
-    auto slot = std::find_if(board.slots.begin(), board.slots.end(),
-                             [&](const HubBoardSlot& s) { return s.time == st.Text(0); });
-    if (slot == board.slots.end()) continue;  // off today's grid: the store's board shows it
-    HubBoardBooking b{st.Text(1), st.Text(5), st.Text(2), st.Text(3), st.Int(4) != 0};
-    if (!b.needs_reschedule) ++slot->taken;
-    slot->bookings.push_back(std::move(b));
-  }
-  return board;
 }
 
 Result<QueuedRequest> Hub::QueueBooking(const std::string& site, const nlohmann::json& request,
@@ -1053,40 +924,9 @@ Result<WireLogReply> Hub::AnswerLogRequest(const std::string& site,
   return reply;
 }
 
-Result<std::vector<StoreState>> Hub::Stores() {
-  ASSIGN_OR_RETURN(
-      Statement st,
-      db_->Prepare("SELECT s.site_id, s.key_id, c.last_seq, c.last_contact,"
-                   " c.last_batch_at, c.last_hash, (SELECT count(*) FROM hub_outbox o"
-                   " WHERE o.site_id = s.site_id), c.applied_push_seq, c.reported_seq,"
-                   " c.resent_changes, h.denied_at, h.denied_by, h.denied_reason, (SELECT count(*)"
-                   " FROM entities r WHERE r.entity = 'request' AND r.owner_site ="
-                   " s.site_id AND json_extract(r.fields, '$.outcome') = 'refused')"
-                   " FROM stores s JOIN store_cursors c USING (site_id)"
-                   " LEFT JOIN store_key_history h ON h.site_id = s.site_id AND"
-                   " h.key_id = s.key_id ORDER BY s.site_id"));
-  std::vector<StoreState> out;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
-    StoreState s;
-    s.site_id = st.Text(0);
-    s.key_id = st.Text(1);
-    s.last_seq = st.Int(2);
-    s.last_contact = st.OptionalText(3);
-    s.last_batch_at = st.OptionalText(4);
-    s.last_hash = HashHex(ToHash(st.Blob(5)));
-    s.queued_requests = st.Int(6);
-    s.applied_requests = st.Int(7);
-    s.reported_seq = st.Int(8);
-    s.resent_changes = st.Int(9);
-    s.denied_at = st.OptionalText(10);
-    s.denied_by = st.Text(11);
-    s.denied_reason = st.Text(12);
-    s.refused_requests = st.Int(13);
-    out.push_back(std::move(s));
-  }
-  return out;
+Result<std::vector<std::string>> Hub::AllowedSites() {
+  ASSIGN_OR_RETURN(Statement st, db_->Prepare("SELECT site_id FROM stores ORDER BY site_id"));
+  return st.TextColumn();
 }
 
 Result<std::vector<SecurityEvent>> Hub::SecurityLog() {

@@ -17,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "hub/identity.h"
 #include "hub/profiles.h"
 #include "sync/clock.h"
 #include "sync/keys.h"
@@ -32,25 +33,6 @@ namespace outpost::hub {
 // recovery report both judge by it.
 constexpr int64_t kOnlineWindowMs = 15'000;
 
-struct StoreState {
-  std::string site_id;
-  std::string key_id;
-  int64_t last_seq = 0;
-  std::optional<std::string> last_contact;
-  std::optional<std::string> last_batch_at;
-  std::string last_hash;  // hex: the store's log head as applied here
-  int64_t queued_requests = 0;   // call-centre requests made for this store
-  int64_t applied_requests = 0;  // of which the store has applied (or answered)
-  int64_t refused_requests = 0;  // of those, refused by the store's rules (logged with a reason)
-  int64_t reported_seq = 0;      // the newest change the store said it has
-  int64_t resent_changes = 0;    // changes it sent again that were already applied here
-  // Set while the store's current key is denied (Hub::DenyStore).
-  std::optional<std::string> denied_at;
-  std::string denied_by;
-  std::string denied_reason;
-  int64_t pending() const { return reported_seq > last_seq ? reported_seq - last_seq : 0; }
-};
-
 // A call-centre request as head office queued it for a store.
 struct QueuedRequest {
   int64_t seq = 0;         // the request's number for that store
@@ -59,45 +41,6 @@ struct QueuedRequest {
   // since settings began to travel): then only the phone and the date's form
   // were checked, and the store's rules decide when it arrives.
   bool checked_with_store_rules = false;
-};
-
-// What a store made of one call-centre request, as its log says.
-struct RequestOutcome {
-  int64_t seq = 0;
-  std::string kind;          // book, cancel, reschedule, resolve-case
-  std::string requested_at;  // when head office queued it
-  nlohmann::json request;    // as queued
-  // waiting, booked, already-booked, applied, overruled, refused, or answered
-  // (refused before stores logged their reasons).
-  std::string state;
-  std::string outcome;  // in words, with the booking ref, case or reason
-};
-
-// Every request queued for `site` in a hub database, oldest first, with what
-// the store made of it (Hub::Requests; read-only, for reports on a copy).
-Result<std::vector<RequestOutcome>> ReadRequests(Db& db, const std::string& site);
-
-// A store's day as head office knows it: from the bookings and calendar the
-// store last synced, so the call centre sees it before promising.
-struct HubBoardBooking {
-  std::string ref;
-  std::string customer;  // name only: no phone is shown
-  std::string status;
-  std::string channel;
-  bool needs_reschedule = false;  // lost its place in an over-full slot
-};
-struct HubBoardSlot {
-  std::string time;
-  int capacity = 0;
-  int taken = 0;
-  std::vector<HubBoardBooking> bookings;  // those holding a place, in booking order
-};
-struct HubBoard {
-  std::string site;
-  std::string date;
-  std::optional<std::string> as_of;   // the store's last batch here: what the board reflects
-  std::optional<std::string> closed;  // why the store is closed that day
-  std::vector<HubBoardSlot> slots;
 };
 
 struct SecurityEvent {
@@ -123,6 +66,9 @@ struct OpenedMessage {
 // `keys_db`: a connection to the hub's database, read for the allow-list only.
 OpenedMessage OpenMessage(Db& keys_db, const SecretKeys& hub_keys, std::string_view envelope);
 Result<PublicKeys> ReadStoreKeys(Db& db, const std::string& site_id);
+// The calendar (settings, slot grid, closed dates) `site` last synced, if any
+// (Hub::CalendarOf; read-only, for the read layer and reports on a copy).
+Result<std::optional<StoreCalendar>> ReadCalendar(Db& db, const std::string& site);
 // Ok while `site_id`'s current key may send; Refused naming who denied it,
 // when and why, and how to readmit the store, once it is denied.
 Status CheckNotDenied(Db& db, const std::string& site_id);
@@ -173,13 +119,6 @@ class Hub {
                                      const std::string& booking, nlohmann::json details,
                                      const std::string& staff);
 
-  // Every request queued for `site`, oldest first, with what the store made of it.
-  Result<std::vector<RequestOutcome>> Requests(const std::string& site);
-
-  // `site`'s day `date` (YYYY-MM-DD, or relative in the store's zone) as of its
-  // last sync. NotFound when head office holds no calendar of the store yet.
-  Result<HubBoard> Board(const std::string& site, const std::string& date);
-
   // The calendar (settings, slot grid, closed dates) `site` last synced, if any.
   Result<std::optional<StoreCalendar>> CalendarOf(const std::string& site);
   // A promised date ("2026-11-30", "today", "tomorrow", "+3": relative dates
@@ -215,12 +154,21 @@ class Hub {
   // The newest head of the hub's log, signed (index 0 and zeros when empty).
   Result<SignedHead> CurrentHead();
 
-  Result<std::vector<StoreState>> Stores();
+  // The allow-listed stores' ids, sorted (what `outpost-hub stores` shows of
+  // each is the read layer's: hub/queries/stores.h).
+  Result<std::vector<std::string>> AllowedSites();
   Result<std::vector<SecurityEvent>> SecurityLog();
   // A digest of the consolidated state (sorted entities): equal digests, equal data.
   Result<std::string> StateDigest();
+  // The schema version of the hub's database (outpost-hub init says it).
+  Result<int> SchemaVersion() { return db_->SchemaVersion(); }
+  // A resolver on the hub's connection, signing with the hub's keys.
+  Identity MakeIdentity() { return Identity(*db_, clock_, &keys_); }
+  // For the read layer (hub/queries/reader.h), verify and the daemon's
+  // open-ahead connection; command lines call queries and operations instead.
   Db& db() { return *db_; }
   const SecretKeys& keys() const { return keys_; }
+  const Clock& clock() const { return clock_; }
 
  private:
   Hub(std::unique_ptr<Db> db, SecretKeys keys, const Clock& clock)

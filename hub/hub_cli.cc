@@ -1,8 +1,6 @@
 #include "hub/hub_cli.h"
 
 #include <CLI/CLI.hpp>
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -10,10 +8,17 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <nlohmann/json.hpp>
 
 #include "hub/hub.h"
 #include "hub/identity.h"
 #include "hub/profiles.h"
+#include "hub/queries/board.h"
+#include "hub/queries/cases.h"
+#include "hub/queries/customers.h"
+#include "hub/queries/reader.h"
+#include "hub/queries/requests.h"
+#include "hub/queries/stores.h"
 #include "hub/server.h"
 #include "sync/envelope.h"
 #include "sync/ids.h"
@@ -22,6 +27,7 @@ namespace outpost::hub {
 namespace {
 
 using nlohmann::json;
+using queries::HubReader;
 
 std::atomic<bool> g_stop{false};
 extern "C" void OnStopSignal(int) { g_stop.store(true); }
@@ -36,7 +42,7 @@ class ProfileUpkeep {
   void MaybeRun(std::ostream& err) {
     const auto now = std::chrono::steady_clock::now();
     if (every_ms_ <= 0 || now < next_) return;
-    Identity identity(hub_.db(), clock_, &hub_.keys());
+    Identity identity = hub_.MakeIdentity();
     auto resolved = identity.Resolve(false);
     auto refreshed = resolved.ok() ? hub_.RefreshProfiles() : Result<RefreshStats>(resolved.status());
     if (!refreshed.ok()) {
@@ -73,17 +79,15 @@ int Serve(Hub& hub, const std::string& bind, ProfileUpkeep& upkeep, std::ostream
   return 0;
 }
 
-// `outpost-hub stores`: each store online, offline since when, or denied (by
-// whom, when, why), how far its log is applied and what it still owes.
 // outpost-hub board: a store's day from what it last synced, saying as of when.
 int PrintBoard(Hub& hub, const std::string& site, const std::string& date, bool json_output,
                std::ostream& out, std::ostream& err) {
-  auto board = hub.Board(site, date);
+  auto board = queries::ReadBoard(HubReader(hub), site, date);
   if (!board.ok()) {
     err << "outpost-hub: " << board.status().ToString() << "\n";
     return ExitCodeFor(board.status());
   }
-  const HubBoard& b = board.value();
+  const queries::HubBoard& b = board.value();
   const std::string as_of = b.as_of ? *b.as_of : "never (no batch from the store yet)";
   if (json_output) {
     json slots = json::array();
@@ -123,20 +127,18 @@ int PrintBoard(Hub& hub, const std::string& site, const std::string& date, bool 
   return 0;
 }
 
-int PrintStores(Hub& hub, int64_t now, bool json_output, std::ostream& out, std::ostream& err) {
-  auto list = hub.Stores();
+// `outpost-hub stores`: each store online, offline since when, or denied (by
+// whom, when, why), how far its log is applied and what it still owes.
+int PrintStores(Hub& hub, bool json_output, std::ostream& out, std::ostream& err) {
+  auto list = queries::ListStores(HubReader(hub));
   if (!list.ok()) {
     err << "outpost-hub: " << list.status().ToString() << "\n";
     return ExitCodeFor(list.status());
   }
   json arr = json::array();
   for (const auto& s : list.value()) {
-    bool online = false;
-    if (s.last_contact) {
-      auto t = ParseUtcMs(*s.last_contact);
-      online = t.ok() && now - t.value() <= kOnlineWindowMs;
-    }
-    const char* state = s.denied_at ? "denied" : online ? "online" : "offline";
+    const bool online = s.reachability == queries::StoreReachability::kOnline;
+    const char* state = queries::ReachabilityName(s.reachability);
     if (json_output) {
       json line = {{"store_id", s.site_id},
                    {"key_id", s.key_id},
@@ -260,6 +262,130 @@ void PrintView(const UnifiedView& v, bool why_only, std::ostream& out) {
         << ShortId(c.record_b) << "  same " << c.kind << " " << c.value
         << ", names differ; merge if they are one person\n";
   }
+}
+
+int Fail(const Status& st, std::ostream& err) {
+  err << "outpost-hub: " << st.ToString() << "\n";
+  return ExitCodeFor(st);
+}
+
+// `outpost-hub requests --store S`: each call-centre request and what the store made of it.
+int PrintRequests(Hub& hub, const std::string& site, bool json_output, std::ostream& out,
+                  std::ostream& err) {
+  auto list = queries::ListRequests(HubReader(hub), site);
+  if (!list.ok()) return Fail(list.status(), err);
+  json arr = json::array();
+  for (const queries::RequestOutcome& r : list.value()) {
+    const json& request = r.request;
+    if (json_output) {
+      arr.push_back({{"seq", r.seq},
+                     {"kind", r.kind},
+                     {"requested_at", r.requested_at},
+                     {"request", request},
+                     {"state", r.state},
+                     {"outcome", r.outcome}});
+      continue;
+    }
+    out << r.seq << "  " << r.requested_at << "  " << r.kind << "  "
+        << request.value("booking_ref", request.value("phone", std::string())) << "  "
+        << request.value("date", std::string()) << " " << request.value("slot", std::string())
+        << "  by " << request.value("staff", std::string()) << "  -> " << r.outcome << "\n";
+  }
+  if (json_output) out << arr.dump(2) << "\n";
+  return 0;
+}
+
+// `outpost-hub customers find Q`: one line per unified customer matching.
+int PrintCustomers(Hub& hub, const std::string& query, bool json_output, std::ostream& out,
+                   std::ostream& err) {
+  auto found = queries::FindCustomers(HubReader(hub), query);
+  if (!found.ok()) return Fail(found.status(), err);
+  json arr = json::array();
+  for (const UnifiedView& v : found.value()) {
+    if (json_output) {
+      arr.push_back(ViewJson(v));
+      continue;
+    }
+    out << v.unified_id << "  ";
+    for (const auto& r : v.records) out << r.site_id << ":" << r.name << "  ";
+    out << v.bookings.size() << " bookings\n";
+  }
+  if (json_output) out << arr.dump(2) << "\n";
+  if (!json_output && found.value().empty()) out << "no customer matches '" << query << "'\n";
+  return 0;
+}
+
+// `outpost-hub customers show|why Q`: one unified customer, or only why it is one.
+int PrintCustomer(Hub& hub, const std::string& query, bool why_only, bool json_output,
+                  std::ostream& out, std::ostream& err) {
+  auto v = queries::ShowCustomer(HubReader(hub), query);
+  if (!v.ok()) return Fail(v.status(), err);
+  if (json_output) {
+    out << ViewJson(v.value()).dump(2) << "\n";
+  } else {
+    PrintView(v.value(), why_only, out);
+  }
+  return 0;
+}
+
+void PrintCaseLine(const queries::HubCase& c, std::ostream& out) {
+  out << c.store_id << "  " << c.ref << "  " << c.status << "  " << c.kind << "  " << c.summary
+      << "\n";
+}
+
+// `outpost-hub conflicts list [--store S] [--all]`: the stores' cases and the
+// possible duplicates head office holds.
+int PrintCases(Hub& hub, const std::string& store, bool include_resolved, bool json_output,
+               std::ostream& out, std::ostream& err) {
+  const HubReader reader(hub);
+  auto cases = queries::ListCases(reader, store, include_resolved);
+  if (!cases.ok()) return Fail(cases.status(), err);
+  auto duplicates = queries::ListPossibleDuplicates(reader);
+  if (!duplicates.ok()) return Fail(duplicates.status(), err);
+  if (json_output) {
+    json arr = json::array(), possible = json::array();
+    for (const auto& c : cases.value()) arr.push_back(c.fields);
+    for (const auto& d : duplicates.value()) {
+      json line = EvidenceJson({d.evidence})[0];
+      line["ref"] = d.ref;
+      possible.push_back(std::move(line));
+    }
+    out << json{{"cases", arr}, {"possible_duplicates", possible}}.dump(2) << "\n";
+    return 0;
+  }
+  for (const auto& c : cases.value()) PrintCaseLine(c, out);
+  for (const auto& d : duplicates.value()) {
+    const Evidence& c = d.evidence;
+    out << "HUB  " << d.ref << "  open  possible-duplicate  records " << ShortId(c.record_a)
+        << " and " << ShortId(c.record_b) << " share " << c.kind << " " << c.value
+        << " under different names (conflicts resolve " << d.ref << " --merge or --apart)\n";
+  }
+  if (cases.value().empty() && duplicates.value().empty()) out << "no open cases\n";
+  return 0;
+}
+
+// `outpost-hub conflicts show REF [--store S]`: the case(s) with whom to call.
+int PrintCase(Hub& hub, const std::string& ref, const std::string& store, bool json_output,
+              std::ostream& out, std::ostream& err) {
+  auto cases = queries::FindCases(HubReader(hub), ref, store);
+  if (!cases.ok()) return Fail(cases.status(), err);
+  if (json_output) {
+    json arr = json::array();
+    for (const auto& c : cases.value()) arr.push_back(c.fields);
+    out << arr.dump(2) << "\n";
+    return 0;
+  }
+  for (const auto& c : cases.value()) {
+    PrintCaseLine(c, out);
+    for (const auto& x : c.contacts) {
+      out << "    call " << x.name << " " << x.phone << "  " << x.booking_ref << ": " << x.why
+          << "\n";
+    }
+    if (c.resolution) out << "    resolved by " << c.resolved_by << ": " << *c.resolution << "\n";
+    out << "    (resolved at the store, or from here: outpost-hub conflicts resolve " << c.ref
+        << " --store " << c.store_id << " --staff ... --note ...)\n";
+  }
+  return 0;
 }
 
 }  // namespace
@@ -417,7 +543,7 @@ int RunHubCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
     return ExitCodeFor(hub.status());
   }
   if (init->parsed()) {
-    auto version = hub.value()->db().SchemaVersion();
+    auto version = hub.value()->SchemaVersion();
     out << "created hub database " << db_path << " (schema " << (version.ok() ? version.value() : 0)
         << "); next: outpost-hub --db " << db_path << " --key " << key_path << " allow STORE.pub\n";
     return 0;
@@ -449,7 +575,7 @@ int RunHubCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
     ProfileUpkeep upkeep(*hub.value(), clock, resolve_every_ms);
     return Serve(*hub.value(), bind, upkeep, out, err);
   }
-  if (stores->parsed()) return PrintStores(*hub.value(), clock.NowMs(), json_output, out, err);
+  if (stores->parsed()) return PrintStores(*hub.value(), json_output, out, err);
   if (board->parsed()) return PrintBoard(*hub.value(), cc_store, cc_date, json_output, out, err);
   if (book->parsed()) {
     json request = {{"phone", cc_phone}, {"date", cc_date}, {"slot", cc_slot}};
@@ -506,27 +632,8 @@ int RunHubCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
     }
     return 0;
   }
-  if (requests->parsed()) {
-    auto list = hub.value()->Requests(cc_store);
-    if (!list.ok()) return fail(list.status());
-    json arr = json::array();
-    for (const RequestOutcome& r : list.value()) {
-      const json& request = r.request;
-      json line = {{"seq", r.seq},       {"kind", r.kind},   {"requested_at", r.requested_at},
-                   {"request", request}, {"state", r.state}, {"outcome", r.outcome}};
-      if (json_output) {
-        arr.push_back(line);
-        continue;
-      }
-      out << r.seq << "  " << r.requested_at << "  " << r.kind << "  "
-          << request.value("booking_ref", request.value("phone", std::string())) << "  "
-          << request.value("date", std::string()) << " " << request.value("slot", std::string())
-          << "  by " << request.value("staff", std::string()) << "  -> " << r.outcome << "\n";
-    }
-    if (json_output) out << arr.dump(2) << "\n";
-    return 0;
-  }
-  Identity identity(hub.value()->db(), clock, &hub.value()->keys());
+  if (requests->parsed()) return PrintRequests(*hub.value(), cc_store, json_output, out, err);
+  Identity identity = hub.value()->MakeIdentity();
   if (cresolve->parsed()) {
     auto stats = identity.Resolve(force_resolve);
     if (!stats.ok()) return fail(stats.status());
@@ -556,34 +663,9 @@ int RunHubCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
     }
     return 0;
   }
-  if (cfind->parsed()) {
-    auto found = identity.Find(cust_query);
-    if (!found.ok()) return fail(found.status());
-    json arr = json::array();
-    for (const auto& id : found.value()) {
-      auto v = identity.Show(id);
-      if (!v.ok()) return fail(v.status());
-      if (json_output) {
-        arr.push_back(ViewJson(v.value()));
-        continue;
-      }
-      out << id << "  ";
-      for (const auto& r : v.value().records) out << r.site_id << ":" << r.name << "  ";
-      out << v.value().bookings.size() << " bookings\n";
-    }
-    if (json_output) out << arr.dump(2) << "\n";
-    if (!json_output && found.value().empty()) out << "no customer matches '" << cust_query << "'\n";
-    return 0;
-  }
+  if (cfind->parsed()) return PrintCustomers(*hub.value(), cust_query, json_output, out, err);
   if (cshow->parsed() || cwhy->parsed()) {
-    auto v = identity.Show(cust_query);
-    if (!v.ok()) return fail(v.status());
-    if (json_output) {
-      out << ViewJson(v.value()).dump(2) << "\n";
-    } else {
-      PrintView(v.value(), cwhy->parsed(), out);
-    }
-    return 0;
+    return PrintCustomer(*hub.value(), cust_query, cwhy->parsed(), json_output, out, err);
   }
   if (cmerge->parsed()) {
     Status st = identity.Merge(cust_query, cust_other, cust_staff, cust_note);
@@ -640,69 +722,9 @@ int RunHubCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
     }
     return 0;
   }
-  if (klist->parsed() || kshow->parsed()) {
-    auto st = hub.value()->db().Prepare(
-        "SELECT entity_id, owner_site, fields FROM entities WHERE entity = 'case' AND"
-        " (?1 = '' OR owner_site = ?1) ORDER BY json_extract(fields, '$.opened_at') DESC");
-    if (!st.ok()) return fail(st.status());
-    st->Bind(1, case_store);
-    json arr = json::array();
-    while (true) {
-      auto row = st->Step();
-      if (!row.ok()) return fail(row.status());
-      if (!row.value()) break;
-      json f = json::parse(st->Text(2), nullptr, false);
-      if (!f.is_object()) continue;
-      f["id"] = st->Text(0);
-      f["store_id"] = st->Text(1);
-      if (kshow->parsed() && f.value("ref", "") != case_ref && st->Text(0) != case_ref) continue;
-      if (klist->parsed() && !all_cases && f.value("status", "") != "open") continue;
-      arr.push_back(f);
-    }
-    if (kshow->parsed() && arr.empty()) {
-      return fail(Status::NotFound("case: no case '" + case_ref + "'"));
-    }
-    auto candidates = identity.Candidates();
-    if (!candidates.ok()) return fail(candidates.status());
-    if (json_output) {
-      json duplicates = EvidenceJson(candidates.value());
-      for (size_t i = 0; i < duplicates.size(); ++i) {
-        duplicates[i]["ref"] = Identity::CandidateRef(candidates.value()[i]);
-      }
-      json j = kshow->parsed() ? arr : json{{"cases", arr}, {"possible_duplicates", duplicates}};
-      out << j.dump(2) << "\n";
-      return 0;
-    }
-    for (const auto& c : arr) {
-      out << c["store_id"].get<std::string>() << "  " << c.value("ref", "") << "  "
-          << c.value("status", "") << "  " << c.value("kind", "") << "  " << c.value("summary", "")
-          << "\n";
-      if (kshow->parsed()) {
-        for (const auto& x : c.value("contacts", json::array())) {
-          out << "    call " << x.value("name", "") << " " << x.value("phone", "") << "  "
-              << x.value("booking_ref", "") << ": " << x.value("why", "") << "\n";
-        }
-        if (c.contains("resolution")) {
-          out << "    resolved by " << c.value("resolved_by", "") << ": "
-              << c.value("resolution", "") << "\n";
-        }
-        out << "    (resolved at the store, or from here: outpost-hub conflicts resolve "
-            << c.value("ref", "") << " --store " << c["store_id"].get<std::string>()
-            << " --staff ... --note ...)\n";
-      }
-    }
-    if (klist->parsed()) {
-      for (const auto& c : candidates.value()) {
-        out << "HUB  " << Identity::CandidateRef(c) << "  open  possible-duplicate  records "
-            << ShortId(c.record_a) << " and " << ShortId(c.record_b) << " share "
-            << c.kind << " " << c.value
-            << " under different names (conflicts resolve " << Identity::CandidateRef(c)
-            << " --merge or --apart)\n";
-      }
-      if (arr.empty() && candidates.value().empty()) out << "no open cases\n";
-    }
-    return 0;
-  }
+  if (klist->parsed())
+    return PrintCases(*hub.value(), case_store, all_cases, json_output, out, err);
+  if (kshow->parsed()) return PrintCase(*hub.value(), case_ref, case_store, json_output, out, err);
   if (digest->parsed()) {
     auto d = hub.value()->StateDigest();
     if (!d.ok()) return ExitCodeFor(d.status());

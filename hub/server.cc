@@ -18,10 +18,10 @@ Result<std::unique_ptr<Server>> Server::Bind(Hub& hub, const std::string& endpoi
   // messages then reach OpenMessage, which refuses each and logs who denied
   // it and why in the security log (a refused handshake would log nothing).
   auto allowed = [&hub](const std::array<uint8_t, 32>& key) {
-    auto stores = hub.Stores();
-    if (!stores.ok()) return false;
-    for (const auto& s : stores.value()) {
-      auto keys = hub.StoreKeys(s.site_id);
+    auto sites = hub.AllowedSites();
+    if (!sites.ok()) return false;
+    for (const auto& site : sites.value()) {
+      auto keys = hub.StoreKeys(site);
       if (keys.ok() && keys->kx_pk == key) return true;
     }
     return false;

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Fails if a library includes a layer it must not depend on (see DEVELOPERS.md):
-# edge and hub never include each other; sync and schema include neither.
+# edge and hub never include each other; sync and schema include neither; the
+# hub's read layer (hub/queries/) sits below every command line and tool.
 set -u
 root=${1:-.}
 status=0
@@ -15,6 +16,10 @@ check() {  # dir forbidden-prefix...
 }
 check edge hub tools
 check hub edge tools
+check hub/queries edge tools
+if hits=$(grep -rnE '#include "hub/(hub_cli|main)\.' "$root/hub/queries" --include='*.h' --include='*.cc' 2>/dev/null); then
+  echo "layering violation: hub/queries/ includes the hub's command line:"; echo "$hits"; status=1
+fi
 check sync edge hub tools
 check schema edge hub tools sync
 [ $status -eq 0 ] && echo "layering ok"

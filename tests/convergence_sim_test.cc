@@ -58,6 +58,7 @@
 #include "edge/sync_client.h"
 #include "hub/hub.h"
 #include "hub/identity.h"
+#include "hub/queries/stores.h"
 #include "sync/changelog.h"
 #include "sync/envelope.h"
 #include "sync/merge.h"
@@ -710,7 +711,7 @@ class Simulation {
     for (auto& s : stores_) {
       if (s.awaiting_since >= 0) return false;
       auto status = edge::ReadSyncStatus(*s.read).value();
-      const hub::StoreState& h = at_hub[s.site];
+      const hub::queries::StoreState& h = at_hub[s.site];
       const int64_t answered = s.desk->LastHubRequest().value();
       if (status.waiting() != 0 || h.last_seq != status.last_seq || answered != h.queued_requests ||
           h.applied_requests != h.queued_requests) {
@@ -722,9 +723,10 @@ class Simulation {
 
   // ---- the checks after healing ----
 
-  std::map<std::string, hub::StoreState> HubStores() {
-    std::map<std::string, hub::StoreState> out;
-    auto stores = hub_->Stores();  // named: a loop over a temporary's value would dangle
+  std::map<std::string, hub::queries::StoreState> HubStores() {
+    std::map<std::string, hub::queries::StoreState> out;
+    auto stores = hub::queries::ListStores(
+        hub::queries::HubReader(*hub_));  // named: a loop over a temporary's value would dangle
     EXPECT_TRUE(stores.ok()) << stores.status().ToString();
     if (stores.ok()) {
       for (auto& h : stores.value()) out[h.site_id] = h;

@@ -184,7 +184,7 @@ TEST_F(HeadOfficeTest, HeadOfficeClosesACaseItHandledUnlessABookingStillNeedsASl
   Sync();
   // Head office reads what the store made of each: the cancel overruled by
   // the check-in, the case closed as asked.
-  auto asked = hub_->Requests("S1").value();
+  auto asked = RequestsAtHub("S1");
   ASSERT_EQ(asked.size(), 2u);
   EXPECT_EQ(asked[0].state, "overruled");
   EXPECT_EQ(asked[0].outcome, "overruled by the store: case " + cases[0].ref);
@@ -211,7 +211,7 @@ TEST_F(HeadOfficeTest, HeadOfficeClosesACaseItHandledUnlessABookingStillNeedsASl
   EXPECT_NE(RequestRow(early->second)["reason"].get<std::string>().find("needs rescheduling"),
             std::string::npos);
   Sync();
-  const hub::RequestOutcome refused = hub_->Requests("S1").value().back();
+  const hub::queries::RequestOutcome refused = RequestsAtHub("S1").back();
   EXPECT_EQ(refused.state, "refused");
   EXPECT_NE(refused.outcome.find("refused at the store: "), std::string::npos) << refused.outcome;
   EXPECT_NE(refused.outcome.find("needs rescheduling"), std::string::npos) << refused.outcome;

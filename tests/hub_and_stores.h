@@ -13,6 +13,8 @@
 #include "edge/store.h"
 #include "edge/sync_client.h"
 #include "hub/hub.h"
+#include "hub/queries/requests.h"
+#include "hub/queries/stores.h"
 #include "sync/testing.h"
 
 namespace outpost::testing {
@@ -73,6 +75,38 @@ class HubAndStores : public ::testing::Test {
     auto handled = clients_[site]->HandleReply(sealed.value());
     EXPECT_TRUE(handled.ok() && handled.value()) << handled.status().ToString();
     return sealed.value();
+  }
+
+  // Fills `site`'s 10:00 slot on 2026-11-24 (two places) at the desk, then a
+  // call-centre promise asked later overfills it: the store opens a case.
+  void OverfillSlot(const std::string& site) {
+    for (const char* phone : {"13800138001", "13800138002", "13800138003"}) {
+      edge::BookingRequest r;
+      r.customer = phone;
+      r.create_customer = edge::NewCustomer{std::string("C") + phone, {phone}};
+      r.date = "2026-11-24";
+      r.time = "10:00";
+      r.staff = "SA";
+      r.channel = "call-centre";
+      r.promised = std::string(phone) == "13800138003";
+      r.requested_at = "2026-11-23T01:00:00Z";
+      r.source = "test";
+      const Status booked =
+          r.promised ? stores_[site]->BookPromised(r).status() : stores_[site]->Book(r).status();
+      ASSERT_TRUE(booked.ok()) << booked.ToString();
+    }
+  }
+
+  // What the hub's read layer says of every store, and of `site`'s requests.
+  std::vector<hub::queries::StoreState> StoresAtHub() {
+    auto stores = hub::queries::ListStores(hub::queries::HubReader(*hub_));
+    EXPECT_TRUE(stores.ok()) << stores.status().ToString();
+    return stores.ok() ? stores.value() : std::vector<hub::queries::StoreState>();
+  }
+  std::vector<hub::queries::RequestOutcome> RequestsAtHub(const std::string& site) {
+    auto requests = hub::queries::ListRequests(hub::queries::HubReader(*hub_), site);
+    EXPECT_TRUE(requests.ok()) << requests.status().ToString();
+    return requests.ok() ? requests.value() : std::vector<hub::queries::RequestOutcome>();
   }
 
   TempDir dir_;

@@ -46,26 +46,6 @@ class HubCliTest : public testing::HubAndStores {
     return r;
   }
 
-  // Fills `site`'s 10:00 slot on 2026-11-24 (two places) at the desk, then a
-  // call-centre promise asked later overfills it: the store opens a case.
-  void OverfillSlot(const std::string& site) {
-    for (const char* phone : {"13800138001", "13800138002", "13800138003"}) {
-      edge::BookingRequest r;
-      r.customer = phone;
-      r.create_customer = edge::NewCustomer{std::string("C") + phone, {phone}};
-      r.date = "2026-11-24";
-      r.time = "10:00";
-      r.staff = "SA";
-      r.channel = "call-centre";
-      r.promised = std::string(phone) == "13800138003";
-      r.requested_at = "2026-11-23T01:00:00Z";
-      r.source = "test";
-      const Status booked =
-          r.promised ? stores_[site]->BookPromised(r).status() : stores_[site]->Book(r).status();
-      ASSERT_TRUE(booked.ok()) << booked.ToString();
-    }
-  }
-
   int64_t Count(const std::string& sql) {
     auto st = hub_->db().Prepare(sql).value();
     EXPECT_TRUE(st.Step().value());
@@ -221,7 +201,7 @@ TEST_F(HubCliTest, ADeniedStoreIsRefusedAtOnceWithItsReasonLoggedAndANewKeyReadm
                        .value();
   for (int i = 0; i < 3; ++i) Round("S1");
   EXPECT_GT(Count("SELECT count(*) FROM changes"), applied);
-  EXPECT_EQ(hub_->Stores().value().at(0).denied_at, std::nullopt);
+  EXPECT_EQ(StoresAtHub().at(0).denied_at, std::nullopt);
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include "edge/store.h"
 #include "hub/hub.h"
 #include "hub/open_ahead.h"
+#include "hub/queries/stores.h"
 #include "sync/changelog.h"
 #include "sync/envelope.h"
 #include "sync/testing.h"
@@ -87,7 +88,7 @@ TEST_F(HubIngestTest, AppliesAcknowledgesAndIgnoresAReplay) {
   EXPECT_EQ(ack->status, "ok");
   EXPECT_EQ(Count("entities"), 4);
   EXPECT_EQ(Count("batch_archive"), 1);
-  EXPECT_EQ(hub_->Stores()->front().last_seq, 4);
+  EXPECT_EQ(hub::queries::ListStores(hub::queries::HubReader(*hub_))->front().last_seq, 4);
   const std::string digest = hub_->StateDigest().value();
 
   auto again = hub_->Ingest(sealed);  // delivered twice: same effect as once
@@ -112,7 +113,7 @@ TEST_F(HubIngestTest, AHelloTellsTheHubHowMuchIsStillOnItsWay) {
   auto ack = hub_->Ingest(hello);
   ASSERT_TRUE(ack.ok());
   EXPECT_EQ(ack->acked_seq, 2);  // the store learns where the hub stands
-  EXPECT_EQ(hub_->Stores()->front().pending(), 8);
+  EXPECT_EQ(hub::queries::ListStores(hub::queries::HubReader(*hub_))->front().pending(), 8);
 }
 
 TEST_F(HubIngestTest, ResumesFromTheCursorAndReportsAGap) {
@@ -198,7 +199,7 @@ TEST_F(HubIngestTest, AStoreCannotWriteAnotherStoresRows) {
   EXPECT_NE(r.status().message().find("which belongs to 'S1'"), std::string::npos);
   EXPECT_EQ(Count("changes"), 2);
   EXPECT_NE(hub_->SecurityLog()->back().reason.find("belongs to 'S1'"), std::string::npos);
-  auto stores = hub_->Stores().value();
+  auto stores = hub::queries::ListStores(hub::queries::HubReader(*hub_)).value();
   EXPECT_EQ(stores[1].last_seq, 0);  // S2 applied nothing
 }
 

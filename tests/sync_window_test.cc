@@ -68,7 +68,7 @@ TEST_F(SyncWindowTest, TwoBatchesGoOutAtOnceAndALostOneIsResentNeverSkipped) {
   ASSERT_EQ(round.size(), 2u);
   EXPECT_EQ(Deliver(round[1]).rfind("gap: expected seq 9", 0), 0u);
   EXPECT_EQ(Acked(), 8);
-  EXPECT_EQ(hub_->Stores()->front().last_seq, 8);
+  EXPECT_EQ(StoresAtHub().front().last_seq, 8);
 
   // The next round resends from the hub's cursor.
   round = client.NextMessages().value();
@@ -82,7 +82,7 @@ TEST_F(SyncWindowTest, TwoBatchesGoOutAtOnceAndALostOneIsResentNeverSkipped) {
   EXPECT_EQ(Seqs(round[0]), std::make_pair(int64_t{17}, int64_t{17}));
   EXPECT_EQ(Deliver(round[0]), "ok");
   const auto status = edge::ReadSyncStatus(stores_["S1"]->db()).value();
-  EXPECT_EQ(hub_->Stores()->front().last_hash, status.log_head);  // the same log, end to end
+  EXPECT_EQ(StoresAtHub().front().last_hash, status.log_head);  // the same log, end to end
 
   // Nothing waiting: one hello.
   round = client.NextMessages().value();

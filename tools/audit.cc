@@ -7,13 +7,15 @@
 #include <set>
 #include <sstream>
 
-#include "hub/hub.h"
+#include "hub/queries/audit_subjects.h"
+#include "hub/queries/reader.h"
+#include "hub/queries/recovery.h"
 #include "hub/verify.h"
 #include "schema/migrations.h"
 #include "sync/changelog.h"
 #include "sync/clock.h"
-#include "sync/ids.h"
 #include "sync/csv.h"
+#include "sync/ids.h"
 #include "sync/keys.h"
 #include "sync/merge.h"
 #include "sync/private_file.h"
@@ -202,82 +204,61 @@ std::string Cell(std::string raw) {
 
 // ---- subjects ----
 
-Result<std::string> ResolveBooking(Source& src, const std::string& query, const std::string& store) {
+// A store's own bookings (the store's tables; the hub's through its read layer).
+Result<std::vector<hub::queries::BookingMatch>> StoreBookings(Db& db, const std::string& query) {
   const bool is_ref = query.size() >= 8 && query[6] == '-';
-  std::string sql;
-  if (src.hub) {
-    sql = is_ref ? "SELECT entity_id, owner_site FROM entities WHERE entity = 'booking' AND"
-                   " json_extract(fields, '$.ref') = ?1"
-                 : "SELECT entity_id, owner_site FROM entities WHERE entity = 'booking' AND " +
-                       IdMatchSql("entity_id");
-    if (!store.empty()) sql += " AND owner_site = ?2";
-  } else {
-    sql = is_ref ? "SELECT id, store_id FROM bookings WHERE ref = ?1"
-                 : "SELECT id, store_id FROM bookings WHERE " + IdMatchSql("id");
-  }
-  ASSIGN_OR_RETURN(Statement st, src.db->Prepare(sql));
+  ASSIGN_OR_RETURN(
+      Statement st,
+      db.Prepare(is_ref ? "SELECT id, store_id FROM bookings WHERE ref = ?1"
+                        : "SELECT id, store_id FROM bookings WHERE " + IdMatchSql("id")));
   st.Bind(1, query);
-  if (src.hub && !store.empty()) st.Bind(2, store);
-  std::vector<std::pair<std::string, std::string>> found;
+  std::vector<hub::queries::BookingMatch> found;
   while (true) {
     ASSIGN_OR_RETURN(bool row, st.Step());
     if (!row) break;
-    found.emplace_back(st.Text(0), st.Text(1));
+    found.push_back({st.Text(0), st.Text(1)});
   }
+  return found;
+}
+
+Result<std::string> ResolveBooking(Source& src, const Clock& clock, const std::string& query,
+                                   const std::string& store) {
+  ASSIGN_OR_RETURN(
+      std::vector<hub::queries::BookingMatch> found,
+      src.hub ? hub::queries::FindBookings(hub::queries::HubReader(*src.db, clock), query, store)
+              : StoreBookings(*src.db, query));
   if (found.empty()) return Status::NotFound("booking: '" + query + "' matches no booking");
   if (found.size() > 1) {
     std::string sites;
-    for (const auto& [id, site] : found) sites += " " + site + ":" + ShortId(id);
+    for (const auto& f : found) sites += " " + f.store_id + ":" + ShortId(f.id);
     return Status::InvalidInput("booking: '" + query + "' matches " +
                                 std::to_string(found.size()) + " bookings (" + sites.substr(1) +
                                 "); give --store or more of the id");
   }
-  return found.front().first;
+  return found.front().id;
 }
 
 // Every store record of a customer: at the hub, all records linked to the same
 // unified customer (hub/identity.h).
-Result<std::vector<std::string>> ResolveCustomer(Source& src, const std::string& query) {
+Result<std::vector<std::string>> ResolveCustomer(Source& src, const Clock& clock,
+                                                 const std::string& query) {
+  if (src.hub) {
+    ASSIGN_OR_RETURN(std::vector<std::string> records,
+                     hub::queries::CustomerRecords(hub::queries::HubReader(*src.db, clock), query));
+    if (records.empty()) return Status::NotFound("customer: '" + query + "' matches no customer");
+    return records;
+  }
   std::set<std::string> records;
   auto collect = [&](const std::string& sql, const std::string& arg) -> Status {
     ASSIGN_OR_RETURN(Statement st, src.db->Prepare(sql));
     st.Bind(1, arg);
-    while (true) {
-      ASSIGN_OR_RETURN(bool row, st.Step());
-      if (!row) break;
-      records.insert(st.Text(0));
-    }
+    ASSIGN_OR_RETURN(std::vector<std::string> column, st.TextColumn());
+    records.insert(column.begin(), column.end());
     return Status::Ok();
   };
   const bool phone = !query.empty() && (query[0] == '+' || std::all_of(query.begin(), query.end(), ::isdigit));
-  const std::string e164 = query[0] == '+' ? query : "+86" + query;
-  if (src.hub) {
-    if (query[0] == 'U') {
-      RETURN_IF_ERROR(collect("SELECT record_id FROM identity_links WHERE unified_id = ?", query));
-    } else if (phone && query.size() >= 8) {
-      RETURN_IF_ERROR(collect("SELECT entity_id FROM entities WHERE entity = 'customer' AND"
-                              " instr(fields, '\"' || ? || '\"') > 0", e164));
-    } else {
-      RETURN_IF_ERROR(collect("SELECT entity_id FROM entities WHERE entity = 'customer' AND " +
-                                  IdMatchSql("entity_id"),
-                              query));
-    }
-    // And every record linked with those.
-    std::set<std::string> linked;
-    for (const auto& r : records) {
-      ASSIGN_OR_RETURN(Statement st, src.db->Prepare(
-                                         "SELECT l2.record_id FROM identity_links l1 JOIN"
-                                         " identity_links l2 USING (unified_id) WHERE"
-                                         " l1.record_id = ?"));
-      st.Bind(1, r);
-      while (true) {
-        ASSIGN_OR_RETURN(bool row, st.Step());
-        if (!row) break;
-        linked.insert(st.Text(0));
-      }
-    }
-    records.insert(linked.begin(), linked.end());
-  } else if (phone && query.size() >= 8) {
+  if (phone && query.size() >= 8) {
+    const std::string e164 = query[0] == '+' ? query : "+86" + query;
     RETURN_IF_ERROR(collect("SELECT customer_id FROM customer_phones WHERE e164 = ?", e164));
   } else {
     RETURN_IF_ERROR(collect("SELECT id FROM customers WHERE " + IdMatchSql("id"), query));
@@ -310,127 +291,68 @@ Result<std::vector<ChangeEntry>> CustomerEntries(Source& src, const std::vector<
 
 // ---- recovery report ----
 
-struct Window {
-  std::string from, to;  // to empty: still offline
-};
+json OptionalJson(const std::optional<std::string>& text) {
+  return text ? json(*text) : json(nullptr);
+}
 
-Result<json> BuildReport(Source& src, const std::string& since, int64_t now_ms,
+// One store's part of the report, and its open cases' customers to contact.
+json StoreReportJson(const hub::queries::StoreRecovery& r, bool full_phones,
+                     json& customers_to_contact) {
+  json s = {{"site", r.site},
+            {"applied_seq", r.applied_seq},
+            {"pending", r.pending},
+            {"last_contact", OptionalJson(r.last_contact)},
+            {"last_batch_at", OptionalJson(r.last_batch_at)},
+            {"online", r.online},
+            {"offline_windows", json::array()},
+            {"changes_made_offline", r.changes_made_offline},
+            {"paper_imports", json::array()},
+            {"conflicts_opened", r.conflicts_opened},
+            {"conflicts_resolved", r.conflicts_resolved},
+            {"open_conflicts", json::array()},
+            {"requests_not_taken", json::array()}};
+  for (const auto& w : r.offline_windows) {
+    s["offline_windows"].push_back(
+        {{"from", w.from}, {"to", OptionalJson(w.to)}, {"changes_made", w.changes_made}});
+  }
+  for (const auto& p : r.paper_imports) {
+    s["paper_imports"].push_back({{"import", p.import},
+                                  {"bookings", p.bookings},
+                                  {"imported_at", p.imported_at},
+                                  {"forms", p.forms}});
+  }
+  for (const auto& c : r.open_cases) {
+    for (const auto& x : c.contacts) {
+      customers_to_contact.push_back({{"site", r.site},
+                                      {"case", c.ref},
+                                      {"name", x.name},
+                                      {"phone", full_phones ? x.phone : MaskPhone(x.phone)},
+                                      {"booking", x.booking_ref},
+                                      {"why", x.why}});
+    }
+    s["open_conflicts"].push_back({{"ref", c.ref}, {"kind", c.kind}, {"summary", c.summary}});
+  }
+  for (const auto& q : r.requests_not_taken) {
+    s["requests_not_taken"].push_back({{"seq", q.seq},
+                                       {"kind", q.kind},
+                                       {"state", q.state},
+                                       {"requested_at", q.requested_at},
+                                       {"outcome", q.outcome}});
+  }
+  return s;
+}
+
+Result<json> BuildReport(Source& src, const std::string& since, const Clock& clock,
                          const PublicKeys* hub_pub, const SecretKeys* hub_secret,
                          bool full_phones) {
   Db& db = *src.db;
   json report = {
-      {"since", since}, {"generated_at", FormatUtcMs(now_ms)}, {"stores", json::array()}};
-  ASSIGN_OR_RETURN(Statement stores, db.Prepare("SELECT c.site_id, c.last_seq, c.reported_seq,"
-                                                " c.last_contact, c.last_batch_at FROM"
-                                                " store_cursors c ORDER BY c.site_id"));
-  const std::string online_after = FormatUtcMs(now_ms - hub::kOnlineWindowMs);  // as `stores` says
+      {"since", since}, {"generated_at", FormatUtcMs(clock.NowMs())}, {"stores", json::array()}};
+  ASSIGN_OR_RETURN(std::vector<hub::queries::StoreRecovery> stores,
+                   hub::queries::ReadRecovery(hub::queries::HubReader(db, clock), since));
   json customers_to_contact = json::array();
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, stores.Step());
-    if (!row) break;
-    const std::string site = stores.Text(0);
-    json s = {{"site", site},
-              {"applied_seq", stores.Int(1)},
-              {"pending", std::max<int64_t>(0, stores.Int(2) - stores.Int(1))},
-              {"last_contact", stores.OptionalText(3) ? json(*stores.OptionalText(3)) : json(nullptr)},
-              {"last_batch_at", stores.OptionalText(4) ? json(*stores.OptionalText(4)) : json(nullptr)}};
-    s["online"] = stores.OptionalText(3) && *stores.OptionalText(3) >= online_after;
-
-    // Offline windows: the gaps between stretches of contact.
-    std::vector<Window> windows;
-    ASSIGN_OR_RETURN(Statement contacts, db.Prepare("SELECT from_at, to_at FROM store_contacts"
-                                                    " WHERE site_id = ? ORDER BY from_at"));
-    contacts.Bind(1, site);
-    std::string prev_to;
-    while (true) {
-      ASSIGN_OR_RETURN(bool c, contacts.Step());
-      if (!c) break;
-      const std::string from_at = contacts.Text(0), to_at = contacts.Text(1);
-      if (!prev_to.empty() && from_at > since) windows.push_back({std::max(prev_to, since), from_at});
-      prev_to = to_at;
-    }
-    if (!prev_to.empty() && prev_to < online_after) windows.push_back({std::max(prev_to, since), ""});
-    json w = json::array();
-    int64_t offline_changes = 0;
-    for (const auto& win : windows) {
-      ASSIGN_OR_RETURN(Statement count, db.Prepare("SELECT count(*) FROM changes WHERE site_id = ?"
-                                                   " AND recorded_at >= ? AND recorded_at < ?"));
-      count.Bind(1, site).Bind(2, win.from).Bind(3, win.to.empty() ? std::string("9999") : win.to);
-      ASSIGN_OR_RETURN(bool c, count.Step());
-      const int64_t n = c ? count.Int(0) : 0;
-      offline_changes += n;
-      w.push_back({{"from", win.from}, {"to", win.to.empty() ? json(nullptr) : json(win.to)},
-                   {"changes_made", n}});
-    }
-    s["offline_windows"] = w;
-    s["changes_made_offline"] = offline_changes;
-
-    // Paper imports: paper bookings that arrived since, by import.
-    ASSIGN_OR_RETURN(Statement paper,
-                     db.Prepare("SELECT coalesce(json_extract(fields, '$.import_batch'), '?'),"
-                                " count(*), min(recorded_at), group_concat(json_extract(fields,"
-                                " '$.form_id'), ' ') FROM changes WHERE site_id = ? AND entity ="
-                                " 'booking' AND op = 'insert' AND json_extract(fields, '$.channel')"
-                                " = 'paper' AND recorded_at >= ? GROUP BY 1 ORDER BY 3"));
-    paper.Bind(1, site).Bind(2, since);
-    json imports = json::array();
-    while (true) {
-      ASSIGN_OR_RETURN(bool p, paper.Step());
-      if (!p) break;
-      imports.push_back({{"import", paper.Text(0)}, {"bookings", paper.Int(1)},
-                         {"imported_at", paper.Text(2)}, {"forms", paper.Text(3)}});
-    }
-    s["paper_imports"] = imports;
-
-    // Conflicts opened and resolved since, and whom to call for the open ones.
-    ASSIGN_OR_RETURN(Statement cases,
-                     db.Prepare("SELECT sum(op = 'insert'), sum(op = 'update' AND"
-                                " json_extract(fields, '$.status') = 'resolved') FROM changes"
-                                " WHERE site_id = ? AND entity = 'case' AND recorded_at >= ?"));
-    cases.Bind(1, site).Bind(2, since);
-    ASSIGN_OR_RETURN(bool cr, cases.Step());
-    s["conflicts_opened"] = cr && !cases.IsNull(0) ? cases.Int(0) : 0;
-    s["conflicts_resolved"] = cr && !cases.IsNull(1) ? cases.Int(1) : 0;
-    cases.Reset();
-    ASSIGN_OR_RETURN(Statement open_cases,
-                     db.Prepare("SELECT json_extract(fields, '$.ref'), json_extract(fields,"
-                                " '$.kind'), json_extract(fields, '$.summary'), json_extract(fields,"
-                                " '$.contacts') FROM entities WHERE owner_site = ? AND entity ="
-                                " 'case' AND json_extract(fields, '$.status') = 'open'"
-                                " ORDER BY 1"));
-    open_cases.Bind(1, site);
-    json open = json::array();
-    while (true) {
-      ASSIGN_OR_RETURN(bool oc, open_cases.Step());
-      if (!oc) break;
-      json contacts = json::parse(open_cases.OptionalText(3).value_or("[]"), nullptr, false);
-      if (!contacts.is_array()) contacts = json::array();
-      for (auto& c : contacts) {
-        if (!full_phones) MaskPhones(c);
-        customers_to_contact.push_back({{"site", site}, {"case", open_cases.Text(0)},
-                                        {"name", c.value("name", "")},
-                                        {"phone", c.value("phone", "")},
-                                        {"booking", c.value("booking_ref", "")},
-                                        {"why", c.value("why", "")}});
-      }
-      open.push_back({{"ref", open_cases.Text(0)}, {"kind", open_cases.Text(1)},
-                      {"summary", open_cases.Text(2)}});
-    }
-    s["open_conflicts"] = open;
-    // Call-centre requests queued in the window that the store did not take
-    // as asked: refused by its rules, or overruled by what happened there.
-    ASSIGN_OR_RETURN(std::vector<hub::RequestOutcome> requests, hub::ReadRequests(db, site));
-    json not_taken = json::array();
-    for (const auto& r : requests) {
-      if (r.requested_at < since || (r.state != "refused" && r.state != "overruled")) continue;
-      not_taken.push_back({{"seq", r.seq},
-                           {"kind", r.kind},
-                           {"state", r.state},
-                           {"requested_at", r.requested_at},
-                           {"outcome", r.outcome}});
-    }
-    s["requests_not_taken"] = not_taken;
-    report["stores"].push_back(s);
+  for (const auto& r : stores) {
+    report["stores"].push_back(StoreReportJson(r, full_phones, customers_to_contact));
   }
   report["customers_to_contact"] = customers_to_contact;
   if (hub_pub) {
@@ -617,7 +539,7 @@ int Commands::RunHistory(bool booking, std::ostream& out, std::ostream& err) {
   std::string subject;
   Result<std::vector<ChangeEntry>> entries = std::vector<ChangeEntry>();
   if (booking) {
-    auto id = ResolveBooking(*src, id_, store_);
+    auto id = ResolveBooking(*src, *clock_, id_, store_);
     if (!id.ok()) return Fail(err, what, id.status());
     subject = "booking " + id.value();
     entries = Select(*src, "entity = 'booking' AND entity_id = ?",
@@ -640,7 +562,7 @@ int Commands::RunHistory(bool booking, std::ostream& out, std::ostream& err) {
       });
     }
   } else {
-    auto records = ResolveCustomer(*src, id_);
+    auto records = ResolveCustomer(*src, *clock_, id_);
     if (!records.ok()) return Fail(err, what, records.status());
     subject = "customer " + id_ + " (" + std::to_string(records->size()) + " record" +
               (records->size() == 1 ? "" : "s") + ")";
@@ -737,7 +659,7 @@ int Commands::RunReport(std::ostream& out, std::ostream& err) {
     if (!p.ok()) return Fail(err, "recovery-report", p.status());
     pub = p.value();
   }
-  auto report = BuildReport(*src, since.value(), clock_->NowMs(), pub ? &*pub : nullptr,
+  auto report = BuildReport(*src, since.value(), *clock_, pub ? &*pub : nullptr,
                             secret ? &*secret : nullptr, full_phones_);
   if (!report.ok()) return Fail(err, "recovery-report", report.status());
   std::ostringstream text;
