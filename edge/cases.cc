@@ -132,6 +132,15 @@ Result<std::string> Store::OpenCaseLocked(ConflictCase c) {
   return c.ref;
 }
 
+Status Store::LogNeedsRescheduleLocked(const std::string& booking_id, bool needs_reschedule,
+                                       const std::string& now, const std::string& staff) {
+  model::BookingUpdate logged;
+  logged.needs_reschedule = needs_reschedule;
+  logged.updated_at = now;
+  return RecordLocked("booking", booking_id, "update", model::BookingUpdateFields(logged).dump(),
+                      staff);
+}
+
 Result<std::optional<std::string>> Store::SettleSlotLocked(const std::string& date,
                                                            const std::string& time, int capacity,
                                                            const std::string& source,
@@ -263,9 +272,7 @@ Result<std::optional<std::string>> Store::SettleSlotLocked(const std::string& da
     RETURN_IF_ERROR(AppendHistoryLocked(h->id, staff, "needs-reschedule", status, status,
                                         json{{"needs_reschedule", {false, true}}}.dump(),
                                         "slot over capacity: case " + ref));
-    RETURN_IF_ERROR(RecordLocked("booking", h->id, "update",
-                                 json{{"needs_reschedule", true}, {"updated_at", now}}.dump(),
-                                 staff));
+    RETURN_IF_ERROR(LogNeedsRescheduleLocked(h->id, true, now, staff));
   }
   return std::optional<std::string>(ref);
 }
@@ -303,13 +310,13 @@ Result<ConflictCase> Store::ResolveCase(const std::string& ref, const std::strin
                    CleanText("resolution", resolution_text, 500, /*required=*/true));
   ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
   ASSIGN_OR_RETURN(ConflictCase c, LoadCase(ref));
-  RETURN_IF_ERROR(ResolveCaseLocked(c, resolution, keep, staff, json::object()));
+  RETURN_IF_ERROR(ResolveCaseLocked(c, resolution, keep, staff, std::nullopt));
   RETURN_IF_ERROR(tx->Commit());
   return LoadCase(c.id);
 }
 
 Status Store::ResolveCaseLocked(const ConflictCase& c, const std::string& resolution, bool keep,
-                                const std::string& staff, const json& logged_extra) {
+                                const std::string& staff, std::optional<int64_t> hub_request_seq) {
   if (c.status == "resolved") {
     return Status::Refused("case " + c.ref + " was resolved at " + c.resolved_at.value_or("?") +
                            " by " + c.resolved_by.value_or("?") + ": " +
@@ -341,9 +348,7 @@ Status Store::ResolveCaseLocked(const ConflictCase& c, const std::string& resolu
     RETURN_IF_ERROR(AppendHistoryLocked(id, staff, "keep", b.status, b.status,
                                         json{{"needs_reschedule", {true, false}}}.dump(),
                                         "kept over capacity: case " + c.ref));
-    RETURN_IF_ERROR(RecordLocked("booking", id, "update",
-                                 json{{"needs_reschedule", false}, {"updated_at", now}}.dump(),
-                                 staff));
+    RETURN_IF_ERROR(LogNeedsRescheduleLocked(id, false, now, staff));
   }
   ASSIGN_OR_RETURN(Statement st,
                    db_->Prepare("UPDATE conflict_cases SET status = 'resolved', resolved_at = ?,"
@@ -354,7 +359,7 @@ Status Store::ResolveCaseLocked(const ConflictCase& c, const std::string& resolu
                  {"resolved_at", now},
                  {"resolved_by", staff},
                  {"resolution", resolution}};
-  fields.update(logged_extra);
+  if (hub_request_seq) fields["hub_request_seq"] = *hub_request_seq;
   return RecordLocked("case", c.id, "update", fields.dump(), staff);
 }
 
@@ -394,7 +399,7 @@ Result<HeadOfficeOutcome> Store::ApplyHeadOfficeChange(const HeadOfficeChange& c
     }
   }
   const std::string source = "call-centre request " + std::to_string(change.seq);
-  const json request_seq = {{"hub_request_seq", change.seq}};
+  const std::optional<int64_t> request_seq = change.seq;
   if (change.kind == "resolve-case") {
     // Head office handled a case (called the customer): it closes like staff
     // closing it here, refused while a booking of it still needs a new slot.

@@ -40,36 +40,14 @@ std::string Env(const char* name, const std::string& fallback = "") {
 
 json OptionalJson(const std::optional<std::string>& v) { return v ? json(*v) : json(nullptr); }
 
+// The booking as logged (sync/model/booking.h), its customer and plate joined.
 json BookingJson(const Booking& b) {
-  json phones = json::array();
-  for (const auto& p : b.customer_phones) phones.push_back(p);
-  return {{"id", b.id},
-          {"ref", b.ref},
-          {"store_id", b.store_id},
-          {"customer", {{"id", b.customer_id}, {"name", b.customer_name}, {"phones", phones}}},
-          {"vehicle_id", OptionalJson(b.vehicle_id)},
-          {"plate", OptionalJson(b.plate)},
-          {"service", b.service},
-          {"slot_date", b.slot_date},
-          {"slot_time", b.slot_time},
-          {"channel", ChannelName(b.channel)},
-          {"status", BookingStatusName(b.status)},
-          {"notes", b.notes},
-          {"staff", b.staff},
-          {"requested_at", b.requested_at},
-          {"created_at", b.created_at},
-          {"updated_at", b.updated_at},
-          {"priority_reception", b.priority_reception},
-          {"discount_eligible", b.discount_eligible},
-          {"arrived_at", OptionalJson(b.arrived_at)},
-          {"discount_applied", b.discount_applied ? json(*b.discount_applied) : json(nullptr)},
-          {"arrival_perk", OptionalJson(b.arrival_perk)},
-          {"cancel_reason", OptionalJson(b.cancel_reason)},
-          {"rescheduled_from", OptionalJson(b.rescheduled_from)},
-          {"rescheduled_to", OptionalJson(b.rescheduled_to)},
-          {"needs_reschedule", b.needs_reschedule},
-          {"form_id", OptionalJson(b.form_id)},
-          {"import_batch", OptionalJson(b.import_batch)}};
+  json out = model::BookingJson(b);
+  out.erase("customer_id");  // shown as the customer, with name and phones
+  out["customer"] = {
+      {"id", b.customer_id}, {"name", b.customer_name}, {"phones", b.customer_phones}};
+  out["plate"] = OptionalJson(b.plate);
+  return out;
 }
 
 json CaseJson(const ConflictCase& c) {

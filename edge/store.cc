@@ -931,30 +931,8 @@ Result<Booking> Store::InsertBookingLocked(Booking b, const std::string& action,
   if (b.import_batch) changes["import_batch"] = *b.import_batch;
   RETURN_IF_ERROR(AppendHistoryLocked(b.id, b.staff, action, std::nullopt, b.status,
                                       changes.dump(), reason));
-  json fields = {{"ref", b.ref},
-                 {"store_id", b.store_id},
-                 {"customer_id", b.customer_id},
-                 {"vehicle_id", b.vehicle_id ? json(*b.vehicle_id) : json(nullptr)},
-                 {"service", b.service},
-                 {"slot_date", b.slot_date},
-                 {"slot_time", b.slot_time},
-                 {"channel", ChannelName(b.channel)},
-                 {"status", BookingStatusName(b.status)},
-                 {"notes", b.notes},
-                 {"staff", b.staff},
-                 {"requested_at", b.requested_at},
-                 {"created_at", b.created_at},
-                 {"updated_at", b.updated_at},
-                 {"priority_reception", b.priority_reception},
-                 {"discount_eligible", b.discount_eligible},
-                 {"rescheduled_from",
-                  b.rescheduled_from ? json(*b.rescheduled_from) : json(nullptr)}};
-  if (b.form_id) fields["form_id"] = *b.form_id;
-  if (b.import_batch) fields["import_batch"] = *b.import_batch;
-  // So a store rebuilt from its log knows which head office requests it answered.
-  if (b.hub_request_seq) fields["hub_request_seq"] = *b.hub_request_seq;
-  RETURN_IF_ERROR(
-      RecordLocked("booking", b.id, "insert", fields.dump(), b.staff, b.requested_at));
+  RETURN_IF_ERROR(RecordLocked("booking", b.id, "insert", model::BookingInsertFields(b).dump(),
+                               b.staff, b.requested_at));
   return b;
 }
 
@@ -1261,14 +1239,14 @@ Result<Booking> Store::Transition(const std::string& booking, BookingStatus to,
                    CleanText("reason", reason_text, 200, to == BookingStatus::kCancelled));
   ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
   ASSIGN_OR_RETURN(Booking b, LoadBooking(booking));
-  RETURN_IF_ERROR(TransitionLocked(b, to, action, reason, staff, json::object()));
+  RETURN_IF_ERROR(TransitionLocked(b, to, action, reason, staff, std::nullopt));
   RETURN_IF_ERROR(tx->Commit());
   return LoadBooking(b.id);
 }
 
 Status Store::TransitionLocked(const Booking& b, BookingStatus to, const std::string& action,
                                const std::string& reason, const std::string& staff,
-                               const json& logged_extra) {
+                               std::optional<int64_t> hub_request_seq) {
   RETURN_IF_ERROR(CheckTransition(b.status, to));
 
   const int64_t now_ms = clock_.NowMs();
@@ -1325,14 +1303,16 @@ Status Store::TransitionLocked(const Booking& b, BookingStatus to, const std::st
   st.Bind(7, int64_t{!arrived}).Bind(8, b.id);
   RETURN_IF_ERROR(st.Run());
   RETURN_IF_ERROR(AppendHistoryLocked(b.id, staff, action, b.status, to, changes.dump(), reason));
-  json fields = {{"status", BookingStatusName(to)}, {"updated_at", FormatUtcMs(now_ms)}};
-  if (arrived_at) fields["arrived_at"] = *arrived_at;
-  if (discount_applied) fields["discount_applied"] = *discount_applied;
-  if (arrival_perk) fields["arrival_perk"] = *arrival_perk;
-  if (to == BookingStatus::kCancelled) fields["cancel_reason"] = reason;
-  if (arrived) fields["needs_reschedule"] = false;
-  fields.update(logged_extra);
-  return RecordLocked("booking", b.id, "update", fields.dump(), staff);
+  model::BookingUpdate logged;
+  logged.hub_request_seq = hub_request_seq;
+  logged.status = to;
+  logged.updated_at = FormatUtcMs(now_ms);
+  logged.arrived_at = arrived_at;
+  logged.discount_applied = discount_applied;
+  logged.arrival_perk = arrival_perk;
+  if (to == BookingStatus::kCancelled) logged.cancel_reason = reason;
+  if (arrived) logged.needs_reschedule = false;
+  return RecordLocked("booking", b.id, "update", model::BookingUpdateFields(logged).dump(), staff);
 }
 
 Result<Booking> Store::Confirm(const std::string& booking, const std::string& staff) {
@@ -1367,18 +1347,17 @@ Result<Booking> Store::Reschedule(const std::string& booking, const std::string&
   }
   ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
   ASSIGN_OR_RETURN(Booking old, LoadBooking(booking));
-  ASSIGN_OR_RETURN(BookOutcome moved,
-                   RescheduleLocked(old, date, *time, reason, staff, /*promised=*/false, "",
-                                    json::object()));
+  ASSIGN_OR_RETURN(BookOutcome moved, RescheduleLocked(old, date, *time, reason, staff,
+                                                       /*promised=*/false, "", std::nullopt));
   RETURN_IF_ERROR(tx->Commit());
   return LoadBooking(moved.booking.id);
 }
 
 Result<BookOutcome> Store::RescheduleLocked(const Booking& old, const LocalDate& date,
-                                            const LocalTime& time,
-                                            const std::string& reason, const std::string& staff,
-                                            bool promised, const std::string& source,
-                                            const json& logged_extra) {
+                                            const LocalTime& time, const std::string& reason,
+                                            const std::string& staff, bool promised,
+                                            const std::string& source,
+                                            std::optional<int64_t> hub_request_seq) {
   RETURN_IF_ERROR(CheckTransition(old.status, BookingStatus::kRescheduled));
   if (old.slot_date == date.ToString() && old.slot_time == time.ToString()) {
     return Status::InvalidInput("slot: booking " + old.ref + " is already at " + old.slot_date +
@@ -1423,11 +1402,13 @@ Result<BookOutcome> Store::RescheduleLocked(const Booking& old, const LocalDate&
       {"rescheduled_to", b.id}};
   RETURN_IF_ERROR(AppendHistoryLocked(old.id, staff, "reschedule", old.status,
                                       BookingStatus::kRescheduled, changes.dump(), reason));
-  json fields = {{"status", BookingStatusName(BookingStatus::kRescheduled)},
-                 {"rescheduled_to", b.id},
-                 {"updated_at", b.updated_at}};
-  fields.update(logged_extra);
-  RETURN_IF_ERROR(RecordLocked("booking", old.id, "update", fields.dump(), staff));
+  model::BookingUpdate logged;
+  logged.hub_request_seq = hub_request_seq;
+  logged.status = BookingStatus::kRescheduled;
+  logged.rescheduled_to = b.id;
+  logged.updated_at = b.updated_at;
+  RETURN_IF_ERROR(
+      RecordLocked("booking", old.id, "update", model::BookingUpdateFields(logged).dump(), staff));
   out.booking = std::move(b);
   return out;
 }
