@@ -606,7 +606,8 @@ Result<StoreStateCheck> CheckStoreState(
         any = true;
       }
       const json fields = json::parse(log.Text(1), nullptr, false);
-      if (fields.is_object()) MergeFields(state, stamps, fields, stamp, base);
+      if (fields.is_object())
+        RETURN_IF_ERROR(MergeFields(state, stamps, fields, stamp, base).status());
     }
     // Rows no entry created.
     ASSIGN_OR_RETURN(Statement orphans,

@@ -967,7 +967,11 @@ Status Hub::ApplyChangeLocked(const ChangeEntry& c, const std::optional<std::str
                            ", which belongs to '" + owner + "'");
   }
   // The merge rules live in sync/merge.h (docs/CONFLICTS.md).
-  MergeFields(state, hlcs, fields, Stamp{c.hlc, c.site_id}, Stamp{base_hlc, owner});
+  auto merged = MergeFields(state, hlcs, fields, Stamp{c.hlc, c.site_id}, Stamp{base_hlc, owner});
+  if (!merged.ok()) {
+    return Status::Corruption("hub entity " + c.entity + " " + c.entity_id + ": " +
+                              merged.status().message());
+  }
   ASSIGN_OR_RETURN(Statement put,
                    db_->Prepare("INSERT INTO entities (entity, entity_id, owner_site, fields,"
                                 " field_hlcs, last_hlc, base_hlc) VALUES (?, ?, ?, ?, ?, ?, ?)"
