@@ -75,11 +75,6 @@ int64_t RefNumber(const std::string& ref) {
   return n;
 }
 
-// Physically happened bookings keep their place whatever else is true.
-bool Physical(const std::string& status) {
-  return status == "checked-in" || status == "in-service" || status == "completed";
-}
-
 }  // namespace
 
 Result<std::string> Store::OpenCaseLocked(ConflictCase c) {
@@ -146,7 +141,9 @@ Result<std::optional<std::string>> Store::SettleSlotLocked(const std::string& da
                                                            const std::string& source,
                                                            const std::string& staff) {
   struct Holder {
-    std::string id, ref, status, requested_at, channel, customer_id, name, phone;
+    std::string id, ref;
+    BookingStatus status;
+    std::string requested_at, channel, customer_id, name, phone;
   };
   // Every active booking of the slot. Those already told to move (an earlier
   // overflow of this slot) stay told, whatever arrives now: they are not in
@@ -166,9 +163,10 @@ Result<std::optional<std::string>> Store::SettleSlotLocked(const std::string& da
   while (true) {
     ASSIGN_OR_RETURN(bool row, st.Step());
     if (!row) break;
+    ASSIGN_OR_RETURN(BookingStatus status, ParseBookingStatus(st.Text(2)));
     (st.Int(8) != 0 ? already_moving : holders)
-        .push_back({st.Text(0), st.Text(1), st.Text(2), st.Text(3), st.Text(4), st.Text(5),
-                    st.Text(6), st.OptionalText(7).value_or("")});
+        .push_back({st.Text(0), st.Text(1), status, st.Text(3), st.Text(4), st.Text(5), st.Text(6),
+                    st.OptionalText(7).value_or("")});
   }
   if (static_cast<int>(holders.size()) <= capacity) return std::optional<std::string>();
 
@@ -179,7 +177,7 @@ Result<std::optional<std::string>> Store::SettleSlotLocked(const std::string& da
   // numbers them as its commit will, names the same bookings to move (random
   // ids would not).
   std::sort(holders.begin(), holders.end(), [](const Holder& a, const Holder& b) {
-    const bool pa = Physical(a.status), pb = Physical(b.status);
+    const bool pa = VisitHappened(a.status), pb = VisitHappened(b.status);
     if (pa != pb) return pa;
     if (a.requested_at != b.requested_at) return a.requested_at < b.requested_at;
     const int64_t na = RefNumber(a.ref), nb = RefNumber(b.ref);
@@ -188,7 +186,8 @@ Result<std::optional<std::string>> Store::SettleSlotLocked(const std::string& da
   });
   std::vector<const Holder*> kept, moved;
   for (const auto& h : holders) {
-    (static_cast<int>(kept.size()) < capacity || Physical(h.status) ? kept : moved).push_back(&h);
+    (static_cast<int>(kept.size()) < capacity || VisitHappened(h.status) ? kept : moved)
+        .push_back(&h);
   }
   // One open case per over-full slot: a later overflow adds to it.
   ASSIGN_OR_RETURN(Statement open_case,
@@ -268,8 +267,7 @@ Result<std::optional<std::string>> Store::SettleSlotLocked(const std::string& da
                                                   " updated_at = ? WHERE id = ?"));
     flag.Bind(1, now).Bind(2, h->id);
     RETURN_IF_ERROR(flag.Run());
-    ASSIGN_OR_RETURN(BookingStatus status, ParseBookingStatus(h->status));
-    RETURN_IF_ERROR(AppendHistoryLocked(h->id, staff, "needs-reschedule", status, status,
+    RETURN_IF_ERROR(AppendHistoryLocked(h->id, staff, "needs-reschedule", h->status, h->status,
                                         json{{"needs_reschedule", {false, true}}}.dump(),
                                         "slot over capacity: case " + ref));
     RETURN_IF_ERROR(LogNeedsRescheduleLocked(h->id, true, now, staff));

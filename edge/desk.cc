@@ -1,17 +1,17 @@
 #include "edge/desk.h"
 
 #include <CLI/CLI.hpp>
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <atomic>
+#include <charconv>
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
-#include <thread>
 #include <functional>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <sstream>
+#include <thread>
 
 #include "edge/hub_link.h"
 #include "edge/paper.h"
@@ -36,6 +36,15 @@ constexpr int kExitFailure = 3;
 std::string Env(const char* name, const std::string& fallback = "") {
   const char* value = std::getenv(name);
   return value && *value ? value : fallback;
+}
+
+// All of `text` as a whole number (no sign, spaces or trailing letters); nullopt if not.
+std::optional<int> WholeNumber(const std::string& text) {
+  int value = 0;
+  const char* end = text.data() + text.size();
+  const auto [stop, error] = std::from_chars(text.data(), end, value);
+  if (text.empty() || error != std::errc() || stop != end) return std::nullopt;
+  return value;
 }
 
 json OptionalJson(const std::optional<std::string>& v) { return v ? json(*v) : json(nullptr); }
@@ -359,12 +368,12 @@ int RunDesk(int argc, char** argv, std::ostream& out, std::ostream& err) {
     action = [&]() -> int {
       int default_capacity = 2;
       if (!capacity_text.empty()) {
-        try {
-          default_capacity = std::stoi(capacity_text);
-        } catch (...) {
+        auto capacity = WholeNumber(capacity_text);
+        if (!capacity) {
           return Fail(ctx, Status::InvalidInput("capacity: '" + capacity_text +
                                                 "' is not a number"));
         }
+        default_capacity = *capacity;
       }
       if (!slots_text.empty()) {
         settings.slots.clear();
@@ -372,11 +381,11 @@ int RunDesk(int argc, char** argv, std::ostream& out, std::ostream& err) {
           SlotSpec spec{item, default_capacity};
           if (auto eq = item.find('='); eq != std::string::npos) {
             spec.start_time = item.substr(0, eq);
-            try {
-              spec.capacity = std::stoi(item.substr(eq + 1));
-            } catch (...) {
+            auto capacity = WholeNumber(item.substr(eq + 1));
+            if (!capacity) {
               return Fail(ctx, Status::InvalidInput("slots: '" + item + "' has no capacity"));
             }
+            spec.capacity = *capacity;
           }
           settings.slots.push_back(spec);
         }

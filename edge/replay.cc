@@ -1,5 +1,6 @@
 #include "edge/replay.h"
 
+#include <charconv>
 #include <map>
 #include <set>
 
@@ -96,12 +97,11 @@ json ColumnAs(const Statement& st, int col, const json& like) {
     return text;
   }
   if (like.is_number()) {
-    try {
-      size_t used = 0;
-      const long long v = std::stoll(text, &used);
-      if (used == text.size()) return v;
-    } catch (...) {
-    }
+    // Not all of it a number: the text itself, which then differs from the log.
+    int64_t v = 0;
+    const char* end = text.data() + text.size();
+    const auto [stop, error] = std::from_chars(text.data(), end, v);
+    if (!text.empty() && error == std::errc() && stop == end) return v;
     return text;
   }
   if (like.is_array() || like.is_object()) {
