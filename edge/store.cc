@@ -498,18 +498,32 @@ Result<ConsentStatement> Store::OldAllChannelConsent(const std::string& id) {
   return out;
 }
 
-json Store::ConsentStatementsNow(ContactChoice choice, const std::vector<ContactChannel>& channels,
-                                 const std::string& staff) {
+model::ChannelConsent Store::ConsentStatementsNow(ContactChoice choice,
+                                                  const std::vector<ContactChannel>& channels,
+                                                  const std::string& staff) {
   const ConsentStatement statement{choice, Now(), settings_.store_id, staff, {}};
-  json fields = json::object();
+  model::ChannelConsent said;
   for (ContactChannel channel : kContactChannels) {
     if (channels.empty() ||
         std::find(channels.begin(), channels.end(), channel) != channels.end()) {
-      fields[ConsentField(channel)] = ConsentStatementJson(statement);
+      said[static_cast<int>(channel)] = statement;
     }
   }
-  return fields;
+  return said;
 }
+
+namespace {
+
+// A consent column holds its channel's logged statement (replay and verify
+// compare them), or NULL when none was made.
+std::optional<std::string> ConsentColumn(const model::ChannelConsent& consent,
+                                         ContactChannel channel) {
+  const ConsentStatement& said = consent[static_cast<int>(channel)];
+  if (said.choice == ContactChoice::kNotAsked) return std::nullopt;
+  return ConsentStatementJson(said).dump();
+}
+
+}  // namespace
 
 Result<Customer> Store::InsertCustomerLocked(const NewCustomer& in, const std::string& staff) {
   ASSIGN_OR_RETURN(std::string name, CleanText("name", in.name, 100, true));
@@ -552,14 +566,9 @@ Result<Customer> Store::InsertCustomerLocked(const NewCustomer& in, const std::s
   }
   // Only what the customer said is logged: no opt-in, no consent field
   // (contact_opt_in, the old all-channel field, is no longer written).
-  const json consent =
+  const model::ChannelConsent consent =
       in.contact_opt_in ? ConsentStatementsNow(ContactChoice::kOptedIn, in.consent_channels, staff)
-                        : json::object();
-  auto consent_column = [&](ContactChannel channel) -> std::optional<std::string> {
-    const std::string field = ConsentField(channel);
-    if (!consent.contains(field)) return std::nullopt;
-    return consent[field].dump();
-  };
+                        : model::ChannelConsent();
   const std::string id = NewIdAt(settings_.store_id, clock_.NowMs());
   const std::string now = Now();
   ASSIGN_OR_RETURN(Statement st,
@@ -576,9 +585,9 @@ Result<Customer> Store::InsertCustomerLocked(const NewCustomer& in, const std::s
       .Bind(7, now)
       .Bind(8, staff)
       .Bind(9, now)
-      .Bind(10, consent_column(ContactChannel::kSms))
-      .Bind(11, consent_column(ContactChannel::kWeChat))
-      .Bind(12, consent_column(ContactChannel::kCall));
+      .Bind(10, ConsentColumn(consent, ContactChannel::kSms))
+      .Bind(11, ConsentColumn(consent, ContactChannel::kWeChat))
+      .Bind(12, ConsentColumn(consent, ContactChannel::kCall));
   RETURN_IF_ERROR(st.Run());
   ASSIGN_OR_RETURN(Statement ph, db_->Prepare("INSERT INTO customer_phones (customer_id, e164,"
                                               " added_at) VALUES (?, ?, ?)"));
@@ -587,15 +596,17 @@ Result<Customer> Store::InsertCustomerLocked(const NewCustomer& in, const std::s
     ph.Bind(1, id).Bind(2, phone).Bind(3, now);
     RETURN_IF_ERROR(ph.Run());
   }
-  json fields = {{"store_id", settings_.store_id},
-                 {"name", name},
-                 {"member_id", member_id ? json(*member_id) : json(nullptr)},
-                 {"do_not_disturb", in.do_not_disturb},
-                 {"phones", phones},
-                 {"created_at", now},
-                 {"created_by", staff}};
-  fields.update(consent);
-  RETURN_IF_ERROR(RecordLocked("customer", id, "insert", fields.dump(), staff));
+  model::Customer logged;
+  logged.store_id = settings_.store_id;
+  logged.name = name;
+  logged.member_id = member_id;
+  logged.do_not_disturb = in.do_not_disturb;
+  logged.phones = phones;
+  logged.created_at = now;
+  logged.created_by = staff;
+  logged.consent = consent;
+  RETURN_IF_ERROR(
+      RecordLocked("customer", id, "insert", model::CustomerInsertFields(logged).dump(), staff));
   return LoadCustomer(id);
 }
 
@@ -648,10 +659,9 @@ Result<std::optional<Vehicle>> Store::AttachVehicleLocked(const Customer& custom
     }
     ins.Bind(6, now).Bind(7, now);
     RETURN_IF_ERROR(ins.Run());
-    json fields = {{"customer_id", v.customer_id}, {"plate", plate ? json(*plate) : json(nullptr)},
-                   {"vin", vin ? json(*vin) : json(nullptr)},
-                   {"mileage_km", v.mileage_km ? json(*v.mileage_km) : json(nullptr)}};
-    RETURN_IF_ERROR(RecordLocked("vehicle", v.id, "insert", fields.dump(), staff));
+    const model::Vehicle logged{v.id, v.customer_id, v.plate, v.vin, v.mileage_km};
+    RETURN_IF_ERROR(
+        RecordLocked("vehicle", v.id, "insert", model::VehicleInsertFields(logged).dump(), staff));
     return std::optional<Vehicle>(v);
   }
   Vehicle v = *found;
@@ -675,10 +685,11 @@ Result<std::optional<Vehicle>> Store::AttachVehicleLocked(const Customer& custom
                                 " km is below the " + std::to_string(*v.mileage_km) +
                                 " km already on record");
   }
-  json changed = json::object();
-  if (!v.plate && plate) changed["plate"] = *plate;
-  if (!v.vin && vin) changed["vin"] = *vin;
-  if (in.mileage_km && in.mileage_km != v.mileage_km) changed["mileage_km"] = *in.mileage_km;
+  model::VehicleUpdate learned;
+  if (!v.plate && plate) learned.plate = plate;
+  if (!v.vin && vin) learned.vin = vin;
+  if (in.mileage_km && in.mileage_km != v.mileage_km) learned.mileage_km = in.mileage_km;
+  const json changed = model::VehicleUpdateFields(learned);
   if (changed.empty()) return std::optional<Vehicle>(v);  // nothing new: no write, no log entry
   if (!v.plate) v.plate = plate;
   if (!v.vin) v.vin = vin;
@@ -735,10 +746,10 @@ Result<Customer> Store::UpdateCustomer(const std::string& customer_query,
   ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
   ASSIGN_OR_RETURN(Customer c, ResolveCustomer(customer_query));
   const std::string now = Now();
-  json changed = json::object();
+  model::CustomerUpdate changed;
   for (const auto& phone : phones) {
     if (std::find(c.phones.begin(), c.phones.end(), phone) != c.phones.end()) continue;
-    changed["phones_added"].push_back(phone);
+    changed.phones_added.push_back(phone);
     ASSIGN_OR_RETURN(Statement owner,
                      db_->Prepare("SELECT c.name FROM customer_phones p JOIN customers c"
                                   " ON c.id = p.customer_id WHERE p.e164 = ? LIMIT 1"));
@@ -757,27 +768,28 @@ Result<Customer> Store::UpdateCustomer(const std::string& customer_query,
   // the hub orders it by the log's clock against other stores' statements
   // (an unlogged restatement would let an older opt-in elsewhere win).
   if (update.contact_opt_in) {
-    changed.update(ConsentStatementsNow(
+    changed.consent = ConsentStatementsNow(
         *update.contact_opt_in ? ContactChoice::kOptedIn : ContactChoice::kOptedOut,
-        update.consent_channels, staff));
+        update.consent_channels, staff);
   }
-  if (update.do_not_disturb) changed["do_not_disturb"] = *update.do_not_disturb;
+  changed.do_not_disturb = update.do_not_disturb;
   ASSIGN_OR_RETURN(Statement st, db_->Prepare("UPDATE customers SET do_not_disturb = ?,"
                                               " updated_at = ? WHERE id = ?"));
   st.Bind(1, int64_t{update.do_not_disturb.value_or(c.do_not_disturb)}).Bind(2, now).Bind(3, c.id);
   RETURN_IF_ERROR(st.Run());
   for (ContactChannel channel : kContactChannels) {
-    const std::string field = ConsentField(channel);
-    if (!changed.contains(field)) continue;
+    const std::optional<std::string> statement = ConsentColumn(changed.consent, channel);
+    if (!statement) continue;
     // The column is named as its logged field (replay and verify rely on it).
-    ASSIGN_OR_RETURN(Statement set,
-                     db_->Prepare("UPDATE customers SET " + field + " = ? WHERE id = ?"));
-    set.Bind(1, changed[field].dump()).Bind(2, c.id);
+    ASSIGN_OR_RETURN(Statement set, db_->Prepare("UPDATE customers SET " + ConsentField(channel) +
+                                                 " = ? WHERE id = ?"));
+    set.Bind(1, *statement).Bind(2, c.id);
     RETURN_IF_ERROR(set.Run());
   }
-  if (!changed.empty()) {
-    changed["updated_at"] = now;
-    RETURN_IF_ERROR(RecordLocked("customer", c.id, "update", changed.dump(), staff));
+  if (!model::CustomerUpdateFields(changed).empty()) {
+    changed.updated_at = now;
+    RETURN_IF_ERROR(RecordLocked("customer", c.id, "update",
+                                 model::CustomerUpdateFields(changed).dump(), staff));
   }
   RETURN_IF_ERROR(tx->Commit());
   return LoadCustomer(c.id);

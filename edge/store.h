@@ -26,6 +26,7 @@
 #include "sync/lifecycle.h"
 #include "sync/merge.h"
 #include "sync/model/booking.h"
+#include "sync/model/customer.h"
 #include "sync/sqlite.h"
 #include "sync/status.h"
 #include "sync/store_calendar.h"
@@ -345,9 +346,9 @@ class Store {
   Result<ConsentStatement> OldAllChannelConsent(const std::string& id);
   // The logged statement `choice` on `channels` (empty: all three), made now
   // by `staff` at this store, for a customer's consent fields.
-  nlohmann::json ConsentStatementsNow(ContactChoice choice,
-                                      const std::vector<ContactChannel>& channels,
-                                      const std::string& staff);
+  model::ChannelConsent ConsentStatementsNow(ContactChoice choice,
+                                             const std::vector<ContactChannel>& channels,
+                                             const std::string& staff);
   Result<std::optional<Customer>> MatchCustomerLocked(const std::string& query);
   Result<Customer> InsertCustomerLocked(const NewCustomer& customer, const std::string& staff);
   Result<std::optional<Vehicle>> AttachVehicleLocked(const Customer& customer,
