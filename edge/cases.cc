@@ -18,18 +18,6 @@ constexpr const char* kCaseColumns =
     "id, ref, store_id, kind, slot_date, slot_time, booking_ids, contacts, summary, source,"
     " opened_at, opened_by, status, resolved_at, resolved_by, resolution";
 
-json ContactsJson(const std::vector<CaseContact>& contacts) {
-  json out = json::array();
-  for (const auto& c : contacts) {
-    out.push_back({{"customer_id", c.customer_id},
-                   {"name", c.name},
-                   {"phone", c.phone},
-                   {"booking_ref", c.booking_ref},
-                   {"why", c.why}});
-  }
-  return out;
-}
-
 ConflictCase ReadCase(const Statement& st) {
   ConflictCase c;
   c.id = st.Text(0);
@@ -44,14 +32,9 @@ ConflictCase ReadCase(const Statement& st) {
       if (id.is_string()) c.booking_ids.push_back(id.get<std::string>());
     }
   }
-  json contacts = json::parse(st.Text(7), nullptr, false);
-  if (contacts.is_array()) {
-    for (const auto& x : contacts) {
-      if (!x.is_object()) continue;
-      c.contacts.push_back({x.value("customer_id", ""), x.value("name", ""), x.value("phone", ""),
-                            x.value("booking_ref", ""), x.value("why", "")});
-    }
-  }
+  // Written by this store through the same codec; damaged, it shows no contacts.
+  auto contacts = model::ParseCaseContacts(json::parse(st.Text(7), nullptr, false));
+  if (contacts.ok()) c.contacts = std::move(contacts.value());
   c.summary = st.Text(8);
   c.source = st.Text(9);
   c.opened_at = st.Text(10);
@@ -95,7 +78,7 @@ Result<std::string> Store::OpenCaseLocked(ConflictCase c) {
   c.opened_at = FormatUtcMs(now_ms);
   c.status = "open";
   const json ids = c.booking_ids;
-  const json contacts = ContactsJson(c.contacts);
+  const json contacts = model::CaseContactsJson(c.contacts);
   ASSIGN_OR_RETURN(Statement ins,
                    db_->Prepare(std::string("INSERT INTO conflict_cases (") + kCaseColumns +
                                 ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL,"
@@ -114,16 +97,8 @@ Result<std::string> Store::OpenCaseLocked(ConflictCase c) {
       .Bind(12, c.opened_by)
       .Bind(13, c.status);
   RETURN_IF_ERROR(ins.Run());
-  json fields = {{"ref", c.ref},         {"store_id", c.store_id},   {"kind", c.kind},
-                 {"booking_ids", ids},   {"contacts", contacts},     {"summary", c.summary},
-                 {"source", c.source},   {"opened_at", c.opened_at}, {"status", c.status}};
-  if (c.slot_date) fields["slot_date"] = *c.slot_date;
-  if (c.slot_time) fields["slot_time"] = *c.slot_time;
-  if (c.hub_request_seq) {
-    fields["hub_request_seq"] = *c.hub_request_seq;
-    fields["hub_request_kind"] = c.hub_request_kind;
-  }
-  RETURN_IF_ERROR(RecordLocked("case", c.id, "insert", fields.dump(), c.opened_by));
+  RETURN_IF_ERROR(
+      RecordLocked("case", c.id, "insert", model::CaseInsertFields(c).dump(), c.opened_by));
   return c.ref;
 }
 
@@ -245,18 +220,18 @@ Result<std::optional<std::string>> Store::SettleSlotLocked(const std::string& da
   if (existing) {
     ref = existing->ref;
     const json ids = c.booking_ids;
-    const json contacts = ContactsJson(c.contacts);
+    const json contacts = model::CaseContactsJson(c.contacts);
     ASSIGN_OR_RETURN(Statement update,
                      db_->Prepare("UPDATE conflict_cases SET booking_ids = ?, contacts = ?,"
                                   " summary = ? WHERE id = ?"));
     update.Bind(1, ids.dump()).Bind(2, contacts.dump()).Bind(3, c.summary).Bind(4, existing->id);
     RETURN_IF_ERROR(update.Run());
+    model::CaseUpdate settled;
+    settled.booking_ids = c.booking_ids;
+    settled.contacts = c.contacts;
+    settled.summary = c.summary;
     RETURN_IF_ERROR(RecordLocked("case", existing->id, "update",
-                                 json{{"booking_ids", ids},
-                                      {"contacts", contacts},
-                                      {"summary", c.summary}}
-                                     .dump(),
-                                 staff));
+                                 model::CaseUpdateFields(settled).dump(), staff));
   } else {
     ASSIGN_OR_RETURN(ref, OpenCaseLocked(std::move(c)));
   }
@@ -353,12 +328,13 @@ Status Store::ResolveCaseLocked(const ConflictCase& c, const std::string& resolu
                                 " resolved_by = ?, resolution = ? WHERE id = ?"));
   st.Bind(1, now).Bind(2, staff).Bind(3, resolution).Bind(4, c.id);
   RETURN_IF_ERROR(st.Run());
-  json fields = {{"status", "resolved"},
-                 {"resolved_at", now},
-                 {"resolved_by", staff},
-                 {"resolution", resolution}};
-  if (hub_request_seq) fields["hub_request_seq"] = *hub_request_seq;
-  return RecordLocked("case", c.id, "update", fields.dump(), staff);
+  model::CaseUpdate resolved;
+  resolved.status = "resolved";
+  resolved.resolved_at = now;
+  resolved.resolved_by = staff;
+  resolved.resolution = resolution;
+  resolved.hub_request_seq = hub_request_seq;
+  return RecordLocked("case", c.id, "update", model::CaseUpdateFields(resolved).dump(), staff);
 }
 
 Result<HeadOfficeOutcome> Store::ApplyHeadOfficeChange(const HeadOfficeChange& change) {

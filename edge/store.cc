@@ -9,6 +9,7 @@
 #include "sync/booking_rules.h"
 #include "sync/changelog.h"
 #include "sync/ids.h"
+#include "sync/model/request.h"
 #include "sync/normalize.h"
 
 namespace outpost::edge {
@@ -1201,14 +1202,9 @@ Status Store::LogRequestAnswerLocked(int64_t seq, const std::string& kind,
                                      const std::string& received_at) {
   // Logged, so head office learns the answer and why (outpost-hub requests),
   // and a rebuilt store knows it answered.
-  nlohmann::json fields = {{"hub_request_seq", seq},
-                           {"kind", kind},
-                           {"outcome", outcome},
-                           {"reason", reason},
-                           {"received_at", received_at}};
-  if (booking_id) fields["booking_id"] = *booking_id;
+  const model::RequestAnswer answer{seq, kind, outcome, reason, received_at, booking_id};
   return RecordLocked("request", settings_.store_id + ":" + std::to_string(seq), "insert",
-                      fields.dump(), "system: head office request");
+                      model::RequestAnswerFields(answer).dump(), "system: head office request");
 }
 
 Result<int64_t> Store::LastHubRequest() {

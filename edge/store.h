@@ -26,6 +26,7 @@
 #include "sync/lifecycle.h"
 #include "sync/merge.h"
 #include "sync/model/booking.h"
+#include "sync/model/case.h"
 #include "sync/model/customer.h"
 #include "sync/sqlite.h"
 #include "sync/status.h"
@@ -136,37 +137,9 @@ struct BookOutcome {
   std::vector<std::string> cases;  // refs of the conflict cases it opened
 };
 
-// Whom staff must call about a conflict, and why.
-struct CaseContact {
-  std::string customer_id;
-  std::string name;
-  std::string phone;  // E.164, first phone on file; empty when none
-  std::string booking_ref;
-  std::string why;
-};
-
-// A conflict for a person: raised by the system, closed by staff with a note.
-struct ConflictCase {
-  std::string id;
-  std::string ref;  // "C-261124-1"
-  std::string store_id;
-  std::string kind;  // "over-capacity", "duplicate-booking", "contradicting-status"
-  std::optional<std::string> slot_date;
-  std::optional<std::string> slot_time;
-  std::vector<std::string> booking_ids;
-  std::vector<CaseContact> contacts;
-  std::string summary;
-  std::string source;
-  std::string opened_at;
-  std::string opened_by;
-  std::string status;  // "open" or "resolved"
-  std::optional<std::string> resolved_at;
-  std::optional<std::string> resolved_by;
-  std::optional<std::string> resolution;
-  // Logged with the case (not columns): the head-office request it answers.
-  std::optional<int64_t> hub_request_seq;
-  std::string hub_request_kind;
-};
+// Conflict cases as logged (sync/model/case.h).
+using CaseContact = outpost::model::CaseContact;
+using ConflictCase = outpost::model::Case;
 
 // Head office asking to cancel or move one of this store's bookings (the call
 // centre, on the customer's word), delivered like its bookings.

@@ -82,4 +82,30 @@ Result<HeadOfficeRequest> ParseHeadOfficeRequest(const json& fields) {
   return request;
 }
 
+json RequestAnswerFields(const RequestAnswer& answer) {
+  json fields = {{"hub_request_seq", answer.hub_request_seq},
+                 {"kind", answer.kind},
+                 {"outcome", answer.outcome},
+                 {"reason", answer.reason},
+                 {"received_at", answer.received_at}};
+  SetIfPresent(fields, "booking_id", answer.booking_id);
+  return fields;
+}
+
+Result<RequestAnswer> ParseRequestAnswer(const json& fields) {
+  const FieldReader in("request answer", fields);
+  RETURN_IF_ERROR(in.CheckObject());
+  RequestAnswer answer;
+  ASSIGN_OR_RETURN(answer.hub_request_seq, in.Int("hub_request_seq"));
+  ASSIGN_OR_RETURN(answer.kind, in.TextOr("kind", "book"));
+  ASSIGN_OR_RETURN(answer.outcome, in.Text("outcome"));
+  if (answer.outcome != "refused" && answer.outcome != "booked") {
+    return in.Bad("outcome", "'" + answer.outcome + "' is neither refused nor booked");
+  }
+  ASSIGN_OR_RETURN(answer.reason, in.TextOr("reason", ""));
+  ASSIGN_OR_RETURN(answer.received_at, in.Text("received_at"));
+  ASSIGN_OR_RETURN(answer.booking_id, in.OptionalText("booking_id"));
+  return answer;
+}
+
 }  // namespace outpost::model

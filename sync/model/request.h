@@ -11,7 +11,9 @@
 // staff, requested_at) only when not empty. Pure functions; thread-safe.
 #pragma once
 
+#include <cstdint>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 
 #include "sync/status.h"
@@ -38,5 +40,20 @@ nlohmann::json HeadOfficeRequestJson(const HeadOfficeRequest& request);
 // A missing kind reads as "book" (the first requests carried none). Fields of
 // the wrong type, and the fields a known kind cannot do without, are named.
 Result<HeadOfficeRequest> ParseHeadOfficeRequest(const nlohmann::json& json);
+
+// The store's answer to request `hub_request_seq` when no booking or case
+// change carries it (entity "request", id "<store>:<seq>"): refused, with why,
+// or booked already (the booking it was).
+struct RequestAnswer {
+  int64_t hub_request_seq = 0;
+  std::string kind;     // the request's kind
+  std::string outcome;  // "refused" or "booked"
+  std::string reason;
+  std::string received_at;
+  std::optional<std::string> booking_id;
+};
+
+nlohmann::json RequestAnswerFields(const RequestAnswer& answer);
+Result<RequestAnswer> ParseRequestAnswer(const nlohmann::json& fields);
 
 }  // namespace outpost::model

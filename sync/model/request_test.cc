@@ -80,3 +80,31 @@ TEST(HeadOfficeRequestModelTest, EachBadFieldIsNamed) {
 
 }  // namespace
 }  // namespace outpost::model
+
+namespace outpost::model {
+namespace {
+
+TEST(RequestAnswerModelTest, RoundTripAndBadFieldsNamed) {
+  RequestAnswer answer{7, "book", "booked", "already booked (261125-3)", "t", "b-1"};
+  const nlohmann::json fields = RequestAnswerFields(answer);
+  auto back = ParseRequestAnswer(fields);
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(RequestAnswerFields(back.value()), fields);
+  for (const auto& [field, value] :
+       std::vector<std::pair<std::string, nlohmann::json>>{{"hub_request_seq", "7"},
+                                                           {"kind", 1},
+                                                           {"outcome", "maybe"},
+                                                           {"reason", false},
+                                                           {"received_at", nullptr},
+                                                           {"booking_id", 2}}) {
+    nlohmann::json bad = fields;
+    bad[field] = value;
+    auto parsed = ParseRequestAnswer(bad);
+    ASSERT_FALSE(parsed.ok()) << field;
+    EXPECT_EQ(parsed.status().message().rfind("request answer: " + field + ":", 0), 0u)
+        << parsed.status().message();
+  }
+}
+
+}  // namespace
+}  // namespace outpost::model
