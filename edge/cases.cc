@@ -18,18 +18,6 @@ constexpr const char* kCaseColumns =
     "id, ref, store_id, kind, slot_date, slot_time, booking_ids, contacts, summary, source,"
     " opened_at, opened_by, status, resolved_at, resolved_by, resolution";
 
-json ContactsJson(const std::vector<CaseContact>& contacts) {
-  json out = json::array();
-  for (const auto& c : contacts) {
-    out.push_back({{"customer_id", c.customer_id},
-                   {"name", c.name},
-                   {"phone", c.phone},
-                   {"booking_ref", c.booking_ref},
-                   {"why", c.why}});
-  }
-  return out;
-}
-
 ConflictCase ReadCase(const Statement& st) {
   ConflictCase c;
   c.id = st.Text(0);
@@ -44,14 +32,9 @@ ConflictCase ReadCase(const Statement& st) {
       if (id.is_string()) c.booking_ids.push_back(id.get<std::string>());
     }
   }
-  json contacts = json::parse(st.Text(7), nullptr, false);
-  if (contacts.is_array()) {
-    for (const auto& x : contacts) {
-      if (!x.is_object()) continue;
-      c.contacts.push_back({x.value("customer_id", ""), x.value("name", ""), x.value("phone", ""),
-                            x.value("booking_ref", ""), x.value("why", "")});
-    }
-  }
+  // Written by this store through the same codec; damaged, it shows no contacts.
+  auto contacts = model::ParseCaseContacts(json::parse(st.Text(7), nullptr, false));
+  if (contacts.ok()) c.contacts = std::move(contacts.value());
   c.summary = st.Text(8);
   c.source = st.Text(9);
   c.opened_at = st.Text(10);
@@ -75,11 +58,6 @@ int64_t RefNumber(const std::string& ref) {
   return n;
 }
 
-// Physically happened bookings keep their place whatever else is true.
-bool Physical(const std::string& status) {
-  return status == "checked-in" || status == "in-service" || status == "completed";
-}
-
 }  // namespace
 
 Result<std::string> Store::OpenCaseLocked(ConflictCase c) {
@@ -100,7 +78,7 @@ Result<std::string> Store::OpenCaseLocked(ConflictCase c) {
   c.opened_at = FormatUtcMs(now_ms);
   c.status = "open";
   const json ids = c.booking_ids;
-  const json contacts = ContactsJson(c.contacts);
+  const json contacts = model::CaseContactsJson(c.contacts);
   ASSIGN_OR_RETURN(Statement ins,
                    db_->Prepare(std::string("INSERT INTO conflict_cases (") + kCaseColumns +
                                 ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL,"
@@ -119,17 +97,18 @@ Result<std::string> Store::OpenCaseLocked(ConflictCase c) {
       .Bind(12, c.opened_by)
       .Bind(13, c.status);
   RETURN_IF_ERROR(ins.Run());
-  json fields = {{"ref", c.ref},         {"store_id", c.store_id},   {"kind", c.kind},
-                 {"booking_ids", ids},   {"contacts", contacts},     {"summary", c.summary},
-                 {"source", c.source},   {"opened_at", c.opened_at}, {"status", c.status}};
-  if (c.slot_date) fields["slot_date"] = *c.slot_date;
-  if (c.slot_time) fields["slot_time"] = *c.slot_time;
-  if (c.hub_request_seq) {
-    fields["hub_request_seq"] = *c.hub_request_seq;
-    fields["hub_request_kind"] = c.hub_request_kind;
-  }
-  RETURN_IF_ERROR(RecordLocked("case", c.id, "insert", fields.dump(), c.opened_by));
+  RETURN_IF_ERROR(
+      RecordLocked("case", c.id, "insert", model::CaseInsertFields(c).dump(), c.opened_by));
   return c.ref;
+}
+
+Status Store::LogNeedsRescheduleLocked(const std::string& booking_id, bool needs_reschedule,
+                                       const std::string& now, const std::string& staff) {
+  model::BookingUpdate logged;
+  logged.needs_reschedule = needs_reschedule;
+  logged.updated_at = now;
+  return RecordLocked("booking", booking_id, "update", model::BookingUpdateFields(logged).dump(),
+                      staff);
 }
 
 Result<std::optional<std::string>> Store::SettleSlotLocked(const std::string& date,
@@ -137,7 +116,9 @@ Result<std::optional<std::string>> Store::SettleSlotLocked(const std::string& da
                                                            const std::string& source,
                                                            const std::string& staff) {
   struct Holder {
-    std::string id, ref, status, requested_at, channel, customer_id, name, phone;
+    std::string id, ref;
+    BookingStatus status;
+    std::string requested_at, channel, customer_id, name, phone;
   };
   // Every active booking of the slot. Those already told to move (an earlier
   // overflow of this slot) stay told, whatever arrives now: they are not in
@@ -157,9 +138,10 @@ Result<std::optional<std::string>> Store::SettleSlotLocked(const std::string& da
   while (true) {
     ASSIGN_OR_RETURN(bool row, st.Step());
     if (!row) break;
+    ASSIGN_OR_RETURN(BookingStatus status, ParseBookingStatus(st.Text(2)));
     (st.Int(8) != 0 ? already_moving : holders)
-        .push_back({st.Text(0), st.Text(1), st.Text(2), st.Text(3), st.Text(4), st.Text(5),
-                    st.Text(6), st.OptionalText(7).value_or("")});
+        .push_back({st.Text(0), st.Text(1), status, st.Text(3), st.Text(4), st.Text(5), st.Text(6),
+                    st.OptionalText(7).value_or("")});
   }
   if (static_cast<int>(holders.size()) <= capacity) return std::optional<std::string>();
 
@@ -170,7 +152,7 @@ Result<std::optional<std::string>> Store::SettleSlotLocked(const std::string& da
   // numbers them as its commit will, names the same bookings to move (random
   // ids would not).
   std::sort(holders.begin(), holders.end(), [](const Holder& a, const Holder& b) {
-    const bool pa = Physical(a.status), pb = Physical(b.status);
+    const bool pa = VisitHappened(a.status), pb = VisitHappened(b.status);
     if (pa != pb) return pa;
     if (a.requested_at != b.requested_at) return a.requested_at < b.requested_at;
     const int64_t na = RefNumber(a.ref), nb = RefNumber(b.ref);
@@ -179,7 +161,8 @@ Result<std::optional<std::string>> Store::SettleSlotLocked(const std::string& da
   });
   std::vector<const Holder*> kept, moved;
   for (const auto& h : holders) {
-    (static_cast<int>(kept.size()) < capacity || Physical(h.status) ? kept : moved).push_back(&h);
+    (static_cast<int>(kept.size()) < capacity || VisitHappened(h.status) ? kept : moved)
+        .push_back(&h);
   }
   // One open case per over-full slot: a later overflow adds to it.
   ASSIGN_OR_RETURN(Statement open_case,
@@ -237,18 +220,18 @@ Result<std::optional<std::string>> Store::SettleSlotLocked(const std::string& da
   if (existing) {
     ref = existing->ref;
     const json ids = c.booking_ids;
-    const json contacts = ContactsJson(c.contacts);
+    const json contacts = model::CaseContactsJson(c.contacts);
     ASSIGN_OR_RETURN(Statement update,
                      db_->Prepare("UPDATE conflict_cases SET booking_ids = ?, contacts = ?,"
                                   " summary = ? WHERE id = ?"));
     update.Bind(1, ids.dump()).Bind(2, contacts.dump()).Bind(3, c.summary).Bind(4, existing->id);
     RETURN_IF_ERROR(update.Run());
+    model::CaseUpdate settled;
+    settled.booking_ids = c.booking_ids;
+    settled.contacts = c.contacts;
+    settled.summary = c.summary;
     RETURN_IF_ERROR(RecordLocked("case", existing->id, "update",
-                                 json{{"booking_ids", ids},
-                                      {"contacts", contacts},
-                                      {"summary", c.summary}}
-                                     .dump(),
-                                 staff));
+                                 model::CaseUpdateFields(settled).dump(), staff));
   } else {
     ASSIGN_OR_RETURN(ref, OpenCaseLocked(std::move(c)));
   }
@@ -259,13 +242,10 @@ Result<std::optional<std::string>> Store::SettleSlotLocked(const std::string& da
                                                   " updated_at = ? WHERE id = ?"));
     flag.Bind(1, now).Bind(2, h->id);
     RETURN_IF_ERROR(flag.Run());
-    ASSIGN_OR_RETURN(BookingStatus status, ParseBookingStatus(h->status));
-    RETURN_IF_ERROR(AppendHistoryLocked(h->id, staff, "needs-reschedule", status, status,
+    RETURN_IF_ERROR(AppendHistoryLocked(h->id, staff, "needs-reschedule", h->status, h->status,
                                         json{{"needs_reschedule", {false, true}}}.dump(),
                                         "slot over capacity: case " + ref));
-    RETURN_IF_ERROR(RecordLocked("booking", h->id, "update",
-                                 json{{"needs_reschedule", true}, {"updated_at", now}}.dump(),
-                                 staff));
+    RETURN_IF_ERROR(LogNeedsRescheduleLocked(h->id, true, now, staff));
   }
   return std::optional<std::string>(ref);
 }
@@ -303,13 +283,13 @@ Result<ConflictCase> Store::ResolveCase(const std::string& ref, const std::strin
                    CleanText("resolution", resolution_text, 500, /*required=*/true));
   ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
   ASSIGN_OR_RETURN(ConflictCase c, LoadCase(ref));
-  RETURN_IF_ERROR(ResolveCaseLocked(c, resolution, keep, staff, json::object()));
+  RETURN_IF_ERROR(ResolveCaseLocked(c, resolution, keep, staff, std::nullopt));
   RETURN_IF_ERROR(tx->Commit());
   return LoadCase(c.id);
 }
 
 Status Store::ResolveCaseLocked(const ConflictCase& c, const std::string& resolution, bool keep,
-                                const std::string& staff, const json& logged_extra) {
+                                const std::string& staff, std::optional<int64_t> hub_request_seq) {
   if (c.status == "resolved") {
     return Status::Refused("case " + c.ref + " was resolved at " + c.resolved_at.value_or("?") +
                            " by " + c.resolved_by.value_or("?") + ": " +
@@ -341,21 +321,20 @@ Status Store::ResolveCaseLocked(const ConflictCase& c, const std::string& resolu
     RETURN_IF_ERROR(AppendHistoryLocked(id, staff, "keep", b.status, b.status,
                                         json{{"needs_reschedule", {true, false}}}.dump(),
                                         "kept over capacity: case " + c.ref));
-    RETURN_IF_ERROR(RecordLocked("booking", id, "update",
-                                 json{{"needs_reschedule", false}, {"updated_at", now}}.dump(),
-                                 staff));
+    RETURN_IF_ERROR(LogNeedsRescheduleLocked(id, false, now, staff));
   }
   ASSIGN_OR_RETURN(Statement st,
                    db_->Prepare("UPDATE conflict_cases SET status = 'resolved', resolved_at = ?,"
                                 " resolved_by = ?, resolution = ? WHERE id = ?"));
   st.Bind(1, now).Bind(2, staff).Bind(3, resolution).Bind(4, c.id);
   RETURN_IF_ERROR(st.Run());
-  json fields = {{"status", "resolved"},
-                 {"resolved_at", now},
-                 {"resolved_by", staff},
-                 {"resolution", resolution}};
-  fields.update(logged_extra);
-  return RecordLocked("case", c.id, "update", fields.dump(), staff);
+  model::CaseUpdate resolved;
+  resolved.status = "resolved";
+  resolved.resolved_at = now;
+  resolved.resolved_by = staff;
+  resolved.resolution = resolution;
+  resolved.hub_request_seq = hub_request_seq;
+  return RecordLocked("case", c.id, "update", model::CaseUpdateFields(resolved).dump(), staff);
 }
 
 Result<HeadOfficeOutcome> Store::ApplyHeadOfficeChange(const HeadOfficeChange& change) {
@@ -394,7 +373,7 @@ Result<HeadOfficeOutcome> Store::ApplyHeadOfficeChange(const HeadOfficeChange& c
     }
   }
   const std::string source = "call-centre request " + std::to_string(change.seq);
-  const json request_seq = {{"hub_request_seq", change.seq}};
+  const std::optional<int64_t> request_seq = change.seq;
   if (change.kind == "resolve-case") {
     // Head office handled a case (called the customer): it closes like staff
     // closing it here, refused while a booking of it still needs a new slot.

@@ -1,17 +1,17 @@
 #include "edge/desk.h"
 
 #include <CLI/CLI.hpp>
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <atomic>
+#include <charconv>
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
-#include <thread>
 #include <functional>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <sstream>
+#include <thread>
 
 #include "edge/hub_link.h"
 #include "edge/paper.h"
@@ -38,38 +38,25 @@ std::string Env(const char* name, const std::string& fallback = "") {
   return value && *value ? value : fallback;
 }
 
+// All of `text` as a whole number (no sign, spaces or trailing letters); nullopt if not.
+std::optional<int> WholeNumber(const std::string& text) {
+  int value = 0;
+  const char* end = text.data() + text.size();
+  const auto [stop, error] = std::from_chars(text.data(), end, value);
+  if (text.empty() || error != std::errc() || stop != end) return std::nullopt;
+  return value;
+}
+
 json OptionalJson(const std::optional<std::string>& v) { return v ? json(*v) : json(nullptr); }
 
+// The booking as logged (sync/model/booking.h), its customer and plate joined.
 json BookingJson(const Booking& b) {
-  json phones = json::array();
-  for (const auto& p : b.customer_phones) phones.push_back(p);
-  return {{"id", b.id},
-          {"ref", b.ref},
-          {"store_id", b.store_id},
-          {"customer", {{"id", b.customer_id}, {"name", b.customer_name}, {"phones", phones}}},
-          {"vehicle_id", OptionalJson(b.vehicle_id)},
-          {"plate", OptionalJson(b.plate)},
-          {"service", b.service},
-          {"slot_date", b.slot_date},
-          {"slot_time", b.slot_time},
-          {"channel", ChannelName(b.channel)},
-          {"status", BookingStatusName(b.status)},
-          {"notes", b.notes},
-          {"staff", b.staff},
-          {"requested_at", b.requested_at},
-          {"created_at", b.created_at},
-          {"updated_at", b.updated_at},
-          {"priority_reception", b.priority_reception},
-          {"discount_eligible", b.discount_eligible},
-          {"arrived_at", OptionalJson(b.arrived_at)},
-          {"discount_applied", b.discount_applied ? json(*b.discount_applied) : json(nullptr)},
-          {"arrival_perk", OptionalJson(b.arrival_perk)},
-          {"cancel_reason", OptionalJson(b.cancel_reason)},
-          {"rescheduled_from", OptionalJson(b.rescheduled_from)},
-          {"rescheduled_to", OptionalJson(b.rescheduled_to)},
-          {"needs_reschedule", b.needs_reschedule},
-          {"form_id", OptionalJson(b.form_id)},
-          {"import_batch", OptionalJson(b.import_batch)}};
+  json out = model::BookingJson(b);
+  out.erase("customer_id");  // shown as the customer, with name and phones
+  out["customer"] = {
+      {"id", b.customer_id}, {"name", b.customer_name}, {"phones", b.customer_phones}};
+  out["plate"] = OptionalJson(b.plate);
+  return out;
 }
 
 json CaseJson(const ConflictCase& c) {
@@ -381,12 +368,12 @@ int RunDesk(int argc, char** argv, std::ostream& out, std::ostream& err) {
     action = [&]() -> int {
       int default_capacity = 2;
       if (!capacity_text.empty()) {
-        try {
-          default_capacity = std::stoi(capacity_text);
-        } catch (...) {
+        auto capacity = WholeNumber(capacity_text);
+        if (!capacity) {
           return Fail(ctx, Status::InvalidInput("capacity: '" + capacity_text +
                                                 "' is not a number"));
         }
+        default_capacity = *capacity;
       }
       if (!slots_text.empty()) {
         settings.slots.clear();
@@ -394,11 +381,11 @@ int RunDesk(int argc, char** argv, std::ostream& out, std::ostream& err) {
           SlotSpec spec{item, default_capacity};
           if (auto eq = item.find('='); eq != std::string::npos) {
             spec.start_time = item.substr(0, eq);
-            try {
-              spec.capacity = std::stoi(item.substr(eq + 1));
-            } catch (...) {
+            auto capacity = WholeNumber(item.substr(eq + 1));
+            if (!capacity) {
               return Fail(ctx, Status::InvalidInput("slots: '" + item + "' has no capacity"));
             }
+            spec.capacity = *capacity;
           }
           settings.slots.push_back(spec);
         }

@@ -1,10 +1,12 @@
 #include "edge/replay.h"
 
+#include <charconv>
 #include <map>
 #include <set>
 
 #include "edge/tamper_checks.h"
 #include "sync/merge.h"
+#include "sync/model/request.h"
 #include "sync/normalize.h"
 #include "sync/store_calendar.h"
 
@@ -96,12 +98,11 @@ json ColumnAs(const Statement& st, int col, const json& like) {
     return text;
   }
   if (like.is_number()) {
-    try {
-      size_t used = 0;
-      const long long v = std::stoll(text, &used);
-      if (used == text.size()) return v;
-    } catch (...) {
-    }
+    // Not all of it a number: the text itself, which then differs from the log.
+    int64_t v = 0;
+    const char* end = text.data() + text.size();
+    const auto [stop, error] = std::from_chars(text.data(), end, v);
+    if (!text.empty() && error == std::errc() && stop == end) return v;
     return text;
   }
   if (like.is_array() || like.is_object()) {
@@ -159,22 +160,17 @@ Result<json> RowValues(Db& db, const std::string& table, const std::string& id,
 // A head-office request the store answered without a booking or case change
 // (refused, or already booked), as logged (Store::LogRequestAnswerLocked).
 Status ApplyRequestAnswer(Db& db, const json& fields) {
-  if (!fields.contains("hub_request_seq") || !fields["hub_request_seq"].is_number_integer()) {
-    return Status::Corruption("request: hub_request_seq missing");
-  }
+  auto answer = model::ParseRequestAnswer(fields);
+  if (!answer.ok()) return Status::Corruption(answer.status().message());  // our own log, damaged
   ASSIGN_OR_RETURN(Statement st, db.Prepare("INSERT INTO hub_requests (seq, received_at, kind,"
                                             " outcome, reason, booking_id) VALUES (?, ?, ?, ?, ?,"
                                             " ?) ON CONFLICT (seq) DO NOTHING"));
-  st.Bind(1, fields["hub_request_seq"].get<int64_t>())
-      .Bind(2, TextField(fields, "received_at", ""))
-      .Bind(3, TextField(fields, "kind", "book"))
-      .Bind(4, TextField(fields, "outcome", "refused"))
-      .Bind(5, TextField(fields, "reason", "refused"));
-  if (fields.contains("booking_id") && fields["booking_id"].is_string()) {
-    st.Bind(6, fields["booking_id"].get<std::string>());
-  } else {
-    st.BindNull(6);
-  }
+  st.Bind(1, answer->hub_request_seq)
+      .Bind(2, answer->received_at)
+      .Bind(3, answer->kind)
+      .Bind(4, answer->outcome)
+      .Bind(5, answer->reason)
+      .Bind(6, answer->booking_id);
   return st.Run();
 }
 
@@ -606,7 +602,8 @@ Result<StoreStateCheck> CheckStoreState(
         any = true;
       }
       const json fields = json::parse(log.Text(1), nullptr, false);
-      if (fields.is_object()) MergeFields(state, stamps, fields, stamp, base);
+      if (fields.is_object())
+        RETURN_IF_ERROR(MergeFields(state, stamps, fields, stamp, base).status());
     }
     // Rows no entry created.
     ASSIGN_OR_RETURN(Statement orphans,

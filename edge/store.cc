@@ -9,6 +9,7 @@
 #include "sync/booking_rules.h"
 #include "sync/changelog.h"
 #include "sync/ids.h"
+#include "sync/model/request.h"
 #include "sync/normalize.h"
 
 namespace outpost::edge {
@@ -498,18 +499,32 @@ Result<ConsentStatement> Store::OldAllChannelConsent(const std::string& id) {
   return out;
 }
 
-json Store::ConsentStatementsNow(ContactChoice choice, const std::vector<ContactChannel>& channels,
-                                 const std::string& staff) {
+model::ChannelConsent Store::ConsentStatementsNow(ContactChoice choice,
+                                                  const std::vector<ContactChannel>& channels,
+                                                  const std::string& staff) {
   const ConsentStatement statement{choice, Now(), settings_.store_id, staff, {}};
-  json fields = json::object();
+  model::ChannelConsent said;
   for (ContactChannel channel : kContactChannels) {
     if (channels.empty() ||
         std::find(channels.begin(), channels.end(), channel) != channels.end()) {
-      fields[ConsentField(channel)] = ConsentStatementJson(statement);
+      said[static_cast<int>(channel)] = statement;
     }
   }
-  return fields;
+  return said;
 }
+
+namespace {
+
+// A consent column holds its channel's logged statement (replay and verify
+// compare them), or NULL when none was made.
+std::optional<std::string> ConsentColumn(const model::ChannelConsent& consent,
+                                         ContactChannel channel) {
+  const ConsentStatement& said = consent[static_cast<int>(channel)];
+  if (said.choice == ContactChoice::kNotAsked) return std::nullopt;
+  return ConsentStatementJson(said).dump();
+}
+
+}  // namespace
 
 Result<Customer> Store::InsertCustomerLocked(const NewCustomer& in, const std::string& staff) {
   ASSIGN_OR_RETURN(std::string name, CleanText("name", in.name, 100, true));
@@ -552,14 +567,9 @@ Result<Customer> Store::InsertCustomerLocked(const NewCustomer& in, const std::s
   }
   // Only what the customer said is logged: no opt-in, no consent field
   // (contact_opt_in, the old all-channel field, is no longer written).
-  const json consent =
+  const model::ChannelConsent consent =
       in.contact_opt_in ? ConsentStatementsNow(ContactChoice::kOptedIn, in.consent_channels, staff)
-                        : json::object();
-  auto consent_column = [&](ContactChannel channel) -> std::optional<std::string> {
-    const std::string field = ConsentField(channel);
-    if (!consent.contains(field)) return std::nullopt;
-    return consent[field].dump();
-  };
+                        : model::ChannelConsent();
   const std::string id = NewIdAt(settings_.store_id, clock_.NowMs());
   const std::string now = Now();
   ASSIGN_OR_RETURN(Statement st,
@@ -576,9 +586,9 @@ Result<Customer> Store::InsertCustomerLocked(const NewCustomer& in, const std::s
       .Bind(7, now)
       .Bind(8, staff)
       .Bind(9, now)
-      .Bind(10, consent_column(ContactChannel::kSms))
-      .Bind(11, consent_column(ContactChannel::kWeChat))
-      .Bind(12, consent_column(ContactChannel::kCall));
+      .Bind(10, ConsentColumn(consent, ContactChannel::kSms))
+      .Bind(11, ConsentColumn(consent, ContactChannel::kWeChat))
+      .Bind(12, ConsentColumn(consent, ContactChannel::kCall));
   RETURN_IF_ERROR(st.Run());
   ASSIGN_OR_RETURN(Statement ph, db_->Prepare("INSERT INTO customer_phones (customer_id, e164,"
                                               " added_at) VALUES (?, ?, ?)"));
@@ -587,15 +597,17 @@ Result<Customer> Store::InsertCustomerLocked(const NewCustomer& in, const std::s
     ph.Bind(1, id).Bind(2, phone).Bind(3, now);
     RETURN_IF_ERROR(ph.Run());
   }
-  json fields = {{"store_id", settings_.store_id},
-                 {"name", name},
-                 {"member_id", member_id ? json(*member_id) : json(nullptr)},
-                 {"do_not_disturb", in.do_not_disturb},
-                 {"phones", phones},
-                 {"created_at", now},
-                 {"created_by", staff}};
-  fields.update(consent);
-  RETURN_IF_ERROR(RecordLocked("customer", id, "insert", fields.dump(), staff));
+  model::Customer logged;
+  logged.store_id = settings_.store_id;
+  logged.name = name;
+  logged.member_id = member_id;
+  logged.do_not_disturb = in.do_not_disturb;
+  logged.phones = phones;
+  logged.created_at = now;
+  logged.created_by = staff;
+  logged.consent = consent;
+  RETURN_IF_ERROR(
+      RecordLocked("customer", id, "insert", model::CustomerInsertFields(logged).dump(), staff));
   return LoadCustomer(id);
 }
 
@@ -648,10 +660,9 @@ Result<std::optional<Vehicle>> Store::AttachVehicleLocked(const Customer& custom
     }
     ins.Bind(6, now).Bind(7, now);
     RETURN_IF_ERROR(ins.Run());
-    json fields = {{"customer_id", v.customer_id}, {"plate", plate ? json(*plate) : json(nullptr)},
-                   {"vin", vin ? json(*vin) : json(nullptr)},
-                   {"mileage_km", v.mileage_km ? json(*v.mileage_km) : json(nullptr)}};
-    RETURN_IF_ERROR(RecordLocked("vehicle", v.id, "insert", fields.dump(), staff));
+    const model::Vehicle logged{v.id, v.customer_id, v.plate, v.vin, v.mileage_km};
+    RETURN_IF_ERROR(
+        RecordLocked("vehicle", v.id, "insert", model::VehicleInsertFields(logged).dump(), staff));
     return std::optional<Vehicle>(v);
   }
   Vehicle v = *found;
@@ -675,10 +686,11 @@ Result<std::optional<Vehicle>> Store::AttachVehicleLocked(const Customer& custom
                                 " km is below the " + std::to_string(*v.mileage_km) +
                                 " km already on record");
   }
-  json changed = json::object();
-  if (!v.plate && plate) changed["plate"] = *plate;
-  if (!v.vin && vin) changed["vin"] = *vin;
-  if (in.mileage_km && in.mileage_km != v.mileage_km) changed["mileage_km"] = *in.mileage_km;
+  model::VehicleUpdate learned;
+  if (!v.plate && plate) learned.plate = plate;
+  if (!v.vin && vin) learned.vin = vin;
+  if (in.mileage_km && in.mileage_km != v.mileage_km) learned.mileage_km = in.mileage_km;
+  const json changed = model::VehicleUpdateFields(learned);
   if (changed.empty()) return std::optional<Vehicle>(v);  // nothing new: no write, no log entry
   if (!v.plate) v.plate = plate;
   if (!v.vin) v.vin = vin;
@@ -735,10 +747,10 @@ Result<Customer> Store::UpdateCustomer(const std::string& customer_query,
   ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
   ASSIGN_OR_RETURN(Customer c, ResolveCustomer(customer_query));
   const std::string now = Now();
-  json changed = json::object();
+  model::CustomerUpdate changed;
   for (const auto& phone : phones) {
     if (std::find(c.phones.begin(), c.phones.end(), phone) != c.phones.end()) continue;
-    changed["phones_added"].push_back(phone);
+    changed.phones_added.push_back(phone);
     ASSIGN_OR_RETURN(Statement owner,
                      db_->Prepare("SELECT c.name FROM customer_phones p JOIN customers c"
                                   " ON c.id = p.customer_id WHERE p.e164 = ? LIMIT 1"));
@@ -757,27 +769,28 @@ Result<Customer> Store::UpdateCustomer(const std::string& customer_query,
   // the hub orders it by the log's clock against other stores' statements
   // (an unlogged restatement would let an older opt-in elsewhere win).
   if (update.contact_opt_in) {
-    changed.update(ConsentStatementsNow(
+    changed.consent = ConsentStatementsNow(
         *update.contact_opt_in ? ContactChoice::kOptedIn : ContactChoice::kOptedOut,
-        update.consent_channels, staff));
+        update.consent_channels, staff);
   }
-  if (update.do_not_disturb) changed["do_not_disturb"] = *update.do_not_disturb;
+  changed.do_not_disturb = update.do_not_disturb;
   ASSIGN_OR_RETURN(Statement st, db_->Prepare("UPDATE customers SET do_not_disturb = ?,"
                                               " updated_at = ? WHERE id = ?"));
   st.Bind(1, int64_t{update.do_not_disturb.value_or(c.do_not_disturb)}).Bind(2, now).Bind(3, c.id);
   RETURN_IF_ERROR(st.Run());
   for (ContactChannel channel : kContactChannels) {
-    const std::string field = ConsentField(channel);
-    if (!changed.contains(field)) continue;
+    const std::optional<std::string> statement = ConsentColumn(changed.consent, channel);
+    if (!statement) continue;
     // The column is named as its logged field (replay and verify rely on it).
-    ASSIGN_OR_RETURN(Statement set,
-                     db_->Prepare("UPDATE customers SET " + field + " = ? WHERE id = ?"));
-    set.Bind(1, changed[field].dump()).Bind(2, c.id);
+    ASSIGN_OR_RETURN(Statement set, db_->Prepare("UPDATE customers SET " + ConsentField(channel) +
+                                                 " = ? WHERE id = ?"));
+    set.Bind(1, *statement).Bind(2, c.id);
     RETURN_IF_ERROR(set.Run());
   }
-  if (!changed.empty()) {
-    changed["updated_at"] = now;
-    RETURN_IF_ERROR(RecordLocked("customer", c.id, "update", changed.dump(), staff));
+  if (!model::CustomerUpdateFields(changed).empty()) {
+    changed.updated_at = now;
+    RETURN_IF_ERROR(RecordLocked("customer", c.id, "update",
+                                 model::CustomerUpdateFields(changed).dump(), staff));
   }
   RETURN_IF_ERROR(tx->Commit());
   return LoadCustomer(c.id);
@@ -931,30 +944,8 @@ Result<Booking> Store::InsertBookingLocked(Booking b, const std::string& action,
   if (b.import_batch) changes["import_batch"] = *b.import_batch;
   RETURN_IF_ERROR(AppendHistoryLocked(b.id, b.staff, action, std::nullopt, b.status,
                                       changes.dump(), reason));
-  json fields = {{"ref", b.ref},
-                 {"store_id", b.store_id},
-                 {"customer_id", b.customer_id},
-                 {"vehicle_id", b.vehicle_id ? json(*b.vehicle_id) : json(nullptr)},
-                 {"service", b.service},
-                 {"slot_date", b.slot_date},
-                 {"slot_time", b.slot_time},
-                 {"channel", ChannelName(b.channel)},
-                 {"status", BookingStatusName(b.status)},
-                 {"notes", b.notes},
-                 {"staff", b.staff},
-                 {"requested_at", b.requested_at},
-                 {"created_at", b.created_at},
-                 {"updated_at", b.updated_at},
-                 {"priority_reception", b.priority_reception},
-                 {"discount_eligible", b.discount_eligible},
-                 {"rescheduled_from",
-                  b.rescheduled_from ? json(*b.rescheduled_from) : json(nullptr)}};
-  if (b.form_id) fields["form_id"] = *b.form_id;
-  if (b.import_batch) fields["import_batch"] = *b.import_batch;
-  // So a store rebuilt from its log knows which head office requests it answered.
-  if (b.hub_request_seq) fields["hub_request_seq"] = *b.hub_request_seq;
-  RETURN_IF_ERROR(
-      RecordLocked("booking", b.id, "insert", fields.dump(), b.staff, b.requested_at));
+  RETURN_IF_ERROR(RecordLocked("booking", b.id, "insert", model::BookingInsertFields(b).dump(),
+                               b.staff, b.requested_at));
   return b;
 }
 
@@ -1211,14 +1202,9 @@ Status Store::LogRequestAnswerLocked(int64_t seq, const std::string& kind,
                                      const std::string& received_at) {
   // Logged, so head office learns the answer and why (outpost-hub requests),
   // and a rebuilt store knows it answered.
-  nlohmann::json fields = {{"hub_request_seq", seq},
-                           {"kind", kind},
-                           {"outcome", outcome},
-                           {"reason", reason},
-                           {"received_at", received_at}};
-  if (booking_id) fields["booking_id"] = *booking_id;
+  const model::RequestAnswer answer{seq, kind, outcome, reason, received_at, booking_id};
   return RecordLocked("request", settings_.store_id + ":" + std::to_string(seq), "insert",
-                      fields.dump(), "system: head office request");
+                      model::RequestAnswerFields(answer).dump(), "system: head office request");
 }
 
 Result<int64_t> Store::LastHubRequest() {
@@ -1261,14 +1247,14 @@ Result<Booking> Store::Transition(const std::string& booking, BookingStatus to,
                    CleanText("reason", reason_text, 200, to == BookingStatus::kCancelled));
   ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
   ASSIGN_OR_RETURN(Booking b, LoadBooking(booking));
-  RETURN_IF_ERROR(TransitionLocked(b, to, action, reason, staff, json::object()));
+  RETURN_IF_ERROR(TransitionLocked(b, to, action, reason, staff, std::nullopt));
   RETURN_IF_ERROR(tx->Commit());
   return LoadBooking(b.id);
 }
 
 Status Store::TransitionLocked(const Booking& b, BookingStatus to, const std::string& action,
                                const std::string& reason, const std::string& staff,
-                               const json& logged_extra) {
+                               std::optional<int64_t> hub_request_seq) {
   RETURN_IF_ERROR(CheckTransition(b.status, to));
 
   const int64_t now_ms = clock_.NowMs();
@@ -1325,14 +1311,16 @@ Status Store::TransitionLocked(const Booking& b, BookingStatus to, const std::st
   st.Bind(7, int64_t{!arrived}).Bind(8, b.id);
   RETURN_IF_ERROR(st.Run());
   RETURN_IF_ERROR(AppendHistoryLocked(b.id, staff, action, b.status, to, changes.dump(), reason));
-  json fields = {{"status", BookingStatusName(to)}, {"updated_at", FormatUtcMs(now_ms)}};
-  if (arrived_at) fields["arrived_at"] = *arrived_at;
-  if (discount_applied) fields["discount_applied"] = *discount_applied;
-  if (arrival_perk) fields["arrival_perk"] = *arrival_perk;
-  if (to == BookingStatus::kCancelled) fields["cancel_reason"] = reason;
-  if (arrived) fields["needs_reschedule"] = false;
-  fields.update(logged_extra);
-  return RecordLocked("booking", b.id, "update", fields.dump(), staff);
+  model::BookingUpdate logged;
+  logged.hub_request_seq = hub_request_seq;
+  logged.status = to;
+  logged.updated_at = FormatUtcMs(now_ms);
+  logged.arrived_at = arrived_at;
+  logged.discount_applied = discount_applied;
+  logged.arrival_perk = arrival_perk;
+  if (to == BookingStatus::kCancelled) logged.cancel_reason = reason;
+  if (arrived) logged.needs_reschedule = false;
+  return RecordLocked("booking", b.id, "update", model::BookingUpdateFields(logged).dump(), staff);
 }
 
 Result<Booking> Store::Confirm(const std::string& booking, const std::string& staff) {
@@ -1367,18 +1355,17 @@ Result<Booking> Store::Reschedule(const std::string& booking, const std::string&
   }
   ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
   ASSIGN_OR_RETURN(Booking old, LoadBooking(booking));
-  ASSIGN_OR_RETURN(BookOutcome moved,
-                   RescheduleLocked(old, date, *time, reason, staff, /*promised=*/false, "",
-                                    json::object()));
+  ASSIGN_OR_RETURN(BookOutcome moved, RescheduleLocked(old, date, *time, reason, staff,
+                                                       /*promised=*/false, "", std::nullopt));
   RETURN_IF_ERROR(tx->Commit());
   return LoadBooking(moved.booking.id);
 }
 
 Result<BookOutcome> Store::RescheduleLocked(const Booking& old, const LocalDate& date,
-                                            const LocalTime& time,
-                                            const std::string& reason, const std::string& staff,
-                                            bool promised, const std::string& source,
-                                            const json& logged_extra) {
+                                            const LocalTime& time, const std::string& reason,
+                                            const std::string& staff, bool promised,
+                                            const std::string& source,
+                                            std::optional<int64_t> hub_request_seq) {
   RETURN_IF_ERROR(CheckTransition(old.status, BookingStatus::kRescheduled));
   if (old.slot_date == date.ToString() && old.slot_time == time.ToString()) {
     return Status::InvalidInput("slot: booking " + old.ref + " is already at " + old.slot_date +
@@ -1423,11 +1410,13 @@ Result<BookOutcome> Store::RescheduleLocked(const Booking& old, const LocalDate&
       {"rescheduled_to", b.id}};
   RETURN_IF_ERROR(AppendHistoryLocked(old.id, staff, "reschedule", old.status,
                                       BookingStatus::kRescheduled, changes.dump(), reason));
-  json fields = {{"status", BookingStatusName(BookingStatus::kRescheduled)},
-                 {"rescheduled_to", b.id},
-                 {"updated_at", b.updated_at}};
-  fields.update(logged_extra);
-  RETURN_IF_ERROR(RecordLocked("booking", old.id, "update", fields.dump(), staff));
+  model::BookingUpdate logged;
+  logged.hub_request_seq = hub_request_seq;
+  logged.status = BookingStatus::kRescheduled;
+  logged.rescheduled_to = b.id;
+  logged.updated_at = b.updated_at;
+  RETURN_IF_ERROR(
+      RecordLocked("booking", old.id, "update", model::BookingUpdateFields(logged).dump(), staff));
   out.booking = std::move(b);
   return out;
 }

@@ -25,6 +25,9 @@
 #include "sync/clock.h"
 #include "sync/lifecycle.h"
 #include "sync/merge.h"
+#include "sync/model/booking.h"
+#include "sync/model/case.h"
+#include "sync/model/customer.h"
 #include "sync/sqlite.h"
 #include "sync/status.h"
 #include "sync/store_calendar.h"
@@ -93,35 +96,8 @@ struct NewVehicle {
   std::optional<int64_t> mileage_km;
 };
 
-struct Booking {
-  std::string id;
-  std::string ref;  // "YYMMDD-N", unique in the store
-  std::string store_id;
-  std::string customer_id;
-  std::optional<std::string> vehicle_id;
-  std::string service;
-  std::string slot_date;
-  std::string slot_time;
-  Channel channel = Channel::kPhone;
-  BookingStatus status = BookingStatus::kRequested;
-  std::string notes;
-  std::string staff;
-  std::string requested_at;
-  std::string created_at;
-  std::string updated_at;
-  bool priority_reception = false;
-  bool discount_eligible = false;
-  std::optional<std::string> arrived_at;
-  std::optional<bool> discount_applied;
-  std::optional<std::string> arrival_perk;
-  std::optional<std::string> cancel_reason;
-  std::optional<std::string> rescheduled_from;
-  std::optional<std::string> rescheduled_to;
-  // Lost its place in an over-full slot: holds no place until staff act.
-  bool needs_reschedule = false;
-  std::optional<std::string> form_id;       // paper form it was written on
-  std::optional<std::string> import_batch;  // paper import that brought it in
-  std::optional<int64_t> hub_request_seq;   // head office request it answers (logged, not a column)
+// A booking as logged (sync/model/booking.h), with what the desk shows beside it.
+struct Booking : outpost::model::Booking {
   // Joined for display.
   std::string customer_name;
   std::vector<std::string> customer_phones;
@@ -161,37 +137,9 @@ struct BookOutcome {
   std::vector<std::string> cases;  // refs of the conflict cases it opened
 };
 
-// Whom staff must call about a conflict, and why.
-struct CaseContact {
-  std::string customer_id;
-  std::string name;
-  std::string phone;  // E.164, first phone on file; empty when none
-  std::string booking_ref;
-  std::string why;
-};
-
-// A conflict for a person: raised by the system, closed by staff with a note.
-struct ConflictCase {
-  std::string id;
-  std::string ref;  // "C-261124-1"
-  std::string store_id;
-  std::string kind;  // "over-capacity", "duplicate-booking", "contradicting-status"
-  std::optional<std::string> slot_date;
-  std::optional<std::string> slot_time;
-  std::vector<std::string> booking_ids;
-  std::vector<CaseContact> contacts;
-  std::string summary;
-  std::string source;
-  std::string opened_at;
-  std::string opened_by;
-  std::string status;  // "open" or "resolved"
-  std::optional<std::string> resolved_at;
-  std::optional<std::string> resolved_by;
-  std::optional<std::string> resolution;
-  // Logged with the case (not columns): the head-office request it answers.
-  std::optional<int64_t> hub_request_seq;
-  std::string hub_request_kind;
-};
+// Conflict cases as logged (sync/model/case.h).
+using CaseContact = outpost::model::CaseContact;
+using ConflictCase = outpost::model::Case;
 
 // Head office asking to cancel or move one of this store's bookings (the call
 // centre, on the customer's word), delivered like its bookings.
@@ -371,9 +319,9 @@ class Store {
   Result<ConsentStatement> OldAllChannelConsent(const std::string& id);
   // The logged statement `choice` on `channels` (empty: all three), made now
   // by `staff` at this store, for a customer's consent fields.
-  nlohmann::json ConsentStatementsNow(ContactChoice choice,
-                                      const std::vector<ContactChannel>& channels,
-                                      const std::string& staff);
+  model::ChannelConsent ConsentStatementsNow(ContactChoice choice,
+                                             const std::vector<ContactChannel>& channels,
+                                             const std::string& staff);
   Result<std::optional<Customer>> MatchCustomerLocked(const std::string& query);
   Result<Customer> InsertCustomerLocked(const NewCustomer& customer, const std::string& staff);
   Result<std::optional<Vehicle>> AttachVehicleLocked(const Customer& customer,
@@ -409,21 +357,25 @@ class Store {
   Result<Booking> Transition(const std::string& booking, BookingStatus to,
                              const std::string& action, const std::string& reason,
                              const std::string& staff);
-  // A status change of `b` in the caller's transaction; `logged_extra` joins
-  // the logged fields (e.g. the head-office request it answers).
+  // A status change of `b` in the caller's transaction; `hub_request_seq`,
+  // when set, is logged with it (the head-office request it applies).
   Status TransitionLocked(const Booking& b, BookingStatus to, const std::string& action,
                           const std::string& reason, const std::string& staff,
-                          const nlohmann::json& logged_extra);
+                          std::optional<int64_t> hub_request_seq);
   // Reschedule() in the caller's transaction; a promised move is kept even in
   // a full slot, which is then settled (its case in the outcome).
   Result<BookOutcome> RescheduleLocked(const Booking& old, const LocalDate& date,
                                        const LocalTime& time, const std::string& reason,
                                        const std::string& staff, bool promised,
                                        const std::string& source,
-                                       const nlohmann::json& logged_extra);
-  // ResolveCase() in the caller's transaction, `logged_extra` joining the log entry.
+                                       std::optional<int64_t> hub_request_seq);
+  // Logs that a booking lost (true) or was given back (false) its place in an
+  // over-full slot; the caller writes the row.
+  Status LogNeedsRescheduleLocked(const std::string& booking_id, bool needs_reschedule,
+                                  const std::string& now, const std::string& staff);
+  // ResolveCase() in the caller's transaction; `hub_request_seq` as for TransitionLocked.
   Status ResolveCaseLocked(const ConflictCase& c, const std::string& resolution, bool keep,
-                           const std::string& staff, const nlohmann::json& logged_extra);
+                           const std::string& staff, std::optional<int64_t> hub_request_seq);
   Status AppendHistoryLocked(const std::string& booking_id, const std::string& staff,
                              const std::string& action, std::optional<BookingStatus> from,
                              BookingStatus to, const std::string& changes_json,

@@ -1,18 +1,17 @@
 #include "edge/sync_client.h"
 
-#include "edge/profiles.h"
-
 #include <algorithm>
 #include <chrono>
+#include <nlohmann/json.hpp>
 #include <ostream>
 #include <thread>
 
-#include <nlohmann/json.hpp>
-
 #include "edge/hub_link.h"
+#include "edge/profiles.h"
 #include "schema/migrations.h"
 #include "sync/changelog.h"
 #include "sync/envelope.h"
+#include "sync/model/request.h"
 #include "sync/wire.h"
 
 namespace outpost::edge {
@@ -207,21 +206,25 @@ Status SyncClient::ApplyPushes(const std::vector<WirePush>& pushes) {
   ASSIGN_OR_RETURN(int64_t last, store_->LastHubRequest());
   for (const auto& push : pushes) {
     if (push.seq <= last) continue;  // a late or repeated ack: already answered
-    auto request = nlohmann::json::parse(push.request_json, nullptr, /*allow_exceptions=*/false);
-    auto text = [&](const char* key) -> std::string {
-      return request.is_object() && request.contains(key) && request[key].is_string()
-                 ? request[key].get<std::string>()
-                 : std::string();
-    };
+    auto parsed = model::ParseHeadOfficeRequest(
+        nlohmann::json::parse(push.request_json, nullptr, /*allow_exceptions=*/false));
+    if (!parsed.ok()) {
+      // Malformed: recorded for staff to act on, never left to block the requests after it.
+      RETURN_IF_ERROR(store_->RecordHubRequestRefused(push.seq, parsed.status().ToString()));
+      last = push.seq;
+      continue;
+    }
+    const model::HeadOfficeRequest& request = parsed.value();
     const std::string staff =
-        text("staff").empty() ? "call centre" : "call centre: " + text("staff");
-    if (const std::string kind = text("kind"); !kind.empty() && kind != "book") {
+        request.staff.empty() ? "call centre" : "call centre: " + request.staff;
+    if (request.kind != "book") {
       // A cancel or a move of one of our bookings, or a case head office
       // handled: the store's record of what happened decides
       // (Store::ApplyHeadOfficeChange).
-      const std::string target = kind == "resolve-case" ? text("case_ref") : text("booking_id");
-      HeadOfficeChange change{push.seq,     kind,           target, text("date"),
-                              text("slot"), text("reason"), staff,  text("requested_at")};
+      const std::string& kind = request.kind;
+      const std::string target = kind == "resolve-case" ? request.case_ref : request.booking_id;
+      HeadOfficeChange change{push.seq,     kind,           target, request.date,
+                              request.slot, request.reason, staff,  request.requested_at};
       auto applied = store_->ApplyHeadOfficeChange(change);
       if (!applied.ok()) {
         const StatusCode code = applied.status().code();
@@ -236,20 +239,20 @@ Status SyncClient::ApplyPushes(const std::vector<WirePush>& pushes) {
       continue;
     }
     BookingRequest r;
-    r.customer = text("phone");
-    if (!text("name").empty()) r.create_customer = NewCustomer{text("name"), {text("phone")}};
-    r.vehicle.plate = text("plate");
-    if (!text("service").empty()) r.service = text("service");
-    r.date = text("date");
-    r.time = text("slot");
+    r.customer = request.phone;
+    if (!request.name.empty()) r.create_customer = NewCustomer{request.name, {request.phone}};
+    r.vehicle.plate = request.plate;
+    if (!request.service.empty()) r.service = request.service;
+    r.date = request.date;
+    r.time = request.slot;
     r.channel = "call-centre";
-    r.notes = text("notes");
+    r.notes = request.notes;
     r.staff = staff;
     r.hub_request_seq = push.seq;
     // The call centre already told the customer yes: a full slot or a
     // duplicate becomes a conflict case at this store, not a refusal.
     r.promised = true;
-    r.requested_at = text("requested_at");
+    r.requested_at = request.requested_at;
     // Business time by head office's clock. A request cannot have been made
     // after it reached this store: a time ahead of this store's clock is the
     // two clocks disagreeing (a store's clock may be hours off), so it is

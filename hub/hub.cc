@@ -540,14 +540,12 @@ Result<QueuedRequest> Hub::QueueBooking(const std::string& site, const nlohmann:
   RETURN_IF_ERROR(StoreKeys(site).status());  // only stores on the allow-list
   ASSIGN_OR_RETURN(std::optional<StoreCalendar> calendar, CalendarOf(site));
   QueuedRequest queued;
-  queued.request = request;
-  queued.request["kind"] = "book";
+  ASSIGN_OR_RETURN(queued.request, model::ParseHeadOfficeRequest(request));
+  queued.request.kind = "book";
   const std::string region = calendar ? calendar->settings.phone_region : "CN";
-  ASSIGN_OR_RETURN(queued.request["phone"],
-                   NormalizePhone(request["phone"].get<std::string>(), region));
-  ASSIGN_OR_RETURN(queued.request["date"],
-                   CheckRequestedSlot(site, calendar, request["date"].get<std::string>(),
-                                      request["slot"].get<std::string>()));
+  ASSIGN_OR_RETURN(queued.request.phone, NormalizePhone(queued.request.phone, region));
+  ASSIGN_OR_RETURN(queued.request.date,
+                   CheckRequestedSlot(site, calendar, queued.request.date, queued.request.slot));
   queued.checked_with_store_rules = calendar.has_value();
   ASSIGN_OR_RETURN(queued.seq, QueueRequest(site, queued.request, staff));
   return queued;
@@ -593,7 +591,8 @@ Result<int64_t> Hub::QueueBookingChange(const std::string& site, const std::stri
   details["kind"] = kind;
   details["booking_id"] = id;
   details["booking_ref"] = ref;
-  return QueueRequest(site, std::move(details), staff);
+  ASSIGN_OR_RETURN(model::HeadOfficeRequest request, model::ParseHeadOfficeRequest(details));
+  return QueueRequest(site, std::move(request), staff);
 }
 
 Result<std::pair<std::string, int64_t>> Hub::QueueCaseResolution(const std::string& case_query,
@@ -632,14 +631,16 @@ Result<std::pair<std::string, int64_t>> Hub::QueueCaseResolution(const std::stri
                                 "; say which with " + options);
   }
   if (status == "resolved") return Status::Refused("case " + ref + " at " + site + " is resolved");
-  ASSIGN_OR_RETURN(int64_t seq, QueueRequest(site,
-                                             {{"kind", "resolve-case"}, {"case_ref", ref},
-                                              {"case_id", id}, {"reason", resolution}},
-                                             staff));
+  model::HeadOfficeRequest request;
+  request.kind = "resolve-case";
+  request.case_ref = ref;
+  request.case_id = id;
+  request.reason = resolution;
+  ASSIGN_OR_RETURN(int64_t seq, QueueRequest(site, std::move(request), staff));
   return std::make_pair(site, seq);
 }
 
-Result<int64_t> Hub::QueueRequest(const std::string& site, nlohmann::json stored,
+Result<int64_t> Hub::QueueRequest(const std::string& site, model::HeadOfficeRequest request,
                                   const std::string& staff) {
   if (staff.empty()) return Status::InvalidInput("staff: say who is asking (--staff)");
   ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
@@ -650,11 +651,14 @@ Result<int64_t> Hub::QueueRequest(const std::string& site, nlohmann::json stored
   ASSIGN_OR_RETURN(bool row, next.Step());
   const int64_t seq = row ? next.Int(0) : 1;
   next.Reset();
-  stored["staff"] = staff;
-  stored["requested_at"] = FormatUtcMs(clock_.NowMs());  // business time: when the customer asked
+  request.staff = staff;
+  request.requested_at = FormatUtcMs(clock_.NowMs());  // business time: when the customer asked
   ASSIGN_OR_RETURN(Statement ins, db_->Prepare("INSERT INTO hub_outbox (site_id, seq, request,"
                                                " created_at, created_by) VALUES (?, ?, ?, ?, ?)"));
-  ins.Bind(1, site).Bind(2, seq).Bind(3, stored.dump()).Bind(4, FormatUtcMs(clock_.NowMs()))
+  ins.Bind(1, site)
+      .Bind(2, seq)
+      .Bind(3, model::HeadOfficeRequestJson(request).dump())
+      .Bind(4, FormatUtcMs(clock_.NowMs()))
       .Bind(5, staff);
   RETURN_IF_ERROR(ins.Run());
   // It travels to the store on the hub's signed answer: recorded, so a forged one is named.
@@ -834,7 +838,11 @@ Status Hub::ApplyChangeLocked(const ChangeEntry& c, const std::optional<std::str
                            ", which belongs to '" + owner + "'");
   }
   // The merge rules live in sync/merge.h (docs/CONFLICTS.md).
-  MergeFields(state, hlcs, fields, Stamp{c.hlc, c.site_id}, Stamp{base_hlc, owner});
+  auto merged = MergeFields(state, hlcs, fields, Stamp{c.hlc, c.site_id}, Stamp{base_hlc, owner});
+  if (!merged.ok()) {
+    return Status::Corruption("hub entity " + c.entity + " " + c.entity_id + ": " +
+                              merged.status().message());
+  }
   ASSIGN_OR_RETURN(Statement put,
                    db_->Prepare("INSERT INTO entities (entity, entity_id, owner_site, fields,"
                                 " field_hlcs, last_hlc, base_hlc) VALUES (?, ?, ?, ?, ?, ?, ?)"

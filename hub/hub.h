@@ -21,6 +21,7 @@
 #include "hub/profiles.h"
 #include "sync/clock.h"
 #include "sync/keys.h"
+#include "sync/model/request.h"
 #include "sync/sqlite.h"
 #include "sync/status.h"
 #include "sync/store_calendar.h"
@@ -36,7 +37,8 @@ constexpr int64_t kOnlineWindowMs = 15'000;
 // A call-centre request as head office queued it for a store.
 struct QueuedRequest {
   int64_t seq = 0;         // the request's number for that store
-  nlohmann::json request;  // as queued: the date absolute (YYYY-MM-DD), the phone in E.164
+  model::HeadOfficeRequest
+      request;  // as queued: the date absolute (YYYY-MM-DD), the phone in E.164
   // False while head office holds no calendar of the store (it has not synced
   // since settings began to travel): then only the phone and the date's form
   // were checked, and the store's rules decide when it arrives.
@@ -173,8 +175,8 @@ class Hub {
  private:
   Hub(std::unique_ptr<Db> db, SecretKeys keys, const Clock& clock)
       : db_(std::move(db)), keys_(std::move(keys)), clock_(clock) {}
-  // Appends `stored` (with who and when) to `site`'s outbox: its seq.
-  Result<int64_t> QueueRequest(const std::string& site, nlohmann::json stored,
+  // Appends `request` (with who and when) to `site`'s outbox: its seq.
+  Result<int64_t> QueueRequest(const std::string& site, model::HeadOfficeRequest request,
                                const std::string& staff);
   // Appends `table`'s row `key` to the record log (hub/record_log.h) and signs.
   Status NoteRecordLocked(const std::string& table, const std::vector<std::string>& key);

@@ -588,18 +588,18 @@ int RunHubCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
       err << "outpost-hub: " << queued.status().ToString() << "\n";
       return ExitCodeFor(queued.status());
     }
-    const json& asked = queued->request;
+    const model::HeadOfficeRequest& asked = queued->request;
     if (json_output) {
       out << json{{"store_id", cc_store},
                   {"request_seq", queued->seq},
-                  {"date", asked["date"]},
-                  {"slot", asked["slot"]},
+                  {"date", asked.date},
+                  {"slot", asked.slot},
                   {"checked_with_store_rules", queued->checked_with_store_rules}}
                  .dump(2)
           << "\n";
     } else {
       out << "queued call-centre request " << queued->seq << " for " << cc_store << ": "
-          << asked["date"].get<std::string>() << " " << asked["slot"].get<std::string>()
+          << asked.date << " " << asked.slot
           << (queued->checked_with_store_rules
                   ? ", open and bookable by the store's rules as last synced"
                   : "; the store's rules are not known here yet: it decides when the request"

@@ -87,20 +87,20 @@ StoreRecord ReadRecord(const std::string& id, const std::string& site, const jso
 // stamp of the change that wrote it. A field never written since creation
 // carries the creation's stamp and is `created` (for the old fields, the
 // defaults; a per-channel field is always a statement).
-std::vector<ConsentEvent> ConsentEventsOf(const json& fields, const json& stamps,
-                                          const Stamp& base) {
+Result<std::vector<ConsentEvent>> ConsentEventsOf(const json& fields, const json& stamps,
+                                                  const Stamp& base) {
   auto created = [&](const std::string& field) {
     return !(stamps.is_object() && stamps.contains(field));
   };
   std::vector<ConsentEvent> out;
   ConsentEvent dnd;
-  dnd.stamp = FieldStamp(stamps, "do_not_disturb", base);
+  ASSIGN_OR_RETURN(dnd.stamp, FieldStamp(stamps, "do_not_disturb", base));
   dnd.created = created("do_not_disturb");
   dnd.do_not_disturb = fields.value("do_not_disturb", false);
   out.push_back(dnd);
   if (fields.contains("contact_opt_in") && fields["contact_opt_in"].is_boolean()) {
     ConsentEvent old;
-    old.stamp = FieldStamp(stamps, "contact_opt_in", base);
+    ASSIGN_OR_RETURN(old.stamp, FieldStamp(stamps, "contact_opt_in", base));
     old.created = created("contact_opt_in");
     old.contact_opt_in = fields["contact_opt_in"].get<bool>();
     // When and where, from the clock (the old field did not say; its staff
@@ -115,7 +115,7 @@ std::vector<ConsentEvent> ConsentEventsOf(const json& fields, const json& stamps
     auto statement = ParseConsentStatement(fields[field]);
     if (!statement) continue;  // not a statement: never read as one
     ConsentEvent said;
-    said.stamp = FieldStamp(stamps, field, base);
+    ASSIGN_OR_RETURN(said.stamp, FieldStamp(stamps, field, base));
     said.channel = channel;
     said.statement = *statement;
     out.push_back(said);
@@ -605,7 +605,11 @@ Result<UnifiedView> Identity::ViewOf(const std::string& unified_id, bool with_ev
     if (!fields.is_object()) continue;
     StoreRecord r = ReadRecord(id, st.Text(0), fields);
     const Stamp base{static_cast<uint64_t>(st.Int(3)), r.site_id};
-    const std::vector<ConsentEvent> own = ConsentEventsOf(fields, stamps, base);
+    auto events = ConsentEventsOf(fields, stamps, base);
+    if (!events.ok()) {
+      return Status::Corruption("hub entity customer " + id + ": " + events.status().message());
+    }
+    const std::vector<ConsentEvent>& own = events.value();
     r.consent = MergeConsent(own);
     consent.insert(consent.end(), own.begin(), own.end());
     for (const auto& p : r.phones) keys_of[id].insert("phone:" + p);

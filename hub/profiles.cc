@@ -8,6 +8,7 @@
 #include <set>
 
 #include "sync/changelog.h"
+#include "sync/lifecycle.h"
 #include "sync/normalize.h"
 
 namespace outpost::hub {
@@ -24,8 +25,10 @@ std::string Digest(const std::string& text) {
   return std::string(reinterpret_cast<const char*>(h), sizeof h);
 }
 
+// A status this hub does not know (a newer store's) is no visit.
 bool IsVisit(const std::string& status) {
-  return status == "checked-in" || status == "in-service" || status == "completed";
+  auto known = ParseBookingStatus(status);
+  return known.ok() && VisitHappened(known.value());
 }
 
 }  // namespace

@@ -362,7 +362,9 @@ Status CheckEntities(Db& db, HubVerifyReport& report) {
     json state = json::object(), stamps = json::object();
     for (const auto& p : pending) {
       const json f = json::parse(p.fields, nullptr, false);
-      if (f.is_object()) MergeFields(state, stamps, f, p.stamp, pending.front().stamp);
+      if (f.is_object()) {
+        RETURN_IF_ERROR(MergeFields(state, stamps, f, p.stamp, pending.front().stamp).status());
+      }
     }
     if (CanonicalState(json::parse(fields, nullptr, false)) != CanonicalState(state)) {
       report.findings.push_back({where(current), "differs from the merge of its changes: holds " +

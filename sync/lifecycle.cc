@@ -26,6 +26,11 @@ Result<BookingStatus> ParseBookingStatus(std::string_view name) {
   return Status::InvalidInput("status: '" + std::string(name) + "' is not a booking status");
 }
 
+bool VisitHappened(BookingStatus status) {
+  return status == BookingStatus::kCheckedIn || status == BookingStatus::kInService ||
+         status == BookingStatus::kCompleted;
+}
+
 bool HoldsPlace(BookingStatus status) {
   switch (status) {
     case BookingStatus::kRequested:

@@ -32,6 +32,9 @@ Result<BookingStatus> ParseBookingStatus(std::string_view name);
 // A booking in one of these states holds a place in its slot.
 bool HoldsPlace(BookingStatus status);
 bool IsFinal(BookingStatus status);
+// The visit happened: the customer came (checked in, in service or completed).
+// Such a booking keeps its place whatever else is true, and counts as a visit.
+bool VisitHappened(BookingStatus status);
 
 // Ok, or Refused naming both states: "cannot go from 'completed' to 'cancelled'".
 Status CheckTransition(BookingStatus from, BookingStatus to);

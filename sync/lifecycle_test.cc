@@ -39,6 +39,13 @@ TEST(LifecycleTest, OnlyLiveAndServedBookingsHoldPlaces) {
   EXPECT_FALSE(HoldsPlace(S::kRescheduled));
 }
 
+TEST(LifecycleTest, AVisitHappenedOnceTheCustomerCame) {
+  for (S s : {S::kCheckedIn, S::kInService, S::kCompleted}) EXPECT_TRUE(VisitHappened(s));
+  for (S s : {S::kRequested, S::kConfirmed, S::kCancelled, S::kNoShow, S::kRescheduled}) {
+    EXPECT_FALSE(VisitHappened(s));
+  }
+}
+
 TEST(LifecycleTest, NamesRoundTrip) {
   for (int i = 0; i <= static_cast<int>(S::kRescheduled); ++i) {
     auto s = static_cast<S>(i);

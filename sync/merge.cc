@@ -1,6 +1,8 @@
 #include "sync/merge.h"
 
 #include <algorithm>
+#include <charconv>
+#include <string_view>
 #include <tuple>
 
 namespace outpost {
@@ -13,24 +15,28 @@ bool IsSetField(const std::string& field) {
 
 std::string StampText(const Stamp& s) { return std::to_string(s.hlc) + ":" + s.site; }
 
-Stamp ParseStamp(const std::string& text) {
-  Stamp s;
+Result<Stamp> ParseStamp(const std::string& text) {
   const size_t colon = text.find(':');
-  try {
-    s.hlc = std::stoull(text.substr(0, colon));
-  } catch (...) {
-    s.hlc = 0;
+  const std::string_view clock = std::string_view(text).substr(0, colon);
+  Stamp s;
+  const auto [end, error] = std::from_chars(clock.data(), clock.data() + clock.size(), s.hlc);
+  if (clock.empty() || error != std::errc() || end != clock.data() + clock.size()) {
+    return Status::Corruption("stamp: '" + text + "' is not <clock>:<site>");
   }
   if (colon != std::string::npos) s.site = text.substr(colon + 1);
   return s;
 }
 
-Stamp FieldStamp(const json& stamps, const std::string& field, const Stamp& base) {
+Result<Stamp> FieldStamp(const json& stamps, const std::string& field, const Stamp& base) {
   if (!stamps.is_object() || !stamps.contains(field)) return base;
   const json& v = stamps[field];
-  if (v.is_string()) return ParseStamp(v.get<std::string>());
   if (v.is_number_unsigned() || v.is_number_integer()) return Stamp{v.get<uint64_t>(), base.site};
-  return base;
+  if (!v.is_string()) {
+    return Status::Corruption(field + ": stamp: " + v.dump() + " is not <clock>:<site>");
+  }
+  auto stamp = ParseStamp(v.get<std::string>());
+  if (!stamp.ok()) return Status::Corruption(field + ": " + stamp.status().message());
+  return stamp;
 }
 
 namespace {
@@ -53,8 +59,12 @@ void UnionInto(json& target, const json& values) {
 
 }  // namespace
 
-std::vector<std::string> MergeFields(json& state, json& stamps, const json& fields,
-                                     const Stamp& stamp, const Stamp& base) {
+Result<std::vector<std::string>> MergeFields(json& state, json& stamps, const json& fields,
+                                             const Stamp& stamp, const Stamp& base) {
+  // Every stamp checked before anything is merged: a refused merge changes nothing.
+  for (auto it = fields.begin(); it != fields.end(); ++it) {
+    RETURN_IF_ERROR(FieldStamp(stamps, it.key(), base).status());
+  }
   std::vector<std::string> lost;
   for (auto it = fields.begin(); it != fields.end(); ++it) {
     const std::string& key = it.key();
@@ -68,7 +78,7 @@ std::vector<std::string> MergeFields(json& state, json& stamps, const json& fiel
       UnionInto(state["phones_removed"], it.value());
       continue;
     }
-    const Stamp current = FieldStamp(stamps, key, base);
+    const Stamp current = FieldStamp(stamps, key, base).value();  // checked above
     if (current < stamp || (current == stamp && !state.contains(key))) {
       state[key] = it.value();
       stamps[key] = StampText(stamp);

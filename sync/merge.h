@@ -24,6 +24,8 @@
 #include <string>
 #include <vector>
 
+#include "sync/status.h"
+
 namespace outpost {
 
 // Who wrote a value: compared by clock, then by site id.
@@ -41,14 +43,18 @@ bool IsSetField(const std::string& field);
 // `stamps` maps each field to "hlc:site" of its current value; a field absent
 // from it carries `base` (the stamp that created the entity). Returns the
 // names of fields whose value this change did not win (it lost to a newer write).
-std::vector<std::string> MergeFields(nlohmann::json& state, nlohmann::json& stamps,
-                                     const nlohmann::json& fields, const Stamp& stamp,
-                                     const Stamp& base);
+// A stamp in `stamps` that does not parse is Corruption naming the field, and
+// nothing is merged: read as 0 it would lose every merge, silently.
+Result<std::vector<std::string>> MergeFields(nlohmann::json& state, nlohmann::json& stamps,
+                                             const nlohmann::json& fields, const Stamp& stamp,
+                                             const Stamp& base);
 
 std::string StampText(const Stamp& s);
-// The stamp of `field` in an entity's `stamps`, or `base` if it has none.
-Stamp FieldStamp(const nlohmann::json& stamps, const std::string& field, const Stamp& base);
-Stamp ParseStamp(const std::string& text);
+// The stamp of `field` in an entity's `stamps`, or `base` if it has none;
+// Corruption naming the field if it is not a stamp.
+Result<Stamp> FieldStamp(const nlohmann::json& stamps, const std::string& field, const Stamp& base);
+// "hlc:site" (StampText) back; Corruption if it is not one.
+Result<Stamp> ParseStamp(const std::string& text);
 
 // The channels a store may contact a person on. Consent is given per channel:
 // a customer may welcome WeChat messages and refuse phone calls.

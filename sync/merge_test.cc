@@ -17,7 +17,8 @@ struct Change {
 
 json Fold(const std::vector<Change>& changes, const Stamp& base) {
   json state = json::object(), stamps = json::object();
-  for (const auto& c : changes) MergeFields(state, stamps, c.fields, c.stamp, base);
+  for (const auto& c : changes)
+    EXPECT_TRUE(MergeFields(state, stamps, c.fields, c.stamp, base).ok());
   return state;
 }
 
@@ -46,13 +47,34 @@ TEST(MergeTest, AnyOrderAndAnyRepetitionGiveTheSameState) {
 
 TEST(MergeTest, AnOlderWriteLosesAndSaysSo) {
   json state = {{"status", "completed"}}, stamps = {{"status", "500:A"}};
-  auto lost = MergeFields(state, stamps, {{"status", "cancelled"}}, {400, "B"}, {100, "A"});
+  auto lost = MergeFields(state, stamps, {{"status", "cancelled"}}, {400, "B"}, {100, "A"}).value();
   EXPECT_EQ(state["status"], "completed");
   EXPECT_EQ(lost, std::vector<std::string>{"status"});
   // Fields never written since creation carry the base stamp (old integer form too).
   json s2 = {{"status", "requested"}}, st2 = {{"notes", 900}};
-  MergeFields(s2, st2, {{"status", "confirmed"}}, {150, "A"}, {100, "A"});
+  ASSERT_TRUE(MergeFields(s2, st2, {{"status", "confirmed"}}, {150, "A"}, {100, "A"}).ok());
   EXPECT_EQ(s2["status"], "confirmed");
+}
+
+// A damaged stamp is refused, naming the field, and nothing merges: read as 0
+// it would lose every merge from then on, silently.
+TEST(MergeTest, AnUnparsableStampIsRefusedNamingTheField) {
+  for (const json& bad : {json("x:A"), json(":A"), json("12x:A"), json(""), json(true)}) {
+    json state = {{"status", "completed"}, {"notes", "n"}};
+    json stamps = {{"status", bad}};
+    const json before = state;
+    auto merged = MergeFields(state, stamps, {{"notes", "m"}, {"status", "cancelled"}}, {400, "B"},
+                              {100, "A"});
+    ASSERT_FALSE(merged.ok()) << bad;
+    EXPECT_EQ(merged.status().code(), StatusCode::kCorruption);
+    EXPECT_EQ(merged.status().message().rfind("status: ", 0), 0u) << merged.status().message();
+    EXPECT_EQ(state, before) << "a refused merge changed the state";
+  }
+  EXPECT_FALSE(ParseStamp("18446744073709551616:A").ok());  // past 64 bits
+  auto good = ParseStamp("500:A");
+  ASSERT_TRUE(good.ok());
+  EXPECT_EQ(good->hlc, 500u);
+  EXPECT_EQ(good->site, "A");
 }
 
 TEST(MergeConsentTest, DoNotContactAnywhereIsNeverUndoneByAnOlderOptInOrANewRecord) {

@@ -22,5 +22,11 @@ if hits=$(grep -rnE '#include "hub/(hub_cli|main)\.' "$root/hub/queries" --inclu
 fi
 check sync edge hub tools
 check schema edge hub tools sync
+# The data model (sync/model/) is structs and codecs only: no SQL, no I/O.
+if [ -d "$root/sync/model" ] && hits=$(grep -rnE \
+    '#include [<"](sqlite3\.h|zmq\.h|fstream|sync/(sqlite|changelog|transport|wire|envelope|private_file|hub_log)\.h)' \
+    "$root/sync/model" --include='*.h' --include='*.cc'); then
+  echo "layering violation: sync/model/ includes SQL or I/O:"; echo "$hits"; status=1
+fi
 [ $status -eq 0 ] && echo "layering ok"
 exit $status

@@ -953,7 +953,7 @@ class Simulation {
       Shuffle(changes);
       json state = json::object(), stamps = json::object();
       for (const auto& [stamp, fields] : changes) {
-        MergeFields(state, stamps, fields, stamp, Stamp{});
+        ASSERT_TRUE(MergeFields(state, stamps, fields, stamp, Stamp{}).ok());
       }
       EXPECT_EQ(state, json::parse(st.Text(2)))
           << st.Text(0) << " " << st.Text(1) << ": the hub's state is not its history merged";

@@ -304,8 +304,8 @@ TEST_F(HeadOfficeTest, ARequestIsCheckedWithTheStoresRulesBeforeItIsQueued) {
   clock_.Set(ParseUtcMs("2026-11-29T02:00:00Z").value());  // Sunday 10:00 in Shanghai
   auto sunday = queue("138 0013 8000", "tomorrow", "10:00");
   ASSERT_TRUE(sunday.ok()) << sunday.status().ToString();
-  EXPECT_EQ(sunday->request["date"], "2026-11-30");
-  EXPECT_EQ(sunday->request["phone"], "+8613800138000");
+  EXPECT_EQ(sunday->request.date, "2026-11-30");
+  EXPECT_EQ(sunday->request.phone, "+8613800138000");
   EXPECT_TRUE(sunday->checked_with_store_rules);
   clock_.Set(ParseUtcMs("2026-12-01T02:00:00Z").value());  // Tuesday
   Sync();

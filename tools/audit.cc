@@ -89,9 +89,9 @@ struct Line {
 
 // Folds each entity's entries in order and records old -> new for each field.
 // `prior` entries (before the window) only build the state.
-std::vector<Line> Diff(const std::vector<ChangeEntry>& entries, bool full_phones,
-                       const std::set<std::pair<std::string, std::string>>* only = nullptr,
-                       const std::string& from = "") {
+Result<std::vector<Line>> Diff(const std::vector<ChangeEntry>& entries, bool full_phones,
+                               const std::set<std::pair<std::string, std::string>>* only = nullptr,
+                               const std::string& from = "") {
   struct State {
     json fields = json::object();
     json stamps = json::object();
@@ -112,7 +112,7 @@ std::vector<Line> Diff(const std::vector<ChangeEntry>& entries, bool full_phones
     const json before = s.fields;
     const json fields = json::parse(e.fields_json, nullptr, false);
     if (!fields.is_object()) continue;
-    MergeFields(s.fields, s.stamps, fields, stamp, s.base);
+    RETURN_IF_ERROR(MergeFields(s.fields, s.stamps, fields, stamp, s.base).status());
     if (!from.empty() && e.recorded_at < from) continue;
     Line line;
     line.entry = e;
@@ -569,7 +569,9 @@ int Commands::RunHistory(bool booking, std::ostream& out, std::ostream& err) {
     entries = CustomerEntries(*src, records.value());
   }
   if (!entries.ok()) return Fail(err, what, entries.status());
-  const std::vector<Line> lines = Diff(entries.value(), full_phones_);
+  auto diffed = Diff(entries.value(), full_phones_);
+  if (!diffed.ok()) return Fail(err, what, diffed.status());
+  const std::vector<Line>& lines = diffed.value();
   if (json_) {
     json arr = json::array();
     for (const auto& l : lines) arr.push_back(LineJson(l));
@@ -603,7 +605,9 @@ int Commands::RunExport(std::ostream& out, std::ostream& err) {
   for (const auto& e : window.value()) touched.insert({e.entity, e.entity_id});
   auto upto = Select(*src, "recorded_at < ?", [&](Statement& st) { st.Bind(1, to.value()); });
   if (!upto.ok()) return Fail(err, "audit export", upto.status());
-  const std::vector<Line> lines = Diff(upto.value(), full_phones_, &touched, from.value());
+  auto diffed = Diff(upto.value(), full_phones_, &touched, from.value());
+  if (!diffed.ok()) return Fail(err, "audit export", diffed.status());
+  const std::vector<Line>& lines = diffed.value();
 
   // Written whole to the file (owner-only: it holds customers' data) or to standard output.
   std::ostringstream file;

@@ -1,0 +1,171 @@
+#include "sync/model/booking.h"
+
+#include "sync/civil_time.h"
+#include "sync/model/fields.h"
+
+namespace outpost::model {
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kKind = "booking";
+
+Result<BookingStatus> StatusField(const FieldReader& in) {
+  ASSIGN_OR_RETURN(std::string text, in.Text("status"));
+  auto status = ParseBookingStatus(text);
+  if (!status.ok()) return in.Bad("status", "'" + text + "' is not a booking status");
+  return status.value();
+}
+
+Result<Channel> ChannelField(const FieldReader& in) {
+  ASSIGN_OR_RETURN(std::string text, in.Text("channel"));
+  auto channel = ParseChannel(text);
+  if (!channel.ok()) return in.Bad("channel", "'" + text + "' is not a booking channel");
+  return channel.value();
+}
+
+// The slot, checked as a store-local date and time.
+Status ReadSlot(const FieldReader& in, Booking& b) {
+  ASSIGN_OR_RETURN(b.slot_date, in.Text("slot_date"));
+  if (!LocalDate::Parse(b.slot_date).ok()) {
+    return in.Bad("slot_date", "'" + b.slot_date + "' is not a date YYYY-MM-DD");
+  }
+  ASSIGN_OR_RETURN(b.slot_time, in.Text("slot_time"));
+  if (!LocalTime::Parse(b.slot_time).ok()) {
+    return in.Bad("slot_time", "'" + b.slot_time + "' is not a time HH:MM");
+  }
+  return Status::Ok();
+}
+
+// The fields only updates write (absent from an insert).
+Status ReadLaterFields(const FieldReader& in, Booking& b) {
+  ASSIGN_OR_RETURN(b.arrived_at, in.OptionalText("arrived_at"));
+  ASSIGN_OR_RETURN(b.discount_applied, in.OptionalBool("discount_applied"));
+  ASSIGN_OR_RETURN(b.arrival_perk, in.OptionalText("arrival_perk"));
+  ASSIGN_OR_RETURN(b.cancel_reason, in.OptionalText("cancel_reason"));
+  ASSIGN_OR_RETURN(b.rescheduled_to, in.OptionalText("rescheduled_to"));
+  ASSIGN_OR_RETURN(std::optional<bool> moving, in.OptionalBool("needs_reschedule"));
+  b.needs_reschedule = moving.value_or(false);
+  return Status::Ok();
+}
+
+}  // namespace
+
+json BookingJson(const Booking& b) {
+  return {{"id", b.id},
+          {"ref", b.ref},
+          {"store_id", b.store_id},
+          {"customer_id", b.customer_id},
+          {"vehicle_id", OrNull(b.vehicle_id)},
+          {"service", b.service},
+          {"slot_date", b.slot_date},
+          {"slot_time", b.slot_time},
+          {"channel", ChannelName(b.channel)},
+          {"status", BookingStatusName(b.status)},
+          {"notes", b.notes},
+          {"staff", b.staff},
+          {"requested_at", b.requested_at},
+          {"created_at", b.created_at},
+          {"updated_at", b.updated_at},
+          {"priority_reception", b.priority_reception},
+          {"discount_eligible", b.discount_eligible},
+          {"arrived_at", OrNull(b.arrived_at)},
+          {"discount_applied", OrNull(b.discount_applied)},
+          {"arrival_perk", OrNull(b.arrival_perk)},
+          {"cancel_reason", OrNull(b.cancel_reason)},
+          {"rescheduled_from", OrNull(b.rescheduled_from)},
+          {"rescheduled_to", OrNull(b.rescheduled_to)},
+          {"needs_reschedule", b.needs_reschedule},
+          {"form_id", OrNull(b.form_id)},
+          {"import_batch", OrNull(b.import_batch)}};
+}
+
+json BookingInsertFields(const Booking& b) {
+  const json all = BookingJson(b);
+  json fields = json::object();
+  for (const char* key :
+       {"ref", "store_id", "customer_id", "vehicle_id", "service", "slot_date", "slot_time",
+        "channel", "status", "notes", "staff", "requested_at", "created_at", "updated_at",
+        "priority_reception", "discount_eligible", "rescheduled_from"}) {
+    fields[key] = all[key];
+  }
+  SetIfPresent(fields, "form_id", b.form_id);
+  SetIfPresent(fields, "import_batch", b.import_batch);
+  // So a store rebuilt from its log knows which head office requests it answered.
+  SetIfPresent(fields, "hub_request_seq", b.hub_request_seq);
+  return fields;
+}
+
+json BookingUpdateFields(const BookingUpdate& u) {
+  json fields = json::object();
+  if (u.status) fields["status"] = BookingStatusName(*u.status);
+  SetIfPresent(fields, "updated_at", u.updated_at);
+  SetIfPresent(fields, "arrived_at", u.arrived_at);
+  SetIfPresent(fields, "discount_applied", u.discount_applied);
+  SetIfPresent(fields, "arrival_perk", u.arrival_perk);
+  SetIfPresent(fields, "cancel_reason", u.cancel_reason);
+  SetIfPresent(fields, "rescheduled_to", u.rescheduled_to);
+  SetIfPresent(fields, "needs_reschedule", u.needs_reschedule);
+  SetIfPresent(fields, "hub_request_seq", u.hub_request_seq);
+  return fields;
+}
+
+Result<Booking> ParseBooking(const std::string& id, const json& fields) {
+  const FieldReader in(kKind, fields);
+  RETURN_IF_ERROR(in.CheckObject());
+  Booking b;
+  b.id = id;
+  ASSIGN_OR_RETURN(b.ref, in.Text("ref"));
+  ASSIGN_OR_RETURN(b.store_id, in.Text("store_id"));
+  ASSIGN_OR_RETURN(b.customer_id, in.Text("customer_id"));
+  ASSIGN_OR_RETURN(b.vehicle_id, in.OptionalText("vehicle_id"));
+  ASSIGN_OR_RETURN(b.service, in.Text("service"));
+  RETURN_IF_ERROR(ReadSlot(in, b));
+  ASSIGN_OR_RETURN(b.channel, ChannelField(in));
+  ASSIGN_OR_RETURN(b.status, StatusField(in));
+  ASSIGN_OR_RETURN(b.notes, in.TextOr("notes", ""));
+  ASSIGN_OR_RETURN(b.staff, in.Text("staff"));
+  ASSIGN_OR_RETURN(b.requested_at, in.Text("requested_at"));
+  ASSIGN_OR_RETURN(b.created_at, in.Text("created_at"));
+  ASSIGN_OR_RETURN(b.updated_at, in.Text("updated_at"));
+  ASSIGN_OR_RETURN(b.priority_reception, in.Bool("priority_reception"));
+  ASSIGN_OR_RETURN(b.discount_eligible, in.Bool("discount_eligible"));
+  ASSIGN_OR_RETURN(b.rescheduled_from, in.OptionalText("rescheduled_from"));
+  ASSIGN_OR_RETURN(b.form_id, in.OptionalText("form_id"));
+  ASSIGN_OR_RETURN(b.import_batch, in.OptionalText("import_batch"));
+  ASSIGN_OR_RETURN(b.hub_request_seq, in.OptionalInt("hub_request_seq"));
+  RETURN_IF_ERROR(ReadLaterFields(in, b));
+  return b;
+}
+
+Result<BookingUpdate> ParseBookingUpdate(const json& fields) {
+  const FieldReader in(kKind, fields);
+  RETURN_IF_ERROR(in.CheckObject());
+  BookingUpdate u;
+  if (in.Has("status")) {
+    ASSIGN_OR_RETURN(u.status, StatusField(in));
+  }
+  ASSIGN_OR_RETURN(u.updated_at, in.OptionalText("updated_at"));
+  ASSIGN_OR_RETURN(u.arrived_at, in.OptionalText("arrived_at"));
+  ASSIGN_OR_RETURN(u.discount_applied, in.OptionalBool("discount_applied"));
+  ASSIGN_OR_RETURN(u.arrival_perk, in.OptionalText("arrival_perk"));
+  ASSIGN_OR_RETURN(u.cancel_reason, in.OptionalText("cancel_reason"));
+  ASSIGN_OR_RETURN(u.rescheduled_to, in.OptionalText("rescheduled_to"));
+  ASSIGN_OR_RETURN(u.needs_reschedule, in.OptionalBool("needs_reschedule"));
+  ASSIGN_OR_RETURN(u.hub_request_seq, in.OptionalInt("hub_request_seq"));
+  return u;
+}
+
+void ApplyBookingUpdate(const BookingUpdate& u, Booking& b) {
+  if (u.status) b.status = *u.status;
+  if (u.updated_at) b.updated_at = *u.updated_at;
+  if (u.arrived_at) b.arrived_at = u.arrived_at;
+  if (u.discount_applied) b.discount_applied = u.discount_applied;
+  if (u.arrival_perk) b.arrival_perk = u.arrival_perk;
+  if (u.cancel_reason) b.cancel_reason = u.cancel_reason;
+  if (u.rescheduled_to) b.rescheduled_to = u.rescheduled_to;
+  if (u.needs_reschedule) b.needs_reschedule = *u.needs_reschedule;
+  if (u.hub_request_seq) b.hub_request_seq = u.hub_request_seq;
+}
+
+}  // namespace outpost::model

@@ -1,0 +1,59 @@
+// A head-office request to one store, and its one codec: head office writes it
+// (hub/hub.cc, into `hub_outbox`), it travels on the hub's Acks as
+// `requestJson`, and the store reads it (edge/sync_client.cc). Kinds: "book"
+// (a call-centre booking), "cancel" and "reschedule" (one of the store's
+// bookings), "resolve-case" (a conflict case head office handled). A newer
+// head office may send a kind this store does not know: it reads, so the
+// store can refuse it as such instead of blocking the requests after it.
+//
+// The JSON keys are the outbox's and the wire's format: each kind writes its
+// own fields always and the optional ones (name, plate, service, notes,
+// staff, requested_at) only when not empty. Pure functions; thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "sync/status.h"
+
+namespace outpost::model {
+
+struct HeadOfficeRequest {
+  std::string kind = "book";
+  // book: who, and what they want; phone is E.164 once queued.
+  std::string phone, name, plate, service, notes;
+  // book, reschedule: the slot promised ("YYYY-MM-DD", "HH:MM").
+  std::string date, slot;
+  // cancel, reschedule: the booking as head office knows it.
+  std::string booking_id, booking_ref;
+  // resolve-case: the case.
+  std::string case_id, case_ref;
+  // cancel, reschedule: why (may be empty); resolve-case: what was done.
+  std::string reason;
+  std::string staff;         // who at head office
+  std::string requested_at;  // business time: when the customer asked (UTC text)
+};
+
+nlohmann::json HeadOfficeRequestJson(const HeadOfficeRequest& request);
+// A missing kind reads as "book" (the first requests carried none). Fields of
+// the wrong type, and the fields a known kind cannot do without, are named.
+Result<HeadOfficeRequest> ParseHeadOfficeRequest(const nlohmann::json& json);
+
+// The store's answer to request `hub_request_seq` when no booking or case
+// change carries it (entity "request", id "<store>:<seq>"): refused, with why,
+// or booked already (the booking it was).
+struct RequestAnswer {
+  int64_t hub_request_seq = 0;
+  std::string kind;     // the request's kind
+  std::string outcome;  // "refused" or "booked"
+  std::string reason;
+  std::string received_at;
+  std::optional<std::string> booking_id;
+};
+
+nlohmann::json RequestAnswerFields(const RequestAnswer& answer);
+Result<RequestAnswer> ParseRequestAnswer(const nlohmann::json& fields);
+
+}  // namespace outpost::model
