@@ -2,7 +2,6 @@
 // transaction hooks batch callers (paper import) build on. Part of Store.
 #include <algorithm>
 #include <charconv>
-
 #include <nlohmann/json.hpp>
 
 #include "edge/store.h"
@@ -292,8 +291,7 @@ Status Store::ResolveCaseLocked(const ConflictCase& c, const std::string& resolu
                                 const std::string& staff, std::optional<int64_t> hub_request_seq) {
   if (c.status == "resolved") {
     return Status::Refused("case " + c.ref + " was resolved at " + c.resolved_at.value_or("?") +
-                           " by " + c.resolved_by.value_or("?") + ": " +
-                           c.resolution.value_or(""));
+                           " by " + c.resolved_by.value_or("?") + ": " + c.resolution.value_or(""));
   }
   const std::string now = Now();
   std::vector<std::pair<std::string, std::string>> pending;  // (id, ref) still to move
@@ -344,8 +342,8 @@ Result<HeadOfficeOutcome> Store::ApplyHeadOfficeChange(const HeadOfficeChange& c
   }
   ASSIGN_OR_RETURN(std::string staff, CleanText("staff", change.staff, 60, true));
   ASSIGN_OR_RETURN(std::string reason, CleanText("reason", change.reason, 200, false));
-  if (reason.empty()) reason = change.kind == "cancel" ? "cancelled by the call centre"
-                                                       : "moved by the call centre";
+  if (reason.empty())
+    reason = change.kind == "cancel" ? "cancelled by the call centre" : "moved by the call centre";
   std::optional<LocalDate> date;
   std::optional<LocalTime> time;
   if (change.kind == "reschedule") {
@@ -385,8 +383,9 @@ Result<HeadOfficeOutcome> Store::ApplyHeadOfficeChange(const HeadOfficeChange& c
       if (change.reason.empty()) return Status::InvalidInput("resolution: say what was done");
       RETURN_IF_ERROR(ResolveCaseLocked(c, reason, /*keep=*/false, staff, request_seq));
     }
-    ASSIGN_OR_RETURN(Statement st, db_->Prepare("INSERT INTO hub_requests (seq, received_at, kind,"
-                                                " outcome, case_ref) VALUES (?, ?, ?, 'applied', ?)"));
+    ASSIGN_OR_RETURN(Statement st,
+                     db_->Prepare("INSERT INTO hub_requests (seq, received_at, kind,"
+                                  " outcome, case_ref) VALUES (?, ?, ?, 'applied', ?)"));
     st.Bind(1, change.seq).Bind(2, Now()).Bind(3, change.kind).Bind(4, c.ref);
     RETURN_IF_ERROR(st.Run());
     RETURN_IF_ERROR(tx->Commit());
@@ -398,8 +397,12 @@ Result<HeadOfficeOutcome> Store::ApplyHeadOfficeChange(const HeadOfficeChange& c
     ASSIGN_OR_RETURN(Statement st, db_->Prepare("INSERT INTO hub_requests (seq, received_at, kind,"
                                                 " outcome, booking_id, reason, case_ref) VALUES"
                                                 " (?, ?, ?, ?, ?, ?, ?)"));
-    st.Bind(1, change.seq).Bind(2, Now()).Bind(3, change.kind).Bind(4, outcome)
-        .Bind(5, booking_id).Bind(6, why.empty() ? std::optional<std::string>() : why)
+    st.Bind(1, change.seq)
+        .Bind(2, Now())
+        .Bind(3, change.kind)
+        .Bind(4, outcome)
+        .Bind(5, booking_id)
+        .Bind(6, why.empty() ? std::optional<std::string>() : why)
         .Bind(7, case_ref);
     return st.Run();
   };
@@ -411,8 +414,8 @@ Result<HeadOfficeOutcome> Store::ApplyHeadOfficeChange(const HeadOfficeChange& c
     out = {"applied", "booking " + b.ref + " was already cancelled here", std::nullopt, b};
     RETURN_IF_ERROR(record("applied", b.id, "", std::nullopt));
   } else if (still_to_come && change.kind == "cancel") {
-    RETURN_IF_ERROR(TransitionLocked(b, BookingStatus::kCancelled, "cancel", reason, staff,
-                                     request_seq));
+    RETURN_IF_ERROR(
+        TransitionLocked(b, BookingStatus::kCancelled, "cancel", reason, staff, request_seq));
     ASSIGN_OR_RETURN(Booking cancelled, LoadBooking(b.id));
     out = {"applied", "booking " + b.ref + " cancelled", std::nullopt, std::move(cancelled)};
     RETURN_IF_ERROR(record("applied", b.id, "", std::nullopt));
@@ -420,8 +423,9 @@ Result<HeadOfficeOutcome> Store::ApplyHeadOfficeChange(const HeadOfficeChange& c
     ASSIGN_OR_RETURN(BookOutcome moved, RescheduleLocked(b, *date, *time, reason, staff,
                                                          /*promised=*/true, source, request_seq));
     ASSIGN_OR_RETURN(Booking now_at, LoadBooking(moved.booking.id));
-    out = {"applied", "booking " + b.ref + " moved to " + now_at.ref + " (" + now_at.slot_date +
-                          " " + now_at.slot_time + ")",
+    out = {"applied",
+           "booking " + b.ref + " moved to " + now_at.ref + " (" + now_at.slot_date + " " +
+               now_at.slot_time + ")",
            moved.cases.empty() ? std::nullopt : std::optional<std::string>(moved.cases.front()),
            now_at};
     // A case from settling the slot names the request as its source.
@@ -429,11 +433,10 @@ Result<HeadOfficeOutcome> Store::ApplyHeadOfficeChange(const HeadOfficeChange& c
   } else {
     // The store had moved on: what physically happened here stands.
     ASSIGN_OR_RETURN(Customer customer, LoadCustomer(b.customer_id));
-    const std::string wanted = change.kind == "cancel"
-                                   ? "cancel"
-                                   : "move to " + change.date + " " + change.time;
-    const std::string here = std::string(BookingStatusName(b.status)) + " here at " +
-                             LocalText(b.updated_at);
+    const std::string wanted =
+        change.kind == "cancel" ? "cancel" : "move to " + change.date + " " + change.time;
+    const std::string here =
+        std::string(BookingStatusName(b.status)) + " here at " + LocalText(b.updated_at);
     std::string advice;
     switch (b.status) {
       case BookingStatus::kNoShow:
@@ -458,7 +461,8 @@ Result<HeadOfficeOutcome> Store::ApplyHeadOfficeChange(const HeadOfficeChange& c
                           "call centre was asked to " + wanted + " (" + change.requested_at +
                               "), but the booking is " + here + ": " + advice});
     c.summary = "head office asked to " + wanted + " booking " + b.ref + " (" + staff +
-                "), but it is " + here + "; the store's record stands, the request was not"
+                "), but it is " + here +
+                "; the store's record stands, the request was not"
                 " applied";
     c.source = source;
     c.opened_by = staff;
@@ -535,9 +539,10 @@ Result<int> Store::ReserveFormNumbers(const LocalDate& day, int count) {
   char key[16];
   std::snprintf(key, sizeof key, "%02d%02d%02d", day.year % 100, day.month, day.day);
   ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
-  ASSIGN_OR_RETURN(Statement st,
-                   db_->Prepare("INSERT INTO paper_form_counters (day, last) VALUES (?1, ?2)"
-                                " ON CONFLICT (day) DO UPDATE SET last = last + ?2 RETURNING last"));
+  ASSIGN_OR_RETURN(
+      Statement st,
+      db_->Prepare("INSERT INTO paper_form_counters (day, last) VALUES (?1, ?2)"
+                   " ON CONFLICT (day) DO UPDATE SET last = last + ?2 RETURNING last"));
   st.Bind(1, key).Bind(2, int64_t{count});
   ASSIGN_OR_RETURN(bool row, st.Step());
   if (!row) return Status::IoError("reserving form numbers returned nothing");

@@ -57,8 +57,8 @@ TEST_F(CasesTest, AnEarlierPromiseTakesThePlaceAndTheLaterBookingIsFlaggedWithAC
   auto b = store_->Book(Request("13800138002", "乙", "京A10002"));
   ASSERT_TRUE(a.ok() && b.ok());
   // A paper form written at 08:00, while the computer was down, promised the slot earlier.
-  auto paper = store_->BookPromised(Promised("13800138003", "丙", "京A10003",
-                                             "2026-11-23T00:00:00Z"));
+  auto paper =
+      store_->BookPromised(Promised("13800138003", "丙", "京A10003", "2026-11-23T00:00:00Z"));
   ASSERT_TRUE(paper.ok()) << paper.status().ToString();
   EXPECT_FALSE(paper->duplicate);
   EXPECT_FALSE(paper->booking.needs_reschedule);  // asked first: keeps the place
@@ -125,8 +125,8 @@ TEST_F(CasesTest, CaseClosesOnlyOnceTheFlaggedBookingIsMovedOrKept) {
   ASSERT_TRUE(store_->Book(Request("13800138001", "甲", "京A10001")).ok());
   ASSERT_TRUE(store_->Book(Request("13800138002", "乙", "京A10002")).ok());
   // Promised later than both: the call-centre booking itself needs rescheduling.
-  auto late = store_->BookPromised(Promised("13800138003", "丙", "京A10003",
-                                            "2026-11-23T00:59:00Z", "call-centre"));
+  auto late = store_->BookPromised(
+      Promised("13800138003", "丙", "京A10003", "2026-11-23T00:59:00Z", "call-centre"));
   ASSERT_TRUE(late.ok()) << late.status().ToString();
   ASSERT_EQ(late->cases.size(), 1u);
   const std::string ref = late->cases[0];
@@ -157,8 +157,8 @@ TEST_F(CasesTest, CaseClosesOnlyOnceTheFlaggedBookingIsMovedOrKept) {
 TEST_F(CasesTest, KeepGivesTheFlaggedBookingAPlaceOverCapacity) {
   ASSERT_TRUE(store_->Book(Request("13800138001", "甲", "京A10001")).ok());
   ASSERT_TRUE(store_->Book(Request("13800138002", "乙", "京A10002")).ok());
-  auto late = store_->BookPromised(Promised("13800138003", "丙", "京A10003",
-                                            "2026-11-23T01:00:00Z", "call-centre"));
+  auto late = store_->BookPromised(
+      Promised("13800138003", "丙", "京A10003", "2026-11-23T01:00:00Z", "call-centre"));
   ASSERT_TRUE(late.ok());
   // Same business time as the desk bookings: the tie breaks on the id, but
   // exactly one of the three loses its place.
@@ -174,8 +174,8 @@ TEST_F(CasesTest, KeepGivesTheFlaggedBookingAPlaceOverCapacity) {
 TEST_F(CasesTest, TheSameVisitTwiceIsNotDoubledAndByAnotherChannelOpensACase) {
   auto desk = store_->Book(Request("13800138001", "甲", "京A10001"));
   ASSERT_TRUE(desk.ok());
-  auto again = store_->BookPromised(Promised("13800138001", "甲", "京A·10001",
-                                             "2026-11-23T00:30:00Z"));
+  auto again =
+      store_->BookPromised(Promised("13800138001", "甲", "京A·10001", "2026-11-23T00:30:00Z"));
   ASSERT_TRUE(again.ok()) << again.status().ToString();
   EXPECT_TRUE(again->duplicate);
   EXPECT_EQ(again->booking.id, desk->id);
@@ -214,9 +214,8 @@ TEST_F(CasesTest, APromisedBookingIsJudgedAsOfWhenItWasAsked) {
 TEST_F(CasesTest, CasesAndFlagsAreInTheChangeLog) {
   ASSERT_TRUE(store_->Book(Request("13800138001", "甲", "京A10001")).ok());
   ASSERT_TRUE(store_->Book(Request("13800138002", "乙", "京A10002")).ok());
-  ASSERT_TRUE(store_->BookPromised(Promised("13800138003", "丙", "京A10003",
-                                            "2026-11-23T00:00:00Z"))
-                  .ok());
+  ASSERT_TRUE(
+      store_->BookPromised(Promised("13800138003", "丙", "京A10003", "2026-11-23T00:00:00Z")).ok());
   auto db = Db::Open(dir_.File("store.db"), {}).value();
   auto changes = ReadChanges(*db, 1, 1000).value();
   int cases = 0, flags = 0;

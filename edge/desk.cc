@@ -32,7 +32,6 @@ constexpr int kExitUsage = 1;
 constexpr int kExitRefused = 2;
 constexpr int kExitFailure = 3;
 
-
 std::string Env(const char* name, const std::string& fallback = "") {
   const char* value = std::getenv(name);
   return value && *value ? value : fallback;
@@ -62,8 +61,11 @@ json BookingJson(const Booking& b) {
 json CaseJson(const ConflictCase& c) {
   json contacts = json::array();
   for (const auto& x : c.contacts) {
-    contacts.push_back({{"customer_id", x.customer_id}, {"name", x.name}, {"phone", x.phone},
-                        {"booking", x.booking_ref}, {"why", x.why}});
+    contacts.push_back({{"customer_id", x.customer_id},
+                        {"name", x.name},
+                        {"phone", x.phone},
+                        {"booking", x.booking_ref},
+                        {"why", x.why}});
   }
   return {{"id", c.id},
           {"ref", c.ref},
@@ -270,7 +272,8 @@ void PrintUnifiedProfile(Context& ctx, const Store& store, const json& p,
   const std::string site = store.settings().store_id;
   ctx.out << "  across the chain: " << JsonText(p["unified_id"]) << ", known at "
           << p.value("stores", 0) << " store(s)";
-  if (!received_at.empty()) ctx.out << "  (head office, as of " << store.LocalText(received_at) << ")";
+  if (!received_at.empty())
+    ctx.out << "  (head office, as of " << store.LocalText(received_at) << ")";
   ctx.out << "\n";
   const json consent = p.value("consent", json::object());
   if (consent.value("do_not_disturb", false) && !do_not_disturb_here) {
@@ -308,8 +311,8 @@ void PrintUnifiedProfile(Context& ctx, const Store& store, const json& p,
   for (const auto& b : p.value("bookings", json::array())) {
     if (JsonText(b["store_id"]) == site) continue;
     ctx.out << "    " << JsonText(b["slot"]) << "  at " << JsonText(b["store_id"]) << "  "
-            << JsonText(b["ref"]) << "  " << JsonText(b["status"]) << "  "
-            << JsonText(b["service"]) << " (" << JsonText(b["channel"]) << ")\n";
+            << JsonText(b["ref"]) << "  " << JsonText(b["status"]) << "  " << JsonText(b["service"])
+            << " (" << JsonText(b["channel"]) << ")\n";
   }
 }
 
@@ -370,8 +373,8 @@ int RunDesk(int argc, char** argv, std::ostream& out, std::ostream& err) {
       if (!capacity_text.empty()) {
         auto capacity = WholeNumber(capacity_text);
         if (!capacity) {
-          return Fail(ctx, Status::InvalidInput("capacity: '" + capacity_text +
-                                                "' is not a number"));
+          return Fail(ctx,
+                      Status::InvalidInput("capacity: '" + capacity_text + "' is not a number"));
         }
         default_capacity = *capacity;
       }
@@ -415,12 +418,17 @@ int RunDesk(int argc, char** argv, std::ostream& out, std::ostream& err) {
       auto closed = store.value()->ClosedDates();
       if (!closed.ok()) return Fail(ctx, closed.status());
       json slots = json::array();
-      for (const auto& slot : s.slots) slots.push_back({{"time", slot.start_time}, {"capacity", slot.capacity}});
+      for (const auto& slot : s.slots)
+        slots.push_back({{"time", slot.start_time}, {"capacity", slot.capacity}});
       json closed_json = json::array();
-      for (const auto& [day, reason] : closed.value()) closed_json.push_back({{"date", day}, {"reason", reason}});
-      json j = {{"store_id", s.store_id},           {"name", s.name},
-                {"time_zone", s.time_zone},         {"phone_region", s.phone_region},
-                {"open_days", s.open_days},         {"slots", slots},
+      for (const auto& [day, reason] : closed.value())
+        closed_json.push_back({{"date", day}, {"reason", reason}});
+      json j = {{"store_id", s.store_id},
+                {"name", s.name},
+                {"time_zone", s.time_zone},
+                {"phone_region", s.phone_region},
+                {"open_days", s.open_days},
+                {"slots", slots},
                 {"min_notice_minutes", s.min_notice_minutes},
                 {"priority_notice_minutes", s.priority_notice_minutes},
                 {"discount_cutoff", s.discount_cutoff},
@@ -435,7 +443,8 @@ int RunDesk(int argc, char** argv, std::ostream& out, std::ostream& err) {
       ctx.out << "\n  open days " << s.open_days << "; minimum notice " << s.min_notice_minutes
               << " min; priority if booked " << s.priority_notice_minutes << " min ahead; "
               << s.discount_percent << "% labour discount before " << s.discount_cutoff << "\n";
-      for (const auto& [day, reason] : closed.value()) ctx.out << "  closed " << day << ": " << reason << "\n";
+      for (const auto& [day, reason] : closed.value())
+        ctx.out << "  closed " << day << ": " << reason << "\n";
       return kExitOk;
     };
   });
@@ -605,8 +614,7 @@ int RunDesk(int argc, char** argv, std::ostream& out, std::ostream& err) {
         // The desk goes on with what it has: this store's records and profiles.
         if (ctx.json_output) ctx.out << out.dump(2) << "\n";
         return Fail(ctx, Status(asked.status().code(),
-                                asked.status().message() +
-                                    " (shown: this store's records only)"));
+                                asked.status().message() + " (shown: this store's records only)"));
       }
       out["head_office"] = {{"status", asked->status}, {"customers", json::array()}};
       for (const auto& p : asked->profiles) {
@@ -693,9 +701,11 @@ int RunDesk(int argc, char** argv, std::ostream& out, std::ostream& err) {
       auto v = store.value()->AddVehicle(query, new_vehicle, staff.value());
       if (!v.ok()) return Fail(ctx, v.status());
       if (ctx.json_output) {
-        ctx.out << json{{"id", v.value().id}, {"customer_id", v.value().customer_id}}.dump(2) << "\n";
+        ctx.out << json{{"id", v.value().id}, {"customer_id", v.value().customer_id}}.dump(2)
+                << "\n";
       } else {
-        ctx.out << "vehicle " << (v.value().plate ? FormatPlateForDisplay(*v.value().plate) : *v.value().vin)
+        ctx.out << "vehicle "
+                << (v.value().plate ? FormatPlateForDisplay(*v.value().plate) : *v.value().vin)
                 << " on record, id " << v.value().id << "\n";
       }
       return kExitOk;
@@ -760,7 +770,9 @@ int RunDesk(int argc, char** argv, std::ostream& out, std::ostream& err) {
         for (const auto& s : bd.slots) {
           json bookings = json::array();
           for (const auto& b : s.bookings) bookings.push_back(BookingJson(b));
-          slots.push_back({{"time", s.time}, {"capacity", s.capacity}, {"free", s.free},
+          slots.push_back({{"time", s.time},
+                           {"capacity", s.capacity},
+                           {"free", s.free},
                            {"bookings", bookings}});
         }
         json released = json::array();
@@ -819,9 +831,13 @@ int RunDesk(int argc, char** argv, std::ostream& out, std::ostream& err) {
         json j = BookingJson(b.value());
         j["history"] = json::array();
         for (const auto& h : history.value()) {
-          j["history"].push_back({{"seq", h.seq}, {"at", h.at}, {"staff", h.staff},
-                                  {"action", h.action}, {"from", OptionalJson(h.from_status)},
-                                  {"to", h.to_status}, {"changes", json::parse(h.changes_json)},
+          j["history"].push_back({{"seq", h.seq},
+                                  {"at", h.at},
+                                  {"staff", h.staff},
+                                  {"action", h.action},
+                                  {"from", OptionalJson(h.from_status)},
+                                  {"to", h.to_status},
+                                  {"changes", json::parse(h.changes_json)},
                                   {"reason", OptionalJson(h.reason)}});
         }
         ctx.out << j.dump(2) << "\n";
@@ -829,8 +845,8 @@ int RunDesk(int argc, char** argv, std::ostream& out, std::ostream& err) {
       }
       PrintBooking(ctx, *store.value(), b.value(), "booking");
       for (const auto& h : history.value()) {
-        ctx.out << "  " << LocalText(*store.value(), h.at) << "  " << h.staff << "  " << h.action << "  "
-                << (h.from_status ? *h.from_status : "-") << " -> " << h.to_status;
+        ctx.out << "  " << LocalText(*store.value(), h.at) << "  " << h.staff << "  " << h.action
+                << "  " << (h.from_status ? *h.from_status : "-") << " -> " << h.to_status;
         if (h.reason) ctx.out << "  (" << *h.reason << ")";
         ctx.out << "\n";
       }
@@ -840,8 +856,8 @@ int RunDesk(int argc, char** argv, std::ostream& out, std::ostream& err) {
 
   // lifecycle transitions
   std::string reason;
-  auto add_transition = [&](const char* name, const char* help, const char* verb,
-                            bool needs_reason, auto method) {
+  auto add_transition = [&](const char* name, const char* help, const char* verb, bool needs_reason,
+                            auto method) {
     auto* sub = app.add_subcommand(name, help);
     sub->add_option("booking", booking_ref, "ref (261124-3) or id")->required();
     auto* opt = sub->add_option("--reason", reason, "why");
@@ -895,14 +911,14 @@ int RunDesk(int argc, char** argv, std::ostream& out, std::ostream& err) {
   std::string hub_endpoint, hub_key_path, key_path;
   bool once = false;
   int seconds = 0, reply_timeout_ms = 2000;
-  auto* sync = app.add_subcommand("sync", "send this store's changes to the hub (runs until stopped)");
+  auto* sync =
+      app.add_subcommand("sync", "send this store's changes to the hub (runs until stopped)");
   sync->add_option("--hub", hub_endpoint, "hub endpoint, e.g. tcp://127.0.0.1:7700")->required();
   sync->add_option("--hub-key", hub_key_path, "the hub's public key file (HUB.pub)")->required();
   sync->add_option("--key", key_path, "this store's secret key file (SITE.key)")->required();
   sync->add_flag("--once", once, "one exchange, then exit (0 if the hub answered)");
   sync->add_option("--seconds", seconds, "stop after this many seconds");
-  sync->add_option("--reply-timeout-ms", reply_timeout_ms,
-                   "how long to wait for the hub's answer")
+  sync->add_option("--reply-timeout-ms", reply_timeout_ms, "how long to wait for the hub's answer")
       ->capture_default_str();
   sync->callback([&] {
     action = [&]() -> int {
@@ -944,7 +960,8 @@ int RunDesk(int argc, char** argv, std::ostream& out, std::ostream& err) {
   });
 
   // conflicts list | show | resolve: this store's cases.
-  auto* conflicts = app.add_subcommand("conflicts", "conflict cases at this store: list, show, resolve");
+  auto* conflicts =
+      app.add_subcommand("conflicts", "conflict cases at this store: list, show, resolve");
   conflicts->require_subcommand(1);
   bool all_cases = false, keep_booking = false;
   std::string case_ref, resolution;
@@ -984,8 +1001,8 @@ int RunDesk(int argc, char** argv, std::ostream& out, std::ostream& err) {
       }
       const ConflictCase& k = c.value();
       ctx.out << k.ref << "  " << k.kind << "  " << k.status << "\n  " << k.summary << "\n  opened "
-              << LocalText(*store.value(), k.opened_at) << " by " << k.opened_by << " ("
-              << k.source << ")\n";
+              << LocalText(*store.value(), k.opened_at) << " by " << k.opened_by << " (" << k.source
+              << ")\n";
       for (const auto& id : k.booking_ids) {
         auto b = store.value()->GetBooking(id);
         if (b.ok()) {
@@ -1030,11 +1047,13 @@ int RunDesk(int argc, char** argv, std::ostream& out, std::ostream& err) {
   });
 
   // paper print | template | import: the outage fallback.
-  auto* paper = app.add_subcommand("paper", "paper fallback: print day sheets, import transcribed forms");
+  auto* paper =
+      app.add_subcommand("paper", "paper fallback: print day sheets, import transcribed forms");
   paper->require_subcommand(1);
   PrintOptions print_options;
   std::string print_out;
-  auto* pprint = paper->add_subcommand("print", "a printable day sheet with pre-numbered blank forms (HTML)");
+  auto* pprint =
+      paper->add_subcommand("print", "a printable day sheet with pre-numbered blank forms (HTML)");
   pprint->add_option("--date", print_options.date, "YYYY-MM-DD, today, tomorrow or +N")->required();
   pprint->add_option("--forms", print_options.blank_forms, "blank forms to print")
       ->capture_default_str();
@@ -1049,15 +1068,19 @@ int RunDesk(int argc, char** argv, std::ostream& out, std::ostream& err) {
       auto sheet = PrintDaySheet(*store.value(), print_options);
       if (!sheet.ok()) return Fail(ctx, sheet.status());
       if (print_out.empty()) {
-        print_out = "sheet-" + store.value()->settings().store_id + "-" + sheet.value().date + ".html";
+        print_out =
+            "sheet-" + store.value()->settings().store_id + "-" + sheet.value().date + ".html";
       }
       // The sheet lists the day's customers: owner-only, like every file with personal data.
       Status written = WritePrivateFile(print_out, sheet.value().html);
       if (!written.ok()) return Fail(ctx, Status::IoError("out: " + written.message()));
       if (ctx.json_output) {
-        ctx.out << json{{"file", print_out}, {"date", sheet.value().date},
+        ctx.out << json{{"file", print_out},
+                        {"date", sheet.value().date},
                         {"first_form", sheet.value().first_form},
-                        {"last_form", sheet.value().last_form}}.dump(2) << "\n";
+                        {"last_form", sheet.value().last_form}}
+                       .dump(2)
+                << "\n";
       } else {
         ctx.out << "wrote " << print_out << ": day sheet for " << sheet.value().date;
         if (!sheet.value().first_form.empty()) {
@@ -1110,7 +1133,8 @@ int RunDesk(int argc, char** argv, std::ostream& out, std::ostream& err) {
   });
 
   // status: where this store stands with the hub (read only; works offline).
-  auto* status = app.add_subcommand("status", "sync state: online or offline since, changes waiting");
+  auto* status =
+      app.add_subcommand("status", "sync state: online or offline since, changes waiting");
   status->callback([&] {
     action = [&]() -> int {
       auto store = OpenStore(ctx);  // applies migrations, checks the file
@@ -1123,8 +1147,9 @@ int RunDesk(int argc, char** argv, std::ostream& out, std::ostream& err) {
       if (!state.ok()) return Fail(ctx, state.status());
       const SyncStatus& s = state.value();
       const std::string site = store.value()->settings().store_id;
-      auto refused_st = db.value()->Prepare("SELECT count(*) FROM hub_requests"
-                                            " WHERE outcome = 'refused'");
+      auto refused_st = db.value()->Prepare(
+          "SELECT count(*) FROM hub_requests"
+          " WHERE outcome = 'refused'");
       int64_t refused = 0;
       if (refused_st.ok()) {
         auto row = refused_st->Step();
@@ -1142,7 +1167,7 @@ int RunDesk(int argc, char** argv, std::ostream& out, std::ostream& err) {
                         {"offline_since", OptionalJson(s.offline_since)},
                         {"last_status", OptionalJson(s.last_status)},
                         {"requests_refused", refused}}
-                           .dump(2)
+                       .dump(2)
                 << "\n";
         return kExitOk;
       }

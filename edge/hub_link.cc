@@ -111,8 +111,8 @@ Result<WireLookupReply> HubQuery::Lookup(const std::string& phone, const std::st
 }
 
 Result<WireMessage> HubQuery::Exchange(const WireMessage& message, size_t expected_kind) {
-  const std::string sealed = SealEnvelope(EncodeMessage(message), keys_, hub_,
-                                          Direction::kStoreToHub, keys_.pub.site_id);
+  const std::string sealed =
+      SealEnvelope(EncodeMessage(message), keys_, hub_, Direction::kStoreToHub, keys_.pub.site_id);
   const int64_t deadline = SteadyMs() + timeout_ms_;
   // The link may still be connecting (CURVE handshake): retry the send until the deadline.
   while (true) {
@@ -144,8 +144,7 @@ Result<WireMessage> HubQuery::Exchange(const WireMessage& message, size_t expect
     }
     return std::move(decoded.value());
   }
-  return Status::RetryLater("the hub did not answer within " + std::to_string(timeout_ms_) +
-                            " ms");
+  return Status::RetryLater("the hub did not answer within " + std::to_string(timeout_ms_) + " ms");
 }
 
 }  // namespace outpost::edge

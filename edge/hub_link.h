@@ -7,7 +7,8 @@
 //
 // HubQuery: one request, one answer over the store's own CURVE link (a log
 // request: the hub's copy of this store's log, the state digests of its
-// entities, the hub's log entries), used by verify and rebuild; and a walk-in look-up (the desk's `customer lookup`). Thread-compatible.
+// entities, the hub's log entries), used by verify and rebuild; and a walk-in look-up (the desk's
+// `customer lookup`). Thread-compatible.
 #pragma once
 
 #include <memory>
@@ -45,7 +46,9 @@ class HubQuery {
   // Sends `message` and returns the hub's first answer of the expected kind.
   Result<WireMessage> Exchange(const WireMessage& message, size_t expected_kind);
   HubQuery(std::unique_ptr<StoreEndpoint> endpoint, SecretKeys keys, PublicKeys hub, int timeout)
-      : endpoint_(std::move(endpoint)), keys_(std::move(keys)), hub_(std::move(hub)),
+      : endpoint_(std::move(endpoint)),
+        keys_(std::move(keys)),
+        hub_(std::move(hub)),
         timeout_ms_(timeout) {}
   std::unique_ptr<StoreEndpoint> endpoint_;
   SecretKeys keys_;

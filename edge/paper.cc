@@ -128,11 +128,20 @@ std::string Html(const std::string& s) {
   std::string out;
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -354,8 +363,8 @@ Result<PrintedSheet> PrintDaySheet(Store& store, const PrintOptions& options) {
     h << "<tr><td><b>" << slot.time << "</b></td><td>" << slot.capacity << "</td><td>";
     for (const auto& b : slot.bookings) {
       h << Html(b.ref) << " " << Html(b.customer_name);
-      if (!b.customer_phones.empty()) h << " " << Html(MaskPhone(b.customer_phones[0],
-                                                                   options.full_phones));
+      if (!b.customer_phones.empty())
+        h << " " << Html(MaskPhone(b.customer_phones[0], options.full_phones));
       if (b.plate) h << " " << Html(FormatPlateForDisplay(*b.plate));
       h << " · " << Html(b.service) << "<br>";
     }
@@ -435,9 +444,8 @@ Result<ImportReport> ImportPaper(Store& store, const ImportOptions& options) {
   const csv::Record& header = records->front();
   ASSIGN_OR_RETURN(const auto column_at, MapHeader(header, report.notes));
   if (auto earlier = store.FindPaperImport(report.digest); earlier.ok() && earlier->has_value()) {
-    report.notes.push_back("this file was imported before, as " + earlier->value().first +
-                           " at " + earlier->value().second +
-                           ": forms already in are skipped");
+    report.notes.push_back("this file was imported before, as " + earlier->value().first + " at " +
+                           earlier->value().second + ": forms already in are skipped");
   }
 
   std::vector<std::vector<std::string>> reject_rows;
@@ -493,8 +501,9 @@ Result<ImportReport> ImportPaper(Store& store, const ImportOptions& options) {
         continue;
       }
       if (auto seen = form_rows.find(*form); seen != form_rows.end()) {
-        reject("form_id", *form, "form " + *form + " is also on row " +
-                                     std::to_string(seen->second) + " of this file");
+        reject(
+            "form_id", *form,
+            "form " + *form + " is also on row " + std::to_string(seen->second) + " of this file");
         continue;
       }
       form_rows[*form] = row;
@@ -572,8 +581,7 @@ Result<ImportReport> ImportPaper(Store& store, const ImportOptions& options) {
     }
     if (options.commit) {
       RETURN_IF_ERROR(store.RecordPaperImport(report.batch_id, options.path, report.digest,
-                                              options.operator_name,
-                                              ReportJson(report).dump()));
+                                              options.operator_name, ReportJson(report).dump()));
     }
     return Status::Ok();
   });
@@ -590,37 +598,45 @@ Result<ImportReport> ImportPaper(Store& store, const ImportOptions& options) {
 // ---- reports ----
 
 json ReportJson(const ImportReport& r) {
-  json out = {{"batch", r.batch_id},          {"file", r.file},
-              {"encoding", r.encoding},       {"digest", r.digest},
-              {"committed", r.committed},     {"dry_run", !r.committed},
-              {"rows", r.rows},               {"notes", r.notes},
-              {"rejects_file", r.rejects_file}};
+  json out = {{"batch", r.batch_id}, {"file", r.file},           {"encoding", r.encoding},
+              {"digest", r.digest},  {"committed", r.committed}, {"dry_run", !r.committed},
+              {"rows", r.rows},      {"notes", r.notes},         {"rejects_file", r.rejects_file}};
   json imported = json::array(), dups = json::array(), before = json::array(),
        rejected = json::array(), conflicts = json::array(), contacts = json::array();
   for (const auto& i : r.imported) {
-    imported.push_back({{"row", i.row},           {"form_id", i.form_id},
-                        {"booking", i.booking_ref}, {"customer", i.customer},
-                        {"slot", i.slot},         {"new_customer", i.new_customer},
-                        {"needs_reschedule", i.needs_reschedule}, {"note", i.note}});
+    imported.push_back({{"row", i.row},
+                        {"form_id", i.form_id},
+                        {"booking", i.booking_ref},
+                        {"customer", i.customer},
+                        {"slot", i.slot},
+                        {"new_customer", i.new_customer},
+                        {"needs_reschedule", i.needs_reschedule},
+                        {"note", i.note}});
   }
   for (const auto& d : r.duplicates) {
-    dups.push_back({{"row", d.row}, {"form_id", d.form_id}, {"booking", d.existing_ref},
-                    {"why", d.why}});
+    dups.push_back(
+        {{"row", d.row}, {"form_id", d.form_id}, {"booking", d.existing_ref}, {"why", d.why}});
   }
   for (const auto& d : r.already_imported) {
-    before.push_back({{"row", d.row}, {"form_id", d.form_id}, {"booking", d.existing_ref},
-                      {"why", d.why}});
+    before.push_back(
+        {{"row", d.row}, {"form_id", d.form_id}, {"booking", d.existing_ref}, {"why", d.why}});
   }
   for (const auto& x : r.rejected) {
-    rejected.push_back({{"row", x.row}, {"line", x.line}, {"column", x.column},
-                        {"value", x.value}, {"reason", x.reason}});
+    rejected.push_back({{"row", x.row},
+                        {"line", x.line},
+                        {"column", x.column},
+                        {"value", x.value},
+                        {"reason", x.reason}});
   }
   for (const auto& c : r.conflicts) {
     conflicts.push_back({{"case", c.ref}, {"kind", c.kind}, {"summary", c.summary}});
   }
   for (const auto& c : r.contacts) {
-    contacts.push_back({{"customer_id", c.customer_id}, {"name", c.name}, {"phone", c.phone},
-                        {"booking", c.booking_ref}, {"why", c.why}});
+    contacts.push_back({{"customer_id", c.customer_id},
+                        {"name", c.name},
+                        {"phone", c.phone},
+                        {"booking", c.booking_ref},
+                        {"why", c.why}});
   }
   out["imported"] = imported;
   out["duplicates"] = dups;
@@ -639,18 +655,18 @@ json ReportJson(const ImportReport& r) {
 
 std::string ReportText(const ImportReport& r) {
   std::ostringstream o;
-  o << (r.committed ? "Imported " : "DRY RUN (nothing written; add --commit to import) ")
-    << r.file << " (" << r.encoding << ", " << r.rows << " rows) as " << r.batch_id << "\n";
+  o << (r.committed ? "Imported " : "DRY RUN (nothing written; add --commit to import) ") << r.file
+    << " (" << r.encoding << ", " << r.rows << " rows) as " << r.batch_id << "\n";
   o << "  " << r.imported.size() << " booked, " << r.duplicates.size() << " duplicates, "
     << r.already_imported.size() << " imported before, " << r.rejected.size() << " rejected, "
     << r.conflicts.size() << " conflict cases, " << r.contacts.size() << " customers to call\n";
   for (const auto& n : r.notes) o << "  note: " << n << "\n";
   if (!r.imported.empty()) o << "Booked:\n";
   for (const auto& i : r.imported) {
-    o << "  row " << i.row << "  " << i.form_id << " -> " << i.booking_ref << "  " << i.slot
-      << "  " << i.customer << (i.new_customer ? " (new customer)" : "")
-      << (i.needs_reschedule ? "  NEEDS RESCHEDULE" : "") << (i.note.empty() ? "" : "  [" + i.note + "]")
-      << "\n";
+    o << "  row " << i.row << "  " << i.form_id << " -> " << i.booking_ref << "  " << i.slot << "  "
+      << i.customer << (i.new_customer ? " (new customer)" : "")
+      << (i.needs_reschedule ? "  NEEDS RESCHEDULE" : "")
+      << (i.note.empty() ? "" : "  [" + i.note + "]") << "\n";
   }
   if (!r.duplicates.empty()) o << "Duplicates (not booked again):\n";
   for (const auto& d : r.duplicates) {
@@ -669,7 +685,8 @@ std::string ReportText(const ImportReport& r) {
   }
   if (!r.rejects_file.empty()) o << "  rejected rows written to " << r.rejects_file << "\n";
   if (!r.conflicts.empty()) o << "Conflict cases (outpost-edge conflicts show REF):\n";
-  for (const auto& c : r.conflicts) o << "  " << c.ref << " " << c.kind << ": " << c.summary << "\n";
+  for (const auto& c : r.conflicts)
+    o << "  " << c.ref << " " << c.kind << ": " << c.summary << "\n";
   if (!r.contacts.empty()) o << "Call these customers:\n";
   for (const auto& c : r.contacts) {
     o << "  " << c.name << "  " << (c.phone.empty() ? "(no phone)" : FormatPhoneForDisplay(c.phone))
@@ -685,7 +702,9 @@ std::string ReportHtml(const ImportReport& r, const std::string& store_name) {
     << "table{border-collapse:collapse}td,th{border:1px solid #999;padding:3px 6px;text-align:left}"
     << "th{background:#eee}.warn{color:#a00;font-weight:bold}</style></head><body>";
   h << "<h1>" << Html(store_name) << " · 纸质单导入 Paper import " << Html(r.batch_id) << "</h1>";
-  h << "<p>" << (r.committed ? "已导入 Imported" : "<span class=\"warn\">试运行 DRY RUN: nothing written</span>")
+  h << "<p>"
+    << (r.committed ? "已导入 Imported"
+                    : "<span class=\"warn\">试运行 DRY RUN: nothing written</span>")
     << " · " << Html(r.file) << " · " << Html(r.encoding) << " · " << r.rows << " rows</p>";
   h << "<p>" << r.imported.size() << " booked · " << r.duplicates.size() << " duplicates · "
     << r.already_imported.size() << " imported before · " << r.rejected.size() << " rejected · "
@@ -706,7 +725,8 @@ std::string ReportHtml(const ImportReport& r, const std::string& store_name) {
   };
   std::vector<std::vector<std::string>> rows;
   for (const auto& c : r.contacts) {
-    rows.push_back({c.name, c.phone.empty() ? "" : FormatPhoneForDisplay(c.phone), c.booking_ref, c.why});
+    rows.push_back(
+        {c.name, c.phone.empty() ? "" : FormatPhoneForDisplay(c.phone), c.booking_ref, c.why});
   }
   table("需联系客户 Customers to call", {"Name", "Phone", "Booking", "Why"}, rows);
   rows.clear();

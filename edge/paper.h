@@ -25,7 +25,7 @@ struct PaperColumn {
   const char* key;  // the column's name in the import file (also accepted: zh, en)
   const char* zh;
   const char* en;
-  bool required;    // the column must be present in the file (its value may be checked later)
+  bool required;  // the column must be present in the file (its value may be checked later)
 };
 // In the order printed on the form.
 const std::vector<PaperColumn>& PaperColumns();
@@ -95,7 +95,7 @@ struct ImportReport {
   bool committed = false;
   int rows = 0;
   std::vector<PaperImported> imported;
-  std::vector<PaperDuplicate> duplicates;      // already in the system: not doubled
+  std::vector<PaperDuplicate> duplicates;        // already in the system: not doubled
   std::vector<PaperDuplicate> already_imported;  // form id imported before: skipped
   std::vector<PaperReject> rejected;
   std::vector<PaperCase> conflicts;

@@ -38,8 +38,8 @@ Status KeepProfiles(Db& db, const std::vector<WireProfile>& profiles, int64_t no
     }
     const json body = json::parse(p.profile_json, nullptr, /*allow_exceptions=*/false);
     if (!body.is_object() || !body.contains("here") || !body["here"].is_array()) {
-      return Status::Corruption("hub profile " + p.unified_id + " (seq " +
-                                std::to_string(p.seq) + "): not a profile");
+      return Status::Corruption("hub profile " + p.unified_id + " (seq " + std::to_string(p.seq) +
+                                "): not a profile");
     }
     put.Reset();
     put.Bind(1, p.unified_id).Bind(2, p.seq).Bind(3, p.profile_json).Bind(4, now);
@@ -89,8 +89,8 @@ Result<std::optional<HubLink>> RememberedHubLink(Db& db) {
                                             " sync_state WHERE hub_endpoint IS NOT NULL"));
   ASSIGN_OR_RETURN(bool row, st.Step());
   if (!row) return std::optional<HubLink>();
-  return std::optional<HubLink>(HubLink{st.Text(0), st.OptionalText(1).value_or(""),
-                                        st.OptionalText(2).value_or("")});
+  return std::optional<HubLink>(
+      HubLink{st.Text(0), st.OptionalText(1).value_or(""), st.OptionalText(2).value_or("")});
 }
 
 }  // namespace outpost::edge

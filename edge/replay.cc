@@ -46,7 +46,7 @@ Result<std::set<std::string>> Columns(Db& db, const std::string& table) {
 
 // Each column's default as SQLite would store it (unquoted text), or nullopt for NULL.
 Result<std::map<std::string, std::optional<std::string>>> ColumnDefaults(Db& db,
-                                                                        const std::string& table) {
+                                                                         const std::string& table) {
   ASSIGN_OR_RETURN(Statement st, db.Prepare("SELECT name, dflt_value FROM pragma_table_info(?)"));
   st.Bind(1, table);
   std::map<std::string, std::optional<std::string>> out;
@@ -151,8 +151,8 @@ Result<json> RowValues(Db& db, const std::string& table, const std::string& id,
   ASSIGN_OR_RETURN(bool row, st.Step());
   if (!row) return out;
   for (size_t i = 0; i < keys.size(); ++i) {
-    out[keys[i]] = ColumnAs(st, static_cast<int>(i),
-                            like.contains(keys[i]) ? like[keys[i]] : json(""));
+    out[keys[i]] =
+        ColumnAs(st, static_cast<int>(i), like.contains(keys[i]) ? like[keys[i]] : json(""));
   }
   return out;
 }
@@ -234,8 +234,8 @@ Status ApplyToTables(Db& db, const ChangeEntry& e, const json& fields) {
       up.Bind(i, e.entity_id);
       RETURN_IF_ERROR(up.Run());
       if (db.RowsChanged() != 1) {
-        return Status::Corruption("replaying seq " + std::to_string(e.seq) + ": " + e.entity +
-                                  " " + e.entity_id + " was never created");
+        return Status::Corruption("replaying seq " + std::to_string(e.seq) + ": " + e.entity + " " +
+                                  e.entity_id + " was never created");
       }
     }
   } else {
@@ -244,9 +244,10 @@ Status ApplyToTables(Db& db, const ChangeEntry& e, const json& fields) {
   }
 
   if (e.entity == "customer") {
-    const std::string at = TextField(fields, e.op == "insert" ? "created_at" : "updated_at",
-                                     e.recorded_at);
-    if (fields.contains("phones")) RETURN_IF_ERROR(AddPhones(db, e.entity_id, fields["phones"], at));
+    const std::string at =
+        TextField(fields, e.op == "insert" ? "created_at" : "updated_at", e.recorded_at);
+    if (fields.contains("phones"))
+      RETURN_IF_ERROR(AddPhones(db, e.entity_id, fields["phones"], at));
     if (fields.contains("phones_added")) {
       RETURN_IF_ERROR(AddPhones(db, e.entity_id, fields["phones_added"], at));
     }
@@ -259,12 +260,14 @@ Status ApplyToTables(Db& db, const ChangeEntry& e, const json& fields) {
                                              " outcome, booking_id, reason, case_ref) VALUES"
                                              " (?, ?, ?, 'overruled', ?, ?, ?) ON CONFLICT (seq)"
                                              " DO NOTHING"));
-    r.Bind(1, fields["hub_request_seq"].get<int64_t>()).Bind(2, e.recorded_at)
+    r.Bind(1, fields["hub_request_seq"].get<int64_t>())
+        .Bind(2, e.recorded_at)
         .Bind(3, TextField(fields, "hub_request_kind", "cancel"))
         .Bind(4, ids.is_array() && !ids.empty() && ids[0].is_string()
                      ? std::optional<std::string>(ids[0].get<std::string>())
                      : std::nullopt)
-        .Bind(5, TextField(fields, "summary", "overruled")).Bind(6, TextField(fields, "ref", ""));
+        .Bind(5, TextField(fields, "summary", "overruled"))
+        .Bind(6, TextField(fields, "ref", ""));
     RETURN_IF_ERROR(r.Run());
   }
   if (e.entity == "case" && e.op == "update" && fields.contains("hub_request_seq") &&
@@ -285,8 +288,9 @@ Status ApplyToTables(Db& db, const ChangeEntry& e, const json& fields) {
       changes[it.key()] = {before.contains(it.key()) ? before[it.key()] : json(nullptr),
                            it.value()};
     }
-    const std::string from =
-        before.contains("status") && before["status"].is_string() ? before["status"].get<std::string>() : "";
+    const std::string from = before.contains("status") && before["status"].is_string()
+                                 ? before["status"].get<std::string>()
+                                 : "";
     const std::string to = TextField(fields, "status", from);
     RETURN_IF_ERROR(InsertHistoryRow(db, e.entity_id, e.recorded_at, e.staff,
                                      e.op == "insert" ? "book (replayed)" : "update (replayed)",
@@ -298,7 +302,9 @@ Status ApplyToTables(Db& db, const ChangeEntry& e, const json& fields) {
       ASSIGN_OR_RETURN(Statement r, db.Prepare("INSERT INTO hub_requests (seq, received_at,"
                                                " outcome, booking_id) VALUES (?, ?, 'booked', ?)"
                                                " ON CONFLICT (seq) DO NOTHING"));
-      r.Bind(1, fields["hub_request_seq"].get<int64_t>()).Bind(2, e.recorded_at).Bind(3, e.entity_id);
+      r.Bind(1, fields["hub_request_seq"].get<int64_t>())
+          .Bind(2, e.recorded_at)
+          .Bind(3, e.entity_id);
       RETURN_IF_ERROR(r.Run());
     }
     if (e.op == "update" && fields.contains("hub_request_seq") &&
@@ -306,13 +312,14 @@ Status ApplyToTables(Db& db, const ChangeEntry& e, const json& fields) {
       // Head office's cancel or move, applied: the booking cancelled or moved to.
       const std::string kind =
           TextField(fields, "status", "") == "rescheduled" ? "reschedule" : "cancel";
-      const std::string target = kind == "reschedule"
-                                     ? TextField(fields, "rescheduled_to", e.entity_id)
-                                     : e.entity_id;
+      const std::string target =
+          kind == "reschedule" ? TextField(fields, "rescheduled_to", e.entity_id) : e.entity_id;
       ASSIGN_OR_RETURN(Statement r, db.Prepare("INSERT INTO hub_requests (seq, received_at,"
                                                " kind, outcome, booking_id) VALUES (?, ?, ?,"
                                                " 'applied', ?) ON CONFLICT (seq) DO NOTHING"));
-      r.Bind(1, fields["hub_request_seq"].get<int64_t>()).Bind(2, e.recorded_at).Bind(3, kind)
+      r.Bind(1, fields["hub_request_seq"].get<int64_t>())
+          .Bind(2, e.recorded_at)
+          .Bind(3, kind)
           .Bind(4, target);
       RETURN_IF_ERROR(r.Run());
     }
@@ -480,8 +487,8 @@ Status ReplayChange(Db& db, const ChangeEntry& e) {
                               " local log's last seq " + std::to_string(last_seq));
   }
   const ChangeEntry one[] = {e};
-  RETURN_IF_ERROR(VerifyChain(one, has_head ? std::optional<Hash256>(last_hash)
-                                            : std::optional<Hash256>(Hash256{})));
+  RETURN_IF_ERROR(VerifyChain(
+      one, has_head ? std::optional<Hash256>(last_hash) : std::optional<Hash256>(Hash256{})));
   const json fields = json::parse(e.fields_json, nullptr, false);
   if (!fields.is_object()) {
     return Status::Corruption("replay: seq " + std::to_string(e.seq) +
@@ -568,8 +575,7 @@ Result<StoreStateCheck> CheckStoreState(
           const std::optional<std::string> held =
               row_st.IsNull(index) ? std::nullopt : std::optional<std::string>(row_st.Text(index));
           if (held != expected) {
-            out.differences.push_back({entity, id, table, name,
-                                       held ? json(*held) : json(nullptr),
+            out.differences.push_back({entity, id, table, name, held ? json(*held) : json(nullptr),
                                        expected ? json(*expected) : json(nullptr)});
           }
         }
@@ -607,7 +613,8 @@ Result<StoreStateCheck> CheckStoreState(
     }
     // Rows no entry created.
     ASSIGN_OR_RETURN(Statement orphans,
-                     db.Prepare("SELECT id FROM \"" + table + "\" WHERE id NOT IN (SELECT entity_id"
+                     db.Prepare("SELECT id FROM \"" + table +
+                                "\" WHERE id NOT IN (SELECT entity_id"
                                 " FROM change_log WHERE entity = ?) ORDER BY id"));
     orphans.Bind(1, entity);
     while (true) {

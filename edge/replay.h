@@ -48,9 +48,9 @@ Status ResetCountersAfterReplay(Db& db);
 
 // One logged field whose table value differs from what the log says.
 struct FieldDifference {
-  std::string entity;     // "customer", "vehicle", "booking", "case"
+  std::string entity;  // "customer", "vehicle", "booking", "case"
   std::string entity_id;
-  std::string table;      // where the value lives
+  std::string table;  // where the value lives
   std::string field;
   nlohmann::json table_value;  // what the database holds (null: row missing)
   nlohmann::json log_value;    // what the change log says it must be

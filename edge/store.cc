@@ -146,8 +146,8 @@ Status ValidateSettings(const StoreSettings& s) {
 
 }  // namespace
 
-Result<std::unique_ptr<Store>> Store::Create(const std::string& path,
-                                             const StoreSettings& settings, const Clock& clock) {
+Result<std::unique_ptr<Store>> Store::Create(const std::string& path, const StoreSettings& settings,
+                                             const Clock& clock) {
   RETURN_IF_ERROR(ValidateSettings(settings));
   std::error_code ec;
   if (std::filesystem::exists(path, ec)) {
@@ -159,12 +159,12 @@ Result<std::unique_ptr<Store>> Store::Create(const std::string& path,
   {
     ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*store->db_));
     ASSIGN_OR_RETURN(std::string name, CleanText("store name", settings.name, 100, true));
-    ASSIGN_OR_RETURN(Statement st,
-                     store->db_->Prepare(
-                         "INSERT INTO store_config (singleton, store_id, name, time_zone,"
-                         " phone_region, open_days, min_notice_minutes, priority_notice_minutes,"
-                         " discount_cutoff, discount_percent, created_at)"
-                         " VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    ASSIGN_OR_RETURN(
+        Statement st,
+        store->db_->Prepare("INSERT INTO store_config (singleton, store_id, name, time_zone,"
+                            " phone_region, open_days, min_notice_minutes, priority_notice_minutes,"
+                            " discount_cutoff, discount_percent, created_at)"
+                            " VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     st.Bind(1, settings.store_id)
         .Bind(2, name)
         .Bind(3, settings.time_zone)
@@ -229,13 +229,14 @@ Status Store::AddClosedDate(const std::string& date_text, const std::string& rea
   ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
   ASSIGN_OR_RETURN(Statement count,
                    db_->Prepare(std::string("SELECT count(*) FROM bookings WHERE slot_date = ?"
-                                            " AND status IN ") + kHolding));
+                                            " AND status IN ") +
+                                kHolding));
   count.Bind(1, date.ToString());
   ASSIGN_OR_RETURN(bool row, count.Step());
   if (row && count.Int(0) > 0) {
-    return Status::Refused("cannot close " + date.ToString() + ": " +
-                           std::to_string(count.Int(0)) +
-                           " active bookings hold places that day; reschedule or cancel them first");
+    return Status::Refused(
+        "cannot close " + date.ToString() + ": " + std::to_string(count.Int(0)) +
+        " active bookings hold places that day; reschedule or cancel them first");
   }
   ASSIGN_OR_RETURN(Statement st,
                    db_->Prepare("INSERT INTO closed_dates (day, reason) VALUES (?, ?)"
@@ -299,9 +300,8 @@ Result<std::vector<std::pair<std::string, std::string>>> Store::ClosedDates() {
   return out;
 }
 
-Status Store::RecordLocked(const std::string& entity, const std::string& id,
-                           const std::string& op, const std::string& fields_json,
-                           const std::string& staff,
+Status Store::RecordLocked(const std::string& entity, const std::string& id, const std::string& op,
+                           const std::string& fields_json, const std::string& staff,
                            const std::optional<std::string>& business_time) {
   const int64_t now_ms = clock_.NowMs();
   ChangeEntry e;
@@ -436,8 +436,7 @@ static Result<std::vector<std::string>> CandidateIds(Db& db, const std::string& 
 
 Result<std::optional<Customer>> Store::MatchCustomerLocked(const std::string& query) {
   if (!IsValidUtf8(query)) return Status::InvalidInput("customer: the query is not valid UTF-8");
-  ASSIGN_OR_RETURN(std::vector<std::string> ids,
-                   CandidateIds(*db_, query, settings_.phone_region));
+  ASSIGN_OR_RETURN(std::vector<std::string> ids, CandidateIds(*db_, query, settings_.phone_region));
   if (ids.empty()) return std::optional<Customer>();
   if (ids.size() > 1) {
     std::string names;
@@ -460,8 +459,7 @@ Result<Customer> Store::ResolveCustomer(const std::string& query) {
 
 Result<std::vector<Customer>> Store::FindCustomers(const std::string& query_text) {
   ASSIGN_OR_RETURN(std::string query, CleanText("query", query_text, 100, true));
-  ASSIGN_OR_RETURN(std::vector<std::string> ids,
-                   CandidateIds(*db_, query, settings_.phone_region));
+  ASSIGN_OR_RETURN(std::vector<std::string> ids, CandidateIds(*db_, query, settings_.phone_region));
   ASSIGN_OR_RETURN(Statement st, db_->Prepare("SELECT id FROM customers WHERE instr(name_key, ?)"
                                               " > 0 ORDER BY name_key, id LIMIT 50"));
   st.Bind(1, SearchKey(query));
@@ -668,9 +666,9 @@ Result<std::optional<Vehicle>> Store::AttachVehicleLocked(const Customer& custom
   Vehicle v = *found;
   if (v.customer_id != customer.id) {
     ASSIGN_OR_RETURN(Customer owner, LoadCustomer(v.customer_id));
-    return Status::Conflict("vehicle: " +
-                            (v.plate ? "plate " + FormatPlateForDisplay(*v.plate) : "VIN " + *v.vin) +
-                            " is on record for " + owner.name + " (" + ShortId(owner.id) + ")");
+    return Status::Conflict(
+        "vehicle: " + (v.plate ? "plate " + FormatPlateForDisplay(*v.plate) : "VIN " + *v.vin) +
+        " is on record for " + owner.name + " (" + ShortId(owner.id) + ")");
   }
   if (vin && v.vin && *vin != *v.vin) {
     return Status::Conflict("vin: '" + *vin + "' differs from the VIN on record (" + *v.vin +
@@ -682,9 +680,8 @@ Result<std::optional<Vehicle>> Store::AttachVehicleLocked(const Customer& custom
                             FormatPlateForDisplay(*v.plate) + ") for VIN " + *v.vin);
   }
   if (in.mileage_km && v.mileage_km && *in.mileage_km < *v.mileage_km) {
-    return Status::InvalidInput("mileage: " + std::to_string(*in.mileage_km) +
-                                " km is below the " + std::to_string(*v.mileage_km) +
-                                " km already on record");
+    return Status::InvalidInput("mileage: " + std::to_string(*in.mileage_km) + " km is below the " +
+                                std::to_string(*v.mileage_km) + " km already on record");
   }
   model::VehicleUpdate learned;
   if (!v.plate && plate) learned.plate = plate;
@@ -810,12 +807,12 @@ Result<int> Store::CheckSlotLocked(const LocalDate& date, const LocalTime& time,
 }
 
 // Places taken in a slot: bookings that hold one and have not lost it.
-static Result<int64_t> PlacesTakenLocked(Db& db, const std::string& date,
-                                         const std::string& time) {
-  ASSIGN_OR_RETURN(Statement count,
-                   db.Prepare(std::string("SELECT count(*) FROM bookings WHERE slot_date = ? AND"
-                                          " slot_time = ? AND needs_reschedule = 0 AND status IN ") +
-                              kHolding));
+static Result<int64_t> PlacesTakenLocked(Db& db, const std::string& date, const std::string& time) {
+  ASSIGN_OR_RETURN(
+      Statement count,
+      db.Prepare(std::string("SELECT count(*) FROM bookings WHERE slot_date = ? AND"
+                             " slot_time = ? AND needs_reschedule = 0 AND status IN ") +
+                 kHolding));
   count.Bind(1, date).Bind(2, time);
   ASSIGN_OR_RETURN(bool row, count.Step());
   return row ? count.Int(0) : int64_t{0};
@@ -831,13 +828,16 @@ static std::string SameVisitorSql(const Booking& b) {
 
 // The booking (id) by which `b`'s vehicle (or, without a vehicle, its customer)
 // already holds `b`'s slot, if any. With `same_day`, any slot of that day.
-static Result<std::optional<std::string>> SameVisitLocked(Db& db, const Booking& b,
-                                                          bool same_day) {
+static Result<std::optional<std::string>> SameVisitLocked(Db& db, const Booking& b, bool same_day) {
   ASSIGN_OR_RETURN(Statement same,
-                   db.Prepare("SELECT id FROM bookings WHERE " + SameVisitorSql(b) + " AND slot_date = ?1 AND"
-                              " (?5 OR slot_time = ?2) AND status IN " + kHolding +
-                              " ORDER BY slot_time = ?2 DESC, created_at LIMIT 1"));
-  same.Bind(1, b.slot_date).Bind(2, b.slot_time).Bind(3, b.vehicle_id).Bind(4, b.customer_id)
+                   db.Prepare("SELECT id FROM bookings WHERE " + SameVisitorSql(b) +
+                              " AND slot_date = ?1 AND"
+                              " (?5 OR slot_time = ?2) AND status IN " +
+                              kHolding + " ORDER BY slot_time = ?2 DESC, created_at LIMIT 1"));
+  same.Bind(1, b.slot_date)
+      .Bind(2, b.slot_time)
+      .Bind(3, b.vehicle_id)
+      .Bind(4, b.customer_id)
       .Bind(5, int64_t{same_day});
   ASSIGN_OR_RETURN(bool found, same.Step());
   if (!found) return std::optional<std::string>();
@@ -904,12 +904,13 @@ Status Store::AppendHistoryLocked(const std::string& booking_id, const std::stri
 
 Result<Booking> Store::InsertBookingLocked(Booking b, const std::string& action,
                                            const std::string& reason) {
-  ASSIGN_OR_RETURN(Statement st,
-                   db_->Prepare("INSERT INTO bookings (id, ref, store_id, customer_id, vehicle_id,"
-                                " service, slot_date, slot_time, channel, status, notes, staff,"
-                                " requested_at, created_at, updated_at, priority_reception,"
-                                " discount_eligible, rescheduled_from, form_id, import_batch) VALUES"
-                                " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+  ASSIGN_OR_RETURN(
+      Statement st,
+      db_->Prepare("INSERT INTO bookings (id, ref, store_id, customer_id, vehicle_id,"
+                   " service, slot_date, slot_time, channel, status, notes, staff,"
+                   " requested_at, created_at, updated_at, priority_reception,"
+                   " discount_eligible, rescheduled_from, form_id, import_batch) VALUES"
+                   " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
   st.Bind(1, b.id)
       .Bind(2, b.ref)
       .Bind(3, b.store_id)
@@ -942,8 +943,8 @@ Result<Booking> Store::InsertBookingLocked(Booking b, const std::string& action,
   if (b.rescheduled_from) changes["rescheduled_from"] = *b.rescheduled_from;
   if (b.form_id) changes["form_id"] = *b.form_id;
   if (b.import_batch) changes["import_batch"] = *b.import_batch;
-  RETURN_IF_ERROR(AppendHistoryLocked(b.id, b.staff, action, std::nullopt, b.status,
-                                      changes.dump(), reason));
+  RETURN_IF_ERROR(
+      AppendHistoryLocked(b.id, b.staff, action, std::nullopt, b.status, changes.dump(), reason));
   RETURN_IF_ERROR(RecordLocked("booking", b.id, "insert", model::BookingInsertFields(b).dump(),
                                b.staff, b.requested_at));
   return b;
@@ -996,8 +997,7 @@ Result<BookOutcome> Store::BookLocked(const BookingRequest& request) {
   if (request.promised && !request.requested_at.empty()) {
     auto parsed = ParseUtcMs(request.requested_at);
     if (!parsed.ok()) {
-      return Status::InvalidInput("requested at: '" + request.requested_at +
-                                  "' is not a UTC time");
+      return Status::InvalidInput("requested at: '" + request.requested_at + "' is not a UTC time");
     }
     if (parsed.value() > now_ms + 5 * 60 * 1000) {
       return Status::InvalidInput("requested at: " + request.requested_at +
@@ -1098,8 +1098,8 @@ Result<BookOutcome> Store::BookLocked(const BookingRequest& request) {
                               customer->phones.empty() ? "" : customer->phones.front(),
                               existing.ref,
                               "asked twice for " + b.slot_date + " " + b.slot_time + " (" +
-                                  ChannelText(existing.channel) + " and " +
-                                  ChannelText(channel) + "): booked once, confirm with them"});
+                                  ChannelText(existing.channel) + " and " + ChannelText(channel) +
+                                  "): booked once, confirm with them"});
         c.summary = "same visit booked by " + ChannelText(existing.channel) + " and " +
                     ChannelText(channel) + "; kept booking " + existing.ref + " only";
         c.source = source;
@@ -1130,12 +1130,15 @@ Result<BookOutcome> Store::BookLocked(const BookingRequest& request) {
   if (request.promised) {
     // Another booking of the same vehicle (or customer) that day, by another
     // channel: both kept, and staff ask which one the customer meant.
-    ASSIGN_OR_RETURN(Statement other,
-                     db_->Prepare("SELECT id, ref, slot_time, channel FROM bookings WHERE " +
-                                  SameVisitorSql(b) +
-                                  " AND slot_date = ?1 AND id != ?2 AND status IN " + kHolding +
-                                  " AND channel != ?5 ORDER BY slot_time LIMIT 1"));
-    other.Bind(1, b.slot_date).Bind(2, b.id).Bind(3, b.vehicle_id).Bind(4, b.customer_id)
+    ASSIGN_OR_RETURN(
+        Statement other,
+        db_->Prepare("SELECT id, ref, slot_time, channel FROM bookings WHERE " + SameVisitorSql(b) +
+                     " AND slot_date = ?1 AND id != ?2 AND status IN " + kHolding +
+                     " AND channel != ?5 ORDER BY slot_time LIMIT 1"));
+    other.Bind(1, b.slot_date)
+        .Bind(2, b.id)
+        .Bind(3, b.vehicle_id)
+        .Bind(4, b.customer_id)
         .Bind(5, ChannelText(channel));
     ASSIGN_OR_RETURN(bool twice, other.Step());
     if (twice) {
@@ -1159,7 +1162,8 @@ Result<BookOutcome> Store::BookLocked(const BookingRequest& request) {
     }
     std::optional<std::string> settled;
     if (overfills) {
-      ASSIGN_OR_RETURN(settled, SettleSlotLocked(b.slot_date, b.slot_time, capacity, source, staff));
+      ASSIGN_OR_RETURN(settled,
+                       SettleSlotLocked(b.slot_date, b.slot_time, capacity, source, staff));
     }
     if (settled) {
       out.cases.push_back(*settled);
@@ -1469,11 +1473,12 @@ Result<Board> Store::DayBoard(const std::string& date_text) {
     board.open = false;
     board.closed_reason = closed.Text(0);
   }
-  for (const auto& s : settings_.slots) board.slots.push_back({s.start_time, s.capacity, s.capacity, {}});
-  ASSIGN_OR_RETURN(Statement st, db_->Prepare(std::string("SELECT ") + kBookingColumns +
-                                              kBookingJoins +
-                                              "WHERE b.slot_date = ? ORDER BY b.slot_time,"
-                                              " b.created_at, b.ref"));
+  for (const auto& s : settings_.slots)
+    board.slots.push_back({s.start_time, s.capacity, s.capacity, {}});
+  ASSIGN_OR_RETURN(Statement st,
+                   db_->Prepare(std::string("SELECT ") + kBookingColumns + kBookingJoins +
+                                "WHERE b.slot_date = ? ORDER BY b.slot_time,"
+                                " b.created_at, b.ref"));
   st.Bind(1, board.date);
   while (true) {
     ASSIGN_OR_RETURN(bool row, st.Step());

@@ -132,8 +132,8 @@ struct BookingRequest {
 
 // What became of a promised booking.
 struct BookOutcome {
-  Booking booking;         // the booking made or, for a duplicate, the one already there
-  bool duplicate = false;  // the same booking was in the system already: not doubled
+  Booking booking;                 // the booking made or, for a duplicate, the one already there
+  bool duplicate = false;          // the same booking was in the system already: not doubled
   std::vector<std::string> cases;  // refs of the conflict cases it opened
 };
 
@@ -144,11 +144,11 @@ using ConflictCase = outpost::model::Case;
 // Head office asking to cancel or move one of this store's bookings (the call
 // centre, on the customer's word), delivered like its bookings.
 struct HeadOfficeChange {
-  int64_t seq = 0;           // the hub's request seq for this store
-  std::string kind;          // "cancel", "reschedule" or "resolve-case"
-  std::string booking;       // the booking's id (or ref); resolve-case: the case's ref
+  int64_t seq = 0;      // the hub's request seq for this store
+  std::string kind;     // "cancel", "reschedule" or "resolve-case"
+  std::string booking;  // the booking's id (or ref); resolve-case: the case's ref
   // resolve-case: `reason` is the resolution.
-  std::string date, time;    // reschedule: the slot promised to the customer
+  std::string date, time;  // reschedule: the slot promised to the customer
   std::string reason;
   std::string staff;         // who at head office, e.g. "call centre: CC Li"
   std::string requested_at;  // business time: when the customer asked (UTC text)
@@ -187,7 +187,7 @@ struct Board {
   bool open = true;
   std::string closed_reason;
   std::vector<BoardSlot> slots;
-  std::vector<Booking> released;  // cancelled, no-show, rescheduled that day
+  std::vector<Booking> released;          // cancelled, no-show, rescheduled that day
   std::vector<Booking> needs_reschedule;  // lost their place in an over-full slot
 };
 
@@ -270,8 +270,8 @@ class Store {
   Result<ConflictCase> GetCase(const std::string& ref);
   // Closes a case with staff's note. Refused while a booking of the case still
   // needs rescheduling, unless `keep` (staff squeeze it in: its flag is cleared).
-  Result<ConflictCase> ResolveCase(const std::string& ref, const std::string& resolution,
-                                   bool keep, const std::string& staff);
+  Result<ConflictCase> ResolveCase(const std::string& ref, const std::string& resolution, bool keep,
+                                   const std::string& staff);
   Result<Booking> Confirm(const std::string& booking, const std::string& staff);
   Result<Booking> CheckIn(const std::string& booking, const std::string& staff);
   Result<Booking> StartService(const std::string& booking, const std::string& staff);

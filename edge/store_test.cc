@@ -27,8 +27,8 @@ class StoreTest : public ::testing::Test {
     store_ = std::move(store).value();
   }
 
-  BookingRequest Request(const std::string& phone, const std::string& name,
-                         const std::string& date, const std::string& time) {
+  BookingRequest Request(const std::string& phone, const std::string& name, const std::string& date,
+                         const std::string& time) {
     BookingRequest r;
     r.customer = phone;
     r.create_customer = NewCustomer{name, {phone}};
@@ -268,8 +268,7 @@ TEST_F(StoreTest, CustomersAreNotDuplicatedSilently) {
   EXPECT_NE(ambiguous.status().message().find("matches 2 customers"), std::string::npos);
 
   NewCustomer same_member{"Other", {"13900139000"}, "VIP001"};
-  EXPECT_EQ(store_->AddCustomer(same_member, {}, "SA Li").status().code(),
-            StatusCode::kConflict);
+  EXPECT_EQ(store_->AddCustomer(same_member, {}, "SA Li").status().code(), StatusCode::kConflict);
   NewCustomer other{"Other", {"13900139000"}};
   auto plate_taken = store_->AddCustomer(other, {"沪A·12345", "", std::nullopt}, "SA Li");
   EXPECT_EQ(plate_taken.status().code(), StatusCode::kConflict);
@@ -290,7 +289,8 @@ TEST_F(StoreTest, ConsentChangesAndAddedPhonesAreKept) {
   EXPECT_EQ(store_->ResolveCustomer("010 1234 5678")->id, c->id);
   CustomerUpdate steal;
   steal.add_phones = {"13900139000"};
-  EXPECT_EQ(store_->UpdateCustomer("13800138000", steal, "SA").status().code(), StatusCode::kConflict);
+  EXPECT_EQ(store_->UpdateCustomer("13800138000", steal, "SA").status().code(),
+            StatusCode::kConflict);
   CustomerUpdate bad;
   bad.contact_opt_in = false;
   bad.add_phones = {"12345"};
@@ -426,9 +426,11 @@ TEST_F(StoreTest, EveryChangeIsLoggedInOrderAndChained) {
   auto log = ReadChanges(*db, 1, 100).value();
   ASSERT_EQ(log.size(), 5u);
   EXPECT_TRUE(VerifyChain(log, std::nullopt).ok());
-  const std::vector<std::pair<std::string, std::string>> expected = {
-      {"customer", "insert"}, {"vehicle", "insert"}, {"booking", "insert"},
-      {"booking", "update"},  {"booking", "update"}};
+  const std::vector<std::pair<std::string, std::string>> expected = {{"customer", "insert"},
+                                                                     {"vehicle", "insert"},
+                                                                     {"booking", "insert"},
+                                                                     {"booking", "update"},
+                                                                     {"booking", "update"}};
   for (size_t i = 0; i < expected.size(); ++i) {
     EXPECT_EQ(log[i].entity, expected[i].first) << i;
     EXPECT_EQ(log[i].op, expected[i].second) << i;

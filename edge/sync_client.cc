@@ -23,18 +23,17 @@ Result<SyncStatus> ReadSyncStatus(Db& db) {
                               " hub_reads_zstd FROM sync_state"));
   ASSIGN_OR_RETURN(bool row, st.Step());
   if (!row) return Status::Corruption("sync_state is missing");
-  SyncStatus status{st.Int(0),          st.Int(1),          st.OptionalText(2),
-                    st.OptionalText(3), st.OptionalText(4), HashHex(Hash256{}),
-                    st.Int(5) != 0};
+  SyncStatus status{st.Int(0),          st.Int(1),          st.OptionalText(2), st.OptionalText(3),
+                    st.OptionalText(4), HashHex(Hash256{}), st.Int(5) != 0};
   ASSIGN_OR_RETURN(auto head, ReadChanges(db, status.last_seq, 1));
   if (!head.empty()) status.log_head = HashHex(head.front().hash);
   return status;
 }
 
 Result<std::unique_ptr<SyncClient>> SyncClient::Create(const std::string& db_path,
-                                                       const std::string& endpoint,
-                                                       SecretKeys keys, PublicKeys hub,
-                                                       const Clock& clock, int reply_timeout_ms) {
+                                                       const std::string& endpoint, SecretKeys keys,
+                                                       PublicKeys hub, const Clock& clock,
+                                                       int reply_timeout_ms) {
   if (reply_timeout_ms < 10 || reply_timeout_ms > 600'000) {
     return Status::InvalidInput("reply timeout: " + std::to_string(reply_timeout_ms) +
                                 " ms must be 10 to 600000");
@@ -68,8 +67,8 @@ Result<std::unique_ptr<SyncClient>> SyncClient::CreateWithoutTransport(const std
                                                     std::move(keys), std::move(hub), site, clock));
 }
 
-Status SyncClient::Record(std::optional<int64_t> acked, const std::string& status,
-                          bool answered, std::optional<bool> hub_reads_zstd) {
+Status SyncClient::Record(std::optional<int64_t> acked, const std::string& status, bool answered,
+                          std::optional<bool> hub_reads_zstd) {
   const std::string now = FormatUtcMs(clock_.NowMs());
   ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
   ASSIGN_OR_RETURN(Statement st,
@@ -121,16 +120,16 @@ Result<std::vector<std::string>> SyncClient::NextMessages(int batches) {
   };
   std::vector<std::string> sealed;
   if (state.waiting() <= 0) {
-    sealed.push_back(seal(WireHello{site_, schema_version, state.last_seq, applied_push,
-                                    held_profiles}));
+    sealed.push_back(
+        seal(WireHello{site_, schema_version, state.last_seq, applied_push, held_profiles}));
     return sealed;
   }
   for (int64_t from = state.hub_acked_seq + 1;
        from <= state.last_seq && std::ssize(sealed) < batches; from += batch_changes_) {
     ASSIGN_OR_RETURN(auto changes, ReadChanges(*db_, from, batch_changes_));
-    sealed.push_back(seal(WireBatch{site_, schema_version, std::move(changes), applied_push,
-                                    held_profiles},
-                          state.hub_reads_zstd ? Compression::kZstd : Compression::kNone));
+    sealed.push_back(
+        seal(WireBatch{site_, schema_version, std::move(changes), applied_push, held_profiles},
+             state.hub_reads_zstd ? Compression::kZstd : Compression::kNone));
   }
   return sealed;
 }
@@ -164,9 +163,8 @@ Status SyncClient::RunOnce() {
   ASSIGN_OR_RETURN(std::vector<std::string> messages, NextMessages());
   // A fresh link may still be connecting (TCP and the CURVE handshake): give it
   // up to a second before counting the hub unreachable (`sync --once`).
-  const auto connect_deadline =
-      std::chrono::steady_clock::now() +
-      std::chrono::milliseconds(std::min(reply_timeout_ms_, 1000));
+  const auto connect_deadline = std::chrono::steady_clock::now() +
+                                std::chrono::milliseconds(std::min(reply_timeout_ms_, 1000));
   for (const auto& sealed : messages) {
     Status sent = endpoint_->Send(sealed);
     while (!sent.ok() && sent.code() == StatusCode::kRetryLater &&
@@ -228,7 +226,8 @@ Status SyncClient::ApplyPushes(const std::vector<WirePush>& pushes) {
       auto applied = store_->ApplyHeadOfficeChange(change);
       if (!applied.ok()) {
         const StatusCode code = applied.status().code();
-        if (code == StatusCode::kIoError || code == StatusCode::kRetryLater) return applied.status();
+        if (code == StatusCode::kIoError || code == StatusCode::kRetryLater)
+          return applied.status();
         // A kind this store does not know (a newer head office) is refused as
         // such, never left to block the requests after it.
         const bool known = kind == "cancel" || kind == "reschedule" || kind == "resolve-case";

@@ -37,7 +37,7 @@ struct SyncStatus {
   std::optional<std::string> last_contact;
   std::optional<std::string> offline_since;
   std::optional<std::string> last_status;
-  std::string log_head;  // hex hash of the newest log entry: equal heads, equal logs
+  std::string log_head;         // hex hash of the newest log entry: equal heads, equal logs
   bool hub_reads_zstd = false;  // the hub's last answer said it opens compressed batches
   int64_t waiting() const { return last_seq - hub_acked_seq; }
 };
@@ -55,8 +55,7 @@ class SyncClient {
   // The same client with no transport: RunOnce and Run refuse; the caller
   // moves the messages of NextMessage and HandleReply itself.
   static Result<std::unique_ptr<SyncClient>> CreateWithoutTransport(const std::string& db_path,
-                                                                    SecretKeys keys,
-                                                                    PublicKeys hub,
+                                                                    SecretKeys keys, PublicKeys hub,
                                                                     const Clock& clock);
   // One exchange with the hub. Ok when the hub answered.
   Status RunOnce();
@@ -95,8 +94,13 @@ class SyncClient {
   SyncClient(std::unique_ptr<Db> db, std::unique_ptr<Store> store,
              std::unique_ptr<StoreEndpoint> endpoint, SecretKeys keys, PublicKeys hub,
              std::string site, const Clock& clock)
-      : db_(std::move(db)), store_(std::move(store)), endpoint_(std::move(endpoint)),
-        keys_(std::move(keys)), hub_(std::move(hub)), site_(std::move(site)), clock_(clock) {}
+      : db_(std::move(db)),
+        store_(std::move(store)),
+        endpoint_(std::move(endpoint)),
+        keys_(std::move(keys)),
+        hub_(std::move(hub)),
+        site_(std::move(site)),
+        clock_(clock) {}
   // `hub_reads_zstd`: what the hub's answer said of compressed batches.
   Status Record(std::optional<int64_t> acked, const std::string& status, bool answered,
                 std::optional<bool> hub_reads_zstd = std::nullopt);

@@ -103,8 +103,9 @@ Result<std::unique_ptr<Hub>> Hub::Open(const std::string& path, SecretKeys keys,
 }
 
 Status Hub::ChainUnchainedBatches() {
-  ASSIGN_OR_RETURN(Statement st, db_->Prepare("SELECT id, site_id, first_seq, last_seq, envelope"
-                                              " FROM batch_archive WHERE head IS NULL ORDER BY id"));
+  ASSIGN_OR_RETURN(Statement st,
+                   db_->Prepare("SELECT id, site_id, first_seq, last_seq, envelope"
+                                " FROM batch_archive WHERE head IS NULL ORDER BY id"));
   ASSIGN_OR_RETURN(bool row, st.Step());
   if (!row) return Status::Ok();
   ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
@@ -408,10 +409,11 @@ Result<WireAck> Hub::IngestOpened(const OpenedMessage& opened, std::string_view 
     return ack;
   }
   const auto* batch = std::get_if<WireBatch>(&message);
-  if (!batch) return refuse(Status::Refused("a store may send only hellos, batches and log requests"));
+  if (!batch)
+    return refuse(Status::Refused("a store may send only hellos, batches and log requests"));
   if (batch->site_id != site) {
-    return refuse(Status::Refused("batch from '" + site + "' claims to be from '" +
-                                  batch->site_id + "'"));
+    return refuse(
+        Status::Refused("batch from '" + site + "' claims to be from '" + batch->site_id + "'"));
   }
   RETURN_IF_ERROR(NoteContact(site));
   if (!batch->changes.empty()) {
@@ -596,9 +598,9 @@ Result<int64_t> Hub::QueueBookingChange(const std::string& site, const std::stri
 }
 
 Result<std::pair<std::string, int64_t>> Hub::QueueCaseResolution(const std::string& case_query,
-                                         const std::string& site_hint,
-                                         const std::string& resolution,
-                                         const std::string& staff) {
+                                                                 const std::string& site_hint,
+                                                                 const std::string& resolution,
+                                                                 const std::string& staff) {
   if (resolution.empty()) return Status::InvalidInput("note: say what was done (--note)");
   // Case refs (C-YYMMDD-N) are counted per store, so two stores can each have
   // the same ref: then the store must be named, never guessed.
@@ -762,8 +764,8 @@ Result<WireAck> Hub::ApplyBatch(const WireBatch& batch,
   ASSIGN_OR_RETURN(bool has_id, next_id.Step());
   const int64_t id = has_id ? next_id.Int(0) : 1;
   next_id.Reset();
-  ASSIGN_OR_RETURN(LogColumns log, LogColumnsLocked(id, site, fresh.front().seq,
-                                                    fresh.back().seq, envelope_hash));
+  ASSIGN_OR_RETURN(LogColumns log,
+                   LogColumnsLocked(id, site, fresh.front().seq, fresh.back().seq, envelope_hash));
   ASSIGN_OR_RETURN(Statement archive,
                    db_->Prepare("INSERT INTO batch_archive (id, site_id, first_seq, last_seq,"
                                 " received_at, envelope, envelope_hash, head, head_signature)"
@@ -820,8 +822,9 @@ Status Hub::ApplyChangeLocked(const ChangeEntry& c, const std::optional<std::str
     return Status::Corruption("change " + c.site_id + "/" + std::to_string(c.seq) +
                               ": fields are not a JSON object");
   }
-  ASSIGN_OR_RETURN(Statement get, db_->Prepare("SELECT owner_site, fields, field_hlcs, base_hlc"
-                                               " FROM entities WHERE entity = ? AND entity_id = ?"));
+  ASSIGN_OR_RETURN(Statement get,
+                   db_->Prepare("SELECT owner_site, fields, field_hlcs, base_hlc"
+                                " FROM entities WHERE entity = ? AND entity_id = ?"));
   get.Bind(1, c.entity).Bind(2, c.entity_id);
   ASSIGN_OR_RETURN(bool exists, get.Step());
   std::string owner = exists ? get.Text(0) : creator;
@@ -868,8 +871,7 @@ Result<std::string> Hub::SealReply(const WireMessage& reply, const std::string& 
   return SealEnvelope(EncodeMessage(reply), keys_, store, Direction::kHubToStore, site);
 }
 
-Result<WireLogReply> Hub::AnswerLogRequest(const std::string& site,
-                                           const WireLogRequest& request) {
+Result<WireLogReply> Hub::AnswerLogRequest(const std::string& site, const WireLogRequest& request) {
   // One read transaction: every part of the answer describes the same moment.
   ASSIGN_OR_RETURN(auto tx, Transaction::BeginRead(*db_));
   WireLogReply reply;

@@ -36,7 +36,7 @@ constexpr int64_t kOnlineWindowMs = 15'000;
 
 // A call-centre request as head office queued it for a store.
 struct QueuedRequest {
-  int64_t seq = 0;         // the request's number for that store
+  int64_t seq = 0;  // the request's number for that store
   model::HeadOfficeRequest
       request;  // as queued: the date absolute (YYYY-MM-DD), the phone in E.164
   // False while head office holds no calendar of the store (it has not synced
@@ -114,9 +114,9 @@ class Hub {
   // it still needs a new slot). A ref at several stores without `site_hint` is
   // InvalidInput naming every one of them.
   Result<std::pair<std::string, int64_t>> QueueCaseResolution(const std::string& case_query,
-                                                               const std::string& site_hint,
-                                                               const std::string& resolution,
-                                                               const std::string& staff);
+                                                              const std::string& site_hint,
+                                                              const std::string& resolution,
+                                                              const std::string& staff);
   Result<int64_t> QueueBookingChange(const std::string& site, const std::string& kind,
                                      const std::string& booking, nlohmann::json details,
                                      const std::string& staff);
@@ -196,13 +196,14 @@ class Hub {
   // Batch `id`'s entry in the hub's log: its envelope hash, and the head after it, signed.
   Result<LogColumns> LogColumnsLocked(int64_t id, const std::string& site, int64_t first_seq,
                                       int64_t last_seq, const Hash256& envelope_hash);
-  Status ChainBatchLocked(int64_t id, const std::string& site, int64_t first_seq,
-                          int64_t last_seq, std::string_view envelope);
+  Status ChainBatchLocked(int64_t id, const std::string& site, int64_t first_seq, int64_t last_seq,
+                          std::string_view envelope);
   Status NoteContact(const std::string& site);
   Result<WireAck> ApplyBatch(const WireBatch& batch,
                              const std::vector<std::optional<std::string>>& named_stores,
                              std::string_view envelope, const Hash256& envelope_hash);
-  Status ApplyChangeLocked(const ChangeEntry& change, const std::optional<std::string>& named_store);
+  Status ApplyChangeLocked(const ChangeEntry& change,
+                           const std::optional<std::string>& named_store);
   // Records how far `site` has applied the outbox and holds its profiles, and
   // adds what is still pending of both to `ack`.
   Status AttachPushes(const std::string& site, int64_t applied_push_seq,

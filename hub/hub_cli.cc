@@ -44,14 +44,14 @@ class ProfileUpkeep {
     if (every_ms_ <= 0 || now < next_) return;
     Identity identity = hub_.MakeIdentity();
     auto resolved = identity.Resolve(false);
-    auto refreshed = resolved.ok() ? hub_.RefreshProfiles() : Result<RefreshStats>(resolved.status());
+    auto refreshed =
+        resolved.ok() ? hub_.RefreshProfiles() : Result<RefreshStats>(resolved.status());
     if (!refreshed.ok()) {
       err << "outpost-hub: unified profiles: " << refreshed.status().ToString() << "\n";
     }
     const auto took = std::chrono::steady_clock::now() - now;
-    next_ = std::chrono::steady_clock::now() +
-            std::max<std::chrono::steady_clock::duration>(std::chrono::milliseconds(every_ms_),
-                                                          took * 10);
+    next_ = std::chrono::steady_clock::now() + std::max<std::chrono::steady_clock::duration>(
+                                                   std::chrono::milliseconds(every_ms_), took * 10);
   }
 
  private:
@@ -181,8 +181,11 @@ int PrintStores(Hub& hub, bool json_output, std::ostream& out, std::ostream& err
 json EvidenceJson(const std::vector<Evidence>& list) {
   json arr = json::array();
   for (const auto& e : list) {
-    arr.push_back({{"record_a", e.record_a}, {"record_b", e.record_b}, {"kind", e.kind},
-                   {"value", e.value}, {"links", e.links}});
+    arr.push_back({{"record_a", e.record_a},
+                   {"record_b", e.record_b},
+                   {"kind", e.kind},
+                   {"value", e.value},
+                   {"links", e.links}});
   }
   return arr;
 }
@@ -254,8 +257,8 @@ void PrintView(const UnifiedView& v, bool why_only, std::ostream& out) {
   out << (why_only ? v.unified_id + " is one customer because:\n" : "  why:\n");
   if (v.evidence.empty()) out << "    one record only\n";
   for (const auto& e : v.evidence) {
-    out << "    " << ShortId(e.record_a) << " ~ " << ShortId(e.record_b) << "  " << e.kind
-        << ": " << e.value << (e.links ? "" : "  [does not link alone]") << "\n";
+    out << "    " << ShortId(e.record_a) << " ~ " << ShortId(e.record_b) << "  " << e.kind << ": "
+        << e.value << (e.links ? "" : "  [does not link alone]") << "\n";
   }
   for (const auto& c : v.candidates) {
     out << "    possible match (not linked): " << ShortId(c.record_a) << " ~ "
@@ -409,9 +412,10 @@ int RunHubCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   auto* serve = app.add_subcommand("serve", "receive and apply the stores' change logs");
   serve->add_option("--bind", bind)->capture_default_str();
   int64_t resolve_every_ms = 2000;
-  serve->add_option("--resolve-every-ms", resolve_every_ms,
-                    "link new customer records and refresh the stores' unified profiles this"
-                    " often (0: never; `customers resolve` by hand)")
+  serve
+      ->add_option("--resolve-every-ms", resolve_every_ms,
+                   "link new customer records and refresh the stores' unified profiles this"
+                   " often (0: never; `customers resolve` by hand)")
       ->capture_default_str();
   std::string deny_store, deny_staff, deny_reason;
   auto* deny = app.add_subcommand(
@@ -467,26 +471,32 @@ int RunHubCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   customers->require_subcommand(1);
   std::string cust_query, cust_other, cust_staff, cust_note;
   bool force_resolve = false;
-  auto* cresolve = customers->add_subcommand("resolve", "link store records into unified customers");
+  auto* cresolve =
+      customers->add_subcommand("resolve", "link store records into unified customers");
   cresolve->add_flag("--force", force_resolve, "run even if nothing changed");
   auto* cfind = customers->add_subcommand("find", "by phone, plate, VIN, member id, id or name");
   cfind->add_option("query", cust_query)->required();
-  auto* cshow = customers->add_subcommand("show", "one customer: every store's records, vehicles, bookings, consent");
+  auto* cshow = customers->add_subcommand(
+      "show", "one customer: every store's records, vehicles, bookings, consent");
   cshow->add_option("customer", cust_query, "unified id or a store record id")->required();
-  auto* cwhy = customers->add_subcommand("why", "the evidence that links a unified customer's records");
+  auto* cwhy =
+      customers->add_subcommand("why", "the evidence that links a unified customer's records");
   cwhy->add_option("customer", cust_query, "unified id or a store record id")->required();
-  auto* cmerge = customers->add_subcommand("merge", "link two records (or customers) a person knows are one");
+  auto* cmerge =
+      customers->add_subcommand("merge", "link two records (or customers) a person knows are one");
   cmerge->add_option("a", cust_query)->required();
   cmerge->add_option("b", cust_other)->required();
   cmerge->add_option("--staff", cust_staff)->required();
   cmerge->add_option("--note", cust_note, "why")->required();
-  auto* cunmerge = customers->add_subcommand("unmerge", "take a record out of its unified customer");
+  auto* cunmerge =
+      customers->add_subcommand("unmerge", "take a record out of its unified customer");
   cunmerge->add_option("record", cust_query, "a store record id")->required();
   cunmerge->add_option("--staff", cust_staff)->required();
   cunmerge->add_option("--note", cust_note, "why")->required();
 
   // conflicts list | show: every store's cases, and possible duplicate customers.
-  auto* conflicts = app.add_subcommand("conflicts", "conflict cases from every store, possible duplicates");
+  auto* conflicts =
+      app.add_subcommand("conflicts", "conflict cases from every store, possible duplicates");
   conflicts->require_subcommand(1);
   bool all_cases = false;
   std::string case_store, case_ref;
@@ -494,13 +504,15 @@ int RunHubCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   klist->add_flag("--all", all_cases);
   klist->add_option("--store", case_store, "only this store's");
   auto* kshow = conflicts->add_subcommand("show", "one case");
-  kshow->add_option("case", case_ref, "case ref (C-261124-1, with --store if several) or id")->required();
+  kshow->add_option("case", case_ref, "case ref (C-261124-1, with --store if several) or id")
+      ->required();
   kshow->add_option("--store", case_store);
   bool resolve_merge = false, resolve_apart = false;
   std::string resolve_staff, resolve_note;
   auto* kresolve = conflicts->add_subcommand(
-      "resolve", "a possible duplicate (D-...): --merge or --apart; a store's case (C-...):"
-                 " closed at the store when next in contact");
+      "resolve",
+      "a possible duplicate (D-...): --merge or --apart; a store's case (C-...):"
+      " closed at the store when next in contact");
   kresolve->add_option("case", case_ref, "D-... or a store's case ref")->required();
   kresolve->add_option("--store", case_store, "the store, when several have that case ref");
   kresolve->add_flag("--merge", resolve_merge, "D-: one person (their records are linked)");
@@ -642,11 +654,18 @@ int RunHubCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
     const ResolveStats& s = stats.value();
     const RefreshStats& p = refreshed.value();
     if (json_output) {
-      out << json{{"ran", s.ran}, {"records", s.records}, {"unified", s.unified},
-                  {"across_stores", s.across_stores}, {"candidates", s.candidates},
-                  {"links_changed", s.links_changed}, {"seconds", s.seconds},
-                  {"profiles_sent", p.sent}, {"profiles_withdrawn", p.withdrawn},
-                  {"profile_seconds", p.seconds}}.dump(2) << "\n";
+      out << json{{"ran", s.ran},
+                  {"records", s.records},
+                  {"unified", s.unified},
+                  {"across_stores", s.across_stores},
+                  {"candidates", s.candidates},
+                  {"links_changed", s.links_changed},
+                  {"seconds", s.seconds},
+                  {"profiles_sent", p.sent},
+                  {"profiles_withdrawn", p.withdrawn},
+                  {"profile_seconds", p.seconds}}
+                 .dump(2)
+          << "\n";
       return 0;
     }
     if (!s.ran) {
@@ -700,17 +719,16 @@ int RunHubCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
                       : identity.KeepApart(c.record_a, c.record_b, resolve_staff, resolve_note);
       if (st.ok()) st = hub.value()->RefreshProfiles().status();  // the stores learn at once
       if (!st.ok()) return fail(st);
-      out << case_ref << ": records " << ShortId(c.record_a) << " and "
-          << ShortId(c.record_b)
-          << (resolve_merge ? " merged into one customer" : " kept apart as two people")
-          << " by " << resolve_staff << "\n";
+      out << case_ref << ": records " << ShortId(c.record_a) << " and " << ShortId(c.record_b)
+          << (resolve_merge ? " merged into one customer" : " kept apart as two people") << " by "
+          << resolve_staff << "\n";
       return 0;
     }
     if (resolve_merge || resolve_apart) {
       return fail(Status::InvalidInput("--merge and --apart are for possible duplicates (D-...)"));
     }
-    auto queued = hub.value()->QueueCaseResolution(case_ref, case_store, resolve_note,
-                                                   resolve_staff);
+    auto queued =
+        hub.value()->QueueCaseResolution(case_ref, case_store, resolve_note, resolve_staff);
     if (!queued.ok()) return fail(queued.status());
     if (json_output) {
       out << json{{"store_id", queued->first}, {"request_seq", queued->second}}.dump(2) << "\n";

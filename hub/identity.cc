@@ -61,8 +61,7 @@ std::vector<std::string> PhonesOf(const std::string& array_text) {
 std::string MintId(const std::string& founder) {
   unsigned char h[8];
   crypto_generichash(h, sizeof h, reinterpret_cast<const unsigned char*>(founder.data()),
-                     founder.size(), reinterpret_cast<const unsigned char*>("outpost-unified"),
-                     15);
+                     founder.size(), reinterpret_cast<const unsigned char*>("outpost-unified"), 15);
   return "U" + BytesHex(h, sizeof h);
 }
 
@@ -153,12 +152,13 @@ Status Identity::IndexChanges() {
   if (todo.empty()) return Status::Ok();
   // A change that does not name its customer (a status update) belongs to
   // the one its entity was filed under.
-  ASSIGN_OR_RETURN(Statement changed,
-                   db_.Prepare("SELECT c.entity, c.entity_id, coalesce(json_extract(c.fields,"
-                               " '$.customer_id'), k.customer_id) FROM changes c LEFT JOIN"
-                               " customer_children k ON k.entity = c.entity AND k.entity_id ="
-                               " c.entity_id WHERE c.site_id = ? AND c.seq > ? AND c.seq <= ?"
-                               " AND c.entity IN ('customer', 'vehicle', 'booking') ORDER BY c.seq"));
+  ASSIGN_OR_RETURN(
+      Statement changed,
+      db_.Prepare("SELECT c.entity, c.entity_id, coalesce(json_extract(c.fields,"
+                  " '$.customer_id'), k.customer_id) FROM changes c LEFT JOIN"
+                  " customer_children k ON k.entity = c.entity AND k.entity_id ="
+                  " c.entity_id WHERE c.site_id = ? AND c.seq > ? AND c.seq <= ?"
+                  " AND c.entity IN ('customer', 'vehicle', 'booking') ORDER BY c.seq"));
   ASSIGN_OR_RETURN(Statement file, db_.Prepare("INSERT INTO customer_children (entity, entity_id,"
                                                " customer_id) VALUES (?, ?, ?) ON CONFLICT"
                                                " (entity, entity_id) DO UPDATE SET customer_id ="
@@ -331,14 +331,15 @@ Result<ResolveStats> Identity::Resolve(bool force) {
 
   // 4. Stable ids for the clusters.
   std::vector<std::vector<int>> clusters_of(recs.size());
-  for (size_t i = 0; i < recs.size(); ++i) clusters_of[uf.Find(static_cast<int>(i))].push_back(static_cast<int>(i));
+  for (size_t i = 0; i < recs.size(); ++i)
+    clusters_of[uf.Find(static_cast<int>(i))].push_back(static_cast<int>(i));
   struct Known {
     std::string founder, created_at;
     std::optional<std::string> merged_into;
   };
-  std::unordered_map<std::string, Known> known;      // unified id -> row
+  std::unordered_map<std::string, Known> known;             // unified id -> row
   std::unordered_map<std::string, std::string> founder_of;  // founder record -> unified id
-  std::unordered_map<std::string, std::string> link;  // record -> unified id
+  std::unordered_map<std::string, std::string> link;        // record -> unified id
   {
     ASSIGN_OR_RETURN(Statement st, db_.Prepare("SELECT unified_id, founder_record, created_at,"
                                                " merged_into FROM unified_customers"));
@@ -452,7 +453,9 @@ Result<ResolveStats> Identity::Resolve(bool force) {
     }
     const size_t colon = key.find(':');
     cand.Reset();
-    cand.Bind(1, recs[a].id).Bind(2, recs[b].id).Bind(3, key.substr(0, colon))
+    cand.Bind(1, recs[a].id)
+        .Bind(2, recs[b].id)
+        .Bind(3, key.substr(0, colon))
         .Bind(4, key.substr(colon + 1));
     RETURN_IF_ERROR(cand.Run());
     ++stats.candidates;
@@ -485,8 +488,7 @@ Result<ResolveStats> Identity::Resolve(bool force) {
   RETURN_IF_ERROR(state.Run());
   if (signer_) RETURN_IF_ERROR(records.Seal(*signer_));
   RETURN_IF_ERROR(tx->Commit());
-  stats.seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return stats;
 }
 
@@ -631,18 +633,27 @@ Result<UnifiedView> Identity::ViewOf(const std::string& unified_id, bool with_ev
       json f = json::parse(st.Text(3), nullptr, false);
       if (!f.is_object()) continue;
       if (st.Text(0) == "vehicle") {
-        view.vehicles.push_back({{"id", st.Text(1)}, {"site", st.Text(2)}, {"record", id},
-                                 {"plate", f.value("plate", json())}, {"vin", f.value("vin", json())},
+        view.vehicles.push_back({{"id", st.Text(1)},
+                                 {"site", st.Text(2)},
+                                 {"record", id},
+                                 {"plate", f.value("plate", json())},
+                                 {"vin", f.value("vin", json())},
                                  {"mileage_km", f.value("mileage_km", json())}});
-        if (f.contains("plate") && f["plate"].is_string()) keys_of[id].insert("plate:" + f["plate"].get<std::string>());
-        if (f.contains("vin") && f["vin"].is_string()) keys_of[id].insert("vin:" + f["vin"].get<std::string>());
+        if (f.contains("plate") && f["plate"].is_string())
+          keys_of[id].insert("plate:" + f["plate"].get<std::string>());
+        if (f.contains("vin") && f["vin"].is_string())
+          keys_of[id].insert("vin:" + f["vin"].get<std::string>());
       } else {
-        view.bookings.push_back({{"id", st.Text(1)}, {"site", st.Text(2)}, {"record", id},
-                                 {"ref", f.value("ref", "")},
-                                 {"slot", f.value("slot_date", "") + " " + f.value("slot_time", "")},
-                                 {"status", f.value("status", "")}, {"channel", f.value("channel", "")},
-                                 {"service", f.value("service", "")},
-                                 {"needs_reschedule", f.value("needs_reschedule", false)}});
+        view.bookings.push_back(
+            {{"id", st.Text(1)},
+             {"site", st.Text(2)},
+             {"record", id},
+             {"ref", f.value("ref", "")},
+             {"slot", f.value("slot_date", "") + " " + f.value("slot_time", "")},
+             {"status", f.value("status", "")},
+             {"channel", f.value("channel", "")},
+             {"service", f.value("service", "")},
+             {"needs_reschedule", f.value("needs_reschedule", false)}});
       }
     }
   }
@@ -681,9 +692,9 @@ Result<UnifiedView> Identity::ViewOf(const std::string& unified_id, bool with_ev
     const bool mine = std::find(members.begin(), members.end(), a) != members.end() ||
                       std::find(members.begin(), members.end(), b) != members.end();
     if (!mine) continue;
-    view.evidence.push_back({a, b, rules.Text(0) == "merge" ? "merged by a person" : "unmerged by a person",
-                             rules.Text(3) + " at " + rules.Text(5) + ": " + rules.Text(4),
-                             rules.Text(0) == "merge"});
+    view.evidence.push_back(
+        {a, b, rules.Text(0) == "merge" ? "merged by a person" : "unmerged by a person",
+         rules.Text(3) + " at " + rules.Text(5) + ": " + rules.Text(4), rules.Text(0) == "merge"});
   }
   ASSIGN_OR_RETURN(Statement cand, db_.Prepare("SELECT record_a, record_b, key_kind, key_value FROM"
                                                " identity_candidates WHERE record_a = ?1 OR"
@@ -717,7 +728,8 @@ Status Identity::Merge(const std::string& a_query, const std::string& b_query,
   if (a == b) return Status::InvalidInput("merge: both name the same record");
   ASSIGN_OR_RETURN(std::string ua, UnifiedIdOf(a));
   ASSIGN_OR_RETURN(std::string ub, UnifiedIdOf(b));
-  if (ua == ub) return Status::Refused("merge: " + a_query + " and " + b_query + " are already " + ua);
+  if (ua == ub)
+    return Status::Refused("merge: " + a_query + " and " + b_query + " are already " + ua);
   ASSIGN_OR_RETURN(Statement st, db_.Prepare("INSERT INTO identity_rules (kind, record_a, record_b,"
                                              " staff, note, at) VALUES ('merge', ?, ?, ?, ?, ?)"));
   st.Bind(1, a).Bind(2, b).Bind(3, staff).Bind(4, note).Bind(5, FormatUtcMs(clock_.NowMs()));
@@ -733,7 +745,8 @@ Status Identity::Unmerge(const std::string& record_query, const std::string& sta
   ASSIGN_OR_RETURN(std::string record, RecordOf(record_query));
   ASSIGN_OR_RETURN(std::string unified, UnifiedIdOf(record));
   ASSIGN_OR_RETURN(std::vector<std::string> members, MembersOf(unified));
-  if (members.size() < 2) return Status::Refused("unmerge: record " + record + " is alone in " + unified);
+  if (members.size() < 2)
+    return Status::Refused("unmerge: record " + record + " is alone in " + unified);
   ASSIGN_OR_RETURN(Statement st, db_.Prepare("INSERT INTO identity_rules (kind, record_a, staff,"
                                              " note, at) VALUES ('split', ?, ?, ?, ?)"));
   st.Bind(1, record).Bind(2, staff).Bind(3, note).Bind(4, FormatUtcMs(clock_.NowMs()));
@@ -745,8 +758,8 @@ std::string Identity::CandidateRef(const Evidence& candidate) {
   const std::string pair = std::min(candidate.record_a, candidate.record_b) + "|" +
                            std::max(candidate.record_a, candidate.record_b);
   unsigned char h[5];
-  crypto_generichash(h, sizeof h, reinterpret_cast<const unsigned char*>(pair.data()),
-                     pair.size(), nullptr, 0);
+  crypto_generichash(h, sizeof h, reinterpret_cast<const unsigned char*>(pair.data()), pair.size(),
+                     nullptr, 0);
   return "D-" + BytesHex(h, sizeof h);
 }
 
@@ -766,7 +779,10 @@ Status Identity::KeepApart(const std::string& a, const std::string& b, const std
   ASSIGN_OR_RETURN(Statement st, db_.Prepare("INSERT INTO identity_dismissals (record_a, record_b,"
                                              " staff, note, at) VALUES (?, ?, ?, ?, ?) ON"
                                              " CONFLICT DO NOTHING"));
-  st.Bind(1, std::min(a, b)).Bind(2, std::max(a, b)).Bind(3, staff).Bind(4, note)
+  st.Bind(1, std::min(a, b))
+      .Bind(2, std::max(a, b))
+      .Bind(3, staff)
+      .Bind(4, note)
       .Bind(5, FormatUtcMs(clock_.NowMs()));
   RETURN_IF_ERROR(RecordDecision(st, "identity_dismissals", {std::min(a, b), std::max(a, b)}));
   return Resolve(true).status();

@@ -30,12 +30,12 @@
 namespace outpost::hub {
 
 struct ResolveStats {
-  bool ran = false;            // false: nothing had changed since the last run
-  int64_t records = 0;         // store customer records
-  int64_t unified = 0;         // unified customers
-  int64_t across_stores = 0;   // unified customers with records at more than one store
-  int64_t candidates = 0;      // possible matches left for a person
-  int64_t links_changed = 0;   // records whose unified id was set or changed by this run
+  bool ran = false;           // false: nothing had changed since the last run
+  int64_t records = 0;        // store customer records
+  int64_t unified = 0;        // unified customers
+  int64_t across_stores = 0;  // unified customers with records at more than one store
+  int64_t candidates = 0;     // possible matches left for a person
+  int64_t links_changed = 0;  // records whose unified id was set or changed by this run
   double seconds = 0;
 };
 

@@ -3,4 +3,6 @@
 
 #include "hub/hub_cli.h"
 
-int main(int argc, char** argv) { return outpost::hub::RunHubCli(argc, argv, std::cout, std::cerr); }
+int main(int argc, char** argv) {
+  return outpost::hub::RunHubCli(argc, argv, std::cout, std::cerr);
+}

@@ -50,9 +50,8 @@ size_t OpenAhead::pending() const {
 void OpenAhead::Run() {
   std::unique_lock lock(mu_);
   while (true) {
-    changed_.wait(lock, [this] {
-      return stop_ || (!to_open_.empty() && opened_.size() < kOpenedAhead);
-    });
+    changed_.wait(lock,
+                  [this] { return stop_ || (!to_open_.empty() && opened_.size() < kOpenedAhead); });
     if (stop_) return;
     Request request = std::move(to_open_.front());
     to_open_.pop_front();

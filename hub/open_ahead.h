@@ -47,10 +47,10 @@ class OpenAhead {
   SecretKeys keys_;
   mutable std::mutex mu_;
   std::condition_variable changed_;
-  std::deque<Request> to_open_;                                 // guarded by mu_
-  std::deque<std::pair<Request, OpenedMessage>> opened_;       // guarded by mu_
-  bool opening_ = false;                                        // guarded by mu_
-  bool stop_ = false;                                           // guarded by mu_
+  std::deque<Request> to_open_;                           // guarded by mu_
+  std::deque<std::pair<Request, OpenedMessage>> opened_;  // guarded by mu_
+  bool opening_ = false;                                  // guarded by mu_
+  bool stop_ = false;                                     // guarded by mu_
   std::thread opener_;
 };
 

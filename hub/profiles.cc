@@ -20,8 +20,8 @@ constexpr size_t kMaxBookingsInProfile = 20;
 
 std::string Digest(const std::string& text) {
   unsigned char h[32];
-  crypto_generichash(h, sizeof h, reinterpret_cast<const unsigned char*>(text.data()),
-                     text.size(), nullptr, 0);
+  crypto_generichash(h, sizeof h, reinterpret_cast<const unsigned char*>(text.data()), text.size(),
+                     nullptr, 0);
   return std::string(reinterpret_cast<const char*>(h), sizeof h);
 }
 
@@ -54,7 +54,9 @@ json ProfileBody(const UnifiedView& view, const std::string& site) {
   }
   json vehicles = json::array();
   for (const auto& v : view.vehicles) {
-    vehicles.push_back({{"store_id", v["site"]}, {"plate", v["plate"]}, {"vin", v["vin"]},
+    vehicles.push_back({{"store_id", v["site"]},
+                        {"plate", v["plate"]},
+                        {"vin", v["vin"]},
                         {"mileage_km", v["mileage_km"]}});
   }
   // Newest first (the view's order); visits counted over all of them.
@@ -73,8 +75,11 @@ json ProfileBody(const UnifiedView& view, const std::string& site) {
       }
     }
     if (bookings.size() < kMaxBookingsInProfile) {
-      bookings.push_back({{"store_id", b["site"]}, {"ref", b["ref"]}, {"slot", b["slot"]},
-                          {"status", status}, {"service", b["service"]},
+      bookings.push_back({{"store_id", b["site"]},
+                          {"ref", b["ref"]},
+                          {"slot", b["slot"]},
+                          {"status", status},
+                          {"service", b["service"]},
                           {"channel", b["channel"]}});
     }
   }
@@ -92,8 +97,8 @@ json ProfileBody(const UnifiedView& view, const std::string& site) {
             {"last_store", last_visit.empty() ? json(nullptr) : json(last_visit_store)}}}};
 }
 
-Result<std::vector<WireProfile>> ProfilesAfter(Db& db, const std::string& site,
-                                               int64_t held_seq, int limit) {
+Result<std::vector<WireProfile>> ProfilesAfter(Db& db, const std::string& site, int64_t held_seq,
+                                               int limit) {
   ASSIGN_OR_RETURN(Statement numbered, db.Prepare("SELECT profile_seq FROM store_cursors"
                                                   " WHERE site_id = ?"));
   numbered.Bind(1, site);
@@ -114,10 +119,9 @@ Result<std::vector<WireProfile>> ProfilesAfter(Db& db, const std::string& site,
     RETURN_IF_ERROR(bump.Run());
     RETURN_IF_ERROR(tx->Commit());
   }
-  ASSIGN_OR_RETURN(Statement held,
-                   db.Prepare("UPDATE store_cursors SET applied_profile_seq ="
-                              " min(?1, profile_seq) WHERE site_id = ?2 AND"
-                              " applied_profile_seq != min(?1, profile_seq)"));
+  ASSIGN_OR_RETURN(Statement held, db.Prepare("UPDATE store_cursors SET applied_profile_seq ="
+                                              " min(?1, profile_seq) WHERE site_id = ?2 AND"
+                                              " applied_profile_seq != min(?1, profile_seq)"));
   held.Bind(1, held_seq).Bind(2, site);
   RETURN_IF_ERROR(held.Run());
   ASSIGN_OR_RETURN(Statement st, db.Prepare("SELECT seq, unified_id, profile FROM store_profiles"
@@ -214,8 +218,7 @@ Result<RefreshStats> Profiles::Refresh() {
   };
   for (const auto& unified : dirty) RETURN_IF_ERROR(rebuild(unified));
   std::sort(absorbed_into.begin(), absorbed_into.end());
-  absorbed_into.erase(std::unique(absorbed_into.begin(), absorbed_into.end()),
-                      absorbed_into.end());
+  absorbed_into.erase(std::unique(absorbed_into.begin(), absorbed_into.end()), absorbed_into.end());
   for (const auto& unified : absorbed_into) RETURN_IF_ERROR(rebuild(unified));
   RETURN_IF_ERROR(db_.Exec("DELETE FROM profile_dirty"));
   RETURN_IF_ERROR(tx->Commit());
@@ -256,8 +259,11 @@ Result<WireLookupReply> Profiles::Lookup(const std::string& site, const std::str
                      normal->size(), lookup_key_.data(), lookup_key_.size());
   ASSIGN_OR_RETURN(Statement log, db_.Prepare("INSERT INTO lookup_log (at, site_id, staff,"
                                               " phone_hash, found) VALUES (?, ?, ?, ?, ?)"));
-  log.Bind(1, FormatUtcMs(clock_.NowMs())).Bind(2, site).Bind(3, staff.empty() ? "-" : staff)
-      .Bind(4, BytesHex(h, sizeof h)).Bind(5, static_cast<int64_t>(reply.profiles.size()));
+  log.Bind(1, FormatUtcMs(clock_.NowMs()))
+      .Bind(2, site)
+      .Bind(3, staff.empty() ? "-" : staff)
+      .Bind(4, BytesHex(h, sizeof h))
+      .Bind(5, static_cast<int64_t>(reply.profiles.size()));
   RETURN_IF_ERROR(log.Run());
   return reply;
 }

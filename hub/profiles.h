@@ -49,8 +49,8 @@ nlohmann::json ProfileBody(const UnifiedView& view, const std::string& site);
 // newest versions after it, oldest first, at most `limit`. A store holding
 // seqs this hub never gave out (the hub restored from an older copy) has every
 // profile numbered again above its mark, so it takes them all as new.
-Result<std::vector<WireProfile>> ProfilesAfter(Db& db, const std::string& site,
-                                               int64_t held_seq, int limit);
+Result<std::vector<WireProfile>> ProfilesAfter(Db& db, const std::string& site, int64_t held_seq,
+                                               int limit);
 
 class Profiles {
  public:

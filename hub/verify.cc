@@ -54,9 +54,9 @@ Status CheckStoreLogs(Db& db, HubVerifyReport& report) {
       }
       if (entries.empty()) break;
       if (entries.front().seq != next) {
-        report.findings.push_back({"changes " + site + " seq " + std::to_string(next),
-                                   "missing (the next held is seq " +
-                                       std::to_string(entries.front().seq) + ")"});
+        report.findings.push_back(
+            {"changes " + site + " seq " + std::to_string(next),
+             "missing (the next held is seq " + std::to_string(entries.front().seq) + ")"});
         break;
       }
       Status chain = VerifyChain(entries, prev);
@@ -148,14 +148,16 @@ Status CheckArchive(Db& db, const PublicKeys& hub_public, const SecretKeys* hub_
                               std::to_string(first) + "-" + std::to_string(last) + ")";
     const Hash256 envelope_hash = EnvelopeHash(envelope);
     if (ToArray<32>(st.Blob(5)) != envelope_hash) {
-      report.findings.push_back({where, "the envelope was altered: its hash is not the one"
-                                        " the hub's log recorded"});
+      report.findings.push_back({where,
+                                 "the envelope was altered: its hash is not the one"
+                                 " the hub's log recorded"});
     }
     head = NextHubHead(head, HubLogEntry{id, site, first, last, ToArray<32>(st.Blob(5))});
     SignedHead stored{id, ToArray<32>(st.Blob(6)), ToArray<64>(st.Blob(7))};
     if (stored.head != head) {
-      report.findings.push_back({where, "the hub log head stored here does not follow from the"
-                                        " rows before it (the log was rewritten)"});
+      report.findings.push_back({where,
+                                 "the hub log head stored here does not follow from the"
+                                 " rows before it (the log was rewritten)"});
       head = stored.head;  // report each break once, then go on from what is stored
     } else if (!HubHeadSignatureOk(hub_public, stored)) {
       report.findings.push_back({where, "the head is not signed by this hub's key"});
@@ -164,8 +166,8 @@ Status CheckArchive(Db& db, const PublicKeys& hub_public, const SecretKeys* hub_
     auto covered_it = covered.find(site);
     const int64_t expected_first = covered_it == covered.end() ? 1 : covered_it->second + 1;
     if (first != expected_first) {
-      report.findings.push_back({where, "expected a batch starting at seq " +
-                                            std::to_string(expected_first)});
+      report.findings.push_back(
+          {where, "expected a batch starting at seq " + std::to_string(expected_first)});
     }
     covered[site] = last;
 
@@ -187,7 +189,8 @@ Status CheckArchive(Db& db, const PublicKeys& hub_public, const SecretKeys* hub_
     }
     if (!hub_secret) continue;
     auto opened = OpenEnvelope(envelope, *hub_secret, key->second, Direction::kStoreToHub);
-    auto message = opened.ok() ? DecodeMessage(opened.value()) : Result<WireMessage>(opened.status());
+    auto message =
+        opened.ok() ? DecodeMessage(opened.value()) : Result<WireMessage>(opened.status());
     const auto* batch = message.ok() ? std::get_if<WireBatch>(&message.value()) : nullptr;
     if (!batch) {
       report.findings.push_back({where, "cannot be opened with the hub's key"});
@@ -335,8 +338,8 @@ Status CheckEntities(Db& db, HubVerifyReport& report) {
   // Entities before `key` that no change created.
   auto skip_orphans_before = [&](const std::optional<Key>& key) -> Status {
     while (held_key && (!key || *held_key < *key)) {
-      report.findings.push_back({where(*held_key),
-                                 "no change created it (written behind the system's back)"});
+      report.findings.push_back(
+          {where(*held_key), "no change created it (written behind the system's back)"});
       RETURN_IF_ERROR(next_held());
     }
     return Status::Ok();
@@ -368,7 +371,8 @@ Status CheckEntities(Db& db, HubVerifyReport& report) {
     }
     if (CanonicalState(json::parse(fields, nullptr, false)) != CanonicalState(state)) {
       report.findings.push_back({where(current), "differs from the merge of its changes: holds " +
-                                                     fields + ", the changes give " + state.dump()});
+                                                     fields + ", the changes give " +
+                                                     state.dump()});
     }
     return next_held();
   };
@@ -382,7 +386,8 @@ Status CheckEntities(Db& db, HubVerifyReport& report) {
     }
     if (!row) break;
     if (pending.empty()) current = key;
-    pending.push_back({changes.Text(2), Stamp{static_cast<uint64_t>(changes.Int(3)), changes.Text(4)}});
+    pending.push_back(
+        {changes.Text(2), Stamp{static_cast<uint64_t>(changes.Int(3)), changes.Text(4)}});
   }
   return skip_orphans_before(std::nullopt);
 }
@@ -409,7 +414,8 @@ Result<HubVerifyReport> VerifyHub(Db& db, const PublicKeys& hub_public,
   RETURN_IF_ERROR(timed("store logs", [&] { return CheckStoreLogs(db, report); }));
   RETURN_IF_ERROR(timed("keys", [&] { return CheckLiveKeys(db, report); }));
   RETURN_IF_ERROR(timed("records", [&] { return CheckRecordLog(db, hub_public, report); }));
-  RETURN_IF_ERROR(timed("archive", [&] { return CheckArchive(db, hub_public, hub_secret, report); }));
+  RETURN_IF_ERROR(
+      timed("archive", [&] { return CheckArchive(db, hub_public, hub_secret, report); }));
   RETURN_IF_ERROR(timed("entities", [&] { return CheckEntities(db, report); }));
   return report;
 }

@@ -18,6 +18,7 @@ packages=(
   nlohmann-json3-dev
   libsimdjson-dev
   faketime
+  clang-format
 )
 
 missing=()

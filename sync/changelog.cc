@@ -124,9 +124,8 @@ Result<ChangeEntry> AppendChange(Db& db, ChangeEntry e, int64_t wall_ms) {
 }
 
 Status InsertChangeRow(Db& db, const std::string& table, const ChangeEntry& e) {
-  ASSIGN_OR_RETURN(Statement ins,
-                   db.Prepare("INSERT INTO " + table + " (" + kChangeColumns +
-                              ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+  ASSIGN_OR_RETURN(Statement ins, db.Prepare("INSERT INTO " + table + " (" + kChangeColumns +
+                                             ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
   ins.Bind(1, e.seq)
       .Bind(2, e.site_id)
       .Bind(3, static_cast<int64_t>(e.hlc))

@@ -27,19 +27,19 @@ namespace outpost {
 using Hash256 = std::array<uint8_t, 32>;
 
 struct ChangeEntry {
-  int64_t seq = 0;          // gapless per site, from 1
-  std::string site_id;      // the store (or hub) that made the change
-  Hlc hlc = 0;              // hybrid logical clock: orders changes across sites
-  std::string entity;       // "customer", "vehicle", "booking"
+  int64_t seq = 0;      // gapless per site, from 1
+  std::string site_id;  // the store (or hub) that made the change
+  Hlc hlc = 0;          // hybrid logical clock: orders changes across sites
+  std::string entity;   // "customer", "vehicle", "booking"
   std::string entity_id;
   std::string op;           // "insert" or "update"
   std::string fields_json;  // the fields changed, with their new values (a JSON object)
   std::string staff;        // who made it
   std::optional<std::string> business_time;  // when it happened in the world (the customer asked)
-  std::string recorded_at;  // system time it was written here
-  int schema_version = 0;   // database schema version it was written under
-  Hash256 prev_hash{};      // hash of entry seq-1; zeros for seq 1
-  Hash256 hash{};           // BLAKE2b-256 over prev_hash and this entry
+  std::string recorded_at;                   // system time it was written here
+  int schema_version = 0;                    // database schema version it was written under
+  Hash256 prev_hash{};                       // hash of entry seq-1; zeros for seq 1
+  Hash256 hash{};                            // BLAKE2b-256 over prev_hash and this entry
 };
 
 // BLAKE2b-256 over prev_hash followed by the entry's canonical bytes.

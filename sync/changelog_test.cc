@@ -63,8 +63,7 @@ TEST_F(ChangeLogTest, AnyAlterationIsNamedBySeq) {
 
   auto dropped = entries;
   dropped.erase(dropped.begin() + 1);
-  EXPECT_NE(VerifyChain(dropped, std::nullopt).message().find("expected seq 2"),
-            std::string::npos);
+  EXPECT_NE(VerifyChain(dropped, std::nullopt).message().find("expected seq 2"), std::string::npos);
 
   auto rehashed = entries;  // edited and re-hashed, but the next entry still links to the old
   rehashed[1].staff = "intruder";

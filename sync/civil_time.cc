@@ -79,7 +79,8 @@ Result<TimeZone> TimeZone::Load(const std::string& id) {
   auto zone = std::make_shared<Zone>();
   zone->icu_zone.reset(icu::TimeZone::createTimeZone(icu::UnicodeString::fromUTF8(id)));
   if (!zone->icu_zone || *zone->icu_zone == icu::TimeZone::getUnknown()) {
-    return Status::InvalidInput("time zone '" + id + "' is not a known IANA zone (e.g. Asia/Shanghai)");
+    return Status::InvalidInput("time zone '" + id +
+                                "' is not a known IANA zone (e.g. Asia/Shanghai)");
   }
   TimeZone tz;
   tz.id_ = id;

@@ -27,9 +27,9 @@ std::string HexBytes(std::string_view bytes, size_t offset, size_t n) {
 
 struct Utf8Scan {
   size_t first_invalid = std::string_view::npos;  // byte offset
-  size_t first_invalid_len = 0;                    // its length in bytes
-  size_t invalid = 0;                              // ill-formed sequences
-  size_t multibyte = 0;                            // well-formed sequences beyond ASCII
+  size_t first_invalid_len = 0;                   // its length in bytes
+  size_t invalid = 0;                             // ill-formed sequences
+  size_t multibyte = 0;                           // well-formed sequences beyond ASCII
 };
 
 // Callers keep bytes under kMaxInputBytes, so int32_t offsets suffice for ICU.
@@ -132,9 +132,8 @@ class Scanner {
     rec.fields.clear();
     for (;;) {
       if (rec.fields.size() == kMaxFields) {
-        return Status::InvalidInput("line " + std::to_string(rec.line) +
-                                    ": record has more than " + std::to_string(kMaxFields) +
-                                    " fields");
+        return Status::InvalidInput("line " + std::to_string(rec.line) + ": record has more than " +
+                                    std::to_string(kMaxFields) + " fields");
       }
       const int field_line = line_;
       std::string field;
@@ -255,9 +254,11 @@ Result<std::string> DecodeText(std::string_view bytes, Encoding* detected) {
     const Utf8Scan scan = ScanUtf8(body);
     if (scan.invalid > 0) {
       const size_t offset = scan.first_invalid + kUtf8Bom.size();
-      return Status::InvalidInput("text: starts with a UTF-8 byte order mark but has the invalid "
-                                  "UTF-8 sequence " + HexBytes(bytes, offset, scan.first_invalid_len) +
-                                  " at byte offset " + std::to_string(offset));
+      return Status::InvalidInput(
+          "text: starts with a UTF-8 byte order mark but has the invalid "
+          "UTF-8 sequence " +
+          HexBytes(bytes, offset, scan.first_invalid_len) + " at byte offset " +
+          std::to_string(offset));
     }
     *detected = Encoding::kUtf8Bom;
     return std::string(body);

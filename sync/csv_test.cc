@@ -57,11 +57,19 @@ TEST(CsvDecodeTest, StripsTheUtf8ByteOrderMark) {
   EXPECT_EQ(DecodeText("\xEF\xBB\xBF", &enc).value(), "");
   EXPECT_EQ(enc, Encoding::kUtf8Bom);
   // Only one mark is stripped; a second one is text.
-  EXPECT_EQ(DecodeText("\xEF\xBB\xBF\xEF\xBB\xBF" "a", &enc).value(), "\xEF\xBB\xBF" "a");
+  EXPECT_EQ(DecodeText("\xEF\xBB\xBF\xEF\xBB\xBF"
+                       "a",
+                       &enc)
+                .value(),
+            "\xEF\xBB\xBF"
+            "a");
 }
 
 TEST(CsvDecodeTest, RefusesInvalidUtf8AfterAByteOrderMarkNamingTheOffset) {
-  auto text = DecodeText("\xEF\xBB\xBF" "ab,\xCD\xF5", nullptr);
+  auto text = DecodeText(
+      "\xEF\xBB\xBF"
+      "ab,\xCD\xF5",
+      nullptr);
   ASSERT_FALSE(text.ok());
   EXPECT_EQ(text.status().code(), StatusCode::kInvalidInput);
   EXPECT_NE(text.status().message().find("byte offset 6"), std::string::npos)
@@ -86,26 +94,27 @@ TEST(CsvDecodeTest, RefusesWhatIsNeitherUtf8NorGb18030NamingTheOffset) {
     std::string offset;
   };
   for (const Case& c : std::vector<Case>{
-           {"abc\x81\x20", "byte offset 3"},           // lead byte, then a space
-           {"\xCD\xF5\xCE", "byte offset 2"},          // truncated at the end
-           {"ab\x80", "byte offset 2"},                // 0x80 alone is not GB18030
-           {"\xCD\xF5,\xFF", "byte offset 3"},         // 0xFF never occurs
+           {"abc\x81\x20", "byte offset 3"},               // lead byte, then a space
+           {"\xCD\xF5\xCE", "byte offset 2"},              // truncated at the end
+           {"ab\x80", "byte offset 2"},                    // 0x80 alone is not GB18030
+           {"\xCD\xF5,\xFF", "byte offset 3"},             // 0xFF never occurs
            {"\xCD\xF5\x84\x31\xFF\x30", "byte offset 2"},  // broken four-byte sequence
        }) {
     auto text = DecodeText(c.bytes, nullptr);
     ASSERT_FALSE(text.ok()) << c.offset;
     EXPECT_EQ(text.status().code(), StatusCode::kInvalidInput);
-    EXPECT_NE(text.status().message().find(c.offset), std::string::npos)
-        << text.status().message();
+    EXPECT_NE(text.status().message().find(c.offset), std::string::npos) << text.status().message();
   }
 }
 
 TEST(CsvDecodeTest, RefusesUtf16WithAClearReason) {
-  for (std::string bytes : {std::string("\xFF\xFE" "a\0,\0b\0", 8), std::string("\xFE\xFF\0a", 4)}) {
+  for (std::string bytes : {std::string("\xFF\xFE"
+                                        "a\0,\0b\0",
+                                        8),
+                            std::string("\xFE\xFF\0a", 4)}) {
     auto text = DecodeText(bytes, nullptr);
     ASSERT_FALSE(text.ok());
-    EXPECT_NE(text.status().message().find("UTF-16"), std::string::npos)
-        << text.status().message();
+    EXPECT_NE(text.status().message().find("UTF-16"), std::string::npos) << text.status().message();
   }
 }
 
@@ -140,13 +149,13 @@ TEST(CsvDelimiterTest, ChoosesFromTheFirstRecord) {
   EXPECT_EQ(DetectDelimiter("a,b,c\n1,2,3\n"), ',');
   EXPECT_EQ(DetectDelimiter("a;b;c\n1;2;3\n"), ';');
   EXPECT_EQ(DetectDelimiter("日期\t时间\t姓名\n"), '\t');
-  EXPECT_EQ(DetectDelimiter("a,b;c;d\n"), ';');          // the more frequent
-  EXPECT_EQ(DetectDelimiter("a;b,c\n"), ',');            // a tie is a comma
-  EXPECT_EQ(DetectDelimiter("a,b;c\tdd\n"), '\t');       // any tab wins
+  EXPECT_EQ(DetectDelimiter("a,b;c;d\n"), ';');     // the more frequent
+  EXPECT_EQ(DetectDelimiter("a;b,c\n"), ',');       // a tie is a comma
+  EXPECT_EQ(DetectDelimiter("a,b;c\tdd\n"), '\t');  // any tab wins
   EXPECT_EQ(DetectDelimiter("name\n"), ',');
   EXPECT_EQ(DetectDelimiter(""), ',');
   EXPECT_EQ(DetectDelimiter("\r\n\r\n  \nname;phone\n"), ';');  // blank lines skipped
-  EXPECT_EQ(DetectDelimiter("a\nb;c;d\n"), ',');         // only the first record counts
+  EXPECT_EQ(DetectDelimiter("a\nb;c;d\n"), ',');                // only the first record counts
 }
 
 TEST(CsvDelimiterTest, IgnoresDelimitersInsideQuotes) {
@@ -162,8 +171,8 @@ TEST(CsvParseTest, ReadsEveryLineEnding) {
   const std::vector<Fields> want = {{"a", "b"}, {"1", "2"}, {"3", "4"}};
   EXPECT_EQ(MustParse("a,b\r\n1,2\r\n3,4\r\n"), want);
   EXPECT_EQ(MustParse("a,b\n1,2\n3,4\n"), want);
-  EXPECT_EQ(MustParse("a,b\r1,2\r3,4\r"), want);      // classic Mac
-  EXPECT_EQ(MustParse("a,b\r\n1,2\n3,4"), want);      // mixed, no final line end
+  EXPECT_EQ(MustParse("a,b\r1,2\r3,4\r"), want);  // classic Mac
+  EXPECT_EQ(MustParse("a,b\r\n1,2\n3,4"), want);  // mixed, no final line end
   EXPECT_EQ(MustParse(""), std::vector<Fields>{});
   EXPECT_EQ(MustParse("x"), std::vector<Fields>{{"x"}});
 }
@@ -320,7 +329,8 @@ TEST(CsvFormulaTest, TheGuardComesOffWhatWasNeutralisedOnly) {
 
 TEST(CsvSpectrum, EveryCaseParsesToItsJson) {
   const std::filesystem::path dir = SpectrumDir();
-  ASSERT_TRUE(std::filesystem::is_directory(dir / "csvs") && std::filesystem::is_directory(dir / "json"))
+  ASSERT_TRUE(std::filesystem::is_directory(dir / "csvs") &&
+              std::filesystem::is_directory(dir / "json"))
       << "the csv-spectrum corpus is not at " << dir
       << " (csvs/ and json/): run ops/install-deps.sh, or set OUTPOST_CSV_SPECTRUM_DIR";
   std::vector<std::filesystem::path> cases;

@@ -65,8 +65,8 @@ Result<std::string> Decompress(std::string_view frame, const std::string& from) 
 }
 
 // The key for traffic in `direction`, as seen from `own` talking to `peer`.
-Status SessionKey(const SecretKeys& own, const PublicKeys& peer, Direction direction,
-                  bool sending, std::array<uint8_t, 32>& key) {
+Status SessionKey(const SecretKeys& own, const PublicKeys& peer, Direction direction, bool sending,
+                  std::array<uint8_t, 32>& key) {
   std::array<uint8_t, 32> rx, tx;
   const bool own_is_store = (direction == Direction::kStoreToHub) == sending;
   int rc = own_is_store ? crypto_kx_client_session_keys(rx.data(), tx.data(), own.pub.kx_pk.data(),
@@ -152,8 +152,8 @@ std::string SealEnvelope(std::string_view message, const SecretKeys& sender,
   e.setDirection(static_cast<uint8_t>(direction));
   e.setCompression(static_cast<uint8_t>(compression));
   e.setNonce(kj::ArrayPtr<const kj::byte>(nonce.data(), nonce.size()));
-  e.setCiphertext(kj::ArrayPtr<const kj::byte>(
-      reinterpret_cast<const kj::byte*>(ciphertext.data()), ciphertext.size()));
+  e.setCiphertext(kj::ArrayPtr<const kj::byte>(reinterpret_cast<const kj::byte*>(ciphertext.data()),
+                                               ciphertext.size()));
   e.setSignature(kj::ArrayPtr<const kj::byte>(signature.data(), signature.size()));
   kj::VectorOutputStream output;
   capnp::writePackedMessage(output, builder);

@@ -48,7 +48,9 @@ Status BadTime(std::string_view raw, std::string_view reason = "is not a time") 
   return Status::InvalidInput("time " + Quote(raw) + " " + std::string(reason) + kTimeHint);
 }
 
-bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f'; }
+bool IsSpace(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
+}
 
 // A cursor over folded text.
 class Cursor {

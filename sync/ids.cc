@@ -37,9 +37,9 @@ std::string NewIdAt(std::string_view site, int64_t unix_ms) {
 std::string FormatUuid(const unsigned char (&b)[16]) {
   char out[37];
   std::snprintf(out, sizeof out,
-                "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0],
-                b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13],
-                b[14], b[15]);
+                "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
+                b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
+                b[15]);
   return out;
 }
 
@@ -48,8 +48,8 @@ std::string ShortId(std::string_view id) {
 }
 
 std::string IdMatchSql(const std::string& column) {
-  return "(" + column + " >= ?1 AND " + column + " < ?1 || 'g' OR (length(?1) <= 12 AND " +
-         column + " LIKE '%' || ?1))";
+  return "(" + column + " >= ?1 AND " + column + " < ?1 || 'g' OR (length(?1) <= 12 AND " + column +
+         " LIKE '%' || ?1))";
 }
 
 bool LooksLikeId(std::string_view text) {

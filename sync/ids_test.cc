@@ -47,7 +47,8 @@ TEST(IdsTest, EachStoresIdsSortTogetherWhateverTheirTime) {
   int runs = 1;
   for (size_t i = 1; i < ids.size(); ++i) runs += ids[i].second != ids[i - 1].second;
   EXPECT_EQ(runs, 3);
-  EXPECT_EQ(NewIdAt("DLR-SH-01", 5).substr(0, 8), NewIdAt("DLR-SH-01", 1'795'000'000'000).substr(0, 8));
+  EXPECT_EQ(NewIdAt("DLR-SH-01", 5).substr(0, 8),
+            NewIdAt("DLR-SH-01", 1'795'000'000'000).substr(0, 8));
   EXPECT_NE(NewIdAt("DLR-SH-01", 5).substr(0, 8), NewIdAt("DLR-SH-02", 5).substr(0, 8));
 }
 

@@ -6,9 +6,9 @@
 namespace outpost {
 namespace {
 
-constexpr std::array<std::string_view, 8> kStatusNames = {
-    "requested", "confirmed", "checked-in", "in-service",
-    "completed", "cancelled", "no-show",    "rescheduled"};
+constexpr std::array<std::string_view, 8> kStatusNames = {"requested",  "confirmed",  "checked-in",
+                                                          "in-service", "completed",  "cancelled",
+                                                          "no-show",    "rescheduled"};
 
 constexpr std::array<std::string_view, 6> kChannelNames = {"phone",   "wechat",      "online",
                                                            "walk-in", "call-centre", "paper"};
@@ -65,8 +65,8 @@ Status CheckTransition(BookingStatus from, BookingStatus to) {
                 to == S::kNoShow || to == S::kRescheduled;
       break;
     case S::kConfirmed:
-      allowed = to == S::kCheckedIn || to == S::kCancelled || to == S::kNoShow ||
-                to == S::kRescheduled;
+      allowed =
+          to == S::kCheckedIn || to == S::kCancelled || to == S::kNoShow || to == S::kRescheduled;
       break;
     case S::kCheckedIn:
       allowed = to == S::kInService || to == S::kCancelled;
@@ -82,7 +82,9 @@ Status CheckTransition(BookingStatus from, BookingStatus to) {
                          std::string(BookingStatusName(to)) + "'");
 }
 
-std::string_view ChannelName(Channel channel) { return kChannelNames[static_cast<size_t>(channel)]; }
+std::string_view ChannelName(Channel channel) {
+  return kChannelNames[static_cast<size_t>(channel)];
+}
 
 Result<Channel> ParseChannel(std::string_view name) {
   for (size_t i = 0; i < kChannelNames.size(); ++i) {

@@ -210,7 +210,8 @@ static Result<std::string> NormalizePhoneUncached(std::string_view raw,
   }
   const PhoneNumberUtil* util = PhoneNumberUtil::GetInstance();
   PhoneNumber number;
-  if (util->Parse(text, std::string(default_region), &number) != PhoneNumberUtil::NO_PARSING_ERROR ||
+  if (util->Parse(text, std::string(default_region), &number) !=
+          PhoneNumberUtil::NO_PARSING_ERROR ||
       !util->IsValidNumber(number)) {
     return Invalid(kField, raw,
                    "is not a valid phone number (region " + std::string(default_region) + ")");
@@ -225,10 +226,10 @@ std::string FormatPhoneForDisplay(const std::string& e164) {
   PhoneNumber number;
   if (util->Parse(e164, "CN", &number) != PhoneNumberUtil::NO_PARSING_ERROR) return e164;
   std::string out;
-  util->Format(number,
-               number.country_code() == 86 ? PhoneNumberUtil::NATIONAL
-                                           : PhoneNumberUtil::INTERNATIONAL,
-               &out);
+  util->Format(
+      number,
+      number.country_code() == 86 ? PhoneNumberUtil::NATIONAL : PhoneNumberUtil::INTERNATIONAL,
+      &out);
   return out;
 }
 
@@ -237,8 +238,8 @@ Result<std::string> NormalizeVin(std::string_view raw) {
   ASSIGN_OR_RETURN(std::string vin, CompactUpper(kField, raw));
   if (vin.size() != 17) return Invalid(kField, raw, "must have 17 characters");
   // ISO 3779 transliteration; I, O and Q are never used in a VIN.
-  static constexpr std::array<int, 26> kLetterValue = {1, 2, 3, 4, 5, 6, 7, 8, -1, 1, 2, 3, 4,
-                                                       5, -1, 7, -1, 9, 2, 3, 4, 5, 6, 7, 8, 9};
+  static constexpr std::array<int, 26> kLetterValue = {1, 2,  3, 4,  5, 6, 7, 8, -1, 1, 2, 3, 4,
+                                                       5, -1, 7, -1, 9, 2, 3, 4, 5,  6, 7, 8, 9};
   static constexpr std::array<int, 17> kWeight = {8, 7, 6, 5, 4, 3, 2, 10, 0,
                                                   9, 8, 7, 6, 5, 4, 3, 2};
   int sum = 0;
@@ -291,8 +292,7 @@ Result<std::string> NormalizePlate(std::string_view raw) {
     bool alnum = (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z');
     if (alnum && c != 'I' && c != 'O') continue;
     if (k == n - 1 && kSuffixes.indexOf(c) >= 0) continue;
-    return Invalid(kField, raw,
-                   "has an invalid character at position " + std::to_string(k + 1));
+    return Invalid(kField, raw, "has an invalid character at position " + std::to_string(k + 1));
   }
   return compact;
 }

@@ -19,8 +19,8 @@ TEST(PhoneTest, AcceptsTheWaysPeopleWriteOneNumber) {
 }
 
 TEST(PhoneTest, RefusesMalformedNumbersNamingFieldAndValue) {
-  for (const char* raw : {"12345", "", "1380013800", "138001380001234", "call me", "138OO138000",
-                          "1-800-FLOWERS"}) {
+  for (const char* raw :
+       {"12345", "", "1380013800", "138001380001234", "call me", "138OO138000", "1-800-FLOWERS"}) {
     auto phone = NormalizePhone(raw);
     ASSERT_FALSE(phone.ok()) << raw;
     EXPECT_EQ(phone.status().code(), StatusCode::kInvalidInput);

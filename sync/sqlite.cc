@@ -71,8 +71,8 @@ Statement& Statement::Bind(int index, const std::optional<std::string>& value) {
 }
 
 Statement& Statement::BindBlob(int index, const void* data, size_t size) {
-  bind_failed_ |= sqlite3_bind_blob(stmt_, index, data, static_cast<int>(size),
-                                    SQLITE_TRANSIENT) != SQLITE_OK;
+  bind_failed_ |=
+      sqlite3_bind_blob(stmt_, index, data, static_cast<int>(size), SQLITE_TRANSIENT) != SQLITE_OK;
   return *this;
 }
 
@@ -166,8 +166,9 @@ Result<std::unique_ptr<Db>> Db::Open(const std::string& path, const Options& opt
   // wal_autocheckpoint: a checkpoint fsyncs the main file inside whichever commit
   // triggers it; every 4,000 pages (16 MiB of WAL) keeps that off all but a few
   // in a thousand commits instead of about one in a hundred.
-  RETURN_IF_ERROR(db->Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
-                           " PRAGMA foreign_keys=ON; PRAGMA wal_autocheckpoint=4000;"));
+  RETURN_IF_ERROR(
+      db->Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+               " PRAGMA foreign_keys=ON; PRAGMA wal_autocheckpoint=4000;"));
   return db;
 }
 

@@ -54,7 +54,7 @@ class [[nodiscard]] Status {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : value_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : value_(std::move(value)) {}         // NOLINT: implicit by design
   Result(Status status) : status_(std::move(status)) {  // NOLINT: implicit by design
     assert(!status_.ok() && "Result built from an ok Status carries no value");
   }
@@ -93,10 +93,10 @@ int ExitCodeFor(const Status& status);
 #define OUTPOST_CONCAT(a, b) OUTPOST_CONCAT_INNER(a, b)
 
 // Returns the Status from the enclosing function if expr is not ok.
-#define RETURN_IF_ERROR(expr)                  \
-  do {                                         \
-    ::outpost::Status _st = (expr);            \
-    if (!_st.ok()) return _st;                 \
+#define RETURN_IF_ERROR(expr)       \
+  do {                              \
+    ::outpost::Status _st = (expr); \
+    if (!_st.ok()) return _st;      \
   } while (0)
 
 // ASSIGN_OR_RETURN(auto x, MakeX()): binds the value or returns the Status.

@@ -17,8 +17,7 @@ namespace outpost::testing {
 class TempDir {
  public:
   TempDir() {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "outpost-test-XXXXXX").string();
+    std::string pattern = (std::filesystem::temp_directory_path() / "outpost-test-XXXXXX").string();
     path_ = mkdtemp(pattern.data()) ? pattern : std::string();
   }
   ~TempDir() {

@@ -1,10 +1,9 @@
 #include "sync/transport.h"
 
-#include <zmq.hpp>
-
 #include <cstdint>
 #include <cstring>
 #include <vector>
+#include <zmq.hpp>
 
 namespace outpost {
 namespace {

@@ -65,9 +65,9 @@ TEST(TransportTest, AStoreKeyNotOnTheAllowListNeverGetsAMessageThrough) {
   SecretKeys hub = SecretKeys::Generate("HUB");
   SecretKeys stranger = SecretKeys::Generate("S9");
   const std::string endpoint = Endpoint(1);
-  auto server =
-      HubEndpoint::Bind(endpoint, hub, [](const std::array<uint8_t, 32>&) { return false; })
-          .value();
+  auto server = HubEndpoint::Bind(endpoint, hub, [](const std::array<uint8_t, 32>&) {
+                  return false;
+                }).value();
   auto client = StoreEndpoint::Connect(endpoint, stranger, hub.pub).value();
   std::vector<std::string> refusals;
   for (int i = 0; i < 20; ++i) {
@@ -89,8 +89,7 @@ TEST(TransportTest, AClientPinningTheWrongHubKeyCannotConnect) {
   SecretKeys store = SecretKeys::Generate("S1");
   const std::string endpoint = Endpoint(2);
   auto server =
-      HubEndpoint::Bind(endpoint, hub, [](const std::array<uint8_t, 32>&) { return true; })
-          .value();
+      HubEndpoint::Bind(endpoint, hub, [](const std::array<uint8_t, 32>&) { return true; }).value();
   auto client = StoreEndpoint::Connect(endpoint, store, fake_hub.pub).value();
   for (int i = 0; i < 20; ++i) {
     (void)client->Send("x");

@@ -130,8 +130,11 @@ Result<WireMessage> DecodeRoot(wire::Message::Reader message) {
     }
     case wire::Message::ACK: {
       auto in = message.getAck();
-      WireAck ack{in.getSiteId(), static_cast<int64_t>(in.getAckedSeq()), in.getHubHlc(),
-                  in.getStatus(), {}};
+      WireAck ack{in.getSiteId(),
+                  static_cast<int64_t>(in.getAckedSeq()),
+                  in.getHubHlc(),
+                  in.getStatus(),
+                  {}};
       for (auto p : in.getPushes()) {
         ack.pushes.push_back({static_cast<int64_t>(p.getSeq()), p.getRequestJson()});
       }
@@ -255,8 +258,7 @@ std::string EncodeMessage(const WireMessage& message) {
     auto out = root.initLookupReply();
     out.setSiteId(found->site_id);
     out.setStatus(found->status);
-    WriteProfiles(out.initProfiles(static_cast<unsigned>(found->profiles.size())),
-                  found->profiles);
+    WriteProfiles(out.initProfiles(static_cast<unsigned>(found->profiles.size())), found->profiles);
   } else if (const auto* req = std::get_if<WireLogRequest>(&message)) {
     auto out = root.initLogRequest();
     out.setSiteId(req->site_id);

@@ -1,3 +1,5 @@
+#include "sync/wire.h"
+
 #include <capnp/message.h>
 #include <capnp/serialize-packed.h>
 #include <gtest/gtest.h>
@@ -12,7 +14,6 @@
 #include "sync/keys.h"
 #include "sync/testing.h"
 #include "sync/testing_wire.h"
-#include "sync/wire.h"
 
 namespace outpost {
 namespace {
@@ -58,8 +59,7 @@ TEST(WireTest, BatchesRoundTripExactly) {
 TEST(WireTest, AcksAndHellosRoundTrip) {
   auto ack = std::get<WireAck>(DecodeMessage(EncodeMessage(WireAck{"S1", 42, 7, "ok"})).value());
   EXPECT_EQ(ack.acked_seq, 42);
-  auto hello =
-      std::get<WireHello>(DecodeMessage(EncodeMessage(WireHello{"S1", 2, 99})).value());
+  auto hello = std::get<WireHello>(DecodeMessage(EncodeMessage(WireHello{"S1", 2, 99})).value());
   EXPECT_EQ(hello.last_seq, 99);
 }
 
@@ -216,31 +216,33 @@ TEST_F(EnvelopeTest, TheCompressionFlagIsSignedAndUnpackingIsBounded) {
   const std::string zstd = SealEnvelope(message, store_, hub_.pub, Direction::kStoreToHub,
                                         "SH-PUDONG", Compression::kZstd);
   ASSERT_TRUE(OpenEnvelope(WithCompressionFlag(zstd, 1), hub_, store_.pub,
-                           Direction::kStoreToHub).ok());  // the rewrite itself changes nothing
+                           Direction::kStoreToHub)
+                  .ok());  // the rewrite itself changes nothing
   // Said to be uncompressed (or compressed, when it was not): the signature fails.
   for (const auto& [sealed, flag] :
        {std::pair{zstd, uint8_t{0}},
         std::pair{SealEnvelope(message, store_, hub_.pub, Direction::kStoreToHub, "SH-PUDONG"),
                   uint8_t{1}}}) {
-    auto r = OpenEnvelope(WithCompressionFlag(sealed, flag), hub_, store_.pub,
-                          Direction::kStoreToHub);
+    auto r =
+        OpenEnvelope(WithCompressionFlag(sealed, flag), hub_, store_.pub, Direction::kStoreToHub);
     ASSERT_FALSE(r.ok()) << int{flag};
-    EXPECT_NE(r.status().message().find("bad signature"), std::string::npos) << r.status().ToString();
+    EXPECT_NE(r.status().message().find("bad signature"), std::string::npos)
+        << r.status().ToString();
   }
-  auto unknown = OpenEnvelope(WithCompressionFlag(zstd, 7), hub_, store_.pub,
-                              Direction::kStoreToHub);
+  auto unknown =
+      OpenEnvelope(WithCompressionFlag(zstd, 7), hub_, store_.pub, Direction::kStoreToHub);
   ASSERT_FALSE(unknown.ok());
   EXPECT_NE(unknown.status().message().find("unknown compression"), std::string::npos);
   // A few kilobytes that would unpack past the message limit are refused
   // before anything that size is allocated, even from the allow-listed store.
-  const std::string bomb =
-      SealEnvelope(std::string(kMaxMessageBytes + 1, '\0'), store_, hub_.pub,
-                   Direction::kStoreToHub, "SH-PUDONG", Compression::kZstd);
+  const std::string bomb = SealEnvelope(std::string(kMaxMessageBytes + 1, '\0'), store_, hub_.pub,
+                                        Direction::kStoreToHub, "SH-PUDONG", Compression::kZstd);
   EXPECT_LT(bomb.size(), 16'384u);
   auto r = OpenEnvelope(bomb, hub_, store_.pub, Direction::kStoreToHub);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kCorruption);
-  EXPECT_NE(r.status().message().find("over the limit"), std::string::npos) << r.status().ToString();
+  EXPECT_NE(r.status().message().find("over the limit"), std::string::npos)
+      << r.status().ToString();
 }
 
 TEST_F(EnvelopeTest, AnEnvelopeDeclaringASegmentItNeverSentIsRefusedBeforeItsSignature) {

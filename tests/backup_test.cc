@@ -1,8 +1,9 @@
 // outpost backup / restore as an operator runs them: the real outpost binary on
 // real store databases made by the real outpost-edge (and outpost-hub), with
 // real second processes writing to or holding the database.
+#include "tools/backup.h"
+
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 #include <signal.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
@@ -14,12 +15,12 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <thread>
 
 #include "sync/testing.h"
 #include "tests/process.h"
-#include "tools/backup.h"
 
 namespace outpost::testing {
 namespace {
@@ -105,7 +106,8 @@ void AddBulk(const std::string& path, int rows, int bytes_each) {
                          nullptr, nullptr, nullptr),
             SQLITE_OK);
   for (int i = 0; i < rows; ++i) {
-    std::string sql = "INSERT INTO bulk (data) VALUES (randomblob(" + std::to_string(bytes_each) + "))";
+    std::string sql =
+        "INSERT INTO bulk (data) VALUES (randomblob(" + std::to_string(bytes_each) + "))";
     ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
   }
   ASSERT_EQ(sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr), SQLITE_OK);
@@ -133,8 +135,15 @@ class BackupTest : public ::testing::Test {
   }
   // Booking number i: a new customer, a distinct phone, the slot grid filled in order.
   std::vector<std::string> BookArgs(int i, const std::string& name = "王伟") const {
-    return {"book",   "--phone", std::to_string(13900000000LL + i), "--name", name, "--date",
-            "+" + std::to_string(1 + i / 12), "--slot", kSlots[(i / 2) % kSlots.size()]};
+    return {"book",
+            "--phone",
+            std::to_string(13900000000LL + i),
+            "--name",
+            name,
+            "--date",
+            "+" + std::to_string(1 + i / 12),
+            "--slot",
+            kSlots[(i / 2) % kSlots.size()]};
   }
   // A store made by the real desk: init, then `bookings` bookings.
   void MakeStore(const std::string& db, int bookings) {
@@ -155,7 +164,8 @@ class BackupTest : public ::testing::Test {
     for (size_t at = 96; at + 4 <= bytes.size();) {
       starts.push_back(at);
       uint32_t len = 0;
-      for (int i = 0; i < 4; ++i) len |= static_cast<uint32_t>(static_cast<uint8_t>(bytes[at + i])) << (8 * i);
+      for (int i = 0; i < 4; ++i)
+        len |= static_cast<uint32_t>(static_cast<uint8_t>(bytes[at + i])) << (8 * i);
       at += 4 + len;
     }
     return starts;
@@ -196,7 +206,8 @@ TEST_F(BackupTest, SnapshotFailingIntegrityCheckWritesNoBackup) {
   MakeStore(F("store.db"), 2);
   BreakAnIndex(F("store.db"));
   MakeKey(F("k"));
-  ProcessResult r = Outpost({"backup", "--db", F("store.db"), "--out", F("b.obk"), "--key", F("k")});
+  ProcessResult r =
+      Outpost({"backup", "--db", F("store.db"), "--out", F("b.obk"), "--key", F("k")});
   EXPECT_EQ(r.exit_code, 3) << r.err;
   EXPECT_NE(r.err.find("fails integrity_check"), std::string::npos) << r.err;
   EXPECT_FALSE(fs::exists(F("b.obk")));
@@ -223,8 +234,8 @@ TEST_F(BackupTest, RoundTripRestoresTheSameDatabase) {
   EXPECT_EQ(summary["bytes_out"].get<uint64_t>(), fs::file_size(F("store.obk")));
   EXPECT_GT(summary["bytes_in"].get<uint64_t>(), summary["bytes_out"].get<uint64_t>());
   // The one-line human summary.
-  ProcessResult line = Outpost({"backup", "--db", F("store.db"), "--out", F("again.obk"), "--key",
-                                F("backup.key")});
+  ProcessResult line =
+      Outpost({"backup", "--db", F("store.db"), "--out", F("again.obk"), "--key", F("backup.key")});
   ASSERT_EQ(line.exit_code, 0) << line.err;
   EXPECT_NE(line.out.find("backed up edge database"), std::string::npos) << line.out;
   EXPECT_NE(line.out.find(" ms, key id "), std::string::npos) << line.out;
@@ -237,8 +248,8 @@ TEST_F(BackupTest, RoundTripRestoresTheSameDatabase) {
   EXPECT_EQ(sealed.find("+8613900000000"), std::string::npos);
   EXPECT_EQ(sealed.find(Slurp(F("backup.key"))), std::string::npos);
 
-  ProcessResult info_run =
-      Outpost({"backup", "inspect", F("store.obk"), "--key", F("backup.key"), "--verify", "--json"});
+  ProcessResult info_run = Outpost(
+      {"backup", "inspect", F("store.obk"), "--key", F("backup.key"), "--verify", "--json"});
   ASSERT_EQ(info_run.exit_code, 0) << info_run.err;
   json info_json = json::parse(info_run.out);
   const json& m = info_json["manifest"];
@@ -256,8 +267,8 @@ TEST_F(BackupTest, RoundTripRestoresTheSameDatabase) {
             Count(F("store.db"), "SELECT max(seq) FROM change_log"));
   EXPECT_EQ(m["snapshot_blake2b"].get<std::string>().size(), 64u);
 
-  ProcessResult r = Outpost({"restore", "--from", F("store.obk"), "--to", F("restored.db"), "--key",
-                             F("backup.key")});
+  ProcessResult r = Outpost(
+      {"restore", "--from", F("store.obk"), "--to", F("restored.db"), "--key", F("backup.key")});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("digest and integrity_check ok"), std::string::npos) << r.out;
   EXPECT_EQ(Dump(F("restored.db")), Dump(F("store.db")));
@@ -290,7 +301,8 @@ TEST_F(BackupTest, BackupWhileOtherProcessesWriteIsConsistent) {
     sqlite3* conn = nullptr;
     sqlite3_open(db.c_str(), &conn);
     sqlite3_busy_timeout(conn, 10'000);
-    sqlite3_exec(conn, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL", nullptr, nullptr, nullptr);
+    sqlite3_exec(conn, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL", nullptr, nullptr,
+                 nullptr);
     while (!stop.load()) {
       if (sqlite3_exec(conn, "INSERT INTO bulk (data) VALUES (randomblob(4096))", nullptr, nullptr,
                        nullptr) == SQLITE_OK) {
@@ -333,11 +345,13 @@ TEST_F(BackupTest, BackupWhileOtherProcessesWriteIsConsistent) {
     last_bulk = bulk;
     EXPECT_EQ(Count(restored, "SELECT max(id) - count(*) FROM bulk"), 0);
     EXPECT_EQ(Count(restored, "SELECT max(seq) - count(*) FROM change_log"), 0);
-    EXPECT_EQ(Count(restored, "SELECT count(*) FROM bookings b WHERE NOT EXISTS (SELECT 1 FROM"
-                              " change_log c WHERE c.entity = 'booking' AND c.entity_id = b.id)"),
+    EXPECT_EQ(Count(restored,
+                    "SELECT count(*) FROM bookings b WHERE NOT EXISTS (SELECT 1 FROM"
+                    " change_log c WHERE c.entity = 'booking' AND c.entity_id = b.id)"),
               0);
-    EXPECT_EQ(Count(restored, "SELECT count(*) FROM bookings b WHERE NOT EXISTS (SELECT 1 FROM"
-                              " booking_history h WHERE h.booking_id = b.id)"),
+    EXPECT_EQ(Count(restored,
+                    "SELECT count(*) FROM bookings b WHERE NOT EXISTS (SELECT 1 FROM"
+                    " booking_history h WHERE h.booking_id = b.id)"),
               0);
   }
   EXPECT_GT(last_bulk, 0);
@@ -347,7 +361,9 @@ TEST_F(BackupTest, DamagedBackupIsRefusedBeforeAnythingIsWritten) {
   MakeStore(F("store.db"), 3);
   AddBulk(F("store.db"), 200, 16 * 1024);  // ~3 MiB of random bytes: several data chunks
   MakeKey(F("k"));
-  ASSERT_EQ(Outpost({"backup", "--db", F("store.db"), "--out", F("good.obk"), "--key", F("k")}).exit_code, 0);
+  ASSERT_EQ(
+      Outpost({"backup", "--db", F("store.db"), "--out", F("good.obk"), "--key", F("k")}).exit_code,
+      0);
   const std::string good = Slurp(F("good.obk"));
   const std::vector<size_t> records = RecordStarts(good);
   ASSERT_GE(records.size(), 4u) << "manifest and at least three data chunks";
@@ -400,8 +416,8 @@ TEST_F(BackupTest, DamagedBackupIsRefusedBeforeAnythingIsWritten) {
   std::string bad = good;
   bad[records[2] + 500] ^= 0x01;
   Spit(F("bad.obk"), bad);
-  ProcessResult r = Outpost({"restore", "--from", F("bad.obk"), "--to", F("existing.db"), "--key",
-                             F("k"), "--force"});
+  ProcessResult r = Outpost(
+      {"restore", "--from", F("bad.obk"), "--to", F("existing.db"), "--key", F("k"), "--force"});
   EXPECT_EQ(r.exit_code, 3) << r.err;
   EXPECT_NE(r.err.find("fails authentication"), std::string::npos) << r.err;
   EXPECT_EQ(Slurp(F("existing.db")), "precious");
@@ -412,7 +428,9 @@ TEST_F(BackupTest, TruncatedBackupIsRefused) {
   MakeStore(F("store.db"), 3);
   AddBulk(F("store.db"), 150, 16 * 1024);
   MakeKey(F("k"));
-  ASSERT_EQ(Outpost({"backup", "--db", F("store.db"), "--out", F("good.obk"), "--key", F("k")}).exit_code, 0);
+  ASSERT_EQ(
+      Outpost({"backup", "--db", F("store.db"), "--out", F("good.obk"), "--key", F("k")}).exit_code,
+      0);
   const std::string good = Slurp(F("good.obk"));
   const std::vector<size_t> records = RecordStarts(good);
   ASSERT_GE(records.size(), 3u);
@@ -433,7 +451,8 @@ TEST_F(BackupTest, TruncatedBackupIsRefused) {
   }
   // Bytes after the final chunk are refused too.
   Spit(F("long.obk"), good + "x");
-  ProcessResult r = Outpost({"restore", "--from", F("long.obk"), "--to", F("t2.db"), "--key", F("k")});
+  ProcessResult r =
+      Outpost({"restore", "--from", F("long.obk"), "--to", F("t2.db"), "--key", F("k")});
   EXPECT_EQ(r.exit_code, 3) << r.err;
   ExpectNothingWritten(F("t2.db"));
 }
@@ -442,8 +461,11 @@ TEST_F(BackupTest, WrongKeyFileIsRefused) {
   MakeStore(F("store.db"), 2);
   MakeKey(F("right.key"));
   MakeKey(F("other.key"));
-  ASSERT_EQ(Outpost({"backup", "--db", F("store.db"), "--out", F("b.obk"), "--key", F("right.key")}).exit_code, 0);
-  ProcessResult r = Outpost({"restore", "--from", F("b.obk"), "--to", F("t.db"), "--key", F("other.key")});
+  ASSERT_EQ(Outpost({"backup", "--db", F("store.db"), "--out", F("b.obk"), "--key", F("right.key")})
+                .exit_code,
+            0);
+  ProcessResult r =
+      Outpost({"restore", "--from", F("b.obk"), "--to", F("t.db"), "--key", F("other.key")});
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_NE(r.err.find("wrong key"), std::string::npos) << r.err;
   ExpectNothingWritten(F("t.db"));
@@ -461,9 +483,12 @@ TEST_F(BackupTest, WrongKeyFileIsRefused) {
   // Key files others can read, and files that are not keys, are refused.
   Spit(F("short.key"), "not a key");
   chmod(F("short.key").c_str(), 0600);
-  EXPECT_EQ(Outpost({"backup", "--db", F("store.db"), "--out", F("c.obk"), "--key", F("short.key")}).exit_code, 1);
+  EXPECT_EQ(Outpost({"backup", "--db", F("store.db"), "--out", F("c.obk"), "--key", F("short.key")})
+                .exit_code,
+            1);
   chmod(F("right.key").c_str(), 0644);
-  ProcessResult loose = Outpost({"backup", "--db", F("store.db"), "--out", F("c.obk"), "--key", F("right.key")});
+  ProcessResult loose =
+      Outpost({"backup", "--db", F("store.db"), "--out", F("c.obk"), "--key", F("right.key")});
   EXPECT_EQ(loose.exit_code, 2) << loose.err;
   EXPECT_NE(loose.err.find("chmod 600"), std::string::npos) << loose.err;
   EXPECT_FALSE(fs::exists(F("c.obk")));
@@ -518,14 +543,15 @@ TEST_F(BackupTest, PassphraseBackupsRefuseTheWrongPassphrase) {
   // records the Argon2id cost it was made with.
   Spit(F("pass.txt"), pass.substr(pass.find('=') + 1) + "\n");
   chmod(F("pass.txt").c_str(), 0600);
-  ProcessResult info = Outpost({"backup", "inspect", F("p.obk"), "--passphrase-file", F("pass.txt"), "--json"});
+  ProcessResult info =
+      Outpost({"backup", "inspect", F("p.obk"), "--passphrase-file", F("pass.txt"), "--json"});
   ASSERT_EQ(info.exit_code, 0) << info.err;
   json h = json::parse(info.out)["header"];
   EXPECT_EQ(h["key_kind"], "passphrase");
   EXPECT_EQ(h["argon2id"]["memlimit"], 64u << 20);
-  ProcessResult ok = Outpost({"restore", "--from", F("p.obk"), "--to", F("t.db"), "--passphrase-file",
-                              F("pass.txt")},
-                             {"OUTPOST_BACKUP_PASSPHRASE="});
+  ProcessResult ok = Outpost(
+      {"restore", "--from", F("p.obk"), "--to", F("t.db"), "--passphrase-file", F("pass.txt")},
+      {"OUTPOST_BACKUP_PASSPHRASE="});
   ASSERT_EQ(ok.exit_code, 0) << ok.err;
   EXPECT_EQ(Dump(F("t.db")), Dump(F("store.db")));
 }
@@ -534,16 +560,20 @@ TEST_F(BackupTest, RestoreRefusesAnExistingDatabaseWithoutForce) {
   MakeStore(F("store.db"), 4);
   MakeStore(F("other.db"), 1);
   MakeKey(F("k"));
-  ASSERT_EQ(Outpost({"backup", "--db", F("store.db"), "--out", F("b.obk"), "--key", F("k")}).exit_code, 0);
+  ASSERT_EQ(
+      Outpost({"backup", "--db", F("store.db"), "--out", F("b.obk"), "--key", F("k")}).exit_code,
+      0);
   const std::string before = Slurp(F("other.db"));
-  ProcessResult r = Outpost({"restore", "--from", F("b.obk"), "--to", F("other.db"), "--key", F("k")});
+  ProcessResult r =
+      Outpost({"restore", "--from", F("b.obk"), "--to", F("other.db"), "--key", F("k")});
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_NE(r.err.find("exists; restore replaces a database only with --force"), std::string::npos)
       << r.err;
   EXPECT_EQ(Slurp(F("other.db")), before);
   EXPECT_FALSE(fs::exists(F("other.db.restore-tmp")));
   // The backup file itself is never overwritten silently either.
-  ProcessResult again = Outpost({"backup", "--db", F("store.db"), "--out", F("b.obk"), "--key", F("k")});
+  ProcessResult again =
+      Outpost({"backup", "--db", F("store.db"), "--out", F("b.obk"), "--key", F("k")});
   EXPECT_EQ(again.exit_code, 2) << again.err;
 
   ProcessResult forced =
@@ -566,11 +596,12 @@ class TransactionHolder {
       sqlite3* conn = nullptr;
       sqlite3_open(db.c_str(), &conn);
       sqlite3_busy_timeout(conn, 10'000);
-      int rc = sqlite3_exec(conn,
-                            "PRAGMA journal_mode=WAL; PRAGMA wal_autocheckpoint=0;"
-                            "CREATE TABLE IF NOT EXISTS intruder (x); INSERT INTO intruder VALUES (1);"
-                            "BEGIN IMMEDIATE; INSERT INTO intruder VALUES (2);",
-                            nullptr, nullptr, nullptr);
+      int rc =
+          sqlite3_exec(conn,
+                       "PRAGMA journal_mode=WAL; PRAGMA wal_autocheckpoint=0;"
+                       "CREATE TABLE IF NOT EXISTS intruder (x); INSERT INTO intruder VALUES (1);"
+                       "BEGIN IMMEDIATE; INSERT INTO intruder VALUES (2);",
+                       nullptr, nullptr, nullptr);
       char ok = rc == SQLITE_OK ? 'y' : 'n';
       if (write(ready[1], &ok, 1) != 1) _exit(1);
       while (true) pause();
@@ -600,7 +631,9 @@ class TransactionHolder {
 TEST_F(BackupTest, RestoreRefusedWhileAnotherProcessHoldsTheDatabase) {
   MakeStore(F("store.db"), 3);
   MakeKey(F("k"));
-  ASSERT_EQ(Outpost({"backup", "--db", F("store.db"), "--out", F("b.obk"), "--key", F("k")}).exit_code, 0);
+  ASSERT_EQ(
+      Outpost({"backup", "--db", F("store.db"), "--out", F("b.obk"), "--key", F("k")}).exit_code,
+      0);
   MakeStore(F("live.db"), 1);
   {
     TransactionHolder holder(F("live.db"));
@@ -610,8 +643,8 @@ TEST_F(BackupTest, RestoreRefusedWhileAnotherProcessHoldsTheDatabase) {
     ASSERT_TRUE(seen->has_value());
     EXPECT_EQ(**seen, holder.pid());
     const std::string before = Slurp(F("live.db"));
-    ProcessResult r = Outpost({"restore", "--from", F("b.obk"), "--to", F("live.db"), "--key",
-                               F("k"), "--force"});
+    ProcessResult r = Outpost(
+        {"restore", "--from", F("b.obk"), "--to", F("live.db"), "--key", F("k"), "--force"});
     EXPECT_EQ(r.exit_code, 2) << r.err;
     EXPECT_NE(r.err.find("in use by another process (pid " + std::to_string(holder.pid())),
               std::string::npos)
@@ -626,8 +659,8 @@ TEST_F(BackupTest, RestoreRefusedWhileAnotherProcessHoldsTheDatabase) {
   auto seen = backup::ProcessHoldingDatabase(F("live.db"));
   ASSERT_TRUE(seen.ok());
   EXPECT_FALSE(seen->has_value());
-  ProcessResult r = Outpost({"restore", "--from", F("b.obk"), "--to", F("live.db"), "--key", F("k"),
-                             "--force"});
+  ProcessResult r =
+      Outpost({"restore", "--from", F("b.obk"), "--to", F("live.db"), "--key", F("k"), "--force"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   // The old file's WAL was removed, not replayed into the restored database.
   EXPECT_EQ(Dump(F("live.db")), Dump(F("store.db")));
@@ -637,15 +670,17 @@ TEST_F(BackupTest, RestoreRefusedWhileAnotherProcessHoldsTheDatabase) {
 TEST_F(BackupTest, RestoreRefusedWhileTheStoresSyncProcessRuns) {
   MakeStore(F("store.db"), 2);
   MakeKey(F("k"));
-  ASSERT_EQ(Outpost({"backup", "--db", F("store.db"), "--out", F("b.obk"), "--key", F("k")}).exit_code, 0);
+  ASSERT_EQ(
+      Outpost({"backup", "--db", F("store.db"), "--out", F("b.obk"), "--key", F("k")}).exit_code,
+      0);
   ASSERT_EQ(Outpost({"keygen", "--site", "SH-PUDONG", "--dir", F("keys")}).exit_code, 0);
   ASSERT_EQ(Outpost({"keygen", "--site", "HUB", "--dir", F("keys")}).exit_code, 0);
   // The store's long-running sync process, its hub unreachable: it keeps the
   // store database open, as it does all day at a real store.
-  Process sync(EdgeArgv(F("store.db"), {"sync", "--hub", "tcp://127.0.0.1:9", "--hub-key",
-                                        F("keys/HUB.pub"), "--key", F("keys/SH-PUDONG.key"),
-                                        "--seconds", "60"}),
-               EdgeEnv());
+  Process sync(
+      EdgeArgv(F("store.db"), {"sync", "--hub", "tcp://127.0.0.1:9", "--hub-key", F("keys/HUB.pub"),
+                               "--key", F("keys/SH-PUDONG.key"), "--seconds", "60"}),
+      EdgeEnv());
   bool held = false;
   for (int i = 0; i < 100 && !held; ++i) {
     auto seen = backup::ProcessHoldingDatabase(F("store.db"));
@@ -653,8 +688,8 @@ TEST_F(BackupTest, RestoreRefusedWhileTheStoresSyncProcessRuns) {
     if (!held) std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   ASSERT_TRUE(held) << "outpost-edge sync never opened the store";
-  ProcessResult r = Outpost({"restore", "--from", F("b.obk"), "--to", F("store.db"), "--key",
-                             F("k"), "--force"});
+  ProcessResult r =
+      Outpost({"restore", "--from", F("b.obk"), "--to", F("store.db"), "--key", F("k"), "--force"});
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_NE(r.err.find("in use by another process (pid " + std::to_string(sync.pid())),
             std::string::npos)
@@ -662,12 +697,13 @@ TEST_F(BackupTest, RestoreRefusedWhileTheStoresSyncProcessRuns) {
   EXPECT_FALSE(fs::exists(F("store.db.restore-tmp")));
   EXPECT_EQ(Count(F("store.db"), "SELECT count(*) FROM bookings"), 2);
   // A backup, by contrast, is taken while the store is in use.
-  ProcessResult live = Outpost({"backup", "--db", F("store.db"), "--out", F("live.obk"), "--key", F("k")});
+  ProcessResult live =
+      Outpost({"backup", "--db", F("store.db"), "--out", F("live.obk"), "--key", F("k")});
   EXPECT_EQ(live.exit_code, 0) << live.err;
   sync.Kill(SIGTERM);
   sync.Wait();
-  ProcessResult after = Outpost({"restore", "--from", F("b.obk"), "--to", F("store.db"), "--key",
-                                 F("k"), "--force"});
+  ProcessResult after =
+      Outpost({"restore", "--from", F("b.obk"), "--to", F("store.db"), "--key", F("k"), "--force"});
   EXPECT_EQ(after.exit_code, 0) << after.err;
 }
 
@@ -677,11 +713,12 @@ TEST_F(BackupTest, HubDatabaseIsRecognisedAndRestored) {
   ProcessResult init =
       RunProgram({OUTPOST_HUB_BIN, "--db", F("hub.db"), "--key", F("keys/HUB.key"), "init"});
   ASSERT_EQ(init.exit_code, 0) << init.err;
-  ProcessResult allow = RunProgram({OUTPOST_HUB_BIN, "--db", F("hub.db"), "--key", F("keys/HUB.key"),
-                                    "allow", F("keys/SH-PUDONG.pub")});
+  ProcessResult allow = RunProgram({OUTPOST_HUB_BIN, "--db", F("hub.db"), "--key",
+                                    F("keys/HUB.key"), "allow", F("keys/SH-PUDONG.pub")});
   ASSERT_EQ(allow.exit_code, 0) << allow.err;
   MakeKey(F("k"));
-  ProcessResult b = Outpost({"backup", "--db", F("hub.db"), "--out", F("hub.obk"), "--key", F("k"), "--json"});
+  ProcessResult b =
+      Outpost({"backup", "--db", F("hub.db"), "--out", F("hub.obk"), "--key", F("k"), "--json"});
   ASSERT_EQ(b.exit_code, 0) << b.err;
   json m = json::parse(b.out)["manifest"];
   EXPECT_EQ(m["kind"], "hub");
@@ -689,7 +726,9 @@ TEST_F(BackupTest, HubDatabaseIsRecognisedAndRestored) {
   EXPECT_EQ(m["sites"][0]["site_id"], "SH-PUDONG");
   EXPECT_EQ(m["sites"][0]["changes"], 0);
   EXPECT_EQ(m["tables"]["stores"], 1);
-  ASSERT_EQ(Outpost({"restore", "--from", F("hub.obk"), "--to", F("hub2.db"), "--key", F("k")}).exit_code, 0);
+  ASSERT_EQ(
+      Outpost({"restore", "--from", F("hub.obk"), "--to", F("hub2.db"), "--key", F("k")}).exit_code,
+      0);
   EXPECT_EQ(Dump(F("hub2.db")), Dump(F("hub.db")));
 
   // Anything else is not backed up as if it were a store.
@@ -697,7 +736,8 @@ TEST_F(BackupTest, HubDatabaseIsRecognisedAndRestored) {
   sqlite3_open(F("plain.db").c_str(), &db);
   sqlite3_exec(db, "CREATE TABLE t (x)", nullptr, nullptr, nullptr);
   sqlite3_close(db);
-  ProcessResult plain = Outpost({"backup", "--db", F("plain.db"), "--out", F("p.obk"), "--key", F("k")});
+  ProcessResult plain =
+      Outpost({"backup", "--db", F("plain.db"), "--out", F("p.obk"), "--key", F("k")});
   EXPECT_EQ(plain.exit_code, 1) << plain.err;
   EXPECT_NE(plain.err.find("neither an Outpost store"), std::string::npos) << plain.err;
   EXPECT_FALSE(fs::exists(F("p.obk")));

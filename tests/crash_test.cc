@@ -24,9 +24,8 @@ using Clock = std::chrono::steady_clock;
 
 TEST(CrashTest, EveryAcknowledgedBookingSurvivesSigkill) {
   DeskHarness desk;
-  ASSERT_EQ(desk.Desk({"init", "--store-id", "S1", "--name", "Crash", "--capacity", "100"})
-                .exit_code,
-            0);
+  ASSERT_EQ(
+      desk.Desk({"init", "--store-id", "S1", "--name", "Crash", "--capacity", "100"}).exit_code, 0);
   const char* seed_env = std::getenv("OUTPOST_CRASH_SEED");
   const uint64_t seed = seed_env ? std::strtoull(seed_env, nullptr, 10) : std::random_device{}();
   std::mt19937_64 rng(seed);
@@ -51,7 +50,7 @@ TEST(CrashTest, EveryAcknowledgedBookingSurvivesSigkill) {
   constexpr int kKills = 200;
   const std::vector<std::string> slots = {"08:30", "10:00", "11:00", "14:00", "15:00", "16:00"};
   std::map<std::string, std::string> acknowledged;  // ref -> status the desk reported
-  std::set<std::string> confirm_attempted;           // refs a confirm was started for
+  std::set<std::string> confirm_attempted;          // refs a confirm was started for
   std::vector<std::string> refs;
   int killed_before_ack = 0, refused = 0;
   for (int i = 0; i < kKills; ++i) {
@@ -61,8 +60,15 @@ TEST(CrashTest, EveryAcknowledgedBookingSurvivesSigkill) {
       confirm_attempted.insert(ref);
       args = {"confirm", ref, "--json"};
     } else {
-      args = {"book", "--phone", "1390000" + std::to_string(1000 + i), "--name", "C" +
-              std::to_string(i), "--date", i % 2 ? "tomorrow" : "+2", "--slot", slots[i % 6],
+      args = {"book",
+              "--phone",
+              "1390000" + std::to_string(1000 + i),
+              "--name",
+              "C" + std::to_string(i),
+              "--date",
+              i % 2 ? "tomorrow" : "+2",
+              "--slot",
+              slots[i % 6],
               "--json"};
     }
     Process p(desk.Argv(args), desk.Env());

@@ -11,9 +11,8 @@ using nlohmann::json;
 class DeskCliTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ProcessResult init =
-        desk_.Desk({"init", "--store-id", "SH-PUDONG", "--name", "浦东服务中心", "--open-days",
-                    "123456"});
+    ProcessResult init = desk_.Desk(
+        {"init", "--store-id", "SH-PUDONG", "--name", "浦东服务中心", "--open-days", "123456"});
     ASSERT_EQ(init.exit_code, 0) << init.err;
   }
   json BoardSlot(const std::string& date, const std::string& time) {
@@ -64,8 +63,9 @@ TEST_F(DeskCliTest, ExitCodesSayWhatHappened) {
   ProcessResult bad_phone = desk_.Desk(
       {"book", "--phone", "12345", "--name", "X", "--date", "tomorrow", "--slot", "10:00"});
   EXPECT_EQ(bad_phone.exit_code, 1);
-  EXPECT_EQ(bad_phone.err,
-            "outpost-edge: invalid input: phone: '12345' is not a valid phone number (region CN)\n");
+  EXPECT_EQ(
+      bad_phone.err,
+      "outpost-edge: invalid input: phone: '12345' is not a valid phone number (region CN)\n");
   ProcessResult bad_slot = desk_.Desk(
       {"book", "--phone", "13800138000", "--name", "X", "--date", "tomorrow", "--slot", "12:00"});
   EXPECT_EQ(bad_slot.exit_code, 1);
@@ -74,17 +74,17 @@ TEST_F(DeskCliTest, ExitCodesSayWhatHappened) {
       {"book", "--phone", "13800138000", "--name", "X", "--date", "2026-11-01", "--slot", "10:00"});
   EXPECT_EQ(past.exit_code, 1);
   EXPECT_NE(past.err.find("date: '2026-11-01' is in the past"), std::string::npos);
-  ProcessResult bad_vin = desk_.Desk({"book", "--phone", "13800138000", "--name", "X", "--vin",
-                                      "LFV2A21K0K3000001", "--date", "tomorrow", "--slot", "10:00"});
+  ProcessResult bad_vin =
+      desk_.Desk({"book", "--phone", "13800138000", "--name", "X", "--vin", "LFV2A21K0K3000001",
+                  "--date", "tomorrow", "--slot", "10:00"});
   EXPECT_EQ(bad_vin.exit_code, 1);
   EXPECT_NE(bad_vin.err.find("vin: 'LFV2A21K0K3000001' fails the check digit"), std::string::npos);
-  ProcessResult bad_utf8 = desk_.Desk(
-      {"book", "--phone", "13800138000", "--name", "Wang\xc3\x28", "--date", "tomorrow", "--slot",
-       "10:00"});
+  ProcessResult bad_utf8 = desk_.Desk({"book", "--phone", "13800138000", "--name", "Wang\xc3\x28",
+                                       "--date", "tomorrow", "--slot", "10:00"});
   EXPECT_EQ(bad_utf8.exit_code, 1);
   EXPECT_NE(bad_utf8.err.find("name: 'Wang\\xc3(' is not valid UTF-8"), std::string::npos);
-  ProcessResult unknown = desk_.Desk({"book", "--phone", "13800138000", "--date", "tomorrow",
-                                      "--slot", "10:00"});
+  ProcessResult unknown =
+      desk_.Desk({"book", "--phone", "13800138000", "--date", "tomorrow", "--slot", "10:00"});
   EXPECT_EQ(unknown.exit_code, 1);
   EXPECT_NE(unknown.err.find("matches no customer"), std::string::npos);
   // Nothing of the above was written.
@@ -92,21 +92,21 @@ TEST_F(DeskCliTest, ExitCodesSayWhatHappened) {
   EXPECT_EQ(BoardSlot("2026-11-24", "10:00")["free"], 2);
 
   // 2: refused by a rule, both states named.
-  json b = desk_.Json({"book", "--phone", "13800138000", "--name", "A", "--date", "tomorrow",
-                       "--slot", "10:00"});
+  json b = desk_.Json(
+      {"book", "--phone", "13800138000", "--name", "A", "--date", "tomorrow", "--slot", "10:00"});
   ProcessResult illegal = desk_.Desk({"complete", b["ref"]});
   EXPECT_EQ(illegal.exit_code, 2);
   EXPECT_EQ(illegal.err, "outpost-edge: refused: cannot go from 'requested' to 'completed'\n");
-  ProcessResult sunday = desk_.Desk({"book", "--phone", "13800138000", "--date", "2026-11-29",
-                                     "--slot", "10:00"});
+  ProcessResult sunday =
+      desk_.Desk({"book", "--phone", "13800138000", "--date", "2026-11-29", "--slot", "10:00"});
   EXPECT_EQ(sunday.exit_code, 2);
   EXPECT_NE(sunday.err.find("closed on Sundays"), std::string::npos) << sunday.err;
 }
 
 TEST_F(DeskCliTest, StaffMustBeNamedAndTheStoreMustExist) {
   ProcessResult no_staff = RunProgram(desk_.Argv({"book", "--phone", "13800138000", "--name", "A",
-                                           "--date", "tomorrow", "--slot", "10:00"}),
-                               {"OUTPOST_DB=" + desk_.db(), "OUTPOST_STAFF="});
+                                                  "--date", "tomorrow", "--slot", "10:00"}),
+                                      {"OUTPOST_DB=" + desk_.db(), "OUTPOST_STAFF="});
   EXPECT_EQ(no_staff.exit_code, 1);
   EXPECT_NE(no_staff.err.find("staff"), std::string::npos);
   ProcessResult no_store = desk_.Desk({"--db", desk_.db() + ".missing", "board"});
@@ -138,10 +138,10 @@ TEST_F(DeskCliTest, TheDayOfAServiceFromBookingToCompletion) {
 }
 
 TEST_F(DeskCliTest, CancelRescheduleAndNoShow) {
-  json a = desk_.Json({"book", "--phone", "13800138000", "--name", "A", "--date", "tomorrow",
-                       "--slot", "10:00"});
-  json c = desk_.Json({"book", "--phone", "13900139000", "--name", "B", "--date", "tomorrow",
-                       "--slot", "11:00"});
+  json a = desk_.Json(
+      {"book", "--phone", "13800138000", "--name", "A", "--date", "tomorrow", "--slot", "10:00"});
+  json c = desk_.Json(
+      {"book", "--phone", "13900139000", "--name", "B", "--date", "tomorrow", "--slot", "11:00"});
   ProcessResult no_reason = desk_.Desk({"cancel", a["ref"]});
   EXPECT_EQ(no_reason.exit_code, 1);
   EXPECT_NE(no_reason.err.find("--reason is required"), std::string::npos) << no_reason.err;
@@ -156,23 +156,24 @@ TEST_F(DeskCliTest, CancelRescheduleAndNoShow) {
   EXPECT_NE(early.err.find("which has not started: a no-show is recorded only after it"),
             std::string::npos)
       << early.err;
-  desk_.SetNow("2026-11-24T03:30:00Z");                        // 11:30 local
+  desk_.SetNow("2026-11-24T03:30:00Z");  // 11:30 local
   EXPECT_EQ(desk_.Json({"no-show", c["ref"]})["status"], "no-show");
   json board = desk_.Json({"board", "--date", "2026-11-24"});
   EXPECT_EQ(board["released"].size(), 2u);
 }
 
 TEST_F(DeskCliTest, ACustomerWhoSaysDoNotCallMeIsUpdatedAtTheDesk) {
-  ASSERT_EQ(desk_.Desk({"customer", "add", "--name", "李娜", "--phone", "13900139000",
-                        "--opt-in"}).exit_code, 0);
-  json c = desk_.Json({"customer", "update", "139 0013 9000", "--opt-out", "--dnd",
-                       "--add-phone", "+86 10 1234 5678"});
+  ASSERT_EQ(desk_.Desk({"customer", "add", "--name", "李娜", "--phone", "13900139000", "--opt-in"})
+                .exit_code,
+            0);
+  json c = desk_.Json({"customer", "update", "139 0013 9000", "--opt-out", "--dnd", "--add-phone",
+                       "+86 10 1234 5678"});
   ASSERT_FALSE(c.contains("error")) << c.dump();
   EXPECT_EQ(c["contact_opt_in"], false);
   EXPECT_EQ(c["do_not_disturb"], true);
   EXPECT_EQ(c["phones"].size(), 2u);
-  ProcessResult contradiction = desk_.Desk({"customer", "update", "13900139000", "--dnd",
-                                            "--allow-contact"});
+  ProcessResult contradiction =
+      desk_.Desk({"customer", "update", "13900139000", "--dnd", "--allow-contact"});
   EXPECT_EQ(contradiction.exit_code, 1);
   EXPECT_NE(contradiction.err.find("contradict each other"), std::string::npos)
       << contradiction.err;
@@ -216,8 +217,8 @@ TEST_F(DeskCliTest, ConsentIsStatedPerChannelWithWhoWhenAndWhere) {
 
 TEST_F(DeskCliTest, ClosedDatesRefuseBookingsAndShowOnTheBoard) {
   EXPECT_EQ(desk_.Desk({"close", "2026-12-01", "--reason", "stocktaking"}).exit_code, 0);
-  ProcessResult r = desk_.Desk({"book", "--phone", "13800138000", "--name", "A", "--date",
-                                "2026-12-01", "--slot", "10:00"});
+  ProcessResult r = desk_.Desk(
+      {"book", "--phone", "13800138000", "--name", "A", "--date", "2026-12-01", "--slot", "10:00"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("stocktaking"), std::string::npos);
   json board = desk_.Json({"board", "--date", "2026-12-01"});

@@ -51,7 +51,9 @@ class DeskHarness {
     argv.insert(argv.end(), args.begin(), args.end());
     return argv;
   }
-  ProcessResult Desk(const std::vector<std::string>& args) const { return RunProgram(Argv(args), Env()); }
+  ProcessResult Desk(const std::vector<std::string>& args) const {
+    return RunProgram(Argv(args), Env());
+  }
   nlohmann::json Json(const std::vector<std::string>& args) const {
     std::vector<std::string> with_json = args;
     with_json.push_back("--json");

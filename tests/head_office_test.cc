@@ -35,24 +35,34 @@ class HeadOfficeTest : public testing::HubAndStores {
   void Sync() {
     for (int i = 0; i < 3; ++i) Round();
   }
-  int64_t Queue(const std::string& kind, const std::string& booking, json details = json::object()) {
+  int64_t Queue(const std::string& kind, const std::string& booking,
+                json details = json::object()) {
     details["reason"] = details.value("reason", "customer called");
     auto seq = hub_->QueueBookingChange("S1", kind, booking, details, "CC Li");
     EXPECT_TRUE(seq.ok()) << seq.status().ToString();
     return seq.ok() ? seq.value() : -1;
   }
   json RequestRow(int64_t seq) {
-    auto st = store_->db().Prepare("SELECT kind, outcome, coalesce(booking_id, ''),"
-                                   " coalesce(reason, ''), coalesce(case_ref, '') FROM"
-                                   " hub_requests WHERE seq = ?").value();
+    auto st = store_->db()
+                  .Prepare(
+                      "SELECT kind, outcome, coalesce(booking_id, ''),"
+                      " coalesce(reason, ''), coalesce(case_ref, '') FROM"
+                      " hub_requests WHERE seq = ?")
+                  .value();
     st.Bind(1, seq);
     if (!st.Step().value()) return nullptr;
-    return {{"kind", st.Text(0)}, {"outcome", st.Text(1)}, {"booking_id", st.Text(2)},
-            {"reason", st.Text(3)}, {"case", st.Text(4)}};
+    return {{"kind", st.Text(0)},
+            {"outcome", st.Text(1)},
+            {"booking_id", st.Text(2)},
+            {"reason", st.Text(3)},
+            {"case", st.Text(4)}};
   }
   std::string HubStatus(const std::string& booking_id) {
-    auto st = hub_->db().Prepare("SELECT json_extract(fields, '$.status') FROM entities WHERE"
-                                 " entity = 'booking' AND entity_id = ?").value();
+    auto st = hub_->db()
+                  .Prepare(
+                      "SELECT json_extract(fields, '$.status') FROM entities WHERE"
+                      " entity = 'booking' AND entity_id = ?")
+                  .value();
     st.Bind(1, booking_id);
     return st.Step().value() ? st.Text(0) : "";
   }
@@ -72,9 +82,10 @@ class HeadOfficeTest : public testing::HubAndStores {
     for (const auto& e : entries) ASSERT_TRUE(edge::ReplayChange(rebuilt->db(), e).ok());
     // (A refused request changes nothing, so the log holds no trace of it:
     // rebuild marks such requests answered from the hub's cursor.)
-    const char* sql = "SELECT group_concat(seq || kind || outcome || coalesce(booking_id, '') ||"
-                      " coalesce(case_ref, ''), ';') FROM (SELECT * FROM hub_requests WHERE"
-                      " outcome != 'refused' ORDER BY seq)";
+    const char* sql =
+        "SELECT group_concat(seq || kind || outcome || coalesce(booking_id, '') ||"
+        " coalesce(case_ref, ''), ';') FROM (SELECT * FROM hub_requests WHERE"
+        " outcome != 'refused' ORDER BY seq)";
     auto a = store_->db().Prepare(sql).value();
     auto b = rebuilt->db().Prepare(sql).value();
     ASSERT_TRUE(a.Step().value() && b.Step().value());
@@ -128,8 +139,11 @@ TEST_F(HeadOfficeTest, ACustomerWhoCheckedInIsNotCancelledByTheCallCentre) {
   // cancel was not applied.
   Sync();
   EXPECT_EQ(HubStatus(b.id), "checked-in");
-  auto st = hub_->db().Prepare("SELECT json_extract(fields, '$.kind'), json_extract(fields,"
-                               " '$.hub_request_seq') FROM entities WHERE entity = 'case'").value();
+  auto st = hub_->db()
+                .Prepare(
+                    "SELECT json_extract(fields, '$.kind'), json_extract(fields,"
+                    " '$.hub_request_seq') FROM entities WHERE entity = 'case'")
+                .value();
   ASSERT_TRUE(st.Step().value());
   EXPECT_EQ(st.Text(0), "contradicting-status");
   EXPECT_EQ(st.Int(1), seq);
@@ -221,8 +235,9 @@ TEST_F(HeadOfficeTest, HeadOfficeClosesACaseItHandledUnlessABookingStillNeedsASl
 TEST_F(HeadOfficeTest, AMoveOfABookingTheStoreAlreadyMovedIsOverruled) {
   const edge::Booking b = Book("13800138000", "王伟", "10:00", "2026-11-24");
   Sync();
-  ASSERT_TRUE(store_->Reschedule(b.ref, "2026-11-25", "11:00", "customer phoned the store",
-                                 "SA Zhang").ok());
+  ASSERT_TRUE(
+      store_->Reschedule(b.ref, "2026-11-25", "11:00", "customer phoned the store", "SA Zhang")
+          .ok());
   const int64_t seq = Queue("reschedule", b.ref, {{"date", "2026-11-24"}, {"slot", "15:00"}});
   Round();
   EXPECT_EQ(RequestRow(seq)["outcome"], "overruled");
@@ -243,8 +258,8 @@ TEST_F(HeadOfficeTest, HeadOfficeCanOnlyAskAboutBookingsItKnows) {
   EXPECT_EQ(unknown.status().code(), StatusCode::kNotFound);
   const edge::Booking b = Book("13800138000", "王伟", "10:00", "2026-11-24");
   Sync();
-  auto no_slot = hub_->QueueBookingChange("S1", "reschedule", b.ref, {{"date", "2026-11-25"}},
-                                          "CC Li");
+  auto no_slot =
+      hub_->QueueBookingChange("S1", "reschedule", b.ref, {{"date", "2026-11-25"}}, "CC Li");
   EXPECT_EQ(no_slot.status().code(), StatusCode::kInvalidInput);
   auto no_staff = hub_->QueueBookingChange("S1", "cancel", b.ref, {{"reason", "x"}}, "");
   EXPECT_EQ(no_staff.status().code(), StatusCode::kInvalidInput);

@@ -38,9 +38,8 @@ class HubAndStores : public ::testing::Test {
       stores_[site] = edge::Store::Create(dir_.File(site + ".db"), settings, clock_).value();
       keys_.emplace(site, SecretKeys::Generate(site));
       ASSERT_TRUE(hub_->AllowStore(keys_.at(site).pub).ok());
-      clients_[site] = edge::SyncClient::CreateWithoutTransport(dir_.File(site + ".db"),
-                                                                keys_.at(site), hub_keys_.pub,
-                                                                clock_)
+      clients_[site] = edge::SyncClient::CreateWithoutTransport(
+                           dir_.File(site + ".db"), keys_.at(site), hub_keys_.pub, clock_)
                            .value();
     }
   }

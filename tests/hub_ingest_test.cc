@@ -45,8 +45,8 @@ class HubIngestTest : public ::testing::Test {
   }
 
   // Seq 1 of `site`'s log, written by hand as a forger would.
-  ChangeEntry Handmade(const std::string& site, const std::string& entity_id,
-                       const std::string& op, const std::string& fields) {
+  ChangeEntry Handmade(const std::string& site, const std::string& entity_id, const std::string& op,
+                       const std::string& fields) {
     ChangeEntry c;
     c.seq = 1;
     c.site_id = site;
@@ -240,8 +240,7 @@ TEST_F(HubIngestTest, AResentChangeAlteredUnderItsOldHashIsRefused) {
   log[1].fields_json = R"({"store_id":"S1","status":"cancelled"})";  // hash left as it was
   auto r = hub_->Ingest(Seal(log, s1_keys_));
   ASSERT_FALSE(r.ok());  // not taken for a harmless replay
-  EXPECT_NE(r.status().message().find("seq 2: hash does not match its contents"),
-            std::string::npos)
+  EXPECT_NE(r.status().message().find("seq 2: hash does not match its contents"), std::string::npos)
       << r.status().ToString();
   EXPECT_NE(hub_->SecurityLog()->back().reason.find("seq 2"), std::string::npos);
   EXPECT_EQ(hub_->StateDigest().value(), digest);
@@ -282,9 +281,9 @@ TEST_F(HubIngestTest, MessagesOpenedAheadOnAnotherThreadAreAppliedInArrivalOrder
     auto opened = ahead->Pop(10'000);
     ASSERT_TRUE(opened.has_value());
     auto answer = hub_->Handle(opened->second, opened->first.payload);
-    outcomes.push_back(opened->first.routing_id + ":" +
-                       (answer.ok() ? std::to_string(std::get<WireAck>(answer.value()).acked_seq)
-                                    : "refused"));
+    outcomes.push_back(
+        opened->first.routing_id + ":" +
+        (answer.ok() ? std::to_string(std::get<WireAck>(answer.value()).acked_seq) : "refused"));
   }
   // The second half applies only because the first was applied before it.
   EXPECT_EQ(outcomes, (std::vector<std::string>{"a:2", "b:refused", "c:4"}));

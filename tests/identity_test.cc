@@ -1,10 +1,11 @@
 // Identity resolution and the unified view at the hub, fed by three real
 // stores' change logs through sealed batches.
+#include "hub/identity.h"
+
 #include <gtest/gtest.h>
 
 #include "edge/store.h"
 #include "hub/hub.h"
-#include "hub/identity.h"
 #include "sync/changelog.h"
 #include "sync/envelope.h"
 #include "sync/testing.h"
@@ -53,8 +54,7 @@ TEST_F(IdentityTest, OnePersonAtThreeStoresIsOneCustomerWithEvidence) {
       Visit("S3", "Wang Wei", "13900139000", {.plate = "京A·12345", .time = "11:00"});
   const std::string d = Visit("S3", "李娜", "13700137000", {.member_id = "VIP-7"});
   // Member id: strong.
-  const std::string e =
-      Visit("S1", "Li Na", "13600136000", {.member_id = "VIP7", .time = "11:00"});
+  const std::string e = Visit("S1", "Li Na", "13600136000", {.member_id = "VIP7", .time = "11:00"});
   SyncAll();
   auto stats = identity_->Resolve(false);
   ASSERT_TRUE(stats.ok()) << stats.status().ToString();
@@ -108,7 +108,8 @@ TEST_F(IdentityTest, MergeAndUnmergeAreAPersonsDecisionsAndLoseNothing) {
   // Both decisions stay on record as evidence.
   const hub::UnifiedView of_c = identity_->Show(c).value();
   int decisions = 0;
-  for (const auto& ev : of_c.evidence) decisions += ev.kind.find("by a person") != std::string::npos;
+  for (const auto& ev : of_c.evidence)
+    decisions += ev.kind.find("by a person") != std::string::npos;
   EXPECT_EQ(decisions, 2);
   // New evidence does not undo the unmerge: still apart after another visit.
   Visit("S2", "Wang Wei", "13900139000", {.time = "11:00"});

@@ -48,10 +48,12 @@ TEST(KeygenTest, RefusesToOverwriteUnlessRotating) {
   EXPECT_EQ(again.exit_code, 2);
   EXPECT_NE(again.err.find("never overwritten"), std::string::npos);
   EXPECT_EQ(LoadPublicKeys(dir.File("S1.pub"))->KeyId(), before);
-  ASSERT_EQ(RunProgram({OUTPOST_BIN, "keygen", "--site", "S1", "--dir", dir.path(), "--force"}).exit_code,
-            0);
+  ASSERT_EQ(
+      RunProgram({OUTPOST_BIN, "keygen", "--site", "S1", "--dir", dir.path(), "--force"}).exit_code,
+      0);
   EXPECT_NE(LoadPublicKeys(dir.File("S1.pub"))->KeyId(), before);
-  EXPECT_EQ(RunProgram({OUTPOST_BIN, "keygen", "--site", "bad id", "--dir", dir.path()}).exit_code, 1);
+  EXPECT_EQ(RunProgram({OUTPOST_BIN, "keygen", "--site", "bad id", "--dir", dir.path()}).exit_code,
+            1);
 }
 
 int Mode(const std::string& path) {

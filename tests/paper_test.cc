@@ -61,23 +61,24 @@ class PaperTest : public ::testing::Test {
 TEST_F(PaperTest, MessyTranscriptionsImportGoodRowsAndNameEveryBadOne) {
   // BOM, CRLF, a quoted field with a comma and a newline, blank lines, a
   // column nobody asked for, short rows, full-width digits, 年月日 and 点.
-  std::string file = std::string("\xEF\xBB\xBF") +
-                     "表单号 form_id,预约日期 date,时段 time,客户姓名 name,电话 phone,车牌 plate,"
-                     "会员号 member_id,服务项目 service,备注 notes,填写时间 written_at,接待人 staff,"
-                     "抄录人 typist\r\n"
-                     "F261124-01,2026年11月24日,10点,王伟,138 0013 8000,京A·12345,,保养,"
-                     "\"客户说:\r\n要洗车, 谢谢\",2026-11-23 08:10,SA Li,小张\r\n"
-                     "\r\n"
-                     "f261124-2,２０２６/１１/２４,下午3点,李娜,+86 139-0013-9000,京B12345\r\n"
-                     "F261124-03,2026-11-24,25:00,赵六,13700137000,,,,,,,\r\n"
-                     "F261124-04,2026-11-24,10:00,钱七,1380013800,,,,,,,\r\n"
-                     "F261124-05,2026-11-31,10:00,孙八,13600136000,,,,,,,\r\n"
-                     "F261124-06,2026-11-24,09:15,周九,13500135000,,,,,,,\r\n"
-                     "F261124-07,2026-11-24,11:00,,13400134000,,,,,,,\r\n"
-                     "F261124-08,2026-11-24,11:00,吴十,,,,,,,,\r\n"
-                     "ABC,2026-11-24,11:00,郑一,13300133000,,,,,,,\r\n"
-                     "F261124-09,2026-11-24,14:00,冯二,13200132000,,,,,,,,surplus\r\n"
-                     "F261124-01,2026-11-24,16:00,陈三,13100131000,,,,,,,\r\n";
+  std::string file =
+      std::string("\xEF\xBB\xBF") +
+      "表单号 form_id,预约日期 date,时段 time,客户姓名 name,电话 phone,车牌 plate,"
+      "会员号 member_id,服务项目 service,备注 notes,填写时间 written_at,接待人 staff,"
+      "抄录人 typist\r\n"
+      "F261124-01,2026年11月24日,10点,王伟,138 0013 8000,京A·12345,,保养,"
+      "\"客户说:\r\n要洗车, 谢谢\",2026-11-23 08:10,SA Li,小张\r\n"
+      "\r\n"
+      "f261124-2,２０２６/１１/２４,下午3点,李娜,+86 139-0013-9000,京B12345\r\n"
+      "F261124-03,2026-11-24,25:00,赵六,13700137000,,,,,,,\r\n"
+      "F261124-04,2026-11-24,10:00,钱七,1380013800,,,,,,,\r\n"
+      "F261124-05,2026-11-31,10:00,孙八,13600136000,,,,,,,\r\n"
+      "F261124-06,2026-11-24,09:15,周九,13500135000,,,,,,,\r\n"
+      "F261124-07,2026-11-24,11:00,,13400134000,,,,,,,\r\n"
+      "F261124-08,2026-11-24,11:00,吴十,,,,,,,,\r\n"
+      "ABC,2026-11-24,11:00,郑一,13300133000,,,,,,,\r\n"
+      "F261124-09,2026-11-24,14:00,冯二,13200132000,,,,,,,,surplus\r\n"
+      "F261124-01,2026-11-24,16:00,陈三,13100131000,,,,,,,\r\n";
   const std::string path = Write("forms.csv", file);
   json report = Import(path, true, 1);  // exit 1: some rows were rejected
   ASSERT_TRUE(report.is_object());
@@ -102,10 +103,11 @@ TEST_F(PaperTest, MessyTranscriptionsImportGoodRowsAndNameEveryBadOne) {
   EXPECT_EQ(RejectOf(report, 7)["column"], "name");   // new customer without a name
   EXPECT_EQ(RejectOf(report, 8)["column"], "phone");  // no way to find or call them
   EXPECT_EQ(RejectOf(report, 9)["column"], "form_id");
-  EXPECT_EQ(RejectOf(report, 10)["column"], "row");   // a value outside every column
+  EXPECT_EQ(RejectOf(report, 10)["column"], "row");      // a value outside every column
   EXPECT_EQ(RejectOf(report, 11)["column"], "form_id");  // the same form twice in the file
   bool noted = false;
-  for (const auto& n : report["notes"]) noted |= n.get<std::string>().find("抄录人") != std::string::npos;
+  for (const auto& n : report["notes"])
+    noted |= n.get<std::string>().find("抄录人") != std::string::npos;
   EXPECT_TRUE(noted) << report["notes"].dump();
 
   // The booked rows: channel paper, business time from the form, the batch.
@@ -130,7 +132,8 @@ TEST_F(PaperTest, MessyTranscriptionsImportGoodRowsAndNameEveryBadOne) {
   std::string text((std::istreambuf_iterator<char>(rejects)), {});
   EXPECT_NE(text.find("25:00"), std::string::npos);
   EXPECT_EQ(text.find("王伟"), std::string::npos);
-  std::string fixed = std::string(kHeader) + "F261124-03,2026-11-24,14:00,赵六,13700137000,,,,,,\r\n";
+  std::string fixed =
+      std::string(kHeader) + "F261124-03,2026-11-24,14:00,赵六,13700137000,,,,,,\r\n";
   json again = Import(Write("fixed.csv", fixed), true, 0);
   EXPECT_EQ(again["counts"]["imported"], 1);
 }
@@ -181,8 +184,8 @@ TEST_F(PaperTest, RejectsReportsAndSheetsAreOwnerOnlyAndNoCellRunsAsAFormula) {
 }
 
 TEST_F(PaperTest, ADryRunShowsEverythingAndWritesNothing) {
-  const std::string path =
-      Write("f.csv", std::string(kHeader) + "F261124-01,2026-11-24,10:00,王伟,13800138000,,,,,,\r\n");
+  const std::string path = Write(
+      "f.csv", std::string(kHeader) + "F261124-01,2026-11-24,10:00,王伟,13800138000,,,,,,\r\n");
   const int64_t log_before = Count("SELECT count(*) FROM change_log");
   json dry = Import(path, false, 0);
   EXPECT_EQ(dry["dry_run"], true);
@@ -197,8 +200,9 @@ TEST_F(PaperTest, ADryRunShowsEverythingAndWritesNothing) {
 }
 
 TEST_F(PaperTest, ImportingTheSameFileOrFormTwiceChangesNothing) {
-  const std::string rows = "F261124-01,2026-11-24,10:00,王伟,13800138000,,,,,,\r\n"
-                           "F261124-02,2026-11-24,11:00,李娜,13900139000,,,,,,\r\n";
+  const std::string rows =
+      "F261124-01,2026-11-24,10:00,王伟,13800138000,,,,,,\r\n"
+      "F261124-02,2026-11-24,11:00,李娜,13900139000,,,,,,\r\n";
   const std::string path = Write("f.csv", std::string(kHeader) + rows);
   ASSERT_EQ(Import(path, true, 0)["counts"]["imported"], 2);
   const int64_t log = Count("SELECT count(*) FROM change_log");
@@ -219,15 +223,17 @@ TEST_F(PaperTest, Gb18030TabSeparatedExportsImport) {
   // As a Chinese spreadsheet exports "Unicode text" on an old PC: GB18030, tabs.
   auto hex = [](const std::string& h) {
     std::string out;
-    for (size_t i = 0; i + 1 < h.size(); i += 2) out += static_cast<char>(std::stoi(h.substr(i, 2), nullptr, 16));
+    for (size_t i = 0; i + 1 < h.size(); i += 2)
+      out += static_cast<char>(std::stoi(h.substr(i, 2), nullptr, 16));
     return out;
   };
-  std::string file = hex("b1edb5a5bac520666f726d5f6964") + "\t" + hex("d4a4d4bcc8d5c6da2064617465") +
-                     "\t" + hex("cab1b6ce2074696d65") + "\t" + hex("bfcdbba7d0d5c3fb206e616d65") + "\t" +
-                     hex("b5e7bbb02070686f6e65") + "\t" + hex("b3b5c5c620706c617465") + "\r\n" +
-                     "F261124-01\t2026" + hex("c4ea") + "11" + hex("d4c2") + "24" + hex("c8d5") + "\t" +
-                     hex("cfc2cee7") + "3" + hex("b5e3") + "\t" + hex("cdf5ceb0") + "\t13800138000\t" +
-                     hex("bea9") + "A12345\r\n";
+  std::string file = hex("b1edb5a5bac520666f726d5f6964") + "\t" +
+                     hex("d4a4d4bcc8d5c6da2064617465") + "\t" + hex("cab1b6ce2074696d65") + "\t" +
+                     hex("bfcdbba7d0d5c3fb206e616d65") + "\t" + hex("b5e7bbb02070686f6e65") + "\t" +
+                     hex("b3b5c5c620706c617465") + "\r\n" + "F261124-01\t2026" + hex("c4ea") +
+                     "11" + hex("d4c2") + "24" + hex("c8d5") + "\t" + hex("cfc2cee7") + "3" +
+                     hex("b5e3") + "\t" + hex("cdf5ceb0") + "\t13800138000\t" + hex("bea9") +
+                     "A12345\r\n";
   json report = Import(Write("gb.tsv", file), true, 0);
   EXPECT_EQ(report["encoding"], "GB18030");
   ASSERT_EQ(report["counts"]["imported"], 1) << report.dump(2);
@@ -239,8 +245,9 @@ TEST_F(PaperTest, Gb18030TabSeparatedExportsImport) {
 
 TEST_F(PaperTest, AFileWithoutARequiredColumnIsRefusedWhole) {
   ProcessResult r = desk_.Desk({"paper", "import",
-                                Write("bad.csv", "form_id,date,name,phone\r\nF261124-01,2026-11-24,"
-                                                 "王伟,13800138000\r\n"),
+                                Write("bad.csv",
+                                      "form_id,date,name,phone\r\nF261124-01,2026-11-24,"
+                                      "王伟,13800138000\r\n"),
                                 "--commit"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("required column 'time'"), std::string::npos) << r.err;
@@ -253,16 +260,23 @@ TEST_F(PaperTest, AFileWithoutARequiredColumnIsRefusedWhole) {
 }
 
 TEST_F(PaperTest, LateFormsIntoFullSlotsAndDuplicatesBecomeCasesWithCustomersToCall) {
-  ASSERT_EQ(desk_.Desk({"book", "--phone", "13800138001", "--name", "甲", "--plate", "京A10001",
-                        "--date", "2026-11-24", "--slot", "10:00"}).exit_code, 0);
+  ASSERT_EQ(desk_
+                .Desk({"book", "--phone", "13800138001", "--name", "甲", "--plate", "京A10001",
+                       "--date", "2026-11-24", "--slot", "10:00"})
+                .exit_code,
+            0);
   desk_.SetNow("2026-11-23T01:01:00Z");  // a minute later: 乙 was promised last
-  ASSERT_EQ(desk_.Desk({"book", "--phone", "13800138002", "--name", "乙", "--plate", "京A10002",
-                        "--date", "2026-11-24", "--slot", "10:00"}).exit_code, 0);
+  ASSERT_EQ(desk_
+                .Desk({"book", "--phone", "13800138002", "--name", "乙", "--plate", "京A10002",
+                       "--date", "2026-11-24", "--slot", "10:00"})
+                .exit_code,
+            0);
   // Written at 08:00, before the desk bookings of 09:00; and 甲 again on paper.
-  const std::string path = Write(
-      "late.csv", std::string(kHeader) +
-                      "F261124-01,2026-11-24,10:00,丙,13800138003,京A10003,,,,2026-11-23 08:00,\r\n"
-                      "F261124-02,2026-11-24,10:00,甲,13800138001,京A10001,,,,2026-11-23 08:05,\r\n");
+  const std::string path =
+      Write("late.csv",
+            std::string(kHeader) +
+                "F261124-01,2026-11-24,10:00,丙,13800138003,京A10003,,,,2026-11-23 08:00,\r\n"
+                "F261124-02,2026-11-24,10:00,甲,13800138001,京A10001,,,,2026-11-23 08:05,\r\n");
   json report = Import(path, true, 0);
   EXPECT_EQ(report["counts"]["imported"], 1);
   EXPECT_EQ(report["counts"]["duplicates"], 1);
@@ -282,8 +296,11 @@ TEST_F(PaperTest, LateFormsIntoFullSlotsAndDuplicatesBecomeCasesWithCustomersToC
   ProcessResult early = desk_.Desk({"conflicts", "resolve", over, "--note", "called"});
   EXPECT_EQ(early.exit_code, 2) << early.err;
   EXPECT_NE(early.err.find("still needs rescheduling"), std::string::npos) << early.err;
-  ASSERT_EQ(desk_.Desk({"reschedule", board["needs_reschedule"][0]["ref"], "--date", "2026-11-24",
-                        "--slot", "11:00"}).exit_code, 0);
+  ASSERT_EQ(desk_
+                .Desk({"reschedule", board["needs_reschedule"][0]["ref"], "--date", "2026-11-24",
+                       "--slot", "11:00"})
+                .exit_code,
+            0);
   EXPECT_EQ(desk_.Desk({"conflicts", "resolve", over, "--note", "moved to 11:00"}).exit_code, 0);
   EXPECT_EQ(desk_.Json({"conflicts", "list"}).size(), 1u);
 }
@@ -382,8 +399,11 @@ TEST_F(PaperTest, FormsEnteredInTheSameInstantKeepTheirRowOrderInDryRunAndCommit
 }
 
 TEST_F(PaperTest, APrintedSheetHasTheGridAndFreshFormNumbersEachTime) {
-  ASSERT_EQ(desk_.Desk({"book", "--phone", "13800138001", "--name", "甲", "--date", "2026-11-24",
-                        "--slot", "10:00"}).exit_code, 0);
+  ASSERT_EQ(desk_
+                .Desk({"book", "--phone", "13800138001", "--name", "甲", "--date", "2026-11-24",
+                       "--slot", "10:00"})
+                .exit_code,
+            0);
   const std::string out = dir_.File("sheet.html");
   json first = desk_.Json({"paper", "print", "--date", "2026-11-24", "--forms", "5", "--out", out});
   EXPECT_EQ(first["first_form"], "F261124-01");
@@ -394,7 +414,8 @@ TEST_F(PaperTest, APrintedSheetHasTheGridAndFreshFormNumbersEachTime) {
   EXPECT_NE(html.find("*** 8001"), std::string::npos);  // phones shortened by default
   EXPECT_EQ(html.find("13800138001"), std::string::npos);
   EXPECT_NE(html.find("预约日期 Date"), std::string::npos);
-  json second = desk_.Json({"paper", "print", "--date", "2026-11-24", "--forms", "5", "--out", out});
+  json second =
+      desk_.Json({"paper", "print", "--date", "2026-11-24", "--forms", "5", "--out", out});
   EXPECT_EQ(second["first_form"], "F261124-06");
 }
 
@@ -404,8 +425,8 @@ TEST_F(PaperTest, AnImportKilledMidwayLeavesAllOrNothing) {
   for (int i = 0; i < kRows; ++i) {
     // Three weeks of slots; capacity 2 is exceeded on purpose: cases too.
     char row[160];
-    std::snprintf(row, sizeof row, "F261124-%d,2026-12-%02d,%s,客户%d,139%08d,,,,,,\r\n", i % 999 + 1,
-                  1 + i % 21, (i / 21) % 2 ? "14:00" : "10:00", i, 10000000 + i);
+    std::snprintf(row, sizeof row, "F261124-%d,2026-12-%02d,%s,客户%d,139%08d,,,,,,\r\n",
+                  i % 999 + 1, 1 + i % 21, (i / 21) % 2 ? "14:00" : "10:00", i, 10000000 + i);
     file += row;
   }
   // Form ids repeat past 999: those rows are rejected; the rest are all or nothing.

@@ -85,7 +85,8 @@ ProcessResult Process::Wait() {
   return result;
 }
 
-ProcessResult RunProgram(const std::vector<std::string>& argv, const std::vector<std::string>& env) {
+ProcessResult RunProgram(const std::vector<std::string>& argv,
+                         const std::vector<std::string>& env) {
   Process p(argv, env);
   return p.Wait();
 }

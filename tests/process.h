@@ -8,8 +8,8 @@
 namespace outpost::testing {
 
 struct ProcessResult {
-  int exit_code = -1;    // -1 when killed by a signal
-  int term_signal = 0;   // the signal that ended it, or 0
+  int exit_code = -1;   // -1 when killed by a signal
+  int term_signal = 0;  // the signal that ended it, or 0
   std::string out;
   std::string err;
 };
@@ -35,6 +35,7 @@ class Process {
   bool reaped_ = false;
 };
 
-ProcessResult RunProgram(const std::vector<std::string>& argv, const std::vector<std::string>& env = {});
+ProcessResult RunProgram(const std::vector<std::string>& argv,
+                         const std::vector<std::string>& env = {});
 
 }  // namespace outpost::testing

@@ -1,9 +1,10 @@
 // Unified profiles distributed to the stores: three real stores, a real hub,
 // the store's real sync steps (SyncClient without its socket) and sealed
 // envelopes both ways.
+#include "edge/profiles.h"
+
 #include <gtest/gtest.h>
 
-#include "edge/profiles.h"
 #include "hub/identity.h"
 #include "tests/hub_and_stores.h"
 
@@ -110,10 +111,13 @@ TEST_F(ProfilesTest, DoNotContactAnywhereReachesEveryStoreAndAnUnmergeWithdraws)
   for (const auto& b : p1["bookings"]) EXPECT_NE(b["store_id"], "S2");
   // S2 holds one profile: the old one was withdrawn there, not left behind.
   EXPECT_EQ(Count("S2", "SELECT count(*) FROM unified_profiles"), 1);
-  EXPECT_EQ(Count("S2", "SELECT count(*) FROM unified_profiles WHERE unified_id = '" + unified +
-                            "'") + Count("S2", "SELECT count(*) FROM customer_unified WHERE"
-                                               " unified_id = '" + unified + "'"),
-            p2["unified_id"] == unified ? 2 : 0);
+  EXPECT_EQ(
+      Count("S2", "SELECT count(*) FROM unified_profiles WHERE unified_id = '" + unified + "'") +
+          Count("S2",
+                "SELECT count(*) FROM customer_unified WHERE"
+                " unified_id = '" +
+                    unified + "'"),
+      p2["unified_id"] == unified ? 2 : 0);
 }
 
 // The merged statement of `channel` in a profile's consent.
@@ -207,16 +211,19 @@ TEST_F(ProfilesTest, AStoreCatchingUpDrainsItsProfilesOverRounds) {
   EXPECT_EQ(Count("S1", "SELECT count(*) FROM customer_unified"), n);
 
   // A store restored from an older copy lost its profiles: the hub sends them all again.
-  ASSERT_TRUE(stores_["S1"]->db().Exec("DELETE FROM unified_profiles; DELETE FROM"
-                                       " customer_unified; UPDATE sync_state SET profile_seq = 0")
+  ASSERT_TRUE(stores_["S1"]
+                  ->db()
+                  .Exec("DELETE FROM unified_profiles; DELETE FROM"
+                        " customer_unified; UPDATE sync_state SET profile_seq = 0")
                   .ok());
   for (int i = 0; i < 3; ++i) Round("S1");
   EXPECT_EQ(Count("S1", "SELECT count(*) FROM unified_profiles"), n);
 
   // The hub restored from an older copy: it numbers from where it was, below
   // what the store holds, so it numbers again above the store's mark.
-  ASSERT_TRUE(hub_->db().Exec("DELETE FROM store_profiles WHERE site_id = 'S1'; UPDATE"
-                              " store_cursors SET profile_seq = 0, applied_profile_seq = 0")
+  ASSERT_TRUE(hub_->db()
+                  .Exec("DELETE FROM store_profiles WHERE site_id = 'S1'; UPDATE"
+                        " store_cursors SET profile_seq = 0, applied_profile_seq = 0")
                   .ok());
   const std::string late = Visit("S1", "新客", "13600136000");
   Round("S1");

@@ -16,20 +16,20 @@ TEST(RaceTest, TwoProcessesRaceForTheLastPlaceOneWins) {
   int wins = 0;
   for (int round = 0; round < kRounds; ++round) {
     const std::string date = round < 6 ? "2026-11-24" : "2026-11-25";
-    const std::string slot = std::vector<std::string>{"08:30", "10:00", "11:00", "14:00", "15:00",
-                                                      "16:00"}[round % 6];
+    const std::string slot =
+        std::vector<std::string>{"08:30", "10:00", "11:00", "14:00", "15:00", "16:00"}[round % 6];
     auto phone = [&](int who) { return "1390000" + std::to_string(1000 + round * 3 + who); };
-    ASSERT_EQ(desk.Desk({"book", "--phone", phone(0), "--name", "First", "--date", date,
-                         "--slot", slot})
-                  .exit_code,
-              0);
+    ASSERT_EQ(
+        desk.Desk({"book", "--phone", phone(0), "--name", "First", "--date", date, "--slot", slot})
+            .exit_code,
+        0);
     // Both started before either is waited for; SQLite's write lock decides.
     std::vector<std::unique_ptr<Process>> racers;
     for (int who = 1; who <= 2; ++who) {
-      racers.push_back(std::make_unique<Process>(
-          desk.Argv({"book", "--phone", phone(who), "--name", "Racer", "--date", date, "--slot",
-                     slot}),
-          desk.Env()));
+      racers.push_back(
+          std::make_unique<Process>(desk.Argv({"book", "--phone", phone(who), "--name", "Racer",
+                                               "--date", date, "--slot", slot}),
+                                    desk.Env()));
     }
     ProcessResult a = racers[0]->Wait();
     ProcessResult b = racers[1]->Wait();

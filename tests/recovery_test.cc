@@ -72,8 +72,15 @@ class RecoveryTest : public ::testing::Test {
     FAIL() << "sync did not drain";
   }
   ProcessResult VerifyStore(const DeskHarness& desk, std::vector<std::string> extra = {}) {
-    std::vector<std::string> args = {"verify", "--db", desk.db(), "--hub", endpoint_, "--keys",
-                                     dir_.File("S1.key"), "--hub-key", dir_.File("HUB.pub")};
+    std::vector<std::string> args = {"verify",
+                                     "--db",
+                                     desk.db(),
+                                     "--hub",
+                                     endpoint_,
+                                     "--keys",
+                                     dir_.File("S1.key"),
+                                     "--hub-key",
+                                     dir_.File("HUB.pub")};
     args.insert(args.end(), extra.begin(), extra.end());
     return Tool(args);
   }
@@ -94,8 +101,10 @@ class RecoveryTest : public ::testing::Test {
     Book("13900001002", "Li", "11:00");
     const std::string c = Book("13900001003", "Zhao", "11:00");
     const std::string d = Book("13900001004", "Sun", "14:00");
-    ASSERT_EQ(desk_.Desk({"customer", "update", "13900001002", "--add-phone", "13900002002",
-                          "--dnd"}).exit_code, 0);
+    ASSERT_EQ(
+        desk_.Desk({"customer", "update", "13900001002", "--add-phone", "13900002002", "--dnd"})
+            .exit_code,
+        0);
     ProcessResult in = desk_.Desk({"check-in", a});
     ASSERT_EQ(in.exit_code, 0) << in.err;
     ASSERT_EQ(desk_.Desk({"cancel", c, "--reason", "customer called"}).exit_code, 0);
@@ -111,7 +120,8 @@ class RecoveryTest : public ::testing::Test {
   std::string Head(const std::string& db_path, const std::string& table, int64_t seq = 0) {
     auto db = Db::Open(db_path, {}).value();
     const std::string where = seq ? " WHERE seq = " + std::to_string(seq) : "";
-    auto st = db->Prepare("SELECT hash FROM " + table + where + " ORDER BY seq DESC LIMIT 1").value();
+    auto st =
+        db->Prepare("SELECT hash FROM " + table + where + " ORDER BY seq DESC LIMIT 1").value();
     return st.Step().value() ? HashHex(Hash256{}) + st.Blob(0) : "";
   }
   std::vector<BucketDigest> Digests(const std::string& db_path) {
@@ -168,7 +178,8 @@ TEST_F(RecoveryTest, RowChangedBehindTheStoresBackIsNamedAndRepaired) {
 
   ProcessResult r = VerifyStore(desk_);
   EXPECT_EQ(r.exit_code, 1) << r.out;
-  EXPECT_NE(r.out.find("bookings " + id + " (booking) slot_time: the database holds '08:30', the"
+  EXPECT_NE(r.out.find("bookings " + id +
+                       " (booking) slot_time: the database holds '08:30', the"
                        " change log says '16:00'"),
             std::string::npos)
       << r.out;
@@ -195,9 +206,10 @@ TEST_F(RecoveryTest, TamperingAtTheHubIsNamedWithItsPlace) {
     ASSERT_TRUE(db->Exec(sql).ok()) << sql;
   };
   // One byte of an archived envelope.
-  tamper("UPDATE batch_archive SET envelope = substr(envelope, 1, 40) ||"
-         " (CASE WHEN substr(envelope, 41, 1) = x'00' THEN x'01' ELSE x'00' END) ||"
-         " substr(envelope, 42) WHERE id = 1");
+  tamper(
+      "UPDATE batch_archive SET envelope = substr(envelope, 1, 40) ||"
+      " (CASE WHEN substr(envelope, 41, 1) = x'00' THEN x'01' ELSE x'00' END) ||"
+      " substr(envelope, 42) WHERE id = 1");
   ProcessResult r = VerifyHub();
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.out.find("batch_archive row 1 (S1 seq 1-"), std::string::npos) << r.out;
@@ -220,8 +232,8 @@ TEST_F(RecoveryTest, TamperingAtTheHubIsNamedWithItsPlace) {
     ASSERT_TRUE(st.Step().value());
     const int64_t last = st.Int(0);
     st.Reset();
-    auto read = db->Prepare(std::string("SELECT ") + kChangeColumns +
-                            " FROM changes WHERE seq = ?").value();
+    auto read = db->Prepare(std::string("SELECT ") + kChangeColumns + " FROM changes WHERE seq = ?")
+                    .value();
     read.Bind(1, last);
     ASSERT_TRUE(read.Step().value());
     ChangeEntry e = ReadChangeRow(read);
@@ -229,7 +241,8 @@ TEST_F(RecoveryTest, TamperingAtTheHubIsNamedWithItsPlace) {
     e.fields_json = R"({"status":"cancelled"})";
     e.staff = "nobody";
     e.hash = ChainHash(e);
-    auto up = db->Prepare("UPDATE changes SET fields = ?, staff = ?, hash = ? WHERE seq = ?").value();
+    auto up =
+        db->Prepare("UPDATE changes SET fields = ?, staff = ?, hash = ? WHERE seq = ?").value();
     up.Bind(1, e.fields_json).Bind(2, e.staff).BindBlob(3, e.hash).Bind(4, last);
     ASSERT_TRUE(up.Run().ok());
   }
@@ -583,8 +596,8 @@ TEST_F(RecoveryTest, AuditShowsWhoChangedWhatWhereAndWhen) {
   EXPECT_NE(store.out.find("cancel_reason: - -> car sold"), std::string::npos) << store.out;
   EXPECT_NE(store.out.find("SA Zhang  (phone)"), std::string::npos) << store.out;
   // At the hub, the same history from its copy (a desk ref needs its store there).
-  json hub = json::parse(Tool({"audit", "booking", ref, "--db", dir_.File("hub.db"), "--store",
-                               "S1", "--json"}).out);
+  json hub = json::parse(
+      Tool({"audit", "booking", ref, "--db", dir_.File("hub.db"), "--store", "S1", "--json"}).out);
   ASSERT_EQ(hub["entries"].size(), 2u) << hub.dump();
   EXPECT_EQ(hub["entries"][1]["changes"]["status"], json::array({"requested", "cancelled"}));
   EXPECT_EQ(hub["entries"][1]["site"], "S1");
@@ -622,7 +635,8 @@ TEST_F(RecoveryTest, AuditExportListsEveryFieldChangeInTheRange) {
   std::ifstream in(csv_path);
   std::string header;
   std::getline(in, header);
-  EXPECT_EQ(header, "recorded_at,business_time,site,seq,staff,channel,entity,entity_id,op,field,old,new\r");
+  EXPECT_EQ(header,
+            "recorded_at,business_time,site,seq,staff,channel,entity,entity_id,op,field,old,new\r");
   std::string line;
   int rows = 0;
   bool cancel_row = false, phone_masked = false;
@@ -637,13 +651,15 @@ TEST_F(RecoveryTest, AuditExportListsEveryFieldChangeInTheRange) {
   EXPECT_TRUE(phone_masked);
   // The same range as JSON; a range before any change is empty; a bad time is refused.
   json all = json::parse(Tool({"audit", "export", "--db", desk_.db(), "--from", "24h", "--to",
-                               "2999-01-01", "--format", "json"}).out);
+                               "2999-01-01", "--format", "json"})
+                             .out);
   EXPECT_GT(all["entries"].size(), 10u);
   json none = json::parse(Tool({"audit", "export", "--db", desk_.db(), "--from", "2020-01-01",
-                                "--to", "2020-01-02", "--format", "json"}).out);
+                                "--to", "2020-01-02", "--format", "json"})
+                              .out);
   EXPECT_TRUE(none["entries"].empty());
-  ProcessResult bad = Tool({"audit", "export", "--db", desk_.db(), "--from", "yesterday-ish",
-                            "--to", "2999-01-01"});
+  ProcessResult bad = Tool(
+      {"audit", "export", "--db", desk_.db(), "--from", "yesterday-ish", "--to", "2999-01-01"});
   EXPECT_EQ(bad.exit_code, 1);
   EXPECT_NE(bad.err.find("'yesterday-ish' is not a UTC time"), std::string::npos) << bad.err;
 }
@@ -664,7 +680,9 @@ TEST_F(RecoveryTest, RecoveryReportTellsTheStoryOfAnOutage) {
   desk_.SetNow(clock_.Now(kHour + 60'000));
   hub_ = StartHub(clock_.Now(kHour));
   ASSERT_EQ(Hub({"book", "--store", "S1", "--phone", "13900001003", "--name", "Zhao", "--date",
-                 tomorrow_, "--slot", "10:00", "--staff", "CC Liu"}).exit_code, 0);
+                 tomorrow_, "--slot", "10:00", "--staff", "CC Liu"})
+                .exit_code,
+            0);
   Sync(desk_);
   Sync(desk_);
   StopHub();
@@ -672,12 +690,13 @@ TEST_F(RecoveryTest, RecoveryReportTellsTheStoryOfAnOutage) {
   ProcessResult text = Tool({"recovery-report", "--db", dir_.File("hub.db"), "--since", "48h",
                              "--hub-secret", dir_.File("HUB.key")});
   ASSERT_EQ(text.exit_code, 0) << text.out << text.err;
-  EXPECT_NE(text.out.find("offline " ), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("offline "), std::string::npos) << text.out;
   EXPECT_NE(text.out.find("3 changes made meanwhile"), std::string::npos) << text.out;
   EXPECT_NE(text.out.find("over-capacity"), std::string::npos) << text.out;
   EXPECT_NE(text.out.find("Verify: consistent"), std::string::npos) << text.out;
-  json r = json::parse(Tool({"recovery-report", "--db", dir_.File("hub.db"), "--since", "48h",
-                             "--format", "json"}).out);
+  json r = json::parse(
+      Tool({"recovery-report", "--db", dir_.File("hub.db"), "--since", "48h", "--format", "json"})
+          .out);
   ASSERT_EQ(r["stores"].size(), 1u);
   EXPECT_EQ(r["stores"][0]["changes_made_offline"], 3);
   EXPECT_EQ(r["stores"][0]["conflicts_opened"], 1);
@@ -687,7 +706,9 @@ TEST_F(RecoveryTest, RecoveryReportTellsTheStoryOfAnOutage) {
   const std::string html_path = dir_.File("report.html");
   testing::ScopedUmask umask_022(022);  // customers to call: 0600 whatever the umask
   ASSERT_EQ(Tool({"recovery-report", "--db", dir_.File("hub.db"), "--since", "48h", "--format",
-                  "html", "--out", html_path}).exit_code, 0);
+                  "html", "--out", html_path})
+                .exit_code,
+            0);
   EXPECT_EQ(testing::FileMode(html_path), 0600);
   std::ifstream html(html_path);
   std::stringstream body;

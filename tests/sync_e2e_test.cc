@@ -4,10 +4,10 @@
 #include <signal.h>
 #include <unistd.h>
 
-#include <chrono>
-#include <filesystem>
 #include <atomic>
+#include <chrono>
 #include <deque>
+#include <filesystem>
 #include <random>
 #include <thread>
 
@@ -31,9 +31,8 @@ class SyncE2eTest : public ::testing::Test {
     store_keys_ = SecretKeys::Generate("S1");
     ASSERT_TRUE(WriteKeyFiles(hub_keys_, dir_.path(), false).ok());
     ASSERT_TRUE(WriteKeyFiles(store_keys_, dir_.path(), false).ok());
-    ASSERT_EQ(desk_.Desk({"init", "--store-id", "S1", "--name", "One", "--capacity", "50"})
-                  .exit_code,
-              0);
+    ASSERT_EQ(
+        desk_.Desk({"init", "--store-id", "S1", "--name", "One", "--capacity", "50"}).exit_code, 0);
     ASSERT_EQ(Hub({"init"}).exit_code, 0);
     ASSERT_EQ(Hub({"allow", dir_.File("S1.pub")}).exit_code, 0);
   }
@@ -56,9 +55,9 @@ class SyncE2eTest : public ::testing::Test {
         desk_.Env());
   }
   void Book(int i) {
-    ProcessResult r = desk_.Desk({"book", "--phone", "1390000" + std::to_string(1000 + i),
-                                  "--name", "C" + std::to_string(i), "--date", "tomorrow",
-                                  "--slot", kSlots[i % kSlots.size()]});
+    ProcessResult r = desk_.Desk({"book", "--phone", "1390000" + std::to_string(1000 + i), "--name",
+                                  "C" + std::to_string(i), "--date", "tomorrow", "--slot",
+                                  kSlots[i % kSlots.size()]});
     ASSERT_EQ(r.exit_code, 0) << r.err;
   }
   json Status() { return desk_.Json({"status"}); }
@@ -80,8 +79,8 @@ class SyncE2eTest : public ::testing::Test {
     auto edge = Db::Open(desk_.db(), {}).value();
     auto hub = Db::Open(dir_.File("hub.db"), {}).value();
     auto a = edge->Prepare("SELECT seq, hash FROM change_log ORDER BY seq").value();
-    auto b = hub->Prepare("SELECT seq, hash FROM changes WHERE site_id = 'S1' ORDER BY seq")
-                 .value();
+    auto b =
+        hub->Prepare("SELECT seq, hash FROM changes WHERE site_id = 'S1' ORDER BY seq").value();
     int64_t n = 0;
     while (a.Step().value()) {
       ASSERT_TRUE(b.Step().value()) << "hub is missing seq " << a.Int(0);
@@ -226,17 +225,17 @@ TEST_F(SyncE2eTest, AStoreRollsToANewKeyWithoutLosingItsLog) {
   // Keep the old secret aside, roll the store's key, allow the new public key.
   std::filesystem::copy_file(dir_.File("S1.key"), dir_.File("S1.old.key"));
   std::filesystem::permissions(dir_.File("S1.old.key"), std::filesystem::perms::owner_read |
-                                                             std::filesystem::perms::owner_write);
-  ProcessResult rolled = RunProgram({OUTPOST_BIN, "keygen", "--site", "S1", "--dir", dir_.path(),
-                                     "--force"});
+                                                            std::filesystem::perms::owner_write);
+  ProcessResult rolled =
+      RunProgram({OUTPOST_BIN, "keygen", "--site", "S1", "--dir", dir_.path(), "--force"});
   ASSERT_EQ(rolled.exit_code, 0) << rolled.err;
   ASSERT_EQ(Hub({"allow", dir_.File("S1.pub")}).exit_code, 0);
 
   for (int i = 3; i < 6; ++i) Book(i);
   // The old key no longer gets anything in.
   ProcessResult old_key = RunProgram(
-      desk_.Argv({"sync", "--once", "--hub", endpoint_, "--hub-key", dir_.File("HUB.pub"),
-                  "--key", dir_.File("S1.old.key"), "--reply-timeout-ms", "500"}),
+      desk_.Argv({"sync", "--once", "--hub", endpoint_, "--hub-key", dir_.File("HUB.pub"), "--key",
+                  dir_.File("S1.old.key"), "--reply-timeout-ms", "500"}),
       desk_.Env());
   EXPECT_NE(old_key.exit_code, 0);
   EXPECT_EQ(Status()["waiting"], 6);
@@ -408,9 +407,10 @@ TEST_F(SyncE2eTest, CallCentreBookingsReachTheStoreOnceThroughTheDeskRules) {
   ProcessResult cancelled = Hub({"cancel", "--store", "S1", "--booking", ref, "--reason",
                                  "customer away that week", "--staff", "CC Li"});
   ASSERT_EQ(cancelled.exit_code, 0) << cancelled.err;
-  EXPECT_EQ(Hub({"cancel", "--store", "S1", "--booking", "261199-9", "--reason", "x", "--staff",
-                 "CC Li"}).exit_code,
-            1);
+  EXPECT_EQ(
+      Hub({"cancel", "--store", "S1", "--booking", "261199-9", "--reason", "x", "--staff", "CC Li"})
+          .exit_code,
+      1);
   json requests;
   for (int i = 0; i < 150; ++i) {
     requests = json::parse(Hub({"requests", "--store", "S1", "--json"}).out);
@@ -433,8 +433,8 @@ class FaultyProxy {
   FaultyProxy(const std::string& listen, const std::string& hub_endpoint, const SecretKeys& hub,
               const SecretKeys& store, uint32_t seed)
       : rng_(seed) {
-    front_ = HubEndpoint::Bind(listen, hub, [](const std::array<uint8_t, 32>&) { return true; })
-                 .value();
+    front_ =
+        HubEndpoint::Bind(listen, hub, [](const std::array<uint8_t, 32>&) { return true; }).value();
     back_ = StoreEndpoint::Connect(hub_endpoint, store, hub.pub).value();
     thread_ = std::thread([this] { Loop(); });
   }
@@ -519,19 +519,19 @@ TEST_F(SyncE2eTest, AWalkInIsKnownFromAnotherStoreOnlineAndStaysKnownOffline) {
   ASSERT_TRUE(WriteKeyFiles(s2_keys, dir_.path(), false).ok());
   ASSERT_EQ(s2.Desk({"init", "--store-id", "S2", "--name", "Two"}).exit_code, 0);
   ASSERT_EQ(Hub({"allow", dir_.File("S2.pub")}).exit_code, 0);
-  ProcessResult booked = s2.Desk({"book", "--phone", "137 0013 7000", "--name", "张三", "--plate",
-                                  "沪A12345", "--date", "tomorrow", "--slot", "10:00",
-                                  "--service", "maintenance"});
+  ProcessResult booked =
+      s2.Desk({"book", "--phone", "137 0013 7000", "--name", "张三", "--plate", "沪A12345",
+               "--date", "tomorrow", "--slot", "10:00", "--service", "maintenance"});
   ASSERT_EQ(booked.exit_code, 0) << booked.err;
   ASSERT_EQ(s2.Desk({"customer", "update", "13700137000", "--dnd"}).exit_code, 0);
 
   auto hub = std::make_unique<Process>(
       HubArgv({"serve", "--bind", endpoint_, "--resolve-every-ms", "200"}), clock_.Env());
   auto sync1 = StartSync();
-  auto sync2 = std::make_unique<Process>(
-      s2.Argv({"sync", "--hub", endpoint_, "--hub-key", dir_.File("HUB.pub"), "--key",
-               dir_.File("S2.key")}),
-      s2.Env());
+  auto sync2 =
+      std::make_unique<Process>(s2.Argv({"sync", "--hub", endpoint_, "--hub-key",
+                                         dir_.File("HUB.pub"), "--key", dir_.File("S2.key")}),
+                                s2.Env());
 
   // Unknown here; head office knows them from S2 (once S2 has synced and the hub resolved).
   json found;
@@ -563,8 +563,9 @@ TEST_F(SyncE2eTest, AWalkInIsKnownFromAnotherStoreOnlineAndStaysKnownOffline) {
   EXPECT_NE(bad.err.find("phone"), std::string::npos) << bad.err;
 
   // The walk-in books at S1; S1 then holds their unified profile.
-  ASSERT_EQ(desk_.Desk({"book", "--phone", "13700137000", "--name", "张三", "--date", "tomorrow",
-                        "--slot", "14:00", "--channel", "walk-in"})
+  ASSERT_EQ(desk_
+                .Desk({"book", "--phone", "13700137000", "--name", "张三", "--date", "tomorrow",
+                       "--slot", "14:00", "--channel", "walk-in"})
                 .exit_code,
             0);
   json shown;

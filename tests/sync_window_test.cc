@@ -43,9 +43,7 @@ class SyncWindowTest : public testing::HubAndStores {
     return std::get<WireAck>(answer.value()).status;
   }
 
-  int64_t Acked() {
-    return edge::ReadSyncStatus(stores_["S1"]->db()).value().hub_acked_seq;
-  }
+  int64_t Acked() { return edge::ReadSyncStatus(stores_["S1"]->db()).value().hub_acked_seq; }
 };
 
 TEST_F(SyncWindowTest, TwoBatchesGoOutAtOnceAndALostOneIsResentNeverSkipped) {

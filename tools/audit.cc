@@ -54,9 +54,9 @@ Result<Source> OpenSource(const std::string& path) {
 // across sites: by clock, then site (the merge's order).
 Result<std::vector<ChangeEntry>> Select(Source& src, const std::string& where,
                                         const std::function<void(Statement&)>& bind) {
-  ASSIGN_OR_RETURN(Statement st, src.db->Prepare(std::string("SELECT ") + kChangeColumns +
-                                                 " FROM " + src.table + " WHERE " + where +
-                                                 " ORDER BY hlc, site_id"));
+  ASSIGN_OR_RETURN(Statement st,
+                   src.db->Prepare(std::string("SELECT ") + kChangeColumns + " FROM " + src.table +
+                                   " WHERE " + where + " ORDER BY hlc, site_id"));
   bind(st);
   return ReadChangeRows(st);
 }
@@ -186,7 +186,8 @@ Result<std::string> ParseWhen(const std::string& text, int64_t now_ms) {
     auto ms = ParseUtcMs(candidate);
     if (ms.ok()) return FormatUtcMs(ms.value());
   }
-  return Status::InvalidInput("time: '" + text + "' is not a UTC time (2026-11-24T10:30Z),"
+  return Status::InvalidInput("time: '" + text +
+                              "' is not a UTC time (2026-11-24T10:30Z),"
                               " a date (2026-11-24) or a span back from now (24h, 7d)");
 }
 
@@ -231,8 +232,8 @@ Result<std::string> ResolveBooking(Source& src, const Clock& clock, const std::s
   if (found.size() > 1) {
     std::string sites;
     for (const auto& f : found) sites += " " + f.store_id + ":" + ShortId(f.id);
-    return Status::InvalidInput("booking: '" + query + "' matches " +
-                                std::to_string(found.size()) + " bookings (" + sites.substr(1) +
+    return Status::InvalidInput("booking: '" + query + "' matches " + std::to_string(found.size()) +
+                                " bookings (" + sites.substr(1) +
                                 "); give --store or more of the id");
   }
   return found.front().id;
@@ -256,7 +257,8 @@ Result<std::vector<std::string>> ResolveCustomer(Source& src, const Clock& clock
     records.insert(column.begin(), column.end());
     return Status::Ok();
   };
-  const bool phone = !query.empty() && (query[0] == '+' || std::all_of(query.begin(), query.end(), ::isdigit));
+  const bool phone =
+      !query.empty() && (query[0] == '+' || std::all_of(query.begin(), query.end(), ::isdigit));
   if (phone && query.size() >= 8) {
     const std::string e164 = query[0] == '+' ? query : "+86" + query;
     RETURN_IF_ERROR(collect("SELECT customer_id FROM customer_phones WHERE e164 = ?", e164));
@@ -268,23 +270,27 @@ Result<std::vector<std::string>> ResolveCustomer(Source& src, const Clock& clock
 }
 
 // The customer's records, their vehicles and bookings, and nothing else.
-Result<std::vector<ChangeEntry>> CustomerEntries(Source& src, const std::vector<std::string>& records) {
+Result<std::vector<ChangeEntry>> CustomerEntries(Source& src,
+                                                 const std::vector<std::string>& records) {
   std::set<std::string> ids(records.begin(), records.end());
   for (const auto& r : records) {
-    ASSIGN_OR_RETURN(auto owned, Select(src, "entity IN ('vehicle', 'booking') AND op = 'insert'"
-                                             " AND instr(fields, ?) > 0",
-                                        [&](Statement& st) {
-                                          st.Bind(1, "\"customer_id\":\"" + r + "\"");
-                                        }));
+    ASSIGN_OR_RETURN(auto owned,
+                     Select(src,
+                            "entity IN ('vehicle', 'booking') AND op = 'insert'"
+                            " AND instr(fields, ?) > 0",
+                            [&](Statement& st) { st.Bind(1, "\"customer_id\":\"" + r + "\""); }));
     for (const auto& e : owned) ids.insert(e.entity_id);
   }
   std::vector<ChangeEntry> out;
   for (const auto& id : ids) {
-    ASSIGN_OR_RETURN(auto entries, Select(src, "entity_id = ?", [&](Statement& st) { st.Bind(1, id); }));
+    ASSIGN_OR_RETURN(auto entries,
+                     Select(src, "entity_id = ?", [&](Statement& st) { st.Bind(1, id); }));
     out.insert(out.end(), entries.begin(), entries.end());
   }
   std::sort(out.begin(), out.end(), [](const ChangeEntry& a, const ChangeEntry& b) {
-    return a.hlc != b.hlc ? a.hlc < b.hlc : a.site_id != b.site_id ? a.site_id < b.site_id : a.seq < b.seq;
+    return a.hlc != b.hlc           ? a.hlc < b.hlc
+           : a.site_id != b.site_id ? a.site_id < b.site_id
+                                    : a.seq < b.seq;
   });
   return out;
 }
@@ -360,8 +366,8 @@ Result<json> BuildReport(Source& src, const std::string& since, const Clock& clo
     json findings = json::array();
     for (const auto& f : v.findings) findings.push_back(f.where + ": " + f.what);
     report["verify"] = {{"consistent", v.consistent()}, {"changes", v.changes},
-                        {"batches", v.batches}, {"batches_opened", v.batches_opened},
-                        {"entities", v.entities}, {"findings", findings}};
+                        {"batches", v.batches},         {"batches_opened", v.batches_opened},
+                        {"entities", v.entities},       {"findings", findings}};
   } else {
     report["verify"] = nullptr;
   }
@@ -372,8 +378,10 @@ void PrintReportText(std::ostream& out, const json& r) {
   out << "Recovery report since " << r["since"].get<std::string>() << " (generated "
       << r["generated_at"].get<std::string>() << ")\n";
   for (const auto& s : r["stores"]) {
-    out << "\n" << s["site"].get<std::string>() << ": " << (s["online"] ? "online" : "OFFLINE")
-        << ", applied seq " << s["applied_seq"] << ", " << s["pending"] << " changes on their way\n";
+    out << "\n"
+        << s["site"].get<std::string>() << ": " << (s["online"] ? "online" : "OFFLINE")
+        << ", applied seq " << s["applied_seq"] << ", " << s["pending"]
+        << " changes on their way\n";
     for (const auto& w : s["offline_windows"]) {
       out << "  offline " << w["from"].get<std::string>() << " -> "
           << (w["to"].is_null() ? std::string("now") : w["to"].get<std::string>()) << ": "
@@ -416,11 +424,20 @@ std::string Html(const std::string& text) {
   std::string out;
   for (char c : text) {
     switch (c) {
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '&': out += "&amp;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -431,7 +448,8 @@ void PrintReportHtml(std::ostream& out, const json& r) {
          "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
          "td,th{border:1px solid #999;padding:4px 8px;text-align:left}.bad{color:#b00}"
          "</style></head><body>\n<h1>Recovery report</h1>\n<p>Since "
-      << Html(r["since"].get<std::string>()) << ", generated " << Html(r["generated_at"].get<std::string>())
+      << Html(r["since"].get<std::string>()) << ", generated "
+      << Html(r["generated_at"].get<std::string>())
       << "</p>\n<h2>Stores</h2>\n<table><tr><th>store</th><th>state</th><th>applied seq</th>"
          "<th>on their way</th><th>offline windows</th><th>changes made offline</th>"
          "<th>paper bookings</th><th>conflicts opened / resolved / open</th></tr>\n";
@@ -439,7 +457,8 @@ void PrintReportHtml(std::ostream& out, const json& r) {
     std::string windows;
     for (const auto& w : s["offline_windows"]) {
       windows += Html(w["from"].get<std::string>()) + " &rarr; " +
-                 (w["to"].is_null() ? std::string("now") : Html(w["to"].get<std::string>())) + "<br>";
+                 (w["to"].is_null() ? std::string("now") : Html(w["to"].get<std::string>())) +
+                 "<br>";
     }
     int64_t paper = 0;
     for (const auto& p : s["paper_imports"]) paper += p["bookings"].get<int64_t>();
@@ -464,9 +483,10 @@ void PrintReportHtml(std::ostream& out, const json& r) {
     out << "<p>Not run.</p>\n";
   } else {
     out << "<p" << (r["verify"]["consistent"] ? ">Consistent" : " class=\"bad\">NOT consistent")
-        << ": " << r["verify"]["changes"] << " changes, " << r["verify"]["batches"]
-        << " batches, " << r["verify"]["entities"] << " entities.</p>\n<ul>";
-    for (const auto& f : r["verify"]["findings"]) out << "<li>" << Html(f.get<std::string>()) << "</li>";
+        << ": " << r["verify"]["changes"] << " changes, " << r["verify"]["batches"] << " batches, "
+        << r["verify"]["entities"] << " entities.</p>\n<ul>";
+    for (const auto& f : r["verify"]["findings"])
+      out << "<li>" << Html(f.get<std::string>()) << "</li>";
     out << "</ul>\n";
   }
   out << "</body></html>\n";
@@ -475,8 +495,9 @@ void PrintReportHtml(std::ostream& out, const json& r) {
 }  // namespace
 
 Commands::Commands(CLI::App& app) {
-  audit_ = app.add_subcommand("audit", "history from the change log: a booking, a customer,"
-                                       " or every change in a time range");
+  audit_ = app.add_subcommand("audit",
+                              "history from the change log: a booking, a customer,"
+                              " or every change in a time range");
   audit_->require_subcommand(1);
   for (CLI::App** sub : {&booking_, &customer_}) {
     const bool is_booking = sub == &booking_;
@@ -484,16 +505,19 @@ Commands::Commands(CLI::App& app) {
                                   is_booking ? "every change of one booking, across sites"
                                              : "every change of a customer's records, vehicles"
                                                " and bookings, across sites");
-    (*sub)->add_option("id", id_, is_booking ? "desk ref (261124-3) or id (prefix)"
-                                             : "id (prefix), phone, or unified id (U...) at the hub")
+    (*sub)
+        ->add_option("id", id_,
+                     is_booking ? "desk ref (261124-3) or id (prefix)"
+                                : "id (prefix), phone, or unified id (U...) at the hub")
         ->required();
     (*sub)->add_option("--db", db_, "a store's or the hub's database")->required();
     (*sub)->add_flag("--json", json_, "print as JSON");
     (*sub)->add_flag("--full-phones", full_phones_, "show whole phone numbers");
     if (is_booking) (*sub)->add_option("--store", store_, "hub: the store of a desk ref");
   }
-  export_ = audit_->add_subcommand("export", "every change recorded in a time range, one row"
-                                             " per field: old -> new");
+  export_ = audit_->add_subcommand("export",
+                                   "every change recorded in a time range, one row"
+                                   " per field: old -> new");
   export_->add_option("--db", db_, "a store's or the hub's database")->required();
   export_->add_option("--from", from_, "UTC time or date (inclusive)")->required();
   export_->add_option("--to", to_, "UTC time or date (exclusive)")->required();
@@ -501,15 +525,17 @@ Commands::Commands(CLI::App& app) {
   export_->add_option("--out", out_file_, "write here instead of standard output");
   export_->add_flag("--full-phones", full_phones_, "show whole phone numbers");
 
-  report_ = app.add_subcommand("recovery-report", "after an outage: offline windows, changes"
-                                                  " made offline, paper imports, conflicts,"
-                                                  " customers to contact, sync state, verify");
+  report_ = app.add_subcommand("recovery-report",
+                               "after an outage: offline windows, changes"
+                               " made offline, paper imports, conflicts,"
+                               " customers to contact, sync state, verify");
   report_->add_option("--db", db_, "the hub's database")->required();
   report_->add_option("--since", since_, "UTC time, date, or 24h / 7d back from now")->required();
   report_->add_option("--format", report_format_, "text, html or json")->capture_default_str();
   report_->add_option("--out", out_file_, "write here instead of standard output");
   report_->add_option("--hub-key", hub_key_, "the hub's public key: include the verify result");
-  report_->add_option("--hub-secret", hub_secret_, "the hub's secret key: verify opens batches too");
+  report_->add_option("--hub-secret", hub_secret_,
+                      "the hub's secret key: verify opens batches too");
   report_->add_flag("--full-phones", full_phones_, "show whole phone numbers");
 }
 
@@ -575,7 +601,8 @@ int Commands::RunHistory(bool booking, std::ostream& out, std::ostream& err) {
   if (json_) {
     json arr = json::array();
     for (const auto& l : lines) arr.push_back(LineJson(l));
-    out << json{{"subject", subject}, {"source", src->hub ? "hub" : "store"}, {"entries", arr}}.dump(2)
+    out << json{{"subject", subject}, {"source", src->hub ? "hub" : "store"}, {"entries", arr}}
+               .dump(2)
         << "\n";
     return 0;
   }
@@ -648,7 +675,8 @@ int Commands::RunReport(std::ostream& out, std::ostream& err) {
   if (!src.ok()) return Fail(err, "recovery-report", src.status());
   if (!src->hub) {
     return Fail(err, "recovery-report",
-                Status::InvalidInput("'" + db_ + "' is a store database; the report is made from"
+                Status::InvalidInput("'" + db_ +
+                                     "' is a store database; the report is made from"
                                      " the hub's, which knows every store"));
   }
   std::optional<SecretKeys> secret;

@@ -1,8 +1,6 @@
 #include "tools/backup.h"
 
-#include <CLI/CLI.hpp>
 #include <fcntl.h>
-#include <nlohmann/json.hpp>
 #include <sodium.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -11,6 +9,7 @@
 #include <unistd.h>
 #include <zstd.h>
 
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <array>
 #include <cerrno>
@@ -24,6 +23,7 @@
 #include <iomanip>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <ostream>
 #include <sstream>
 #include <thread>
@@ -59,7 +59,8 @@ constexpr size_t kOffStream = 56;
 constexpr size_t kOffCheck = 80;
 constexpr size_t kHeaderBytes = 96;
 static_assert(kKeyBytes == 32 && kSaltBytes == 16 && kStreamHeaderBytes == 24);
-static_assert(kOffStream + kStreamHeaderBytes == kOffCheck && kOffCheck + kCheckBytes == kHeaderBytes);
+static_assert(kOffStream + kStreamHeaderBytes == kOffCheck &&
+              kOffCheck + kCheckBytes == kHeaderBytes);
 constexpr uint32_t kMinChunk = 4096;
 constexpr uint32_t kMaxChunk = 64u << 20;
 // Argon2id costs a header may ask for: a forged header must not make restore
@@ -239,12 +240,15 @@ struct Key {
   }
 };
 
-std::string KeyIdText(const std::array<uint8_t, kKeyIdBytes>& id) { return Hex(id.data(), id.size()); }
+std::string KeyIdText(const std::array<uint8_t, kKeyIdBytes>& id) {
+  return Hex(id.data(), id.size());
+}
 
 Status CheckPrivateFile(const std::string& path, const std::string& what) {
   struct stat info;
   if (stat(path.c_str(), &info) != 0) return Status::NotFound("no " + what + " " + Quote(path));
-  if (!S_ISREG(info.st_mode)) return Status::InvalidInput(what + " " + Quote(path) + " is not a file");
+  if (!S_ISREG(info.st_mode))
+    return Status::InvalidInput(what + " " + Quote(path) + " is not a file");
   if (info.st_mode & 077) {
     return Status::Refused(what + " " + Quote(path) + " is readable by others; chmod 600 it");
   }
@@ -341,11 +345,9 @@ Status IntegrityCheck(sqlite3* db, const std::string& what) {
   RETURN_IF_ERROR(ForEachRow(db, "PRAGMA integrity_check",
                              [&](sqlite3_stmt* st) { problems.push_back(ColumnText(st, 0)); }));
   if (problems.size() == 1 && problems[0] == "ok") return Status::Ok();
-  return Status::Corruption(what + " fails integrity_check: " +
-                            (problems.empty() ? "no answer" : problems[0]) +
-                            (problems.size() > 1 ? " (and " + std::to_string(problems.size() - 1) +
-                                                       " more)"
-                                                 : ""));
+  return Status::Corruption(
+      what + " fails integrity_check: " + (problems.empty() ? "no answer" : problems[0]) +
+      (problems.size() > 1 ? " (and " + std::to_string(problems.size() - 1) + " more)" : ""));
 }
 
 std::string QuoteIdent(const std::string& name) {
@@ -363,9 +365,10 @@ Status Describe(sqlite3* db, Manifest& m) {
     m.schema_version = sqlite3_column_int(st, 0);
   }));
   std::vector<std::string> names;
-  RETURN_IF_ERROR(ForEachRow(
-      db, "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
-      [&](sqlite3_stmt* st) { names.push_back(ColumnText(st, 0)); }));
+  RETURN_IF_ERROR(ForEachRow(db,
+                             "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT "
+                             "LIKE 'sqlite_%' ORDER BY name",
+                             [&](sqlite3_stmt* st) { names.push_back(ColumnText(st, 0)); }));
   m.tables.clear();
   for (const auto& name : names) {
     int64_t rows = 0;
@@ -482,7 +485,9 @@ class JoinOnExit {
 json ManifestJson(const Manifest& m) {
   json sites = json::array();
   for (const auto& s : m.sites) {
-    sites.push_back({{"site_id", s.site_id}, {"min_seq", s.min_seq}, {"max_seq", s.max_seq},
+    sites.push_back({{"site_id", s.site_id},
+                     {"min_seq", s.min_seq},
+                     {"max_seq", s.max_seq},
                      {"changes", s.changes}});
   }
   json tables = json::object();
@@ -708,7 +713,8 @@ class Reader {
                              " (a newer program's backup, or a damaged file)");
     }
     if (!r->raw_.CheckOk()) {
-      return Status::Corruption("backup " + Quote(path) + ": header is damaged (checksum mismatch)");
+      return Status::Corruption("backup " + Quote(path) +
+                                ": header is damaged (checksum mismatch)");
     }
     Header& hd = r->header_;
     hd.version = h[kOffVersion];
@@ -727,9 +733,9 @@ class Reader {
       return Status::Corruption("backup " + Quote(path) + ": chunk size " +
                                 std::to_string(hd.chunk_bytes) + " out of range");
     }
-    if (hd.passphrase &&
-        (hd.opslimit < crypto_pwhash_OPSLIMIT_MIN || hd.opslimit > kMaxOpslimit ||
-         hd.memlimit < crypto_pwhash_MEMLIMIT_MIN || hd.memlimit > crypto_pwhash_MEMLIMIT_SENSITIVE)) {
+    if (hd.passphrase && (hd.opslimit < crypto_pwhash_OPSLIMIT_MIN || hd.opslimit > kMaxOpslimit ||
+                          hd.memlimit < crypto_pwhash_MEMLIMIT_MIN ||
+                          hd.memlimit > crypto_pwhash_MEMLIMIT_SENSITIVE)) {
       return Status::Corruption("backup " + Quote(path) + ": Argon2id limits out of range");
     }
     return r;
@@ -775,7 +781,8 @@ class Reader {
       return Status::Corruption("backup " + Quote(path_) + " is truncated: no manifest");
     }
     if (tag != crypto_secretstream_xchacha20poly1305_TAG_PUSH) {
-      return Status::Corruption("backup " + Quote(path_) + ": the manifest chunk has the wrong tag");
+      return Status::Corruption("backup " + Quote(path_) +
+                                ": the manifest chunk has the wrong tag");
     }
     Result<Manifest> m = ParseManifest(std::string(plain.begin(), plain.end()));
     if (!m.ok()) return Status::Corruption("backup " + Quote(path_) + ": " + m.status().message());
@@ -815,8 +822,8 @@ class Reader {
         ZSTD_outBuffer out{out_buf.data(), out_buf.size(), 0};
         frame_left = ZSTD_decompressStream(dctx.get(), &out, &in);
         if (ZSTD_isError(frame_left)) {
-          return Status::Corruption("backup " + Quote(path_) + ": decompression failed: " +
-                                    ZSTD_getErrorName(frame_left));
+          return Status::Corruption("backup " + Quote(path_) +
+                                    ": decompression failed: " + ZSTD_getErrorName(frame_left));
         }
         if (total + out.pos > manifest_.snapshot_bytes) {
           return Status::Corruption("backup " + Quote(path_) + ": more data than the manifest's " +
@@ -833,7 +840,8 @@ class Reader {
     uint8_t extra = 0;
     ASSIGN_OR_RETURN(size_t trailing, ReadUpTo(fd_.get(), &extra, 1, path_));
     if (trailing != 0) {
-      return Status::Corruption("backup " + Quote(path_) + ": bytes follow the final chunk at byte " +
+      return Status::Corruption("backup " + Quote(path_) +
+                                ": bytes follow the final chunk at byte " +
                                 std::to_string(offset_));
     }
     if (frame_left != 0) {
@@ -859,8 +867,8 @@ class Reader {
   explicit Reader(std::string path) : path_(std::move(path)) {}
 
   // The next sealed record, opened. False at a clean end of file.
-  Result<bool> NextRecord(std::vector<uint8_t>& plain, uint8_t& tag, const uint8_t* ad,
-                          size_t ad_n, const char* what) {
+  Result<bool> NextRecord(std::vector<uint8_t>& plain, uint8_t& tag, const uint8_t* ad, size_t ad_n,
+                          const char* what) {
     const uint64_t at = offset_;
     const std::string where = "backup " + Quote(path_) + ": " + what + " " +
                               std::to_string(records_) + " at byte " + std::to_string(at);
@@ -918,7 +926,8 @@ Status RefuseInUse(const std::string& path, std::optional<int> pid) {
 // damaged or foreign file) do not stop a forced restore.
 Status ProbeExclusive(const std::string& path) {
   sqlite3* raw = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
+  int rc =
+      sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
   SqliteHandle db(raw);
   if (rc != SQLITE_OK) return Status::Ok();
   sqlite3_busy_timeout(raw, 0);
@@ -1011,15 +1020,18 @@ Result<std::string> MakeKeyFile(const std::string& path, bool overwrite) {
   Key key;
   randombytes_buf(key.bytes.data(), key.bytes.size());
   const std::string dir = DirOf(path);
-  ASSIGN_OR_RETURN(auto tmp, MakeTempFile(dir, std::filesystem::path(path).filename().string(), "key"));
+  ASSIGN_OR_RETURN(auto tmp,
+                   MakeTempFile(dir, std::filesystem::path(path).filename().string(), "key"));
   TempPath guard(tmp.first);
   RETURN_IF_ERROR(WriteAll(tmp.second.get(), key.bytes.data(), key.bytes.size(), tmp.first));
-  if (fchmod(tmp.second.get(), 0600) != 0 || fsync(tmp.second.get()) != 0 || tmp.second.Close() != 0) {
+  if (fchmod(tmp.second.get(), 0600) != 0 || fsync(tmp.second.get()) != 0 ||
+      tmp.second.Close() != 0) {
     return Status::IoError("writing " + Quote(tmp.first) + ": " + ErrnoText());
   }
   Status placed = Place(tmp.first, path, overwrite);
   if (placed.code() == StatusCode::kConflict) {
-    return Status::Conflict(Quote(path) + " exists; a backup key is never overwritten unless --force "
+    return Status::Conflict(Quote(path) +
+                            " exists; a backup key is never overwritten unless --force "
                             "(backups made with it would be lost)");
   }
   RETURN_IF_ERROR(placed);
@@ -1036,7 +1048,8 @@ Result<BackupReport> MakeBackup(const BackupOptions& o, const Clock& clock) {
     return Status::InvalidInput("chunk size " + std::to_string(o.chunk_bytes) + " out of range");
   }
   struct stat info;
-  if (stat(o.db_path.c_str(), &info) != 0) return Status::NotFound("no database " + Quote(o.db_path));
+  if (stat(o.db_path.c_str(), &info) != 0)
+    return Status::NotFound("no database " + Quote(o.db_path));
   if (!S_ISREG(info.st_mode)) return Status::InvalidInput(Quote(o.db_path) + " is not a file");
   if (!o.overwrite && access(o.out_path.c_str(), F_OK) == 0) {
     return Status::Conflict(Quote(o.out_path) + " exists; give --force to replace it");
@@ -1058,7 +1071,8 @@ Result<BackupReport> MakeBackup(const BackupOptions& o, const Clock& clock) {
     const CostLimits limits = LimitsOf(o.key.cost);
     PutLe(h + kOffOps, limits.opslimit, 8);
     PutLe(h + kOffMem, limits.memlimit, 8);
-    ASSIGN_OR_RETURN(key, DeriveKey(*o.key.passphrase, h + kOffSalt, limits.opslimit, limits.memlimit));
+    ASSIGN_OR_RETURN(key,
+                     DeriveKey(*o.key.passphrase, h + kOffSalt, limits.opslimit, limits.memlimit));
   } else if (!o.key.key_file.empty()) {
     h[kOffKind] = kKindKeyFile;
     ASSIGN_OR_RETURN(key, LoadKeyFile(o.key.key_file));
@@ -1192,8 +1206,8 @@ Result<RestoreReport> RestoreBackup(const RestoreOptions& o) {
   Fd fd(open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
   if (!fd.valid()) return Status::IoError("cannot create " + Quote(tmp) + ": " + ErrnoText());
   TempPath guard(tmp);
-  RETURN_IF_ERROR(reader->ReadData(
-      [&](const uint8_t* p, size_t n) { return WriteAll(fd.get(), p, n, tmp); }));
+  RETURN_IF_ERROR(
+      reader->ReadData([&](const uint8_t* p, size_t n) { return WriteAll(fd.get(), p, n, tmp); }));
   if (exists) {
     // The restored file keeps the replaced one's mode (and owner, when run as root).
     if (fchmod(fd.get(), target.st_mode & 0777) != 0 ||
@@ -1270,7 +1284,8 @@ Commands::Commands(CLI::App& app) {
                      "also authenticate and decompress every chunk and check the digest");
   inspect_->add_flag("--json", inspect_json_, "machine-readable output");
 
-  keygen_ = app.add_subcommand("backup-keygen", "make a backup key file (32 random bytes, mode 0600)");
+  keygen_ =
+      app.add_subcommand("backup-keygen", "make a backup key file (32 random bytes, mode 0600)");
   keygen_->add_option("--out", keygen_out_, "the key file to write")->required();
   keygen_->add_flag("--force", keygen_force_,
                     "replace an existing key file (backups made with it need the old key)");
@@ -1364,12 +1379,17 @@ int Commands::RunBackup(std::ostream& out, std::ostream& err) {
                                                static_cast<double>(report->bytes_out)
                                          : 0.0;
   if (backup_json_) {
-    json j = {{"out", out_},           {"kind", m.kind},
-              {"bytes_in", m.snapshot_bytes}, {"bytes_out", report->bytes_out},
-              {"ratio", std::round(ratio * 100) / 100}, {"ms", report->elapsed_ms},
+    json j = {{"out", out_},
+              {"kind", m.kind},
+              {"bytes_in", m.snapshot_bytes},
+              {"bytes_out", report->bytes_out},
+              {"ratio", std::round(ratio * 100) / 100},
+              {"ms", report->elapsed_ms},
               {"key_id", report->key_id},
-              {"phases_ms", {{"snapshot", report->snapshot_ms}, {"integrity_check", report->check_ms},
-                             {"digest_compress_seal_fsync", report->seal_ms}}},
+              {"phases_ms",
+               {{"snapshot", report->snapshot_ms},
+                {"integrity_check", report->check_ms},
+                {"digest_compress_seal_fsync", report->seal_ms}}},
               {"manifest", ManifestJson(m)}};
     out << j.dump(2) << "\n";
     return 0;
@@ -1415,8 +1435,8 @@ int Commands::RunInspect(std::ostream& out, std::ostream& err) {
   }
   out << "tables:";
   for (const auto& [name, rows] : m.tables) out << " " << name << " " << rows << ";";
-  out << "\nsnapshot " << HumanBytes(m.snapshot_bytes) << " (" << m.snapshot_bytes
-      << " bytes), " << m.compression << ", blake2b-256 " << m.snapshot_blake2b << "\n";
+  out << "\nsnapshot " << HumanBytes(m.snapshot_bytes) << " (" << m.snapshot_bytes << " bytes), "
+      << m.compression << ", blake2b-256 " << m.snapshot_blake2b << "\n";
   out << (contents->data_verified
               ? "data verified: every chunk authentic, final chunk present, digest matches\n"
               : "data not read (--verify checks every chunk and the digest)\n");

@@ -96,7 +96,9 @@ Status CheckLocalChain(Db& db, Check& check, int64_t& last_seq) {
   return Status::Ok();
 }
 
-std::string ValueText(const json& v) { return v.is_string() ? "'" + v.get<std::string>() + "'" : v.dump(); }
+std::string ValueText(const json& v) {
+  return v.is_string() ? "'" + v.get<std::string>() + "'" : v.dump();
+}
 
 Status RepairField(Db& db, const edge::FieldDifference& d, int64_t now_ms) {
   if (d.entity == "store") {
@@ -109,7 +111,8 @@ Status RepairField(Db& db, const edge::FieldDifference& d, int64_t now_ms) {
   }
   if (d.table == "customer_phones") {
     if (!d.log_value.is_array()) return Status::Ok();
-    ASSIGN_OR_RETURN(Statement del, db.Prepare("DELETE FROM customer_phones WHERE customer_id = ?"));
+    ASSIGN_OR_RETURN(Statement del,
+                     db.Prepare("DELETE FROM customer_phones WHERE customer_id = ?"));
     del.Bind(1, d.entity_id);
     RETURN_IF_ERROR(del.Run());
     ASSIGN_OR_RETURN(Statement ins, db.Prepare("INSERT INTO customer_phones (customer_id, e164,"
@@ -165,9 +168,10 @@ Status CheckTables(Db& db, const Clock& clock, bool repair, Check& check,
   ASSIGN_OR_RETURN(edge::StoreStateCheck state, edge::CheckStoreState(db));
   check.findings = TableFindings(state);
   check.ok = check.findings.empty();
-  check.detail = std::to_string(state.entities) + " entities" +
-                 (check.ok ? " match the change log" : ": " + std::to_string(check.findings.size()) +
-                                                          " differ from the change log");
+  check.detail =
+      std::to_string(state.entities) + " entities" +
+      (check.ok ? " match the change log"
+                : ": " + std::to_string(check.findings.size()) + " differ from the change log");
   if (repair && !state.differences.empty()) {
     ASSIGN_OR_RETURN(auto tx, Transaction::Begin(db));
     int fixed = 0;
@@ -337,8 +341,8 @@ Status CheckHubLog(Db& db, edge::HubQuery& hub, const std::string& site, bool re
       ASSIGN_OR_RETURN(auto theirs, hub_hash_at(hi));
       check.ok = false;
       check.detail = "the store's log and the hub's copy part at seq " + std::to_string(hi);
-      check.findings.push_back("seq " + std::to_string(hi) + " here: " +
-                               (mine ? Describe(*mine) : std::string("(none)")));
+      check.findings.push_back("seq " + std::to_string(hi) +
+                               " here: " + (mine ? Describe(*mine) : std::string("(none)")));
       check.findings.push_back("seq " + std::to_string(hi) + " at the hub: " +
                                (theirs ? Describe(*theirs) : std::string("(none)")));
       return Status::Ok();
@@ -361,8 +365,9 @@ Status CheckHubLog(Db& db, edge::HubQuery& hub, const std::string& site, bool re
     check.ok = false;
     check.detail = "the hub holds seq " + std::to_string(last_seq + 1) + "-" +
                    std::to_string(hub_last) + ", which this store has lost";
-    check.findings.push_back(check.detail + " (restored from an older backup?); --repair"
-                                            " fetches them from the hub");
+    check.findings.push_back(check.detail +
+                             " (restored from an older backup?); --repair"
+                             " fetches them from the hub");
     return Status::Ok();
   }
   if (acked > hub_last) {
@@ -371,8 +376,8 @@ Status CheckHubLog(Db& db, edge::HubQuery& hub, const std::string& site, bool re
       ASSIGN_OR_RETURN(Statement back, db.Prepare("UPDATE sync_state SET hub_acked_seq = ?"));
       back.Bind(1, hub_last);
       RETURN_IF_ERROR(back.Run());
-      check.repairs.push_back("seq " + std::to_string(hub_last + 1) + "-" +
-                              std::to_string(acked) + " will be sent again on the next sync round");
+      check.repairs.push_back("seq " + std::to_string(hub_last + 1) + "-" + std::to_string(acked) +
+                              " will be sent again on the next sync round");
     } else {
       check.ok = false;
       check.findings.push_back("the hub acknowledged seq " + std::to_string(acked) +
@@ -423,11 +428,10 @@ Status CheckState(Db& db, edge::HubQuery& hub, const std::string& site,
   }
   // Only the differing buckets travel, row by row.
   std::map<std::string, std::string> local;
-  RETURN_IF_ERROR(edge::CheckStoreState(db, differing,
-                                        [&](const std::string& entity, const std::string& id,
-                                            const std::string& canonical) {
-                                          local[entity + " " + id] = canonical;
-                                        })
+  RETURN_IF_ERROR(edge::CheckStoreState(
+                      db, differing,
+                      [&](const std::string& entity, const std::string& id,
+                          const std::string& canonical) { local[entity + " " + id] = canonical; })
                       .status());
   req.state_digests = false;
   req.state_buckets = differing;
@@ -449,7 +453,8 @@ Status CheckState(Db& db, edge::HubQuery& hub, const std::string& site,
     } else if (r == remote.end()) {
       check.findings.push_back(key + ": in this store (" + l->second + ") but not at the hub");
     } else if (l->second != r->second) {
-      const json a = json::parse(l->second, nullptr, false), b = json::parse(r->second, nullptr, false);
+      const json a = json::parse(l->second, nullptr, false),
+                 b = json::parse(r->second, nullptr, false);
       std::string fields;
       if (a.is_object() && b.is_object()) {
         std::set<std::string> names;
@@ -464,14 +469,16 @@ Status CheckState(Db& db, edge::HubQuery& hub, const std::string& site,
           }
         }
       }
-      check.findings.push_back(key + ": " + (fields.empty() ? l->second + " vs " + r->second : fields));
+      check.findings.push_back(key + ": " +
+                               (fields.empty() ? l->second + " vs " + r->second : fields));
     }
   }
   check.ok = check.findings.empty();
-  check.detail = std::to_string(differing.size()) + " of " + std::to_string(kStateBuckets) +
-                 " buckets differ" +
-                 (waiting ? " (" + std::to_string(waiting) + " rows with changes not yet synced)" : "") +
-                 (check.ok ? "; every differing row is waiting to sync" : "");
+  check.detail =
+      std::to_string(differing.size()) + " of " + std::to_string(kStateBuckets) +
+      " buckets differ" +
+      (waiting ? " (" + std::to_string(waiting) + " rows with changes not yet synced)" : "") +
+      (check.ok ? "; every differing row is waiting to sync" : "");
   return Status::Ok();
 }
 
@@ -523,7 +530,8 @@ Status CheckHubHeads(Db& db, const Clock& clock, edge::HubQuery& hub, const std:
           check.ok = false;
           check.findings.push_back("the hub signed head " + std::to_string(at) +
                                    " earlier, but its log now gives another: the hub rewrote"
-                                   " its history at or before batch " + std::to_string(at));
+                                   " its history at or before batch " +
+                                   std::to_string(at));
         }
         wanted.erase(w);
       }
@@ -593,7 +601,8 @@ Result<VerifyResult> VerifyStore(const Clock& clock, const std::string& path,
   Check log;
   std::set<std::string> pending;
   bool comparable = false;
-  RETURN_IF_ERROR(CheckHubLog(*db, *hub, site, repair && chain.ok, last_seq, log, pending, comparable));
+  RETURN_IF_ERROR(
+      CheckHubLog(*db, *hub, site, repair && chain.ok, last_seq, log, pending, comparable));
   const bool refetched = !log.repairs.empty();
   result.checks.push_back(log);
   Check state;
@@ -627,22 +636,24 @@ Result<VerifyResult> VerifyHubDb(const std::string& path, const std::string& hub
   } else if (!hub_key_path.empty()) {
     ASSIGN_OR_RETURN(pub, LoadPublicKeys(hub_key_path));
   } else {
-    return Status::InvalidInput("--hub-key HUB.pub (or --hub-secret HUB.key): the hub's key"
-                                " checks the signatures of its log heads");
+    return Status::InvalidInput(
+        "--hub-key HUB.pub (or --hub-secret HUB.key): the hub's key"
+        " checks the signatures of its log heads");
   }
   ASSIGN_OR_RETURN(hub::HubVerifyReport report,
                    hub::VerifyHub(*db, pub, secret ? &*secret : nullptr));
   VerifyResult result;
   result.subject = "hub (" + path + ")";
-  Check logs{"store logs", true, std::to_string(report.stores) + " stores, " +
-                                     std::to_string(report.changes) + " changes chained"};
+  Check logs{"store logs", true,
+             std::to_string(report.stores) + " stores, " + std::to_string(report.changes) +
+                 " changes chained"};
   Check archive{"archive", true,
                 std::to_string(report.batches) + " batches, signatures and hub log chain" +
                     (secret ? "; " + std::to_string(report.batches_opened) +
                                   " opened and compared change by change"
                             : " (give --hub-secret to compare their contents)")};
-  Check entities{"entities", true, std::to_string(report.entities) +
-                                       " entities equal to the merge of their changes"};
+  Check entities{"entities", true,
+                 std::to_string(report.entities) + " entities equal to the merge of their changes"};
   Check integrity{"integrity", true, "PRAGMA integrity_check: ok"};
   Check keys{"keys", true, "every store's live key is the newest of its key history"};
   Check records{"head-office records", true,
@@ -663,8 +674,9 @@ Result<VerifyResult> VerifyHubDb(const std::string& path, const std::string& hub
     result.checks = {integrity};
     return result;
   }
-  if (report.head) archive.detail += "; head " + std::to_string(report.head->index) + " " +
-                                     HashHex(report.head->head).substr(0, 16);
+  if (report.head)
+    archive.detail += "; head " + std::to_string(report.head->index) + " " +
+                      HashHex(report.head->head).substr(0, 16);
   result.checks = {integrity, logs, archive, keys, records, entities};
   return result;
 }
@@ -688,8 +700,11 @@ bool VerifyResult::consistent() const {
 json VerifyResult::ToJson() const {
   json checks_json = json::array();
   for (const auto& c : checks) {
-    checks_json.push_back({{"name", c.name}, {"ok", c.ok}, {"detail", c.detail},
-                           {"findings", c.findings}, {"repairs", c.repairs}});
+    checks_json.push_back({{"name", c.name},
+                           {"ok", c.ok},
+                           {"detail", c.detail},
+                           {"findings", c.findings},
+                           {"repairs", c.repairs}});
   }
   return {{"subject", subject}, {"consistent", consistent()}, {"checks", checks_json}};
 }
@@ -709,8 +724,9 @@ void VerifyResult::Print(std::ostream& out) const {
 }
 
 Commands::Commands(CLI::App& app) {
-  verify_ = app.add_subcommand("verify", "check a store or hub database: hash chains, tables"
-                                         " against the log, the hub's copy, signed hub heads");
+  verify_ = app.add_subcommand("verify",
+                               "check a store or hub database: hash chains, tables"
+                               " against the log, the hub's copy, signed hub heads");
   verify_->add_option("--db", db_, "the store or hub database")->required();
   verify_->add_option("--hub", hub_, "store: the hub's endpoint, to compare with its copy");
   verify_->add_option("--keys", keys_, "store: this store's secret key file (SITE.key)");
@@ -718,25 +734,29 @@ Commands::Commands(CLI::App& app) {
   verify_->add_option("--hub-secret", hub_secret_,
                       "hub: the hub's secret key file, to open and compare archived batches");
   verify_->add_option("--timeout-ms", timeout_ms_, "how long to wait for each hub answer");
-  verify_->add_flag("--repair", repair_, "set tables back from the log, re-fetch changes the"
-                                         " store lost, re-send changes the hub lost");
+  verify_->add_flag("--repair", repair_,
+                    "set tables back from the log, re-fetch changes the"
+                    " store lost, re-send changes the hub lost");
   verify_->add_flag("--json", json_, "print the result as JSON");
 
-  rebuild_ = app.add_subcommand("rebuild", "rebuild a lost store's database from the hub's"
-                                           " copy of its log (after outpost-edge init)");
+  rebuild_ = app.add_subcommand("rebuild",
+                                "rebuild a lost store's database from the hub's"
+                                " copy of its log (after outpost-edge init)");
   rebuild_->add_option("--db", db_, "the new store database (initialised, empty log)")->required();
   rebuild_->add_option("--hub", hub_, "the hub's endpoint")->required();
   rebuild_->add_option("--keys", keys_, "this store's secret key file (SITE.key)")->required();
   rebuild_->add_option("--hub-key", hub_key_, "the hub's public key file (HUB.pub)")->required();
   rebuild_->add_option("--timeout-ms", timeout_ms_, "how long to wait for each hub answer");
 
-  replay_ = app.add_subcommand("replay", "point-in-time: a new store database holding a store's"
-                                         " state as of a seq or a time, replayed from its log");
+  replay_ = app.add_subcommand("replay",
+                               "point-in-time: a new store database holding a store's"
+                               " state as of a seq or a time, replayed from its log");
   replay_->add_option("--from", from_, "the store database whose log is replayed")->required();
   replay_->add_option("--to", to_, "the new database (must not exist)")->required();
   replay_->add_option("--until-seq", until_seq_, "replay up to and including this seq");
-  replay_->add_option("--until", until_, "replay changes recorded up to this UTC time"
-                                         " (2026-11-24T10:30:00Z)");
+  replay_->add_option("--until", until_,
+                      "replay changes recorded up to this UTC time"
+                      " (2026-11-24T10:30:00Z)");
 }
 
 bool Commands::parsed() const {
@@ -759,9 +779,11 @@ int Commands::RunVerify(std::ostream& out, std::ostream& err) {
   if (!db.ok()) return fail(db.status());
   auto is_store = HasTable(*db.value(), "store_config");
   auto is_hub = HasTable(*db.value(), "batch_archive");
-  if (!is_store.ok() || !is_hub.ok()) return fail(is_store.ok() ? is_hub.status() : is_store.status());
+  if (!is_store.ok() || !is_hub.ok())
+    return fail(is_store.ok() ? is_hub.status() : is_store.status());
   db.value().reset();
-  Result<VerifyResult> result = Status::InvalidInput("'" + db_ + "' is neither a store nor a hub database");
+  Result<VerifyResult> result =
+      Status::InvalidInput("'" + db_ + "' is neither a store nor a hub database");
   if (is_store.value()) {
     if (!hub_.empty() && (keys_.empty() || hub_key_.empty())) {
       return fail(Status::InvalidInput("--hub needs --keys SITE.key and --hub-key HUB.pub"));
@@ -803,7 +825,8 @@ int Commands::RunRebuild(std::ostream& out, std::ostream& err) {
     WireLogRequest top_req;
     top_req.site_id = site;
     ASSIGN_OR_RETURN(WireLogReply top, hub->Ask(top_req));
-    ASSIGN_OR_RETURN(Statement last_st, db->Prepare("SELECT coalesce(max(seq), 0) FROM change_log"));
+    ASSIGN_OR_RETURN(Statement last_st,
+                     db->Prepare("SELECT coalesce(max(seq), 0) FROM change_log"));
     ASSIGN_OR_RETURN(bool row, last_st.Step());
     const int64_t local_last = row ? last_st.Int(0) : 0;
     last_st.Reset();
@@ -859,7 +882,8 @@ int Commands::RunReplay(std::ostream& out, std::ostream& err) {
     if (!until_.empty()) {
       auto parsed = ParseUtcMs(until_);
       if (!parsed.ok()) {
-        return Status::InvalidInput("--until: '" + until_ + "' is not a UTC time like"
+        return Status::InvalidInput("--until: '" + until_ +
+                                    "' is not a UTC time like"
                                     " 2026-11-24T10:30:00.000Z");
       }
       until_ms = parsed.value();
@@ -888,10 +912,16 @@ int Commands::RunReplay(std::ostream& out, std::ostream& err) {
       std::vector<ChangeEntry> take;
       bool done = page.empty();
       for (auto& c : page) {
-        if (until_seq_ > 0 && c.seq > until_seq_) { done = true; break; }
+        if (until_seq_ > 0 && c.seq > until_seq_) {
+          done = true;
+          break;
+        }
         if (until_ms) {
           auto at = ParseUtcMs(c.recorded_at);
-          if (!at.ok() || at.value() > *until_ms) { done = true; break; }
+          if (!at.ok() || at.value() > *until_ms) {
+            done = true;
+            break;
+          }
         }
         last_at = c.recorded_at;
         take.push_back(std::move(c));

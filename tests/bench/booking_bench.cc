@@ -52,8 +52,13 @@ Micros RawInserts(const std::string& path, int n) {
     lat.push_back(TimeUs([&] {
       auto tx = outpost::Transaction::Begin(*db).value();
       auto st = db->Prepare("INSERT INTO t VALUES (?, ?, ?, ?, ?, ?, ?)").value();
-      st.Bind(1, "id-" + std::to_string(i)).Bind(2, "customer").Bind(3, "2026-11-24")
-          .Bind(4, "10:00").Bind(5, int64_t{i}).Bind(6, int64_t{1}).Bind(7, "maintenance");
+      st.Bind(1, "id-" + std::to_string(i))
+          .Bind(2, "customer")
+          .Bind(3, "2026-11-24")
+          .Bind(4, "10:00")
+          .Bind(5, int64_t{i})
+          .Bind(6, int64_t{1})
+          .Bind(7, "maintenance");
       if (!st.Run().ok() || !tx->Commit().ok()) std::abort();
     }));
   }
@@ -79,7 +84,8 @@ Micros Bookings(const std::string& path, int n, const outpost::Clock& clock) {
     bool ok = true;
     lat.push_back(TimeUs([&] { ok = store->Book(r).ok(); }));
     if (!ok) {
-      std::fprintf(stderr, "booking %d failed: %s\n", i, store->Book(r).status().ToString().c_str());
+      std::fprintf(stderr, "booking %d failed: %s\n", i,
+                   store->Book(r).status().ToString().c_str());
       std::abort();
     }
   }
@@ -115,10 +121,11 @@ int main(int argc, char** argv) {
     book_rate.push_back(rate(book));
     book_p50.push_back(Percentile(book, 0.50));
     book_p99.push_back(Percentile(book, 0.99));
-    std::printf("round %d: raw %.0f tx/s p50 %.0f us p99 %.0f us | book %.0f/s p50 %.0f us"
-                " p99 %.0f us\n",
-                round, raw_rate.back(), raw_p50.back(), raw_p99.back(), book_rate.back(),
-                book_p50.back(), book_p99.back());
+    std::printf(
+        "round %d: raw %.0f tx/s p50 %.0f us p99 %.0f us | book %.0f/s p50 %.0f us"
+        " p99 %.0f us\n",
+        round, raw_rate.back(), raw_p50.back(), raw_p99.back(), book_rate.back(), book_p50.back(),
+        book_p99.back());
   }
   std::printf("\nmedian of %d rounds, %d operations each, in %s\n", rounds, n, dir.c_str());
   std::printf("| measure | raw SQLite 1 row/tx, FULL | durable booking | booking / raw |\n");

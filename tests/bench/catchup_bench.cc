@@ -58,7 +58,8 @@ int main(int argc, char** argv) {
     while (!stop) daemon->Turn(std::cerr);
   });
   auto client =
-      edge::SyncClient::Create(dir.File("s1.db"), endpoint, store_keys, hub_keys.pub, clock).value();
+      edge::SyncClient::Create(dir.File("s1.db"), endpoint, store_keys, hub_keys.pub, clock)
+          .value();
   auto db = Db::Open(dir.File("s1.db"), {}).value();
   // Wait for the connection (CURVE handshake) before the clock starts: the
   // target is reconnect to fully acknowledged, not TCP setup.
@@ -66,8 +67,9 @@ int main(int argc, char** argv) {
   auto before = edge::ReadSyncStatus(*db).value();
   // RunOnce above already carried the first batch; restart the measurement cleanly.
   (void)db->Exec("UPDATE sync_state SET hub_acked_seq = 0");
-  (void)hub->db().Exec("DELETE FROM changes; DELETE FROM entities; DELETE FROM batch_archive;"
-                       " UPDATE store_cursors SET last_seq = 0, last_hash = zeroblob(32);");
+  (void)hub->db().Exec(
+      "DELETE FROM changes; DELETE FROM entities; DELETE FROM batch_archive;"
+      " UPDATE store_cursors SET last_seq = 0, last_hash = zeroblob(32);");
   auto t0 = std::chrono::steady_clock::now();
   int rounds = 0;
   while (true) {
@@ -76,8 +78,7 @@ int main(int argc, char** argv) {
     auto st = edge::ReadSyncStatus(*db).value();
     if (st.waiting() == 0) break;
   }
-  const double secs =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   stop = true;
   server.join();
   std::printf("catch-up: %lld changes acknowledged in %.3f s (%d exchanges, %.0f changes/s)\n",

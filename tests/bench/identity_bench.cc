@@ -60,11 +60,15 @@ int main(int argc, char** argv) {
   const double build_s = TimeS([&] {
     std::mt19937_64 rng(20261123);
     auto tx = Transaction::Begin(db).value();
-    auto put = db.Prepare("INSERT INTO entities (entity, entity_id, owner_site, fields, field_hlcs,"
-                          " last_hlc, base_hlc) VALUES (?, ?, ?, ?, '{}', ?, ?)").value();
+    auto put = db.Prepare(
+                     "INSERT INTO entities (entity, entity_id, owner_site, fields, field_hlcs,"
+                     " last_hlc, base_hlc) VALUES (?, ?, ?, ?, '{}', ?, ?)")
+                   .value();
     // As Identity::IndexChanges files them behind ingest.
-    auto child = db.Prepare("INSERT INTO customer_children (entity, entity_id, customer_id)"
-                            " VALUES ('vehicle', ?, ?)").value();
+    auto child = db.Prepare(
+                       "INSERT INTO customer_children (entity, entity_id, customer_id)"
+                       " VALUES ('vehicle', ?, ?)")
+                     .value();
     int64_t person = 0;
     char buf[512];
     for (int64_t i = 0; i < records; ++i) {
@@ -76,16 +80,21 @@ int main(int argc, char** argv) {
       std::snprintf(id, sizeof id, "%08llx-%04x-4000-8000-%012llx",
                     static_cast<unsigned long long>(i), static_cast<unsigned>(rng() & 0xffff),
                     static_cast<unsigned long long>(rng() & 0xffffffffffffULL));
-      const bool other_script = repeat && rng() % 3 == 0;  // "Wang Wei" for 王伟: not linked by name
-      const bool family = rng() % 100 == 0;                 // a relative on the same phone
-      std::snprintf(buf, sizeof buf,
-                    "{\"store_id\":\"%s\",\"name\":\"%s%lld\",\"member_id\":%s,"
-                    "\"contact_opt_in\":false,\"do_not_disturb\":false,\"phones\":[\"+86139%08lld\"],"
-                    "\"created_at\":\"2026-11-23T01:00:00.000Z\",\"created_by\":\"SA\"}",
-                    site.c_str(), family ? "亲属" : other_script ? "Name" : "客户",
-                    static_cast<long long>(who),
-                    who % 5 == 0 ? ("\"M" + std::to_string(who) + "\"").c_str() : "null",
-                    static_cast<long long>(who));
+      const bool other_script =
+          repeat && rng() % 3 == 0;          // "Wang Wei" for 王伟: not linked by name
+      const bool family = rng() % 100 == 0;  // a relative on the same phone
+      std::snprintf(
+          buf, sizeof buf,
+          "{\"store_id\":\"%s\",\"name\":\"%s%lld\",\"member_id\":%s,"
+          "\"contact_opt_in\":false,\"do_not_disturb\":false,\"phones\":[\"+86139%08lld\"],"
+          "\"created_at\":\"2026-11-23T01:00:00.000Z\",\"created_by\":\"SA\"}",
+          site.c_str(),
+          family         ? "亲属"
+          : other_script ? "Name"
+                         : "客户",
+          static_cast<long long>(who),
+          who % 5 == 0 ? ("\"M" + std::to_string(who) + "\"").c_str() : "null",
+          static_cast<long long>(who));
       put.Reset();
       put.Bind(1, "customer").Bind(2, id).Bind(3, site).Bind(4, buf).Bind(5, i).Bind(6, i);
       if (!put.Run().ok()) std::abort();
@@ -112,15 +121,19 @@ int main(int argc, char** argv) {
 
   int64_t read_rows = 0;
   const double read_s = TimeS([&] {
-    auto st = db.Prepare("SELECT entity_id, owner_site, json_extract(fields, '$.name'),"
-                         " json_extract(fields, '$.member_id'), json_extract(fields, '$.phones')"
-                         " FROM entities WHERE entity = 'customer' ORDER BY entity_id").value();
+    auto st = db.Prepare(
+                    "SELECT entity_id, owner_site, json_extract(fields, '$.name'),"
+                    " json_extract(fields, '$.member_id'), json_extract(fields, '$.phones')"
+                    " FROM entities WHERE entity = 'customer' ORDER BY entity_id")
+                  .value();
     while (st.Step().value()) {
       read_rows += static_cast<int64_t>(st.Text(0).size() > 0);
     }
-    auto v = db.Prepare("SELECT json_extract(fields, '$.customer_id'), json_extract(fields,"
-                        " '$.plate'), json_extract(fields, '$.vin') FROM entities"
-                        " WHERE entity = 'vehicle'").value();
+    auto v = db.Prepare(
+                   "SELECT json_extract(fields, '$.customer_id'), json_extract(fields,"
+                   " '$.plate'), json_extract(fields, '$.vin') FROM entities"
+                   " WHERE entity = 'vehicle'")
+                 .value();
     while (v.Step().value()) ++read_rows;
   });
 
@@ -160,10 +173,11 @@ int main(int argc, char** argv) {
   std::printf("  Resolve(force)               : %6.2f s  target < 60 s  (%.1fx the read)\n",
               resolve_s, resolve_s / read_s);
   std::printf("  Resolve, nothing changed     : %6.3f s\n", again_s);
-  std::printf("  first profiles for stores    : %6.2f s (%lld customers, %lld profiles;"
-              " peak RSS then %.0f MiB)\n",
-              profiles_s, static_cast<long long>(profiles.customers),
-              static_cast<long long>(profiles.sent), after_profiles.ru_maxrss / 1024.0);
+  std::printf(
+      "  first profiles for stores    : %6.2f s (%lld customers, %lld profiles;"
+      " peak RSS then %.0f MiB)\n",
+      profiles_s, static_cast<long long>(profiles.customers), static_cast<long long>(profiles.sent),
+      after_profiles.ru_maxrss / 1024.0);
   std::printf("  peak RSS                     : %6.0f MiB  target < 2048 MiB\n",
               usage.ru_maxrss / 1024.0);
   std::printf("  -> %lld unified customers, %lld at more than one store, %lld possible matches\n",

@@ -64,137 +64,144 @@ int main(int argc, char** argv) {
   testing::TempDir dir;
   SystemClock clock;
   SecretKeys hub_keys = SecretKeys::Generate("HUB");
-  std::printf("| workload | stores | changes | hub ingest changes/s | raw batched insert rows/s |"
-              " ingest / raw | raw, all the hub's rows changes/s | ingest / that |"
-              " wire bytes per change |\n"
-              "| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
+  std::printf(
+      "| workload | stores | changes | hub ingest changes/s | raw batched insert rows/s |"
+      " ingest / raw | raw, all the hub's rows changes/s | ingest / that |"
+      " wire bytes per change |\n"
+      "| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
   for (const auto& [name, updates] : workloads)
-  for (int stores : {1, 10, 100}) {
-    const int per_store = total / stores;
-    std::vector<SecretKeys> keys;
-    std::vector<std::vector<ChangeEntry>> logs;
-    for (int s = 0; s < stores; ++s) {
-      keys.push_back(SecretKeys::Generate("S" + std::to_string(s)));
-      logs.push_back(bench::MakeLog(keys.back().pub.site_id, per_store, updates,
-                                    ids == "v4"   ? bench::IdKind::kRandom
-                                    : ids == "v7" ? bench::IdKind::kTimeOnly
-                                                  : bench::IdKind::kStoreThenTime));
-    }
-    // Sealed by the stores beforehand: the hub's work is what is timed.
-    std::vector<std::string> envelopes;
-    size_t wire_bytes = 0, value_bytes = 0;
-    for (int off = 0; off < per_store; off += batch) {
+    for (int stores : {1, 10, 100}) {
+      const int per_store = total / stores;
+      std::vector<SecretKeys> keys;
+      std::vector<std::vector<ChangeEntry>> logs;
       for (int s = 0; s < stores; ++s) {
-        WireBatch b{keys[s].pub.site_id, 3, {}};
-        for (int i = off; i < std::min(per_store, off + batch); ++i) {
-          b.changes.push_back(logs[s][i]);
-          value_bytes += logs[s][i].fields_json.size();
+        keys.push_back(SecretKeys::Generate("S" + std::to_string(s)));
+        logs.push_back(bench::MakeLog(keys.back().pub.site_id, per_store, updates,
+                                      ids == "v4"   ? bench::IdKind::kRandom
+                                      : ids == "v7" ? bench::IdKind::kTimeOnly
+                                                    : bench::IdKind::kStoreThenTime));
+      }
+      // Sealed by the stores beforehand: the hub's work is what is timed.
+      std::vector<std::string> envelopes;
+      size_t wire_bytes = 0, value_bytes = 0;
+      for (int off = 0; off < per_store; off += batch) {
+        for (int s = 0; s < stores; ++s) {
+          WireBatch b{keys[s].pub.site_id, 3, {}};
+          for (int i = off; i < std::min(per_store, off + batch); ++i) {
+            b.changes.push_back(logs[s][i]);
+            value_bytes += logs[s][i].fields_json.size();
+          }
+          envelopes.push_back(SealEnvelope(EncodeMessage(b), keys[s], hub_keys.pub,
+                                           Direction::kStoreToHub, keys[s].pub.site_id,
+                                           compression));
+          wire_bytes += envelopes.back().size();
         }
-        envelopes.push_back(SealEnvelope(EncodeMessage(b), keys[s], hub_keys.pub,
-                                         Direction::kStoreToHub, keys[s].pub.site_id,
-                                         compression));
-        wire_bytes += envelopes.back().size();
       }
-    }
-    const std::string tag = name + std::to_string(stores);
-    auto hub = hub::Hub::Create(dir.File("hub" + tag + ".db"), hub_keys, clock).value();
-    for (const auto& k : keys) (void)hub->AllowStore(k.pub);
-    auto ahead = hub::OpenAhead::Start(dir.File("hub" + tag + ".db"), hub_keys).value();
-    // envelopes[k] is store k % stores's batch k / stores.
-    std::vector<size_t> next(stores);
-    auto send = [&](int s) {
-      const size_t k = next[s] * stores + s;
-      if (k >= envelopes.size()) return;
-      ahead->Push(Request{std::to_string(s), envelopes[k]});
-      ++next[s];
-    };
-    auto t0 = std::chrono::steady_clock::now();
-    for (int s = 0; s < stores; ++s) {
-      for (int k = 0; k < edge::SyncClient::kBatchesInFlight; ++k) send(s);
-    }
-    while (ahead->pending() > 0) {
-      auto opened = ahead->Pop(60'000);
-      if (!opened) return 1;
-      auto answer = hub->Handle(opened->second, opened->first.payload);
-      const auto* ack = answer.ok() ? std::get_if<WireAck>(&answer.value()) : nullptr;
-      if (!ack || ack->status != "ok") {
-        std::fprintf(stderr, "ingest failed: %s\n",
-                     ack ? ack->status.c_str() : answer.status().ToString().c_str());
-        return 1;
-      }
-      send(std::stoi(opened->first.routing_id));  // acknowledged: that store sends its next
-    }
-    const double ingest_s = Seconds(t0);
-    const int64_t changes = int64_t{per_store} * stores;
-
-    // Raw: the same rows into a table of the same shape, 1,000 per transaction,
-    // in the order the hub receives them (a batch of one store, then the next).
-    std::vector<std::pair<int, int>> arrival;
-    for (int off = 0; off < per_store; off += batch) {
+      const std::string tag = name + std::to_string(stores);
+      auto hub = hub::Hub::Create(dir.File("hub" + tag + ".db"), hub_keys, clock).value();
+      for (const auto& k : keys) (void)hub->AllowStore(k.pub);
+      auto ahead = hub::OpenAhead::Start(dir.File("hub" + tag + ".db"), hub_keys).value();
+      // envelopes[k] is store k % stores's batch k / stores.
+      std::vector<size_t> next(stores);
+      auto send = [&](int s) {
+        const size_t k = next[s] * stores + s;
+        if (k >= envelopes.size()) return;
+        ahead->Push(Request{std::to_string(s), envelopes[k]});
+        ++next[s];
+      };
+      auto t0 = std::chrono::steady_clock::now();
       for (int s = 0; s < stores; ++s) {
-        for (int i = off; i < std::min(per_store, off + batch); ++i) arrival.emplace_back(s, i);
+        for (int k = 0; k < edge::SyncClient::kBatchesInFlight; ++k) send(s);
       }
-    }
-    auto raw = Db::Open(dir.File("raw" + tag + ".db"), {}).value();
-    (void)raw->Exec("CREATE TABLE changes (site_id TEXT, seq INTEGER, hlc INTEGER, entity TEXT,"
-                    " entity_id TEXT, op TEXT, fields TEXT, staff TEXT, business_time TEXT,"
-                    " recorded_at TEXT, schema_version INTEGER, prev_hash BLOB, hash BLOB,"
-                    " PRIMARY KEY (site_id, seq)) WITHOUT ROWID");
-    t0 = std::chrono::steady_clock::now();
-    int64_t written = 0;
-    auto tx = Transaction::Begin(*raw).value();
-    for (const auto& [s, i] : arrival) {
-      if (!InsertChangeRow(*raw, "changes", logs[s][i]).ok()) return 1;
-      if (++written % 1000 == 0) {
-        if (!tx->Commit().ok()) return 1;
-        tx = Transaction::Begin(*raw).value();
+      while (ahead->pending() > 0) {
+        auto opened = ahead->Pop(60'000);
+        if (!opened) return 1;
+        auto answer = hub->Handle(opened->second, opened->first.payload);
+        const auto* ack = answer.ok() ? std::get_if<WireAck>(&answer.value()) : nullptr;
+        if (!ack || ack->status != "ok") {
+          std::fprintf(stderr, "ingest failed: %s\n",
+                       ack ? ack->status.c_str() : answer.status().ToString().c_str());
+          return 1;
+        }
+        send(std::stoi(opened->first.routing_id));  // acknowledged: that store sends its next
       }
-    }
-    if (!tx->Commit().ok()) return 1;
-    const double raw_s = Seconds(t0);
+      const double ingest_s = Seconds(t0);
+      const int64_t changes = int64_t{per_store} * stores;
 
-    // The same, plus an entity row per change and the archived envelopes (one
-    // per batch, as received): what the hub writes, with no work around it.
-    auto all = Db::Open(dir.File("all" + tag + ".db"), {}).value();
-    (void)all->Exec("CREATE TABLE changes (site_id TEXT, seq INTEGER, hlc INTEGER, entity TEXT,"
-                    " entity_id TEXT, op TEXT, fields TEXT, staff TEXT, business_time TEXT,"
-                    " recorded_at TEXT, schema_version INTEGER, prev_hash BLOB, hash BLOB,"
-                    " PRIMARY KEY (site_id, seq)) WITHOUT ROWID;"
-                    " CREATE TABLE entities (entity TEXT, entity_id TEXT, owner_site TEXT,"
-                    " fields TEXT, field_hlcs TEXT, last_hlc INTEGER, base_hlc INTEGER,"
-                    " PRIMARY KEY (entity, entity_id)) WITHOUT ROWID;"
-                    " CREATE TABLE batch_archive (id INTEGER PRIMARY KEY, envelope BLOB)");
-    t0 = std::chrono::steady_clock::now();
-    written = 0;
-    size_t archived = 0;
-    tx = Transaction::Begin(*all).value();
-    for (const auto& [s, i] : arrival) {
-      const ChangeEntry& c = logs[s][i];
-      if (!InsertChangeRow(*all, "changes", c).ok()) return 1;
-      auto entity = all->Prepare("INSERT OR REPLACE INTO entities VALUES (?, ?, ?, ?, '{}', ?, ?)")
-                        .value();
-      entity.Bind(1, c.entity).Bind(2, c.entity_id).Bind(3, c.site_id).Bind(4, c.fields_json)
-          .Bind(5, static_cast<int64_t>(c.hlc)).Bind(6, static_cast<int64_t>(c.hlc));
-      if (!entity.Run().ok()) return 1;
-      ++written;
-      if (written % batch == 0 && archived < envelopes.size()) {  // a batch's envelope
-        auto put = all->Prepare("INSERT INTO batch_archive (envelope) VALUES (?)").value();
-        put.BindBlob(1, envelopes[archived].data(), envelopes[archived].size());
-        if (!put.Run().ok()) return 1;
-        ++archived;
+      // Raw: the same rows into a table of the same shape, 1,000 per transaction,
+      // in the order the hub receives them (a batch of one store, then the next).
+      std::vector<std::pair<int, int>> arrival;
+      for (int off = 0; off < per_store; off += batch) {
+        for (int s = 0; s < stores; ++s) {
+          for (int i = off; i < std::min(per_store, off + batch); ++i) arrival.emplace_back(s, i);
+        }
       }
-      if (written % 1000 == 0) {
-        if (!tx->Commit().ok()) return 1;
-        tx = Transaction::Begin(*all).value();
+      auto raw = Db::Open(dir.File("raw" + tag + ".db"), {}).value();
+      (void)raw->Exec(
+          "CREATE TABLE changes (site_id TEXT, seq INTEGER, hlc INTEGER, entity TEXT,"
+          " entity_id TEXT, op TEXT, fields TEXT, staff TEXT, business_time TEXT,"
+          " recorded_at TEXT, schema_version INTEGER, prev_hash BLOB, hash BLOB,"
+          " PRIMARY KEY (site_id, seq)) WITHOUT ROWID");
+      t0 = std::chrono::steady_clock::now();
+      int64_t written = 0;
+      auto tx = Transaction::Begin(*raw).value();
+      for (const auto& [s, i] : arrival) {
+        if (!InsertChangeRow(*raw, "changes", logs[s][i]).ok()) return 1;
+        if (++written % 1000 == 0) {
+          if (!tx->Commit().ok()) return 1;
+          tx = Transaction::Begin(*raw).value();
+        }
       }
+      if (!tx->Commit().ok()) return 1;
+      const double raw_s = Seconds(t0);
+
+      // The same, plus an entity row per change and the archived envelopes (one
+      // per batch, as received): what the hub writes, with no work around it.
+      auto all = Db::Open(dir.File("all" + tag + ".db"), {}).value();
+      (void)all->Exec(
+          "CREATE TABLE changes (site_id TEXT, seq INTEGER, hlc INTEGER, entity TEXT,"
+          " entity_id TEXT, op TEXT, fields TEXT, staff TEXT, business_time TEXT,"
+          " recorded_at TEXT, schema_version INTEGER, prev_hash BLOB, hash BLOB,"
+          " PRIMARY KEY (site_id, seq)) WITHOUT ROWID;"
+          " CREATE TABLE entities (entity TEXT, entity_id TEXT, owner_site TEXT,"
+          " fields TEXT, field_hlcs TEXT, last_hlc INTEGER, base_hlc INTEGER,"
+          " PRIMARY KEY (entity, entity_id)) WITHOUT ROWID;"
+          " CREATE TABLE batch_archive (id INTEGER PRIMARY KEY, envelope BLOB)");
+      t0 = std::chrono::steady_clock::now();
+      written = 0;
+      size_t archived = 0;
+      tx = Transaction::Begin(*all).value();
+      for (const auto& [s, i] : arrival) {
+        const ChangeEntry& c = logs[s][i];
+        if (!InsertChangeRow(*all, "changes", c).ok()) return 1;
+        auto entity =
+            all->Prepare("INSERT OR REPLACE INTO entities VALUES (?, ?, ?, ?, '{}', ?, ?)").value();
+        entity.Bind(1, c.entity)
+            .Bind(2, c.entity_id)
+            .Bind(3, c.site_id)
+            .Bind(4, c.fields_json)
+            .Bind(5, static_cast<int64_t>(c.hlc))
+            .Bind(6, static_cast<int64_t>(c.hlc));
+        if (!entity.Run().ok()) return 1;
+        ++written;
+        if (written % batch == 0 && archived < envelopes.size()) {  // a batch's envelope
+          auto put = all->Prepare("INSERT INTO batch_archive (envelope) VALUES (?)").value();
+          put.BindBlob(1, envelopes[archived].data(), envelopes[archived].size());
+          if (!put.Run().ok()) return 1;
+          ++archived;
+        }
+        if (written % 1000 == 0) {
+          if (!tx->Commit().ok()) return 1;
+          tx = Transaction::Begin(*all).value();
+        }
+      }
+      if (!tx->Commit().ok()) return 1;
+      const double all_s = Seconds(t0);
+      std::printf("| %s | %d | %lld | %.0f | %.0f | %.2f | %.0f | %.2f | %.0f (values %.0f) |\n",
+                  name.c_str(), stores, static_cast<long long>(changes), changes / ingest_s,
+                  changes / raw_s, raw_s / ingest_s, changes / all_s, all_s / ingest_s,
+                  static_cast<double>(wire_bytes) / changes,
+                  static_cast<double>(value_bytes) / changes);
     }
-    if (!tx->Commit().ok()) return 1;
-    const double all_s = Seconds(t0);
-    std::printf("| %s | %d | %lld | %.0f | %.0f | %.2f | %.0f | %.2f | %.0f (values %.0f) |\n",
-                name.c_str(), stores, static_cast<long long>(changes), changes / ingest_s,
-                changes / raw_s, raw_s / ingest_s, changes / all_s, all_s / ingest_s,
-                static_cast<double>(wire_bytes) / changes,
-                static_cast<double>(value_bytes) / changes);
-  }
   return 0;
 }

@@ -122,8 +122,8 @@ int main(int argc, char** argv) {
     settings.store_id = "BENCH";
     settings.name = "Bench store";
     for (auto& s : settings.slots) s.capacity = 50;
-    auto store = edge::Store::Create(dir + "/store" + std::to_string(r) + ".db", settings, clock)
-                     .value();
+    auto store =
+        edge::Store::Create(dir + "/store" + std::to_string(r) + ".db", settings, clock).value();
     edge::ImportOptions options;
     options.path = forms;
     options.commit = true;

@@ -5,10 +5,10 @@
 //   reconnect_bench [--stores N] [--bookings-per-store M]
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
-#include <algorithm>
 #include <cstring>
 #include <iostream>
 #include <thread>
@@ -86,8 +86,7 @@ int main(int argc, char** argv) {
     });
   }
   for (auto& c : clients) c.join();
-  const double secs =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   stop = true;
   server.join();
   std::printf("%d stores x %d changes waiting: all drained in %.2f s (%d drained)\n", stores,

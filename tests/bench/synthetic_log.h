@@ -60,9 +60,9 @@ inline std::vector<ChangeEntry> MakeLog(const std::string& site, int n, double u
     e.fields_json = std::string(R"({"ref":"2612)") + (slot_date + 8) + "-" + std::to_string(i) +
                     R"(","store_id":")" + site + R"(","customer_id":")" +
                     NewIdAt(site, at_ms - 90'000'000LL * (i % 97)) + R"(","service":")" +
-                    kServices[i % 4] + R"(","slot_date":")" + slot_date +
-                    R"(","slot_time":")" + kTimes[(i * 7) % 12] + R"(","channel":")" +
-                    kChannels[i % 3] + R"(","status":"requested","staff":")" + kStaff[i % 3] +
+                    kServices[i % 4] + R"(","slot_date":")" + slot_date + R"(","slot_time":")" +
+                    kTimes[(i * 7) % 12] + R"(","channel":")" + kChannels[i % 3] +
+                    R"(","status":"requested","staff":")" + kStaff[i % 3] +
                     R"(","priority_reception":)" + (i % 5 == 0 ? "true" : "false") + "}";
     if (i > inserts) {
       // Changes booking number (i - inserts) of this log, inserted earlier.

@@ -60,7 +60,8 @@ int main(int argc, char** argv) {
     logs.push_back(bench::MakeLog(keys.pub.site_id, per_store));
     for (int off = 0; off < per_store; off += 5000) {
       WireBatch b{keys.pub.site_id, 3, {}};
-      for (int i = off; i < std::min(per_store, off + 5000); ++i) b.changes.push_back(logs.back()[i]);
+      for (int i = off; i < std::min(per_store, off + 5000); ++i)
+        b.changes.push_back(logs.back()[i]);
       auto ack = hub->Ingest(SealEnvelope(EncodeMessage(b), keys, hub_keys.pub,
                                           Direction::kStoreToHub, keys.pub.site_id,
                                           Compression::kZstd));  // as stores send them
@@ -107,15 +108,18 @@ int main(int argc, char** argv) {
     if (!report.consistent() || report.batches_opened != report.batches) return 1;
   }
   const double floor = Median(raw);
-  std::printf("| what (%d changes, %d stores, median of %d) | seconds | / raw read |\n"
-              "| --- | --- | --- |\n", per_store * stores, stores, rounds);
+  std::printf(
+      "| what (%d changes, %d stores, median of %d) | seconds | / raw read |\n"
+      "| --- | --- | --- |\n",
+      per_store * stores, stores, rounds);
   std::printf("| raw read of every change row | %.2f | 1.00 |\n", floor);
   std::printf("| hash chain re-computed and linked (store verify's log check) | %.2f | %.2f |\n",
               Median(chain), Median(chain) / floor);
   std::printf("| hub verify: chains, batch signatures, hub log, entities | %.2f | %.2f |\n",
               Median(plain), Median(plain) / floor);
-  std::printf("| hub verify with --hub-secret: also every batch opened and compared | %.2f | %.2f |\n",
-              Median(opened), Median(opened) / floor);
+  std::printf(
+      "| hub verify with --hub-secret: also every batch opened and compared | %.2f | %.2f |\n",
+      Median(opened), Median(opened) / floor);
   for (const auto& [name, seconds] : parts) {
     std::printf("| of which (without the key): %s | %.2f | %.2f |\n", name.c_str(), Median(seconds),
                 Median(seconds) / floor);

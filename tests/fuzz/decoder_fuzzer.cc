@@ -33,8 +33,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   // The envelope path: header peek, then full verification against fixed keys.
   (void)outpost::PeekEnvelope(bytes);
-  auto opened = outpost::OpenEnvelope(bytes, HubKeys(), StoreKeys().pub,
-                                      outpost::Direction::kStoreToHub);
+  auto opened =
+      outpost::OpenEnvelope(bytes, HubKeys(), StoreKeys().pub, outpost::Direction::kStoreToHub);
   if (opened.ok()) std::abort();  // nobody but the test's own store can sign for it
   return 0;
 }
