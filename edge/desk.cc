@@ -414,26 +414,16 @@ int RunDesk(int argc, char** argv, std::ostream& out, std::ostream& err) {
     action = [&]() -> int {
       auto store = OpenStore(ctx);
       if (!store.ok()) return Fail(ctx, store.status());
-      const auto& s = store.value()->settings();
-      auto closed = store.value()->ClosedDates();
-      if (!closed.ok()) return Fail(ctx, closed.status());
-      json slots = json::array();
-      for (const auto& slot : s.slots)
-        slots.push_back({{"time", slot.start_time}, {"capacity", slot.capacity}});
-      json closed_json = json::array();
-      for (const auto& [day, reason] : closed.value())
-        closed_json.push_back({{"date", day}, {"reason", reason}});
-      json j = {{"store_id", s.store_id},
-                {"name", s.name},
-                {"time_zone", s.time_zone},
-                {"phone_region", s.phone_region},
-                {"open_days", s.open_days},
-                {"slots", slots},
-                {"min_notice_minutes", s.min_notice_minutes},
-                {"priority_notice_minutes", s.priority_notice_minutes},
-                {"discount_cutoff", s.discount_cutoff},
-                {"discount_percent", s.discount_percent},
-                {"closed_dates", closed_json}};
+      auto calendar = store.value()->Calendar();
+      if (!calendar.ok()) return Fail(ctx, calendar.status());
+      const StoreSettings& s = calendar->settings;
+      // The calendar as it is logged (one codec), closed dates listed for people.
+      json j = StoreCalendarFields(calendar.value());
+      j.erase("closed");
+      j["closed_dates"] = json::array();
+      for (const auto& [day, reason] : calendar->closed) {
+        j["closed_dates"].push_back({{"date", day}, {"reason", reason}});
+      }
       if (ctx.json_output) {
         ctx.out << j.dump(2) << "\n";
         return kExitOk;
@@ -443,7 +433,7 @@ int RunDesk(int argc, char** argv, std::ostream& out, std::ostream& err) {
       ctx.out << "\n  open days " << s.open_days << "; minimum notice " << s.min_notice_minutes
               << " min; priority if booked " << s.priority_notice_minutes << " min ahead; "
               << s.discount_percent << "% labour discount before " << s.discount_cutoff << "\n";
-      for (const auto& [day, reason] : closed.value())
+      for (const auto& [day, reason] : calendar->closed)
         ctx.out << "  closed " << day << ": " << reason << "\n";
       return kExitOk;
     };

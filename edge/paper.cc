@@ -124,29 +124,6 @@ std::string ColumnForRefusal(const std::string& message) {
   return "row";
 }
 
-std::string Html(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
 std::string MaskPhone(const std::string& e164, bool full) {
   if (full || e164.size() < 4) return FormatPhoneForDisplay(e164);
   return "*** " + e164.substr(e164.size() - 4);
@@ -338,7 +315,7 @@ Result<PrintedSheet> PrintDaySheet(Store& store, const PrintOptions& options) {
   const auto& s = store.settings();
   std::ostringstream h;
   h << "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
-    << "<title>" << Html(s.name) << " " << board.date << "</title><style>"
+    << "<title>" << EscapeHtml(s.name) << " " << board.date << "</title><style>"
     << "@page{size:A4;margin:12mm}body{font:11pt 'Noto Sans CJK SC','Microsoft YaHei',sans-serif;"
     << "color:#000}h1{font-size:16pt;margin:0}h2{font-size:13pt;margin:14px 0 6px}"
     << "table{border-collapse:collapse;width:100%}td,th{border:1px solid #000;padding:4px 6px;"
@@ -346,27 +323,27 @@ Result<PrintedSheet> PrintDaySheet(Store& store, const PrintOptions& options) {
     << ".form{border:2px solid #000;margin:10px 0;padding:6px;page-break-inside:avoid}"
     << ".form td{height:26px}.form td.l{width:32%;font-size:9pt}.id{font:bold 14pt monospace}"
     << ".muted{font-size:9pt;color:#333}.pb{page-break-before:always}</style></head><body>";
-  h << "<h1>" << Html(s.name) << " (" << Html(s.store_id) << ") · 预约登记表 Booking sheet · "
-    << board.date << "</h1>";
+  h << "<h1>" << EscapeHtml(s.name) << " (" << EscapeHtml(s.store_id)
+    << ") · 预约登记表 Booking sheet · " << board.date << "</h1>";
   const LocalDateTime printed = store.time_zone().UtcToLocal(store.clock().NowMs());
   h << "<p class=\"muted\">打印 Printed " << printed.date.ToString() << " "
-    << printed.time.ToString() << (options.staff.empty() ? "" : " · " + Html(options.staff))
-    << " · 时区 " << Html(s.time_zone)
+    << printed.time.ToString() << (options.staff.empty() ? "" : " · " + EscapeHtml(options.staff))
+    << " · 时区 " << EscapeHtml(s.time_zone)
     << " · 电脑恢复后请按表单号录入并导入 (outpost-edge paper import) · After the outage, "
        "transcribe each form in this column order and import it.</p>";
   if (!board.open) {
-    h << "<p><b>本日不营业 Closed: " << Html(board.closed_reason) << "</b></p>";
+    h << "<p><b>本日不营业 Closed: " << EscapeHtml(board.closed_reason) << "</b></p>";
   }
   h << "<h2>时段 Slots</h2><table><tr><th>时段 Time</th><th>名额 Places</th>"
     << "<th>已预约 Booked (打印时 at print time)</th><th>空位 Free</th></tr>";
   for (const auto& slot : board.slots) {
     h << "<tr><td><b>" << slot.time << "</b></td><td>" << slot.capacity << "</td><td>";
     for (const auto& b : slot.bookings) {
-      h << Html(b.ref) << " " << Html(b.customer_name);
+      h << EscapeHtml(b.ref) << " " << EscapeHtml(b.customer_name);
       if (!b.customer_phones.empty())
-        h << " " << Html(MaskPhone(b.customer_phones[0], options.full_phones));
-      if (b.plate) h << " " << Html(FormatPlateForDisplay(*b.plate));
-      h << " · " << Html(b.service) << "<br>";
+        h << " " << EscapeHtml(MaskPhone(b.customer_phones[0], options.full_phones));
+      if (b.plate) h << " " << EscapeHtml(FormatPlateForDisplay(*b.plate));
+      h << " · " << EscapeHtml(b.service) << "<br>";
     }
     h << "</td><td>" << slot.free;
     for (int i = 0; i < slot.free; ++i) h << "<br>□ ____________";
@@ -376,14 +353,16 @@ Result<PrintedSheet> PrintDaySheet(Store& store, const PrintOptions& options) {
   if (!board.needs_reschedule.empty()) {
     h << "<h2>待改约 To reschedule</h2><ul>";
     for (const auto& b : board.needs_reschedule) {
-      h << "<li>" << Html(b.ref) << " " << b.slot_time << " " << Html(b.customer_name) << "</li>";
+      h << "<li>" << EscapeHtml(b.ref) << " " << b.slot_time << " " << EscapeHtml(b.customer_name)
+        << "</li>";
     }
     h << "</ul>";
   }
   for (int i = 0; i < options.blank_forms; ++i) {
     if (i % 3 == 0) h << "<div class=\"pb\"></div>";
     h << "<div class=\"form\"><span class=\"id\">" << form_id(first + i) << "</span>"
-      << " <span class=\"muted\">" << Html(s.name) << " · 纸质预约单 Paper booking form</span>"
+      << " <span class=\"muted\">" << EscapeHtml(s.name)
+      << " · 纸质预约单 Paper booking form</span>"
       << "<table>";
     for (const auto& c : kColumns) {
       if (std::string(c.key) == "form_id") continue;
@@ -395,7 +374,7 @@ Result<PrintedSheet> PrintDaySheet(Store& store, const PrintOptions& options) {
     }
     h << "</table></div>";
   }
-  h << "<p class=\"muted\">录入格式 Import columns: " << Html(PaperTemplateCsv()) << "</p>";
+  h << "<p class=\"muted\">录入格式 Import columns: " << EscapeHtml(PaperTemplateCsv()) << "</p>";
   h << "</body></html>\n";
   PrintedSheet out;
   out.date = board.date;
@@ -698,27 +677,30 @@ std::string ReportText(const ImportReport& r) {
 std::string ReportHtml(const ImportReport& r, const std::string& store_name) {
   std::ostringstream h;
   h << "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>"
-    << "纸质单导入 Paper import " << Html(r.batch_id) << "</title><style>body{font:11pt sans-serif}"
+    << "纸质单导入 Paper import " << EscapeHtml(r.batch_id)
+    << "</title><style>body{font:11pt sans-serif}"
     << "table{border-collapse:collapse}td,th{border:1px solid #999;padding:3px 6px;text-align:left}"
     << "th{background:#eee}.warn{color:#a00;font-weight:bold}</style></head><body>";
-  h << "<h1>" << Html(store_name) << " · 纸质单导入 Paper import " << Html(r.batch_id) << "</h1>";
+  h << "<h1>" << EscapeHtml(store_name) << " · 纸质单导入 Paper import " << EscapeHtml(r.batch_id)
+    << "</h1>";
   h << "<p>"
     << (r.committed ? "已导入 Imported"
                     : "<span class=\"warn\">试运行 DRY RUN: nothing written</span>")
-    << " · " << Html(r.file) << " · " << Html(r.encoding) << " · " << r.rows << " rows</p>";
+    << " · " << EscapeHtml(r.file) << " · " << EscapeHtml(r.encoding) << " · " << r.rows
+    << " rows</p>";
   h << "<p>" << r.imported.size() << " booked · " << r.duplicates.size() << " duplicates · "
     << r.already_imported.size() << " imported before · " << r.rejected.size() << " rejected · "
     << r.conflicts.size() << " conflicts · " << r.contacts.size() << " to call</p>";
-  for (const auto& n : r.notes) h << "<p>" << Html(n) << "</p>";
+  for (const auto& n : r.notes) h << "<p>" << EscapeHtml(n) << "</p>";
   auto table = [&](const char* title, const std::vector<std::string>& heads,
                    const std::vector<std::vector<std::string>>& rows) {
     if (rows.empty()) return;
     h << "<h2>" << title << "</h2><table><tr>";
-    for (const auto& x : heads) h << "<th>" << Html(x) << "</th>";
+    for (const auto& x : heads) h << "<th>" << EscapeHtml(x) << "</th>";
     h << "</tr>";
     for (const auto& row : rows) {
       h << "<tr>";
-      for (const auto& x : row) h << "<td>" << Html(x) << "</td>";
+      for (const auto& x : row) h << "<td>" << EscapeHtml(x) << "</td>";
       h << "</tr>";
     }
     h << "</table>";

@@ -38,6 +38,10 @@ Result<std::string> NormalizeVin(std::string_view raw);
 Result<std::string> NormalizePlate(std::string_view raw);
 Result<std::string> NormalizeMemberId(std::string_view raw);
 
+// Text made safe inside HTML element content and double-quoted attributes
+// (& < > " escaped): the one escape of every report written as HTML.
+std::string EscapeHtml(std::string_view text);
+
 // "+8613800138000" -> "138 0013 8000" (national format, for display).
 std::string FormatPhoneForDisplay(const std::string& e164);
 // "京A12345" -> "京A·12345".

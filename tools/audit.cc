@@ -18,6 +18,7 @@
 #include "sync/ids.h"
 #include "sync/keys.h"
 #include "sync/merge.h"
+#include "sync/normalize.h"
 #include "sync/private_file.h"
 #include "sync/sqlite.h"
 
@@ -420,49 +421,26 @@ void PrintReportText(std::ostream& out, const json& r) {
   }
 }
 
-std::string Html(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '&':
-        out += "&amp;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
 void PrintReportHtml(std::ostream& out, const json& r) {
   out << "<!doctype html><html><head><meta charset=\"utf-8\"><title>Recovery report</title>"
          "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
          "td,th{border:1px solid #999;padding:4px 8px;text-align:left}.bad{color:#b00}"
          "</style></head><body>\n<h1>Recovery report</h1>\n<p>Since "
-      << Html(r["since"].get<std::string>()) << ", generated "
-      << Html(r["generated_at"].get<std::string>())
+      << EscapeHtml(r["since"].get<std::string>()) << ", generated "
+      << EscapeHtml(r["generated_at"].get<std::string>())
       << "</p>\n<h2>Stores</h2>\n<table><tr><th>store</th><th>state</th><th>applied seq</th>"
          "<th>on their way</th><th>offline windows</th><th>changes made offline</th>"
          "<th>paper bookings</th><th>conflicts opened / resolved / open</th></tr>\n";
   for (const auto& s : r["stores"]) {
     std::string windows;
     for (const auto& w : s["offline_windows"]) {
-      windows += Html(w["from"].get<std::string>()) + " &rarr; " +
-                 (w["to"].is_null() ? std::string("now") : Html(w["to"].get<std::string>())) +
+      windows += EscapeHtml(w["from"].get<std::string>()) + " &rarr; " +
+                 (w["to"].is_null() ? std::string("now") : EscapeHtml(w["to"].get<std::string>())) +
                  "<br>";
     }
     int64_t paper = 0;
     for (const auto& p : s["paper_imports"]) paper += p["bookings"].get<int64_t>();
-    out << "<tr><td>" << Html(s["site"].get<std::string>()) << "</td><td"
+    out << "<tr><td>" << EscapeHtml(s["site"].get<std::string>()) << "</td><td"
         << (s["online"] ? ">online" : " class=\"bad\">offline") << "</td><td>" << s["applied_seq"]
         << "</td><td>" << s["pending"] << "</td><td>" << (windows.empty() ? "none" : windows)
         << "</td><td>" << s["changes_made_offline"] << "</td><td>" << paper << "</td><td>"
@@ -474,7 +452,7 @@ void PrintReportHtml(std::ostream& out, const json& r) {
   for (const auto& c : r["customers_to_contact"]) {
     out << "<tr>";
     for (const char* k : {"site", "case", "name", "phone", "booking", "why"}) {
-      out << "<td>" << Html(c[k].get<std::string>()) << "</td>";
+      out << "<td>" << EscapeHtml(c[k].get<std::string>()) << "</td>";
     }
     out << "</tr>\n";
   }
@@ -486,7 +464,7 @@ void PrintReportHtml(std::ostream& out, const json& r) {
         << ": " << r["verify"]["changes"] << " changes, " << r["verify"]["batches"] << " batches, "
         << r["verify"]["entities"] << " entities.</p>\n<ul>";
     for (const auto& f : r["verify"]["findings"])
-      out << "<li>" << Html(f.get<std::string>()) << "</li>";
+      out << "<li>" << EscapeHtml(f.get<std::string>()) << "</li>";
     out << "</ul>\n";
   }
   out << "</body></html>\n";
