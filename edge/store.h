@@ -191,6 +191,10 @@ struct Board {
   std::vector<Booking> needs_reschedule;  // lost their place in an over-full slot
 };
 
+struct SyncStatus;   // edge/sync_client.h
+struct HeldProfile;  // edge/profiles.h
+struct HubLink;      // edge/profiles.h
+
 class Store {
  public:
   // Creates a new store database at `path`; refuses if one is there already.
@@ -301,6 +305,23 @@ class Store {
   Result<std::vector<HistoryEntry>> History(const std::string& booking_id);
   Result<std::vector<Booking>> CustomerBookings(const std::string& customer_id);
   Result<Board> DayBoard(const std::string& date);
+
+  // ---- Reads for the command lines (edge/store_reads.cc) ----
+  // What the desk shows beyond the store's rules, read on the store's own
+  // connection, so the desk never opens a second one and every error reaches
+  // the caller. Callers include the header named for each type.
+  // Where this store stands with the hub (SyncStatus: edge/sync_client.h).
+  Result<SyncStatus> SyncState();
+  // How many call-centre requests this store refused.
+  Result<int64_t> RefusedHubRequests();
+  // Head office's profile of one of this store's customers, if one is held
+  // (HeldProfile: edge/profiles.h); works offline.
+  Result<std::optional<HeldProfile>> CustomerProfile(const std::string& customer_id);
+  // The hub link `sync` last ran with (HubLink: edge/profiles.h), which the
+  // desk's walk-in look-ups reuse; and remembering it (sync, on start).
+  Result<std::optional<HubLink>> SavedHubLink();
+  Status SaveHubLink(const HubLink& link);
+  // ---- end of reads for the command lines ----
 
  private:
   Store(std::unique_ptr<Db> db, const Clock& clock) : db_(std::move(db)), clock_(clock) {}

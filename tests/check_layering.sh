@@ -28,5 +28,17 @@ if [ -d "$root/sync/model" ] && hits=$(grep -rnE \
     "$root/sync/model" --include='*.h' --include='*.cc'); then
   echo "layering violation: sync/model/ includes SQL or I/O:"; echo "$hits"; status=1
 fi
+# The command lines (edge/cli + edge/desk.cc, hub/cli + hub/hub_cli.cc, tools/) are
+# the top: nothing else includes them, their parsing support (sync/cli/) or CLI11,
+# and they hold no SQL and never reach for a database handle.
+cli_files='^(edge/cli/|edge/desk\.cc|hub/cli/|hub/hub_cli\.cc|sync/cli/|tools/)'
+if hits=$(cd "$root" && grep -rnE '#include ("(edge/cli|hub/cli|sync/cli)/|<CLI/)' \
+    edge hub sync schema --include='*.h' --include='*.cc' 2>/dev/null | grep -vE "$cli_files"); then
+  echo "layering violation: a library below the command lines includes them or CLI11:"; echo "$hits"; status=1
+fi
+if hits=$(cd "$root" && grep -nE 'Prepare\(|\.db\(\)|->db\(\)|SELECT |INSERT |UPDATE ' \
+    edge/desk.cc hub/hub_cli.cc $(ls edge/cli/*.cc hub/cli/*.cc 2>/dev/null) 2>/dev/null); then
+  echo "layering violation: SQL or a database handle in a command line:"; echo "$hits"; status=1
+fi
 [ $status -eq 0 ] && echo "layering ok"
 exit $status

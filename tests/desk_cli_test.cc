@@ -54,6 +54,30 @@ TEST_F(DeskCliTest, BookShowsOnTheBoardAndInTheCustomerRecord) {
   EXPECT_NE(text.out.find("京A·12345"), std::string::npos);
 }
 
+TEST_F(DeskCliTest, AMistypedCommandOrFlagGetsOneLineAndExitCodeOne) {
+  ProcessResult command = desk_.Desk({"bord"});
+  EXPECT_EQ(command.exit_code, 1);
+  EXPECT_EQ(command.err,
+            "outpost-edge: unknown command 'bord' (try: board, book, booking, cancel, check-in,"
+            " close, complete, config, confirm, conflicts, customer, init, no-show, paper,"
+            " reschedule, start, status, sync, vehicle)\n");
+  ProcessResult nested = desk_.Desk({"customer", "shw", "x"});
+  EXPECT_EQ(nested.exit_code, 1);
+  EXPECT_EQ(nested.err,
+            "outpost-edge: unknown command 'shw' for 'customer' (try: add, find, lookup, show,"
+            " update)\n");
+  ProcessResult flag = desk_.Desk(
+      {"book", "--phone", "13800138000", "--date", "tomorrow", "--slot", "10:00", "--xyz"});
+  EXPECT_EQ(flag.exit_code, 1);
+  EXPECT_EQ(flag.err, "outpost-edge: unknown option '--xyz' for 'book'\n");
+  ProcessResult nested_flag = desk_.Desk({"conflicts", "list", "--everything"});
+  EXPECT_EQ(nested_flag.exit_code, 1);
+  EXPECT_EQ(nested_flag.err, "outpost-edge: unknown option '--everything' for 'conflicts list'\n");
+  ProcessResult help = desk_.Desk({"--help"});
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_NE(help.out.find("board"), std::string::npos) << help.out;
+}
+
 TEST_F(DeskCliTest, ExitCodesSayWhatHappened) {
   // 1: usage error.
   ProcessResult missing = desk_.Desk({"book", "--phone", "13800138000", "--date", "tomorrow"});

@@ -77,6 +77,28 @@ TEST_F(HubCliTest, EveryCommandButInitRefusesAMissingDatabaseAndSaysHowToCreateO
   EXPECT_NE(again.err.find("exists; init only creates a new one"), std::string::npos) << again.err;
 }
 
+TEST_F(HubCliTest, AMistypedCommandOrFlagGetsOneLineAndExitCodeOne) {
+  CliResult command = Cli({"bord"});
+  EXPECT_EQ(command.exit_code, 1);
+  EXPECT_EQ(command.err,
+            "outpost-hub: unknown command 'bord' (try: allow, board, book, cancel, conflicts,"
+            " customers, deny, digest, init, requests, reschedule, serve, stores)\n");
+  CliResult nested = Cli({"customers", "fnd", "x"});
+  EXPECT_EQ(nested.exit_code, 1);
+  EXPECT_EQ(nested.err,
+            "outpost-hub: unknown command 'fnd' for 'customers' (try: find, merge, resolve, show,"
+            " unmerge, why)\n");
+  CliResult flag = Cli({"board", "--store", "S1", "--date", "today", "--xyz"});
+  EXPECT_EQ(flag.exit_code, 1);
+  EXPECT_EQ(flag.err, "outpost-hub: unknown option '--xyz' for 'board'\n");
+  CliResult missing = Cli({"board", "--store", "S1"});  // other usage errors keep their wording
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_EQ(missing.err, "outpost-hub: usage: --date is required (try --help)\n");
+  CliResult help = Cli({"--help"});
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_NE(help.out.find("customers"), std::string::npos) << help.out;
+}
+
 TEST_F(HubCliTest, TheLibraryOpensOnlyAnExistingHubAndCreatesOnlyANewOne) {
   auto missing = hub::Hub::Open(dir_.File("nope.db"), hub_keys_, clock_);
   ASSERT_FALSE(missing.ok());

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -38,6 +39,22 @@ TEST(KeygenTest, WritesPrivateKeyFilesAndNeverPrintsTheSecret) {
       EXPECT_EQ(r.err.find(line.substr(line.find(' ') + 1)), std::string::npos);
     }
   }
+}
+
+TEST(OutpostToolTest, AMistypedCommandOrFlagGetsOneLineAndExitCodeOne) {
+  ProcessResult command = RunProgram({OUTPOST_BIN, "keygn", "--site", "S1"});
+  EXPECT_EQ(command.exit_code, 1);
+  EXPECT_EQ(command.err.substr(0, command.err.find(" (try: ")), "outpost: unknown command 'keygn'");
+  EXPECT_NE(command.err.find(", keygen, "), std::string::npos) << command.err;
+  EXPECT_EQ(std::count(command.err.begin(), command.err.end(), '\n'), 1) << command.err;
+  TempDir dir;
+  ProcessResult flag =
+      RunProgram({OUTPOST_BIN, "keygen", "--site", "S1", "--dir", dir.path(), "--froce"});
+  EXPECT_EQ(flag.exit_code, 1);
+  EXPECT_EQ(flag.err, "outpost: unknown option '--froce' for 'keygen'\n");
+  EXPECT_FALSE(std::filesystem::exists(dir.File("S1.key")));
+  ProcessResult help = RunProgram({OUTPOST_BIN, "--help"});
+  EXPECT_EQ(help.exit_code, 0);
 }
 
 TEST(KeygenTest, RefusesToOverwriteUnlessRotating) {

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "sync/cli/parse.h"
 #include "sync/clock.h"
 #include "sync/ids.h"
 #include "sync/keys.h"
@@ -37,6 +38,11 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
+    // A mistyped subcommand or flag: the one line every Outpost program prints.
+    if (auto line = outpost::cli::UnknownArgumentLine(app, "outpost")) {
+      std::cerr << *line << "\n";
+      return 1;
+    }
     return app.exit(e) == 0 ? 0 : 1;
   }
 

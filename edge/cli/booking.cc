@@ -1,0 +1,230 @@
+// outpost-edge book | board | booking show, and each booking's lifecycle steps:
+// confirm, check-in, start, complete, cancel, no-show, reschedule.
+#include <CLI/CLI.hpp>
+#include <ostream>
+
+#include "edge/cli/commands.h"
+#include "edge/cli/output.h"
+
+namespace outpost::edge::cli {
+namespace {
+
+using nlohmann::json;
+
+json BoardJson(const Store& store, const Board& bd) {
+  json slots = json::array();
+  for (const auto& s : bd.slots) {
+    json bookings = json::array();
+    for (const auto& b : s.bookings) bookings.push_back(BookingJson(b));
+    slots.push_back(
+        {{"time", s.time}, {"capacity", s.capacity}, {"free", s.free}, {"bookings", bookings}});
+  }
+  json released = json::array();
+  for (const auto& b : bd.released) released.push_back(BookingJson(b));
+  json to_move = json::array();
+  for (const auto& b : bd.needs_reschedule) to_move.push_back(BookingJson(b));
+  return {{"store_id", store.settings().store_id},
+          {"date", bd.date},
+          {"open", bd.open},
+          {"closed_reason", bd.open ? json(nullptr) : json(bd.closed_reason)},
+          {"slots", slots},
+          {"released", released},
+          {"needs_reschedule", to_move}};
+}
+
+json HistoryJson(const std::vector<HistoryEntry>& history) {
+  json arr = json::array();
+  for (const auto& h : history) {
+    arr.push_back({{"seq", h.seq},
+                   {"at", h.at},
+                   {"staff", h.staff},
+                   {"action", h.action},
+                   {"from", OptionalJson(h.from_status)},
+                   {"to", h.to_status},
+                   {"changes", json::parse(h.changes_json)},
+                   {"reason", OptionalJson(h.reason)}});
+  }
+  return arr;
+}
+
+}  // namespace
+
+BookingCommands::BookingCommands(CLI::App& app) {
+  book_ = app.add_subcommand("book", "book a slot");
+  book_->add_option("--customer", request_.customer, "id, phone, plate, VIN or member id");
+  book_->add_option("--phone", phone_, "the customer's phone (with --name: new customer)");
+  book_->add_option("--name", name_, "name of a new customer");
+  book_->add_option("--plate", request_.vehicle.plate);
+  book_->add_option("--vin", request_.vehicle.vin);
+  book_->add_option("--mileage", mileage_, "km");
+  book_->add_option("--service", request_.service)->capture_default_str();
+  book_->add_option("--date", request_.date, "YYYY-MM-DD, today, tomorrow or +N")->required();
+  book_->add_option("--slot", request_.time, "HH:MM, a slot of the grid")->required();
+  book_
+      ->add_option("--channel", request_.channel,
+                   "phone, wechat, online, walk-in, call-centre or paper")
+      ->capture_default_str();
+  book_->add_option("--notes", request_.notes);
+
+  board_ = app.add_subcommand("board", "the day's slots, bookings and free places");
+  board_->add_option("--date", board_date_, "YYYY-MM-DD, today, tomorrow or +N")
+      ->capture_default_str();
+
+  auto* booking = app.add_subcommand("booking", "bookings: show (with history)");
+  booking->require_subcommand(1);
+  show_ = booking->add_subcommand("show", "a booking and every change to it");
+  show_->add_option("booking", booking_ref_, "ref (261124-3) or id")->required();
+  AddSteps(app);
+}
+
+// Each step names the booking and may say why; cancel must, reschedule says where to.
+void BookingCommands::AddSteps(CLI::App& app) {
+  auto add = [&](const char* name, const char* help, const char* verb, bool needs_reason,
+                 auto call) {
+    auto* sub = app.add_subcommand(name, help);
+    sub->add_option("booking", booking_ref_, "ref (261124-3) or id")->required();
+    auto* opt = sub->add_option("--reason", reason_, "why");
+    if (needs_reason) opt->required();
+    steps_.push_back({sub, verb, call});
+    return sub;
+  };
+  using Self = BookingCommands;
+  add("confirm", "the customer confirmed (2 h call)", "confirmed", false,
+      [](Store& s, const Self& c, const std::string& who) {
+        return s.Confirm(c.booking_ref_, who);
+      });
+  add("check-in", "the customer arrived", "checked in", false,
+      [](Store& s, const Self& c, const std::string& who) {
+        return s.CheckIn(c.booking_ref_, who);
+      });
+  add("start", "service started", "started", false,
+      [](Store& s, const Self& c, const std::string& who) {
+        return s.StartService(c.booking_ref_, who);
+      });
+  add("complete", "service completed", "completed", false,
+      [](Store& s, const Self& c, const std::string& who) {
+        return s.Complete(c.booking_ref_, who);
+      });
+  add("cancel", "cancel a booking (reason required)", "cancelled", true,
+      [](Store& s, const Self& c, const std::string& who) {
+        return s.Cancel(c.booking_ref_, c.reason_, who);
+      });
+  add("no-show", "the customer did not come", "no-show", false,
+      [](Store& s, const Self& c, const std::string& who) {
+        return s.NoShow(c.booking_ref_, who);
+      });
+  auto* reschedule =
+      add("reschedule", "move a booking to another slot (keeps the link)", "rescheduled as", false,
+          [](Store& s, const Self& c, const std::string& who) {
+            return s.Reschedule(c.booking_ref_, c.new_date_, c.new_slot_, c.reason_, who);
+          });
+  reschedule->add_option("--date", new_date_, "YYYY-MM-DD, today, tomorrow or +N")->required();
+  reschedule->add_option("--slot", new_slot_, "HH:MM")->required();
+}
+
+bool BookingCommands::parsed() const {
+  if (book_->parsed() || board_->parsed() || show_->parsed()) return true;
+  for (const Step& step : steps_) {
+    if (step.sub->parsed()) return true;
+  }
+  return false;
+}
+
+int BookingCommands::Run(const DeskRun& run) {
+  if (book_->parsed()) return RunBook(run);
+  if (board_->parsed()) return RunBoard(run);
+  if (show_->parsed()) return RunShow(run);
+  for (const Step& step : steps_) {
+    if (step.sub->parsed()) return RunStep(run, step);
+  }
+  return kExitUsage;
+}
+
+int BookingCommands::RunBook(const DeskRun& run) {
+  auto staff = RequireStaff(run);
+  if (!staff.ok()) return Fail(run, staff.status());
+  if (request_.customer.empty()) request_.customer = phone_;
+  if (request_.customer.empty()) {
+    return Fail(run, Status::InvalidInput("customer: give --customer or --phone"));
+  }
+  if (!name_.empty()) {
+    if (phone_.empty()) {
+      return Fail(run, Status::InvalidInput("phone: a new customer (--name) needs --phone"));
+    }
+    request_.create_customer = NewCustomer{name_, {phone_}};
+  }
+  request_.vehicle.mileage_km = mileage_;
+  request_.staff = staff.value();
+  auto store = OpenStore(run);
+  if (!store.ok()) return Fail(run, store.status());
+  auto b = store.value()->Book(request_);
+  if (!b.ok()) return Fail(run, b.status());
+  return PrintBooking(run, *store.value(), b.value(), "booked");
+}
+
+int BookingCommands::RunBoard(const DeskRun& run) {
+  auto store = OpenStore(run);
+  if (!store.ok()) return Fail(run, store.status());
+  auto day = store.value()->DayBoard(board_date_);
+  if (!day.ok()) return Fail(run, day.status());
+  const Board& bd = day.value();
+  if (run.flags.json) {
+    run.out << BoardJson(*store.value(), bd).dump(2) << "\n";
+    return kExitOk;
+  }
+  const auto& s = store.value()->settings();
+  run.out << s.store_id << " " << s.name << " - board for " << bd.date;
+  if (!bd.open) run.out << "  CLOSED: " << bd.closed_reason;
+  run.out << "\n";
+  int free_total = 0;
+  for (const auto& slot : bd.slots) {
+    free_total += slot.free;
+    run.out << slot.time << "  " << slot.free << " free of " << slot.capacity << "\n";
+    for (const auto& b : slot.bookings) run.out << "    " << BookingLine(b) << "\n";
+  }
+  for (const auto& b : bd.needs_reschedule) {
+    run.out << "  NEEDS RESCHEDULE " << b.slot_time << "  " << BookingLine(b) << "\n";
+  }
+  for (const auto& b : bd.released) {
+    run.out << "  released " << b.slot_time << "  " << BookingLine(b);
+    if (b.cancel_reason) run.out << "  (" << *b.cancel_reason << ")";
+    run.out << "\n";
+  }
+  run.out << (bd.open ? std::to_string(free_total) : std::string("0")) << " places free\n";
+  return kExitOk;
+}
+
+int BookingCommands::RunShow(const DeskRun& run) {
+  auto store = OpenStore(run);
+  if (!store.ok()) return Fail(run, store.status());
+  auto b = store.value()->GetBooking(booking_ref_);
+  if (!b.ok()) return Fail(run, b.status());
+  auto history = store.value()->History(b.value().id);
+  if (!history.ok()) return Fail(run, history.status());
+  if (run.flags.json) {
+    json j = BookingJson(b.value());
+    j["history"] = HistoryJson(history.value());
+    run.out << j.dump(2) << "\n";
+    return kExitOk;
+  }
+  PrintBooking(run, *store.value(), b.value(), "booking");
+  for (const auto& h : history.value()) {
+    run.out << "  " << store.value()->LocalText(h.at) << "  " << h.staff << "  " << h.action << "  "
+            << (h.from_status ? *h.from_status : "-") << " -> " << h.to_status;
+    if (h.reason) run.out << "  (" << *h.reason << ")";
+    run.out << "\n";
+  }
+  return kExitOk;
+}
+
+int BookingCommands::RunStep(const DeskRun& run, const Step& step) {
+  auto staff = RequireStaff(run);
+  if (!staff.ok()) return Fail(run, staff.status());
+  auto store = OpenStore(run);
+  if (!store.ok()) return Fail(run, store.status());
+  auto b = step.call(*store.value(), *this, staff.value());
+  if (!b.ok()) return Fail(run, b.status());
+  return PrintBooking(run, *store.value(), b.value(), step.verb);
+}
+
+}  // namespace outpost::edge::cli

@@ -1,0 +1,189 @@
+// outpost-edge's command groups (edge/desk.cc wires them): each registers its
+// subcommands on the program's CLI::App in its constructor, says whether one of
+// them was parsed, and runs it: flags in, `Store` operations and reads called,
+// text or JSON out. No SQL here, and nothing below the command line includes
+// this header (CLI11 stays private to outpost_edge_cli).
+//
+// Exit codes (edge/desk.h): 0 done; 1 usage error or bad input (nothing
+// written); 2 refused by a business rule (nothing written); 3 storage or system failure.
+// Not thread-safe: one command line runs one command on one thread.
+#pragma once
+
+#include <cstdint>
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "edge/paper.h"
+#include "edge/store.h"
+#include "sync/clock.h"
+
+namespace CLI {
+class App;
+}
+
+namespace outpost::edge::cli {
+
+// The program-wide flags, read by every group after parsing.
+struct DeskFlags {
+  std::string db_path;  // --db, else OUTPOST_DB, else store.db
+  std::string staff;    // --staff, else OUTPOST_STAFF
+  bool json = false;
+};
+
+// What every group's Run is given: the flags, the desk's one clock, the streams.
+struct DeskRun {
+  const DeskFlags& flags;
+  const Clock& clock;
+  std::ostream& out;
+  std::ostream& err;
+};
+
+// init, config, close: the store database and its calendar (setup.cc).
+class SetupCommands {
+ public:
+  explicit SetupCommands(CLI::App& app);
+  bool parsed() const;
+  int Run(const DeskRun& run);
+
+ private:
+  int RunInit(const DeskRun& run);
+  int RunConfig(const DeskRun& run);
+  int RunClose(const DeskRun& run);
+
+  CLI::App* init_ = nullptr;
+  CLI::App* config_ = nullptr;
+  CLI::App* close_ = nullptr;
+  StoreSettings settings_;
+  std::string slots_text_, capacity_text_, close_date_, close_reason_;
+};
+
+// customer add | find | show | lookup | update, vehicle add (customers.cc).
+class CustomerCommands {
+ public:
+  explicit CustomerCommands(CLI::App& app);
+  bool parsed() const;
+  int Run(const DeskRun& run);
+
+ private:
+  void AddCustomerFlags(CLI::App& customer);
+  int RunAdd(const DeskRun& run);
+  int RunFind(const DeskRun& run);
+  int RunShow(const DeskRun& run);
+  int RunLookup(const DeskRun& run);
+  int RunUpdate(const DeskRun& run);
+  int RunVehicleAdd(const DeskRun& run);
+
+  CLI::App* customer_ = nullptr;
+  CLI::App* add_ = nullptr;
+  CLI::App* find_ = nullptr;
+  CLI::App* show_ = nullptr;
+  CLI::App* lookup_ = nullptr;
+  CLI::App* update_ = nullptr;
+  CLI::App* vehicle_add_ = nullptr;
+  NewCustomer new_customer_;
+  NewVehicle new_vehicle_;
+  std::optional<int64_t> mileage_;
+  std::vector<std::string> add_channels_, update_channels_;
+  std::string query_, lookup_hub_, lookup_hub_key_, lookup_key_;
+  int lookup_timeout_ms_ = 1500;
+  CustomerUpdate customer_update_;
+  bool opt_in_ = false, opt_out_ = false, dnd_ = false, allow_contact_ = false;
+};
+
+// book, board, booking show, and the lifecycle steps confirm ... reschedule (booking.cc).
+class BookingCommands {
+ public:
+  explicit BookingCommands(CLI::App& app);
+  bool parsed() const;
+  int Run(const DeskRun& run);
+
+ private:
+  // One lifecycle step: its subcommand, what the desk says it did, the call.
+  struct Step {
+    CLI::App* sub = nullptr;
+    const char* verb = "";
+    Result<Booking> (*call)(Store&, const BookingCommands&, const std::string& staff) = nullptr;
+  };
+  void AddSteps(CLI::App& app);
+  int RunBook(const DeskRun& run);
+  int RunBoard(const DeskRun& run);
+  int RunShow(const DeskRun& run);
+  int RunStep(const DeskRun& run, const Step& step);
+
+  CLI::App* book_ = nullptr;
+  CLI::App* board_ = nullptr;
+  CLI::App* show_ = nullptr;
+  std::vector<Step> steps_;
+  BookingRequest request_;
+  std::optional<int64_t> mileage_;
+  std::string phone_, name_, board_date_ = "today", booking_ref_, reason_, new_date_, new_slot_;
+};
+
+// conflicts list | show | resolve: this store's cases (cases.cc).
+class CaseCommands {
+ public:
+  explicit CaseCommands(CLI::App& app);
+  bool parsed() const;
+  int Run(const DeskRun& run);
+
+ private:
+  int RunList(const DeskRun& run);
+  int RunShow(const DeskRun& run);
+  int RunResolve(const DeskRun& run);
+
+  CLI::App* conflicts_ = nullptr;
+  CLI::App* list_ = nullptr;
+  CLI::App* show_ = nullptr;
+  CLI::App* resolve_ = nullptr;
+  bool all_ = false, keep_ = false;
+  std::string ref_, resolution_;
+};
+
+// paper print | template | import: the outage fallback (paper.cc).
+class PaperCommands {
+ public:
+  explicit PaperCommands(CLI::App& app);
+  bool parsed() const;
+  int Run(const DeskRun& run);
+
+ private:
+  int RunPrint(const DeskRun& run);
+  int RunImport(const DeskRun& run);
+
+  CLI::App* paper_ = nullptr;
+  CLI::App* print_ = nullptr;
+  CLI::App* template_ = nullptr;
+  CLI::App* import_ = nullptr;
+  PrintOptions print_options_;
+  ImportOptions import_options_;
+  std::string print_out_, report_html_;
+};
+
+// sync: the store's sync process, never the desk's (sync.cc).
+class SyncCommand {
+ public:
+  explicit SyncCommand(CLI::App& app);
+  bool parsed() const;
+  int Run(const DeskRun& run);
+
+ private:
+  CLI::App* sync_ = nullptr;
+  std::string hub_endpoint_, hub_key_path_, key_path_;
+  bool once_ = false;
+  int seconds_ = 0, reply_timeout_ms_ = 2000;
+};
+
+// status: where this store stands with the hub; read only, works offline (status.cc).
+class StatusCommand {
+ public:
+  explicit StatusCommand(CLI::App& app);
+  bool parsed() const;
+  int Run(const DeskRun& run);
+
+ private:
+  CLI::App* status_ = nullptr;
+};
+
+}  // namespace outpost::edge::cli

@@ -1,0 +1,82 @@
+// outpost-edge sync: the store's sync process (never the desk's): sends the
+// change log to the hub, once or until stopped.
+#include <CLI/CLI.hpp>
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <filesystem>
+#include <ostream>
+#include <thread>
+
+#include "edge/cli/commands.h"
+#include "edge/cli/output.h"
+#include "edge/profiles.h"
+#include "edge/sync_client.h"
+#include "sync/keys.h"
+
+namespace outpost::edge::cli {
+namespace {
+
+std::atomic<bool> g_stop{false};
+extern "C" void OnStopSignal(int) { g_stop.store(true); }
+
+std::string AbsolutePath(const std::string& path) {
+  std::error_code ec;
+  auto absolute = std::filesystem::absolute(path, ec);
+  return ec ? path : absolute.string();
+}
+
+}  // namespace
+
+SyncCommand::SyncCommand(CLI::App& app) {
+  sync_ = app.add_subcommand("sync", "send this store's changes to the hub (runs until stopped)");
+  sync_->add_option("--hub", hub_endpoint_, "hub endpoint, e.g. tcp://127.0.0.1:7700")->required();
+  sync_->add_option("--hub-key", hub_key_path_, "the hub's public key file (HUB.pub)")->required();
+  sync_->add_option("--key", key_path_, "this store's secret key file (SITE.key)")->required();
+  sync_->add_flag("--once", once_, "one exchange, then exit (0 if the hub answered)");
+  sync_->add_option("--seconds", seconds_, "stop after this many seconds");
+  sync_
+      ->add_option("--reply-timeout-ms", reply_timeout_ms_, "how long to wait for the hub's answer")
+      ->capture_default_str();
+}
+
+bool SyncCommand::parsed() const { return sync_->parsed(); }
+
+int SyncCommand::Run(const DeskRun& run) {
+  auto keys = LoadSecretKeys(key_path_);
+  if (!keys.ok()) return Fail(run, keys.status());
+  auto hub_key = LoadPublicKeys(hub_key_path_);
+  if (!hub_key.ok()) return Fail(run, hub_key.status());
+  auto client = SyncClient::Create(run.flags.db_path, hub_endpoint_, keys.value(), hub_key.value(),
+                                   run.clock, reply_timeout_ms_);
+  if (!client.ok()) return Fail(run, client.status());
+  {
+    // The desk's walk-in look-ups ask the same hub with the same keys.
+    auto store = OpenStore(run);
+    Status remembered =
+        store.ok() ? store.value()->SaveHubLink(
+                         {hub_endpoint_, AbsolutePath(hub_key_path_), AbsolutePath(key_path_)})
+                   : store.status();
+    if (!remembered.ok()) return Fail(run, remembered);
+  }
+  if (once_) {
+    Status st = client.value()->RunOnce();
+    return st.ok() ? kExitOk : Fail(run, st);
+  }
+  std::signal(SIGTERM, OnStopSignal);
+  std::signal(SIGINT, OnStopSignal);
+  std::thread timer;
+  if (seconds_ > 0) {
+    timer = std::thread([seconds = seconds_] {
+      for (int i = 0; i < seconds * 10 && !g_stop.load(); ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      }
+      g_stop.store(true);
+    });
+  }
+  client.value()->Run(g_stop, &run.err);  // the sync process's log: its troubles
+  if (timer.joinable()) timer.join();
+  return kExitOk;
+}
+
+}  // namespace outpost::edge::cli

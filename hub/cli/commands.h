@@ -1,0 +1,152 @@
+// outpost-hub's command groups (hub/hub_cli.cc wires them): each registers its
+// subcommands on the program's CLI::App in its constructor, says whether one of
+// them was parsed, and runs it on an open hub: flags in, `Hub` operations and
+// `hub/queries/` called, text or JSON out. No SQL here, and nothing below the
+// command line includes this header (CLI11 stays private to outpost_hub_cli).
+//
+// Exit codes (hub/hub_cli.h): 0 done; 1 usage or bad input; 2 refused; 3 system failure.
+// Not thread-safe: one command line runs one command on one thread.
+#pragma once
+
+#include <cstdint>
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+namespace CLI {
+class App;
+}
+
+namespace outpost::hub {
+
+class Hub;
+
+namespace cli {
+
+// The program-wide flags, read by every group after parsing.
+struct HubFlags {
+  std::string db_path = "hub.db";
+  std::string key_path = "HUB.key";
+  bool json = false;
+};
+
+// init, allow, deny: the hub database and the stores' keys (keys.cc).
+class KeyCommands {
+ public:
+  KeyCommands(CLI::App& app, const HubFlags& flags);
+  bool parsed() const;
+  // init is the one command that creates the database instead of opening it.
+  bool creates() const;
+  int Run(Hub& hub, std::ostream& out, std::ostream& err);
+
+ private:
+  const HubFlags& flags_;
+  CLI::App* init_ = nullptr;
+  CLI::App* allow_ = nullptr;
+  CLI::App* deny_ = nullptr;
+  std::vector<std::string> pub_paths_;
+  std::string deny_store_, deny_staff_, deny_reason_;
+};
+
+// serve: the daemon (serve.cc).
+class ServeCommand {
+ public:
+  explicit ServeCommand(CLI::App& app);
+  bool parsed() const;
+  int Run(Hub& hub, std::ostream& out, std::ostream& err);
+
+ private:
+  CLI::App* serve_ = nullptr;
+  std::string bind_ = "tcp://127.0.0.1:7700";
+  int64_t resolve_every_ms_ = 2000;
+};
+
+// stores, board, digest: what head office knows of each store (stores.cc).
+class StoreCommands {
+ public:
+  StoreCommands(CLI::App& app, const HubFlags& flags);
+  bool parsed() const;
+  int Run(Hub& hub, std::ostream& out, std::ostream& err);
+
+ private:
+  int RunStores(Hub& hub, std::ostream& out, std::ostream& err);
+  int RunBoard(Hub& hub, std::ostream& out, std::ostream& err);
+
+  const HubFlags& flags_;
+  CLI::App* stores_ = nullptr;
+  CLI::App* board_ = nullptr;
+  CLI::App* digest_ = nullptr;
+  std::string store_, date_;
+};
+
+// book, cancel, reschedule, requests: the call centre's requests (requests.cc).
+class RequestCommands {
+ public:
+  RequestCommands(CLI::App& app, const HubFlags& flags);
+  bool parsed() const;
+  int Run(Hub& hub, std::ostream& out, std::ostream& err);
+
+ private:
+  int RunBook(Hub& hub, std::ostream& out, std::ostream& err);
+  int RunChange(Hub& hub, std::ostream& out, std::ostream& err);
+  int RunList(Hub& hub, std::ostream& out, std::ostream& err);
+
+  const HubFlags& flags_;
+  CLI::App* book_ = nullptr;
+  CLI::App* cancel_ = nullptr;
+  CLI::App* reschedule_ = nullptr;
+  CLI::App* requests_ = nullptr;
+  std::string store_, phone_, name_, plate_, date_, slot_, service_, notes_, staff_;
+  std::string booking_, reason_;
+};
+
+// customers resolve | find | show | why | merge | unmerge (customers.cc).
+class CustomerCommands {
+ public:
+  CustomerCommands(CLI::App& app, const HubFlags& flags);
+  bool parsed() const;
+  int Run(Hub& hub, std::ostream& out, std::ostream& err);
+
+ private:
+  int RunResolve(Hub& hub, std::ostream& out, std::ostream& err);
+  int RunFind(Hub& hub, std::ostream& out, std::ostream& err);
+  int RunShow(Hub& hub, std::ostream& out, std::ostream& err);
+  int RunMerge(Hub& hub, std::ostream& out, std::ostream& err);
+  int RunUnmerge(Hub& hub, std::ostream& out, std::ostream& err);
+
+  const HubFlags& flags_;
+  CLI::App* customers_ = nullptr;
+  CLI::App* resolve_ = nullptr;
+  CLI::App* find_ = nullptr;
+  CLI::App* show_ = nullptr;
+  CLI::App* why_ = nullptr;
+  CLI::App* merge_ = nullptr;
+  CLI::App* unmerge_ = nullptr;
+  std::string query_, other_, staff_, note_;
+  bool force_ = false;
+};
+
+// conflicts list | show | resolve: every store's cases, possible duplicates (cases.cc).
+class CaseCommands {
+ public:
+  CaseCommands(CLI::App& app, const HubFlags& flags);
+  bool parsed() const;
+  int Run(Hub& hub, std::ostream& out, std::ostream& err);
+
+ private:
+  int RunList(Hub& hub, std::ostream& out, std::ostream& err);
+  int RunShow(Hub& hub, std::ostream& out, std::ostream& err);
+  int RunResolve(Hub& hub, std::ostream& out, std::ostream& err);
+  int RunResolveDuplicate(Hub& hub, std::ostream& out, std::ostream& err);
+
+  const HubFlags& flags_;
+  CLI::App* conflicts_ = nullptr;
+  CLI::App* list_ = nullptr;
+  CLI::App* show_ = nullptr;
+  CLI::App* resolve_ = nullptr;
+  bool all_ = false, merge_ = false, apart_ = false;
+  std::string store_, ref_, staff_, note_;
+};
+
+}  // namespace cli
+}  // namespace outpost::hub

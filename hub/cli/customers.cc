@@ -1,0 +1,231 @@
+// outpost-hub customers resolve | find | show | why | merge | unmerge: the
+// unified customer view across stores.
+#include "hub/queries/customers.h"
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+#include <ostream>
+
+#include "hub/cli/commands.h"
+#include "hub/cli/output.h"
+#include "hub/hub.h"
+#include "hub/identity.h"
+#include "hub/profiles.h"
+#include "hub/queries/reader.h"
+#include "sync/ids.h"
+
+namespace outpost::hub::cli {
+namespace {
+
+using nlohmann::json;
+
+// "SMS opted out (2026-11-23 SA Zhang at S1), WeChat not asked, ...": the
+// newest statement per channel, its day in UTC (stores differ in time zone).
+std::string ConsentLine(const Consent& consent) {
+  std::string out;
+  for (ContactChannel c : kContactChannels) {
+    const ConsentStatement& s = consent.Of(c);
+    out += (out.empty() ? "" : ", ") + ConsentText(c, s, s.at.substr(0, 10));
+  }
+  return out;
+}
+
+json ViewJson(const UnifiedView& v) {
+  json records = json::array();
+  for (const auto& r : v.records) {
+    records.push_back({{"record_id", r.record_id},
+                       {"store_id", r.site_id},
+                       {"name", r.name},
+                       {"member_id", r.member_id ? json(*r.member_id) : json(nullptr)},
+                       {"phones", r.phones},
+                       {"do_not_disturb", r.do_not_disturb},
+                       {"contact_opt_in", r.contact_opt_in},
+                       {"created_at", r.created_at},
+                       {"consent", ConsentBody(r.consent)["channels"]}});
+  }
+  return {{"unified_id", v.unified_id},
+          {"records", records},
+          {"vehicles", v.vehicles},
+          {"bookings", v.bookings},
+          {"consent", ConsentBody(v.consent)},
+          {"evidence", EvidenceJson(v.evidence)},
+          {"candidates", EvidenceJson(v.candidates)}};
+}
+
+// The customer's records, vehicles and bookings at every store.
+void PrintHoldings(const UnifiedView& v, std::ostream& out) {
+  std::string may;  // the channels outreach may use
+  for (ContactChannel c : kContactChannels) {
+    if (v.consent.MayContact(c))
+      may += (may.empty() ? "" : ", ") + std::string(ContactChannelLabel(c));
+  }
+  out << v.unified_id << "  " << v.records.size() << " store record(s)  contact: "
+      << (v.consent.do_not_disturb ? "DO NOT CONTACT"
+          : may.empty()            ? "no opt-in"
+                                   : "opted in (" + may + ")")
+      << "\n";
+  out << "  consent: " << ConsentLine(v.consent) << "\n";
+  for (const auto& r : v.records) {
+    out << "  " << r.site_id << "  " << r.name << "  ";
+    for (const auto& p : r.phones) out << p << " ";
+    if (r.member_id) out << " member " << *r.member_id;
+    out << "  (record " << ShortId(r.record_id) << ")\n";
+  }
+  for (const auto& veh : v.vehicles) {
+    out << "  vehicle " << (veh["plate"].is_string() ? veh["plate"].get<std::string>() : "-")
+        << (veh["vin"].is_string() ? "  VIN " + veh["vin"].get<std::string>() : "") << "  at "
+        << veh["site"].get<std::string>() << "\n";
+  }
+  for (const auto& b : v.bookings) {
+    out << "  " << b["slot"].get<std::string>() << "  " << b["site"].get<std::string>() << "  "
+        << b["ref"].get<std::string>() << "  " << b["status"].get<std::string>() << "  "
+        << b["service"].get<std::string>() << " (" << b["channel"].get<std::string>() << ")"
+        << (b["needs_reschedule"].get<bool>() ? "  NEEDS RESCHEDULE" : "") << "\n";
+  }
+}
+
+void PrintView(const UnifiedView& v, bool why_only, std::ostream& out) {
+  if (!why_only) PrintHoldings(v, out);
+  out << (why_only ? v.unified_id + " is one customer because:\n" : "  why:\n");
+  if (v.evidence.empty()) out << "    one record only\n";
+  for (const auto& e : v.evidence) {
+    out << "    " << ShortId(e.record_a) << " ~ " << ShortId(e.record_b) << "  " << e.kind << ": "
+        << e.value << (e.links ? "" : "  [does not link alone]") << "\n";
+  }
+  for (const auto& c : v.candidates) {
+    out << "    possible match (not linked): " << ShortId(c.record_a) << " ~ "
+        << ShortId(c.record_b) << "  same " << c.kind << " " << c.value
+        << ", names differ; merge if they are one person\n";
+  }
+}
+
+json ResolveJson(const ResolveStats& s, const RefreshStats& p) {
+  return {{"ran", s.ran},
+          {"records", s.records},
+          {"unified", s.unified},
+          {"across_stores", s.across_stores},
+          {"candidates", s.candidates},
+          {"links_changed", s.links_changed},
+          {"seconds", s.seconds},
+          {"profiles_sent", p.sent},
+          {"profiles_withdrawn", p.withdrawn},
+          {"profile_seconds", p.seconds}};
+}
+
+}  // namespace
+
+CustomerCommands::CustomerCommands(CLI::App& app, const HubFlags& flags) : flags_(flags) {
+  customers_ = app.add_subcommand("customers", "the unified customer view across stores");
+  customers_->require_subcommand(1);
+  resolve_ = customers_->add_subcommand("resolve", "link store records into unified customers");
+  resolve_->add_flag("--force", force_, "run even if nothing changed");
+  find_ = customers_->add_subcommand("find", "by phone, plate, VIN, member id, id or name");
+  find_->add_option("query", query_)->required();
+  show_ = customers_->add_subcommand(
+      "show", "one customer: every store's records, vehicles, bookings, consent");
+  show_->add_option("customer", query_, "unified id or a store record id")->required();
+  why_ = customers_->add_subcommand("why", "the evidence that links a unified customer's records");
+  why_->add_option("customer", query_, "unified id or a store record id")->required();
+  merge_ =
+      customers_->add_subcommand("merge", "link two records (or customers) a person knows are one");
+  merge_->add_option("a", query_)->required();
+  merge_->add_option("b", other_)->required();
+  merge_->add_option("--staff", staff_)->required();
+  merge_->add_option("--note", note_, "why")->required();
+  unmerge_ = customers_->add_subcommand("unmerge", "take a record out of its unified customer");
+  unmerge_->add_option("record", query_, "a store record id")->required();
+  unmerge_->add_option("--staff", staff_)->required();
+  unmerge_->add_option("--note", note_, "why")->required();
+}
+
+bool CustomerCommands::parsed() const { return customers_->parsed(); }
+
+int CustomerCommands::Run(Hub& hub, std::ostream& out, std::ostream& err) {
+  if (resolve_->parsed()) return RunResolve(hub, out, err);
+  if (find_->parsed()) return RunFind(hub, out, err);
+  if (show_->parsed() || why_->parsed()) return RunShow(hub, out, err);
+  if (merge_->parsed()) return RunMerge(hub, out, err);
+  return RunUnmerge(hub, out, err);
+}
+
+int CustomerCommands::RunResolve(Hub& hub, std::ostream& out, std::ostream& err) {
+  auto stats = hub.MakeIdentity().Resolve(force_);
+  if (!stats.ok()) return Fail(stats.status(), err);
+  auto refreshed = hub.RefreshProfiles();
+  if (!refreshed.ok()) return Fail(refreshed.status(), err);
+  const ResolveStats& s = stats.value();
+  const RefreshStats& p = refreshed.value();
+  if (flags_.json) {
+    out << ResolveJson(s, p).dump(2) << "\n";
+    return 0;
+  }
+  if (!s.ran) {
+    out << "nothing changed since the last resolution\n";
+  } else {
+    out << s.records << " store records -> " << s.unified << " unified customers ("
+        << s.across_stores << " known at more than one store); " << s.links_changed
+        << " links set or changed; " << s.candidates << " possible matches for a person; "
+        << s.seconds << " s\n";
+  }
+  if (p.sent + p.withdrawn > 0) {
+    out << "unified profiles for the stores: " << p.sent << " new versions, " << p.withdrawn
+        << " withdrawn (" << p.seconds << " s)\n";
+  }
+  return 0;
+}
+
+// `outpost-hub customers find Q`: one line per unified customer matching.
+int CustomerCommands::RunFind(Hub& hub, std::ostream& out, std::ostream& err) {
+  auto found = queries::FindCustomers(queries::HubReader(hub), query_);
+  if (!found.ok()) return Fail(found.status(), err);
+  json arr = json::array();
+  for (const UnifiedView& v : found.value()) {
+    if (flags_.json) {
+      arr.push_back(ViewJson(v));
+      continue;
+    }
+    out << v.unified_id << "  ";
+    for (const auto& r : v.records) out << r.site_id << ":" << r.name << "  ";
+    out << v.bookings.size() << " bookings\n";
+  }
+  if (flags_.json) out << arr.dump(2) << "\n";
+  if (!flags_.json && found.value().empty()) out << "no customer matches '" << query_ << "'\n";
+  return 0;
+}
+
+// `outpost-hub customers show|why Q`: one unified customer, or only why it is one.
+int CustomerCommands::RunShow(Hub& hub, std::ostream& out, std::ostream& err) {
+  auto v = queries::ShowCustomer(queries::HubReader(hub), query_);
+  if (!v.ok()) return Fail(v.status(), err);
+  if (flags_.json) {
+    out << ViewJson(v.value()).dump(2) << "\n";
+  } else {
+    PrintView(v.value(), why_->parsed(), out);
+  }
+  return 0;
+}
+
+int CustomerCommands::RunMerge(Hub& hub, std::ostream& out, std::ostream& err) {
+  Identity identity = hub.MakeIdentity();
+  Status st = identity.Merge(query_, other_, staff_, note_);
+  if (st.ok()) st = hub.RefreshProfiles().status();  // the stores learn at once
+  if (!st.ok()) return Fail(st, err);
+  auto v = identity.Show(query_);
+  if (!v.ok()) return Fail(v.status(), err);
+  out << "merged: " << v.value().unified_id << " now has " << v.value().records.size()
+      << " records\n";
+  return 0;
+}
+
+int CustomerCommands::RunUnmerge(Hub& hub, std::ostream& out, std::ostream& err) {
+  Identity identity = hub.MakeIdentity();
+  Status st = identity.Unmerge(query_, staff_, note_);
+  if (st.ok()) st = hub.RefreshProfiles().status();
+  if (!st.ok()) return Fail(st, err);
+  auto v = identity.Show(query_);
+  if (!v.ok()) return Fail(v.status(), err);
+  out << "unmerged: record " << query_ << " is now " << v.value().unified_id << "\n";
+  return 0;
+}
+
+}  // namespace outpost::hub::cli

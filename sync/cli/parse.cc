@@ -1,0 +1,74 @@
+#include "sync/cli/parse.h"
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <ostream>
+#include <vector>
+
+namespace outpost::cli {
+namespace {
+
+// The subcommand the parse reached: the root's parsed child, its parsed child, ...
+CLI::App* Deepest(CLI::App& app, std::string* path) {
+  CLI::App* at = &app;
+  for (;;) {
+    const auto& chosen = at->get_subcommands();
+    if (chosen.empty()) return at;
+    at = chosen.front();
+    *path += (path->empty() ? "" : " ") + at->get_name();
+  }
+}
+
+std::string ChoiceList(CLI::App& app) {
+  std::vector<std::string> names;
+  for (const CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) {
+    names.push_back(sub->get_name());
+  }
+  std::sort(names.begin(), names.end());
+  std::string out;
+  for (const auto& name : names) out += (out.empty() ? "" : ", ") + name;
+  return out;
+}
+
+}  // namespace
+
+std::optional<std::string> UnknownArgumentLine(CLI::App& app, std::string_view program) {
+  // With fallthrough, every argument no subcommand took ends at the root.
+  const std::vector<std::string> left = app.remaining(/*recurse=*/true);
+  if (left.empty()) return std::nullopt;
+  std::string path;
+  CLI::App* at = Deepest(app, &path);
+  const std::string& first = left.front();
+  const std::string where = path.empty() ? "" : " for '" + path + "'";
+  if (first.size() > 1 && first[0] == '-') {
+    return std::string(program) + ": unknown option '" + first.substr(0, first.find('=')) + "'" +
+           where;
+  }
+  // A word where a subcommand was due; a stray word after a leaf command is another error.
+  if (at->get_subcommands([](CLI::App*) { return true; }).empty()) return std::nullopt;
+  return std::string(program) + ": unknown command '" + first + "'" + where +
+         " (try: " + ChoiceList(*at) + ")";
+}
+
+std::optional<int> ParseCommandLine(CLI::App& app, int argc, char** argv, std::string_view program,
+                                    std::ostream& out, std::ostream& err) {
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    out << app.help();
+    return 0;
+  } catch (const CLI::CallForAllHelp&) {
+    out << app.help("", CLI::AppFormatMode::All);
+    return 0;
+  } catch (const CLI::ParseError& e) {
+    if (auto line = UnknownArgumentLine(app, program)) {
+      err << *line << "\n";
+    } else {
+      err << program << ": usage: " << e.what() << " (try --help)\n";
+    }
+    return 1;
+  }
+  return std::nullopt;
+}
+
+}  // namespace outpost::cli
