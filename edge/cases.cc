@@ -1,9 +1,13 @@
 // Conflict cases at the store, the settling of over-full slots, and the
 // transaction hooks batch callers (paper import) build on. Part of Store.
+#include "edge/cases.h"
+
 #include <algorithm>
 #include <charconv>
 #include <nlohmann/json.hpp>
 
+#include "edge/hub_requests.h"
+#include "edge/paper_book.h"
 #include "edge/store.h"
 #include "sync/ids.h"
 #include "sync/normalize.h"
@@ -97,7 +101,7 @@ Result<std::string> Store::OpenCaseLocked(ConflictCase c) {
       .Bind(13, c.status);
   RETURN_IF_ERROR(ins.Run());
   RETURN_IF_ERROR(
-      RecordLocked("case", c.id, "insert", model::CaseInsertFields(c).dump(), c.opened_by));
+      log_.Record("case", c.id, "insert", model::CaseInsertFields(c).dump(), c.opened_by));
   return c.ref;
 }
 
@@ -106,8 +110,8 @@ Status Store::LogNeedsRescheduleLocked(const std::string& booking_id, bool needs
   model::BookingUpdate logged;
   logged.needs_reschedule = needs_reschedule;
   logged.updated_at = now;
-  return RecordLocked("booking", booking_id, "update", model::BookingUpdateFields(logged).dump(),
-                      staff);
+  return log_.Record("booking", booking_id, "update", model::BookingUpdateFields(logged).dump(),
+                     staff);
 }
 
 Result<std::optional<std::string>> Store::SettleSlotLocked(const std::string& date,
@@ -229,8 +233,8 @@ Result<std::optional<std::string>> Store::SettleSlotLocked(const std::string& da
     settled.booking_ids = c.booking_ids;
     settled.contacts = c.contacts;
     settled.summary = c.summary;
-    RETURN_IF_ERROR(RecordLocked("case", existing->id, "update",
-                                 model::CaseUpdateFields(settled).dump(), staff));
+    RETURN_IF_ERROR(log_.Record("case", existing->id, "update",
+                                model::CaseUpdateFields(settled).dump(), staff));
   } else {
     ASSIGN_OR_RETURN(ref, OpenCaseLocked(std::move(c)));
   }
@@ -332,7 +336,7 @@ Status Store::ResolveCaseLocked(const ConflictCase& c, const std::string& resolu
   resolved.resolved_by = staff;
   resolved.resolution = resolution;
   resolved.hub_request_seq = hub_request_seq;
-  return RecordLocked("case", c.id, "update", model::CaseUpdateFields(resolved).dump(), staff);
+  return log_.Record("case", c.id, "update", model::CaseUpdateFields(resolved).dump(), staff);
 }
 
 Result<HeadOfficeOutcome> Store::ApplyHeadOfficeChange(const HeadOfficeChange& change) {
@@ -356,14 +360,11 @@ Result<HeadOfficeOutcome> Store::ApplyHeadOfficeChange(const HeadOfficeChange& c
   }
   ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
   {
-    ASSIGN_OR_RETURN(Statement seen, db_->Prepare("SELECT outcome, coalesce(reason, ''),"
-                                                  " booking_id, case_ref FROM hub_requests"
-                                                  " WHERE seq = ?"));
-    seen.Bind(1, change.seq);
-    ASSIGN_OR_RETURN(bool answered, seen.Step());
-    if (answered) {
-      HeadOfficeOutcome earlier{seen.Text(0), seen.Text(1), seen.OptionalText(3), std::nullopt};
-      if (auto id = seen.OptionalText(2)) {
+    ASSIGN_OR_RETURN(std::optional<RequestAnswerRow> seen, FindRequestAnswer(*db_, change.seq));
+    if (seen) {
+      HeadOfficeOutcome earlier{seen->outcome, seen->reason.value_or(""), seen->case_ref,
+                                std::nullopt};
+      if (const auto& id = seen->booking_id) {
         ASSIGN_OR_RETURN(Booking b, LoadBooking(*id));
         earlier.booking = std::move(b);
       }
@@ -383,28 +384,19 @@ Result<HeadOfficeOutcome> Store::ApplyHeadOfficeChange(const HeadOfficeChange& c
       if (change.reason.empty()) return Status::InvalidInput("resolution: say what was done");
       RETURN_IF_ERROR(ResolveCaseLocked(c, reason, /*keep=*/false, staff, request_seq));
     }
-    ASSIGN_OR_RETURN(Statement st,
-                     db_->Prepare("INSERT INTO hub_requests (seq, received_at, kind,"
-                                  " outcome, case_ref) VALUES (?, ?, ?, 'applied', ?)"));
-    st.Bind(1, change.seq).Bind(2, Now()).Bind(3, change.kind).Bind(4, c.ref);
-    RETURN_IF_ERROR(st.Run());
+    RETURN_IF_ERROR(WriteRequestAnswer(
+        *db_, {change.seq, Now(), change.kind, "applied", std::nullopt, std::nullopt, c.ref},
+        OnExisting::kFail));
     RETURN_IF_ERROR(tx->Commit());
     return out;
   }
   ASSIGN_OR_RETURN(Booking b, LoadBooking(change.booking));
   auto record = [&](const std::string& outcome, const std::optional<std::string>& booking_id,
                     const std::string& why, const std::optional<std::string>& case_ref) -> Status {
-    ASSIGN_OR_RETURN(Statement st, db_->Prepare("INSERT INTO hub_requests (seq, received_at, kind,"
-                                                " outcome, booking_id, reason, case_ref) VALUES"
-                                                " (?, ?, ?, ?, ?, ?, ?)"));
-    st.Bind(1, change.seq)
-        .Bind(2, Now())
-        .Bind(3, change.kind)
-        .Bind(4, outcome)
-        .Bind(5, booking_id)
-        .Bind(6, why.empty() ? std::optional<std::string>() : why)
-        .Bind(7, case_ref);
-    return st.Run();
+    return WriteRequestAnswer(*db_,
+                              {change.seq, Now(), change.kind, outcome, booking_id,
+                               why.empty() ? std::optional<std::string>() : why, case_ref},
+                              OnExisting::kFail);
   };
 
   HeadOfficeOutcome out;
@@ -509,45 +501,20 @@ Result<BookOutcome> Store::BookPromisedInTransaction(const BookingRequest& reque
 
 Result<std::optional<std::pair<std::string, std::string>>> Store::PaperFormImported(
     const std::string& form_id) {
-  ASSIGN_OR_RETURN(Statement st,
-                   db_->Prepare("SELECT f.import_batch, b.ref FROM paper_forms f JOIN bookings b"
-                                " ON b.id = f.booking_id WHERE f.form_id = ?"));
-  st.Bind(1, form_id);
-  ASSIGN_OR_RETURN(bool row, st.Step());
-  using Found = std::optional<std::pair<std::string, std::string>>;
-  if (!row) return Found();
-  return Found(std::make_pair(st.Text(0), st.Text(1)));
+  return FindPaperForm(*db_, form_id);
 }
 
 Status Store::RecordPaperImport(const std::string& batch_id, const std::string& file_name,
                                 const std::string& file_digest, const std::string& operator_name,
                                 const std::string& report_json) {
-  ASSIGN_OR_RETURN(Statement st,
-                   db_->Prepare("INSERT INTO paper_imports (id, file_name, file_digest, operator,"
-                                " imported_at, report) VALUES (?, ?, ?, ?, ?, ?)"));
-  st.Bind(1, batch_id)
-      .Bind(2, file_name)
-      .Bind(3, file_digest)
-      .Bind(4, operator_name)
-      .Bind(5, Now())
-      .Bind(6, report_json);
-  return st.Run();
+  return WritePaperImport(*db_, batch_id, file_name, file_digest, operator_name, Now(),
+                          report_json);
 }
 
 Result<int> Store::ReserveFormNumbers(const LocalDate& day, int count) {
   if (count < 0 || count > 999) return Status::InvalidInput("forms: 0 to 999 per sheet");
-  char key[16];
-  std::snprintf(key, sizeof key, "%02d%02d%02d", day.year % 100, day.month, day.day);
   ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
-  ASSIGN_OR_RETURN(
-      Statement st,
-      db_->Prepare("INSERT INTO paper_form_counters (day, last) VALUES (?1, ?2)"
-                   " ON CONFLICT (day) DO UPDATE SET last = last + ?2 RETURNING last"));
-  st.Bind(1, key).Bind(2, int64_t{count});
-  ASSIGN_OR_RETURN(bool row, st.Step());
-  if (!row) return Status::IoError("reserving form numbers returned nothing");
-  const int last = static_cast<int>(st.Int(0));
-  RETURN_IF_ERROR(st.Run());
+  ASSIGN_OR_RETURN(int last, TakeFormNumbers(*db_, day, count));
   if (last > 999) return Status::Refused("form numbers for " + day.ToString() + " are used up");
   RETURN_IF_ERROR(tx->Commit());
   return last - count + 1;
@@ -555,14 +522,19 @@ Result<int> Store::ReserveFormNumbers(const LocalDate& day, int count) {
 
 Result<std::optional<std::pair<std::string, std::string>>> Store::FindPaperImport(
     const std::string& file_digest) {
-  ASSIGN_OR_RETURN(Statement st, db_->Prepare("SELECT id, imported_at FROM paper_imports"
-                                              " WHERE file_digest = ? ORDER BY imported_at"
-                                              " LIMIT 1"));
-  st.Bind(1, file_digest);
+  return FindPaperImportOf(*db_, file_digest);
+}
+
+// ---- the conflict_cases table, for replay ----
+
+Result<std::optional<std::string>> CaseRefOf(Db& db, const std::string& case_id) {
+  ASSIGN_OR_RETURN(Statement st, db.Prepare("SELECT ref FROM conflict_cases WHERE id = ?"));
+  st.Bind(1, case_id);
   ASSIGN_OR_RETURN(bool row, st.Step());
-  using Found = std::optional<std::pair<std::string, std::string>>;
-  if (!row) return Found();
-  return Found(std::make_pair(st.Text(0), st.Text(1)));
+  if (!row) return std::optional<std::string>();
+  std::optional<std::string> ref = st.Text(0);
+  st.Reset();
+  return ref;
 }
 
 }  // namespace outpost::edge

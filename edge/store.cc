@@ -5,7 +5,10 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "edge/hub_requests.h"
+#include "edge/paper_book.h"
 #include "edge/replay.h"
+#include "edge/settings.h"
 #include "sync/booking_rules.h"
 #include "sync/changelog.h"
 #include "sync/ids.h"
@@ -159,30 +162,7 @@ Result<std::unique_ptr<Store>> Store::Create(const std::string& path, const Stor
   {
     ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*store->db_));
     ASSIGN_OR_RETURN(std::string name, CleanText("store name", settings.name, 100, true));
-    ASSIGN_OR_RETURN(
-        Statement st,
-        store->db_->Prepare("INSERT INTO store_config (singleton, store_id, name, time_zone,"
-                            " phone_region, open_days, min_notice_minutes, priority_notice_minutes,"
-                            " discount_cutoff, discount_percent, created_at)"
-                            " VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-    st.Bind(1, settings.store_id)
-        .Bind(2, name)
-        .Bind(3, settings.time_zone)
-        .Bind(4, settings.phone_region)
-        .Bind(5, settings.open_days)
-        .Bind(6, int64_t{settings.min_notice_minutes})
-        .Bind(7, int64_t{settings.priority_notice_minutes})
-        .Bind(8, settings.discount_cutoff)
-        .Bind(9, int64_t{settings.discount_percent})
-        .Bind(10, store->Now());
-    RETURN_IF_ERROR(st.Run());
-    ASSIGN_OR_RETURN(Statement slot,
-                     store->db_->Prepare("INSERT INTO slots (start_time, capacity) VALUES (?, ?)"));
-    for (const auto& s : settings.slots) {
-      slot.Reset();
-      slot.Bind(1, s.start_time).Bind(2, int64_t{s.capacity});
-      RETURN_IF_ERROR(slot.Run());
-    }
+    RETURN_IF_ERROR(WriteNewStoreSettings(*store->db_, settings, name, store->Now()));
     RETURN_IF_ERROR(tx->Commit());
   }
   RETURN_IF_ERROR(store->LoadSettings());
@@ -206,6 +186,7 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, const Clock&
 Status Store::LoadSettings() {
   ASSIGN_OR_RETURN(StoreCalendar calendar, ReadStoreCalendar(*db_));
   settings_ = std::move(calendar.settings);
+  log_.set_site(settings_.store_id);
   ASSIGN_OR_RETURN(zone_, TimeZone::Load(settings_.time_zone));
   return Status::Ok();
 }
@@ -238,25 +219,14 @@ Status Store::AddClosedDate(const std::string& date_text, const std::string& rea
         "cannot close " + date.ToString() + ": " + std::to_string(count.Int(0)) +
         " active bookings hold places that day; reschedule or cancel them first");
   }
-  ASSIGN_OR_RETURN(Statement st,
-                   db_->Prepare("INSERT INTO closed_dates (day, reason) VALUES (?, ?)"
-                                " ON CONFLICT (day) DO UPDATE SET reason = excluded.reason"));
-  st.Bind(1, date.ToString()).Bind(2, reason);
-  RETURN_IF_ERROR(st.Run());
+  RETURN_IF_ERROR(PutClosedDate(*db_, date.ToString(), reason));
   RETURN_IF_ERROR(RecordCalendarLocked(staff));
   return tx->Commit();
 }
 
 Status Store::RestoreClosedDates(const std::vector<std::pair<std::string, std::string>>& closed) {
   ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
-  ASSIGN_OR_RETURN(Statement st,
-                   db_->Prepare("INSERT INTO closed_dates (day, reason) VALUES (?, ?)"
-                                " ON CONFLICT (day) DO UPDATE SET reason = excluded.reason"));
-  for (const auto& [day, reason] : closed) {
-    st.Reset();
-    st.Bind(1, day).Bind(2, reason);
-    RETURN_IF_ERROR(st.Run());
-  }
+  for (const auto& [day, reason] : closed) RETURN_IF_ERROR(PutClosedDate(*db_, day, reason));
   return tx->Commit();
 }
 
@@ -270,51 +240,21 @@ Result<StoreCalendar> Store::Calendar() {
 Status Store::RecordCalendarLocked(const std::string& staff) {
   RETURN_IF_ERROR(LoadSettings());
   ASSIGN_OR_RETURN(StoreCalendar calendar, Calendar());
-  ASSIGN_OR_RETURN(Statement logged, db_->Prepare("SELECT 1 FROM change_log WHERE entity = 'store'"
-                                                  " LIMIT 1"));
-  ASSIGN_OR_RETURN(bool any, logged.Step());
-  logged.Reset();
-  return RecordLocked("store", settings_.store_id, any ? "update" : "insert",
-                      StoreCalendarFields(calendar).dump(), staff);
+  ASSIGN_OR_RETURN(bool any, log_.HasEntries("store"));
+  return log_.Record("store", settings_.store_id, any ? "update" : "insert",
+                     StoreCalendarFields(calendar).dump(), staff);
 }
 
 Status Store::LogCalendarIfUnlogged() {
   ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
-  ASSIGN_OR_RETURN(Statement logged, db_->Prepare("SELECT 1 FROM change_log WHERE entity = 'store'"
-                                                  " LIMIT 1"));
-  ASSIGN_OR_RETURN(bool any, logged.Step());
-  logged.Reset();
+  ASSIGN_OR_RETURN(bool any, log_.HasEntries("store"));
   if (any) return Status::Ok();
   RETURN_IF_ERROR(RecordCalendarLocked("system: store settings"));
   return tx->Commit();
 }
 
 Result<std::vector<std::pair<std::string, std::string>>> Store::ClosedDates() {
-  ASSIGN_OR_RETURN(Statement st, db_->Prepare("SELECT day, reason FROM closed_dates ORDER BY day"));
-  std::vector<std::pair<std::string, std::string>> out;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
-    out.emplace_back(st.Text(0), st.Text(1));
-  }
-  return out;
-}
-
-Status Store::RecordLocked(const std::string& entity, const std::string& id, const std::string& op,
-                           const std::string& fields_json, const std::string& staff,
-                           const std::optional<std::string>& business_time) {
-  const int64_t now_ms = clock_.NowMs();
-  ChangeEntry e;
-  e.site_id = settings_.store_id;
-  e.entity = entity;
-  e.entity_id = id;
-  e.op = op;
-  e.fields_json = fields_json;
-  e.staff = staff;
-  e.business_time = business_time;
-  e.recorded_at = FormatUtcMs(now_ms);
-  e.schema_version = schema::EdgeMigrations().back().version;
-  return AppendChange(*db_, std::move(e), now_ms).status();
+  return ClosedDatesOf(*db_);
 }
 
 // ---- customers and vehicles ----
@@ -605,7 +545,7 @@ Result<Customer> Store::InsertCustomerLocked(const NewCustomer& in, const std::s
   logged.created_by = staff;
   logged.consent = consent;
   RETURN_IF_ERROR(
-      RecordLocked("customer", id, "insert", model::CustomerInsertFields(logged).dump(), staff));
+      log_.Record("customer", id, "insert", model::CustomerInsertFields(logged).dump(), staff));
   return LoadCustomer(id);
 }
 
@@ -660,7 +600,7 @@ Result<std::optional<Vehicle>> Store::AttachVehicleLocked(const Customer& custom
     RETURN_IF_ERROR(ins.Run());
     const model::Vehicle logged{v.id, v.customer_id, v.plate, v.vin, v.mileage_km};
     RETURN_IF_ERROR(
-        RecordLocked("vehicle", v.id, "insert", model::VehicleInsertFields(logged).dump(), staff));
+        log_.Record("vehicle", v.id, "insert", model::VehicleInsertFields(logged).dump(), staff));
     return std::optional<Vehicle>(v);
   }
   Vehicle v = *found;
@@ -692,7 +632,7 @@ Result<std::optional<Vehicle>> Store::AttachVehicleLocked(const Customer& custom
   if (!v.plate) v.plate = plate;
   if (!v.vin) v.vin = vin;
   if (in.mileage_km) v.mileage_km = in.mileage_km;
-  RETURN_IF_ERROR(RecordLocked("vehicle", v.id, "update", changed.dump(), staff));
+  RETURN_IF_ERROR(log_.Record("vehicle", v.id, "update", changed.dump(), staff));
   ASSIGN_OR_RETURN(Statement up, db_->Prepare("UPDATE vehicles SET plate = ?, vin = ?,"
                                               " mileage_km = ?, updated_at = ? WHERE id = ?"));
   up.Bind(1, v.plate).Bind(2, v.vin);
@@ -786,8 +726,8 @@ Result<Customer> Store::UpdateCustomer(const std::string& customer_query,
   }
   if (!model::CustomerUpdateFields(changed).empty()) {
     changed.updated_at = now;
-    RETURN_IF_ERROR(RecordLocked("customer", c.id, "update",
-                                 model::CustomerUpdateFields(changed).dump(), staff));
+    RETURN_IF_ERROR(log_.Record("customer", c.id, "update",
+                                model::CustomerUpdateFields(changed).dump(), staff));
   }
   RETURN_IF_ERROR(tx->Commit());
   return LoadCustomer(c.id);
@@ -797,11 +737,8 @@ Result<Customer> Store::UpdateCustomer(const std::string& customer_query,
 
 Result<int> Store::CheckSlotLocked(const LocalDate& date, const LocalTime& time, Channel channel,
                                    int64_t as_of_ms) {
-  ASSIGN_OR_RETURN(Statement closed, db_->Prepare("SELECT reason FROM closed_dates WHERE day = ?"));
-  closed.Bind(1, date.ToString());
-  ASSIGN_OR_RETURN(bool is_closed, closed.Step());
-  const std::optional<std::string> closed_reason =
-      is_closed ? std::optional<std::string>(closed.Text(0)) : std::nullopt;
+  ASSIGN_OR_RETURN(const std::optional<std::string> closed_reason,
+                   ClosedReason(*db_, date.ToString()));
   // The one check, shared with head office (sync/store_calendar.h).
   return CheckBookable(settings_, zone_, closed_reason, date, time, channel, as_of_ms);
 }
@@ -945,8 +882,8 @@ Result<Booking> Store::InsertBookingLocked(Booking b, const std::string& action,
   if (b.import_batch) changes["import_batch"] = *b.import_batch;
   RETURN_IF_ERROR(
       AppendHistoryLocked(b.id, b.staff, action, std::nullopt, b.status, changes.dump(), reason));
-  RETURN_IF_ERROR(RecordLocked("booking", b.id, "insert", model::BookingInsertFields(b).dump(),
-                               b.staff, b.requested_at));
+  RETURN_IF_ERROR(log_.Record("booking", b.id, "insert", model::BookingInsertFields(b).dump(),
+                              b.staff, b.requested_at));
   return b;
 }
 
@@ -981,45 +918,96 @@ Result<BookOutcome> Store::BookPromised(const BookingRequest& request) {
   return out;
 }
 
-Result<BookOutcome> Store::BookLocked(const BookingRequest& request) {
-  ASSIGN_OR_RETURN(std::string staff, CleanStaff(request.staff));
-  ASSIGN_OR_RETURN(Channel channel, ParseChannel(request.channel));
-  ASSIGN_OR_RETURN(std::string service, CleanText("service", request.service, 100, true));
+// A booking request's fields, checked and cleaned: the first step of every
+// booking, before any row is read or written.
+struct Store::CheckedRequest {
+  std::string staff;
+  Channel channel = Channel::kPhone;
+  std::string service;
+  std::string notes;
+  LocalDate date;
+  LocalTime time;
+  int64_t now_ms = 0;
+  int64_t asked_ms = 0;  // when the customer asked: now, or a promised request's time
+  std::string source;    // names the origin in cases
+};
+
+Result<Store::CheckedRequest> Store::CheckRequest(const BookingRequest& request) const {
+  CheckedRequest r;
+  ASSIGN_OR_RETURN(r.staff, CleanStaff(request.staff));
+  ASSIGN_OR_RETURN(r.channel, ParseChannel(request.channel));
+  ASSIGN_OR_RETURN(r.service, CleanText("service", request.service, 100, true));
   // Notes keep their lines: a paper form's or a caller's words as written.
-  ASSIGN_OR_RETURN(std::string notes, CleanMultilineText("notes", request.notes, 500, false));
-  ASSIGN_OR_RETURN(LocalDate date, ParseDeskDate(request.date, Today()));
+  ASSIGN_OR_RETURN(r.notes, CleanMultilineText("notes", request.notes, 500, false));
+  ASSIGN_OR_RETURN(r.date, ParseDeskDate(request.date, Today()));
   auto time = LocalTime::Parse(request.time);
   if (!time.ok()) {
     return Status::InvalidInput("slot: '" + request.time + "' is not a time of the form HH:MM");
   }
-  const int64_t now_ms = clock_.NowMs();
-  int64_t asked_ms = now_ms;
+  r.time = time.value();
+  r.now_ms = clock_.NowMs();
+  r.asked_ms = r.now_ms;
   if (request.promised && !request.requested_at.empty()) {
     auto parsed = ParseUtcMs(request.requested_at);
     if (!parsed.ok()) {
       return Status::InvalidInput("requested at: '" + request.requested_at + "' is not a UTC time");
     }
-    if (parsed.value() > now_ms + 5 * 60 * 1000) {
+    if (parsed.value() > r.now_ms + 5 * 60 * 1000) {
       return Status::InvalidInput("requested at: " + request.requested_at +
-                                  " is in the future (now " + FormatUtcMs(now_ms) + ")");
+                                  " is in the future (now " + FormatUtcMs(r.now_ms) + ")");
     }
-    asked_ms = parsed.value();
+    r.asked_ms = parsed.value();
   }
+  r.source = request.source.empty() ? ChannelText(r.channel) : request.source;
+  return r;
+}
 
+Result<BookOutcome> Store::BookLocked(const BookingRequest& request) {
+  ASSIGN_OR_RETURN(CheckedRequest checked, CheckRequest(request));
   if (request.hub_request_seq) {
-    ASSIGN_OR_RETURN(Statement seen, db_->Prepare("SELECT outcome, booking_id, reason FROM"
-                                                  " hub_requests WHERE seq = ?"));
-    seen.Bind(1, *request.hub_request_seq);
-    ASSIGN_OR_RETURN(bool applied, seen.Step());
-    if (applied) {
-      if (seen.Text(0) == "booked") {
-        ASSIGN_OR_RETURN(Booking earlier, LoadBooking(seen.Text(1)));
+    // Head office's request answered before: the same answer, never a second booking.
+    ASSIGN_OR_RETURN(std::optional<RequestAnswerRow> seen,
+                     FindRequestAnswer(*db_, *request.hub_request_seq));
+    if (seen) {
+      if (seen->outcome == "booked") {
+        ASSIGN_OR_RETURN(Booking earlier, LoadBooking(seen->booking_id.value_or("")));
         return BookOutcome{std::move(earlier), false, {}};
       }
       return Status::Refused("head office request " + std::to_string(*request.hub_request_seq) +
-                             " was refused earlier: " + seen.Text(2));
+                             " was refused earlier: " + seen->reason.value_or(""));
     }
   }
+  ASSIGN_OR_RETURN(BookOutcome out, BookByRulesLocked(request, checked));
+  const std::string at = FormatUtcMs(checked.now_ms);
+  if (request.hub_request_seq) RETURN_IF_ERROR(AnswerBookingRequestLocked(request, out, at));
+  if (request.form_id) {
+    RETURN_IF_ERROR(WritePaperForm(*db_,
+                                   {*request.form_id, request.import_batch.value_or(""),
+                                    out.duplicate ? "duplicate" : "booked", out.booking.id, at},
+                                   OnExisting::kFail));
+  }
+  return out;
+}
+
+Status Store::AnswerBookingRequestLocked(const BookingRequest& request, const BookOutcome& out,
+                                         const std::string& at) {
+  const int64_t seq = *request.hub_request_seq;
+  if (!out.duplicate) {
+    // The booking's own change carries the request's seq to head office.
+    return WriteRequestAnswer(
+        *db_, {seq, at, "book", "booked", out.booking.id, std::nullopt, std::nullopt},
+        OnExisting::kFail);
+  }
+  const std::string already = "already booked (" + out.booking.ref + ")";
+  RETURN_IF_ERROR(WriteRequestAnswer(
+      *db_, {seq, at, "book", "booked", out.booking.id, already, std::nullopt}, OnExisting::kFail));
+  // Nothing new is booked, so no booking change carries the request's seq:
+  // the answer itself is logged, for head office to show.
+  return LogRequestAnswerLocked(seq, "book", "booked", already, out.booking.id, at);
+}
+
+Result<BookOutcome> Store::BookByRulesLocked(const BookingRequest& request,
+                                             const CheckedRequest& r) {
   std::optional<Customer> customer;
   if (!request.customer.empty()) {
     ASSIGN_OR_RETURN(customer, MatchCustomerLocked(request.customer));
@@ -1029,58 +1017,31 @@ Result<BookOutcome> Store::BookLocked(const BookingRequest& request) {
       return Status::NotFound("customer: '" + request.customer +
                               "' matches no customer; add them first or give their name");
     }
-    ASSIGN_OR_RETURN(customer, InsertCustomerLocked(*request.create_customer, staff));
+    ASSIGN_OR_RETURN(customer, InsertCustomerLocked(*request.create_customer, r.staff));
   }
   ASSIGN_OR_RETURN(std::optional<Vehicle> vehicle,
-                   AttachVehicleLocked(*customer, request.vehicle, staff));
-  ASSIGN_OR_RETURN(int capacity, CheckSlotLocked(date, *time, channel, asked_ms));
+                   AttachVehicleLocked(*customer, request.vehicle, r.staff));
+  ASSIGN_OR_RETURN(int capacity, CheckSlotLocked(r.date, r.time, r.channel, r.asked_ms));
 
   Booking b;
   b.id = NewIdAt(settings_.store_id, clock_.NowMs());
   b.store_id = settings_.store_id;
   b.customer_id = customer->id;
   if (vehicle) b.vehicle_id = vehicle->id;
-  b.service = service;
-  b.slot_date = date.ToString();
-  b.slot_time = time->ToString();
-  b.channel = channel;
+  b.service = r.service;
+  b.slot_date = r.date.ToString();
+  b.slot_time = r.time.ToString();
+  b.channel = r.channel;
   b.status = BookingStatus::kRequested;
-  b.notes = notes;
-  b.staff = staff;
-  b.requested_at = FormatUtcMs(asked_ms);
-  b.created_at = b.updated_at = FormatUtcMs(now_ms);
+  b.notes = r.notes;
+  b.staff = r.staff;
+  b.requested_at = FormatUtcMs(r.asked_ms);
+  b.created_at = b.updated_at = FormatUtcMs(r.now_ms);
   b.form_id = request.form_id;
   b.import_batch = request.import_batch;
   b.hub_request_seq = request.hub_request_seq;
 
   BookOutcome out;
-  const std::string source = request.source.empty() ? ChannelText(channel) : request.source;
-  auto record_request = [&](const std::string& booking_id,
-                            const std::optional<std::string>& reason = std::nullopt) -> Status {
-    if (request.hub_request_seq) {
-      ASSIGN_OR_RETURN(Statement done,
-                       db_->Prepare("INSERT INTO hub_requests (seq, received_at, outcome,"
-                                    " booking_id, reason) VALUES (?, ?, 'booked', ?, ?)"));
-      done.Bind(1, *request.hub_request_seq)
-          .Bind(2, b.created_at)
-          .Bind(3, booking_id)
-          .Bind(4, reason);
-      RETURN_IF_ERROR(done.Run());
-    }
-    if (request.form_id) {
-      ASSIGN_OR_RETURN(Statement form,
-                       db_->Prepare("INSERT INTO paper_forms (form_id, import_batch, outcome,"
-                                    " booking_id, imported_at) VALUES (?, ?, ?, ?, ?)"));
-      form.Bind(1, *request.form_id)
-          .Bind(2, request.import_batch.value_or(""))
-          .Bind(3, out.duplicate ? "duplicate" : "booked")
-          .Bind(4, booking_id)
-          .Bind(5, b.created_at);
-      RETURN_IF_ERROR(form.Run());
-    }
-    return Status::Ok();
-  };
-
   if (request.promised) {
     // Already in the system for this vehicle (or customer) and slot: the same
     // visit arrived twice (phoned to the call centre, then written on paper).
@@ -1088,32 +1049,9 @@ Result<BookOutcome> Store::BookLocked(const BookingRequest& request) {
     if (same) {
       ASSIGN_OR_RETURN(Booking existing, LoadBooking(*same));
       out.duplicate = true;
-      if (existing.channel != channel) {
-        ConflictCase c;
-        c.kind = "duplicate-booking";
-        c.slot_date = b.slot_date;
-        c.slot_time = b.slot_time;
-        c.booking_ids = {existing.id};
-        c.contacts.push_back({customer->id, customer->name,
-                              customer->phones.empty() ? "" : customer->phones.front(),
-                              existing.ref,
-                              "asked twice for " + b.slot_date + " " + b.slot_time + " (" +
-                                  ChannelText(existing.channel) + " and " + ChannelText(channel) +
-                                  "): booked once, confirm with them"});
-        c.summary = "same visit booked by " + ChannelText(existing.channel) + " and " +
-                    ChannelText(channel) + "; kept booking " + existing.ref + " only";
-        c.source = source;
-        c.opened_by = staff;
-        ASSIGN_OR_RETURN(std::string ref, OpenCaseLocked(std::move(c)));
+      if (existing.channel != r.channel) {
+        ASSIGN_OR_RETURN(std::string ref, OpenSameVisitCaseLocked(*customer, existing, b, r));
         out.cases.push_back(ref);
-      }
-      const std::string already = "already booked (" + existing.ref + ")";
-      RETURN_IF_ERROR(record_request(existing.id, already));
-      if (request.hub_request_seq) {
-        // Nothing new is booked, so no booking change carries the request's
-        // seq: the answer itself is logged, for head office to show.
-        RETURN_IF_ERROR(LogRequestAnswerLocked(*request.hub_request_seq, "book", "booked", already,
-                                               existing.id, b.created_at));
       }
       out.booking = std::move(existing);
       return out;
@@ -1126,44 +1064,14 @@ Result<BookOutcome> Store::BookLocked(const BookingRequest& request) {
     ASSIGN_OR_RETURN(int64_t taken, PlacesTakenLocked(*db_, b.slot_date, b.slot_time));
     overfills = taken >= capacity;
   }
-  ASSIGN_OR_RETURN(b, PlaceBookingLocked(std::move(b), capacity, asked_ms, "", request.promised));
+  ASSIGN_OR_RETURN(b, PlaceBookingLocked(std::move(b), capacity, r.asked_ms, "", request.promised));
   if (request.promised) {
-    // Another booking of the same vehicle (or customer) that day, by another
-    // channel: both kept, and staff ask which one the customer meant.
-    ASSIGN_OR_RETURN(
-        Statement other,
-        db_->Prepare("SELECT id, ref, slot_time, channel FROM bookings WHERE " + SameVisitorSql(b) +
-                     " AND slot_date = ?1 AND id != ?2 AND status IN " + kHolding +
-                     " AND channel != ?5 ORDER BY slot_time LIMIT 1"));
-    other.Bind(1, b.slot_date)
-        .Bind(2, b.id)
-        .Bind(3, b.vehicle_id)
-        .Bind(4, b.customer_id)
-        .Bind(5, ChannelText(channel));
-    ASSIGN_OR_RETURN(bool twice, other.Step());
-    if (twice) {
-      ConflictCase c;
-      c.kind = "duplicate-booking";
-      c.slot_date = b.slot_date;
-      c.booking_ids = {other.Text(0), b.id};
-      c.contacts.push_back({customer->id, customer->name,
-                            customer->phones.empty() ? "" : customer->phones.front(), b.ref,
-                            "booked twice on " + b.slot_date + ": " + other.Text(2) + " (" +
-                                other.Text(3) + ", " + other.Text(1) + ") and " + b.slot_time +
-                                " (" + ChannelText(channel) + ", " + b.ref +
-                                "): ask which one they want"});
-      c.summary = "two bookings on " + b.slot_date + " for the same " +
-                  (b.vehicle_id ? "vehicle" : "customer") + " by different channels";
-      c.source = source;
-      c.opened_by = staff;
-      other.Reset();
-      ASSIGN_OR_RETURN(std::string ref, OpenCaseLocked(std::move(c)));
-      out.cases.push_back(ref);
-    }
+    ASSIGN_OR_RETURN(std::optional<std::string> twice, OpenSameDayCaseLocked(*customer, b, r));
+    if (twice) out.cases.push_back(*twice);
     std::optional<std::string> settled;
     if (overfills) {
       ASSIGN_OR_RETURN(settled,
-                       SettleSlotLocked(b.slot_date, b.slot_time, capacity, source, staff));
+                       SettleSlotLocked(b.slot_date, b.slot_time, capacity, r.source, r.staff));
     }
     if (settled) {
       out.cases.push_back(*settled);
@@ -1174,7 +1082,6 @@ Result<BookOutcome> Store::BookLocked(const BookingRequest& request) {
       b.needs_reschedule = row && flag.Int(0) != 0;
     }
   }
-  RETURN_IF_ERROR(record_request(b.id));
   // Everything the caller sees was just written: no need to read it back.
   b.customer_name = customer->name;
   b.customer_phones = customer->phones;
@@ -1183,19 +1090,70 @@ Result<BookOutcome> Store::BookLocked(const BookingRequest& request) {
   return out;
 }
 
+Result<std::string> Store::OpenSameVisitCaseLocked(const Customer& customer,
+                                                   const Booking& existing, const Booking& b,
+                                                   const CheckedRequest& r) {
+  ConflictCase c;
+  c.kind = "duplicate-booking";
+  c.slot_date = b.slot_date;
+  c.slot_time = b.slot_time;
+  c.booking_ids = {existing.id};
+  c.contacts.push_back({customer.id, customer.name,
+                        customer.phones.empty() ? "" : customer.phones.front(), existing.ref,
+                        "asked twice for " + b.slot_date + " " + b.slot_time + " (" +
+                            ChannelText(existing.channel) + " and " + ChannelText(r.channel) +
+                            "): booked once, confirm with them"});
+  c.summary = "same visit booked by " + ChannelText(existing.channel) + " and " +
+              ChannelText(r.channel) + "; kept booking " + existing.ref + " only";
+  c.source = r.source;
+  c.opened_by = r.staff;
+  return OpenCaseLocked(std::move(c));
+}
+
+Result<std::optional<std::string>> Store::OpenSameDayCaseLocked(const Customer& customer,
+                                                                const Booking& b,
+                                                                const CheckedRequest& r) {
+  // Another booking of the same vehicle (or customer) that day, by another
+  // channel: both kept, and staff ask which one the customer meant.
+  ASSIGN_OR_RETURN(
+      Statement other,
+      db_->Prepare("SELECT id, ref, slot_time, channel FROM bookings WHERE " + SameVisitorSql(b) +
+                   " AND slot_date = ?1 AND id != ?2 AND status IN " + kHolding +
+                   " AND channel != ?5 ORDER BY slot_time LIMIT 1"));
+  other.Bind(1, b.slot_date)
+      .Bind(2, b.id)
+      .Bind(3, b.vehicle_id)
+      .Bind(4, b.customer_id)
+      .Bind(5, ChannelText(r.channel));
+  ASSIGN_OR_RETURN(bool twice, other.Step());
+  if (!twice) return std::optional<std::string>();
+  ConflictCase c;
+  c.kind = "duplicate-booking";
+  c.slot_date = b.slot_date;
+  c.booking_ids = {other.Text(0), b.id};
+  c.contacts.push_back({customer.id, customer.name,
+                        customer.phones.empty() ? "" : customer.phones.front(), b.ref,
+                        "booked twice on " + b.slot_date + ": " + other.Text(2) + " (" +
+                            other.Text(3) + ", " + other.Text(1) + ") and " + b.slot_time + " (" +
+                            ChannelText(r.channel) + ", " + b.ref + "): ask which one they want"});
+  c.summary = "two bookings on " + b.slot_date + " for the same " +
+              (b.vehicle_id ? "vehicle" : "customer") + " by different channels";
+  c.source = r.source;
+  c.opened_by = r.staff;
+  other.Reset();
+  ASSIGN_OR_RETURN(std::string ref, OpenCaseLocked(std::move(c)));
+  return std::optional<std::string>(std::move(ref));
+}
+
 Status Store::RecordHubRequestRefused(int64_t seq, const std::string& reason,
                                       const std::string& kind) {
   ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
-  ASSIGN_OR_RETURN(Statement seen, db_->Prepare("SELECT 1 FROM hub_requests WHERE seq = ?"));
-  seen.Bind(1, seq);
-  ASSIGN_OR_RETURN(bool answered, seen.Step());
-  if (answered) return Status::Ok();  // answered once, however often it arrives
+  ASSIGN_OR_RETURN(std::optional<RequestAnswerRow> seen, FindRequestAnswer(*db_, seq));
+  if (seen) return Status::Ok();  // answered once, however often it arrives
   const std::string why = reason.empty() ? std::string("refused") : reason;
   const std::string now = Now();
-  ASSIGN_OR_RETURN(Statement st, db_->Prepare("INSERT INTO hub_requests (seq, received_at, kind,"
-                                              " outcome, reason) VALUES (?, ?, ?, 'refused', ?)"));
-  st.Bind(1, seq).Bind(2, now).Bind(3, kind).Bind(4, why);
-  RETURN_IF_ERROR(st.Run());
+  RETURN_IF_ERROR(WriteRequestAnswer(
+      *db_, {seq, now, kind, "refused", std::nullopt, why, std::nullopt}, OnExisting::kFail));
   RETURN_IF_ERROR(LogRequestAnswerLocked(seq, kind, "refused", why, std::nullopt, now));
   return tx->Commit();
 }
@@ -1207,15 +1165,11 @@ Status Store::LogRequestAnswerLocked(int64_t seq, const std::string& kind,
   // Logged, so head office learns the answer and why (outpost-hub requests),
   // and a rebuilt store knows it answered.
   const model::RequestAnswer answer{seq, kind, outcome, reason, received_at, booking_id};
-  return RecordLocked("request", settings_.store_id + ":" + std::to_string(seq), "insert",
-                      model::RequestAnswerFields(answer).dump(), "system: head office request");
+  return log_.Record("request", settings_.store_id + ":" + std::to_string(seq), "insert",
+                     model::RequestAnswerFields(answer).dump(), "system: head office request");
 }
 
-Result<int64_t> Store::LastHubRequest() {
-  ASSIGN_OR_RETURN(Statement st, db_->Prepare("SELECT coalesce(max(seq), 0) FROM hub_requests"));
-  ASSIGN_OR_RETURN(bool row, st.Step());
-  return row ? st.Int(0) : int64_t{0};
-}
+Result<int64_t> Store::LastHubRequest() { return LastRequestAnswered(*db_); }
 
 Result<Booking> Store::LoadBooking(const std::string& query) {
   std::string where;
@@ -1324,7 +1278,7 @@ Status Store::TransitionLocked(const Booking& b, BookingStatus to, const std::st
   logged.arrival_perk = arrival_perk;
   if (to == BookingStatus::kCancelled) logged.cancel_reason = reason;
   if (arrived) logged.needs_reschedule = false;
-  return RecordLocked("booking", b.id, "update", model::BookingUpdateFields(logged).dump(), staff);
+  return log_.Record("booking", b.id, "update", model::BookingUpdateFields(logged).dump(), staff);
 }
 
 Result<Booking> Store::Confirm(const std::string& booking, const std::string& staff) {
@@ -1420,7 +1374,7 @@ Result<BookOutcome> Store::RescheduleLocked(const Booking& old, const LocalDate&
   logged.rescheduled_to = b.id;
   logged.updated_at = b.updated_at;
   RETURN_IF_ERROR(
-      RecordLocked("booking", old.id, "update", model::BookingUpdateFields(logged).dump(), staff));
+      log_.Record("booking", old.id, "update", model::BookingUpdateFields(logged).dump(), staff));
   out.booking = std::move(b);
   return out;
 }
@@ -1466,12 +1420,10 @@ Result<Board> Store::DayBoard(const std::string& date_text) {
     board.open = false;
     board.closed_reason = "closed on this weekday";
   }
-  ASSIGN_OR_RETURN(Statement closed, db_->Prepare("SELECT reason FROM closed_dates WHERE day = ?"));
-  closed.Bind(1, board.date);
-  ASSIGN_OR_RETURN(bool is_closed, closed.Step());
-  if (is_closed) {
+  ASSIGN_OR_RETURN(const std::optional<std::string> closed_reason, ClosedReason(*db_, board.date));
+  if (closed_reason) {
     board.open = false;
-    board.closed_reason = closed.Text(0);
+    board.closed_reason = *closed_reason;
   }
   for (const auto& s : settings_.slots)
     board.slots.push_back({s.start_time, s.capacity, s.capacity, {}});

@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "edge/change_writer.h"
 #include "sync/booking_rules.h"
 #include "sync/civil_time.h"
 #include "sync/clock.h"
@@ -303,7 +304,8 @@ class Store {
   Result<Board> DayBoard(const std::string& date);
 
  private:
-  Store(std::unique_ptr<Db> db, const Clock& clock) : db_(std::move(db)), clock_(clock) {}
+  Store(std::unique_ptr<Db> db, const Clock& clock)
+      : db_(std::move(db)), clock_(clock), log_(*db_, clock) {}
   Status LoadSettings();
   // Logs the store's answer to head-office request `seq` (entity "request",
   // id "<store>:<seq>") where no booking or case change carries it. In a transaction.
@@ -327,16 +329,30 @@ class Store {
   Result<std::optional<Vehicle>> AttachVehicleLocked(const Customer& customer,
                                                      const NewVehicle& vehicle,
                                                      const std::string& staff);
-  // Appends the change to the change log, in the caller's transaction.
-  Status RecordLocked(const std::string& entity, const std::string& id, const std::string& op,
-                      const std::string& fields_json, const std::string& staff,
-                      const std::optional<std::string>& business_time = std::nullopt);
   // Validates date/time against grid, calendar and notice as of `as_of_ms`
   // (now, or when a promised booking was asked for); returns the slot's capacity.
   Result<int> CheckSlotLocked(const LocalDate& date, const LocalTime& time, Channel channel,
                               int64_t as_of_ms);
-  // The whole of Book() inside the caller's transaction.
+  // The whole of Book() inside the caller's transaction: the request checked,
+  // a head-office request answered once, the booking rules, and what the
+  // request's origin keeps of it (head office's answer, the paper form's row).
   Result<BookOutcome> BookLocked(const BookingRequest& request);
+  struct CheckedRequest;
+  // The request's fields checked and cleaned; nothing read or written.
+  Result<CheckedRequest> CheckRequest(const BookingRequest& request) const;
+  // The booking rules: customer and vehicle, the slot, the same visit booked
+  // twice, placement and, for a promised booking, cases and slot settlement.
+  Result<BookOutcome> BookByRulesLocked(const BookingRequest& request, const CheckedRequest& r);
+  // Records head office's request as booked (or as already booked: a duplicate).
+  Status AnswerBookingRequestLocked(const BookingRequest& request, const BookOutcome& out,
+                                    const std::string& at);
+  // The case for one visit asked for by two channels (kept once).
+  Result<std::string> OpenSameVisitCaseLocked(const Customer& customer, const Booking& existing,
+                                              const Booking& b, const CheckedRequest& r);
+  // The case for two bookings the same day by different channels, if there are.
+  Result<std::optional<std::string>> OpenSameDayCaseLocked(const Customer& customer,
+                                                           const Booking& b,
+                                                           const CheckedRequest& r);
   // Over-full slot: decides deterministically which bookings keep their place,
   // flags the others and opens one case naming whom to call. Returns its ref.
   Result<std::optional<std::string>> SettleSlotLocked(const std::string& date,
@@ -384,6 +400,8 @@ class Store {
 
   std::unique_ptr<Db> db_;
   const Clock& clock_;
+  // Every change this store makes is logged through it, in the row's transaction.
+  ChangeWriter log_;
   StoreSettings settings_;
   TimeZone zone_;
 };
