@@ -424,7 +424,7 @@ Result<HeadOfficeOutcome> Store::ApplyHeadOfficeChange(const HeadOfficeChange& c
     RETURN_IF_ERROR(record("applied", now_at.id, "", std::nullopt));
   } else {
     // The store had moved on: what physically happened here stands.
-    ASSIGN_OR_RETURN(Customer customer, LoadCustomer(b.customer_id));
+    ASSIGN_OR_RETURN(Customer customer, customers_.Load(b.customer_id));
     const std::string wanted =
         change.kind == "cancel" ? "cancel" : "move to " + change.date + " " + change.time;
     const std::string here =

@@ -16,9 +16,8 @@ bool InWriteTransaction(Db& db) { return sqlite3_get_autocommit(db.raw()) == 0; 
 
 }  // namespace
 
-Status ChangeWriter::Record(const std::string& entity, const std::string& id,
-                            const std::string& op, const std::string& fields_json,
-                            const std::string& staff,
+Status ChangeWriter::Record(const std::string& entity, const std::string& id, const std::string& op,
+                            const std::string& fields_json, const std::string& staff,
                             const std::optional<std::string>& business_time) {
   assert(InWriteTransaction(db_) && "a change is logged in its row's transaction");
   const int64_t now_ms = clock_.NowMs();

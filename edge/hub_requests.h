@@ -23,9 +23,9 @@ namespace outpost::edge {
 
 struct RequestAnswerRow {
   int64_t seq = 0;
-  std::string received_at;  // system time the store answered (UTC text)
-  std::string kind = "book";  // "book", "cancel", "reschedule", "resolve-case"
-  std::string outcome;        // "booked", "refused", "applied", "overruled"
+  std::string received_at;                // system time the store answered (UTC text)
+  std::string kind = "book";              // "book", "cancel", "reschedule", "resolve-case"
+  std::string outcome;                    // "booked", "refused", "applied", "overruled"
   std::optional<std::string> booking_id;  // booked, or the booking cancelled / moved to
   std::optional<std::string> reason;      // why refused or overruled (or "already booked")
   std::optional<std::string> case_ref;    // the case opened (overruled) or closed

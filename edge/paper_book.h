@@ -32,8 +32,8 @@ struct PaperFormRow {
 Status WritePaperForm(Db& db, const PaperFormRow& form, OnExisting on_existing);
 
 // The import batch and booking ref a paper form was imported as, if it was.
-Result<std::optional<std::pair<std::string, std::string>>> FindPaperForm(Db& db,
-                                                                        const std::string& form_id);
+Result<std::optional<std::pair<std::string, std::string>>> FindPaperForm(
+    Db& db, const std::string& form_id);
 
 // Records a committed import of one file and its report.
 Status WritePaperImport(Db& db, const std::string& batch_id, const std::string& file_name,

@@ -85,11 +85,12 @@ Result<std::optional<std::string>> StoreIdOf(Db& db) {
 
 Status WriteNewStoreSettings(Db& db, const StoreSettings& settings, const std::string& name,
                              const std::string& created_at) {
-  ASSIGN_OR_RETURN(Statement st,
-                   db.Prepare("INSERT INTO store_config (singleton, store_id, name, time_zone,"
-                              " phone_region, open_days, min_notice_minutes, priority_notice_minutes,"
-                              " discount_cutoff, discount_percent, created_at)"
-                              " VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+  ASSIGN_OR_RETURN(
+      Statement st,
+      db.Prepare("INSERT INTO store_config (singleton, store_id, name, time_zone,"
+                 " phone_region, open_days, min_notice_minutes, priority_notice_minutes,"
+                 " discount_cutoff, discount_percent, created_at)"
+                 " VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
   st.Bind(1, settings.store_id)
       .Bind(2, name)
       .Bind(3, settings.time_zone)

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "edge/change_writer.h"
+#include "edge/customers.h"
 #include "sync/booking_rules.h"
 #include "sync/civil_time.h"
 #include "sync/clock.h"
@@ -38,64 +39,6 @@ namespace outpost::edge {
 // Settings and the slot grid are shared with head office (sync/store_calendar.h).
 using outpost::SlotSpec;
 using outpost::StoreSettings;
-
-struct Vehicle {
-  std::string id;
-  std::string customer_id;
-  std::optional<std::string> plate;
-  std::optional<std::string> vin;
-  std::optional<int64_t> mileage_km;
-};
-
-struct Customer {
-  std::string id;
-  std::string store_id;
-  std::string name;
-  std::optional<std::string> member_id;
-  std::vector<std::string> phones;  // E.164
-  // Opted in on at least one channel (the old all-channel answer, kept for
-  // its readers; do-not-disturb is apart: see `do_not_disturb`).
-  bool contact_opt_in = false;
-  bool do_not_disturb = false;
-  // The newest statement made at this store per channel (index:
-  // ContactChannel); kNotAsked when none. Statements from the old
-  // all-channel field are read from the change log, with who, when, where.
-  ConsentStatement consent[kContactChannelCount];
-  std::string created_at;
-  std::string created_by;
-  std::vector<Vehicle> vehicles;
-};
-
-// A customer as typed at the desk: raw values, validated by AddCustomer.
-struct NewCustomer {
-  std::string name;
-  std::vector<std::string> phones;
-  std::string member_id;  // empty: none
-  // Agreed to be contacted, on `consent_channels`: an explicit statement,
-  // logged with the creation. Not set: nothing was asked, nothing is logged.
-  bool contact_opt_in = false;
-  bool do_not_disturb = false;
-  // A phone already on another customer is refused unless this is set
-  // (families share a phone; duplicates of one person are a problem later).
-  bool allow_shared_phone = false;
-  std::vector<ContactChannel> consent_channels;  // empty: all three
-};
-
-// Changes to a customer; unset fields stay as they are. A set consent field is
-// an explicit statement and always logged, even when it restates the value
-// held: the hub orders it against statements made at other stores.
-struct CustomerUpdate {
-  std::optional<bool> contact_opt_in;            // true: opts in; false: opts out
-  std::vector<ContactChannel> consent_channels;  // which channels it is about; empty: all three
-  std::optional<bool> do_not_disturb;
-  std::vector<std::string> add_phones;  // raw; a phone on another customer is refused
-};
-
-struct NewVehicle {
-  std::string plate;  // empty: none
-  std::string vin;    // empty: none
-  std::optional<int64_t> mileage_km;
-};
 
 // A booking as logged (sync/model/booking.h), with what the desk shows beside it.
 struct Booking : outpost::model::Booking {
@@ -305,7 +248,10 @@ class Store {
 
  private:
   Store(std::unique_ptr<Db> db, const Clock& clock)
-      : db_(std::move(db)), clock_(clock), log_(*db_, clock) {}
+      : db_(std::move(db)),
+        clock_(clock),
+        log_(*db_, clock),
+        customers_(*db_, clock, log_, settings_) {}
   Status LoadSettings();
   // Logs the store's answer to head-office request `seq` (entity "request",
   // id "<store>:<seq>") where no booking or case change carries it. In a transaction.
@@ -315,20 +261,6 @@ class Store {
                                 const std::string& received_at);
   // Appends the calendar as the tables now hold it to the log. In a transaction.
   Status RecordCalendarLocked(const std::string& staff);
-  Result<Customer> LoadCustomer(const std::string& id);
-  // The newest statement of the old all-channel field (contact_opt_in) in the
-  // change log, or kNotAsked: the creation default stated nothing.
-  Result<ConsentStatement> OldAllChannelConsent(const std::string& id);
-  // The logged statement `choice` on `channels` (empty: all three), made now
-  // by `staff` at this store, for a customer's consent fields.
-  model::ChannelConsent ConsentStatementsNow(ContactChoice choice,
-                                             const std::vector<ContactChannel>& channels,
-                                             const std::string& staff);
-  Result<std::optional<Customer>> MatchCustomerLocked(const std::string& query);
-  Result<Customer> InsertCustomerLocked(const NewCustomer& customer, const std::string& staff);
-  Result<std::optional<Vehicle>> AttachVehicleLocked(const Customer& customer,
-                                                     const NewVehicle& vehicle,
-                                                     const std::string& staff);
   // Validates date/time against grid, calendar and notice as of `as_of_ms`
   // (now, or when a promised booking was asked for); returns the slot's capacity.
   Result<int> CheckSlotLocked(const LocalDate& date, const LocalTime& time, Channel channel,
@@ -404,6 +336,7 @@ class Store {
   ChangeWriter log_;
   StoreSettings settings_;
   TimeZone zone_;
+  Customers customers_;  // reads settings_ (phone region, store id) as loaded
 };
 
 }  // namespace outpost::edge
