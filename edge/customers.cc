@@ -10,17 +10,12 @@ namespace outpost::edge {
 
 using nlohmann::json;
 
-namespace {
-
-// A whole id or the start of one (6 to 36 of its characters).
 bool IsIdPrefix(const std::string& text) {
   if (text.size() < 6 || text.size() > 36) return false;
   return std::all_of(text.begin(), text.end(), [](char c) {
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || c == '-';
   });
 }
-
-}  // namespace
 
 Customers::Customers(Db& db, const Clock& clock, ChangeWriter& log, const StoreSettings& settings)
     : db_(db), clock_(clock), log_(log), settings_(settings) {}

@@ -125,6 +125,10 @@ class Customers {
   const StoreSettings& settings_;
 };
 
+// A whole id or the start of one, as staff type it (6 to 36 of its
+// lower-case hex digits and dashes): customers and bookings are named so.
+bool IsIdPrefix(const std::string& text);
+
 // The customer records a phone in E.164 ("+8613800000001") names.
 Result<std::vector<std::string>> CustomerIdsWithPhone(Db& db, const std::string& e164);
 

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "edge/bookings.h"
 #include "edge/customers.h"
 #include "edge/hub_requests.h"
 #include "edge/paper_book.h"
@@ -21,83 +22,7 @@ namespace {
 
 using nlohmann::json;
 
-// Statuses that hold a place in their slot (see HoldsPlace in sync/lifecycle.h).
-constexpr const char* kHolding =
-    "('requested', 'confirmed', 'checked-in', 'in-service', 'completed')";
-
-constexpr const char* kBookingColumns =
-    "b.id, b.ref, b.store_id, b.customer_id, b.vehicle_id, b.service, b.slot_date, b.slot_time,"
-    " b.channel, b.status, b.notes, b.staff, b.requested_at, b.created_at, b.updated_at,"
-    " b.priority_reception, b.discount_eligible, b.arrived_at, b.discount_applied,"
-    " b.arrival_perk, b.cancel_reason, b.rescheduled_from, b.rescheduled_to, c.name, v.plate,"
-    " (SELECT group_concat(e164, ' ') FROM customer_phones p WHERE p.customer_id = c.id),"
-    " b.needs_reschedule, b.form_id, b.import_batch";
-constexpr const char* kBookingJoins =
-    " FROM bookings b JOIN customers c ON c.id = b.customer_id"
-    " LEFT JOIN vehicles v ON v.id = b.vehicle_id ";
-
-std::vector<std::string> SplitSpaces(const std::string& text) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t end = text.find(' ', start);
-    if (end == std::string::npos) end = text.size();
-    if (end > start) out.push_back(text.substr(start, end - start));
-    start = end + 1;
-  }
-  return out;
-}
-
-Result<Booking> ReadBooking(const Statement& st) {
-  Booking b;
-  b.id = st.Text(0);
-  b.ref = st.Text(1);
-  b.store_id = st.Text(2);
-  b.customer_id = st.Text(3);
-  b.vehicle_id = st.OptionalText(4);
-  b.service = st.Text(5);
-  b.slot_date = st.Text(6);
-  b.slot_time = st.Text(7);
-  ASSIGN_OR_RETURN(b.channel, ParseChannel(st.Text(8)));
-  ASSIGN_OR_RETURN(b.status, ParseBookingStatus(st.Text(9)));
-  b.notes = st.Text(10);
-  b.staff = st.Text(11);
-  b.requested_at = st.Text(12);
-  b.created_at = st.Text(13);
-  b.updated_at = st.Text(14);
-  b.priority_reception = st.Int(15) != 0;
-  b.discount_eligible = st.Int(16) != 0;
-  b.arrived_at = st.OptionalText(17);
-  if (!st.IsNull(18)) b.discount_applied = st.Int(18) != 0;
-  b.arrival_perk = st.OptionalText(19);
-  b.cancel_reason = st.OptionalText(20);
-  b.rescheduled_from = st.OptionalText(21);
-  b.rescheduled_to = st.OptionalText(22);
-  b.customer_name = st.Text(23);
-  b.plate = st.OptionalText(24);
-  b.customer_phones = SplitSpaces(st.Text(25));
-  b.needs_reschedule = st.Int(26) != 0;
-  b.form_id = st.OptionalText(27);
-  b.import_batch = st.OptionalText(28);
-  return b;
-}
-
 std::string ChannelText(Channel channel) { return std::string(ChannelName(channel)); }
-
-bool IsIdPrefix(const std::string& text) {
-  if (text.size() < 6 || text.size() > 36) return false;
-  return std::all_of(text.begin(), text.end(), [](char c) {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || c == '-';
-  });
-}
-
-bool IsBookingRef(const std::string& text) {
-  if (text.size() < 8 || text[6] != '-') return false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (i != 6 && (text[i] < '0' || text[i] > '9')) return false;
-  }
-  return true;
-}
 
 Result<std::string> CleanStaff(const std::string& staff) {
   return CleanText("staff", staff, 60, /*required=*/true);
@@ -209,15 +134,10 @@ Status Store::AddClosedDate(const std::string& date_text, const std::string& rea
   ASSIGN_OR_RETURN(LocalDate date, ParseDeskDate(date_text, Today()));
   ASSIGN_OR_RETURN(std::string reason, CleanText("reason", reason_text, 200, true));
   ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
-  ASSIGN_OR_RETURN(Statement count,
-                   db_->Prepare(std::string("SELECT count(*) FROM bookings WHERE slot_date = ?"
-                                            " AND status IN ") +
-                                kHolding));
-  count.Bind(1, date.ToString());
-  ASSIGN_OR_RETURN(bool row, count.Step());
-  if (row && count.Int(0) > 0) {
+  ASSIGN_OR_RETURN(int64_t active, BookingsHoldingPlacesOn(*db_, date.ToString()));
+  if (active > 0) {
     return Status::Refused(
-        "cannot close " + date.ToString() + ": " + std::to_string(count.Int(0)) +
+        "cannot close " + date.ToString() + ": " + std::to_string(active) +
         " active bookings hold places that day; reschedule or cancel them first");
   }
   RETURN_IF_ERROR(PutClosedDate(*db_, date.ToString(), reason));
@@ -322,132 +242,17 @@ Result<int> Store::CheckSlotLocked(const LocalDate& date, const LocalTime& time,
   return CheckBookable(settings_, zone_, closed_reason, date, time, channel, as_of_ms);
 }
 
-// Places taken in a slot: bookings that hold one and have not lost it.
-static Result<int64_t> PlacesTakenLocked(Db& db, const std::string& date, const std::string& time) {
-  ASSIGN_OR_RETURN(
-      Statement count,
-      db.Prepare(std::string("SELECT count(*) FROM bookings WHERE slot_date = ? AND"
-                             " slot_time = ? AND needs_reschedule = 0 AND status IN ") +
-                 kHolding));
-  count.Bind(1, date).Bind(2, time);
-  ASSIGN_OR_RETURN(bool row, count.Step());
-  return row ? count.Int(0) : int64_t{0};
-}
-
-// Bookings of the same vehicle as `b` (or, without one, of its customer), with
-// ?3 bound to the vehicle id and ?4 to the customer id. Two shapes, so each
-// finds its rows through an index (vehicle or customer, day).
-static std::string SameVisitorSql(const Booking& b) {
-  return b.vehicle_id ? "vehicle_id = ?3 AND ?4 IS NOT NULL"
-                      : "customer_id = ?4 AND vehicle_id IS NULL AND ?3 IS NULL";
-}
-
-// The booking (id) by which `b`'s vehicle (or, without a vehicle, its customer)
-// already holds `b`'s slot, if any. With `same_day`, any slot of that day.
-static Result<std::optional<std::string>> SameVisitLocked(Db& db, const Booking& b, bool same_day) {
-  ASSIGN_OR_RETURN(Statement same,
-                   db.Prepare("SELECT id FROM bookings WHERE " + SameVisitorSql(b) +
-                              " AND slot_date = ?1 AND"
-                              " (?5 OR slot_time = ?2) AND status IN " +
-                              kHolding + " ORDER BY slot_time = ?2 DESC, created_at LIMIT 1"));
-  same.Bind(1, b.slot_date)
-      .Bind(2, b.slot_time)
-      .Bind(3, b.vehicle_id)
-      .Bind(4, b.customer_id)
-      .Bind(5, int64_t{same_day});
-  ASSIGN_OR_RETURN(bool found, same.Step());
-  if (!found) return std::optional<std::string>();
-  return std::optional<std::string>(same.Text(0));
-}
-
-// Refuses the booking if its slot is full or its vehicle (or, without a
-// vehicle, its customer) already holds a place in that slot.
-static Status CheckPlaceLocked(Db& db, const Booking& b, int capacity) {
-  ASSIGN_OR_RETURN(int64_t taken, PlacesTakenLocked(db, b.slot_date, b.slot_time));
-  if (taken >= capacity) {
-    return Status::Refused("slot " + b.slot_date + " " + b.slot_time + " is full (" +
-                           std::to_string(taken) + " of " + std::to_string(capacity) +
-                           " places taken)");
-  }
-  ASSIGN_OR_RETURN(std::optional<std::string> dup, SameVisitLocked(db, b, false));
-  if (dup) {
-    ASSIGN_OR_RETURN(Statement ref, db.Prepare("SELECT ref FROM bookings WHERE id = ?"));
-    ref.Bind(1, *dup);
-    ASSIGN_OR_RETURN(bool row, ref.Step());
-    return Status::Refused(std::string(b.vehicle_id ? "this vehicle" : "this customer") +
-                           " already has booking " + (row ? ref.Text(0) : *dup) + " in slot " +
-                           b.slot_date + " " + b.slot_time);
-  }
-  return Status::Ok();
-}
-
-static Result<std::string> NextRefLocked(Db& db, const LocalDate& date) {
-  char day[8];
-  std::snprintf(day, sizeof day, "%02d%02d%02d", date.year % 100, date.month, date.day);
-  ASSIGN_OR_RETURN(Statement st,
-                   db.Prepare("INSERT INTO booking_ref_counters (day, last) VALUES (?, 1)"
-                              " ON CONFLICT (day) DO UPDATE SET last = last + 1 RETURNING last"));
-  st.Bind(1, day);
-  ASSIGN_OR_RETURN(bool row, st.Step());
-  if (!row) return Status::IoError("allocating a booking ref returned nothing");
-  const int64_t n = st.Int(0);
-  RETURN_IF_ERROR(st.Run());
-  return std::string(day) + "-" + std::to_string(n);
-}
-
 Status Store::AppendHistoryLocked(const std::string& booking_id, const std::string& staff,
                                   const std::string& action, std::optional<BookingStatus> from,
                                   BookingStatus to, const std::string& changes_json,
                                   const std::string& reason) {
-  ASSIGN_OR_RETURN(Statement st,
-                   db_->Prepare("INSERT INTO booking_history (booking_id, at, staff, action,"
-                                " from_status, to_status, changes, reason)"
-                                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
-  st.Bind(1, booking_id).Bind(2, Now()).Bind(3, staff).Bind(4, action);
-  if (from) {
-    st.Bind(5, BookingStatusName(*from));
-  } else {
-    st.BindNull(5);
-  }
-  st.Bind(6, BookingStatusName(to)).Bind(7, changes_json);
-  if (reason.empty()) {
-    st.BindNull(8);
-  } else {
-    st.Bind(8, reason);
-  }
-  return st.Run();
+  return AppendBookingHistory(*db_,
+                              {booking_id, Now(), staff, action, from, to, changes_json, reason});
 }
 
 Result<Booking> Store::InsertBookingLocked(Booking b, const std::string& action,
                                            const std::string& reason) {
-  ASSIGN_OR_RETURN(
-      Statement st,
-      db_->Prepare("INSERT INTO bookings (id, ref, store_id, customer_id, vehicle_id,"
-                   " service, slot_date, slot_time, channel, status, notes, staff,"
-                   " requested_at, created_at, updated_at, priority_reception,"
-                   " discount_eligible, rescheduled_from, form_id, import_batch) VALUES"
-                   " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-  st.Bind(1, b.id)
-      .Bind(2, b.ref)
-      .Bind(3, b.store_id)
-      .Bind(4, b.customer_id)
-      .Bind(5, b.vehicle_id)
-      .Bind(6, b.service)
-      .Bind(7, b.slot_date)
-      .Bind(8, b.slot_time)
-      .Bind(9, ChannelName(b.channel))
-      .Bind(10, BookingStatusName(b.status))
-      .Bind(11, b.notes)
-      .Bind(12, b.staff)
-      .Bind(13, b.requested_at)
-      .Bind(14, b.created_at)
-      .Bind(15, b.updated_at)
-      .Bind(16, int64_t{b.priority_reception})
-      .Bind(17, int64_t{b.discount_eligible})
-      .Bind(18, b.rescheduled_from)
-      .Bind(19, b.form_id)
-      .Bind(20, b.import_batch);
-  RETURN_IF_ERROR(st.Run());
+  RETURN_IF_ERROR(InsertBookingRow(*db_, b));
   json changes = {{"ref", b.ref},
                   {"customer_id", b.customer_id},
                   {"vehicle_id", b.vehicle_id ? json(*b.vehicle_id) : json(nullptr)},
@@ -470,7 +275,7 @@ Result<RuleSettings> Store::Rules() const { return RulesOf(settings_); }
 
 Result<Booking> Store::PlaceBookingLocked(Booking b, int capacity, int64_t now_ms,
                                           const std::string& reason, bool promised) {
-  if (!promised) RETURN_IF_ERROR(CheckPlaceLocked(*db_, b, capacity));
+  if (!promised) RETURN_IF_ERROR(CheckPlace(*db_, b, capacity));
   ASSIGN_OR_RETURN(LocalDate date, LocalDate::Parse(b.slot_date));
   ASSIGN_OR_RETURN(LocalTime time, LocalTime::Parse(b.slot_time));
   ASSIGN_OR_RETURN(RuleSettings rules, Rules());
@@ -478,7 +283,7 @@ Result<Booking> Store::PlaceBookingLocked(Booking b, int capacity, int64_t now_m
                               {date, time, zone_.LocalToUtcMs(date, time)});
   b.priority_reception = perks.priority_reception;
   b.discount_eligible = perks.discount_eligible;
-  ASSIGN_OR_RETURN(b.ref, NextRefLocked(*db_, date));
+  ASSIGN_OR_RETURN(b.ref, NextBookingRef(*db_, date));
   return InsertBookingLocked(std::move(b), "book", reason);
 }
 
@@ -624,7 +429,7 @@ Result<BookOutcome> Store::BookByRulesLocked(const BookingRequest& request,
   if (request.promised) {
     // Already in the system for this vehicle (or customer) and slot: the same
     // visit arrived twice (phoned to the call centre, then written on paper).
-    ASSIGN_OR_RETURN(std::optional<std::string> same, SameVisitLocked(*db_, b, false));
+    ASSIGN_OR_RETURN(std::optional<std::string> same, SameVisit(*db_, b, false));
     if (same) {
       ASSIGN_OR_RETURN(Booking existing, LoadBooking(*same));
       out.duplicate = true;
@@ -640,7 +445,7 @@ Result<BookOutcome> Store::BookByRulesLocked(const BookingRequest& request,
   // Whether this promised booking overfills its slot, known before it is placed.
   bool overfills = false;
   if (request.promised) {
-    ASSIGN_OR_RETURN(int64_t taken, PlacesTakenLocked(*db_, b.slot_date, b.slot_time));
+    ASSIGN_OR_RETURN(int64_t taken, PlacesTaken(*db_, b.slot_date, b.slot_time));
     overfills = taken >= capacity;
   }
   ASSIGN_OR_RETURN(b, PlaceBookingLocked(std::move(b), capacity, r.asked_ms, "", request.promised));
@@ -654,11 +459,7 @@ Result<BookOutcome> Store::BookByRulesLocked(const BookingRequest& request,
     }
     if (settled) {
       out.cases.push_back(*settled);
-      ASSIGN_OR_RETURN(Statement flag,
-                       db_->Prepare("SELECT needs_reschedule FROM bookings WHERE id = ?"));
-      flag.Bind(1, b.id);
-      ASSIGN_OR_RETURN(bool row, flag.Step());
-      b.needs_reschedule = row && flag.Int(0) != 0;
+      ASSIGN_OR_RETURN(b.needs_reschedule, NeedsReschedule(*db_, b.id));
     }
   }
   // Everything the caller sees was just written: no need to read it back.
@@ -694,32 +495,21 @@ Result<std::optional<std::string>> Store::OpenSameDayCaseLocked(const Customer& 
                                                                 const CheckedRequest& r) {
   // Another booking of the same vehicle (or customer) that day, by another
   // channel: both kept, and staff ask which one the customer meant.
-  ASSIGN_OR_RETURN(
-      Statement other,
-      db_->Prepare("SELECT id, ref, slot_time, channel FROM bookings WHERE " + SameVisitorSql(b) +
-                   " AND slot_date = ?1 AND id != ?2 AND status IN " + kHolding +
-                   " AND channel != ?5 ORDER BY slot_time LIMIT 1"));
-  other.Bind(1, b.slot_date)
-      .Bind(2, b.id)
-      .Bind(3, b.vehicle_id)
-      .Bind(4, b.customer_id)
-      .Bind(5, ChannelText(r.channel));
-  ASSIGN_OR_RETURN(bool twice, other.Step());
-  if (!twice) return std::optional<std::string>();
+  ASSIGN_OR_RETURN(std::optional<SameDayBooking> other, OtherChannelSameDay(*db_, b));
+  if (!other) return std::optional<std::string>();
   ConflictCase c;
   c.kind = "duplicate-booking";
   c.slot_date = b.slot_date;
-  c.booking_ids = {other.Text(0), b.id};
+  c.booking_ids = {other->id, b.id};
   c.contacts.push_back({customer.id, customer.name,
                         customer.phones.empty() ? "" : customer.phones.front(), b.ref,
-                        "booked twice on " + b.slot_date + ": " + other.Text(2) + " (" +
-                            other.Text(3) + ", " + other.Text(1) + ") and " + b.slot_time + " (" +
+                        "booked twice on " + b.slot_date + ": " + other->slot_time + " (" +
+                            other->channel + ", " + other->ref + ") and " + b.slot_time + " (" +
                             ChannelText(r.channel) + ", " + b.ref + "): ask which one they want"});
   c.summary = "two bookings on " + b.slot_date + " for the same " +
               (b.vehicle_id ? "vehicle" : "customer") + " by different channels";
   c.source = r.source;
   c.opened_by = r.staff;
-  other.Reset();
   ASSIGN_OR_RETURN(std::string ref, OpenCaseLocked(std::move(c)));
   return std::optional<std::string>(std::move(ref));
 }
@@ -750,29 +540,7 @@ Status Store::LogRequestAnswerLocked(int64_t seq, const std::string& kind,
 
 Result<int64_t> Store::LastHubRequest() { return LastRequestAnswered(*db_); }
 
-Result<Booking> Store::LoadBooking(const std::string& query) {
-  std::string where;
-  if (IsBookingRef(query)) {
-    where = "WHERE b.ref = ?1";
-  } else if (IsIdPrefix(query)) {
-    where = "WHERE " + IdMatchSql("b.id");
-  } else {
-    return Status::InvalidInput("booking: '" + query +
-                                "' is neither a booking ref (261124-3) nor a booking id");
-  }
-  ASSIGN_OR_RETURN(Statement st, db_->Prepare(std::string("SELECT ") + kBookingColumns +
-                                              kBookingJoins + where + " LIMIT 2"));
-  st.Bind(1, query);
-  ASSIGN_OR_RETURN(bool row, st.Step());
-  if (!row) return Status::NotFound("booking: no booking '" + query + "'");
-  ASSIGN_OR_RETURN(Booking b, ReadBooking(st));
-  ASSIGN_OR_RETURN(bool second, st.Step());
-  if (second) {
-    return Status::InvalidInput("booking: id '" + query +
-                                "' matches several bookings; give more of it");
-  }
-  return b;
-}
+Result<Booking> Store::LoadBooking(const std::string& query) { return FindBooking(*db_, query); }
 
 Result<Booking> Store::GetBooking(const std::string& booking) { return LoadBooking(booking); }
 
@@ -824,29 +592,13 @@ Status Store::TransitionLocked(const Booking& b, BookingStatus to, const std::st
   }
   if (to == BookingStatus::kCancelled) changes["cancel_reason"] = {nullptr, reason};
 
-  ASSIGN_OR_RETURN(Statement st,
-                   db_->Prepare("UPDATE bookings SET status = ?, updated_at = ?,"
-                                " arrived_at = coalesce(?, arrived_at),"
-                                " discount_applied = coalesce(?, discount_applied),"
-                                " arrival_perk = coalesce(?, arrival_perk),"
-                                " cancel_reason = coalesce(?, cancel_reason),"
-                                " needs_reschedule = needs_reschedule AND ? WHERE id = ?"));
-  st.Bind(1, BookingStatusName(to)).Bind(2, FormatUtcMs(now_ms)).Bind(3, arrived_at);
-  if (discount_applied) {
-    st.Bind(4, int64_t{*discount_applied});
-  } else {
-    st.BindNull(4);
-  }
-  st.Bind(5, arrival_perk);
-  if (to == BookingStatus::kCancelled) {
-    st.Bind(6, reason);
-  } else {
-    st.BindNull(6);
-  }
   // A customer who came in despite losing the place is served: no longer to move.
   const bool arrived = to == BookingStatus::kCheckedIn && b.needs_reschedule;
-  st.Bind(7, int64_t{!arrived}).Bind(8, b.id);
-  RETURN_IF_ERROR(st.Run());
+  RETURN_IF_ERROR(UpdateBookingStatus(
+      *db_, b.id,
+      {to, FormatUtcMs(now_ms), arrived_at, discount_applied, arrival_perk,
+       to == BookingStatus::kCancelled ? std::optional<std::string>(reason) : std::nullopt,
+       arrived}));
   RETURN_IF_ERROR(AppendHistoryLocked(b.id, staff, action, b.status, to, changes.dump(), reason));
   model::BookingUpdate logged;
   logged.hub_request_seq = hub_request_seq;
@@ -926,7 +678,7 @@ Result<BookOutcome> Store::RescheduleLocked(const Booking& old, const LocalDate&
   // full slot; the slot is then settled and staff get a case.
   bool overfills = false;
   if (promised) {
-    ASSIGN_OR_RETURN(int64_t taken, PlacesTakenLocked(*db_, b.slot_date, b.slot_time));
+    ASSIGN_OR_RETURN(int64_t taken, PlacesTaken(*db_, b.slot_date, b.slot_time));
     overfills = taken >= capacity;
   }
   ASSIGN_OR_RETURN(b, PlaceBookingLocked(std::move(b), capacity, now_ms, reason, promised));
@@ -937,10 +689,7 @@ Result<BookOutcome> Store::RescheduleLocked(const Booking& old, const LocalDate&
     if (settled) out.cases.push_back(*settled);
   }
 
-  ASSIGN_OR_RETURN(Statement st, db_->Prepare("UPDATE bookings SET status = 'rescheduled',"
-                                              " rescheduled_to = ?, updated_at = ? WHERE id = ?"));
-  st.Bind(1, b.id).Bind(2, b.updated_at).Bind(3, old.id);
-  RETURN_IF_ERROR(st.Run());
+  RETURN_IF_ERROR(MarkRescheduled(*db_, old.id, b.id, b.updated_at));
   json changes = {
       {"status", {BookingStatusName(old.status), BookingStatusName(BookingStatus::kRescheduled)}},
       {"slot", {old.slot_date + " " + old.slot_time, b.slot_date + " " + b.slot_time}},
@@ -959,35 +708,11 @@ Result<BookOutcome> Store::RescheduleLocked(const Booking& old, const LocalDate&
 }
 
 Result<std::vector<HistoryEntry>> Store::History(const std::string& booking_id) {
-  ASSIGN_OR_RETURN(Statement st,
-                   db_->Prepare("SELECT seq, booking_id, at, staff, action, from_status,"
-                                " to_status, changes, reason FROM booking_history"
-                                " WHERE booking_id = ? ORDER BY seq"));
-  st.Bind(1, booking_id);
-  std::vector<HistoryEntry> out;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
-    out.push_back({st.Int(0), st.Text(1), st.Text(2), st.Text(3), st.Text(4), st.OptionalText(5),
-                   st.Text(6), st.Text(7), st.OptionalText(8)});
-  }
-  return out;
+  return BookingHistoryOf(*db_, booking_id);
 }
 
 Result<std::vector<Booking>> Store::CustomerBookings(const std::string& customer_id) {
-  ASSIGN_OR_RETURN(Statement st,
-                   db_->Prepare(std::string("SELECT ") + kBookingColumns + kBookingJoins +
-                                "WHERE b.customer_id = ? ORDER BY b.slot_date DESC,"
-                                " b.slot_time DESC"));
-  st.Bind(1, customer_id);
-  std::vector<Booking> out;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
-    ASSIGN_OR_RETURN(Booking b, ReadBooking(st));
-    out.push_back(std::move(b));
-  }
-  return out;
+  return BookingsOfCustomer(*db_, customer_id);
 }
 
 Result<Board> Store::DayBoard(const std::string& date_text) {
@@ -1006,15 +731,8 @@ Result<Board> Store::DayBoard(const std::string& date_text) {
   }
   for (const auto& s : settings_.slots)
     board.slots.push_back({s.start_time, s.capacity, s.capacity, {}});
-  ASSIGN_OR_RETURN(Statement st,
-                   db_->Prepare(std::string("SELECT ") + kBookingColumns + kBookingJoins +
-                                "WHERE b.slot_date = ? ORDER BY b.slot_time,"
-                                " b.created_at, b.ref"));
-  st.Bind(1, board.date);
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
-    ASSIGN_OR_RETURN(Booking b, ReadBooking(st));
+  ASSIGN_OR_RETURN(std::vector<Booking> day, BookingsOn(*db_, board.date));
+  for (Booking& b : day) {
     auto slot = std::find_if(board.slots.begin(), board.slots.end(),
                              [&](const BoardSlot& s) { return s.time == b.slot_time; });
     if (b.needs_reschedule && HoldsPlace(b.status)) {

@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "edge/bookings.h"
 #include "edge/change_writer.h"
 #include "edge/customers.h"
 #include "sync/booking_rules.h"
@@ -39,14 +40,6 @@ namespace outpost::edge {
 // Settings and the slot grid are shared with head office (sync/store_calendar.h).
 using outpost::SlotSpec;
 using outpost::StoreSettings;
-
-// A booking as logged (sync/model/booking.h), with what the desk shows beside it.
-struct Booking : outpost::model::Booking {
-  // Joined for display.
-  std::string customer_name;
-  std::vector<std::string> customer_phones;
-  std::optional<std::string> plate;
-};
 
 struct BookingRequest {
   // Who: a customer id (or unique prefix), phone, plate or member id.
@@ -105,18 +98,6 @@ struct HeadOfficeOutcome {
   std::string detail;
   std::optional<std::string> case_ref;
   std::optional<Booking> booking;  // the booking cancelled, or the one it was moved to
-};
-
-struct HistoryEntry {
-  int64_t seq = 0;
-  std::string booking_id;
-  std::string at;
-  std::string staff;
-  std::string action;
-  std::optional<std::string> from_status;
-  std::string to_status;
-  std::string changes_json;
-  std::optional<std::string> reason;
 };
 
 struct BoardSlot {
