@@ -343,6 +343,51 @@ Result<std::vector<Booking>> BookingsOn(Db& db, const std::string& date) {
   return out;
 }
 
+Result<std::vector<SlotHolder>> SlotHolders(Db& db, const std::string& date,
+                                            const std::string& time) {
+  ASSIGN_OR_RETURN(
+      Statement st,
+      db.Prepare("SELECT b.id, b.ref, b.status, b.requested_at, b.channel, b.customer_id,"
+                 " c.name, (SELECT min(e164) FROM customer_phones p WHERE p.customer_id = c.id),"
+                 " b.needs_reschedule"
+                 " FROM bookings b JOIN customers c ON c.id = b.customer_id"
+                 " WHERE b.slot_date = ? AND b.slot_time = ?"
+                 " AND b.status IN ('requested', 'confirmed', 'checked-in', 'in-service',"
+                 " 'completed') ORDER BY b.requested_at, b.id"));
+  st.Bind(1, date).Bind(2, time);
+  std::vector<SlotHolder> out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    ASSIGN_OR_RETURN(BookingStatus status, ParseBookingStatus(st.Text(2)));
+    out.push_back({st.Text(0), st.Text(1), status, st.Text(3), st.Text(4), st.Text(5), st.Text(6),
+                   st.OptionalText(7).value_or(""), st.Int(8) != 0});
+  }
+  return out;
+}
+
+Result<std::optional<std::string>> RefIfStillToMove(Db& db, const std::string& id) {
+  ASSIGN_OR_RETURN(Statement st, db.Prepare("SELECT ref, status FROM bookings WHERE id = ?"
+                                            " AND needs_reschedule = 1 AND status IN"
+                                            " ('requested', 'confirmed')"));
+  st.Bind(1, id);
+  ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return std::optional<std::string>();
+  std::optional<std::string> ref = st.Text(0);
+  st.Reset();
+  return ref;
+}
+
+Status SetNeedsReschedule(Db& db, const std::string& id, bool needs, const std::string& at) {
+  // Two fixed texts, so each stays one pooled prepared statement.
+  ASSIGN_OR_RETURN(Statement flag, db.Prepare(needs ? "UPDATE bookings SET needs_reschedule = 1,"
+                                                      " updated_at = ? WHERE id = ?"
+                                                    : "UPDATE bookings SET needs_reschedule = 0,"
+                                                      " updated_at = ? WHERE id = ?"));
+  flag.Bind(1, at).Bind(2, id);
+  return flag.Run();
+}
+
 Result<std::vector<BookingKey>> FindBookingKeys(Db& db, const std::string& query) {
   const bool is_ref = query.size() >= 8 && query[6] == '-';
   ASSIGN_OR_RETURN(

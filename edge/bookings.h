@@ -73,6 +73,21 @@ struct SameDayBooking {
 };
 Result<std::optional<SameDayBooking>> OtherChannelSameDay(Db& db, const Booking& b);
 
+// An active booking of a slot, as the settling of an over-full slot weighs it.
+struct SlotHolder {
+  std::string id, ref;
+  BookingStatus status = BookingStatus::kRequested;
+  std::string requested_at, channel, customer_id, name, phone;
+  bool needs_reschedule = false;  // told to move by an earlier overflow
+};
+// Every booking holding a place in the slot, in order of asking (then id).
+Result<std::vector<SlotHolder>> SlotHolders(Db& db, const std::string& date,
+                                            const std::string& time);
+// The ref of a booking still to move (lost its place, not yet moved), if it is.
+Result<std::optional<std::string>> RefIfStillToMove(Db& db, const std::string& id);
+// Flags (or clears) that a booking lost its place; the caller logs it.
+Status SetNeedsReschedule(Db& db, const std::string& id, bool needs, const std::string& at);
+
 // Whether a booking lost its place in an over-full slot.
 Result<bool> NeedsReschedule(Db& db, const std::string& id);
 

@@ -285,13 +285,7 @@ Result<Customer> Customers::InsertLocked(const NewCustomer& in, const std::strin
       .Bind(11, ConsentColumn(consent, ContactChannel::kWeChat))
       .Bind(12, ConsentColumn(consent, ContactChannel::kCall));
   RETURN_IF_ERROR(st.Run());
-  ASSIGN_OR_RETURN(Statement ph, db_.Prepare("INSERT INTO customer_phones (customer_id, e164,"
-                                             " added_at) VALUES (?, ?, ?)"));
-  for (const auto& phone : phones) {
-    ph.Reset();
-    ph.Bind(1, id).Bind(2, phone).Bind(3, now);
-    RETURN_IF_ERROR(ph.Run());
-  }
+  RETURN_IF_ERROR(AddCustomerPhones(db_, id, phones, now, OnExisting::kFail));
   model::Customer logged;
   logged.store_id = settings_.store_id;
   logged.name = name;
@@ -419,10 +413,7 @@ Status Customers::UpdateLocked(const Customer& c, const CustomerUpdate& update,
       return Status::Conflict("phone: " + FormatPhoneForDisplay(phone) + " already belongs to " +
                               owner.Text(0));
     }
-    ASSIGN_OR_RETURN(Statement ins, db_.Prepare("INSERT INTO customer_phones (customer_id, e164,"
-                                                " added_at) VALUES (?, ?, ?)"));
-    ins.Bind(1, c.id).Bind(2, phone).Bind(3, now);
-    RETURN_IF_ERROR(ins.Run());
+    RETURN_IF_ERROR(AddCustomerPhones(db_, c.id, {phone}, now, OnExisting::kFail));
   }
   // Consent: every statement is logged, even one restating the value held;
   // the hub orders it by the log's clock against other stores' statements
@@ -465,6 +456,39 @@ Result<std::vector<std::string>> CustomerIdsMatching(Db& db, const std::string& 
   ASSIGN_OR_RETURN(Statement st, db.Prepare("SELECT id FROM customers WHERE " + IdMatchSql("id")));
   st.Bind(1, id_or_prefix);
   return st.TextColumn();
+}
+
+Result<std::vector<std::string>> PhonesOfCustomer(Db& db, const std::string& customer_id) {
+  ASSIGN_OR_RETURN(Statement st, db.Prepare("SELECT e164 FROM customer_phones WHERE"
+                                            " customer_id = ? ORDER BY e164"));
+  st.Bind(1, customer_id);
+  return st.TextColumn();
+}
+
+Status AddCustomerPhones(Db& db, const std::string& customer_id,
+                         const std::vector<std::string>& phones, const std::string& at,
+                         OnExisting on_existing) {
+  // Two fixed texts, so each stays one pooled prepared statement.
+  ASSIGN_OR_RETURN(Statement st,
+                   db.Prepare(on_existing == OnExisting::kFail
+                                  ? "INSERT INTO customer_phones (customer_id, e164, added_at)"
+                                    " VALUES (?, ?, ?)"
+                                  : "INSERT INTO customer_phones (customer_id, e164, added_at)"
+                                    " VALUES (?, ?, ?) ON CONFLICT DO NOTHING"));
+  for (const auto& phone : phones) {
+    st.Reset();
+    st.Bind(1, customer_id).Bind(2, phone).Bind(3, at);
+    RETURN_IF_ERROR(st.Run());
+  }
+  return Status::Ok();
+}
+
+Status ReplaceCustomerPhones(Db& db, const std::string& customer_id,
+                             const std::vector<std::string>& phones, const std::string& at) {
+  ASSIGN_OR_RETURN(Statement del, db.Prepare("DELETE FROM customer_phones WHERE customer_id = ?"));
+  del.Bind(1, customer_id);
+  RETURN_IF_ERROR(del.Run());
+  return AddCustomerPhones(db, customer_id, phones, at, OnExisting::kFail);
 }
 
 }  // namespace outpost::edge

@@ -129,6 +129,17 @@ class Customers {
 // lower-case hex digits and dashes): customers and bookings are named so.
 bool IsIdPrefix(const std::string& text);
 
+// A customer's phones in E.164, sorted (what replay and verify compare).
+Result<std::vector<std::string>> PhonesOfCustomer(Db& db, const std::string& customer_id);
+// Adds phones (E.164) to a customer record, in the caller's transaction; a
+// phone on it already fails, or is kept (OnExisting::kKeepFirst: replay).
+Status AddCustomerPhones(Db& db, const std::string& customer_id,
+                         const std::vector<std::string>& phones, const std::string& at,
+                         OnExisting on_existing);
+// verify --repair: the record's phones set to `phones` exactly, as logged.
+Status ReplaceCustomerPhones(Db& db, const std::string& customer_id,
+                             const std::vector<std::string>& phones, const std::string& at);
+
 // The customer records a phone in E.164 ("+8613800000001") names.
 Result<std::vector<std::string>> CustomerIdsWithPhone(Db& db, const std::string& e164);
 

@@ -6,6 +6,7 @@
 
 #include "edge/cases.h"
 #include "edge/change_writer.h"
+#include "edge/customers.h"
 #include "edge/hub_requests.h"
 #include "edge/paper_book.h"
 #include "edge/tamper_checks.h"
@@ -116,25 +117,14 @@ json ColumnAs(const Statement& st, int col, const json& like) {
   return text;
 }
 
-Result<std::vector<std::string>> PhonesOf(Db& db, const std::string& customer_id) {
-  ASSIGN_OR_RETURN(Statement st, db.Prepare("SELECT e164 FROM customer_phones WHERE"
-                                            " customer_id = ? ORDER BY e164"));
-  st.Bind(1, customer_id);
-  return st.TextColumn();
-}
-
-Status AddPhones(Db& db, const std::string& customer_id, const json& phones,
-                 const std::string& at) {
-  if (!phones.is_array()) return Status::Ok();
-  ASSIGN_OR_RETURN(Statement st, db.Prepare("INSERT INTO customer_phones (customer_id, e164,"
-                                            " added_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING"));
+// The strings of a logged phone list (anything else in it is skipped).
+std::vector<std::string> PhoneList(const json& phones) {
+  std::vector<std::string> out;
+  if (!phones.is_array()) return out;
   for (const auto& p : phones) {
-    if (!p.is_string()) continue;
-    st.Reset();
-    st.Bind(1, customer_id).Bind(2, p.get<std::string>()).Bind(3, at);
-    RETURN_IF_ERROR(st.Run());
+    if (p.is_string()) out.push_back(p.get<std::string>());
   }
-  return Status::Ok();
+  return out;
 }
 
 std::string TextField(const json& fields, const char* key, const std::string& fallback) {
@@ -300,9 +290,11 @@ Status ApplyToTables(Db& db, const ChangeEntry& e, const json& fields) {
     const std::string at =
         TextField(fields, e.op == "insert" ? "created_at" : "updated_at", e.recorded_at);
     if (fields.contains("phones"))
-      RETURN_IF_ERROR(AddPhones(db, e.entity_id, fields["phones"], at));
+      RETURN_IF_ERROR(AddCustomerPhones(db, e.entity_id, PhoneList(fields["phones"]), at,
+                                        OnExisting::kKeepFirst));
     if (fields.contains("phones_added")) {
-      RETURN_IF_ERROR(AddPhones(db, e.entity_id, fields["phones_added"], at));
+      RETURN_IF_ERROR(AddCustomerPhones(db, e.entity_id, PhoneList(fields["phones_added"]), at,
+                                        OnExisting::kKeepFirst));
     }
   }
   if (e.entity == "booking") {
@@ -453,7 +445,7 @@ Result<StoreStateCheck> CheckStoreState(
         if (!found) {
           table_value = nullptr;
         } else if (entity == "customer" && key == "phones") {
-          ASSIGN_OR_RETURN(auto phones, PhonesOf(db, id));
+          ASSIGN_OR_RETURN(auto phones, PhonesOfCustomer(db, id));
           table_value = phones;
           where = "customer_phones";
         } else if (col_index.count(key)) {
@@ -544,18 +536,9 @@ Status RepairFieldFromLog(Db& db, const FieldDifference& d, int64_t now_ms) {
   }
   if (d.table == "customer_phones") {
     if (!d.log_value.is_array()) return Status::Ok();
-    ASSIGN_OR_RETURN(Statement del,
-                     db.Prepare("DELETE FROM customer_phones WHERE customer_id = ?"));
-    del.Bind(1, d.entity_id);
-    RETURN_IF_ERROR(del.Run());
-    ASSIGN_OR_RETURN(Statement ins, db.Prepare("INSERT INTO customer_phones (customer_id, e164,"
-                                               " added_at) VALUES (?, ?, ?)"));
-    for (const auto& p : d.log_value) {
-      ins.Reset();
-      ins.Bind(1, d.entity_id).Bind(2, p.get<std::string>()).Bind(3, FormatUtcMs(now_ms));
-      RETURN_IF_ERROR(ins.Run());
-    }
-    return Status::Ok();
+    std::vector<std::string> phones;
+    for (const auto& p : d.log_value) phones.push_back(p.get<std::string>());
+    return ReplaceCustomerPhones(db, d.entity_id, phones, FormatUtcMs(now_ms));
   }
   if (d.table_value.is_null() && !d.log_value.is_null()) {
     // A whole row is gone: values alone cannot bring it back (see rebuild).

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "edge/bookings.h"
+#include "edge/cases.h"
 #include "edge/change_writer.h"
 #include "edge/customers.h"
 #include "sync/booking_rules.h"
@@ -73,10 +74,6 @@ struct BookOutcome {
   bool duplicate = false;          // the same booking was in the system already: not doubled
   std::vector<std::string> cases;  // refs of the conflict cases it opened
 };
-
-// Conflict cases as logged (sync/model/case.h).
-using CaseContact = outpost::model::CaseContact;
-using ConflictCase = outpost::model::Case;
 
 // Head office asking to cancel or move one of this store's bookings (the call
 // centre, on the customer's word), delivered like its bookings.
