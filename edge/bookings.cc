@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "edge/customers.h"
+#include "edge/day_counters.h"
 #include "sync/ids.h"
 
 namespace outpost::edge {
@@ -140,17 +141,9 @@ Status CheckPlace(Db& db, const Booking& b, int capacity) {
 }
 
 Result<std::string> NextBookingRef(Db& db, const LocalDate& date) {
-  char day[8];
-  std::snprintf(day, sizeof day, "%02d%02d%02d", date.year % 100, date.month, date.day);
-  ASSIGN_OR_RETURN(Statement st,
-                   db.Prepare("INSERT INTO booking_ref_counters (day, last) VALUES (?, 1)"
-                              " ON CONFLICT (day) DO UPDATE SET last = last + 1 RETURNING last"));
-  st.Bind(1, day);
-  ASSIGN_OR_RETURN(bool row, st.Step());
-  if (!row) return Status::IoError("allocating a booking ref returned nothing");
-  const int64_t n = st.Int(0);
-  RETURN_IF_ERROR(st.Run());
-  return std::string(day) + "-" + std::to_string(n);
+  ASSIGN_OR_RETURN(
+      int64_t n, BumpDayCounter(db, DayCounter::kBookingRefs, date, 1, "allocating a booking ref"));
+  return DayKey(date) + "-" + std::to_string(n);
 }
 
 Status AppendBookingHistory(Db& db, const HistoryRow& h) {

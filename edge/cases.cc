@@ -6,6 +6,7 @@
 #include <charconv>
 #include <nlohmann/json.hpp>
 
+#include "edge/day_counters.h"
 #include "edge/hub_requests.h"
 #include "edge/paper_book.h"
 #include "edge/store.h"
@@ -436,17 +437,9 @@ Result<std::optional<std::pair<std::string, std::string>>> Store::FindPaperImpor
 // ---- the conflict_cases table ----
 
 Result<std::string> NextCaseRef(Db& db, const LocalDate& today) {
-  char day[16];
-  std::snprintf(day, sizeof day, "%02d%02d%02d", today.year % 100, today.month, today.day);
-  ASSIGN_OR_RETURN(Statement next,
-                   db.Prepare("INSERT INTO case_ref_counters (day, last) VALUES (?, 1)"
-                              " ON CONFLICT (day) DO UPDATE SET last = last + 1 RETURNING last"));
-  next.Bind(1, day);
-  ASSIGN_OR_RETURN(bool row, next.Step());
-  if (!row) return Status::IoError("allocating a case ref returned nothing");
-  std::string ref = std::string("C-") + day + "-" + std::to_string(next.Int(0));
-  RETURN_IF_ERROR(next.Run());
-  return ref;
+  ASSIGN_OR_RETURN(int64_t n,
+                   BumpDayCounter(db, DayCounter::kCaseRefs, today, 1, "allocating a case ref"));
+  return "C-" + DayKey(today) + "-" + std::to_string(n);
 }
 
 Status InsertCaseRow(Db& db, const ConflictCase& c) {

@@ -1,6 +1,6 @@
 #include "edge/paper_book.h"
 
-#include <cstdio>
+#include "edge/day_counters.h"
 
 namespace outpost::edge {
 
@@ -61,17 +61,9 @@ Result<std::optional<std::pair<std::string, std::string>>> FindPaperImportOf(
 }
 
 Result<int> TakeFormNumbers(Db& db, const LocalDate& day, int count) {
-  char key[16];
-  std::snprintf(key, sizeof key, "%02d%02d%02d", day.year % 100, day.month, day.day);
-  ASSIGN_OR_RETURN(Statement st,
-                   db.Prepare("INSERT INTO paper_form_counters (day, last) VALUES (?1, ?2)"
-                              " ON CONFLICT (day) DO UPDATE SET last = last + ?2 RETURNING last"));
-  st.Bind(1, key).Bind(2, int64_t{count});
-  ASSIGN_OR_RETURN(bool row, st.Step());
-  if (!row) return Status::IoError("reserving form numbers returned nothing");
-  const int last = static_cast<int>(st.Int(0));
-  RETURN_IF_ERROR(st.Run());
-  return last;
+  ASSIGN_OR_RETURN(int64_t last, BumpDayCounter(db, DayCounter::kFormNumbers, day, count,
+                                                "reserving form numbers"));
+  return static_cast<int>(last);
 }
 
 }  // namespace outpost::edge

@@ -7,6 +7,7 @@
 #include "edge/cases.h"
 #include "edge/change_writer.h"
 #include "edge/customers.h"
+#include "edge/day_counters.h"
 #include "edge/hub_requests.h"
 #include "edge/paper_book.h"
 #include "edge/tamper_checks.h"
@@ -394,19 +395,7 @@ Status ReplayChange(Db& db, const ChangeEntry& e) {
   return ApplyToTables(db, e, fields);
 }
 
-Status ResetCountersAfterReplay(Db& db) {
-  return db.Exec(
-      "INSERT INTO booking_ref_counters (day, last)"
-      " SELECT substr(ref, 1, 6), max(CAST(substr(ref, 8) AS INTEGER)) FROM bookings"
-      " GROUP BY 1 ON CONFLICT (day) DO UPDATE SET last = max(last, excluded.last);"
-      "INSERT INTO case_ref_counters (day, last)"
-      " SELECT substr(ref, 3, 6), max(CAST(substr(ref, 10) AS INTEGER)) FROM conflict_cases"
-      " GROUP BY 1 ON CONFLICT (day) DO UPDATE SET last = max(last, excluded.last);"
-      "INSERT INTO paper_form_counters (day, last)"
-      " SELECT substr(form_id, 2, 6), max(CAST(substr(form_id, 9) AS INTEGER)) FROM bookings"
-      " WHERE form_id IS NOT NULL GROUP BY 1"
-      " ON CONFLICT (day) DO UPDATE SET last = max(last, excluded.last);");
-}
+Status ResetCountersAfterReplay(Db& db) { return CountersPastReplayedRows(db); }
 
 Result<StoreStateCheck> CheckStoreState(
     Db& db, const std::vector<int>& buckets,
