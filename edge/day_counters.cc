@@ -13,15 +13,14 @@ std::string DayKey(const LocalDate& day) {
 Result<int64_t> BumpDayCounter(Db& db, DayCounter counter, const LocalDate& day, int64_t by,
                                const char* what) {
   // One fixed text per table, so each stays one pooled prepared statement.
-  const char* sql =
-      counter == DayCounter::kBookingRefs
-          ? "INSERT INTO booking_ref_counters (day, last) VALUES (?1, ?2)"
-            " ON CONFLICT (day) DO UPDATE SET last = last + ?2 RETURNING last"
-      : counter == DayCounter::kCaseRefs
-          ? "INSERT INTO case_ref_counters (day, last) VALUES (?1, ?2)"
-            " ON CONFLICT (day) DO UPDATE SET last = last + ?2 RETURNING last"
-          : "INSERT INTO paper_form_counters (day, last) VALUES (?1, ?2)"
-            " ON CONFLICT (day) DO UPDATE SET last = last + ?2 RETURNING last";
+  const char* sql = counter == DayCounter::kBookingRefs
+                        ? "INSERT INTO booking_ref_counters (day, last) VALUES (?1, ?2)"
+                          " ON CONFLICT (day) DO UPDATE SET last = last + ?2 RETURNING last"
+                    : counter == DayCounter::kCaseRefs
+                        ? "INSERT INTO case_ref_counters (day, last) VALUES (?1, ?2)"
+                          " ON CONFLICT (day) DO UPDATE SET last = last + ?2 RETURNING last"
+                        : "INSERT INTO paper_form_counters (day, last) VALUES (?1, ?2)"
+                          " ON CONFLICT (day) DO UPDATE SET last = last + ?2 RETURNING last";
   ASSIGN_OR_RETURN(Statement st, db.Prepare(sql));
   st.Bind(1, DayKey(day)).Bind(2, by);
   ASSIGN_OR_RETURN(bool row, st.Step());
