@@ -1,9 +1,14 @@
 // Conflict cases at the store, the settling of over-full slots, and the
 // transaction hooks batch callers (paper import) build on. Part of Store.
+#include "edge/cases.h"
+
 #include <algorithm>
 #include <charconv>
 #include <nlohmann/json.hpp>
 
+#include "edge/day_counters.h"
+#include "edge/hub_requests.h"
+#include "edge/paper_book.h"
 #include "edge/store.h"
 #include "sync/ids.h"
 #include "sync/normalize.h"
@@ -62,42 +67,14 @@ int64_t RefNumber(const std::string& ref) {
 Result<std::string> Store::OpenCaseLocked(ConflictCase c) {
   const int64_t now_ms = clock_.NowMs();
   const LocalDate today = zone_.UtcToLocal(now_ms).date;
-  char day[16];
-  std::snprintf(day, sizeof day, "%02d%02d%02d", today.year % 100, today.month, today.day);
-  ASSIGN_OR_RETURN(Statement next,
-                   db_->Prepare("INSERT INTO case_ref_counters (day, last) VALUES (?, 1)"
-                                " ON CONFLICT (day) DO UPDATE SET last = last + 1 RETURNING last"));
-  next.Bind(1, day);
-  ASSIGN_OR_RETURN(bool row, next.Step());
-  if (!row) return Status::IoError("allocating a case ref returned nothing");
-  c.ref = std::string("C-") + day + "-" + std::to_string(next.Int(0));
-  RETURN_IF_ERROR(next.Run());
+  ASSIGN_OR_RETURN(c.ref, NextCaseRef(*db_, today));
   c.id = NewIdAt(settings_.store_id, now_ms);
   c.store_id = settings_.store_id;
   c.opened_at = FormatUtcMs(now_ms);
   c.status = "open";
-  const json ids = c.booking_ids;
-  const json contacts = model::CaseContactsJson(c.contacts);
-  ASSIGN_OR_RETURN(Statement ins,
-                   db_->Prepare(std::string("INSERT INTO conflict_cases (") + kCaseColumns +
-                                ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL,"
-                                " NULL)"));
-  ins.Bind(1, c.id)
-      .Bind(2, c.ref)
-      .Bind(3, c.store_id)
-      .Bind(4, c.kind)
-      .Bind(5, c.slot_date)
-      .Bind(6, c.slot_time)
-      .Bind(7, ids.dump())
-      .Bind(8, contacts.dump())
-      .Bind(9, c.summary)
-      .Bind(10, c.source)
-      .Bind(11, c.opened_at)
-      .Bind(12, c.opened_by)
-      .Bind(13, c.status);
-  RETURN_IF_ERROR(ins.Run());
+  RETURN_IF_ERROR(InsertCaseRow(*db_, c));
   RETURN_IF_ERROR(
-      RecordLocked("case", c.id, "insert", model::CaseInsertFields(c).dump(), c.opened_by));
+      log_.Record("case", c.id, "insert", model::CaseInsertFields(c).dump(), c.opened_by));
   return c.ref;
 }
 
@@ -106,42 +83,22 @@ Status Store::LogNeedsRescheduleLocked(const std::string& booking_id, bool needs
   model::BookingUpdate logged;
   logged.needs_reschedule = needs_reschedule;
   logged.updated_at = now;
-  return RecordLocked("booking", booking_id, "update", model::BookingUpdateFields(logged).dump(),
-                      staff);
+  return log_.Record("booking", booking_id, "update", model::BookingUpdateFields(logged).dump(),
+                     staff);
 }
 
 Result<std::optional<std::string>> Store::SettleSlotLocked(const std::string& date,
                                                            const std::string& time, int capacity,
                                                            const std::string& source,
                                                            const std::string& staff) {
-  struct Holder {
-    std::string id, ref;
-    BookingStatus status;
-    std::string requested_at, channel, customer_id, name, phone;
-  };
+  using Holder = SlotHolder;
   // Every active booking of the slot. Those already told to move (an earlier
   // overflow of this slot) stay told, whatever arrives now: they are not in
   // the contest for the places again, but they are still in the slot and
   // still to be called, so the summary counts and names them.
-  ASSIGN_OR_RETURN(
-      Statement st,
-      db_->Prepare("SELECT b.id, b.ref, b.status, b.requested_at, b.channel, b.customer_id,"
-                   " c.name, (SELECT min(e164) FROM customer_phones p WHERE p.customer_id = c.id),"
-                   " b.needs_reschedule"
-                   " FROM bookings b JOIN customers c ON c.id = b.customer_id"
-                   " WHERE b.slot_date = ? AND b.slot_time = ?"
-                   " AND b.status IN ('requested', 'confirmed', 'checked-in', 'in-service',"
-                   " 'completed') ORDER BY b.requested_at, b.id"));
-  st.Bind(1, date).Bind(2, time);
+  ASSIGN_OR_RETURN(std::vector<Holder> all, SlotHolders(*db_, date, time));
   std::vector<Holder> holders, already_moving;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
-    ASSIGN_OR_RETURN(BookingStatus status, ParseBookingStatus(st.Text(2)));
-    (st.Int(8) != 0 ? already_moving : holders)
-        .push_back({st.Text(0), st.Text(1), status, st.Text(3), st.Text(4), st.Text(5), st.Text(6),
-                    st.OptionalText(7).value_or("")});
-  }
+  for (auto& h : all) (h.needs_reschedule ? already_moving : holders).push_back(std::move(h));
   if (static_cast<int>(holders.size()) <= capacity) return std::optional<std::string>();
 
   // Who keeps the place, the same on every replica: those physically here,
@@ -164,16 +121,10 @@ Result<std::optional<std::string>> Store::SettleSlotLocked(const std::string& da
         .push_back(&h);
   }
   // One open case per over-full slot: a later overflow adds to it.
-  ASSIGN_OR_RETURN(Statement open_case,
-                   db_->Prepare("SELECT id FROM conflict_cases WHERE kind = 'over-capacity' AND"
-                                " status = 'open' AND slot_date = ? AND slot_time = ? LIMIT 1"));
-  open_case.Bind(1, date).Bind(2, time);
-  ASSIGN_OR_RETURN(bool has_open, open_case.Step());
+  ASSIGN_OR_RETURN(std::optional<std::string> open_id, OpenOverCapacityCase(*db_, date, time));
   std::optional<ConflictCase> existing;
-  if (has_open) {
-    const std::string id = open_case.Text(0);
-    open_case.Reset();
-    ASSIGN_OR_RETURN(existing, LoadCase(id));
+  if (open_id) {
+    ASSIGN_OR_RETURN(existing, LoadCase(*open_id));
   }
   ConflictCase c;
   c.kind = "over-capacity";
@@ -218,29 +169,20 @@ Result<std::optional<std::string>> Store::SettleSlotLocked(const std::string& da
   std::string ref;
   if (existing) {
     ref = existing->ref;
-    const json ids = c.booking_ids;
-    const json contacts = model::CaseContactsJson(c.contacts);
-    ASSIGN_OR_RETURN(Statement update,
-                     db_->Prepare("UPDATE conflict_cases SET booking_ids = ?, contacts = ?,"
-                                  " summary = ? WHERE id = ?"));
-    update.Bind(1, ids.dump()).Bind(2, contacts.dump()).Bind(3, c.summary).Bind(4, existing->id);
-    RETURN_IF_ERROR(update.Run());
+    RETURN_IF_ERROR(UpdateCaseCallList(*db_, existing->id, c));
     model::CaseUpdate settled;
     settled.booking_ids = c.booking_ids;
     settled.contacts = c.contacts;
     settled.summary = c.summary;
-    RETURN_IF_ERROR(RecordLocked("case", existing->id, "update",
-                                 model::CaseUpdateFields(settled).dump(), staff));
+    RETURN_IF_ERROR(log_.Record("case", existing->id, "update",
+                                model::CaseUpdateFields(settled).dump(), staff));
   } else {
     ASSIGN_OR_RETURN(ref, OpenCaseLocked(std::move(c)));
   }
 
   const std::string now = Now();
   for (const Holder* h : moved) {
-    ASSIGN_OR_RETURN(Statement flag, db_->Prepare("UPDATE bookings SET needs_reschedule = 1,"
-                                                  " updated_at = ? WHERE id = ?"));
-    flag.Bind(1, now).Bind(2, h->id);
-    RETURN_IF_ERROR(flag.Run());
+    RETURN_IF_ERROR(SetNeedsReschedule(*db_, h->id, true, now));
     RETURN_IF_ERROR(AppendHistoryLocked(h->id, staff, "needs-reschedule", h->status, h->status,
                                         json{{"needs_reschedule", {false, true}}}.dump(),
                                         "slot over capacity: case " + ref));
@@ -249,30 +191,12 @@ Result<std::optional<std::string>> Store::SettleSlotLocked(const std::string& da
   return std::optional<std::string>(ref);
 }
 
-Result<ConflictCase> Store::LoadCase(const std::string& ref) {
-  ASSIGN_OR_RETURN(Statement st, db_->Prepare(std::string("SELECT ") + kCaseColumns +
-                                              " FROM conflict_cases WHERE ref = ?1 OR id = ?1"));
-  st.Bind(1, ref);
-  ASSIGN_OR_RETURN(bool row, st.Step());
-  if (!row) return Status::NotFound("case: no conflict case '" + ref + "'");
-  return ReadCase(st);
-}
+Result<ConflictCase> Store::LoadCase(const std::string& ref) { return FindCase(*db_, ref); }
 
 Result<ConflictCase> Store::GetCase(const std::string& ref) { return LoadCase(ref); }
 
 Result<std::vector<ConflictCase>> Store::Cases(bool open_only) {
-  ASSIGN_OR_RETURN(Statement st,
-                   db_->Prepare(std::string("SELECT ") + kCaseColumns +
-                                " FROM conflict_cases WHERE (?1 = 0 OR status = 'open')"
-                                " ORDER BY opened_at DESC, ref DESC"));
-  st.Bind(1, int64_t{open_only});
-  std::vector<ConflictCase> out;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
-    out.push_back(ReadCase(st));
-  }
-  return out;
+  return CasesNewestFirst(*db_, open_only);
 }
 
 Result<ConflictCase> Store::ResolveCase(const std::string& ref, const std::string& resolution_text,
@@ -296,12 +220,8 @@ Status Store::ResolveCaseLocked(const ConflictCase& c, const std::string& resolu
   const std::string now = Now();
   std::vector<std::pair<std::string, std::string>> pending;  // (id, ref) still to move
   for (const auto& id : c.booking_ids) {
-    ASSIGN_OR_RETURN(Statement st, db_->Prepare("SELECT ref, status FROM bookings WHERE id = ?"
-                                                " AND needs_reschedule = 1 AND status IN"
-                                                " ('requested', 'confirmed')"));
-    st.Bind(1, id);
-    ASSIGN_OR_RETURN(bool row, st.Step());
-    if (row) pending.emplace_back(id, st.Text(0));
+    ASSIGN_OR_RETURN(std::optional<std::string> ref, RefIfStillToMove(*db_, id));
+    if (ref) pending.emplace_back(id, std::move(*ref));
   }
   if (!pending.empty() && !keep) {
     std::string refs;
@@ -312,27 +232,20 @@ Status Store::ResolveCaseLocked(const ConflictCase& c, const std::string& resolu
   }
   for (const auto& [id, booking_ref] : pending) {
     ASSIGN_OR_RETURN(Booking b, LoadBooking(id));
-    ASSIGN_OR_RETURN(Statement st, db_->Prepare("UPDATE bookings SET needs_reschedule = 0,"
-                                                " updated_at = ? WHERE id = ?"));
-    st.Bind(1, now).Bind(2, id);
-    RETURN_IF_ERROR(st.Run());
+    RETURN_IF_ERROR(SetNeedsReschedule(*db_, id, false, now));
     RETURN_IF_ERROR(AppendHistoryLocked(id, staff, "keep", b.status, b.status,
                                         json{{"needs_reschedule", {true, false}}}.dump(),
                                         "kept over capacity: case " + c.ref));
     RETURN_IF_ERROR(LogNeedsRescheduleLocked(id, false, now, staff));
   }
-  ASSIGN_OR_RETURN(Statement st,
-                   db_->Prepare("UPDATE conflict_cases SET status = 'resolved', resolved_at = ?,"
-                                " resolved_by = ?, resolution = ? WHERE id = ?"));
-  st.Bind(1, now).Bind(2, staff).Bind(3, resolution).Bind(4, c.id);
-  RETURN_IF_ERROR(st.Run());
+  RETURN_IF_ERROR(MarkCaseResolved(*db_, c.id, now, staff, resolution));
   model::CaseUpdate resolved;
   resolved.status = "resolved";
   resolved.resolved_at = now;
   resolved.resolved_by = staff;
   resolved.resolution = resolution;
   resolved.hub_request_seq = hub_request_seq;
-  return RecordLocked("case", c.id, "update", model::CaseUpdateFields(resolved).dump(), staff);
+  return log_.Record("case", c.id, "update", model::CaseUpdateFields(resolved).dump(), staff);
 }
 
 Result<HeadOfficeOutcome> Store::ApplyHeadOfficeChange(const HeadOfficeChange& change) {
@@ -356,14 +269,11 @@ Result<HeadOfficeOutcome> Store::ApplyHeadOfficeChange(const HeadOfficeChange& c
   }
   ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
   {
-    ASSIGN_OR_RETURN(Statement seen, db_->Prepare("SELECT outcome, coalesce(reason, ''),"
-                                                  " booking_id, case_ref FROM hub_requests"
-                                                  " WHERE seq = ?"));
-    seen.Bind(1, change.seq);
-    ASSIGN_OR_RETURN(bool answered, seen.Step());
-    if (answered) {
-      HeadOfficeOutcome earlier{seen.Text(0), seen.Text(1), seen.OptionalText(3), std::nullopt};
-      if (auto id = seen.OptionalText(2)) {
+    ASSIGN_OR_RETURN(std::optional<RequestAnswerRow> seen, FindRequestAnswer(*db_, change.seq));
+    if (seen) {
+      HeadOfficeOutcome earlier{seen->outcome, seen->reason.value_or(""), seen->case_ref,
+                                std::nullopt};
+      if (const auto& id = seen->booking_id) {
         ASSIGN_OR_RETURN(Booking b, LoadBooking(*id));
         earlier.booking = std::move(b);
       }
@@ -383,28 +293,19 @@ Result<HeadOfficeOutcome> Store::ApplyHeadOfficeChange(const HeadOfficeChange& c
       if (change.reason.empty()) return Status::InvalidInput("resolution: say what was done");
       RETURN_IF_ERROR(ResolveCaseLocked(c, reason, /*keep=*/false, staff, request_seq));
     }
-    ASSIGN_OR_RETURN(Statement st,
-                     db_->Prepare("INSERT INTO hub_requests (seq, received_at, kind,"
-                                  " outcome, case_ref) VALUES (?, ?, ?, 'applied', ?)"));
-    st.Bind(1, change.seq).Bind(2, Now()).Bind(3, change.kind).Bind(4, c.ref);
-    RETURN_IF_ERROR(st.Run());
+    RETURN_IF_ERROR(WriteRequestAnswer(
+        *db_, {change.seq, Now(), change.kind, "applied", std::nullopt, std::nullopt, c.ref},
+        OnExisting::kFail));
     RETURN_IF_ERROR(tx->Commit());
     return out;
   }
   ASSIGN_OR_RETURN(Booking b, LoadBooking(change.booking));
   auto record = [&](const std::string& outcome, const std::optional<std::string>& booking_id,
                     const std::string& why, const std::optional<std::string>& case_ref) -> Status {
-    ASSIGN_OR_RETURN(Statement st, db_->Prepare("INSERT INTO hub_requests (seq, received_at, kind,"
-                                                " outcome, booking_id, reason, case_ref) VALUES"
-                                                " (?, ?, ?, ?, ?, ?, ?)"));
-    st.Bind(1, change.seq)
-        .Bind(2, Now())
-        .Bind(3, change.kind)
-        .Bind(4, outcome)
-        .Bind(5, booking_id)
-        .Bind(6, why.empty() ? std::optional<std::string>() : why)
-        .Bind(7, case_ref);
-    return st.Run();
+    return WriteRequestAnswer(*db_,
+                              {change.seq, Now(), change.kind, outcome, booking_id,
+                               why.empty() ? std::optional<std::string>() : why, case_ref},
+                              OnExisting::kFail);
   };
 
   HeadOfficeOutcome out;
@@ -432,7 +333,7 @@ Result<HeadOfficeOutcome> Store::ApplyHeadOfficeChange(const HeadOfficeChange& c
     RETURN_IF_ERROR(record("applied", now_at.id, "", std::nullopt));
   } else {
     // The store had moved on: what physically happened here stands.
-    ASSIGN_OR_RETURN(Customer customer, LoadCustomer(b.customer_id));
+    ASSIGN_OR_RETURN(Customer customer, customers_.Load(b.customer_id));
     const std::string wanted =
         change.kind == "cancel" ? "cancel" : "move to " + change.date + " " + change.time;
     const std::string here =
@@ -509,45 +410,20 @@ Result<BookOutcome> Store::BookPromisedInTransaction(const BookingRequest& reque
 
 Result<std::optional<std::pair<std::string, std::string>>> Store::PaperFormImported(
     const std::string& form_id) {
-  ASSIGN_OR_RETURN(Statement st,
-                   db_->Prepare("SELECT f.import_batch, b.ref FROM paper_forms f JOIN bookings b"
-                                " ON b.id = f.booking_id WHERE f.form_id = ?"));
-  st.Bind(1, form_id);
-  ASSIGN_OR_RETURN(bool row, st.Step());
-  using Found = std::optional<std::pair<std::string, std::string>>;
-  if (!row) return Found();
-  return Found(std::make_pair(st.Text(0), st.Text(1)));
+  return FindPaperForm(*db_, form_id);
 }
 
 Status Store::RecordPaperImport(const std::string& batch_id, const std::string& file_name,
                                 const std::string& file_digest, const std::string& operator_name,
                                 const std::string& report_json) {
-  ASSIGN_OR_RETURN(Statement st,
-                   db_->Prepare("INSERT INTO paper_imports (id, file_name, file_digest, operator,"
-                                " imported_at, report) VALUES (?, ?, ?, ?, ?, ?)"));
-  st.Bind(1, batch_id)
-      .Bind(2, file_name)
-      .Bind(3, file_digest)
-      .Bind(4, operator_name)
-      .Bind(5, Now())
-      .Bind(6, report_json);
-  return st.Run();
+  return WritePaperImport(*db_, batch_id, file_name, file_digest, operator_name, Now(),
+                          report_json);
 }
 
 Result<int> Store::ReserveFormNumbers(const LocalDate& day, int count) {
   if (count < 0 || count > 999) return Status::InvalidInput("forms: 0 to 999 per sheet");
-  char key[16];
-  std::snprintf(key, sizeof key, "%02d%02d%02d", day.year % 100, day.month, day.day);
   ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
-  ASSIGN_OR_RETURN(
-      Statement st,
-      db_->Prepare("INSERT INTO paper_form_counters (day, last) VALUES (?1, ?2)"
-                   " ON CONFLICT (day) DO UPDATE SET last = last + ?2 RETURNING last"));
-  st.Bind(1, key).Bind(2, int64_t{count});
-  ASSIGN_OR_RETURN(bool row, st.Step());
-  if (!row) return Status::IoError("reserving form numbers returned nothing");
-  const int last = static_cast<int>(st.Int(0));
-  RETURN_IF_ERROR(st.Run());
+  ASSIGN_OR_RETURN(int last, TakeFormNumbers(*db_, day, count));
   if (last > 999) return Status::Refused("form numbers for " + day.ToString() + " are used up");
   RETURN_IF_ERROR(tx->Commit());
   return last - count + 1;
@@ -555,14 +431,103 @@ Result<int> Store::ReserveFormNumbers(const LocalDate& day, int count) {
 
 Result<std::optional<std::pair<std::string, std::string>>> Store::FindPaperImport(
     const std::string& file_digest) {
-  ASSIGN_OR_RETURN(Statement st, db_->Prepare("SELECT id, imported_at FROM paper_imports"
-                                              " WHERE file_digest = ? ORDER BY imported_at"
-                                              " LIMIT 1"));
-  st.Bind(1, file_digest);
+  return FindPaperImportOf(*db_, file_digest);
+}
+
+// ---- the conflict_cases table ----
+
+Result<std::string> NextCaseRef(Db& db, const LocalDate& today) {
+  ASSIGN_OR_RETURN(int64_t n,
+                   BumpDayCounter(db, DayCounter::kCaseRefs, today, 1, "allocating a case ref"));
+  return "C-" + DayKey(today) + "-" + std::to_string(n);
+}
+
+Status InsertCaseRow(Db& db, const ConflictCase& c) {
+  const json ids = c.booking_ids;
+  const json contacts = model::CaseContactsJson(c.contacts);
+  ASSIGN_OR_RETURN(Statement ins,
+                   db.Prepare(std::string("INSERT INTO conflict_cases (") + kCaseColumns +
+                              ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL,"
+                              " NULL)"));
+  ins.Bind(1, c.id)
+      .Bind(2, c.ref)
+      .Bind(3, c.store_id)
+      .Bind(4, c.kind)
+      .Bind(5, c.slot_date)
+      .Bind(6, c.slot_time)
+      .Bind(7, ids.dump())
+      .Bind(8, contacts.dump())
+      .Bind(9, c.summary)
+      .Bind(10, c.source)
+      .Bind(11, c.opened_at)
+      .Bind(12, c.opened_by)
+      .Bind(13, c.status);
+  RETURN_IF_ERROR(ins.Run());
+  return Status::Ok();
+}
+
+Status UpdateCaseCallList(Db& db, const std::string& id, const ConflictCase& c) {
+  const json ids = c.booking_ids;
+  const json contacts = model::CaseContactsJson(c.contacts);
+  ASSIGN_OR_RETURN(Statement update, db.Prepare("UPDATE conflict_cases SET booking_ids = ?,"
+                                                " contacts = ?, summary = ? WHERE id = ?"));
+  update.Bind(1, ids.dump()).Bind(2, contacts.dump()).Bind(3, c.summary).Bind(4, id);
+  return update.Run();
+}
+
+Status MarkCaseResolved(Db& db, const std::string& id, const std::string& at,
+                        const std::string& staff, const std::string& resolution) {
+  ASSIGN_OR_RETURN(Statement st,
+                   db.Prepare("UPDATE conflict_cases SET status = 'resolved', resolved_at = ?,"
+                              " resolved_by = ?, resolution = ? WHERE id = ?"));
+  st.Bind(1, at).Bind(2, staff).Bind(3, resolution).Bind(4, id);
+  return st.Run();
+}
+
+Result<std::optional<std::string>> OpenOverCapacityCase(Db& db, const std::string& date,
+                                                        const std::string& time) {
+  ASSIGN_OR_RETURN(Statement open_case,
+                   db.Prepare("SELECT id FROM conflict_cases WHERE kind = 'over-capacity' AND"
+                              " status = 'open' AND slot_date = ? AND slot_time = ? LIMIT 1"));
+  open_case.Bind(1, date).Bind(2, time);
+  ASSIGN_OR_RETURN(bool has_open, open_case.Step());
+  if (!has_open) return std::optional<std::string>();
+  std::optional<std::string> id = open_case.Text(0);
+  open_case.Reset();
+  return id;
+}
+
+Result<ConflictCase> FindCase(Db& db, const std::string& ref) {
+  ASSIGN_OR_RETURN(Statement st, db.Prepare(std::string("SELECT ") + kCaseColumns +
+                                            " FROM conflict_cases WHERE ref = ?1 OR id = ?1"));
+  st.Bind(1, ref);
   ASSIGN_OR_RETURN(bool row, st.Step());
-  using Found = std::optional<std::pair<std::string, std::string>>;
-  if (!row) return Found();
-  return Found(std::make_pair(st.Text(0), st.Text(1)));
+  if (!row) return Status::NotFound("case: no conflict case '" + ref + "'");
+  return ReadCase(st);
+}
+
+Result<std::vector<ConflictCase>> CasesNewestFirst(Db& db, bool open_only) {
+  ASSIGN_OR_RETURN(Statement st, db.Prepare(std::string("SELECT ") + kCaseColumns +
+                                            " FROM conflict_cases WHERE (?1 = 0 OR status = 'open')"
+                                            " ORDER BY opened_at DESC, ref DESC"));
+  st.Bind(1, int64_t{open_only});
+  std::vector<ConflictCase> out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    out.push_back(ReadCase(st));
+  }
+  return out;
+}
+
+Result<std::optional<std::string>> CaseRefOf(Db& db, const std::string& case_id) {
+  ASSIGN_OR_RETURN(Statement st, db.Prepare("SELECT ref FROM conflict_cases WHERE id = ?"));
+  st.Bind(1, case_id);
+  ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return std::optional<std::string>();
+  std::optional<std::string> ref = st.Text(0);
+  st.Reset();
+  return ref;
 }
 
 }  // namespace outpost::edge

@@ -1,5 +1,6 @@
 #include "edge/hub_link.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <thread>
@@ -145,6 +146,45 @@ Result<WireMessage> HubQuery::Exchange(const WireMessage& message, size_t expect
     return std::move(decoded.value());
   }
   return Status::RetryLater("the hub did not answer within " + std::to_string(timeout_ms_) + " ms");
+}
+
+Result<int64_t> HubAckedSeq(Db& db) {
+  ASSIGN_OR_RETURN(Statement st, db.Prepare("SELECT hub_acked_seq FROM sync_state"));
+  ASSIGN_OR_RETURN(bool has_state, st.Step());
+  const int64_t acked = has_state ? st.Int(0) : 0;
+  st.Reset();
+  return acked;
+}
+
+Status SetHubAckedSeq(Db& db, int64_t seq, bool allow_back) {
+  ASSIGN_OR_RETURN(Statement st, db.Prepare(allow_back ? "UPDATE sync_state SET hub_acked_seq = ?"
+                                                       : "UPDATE sync_state SET hub_acked_seq ="
+                                                         " max(hub_acked_seq, ?)"));
+  st.Bind(1, seq);
+  return st.Run();
+}
+
+Result<SignedHead> VerifiedHubHead(Db& db) {
+  ASSIGN_OR_RETURN(Statement st,
+                   db.Prepare("SELECT heads_verified_idx, heads_verified_head FROM sync_state"));
+  ASSIGN_OR_RETURN(bool has_anchor, st.Step());
+  SignedHead anchor;
+  if (has_anchor) {
+    anchor.index = st.Int(0);
+    const std::string blob = st.IsNull(1) ? std::string() : st.Blob(1);
+    if (blob.size() == anchor.head.size()) {
+      std::copy(blob.begin(), blob.end(), anchor.head.begin());
+    }
+  }
+  st.Reset();
+  return anchor;
+}
+
+Status SetVerifiedHubHead(Db& db, int64_t index, const Hash256& head) {
+  ASSIGN_OR_RETURN(Statement put, db.Prepare("UPDATE sync_state SET heads_verified_idx = ?,"
+                                             " heads_verified_head = ?"));
+  put.Bind(1, index).BindBlob(2, head);
+  return put.Run();
 }
 
 }  // namespace outpost::edge

@@ -32,6 +32,17 @@ struct KeptHead {
 // Every kept head and the newest, by index.
 Result<std::vector<KeptHead>> KeptHubHeads(Db& db);
 
+// How far the hub has acknowledged this store's log (sync_state), 0 when unknown.
+Result<int64_t> HubAckedSeq(Db& db);
+// Moves the acknowledged seq to `seq`: only forward (changes re-fetched from
+// the hub) unless `allow_back` (the hub lost changes it had acknowledged, so
+// the next sync round sends them again).
+Status SetHubAckedSeq(Db& db, int64_t seq, bool allow_back);
+
+// The hub head up to which verify has checked the hub's log (index 0: none yet).
+Result<SignedHead> VerifiedHubHead(Db& db);
+Status SetVerifiedHubHead(Db& db, int64_t index, const Hash256& head);
+
 class HubQuery {
  public:
   static Result<std::unique_ptr<HubQuery>> Connect(const std::string& endpoint, SecretKeys keys,

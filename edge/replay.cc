@@ -4,6 +4,12 @@
 #include <map>
 #include <set>
 
+#include "edge/cases.h"
+#include "edge/change_writer.h"
+#include "edge/customers.h"
+#include "edge/day_counters.h"
+#include "edge/hub_requests.h"
+#include "edge/paper_book.h"
 #include "edge/tamper_checks.h"
 #include "sync/merge.h"
 #include "sync/model/request.h"
@@ -112,25 +118,14 @@ json ColumnAs(const Statement& st, int col, const json& like) {
   return text;
 }
 
-Result<std::vector<std::string>> PhonesOf(Db& db, const std::string& customer_id) {
-  ASSIGN_OR_RETURN(Statement st, db.Prepare("SELECT e164 FROM customer_phones WHERE"
-                                            " customer_id = ? ORDER BY e164"));
-  st.Bind(1, customer_id);
-  return st.TextColumn();
-}
-
-Status AddPhones(Db& db, const std::string& customer_id, const json& phones,
-                 const std::string& at) {
-  if (!phones.is_array()) return Status::Ok();
-  ASSIGN_OR_RETURN(Statement st, db.Prepare("INSERT INTO customer_phones (customer_id, e164,"
-                                            " added_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING"));
+// The strings of a logged phone list (anything else in it is skipped).
+std::vector<std::string> PhoneList(const json& phones) {
+  std::vector<std::string> out;
+  if (!phones.is_array()) return out;
   for (const auto& p : phones) {
-    if (!p.is_string()) continue;
-    st.Reset();
-    st.Bind(1, customer_id).Bind(2, p.get<std::string>()).Bind(3, at);
-    RETURN_IF_ERROR(st.Run());
+    if (p.is_string()) out.push_back(p.get<std::string>());
   }
-  return Status::Ok();
+  return out;
 }
 
 std::string TextField(const json& fields, const char* key, const std::string& fallback) {
@@ -162,16 +157,65 @@ Result<json> RowValues(Db& db, const std::string& table, const std::string& id,
 Status ApplyRequestAnswer(Db& db, const json& fields) {
   auto answer = model::ParseRequestAnswer(fields);
   if (!answer.ok()) return Status::Corruption(answer.status().message());  // our own log, damaged
-  ASSIGN_OR_RETURN(Statement st, db.Prepare("INSERT INTO hub_requests (seq, received_at, kind,"
-                                            " outcome, reason, booking_id) VALUES (?, ?, ?, ?, ?,"
-                                            " ?) ON CONFLICT (seq) DO NOTHING"));
-  st.Bind(1, answer->hub_request_seq)
-      .Bind(2, answer->received_at)
-      .Bind(3, answer->kind)
-      .Bind(4, answer->outcome)
-      .Bind(5, answer->reason)
-      .Bind(6, answer->booking_id);
-  return st.Run();
+  return WriteRequestAnswer(db,
+                            {answer->hub_request_seq, answer->received_at, answer->kind,
+                             answer->outcome, answer->booking_id, answer->reason, std::nullopt},
+                            OnExisting::kKeepFirst);
+}
+
+// What a logged change says about head office's requests and paper forms,
+// written through the tables' owners (edge/hub_requests.h, edge/paper_book.h)
+// as the store wrote them: the answer kept first wins (ON CONFLICT DO NOTHING).
+Status ApplyRequestAndForm(Db& db, const ChangeEntry& e, const json& fields) {
+  const bool has_seq =
+      fields.contains("hub_request_seq") && fields["hub_request_seq"].is_number_integer();
+  RequestAnswerRow answer;
+  if (has_seq) answer.seq = fields["hub_request_seq"].get<int64_t>();
+  answer.received_at = e.recorded_at;
+  if (e.entity == "case" && has_seq && e.op == "insert") {
+    // Head office's cancel or move, overruled by what happened at the store.
+    const json ids = fields.value("booking_ids", json::array());
+    answer.kind = TextField(fields, "hub_request_kind", "cancel");
+    answer.outcome = "overruled";
+    if (ids.is_array() && !ids.empty() && ids[0].is_string()) {
+      answer.booking_id = ids[0].get<std::string>();
+    }
+    answer.reason = TextField(fields, "summary", "overruled");
+    answer.case_ref = TextField(fields, "ref", "");
+    return WriteRequestAnswer(db, answer, OnExisting::kKeepFirst);
+  }
+  if (e.entity == "case" && has_seq && e.op == "update") {
+    // A case head office closed (nothing written when the case is unknown).
+    ASSIGN_OR_RETURN(std::optional<std::string> ref, CaseRefOf(db, e.entity_id));
+    if (!ref) return Status::Ok();
+    answer.kind = "resolve-case";
+    answer.outcome = "applied";
+    answer.case_ref = std::move(ref);
+    return WriteRequestAnswer(db, answer, OnExisting::kKeepFirst);
+  }
+  if (e.entity != "booking") return Status::Ok();
+  if (has_seq && e.op == "insert") {
+    answer.outcome = "booked";
+    answer.booking_id = e.entity_id;
+    RETURN_IF_ERROR(WriteRequestAnswer(db, answer, OnExisting::kKeepFirst));
+  }
+  if (has_seq && e.op == "update") {
+    // Head office's cancel or move, applied: the booking cancelled or moved to.
+    answer.kind = TextField(fields, "status", "") == "rescheduled" ? "reschedule" : "cancel";
+    answer.outcome = "applied";
+    answer.booking_id = answer.kind == "reschedule"
+                            ? TextField(fields, "rescheduled_to", e.entity_id)
+                            : e.entity_id;
+    RETURN_IF_ERROR(WriteRequestAnswer(db, answer, OnExisting::kKeepFirst));
+  }
+  if (e.op == "insert" && fields.contains("form_id") && fields["form_id"].is_string()) {
+    return WritePaperForm(
+        db,
+        {fields["form_id"].get<std::string>(), TextField(fields, "import_batch", ""), "booked",
+         e.entity_id, e.recorded_at},
+        OnExisting::kKeepFirst);
+  }
+  return Status::Ok();
 }
 
 Status ApplyToTables(Db& db, const ChangeEntry& e, const json& fields) {
@@ -247,38 +291,12 @@ Status ApplyToTables(Db& db, const ChangeEntry& e, const json& fields) {
     const std::string at =
         TextField(fields, e.op == "insert" ? "created_at" : "updated_at", e.recorded_at);
     if (fields.contains("phones"))
-      RETURN_IF_ERROR(AddPhones(db, e.entity_id, fields["phones"], at));
+      RETURN_IF_ERROR(AddCustomerPhones(db, e.entity_id, PhoneList(fields["phones"]), at,
+                                        OnExisting::kKeepFirst));
     if (fields.contains("phones_added")) {
-      RETURN_IF_ERROR(AddPhones(db, e.entity_id, fields["phones_added"], at));
+      RETURN_IF_ERROR(AddCustomerPhones(db, e.entity_id, PhoneList(fields["phones_added"]), at,
+                                        OnExisting::kKeepFirst));
     }
-  }
-  if (e.entity == "case" && e.op == "insert" && fields.contains("hub_request_seq") &&
-      fields["hub_request_seq"].is_number_integer()) {
-    // Head office's cancel or move, overruled by what happened at the store.
-    const json ids = fields.value("booking_ids", json::array());
-    ASSIGN_OR_RETURN(Statement r, db.Prepare("INSERT INTO hub_requests (seq, received_at, kind,"
-                                             " outcome, booking_id, reason, case_ref) VALUES"
-                                             " (?, ?, ?, 'overruled', ?, ?, ?) ON CONFLICT (seq)"
-                                             " DO NOTHING"));
-    r.Bind(1, fields["hub_request_seq"].get<int64_t>())
-        .Bind(2, e.recorded_at)
-        .Bind(3, TextField(fields, "hub_request_kind", "cancel"))
-        .Bind(4, ids.is_array() && !ids.empty() && ids[0].is_string()
-                     ? std::optional<std::string>(ids[0].get<std::string>())
-                     : std::nullopt)
-        .Bind(5, TextField(fields, "summary", "overruled"))
-        .Bind(6, TextField(fields, "ref", ""));
-    RETURN_IF_ERROR(r.Run());
-  }
-  if (e.entity == "case" && e.op == "update" && fields.contains("hub_request_seq") &&
-      fields["hub_request_seq"].is_number_integer()) {
-    // A case head office closed.
-    ASSIGN_OR_RETURN(Statement r, db.Prepare("INSERT INTO hub_requests (seq, received_at, kind,"
-                                             " outcome, case_ref) SELECT ?, ?, 'resolve-case',"
-                                             " 'applied', ref FROM conflict_cases WHERE id = ?"
-                                             " ON CONFLICT (seq) DO NOTHING"));
-    r.Bind(1, fields["hub_request_seq"].get<int64_t>()).Bind(2, e.recorded_at).Bind(3, e.entity_id);
-    RETURN_IF_ERROR(r.Run());
   }
   if (e.entity == "booking") {
     // The desk's per-booking history, rebuilt from the log: who, when, old -> new.
@@ -297,44 +315,8 @@ Status ApplyToTables(Db& db, const ChangeEntry& e, const json& fields) {
                                      from.empty() ? std::nullopt : std::optional<std::string>(from),
                                      to, changes,
                                      "rebuilt from change-log seq " + std::to_string(e.seq)));
-    if (e.op == "insert" && fields.contains("hub_request_seq") &&
-        fields["hub_request_seq"].is_number_integer()) {
-      ASSIGN_OR_RETURN(Statement r, db.Prepare("INSERT INTO hub_requests (seq, received_at,"
-                                               " outcome, booking_id) VALUES (?, ?, 'booked', ?)"
-                                               " ON CONFLICT (seq) DO NOTHING"));
-      r.Bind(1, fields["hub_request_seq"].get<int64_t>())
-          .Bind(2, e.recorded_at)
-          .Bind(3, e.entity_id);
-      RETURN_IF_ERROR(r.Run());
-    }
-    if (e.op == "update" && fields.contains("hub_request_seq") &&
-        fields["hub_request_seq"].is_number_integer()) {
-      // Head office's cancel or move, applied: the booking cancelled or moved to.
-      const std::string kind =
-          TextField(fields, "status", "") == "rescheduled" ? "reschedule" : "cancel";
-      const std::string target =
-          kind == "reschedule" ? TextField(fields, "rescheduled_to", e.entity_id) : e.entity_id;
-      ASSIGN_OR_RETURN(Statement r, db.Prepare("INSERT INTO hub_requests (seq, received_at,"
-                                               " kind, outcome, booking_id) VALUES (?, ?, ?,"
-                                               " 'applied', ?) ON CONFLICT (seq) DO NOTHING"));
-      r.Bind(1, fields["hub_request_seq"].get<int64_t>())
-          .Bind(2, e.recorded_at)
-          .Bind(3, kind)
-          .Bind(4, target);
-      RETURN_IF_ERROR(r.Run());
-    }
-    if (e.op == "insert" && fields.contains("form_id") && fields["form_id"].is_string()) {
-      ASSIGN_OR_RETURN(Statement f, db.Prepare("INSERT INTO paper_forms (form_id, import_batch,"
-                                               " outcome, booking_id, imported_at) VALUES"
-                                               " (?, ?, 'booked', ?, ?) ON CONFLICT DO NOTHING"));
-      f.Bind(1, fields["form_id"].get<std::string>())
-          .Bind(2, TextField(fields, "import_batch", ""))
-          .Bind(3, e.entity_id)
-          .Bind(4, e.recorded_at);
-      RETURN_IF_ERROR(f.Run());
-    }
   }
-  return Status::Ok();
+  return ApplyRequestAndForm(db, e, fields);
 }
 
 // Each logged answer against hub_requests: the row must say what the log says.
@@ -401,116 +383,19 @@ Status CheckCalendar(Db& db, StoreStateCheck& out, StateDigester& digester) {
 
 }  // namespace
 
-Result<StoreCalendar> ReadStoreCalendar(Db& db) {
-  ASSIGN_OR_RETURN(Statement cfg, db.Prepare("SELECT store_id, name, time_zone, phone_region,"
-                                             " open_days, min_notice_minutes,"
-                                             " priority_notice_minutes, discount_cutoff,"
-                                             " discount_percent FROM store_config"));
-  ASSIGN_OR_RETURN(bool row, cfg.Step());
-  if (!row) return Status::Corruption("database '" + db.path() + "' has no store configuration");
-  StoreCalendar calendar;
-  StoreSettings& s = calendar.settings;
-  s.store_id = cfg.Text(0);
-  s.name = cfg.Text(1);
-  s.time_zone = cfg.Text(2);
-  s.phone_region = cfg.Text(3);
-  s.open_days = cfg.Text(4);
-  s.min_notice_minutes = static_cast<int>(cfg.Int(5));
-  s.priority_notice_minutes = static_cast<int>(cfg.Int(6));
-  s.discount_cutoff = cfg.Text(7);
-  s.discount_percent = static_cast<int>(cfg.Int(8));
-  s.slots.clear();
-  ASSIGN_OR_RETURN(Statement slots,
-                   db.Prepare("SELECT start_time, capacity FROM slots ORDER BY start_time"));
-  while (true) {
-    ASSIGN_OR_RETURN(bool more, slots.Step());
-    if (!more) break;
-    s.slots.push_back({slots.Text(0), static_cast<int>(slots.Int(1))});
-  }
-  ASSIGN_OR_RETURN(Statement closed, db.Prepare("SELECT day, reason FROM closed_dates"));
-  while (true) {
-    ASSIGN_OR_RETURN(bool more, closed.Step());
-    if (!more) break;
-    calendar.closed[closed.Text(0)] = closed.Text(1);
-  }
-  return calendar;
-}
-
-Status ApplyStoreCalendar(Db& db, const json& fields) {
-  ASSIGN_OR_RETURN(StoreCalendar calendar, ParseStoreCalendar(fields));
-  const StoreSettings& s = calendar.settings;
-  ASSIGN_OR_RETURN(Statement cfg,
-                   db.Prepare("UPDATE store_config SET name = ?, time_zone = ?, phone_region = ?,"
-                              " open_days = ?, min_notice_minutes = ?, priority_notice_minutes = ?,"
-                              " discount_cutoff = ?, discount_percent = ? WHERE store_id = ?"));
-  cfg.Bind(1, s.name).Bind(2, s.time_zone).Bind(3, s.phone_region).Bind(4, s.open_days);
-  cfg.Bind(5, int64_t{s.min_notice_minutes}).Bind(6, int64_t{s.priority_notice_minutes});
-  cfg.Bind(7, s.discount_cutoff).Bind(8, int64_t{s.discount_percent}).Bind(9, s.store_id);
-  ASSIGN_OR_RETURN(Statement whose, db.Prepare("SELECT store_id FROM store_config"));
-  ASSIGN_OR_RETURN(bool row, whose.Step());
-  if (!row || whose.Text(0) != s.store_id) {
-    return Status::Corruption("store calendar: it is for '" + s.store_id + "', not for this store");
-  }
-  RETURN_IF_ERROR(cfg.Run());
-  RETURN_IF_ERROR(db.Exec("DELETE FROM slots"));
-  ASSIGN_OR_RETURN(Statement slot, db.Prepare("INSERT INTO slots (start_time, capacity)"
-                                              " VALUES (?, ?)"));
-  for (const auto& spec : s.slots) {
-    slot.Reset();
-    slot.Bind(1, spec.start_time).Bind(2, int64_t{spec.capacity});
-    RETURN_IF_ERROR(slot.Run());
-  }
-  RETURN_IF_ERROR(db.Exec("DELETE FROM closed_dates"));
-  ASSIGN_OR_RETURN(Statement day, db.Prepare("INSERT INTO closed_dates (day, reason)"
-                                             " VALUES (?, ?)"));
-  for (const auto& [date, reason] : calendar.closed) {
-    day.Reset();
-    day.Bind(1, date).Bind(2, reason);
-    RETURN_IF_ERROR(day.Run());
-  }
-  return Status::Ok();
-}
-
 Status ReplayChange(Db& db, const ChangeEntry& e) {
-  ASSIGN_OR_RETURN(Statement head, db.Prepare("SELECT seq, hash FROM change_log ORDER BY seq"
-                                              " DESC LIMIT 1"));
-  ASSIGN_OR_RETURN(bool has_head, head.Step());
-  const int64_t last_seq = has_head ? head.Int(0) : 0;
-  Hash256 last_hash{};
-  if (has_head) {
-    const std::string blob = head.Blob(1);
-    if (blob.size() == last_hash.size()) std::copy(blob.begin(), blob.end(), last_hash.begin());
-  }
-  head.Reset();
-  if (e.seq != last_seq + 1) {
-    return Status::Corruption("replay: seq " + std::to_string(e.seq) + " does not follow the" +
-                              " local log's last seq " + std::to_string(last_seq));
-  }
-  const ChangeEntry one[] = {e};
-  RETURN_IF_ERROR(VerifyChain(
-      one, has_head ? std::optional<Hash256>(last_hash) : std::optional<Hash256>(Hash256{})));
+  // The entry and the rows it gives are written in the caller's transaction:
+  // an entry refused here (the caller rolls back) leaves neither behind.
+  RETURN_IF_ERROR(ChangeWriter::AppendVerbatim(db, e));
   const json fields = json::parse(e.fields_json, nullptr, false);
   if (!fields.is_object()) {
     return Status::Corruption("replay: seq " + std::to_string(e.seq) +
                               ": fields are not a JSON object");
   }
-  RETURN_IF_ERROR(InsertChangeRow(db, "change_log", e));
   return ApplyToTables(db, e, fields);
 }
 
-Status ResetCountersAfterReplay(Db& db) {
-  return db.Exec(
-      "INSERT INTO booking_ref_counters (day, last)"
-      " SELECT substr(ref, 1, 6), max(CAST(substr(ref, 8) AS INTEGER)) FROM bookings"
-      " GROUP BY 1 ON CONFLICT (day) DO UPDATE SET last = max(last, excluded.last);"
-      "INSERT INTO case_ref_counters (day, last)"
-      " SELECT substr(ref, 3, 6), max(CAST(substr(ref, 10) AS INTEGER)) FROM conflict_cases"
-      " GROUP BY 1 ON CONFLICT (day) DO UPDATE SET last = max(last, excluded.last);"
-      "INSERT INTO paper_form_counters (day, last)"
-      " SELECT substr(form_id, 2, 6), max(CAST(substr(form_id, 9) AS INTEGER)) FROM bookings"
-      " WHERE form_id IS NOT NULL GROUP BY 1"
-      " ON CONFLICT (day) DO UPDATE SET last = max(last, excluded.last);");
-}
+Status ResetCountersAfterReplay(Db& db) { return CountersPastReplayedRows(db); }
 
 Result<StoreStateCheck> CheckStoreState(
     Db& db, const std::vector<int>& buckets,
@@ -549,7 +434,7 @@ Result<StoreStateCheck> CheckStoreState(
         if (!found) {
           table_value = nullptr;
         } else if (entity == "customer" && key == "phones") {
-          ASSIGN_OR_RETURN(auto phones, PhonesOf(db, id));
+          ASSIGN_OR_RETURN(auto phones, PhonesOfCustomer(db, id));
           table_value = phones;
           where = "customer_phones";
         } else if (col_index.count(key)) {
@@ -627,6 +512,32 @@ Result<StoreStateCheck> CheckStoreState(
   RETURN_IF_ERROR(CheckRequestAnswers(db, out, digester));
   out.digests = digester.Finish();
   return out;
+}
+
+Status RepairFieldFromLog(Db& db, const FieldDifference& d, int64_t now_ms) {
+  if (d.entity == "store") {
+    // The calendar is logged whole: set it all back to the newest logged one.
+    ASSIGN_OR_RETURN(Statement newest, db.Prepare("SELECT fields FROM change_log WHERE entity ="
+                                                  " 'store' ORDER BY seq DESC LIMIT 1"));
+    ASSIGN_OR_RETURN(bool row, newest.Step());
+    if (!row) return Status::Refused("no logged calendar");
+    return ApplyStoreCalendar(db, json::parse(newest.Text(0), nullptr, false));
+  }
+  if (d.table == "customer_phones") {
+    if (!d.log_value.is_array()) return Status::Ok();
+    std::vector<std::string> phones;
+    for (const auto& p : d.log_value) phones.push_back(p.get<std::string>());
+    return ReplaceCustomerPhones(db, d.entity_id, phones, FormatUtcMs(now_ms));
+  }
+  if (d.table_value.is_null() && !d.log_value.is_null()) {
+    // A whole row is gone: values alone cannot bring it back (see rebuild).
+    return Status::Refused("row missing");
+  }
+  ASSIGN_OR_RETURN(Statement up, db.Prepare("UPDATE \"" + d.table + "\" SET \"" + d.field +
+                                            "\" = ? WHERE id = ?"));
+  BindJson(up, 1, d.log_value);
+  up.Bind(2, d.entity_id);
+  return up.Run();
 }
 
 }  // namespace outpost::edge

@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "edge/settings.h"  // the calendar replay applies
 #include "sync/changelog.h"
 #include "sync/sqlite.h"
 #include "sync/state_digest.h"
@@ -34,13 +35,6 @@ namespace outpost::edge {
 // an entry that does not continue the local log (seq and hash chain). Call
 // inside a write transaction.
 Status ReplayChange(Db& db, const ChangeEntry& entry);
-
-// The store's settings, slot grid and closed dates as the tables hold them.
-Result<StoreCalendar> ReadStoreCalendar(Db& db);
-
-// Sets the store's settings, slot grid and closed dates to a logged calendar
-// (the fields of a "store" change). Used by replay and by verify --repair.
-Status ApplyStoreCalendar(Db& db, const nlohmann::json& fields);
 
 // After a replay: counters (desk refs, case refs, paper form numbers) moved
 // past every number the replayed rows use, so new numbers never repeat one.
@@ -55,6 +49,12 @@ struct FieldDifference {
   nlohmann::json table_value;  // what the database holds (null: row missing)
   nlohmann::json log_value;    // what the change log says it must be
 };
+
+// verify --repair: sets the field `d` names back to what the change log says
+// (a phone list whole; the calendar to the newest logged one). Refused for a
+// row that is gone: values alone cannot bring it back (rebuild does). Not
+// logged: the tables return to the log's fold. In the caller's transaction.
+Status RepairFieldFromLog(Db& db, const FieldDifference& d, int64_t now_ms);
 
 // A row in a table that no change-log entry created (inserted behind the system's back).
 struct UnloggedRow {

@@ -5,7 +5,12 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "edge/bookings.h"
+#include "edge/customers.h"
+#include "edge/hub_requests.h"
+#include "edge/paper_book.h"
 #include "edge/replay.h"
+#include "edge/settings.h"
 #include "sync/booking_rules.h"
 #include "sync/changelog.h"
 #include "sync/ids.h"
@@ -17,83 +22,7 @@ namespace {
 
 using nlohmann::json;
 
-// Statuses that hold a place in their slot (see HoldsPlace in sync/lifecycle.h).
-constexpr const char* kHolding =
-    "('requested', 'confirmed', 'checked-in', 'in-service', 'completed')";
-
-constexpr const char* kBookingColumns =
-    "b.id, b.ref, b.store_id, b.customer_id, b.vehicle_id, b.service, b.slot_date, b.slot_time,"
-    " b.channel, b.status, b.notes, b.staff, b.requested_at, b.created_at, b.updated_at,"
-    " b.priority_reception, b.discount_eligible, b.arrived_at, b.discount_applied,"
-    " b.arrival_perk, b.cancel_reason, b.rescheduled_from, b.rescheduled_to, c.name, v.plate,"
-    " (SELECT group_concat(e164, ' ') FROM customer_phones p WHERE p.customer_id = c.id),"
-    " b.needs_reschedule, b.form_id, b.import_batch";
-constexpr const char* kBookingJoins =
-    " FROM bookings b JOIN customers c ON c.id = b.customer_id"
-    " LEFT JOIN vehicles v ON v.id = b.vehicle_id ";
-
-std::vector<std::string> SplitSpaces(const std::string& text) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t end = text.find(' ', start);
-    if (end == std::string::npos) end = text.size();
-    if (end > start) out.push_back(text.substr(start, end - start));
-    start = end + 1;
-  }
-  return out;
-}
-
-Result<Booking> ReadBooking(const Statement& st) {
-  Booking b;
-  b.id = st.Text(0);
-  b.ref = st.Text(1);
-  b.store_id = st.Text(2);
-  b.customer_id = st.Text(3);
-  b.vehicle_id = st.OptionalText(4);
-  b.service = st.Text(5);
-  b.slot_date = st.Text(6);
-  b.slot_time = st.Text(7);
-  ASSIGN_OR_RETURN(b.channel, ParseChannel(st.Text(8)));
-  ASSIGN_OR_RETURN(b.status, ParseBookingStatus(st.Text(9)));
-  b.notes = st.Text(10);
-  b.staff = st.Text(11);
-  b.requested_at = st.Text(12);
-  b.created_at = st.Text(13);
-  b.updated_at = st.Text(14);
-  b.priority_reception = st.Int(15) != 0;
-  b.discount_eligible = st.Int(16) != 0;
-  b.arrived_at = st.OptionalText(17);
-  if (!st.IsNull(18)) b.discount_applied = st.Int(18) != 0;
-  b.arrival_perk = st.OptionalText(19);
-  b.cancel_reason = st.OptionalText(20);
-  b.rescheduled_from = st.OptionalText(21);
-  b.rescheduled_to = st.OptionalText(22);
-  b.customer_name = st.Text(23);
-  b.plate = st.OptionalText(24);
-  b.customer_phones = SplitSpaces(st.Text(25));
-  b.needs_reschedule = st.Int(26) != 0;
-  b.form_id = st.OptionalText(27);
-  b.import_batch = st.OptionalText(28);
-  return b;
-}
-
 std::string ChannelText(Channel channel) { return std::string(ChannelName(channel)); }
-
-bool IsIdPrefix(const std::string& text) {
-  if (text.size() < 6 || text.size() > 36) return false;
-  return std::all_of(text.begin(), text.end(), [](char c) {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || c == '-';
-  });
-}
-
-bool IsBookingRef(const std::string& text) {
-  if (text.size() < 8 || text[6] != '-') return false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (i != 6 && (text[i] < '0' || text[i] > '9')) return false;
-  }
-  return true;
-}
 
 Result<std::string> CleanStaff(const std::string& staff) {
   return CleanText("staff", staff, 60, /*required=*/true);
@@ -159,30 +88,7 @@ Result<std::unique_ptr<Store>> Store::Create(const std::string& path, const Stor
   {
     ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*store->db_));
     ASSIGN_OR_RETURN(std::string name, CleanText("store name", settings.name, 100, true));
-    ASSIGN_OR_RETURN(
-        Statement st,
-        store->db_->Prepare("INSERT INTO store_config (singleton, store_id, name, time_zone,"
-                            " phone_region, open_days, min_notice_minutes, priority_notice_minutes,"
-                            " discount_cutoff, discount_percent, created_at)"
-                            " VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-    st.Bind(1, settings.store_id)
-        .Bind(2, name)
-        .Bind(3, settings.time_zone)
-        .Bind(4, settings.phone_region)
-        .Bind(5, settings.open_days)
-        .Bind(6, int64_t{settings.min_notice_minutes})
-        .Bind(7, int64_t{settings.priority_notice_minutes})
-        .Bind(8, settings.discount_cutoff)
-        .Bind(9, int64_t{settings.discount_percent})
-        .Bind(10, store->Now());
-    RETURN_IF_ERROR(st.Run());
-    ASSIGN_OR_RETURN(Statement slot,
-                     store->db_->Prepare("INSERT INTO slots (start_time, capacity) VALUES (?, ?)"));
-    for (const auto& s : settings.slots) {
-      slot.Reset();
-      slot.Bind(1, s.start_time).Bind(2, int64_t{s.capacity});
-      RETURN_IF_ERROR(slot.Run());
-    }
+    RETURN_IF_ERROR(WriteNewStoreSettings(*store->db_, settings, name, store->Now()));
     RETURN_IF_ERROR(tx->Commit());
   }
   RETURN_IF_ERROR(store->LoadSettings());
@@ -206,6 +112,7 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, const Clock&
 Status Store::LoadSettings() {
   ASSIGN_OR_RETURN(StoreCalendar calendar, ReadStoreCalendar(*db_));
   settings_ = std::move(calendar.settings);
+  log_.set_site(settings_.store_id);
   ASSIGN_OR_RETURN(zone_, TimeZone::Load(settings_.time_zone));
   return Status::Ok();
 }
@@ -227,36 +134,20 @@ Status Store::AddClosedDate(const std::string& date_text, const std::string& rea
   ASSIGN_OR_RETURN(LocalDate date, ParseDeskDate(date_text, Today()));
   ASSIGN_OR_RETURN(std::string reason, CleanText("reason", reason_text, 200, true));
   ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
-  ASSIGN_OR_RETURN(Statement count,
-                   db_->Prepare(std::string("SELECT count(*) FROM bookings WHERE slot_date = ?"
-                                            " AND status IN ") +
-                                kHolding));
-  count.Bind(1, date.ToString());
-  ASSIGN_OR_RETURN(bool row, count.Step());
-  if (row && count.Int(0) > 0) {
+  ASSIGN_OR_RETURN(int64_t active, BookingsHoldingPlacesOn(*db_, date.ToString()));
+  if (active > 0) {
     return Status::Refused(
-        "cannot close " + date.ToString() + ": " + std::to_string(count.Int(0)) +
+        "cannot close " + date.ToString() + ": " + std::to_string(active) +
         " active bookings hold places that day; reschedule or cancel them first");
   }
-  ASSIGN_OR_RETURN(Statement st,
-                   db_->Prepare("INSERT INTO closed_dates (day, reason) VALUES (?, ?)"
-                                " ON CONFLICT (day) DO UPDATE SET reason = excluded.reason"));
-  st.Bind(1, date.ToString()).Bind(2, reason);
-  RETURN_IF_ERROR(st.Run());
+  RETURN_IF_ERROR(PutClosedDate(*db_, date.ToString(), reason));
   RETURN_IF_ERROR(RecordCalendarLocked(staff));
   return tx->Commit();
 }
 
 Status Store::RestoreClosedDates(const std::vector<std::pair<std::string, std::string>>& closed) {
   ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
-  ASSIGN_OR_RETURN(Statement st,
-                   db_->Prepare("INSERT INTO closed_dates (day, reason) VALUES (?, ?)"
-                                " ON CONFLICT (day) DO UPDATE SET reason = excluded.reason"));
-  for (const auto& [day, reason] : closed) {
-    st.Reset();
-    st.Bind(1, day).Bind(2, reason);
-    RETURN_IF_ERROR(st.Run());
-  }
+  for (const auto& [day, reason] : closed) RETURN_IF_ERROR(PutClosedDate(*db_, day, reason));
   return tx->Commit();
 }
 
@@ -270,450 +161,43 @@ Result<StoreCalendar> Store::Calendar() {
 Status Store::RecordCalendarLocked(const std::string& staff) {
   RETURN_IF_ERROR(LoadSettings());
   ASSIGN_OR_RETURN(StoreCalendar calendar, Calendar());
-  ASSIGN_OR_RETURN(Statement logged, db_->Prepare("SELECT 1 FROM change_log WHERE entity = 'store'"
-                                                  " LIMIT 1"));
-  ASSIGN_OR_RETURN(bool any, logged.Step());
-  logged.Reset();
-  return RecordLocked("store", settings_.store_id, any ? "update" : "insert",
-                      StoreCalendarFields(calendar).dump(), staff);
+  ASSIGN_OR_RETURN(bool any, log_.HasEntries("store"));
+  return log_.Record("store", settings_.store_id, any ? "update" : "insert",
+                     StoreCalendarFields(calendar).dump(), staff);
 }
 
 Status Store::LogCalendarIfUnlogged() {
   ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
-  ASSIGN_OR_RETURN(Statement logged, db_->Prepare("SELECT 1 FROM change_log WHERE entity = 'store'"
-                                                  " LIMIT 1"));
-  ASSIGN_OR_RETURN(bool any, logged.Step());
-  logged.Reset();
+  ASSIGN_OR_RETURN(bool any, log_.HasEntries("store"));
   if (any) return Status::Ok();
   RETURN_IF_ERROR(RecordCalendarLocked("system: store settings"));
   return tx->Commit();
 }
 
 Result<std::vector<std::pair<std::string, std::string>>> Store::ClosedDates() {
-  ASSIGN_OR_RETURN(Statement st, db_->Prepare("SELECT day, reason FROM closed_dates ORDER BY day"));
-  std::vector<std::pair<std::string, std::string>> out;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
-    out.emplace_back(st.Text(0), st.Text(1));
-  }
-  return out;
+  return ClosedDatesOf(*db_);
 }
 
-Status Store::RecordLocked(const std::string& entity, const std::string& id, const std::string& op,
-                           const std::string& fields_json, const std::string& staff,
-                           const std::optional<std::string>& business_time) {
-  const int64_t now_ms = clock_.NowMs();
-  ChangeEntry e;
-  e.site_id = settings_.store_id;
-  e.entity = entity;
-  e.entity_id = id;
-  e.op = op;
-  e.fields_json = fields_json;
-  e.staff = staff;
-  e.business_time = business_time;
-  e.recorded_at = FormatUtcMs(now_ms);
-  e.schema_version = schema::EdgeMigrations().back().version;
-  return AppendChange(*db_, std::move(e), now_ms).status();
-}
-
-// ---- customers and vehicles ----
-
-Result<Customer> Store::LoadCustomer(const std::string& id) {
-  ASSIGN_OR_RETURN(Statement st,
-                   db_->Prepare("SELECT id, store_id, name, member_id, contact_opt_in,"
-                                " do_not_disturb, created_at, created_by, consent_sms,"
-                                " consent_wechat, consent_call FROM customers WHERE id = ?"));
-  st.Bind(1, id);
-  ASSIGN_OR_RETURN(bool row, st.Step());
-  if (!row) return Status::NotFound("customer: no customer with id '" + id + "'");
-  Customer c;
-  c.id = st.Text(0);
-  c.store_id = st.Text(1);
-  c.name = st.Text(2);
-  c.member_id = st.OptionalText(3);
-  const bool old_all_channel_opt_in = st.Int(4) != 0;
-  c.do_not_disturb = st.Int(5) != 0;
-  c.created_at = st.Text(6);
-  c.created_by = st.Text(7);
-  bool any_unstated = false;
-  for (ContactChannel channel : kContactChannels) {
-    const int column = 8 + static_cast<int>(channel);
-    std::optional<ConsentStatement> stated;
-    if (!st.IsNull(column)) {
-      stated = ParseConsentStatement(json::parse(st.Text(column), nullptr, false));
-    }
-    if (stated) c.consent[static_cast<int>(channel)] = *stated;
-    any_unstated = any_unstated || !stated;
-  }
-  st.Reset();
-  if (any_unstated) {
-    // Channels with no statement since per-channel consent: the old
-    // all-channel field, which every statement since is newer than.
-    ASSIGN_OR_RETURN(ConsentStatement old, OldAllChannelConsent(id));
-    if (old.choice == ContactChoice::kNotAsked && old_all_channel_opt_in) {
-      old.choice = ContactChoice::kOptedIn;  // a row older than its log: the column is all we have
-      old.site = c.store_id;
-    }
-    for (auto& channel : c.consent) {
-      if (channel.choice == ContactChoice::kNotAsked) channel = old;
-    }
-  }
-  for (const auto& channel : c.consent) {
-    c.contact_opt_in = c.contact_opt_in || channel.choice == ContactChoice::kOptedIn;
-  }
-  ASSIGN_OR_RETURN(Statement phones,
-                   db_->Prepare("SELECT e164 FROM customer_phones WHERE customer_id = ?"
-                                " ORDER BY added_at, e164"));
-  phones.Bind(1, id);
-  while (true) {
-    ASSIGN_OR_RETURN(bool more, phones.Step());
-    if (!more) break;
-    c.phones.push_back(phones.Text(0));
-  }
-  ASSIGN_OR_RETURN(Statement vehicles,
-                   db_->Prepare("SELECT id, plate, vin, mileage_km FROM vehicles"
-                                " WHERE customer_id = ? ORDER BY created_at, id"));
-  vehicles.Bind(1, id);
-  while (true) {
-    ASSIGN_OR_RETURN(bool more, vehicles.Step());
-    if (!more) break;
-    Vehicle v;
-    v.id = vehicles.Text(0);
-    v.customer_id = id;
-    v.plate = vehicles.OptionalText(1);
-    v.vin = vehicles.OptionalText(2);
-    if (!vehicles.IsNull(3)) v.mileage_km = vehicles.Int(3);
-    c.vehicles.push_back(std::move(v));
-  }
-  return c;
-}
-
-// Every reading of `query` (id, id prefix, phone, plate, VIN, member id) that
-// is well-formed, and the customers each one names.
-static Result<std::vector<std::string>> CandidateIds(Db& db, const std::string& query,
-                                                     const std::string& region) {
-  std::vector<std::string> ids;
-  auto collect = [&](const std::string& sql, const std::string& value) -> Status {
-    ASSIGN_OR_RETURN(Statement st, db.Prepare(sql));
-    st.Bind(1, value);
-    while (true) {
-      ASSIGN_OR_RETURN(bool row, st.Step());
-      if (!row) return Status::Ok();
-      std::string id = st.Text(0);
-      if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
-    }
-  };
-  if (IsIdPrefix(query)) {
-    RETURN_IF_ERROR(collect("SELECT id FROM customers WHERE " + IdMatchSql("id"), query));
-  }
-  // Cheap shape tests first: full parsing (libphonenumber, ICU) only where a match is possible.
-  const bool has_ascii_letter = std::any_of(query.begin(), query.end(), [](char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
-  });
-  const bool starts_non_ascii = !query.empty() && static_cast<unsigned char>(query[0]) >= 0x80;
-  if (!has_ascii_letter) {
-    if (auto phone = NormalizePhone(query, region); phone.ok()) {
-      RETURN_IF_ERROR(
-          collect("SELECT customer_id FROM customer_phones WHERE e164 = ?", phone.value()));
-    }
-  }
-  if (starts_non_ascii) {
-    if (auto plate = NormalizePlate(query); plate.ok()) {
-      RETURN_IF_ERROR(collect("SELECT customer_id FROM vehicles WHERE plate = ?", plate.value()));
-    }
-  }
-  if (has_ascii_letter && query.size() >= 17) {
-    if (auto vin = NormalizeVin(query); vin.ok()) {
-      RETURN_IF_ERROR(collect("SELECT customer_id FROM vehicles WHERE vin = ?", vin.value()));
-    }
-  }
-  if (auto member = NormalizeMemberId(query); member.ok()) {
-    RETURN_IF_ERROR(collect("SELECT id FROM customers WHERE member_id = ?", member.value()));
-  }
-  return ids;
-}
-
-Result<std::optional<Customer>> Store::MatchCustomerLocked(const std::string& query) {
-  if (!IsValidUtf8(query)) return Status::InvalidInput("customer: the query is not valid UTF-8");
-  ASSIGN_OR_RETURN(std::vector<std::string> ids, CandidateIds(*db_, query, settings_.phone_region));
-  if (ids.empty()) return std::optional<Customer>();
-  if (ids.size() > 1) {
-    std::string names;
-    for (const auto& id : ids) {
-      ASSIGN_OR_RETURN(Customer c, LoadCustomer(id));
-      names += (names.empty() ? "" : ", ") + c.name + " (" + ShortId(id) + ")";
-    }
-    return Status::InvalidInput("customer: '" + query + "' matches " + std::to_string(ids.size()) +
-                                " customers: " + names + "; give the customer id");
-  }
-  ASSIGN_OR_RETURN(Customer c, LoadCustomer(ids.front()));
-  return std::optional<Customer>(std::move(c));
-}
+// ---- customers and vehicles (edge/customers.h) ----
 
 Result<Customer> Store::ResolveCustomer(const std::string& query) {
-  ASSIGN_OR_RETURN(std::optional<Customer> c, MatchCustomerLocked(query));
+  ASSIGN_OR_RETURN(std::optional<Customer> c, customers_.Match(query));
   if (!c) return Status::NotFound("customer: '" + query + "' matches no customer");
   return std::move(*c);
 }
 
-Result<std::vector<Customer>> Store::FindCustomers(const std::string& query_text) {
-  ASSIGN_OR_RETURN(std::string query, CleanText("query", query_text, 100, true));
-  ASSIGN_OR_RETURN(std::vector<std::string> ids, CandidateIds(*db_, query, settings_.phone_region));
-  ASSIGN_OR_RETURN(Statement st, db_->Prepare("SELECT id FROM customers WHERE instr(name_key, ?)"
-                                              " > 0 ORDER BY name_key, id LIMIT 50"));
-  st.Bind(1, SearchKey(query));
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
-    std::string id = st.Text(0);
-    if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
-  }
-  std::vector<Customer> out;
-  for (const auto& id : ids) {
-    ASSIGN_OR_RETURN(Customer c, LoadCustomer(id));
-    out.push_back(std::move(c));
-  }
-  return out;
-}
-
-Result<ConsentStatement> Store::OldAllChannelConsent(const std::string& id) {
-  ASSIGN_OR_RETURN(Statement st,
-                   db_->Prepare("SELECT op, json_extract(fields, '$.contact_opt_in'), recorded_at,"
-                                " site_id, staff FROM change_log WHERE entity = 'customer' AND"
-                                " entity_id = ? AND json_extract(fields, '$.contact_opt_in') IS NOT"
-                                " NULL ORDER BY seq DESC LIMIT 1"));
-  st.Bind(1, id);
-  ASSIGN_OR_RETURN(bool row, st.Step());
-  ConsentStatement out;
-  if (!row) return out;
-  const bool opted_in = st.Int(1) != 0;
-  // The creation default (false in the creating change) stated nothing.
-  if (st.Text(0) == "insert" && !opted_in) return out;
-  out.choice = opted_in ? ContactChoice::kOptedIn : ContactChoice::kOptedOut;
-  out.at = st.Text(2);
-  out.site = st.Text(3);
-  out.staff = st.Text(4);
-  return out;
-}
-
-model::ChannelConsent Store::ConsentStatementsNow(ContactChoice choice,
-                                                  const std::vector<ContactChannel>& channels,
-                                                  const std::string& staff) {
-  const ConsentStatement statement{choice, Now(), settings_.store_id, staff, {}};
-  model::ChannelConsent said;
-  for (ContactChannel channel : kContactChannels) {
-    if (channels.empty() ||
-        std::find(channels.begin(), channels.end(), channel) != channels.end()) {
-      said[static_cast<int>(channel)] = statement;
-    }
-  }
-  return said;
-}
-
-namespace {
-
-// A consent column holds its channel's logged statement (replay and verify
-// compare them), or NULL when none was made.
-std::optional<std::string> ConsentColumn(const model::ChannelConsent& consent,
-                                         ContactChannel channel) {
-  const ConsentStatement& said = consent[static_cast<int>(channel)];
-  if (said.choice == ContactChoice::kNotAsked) return std::nullopt;
-  return ConsentStatementJson(said).dump();
-}
-
-}  // namespace
-
-Result<Customer> Store::InsertCustomerLocked(const NewCustomer& in, const std::string& staff) {
-  ASSIGN_OR_RETURN(std::string name, CleanText("name", in.name, 100, true));
-  std::vector<std::string> phones;
-  for (const auto& raw : in.phones) {
-    ASSIGN_OR_RETURN(std::string e164, NormalizePhone(raw, settings_.phone_region));
-    if (std::find(phones.begin(), phones.end(), e164) == phones.end()) phones.push_back(e164);
-  }
-  if (phones.empty()) {
-    return Status::InvalidInput("phone: a customer needs at least one phone number");
-  }
-  std::optional<std::string> member_id;
-  if (!in.member_id.empty()) {
-    ASSIGN_OR_RETURN(member_id, NormalizeMemberId(in.member_id));
-    ASSIGN_OR_RETURN(Statement st, db_->Prepare("SELECT name FROM customers WHERE member_id = ?"));
-    st.Bind(1, *member_id);
-    ASSIGN_OR_RETURN(bool row, st.Step());
-    if (row) {
-      return Status::Conflict("member id: '" + *member_id + "' already belongs to " + st.Text(0));
-    }
-  }
-  if (!in.allow_shared_phone) {
-    for (const auto& phone : phones) {
-      ASSIGN_OR_RETURN(Statement st,
-                       db_->Prepare("SELECT c.name, c.id FROM customer_phones p JOIN customers c"
-                                    " ON c.id = p.customer_id WHERE p.e164 = ? LIMIT 1"));
-      st.Bind(1, phone);
-      ASSIGN_OR_RETURN(bool row, st.Step());
-      if (row) {
-        return Status::Conflict("phone: " + FormatPhoneForDisplay(phone) + " already belongs to " +
-                                st.Text(0) + " (" + ShortId(st.Text(1)) +
-                                "); book for them, or allow a shared phone");
-      }
-    }
-  }
-  if (!in.consent_channels.empty() && !in.contact_opt_in) {
-    return Status::InvalidInput("channel: '" +
-                                std::string(ContactChannelName(in.consent_channels[0])) +
-                                "' names where an opt-in applies; no opt-in was given");
-  }
-  // Only what the customer said is logged: no opt-in, no consent field
-  // (contact_opt_in, the old all-channel field, is no longer written).
-  const model::ChannelConsent consent =
-      in.contact_opt_in ? ConsentStatementsNow(ContactChoice::kOptedIn, in.consent_channels, staff)
-                        : model::ChannelConsent();
-  const std::string id = NewIdAt(settings_.store_id, clock_.NowMs());
-  const std::string now = Now();
-  ASSIGN_OR_RETURN(Statement st,
-                   db_->Prepare("INSERT INTO customers (id, store_id, name, name_key, member_id,"
-                                " do_not_disturb, created_at, created_by, updated_at, consent_sms,"
-                                " consent_wechat, consent_call) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                                " ?, ?, ?)"));
-  st.Bind(1, id)
-      .Bind(2, settings_.store_id)
-      .Bind(3, name)
-      .Bind(4, SearchKey(name))
-      .Bind(5, member_id)
-      .Bind(6, int64_t{in.do_not_disturb})
-      .Bind(7, now)
-      .Bind(8, staff)
-      .Bind(9, now)
-      .Bind(10, ConsentColumn(consent, ContactChannel::kSms))
-      .Bind(11, ConsentColumn(consent, ContactChannel::kWeChat))
-      .Bind(12, ConsentColumn(consent, ContactChannel::kCall));
-  RETURN_IF_ERROR(st.Run());
-  ASSIGN_OR_RETURN(Statement ph, db_->Prepare("INSERT INTO customer_phones (customer_id, e164,"
-                                              " added_at) VALUES (?, ?, ?)"));
-  for (const auto& phone : phones) {
-    ph.Reset();
-    ph.Bind(1, id).Bind(2, phone).Bind(3, now);
-    RETURN_IF_ERROR(ph.Run());
-  }
-  model::Customer logged;
-  logged.store_id = settings_.store_id;
-  logged.name = name;
-  logged.member_id = member_id;
-  logged.do_not_disturb = in.do_not_disturb;
-  logged.phones = phones;
-  logged.created_at = now;
-  logged.created_by = staff;
-  logged.consent = consent;
-  RETURN_IF_ERROR(
-      RecordLocked("customer", id, "insert", model::CustomerInsertFields(logged).dump(), staff));
-  return LoadCustomer(id);
-}
-
-Result<std::optional<Vehicle>> Store::AttachVehicleLocked(const Customer& customer,
-                                                          const NewVehicle& in,
-                                                          const std::string& staff) {
-  if (in.plate.empty() && in.vin.empty()) {
-    if (in.mileage_km) return Status::InvalidInput("mileage: give the plate or VIN it belongs to");
-    return std::optional<Vehicle>();
-  }
-  std::optional<std::string> plate, vin;
-  if (!in.plate.empty()) {
-    ASSIGN_OR_RETURN(plate, NormalizePlate(in.plate));
-  }
-  if (!in.vin.empty()) {
-    ASSIGN_OR_RETURN(vin, NormalizeVin(in.vin));
-  }
-  if (in.mileage_km && (*in.mileage_km < 0 || *in.mileage_km > 2'000'000)) {
-    return Status::InvalidInput("mileage: " + std::to_string(*in.mileage_km) +
-                                " km is not a plausible odometer reading");
-  }
-  // The vehicle already on record under this plate or VIN, if any.
-  std::optional<Vehicle> found;
-  ASSIGN_OR_RETURN(Statement st,
-                   db_->Prepare("SELECT id, customer_id, plate, vin, mileage_km FROM vehicles"
-                                " WHERE plate = ?1 OR vin = ?2"));
-  st.Bind(1, plate).Bind(2, vin);
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
-    Vehicle v{st.Text(0), st.Text(1), st.OptionalText(2), st.OptionalText(3), std::nullopt};
-    if (!st.IsNull(4)) v.mileage_km = st.Int(4);
-    if (found && found->id != v.id) {
-      return Status::Conflict("vehicle: plate " + FormatPlateForDisplay(*plate) + " and VIN " +
-                              *vin + " are on record as two different vehicles");
-    }
-    found = v;
-  }
-  const std::string now = Now();
-  if (!found) {
-    Vehicle v{NewIdAt(settings_.store_id, clock_.NowMs()), customer.id, plate, vin, in.mileage_km};
-    ASSIGN_OR_RETURN(Statement ins,
-                     db_->Prepare("INSERT INTO vehicles (id, customer_id, plate, vin, mileage_km,"
-                                  " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)"));
-    ins.Bind(1, v.id).Bind(2, v.customer_id).Bind(3, plate).Bind(4, vin);
-    if (v.mileage_km) {
-      ins.Bind(5, *v.mileage_km);
-    } else {
-      ins.BindNull(5);
-    }
-    ins.Bind(6, now).Bind(7, now);
-    RETURN_IF_ERROR(ins.Run());
-    const model::Vehicle logged{v.id, v.customer_id, v.plate, v.vin, v.mileage_km};
-    RETURN_IF_ERROR(
-        RecordLocked("vehicle", v.id, "insert", model::VehicleInsertFields(logged).dump(), staff));
-    return std::optional<Vehicle>(v);
-  }
-  Vehicle v = *found;
-  if (v.customer_id != customer.id) {
-    ASSIGN_OR_RETURN(Customer owner, LoadCustomer(v.customer_id));
-    return Status::Conflict(
-        "vehicle: " + (v.plate ? "plate " + FormatPlateForDisplay(*v.plate) : "VIN " + *v.vin) +
-        " is on record for " + owner.name + " (" + ShortId(owner.id) + ")");
-  }
-  if (vin && v.vin && *vin != *v.vin) {
-    return Status::Conflict("vin: '" + *vin + "' differs from the VIN on record (" + *v.vin +
-                            ") for plate " + FormatPlateForDisplay(*v.plate));
-  }
-  if (plate && v.plate && *plate != *v.plate) {
-    return Status::Conflict("plate: '" + FormatPlateForDisplay(*plate) +
-                            "' differs from the plate on record (" +
-                            FormatPlateForDisplay(*v.plate) + ") for VIN " + *v.vin);
-  }
-  if (in.mileage_km && v.mileage_km && *in.mileage_km < *v.mileage_km) {
-    return Status::InvalidInput("mileage: " + std::to_string(*in.mileage_km) + " km is below the " +
-                                std::to_string(*v.mileage_km) + " km already on record");
-  }
-  model::VehicleUpdate learned;
-  if (!v.plate && plate) learned.plate = plate;
-  if (!v.vin && vin) learned.vin = vin;
-  if (in.mileage_km && in.mileage_km != v.mileage_km) learned.mileage_km = in.mileage_km;
-  const json changed = model::VehicleUpdateFields(learned);
-  if (changed.empty()) return std::optional<Vehicle>(v);  // nothing new: no write, no log entry
-  if (!v.plate) v.plate = plate;
-  if (!v.vin) v.vin = vin;
-  if (in.mileage_km) v.mileage_km = in.mileage_km;
-  RETURN_IF_ERROR(RecordLocked("vehicle", v.id, "update", changed.dump(), staff));
-  ASSIGN_OR_RETURN(Statement up, db_->Prepare("UPDATE vehicles SET plate = ?, vin = ?,"
-                                              " mileage_km = ?, updated_at = ? WHERE id = ?"));
-  up.Bind(1, v.plate).Bind(2, v.vin);
-  if (v.mileage_km) {
-    up.Bind(3, *v.mileage_km);
-  } else {
-    up.BindNull(3);
-  }
-  up.Bind(4, now).Bind(5, v.id);
-  RETURN_IF_ERROR(up.Run());
-  return std::optional<Vehicle>(v);
+Result<std::vector<Customer>> Store::FindCustomers(const std::string& query) {
+  return customers_.Find(query);
 }
 
 Result<Customer> Store::AddCustomer(const NewCustomer& customer, const NewVehicle& vehicle,
                                     const std::string& staff_text) {
   ASSIGN_OR_RETURN(std::string staff, CleanStaff(staff_text));
   ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
-  ASSIGN_OR_RETURN(Customer c, InsertCustomerLocked(customer, staff));
-  RETURN_IF_ERROR(AttachVehicleLocked(c, vehicle, staff).status());
+  ASSIGN_OR_RETURN(Customer c, customers_.InsertLocked(customer, staff));
+  RETURN_IF_ERROR(customers_.AttachVehicleLocked(c, vehicle, staff).status());
   RETURN_IF_ERROR(tx->Commit());
-  return LoadCustomer(c.id);
+  return customers_.Load(c.id);
 }
 
 Result<Vehicle> Store::AddVehicle(const std::string& customer_query, const NewVehicle& vehicle,
@@ -721,7 +205,7 @@ Result<Vehicle> Store::AddVehicle(const std::string& customer_query, const NewVe
   ASSIGN_OR_RETURN(std::string staff, CleanStaff(staff_text));
   ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
   ASSIGN_OR_RETURN(Customer c, ResolveCustomer(customer_query));
-  ASSIGN_OR_RETURN(std::optional<Vehicle> v, AttachVehicleLocked(c, vehicle, staff));
+  ASSIGN_OR_RETURN(std::optional<Vehicle> v, customers_.AttachVehicleLocked(c, vehicle, staff));
   if (!v) return Status::InvalidInput("vehicle: give a plate or a VIN");
   RETURN_IF_ERROR(tx->Commit());
   return std::move(*v);
@@ -743,195 +227,32 @@ Result<Customer> Store::UpdateCustomer(const std::string& customer_query,
   }
   ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
   ASSIGN_OR_RETURN(Customer c, ResolveCustomer(customer_query));
-  const std::string now = Now();
-  model::CustomerUpdate changed;
-  for (const auto& phone : phones) {
-    if (std::find(c.phones.begin(), c.phones.end(), phone) != c.phones.end()) continue;
-    changed.phones_added.push_back(phone);
-    ASSIGN_OR_RETURN(Statement owner,
-                     db_->Prepare("SELECT c.name FROM customer_phones p JOIN customers c"
-                                  " ON c.id = p.customer_id WHERE p.e164 = ? LIMIT 1"));
-    owner.Bind(1, phone);
-    ASSIGN_OR_RETURN(bool taken, owner.Step());
-    if (taken) {
-      return Status::Conflict("phone: " + FormatPhoneForDisplay(phone) + " already belongs to " +
-                              owner.Text(0));
-    }
-    ASSIGN_OR_RETURN(Statement ins, db_->Prepare("INSERT INTO customer_phones (customer_id, e164,"
-                                                 " added_at) VALUES (?, ?, ?)"));
-    ins.Bind(1, c.id).Bind(2, phone).Bind(3, now);
-    RETURN_IF_ERROR(ins.Run());
-  }
-  // Consent: every statement is logged, even one restating the value held;
-  // the hub orders it by the log's clock against other stores' statements
-  // (an unlogged restatement would let an older opt-in elsewhere win).
-  if (update.contact_opt_in) {
-    changed.consent = ConsentStatementsNow(
-        *update.contact_opt_in ? ContactChoice::kOptedIn : ContactChoice::kOptedOut,
-        update.consent_channels, staff);
-  }
-  changed.do_not_disturb = update.do_not_disturb;
-  ASSIGN_OR_RETURN(Statement st, db_->Prepare("UPDATE customers SET do_not_disturb = ?,"
-                                              " updated_at = ? WHERE id = ?"));
-  st.Bind(1, int64_t{update.do_not_disturb.value_or(c.do_not_disturb)}).Bind(2, now).Bind(3, c.id);
-  RETURN_IF_ERROR(st.Run());
-  for (ContactChannel channel : kContactChannels) {
-    const std::optional<std::string> statement = ConsentColumn(changed.consent, channel);
-    if (!statement) continue;
-    // The column is named as its logged field (replay and verify rely on it).
-    ASSIGN_OR_RETURN(Statement set, db_->Prepare("UPDATE customers SET " + ConsentField(channel) +
-                                                 " = ? WHERE id = ?"));
-    set.Bind(1, *statement).Bind(2, c.id);
-    RETURN_IF_ERROR(set.Run());
-  }
-  if (!model::CustomerUpdateFields(changed).empty()) {
-    changed.updated_at = now;
-    RETURN_IF_ERROR(RecordLocked("customer", c.id, "update",
-                                 model::CustomerUpdateFields(changed).dump(), staff));
-  }
+  RETURN_IF_ERROR(customers_.UpdateLocked(c, update, phones, staff));
   RETURN_IF_ERROR(tx->Commit());
-  return LoadCustomer(c.id);
+  return customers_.Load(c.id);
 }
 
 // ---- bookings ----
 
 Result<int> Store::CheckSlotLocked(const LocalDate& date, const LocalTime& time, Channel channel,
                                    int64_t as_of_ms) {
-  ASSIGN_OR_RETURN(Statement closed, db_->Prepare("SELECT reason FROM closed_dates WHERE day = ?"));
-  closed.Bind(1, date.ToString());
-  ASSIGN_OR_RETURN(bool is_closed, closed.Step());
-  const std::optional<std::string> closed_reason =
-      is_closed ? std::optional<std::string>(closed.Text(0)) : std::nullopt;
+  ASSIGN_OR_RETURN(const std::optional<std::string> closed_reason,
+                   ClosedReason(*db_, date.ToString()));
   // The one check, shared with head office (sync/store_calendar.h).
   return CheckBookable(settings_, zone_, closed_reason, date, time, channel, as_of_ms);
-}
-
-// Places taken in a slot: bookings that hold one and have not lost it.
-static Result<int64_t> PlacesTakenLocked(Db& db, const std::string& date, const std::string& time) {
-  ASSIGN_OR_RETURN(
-      Statement count,
-      db.Prepare(std::string("SELECT count(*) FROM bookings WHERE slot_date = ? AND"
-                             " slot_time = ? AND needs_reschedule = 0 AND status IN ") +
-                 kHolding));
-  count.Bind(1, date).Bind(2, time);
-  ASSIGN_OR_RETURN(bool row, count.Step());
-  return row ? count.Int(0) : int64_t{0};
-}
-
-// Bookings of the same vehicle as `b` (or, without one, of its customer), with
-// ?3 bound to the vehicle id and ?4 to the customer id. Two shapes, so each
-// finds its rows through an index (vehicle or customer, day).
-static std::string SameVisitorSql(const Booking& b) {
-  return b.vehicle_id ? "vehicle_id = ?3 AND ?4 IS NOT NULL"
-                      : "customer_id = ?4 AND vehicle_id IS NULL AND ?3 IS NULL";
-}
-
-// The booking (id) by which `b`'s vehicle (or, without a vehicle, its customer)
-// already holds `b`'s slot, if any. With `same_day`, any slot of that day.
-static Result<std::optional<std::string>> SameVisitLocked(Db& db, const Booking& b, bool same_day) {
-  ASSIGN_OR_RETURN(Statement same,
-                   db.Prepare("SELECT id FROM bookings WHERE " + SameVisitorSql(b) +
-                              " AND slot_date = ?1 AND"
-                              " (?5 OR slot_time = ?2) AND status IN " +
-                              kHolding + " ORDER BY slot_time = ?2 DESC, created_at LIMIT 1"));
-  same.Bind(1, b.slot_date)
-      .Bind(2, b.slot_time)
-      .Bind(3, b.vehicle_id)
-      .Bind(4, b.customer_id)
-      .Bind(5, int64_t{same_day});
-  ASSIGN_OR_RETURN(bool found, same.Step());
-  if (!found) return std::optional<std::string>();
-  return std::optional<std::string>(same.Text(0));
-}
-
-// Refuses the booking if its slot is full or its vehicle (or, without a
-// vehicle, its customer) already holds a place in that slot.
-static Status CheckPlaceLocked(Db& db, const Booking& b, int capacity) {
-  ASSIGN_OR_RETURN(int64_t taken, PlacesTakenLocked(db, b.slot_date, b.slot_time));
-  if (taken >= capacity) {
-    return Status::Refused("slot " + b.slot_date + " " + b.slot_time + " is full (" +
-                           std::to_string(taken) + " of " + std::to_string(capacity) +
-                           " places taken)");
-  }
-  ASSIGN_OR_RETURN(std::optional<std::string> dup, SameVisitLocked(db, b, false));
-  if (dup) {
-    ASSIGN_OR_RETURN(Statement ref, db.Prepare("SELECT ref FROM bookings WHERE id = ?"));
-    ref.Bind(1, *dup);
-    ASSIGN_OR_RETURN(bool row, ref.Step());
-    return Status::Refused(std::string(b.vehicle_id ? "this vehicle" : "this customer") +
-                           " already has booking " + (row ? ref.Text(0) : *dup) + " in slot " +
-                           b.slot_date + " " + b.slot_time);
-  }
-  return Status::Ok();
-}
-
-static Result<std::string> NextRefLocked(Db& db, const LocalDate& date) {
-  char day[8];
-  std::snprintf(day, sizeof day, "%02d%02d%02d", date.year % 100, date.month, date.day);
-  ASSIGN_OR_RETURN(Statement st,
-                   db.Prepare("INSERT INTO booking_ref_counters (day, last) VALUES (?, 1)"
-                              " ON CONFLICT (day) DO UPDATE SET last = last + 1 RETURNING last"));
-  st.Bind(1, day);
-  ASSIGN_OR_RETURN(bool row, st.Step());
-  if (!row) return Status::IoError("allocating a booking ref returned nothing");
-  const int64_t n = st.Int(0);
-  RETURN_IF_ERROR(st.Run());
-  return std::string(day) + "-" + std::to_string(n);
 }
 
 Status Store::AppendHistoryLocked(const std::string& booking_id, const std::string& staff,
                                   const std::string& action, std::optional<BookingStatus> from,
                                   BookingStatus to, const std::string& changes_json,
                                   const std::string& reason) {
-  ASSIGN_OR_RETURN(Statement st,
-                   db_->Prepare("INSERT INTO booking_history (booking_id, at, staff, action,"
-                                " from_status, to_status, changes, reason)"
-                                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
-  st.Bind(1, booking_id).Bind(2, Now()).Bind(3, staff).Bind(4, action);
-  if (from) {
-    st.Bind(5, BookingStatusName(*from));
-  } else {
-    st.BindNull(5);
-  }
-  st.Bind(6, BookingStatusName(to)).Bind(7, changes_json);
-  if (reason.empty()) {
-    st.BindNull(8);
-  } else {
-    st.Bind(8, reason);
-  }
-  return st.Run();
+  return AppendBookingHistory(*db_,
+                              {booking_id, Now(), staff, action, from, to, changes_json, reason});
 }
 
 Result<Booking> Store::InsertBookingLocked(Booking b, const std::string& action,
                                            const std::string& reason) {
-  ASSIGN_OR_RETURN(
-      Statement st,
-      db_->Prepare("INSERT INTO bookings (id, ref, store_id, customer_id, vehicle_id,"
-                   " service, slot_date, slot_time, channel, status, notes, staff,"
-                   " requested_at, created_at, updated_at, priority_reception,"
-                   " discount_eligible, rescheduled_from, form_id, import_batch) VALUES"
-                   " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-  st.Bind(1, b.id)
-      .Bind(2, b.ref)
-      .Bind(3, b.store_id)
-      .Bind(4, b.customer_id)
-      .Bind(5, b.vehicle_id)
-      .Bind(6, b.service)
-      .Bind(7, b.slot_date)
-      .Bind(8, b.slot_time)
-      .Bind(9, ChannelName(b.channel))
-      .Bind(10, BookingStatusName(b.status))
-      .Bind(11, b.notes)
-      .Bind(12, b.staff)
-      .Bind(13, b.requested_at)
-      .Bind(14, b.created_at)
-      .Bind(15, b.updated_at)
-      .Bind(16, int64_t{b.priority_reception})
-      .Bind(17, int64_t{b.discount_eligible})
-      .Bind(18, b.rescheduled_from)
-      .Bind(19, b.form_id)
-      .Bind(20, b.import_batch);
-  RETURN_IF_ERROR(st.Run());
+  RETURN_IF_ERROR(InsertBookingRow(*db_, b));
   json changes = {{"ref", b.ref},
                   {"customer_id", b.customer_id},
                   {"vehicle_id", b.vehicle_id ? json(*b.vehicle_id) : json(nullptr)},
@@ -945,8 +266,8 @@ Result<Booking> Store::InsertBookingLocked(Booking b, const std::string& action,
   if (b.import_batch) changes["import_batch"] = *b.import_batch;
   RETURN_IF_ERROR(
       AppendHistoryLocked(b.id, b.staff, action, std::nullopt, b.status, changes.dump(), reason));
-  RETURN_IF_ERROR(RecordLocked("booking", b.id, "insert", model::BookingInsertFields(b).dump(),
-                               b.staff, b.requested_at));
+  RETURN_IF_ERROR(log_.Record("booking", b.id, "insert", model::BookingInsertFields(b).dump(),
+                              b.staff, b.requested_at));
   return b;
 }
 
@@ -954,7 +275,7 @@ Result<RuleSettings> Store::Rules() const { return RulesOf(settings_); }
 
 Result<Booking> Store::PlaceBookingLocked(Booking b, int capacity, int64_t now_ms,
                                           const std::string& reason, bool promised) {
-  if (!promised) RETURN_IF_ERROR(CheckPlaceLocked(*db_, b, capacity));
+  if (!promised) RETURN_IF_ERROR(CheckPlace(*db_, b, capacity));
   ASSIGN_OR_RETURN(LocalDate date, LocalDate::Parse(b.slot_date));
   ASSIGN_OR_RETURN(LocalTime time, LocalTime::Parse(b.slot_time));
   ASSIGN_OR_RETURN(RuleSettings rules, Rules());
@@ -962,7 +283,7 @@ Result<Booking> Store::PlaceBookingLocked(Booking b, int capacity, int64_t now_m
                               {date, time, zone_.LocalToUtcMs(date, time)});
   b.priority_reception = perks.priority_reception;
   b.discount_eligible = perks.discount_eligible;
-  ASSIGN_OR_RETURN(b.ref, NextRefLocked(*db_, date));
+  ASSIGN_OR_RETURN(b.ref, NextBookingRef(*db_, date));
   return InsertBookingLocked(std::move(b), "book", reason);
 }
 
@@ -981,139 +302,140 @@ Result<BookOutcome> Store::BookPromised(const BookingRequest& request) {
   return out;
 }
 
-Result<BookOutcome> Store::BookLocked(const BookingRequest& request) {
-  ASSIGN_OR_RETURN(std::string staff, CleanStaff(request.staff));
-  ASSIGN_OR_RETURN(Channel channel, ParseChannel(request.channel));
-  ASSIGN_OR_RETURN(std::string service, CleanText("service", request.service, 100, true));
+// A booking request's fields, checked and cleaned: the first step of every
+// booking, before any row is read or written.
+struct Store::CheckedRequest {
+  std::string staff;
+  Channel channel = Channel::kPhone;
+  std::string service;
+  std::string notes;
+  LocalDate date;
+  LocalTime time;
+  int64_t now_ms = 0;
+  int64_t asked_ms = 0;  // when the customer asked: now, or a promised request's time
+  std::string source;    // names the origin in cases
+};
+
+Result<Store::CheckedRequest> Store::CheckRequest(const BookingRequest& request) const {
+  CheckedRequest r;
+  ASSIGN_OR_RETURN(r.staff, CleanStaff(request.staff));
+  ASSIGN_OR_RETURN(r.channel, ParseChannel(request.channel));
+  ASSIGN_OR_RETURN(r.service, CleanText("service", request.service, 100, true));
   // Notes keep their lines: a paper form's or a caller's words as written.
-  ASSIGN_OR_RETURN(std::string notes, CleanMultilineText("notes", request.notes, 500, false));
-  ASSIGN_OR_RETURN(LocalDate date, ParseDeskDate(request.date, Today()));
+  ASSIGN_OR_RETURN(r.notes, CleanMultilineText("notes", request.notes, 500, false));
+  ASSIGN_OR_RETURN(r.date, ParseDeskDate(request.date, Today()));
   auto time = LocalTime::Parse(request.time);
   if (!time.ok()) {
     return Status::InvalidInput("slot: '" + request.time + "' is not a time of the form HH:MM");
   }
-  const int64_t now_ms = clock_.NowMs();
-  int64_t asked_ms = now_ms;
+  r.time = time.value();
+  r.now_ms = clock_.NowMs();
+  r.asked_ms = r.now_ms;
   if (request.promised && !request.requested_at.empty()) {
     auto parsed = ParseUtcMs(request.requested_at);
     if (!parsed.ok()) {
       return Status::InvalidInput("requested at: '" + request.requested_at + "' is not a UTC time");
     }
-    if (parsed.value() > now_ms + 5 * 60 * 1000) {
+    if (parsed.value() > r.now_ms + 5 * 60 * 1000) {
       return Status::InvalidInput("requested at: " + request.requested_at +
-                                  " is in the future (now " + FormatUtcMs(now_ms) + ")");
+                                  " is in the future (now " + FormatUtcMs(r.now_ms) + ")");
     }
-    asked_ms = parsed.value();
+    r.asked_ms = parsed.value();
   }
+  r.source = request.source.empty() ? ChannelText(r.channel) : request.source;
+  return r;
+}
 
+Result<BookOutcome> Store::BookLocked(const BookingRequest& request) {
+  ASSIGN_OR_RETURN(CheckedRequest checked, CheckRequest(request));
   if (request.hub_request_seq) {
-    ASSIGN_OR_RETURN(Statement seen, db_->Prepare("SELECT outcome, booking_id, reason FROM"
-                                                  " hub_requests WHERE seq = ?"));
-    seen.Bind(1, *request.hub_request_seq);
-    ASSIGN_OR_RETURN(bool applied, seen.Step());
-    if (applied) {
-      if (seen.Text(0) == "booked") {
-        ASSIGN_OR_RETURN(Booking earlier, LoadBooking(seen.Text(1)));
+    // Head office's request answered before: the same answer, never a second booking.
+    ASSIGN_OR_RETURN(std::optional<RequestAnswerRow> seen,
+                     FindRequestAnswer(*db_, *request.hub_request_seq));
+    if (seen) {
+      if (seen->outcome == "booked") {
+        ASSIGN_OR_RETURN(Booking earlier, LoadBooking(seen->booking_id.value_or("")));
         return BookOutcome{std::move(earlier), false, {}};
       }
       return Status::Refused("head office request " + std::to_string(*request.hub_request_seq) +
-                             " was refused earlier: " + seen.Text(2));
+                             " was refused earlier: " + seen->reason.value_or(""));
     }
   }
+  ASSIGN_OR_RETURN(BookOutcome out, BookByRulesLocked(request, checked));
+  const std::string at = FormatUtcMs(checked.now_ms);
+  if (request.hub_request_seq) RETURN_IF_ERROR(AnswerBookingRequestLocked(request, out, at));
+  if (request.form_id) {
+    RETURN_IF_ERROR(WritePaperForm(*db_,
+                                   {*request.form_id, request.import_batch.value_or(""),
+                                    out.duplicate ? "duplicate" : "booked", out.booking.id, at},
+                                   OnExisting::kFail));
+  }
+  return out;
+}
+
+Status Store::AnswerBookingRequestLocked(const BookingRequest& request, const BookOutcome& out,
+                                         const std::string& at) {
+  const int64_t seq = *request.hub_request_seq;
+  if (!out.duplicate) {
+    // The booking's own change carries the request's seq to head office.
+    return WriteRequestAnswer(
+        *db_, {seq, at, "book", "booked", out.booking.id, std::nullopt, std::nullopt},
+        OnExisting::kFail);
+  }
+  const std::string already = "already booked (" + out.booking.ref + ")";
+  RETURN_IF_ERROR(WriteRequestAnswer(
+      *db_, {seq, at, "book", "booked", out.booking.id, already, std::nullopt}, OnExisting::kFail));
+  // Nothing new is booked, so no booking change carries the request's seq:
+  // the answer itself is logged, for head office to show.
+  return LogRequestAnswerLocked(seq, "book", "booked", already, out.booking.id, at);
+}
+
+Result<BookOutcome> Store::BookByRulesLocked(const BookingRequest& request,
+                                             const CheckedRequest& r) {
   std::optional<Customer> customer;
   if (!request.customer.empty()) {
-    ASSIGN_OR_RETURN(customer, MatchCustomerLocked(request.customer));
+    ASSIGN_OR_RETURN(customer, customers_.Match(request.customer));
   }
   if (!customer) {
     if (!request.create_customer) {
       return Status::NotFound("customer: '" + request.customer +
                               "' matches no customer; add them first or give their name");
     }
-    ASSIGN_OR_RETURN(customer, InsertCustomerLocked(*request.create_customer, staff));
+    ASSIGN_OR_RETURN(customer, customers_.InsertLocked(*request.create_customer, r.staff));
   }
   ASSIGN_OR_RETURN(std::optional<Vehicle> vehicle,
-                   AttachVehicleLocked(*customer, request.vehicle, staff));
-  ASSIGN_OR_RETURN(int capacity, CheckSlotLocked(date, *time, channel, asked_ms));
+                   customers_.AttachVehicleLocked(*customer, request.vehicle, r.staff));
+  ASSIGN_OR_RETURN(int capacity, CheckSlotLocked(r.date, r.time, r.channel, r.asked_ms));
 
   Booking b;
   b.id = NewIdAt(settings_.store_id, clock_.NowMs());
   b.store_id = settings_.store_id;
   b.customer_id = customer->id;
   if (vehicle) b.vehicle_id = vehicle->id;
-  b.service = service;
-  b.slot_date = date.ToString();
-  b.slot_time = time->ToString();
-  b.channel = channel;
+  b.service = r.service;
+  b.slot_date = r.date.ToString();
+  b.slot_time = r.time.ToString();
+  b.channel = r.channel;
   b.status = BookingStatus::kRequested;
-  b.notes = notes;
-  b.staff = staff;
-  b.requested_at = FormatUtcMs(asked_ms);
-  b.created_at = b.updated_at = FormatUtcMs(now_ms);
+  b.notes = r.notes;
+  b.staff = r.staff;
+  b.requested_at = FormatUtcMs(r.asked_ms);
+  b.created_at = b.updated_at = FormatUtcMs(r.now_ms);
   b.form_id = request.form_id;
   b.import_batch = request.import_batch;
   b.hub_request_seq = request.hub_request_seq;
 
   BookOutcome out;
-  const std::string source = request.source.empty() ? ChannelText(channel) : request.source;
-  auto record_request = [&](const std::string& booking_id,
-                            const std::optional<std::string>& reason = std::nullopt) -> Status {
-    if (request.hub_request_seq) {
-      ASSIGN_OR_RETURN(Statement done,
-                       db_->Prepare("INSERT INTO hub_requests (seq, received_at, outcome,"
-                                    " booking_id, reason) VALUES (?, ?, 'booked', ?, ?)"));
-      done.Bind(1, *request.hub_request_seq)
-          .Bind(2, b.created_at)
-          .Bind(3, booking_id)
-          .Bind(4, reason);
-      RETURN_IF_ERROR(done.Run());
-    }
-    if (request.form_id) {
-      ASSIGN_OR_RETURN(Statement form,
-                       db_->Prepare("INSERT INTO paper_forms (form_id, import_batch, outcome,"
-                                    " booking_id, imported_at) VALUES (?, ?, ?, ?, ?)"));
-      form.Bind(1, *request.form_id)
-          .Bind(2, request.import_batch.value_or(""))
-          .Bind(3, out.duplicate ? "duplicate" : "booked")
-          .Bind(4, booking_id)
-          .Bind(5, b.created_at);
-      RETURN_IF_ERROR(form.Run());
-    }
-    return Status::Ok();
-  };
-
   if (request.promised) {
     // Already in the system for this vehicle (or customer) and slot: the same
     // visit arrived twice (phoned to the call centre, then written on paper).
-    ASSIGN_OR_RETURN(std::optional<std::string> same, SameVisitLocked(*db_, b, false));
+    ASSIGN_OR_RETURN(std::optional<std::string> same, SameVisit(*db_, b, false));
     if (same) {
       ASSIGN_OR_RETURN(Booking existing, LoadBooking(*same));
       out.duplicate = true;
-      if (existing.channel != channel) {
-        ConflictCase c;
-        c.kind = "duplicate-booking";
-        c.slot_date = b.slot_date;
-        c.slot_time = b.slot_time;
-        c.booking_ids = {existing.id};
-        c.contacts.push_back({customer->id, customer->name,
-                              customer->phones.empty() ? "" : customer->phones.front(),
-                              existing.ref,
-                              "asked twice for " + b.slot_date + " " + b.slot_time + " (" +
-                                  ChannelText(existing.channel) + " and " + ChannelText(channel) +
-                                  "): booked once, confirm with them"});
-        c.summary = "same visit booked by " + ChannelText(existing.channel) + " and " +
-                    ChannelText(channel) + "; kept booking " + existing.ref + " only";
-        c.source = source;
-        c.opened_by = staff;
-        ASSIGN_OR_RETURN(std::string ref, OpenCaseLocked(std::move(c)));
+      if (existing.channel != r.channel) {
+        ASSIGN_OR_RETURN(std::string ref, OpenSameVisitCaseLocked(*customer, existing, b, r));
         out.cases.push_back(ref);
-      }
-      const std::string already = "already booked (" + existing.ref + ")";
-      RETURN_IF_ERROR(record_request(existing.id, already));
-      if (request.hub_request_seq) {
-        // Nothing new is booked, so no booking change carries the request's
-        // seq: the answer itself is logged, for head office to show.
-        RETURN_IF_ERROR(LogRequestAnswerLocked(*request.hub_request_seq, "book", "booked", already,
-                                               existing.id, b.created_at));
       }
       out.booking = std::move(existing);
       return out;
@@ -1123,58 +445,23 @@ Result<BookOutcome> Store::BookLocked(const BookingRequest& request) {
   // Whether this promised booking overfills its slot, known before it is placed.
   bool overfills = false;
   if (request.promised) {
-    ASSIGN_OR_RETURN(int64_t taken, PlacesTakenLocked(*db_, b.slot_date, b.slot_time));
+    ASSIGN_OR_RETURN(int64_t taken, PlacesTaken(*db_, b.slot_date, b.slot_time));
     overfills = taken >= capacity;
   }
-  ASSIGN_OR_RETURN(b, PlaceBookingLocked(std::move(b), capacity, asked_ms, "", request.promised));
+  ASSIGN_OR_RETURN(b, PlaceBookingLocked(std::move(b), capacity, r.asked_ms, "", request.promised));
   if (request.promised) {
-    // Another booking of the same vehicle (or customer) that day, by another
-    // channel: both kept, and staff ask which one the customer meant.
-    ASSIGN_OR_RETURN(
-        Statement other,
-        db_->Prepare("SELECT id, ref, slot_time, channel FROM bookings WHERE " + SameVisitorSql(b) +
-                     " AND slot_date = ?1 AND id != ?2 AND status IN " + kHolding +
-                     " AND channel != ?5 ORDER BY slot_time LIMIT 1"));
-    other.Bind(1, b.slot_date)
-        .Bind(2, b.id)
-        .Bind(3, b.vehicle_id)
-        .Bind(4, b.customer_id)
-        .Bind(5, ChannelText(channel));
-    ASSIGN_OR_RETURN(bool twice, other.Step());
-    if (twice) {
-      ConflictCase c;
-      c.kind = "duplicate-booking";
-      c.slot_date = b.slot_date;
-      c.booking_ids = {other.Text(0), b.id};
-      c.contacts.push_back({customer->id, customer->name,
-                            customer->phones.empty() ? "" : customer->phones.front(), b.ref,
-                            "booked twice on " + b.slot_date + ": " + other.Text(2) + " (" +
-                                other.Text(3) + ", " + other.Text(1) + ") and " + b.slot_time +
-                                " (" + ChannelText(channel) + ", " + b.ref +
-                                "): ask which one they want"});
-      c.summary = "two bookings on " + b.slot_date + " for the same " +
-                  (b.vehicle_id ? "vehicle" : "customer") + " by different channels";
-      c.source = source;
-      c.opened_by = staff;
-      other.Reset();
-      ASSIGN_OR_RETURN(std::string ref, OpenCaseLocked(std::move(c)));
-      out.cases.push_back(ref);
-    }
+    ASSIGN_OR_RETURN(std::optional<std::string> twice, OpenSameDayCaseLocked(*customer, b, r));
+    if (twice) out.cases.push_back(*twice);
     std::optional<std::string> settled;
     if (overfills) {
       ASSIGN_OR_RETURN(settled,
-                       SettleSlotLocked(b.slot_date, b.slot_time, capacity, source, staff));
+                       SettleSlotLocked(b.slot_date, b.slot_time, capacity, r.source, r.staff));
     }
     if (settled) {
       out.cases.push_back(*settled);
-      ASSIGN_OR_RETURN(Statement flag,
-                       db_->Prepare("SELECT needs_reschedule FROM bookings WHERE id = ?"));
-      flag.Bind(1, b.id);
-      ASSIGN_OR_RETURN(bool row, flag.Step());
-      b.needs_reschedule = row && flag.Int(0) != 0;
+      ASSIGN_OR_RETURN(b.needs_reschedule, NeedsReschedule(*db_, b.id));
     }
   }
-  RETURN_IF_ERROR(record_request(b.id));
   // Everything the caller sees was just written: no need to read it back.
   b.customer_name = customer->name;
   b.customer_phones = customer->phones;
@@ -1183,19 +470,59 @@ Result<BookOutcome> Store::BookLocked(const BookingRequest& request) {
   return out;
 }
 
+Result<std::string> Store::OpenSameVisitCaseLocked(const Customer& customer,
+                                                   const Booking& existing, const Booking& b,
+                                                   const CheckedRequest& r) {
+  ConflictCase c;
+  c.kind = "duplicate-booking";
+  c.slot_date = b.slot_date;
+  c.slot_time = b.slot_time;
+  c.booking_ids = {existing.id};
+  c.contacts.push_back({customer.id, customer.name,
+                        customer.phones.empty() ? "" : customer.phones.front(), existing.ref,
+                        "asked twice for " + b.slot_date + " " + b.slot_time + " (" +
+                            ChannelText(existing.channel) + " and " + ChannelText(r.channel) +
+                            "): booked once, confirm with them"});
+  c.summary = "same visit booked by " + ChannelText(existing.channel) + " and " +
+              ChannelText(r.channel) + "; kept booking " + existing.ref + " only";
+  c.source = r.source;
+  c.opened_by = r.staff;
+  return OpenCaseLocked(std::move(c));
+}
+
+Result<std::optional<std::string>> Store::OpenSameDayCaseLocked(const Customer& customer,
+                                                                const Booking& b,
+                                                                const CheckedRequest& r) {
+  // Another booking of the same vehicle (or customer) that day, by another
+  // channel: both kept, and staff ask which one the customer meant.
+  ASSIGN_OR_RETURN(std::optional<SameDayBooking> other, OtherChannelSameDay(*db_, b));
+  if (!other) return std::optional<std::string>();
+  ConflictCase c;
+  c.kind = "duplicate-booking";
+  c.slot_date = b.slot_date;
+  c.booking_ids = {other->id, b.id};
+  c.contacts.push_back({customer.id, customer.name,
+                        customer.phones.empty() ? "" : customer.phones.front(), b.ref,
+                        "booked twice on " + b.slot_date + ": " + other->slot_time + " (" +
+                            other->channel + ", " + other->ref + ") and " + b.slot_time + " (" +
+                            ChannelText(r.channel) + ", " + b.ref + "): ask which one they want"});
+  c.summary = "two bookings on " + b.slot_date + " for the same " +
+              (b.vehicle_id ? "vehicle" : "customer") + " by different channels";
+  c.source = r.source;
+  c.opened_by = r.staff;
+  ASSIGN_OR_RETURN(std::string ref, OpenCaseLocked(std::move(c)));
+  return std::optional<std::string>(std::move(ref));
+}
+
 Status Store::RecordHubRequestRefused(int64_t seq, const std::string& reason,
                                       const std::string& kind) {
   ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
-  ASSIGN_OR_RETURN(Statement seen, db_->Prepare("SELECT 1 FROM hub_requests WHERE seq = ?"));
-  seen.Bind(1, seq);
-  ASSIGN_OR_RETURN(bool answered, seen.Step());
-  if (answered) return Status::Ok();  // answered once, however often it arrives
+  ASSIGN_OR_RETURN(std::optional<RequestAnswerRow> seen, FindRequestAnswer(*db_, seq));
+  if (seen) return Status::Ok();  // answered once, however often it arrives
   const std::string why = reason.empty() ? std::string("refused") : reason;
   const std::string now = Now();
-  ASSIGN_OR_RETURN(Statement st, db_->Prepare("INSERT INTO hub_requests (seq, received_at, kind,"
-                                              " outcome, reason) VALUES (?, ?, ?, 'refused', ?)"));
-  st.Bind(1, seq).Bind(2, now).Bind(3, kind).Bind(4, why);
-  RETURN_IF_ERROR(st.Run());
+  RETURN_IF_ERROR(WriteRequestAnswer(
+      *db_, {seq, now, kind, "refused", std::nullopt, why, std::nullopt}, OnExisting::kFail));
   RETURN_IF_ERROR(LogRequestAnswerLocked(seq, kind, "refused", why, std::nullopt, now));
   return tx->Commit();
 }
@@ -1207,39 +534,13 @@ Status Store::LogRequestAnswerLocked(int64_t seq, const std::string& kind,
   // Logged, so head office learns the answer and why (outpost-hub requests),
   // and a rebuilt store knows it answered.
   const model::RequestAnswer answer{seq, kind, outcome, reason, received_at, booking_id};
-  return RecordLocked("request", settings_.store_id + ":" + std::to_string(seq), "insert",
-                      model::RequestAnswerFields(answer).dump(), "system: head office request");
+  return log_.Record("request", settings_.store_id + ":" + std::to_string(seq), "insert",
+                     model::RequestAnswerFields(answer).dump(), "system: head office request");
 }
 
-Result<int64_t> Store::LastHubRequest() {
-  ASSIGN_OR_RETURN(Statement st, db_->Prepare("SELECT coalesce(max(seq), 0) FROM hub_requests"));
-  ASSIGN_OR_RETURN(bool row, st.Step());
-  return row ? st.Int(0) : int64_t{0};
-}
+Result<int64_t> Store::LastHubRequest() { return LastRequestAnswered(*db_); }
 
-Result<Booking> Store::LoadBooking(const std::string& query) {
-  std::string where;
-  if (IsBookingRef(query)) {
-    where = "WHERE b.ref = ?1";
-  } else if (IsIdPrefix(query)) {
-    where = "WHERE " + IdMatchSql("b.id");
-  } else {
-    return Status::InvalidInput("booking: '" + query +
-                                "' is neither a booking ref (261124-3) nor a booking id");
-  }
-  ASSIGN_OR_RETURN(Statement st, db_->Prepare(std::string("SELECT ") + kBookingColumns +
-                                              kBookingJoins + where + " LIMIT 2"));
-  st.Bind(1, query);
-  ASSIGN_OR_RETURN(bool row, st.Step());
-  if (!row) return Status::NotFound("booking: no booking '" + query + "'");
-  ASSIGN_OR_RETURN(Booking b, ReadBooking(st));
-  ASSIGN_OR_RETURN(bool second, st.Step());
-  if (second) {
-    return Status::InvalidInput("booking: id '" + query +
-                                "' matches several bookings; give more of it");
-  }
-  return b;
-}
+Result<Booking> Store::LoadBooking(const std::string& query) { return FindBooking(*db_, query); }
 
 Result<Booking> Store::GetBooking(const std::string& booking) { return LoadBooking(booking); }
 
@@ -1291,29 +592,13 @@ Status Store::TransitionLocked(const Booking& b, BookingStatus to, const std::st
   }
   if (to == BookingStatus::kCancelled) changes["cancel_reason"] = {nullptr, reason};
 
-  ASSIGN_OR_RETURN(Statement st,
-                   db_->Prepare("UPDATE bookings SET status = ?, updated_at = ?,"
-                                " arrived_at = coalesce(?, arrived_at),"
-                                " discount_applied = coalesce(?, discount_applied),"
-                                " arrival_perk = coalesce(?, arrival_perk),"
-                                " cancel_reason = coalesce(?, cancel_reason),"
-                                " needs_reschedule = needs_reschedule AND ? WHERE id = ?"));
-  st.Bind(1, BookingStatusName(to)).Bind(2, FormatUtcMs(now_ms)).Bind(3, arrived_at);
-  if (discount_applied) {
-    st.Bind(4, int64_t{*discount_applied});
-  } else {
-    st.BindNull(4);
-  }
-  st.Bind(5, arrival_perk);
-  if (to == BookingStatus::kCancelled) {
-    st.Bind(6, reason);
-  } else {
-    st.BindNull(6);
-  }
   // A customer who came in despite losing the place is served: no longer to move.
   const bool arrived = to == BookingStatus::kCheckedIn && b.needs_reschedule;
-  st.Bind(7, int64_t{!arrived}).Bind(8, b.id);
-  RETURN_IF_ERROR(st.Run());
+  RETURN_IF_ERROR(UpdateBookingStatus(
+      *db_, b.id,
+      {to, FormatUtcMs(now_ms), arrived_at, discount_applied, arrival_perk,
+       to == BookingStatus::kCancelled ? std::optional<std::string>(reason) : std::nullopt,
+       arrived}));
   RETURN_IF_ERROR(AppendHistoryLocked(b.id, staff, action, b.status, to, changes.dump(), reason));
   model::BookingUpdate logged;
   logged.hub_request_seq = hub_request_seq;
@@ -1324,7 +609,7 @@ Status Store::TransitionLocked(const Booking& b, BookingStatus to, const std::st
   logged.arrival_perk = arrival_perk;
   if (to == BookingStatus::kCancelled) logged.cancel_reason = reason;
   if (arrived) logged.needs_reschedule = false;
-  return RecordLocked("booking", b.id, "update", model::BookingUpdateFields(logged).dump(), staff);
+  return log_.Record("booking", b.id, "update", model::BookingUpdateFields(logged).dump(), staff);
 }
 
 Result<Booking> Store::Confirm(const std::string& booking, const std::string& staff) {
@@ -1393,7 +678,7 @@ Result<BookOutcome> Store::RescheduleLocked(const Booking& old, const LocalDate&
   // full slot; the slot is then settled and staff get a case.
   bool overfills = false;
   if (promised) {
-    ASSIGN_OR_RETURN(int64_t taken, PlacesTakenLocked(*db_, b.slot_date, b.slot_time));
+    ASSIGN_OR_RETURN(int64_t taken, PlacesTaken(*db_, b.slot_date, b.slot_time));
     overfills = taken >= capacity;
   }
   ASSIGN_OR_RETURN(b, PlaceBookingLocked(std::move(b), capacity, now_ms, reason, promised));
@@ -1404,10 +689,7 @@ Result<BookOutcome> Store::RescheduleLocked(const Booking& old, const LocalDate&
     if (settled) out.cases.push_back(*settled);
   }
 
-  ASSIGN_OR_RETURN(Statement st, db_->Prepare("UPDATE bookings SET status = 'rescheduled',"
-                                              " rescheduled_to = ?, updated_at = ? WHERE id = ?"));
-  st.Bind(1, b.id).Bind(2, b.updated_at).Bind(3, old.id);
-  RETURN_IF_ERROR(st.Run());
+  RETURN_IF_ERROR(MarkRescheduled(*db_, old.id, b.id, b.updated_at));
   json changes = {
       {"status", {BookingStatusName(old.status), BookingStatusName(BookingStatus::kRescheduled)}},
       {"slot", {old.slot_date + " " + old.slot_time, b.slot_date + " " + b.slot_time}},
@@ -1420,41 +702,17 @@ Result<BookOutcome> Store::RescheduleLocked(const Booking& old, const LocalDate&
   logged.rescheduled_to = b.id;
   logged.updated_at = b.updated_at;
   RETURN_IF_ERROR(
-      RecordLocked("booking", old.id, "update", model::BookingUpdateFields(logged).dump(), staff));
+      log_.Record("booking", old.id, "update", model::BookingUpdateFields(logged).dump(), staff));
   out.booking = std::move(b);
   return out;
 }
 
 Result<std::vector<HistoryEntry>> Store::History(const std::string& booking_id) {
-  ASSIGN_OR_RETURN(Statement st,
-                   db_->Prepare("SELECT seq, booking_id, at, staff, action, from_status,"
-                                " to_status, changes, reason FROM booking_history"
-                                " WHERE booking_id = ? ORDER BY seq"));
-  st.Bind(1, booking_id);
-  std::vector<HistoryEntry> out;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
-    out.push_back({st.Int(0), st.Text(1), st.Text(2), st.Text(3), st.Text(4), st.OptionalText(5),
-                   st.Text(6), st.Text(7), st.OptionalText(8)});
-  }
-  return out;
+  return BookingHistoryOf(*db_, booking_id);
 }
 
 Result<std::vector<Booking>> Store::CustomerBookings(const std::string& customer_id) {
-  ASSIGN_OR_RETURN(Statement st,
-                   db_->Prepare(std::string("SELECT ") + kBookingColumns + kBookingJoins +
-                                "WHERE b.customer_id = ? ORDER BY b.slot_date DESC,"
-                                " b.slot_time DESC"));
-  st.Bind(1, customer_id);
-  std::vector<Booking> out;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
-    ASSIGN_OR_RETURN(Booking b, ReadBooking(st));
-    out.push_back(std::move(b));
-  }
-  return out;
+  return BookingsOfCustomer(*db_, customer_id);
 }
 
 Result<Board> Store::DayBoard(const std::string& date_text) {
@@ -1466,24 +724,15 @@ Result<Board> Store::DayBoard(const std::string& date_text) {
     board.open = false;
     board.closed_reason = "closed on this weekday";
   }
-  ASSIGN_OR_RETURN(Statement closed, db_->Prepare("SELECT reason FROM closed_dates WHERE day = ?"));
-  closed.Bind(1, board.date);
-  ASSIGN_OR_RETURN(bool is_closed, closed.Step());
-  if (is_closed) {
+  ASSIGN_OR_RETURN(const std::optional<std::string> closed_reason, ClosedReason(*db_, board.date));
+  if (closed_reason) {
     board.open = false;
-    board.closed_reason = closed.Text(0);
+    board.closed_reason = *closed_reason;
   }
   for (const auto& s : settings_.slots)
     board.slots.push_back({s.start_time, s.capacity, s.capacity, {}});
-  ASSIGN_OR_RETURN(Statement st,
-                   db_->Prepare(std::string("SELECT ") + kBookingColumns + kBookingJoins +
-                                "WHERE b.slot_date = ? ORDER BY b.slot_time,"
-                                " b.created_at, b.ref"));
-  st.Bind(1, board.date);
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
-    ASSIGN_OR_RETURN(Booking b, ReadBooking(st));
+  ASSIGN_OR_RETURN(std::vector<Booking> day, BookingsOn(*db_, board.date));
+  for (Booking& b : day) {
     auto slot = std::find_if(board.slots.begin(), board.slots.end(),
                              [&](const BoardSlot& s) { return s.time == b.slot_time; });
     if (b.needs_reschedule && HoldsPlace(b.status)) {

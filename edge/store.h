@@ -20,6 +20,10 @@
 #include <string>
 #include <vector>
 
+#include "edge/bookings.h"
+#include "edge/cases.h"
+#include "edge/change_writer.h"
+#include "edge/customers.h"
 #include "sync/booking_rules.h"
 #include "sync/civil_time.h"
 #include "sync/clock.h"
@@ -37,72 +41,6 @@ namespace outpost::edge {
 // Settings and the slot grid are shared with head office (sync/store_calendar.h).
 using outpost::SlotSpec;
 using outpost::StoreSettings;
-
-struct Vehicle {
-  std::string id;
-  std::string customer_id;
-  std::optional<std::string> plate;
-  std::optional<std::string> vin;
-  std::optional<int64_t> mileage_km;
-};
-
-struct Customer {
-  std::string id;
-  std::string store_id;
-  std::string name;
-  std::optional<std::string> member_id;
-  std::vector<std::string> phones;  // E.164
-  // Opted in on at least one channel (the old all-channel answer, kept for
-  // its readers; do-not-disturb is apart: see `do_not_disturb`).
-  bool contact_opt_in = false;
-  bool do_not_disturb = false;
-  // The newest statement made at this store per channel (index:
-  // ContactChannel); kNotAsked when none. Statements from the old
-  // all-channel field are read from the change log, with who, when, where.
-  ConsentStatement consent[kContactChannelCount];
-  std::string created_at;
-  std::string created_by;
-  std::vector<Vehicle> vehicles;
-};
-
-// A customer as typed at the desk: raw values, validated by AddCustomer.
-struct NewCustomer {
-  std::string name;
-  std::vector<std::string> phones;
-  std::string member_id;  // empty: none
-  // Agreed to be contacted, on `consent_channels`: an explicit statement,
-  // logged with the creation. Not set: nothing was asked, nothing is logged.
-  bool contact_opt_in = false;
-  bool do_not_disturb = false;
-  // A phone already on another customer is refused unless this is set
-  // (families share a phone; duplicates of one person are a problem later).
-  bool allow_shared_phone = false;
-  std::vector<ContactChannel> consent_channels;  // empty: all three
-};
-
-// Changes to a customer; unset fields stay as they are. A set consent field is
-// an explicit statement and always logged, even when it restates the value
-// held: the hub orders it against statements made at other stores.
-struct CustomerUpdate {
-  std::optional<bool> contact_opt_in;            // true: opts in; false: opts out
-  std::vector<ContactChannel> consent_channels;  // which channels it is about; empty: all three
-  std::optional<bool> do_not_disturb;
-  std::vector<std::string> add_phones;  // raw; a phone on another customer is refused
-};
-
-struct NewVehicle {
-  std::string plate;  // empty: none
-  std::string vin;    // empty: none
-  std::optional<int64_t> mileage_km;
-};
-
-// A booking as logged (sync/model/booking.h), with what the desk shows beside it.
-struct Booking : outpost::model::Booking {
-  // Joined for display.
-  std::string customer_name;
-  std::vector<std::string> customer_phones;
-  std::optional<std::string> plate;
-};
 
 struct BookingRequest {
   // Who: a customer id (or unique prefix), phone, plate or member id.
@@ -137,10 +75,6 @@ struct BookOutcome {
   std::vector<std::string> cases;  // refs of the conflict cases it opened
 };
 
-// Conflict cases as logged (sync/model/case.h).
-using CaseContact = outpost::model::CaseContact;
-using ConflictCase = outpost::model::Case;
-
 // Head office asking to cancel or move one of this store's bookings (the call
 // centre, on the customer's word), delivered like its bookings.
 struct HeadOfficeChange {
@@ -161,18 +95,6 @@ struct HeadOfficeOutcome {
   std::string detail;
   std::optional<std::string> case_ref;
   std::optional<Booking> booking;  // the booking cancelled, or the one it was moved to
-};
-
-struct HistoryEntry {
-  int64_t seq = 0;
-  std::string booking_id;
-  std::string at;
-  std::string staff;
-  std::string action;
-  std::optional<std::string> from_status;
-  std::string to_status;
-  std::string changes_json;
-  std::optional<std::string> reason;
 };
 
 struct BoardSlot {
@@ -324,7 +246,11 @@ class Store {
   // ---- end of reads for the command lines ----
 
  private:
-  Store(std::unique_ptr<Db> db, const Clock& clock) : db_(std::move(db)), clock_(clock) {}
+  Store(std::unique_ptr<Db> db, const Clock& clock)
+      : db_(std::move(db)),
+        clock_(clock),
+        log_(*db_, clock),
+        customers_(*db_, clock, log_, settings_) {}
   Status LoadSettings();
   // Logs the store's answer to head-office request `seq` (entity "request",
   // id "<store>:<seq>") where no booking or case change carries it. In a transaction.
@@ -334,30 +260,30 @@ class Store {
                                 const std::string& received_at);
   // Appends the calendar as the tables now hold it to the log. In a transaction.
   Status RecordCalendarLocked(const std::string& staff);
-  Result<Customer> LoadCustomer(const std::string& id);
-  // The newest statement of the old all-channel field (contact_opt_in) in the
-  // change log, or kNotAsked: the creation default stated nothing.
-  Result<ConsentStatement> OldAllChannelConsent(const std::string& id);
-  // The logged statement `choice` on `channels` (empty: all three), made now
-  // by `staff` at this store, for a customer's consent fields.
-  model::ChannelConsent ConsentStatementsNow(ContactChoice choice,
-                                             const std::vector<ContactChannel>& channels,
-                                             const std::string& staff);
-  Result<std::optional<Customer>> MatchCustomerLocked(const std::string& query);
-  Result<Customer> InsertCustomerLocked(const NewCustomer& customer, const std::string& staff);
-  Result<std::optional<Vehicle>> AttachVehicleLocked(const Customer& customer,
-                                                     const NewVehicle& vehicle,
-                                                     const std::string& staff);
-  // Appends the change to the change log, in the caller's transaction.
-  Status RecordLocked(const std::string& entity, const std::string& id, const std::string& op,
-                      const std::string& fields_json, const std::string& staff,
-                      const std::optional<std::string>& business_time = std::nullopt);
   // Validates date/time against grid, calendar and notice as of `as_of_ms`
   // (now, or when a promised booking was asked for); returns the slot's capacity.
   Result<int> CheckSlotLocked(const LocalDate& date, const LocalTime& time, Channel channel,
                               int64_t as_of_ms);
-  // The whole of Book() inside the caller's transaction.
+  // The whole of Book() inside the caller's transaction: the request checked,
+  // a head-office request answered once, the booking rules, and what the
+  // request's origin keeps of it (head office's answer, the paper form's row).
   Result<BookOutcome> BookLocked(const BookingRequest& request);
+  struct CheckedRequest;
+  // The request's fields checked and cleaned; nothing read or written.
+  Result<CheckedRequest> CheckRequest(const BookingRequest& request) const;
+  // The booking rules: customer and vehicle, the slot, the same visit booked
+  // twice, placement and, for a promised booking, cases and slot settlement.
+  Result<BookOutcome> BookByRulesLocked(const BookingRequest& request, const CheckedRequest& r);
+  // Records head office's request as booked (or as already booked: a duplicate).
+  Status AnswerBookingRequestLocked(const BookingRequest& request, const BookOutcome& out,
+                                    const std::string& at);
+  // The case for one visit asked for by two channels (kept once).
+  Result<std::string> OpenSameVisitCaseLocked(const Customer& customer, const Booking& existing,
+                                              const Booking& b, const CheckedRequest& r);
+  // The case for two bookings the same day by different channels, if there are.
+  Result<std::optional<std::string>> OpenSameDayCaseLocked(const Customer& customer,
+                                                           const Booking& b,
+                                                           const CheckedRequest& r);
   // Over-full slot: decides deterministically which bookings keep their place,
   // flags the others and opens one case naming whom to call. Returns its ref.
   Result<std::optional<std::string>> SettleSlotLocked(const std::string& date,
@@ -405,8 +331,11 @@ class Store {
 
   std::unique_ptr<Db> db_;
   const Clock& clock_;
+  // Every change this store makes is logged through it, in the row's transaction.
+  ChangeWriter log_;
   StoreSettings settings_;
   TimeZone zone_;
+  Customers customers_;  // reads settings_ (phone region, store id) as loaded
 };
 
 }  // namespace outpost::edge

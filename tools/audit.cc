@@ -7,6 +7,8 @@
 #include <set>
 #include <sstream>
 
+#include "edge/bookings.h"
+#include "edge/customers.h"
 #include "hub/queries/audit_subjects.h"
 #include "hub/queries/reader.h"
 #include "hub/queries/recovery.h"
@@ -206,20 +208,12 @@ std::string Cell(std::string raw) {
 
 // ---- subjects ----
 
-// A store's own bookings (the store's tables; the hub's through its read layer).
+// A store's own bookings (through the store's bookings component; the hub's
+// through its read layer).
 Result<std::vector<hub::queries::BookingMatch>> StoreBookings(Db& db, const std::string& query) {
-  const bool is_ref = query.size() >= 8 && query[6] == '-';
-  ASSIGN_OR_RETURN(
-      Statement st,
-      db.Prepare(is_ref ? "SELECT id, store_id FROM bookings WHERE ref = ?1"
-                        : "SELECT id, store_id FROM bookings WHERE " + IdMatchSql("id")));
-  st.Bind(1, query);
+  ASSIGN_OR_RETURN(std::vector<edge::BookingKey> keys, edge::FindBookingKeys(db, query));
   std::vector<hub::queries::BookingMatch> found;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
-    found.push_back({st.Text(0), st.Text(1)});
-  }
+  for (auto& k : keys) found.push_back({std::move(k.id), std::move(k.store_id)});
   return found;
 }
 
@@ -250,22 +244,16 @@ Result<std::vector<std::string>> ResolveCustomer(Source& src, const Clock& clock
     if (records.empty()) return Status::NotFound("customer: '" + query + "' matches no customer");
     return records;
   }
-  std::set<std::string> records;
-  auto collect = [&](const std::string& sql, const std::string& arg) -> Status {
-    ASSIGN_OR_RETURN(Statement st, src.db->Prepare(sql));
-    st.Bind(1, arg);
-    ASSIGN_OR_RETURN(std::vector<std::string> column, st.TextColumn());
-    records.insert(column.begin(), column.end());
-    return Status::Ok();
-  };
   const bool phone =
       !query.empty() && (query[0] == '+' || std::all_of(query.begin(), query.end(), ::isdigit));
+  std::vector<std::string> column;
   if (phone && query.size() >= 8) {
     const std::string e164 = query[0] == '+' ? query : "+86" + query;
-    RETURN_IF_ERROR(collect("SELECT customer_id FROM customer_phones WHERE e164 = ?", e164));
+    ASSIGN_OR_RETURN(column, edge::CustomerIdsWithPhone(*src.db, e164));
   } else {
-    RETURN_IF_ERROR(collect("SELECT id FROM customers WHERE " + IdMatchSql("id"), query));
+    ASSIGN_OR_RETURN(column, edge::CustomerIdsMatching(*src.db, query));
   }
+  std::set<std::string> records(column.begin(), column.end());
   if (records.empty()) return Status::NotFound("customer: '" + query + "' matches no customer");
   return std::vector<std::string>(records.begin(), records.end());
 }

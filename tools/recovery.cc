@@ -6,8 +6,11 @@
 #include <map>
 #include <set>
 
+#include "edge/change_writer.h"
 #include "edge/hub_link.h"
+#include "edge/hub_requests.h"
 #include "edge/replay.h"
+#include "edge/settings.h"
 #include "edge/store.h"
 #include "edge/tamper_checks.h"
 #include "hub/verify.h"
@@ -27,13 +30,6 @@ using nlohmann::json;
 
 constexpr int64_t kPage = 5000;  // changes per request or replay transaction
 
-template <size_t N>
-std::array<uint8_t, N> ToArray(const std::string& blob) {
-  std::array<uint8_t, N> a{};
-  if (blob.size() == N) std::memcpy(a.data(), blob.data(), N);
-  return a;
-}
-
 Result<bool> HasTable(Db& db, const std::string& table) {
   ASSIGN_OR_RETURN(Statement st, db.Prepare("SELECT 1 FROM sqlite_master WHERE type = 'table'"
                                             " AND name = ?"));
@@ -49,10 +45,9 @@ Result<std::unique_ptr<Db>> OpenExisting(const std::string& path) {
 }
 
 Result<std::string> StoreSite(Db& db) {
-  ASSIGN_OR_RETURN(Statement st, db.Prepare("SELECT store_id FROM store_config"));
-  ASSIGN_OR_RETURN(bool row, st.Step());
-  if (!row) return Status::NotFound("'" + db.path() + "' is not an initialised store");
-  return st.Text(0);
+  ASSIGN_OR_RETURN(std::optional<std::string> site, edge::StoreIdOf(db));
+  if (!site) return Status::NotFound("'" + db.path() + "' is not an initialised store");
+  return std::move(*site);
 }
 
 Result<std::optional<ChangeEntry>> LocalChange(Db& db, int64_t seq) {
@@ -100,52 +95,6 @@ std::string ValueText(const json& v) {
   return v.is_string() ? "'" + v.get<std::string>() + "'" : v.dump();
 }
 
-Status RepairField(Db& db, const edge::FieldDifference& d, int64_t now_ms) {
-  if (d.entity == "store") {
-    // The calendar is logged whole: set it all back to the newest logged one.
-    ASSIGN_OR_RETURN(Statement newest, db.Prepare("SELECT fields FROM change_log WHERE entity ="
-                                                  " 'store' ORDER BY seq DESC LIMIT 1"));
-    ASSIGN_OR_RETURN(bool row, newest.Step());
-    if (!row) return Status::Refused("no logged calendar");
-    return edge::ApplyStoreCalendar(db, json::parse(newest.Text(0), nullptr, false));
-  }
-  if (d.table == "customer_phones") {
-    if (!d.log_value.is_array()) return Status::Ok();
-    ASSIGN_OR_RETURN(Statement del,
-                     db.Prepare("DELETE FROM customer_phones WHERE customer_id = ?"));
-    del.Bind(1, d.entity_id);
-    RETURN_IF_ERROR(del.Run());
-    ASSIGN_OR_RETURN(Statement ins, db.Prepare("INSERT INTO customer_phones (customer_id, e164,"
-                                               " added_at) VALUES (?, ?, ?)"));
-    for (const auto& p : d.log_value) {
-      ins.Reset();
-      ins.Bind(1, d.entity_id).Bind(2, p.get<std::string>()).Bind(3, FormatUtcMs(now_ms));
-      RETURN_IF_ERROR(ins.Run());
-    }
-    return Status::Ok();
-  }
-  if (d.table_value.is_null() && !d.log_value.is_null()) {
-    // A whole row is gone: values alone cannot bring it back (see rebuild).
-    return Status::Refused("row missing");
-  }
-  ASSIGN_OR_RETURN(Statement up, db.Prepare("UPDATE \"" + d.table + "\" SET \"" + d.field +
-                                            "\" = ? WHERE id = ?"));
-  const json& v = d.log_value;
-  if (v.is_null()) {
-    up.BindNull(1);
-  } else if (v.is_boolean()) {
-    up.Bind(1, int64_t{v.get<bool>()});
-  } else if (v.is_number_integer()) {
-    up.Bind(1, v.get<int64_t>());
-  } else if (v.is_string()) {
-    up.Bind(1, v.get<std::string>());
-  } else {
-    up.Bind(1, v.dump());
-  }
-  up.Bind(2, d.entity_id);
-  return up.Run();
-}
-
 // Each difference between the tables and the log, as a finding.
 std::vector<std::string> TableFindings(const edge::StoreStateCheck& state) {
   std::vector<std::string> findings;
@@ -176,7 +125,7 @@ Status CheckTables(Db& db, const Clock& clock, bool repair, Check& check,
     ASSIGN_OR_RETURN(auto tx, Transaction::Begin(db));
     int fixed = 0;
     for (const auto& d : state.differences) {
-      Status st = RepairField(db, d, clock.NowMs());
+      Status st = edge::RepairFieldFromLog(db, d, clock.NowMs());
       if (st.ok()) {
         ++fixed;
         check.repairs.push_back(d.table + " " + d.entity_id + " " + d.field + " set back to " +
@@ -287,10 +236,7 @@ Status Refetch(Db& db, edge::HubQuery& hub, int64_t from, int64_t to, Check& che
     ASSIGN_OR_RETURN(auto tx, Transaction::Begin(db));
     for (const auto& c : reply.changes) RETURN_IF_ERROR(edge::ReplayChange(db, c));
     RETURN_IF_ERROR(edge::ResetCountersAfterReplay(db));
-    ASSIGN_OR_RETURN(Statement acked, db.Prepare("UPDATE sync_state SET hub_acked_seq ="
-                                                 " max(hub_acked_seq, ?)"));
-    acked.Bind(1, reply.changes.back().seq);
-    RETURN_IF_ERROR(acked.Run());
+    RETURN_IF_ERROR(edge::SetHubAckedSeq(db, reply.changes.back().seq, /*allow_back=*/false));
     RETURN_IF_ERROR(tx->Commit());
     check.repairs.push_back("re-fetched seq " + std::to_string(reply.changes.front().seq) + "-" +
                             std::to_string(reply.changes.back().seq) +
@@ -348,10 +294,7 @@ Status CheckHubLog(Db& db, edge::HubQuery& hub, const std::string& site, bool re
       return Status::Ok();
     }
   }
-  ASSIGN_OR_RETURN(Statement acked_st, db.Prepare("SELECT hub_acked_seq FROM sync_state"));
-  ASSIGN_OR_RETURN(bool has_state, acked_st.Step());
-  const int64_t acked = has_state ? acked_st.Int(0) : 0;
-  acked_st.Reset();
+  ASSIGN_OR_RETURN(const int64_t acked, edge::HubAckedSeq(db));
 
   if (hub_last > last_seq) {
     // The hub holds changes this store lost (restored from an older backup).
@@ -373,9 +316,7 @@ Status CheckHubLog(Db& db, edge::HubQuery& hub, const std::string& site, bool re
   if (acked > hub_last) {
     // The hub lost changes it had acknowledged (the hub restored from a backup).
     if (repair) {
-      ASSIGN_OR_RETURN(Statement back, db.Prepare("UPDATE sync_state SET hub_acked_seq = ?"));
-      back.Bind(1, hub_last);
-      RETURN_IF_ERROR(back.Run());
+      RETURN_IF_ERROR(edge::SetHubAckedSeq(db, hub_last, /*allow_back=*/true));
       check.repairs.push_back("seq " + std::to_string(hub_last + 1) + "-" + std::to_string(acked) +
                               " will be sent again on the next sync round");
     } else {
@@ -494,15 +435,7 @@ Status CheckHubHeads(Db& db, const Clock& clock, edge::HubQuery& hub, const std:
                                " is not signed by the pinned hub key");
     }
   }
-  ASSIGN_OR_RETURN(Statement anchor_st, db.Prepare("SELECT heads_verified_idx,"
-                                                   " heads_verified_head FROM sync_state"));
-  ASSIGN_OR_RETURN(bool has_anchor, anchor_st.Step());
-  SignedHead anchor;
-  if (has_anchor) {
-    anchor.index = anchor_st.Int(0);
-    if (!anchor_st.IsNull(1)) anchor.head = ToArray<32>(anchor_st.Blob(1));
-  }
-  anchor_st.Reset();
+  ASSIGN_OR_RETURN(const SignedHead anchor, edge::VerifiedHubHead(db));
   std::map<int64_t, Hash256> wanted;
   for (const auto& k : kept) {
     if (k.head.index > anchor.index) wanted[k.head.index] = k.head.head;
@@ -550,10 +483,7 @@ Status CheckHubHeads(Db& db, const Clock& clock, edge::HubQuery& hub, const std:
     check.findings.push_back("the hub's current head does not follow from its log entries");
   }
   if (check.ok && current) {
-    ASSIGN_OR_RETURN(Statement put, db.Prepare("UPDATE sync_state SET heads_verified_idx = ?,"
-                                               " heads_verified_head = ?"));
-    put.Bind(1, at).BindBlob(2, head);
-    RETURN_IF_ERROR(put.Run());
+    RETURN_IF_ERROR(edge::SetVerifiedHubHead(db, at, head));
     RETURN_IF_ERROR(edge::KeepHubHead(db, hub.hub(), *current, clock.NowMs()));
   }
   check.detail = std::to_string(kept.size()) + " kept heads, " + std::to_string(entries) +
@@ -825,11 +755,7 @@ int Commands::RunRebuild(std::ostream& out, std::ostream& err) {
     WireLogRequest top_req;
     top_req.site_id = site;
     ASSIGN_OR_RETURN(WireLogReply top, hub->Ask(top_req));
-    ASSIGN_OR_RETURN(Statement last_st,
-                     db->Prepare("SELECT coalesce(max(seq), 0) FROM change_log"));
-    ASSIGN_OR_RETURN(bool row, last_st.Step());
-    const int64_t local_last = row ? last_st.Int(0) : 0;
-    last_st.Reset();
+    ASSIGN_OR_RETURN(const int64_t local_last, edge::ChangeWriter::LastSeq(*db));
     if (!have.empty() && local_last >= top.last_seq) {
       return Status::Refused("'" + db_ + "' already holds " + std::to_string(local_last) +
                              " changes; rebuild fills a new store (run outpost verify instead)");
@@ -840,15 +766,8 @@ int Commands::RunRebuild(std::ostream& out, std::ostream& err) {
     RETURN_IF_ERROR(Refetch(*db, *hub, local_last + 1, top.last_seq, fetched));
     // Head office requests answered before the computer died: recorded as
     // answered, so none is applied twice.
-    ASSIGN_OR_RETURN(Statement answered,
-                     db->Prepare("WITH RECURSIVE n(seq) AS (SELECT 1 UNION ALL SELECT seq + 1"
-                                 " FROM n WHERE seq < ?1) INSERT INTO hub_requests (seq,"
-                                 " received_at, outcome, reason) SELECT seq, ?2, 'refused',"
-                                 " 'answered before this store was rebuilt; the outcome was not"
-                                 " in the change log' FROM n WHERE ?1 > 0 AND seq NOT IN"
-                                 " (SELECT seq FROM hub_requests)"));
-    answered.Bind(1, top.applied_push_seq).Bind(2, FormatUtcMs(clock_->NowMs()));
-    RETURN_IF_ERROR(answered.Run());
+    RETURN_IF_ERROR(edge::MarkRequestsAnsweredBeforeRebuild(*db, top.applied_push_seq,
+                                                            FormatUtcMs(clock_->NowMs())));
     out << "replayed " << top.last_seq - local_last << " changes; head office requests up to "
         << top.applied_push_seq << " marked answered\n";
     return Status::Ok();

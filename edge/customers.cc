@@ -1,0 +1,494 @@
+#include "edge/customers.h"
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "sync/ids.h"
+#include "sync/normalize.h"
+
+namespace outpost::edge {
+
+using nlohmann::json;
+
+bool IsIdPrefix(const std::string& text) {
+  if (text.size() < 6 || text.size() > 36) return false;
+  return std::all_of(text.begin(), text.end(), [](char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || c == '-';
+  });
+}
+
+Customers::Customers(Db& db, const Clock& clock, ChangeWriter& log, const StoreSettings& settings)
+    : db_(db), clock_(clock), log_(log), settings_(settings) {}
+
+std::string Customers::Now() const { return FormatUtcMs(clock_.NowMs()); }
+
+Result<Customer> Customers::Load(const std::string& id) {
+  ASSIGN_OR_RETURN(Statement st,
+                   db_.Prepare("SELECT id, store_id, name, member_id, contact_opt_in,"
+                               " do_not_disturb, created_at, created_by, consent_sms,"
+                               " consent_wechat, consent_call FROM customers WHERE id = ?"));
+  st.Bind(1, id);
+  ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return Status::NotFound("customer: no customer with id '" + id + "'");
+  Customer c;
+  c.id = st.Text(0);
+  c.store_id = st.Text(1);
+  c.name = st.Text(2);
+  c.member_id = st.OptionalText(3);
+  const bool old_all_channel_opt_in = st.Int(4) != 0;
+  c.do_not_disturb = st.Int(5) != 0;
+  c.created_at = st.Text(6);
+  c.created_by = st.Text(7);
+  bool any_unstated = false;
+  for (ContactChannel channel : kContactChannels) {
+    const int column = 8 + static_cast<int>(channel);
+    std::optional<ConsentStatement> stated;
+    if (!st.IsNull(column)) {
+      stated = ParseConsentStatement(json::parse(st.Text(column), nullptr, false));
+    }
+    if (stated) c.consent[static_cast<int>(channel)] = *stated;
+    any_unstated = any_unstated || !stated;
+  }
+  st.Reset();
+  if (any_unstated) {
+    // Channels with no statement since per-channel consent: the old
+    // all-channel field, which every statement since is newer than.
+    ASSIGN_OR_RETURN(ConsentStatement old, OldAllChannelConsent(id));
+    if (old.choice == ContactChoice::kNotAsked && old_all_channel_opt_in) {
+      old.choice = ContactChoice::kOptedIn;  // a row older than its log: the column is all we have
+      old.site = c.store_id;
+    }
+    for (auto& channel : c.consent) {
+      if (channel.choice == ContactChoice::kNotAsked) channel = old;
+    }
+  }
+  for (const auto& channel : c.consent) {
+    c.contact_opt_in = c.contact_opt_in || channel.choice == ContactChoice::kOptedIn;
+  }
+  ASSIGN_OR_RETURN(Statement phones,
+                   db_.Prepare("SELECT e164 FROM customer_phones WHERE customer_id = ?"
+                               " ORDER BY added_at, e164"));
+  phones.Bind(1, id);
+  while (true) {
+    ASSIGN_OR_RETURN(bool more, phones.Step());
+    if (!more) break;
+    c.phones.push_back(phones.Text(0));
+  }
+  ASSIGN_OR_RETURN(Statement vehicles,
+                   db_.Prepare("SELECT id, plate, vin, mileage_km FROM vehicles"
+                               " WHERE customer_id = ? ORDER BY created_at, id"));
+  vehicles.Bind(1, id);
+  while (true) {
+    ASSIGN_OR_RETURN(bool more, vehicles.Step());
+    if (!more) break;
+    Vehicle v;
+    v.id = vehicles.Text(0);
+    v.customer_id = id;
+    v.plate = vehicles.OptionalText(1);
+    v.vin = vehicles.OptionalText(2);
+    if (!vehicles.IsNull(3)) v.mileage_km = vehicles.Int(3);
+    c.vehicles.push_back(std::move(v));
+  }
+  return c;
+}
+
+// Every reading of `query` (id, id prefix, phone, plate, VIN, member id) that
+// is well-formed, and the customers each one names.
+static Result<std::vector<std::string>> CandidateIds(Db& db, const std::string& query,
+                                                     const std::string& region) {
+  std::vector<std::string> ids;
+  auto collect = [&](const std::string& sql, const std::string& value) -> Status {
+    ASSIGN_OR_RETURN(Statement st, db.Prepare(sql));
+    st.Bind(1, value);
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) return Status::Ok();
+      std::string id = st.Text(0);
+      if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
+    }
+  };
+  if (IsIdPrefix(query)) {
+    RETURN_IF_ERROR(collect("SELECT id FROM customers WHERE " + IdMatchSql("id"), query));
+  }
+  // Cheap shape tests first: full parsing (libphonenumber, ICU) only where a match is possible.
+  const bool has_ascii_letter = std::any_of(query.begin(), query.end(), [](char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+  });
+  const bool starts_non_ascii = !query.empty() && static_cast<unsigned char>(query[0]) >= 0x80;
+  if (!has_ascii_letter) {
+    if (auto phone = NormalizePhone(query, region); phone.ok()) {
+      RETURN_IF_ERROR(
+          collect("SELECT customer_id FROM customer_phones WHERE e164 = ?", phone.value()));
+    }
+  }
+  if (starts_non_ascii) {
+    if (auto plate = NormalizePlate(query); plate.ok()) {
+      RETURN_IF_ERROR(collect("SELECT customer_id FROM vehicles WHERE plate = ?", plate.value()));
+    }
+  }
+  if (has_ascii_letter && query.size() >= 17) {
+    if (auto vin = NormalizeVin(query); vin.ok()) {
+      RETURN_IF_ERROR(collect("SELECT customer_id FROM vehicles WHERE vin = ?", vin.value()));
+    }
+  }
+  if (auto member = NormalizeMemberId(query); member.ok()) {
+    RETURN_IF_ERROR(collect("SELECT id FROM customers WHERE member_id = ?", member.value()));
+  }
+  return ids;
+}
+
+Result<std::optional<Customer>> Customers::Match(const std::string& query) {
+  if (!IsValidUtf8(query)) return Status::InvalidInput("customer: the query is not valid UTF-8");
+  ASSIGN_OR_RETURN(std::vector<std::string> ids, CandidateIds(db_, query, settings_.phone_region));
+  if (ids.empty()) return std::optional<Customer>();
+  if (ids.size() > 1) {
+    std::string names;
+    for (const auto& id : ids) {
+      ASSIGN_OR_RETURN(Customer c, Load(id));
+      names += (names.empty() ? "" : ", ") + c.name + " (" + ShortId(id) + ")";
+    }
+    return Status::InvalidInput("customer: '" + query + "' matches " + std::to_string(ids.size()) +
+                                " customers: " + names + "; give the customer id");
+  }
+  ASSIGN_OR_RETURN(Customer c, Load(ids.front()));
+  return std::optional<Customer>(std::move(c));
+}
+
+Result<std::vector<Customer>> Customers::Find(const std::string& query_text) {
+  ASSIGN_OR_RETURN(std::string query, CleanText("query", query_text, 100, true));
+  ASSIGN_OR_RETURN(std::vector<std::string> ids, CandidateIds(db_, query, settings_.phone_region));
+  ASSIGN_OR_RETURN(Statement st, db_.Prepare("SELECT id FROM customers WHERE instr(name_key, ?)"
+                                             " > 0 ORDER BY name_key, id LIMIT 50"));
+  st.Bind(1, SearchKey(query));
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    std::string id = st.Text(0);
+    if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
+  }
+  std::vector<Customer> out;
+  for (const auto& id : ids) {
+    ASSIGN_OR_RETURN(Customer c, Load(id));
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+Result<ConsentStatement> Customers::OldAllChannelConsent(const std::string& id) {
+  ASSIGN_OR_RETURN(Statement st,
+                   db_.Prepare("SELECT op, json_extract(fields, '$.contact_opt_in'), recorded_at,"
+                               " site_id, staff FROM change_log WHERE entity = 'customer' AND"
+                               " entity_id = ? AND json_extract(fields, '$.contact_opt_in') IS NOT"
+                               " NULL ORDER BY seq DESC LIMIT 1"));
+  st.Bind(1, id);
+  ASSIGN_OR_RETURN(bool row, st.Step());
+  ConsentStatement out;
+  if (!row) return out;
+  const bool opted_in = st.Int(1) != 0;
+  // The creation default (false in the creating change) stated nothing.
+  if (st.Text(0) == "insert" && !opted_in) return out;
+  out.choice = opted_in ? ContactChoice::kOptedIn : ContactChoice::kOptedOut;
+  out.at = st.Text(2);
+  out.site = st.Text(3);
+  out.staff = st.Text(4);
+  return out;
+}
+
+model::ChannelConsent Customers::ConsentStatementsNow(ContactChoice choice,
+                                                      const std::vector<ContactChannel>& channels,
+                                                      const std::string& staff) {
+  const ConsentStatement statement{choice, Now(), settings_.store_id, staff, {}};
+  model::ChannelConsent said;
+  for (ContactChannel channel : kContactChannels) {
+    if (channels.empty() ||
+        std::find(channels.begin(), channels.end(), channel) != channels.end()) {
+      said[static_cast<int>(channel)] = statement;
+    }
+  }
+  return said;
+}
+
+namespace {
+
+// A consent column holds its channel's logged statement (replay and verify
+// compare them), or NULL when none was made.
+std::optional<std::string> ConsentColumn(const model::ChannelConsent& consent,
+                                         ContactChannel channel) {
+  const ConsentStatement& said = consent[static_cast<int>(channel)];
+  if (said.choice == ContactChoice::kNotAsked) return std::nullopt;
+  return ConsentStatementJson(said).dump();
+}
+
+}  // namespace
+
+Result<Customer> Customers::InsertLocked(const NewCustomer& in, const std::string& staff) {
+  ASSIGN_OR_RETURN(std::string name, CleanText("name", in.name, 100, true));
+  std::vector<std::string> phones;
+  for (const auto& raw : in.phones) {
+    ASSIGN_OR_RETURN(std::string e164, NormalizePhone(raw, settings_.phone_region));
+    if (std::find(phones.begin(), phones.end(), e164) == phones.end()) phones.push_back(e164);
+  }
+  if (phones.empty()) {
+    return Status::InvalidInput("phone: a customer needs at least one phone number");
+  }
+  std::optional<std::string> member_id;
+  if (!in.member_id.empty()) {
+    ASSIGN_OR_RETURN(member_id, NormalizeMemberId(in.member_id));
+    ASSIGN_OR_RETURN(Statement st, db_.Prepare("SELECT name FROM customers WHERE member_id = ?"));
+    st.Bind(1, *member_id);
+    ASSIGN_OR_RETURN(bool row, st.Step());
+    if (row) {
+      return Status::Conflict("member id: '" + *member_id + "' already belongs to " + st.Text(0));
+    }
+  }
+  if (!in.allow_shared_phone) {
+    for (const auto& phone : phones) {
+      ASSIGN_OR_RETURN(Statement st,
+                       db_.Prepare("SELECT c.name, c.id FROM customer_phones p JOIN customers c"
+                                   " ON c.id = p.customer_id WHERE p.e164 = ? LIMIT 1"));
+      st.Bind(1, phone);
+      ASSIGN_OR_RETURN(bool row, st.Step());
+      if (row) {
+        return Status::Conflict("phone: " + FormatPhoneForDisplay(phone) + " already belongs to " +
+                                st.Text(0) + " (" + ShortId(st.Text(1)) +
+                                "); book for them, or allow a shared phone");
+      }
+    }
+  }
+  if (!in.consent_channels.empty() && !in.contact_opt_in) {
+    return Status::InvalidInput("channel: '" +
+                                std::string(ContactChannelName(in.consent_channels[0])) +
+                                "' names where an opt-in applies; no opt-in was given");
+  }
+  // Only what the customer said is logged: no opt-in, no consent field
+  // (contact_opt_in, the old all-channel field, is no longer written).
+  const model::ChannelConsent consent =
+      in.contact_opt_in ? ConsentStatementsNow(ContactChoice::kOptedIn, in.consent_channels, staff)
+                        : model::ChannelConsent();
+  const std::string id = NewIdAt(settings_.store_id, clock_.NowMs());
+  const std::string now = Now();
+  ASSIGN_OR_RETURN(Statement st,
+                   db_.Prepare("INSERT INTO customers (id, store_id, name, name_key, member_id,"
+                               " do_not_disturb, created_at, created_by, updated_at, consent_sms,"
+                               " consent_wechat, consent_call) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                               " ?, ?, ?)"));
+  st.Bind(1, id)
+      .Bind(2, settings_.store_id)
+      .Bind(3, name)
+      .Bind(4, SearchKey(name))
+      .Bind(5, member_id)
+      .Bind(6, int64_t{in.do_not_disturb})
+      .Bind(7, now)
+      .Bind(8, staff)
+      .Bind(9, now)
+      .Bind(10, ConsentColumn(consent, ContactChannel::kSms))
+      .Bind(11, ConsentColumn(consent, ContactChannel::kWeChat))
+      .Bind(12, ConsentColumn(consent, ContactChannel::kCall));
+  RETURN_IF_ERROR(st.Run());
+  RETURN_IF_ERROR(AddCustomerPhones(db_, id, phones, now, OnExisting::kFail));
+  model::Customer logged;
+  logged.store_id = settings_.store_id;
+  logged.name = name;
+  logged.member_id = member_id;
+  logged.do_not_disturb = in.do_not_disturb;
+  logged.phones = phones;
+  logged.created_at = now;
+  logged.created_by = staff;
+  logged.consent = consent;
+  RETURN_IF_ERROR(
+      log_.Record("customer", id, "insert", model::CustomerInsertFields(logged).dump(), staff));
+  return Load(id);
+}
+
+Result<std::optional<Vehicle>> Customers::AttachVehicleLocked(const Customer& customer,
+                                                              const NewVehicle& in,
+                                                              const std::string& staff) {
+  if (in.plate.empty() && in.vin.empty()) {
+    if (in.mileage_km) return Status::InvalidInput("mileage: give the plate or VIN it belongs to");
+    return std::optional<Vehicle>();
+  }
+  std::optional<std::string> plate, vin;
+  if (!in.plate.empty()) {
+    ASSIGN_OR_RETURN(plate, NormalizePlate(in.plate));
+  }
+  if (!in.vin.empty()) {
+    ASSIGN_OR_RETURN(vin, NormalizeVin(in.vin));
+  }
+  if (in.mileage_km && (*in.mileage_km < 0 || *in.mileage_km > 2'000'000)) {
+    return Status::InvalidInput("mileage: " + std::to_string(*in.mileage_km) +
+                                " km is not a plausible odometer reading");
+  }
+  // The vehicle already on record under this plate or VIN, if any.
+  std::optional<Vehicle> found;
+  ASSIGN_OR_RETURN(Statement st,
+                   db_.Prepare("SELECT id, customer_id, plate, vin, mileage_km FROM vehicles"
+                               " WHERE plate = ?1 OR vin = ?2"));
+  st.Bind(1, plate).Bind(2, vin);
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    Vehicle v{st.Text(0), st.Text(1), st.OptionalText(2), st.OptionalText(3), std::nullopt};
+    if (!st.IsNull(4)) v.mileage_km = st.Int(4);
+    if (found && found->id != v.id) {
+      return Status::Conflict("vehicle: plate " + FormatPlateForDisplay(*plate) + " and VIN " +
+                              *vin + " are on record as two different vehicles");
+    }
+    found = v;
+  }
+  const std::string now = Now();
+  if (!found) {
+    Vehicle v{NewIdAt(settings_.store_id, clock_.NowMs()), customer.id, plate, vin, in.mileage_km};
+    ASSIGN_OR_RETURN(Statement ins,
+                     db_.Prepare("INSERT INTO vehicles (id, customer_id, plate, vin, mileage_km,"
+                                 " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+    ins.Bind(1, v.id).Bind(2, v.customer_id).Bind(3, plate).Bind(4, vin);
+    if (v.mileage_km) {
+      ins.Bind(5, *v.mileage_km);
+    } else {
+      ins.BindNull(5);
+    }
+    ins.Bind(6, now).Bind(7, now);
+    RETURN_IF_ERROR(ins.Run());
+    const model::Vehicle logged{v.id, v.customer_id, v.plate, v.vin, v.mileage_km};
+    RETURN_IF_ERROR(
+        log_.Record("vehicle", v.id, "insert", model::VehicleInsertFields(logged).dump(), staff));
+    return std::optional<Vehicle>(v);
+  }
+  Vehicle v = *found;
+  if (v.customer_id != customer.id) {
+    ASSIGN_OR_RETURN(Customer owner, Load(v.customer_id));
+    return Status::Conflict(
+        "vehicle: " + (v.plate ? "plate " + FormatPlateForDisplay(*v.plate) : "VIN " + *v.vin) +
+        " is on record for " + owner.name + " (" + ShortId(owner.id) + ")");
+  }
+  if (vin && v.vin && *vin != *v.vin) {
+    return Status::Conflict("vin: '" + *vin + "' differs from the VIN on record (" + *v.vin +
+                            ") for plate " + FormatPlateForDisplay(*v.plate));
+  }
+  if (plate && v.plate && *plate != *v.plate) {
+    return Status::Conflict("plate: '" + FormatPlateForDisplay(*plate) +
+                            "' differs from the plate on record (" +
+                            FormatPlateForDisplay(*v.plate) + ") for VIN " + *v.vin);
+  }
+  if (in.mileage_km && v.mileage_km && *in.mileage_km < *v.mileage_km) {
+    return Status::InvalidInput("mileage: " + std::to_string(*in.mileage_km) + " km is below the " +
+                                std::to_string(*v.mileage_km) + " km already on record");
+  }
+  model::VehicleUpdate learned;
+  if (!v.plate && plate) learned.plate = plate;
+  if (!v.vin && vin) learned.vin = vin;
+  if (in.mileage_km && in.mileage_km != v.mileage_km) learned.mileage_km = in.mileage_km;
+  const json changed = model::VehicleUpdateFields(learned);
+  if (changed.empty()) return std::optional<Vehicle>(v);  // nothing new: no write, no log entry
+  if (!v.plate) v.plate = plate;
+  if (!v.vin) v.vin = vin;
+  if (in.mileage_km) v.mileage_km = in.mileage_km;
+  RETURN_IF_ERROR(log_.Record("vehicle", v.id, "update", changed.dump(), staff));
+  ASSIGN_OR_RETURN(Statement up, db_.Prepare("UPDATE vehicles SET plate = ?, vin = ?,"
+                                             " mileage_km = ?, updated_at = ? WHERE id = ?"));
+  up.Bind(1, v.plate).Bind(2, v.vin);
+  if (v.mileage_km) {
+    up.Bind(3, *v.mileage_km);
+  } else {
+    up.BindNull(3);
+  }
+  up.Bind(4, now).Bind(5, v.id);
+  RETURN_IF_ERROR(up.Run());
+  return std::optional<Vehicle>(v);
+}
+
+Status Customers::UpdateLocked(const Customer& c, const CustomerUpdate& update,
+                               const std::vector<std::string>& phones, const std::string& staff) {
+  const std::string now = Now();
+  model::CustomerUpdate changed;
+  for (const auto& phone : phones) {
+    if (std::find(c.phones.begin(), c.phones.end(), phone) != c.phones.end()) continue;
+    changed.phones_added.push_back(phone);
+    ASSIGN_OR_RETURN(Statement owner,
+                     db_.Prepare("SELECT c.name FROM customer_phones p JOIN customers c"
+                                 " ON c.id = p.customer_id WHERE p.e164 = ? LIMIT 1"));
+    owner.Bind(1, phone);
+    ASSIGN_OR_RETURN(bool taken, owner.Step());
+    if (taken) {
+      return Status::Conflict("phone: " + FormatPhoneForDisplay(phone) + " already belongs to " +
+                              owner.Text(0));
+    }
+    RETURN_IF_ERROR(AddCustomerPhones(db_, c.id, {phone}, now, OnExisting::kFail));
+  }
+  // Consent: every statement is logged, even one restating the value held;
+  // the hub orders it by the log's clock against other stores' statements
+  // (an unlogged restatement would let an older opt-in elsewhere win).
+  if (update.contact_opt_in) {
+    changed.consent = ConsentStatementsNow(
+        *update.contact_opt_in ? ContactChoice::kOptedIn : ContactChoice::kOptedOut,
+        update.consent_channels, staff);
+  }
+  changed.do_not_disturb = update.do_not_disturb;
+  ASSIGN_OR_RETURN(Statement st, db_.Prepare("UPDATE customers SET do_not_disturb = ?,"
+                                             " updated_at = ? WHERE id = ?"));
+  st.Bind(1, int64_t{update.do_not_disturb.value_or(c.do_not_disturb)}).Bind(2, now).Bind(3, c.id);
+  RETURN_IF_ERROR(st.Run());
+  for (ContactChannel channel : kContactChannels) {
+    const std::optional<std::string> statement = ConsentColumn(changed.consent, channel);
+    if (!statement) continue;
+    // The column is named as its logged field (replay and verify rely on it).
+    ASSIGN_OR_RETURN(Statement set, db_.Prepare("UPDATE customers SET " + ConsentField(channel) +
+                                                " = ? WHERE id = ?"));
+    set.Bind(1, *statement).Bind(2, c.id);
+    RETURN_IF_ERROR(set.Run());
+  }
+  if (!model::CustomerUpdateFields(changed).empty()) {
+    changed.updated_at = now;
+    RETURN_IF_ERROR(log_.Record("customer", c.id, "update",
+                                model::CustomerUpdateFields(changed).dump(), staff));
+  }
+  return Status::Ok();
+}
+
+Result<std::vector<std::string>> CustomerIdsWithPhone(Db& db, const std::string& e164) {
+  ASSIGN_OR_RETURN(Statement st,
+                   db.Prepare("SELECT customer_id FROM customer_phones WHERE e164 = ?"));
+  st.Bind(1, e164);
+  return st.TextColumn();
+}
+
+Result<std::vector<std::string>> CustomerIdsMatching(Db& db, const std::string& id_or_prefix) {
+  ASSIGN_OR_RETURN(Statement st, db.Prepare("SELECT id FROM customers WHERE " + IdMatchSql("id")));
+  st.Bind(1, id_or_prefix);
+  return st.TextColumn();
+}
+
+Result<std::vector<std::string>> PhonesOfCustomer(Db& db, const std::string& customer_id) {
+  ASSIGN_OR_RETURN(Statement st, db.Prepare("SELECT e164 FROM customer_phones WHERE"
+                                            " customer_id = ? ORDER BY e164"));
+  st.Bind(1, customer_id);
+  return st.TextColumn();
+}
+
+Status AddCustomerPhones(Db& db, const std::string& customer_id,
+                         const std::vector<std::string>& phones, const std::string& at,
+                         OnExisting on_existing) {
+  // Two fixed texts, so each stays one pooled prepared statement.
+  ASSIGN_OR_RETURN(Statement st,
+                   db.Prepare(on_existing == OnExisting::kFail
+                                  ? "INSERT INTO customer_phones (customer_id, e164, added_at)"
+                                    " VALUES (?, ?, ?)"
+                                  : "INSERT INTO customer_phones (customer_id, e164, added_at)"
+                                    " VALUES (?, ?, ?) ON CONFLICT DO NOTHING"));
+  for (const auto& phone : phones) {
+    st.Reset();
+    st.Bind(1, customer_id).Bind(2, phone).Bind(3, at);
+    RETURN_IF_ERROR(st.Run());
+  }
+  return Status::Ok();
+}
+
+Status ReplaceCustomerPhones(Db& db, const std::string& customer_id,
+                             const std::vector<std::string>& phones, const std::string& at) {
+  ASSIGN_OR_RETURN(Statement del, db.Prepare("DELETE FROM customer_phones WHERE customer_id = ?"));
+  del.Bind(1, customer_id);
+  RETURN_IF_ERROR(del.Run());
+  return AddCustomerPhones(db, customer_id, phones, at, OnExisting::kFail);
+}
+
+}  // namespace outpost::edge
