@@ -46,6 +46,13 @@ Result<int64_t> LastRequestAnswered(Db& db) {
   return last;
 }
 
+Result<int64_t> CountRefusedRequests(Db& db) {
+  ASSIGN_OR_RETURN(Statement st,
+                   db.Prepare("SELECT count(*) FROM hub_requests WHERE outcome = 'refused'"));
+  ASSIGN_OR_RETURN(bool row, st.Step());
+  return row ? st.Int(0) : 0;
+}
+
 Status MarkRequestsAnsweredBeforeRebuild(Db& db, int64_t up_to, const std::string& at) {
   ASSIGN_OR_RETURN(Statement answered,
                    db.Prepare("WITH RECURSIVE n(seq) AS (SELECT 1 UNION ALL SELECT seq + 1"

@@ -40,6 +40,9 @@ Result<std::optional<RequestAnswerRow>> FindRequestAnswer(Db& db, int64_t seq);
 // The newest request answered (booked or refused); 0 when none.
 Result<int64_t> LastRequestAnswered(Db& db);
 
+// How many head-office requests this store refused (the desk's status).
+Result<int64_t> CountRefusedRequests(Db& db);
+
 // Rebuild: requests 1..`up_to` the lost store had answered but whose outcome
 // the change log does not carry (a refusal changes nothing) are recorded as
 // refused for that reason, so none is applied twice. `at`: now, UTC text.

@@ -1,6 +1,7 @@
 // Store's reads for the command lines (the marked block of edge/store.h): the
 // sync state, refused head-office requests, held profiles and the hub link,
 // all on the store's own connection.
+#include "edge/hub_requests.h"
 #include "edge/profiles.h"
 #include "edge/store.h"
 #include "edge/sync_client.h"
@@ -9,12 +10,7 @@ namespace outpost::edge {
 
 Result<SyncStatus> Store::SyncState() { return ReadSyncStatus(*db_); }
 
-Result<int64_t> Store::RefusedHubRequests() {
-  ASSIGN_OR_RETURN(auto st, db_->Prepare("SELECT count(*) FROM hub_requests"
-                                         " WHERE outcome = 'refused'"));
-  ASSIGN_OR_RETURN(bool row, st.Step());
-  return row ? st.Int(0) : 0;
-}
+Result<int64_t> Store::RefusedHubRequests() { return CountRefusedRequests(*db_); }
 
 Result<std::optional<HeldProfile>> Store::CustomerProfile(const std::string& customer_id) {
   return ProfileOfCustomer(*db_, customer_id);
