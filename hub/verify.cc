@@ -6,7 +6,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
-#include "hub/record_log.h"
+#include "hub/storage/sqlite/record_log.h"
 #include "sync/changelog.h"
 #include "sync/envelope.h"
 #include "sync/hub_log.h"
@@ -15,6 +15,9 @@
 
 namespace outpost::hub {
 namespace {
+
+using namespace storage;
+using namespace storage::sqlite;
 
 using nlohmann::json;
 
@@ -301,7 +304,7 @@ Status CheckRecordLog(Db& db, const PublicKeys& hub_public, HubVerifyReport& rep
         finding(where, "the hub never recorded this row: forged behind its back");
         continue;
       }
-      if (it->second.second != RecordContentHash(rows, 1)) {
+      if (it->second.second != RowContentHash(rows, 1)) {
         finding(where, "differs from what the hub recorded at record_log seq " +
                            std::to_string(it->second.first) + ": edited behind its back");
       }

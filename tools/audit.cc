@@ -10,6 +10,7 @@
 #include "hub/queries/audit_subjects.h"
 #include "hub/queries/reader.h"
 #include "hub/queries/recovery.h"
+#include "hub/storage/hub_storage.h"
 #include "hub/verify.h"
 #include "schema/migrations.h"
 #include "sync/changelog.h"
@@ -32,6 +33,8 @@ struct Source {
   std::unique_ptr<Db> db;
   bool hub = false;
   std::string table;  // "change_log" or "changes"
+  // The hub's storage (hub/storage/hub_storage.h), read without the hub's keys.
+  std::unique_ptr<hub::storage::HubStorage> hub_storage;
 };
 
 Result<Source> OpenSource(const std::string& path) {
@@ -48,6 +51,9 @@ Result<Source> OpenSource(const std::string& path) {
   s.hub = s.table == "changes";
   st.Reset();
   s.db = std::move(db);
+  if (s.hub) {
+    ASSIGN_OR_RETURN(s.hub_storage, hub::storage::OpenHubStorage(path, {.migrate = false}));
+  }
   return s;
 }
 
@@ -225,10 +231,10 @@ Result<std::vector<hub::queries::BookingMatch>> StoreBookings(Db& db, const std:
 
 Result<std::string> ResolveBooking(Source& src, const Clock& clock, const std::string& query,
                                    const std::string& store) {
-  ASSIGN_OR_RETURN(
-      std::vector<hub::queries::BookingMatch> found,
-      src.hub ? hub::queries::FindBookings(hub::queries::HubReader(*src.db, clock), query, store)
-              : StoreBookings(*src.db, query));
+  ASSIGN_OR_RETURN(std::vector<hub::queries::BookingMatch> found,
+                   src.hub ? hub::queries::FindBookings(
+                                 hub::queries::HubReader(*src.hub_storage, clock), query, store)
+                           : StoreBookings(*src.db, query));
   if (found.empty()) return Status::NotFound("booking: '" + query + "' matches no booking");
   if (found.size() > 1) {
     std::string sites;
@@ -245,8 +251,9 @@ Result<std::string> ResolveBooking(Source& src, const Clock& clock, const std::s
 Result<std::vector<std::string>> ResolveCustomer(Source& src, const Clock& clock,
                                                  const std::string& query) {
   if (src.hub) {
-    ASSIGN_OR_RETURN(std::vector<std::string> records,
-                     hub::queries::CustomerRecords(hub::queries::HubReader(*src.db, clock), query));
+    ASSIGN_OR_RETURN(
+        std::vector<std::string> records,
+        hub::queries::CustomerRecords(hub::queries::HubReader(*src.hub_storage, clock), query));
     if (records.empty()) return Status::NotFound("customer: '" + query + "' matches no customer");
     return records;
   }
@@ -355,8 +362,9 @@ Result<json> BuildReport(Source& src, const std::string& since, const Clock& clo
   Db& db = *src.db;
   json report = {
       {"since", since}, {"generated_at", FormatUtcMs(clock.NowMs())}, {"stores", json::array()}};
-  ASSIGN_OR_RETURN(std::vector<hub::queries::StoreRecovery> stores,
-                   hub::queries::ReadRecovery(hub::queries::HubReader(db, clock), since));
+  ASSIGN_OR_RETURN(
+      std::vector<hub::queries::StoreRecovery> stores,
+      hub::queries::ReadRecovery(hub::queries::HubReader(*src.hub_storage, clock), since));
   json customers_to_contact = json::array();
   for (const auto& r : stores) {
     report["stores"].push_back(StoreReportJson(r, full_phones, customers_to_contact));
