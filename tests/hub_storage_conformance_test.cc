@@ -102,12 +102,12 @@ class HubStorageConformance : public ::testing::TestWithParam<Backend> {
             {c.entity, c.entity_id, site, c.fields_json, "{\"status\":1}", c.hlc, 0}));
       }
     }
-    RETURN_IF_ERROR(unit->ArchiveBatch({site, changes.front().seq, changes.back().seq,
-                                        "2026-11-23T01:00:00.000Z", envelope,
-                                        EnvelopeHash(envelope)})
-                        .status());
     RETURN_IF_ERROR(
-        unit->MoveCursor(site, changes.back().seq, changes.back().hash, "2026-11-23T01:00:00.000Z"));
+        unit->ArchiveBatch({site, changes.front().seq, changes.back().seq,
+                            "2026-11-23T01:00:00.000Z", envelope, EnvelopeHash(envelope)})
+            .status());
+    RETURN_IF_ERROR(unit->MoveCursor(site, changes.back().seq, changes.back().hash,
+                                     "2026-11-23T01:00:00.000Z"));
     RETURN_IF_ERROR(unit->NoteBatchContact(site, "2026-11-23T01:00:00.000Z", 0));
     return commit ? unit->Commit() : Status::Ok();
   }
@@ -182,8 +182,8 @@ TEST_P(HubStorageConformance, AllowsStoresAndRefusesADeniedKeyForGood) {
             StatusCode::kNotFound);
 
   // A new key readmits the store; its cursor stays where it was.
-  ASSERT_TRUE(ApplyBatch({Change("S1", 1, Hash256{}, "b1", R"({"status":"requested"})")}, true)
-                  .ok());
+  ASSERT_TRUE(
+      ApplyBatch({Change("S1", 1, Hash256{}, "b1", R"({"status":"requested"})")}, true).ok());
   SecretKeys rotated = SecretKeys::Generate("S1");
   Allow(rotated);
   EXPECT_FALSE(storage_->keys().LiveKeyDenial("S1").value().has_value());
@@ -252,8 +252,8 @@ TEST_P(HubStorageConformance, MergedEntitiesPersistAsWrittenWithTheirOwnerAndBas
         unit->InsertEntity({"booking", "b2", "S2", R"({"ref":"X"})", "{}", 200, 200}).value());
     ASSERT_TRUE(unit->InsertEntity({"booking", "b1", "S1", R"({})", "{}", 300, 300}).value());
     // A merge: fields and stamps replaced, the clock only rises, owner and base stay.
-    ASSERT_TRUE(unit->WriteMergedEntity({"customer", "c1", "S2", R"({"name":"B"})",
-                                         R"({"name":150})", 50, 7})
+    ASSERT_TRUE(unit->WriteMergedEntity(
+                        {"customer", "c1", "S2", R"({"name":"B"})", R"({"name":150})", 50, 7})
                     .ok());
     ASSERT_TRUE(unit->Commit().ok());
   }
@@ -333,9 +333,12 @@ TEST_P(HubStorageConformance, CursorsMoveAsToldAndContactIsKeptInStretches) {
 
   // Stretches: extended while the newest reaches the cut-off, else a new one.
   auto& cursors = storage_->cursors();
-  ASSERT_TRUE(cursors.NoteContact("S1", "2026-11-23T01:00:00.000Z", "2026-11-23T00:59:55.000Z").ok());
-  ASSERT_TRUE(cursors.NoteContact("S1", "2026-11-23T01:00:04.000Z", "2026-11-23T00:59:59.000Z").ok());
-  ASSERT_TRUE(cursors.NoteContact("S1", "2026-11-23T01:01:00.000Z", "2026-11-23T01:00:55.000Z").ok());
+  ASSERT_TRUE(
+      cursors.NoteContact("S1", "2026-11-23T01:00:00.000Z", "2026-11-23T00:59:55.000Z").ok());
+  ASSERT_TRUE(
+      cursors.NoteContact("S1", "2026-11-23T01:00:04.000Z", "2026-11-23T00:59:59.000Z").ok());
+  ASSERT_TRUE(
+      cursors.NoteContact("S1", "2026-11-23T01:01:00.000Z", "2026-11-23T01:00:55.000Z").ok());
   const auto stretches = cursors.Stretches("S1").value();
   ASSERT_EQ(stretches.size(), 2u);
   EXPECT_EQ(stretches[0].from, "2026-11-23T01:00:00.000Z");
@@ -351,8 +354,9 @@ TEST_P(HubStorageConformance, TheOutboxNumbersEachStoresRequestsAndReadsThemInOr
   EXPECT_EQ(outbox.Append("S9", "{}", "2026-11-23T01:00:00.000Z", "CC").status().code(),
             StatusCode::kNotFound);
   for (int i = 1; i <= 3; ++i) {
-    EXPECT_EQ(outbox.Append("S1", "{\"n\":" + std::to_string(i) + "}", "2026-11-23T01:00:00.000Z",
-                            "CC Wang")
+    EXPECT_EQ(outbox
+                  .Append("S1", "{\"n\":" + std::to_string(i) + "}", "2026-11-23T01:00:00.000Z",
+                          "CC Wang")
                   .value(),
               i);
   }
@@ -395,8 +399,7 @@ TEST_P(HubStorageConformance, WithoutTheHubsKeysNothingIsSignedAndNothingWritten
   EXPECT_EQ(reader->keys().AllowKey(s2_.pub, "now").status().code(), StatusCode::kRefused);
   EXPECT_EQ(reader->security_log().Append({"now", "S1", "refused", "x"}).code(),
             StatusCode::kRefused);
-  EXPECT_EQ(reader->outbox().Append("S1", "{}", "now", "CC").status().code(),
-            StatusCode::kRefused);
+  EXPECT_EQ(reader->outbox().Append("S1", "{}", "now", "CC").status().code(), StatusCode::kRefused);
   auto unit = reader->BeginIngest().value();
   EXPECT_EQ(unit->ArchiveBatch({"S1", 1, 1, "now", "e", EnvelopeHash("e")}).status().code(),
             StatusCode::kRefused);

@@ -359,7 +359,6 @@ json StoreReportJson(const hub::queries::StoreRecovery& r, bool full_phones,
 Result<json> BuildReport(Source& src, const std::string& since, const Clock& clock,
                          const PublicKeys* hub_pub, const SecretKeys* hub_secret,
                          bool full_phones) {
-  Db& db = *src.db;
   json report = {
       {"since", since}, {"generated_at", FormatUtcMs(clock.NowMs())}, {"stores", json::array()}};
   ASSIGN_OR_RETURN(
@@ -371,7 +370,8 @@ Result<json> BuildReport(Source& src, const std::string& since, const Clock& clo
   }
   report["customers_to_contact"] = customers_to_contact;
   if (hub_pub) {
-    ASSIGN_OR_RETURN(hub::HubVerifyReport v, hub::VerifyHub(db, *hub_pub, hub_secret));
+    ASSIGN_OR_RETURN(hub::HubVerifyReport v,
+                     hub::VerifyHub(*src.hub_storage, *hub_pub, hub_secret));
     json findings = json::array();
     for (const auto& f : v.findings) findings.push_back(f.where + ": " + f.what);
     report["verify"] = {{"consistent", v.consistent()}, {"changes", v.changes},

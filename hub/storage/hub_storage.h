@@ -7,11 +7,11 @@
 // tests/hub_storage_conformance_test.cc states and runs against each; SQLite
 // (hub/storage/sqlite/) is the one there is.
 //
-//   Hub (hub/hub.h) ----------- owns ------------> HubStorage
-//   hub/queries/ -- HubReader --> HubReads            |  KeyStore, StoreCursors,
-//   hub/verify.h ----------------------------------->  |  IngestUnit, SecurityLog,
-//                                                      |  Outbox, HubReads
-//                                         hub/storage/sqlite/ (the only hub SQL)
+//   Hub (hub/hub.h) ----------- owns ----------> HubStorage
+//   hub/queries/ -- HubReader --> HubReads          |  KeyStore, StoreCursors,
+//   hub/verify.h -- VerifyReads ------------------> |  IngestUnit, SecurityLog,
+//                                                   |  Outbox, HubReads, VerifyReads
+//                                       hub/storage/sqlite/ (the only hub SQL)
 //
 // The parts live as long as the HubStorage and are used on the thread that
 // owns it (thread-compatible); another thread opens its own KeyReader.
@@ -26,6 +26,7 @@
 #include "hub/storage/outbox.h"
 #include "hub/storage/reads.h"
 #include "hub/storage/security_log.h"
+#include "hub/storage/verify_reads.h"
 #include "sync/keys.h"
 #include "sync/status.h"
 
@@ -64,9 +65,13 @@ class HubStorage {
   virtual SecurityLog& security_log() = 0;
   virtual Outbox& outbox() = 0;
   virtual HubReads& reads() = 0;
+  virtual VerifyReads& verify_reads() = 0;
   // A batch's ingest; one at a time.
   virtual Result<std::unique_ptr<IngestUnit>> BeginIngest() = 0;
   virtual Result<std::unique_ptr<ReadScope>> BeginRead() = 0;
+  // A read scope for reads over everything (verify): the backend readies
+  // itself for large sorts first.
+  virtual Result<std::unique_ptr<ReadScope>> BeginFullScan() = 0;
   // The allow-list for another thread, on a connection of its own.
   virtual Result<std::unique_ptr<KeyReader>> OpenKeyReader() = 0;
   // The schema version of the hub's data (outpost-hub init says it).

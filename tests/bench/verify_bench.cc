@@ -100,12 +100,12 @@ int main(int argc, char** argv) {
     chain.push_back(Seconds(t0) * stores);  // scaled to all the changes
 
     t0 = std::chrono::steady_clock::now();
-    auto report = hub::VerifyHub(db, hub_keys.pub, nullptr).value();
+    auto report = hub::VerifyHub(hub->storage(), hub_keys.pub, nullptr).value();
     plain.push_back(Seconds(t0));
     if (!report.consistent()) return 1;
     for (const auto& [name, seconds] : report.timings) parts[name].push_back(seconds);
     t0 = std::chrono::steady_clock::now();
-    report = hub::VerifyHub(db, hub_keys.pub, &hub_keys).value();
+    report = hub::VerifyHub(hub->storage(), hub_keys.pub, &hub_keys).value();
     opened.push_back(Seconds(t0));
     if (!report.consistent() || report.batches_opened != report.batches) return 1;
   }

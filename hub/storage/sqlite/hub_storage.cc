@@ -57,19 +57,26 @@ class SqliteHubStorage : public HubStorage {
         cursors_(*db_),
         security_log_(*db_, signer),
         outbox_(*db_, signer),
-        reads_(*db_) {}
+        reads_(*db_),
+        verify_reads_(*db_) {}
 
   KeyStore& keys() override { return keys_; }
   StoreCursors& cursors() override { return cursors_; }
   SecurityLog& security_log() override { return security_log_; }
   Outbox& outbox() override { return outbox_; }
   HubReads& reads() override { return reads_; }
+  VerifyReads& verify_reads() override { return verify_reads_; }
   Result<std::unique_ptr<IngestUnit>> BeginIngest() override {
     return SqliteIngestUnit::Begin(*db_, signer_);
   }
   Result<std::unique_ptr<ReadScope>> BeginRead() override {
     ASSIGN_OR_RETURN(auto tx, Transaction::BeginRead(*db_));
     return std::unique_ptr<ReadScope>(new SqliteReadScope(std::move(tx)));
+  }
+  Result<std::unique_ptr<ReadScope>> BeginFullScan() override {
+    // Verify's merge check sorts every change: in memory, not in temp files.
+    RETURN_IF_ERROR(db_->Exec("PRAGMA temp_store = MEMORY"));
+    return BeginRead();
   }
   Result<std::unique_ptr<KeyReader>> OpenKeyReader() override {
     ASSIGN_OR_RETURN(auto db, Db::Open(db_->path(), {.create_if_missing = false}));
@@ -116,6 +123,7 @@ class SqliteHubStorage : public HubStorage {
   SqliteSecurityLog security_log_;
   SqliteOutbox outbox_;
   SqliteHubReads reads_;
+  SqliteVerifyReads verify_reads_;
 };
 
 }  // namespace

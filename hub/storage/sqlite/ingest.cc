@@ -28,15 +28,19 @@ Result<std::optional<StoreCursor>> SqliteIngestUnit::ReadCursor(const std::strin
   return sqlite::ReadCursor(db_, site);
 }
 
-Result<std::optional<Hash256>> SqliteIngestUnit::ChangeHash(const std::string& site, int64_t seq) {
+Result<std::optional<Hash256>> ReadChangeHash(Db& db, const std::string& site, int64_t seq) {
   ASSIGN_OR_RETURN(Statement have,
-                   db_.Prepare("SELECT hash FROM changes WHERE site_id = ? AND seq = ?"));
+                   db.Prepare("SELECT hash FROM changes WHERE site_id = ? AND seq = ?"));
   have.Bind(1, site).Bind(2, seq);
   ASSIGN_OR_RETURN(bool stored, have.Step());
   if (!stored) return std::optional<Hash256>();
   const Hash256 hash = ToHash(have.Blob(0));
   have.Reset();
   return std::optional<Hash256>(hash);
+}
+
+Result<std::optional<Hash256>> SqliteIngestUnit::ChangeHash(const std::string& site, int64_t seq) {
+  return ReadChangeHash(db_, site, seq);
 }
 
 Status SqliteIngestUnit::StoreChange(const ChangeEntry& change) {

@@ -30,6 +30,8 @@ Result<SignedHead> HubLogHead(Db& db, const SecretKeys& signer, int64_t id, cons
 Result<std::optional<KeyDenial>> ReadLiveKeyDenial(Db& db, const std::string& site);
 Result<PublicKeys> ReadStoreKeys(Db& db, const std::string& site);
 Result<std::optional<StoreCursor>> ReadCursor(Db& db, const std::string& site);
+// The hash of the change held at (site, seq), if one is.
+Result<std::optional<Hash256>> ReadChangeHash(Db& db, const std::string& site, int64_t seq);
 
 class SqliteKeyReader : public KeyReader {
  public:
@@ -154,6 +156,26 @@ class SqliteHubReads : public HubReads {
                                                    const std::string& since) override;
   Result<CaseActivity> CaseActivitySince(const std::string& site,
                                          const std::string& since) override;
+
+ private:
+  Db& db_;
+};
+
+class SqliteVerifyReads : public VerifyReads {
+ public:
+  explicit SqliteVerifyReads(Db& db) : db_(db) {}
+  Result<std::vector<std::string>> IntegrityProblems() override;
+  Result<std::vector<ChangeEntry>> ChangesFrom(const std::string& site, int64_t from_seq,
+                                               int64_t limit) override;
+  Result<std::optional<Hash256>> ChangeHash(const std::string& site, int64_t seq) override;
+  Status ForEachArchivedBatch(const std::function<Status(const ArchivedBatch&)>& visit) override;
+  Result<std::vector<KeyHistoryEntry>> KeyHistory() override;
+  Result<std::vector<LiveKey>> LiveKeys() override;
+  Status ForEachRecordLogEntry(const std::function<Status(const RecordLogEntry&)>& visit) override;
+  Status ForEachRecord(const std::function<Status(const std::string& record, const std::string& key,
+                                                  const Hash256& content)>& visit) override;
+  Result<std::unique_ptr<RowCursor<EntityChange>>> ChangesByEntity() override;
+  Result<std::unique_ptr<RowCursor<EntityFields>>> EntitiesInOrder() override;
 
  private:
   Db& db_;
