@@ -6,10 +6,10 @@
 //
 // What is stated here is what Hub relies on: an ingest's unit of work lands
 // whole or not at all; cursors move as told; a change held once is held once
-// (what a replay or an equivocation is compared with); merged entities persist
-// as written; the hub's log chains and is signed; the outbox numbers per store
-// and is read in order; the security log keeps its order; the allow-list
-// refuses a denied key for good; nothing is signed without the hub's keys.
+// (what a replay or an equivocation is compared with) and read back as
+// audit asks; merged entities persist as written; the hub's log chains and is signed; the outbox
+// numbers per store and is read in order; the security log keeps its order; the allow-list refuses
+// a denied key for good; nothing is signed without the hub's keys.
 #include <gtest/gtest.h>
 
 #include <functional>
@@ -312,6 +312,34 @@ TEST_P(HubStorageConformance, TheHubsLogChainsEveryArchivedBatchAndIsSigned) {
   EXPECT_EQ(newest.head, head);
   EXPECT_TRUE(HubHeadSignatureOk(hub_keys_.pub, newest));
   EXPECT_EQ(storage_->reads().HubLog(1, 1).value().front().index, 2);
+}
+
+TEST_P(HubStorageConformance, AuditReadsTheChangesItWantsInTheOrderTheyHappened) {
+  Allow(s1_);
+  Allow(s2_);
+  const ChangeEntry a1 = Change("S1", 1, Hash256{}, "b1", R"({"customer_id":"c1"})");
+  const ChangeEntry a2 = Change("S1", 2, a1.hash, "b1", R"({"status":"confirmed"})");
+  const ChangeEntry b1 = Change("S2", 1, Hash256{}, "b2", R"({"customer_id":"c2"})");
+  ASSERT_TRUE(ApplyBatch({a1, a2}, true).ok());
+  ASSERT_TRUE(ApplyBatch({b1}, true).ok());
+  auto sites_seqs = [&](const hub::storage::ChangeFilter& filter) {
+    std::vector<std::string> out;
+    const std::vector<ChangeEntry> changes = storage_->reads().ChangesMatching(filter).value();
+    for (const auto& c : changes) {
+      out.push_back(c.site_id + "/" + std::to_string(c.seq));
+    }
+    return out;
+  };
+  // By clock, then store: S1/1 and S2/1 share a clock.
+  EXPECT_EQ(sites_seqs({}), (std::vector<std::string>{"S1/1", "S2/1", "S1/2"}));
+  EXPECT_EQ(sites_seqs({.entities = {"booking"}, .entity_id = "b1"}),
+            (std::vector<std::string>{"S1/1", "S1/2"}));
+  EXPECT_EQ(sites_seqs({.entities = {"case", "vehicle"}}), std::vector<std::string>{});
+  EXPECT_EQ(sites_seqs({.op = "insert", .fields_contain = "\"customer_id\":\"c2\""}),
+            std::vector<std::string>{"S2/1"});
+  EXPECT_EQ(sites_seqs({.recorded_from = a2.recorded_at}), std::vector<std::string>{"S1/2"});
+  EXPECT_EQ(sites_seqs({.recorded_before = a2.recorded_at}),
+            (std::vector<std::string>{"S1/1", "S2/1"}));
 }
 
 TEST_P(HubStorageConformance, CursorsMoveAsToldAndContactIsKeptInStretches) {

@@ -96,6 +96,9 @@ struct CaseActivity {
   int64_t resolved = 0;
 };
 
+// Which changes an audit wants (sync/changelog.h; tools/audit.cc).
+using ChangeFilter = outpost::ChangeFilter;
+
 class HubReads {
  public:
   virtual ~HubReads() = default;
@@ -104,6 +107,9 @@ class HubReads {
   // `site`'s changes with seq in [from_seq, to_seq], oldest first.
   virtual Result<std::vector<ChangeEntry>> Changes(const std::string& site, int64_t from_seq,
                                                    int64_t to_seq) = 0;
+  // The changes `filter` wants, from every store, in the order they happened
+  // across stores: by clock, then store.
+  virtual Result<std::vector<ChangeEntry>> ChangesMatching(const ChangeFilter& filter) = 0;
   // Every entity, by (entity, entity_id).
   virtual Status ForEachEntity(const EntityVisitor& visit) = 0;
   // The entities `site` owns, in no particular order.

@@ -128,6 +128,7 @@ class SqliteHubReads : public HubReads {
   explicit SqliteHubReads(Db& db) : db_(db) {}
   Result<std::vector<ChangeEntry>> Changes(const std::string& site, int64_t from_seq,
                                            int64_t to_seq) override;
+  Result<std::vector<ChangeEntry>> ChangesMatching(const ChangeFilter& filter) override;
   Status ForEachEntity(const EntityVisitor& visit) override;
   Status ForEachEntityOf(const std::string& site, const EntityVisitor& visit) override;
   Result<std::optional<std::string>> CalendarFields(const std::string& site) override;

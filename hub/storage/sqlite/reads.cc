@@ -54,6 +54,10 @@ Result<std::vector<ChangeEntry>> SqliteHubReads::Changes(const std::string& site
   return ReadChangeRows(ch);
 }
 
+Result<std::vector<ChangeEntry>> SqliteHubReads::ChangesMatching(const ChangeFilter& filter) {
+  return SelectChanges(db_, "changes", filter);
+}
+
 Status SqliteHubReads::ForEachEntity(const EntityVisitor& visit) {
   ASSIGN_OR_RETURN(Statement st, db_.Prepare("SELECT entity, entity_id, owner_site, fields FROM"
                                              " entities ORDER BY entity, entity_id"));

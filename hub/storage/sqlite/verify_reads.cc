@@ -48,8 +48,7 @@ Result<std::vector<ChangeEntry>> SqliteVerifyReads::ChangesFrom(const std::strin
   return ReadChangeRows(page);
 }
 
-Result<std::optional<Hash256>> SqliteVerifyReads::ChangeHash(const std::string& site,
-                                                             int64_t seq) {
+Result<std::optional<Hash256>> SqliteVerifyReads::ChangeHash(const std::string& site, int64_t seq) {
   return ReadChangeHash(db_, site, seq);
 }
 
@@ -111,12 +110,8 @@ Status SqliteVerifyReads::ForEachRecordLogEntry(
   while (true) {
     ASSIGN_OR_RETURN(bool row, st.Step());
     if (!row) return Status::Ok();
-    RecordLogEntry e{st.Int(0),
-                     st.Text(1),
-                     st.Text(2),
-                     ToHash(st.Blob(3)),
-                     ToHash(st.Blob(4)),
-                     std::nullopt};
+    RecordLogEntry e{st.Int(0),          st.Text(1),         st.Text(2),
+                     ToHash(st.Blob(3)), ToHash(st.Blob(4)), std::nullopt};
     if (!st.IsNull(5)) e.signature = ToBytes<64>(st.Blob(5));
     RETURN_IF_ERROR(visit(e));
   }
