@@ -76,8 +76,6 @@ class HubStorage {
   virtual Result<std::unique_ptr<KeyReader>> OpenKeyReader() = 0;
   // The schema version of the hub's data (outpost-hub init says it).
   virtual Result<int> SchemaVersion() = 0;
-  // Where it is kept (a file path, later a postgresql:// URL), for messages.
-  virtual const std::string& location() const = 0;
 
   // Until identity moves to storage (hub/storage/identity_store.h): the
   // connection Identity and Profiles (hub/identity.h, hub/profiles.h) still

@@ -83,7 +83,6 @@ class SqliteHubStorage : public HubStorage {
     return std::unique_ptr<KeyReader>(new SqliteKeyReader(std::move(db)));
   }
   Result<int> SchemaVersion() override { return db_->SchemaVersion(); }
-  const std::string& location() const override { return db_->path(); }
   Db& DbUntilIdentityMoves() override { return *db_; }
 
   // Chains batches archived before the hub log existed (migration 6).
