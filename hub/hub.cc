@@ -4,12 +4,9 @@
 #include <sodium.h>
 
 #include <algorithm>
-#include <cstring>
-#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "hub/profiles.h"
-#include "hub/record_log.h"
 #include "schema/migrations.h"
 #include "sync/envelope.h"
 #include "sync/hub_log.h"
@@ -22,19 +19,6 @@ namespace outpost::hub {
 namespace {
 
 using nlohmann::json;
-
-Hash256 ToHash(const std::string& blob) {
-  Hash256 h{};
-  if (blob.size() == h.size()) std::memcpy(h.data(), blob.data(), h.size());
-  return h;
-}
-
-template <size_t N>
-std::array<uint8_t, N> ToArray(const std::string& blob) {
-  std::array<uint8_t, N> a{};
-  if (blob.size() == N) std::memcpy(a.data(), blob.data(), N);
-  return a;
-}
 
 int EdgeSchemaVersion() { return schema::EdgeMigrations().back().version; }
 
@@ -72,238 +56,92 @@ Result<std::optional<std::string>> ScanFields(const ChangeEntry& c) {
   return store_id;
 }
 
+// Why a denied store is refused: who denied its key, when and why, and how to readmit it.
+Status DeniedStatus(const std::string& site_id, const storage::KeyDenial& denial) {
+  return Status::Refused("store '" + site_id + "' is denied: key " + denial.key_id +
+                         " was shut out by " + denial.denied_by + " at " + denial.denied_at + " (" +
+                         denial.reason + "); allow a new key to readmit it");
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Hub>> Hub::Create(const std::string& path, SecretKeys keys,
                                          const Clock& clock) {
-  std::error_code ec;
-  if (std::filesystem::exists(path, ec)) {
-    return Status::Conflict("hub database '" + path + "' exists; init only creates a new one");
-  }
-  {
-    // Created and migrated in full here; Open() then finds a hub database.
-    ASSIGN_OR_RETURN(auto db, Db::Open(path, {.create_if_missing = true}));
-    RETURN_IF_ERROR(db->Migrate(schema::HubMigrations()));
-  }
-  return Open(path, std::move(keys), clock);
+  return Open(path, std::move(keys), clock, /*create=*/true);
 }
 
 Result<std::unique_ptr<Hub>> Hub::Open(const std::string& path, SecretKeys keys,
                                        const Clock& clock) {
-  std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) {
-    return Status::NotFound("'" + path + "': no such hub database");
-  }
-  ASSIGN_OR_RETURN(auto db, Db::Open(path, {.create_if_missing = false}));
-  RETURN_IF_ERROR(db->Migrate(schema::HubMigrations()));
-  std::unique_ptr<Hub> hub(new Hub(std::move(db), std::move(keys), clock));
-  RETURN_IF_ERROR(hub->ChainUnchainedBatches());
-  RETURN_IF_ERROR(AdoptUnloggedRecords(*hub->db_, hub->keys_));
+  return Open(path, std::move(keys), clock, /*create=*/false);
+}
+
+Result<std::unique_ptr<Hub>> Hub::Open(const std::string& path, SecretKeys keys, const Clock& clock,
+                                       bool create) {
+  std::unique_ptr<Hub> hub(new Hub(std::move(keys), clock));
+  // Migrated forward; what an older hub left unsigned is chained and recorded.
+  ASSIGN_OR_RETURN(hub->storage_,
+                   storage::OpenHubStorage(path, {.create = create, .signer = &hub->keys_}));
   return hub;
 }
 
-Status Hub::ChainUnchainedBatches() {
-  ASSIGN_OR_RETURN(Statement st,
-                   db_->Prepare("SELECT id, site_id, first_seq, last_seq, envelope"
-                                " FROM batch_archive WHERE head IS NULL ORDER BY id"));
-  ASSIGN_OR_RETURN(bool row, st.Step());
-  if (!row) return Status::Ok();
-  ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
-  do {
-    const std::string envelope = st.Blob(4);
-    RETURN_IF_ERROR(ChainBatchLocked(st.Int(0), st.Text(1), st.Int(2), st.Int(3), envelope));
-    ASSIGN_OR_RETURN(row, st.Step());
-  } while (row);
-  st.Reset();
-  return tx->Commit();
-}
-
-Result<Hub::LogColumns> Hub::LogColumnsLocked(int64_t id, const std::string& site,
-                                              int64_t first_seq, int64_t last_seq,
-                                              const Hash256& envelope_hash) {
-  ASSIGN_OR_RETURN(Statement prev, db_->Prepare("SELECT head FROM batch_archive WHERE id < ?"
-                                                " ORDER BY id DESC LIMIT 1"));
-  prev.Bind(1, id);
-  ASSIGN_OR_RETURN(bool has_prev, prev.Step());
-  const Hash256 prev_head = has_prev ? ToHash(prev.Blob(0)) : Hash256{};
-  prev.Reset();
-  HubLogEntry entry{id, site, first_seq, last_seq, envelope_hash};
-  return LogColumns{entry.envelope_hash, SignHubHead(keys_, id, NextHubHead(prev_head, entry))};
-}
-
-Status Hub::ChainBatchLocked(int64_t id, const std::string& site, int64_t first_seq,
-                             int64_t last_seq, std::string_view envelope) {
-  ASSIGN_OR_RETURN(LogColumns log,
-                   LogColumnsLocked(id, site, first_seq, last_seq, EnvelopeHash(envelope)));
-  ASSIGN_OR_RETURN(Statement put, db_->Prepare("UPDATE batch_archive SET envelope_hash = ?,"
-                                               " head = ?, head_signature = ? WHERE id = ?"));
-  put.BindBlob(1, log.envelope_hash)
-      .BindBlob(2, log.head.head)
-      .BindBlob(3, log.head.signature.data(), log.head.signature.size())
-      .Bind(4, id);
-  return put.Run();
-}
-
 Result<SignedHead> Hub::CurrentHead() {
-  ASSIGN_OR_RETURN(Statement st, db_->Prepare("SELECT id, head, head_signature FROM batch_archive"
-                                              " ORDER BY id DESC LIMIT 1"));
-  ASSIGN_OR_RETURN(bool row, st.Step());
-  if (!row) return SignHubHead(keys_, 0, Hash256{});
-  SignedHead h;
-  h.index = st.Int(0);
-  h.head = ToHash(st.Blob(1));
-  h.signature = ToArray<64>(st.Blob(2));
-  return h;
+  ASSIGN_OR_RETURN(std::optional<SignedHead> head, storage_->reads().NewestHead());
+  if (!head) return SignHubHead(keys_, 0, Hash256{});
+  return *head;
 }
 
 Status Hub::NoteContact(const std::string& site) {
   // Messages less than 5 s apart extend the current stretch of contact (a connected
   // store's sync process says hello every 0.2 s when idle, and retries within 5 s).
   const int64_t now_ms = clock_.NowMs();
-  ASSIGN_OR_RETURN(Statement extend,
-                   db_->Prepare("UPDATE store_contacts SET to_at = ?1 WHERE site_id = ?2 AND"
-                                " from_at = (SELECT max(from_at) FROM store_contacts WHERE"
-                                " site_id = ?2) AND to_at >= ?3"));
-  extend.Bind(1, FormatUtcMs(now_ms)).Bind(2, site).Bind(3, FormatUtcMs(now_ms - 5'000));
-  RETURN_IF_ERROR(extend.Run());
-  if (db_->RowsChanged() > 0) return Status::Ok();
-  ASSIGN_OR_RETURN(Statement start, db_->Prepare("INSERT INTO store_contacts (site_id, from_at,"
-                                                 " to_at) VALUES (?1, ?2, ?2)"
-                                                 " ON CONFLICT DO NOTHING"));
-  start.Bind(1, site).Bind(2, FormatUtcMs(now_ms));
-  return start.Run();
+  return storage_->cursors().NoteContact(site, FormatUtcMs(now_ms), FormatUtcMs(now_ms - 5'000));
 }
 
 Status Hub::AllowStore(const PublicKeys& store) {
-  ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
-  ASSIGN_OR_RETURN(Statement denied,
-                   db_->Prepare("SELECT denied_at, denied_by FROM store_key_history WHERE"
-                                " site_id = ? AND key_id = ? AND denied_at IS NOT NULL"));
-  denied.Bind(1, store.site_id).Bind(2, store.KeyId());
-  ASSIGN_OR_RETURN(bool was_denied, denied.Step());
-  if (was_denied) {
+  ASSIGN_OR_RETURN(std::optional<storage::KeyDenial> denied,
+                   storage_->keys().AllowKey(store, FormatUtcMs(clock_.NowMs())));
+  if (denied) {
     // A denied key may be in someone else's hands: it never comes back.
-    return Status::Refused("key " + store.KeyId() + " of store '" + store.site_id +
-                           "' was denied by " + denied.Text(1) + " at " + denied.Text(0) +
+    return Status::Refused("key " + denied->key_id + " of store '" + store.site_id +
+                           "' was denied by " + denied->denied_by + " at " + denied->denied_at +
                            "; make the store a new key (outpost keygen --site " + store.site_id +
                            " --force) and allow that one");
   }
-  denied.Reset();
-  ASSIGN_OR_RETURN(Statement st,
-                   db_->Prepare("INSERT INTO stores (site_id, sign_pk, kx_pk, key_id, added_at)"
-                                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (site_id) DO UPDATE SET"
-                                " sign_pk = excluded.sign_pk, kx_pk = excluded.kx_pk,"
-                                " key_id = excluded.key_id"));
-  st.Bind(1, store.site_id)
-      .BindBlob(2, store.sign_pk)
-      .BindBlob(3, store.kx_pk)
-      .Bind(4, store.KeyId())
-      .Bind(5, FormatUtcMs(clock_.NowMs()));
-  RETURN_IF_ERROR(st.Run());
-  ASSIGN_OR_RETURN(Statement cursor,
-                   db_->Prepare("INSERT INTO store_cursors (site_id, last_seq, last_hash)"
-                                " VALUES (?, 0, ?) ON CONFLICT (site_id) DO NOTHING"));
-  cursor.Bind(1, store.site_id).BindBlob(2, Hash256{});
-  RETURN_IF_ERROR(cursor.Run());
-  ASSIGN_OR_RETURN(Statement history,
-                   db_->Prepare("INSERT INTO store_key_history (site_id, key_id, sign_pk, kx_pk,"
-                                " added_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"));
-  history.Bind(1, store.site_id)
-      .Bind(2, store.KeyId())
-      .BindBlob(3, store.sign_pk)
-      .BindBlob(4, store.kx_pk)
-      .Bind(5, FormatUtcMs(clock_.NowMs()));
-  RETURN_IF_ERROR(history.Run());
-  RETURN_IF_ERROR(NoteRecordLocked("store_key_history", {store.site_id, store.KeyId()}));
-  return tx->Commit();
+  return Status::Ok();
 }
 
 Status Hub::DenyStore(const std::string& site_id, const std::string& staff,
                       const std::string& reason) {
   if (staff.empty()) return Status::InvalidInput("staff: say who denies the store (--staff)");
   if (reason.empty()) return Status::InvalidInput("reason: say why the store is denied (--reason)");
-  ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
-  ASSIGN_OR_RETURN(Statement current, db_->Prepare("SELECT key_id FROM stores WHERE site_id = ?"));
-  current.Bind(1, site_id);
-  ASSIGN_OR_RETURN(bool known, current.Step());
-  if (!known) {
-    return Status::NotFound("store: '" + site_id + "' is not on the hub's allow-list");
+  ASSIGN_OR_RETURN(
+      std::optional<storage::KeyDenial> earlier,
+      storage_->keys().DenyLiveKey(site_id, FormatUtcMs(clock_.NowMs()), staff, reason));
+  if (earlier) {
+    // Already denied: said by whom, when, why.
+    return Status::Conflict(DeniedStatus(site_id, *earlier).message());
   }
-  const std::string key_id = current.Text(0);
-  current.Reset();
-  Status not_denied = CheckNotDenied(*db_, site_id);
-  if (not_denied.code() == StatusCode::kRefused) {
-    return Status::Conflict(not_denied.message());  // already denied: said by whom, when, why
-  }
-  RETURN_IF_ERROR(not_denied);
-  ASSIGN_OR_RETURN(Statement deny,
-                   db_->Prepare("UPDATE store_key_history SET denied_at = ?, denied_by = ?,"
-                                " denied_reason = ? WHERE site_id = ? AND key_id = ?"));
-  deny.Bind(1, FormatUtcMs(clock_.NowMs()))
-      .Bind(2, staff)
-      .Bind(3, reason)
-      .Bind(4, site_id)
-      .Bind(5, key_id);
-  RETURN_IF_ERROR(deny.Run());
-  if (db_->RowsChanged() != 1) {
-    return Status::Corruption("store_key_history: no row for key " + key_id + " of '" + site_id +
-                              "'");
-  }
-  RETURN_IF_ERROR(NoteRecordLocked("store_key_history", {site_id, key_id}));
-  return tx->Commit();
+  return Status::Ok();
 }
 
-Status CheckNotDenied(Db& db, const std::string& site_id) {
-  ASSIGN_OR_RETURN(Statement st,
-                   db.Prepare("SELECT h.key_id, h.denied_at, h.denied_by, h.denied_reason FROM"
-                              " stores s JOIN store_key_history h ON h.site_id = s.site_id AND"
-                              " h.key_id = s.key_id WHERE s.site_id = ? AND"
-                              " h.denied_at IS NOT NULL"));
-  st.Bind(1, site_id);
-  ASSIGN_OR_RETURN(bool denied, st.Step());
-  if (!denied) return Status::Ok();
-  Status refusal = Status::Refused("store '" + site_id + "' is denied: key " + st.Text(0) +
-                                   " was shut out by " + st.Text(2) + " at " + st.Text(1) + " (" +
-                                   st.Text(3) + "); allow a new key to readmit it");
-  st.Reset();
-  return refusal;
+Status CheckNotDenied(storage::KeyReader& keys, const std::string& site_id) {
+  ASSIGN_OR_RETURN(std::optional<storage::KeyDenial> denial, keys.LiveKeyDenial(site_id));
+  if (!denial) return Status::Ok();
+  return DeniedStatus(site_id, *denial);
 }
 
 Result<PublicKeys> Hub::StoreKeys(const std::string& site_id) {
-  return ReadStoreKeys(*db_, site_id);
-}
-
-Status Hub::NoteRecordLocked(const std::string& table, const std::vector<std::string>& key) {
-  ASSIGN_OR_RETURN(RecordLog log, RecordLog::Open(*db_));
-  RETURN_IF_ERROR(log.Note(table, key));
-  return log.Seal(keys_);
+  return storage_->keys().StoreKeys(site_id);
 }
 
 Status Hub::LogSecurity(const std::optional<std::string>& site, const std::string& kind,
                         const std::string& reason) {
   // With its entry in the record log, so a deleted alarm is named by verify.
-  ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
-  ASSIGN_OR_RETURN(Statement st, db_->Prepare("INSERT INTO security_log (at, site_id, kind,"
-                                              " reason) VALUES (?, ?, ?, ?)"));
-  st.Bind(1, FormatUtcMs(clock_.NowMs())).Bind(2, site).Bind(3, kind).Bind(4, reason);
-  RETURN_IF_ERROR(st.Run());
-  RETURN_IF_ERROR(NoteRecordLocked("security_log", {std::to_string(db_->LastInsertRowId())}));
-  return tx->Commit();
+  return storage_->security_log().Append({FormatUtcMs(clock_.NowMs()), site, kind, reason});
 }
 
-Result<PublicKeys> ReadStoreKeys(Db& db, const std::string& site_id) {
-  ASSIGN_OR_RETURN(Statement st, db.Prepare("SELECT sign_pk, kx_pk FROM stores WHERE site_id = ?"));
-  st.Bind(1, site_id);
-  ASSIGN_OR_RETURN(bool row, st.Step());
-  if (!row) return Status::NotFound("store '" + site_id + "' is not on the hub's allow-list");
-  PublicKeys keys;
-  keys.site_id = site_id;
-  keys.sign_pk = ToArray<32>(st.Blob(0));
-  keys.kx_pk = ToArray<32>(st.Blob(1));
-  return keys;
-}
-
-OpenedMessage OpenMessage(Db& keys_db, const SecretKeys& hub_keys, std::string_view envelope) {
+OpenedMessage OpenMessage(storage::KeyReader& keys, const SecretKeys& hub_keys,
+                          std::string_view envelope) {
   OpenedMessage opened;
   auto refuse = [&opened](Status why) {
     opened.refusal = std::move(why);
@@ -312,10 +150,10 @@ OpenedMessage OpenMessage(Db& keys_db, const SecretKeys& hub_keys, std::string_v
   auto header = PeekEnvelope(envelope);
   if (!header.ok()) return refuse(header.status());
   opened.site = header->site_id;
-  auto sender = ReadStoreKeys(keys_db, opened.site);
+  auto sender = keys.StoreKeys(opened.site);
   if (!sender.ok()) return refuse(Status::Refused("unknown store '" + opened.site + "'"));
   // Read for every message: a deny takes effect on the store's next one.
-  if (Status denied = CheckNotDenied(keys_db, opened.site); !denied.ok()) return refuse(denied);
+  if (Status denied = CheckNotDenied(keys, opened.site); !denied.ok()) return refuse(denied);
   auto plaintext = OpenEnvelope(envelope, hub_keys, sender.value(), Direction::kStoreToHub);
   if (!plaintext.ok()) return refuse(plaintext.status());
   auto message = DecodeMessage(plaintext.value());
@@ -348,13 +186,13 @@ Status Hub::RefuseUnopened(const OpenedMessage& opened) {
 }
 
 Result<WireAck> Hub::Ingest(std::string_view envelope) {
-  const OpenedMessage opened = OpenMessage(*db_, keys_, envelope);
+  const OpenedMessage opened = OpenMessage(storage_->keys(), keys_, envelope);
   RETURN_IF_ERROR(RefuseUnopened(opened));
   return IngestOpened(opened, envelope);
 }
 
 Result<WireMessage> Hub::Handle(std::string_view envelope) {
-  return Handle(OpenMessage(*db_, keys_, envelope), envelope);
+  return Handle(OpenMessage(storage_->keys(), keys_, envelope), envelope);
 }
 
 Result<WireMessage> Hub::Handle(const OpenedMessage& opened, std::string_view envelope) {
@@ -394,12 +232,8 @@ Result<WireAck> Hub::IngestOpened(const OpenedMessage& opened, std::string_view 
     if (hello->site_id != site) {
       return refuse(Status::Refused("hello names '" + hello->site_id + "'"));
     }
-    ASSIGN_OR_RETURN(Statement st, db_->Prepare("UPDATE store_cursors SET last_contact = ?"
-                                                " WHERE site_id = ? RETURNING last_seq"));
-    st.Bind(1, FormatUtcMs(clock_.NowMs())).Bind(2, site);
-    ASSIGN_OR_RETURN(bool row, st.Step());
-    const int64_t last = row ? st.Int(0) : 0;
-    RETURN_IF_ERROR(st.Run());
+    ASSIGN_OR_RETURN(const int64_t last,
+                     storage_->cursors().NoteHello(site, FormatUtcMs(clock_.NowMs())));
     WireAck ack{site, last, 0, "ok", {}, std::nullopt};
     RETURN_IF_ERROR(NoteContact(site));
     RETURN_IF_ERROR(NoteReportedSeq(site, hello->last_seq));
@@ -428,31 +262,17 @@ Result<WireAck> Hub::IngestOpened(const OpenedMessage& opened, std::string_view 
 }
 
 Status Hub::NoteReportedSeq(const std::string& site, int64_t seq) {
-  ASSIGN_OR_RETURN(Statement st, db_->Prepare("UPDATE store_cursors SET reported_seq ="
-                                              " max(reported_seq, ?) WHERE site_id = ?"));
-  st.Bind(1, seq).Bind(2, site);
-  return st.Run();
+  return storage_->cursors().NoteReportedSeq(site, seq);
 }
 
 Status Hub::AttachPushes(const std::string& site, int64_t applied_push_seq,
                          int64_t applied_profile_seq, WireAck& ack) {
-  ASSIGN_OR_RETURN(Statement mark,
-                   db_->Prepare("UPDATE store_cursors SET applied_push_seq ="
-                                " max(applied_push_seq, min(?, (SELECT coalesce(max(seq), 0)"
-                                " FROM hub_outbox WHERE site_id = ?2))) WHERE site_id = ?2"));
-  mark.Bind(1, applied_push_seq).Bind(2, site);
-  RETURN_IF_ERROR(mark.Run());
-  ASSIGN_OR_RETURN(Statement pending,
-                   db_->Prepare("SELECT seq, request FROM hub_outbox WHERE site_id = ?"
-                                " AND seq > ? ORDER BY seq LIMIT 100"));
-  pending.Bind(1, site).Bind(2, applied_push_seq);
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, pending.Step());
-    if (!row) break;
-    ack.pushes.push_back({pending.Int(0), pending.Text(1)});
-  }
-  ASSIGN_OR_RETURN(ack.profiles,
-                   ProfilesAfter(*db_, site, applied_profile_seq, kProfilesPerAnswer));
+  RETURN_IF_ERROR(storage_->outbox().MarkApplied(site, applied_push_seq));
+  ASSIGN_OR_RETURN(std::vector<storage::OutboxEntry> pending,
+                   storage_->outbox().After(site, applied_push_seq, 100));
+  for (auto& p : pending) ack.pushes.push_back({p.seq, std::move(p.request_json)});
+  ASSIGN_OR_RETURN(ack.profiles, ProfilesAfter(storage_->DbUntilIdentityMoves(), site,
+                                               applied_profile_seq, kProfilesPerAnswer));
   return Status::Ok();
 }
 
@@ -468,27 +288,25 @@ Result<std::array<uint8_t, 32>> Hub::LookupKey() const {
 Result<WireLookupReply> Hub::Lookup(const std::string& site, const std::string& phone,
                                     const std::string& staff) {
   ASSIGN_OR_RETURN(auto key, LookupKey());
-  Profiles profiles(*db_, clock_, key);
+  Profiles profiles(storage_->DbUntilIdentityMoves(), clock_, key);
   return profiles.Lookup(site, phone, staff);
 }
 
 Result<RefreshStats> Hub::RefreshProfiles() {
   ASSIGN_OR_RETURN(auto key, LookupKey());
-  Profiles profiles(*db_, clock_, key);
+  Profiles profiles(storage_->DbUntilIdentityMoves(), clock_, key);
   return profiles.Refresh();
 }
 
 Result<std::optional<StoreCalendar>> Hub::CalendarOf(const std::string& site) {
-  return ReadCalendar(*db_, site);
+  return ReadCalendar(storage_->reads(), site);
 }
 
-Result<std::optional<StoreCalendar>> ReadCalendar(Db& db, const std::string& site) {
-  ASSIGN_OR_RETURN(Statement st, db.Prepare("SELECT fields FROM entities WHERE entity = 'store'"
-                                            " AND entity_id = ?1 AND owner_site = ?1"));
-  st.Bind(1, site);
-  ASSIGN_OR_RETURN(bool row, st.Step());
-  if (!row) return std::optional<StoreCalendar>();
-  auto calendar = ParseStoreCalendar(nlohmann::json::parse(st.Text(0), nullptr, false));
+Result<std::optional<StoreCalendar>> ReadCalendar(storage::HubReads& reads,
+                                                  const std::string& site) {
+  ASSIGN_OR_RETURN(std::optional<std::string> fields, reads.CalendarFields(site));
+  if (!fields) return std::optional<StoreCalendar>();
+  auto calendar = ParseStoreCalendar(nlohmann::json::parse(*fields, nullptr, false));
   if (!calendar.ok()) {
     return Status::Corruption(site + "'s calendar as synced: " + calendar.status().message());
   }
@@ -574,22 +392,17 @@ Result<int64_t> Hub::QueueBookingChange(const std::string& site, const std::stri
   }
   // The booking as head office knows it (by id, id prefix or the store's ref):
   // the store decides by its own record when the request arrives.
-  ASSIGN_OR_RETURN(Statement find,
-                   db_->Prepare("SELECT entity_id, json_extract(fields, '$.ref') FROM entities"
-                                " WHERE entity = 'booking' AND owner_site = ?1 AND"
-                                " ((entity_id >= ?2 AND entity_id < ?2 || 'g' AND length(?2) >= 6)"
-                                " OR (length(?2) BETWEEN 6 AND 12 AND entity_id LIKE '%' || ?2)"
-                                " OR json_extract(fields, '$.ref') = ?2) LIMIT 2"));
-  find.Bind(1, site).Bind(2, booking);
-  ASSIGN_OR_RETURN(bool found, find.Step());
-  if (!found) {
+  ASSIGN_OR_RETURN(std::vector<storage::FoundEntity> found,
+                   storage_->reads().BookingsNamed(site, booking, 2));
+  if (found.empty()) {
     return Status::NotFound("booking: '" + booking + "' is not a booking of " + site +
                             " that head office knows (it may not have synced yet)");
   }
-  const std::string id = find.Text(0);
-  const std::string ref = find.OptionalText(1).value_or("");
-  ASSIGN_OR_RETURN(bool second, find.Step());
-  if (second) return Status::InvalidInput("booking: '" + booking + "' matches several bookings");
+  if (found.size() > 1) {
+    return Status::InvalidInput("booking: '" + booking + "' matches several bookings");
+  }
+  const std::string id = found.front().entity_id;
+  const std::string ref = found.front().ref.value_or("");
   details["kind"] = kind;
   details["booking_id"] = id;
   details["booking_ref"] = ref;
@@ -604,25 +417,17 @@ Result<std::pair<std::string, int64_t>> Hub::QueueCaseResolution(const std::stri
   if (resolution.empty()) return Status::InvalidInput("note: say what was done (--note)");
   // Case refs (C-YYMMDD-N) are counted per store, so two stores can each have
   // the same ref: then the store must be named, never guessed.
-  ASSIGN_OR_RETURN(Statement find,
-                   db_->Prepare("SELECT entity_id, owner_site, json_extract(fields, '$.ref'),"
-                                " json_extract(fields, '$.status') FROM entities WHERE entity ="
-                                " 'case' AND (json_extract(fields, '$.ref') = ?1 OR entity_id = ?1)"
-                                " AND (?2 = '' OR owner_site = ?2) ORDER BY owner_site"));
-  find.Bind(1, case_query).Bind(2, site_hint);
-  ASSIGN_OR_RETURN(bool found, find.Step());
-  if (!found) {
+  ASSIGN_OR_RETURN(std::vector<storage::FoundEntity> found,
+                   storage_->reads().CasesNamed(case_query, site_hint));
+  if (found.empty()) {
     return Status::NotFound("case: no case '" + case_query + "' known at head office" +
                             (site_hint.empty() ? "" : " for store " + site_hint));
   }
-  const std::string id = find.Text(0), site = find.Text(1), ref = find.OptionalText(2).value_or("");
-  const std::string status = find.OptionalText(3).value_or("");
-  std::vector<std::string> sites = {site};
-  while (true) {
-    ASSIGN_OR_RETURN(bool more, find.Step());
-    if (!more) break;
-    sites.push_back(find.Text(1));
-  }
+  const std::string id = found.front().entity_id, site = found.front().owner_site;
+  const std::string ref = found.front().ref.value_or("");
+  const std::string status = found.front().status.value_or("");
+  std::vector<std::string> sites;
+  for (const auto& f : found) sites.push_back(f.owner_site);
   if (sites.size() > 1) {
     std::string named, options;
     for (const auto& s : sites) {
@@ -645,28 +450,11 @@ Result<std::pair<std::string, int64_t>> Hub::QueueCaseResolution(const std::stri
 Result<int64_t> Hub::QueueRequest(const std::string& site, model::HeadOfficeRequest request,
                                   const std::string& staff) {
   if (staff.empty()) return Status::InvalidInput("staff: say who is asking (--staff)");
-  ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
-  RETURN_IF_ERROR(StoreKeys(site).status());  // only stores on the allow-list
-  ASSIGN_OR_RETURN(Statement next, db_->Prepare("SELECT coalesce(max(seq), 0) + 1 FROM hub_outbox"
-                                                " WHERE site_id = ?"));
-  next.Bind(1, site);
-  ASSIGN_OR_RETURN(bool row, next.Step());
-  const int64_t seq = row ? next.Int(0) : 1;
-  next.Reset();
   request.staff = staff;
   request.requested_at = FormatUtcMs(clock_.NowMs());  // business time: when the customer asked
-  ASSIGN_OR_RETURN(Statement ins, db_->Prepare("INSERT INTO hub_outbox (site_id, seq, request,"
-                                               " created_at, created_by) VALUES (?, ?, ?, ?, ?)"));
-  ins.Bind(1, site)
-      .Bind(2, seq)
-      .Bind(3, model::HeadOfficeRequestJson(request).dump())
-      .Bind(4, FormatUtcMs(clock_.NowMs()))
-      .Bind(5, staff);
-  RETURN_IF_ERROR(ins.Run());
-  // It travels to the store on the hub's signed answer: recorded, so a forged one is named.
-  RETURN_IF_ERROR(NoteRecordLocked("hub_outbox", {site, std::to_string(seq)}));
-  RETURN_IF_ERROR(tx->Commit());
-  return seq;
+  // Only stores on the allow-list; the next seq of the store's, recorded.
+  return storage_->outbox().Append(site, model::HeadOfficeRequestJson(request).dump(),
+                                   FormatUtcMs(clock_.NowMs()), staff);
 }
 
 Result<WireAck> Hub::ApplyBatch(const WireBatch& batch,
@@ -674,24 +462,18 @@ Result<WireAck> Hub::ApplyBatch(const WireBatch& batch,
                                 std::string_view envelope, const Hash256& envelope_hash) {
   const std::string& site = batch.site_id;
   const std::string now = FormatUtcMs(clock_.NowMs());
-  ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
-  ASSIGN_OR_RETURN(Statement cur, db_->Prepare("SELECT last_seq, last_hash FROM store_cursors"
-                                               " WHERE site_id = ?"));
-  cur.Bind(1, site);
-  ASSIGN_OR_RETURN(bool has_cursor, cur.Step());
-  if (!has_cursor) return Status::Refused("store '" + site + "' has no cursor");
-  const int64_t last_seq = cur.Int(0);
-  const Hash256 last_hash = ToHash(cur.Blob(1));
-  cur.Reset();
+  // One unit of work: the changes, the entities, the archive and the cursor
+  // land together on its commit, or not at all.
+  ASSIGN_OR_RETURN(std::unique_ptr<storage::IngestUnit> unit, storage_->BeginIngest());
+  ASSIGN_OR_RETURN(std::optional<storage::StoreCursor> cursor, unit->ReadCursor(site));
+  if (!cursor) return Status::Refused("store '" + site + "' has no cursor");
+  const int64_t last_seq = cursor->last_seq;
+  const Hash256 last_hash = cursor->last_hash;
 
   int64_t resent = 0;  // changes in this batch the hub had already applied
   auto ack = [&](int64_t seq, std::string status) -> Result<WireAck> {
-    ASSIGN_OR_RETURN(Statement contact, db_->Prepare("UPDATE store_cursors SET last_contact = ?,"
-                                                     " resent_changes = resent_changes + ?"
-                                                     " WHERE site_id = ?"));
-    contact.Bind(1, now).Bind(2, resent).Bind(3, site);
-    RETURN_IF_ERROR(contact.Run());
-    RETURN_IF_ERROR(tx->Commit());
+    RETURN_IF_ERROR(unit->NoteBatchContact(site, now, resent));
+    RETURN_IF_ERROR(unit->Commit());
     return WireAck{site, seq, 0, std::move(status), {}, std::nullopt};
   };
 
@@ -711,7 +493,7 @@ Result<WireAck> Hub::ApplyBatch(const WireBatch& batch,
   for (const auto& change : changes) {
     if (change.site_id != site) {
       const std::string reason = "batch from '" + site + "' carries a change of another site";
-      tx.reset();  // roll back first: the log entry must outlive the refusal
+      unit.reset();  // roll back first: the log entry must outlive the refusal
       (void)LogSecurity(site, "refused", reason);
       return Status::Refused(reason);
     }
@@ -719,15 +501,12 @@ Result<WireAck> Hub::ApplyBatch(const WireBatch& batch,
   const size_t known = static_cast<size_t>(
       std::clamp<int64_t>(last_seq - changes.front().seq + 1, 0, std::ssize(changes)));
   for (const auto& change : changes.first(known)) {
-    ASSIGN_OR_RETURN(Statement have,
-                     db_->Prepare("SELECT hash FROM changes WHERE site_id = ? AND seq = ?"));
-    have.Bind(1, site).Bind(2, change.seq);
-    ASSIGN_OR_RETURN(bool stored, have.Step());
-    if (!stored || ToHash(have.Blob(0)) != change.hash) {
+    ASSIGN_OR_RETURN(std::optional<Hash256> stored, unit->ChangeHash(site, change.seq));
+    if (!stored || *stored != change.hash) {
       const std::string reason = "equivocation: store '" + site + "' sent seq " +
                                  std::to_string(change.seq) +
                                  " with content different from what the hub applied";
-      tx.reset();  // roll back before logging in a transaction of its own
+      unit.reset();  // roll back before logging in a transaction of its own
       (void)LogSecurity(site, "alarm", reason);
       return Status::Corruption(reason);
     }
@@ -743,54 +522,30 @@ Result<WireAck> Hub::ApplyBatch(const WireBatch& batch,
     const std::string reason = "change log of " + site + ", seq " +
                                std::to_string(fresh.front().seq) +
                                ": does not link to the entry before it";
-    tx.reset();
+    unit.reset();
     (void)LogSecurity(site, "refused", reason);
     return Status::Corruption(reason);
   }
   for (size_t i = known; i < changes.size(); ++i) {
-    Status st = ApplyChangeLocked(changes[i], named_stores[i]);
+    Status st = ApplyChange(*unit, changes[i], named_stores[i]);
     if (!st.ok()) {
-      tx.reset();
+      unit.reset();
       (void)LogSecurity(site, "refused", st.message());
       return st;
     }
   }
-  // Archived with its place in the hub's log in one write: an UPDATE after the
-  // INSERT would write the whole envelope a second time. Ids come from
-  // AUTOINCREMENT's counter, so none is ever reused.
-  ASSIGN_OR_RETURN(Statement next_id, db_->Prepare("SELECT coalesce((SELECT seq FROM"
-                                                   " sqlite_sequence WHERE name = 'batch_archive'),"
-                                                   " 0) + 1"));
-  ASSIGN_OR_RETURN(bool has_id, next_id.Step());
-  const int64_t id = has_id ? next_id.Int(0) : 1;
-  next_id.Reset();
-  ASSIGN_OR_RETURN(LogColumns log,
-                   LogColumnsLocked(id, site, fresh.front().seq, fresh.back().seq, envelope_hash));
-  ASSIGN_OR_RETURN(Statement archive,
-                   db_->Prepare("INSERT INTO batch_archive (id, site_id, first_seq, last_seq,"
-                                " received_at, envelope, envelope_hash, head, head_signature)"
-                                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-  archive.Bind(1, id)
-      .Bind(2, site)
-      .Bind(3, fresh.front().seq)
-      .Bind(4, fresh.back().seq)
-      .Bind(5, now)
-      .BindBlob(6, envelope.data(), envelope.size())
-      .BindBlob(7, log.envelope_hash)
-      .BindBlob(8, log.head.head)
-      .BindBlob(9, log.head.signature.data(), log.head.signature.size());
-  RETURN_IF_ERROR(archive.Run());
-  ASSIGN_OR_RETURN(Statement move, db_->Prepare("UPDATE store_cursors SET last_seq = ?,"
-                                                " last_hash = ?, last_batch_at = ?"
-                                                " WHERE site_id = ?"));
-  move.Bind(1, fresh.back().seq).BindBlob(2, fresh.back().hash).Bind(3, now).Bind(4, site);
-  RETURN_IF_ERROR(move.Run());
+  // Archived verbatim as the next entry of the hub's signed log.
+  RETURN_IF_ERROR(
+      unit->ArchiveBatch({site, fresh.front().seq, fresh.back().seq, now, envelope, envelope_hash})
+          .status());
+  RETURN_IF_ERROR(unit->MoveCursor(site, fresh.back().seq, fresh.back().hash, now));
   // Acknowledged only after the commit: an ack is a promise the hub keeps.
   return ack(fresh.back().seq, "ok");
 }
 
-Status Hub::ApplyChangeLocked(const ChangeEntry& c, const std::optional<std::string>& named_store) {
-  RETURN_IF_ERROR(InsertChangeRow(*db_, "changes", c));
+Status Hub::ApplyChange(storage::IngestUnit& unit, const ChangeEntry& c,
+                        const std::optional<std::string>& named_store) {
+  RETURN_IF_ERROR(unit.StoreChange(c));
 
   // Who owns an entity this change would create: a booking belongs to the store
   // it is at (its store_id), anything else to the site that created it.
@@ -802,18 +557,9 @@ Status Hub::ApplyChangeLocked(const ChangeEntry& c, const std::optional<std::str
       return Status::Refused("store '" + c.site_id + "' wrote " + c.entity + " " + c.entity_id +
                              ", which belongs to '" + owner + "'");
     }
-    ASSIGN_OR_RETURN(Statement fresh,
-                     db_->Prepare("INSERT INTO entities (entity, entity_id, owner_site, fields,"
-                                  " field_hlcs, last_hlc, base_hlc) VALUES (?, ?, ?, ?, '{}', ?, ?)"
-                                  " ON CONFLICT (entity, entity_id) DO NOTHING"));
-    fresh.Bind(1, c.entity)
-        .Bind(2, c.entity_id)
-        .Bind(3, owner)
-        .Bind(4, c.fields_json)
-        .Bind(5, static_cast<int64_t>(c.hlc))
-        .Bind(6, static_cast<int64_t>(c.hlc));
-    RETURN_IF_ERROR(fresh.Run());
-    if (db_->RowsChanged() == 1) return Status::Ok();
+    ASSIGN_OR_RETURN(bool inserted, unit.InsertEntity({c.entity, c.entity_id, owner, c.fields_json,
+                                                       "{}", c.hlc, c.hlc}));
+    if (inserted) return Status::Ok();
     // The id exists already: merge below, which also checks whose it is.
   }
 
@@ -822,16 +568,11 @@ Status Hub::ApplyChangeLocked(const ChangeEntry& c, const std::optional<std::str
     return Status::Corruption("change " + c.site_id + "/" + std::to_string(c.seq) +
                               ": fields are not a JSON object");
   }
-  ASSIGN_OR_RETURN(Statement get,
-                   db_->Prepare("SELECT owner_site, fields, field_hlcs, base_hlc"
-                                " FROM entities WHERE entity = ? AND entity_id = ?"));
-  get.Bind(1, c.entity).Bind(2, c.entity_id);
-  ASSIGN_OR_RETURN(bool exists, get.Step());
-  std::string owner = exists ? get.Text(0) : creator;
-  json state = exists ? json::parse(get.Text(1), nullptr, false) : json::object();
-  json hlcs = exists ? json::parse(get.Text(2), nullptr, false) : json::object();
-  const uint64_t base_hlc = exists ? static_cast<uint64_t>(get.Int(3)) : c.hlc;
-  get.Reset();
+  ASSIGN_OR_RETURN(std::optional<storage::EntityRow> held, unit.ReadEntity(c.entity, c.entity_id));
+  std::string owner = held ? held->owner_site : creator;
+  json state = held ? json::parse(held->fields_json, nullptr, false) : json::object();
+  json hlcs = held ? json::parse(held->field_hlcs_json, nullptr, false) : json::object();
+  const uint64_t base_hlc = held ? held->base_hlc : c.hlc;
   if (!state.is_object() || !hlcs.is_object()) {
     return Status::Corruption("hub entity " + c.entity + " " + c.entity_id + " is damaged");
   }
@@ -846,20 +587,8 @@ Status Hub::ApplyChangeLocked(const ChangeEntry& c, const std::optional<std::str
     return Status::Corruption("hub entity " + c.entity + " " + c.entity_id + ": " +
                               merged.status().message());
   }
-  ASSIGN_OR_RETURN(Statement put,
-                   db_->Prepare("INSERT INTO entities (entity, entity_id, owner_site, fields,"
-                                " field_hlcs, last_hlc, base_hlc) VALUES (?, ?, ?, ?, ?, ?, ?)"
-                                " ON CONFLICT (entity, entity_id) DO UPDATE SET"
-                                " fields = excluded.fields, field_hlcs = excluded.field_hlcs,"
-                                " last_hlc = max(last_hlc, excluded.last_hlc)"));
-  put.Bind(1, c.entity)
-      .Bind(2, c.entity_id)
-      .Bind(3, owner)
-      .Bind(4, state.dump())
-      .Bind(5, hlcs.dump())
-      .Bind(6, static_cast<int64_t>(c.hlc))
-      .Bind(7, static_cast<int64_t>(base_hlc));
-  return put.Run();
+  return unit.WriteMergedEntity(
+      {c.entity, c.entity_id, owner, state.dump(), hlcs.dump(), c.hlc, base_hlc});
 }
 
 Result<std::string> Hub::SealReply(const WireAck& ack) {
@@ -872,29 +601,20 @@ Result<std::string> Hub::SealReply(const WireMessage& reply, const std::string& 
 }
 
 Result<WireLogReply> Hub::AnswerLogRequest(const std::string& site, const WireLogRequest& request) {
-  // One read transaction: every part of the answer describes the same moment.
-  ASSIGN_OR_RETURN(auto tx, Transaction::BeginRead(*db_));
+  // One read scope: every part of the answer describes the same moment.
+  ASSIGN_OR_RETURN(std::unique_ptr<storage::ReadScope> scope, storage_->BeginRead());
   WireLogReply reply;
   reply.site_id = site;
-  ASSIGN_OR_RETURN(Statement cur, db_->Prepare("SELECT last_seq, last_hash, applied_push_seq"
-                                               " FROM store_cursors WHERE site_id = ?"));
-  cur.Bind(1, site);
-  ASSIGN_OR_RETURN(bool has_cursor, cur.Step());
-  if (!has_cursor) return Status::Refused("store '" + site + "' has no cursor");
-  reply.last_seq = cur.Int(0);
-  reply.last_hash = ToHash(cur.Blob(1));
-  reply.applied_push_seq = cur.Int(2);
-  cur.Reset();
+  ASSIGN_OR_RETURN(std::optional<storage::StoreCursor> cursor, storage_->cursors().Read(site));
+  if (!cursor) return Status::Refused("store '" + site + "' has no cursor");
+  reply.last_seq = cursor->last_seq;
+  reply.last_hash = cursor->last_hash;
+  reply.applied_push_seq = cursor->applied_push_seq;
 
   constexpr int64_t kMaxChanges = 5000;  // per answer, like a batch
   if (request.to_seq >= request.from_seq && request.from_seq > 0) {
     const int64_t to = std::min(request.to_seq, request.from_seq + kMaxChanges - 1);
-    ASSIGN_OR_RETURN(Statement ch,
-                     db_->Prepare(std::string("SELECT ") + kChangeColumns +
-                                  " FROM changes WHERE site_id = ? AND seq BETWEEN ? AND ?"
-                                  " ORDER BY seq"));
-    ch.Bind(1, site).Bind(2, request.from_seq).Bind(3, to);
-    ASSIGN_OR_RETURN(reply.changes, ReadChangeRows(ch));
+    ASSIGN_OR_RETURN(reply.changes, storage_->reads().Changes(site, request.from_seq, to));
   }
 
   if (request.state_digests || !request.state_buckets.empty()) {
@@ -903,70 +623,43 @@ Result<WireLogReply> Hub::AnswerLogRequest(const std::string& site, const WireLo
       if (b >= 0 && b < kStateBuckets) wanted[b] = true;
     }
     StateDigester digester;
-    ASSIGN_OR_RETURN(Statement ent, db_->Prepare("SELECT entity, entity_id, fields FROM entities"
-                                                 " WHERE owner_site = ?"));
-    ent.Bind(1, site);
-    while (true) {
-      ASSIGN_OR_RETURN(bool row, ent.Step());
-      if (!row) break;
-      const std::string entity = ent.Text(0), id = ent.Text(1);
-      const json fields = json::parse(ent.Text(2), nullptr, false);
-      const std::string canonical = CanonicalState(fields);
-      if (request.state_digests) digester.Add(entity, id, canonical);
-      if (wanted[StateBucket(id)]) reply.state_rows.push_back({entity, id, canonical});
-    }
+    RETURN_IF_ERROR(
+        storage_->reads().ForEachEntityOf(site, [&](const storage::EntityFields& e) -> Status {
+          const json fields = json::parse(e.fields_json, nullptr, false);
+          const std::string canonical = CanonicalState(fields);
+          if (request.state_digests) digester.Add(e.entity, e.entity_id, canonical);
+          if (wanted[StateBucket(e.entity_id)]) {
+            reply.state_rows.push_back({e.entity, e.entity_id, canonical});
+          }
+          return Status::Ok();
+        }));
     if (request.state_digests) reply.state_digests = digester.Finish();
   }
 
   if (request.hub_log_limit > 0) {
-    ASSIGN_OR_RETURN(Statement log, db_->Prepare("SELECT id, site_id, first_seq, last_seq,"
-                                                 " envelope_hash FROM batch_archive WHERE id > ?"
-                                                 " ORDER BY id LIMIT ?"));
-    log.Bind(1, request.hub_log_after).Bind(2, int64_t{request.hub_log_limit});
-    while (true) {
-      ASSIGN_OR_RETURN(bool row, log.Step());
-      if (!row) break;
-      reply.hub_log.push_back(
-          {log.Int(0), log.Text(1), log.Int(2), log.Int(3), ToHash(log.Blob(4))});
-    }
+    ASSIGN_OR_RETURN(reply.hub_log,
+                     storage_->reads().HubLog(request.hub_log_after, request.hub_log_limit));
   }
   ASSIGN_OR_RETURN(reply.hub_head, CurrentHead());
   return reply;
 }
 
-Result<std::vector<std::string>> Hub::AllowedSites() {
-  ASSIGN_OR_RETURN(Statement st, db_->Prepare("SELECT site_id FROM stores ORDER BY site_id"));
-  return st.TextColumn();
-}
+Result<std::vector<std::string>> Hub::AllowedSites() { return storage_->keys().AllowedSites(); }
 
-Result<std::vector<SecurityEvent>> Hub::SecurityLog() {
-  ASSIGN_OR_RETURN(Statement st, db_->Prepare("SELECT at, site_id, kind, reason FROM"
-                                              " security_log ORDER BY id"));
-  std::vector<SecurityEvent> out;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
-    out.push_back({st.Text(0), st.OptionalText(1), st.Text(2), st.Text(3)});
-  }
-  return out;
-}
+Result<std::vector<SecurityEvent>> Hub::SecurityLog() { return storage_->security_log().List(); }
 
 Result<std::string> Hub::StateDigest() {
-  ASSIGN_OR_RETURN(Statement st, db_->Prepare("SELECT entity, entity_id, fields FROM entities"
-                                              " ORDER BY entity, entity_id"));
   crypto_generichash_state state;
   crypto_generichash_init(&state, nullptr, 0, 32);
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
-    for (int col = 0; col < 3; ++col) {
-      std::string value = st.Text(col);
-      uint64_t len = value.size();
+  RETURN_IF_ERROR(storage_->reads().ForEachEntity([&](const storage::EntityFields& e) -> Status {
+    for (const std::string* value : {&e.entity, &e.entity_id, &e.fields_json}) {
+      uint64_t len = value->size();
       crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>(&len), sizeof len);
-      crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>(value.data()),
-                                value.size());
+      crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>(value->data()),
+                                value->size());
     }
-  }
+    return Status::Ok();
+  }));
   Hash256 out;
   crypto_generichash_final(&state, out.data(), out.size());
   return HashHex(out);

@@ -19,10 +19,10 @@
 
 #include "hub/identity.h"
 #include "hub/profiles.h"
+#include "hub/storage/hub_storage.h"
 #include "sync/clock.h"
 #include "sync/keys.h"
 #include "sync/model/request.h"
-#include "sync/sqlite.h"
 #include "sync/status.h"
 #include "sync/store_calendar.h"
 #include "sync/wire.h"
@@ -45,12 +45,7 @@ struct QueuedRequest {
   bool checked_with_store_rules = false;
 };
 
-struct SecurityEvent {
-  std::string at;
-  std::optional<std::string> site_id;
-  std::string kind;  // "refused" or "alarm"
-  std::string reason;
-};
+using SecurityEvent = storage::SecurityEvent;
 
 // A store's message as far as it can be checked without writing the hub's
 // database, on any thread (the daemon opens the next message while it applies
@@ -65,15 +60,17 @@ struct OpenedMessage {
   std::vector<std::optional<std::string>> named_stores;  // per change: its fields' "store_id"
   Hash256 envelope_hash{};  // a batch's, for its entry in the hub's log
 };
-// `keys_db`: a connection to the hub's database, read for the allow-list only.
-OpenedMessage OpenMessage(Db& keys_db, const SecretKeys& hub_keys, std::string_view envelope);
-Result<PublicKeys> ReadStoreKeys(Db& db, const std::string& site_id);
+// `keys`: the allow-list as the caller's thread reads it (the daemon's opener
+// thread has a KeyReader of its own: HubStorage::OpenKeyReader).
+OpenedMessage OpenMessage(storage::KeyReader& keys, const SecretKeys& hub_keys,
+                          std::string_view envelope);
 // The calendar (settings, slot grid, closed dates) `site` last synced, if any
 // (Hub::CalendarOf; read-only, for the read layer and reports on a copy).
-Result<std::optional<StoreCalendar>> ReadCalendar(Db& db, const std::string& site);
+Result<std::optional<StoreCalendar>> ReadCalendar(storage::HubReads& reads,
+                                                  const std::string& site);
 // Ok while `site_id`'s current key may send; Refused naming who denied it,
 // when and why, and how to readmit the store, once it is denied.
-Status CheckNotDenied(Db& db, const std::string& site_id);
+Status CheckNotDenied(storage::KeyReader& keys, const std::string& site_id);
 
 class Hub {
  public:
@@ -163,47 +160,36 @@ class Hub {
   // A digest of the consolidated state (sorted entities): equal digests, equal data.
   Result<std::string> StateDigest();
   // The schema version of the hub's database (outpost-hub init says it).
-  Result<int> SchemaVersion() { return db_->SchemaVersion(); }
-  // A resolver on the hub's connection, signing with the hub's keys.
-  Identity MakeIdentity() { return Identity(*db_, clock_, &keys_); }
-  // For the read layer (hub/queries/reader.h), verify and the daemon's
-  // open-ahead connection; command lines call queries and operations instead.
-  Db& db() { return *db_; }
+  Result<int> SchemaVersion() { return storage_->SchemaVersion(); }
+  // A resolver on the hub's storage, signing with the hub's keys.
+  Identity MakeIdentity() { return Identity(storage_->DbUntilIdentityMoves(), clock_, &keys_); }
+  // Where the hub keeps its data (hub/storage/hub_storage.h): for the read
+  // layer (hub/queries/reader.h), verify and the daemon's open-ahead thread;
+  // command lines call queries and operations instead.
+  storage::HubStorage& storage() { return *storage_; }
   const SecretKeys& keys() const { return keys_; }
   const Clock& clock() const { return clock_; }
 
  private:
-  Hub(std::unique_ptr<Db> db, SecretKeys keys, const Clock& clock)
-      : db_(std::move(db)), keys_(std::move(keys)), clock_(clock) {}
+  Hub(SecretKeys keys, const Clock& clock) : keys_(std::move(keys)), clock_(clock) {}
+  static Result<std::unique_ptr<Hub>> Open(const std::string& path, SecretKeys keys,
+                                           const Clock& clock, bool create);
   // Appends `request` (with who and when) to `site`'s outbox: its seq.
   Result<int64_t> QueueRequest(const std::string& site, model::HeadOfficeRequest request,
                                const std::string& staff);
-  // Appends `table`'s row `key` to the record log (hub/record_log.h) and signs.
-  Status NoteRecordLocked(const std::string& table, const std::vector<std::string>& key);
   Status LogSecurity(const std::optional<std::string>& site, const std::string& kind,
                      const std::string& reason);
   // Logs why `opened` is refused and returns it; Ok when it was opened.
   Status RefuseUnopened(const OpenedMessage& opened);
   Result<WireAck> IngestOpened(const OpenedMessage& opened, std::string_view envelope);
   Result<WireLogReply> AnswerLogRequest(const std::string& site, const WireLogRequest& request);
-  // Chains batches archived before the hub log existed (migration 6).
-  Status ChainUnchainedBatches();
-  // Appends the archived batch `id` to the hub's log: its envelope hash, head and signature.
-  struct LogColumns {
-    Hash256 envelope_hash;
-    SignedHead head;
-  };
-  // Batch `id`'s entry in the hub's log: its envelope hash, and the head after it, signed.
-  Result<LogColumns> LogColumnsLocked(int64_t id, const std::string& site, int64_t first_seq,
-                                      int64_t last_seq, const Hash256& envelope_hash);
-  Status ChainBatchLocked(int64_t id, const std::string& site, int64_t first_seq, int64_t last_seq,
-                          std::string_view envelope);
   Status NoteContact(const std::string& site);
   Result<WireAck> ApplyBatch(const WireBatch& batch,
                              const std::vector<std::optional<std::string>>& named_stores,
                              std::string_view envelope, const Hash256& envelope_hash);
-  Status ApplyChangeLocked(const ChangeEntry& change,
-                           const std::optional<std::string>& named_store);
+  // Stores `change` and merges it into its entity, in `unit`.
+  Status ApplyChange(storage::IngestUnit& unit, const ChangeEntry& change,
+                     const std::optional<std::string>& named_store);
   // Records how far `site` has applied the outbox and holds its profiles, and
   // adds what is still pending of both to `ack`.
   Status AttachPushes(const std::string& site, int64_t applied_push_seq,
@@ -211,9 +197,9 @@ class Hub {
   Result<std::array<uint8_t, 32>> LookupKey() const;
   Status NoteReportedSeq(const std::string& site, int64_t seq);
 
-  std::unique_ptr<Db> db_;
-  SecretKeys keys_;
+  SecretKeys keys_;  // before storage_, which signs with them: it goes first
   const Clock& clock_;
+  std::unique_ptr<storage::HubStorage> storage_;
 };
 
 }  // namespace outpost::hub

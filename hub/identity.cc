@@ -10,12 +10,14 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include "hub/record_log.h"
+#include "hub/storage/sqlite/record_log.h"  // until identity moves to storage
 #include "sync/changelog.h"
 #include "sync/hlc.h"
 #include "sync/normalize.h"
 
 namespace outpost::hub {
+
+using storage::sqlite::RecordLog;  // until identity moves to storage
 namespace {
 
 using nlohmann::json;

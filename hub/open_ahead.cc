@@ -4,10 +4,10 @@
 
 namespace outpost::hub {
 
-Result<std::unique_ptr<OpenAhead>> OpenAhead::Start(const std::string& db_path,
+Result<std::unique_ptr<OpenAhead>> OpenAhead::Start(storage::HubStorage& storage,
                                                     const SecretKeys& hub_keys) {
-  ASSIGN_OR_RETURN(auto db, Db::Open(db_path, {.create_if_missing = false}));
-  std::unique_ptr<OpenAhead> ahead(new OpenAhead(std::move(db), hub_keys));
+  ASSIGN_OR_RETURN(auto keys_reader, storage.OpenKeyReader());
+  std::unique_ptr<OpenAhead> ahead(new OpenAhead(std::move(keys_reader), hub_keys));
   ahead->opener_ = std::thread([raw = ahead.get()] { raw->Run(); });
   return ahead;
 }
@@ -57,7 +57,7 @@ void OpenAhead::Run() {
     to_open_.pop_front();
     opening_ = true;
     lock.unlock();
-    OpenedMessage opened = OpenMessage(*db_, keys_, request.payload);
+    OpenedMessage opened = OpenMessage(*keys_reader_, keys_, request.payload);
     lock.lock();
     opening_ = false;
     opened_.emplace_back(std::move(request), std::move(opened));

@@ -17,6 +17,7 @@
 #include <utility>
 
 #include "hub/hub.h"
+#include "hub/storage/hub_storage.h"
 #include "sync/transport.h"
 
 namespace outpost::hub {
@@ -25,9 +26,9 @@ class OpenAhead {
  public:
   static constexpr size_t kOpenedAhead = 4;
 
-  // `db_path`: the hub's database, which the opener reads for the allow-list
-  // on a connection of its own.
-  static Result<std::unique_ptr<OpenAhead>> Start(const std::string& db_path,
+  // `storage`: the hub's, whose allow-list the opener reads through a
+  // KeyReader of its own (HubStorage::OpenKeyReader).
+  static Result<std::unique_ptr<OpenAhead>> Start(storage::HubStorage& storage,
                                                   const SecretKeys& hub_keys);
   ~OpenAhead();  // stops the opener; what it had not handed out is dropped
   OpenAhead(const OpenAhead&) = delete;
@@ -40,10 +41,11 @@ class OpenAhead {
   size_t pending() const;
 
  private:
-  OpenAhead(std::unique_ptr<Db> db, SecretKeys keys) : db_(std::move(db)), keys_(std::move(keys)) {}
+  OpenAhead(std::unique_ptr<storage::KeyReader> keys_reader, SecretKeys keys)
+      : keys_reader_(std::move(keys_reader)), keys_(std::move(keys)) {}
   void Run();
 
-  std::unique_ptr<Db> db_;  // the opener thread's own connection
+  std::unique_ptr<storage::KeyReader> keys_reader_;  // the opener thread's own
   SecretKeys keys_;
   mutable std::mutex mu_;
   std::condition_variable changed_;

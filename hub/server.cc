@@ -27,7 +27,7 @@ Result<std::unique_ptr<Server>> Server::Bind(Hub& hub, const std::string& endpoi
     return false;
   };
   ASSIGN_OR_RETURN(auto socket, HubEndpoint::Bind(endpoint, hub.keys(), allowed));
-  ASSIGN_OR_RETURN(auto ahead, OpenAhead::Start(hub.db().path(), hub.keys()));
+  ASSIGN_OR_RETURN(auto ahead, OpenAhead::Start(hub.storage(), hub.keys()));
   return std::unique_ptr<Server>(new Server(hub, std::move(socket), std::move(ahead)));
 }
 

@@ -19,15 +19,16 @@
 //   - the consolidated entities equal the merge of their changes.
 // First of all PRAGMA integrity_check: a damaged file is named and nothing
 // else is read.
-// Read-only: one read transaction over the hub database. Thread-compatible.
+// Read-only: one read scope over the hub's storage (hub/storage/verify_reads.h).
+// Thread-compatible.
 #pragma once
 
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "hub/storage/hub_storage.h"
 #include "sync/keys.h"
-#include "sync/sqlite.h"
 #include "sync/status.h"
 #include "sync/wire.h"
 
@@ -56,7 +57,7 @@ struct HubVerifyReport {
 
 // `hub_public` checks the hub's head signatures; `hub_secret`, when given,
 // opens the archived batches.
-Result<HubVerifyReport> VerifyHub(Db& db, const PublicKeys& hub_public,
+Result<HubVerifyReport> VerifyHub(storage::HubStorage& storage, const PublicKeys& hub_public,
                                   const SecretKeys* hub_secret);
 
 }  // namespace outpost::hub

@@ -142,6 +142,39 @@ Status InsertChangeRow(Db& db, const std::string& table, const ChangeEntry& e) {
   return ins.Run();
 }
 
+Result<std::vector<ChangeEntry>> SelectChanges(Db& db, const std::string& table,
+                                               const ChangeFilter& filter) {
+  std::string where;
+  std::vector<std::string> args;
+  auto add = [&](const std::string& condition) {
+    where += (where.empty() ? " WHERE " : " AND ") + condition;
+  };
+  if (!filter.entities.empty()) {
+    std::string marks;
+    for (const auto& entity : filter.entities) {
+      marks += marks.empty() ? "?" : ", ?";
+      args.push_back(entity);
+    }
+    add("entity IN (" + marks + ")");
+  }
+  const std::pair<const std::optional<std::string>*, const char*> parts[] = {
+      {&filter.entity_id, "entity_id = ?"},
+      {&filter.op, "op = ?"},
+      {&filter.fields_contain, "instr(fields, ?) > 0"},
+      {&filter.recorded_from, "recorded_at >= ?"},
+      {&filter.recorded_before, "recorded_at < ?"},
+  };
+  for (const auto& [value, condition] : parts) {
+    if (!*value) continue;
+    add(condition);
+    args.push_back(**value);
+  }
+  ASSIGN_OR_RETURN(Statement st, db.Prepare(std::string("SELECT ") + kChangeColumns + " FROM " +
+                                            table + where + " ORDER BY hlc, site_id"));
+  for (size_t i = 0; i < args.size(); ++i) st.Bind(static_cast<int>(i + 1), args[i]);
+  return ReadChangeRows(st);
+}
+
 Result<std::vector<ChangeEntry>> ReadChanges(Db& db, int64_t from_seq, int64_t limit) {
   ASSIGN_OR_RETURN(Statement st, db.Prepare(std::string("SELECT ") + kChangeColumns +
                                             " FROM change_log WHERE seq >= ? ORDER BY seq"

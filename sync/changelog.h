@@ -64,6 +64,20 @@ ChangeEntry ReadChangeRow(const Statement& st);
 // Every row a statement selecting kChangeColumns yields.
 Result<std::vector<ChangeEntry>> ReadChangeRows(Statement& st);
 
+// Which entries a reader wants (audit: tools/audit.cc); an unset part matches all.
+struct ChangeFilter {
+  std::vector<std::string> entities;           // one of these kinds
+  std::optional<std::string> entity_id;        // this entity
+  std::optional<std::string> op;               // "insert" or "update"
+  std::optional<std::string> fields_contain;   // text the fields' JSON contains
+  std::optional<std::string> recorded_from;    // recorded at or after (UTC text)
+  std::optional<std::string> recorded_before;  // recorded before
+};
+// The rows of `table` (change_log, or changes at the hub) `filter` wants, in
+// the order they happened across sites: by clock, then site.
+Result<std::vector<ChangeEntry>> SelectChanges(Db& db, const std::string& table,
+                                               const ChangeFilter& filter);
+
 // Entries with seq >= from_seq, oldest first, at most `limit`.
 Result<std::vector<ChangeEntry>> ReadChanges(Db& db, int64_t from_seq, int64_t limit);
 

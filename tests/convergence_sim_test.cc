@@ -63,6 +63,7 @@
 #include "sync/envelope.h"
 #include "sync/merge.h"
 #include "sync/wire.h"
+#include "tests/hub_file.h"
 
 namespace outpost {
 namespace {
@@ -380,7 +381,7 @@ class Simulation {
       if (HubUp() && Chance(config_.call_centre)) CallCentre();
       if (HubUp() && Chance(config_.resolve)) {
         // Head office links customers now and then, on whatever has arrived.
-        auto stats = hub::Identity(hub_->db(), *hub_clock_).Resolve(false);
+        auto stats = hub_->MakeIdentity().Resolve(false);
         ASSERT_TRUE(stats.ok()) << stats.status().ToString();
       }
     }
@@ -412,6 +413,13 @@ class Simulation {
       ++stats_.hub_downs;
     }
     if (HubUp() && hub_restart_pending_) RestartHub();
+  }
+
+  // The hub's file on the test's own read-only connection, to check what the
+  // SQLite backend wrote (tests/hub_file.h).
+  Db& HubFile() {
+    if (!hub_file_) hub_file_ = testing::OpenHubFileReadOnly(dir_.File("hub.db"));
+    return *hub_file_;
   }
 
   // The hub's process comes back: everything it knew is in its file.
@@ -764,7 +772,7 @@ class Simulation {
     std::map<std::string, int64_t> per_store;  // "site entity" -> count at the hub
     {
       auto st =
-          hub_->db().Prepare("SELECT entity, entity_id, owner_site, fields FROM entities").value();
+          HubFile().Prepare("SELECT entity, entity_id, owner_site, fields FROM entities").value();
       while (st.Step().value()) {
         at_hub[{st.Text(0), st.Text(1)}] = json::parse(st.Text(3));
         ++per_store[st.Text(2) + " " + st.Text(0)];
@@ -885,7 +893,7 @@ class Simulation {
     };
     std::vector<Archived> batches;
     {
-      auto st = hub_->db()
+      auto st = HubFile()
                     .Prepare("SELECT site_id, last_seq, envelope FROM batch_archive ORDER BY id")
                     .value();
       while (st.Step().value()) batches.push_back({st.Text(0), st.Int(1), st.Blob(2)});
@@ -927,7 +935,7 @@ class Simulation {
   void CheckMergeFold() {
     std::map<std::pair<std::string, std::string>, std::vector<std::pair<Stamp, json>>> history;
     {
-      auto st = hub_->db()
+      auto st = HubFile()
                     .Prepare(
                         "SELECT entity, entity_id, hlc, site_id, fields FROM changes"
                         " ORDER BY site_id, seq")
@@ -937,7 +945,7 @@ class Simulation {
             Stamp{static_cast<uint64_t>(st.Int(2)), st.Text(3)}, json::parse(st.Text(4)));
       }
     }
-    auto st = hub_->db().Prepare("SELECT entity, entity_id, fields FROM entities").value();
+    auto st = HubFile().Prepare("SELECT entity, entity_id, fields FROM entities").value();
     size_t entities = 0;
     while (st.Step().value()) {
       ++entities;
@@ -964,9 +972,8 @@ class Simulation {
   // (3) Every write acknowledged at a desk is at the hub: the very log entries
   // its transaction wrote, and the value it wrote among the entity's changes.
   void CheckAckedWrites() {
-    auto hash =
-        hub_->db().Prepare("SELECT hash FROM changes WHERE site_id = ? AND seq = ?").value();
-    auto fields = hub_->db()
+    auto hash = HubFile().Prepare("SELECT hash FROM changes WHERE site_id = ? AND seq = ?").value();
+    auto fields = HubFile()
                       .Prepare(
                           "SELECT fields FROM changes WHERE site_id = ? AND entity = ? AND"
                           " entity_id = ?")
@@ -1092,7 +1099,7 @@ class Simulation {
     std::set<std::string> cases_at_hub;
     static const std::set<std::string> kHolding = {"requested", "confirmed", "checked-in",
                                                    "in-service", "completed"};
-    auto st = hub_->db()
+    auto st = HubFile()
                   .Prepare(
                       "SELECT entity, fields FROM entities WHERE entity IN ('booking',"
                       " 'case')")
@@ -1131,23 +1138,24 @@ class Simulation {
   void CheckIdentity() {
     ASSERT_TRUE(replay_hub_);
     using Clusters = std::set<std::set<std::string>>;
-    auto resolve = [](hub::Hub& h, const Clock& clock, bool force, Clusters& out) {
-      hub::Identity identity(h.db(), clock);
+    auto resolve = [](hub::Hub& h, Db& file, bool force, Clusters& out) {
+      hub::Identity identity = h.MakeIdentity();
       auto stats = identity.Resolve(force);
       ASSERT_TRUE(stats.ok()) << stats.status().ToString();
       std::map<std::string, std::set<std::string>> by_unified;
-      auto st = h.db().Prepare("SELECT record_id, unified_id FROM identity_links").value();
+      auto st = file.Prepare("SELECT record_id, unified_id FROM identity_links").value();
       while (st.Step().value()) by_unified[st.Text(1)].insert(st.Text(0));
       for (auto& [id, records] : by_unified) out.insert(records);
     };
     Clusters live, replayed;
-    resolve(*hub_, *hub_clock_, false, live);
-    resolve(*replay_hub_, *replay_clock_, true, replayed);
+    resolve(*hub_, HubFile(), false, live);
+    auto replay_file = testing::OpenHubFileReadOnly(dir_.File("hub-replay.db"));
+    resolve(*replay_hub_, *replay_file, true, replayed);
     EXPECT_EQ(live, replayed) << "identity links depend on the order changes arrived in";
 
     // Each record's first phone is its pool person's.
     std::map<std::string, std::string> phone_of;
-    auto st = hub_->db()
+    auto st = HubFile()
                   .Prepare(
                       "SELECT entity_id, fields FROM entities WHERE entity ="
                       " 'customer'")
@@ -1160,8 +1168,8 @@ class Simulation {
     }
     std::set<std::string> persons;
     size_t records = 0;
-    hub::Identity live_identity(hub_->db(), *hub_clock_);
-    hub::Identity replay_identity(replay_hub_->db(), *replay_clock_);
+    hub::Identity live_identity = hub_->MakeIdentity();
+    hub::Identity replay_identity = replay_hub_->MakeIdentity();
     for (const auto& cluster : live) {
       std::set<std::string> phones;
       for (const auto& r : cluster) phones.insert(phone_of[r]);
@@ -1199,6 +1207,7 @@ class Simulation {
   std::unique_ptr<FixedClock> hub_clock_;
   SecretKeys hub_keys_;
   std::unique_ptr<hub::Hub> hub_;
+  std::unique_ptr<Db> hub_file_;  // HubFile(): the test's own look at the hub's file
   std::unique_ptr<FixedClock> replay_clock_;
   std::unique_ptr<hub::Hub> replay_hub_;  // fed the archived batches in another order
   int hub_down_until_ = -1;

@@ -58,7 +58,7 @@ class HeadOfficeTest : public testing::HubAndStores {
             {"case", st.Text(4)}};
   }
   std::string HubStatus(const std::string& booking_id) {
-    auto st = hub_->db()
+    auto st = HubFile()
                   .Prepare(
                       "SELECT json_extract(fields, '$.status') FROM entities WHERE"
                       " entity = 'booking' AND entity_id = ?")
@@ -139,7 +139,7 @@ TEST_F(HeadOfficeTest, ACustomerWhoCheckedInIsNotCancelledByTheCallCentre) {
   // cancel was not applied.
   Sync();
   EXPECT_EQ(HubStatus(b.id), "checked-in");
-  auto st = hub_->db()
+  auto st = HubFile()
                 .Prepare(
                     "SELECT json_extract(fields, '$.kind'), json_extract(fields,"
                     " '$.hub_request_seq') FROM entities WHERE entity = 'case'")
@@ -273,7 +273,7 @@ TEST_F(HeadOfficeTest, ARequestIsCheckedWithTheStoresRulesBeforeItIsQueued) {
         "S1", {{"phone", phone}, {"name", "王伟"}, {"date", date}, {"slot", slot}}, "CC Li");
   };
   auto outbox = [&] {
-    auto st = hub_->db().Prepare("SELECT count(*) FROM hub_outbox").value();
+    auto st = HubFile().Prepare("SELECT count(*) FROM hub_outbox").value();
     return st.Step().value() ? st.Int(0) : -1;
   };
   // Before the store has synced its calendar, a relative date cannot be resolved.
@@ -352,7 +352,7 @@ TEST_F(HeadOfficeTest, ARepeatOfABookedRequestIsAnsweredAlreadyBooked) {
   auto ref = store_->db().Prepare("SELECT ref FROM bookings WHERE id = ?").value();
   ref.Bind(1, a["booking_id"].get<std::string>());
   ASSERT_TRUE(ref.Step().value());
-  auto answer = hub_->db()
+  auto answer = HubFile()
                     .Prepare(
                         "SELECT json_extract(fields, '$.outcome'), json_extract(fields,"
                         " '$.reason') FROM entities WHERE entity = 'request' AND"

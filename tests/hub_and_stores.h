@@ -16,6 +16,7 @@
 #include "hub/queries/requests.h"
 #include "hub/queries/stores.h"
 #include "sync/testing.h"
+#include "tests/hub_file.h"
 
 namespace outpost::testing {
 
@@ -42,6 +43,13 @@ class HubAndStores : public ::testing::Test {
                            dir_.File(site + ".db"), keys_.at(site), hub_keys_.pub, clock_)
                            .value();
     }
+  }
+
+  // The hub's file on the test's own read-only connection, to check what the
+  // SQLite backend wrote (tests/hub_file.h).
+  Db& HubFile() {
+    if (!hub_file_) hub_file_ = OpenHubFileReadOnly(dir_.File("hub.db"));
+    return *hub_file_;
   }
 
   // A customer at `site` (a phone another customer has is allowed) with a
@@ -115,6 +123,7 @@ class HubAndStores : public ::testing::Test {
   std::map<std::string, std::unique_ptr<edge::Store>> stores_;
   std::map<std::string, std::unique_ptr<edge::SyncClient>> clients_;
   std::unique_ptr<hub::Hub> hub_;
+  std::unique_ptr<Db> hub_file_;  // HubFile(): the test's own look at the hub's file
 };
 
 }  // namespace outpost::testing

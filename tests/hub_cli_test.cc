@@ -47,7 +47,7 @@ class HubCliTest : public testing::HubAndStores {
   }
 
   int64_t Count(const std::string& sql) {
-    auto st = hub_->db().Prepare(sql).value();
+    auto st = HubFile().Prepare(sql).value();
     EXPECT_TRUE(st.Step().value());
     return st.Int(0);
   }
@@ -167,17 +167,12 @@ TEST_F(HubCliTest, ADeniedStoreIsRefusedAtOnceWithItsReasonLoggedAndANewKeyReadm
   ASSERT_EQ(denied.exit_code, 0) << denied.err;
   EXPECT_NE(denied.out.find("denied S1"), std::string::npos) << denied.out;
   const std::string key_id = keys_.at("S1").pub.KeyId();
-  auto history = hub_->db()
-                     .Prepare(
-                         "SELECT denied_by, denied_reason, denied_at FROM"
-                         " store_key_history WHERE site_id = 'S1' AND key_id = ?")
-                     .value();
-  history.Bind(1, key_id);
-  ASSERT_TRUE(history.Step().value());
-  EXPECT_EQ(history.Text(0), "HQ Chen");
-  EXPECT_EQ(history.Text(1), "laptop stolen");
-  EXPECT_EQ(history.Text(2), "2026-11-23T01:00:00.000Z");
-  history.Reset();
+  auto denial = hub_->storage().keys().LiveKeyDenial("S1").value();
+  ASSERT_TRUE(denial.has_value());
+  EXPECT_EQ(denial->key_id, key_id);
+  EXPECT_EQ(denial->denied_by, "HQ Chen");
+  EXPECT_EQ(denial->reason, "laptop stolen");
+  EXPECT_EQ(denial->denied_at, "2026-11-23T01:00:00.000Z");
 
   // The store's next batch: refused, with who, when and why in the security log.
   Visit("S1", "李娜", "13900139000");

@@ -8,6 +8,7 @@
 #include "sync/changelog.h"
 #include "sync/envelope.h"
 #include "sync/testing.h"
+#include "tests/hub_file.h"
 
 namespace outpost {
 namespace {
@@ -62,8 +63,10 @@ class HubIngestTest : public ::testing::Test {
     return c;
   }
 
+  // Rows in `table` of the hub's file, on the test's own read-only connection.
   int64_t Count(const std::string& table) {
-    auto st = hub_->db().Prepare("SELECT count(*) FROM " + table).value();
+    auto file = testing::OpenHubFileReadOnly(dir_.File("hub.db"));
+    auto st = file->Prepare("SELECT count(*) FROM " + table).value();
     EXPECT_TRUE(st.Step().value());
     return st.Int(0);
   }
@@ -272,7 +275,7 @@ TEST_F(HubIngestTest, MessagesOpenedAheadOnAnotherThreadAreAppliedInArrivalOrder
   auto log = Log();
   std::vector<ChangeEntry> first(log.begin(), log.begin() + 2), rest(log.begin() + 2, log.end());
   SecretKeys impostor = SecretKeys::Generate("S1");
-  auto ahead = hub::OpenAhead::Start(dir_.File("hub.db"), hub_keys_).value();
+  auto ahead = hub::OpenAhead::Start(hub_->storage(), hub_keys_).value();
   ahead->Push({"a", Seal(first, s1_keys_)});
   ahead->Push({"b", Seal(rest, impostor)});  // forged: refused, nothing applied
   ahead->Push({"c", Seal(rest, s1_keys_)});

@@ -18,7 +18,7 @@ class IdentityTest : public testing::HubAndStores {
  protected:
   void SetUp() override {
     OpenSites({"S1", "S2", "S3"});
-    identity_ = std::make_unique<hub::Identity>(hub_->db(), clock_);
+    identity_ = std::make_unique<hub::Identity>(hub_->MakeIdentity());
   }
 
   // Batches ingested directly (no sync client), as far as each store has been sent.

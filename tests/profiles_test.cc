@@ -24,7 +24,7 @@ class ProfilesTest : public testing::HubAndStores {
   }
   // What the hub's daemon does every few seconds.
   hub::RefreshStats Upkeep() {
-    hub::Identity identity(hub_->db(), clock_);
+    hub::Identity identity = hub_->MakeIdentity();
     EXPECT_TRUE(identity.Resolve(false).ok());
     auto stats = hub_->RefreshProfiles();
     EXPECT_TRUE(stats.ok()) << stats.status().ToString();
@@ -98,7 +98,7 @@ TEST_F(ProfilesTest, DoNotContactAnywhereReachesEveryStoreAndAnUnmergeWithdraws)
 
   // A wrong link undone: S1's profile no longer speaks of S2's record.
   const std::string unified = ProfileAt("S1", at_s1)["unified_id"];
-  hub::Identity identity(hub_->db(), clock_);
+  hub::Identity identity = hub_->MakeIdentity();
   ASSERT_TRUE(identity.Unmerge(at_s2, "HQ Li", "two people, one family phone").ok());
   Upkeep();
   SyncAll(1);
@@ -156,7 +156,7 @@ TEST_F(ProfilesTest, AnOptOutBeatsAnOlderOptInThatArrivesLateAtEveryStore) {
   Upkeep();
   SyncAll(1);
 
-  hub::Identity identity(hub_->db(), clock_);
+  hub::Identity identity = hub_->MakeIdentity();
   const hub::UnifiedView view = identity.Show(at_s2).value();
   ASSERT_EQ(view.records.size(), 3u);
   for (ContactChannel c : kContactChannels) {
@@ -221,9 +221,9 @@ TEST_F(ProfilesTest, AStoreCatchingUpDrainsItsProfilesOverRounds) {
 
   // The hub restored from an older copy: it numbers from where it was, below
   // what the store holds, so it numbers again above the store's mark.
-  ASSERT_TRUE(hub_->db()
-                  .Exec("DELETE FROM store_profiles WHERE site_id = 'S1'; UPDATE"
-                        " store_cursors SET profile_seq = 0, applied_profile_seq = 0")
+  ASSERT_TRUE(testing::OpenHubFileToTamper(dir_.File("hub.db"))
+                  ->Exec("DELETE FROM store_profiles WHERE site_id = 'S1'; UPDATE"
+                         " store_cursors SET profile_seq = 0, applied_profile_seq = 0")
                   .ok());
   const std::string late = Visit("S1", "新客", "13600136000");
   Round("S1");

@@ -12,6 +12,7 @@
 #include "hub/queries/audit_subjects.h"
 #include "hub/queries/reader.h"
 #include "hub/queries/recovery.h"
+#include "hub/storage/hub_storage.h"
 #include "hub/verify.h"
 #include "schema/migrations.h"
 #include "sync/changelog.h"
@@ -31,9 +32,11 @@ using nlohmann::json;
 
 // A store's database (its own log) or the hub's (every store's log).
 struct Source {
-  std::unique_ptr<Db> db;
+  std::unique_ptr<Db> db;  // a store's; none for the hub, read through its storage
   bool hub = false;
   std::string table;  // "change_log" or "changes"
+  // The hub's storage (hub/storage/hub_storage.h), read without the hub's keys.
+  std::unique_ptr<hub::storage::HubStorage> hub_storage;
 };
 
 Result<Source> OpenSource(const std::string& path) {
@@ -49,19 +52,36 @@ Result<Source> OpenSource(const std::string& path) {
   s.table = st.Text(0);
   s.hub = s.table == "changes";
   st.Reset();
-  s.db = std::move(db);
+  if (s.hub) {
+    ASSIGN_OR_RETURN(s.hub_storage, hub::storage::OpenHubStorage(path, {.migrate = false}));
+  } else {
+    s.db = std::move(db);
+  }
   return s;
 }
 
-// Entries matching `where` (bound by `bind`), in the order they happened
-// across sites: by clock, then site (the merge's order).
-Result<std::vector<ChangeEntry>> Select(Source& src, const std::string& where,
-                                        const std::function<void(Statement&)>& bind) {
-  ASSIGN_OR_RETURN(Statement st,
-                   src.db->Prepare(std::string("SELECT ") + kChangeColumns + " FROM " + src.table +
-                                   " WHERE " + where + " ORDER BY hlc, site_id"));
-  bind(st);
-  return ReadChangeRows(st);
+// One consistent view of the source while it lives.
+struct ReadView {
+  std::unique_ptr<Transaction> store;
+  std::unique_ptr<hub::storage::ReadScope> hub;
+};
+
+Result<ReadView> BeginRead(Source& src) {
+  ReadView view;
+  if (src.hub) {
+    ASSIGN_OR_RETURN(view.hub, src.hub_storage->BeginRead());
+  } else {
+    ASSIGN_OR_RETURN(view.store, Transaction::BeginRead(*src.db));
+  }
+  return view;
+}
+
+// Entries `filter` wants, in the order they happened across sites: by clock,
+// then site (the merge's order). At the hub, from its storage's copy of every
+// store's log (hub/storage/reads.h).
+Result<std::vector<ChangeEntry>> Select(Source& src, const ChangeFilter& filter) {
+  if (src.hub) return src.hub_storage->reads().ChangesMatching(filter);
+  return SelectChanges(*src.db, "change_log", filter);
 }
 
 bool IsPhoneKey(const std::string& key) {
@@ -219,10 +239,10 @@ Result<std::vector<hub::queries::BookingMatch>> StoreBookings(Db& db, const std:
 
 Result<std::string> ResolveBooking(Source& src, const Clock& clock, const std::string& query,
                                    const std::string& store) {
-  ASSIGN_OR_RETURN(
-      std::vector<hub::queries::BookingMatch> found,
-      src.hub ? hub::queries::FindBookings(hub::queries::HubReader(*src.db, clock), query, store)
-              : StoreBookings(*src.db, query));
+  ASSIGN_OR_RETURN(std::vector<hub::queries::BookingMatch> found,
+                   src.hub ? hub::queries::FindBookings(
+                                 hub::queries::HubReader(*src.hub_storage, clock), query, store)
+                           : StoreBookings(*src.db, query));
   if (found.empty()) return Status::NotFound("booking: '" + query + "' matches no booking");
   if (found.size() > 1) {
     std::string sites;
@@ -239,8 +259,9 @@ Result<std::string> ResolveBooking(Source& src, const Clock& clock, const std::s
 Result<std::vector<std::string>> ResolveCustomer(Source& src, const Clock& clock,
                                                  const std::string& query) {
   if (src.hub) {
-    ASSIGN_OR_RETURN(std::vector<std::string> records,
-                     hub::queries::CustomerRecords(hub::queries::HubReader(*src.db, clock), query));
+    ASSIGN_OR_RETURN(
+        std::vector<std::string> records,
+        hub::queries::CustomerRecords(hub::queries::HubReader(*src.hub_storage, clock), query));
     if (records.empty()) return Status::NotFound("customer: '" + query + "' matches no customer");
     return records;
   }
@@ -263,17 +284,14 @@ Result<std::vector<ChangeEntry>> CustomerEntries(Source& src,
                                                  const std::vector<std::string>& records) {
   std::set<std::string> ids(records.begin(), records.end());
   for (const auto& r : records) {
-    ASSIGN_OR_RETURN(auto owned,
-                     Select(src,
-                            "entity IN ('vehicle', 'booking') AND op = 'insert'"
-                            " AND instr(fields, ?) > 0",
-                            [&](Statement& st) { st.Bind(1, "\"customer_id\":\"" + r + "\""); }));
+    ASSIGN_OR_RETURN(auto owned, Select(src, {.entities = {"vehicle", "booking"},
+                                              .op = "insert",
+                                              .fields_contain = "\"customer_id\":\"" + r + "\""}));
     for (const auto& e : owned) ids.insert(e.entity_id);
   }
   std::vector<ChangeEntry> out;
   for (const auto& id : ids) {
-    ASSIGN_OR_RETURN(auto entries,
-                     Select(src, "entity_id = ?", [&](Statement& st) { st.Bind(1, id); }));
+    ASSIGN_OR_RETURN(auto entries, Select(src, {.entity_id = id}));
     out.insert(out.end(), entries.begin(), entries.end());
   }
   std::sort(out.begin(), out.end(), [](const ChangeEntry& a, const ChangeEntry& b) {
@@ -340,18 +358,19 @@ json StoreReportJson(const hub::queries::StoreRecovery& r, bool full_phones,
 Result<json> BuildReport(Source& src, const std::string& since, const Clock& clock,
                          const PublicKeys* hub_pub, const SecretKeys* hub_secret,
                          bool full_phones) {
-  Db& db = *src.db;
   json report = {
       {"since", since}, {"generated_at", FormatUtcMs(clock.NowMs())}, {"stores", json::array()}};
-  ASSIGN_OR_RETURN(std::vector<hub::queries::StoreRecovery> stores,
-                   hub::queries::ReadRecovery(hub::queries::HubReader(db, clock), since));
+  ASSIGN_OR_RETURN(
+      std::vector<hub::queries::StoreRecovery> stores,
+      hub::queries::ReadRecovery(hub::queries::HubReader(*src.hub_storage, clock), since));
   json customers_to_contact = json::array();
   for (const auto& r : stores) {
     report["stores"].push_back(StoreReportJson(r, full_phones, customers_to_contact));
   }
   report["customers_to_contact"] = customers_to_contact;
   if (hub_pub) {
-    ASSIGN_OR_RETURN(hub::HubVerifyReport v, hub::VerifyHub(db, *hub_pub, hub_secret));
+    ASSIGN_OR_RETURN(hub::HubVerifyReport v,
+                     hub::VerifyHub(*src.hub_storage, *hub_pub, hub_secret));
     json findings = json::array();
     for (const auto& f : v.findings) findings.push_back(f.where + ": " + f.what);
     report["verify"] = {{"consistent", v.consistent()}, {"changes", v.changes},
@@ -526,7 +545,7 @@ int Commands::RunHistory(bool booking, std::ostream& out, std::ostream& err) {
   const std::string what = booking ? "audit booking" : "audit customer";
   auto src = OpenSource(db_);
   if (!src.ok()) return Fail(err, what, src.status());
-  auto tx = Transaction::BeginRead(*src->db);
+  auto tx = BeginRead(*src);
   if (!tx.ok()) return Fail(err, what, tx.status());
   std::string subject;
   Result<std::vector<ChangeEntry>> entries = std::vector<ChangeEntry>();
@@ -534,18 +553,15 @@ int Commands::RunHistory(bool booking, std::ostream& out, std::ostream& err) {
     auto id = ResolveBooking(*src, *clock_, id_, store_);
     if (!id.ok()) return Fail(err, what, id.status());
     subject = "booking " + id.value();
-    entries = Select(*src, "entity = 'booking' AND entity_id = ?",
-                     [&](Statement& st) { st.Bind(1, id.value()); });
+    entries = Select(*src, {.entities = {"booking"}, .entity_id = id.value()});
     if (entries.ok()) {
       // Conflict cases about this booking belong to its history.
-      auto cases = Select(*src, "entity = 'case' AND instr(fields, ?) > 0",
-                          [&](Statement& st) { st.Bind(1, "\"" + id.value() + "\""); });
+      auto cases = Select(*src, {.entities = {"case"}, .fields_contain = "\"" + id.value() + "\""});
       if (!cases.ok()) return Fail(err, what, cases.status());
       std::set<std::string> case_ids;
       for (const auto& c : cases.value()) case_ids.insert(c.entity_id);
       for (const auto& cid : case_ids) {
-        auto all = Select(*src, "entity = 'case' AND entity_id = ?",
-                          [&](Statement& st) { st.Bind(1, cid); });
+        auto all = Select(*src, {.entities = {"case"}, .entity_id = cid});
         if (!all.ok()) return Fail(err, what, all.status());
         entries->insert(entries->end(), all->begin(), all->end());
       }
@@ -588,15 +604,14 @@ int Commands::RunExport(std::ostream& out, std::ostream& err) {
   }
   auto src = OpenSource(db_);
   if (!src.ok()) return Fail(err, "audit export", src.status());
-  auto tx = Transaction::BeginRead(*src->db);
+  auto tx = BeginRead(*src);
   if (!tx.ok()) return Fail(err, "audit export", tx.status());
   // The entities changed in the range; their earlier entries give the old values.
-  auto window = Select(*src, "recorded_at >= ? AND recorded_at < ?",
-                       [&](Statement& st) { st.Bind(1, from.value()).Bind(2, to.value()); });
+  auto window = Select(*src, {.recorded_from = from.value(), .recorded_before = to.value()});
   if (!window.ok()) return Fail(err, "audit export", window.status());
   std::set<std::pair<std::string, std::string>> touched;
   for (const auto& e : window.value()) touched.insert({e.entity, e.entity_id});
-  auto upto = Select(*src, "recorded_at < ?", [&](Statement& st) { st.Bind(1, to.value()); });
+  auto upto = Select(*src, {.recorded_before = to.value()});
   if (!upto.ok()) return Fail(err, "audit export", upto.status());
   auto diffed = Diff(upto.value(), full_phones_, &touched, from.value());
   if (!diffed.ok()) return Fail(err, "audit export", diffed.status());

@@ -13,6 +13,7 @@
 #include "edge/settings.h"
 #include "edge/store.h"
 #include "edge/tamper_checks.h"
+#include "hub/storage/hub_storage.h"
 #include "hub/verify.h"
 #include "schema/migrations.h"
 #include "sync/changelog.h"
@@ -556,8 +557,9 @@ Result<VerifyResult> VerifyStore(const Clock& clock, const std::string& path,
 
 Result<VerifyResult> VerifyHubDb(const std::string& path, const std::string& hub_key_path,
                                  const std::string& hub_secret_path) {
-  ASSIGN_OR_RETURN(auto db, OpenExisting(path));
-  RETURN_IF_ERROR(db->Migrate(schema::HubMigrations()));
+  // Migrated forward, and only read: opened without the hub's keys, which
+  // would let opening sign what an older hub left unsigned.
+  ASSIGN_OR_RETURN(auto storage, hub::storage::OpenHubStorage(path, {}));
   std::optional<SecretKeys> secret;
   PublicKeys pub;
   if (!hub_secret_path.empty()) {
@@ -571,7 +573,7 @@ Result<VerifyResult> VerifyHubDb(const std::string& path, const std::string& hub
         " checks the signatures of its log heads");
   }
   ASSIGN_OR_RETURN(hub::HubVerifyReport report,
-                   hub::VerifyHub(*db, pub, secret ? &*secret : nullptr));
+                   hub::VerifyHub(*storage, pub, secret ? &*secret : nullptr));
   VerifyResult result;
   result.subject = "hub (" + path + ")";
   Check logs{"store logs", true,

@@ -41,17 +41,10 @@ std::optional<HubCase> ReadCase(const std::string& id, const std::string& store_
 template <typename Keep>
 Result<std::vector<HubCase>> SelectCases(const HubReader& hub, const std::string& store,
                                          Keep keep) {
-  ASSIGN_OR_RETURN(
-      Statement st,
-      hub.db().Prepare("SELECT entity_id, owner_site, fields FROM entities WHERE entity = 'case'"
-                       " AND (?1 = '' OR owner_site = ?1) ORDER BY json_extract(fields,"
-                       " '$.opened_at') DESC"));
-  st.Bind(1, store);
+  ASSIGN_OR_RETURN(std::vector<storage::EntityFields> rows, hub.reads().Cases(store));
   std::vector<HubCase> out;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
-    std::optional<HubCase> c = ReadCase(st.Text(0), st.Text(1), st.Text(2));
+  for (const auto& row : rows) {
+    std::optional<HubCase> c = ReadCase(row.entity_id, row.owner_site, row.fields_json);
     if (c && keep(*c)) out.push_back(std::move(*c));
   }
   return out;
@@ -75,7 +68,7 @@ Result<std::vector<HubCase>> FindCases(const HubReader& hub, const std::string& 
 }
 
 Result<std::vector<PossibleDuplicate>> ListPossibleDuplicates(const HubReader& hub) {
-  Identity identity(hub.db(), hub.clock(), hub.signer());
+  Identity identity = hub.MakeIdentity();
   ASSIGN_OR_RETURN(std::vector<Evidence> candidates, identity.Candidates());
   std::vector<PossibleDuplicate> out;
   for (auto& c : candidates) out.push_back({Identity::CandidateRef(c), std::move(c)});

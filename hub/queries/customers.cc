@@ -3,7 +3,7 @@
 namespace outpost::hub::queries {
 
 Result<std::vector<UnifiedView>> FindCustomers(const HubReader& hub, const std::string& query) {
-  Identity identity(hub.db(), hub.clock(), hub.signer());
+  Identity identity = hub.MakeIdentity();
   ASSIGN_OR_RETURN(std::vector<std::string> ids, identity.Find(query));
   std::vector<UnifiedView> out;
   for (const auto& id : ids) {
@@ -14,7 +14,7 @@ Result<std::vector<UnifiedView>> FindCustomers(const HubReader& hub, const std::
 }
 
 Result<UnifiedView> ShowCustomer(const HubReader& hub, const std::string& query) {
-  return Identity(hub.db(), hub.clock(), hub.signer()).Show(query);
+  return hub.MakeIdentity().Show(query);
 }
 
 }  // namespace outpost::hub::queries

@@ -4,6 +4,12 @@
 
 namespace outpost::hub::queries {
 
-HubReader::HubReader(Hub& hub) : db_(hub.db()), clock_(hub.clock()), signer_(&hub.keys()) {}
+HubReader::HubReader(Hub& hub)
+    : storage_(hub.storage()), clock_(hub.clock()), signer_(&hub.keys()) {}
+
+Identity HubReader::MakeIdentity() const {
+  // Until identity moves to storage (hub/storage/identity_store.h).
+  return Identity(storage_.DbUntilIdentityMoves(), clock_, signer_);
+}
 
 }  // namespace outpost::hub::queries

@@ -33,41 +33,25 @@ StoreReachability Judge(const StoreState& s, int64_t now_ms) {
 }  // namespace
 
 Result<std::vector<StoreState>> ListStores(const HubReader& hub) {
-  ASSIGN_OR_RETURN(
-      Statement st,
-      hub.db().Prepare(
-          "SELECT s.site_id, s.key_id, c.last_seq, c.last_contact,"
-          " c.last_batch_at, c.last_hash, (SELECT count(*) FROM hub_outbox o"
-          " WHERE o.site_id = s.site_id), c.applied_push_seq, c.reported_seq,"
-          " c.resent_changes, h.denied_at, h.denied_by, h.denied_reason, (SELECT count(*)"
-          " FROM entities r WHERE r.entity = 'request' AND r.owner_site ="
-          " s.site_id AND json_extract(r.fields, '$.outcome') = 'refused')"
-          " FROM stores s JOIN store_cursors c USING (site_id)"
-          " LEFT JOIN store_key_history h ON h.site_id = s.site_id AND"
-          " h.key_id = s.key_id ORDER BY s.site_id"));
+  ASSIGN_OR_RETURN(std::vector<storage::StoreOverview> rows, hub.reads().StoreOverviews());
   const int64_t now_ms = hub.clock().NowMs();
   std::vector<StoreState> out;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
+  for (auto& row : rows) {
     StoreState s;
-    s.site_id = st.Text(0);
-    s.key_id = st.Text(1);
-    s.last_seq = st.Int(2);
-    s.last_contact = st.OptionalText(3);
-    s.last_batch_at = st.OptionalText(4);
-    const std::string head = st.Blob(5);
-    Hash256 hash{};  // zeros until the store's first batch is applied
-    if (head.size() == hash.size()) std::copy(head.begin(), head.end(), hash.begin());
-    s.last_hash = HashHex(hash);
-    s.queued_requests = st.Int(6);
-    s.applied_requests = st.Int(7);
-    s.reported_seq = st.Int(8);
-    s.resent_changes = st.Int(9);
-    s.denied_at = st.OptionalText(10);
-    s.denied_by = st.Text(11);
-    s.denied_reason = st.Text(12);
-    s.refused_requests = st.Int(13);
+    s.site_id = std::move(row.cursor.site);
+    s.key_id = std::move(row.key_id);
+    s.last_seq = row.cursor.last_seq;
+    s.last_contact = std::move(row.cursor.last_contact);
+    s.last_batch_at = std::move(row.cursor.last_batch_at);
+    s.last_hash = HashHex(row.cursor.last_hash);  // zeros until the store's first batch is applied
+    s.queued_requests = row.queued_requests;
+    s.applied_requests = row.cursor.applied_push_seq;
+    s.reported_seq = row.cursor.reported_seq;
+    s.resent_changes = row.cursor.resent_changes;
+    s.denied_at = std::move(row.denied_at);
+    s.denied_by = std::move(row.denied_by);
+    s.denied_reason = std::move(row.denied_reason);
+    s.refused_requests = row.refused_requests;
     s.reachability = Judge(s, now_ms);
     out.push_back(std::move(s));
   }

@@ -19,6 +19,7 @@
 #include "sync/envelope.h"
 #include "sync/testing.h"
 #include "sync/transport.h"
+#include "tests/hub_file.h"
 
 using namespace outpost;
 
@@ -67,9 +68,10 @@ int main(int argc, char** argv) {
   auto before = edge::ReadSyncStatus(*db).value();
   // RunOnce above already carried the first batch; restart the measurement cleanly.
   (void)db->Exec("UPDATE sync_state SET hub_acked_seq = 0");
-  (void)hub->db().Exec(
-      "DELETE FROM changes; DELETE FROM entities; DELETE FROM batch_archive;"
-      " UPDATE store_cursors SET last_seq = 0, last_hash = zeroblob(32);");
+  (void)testing::OpenHubFileToTamper(dir.File("hub.db"))
+      ->Exec(
+          "DELETE FROM changes; DELETE FROM entities; DELETE FROM batch_archive;"
+          " UPDATE store_cursors SET last_seq = 0, last_hash = zeroblob(32);");
   auto t0 = std::chrono::steady_clock::now();
   int rounds = 0;
   while (true) {

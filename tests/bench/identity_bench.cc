@@ -24,6 +24,7 @@
 #include "hub/hub.h"
 #include "hub/identity.h"
 #include "sync/testing.h"
+#include "tests/hub_file.h"
 
 namespace {
 
@@ -51,7 +52,9 @@ int main(int argc, char** argv) {
   const std::string dir = dir_arg.empty() ? tmp.path() : dir_arg;
   FixedClock clock(ParseUtcMs("2026-11-23T01:00:00Z").value());
   auto hub = hub::Hub::Create(dir + "/hub.db", SecretKeys::Generate("HUB"), clock).value();
-  Db& db = hub->db();
+  // The records are written straight into the hub's file, on a connection of its own.
+  auto file = testing::OpenHubFileToTamper(dir + "/hub.db");
+  Db& db = *file;
   for (int s = 0; s < stores; ++s) {
     if (!hub->AllowStore(SecretKeys::Generate("S" + std::to_string(s)).pub).ok()) std::abort();
   }
@@ -137,7 +140,7 @@ int main(int argc, char** argv) {
     while (v.Step().value()) ++read_rows;
   });
 
-  hub::Identity identity(db, clock);
+  hub::Identity identity = hub->MakeIdentity();
   hub::ResolveStats stats;
   const double resolve_s = TimeS([&] {
     auto r = identity.Resolve(true);

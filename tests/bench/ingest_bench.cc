@@ -100,7 +100,7 @@ int main(int argc, char** argv) {
       const std::string tag = name + std::to_string(stores);
       auto hub = hub::Hub::Create(dir.File("hub" + tag + ".db"), hub_keys, clock).value();
       for (const auto& k : keys) (void)hub->AllowStore(k.pub);
-      auto ahead = hub::OpenAhead::Start(dir.File("hub" + tag + ".db"), hub_keys).value();
+      auto ahead = hub::OpenAhead::Start(hub->storage(), hub_keys).value();
       // envelopes[k] is store k % stores's batch k / stores.
       std::vector<size_t> next(stores);
       auto send = [&](int s) {

@@ -1,10 +1,9 @@
-#include "hub/record_log.h"
-
-#include <sodium.h>
+#include "hub/storage/sqlite/record_log.h"
 
 #include <cstring>
+#include <optional>
 
-namespace outpost::hub {
+namespace outpost::hub::storage::sqlite {
 namespace {
 
 constexpr RecordKind kRecordKinds[] = {
@@ -16,29 +15,6 @@ constexpr RecordKind kRecordKinds[] = {
     {"store_key_history", "site_id || '/' || key_id", "site_id = ?1 AND key_id = ?2"},
 };
 
-void PutU64(std::string& out, uint64_t v) {
-  for (int i = 7; i >= 0; --i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
-}
-
-void PutString(std::string& out, const std::string& s) {
-  PutU64(out, s.size());
-  out.append(s);
-}
-
-Hash256 Blake2b(const std::string& bytes) {
-  Hash256 out;
-  crypto_generichash(out.data(), out.size(), reinterpret_cast<const unsigned char*>(bytes.data()),
-                     bytes.size(), nullptr, 0);
-  return out;
-}
-
-std::string SignedBytes(int64_t seq, const Hash256& head) {
-  std::string bytes = "outpost-hub-record-head-v1";
-  PutU64(bytes, static_cast<uint64_t>(seq));
-  bytes.append(reinterpret_cast<const char*>(head.data()), head.size());
-  return bytes;
-}
-
 const RecordKind* FindKind(const std::string& table) {
   for (const auto& k : kRecordKinds) {
     if (table == k.table) return &k;
@@ -46,45 +22,16 @@ const RecordKind* FindKind(const std::string& table) {
   return nullptr;
 }
 
-std::string JoinKey(const std::vector<std::string>& parts) {
-  std::string key;
-  for (const auto& p : parts) key += (key.empty() ? "" : "/") + p;
-  return key;
-}
-
 }  // namespace
 
 std::span<const RecordKind> RecordKinds() { return kRecordKinds; }
 
-Hash256 RecordContentHash(const Statement& row, int first_column) {
-  std::string bytes = "outpost-hub-record-row-v1";
+Hash256 RowContentHash(const Statement& row, int first_column) {
+  std::vector<std::optional<std::string>> columns;
   for (int c = first_column; c < row.ColumnCount(); ++c) {
-    if (row.IsNull(c)) {
-      bytes.push_back(0);
-      continue;
-    }
-    bytes.push_back(1);
-    PutString(bytes, row.Blob(c));
+    columns.push_back(row.IsNull(c) ? std::nullopt : std::optional<std::string>(row.Blob(c)));
   }
-  return Blake2b(bytes);
-}
-
-Hash256 NextRecordHead(const Hash256& prev, int64_t seq, const std::string& table,
-                       const std::string& key, const Hash256& content_hash) {
-  std::string bytes = "outpost-hub-record-v1";
-  bytes.append(reinterpret_cast<const char*>(prev.data()), prev.size());
-  PutU64(bytes, static_cast<uint64_t>(seq));
-  PutString(bytes, table);
-  PutString(bytes, key);
-  bytes.append(reinterpret_cast<const char*>(content_hash.data()), content_hash.size());
-  return Blake2b(bytes);
-}
-
-bool RecordHeadSignatureOk(const PublicKeys& hub, const SignedHead& head) {
-  const std::string bytes = SignedBytes(head.index, head.head);
-  return crypto_sign_verify_detached(head.signature.data(),
-                                     reinterpret_cast<const unsigned char*>(bytes.data()),
-                                     bytes.size(), hub.sign_pk.data()) == 0;
+  return RecordContentHash(columns);
 }
 
 Result<RecordLog> RecordLog::Open(Db& db) {
@@ -107,7 +54,7 @@ Status RecordLog::Note(const std::string& table, const std::vector<std::string>&
                                                " WHERE " + kind->lookup_sql));
   for (size_t i = 0; i < key_parts.size(); ++i) row.Bind(static_cast<int>(i + 1), key_parts[i]);
   ASSIGN_OR_RETURN(bool found, row.Step());
-  return Append(table, JoinKey(key_parts), found ? RecordContentHash(row, 0) : Hash256{});
+  return Append(table, RecordKey(key_parts), found ? RowContentHash(row, 0) : Hash256{});
 }
 
 Status RecordLog::Append(const std::string& table, const std::string& key, const Hash256& content) {
@@ -125,11 +72,7 @@ Status RecordLog::Append(const std::string& table, const std::string& key, const
 
 Status RecordLog::Seal(const SecretKeys& hub) {
   if (!unsigned_) return Status::Ok();
-  const std::string bytes = SignedBytes(seq_, head_);
-  std::array<uint8_t, 64> signature{};
-  crypto_sign_detached(signature.data(), nullptr,
-                       reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
-                       hub.sign_sk.data());
+  const std::array<uint8_t, 64> signature = SignRecordHead(hub, seq_, head_);
   ASSIGN_OR_RETURN(Statement put, db_->Prepare("UPDATE record_log SET head_signature = ?"
                                                " WHERE seq = ?"));
   put.BindBlob(1, signature).Bind(2, seq_);
@@ -143,17 +86,26 @@ Status AdoptUnloggedRecords(Db& db, const SecretKeys& hub) {
   ASSIGN_OR_RETURN(RecordLog log, RecordLog::Open(db));
   if (log.seq_ > 0) return Status::Ok();
   RETURN_IF_ERROR(log.Append(kAdoptedRecord, "rows held before the record log began", Hash256{}));
+  RETURN_IF_ERROR(
+      ForEachRecord(db, [&](const std::string& record, const std::string& key,
+                            const Hash256& content) { return log.Append(record, key, content); }));
+  RETURN_IF_ERROR(log.Seal(hub));
+  return tx->Commit();
+}
+
+Status ForEachRecord(Db& db,
+                     const std::function<Status(const std::string& record, const std::string& key,
+                                                const Hash256& content)>& visit) {
   for (const auto& kind : kRecordKinds) {
     ASSIGN_OR_RETURN(Statement rows, db.Prepare(std::string("SELECT ") + kind.key_sql +
                                                 ", * FROM " + kind.table + " ORDER BY 1"));
     while (true) {
       ASSIGN_OR_RETURN(bool row, rows.Step());
       if (!row) break;
-      RETURN_IF_ERROR(log.Append(kind.table, rows.Text(0), RecordContentHash(rows, 1)));
+      RETURN_IF_ERROR(visit(kind.table, rows.Text(0), RowContentHash(rows, 1)));
     }
   }
-  RETURN_IF_ERROR(log.Seal(hub));
-  return tx->Commit();
+  return Status::Ok();
 }
 
-}  // namespace outpost::hub
+}  // namespace outpost::hub::storage::sqlite

@@ -1,0 +1,90 @@
+// HubStorage: where head office keeps what it knows, behind interfaces that
+// hold no SQL. One object per open hub database owns the connection and hands
+// out the parts: the allow-list (KeyStore), the stores' cursors and contact
+// (StoreCursors), the unit of work of one batch's ingest (IngestUnit), the
+// security log, the outbox of head office's requests, and the typed reads
+// behind hub/queries/ (HubReads). Every backend keeps the same contract, which
+// tests/hub_storage_conformance_test.cc states and runs against each; SQLite
+// (hub/storage/sqlite/) is the one there is.
+//
+//   Hub (hub/hub.h) ----------- owns ----------> HubStorage
+//   hub/queries/ -- HubReader --> HubReads          |  KeyStore, StoreCursors,
+//   hub/verify.h -- VerifyReads ------------------> |  IngestUnit, SecurityLog,
+//                                                   |  Outbox, HubReads, VerifyReads
+//                                       hub/storage/sqlite/ (the only hub SQL)
+//
+// The parts live as long as the HubStorage and are used on the thread that
+// owns it (thread-compatible); another thread opens its own KeyReader.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "hub/storage/cursors.h"
+#include "hub/storage/ingest.h"
+#include "hub/storage/key_store.h"
+#include "hub/storage/outbox.h"
+#include "hub/storage/reads.h"
+#include "hub/storage/security_log.h"
+#include "hub/storage/verify_reads.h"
+#include "sync/keys.h"
+#include "sync/status.h"
+
+namespace outpost {
+class Db;
+}
+
+namespace outpost::hub::storage {
+
+struct OpenOptions {
+  // Make a new, empty hub database: Conflict when one is there already.
+  // Otherwise open an existing one: NotFound when there is none (a mistyped
+  // path never becomes a new, empty hub).
+  bool create = false;
+  // Bring the schema forward (a copy on which nothing may change: false).
+  bool migrate = true;
+  // The hub's keys: they sign what storage appends to the hub's log and the
+  // record log, and with them opening first chains and records what an older
+  // hub left unsigned. Without them (operator tools on the file or a copy)
+  // the storage only reads. Must outlive the storage.
+  const SecretKeys* signer = nullptr;
+};
+
+// One consistent view: the reads made while it lives describe one moment.
+class ReadScope {
+ public:
+  virtual ~ReadScope() = default;
+};
+
+class HubStorage {
+ public:
+  virtual ~HubStorage() = default;
+
+  virtual KeyStore& keys() = 0;
+  virtual StoreCursors& cursors() = 0;
+  virtual SecurityLog& security_log() = 0;
+  virtual Outbox& outbox() = 0;
+  virtual HubReads& reads() = 0;
+  virtual VerifyReads& verify_reads() = 0;
+  // A batch's ingest; one at a time.
+  virtual Result<std::unique_ptr<IngestUnit>> BeginIngest() = 0;
+  virtual Result<std::unique_ptr<ReadScope>> BeginRead() = 0;
+  // A read scope for reads over everything (verify): the backend readies
+  // itself for large sorts first.
+  virtual Result<std::unique_ptr<ReadScope>> BeginFullScan() = 0;
+  // The allow-list for another thread, on a connection of its own.
+  virtual Result<std::unique_ptr<KeyReader>> OpenKeyReader() = 0;
+  // The schema version of the hub's data (outpost-hub init says it).
+  virtual Result<int> SchemaVersion() = 0;
+
+  // Until identity moves to storage (hub/storage/identity_store.h): the
+  // connection Identity and Profiles (hub/identity.h, hub/profiles.h) still
+  // work on. Nothing else may use it.
+  virtual Db& DbUntilIdentityMoves() = 0;
+};
+
+// Opens the hub's storage at `location`: a file path (SQLite).
+Result<std::unique_ptr<HubStorage>> OpenHubStorage(const std::string& location,
+                                                   const OpenOptions& options);
+
+}  // namespace outpost::hub::storage

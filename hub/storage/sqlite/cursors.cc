@@ -1,0 +1,98 @@
+#include "hub/storage/sqlite/parts.h"
+
+namespace outpost::hub::storage::sqlite {
+namespace {
+
+constexpr char kCursorColumns[] =
+    "site_id, last_seq, last_hash, last_contact, last_batch_at, applied_push_seq, reported_seq,"
+    " resent_changes";
+
+StoreCursor CursorRow(const Statement& st) {
+  StoreCursor c;
+  c.site = st.Text(0);
+  c.last_seq = st.Int(1);
+  c.last_hash = ToHash(st.Blob(2));
+  c.last_contact = st.OptionalText(3);
+  c.last_batch_at = st.OptionalText(4);
+  c.applied_push_seq = st.Int(5);
+  c.reported_seq = st.Int(6);
+  c.resent_changes = st.Int(7);
+  return c;
+}
+
+}  // namespace
+
+Result<std::optional<StoreCursor>> ReadCursor(Db& db, const std::string& site) {
+  ASSIGN_OR_RETURN(Statement st, db.Prepare(std::string("SELECT ") + kCursorColumns +
+                                            " FROM store_cursors WHERE site_id = ?"));
+  st.Bind(1, site);
+  ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return std::optional<StoreCursor>();
+  StoreCursor cursor = CursorRow(st);
+  st.Reset();
+  return std::optional<StoreCursor>(std::move(cursor));
+}
+
+Result<std::optional<StoreCursor>> SqliteStoreCursors::Read(const std::string& site) {
+  return ReadCursor(db_, site);
+}
+
+Result<std::vector<StoreCursor>> SqliteStoreCursors::List() {
+  ASSIGN_OR_RETURN(Statement st, db_.Prepare(std::string("SELECT ") + kCursorColumns +
+                                             " FROM store_cursors ORDER BY site_id"));
+  std::vector<StoreCursor> out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    out.push_back(CursorRow(st));
+  }
+  return out;
+}
+
+Result<int64_t> SqliteStoreCursors::NoteHello(const std::string& site, const std::string& at) {
+  ASSIGN_OR_RETURN(Statement st, db_.Prepare("UPDATE store_cursors SET last_contact = ?"
+                                             " WHERE site_id = ? RETURNING last_seq"));
+  st.Bind(1, at).Bind(2, site);
+  ASSIGN_OR_RETURN(bool row, st.Step());
+  const int64_t last = row ? st.Int(0) : 0;
+  RETURN_IF_ERROR(st.Run());
+  return last;
+}
+
+Status SqliteStoreCursors::NoteContact(const std::string& site, const std::string& at,
+                                       const std::string& extend_from) {
+  ASSIGN_OR_RETURN(Statement extend,
+                   db_.Prepare("UPDATE store_contacts SET to_at = ?1 WHERE site_id = ?2 AND"
+                               " from_at = (SELECT max(from_at) FROM store_contacts WHERE"
+                               " site_id = ?2) AND to_at >= ?3"));
+  extend.Bind(1, at).Bind(2, site).Bind(3, extend_from);
+  RETURN_IF_ERROR(extend.Run());
+  if (db_.RowsChanged() > 0) return Status::Ok();
+  ASSIGN_OR_RETURN(Statement start, db_.Prepare("INSERT INTO store_contacts (site_id, from_at,"
+                                                " to_at) VALUES (?1, ?2, ?2)"
+                                                " ON CONFLICT DO NOTHING"));
+  start.Bind(1, site).Bind(2, at);
+  return start.Run();
+}
+
+Status SqliteStoreCursors::NoteReportedSeq(const std::string& site, int64_t seq) {
+  ASSIGN_OR_RETURN(Statement st, db_.Prepare("UPDATE store_cursors SET reported_seq ="
+                                             " max(reported_seq, ?) WHERE site_id = ?"));
+  st.Bind(1, seq).Bind(2, site);
+  return st.Run();
+}
+
+Result<std::vector<ContactStretch>> SqliteStoreCursors::Stretches(const std::string& site) {
+  ASSIGN_OR_RETURN(Statement st, db_.Prepare("SELECT from_at, to_at FROM store_contacts"
+                                             " WHERE site_id = ? ORDER BY from_at"));
+  st.Bind(1, site);
+  std::vector<ContactStretch> out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    out.push_back({st.Text(0), st.Text(1)});
+  }
+  return out;
+}
+
+}  // namespace outpost::hub::storage::sqlite

@@ -1,0 +1,185 @@
+// The SQLite backend's parts (hub/storage/sqlite/hub_storage.h), each on the
+// connection the SqliteHubStorage owns. Internal to hub/storage/sqlite/.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "hub/storage/hub_storage.h"
+#include "sync/sqlite.h"
+
+namespace outpost::hub::storage::sqlite {
+
+Hash256 ToHash(const std::string& blob);
+template <size_t N>
+std::array<uint8_t, N> ToBytes(const std::string& blob) {
+  std::array<uint8_t, N> a{};
+  if (blob.size() == N) std::copy(blob.begin(), blob.end(), a.begin());
+  return a;
+}
+// Refused: a write that must be signed, on a storage opened without the hub's keys.
+Result<const SecretKeys*> Signer(const SecretKeys* signer);
+// Appends the record log entries of `table`'s row `key` and signs (hub/storage/record_log.h).
+Status NoteRecord(Db& db, const SecretKeys& signer, const std::string& table,
+                  const std::vector<std::string>& key);
+// Batch `id`'s entry in the hub's log (sync/hub_log.h): the head after it, signed.
+Result<SignedHead> HubLogHead(Db& db, const SecretKeys& signer, int64_t id, const std::string& site,
+                              int64_t first_seq, int64_t last_seq, const Hash256& envelope_hash);
+Result<std::optional<KeyDenial>> ReadLiveKeyDenial(Db& db, const std::string& site);
+Result<PublicKeys> ReadStoreKeys(Db& db, const std::string& site);
+Result<std::optional<StoreCursor>> ReadCursor(Db& db, const std::string& site);
+// The hash of the change held at (site, seq), if one is.
+Result<std::optional<Hash256>> ReadChangeHash(Db& db, const std::string& site, int64_t seq);
+
+class SqliteKeyReader : public KeyReader {
+ public:
+  explicit SqliteKeyReader(std::unique_ptr<Db> db) : db_(std::move(db)) {}
+  Result<PublicKeys> StoreKeys(const std::string& site) override;
+  Result<std::optional<KeyDenial>> LiveKeyDenial(const std::string& site) override;
+
+ private:
+  std::unique_ptr<Db> db_;
+};
+
+class SqliteKeyStore : public KeyStore {
+ public:
+  SqliteKeyStore(Db& db, const SecretKeys* signer) : db_(db), signer_(signer) {}
+  Result<PublicKeys> StoreKeys(const std::string& site) override;
+  Result<std::optional<KeyDenial>> LiveKeyDenial(const std::string& site) override;
+  Result<std::vector<std::string>> AllowedSites() override;
+  Result<std::optional<KeyDenial>> AllowKey(const PublicKeys& keys, const std::string& at) override;
+  Result<std::optional<KeyDenial>> DenyLiveKey(const std::string& site, const std::string& at,
+                                               const std::string& staff,
+                                               const std::string& reason) override;
+
+ private:
+  Db& db_;
+  const SecretKeys* signer_;
+};
+
+class SqliteStoreCursors : public StoreCursors {
+ public:
+  explicit SqliteStoreCursors(Db& db) : db_(db) {}
+  Result<std::optional<StoreCursor>> Read(const std::string& site) override;
+  Result<std::vector<StoreCursor>> List() override;
+  Result<int64_t> NoteHello(const std::string& site, const std::string& at) override;
+  Status NoteContact(const std::string& site, const std::string& at,
+                     const std::string& extend_from) override;
+  Status NoteReportedSeq(const std::string& site, int64_t seq) override;
+  Result<std::vector<ContactStretch>> Stretches(const std::string& site) override;
+
+ private:
+  Db& db_;
+};
+
+class SqliteSecurityLog : public SecurityLog {
+ public:
+  SqliteSecurityLog(Db& db, const SecretKeys* signer) : db_(db), signer_(signer) {}
+  Status Append(const SecurityEvent& event) override;
+  Result<std::vector<SecurityEvent>> List() override;
+
+ private:
+  Db& db_;
+  const SecretKeys* signer_;
+};
+
+class SqliteOutbox : public Outbox {
+ public:
+  SqliteOutbox(Db& db, const SecretKeys* signer) : db_(db), signer_(signer) {}
+  Result<int64_t> Append(const std::string& site, const std::string& request_json,
+                         const std::string& created_at, const std::string& created_by) override;
+  Result<std::vector<OutboxEntry>> After(const std::string& site, int64_t after_seq,
+                                         int limit) override;
+  Status MarkApplied(const std::string& site, int64_t seq) override;
+
+ private:
+  Db& db_;
+  const SecretKeys* signer_;
+};
+
+class SqliteIngestUnit : public IngestUnit {
+ public:
+  static Result<std::unique_ptr<IngestUnit>> Begin(Db& db, const SecretKeys* signer);
+  Result<std::optional<StoreCursor>> ReadCursor(const std::string& site) override;
+  Result<std::optional<Hash256>> ChangeHash(const std::string& site, int64_t seq) override;
+  Status StoreChange(const ChangeEntry& change) override;
+  Result<bool> InsertEntity(const EntityRow& row) override;
+  Result<std::optional<EntityRow>> ReadEntity(const std::string& entity,
+                                              const std::string& entity_id) override;
+  Status WriteMergedEntity(const EntityRow& row) override;
+  Result<SignedHead> ArchiveBatch(const BatchToArchive& batch) override;
+  Status MoveCursor(const std::string& site, int64_t seq, const Hash256& hash,
+                    const std::string& at) override;
+  Status NoteBatchContact(const std::string& site, const std::string& at, int64_t resent) override;
+  Status Commit() override;
+
+ private:
+  SqliteIngestUnit(Db& db, const SecretKeys* signer, std::unique_ptr<Transaction> tx)
+      : db_(db), signer_(signer), tx_(std::move(tx)) {}
+  Db& db_;
+  const SecretKeys* signer_;
+  std::unique_ptr<Transaction> tx_;
+};
+
+class SqliteHubReads : public HubReads {
+ public:
+  explicit SqliteHubReads(Db& db) : db_(db) {}
+  Result<std::vector<ChangeEntry>> Changes(const std::string& site, int64_t from_seq,
+                                           int64_t to_seq) override;
+  Result<std::vector<ChangeEntry>> ChangesMatching(const ChangeFilter& filter) override;
+  Status ForEachEntity(const EntityVisitor& visit) override;
+  Status ForEachEntityOf(const std::string& site, const EntityVisitor& visit) override;
+  Result<std::optional<std::string>> CalendarFields(const std::string& site) override;
+  Result<std::optional<SignedHead>> NewestHead() override;
+  Result<std::vector<HubLogEntry>> HubLog(int64_t after, int64_t limit) override;
+  Result<std::vector<FoundEntity>> BookingsNamed(const std::string& site, const std::string& query,
+                                                 int limit) override;
+  Result<std::vector<FoundEntity>> CasesNamed(const std::string& query,
+                                              const std::string& site) override;
+  Result<std::vector<FoundEntity>> BookingsWithRef(const std::string& ref,
+                                                   const std::string& site) override;
+  Result<std::vector<FoundEntity>> BookingsWithId(const std::string& query,
+                                                  const std::string& site) override;
+  Result<std::vector<std::string>> CustomersWithId(const std::string& query) override;
+  Result<std::vector<std::string>> CustomersWithPhone(const std::string& e164) override;
+  Result<std::vector<std::string>> RecordsOfUnified(const std::string& unified_id) override;
+  Result<std::vector<std::string>> RecordsLinkedWith(const std::string& record) override;
+  Result<std::vector<StoreOverview>> StoreOverviews() override;
+  Result<std::vector<RequestRow>> Requests(const std::string& site) override;
+  Result<std::vector<BoardBooking>> BookingsOn(const std::string& site,
+                                               const std::string& date) override;
+  Result<std::vector<EntityFields>> Cases(const std::string& site) override;
+  Result<int64_t> CountChangesRecorded(const std::string& site, const std::string& from,
+                                       const std::string& before) override;
+  Result<std::vector<PaperImportRow>> PaperImports(const std::string& site,
+                                                   const std::string& since) override;
+  Result<CaseActivity> CaseActivitySince(const std::string& site,
+                                         const std::string& since) override;
+
+ private:
+  Db& db_;
+};
+
+class SqliteVerifyReads : public VerifyReads {
+ public:
+  explicit SqliteVerifyReads(Db& db) : db_(db) {}
+  Result<std::vector<std::string>> IntegrityProblems() override;
+  Result<std::vector<ChangeEntry>> ChangesFrom(const std::string& site, int64_t from_seq,
+                                               int64_t limit) override;
+  Result<std::optional<Hash256>> ChangeHash(const std::string& site, int64_t seq) override;
+  Status ForEachArchivedBatch(const std::function<Status(const ArchivedBatch&)>& visit) override;
+  Result<std::vector<KeyHistoryEntry>> KeyHistory() override;
+  Result<std::vector<LiveKey>> LiveKeys() override;
+  Status ForEachRecordLogEntry(const std::function<Status(const RecordLogEntry&)>& visit) override;
+  Status ForEachRecord(const std::function<Status(const std::string& record, const std::string& key,
+                                                  const Hash256& content)>& visit) override;
+  Result<std::unique_ptr<RowCursor<EntityChange>>> ChangesByEntity() override;
+  Result<std::unique_ptr<RowCursor<EntityFields>>> EntitiesInOrder() override;
+
+ private:
+  Db& db_;
+};
+
+}  // namespace outpost::hub::storage::sqlite

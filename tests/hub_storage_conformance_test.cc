@@ -1,0 +1,465 @@
+// The contract every hub storage backend keeps (hub/storage/hub_storage.h),
+// run against each backend through the one door the hub opens them by
+// (storage::OpenHubStorage): a backend is a way to make a fresh location. A
+// PostgreSQL backend joins kBackends with a factory making a fresh database,
+// and runs this suite unchanged.
+//
+// What is stated here is what Hub relies on: an ingest's unit of work lands
+// whole or not at all; cursors move as told; a change held once is held once
+// (what a replay or an equivocation is compared with) and read back as
+// audit asks; merged entities persist as written; the hub's log chains and is signed; the outbox
+// numbers per store and is read in order; the security log keeps its order; the allow-list refuses
+// a denied key for good; nothing is signed without the hub's keys.
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "hub/storage/hub_storage.h"
+#include "sync/changelog.h"
+#include "sync/hub_log.h"
+#include "sync/keys.h"
+#include "sync/testing.h"
+
+namespace outpost {
+namespace {
+
+using hub::storage::BatchToArchive;
+using hub::storage::EntityFields;
+using hub::storage::EntityRow;
+using hub::storage::HubStorage;
+using hub::storage::IngestUnit;
+using hub::storage::KeyDenial;
+using hub::storage::OpenHubStorage;
+using hub::storage::OpenOptions;
+using hub::storage::SecurityEvent;
+using hub::storage::StoreCursor;
+
+struct Backend {
+  std::string name;
+  // A location where no hub is yet, for a test's whole run in `dir`.
+  std::function<std::string(const testing::TempDir& dir)> fresh_location;
+};
+
+const Backend kBackends[] = {
+    {"SQLite", [](const testing::TempDir& dir) { return dir.File("hub.db"); }},
+};
+
+class HubStorageConformance : public ::testing::TestWithParam<Backend> {
+ protected:
+  void SetUp() override {
+    location_ = GetParam().fresh_location(dir_);
+    auto opened = OpenHubStorage(location_, {.create = true, .signer = &hub_keys_});
+    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+    storage_ = std::move(opened.value());
+  }
+
+  // Another handle on the same hub, as a second process (or the tools) opens it.
+  std::unique_ptr<HubStorage> OpenAgain(const SecretKeys* signer) {
+    auto opened = OpenHubStorage(location_, {.signer = signer});
+    EXPECT_TRUE(opened.ok()) << opened.status().ToString();
+    return opened.ok() ? std::move(opened.value()) : nullptr;
+  }
+
+  void Allow(const SecretKeys& store) {
+    auto denied = storage_->keys().AllowKey(store.pub, "2026-11-23T01:00:00.000Z");
+    ASSERT_TRUE(denied.ok()) << denied.status().ToString();
+    ASSERT_FALSE(denied->has_value());
+  }
+
+  // `site`'s change `seq`, chained to `prev`.
+  static ChangeEntry Change(const std::string& site, int64_t seq, const Hash256& prev,
+                            const std::string& entity_id, const std::string& fields) {
+    ChangeEntry c;
+    c.seq = seq;
+    c.site_id = site;
+    c.hlc = static_cast<Hlc>(1000 + seq);
+    c.entity = "booking";
+    c.entity_id = entity_id;
+    c.op = seq == 1 ? "insert" : "update";
+    c.fields_json = fields;
+    c.staff = "SA";
+    c.recorded_at = "2026-11-23T01:00:0" + std::to_string(seq % 10) + ".000Z";
+    c.schema_version = 2;
+    c.prev_hash = prev;
+    c.hash = ChainHash(c);
+    return c;
+  }
+
+  // Writes one batch of `changes` the way Hub applies it, committing or not.
+  Status ApplyBatch(const std::vector<ChangeEntry>& changes, bool commit,
+                    const std::string& envelope = "sealed envelope bytes") {
+    const std::string& site = changes.front().site_id;
+    ASSIGN_OR_RETURN(std::unique_ptr<IngestUnit> unit, storage_->BeginIngest());
+    for (const auto& c : changes) {
+      RETURN_IF_ERROR(unit->StoreChange(c));
+      ASSIGN_OR_RETURN(bool fresh, unit->InsertEntity({c.entity, c.entity_id, site, c.fields_json,
+                                                       "{}", c.hlc, c.hlc}));
+      if (!fresh) {
+        RETURN_IF_ERROR(unit->WriteMergedEntity(
+            {c.entity, c.entity_id, site, c.fields_json, "{\"status\":1}", c.hlc, 0}));
+      }
+    }
+    RETURN_IF_ERROR(
+        unit->ArchiveBatch({site, changes.front().seq, changes.back().seq,
+                            "2026-11-23T01:00:00.000Z", envelope, EnvelopeHash(envelope)})
+            .status());
+    RETURN_IF_ERROR(unit->MoveCursor(site, changes.back().seq, changes.back().hash,
+                                     "2026-11-23T01:00:00.000Z"));
+    RETURN_IF_ERROR(unit->NoteBatchContact(site, "2026-11-23T01:00:00.000Z", 0));
+    return commit ? unit->Commit() : Status::Ok();
+  }
+
+  StoreCursor CursorOf(const std::string& site) {
+    auto cursor = storage_->cursors().Read(site);
+    EXPECT_TRUE(cursor.ok() && cursor->has_value()) << site;
+    return cursor.ok() && cursor->has_value() ? **cursor : StoreCursor{};
+  }
+
+  std::vector<EntityFields> Entities() {
+    std::vector<EntityFields> out;
+    EXPECT_TRUE(storage_->reads()
+                    .ForEachEntity([&](const EntityFields& e) {
+                      out.push_back(e);
+                      return Status::Ok();
+                    })
+                    .ok());
+    return out;
+  }
+
+  testing::TempDir dir_;
+  std::string location_;
+  SecretKeys hub_keys_ = SecretKeys::Generate("HUB");
+  SecretKeys s1_ = SecretKeys::Generate("S1");
+  SecretKeys s2_ = SecretKeys::Generate("S2");
+  std::unique_ptr<HubStorage> storage_;
+};
+
+TEST_P(HubStorageConformance, CreatesOnlyWhereNoHubIsAndOpensOnlyAnExistingOne) {
+  EXPECT_EQ(OpenHubStorage(location_, {.create = true, .signer = &hub_keys_}).status().code(),
+            StatusCode::kConflict);
+  const std::string elsewhere = GetParam().fresh_location(dir_) + ".missing";
+  EXPECT_EQ(OpenHubStorage(elsewhere, {}).status().code(), StatusCode::kNotFound);
+  EXPECT_GT(storage_->SchemaVersion().value(), 0);
+}
+
+TEST_P(HubStorageConformance, AllowsStoresAndRefusesADeniedKeyForGood) {
+  Allow(s2_);
+  Allow(s1_);
+  EXPECT_EQ(storage_->keys().AllowedSites().value(), (std::vector<std::string>{"S1", "S2"}));
+  PublicKeys keys = storage_->keys().StoreKeys("S1").value();
+  EXPECT_EQ(keys.sign_pk, s1_.pub.sign_pk);
+  EXPECT_EQ(keys.kx_pk, s1_.pub.kx_pk);
+  EXPECT_EQ(storage_->keys().StoreKeys("S9").status().code(), StatusCode::kNotFound);
+  const StoreCursor fresh = CursorOf("S1");  // a new store's cursor, at the start
+  EXPECT_EQ(fresh.last_seq, 0);
+  EXPECT_EQ(fresh.last_hash, Hash256{});
+
+  EXPECT_FALSE(storage_->keys().LiveKeyDenial("S1").value().has_value());
+  auto denied = storage_->keys().DenyLiveKey("S1", "2026-11-23T02:00:00.000Z", "HQ Chen", "stolen");
+  ASSERT_TRUE(denied.ok()) << denied.status().ToString();
+  EXPECT_FALSE(denied->has_value());
+  const KeyDenial denial = storage_->keys().LiveKeyDenial("S1").value().value();
+  EXPECT_EQ(denial.key_id, s1_.pub.KeyId());
+  EXPECT_EQ(denial.denied_at, "2026-11-23T02:00:00.000Z");
+  EXPECT_EQ(denial.denied_by, "HQ Chen");
+  EXPECT_EQ(denial.reason, "stolen");
+  EXPECT_FALSE(storage_->keys().LiveKeyDenial("S2").value().has_value());
+
+  // Denied again: the first denial stands and is returned.
+  auto again = storage_->keys().DenyLiveKey("S1", "2026-11-23T03:00:00.000Z", "HQ Li", "again");
+  ASSERT_TRUE(again.ok() && again->has_value());
+  EXPECT_EQ((*again)->denied_by, "HQ Chen");
+  EXPECT_EQ(storage_->keys().LiveKeyDenial("S1").value()->denied_at, "2026-11-23T02:00:00.000Z");
+  // The denied key never comes back.
+  auto readmit = storage_->keys().AllowKey(s1_.pub, "2026-11-23T04:00:00.000Z");
+  ASSERT_TRUE(readmit.ok() && readmit->has_value());
+  EXPECT_EQ((*readmit)->denied_by, "HQ Chen");
+  EXPECT_TRUE(storage_->keys().LiveKeyDenial("S1").value().has_value());
+  EXPECT_EQ(storage_->keys().DenyLiveKey("S9", "now", "x", "y").status().code(),
+            StatusCode::kNotFound);
+
+  // A new key readmits the store; its cursor stays where it was.
+  ASSERT_TRUE(
+      ApplyBatch({Change("S1", 1, Hash256{}, "b1", R"({"status":"requested"})")}, true).ok());
+  SecretKeys rotated = SecretKeys::Generate("S1");
+  Allow(rotated);
+  EXPECT_FALSE(storage_->keys().LiveKeyDenial("S1").value().has_value());
+  EXPECT_EQ(storage_->keys().StoreKeys("S1").value().sign_pk, rotated.pub.sign_pk);
+  EXPECT_EQ(CursorOf("S1").last_seq, 1);
+}
+
+TEST_P(HubStorageConformance, AnIngestUnitLandsWholeOnCommitAndNotAtAllWithout) {
+  Allow(s1_);
+  const ChangeEntry c1 = Change("S1", 1, Hash256{}, "b1", R"({"status":"requested"})");
+  const ChangeEntry c2 = Change("S1", 2, c1.hash, "b1", R"({"status":"confirmed"})");
+
+  ASSERT_TRUE(ApplyBatch({c1, c2}, /*commit=*/false).ok());
+  EXPECT_EQ(CursorOf("S1").last_seq, 0);
+  EXPECT_TRUE(storage_->reads().Changes("S1", 1, 10).value().empty());
+  EXPECT_TRUE(Entities().empty());
+  EXPECT_FALSE(storage_->reads().NewestHead().value().has_value());
+  EXPECT_TRUE(storage_->reads().HubLog(0, 10).value().empty());
+
+  ASSERT_TRUE(ApplyBatch({c1, c2}, /*commit=*/true).ok());
+  const StoreCursor cursor = CursorOf("S1");
+  EXPECT_EQ(cursor.last_seq, 2);
+  EXPECT_EQ(cursor.last_hash, c2.hash);
+  EXPECT_EQ(cursor.last_batch_at, "2026-11-23T01:00:00.000Z");
+  EXPECT_EQ(cursor.last_contact, "2026-11-23T01:00:00.000Z");
+  const std::vector<ChangeEntry> held = storage_->reads().Changes("S1", 1, 10).value();
+  ASSERT_EQ(held.size(), 2u);
+  EXPECT_EQ(held[0].hash, c1.hash);
+  EXPECT_EQ(held[1].hash, c2.hash);
+  EXPECT_EQ(held[1].fields_json, c2.fields_json);
+  EXPECT_EQ(held[1].recorded_at, c2.recorded_at);
+  EXPECT_EQ(ChainHash(held[1]), c2.hash);  // kept exactly as the store wrote it
+  ASSERT_EQ(Entities().size(), 1u);
+  EXPECT_EQ(Entities()[0].fields_json, c2.fields_json);
+  ASSERT_EQ(storage_->reads().HubLog(0, 10).value().size(), 1u);
+}
+
+TEST_P(HubStorageConformance, AChangeIsHeldOnceAndComparedByItsHash) {
+  Allow(s1_);
+  const ChangeEntry c1 = Change("S1", 1, Hash256{}, "b1", R"({"status":"requested"})");
+  ASSERT_TRUE(ApplyBatch({c1}, true).ok());
+
+  auto unit = storage_->BeginIngest().value();
+  // What a replayed or equivocating batch is compared with.
+  EXPECT_EQ(unit->ChangeHash("S1", 1).value(), std::optional<Hash256>(c1.hash));
+  EXPECT_EQ(unit->ChangeHash("S1", 2).value(), std::nullopt);
+  EXPECT_EQ(unit->ChangeHash("S2", 1).value(), std::nullopt);
+  // The same seq twice is refused, not overwritten.
+  ChangeEntry other = Change("S1", 1, Hash256{}, "b1", R"({"status":"cancelled"})");
+  EXPECT_EQ(unit->StoreChange(other).code(), StatusCode::kConflict);
+  // A second insert of an entity writes nothing.
+  EXPECT_FALSE(unit->InsertEntity({"booking", "b1", "S1", "{}", "{}", 1, 1}).value());
+  EXPECT_EQ(unit->ReadEntity("booking", "b1").value()->fields_json, c1.fields_json);
+  unit.reset();
+  EXPECT_EQ(storage_->reads().Changes("S1", 1, 1).value().front().fields_json, c1.fields_json);
+}
+
+TEST_P(HubStorageConformance, MergedEntitiesPersistAsWrittenWithTheirOwnerAndBase) {
+  Allow(s1_);
+  Allow(s2_);
+  {
+    auto unit = storage_->BeginIngest().value();
+    ASSERT_TRUE(
+        unit->InsertEntity({"customer", "c1", "S1", R"({"name":"A"})", "{}", 100, 100}).value());
+    ASSERT_TRUE(
+        unit->InsertEntity({"booking", "b2", "S2", R"({"ref":"X"})", "{}", 200, 200}).value());
+    ASSERT_TRUE(unit->InsertEntity({"booking", "b1", "S1", R"({})", "{}", 300, 300}).value());
+    // A merge: fields and stamps replaced, the clock only rises, owner and base stay.
+    ASSERT_TRUE(unit->WriteMergedEntity(
+                        {"customer", "c1", "S2", R"({"name":"B"})", R"({"name":150})", 50, 7})
+                    .ok());
+    ASSERT_TRUE(unit->Commit().ok());
+  }
+  auto unit = storage_->BeginIngest().value();
+  const EntityRow c1 = unit->ReadEntity("customer", "c1").value().value();
+  EXPECT_EQ(c1.owner_site, "S1");
+  EXPECT_EQ(c1.fields_json, R"({"name":"B"})");
+  EXPECT_EQ(c1.field_hlcs_json, R"({"name":150})");
+  EXPECT_EQ(c1.last_hlc, 100u);
+  EXPECT_EQ(c1.base_hlc, 100u);
+  EXPECT_FALSE(unit->ReadEntity("customer", "c9").value().has_value());
+  // Written whole when absent.
+  ASSERT_TRUE(
+      unit->WriteMergedEntity({"vehicle", "v1", "S1", R"({"plate":"P"})", "{}", 400, 400}).ok());
+  ASSERT_TRUE(unit->Commit().ok());
+  unit.reset();
+
+  std::vector<std::string> order;
+  for (const auto& e : Entities()) order.push_back(e.entity + " " + e.entity_id);
+  EXPECT_EQ(order,
+            (std::vector<std::string>{"booking b1", "booking b2", "customer c1", "vehicle v1"}));
+  std::vector<std::string> of_s2;
+  ASSERT_TRUE(storage_->reads()
+                  .ForEachEntityOf("S2",
+                                   [&](const EntityFields& e) {
+                                     of_s2.push_back(e.entity_id);
+                                     return Status::Ok();
+                                   })
+                  .ok());
+  EXPECT_EQ(of_s2, std::vector<std::string>{"b2"});
+}
+
+TEST_P(HubStorageConformance, TheHubsLogChainsEveryArchivedBatchAndIsSigned) {
+  Allow(s1_);
+  Allow(s2_);
+  const ChangeEntry a1 = Change("S1", 1, Hash256{}, "b1", R"({"status":"requested"})");
+  const ChangeEntry b1 = Change("S2", 1, Hash256{}, "b2", R"({"status":"requested"})");
+  const ChangeEntry a2 = Change("S1", 2, a1.hash, "b1", R"({"status":"confirmed"})");
+  ASSERT_TRUE(ApplyBatch({a1}, true, "envelope one").ok());
+  ASSERT_TRUE(ApplyBatch({b1}, false, "rolled back").ok());
+  ASSERT_TRUE(ApplyBatch({b1}, true, "envelope two").ok());
+  ASSERT_TRUE(ApplyBatch({a2}, true, "envelope three").ok());
+
+  const std::vector<HubLogEntry> log = storage_->reads().HubLog(0, 10).value();
+  ASSERT_EQ(log.size(), 3u);
+  Hash256 head{};
+  for (size_t i = 0; i < log.size(); ++i) {
+    EXPECT_EQ(log[i].index, static_cast<int64_t>(i + 1));
+    head = NextHubHead(head, log[i]);
+  }
+  EXPECT_EQ(log[1].site_id, "S2");
+  EXPECT_EQ(log[2].first_seq, 2);
+  EXPECT_EQ(log[2].envelope_hash, EnvelopeHash("envelope three"));
+  const SignedHead newest = storage_->reads().NewestHead().value().value();
+  EXPECT_EQ(newest.index, 3);
+  EXPECT_EQ(newest.head, head);
+  EXPECT_TRUE(HubHeadSignatureOk(hub_keys_.pub, newest));
+  EXPECT_EQ(storage_->reads().HubLog(1, 1).value().front().index, 2);
+}
+
+TEST_P(HubStorageConformance, AuditReadsTheChangesItWantsInTheOrderTheyHappened) {
+  Allow(s1_);
+  Allow(s2_);
+  const ChangeEntry a1 = Change("S1", 1, Hash256{}, "b1", R"({"customer_id":"c1"})");
+  const ChangeEntry a2 = Change("S1", 2, a1.hash, "b1", R"({"status":"confirmed"})");
+  const ChangeEntry b1 = Change("S2", 1, Hash256{}, "b2", R"({"customer_id":"c2"})");
+  ASSERT_TRUE(ApplyBatch({a1, a2}, true).ok());
+  ASSERT_TRUE(ApplyBatch({b1}, true).ok());
+  auto sites_seqs = [&](const hub::storage::ChangeFilter& filter) {
+    std::vector<std::string> out;
+    const std::vector<ChangeEntry> changes = storage_->reads().ChangesMatching(filter).value();
+    for (const auto& c : changes) {
+      out.push_back(c.site_id + "/" + std::to_string(c.seq));
+    }
+    return out;
+  };
+  // By clock, then store: S1/1 and S2/1 share a clock.
+  EXPECT_EQ(sites_seqs({}), (std::vector<std::string>{"S1/1", "S2/1", "S1/2"}));
+  EXPECT_EQ(sites_seqs({.entities = {"booking"}, .entity_id = "b1"}),
+            (std::vector<std::string>{"S1/1", "S1/2"}));
+  EXPECT_EQ(sites_seqs({.entities = {"case", "vehicle"}}), std::vector<std::string>{});
+  EXPECT_EQ(sites_seqs({.op = "insert", .fields_contain = "\"customer_id\":\"c2\""}),
+            std::vector<std::string>{"S2/1"});
+  EXPECT_EQ(sites_seqs({.recorded_from = a2.recorded_at}), std::vector<std::string>{"S1/2"});
+  EXPECT_EQ(sites_seqs({.recorded_before = a2.recorded_at}),
+            (std::vector<std::string>{"S1/1", "S2/1"}));
+}
+
+TEST_P(HubStorageConformance, CursorsMoveAsToldAndContactIsKeptInStretches) {
+  Allow(s1_);
+  EXPECT_FALSE(storage_->cursors().Read("S9").value().has_value());
+  EXPECT_EQ(storage_->cursors().NoteHello("S1", "2026-11-23T01:00:00.000Z").value(), 0);
+  EXPECT_EQ(CursorOf("S1").last_contact, "2026-11-23T01:00:00.000Z");
+  ASSERT_TRUE(storage_->cursors().NoteReportedSeq("S1", 7).ok());
+  ASSERT_TRUE(storage_->cursors().NoteReportedSeq("S1", 3).ok());  // never backwards
+  EXPECT_EQ(CursorOf("S1").reported_seq, 7);
+  {
+    auto unit = storage_->BeginIngest().value();
+    ASSERT_TRUE(unit->NoteBatchContact("S1", "2026-11-23T01:00:05.000Z", 2).ok());
+    ASSERT_TRUE(unit->NoteBatchContact("S1", "2026-11-23T01:00:06.000Z", 3).ok());
+    ASSERT_TRUE(unit->Commit().ok());
+  }
+  EXPECT_EQ(CursorOf("S1").resent_changes, 5);
+  EXPECT_EQ(CursorOf("S1").last_contact, "2026-11-23T01:00:06.000Z");
+
+  // Stretches: extended while the newest reaches the cut-off, else a new one.
+  auto& cursors = storage_->cursors();
+  ASSERT_TRUE(
+      cursors.NoteContact("S1", "2026-11-23T01:00:00.000Z", "2026-11-23T00:59:55.000Z").ok());
+  ASSERT_TRUE(
+      cursors.NoteContact("S1", "2026-11-23T01:00:04.000Z", "2026-11-23T00:59:59.000Z").ok());
+  ASSERT_TRUE(
+      cursors.NoteContact("S1", "2026-11-23T01:01:00.000Z", "2026-11-23T01:00:55.000Z").ok());
+  const auto stretches = cursors.Stretches("S1").value();
+  ASSERT_EQ(stretches.size(), 2u);
+  EXPECT_EQ(stretches[0].from, "2026-11-23T01:00:00.000Z");
+  EXPECT_EQ(stretches[0].to, "2026-11-23T01:00:04.000Z");
+  EXPECT_EQ(stretches[1].from, "2026-11-23T01:01:00.000Z");
+  EXPECT_EQ(cursors.List().value().size(), 1u);
+}
+
+TEST_P(HubStorageConformance, TheOutboxNumbersEachStoresRequestsAndReadsThemInOrder) {
+  Allow(s1_);
+  Allow(s2_);
+  auto& outbox = storage_->outbox();
+  EXPECT_EQ(outbox.Append("S9", "{}", "2026-11-23T01:00:00.000Z", "CC").status().code(),
+            StatusCode::kNotFound);
+  for (int i = 1; i <= 3; ++i) {
+    EXPECT_EQ(outbox
+                  .Append("S1", "{\"n\":" + std::to_string(i) + "}", "2026-11-23T01:00:00.000Z",
+                          "CC Wang")
+                  .value(),
+              i);
+  }
+  EXPECT_EQ(outbox.Append("S2", "{\"n\":1}", "2026-11-23T01:00:00.000Z", "CC Wang").value(), 1);
+  const auto after1 = outbox.After("S1", 1, 100).value();
+  ASSERT_EQ(after1.size(), 2u);
+  EXPECT_EQ(after1[0].seq, 2);
+  EXPECT_EQ(after1[0].request_json, "{\"n\":2}");
+  EXPECT_EQ(after1[1].seq, 3);
+  EXPECT_EQ(outbox.After("S1", 0, 1).value().size(), 1u);
+  EXPECT_TRUE(outbox.After("S1", 3, 100).value().empty());
+
+  ASSERT_TRUE(outbox.MarkApplied("S1", 2).ok());
+  EXPECT_EQ(CursorOf("S1").applied_push_seq, 2);
+  ASSERT_TRUE(outbox.MarkApplied("S1", 1).ok());  // never backwards
+  EXPECT_EQ(CursorOf("S1").applied_push_seq, 2);
+  ASSERT_TRUE(outbox.MarkApplied("S1", 9).ok());  // never beyond what was queued
+  EXPECT_EQ(CursorOf("S1").applied_push_seq, 3);
+  EXPECT_EQ(CursorOf("S2").applied_push_seq, 0);
+}
+
+TEST_P(HubStorageConformance, TheSecurityLogKeepsEveryEventInOrder) {
+  auto& log = storage_->security_log();
+  ASSERT_TRUE(log.Append({"2026-11-23T01:00:00.000Z", "S1", "refused", "unknown key"}).ok());
+  ASSERT_TRUE(log.Append({"2026-11-23T01:00:01.000Z", std::nullopt, "refused", "unreadable"}).ok());
+  ASSERT_TRUE(log.Append({"2026-11-23T01:00:02.000Z", "S2", "alarm", "equivocation"}).ok());
+  const std::vector<SecurityEvent> events = OpenAgain(nullptr)->security_log().List().value();
+  ASSERT_EQ(events.size(), 3u);
+  EXPECT_EQ(events[0].site_id, std::optional<std::string>("S1"));
+  EXPECT_EQ(events[1].site_id, std::nullopt);
+  EXPECT_EQ(events[1].reason, "unreadable");
+  EXPECT_EQ(events[2].kind, "alarm");
+  EXPECT_EQ(events[2].at, "2026-11-23T01:00:02.000Z");
+}
+
+TEST_P(HubStorageConformance, WithoutTheHubsKeysNothingIsSignedAndNothingWritten) {
+  Allow(s1_);
+  std::unique_ptr<HubStorage> reader = OpenAgain(nullptr);
+  ASSERT_TRUE(reader);
+  EXPECT_EQ(reader->keys().AllowKey(s2_.pub, "now").status().code(), StatusCode::kRefused);
+  EXPECT_EQ(reader->security_log().Append({"now", "S1", "refused", "x"}).code(),
+            StatusCode::kRefused);
+  EXPECT_EQ(reader->outbox().Append("S1", "{}", "now", "CC").status().code(), StatusCode::kRefused);
+  auto unit = reader->BeginIngest().value();
+  EXPECT_EQ(unit->ArchiveBatch({"S1", 1, 1, "now", "e", EnvelopeHash("e")}).status().code(),
+            StatusCode::kRefused);
+  unit.reset();
+  EXPECT_EQ(reader->keys().AllowedSites().value(), std::vector<std::string>{"S1"});
+  EXPECT_TRUE(storage_->outbox().After("S1", 0, 10).value().empty());
+}
+
+TEST_P(HubStorageConformance, AReadScopeSeesOneMomentAndTheOpenerThreadReadsTheAllowList) {
+  Allow(s1_);
+  auto keys = storage_->OpenKeyReader().value();
+  EXPECT_EQ(keys->StoreKeys("S1").value().sign_pk, s1_.pub.sign_pk);
+  EXPECT_EQ(keys->StoreKeys("S2").status().code(), StatusCode::kNotFound);
+  {
+    auto scope = storage_->BeginRead().value();
+    EXPECT_EQ(storage_->keys().AllowedSites().value().size(), 1u);
+    std::unique_ptr<HubStorage> writer = OpenAgain(&hub_keys_);
+    ASSERT_TRUE(writer);
+    ASSERT_FALSE(writer->keys().AllowKey(s2_.pub, "now").value().has_value());
+    EXPECT_EQ(storage_->keys().AllowedSites().value().size(), 1u);  // still the same moment
+  }
+  EXPECT_EQ(storage_->keys().AllowedSites().value().size(), 2u);
+  // The opener's reader sees each committed write: a deny takes effect at once.
+  ASSERT_FALSE(
+      storage_->keys().DenyLiveKey("S2", "2026-11-23T02:00:00.000Z", "HQ", "lost").value());
+  EXPECT_EQ(keys->LiveKeyDenial("S2").value()->reason, "lost");
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, HubStorageConformance, ::testing::ValuesIn(kBackends),
+                         [](const ::testing::TestParamInfo<Backend>& info) {
+                           return info.param.name;
+                         });
+
+}  // namespace
+}  // namespace outpost
