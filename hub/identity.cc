@@ -20,31 +20,6 @@ namespace {
 
 using nlohmann::json;
 
-// A phone or plate group this large is a shared number (a fleet, a dealer's
-// own line), not evidence about a person: it links nobody and proposes no pairs.
-constexpr size_t kMaxWeakGroup = 50;
-constexpr size_t kMaxCandidatesPerKey = 10;
-
-struct UnionFind {
-  std::vector<int> parent;
-  explicit UnionFind(size_t n) : parent(n) { std::iota(parent.begin(), parent.end(), 0); }
-  int Find(int x) {
-    while (parent[x] != x) {
-      parent[x] = parent[parent[x]];
-      x = parent[x];
-    }
-    return x;
-  }
-  // The smaller index becomes the root: the result does not depend on order.
-  void Union(int a, int b) {
-    a = Find(a);
-    b = Find(b);
-    if (a == b) return;
-    if (b < a) std::swap(a, b);
-    parent[b] = a;
-  }
-};
-
 // Phones as stored: a JSON array of E.164 strings, read without a JSON tree.
 std::vector<std::string> PhonesOf(const std::string& array_text) {
   std::vector<std::string> out;
@@ -56,13 +31,6 @@ std::vector<std::string> PhonesOf(const std::string& array_text) {
     pos = end + 1;
   }
   return out;
-}
-
-std::string MintId(const std::string& founder) {
-  unsigned char h[8];
-  crypto_generichash(h, sizeof h, reinterpret_cast<const unsigned char*>(founder.data()),
-                     founder.size(), reinterpret_cast<const unsigned char*>("outpost-unified"), 15);
-  return "U" + BytesHex(h, sizeof h);
 }
 
 StoreRecord ReadRecord(const std::string& id, const std::string& site, const json& f) {
@@ -124,18 +92,19 @@ Result<std::vector<ConsentEvent>> ConsentEventsOf(const json& fields, const json
 
 }  // namespace
 
-Result<int64_t> Identity::Watermark(int64_t* rules) {
+Result<Identity::ResolveMark> Identity::Watermark() {
   // Entities carry their newest clock; their sum changes whenever a customer
   // or vehicle is written (cheaper than counting the change log).
+  ResolveMark mark;
   ASSIGN_OR_RETURN(Statement st, db_.Prepare("SELECT count(*), coalesce(sum(last_hlc % 1000003),"
                                              " 0) FROM entities WHERE entity IN ('customer',"
                                              " 'vehicle')"));
   ASSIGN_OR_RETURN(bool row, st.Step());
-  const int64_t mark = row ? st.Int(0) * 1000003 + st.Int(1) : 0;
+  mark.changes = row ? st.Int(0) * 1000003 + st.Int(1) : 0;
   st.Reset();
   ASSIGN_OR_RETURN(Statement r, db_.Prepare("SELECT count(*) FROM identity_rules"));
   ASSIGN_OR_RETURN(bool rrow, r.Step());
-  *rules = rrow ? r.Int(0) : 0;
+  mark.rules = rrow ? r.Int(0) : 0;
   return mark;
 }
 
@@ -199,27 +168,8 @@ Status Identity::IndexChanges() {
   return tx->Commit();
 }
 
-Result<ResolveStats> Identity::Resolve(bool force) {
-  const auto t0 = std::chrono::steady_clock::now();
-  ResolveStats stats;
-  RETURN_IF_ERROR(IndexChanges());
-  int64_t rule_count = 0;
-  ASSIGN_OR_RETURN(int64_t mark, Watermark(&rule_count));
-  if (!force) {
-    ASSIGN_OR_RETURN(Statement st, db_.Prepare("SELECT resolved_changes, resolved_rules FROM"
-                                               " identity_state"));
-    ASSIGN_OR_RETURN(bool row, st.Step());
-    if (row && st.Int(0) == mark && st.Int(1) == rule_count) return stats;
-  }
-  stats.ran = true;
-
-  // 1. The records and their keys.
-  struct Rec {
-    std::string id, site, name_key;
-  };
-  std::vector<Rec> recs;
-  std::unordered_map<std::string, int> index;
-  std::unordered_map<std::string, std::vector<int>> groups;  // key -> records
+Result<LinkInput> Identity::LoadLinkInput() {
+  LinkInput in;
   {
     ASSIGN_OR_RETURN(Statement st,
                      db_.Prepare("SELECT entity_id, owner_site, json_extract(fields, '$.name'),"
@@ -229,254 +179,112 @@ Result<ResolveStats> Identity::Resolve(bool force) {
     while (true) {
       ASSIGN_OR_RETURN(bool row, st.Step());
       if (!row) break;
-      const int i = static_cast<int>(recs.size());
-      recs.push_back({st.Text(0), st.Text(1), SearchKey(st.Text(2))});
-      index.emplace(recs.back().id, i);
-      if (auto m = st.OptionalText(3); m && !m->empty()) groups["member:" + *m].push_back(i);
-      for (const auto& p : PhonesOf(st.Text(4))) groups["phone:" + p].push_back(i);
-    }
-    ASSIGN_OR_RETURN(Statement v,
-                     db_.Prepare("SELECT json_extract(fields, '$.customer_id'), json_extract("
-                                 "fields, '$.plate'), json_extract(fields, '$.vin') FROM entities"
-                                 " WHERE entity = 'vehicle'"));
-    while (true) {
-      ASSIGN_OR_RETURN(bool row, v.Step());
-      if (!row) break;
-      auto it = index.find(v.Text(0));
-      if (it == index.end()) continue;
-      if (auto plate = v.OptionalText(1); plate && !plate->empty()) {
-        groups["plate:" + *plate].push_back(it->second);
-      }
-      if (auto vin = v.OptionalText(2); vin && !vin->empty()) {
-        groups["vin:" + *vin].push_back(it->second);
-      }
+      in.records.push_back(
+          {st.Text(0), st.Text(1), st.Text(2), st.OptionalText(3), PhonesOf(st.Text(4))});
     }
   }
-  stats.records = static_cast<int64_t>(recs.size());
-
-  // 2. A person's rules.
-  std::unordered_set<int> split;
-  std::vector<std::pair<int, int>> merges;
   {
-    ASSIGN_OR_RETURN(Statement st, db_.Prepare("SELECT kind, record_a, record_b FROM"
-                                               " identity_rules ORDER BY id"));
+    ASSIGN_OR_RETURN(Statement st,
+                     db_.Prepare("SELECT entity_id, json_extract(fields, '$.customer_id'),"
+                                 " json_extract(fields, '$.plate'), json_extract(fields, '$.vin')"
+                                 " FROM entities WHERE entity = 'vehicle' ORDER BY entity_id"));
     while (true) {
       ASSIGN_OR_RETURN(bool row, st.Step());
       if (!row) break;
-      auto a = index.find(st.Text(1));
-      if (a == index.end()) continue;
-      if (st.Text(0) == "split") {
-        split.insert(a->second);
-        // An unmerge undoes earlier merges of that record.
-        merges.erase(std::remove_if(merges.begin(), merges.end(),
-                                    [&](const auto& m) {
-                                      return m.first == a->second || m.second == a->second;
-                                    }),
-                     merges.end());
-      } else if (auto b = index.find(st.OptionalText(2).value_or("")); b != index.end()) {
-        merges.emplace_back(a->second, b->second);
-        split.erase(a->second);
-        split.erase(b->second);
-      }
+      in.vehicles.push_back({st.Text(0), st.Text(1), st.OptionalText(2), st.OptionalText(3)});
     }
   }
-
-  // 3. Link by evidence.
-  UnionFind uf(recs.size());
-  std::vector<std::tuple<int, int, std::string>> candidates;  // (a, b, key)
-  for (auto& [key, members] : groups) {
-    std::sort(members.begin(), members.end());
-    members.erase(std::unique(members.begin(), members.end()), members.end());
-    if (members.size() < 2) continue;
-    const bool strong = key.rfind("member:", 0) == 0 || key.rfind("vin:", 0) == 0;
-    if (strong) {
-      int first = -1;
-      for (int m : members) {
-        if (split.count(m)) continue;
-        if (first < 0) {
-          first = m;
-        } else {
-          uf.Union(first, m);
-        }
-      }
-      continue;
-    }
-    if (members.size() > kMaxWeakGroup) continue;
-    // Weak: link records whose names agree (or are blank); others are candidates.
-    std::map<std::string, std::vector<int>> by_name;
-    std::vector<int> blank;
-    for (int m : members) {
-      if (split.count(m)) continue;
-      (recs[m].name_key.empty() ? blank : by_name[recs[m].name_key]).push_back(m);
-    }
-    std::vector<int> heads;
-    for (auto& [name, same] : by_name) {
-      for (size_t k = 1; k < same.size(); ++k) uf.Union(same[0], same[k]);
-      heads.push_back(same[0]);
-    }
-    if (!blank.empty()) {
-      for (size_t k = 1; k < blank.size(); ++k) uf.Union(blank[0], blank[k]);
-      if (heads.size() == 1) uf.Union(heads[0], blank[0]);  // one named person: the blank is them
-      if (heads.empty()) heads.push_back(blank[0]);
-    }
-    size_t proposed = 0;
-    for (size_t x = 0; x < heads.size() && proposed < kMaxCandidatesPerKey; ++x) {
-      for (size_t y = x + 1; y < heads.size() && proposed < kMaxCandidatesPerKey; ++y) {
-        candidates.emplace_back(heads[x], heads[y], key);
-        ++proposed;
-      }
-    }
-  }
-  for (const auto& [a, b] : merges) uf.Union(a, b);
-
-  // 4. Stable ids for the clusters.
-  std::vector<std::vector<int>> clusters_of(recs.size());
-  for (size_t i = 0; i < recs.size(); ++i)
-    clusters_of[uf.Find(static_cast<int>(i))].push_back(static_cast<int>(i));
-  struct Known {
-    std::string founder, created_at;
-    std::optional<std::string> merged_into;
-  };
-  std::unordered_map<std::string, Known> known;             // unified id -> row
-  std::unordered_map<std::string, std::string> founder_of;  // founder record -> unified id
-  std::unordered_map<std::string, std::string> link;        // record -> unified id
   {
-    ASSIGN_OR_RETURN(Statement st, db_.Prepare("SELECT unified_id, founder_record, created_at,"
-                                               " merged_into FROM unified_customers"));
+    ASSIGN_OR_RETURN(Statement st, db_.Prepare("SELECT id, kind, record_a, record_b, staff, note,"
+                                               " at FROM identity_rules ORDER BY id"));
     while (true) {
       ASSIGN_OR_RETURN(bool row, st.Step());
       if (!row) break;
-      known[st.Text(0)] = {st.Text(1), st.Text(2), st.OptionalText(3)};
-      founder_of[st.Text(1)] = st.Text(0);
-    }
-    ASSIGN_OR_RETURN(Statement l, db_.Prepare("SELECT record_id, unified_id FROM identity_links"));
-    while (true) {
-      ASSIGN_OR_RETURN(bool row, l.Step());
-      if (!row) break;
-      link[l.Text(0)] = l.Text(1);
+      in.rules.push_back({st.Int(0), st.Text(1), st.Text(2), st.OptionalText(3), st.Text(4),
+                          st.Text(5), st.Text(6)});
     }
   }
-  const std::string now = FormatUtcMs(clock_.NowMs());
-  ASSIGN_OR_RETURN(auto tx, Transaction::Begin(db_));
-  ASSIGN_OR_RETURN(Statement mint, db_.Prepare("INSERT INTO unified_customers (unified_id,"
-                                               " founder_record, created_at) VALUES (?, ?, ?)"));
-  ASSIGN_OR_RETURN(Statement redirect, db_.Prepare("UPDATE unified_customers SET merged_into = ?"
-                                                   " WHERE unified_id = ?"));
-  // Every unified id whose members or redirect change: its profiles at the
-  // stores are rebuilt (hub/profiles.h).
-  ASSIGN_OR_RETURN(Statement dirty, db_.Prepare("INSERT OR IGNORE INTO profile_dirty (unified_id)"
-                                                " VALUES (?)"));
-  auto mark_dirty = [&](const std::string& id) -> Status {
-    dirty.Reset();
-    dirty.Bind(1, id);
-    return dirty.Run();
-  };
-  ASSIGN_OR_RETURN(RecordLog records, RecordLog::Open(db_));  // links decide identity
-  ASSIGN_OR_RETURN(Statement put, db_.Prepare("INSERT INTO identity_links (record_id, site_id,"
-                                              " unified_id, linked_at) VALUES (?, ?, ?, ?)"
-                                              " ON CONFLICT (record_id) DO UPDATE SET"
-                                              " unified_id = excluded.unified_id,"
-                                              " linked_at = excluded.linked_at"));
-  for (const auto& members : clusters_of) {
-    if (members.empty()) continue;
-    ++stats.unified;
-    std::set<std::string> sites;
-    // The ids whose founder is in this cluster: the oldest is kept.
-    std::vector<std::string> owned;
-    for (int m : members) {
-      sites.insert(recs[m].site);
-      if (auto f = founder_of.find(recs[m].id); f != founder_of.end()) owned.push_back(f->second);
-    }
-    if (sites.size() > 1) ++stats.across_stores;
-    std::string chosen;
-    if (!owned.empty()) {
-      std::sort(owned.begin(), owned.end(), [&](const std::string& a, const std::string& b) {
-        const auto& ka = known[a];
-        const auto& kb = known[b];
-        return ka.created_at != kb.created_at ? ka.created_at < kb.created_at : a < b;
-      });
-      chosen = owned.front();
-      for (const auto& id : owned) {
-        const std::optional<std::string> target =
-            id == chosen ? std::nullopt : std::optional<std::string>(chosen);
-        if (known[id].merged_into != target) {
-          redirect.Reset();
-          redirect.Bind(1, target).Bind(2, id);
-          RETURN_IF_ERROR(redirect.Run());
-          RETURN_IF_ERROR(mark_dirty(id));
-          RETURN_IF_ERROR(mark_dirty(chosen));
-          known[id].merged_into = target;
-        }
-      }
-    } else {
-      const std::string& founder = recs[members.front()].id;  // smallest id: order-free
-      chosen = MintId(founder);
-      while (known.count(chosen)) chosen = MintId(chosen + founder);
-      mint.Reset();
-      mint.Bind(1, chosen).Bind(2, founder).Bind(3, now);
-      RETURN_IF_ERROR(mint.Run());
-      known[chosen] = {founder, now, std::nullopt};
-      founder_of[founder] = chosen;
-    }
-    for (int m : members) {
-      auto it = link.find(recs[m].id);
-      if (it != link.end() && it->second == chosen) continue;
-      if (it != link.end()) RETURN_IF_ERROR(mark_dirty(it->second));
-      RETURN_IF_ERROR(mark_dirty(chosen));
-      put.Reset();
-      put.Bind(1, recs[m].id).Bind(2, recs[m].site).Bind(3, chosen).Bind(4, now);
-      RETURN_IF_ERROR(put.Run());
-      RETURN_IF_ERROR(records.Note("identity_links", {recs[m].id}));
-      ++stats.links_changed;
-    }
-  }
-
-  // 5. Candidates still apart, and the key index for look-ups.
-  RETURN_IF_ERROR(db_.Exec("DELETE FROM identity_candidates"));
-  ASSIGN_OR_RETURN(Statement cand, db_.Prepare("INSERT OR IGNORE INTO identity_candidates"
-                                               " (record_a, record_b, key_kind, key_value)"
-                                               " VALUES (?, ?, ?, ?)"));
-  std::set<std::pair<std::string, std::string>> apart;  // a person said: two people
   {
     ASSIGN_OR_RETURN(Statement st, db_.Prepare("SELECT record_a, record_b FROM"
                                                " identity_dismissals"));
     while (true) {
       ASSIGN_OR_RETURN(bool row, st.Step());
       if (!row) break;
-      apart.emplace(st.Text(0), st.Text(1));
+      in.kept_apart.emplace(st.Text(0), st.Text(1));
     }
   }
-  for (const auto& [a, b, key] : candidates) {
-    if (uf.Find(a) == uf.Find(b)) continue;
-    if (apart.count({std::min(recs[a].id, recs[b].id), std::max(recs[a].id, recs[b].id)})) {
-      continue;
+  {
+    ASSIGN_OR_RETURN(Statement st, db_.Prepare("SELECT unified_id, founder_record, created_at,"
+                                               " merged_into FROM unified_customers"));
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) break;
+      in.unified.push_back({st.Text(0), st.Text(1), st.Text(2), st.OptionalText(3)});
     }
-    const size_t colon = key.find(':');
+    ASSIGN_OR_RETURN(Statement l, db_.Prepare("SELECT record_id, unified_id FROM identity_links"));
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, l.Step());
+      if (!row) break;
+      in.links[l.Text(0)] = l.Text(1);
+    }
+  }
+  return in;
+}
+
+Status Identity::WriteLinkPlan(const LinkPlan& plan, const ResolveMark& mark,
+                               const std::string& now) {
+  ASSIGN_OR_RETURN(auto tx, Transaction::Begin(db_));
+  ASSIGN_OR_RETURN(Statement mint, db_.Prepare("INSERT INTO unified_customers (unified_id,"
+                                               " founder_record, created_at) VALUES (?, ?, ?)"));
+  for (const auto& row : plan.minted) {
+    mint.Reset();
+    mint.Bind(1, row.unified_id).Bind(2, row.founder_record).Bind(3, row.created_at);
+    RETURN_IF_ERROR(mint.Run());
+  }
+  ASSIGN_OR_RETURN(Statement redirect, db_.Prepare("UPDATE unified_customers SET merged_into = ?"
+                                                   " WHERE unified_id = ?"));
+  for (const auto& [id, target] : plan.redirects) {
+    redirect.Reset();
+    redirect.Bind(1, target).Bind(2, id);
+    RETURN_IF_ERROR(redirect.Run());
+  }
+  // Every unified id whose members or redirect change: its profiles at the
+  // stores are rebuilt (hub/profiles.h).
+  ASSIGN_OR_RETURN(Statement dirty, db_.Prepare("INSERT OR IGNORE INTO profile_dirty (unified_id)"
+                                                " VALUES (?)"));
+  for (const auto& id : plan.dirty) {
+    dirty.Reset();
+    dirty.Bind(1, id);
+    RETURN_IF_ERROR(dirty.Run());
+  }
+  ASSIGN_OR_RETURN(RecordLog records, RecordLog::Open(db_));  // links decide identity
+  ASSIGN_OR_RETURN(Statement put, db_.Prepare("INSERT INTO identity_links (record_id, site_id,"
+                                              " unified_id, linked_at) VALUES (?, ?, ?, ?)"
+                                              " ON CONFLICT (record_id) DO UPDATE SET"
+                                              " unified_id = excluded.unified_id,"
+                                              " linked_at = excluded.linked_at"));
+  for (const auto& link : plan.links) {
+    put.Reset();
+    put.Bind(1, link.record_id).Bind(2, link.site_id).Bind(3, link.unified_id).Bind(4, now);
+    RETURN_IF_ERROR(put.Run());
+    RETURN_IF_ERROR(records.Note("identity_links", {link.record_id}));
+  }
+  RETURN_IF_ERROR(db_.Exec("DELETE FROM identity_candidates"));
+  ASSIGN_OR_RETURN(Statement cand, db_.Prepare("INSERT OR IGNORE INTO identity_candidates"
+                                               " (record_a, record_b, key_kind, key_value)"
+                                               " VALUES (?, ?, ?, ?)"));
+  for (const auto& c : plan.candidates) {
     cand.Reset();
-    cand.Bind(1, recs[a].id)
-        .Bind(2, recs[b].id)
-        .Bind(3, key.substr(0, colon))
-        .Bind(4, key.substr(colon + 1));
+    cand.Bind(1, c.record_a).Bind(2, c.record_b).Bind(3, c.key_kind).Bind(4, c.key_value);
     RETURN_IF_ERROR(cand.Run());
-    ++stats.candidates;
   }
   RETURN_IF_ERROR(db_.Exec("DELETE FROM identity_keys"));
-  {
-    // Sorted by key: the index is written in order, page by page.
-    std::vector<std::pair<const std::string*, int>> rows;
-    for (const auto& [key, members] : groups) {
-      for (int m : members) rows.emplace_back(&key, m);
-    }
-    std::sort(rows.begin(), rows.end(), [&](const auto& x, const auto& y) {
-      return *x.first != *y.first ? *x.first < *y.first : recs[x.second].id < recs[y.second].id;
-    });
-    ASSIGN_OR_RETURN(Statement key, db_.Prepare("INSERT OR IGNORE INTO identity_keys (key,"
-                                                " record_id) VALUES (?, ?)"));
-    for (const auto& [k, m] : rows) {
-      key.Reset();
-      key.Bind(1, *k).Bind(2, recs[m].id);
-      RETURN_IF_ERROR(key.Run());
-    }
+  ASSIGN_OR_RETURN(Statement key, db_.Prepare("INSERT OR IGNORE INTO identity_keys (key,"
+                                              " record_id) VALUES (?, ?)"));
+  for (const auto& [k, record] : plan.keys) {
+    key.Reset();
+    key.Bind(1, k).Bind(2, record);
+    RETURN_IF_ERROR(key.Run());
   }
   ASSIGN_OR_RETURN(Statement state,
                    db_.Prepare("INSERT INTO identity_state (singleton, resolved_changes,"
@@ -484,10 +292,33 @@ Result<ResolveStats> Identity::Resolve(bool force) {
                                " (singleton) DO UPDATE SET resolved_changes ="
                                " excluded.resolved_changes, resolved_rules ="
                                " excluded.resolved_rules, resolved_at = excluded.resolved_at"));
-  state.Bind(1, mark).Bind(2, rule_count).Bind(3, now);
+  state.Bind(1, mark.changes).Bind(2, mark.rules).Bind(3, now);
   RETURN_IF_ERROR(state.Run());
   if (signer_) RETURN_IF_ERROR(records.Seal(*signer_));
-  RETURN_IF_ERROR(tx->Commit());
+  return tx->Commit();
+}
+
+Result<ResolveStats> Identity::Resolve(bool force) {
+  const auto t0 = std::chrono::steady_clock::now();
+  ResolveStats stats;
+  RETURN_IF_ERROR(IndexChanges());
+  ASSIGN_OR_RETURN(ResolveMark mark, Watermark());
+  if (!force) {
+    ASSIGN_OR_RETURN(Statement st, db_.Prepare("SELECT resolved_changes, resolved_rules FROM"
+                                               " identity_state"));
+    ASSIGN_OR_RETURN(bool row, st.Step());
+    if (row && st.Int(0) == mark.changes && st.Int(1) == mark.rules) return stats;
+  }
+  stats.ran = true;
+  ASSIGN_OR_RETURN(LinkInput input, LoadLinkInput());
+  input.now = FormatUtcMs(clock_.NowMs());
+  const LinkPlan plan = LinkRecords(input);
+  RETURN_IF_ERROR(WriteLinkPlan(plan, mark, input.now));
+  stats.records = static_cast<int64_t>(input.records.size());
+  stats.unified = plan.unified;
+  stats.across_stores = plan.across_stores;
+  stats.candidates = static_cast<int64_t>(plan.candidates.size());
+  stats.links_changed = static_cast<int64_t>(plan.links.size());
   stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return stats;
 }

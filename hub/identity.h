@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "hub/identity_linking.h"
 #include "sync/clock.h"
 #include "sync/keys.h"
 #include "sync/merge.h"
@@ -114,7 +115,16 @@ class Identity {
   Result<std::string> UnifiedIdOf(const std::string& query);
   Result<std::string> RecordOf(const std::string& query);
   Result<std::vector<std::string>> MembersOf(const std::string& unified_id);
-  Result<int64_t> Watermark(int64_t* rules);
+  // What resolution has read: changes to customers and vehicles, and rules.
+  struct ResolveMark {
+    int64_t changes = 0;
+    int64_t rules = 0;
+  };
+  Result<ResolveMark> Watermark();
+  // The linking step's inputs (hub/identity_linking.h), and its result
+  // written in one transaction with the record log's entries for the links.
+  Result<LinkInput> LoadLinkInput();
+  Status WriteLinkPlan(const LinkPlan& plan, const ResolveMark& mark, const std::string& now);
 
   // Inserts a person's decision with `insert` (bound by the caller) and records
   // it in the record log, in one transaction.
