@@ -452,7 +452,7 @@ Status Hub::AttachPushes(const std::string& site, int64_t applied_push_seq,
     ack.pushes.push_back({pending.Int(0), pending.Text(1)});
   }
   ASSIGN_OR_RETURN(ack.profiles,
-                   ProfilesAfter(*db_, site, applied_profile_seq, kProfilesPerAnswer));
+                   ProfilesAfter(*identity_store_, site, applied_profile_seq, kProfilesPerAnswer));
   return Status::Ok();
 }
 
@@ -468,13 +468,13 @@ Result<std::array<uint8_t, 32>> Hub::LookupKey() const {
 Result<WireLookupReply> Hub::Lookup(const std::string& site, const std::string& phone,
                                     const std::string& staff) {
   ASSIGN_OR_RETURN(auto key, LookupKey());
-  Profiles profiles(*db_, clock_, key);
+  Profiles profiles(*identity_store_, clock_, key);
   return profiles.Lookup(site, phone, staff);
 }
 
 Result<RefreshStats> Hub::RefreshProfiles() {
   ASSIGN_OR_RETURN(auto key, LookupKey());
-  Profiles profiles(*db_, clock_, key);
+  Profiles profiles(*identity_store_, clock_, key);
   return profiles.Refresh();
 }
 

@@ -19,6 +19,7 @@
 
 #include "hub/identity.h"
 #include "hub/profiles.h"
+#include "hub/storage/sqlite/identity_store.h"
 #include "sync/clock.h"
 #include "sync/keys.h"
 #include "sync/model/request.h"
@@ -165,7 +166,7 @@ class Hub {
   // The schema version of the hub's database (outpost-hub init says it).
   Result<int> SchemaVersion() { return db_->SchemaVersion(); }
   // A resolver on the hub's connection, signing with the hub's keys.
-  Identity MakeIdentity() { return Identity(*db_, clock_, &keys_); }
+  Identity MakeIdentity() { return Identity(*identity_store_, clock_, &keys_); }
   // For the read layer (hub/queries/reader.h), verify and the daemon's
   // open-ahead connection; command lines call queries and operations instead.
   Db& db() { return *db_; }
@@ -174,7 +175,10 @@ class Hub {
 
  private:
   Hub(std::unique_ptr<Db> db, SecretKeys keys, const Clock& clock)
-      : db_(std::move(db)), keys_(std::move(keys)), clock_(clock) {}
+      : db_(std::move(db)),
+        identity_store_(std::make_unique<storage::sqlite::SqliteIdentityStore>(*db_)),
+        keys_(std::move(keys)),
+        clock_(clock) {}
   // Appends `request` (with who and when) to `site`'s outbox: its seq.
   Result<int64_t> QueueRequest(const std::string& site, model::HeadOfficeRequest request,
                                const std::string& staff);
@@ -212,6 +216,8 @@ class Hub {
   Status NoteReportedSeq(const std::string& site, int64_t seq);
 
   std::unique_ptr<Db> db_;
+  // Identity links, rules and profiles on db_ (hub/storage/identity_store.h).
+  std::unique_ptr<storage::IdentityStore> identity_store_;
   SecretKeys keys_;
   const Clock& clock_;
 };

@@ -13,7 +13,9 @@
 // with the cluster that holds that record; when two clusters join, the older
 // id wins and the other redirects to it (merged_into). Resolution is a pure
 // function of the records and the rules, so running it twice changes nothing.
-// Thread-compatible: works on the Hub's connection, on the hub's thread.
+// The linking decision is hub/identity_linking.h; what is read and written is
+// behind hub/storage/identity_store.h. Thread-compatible: uses its store on
+// the thread that owns it.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -22,10 +24,10 @@
 #include <vector>
 
 #include "hub/identity_linking.h"
+#include "hub/storage/identity_store.h"
 #include "sync/clock.h"
 #include "sync/keys.h"
 #include "sync/merge.h"
-#include "sync/sqlite.h"
 #include "sync/status.h"
 
 namespace outpost::hub {
@@ -76,8 +78,9 @@ class Identity {
  public:
   // `signer`: the hub's keys, to sign what is written to the record log
   // (hub/record_log.h); without it the entries wait for the next signed write.
-  Identity(Db& db, const Clock& clock, const SecretKeys* signer = nullptr)
-      : db_(db), clock_(clock), signer_(signer) {}
+  // `store` must outlive the Identity.
+  Identity(storage::IdentityStore& store, const Clock& clock, const SecretKeys* signer = nullptr)
+      : store_(store), clock_(clock), signer_(signer) {}
 
   // Links every record; runs only if customers, vehicles or rules changed
   // since the last run, unless `force`. Indexes new changes first.
@@ -114,24 +117,8 @@ class Identity {
  private:
   Result<std::string> UnifiedIdOf(const std::string& query);
   Result<std::string> RecordOf(const std::string& query);
-  Result<std::vector<std::string>> MembersOf(const std::string& unified_id);
-  // What resolution has read: changes to customers and vehicles, and rules.
-  struct ResolveMark {
-    int64_t changes = 0;
-    int64_t rules = 0;
-  };
-  Result<ResolveMark> Watermark();
-  // The linking step's inputs (hub/identity_linking.h), and its result
-  // written in one transaction with the record log's entries for the links.
-  Result<LinkInput> LoadLinkInput();
-  Status WriteLinkPlan(const LinkPlan& plan, const ResolveMark& mark, const std::string& now);
 
-  // Inserts a person's decision with `insert` (bound by the caller) and records
-  // it in the record log, in one transaction.
-  Status RecordDecision(Statement& insert, const std::string& table,
-                        const std::vector<std::string>& key);
-
-  Db& db_;
+  storage::IdentityStore& store_;
   const Clock& clock_;
   const SecretKeys* signer_;
 };

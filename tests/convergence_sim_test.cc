@@ -59,6 +59,7 @@
 #include "hub/hub.h"
 #include "hub/identity.h"
 #include "hub/queries/stores.h"
+#include "hub/storage/sqlite/identity_store.h"
 #include "sync/changelog.h"
 #include "sync/envelope.h"
 #include "sync/merge.h"
@@ -380,7 +381,8 @@ class Simulation {
       if (HubUp() && Chance(config_.call_centre)) CallCentre();
       if (HubUp() && Chance(config_.resolve)) {
         // Head office links customers now and then, on whatever has arrived.
-        auto stats = hub::Identity(hub_->db(), *hub_clock_).Resolve(false);
+        hub::storage::sqlite::SqliteIdentityStore store(hub_->db());
+        auto stats = hub::Identity(store, *hub_clock_).Resolve(false);
         ASSERT_TRUE(stats.ok()) << stats.status().ToString();
       }
     }
@@ -1132,7 +1134,8 @@ class Simulation {
     ASSERT_TRUE(replay_hub_);
     using Clusters = std::set<std::set<std::string>>;
     auto resolve = [](hub::Hub& h, const Clock& clock, bool force, Clusters& out) {
-      hub::Identity identity(h.db(), clock);
+      hub::storage::sqlite::SqliteIdentityStore store(h.db());
+      hub::Identity identity(store, clock);
       auto stats = identity.Resolve(force);
       ASSERT_TRUE(stats.ok()) << stats.status().ToString();
       std::map<std::string, std::set<std::string>> by_unified;
@@ -1160,8 +1163,10 @@ class Simulation {
     }
     std::set<std::string> persons;
     size_t records = 0;
-    hub::Identity live_identity(hub_->db(), *hub_clock_);
-    hub::Identity replay_identity(replay_hub_->db(), *replay_clock_);
+    hub::storage::sqlite::SqliteIdentityStore live_store(hub_->db());
+    hub::storage::sqlite::SqliteIdentityStore replay_store(replay_hub_->db());
+    hub::Identity live_identity(live_store, *hub_clock_);
+    hub::Identity replay_identity(replay_store, *replay_clock_);
     for (const auto& cluster : live) {
       std::set<std::string> phones;
       for (const auto& r : cluster) phones.insert(phone_of[r]);

@@ -6,6 +6,7 @@
 
 #include "edge/store.h"
 #include "hub/hub.h"
+#include "hub/storage/sqlite/identity_store.h"
 #include "sync/changelog.h"
 #include "sync/envelope.h"
 #include "sync/testing.h"
@@ -18,7 +19,8 @@ class IdentityTest : public testing::HubAndStores {
  protected:
   void SetUp() override {
     OpenSites({"S1", "S2", "S3"});
-    identity_ = std::make_unique<hub::Identity>(hub_->db(), clock_);
+    store_ = std::make_unique<hub::storage::sqlite::SqliteIdentityStore>(hub_->db());
+    identity_ = std::make_unique<hub::Identity>(*store_, clock_);
   }
 
   // Batches ingested directly (no sync client), as far as each store has been sent.
@@ -43,6 +45,7 @@ class IdentityTest : public testing::HubAndStores {
   }
 
   std::map<std::string, int64_t> sent_;
+  std::unique_ptr<hub::storage::sqlite::SqliteIdentityStore> store_;
   std::unique_ptr<hub::Identity> identity_;
 };
 

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "hub/identity.h"
+#include "hub/storage/sqlite/identity_store.h"
 #include "tests/hub_and_stores.h"
 
 namespace outpost {
@@ -24,7 +25,8 @@ class ProfilesTest : public testing::HubAndStores {
   }
   // What the hub's daemon does every few seconds.
   hub::RefreshStats Upkeep() {
-    hub::Identity identity(hub_->db(), clock_);
+    hub::storage::sqlite::SqliteIdentityStore store(hub_->db());
+    hub::Identity identity(store, clock_);
     EXPECT_TRUE(identity.Resolve(false).ok());
     auto stats = hub_->RefreshProfiles();
     EXPECT_TRUE(stats.ok()) << stats.status().ToString();
@@ -98,7 +100,8 @@ TEST_F(ProfilesTest, DoNotContactAnywhereReachesEveryStoreAndAnUnmergeWithdraws)
 
   // A wrong link undone: S1's profile no longer speaks of S2's record.
   const std::string unified = ProfileAt("S1", at_s1)["unified_id"];
-  hub::Identity identity(hub_->db(), clock_);
+  hub::storage::sqlite::SqliteIdentityStore store(hub_->db());
+  hub::Identity identity(store, clock_);
   ASSERT_TRUE(identity.Unmerge(at_s2, "HQ Li", "two people, one family phone").ok());
   Upkeep();
   SyncAll(1);
@@ -156,7 +159,8 @@ TEST_F(ProfilesTest, AnOptOutBeatsAnOlderOptInThatArrivesLateAtEveryStore) {
   Upkeep();
   SyncAll(1);
 
-  hub::Identity identity(hub_->db(), clock_);
+  hub::storage::sqlite::SqliteIdentityStore store(hub_->db());
+  hub::Identity identity(store, clock_);
   const hub::UnifiedView view = identity.Show(at_s2).value();
   ASSERT_EQ(view.records.size(), 3u);
   for (ContactChannel c : kContactChannels) {

@@ -1,5 +1,7 @@
 #include "hub/queries/cases.h"
 
+#include "hub/storage/sqlite/identity_store.h"
+
 namespace outpost::hub::queries {
 namespace {
 
@@ -75,7 +77,8 @@ Result<std::vector<HubCase>> FindCases(const HubReader& hub, const std::string& 
 }
 
 Result<std::vector<PossibleDuplicate>> ListPossibleDuplicates(const HubReader& hub) {
-  Identity identity(hub.db(), hub.clock(), hub.signer());
+  storage::sqlite::SqliteIdentityStore store(hub.db());
+  Identity identity(store, hub.clock(), hub.signer());
   ASSIGN_OR_RETURN(std::vector<Evidence> candidates, identity.Candidates());
   std::vector<PossibleDuplicate> out;
   for (auto& c : candidates) out.push_back({Identity::CandidateRef(c), std::move(c)});

@@ -1,9 +1,12 @@
 #include "hub/queries/customers.h"
 
+#include "hub/storage/sqlite/identity_store.h"
+
 namespace outpost::hub::queries {
 
 Result<std::vector<UnifiedView>> FindCustomers(const HubReader& hub, const std::string& query) {
-  Identity identity(hub.db(), hub.clock(), hub.signer());
+  storage::sqlite::SqliteIdentityStore store(hub.db());
+  Identity identity(store, hub.clock(), hub.signer());
   ASSIGN_OR_RETURN(std::vector<std::string> ids, identity.Find(query));
   std::vector<UnifiedView> out;
   for (const auto& id : ids) {
@@ -14,7 +17,8 @@ Result<std::vector<UnifiedView>> FindCustomers(const HubReader& hub, const std::
 }
 
 Result<UnifiedView> ShowCustomer(const HubReader& hub, const std::string& query) {
-  return Identity(hub.db(), hub.clock(), hub.signer()).Show(query);
+  storage::sqlite::SqliteIdentityStore store(hub.db());
+  return Identity(store, hub.clock(), hub.signer()).Show(query);
 }
 
 }  // namespace outpost::hub::queries

@@ -23,6 +23,7 @@
 
 #include "hub/hub.h"
 #include "hub/identity.h"
+#include "hub/storage/sqlite/identity_store.h"
 #include "sync/testing.h"
 
 namespace {
@@ -137,7 +138,8 @@ int main(int argc, char** argv) {
     while (v.Step().value()) ++read_rows;
   });
 
-  hub::Identity identity(db, clock);
+  hub::storage::sqlite::SqliteIdentityStore store(db);
+  hub::Identity identity(store, clock);
   hub::ResolveStats stats;
   const double resolve_s = TimeS([&] {
     auto r = identity.Resolve(true);
