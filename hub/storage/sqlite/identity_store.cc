@@ -4,6 +4,8 @@
 #include <tuple>
 
 #include "hub/record_log.h"
+#include "sync/model/booking.h"
+#include "sync/model/customer.h"
 
 namespace outpost::hub::storage::sqlite {
 namespace {
@@ -33,6 +35,137 @@ Result<std::vector<T>> Rows(Statement& st, Read read) {
   return out;
 }
 
+// The typed rows of one booking, customer or vehicle (0011_typed_entities.sql)
+// replaced by what its merged fields decode to: `fields` nullopt (no such
+// entity) or refused by the codec leaves none.
+Status PutTypedBooking(Db& db, const std::string& id, const std::string& site,
+                       const std::optional<nlohmann::json>& fields) {
+  ASSIGN_OR_RETURN(Statement drop, db.Prepare("DELETE FROM hub_bookings WHERE booking_id = ?"));
+  drop.Bind(1, id);
+  RETURN_IF_ERROR(drop.Run());
+  if (!fields) return Status::Ok();
+  auto parsed = model::ParseBooking(id, *fields);
+  if (!parsed.ok()) return Status::Ok();
+  const model::Booking& b = parsed.value();
+  ASSIGN_OR_RETURN(Statement put,
+                   db.Prepare("INSERT INTO hub_bookings (booking_id, site, ref, customer_id,"
+                              " vehicle_id, service, slot_date, slot_time, status, channel,"
+                              " created_at, updated_at, arrived_at, cancel_reason,"
+                              " needs_reschedule) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                              " ?, ?)"));
+  put.Bind(1, id)
+      .Bind(2, site)
+      .Bind(3, b.ref)
+      .Bind(4, b.customer_id)
+      .Bind(5, b.vehicle_id)
+      .Bind(6, b.service)
+      .Bind(7, b.slot_date)
+      .Bind(8, b.slot_time)
+      .Bind(9, BookingStatusName(b.status))
+      .Bind(10, ChannelName(b.channel))
+      .Bind(11, b.created_at)
+      .Bind(12, b.updated_at)
+      .Bind(13, b.arrived_at)
+      .Bind(14, b.cancel_reason)
+      .Bind(15, int64_t{b.needs_reschedule});
+  return put.Run();
+}
+
+Status PutTypedCustomer(Db& db, const std::string& id, const std::string& site,
+                        const std::optional<nlohmann::json>& fields) {
+  ASSIGN_OR_RETURN(Statement drop, db.Prepare("DELETE FROM hub_customers WHERE customer_id = ?"));
+  drop.Bind(1, id);
+  RETURN_IF_ERROR(drop.Run());
+  ASSIGN_OR_RETURN(Statement drop_phones,
+                   db.Prepare("DELETE FROM hub_customer_phones WHERE customer_id = ?"));
+  drop_phones.Bind(1, id);
+  RETURN_IF_ERROR(drop_phones.Run());
+  if (!fields) return Status::Ok();
+  auto parsed = model::ParseCustomer(id, *fields);
+  if (!parsed.ok()) return Status::Ok();
+  const model::Customer& c = parsed.value();
+  ASSIGN_OR_RETURN(Statement put,
+                   db.Prepare("INSERT INTO hub_customers (customer_id, site, name, member_id,"
+                              " do_not_disturb, created_at) VALUES (?, ?, ?, ?, ?, ?)"));
+  put.Bind(1, id)
+      .Bind(2, site)
+      .Bind(3, c.name)
+      .Bind(4, c.member_id)
+      .Bind(5, int64_t{c.do_not_disturb})
+      .Bind(6, c.created_at);
+  RETURN_IF_ERROR(put.Run());
+  ASSIGN_OR_RETURN(Statement phone, db.Prepare("INSERT OR IGNORE INTO hub_customer_phones (phone,"
+                                               " customer_id) VALUES (?, ?)"));
+  for (const auto& p : c.phones) {
+    phone.Reset();
+    phone.Bind(1, p).Bind(2, id);
+    RETURN_IF_ERROR(phone.Run());
+  }
+  return Status::Ok();
+}
+
+Status PutTypedVehicle(Db& db, const std::string& id, const std::string& site,
+                       const std::optional<nlohmann::json>& fields) {
+  ASSIGN_OR_RETURN(Statement drop, db.Prepare("DELETE FROM hub_vehicles WHERE vehicle_id = ?"));
+  drop.Bind(1, id);
+  RETURN_IF_ERROR(drop.Run());
+  if (!fields) return Status::Ok();
+  auto parsed = model::ParseVehicle(id, *fields);
+  if (!parsed.ok()) return Status::Ok();
+  const model::Vehicle& v = parsed.value();
+  ASSIGN_OR_RETURN(Statement put,
+                   db.Prepare("INSERT INTO hub_vehicles (vehicle_id, site, customer_id, plate,"
+                              " vin, mileage_km) VALUES (?, ?, ?, ?, ?, ?)"));
+  put.Bind(1, id).Bind(2, site).Bind(3, v.customer_id).Bind(4, v.plate).Bind(5, v.vin);
+  if (v.mileage_km) {
+    put.Bind(6, *v.mileage_km);
+  } else {
+    put.BindNull(6);
+  }
+  return put.Run();
+}
+
+// Replaces the typed rows of entity (`kind`, `id`) from its merged fields.
+Status PutTyped(Db& db, const std::string& kind, const std::string& id, const std::string& site,
+                const std::optional<std::string>& fields_text) {
+  std::optional<nlohmann::json> fields;
+  if (fields_text) {
+    nlohmann::json f = nlohmann::json::parse(*fields_text, nullptr, false);
+    if (f.is_object()) fields = std::move(f);
+  }
+  if (kind == "booking") return PutTypedBooking(db, id, site, fields);
+  if (kind == "customer") return PutTypedCustomer(db, id, site, fields);
+  if (kind == "vehicle") return PutTypedVehicle(db, id, site, fields);
+  return Status::Ok();
+}
+
+// The typed rows of every entity changed in `changed` ((kind, id) pairs), or
+// of every entity when a backfill is pending (then no longer).
+Status RefreshTyped(Db& db, const std::set<std::pair<std::string, std::string>>& changed,
+                    bool backfill) {
+  if (backfill) {
+    ASSIGN_OR_RETURN(Statement all, db.Prepare("SELECT entity, entity_id, owner_site, fields FROM"
+                                               " entities WHERE entity IN ('booking', 'customer',"
+                                               " 'vehicle')"));
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, all.Step());
+      if (!row) break;
+      RETURN_IF_ERROR(PutTyped(db, all.Text(0), all.Text(1), all.Text(2), all.Text(3)));
+    }
+    return db.Exec("DELETE FROM hub_typed_backfill");
+  }
+  ASSIGN_OR_RETURN(Statement one, db.Prepare("SELECT owner_site, fields FROM entities WHERE"
+                                             " entity = ? AND entity_id = ?"));
+  for (const auto& [kind, id] : changed) {
+    one.Reset();
+    one.Bind(1, kind).Bind(2, id);
+    ASSIGN_OR_RETURN(bool row, one.Step());
+    RETURN_IF_ERROR(row ? PutTyped(db, kind, id, one.Text(0), one.Text(1))
+                        : PutTyped(db, kind, id, "", std::nullopt));
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Status SqliteIdentityStore::InTransaction(const std::function<Status()>& body) {
@@ -49,7 +182,11 @@ Status SqliteIdentityStore::IndexChanges() {
   ASSIGN_OR_RETURN(std::vector<Todo> todo, Rows<Todo>(cursors, [](const Statement& st) {
                      return Todo{st.Text(0), st.Int(1), st.Int(2)};
                    }));
-  if (todo.empty()) return Status::Ok();
+  ASSIGN_OR_RETURN(Statement pending, db_.Prepare("SELECT count(*) FROM hub_typed_backfill"));
+  ASSIGN_OR_RETURN(bool counted, pending.Step());
+  const bool backfill = counted && pending.Int(0) > 0;
+  pending.Reset();
+  if (todo.empty() && !backfill) return Status::Ok();
   // A change that does not name its customer (a status update) belongs to
   // the one its entity was filed under.
   ASSIGN_OR_RETURN(
@@ -66,12 +203,14 @@ Status SqliteIdentityStore::IndexChanges() {
   ASSIGN_OR_RETURN(Statement done, db_.Prepare("UPDATE store_cursors SET profiled_seq = ?"
                                                " WHERE site_id = ?"));
   std::set<std::string> records;
+  std::set<std::pair<std::string, std::string>> typed;  // (entity, id): typed rows to refresh
   for (const auto& [site, from, to] : todo) {
     changed.Reset();
     changed.Bind(1, site).Bind(2, from).Bind(3, to);
     while (true) {
       ASSIGN_OR_RETURN(bool row, changed.Step());
       if (!row) break;
+      typed.emplace(changed.Text(0), changed.Text(1));
       if (changed.Text(0) == "customer") {
         records.insert(changed.Text(1));
         continue;
@@ -96,6 +235,7 @@ Status SqliteIdentityStore::IndexChanges() {
     mark.Bind(1, record);
     RETURN_IF_ERROR(mark.Run());
   }
+  RETURN_IF_ERROR(RefreshTyped(db_, typed, backfill));
   return tx->Commit();
 }
 
