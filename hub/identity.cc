@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 
+#include "hub/identity_linking.h"
 #include "sync/changelog.h"
 #include "sync/hlc.h"
 #include "sync/normalize.h"

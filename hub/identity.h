@@ -23,7 +23,6 @@
 #include <string>
 #include <vector>
 
-#include "hub/identity_linking.h"
 #include "hub/storage/identity_store.h"
 #include "sync/clock.h"
 #include "sync/keys.h"
@@ -86,8 +85,9 @@ class Identity {
   // since the last run, unless `force`. Indexes new changes first.
   Result<ResolveStats> Resolve(bool force);
   // Reads the changes applied since the last call: which customer each new
-  // vehicle and booking belongs to (customer_children), and the unified
-  // customers whose records, vehicles or bookings changed (profile_dirty).
+  // vehicle and booking belongs to (customer_children), the typed rows of the
+  // bookings, customers and vehicles changed, and the unified customers whose
+  // records, vehicles or bookings changed (profile_dirty).
   // Behind ingest, never in its transaction.
   Status IndexChanges();
   // Unified ids for a unified id, a record id, a phone, plate, member id, VIN

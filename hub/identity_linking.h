@@ -122,8 +122,8 @@ inline constexpr size_t kMaxCandidatesPerKey = 10;
 
 LinkPlan LinkRecords(const LinkInput& input);
 
-// The unified id minted for `founder` ('U' and 16 hex): a keyed hash, so the
-// same records get the same id on every hub.
+// The unified id minted for `founder` ('U' and 16 hex): a BLAKE2b of the
+// founder's id, so a hub rebuilt from the same records mints the same ids.
 std::string MintUnifiedId(const std::string& founder);
 
 }  // namespace outpost::hub
