@@ -271,7 +271,7 @@ Status Hub::AttachPushes(const std::string& site, int64_t applied_push_seq,
   ASSIGN_OR_RETURN(std::vector<storage::OutboxEntry> pending,
                    storage_->outbox().After(site, applied_push_seq, 100));
   for (auto& p : pending) ack.pushes.push_back({p.seq, std::move(p.request_json)});
-  ASSIGN_OR_RETURN(ack.profiles, ProfilesAfter(storage_->DbUntilIdentityMoves(), site,
+  ASSIGN_OR_RETURN(ack.profiles, ProfilesAfter(storage_->identity(), site,
                                                applied_profile_seq, kProfilesPerAnswer));
   return Status::Ok();
 }
@@ -288,13 +288,13 @@ Result<std::array<uint8_t, 32>> Hub::LookupKey() const {
 Result<WireLookupReply> Hub::Lookup(const std::string& site, const std::string& phone,
                                     const std::string& staff) {
   ASSIGN_OR_RETURN(auto key, LookupKey());
-  Profiles profiles(storage_->DbUntilIdentityMoves(), clock_, key);
+  Profiles profiles(storage_->identity(), clock_, key);
   return profiles.Lookup(site, phone, staff);
 }
 
 Result<RefreshStats> Hub::RefreshProfiles() {
   ASSIGN_OR_RETURN(auto key, LookupKey());
-  Profiles profiles(storage_->DbUntilIdentityMoves(), clock_, key);
+  Profiles profiles(storage_->identity(), clock_, key);
   return profiles.Refresh();
 }
 

@@ -162,7 +162,7 @@ class Hub {
   // The schema version of the hub's database (outpost-hub init says it).
   Result<int> SchemaVersion() { return storage_->SchemaVersion(); }
   // A resolver on the hub's storage, signing with the hub's keys.
-  Identity MakeIdentity() { return Identity(storage_->DbUntilIdentityMoves(), clock_, &keys_); }
+  Identity MakeIdentity() { return Identity(storage_->identity(), clock_, &keys_); }
   // Where the hub keeps its data (hub/storage/hub_storage.h): for the read
   // layer (hub/queries/reader.h), verify and the daemon's open-ahead thread;
   // command lines call queries and operations instead.

@@ -5,66 +5,22 @@
 #include <algorithm>
 #include <chrono>
 #include <map>
-#include <numeric>
 #include <set>
-#include <unordered_map>
-#include <unordered_set>
 
-#include "hub/storage/sqlite/record_log.h"  // until identity moves to storage
+#include "hub/identity_linking.h"
 #include "sync/changelog.h"
 #include "sync/hlc.h"
 #include "sync/normalize.h"
 
 namespace outpost::hub {
 
-using storage::sqlite::RecordLog;  // until identity moves to storage
 namespace {
 
 using nlohmann::json;
 
-// A phone or plate group this large is a shared number (a fleet, a dealer's
-// own line), not evidence about a person: it links nobody and proposes no pairs.
-constexpr size_t kMaxWeakGroup = 50;
-constexpr size_t kMaxCandidatesPerKey = 10;
-
-struct UnionFind {
-  std::vector<int> parent;
-  explicit UnionFind(size_t n) : parent(n) { std::iota(parent.begin(), parent.end(), 0); }
-  int Find(int x) {
-    while (parent[x] != x) {
-      parent[x] = parent[parent[x]];
-      x = parent[x];
-    }
-    return x;
-  }
-  // The smaller index becomes the root: the result does not depend on order.
-  void Union(int a, int b) {
-    a = Find(a);
-    b = Find(b);
-    if (a == b) return;
-    if (b < a) std::swap(a, b);
-    parent[b] = a;
-  }
-};
-
-// Phones as stored: a JSON array of E.164 strings, read without a JSON tree.
-std::vector<std::string> PhonesOf(const std::string& array_text) {
-  std::vector<std::string> out;
-  size_t pos = 0;
-  while ((pos = array_text.find('"', pos)) != std::string::npos) {
-    const size_t end = array_text.find('"', pos + 1);
-    if (end == std::string::npos) break;
-    out.push_back(array_text.substr(pos + 1, end - pos - 1));
-    pos = end + 1;
-  }
-  return out;
-}
-
-std::string MintId(const std::string& founder) {
-  unsigned char h[8];
-  crypto_generichash(h, sizeof h, reinterpret_cast<const unsigned char*>(founder.data()),
-                     founder.size(), reinterpret_cast<const unsigned char*>("outpost-unified"), 15);
-  return "U" + BytesHex(h, sizeof h);
+Evidence CandidateEvidence(LinkCandidate c) {
+  return {std::move(c.record_a), std::move(c.record_b), std::move(c.key_kind),
+          std::move(c.key_value), false};
 }
 
 StoreRecord ReadRecord(const std::string& id, const std::string& site, const json& f) {
@@ -126,370 +82,27 @@ Result<std::vector<ConsentEvent>> ConsentEventsOf(const json& fields, const json
 
 }  // namespace
 
-Result<int64_t> Identity::Watermark(int64_t* rules) {
-  // Entities carry their newest clock; their sum changes whenever a customer
-  // or vehicle is written (cheaper than counting the change log).
-  ASSIGN_OR_RETURN(Statement st, db_.Prepare("SELECT count(*), coalesce(sum(last_hlc % 1000003),"
-                                             " 0) FROM entities WHERE entity IN ('customer',"
-                                             " 'vehicle')"));
-  ASSIGN_OR_RETURN(bool row, st.Step());
-  const int64_t mark = row ? st.Int(0) * 1000003 + st.Int(1) : 0;
-  st.Reset();
-  ASSIGN_OR_RETURN(Statement r, db_.Prepare("SELECT count(*) FROM identity_rules"));
-  ASSIGN_OR_RETURN(bool rrow, r.Step());
-  *rules = rrow ? r.Int(0) : 0;
-  return mark;
-}
-
-Status Identity::IndexChanges() {
-  ASSIGN_OR_RETURN(auto tx, Transaction::Begin(db_));
-  ASSIGN_OR_RETURN(Statement cursors, db_.Prepare("SELECT site_id, profiled_seq, last_seq FROM"
-                                                  " store_cursors WHERE last_seq > profiled_seq"));
-  std::vector<std::tuple<std::string, int64_t, int64_t>> todo;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, cursors.Step());
-    if (!row) break;
-    todo.emplace_back(cursors.Text(0), cursors.Int(1), cursors.Int(2));
-  }
-  if (todo.empty()) return Status::Ok();
-  // A change that does not name its customer (a status update) belongs to
-  // the one its entity was filed under.
-  ASSIGN_OR_RETURN(
-      Statement changed,
-      db_.Prepare("SELECT c.entity, c.entity_id, coalesce(json_extract(c.fields,"
-                  " '$.customer_id'), k.customer_id) FROM changes c LEFT JOIN"
-                  " customer_children k ON k.entity = c.entity AND k.entity_id ="
-                  " c.entity_id WHERE c.site_id = ? AND c.seq > ? AND c.seq <= ?"
-                  " AND c.entity IN ('customer', 'vehicle', 'booking') ORDER BY c.seq"));
-  ASSIGN_OR_RETURN(Statement file, db_.Prepare("INSERT INTO customer_children (entity, entity_id,"
-                                               " customer_id) VALUES (?, ?, ?) ON CONFLICT"
-                                               " (entity, entity_id) DO UPDATE SET customer_id ="
-                                               " excluded.customer_id"));
-  ASSIGN_OR_RETURN(Statement done, db_.Prepare("UPDATE store_cursors SET profiled_seq = ?"
-                                               " WHERE site_id = ?"));
-  std::set<std::string> records;
-  for (const auto& [site, from, to] : todo) {
-    changed.Reset();
-    changed.Bind(1, site).Bind(2, from).Bind(3, to);
-    while (true) {
-      ASSIGN_OR_RETURN(bool row, changed.Step());
-      if (!row) break;
-      if (changed.Text(0) == "customer") {
-        records.insert(changed.Text(1));
-        continue;
-      }
-      auto customer = changed.OptionalText(2);
-      if (!customer) continue;
-      records.insert(*customer);
-      file.Reset();
-      file.Bind(1, changed.Text(0)).Bind(2, changed.Text(1)).Bind(3, *customer);
-      RETURN_IF_ERROR(file.Run());
-    }
-    done.Reset();
-    done.Bind(1, to).Bind(2, site);
-    RETURN_IF_ERROR(done.Run());
-  }
-  // A record not linked yet has no profile: resolution links it and marks it.
-  ASSIGN_OR_RETURN(Statement mark, db_.Prepare("INSERT OR IGNORE INTO profile_dirty (unified_id)"
-                                               " SELECT unified_id FROM identity_links WHERE"
-                                               " record_id = ?"));
-  for (const auto& record : records) {
-    mark.Reset();
-    mark.Bind(1, record);
-    RETURN_IF_ERROR(mark.Run());
-  }
-  return tx->Commit();
-}
+Status Identity::IndexChanges() { return store_.IndexChanges(); }
 
 Result<ResolveStats> Identity::Resolve(bool force) {
   const auto t0 = std::chrono::steady_clock::now();
   ResolveStats stats;
   RETURN_IF_ERROR(IndexChanges());
-  int64_t rule_count = 0;
-  ASSIGN_OR_RETURN(int64_t mark, Watermark(&rule_count));
+  ASSIGN_OR_RETURN(storage::ResolveMark mark, store_.CurrentMark());
   if (!force) {
-    ASSIGN_OR_RETURN(Statement st, db_.Prepare("SELECT resolved_changes, resolved_rules FROM"
-                                               " identity_state"));
-    ASSIGN_OR_RETURN(bool row, st.Step());
-    if (row && st.Int(0) == mark && st.Int(1) == rule_count) return stats;
+    ASSIGN_OR_RETURN(std::optional<storage::ResolveMark> resolved, store_.ResolvedMark());
+    if (resolved == mark) return stats;
   }
   stats.ran = true;
-
-  // 1. The records and their keys.
-  struct Rec {
-    std::string id, site, name_key;
-  };
-  std::vector<Rec> recs;
-  std::unordered_map<std::string, int> index;
-  std::unordered_map<std::string, std::vector<int>> groups;  // key -> records
-  {
-    ASSIGN_OR_RETURN(Statement st,
-                     db_.Prepare("SELECT entity_id, owner_site, json_extract(fields, '$.name'),"
-                                 " json_extract(fields, '$.member_id'), json_extract(fields,"
-                                 " '$.phones') FROM entities WHERE entity = 'customer'"
-                                 " ORDER BY entity_id"));
-    while (true) {
-      ASSIGN_OR_RETURN(bool row, st.Step());
-      if (!row) break;
-      const int i = static_cast<int>(recs.size());
-      recs.push_back({st.Text(0), st.Text(1), SearchKey(st.Text(2))});
-      index.emplace(recs.back().id, i);
-      if (auto m = st.OptionalText(3); m && !m->empty()) groups["member:" + *m].push_back(i);
-      for (const auto& p : PhonesOf(st.Text(4))) groups["phone:" + p].push_back(i);
-    }
-    ASSIGN_OR_RETURN(Statement v,
-                     db_.Prepare("SELECT json_extract(fields, '$.customer_id'), json_extract("
-                                 "fields, '$.plate'), json_extract(fields, '$.vin') FROM entities"
-                                 " WHERE entity = 'vehicle'"));
-    while (true) {
-      ASSIGN_OR_RETURN(bool row, v.Step());
-      if (!row) break;
-      auto it = index.find(v.Text(0));
-      if (it == index.end()) continue;
-      if (auto plate = v.OptionalText(1); plate && !plate->empty()) {
-        groups["plate:" + *plate].push_back(it->second);
-      }
-      if (auto vin = v.OptionalText(2); vin && !vin->empty()) {
-        groups["vin:" + *vin].push_back(it->second);
-      }
-    }
-  }
-  stats.records = static_cast<int64_t>(recs.size());
-
-  // 2. A person's rules.
-  std::unordered_set<int> split;
-  std::vector<std::pair<int, int>> merges;
-  {
-    ASSIGN_OR_RETURN(Statement st, db_.Prepare("SELECT kind, record_a, record_b FROM"
-                                               " identity_rules ORDER BY id"));
-    while (true) {
-      ASSIGN_OR_RETURN(bool row, st.Step());
-      if (!row) break;
-      auto a = index.find(st.Text(1));
-      if (a == index.end()) continue;
-      if (st.Text(0) == "split") {
-        split.insert(a->second);
-        // An unmerge undoes earlier merges of that record.
-        merges.erase(std::remove_if(merges.begin(), merges.end(),
-                                    [&](const auto& m) {
-                                      return m.first == a->second || m.second == a->second;
-                                    }),
-                     merges.end());
-      } else if (auto b = index.find(st.OptionalText(2).value_or("")); b != index.end()) {
-        merges.emplace_back(a->second, b->second);
-        split.erase(a->second);
-        split.erase(b->second);
-      }
-    }
-  }
-
-  // 3. Link by evidence.
-  UnionFind uf(recs.size());
-  std::vector<std::tuple<int, int, std::string>> candidates;  // (a, b, key)
-  for (auto& [key, members] : groups) {
-    std::sort(members.begin(), members.end());
-    members.erase(std::unique(members.begin(), members.end()), members.end());
-    if (members.size() < 2) continue;
-    const bool strong = key.rfind("member:", 0) == 0 || key.rfind("vin:", 0) == 0;
-    if (strong) {
-      int first = -1;
-      for (int m : members) {
-        if (split.count(m)) continue;
-        if (first < 0) {
-          first = m;
-        } else {
-          uf.Union(first, m);
-        }
-      }
-      continue;
-    }
-    if (members.size() > kMaxWeakGroup) continue;
-    // Weak: link records whose names agree (or are blank); others are candidates.
-    std::map<std::string, std::vector<int>> by_name;
-    std::vector<int> blank;
-    for (int m : members) {
-      if (split.count(m)) continue;
-      (recs[m].name_key.empty() ? blank : by_name[recs[m].name_key]).push_back(m);
-    }
-    std::vector<int> heads;
-    for (auto& [name, same] : by_name) {
-      for (size_t k = 1; k < same.size(); ++k) uf.Union(same[0], same[k]);
-      heads.push_back(same[0]);
-    }
-    if (!blank.empty()) {
-      for (size_t k = 1; k < blank.size(); ++k) uf.Union(blank[0], blank[k]);
-      if (heads.size() == 1) uf.Union(heads[0], blank[0]);  // one named person: the blank is them
-      if (heads.empty()) heads.push_back(blank[0]);
-    }
-    size_t proposed = 0;
-    for (size_t x = 0; x < heads.size() && proposed < kMaxCandidatesPerKey; ++x) {
-      for (size_t y = x + 1; y < heads.size() && proposed < kMaxCandidatesPerKey; ++y) {
-        candidates.emplace_back(heads[x], heads[y], key);
-        ++proposed;
-      }
-    }
-  }
-  for (const auto& [a, b] : merges) uf.Union(a, b);
-
-  // 4. Stable ids for the clusters.
-  std::vector<std::vector<int>> clusters_of(recs.size());
-  for (size_t i = 0; i < recs.size(); ++i)
-    clusters_of[uf.Find(static_cast<int>(i))].push_back(static_cast<int>(i));
-  struct Known {
-    std::string founder, created_at;
-    std::optional<std::string> merged_into;
-  };
-  std::unordered_map<std::string, Known> known;             // unified id -> row
-  std::unordered_map<std::string, std::string> founder_of;  // founder record -> unified id
-  std::unordered_map<std::string, std::string> link;        // record -> unified id
-  {
-    ASSIGN_OR_RETURN(Statement st, db_.Prepare("SELECT unified_id, founder_record, created_at,"
-                                               " merged_into FROM unified_customers"));
-    while (true) {
-      ASSIGN_OR_RETURN(bool row, st.Step());
-      if (!row) break;
-      known[st.Text(0)] = {st.Text(1), st.Text(2), st.OptionalText(3)};
-      founder_of[st.Text(1)] = st.Text(0);
-    }
-    ASSIGN_OR_RETURN(Statement l, db_.Prepare("SELECT record_id, unified_id FROM identity_links"));
-    while (true) {
-      ASSIGN_OR_RETURN(bool row, l.Step());
-      if (!row) break;
-      link[l.Text(0)] = l.Text(1);
-    }
-  }
-  const std::string now = FormatUtcMs(clock_.NowMs());
-  ASSIGN_OR_RETURN(auto tx, Transaction::Begin(db_));
-  ASSIGN_OR_RETURN(Statement mint, db_.Prepare("INSERT INTO unified_customers (unified_id,"
-                                               " founder_record, created_at) VALUES (?, ?, ?)"));
-  ASSIGN_OR_RETURN(Statement redirect, db_.Prepare("UPDATE unified_customers SET merged_into = ?"
-                                                   " WHERE unified_id = ?"));
-  // Every unified id whose members or redirect change: its profiles at the
-  // stores are rebuilt (hub/profiles.h).
-  ASSIGN_OR_RETURN(Statement dirty, db_.Prepare("INSERT OR IGNORE INTO profile_dirty (unified_id)"
-                                                " VALUES (?)"));
-  auto mark_dirty = [&](const std::string& id) -> Status {
-    dirty.Reset();
-    dirty.Bind(1, id);
-    return dirty.Run();
-  };
-  ASSIGN_OR_RETURN(RecordLog records, RecordLog::Open(db_));  // links decide identity
-  ASSIGN_OR_RETURN(Statement put, db_.Prepare("INSERT INTO identity_links (record_id, site_id,"
-                                              " unified_id, linked_at) VALUES (?, ?, ?, ?)"
-                                              " ON CONFLICT (record_id) DO UPDATE SET"
-                                              " unified_id = excluded.unified_id,"
-                                              " linked_at = excluded.linked_at"));
-  for (const auto& members : clusters_of) {
-    if (members.empty()) continue;
-    ++stats.unified;
-    std::set<std::string> sites;
-    // The ids whose founder is in this cluster: the oldest is kept.
-    std::vector<std::string> owned;
-    for (int m : members) {
-      sites.insert(recs[m].site);
-      if (auto f = founder_of.find(recs[m].id); f != founder_of.end()) owned.push_back(f->second);
-    }
-    if (sites.size() > 1) ++stats.across_stores;
-    std::string chosen;
-    if (!owned.empty()) {
-      std::sort(owned.begin(), owned.end(), [&](const std::string& a, const std::string& b) {
-        const auto& ka = known[a];
-        const auto& kb = known[b];
-        return ka.created_at != kb.created_at ? ka.created_at < kb.created_at : a < b;
-      });
-      chosen = owned.front();
-      for (const auto& id : owned) {
-        const std::optional<std::string> target =
-            id == chosen ? std::nullopt : std::optional<std::string>(chosen);
-        if (known[id].merged_into != target) {
-          redirect.Reset();
-          redirect.Bind(1, target).Bind(2, id);
-          RETURN_IF_ERROR(redirect.Run());
-          RETURN_IF_ERROR(mark_dirty(id));
-          RETURN_IF_ERROR(mark_dirty(chosen));
-          known[id].merged_into = target;
-        }
-      }
-    } else {
-      const std::string& founder = recs[members.front()].id;  // smallest id: order-free
-      chosen = MintId(founder);
-      while (known.count(chosen)) chosen = MintId(chosen + founder);
-      mint.Reset();
-      mint.Bind(1, chosen).Bind(2, founder).Bind(3, now);
-      RETURN_IF_ERROR(mint.Run());
-      known[chosen] = {founder, now, std::nullopt};
-      founder_of[founder] = chosen;
-    }
-    for (int m : members) {
-      auto it = link.find(recs[m].id);
-      if (it != link.end() && it->second == chosen) continue;
-      if (it != link.end()) RETURN_IF_ERROR(mark_dirty(it->second));
-      RETURN_IF_ERROR(mark_dirty(chosen));
-      put.Reset();
-      put.Bind(1, recs[m].id).Bind(2, recs[m].site).Bind(3, chosen).Bind(4, now);
-      RETURN_IF_ERROR(put.Run());
-      RETURN_IF_ERROR(records.Note("identity_links", {recs[m].id}));
-      ++stats.links_changed;
-    }
-  }
-
-  // 5. Candidates still apart, and the key index for look-ups.
-  RETURN_IF_ERROR(db_.Exec("DELETE FROM identity_candidates"));
-  ASSIGN_OR_RETURN(Statement cand, db_.Prepare("INSERT OR IGNORE INTO identity_candidates"
-                                               " (record_a, record_b, key_kind, key_value)"
-                                               " VALUES (?, ?, ?, ?)"));
-  std::set<std::pair<std::string, std::string>> apart;  // a person said: two people
-  {
-    ASSIGN_OR_RETURN(Statement st, db_.Prepare("SELECT record_a, record_b FROM"
-                                               " identity_dismissals"));
-    while (true) {
-      ASSIGN_OR_RETURN(bool row, st.Step());
-      if (!row) break;
-      apart.emplace(st.Text(0), st.Text(1));
-    }
-  }
-  for (const auto& [a, b, key] : candidates) {
-    if (uf.Find(a) == uf.Find(b)) continue;
-    if (apart.count({std::min(recs[a].id, recs[b].id), std::max(recs[a].id, recs[b].id)})) {
-      continue;
-    }
-    const size_t colon = key.find(':');
-    cand.Reset();
-    cand.Bind(1, recs[a].id)
-        .Bind(2, recs[b].id)
-        .Bind(3, key.substr(0, colon))
-        .Bind(4, key.substr(colon + 1));
-    RETURN_IF_ERROR(cand.Run());
-    ++stats.candidates;
-  }
-  RETURN_IF_ERROR(db_.Exec("DELETE FROM identity_keys"));
-  {
-    // Sorted by key: the index is written in order, page by page.
-    std::vector<std::pair<const std::string*, int>> rows;
-    for (const auto& [key, members] : groups) {
-      for (int m : members) rows.emplace_back(&key, m);
-    }
-    std::sort(rows.begin(), rows.end(), [&](const auto& x, const auto& y) {
-      return *x.first != *y.first ? *x.first < *y.first : recs[x.second].id < recs[y.second].id;
-    });
-    ASSIGN_OR_RETURN(Statement key, db_.Prepare("INSERT OR IGNORE INTO identity_keys (key,"
-                                                " record_id) VALUES (?, ?)"));
-    for (const auto& [k, m] : rows) {
-      key.Reset();
-      key.Bind(1, *k).Bind(2, recs[m].id);
-      RETURN_IF_ERROR(key.Run());
-    }
-  }
-  ASSIGN_OR_RETURN(Statement state,
-                   db_.Prepare("INSERT INTO identity_state (singleton, resolved_changes,"
-                               " resolved_rules, resolved_at) VALUES (1, ?, ?, ?) ON CONFLICT"
-                               " (singleton) DO UPDATE SET resolved_changes ="
-                               " excluded.resolved_changes, resolved_rules ="
-                               " excluded.resolved_rules, resolved_at = excluded.resolved_at"));
-  state.Bind(1, mark).Bind(2, rule_count).Bind(3, now);
-  RETURN_IF_ERROR(state.Run());
-  if (signer_) RETURN_IF_ERROR(records.Seal(*signer_));
-  RETURN_IF_ERROR(tx->Commit());
+  ASSIGN_OR_RETURN(LinkInput input, store_.LoadLinkInput());
+  input.now = FormatUtcMs(clock_.NowMs());
+  const LinkPlan plan = LinkRecords(input);
+  RETURN_IF_ERROR(store_.WriteLinkPlan(plan, mark, input.now, signer_));
+  stats.records = static_cast<int64_t>(input.records.size());
+  stats.unified = plan.unified;
+  stats.across_stores = plan.across_stores;
+  stats.candidates = static_cast<int64_t>(plan.candidates.size());
+  stats.links_changed = static_cast<int64_t>(plan.links.size());
   stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return stats;
 }
@@ -497,14 +110,10 @@ Result<ResolveStats> Identity::Resolve(bool force) {
 Result<std::string> Identity::LiveId(const std::string& unified_id) {
   std::string id = unified_id;
   for (int hops = 0; hops < 64; ++hops) {  // follow redirects of merged ids
-    ASSIGN_OR_RETURN(Statement st, db_.Prepare("SELECT merged_into FROM unified_customers"
-                                               " WHERE unified_id = ?"));
-    st.Bind(1, id);
-    ASSIGN_OR_RETURN(bool row, st.Step());
+    ASSIGN_OR_RETURN(std::optional<UnifiedRow> row, store_.Unified(id));
     if (!row) return Status::NotFound("customer: no unified customer " + unified_id);
-    auto next = st.OptionalText(0);
-    if (!next) return id;
-    id = *next;
+    if (!row->merged_into) return id;
+    id = *row->merged_into;
   }
   return Status::Corruption("customer: the redirects of " + unified_id + " go round in a loop");
 }
@@ -516,34 +125,20 @@ Result<std::string> Identity::UnifiedIdOf(const std::string& query) {
     }
   }
   ASSIGN_OR_RETURN(std::string record, RecordOf(query));
-  ASSIGN_OR_RETURN(Statement st, db_.Prepare("SELECT unified_id FROM identity_links WHERE"
-                                             " record_id = ?"));
-  st.Bind(1, record);
-  ASSIGN_OR_RETURN(bool row, st.Step());
-  if (!row) return Status::NotFound("customer: record " + record + " is not resolved yet");
-  return st.Text(0);
+  ASSIGN_OR_RETURN(std::optional<std::string> unified, store_.LinkOf(record));
+  if (!unified) return Status::NotFound("customer: record " + record + " is not resolved yet");
+  return *unified;
 }
 
 Result<std::string> Identity::RecordOf(const std::string& query) {
-  ASSIGN_OR_RETURN(Statement st,
-                   db_.Prepare("SELECT entity_id FROM entities WHERE entity = 'customer' AND"
-                               " entity_id >= ?1 AND entity_id < ?1 || 'g' LIMIT 2"));
-  st.Bind(1, query);
-  ASSIGN_OR_RETURN(bool row, st.Step());
-  if (!row || query.size() < 6) {
+  ASSIGN_OR_RETURN(std::vector<std::string> ids, store_.RecordsStartingWith(query, 2));
+  if (ids.empty() || query.size() < 6) {
     return Status::NotFound("customer: '" + query + "' is no unified id or store record id");
   }
-  std::string id = st.Text(0);
-  ASSIGN_OR_RETURN(bool second, st.Step());
-  if (second) return Status::InvalidInput("customer: '" + query + "' matches several records");
-  return id;
-}
-
-Result<std::vector<std::string>> Identity::MembersOf(const std::string& unified_id) {
-  ASSIGN_OR_RETURN(Statement st, db_.Prepare("SELECT record_id FROM identity_links WHERE"
-                                             " unified_id = ? ORDER BY record_id"));
-  st.Bind(1, unified_id);
-  return st.TextColumn();
+  if (ids.size() > 1) {
+    return Status::InvalidInput("customer: '" + query + "' matches several records");
+  }
+  return ids.front();
 }
 
 Result<std::vector<std::string>> Identity::Find(const std::string& query) {
@@ -558,29 +153,14 @@ Result<std::vector<std::string>> Identity::Find(const std::string& query) {
     if (std::find(out.begin(), out.end(), unified) == out.end()) out.push_back(unified);
   };
   for (const auto& key : keys) {
-    ASSIGN_OR_RETURN(Statement st, db_.Prepare("SELECT l.unified_id FROM identity_keys k JOIN"
-                                               " identity_links l USING (record_id) WHERE"
-                                               " k.key = ?"));
-    st.Bind(1, key);
-    while (true) {
-      ASSIGN_OR_RETURN(bool row, st.Step());
-      if (!row) break;
-      add(st.Text(0));
-    }
+    ASSIGN_OR_RETURN(std::vector<std::string> ids, store_.UnifiedWithKey(key));
+    for (const auto& id : ids) add(id);
   }
   if (auto direct = UnifiedIdOf(query); direct.ok()) add(*direct);
   if (out.empty() && !query.empty()) {
     // Part of a name: supporting look-up only, never evidence.
-    ASSIGN_OR_RETURN(Statement st,
-                     db_.Prepare("SELECT DISTINCT l.unified_id FROM entities e JOIN identity_links"
-                                 " l ON l.record_id = e.entity_id WHERE e.entity = 'customer' AND"
-                                 " instr(json_extract(e.fields, '$.name'), ?) > 0 LIMIT 50"));
-    st.Bind(1, query);
-    while (true) {
-      ASSIGN_OR_RETURN(bool row, st.Step());
-      if (!row) break;
-      add(st.Text(0));
-    }
+    ASSIGN_OR_RETURN(std::vector<std::string> ids, store_.UnifiedWithNamePart(query, 50));
+    for (const auto& id : ids) add(id);
   }
   return out;
 }
@@ -594,21 +174,17 @@ Result<UnifiedView> Identity::Show(const std::string& query) {
 Result<UnifiedView> Identity::ViewOf(const std::string& unified_id, bool with_evidence) {
   UnifiedView view;
   view.unified_id = unified_id;
-  ASSIGN_OR_RETURN(std::vector<std::string> members, MembersOf(view.unified_id));
+  ASSIGN_OR_RETURN(std::vector<std::string> members, store_.MembersOf(view.unified_id));
   std::vector<ConsentEvent> consent;
   std::map<std::string, std::set<std::string>> keys_of;  // record -> keys
   for (const auto& id : members) {
-    ASSIGN_OR_RETURN(Statement st, db_.Prepare("SELECT owner_site, fields, field_hlcs, base_hlc"
-                                               " FROM entities WHERE entity = 'customer' AND"
-                                               " entity_id = ?"));
-    st.Bind(1, id);
-    ASSIGN_OR_RETURN(bool row, st.Step());
+    ASSIGN_OR_RETURN(std::optional<storage::CustomerEntity> row, store_.Customer(id));
     if (!row) continue;
-    const json fields = json::parse(st.Text(1), nullptr, false);
-    const json stamps = json::parse(st.Text(2), nullptr, false);
+    const json fields = json::parse(row->fields, nullptr, false);
+    const json stamps = json::parse(row->field_hlcs, nullptr, false);
     if (!fields.is_object()) continue;
-    StoreRecord r = ReadRecord(id, st.Text(0), fields);
-    const Stamp base{static_cast<uint64_t>(st.Int(3)), r.site_id};
+    StoreRecord r = ReadRecord(id, row->site, fields);
+    const Stamp base{static_cast<uint64_t>(row->base_hlc), r.site_id};
     auto events = ConsentEventsOf(fields, stamps, base);
     if (!events.ok()) {
       return Status::Corruption("hub entity customer " + id + ": " + events.status().message());
@@ -624,19 +200,13 @@ Result<UnifiedView> Identity::ViewOf(const std::string& unified_id, bool with_ev
 
   // Vehicles and bookings of these records, at every store.
   for (const auto& id : members) {
-    ASSIGN_OR_RETURN(Statement st,
-                     db_.Prepare("SELECT e.entity, e.entity_id, e.owner_site, e.fields FROM"
-                                 " customer_children k JOIN entities e ON e.entity = k.entity"
-                                 " AND e.entity_id = k.entity_id WHERE k.customer_id = ?"));
-    st.Bind(1, id);
-    while (true) {
-      ASSIGN_OR_RETURN(bool row, st.Step());
-      if (!row) break;
-      json f = json::parse(st.Text(3), nullptr, false);
+    ASSIGN_OR_RETURN(std::vector<storage::ChildEntity> children, store_.ChildrenOf(id));
+    for (const auto& child : children) {
+      json f = json::parse(child.fields, nullptr, false);
       if (!f.is_object()) continue;
-      if (st.Text(0) == "vehicle") {
-        view.vehicles.push_back({{"id", st.Text(1)},
-                                 {"site", st.Text(2)},
+      if (child.entity == "vehicle") {
+        view.vehicles.push_back({{"id", child.entity_id},
+                                 {"site", child.site},
                                  {"record", id},
                                  {"plate", f.value("plate", json())},
                                  {"vin", f.value("vin", json())},
@@ -647,8 +217,8 @@ Result<UnifiedView> Identity::ViewOf(const std::string& unified_id, bool with_ev
           keys_of[id].insert("vin:" + f["vin"].get<std::string>());
       } else {
         view.bookings.push_back(
-            {{"id", st.Text(1)},
-             {"site", st.Text(2)},
+            {{"id", child.entity_id},
+             {"site", child.site},
              {"record", id},
              {"ref", f.value("ref", "")},
              {"slot", f.value("slot_date", "") + " " + f.value("slot_time", "")},
@@ -685,30 +255,20 @@ Result<UnifiedView> Identity::ViewOf(const std::string& unified_id, bool with_ev
       }
     }
   }
-  ASSIGN_OR_RETURN(Statement rules, db_.Prepare("SELECT kind, record_a, record_b, staff, note, at"
-                                                " FROM identity_rules ORDER BY id"));
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, rules.Step());
-    if (!row) break;
-    const std::string a = rules.Text(1), b = rules.OptionalText(2).value_or("");
+  ASSIGN_OR_RETURN(std::vector<IdentityRule> rules, store_.Rules());
+  for (const auto& rule : rules) {
+    const std::string& a = rule.record_a;
+    const std::string b = rule.record_b.value_or("");
     const bool mine = std::find(members.begin(), members.end(), a) != members.end() ||
                       std::find(members.begin(), members.end(), b) != members.end();
     if (!mine) continue;
     view.evidence.push_back(
-        {a, b, rules.Text(0) == "merge" ? "merged by a person" : "unmerged by a person",
-         rules.Text(3) + " at " + rules.Text(5) + ": " + rules.Text(4), rules.Text(0) == "merge"});
+        {a, b, rule.kind == "merge" ? "merged by a person" : "unmerged by a person",
+         rule.staff + " at " + rule.at + ": " + rule.note, rule.kind == "merge"});
   }
-  ASSIGN_OR_RETURN(Statement cand, db_.Prepare("SELECT record_a, record_b, key_kind, key_value FROM"
-                                               " identity_candidates WHERE record_a = ?1 OR"
-                                               " record_b = ?1"));
   for (const auto& id : members) {
-    cand.Reset();
-    cand.Bind(1, id);
-    while (true) {
-      ASSIGN_OR_RETURN(bool row, cand.Step());
-      if (!row) break;
-      view.candidates.push_back({cand.Text(0), cand.Text(1), cand.Text(2), cand.Text(3), false});
-    }
+    ASSIGN_OR_RETURN(std::vector<LinkCandidate> open, store_.Candidates(id));
+    for (auto& c : open) view.candidates.push_back(CandidateEvidence(std::move(c)));
   }
   return view;
 }
@@ -721,7 +281,7 @@ Status Identity::Merge(const std::string& a_query, const std::string& b_query,
   auto record_for = [&](const std::string& q) -> Result<std::string> {
     if (auto r = RecordOf(q); r.ok()) return r;
     ASSIGN_OR_RETURN(std::string unified, UnifiedIdOf(q));
-    ASSIGN_OR_RETURN(std::vector<std::string> members, MembersOf(unified));
+    ASSIGN_OR_RETURN(std::vector<std::string> members, store_.MembersOf(unified));
     if (members.empty()) return Status::NotFound("customer: '" + q + "' has no records");
     return members.front();
   };
@@ -732,10 +292,8 @@ Status Identity::Merge(const std::string& a_query, const std::string& b_query,
   ASSIGN_OR_RETURN(std::string ub, UnifiedIdOf(b));
   if (ua == ub)
     return Status::Refused("merge: " + a_query + " and " + b_query + " are already " + ua);
-  ASSIGN_OR_RETURN(Statement st, db_.Prepare("INSERT INTO identity_rules (kind, record_a, record_b,"
-                                             " staff, note, at) VALUES ('merge', ?, ?, ?, ?, ?)"));
-  st.Bind(1, a).Bind(2, b).Bind(3, staff).Bind(4, note).Bind(5, FormatUtcMs(clock_.NowMs()));
-  RETURN_IF_ERROR(RecordDecision(st, "identity_rules", {}));
+  RETURN_IF_ERROR(
+      store_.AddRule({0, "merge", a, b, staff, note, FormatUtcMs(clock_.NowMs())}, signer_));
   return Resolve(true).status();
 }
 
@@ -746,13 +304,11 @@ Status Identity::Unmerge(const std::string& record_query, const std::string& sta
   RETURN_IF_ERROR(Resolve(false).status());
   ASSIGN_OR_RETURN(std::string record, RecordOf(record_query));
   ASSIGN_OR_RETURN(std::string unified, UnifiedIdOf(record));
-  ASSIGN_OR_RETURN(std::vector<std::string> members, MembersOf(unified));
+  ASSIGN_OR_RETURN(std::vector<std::string> members, store_.MembersOf(unified));
   if (members.size() < 2)
     return Status::Refused("unmerge: record " + record + " is alone in " + unified);
-  ASSIGN_OR_RETURN(Statement st, db_.Prepare("INSERT INTO identity_rules (kind, record_a, staff,"
-                                             " note, at) VALUES ('split', ?, ?, ?, ?)"));
-  st.Bind(1, record).Bind(2, staff).Bind(3, note).Bind(4, FormatUtcMs(clock_.NowMs()));
-  RETURN_IF_ERROR(RecordDecision(st, "identity_rules", {}));
+  RETURN_IF_ERROR(store_.AddRule(
+      {0, "split", record, std::nullopt, staff, note, FormatUtcMs(clock_.NowMs())}, signer_));
   return Resolve(true).status();
 }
 
@@ -778,41 +334,16 @@ Status Identity::KeepApart(const std::string& a, const std::string& b, const std
                            const std::string& note) {
   if (staff.empty()) return Status::InvalidInput("staff: say who decides (--staff)");
   if (note.empty()) return Status::InvalidInput("note: say why (--note)");
-  ASSIGN_OR_RETURN(Statement st, db_.Prepare("INSERT INTO identity_dismissals (record_a, record_b,"
-                                             " staff, note, at) VALUES (?, ?, ?, ?, ?) ON"
-                                             " CONFLICT DO NOTHING"));
-  st.Bind(1, std::min(a, b))
-      .Bind(2, std::max(a, b))
-      .Bind(3, staff)
-      .Bind(4, note)
-      .Bind(5, FormatUtcMs(clock_.NowMs()));
-  RETURN_IF_ERROR(RecordDecision(st, "identity_dismissals", {std::min(a, b), std::max(a, b)}));
+  RETURN_IF_ERROR(store_.KeepApart(std::min(a, b), std::max(a, b), staff, note,
+                                   FormatUtcMs(clock_.NowMs()), signer_));
   return Resolve(true).status();
-}
-
-Status Identity::RecordDecision(Statement& insert, const std::string& table,
-                                const std::vector<std::string>& key) {
-  ASSIGN_OR_RETURN(auto tx, Transaction::Begin(db_));
-  RETURN_IF_ERROR(insert.Run());
-  if (db_.RowsChanged() == 0) return Status::Ok();  // kept apart already: nothing new
-  ASSIGN_OR_RETURN(RecordLog records, RecordLog::Open(db_));
-  // A rule's key is its id, known only once inserted.
-  RETURN_IF_ERROR(records.Note(
-      table, key.empty() ? std::vector<std::string>{std::to_string(db_.LastInsertRowId())} : key));
-  if (signer_) RETURN_IF_ERROR(records.Seal(*signer_));
-  return tx->Commit();
 }
 
 Result<std::vector<Evidence>> Identity::Candidates() {
   RETURN_IF_ERROR(Resolve(false).status());
-  ASSIGN_OR_RETURN(Statement st, db_.Prepare("SELECT record_a, record_b, key_kind, key_value FROM"
-                                             " identity_candidates ORDER BY record_a, record_b"));
+  ASSIGN_OR_RETURN(std::vector<LinkCandidate> open, store_.Candidates(std::nullopt));
   std::vector<Evidence> out;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
-    out.push_back({st.Text(0), st.Text(1), st.Text(2), st.Text(3), false});
-  }
+  for (auto& c : open) out.push_back(CandidateEvidence(std::move(c)));
   return out;
 }
 

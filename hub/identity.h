@@ -13,7 +13,9 @@
 // with the cluster that holds that record; when two clusters join, the older
 // id wins and the other redirects to it (merged_into). Resolution is a pure
 // function of the records and the rules, so running it twice changes nothing.
-// Thread-compatible: works on the Hub's connection, on the hub's thread.
+// The linking decision is hub/identity_linking.h; what is read and written is
+// behind hub/storage/identity_store.h. Thread-compatible: uses its store on
+// the thread that owns it.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -21,10 +23,10 @@
 #include <string>
 #include <vector>
 
+#include "hub/storage/identity_store.h"
 #include "sync/clock.h"
 #include "sync/keys.h"
 #include "sync/merge.h"
-#include "sync/sqlite.h"
 #include "sync/status.h"
 
 namespace outpost::hub {
@@ -75,15 +77,17 @@ class Identity {
  public:
   // `signer`: the hub's keys, to sign what is written to the record log
   // (hub/record_log.h); without it the entries wait for the next signed write.
-  Identity(Db& db, const Clock& clock, const SecretKeys* signer = nullptr)
-      : db_(db), clock_(clock), signer_(signer) {}
+  // `store` must outlive the Identity.
+  Identity(storage::IdentityStore& store, const Clock& clock, const SecretKeys* signer = nullptr)
+      : store_(store), clock_(clock), signer_(signer) {}
 
   // Links every record; runs only if customers, vehicles or rules changed
   // since the last run, unless `force`. Indexes new changes first.
   Result<ResolveStats> Resolve(bool force);
   // Reads the changes applied since the last call: which customer each new
-  // vehicle and booking belongs to (customer_children), and the unified
-  // customers whose records, vehicles or bookings changed (profile_dirty).
+  // vehicle and booking belongs to (customer_children), the typed rows of the
+  // bookings, customers and vehicles changed, and the unified customers whose
+  // records, vehicles or bookings changed (profile_dirty).
   // Behind ingest, never in its transaction.
   Status IndexChanges();
   // Unified ids for a unified id, a record id, a phone, plate, member id, VIN
@@ -113,15 +117,8 @@ class Identity {
  private:
   Result<std::string> UnifiedIdOf(const std::string& query);
   Result<std::string> RecordOf(const std::string& query);
-  Result<std::vector<std::string>> MembersOf(const std::string& unified_id);
-  Result<int64_t> Watermark(int64_t* rules);
 
-  // Inserts a person's decision with `insert` (bound by the caller) and records
-  // it in the record log, in one transaction.
-  Status RecordDecision(Statement& insert, const std::string& table,
-                        const std::vector<std::string>& key);
-
-  Db& db_;
+  storage::IdentityStore& store_;
   const Clock& clock_;
   const SecretKeys* signer_;
 };

@@ -97,41 +97,18 @@ json ProfileBody(const UnifiedView& view, const std::string& site) {
             {"last_store", last_visit.empty() ? json(nullptr) : json(last_visit_store)}}}};
 }
 
-Result<std::vector<WireProfile>> ProfilesAfter(Db& db, const std::string& site, int64_t held_seq,
+Result<std::vector<WireProfile>> ProfilesAfter(storage::IdentityStore& store,
+                                               const std::string& site, int64_t held_seq,
                                                int limit) {
-  ASSIGN_OR_RETURN(Statement numbered, db.Prepare("SELECT profile_seq FROM store_cursors"
-                                                  " WHERE site_id = ?"));
-  numbered.Bind(1, site);
-  ASSIGN_OR_RETURN(bool has_row, numbered.Step());
-  const int64_t given_out = has_row ? numbered.Int(0) : 0;
-  numbered.Reset();
-  if (held_seq > given_out) {
-    // Both moves or neither: the next seq given out must stay above every
-    // numbered profile.
-    ASSIGN_OR_RETURN(auto tx, Transaction::Begin(db));
-    ASSIGN_OR_RETURN(Statement renumber,
-                     db.Prepare("UPDATE store_profiles SET seq = seq + ? WHERE site_id = ?"));
-    renumber.Bind(1, held_seq).Bind(2, site);
-    RETURN_IF_ERROR(renumber.Run());
-    ASSIGN_OR_RETURN(Statement bump, db.Prepare("UPDATE store_cursors SET profile_seq ="
-                                                " profile_seq + ? WHERE site_id = ?"));
-    bump.Bind(1, held_seq).Bind(2, site);
-    RETURN_IF_ERROR(bump.Run());
-    RETURN_IF_ERROR(tx->Commit());
-  }
-  ASSIGN_OR_RETURN(Statement held, db.Prepare("UPDATE store_cursors SET applied_profile_seq ="
-                                              " min(?1, profile_seq) WHERE site_id = ?2 AND"
-                                              " applied_profile_seq != min(?1, profile_seq)"));
-  held.Bind(1, held_seq).Bind(2, site);
-  RETURN_IF_ERROR(held.Run());
-  ASSIGN_OR_RETURN(Statement st, db.Prepare("SELECT seq, unified_id, profile FROM store_profiles"
-                                            " WHERE site_id = ? AND seq > ? ORDER BY seq LIMIT ?"));
-  st.Bind(1, site).Bind(2, held_seq).Bind(3, int64_t{limit});
+  ASSIGN_OR_RETURN(int64_t given_out, store.ProfileSeqGivenOut(site));
+  if (held_seq > given_out) RETURN_IF_ERROR(store.RenumberProfiles(site, held_seq));
+  RETURN_IF_ERROR(store.NoteProfilesHeld(site, held_seq));
+  ASSIGN_OR_RETURN(std::vector<storage::ProfileVersion> versions,
+                   store.ProfilesAfter(site, held_seq, limit));
   std::vector<WireProfile> out;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
-    out.push_back({st.Int(0), st.Text(1), st.OptionalText(2).value_or("")});
+  out.reserve(versions.size());
+  for (auto& v : versions) {
+    out.push_back({v.seq, std::move(v.unified_id), std::move(v.profile).value_or("")});
   }
   return out;
 }
@@ -139,46 +116,27 @@ Result<std::vector<WireProfile>> ProfilesAfter(Db& db, const std::string& site, 
 Result<RefreshStats> Profiles::Refresh() {
   const auto t0 = std::chrono::steady_clock::now();
   RefreshStats stats;
-  {
-    // The customers behind every change applied since the last look.
-    Identity identity(db_, clock_);
-    RETURN_IF_ERROR(identity.IndexChanges());
-  }
-  ASSIGN_OR_RETURN(auto tx, Transaction::Begin(db_));
+  Identity identity(store_, clock_);
+  // The customers behind every change applied since the last look.
+  RETURN_IF_ERROR(identity.IndexChanges());
+  RETURN_IF_ERROR(store_.InTransaction([&] { return RebuildDirty(identity, stats); }));
+  stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return stats;
+}
+
+Status Profiles::RebuildDirty(Identity& identity, RefreshStats& stats) {
   std::set<std::string> dirty;
   {
-    ASSIGN_OR_RETURN(Statement st, db_.Prepare("SELECT unified_id FROM profile_dirty"));
-    ASSIGN_OR_RETURN(std::vector<std::string> ids, st.TextColumn());
+    ASSIGN_OR_RETURN(std::vector<std::string> ids, store_.DirtyProfiles());
     dirty.insert(ids.begin(), ids.end());
   }
-  Identity identity(db_, clock_);
-  ASSIGN_OR_RETURN(Statement held, db_.Prepare("SELECT site_id, digest FROM store_profiles WHERE"
-                                               " unified_id = ? AND profile IS NOT NULL"));
-  ASSIGN_OR_RETURN(Statement next, db_.Prepare("UPDATE store_cursors SET profile_seq ="
-                                               " profile_seq + 1 WHERE site_id = ?"
-                                               " RETURNING profile_seq"));
-  ASSIGN_OR_RETURN(Statement put, db_.Prepare("INSERT INTO store_profiles (site_id, unified_id,"
-                                              " seq, digest, profile) VALUES (?, ?, ?, ?, ?)"
-                                              " ON CONFLICT (site_id, unified_id) DO UPDATE SET"
-                                              " seq = excluded.seq, digest = excluded.digest,"
-                                              " profile = excluded.profile"));
   auto write = [&](const std::string& site, const std::string& unified,
                    const std::optional<std::string>& profile) -> Status {
-    next.Reset();
-    next.Bind(1, site);
-    ASSIGN_OR_RETURN(bool row, next.Step());
-    if (!row) return Status::Ok();  // not a store on the allow-list (any more)
-    const int64_t seq = next.Int(0);
-    RETURN_IF_ERROR(next.Run());
-    put.Reset();
-    put.Bind(1, site).Bind(2, unified).Bind(3, seq);
-    if (profile) {
-      const std::string digest = Digest(*profile);
-      put.BindBlob(4, digest.data(), digest.size()).Bind(5, *profile);
-    } else {
-      put.Bind(4, std::optional<std::string>()).Bind(5, std::optional<std::string>());
-    }
-    return put.Run();
+    ASSIGN_OR_RETURN(std::optional<int64_t> seq, store_.NextProfileSeq(site));
+    if (!seq) return Status::Ok();  // not a store on the allow-list (any more)
+    return store_.PutProfile(site, unified, *seq,
+                             profile ? std::optional<std::string>(Digest(*profile)) : std::nullopt,
+                             profile);
   };
   std::vector<std::string> absorbed_into;  // live targets of merged ids, rebuilt after
   auto rebuild = [&](const std::string& unified) -> Status {
@@ -194,14 +152,7 @@ Result<RefreshStats> Profiles::Refresh() {
     for (const auto& r : view.records) {
       if (!bodies.count(r.site_id)) bodies[r.site_id] = ProfileBody(view, r.site_id).dump();
     }
-    std::map<std::string, std::string> current;  // site -> digest
-    held.Reset();
-    held.Bind(1, unified);
-    while (true) {
-      ASSIGN_OR_RETURN(bool row, held.Step());
-      if (!row) break;
-      current[held.Text(0)] = held.Blob(1);
-    }
+    ASSIGN_OR_RETURN(const auto current, store_.ProfileDigests(unified));  // site -> digest
     for (const auto& [site, body] : bodies) {
       auto it = current.find(site);
       if (it != current.end() && it->second == Digest(body)) continue;
@@ -220,10 +171,7 @@ Result<RefreshStats> Profiles::Refresh() {
   std::sort(absorbed_into.begin(), absorbed_into.end());
   absorbed_into.erase(std::unique(absorbed_into.begin(), absorbed_into.end()), absorbed_into.end());
   for (const auto& unified : absorbed_into) RETURN_IF_ERROR(rebuild(unified));
-  RETURN_IF_ERROR(db_.Exec("DELETE FROM profile_dirty"));
-  RETURN_IF_ERROR(tx->Commit());
-  stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  return stats;
+  return store_.ClearDirtyProfiles();
 }
 
 Result<WireLookupReply> Profiles::Lookup(const std::string& site, const std::string& phone,
@@ -235,12 +183,10 @@ Result<WireLookupReply> Profiles::Lookup(const std::string& site, const std::str
     reply.status = "phone: " + normal.status().message();
     return reply;
   }
-  ASSIGN_OR_RETURN(Statement st, db_.Prepare("SELECT DISTINCT l.unified_id FROM identity_keys k"
-                                             " JOIN identity_links l USING (record_id) WHERE"
-                                             " k.key = ? ORDER BY l.unified_id"));
-  st.Bind(1, "phone:" + normal.value());
-  ASSIGN_OR_RETURN(std::vector<std::string> ids, st.TextColumn());
-  Identity identity(db_, clock_);
+  ASSIGN_OR_RETURN(std::vector<std::string> ids, store_.UnifiedWithKey("phone:" + normal.value()));
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  Identity identity(store_, clock_);
   RETURN_IF_ERROR(identity.IndexChanges());  // bookings made in the last seconds count too
   std::set<std::string> seen;
   for (const auto& id : ids) {
@@ -257,14 +203,9 @@ Result<WireLookupReply> Profiles::Lookup(const std::string& site, const std::str
   unsigned char h[16];
   crypto_generichash(h, sizeof h, reinterpret_cast<const unsigned char*>(normal->data()),
                      normal->size(), lookup_key_.data(), lookup_key_.size());
-  ASSIGN_OR_RETURN(Statement log, db_.Prepare("INSERT INTO lookup_log (at, site_id, staff,"
-                                              " phone_hash, found) VALUES (?, ?, ?, ?, ?)"));
-  log.Bind(1, FormatUtcMs(clock_.NowMs()))
-      .Bind(2, site)
-      .Bind(3, staff.empty() ? "-" : staff)
-      .Bind(4, BytesHex(h, sizeof h))
-      .Bind(5, static_cast<int64_t>(reply.profiles.size()));
-  RETURN_IF_ERROR(log.Run());
+  RETURN_IF_ERROR(store_.LogLookup(FormatUtcMs(clock_.NowMs()), site, staff.empty() ? "-" : staff,
+                                   BytesHex(h, sizeof h),
+                                   static_cast<int64_t>(reply.profiles.size())));
   return reply;
 }
 

@@ -14,7 +14,8 @@
 //
 // Lookup() answers a walk-in's phone for a store that is online, with the same
 // profile shape, and records who asked (the phone only as a keyed hash).
-// Thread-compatible: works on the Hub's connection, on the hub's thread.
+// What is read and written is behind hub/storage/identity_store.h.
+// Thread-compatible: uses its store on the thread that owns it.
 #pragma once
 
 #include <array>
@@ -23,8 +24,8 @@
 #include <vector>
 
 #include "hub/identity.h"
+#include "hub/storage/identity_store.h"
 #include "sync/clock.h"
-#include "sync/sqlite.h"
 #include "sync/status.h"
 #include "sync/wire.h"
 
@@ -49,14 +50,17 @@ nlohmann::json ProfileBody(const UnifiedView& view, const std::string& site);
 // newest versions after it, oldest first, at most `limit`. A store holding
 // seqs this hub never gave out (the hub restored from an older copy) has every
 // profile numbered again above its mark, so it takes them all as new.
-Result<std::vector<WireProfile>> ProfilesAfter(Db& db, const std::string& site, int64_t held_seq,
+Result<std::vector<WireProfile>> ProfilesAfter(storage::IdentityStore& store,
+                                               const std::string& site, int64_t held_seq,
                                                int limit);
 
 class Profiles {
  public:
   // `lookup_key` keys the hash under which looked-up phones are logged.
-  Profiles(Db& db, const Clock& clock, const std::array<uint8_t, 32>& lookup_key)
-      : db_(db), clock_(clock), lookup_key_(lookup_key) {}
+  // `store` must outlive the Profiles.
+  Profiles(storage::IdentityStore& store, const Clock& clock,
+           const std::array<uint8_t, 32>& lookup_key)
+      : store_(store), clock_(clock), lookup_key_(lookup_key) {}
 
   Result<RefreshStats> Refresh();
   // At most this many customers answer one look-up (a shared phone: a family, a fleet).
@@ -65,7 +69,11 @@ class Profiles {
                                  const std::string& staff);
 
  private:
-  Db& db_;
+  // Rebuilds the profiles of the dirty unified customers (and of the live
+  // targets of ids absorbed by merges), in the caller's transaction.
+  Status RebuildDirty(Identity& identity, RefreshStats& stats);
+
+  storage::IdentityStore& store_;
   const Clock& clock_;
   std::array<uint8_t, 32> lookup_key_;
 };

@@ -42,9 +42,7 @@ if hits=$(cd "$root" && grep -nE 'Prepare\(|\.db\(\)|->db\(\)|SELECT |INSERT |UP
 fi
 # The hub's SQL lives in hub/storage/sqlite/ only (hub/storage/hub_storage.h):
 # no other hub/ file includes sync/sqlite.h or holds SQL in a string literal.
-# Until identity moves to storage (hub/storage/identity_store.h), hub/identity.*
-# and hub/profiles.* still do.
-hub_sql_exempt='^hub/storage/sqlite/|^hub/(identity|profiles)\.(h|cc)$'
+hub_sql_exempt='^hub/storage/sqlite/'
 if [ -d "$root/hub" ]; then
   while IFS= read -r file; do
     rel=${file#"$root"/}

@@ -59,6 +59,7 @@
 #include "hub/hub.h"
 #include "hub/identity.h"
 #include "hub/queries/stores.h"
+#include "hub/storage/sqlite/identity_store.h"
 #include "sync/changelog.h"
 #include "sync/envelope.h"
 #include "sync/merge.h"

@@ -6,6 +6,7 @@
 
 #include "edge/store.h"
 #include "hub/hub.h"
+#include "hub/storage/sqlite/identity_store.h"
 #include "sync/changelog.h"
 #include "sync/envelope.h"
 #include "sync/testing.h"
@@ -43,6 +44,7 @@ class IdentityTest : public testing::HubAndStores {
   }
 
   std::map<std::string, int64_t> sent_;
+  std::unique_ptr<hub::storage::sqlite::SqliteIdentityStore> store_;
   std::unique_ptr<hub::Identity> identity_;
 };
 

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "hub/identity.h"
+#include "hub/storage/sqlite/identity_store.h"
 #include "tests/hub_and_stores.h"
 
 namespace outpost {

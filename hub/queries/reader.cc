@@ -8,8 +8,7 @@ HubReader::HubReader(Hub& hub)
     : storage_(hub.storage()), clock_(hub.clock()), signer_(&hub.keys()) {}
 
 Identity HubReader::MakeIdentity() const {
-  // Until identity moves to storage (hub/storage/identity_store.h).
-  return Identity(storage_.DbUntilIdentityMoves(), clock_, signer_);
+  return Identity(storage_.identity(), clock_, signer_);
 }
 
 }  // namespace outpost::hub::queries

@@ -21,6 +21,7 @@
 #include <string>
 
 #include "hub/storage/cursors.h"
+#include "hub/storage/identity_store.h"
 #include "hub/storage/ingest.h"
 #include "hub/storage/key_store.h"
 #include "hub/storage/outbox.h"
@@ -77,10 +78,9 @@ class HubStorage {
   // The schema version of the hub's data (outpost-hub init says it).
   virtual Result<int> SchemaVersion() = 0;
 
-  // Until identity moves to storage (hub/storage/identity_store.h): the
-  // connection Identity and Profiles (hub/identity.h, hub/profiles.h) still
-  // work on. Nothing else may use it.
-  virtual Db& DbUntilIdentityMoves() = 0;
+  // Identity links, rules, typed rows and profiles (hub/storage/identity_store.h),
+  // on the same database as the rest.
+  virtual IdentityStore& identity() = 0;
 };
 
 // Opens the hub's storage at `location`: a file path (SQLite).

@@ -3,6 +3,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "hub/storage/sqlite/identity_store.h"
 #include "hub/storage/sqlite/parts.h"
 #include "hub/storage/sqlite/record_log.h"
 #include "schema/migrations.h"
@@ -58,7 +59,8 @@ class SqliteHubStorage : public HubStorage {
         security_log_(*db_, signer),
         outbox_(*db_, signer),
         reads_(*db_),
-        verify_reads_(*db_) {}
+        verify_reads_(*db_),
+        identity_(*db_) {}
 
   KeyStore& keys() override { return keys_; }
   StoreCursors& cursors() override { return cursors_; }
@@ -83,7 +85,7 @@ class SqliteHubStorage : public HubStorage {
     return std::unique_ptr<KeyReader>(new SqliteKeyReader(std::move(db)));
   }
   Result<int> SchemaVersion() override { return db_->SchemaVersion(); }
-  Db& DbUntilIdentityMoves() override { return *db_; }
+  IdentityStore& identity() override { return identity_; }
 
   // Chains batches archived before the hub log existed (migration 6).
   Status ChainUnchainedBatches() {
@@ -123,6 +125,7 @@ class SqliteHubStorage : public HubStorage {
   SqliteOutbox outbox_;
   SqliteHubReads reads_;
   SqliteVerifyReads verify_reads_;
+  SqliteIdentityStore identity_;
 };
 
 }  // namespace
