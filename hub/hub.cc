@@ -271,8 +271,8 @@ Status Hub::AttachPushes(const std::string& site, int64_t applied_push_seq,
   ASSIGN_OR_RETURN(std::vector<storage::OutboxEntry> pending,
                    storage_->outbox().After(site, applied_push_seq, 100));
   for (auto& p : pending) ack.pushes.push_back({p.seq, std::move(p.request_json)});
-  ASSIGN_OR_RETURN(ack.profiles, ProfilesAfter(storage_->identity(), site,
-                                               applied_profile_seq, kProfilesPerAnswer));
+  ASSIGN_OR_RETURN(ack.profiles, ProfilesAfter(storage_->identity(), site, applied_profile_seq,
+                                               kProfilesPerAnswer));
   return Status::Ok();
 }
 

@@ -149,8 +149,8 @@ TEST_F(TypedEntitiesTest, AHubUpgradedToTheTypedRowsIsFilledWhole) {
   // As a hub that had these entities before migration 11: no typed rows yet.
   ASSERT_TRUE(testing::OpenHubFileToTamper(dir_.File("hub.db"))
                   ->Exec("DELETE FROM hub_bookings; DELETE FROM hub_customers;"
-                        " DELETE FROM hub_customer_phones; DELETE FROM hub_vehicles;"
-                        " INSERT INTO hub_typed_backfill (singleton) VALUES (1)")
+                         " DELETE FROM hub_customer_phones; DELETE FROM hub_vehicles;"
+                         " INSERT INTO hub_typed_backfill (singleton) VALUES (1)")
                   .ok());
   auto refreshed = hub_->RefreshProfiles();
   ASSERT_TRUE(refreshed.ok()) << refreshed.status().ToString();
