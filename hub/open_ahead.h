@@ -5,18 +5,21 @@
 // they went in, so a store's batches are applied in its order and the hub's
 // log is appended in arrival order. At most `kOpenedAhead` opened messages
 // wait to be applied: a burst of stores cannot make the hub hold more.
+// Thread-safe: Push, Pop and pending may be called from any thread (the
+// daemon calls them from its one); the queues are shared with the opener
+// under mu_, checked by the threadsafety build (sync/thread_annotations.h).
 #pragma once
 
-#include <condition_variable>
 #include <deque>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
 #include <utility>
 
 #include "hub/hub.h"
+#include "sync/mutex.h"
+#include "sync/thread_annotations.h"
 #include "sync/transport.h"
 
 namespace outpost::hub {
@@ -33,24 +36,24 @@ class OpenAhead {
   OpenAhead(const OpenAhead&) = delete;
   OpenAhead& operator=(const OpenAhead&) = delete;
 
-  void Push(Request request);
+  void Push(Request request) EXCLUDES(mu_);
   // The oldest pushed message, opened; nullopt if it is not ready within timeout_ms.
-  std::optional<std::pair<Request, OpenedMessage>> Pop(int timeout_ms);
+  std::optional<std::pair<Request, OpenedMessage>> Pop(int timeout_ms) EXCLUDES(mu_);
   // Pushed and not yet popped.
-  size_t pending() const;
+  size_t pending() const EXCLUDES(mu_);
 
  private:
-  OpenAhead(std::unique_ptr<Db> db, SecretKeys keys) : db_(std::move(db)), keys_(std::move(keys)) {}
-  void Run();
+  OpenAhead(std::unique_ptr<Db> db, const SecretKeys& keys) : db_(std::move(db)), keys_(keys) {}
+  void Run() EXCLUDES(mu_);
 
   std::unique_ptr<Db> db_;  // the opener thread's own connection
   SecretKeys keys_;
-  mutable std::mutex mu_;
-  std::condition_variable changed_;
-  std::deque<Request> to_open_;                           // guarded by mu_
-  std::deque<std::pair<Request, OpenedMessage>> opened_;  // guarded by mu_
-  bool opening_ = false;                                  // guarded by mu_
-  bool stop_ = false;                                     // guarded by mu_
+  mutable Mutex mu_;
+  CondVar changed_;
+  std::deque<Request> to_open_ GUARDED_BY(mu_);
+  std::deque<std::pair<Request, OpenedMessage>> opened_ GUARDED_BY(mu_);
+  bool opening_ GUARDED_BY(mu_) = false;
+  bool stop_ GUARDED_BY(mu_) = false;
   std::thread opener_;
 };
 
