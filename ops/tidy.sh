@@ -6,8 +6,9 @@
 #                                  full diagnostics; exits 1 on any finding
 #   ops/tidy.sh --check [PATH...]  the same, one line per finding (deduplicated:
 #                                  a header is seen by many sources), for CI
-# TIDY_JOBS=N runs N clang-tidy processes at once (default 1: the whole project
-# takes about an hour at one job).
+# TIDY_JOBS=N runs N clang-tidy processes at once (default 1: the whole project,
+# 108 sources, took 48 minutes at one job on a 2-core machine shared with other
+# builds; sync/ alone 8 minutes of CPU).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
