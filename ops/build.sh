@@ -4,6 +4,9 @@
 #   ops/build.sh asan      AddressSanitizer + UndefinedBehaviorSanitizer
 #   ops/build.sh release   optimised, for benchmarks
 #   ops/build.sh tsan T... ThreadSanitizer, only the targets named (the threaded tests)
+#   ops/build.sh threadsafety T...  clang with -Wthread-safety -Werror, only the
+#                          targets named (those with locking annotations)
+# BUILD_JOBS=N compiles N files at once (default 2).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 flavour=${1:-debug}
@@ -15,7 +18,12 @@ case "$flavour" in
   asan)    args=(-DCMAKE_BUILD_TYPE=Debug -DOUTPOST_SANITIZE=ON -DOUTPOST_BENCH=OFF) ;;
   release) args=(-DCMAKE_BUILD_TYPE=Release) ;;
   tsan)    args=(-DCMAKE_BUILD_TYPE=Debug -DOUTPOST_TSAN=ON -DOUTPOST_BENCH=OFF) ;;
-  *) echo "ops/build.sh: unknown flavour '$flavour' (debug, asan, release, tsan)" >&2; exit 1 ;;
+  # The analysis is clang's: the compiler is chosen when the folder is first configured.
+  threadsafety)
+    args=(-DCMAKE_BUILD_TYPE=Debug -DOUTPOST_THREAD_SAFETY=ON -DOUTPOST_BENCH=OFF
+          -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++) ;;
+  *) echo "ops/build.sh: unknown flavour '$flavour' (debug, asan, release, tsan, threadsafety)" >&2
+     exit 1 ;;
 esac
 cmake -S . -B "build/$flavour" -G Ninja -DOUTPOST_WERROR=ON "${args[@]}" >/dev/null
-cmake --build "build/$flavour" -j 2 "${targets[@]}"
+cmake --build "build/$flavour" -j "${BUILD_JOBS:-2}" "${targets[@]}"

@@ -19,6 +19,7 @@ packages=(
   libsimdjson-dev
   faketime
   clang-format
+  clang clang-tidy
 )
 
 missing=()

@@ -2,7 +2,8 @@
 # The test command: installs dependencies, builds, and runs every test: in the
 # -Werror debug build, again in it at two chosen instants under libfaketime
 # (the suite must pass at any hour, on any date), then under ASan/UBSan; and
-# the tests of code that shares state between threads under ThreadSanitizer.
+# the tests of code that shares state between threads under ThreadSanitizer,
+# and that code's locking annotations with clang's -Wthread-safety.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./ops/install-deps.sh
@@ -38,9 +39,14 @@ echo "== build and test: asan"
 run_ctest asan
 
 # Threads share state in the transport (ZeroMQ's I/O thread), the hub's
-# open-ahead thread (hub/open_ahead.h) and the sync client's window of batches.
+# open-ahead thread (hub/open_ahead.h, on sync/mutex.h) and the sync client's window of batches.
 echo "== build and test: tsan (threaded code)"
 ./ops/build.sh tsan sync_unit_tests hub_ingest_tests
 (cd build/tsan && TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
    ctest --output-on-failure -j 2 --timeout 600 \
-   -R '^(TransportTest|HubIngestTest|SyncWindowTest|ProfilesTest)\.')
+   -R '^(TransportTest|MutexTest|CondVarTest|HubIngestTest|SyncWindowTest|ProfilesTest)\.')
+
+# The locking annotations (GUARDED_BY, REQUIRES: sync/thread_annotations.h)
+# checked by clang; only the targets that hold annotated state, to stay fast.
+echo "== build: threadsafety (clang -Wthread-safety)"
+./ops/build.sh threadsafety outpost_hub sync_unit_tests

@@ -17,12 +17,14 @@ using Fields = std::vector<std::string>;
 // The fields of every record, for comparing with EXPECT_EQ.
 std::vector<Fields> FieldsOf(const std::vector<Record>& records) {
   std::vector<Fields> out;
+  out.reserve(records.size());
   for (const Record& r : records) out.push_back(r.fields);
   return out;
 }
 
 std::vector<int> LinesOf(const std::vector<Record>& records) {
   std::vector<int> out;
+  out.reserve(records.size());
   for (const Record& r : records) out.push_back(r.line);
   return out;
 }
@@ -108,10 +110,10 @@ TEST(CsvDecodeTest, RefusesWhatIsNeitherUtf8NorGb18030NamingTheOffset) {
 }
 
 TEST(CsvDecodeTest, RefusesUtf16WithAClearReason) {
-  for (std::string bytes : {std::string("\xFF\xFE"
-                                        "a\0,\0b\0",
-                                        8),
-                            std::string("\xFE\xFF\0a", 4)}) {
+  for (const std::string& bytes : {std::string("\xFF\xFE"
+                                               "a\0,\0b\0",
+                                               8),
+                                   std::string("\xFE\xFF\0a", 4)}) {
     auto text = DecodeText(bytes, nullptr);
     ASSERT_FALSE(text.ok());
     EXPECT_NE(text.status().message().find("UTF-16"), std::string::npos) << text.status().message();

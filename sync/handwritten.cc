@@ -21,7 +21,7 @@ std::string Quote(std::string_view raw) {
     const int32_t start = i;
     UChar32 c;
     U8_NEXT(s, i, length, c);
-    if (c < 0 || c < 0x20 || c == 0x7f) {
+    if (c < 0x20 || c == 0x7f) {  // negative: not UTF-8
       for (int32_t j = start; j < i; ++j) {
         char buf[8];
         std::snprintf(buf, sizeof buf, "\\x%02x", s[j]);
@@ -216,7 +216,8 @@ Result<LocalTime> ParseWrittenTime(std::string_view raw) {
     }
   } else if (c.TakeAny({"点", "點", "时", "時"})) {
     c.SkipSpaces();
-    if (c.TakeAny({"钟", "鐘", "整"})) {
+    // Same bodies, different text consumed: 10点钟 and 10点 are both on the hour.
+    if (c.TakeAny({"钟", "鐘", "整"})) {  // NOLINT(bugprone-branch-clone)
       ok = true;
     } else if (c.Take("半")) {
       t.minute = 30;

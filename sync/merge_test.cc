@@ -102,7 +102,7 @@ TEST(MergeConsentTest, DoNotContactAnywhereIsNeverUndoneByAnOlderOptInOrANewReco
 }
 
 // A per-channel statement event, as the hub reads one consent field.
-ConsentEvent Said(ContactChannel channel, ContactChoice choice, Stamp stamp) {
+ConsentEvent Said(ContactChannel channel, ContactChoice choice, const Stamp& stamp) {
   ConsentEvent e;
   e.stamp = stamp;
   e.channel = channel;

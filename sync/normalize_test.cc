@@ -6,10 +6,13 @@ namespace outpost {
 namespace {
 
 TEST(PhoneTest, AcceptsTheWaysPeopleWriteOneNumber) {
+  // 13800138000 in full-width digits; named, as a literal split over two lines
+  // inside the list below reads as a missing comma.
+  const char* full_width =
+      "\xef\xbc\x91\xef\xbc\x93\xef\xbc\x98\xef\xbc\x90\xef\xbc\x90\xef\xbc"
+      "\x91\xef\xbc\x93\xef\xbc\x98\xef\xbc\x90\xef\xbc\x90\xef\xbc\x90";
   for (const char* raw : {"13800138000", "138 0013 8000", "138-0013-8000", "+86 138 0013 8000",
-                          "+86-138-0013-8000", "(+86) 13800138000",
-                          "\xef\xbc\x91\xef\xbc\x93\xef\xbc\x98\xef\xbc\x90\xef\xbc\x90\xef\xbc"
-                          "\x91\xef\xbc\x93\xef\xbc\x98\xef\xbc\x90\xef\xbc\x90\xef\xbc\x90"}) {
+                          "+86-138-0013-8000", "(+86) 13800138000", full_width}) {
     auto phone = NormalizePhone(raw);
     ASSERT_TRUE(phone.ok()) << raw << ": " << phone.status().ToString();
     EXPECT_EQ(phone.value(), "+8613800138000") << raw;

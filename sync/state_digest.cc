@@ -49,7 +49,7 @@ void StateDigester::Add(std::string_view entity, std::string_view id, std::strin
   unsigned char h[32];
   crypto_generichash_final(&st, h, sizeof h);
   const int b = StateBucket(id);
-  for (int lane = 0; lane < 4; ++lane) {
+  for (size_t lane = 0; lane < 4; ++lane) {
     uint64_t v;
     std::memcpy(&v, h + 8 * lane, 8);
     sums_[b][lane] += v;
@@ -62,7 +62,7 @@ std::vector<BucketDigest> StateDigester::Finish() const {
   for (int b = 0; b < kStateBuckets; ++b) {
     out[b].bucket = b;
     out[b].count = counts_[b];
-    for (int lane = 0; lane < 4; ++lane) {
+    for (size_t lane = 0; lane < 4; ++lane) {
       std::memcpy(out[b].digest.data() + 8 * lane, &sums_[b][lane], 8);
     }
   }

@@ -102,7 +102,10 @@ int ExitCodeFor(const Status& status);
 // ASSIGN_OR_RETURN(auto x, MakeX()): binds the value or returns the Status.
 #define ASSIGN_OR_RETURN(lhs, expr) \
   ASSIGN_OR_RETURN_IMPL(OUTPOST_CONCAT(_result_, __LINE__), lhs, expr)
+// tmp is a name being declared and lhs a declaration: neither can be parenthesised.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \
   auto tmp = (expr);                          \
   if (!tmp.ok()) return tmp.status();         \
   lhs = std::move(tmp).value()
+// NOLINTEND(bugprone-macro-parentheses)

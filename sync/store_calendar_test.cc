@@ -15,7 +15,7 @@ class StoreCalendarTest : public ::testing::Test {
     settings_.open_days = "123456";  // closed on Sundays
   }
   Result<int> Check(const std::string& date, const std::string& time, int64_t now_ms,
-                    std::optional<std::string> closed = std::nullopt) {
+                    const std::optional<std::string>& closed = std::nullopt) {
     return CheckBookable(settings_, zone_, closed, LocalDate::Parse(date).value(),
                          LocalTime::Parse(time).value(), Channel::kCallCentre, now_ms);
   }

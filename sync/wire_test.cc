@@ -174,7 +174,7 @@ std::string DayOfBookings() {
   for (int i = 1; i <= 500; ++i) {
     ChangeEntry e = SampleBatch().changes[0];
     e.seq = i;
-    e.entity_id = "0193a4c2-5e00-8f3a-a3c5-" + std::to_string(100000000000 + i * 7919);
+    e.entity_id = "0193a4c2-5e00-8f3a-a3c5-" + std::to_string(100000000000 + int64_t{i} * 7919);
     e.fields_json = R"({"ref":"261201-)" + std::to_string(i) +
                     R"(","service":"保养","slot_time":"1)" + std::to_string(i % 7) + R"(:00"})";
     e.hash = ChainHash(e);

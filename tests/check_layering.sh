@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Fails if a library includes a layer it must not depend on (see DEVELOPERS.md):
 # edge and hub never include each other; sync and schema include neither; the
-# hub's read layer (hub/queries/) sits below every command line and tool.
+# hub's read layer (hub/queries/) sits below every command line and tool, and
+# above the hub's operations and storage; only command lines use CLI11.
 set -u
 root=${1:-.}
 status=0
@@ -51,6 +52,42 @@ if [ -d "$root/hub" ]; then
       echo "layering violation: $rel holds SQL outside hub/storage/sqlite/:"; echo "$hits"; status=1
     fi
   done < <(find "$root/hub" -name '*.h' -o -name '*.cc')
+fi
+
+# The command lines (and the coming web console) sit on top: today's
+# hub/hub_cli.* and edge/desk.* and the folders they move to (hub/cli/,
+# edge/cli/). They may include hub/queries/; the layers below never include them.
+cli_headers='#include "((hub|edge)/cli/|hub/web/|hub/hub_cli\.h|edge/desk\.h|tools/)'
+no_cli() {  # dir [regex of grep hits to skip: the command lines within dir]
+  local dir=$1 skip=${2:-'^$'}
+  [ -d "$root/$dir" ] || return 0
+  if hits=$(grep -rnE "$cli_headers" "$root/$dir" --include='*.h' --include='*.cc' |
+            grep -vE "$skip"); then
+    echo "layering violation: $dir/ includes a command line:"; echo "$hits"; status=1
+  fi
+}
+no_cli sync
+no_cli hub/queries
+no_cli hub/storage
+no_cli edge "^$root/edge/(cli/|desk\.cc:|main\.cc:)"
+no_cli hub "^$root/hub/(cli/|web/|hub_cli\.cc:|main\.cc:)"
+# The hub's storage (hub/storage/) is below its read layer.
+check hub/storage hub/queries edge tools
+# The hub's operations (hub/*.cc) are below the read layer too: only the command
+# lines include hub/queries/.
+if hits=$(grep -nE '#include "hub/queries/' "$root"/hub/*.h "$root"/hub/*.cc 2>/dev/null |
+          grep -vE "^$root/hub/(hub_cli|main)\.cc:"); then
+  echo "layering violation: the hub's operations include hub/queries/:"; echo "$hits"; status=1
+fi
+# CLI11 is private to the command lines: flags are parsed there and nowhere
+# below. Allowed: the CLI folders, today's desk and hub command lines,
+# outpost's main, and the tools' command groups (the Commands classes of
+# backup, recovery and audit, which still sit beside their tool's logic).
+cli11_allowed="^$root/((hub|edge|sync)/cli/|edge/desk\.cc:|hub/hub_cli\.cc:|tools/outpost_main\.cc:"
+cli11_allowed+="|tools/(backup|recovery|audit)\.cc:)"
+if hits=$(grep -rnE '#include [<"]CLI/' "$root" --include='*.h' --include='*.cc' \
+            --exclude-dir=build --exclude-dir=.git | grep -vE "$cli11_allowed"); then
+  echo "layering violation: CLI11 included outside the command lines:"; echo "$hits"; status=1
 fi
 [ $status -eq 0 ] && echo "layering ok"
 exit $status

@@ -13,11 +13,14 @@
 // shown by their last four digits unless --full-phones. Read-only.
 #pragma once
 
-#include <CLI/CLI.hpp>
 #include <ostream>
 #include <string>
 
 #include "sync/clock.h"
+
+namespace CLI {
+class App;
+}  // namespace CLI
 
 namespace outpost::audit {
 

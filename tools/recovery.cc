@@ -1,5 +1,6 @@
 #include "tools/recovery.h"
 
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cstring>
 #include <filesystem>

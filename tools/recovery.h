@@ -10,13 +10,16 @@
 // 3 a system failure (a file that cannot be read, the hub not answering).
 #pragma once
 
-#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 #include <ostream>
 #include <string>
 #include <vector>
 
 #include "sync/clock.h"
+
+namespace CLI {
+class App;
+}  // namespace CLI
 
 namespace outpost::recovery {
 
