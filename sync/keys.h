@@ -28,6 +28,10 @@ class SecretKeys {
   SecretKeys() = default;
   SecretKeys(const SecretKeys& other) = default;
   SecretKeys& operator=(const SecretKeys& other) = default;
+  // A move copies the bytes (they are arrays); the source is still wiped when
+  // it is destroyed, so moving never leaves a secret behind unwiped.
+  SecretKeys(SecretKeys&& other) = default;
+  SecretKeys& operator=(SecretKeys&& other) = default;
   ~SecretKeys();
 
   static SecretKeys Generate(const std::string& site_id);
