@@ -71,6 +71,18 @@ Result<Booking> ReadBooking(const Statement& st) {
   return b;
 }
 
+// Every row `st` yields, read as bookings, in its order.
+Result<std::vector<Booking>> ReadBookings(Statement& st) {
+  std::vector<Booking> out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    ASSIGN_OR_RETURN(Booking b, ReadBooking(st));
+    out.push_back(std::move(b));
+  }
+  return out;
+}
+
 bool IsBookingRef(const std::string& text) {
   if (text.size() < 8 || text[6] != '-') return false;
   for (size_t i = 0; i < text.size(); ++i) {
@@ -310,14 +322,7 @@ Result<std::vector<Booking>> BookingsOfCustomer(Db& db, const std::string& custo
                               "WHERE b.customer_id = ? ORDER BY b.slot_date DESC,"
                               " b.slot_time DESC"));
   st.Bind(1, customer_id);
-  std::vector<Booking> out;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
-    ASSIGN_OR_RETURN(Booking b, ReadBooking(st));
-    out.push_back(std::move(b));
-  }
-  return out;
+  return ReadBookings(st);
 }
 
 Result<std::vector<Booking>> BookingsOn(Db& db, const std::string& date) {
@@ -326,14 +331,7 @@ Result<std::vector<Booking>> BookingsOn(Db& db, const std::string& date) {
                               "WHERE b.slot_date = ? ORDER BY b.slot_time,"
                               " b.created_at, b.ref"));
   st.Bind(1, date);
-  std::vector<Booking> out;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
-    ASSIGN_OR_RETURN(Booking b, ReadBooking(st));
-    out.push_back(std::move(b));
-  }
-  return out;
+  return ReadBookings(st);
 }
 
 Result<std::vector<SlotHolder>> SlotHolders(Db& db, const std::string& date,
