@@ -200,6 +200,17 @@ Result<std::vector<std::string>> Db::IntegrityProblems() {
   return lines;
 }
 
+Status Db::RebuildIndexes() { return Exec("REINDEX"); }
+
+Result<bool> Db::HasTable(const std::string& name) {
+  ASSIGN_OR_RETURN(Statement st,
+                   Prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?"));
+  st.Bind(1, name);
+  ASSIGN_OR_RETURN(bool found, st.Step());
+  st.Reset();
+  return found;
+}
+
 Status Db::Exec(std::string_view sql) {
   std::string text(sql);
   char* err = nullptr;

@@ -105,6 +105,10 @@ class Db {
   // PRAGMA integrity_check: what SQLite says is damaged (an index missing a
   // row, a page used twice), one line each; empty when the file is sound.
   Result<std::vector<std::string>> IntegrityProblems();
+  // REINDEX: every index rebuilt from its table (the tables are the truth).
+  Status RebuildIndexes();
+  // Whether the file has a table of that name (which kind of file this is).
+  Result<bool> HasTable(const std::string& name);
   // PRAGMA user_version: the schema version this file was migrated to.
   Result<int> SchemaVersion();
   // Applies, each in its own transaction, every migration newer than the

@@ -45,14 +45,14 @@ Result<Source> OpenSource(const std::string& path) {
   Db::Options options;
   options.create_if_missing = false;
   ASSIGN_OR_RETURN(auto db, Db::Open(path, options));
-  ASSIGN_OR_RETURN(Statement st, db->Prepare("SELECT name FROM sqlite_master WHERE type = 'table'"
-                                             " AND name IN ('change_log', 'changes')"));
-  ASSIGN_OR_RETURN(bool row, st.Step());
-  if (!row) return Status::InvalidInput("'" + path + "' is neither a store nor a hub database");
+  ASSIGN_OR_RETURN(const bool store_log, db->HasTable("change_log"));
+  ASSIGN_OR_RETURN(const bool hub_log, db->HasTable("changes"));
+  if (!store_log && !hub_log) {
+    return Status::InvalidInput("'" + path + "' is neither a store nor a hub database");
+  }
   Source s;
-  s.table = st.Text(0);
-  s.hub = s.table == "changes";
-  st.Reset();
+  s.hub = !store_log;
+  s.table = s.hub ? "changes" : "change_log";
   if (s.hub) {
     ASSIGN_OR_RETURN(s.hub_storage, hub::storage::OpenHubStorage(path, {.migrate = false}));
   } else {

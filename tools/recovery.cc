@@ -32,13 +32,6 @@ using nlohmann::json;
 
 constexpr int64_t kPage = 5000;  // changes per request or replay transaction
 
-Result<bool> HasTable(Db& db, const std::string& table) {
-  ASSIGN_OR_RETURN(Statement st, db.Prepare("SELECT 1 FROM sqlite_master WHERE type = 'table'"
-                                            " AND name = ?"));
-  st.Bind(1, table);
-  return st.Step();
-}
-
 Result<std::unique_ptr<Db>> OpenExisting(const std::string& path) {
   if (!std::filesystem::exists(path)) return Status::NotFound("'" + path + "' does not exist");
   Db::Options options;
@@ -160,7 +153,7 @@ Status CheckIntegrity(Db& db, bool repair, Check& check) {
     return line.find(" index ") != std::string::npos;
   });
   if (repair && !damage.empty() && indexes_only) {
-    RETURN_IF_ERROR(db.Exec("REINDEX"));
+    RETURN_IF_ERROR(db.RebuildIndexes());
     check.repairs.push_back(
         "REINDEX rebuilt every index from its table (" + damage.front() +
         (damage.size() > 1 ? ", and " + std::to_string(damage.size() - 1) + " more" : "") + ")");
@@ -710,8 +703,8 @@ int Commands::RunVerify(std::ostream& out, std::ostream& err) {
   };
   auto db = OpenExisting(db_);
   if (!db.ok()) return fail(db.status());
-  auto is_store = HasTable(*db.value(), "store_config");
-  auto is_hub = HasTable(*db.value(), "batch_archive");
+  auto is_store = db.value()->HasTable("store_config");
+  auto is_hub = db.value()->HasTable("batch_archive");
   if (!is_store.ok() || !is_hub.ok())
     return fail(is_store.ok() ? is_hub.status() : is_store.status());
   db.value().reset();
