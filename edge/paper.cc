@@ -103,25 +103,19 @@ std::string FileDigest(const std::string& bytes) {
   return out;
 }
 
-// Which column a refusal from the booking rules is about.
-std::string ColumnForRefusal(const std::string& message) {
-  if (message.rfind("slot", 0) == 0) return "time";
-  if (message.rfind("date", 0) == 0 || message.find("closed on") != std::string::npos) {
-    return "date";
-  }
-  if (message.rfind("plate", 0) == 0 || message.find("vehicle") != std::string::npos) {
-    return "plate";
-  }
-  if (message.rfind("name", 0) == 0) return "name";
-  if (message.rfind("phone", 0) == 0) return "phone";
-  if (message.rfind("member", 0) == 0) return "member_id";
-  if (message.rfind("service", 0) == 0) return "service";
-  if (message.rfind("notes", 0) == 0) return "notes";
-  if (message.rfind("staff", 0) == 0) return "staff";
-  if (message.find("notice") != std::string::npos || message.find("past") != std::string::npos) {
-    return "date";
-  }
-  return "row";
+// The form column a refused booking points at: the column of the input field
+// the store names (Status::field(), edge/store.h), or "row" when it names none
+// or one the form has no column for (channel, customer, requested_at,
+// mileage). A "vin" refusal is the row's too: the form's VIN already passed
+// the desk's check (ReadIdentifiers), so what the booking refuses is the
+// plate and VIN together disagreeing with the vehicle on record.
+std::string ColumnOfRefusal(const Status& refusal) {
+  static const std::map<std::string, std::string> kColumnOfField = {
+      {"slot", "time"},   {"date", "date"},   {"plate", "plate"},         {"vehicle", "plate"},
+      {"name", "name"},   {"phone", "phone"}, {"member_id", "member_id"}, {"service", "service"},
+      {"notes", "notes"}, {"staff", "staff"}};
+  const auto it = kColumnOfField.find(refusal.field());
+  return it == kColumnOfField.end() ? "row" : it->second;
 }
 
 std::string MaskPhone(const std::string& e164, bool full) {
@@ -527,7 +521,7 @@ Result<ImportReport> ImportPaper(Store& store, const ImportOptions& options) {
             code == StatusCode::kCorruption) {
           return booked.status();  // the system, not the row: nothing is kept
         }
-        const std::string column = ColumnForRefusal(booked.status().message());
+        const std::string column = ColumnOfRefusal(booked.status());
         reject(column, column == "row" ? "" : value(column.c_str()), booked.status().message());
         continue;
       }

@@ -163,6 +163,10 @@ class Store {
   // Exactly one customer for an id, unique id prefix, phone, plate or member id.
   Result<Customer> ResolveCustomer(const std::string& query);
 
+  // A booking's refusal of its input names the field it is about
+  // (Status::field()): "staff", "channel", "service", "notes", "date", "slot",
+  // "requested_at", "customer", and from the customer and vehicle it records
+  // "name", "phone", "member_id", "plate", "vin", "vehicle", "mileage".
   Result<Booking> Book(const BookingRequest& request);
   // A booking already promised (request.promised): never refused for a full
   // slot or a duplicate; opens conflict cases instead. Own transaction.
