@@ -128,9 +128,6 @@ class Store {
   const StoreSettings& settings() const { return settings_; }
   const TimeZone& time_zone() const { return zone_; }
   const Clock& clock() const { return clock_; }
-  // The store's database, for readers of tables the store's rules do not
-  // govern (sync state, head office's profiles: edge/profiles.h).
-  Db& db() { return *db_; }
   // A stored UTC timestamp as the store's wall clock: "2026-11-24 08:10".
   std::string LocalText(const std::string& utc) const;
   // Today's date in the store's time zone.

@@ -10,6 +10,7 @@
 #include "sync/envelope.h"
 #include "sync/testing.h"
 #include "tests/hub_and_stores.h"
+#include "tests/store_file.h"
 
 namespace outpost {
 namespace {
@@ -174,7 +175,7 @@ TEST_F(IdentityTest, AnOldAllChannelOptInReadsOnEveryChannelUntilANewerStatement
   old.staff = "SA Old";
   old.recorded_at = "2026-11-23T01:01:00.000Z";
   old.schema_version = 9;
-  ASSERT_TRUE(AppendChange(stores_["S1"]->db(), old, clock_.NowMs()).ok());
+  ASSERT_TRUE(AppendChange(*testing::OpenStoreFile(dir_.File("S1.db")), old, clock_.NowMs()).ok());
   SyncAll();
   auto view = identity_->Show(b).value();
   for (ContactChannel c : kContactChannels) {
