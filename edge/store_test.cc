@@ -428,7 +428,7 @@ TEST_F(StoreTest, EveryChangeIsLoggedInOrderAndChained) {
   EXPECT_FALSE(store_->Complete(b.ref, "SA Li").ok());
   ASSERT_TRUE(store_->Cancel(b.ref, "ill", "SA Li").ok());
 
-  auto db = Db::Open(dir_.File("store.db"), {}).value();
+  auto db = StoreFile();
   auto log = ReadChanges(*db, 1, 100).value();
   ASSERT_EQ(log.size(), 5u);
   EXPECT_TRUE(VerifyChain(log, std::nullopt).ok());

@@ -24,7 +24,7 @@ class IdentityTest : public testing::HubAndStores {
 
   // Batches ingested directly (no sync client), as far as each store has been sent.
   void Sync(const std::string& site) {
-    auto db = Db::Open(dir_.File(site + ".db"), {}).value();
+    auto db = testing::OpenStoreFile(dir_.File(site + ".db"));
     const int64_t from = sent_[site] + 1;
     auto changes = ReadChanges(*db, from, 10'000).value();
     if (changes.empty()) return;
