@@ -138,7 +138,8 @@ Status CheckPlace(Db& db, const Booking& b, int capacity) {
   if (taken >= capacity) {
     return Status::Refused("slot " + b.slot_date + " " + b.slot_time + " is full (" +
                            std::to_string(taken) + " of " + std::to_string(capacity) +
-                           " places taken)");
+                           " places taken)")
+        .WithField("slot");
   }
   ASSIGN_OR_RETURN(std::optional<std::string> dup, SameVisit(db, b, false));
   if (dup) {
@@ -147,7 +148,8 @@ Status CheckPlace(Db& db, const Booking& b, int capacity) {
     ASSIGN_OR_RETURN(bool row, ref.Step());
     return Status::Refused(std::string(b.vehicle_id ? "this vehicle" : "this customer") +
                            " already has booking " + (row ? ref.Text(0) : *dup) + " in slot " +
-                           b.slot_date + " " + b.slot_time);
+                           b.slot_date + " " + b.slot_time)
+        .WithField(b.vehicle_id ? "vehicle" : "customer");
   }
   return Status::Ok();
 }

@@ -60,7 +60,8 @@ Result<int64_t> BookingsHoldingPlacesOn(Db& db, const std::string& date);
 // already holds `b`'s slot, if any. With `same_day`, any slot of that day.
 Result<std::optional<std::string>> SameVisit(Db& db, const Booking& b, bool same_day);
 // Refuses the booking if its slot is full or its vehicle (or, without a
-// vehicle, its customer) already holds a place in that slot.
+// vehicle, its customer) already holds a place in that slot. The refusal
+// names the field "slot", "vehicle" or "customer".
 Status CheckPlace(Db& db, const Booking& b, int capacity);
 
 // Another booking holding a place the same day for `b`'s vehicle (or

@@ -5,6 +5,7 @@
 #include "edge/store.h"
 #include "sync/changelog.h"
 #include "sync/testing.h"
+#include "tests/store_file.h"
 
 namespace outpost::edge {
 namespace {
@@ -216,7 +217,7 @@ TEST_F(CasesTest, CasesAndFlagsAreInTheChangeLog) {
   ASSERT_TRUE(store_->Book(Request("13800138002", "乙", "京A10002")).ok());
   ASSERT_TRUE(
       store_->BookPromised(Promised("13800138003", "丙", "京A10003", "2026-11-23T00:00:00Z")).ok());
-  auto db = Db::Open(dir_.File("store.db"), {}).value();
+  auto db = testing::OpenStoreFile(dir_.File("store.db"));
   auto changes = ReadChanges(*db, 1, 1000).value();
   int cases = 0, flags = 0;
   for (const auto& c : changes) {

@@ -138,7 +138,9 @@ static Result<std::vector<std::string>> CandidateIds(Db& db, const std::string& 
 }
 
 Result<std::optional<Customer>> Customers::Match(const std::string& query) {
-  if (!IsValidUtf8(query)) return Status::InvalidInput("customer: the query is not valid UTF-8");
+  if (!IsValidUtf8(query)) {
+    return Status::InvalidInput("customer: the query is not valid UTF-8").WithField("customer");
+  }
   ASSIGN_OR_RETURN(std::vector<std::string> ids, CandidateIds(db_, query, settings_.phone_region));
   if (ids.empty()) return std::optional<Customer>();
   if (ids.size() > 1) {
@@ -148,7 +150,8 @@ Result<std::optional<Customer>> Customers::Match(const std::string& query) {
       names += (names.empty() ? "" : ", ") + c.name + " (" + ShortId(id) + ")";
     }
     return Status::InvalidInput("customer: '" + query + "' matches " + std::to_string(ids.size()) +
-                                " customers: " + names + "; give the customer id");
+                                " customers: " + names + "; give the customer id")
+        .WithField("customer");
   }
   ASSIGN_OR_RETURN(Customer c, Load(ids.front()));
   return std::optional<Customer>(std::move(c));
@@ -222,23 +225,26 @@ std::optional<std::string> ConsentColumn(const model::ChannelConsent& consent,
 }  // namespace
 
 Result<Customer> Customers::InsertLocked(const NewCustomer& in, const std::string& staff) {
-  ASSIGN_OR_RETURN(std::string name, CleanText("name", in.name, 100, true));
+  ASSIGN_OR_RETURN(std::string name, WithField(CleanText("name", in.name, 100, true), "name"));
   std::vector<std::string> phones;
   for (const auto& raw : in.phones) {
-    ASSIGN_OR_RETURN(std::string e164, NormalizePhone(raw, settings_.phone_region));
+    ASSIGN_OR_RETURN(std::string e164,
+                     WithField(NormalizePhone(raw, settings_.phone_region), "phone"));
     if (std::find(phones.begin(), phones.end(), e164) == phones.end()) phones.push_back(e164);
   }
   if (phones.empty()) {
-    return Status::InvalidInput("phone: a customer needs at least one phone number");
+    return Status::InvalidInput("phone: a customer needs at least one phone number")
+        .WithField("phone");
   }
   std::optional<std::string> member_id;
   if (!in.member_id.empty()) {
-    ASSIGN_OR_RETURN(member_id, NormalizeMemberId(in.member_id));
+    ASSIGN_OR_RETURN(member_id, WithField(NormalizeMemberId(in.member_id), "member_id"));
     ASSIGN_OR_RETURN(Statement st, db_.Prepare("SELECT name FROM customers WHERE member_id = ?"));
     st.Bind(1, *member_id);
     ASSIGN_OR_RETURN(bool row, st.Step());
     if (row) {
-      return Status::Conflict("member id: '" + *member_id + "' already belongs to " + st.Text(0));
+      return Status::Conflict("member id: '" + *member_id + "' already belongs to " + st.Text(0))
+          .WithField("member_id");
     }
   }
   if (!in.allow_shared_phone) {
@@ -251,14 +257,16 @@ Result<Customer> Customers::InsertLocked(const NewCustomer& in, const std::strin
       if (row) {
         return Status::Conflict("phone: " + FormatPhoneForDisplay(phone) + " already belongs to " +
                                 st.Text(0) + " (" + ShortId(st.Text(1)) +
-                                "); book for them, or allow a shared phone");
+                                "); book for them, or allow a shared phone")
+            .WithField("phone");
       }
     }
   }
   if (!in.consent_channels.empty() && !in.contact_opt_in) {
     return Status::InvalidInput("channel: '" +
                                 std::string(ContactChannelName(in.consent_channels[0])) +
-                                "' names where an opt-in applies; no opt-in was given");
+                                "' names where an opt-in applies; no opt-in was given")
+        .WithField("channel");
   }
   // Only what the customer said is logged: no opt-in, no consent field
   // (contact_opt_in, the old all-channel field, is no longer written).
@@ -304,19 +312,23 @@ Result<std::optional<Vehicle>> Customers::AttachVehicleLocked(const Customer& cu
                                                               const NewVehicle& in,
                                                               const std::string& staff) {
   if (in.plate.empty() && in.vin.empty()) {
-    if (in.mileage_km) return Status::InvalidInput("mileage: give the plate or VIN it belongs to");
+    if (in.mileage_km) {
+      return Status::InvalidInput("mileage: give the plate or VIN it belongs to")
+          .WithField("mileage");
+    }
     return std::optional<Vehicle>();
   }
   std::optional<std::string> plate, vin;
   if (!in.plate.empty()) {
-    ASSIGN_OR_RETURN(plate, NormalizePlate(in.plate));
+    ASSIGN_OR_RETURN(plate, WithField(NormalizePlate(in.plate), "plate"));
   }
   if (!in.vin.empty()) {
-    ASSIGN_OR_RETURN(vin, NormalizeVin(in.vin));
+    ASSIGN_OR_RETURN(vin, WithField(NormalizeVin(in.vin), "vin"));
   }
   if (in.mileage_km && (*in.mileage_km < 0 || *in.mileage_km > 2'000'000)) {
     return Status::InvalidInput("mileage: " + std::to_string(*in.mileage_km) +
-                                " km is not a plausible odometer reading");
+                                " km is not a plausible odometer reading")
+        .WithField("mileage");
   }
   // The vehicle already on record under this plate or VIN, if any.
   std::optional<Vehicle> found;
@@ -331,7 +343,8 @@ Result<std::optional<Vehicle>> Customers::AttachVehicleLocked(const Customer& cu
     if (!st.IsNull(4)) v.mileage_km = st.Int(4);
     if (found && found->id != v.id) {
       return Status::Conflict("vehicle: plate " + FormatPlateForDisplay(*plate) + " and VIN " +
-                              *vin + " are on record as two different vehicles");
+                              *vin + " are on record as two different vehicles")
+          .WithField("vehicle");
     }
     found = v;
   }
@@ -358,21 +371,26 @@ Result<std::optional<Vehicle>> Customers::AttachVehicleLocked(const Customer& cu
   if (v.customer_id != customer.id) {
     ASSIGN_OR_RETURN(Customer owner, Load(v.customer_id));
     return Status::Conflict(
-        "vehicle: " + (v.plate ? "plate " + FormatPlateForDisplay(*v.plate) : "VIN " + *v.vin) +
-        " is on record for " + owner.name + " (" + ShortId(owner.id) + ")");
+               "vehicle: " +
+               (v.plate ? "plate " + FormatPlateForDisplay(*v.plate) : "VIN " + *v.vin) +
+               " is on record for " + owner.name + " (" + ShortId(owner.id) + ")")
+        .WithField("vehicle");
   }
   if (vin && v.vin && *vin != *v.vin) {
     return Status::Conflict("vin: '" + *vin + "' differs from the VIN on record (" + *v.vin +
-                            ") for plate " + FormatPlateForDisplay(*v.plate));
+                            ") for plate " + FormatPlateForDisplay(*v.plate))
+        .WithField("vin");
   }
   if (plate && v.plate && *plate != *v.plate) {
     return Status::Conflict("plate: '" + FormatPlateForDisplay(*plate) +
                             "' differs from the plate on record (" +
-                            FormatPlateForDisplay(*v.plate) + ") for VIN " + *v.vin);
+                            FormatPlateForDisplay(*v.plate) + ") for VIN " + *v.vin)
+        .WithField("plate");
   }
   if (in.mileage_km && v.mileage_km && *in.mileage_km < *v.mileage_km) {
     return Status::InvalidInput("mileage: " + std::to_string(*in.mileage_km) + " km is below the " +
-                                std::to_string(*v.mileage_km) + " km already on record");
+                                std::to_string(*v.mileage_km) + " km already on record")
+        .WithField("mileage");
   }
   model::VehicleUpdate learned;
   if (!v.plate && plate) learned.plate = plate;
@@ -411,7 +429,8 @@ Status Customers::UpdateLocked(const Customer& c, const CustomerUpdate& update,
     ASSIGN_OR_RETURN(bool taken, owner.Step());
     if (taken) {
       return Status::Conflict("phone: " + FormatPhoneForDisplay(phone) + " already belongs to " +
-                              owner.Text(0));
+                              owner.Text(0))
+          .WithField("phone");
     }
     RETURN_IF_ERROR(AddCustomerPhones(db_, c.id, {phone}, now, OnExisting::kFail));
   }

@@ -92,12 +92,15 @@ class Customers {
 
   Result<Customer> Load(const std::string& id);
   // The one customer an id, unique id prefix, phone, plate, VIN or member id
-  // names; nothing when none; InvalidInput naming them when several.
+  // names; nothing when none; InvalidInput naming them (field "customer")
+  // when several.
   Result<std::optional<Customer>> Match(const std::string& query);
   // By phone (any format), plate, member id, id prefix, or name substring.
   Result<std::vector<Customer>> Find(const std::string& query);
 
   // The rest write, in the caller's write transaction, logged as they write.
+  // An error about the input names its field (Status::field()): "name",
+  // "phone", "member_id", "channel"; "plate", "vin", "vehicle", "mileage".
   Result<Customer> InsertLocked(const NewCustomer& customer, const std::string& staff);
   // The vehicle by plate or VIN, added to `customer` if new or completed with
   // what it lacked; nothing when neither is given.

@@ -103,25 +103,19 @@ std::string FileDigest(const std::string& bytes) {
   return out;
 }
 
-// Which column a refusal from the booking rules is about.
-std::string ColumnForRefusal(const std::string& message) {
-  if (message.rfind("slot", 0) == 0) return "time";
-  if (message.rfind("date", 0) == 0 || message.find("closed on") != std::string::npos) {
-    return "date";
-  }
-  if (message.rfind("plate", 0) == 0 || message.find("vehicle") != std::string::npos) {
-    return "plate";
-  }
-  if (message.rfind("name", 0) == 0) return "name";
-  if (message.rfind("phone", 0) == 0) return "phone";
-  if (message.rfind("member", 0) == 0) return "member_id";
-  if (message.rfind("service", 0) == 0) return "service";
-  if (message.rfind("notes", 0) == 0) return "notes";
-  if (message.rfind("staff", 0) == 0) return "staff";
-  if (message.find("notice") != std::string::npos || message.find("past") != std::string::npos) {
-    return "date";
-  }
-  return "row";
+// The form column a refused booking points at: the column of the input field
+// the store names (Status::field(), edge/store.h), or "row" when it names none
+// or one the form has no column for (channel, customer, requested_at,
+// mileage). A "vin" refusal is the row's too: the form's VIN already passed
+// the desk's check (ReadIdentifiers), so what the booking refuses is the
+// plate and VIN together disagreeing with the vehicle on record.
+std::string ColumnOfRefusal(const Status& refusal) {
+  static const std::map<std::string, std::string> kColumnOfField = {
+      {"slot", "time"},   {"date", "date"},   {"plate", "plate"},         {"vehicle", "plate"},
+      {"name", "name"},   {"phone", "phone"}, {"member_id", "member_id"}, {"service", "service"},
+      {"notes", "notes"}, {"staff", "staff"}};
+  const auto it = kColumnOfField.find(refusal.field());
+  return it == kColumnOfField.end() ? "row" : it->second;
 }
 
 std::string MaskPhone(const std::string& e164, bool full) {
@@ -286,6 +280,215 @@ Status WriteRejects(const std::string& path, const csv::Record& header, char del
   return Status::Ok();
 }
 
+// An import file's bytes, decoded and split: its records (the header first)
+// and the delimiter it uses. Sets the report's digest and encoding.
+struct ImportFile {
+  std::vector<csv::Record> records;
+  char delimiter = ',';
+};
+
+Result<ImportFile> ReadImportFile(const std::string& path, ImportReport& report) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::NotFound("file: cannot read '" + path + "'");
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  const std::string bytes = buffer.str();
+  if (bytes.size() > csv::kMaxInputBytes) {
+    return Status::InvalidInput("file: '" + path + "' is larger than 64 MiB");
+  }
+  report.digest = FileDigest(bytes);
+  csv::Encoding encoding;
+  auto text = csv::DecodeText(bytes, &encoding);
+  if (!text.ok()) return Status::InvalidInput("file: " + path + ": " + text.status().message());
+  report.encoding = std::string(csv::EncodingName(encoding));
+  ImportFile file;
+  file.delimiter = csv::DetectDelimiter(*text);
+  auto records = csv::Parse(*text, file.delimiter);
+  if (!records.ok()) {
+    return Status::InvalidInput("file: " + path + ": " + records.status().message());
+  }
+  if (records->empty()) return Status::InvalidInput("file: '" + path + "' is empty");
+  file.records = std::move(records).value();
+  return file;
+}
+
+// One record of the file and its cells by form column.
+struct FormRow {
+  const csv::Record& record;
+  int row;  // 1 = the first record after the header
+  const std::map<size_t, size_t>& column_at;
+
+  // A cell exactly as written (notes); a field a rejects file neutralised
+  // ('+86 ...) reads as it was typed.
+  std::string Cell(const char* key) const {
+    for (const auto& [c, i] : column_at) {
+      if (std::string(kColumns[c].key) == key) {
+        return i < record.fields.size() ? std::string(csv::WithoutFormulaGuard(record.fields[i]))
+                                        : std::string();
+      }
+    }
+    return std::string();
+  }
+  // A cell with full-width letters and digits folded (１３８, Ａ).
+  std::string Value(const char* key) const { return FoldFullWidth(Cell(key)); }
+};
+
+// Imports an import file's rows one by one inside the import's transaction:
+// each is booked, found a duplicate, found imported before, or rejected, into
+// the report. Rows never fail the import; only the system does (a non-ok
+// Status: the transaction is not committed).
+class RowImporter {
+ public:
+  RowImporter(Store& store, const ImportOptions& options, const csv::Record& header,
+              const std::map<size_t, size_t>& column_at, ImportReport& report)
+      : store_(store), options_(options), header_(header), column_at_(column_at), report_(report) {}
+
+  Status Import(const csv::Record& record, int row) {
+    const FormRow r{record, row, column_at_};
+    ++report_.rows;
+    if (auto problem = StrayCells(record)) return Reject(r, *problem);
+    auto form = FormIdOf(r);
+    if (const auto* problem = std::get_if<RowProblem>(&form)) return Reject(r, *problem);
+    const std::string& form_id = std::get<std::string>(form);
+    ASSIGN_OR_RETURN(auto imported, store_.PaperFormImported(form_id));
+    if (imported) {
+      report_.already_imported.push_back(
+          {row, form_id, imported->second, "imported before in " + imported->first});
+      return Status::Ok();
+    }
+    auto read = ReadFormFields([&](const char* key) { return r.Value(key); }, store_);
+    if (const auto* problem = std::get_if<RowProblem>(&read)) return Reject(r, *problem);
+    return Book(r, form_id, std::get<FormFields>(read));
+  }
+
+  // After every row: where each booking ended and the cases opened. Read
+  // inside the transaction, so a dry run shows them too.
+  Status Finish() {
+    // A later form can take the place of an earlier one (it was written
+    // earlier): the report says where each booking ended.
+    for (auto& imported : report_.imported) {
+      ASSIGN_OR_RETURN(Booking booking, store_.GetBooking(imported.booking_ref));
+      imported.needs_reschedule = booking.needs_reschedule;
+    }
+    for (const auto& ref : case_refs_) {
+      ASSIGN_OR_RETURN(ConflictCase c, store_.GetCase(ref));
+      report_.conflicts.push_back({c.ref, c.kind, c.summary});
+      for (const auto& contact : c.contacts) report_.contacts.push_back(contact);
+    }
+    return Status::Ok();
+  }
+
+  // The rejected records as the rejects file holds them (WriteRejects).
+  std::vector<std::vector<std::string>> TakeRejectRows() { return std::move(reject_rows_); }
+
+ private:
+  // Always ok: a rejected row is reported, not a failure of the import.
+  Status Reject(const FormRow& r, const RowProblem& problem) {
+    report_.rejected.push_back(
+        {r.row, r.record.line, problem.column, problem.value, problem.reason});
+    std::vector<std::string> fields = r.record.fields;
+    fields.resize(header_.fields.size());
+    fields.push_back(std::to_string(r.row));
+    fields.push_back(problem.column);
+    fields.push_back(problem.reason);
+    reject_rows_.push_back(std::move(fields));
+    return Status::Ok();
+  }
+
+  // More cells than the header has names for, with something in them.
+  std::optional<RowProblem> StrayCells(const csv::Record& record) const {
+    bool extra = false;
+    for (size_t i = header_.fields.size(); i < record.fields.size(); ++i) {
+      if (!FoldFullWidth(record.fields[i]).empty()) extra = true;
+    }
+    if (!extra) return std::nullopt;
+    const std::string cells = std::to_string(record.fields.size());
+    return RowProblem{"row", cells + " cells",
+                      "the row has " + cells + " cells but the header " +
+                          std::to_string(header_.fields.size()) + ": a value is in no column"};
+  }
+
+  // The row's form id, canonical, and the first row of the file it is on.
+  std::variant<std::string, RowProblem> FormIdOf(const FormRow& r) {
+    const std::string written = r.Value("form_id");
+    if (written.empty()) {
+      return RowProblem{"form_id", "", "form id is empty: copy the number printed on the form"};
+    }
+    auto form = ParseFormId(written);
+    if (!form.ok()) return RowProblem{"form_id", written, form.status().message()};
+    if (auto seen = form_rows_.find(*form); seen != form_rows_.end()) {
+      return RowProblem{
+          "form_id", *form,
+          "form " + *form + " is also on row " + std::to_string(seen->second) + " of this file"};
+    }
+    form_rows_[*form] = r.row;
+    return *form;
+  }
+
+  // The promised booking a form asks for, its customer already chosen.
+  BookingRequest RequestFor(const FormRow& r, const std::string& form_id, const FormFields& fields,
+                            BookingRequest req) const {
+    if (fields.plate) req.vehicle.plate = *fields.plate;
+    if (fields.vin) req.vehicle.vin = *fields.vin;
+    if (!r.Value("service").empty()) req.service = r.Value("service");
+    req.notes = r.Cell("notes");  // as written: line breaks and full-width punctuation kept
+    req.date = fields.date.ToString();
+    req.time = fields.time.ToString();
+    req.channel = "paper";
+    req.staff = r.Value("staff").empty() ? options_.operator_name : r.Value("staff");
+    req.promised = true;
+    req.requested_at = fields.requested_at;
+    req.source = "paper import " + report_.batch_id + " (form " + form_id + ")";
+    req.form_id = form_id;
+    req.import_batch = report_.batch_id;
+    return req;
+  }
+
+  Status Book(const FormRow& r, const std::string& form_id, const FormFields& fields) {
+    BookingRequest req;
+    std::string note;
+    bool new_customer = false;
+    if (auto problem = ChooseCustomer(store_, fields, r.Value("name"), req, note, new_customer)) {
+      return Reject(r, *problem);
+    }
+    auto booked = store_.BookPromisedInTransaction(RequestFor(r, form_id, fields, std::move(req)));
+    if (!booked.ok()) {
+      const StatusCode code = booked.status().code();
+      if (code == StatusCode::kIoError || code == StatusCode::kRetryLater ||
+          code == StatusCode::kCorruption) {
+        return booked.status();  // the system, not the row: nothing is kept
+      }
+      const std::string column = ColumnOfRefusal(booked.status());
+      return Reject(
+          r, {column, column == "row" ? "" : r.Value(column.c_str()), booked.status().message()});
+    }
+    for (const auto& ref : booked->cases) case_refs_.insert(ref);
+    const Booking& b = booked->booking;
+    if (booked->duplicate) {
+      report_.duplicates.push_back({r.row, form_id, b.ref,
+                                    "already booked (" + std::string(ChannelName(b.channel)) +
+                                        ", " + b.ref + ") for this " +
+                                        (b.vehicle_id ? "vehicle" : "customer") + " and slot"});
+      return Status::Ok();
+    }
+    if (fields.requested_at.empty())
+      note += (note.empty() ? "" : "; ") + std::string("no written time: ordered as entered");
+    report_.imported.push_back({r.row, form_id, b.ref, b.customer_name,
+                                b.slot_date + " " + b.slot_time, new_customer, b.needs_reschedule,
+                                note});
+    return Status::Ok();
+  }
+
+  Store& store_;
+  const ImportOptions& options_;
+  const csv::Record& header_;
+  const std::map<size_t, size_t>& column_at_;
+  ImportReport& report_;
+  std::vector<std::vector<std::string>> reject_rows_;
+  std::set<std::string> case_refs_;       // cases the bookings opened
+  std::map<std::string, int> form_rows_;  // form id -> first row in this file
+};
+
 }  // namespace
 
 const std::vector<PaperColumn>& PaperColumns() { return kColumns; }
@@ -392,184 +595,37 @@ Result<ImportReport> ImportPaper(Store& store, const ImportOptions& options) {
   if (options.operator_name.empty()) {
     return Status::InvalidInput("staff: say who is importing (--staff or OUTPOST_STAFF)");
   }
-  std::ifstream in(options.path, std::ios::binary);
-  if (!in) return Status::NotFound("file: cannot read '" + options.path + "'");
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  const std::string bytes = buffer.str();
-  if (bytes.size() > csv::kMaxInputBytes) {
-    return Status::InvalidInput("file: '" + options.path + "' is larger than 64 MiB");
-  }
   ImportReport report;
   report.file = options.path;
-  report.digest = FileDigest(bytes);
+  ASSIGN_OR_RETURN(ImportFile file, ReadImportFile(options.path, report));
   report.batch_id = "IMP-" + ShortId(NewId(store.settings().store_id));
   report.committed = options.commit;
 
-  csv::Encoding encoding;
-  auto text = csv::DecodeText(bytes, &encoding);
-  if (!text.ok()) {
-    return Status::InvalidInput("file: " + options.path + ": " + text.status().message());
-  }
-  report.encoding = std::string(csv::EncodingName(encoding));
-  const char delimiter = csv::DetectDelimiter(*text);
-  auto records = csv::Parse(*text, delimiter);
-  if (!records.ok()) {
-    return Status::InvalidInput("file: " + options.path + ": " + records.status().message());
-  }
-  if (records->empty()) return Status::InvalidInput("file: '" + options.path + "' is empty");
-
   // The header row: which file column holds which field.
-  const csv::Record& header = records->front();
+  const csv::Record& header = file.records.front();
   ASSIGN_OR_RETURN(const auto column_at, MapHeader(header, report.notes));
   if (auto earlier = store.FindPaperImport(report.digest); earlier.ok() && earlier->has_value()) {
     report.notes.push_back("this file was imported before, as " + earlier->value().first + " at " +
                            earlier->value().second + ": forms already in are skipped");
   }
 
-  std::vector<std::vector<std::string>> reject_rows;
-  std::set<std::string> case_refs;
-  std::map<std::string, int> form_rows;  // form id -> first row in this file
+  RowImporter rows(store, options, header, column_at, report);
+  RETURN_IF_ERROR(store.InTransaction(options.commit, [&]() -> Status {
+    for (size_t r = 1; r < file.records.size(); ++r) {
+      RETURN_IF_ERROR(rows.Import(file.records[r], static_cast<int>(r)));
+    }
+    RETURN_IF_ERROR(rows.Finish());
+    if (!options.commit) return Status::Ok();
+    return store.RecordPaperImport(report.batch_id, options.path, report.digest,
+                                   options.operator_name, ReportJson(report).dump());
+  }));
 
-  Status run = store.InTransaction(options.commit, [&]() -> Status {
-    for (size_t r = 1; r < records->size(); ++r) {
-      const csv::Record& rec = (*records)[r];
-      const int row = static_cast<int>(r);
-      ++report.rows;
-      // A cell exactly as written (notes); a field a rejects file neutralised
-      // ('+86 ...) reads as it was typed.
-      auto cell = [&](const char* key) -> std::string {
-        for (const auto& [c, i] : column_at) {
-          if (std::string(kColumns[c].key) == key) {
-            return i < rec.fields.size() ? std::string(csv::WithoutFormulaGuard(rec.fields[i]))
-                                         : std::string();
-          }
-        }
-        return std::string();
-      };
-      // A cell with full-width letters and digits folded (１３８, Ａ).
-      auto value = [&](const char* key) -> std::string { return FoldFullWidth(cell(key)); };
-      auto reject = [&](const std::string& column, const std::string& val,
-                        const std::string& reason) {
-        report.rejected.push_back({row, rec.line, column, val, reason});
-        std::vector<std::string> fields = rec.fields;
-        fields.resize(header.fields.size());
-        fields.push_back(std::to_string(row));
-        fields.push_back(column);
-        fields.push_back(reason);
-        reject_rows.push_back(std::move(fields));
-      };
-      // More cells than the header has names for, with something in them.
-      bool extra = false;
-      for (size_t i = header.fields.size(); i < rec.fields.size(); ++i) {
-        if (!FoldFullWidth(rec.fields[i]).empty()) extra = true;
-      }
-      if (extra) {
-        reject("row", std::to_string(rec.fields.size()) + " cells",
-               "the row has " + std::to_string(rec.fields.size()) + " cells but the header " +
-                   std::to_string(header.fields.size()) + ": a value is in no column");
-        continue;
-      }
-      auto form = ParseFormId(value("form_id"));
-      if (value("form_id").empty()) {
-        reject("form_id", "", "form id is empty: copy the number printed on the form");
-        continue;
-      }
-      if (!form.ok()) {
-        reject("form_id", value("form_id"), form.status().message());
-        continue;
-      }
-      if (auto seen = form_rows.find(*form); seen != form_rows.end()) {
-        reject(
-            "form_id", *form,
-            "form " + *form + " is also on row " + std::to_string(seen->second) + " of this file");
-        continue;
-      }
-      form_rows[*form] = row;
-      ASSIGN_OR_RETURN(auto imported, store.PaperFormImported(*form));
-      if (imported) {
-        report.already_imported.push_back(
-            {row, *form, imported->second, "imported before in " + imported->first});
-        continue;
-      }
-      auto read = ReadFormFields(value, store);
-      if (const auto* problem = std::get_if<RowProblem>(&read)) {
-        reject(problem->column, problem->value, problem->reason);
-        continue;
-      }
-      const FormFields& fields = std::get<FormFields>(read);
-      const std::string name_raw = value("name");
-
-      BookingRequest req;
-      std::string note;
-      bool new_customer = false;
-      if (auto problem = ChooseCustomer(store, fields, name_raw, req, note, new_customer)) {
-        reject(problem->column, problem->value, problem->reason);
-        continue;
-      }
-      if (fields.plate) req.vehicle.plate = *fields.plate;
-      if (fields.vin) req.vehicle.vin = *fields.vin;
-      if (!value("service").empty()) req.service = value("service");
-      req.notes = cell("notes");  // as written: line breaks and full-width punctuation kept
-      req.date = fields.date.ToString();
-      req.time = fields.time.ToString();
-      req.channel = "paper";
-      req.staff = value("staff").empty() ? options.operator_name : value("staff");
-      req.promised = true;
-      req.requested_at = fields.requested_at;
-      req.source = "paper import " + report.batch_id + " (form " + *form + ")";
-      req.form_id = *form;
-      req.import_batch = report.batch_id;
-      auto booked = store.BookPromisedInTransaction(req);
-      if (!booked.ok()) {
-        const StatusCode code = booked.status().code();
-        if (code == StatusCode::kIoError || code == StatusCode::kRetryLater ||
-            code == StatusCode::kCorruption) {
-          return booked.status();  // the system, not the row: nothing is kept
-        }
-        const std::string column = ColumnForRefusal(booked.status().message());
-        reject(column, column == "row" ? "" : value(column.c_str()), booked.status().message());
-        continue;
-      }
-      for (const auto& ref : booked->cases) case_refs.insert(ref);
-      if (booked->duplicate) {
-        report.duplicates.push_back(
-            {row, *form, booked->booking.ref,
-             "already booked (" + std::string(ChannelName(booked->booking.channel)) + ", " +
-                 booked->booking.ref + ") for this " +
-                 (booked->booking.vehicle_id ? "vehicle" : "customer") + " and slot"});
-        continue;
-      }
-      if (fields.requested_at.empty())
-        note += (note.empty() ? "" : "; ") + std::string("no written time: ordered as entered");
-      report.imported.push_back({row, *form, booked->booking.ref, booked->booking.customer_name,
-                                 booked->booking.slot_date + " " + booked->booking.slot_time,
-                                 new_customer, booked->booking.needs_reschedule, note});
-    }
-    // A later form can take the place of an earlier one (it was written
-    // earlier): the report says where each booking ended, in a dry run too.
-    for (auto& imported : report.imported) {
-      ASSIGN_OR_RETURN(Booking booking, store.GetBooking(imported.booking_ref));
-      imported.needs_reschedule = booking.needs_reschedule;
-    }
-    // Cases are read inside the transaction: a dry run shows them too.
-    for (const auto& ref : case_refs) {
-      ASSIGN_OR_RETURN(ConflictCase c, store.GetCase(ref));
-      report.conflicts.push_back({c.ref, c.kind, c.summary});
-      for (const auto& contact : c.contacts) report.contacts.push_back(contact);
-    }
-    if (options.commit) {
-      RETURN_IF_ERROR(store.RecordPaperImport(report.batch_id, options.path, report.digest,
-                                              options.operator_name, ReportJson(report).dump()));
-    }
-    return Status::Ok();
-  });
-  RETURN_IF_ERROR(run);
-
+  std::vector<std::vector<std::string>> reject_rows = rows.TakeRejectRows();
   if (!reject_rows.empty()) {
     report.rejects_file =
         options.rejects_path.empty() ? options.path + ".rejects.csv" : options.rejects_path;
-    RETURN_IF_ERROR(WriteRejects(report.rejects_file, header, delimiter, std::move(reject_rows)));
+    RETURN_IF_ERROR(
+        WriteRejects(report.rejects_file, header, file.delimiter, std::move(reject_rows)));
   }
   return report;
 }

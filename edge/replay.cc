@@ -218,16 +218,15 @@ Status ApplyRequestAndForm(Db& db, const ChangeEntry& e, const json& fields) {
   return Status::Ok();
 }
 
-Status ApplyToTables(Db& db, const ChangeEntry& e, const json& fields) {
-  if (e.entity == "store") return ApplyStoreCalendar(db, fields);
-  if (e.entity == "request") return ApplyRequestAnswer(db, fields);
-  ASSIGN_OR_RETURN(std::string table, TableOf(e.entity));
+// The logged fields that are columns of `table` (never the id), with the
+// columns the log does not carry derived as the desk derives them.
+Result<json> ReplayedColumns(Db& db, const std::string& table, const ChangeEntry& e,
+                             const json& fields) {
   ASSIGN_OR_RETURN(std::set<std::string> columns, Columns(db, table));
   json values = json::object();
   for (auto it = fields.begin(); it != fields.end(); ++it) {
     if (columns.count(it.key()) && it.key() != "id") values[it.key()] = it.value();
   }
-  // Columns the log does not carry, derived as the desk derives them.
   if (e.entity == "customer") {
     if (values.contains("name") && values["name"].is_string()) {
       values["name_key"] = SearchKey(values["name"].get<std::string>());
@@ -241,24 +240,93 @@ Status ApplyToTables(Db& db, const ChangeEntry& e, const json& fields) {
   } else if (e.entity == "case" && e.op == "insert") {
     values["opened_by"] = e.staff;
   }
+  return values;
+}
 
+// A logged insert: the row with the entry's id and `values`.
+Status InsertReplayedRow(Db& db, const std::string& table, const ChangeEntry& e,
+                         const json& values) {
+  std::string names = "id", marks = "?";
+  for (auto it = values.begin(); it != values.end(); ++it) {
+    names += ", \"" + it.key() + "\"";
+    marks += ", ?";
+  }
+  ASSIGN_OR_RETURN(Statement ins,
+                   db.Prepare("INSERT INTO " + table + " (" + names + ") VALUES (" + marks + ")"));
+  ins.Bind(1, e.entity_id);
+  int i = 2;
+  for (auto it = values.begin(); it != values.end(); ++it) BindJson(ins, i++, it.value());
+  Status st = ins.Run();
+  if (!st.ok()) {
+    return Status::Corruption("replaying " + e.entity + " " + e.entity_id + " (seq " +
+                              std::to_string(e.seq) + "): " + st.message());
+  }
+  return Status::Ok();
+}
+
+// A logged update: `values` set on the entry's row, which must exist.
+Status UpdateReplayedRow(Db& db, const std::string& table, const ChangeEntry& e,
+                         const json& values) {
+  if (values.empty()) return Status::Ok();
+  std::string sets;
+  for (auto it = values.begin(); it != values.end(); ++it) {
+    sets += (sets.empty() ? "\"" : ", \"") + it.key() + "\" = ?";
+  }
+  ASSIGN_OR_RETURN(Statement up, db.Prepare("UPDATE " + table + " SET " + sets + " WHERE id = ?"));
+  int i = 1;
+  for (auto it = values.begin(); it != values.end(); ++it) BindJson(up, i++, it.value());
+  up.Bind(i, e.entity_id);
+  RETURN_IF_ERROR(up.Run());
+  if (db.RowsChanged() != 1) {
+    return Status::Corruption("replaying seq " + std::to_string(e.seq) + ": " + e.entity + " " +
+                              e.entity_id + " was never created");
+  }
+  return Status::Ok();
+}
+
+// A customer's logged phones, through their owner (edge/customers.h).
+Status ReplayCustomerPhones(Db& db, const ChangeEntry& e, const json& fields) {
+  const std::string at =
+      TextField(fields, e.op == "insert" ? "created_at" : "updated_at", e.recorded_at);
+  for (const char* key : {"phones", "phones_added"}) {
+    if (!fields.contains(key)) continue;
+    RETURN_IF_ERROR(
+        AddCustomerPhones(db, e.entity_id, PhoneList(fields[key]), at, OnExisting::kKeepFirst));
+  }
+  return Status::Ok();
+}
+
+// The desk's per-booking history, rebuilt from the log through its owner
+// (edge/bookings.h): who, when, old -> new. `before`: the row's values of the
+// changed columns and its status before an update; empty for an insert.
+Status ReplayBookingHistory(Db& db, const ChangeEntry& e, const json& fields, const json& values,
+                            const json& before) {
+  json changes = json::object();
+  for (auto it = values.begin(); it != values.end(); ++it) {
+    if (it.key() == "updated_at") continue;
+    changes[it.key()] = {before.contains(it.key()) ? before[it.key()] : json(nullptr), it.value()};
+  }
+  const std::string from = before.contains("status") && before["status"].is_string()
+                               ? before["status"].get<std::string>()
+                               : "";
+  const std::string to = TextField(fields, "status", from);
+  return InsertHistoryRow(db, e.entity_id, e.recorded_at, e.staff,
+                          e.op == "insert" ? "book (replayed)" : "update (replayed)",
+                          from.empty() ? std::nullopt : std::optional<std::string>(from), to,
+                          changes, "rebuilt from change-log seq " + std::to_string(e.seq));
+}
+
+// One logged change applied to the tables: the calendar and request answers
+// through their owners; a customer, vehicle, booking or case as its row
+// (the logged fields that are columns), then what its owner keeps beside it.
+Status ApplyToTables(Db& db, const ChangeEntry& e, const json& fields) {
+  if (e.entity == "store") return ApplyStoreCalendar(db, fields);
+  if (e.entity == "request") return ApplyRequestAnswer(db, fields);
+  ASSIGN_OR_RETURN(std::string table, TableOf(e.entity));
+  ASSIGN_OR_RETURN(json values, ReplayedColumns(db, table, e, fields));
   json before = json::object();
   if (e.op == "insert") {
-    std::string names = "id", marks = "?";
-    for (auto it = values.begin(); it != values.end(); ++it) {
-      names += ", \"" + it.key() + "\"";
-      marks += ", ?";
-    }
-    ASSIGN_OR_RETURN(Statement ins, db.Prepare("INSERT INTO " + table + " (" + names +
-                                               ") VALUES (" + marks + ")"));
-    ins.Bind(1, e.entity_id);
-    int i = 2;
-    for (auto it = values.begin(); it != values.end(); ++it) BindJson(ins, i++, it.value());
-    Status st = ins.Run();
-    if (!st.ok()) {
-      return Status::Corruption("replaying " + e.entity + " " + e.entity_id + " (seq " +
-                                std::to_string(e.seq) + "): " + st.message());
-    }
+    RETURN_IF_ERROR(InsertReplayedRow(db, table, e, values));
   } else if (e.op == "update") {
     if (e.entity == "booking") {
       std::vector<std::string> keys;
@@ -266,55 +334,14 @@ Status ApplyToTables(Db& db, const ChangeEntry& e, const json& fields) {
       keys.push_back("status");
       ASSIGN_OR_RETURN(before, RowValues(db, table, e.entity_id, keys, values));
     }
-    if (!values.empty()) {
-      std::string sets;
-      for (auto it = values.begin(); it != values.end(); ++it) {
-        sets += (sets.empty() ? "\"" : ", \"") + it.key() + "\" = ?";
-      }
-      ASSIGN_OR_RETURN(Statement up,
-                       db.Prepare("UPDATE " + table + " SET " + sets + " WHERE id = ?"));
-      int i = 1;
-      for (auto it = values.begin(); it != values.end(); ++it) BindJson(up, i++, it.value());
-      up.Bind(i, e.entity_id);
-      RETURN_IF_ERROR(up.Run());
-      if (db.RowsChanged() != 1) {
-        return Status::Corruption("replaying seq " + std::to_string(e.seq) + ": " + e.entity + " " +
-                                  e.entity_id + " was never created");
-      }
-    }
+    RETURN_IF_ERROR(UpdateReplayedRow(db, table, e, values));
   } else {
     return Status::Corruption("replaying seq " + std::to_string(e.seq) + ": op '" + e.op +
                               "' is not replayable here");
   }
-
-  if (e.entity == "customer") {
-    const std::string at =
-        TextField(fields, e.op == "insert" ? "created_at" : "updated_at", e.recorded_at);
-    if (fields.contains("phones"))
-      RETURN_IF_ERROR(AddCustomerPhones(db, e.entity_id, PhoneList(fields["phones"]), at,
-                                        OnExisting::kKeepFirst));
-    if (fields.contains("phones_added")) {
-      RETURN_IF_ERROR(AddCustomerPhones(db, e.entity_id, PhoneList(fields["phones_added"]), at,
-                                        OnExisting::kKeepFirst));
-    }
-  }
+  if (e.entity == "customer") RETURN_IF_ERROR(ReplayCustomerPhones(db, e, fields));
   if (e.entity == "booking") {
-    // The desk's per-booking history, rebuilt from the log: who, when, old -> new.
-    json changes = json::object();
-    for (auto it = values.begin(); it != values.end(); ++it) {
-      if (it.key() == "updated_at") continue;
-      changes[it.key()] = {before.contains(it.key()) ? before[it.key()] : json(nullptr),
-                           it.value()};
-    }
-    const std::string from = before.contains("status") && before["status"].is_string()
-                                 ? before["status"].get<std::string>()
-                                 : "";
-    const std::string to = TextField(fields, "status", from);
-    RETURN_IF_ERROR(InsertHistoryRow(db, e.entity_id, e.recorded_at, e.staff,
-                                     e.op == "insert" ? "book (replayed)" : "update (replayed)",
-                                     from.empty() ? std::nullopt : std::optional<std::string>(from),
-                                     to, changes,
-                                     "rebuilt from change-log seq " + std::to_string(e.seq)));
+    RETURN_IF_ERROR(ReplayBookingHistory(db, e, fields, values, before));
   }
   return ApplyRequestAndForm(db, e, fields);
 }

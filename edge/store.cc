@@ -25,7 +25,17 @@ using nlohmann::json;
 std::string ChannelText(Channel channel) { return std::string(ChannelName(channel)); }
 
 Result<std::string> CleanStaff(const std::string& staff) {
-  return CleanText("staff", staff, 60, /*required=*/true);
+  return WithField(CleanText("staff", staff, 60, /*required=*/true), "staff");
+}
+
+// A slot's start as staff type it, "10:00".
+Result<LocalTime> ParseSlotTime(const std::string& text) {
+  auto time = LocalTime::Parse(text);
+  if (!time.ok()) {
+    return Status::InvalidInput("slot: '" + text + "' is not a time of the form HH:MM")
+        .WithField("slot");
+  }
+  return time;
 }
 
 Status ValidateSettings(const StoreSettings& s) {
@@ -222,7 +232,8 @@ Result<Customer> Store::UpdateCustomer(const std::string& customer_query,
   }
   std::vector<std::string> phones;
   for (const auto& raw : update.add_phones) {
-    ASSIGN_OR_RETURN(std::string e164, NormalizePhone(raw, settings_.phone_region));
+    ASSIGN_OR_RETURN(std::string e164,
+                     WithField(NormalizePhone(raw, settings_.phone_region), "phone"));
     phones.push_back(e164);
   }
   ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
@@ -319,26 +330,26 @@ struct Store::CheckedRequest {
 Result<Store::CheckedRequest> Store::CheckRequest(const BookingRequest& request) const {
   CheckedRequest r;
   ASSIGN_OR_RETURN(r.staff, CleanStaff(request.staff));
-  ASSIGN_OR_RETURN(r.channel, ParseChannel(request.channel));
-  ASSIGN_OR_RETURN(r.service, CleanText("service", request.service, 100, true));
+  ASSIGN_OR_RETURN(r.channel, WithField(ParseChannel(request.channel), "channel"));
+  ASSIGN_OR_RETURN(r.service,
+                   WithField(CleanText("service", request.service, 100, true), "service"));
   // Notes keep their lines: a paper form's or a caller's words as written.
-  ASSIGN_OR_RETURN(r.notes, CleanMultilineText("notes", request.notes, 500, false));
+  ASSIGN_OR_RETURN(r.notes,
+                   WithField(CleanMultilineText("notes", request.notes, 500, false), "notes"));
   ASSIGN_OR_RETURN(r.date, ParseDeskDate(request.date, Today()));
-  auto time = LocalTime::Parse(request.time);
-  if (!time.ok()) {
-    return Status::InvalidInput("slot: '" + request.time + "' is not a time of the form HH:MM");
-  }
-  r.time = time.value();
+  ASSIGN_OR_RETURN(r.time, ParseSlotTime(request.time));
   r.now_ms = clock_.NowMs();
   r.asked_ms = r.now_ms;
   if (request.promised && !request.requested_at.empty()) {
     auto parsed = ParseUtcMs(request.requested_at);
     if (!parsed.ok()) {
-      return Status::InvalidInput("requested at: '" + request.requested_at + "' is not a UTC time");
+      return Status::InvalidInput("requested at: '" + request.requested_at + "' is not a UTC time")
+          .WithField("requested_at");
     }
     if (parsed.value() > r.now_ms + 5 * 60 * 1000) {
       return Status::InvalidInput("requested at: " + request.requested_at +
-                                  " is in the future (now " + FormatUtcMs(r.now_ms) + ")");
+                                  " is in the future (now " + FormatUtcMs(r.now_ms) + ")")
+          .WithField("requested_at");
     }
     r.asked_ms = parsed.value();
   }
@@ -394,12 +405,13 @@ Result<BookOutcome> Store::BookByRulesLocked(const BookingRequest& request,
                                              const CheckedRequest& r) {
   std::optional<Customer> customer;
   if (!request.customer.empty()) {
-    ASSIGN_OR_RETURN(customer, customers_.Match(request.customer));
+    ASSIGN_OR_RETURN(customer, WithField(customers_.Match(request.customer), "customer"));
   }
   if (!customer) {
     if (!request.create_customer) {
       return Status::NotFound("customer: '" + request.customer +
-                              "' matches no customer; add them first or give their name");
+                              "' matches no customer; add them first or give their name")
+          .WithField("customer");
     }
     ASSIGN_OR_RETURN(customer, customers_.InsertLocked(*request.create_customer, r.staff));
   }
@@ -638,13 +650,10 @@ Result<Booking> Store::Reschedule(const std::string& booking, const std::string&
   ASSIGN_OR_RETURN(std::string staff, CleanStaff(staff_text));
   ASSIGN_OR_RETURN(std::string reason, CleanText("reason", reason_text, 200, false));
   ASSIGN_OR_RETURN(LocalDate date, ParseDeskDate(date_text, Today()));
-  auto time = LocalTime::Parse(time_text);
-  if (!time.ok()) {
-    return Status::InvalidInput("slot: '" + time_text + "' is not a time of the form HH:MM");
-  }
+  ASSIGN_OR_RETURN(LocalTime time, ParseSlotTime(time_text));
   ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
   ASSIGN_OR_RETURN(Booking old, LoadBooking(booking));
-  ASSIGN_OR_RETURN(BookOutcome moved, RescheduleLocked(old, date, *time, reason, staff,
+  ASSIGN_OR_RETURN(BookOutcome moved, RescheduleLocked(old, date, time, reason, staff,
                                                        /*promised=*/false, "", std::nullopt));
   RETURN_IF_ERROR(tx->Commit());
   return LoadBooking(moved.booking.id);
@@ -658,7 +667,8 @@ Result<BookOutcome> Store::RescheduleLocked(const Booking& old, const LocalDate&
   RETURN_IF_ERROR(CheckTransition(old.status, BookingStatus::kRescheduled));
   if (old.slot_date == date.ToString() && old.slot_time == time.ToString()) {
     return Status::InvalidInput("slot: booking " + old.ref + " is already at " + old.slot_date +
-                                " " + old.slot_time);
+                                " " + old.slot_time)
+        .WithField("slot");
   }
   const int64_t now_ms = clock_.NowMs();
   ASSIGN_OR_RETURN(int capacity, CheckSlotLocked(date, time, old.channel, now_ms));

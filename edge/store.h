@@ -128,9 +128,6 @@ class Store {
   const StoreSettings& settings() const { return settings_; }
   const TimeZone& time_zone() const { return zone_; }
   const Clock& clock() const { return clock_; }
-  // The store's database, for readers of tables the store's rules do not
-  // govern (sync state, head office's profiles: edge/profiles.h).
-  Db& db() { return *db_; }
   // A stored UTC timestamp as the store's wall clock: "2026-11-24 08:10".
   std::string LocalText(const std::string& utc) const;
   // Today's date in the store's time zone.
@@ -163,6 +160,10 @@ class Store {
   // Exactly one customer for an id, unique id prefix, phone, plate or member id.
   Result<Customer> ResolveCustomer(const std::string& query);
 
+  // A booking's refusal of its input names the field it is about
+  // (Status::field()): "staff", "channel", "service", "notes", "date", "slot",
+  // "requested_at", "customer", and from the customer and vehicle it records
+  // "name", "phone", "member_id", "plate", "vin", "vehicle", "mileage".
   Result<Booking> Book(const BookingRequest& request);
   // A booking already promised (request.promised): never refused for a full
   // slot or a duplicate; opens conflict cases instead. Own transaction.

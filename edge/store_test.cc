@@ -6,6 +6,7 @@
 #include "sync/changelog.h"
 #include "sync/ids.h"
 #include "sync/testing.h"
+#include "tests/store_file.h"
 
 namespace outpost::edge {
 namespace {
@@ -38,8 +39,11 @@ class StoreTest : public ::testing::Test {
     return r;
   }
 
+  // The test's own connection to the store's file (tests/store_file.h).
+  std::unique_ptr<Db> StoreFile() { return testing::OpenStoreFile(dir_.File("store.db")); }
+
   int64_t Count(const std::string& table) {
-    auto db = Db::Open(dir_.File("store.db"), {}).value();
+    auto db = StoreFile();
     auto st = db->Prepare("SELECT count(*) FROM " + table).value();
     EXPECT_TRUE(st.Step().value());
     return st.Int(0);
@@ -314,7 +318,7 @@ TEST_F(StoreTest, AnOptOutIsLoggedEvenWhenTheCustomerNeverOptedIn) {
   ASSERT_TRUE(c.ok()) << c.status().ToString();
   for (const auto& channel : c->consent) EXPECT_EQ(channel.choice, ContactChoice::kNotAsked);
   // Nothing asked, nothing logged: the creation states no consent.
-  auto log = CustomerChanges(store_->db(), c->id);
+  auto log = CustomerChanges(*StoreFile(), c->id);
   ASSERT_EQ(log.size(), 1u);
   EXPECT_EQ(log[0].fields_json.find("consent_"), std::string::npos) << log[0].fields_json;
   EXPECT_EQ(log[0].fields_json.find("contact_opt_in"), std::string::npos) << log[0].fields_json;
@@ -324,7 +328,7 @@ TEST_F(StoreTest, AnOptOutIsLoggedEvenWhenTheCustomerNeverOptedIn) {
   opt_out.contact_opt_in = false;
   auto updated = store_->UpdateCustomer("13800138000", opt_out, "SA Zhang");
   ASSERT_TRUE(updated.ok()) << updated.status().ToString();
-  log = CustomerChanges(store_->db(), c->id);
+  log = CustomerChanges(*StoreFile(), c->id);
   ASSERT_EQ(log.size(), 2u);
   const json fields = json::parse(log[1].fields_json);
   for (ContactChannel ch : kContactChannels) {
@@ -339,7 +343,7 @@ TEST_F(StoreTest, AnOptOutIsLoggedEvenWhenTheCustomerNeverOptedIn) {
   // Said again later: another statement, another entry, a newer clock.
   clock_.Advance(60'000);
   ASSERT_TRUE(store_->UpdateCustomer("13800138000", opt_out, "SA Li").ok());
-  log = CustomerChanges(store_->db(), c->id);
+  log = CustomerChanges(*StoreFile(), c->id);
   ASSERT_EQ(log.size(), 3u);
   EXPECT_GT(log[2].hlc, log[1].hlc);
   EXPECT_NE(log[2].fields_json.find("SA Li"), std::string::npos);
@@ -350,7 +354,7 @@ TEST_F(StoreTest, AnOptOutIsLoggedEvenWhenTheCustomerNeverOptedIn) {
   sms_in.do_not_disturb = false;
   auto now = store_->UpdateCustomer("13800138000", sms_in, "SA Li");
   ASSERT_TRUE(now.ok());
-  log = CustomerChanges(store_->db(), c->id);
+  log = CustomerChanges(*StoreFile(), c->id);
   ASSERT_EQ(log.size(), 4u);
   EXPECT_NE(log[3].fields_json.find("consent_sms"), std::string::npos);
   EXPECT_EQ(log[3].fields_json.find("consent_call"), std::string::npos);
@@ -358,7 +362,7 @@ TEST_F(StoreTest, AnOptOutIsLoggedEvenWhenTheCustomerNeverOptedIn) {
   EXPECT_EQ(now->consent[static_cast<int>(ContactChannel::kSms)].choice, ContactChoice::kOptedIn);
   EXPECT_EQ(now->consent[static_cast<int>(ContactChannel::kCall)].choice, ContactChoice::kOptedOut);
   // The tables are the log's fold: verify finds nothing to report.
-  auto check = CheckStoreState(store_->db());
+  auto check = CheckStoreState(*StoreFile());
   ASSERT_TRUE(check.ok()) << check.status().ToString();
   for (const auto& d : check->differences) {
     ADD_FAILURE() << d.field << ": table " << d.table_value.dump() << ", log "
@@ -367,8 +371,9 @@ TEST_F(StoreTest, AnOptOutIsLoggedEvenWhenTheCustomerNeverOptedIn) {
   // A store rebuilt from its log holds the same statements.
   StoreSettings settings = store_->settings();
   auto rebuilt = Store::Create(dir_.File("rebuilt.db"), settings, clock_).value();
-  std::vector<ChangeEntry> entries = ReadChanges(store_->db(), 1, 1000).value();
-  for (const auto& e : entries) ASSERT_TRUE(ReplayChange(rebuilt->db(), e).ok()) << e.seq;
+  std::vector<ChangeEntry> entries = ReadChanges(*StoreFile(), 1, 1000).value();
+  auto rebuilt_file = testing::OpenStoreFile(dir_.File("rebuilt.db"));
+  for (const auto& e : entries) ASSERT_TRUE(ReplayChange(*rebuilt_file, e).ok()) << e.seq;
   auto again = rebuilt->ResolveCustomer(c->id);
   ASSERT_TRUE(again.ok()) << again.status().ToString();
   for (ContactChannel ch : kContactChannels) {
@@ -393,8 +398,9 @@ TEST_F(StoreTest, TheOldAllChannelFieldInTheLogStillReads) {
   old.staff = "SA Old";
   old.recorded_at = kMondayNine;
   old.schema_version = 9;
-  ASSERT_TRUE(AppendChange(store_->db(), old, clock_.NowMs()).ok());
-  ASSERT_TRUE(store_->db().Exec("UPDATE customers SET contact_opt_in = 1").ok());
+  auto db = StoreFile();
+  ASSERT_TRUE(AppendChange(*db, old, clock_.NowMs()).ok());
+  ASSERT_TRUE(db->Exec("UPDATE customers SET contact_opt_in = 1").ok());
   auto read = store_->ResolveCustomer("13800138000");
   ASSERT_TRUE(read.ok());
   EXPECT_TRUE(read->contact_opt_in);
@@ -422,7 +428,7 @@ TEST_F(StoreTest, EveryChangeIsLoggedInOrderAndChained) {
   EXPECT_FALSE(store_->Complete(b.ref, "SA Li").ok());
   ASSERT_TRUE(store_->Cancel(b.ref, "ill", "SA Li").ok());
 
-  auto db = Db::Open(dir_.File("store.db"), {}).value();
+  auto db = StoreFile();
   auto log = ReadChanges(*db, 1, 100).value();
   ASSERT_EQ(log.size(), 5u);
   EXPECT_TRUE(VerifyChain(log, std::nullopt).ok());

@@ -6,13 +6,14 @@ Status CheckNotice(const RuleSettings& rules, const RequestMoment& now, const Sl
                    Channel channel) {
   const std::string slot_name = slot.date.ToString() + " " + slot.time.ToString();
   if (slot.start_utc_ms <= now.utc_ms) {
-    return Status::Refused("slot " + slot_name + " has already started");
+    return Status::Refused("slot " + slot_name + " has already started").WithField("slot");
   }
   if (channel == Channel::kWalkIn) return Status::Ok();
   const int64_t notice_ms = int64_t{rules.min_notice_minutes} * 60'000;
   if (slot.start_utc_ms - now.utc_ms < notice_ms) {
     return Status::Refused("slot " + slot_name + " needs at least " +
-                           std::to_string(rules.min_notice_minutes) + " minutes' notice");
+                           std::to_string(rules.min_notice_minutes) + " minutes' notice")
+        .WithField("slot");
   }
   return Status::Ok();
 }

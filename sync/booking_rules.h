@@ -32,6 +32,7 @@ struct RequestMoment {
 
 // Refuses a slot that has started or that is closer than the minimum notice.
 // Walk-ins are there in person, so minimum notice does not apply to them.
+// A refusal names the field "slot" (Status::field()).
 Status CheckNotice(const RuleSettings& rules, const RequestMoment& now, const SlotMoment& slot,
                    Channel channel);
 

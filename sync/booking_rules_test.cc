@@ -19,6 +19,7 @@ TEST(NoticeTest, RefusesStartedSlotsAndShortNoticeButNotWalkIns) {
   Status st = CheckNotice(rules, now, slot, Channel::kPhone);
   EXPECT_EQ(st.code(), StatusCode::kRefused);
   EXPECT_EQ(st.message(), "slot 2026-11-24 10:00 needs at least 30 minutes' notice");
+  EXPECT_EQ(st.field(), "slot");
   EXPECT_TRUE(CheckNotice(rules, now, slot, Channel::kWalkIn).ok());
   now.utc_ms = start - 30 * kMinute;
   EXPECT_TRUE(CheckNotice(rules, now, slot, Channel::kPhone).ok());

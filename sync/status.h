@@ -2,7 +2,9 @@
 //
 // No exceptions cross a library boundary. A Status carries a code that tells the
 // caller what to do next, and a one-line message that names the place and the
-// reason ("phone: '12345' is not a valid number"). Value types; thread-compatible.
+// reason ("phone: '12345' is not a valid number"). An error about a caller's
+// input may also name the input field it is about (field()), for callers that
+// point a person at it (a paper form's column). Value types; thread-compatible.
 #pragma once
 
 #include <cassert>
@@ -42,12 +44,25 @@ class [[nodiscard]] Status {
   bool ok() const { return code_ == StatusCode::kOk; }
   StatusCode code() const { return code_; }
   const std::string& message() const { return message_; }
-  // "refused: slot 2026-11-24 10:00 is full (2 of 2 places taken)"
+  // "refused: slot 2026-11-24 10:00 is full (2 of 2 places taken)". The field
+  // is not in it: a message reads the same whether or not a field is named.
   std::string ToString() const;
+
+  // The input field this error is about ("slot", "date", "phone", "member_id"),
+  // or empty when it names none. An ok Status names no field.
+  const std::string& field() const { return field_; }
+  // This status naming `field` as the input it is about; an ok Status is
+  // returned unchanged. Status::Refused(msg).WithField("slot").
+  Status WithField(std::string field) const& { return Status(*this).WithField(std::move(field)); }
+  Status WithField(std::string field) && {
+    if (!ok()) field_ = std::move(field);
+    return std::move(*this);
+  }
 
  private:
   StatusCode code_ = StatusCode::kOk;
   std::string message_;
+  std::string field_;
 };
 
 // Either a value or a non-ok Status.
@@ -82,6 +97,14 @@ class [[nodiscard]] Result {
   Status status_;
   std::optional<T> value_;
 };
+
+// `result`, its error (if any) naming the input field it is about:
+// ASSIGN_OR_RETURN(name, WithField(CleanText("name", raw, 100, true), "name")).
+template <typename T>
+Result<T> WithField(Result<T> result, std::string field) {
+  if (result.ok()) return result;
+  return result.status().WithField(std::move(field));
+}
 
 // The exit code every Outpost program gives for a Status: 0 done; 1 usage
 // error or bad input; 2 refused by a rule or a conflict; 3 system failure.

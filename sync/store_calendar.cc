@@ -105,7 +105,8 @@ Result<LocalDate> ParseDeskDate(const std::string& text, const LocalDate& today)
   auto date = LocalDate::Parse(text);
   if (!date.ok()) {
     return Status::InvalidInput("date: '" + text +
-                                "' is not a date (YYYY-MM-DD, today, tomorrow or +N)");
+                                "' is not a date (YYYY-MM-DD, today, tomorrow or +N)")
+        .WithField("date");
   }
   return date;
 }
@@ -124,22 +125,26 @@ Result<int> CheckBookable(const StoreSettings& settings, const TimeZone& zone,
   if (slot == settings.slots.end()) {
     std::string grid;
     for (const auto& s : settings.slots) grid += (grid.empty() ? "" : ", ") + s.start_time;
-    return Status::InvalidInput("slot: '" + slot_text + "' is not in the grid (" + grid + ")");
+    return Status::InvalidInput("slot: '" + slot_text + "' is not in the grid (" + grid + ")")
+        .WithField("slot");
   }
   const LocalDate today = zone.UtcToLocal(now_ms).date;
   if (date < today) {
     return Status::InvalidInput("date: '" + date.ToString() + "' is in the past (today is " +
-                                today.ToString() + ")");
+                                today.ToString() + ")")
+        .WithField("date");
   }
   static constexpr const char* kDayNames[] = {"",          "Mondays", "Tuesdays",  "Wednesdays",
                                               "Thursdays", "Fridays", "Saturdays", "Sundays"};
   const int weekday = date.IsoWeekday();
   if (settings.open_days.find(static_cast<char>('0' + weekday)) == std::string::npos) {
     return Status::Refused("store is closed on " + std::string(kDayNames[weekday]) + " (" +
-                           date.ToString() + ")");
+                           date.ToString() + ")")
+        .WithField("date");
   }
   if (closed_reason) {
-    return Status::Refused("store is closed on " + date.ToString() + ": " + *closed_reason);
+    return Status::Refused("store is closed on " + date.ToString() + ": " + *closed_reason)
+        .WithField("date");
   }
   ASSIGN_OR_RETURN(RuleSettings rules, RulesOf(settings));
   RETURN_IF_ERROR(

@@ -58,13 +58,15 @@ nlohmann::json StoreCalendarFields(const StoreCalendar& calendar);
 Result<StoreCalendar> ParseStoreCalendar(const nlohmann::json& fields);
 
 // Dates as staff say them: "2026-11-24", "today", "tomorrow", "+3" (days from
-// `today`, the store's local date).
+// `today`, the store's local date). An error names the field "date".
 Result<LocalDate> ParseDeskDate(const std::string& text, const LocalDate& today);
 
 // Whether a booking made through `channel` at `now_ms` may take `time` on
 // `date`: the slot is in the grid, the date is not past, the store is open that
 // weekday and not closed that date, and minimum notice holds. Returns the
 // slot's capacity. `closed_reason` is the reason `date` is closed, if it is.
+// An error names the field it is about: "slot" (not in the grid, started, too
+// little notice) or "date" (past, or the store closed that day).
 Result<int> CheckBookable(const StoreSettings& settings, const TimeZone& zone,
                           const std::optional<std::string>& closed_reason, const LocalDate& date,
                           const LocalTime& time, Channel channel, int64_t now_ms);

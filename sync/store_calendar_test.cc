@@ -60,6 +60,17 @@ TEST_F(StoreCalendarTest, ChecksGridPastOpenDaysClosedDatesAndNotice) {
             "slot 2026-11-23 08:30 has already started");
 }
 
+// Each refusal names the field it is about, for a paper form to point at its column.
+TEST_F(StoreCalendarTest, RefusalsNameTheirField) {
+  EXPECT_EQ(Check("2026-11-24", "12:30", monday_nine_).status().field(), "slot");
+  EXPECT_EQ(Check("2026-11-22", "10:00", monday_nine_).status().field(), "date");
+  EXPECT_EQ(Check("2026-11-29", "10:00", monday_nine_).status().field(), "date");
+  EXPECT_EQ(Check("2026-12-01", "10:00", monday_nine_, "stocktaking").status().field(), "date");
+  EXPECT_EQ(Check("2026-11-23", "08:30", monday_nine_).status().field(), "slot");
+  EXPECT_EQ(ParseDeskDate("2026-11-31", LocalDate::Parse("2026-11-30").value()).status().field(),
+            "date");
+}
+
 TEST_F(StoreCalendarTest, RelativeDatesCountFromTheStoresToday) {
   const LocalDate today = LocalDate::Parse("2026-11-30").value();
   EXPECT_EQ(ParseDeskDate("tomorrow", today).value().ToString(), "2026-12-01");

@@ -16,6 +16,7 @@
 #include "sync/changelog.h"
 #include "sync/sqlite.h"
 #include "tests/desk_harness.h"
+#include "tests/store_file.h"
 
 namespace outpost::testing {
 namespace {
@@ -94,7 +95,7 @@ TEST(CrashTest, EveryAcknowledgedBookingSurvivesSigkill) {
   EXPECT_GT(killed_before_ack, 10);
   EXPECT_GT(acknowledged.size(), 10u);
 
-  auto db = Db::Open(desk.db(), {}).value();
+  auto db = testing::OpenStoreFile(desk.db());
   auto integrity = db->Prepare("PRAGMA integrity_check").value();
   ASSERT_TRUE(integrity.Step().value());
   EXPECT_EQ(integrity.Text(0), "ok");

@@ -6,6 +6,7 @@
 #include "edge/replay.h"
 #include "sync/changelog.h"
 #include "tests/hub_and_stores.h"
+#include "tests/store_file.h"
 
 namespace outpost {
 namespace {
@@ -42,12 +43,14 @@ class HeadOfficeTest : public testing::HubAndStores {
     EXPECT_TRUE(seq.ok()) << seq.status().ToString();
     return seq.ok() ? seq.value() : -1;
   }
+  // The test's own connection to S1's file (tests/store_file.h).
+  std::unique_ptr<Db> StoreFile() { return testing::OpenStoreFile(dir_.File("S1.db")); }
   json RequestRow(int64_t seq) {
-    auto st = store_->db()
-                  .Prepare(
-                      "SELECT kind, outcome, coalesce(booking_id, ''),"
-                      " coalesce(reason, ''), coalesce(case_ref, '') FROM"
-                      " hub_requests WHERE seq = ?")
+    auto db = StoreFile();
+    auto st = db->Prepare(
+                    "SELECT kind, outcome, coalesce(booking_id, ''),"
+                    " coalesce(reason, ''), coalesce(case_ref, '') FROM"
+                    " hub_requests WHERE seq = ?")
                   .value();
     st.Bind(1, seq);
     if (!st.Step().value()) return nullptr;
@@ -70,7 +73,8 @@ class HeadOfficeTest : public testing::HubAndStores {
   // The change log explains every table row (verify), and a store rebuilt
   // from the log alone knows the same answers to head office's requests.
   void ExpectLogExplainsStore() {
-    auto check = edge::CheckStoreState(store_->db());
+    auto store_file = StoreFile();
+    auto check = edge::CheckStoreState(*store_file);
     ASSERT_TRUE(check.ok()) << check.status().ToString();
     EXPECT_TRUE(check->differences.empty()) << check->differences[0].field;
     EXPECT_TRUE(check->unlogged.empty());
@@ -78,16 +82,17 @@ class HeadOfficeTest : public testing::HubAndStores {
     settings.store_id = "S1";
     settings.name = "Store One";
     auto rebuilt = edge::Store::Create(dir_.File("rebuilt.db"), settings, clock_).value();
-    auto entries = ReadChanges(store_->db(), 1, 100'000).value();
-    for (const auto& e : entries) ASSERT_TRUE(edge::ReplayChange(rebuilt->db(), e).ok());
+    auto rebuilt_file = testing::OpenStoreFile(dir_.File("rebuilt.db"));
+    auto entries = ReadChanges(*store_file, 1, 100'000).value();
+    for (const auto& e : entries) ASSERT_TRUE(edge::ReplayChange(*rebuilt_file, e).ok());
     // (A refused request changes nothing, so the log holds no trace of it:
     // rebuild marks such requests answered from the hub's cursor.)
     const char* sql =
         "SELECT group_concat(seq || kind || outcome || coalesce(booking_id, '') ||"
         " coalesce(case_ref, ''), ';') FROM (SELECT * FROM hub_requests WHERE"
         " outcome != 'refused' ORDER BY seq)";
-    auto a = store_->db().Prepare(sql).value();
-    auto b = rebuilt->db().Prepare(sql).value();
+    auto a = store_file->Prepare(sql).value();
+    auto b = rebuilt_file->Prepare(sql).value();
     ASSERT_TRUE(a.Step().value() && b.Step().value());
     EXPECT_EQ(a.OptionalText(0).value_or(""), b.OptionalText(0).value_or(""));
   }
@@ -326,7 +331,8 @@ TEST_F(HeadOfficeTest, ARequestIsCheckedWithTheStoresRulesBeforeItIsQueued) {
   Sync();
   json row = RequestRow(sunday->seq);
   ASSERT_EQ(row["outcome"], "booked") << row.dump();  // as promised, judged as of the call
-  auto date = store_->db().Prepare("SELECT slot_date FROM bookings WHERE id = ?").value();
+  auto store_file = StoreFile();
+  auto date = store_file->Prepare("SELECT slot_date FROM bookings WHERE id = ?").value();
   date.Bind(1, row["booking_id"].get<std::string>());
   ASSERT_TRUE(date.Step().value());
   EXPECT_EQ(date.Text(0), "2026-11-30");
@@ -349,7 +355,8 @@ TEST_F(HeadOfficeTest, ARepeatOfABookedRequestIsAnsweredAlreadyBooked) {
   EXPECT_EQ(a["outcome"], "booked");
   EXPECT_EQ(b["outcome"], "booked");
   EXPECT_EQ(b["booking_id"], a["booking_id"]);  // one booking
-  auto ref = store_->db().Prepare("SELECT ref FROM bookings WHERE id = ?").value();
+  auto store_file = StoreFile();
+  auto ref = store_file->Prepare("SELECT ref FROM bookings WHERE id = ?").value();
   ref.Bind(1, a["booking_id"].get<std::string>());
   ASSERT_TRUE(ref.Step().value());
   auto answer = HubFile()

@@ -11,6 +11,7 @@
 #include "sync/envelope.h"
 #include "sync/testing.h"
 #include "tests/hub_and_stores.h"
+#include "tests/store_file.h"
 
 namespace outpost {
 namespace {
@@ -24,7 +25,7 @@ class IdentityTest : public testing::HubAndStores {
 
   // Batches ingested directly (no sync client), as far as each store has been sent.
   void Sync(const std::string& site) {
-    auto db = Db::Open(dir_.File(site + ".db"), {}).value();
+    auto db = testing::OpenStoreFile(dir_.File(site + ".db"));
     const int64_t from = sent_[site] + 1;
     auto changes = ReadChanges(*db, from, 10'000).value();
     if (changes.empty()) return;
@@ -176,7 +177,7 @@ TEST_F(IdentityTest, AnOldAllChannelOptInReadsOnEveryChannelUntilANewerStatement
   old.staff = "SA Old";
   old.recorded_at = "2026-11-23T01:01:00.000Z";
   old.schema_version = 9;
-  ASSERT_TRUE(AppendChange(stores_["S1"]->db(), old, clock_.NowMs()).ok());
+  ASSERT_TRUE(AppendChange(*testing::OpenStoreFile(dir_.File("S1.db")), old, clock_.NowMs()).ok());
   SyncAll();
   auto view = identity_->Show(b).value();
   for (ContactChannel c : kContactChannels) {

@@ -10,6 +10,7 @@
 
 #include "sync/sqlite.h"
 #include "tests/desk_harness.h"
+#include "tests/store_file.h"
 
 namespace outpost {
 namespace {
@@ -34,7 +35,7 @@ class PaperTest : public ::testing::Test {
     return path;
   }
   int64_t Count(const std::string& sql) {
-    auto db = Db::Open(desk_.db(), {}).value();
+    auto db = testing::OpenStoreFile(desk_.db());
     auto st = db->Prepare(sql).value();
     EXPECT_TRUE(st.Step().value());
     return st.Int(0);
@@ -442,7 +443,7 @@ TEST_F(PaperTest, AnImportKilledMidwayLeavesAllOrNothing) {
     const int64_t paper = Count("SELECT count(*) FROM bookings WHERE channel = 'paper'");
     const int64_t forms = Count("SELECT count(*) FROM paper_forms");
     ASSERT_TRUE(paper == 0 || forms == 999) << "round " << round << ": " << paper << " bookings";
-    auto db = Db::Open(desk_.db(), {}).value();
+    auto db = testing::OpenStoreFile(desk_.db());
     auto check = db->Prepare("PRAGMA integrity_check").value();
     ASSERT_TRUE(check.Step().value());
     ASSERT_EQ(check.Text(0), "ok");

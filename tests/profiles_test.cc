@@ -8,6 +8,7 @@
 #include "hub/identity.h"
 #include "hub/storage/sqlite/identity_store.h"
 #include "tests/hub_and_stores.h"
+#include "tests/store_file.h"
 
 namespace outpost {
 namespace {
@@ -32,13 +33,18 @@ class ProfilesTest : public testing::HubAndStores {
     return stats.ok() ? stats.value() : hub::RefreshStats{};
   }
   json ProfileAt(const std::string& site, const std::string& customer) {
-    auto p = edge::ProfileOfCustomer(stores_[site]->db(), customer);
+    auto p = stores_[site]->CustomerProfile(customer);
     EXPECT_TRUE(p.ok()) << p.status().ToString();
     if (!p.ok() || !p.value()) return nullptr;
     return p.value()->profile;
   }
+  // The test's own connection to a store's file (tests/store_file.h).
+  std::unique_ptr<Db> StoreFile(const std::string& site) {
+    return testing::OpenStoreFile(dir_.File(site + ".db"));
+  }
   int64_t Count(const std::string& site, const std::string& sql) {
-    auto st = stores_[site]->db().Prepare(sql).value();
+    auto db = StoreFile(site);
+    auto st = db->Prepare(sql).value();
     EXPECT_TRUE(st.Step().value());
     return st.Int(0);
   }
@@ -75,10 +81,10 @@ TEST_F(ProfilesTest, EachStoreReceivesItsOwnCustomersWithTheirHistoryElsewhere) 
 
   // Nothing changed: no new versions; a repeated answer changes nothing.
   EXPECT_EQ(Upkeep().sent, 0);
-  const int64_t held = edge::HeldProfileSeq(stores_["S1"]->db()).value();
+  const int64_t held = edge::HeldProfileSeq(*StoreFile("S1")).value();
   const std::string answer = Round("S1");
   EXPECT_TRUE(clients_["S1"]->HandleReply(answer).value());
-  EXPECT_EQ(edge::HeldProfileSeq(stores_["S1"]->db()).value(), held);
+  EXPECT_EQ(edge::HeldProfileSeq(*StoreFile("S1")).value(), held);
 }
 
 TEST_F(ProfilesTest, DoNotContactAnywhereReachesEveryStoreAndAnUnmergeWithdraws) {
@@ -212,10 +218,9 @@ TEST_F(ProfilesTest, AStoreCatchingUpDrainsItsProfilesOverRounds) {
   EXPECT_EQ(Count("S1", "SELECT count(*) FROM customer_unified"), n);
 
   // A store restored from an older copy lost its profiles: the hub sends them all again.
-  ASSERT_TRUE(stores_["S1"]
-                  ->db()
-                  .Exec("DELETE FROM unified_profiles; DELETE FROM"
-                        " customer_unified; UPDATE sync_state SET profile_seq = 0")
+  ASSERT_TRUE(StoreFile("S1")
+                  ->Exec("DELETE FROM unified_profiles; DELETE FROM"
+                         " customer_unified; UPDATE sync_state SET profile_seq = 0")
                   .ok());
   for (int i = 0; i < 3; ++i) Round("S1");
   EXPECT_EQ(Count("S1", "SELECT count(*) FROM unified_profiles"), n);

@@ -15,6 +15,7 @@
 #include "sync/keys.h"
 #include "sync/sqlite.h"
 #include "tests/desk_harness.h"
+#include "tests/store_file.h"
 
 namespace outpost::testing {
 namespace {
@@ -164,12 +165,12 @@ TEST_F(RecoveryTest, RowChangedBehindTheStoresBackIsNamedAndRepaired) {
   const std::string ref = Book("13900001007", "Feng", "16:00");
   Sync(desk_);
   {
-    auto db = Db::Open(desk_.db(), {}).value();
+    auto db = testing::OpenStoreFile(desk_.db());
     ASSERT_TRUE(db->Exec("UPDATE bookings SET slot_time = '08:30' WHERE ref = '" + ref + "'").ok());
   }
   std::string id;
   {
-    auto db = Db::Open(desk_.db(), {}).value();
+    auto db = testing::OpenStoreFile(desk_.db());
     auto st = db->Prepare("SELECT id FROM bookings WHERE ref = ?").value();
     st.Bind(1, ref);
     ASSERT_TRUE(st.Step().value());
@@ -264,7 +265,7 @@ TEST_F(RecoveryTest, TamperingAtTheHubIsNamedWithItsPlace) {
 class StoreTamperingTest : public RecoveryTest {
  protected:
   void Tamper(const std::string& sql) {
-    auto db = Db::Open(desk_.db(), {}).value();
+    auto db = testing::OpenStoreFile(desk_.db());
     ASSERT_TRUE(db->Exec(sql).ok()) << sql;
   }
   // Verify names each of `expected`, then --repair leaves the store consistent.
@@ -280,7 +281,7 @@ class StoreTamperingTest : public RecoveryTest {
     EXPECT_EQ(again.exit_code, 0) << again.out;
   }
   std::string BookingId(const std::string& ref) {
-    auto db = Db::Open(desk_.db(), {}).value();
+    auto db = testing::OpenStoreFile(desk_.db());
     auto st = db->Prepare("SELECT id FROM bookings WHERE ref = ?").value();
     st.Bind(1, ref);
     return st.Step().value() ? st.Text(0) : "";
@@ -295,7 +296,7 @@ TEST_F(StoreTamperingTest, CalendarEditsAreNamedAndSetBack) {
   ExpectNamedAndRepaired({"store_config S1 (store) discount_percent: the database holds 100"});
   Tamper("INSERT INTO closed_dates (day, reason) VALUES ('" + tomorrow_ + "', 'closed by whom?')");
   ExpectNamedAndRepaired({"closed_dates S1 (store) closed: the database holds {\"" + tomorrow_});
-  auto db = Db::Open(desk_.db(), {}).value();
+  auto db = testing::OpenStoreFile(desk_.db());
   auto st = db->Prepare("SELECT count(*) FROM closed_dates").value();
   ASSERT_TRUE(st.Step().value());
   EXPECT_EQ(st.Int(0), 0);
@@ -306,7 +307,7 @@ TEST_F(StoreTamperingTest, DroppedAppendOnlyTriggersAreNamedAndRecreated) {
   Tamper("DROP TRIGGER change_log_no_update; DROP TRIGGER change_log_no_delete");
   ExpectNamedAndRepaired({"trigger change_log_no_update is missing or altered",
                           "trigger change_log_no_delete is missing or altered"});
-  auto db = Db::Open(desk_.db(), {}).value();
+  auto db = testing::OpenStoreFile(desk_.db());
   EXPECT_FALSE(db->Exec("DELETE FROM change_log WHERE seq = 1").ok());  // append-only again
 }
 

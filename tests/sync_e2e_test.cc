@@ -15,6 +15,7 @@
 #include "sync/sqlite.h"
 #include "sync/transport.h"
 #include "tests/desk_harness.h"
+#include "tests/store_file.h"
 
 namespace outpost::testing {
 namespace {
@@ -382,7 +383,7 @@ TEST_F(SyncE2eTest, CallCentreBookingsReachTheStoreOnceThroughTheDeskRules) {
   }
   std::string answers;
   {
-    auto db = Db::Open(desk_.db(), {}).value();
+    auto db = testing::OpenStoreFile(desk_.db());
     auto st = db->Prepare("SELECT seq, outcome, coalesce(reason, '') FROM hub_requests").value();
     while (st.Step().value()) {
       answers += std::to_string(st.Int(0)) + " " + st.Text(1) + " " + st.Text(2) + "\n";

@@ -43,7 +43,7 @@ class SyncWindowTest : public testing::HubAndStores {
     return std::get<WireAck>(answer.value()).status;
   }
 
-  int64_t Acked() { return edge::ReadSyncStatus(stores_["S1"]->db()).value().hub_acked_seq; }
+  int64_t Acked() { return stores_["S1"]->SyncState().value().hub_acked_seq; }
 };
 
 TEST_F(SyncWindowTest, TwoBatchesGoOutAtOnceAndALostOneIsResentNeverSkipped) {
@@ -79,7 +79,7 @@ TEST_F(SyncWindowTest, TwoBatchesGoOutAtOnceAndALostOneIsResentNeverSkipped) {
   ASSERT_EQ(round.size(), 1u);
   EXPECT_EQ(Seqs(round[0]), std::make_pair(int64_t{17}, int64_t{17}));
   EXPECT_EQ(Deliver(round[0]), "ok");
-  const auto status = edge::ReadSyncStatus(stores_["S1"]->db()).value();
+  const auto status = stores_["S1"]->SyncState().value();
   EXPECT_EQ(StoresAtHub().front().last_hash, status.log_head);  // the same log, end to end
 
   // Nothing waiting: one hello.
@@ -99,7 +99,7 @@ TEST_F(SyncWindowTest, BatchesAreCompressedOnlyOnceTheHubSaysItReadsThem) {
   ASSERT_EQ(round.size(), 1u);
   EXPECT_EQ(compression(round[0]), Compression::kNone);
   EXPECT_EQ(Deliver(round[0]), "ok");
-  EXPECT_TRUE(edge::ReadSyncStatus(stores_["S1"]->db()).value().hub_reads_zstd);
+  EXPECT_TRUE(stores_["S1"]->SyncState().value().hub_reads_zstd);
 
   // It said so: the next batch goes compressed and is applied like any other.
   Book(2, 2);
