@@ -105,15 +105,22 @@ std::string FileDigest(const std::string& bytes) {
 
 // The form column a refused booking points at: the column of the input field
 // the store names (Status::field(), edge/store.h), or "row" when it names none
-// or one the form has no column for (channel, customer, requested_at,
-// mileage). A "vin" refusal is the row's too: the form's VIN already passed
-// the desk's check (ReadIdentifiers), so what the booking refuses is the
+// or one the form has no column for (channel, customer, mileage); the time
+// a form was written (requested_at) is its written_at column. A "vin" refusal is the row's too: the
+// form's VIN already passed the desk's check (ReadIdentifiers), so what the booking refuses is the
 // plate and VIN together disagreeing with the vehicle on record.
 std::string ColumnOfRefusal(const Status& refusal) {
-  static const std::map<std::string, std::string> kColumnOfField = {
-      {"slot", "time"},   {"date", "date"},   {"plate", "plate"},         {"vehicle", "plate"},
-      {"name", "name"},   {"phone", "phone"}, {"member_id", "member_id"}, {"service", "service"},
-      {"notes", "notes"}, {"staff", "staff"}};
+  static const std::map<std::string, std::string> kColumnOfField = {{"slot", "time"},
+                                                                    {"date", "date"},
+                                                                    {"plate", "plate"},
+                                                                    {"vehicle", "plate"},
+                                                                    {"name", "name"},
+                                                                    {"phone", "phone"},
+                                                                    {"member_id", "member_id"},
+                                                                    {"service", "service"},
+                                                                    {"notes", "notes"},
+                                                                    {"staff", "staff"},
+                                                                    {"requested_at", "written_at"}};
   const auto it = kColumnOfField.find(refusal.field());
   return it == kColumnOfField.end() ? "row" : it->second;
 }
