@@ -4,8 +4,6 @@
 
 namespace outpost::edge {
 
-using nlohmann::json;
-
 Status KeepProfiles(Db& db, const std::vector<WireProfile>& profiles, int64_t now_ms) {
   if (profiles.empty()) return Status::Ok();
   ASSIGN_OR_RETURN(auto tx, Transaction::Begin(db));
@@ -36,18 +34,18 @@ Status KeepProfiles(Db& db, const std::vector<WireProfile>& profiles, int64_t no
       RETURN_IF_ERROR(drop.Run());
       continue;
     }
-    const json body = json::parse(p.profile_json, nullptr, /*allow_exceptions=*/false);
-    if (!body.is_object() || !body.contains("here") || !body["here"].is_array()) {
+    // Refused, nothing of this answer is kept (the transaction is not committed).
+    auto body = model::ParseProfile(p.profile_json);
+    if (!body.ok()) {
       return Status::Corruption("hub profile " + p.unified_id + " (seq " + std::to_string(p.seq) +
-                                "): not a profile");
+                                "): " + body.status().message());
     }
     put.Reset();
     put.Bind(1, p.unified_id).Bind(2, p.seq).Bind(3, p.profile_json).Bind(4, now);
     RETURN_IF_ERROR(put.Run());
-    for (const auto& id : body["here"]) {
-      if (!id.is_string()) continue;
+    for (const auto& id : body->here) {
       link.Reset();
-      link.Bind(1, id.get<std::string>()).Bind(2, p.unified_id);
+      link.Bind(1, id).Bind(2, p.unified_id);
       RETURN_IF_ERROR(link.Run());
     }
   }
@@ -70,11 +68,12 @@ Result<std::optional<HeldProfile>> ProfileOfCustomer(Db& db, const std::string& 
   st.Bind(1, customer_id);
   ASSIGN_OR_RETURN(bool row, st.Step());
   if (!row) return std::optional<HeldProfile>();
-  json body = json::parse(st.Text(1), nullptr, /*allow_exceptions=*/false);
-  if (!body.is_object()) {
-    return Status::Corruption("unified profile " + st.Text(0) + " is damaged");
+  auto body = model::ParseProfile(st.Text(1));
+  if (!body.ok()) {
+    return Status::Corruption("unified profile " + st.Text(0) +
+                              " is damaged: " + body.status().message());
   }
-  return std::optional<HeldProfile>(HeldProfile{st.Text(0), std::move(body), st.Text(2)});
+  return std::optional<HeldProfile>(HeldProfile{st.Text(0), std::move(body).value(), st.Text(2)});
 }
 
 Status RememberHubLink(Db& db, const HubLink& link) {

@@ -8,11 +8,11 @@
 // hub about walk-ins. Thread-compatible.
 #pragma once
 
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "sync/model/profile.h"
 #include "sync/sqlite.h"
 #include "sync/status.h"
 #include "sync/wire.h"
@@ -25,9 +25,11 @@ Result<int64_t> HeldProfileSeq(Db& db);
 
 struct HeldProfile {
   std::string unified_id;
-  nlohmann::json profile;
+  model::Profile profile;
   std::string received_at;
 };
+// A held profile that does not read as one (sync/model/profile.h) is
+// Corruption, naming the field.
 Result<std::optional<HeldProfile>> ProfileOfCustomer(Db& db, const std::string& customer_id);
 
 struct HubLink {

@@ -16,8 +16,6 @@ namespace {
 
 using nlohmann::json;
 
-constexpr size_t kMaxBookingsInProfile = 20;
-
 std::string Digest(const std::string& text) {
   unsigned char h[32];
   crypto_generichash(h, sizeof h, reinterpret_cast<const unsigned char*>(text.data()), text.size(),
@@ -31,70 +29,50 @@ bool IsVisit(const std::string& status) {
   return known.ok() && VisitHappened(known.value());
 }
 
-}  // namespace
-
-json ConsentBody(const Consent& consent) {
-  json channels = json::object();
-  for (ContactChannel c : kContactChannels) {
-    channels[ContactChannelName(c)] = ConsentStatementJson(consent.Of(c));
-  }
-  return {{"do_not_disturb", consent.do_not_disturb},
-          {"contact_opt_in", consent.contact_opt_in},
-          {"channels", channels}};
+// The view's vehicles carry the values the store logged (sync/model/customer.h
+// writes text or null, a whole number or null); anything else reads as none.
+std::optional<std::string> TextOrNone(const json& value) {
+  return value.is_string() ? std::optional<std::string>(value.get<std::string>()) : std::nullopt;
+}
+std::optional<int64_t> WholeOrNone(const json& value) {
+  return value.is_number_integer() ? std::optional<int64_t>(value.get<int64_t>()) : std::nullopt;
 }
 
-json ProfileBody(const UnifiedView& view, const std::string& site) {
-  json here = json::array(), records = json::array();
+}  // namespace
+
+model::Profile ProfileOf(const UnifiedView& view, const std::string& site) {
+  model::Profile p;
+  p.unified_id = view.unified_id;
+  std::set<std::string> stores;
   for (const auto& r : view.records) {
-    if (r.site_id == site) here.push_back(r.record_id);
-    records.push_back({{"store_id", r.site_id},
-                       {"record_id", r.record_id},
-                       {"name", r.name},
-                       {"member_id", r.member_id ? json(*r.member_id) : json(nullptr)}});
+    if (r.site_id == site) p.here.push_back(r.record_id);
+    stores.insert(r.site_id);
+    p.records.push_back({r.site_id, r.record_id, r.name, r.member_id});
   }
-  json vehicles = json::array();
+  p.stores = static_cast<int64_t>(stores.size());
+  p.consent = model::ProfileConsentOf(view.consent);
   for (const auto& v : view.vehicles) {
-    vehicles.push_back({{"store_id", v["site"]},
-                        {"plate", v["plate"]},
-                        {"vin", v["vin"]},
-                        {"mileage_km", v["mileage_km"]}});
+    p.vehicles.push_back({v["site"].get<std::string>(), TextOrNone(v["plate"]),
+                          TextOrNone(v["vin"]), WholeOrNone(v["mileage_km"])});
   }
   // Newest first (the view's order); visits counted over all of them.
-  json bookings = json::array();
-  int64_t visits = 0;
-  std::string last_visit, last_visit_store;
-  std::set<std::string> stores;
-  for (const auto& r : view.records) stores.insert(r.site_id);
   for (const auto& b : view.bookings) {
     const std::string status = b.value("status", "");
+    const std::string slot = b["slot"].get<std::string>();
     if (IsVisit(status)) {
-      ++visits;
-      if (b["slot"].get<std::string>() > last_visit) {
-        last_visit = b["slot"];
-        last_visit_store = b["site"];
+      ++p.visits.count;
+      if (slot > p.visits.last.value_or("")) {
+        p.visits.last = slot;
+        p.visits.last_store = b["site"].get<std::string>();
       }
     }
-    if (bookings.size() < kMaxBookingsInProfile) {
-      bookings.push_back({{"store_id", b["site"]},
-                          {"ref", b["ref"]},
-                          {"slot", b["slot"]},
-                          {"status", status},
-                          {"service", b["service"]},
-                          {"channel", b["channel"]}});
+    if (p.bookings.size() < model::Profile::kMaxBookings) {
+      p.bookings.push_back({b["site"].get<std::string>(), b["ref"].get<std::string>(), slot, status,
+                            b["service"].get<std::string>(), b["channel"].get<std::string>()});
     }
   }
-  return {{"unified_id", view.unified_id},
-          {"here", here},
-          {"records", records},
-          {"stores", stores.size()},
-          {"consent", ConsentBody(view.consent)},
-          {"vehicles", vehicles},
-          {"bookings", bookings},
-          {"bookings_total", view.bookings.size()},
-          {"visits",
-           {{"count", visits},
-            {"last", last_visit.empty() ? json(nullptr) : json(last_visit)},
-            {"last_store", last_visit.empty() ? json(nullptr) : json(last_visit_store)}}}};
+  p.bookings_total = static_cast<int64_t>(view.bookings.size());
+  return p;
 }
 
 Result<std::vector<WireProfile>> ProfilesAfter(storage::IdentityStore& store,
@@ -150,7 +128,8 @@ Status Profiles::RebuildDirty(Identity& identity, RefreshStats& stats) {
     }
     std::map<std::string, std::string> bodies;  // site -> profile
     for (const auto& r : view.records) {
-      if (!bodies.count(r.site_id)) bodies[r.site_id] = ProfileBody(view, r.site_id).dump();
+      if (!bodies.count(r.site_id))
+        bodies[r.site_id] = model::ProfileJson(ProfileOf(view, r.site_id)).dump();
     }
     ASSIGN_OR_RETURN(const auto current, store_.ProfileDigests(unified));  // site -> digest
     for (const auto& [site, body] : bodies) {
@@ -198,7 +177,7 @@ Result<WireLookupReply> Profiles::Lookup(const std::string& site, const std::str
       break;
     }
     ASSIGN_OR_RETURN(UnifiedView view, identity.ViewOf(live, /*with_evidence=*/false));
-    reply.profiles.push_back({0, live, ProfileBody(view, site).dump()});
+    reply.profiles.push_back({0, live, model::ProfileJson(ProfileOf(view, site)).dump()});
   }
   unsigned char h[16];
   crypto_generichash(h, sizeof h, reinterpret_cast<const unsigned char*>(normal->data()),

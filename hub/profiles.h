@@ -19,13 +19,13 @@
 #pragma once
 
 #include <array>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "hub/identity.h"
 #include "hub/storage/identity_store.h"
 #include "sync/clock.h"
+#include "sync/model/profile.h"
 #include "sync/status.h"
 #include "sync/wire.h"
 
@@ -38,13 +38,10 @@ struct RefreshStats {
   double seconds = 0;
 };
 
-// Merged consent as profiles and `customers show --json` carry it:
-// {"do_not_disturb", "contact_opt_in" (the old all-channel answer), "channels":
-// {"sms": {"choice", "at", "site", "staff"}, "wechat": ..., "call": ...}}.
-nlohmann::json ConsentBody(const Consent& consent);
-
-// A profile as `site` receives it: "here" names its own records of the customer.
-nlohmann::json ProfileBody(const UnifiedView& view, const std::string& site);
+// The profile `site` receives (its JSON: sync/model/profile.h): "here" names
+// its own records of the customer; every store's records, vehicles and
+// bookings (the newest Profile::kMaxBookings), the visits and merged consent.
+model::Profile ProfileOf(const UnifiedView& view, const std::string& site);
 
 // Records that `site` holds its profiles up to `held_seq` and returns the
 // newest versions after it, oldest first, at most `limit`. A store holding

@@ -7,6 +7,7 @@
 #include "edge/cli/output.h"
 #include "edge/hub_link.h"
 #include "edge/profiles.h"
+#include "sync/model/profile.h"
 #include "sync/normalize.h"
 
 namespace outpost::edge::cli {
@@ -28,63 +29,56 @@ Result<std::vector<ContactChannel>> ParseChannels(const std::vector<std::string>
   return out;
 }
 
-std::string JsonText(const json& v) { return v.is_string() ? v.get<std::string>() : ""; }
-
 // The chain's newest consent statement per channel (a profile from an older hub has none).
-void PrintChainConsent(const DeskRun& run, const Store& store, const json& consent) {
-  const json channels = consent.value("channels", json());
-  if (!channels.is_object()) return;
-  ConsentStatement merged[kContactChannelCount];
+void PrintChainConsent(const DeskRun& run, const Store& store,
+                       const model::ProfileConsent& consent) {
+  if (!consent.channels) return;
+  model::ChannelConsent merged;  // explicit statements only: "not asked" carries no details
   for (ContactChannel c : kContactChannels) {
-    auto stated = ParseConsentStatement(channels.value(ContactChannelName(c), json()));
-    if (stated) merged[static_cast<int>(c)] = *stated;
+    const ConsentStatement& stated = (*consent.channels)[static_cast<int>(c)];
+    if (stated.choice != ContactChoice::kNotAsked) merged[static_cast<int>(c)] = stated;
   }
   run.out << "    contact in the chain: " << ConsentLine(store, merged) << "\n";
 }
 
 // The records, vehicles and bookings the profile lists at other stores.
-void PrintElsewhere(const DeskRun& run, const std::string& site, const json& p) {
+void PrintElsewhere(const DeskRun& run, const std::string& site, const model::Profile& p) {
   std::ostream& out = run.out;
-  for (const auto& r : p.value("records", json::array())) {
-    if (JsonText(r["store_id"]) == site) continue;
-    out << "    also a customer at " << JsonText(r["store_id"]) << ": " << JsonText(r["name"]);
-    if (r["member_id"].is_string()) out << "  member " << r["member_id"].get<std::string>();
+  for (const auto& r : p.records) {
+    if (r.store_id == site) continue;
+    out << "    also a customer at " << r.store_id << ": " << r.name;
+    if (r.member_id) out << "  member " << *r.member_id;
     out << "\n";
   }
-  for (const auto& v : p.value("vehicles", json::array())) {
-    if (JsonText(v["store_id"]) == site) continue;
-    out << "    vehicle at " << JsonText(v["store_id"]) << ": "
-        << (v["plate"].is_string() ? FormatPlateForDisplay(v["plate"].get<std::string>())
-                                   : std::string("(no plate)"));
-    if (v["vin"].is_string()) out << "  VIN " << v["vin"].get<std::string>();
+  for (const auto& v : p.vehicles) {
+    if (v.store_id == site) continue;
+    out << "    vehicle at " << v.store_id << ": "
+        << (v.plate ? FormatPlateForDisplay(*v.plate) : std::string("(no plate)"));
+    if (v.vin) out << "  VIN " << *v.vin;
     out << "\n";
   }
-  for (const auto& b : p.value("bookings", json::array())) {
-    if (JsonText(b["store_id"]) == site) continue;
-    out << "    " << JsonText(b["slot"]) << "  at " << JsonText(b["store_id"]) << "  "
-        << JsonText(b["ref"]) << "  " << JsonText(b["status"]) << "  " << JsonText(b["service"])
-        << " (" << JsonText(b["channel"]) << ")\n";
+  for (const auto& b : p.bookings) {
+    if (b.store_id == site) continue;
+    out << "    " << b.slot << "  at " << b.store_id << "  " << b.ref << "  " << b.status << "  "
+        << b.service << " (" << b.channel << ")\n";
   }
 }
 
 // What head office knows of the customer at other stores (edge/profiles.h):
 // shown from the store's copy, so it works with no network.
-void PrintUnifiedProfile(const DeskRun& run, const Store& store, const json& p,
+void PrintUnifiedProfile(const DeskRun& run, const Store& store, const model::Profile& p,
                          const std::string& received_at, bool do_not_disturb_here) {
-  run.out << "  across the chain: " << JsonText(p["unified_id"]) << ", known at "
-          << p.value("stores", 0) << " store(s)";
+  run.out << "  across the chain: " << p.unified_id << ", known at " << p.stores << " store(s)";
   if (!received_at.empty())
     run.out << "  (head office, as of " << store.LocalText(received_at) << ")";
   run.out << "\n";
-  const json consent = p.value("consent", json::object());
-  if (consent.value("do_not_disturb", false) && !do_not_disturb_here) {
+  if (p.consent.do_not_disturb && !do_not_disturb_here) {
     run.out << "    DO NOT CONTACT: asked for at another store (applies here too)\n";
   }
-  PrintChainConsent(run, store, consent);
-  const json visits = p.value("visits", json::object());
-  if (visits.value("count", 0) > 0) {
-    run.out << "    visits in the chain: " << visits.value("count", 0) << ", last "
-            << JsonText(visits["last"]) << " at " << JsonText(visits["last_store"]) << "\n";
+  PrintChainConsent(run, store, p.consent);
+  if (p.visits.count > 0) {
+    run.out << "    visits in the chain: " << p.visits.count << ", last "
+            << p.visits.last.value_or("") << " at " << p.visits.last_store.value_or("") << "\n";
   }
   PrintElsewhere(run, store.settings().store_id, p);
 }
@@ -216,7 +210,7 @@ int CustomerCommands::RunShow(const DeskRun& run) {
     for (const auto& b : bookings.value()) j["bookings"].push_back(BookingJson(b));
     j["unified"] = held ? json{{"unified_id", held->unified_id},
                                {"received_at", held->received_at},
-                               {"profile", held->profile}}
+                               {"profile", model::ProfileJson(held->profile)}}
                         : json(nullptr);
     run.out << j.dump(2) << "\n";
     return kExitOk;
@@ -273,23 +267,25 @@ int CustomerCommands::RunLookup(const DeskRun& run) {
                             asked.status().message() + " (shown: this store's records only)"));
   }
   shown["head_office"] = {{"status", asked->status}, {"customers", json::array()}};
+  // A profile that does not read is left out, as the look-up's answer is advice.
+  std::vector<model::Profile> known;
   for (const auto& p : asked->profiles) {
-    json body = json::parse(p.profile_json, nullptr, /*allow_exceptions=*/false);
-    if (body.is_object()) shown["head_office"]["customers"].push_back(body);
+    auto body = model::ParseProfile(p.profile_json);
+    if (!body.ok()) continue;
+    shown["head_office"]["customers"].push_back(model::ProfileJson(body.value()));
+    known.push_back(std::move(body).value());
   }
   if (run.flags.json) {
     run.out << shown.dump(2) << "\n";
     return kExitOk;
   }
   if (asked->status != "ok") run.out << "head office: " << asked->status << "\n";
-  if (shown["head_office"]["customers"].empty()) {
-    run.out << "head office: no customer with this phone at any store\n";
-  }
+  if (known.empty()) run.out << "head office: no customer with this phone at any store\n";
   bool dnd_here = false;
   for (const auto& c : local.value()) dnd_here = dnd_here || c.do_not_disturb;
-  for (const auto& body : shown["head_office"]["customers"]) {
+  for (const auto& p : known) {
     run.out << "head office knows:\n";
-    PrintUnifiedProfile(run, *store.value(), body, "", dnd_here);
+    PrintUnifiedProfile(run, *store.value(), p, "", dnd_here);
   }
   return kExitOk;
 }

@@ -2,22 +2,13 @@
 
 #include <ostream>
 
+#include "sync/model/profile.h"
 #include "sync/normalize.h"
 
 namespace outpost::edge::cli {
 namespace {
 
 using nlohmann::json;
-
-// Per channel: {"sms": {"choice": "opted-out", "at", "site", "staff"}, ...};
-// "not-asked" with empty details where nothing was said.
-json ConsentJson(const ConsentStatement (&channels)[kContactChannelCount]) {
-  json out = json::object();
-  for (ContactChannel c : kContactChannels) {
-    out[ContactChannelName(c)] = ConsentStatementJson(channels[static_cast<int>(c)]);
-  }
-  return out;
-}
 
 std::string PerksText(const Booking& b, int discount_percent, const std::string& cutoff) {
   std::string out;
@@ -86,7 +77,7 @@ json CustomerJson(const Customer& c) {
           {"phones", c.phones},
           {"contact_opt_in", c.contact_opt_in},
           {"do_not_disturb", c.do_not_disturb},
-          {"consent", ConsentJson(c.consent)},
+          {"consent", model::ChannelConsentJson(c.consent)},
           {"created_at", c.created_at},
           {"created_by", c.created_by},
           {"vehicles", vehicles}};
@@ -112,7 +103,7 @@ std::string BookingLine(const Booking& b) {
 }
 
 std::string ConsentLine(const Store& store,
-                        const ConsentStatement (&channels)[kContactChannelCount]) {
+                        std::span<const ConsentStatement, kContactChannelCount> channels) {
   std::string out;
   for (ContactChannel c : kContactChannels) {
     const ConsentStatement& s = channels[static_cast<int>(c)];

@@ -7,6 +7,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -35,7 +36,7 @@ std::string BookingLine(const Booking& b);
 // "SMS opted out (2026-11-23 SA Zhang at S1), WeChat not asked, ...": each
 // statement's day as this store's calendar has it.
 std::string ConsentLine(const Store& store,
-                        const ConsentStatement (&channels)[kContactChannelCount]);
+                        std::span<const ConsentStatement, kContactChannelCount> channels);
 
 // The booking, JSON or a few lines headed "<verb> <ref>"; returns kExitOk.
 int PrintBooking(const DeskRun& run, const Store& store, const Booking& b, const std::string& verb);

@@ -13,6 +13,7 @@
 #include "hub/profiles.h"
 #include "hub/queries/reader.h"
 #include "sync/ids.h"
+#include "sync/model/profile.h"
 
 namespace outpost::hub::cli {
 namespace {
@@ -41,13 +42,13 @@ json ViewJson(const UnifiedView& v) {
                        {"do_not_disturb", r.do_not_disturb},
                        {"contact_opt_in", r.contact_opt_in},
                        {"created_at", r.created_at},
-                       {"consent", ConsentBody(r.consent)["channels"]}});
+                       {"consent", model::ChannelConsentJson(r.consent.channels)}});
   }
   return {{"unified_id", v.unified_id},
           {"records", records},
           {"vehicles", v.vehicles},
           {"bookings", v.bookings},
-          {"consent", ConsentBody(v.consent)},
+          {"consent", model::ProfileConsentJson(model::ProfileConsentOf(v.consent))},
           {"evidence", EvidenceJson(v.evidence)},
           {"candidates", EvidenceJson(v.candidates)}};
 }

@@ -2,15 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include "sync/model/testing.h"
+
 namespace outpost::model {
 namespace {
 
 using nlohmann::json;
-
-void ExpectNamed(const Status& status, const std::string& prefix) {
-  EXPECT_FALSE(status.ok()) << prefix;
-  EXPECT_EQ(status.message().rfind(prefix, 0), 0u) << status.message();
-}
 
 TEST(CustomerModelTest, RoundTripWithConsentPerChannel) {
   Customer c;

@@ -5,12 +5,15 @@ namespace outpost::model {
 using nlohmann::json;
 
 Status FieldReader::Bad(const std::string& field, const std::string& why) const {
-  return Status::InvalidInput(std::string(kind_) + ": " + field + ": " + why);
+  return Status::InvalidInput(std::string(kind_) + ": " + (path_.empty() ? "" : path_ + ".") +
+                              field + ": " + why);
 }
 
 Status FieldReader::CheckObject() const {
-  if (!fields_.is_object()) return Bad("fields", "not a JSON object");
-  return Status::Ok();
+  if (fields_.is_object()) return Status::Ok();
+  if (!path_.empty())
+    return Status::InvalidInput(std::string(kind_) + ": " + path_ + ": not a JSON object");
+  return Bad("fields", "not a JSON object");
 }
 
 bool FieldReader::Has(const char* key) const {

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "sync/status.h"
 
@@ -21,6 +22,10 @@ namespace outpost::model {
 class FieldReader {
  public:
   FieldReader(const char* kind, const nlohmann::json& fields) : kind_(kind), fields_(fields) {}
+  // The fields of an object nested at `path` ("bookings[2]"): errors name
+  // "kind: path.field".
+  FieldReader(const char* kind, std::string path, const nlohmann::json& fields)
+      : kind_(kind), path_(std::move(path)), fields_(fields) {}
 
   // InvalidInput naming the kind and `field`, for checks beyond the type.
   Status Bad(const std::string& field, const std::string& why) const;
@@ -39,6 +44,7 @@ class FieldReader {
 
  private:
   const char* kind_;
+  std::string path_;  // empty: the entity's own fields
   const nlohmann::json& fields_;
 };
 
