@@ -3,7 +3,6 @@
 #include <sqlite3.h>
 
 #include <algorithm>
-#include <cassert>
 
 #include "schema/migrations.h"
 
@@ -19,7 +18,12 @@ bool InWriteTransaction(Db& db) { return sqlite3_get_autocommit(db.raw()) == 0; 
 Status ChangeWriter::Record(const std::string& entity, const std::string& id, const std::string& op,
                             const std::string& fields_json, const std::string& staff,
                             const std::optional<std::string>& business_time) {
-  assert(InWriteTransaction(db_) && "a change is logged in its row's transaction");
+  // Checked in every build, not only by assert: an entry outside its row's
+  // transaction could be kept without the row (or the row without it).
+  if (!InWriteTransaction(db_)) {
+    return Status::Corruption("change log: a " + entity + " change for " + id +
+                              " was about to be written outside its row's transaction");
+  }
   const int64_t now_ms = clock_.NowMs();
   ChangeEntry e;
   e.site_id = site_id_;
