@@ -73,6 +73,14 @@ TEST_F(DeskCliTest, AMistypedCommandOrFlagGetsOneLineAndExitCodeOne) {
   ProcessResult nested_flag = desk_.Desk({"conflicts", "list", "--everything"});
   EXPECT_EQ(nested_flag.exit_code, 1);
   EXPECT_EQ(nested_flag.err, "outpost-edge: unknown option '--everything' for 'conflicts list'\n");
+  ProcessResult none = desk_.Desk({});
+  EXPECT_EQ(none.exit_code, 1);
+  EXPECT_EQ(none.err.substr(0, none.err.find(" (try: ")), "outpost-edge: say which command");
+  ProcessResult half = desk_.Desk({"customer"});
+  EXPECT_EQ(half.exit_code, 1);
+  EXPECT_EQ(half.err,
+            "outpost-edge: say which command for 'customer' (try: add, find, lookup, show,"
+            " update)\n");
   ProcessResult help = desk_.Desk({"--help"});
   EXPECT_EQ(help.exit_code, 0);
   EXPECT_NE(help.out.find("board"), std::string::npos) << help.out;

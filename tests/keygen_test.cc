@@ -45,6 +45,9 @@ TEST(OutpostToolTest, AMistypedCommandOrFlagGetsOneLineAndExitCodeOne) {
   ProcessResult command = RunProgram({OUTPOST_BIN, "keygn", "--site", "S1"});
   EXPECT_EQ(command.exit_code, 1);
   EXPECT_EQ(command.err.substr(0, command.err.find(" (try: ")), "outpost: unknown command 'keygn'");
+  ProcessResult missing = RunProgram({OUTPOST_BIN, "keygen"});
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_EQ(missing.err, "outpost: usage: --site is required (try --help)\n");
   EXPECT_NE(command.err.find(", keygen, "), std::string::npos) << command.err;
   EXPECT_EQ(std::count(command.err.begin(), command.err.end(), '\n'), 1) << command.err;
   TempDir dir;

@@ -35,15 +35,11 @@ int main(int argc, char** argv) {
   // audit booking|customer|export, recovery-report (tools/audit.h).
   outpost::audit::Commands audit_commands(app);
 
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    // A mistyped subcommand or flag: the one line every Outpost program prints.
-    if (auto line = outpost::cli::UnknownArgumentLine(app, "outpost")) {
-      std::cerr << *line << "\n";
-      return 1;
-    }
-    return app.exit(e) == 0 ? 0 : 1;
+  // Help, a mistyped command or flag, a missing value: the lines every Outpost
+  // program prints (sync/cli/parse.h).
+  if (auto exit_code =
+          outpost::cli::ParseCommandLine(app, argc, argv, "outpost", std::cout, std::cerr)) {
+    return *exit_code;
   }
 
   // OUTPOST_NOW pins the tools' clock like the desk's and the hub's (drills and tests).

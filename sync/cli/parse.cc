@@ -50,6 +50,14 @@ std::optional<std::string> UnknownArgumentLine(CLI::App& app, std::string_view p
          " (try: " + ChoiceList(*at) + ")";
 }
 
+std::optional<std::string> MissingCommandLine(CLI::App& app, std::string_view program) {
+  std::string path;
+  CLI::App* at = Deepest(app, &path);
+  if (at->get_subcommands([](CLI::App*) { return true; }).empty()) return std::nullopt;
+  const std::string where = path.empty() ? "" : " for '" + path + "'";
+  return std::string(program) + ": say which command" + where + " (try: " + ChoiceList(*at) + ")";
+}
+
 std::optional<int> ParseCommandLine(CLI::App& app, int argc, char** argv, std::string_view program,
                                     std::ostream& out, std::ostream& err) {
   try {
@@ -63,6 +71,10 @@ std::optional<int> ParseCommandLine(CLI::App& app, int argc, char** argv, std::s
   } catch (const CLI::ParseError& e) {
     if (auto line = UnknownArgumentLine(app, program)) {
       err << *line << "\n";
+    } else if (auto missing = dynamic_cast<const CLI::RequiredError*>(&e) != nullptr
+                                  ? MissingCommandLine(app, program)
+                                  : std::nullopt) {
+      err << *missing << "\n";
     } else {
       err << program << ": usage: " << e.what() << " (try --help)\n";
     }

@@ -4,6 +4,7 @@
 //   outpost-hub: unknown command 'bord' (try: allow, board, book, ...)
 //   outpost-edge: unknown command 'shw' for 'customer' (try: add, find, ...)
 //   outpost-edge: unknown option '--xyz' for 'book'
+//   outpost-edge: say which command (try: board, book, ...)
 // with exit code 1. Only the command-line code of the programs links this
 // library (outpost_cli_support); CLI11 never reaches a domain library's headers.
 //
@@ -25,6 +26,11 @@ namespace outpost::cli {
 // the first argument nothing took, when it is an unknown subcommand or option;
 // nullopt when the error is another (a missing required option, a bad value).
 std::optional<std::string> UnknownArgumentLine(CLI::App& app, std::string_view program);
+
+// After a CLI::RequiredError where a subcommand was due (none given): the one
+// line naming the choices, e.g. "outpost-edge: say which command for
+// 'customer' (try: add, find, ...)"; nullopt when the command reached has none.
+std::optional<std::string> MissingCommandLine(CLI::App& app, std::string_view program);
 
 // Parses argv. Returns nullopt when the command line parsed; otherwise the
 // exit code, having written: the help to `out` (--help: 0); the unknown
