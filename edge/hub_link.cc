@@ -12,7 +12,7 @@
 namespace outpost::edge {
 namespace {
 
-constexpr int64_t kKeepEveryMs = 10 * 60 * 1000;
+constexpr int64_t kKeepEveryMs = int64_t{10} * 60 * 1000;
 
 template <size_t N>
 std::array<uint8_t, N> ToArray(const std::string& blob) {

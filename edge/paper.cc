@@ -502,6 +502,7 @@ const std::vector<PaperColumn>& PaperColumns() { return kColumns; }
 
 std::string PaperTemplateCsv() {
   std::vector<std::string> header;
+  header.reserve(kColumns.size());
   for (const auto& c : kColumns) header.push_back(std::string(c.zh) + " " + c.key);
   return csv::FormatRecord(header);
 }

@@ -346,7 +346,7 @@ Result<Store::CheckedRequest> Store::CheckRequest(const BookingRequest& request)
       return Status::InvalidInput("requested at: '" + request.requested_at + "' is not a UTC time")
           .WithField("requested_at");
     }
-    if (parsed.value() > r.now_ms + 5 * 60 * 1000) {
+    if (parsed.value() > r.now_ms + int64_t{5} * 60 * 1000) {
       return Status::InvalidInput("requested at: " + request.requested_at +
                                   " is in the future (now " + FormatUtcMs(r.now_ms) + ")")
           .WithField("requested_at");

@@ -31,8 +31,9 @@ Result<SyncStatus> ReadSyncStatus(Db& db) {
 }
 
 Result<std::unique_ptr<SyncClient>> SyncClient::Create(const std::string& db_path,
-                                                       const std::string& endpoint, SecretKeys keys,
-                                                       PublicKeys hub, const Clock& clock,
+                                                       const std::string& endpoint,
+                                                       const SecretKeys& keys,
+                                                       const PublicKeys& hub, const Clock& clock,
                                                        int reply_timeout_ms) {
   if (reply_timeout_ms < 10 || reply_timeout_ms > 600'000) {
     return Status::InvalidInput("reply timeout: " + std::to_string(reply_timeout_ms) +

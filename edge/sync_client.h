@@ -49,8 +49,9 @@ class SyncClient {
   // `reply_timeout_ms`: how long a request waits for the hub's answer before it
   // counts as unanswered (a slow link wants more than a LAN).
   static Result<std::unique_ptr<SyncClient>> Create(const std::string& db_path,
-                                                    const std::string& endpoint, SecretKeys keys,
-                                                    PublicKeys hub, const Clock& clock,
+                                                    const std::string& endpoint,
+                                                    const SecretKeys& keys, const PublicKeys& hub,
+                                                    const Clock& clock,
                                                     int reply_timeout_ms = 2000);
   // The same client with no transport: RunOnce and Run refuse; the caller
   // moves the messages of NextMessage and HandleReply itself.

@@ -427,6 +427,7 @@ Result<std::pair<std::string, int64_t>> Hub::QueueCaseResolution(const std::stri
   const std::string ref = found.front().ref.value_or("");
   const std::string status = found.front().status.value_or("");
   std::vector<std::string> sites;
+  sites.reserve(found.size());
   for (const auto& f : found) sites.push_back(f.owner_site);
   if (sites.size() > 1) {
     std::string named, options;

@@ -343,6 +343,7 @@ Result<std::vector<Evidence>> Identity::Candidates() {
   RETURN_IF_ERROR(Resolve(false).status());
   ASSIGN_OR_RETURN(std::vector<LinkCandidate> open, store_.Candidates(std::nullopt));
   std::vector<Evidence> out;
+  out.reserve(open.size());
   for (auto& c : open) out.push_back(CandidateEvidence(std::move(c)));
   return out;
 }

@@ -207,7 +207,7 @@ void ChooseIds(const LinkInput& input, const Keyed& k, UnionFind& uf, LinkPlan& 
     } else {
       const std::string& founder = k.recs[members.front()].id;  // smallest id: order-free
       chosen = MintUnifiedId(founder);
-      while (known.count(chosen)) chosen = MintUnifiedId(chosen + founder);
+      while (known.count(chosen)) chosen = MintUnifiedId(chosen.append(founder));
       UnifiedRow row{chosen, founder, input.now, std::nullopt};
       known[chosen] = row;
       founder_of[founder] = chosen;

@@ -13,6 +13,7 @@ Result<std::vector<BookingMatch>> FindBookings(const HubReader& hub, const std::
                    is_ref ? hub.reads().BookingsWithRef(query, store)
                           : hub.reads().BookingsWithId(query, store));
   std::vector<BookingMatch> found;
+  found.reserve(rows.size());
   for (auto& row : rows) found.push_back({std::move(row.entity_id), std::move(row.owner_site)});
   return found;
 }

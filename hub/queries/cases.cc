@@ -71,6 +71,7 @@ Result<std::vector<PossibleDuplicate>> ListPossibleDuplicates(const HubReader& h
   Identity identity = hub.MakeIdentity();
   ASSIGN_OR_RETURN(std::vector<Evidence> candidates, identity.Candidates());
   std::vector<PossibleDuplicate> out;
+  out.reserve(candidates.size());
   for (auto& c : candidates) out.push_back({Identity::CandidateRef(c), std::move(c)});
   return out;
 }

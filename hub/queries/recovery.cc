@@ -37,6 +37,7 @@ Result<std::vector<PaperImport>> ReadPaperImports(const HubReader& hub, const st
   ASSIGN_OR_RETURN(std::vector<storage::PaperImportRow> rows,
                    hub.reads().PaperImports(site, since));
   std::vector<PaperImport> imports;
+  imports.reserve(rows.size());
   for (auto& row : rows) {
     imports.push_back(
         {std::move(row.import), row.bookings, std::move(row.imported_at), std::move(row.forms)});
