@@ -143,19 +143,19 @@ struct SimConfig {
   int capacity = 2;  // places per slot (six slots a day, three days)
   int ticks = 150;   // chaos phase; one tick is 2 minutes of shared time
   int64_t tick_ms = 120'000;
-  int64_t max_skew_ms = 3 * 3600'000;  // each store's clock: shared time +- up to 3 h
-  double desk_op = 0.45;               // per store and tick: the desk does something
-  double call_centre = 0.5;            // per tick: head office books for a random store
-  double loss = 0.15;                  // per message
-  double duplicate = 0.1;              // per message
-  int max_delay_ticks = 3;             // each copy is delayed 0..max ticks (reordering)
-  int reply_timeout_ticks = 2;         // a sync round unanswered this long counts as no answer
-  double store_cut = 0.01;             // per store and tick: cut off for 5..40 ticks
-  double hub_down = 0.008;             // per tick: hub down (and restarted) for 5..30 ticks
-  double sync_restart = 0.005;         // per store and tick: the sync process restarts
-  double clock_step = 0.004;           // per store and tick: its clock is reset to a new skew
-  double resolve = 0.05;               // per tick: the hub runs identity resolution
-  int heal_ticks = 400;                // at most, to become quiet after healing
+  int64_t max_skew_ms = int64_t{3} * 3600'000;  // each store's clock: shared time +- up to 3 h
+  double desk_op = 0.45;                        // per store and tick: the desk does something
+  double call_centre = 0.5;                     // per tick: head office books for a random store
+  double loss = 0.15;                           // per message
+  double duplicate = 0.1;                       // per message
+  int max_delay_ticks = 3;                      // each copy is delayed 0..max ticks (reordering)
+  int reply_timeout_ticks = 2;  // a sync round unanswered this long counts as no answer
+  double store_cut = 0.01;      // per store and tick: cut off for 5..40 ticks
+  double hub_down = 0.008;      // per tick: hub down (and restarted) for 5..30 ticks
+  double sync_restart = 0.005;  // per store and tick: the sync process restarts
+  double clock_step = 0.004;    // per store and tick: its clock is reset to a new skew
+  double resolve = 0.05;        // per tick: the hub runs identity resolution
+  int heal_ticks = 400;         // at most, to become quiet after healing
 
   std::string ToString() const {
     return std::to_string(stores) + " stores, " + std::to_string(people) + " customers, " +
@@ -494,7 +494,7 @@ class Simulation {
       r.channel = "paper";
       r.staff = "SA " + s.site;
       r.promised = true;
-      r.requested_at = FormatUtcMs(s.clock->NowMs() - Uniform(0, 120) * 60'000);
+      r.requested_at = FormatUtcMs(s.clock->NowMs() - int64_t{Uniform(0, 120)} * 60'000);
       r.form_id = s.site + "-form-" + std::to_string(++forms_);
       r.source = "paper form " + *r.form_id;
       Desk(i, "paper " + p.phone + " " + r.date + " " + r.time, [&](AckedWrite& w) {
@@ -651,7 +651,7 @@ class Simulation {
     Send({0, true, i, std::move(message.value())});
   }
 
-  void Send(Packet p) {
+  void Send(const Packet& p) {
     ++stats_.messages;
     if (loss_ > 0 && Chance(loss_)) {
       ++stats_.lost;
@@ -1350,7 +1350,7 @@ TEST_F(PushSkewTest, AStoreWhoseClockIsBehindBooksTheRequestAsOfItsArrival) {
       {"phone", "13800138000"}, {"name", "王伟"}, {"date", "2026-11-25"}, {"slot", "10:00"}};
   ASSERT_EQ(hub_->QueueBooking("S1", request, "CC Wang").value().seq, 1);
   hub_clock_.Advance(60'000);
-  const int64_t behind = -3 * 3600'000;
+  const int64_t behind = int64_t{-3} * 3600'000;
   edge::Booking b = Deliver(behind, dir_.File("behind.db"));
   EXPECT_EQ(b.channel, Channel::kCallCentre);
   // Not after its arrival by the store's clock.
@@ -1362,7 +1362,7 @@ TEST_F(PushSkewTest, AStoreWhoseClockIsAheadKeepsHeadOfficesBusinessTime) {
       {"phone", "13800138000"}, {"name", "王伟"}, {"date", "2026-11-25"}, {"slot", "10:00"}};
   const std::string asked = FormatUtcMs(hub_clock_.NowMs());
   ASSERT_EQ(hub_->QueueBooking("S1", request, "CC Wang").value().seq, 1);
-  edge::Booking b = Deliver(3 * 3600'000, dir_.File("ahead.db"));
+  edge::Booking b = Deliver(int64_t{3} * 3600'000, dir_.File("ahead.db"));
   EXPECT_EQ(b.requested_at, asked);
 }
 

@@ -64,6 +64,7 @@ int main(int argc, char** argv) {
   std::atomic<int> drained{0};
   auto t0 = std::chrono::steady_clock::now();
   std::vector<std::thread> clients;
+  clients.reserve(stores);
   for (int s = 0; s < stores; ++s) {
     clients.emplace_back([&, s] {
       auto client = edge::SyncClient::Create(dir.File(keys[s].pub.site_id + ".db"), endpoint,
