@@ -139,6 +139,23 @@ TEST_F(PaperTest, MessyTranscriptionsImportGoodRowsAndNameEveryBadOne) {
   EXPECT_EQ(again["counts"]["imported"], 1);
 }
 
+// A form whose written time is later than now (a mistyped year or day) is
+// refused, and the rejects point at the column to correct: written_at.
+TEST_F(PaperTest, AWrittenTimeInTheFutureIsRejectedAtItsColumn) {
+  const std::string path =
+      Write("future.csv", std::string(kHeader) +
+                              "F261124-01,2026-11-24,10:00,王伟,13800138000,,,,,"
+                              "2027-11-23 09:00,SA\r\n");
+  json report = Import(path, true, 1);
+  const json rejected = RejectOf(report, 1);
+  ASSERT_FALSE(rejected.is_null()) << report.dump(2);
+  EXPECT_EQ(rejected["column"], "written_at");
+  EXPECT_EQ(rejected["value"], "2027-11-23 09:00");
+  const std::string reason = rejected["reason"];
+  EXPECT_NE(reason.find("is in the future"), std::string::npos) << reason;
+  EXPECT_EQ(Count("SELECT count(*) FROM bookings"), 0);
+}
+
 TEST_F(PaperTest, RejectsReportsAndSheetsAreOwnerOnlyAndNoCellRunsAsAFormula) {
   testing::ScopedUmask umask_022(022);
   DeskHarness fresh;  // a store made under umask 022
