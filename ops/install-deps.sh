@@ -20,6 +20,7 @@ packages=(
   faketime
   clang-format
   clang clang-tidy
+  libcurl4-openssl-dev libcpp-httplib-dev
 )
 
 missing=()
