@@ -226,9 +226,9 @@ ContactDecision Decide(const ContactPolicy& policy, const TimeZone& zone,
     return Drop("no allowed time within " + std::to_string(kHorizonDays) + " days");
   }
   if (ask.not_after_ms && t >= *ask.not_after_ms) {
-    if (t == ask.earliest_ms) return Drop("the booking has started");
-    return Drop("next allowed time (" + LocalText(zone, t) + ") is after the booking starts (" +
-                LocalText(zone, *ask.not_after_ms) + ")");
+    if (t == ask.earliest_ms) return Drop("too late: at or after " + ask.not_after_what);
+    return Drop("next allowed time (" + LocalText(zone, t) + ") is after " + ask.not_after_what +
+                " (" + LocalText(zone, *ask.not_after_ms) + ")");
   }
   if (marketing && OverCap(policy, subject, t)) {
     return Drop("marketing cap: " + std::to_string(policy.marketing_cap) + " in " +

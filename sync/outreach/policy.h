@@ -102,6 +102,9 @@ struct ContactAsk {
   int64_t earliest_ms = 0;  // not before (usually now, or the step's due time)
   // Never at or after this (the booking's start, or a step's latest time).
   std::optional<int64_t> not_after_ms;
+  // What not_after_ms is, for the reason of a drop: "the booking starts",
+  // "the window of reminder_2_4h closes".
+  std::string not_after_what = "the booking starts";
 };
 
 struct ContactDecision {

@@ -192,7 +192,7 @@ TEST_F(PolicyTest, NeverAtOrAfterTheBookingStarts) {
   EXPECT_EQ(call.kind, Kind::kDrop);
   auto started = Ask(ContactChannel::kSms, Purpose::kTransactional, "2026-11-24 10:00",
                      Local("2026-11-24 10:00"));
-  EXPECT_EQ(started.reason, "the booking has started");
+  EXPECT_EQ(started.reason, "too late: at or after the booking starts");
 }
 
 TEST_F(PolicyTest, APolicyWithoutLunchQuietHoursCallsAtLunch) {
