@@ -29,6 +29,13 @@ if [ -d "$root/sync/model" ] && hits=$(grep -rnE \
     "$root/sync/model" --include='*.h' --include='*.cc'); then
   echo "layering violation: sync/model/ includes SQL or I/O:"; echo "$hits"; status=1
 fi
+# The outreach decisions (sync/outreach/) are pure too: policy, calendar,
+# timelines and projections; sending and storing them is edge's and hub's job.
+if [ -d "$root/sync/outreach" ] && hits=$(grep -rnE \
+    '#include [<"](sqlite3\.h|zmq\.h|curl/|fstream|sync/(sqlite|changelog|transport|wire|envelope|private_file|hub_log)\.h)' \
+    "$root/sync/outreach" --include='*.h' --include='*.cc'); then
+  echo "layering violation: sync/outreach/ includes SQL or I/O:"; echo "$hits"; status=1
+fi
 # The command lines (edge/cli + edge/desk.cc, hub/cli + hub/hub_cli.cc, tools/) are
 # the top: nothing else includes them, their parsing support (sync/cli/) or CLI11,
 # and they hold no SQL and never reach for a database handle.
