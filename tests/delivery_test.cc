@@ -223,6 +223,26 @@ TEST_F(DeliveryTest, HttpStatusesAreClassifiedByWhatTheSenderDoesNext) {
   }
 }
 
+TEST_F(DeliveryTest, SlowAnswersAreAcceptedWithinTheTimeoutAndRetriedPastIt) {
+  ASSERT_EQ(gateway_->Control({{"slow_ms", 100}})["ok"], true);
+  auto client = Client(Config(5000));
+  const DeliveryResult slow = client->Send(Message(1));
+  EXPECT_EQ(slow.kind, DeliveryKind::kAccepted) << slow.detail;
+
+  // Slower than the client waits: the relay still delivers it, the client
+  // cannot know, and the retry (once the relay is quick again) is a duplicate.
+  ASSERT_EQ(gateway_->Control({{"slow_ms", 1500}})["ok"], true);
+  auto impatient = Client(Config(300));
+  const DeliveryResult timed_out = impatient->Send(Message(2));
+  EXPECT_EQ(timed_out.kind, DeliveryKind::kRetry);
+  EXPECT_EQ(timed_out.detail, "timeout after 300 ms");
+  ASSERT_EQ(gateway_->Control({{"reset", true}})["ok"], true);
+  const DeliveryResult retry = impatient->Send(Message(2));
+  EXPECT_EQ(retry.kind, DeliveryKind::kAccepted) << retry.detail;
+  EXPECT_TRUE(retry.duplicate);
+  EXPECT_EQ(gateway_->Stats()["totals"]["delivered"], 2);
+}
+
 TEST_F(DeliveryTest, DuplicateReceiptsAreLoggedTwiceButDeliveredOnce) {
   ASSERT_EQ(gateway_->Control({{"duplicate_receipts", true}})["ok"], true);
   auto client = Client(Config());
@@ -348,6 +368,52 @@ TEST(DeliveryBadInput, AGroupOrWorldReadableSecretIsRefusedWithTheFix) {
   EXPECT_EQ(*LoadGatewaySecret(path), kSecret);
   WriteFile(path, "short\n", 0600);
   EXPECT_EQ(LoadGatewaySecret(path).status().code(), StatusCode::kInvalidInput);
+}
+
+TEST(DeliveryBadInput, AGatewayConfigNamesItsBadKey) {
+  TempDir dir;
+  const std::string secret_file = dir.File("gateway.secret");
+  WriteFile(secret_file, kSecret + "\n", 0600);
+  const json good = {{"url", "http://127.0.0.1:8080/messages"},
+                     {"secret_file", secret_file},
+                     {"timeout_ms", 2000},
+                     {"max_attempts", 5}};
+  Result<GatewayConfig> config = GatewayConfigFromJson(good);
+  ASSERT_TRUE(config.ok()) << config.status().message();
+  EXPECT_EQ(config->secret, kSecret);
+  EXPECT_EQ(config->timeout_ms, 2000);
+  EXPECT_EQ(config->retry.max_attempts, 5);
+  EXPECT_EQ(config->retry.backoff_base_ms, 1000);
+
+  struct Case {
+    json edit;
+    const char* field;
+    std::string message;
+  };
+  const Case cases[] = {
+      {{{"url", "relay:80"}}, "url", "url: 'relay:80' does not start with http:// or https://"},
+      {{{"secret_file", dir.File("none")}},
+       "secret_file",
+       "secret file '" + dir.File("none") + "' does not exist"},
+      {{{"timeout_ms", "5s"}}, "timeout_ms", "timeout_ms: \"5s\" is not a whole number"},
+      {{{"timeout_ms", -1}}, "timeout_ms", "timeout_ms: -1 is not between 1 and 600000"},
+      {{{"max_attempts", 0}}, "max_attempts", "max_attempts: 0 is not between 1 and 1000"},
+      {{{"backoff_base_ms", -5}},
+       "backoff_base_ms",
+       "backoff_base_ms: -5 is not between 0 and 604800000"},
+      {{{"retries", 3}}, "retries", "gateway config: unknown key 'retries'"},
+  };
+  for (const Case& c : cases) {
+    json bad = good;
+    bad.update(c.edit);
+    Result<GatewayConfig> refused = GatewayConfigFromJson(bad);
+    ASSERT_FALSE(refused.ok()) << c.edit.dump();
+    EXPECT_EQ(refused.status().field(), c.field);
+    EXPECT_EQ(refused.status().message(), c.message);
+  }
+  json no_url = good;
+  no_url.erase("url");
+  EXPECT_EQ(GatewayConfigFromJson(no_url).status().message(), "url: missing or not a string");
 }
 
 TEST(DeliveryBadInput, ABadUrlIsNamed) {

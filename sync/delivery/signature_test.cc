@@ -28,6 +28,16 @@ TEST(SignBody, MatchesOpensslVectors) {
             "sha256=d545ebc800857f4b734cbdc38712fe226d36a8ac3469cad63650e5bc872cd76d");
 }
 
+TEST(VerifySignature, AcceptsTheInboundExampleOfTheProtocolDocument) {
+  // docs/OUTREACH.md, "Inbound replies".
+  EXPECT_TRUE(VerifySignature(
+                  "6f1d0c2b9a8e7d6c5b4a39281706f5e4",
+                  R"({"from":"+8613800000001","text":"TD","received_at":"2026-11-23T15:22:25Z",)"
+                  R"("gateway_message_id":"in-1"})",
+                  "sha256=37fadc0ddf912955fdddf1445ae9b8269ef983d89d7b239b5de6de71333a8076")
+                  .ok());
+}
+
 TEST(MessageBody, IsTheDocumentedBytes) {
   OutboundMessage m{"m-1", "k-1", "S1", "sms", "+8613812345678", "hi"};
   Result<int64_t> at = ParseUtcMs("2026-11-23T15:22:25Z");

@@ -128,6 +128,47 @@ Status ValidateGatewayConfig(const GatewayConfig& config) {
   return ValidateRetryPolicy(config.retry);
 }
 
+Result<GatewayConfig> GatewayConfigFromJson(const json& config) {
+  if (!config.is_object()) {
+    return Status::InvalidInput("gateway config: " + Excerpt(config.dump(), 80) +
+                                " is not a JSON object");
+  }
+  static const char* const kKeys[] = {"url",          "secret_file",     "timeout_ms",
+                                      "max_attempts", "backoff_base_ms", "backoff_cap_ms"};
+  for (const auto& [key, value] : config.items()) {
+    bool known = false;
+    for (const char* k : kKeys) known |= key == k;
+    if (!known) {
+      return Status::InvalidInput("gateway config: unknown key " + Quoted(key)).WithField(key);
+    }
+  }
+  for (const char* key : {"url", "secret_file"}) {
+    if (!config.contains(key) || !config[key].is_string()) {
+      return Status::InvalidInput(std::string(key) + ": missing or not a string").WithField(key);
+    }
+  }
+  GatewayConfig out;
+  out.url = config["url"].get<std::string>();
+  if (config.contains("timeout_ms")) {
+    if (!config["timeout_ms"].is_number_integer()) {
+      return Status::InvalidInput("timeout_ms: " + config["timeout_ms"].dump() +
+                                  " is not a whole number")
+          .WithField("timeout_ms");
+    }
+    out.timeout_ms = config["timeout_ms"].get<int64_t>();
+  }
+  json retry = json::object();
+  for (const char* key : {"max_attempts", "backoff_base_ms", "backoff_cap_ms"}) {
+    if (config.contains(key)) retry[key] = config[key];
+  }
+  ASSIGN_OR_RETURN(out.retry, RetryPolicyFromJson(retry));
+  // Checked before the secret is read, so a bad url is reported as itself.
+  out.secret = "unread";
+  RETURN_IF_ERROR(ValidateGatewayConfig(out));
+  ASSIGN_OR_RETURN(out.secret, LoadGatewaySecret(config["secret_file"].get<std::string>()));
+  return out;
+}
+
 Result<std::string> LoadGatewaySecret(const std::string& path) {
   struct stat info;
   if (stat(path.c_str(), &info) != 0) {

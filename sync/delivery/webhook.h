@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 
@@ -31,6 +32,13 @@ struct GatewayConfig {
 // Refuses, naming the field, a url that is not http(s)://host..., an empty
 // secret, a timeout_ms outside 1..600000, and a bad retry policy.
 Status ValidateGatewayConfig(const GatewayConfig& config);
+
+// A sender's gateway settings as JSON (a store's or head office's config):
+// {"url": "...", "secret_file": "/etc/outpost/gateway.secret", "timeout_ms": 5000,
+//  "max_attempts": 8, "backoff_base_ms": 1000, "backoff_cap_ms": 300000}. url and
+// secret_file are required, the rest default; the secret is loaded with
+// LoadGatewaySecret. A bad or missing key is refused naming it; nothing is kept.
+Result<GatewayConfig> GatewayConfigFromJson(const nlohmann::json& json);
 
 // The secret in `path`: the file's bytes without one trailing newline (so
 // `openssl rand -hex 32 > F` makes a good one). Refused, naming the path: a
