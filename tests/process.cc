@@ -58,8 +58,32 @@ void Process::Kill(int signal) {
   if (!reaped_) kill(pid_, signal);
 }
 
+std::string Process::ReadLine(int timeout_ms) {
+  char buf[4096];
+  int waited_ms = 0;
+  while (out_pending_.find('\n') == std::string::npos && out_fd_ >= 0 && waited_ms < timeout_ms) {
+    pollfd fd = {out_fd_, POLLIN, 0};
+    // Polled in slices so the whole wait stays bounded by timeout_ms.
+    const int slice_ms = 50;
+    if (poll(&fd, 1, slice_ms) <= 0) {
+      waited_ms += slice_ms;
+      continue;
+    }
+    const ssize_t n = read(out_fd_, buf, sizeof buf);
+    if (n <= 0) break;
+    out_pending_.append(buf, static_cast<size_t>(n));
+  }
+  const size_t end = out_pending_.find('\n');
+  if (end == std::string::npos) return "";
+  std::string line = out_pending_.substr(0, end);
+  out_pending_.erase(0, end + 1);
+  return line;
+}
+
 ProcessResult Process::Wait() {
   ProcessResult result;
+  result.out = std::move(out_pending_);
+  out_pending_.clear();
   pollfd fds[2] = {{out_fd_, POLLIN, 0}, {err_fd_, POLLIN, 0}};
   int open_fds = 2;
   char buf[4096];

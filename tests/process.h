@@ -25,6 +25,11 @@ class Process {
 
   int pid() const { return pid_; }
   void Kill(int signal);
+  // The next line the child writes to stdout (without its newline), waiting at
+  // most `timeout_ms`; empty when none came in time or stdout closed. For a
+  // server that announces itself ("listening 40123"); what follows the line
+  // stays for Wait().
+  std::string ReadLine(int timeout_ms);
   // Reads all output and reaps the child.
   ProcessResult Wait();
 
@@ -33,6 +38,7 @@ class Process {
   int out_fd_ = -1;
   int err_fd_ = -1;
   bool reaped_ = false;
+  std::string out_pending_;  // stdout read by ReadLine past its line
 };
 
 ProcessResult RunProgram(const std::vector<std::string>& argv,
