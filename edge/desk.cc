@@ -42,6 +42,7 @@ int RunDesk(int argc, char** argv, std::ostream& out, std::ostream& err) {
   cli::CaseCommands cases(app);
   cli::PaperCommands paper(app);
   cli::StatusCommand status(app);
+  cli::OutreachCommands outreach(app);
   if (auto done = outpost::cli::ParseCommandLine(app, argc, argv, "outpost-edge", out, err)) {
     return *done;
   }
@@ -54,6 +55,7 @@ int RunDesk(int argc, char** argv, std::ostream& out, std::ostream& err) {
   if (cases.parsed()) return cases.Run(run);
   if (paper.parsed()) return paper.Run(run);
   if (status.parsed()) return status.Run(run);
+  if (outreach.parsed()) return outreach.Run(run);
   err << "outpost-edge: usage: name a subcommand (try --help)\n";
   return 1;
 }

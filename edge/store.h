@@ -24,6 +24,7 @@
 #include "edge/cases.h"
 #include "edge/change_writer.h"
 #include "edge/customers.h"
+#include "edge/outreach.h"
 #include "sync/booking_rules.h"
 #include "sync/civil_time.h"
 #include "sync/clock.h"
@@ -246,6 +247,33 @@ class Store {
   Status SaveHubLink(const HubLink& link);
   // ---- end of reads for the command lines ----
 
+  // ---- Outreach (edge/store_outreach.cc, docs/OUTREACH.md) ----
+  // The store's contact policy and reminder steps (the chain's defaults until set).
+  Result<OutreachSettings> Outreach();
+  // Sets them from {"policy": ..., "steps": [...]}; logged (entity "outreach").
+  Status SetOutreach(const nlohmann::json& fields, const std::string& staff);
+  // One planning pass: the steps now within reach of every booking still
+  // wanted are planned once (id = idempotency key's), steps booked too late
+  // for are recorded as skipped, and pending ones whose booking was cancelled
+  // or moved are cancelled with the reason. One transaction.
+  Result<PlanReport> PlanOutreach();
+  // Pending messages and call tasks due now.
+  Result<std::vector<model::Message>> MessagesDue();
+  // Clears one message with the contact policy as known now, in one
+  // transaction: cancelled (booking changed), dropped or delayed (with the
+  // policy's reason), or its attempt logged as "sending" and returned to be
+  // handed to the gateway. Nothing for calls and messages no longer pending.
+  Result<std::optional<SendTicket>> BeginSend(const std::string& message_id);
+  // Records the gateway's answer to the attempt BeginSend began.
+  Status FinishSend(const std::string& message_id, const SendResult& result);
+  // A call task's outcome ("reached", "no-answer", "busy", "wrong-number",
+  // "empty-number", "refused"), by id or its last digits.
+  Result<model::Message> RecordCallOutcome(const std::string& message, const std::string& outcome,
+                                           const std::string& staff);
+  // Messages and calls due on `day` (the store's local day), by due time.
+  Result<std::vector<model::Message>> MessagesOn(const LocalDate& day);
+  // ---- end of outreach ----
+
  private:
   Store(std::unique_ptr<Db> db, const Clock& clock)
       : db_(std::move(db)),
@@ -253,6 +281,13 @@ class Store {
         log_(*db_, clock),
         customers_(*db_, clock, log_, settings_) {}
   Status LoadSettings();
+  // Plans the steps of one booking not planned yet; returns (planned, skipped).
+  Result<std::pair<int, int>> PlanBookingLocked(const Booking& b, const OutreachSettings& config,
+                                                int64_t now_ms);
+  // Cancels pending message `m` when its booking is no longer wanted or was
+  // moved (its key is not among the booking's steps now); true if it did.
+  Result<bool> VoidIfBookingChangedLocked(model::Message& m, const OutreachSettings& config,
+                                          const std::string& now);
   // Logs the store's answer to head-office request `seq` (entity "request",
   // id "<store>:<seq>") where no booking or case change carries it. In a transaction.
   Status LogRequestAnswerLocked(int64_t seq, const std::string& kind, const std::string& outcome,

@@ -186,4 +186,31 @@ class StatusCommand {
   CLI::App* status_ = nullptr;
 };
 
+// messages, calls [done], notify, outreach show|set: the store reaching out
+// (outreach.cc, docs/OUTREACH.md).
+class OutreachCommands {
+ public:
+  explicit OutreachCommands(CLI::App& app);
+  bool parsed() const;
+  int Run(const DeskRun& run);
+
+ private:
+  int RunMessages(const DeskRun& run);
+  int RunCalls(const DeskRun& run);
+  int RunCallDone(const DeskRun& run);
+  int RunNotify(const DeskRun& run);
+  int RunOutreach(const DeskRun& run);
+
+  CLI::App* messages_ = nullptr;
+  CLI::App* calls_ = nullptr;
+  CLI::App* call_done_ = nullptr;
+  CLI::App* notify_ = nullptr;
+  CLI::App* outreach_ = nullptr;
+  CLI::App* outreach_set_ = nullptr;
+  std::string date_ = "today", call_, outcome_, settings_file_;
+  std::string gateway_url_, secret_file_;
+  bool once_ = false;
+  int seconds_ = 0, interval_ms_ = 5000, timeout_ms_ = 5000, max_attempts_ = 8;
+};
+
 }  // namespace outpost::edge::cli

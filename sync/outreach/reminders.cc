@@ -84,7 +84,7 @@ std::vector<ReminderStep> DefaultReminderSteps() {
       {"confirmation", C::kSms, kT, true, 0, 0},
       {"reminder_24_48h", C::kSms, kT, false, 48 * 60, 24 * 60},
       {"reminder_2_4h", C::kSms, kT, false, 4 * 60, 2 * 60},
-      {"reminder_30min", C::kWeChat, kT, false, 30, 15},
+      {"reminder_30min", C::kSms, kT, false, 30, 15},
       {"sa_call_2h", C::kCall, kT, false, 2 * 60, 60},
   };
 }

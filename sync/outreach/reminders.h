@@ -38,7 +38,8 @@ struct ReminderStep {
 };
 
 // Confirmation at once (SMS); reminders 24-48 h (SMS) and 2-4 h (SMS) before;
-// about 30 min before (WeChat); the SA's confirmation call 2 h before.
+// about 30 min before (SMS: a store knows phones, not WeChat ids); the SA's confirmation call 2 h
+// before.
 std::vector<ReminderStep> DefaultReminderSteps();
 
 // {"steps": [{"name": "confirmation", "channel": "sms", "purpose": "transactional",

@@ -1,0 +1,352 @@
+// The store's outreach (the marked block of edge/store.h, docs/OUTREACH.md):
+// planning the steps before each visit, clearing each contact with the one
+// contact policy just before it goes, and recording every attempt and outcome
+// as a logged change of its message.
+//
+// Why plan by reconciling rather than when booking: a pass looks at the
+// bookings as they are now, so a booking cancelled or moved by any path (the
+// desk, head office, paper, replay) voids its pending steps at the next pass
+// and again just before sending; nothing is scheduled that a later change
+// could forget to unschedule.
+#include <algorithm>
+
+#include "edge/outreach.h"
+#include "edge/profiles.h"
+#include "edge/store.h"
+#include "sync/normalize.h"
+
+namespace outpost::edge {
+namespace {
+
+using nlohmann::json;
+
+constexpr int64_t kDayMs = 24LL * 3600 * 1000;
+
+// The words of each step, in Chinese as customers read them; the opt-out
+// instruction is added by the policy (outreach::WithOptOut).
+std::string StepText(const std::string& step, const std::string& store_name, const Booking& b) {
+  const std::string when = b.slot_date + " " + b.slot_time;
+  if (step == "confirmation") {
+    return "【" + store_name + "】预约成功：" + when + " " + b.service + "，预约号" + b.ref +
+           "。如需取消请回复1。";
+  }
+  if (step.rfind("call", 0) == 0) {
+    return "致电确认到店时间 / call to confirm the arrival: " + when + " " + b.service + " (" +
+           b.ref + ")";
+  }
+  return "【" + store_name + "】温馨提示：您预约了" + when + "的" + b.service + "，预约号" + b.ref +
+         "。如需取消请回复1。";
+}
+
+// The newest statement per channel, the store's own or the chain's (held
+// profile): an opt-out said at another store counts here as soon as the
+// profile carrying it arrived.
+outreach::ContactSubject SubjectFor(const Customer& c, const std::optional<HeldProfile>& held,
+                                    std::vector<int64_t> marketing_ms) {
+  outreach::ContactSubject s;
+  s.do_not_disturb = c.do_not_disturb;
+  for (int i = 0; i < kContactChannelCount; ++i) s.consent[i] = c.consent[i];
+  s.marketing_contacts_ms = std::move(marketing_ms);
+  if (!held) return s;
+  const model::ProfileConsent& chain = held->profile.consent;
+  s.do_not_disturb = s.do_not_disturb || chain.do_not_disturb;
+  if (!chain.channels) return s;
+  for (int i = 0; i < kContactChannelCount; ++i) {
+    const ConsentStatement& theirs = (*chain.channels)[i];
+    if (theirs.choice != ContactChoice::kNotAsked &&
+        (s.consent[i].choice == ContactChoice::kNotAsked || theirs.at > s.consent[i].at)) {
+      s.consent[i] = theirs;
+    }
+  }
+  return s;
+}
+
+// The steps of `b` as it is now (its slot, the time it was made).
+Result<std::vector<outreach::PlannedStep>> StepsOf(const Booking& b, const OutreachSettings& config,
+                                                   const std::string& store_id,
+                                                   const TimeZone& zone) {
+  ASSIGN_OR_RETURN(int64_t booked_ms, ParseUtcMs(b.created_at));
+  ASSIGN_OR_RETURN(LocalDate date, LocalDate::Parse(b.slot_date));
+  ASSIGN_OR_RETURN(LocalTime time, LocalTime::Parse(b.slot_time));
+  return outreach::PlanBookingSteps(store_id, b.id, date, time, booked_ms, config.steps, zone);
+}
+
+bool StillWanted(const Booking& b) {
+  return b.status == BookingStatus::kRequested || b.status == BookingStatus::kConfirmed;
+}
+
+}  // namespace
+
+json OutreachSettingsJson(const OutreachSettings& settings) {
+  return {{"policy", outreach::ContactPolicyJson(settings.policy)},
+          {"steps", outreach::ReminderStepsJson(settings.steps)["steps"]}};
+}
+
+Result<OutreachSettings> ParseOutreachSettings(const json& fields) {
+  if (!fields.is_object()) return Status::InvalidInput("outreach settings: not a JSON object");
+  OutreachSettings s;
+  if (fields.contains("policy")) {
+    ASSIGN_OR_RETURN(s.policy, outreach::ParseContactPolicy(fields["policy"]));
+  }
+  if (fields.contains("steps")) {
+    ASSIGN_OR_RETURN(s.steps, outreach::ParseReminderSteps(json{{"steps", fields["steps"]}}));
+  } else {
+    s.steps = outreach::DefaultReminderSteps();
+  }
+  return s;
+}
+
+Result<OutreachSettings> Store::Outreach() {
+  ASSIGN_OR_RETURN(auto held, ReadOutreachSettings(*db_, settings_.store_id));
+  if (!held) return ParseOutreachSettings(json::object());
+  const json fields = json::parse(*held, nullptr, /*allow_exceptions=*/false);
+  auto parsed = ParseOutreachSettings(fields);
+  if (!parsed.ok()) return Status::Corruption("outreach settings: " + parsed.status().message());
+  return parsed;
+}
+
+Status Store::SetOutreach(const json& fields, const std::string& staff_text) {
+  ASSIGN_OR_RETURN(std::string staff,
+                   WithField(CleanText("staff", staff_text, 60, /*required=*/true), "staff"));
+  ASSIGN_OR_RETURN(OutreachSettings parsed, ParseOutreachSettings(fields));
+  const std::string canonical = OutreachSettingsJson(parsed).dump();
+  ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
+  RETURN_IF_ERROR(WriteOutreachSettings(*db_, settings_.store_id, canonical));
+  RETURN_IF_ERROR(log_.Record("outreach", settings_.store_id, "update", canonical, staff));
+  return tx->Commit();
+}
+
+Result<PlanReport> Store::PlanOutreach() {
+  ASSIGN_OR_RETURN(OutreachSettings config, Outreach());
+  const int64_t now_ms = clock_.NowMs();
+  const std::string now = FormatUtcMs(now_ms);
+  int64_t horizon_ms = 0;
+  for (const auto& step : config.steps) {
+    horizon_ms = std::max<int64_t>(horizon_ms, int64_t{step.earliest_minutes_before} * 60'000);
+  }
+  PlanReport report;
+  ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
+  const LocalDate first = Today();
+  const LocalDate last = zone_.UtcToLocal(now_ms + horizon_ms + kDayMs).date;
+  for (LocalDate day = first; day <= last; day = day.AddDays(1)) {
+    ASSIGN_OR_RETURN(Board board, DayBoard(day.ToString()));
+    for (const BoardSlot& slot : board.slots) {
+      for (const Booking& b : slot.bookings) {
+        if (!StillWanted(b)) continue;
+        ASSIGN_OR_RETURN(auto planned, PlanBookingLocked(b, config, now_ms));
+        report.planned += planned.first;
+        report.skipped += planned.second;
+      }
+    }
+  }
+  ASSIGN_OR_RETURN(auto pending, DueMessages(*db_, FormatUtcMs(now_ms + horizon_ms + 7 * kDayMs)));
+  for (model::Message& m : pending) {
+    ASSIGN_OR_RETURN(bool voided, VoidIfBookingChangedLocked(m, config, now));
+    report.cancelled += voided ? 1 : 0;
+  }
+  RETURN_IF_ERROR(tx->Commit());
+  return report;
+}
+
+Result<std::pair<int, int>> Store::PlanBookingLocked(const Booking& b,
+                                                     const OutreachSettings& config,
+                                                     int64_t now_ms) {
+  ASSIGN_OR_RETURN(auto steps, StepsOf(b, config, settings_.store_id, zone_));
+  int planned = 0, skipped = 0;
+  for (const outreach::PlannedStep& p : steps) {
+    const std::string id = model::MessageIdFor(p.idempotency_key);
+    ASSIGN_OR_RETURN(auto existing, FindMessage(*db_, id));
+    if (existing) continue;
+    // Planned ahead only as far as the step's window: a step whose time has
+    // not come is planned at a later pass, with the booking as it is then.
+    if (!p.skipped && p.due_ms > now_ms + kDayMs) continue;
+    model::Message m;
+    m.id = id;
+    m.idempotency_key = p.idempotency_key;
+    m.store_id = settings_.store_id;
+    m.customer_id = b.customer_id;
+    m.booking_id = b.id;
+    m.step = p.step;
+    m.purpose = outreach::PurposeName(p.purpose);
+    m.channel = ContactChannelName(p.channel);
+    m.due_at = FormatUtcMs(std::max(p.due_ms, now_ms));
+    m.not_after = FormatUtcMs(p.latest_ms);
+    m.text = p.channel == ContactChannel::kCall
+                 ? StepText(p.step, settings_.name, b)
+                 : outreach::WithOptOut(config.policy, StepText(p.step, settings_.name, b));
+    m.planned_at = FormatUtcMs(now_ms);
+    m.status = model::MessageStatus::kPlanned;
+    if (p.skipped) {
+      m.status = model::MessageStatus::kSkipped;
+      m.reason = p.skip_reason;
+    } else if (p.latest_ms <= now_ms) {
+      // Nobody planned it while its window was open (notify not running):
+      // said so, never sent late.
+      m.status = model::MessageStatus::kSkipped;
+      m.reason =
+          "its window closed at " + LocalText(FormatUtcMs(p.latest_ms)) + " before it was planned";
+    }
+    RETURN_IF_ERROR(InsertMessage(*db_, log_, m, "outreach"));
+    (m.status == model::MessageStatus::kSkipped ? skipped : planned) += 1;
+  }
+  return std::make_pair(planned, skipped);
+}
+
+Result<bool> Store::VoidIfBookingChangedLocked(model::Message& m, const OutreachSettings& config,
+                                               const std::string& now) {
+  if (!m.booking_id) return false;
+  ASSIGN_OR_RETURN(Booking b, LoadBooking(*m.booking_id));
+  std::string why;
+  if (!StillWanted(b)) {
+    why = b.status == BookingStatus::kRescheduled && b.rescheduled_to
+              ? "booking moved (now " + *b.rescheduled_to + ")"
+              : "booking " + std::string(BookingStatusName(b.status));
+  } else {
+    ASSIGN_OR_RETURN(auto steps, StepsOf(b, config, settings_.store_id, zone_));
+    const bool current = std::any_of(steps.begin(), steps.end(), [&](const auto& p) {
+      return p.idempotency_key == m.idempotency_key;
+    });
+    if (current) return false;
+    why = "booking moved to " + b.slot_date + " " + b.slot_time;
+  }
+  model::MessageUpdate u;
+  u.status = model::MessageStatus::kCancelled;
+  u.reason = why;
+  u.updated_at = now;
+  RETURN_IF_ERROR(UpdateMessage(*db_, log_, m, u, "outreach"));
+  return true;
+}
+
+Result<std::vector<model::Message>> Store::MessagesDue() {
+  return DueMessages(*db_, FormatUtcMs(clock_.NowMs()));
+}
+
+Result<std::optional<SendTicket>> Store::BeginSend(const std::string& message_id) {
+  ASSIGN_OR_RETURN(OutreachSettings config, Outreach());
+  const int64_t now_ms = clock_.NowMs();
+  const std::string now = FormatUtcMs(now_ms);
+  ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
+  ASSIGN_OR_RETURN(auto found, FindMessage(*db_, message_id));
+  if (!found) return Status::NotFound("message: no message '" + message_id + "'");
+  model::Message m = std::move(*found);
+  // Checked again now, inside the attempt's transaction: whatever happened
+  // since planning (a cancel, a move, an opt-out) decides.
+  if (!model::IsPending(m.status) || m.channel == "call") return std::optional<SendTicket>();
+  ASSIGN_OR_RETURN(bool voided, VoidIfBookingChangedLocked(m, config, now));
+  if (voided) {
+    RETURN_IF_ERROR(tx->Commit());
+    return std::optional<SendTicket>();
+  }
+  ASSIGN_OR_RETURN(Customer c, ResolveCustomer(m.customer_id));
+  ASSIGN_OR_RETURN(auto held, ProfileOfCustomer(*db_, c.id));
+  std::vector<int64_t> marketing_ms;
+  ASSIGN_OR_RETURN(auto sent, MarketingSentSince(*db_, c.id, FormatUtcMs(now_ms - 400 * kDayMs)));
+  for (const auto& at : sent) {
+    ASSIGN_OR_RETURN(int64_t ms, ParseUtcMs(at));
+    marketing_ms.push_back(ms);
+  }
+  outreach::ContactAsk ask;
+  ask.channel = *ParseContactChannel(m.channel);
+  ask.purpose = *outreach::ParsePurpose(m.purpose);
+  ask.earliest_ms = now_ms;
+  if (m.not_after) {
+    ASSIGN_OR_RETURN(ask.not_after_ms, ParseUtcMs(*m.not_after));
+  }
+  const outreach::ContactDecision d =
+      outreach::Decide(config.policy, zone_, outreach::DefaultHolidayCalendar(),
+                       SubjectFor(c, held, std::move(marketing_ms)), ask);
+  model::MessageUpdate u;
+  u.updated_at = now;
+  std::optional<SendTicket> ticket;
+  if (!d.send() || c.phones.empty()) {
+    u.status = model::MessageStatus::kDropped;
+    u.reason = d.send() ? "no phone on file" : d.reason;
+  } else if (d.at_ms > now_ms) {
+    u.status = model::MessageStatus::kDelayed;
+    u.reason = d.reason;
+    u.due_at = FormatUtcMs(d.at_ms);
+  } else {
+    u.status = model::MessageStatus::kSending;
+    u.attempts = m.attempts + 1;
+    ticket = SendTicket{m, c.phones.front()};
+  }
+  RETURN_IF_ERROR(UpdateMessage(*db_, log_, m, u, "notify"));
+  RETURN_IF_ERROR(tx->Commit());
+  if (ticket) ticket->message = m;
+  return ticket;
+}
+
+Status Store::FinishSend(const std::string& message_id, const SendResult& result) {
+  const std::string now = FormatUtcMs(clock_.NowMs());
+  ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
+  ASSIGN_OR_RETURN(auto found, FindMessage(*db_, message_id));
+  if (!found) return Status::NotFound("message: no message '" + message_id + "'");
+  model::Message m = std::move(*found);
+  if (m.status != model::MessageStatus::kSending) return tx->Commit();  // answered already
+  model::MessageUpdate u;
+  u.updated_at = now;
+  u.reason = result.detail;
+  switch (result.kind) {
+    case SendResult::Kind::kAccepted:
+      u.status = model::MessageStatus::kSent;
+      u.receipt_id = result.receipt_id;
+      u.sent_at = now;
+      break;
+    case SendResult::Kind::kRetry:
+      if (result.next_attempt_ms) {
+        u.status = model::MessageStatus::kRetrying;
+        u.next_attempt_at = FormatUtcMs(*result.next_attempt_ms);
+      } else {
+        u.status = model::MessageStatus::kDead;
+      }
+      break;
+    case SendResult::Kind::kPermanent:
+      u.status = model::MessageStatus::kDead;
+      break;
+  }
+  RETURN_IF_ERROR(UpdateMessage(*db_, log_, m, u, "notify"));
+  return tx->Commit();
+}
+
+Result<model::Message> Store::RecordCallOutcome(const std::string& message,
+                                                const std::string& outcome,
+                                                const std::string& staff_text) {
+  ASSIGN_OR_RETURN(std::string staff,
+                   WithField(CleanText("staff", staff_text, 60, /*required=*/true), "staff"));
+  static const char* const kOutcomes[] = {"reached",      "no-answer",    "busy",
+                                          "wrong-number", "empty-number", "refused"};
+  if (std::find(std::begin(kOutcomes), std::end(kOutcomes), outcome) == std::end(kOutcomes)) {
+    return Status::InvalidInput("outcome: '" + outcome +
+                                "' is not one of reached, no-answer, busy, wrong-number,"
+                                " empty-number, refused")
+        .WithField("outcome");
+  }
+  ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
+  ASSIGN_OR_RETURN(model::Message m, ResolveMessage(*db_, message));
+  if (m.channel != "call") {
+    return Status::InvalidInput("message: " + m.id + " is a " + m.channel + " message, not a call")
+        .WithField("message");
+  }
+  if (!model::IsPending(m.status)) {
+    return Status::Conflict("message: the call " + m.id + " is " +
+                            model::MessageStatusName(m.status) + " already")
+        .WithField("message");
+  }
+  model::MessageUpdate u;
+  u.status = model::MessageStatus::kDone;
+  u.outcome = outcome;
+  u.attempts = m.attempts + 1;
+  u.sent_at = FormatUtcMs(clock_.NowMs());
+  u.updated_at = u.sent_at;
+  RETURN_IF_ERROR(UpdateMessage(*db_, log_, m, u, staff));
+  RETURN_IF_ERROR(tx->Commit());
+  return m;
+}
+
+Result<std::vector<model::Message>> Store::MessagesOn(const LocalDate& day) {
+  const int64_t from = zone_.LocalToUtcMs(day, LocalTime{0, 0});
+  const int64_t to = zone_.LocalToUtcMs(day.AddDays(1), LocalTime{0, 0});
+  return MessagesDueBetween(*db_, FormatUtcMs(from), FormatUtcMs(to));
+}
+
+}  // namespace outpost::edge
