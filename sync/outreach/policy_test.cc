@@ -195,6 +195,14 @@ TEST_F(PolicyTest, NeverAtOrAfterTheBookingStarts) {
   EXPECT_EQ(started.reason, "too late: at or after the booking starts");
 }
 
+TEST_F(PolicyTest, APolicyThatNeverAllowsAContactDropsItWithTheReason) {
+  // The only preferred window lies inside lunch's quiet hours.
+  policy_.preferred_call_windows = {{{12, 0}, {13, 0}}};
+  auto call = Ask(ContactChannel::kCall, Purpose::kMarketing, "2026-11-24 10:00");
+  EXPECT_EQ(call.kind, Kind::kDrop);
+  EXPECT_EQ(call.reason, "no allowed time within 60 days");
+}
+
 TEST_F(PolicyTest, APolicyWithoutLunchQuietHoursCallsAtLunch) {
   policy_.quiet_hours.erase(policy_.quiet_hours.begin());
   auto call = Ask(ContactChannel::kCall, Purpose::kTransactional, "2026-11-24 12:30");
@@ -222,7 +230,7 @@ TEST_F(PolicyTest, ThePolicyTravelsAsJson) {
 }
 
 TEST_F(PolicyTest, ABadPolicyIsRefusedNamingTheField) {
-  const auto refused = [](nlohmann::json json) { return ParseContactPolicy(json).status(); };
+  const auto refused = [](const nlohmann::json& json) { return ParseContactPolicy(json).status(); };
   nlohmann::json good = ContactPolicyJson(policy_);
 
   nlohmann::json bad = good;
@@ -247,6 +255,11 @@ TEST_F(PolicyTest, ABadPolicyIsRefusedNamingTheField) {
   bad = good;
   bad["marketing_cap"]["count"] = -1;
   EXPECT_EQ(refused(bad).message(), "contact policy: marketing_cap.count: -1 is negative");
+
+  bad = good;
+  bad["marketing_cap"]["days"] = 18446744073709551615ULL;
+  EXPECT_EQ(refused(bad).message(),
+            "contact policy: marketing_cap.days: 18446744073709551615 is above 366");
 
   bad = good;
   bad.erase("opt_out_text");
