@@ -108,6 +108,20 @@ TEST_F(PolicyTest, QuietHoursHoldInBerlinThroughBothDstChanges) {
   EXPECT_EQ(lunch.at_ms, Utc("2026-10-26T13:00:00Z"));
 }
 
+TEST_F(PolicyTest, QuietHoursEndingInTheSkippedHourNeverEndEarly) {
+  // A store silent 00:00-02:30; on 29 March Berlin skips 02:00-03:00, so
+  // 02:30 never happens that night: the message waits until 03:00 or later,
+  // never goes at 01:xx CET.
+  policy_.quiet_hours = {{QuietScope::kMessages, {{0, 0}, {2, 30}}}};
+  auto sms = Decide(policy_, berlin_, DefaultHolidayCalendar(), opted_in_,
+                    {ContactChannel::kSms, Purpose::kTransactional,
+                     Utc("2026-03-28T23:30:00Z") /* 00:30 CET */, std::nullopt});
+  ASSERT_EQ(sms.kind, Kind::kSend);
+  EXPECT_GE(sms.at_ms, Utc("2026-03-29T01:00:00Z"));  // 03:00 CEST
+  EXPECT_LE(sms.at_ms, Utc("2026-03-29T01:30:00Z"));
+  EXPECT_EQ(sms.reason, "quiet hours 00:00-02:30");
+}
+
 TEST_F(PolicyTest, MarketingWaitsOutTheNationalDayWindow) {
   auto sms = Ask(ContactChannel::kSms, Purpose::kMarketing, "2026-09-30 10:00");
   ASSERT_EQ(sms.kind, Kind::kSend) << sms.reason;
