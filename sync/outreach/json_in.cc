@@ -61,6 +61,10 @@ Result<bool> JsonIn::Bool() const {
 
 Result<int64_t> JsonIn::Int(int64_t low, int64_t high) const {
   if (!value_.is_number_integer()) return Bad(Shown(value_) + " is not a whole number");
+  // Above int64's range: read as unsigned, so it is never taken for a negative.
+  if (value_.is_number_unsigned() && value_.get<uint64_t>() > static_cast<uint64_t>(high)) {
+    return Bad(value_.dump() + " is above " + std::to_string(high));
+  }
   const int64_t v = value_.get<int64_t>();
   if (v < low) {
     return Bad(std::to_string(v) +

@@ -12,7 +12,7 @@ using nlohmann::json;
 namespace {
 
 constexpr int64_t kMinuteMs = 60'000;
-constexpr int64_t kDayMs = 24 * 60 * kMinuteMs;
+constexpr int64_t kDayMs = kMinuteMs * 24 * 60;
 // How far a contact may be pushed before the policy gives up: longer than
 // any holiday window (春节 with its neighbours is 11 days), shorter than
 // anything a sender would still want to send.

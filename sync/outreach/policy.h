@@ -86,6 +86,8 @@ struct ContactSubject {
   bool do_not_disturb = false;
   // When each marketing contact (any channel, sent or planned) happened, as
   // far as this site knows: the hub knows the chain, a cut-off store its own.
+  // Not the contact being decided: re-deciding a planned contact just before
+  // sending must not count it against itself.
   std::vector<int64_t> marketing_contacts_ms;
 };
 // The subject of one customer record: its per-channel statements and

@@ -108,6 +108,20 @@ TEST_F(PolicyTest, QuietHoursHoldInBerlinThroughBothDstChanges) {
   EXPECT_EQ(lunch.at_ms, Utc("2026-10-26T13:00:00Z"));
 }
 
+TEST_F(PolicyTest, QuietHoursEndingInTheSkippedHourNeverEndEarly) {
+  // A store silent 00:00-02:30; on 29 March Berlin skips 02:00-03:00, so
+  // 02:30 never happens that night: the message waits until 03:00 or later,
+  // never goes at 01:xx CET.
+  policy_.quiet_hours = {{QuietScope::kMessages, {{0, 0}, {2, 30}}}};
+  auto sms = Decide(policy_, berlin_, DefaultHolidayCalendar(), opted_in_,
+                    {ContactChannel::kSms, Purpose::kTransactional,
+                     Utc("2026-03-28T23:30:00Z") /* 00:30 CET */, std::nullopt});
+  ASSERT_EQ(sms.kind, Kind::kSend);
+  EXPECT_GE(sms.at_ms, Utc("2026-03-29T01:00:00Z"));  // 03:00 CEST
+  EXPECT_LE(sms.at_ms, Utc("2026-03-29T01:30:00Z"));
+  EXPECT_EQ(sms.reason, "quiet hours 00:00-02:30");
+}
+
 TEST_F(PolicyTest, MarketingWaitsOutTheNationalDayWindow) {
   auto sms = Ask(ContactChannel::kSms, Purpose::kMarketing, "2026-09-30 10:00");
   ASSERT_EQ(sms.kind, Kind::kSend) << sms.reason;
@@ -195,6 +209,14 @@ TEST_F(PolicyTest, NeverAtOrAfterTheBookingStarts) {
   EXPECT_EQ(started.reason, "too late: at or after the booking starts");
 }
 
+TEST_F(PolicyTest, APolicyThatNeverAllowsAContactDropsItWithTheReason) {
+  // The only preferred window lies inside lunch's quiet hours.
+  policy_.preferred_call_windows = {{{12, 0}, {13, 0}}};
+  auto call = Ask(ContactChannel::kCall, Purpose::kMarketing, "2026-11-24 10:00");
+  EXPECT_EQ(call.kind, Kind::kDrop);
+  EXPECT_EQ(call.reason, "no allowed time within 60 days");
+}
+
 TEST_F(PolicyTest, APolicyWithoutLunchQuietHoursCallsAtLunch) {
   policy_.quiet_hours.erase(policy_.quiet_hours.begin());
   auto call = Ask(ContactChannel::kCall, Purpose::kTransactional, "2026-11-24 12:30");
@@ -222,7 +244,7 @@ TEST_F(PolicyTest, ThePolicyTravelsAsJson) {
 }
 
 TEST_F(PolicyTest, ABadPolicyIsRefusedNamingTheField) {
-  const auto refused = [](nlohmann::json json) { return ParseContactPolicy(json).status(); };
+  const auto refused = [](const nlohmann::json& json) { return ParseContactPolicy(json).status(); };
   nlohmann::json good = ContactPolicyJson(policy_);
 
   nlohmann::json bad = good;
@@ -247,6 +269,11 @@ TEST_F(PolicyTest, ABadPolicyIsRefusedNamingTheField) {
   bad = good;
   bad["marketing_cap"]["count"] = -1;
   EXPECT_EQ(refused(bad).message(), "contact policy: marketing_cap.count: -1 is negative");
+
+  bad = good;
+  bad["marketing_cap"]["days"] = 18446744073709551615ULL;
+  EXPECT_EQ(refused(bad).message(),
+            "contact policy: marketing_cap.days: 18446744073709551615 is above 366");
 
   bad = good;
   bad.erase("opt_out_text");

@@ -14,7 +14,7 @@ using nlohmann::json;
 namespace {
 
 constexpr int64_t kMinuteMs = 60'000;
-constexpr int64_t kMaxMinutesBefore = 60 * 24 * 60;  // 60 days
+constexpr int64_t kMaxMinutesBefore = int64_t{60} * 24 * 60;  // 60 days
 constexpr char kWhat[] = "reminder steps";
 
 bool IsNameChar(char c) {

@@ -153,6 +153,21 @@ TEST_F(RemindersTest, AMovedBookingGetsNewKeysAndTheSameSlotTheSameKeys) {
             StepKey("S1", "B7", "reminder_24_48h", Utc("2026-11-25T06:00:00Z")));
 }
 
+TEST_F(RemindersTest, AnOptOutBetweenPlanningAndSendingStopsTheStep) {
+  auto plan = PlanBookingSteps("S1", "B11", D("2026-11-25"), T("10:00"),
+                               Utc("2026-11-20T02:00:00Z"), steps_, shanghai_);
+  const PlannedStep& reminder = Find(plan, "reminder_24_48h");
+  ContactSubject subject;
+  const ContactAsk ask{reminder.channel, reminder.purpose, reminder.due_ms, reminder.latest_ms};
+  EXPECT_TRUE(Decide(ContactPolicy{}, shanghai_, DefaultHolidayCalendar(), subject, ask).send());
+  // Another store records "TD" before the reminder is due; the sender decides
+  // again with what it knows then.
+  subject.consent[static_cast<size_t>(ContactChannel::kSms)].choice = ContactChoice::kOptedOut;
+  auto again = Decide(ContactPolicy{}, shanghai_, DefaultHolidayCalendar(), subject, ask);
+  EXPECT_FALSE(again.send());
+  EXPECT_EQ(again.reason, "opted out of SMS");
+}
+
 TEST_F(RemindersTest, StepsTravelAsJson) {
   auto back = ParseReminderSteps(ReminderStepsJson(steps_));
   ASSERT_TRUE(back.ok()) << back.status().ToString();

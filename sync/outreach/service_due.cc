@@ -15,7 +15,7 @@ using nlohmann::json;
 namespace {
 
 constexpr char kWhat[] = "service rules";
-constexpr int64_t kMaxDays = 10 * 366;  // beyond any service interval
+constexpr int64_t kMaxDays = int64_t{10} * 366;  // beyond any service interval
 constexpr int64_t kMaxKm = 1'000'000;
 
 // The km-per-day line through the readings: anchored at the last reading,
