@@ -49,7 +49,7 @@ TEST_F(RemindersTest, ABookingMadeDaysAheadGetsEveryStepInItsWindow) {
   EXPECT_EQ(Shown(Find(plan, "reminder_24_48h").latest_ms, shanghai_), "2026-11-24 10:00");
   EXPECT_EQ(Shown(Find(plan, "reminder_2_4h").due_ms, shanghai_), "2026-11-25 06:00");
   EXPECT_EQ(Shown(Find(plan, "reminder_30min").due_ms, shanghai_), "2026-11-25 09:30");
-  EXPECT_EQ(Find(plan, "reminder_30min").channel, ContactChannel::kWeChat);
+  EXPECT_EQ(Find(plan, "reminder_30min").channel, ContactChannel::kSms);
   const PlannedStep& call = Find(plan, "sa_call_2h");
   EXPECT_EQ(Shown(call.due_ms, shanghai_), "2026-11-25 08:00");
   EXPECT_TRUE(call.staff_task);
