@@ -251,6 +251,7 @@ Result<std::optional<SendTicket>> Store::BeginSend(const std::string& message_id
   ask.earliest_ms = now_ms;
   if (m.not_after) {
     ASSIGN_OR_RETURN(ask.not_after_ms, ParseUtcMs(*m.not_after));
+    ask.not_after_what = "the window of " + m.step + " closes";
   }
   const outreach::ContactDecision d =
       outreach::Decide(config.policy, zone_, outreach::DefaultHolidayCalendar(),
