@@ -238,6 +238,39 @@ Status MarkRescheduled(Db& db, const std::string& old_id, const std::string& new
   return st.Run();
 }
 
+Status WriteBookingUpdate(Db& db, const std::string& id, const model::BookingUpdate& u) {
+  // One fixed text (pooled): an unset field binds NULL and keeps the column.
+  ASSIGN_OR_RETURN(Statement st,
+                   db.Prepare("UPDATE bookings SET status = coalesce(?1, status),"
+                              " updated_at = coalesce(?2, updated_at),"
+                              " arrived_at = coalesce(?3, arrived_at),"
+                              " discount_applied = coalesce(?4, discount_applied),"
+                              " arrival_perk = coalesce(?5, arrival_perk),"
+                              " cancel_reason = coalesce(?6, cancel_reason),"
+                              " rescheduled_to = coalesce(?7, rescheduled_to),"
+                              " needs_reschedule = coalesce(?8, needs_reschedule) WHERE id = ?9"));
+  const auto flag = [&](int index, const std::optional<bool>& value) {
+    if (value) {
+      st.Bind(index, int64_t{*value});
+    } else {
+      st.BindNull(index);
+    }
+  };
+  if (u.status) {
+    st.Bind(1, BookingStatusName(*u.status));
+  } else {
+    st.BindNull(1);
+  }
+  st.Bind(2, u.updated_at).Bind(3, u.arrived_at);
+  flag(4, u.discount_applied);
+  st.Bind(5, u.arrival_perk).Bind(6, u.cancel_reason).Bind(7, u.rescheduled_to);
+  flag(8, u.needs_reschedule);
+  st.Bind(9, id);
+  RETURN_IF_ERROR(st.Run());
+  if (db.RowsChanged() != 1) return Status::NotFound("booking " + id + " does not exist");
+  return Status::Ok();
+}
+
 Result<bool> NeedsReschedule(Db& db, const std::string& id) {
   ASSIGN_OR_RETURN(Statement flag,
                    db.Prepare("SELECT needs_reschedule FROM bookings WHERE id = ?"));

@@ -125,6 +125,10 @@ Status UpdateBookingStatus(Db& db, const std::string& id, const StatusRow& chang
 // The old booking of a move: 'rescheduled', linked to the new one.
 Status MarkRescheduled(Db& db, const std::string& old_id, const std::string& new_id,
                        const std::string& at);
+// A logged update as the store wrote it (replay, edge/replay.h): each field
+// set in `update` written, the others kept (hub_request_seq is not a column).
+// NotFound when no booking has the id.
+Status WriteBookingUpdate(Db& db, const std::string& id, const model::BookingUpdate& update);
 
 // A booking a reader named: its id and the store that holds it.
 struct BookingKey {

@@ -475,6 +475,32 @@ Status UpdateCaseCallList(Db& db, const std::string& id, const ConflictCase& c) 
   return update.Run();
 }
 
+Status WriteCaseUpdate(Db& db, const std::string& id, const model::CaseUpdate& u) {
+  // One fixed text (pooled): an unset field binds NULL and keeps the column.
+  ASSIGN_OR_RETURN(Statement st,
+                   db.Prepare("UPDATE conflict_cases SET booking_ids = coalesce(?1, booking_ids),"
+                              " contacts = coalesce(?2, contacts), summary = coalesce(?3, summary),"
+                              " status = coalesce(?4, status),"
+                              " resolved_at = coalesce(?5, resolved_at),"
+                              " resolved_by = coalesce(?6, resolved_by),"
+                              " resolution = coalesce(?7, resolution) WHERE id = ?8"));
+  if (u.booking_ids) {
+    st.Bind(1, json(*u.booking_ids).dump());
+  } else {
+    st.BindNull(1);
+  }
+  if (u.contacts) {
+    st.Bind(2, model::CaseContactsJson(*u.contacts).dump());
+  } else {
+    st.BindNull(2);
+  }
+  st.Bind(3, u.summary).Bind(4, u.status).Bind(5, u.resolved_at).Bind(6, u.resolved_by);
+  st.Bind(7, u.resolution).Bind(8, id);
+  RETURN_IF_ERROR(st.Run());
+  if (db.RowsChanged() != 1) return Status::NotFound("case " + id + " does not exist");
+  return Status::Ok();
+}
+
 Status MarkCaseResolved(Db& db, const std::string& id, const std::string& at,
                         const std::string& staff, const std::string& resolution) {
   ASSIGN_OR_RETURN(Statement st,

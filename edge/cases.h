@@ -27,6 +27,10 @@ Result<std::string> NextCaseRef(Db& db, const LocalDate& today);
 Status InsertCaseRow(Db& db, const ConflictCase& c);
 // Sets an open case's bookings, call list and summary to `c`'s.
 Status UpdateCaseCallList(Db& db, const std::string& id, const ConflictCase& c);
+// A logged update as the store wrote it (replay, edge/replay.h): each field
+// set in `update` written, the others kept (hub_request_seq is not a column).
+// NotFound when no case has the id.
+Status WriteCaseUpdate(Db& db, const std::string& id, const model::CaseUpdate& update);
 Status MarkCaseResolved(Db& db, const std::string& id, const std::string& at,
                         const std::string& staff, const std::string& resolution);
 // The open over-capacity case of a slot (its id), if there is one.

@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "edge/bookings.h"
 #include "edge/cases.h"
 #include "edge/change_writer.h"
 #include "edge/customers.h"
@@ -12,6 +13,8 @@
 #include "edge/paper_book.h"
 #include "edge/tamper_checks.h"
 #include "sync/merge.h"
+#include "sync/model/booking.h"
+#include "sync/model/case.h"
 #include "sync/model/request.h"
 #include "sync/normalize.h"
 #include "sync/store_calendar.h"
@@ -133,25 +136,6 @@ std::string TextField(const json& fields, const char* key, const std::string& fa
                                                          : fallback;
 }
 
-// The row's current values of `keys` (for the history of a replayed booking).
-Result<json> RowValues(Db& db, const std::string& table, const std::string& id,
-                       const std::vector<std::string>& keys, const json& like) {
-  json out = json::object();
-  if (keys.empty()) return out;
-  std::string sql = "SELECT ";
-  for (size_t i = 0; i < keys.size(); ++i) sql += (i ? ", \"" : "\"") + keys[i] + "\"";
-  sql += " FROM " + table + " WHERE id = ?";
-  ASSIGN_OR_RETURN(Statement st, db.Prepare(sql));
-  st.Bind(1, id);
-  ASSIGN_OR_RETURN(bool row, st.Step());
-  if (!row) return out;
-  for (size_t i = 0; i < keys.size(); ++i) {
-    out[keys[i]] =
-        ColumnAs(st, static_cast<int>(i), like.contains(keys[i]) ? like[keys[i]] : json(""));
-  }
-  return out;
-}
-
 // A head-office request the store answered without a booking or case change
 // (refused, or already booked), as logged (Store::LogRequestAnswerLocked).
 Status ApplyRequestAnswer(Db& db, const json& fields) {
@@ -237,8 +221,6 @@ Result<json> ReplayedColumns(Db& db, const std::string& table, const ChangeEntry
   } else if (e.entity == "vehicle") {
     if (e.op == "insert") values["created_at"] = e.recorded_at;
     values["updated_at"] = e.recorded_at;
-  } else if (e.entity == "case" && e.op == "insert") {
-    values["opened_by"] = e.staff;
   }
   return values;
 }
@@ -296,52 +278,111 @@ Status ReplayCustomerPhones(Db& db, const ChangeEntry& e, const json& fields) {
   return Status::Ok();
 }
 
+// A logged change its codec or its owner refused: the store's own log is
+// damaged, or does not fit the tables it is replayed into.
+Status Unreplayable(const ChangeEntry& e, const Status& why) {
+  return Status::Corruption("replaying " + e.entity + " " + e.entity_id + " (seq " +
+                            std::to_string(e.seq) + "): " + why.message());
+}
+
+// An update of a row no logged insert created.
+Status NeverCreated(const ChangeEntry& e) {
+  return Status::Corruption("replaying seq " + std::to_string(e.seq) + ": " + e.entity + " " +
+                            e.entity_id + " was never created");
+}
+
 // The desk's per-booking history, rebuilt from the log through its owner
-// (edge/bookings.h): who, when, old -> new. `before`: the row's values of the
-// changed columns and its status before an update; empty for an insert.
-Status ReplayBookingHistory(Db& db, const ChangeEntry& e, const json& fields, const json& values,
-                            const json& before) {
+// (edge/bookings.h): who, when, old -> new, for each logged field that is a
+// column (updated_at aside). `before`: the booking before an update, or null
+// for an insert; `after`: the booking as the change left it (BookingJson).
+Status ReplayBookingHistory(Db& db, const ChangeEntry& e, const json& fields, const json& before,
+                            const json& after) {
   json changes = json::object();
-  for (auto it = values.begin(); it != values.end(); ++it) {
-    if (it.key() == "updated_at") continue;
-    changes[it.key()] = {before.contains(it.key()) ? before[it.key()] : json(nullptr), it.value()};
+  for (auto it = fields.begin(); it != fields.end(); ++it) {
+    if (it.key() == "updated_at" || !after.contains(it.key())) continue;
+    changes[it.key()] = {before.is_null() ? json(nullptr) : before[it.key()], after[it.key()]};
   }
-  const std::string from = before.contains("status") && before["status"].is_string()
-                               ? before["status"].get<std::string>()
-                               : "";
-  const std::string to = TextField(fields, "status", from);
+  const std::optional<std::string> from =
+      before.is_null() ? std::nullopt
+                       : std::optional<std::string>(before["status"].get<std::string>());
   return InsertHistoryRow(db, e.entity_id, e.recorded_at, e.staff,
-                          e.op == "insert" ? "book (replayed)" : "update (replayed)",
-                          from.empty() ? std::nullopt : std::optional<std::string>(from), to,
-                          changes, "rebuilt from change-log seq " + std::to_string(e.seq));
+                          e.op == "insert" ? "book (replayed)" : "update (replayed)", from,
+                          after["status"].get<std::string>(), changes,
+                          "rebuilt from change-log seq " + std::to_string(e.seq));
+}
+
+// A logged booking read by its codec (sync/model/booking.h) and written by
+// its owner (edge/bookings.h), then its desk history.
+Status ReplayBooking(Db& db, const ChangeEntry& e, const json& fields) {
+  if (e.op == "insert") {
+    auto logged = model::ParseBooking(e.entity_id, fields);
+    if (!logged.ok()) return Unreplayable(e, logged.status());
+    Booking b;
+    static_cast<model::Booking&>(b) = *std::move(logged);
+    if (Status st = InsertBookingRow(db, b); !st.ok()) return Unreplayable(e, st);
+    return ReplayBookingHistory(db, e, fields, nullptr, model::BookingJson(b));
+  }
+  auto update = model::ParseBookingUpdate(fields);
+  if (!update.ok()) return Unreplayable(e, update.status());
+  auto before = FindBooking(db, e.entity_id);
+  if (before.status().code() == StatusCode::kNotFound) return NeverCreated(e);
+  RETURN_IF_ERROR(before.status());
+  Booking after = *before;
+  model::ApplyBookingUpdate(*update, after);
+  if (Status st = WriteBookingUpdate(db, e.entity_id, *update); !st.ok()) {
+    return st.code() == StatusCode::kNotFound ? NeverCreated(e) : st;
+  }
+  return ReplayBookingHistory(db, e, fields, model::BookingJson(*before),
+                              model::BookingJson(after));
+}
+
+// A logged conflict case read by its codec (sync/model/case.h) and written by
+// its owner (edge/cases.h); whoever made the change opened it.
+Status ReplayCase(Db& db, const ChangeEntry& e, const json& fields) {
+  if (e.op == "insert") {
+    auto logged = model::ParseCase(e.entity_id, fields);
+    if (!logged.ok()) return Unreplayable(e, logged.status());
+    logged->opened_by = e.staff;
+    if (Status st = InsertCaseRow(db, *logged); !st.ok()) return Unreplayable(e, st);
+    return Status::Ok();
+  }
+  auto update = model::ParseCaseUpdate(fields);
+  if (!update.ok()) return Unreplayable(e, update.status());
+  if (Status st = WriteCaseUpdate(db, e.entity_id, *update); !st.ok()) {
+    return st.code() == StatusCode::kNotFound ? NeverCreated(e) : Unreplayable(e, st);
+  }
+  return Status::Ok();
+}
+
+// A customer or vehicle as its row: the logged fields that are columns.
+Status ReplayGenericRow(Db& db, const ChangeEntry& e, const json& fields) {
+  ASSIGN_OR_RETURN(std::string table, TableOf(e.entity));
+  ASSIGN_OR_RETURN(json values, ReplayedColumns(db, table, e, fields));
+  if (e.op == "insert") {
+    RETURN_IF_ERROR(InsertReplayedRow(db, table, e, values));
+  } else {
+    RETURN_IF_ERROR(UpdateReplayedRow(db, table, e, values));
+  }
+  if (e.entity == "customer") RETURN_IF_ERROR(ReplayCustomerPhones(db, e, fields));
+  return Status::Ok();
 }
 
 // One logged change applied to the tables: the calendar and request answers
-// through their owners; a customer, vehicle, booking or case as its row
-// (the logged fields that are columns), then what its owner keeps beside it.
+// through their owners; a customer, vehicle, booking or case as its row,
+// then what head office's requests and paper forms keep beside it.
 Status ApplyToTables(Db& db, const ChangeEntry& e, const json& fields) {
   if (e.entity == "store") return ApplyStoreCalendar(db, fields);
   if (e.entity == "request") return ApplyRequestAnswer(db, fields);
-  ASSIGN_OR_RETURN(std::string table, TableOf(e.entity));
-  ASSIGN_OR_RETURN(json values, ReplayedColumns(db, table, e, fields));
-  json before = json::object();
-  if (e.op == "insert") {
-    RETURN_IF_ERROR(InsertReplayedRow(db, table, e, values));
-  } else if (e.op == "update") {
-    if (e.entity == "booking") {
-      std::vector<std::string> keys;
-      for (auto it = values.begin(); it != values.end(); ++it) keys.push_back(it.key());
-      keys.push_back("status");
-      ASSIGN_OR_RETURN(before, RowValues(db, table, e.entity_id, keys, values));
-    }
-    RETURN_IF_ERROR(UpdateReplayedRow(db, table, e, values));
-  } else {
+  if (e.op != "insert" && e.op != "update") {
     return Status::Corruption("replaying seq " + std::to_string(e.seq) + ": op '" + e.op +
                               "' is not replayable here");
   }
-  if (e.entity == "customer") RETURN_IF_ERROR(ReplayCustomerPhones(db, e, fields));
   if (e.entity == "booking") {
-    RETURN_IF_ERROR(ReplayBookingHistory(db, e, fields, values, before));
+    RETURN_IF_ERROR(ReplayBooking(db, e, fields));
+  } else if (e.entity == "case") {
+    RETURN_IF_ERROR(ReplayCase(db, e, fields));
+  } else {
+    RETURN_IF_ERROR(ReplayGenericRow(db, e, fields));
   }
   return ApplyRequestAndForm(db, e, fields);
 }
