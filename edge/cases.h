@@ -25,12 +25,12 @@ using ConflictCase = outpost::model::Case;
 Result<std::string> NextCaseRef(Db& db, const LocalDate& today);
 // Writes a new case's row (the caller logs it).
 Status InsertCaseRow(Db& db, const ConflictCase& c);
+// Every column of an existing case but opened_by (not logged) set to `c`'s
+// (replay and verify --repair put a row as its change log says). NotFound
+// when none has the id.
+Status UpdateCaseRow(Db& db, const ConflictCase& c);
 // Sets an open case's bookings, call list and summary to `c`'s.
 Status UpdateCaseCallList(Db& db, const std::string& id, const ConflictCase& c);
-// A logged update as the store wrote it (replay, edge/replay.h): each field
-// set in `update` written, the others kept (hub_request_seq is not a column).
-// NotFound when no case has the id.
-Status WriteCaseUpdate(Db& db, const std::string& id, const model::CaseUpdate& update);
 Status MarkCaseResolved(Db& db, const std::string& id, const std::string& at,
                         const std::string& staff, const std::string& resolution);
 // The open over-capacity case of a slot (its id), if there is one.

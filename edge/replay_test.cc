@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "edge/store.h"
 #include "sync/changelog.h"
 #include "sync/model/booking.h"
@@ -211,6 +213,68 @@ TEST_F(ReplayTest, AnUpdateOfABookingOrCaseNeverCreatedIsRefused) {
     }
     EXPECT_TRUE(refused) << "no update of " << skipped << " in the log";
   }
+}
+
+TEST_F(ReplayTest, RepairPutsEachKindsRowBackAsTheLogSaysWithoutLoggingIt) {
+  DayOfWork();
+  const Booking b = store_->GetBooking(cancelled_).value();
+  const std::string case_id = store_->Cases(false).value()[0].id;
+  auto file = testing::OpenStoreFile(dir_.File("store.db"));
+  // Changed behind the store's back with sqlite3: one column of each kind.
+  ASSERT_TRUE(file->Exec("UPDATE bookings SET slot_time = '08:30', arrived_at = 'x' WHERE id = '" +
+                         b.id + "'")
+                  .ok());
+  ASSERT_TRUE(file->Exec("UPDATE customers SET name = 'Nobody', contact_opt_in = 1 WHERE id = '" +
+                         b.customer_id + "'")
+                  .ok());
+  ASSERT_TRUE(
+      file->Exec("UPDATE vehicles SET mileage_km = 7 WHERE id = '" + *b.vehicle_id + "'").ok());
+  ASSERT_TRUE(
+      file->Exec("UPDATE conflict_cases SET resolution = 'forged' WHERE id = '" + case_id + "'")
+          .ok());
+  const size_t logged = Log().size();
+  auto check = CheckStoreState(*file).value();
+  std::set<std::string> named;
+  for (const auto& d : check.differences) named.insert(d.table + "." + d.field);
+  EXPECT_EQ(named, (std::set<std::string>{"bookings.slot_time", "bookings.arrived_at",
+                                          "customers.name", "customers.contact_opt_in",
+                                          "vehicles.mileage_km", "conflict_cases.resolution"}));
+  ASSERT_TRUE(file->Exec("BEGIN").ok());
+  for (const auto& d : check.differences) {
+    const Status st = RepairFieldFromLog(*file, d, clock_.NowMs());
+    EXPECT_TRUE(st.ok()) << d.table << "." << d.field << ": " << st.ToString();
+  }
+  ASSERT_TRUE(file->Exec("COMMIT").ok());
+  EXPECT_TRUE(CheckStoreState(*file).value().differences.empty());
+  EXPECT_EQ(Log().size(), logged);  // the tables went back to the log: nothing new to log
+  EXPECT_EQ(store_->GetBooking(b.ref)->slot_time, "10:00");
+  EXPECT_EQ(store_->ResolveCustomer(b.customer_id)->name, "乙");
+  EXPECT_EQ(store_->GetCase(store_->Cases(false).value()[0].ref)->resolution, "squeezed in");
+}
+
+TEST_F(ReplayTest, TheOldAllChannelConsentFieldReplaysIntoItsColumn) {
+  auto c = store_->AddCustomer({"A", {"13800138000"}}, {}, "SA");
+  ASSERT_TRUE(c.ok());
+  // An opt-in an older desk logged (contact_opt_in, before per-channel
+  // consent), after the customer's insert.
+  ChangeEntry old = Log().back();
+  ASSERT_EQ(old.entity_id, c->id);
+  old.op = "update";
+  old.fields_json = R"({"contact_opt_in":true,"updated_at":"2026-11-23T01:00:00.000Z"})";
+  old.staff = "SA Old";
+  old.schema_version = 9;
+  ASSERT_TRUE(
+      AppendChange(*testing::OpenStoreFile(dir_.File("store.db")), old, clock_.NowMs()).ok());
+  auto rebuilt = EmptyStore("rebuilt.db");
+  auto file = testing::OpenStoreFile(dir_.File("rebuilt.db"));
+  for (const auto& e : Log()) ASSERT_TRUE(ReplayChange(*file, e).ok()) << e.seq;
+  for (const auto& d : CheckStoreState(*file).value().differences) {
+    ADD_FAILURE() << d.table << "." << d.field << ": " << d.table_value.dump();
+  }
+  auto again = rebuilt->ResolveCustomer(c->id);
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_TRUE(again->contact_opt_in);
+  EXPECT_EQ(again->consent[0].staff, "SA Old");
 }
 
 }  // namespace
