@@ -180,13 +180,17 @@ Status AppendBookingHistory(Db& db, const HistoryRow& h) {
   return st.Run();
 }
 
-Status InsertBookingRow(Db& db, const Booking& b) {
-  ASSIGN_OR_RETURN(Statement st,
-                   db.Prepare("INSERT INTO bookings (id, ref, store_id, customer_id, vehicle_id,"
-                              " service, slot_date, slot_time, channel, status, notes, staff,"
-                              " requested_at, created_at, updated_at, priority_reception,"
-                              " discount_eligible, rescheduled_from, form_id, import_batch) VALUES"
-                              " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+namespace {
+
+// Every column of a booking's row, bound as ?1 (the id) to ?25: one order for
+// the insert and the rewrite, so a column added is added to both.
+constexpr const char* kRowColumns =
+    "id, ref, store_id, customer_id, vehicle_id, service, slot_date, slot_time, channel, status,"
+    " notes, staff, requested_at, created_at, updated_at, priority_reception, discount_eligible,"
+    " rescheduled_from, form_id, import_batch, arrived_at, discount_applied, arrival_perk,"
+    " cancel_reason, rescheduled_to, needs_reschedule";
+
+void BindRow(Statement& st, const Booking& b) {
   st.Bind(1, b.id)
       .Bind(2, b.ref)
       .Bind(3, b.store_id)
@@ -206,8 +210,41 @@ Status InsertBookingRow(Db& db, const Booking& b) {
       .Bind(17, int64_t{b.discount_eligible})
       .Bind(18, b.rescheduled_from)
       .Bind(19, b.form_id)
-      .Bind(20, b.import_batch);
+      .Bind(20, b.import_batch)
+      .Bind(21, b.arrived_at);
+  if (b.discount_applied) {
+    st.Bind(22, int64_t{*b.discount_applied});
+  } else {
+    st.BindNull(22);
+  }
+  st.Bind(23, b.arrival_perk).Bind(24, b.cancel_reason).Bind(25, b.rescheduled_to);
+  st.Bind(26, int64_t{b.needs_reschedule});
+}
+
+}  // namespace
+
+Status InsertBookingRow(Db& db, const Booking& b) {
+  ASSIGN_OR_RETURN(Statement st, db.Prepare(std::string("INSERT INTO bookings (") + kRowColumns +
+                                            ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
+                                            " ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,"
+                                            " ?20, ?21, ?22, ?23, ?24, ?25, ?26)"));
+  BindRow(st, b);
+  return st.Run();
+}
+
+Status UpdateBookingRow(Db& db, const Booking& b) {
+  ASSIGN_OR_RETURN(
+      Statement st,
+      db.Prepare("UPDATE bookings SET ref = ?2, store_id = ?3, customer_id = ?4,"
+                 " vehicle_id = ?5, service = ?6, slot_date = ?7, slot_time = ?8, channel = ?9,"
+                 " status = ?10, notes = ?11, staff = ?12, requested_at = ?13, created_at = ?14,"
+                 " updated_at = ?15, priority_reception = ?16, discount_eligible = ?17,"
+                 " rescheduled_from = ?18, form_id = ?19, import_batch = ?20, arrived_at = ?21,"
+                 " discount_applied = ?22, arrival_perk = ?23, cancel_reason = ?24,"
+                 " rescheduled_to = ?25, needs_reschedule = ?26 WHERE id = ?1"));
+  BindRow(st, b);
   RETURN_IF_ERROR(st.Run());
+  if (db.RowsChanged() != 1) return Status::NotFound("booking " + b.id + " does not exist");
   return Status::Ok();
 }
 

@@ -96,6 +96,7 @@ Result<bool> NeedsReschedule(Db& db, const std::string& id);
 
 // The next desk ref of a slot day: "YYMMDD-N", never handed out twice.
 Result<std::string> NextBookingRef(Db& db, const LocalDate& date);
+// A new booking's row, every column as `b` has it.
 Status InsertBookingRow(Db& db, const Booking& b);
 
 // One row of the desk's per-booking history.
@@ -125,6 +126,9 @@ Status UpdateBookingStatus(Db& db, const std::string& id, const StatusRow& chang
 // The old booking of a move: 'rescheduled', linked to the new one.
 Status MarkRescheduled(Db& db, const std::string& old_id, const std::string& new_id,
                        const std::string& at);
+// Every column of an existing booking set to `b`'s (replay and verify
+// --repair put a row as its change log says). NotFound when none has the id.
+Status UpdateBookingRow(Db& db, const Booking& b);
 
 // A booking a reader named: its id and the store that holds it.
 struct BookingKey {

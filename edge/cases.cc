@@ -442,27 +442,52 @@ Result<std::string> NextCaseRef(Db& db, const LocalDate& today) {
   return "C-" + DayKey(today) + "-" + std::to_string(n);
 }
 
-Status InsertCaseRow(Db& db, const ConflictCase& c) {
+namespace {
+
+// Binds every column of a case's row, in kCaseColumns' order, as ?1 to ?16.
+void BindCaseRow(Statement& st, const ConflictCase& c) {
   const json ids = c.booking_ids;
-  const json contacts = model::CaseContactsJson(c.contacts);
-  ASSIGN_OR_RETURN(Statement ins,
-                   db.Prepare(std::string("INSERT INTO conflict_cases (") + kCaseColumns +
-                              ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL,"
-                              " NULL)"));
-  ins.Bind(1, c.id)
+  st.Bind(1, c.id)
       .Bind(2, c.ref)
       .Bind(3, c.store_id)
       .Bind(4, c.kind)
       .Bind(5, c.slot_date)
       .Bind(6, c.slot_time)
       .Bind(7, ids.dump())
-      .Bind(8, contacts.dump())
+      .Bind(8, model::CaseContactsJson(c.contacts).dump())
       .Bind(9, c.summary)
       .Bind(10, c.source)
       .Bind(11, c.opened_at)
       .Bind(12, c.opened_by)
-      .Bind(13, c.status);
-  RETURN_IF_ERROR(ins.Run());
+      .Bind(13, c.status)
+      .Bind(14, c.resolved_at)
+      .Bind(15, c.resolved_by)
+      .Bind(16, c.resolution);
+}
+
+}  // namespace
+
+Status InsertCaseRow(Db& db, const ConflictCase& c) {
+  ASSIGN_OR_RETURN(Statement ins,
+                   db.Prepare(std::string("INSERT INTO conflict_cases (") + kCaseColumns +
+                              ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
+                              " ?14, ?15, ?16)"));
+  BindCaseRow(ins, c);
+  return ins.Run();
+}
+
+Status UpdateCaseRow(Db& db, const ConflictCase& c) {
+  // opened_by (?12, bound but not set) is not a logged field: it stays as
+  // the insert wrote it.
+  ASSIGN_OR_RETURN(Statement st,
+                   db.Prepare("UPDATE conflict_cases SET ref = ?2, store_id = ?3, kind = ?4,"
+                              " slot_date = ?5, slot_time = ?6, booking_ids = ?7, contacts = ?8,"
+                              " summary = ?9, source = ?10, opened_at = ?11, status = ?13,"
+                              " resolved_at = ?14, resolved_by = ?15, resolution = ?16"
+                              " WHERE id = ?1"));
+  BindCaseRow(st, c);
+  RETURN_IF_ERROR(st.Run());
+  if (db.RowsChanged() != 1) return Status::NotFound("case " + c.id + " does not exist");
   return Status::Ok();
 }
 

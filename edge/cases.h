@@ -25,6 +25,10 @@ using ConflictCase = outpost::model::Case;
 Result<std::string> NextCaseRef(Db& db, const LocalDate& today);
 // Writes a new case's row (the caller logs it).
 Status InsertCaseRow(Db& db, const ConflictCase& c);
+// Every column of an existing case but opened_by (not logged) set to `c`'s
+// (replay and verify --repair put a row as its change log says). NotFound
+// when none has the id.
+Status UpdateCaseRow(Db& db, const ConflictCase& c);
 // Sets an open case's bookings, call list and summary to `c`'s.
 Status UpdateCaseCallList(Db& db, const std::string& id, const ConflictCase& c);
 Status MarkCaseResolved(Db& db, const std::string& id, const std::string& at,

@@ -275,26 +275,8 @@ Result<Customer> Customers::InsertLocked(const NewCustomer& in, const std::strin
                         : model::ChannelConsent();
   const std::string id = NewIdAt(settings_.store_id, clock_.NowMs());
   const std::string now = Now();
-  ASSIGN_OR_RETURN(Statement st,
-                   db_.Prepare("INSERT INTO customers (id, store_id, name, name_key, member_id,"
-                               " do_not_disturb, created_at, created_by, updated_at, consent_sms,"
-                               " consent_wechat, consent_call) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                               " ?, ?, ?)"));
-  st.Bind(1, id)
-      .Bind(2, settings_.store_id)
-      .Bind(3, name)
-      .Bind(4, SearchKey(name))
-      .Bind(5, member_id)
-      .Bind(6, int64_t{in.do_not_disturb})
-      .Bind(7, now)
-      .Bind(8, staff)
-      .Bind(9, now)
-      .Bind(10, ConsentColumn(consent, ContactChannel::kSms))
-      .Bind(11, ConsentColumn(consent, ContactChannel::kWeChat))
-      .Bind(12, ConsentColumn(consent, ContactChannel::kCall));
-  RETURN_IF_ERROR(st.Run());
-  RETURN_IF_ERROR(AddCustomerPhones(db_, id, phones, now, OnExisting::kFail));
   model::Customer logged;
+  logged.id = id;
   logged.store_id = settings_.store_id;
   logged.name = name;
   logged.member_id = member_id;
@@ -303,6 +285,8 @@ Result<Customer> Customers::InsertLocked(const NewCustomer& in, const std::strin
   logged.created_at = now;
   logged.created_by = staff;
   logged.consent = consent;
+  RETURN_IF_ERROR(InsertCustomerRow(db_, logged, now));
+  RETURN_IF_ERROR(AddCustomerPhones(db_, id, phones, now, OnExisting::kFail));
   RETURN_IF_ERROR(
       log_.Record("customer", id, "insert", model::CustomerInsertFields(logged).dump(), staff));
   return Load(id);
@@ -351,18 +335,8 @@ Result<std::optional<Vehicle>> Customers::AttachVehicleLocked(const Customer& cu
   const std::string now = Now();
   if (!found) {
     Vehicle v{NewIdAt(settings_.store_id, clock_.NowMs()), customer.id, plate, vin, in.mileage_km};
-    ASSIGN_OR_RETURN(Statement ins,
-                     db_.Prepare("INSERT INTO vehicles (id, customer_id, plate, vin, mileage_km,"
-                                 " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)"));
-    ins.Bind(1, v.id).Bind(2, v.customer_id).Bind(3, plate).Bind(4, vin);
-    if (v.mileage_km) {
-      ins.Bind(5, *v.mileage_km);
-    } else {
-      ins.BindNull(5);
-    }
-    ins.Bind(6, now).Bind(7, now);
-    RETURN_IF_ERROR(ins.Run());
     const model::Vehicle logged{v.id, v.customer_id, v.plate, v.vin, v.mileage_km};
+    RETURN_IF_ERROR(InsertVehicleRow(db_, logged, now));
     RETURN_IF_ERROR(
         log_.Record("vehicle", v.id, "insert", model::VehicleInsertFields(logged).dump(), staff));
     return std::optional<Vehicle>(v);
@@ -402,16 +376,8 @@ Result<std::optional<Vehicle>> Customers::AttachVehicleLocked(const Customer& cu
   if (!v.vin) v.vin = vin;
   if (in.mileage_km) v.mileage_km = in.mileage_km;
   RETURN_IF_ERROR(log_.Record("vehicle", v.id, "update", changed.dump(), staff));
-  ASSIGN_OR_RETURN(Statement up, db_.Prepare("UPDATE vehicles SET plate = ?, vin = ?,"
-                                             " mileage_km = ?, updated_at = ? WHERE id = ?"));
-  up.Bind(1, v.plate).Bind(2, v.vin);
-  if (v.mileage_km) {
-    up.Bind(3, *v.mileage_km);
-  } else {
-    up.BindNull(3);
-  }
-  up.Bind(4, now).Bind(5, v.id);
-  RETURN_IF_ERROR(up.Run());
+  RETURN_IF_ERROR(UpdateVehicleRow(
+      db_, model::Vehicle{v.id, v.customer_id, v.plate, v.vin, v.mileage_km}, now));
   return std::optional<Vehicle>(v);
 }
 
@@ -508,6 +474,80 @@ Status ReplaceCustomerPhones(Db& db, const std::string& customer_id,
   del.Bind(1, customer_id);
   RETURN_IF_ERROR(del.Run());
   return AddCustomerPhones(db, customer_id, phones, at, OnExisting::kFail);
+}
+
+namespace {
+
+// Binds every logged column of a vehicle's row as ?1 to ?5, and `at` as ?6.
+void BindVehicleRow(Statement& st, const model::Vehicle& v, const std::string& at) {
+  st.Bind(1, v.id).Bind(2, v.customer_id).Bind(3, v.plate).Bind(4, v.vin);
+  if (v.mileage_km) {
+    st.Bind(5, *v.mileage_km);
+  } else {
+    st.BindNull(5);
+  }
+  st.Bind(6, at);
+}
+
+// Binds every column of a customer's row as ?1 to ?13 (the order of the
+// insert's column list).
+void BindCustomerRow(Statement& st, const model::Customer& c, const std::string& updated_at) {
+  st.Bind(1, c.id)
+      .Bind(2, c.store_id)
+      .Bind(3, c.name)
+      .Bind(4, SearchKey(c.name))
+      .Bind(5, c.member_id)
+      .Bind(6, int64_t{c.contact_opt_in.value_or(false)})
+      .Bind(7, int64_t{c.do_not_disturb})
+      .Bind(8, c.created_at)
+      .Bind(9, c.created_by)
+      .Bind(10, updated_at)
+      .Bind(11, ConsentColumn(c.consent, ContactChannel::kSms))
+      .Bind(12, ConsentColumn(c.consent, ContactChannel::kWeChat))
+      .Bind(13, ConsentColumn(c.consent, ContactChannel::kCall));
+}
+
+}  // namespace
+
+Status InsertCustomerRow(Db& db, const model::Customer& c, const std::string& updated_at) {
+  ASSIGN_OR_RETURN(Statement st,
+                   db.Prepare("INSERT INTO customers (id, store_id, name, name_key, member_id,"
+                              " contact_opt_in, do_not_disturb, created_at, created_by,"
+                              " updated_at, consent_sms, consent_wechat, consent_call) VALUES"
+                              " (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"));
+  BindCustomerRow(st, c, updated_at);
+  return st.Run();
+}
+
+Status UpdateCustomerRow(Db& db, const model::Customer& c, const std::string& updated_at) {
+  ASSIGN_OR_RETURN(Statement st,
+                   db.Prepare("UPDATE customers SET store_id = ?2, name = ?3, name_key = ?4,"
+                              " member_id = ?5, contact_opt_in = ?6, do_not_disturb = ?7,"
+                              " created_at = ?8, created_by = ?9, updated_at = ?10,"
+                              " consent_sms = ?11, consent_wechat = ?12, consent_call = ?13"
+                              " WHERE id = ?1"));
+  BindCustomerRow(st, c, updated_at);
+  RETURN_IF_ERROR(st.Run());
+  if (db.RowsChanged() != 1) return Status::NotFound("customer " + c.id + " does not exist");
+  return Status::Ok();
+}
+
+Status InsertVehicleRow(Db& db, const model::Vehicle& v, const std::string& at) {
+  ASSIGN_OR_RETURN(Statement st,
+                   db.Prepare("INSERT INTO vehicles (id, customer_id, plate, vin, mileage_km,"
+                              " created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)"));
+  BindVehicleRow(st, v, at);
+  return st.Run();
+}
+
+Status UpdateVehicleRow(Db& db, const model::Vehicle& v, const std::string& at) {
+  ASSIGN_OR_RETURN(Statement st,
+                   db.Prepare("UPDATE vehicles SET customer_id = ?2, plate = ?3, vin = ?4,"
+                              " mileage_km = ?5, updated_at = ?6 WHERE id = ?1"));
+  BindVehicleRow(st, v, at);
+  RETURN_IF_ERROR(st.Run());
+  if (db.RowsChanged() != 1) return Status::NotFound("vehicle " + v.id + " does not exist");
+  return Status::Ok();
 }
 
 }  // namespace outpost::edge

@@ -143,6 +143,22 @@ Status AddCustomerPhones(Db& db, const std::string& customer_id,
 Status ReplaceCustomerPhones(Db& db, const std::string& customer_id,
                              const std::vector<std::string>& phones, const std::string& at);
 
+// ---- rows as the log says them (the store's operations, replay and verify
+// --repair; in the caller's transaction; never logged here) ----
+
+// A customer's row: its search key derived from the name, contact_opt_in (the
+// old all-channel field) 0 unless the log set it. Its phones are apart
+// (AddCustomerPhones).
+Status InsertCustomerRow(Db& db, const model::Customer& c, const std::string& updated_at);
+// Every column of an existing customer's row set to `c`'s. NotFound when none
+// has the id.
+Status UpdateCustomerRow(Db& db, const model::Customer& c, const std::string& updated_at);
+// A vehicle's row, created and updated `at` (columns the log does not carry).
+Status InsertVehicleRow(Db& db, const model::Vehicle& v, const std::string& at);
+// Every logged column of an existing vehicle set to `v`'s, updated `at`.
+// NotFound when none has the id.
+Status UpdateVehicleRow(Db& db, const model::Vehicle& v, const std::string& at);
+
 // The customer records a phone in E.164 ("+8613800000001") names.
 Result<std::vector<std::string>> CustomerIdsWithPhone(Db& db, const std::string& e164);
 

@@ -2,8 +2,8 @@
 
 #include <charconv>
 #include <map>
-#include <set>
 
+#include "edge/bookings.h"
 #include "edge/cases.h"
 #include "edge/change_writer.h"
 #include "edge/customers.h"
@@ -12,6 +12,9 @@
 #include "edge/paper_book.h"
 #include "edge/tamper_checks.h"
 #include "sync/merge.h"
+#include "sync/model/booking.h"
+#include "sync/model/case.h"
+#include "sync/model/customer.h"
 #include "sync/model/request.h"
 #include "sync/normalize.h"
 #include "sync/store_calendar.h"
@@ -20,35 +23,6 @@ namespace outpost::edge {
 namespace {
 
 using nlohmann::json;
-
-// Where each logged entity lives.
-struct EntityTable {
-  const char* entity;
-  const char* table;
-};
-constexpr EntityTable kEntityTables[] = {{"customer", "customers"},
-                                         {"vehicle", "vehicles"},
-                                         {"booking", "bookings"},
-                                         {"case", "conflict_cases"}};
-
-Result<std::string> TableOf(const std::string& entity) {
-  for (const auto& e : kEntityTables) {
-    if (entity == e.entity) return std::string(e.table);
-  }
-  return Status::Corruption("change log: unknown entity '" + entity + "'");
-}
-
-Result<std::set<std::string>> Columns(Db& db, const std::string& table) {
-  ASSIGN_OR_RETURN(Statement st, db.Prepare("SELECT name FROM pragma_table_info(?)"));
-  st.Bind(1, table);
-  std::set<std::string> out;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
-    out.insert(st.Text(0));
-  }
-  return out;
-}
 
 // Each column's default as SQLite would store it (unquoted text), or nullopt for NULL.
 Result<std::map<std::string, std::optional<std::string>>> ColumnDefaults(Db& db,
@@ -78,21 +52,6 @@ bool DerivedColumn(const std::string& entity, const std::string& column) {
   return false;
 }
 
-// A JSON value as SQLite stores it: booleans as 0/1, arrays and objects as text.
-void BindJson(Statement& st, int index, const json& v) {
-  if (v.is_null()) {
-    st.BindNull(index);
-  } else if (v.is_boolean()) {
-    st.Bind(index, int64_t{v.get<bool>()});
-  } else if (v.is_number_integer() || v.is_number_unsigned()) {
-    st.Bind(index, v.get<int64_t>());
-  } else if (v.is_string()) {
-    st.Bind(index, v.get<std::string>());
-  } else {
-    st.Bind(index, v.dump());
-  }
-}
-
 // A column as the type the log gave the field, so 1 reads as true where the
 // log wrote true; a value that does not convert stays as stored (and differs).
 json ColumnAs(const Statement& st, int col, const json& like) {
@@ -118,38 +77,9 @@ json ColumnAs(const Statement& st, int col, const json& like) {
   return text;
 }
 
-// The strings of a logged phone list (anything else in it is skipped).
-std::vector<std::string> PhoneList(const json& phones) {
-  std::vector<std::string> out;
-  if (!phones.is_array()) return out;
-  for (const auto& p : phones) {
-    if (p.is_string()) out.push_back(p.get<std::string>());
-  }
-  return out;
-}
-
 std::string TextField(const json& fields, const char* key, const std::string& fallback) {
   return fields.contains(key) && fields[key].is_string() ? fields[key].get<std::string>()
                                                          : fallback;
-}
-
-// The row's current values of `keys` (for the history of a replayed booking).
-Result<json> RowValues(Db& db, const std::string& table, const std::string& id,
-                       const std::vector<std::string>& keys, const json& like) {
-  json out = json::object();
-  if (keys.empty()) return out;
-  std::string sql = "SELECT ";
-  for (size_t i = 0; i < keys.size(); ++i) sql += (i ? ", \"" : "\"") + keys[i] + "\"";
-  sql += " FROM " + table + " WHERE id = ?";
-  ASSIGN_OR_RETURN(Statement st, db.Prepare(sql));
-  st.Bind(1, id);
-  ASSIGN_OR_RETURN(bool row, st.Step());
-  if (!row) return out;
-  for (size_t i = 0; i < keys.size(); ++i) {
-    out[keys[i]] =
-        ColumnAs(st, static_cast<int>(i), like.contains(keys[i]) ? like[keys[i]] : json(""));
-  }
-  return out;
 }
 
 // A head-office request the store answered without a booking or case change
@@ -218,130 +148,166 @@ Status ApplyRequestAndForm(Db& db, const ChangeEntry& e, const json& fields) {
   return Status::Ok();
 }
 
-// The logged fields that are columns of `table` (never the id), with the
-// columns the log does not carry derived as the desk derives them.
-Result<json> ReplayedColumns(Db& db, const std::string& table, const ChangeEntry& e,
-                             const json& fields) {
-  ASSIGN_OR_RETURN(std::set<std::string> columns, Columns(db, table));
-  json values = json::object();
-  for (auto it = fields.begin(); it != fields.end(); ++it) {
-    if (columns.count(it.key()) && it.key() != "id") values[it.key()] = it.value();
+// ---- each entity kind's row as its change log says ----
+
+// One entity's row as the fold of its logged changes says it.
+struct LoggedRow {
+  std::string id;
+  json state;           // the fold (sync/merge.h), as verify folds it
+  bool create = false;  // a logged insert: the row is new
+  std::string at;       // when the change was recorded (or the repair made)
+  std::string staff;    // who made the change; empty for a repair
+};
+
+// Decodes `row.state` with the kind's codec (sync/model/) and writes it
+// through the owner of its table, which never logs it again: the change is
+// in the log already. NotFound when the row to update is not there.
+using PutRow = Status (*)(Db& db, const LoggedRow& row);
+
+Status PutCustomer(Db& db, const LoggedRow& row) {
+  ASSIGN_OR_RETURN(model::Customer c, model::ParseCustomer(row.id, row.state));
+  const std::string updated_at = TextField(row.state, "updated_at", c.created_at);
+  RETURN_IF_ERROR(row.create ? InsertCustomerRow(db, c, updated_at)
+                             : UpdateCustomerRow(db, c, updated_at));
+  // The logged phones are a set that only grows: each kept if already there.
+  return AddCustomerPhones(db, c.id, c.phones, updated_at, OnExisting::kKeepFirst);
+}
+
+Status PutVehicle(Db& db, const LoggedRow& row) {
+  ASSIGN_OR_RETURN(model::Vehicle v, model::ParseVehicle(row.id, row.state));
+  return row.create ? InsertVehicleRow(db, v, row.at) : UpdateVehicleRow(db, v, row.at);
+}
+
+Status PutBooking(Db& db, const LoggedRow& row) {
+  ASSIGN_OR_RETURN(model::Booking logged, model::ParseBooking(row.id, row.state));
+  Booking b;
+  static_cast<model::Booking&>(b) = std::move(logged);
+  return row.create ? InsertBookingRow(db, b) : UpdateBookingRow(db, b);
+}
+
+Status PutCase(Db& db, const LoggedRow& row) {
+  ASSIGN_OR_RETURN(ConflictCase c, model::ParseCase(row.id, row.state));
+  c.opened_by = row.staff;  // not logged: whoever made the insert (an update keeps it)
+  return row.create ? InsertCaseRow(db, c) : UpdateCaseRow(db, c);
+}
+
+// The logged entity kinds kept as rows: the table verify compares, and how a
+// row is put as the log says. Replay, verify and verify --repair all go by
+// this list; a change of a kind not on it is Corruption. A new kind is one
+// line here, with its Put function: the kind's codec decodes the fold, and
+// the owner of its table writes the row without logging it.
+struct EntityKind {
+  const char* entity;
+  const char* table;
+  PutRow put;
+};
+constexpr EntityKind kEntityKinds[] = {{"customer", "customers", PutCustomer},
+                                       {"vehicle", "vehicles", PutVehicle},
+                                       {"booking", "bookings", PutBooking},
+                                       {"case", "conflict_cases", PutCase}};
+
+Result<const EntityKind*> KindOf(const std::string& entity) {
+  for (const auto& kind : kEntityKinds) {
+    if (entity == kind.entity) return &kind;
   }
-  if (e.entity == "customer") {
-    if (values.contains("name") && values["name"].is_string()) {
-      values["name_key"] = SearchKey(values["name"].get<std::string>());
+  return Status::Corruption("change log: unknown entity '" + entity + "'");
+}
+
+// The fold of an entity's logged changes, and whether one of them created it.
+struct LoggedFold {
+  json state = json::object();
+  bool created = false;
+};
+Result<LoggedFold> FoldOfLog(Db& db, const std::string& entity, const std::string& id) {
+  ChangeFilter filter;
+  filter.entities = {entity};
+  filter.entity_id = id;
+  ASSIGN_OR_RETURN(std::vector<ChangeEntry> entries, SelectChanges(db, "change_log", filter));
+  LoggedFold fold;
+  json stamps = json::object();
+  Stamp base;
+  for (const auto& e : entries) {
+    const Stamp stamp{static_cast<uint64_t>(e.hlc), e.site_id};
+    if (&e == &entries.front()) base = stamp;
+    const json fields = json::parse(e.fields_json, nullptr, false);
+    if (!fields.is_object()) {
+      return Status::Corruption("change log: seq " + std::to_string(e.seq) +
+                                ": fields are not a JSON object");
     }
-    if (e.op == "insert" && !values.contains("updated_at")) {
-      values["updated_at"] = TextField(fields, "created_at", e.recorded_at);
-    }
-  } else if (e.entity == "vehicle") {
-    if (e.op == "insert") values["created_at"] = e.recorded_at;
-    values["updated_at"] = e.recorded_at;
-  } else if (e.entity == "case" && e.op == "insert") {
-    values["opened_by"] = e.staff;
+    RETURN_IF_ERROR(MergeFields(fold.state, stamps, fields, stamp, base).status());
+    fold.created |= e.op == "insert";
   }
-  return values;
+  return fold;
 }
 
-// A logged insert: the row with the entry's id and `values`.
-Status InsertReplayedRow(Db& db, const std::string& table, const ChangeEntry& e,
-                         const json& values) {
-  std::string names = "id", marks = "?";
-  for (auto it = values.begin(); it != values.end(); ++it) {
-    names += ", \"" + it.key() + "\"";
-    marks += ", ?";
-  }
-  ASSIGN_OR_RETURN(Statement ins,
-                   db.Prepare("INSERT INTO " + table + " (" + names + ") VALUES (" + marks + ")"));
-  ins.Bind(1, e.entity_id);
-  int i = 2;
-  for (auto it = values.begin(); it != values.end(); ++it) BindJson(ins, i++, it.value());
-  Status st = ins.Run();
-  if (!st.ok()) {
-    return Status::Corruption("replaying " + e.entity + " " + e.entity_id + " (seq " +
-                              std::to_string(e.seq) + "): " + st.message());
-  }
-  return Status::Ok();
+// A logged change its codec or its owner refused: the store's own log is
+// damaged, or does not fit the tables it is replayed into.
+Status Unreplayable(const ChangeEntry& e, const Status& why) {
+  return Status::Corruption("replaying " + e.entity + " " + e.entity_id + " (seq " +
+                            std::to_string(e.seq) + "): " + why.message());
 }
 
-// A logged update: `values` set on the entry's row, which must exist.
-Status UpdateReplayedRow(Db& db, const std::string& table, const ChangeEntry& e,
-                         const json& values) {
-  if (values.empty()) return Status::Ok();
-  std::string sets;
-  for (auto it = values.begin(); it != values.end(); ++it) {
-    sets += (sets.empty() ? "\"" : ", \"") + it.key() + "\" = ?";
-  }
-  ASSIGN_OR_RETURN(Statement up, db.Prepare("UPDATE " + table + " SET " + sets + " WHERE id = ?"));
-  int i = 1;
-  for (auto it = values.begin(); it != values.end(); ++it) BindJson(up, i++, it.value());
-  up.Bind(i, e.entity_id);
-  RETURN_IF_ERROR(up.Run());
-  if (db.RowsChanged() != 1) {
-    return Status::Corruption("replaying seq " + std::to_string(e.seq) + ": " + e.entity + " " +
-                              e.entity_id + " was never created");
-  }
-  return Status::Ok();
-}
-
-// A customer's logged phones, through their owner (edge/customers.h).
-Status ReplayCustomerPhones(Db& db, const ChangeEntry& e, const json& fields) {
-  const std::string at =
-      TextField(fields, e.op == "insert" ? "created_at" : "updated_at", e.recorded_at);
-  for (const char* key : {"phones", "phones_added"}) {
-    if (!fields.contains(key)) continue;
-    RETURN_IF_ERROR(
-        AddCustomerPhones(db, e.entity_id, PhoneList(fields[key]), at, OnExisting::kKeepFirst));
-  }
-  return Status::Ok();
+// An update of a row no logged insert created.
+Status NeverCreated(const ChangeEntry& e) {
+  return Status::Corruption("replaying seq " + std::to_string(e.seq) + ": " + e.entity + " " +
+                            e.entity_id + " was never created");
 }
 
 // The desk's per-booking history, rebuilt from the log through its owner
-// (edge/bookings.h): who, when, old -> new. `before`: the row's values of the
-// changed columns and its status before an update; empty for an insert.
-Status ReplayBookingHistory(Db& db, const ChangeEntry& e, const json& fields, const json& values,
-                            const json& before) {
+// (edge/bookings.h): who, when, old -> new, for each logged field that is a
+// column (updated_at aside). `before`: the booking before an update, or null
+// for an insert; `after`: the booking as the change left it (BookingJson).
+Status ReplayBookingHistory(Db& db, const ChangeEntry& e, const json& fields, const json& before,
+                            const json& after) {
   json changes = json::object();
-  for (auto it = values.begin(); it != values.end(); ++it) {
-    if (it.key() == "updated_at") continue;
-    changes[it.key()] = {before.contains(it.key()) ? before[it.key()] : json(nullptr), it.value()};
+  for (auto it = fields.begin(); it != fields.end(); ++it) {
+    if (it.key() == "updated_at" || !after.contains(it.key())) continue;
+    changes[it.key()] = {before.is_null() ? json(nullptr) : before[it.key()], after[it.key()]};
   }
-  const std::string from = before.contains("status") && before["status"].is_string()
-                               ? before["status"].get<std::string>()
-                               : "";
-  const std::string to = TextField(fields, "status", from);
+  const std::optional<std::string> from =
+      before.is_null() ? std::nullopt
+                       : std::optional<std::string>(before["status"].get<std::string>());
   return InsertHistoryRow(db, e.entity_id, e.recorded_at, e.staff,
-                          e.op == "insert" ? "book (replayed)" : "update (replayed)",
-                          from.empty() ? std::nullopt : std::optional<std::string>(from), to,
-                          changes, "rebuilt from change-log seq " + std::to_string(e.seq));
+                          e.op == "insert" ? "book (replayed)" : "update (replayed)", from,
+                          after["status"].get<std::string>(), changes,
+                          "rebuilt from change-log seq " + std::to_string(e.seq));
+}
+
+// The booking `e` is about as the desk shows it (BookingJson), or null when
+// it is not there.
+Result<json> BookingAsShown(Db& db, const ChangeEntry& e) {
+  auto b = FindBooking(db, e.entity_id);
+  if (b.status().code() == StatusCode::kNotFound) return json(nullptr);
+  RETURN_IF_ERROR(b.status());
+  return model::BookingJson(*b);
 }
 
 // One logged change applied to the tables: the calendar and request answers
-// through their owners; a customer, vehicle, booking or case as its row
-// (the logged fields that are columns), then what its owner keeps beside it.
+// through their owners; a customer, vehicle, booking or case put as the fold
+// of its log says (kEntityKinds), then what head office's requests and paper
+// forms keep beside it, and a booking's desk history.
 Status ApplyToTables(Db& db, const ChangeEntry& e, const json& fields) {
   if (e.entity == "store") return ApplyStoreCalendar(db, fields);
   if (e.entity == "request") return ApplyRequestAnswer(db, fields);
-  ASSIGN_OR_RETURN(std::string table, TableOf(e.entity));
-  ASSIGN_OR_RETURN(json values, ReplayedColumns(db, table, e, fields));
-  json before = json::object();
-  if (e.op == "insert") {
-    RETURN_IF_ERROR(InsertReplayedRow(db, table, e, values));
-  } else if (e.op == "update") {
-    if (e.entity == "booking") {
-      std::vector<std::string> keys;
-      for (auto it = values.begin(); it != values.end(); ++it) keys.push_back(it.key());
-      keys.push_back("status");
-      ASSIGN_OR_RETURN(before, RowValues(db, table, e.entity_id, keys, values));
-    }
-    RETURN_IF_ERROR(UpdateReplayedRow(db, table, e, values));
-  } else {
+  if (e.op != "insert" && e.op != "update") {
     return Status::Corruption("replaying seq " + std::to_string(e.seq) + ": op '" + e.op +
                               "' is not replayable here");
   }
-  if (e.entity == "customer") RETURN_IF_ERROR(ReplayCustomerPhones(db, e, fields));
-  if (e.entity == "booking") {
-    RETURN_IF_ERROR(ReplayBookingHistory(db, e, fields, values, before));
+  ASSIGN_OR_RETURN(const EntityKind* kind, KindOf(e.entity));
+  ASSIGN_OR_RETURN(LoggedFold fold, FoldOfLog(db, e.entity, e.entity_id));
+  if (!fold.created) return NeverCreated(e);
+  const bool booking = e.entity == "booking";
+  json before = nullptr;
+  if (booking && e.op == "update") {
+    ASSIGN_OR_RETURN(before, BookingAsShown(db, e));
+  }
+  const Status put =
+      kind->put(db, {e.entity_id, fold.state, e.op == "insert", e.recorded_at, e.staff});
+  if (put.code() == StatusCode::kNotFound) return NeverCreated(e);
+  if (!put.ok()) return Unreplayable(e, put);
+  if (booking) {
+    ASSIGN_OR_RETURN(json after, BookingAsShown(db, e));
+    RETURN_IF_ERROR(ReplayBookingHistory(db, e, fields, before, after));
   }
   return ApplyRequestAndForm(db, e, fields);
 }
@@ -434,7 +400,7 @@ Result<StoreStateCheck> CheckStoreState(
   for (int b : buckets) {
     if (b >= 0 && b < kStateBuckets) wanted[b] = true;
   }
-  for (const auto& et : kEntityTables) {
+  for (const auto& et : kEntityKinds) {
     const std::string entity = et.entity, table = et.table;
     ASSIGN_OR_RETURN(auto defaults, ColumnDefaults(db, table));
     // The entity's entries in order (the change_log_entity index): one entity in memory at a time.
@@ -560,11 +526,10 @@ Status RepairFieldFromLog(Db& db, const FieldDifference& d, int64_t now_ms) {
     // A whole row is gone: values alone cannot bring it back (see rebuild).
     return Status::Refused("row missing");
   }
-  ASSIGN_OR_RETURN(Statement up, db.Prepare("UPDATE \"" + d.table + "\" SET \"" + d.field +
-                                            "\" = ? WHERE id = ?"));
-  BindJson(up, 1, d.log_value);
-  up.Bind(2, d.entity_id);
-  return up.Run();
+  // The whole row put back as the log's fold says, through its owner.
+  ASSIGN_OR_RETURN(const EntityKind* kind, KindOf(d.entity));
+  ASSIGN_OR_RETURN(LoggedFold fold, FoldOfLog(db, d.entity, d.entity_id));
+  return kind->put(db, {d.entity_id, fold.state, false, FormatUtcMs(now_ms), ""});
 }
 
 }  // namespace outpost::edge
