@@ -1,20 +1,50 @@
 #include "edge/outreach.h"
 
+#include <iterator>
 #include <nlohmann/json.hpp>
+#include <string_view>
 
 namespace outpost::edge {
 namespace {
 
 using nlohmann::json;
 
-// The columns every query reads: the folded fields and the id.
-constexpr const char* kSelect = "SELECT id, fields FROM messages";
+// Every column, named as the codec names the field (the table's invariant).
+constexpr const char* kColumns[] = {"store_id",  "customer_id", "booking_id",      "step",
+                                    "purpose",   "channel",     "idempotency_key", "due_at",
+                                    "not_after", "text",        "planned_at",      "status",
+                                    "reason",    "attempts",    "next_attempt_at", "receipt_id",
+                                    "sent_at",   "outcome",     "updated_at"};
+constexpr int kColumnCount = static_cast<int>(std::size(kColumns));
 
+std::string ColumnList() {
+  std::string out = "id";
+  for (const char* c : kColumns) out += std::string(", ") + c;
+  return out;
+}
+
+const std::string& SelectSql() {
+  static const std::string sql = "SELECT " + ColumnList() + " FROM messages";
+  return sql;
+}
+
+// The row read back through the codec, so a damaged row is named, never used.
 Result<model::Message> RowMessage(const Statement& st) {
-  const json fields = json::parse(st.Text(1), nullptr, /*allow_exceptions=*/false);
+  json fields = json::object();
+  for (int i = 0; i < kColumnCount; ++i) {
+    const int col = i + 1;
+    if (st.IsNull(col)) {
+      fields[kColumns[i]] = nullptr;
+    } else if (std::string_view(kColumns[i]) == "attempts") {
+      fields[kColumns[i]] = st.Int(col);
+    } else {
+      fields[kColumns[i]] = st.Text(col);
+    }
+  }
   auto m = model::ParseMessage(st.Text(0), fields);
-  if (!m.ok())
+  if (!m.ok()) {
     return Status::Corruption("messages row " + st.Text(0) + ": " + m.status().message());
+  }
   return m;
 }
 
@@ -29,31 +59,33 @@ Result<std::vector<model::Message>> Collect(Statement& st) {
   return out;
 }
 
-// Writes the row as `m` now is (insert or replace): the copies of its fields
-// the queries use, and the folded fields themselves.
+// Writes the row as `m` now is (insert or replace), every field in its column.
 Status WriteRow(Db& db, const model::Message& m) {
-  json fields = model::MessageInsertFields(m);
-  model::MessageUpdate rest;
-  rest.next_attempt_at = m.next_attempt_at;
-  rest.receipt_id = m.receipt_id;
-  rest.sent_at = m.sent_at;
-  rest.outcome = m.outcome;
-  rest.updated_at = m.updated_at;
-  fields.update(model::MessageUpdateFields(rest));
-  ASSIGN_OR_RETURN(Statement st,
-                   db.Prepare("INSERT OR REPLACE INTO messages (id, booking_id, customer_id,"
-                              " channel, status, due_at, next_attempt_at, fields)"
-                              " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
-  st.Bind(1, m.id).Bind(2, m.booking_id).Bind(3, m.customer_id).Bind(4, m.channel);
-  st.Bind(5, model::MessageStatusName(m.status)).Bind(6, m.due_at).Bind(7, m.next_attempt_at);
-  st.Bind(8, fields.dump());
+  static const std::string sql = [] {
+    std::string marks = "?";
+    for (int i = 0; i < kColumnCount; ++i) marks += ", ?";
+    return "INSERT OR REPLACE INTO messages (" + ColumnList() + ") VALUES (" + marks + ")";
+  }();
+  ASSIGN_OR_RETURN(Statement st, db.Prepare(sql));
+  const json fields = model::MessageJson(m);
+  st.Bind(1, m.id);
+  for (int i = 0; i < kColumnCount; ++i) {
+    const json& v = fields[kColumns[i]];
+    if (v.is_null()) {
+      st.BindNull(i + 2);
+    } else if (v.is_number_integer()) {
+      st.Bind(i + 2, v.get<int64_t>());
+    } else {
+      st.Bind(i + 2, v.get<std::string>());
+    }
+  }
   return st.Run();
 }
 
 }  // namespace
 
 Result<std::optional<model::Message>> FindMessage(Db& db, const std::string& id) {
-  ASSIGN_OR_RETURN(Statement st, db.Prepare(std::string(kSelect) + " WHERE id = ?"));
+  ASSIGN_OR_RETURN(Statement st, db.Prepare(SelectSql() + " WHERE id = ?"));
   st.Bind(1, id);
   ASSIGN_OR_RETURN(auto found, Collect(st));
   if (found.empty()) return std::optional<model::Message>();
@@ -66,8 +98,7 @@ Result<model::Message> ResolveMessage(Db& db, const std::string& id_or_suffix) {
                                 "' is too short; type at least its last 4 characters")
         .WithField("message");
   }
-  ASSIGN_OR_RETURN(Statement st,
-                   db.Prepare(std::string(kSelect) + " WHERE id = ?1 OR id LIKE '%' || ?1"));
+  ASSIGN_OR_RETURN(Statement st, db.Prepare(SelectSql() + " WHERE id = ?1 OR id LIKE '%' || ?1"));
   st.Bind(1, id_or_suffix);
   ASSIGN_OR_RETURN(auto found, Collect(st));
   if (found.empty()) {
@@ -101,11 +132,11 @@ Status UpdateMessage(Db& db, ChangeWriter& log, model::Message& message,
 Status PutMessageFromLog(Db& db, const model::Message& message) { return WriteRow(db, message); }
 
 Result<std::vector<model::Message>> DueMessages(Db& db, const std::string& now) {
-  ASSIGN_OR_RETURN(Statement st,
-                   db.Prepare(std::string(kSelect) +
-                              " WHERE status IN ('planned', 'delayed', 'sending', 'retrying')"
-                              " AND due_at <= ?1 AND (next_attempt_at IS NULL OR"
-                              " next_attempt_at <= ?1) ORDER BY due_at, id"));
+  ASSIGN_OR_RETURN(
+      Statement st,
+      db.Prepare(SelectSql() + " WHERE status IN ('planned', 'delayed', 'sending', 'retrying')"
+                               " AND due_at <= ?1 AND (next_attempt_at IS NULL OR"
+                               " next_attempt_at <= ?1) ORDER BY due_at, id"));
   st.Bind(1, now);
   return Collect(st);
 }
@@ -114,8 +145,8 @@ Result<std::vector<model::Message>> PendingMessagesOfBooking(Db& db,
                                                              const std::string& booking_id) {
   ASSIGN_OR_RETURN(
       Statement st,
-      db.Prepare(std::string(kSelect) + " WHERE booking_id = ? AND status IN ('planned', 'delayed',"
-                                        " 'sending', 'retrying') ORDER BY due_at, id"));
+      db.Prepare(SelectSql() + " WHERE booking_id = ? AND status IN ('planned', 'delayed',"
+                               " 'sending', 'retrying') ORDER BY due_at, id"));
   st.Bind(1, booking_id);
   return Collect(st);
 }
@@ -124,7 +155,7 @@ Result<std::vector<model::Message>> MessagesDueBetween(Db& db, const std::string
                                                        const std::string& to) {
   ASSIGN_OR_RETURN(
       Statement st,
-      db.Prepare(std::string(kSelect) + " WHERE due_at >= ? AND due_at < ? ORDER BY due_at, id"));
+      db.Prepare(SelectSql() + " WHERE due_at >= ? AND due_at < ? ORDER BY due_at, id"));
   st.Bind(1, from).Bind(2, to);
   return Collect(st);
 }

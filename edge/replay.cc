@@ -9,6 +9,7 @@
 #include "edge/customers.h"
 #include "edge/day_counters.h"
 #include "edge/hub_requests.h"
+#include "edge/outreach.h"
 #include "edge/paper_book.h"
 #include "edge/tamper_checks.h"
 #include "sync/merge.h"
@@ -191,6 +192,11 @@ Status PutCase(Db& db, const LoggedRow& row) {
   return row.create ? InsertCaseRow(db, c) : UpdateCaseRow(db, c);
 }
 
+Status PutMessage(Db& db, const LoggedRow& row) {
+  ASSIGN_OR_RETURN(model::Message m, model::ParseMessage(row.id, row.state));
+  return PutMessageFromLog(db, m);
+}
+
 // The logged entity kinds kept as rows: the table verify compares, and how a
 // row is put as the log says. Replay, verify and verify --repair all go by
 // this list; a change of a kind not on it is Corruption. A new kind is one
@@ -204,7 +210,8 @@ struct EntityKind {
 constexpr EntityKind kEntityKinds[] = {{"customer", "customers", PutCustomer},
                                        {"vehicle", "vehicles", PutVehicle},
                                        {"booking", "bookings", PutBooking},
-                                       {"case", "conflict_cases", PutCase}};
+                                       {"case", "conflict_cases", PutCase},
+                                       {"message", "messages", PutMessage}};
 
 Result<const EntityKind*> KindOf(const std::string& entity) {
   for (const auto& kind : kEntityKinds) {
@@ -289,6 +296,7 @@ Result<json> BookingAsShown(Db& db, const ChangeEntry& e) {
 Status ApplyToTables(Db& db, const ChangeEntry& e, const json& fields) {
   if (e.entity == "store") return ApplyStoreCalendar(db, fields);
   if (e.entity == "request") return ApplyRequestAnswer(db, fields);
+  if (e.entity == "outreach") return WriteOutreachSettings(db, e.entity_id, e.fields_json);
   if (e.op != "insert" && e.op != "update") {
     return Status::Corruption("replaying seq " + std::to_string(e.seq) + ": op '" + e.op +
                               "' is not replayable here");

@@ -67,9 +67,9 @@ int64_t PlanAndClear(const std::vector<Slot>& day, const TimeZone& zone) {
   const int64_t booked_ms = zone.LocalToUtcMs(LocalDate{2026, 11, 20}, LocalTime{9, 0});
   int64_t sent = 0;
   for (size_t i = 0; i < day.size(); ++i) {
-    const auto planned = outreach::PlanBookingSteps("S" + std::to_string(i % 1000),
-                                                    "B" + std::to_string(i), day[i].date,
-                                                    day[i].time, booked_ms, steps, zone);
+    const auto planned =
+        outreach::PlanBookingSteps("S" + std::to_string(i % 1000), "B" + std::to_string(i),
+                                   day[i].date, day[i].time, booked_ms, steps, zone);
     for (const auto& p : planned) {
       if (p.skipped || p.staff_task) continue;
       outreach::ContactAsk ask{p.channel, p.purpose, p.due_ms, p.latest_ms};

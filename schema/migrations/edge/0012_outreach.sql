@@ -31,22 +31,34 @@ BEGIN SELECT RAISE(ABORT, 'change_log is append-only'); END;
 CREATE TRIGGER change_log_no_delete BEFORE DELETE ON change_log
 BEGIN SELECT RAISE(ABORT, 'change_log is append-only'); END;
 
--- Every contact planned here or learned from the log. `fields` is the
--- message as its codec writes it, folded (sync/model/message.h); the other
--- columns are copies of its fields, kept for the senders' and lists' queries.
+-- Every contact planned here or learned from the log, one column per field of
+-- its codec (sync/model/message.h), named as the codec names it, so verify
+-- compares each with the fold of its log.
 CREATE TABLE messages (
   id               TEXT PRIMARY KEY,
-  booking_id       TEXT,
+  store_id         TEXT NOT NULL,
   customer_id      TEXT NOT NULL,
+  booking_id       TEXT,
+  step             TEXT NOT NULL,
+  purpose          TEXT NOT NULL,
   channel          TEXT NOT NULL,
-  status           TEXT NOT NULL,
+  idempotency_key  TEXT NOT NULL UNIQUE,
   due_at           TEXT NOT NULL,
+  not_after        TEXT,
+  text             TEXT NOT NULL,
+  planned_at       TEXT NOT NULL,
+  status           TEXT NOT NULL,
+  reason           TEXT NOT NULL DEFAULT '',
+  attempts         INTEGER NOT NULL DEFAULT 0,
   next_attempt_at  TEXT,
-  fields           TEXT NOT NULL
+  receipt_id       TEXT,
+  sent_at          TEXT,
+  outcome          TEXT,
+  updated_at       TEXT
 );
 CREATE INDEX messages_by_status ON messages(status, due_at);
 CREATE INDEX messages_by_booking ON messages(booking_id);
-CREATE INDEX messages_by_customer ON messages(customer_id);
+CREATE INDEX messages_by_customer ON messages(customer_id, sent_at);
 
 -- The store's contact policy and reminder steps as logged (entity 'outreach').
 CREATE TABLE outreach_settings (
