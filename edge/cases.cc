@@ -248,6 +248,28 @@ Status Store::ResolveCaseLocked(const ConflictCase& c, const std::string& resolu
   return log_.Record("case", c.id, "update", model::CaseUpdateFields(resolved).dump(), staff);
 }
 
+Result<BookOutcome> Store::BookForHeadOffice(const BookingRequest& request) {
+  if (!request.hub_request_seq || !request.promised) {
+    return Status::InvalidInput("BookForHeadOffice: not a promised head office request");
+  }
+  const int64_t seq = *request.hub_request_seq;
+  ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
+  // Answered before: the same answer, never a second booking.
+  ASSIGN_OR_RETURN(std::optional<RequestAnswerRow> seen, FindRequestAnswer(*db_, seq));
+  if (seen) {
+    if (seen->outcome != "booked") {
+      return Status::Refused("head office request " + std::to_string(seq) +
+                             " was refused earlier: " + seen->reason.value_or(""));
+    }
+    ASSIGN_OR_RETURN(Booking earlier, LoadBooking(seen->booking_id.value_or("")));
+    return BookOutcome{std::move(earlier), false, {}};
+  }
+  ASSIGN_OR_RETURN(BookOutcome out, BookLocked(request));
+  RETURN_IF_ERROR(AnswerBookingRequestLocked(request, out, Now()));
+  RETURN_IF_ERROR(tx->Commit());
+  return out;
+}
+
 Result<HeadOfficeOutcome> Store::ApplyHeadOfficeChange(const HeadOfficeChange& change) {
   if (change.kind != "cancel" && change.kind != "reschedule" && change.kind != "resolve-case") {
     return Status::InvalidInput("head office request " + std::to_string(change.seq) +
@@ -411,6 +433,14 @@ Result<BookOutcome> Store::BookPromisedInTransaction(const BookingRequest& reque
 Result<std::optional<std::pair<std::string, std::string>>> Store::PaperFormImported(
     const std::string& form_id) {
   return FindPaperForm(*db_, form_id);
+}
+
+Status Store::RecordPaperForm(const BookingRequest& request, const BookOutcome& out) {
+  if (!request.form_id) return Status::InvalidInput("RecordPaperForm: the request has no form id");
+  return WritePaperForm(*db_,
+                        {*request.form_id, request.import_batch.value_or(""),
+                         out.duplicate ? "duplicate" : "booked", out.booking.id, Now()},
+                        OnExisting::kFail);
 }
 
 Status Store::RecordPaperImport(const std::string& batch_id, const std::string& file_name,

@@ -231,5 +231,98 @@ TEST_F(CasesTest, CasesAndFlagsAreInTheChangeLog) {
   EXPECT_TRUE(VerifyChain(changes, Hash256{}).ok());
 }
 
+// Head office's booking: answered once, recorded with its booking by
+// BookForHeadOffice; the other entry points refuse a head office request.
+TEST_F(CasesTest, AHeadOfficeRequestIsBookedOnceAndAnsweredWithItsBooking) {
+  BookingRequest r =
+      Promised("13800138001", "甲", "京A10001", "2026-11-23T00:30:00Z", "call-centre");
+  r.hub_request_seq = 7;
+  auto first = store_->BookForHeadOffice(r);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_EQ(store_->LastHubRequest().value(), 7);
+  auto db = testing::OpenStoreFile(dir_.File("store.db"));
+  const auto logged = ReadChanges(*db, 1, 1000).value();
+  // The booking's own change carries the request to head office.
+  EXPECT_NE(logged.back().fields_json.find(R"("hub_request_seq":7)"), std::string::npos);
+  // Delivered again: the same booking, nothing new booked or logged.
+  auto again = store_->BookForHeadOffice(r);
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(again->booking.id, first->booking.id);
+  EXPECT_EQ(ReadChanges(*db, 1, 1000).value().size(), logged.size());
+  // The same visit asked for again under another request: already booked,
+  // and that answer is logged itself (no booking change carries it).
+  r.hub_request_seq = 8;
+  auto twice = store_->BookForHeadOffice(r);
+  ASSERT_TRUE(twice.ok()) << twice.status().ToString();
+  EXPECT_TRUE(twice->duplicate);
+  EXPECT_EQ(twice->booking.id, first->booking.id);
+  const auto now = ReadChanges(*db, 1, 1000).value();
+  ASSERT_EQ(now.size(), logged.size() + 1);
+  EXPECT_EQ(now.back().entity, "request");
+  EXPECT_NE(now.back().fields_json.find("already booked (" + first->booking.ref + ")"),
+            std::string::npos)
+      << now.back().fields_json;
+  // A request refused earlier stays refused, with its reason.
+  ASSERT_TRUE(store_->RecordHubRequestRefused(9, "slot: closed that day").ok());
+  r.hub_request_seq = 9;
+  auto refused = store_->BookForHeadOffice(r);
+  EXPECT_EQ(refused.status().code(), StatusCode::kRefused);
+  EXPECT_EQ(refused.status().message(),
+            "head office request 9 was refused earlier: slot: closed that day");
+}
+
+TEST_F(CasesTest, BookAndBookPromisedRefuseAHeadOfficeRequestAndWriteNothing) {
+  BookingRequest r =
+      Promised("13800138001", "甲", "京A10001", "2026-11-23T00:30:00Z", "call-centre");
+  r.hub_request_seq = 7;
+  auto db = testing::OpenStoreFile(dir_.File("store.db"));
+  const size_t logged = ReadChanges(*db, 1, 1000).value().size();
+  for (const Status& st : {store_->BookPromised(r).status(), store_->Book(r).status()}) {
+    EXPECT_EQ(st.code(), StatusCode::kInvalidInput);
+    EXPECT_EQ(st.field(), "hub_request_seq");
+    EXPECT_EQ(st.message(),
+              "hub_request_seq: head office request 7 is booked by BookForHeadOffice, which"
+              " records its answer");
+  }
+  EXPECT_EQ(ReadChanges(*db, 1, 1000).value().size(), logged);
+  EXPECT_EQ(store_->LastHubRequest().value(), 0);
+}
+
+TEST_F(CasesTest, APaperFormIsRecordedByTheImportInTheBookingsTransaction) {
+  BookingRequest r = Promised("13800138001", "甲", "京A10001", "2026-11-23T00:30:00Z");
+  r.form_id = "F261124-001";
+  r.import_batch = "batch-1";
+  // Rolled back (a dry run): neither the booking nor the form is kept.
+  ASSERT_TRUE(store_
+                  ->InTransaction(false,
+                                  [&]() -> Status {
+                                    auto out = store_->BookPromisedInTransaction(r);
+                                    if (!out.ok()) return out.status();
+                                    return store_->RecordPaperForm(r, *out);
+                                  })
+                  .ok());
+  EXPECT_FALSE(store_->PaperFormImported("F261124-001").value().has_value());
+  // Committed: the form names its batch and the booking it became.
+  std::string ref;
+  ASSERT_TRUE(store_
+                  ->InTransaction(true,
+                                  [&]() -> Status {
+                                    auto out = store_->BookPromisedInTransaction(r);
+                                    if (!out.ok()) return out.status();
+                                    ref = out->booking.ref;
+                                    return store_->RecordPaperForm(r, *out);
+                                  })
+                  .ok());
+  auto form = store_->PaperFormImported("F261124-001").value();
+  ASSERT_TRUE(form.has_value());
+  EXPECT_EQ(form->first, "batch-1");
+  EXPECT_EQ(form->second, ref);
+  // A request without a form has nothing to record.
+  BookingRequest no_form = Promised("13800138002", "乙", "京A10002", "2026-11-23T00:31:00Z");
+  auto out = store_->BookPromised(no_form);
+  ASSERT_TRUE(out.ok());
+  EXPECT_EQ(store_->RecordPaperForm(no_form, *out).code(), StatusCode::kInvalidInput);
+}
+
 }  // namespace
 }  // namespace outpost::edge

@@ -458,7 +458,8 @@ class RowImporter {
     if (auto problem = ChooseCustomer(store_, fields, r.Value("name"), req, note, new_customer)) {
       return Reject(r, *problem);
     }
-    auto booked = store_.BookPromisedInTransaction(RequestFor(r, form_id, fields, std::move(req)));
+    const BookingRequest request = RequestFor(r, form_id, fields, std::move(req));
+    auto booked = store_.BookPromisedInTransaction(request);
     if (!booked.ok()) {
       const StatusCode code = booked.status().code();
       if (code == StatusCode::kIoError || code == StatusCode::kRetryLater ||
@@ -469,6 +470,9 @@ class RowImporter {
       return Reject(
           r, {column, column == "row" ? "" : r.Value(column.c_str()), booked.status().message()});
     }
+    // In the import's transaction: a failure here is the system's, and the
+    // whole import is rolled back with the booking.
+    RETURN_IF_ERROR(store_.RecordPaperForm(request, *booked));
     for (const auto& ref : booked->cases) case_refs_.insert(ref);
     const Booking& b = booked->booking;
     if (booked->duplicate) {

@@ -8,7 +8,6 @@
 #include "edge/bookings.h"
 #include "edge/customers.h"
 #include "edge/hub_requests.h"
-#include "edge/paper_book.h"
 #include "edge/replay.h"
 #include "edge/settings.h"
 #include "sync/booking_rules.h"
@@ -298,7 +297,22 @@ Result<Booking> Store::PlaceBookingLocked(Booking b, int capacity, int64_t now_m
   return InsertBookingLocked(std::move(b), "book", reason);
 }
 
+namespace {
+
+// Head office's request is answered once, with its booking: only
+// BookForHeadOffice records it, so no other entry point may take one.
+Status NotAHeadOfficeRequest(const BookingRequest& request) {
+  if (!request.hub_request_seq) return Status::Ok();
+  return Status::InvalidInput("hub_request_seq: head office request " +
+                              std::to_string(*request.hub_request_seq) +
+                              " is booked by BookForHeadOffice, which records its answer")
+      .WithField("hub_request_seq");
+}
+
+}  // namespace
+
 Result<Booking> Store::Book(const BookingRequest& request) {
+  RETURN_IF_ERROR(NotAHeadOfficeRequest(request));
   ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
   ASSIGN_OR_RETURN(BookOutcome out, BookLocked(request));
   RETURN_IF_ERROR(tx->Commit());
@@ -307,6 +321,7 @@ Result<Booking> Store::Book(const BookingRequest& request) {
 
 Result<BookOutcome> Store::BookPromised(const BookingRequest& request) {
   if (!request.promised) return Status::InvalidInput("BookPromised: request is not promised");
+  RETURN_IF_ERROR(NotAHeadOfficeRequest(request));
   ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
   ASSIGN_OR_RETURN(BookOutcome out, BookLocked(request));
   RETURN_IF_ERROR(tx->Commit());
@@ -359,29 +374,7 @@ Result<Store::CheckedRequest> Store::CheckRequest(const BookingRequest& request)
 
 Result<BookOutcome> Store::BookLocked(const BookingRequest& request) {
   ASSIGN_OR_RETURN(CheckedRequest checked, CheckRequest(request));
-  if (request.hub_request_seq) {
-    // Head office's request answered before: the same answer, never a second booking.
-    ASSIGN_OR_RETURN(std::optional<RequestAnswerRow> seen,
-                     FindRequestAnswer(*db_, *request.hub_request_seq));
-    if (seen) {
-      if (seen->outcome == "booked") {
-        ASSIGN_OR_RETURN(Booking earlier, LoadBooking(seen->booking_id.value_or("")));
-        return BookOutcome{std::move(earlier), false, {}};
-      }
-      return Status::Refused("head office request " + std::to_string(*request.hub_request_seq) +
-                             " was refused earlier: " + seen->reason.value_or(""));
-    }
-  }
-  ASSIGN_OR_RETURN(BookOutcome out, BookByRulesLocked(request, checked));
-  const std::string at = FormatUtcMs(checked.now_ms);
-  if (request.hub_request_seq) RETURN_IF_ERROR(AnswerBookingRequestLocked(request, out, at));
-  if (request.form_id) {
-    RETURN_IF_ERROR(WritePaperForm(*db_,
-                                   {*request.form_id, request.import_batch.value_or(""),
-                                    out.duplicate ? "duplicate" : "booked", out.booking.id, at},
-                                   OnExisting::kFail));
-  }
-  return out;
+  return BookByRulesLocked(request, checked);
 }
 
 Status Store::AnswerBookingRequestLocked(const BookingRequest& request, const BookOutcome& out,

@@ -168,7 +168,15 @@ class Store {
   Result<Booking> Book(const BookingRequest& request);
   // A booking already promised (request.promised): never refused for a full
   // slot or a duplicate; opens conflict cases instead. Own transaction.
+  // Book and BookPromised refuse a request from head office (hub_request_seq
+  // set, field "hub_request_seq"): BookForHeadOffice books those.
   Result<BookOutcome> BookPromised(const BookingRequest& request);
+  // A booking head office asked for (hub_request_seq set, promised), answered
+  // once: a request answered before returns the booking it made (or is
+  // refused again, with the earlier reason); else the booking rules run and
+  // the answer (booked, or already booked) is recorded with the booking, in
+  // one transaction. The sync client's entry point.
+  Result<BookOutcome> BookForHeadOffice(const BookingRequest& request);
 
   // For batch callers (paper import): runs `body` in one write transaction and
   // commits only when `commit` is set and every step succeeded; a dry run sees
@@ -177,6 +185,10 @@ class Store {
   // Inside InTransaction: one promised booking under a savepoint, so a refused
   // one leaves nothing behind while the others stay.
   Result<BookOutcome> BookPromisedInTransaction(const BookingRequest& request);
+  // Inside InTransaction, after BookPromisedInTransaction: which booking the
+  // paper form request.form_id became (or, a duplicate, was already), so the
+  // form is imported once. The paper import's bookkeeping (edge/paper_book.h).
+  Status RecordPaperForm(const BookingRequest& request, const BookOutcome& out);
   // Inside InTransaction: the booking a paper form was imported as, if it was.
   Result<std::optional<std::pair<std::string, std::string>>> PaperFormImported(
       const std::string& form_id);  // (import batch, booking ref)
@@ -300,9 +312,10 @@ class Store {
   // (now, or when a promised booking was asked for); returns the slot's capacity.
   Result<int> CheckSlotLocked(const LocalDate& date, const LocalTime& time, Channel channel,
                               int64_t as_of_ms);
-  // The whole of Book() inside the caller's transaction: the request checked,
-  // a head-office request answered once, the booking rules, and what the
-  // request's origin keeps of it (head office's answer, the paper form's row).
+  // The booking rules inside the caller's transaction: the request checked,
+  // then BookByRulesLocked. What the request's origin keeps of it is recorded
+  // by that origin's entry point (BookForHeadOffice: head office's answer;
+  // the paper import: RecordPaperForm).
   Result<BookOutcome> BookLocked(const BookingRequest& request);
   struct CheckedRequest;
   // The request's fields checked and cleaned; nothing read or written.

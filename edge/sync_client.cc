@@ -262,7 +262,7 @@ Status SyncClient::ApplyPushes(const std::vector<WirePush>& pushes) {
       r.requested_at = FormatUtcMs(now_ms);
     }
     r.source = "call-centre request " + std::to_string(push.seq);
-    auto booked = store_->BookPromised(r);
+    auto booked = store_->BookForHeadOffice(r);
     if (!booked.ok()) {
       const StatusCode code = booked.status().code();
       if (code == StatusCode::kIoError || code == StatusCode::kRetryLater) {
