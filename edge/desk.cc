@@ -42,6 +42,7 @@ int RunDesk(int argc, char** argv, std::ostream& out, std::ostream& err) {
   cli::CaseCommands cases(app);
   cli::PaperCommands paper(app);
   cli::StatusCommand status(app);
+  cli::WaitlistCommands waitlist(app);
   if (auto done = outpost::cli::ParseCommandLine(app, argc, argv, "outpost-edge", out, err)) {
     return *done;
   }
@@ -54,6 +55,7 @@ int RunDesk(int argc, char** argv, std::ostream& out, std::ostream& err) {
   if (cases.parsed()) return cases.Run(run);
   if (paper.parsed()) return paper.Run(run);
   if (status.parsed()) return status.Run(run);
+  if (waitlist.parsed()) return waitlist.Run(run);
   err << "outpost-edge: usage: name a subcommand (try --help)\n";
   return 1;
 }

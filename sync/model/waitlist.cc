@@ -81,10 +81,9 @@ Status CheckConsistent(const FieldReader& in, const WaitlistEntry& e) {
     return in.Bad("date_to", "'" + e.date_to + "' is before date_from '" + e.date_from + "'");
   }
   if (e.status == "offered") {
-    for (const auto& [key, value] : {std::pair{"offer_date", &e.offer_date},
-                                     std::pair{"offer_time", &e.offer_time},
-                                     std::pair{"offered_at", &e.offered_at},
-                                     std::pair{"hold_until", &e.hold_until}}) {
+    for (const auto& [key, value] :
+         {std::pair{"offer_date", &e.offer_date}, std::pair{"offer_time", &e.offer_time},
+          std::pair{"offered_at", &e.offered_at}, std::pair{"hold_until", &e.hold_until}}) {
       if (!*value) return in.Bad(key, "missing for an offered entry");
     }
   }
