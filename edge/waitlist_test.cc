@@ -73,7 +73,9 @@ class WaitlistTest : public ::testing::Test {
 
   std::string StatusOf(const WaitlistEntry& e) { return store_->GetWaitlistEntry(e.id)->status; }
 
-  void Free(const Booking& b) { ASSERT_TRUE(store_->Cancel(b.ref, "customer ill", "SA Zhang").ok()); }
+  void Free(const Booking& b) {
+    ASSERT_TRUE(store_->Cancel(b.ref, "customer ill", "SA Zhang").ok());
+  }
 
   int FreeAt(const std::string& time) {
     const Board board = store_->DayBoard(kTuesday).value();
@@ -272,6 +274,32 @@ TEST_F(WaitlistTest, PreferredTimesAreHonoured) {
   EXPECT_EQ(run.actions[0].entry.offer_time, "10:00");
 }
 
+TEST_F(WaitlistTest, AMovedBookingFreesItsPlaceForTheWaitlist) {
+  auto e = Wait("13100000001", "王伟", "regular", {"10:00"});
+  auto moved = store_->Reschedule(at_ten_.ref, "2026-11-25", "10:00", "customer asked", "SA Zhang");
+  ASSERT_TRUE(moved.ok()) << moved.status().ToString();
+  WaitlistRun run = Offer();
+  ASSERT_EQ(run.actions.size(), 1u);
+  EXPECT_EQ(run.actions[0].entry.id, e.id);
+  EXPECT_EQ(run.actions[0].entry.offer_date, kTuesday);
+  EXPECT_EQ(run.actions[0].entry.offer_time, "10:00");
+}
+
+TEST_F(WaitlistTest, APlaceThatCanNoLongerBeBookedIsNotOffered) {
+  // At 09:45 today's 10:00 is free, but too little notice is left (30 minutes) to book it.
+  clock_.Set(ParseUtcMs("2026-11-23T01:45:00Z").value());
+  WaitlistRequest r;
+  ASSERT_TRUE(store_->AddCustomer({"王伟", {"13100000001"}}, {}, "SA Zhang").ok());
+  r.customer = "13100000001";
+  r.date_from = "today";
+  r.date_to = "today";
+  r.staff = "SA Zhang";
+  ASSERT_TRUE(store_->AddToWaitlist(r).ok());
+  WaitlistRun run = Offer();
+  ASSERT_EQ(run.actions.size(), 1u);
+  EXPECT_EQ(run.actions[0].entry.offer_time, "15:00") << "10:00 today is too close to offer";
+}
+
 TEST_F(WaitlistTest, BadInputIsRefusedNamingTheFieldAndWritesNothing) {
   ASSERT_TRUE(store_->AddCustomer({"王伟", {"13100000001"}}, {}, "SA Zhang").ok());
   const int64_t logged = Count("SELECT count(*) FROM change_log");
@@ -295,8 +323,10 @@ TEST_F(WaitlistTest, BadInputIsRefusedNamingTheFieldAndWritesNothing) {
        "date_from: '2026-11-20' is in the past (today is 2026-11-23)"},
       {[](auto& r) { r.date_from = "24.11."; }, StatusCode::kInvalidInput, "date_from",
        "date_from: '24.11.' is not a date (YYYY-MM-DD, today, tomorrow or +N)"},
-      {[](auto& r) { r.preferred_times = {"10:00", "12:00"}; }, StatusCode::kInvalidInput,
-       "preferred_times",
+      {[](auto& r) {
+         r.preferred_times = {"10:00", "12:00"};
+       },
+       StatusCode::kInvalidInput, "preferred_times",
        "preferred_times: '12:00' is not a slot of the grid (10:00, 15:00), morning or afternoon"},
       {[](auto& r) { r.customer = "13999999999"; }, StatusCode::kNotFound, "customer",
        "customer: '13999999999' matches no customer; add them first"},
@@ -342,8 +372,9 @@ TEST_F(WaitlistTest, TheLogRebuildsTheRows) {
   auto db = StoreFile();
   auto tx = Transaction::Begin(*db).value();
   ASSERT_TRUE(db->Exec("DELETE FROM waitlist_entries").ok());
-  auto log = db->Prepare("SELECT entity_id, op, fields FROM change_log WHERE entity = 'waitlist'"
-                         " ORDER BY seq")
+  auto log = db->Prepare(
+                   "SELECT entity_id, op, fields FROM change_log WHERE entity = 'waitlist'"
+                   " ORDER BY seq")
                  .value();
   int replayed = 0;
   while (log.Step().value()) {
