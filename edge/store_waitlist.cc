@@ -75,9 +75,8 @@ Result<std::vector<std::string>> PreferredSlots(const StoreSettings& s,
 }
 
 bool Prefers(const model::WaitlistEntry& e, const std::string& time) {
-  return e.preferred_times.empty() ||
-         std::find(e.preferred_times.begin(), e.preferred_times.end(), time) !=
-             e.preferred_times.end();
+  return e.preferred_times.empty() || std::find(e.preferred_times.begin(), e.preferred_times.end(),
+                                                time) != e.preferred_times.end();
 }
 
 // A place free for the waitlist: on the board, not held by an open offer.
@@ -141,8 +140,7 @@ struct Store::WaitlistOps {
   // The free places of every day a waiting entry waits for, from today: the
   // board's free places less those held by open offers, where a booking by
   // phone may still be made now (not started, notice kept). By date, then time.
-  static Result<std::vector<FreePlace>> FreePlaces(Store& s,
-                                                   const std::vector<WaitlistEntry>& open,
+  static Result<std::vector<FreePlace>> FreePlaces(Store& s, const std::vector<WaitlistEntry>& open,
                                                    int64_t now_ms) {
     std::map<std::pair<std::string, std::string>, int> held;
     std::set<std::string> days;

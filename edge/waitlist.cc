@@ -14,10 +14,10 @@ using nlohmann::json;
 
 // The logged fields, in the order of the row's columns after the id.
 constexpr const char* kFieldColumns[] = {
-    "store_id",  "customer_id", "vehicle_id", "service",    "date_from",  "date_to",
-    "preferred_times", "tier",  "auto_book",  "created_at", "staff",      "status",
-    "offer_date", "offer_time", "offered_at", "hold_until", "booking_id", "reason",
-    "updated_at"};
+    "store_id",   "customer_id",     "vehicle_id", "service",    "date_from",
+    "date_to",    "preferred_times", "tier",       "auto_book",  "created_at",
+    "staff",      "status",          "offer_date", "offer_time", "offered_at",
+    "hold_until", "booking_id",      "reason",     "updated_at"};
 constexpr int kFieldCount = static_cast<int>(std::size(kFieldColumns));
 
 // The entry's columns, then what the desk shows beside them.
@@ -168,17 +168,17 @@ Result<WaitlistEntry> FindWaitlistEntry(Db& db, const std::string& query) {
 }
 
 Result<std::vector<WaitlistEntry>> WaitlistEntries(Db& db, bool open_only) {
-  ASSIGN_OR_RETURN(Statement st,
-                   db.Prepare(std::string(kSelect) +
-                              "WHERE (?1 = 0 OR w.status IN ('waiting', 'offered'))"));
+  ASSIGN_OR_RETURN(
+      Statement st,
+      db.Prepare(std::string(kSelect) + "WHERE (?1 = 0 OR w.status IN ('waiting', 'offered'))"));
   st.Bind(1, int64_t{open_only});
   return ReadEntries(st);
 }
 
 Result<std::vector<WaitlistEntry>> OpenWaitlistEntriesOf(Db& db, const std::string& customer_id) {
-  ASSIGN_OR_RETURN(Statement st, db.Prepare(std::string(kSelect) +
-                                            "WHERE w.customer_id = ?1 AND w.status IN"
-                                            " ('waiting', 'offered')"));
+  ASSIGN_OR_RETURN(Statement st,
+                   db.Prepare(std::string(kSelect) + "WHERE w.customer_id = ?1 AND w.status IN"
+                                                     " ('waiting', 'offered')"));
   st.Bind(1, customer_id);
   return ReadEntries(st);
 }

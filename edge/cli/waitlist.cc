@@ -1,12 +1,13 @@
 // outpost-edge waitlist add | list | offer | accept | decline | cancel:
 // customers waiting for a freed place, offered by tier, then waiting time.
 // Labels staff read are bilingual, zh-CN first.
+#include "edge/waitlist.h"
+
 #include <CLI/CLI.hpp>
 #include <ostream>
 
 #include "edge/cli/commands.h"
 #include "edge/cli/output.h"
-#include "edge/waitlist.h"
 #include "sync/ids.h"
 
 namespace outpost::edge::cli {
@@ -42,7 +43,8 @@ std::string ActionLabel(const std::string& kind) {
 json EntryJson(const WaitlistEntry& e) {
   json out = model::WaitlistJson(e);
   out["short_id"] = ShortId(e.id);
-  out["customer"] = {{"id", e.customer_id}, {"name", e.customer_name}, {"phones", e.customer_phones}};
+  out["customer"] = {
+      {"id", e.customer_id}, {"name", e.customer_name}, {"phones", e.customer_phones}};
   out["plate"] = OptionalJson(e.plate);
   out["booking_ref"] = OptionalJson(e.booking_ref);
   return out;
