@@ -28,8 +28,9 @@ class DeskWaitlistTest : public ::testing::Test {
 TEST_F(DeskWaitlistTest, AddCancelABookingOfferAccept) {
   json taken = Book("13000000010", "满十点", "10:00");
   Book("13000000015", "满三点", "15:00");
-  ASSERT_EQ(desk_.Desk({"customer", "add", "--name", "王伟", "--phone", "138 0013 8000", "--plate",
-                        "京A·12345"})
+  ASSERT_EQ(desk_
+                .Desk({"customer", "add", "--name", "王伟", "--phone", "138 0013 8000", "--plate",
+                       "京A·12345"})
                 .exit_code,
             0);
   json added = desk_.Json({"waitlist", "add", "--customer", "13800138000", "--from", "tomorrow",
@@ -75,8 +76,8 @@ TEST_F(DeskWaitlistTest, AddCancelABookingOfferAccept) {
 TEST_F(DeskWaitlistTest, BadInputAndRefusalsSayWhyWithTheirExitCodes) {
   ASSERT_EQ(desk_.Desk({"customer", "add", "--name", "王伟", "--phone", "13800138000"}).exit_code,
             0);
-  ProcessResult backwards = desk_.Desk({"waitlist", "add", "--customer", "13800138000", "--from",
-                                        "+3", "--to", "tomorrow"});
+  ProcessResult backwards = desk_.Desk(
+      {"waitlist", "add", "--customer", "13800138000", "--from", "+3", "--to", "tomorrow"});
   EXPECT_EQ(backwards.exit_code, 1);
   EXPECT_EQ(backwards.err,
             "outpost-edge: invalid input: date_to: '2026-11-24' is before date_from"
