@@ -201,6 +201,20 @@ struct Store::WaitlistOps {
         .WithField("vehicle");
   }
 
+  // The end of a hold: `hold_minutes` from now, but never past the last
+  // moment the place can still be booked (its start less the minimum notice),
+  // so staff never see a place held after it could be taken.
+  static int64_t HoldUntil(const Store& s, const FreePlace& place, int hold_minutes,
+                           int64_t now_ms) {
+    const int64_t wanted = now_ms + int64_t{hold_minutes} * 60 * 1000;
+    auto date = LocalDate::Parse(place.date);
+    auto time = LocalTime::Parse(place.time);
+    if (!date.ok() || !time.ok()) return wanted;  // read from the board: well formed
+    const int64_t last = s.zone_.LocalToUtcMs(date.value(), time.value()) -
+                         int64_t{s.settings_.min_notice_minutes} * 60 * 1000;
+    return std::max(now_ms, std::min(wanted, last));
+  }
+
   // Gives `place` to the first waiting entries in offer order that it fits,
   // as many as it has places; `given` holds the entries served this run.
   static Status GivePlace(Store& s, std::vector<WaitlistEntry>& line, const FreePlace& place,
@@ -232,7 +246,7 @@ struct Store::WaitlistOps {
         u.offer_date = place.date;
         u.offer_time = place.time;
         u.offered_at = FormatUtcMs(now_ms);
-        u.hold_until = FormatUtcMs(now_ms + int64_t{options.hold_minutes} * 60 * 1000);
+        u.hold_until = FormatUtcMs(HoldUntil(s, place, options.hold_minutes, now_ms));
         u.reason = "offered " + slot + ", held until " + s.LocalText(*u.hold_until);
         RETURN_IF_ERROR(Change(s, e, u, options.staff));
         run.actions.push_back({"offered", e, std::nullopt, u.reason.value()});
@@ -368,13 +382,12 @@ Result<WaitlistRun> Store::OfferFreedPlaces(const WaitlistOfferOptions& options_
         .WithField("hold_minutes");
   }
   const int64_t now_ms = clock_.NowMs();
-  const std::string now = FormatUtcMs(now_ms);
   ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
   ASSIGN_OR_RETURN(std::vector<WaitlistEntry> line, WaitlistEntries(*db_, /*open_only=*/true));
   WaitlistRun run;
   // Holds that ran out first: their places go to the next in line below.
   for (auto& e : line) {
-    if (e.status != "offered" || *e.hold_until > now) continue;
+    if (!model::HoldRanOut(e, now_ms)) continue;
     model::WaitlistUpdate u;
     u.status = "expired";
     u.reason = "no answer to the offer of " + *e.offer_date + " " + *e.offer_time + " by " +
@@ -397,7 +410,7 @@ Result<WaitlistEntry> Store::AcceptOffer(const std::string& entry, const std::st
   ASSIGN_OR_RETURN(WaitlistEntry e,
                    WaitlistOps::LoadIn(*this, entry, {"offered"}, "there is no offer to accept"));
   const std::string slot = *e.offer_date + " " + *e.offer_time;
-  if (*e.hold_until <= Now()) {
+  if (model::HoldRanOut(e, clock_.NowMs())) {
     return Status::Refused("waitlist entry " + ShortId(e.id) + ": the hold on " + slot +
                            " ran out at " + LocalText(*e.hold_until) +
                            "; run `waitlist offer` to offer places again")

@@ -300,6 +300,22 @@ TEST_F(WaitlistTest, APlaceThatCanNoLongerBeBookedIsNotOffered) {
   EXPECT_EQ(run.actions[0].entry.offer_time, "15:00") << "10:00 today is too close to offer";
 }
 
+TEST_F(WaitlistTest, AHoldEndsWhenThePlaceCouldNoLongerBeBooked) {
+  // 09:00 today: today's 10:00 is free; with 30 minutes' notice it can be
+  // booked until 09:30, so a two-hour hold ends then.
+  ASSERT_TRUE(store_->AddCustomer({"王伟", {"13100000001"}}, {}, "SA Zhang").ok());
+  WaitlistRequest r;
+  r.customer = "13100000001";
+  r.date_from = r.date_to = "today";
+  r.preferred_times = {"10:00"};
+  r.staff = "SA Zhang";
+  ASSERT_TRUE(store_->AddToWaitlist(r).ok());
+  WaitlistRun run = Offer(120);
+  ASSERT_EQ(run.actions.size(), 1u);
+  EXPECT_EQ(run.actions[0].entry.hold_until, "2026-11-23T01:30:00.000Z");
+  EXPECT_EQ(run.actions[0].detail, "offered 2026-11-23 10:00, held until 2026-11-23 09:30");
+}
+
 TEST_F(WaitlistTest, BadInputIsRefusedNamingTheFieldAndWritesNothing) {
   ASSERT_TRUE(store_->AddCustomer({"王伟", {"13100000001"}}, {}, "SA Zhang").ok());
   const int64_t logged = Count("SELECT count(*) FROM change_log");

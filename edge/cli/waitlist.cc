@@ -65,7 +65,7 @@ std::string EntryLine(const Store& store, const WaitlistEntry& e) {
   if (e.status == "offered") {
     out += " " + *e.offer_date + " " + *e.offer_time + ", 留位至 held until " +
            store.LocalText(*e.hold_until);
-    if (*e.hold_until <= FormatUtcMs(store.clock().NowMs())) out += " (已超时 hold ran out)";
+    if (model::HoldRanOut(e, store.clock().NowMs())) out += " (已超时 hold ran out)";
   }
   if (e.status == "booked" && e.booking_ref) out += " " + *e.booking_ref;
   out += "  " + TierLabel(e.tier) + "  " + WhoLine(e) + "  " + e.date_from + ".." + e.date_to;

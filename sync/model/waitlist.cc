@@ -112,6 +112,13 @@ bool WaitlistOrder(const WaitlistEntry& a, const WaitlistEntry& b) {
   return a.id < b.id;
 }
 
+bool HoldRanOut(const WaitlistEntry& e, int64_t now_ms) {
+  if (e.status != "offered" || !e.hold_until) return false;
+  auto until = ParseUtcMs(*e.hold_until);
+  // Checked when read (ParseWaitlistEntry); unreadable, it holds nothing.
+  return !until.ok() || until.value() <= now_ms;
+}
+
 json WaitlistInsertFields(const WaitlistEntry& e) {
   return {{"store_id", e.store_id},
           {"customer_id", e.customer_id},

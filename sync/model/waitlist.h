@@ -16,6 +16,7 @@
 // refused, never read as 0. Pure functions; thread-safe.
 #pragma once
 
+#include <cstdint>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -78,6 +79,10 @@ struct WaitlistUpdate {
 // Offer order: tier rank, then the longer wait (created_at), then the id, so
 // every replica orders the same entries the same way.
 bool WaitlistOrder(const WaitlistEntry& a, const WaitlistEntry& b);
+
+// Whether `e` holds an offer whose hold has run out at `now_ms` (compared as
+// instants, whatever the text's form).
+bool HoldRanOut(const WaitlistEntry& e, int64_t now_ms);
 
 // Every logged field (all keys, null where absent).
 nlohmann::json WaitlistInsertFields(const WaitlistEntry& entry);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "sync/clock.h"
 #include "sync/model/testing.h"
 
 namespace outpost::model {
@@ -81,6 +82,17 @@ TEST(WaitlistModelTest, OfferOrderIsTierThenWaitingTime) {
   EXPECT_EQ(line[0].id, "b");  // the tier first
   EXPECT_EQ(line[1].id, "a");  // then whoever waited longer
   EXPECT_EQ(line[2].id, "c");
+}
+
+TEST(WaitlistModelTest, AHoldRunsOutAtItsInstantWhateverItsTextForm) {
+  WaitlistEntry e = Sample();
+  e.status = "offered";
+  e.hold_until = "2026-11-23T03:00:00Z";  // no fraction: compared as an instant, not as text
+  const int64_t until = ParseUtcMs("2026-11-23T03:00:00.000Z").value();
+  EXPECT_FALSE(HoldRanOut(e, until - 1));
+  EXPECT_TRUE(HoldRanOut(e, until));
+  e.status = "waiting";
+  EXPECT_FALSE(HoldRanOut(e, until)) << "only an offer is held";
 }
 
 TEST(WaitlistModelTest, EachBadFieldIsNamed) {
