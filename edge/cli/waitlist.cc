@@ -212,7 +212,12 @@ int WaitlistCommands::RunAnswer(const DeskRun& run) {
     verb = "已取消 cancelled";
   }
   if (!e.ok()) return Fail(run, e.status());
-  return PrintEntry(run, s, e.value(), verb);
+  PrintEntry(run, s, e.value(), verb);
+  // A place given back goes to the next in line at the next offer run.
+  if (!run.flags.json && decline_->parsed()) {
+    run.out << "下一位 next: outpost-edge waitlist offer\n";
+  }
+  return kExitOk;
 }
 
 }  // namespace outpost::edge::cli
