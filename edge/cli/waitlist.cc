@@ -83,7 +83,7 @@ int PrintEntry(const DeskRun& run, const Store& store, const WaitlistEntry& e,
   if (run.flags.json) {
     run.out << EntryJson(e).dump(2) << "\n";
   } else {
-    run.out << verb << " " << EntryLine(store, e) << "\n";
+    run.out << (verb.empty() ? "" : verb + " ") << EntryLine(store, e) << "\n";
   }
   return kExitOk;
 }
@@ -200,19 +200,15 @@ int WaitlistCommands::RunAnswer(const DeskRun& run) {
   if (!store.ok()) return Fail(run, store.status());
   Store& s = *store.value();
   Result<WaitlistEntry> e = Status::InvalidInput("waitlist: say accept, decline or cancel");
-  std::string verb;
   if (accept_->parsed()) {
     e = s.AcceptOffer(entry_, staff.value());
-    verb = "已预约 booked";
   } else if (decline_->parsed()) {
     e = s.DeclineOffer(entry_, reason_, staff.value());
-    verb = "已拒绝 declined";
   } else {
     e = s.CancelEntry(entry_, reason_, staff.value());
-    verb = "已取消 cancelled";
   }
   if (!e.ok()) return Fail(run, e.status());
-  PrintEntry(run, s, e.value(), verb);
+  PrintEntry(run, s, e.value(), "");  // the line's status says what was done
   // A place given back goes to the next in line at the next offer run.
   if (!run.flags.json && decline_->parsed()) {
     run.out << "下一位 next: outpost-edge waitlist offer\n";
