@@ -369,9 +369,9 @@ class Store {
                              BookingStatus to, const std::string& changes_json,
                              const std::string& reason);
   std::string Now() const;
-  // The waitlist's steps inside a transaction (edge/store_waitlist.cc).
+  // The waitlist's steps inside a transaction (edge/store_waitlist.cc); a
+  // member, so it reaches the connection, log and booking rules.
   struct WaitlistOps;
-  friend struct WaitlistOps;
 
   std::unique_ptr<Db> db_;
   const Clock& clock_;
