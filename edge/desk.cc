@@ -43,6 +43,7 @@ int RunDesk(int argc, char** argv, std::ostream& out, std::ostream& err) {
   cli::PaperCommands paper(app);
   cli::StatusCommand status(app);
   cli::OutreachCommands outreach(app);
+  cli::WaitlistCommands waitlist(app);
   if (auto done = outpost::cli::ParseCommandLine(app, argc, argv, "outpost-edge", out, err)) {
     return *done;
   }
@@ -56,6 +57,7 @@ int RunDesk(int argc, char** argv, std::ostream& out, std::ostream& err) {
   if (paper.parsed()) return paper.Run(run);
   if (status.parsed()) return status.Run(run);
   if (outreach.parsed()) return outreach.Run(run);
+  if (waitlist.parsed()) return waitlist.Run(run);
   err << "outpost-edge: usage: name a subcommand (try --help)\n";
   return 1;
 }

@@ -10,6 +10,7 @@
 #include "edge/day_counters.h"
 #include "edge/hub_requests.h"
 #include "edge/outreach.h"
+#include "edge/waitlist.h"
 #include "edge/paper_book.h"
 #include "edge/tamper_checks.h"
 #include "sync/merge.h"
@@ -197,6 +198,11 @@ Status PutMessage(Db& db, const LoggedRow& row) {
   return PutMessageFromLog(db, m);
 }
 
+Status PutWaitlist(Db& db, const LoggedRow& row) {
+  ASSIGN_OR_RETURN(model::WaitlistEntry entry, model::ParseWaitlistEntry(row.id, row.state));
+  return PutWaitlistEntryFromLog(db, entry);
+}
+
 // The logged entity kinds kept as rows: the table verify compares, and how a
 // row is put as the log says. Replay, verify and verify --repair all go by
 // this list; a change of a kind not on it is Corruption. A new kind is one
@@ -211,7 +217,8 @@ constexpr EntityKind kEntityKinds[] = {{"customer", "customers", PutCustomer},
                                        {"vehicle", "vehicles", PutVehicle},
                                        {"booking", "bookings", PutBooking},
                                        {"case", "conflict_cases", PutCase},
-                                       {"message", "messages", PutMessage}};
+                                       {"message", "messages", PutMessage},
+                                       {"waitlist", "waitlist_entries", PutWaitlist}};
 
 Result<const EntityKind*> KindOf(const std::string& entity) {
   for (const auto& kind : kEntityKinds) {

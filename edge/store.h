@@ -117,6 +117,11 @@ struct Board {
 struct SyncStatus;   // edge/sync_client.h
 struct HeldProfile;  // edge/profiles.h
 struct HubLink;      // edge/profiles.h
+// The waitlist's types (edge/waitlist.h).
+struct WaitlistEntry;
+struct WaitlistRequest;
+struct WaitlistOfferOptions;
+struct WaitlistRun;
 
 class Store {
  public:
@@ -286,6 +291,41 @@ class Store {
   Result<std::vector<model::Message>> MessagesOn(const LocalDate& day);
   // ---- end of outreach ----
 
+  // ---- The waitlist (edge/store_waitlist.cc; types in edge/waitlist.h) ----
+  // Customers waiting for a place in a date range; freed places are offered
+  // by tier, then waiting time (model::WaitlistOrder), each held for a while;
+  // a booking is made only through the booking rules (BookLocked). Each call
+  // is one transaction writing each entry with its "waitlist" change.
+  // Puts a customer on the list. A refusal names its field: "staff",
+  // "service", "tier", "date_from", "date_to", "preferred_times", "customer",
+  // "vehicle".
+  Result<WaitlistEntry> AddToWaitlist(const WaitlistRequest& request);
+  // In offer order; `open_only`: waiting and offered entries.
+  Result<std::vector<WaitlistEntry>> Waitlist(bool open_only);
+  // By id, unique id prefix or its last digits as shown.
+  Result<WaitlistEntry> GetWaitlistEntry(const std::string& entry);
+  // Ends the holds that ran out ("expired"), then gives each free place (the
+  // board's free places less those held by open offers, still bookable now)
+  // to the first waiting entry in offer order whose range and preferred times
+  // it fits: an auto-book entry is booked at once (channel phone, staff
+  // "waitlist"), any other is offered it until now + hold time. An entry gets
+  // at most one place per run; one holding an offer is passed over.
+  Result<WaitlistRun> OfferFreedPlaces(const WaitlistOfferOptions& options);
+  // The customer said yes: books the held place through the booking rules.
+  // Refused, writing nothing, when the entry holds no offer or its hold ran
+  // out. When the rules refuse the booking (the place was taken meanwhile),
+  // the entry goes back to waiting (that is committed) and the refusal is
+  // returned with the rules' reason and field.
+  Result<WaitlistEntry> AcceptOffer(const std::string& entry, const std::string& staff);
+  // The customer said no: the entry leaves the list ("declined"); the place
+  // goes to the next entry at the next offer run.
+  Result<WaitlistEntry> DeclineOffer(const std::string& entry, const std::string& reason,
+                                     const std::string& staff);
+  // The customer no longer waits (a waiting or offered entry).
+  Result<WaitlistEntry> CancelEntry(const std::string& entry, const std::string& reason,
+                                    const std::string& staff);
+  // ---- end of the waitlist ----
+
  private:
   Store(std::unique_ptr<Db> db, const Clock& clock)
       : db_(std::move(db)),
@@ -377,6 +417,9 @@ class Store {
                              BookingStatus to, const std::string& changes_json,
                              const std::string& reason);
   std::string Now() const;
+  // The waitlist's steps inside a transaction (edge/store_waitlist.cc); a
+  // member, so it reaches the connection, log and booking rules.
+  struct WaitlistOps;
 
   std::unique_ptr<Db> db_;
   const Clock& clock_;

@@ -60,7 +60,7 @@ TEST_F(DeskCliTest, AMistypedCommandOrFlagGetsOneLineAndExitCodeOne) {
   EXPECT_EQ(command.err,
             "outpost-edge: unknown command 'bord' (try: board, book, booking, cancel, check-in,"
             " close, complete, config, confirm, conflicts, customer, init, no-show, paper,"
-            " reschedule, start, status, sync, vehicle)\n");
+            " reschedule, start, status, sync, vehicle, waitlist)\n");
   ProcessResult nested = desk_.Desk({"customer", "shw", "x"});
   EXPECT_EQ(nested.exit_code, 1);
   EXPECT_EQ(nested.err,

@@ -213,4 +213,33 @@ class OutreachCommands {
   int seconds_ = 0, interval_ms_ = 5000, timeout_ms_ = 5000, max_attempts_ = 8;
 };
 
+// waitlist add | list | offer | accept | decline | cancel: customers waiting
+// for a freed place (waitlist.cc; the Store's waitlist, edge/waitlist.h).
+class WaitlistCommands {
+ public:
+  explicit WaitlistCommands(CLI::App& app);
+  bool parsed() const;
+  int Run(const DeskRun& run);
+
+ private:
+  int RunAdd(const DeskRun& run);
+  int RunList(const DeskRun& run);
+  int RunOffer(const DeskRun& run);
+  // accept, decline, cancel: one entry's answer.
+  int RunAnswer(const DeskRun& run);
+
+  CLI::App* waitlist_ = nullptr;
+  CLI::App* add_ = nullptr;
+  CLI::App* list_ = nullptr;
+  CLI::App* offer_ = nullptr;
+  CLI::App* accept_ = nullptr;
+  CLI::App* decline_ = nullptr;
+  CLI::App* cancel_ = nullptr;
+  std::string customer_, vehicle_, service_ = "maintenance", from_, to_, tier_ = "regular", note_;
+  std::vector<std::string> times_;
+  bool auto_book_ = false, all_ = false;
+  int hold_minutes_ = 120;
+  std::string entry_, reason_;
+};
+
 }  // namespace outpost::edge::cli
