@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 ./build/release/tests/bench/paper_bench --rows 10000 --rounds 3
 ./build/release/tests/bench/backup_bench --rounds 3
 ./build/release/tests/bench/ingest_bench --changes "${INGEST_CHANGES:-100000}"
+./build/release/tests/bench/delivery_bench --messages 5000 --rounds 5
 ./build/release/tests/bench/verify_bench --changes "${VERIFY_CHANGES:-1000000}" --stores 10 --rounds 3
 # Identity resolution over 1 M records takes about a minute and 1 GiB:
 # IDENTITY_RECORDS=1000000 ops/bench.sh

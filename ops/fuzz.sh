@@ -12,8 +12,8 @@ if ! command -v clang++ >/dev/null || ! dpkg -s libclang-rt-14-dev >/dev/null 2>
 fi
 CC=clang CXX=clang++ cmake -S . -B build/fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DOUTPOST_LIBFUZZER=ON -DOUTPOST_WERROR=OFF -DOUTPOST_BENCH=OFF >/dev/null
-cmake --build build/fuzz -j 2 --target decoder_fuzzer paper_csv_fuzzer
-for target in decoder paper_csv; do
+cmake --build build/fuzz -j 2 --target decoder_fuzzer paper_csv_fuzzer inbound_fuzzer
+for target in decoder paper_csv inbound; do
   echo "== fuzz: ${target}_fuzzer, $runs runs"
   mkdir -p "build/fuzz/corpus-$target"
   cp -n "tests/fuzz/corpus/$target"/* "build/fuzz/corpus-$target/" 2>/dev/null || true

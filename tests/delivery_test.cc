@@ -221,6 +221,12 @@ TEST_F(DeliveryTest, HttpStatusesAreClassifiedByWhatTheSenderDoesNext) {
     EXPECT_EQ(result.kind, kind) << status;
     EXPECT_EQ(result.http_status, status);
   }
+  // A 200 without a receipt is not taken as delivered: retried under the same key.
+  ASSERT_EQ(gateway_->Control({{"fail_next", 1}, {"status", 200}})["ok"], true);
+  const DeliveryResult no_receipt = client->Send(Message(++i));
+  EXPECT_EQ(no_receipt.kind, DeliveryKind::kRetry);
+  EXPECT_EQ(no_receipt.detail,
+            R"(HTTP 200 without a usable receipt_id: {"error":"injected failure"})");
 }
 
 TEST_F(DeliveryTest, SlowAnswersAreAcceptedWithinTheTimeoutAndRetriedPastIt) {

@@ -12,7 +12,7 @@
 namespace outpost::delivery {
 
 // The most bytes an inbound body may have; a longer one is refused unread.
-inline constexpr size_t kMaxInboundBodyBytes = 16 * 1024;
+inline constexpr size_t kMaxInboundBodyBytes = size_t{16} * 1024;
 
 struct InboundReply {
   std::string from;                // E.164 phone or WeChat id, as the relay saw the sender

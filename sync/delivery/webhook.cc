@@ -1,15 +1,15 @@
 #include "sync/delivery/webhook.h"
 
 #include <curl/curl.h>
+#include <fcntl.h>
 #include <sodium.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
 #include <mutex>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "sync/delivery/address.h"
 
@@ -23,7 +23,7 @@ constexpr size_t kMaxSecretBytes = 4096;
 constexpr size_t kMaxIdBytes = 200;
 constexpr size_t kMaxTextBytes = 2000;
 // An answer longer than this is cut: a relay's answer is a receipt, not a page.
-constexpr size_t kMaxAnswerBytes = 64 * 1024;
+constexpr size_t kMaxAnswerBytes = size_t{64} * 1024;
 constexpr int64_t kMaxTimeoutMs = 600000;
 constexpr std::string_view kSignaturePrefix = "sha256=";
 
@@ -68,13 +68,14 @@ DeliveryResult Classify(long status, const std::string& answer) {
   const std::string head = "HTTP " + std::to_string(status);
   if (status >= 200 && status < 300) {
     const json parsed = json::parse(answer, nullptr, /*allow_exceptions=*/false);
+    // A receipt is recorded and shown: 1..200 bytes, as an id.
     const bool has_receipt = parsed.is_object() && parsed.contains("receipt_id") &&
                              parsed["receipt_id"].is_string() &&
-                             !parsed["receipt_id"].get<std::string>().empty();
+                             CheckId("receipt_id", parsed["receipt_id"].get<std::string>()).ok();
     if (!has_receipt) {
       // Safe to retry: the key makes a second send a duplicate at the relay.
       result.kind = DeliveryKind::kRetry;
-      result.detail = head + " without a receipt_id: " + Excerpt(answer, 200);
+      result.detail = head + " without a usable receipt_id: " + Excerpt(answer, 200);
       return result;
     }
     result.kind = DeliveryKind::kAccepted;
@@ -170,38 +171,53 @@ Result<GatewayConfig> GatewayConfigFromJson(const json& config) {
 }
 
 Result<std::string> LoadGatewaySecret(const std::string& path) {
-  struct stat info;
-  if (stat(path.c_str(), &info) != 0) {
-    if (errno == ENOENT) {
+  // Opened first, then checked and read through the same descriptor: the file
+  // whose mode is checked is the file that is read.
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    const int error = errno;
+    if (error == ENOENT) {
       return Status::NotFound("secret file '" + path + "' does not exist").WithField("secret_file");
     }
-    return Status::IoError("secret file '" + path + "': " + std::strerror(errno))
+    return Status::IoError("secret file '" + path + "': " + std::strerror(error))
         .WithField("secret_file");
   }
-  if (!S_ISREG(info.st_mode)) {
+  struct stat info;
+  if (fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
+    close(fd);
     return Status::InvalidInput("secret file '" + path + "' is not a regular file")
         .WithField("secret_file");
   }
   if (info.st_mode & 077) {
+    close(fd);
     char mode[8];
     std::snprintf(mode, sizeof mode, "%03o", static_cast<unsigned>(info.st_mode & 0777));
     return Status::Refused("secret file '" + path + "' has mode " + mode +
                            ", open to group or others; make it owner-only with: chmod 600 " + path)
         .WithField("secret_file");
   }
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
-  if (!in) {
+  std::string secret;
+  char buffer[512];
+  ssize_t n = 0;
+  while (secret.size() <= kMaxSecretBytes + 2 && (n = read(fd, buffer, sizeof buffer)) != 0) {
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) break;
+    secret.append(buffer, static_cast<size_t>(n));
+  }
+  sodium_memzero(buffer, sizeof buffer);
+  close(fd);
+  if (n < 0) {
+    sodium_memzero(secret.data(), secret.size());
     return Status::IoError("secret file '" + path + "' cannot be read").WithField("secret_file");
   }
-  std::string secret = bytes.str();
   if (!secret.empty() && secret.back() == '\n') secret.pop_back();
   if (!secret.empty() && secret.back() == '\r') secret.pop_back();
   if (secret.size() < kMinSecretBytes || secret.size() > kMaxSecretBytes) {
     const size_t size = secret.size();
     sodium_memzero(secret.data(), secret.size());
-    return Status::InvalidInput("secret file '" + path + "' holds " + std::to_string(size) +
+    return Status::InvalidInput("secret file '" + path + "' holds " +
+                                (size > kMaxSecretBytes ? "over " + std::to_string(kMaxSecretBytes)
+                                                        : std::to_string(size)) +
                                 " bytes; a secret is " + std::to_string(kMinSecretBytes) + " to " +
                                 std::to_string(kMaxSecretBytes) +
                                 " bytes (make one with: openssl rand -hex 32 > " + path + ")")
@@ -230,7 +246,7 @@ Status VerifySignature(std::string_view secret, std::string_view body, std::stri
         .WithField("X-Outpost-Signature");
   };
   if (header.empty()) return bad("missing");
-  const size_t hex_size = 2 * crypto_auth_hmacsha256_BYTES;
+  const size_t hex_size = size_t{2} * crypto_auth_hmacsha256_BYTES;
   if (header.size() != kSignaturePrefix.size() + hex_size ||
       header.substr(0, kSignaturePrefix.size()) != kSignaturePrefix) {
     return bad(Quoted(header) + " is not sha256= followed by 64 hex digits");

@@ -43,16 +43,16 @@ Result<GatewayConfig> GatewayConfigFromJson(const nlohmann::json& json);
 // The secret in `path`: the file's bytes without one trailing newline (so
 // `openssl rand -hex 32 > F` makes a good one). Refused, naming the path: a
 // missing file (NotFound), one readable or writable by group or others
-// (Refused, with the chmod that fixes it), an empty one or one under 16 bytes
-// (InvalidInput).
+// (Refused, with the chmod that fixes it), one under 16 or over 4096 bytes
+// (InvalidInput, with how to make one). The secret is never in the Status.
 Result<std::string> LoadGatewaySecret(const std::string& path);
 
 // "sha256=<64 lowercase hex>": HMAC-SHA256 of `body` exactly as sent, keyed by `secret`.
 std::string SignBody(std::string_view secret, std::string_view body);
 
-// Ok when `header` (X-Outpost-Signature) is SignBody(secret, body); compared in
-// constant time. Otherwise InvalidInput saying why, naming the header: missing,
-// not "sha256=" with 64 hex digits, or not matching the body.
+// Ok when `header` (X-Outpost-Signature) is SignBody(secret, body), its hex
+// digits in either case; the MACs are compared in constant time. Otherwise InvalidInput saying why,
+// naming the header: missing, not "sha256=" with 64 hex digits, or not matching the body.
 Status VerifySignature(std::string_view secret, std::string_view body, std::string_view header);
 
 struct OutboundMessage {

@@ -1,30 +1,19 @@
-// Outreach throughput, each beside a raw baseline measured in the same run
-// (docs/PERFORMANCE.md, "Outreach"):
-//   plan:     a chain-day's reminders for N bookings (default 100,000): every
-//             step of every booking planned (sync/outreach PlanBookingSteps) and
-//             cleared by the contact policy (Decide), against the raw work of
-//             turning each booking's slot into its UTC instant;
-//   deliver:  M messages (default 5,000) through the signed webhook client to the
-//             real local relay (outpost-test-gateway), against the same number of
-//             plain unsigned POSTs of the same bodies with libcurl on one handle.
+// Planning a chain-day's reminders (docs/PERFORMANCE.md, "Outreach"): every
+// step of N bookings (default 100,000) planned (sync/outreach PlanBookingSteps)
+// and each message cleared by the contact policy (Decide), beside the raw work
+// measured in the same run: turning each booking's slot into its UTC instant.
+// Delivery is measured by delivery_bench.
 //
-//   outreach_bench [--bookings N] [--messages M] [--rounds 3]
-#include <curl/curl.h>
-#include <sys/stat.h>
+//   outreach_bench [--bookings N] [--rounds 3]
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
-#include <iostream>
 #include <vector>
 
-#include "sync/delivery/webhook.h"
 #include "sync/outreach/policy.h"
 #include "sync/outreach/reminders.h"
-#include "sync/testing.h"
-#include "tests/gateway/gateway_harness.h"
 
 using namespace outpost;
 using Steady = std::chrono::steady_clock;
@@ -79,29 +68,12 @@ int64_t PlanAndClear(const std::vector<Slot>& day, const TimeZone& zone) {
   return sent;
 }
 
-size_t Discard(char*, size_t size, size_t n, void*) { return size * n; }
-
-void RawPosts(const std::string& url, const std::vector<std::string>& bodies) {
-  CURL* curl = curl_easy_init();
-  curl_slist* headers = curl_slist_append(nullptr, "Content-Type: application/json");
-  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, Discard);
-  for (const auto& body : bodies) {
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.c_str());
-    curl_easy_perform(curl);
-  }
-  curl_slist_free_all(headers);
-  curl_easy_cleanup(curl);
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
-  int bookings = 100'000, messages = 5'000, rounds = 3;
+  int bookings = 100'000, rounds = 3;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--bookings")) bookings = std::atoi(argv[i + 1]);
-    if (!std::strcmp(argv[i], "--messages")) messages = std::atoi(argv[i + 1]);
     if (!std::strcmp(argv[i], "--rounds")) rounds = std::atoi(argv[i + 1]);
   }
   const TimeZone zone = TimeZone::Load("Asia/Shanghai").value();
@@ -120,46 +92,5 @@ int main(int argc, char** argv) {
               bookings, Median(plan), Median(raw), Median(plan) / Median(raw),
               static_cast<long long>(guard % 7));
 
-  testing::TempDir dir;
-  const std::string secret_file = dir.File("relay.secret");
-  std::ofstream(secret_file) << "0123456789abcdef0123456789abcdef\n";
-  ::chmod(secret_file.c_str(), 0600);
-  std::string error;
-  auto gateway = testing::TestGateway::Start(OUTPOST_GATEWAY_BIN, secret_file, {}, &error);
-  if (!gateway) {
-    std::cerr << "gateway: " << error << "\n";
-    return 1;
-  }
-  SystemClock clock;
-  delivery::GatewayConfig config;
-  config.url = gateway->MessagesUrl();
-  config.secret = delivery::LoadGatewaySecret(secret_file).value();
-  auto client = delivery::WebhookClient::Create(config, clock).value();
-  std::vector<double> signed_s, raw_s;
-  for (int r = 0; r < rounds; ++r) {
-    std::vector<std::string> bodies;
-    auto t = Steady::now();
-    for (int i = 0; i < messages; ++i) {
-      delivery::OutboundMessage m{"M-" + std::to_string(r) + "-" + std::to_string(i),
-                                  "bench/" + std::to_string(r) + "/" + std::to_string(i),
-                                  "S1",
-                                  "sms",
-                                  "+86138" + std::to_string(10'000'000 + i),
-                                  "【浦东】温馨提示：您预约了明天10:00的保养。回复TD退订"};
-      if (client->Send(m).kind != delivery::DeliveryKind::kAccepted) return 1;
-    }
-    signed_s.push_back(Seconds(t));
-    for (int i = 0; i < messages; ++i) {
-      bodies.push_back(R"({"message_id":"raw-)" + std::to_string(r) + "-" + std::to_string(i) +
-                       R"(","text":"【浦东】温馨提示：您预约了明天10:00的保养。回复TD退订"})");
-    }
-    t = Steady::now();
-    RawPosts("http://127.0.0.1:" + std::to_string(gateway->port()) + "/raw", bodies);
-    raw_s.push_back(Seconds(t));
-  }
-  const double signed_rate = messages / Median(signed_s);
-  const double raw_rate = messages / Median(raw_s);
-  std::printf("deliver %d messages: %.0f acknowledged/s (raw unsigned POSTs %.0f/s; ratio %.2f)\n",
-              messages, signed_rate, raw_rate, signed_rate / raw_rate);
   return 0;
 }

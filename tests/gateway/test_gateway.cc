@@ -14,13 +14,13 @@
 #include <chrono>
 #include <cstdio>
 #include <map>
-#include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
 
 #include "sync/clock.h"
 #include "sync/delivery/webhook.h"
+#include "sync/mutex.h"
 
 namespace {
 
@@ -102,20 +102,21 @@ class Gateway {
 
  private:
   // Records the delivery of `m` under `key`; called with mu_ held.
-  void DeliverLocked(KeyStats& key, const delivery::OutboundMessage& m, const std::string& sent_at);
-  void WriteLogLocked(const json& line);
-  Status ApplyControlLocked(const json& control);
+  void DeliverLocked(KeyStats& key, const delivery::OutboundMessage& m, const std::string& sent_at)
+      REQUIRES(mu_);
+  void WriteLogLocked(const json& line) REQUIRES(mu_);
+  Status ApplyControlLocked(const json& control) REQUIRES(mu_);
   void PostReply(const json& reply, httplib::Response& res);
 
   const std::string secret_;
   std::FILE* const log_;
   const std::string reply_to_;
-  std::mutex mu_;
-  Faults faults_;
-  std::map<std::string, KeyStats> keys_;
-  Totals totals_;
-  int next_receipt_ = 1;
-  int next_inbound_ = 1;
+  outpost::Mutex mu_;
+  Faults faults_ GUARDED_BY(mu_);
+  std::map<std::string, KeyStats> keys_ GUARDED_BY(mu_);
+  Totals totals_ GUARDED_BY(mu_);
+  int next_receipt_ GUARDED_BY(mu_) = 1;
+  int next_inbound_ GUARDED_BY(mu_) = 1;
 };
 
 void Gateway::WriteLogLocked(const json& line) {
@@ -156,7 +157,7 @@ void Gateway::HandleMessage(const httplib::Request& req, httplib::Response& res)
   const Status signature =
       delivery::VerifySignature(secret_, req.body, req.get_header_value("X-Outpost-Signature"));
   if (!signature.ok()) {
-    std::lock_guard<std::mutex> lock(mu_);
+    outpost::MutexLock lock(&mu_);
     ++totals_.bad_signature;
     Answer(res, 401, {{"error", "bad signature: " + signature.message()}});
     return;
@@ -170,7 +171,7 @@ void Gateway::HandleMessage(const httplib::Request& req, httplib::Response& res)
                                   "' is not the body's idempotency_key");
   }
   if (!parsed.ok()) {
-    std::lock_guard<std::mutex> lock(mu_);
+    outpost::MutexLock lock(&mu_);
     ++totals_.rejected;
     Answer(res, 400, {{"error", parsed.message()}});
     return;
@@ -179,7 +180,7 @@ void Gateway::HandleMessage(const httplib::Request& req, httplib::Response& res)
   int status = 200;
   json answer;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    outpost::MutexLock lock(&mu_);
     KeyStats& key = keys_[message.idempotency_key];
     ++key.requests;
     ++totals_.requests;
@@ -290,7 +291,7 @@ void Gateway::PostReply(const json& reply, httplib::Response& res) {
   body["received_at"] =
       reply.value("received_at", outpost::FormatUtcMs(outpost::SystemClock().NowMs()));
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    outpost::MutexLock lock(&mu_);
     body["gateway_message_id"] = "in-" + std::to_string(next_inbound_++);
   }
   if (reply.contains("in_reply_to")) body["in_reply_to"] = reply["in_reply_to"];
@@ -311,7 +312,7 @@ void Gateway::PostReply(const json& reply, httplib::Response& res) {
     return;
   }
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    outpost::MutexLock lock(&mu_);
     ++totals_.replies_posted;
   }
   Answer(res, 200,
@@ -328,7 +329,7 @@ void Gateway::HandleControl(const httplib::Request& req, httplib::Response& res)
     return;
   }
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    outpost::MutexLock lock(&mu_);
     const Status applied = ApplyControlLocked(control);
     if (!applied.ok()) {
       Answer(res, 400, {{"error", "control: " + applied.message()}});
@@ -343,7 +344,7 @@ void Gateway::HandleControl(const httplib::Request& req, httplib::Response& res)
 }
 
 void Gateway::HandleStats(httplib::Response& res) {
-  std::lock_guard<std::mutex> lock(mu_);
+  outpost::MutexLock lock(&mu_);
   json keys = json::object();
   for (const auto& [key, s] : keys_) {
     keys[key] = {{"requests", s.requests},
