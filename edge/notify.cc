@@ -4,6 +4,13 @@ namespace outpost::edge {
 
 Result<NotifyPass> Notifier::RunOnce() {
   NotifyPass pass;
+  // Freed places go to the waitlist first, so their offers go out this pass.
+  ASSIGN_OR_RETURN(WaitlistRun offers, store_.OfferFreedPlaces({.staff = "notify"}));
+  for (const WaitlistAction& action : offers.actions) {
+    if (action.kind != "offered") continue;
+    ASSIGN_OR_RETURN(auto planned, store_.PlanWaitlistOfferMessage(action.entry));
+    pass.waitlist_offers += planned ? 1 : 0;
+  }
   ASSIGN_OR_RETURN(pass.plan, store_.PlanOutreach());
   ASSIGN_OR_RETURN(auto due, store_.MessagesDue());
   for (const model::Message& m : due) {

@@ -1,5 +1,6 @@
-// The store's notify process (`outpost-edge notify`, beside `sync`): plans the
-// steps before each visit and hands due messages to the SMS/WeChat relay.
+// The store's notify process (`outpost-edge notify`, beside `sync`): offers
+// freed places to the waitlist, plans the steps before each visit and hands
+// due messages to the SMS/WeChat relay.
 //
 // Exactly once, across kills: each attempt is logged as "sending" and
 // committed (Store::BeginSend) before the relay is asked, and the relay
@@ -14,6 +15,7 @@
 #include <cstdint>
 
 #include "edge/store.h"
+#include "edge/waitlist.h"
 #include "sync/delivery/retry.h"
 #include "sync/delivery/webhook.h"
 
@@ -22,10 +24,11 @@ namespace outpost::edge {
 // What one pass did, for the log line and for tests.
 struct NotifyPass {
   PlanReport plan;
-  int sent = 0;      // accepted by the relay (duplicates of an earlier attempt included)
-  int retrying = 0;  // failed, to be tried again later
-  int dead = 0;      // given up (dead-letter) with the reason
-  int held = 0;      // delayed, dropped or cancelled by the check before sending
+  int waitlist_offers = 0;  // freed places offered to waiting customers, each with its message
+  int sent = 0;             // accepted by the relay (duplicates of an earlier attempt included)
+  int retrying = 0;         // failed, to be tried again later
+  int dead = 0;             // given up (dead-letter) with the reason
+  int held = 0;             // delayed, dropped or cancelled by the check before sending
 };
 
 class Notifier {

@@ -10,9 +10,9 @@
 #include "edge/day_counters.h"
 #include "edge/hub_requests.h"
 #include "edge/outreach.h"
-#include "edge/waitlist.h"
 #include "edge/paper_book.h"
 #include "edge/tamper_checks.h"
+#include "edge/waitlist.h"
 #include "sync/merge.h"
 #include "sync/model/booking.h"
 #include "sync/model/case.h"
@@ -213,12 +213,10 @@ struct EntityKind {
   const char* table;
   PutRow put;
 };
-constexpr EntityKind kEntityKinds[] = {{"customer", "customers", PutCustomer},
-                                       {"vehicle", "vehicles", PutVehicle},
-                                       {"booking", "bookings", PutBooking},
-                                       {"case", "conflict_cases", PutCase},
-                                       {"message", "messages", PutMessage},
-                                       {"waitlist", "waitlist_entries", PutWaitlist}};
+constexpr EntityKind kEntityKinds[] = {
+    {"customer", "customers", PutCustomer}, {"vehicle", "vehicles", PutVehicle},
+    {"booking", "bookings", PutBooking},    {"case", "conflict_cases", PutCase},
+    {"message", "messages", PutMessage},    {"waitlist", "waitlist_entries", PutWaitlist}};
 
 Result<const EntityKind*> KindOf(const std::string& entity) {
   for (const auto& kind : kEntityKinds) {

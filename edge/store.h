@@ -289,6 +289,10 @@ class Store {
                                            const std::string& staff);
   // Messages and calls due on `day` (the store's local day), by due time.
   Result<std::vector<model::Message>> MessagesOn(const LocalDate& day);
+  // The message telling a waiting customer of the place held for them (step
+  // "waitlist_offer", due now, never after the hold ends); once per entry and
+  // offered place. Nothing when the entry holds no offer.
+  Result<std::optional<model::Message>> PlanWaitlistOfferMessage(const WaitlistEntry& entry);
   // ---- end of outreach ----
 
   // ---- The waitlist (edge/store_waitlist.cc; types in edge/waitlist.h) ----

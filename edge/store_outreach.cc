@@ -13,6 +13,7 @@
 #include "edge/outreach.h"
 #include "edge/profiles.h"
 #include "edge/store.h"
+#include "edge/waitlist.h"
 #include "sync/normalize.h"
 
 namespace outpost::edge {
@@ -342,6 +343,36 @@ Result<model::Message> Store::RecordCallOutcome(const std::string& message,
   RETURN_IF_ERROR(UpdateMessage(*db_, log_, m, u, staff));
   RETURN_IF_ERROR(tx->Commit());
   return m;
+}
+
+Result<std::optional<model::Message>> Store::PlanWaitlistOfferMessage(const WaitlistEntry& e) {
+  if (e.status != "offered" || !e.offer_date || !e.offer_time || !e.hold_until) {
+    return std::optional<model::Message>();
+  }
+  ASSIGN_OR_RETURN(OutreachSettings config, Outreach());
+  const std::string now = FormatUtcMs(clock_.NowMs());
+  model::Message m;
+  m.idempotency_key = settings_.store_id + "/waitlist/" + e.id + "/waitlist_offer/" +
+                      *e.offer_date + "T" + *e.offer_time;
+  m.id = model::MessageIdFor(m.idempotency_key);
+  m.store_id = settings_.store_id;
+  m.customer_id = e.customer_id;
+  m.step = "waitlist_offer";
+  m.purpose = "transactional";  // the customer asked to be told
+  m.channel = "sms";
+  m.due_at = now;
+  m.not_after = e.hold_until;
+  m.text = outreach::WithOptOut(config.policy, "【" + settings_.name + "】您等候的" +
+                                                   *e.offer_date + " " + *e.offer_time + "（" +
+                                                   e.service + "）有空位，为您保留至" +
+                                                   LocalText(*e.hold_until) + "，请致电门店确认。");
+  m.planned_at = now;
+  ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
+  ASSIGN_OR_RETURN(auto existing, FindMessage(*db_, m.id));
+  if (existing) return existing;
+  RETURN_IF_ERROR(InsertMessage(*db_, log_, m, "waitlist"));
+  RETURN_IF_ERROR(tx->Commit());
+  return std::optional<model::Message>(m);
 }
 
 Result<std::vector<model::Message>> Store::MessagesOn(const LocalDate& day) {

@@ -134,6 +134,32 @@ TEST_F(NotifyTest, AnOptOutBetweenPlanningAndSendingStopsTheMessage) {
   EXPECT_GE(dropped, 1);
 }
 
+// A place freed by a cancel goes to the waiting customer at the next pass,
+// with a message saying how long it is held; once, however often notify runs.
+TEST_F(NotifyTest, AFreedPlaceIsOfferedToTheWaitlistAndTheCustomerTold) {
+  for (int i = 0; i < 50; ++i) Book("1380013" + std::to_string(8100 + i), "10:00");  // full
+  ASSERT_EQ(desk_.Desk({"customer", "add", "--name", "李娜", "--phone", "13900139000"}).exit_code,
+            0);
+  ProcessResult wait = desk_.Desk({"waitlist", "add", "--customer", "13900139000", "--from",
+                                   "tomorrow", "--to", "tomorrow", "--times", "10:00"});
+  ASSERT_EQ(wait.exit_code, 0) << wait.err;
+  ASSERT_EQ(desk_.Desk({"cancel", "261124-1", "--reason", "customer asked"}).exit_code, 0);
+  ASSERT_EQ(desk_.Desk(NotifyArgs()).exit_code, 0);
+  ASSERT_EQ(desk_.Desk(NotifyArgs()).exit_code, 0);
+  int offers = 0;
+  for (const auto& [key, n] : Delivered()) {
+    if (key.find("waitlist_offer") == std::string::npos) continue;
+    ++offers;
+    EXPECT_EQ(n, 1) << key;
+    EXPECT_NE(key.find("2026-11-24T10:00"), std::string::npos) << key;
+  }
+  EXPECT_EQ(offers, 1) << gateway_->Stats().dump();
+  json list = desk_.Json({"waitlist", "list"});
+  ASSERT_TRUE(list.is_array()) << list.dump();
+  ASSERT_EQ(list.size(), 1u);
+  EXPECT_EQ(list[0]["status"], "offered");
+}
+
 TEST_F(NotifyTest, ABadSecretFileIsRefusedWithTheFix) {
   const std::string loose = dir_.File("loose.secret");
   {
