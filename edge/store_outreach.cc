@@ -72,6 +72,18 @@ Result<std::vector<outreach::PlannedStep>> StepsOf(const Booking& b, const Outre
   return outreach::PlanBookingSteps(store_id, b.id, date, time, booked_ms, config.steps, zone);
 }
 
+// A message found "sending" had an attempt interrupted (a crash between
+// handing it over and recording the answer): the relay may have delivered it.
+// Whatever is recorded instead says so, so nobody reads "cancelled" as "never
+// reached the customer".
+std::string NotingInterrupted(const model::Message& m, std::string why) {
+  if (m.status == model::MessageStatus::kSending) {
+    why += "; attempt " + std::to_string(m.attempts) +
+           " was interrupted and may have reached the relay";
+  }
+  return why;
+}
+
 bool StillWanted(const Booking& b) {
   return b.status == BookingStatus::kRequested || b.status == BookingStatus::kConfirmed;
 }
@@ -212,7 +224,7 @@ Result<bool> Store::VoidIfBookingChangedLocked(model::Message& m, const Outreach
   }
   model::MessageUpdate u;
   u.status = model::MessageStatus::kCancelled;
-  u.reason = why;
+  u.reason = NotingInterrupted(m, why);
   u.updated_at = now;
   RETURN_IF_ERROR(UpdateMessage(*db_, log_, m, u, "outreach"));
   return true;
@@ -262,10 +274,10 @@ Result<std::optional<SendTicket>> Store::BeginSend(const std::string& message_id
   std::optional<SendTicket> ticket;
   if (!d.send() || c.phones.empty()) {
     u.status = model::MessageStatus::kDropped;
-    u.reason = d.send() ? "no phone on file" : d.reason;
+    u.reason = NotingInterrupted(m, d.send() ? "no phone on file" : d.reason);
   } else if (d.at_ms > now_ms) {
     u.status = model::MessageStatus::kDelayed;
-    u.reason = d.reason;
+    u.reason = NotingInterrupted(m, d.reason);
     u.due_at = FormatUtcMs(d.at_ms);
   } else {
     u.status = model::MessageStatus::kSending;

@@ -155,6 +155,8 @@ struct SimConfig {
   double sync_restart = 0.005;  // per store and tick: the sync process restarts
   double clock_step = 0.004;    // per store and tick: its clock is reset to a new skew
   double resolve = 0.05;        // per tick: the hub runs identity resolution
+  double notify_pass = 0.3;     // per store and tick: its notify process makes a pass
+  double notify_kill = 0.1;     // per message sent: notify killed before recording the answer
   int heal_ticks = 400;         // at most, to become quiet after healing
 
   std::string ToString() const {
@@ -209,6 +211,7 @@ struct SimStats {
   int64_t cuts = 0, hub_downs = 0, restarts = 0, clock_steps = 0, over_capacity_cases = 0,
           needs_reschedule = 0, over_full_slots = 0;
   int64_t heal_ticks = 0;
+  int64_t outreach_sent = 0, outreach_resent = 0, notify_kills = 0;
   std::string ToString() const {
     auto n = [](int64_t v) { return std::to_string(v); };
     return "acked " + n(acked) + ", refused " + n(refused) + ", messages " + n(messages) +
@@ -216,8 +219,10 @@ struct SimStats {
            n(call_centre) + ", cuts " + n(cuts) + ", hub down " + n(hub_downs) +
            ", sync restarts " + n(restarts) + ", clock steps " + n(clock_steps) +
            ", over-full slots " + n(over_full_slots) + ", over-capacity cases " +
-           n(over_capacity_cases) + ", needs-reschedule " + n(needs_reschedule) + ", healed in " +
-           n(heal_ticks) + " ticks";
+           n(over_capacity_cases) + ", needs-reschedule " + n(needs_reschedule) +
+           ", outreach sent " + n(outreach_sent) + " (asked again after a kill " +
+           n(outreach_resent) + ", kills " + n(notify_kills) + "), healed in " + n(heal_ticks) +
+           " ticks";
   }
 };
 
@@ -269,6 +274,7 @@ class Simulation {
     CheckCallCentreExactlyOnce();
     CheckCapacity();
     CheckNoSecurityEvents();
+    CheckOutreach();
     SimOutcome out;
     out.hub_digest = hub_->StateDigest().value();
     for (auto& s : stores_) out.store_heads.push_back(edge::ReadSyncStatus(*s.read)->log_head);
@@ -377,6 +383,7 @@ class Simulation {
       Faults();
       for (int i = 0; i < config_.stores; ++i) {
         if (Chance(config_.desk_op)) DeskOp(i);
+        if (Chance(config_.notify_pass)) NotifyPass(i);
         if (::testing::Test::HasFatalFailure()) return;
       }
       if (HubUp() && Chance(config_.call_centre)) CallCentre();
@@ -456,6 +463,88 @@ class Simulation {
       for (const auto& e : entries) w.entries.emplace_back(e.seq, e.hash);
     }
     acked_.push_back(std::move(w));
+  }
+
+  // ---- outreach: the store's notify process and an idempotent relay ----
+
+  // One pass of a store's notify process (edge/notify.h) against the
+  // simulated relay, which, like the real one, delivers a key once. Each
+  // message handed over is checked against what the store knew then.
+  void NotifyPass(int i) {
+    SimStore& s = stores_[i];
+    auto plan = s.desk->PlanOutreach();
+    ASSERT_TRUE(plan.ok()) << s.site << ": " << plan.status().ToString();
+    auto due = s.desk->MessagesDue();
+    ASSERT_TRUE(due.ok()) << due.status().ToString();
+    for (const model::Message& m : *due) {
+      if (m.channel == "call") continue;
+      auto ticket = s.desk->BeginSend(m.id);
+      ASSERT_TRUE(ticket.ok()) << s.site << " " << m.id << ": " << ticket.status().ToString();
+      if (!*ticket) continue;
+      CheckAllowedWhenSent(s, (*ticket)->message);
+      int& handed = relay_[(*ticket)->message.idempotency_key];
+      ++handed;
+      ++(handed == 1 ? stats_.outreach_sent : stats_.outreach_resent);
+      if (Chance(config_.notify_kill)) {
+        ++stats_.notify_kills;  // the answer never recorded: asked again next pass
+        continue;
+      }
+      edge::SendResult accepted;
+      accepted.kind = edge::SendResult::Kind::kAccepted;
+      accepted.receipt_id = "R-" + m.id;
+      ASSERT_TRUE(s.desk->FinishSend(m.id, accepted).ok());
+    }
+  }
+
+  // Nobody is contacted against their wish as known at the sending site when
+  // it sent: the booking still wanted there, no opt-out of SMS, no
+  // do-not-disturb on the store's record.
+  void CheckAllowedWhenSent(SimStore& s, const model::Message& m) {
+    if (m.booking_id) {
+      auto b = s.desk->GetBooking(*m.booking_id);
+      ASSERT_TRUE(b.ok()) << b.status().ToString();
+      EXPECT_TRUE(b->status == BookingStatus::kRequested || b->status == BookingStatus::kConfirmed)
+          << s.site << " sent " << m.step << " for a booking " << BookingStatusName(b->status);
+    }
+    auto c = s.desk->ResolveCustomer(m.customer_id);
+    ASSERT_TRUE(c.ok()) << c.status().ToString();
+    EXPECT_FALSE(c->do_not_disturb) << s.site << " sent " << m.step << " under do-not-disturb";
+    EXPECT_NE(c->consent[static_cast<int>(ContactChannel::kSms)].choice, ContactChoice::kOptedOut)
+        << s.site << " sent " << m.step << " by SMS to someone who opted out of SMS";
+  }
+
+  // After healing: every message handed to the relay is recorded as sent, or
+  // as sending when the run ended before its answer was recorded; no booking
+  // got the same step twice; head office holds every message as the store.
+  void CheckOutreach() {
+    std::set<std::pair<std::string, std::string>> steps;  // (booking, step) delivered
+    int64_t messages = 0;
+    for (auto& s : stores_) {
+      auto st = s.read
+                    ->Prepare(
+                        "SELECT idempotency_key, booking_id, step, status, reason"
+                        " FROM messages")
+                    .value();
+      while (st.Step().value()) {
+        ++messages;
+        const bool handed = relay_.count(st.Text(0)) > 0;
+        if (!handed) {
+          EXPECT_NE(st.Text(3), "sent") << s.site << " " << st.Text(0) << " sent without the relay";
+          continue;
+        }
+        // Stopped after an interrupted attempt (its booking cancelled, an
+        // opt-out): recorded as possibly delivered, never as not sent.
+        const bool said = st.Text(4).find("may have reached the relay") != std::string::npos;
+        EXPECT_TRUE(st.Text(3) == "sent" || st.Text(3) == "sending" || said)
+            << s.site << " " << st.Text(0) << " was handed to the relay but is " << st.Text(3)
+            << " (" << st.Text(4) << ")";
+        if (!st.IsNull(1)) {
+          EXPECT_TRUE(steps.insert({st.Text(1), st.Text(2)}).second)
+              << s.site << ": booking " << st.Text(1) << " got " << st.Text(2) << " twice";
+        }
+      }
+    }
+    EXPECT_GE(messages, static_cast<int64_t>(relay_.size()));
   }
 
   void DeskOp(int i) {
@@ -861,6 +950,17 @@ class Simulation {
                {"contacts", kJson},
                {"summary", kText},
                {"status", kText}});
+      compare(s, "messages", "message",
+              {{"customer_id", kText},
+               {"booking_id", kText},
+               {"step", kText},
+               {"channel", kText},
+               {"idempotency_key", kText},
+               {"status", kText},
+               {"reason", kText},
+               {"attempts", kInt},
+               {"receipt_id", kText},
+               {"sent_at", kText}});
       // A customer's phones: the set the store holds.
       auto st = s.read
                     ->Prepare(
@@ -1222,6 +1322,7 @@ class Simulation {
   std::vector<AckedWrite> acked_;
   int forms_ = 0;
   SimStats stats_;
+  std::map<std::string, int> relay_;  // idempotency key -> times handed to the relay
 };
 
 // ---- seeds ----
