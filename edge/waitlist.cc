@@ -124,26 +124,6 @@ Status PutWaitlistEntryFromLog(Db& db, const model::WaitlistEntry& entry) {
   return WriteWaitlistRow(db, entry);
 }
 
-Status ReplayWaitlistChange(Db& db, const std::string& id, const std::string& op,
-                            const json& fields) {
-  auto corrupt = [&](const Status& st) {
-    return Status::Corruption("replaying waitlist entry " + id + ": " + st.message());
-  };
-  if (op == "insert") {
-    auto entry = model::ParseWaitlistEntry(id, fields);
-    if (!entry.ok()) return corrupt(entry.status());
-    return PutWaitlistEntryFromLog(db, entry.value());
-  }
-  if (op != "update") return corrupt(Status::InvalidInput("op '" + op + "' is not replayable"));
-  auto update = model::ParseWaitlistUpdate(fields);
-  if (!update.ok()) return corrupt(update.status());
-  auto row = FindWaitlistEntry(db, id);
-  if (!row.ok()) return corrupt(row.status());
-  model::WaitlistEntry entry = row.value();
-  model::ApplyWaitlistUpdate(update.value(), entry);
-  return PutWaitlistEntryFromLog(db, entry);
-}
-
 Result<WaitlistEntry> FindWaitlistEntry(Db& db, const std::string& query) {
   if (!IsIdPrefix(query) && !LooksLikeId(query)) {
     return Status::InvalidInput("entry: '" + query + "' is not a waitlist entry id")

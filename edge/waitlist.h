@@ -78,11 +78,6 @@ Status WriteWaitlistRow(Db& db, const model::WaitlistEntry& entry);
 // The door for replay (edge/replay.cc): the row as the log's fold of the entry
 // says, not logged. In the caller's transaction.
 Status PutWaitlistEntryFromLog(Db& db, const model::WaitlistEntry& entry);
-// Replays one logged "waitlist" change: an insert's fields as the entry, an
-// update folded into the row there (Corruption when that row is missing or
-// either does not read). Not logged. In the caller's transaction.
-Status ReplayWaitlistChange(Db& db, const std::string& id, const std::string& op,
-                            const nlohmann::json& fields);
 
 // By id, unique id prefix or its last digits as shown (ShortId).
 Result<WaitlistEntry> FindWaitlistEntry(Db& db, const std::string& query);
