@@ -19,6 +19,7 @@
 #include "sync/keys.h"
 #include "tests/gateway/gateway_harness.h"
 #include "tests/hub_and_stores.h"
+#include "tests/hub_file.h"
 
 namespace outpost {
 namespace {
@@ -97,7 +98,8 @@ class HubCampaignsTest : public testing::HubAndStores {
   // due by time, dropped. Chen (S1, opted in): due by time, S1 offline.
   // Zhao (S1): serviced in October, not due yet. S1 last synced two days ago.
   void ServiceHistory() {
-    ServicedVisit("S1", "Wang Wei", "13800138000", "沪A12345", "2026-05-06", 10000, true);
+    wang_s1_ =
+        ServicedVisit("S1", "Wang Wei", "13800138000", "沪A12345", "2026-05-06", 10000, true);
     wang_s2_ =
         ServicedVisit("S2", "Wang Wei", "13800138000", "沪A12345", "2026-08-05", 20000, true);
     ServicedVisit("S1", "Li Na", "13900139000", "沪B22222", "2026-05-20", std::nullopt, false);
@@ -120,7 +122,30 @@ class HubCampaignsTest : public testing::HubAndStores {
     return out;
   }
 
-  std::string wang_s2_;
+  // A marketing contact a store made, as the hub holds its "message" entity
+  // once synced (written into the hub's file: stores plan invitations later).
+  void MarketingContactSynced(const std::string& site, const std::string& customer,
+                              const std::string& sent_at) {
+    auto file = testing::OpenHubFileToTamper(dir_.File("hub.db"));
+    const json fields = {{"store_id", site},
+                         {"customer_id", customer},
+                         {"step", "invitation"},
+                         {"purpose", "marketing"},
+                         {"channel", "sms"},
+                         {"status", "sent"},
+                         {"idempotency_key", site + sent_at},
+                         {"sent_at", sent_at},
+                         {"due_at", sent_at}};
+    auto put = file->Prepare(
+                       "INSERT INTO entities (entity, entity_id, owner_site, fields,"
+                       " field_hlcs, last_hlc, base_hlc) VALUES ('message', ?, ?, ?, '{}',"
+                       " 1, 1)")
+                   .value();
+    put.Bind(1, "M-" + site + sent_at).Bind(2, site).Bind(3, fields.dump());
+    ASSERT_TRUE(put.Run().ok());
+  }
+
+  std::string wang_s1_, wang_s2_;
 };
 
 TEST_F(HubCampaignsTest, DueListsEachCarFromTheUnifiedViewWithThePolicysDecision) {
@@ -256,6 +281,23 @@ TEST_F(HubCampaignsTest, TheHolidayCalendarIsCheckedKeptSentToEveryStoreAndDecid
   EXPECT_EQ(bad_rules.exit_code, 1);
   EXPECT_NE(bad_rules.err.find("rules[0].due_after_km"), std::string::npos) << bad_rules.err;
   EXPECT_EQ(CliJson({"campaigns", "rules", "show"})["source"], "default");
+}
+
+TEST_F(HubCampaignsTest, TwoStoresContactsCountAgainstOneChainWideCap) {
+  ServiceHistory();
+  // S1 and S2 each sent Wang a marketing message this month, to his two records.
+  MarketingContactSynced("S1", wang_s1_, "2026-11-02T02:00:00.000Z");
+  const json one = CliJson({"campaigns", "due", "--date", "2026-11-23"});
+  EXPECT_EQ(one["due"][0]["decision"], "delayed");  // one contact: still under the cap of 2
+  MarketingContactSynced("S2", wang_s2_, "2026-11-16T02:00:00.000Z");
+  const json due = CliJson({"campaigns", "due", "--date", "2026-11-23"});
+  ASSERT_EQ(due["due"][0]["name"], "Wang Wei");
+  EXPECT_EQ(due["due"][0]["decision"], "drop");
+  EXPECT_EQ(due["due"][0]["reason"], "marketing cap: 2 in 30 days");
+  const json assigned =
+      CliJson({"campaigns", "assign", "--date", "2026-11-23", "--staff", "HQ Li"});
+  EXPECT_TRUE(assigned["queued"].empty());
+  EXPECT_TRUE(Requests("S2", "invite").empty());
 }
 
 // ---- replies: outpost-hub replies as its own process, the real test relay posting ----
