@@ -248,6 +248,9 @@ Result<ReplyResult> HandleInboundReply(Hub& hub, const delivery::InboundReply& r
   row.received_at = FormatUtcMs(reply.received_at_ms);
   row.in_reply_to = reply.in_reply_to;
   row.recorded_at = Now(hub);
+  // The typed rows (phones, bookings) as of every change synced so far: the
+  // daemon refreshes them behind ingest, a reply may come in before it did.
+  RETURN_IF_ERROR(hub.MakeIdentity().IndexChanges());
   ASSIGN_OR_RETURN(std::vector<storage::RequestToQueue> requests,
                    RequestsForReply(hub, reply, kind, row.outcome));
   ASSIGN_OR_RETURN(bool recorded, hub.storage().campaigns().RecordReply(row, requests));

@@ -17,6 +17,7 @@
 #include "sync/delivery/inbound.h"
 #include "sync/delivery/webhook.h"
 #include "sync/keys.h"
+#include "sync/model/message.h"
 #include "tests/gateway/gateway_harness.h"
 #include "tests/hub_and_stores.h"
 #include "tests/hub_file.h"
@@ -126,22 +127,25 @@ class HubCampaignsTest : public testing::HubAndStores {
   // once synced (written into the hub's file: stores plan invitations later).
   void MarketingContactSynced(const std::string& site, const std::string& customer,
                               const std::string& sent_at) {
+    MessageSynced(site, "M-" + site + sent_at,
+                  {{"store_id", site},
+                   {"customer_id", customer},
+                   {"step", "invitation"},
+                   {"purpose", "marketing"},
+                   {"channel", "sms"},
+                   {"status", "sent"},
+                   {"idempotency_key", site + sent_at},
+                   {"sent_at", sent_at},
+                   {"due_at", sent_at}});
+  }
+  void MessageSynced(const std::string& site, const std::string& id, const json& fields) {
     auto file = testing::OpenHubFileToTamper(dir_.File("hub.db"));
-    const json fields = {{"store_id", site},
-                         {"customer_id", customer},
-                         {"step", "invitation"},
-                         {"purpose", "marketing"},
-                         {"channel", "sms"},
-                         {"status", "sent"},
-                         {"idempotency_key", site + sent_at},
-                         {"sent_at", sent_at},
-                         {"due_at", sent_at}};
     auto put = file->Prepare(
                        "INSERT INTO entities (entity, entity_id, owner_site, fields,"
                        " field_hlcs, last_hlc, base_hlc) VALUES ('message', ?, ?, ?, '{}',"
                        " 1, 1)")
                    .value();
-    put.Bind(1, "M-" + site + sent_at).Bind(2, site).Bind(3, fields.dump());
+    put.Bind(1, id).Bind(2, site).Bind(3, fields.dump());
     ASSERT_TRUE(put.Run().ok());
   }
 
@@ -430,6 +434,52 @@ TEST_F(HubRepliesTest, TdOptsOutAtEveryStoreOneCancelsTheNextBookingAndBadPostsA
   ASSERT_EQ(listed.size(), 4u) << listed.dump(2);
   EXPECT_EQ(listed[3]["text"], "几点开门?");
   EXPECT_EQ(listed[3]["outcome"], "kept for staff");
+}
+
+TEST_F(HubRepliesTest, OneAnsweringAMessageCancelsTheBookingItWasAboutAndOnlyForItsPhone) {
+  // Wang has two bookings at S1; the reminder he answers is about the later one.
+  At(kNow);
+  std::vector<edge::Booking> bookings;
+  for (const char* date : {"2026-11-25", "2026-11-27"}) {
+    edge::BookingRequest r;
+    r.customer = "13800138000";
+    if (bookings.empty()) r.create_customer = edge::NewCustomer{"Wang Wei", {"13800138000"}};
+    r.date = date;
+    r.time = "10:00";
+    r.staff = "SA";
+    auto booked = stores_["S1"]->Book(r);
+    ASSERT_TRUE(booked.ok()) << booked.status().ToString();
+    bookings.push_back(booked.value());
+  }
+  ServicedVisit("S2", "Li Na", "13900139000", "沪B22222", "2026-08-05", std::nullopt, false);
+  At(kNow);
+  Round("S1");
+  Round("S2");
+  const std::string key = "S1|" + bookings[1].id + "|reminder-24h|2026-11-27T02:00:00Z";
+  MessageSynced("S1", model::MessageIdFor(key),
+                {{"store_id", "S1"},
+                 {"customer_id", bookings[1].customer_id},
+                 {"booking_id", bookings[1].id},
+                 {"step", "reminder-24h"},
+                 {"purpose", "transactional"},
+                 {"channel", "sms"},
+                 {"status", "sent"},
+                 {"idempotency_key", key}});
+  StartEndpoint();
+
+  // Li answers "1" to Wang's reminder (a forwarded text, a mistyped key): not his.
+  const json not_his = Reply({{"from", "+8613900139000"}, {"text", "1"}, {"in_reply_to", key}});
+  EXPECT_EQ(not_his["outcome"], "kept for staff: message '" + key + "' was not for +8613900139000");
+  EXPECT_TRUE(Requests("S1", "cancel").empty());
+
+  // Wang answers it, naming it by its idempotency key: the 27th is cancelled, not the 25th.
+  const json one = Reply({{"from", "+8613800138000"}, {"text", "１"}, {"in_reply_to", key}});
+  EXPECT_EQ(one["status"], "recorded") << one;
+  const std::vector<json> cancels = Requests("S1", "cancel");
+  ASSERT_EQ(cancels.size(), 1u) << one;
+  EXPECT_EQ(cancels[0]["booking_id"], bookings[1].id);
+  EXPECT_EQ(cancels[0]["staff"], "replies");
+  EXPECT_NE(cancels[0]["reason"].get<std::string>().find("replied '１'"), std::string::npos);
 }
 
 TEST_F(HubRepliesTest, ASecretFileOthersCanReadIsRefusedNamingIt) {
