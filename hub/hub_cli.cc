@@ -28,6 +28,8 @@ int RunHubCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   cli::RequestCommands request_commands(app, flags);
   cli::CustomerCommands customer_commands(app, flags);
   cli::CaseCommands case_commands(app, flags);
+  cli::CampaignCommands campaign_commands(app, flags);
+  cli::RepliesCommand replies_command(app, flags);
   if (auto done = outpost::cli::ParseCommandLine(app, argc, argv, "outpost-hub", out, err)) {
     return *done;
   }
@@ -65,6 +67,8 @@ int RunHubCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   if (request_commands.parsed()) return request_commands.Run(opened, out, err);
   if (customer_commands.parsed()) return customer_commands.Run(opened, out, err);
   if (case_commands.parsed()) return case_commands.Run(opened, out, err);
+  if (campaign_commands.parsed()) return campaign_commands.Run(opened, out, err);
+  if (replies_command.parsed()) return replies_command.Run(opened, out, err);
   return 1;
 }
 

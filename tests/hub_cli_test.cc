@@ -81,8 +81,9 @@ TEST_F(HubCliTest, AMistypedCommandOrFlagGetsOneLineAndExitCodeOne) {
   CliResult command = Cli({"bord"});
   EXPECT_EQ(command.exit_code, 1);
   EXPECT_EQ(command.err,
-            "outpost-hub: unknown command 'bord' (try: allow, board, book, cancel, conflicts,"
-            " customers, deny, digest, init, requests, reschedule, serve, stores)\n");
+            "outpost-hub: unknown command 'bord' (try: allow, board, book, campaigns, cancel,"
+            " conflicts, customers, deny, digest, holidays, init, replies, requests, reschedule,"
+            " serve, stores)\n");
   CliResult nested = Cli({"customers", "fnd", "x"});
   EXPECT_EQ(nested.exit_code, 1);
   EXPECT_EQ(nested.err,

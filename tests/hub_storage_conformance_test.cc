@@ -21,6 +21,8 @@
 #include "sync/changelog.h"
 #include "sync/hub_log.h"
 #include "sync/keys.h"
+#include "sync/model/booking.h"
+#include "sync/model/customer.h"
 #include "sync/testing.h"
 
 namespace outpost {
@@ -454,6 +456,204 @@ TEST_P(HubStorageConformance, AReadScopeSeesOneMomentAndTheOpenerThreadReadsTheA
   ASSERT_FALSE(
       storage_->keys().DenyLiveKey("S2", "2026-11-23T02:00:00.000Z", "HQ", "lost").value());
   EXPECT_EQ(keys->LiveKeyDenial("S2").value()->reason, "lost");
+}
+
+// ---- head office's outreach (hub/storage/campaign_store.h) ----
+
+// `site`'s change `seq` of any entity, chained to `prev`, at `business_time`.
+ChangeEntry EntityChange(const std::string& site, int64_t seq, const Hash256& prev,
+                         const std::string& entity, const std::string& entity_id,
+                         const std::string& op, const nlohmann::json& fields,
+                         const std::string& business_time = "") {
+  ChangeEntry c;
+  c.seq = seq;
+  c.site_id = site;
+  c.hlc = static_cast<Hlc>(1000 + seq);
+  c.entity = entity;
+  c.entity_id = entity_id;
+  c.op = op;
+  c.fields_json = fields.dump();
+  c.staff = "SA";
+  if (!business_time.empty()) c.business_time = business_time;
+  c.recorded_at = "2026-11-23T01:00:0" + std::to_string(seq % 10) + ".000Z";
+  c.schema_version = 2;
+  c.prev_hash = prev;
+  c.hash = ChainHash(c);
+  return c;
+}
+
+nlohmann::json BookingFields(const std::string& customer, const std::string& vehicle,
+                             const std::string& date, BookingStatus status) {
+  model::Booking b;
+  b.ref = "261124-1";
+  b.store_id = "S1";
+  b.customer_id = customer;
+  b.vehicle_id = vehicle;
+  b.service = "maintenance";
+  b.slot_date = date;
+  b.slot_time = "10:00";
+  b.status = status;
+  b.staff = "SA";
+  b.requested_at = b.created_at = b.updated_at = "2026-05-01T01:00:00.000Z";
+  return model::BookingInsertFields(b);
+}
+
+// S1: a customer with one vehicle read at 10,000 and 12,500 km, a visit
+// completed on 2026-05-02 and one booked for 2026-12-01; a marketing call.
+std::vector<ChangeEntry> OneCustomersHistory() {
+  model::Customer c;
+  c.store_id = "S1";
+  c.name = "Wang Wei";
+  c.phones = {"+8613800138000"};
+  c.created_at = "2026-05-01T01:00:00.000Z";
+  c.created_by = "SA";
+  model::Vehicle v;
+  v.customer_id = "c1";
+  v.plate = "沪A12345";
+  v.mileage_km = 10000;
+  // The fixture writes an update's fields whole: the reading with the rest.
+  model::Vehicle later = v;
+  later.mileage_km = 12500;
+  const nlohmann::json message = {{"store_id", "S1"},     {"customer_id", "c1"},
+                                  {"step", "invitation"}, {"purpose", "marketing"},
+                                  {"channel", "call"},    {"idempotency_key", "k"},
+                                  {"status", "done"},     {"due_at", "2026-11-20T02:00:00.000Z"}};
+  std::vector<ChangeEntry> changes;
+  auto add = [&](const std::string& entity, const std::string& id, const std::string& op,
+                 const nlohmann::json& fields, const std::string& at) {
+    const Hash256 prev = changes.empty() ? Hash256{} : changes.back().hash;
+    changes.push_back(EntityChange("S1", static_cast<int64_t>(changes.size()) + 1, prev, entity, id,
+                                   op, fields, at));
+  };
+  add("customer", "c1", "insert", model::CustomerInsertFields(c), "");
+  add("vehicle", "v1", "insert", model::VehicleInsertFields(v), "2026-05-02T02:00:00.000Z");
+  add("booking", "b1", "insert", BookingFields("c1", "v1", "2026-05-02", BookingStatus::kCompleted),
+      "");
+  add("booking", "b2", "insert", BookingFields("c1", "v1", "2026-12-01", BookingStatus::kConfirmed),
+      "");
+  add("vehicle", "v1", "update", model::VehicleInsertFields(later), "2026-08-01T02:00:00.000Z");
+  add("message", "M-1", "insert", message, "");
+  return changes;
+}
+
+TEST_P(HubStorageConformance, ASettingLandsWholeWithTheRequestsItQueues) {
+  Allow(s1_);
+  Allow(s2_);
+  auto& campaigns = storage_->campaigns();
+  EXPECT_FALSE(campaigns.Setting("holidays").value().has_value());
+  const hub::storage::HubSetting set{R"({"holidays":[]})", "2026-11-23T01:00:00.000Z", "HQ Li"};
+  auto queued = campaigns.PutSetting(
+      "holidays", set, {{"S1", "{\"kind\":\"holidays\"}"}, {"S2", "{\"kind\":\"holidays\"}"}});
+  ASSERT_TRUE(queued.ok()) << queued.status().ToString();
+  ASSERT_EQ(queued->size(), 2u);
+  EXPECT_EQ((*queued)[1].site, "S2");
+  EXPECT_EQ((*queued)[1].seq, 1);
+  EXPECT_EQ(campaigns.Setting("holidays").value()->value, set.value);
+  EXPECT_EQ(campaigns.Setting("holidays").value()->set_by, "HQ Li");
+
+  // A store not on the allow-list: nothing is written, neither setting nor request.
+  hub::storage::HubSetting other = set;
+  other.value = "{}";
+  EXPECT_EQ(campaigns.PutSetting("holidays", other, {{"S1", "{}"}, {"S9", "{}"}}).status().code(),
+            StatusCode::kNotFound);
+  EXPECT_EQ(campaigns.Setting("holidays").value()->value, set.value);
+  EXPECT_EQ(storage_->outbox().After("S1", 0, 10).value().size(), 1u);
+  // Without the hub's keys nothing is queued.
+  EXPECT_EQ(OpenAgain(nullptr)->campaigns().PutSetting("holidays", other, {}).status().code(),
+            StatusCode::kRefused);
+}
+
+TEST_P(HubStorageConformance, ServiceDueReadsVisitsReadingsContactsAndBookingsAsLogged) {
+  Allow(s1_);
+  ASSERT_TRUE(ApplyBatch(OneCustomersHistory(), true).ok());
+  ASSERT_TRUE(storage_->identity().IndexChanges().ok());
+  auto& campaigns = storage_->campaigns();
+
+  std::vector<hub::storage::CompletedVisit> visits;
+  ASSERT_TRUE(campaigns
+                  .ForEachCompletedVisit([&](const hub::storage::CompletedVisit& v) {
+                    visits.push_back(v);
+                    return Status::Ok();
+                  })
+                  .ok());
+  ASSERT_EQ(visits.size(), 1u);  // the confirmed booking has not happened
+  EXPECT_EQ(visits[0].booking_id, "b1");
+  EXPECT_EQ(visits[0].site, "S1");
+  EXPECT_EQ(visits[0].unified_id, "c1");  // not linked yet: the record stands for the person
+  EXPECT_EQ(visits[0].vehicle_id, "v1");
+  EXPECT_EQ(visits[0].plate, "沪A12345");
+  EXPECT_EQ(visits[0].slot_date, "2026-05-02");
+
+  const auto readings = campaigns.MileageReadingsOf("v1").value();
+  ASSERT_EQ(readings.size(), 2u);
+  EXPECT_EQ(readings[0].km, 10000);
+  EXPECT_EQ(readings[0].at, "2026-05-02T02:00:00.000Z");  // the business time, not recorded_at
+  EXPECT_EQ(readings[1].km, 12500);
+  EXPECT_TRUE(campaigns.MileageReadingsOf("v2").value().empty());
+  std::vector<int64_t> streamed;
+  ASSERT_TRUE(campaigns
+                  .ForEachMileageReading([&](const hub::storage::MileageRow& r) {
+                    streamed.push_back(r.km);
+                    return Status::Ok();
+                  })
+                  .ok());
+  EXPECT_EQ(streamed, (std::vector<int64_t>{10000, 12500}));
+
+  const auto contacts = campaigns.MarketingContactsSince("2026-10-01").value();
+  ASSERT_EQ(contacts.size(), 1u);
+  EXPECT_EQ(contacts[0].customer_id, "c1");
+  EXPECT_TRUE(campaigns.MarketingContactsSince("2026-11-21").value().empty());
+
+  const auto holders = campaigns.PhoneHolders("+8613800138000").value();
+  ASSERT_EQ(holders.size(), 1u);
+  EXPECT_EQ(holders[0].customer_id, "c1");
+  EXPECT_EQ(holders[0].site, "S1");
+  const auto upcoming = campaigns.UpcomingBookings({"c1", "c9"}, "2026-11-23").value();
+  ASSERT_EQ(upcoming.size(), 1u);
+  EXPECT_EQ(upcoming[0].booking_id, "b2");
+  EXPECT_TRUE(campaigns.UpcomingBookings({"c1"}, "2026-12-02").value().empty());
+  EXPECT_EQ(campaigns.Booking("b1").value()->status, "completed");
+  EXPECT_TRUE(campaigns.MessageFields("M-1").value().has_value());
+  EXPECT_FALSE(campaigns.MessageFields("M-2").value().has_value());
+}
+
+TEST_P(HubStorageConformance, AnInvitationAndAReplyAreRecordedOnceWithTheirRequests) {
+  Allow(s1_);
+  auto& campaigns = storage_->campaigns();
+  const hub::storage::InvitationRow row{
+      "u1|v1|2027-05-20", "u1", "v1", "2027-05-20", "S1", 0, "2026-11-23T01:00:00.000Z", "HQ"};
+  EXPECT_EQ(campaigns.AssignInvitation(row, "{\"kind\":\"invite\"}").value(),
+            std::optional<int64_t>(1));
+  EXPECT_EQ(campaigns.AssignInvitation(row, "{\"kind\":\"invite\"}").value(), std::nullopt);
+  hub::storage::InvitationRow elsewhere = row;
+  elsewhere.invitation_key = "u2|v2|2027-05-20";
+  elsewhere.site = "S9";
+  EXPECT_EQ(campaigns.AssignInvitation(elsewhere, "{}").status().code(), StatusCode::kNotFound);
+  const auto invitations = campaigns.Invitations().value();
+  ASSERT_EQ(invitations.size(), 1u);
+  EXPECT_EQ(invitations[0].request_seq, 1);
+  EXPECT_EQ(storage_->outbox().After("S1", 0, 10).value().size(), 1u);
+
+  hub::storage::ReplyRow reply{"g-1",
+                               "+8613800138000",
+                               "TD",
+                               "opt_out",
+                               "2026-11-23T01:00:00.000Z",
+                               "",
+                               "2026-11-23T01:00:01.000Z",
+                               "opt-out queued",
+                               {}};
+  EXPECT_TRUE(campaigns.RecordReply(reply, {{"S1", "{\"kind\":\"opt-out\"}"}}).value());
+  ASSERT_EQ(reply.requests.size(), 1u);
+  EXPECT_EQ(reply.requests[0].seq, 2);
+  hub::storage::ReplyRow again = reply;
+  EXPECT_FALSE(campaigns.RecordReply(again, {{"S1", "{}"}}).value());
+  EXPECT_EQ(storage_->outbox().After("S1", 0, 10).value().size(), 2u);
+  const auto replies = campaigns.Replies().value();
+  ASSERT_EQ(replies.size(), 1u);
+  EXPECT_EQ(replies[0].kind, "opt_out");
+  ASSERT_EQ(replies[0].requests.size(), 1u);
+  EXPECT_EQ(replies[0].requests[0].site, "S1");
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, HubStorageConformance, ::testing::ValuesIn(kBackends),

@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "sync/civil_time.h"
+
 namespace CLI {
 class App;
 }
@@ -146,6 +148,47 @@ class CaseCommands {
   CLI::App* resolve_ = nullptr;
   bool all_ = false, merge_ = false, apart_ = false;
   std::string store_, ref_, staff_, note_;
+};
+
+// campaigns due | assign | calls | rules show|set, holidays show|set (campaigns.cc).
+class CampaignCommands {
+ public:
+  CampaignCommands(CLI::App& app, const HubFlags& flags);
+  bool parsed() const;
+  int Run(Hub& hub, std::ostream& out, std::ostream& err);
+
+ private:
+  int RunAssign(Hub& hub, const LocalDate& date, std::ostream& out, std::ostream& err);
+  int RunSettings(Hub& hub, std::ostream& out, std::ostream& err);
+
+  const HubFlags& flags_;
+  CLI::App* campaigns_ = nullptr;
+  CLI::App* due_ = nullptr;
+  CLI::App* assign_ = nullptr;
+  CLI::App* calls_ = nullptr;
+  CLI::App* rules_ = nullptr;
+  CLI::App* rules_show_ = nullptr;
+  CLI::App* rules_set_ = nullptr;
+  CLI::App* holidays_ = nullptr;
+  CLI::App* holidays_show_ = nullptr;
+  CLI::App* holidays_set_ = nullptr;
+  std::string date_, staff_, file_;
+};
+
+// replies --bind HOST:PORT --secret-file F (a process of its own), replies list (replies.cc).
+class RepliesCommand {
+ public:
+  RepliesCommand(CLI::App& app, const HubFlags& flags);
+  bool parsed() const;
+  int Run(Hub& hub, std::ostream& out, std::ostream& err);
+
+ private:
+  int RunList(Hub& hub, std::ostream& out, std::ostream& err);
+
+  const HubFlags& flags_;
+  CLI::App* replies_ = nullptr;
+  CLI::App* list_ = nullptr;
+  std::string bind_, secret_file_;
 };
 
 }  // namespace cli

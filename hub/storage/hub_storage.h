@@ -20,6 +20,7 @@
 #include <memory>
 #include <string>
 
+#include "hub/storage/campaign_store.h"
 #include "hub/storage/cursors.h"
 #include "hub/storage/identity_store.h"
 #include "hub/storage/ingest.h"
@@ -81,6 +82,8 @@ class HubStorage {
   // Identity links, rules, typed rows and profiles (hub/storage/identity_store.h),
   // on the same database as the rest.
   virtual IdentityStore& identity() = 0;
+  // Head office's outreach: settings, invitations, replies (hub/storage/campaign_store.h).
+  virtual CampaignStore& campaigns() = 0;
 };
 
 // Opens the hub's storage at `location`: a file path (SQLite).

@@ -29,6 +29,12 @@ const std::vector<std::pair<const char*, TextMember>>& TextFields() {
       {"case_id", &HeadOfficeRequest::case_id},
       {"case_ref", &HeadOfficeRequest::case_ref},
       {"reason", &HeadOfficeRequest::reason},
+      {"customer_id", &HeadOfficeRequest::customer_id},
+      {"vehicle_id", &HeadOfficeRequest::vehicle_id},
+      {"due_by", &HeadOfficeRequest::due_by},
+      {"channel", &HeadOfficeRequest::channel},
+      {"invite_date", &HeadOfficeRequest::invite_date},
+      {"calendar", &HeadOfficeRequest::calendar},
       {"staff", &HeadOfficeRequest::staff},
       {"requested_at", &HeadOfficeRequest::requested_at}};
   return fields;
@@ -40,6 +46,12 @@ std::vector<std::string> AlwaysWritten(const std::string& kind) {
   if (kind == "cancel") return {"kind", "booking_id", "booking_ref", "reason"};
   if (kind == "reschedule") return {"kind", "booking_id", "booking_ref", "reason", "date", "slot"};
   if (kind == "resolve-case") return {"kind", "case_id", "case_ref", "reason"};
+  if (kind == "invite") {
+    return {"kind",   "customer_id", "vehicle_id",  "date",  "service",
+            "due_by", "channel",     "invite_date", "reason"};
+  }
+  if (kind == "opt-out") return {"kind", "phone", "customer_id", "channel", "reason"};
+  if (kind == "holidays") return {"kind", "calendar"};
   return {"kind"};
 }
 
@@ -49,6 +61,9 @@ std::vector<std::string> Required(const std::string& kind) {
   if (kind == "cancel") return {"booking_id"};
   if (kind == "reschedule") return {"booking_id", "date", "slot"};
   if (kind == "resolve-case") return {"case_ref"};
+  if (kind == "invite") return {"customer_id", "date", "service", "channel"};
+  if (kind == "opt-out") return {"phone", "channel"};
+  if (kind == "holidays") return {"calendar"};
   return {};
 }
 

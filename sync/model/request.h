@@ -2,9 +2,14 @@
 // (hub/hub.cc, into `hub_outbox`), it travels on the hub's Acks as
 // `requestJson`, and the store reads it (edge/sync_client.cc). Kinds: "book"
 // (a call-centre booking), "cancel" and "reschedule" (one of the store's
-// bookings), "resolve-case" (a conflict case head office handled). A newer
-// head office may send a kind this store does not know: it reads, so the
-// store can refuse it as such instead of blocking the requests after it.
+// bookings), "resolve-case" (a conflict case head office handled), and for
+// outreach (docs/OUTREACH.md, "At head office"): "invite" (a service-due
+// invitation head office assigned to this store), "opt-out" (a customer
+// replied TD: no more messages on that channel to that phone) and "holidays"
+// (the chain's holiday calendar changed: the whole calendar, as JSON text). A
+// newer head office may send a kind this store does not know: it reads (keys
+// it does not know are ignored), so the store can refuse it as such instead of
+// blocking the requests after it.
 //
 // The JSON keys are the outbox's and the wire's format: each kind writes its
 // own fields always and the optional ones (name, plate, service, notes,
@@ -30,8 +35,17 @@ struct HeadOfficeRequest {
   std::string booking_id, booking_ref;
   // resolve-case: the case.
   std::string case_id, case_ref;
-  // cancel, reschedule: why (may be empty); resolve-case: what was done.
+  // cancel, reschedule: why (may be empty); resolve-case: what was done;
+  // invite: why due, in words; opt-out: the reply that asked for it.
   std::string reason;
+  // invite: the store's customer record and vehicle (vehicle_id may be empty:
+  // per customer), the due date in `date`, the rule's service kind in
+  // `service`, "time" or "km" in due_by, the first contact's channel and day.
+  // opt-out: the record (customer_id, may be empty: every record with the
+  // phone) and channel ("sms", "wechat" or "call").
+  std::string customer_id, vehicle_id, due_by, channel, invite_date;
+  // holidays: the calendar (sync/outreach/holidays.h HolidayCalendarJson) as text.
+  std::string calendar;
   std::string staff;         // who at head office
   std::string requested_at;  // business time: when the customer asked (UTC text)
 };

@@ -51,12 +51,86 @@ TEST(HeadOfficeRequestModelTest, AMissingKindIsABookingAndAnUnknownKindReads) {
             json({{"kind", "send-flowers"}, {"notes", "roses"}}));
 }
 
+TEST(HeadOfficeRequestModelTest, OutreachKindsTravelWithTheirFieldsAndNeedTheirOwn) {
+  HeadOfficeRequest invite;
+  invite.kind = "invite";
+  invite.customer_id = "c-1";
+  invite.vehicle_id = "v-1";
+  invite.date = "2027-05-20";
+  invite.service = "maintenance";
+  invite.due_by = "km";
+  invite.channel = "call";
+  invite.invite_date = "2027-05-05";
+  invite.reason = "5,000 km since 2026-11-20";
+  const json invite_wire = HeadOfficeRequestJson(invite);
+  EXPECT_EQ(invite_wire, json({{"kind", "invite"},
+                               {"customer_id", "c-1"},
+                               {"vehicle_id", "v-1"},
+                               {"date", "2027-05-20"},
+                               {"service", "maintenance"},
+                               {"due_by", "km"},
+                               {"channel", "call"},
+                               {"invite_date", "2027-05-05"},
+                               {"reason", "5,000 km since 2026-11-20"}}));
+  EXPECT_EQ(HeadOfficeRequestJson(ParseHeadOfficeRequest(invite_wire).value()), invite_wire);
+
+  HeadOfficeRequest opt_out;
+  opt_out.kind = "opt-out";
+  opt_out.phone = "+8613800138000";
+  opt_out.channel = "sms";
+  opt_out.reason = "replied TD";
+  const json opt_out_wire = HeadOfficeRequestJson(opt_out);
+  EXPECT_EQ(opt_out_wire, json({{"kind", "opt-out"},
+                                {"phone", "+8613800138000"},
+                                {"customer_id", ""},
+                                {"channel", "sms"},
+                                {"reason", "replied TD"}}));
+  EXPECT_EQ(HeadOfficeRequestJson(ParseHeadOfficeRequest(opt_out_wire).value()), opt_out_wire);
+
+  HeadOfficeRequest holidays;
+  holidays.kind = "holidays";
+  holidays.calendar = R"({"holidays":[{"date":"2026-10-01","name":"国庆节"}]})";
+  const json holidays_wire = HeadOfficeRequestJson(holidays);
+  EXPECT_EQ(holidays_wire, json({{"kind", "holidays"}, {"calendar", holidays.calendar}}));
+  EXPECT_EQ(ParseHeadOfficeRequest(holidays_wire)->calendar, holidays.calendar);
+
+  // Each refuses, naming it, the field it cannot do without.
+  for (const auto& [wire, field] :
+       std::vector<std::pair<json, std::string>>{{invite_wire, "customer_id"},
+                                                 {invite_wire, "date"},
+                                                 {invite_wire, "service"},
+                                                 {invite_wire, "channel"},
+                                                 {opt_out_wire, "phone"},
+                                                 {opt_out_wire, "channel"},
+                                                 {holidays_wire, "calendar"}}) {
+    json missing = wire;
+    missing.erase(field);
+    auto parsed = ParseHeadOfficeRequest(missing);
+    ASSERT_FALSE(parsed.ok()) << field;
+    EXPECT_EQ(parsed.status().message(), "request: " + field + ": required for a " +
+                                             wire["kind"].get<std::string>() + " request")
+        << parsed.status().message();
+  }
+}
+
+TEST(HeadOfficeRequestModelTest, AStoreOfTodayReadsKeysItDoesNotKnow) {
+  // A later head office may add keys to a kind: a store reads the request
+  // and ignores them, so a kind it does not know is refused as such.
+  auto newer = ParseHeadOfficeRequest(
+      {{"kind", "invite-v2"}, {"customer_id", "c-1"}, {"offer", {{"discount", 10}}}});
+  ASSERT_TRUE(newer.ok()) << newer.status().ToString();
+  EXPECT_EQ(newer->kind, "invite-v2");
+  EXPECT_EQ(newer->customer_id, "c-1");
+}
+
 TEST(HeadOfficeRequestModelTest, EachBadFieldIsNamed) {
   const json good = {{"kind", "reschedule"}, {"booking_id", "b-1"},  {"booking_ref", "r"},
                      {"reason", ""},         {"date", "2026-11-25"}, {"slot", "10:00"}};
   for (const char* field :
-       {"kind", "phone", "name", "plate", "service", "notes", "date", "slot", "booking_id",
-        "booking_ref", "case_id", "case_ref", "reason", "staff", "requested_at"}) {
+       {"kind",    "phone",       "name",         "plate",       "service",    "notes",
+        "date",    "slot",        "booking_id",   "booking_ref", "case_id",    "case_ref",
+        "reason",  "staff",       "requested_at", "customer_id", "vehicle_id", "due_by",
+        "channel", "invite_date", "calendar"}) {
     json bad = good;
     bad[field] = 5;
     auto parsed = ParseHeadOfficeRequest(bad);

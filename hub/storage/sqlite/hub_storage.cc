@@ -60,7 +60,8 @@ class SqliteHubStorage : public HubStorage {
         outbox_(*db_, signer),
         reads_(*db_),
         verify_reads_(*db_),
-        identity_(*db_) {}
+        identity_(*db_),
+        campaigns_(*db_, signer) {}
 
   KeyStore& keys() override { return keys_; }
   StoreCursors& cursors() override { return cursors_; }
@@ -86,6 +87,7 @@ class SqliteHubStorage : public HubStorage {
   }
   Result<int> SchemaVersion() override { return db_->SchemaVersion(); }
   IdentityStore& identity() override { return identity_; }
+  CampaignStore& campaigns() override { return campaigns_; }
 
   // Chains batches archived before the hub log existed (migration 6).
   Status ChainUnchainedBatches() {
@@ -126,6 +128,7 @@ class SqliteHubStorage : public HubStorage {
   SqliteHubReads reads_;
   SqliteVerifyReads verify_reads_;
   SqliteIdentityStore identity_;
+  SqliteCampaignStore campaigns_;
 };
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <set>
 #include <tuple>
 
+#include "hub/storage/sqlite/parts.h"
 #include "hub/storage/sqlite/record_log.h"
 #include "sync/model/booking.h"
 #include "sync/model/customer.h"
@@ -19,18 +20,6 @@ std::vector<std::string> PhonesOf(const std::string& array_text) {
     if (end == std::string::npos) break;
     out.push_back(array_text.substr(pos + 1, end - pos - 1));
     pos = end + 1;
-  }
-  return out;
-}
-
-// Runs `st` (bound) and collects a row per step with `read`.
-template <typename T, typename Read>
-Result<std::vector<T>> Rows(Statement& st, Read read) {
-  std::vector<T> out;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
-    out.push_back(read(st));
   }
   return out;
 }

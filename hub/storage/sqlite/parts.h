@@ -13,6 +13,18 @@
 namespace outpost::hub::storage::sqlite {
 
 Hash256 ToHash(const std::string& blob);
+// Runs `st` (bound) and collects a row per step with `read`.
+template <typename T, typename Read>
+Result<std::vector<T>> Rows(Statement& st, Read read) {
+  std::vector<T> out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    out.push_back(read(st));
+  }
+  return out;
+}
+
 template <size_t N>
 std::array<uint8_t, N> ToBytes(const std::string& blob) {
   std::array<uint8_t, N> a{};
@@ -27,6 +39,11 @@ Status NoteRecord(Db& db, const SecretKeys& signer, const std::string& table,
 // Batch `id`'s entry in the hub's log (sync/hub_log.h): the head after it, signed.
 Result<SignedHead> HubLogHead(Db& db, const SecretKeys& signer, int64_t id, const std::string& site,
                               int64_t first_seq, int64_t last_seq, const Hash256& envelope_hash);
+// Appends a request to `site`'s outbox inside the caller's transaction: its seq.
+// NotFound for a store not on the allow-list.
+Result<int64_t> AppendToOutbox(Db& db, const SecretKeys& signer, const std::string& site,
+                               const std::string& request_json, const std::string& created_at,
+                               const std::string& created_by);
 Result<std::optional<KeyDenial>> ReadLiveKeyDenial(Db& db, const std::string& site);
 Result<PublicKeys> ReadStoreKeys(Db& db, const std::string& site);
 Result<std::optional<StoreCursor>> ReadCursor(Db& db, const std::string& site);
@@ -95,6 +112,36 @@ class SqliteOutbox : public Outbox {
   Status MarkApplied(const std::string& site, int64_t seq) override;
 
  private:
+  Db& db_;
+  const SecretKeys* signer_;
+};
+
+class SqliteCampaignStore : public CampaignStore {
+ public:
+  SqliteCampaignStore(Db& db, const SecretKeys* signer) : db_(db), signer_(signer) {}
+  Result<std::optional<HubSetting>> Setting(const std::string& name) override;
+  Result<std::vector<QueuedAt>> PutSetting(const std::string& name, const HubSetting& setting,
+                                           const std::vector<RequestToQueue>& requests) override;
+  Status ForEachCompletedVisit(const std::function<Status(const CompletedVisit&)>& visit) override;
+  Status ForEachMileageReading(const std::function<Status(const MileageRow&)>& visit) override;
+  Result<std::vector<MileageRow>> MileageReadingsOf(const std::string& vehicle_id) override;
+  Result<std::vector<MarketingContactRow>> MarketingContactsSince(
+      const std::string& since) override;
+  Result<std::vector<InvitationRow>> Invitations() override;
+  Result<std::optional<int64_t>> AssignInvitation(const InvitationRow& row,
+                                                  const std::string& request_json) override;
+  Result<bool> RecordReply(ReplyRow& reply, const std::vector<RequestToQueue>& requests) override;
+  Result<std::vector<ReplyRow>> Replies() override;
+  Result<std::vector<PhoneHolder>> PhoneHolders(const std::string& e164) override;
+  Result<std::optional<std::string>> MessageFields(const std::string& message_id) override;
+  Result<std::optional<KnownBooking>> Booking(const std::string& booking_id) override;
+  Result<std::vector<KnownBooking>> UpcomingBookings(const std::vector<std::string>& customer_ids,
+                                                     const std::string& from_date) override;
+
+ private:
+  Result<std::vector<QueuedAt>> Queue(const SecretKeys& signer,
+                                      const std::vector<RequestToQueue>& requests,
+                                      const std::string& at, const std::string& by);
   Db& db_;
   const SecretKeys* signer_;
 };

@@ -1,0 +1,217 @@
+// outpost-hub campaigns due | assign | calls | rules show|set, holidays show|set:
+// head office's service-due invitations and the chain's holiday calendar
+// (docs/OUTREACH.md, "At head office"). Labels zh-CN first, then English.
+#include "hub/queries/campaigns.h"
+
+#include <CLI/CLI.hpp>
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
+#include <nlohmann/json.hpp>
+#include <ostream>
+
+#include "hub/campaigns.h"
+#include "hub/cli/commands.h"
+#include "hub/cli/output.h"
+#include "hub/hub.h"
+
+namespace outpost::hub::cli {
+namespace {
+
+using nlohmann::json;
+
+// "YYYY-MM-DD", "today", "tomorrow" or "+N", head office's day (Asia/Shanghai).
+Result<LocalDate> ParseDay(const std::string& text, const Clock& clock) {
+  ASSIGN_OR_RETURN(TimeZone zone, TimeZone::Load("Asia/Shanghai"));
+  const LocalDate today = zone.UtcToLocal(clock.NowMs()).date;
+  if (text.empty() || text == "today") return today;
+  if (text == "tomorrow") return today.AddDays(1);
+  if (text.size() > 1 && text[0] == '+' &&
+      text.find_first_not_of("0123456789", 1) == std::string::npos && text.size() < 6) {
+    return today.AddDays(std::atoi(text.c_str() + 1));
+  }
+  auto date = LocalDate::Parse(text);
+  if (!date.ok()) {
+    return Status::InvalidInput("--date: '" + text +
+                                "' is not a date (YYYY-MM-DD, today, tomorrow or +N)");
+  }
+  return date;
+}
+
+Result<std::string> ReadWholeFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::NotFound(path + ": cannot be read");
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+json InvitationJson(const queries::Invitation& inv) {
+  json out = {{"invitation_key", inv.invitation_key},
+              {"unified_id", inv.unified_id},
+              {"customer_id", inv.customer_id},
+              {"name", inv.name},
+              {"vehicle_key", inv.vehicle_key},
+              {"vehicle_id", inv.vehicle_id ? json(*inv.vehicle_id) : json(nullptr)},
+              {"plate", inv.plate ? json(*inv.plate) : json(nullptr)},
+              {"service_kind", inv.service_kind},
+              {"last_service", inv.last_service},
+              {"last_service_site", inv.last_service_site},
+              {"readings", inv.readings},
+              {"due_date", inv.due.due_date.ToString()},
+              {"due_by", inv.due.due_by},
+              {"invite_date", inv.due.invite_date.ToString()},
+              {"projected_km", inv.projected_km ? json(*inv.projected_km) : json(nullptr)},
+              {"due_at_km", inv.due.due_at_km ? json(*inv.due.due_at_km) : json(nullptr)},
+              {"store", inv.store},
+              {"store_online", inv.store_online},
+              {"channel", inv.channel},
+              {"decision", inv.allowed ? (inv.delayed ? "delayed" : "send") : "drop"},
+              {"decision_at", inv.allowed ? json(inv.decision_at) : json(nullptr)},
+              {"reason", inv.reason}};
+  out["assigned"] = inv.assigned_site
+                        ? json{{"site", *inv.assigned_site}, {"request_seq", *inv.assigned_seq}}
+                        : json(nullptr);
+  return out;
+}
+
+void PrintInvitation(const queries::Invitation& inv, std::ostream& out) {
+  out << "  " << inv.due.due_date.ToString() << " 到期/due ("
+      << (inv.due.due_by == "km" ? "里程/km" : "时间/time") << ")  "
+      << (inv.name.empty() ? inv.customer_id : inv.name) << "  "
+      << inv.plate.value_or(inv.vehicle_key) << "  上次保养/last " << inv.last_service << " @"
+      << inv.last_service_site;
+  if (inv.projected_km) out << "  预计里程/projected " << *inv.projected_km << " km";
+  out << "  门店/store " << inv.store << (inv.store_online ? " (在线/online)" : " (离线/offline)")
+      << "  " << inv.channel << ": ";
+  if (!inv.allowed) {
+    out << "不联系/drop: " << inv.reason;
+  } else if (inv.delayed) {
+    out << "推迟/delayed to " << inv.decision_at << ": " << inv.reason;
+  } else {
+    out << "可联系/send at " << inv.decision_at;
+  }
+  if (inv.assigned_site)
+    out << "  [已派发/assigned: " << *inv.assigned_site << " #" << *inv.assigned_seq << "]";
+  out << "\n";
+}
+
+}  // namespace
+
+CampaignCommands::CampaignCommands(CLI::App& app, const HubFlags& flags) : flags_(flags) {
+  campaigns_ = app.add_subcommand("campaigns", "head office's service-due invitations");
+  campaigns_->require_subcommand(1);
+  due_ = campaigns_->add_subcommand(
+      "due", "who is due for an invitation on a day, and the policy's decision");
+  assign_ = campaigns_->add_subcommand(
+      "assign", "queue each allowed invitation to the store the customer visited last (once)");
+  calls_ = campaigns_->add_subcommand(
+      "calls", "head office's own call list: allowed invitations whose store is offline");
+  for (CLI::App* sub : {due_, assign_, calls_}) {
+    sub->add_option("--date", date_, "YYYY-MM-DD, today, tomorrow or +N (default today)");
+  }
+  assign_->add_option("--staff", staff_, "who assigns them")->required();
+  rules_ = campaigns_->add_subcommand("rules", "the service rules head office computes with");
+  rules_->require_subcommand(1);
+  rules_show_ = rules_->add_subcommand("show", "the rules in force (JSON)");
+  rules_set_ = rules_->add_subcommand("set", "replace the rules with a file's");
+  rules_set_->add_option("--file", file_)->required();
+  rules_set_->add_option("--staff", staff_)->required();
+  holidays_ = app.add_subcommand("holidays", "the chain's holiday calendar (sent to every store)");
+  holidays_->require_subcommand(1);
+  holidays_show_ = holidays_->add_subcommand("show", "the calendar in force (JSON)");
+  holidays_set_ = holidays_->add_subcommand(
+      "set", "replace the calendar with a file's and send it to every store");
+  holidays_set_->add_option("--file", file_)->required();
+  holidays_set_->add_option("--staff", staff_)->required();
+}
+
+bool CampaignCommands::parsed() const { return campaigns_->parsed() || holidays_->parsed(); }
+
+int CampaignCommands::Run(Hub& hub, std::ostream& out, std::ostream& err) {
+  if (rules_->parsed() || holidays_->parsed()) return RunSettings(hub, out, err);
+  auto date = ParseDay(date_, hub.clock());
+  if (!date.ok()) return Fail(date.status(), err);
+  if (assign_->parsed()) return RunAssign(hub, date.value(), out, err);
+  auto list = queries::ServiceDueOn(queries::HubReader(hub), date.value());
+  if (!list.ok()) return Fail(list.status(), err);
+  const bool calls = calls_->parsed();
+  const std::vector<queries::Invitation> shown =
+      calls ? queries::HeadOfficeCalls(list.value()) : list->due;
+  if (flags_.json) {
+    json arr = json::array();
+    for (const auto& inv : shown) arr.push_back(InvitationJson(inv));
+    out << json{{"date", list->date},
+                {"cars_considered", list->cars_considered},
+                {calls ? "calls" : "due", arr}}
+               .dump(2)
+        << "\n";
+    return 0;
+  }
+  out << (calls ? "总部外呼/head office calls " : "到期邀请/service due ") << list->date << ": "
+      << shown.size() << " (车辆/cars considered " << list->cars_considered << ")\n";
+  for (const auto& inv : shown) PrintInvitation(inv, out);
+  return 0;
+}
+
+int CampaignCommands::RunAssign(Hub& hub, const LocalDate& date, std::ostream& out,
+                                std::ostream& err) {
+  auto report = AssignInvitations(hub, date, staff_);
+  if (!report.ok()) return Fail(report.status(), err);
+  if (flags_.json) {
+    json arr = json::array();
+    for (const auto& inv : report->queued) arr.push_back(InvitationJson(inv));
+    out << json{{"date", date.ToString()},
+                {"queued", arr},
+                {"already_assigned", report->already_assigned},
+                {"kept_for_calls", report->kept_for_calls},
+                {"not_allowed", report->not_allowed}}
+               .dump(2)
+        << "\n";
+    return 0;
+  }
+  out << "已派发/queued " << report->queued.size() << " invitation(s); 已派发过/already assigned "
+      << report->already_assigned << "; 总部外呼/kept for head office calls "
+      << report->kept_for_calls << "; 不联系/not allowed " << report->not_allowed << "\n";
+  for (const auto& inv : report->queued) PrintInvitation(inv, out);
+  return 0;
+}
+
+int CampaignCommands::RunSettings(Hub& hub, std::ostream& out, std::ostream& err) {
+  if (rules_show_->parsed() || holidays_show_->parsed()) {
+    auto settings = queries::ReadCampaignSettings(queries::HubReader(hub));
+    if (!settings.ok()) return Fail(settings.status(), err);
+    const bool rules = rules_show_->parsed();
+    json shown = rules ? outreach::ServiceRulesJson(settings->rules)
+                       : outreach::HolidayCalendarJson(settings->holidays);
+    const bool is_default = rules ? settings->rules_are_default : settings->holidays_are_default;
+    shown["source"] =
+        is_default ? json("default")
+                   : json{{"set_at", rules ? settings->rules_set_at : settings->holidays_set_at},
+                          {"set_by", rules ? settings->rules_set_by : settings->holidays_set_by}};
+    out << shown.dump(2) << "\n";
+    return 0;
+  }
+  auto text = ReadWholeFile(file_);
+  if (!text.ok()) return Fail(text.status(), err);
+  if (rules_set_->parsed()) {
+    Status set = SetServiceRules(hub, text.value(), staff_);
+    if (!set.ok()) return Fail(Status(set.code(), file_ + ": " + set.message()), err);
+    out << "服务规则已更新/service rules set from " << file_ << "\n";
+    return 0;
+  }
+  auto queued = SetHolidayCalendar(hub, text.value(), staff_);
+  if (!queued.ok())
+    return Fail(Status(queued.status().code(), file_ + ": " + queued.status().message()), err);
+  if (flags_.json) {
+    json arr = json::array();
+    for (const auto& q : queued.value())
+      arr.push_back({{"store_id", q.site}, {"request_seq", q.seq}});
+    out << json{{"queued", arr}}.dump(2) << "\n";
+    return 0;
+  }
+  out << "节假日已更新/holiday calendar set from " << file_ << "; sent to " << queued->size()
+      << " store(s) as a holidays request" << (queued->empty() ? " (unchanged: nothing sent)" : "")
+      << "\n";
+  return 0;
+}
+
+}  // namespace outpost::hub::cli

@@ -1,0 +1,161 @@
+// CampaignStore: what head office keeps and reads for its own outreach
+// (docs/OUTREACH.md, "At head office"): its settings (the chain's holiday
+// calendar, the service rules), the completed visits and odometer readings
+// the service-due list is computed from, the marketing contacts the chain
+// made, the invitations it assigned to stores and the customers' replies.
+//
+// Every write that also queues requests to stores (an invitation, a reply's
+// cancel or opt-out, a new holiday calendar) lands whole with them in one
+// transaction, or not at all; the requests are appended to the outbox like
+// Outbox::Append's (numbered per store, record-logged). No SQL here.
+// Thread-compatible: on the thread that owns the HubStorage.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sync/status.h"
+
+namespace outpost::hub::storage {
+
+struct HubSetting {
+  std::string value;  // JSON text, as validated by the caller
+  std::string set_at;
+  std::string set_by;
+};
+
+// A request to append to a store's outbox with a write.
+struct RequestToQueue {
+  std::string site;
+  std::string request_json;
+};
+// Where one landed.
+struct QueuedAt {
+  std::string site;
+  int64_t seq = 0;
+};
+
+// A booking whose visit happened (status completed), with what is known of
+// its vehicle and person.
+struct CompletedVisit {
+  std::string booking_id;
+  std::string site;
+  std::string customer_id;  // the store's record
+  std::string unified_id;   // its unified customer; the record id while not linked
+  std::optional<std::string> vehicle_id;
+  std::optional<std::string> plate;
+  std::optional<std::string> vin;
+  std::string service;
+  std::string slot_date;  // YYYY-MM-DD, the store's day
+};
+
+// A vehicle's odometer reading: one of its logged changes carrying mileage_km.
+struct MileageRow {
+  std::string vehicle_id;
+  std::string at;  // the change's business time (UTC text), else when it was recorded
+  int64_t km = 0;
+};
+
+// A marketing contact the chain made or planned (a "message" entity with
+// purpose marketing, not dropped, cancelled, skipped or dead).
+struct MarketingContactRow {
+  std::string customer_id;  // the store's record
+  std::string at;           // sent_at, else due_at (UTC text)
+};
+
+struct InvitationRow {
+  std::string invitation_key;
+  std::string unified_id;
+  std::string vehicle_key;
+  std::string due_date;
+  std::string site;
+  int64_t request_seq = 0;
+  std::string assigned_at;
+  std::string assigned_by;
+};
+
+struct ReplyRow {
+  std::string gateway_message_id;
+  std::string sender;
+  std::string text;
+  std::string kind;  // "cancel", "opt_out", "other"
+  std::string received_at;
+  std::string in_reply_to;
+  std::string recorded_at;
+  std::string outcome;             // what head office did, in words
+  std::vector<QueuedAt> requests;  // the requests queued for it
+};
+
+// A booking as head office knows it, for a reply's cancel.
+struct KnownBooking {
+  std::string booking_id;
+  std::string site;
+  std::string ref;
+  std::string customer_id;
+  std::string status;
+  std::string slot_date;
+  std::string slot_time;
+};
+
+// A customer record holding a phone, and its store.
+struct PhoneHolder {
+  std::string customer_id;
+  std::string site;
+};
+
+class CampaignStore {
+ public:
+  virtual ~CampaignStore() = default;
+
+  // ---- settings ----
+  virtual Result<std::optional<HubSetting>> Setting(const std::string& name) = 0;
+  // Sets `name` and queues `requests` in one transaction; where each landed.
+  // NotFound (nothing written) when one names a store not on the allow-list.
+  virtual Result<std::vector<QueuedAt>> PutSetting(const std::string& name,
+                                                   const HubSetting& setting,
+                                                   const std::vector<RequestToQueue>& requests) = 0;
+
+  // ---- what the service-due list is computed from ----
+  // Every completed visit, in no particular order.
+  virtual Status ForEachCompletedVisit(
+      const std::function<Status(const CompletedVisit&)>& visit) = 0;
+  // Every vehicle's readings, grouped by vehicle, oldest first within one.
+  virtual Status ForEachMileageReading(const std::function<Status(const MileageRow&)>& visit) = 0;
+  // One vehicle's readings, oldest first.
+  virtual Result<std::vector<MileageRow>> MileageReadingsOf(const std::string& vehicle_id) = 0;
+  // The chain's marketing contacts at or after `since` (UTC text).
+  virtual Result<std::vector<MarketingContactRow>> MarketingContactsSince(
+      const std::string& since) = 0;
+
+  // ---- invitations ----
+  // Every invitation assigned, by key.
+  virtual Result<std::vector<InvitationRow>> Invitations() = 0;
+  // Queues `request` to row.site and records the invitation with its seq, in
+  // one transaction. nullopt (nothing queued) when the key is recorded
+  // already; NotFound when the store is not on the allow-list.
+  virtual Result<std::optional<int64_t>> AssignInvitation(const InvitationRow& row,
+                                                          const std::string& request_json) = 0;
+
+  // ---- replies ----
+  // Records `reply` and queues `requests` in one transaction: false (nothing
+  // written) when a reply with its gateway_message_id is recorded already.
+  // `reply.requests` is filled with where each landed.
+  virtual Result<bool> RecordReply(ReplyRow& reply,
+                                   const std::vector<RequestToQueue>& requests) = 0;
+  // Every reply, in the order recorded.
+  virtual Result<std::vector<ReplyRow>> Replies() = 0;
+  // The customer records holding `e164`, with their stores, by record id.
+  virtual Result<std::vector<PhoneHolder>> PhoneHolders(const std::string& e164) = 0;
+  // A "message" entity's fields (JSON text) by its id.
+  virtual Result<std::optional<std::string>> MessageFields(const std::string& message_id) = 0;
+  virtual Result<std::optional<KnownBooking>> Booking(const std::string& booking_id) = 0;
+  // The bookings of `customer_ids` not yet visited (requested or confirmed)
+  // on or after `from_date`, soonest first.
+  virtual Result<std::vector<KnownBooking>> UpcomingBookings(
+      const std::vector<std::string>& customer_ids, const std::string& from_date) = 0;
+};
+
+}  // namespace outpost::hub::storage

@@ -1,0 +1,499 @@
+// Head office's outreach (docs/OUTREACH.md, "At head office") through the
+// real outpost-hub command line over real stores' synced logs: who is due
+// for a service invitation from the unified view (a car serviced at two
+// stores, km projected from its readings at both, time-only with one
+// reading), the contact policy's decision for each, assignment to the store
+// visited last once and only once, head office's own call list for an
+// offline store, the holiday calendar set and sent to every store; and the
+// replies endpoint as its own process, driven by the real test relay.
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <sys/stat.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "hub/hub_cli.h"
+#include "sync/delivery/inbound.h"
+#include "sync/delivery/webhook.h"
+#include "sync/keys.h"
+#include "sync/model/message.h"
+#include "tests/gateway/gateway_harness.h"
+#include "tests/hub_and_stores.h"
+#include "tests/hub_file.h"
+
+namespace outpost {
+namespace {
+
+using nlohmann::json;
+
+struct CliResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+constexpr char kNow[] = "2026-11-23T01:00:00Z";  // Monday 09:00 in Shanghai
+
+class HubCampaignsTest : public testing::HubAndStores {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(WriteKeyFiles(hub_keys_, dir_.path(), false).ok());
+    setenv("OUTPOST_NOW", kNow, 1);
+    OpenSites({"S1", "S2"});
+  }
+  void TearDown() override { unsetenv("OUTPOST_NOW"); }
+
+  CliResult Cli(const std::vector<std::string>& args) {
+    std::vector<std::string> words = {"outpost-hub", "--db", dir_.File("hub.db"), "--key",
+                                      dir_.File("HUB.key")};
+    words.insert(words.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (auto& w : words) argv.push_back(w.data());
+    std::ostringstream out, err;
+    CliResult r;
+    r.exit_code = hub::RunHubCli(static_cast<int>(argv.size()), argv.data(), out, err);
+    r.out = out.str();
+    r.err = err.str();
+    return r;
+  }
+  json CliJson(const std::vector<std::string>& args) {
+    std::vector<std::string> with = {"--json"};
+    with.insert(with.end(), args.begin(), args.end());
+    CliResult r = Cli(with);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return json::parse(r.out, nullptr, false);
+  }
+
+  void At(const std::string& utc) { clock_.Set(ParseUtcMs(utc).value()); }
+
+  // A visit on `date` at 10:00 that happened: booked at 09:00, checked in,
+  // serviced and completed. Returns the store's customer record.
+  std::string ServicedVisit(const std::string& site, const std::string& name,
+                            const std::string& phone, const std::string& plate,
+                            const std::string& date, std::optional<int64_t> km, bool opted_in) {
+    At(date + "T01:00:00Z");
+    edge::BookingRequest r;
+    r.customer = phone;
+    edge::NewCustomer c{name, {phone}};
+    c.allow_shared_phone = true;
+    c.contact_opt_in = opted_in;
+    r.create_customer = c;
+    r.vehicle.plate = plate;
+    r.vehicle.mileage_km = km;
+    r.date = date;
+    r.time = "10:00";
+    r.staff = "SA";
+    auto b = stores_[site]->Book(r);
+    EXPECT_TRUE(b.ok()) << b.status().ToString();
+    if (!b.ok()) return "";
+    At(date + "T02:00:00Z");
+    EXPECT_TRUE(stores_[site]->CheckIn(b->id, "SA").ok());
+    EXPECT_TRUE(stores_[site]->StartService(b->id, "SA").ok());
+    EXPECT_TRUE(stores_[site]->Complete(b->id, "SA").ok());
+    return b->customer_id;
+  }
+
+  // Wang's car: serviced at S1 (10,000 km) then S2 (20,000 km): due by km,
+  // assigned to S2. Li (S1, one car, no reading, never asked for consent):
+  // due by time, dropped. Chen (S1, opted in): due by time, S1 offline.
+  // Zhao (S1): serviced in October, not due yet. S1 last synced two days ago.
+  void ServiceHistory() {
+    wang_s1_ =
+        ServicedVisit("S1", "Wang Wei", "13800138000", "沪A12345", "2026-05-06", 10000, true);
+    wang_s2_ =
+        ServicedVisit("S2", "Wang Wei", "13800138000", "沪A12345", "2026-08-05", 20000, true);
+    ServicedVisit("S1", "Li Na", "13900139000", "沪B22222", "2026-05-20", std::nullopt, false);
+    ServicedVisit("S1", "Chen Jie", "13700137000", "沪C33333", "2026-05-13", std::nullopt, true);
+    ServicedVisit("S1", "Zhao Lei", "13600136000", "沪D44444", "2026-10-14", 30000, true);
+    At("2026-11-21T01:00:00Z");
+    Round("S1");
+    At("2026-11-23T00:30:00Z");
+    Round("S2");
+    At(kNow);
+  }
+
+  std::vector<json> Requests(const std::string& site, const std::string& kind) {
+    std::vector<json> out;
+    const auto entries = hub_->storage().outbox().After(site, 0, 1000).value();
+    for (const auto& e : entries) {
+      json request = json::parse(e.request_json);
+      if (request.value("kind", "") == kind) out.push_back(request);
+    }
+    return out;
+  }
+
+  // A marketing contact a store made, as the hub holds its "message" entity
+  // once synced (written into the hub's file: stores plan invitations later).
+  void MarketingContactSynced(const std::string& site, const std::string& customer,
+                              const std::string& sent_at) {
+    MessageSynced(site, "M-" + site + sent_at,
+                  {{"store_id", site},
+                   {"customer_id", customer},
+                   {"step", "invitation"},
+                   {"purpose", "marketing"},
+                   {"channel", "sms"},
+                   {"status", "sent"},
+                   {"idempotency_key", site + sent_at},
+                   {"sent_at", sent_at},
+                   {"due_at", sent_at}});
+  }
+  void MessageSynced(const std::string& site, const std::string& id, const json& fields) {
+    auto file = testing::OpenHubFileToTamper(dir_.File("hub.db"));
+    auto put = file->Prepare(
+                       "INSERT INTO entities (entity, entity_id, owner_site, fields,"
+                       " field_hlcs, last_hlc, base_hlc) VALUES ('message', ?, ?, ?, '{}',"
+                       " 1, 1)")
+                   .value();
+    put.Bind(1, id).Bind(2, site).Bind(3, fields.dump());
+    ASSERT_TRUE(put.Run().ok());
+  }
+
+  std::string wang_s1_, wang_s2_;
+};
+
+TEST_F(HubCampaignsTest, DueListsEachCarFromTheUnifiedViewWithThePolicysDecision) {
+  ServiceHistory();
+  const json due = CliJson({"campaigns", "due", "--date", "2026-11-23"});
+  ASSERT_TRUE(due.is_object()) << due;
+  EXPECT_EQ(due["cars_considered"], 4);  // Wang's car once, though serviced at two stores
+  ASSERT_EQ(due["due"].size(), 3u) << due.dump(2);
+
+  const json& wang = due["due"][0];  // the soonest due first
+  EXPECT_EQ(wang["name"], "Wang Wei");
+  EXPECT_EQ(wang["plate"], "沪A12345");
+  EXPECT_EQ(wang["due_by"], "km");            // 10,000 km in 91 days: 5,000 more within 46 days
+  EXPECT_EQ(wang["due_date"], "2026-09-20");  // 25,000 km reached on the 46th day
+  EXPECT_EQ(wang["due_at_km"], 25000);
+  EXPECT_EQ(wang["readings"], 2);
+  EXPECT_EQ(wang["last_service"], "2026-08-05");
+  EXPECT_EQ(wang["last_service_site"], "S2");
+  EXPECT_EQ(wang["projected_km"], 32087);  // 20,000 + 10,000 / 91 * 110 days
+  EXPECT_EQ(wang["store"], "S2");          // the store the person visited last
+  EXPECT_EQ(wang["customer_id"], wang_s2_);
+  EXPECT_EQ(wang["store_online"], true);
+  EXPECT_EQ(wang["channel"], "call");
+  // 09:00 is outside the preferred call windows: delayed to 10:00 Shanghai.
+  EXPECT_EQ(wang["decision"], "delayed");
+  EXPECT_EQ(wang["decision_at"], "2026-11-23T02:00:00.000Z");
+  EXPECT_FALSE(wang["reason"].get<std::string>().empty());
+
+  const json& chen = due["due"][1];
+  EXPECT_EQ(chen["name"], "Chen Jie");
+  EXPECT_EQ(chen["due_by"], "time");  // no reading since: six months
+  EXPECT_EQ(chen["due_date"], "2026-11-13");
+  EXPECT_EQ(chen["projected_km"], nullptr);
+  EXPECT_EQ(chen["store"], "S1");
+  EXPECT_EQ(chen["store_online"], false);
+  EXPECT_EQ(chen["decision"], "delayed");
+
+  const json& li = due["due"][2];
+  EXPECT_EQ(li["name"], "Li Na");
+  EXPECT_EQ(li["due_date"], "2026-11-20");
+  EXPECT_EQ(li["decision"], "drop");  // marketing needs an explicit opt-in
+  EXPECT_NE(li["reason"].get<std::string>().find("opt-in"), std::string::npos) << li["reason"];
+
+  // The text list, zh-CN first.
+  CliResult text = Cli({"campaigns", "due", "--date", "2026-11-23"});
+  EXPECT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_NE(text.out.find("到期邀请/service due 2026-11-23: 3"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("不联系/drop"), std::string::npos) << text.out;
+
+  // A date that is not one is refused, naming it.
+  CliResult bad = Cli({"campaigns", "due", "--date", "2026-02-30"});
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.err.find("--date: '2026-02-30' is not a date"), std::string::npos) << bad.err;
+}
+
+TEST_F(HubCampaignsTest, AssignQueuesEachAllowedInvitationOnceAndKeepsOfflineStoresCalls) {
+  ServiceHistory();
+  const json first = CliJson({"campaigns", "assign", "--date", "2026-11-23", "--staff", "HQ Li"});
+  ASSERT_EQ(first["queued"].size(), 1u) << first.dump(2);
+  EXPECT_EQ(first["queued"][0]["name"], "Wang Wei");
+  EXPECT_EQ(first["queued"][0]["assigned"]["site"], "S2");
+  EXPECT_EQ(first["kept_for_calls"], 1);  // Chen: S1 not heard from for two days
+  EXPECT_EQ(first["not_allowed"], 1);     // Li
+
+  const std::vector<json> invites = Requests("S2", "invite");
+  ASSERT_EQ(invites.size(), 1u);
+  EXPECT_EQ(invites[0]["customer_id"], wang_s2_);
+  EXPECT_EQ(invites[0]["date"], "2026-09-20");
+  EXPECT_EQ(invites[0]["due_by"], "km");
+  EXPECT_EQ(invites[0]["service"], "maintenance");
+  EXPECT_EQ(invites[0]["channel"], "call");
+  EXPECT_EQ(invites[0]["plate"], "沪A12345");
+  EXPECT_EQ(invites[0]["staff"], "HQ Li");
+  EXPECT_TRUE(Requests("S1", "invite").empty());
+
+  // A second run queues nothing new.
+  const json again = CliJson({"campaigns", "assign", "--date", "2026-11-23", "--staff", "HQ Li"});
+  EXPECT_TRUE(again["queued"].empty());
+  EXPECT_EQ(again["already_assigned"], 1);
+  EXPECT_EQ(Requests("S2", "invite").size(), 1u);
+  const json due = CliJson({"campaigns", "due", "--date", "2026-11-23"});
+  EXPECT_EQ(due["due"][0]["assigned"]["site"], "S2");
+
+  // Head office's own calls: the allowed invitation whose store is offline.
+  const json calls = CliJson({"campaigns", "calls", "--date", "2026-11-23"});
+  ASSERT_EQ(calls["calls"].size(), 1u) << calls.dump(2);
+  EXPECT_EQ(calls["calls"][0]["name"], "Chen Jie");
+
+  // A store of today reads the new kind and goes on with its requests.
+  Round("S2");
+}
+
+TEST_F(HubCampaignsTest, TheHolidayCalendarIsCheckedKeptSentToEveryStoreAndDecidesWithIt) {
+  ServiceHistory();
+  const std::string bad_file = dir_.File("bad.json");
+  std::ofstream(bad_file) << R"({"holidays": [{"date": "2026-13-01", "name": "X"}]})";
+  CliResult bad = Cli({"holidays", "set", "--file", bad_file, "--staff", "HQ Li"});
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.err.find(bad_file + ": holiday calendar: holidays[0].date: '2026-13-01'"),
+            std::string::npos)
+      << bad.err;
+  EXPECT_EQ(CliJson({"holidays", "show"})["source"], "default");
+  EXPECT_TRUE(Requests("S1", "holidays").empty());
+
+  // A holiday on Tuesday the 24th: no marketing on the 23rd to the 25th.
+  const std::string good_file = dir_.File("holidays.json");
+  std::ofstream(good_file)
+      << R"({"holidays": [{"date": "2026-11-24", "name": "店庆"}], "workdays": []})";
+  const json set = CliJson({"holidays", "set", "--file", good_file, "--staff", "HQ Li"});
+  ASSERT_EQ(set["queued"].size(), 2u) << set;
+  for (const char* site : {"S1", "S2"}) {
+    const std::vector<json> sent = Requests(site, "holidays");
+    ASSERT_EQ(sent.size(), 1u) << site;
+    const json calendar = json::parse(sent[0]["calendar"].get<std::string>());
+    EXPECT_EQ(calendar["holidays"][0]["date"], "2026-11-24");
+  }
+  const json shown = CliJson({"holidays", "show"});
+  EXPECT_EQ(shown["source"]["set_by"], "HQ Li");
+  EXPECT_EQ(shown["holidays"].size(), 1u);
+  // The same calendar again sends nothing.
+  EXPECT_TRUE(
+      CliJson({"holidays", "set", "--file", good_file, "--staff", "HQ Li"})["queued"].empty());
+
+  const json due = CliJson({"campaigns", "due", "--date", "2026-11-23"});
+  EXPECT_EQ(due["due"][0]["name"], "Wang Wei");
+  EXPECT_EQ(due["due"][0]["decision_at"], "2026-11-26T02:00:00.000Z");  // Thursday 10:00
+
+  // Service rules: a bad one is refused naming it; shown as the defaults until set.
+  const std::string rules_file = dir_.File("rules.json");
+  std::ofstream(rules_file) << R"({"rules": [{"service_kind": "maintenance", "due_after_months": 6,
+      "due_after_days": 0, "due_after_km": -5, "contacts": [{"channel": "call", "days_before_due": 15}]}]})";
+  CliResult bad_rules = Cli({"campaigns", "rules", "set", "--file", rules_file, "--staff", "HQ"});
+  EXPECT_EQ(bad_rules.exit_code, 1);
+  EXPECT_NE(bad_rules.err.find("rules[0].due_after_km"), std::string::npos) << bad_rules.err;
+  EXPECT_EQ(CliJson({"campaigns", "rules", "show"})["source"], "default");
+}
+
+TEST_F(HubCampaignsTest, TwoStoresContactsCountAgainstOneChainWideCap) {
+  ServiceHistory();
+  // S1 and S2 each sent Wang a marketing message this month, to his two records.
+  MarketingContactSynced("S1", wang_s1_, "2026-11-02T02:00:00.000Z");
+  const json one = CliJson({"campaigns", "due", "--date", "2026-11-23"});
+  EXPECT_EQ(one["due"][0]["decision"], "delayed");  // one contact: still under the cap of 2
+  MarketingContactSynced("S2", wang_s2_, "2026-11-16T02:00:00.000Z");
+  const json due = CliJson({"campaigns", "due", "--date", "2026-11-23"});
+  ASSERT_EQ(due["due"][0]["name"], "Wang Wei");
+  EXPECT_EQ(due["due"][0]["decision"], "drop");
+  EXPECT_EQ(due["due"][0]["reason"], "marketing cap: 2 in 30 days");
+  const json assigned =
+      CliJson({"campaigns", "assign", "--date", "2026-11-23", "--staff", "HQ Li"});
+  EXPECT_TRUE(assigned["queued"].empty());
+  EXPECT_TRUE(Requests("S2", "invite").empty());
+}
+
+// ---- replies: outpost-hub replies as its own process, the real test relay posting ----
+
+class HubRepliesTest : public HubCampaignsTest {
+ protected:
+  void StartEndpoint() {
+    secret_file_ = dir_.File("relay.secret");
+    std::ofstream(secret_file_) << "0123456789abcdef0123456789abcdef\n";
+    ASSERT_EQ(chmod(secret_file_.c_str(), 0600), 0);
+    endpoint_ = std::make_unique<testing::Process>(
+        std::vector<std::string>{OUTPOST_HUB_BIN, "--db", dir_.File("hub.db"), "--key",
+                                 dir_.File("HUB.key"), "replies", "--bind", "127.0.0.1:0",
+                                 "--secret-file", secret_file_},
+        std::vector<std::string>{std::string("OUTPOST_NOW=") + kNow});
+    const std::string line = endpoint_->ReadLine(10000);
+    const std::string marker = "listening on http://127.0.0.1:";
+    ASSERT_NE(line.find(marker), std::string::npos) << line << endpoint_->Wait().err;
+    port_ = std::stoi(line.substr(line.find(marker) + marker.size()));
+    std::string error;
+    gateway_ = testing::TestGateway::Start(
+        OUTPOST_GATEWAY_BIN, secret_file_,
+        {"--reply-to", "http://127.0.0.1:" + std::to_string(port_) + "/replies"}, &error);
+    ASSERT_TRUE(gateway_) << error;
+  }
+  void TearDown() override {
+    if (gateway_) gateway_->Stop();
+    if (endpoint_) {
+      endpoint_->Kill(SIGTERM);
+      endpoint_->Wait();
+    }
+    HubCampaignsTest::TearDown();
+  }
+  // POSTs `body` to the endpoint with `signature` (empty: no header).
+  httplib::Result Post(const std::string& body, const std::string& signature) {
+    httplib::Client client("127.0.0.1", port_);
+    httplib::Headers headers;
+    if (!signature.empty()) headers.emplace("X-Outpost-Signature", signature);
+    return client.Post("/replies", headers, body, "application/json");
+  }
+  json Reply(const json& reply) {
+    const json answer = gateway_->Control({{"reply", reply}});
+    EXPECT_EQ(answer.value("status", 0), 200) << answer;
+    return json::parse(answer.value("answer", std::string("null")), nullptr, false);
+  }
+
+  std::string secret_file_;
+  std::unique_ptr<testing::Process> endpoint_;
+  std::unique_ptr<testing::TestGateway> gateway_;
+  int port_ = 0;
+};
+
+TEST_F(HubRepliesTest, TdOptsOutAtEveryStoreOneCancelsTheNextBookingAndBadPostsAreRefused) {
+  // Wang has records at S1 and S2 and a booking at S1 on the 25th.
+  ServicedVisit("S2", "Wang Wei", "13800138000", "沪A12345", "2026-08-05", 20000, true);
+  At(kNow);
+  edge::BookingRequest r;
+  r.customer = "13800138000";
+  r.create_customer = edge::NewCustomer{"Wang Wei", {"13800138000"}};
+  r.create_customer->allow_shared_phone = true;
+  r.date = "2026-11-25";
+  r.time = "10:00";
+  r.staff = "SA";
+  auto booked = stores_["S1"]->Book(r);
+  ASSERT_TRUE(booked.ok()) << booked.status().ToString();
+  Round("S1");
+  Round("S2");
+  ASSERT_TRUE(hub_->RefreshProfiles().ok());
+  StartEndpoint();
+
+  // Refusals, each with its reason.
+  const std::string good = R"({"from":"+8613800138000","text":"TD",)"
+                           R"("received_at":"2026-11-23T01:00:00Z","gateway_message_id":"g-0"})";
+  auto unsigned_post = Post(good, "");
+  ASSERT_TRUE(unsigned_post);
+  EXPECT_EQ(unsigned_post->status, 401);
+  EXPECT_NE(unsigned_post->body.find("X-Outpost-Signature"), std::string::npos)
+      << unsigned_post->body;
+  auto forged = Post(good, delivery::SignBody("another secret of 32 bytes......", good));
+  ASSERT_TRUE(forged);
+  EXPECT_EQ(forged->status, 401);
+  const std::string secret = delivery::LoadGatewaySecret(secret_file_).value();
+  const std::string no_time = R"({"from":"+8613800138000","text":"TD","gateway_message_id":"g-0"})";
+  auto bad_body = Post(no_time, delivery::SignBody(secret, no_time));
+  ASSERT_TRUE(bad_body);
+  EXPECT_EQ(bad_body->status, 400);
+  EXPECT_NE(bad_body->body.find("received_at"), std::string::npos) << bad_body->body;
+  const std::string huge(delivery::kMaxInboundBodyBytes + 1, ' ');
+  auto too_big = Post(huge, delivery::SignBody(secret, huge));
+  ASSERT_TRUE(too_big);
+  EXPECT_EQ(too_big->status, 413);
+  EXPECT_TRUE(Requests("S1", "opt-out").empty());
+
+  // "TD" through the relay: an opt-out to each store holding the phone.
+  const json td = Reply({{"from", "+8613800138000"}, {"text", "TD"}});
+  EXPECT_EQ(td["status"], "recorded") << td;
+  EXPECT_EQ(td["kind"], "opt_out");
+  for (const char* site : {"S1", "S2"}) {
+    const std::vector<json> opt_outs = Requests(site, "opt-out");
+    ASSERT_EQ(opt_outs.size(), 1u) << site;
+    EXPECT_EQ(opt_outs[0]["phone"], "+8613800138000");
+    EXPECT_EQ(opt_outs[0]["channel"], "sms");
+    EXPECT_FALSE(opt_outs[0]["customer_id"].get<std::string>().empty());
+  }
+
+  // "1" naming no message: the phone's next booking is cancelled.
+  const json one = Reply({{"from", "+8613800138000"}, {"text", "1"}});
+  EXPECT_EQ(one["kind"], "cancel");
+  const std::vector<json> cancels = Requests("S1", "cancel");
+  ASSERT_EQ(cancels.size(), 1u) << one;
+  EXPECT_EQ(cancels[0]["booking_id"], booked->id);
+  EXPECT_EQ(cancels[0]["booking_ref"], booked->ref);
+  // "1" about a message head office does not know: kept for staff, nothing queued.
+  const json unknown =
+      Reply({{"from", "+8613800138000"}, {"text", "1"}, {"in_reply_to", "no-such-key"}});
+  EXPECT_NE(unknown["outcome"].get<std::string>().find("kept for staff"), std::string::npos);
+  EXPECT_EQ(Requests("S1", "cancel").size(), 1u);
+
+  // The same reply twice (the relay retried): recorded once.
+  const std::string hello = R"({"from":"+8613800138000","text":"几点开门?",)"
+                            R"("received_at":"2026-11-23T01:00:00Z","gateway_message_id":"g-9"})";
+  auto first = Post(hello, delivery::SignBody(secret, hello));
+  auto second = Post(hello, delivery::SignBody(secret, hello));
+  ASSERT_TRUE(first && second);
+  EXPECT_EQ(json::parse(first->body)["status"], "recorded");
+  EXPECT_EQ(second->status, 200);
+  EXPECT_EQ(json::parse(second->body)["status"], "duplicate");
+
+  const json listed = CliJson({"replies", "list"});
+  ASSERT_EQ(listed.size(), 4u) << listed.dump(2);
+  EXPECT_EQ(listed[3]["text"], "几点开门?");
+  EXPECT_EQ(listed[3]["outcome"], "kept for staff");
+}
+
+TEST_F(HubRepliesTest, OneAnsweringAMessageCancelsTheBookingItWasAboutAndOnlyForItsPhone) {
+  // Wang has two bookings at S1; the reminder he answers is about the later one.
+  At(kNow);
+  std::vector<edge::Booking> bookings;
+  for (const char* date : {"2026-11-25", "2026-11-27"}) {
+    edge::BookingRequest r;
+    r.customer = "13800138000";
+    if (bookings.empty()) r.create_customer = edge::NewCustomer{"Wang Wei", {"13800138000"}};
+    r.date = date;
+    r.time = "10:00";
+    r.staff = "SA";
+    auto booked = stores_["S1"]->Book(r);
+    ASSERT_TRUE(booked.ok()) << booked.status().ToString();
+    bookings.push_back(booked.value());
+  }
+  ServicedVisit("S2", "Li Na", "13900139000", "沪B22222", "2026-08-05", std::nullopt, false);
+  At(kNow);
+  Round("S1");
+  Round("S2");
+  const std::string key = "S1|" + bookings[1].id + "|reminder-24h|2026-11-27T02:00:00Z";
+  MessageSynced("S1", model::MessageIdFor(key),
+                {{"store_id", "S1"},
+                 {"customer_id", bookings[1].customer_id},
+                 {"booking_id", bookings[1].id},
+                 {"step", "reminder-24h"},
+                 {"purpose", "transactional"},
+                 {"channel", "sms"},
+                 {"status", "sent"},
+                 {"idempotency_key", key}});
+  StartEndpoint();
+
+  // Li answers "1" to Wang's reminder (a forwarded text, a mistyped key): not his.
+  const json not_his = Reply({{"from", "+8613900139000"}, {"text", "1"}, {"in_reply_to", key}});
+  EXPECT_EQ(not_his["outcome"], "kept for staff: message '" + key + "' was not for +8613900139000");
+  EXPECT_TRUE(Requests("S1", "cancel").empty());
+
+  // Wang answers it, naming it by its idempotency key: the 27th is cancelled, not the 25th.
+  const json one = Reply({{"from", "+8613800138000"}, {"text", "１"}, {"in_reply_to", key}});
+  EXPECT_EQ(one["status"], "recorded") << one;
+  const std::vector<json> cancels = Requests("S1", "cancel");
+  ASSERT_EQ(cancels.size(), 1u) << one;
+  EXPECT_EQ(cancels[0]["booking_id"], bookings[1].id);
+  EXPECT_EQ(cancels[0]["staff"], "replies");
+  EXPECT_NE(cancels[0]["reason"].get<std::string>().find("replied '１'"), std::string::npos);
+}
+
+TEST_F(HubRepliesTest, ASecretFileOthersCanReadIsRefusedNamingIt) {
+  const std::string path = dir_.File("open.secret");
+  std::ofstream(path) << "0123456789abcdef0123456789abcdef\n";
+  ASSERT_EQ(chmod(path.c_str(), 0644), 0);
+  CliResult r = Cli({"replies", "--bind", "127.0.0.1:0", "--secret-file", path});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find(path), std::string::npos) << r.err;
+  EXPECT_EQ(r.out, "");  // never listened
+  CliResult bind = Cli({"replies", "--bind", "localhost", "--secret-file", path});
+  EXPECT_EQ(bind.exit_code, 1);
+  EXPECT_NE(bind.err.find("--bind: 'localhost' is not HOST:PORT"), std::string::npos) << bind.err;
+}
+
+}  // namespace
+}  // namespace outpost
