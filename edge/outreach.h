@@ -65,6 +65,12 @@ Status WriteOutreachSettings(Db& db, const std::string& store_id, const std::str
 struct OutreachSettings {
   outreach::ContactPolicy policy;
   std::vector<outreach::ReminderStep> steps;
+  // The chain's holiday calendar as head office last sent it ("holidays"
+  // request); the shipped one (DefaultHolidayCalendar) until then.
+  std::optional<outreach::HolidayCalendar> holidays;
+  const outreach::HolidayCalendar& Holidays() const {
+    return holidays ? *holidays : outreach::DefaultHolidayCalendar();
+  }
 };
 nlohmann::json OutreachSettingsJson(const OutreachSettings& settings);
 // Names the bad value ("contact policy: quiet_hours[1].start: ...").

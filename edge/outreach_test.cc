@@ -70,7 +70,7 @@ TEST_F(OutreachTest, StepsArePlannedWhenTheirWindowsComeNotAllAtBooking) {
   ASSERT_TRUE(store_->PlanOutreach().ok());
   steps = StepsOf(b);
   ASSERT_TRUE(steps.count("reminder_24_48h"));
-  EXPECT_EQ(steps["reminder_24_48h"].due_at, "2026-11-24T02:00:00.000Z");  // 48 h before
+  EXPECT_EQ(steps["reminder_24_48h"].due_at, "2026-11-24T02:00:00.000Z");     // 48 h before
   EXPECT_EQ(steps["reminder_24_48h"].not_after, "2026-11-25T02:00:00.000Z");  // 24 h before
   // Planning again plans nothing more (OpenEMR #11477).
   auto again = store_->PlanOutreach();

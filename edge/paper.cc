@@ -127,7 +127,7 @@ std::string ColumnOfRefusal(const Status& refusal) {
 
 std::string MaskPhone(const std::string& e164, bool full) {
   if (full || e164.size() < 4) return FormatPhoneForDisplay(e164);
-  return "*** " + e164.substr(e164.size() - 4);
+  return MaskedPhone(e164);
 }
 
 // A form's fields after the form id, checked and in their canonical forms.

@@ -33,6 +33,7 @@
 #include "sync/model/booking.h"
 #include "sync/model/case.h"
 #include "sync/model/customer.h"
+#include "sync/model/request.h"
 #include "sync/sqlite.h"
 #include "sync/status.h"
 #include "sync/store_calendar.h"
@@ -293,6 +294,12 @@ class Store {
   // "waitlist_offer", due now, never after the hold ends); once per entry and
   // offered place. Nothing when the entry holds no offer.
   Result<std::optional<model::Message>> PlanWaitlistOfferMessage(const WaitlistEntry& entry);
+  // Head office's outreach requests (docs/OUTREACH.md, "The new request
+  // kinds"): "invite" plans the invitation as a message (once per customer,
+  // car and due date), "opt-out" records the opt-out on every record here
+  // with the phone, "holidays" takes the chain's calendar. Answered once, as
+  // "applied" with what was done, in the same transaction. Own transaction.
+  Status ApplyHeadOfficeOutreach(int64_t seq, const model::HeadOfficeRequest& request);
   // ---- end of outreach ----
 
   // ---- The waitlist (edge/store_waitlist.cc; types in edge/waitlist.h) ----
@@ -337,6 +344,11 @@ class Store {
         log_(*db_, clock),
         customers_(*db_, clock, log_, settings_) {}
   Status LoadSettings();
+  // Writes and logs the outreach settings whole. In a transaction.
+  Status WriteOutreachLocked(const OutreachSettings& settings, const std::string& staff);
+  // ApplyHeadOfficeOutreach's kinds; each returns what it did, in words.
+  Result<std::string> PlanInvitationLocked(int64_t seq, const model::HeadOfficeRequest& request);
+  Result<std::string> RecordOptOutLocked(const model::HeadOfficeRequest& request);
   // Plans the steps of one booking not planned yet; returns (planned, skipped).
   Result<std::pair<int, int>> PlanBookingLocked(const Booking& b, const OutreachSettings& config,
                                                 int64_t now_ms);

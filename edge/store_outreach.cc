@@ -9,11 +9,15 @@
 // and again just before sending; nothing is scheduled that a later change
 // could forget to unschedule.
 #include <algorithm>
+#include <set>
 
+#include "edge/hub_requests.h"
 #include "edge/outreach.h"
 #include "edge/profiles.h"
 #include "edge/store.h"
 #include "edge/waitlist.h"
+#include "sync/ids.h"
+#include "sync/model/request.h"
 #include "sync/normalize.h"
 
 namespace outpost::edge {
@@ -91,8 +95,10 @@ bool StillWanted(const Booking& b) {
 }  // namespace
 
 json OutreachSettingsJson(const OutreachSettings& settings) {
-  return {{"policy", outreach::ContactPolicyJson(settings.policy)},
-          {"steps", outreach::ReminderStepsJson(settings.steps)["steps"]}};
+  json out = {{"policy", outreach::ContactPolicyJson(settings.policy)},
+              {"steps", outreach::ReminderStepsJson(settings.steps)["steps"]}};
+  if (settings.holidays) out["holidays"] = outreach::HolidayCalendarJson(*settings.holidays);
+  return out;
 }
 
 Result<OutreachSettings> ParseOutreachSettings(const json& fields) {
@@ -105,6 +111,9 @@ Result<OutreachSettings> ParseOutreachSettings(const json& fields) {
     ASSIGN_OR_RETURN(s.steps, outreach::ParseReminderSteps(json{{"steps", fields["steps"]}}));
   } else {
     s.steps = outreach::DefaultReminderSteps();
+  }
+  if (fields.contains("holidays")) {
+    ASSIGN_OR_RETURN(s.holidays, outreach::ParseHolidayCalendar(fields["holidays"]));
   }
   return s;
 }
@@ -122,11 +131,20 @@ Status Store::SetOutreach(const json& fields, const std::string& staff_text) {
   ASSIGN_OR_RETURN(std::string staff,
                    WithField(CleanText("staff", staff_text, 60, /*required=*/true), "staff"));
   ASSIGN_OR_RETURN(OutreachSettings parsed, ParseOutreachSettings(fields));
-  const std::string canonical = OutreachSettingsJson(parsed).dump();
   ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
-  RETURN_IF_ERROR(WriteOutreachSettings(*db_, settings_.store_id, canonical));
-  RETURN_IF_ERROR(log_.Record("outreach", settings_.store_id, "update", canonical, staff));
+  if (!fields.contains("holidays")) {
+    // The calendar is head office's: a store's own settings keep it.
+    ASSIGN_OR_RETURN(OutreachSettings held, Outreach());
+    parsed.holidays = held.holidays;
+  }
+  RETURN_IF_ERROR(WriteOutreachLocked(parsed, staff));
   return tx->Commit();
+}
+
+Status Store::WriteOutreachLocked(const OutreachSettings& settings, const std::string& staff) {
+  const std::string canonical = OutreachSettingsJson(settings).dump();
+  RETURN_IF_ERROR(WriteOutreachSettings(*db_, settings_.store_id, canonical));
+  return log_.Record("outreach", settings_.store_id, "update", canonical, staff);
 }
 
 Result<PlanReport> Store::PlanOutreach() {
@@ -266,9 +284,8 @@ Result<std::optional<SendTicket>> Store::BeginSend(const std::string& message_id
     ASSIGN_OR_RETURN(ask.not_after_ms, ParseUtcMs(*m.not_after));
     ask.not_after_what = "the window of " + m.step + " closes";
   }
-  const outreach::ContactDecision d =
-      outreach::Decide(config.policy, zone_, outreach::DefaultHolidayCalendar(),
-                       SubjectFor(c, held, std::move(marketing_ms)), ask);
+  const outreach::ContactDecision d = outreach::Decide(
+      config.policy, zone_, config.Holidays(), SubjectFor(c, held, std::move(marketing_ms)), ask);
   model::MessageUpdate u;
   u.updated_at = now;
   std::optional<SendTicket> ticket;
@@ -355,6 +372,111 @@ Result<model::Message> Store::RecordCallOutcome(const std::string& message,
   RETURN_IF_ERROR(UpdateMessage(*db_, log_, m, u, staff));
   RETURN_IF_ERROR(tx->Commit());
   return m;
+}
+
+Status Store::ApplyHeadOfficeOutreach(int64_t seq, const model::HeadOfficeRequest& request) {
+  const std::string now = FormatUtcMs(clock_.NowMs());
+  ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
+  ASSIGN_OR_RETURN(std::optional<RequestAnswerRow> seen, FindRequestAnswer(*db_, seq));
+  if (seen) return Status::Ok();  // answered once, however often it arrives
+  std::string done;
+  if (request.kind == "invite") {
+    ASSIGN_OR_RETURN(done, PlanInvitationLocked(seq, request));
+  } else if (request.kind == "opt-out") {
+    ASSIGN_OR_RETURN(done, RecordOptOutLocked(request));
+  } else if (request.kind == "holidays") {
+    auto calendar = outreach::ParseHolidayCalendarText(request.calendar);
+    if (!calendar.ok()) return calendar.status();
+    ASSIGN_OR_RETURN(OutreachSettings held, Outreach());
+    held.holidays = std::move(*calendar);
+    RETURN_IF_ERROR(WriteOutreachLocked(held, "head office: " + request.staff));
+    done =
+        "holiday calendar taken (" + std::to_string(held.holidays->holidays.size()) + " holidays)";
+  } else {
+    return Status::InvalidInput("kind: '" + request.kind + "' is not an outreach request");
+  }
+  RETURN_IF_ERROR(WriteRequestAnswer(
+      *db_, {seq, now, request.kind, "applied", std::nullopt, done, std::nullopt},
+      OnExisting::kFail));
+  RETURN_IF_ERROR(LogRequestAnswerLocked(seq, request.kind, "applied", done, std::nullopt, now));
+  return tx->Commit();
+}
+
+Result<std::string> Store::PlanInvitationLocked(int64_t seq, const model::HeadOfficeRequest& r) {
+  auto customer = customers_.Match(r.customer_id);
+  if (!customer.ok() || !*customer) {
+    return Status::NotFound("customer: head office's record " + r.customer_id +
+                            " is not at this store")
+        .WithField("customer_id");
+  }
+  ASSIGN_OR_RETURN(LocalDate due, WithField(LocalDate::Parse(r.date), "date"));
+  ASSIGN_OR_RETURN(
+      LocalDate invite_on,
+      WithField(LocalDate::Parse(r.invite_date.empty() ? r.date : r.invite_date), "invite_date"));
+  const auto channel = ParseContactChannel(r.channel.empty() ? "call" : r.channel);
+  if (!channel) {
+    return Status::InvalidInput("channel: '" + r.channel + "' is not sms, wechat or call")
+        .WithField("channel");
+  }
+  const int64_t now_ms = clock_.NowMs();
+  model::Message m;
+  // One invitation per customer, car and due date, however often head office
+  // sends it: a repeated or replayed request plans nothing new.
+  m.idempotency_key = settings_.store_id + "/invitation/" + (*customer)->id + "/" +
+                      (r.vehicle_id.empty() ? "-" : r.vehicle_id) + "/" + due.ToString();
+  m.id = model::MessageIdFor(m.idempotency_key);
+  ASSIGN_OR_RETURN(auto existing, FindMessage(*db_, m.id));
+  if (existing) return "invitation " + ShortId(m.id) + " planned already";
+  ASSIGN_OR_RETURN(OutreachSettings config, Outreach());
+  m.store_id = settings_.store_id;
+  m.customer_id = (*customer)->id;
+  m.step = "invitation";
+  m.purpose = "marketing";
+  m.channel = ContactChannelName(*channel);
+  m.due_at = FormatUtcMs(std::max(now_ms, zone_.LocalToUtcMs(invite_on, LocalTime{9, 0})));
+  // Still worth saying until a fortnight after the service fell due.
+  m.not_after = FormatUtcMs(zone_.LocalToUtcMs(due.AddDays(15), LocalTime{0, 0}));
+  const std::string what = r.service.empty() ? "保养" : r.service;
+  const std::string body = "【" + settings_.name + "】" + (*customer)->name + "您好，您的" +
+                           (r.plate.empty() ? std::string("爱车") : r.plate) + what + "将于" +
+                           due.ToString() + "到期，欢迎预约。";
+  m.text = *channel == ContactChannel::kCall
+               ? "邀约 invitation: " + what + " due " + due.ToString() + " (" + r.reason + ")"
+               : outreach::WithOptOut(config.policy, body);
+  m.planned_at = FormatUtcMs(now_ms);
+  m.reason = "head office request " + std::to_string(seq) + ": " + r.reason;
+  RETURN_IF_ERROR(InsertMessage(*db_, log_, m, "head office: " + r.staff));
+  return "invitation " + ShortId(m.id) + " planned for " + invite_on.ToString();
+}
+
+Result<std::string> Store::RecordOptOutLocked(const model::HeadOfficeRequest& r) {
+  const auto channel = ParseContactChannel(r.channel.empty() ? "sms" : r.channel);
+  if (!channel) {
+    return Status::InvalidInput("channel: '" + r.channel + "' is not sms, wechat or call")
+        .WithField("channel");
+  }
+  // The record head office named, and every other record here with the phone.
+  std::set<std::string> ids;
+  for (const std::string& q : {r.customer_id, r.phone}) {
+    if (q.empty()) continue;
+    ASSIGN_OR_RETURN(auto found, customers_.Find(q));
+    for (const auto& c : found) ids.insert(c.id);
+  }
+  if (ids.empty()) {
+    return Status::NotFound("customer: nobody here has " +
+                            (r.phone.empty() ? r.customer_id : MaskedPhone(r.phone)))
+        .WithField("phone");
+  }
+  CustomerUpdate u;
+  u.contact_opt_in = false;
+  u.consent_channels = {*channel};
+  for (const std::string& id : ids) {
+    ASSIGN_OR_RETURN(auto c, customers_.Match(id));
+    if (!c) continue;
+    RETURN_IF_ERROR(customers_.UpdateLocked(*c, u, {}, "replies"));
+  }
+  return std::string(ContactChannelLabel(*channel)) + " opt-out recorded on " +
+         std::to_string(ids.size()) + " record(s)";
 }
 
 Result<std::optional<model::Message>> Store::PlanWaitlistOfferMessage(const WaitlistEntry& e) {

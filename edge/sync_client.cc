@@ -216,6 +216,19 @@ Status SyncClient::ApplyPushes(const std::vector<WirePush>& pushes) {
     const model::HeadOfficeRequest& request = parsed.value();
     const std::string staff =
         request.staff.empty() ? "call centre" : "call centre: " + request.staff;
+    if (request.kind == "invite" || request.kind == "opt-out" || request.kind == "holidays") {
+      // Outreach: an invitation to plan, a customer's opt-out, the chain's calendar.
+      const Status applied = store_->ApplyHeadOfficeOutreach(push.seq, request);
+      if (!applied.ok()) {
+        if (applied.code() == StatusCode::kIoError || applied.code() == StatusCode::kRetryLater) {
+          return applied;
+        }
+        RETURN_IF_ERROR(
+            store_->RecordHubRequestRefused(push.seq, applied.ToString(), request.kind));
+      }
+      last = push.seq;
+      continue;
+    }
     if (request.kind != "book") {
       // A cancel or a move of one of our bookings, or a case head office
       // handled: the store's record of what happened decides
@@ -229,11 +242,10 @@ Status SyncClient::ApplyPushes(const std::vector<WirePush>& pushes) {
         const StatusCode code = applied.status().code();
         if (code == StatusCode::kIoError || code == StatusCode::kRetryLater)
           return applied.status();
-        // A kind this store does not know (a newer head office) is refused as
-        // such, never left to block the requests after it.
-        const bool known = kind == "cancel" || kind == "reschedule" || kind == "resolve-case";
-        RETURN_IF_ERROR(store_->RecordHubRequestRefused(push.seq, applied.status().ToString(),
-                                                        known ? kind : "book"));
+        // A kind this store does not know (a newer head office) is refused
+        // under its own name, never left to block the requests after it.
+        RETURN_IF_ERROR(
+            store_->RecordHubRequestRefused(push.seq, applied.status().ToString(), kind));
       }
       last = push.seq;
       continue;

@@ -342,4 +342,8 @@ std::string EscapeHtml(std::string_view text) {
   return out;
 }
 
+std::string MaskedPhone(const std::string& phone) {
+  return phone.size() > 4 ? "***" + phone.substr(phone.size() - 4) : phone;
+}
+
 }  // namespace outpost

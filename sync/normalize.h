@@ -44,6 +44,9 @@ std::string EscapeHtml(std::string_view text);
 
 // "+8613800138000" -> "138 0013 8000" (national format, for display).
 std::string FormatPhoneForDisplay(const std::string& e164);
+// A phone as a reader who does not need all of it sees it: its last four
+// digits ("***8000"); a text of four characters or fewer as it is.
+std::string MaskedPhone(const std::string& phone);
 // "京A12345" -> "京A·12345".
 std::string FormatPlateForDisplay(const std::string& plate);
 

@@ -495,5 +495,88 @@ TEST_F(HubRepliesTest, ASecretFileOthersCanReadIsRefusedNamingIt) {
   EXPECT_NE(bind.err.find("--bind: 'localhost' is not HOST:PORT"), std::string::npos) << bind.err;
 }
 
+// ---- The stores' side of the outreach requests (edge/store_outreach.cc) ----
+
+// The store plans head office's invitation as its own call task, once, and
+// head office sees the request applied with what the store did.
+TEST_F(HubCampaignsTest, AStorePlansHeadOfficesInvitationOnceAndAnswersApplied) {
+  ServiceHistory();
+  CliJson({"campaigns", "assign", "--date", "2026-11-23", "--staff", "HQ Li"});
+  Round("S2");  // the invitation arrives
+  Round("S2");  // the answer goes back
+  auto due = stores_["S2"]->MessagesDue();
+  ASSERT_TRUE(due.ok()) << due.status().ToString();
+  std::vector<model::Message> invitations;
+  for (const auto& m : *due) {
+    if (m.step == "invitation") invitations.push_back(m);
+  }
+  ASSERT_EQ(invitations.size(), 1u);
+  EXPECT_EQ(invitations[0].customer_id, wang_s2_);
+  EXPECT_EQ(invitations[0].purpose, "marketing");
+  EXPECT_EQ(invitations[0].channel, "call");
+  EXPECT_NE(invitations[0].text.find("2026-09-20"), std::string::npos) << invitations[0].text;
+  bool applied = false;
+  for (const auto& r : RequestsAtHub("S2")) {
+    if (r.kind != "invite") continue;
+    applied = true;
+    EXPECT_EQ(r.state, "applied");
+    EXPECT_NE(r.outcome.find("invitation"), std::string::npos) << r.outcome;
+  }
+  EXPECT_TRUE(applied);
+  // The same invitation sent again (a new request for the same car and due
+  // date) plans nothing new.
+  model::HeadOfficeRequest again =
+      model::ParseHeadOfficeRequest(Requests("S2", "invite")[0]).value();
+  ASSERT_TRUE(stores_["S2"]->ApplyHeadOfficeOutreach(999, again).ok());
+  int count = 0;
+  for (const auto& m : stores_["S2"]->MessagesDue().value()) count += m.step == "invitation";
+  EXPECT_EQ(count, 1);
+  // A record the store does not have is refused, naming it.
+  again.customer_id = "00000000-0000-8000-8000-000000000000";
+  again.vehicle_id = "";
+  again.date = "2026-12-01";
+  const Status unknown = stores_["S2"]->ApplyHeadOfficeOutreach(1000, again);
+  EXPECT_EQ(unknown.code(), StatusCode::kNotFound);
+  EXPECT_EQ(unknown.field(), "customer_id");
+}
+
+// The chain's holiday calendar reaches every store and the store decides with it.
+TEST_F(HubCampaignsTest, TheStoresTakeHeadOfficesHolidayCalendar) {
+  ServiceHistory();
+  const std::string file = dir_.File("holidays.json");
+  std::ofstream(file)
+      << R"({"holidays": [{"date": "2026-11-24", "name": "店庆"}], "workdays": []})";
+  CliJson({"holidays", "set", "--file", file, "--staff", "HQ Li"});
+  for (const char* site : {"S1", "S2"}) {
+    Round(site);
+    auto settings = stores_[site]->Outreach();
+    ASSERT_TRUE(settings.ok()) << settings.status().ToString();
+    ASSERT_TRUE(settings->holidays.has_value()) << site;
+    EXPECT_EQ(settings->Holidays().HolidayOn(LocalDate{2026, 11, 24}), "店庆") << site;
+    EXPECT_FALSE(settings->Holidays().HolidayOn(LocalDate{2026, 10, 1}).has_value());
+  }
+}
+
+// "TD" from the customer: every store holding the phone records the opt-out,
+// so its notify process drops the SMS it had planned.
+TEST_F(HubRepliesTest, TdReachesEveryStoreHoldingThePhoneAsAnOptOut) {
+  ServicedVisit("S1", "Wang Wei", "13800138000", "沪A12345", "2026-05-06", 10000, true);
+  ServicedVisit("S2", "Wang Wei", "13800138000", "沪A12345", "2026-08-05", 20000, true);
+  At(kNow);
+  Round("S1");
+  Round("S2");
+  StartEndpoint();
+  const json td = Reply({{"from", "+8613800138000"}, {"text", "TD"}});
+  ASSERT_EQ(td["status"], "recorded") << td;
+  for (const char* site : {"S1", "S2"}) {
+    Round(site);
+    auto c = stores_[site]->ResolveCustomer("13800138000");
+    ASSERT_TRUE(c.ok()) << c.status().ToString();
+    EXPECT_EQ(c->consent[static_cast<int>(ContactChannel::kSms)].choice, ContactChoice::kOptedOut)
+        << site;
+    EXPECT_EQ(c->consent[static_cast<int>(ContactChannel::kSms)].staff, "replies") << site;
+  }
+}
+
 }  // namespace
 }  // namespace outpost

@@ -89,14 +89,10 @@ bool IsPhoneKey(const std::string& key) {
   return key == "phone" || key == "phones" || key == "phones_added" || key == "e164";
 }
 
-std::string MaskPhone(const std::string& phone) {
-  return phone.size() > 4 ? "***" + phone.substr(phone.size() - 4) : phone;
-}
-
 // Personal data minimised: phones by their last four digits.
 void MaskPhones(json& v, bool under_phone_key = false) {
   if (v.is_string() && under_phone_key) {
-    v = MaskPhone(v.get<std::string>());
+    v = MaskedPhone(v.get<std::string>());
   } else if (v.is_array()) {
     for (auto& x : v) MaskPhones(x, under_phone_key);
   } else if (v.is_object()) {
@@ -340,7 +336,7 @@ json StoreReportJson(const hub::queries::StoreRecovery& r, bool full_phones,
       customers_to_contact.push_back({{"site", r.site},
                                       {"case", c.ref},
                                       {"name", x.name},
-                                      {"phone", full_phones ? x.phone : MaskPhone(x.phone)},
+                                      {"phone", full_phones ? x.phone : MaskedPhone(x.phone)},
                                       {"booking", x.booking_ref},
                                       {"why", x.why}});
     }

@@ -31,6 +31,13 @@ void DescribeOutcome(const std::optional<storage::RequestEffect>& effect,
     return;
   }
   if (answer) {
+    // "applied" with what the store did (an invitation planned, an opt-out
+    // recorded, a calendar taken).
+    if (answer->outcome == "applied") {
+      r.state = "applied";
+      r.outcome = answer->reason;
+      return;
+    }
     // "refused" with its reason, or "booked" with "already booked (<ref>)".
     const bool refused = answer->outcome == "refused";
     r.state = refused ? "refused" : "already-booked";

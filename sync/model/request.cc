@@ -114,8 +114,8 @@ Result<RequestAnswer> ParseRequestAnswer(const json& fields) {
   ASSIGN_OR_RETURN(answer.hub_request_seq, in.Int("hub_request_seq"));
   ASSIGN_OR_RETURN(answer.kind, in.TextOr("kind", "book"));
   ASSIGN_OR_RETURN(answer.outcome, in.Text("outcome"));
-  if (answer.outcome != "refused" && answer.outcome != "booked") {
-    return in.Bad("outcome", "'" + answer.outcome + "' is neither refused nor booked");
+  if (answer.outcome != "refused" && answer.outcome != "booked" && answer.outcome != "applied") {
+    return in.Bad("outcome", "'" + answer.outcome + "' is not refused, booked or applied");
   }
   ASSIGN_OR_RETURN(answer.reason, in.TextOr("reason", ""));
   ASSIGN_OR_RETURN(answer.received_at, in.Text("received_at"));

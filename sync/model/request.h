@@ -60,8 +60,10 @@ Result<HeadOfficeRequest> ParseHeadOfficeRequest(const nlohmann::json& json);
 // or booked already (the booking it was).
 struct RequestAnswer {
   int64_t hub_request_seq = 0;
-  std::string kind;     // the request's kind
-  std::string outcome;  // "refused" or "booked"
+  std::string kind;  // the request's kind
+  // "refused", "booked", or "applied" (an invitation planned, an opt-out
+  // recorded, a holiday calendar taken: no booking or case change carries it).
+  std::string outcome;
   std::string reason;
   std::string received_at;
   std::optional<std::string> booking_id;
