@@ -64,7 +64,10 @@ BookingCommands::BookingCommands(CLI::App& app) {
       ->add_option("--channel", request_.channel,
                    "phone, wechat, online, walk-in, call-centre or paper")
       ->capture_default_str();
-  book_->add_option("--notes", request_.notes);
+  book_->add_option("--notes", request_.notes, "the parts note, the customer's words");
+  book_->add_option("--advisor", request_.advisor, "service advisor who prepares the visit");
+  book_->add_option("--bay", request_.bay, "bay (工位)");
+  book_->add_option("--team", request_.team, "technician team (班组)");
 
   board_ = app.add_subcommand("board", "the day's slots, bookings and free places");
   board_->add_option("--date", board_date_, "YYYY-MM-DD, today, tomorrow or +N")
