@@ -33,7 +33,11 @@ std::vector<Glyph> GlyphsOf(std::string_view text) {
   size_t i = 0;
   while (i < text.size()) {
     const auto lead = static_cast<unsigned char>(text[i]);
-    size_t n = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xE ? 3 : (lead >> 3) == 0x1E ? 4 : 1;
+    size_t n = lead < 0x80           ? 1
+               : (lead >> 5) == 0x6  ? 2
+               : (lead >> 4) == 0xE  ? 3
+               : (lead >> 3) == 0x1E ? 4
+                                     : 1;
     if (i + n > text.size()) n = 1;
     char32_t c = n == 1 ? lead : lead & (0x3F >> (n - 1));
     for (size_t k = 1; k < n; ++k) {
@@ -85,7 +89,7 @@ void WrapLine(std::string_view line, int columns, std::vector<std::string>& out)
 }  // namespace
 
 Result<std::optional<std::string>> CleanAssigned(const std::string& field, const std::string& raw) {
-  const size_t max = field == "bay" ? kMaxBayChars
+  const size_t max = field == "bay"    ? kMaxBayChars
                      : field == "team" ? kMaxTeamChars
                                        : kMaxAdvisorChars;
   ASSIGN_OR_RETURN(std::string clean, WithField(CleanText(field, raw, max, false), field));

@@ -183,13 +183,25 @@ TEST_F(PrepTest, RefusalsNameTheFieldAndWriteNothing) {
     std::string message;
   };
   const std::vector<Case> cases = {
-      {gone.ref, {"SA Li", {}, {}}, StatusCode::kRefused, "status",
+      {gone.ref,
+       {"SA Li", {}, {}},
+       StatusCode::kRefused,
+       "status",
        "booking " + gone.ref + " is cancelled: a final booking is not assigned"},
-      {made.ref, {}, StatusCode::kInvalidInput, "advisor",
+      {made.ref,
+       {},
+       StatusCode::kInvalidInput,
+       "advisor",
        "assign: nothing to change; give --advisor, --bay or --team"},
-      {made.ref, {"SA Wang", {}, {}}, StatusCode::kInvalidInput, "advisor",
+      {made.ref,
+       {"SA Wang", {}, {}},
+       StatusCode::kInvalidInput,
+       "advisor",
        "advisor: booking " + made.ref + " already has advisor 'SA Wang'; nothing to change"},
-      {made.ref, {{}, "  ", {}}, StatusCode::kInvalidInput, "bay",
+      {made.ref,
+       {{}, "  ", {}},
+       StatusCode::kInvalidInput,
+       "bay",
        "bay: empty; give who or what to assign (an assignment is replaced, not cleared)"},
       {made.ref, {{}, std::string(21, '7'), {}}, StatusCode::kInvalidInput, "bay", ""},
       {made.ref, {{}, {}, "A\x01组"}, StatusCode::kInvalidInput, "team", ""},
@@ -302,7 +314,8 @@ TEST(PrepTextTest, WideCharactersTakeTwoColumnsAndLinesWrapToTheWidth) {
   EXPECT_EQ(WrapToColumns("机油滤芯刹车片", 6),
             (std::vector<std::string>{"机油滤", "芯刹车", "片"}));
   EXPECT_EQ(WrapToColumns("a\n\nb", 10), (std::vector<std::string>{"a", "", "b"}));
-  for (const std::string& line : WrapToColumns(std::string(30, 'x') + " 王伟王伟王伟王伟王伟", 11)) {
+  for (const std::string& line :
+       WrapToColumns(std::string(30, 'x') + " 王伟王伟王伟王伟王伟", 11)) {
     EXPECT_LE(DisplayColumns(line), 11) << line;
   }
 }

@@ -96,7 +96,8 @@ Result<Booking> Store::Assign(const std::string& booking, const Assignment& assi
   json changes = json::object();
   RETURN_IF_ERROR(Differences(b, wanted, row, logged, changes));
   RETURN_IF_ERROR(UpdateBookingAssignment(*db_, b.id, row));
-  RETURN_IF_ERROR(AppendHistoryLocked(b.id, staff, "assign", b.status, b.status, changes.dump(), ""));
+  RETURN_IF_ERROR(
+      AppendHistoryLocked(b.id, staff, "assign", b.status, b.status, changes.dump(), ""));
   RETURN_IF_ERROR(
       log_.Record("booking", b.id, "update", model::BookingUpdateFields(logged).dump(), staff));
   RETURN_IF_ERROR(tx->Commit());
@@ -122,8 +123,9 @@ Result<PrepList> Store::Preparation(const std::string& date) {
   }
   // The grid as configured may not be in time order; the list always is
   // (stable: each slot keeps its booking order).
-  std::stable_sort(list.entries.begin(), list.entries.end(),
-                   [](const PrepEntry& a, const PrepEntry& b) { return a.slot_time < b.slot_time; });
+  std::stable_sort(
+      list.entries.begin(), list.entries.end(),
+      [](const PrepEntry& a, const PrepEntry& b) { return a.slot_time < b.slot_time; });
   list.to_move = static_cast<int>(board.needs_reschedule.size());
   CountPerAdvisor(list);
   return list;

@@ -3,12 +3,13 @@
 // (docs/PREP.md). The list is printed on paper and read round the workshop:
 // every text line fits 80 columns (wide characters count two), headings are
 // zh-CN first, then English, and no full phone number is shown.
+#include "edge/prep.h"
+
 #include <CLI/CLI.hpp>
 #include <ostream>
 
 #include "edge/cli/commands.h"
 #include "edge/cli/output.h"
-#include "edge/prep.h"
 #include "sync/normalize.h"
 
 namespace outpost::edge::cli {
@@ -54,8 +55,8 @@ std::string FlagsText(const PrepEntry& e, const StoreSettings& s) {
   std::string out = "渠道 Channel: " + std::string(ChannelName(e.channel));
   if (e.priority_reception) out += "   优先接待 priority";
   if (e.discount_eligible) {
-    out += "   工时优惠 labour -" + std::to_string(s.discount_percent) + "% (<" + s.discount_cutoff +
-           ")";
+    out += "   工时优惠 labour -" + std::to_string(s.discount_percent) + "% (<" +
+           s.discount_cutoff + ")";
   }
   return out;
 }
@@ -63,7 +64,8 @@ std::string FlagsText(const PrepEntry& e, const StoreSettings& s) {
 void PrintEntry(std::ostream& out, const PrepEntry& e, const StoreSettings& s) {
   std::string head = e.slot_time + "  " + e.ref + "  " + e.customer_name;
   if (!e.phone_last4.empty()) head += "  电话 Phone ****" + e.phone_last4;
-  if (e.status != BookingStatus::kRequested) head += "  (" + std::string(BookingStatusName(e.status)) + ")";
+  if (e.status != BookingStatus::kRequested)
+    head += "  (" + std::string(BookingStatusName(e.status)) + ")";
   PrintWrapped(out, "", head);
   PrintWrapped(out, "  服务 Service: ", e.service);
   PrintWrapped(out, "  车辆 Vehicle: ", VehicleText(e));
@@ -98,8 +100,8 @@ void PrintPrepList(std::ostream& out, const PrepList& list, const StoreSettings&
   for (const AdvisorLoad& load : list.per_advisor) {
     const std::string who = load.advisor ? *load.advisor : "未分配 SA unassigned";
     const int pad = std::max(1, 40 - DisplayColumns(who));
-    PrintWrapped(out, "  ", who + std::string(static_cast<size_t>(pad), ' ') +
-                                std::to_string(load.bookings));
+    PrintWrapped(out, "  ",
+                 who + std::string(static_cast<size_t>(pad), ' ') + std::to_string(load.bookings));
   }
 }
 
@@ -111,8 +113,9 @@ json PrepJson(const PrepList& list) {
          {"ref", e.ref},
          {"booking_id", e.booking_id},
          {"status", BookingStatusName(e.status)},
-         {"customer", {{"name", e.customer_name},
-                       {"phone_last4", e.phone_last4.empty() ? json(nullptr) : json(e.phone_last4)}}},
+         {"customer",
+          {{"name", e.customer_name},
+           {"phone_last4", e.phone_last4.empty() ? json(nullptr) : json(e.phone_last4)}}},
          {"service", e.service},
          {"vehicle",
           {{"plate", OptionalJson(e.plate)},
