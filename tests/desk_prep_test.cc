@@ -41,8 +41,7 @@ std::vector<std::string> Lines(const std::string& text) {
 class DeskPrepTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ProcessResult init =
-        desk_.Desk({"init", "--store-id", "SH-PUDONG", "--name", "浦东服务中心"});
+    ProcessResult init = desk_.Desk({"init", "--store-id", "SH-PUDONG", "--name", "浦东服务中心"});
     ASSERT_EQ(init.exit_code, 0) << init.err;
   }
   int HistoryLength(const std::string& ref) {
@@ -52,12 +51,30 @@ class DeskPrepTest : public ::testing::Test {
 };
 
 TEST_F(DeskPrepTest, BookWithAnAdvisorAssignAndTheListForTomorrow) {
-  json a = desk_.Json({"book", "--phone", "138 0013 8000", "--name", "王伟", "--plate", "京A·12345",
-                       "--vin", "LFV2A21K6K3000001", "--mileage", "35000", "--date", "tomorrow",
-                       "--slot", "10:00", "--notes",
+  json a = desk_.Json({"book",
+                       "--phone",
+                       "138 0013 8000",
+                       "--name",
+                       "王伟",
+                       "--plate",
+                       "京A·12345",
+                       "--vin",
+                       "LFV2A21K6K3000001",
+                       "--mileage",
+                       "35000",
+                       "--date",
+                       "tomorrow",
+                       "--slot",
+                       "10:00",
+                       "--notes",
                        "机油滤芯 oil filter, 刹车片 brake pads; the customer waits in the lounge"
                        " and asks that the rear left tyre be checked too",
-                       "--advisor", "SA Wang", "--bay", "3", "--team", "A组"});
+                       "--advisor",
+                       "SA Wang",
+                       "--bay",
+                       "3",
+                       "--team",
+                       "A组"});
   ASSERT_FALSE(a.contains("error")) << a.dump();
   EXPECT_EQ(a["advisor"], "SA Wang");
   EXPECT_EQ(a["bay"], "3");
@@ -87,7 +104,8 @@ TEST_F(DeskPrepTest, BookWithAnAdvisorAssignAndTheListForTomorrow) {
   ProcessResult text = desk_.Desk({"prep"});
   ASSERT_EQ(text.exit_code, 0) << text.err;
   const std::string& out = text.out;
-  EXPECT_NE(out.find("到店准备清单 Preparation list  2026-11-24 周二 Tue"), std::string::npos) << out;
+  EXPECT_NE(out.find("到店准备清单 Preparation list  2026-11-24 周二 Tue"), std::string::npos)
+      << out;
   EXPECT_NE(out.find("2 个预约 bookings   未分配 SA unassigned: 1"), std::string::npos) << out;
   const size_t first = out.find("08:30  " + ref_b + "  李娜  电话 Phone ****9000");
   const size_t second = out.find("10:00  " + ref_a + "  王伟  电话 Phone ****8000");
@@ -96,14 +114,12 @@ TEST_F(DeskPrepTest, BookWithAnAdvisorAssignAndTheListForTomorrow) {
   EXPECT_LT(first, second);
   EXPECT_EQ(out.find("13800138000"), std::string::npos);  // no full phone, in any form
   EXPECT_EQ(out.find("138 0013 8000"), std::string::npos);
-  EXPECT_NE(out.find("车辆 Vehicle: 京A·12345  VIN LFV2A21K6K3000001  35000 km"),
-            std::string::npos)
+  EXPECT_NE(out.find("车辆 Vehicle: 京A·12345  VIN LFV2A21K6K3000001  35000 km"), std::string::npos)
       << out;
   EXPECT_NE(out.find("顾问 SA: 未分配 SA unassigned   工位 Bay: 1   班组 Team: B组"),
             std::string::npos)
       << out;
-  EXPECT_NE(out.find("顾问 SA: SA Wang   工位 Bay: 3   班组 Team: A组"), std::string::npos)
-      << out;
+  EXPECT_NE(out.find("顾问 SA: SA Wang   工位 Bay: 3   班组 Team: A组"), std::string::npos) << out;
   EXPECT_NE(out.find("备件/备注 Parts/notes: 机油滤芯 oil filter"), std::string::npos) << out;
   EXPECT_NE(out.find("渠道 Channel: wechat"), std::string::npos) << out;
   EXPECT_NE(out.find("优先接待 priority"), std::string::npos) << out;
@@ -159,15 +175,19 @@ TEST_F(DeskPrepTest, AssignRefusalsNameTheFieldExitNonZeroAndWriteNothing) {
     std::string error;
   };
   const std::vector<Refusal> refusals = {
-      {{"assign", ref}, 1,
+      {{"assign", ref},
+       1,
        "outpost-edge: invalid input: assign: nothing to change; give --advisor, --bay or --team\n"},
-      {{"assign", ref, "--advisor", "SA Wang"}, 1,
+      {{"assign", ref, "--advisor", "SA Wang"},
+       1,
        "outpost-edge: invalid input: advisor: booking " + ref +
            " already has advisor 'SA Wang'; nothing to change\n"},
-      {{"assign", ref, "--bay", ""}, 1,
+      {{"assign", ref, "--bay", ""},
+       1,
        "outpost-edge: invalid input: bay: empty; give who or what to assign (an assignment is"
        " replaced, not cleared)\n"},
-      {{"assign", cancelled, "--advisor", "SA Li"}, 2,
+      {{"assign", cancelled, "--advisor", "SA Li"},
+       2,
        "outpost-edge: refused: booking " + cancelled +
            " is cancelled: a final booking is not assigned\n"},
       {{"assign", "261124-9", "--advisor", "SA Li"}, 1, ""},
@@ -180,13 +200,12 @@ TEST_F(DeskPrepTest, AssignRefusalsNameTheFieldExitNonZeroAndWriteNothing) {
     }
     EXPECT_TRUE(out.out.empty()) << out.out;
   }
-  ProcessResult too_long =
-      desk_.Desk({"assign", ref, "--team", std::string(61, 'x')});
+  ProcessResult too_long = desk_.Desk({"assign", ref, "--team", std::string(61, 'x')});
   EXPECT_EQ(too_long.exit_code, 1);
   EXPECT_NE(too_long.err.find("team"), std::string::npos) << too_long.err;
-  ProcessResult bad_book = desk_.Desk({"book", "--phone", "137 0013 7000", "--name", "张强",
-                                       "--date", "tomorrow", "--slot", "14:00", "--bay",
-                                       std::string(21, '9')});
+  ProcessResult bad_book =
+      desk_.Desk({"book", "--phone", "137 0013 7000", "--name", "张强", "--date", "tomorrow",
+                  "--slot", "14:00", "--bay", std::string(21, '9')});
   EXPECT_EQ(bad_book.exit_code, 1);
   EXPECT_NE(bad_book.err.find("bay"), std::string::npos) << bad_book.err;
   // Nothing written: the bookings' histories as they were, no third booking.
