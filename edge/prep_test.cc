@@ -297,6 +297,27 @@ TEST_F(PrepTest, ThePreparationListHoldsTheDaysArrivalsInSlotOrder) {
   EXPECT_EQ(bad.status().code(), StatusCode::kInvalidInput);
 }
 
+// A promised booking into a full slot takes a place from someone: the one
+// told to move is not on the list (it holds no place) but is counted, so the
+// supervisor knows the list may still grow.
+TEST_F(PrepTest, ABookingThatLostItsPlaceIsCountedNotListed) {
+  Book(Request("13800138001", "王伟", "京A10001", "10:00"));
+  Book(Request("13800138002", "李娜", "京A10002", "10:00"));
+  BookingRequest promised = Request("13800138003", "张强", "京A10003", "10:00");
+  promised.channel = "call-centre";
+  promised.promised = true;
+  promised.requested_at = kMondayNine;
+  promised.source = "test";
+  auto out = store_->BookPromised(promised);
+  ASSERT_TRUE(out.ok()) << out.status().ToString();
+  ASSERT_EQ(out->cases.size(), 1u);
+  auto list = store_->Preparation("2026-11-24");
+  ASSERT_TRUE(list.ok()) << list.status().ToString();
+  EXPECT_EQ(list->entries.size(), 2u);
+  EXPECT_EQ(list->to_move, 1);
+  EXPECT_EQ(list->unassigned, 2);
+}
+
 TEST(PrepTextTest, PhonesAreMaskedToTheirLastFourDigits) {
   EXPECT_EQ(PhoneLast4("+8613800138000"), "8000");
   EXPECT_EQ(PhoneLast4("+49301234"), "1234");

@@ -92,6 +92,10 @@ TEST_F(DeskPrepTest, BookWithAnAdvisorAssignAndTheListForTomorrow) {
   EXPECT_NE(assigned.out.find("bay 1, team B组"), std::string::npos) << assigned.out;
   ProcessResult board = desk_.Desk({"board", "--date", "tomorrow"});
   EXPECT_NE(board.out.find("advisor SA Wang, bay 3, team A组"), std::string::npos) << board.out;
+  ProcessResult show = desk_.Desk({"booking", "show", ref_b});
+  EXPECT_NE(show.out.find("SA Zhang  assign  requested -> requested  bay - -> 1, team - -> B组"),
+            std::string::npos)
+      << show.out;
   json shown = desk_.Json({"booking", "show", ref_b});
   EXPECT_EQ(shown["team"], "B组");
   EXPECT_EQ(shown["bay"], "1");

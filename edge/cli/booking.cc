@@ -47,6 +47,20 @@ json HistoryJson(const std::vector<HistoryEntry>& history) {
   return arr;
 }
 
+// An assignment's history row as staff read it: "bay - -> 3, advisor SA Wang -> SA Li".
+std::string AssignmentChanges(const std::string& changes_json) {
+  const json changes = json::parse(changes_json, nullptr, false);
+  std::string out;
+  if (!changes.is_object()) return out;
+  for (auto it = changes.begin(); it != changes.end(); ++it) {
+    if (!it.value().is_array() || it.value().size() != 2) continue;
+    auto text = [](const json& v) { return v.is_string() ? v.get<std::string>() : "-"; };
+    out += (out.empty() ? "" : ", ") + it.key() + " " + text(it.value()[0]) + " -> " +
+           text(it.value()[1]);
+  }
+  return out;
+}
+
 }  // namespace
 
 BookingCommands::BookingCommands(CLI::App& app) {
@@ -214,6 +228,7 @@ int BookingCommands::RunShow(const DeskRun& run) {
   for (const auto& h : history.value()) {
     run.out << "  " << store.value()->LocalText(h.at) << "  " << h.staff << "  " << h.action << "  "
             << (h.from_status ? *h.from_status : "-") << " -> " << h.to_status;
+    if (h.action == "assign") run.out << "  " << AssignmentChanges(h.changes_json);
     if (h.reason) run.out << "  (" << *h.reason << ")";
     run.out << "\n";
   }
