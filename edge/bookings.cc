@@ -20,7 +20,8 @@ constexpr const char* kBookingColumns =
     " b.priority_reception, b.discount_eligible, b.arrived_at, b.discount_applied,"
     " b.arrival_perk, b.cancel_reason, b.rescheduled_from, b.rescheduled_to, c.name, v.plate,"
     " (SELECT group_concat(e164, ' ') FROM customer_phones p WHERE p.customer_id = c.id),"
-    " b.needs_reschedule, b.form_id, b.import_batch";
+    " b.needs_reschedule, b.form_id, b.import_batch, b.advisor, b.bay, b.team, v.vin,"
+    " v.mileage_km";
 constexpr const char* kBookingJoins =
     " FROM bookings b JOIN customers c ON c.id = b.customer_id"
     " LEFT JOIN vehicles v ON v.id = b.vehicle_id ";
@@ -68,6 +69,11 @@ Result<Booking> ReadBooking(const Statement& st) {
   b.needs_reschedule = st.Int(26) != 0;
   b.form_id = st.OptionalText(27);
   b.import_batch = st.OptionalText(28);
+  b.advisor = st.OptionalText(29);
+  b.bay = st.OptionalText(30);
+  b.team = st.OptionalText(31);
+  b.vin = st.OptionalText(32);
+  if (!st.IsNull(33)) b.mileage_km = st.Int(33);
   return b;
 }
 
@@ -182,13 +188,13 @@ Status AppendBookingHistory(Db& db, const HistoryRow& h) {
 
 namespace {
 
-// Every column of a booking's row, bound as ?1 (the id) to ?25: one order for
+// Every column of a booking's row, bound as ?1 (the id) to ?29: one order for
 // the insert and the rewrite, so a column added is added to both.
 constexpr const char* kRowColumns =
     "id, ref, store_id, customer_id, vehicle_id, service, slot_date, slot_time, channel, status,"
     " notes, staff, requested_at, created_at, updated_at, priority_reception, discount_eligible,"
     " rescheduled_from, form_id, import_batch, arrived_at, discount_applied, arrival_perk,"
-    " cancel_reason, rescheduled_to, needs_reschedule";
+    " cancel_reason, rescheduled_to, needs_reschedule, advisor, bay, team";
 
 void BindRow(Statement& st, const Booking& b) {
   st.Bind(1, b.id)
@@ -219,6 +225,7 @@ void BindRow(Statement& st, const Booking& b) {
   }
   st.Bind(23, b.arrival_perk).Bind(24, b.cancel_reason).Bind(25, b.rescheduled_to);
   st.Bind(26, int64_t{b.needs_reschedule});
+  st.Bind(27, b.advisor).Bind(28, b.bay).Bind(29, b.team);
 }
 
 }  // namespace
@@ -227,7 +234,8 @@ Status InsertBookingRow(Db& db, const Booking& b) {
   ASSIGN_OR_RETURN(Statement st, db.Prepare(std::string("INSERT INTO bookings (") + kRowColumns +
                                             ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
                                             " ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,"
-                                            " ?20, ?21, ?22, ?23, ?24, ?25, ?26)"));
+                                            " ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28,"
+                                            " ?29)"));
   BindRow(st, b);
   return st.Run();
 }
@@ -241,10 +249,21 @@ Status UpdateBookingRow(Db& db, const Booking& b) {
                  " updated_at = ?15, priority_reception = ?16, discount_eligible = ?17,"
                  " rescheduled_from = ?18, form_id = ?19, import_batch = ?20, arrived_at = ?21,"
                  " discount_applied = ?22, arrival_perk = ?23, cancel_reason = ?24,"
-                 " rescheduled_to = ?25, needs_reschedule = ?26 WHERE id = ?1"));
+                 " rescheduled_to = ?25, needs_reschedule = ?26, advisor = ?27, bay = ?28,"
+                 " team = ?29 WHERE id = ?1"));
   BindRow(st, b);
   RETURN_IF_ERROR(st.Run());
   if (db.RowsChanged() != 1) return Status::NotFound("booking " + b.id + " does not exist");
+  return Status::Ok();
+}
+
+Status UpdateBookingAssignment(Db& db, const std::string& id, const AssignmentRow& a) {
+  ASSIGN_OR_RETURN(Statement st, db.Prepare("UPDATE bookings SET advisor = coalesce(?, advisor),"
+                                            " bay = coalesce(?, bay), team = coalesce(?, team),"
+                                            " updated_at = ? WHERE id = ?"));
+  st.Bind(1, a.advisor).Bind(2, a.bay).Bind(3, a.team).Bind(4, a.at).Bind(5, id);
+  RETURN_IF_ERROR(st.Run());
+  if (db.RowsChanged() != 1) return Status::NotFound("booking " + id + " does not exist");
   return Status::Ok();
 }
 

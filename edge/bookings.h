@@ -27,6 +27,9 @@ struct Booking : outpost::model::Booking {
   std::string customer_name;
   std::vector<std::string> customer_phones;
   std::optional<std::string> plate;
+  // The vehicle's VIN and last known mileage (the preparation list).
+  std::optional<std::string> vin;
+  std::optional<int64_t> mileage_km;
 };
 
 struct HistoryEntry {
@@ -126,6 +129,13 @@ Status UpdateBookingStatus(Db& db, const std::string& id, const StatusRow& chang
 // The old booking of a move: 'rescheduled', linked to the new one.
 Status MarkRescheduled(Db& db, const std::string& old_id, const std::string& new_id,
                        const std::string& at);
+// An assignment: advisor, bay and team set where given (unset: kept), and
+// updated_at. The caller checks the booking may change and logs it.
+struct AssignmentRow {
+  std::optional<std::string> advisor, bay, team;
+  std::string at;  // updated_at, UTC text
+};
+Status UpdateBookingAssignment(Db& db, const std::string& id, const AssignmentRow& change);
 // Every column of an existing booking set to `b`'s (replay and verify
 // --repair put a row as its change log says). NotFound when none has the id.
 Status UpdateBookingRow(Db& db, const Booking& b);

@@ -44,6 +44,7 @@ int RunDesk(int argc, char** argv, std::ostream& out, std::ostream& err) {
   cli::StatusCommand status(app);
   cli::OutreachCommands outreach(app);
   cli::WaitlistCommands waitlist(app);
+  cli::PrepCommands prep(app);
   if (auto done = outpost::cli::ParseCommandLine(app, argc, argv, "outpost-edge", out, err)) {
     return *done;
   }
@@ -58,6 +59,7 @@ int RunDesk(int argc, char** argv, std::ostream& out, std::ostream& err) {
   if (status.parsed()) return status.Run(run);
   if (outreach.parsed()) return outreach.Run(run);
   if (waitlist.parsed()) return waitlist.Run(run);
+  if (prep.parsed()) return prep.Run(run);
   err << "outpost-edge: usage: name a subcommand (try --help)\n";
   return 1;
 }

@@ -8,6 +8,7 @@
 #include "edge/bookings.h"
 #include "edge/customers.h"
 #include "edge/hub_requests.h"
+#include "edge/prep.h"
 #include "edge/replay.h"
 #include "edge/settings.h"
 #include "sync/booking_rules.h"
@@ -274,6 +275,9 @@ Result<Booking> Store::InsertBookingLocked(Booking b, const std::string& action,
   if (b.rescheduled_from) changes["rescheduled_from"] = *b.rescheduled_from;
   if (b.form_id) changes["form_id"] = *b.form_id;
   if (b.import_batch) changes["import_batch"] = *b.import_batch;
+  if (b.advisor) changes["advisor"] = *b.advisor;
+  if (b.bay) changes["bay"] = *b.bay;
+  if (b.team) changes["team"] = *b.team;
   RETURN_IF_ERROR(
       AppendHistoryLocked(b.id, b.staff, action, std::nullopt, b.status, changes.dump(), reason));
   RETURN_IF_ERROR(log_.Record("booking", b.id, "insert", model::BookingInsertFields(b).dump(),
@@ -335,6 +339,7 @@ struct Store::CheckedRequest {
   Channel channel = Channel::kPhone;
   std::string service;
   std::string notes;
+  std::optional<std::string> advisor, bay, team;  // edge/prep.h
   LocalDate date;
   LocalTime time;
   int64_t now_ms = 0;
@@ -351,6 +356,9 @@ Result<Store::CheckedRequest> Store::CheckRequest(const BookingRequest& request)
   // Notes keep their lines: a paper form's or a caller's words as written.
   ASSIGN_OR_RETURN(r.notes,
                    WithField(CleanMultilineText("notes", request.notes, 500, false), "notes"));
+  ASSIGN_OR_RETURN(r.advisor, CleanAssigned("advisor", request.advisor));
+  ASSIGN_OR_RETURN(r.bay, CleanAssigned("bay", request.bay));
+  ASSIGN_OR_RETURN(r.team, CleanAssigned("team", request.team));
   ASSIGN_OR_RETURN(r.date, ParseDeskDate(request.date, Today()));
   ASSIGN_OR_RETURN(r.time, ParseSlotTime(request.time));
   r.now_ms = clock_.NowMs();
@@ -429,6 +437,9 @@ Result<BookOutcome> Store::BookByRulesLocked(const BookingRequest& request,
   b.form_id = request.form_id;
   b.import_batch = request.import_batch;
   b.hub_request_seq = request.hub_request_seq;
+  b.advisor = r.advisor;
+  b.bay = r.bay;
+  b.team = r.team;
 
   BookOutcome out;
   if (request.promised) {

@@ -56,6 +56,8 @@ struct BookingRequest {
   std::string channel = "phone";
   std::string notes;
   std::string staff;
+  // Who prepares the visit (edge/prep.h): empty, not assigned yet.
+  std::string advisor, bay, team;
   // Set for a request made at head office: recorded in the booking's transaction,
   // and a request already applied returns its booking instead of booking twice.
   std::optional<int64_t> hub_request_seq;
@@ -123,6 +125,9 @@ struct WaitlistEntry;
 struct WaitlistRequest;
 struct WaitlistOfferOptions;
 struct WaitlistRun;
+// Assignment and the preparation list (edge/prep.h).
+struct Assignment;
+struct PrepList;
 
 class Store {
  public:
@@ -336,6 +341,20 @@ class Store {
   Result<WaitlistEntry> CancelEntry(const std::string& entry, const std::string& reason,
                                     const std::string& staff);
   // ---- end of the waitlist ----
+
+  // ---- Assignment and the preparation list (edge/store_prep.cc; edge/prep.h) ----
+  // Sets a booking's advisor, bay and/or team (the others kept), logged as an
+  // update of the booking with its history row, in one transaction. Refused,
+  // writing nothing: a booking that is final (field "status"), an empty
+  // value or nothing given (field "advisor", "bay" or "team"), values it
+  // holds already (the first such field).
+  Result<Booking> Assign(const std::string& booking, const Assignment& assignment,
+                         const std::string& staff);
+  // The preparation list of `date` (YYYY-MM-DD, today, tomorrow or +N): every
+  // booking holding a place that day, in slot order, with its vehicle, parts
+  // note and assignment, phones masked, and counts per advisor. Read only.
+  Result<PrepList> Preparation(const std::string& date);
+  // ---- end of assignment and the preparation list ----
 
  private:
   Store(std::unique_ptr<Db> db, const Clock& clock)

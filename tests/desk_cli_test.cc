@@ -58,10 +58,10 @@ TEST_F(DeskCliTest, AMistypedCommandOrFlagGetsOneLineAndExitCodeOne) {
   ProcessResult command = desk_.Desk({"bord"});
   EXPECT_EQ(command.exit_code, 1);
   EXPECT_EQ(command.err,
-            "outpost-edge: unknown command 'bord' (try: board, book, booking, calls, cancel,"
-            " check-in, close, complete, config, confirm, conflicts, customer, init, messages,"
-            " no-show, notify, outreach, paper, reschedule, start, status, sync, vehicle,"
-            " waitlist)\n");
+            "outpost-edge: unknown command 'bord' (try: assign, board, book, booking, calls,"
+            " cancel, check-in, close, complete, config, confirm, conflicts, customer, init,"
+            " messages, no-show, notify, outreach, paper, prep, reschedule, start, status, sync,"
+            " vehicle, waitlist)\n");
   ProcessResult nested = desk_.Desk({"customer", "shw", "x"});
   EXPECT_EQ(nested.exit_code, 1);
   EXPECT_EQ(nested.err,

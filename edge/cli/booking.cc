@@ -47,6 +47,20 @@ json HistoryJson(const std::vector<HistoryEntry>& history) {
   return arr;
 }
 
+// An assignment's history row as staff read it: "bay - -> 3, advisor SA Wang -> SA Li".
+std::string AssignmentChanges(const std::string& changes_json) {
+  const json changes = json::parse(changes_json, nullptr, false);
+  std::string out;
+  if (!changes.is_object()) return out;
+  for (auto it = changes.begin(); it != changes.end(); ++it) {
+    if (!it.value().is_array() || it.value().size() != 2) continue;
+    auto text = [](const json& v) { return v.is_string() ? v.get<std::string>() : "-"; };
+    out += (out.empty() ? "" : ", ") + it.key() + " " + text(it.value()[0]) + " -> " +
+           text(it.value()[1]);
+  }
+  return out;
+}
+
 }  // namespace
 
 BookingCommands::BookingCommands(CLI::App& app) {
@@ -64,7 +78,10 @@ BookingCommands::BookingCommands(CLI::App& app) {
       ->add_option("--channel", request_.channel,
                    "phone, wechat, online, walk-in, call-centre or paper")
       ->capture_default_str();
-  book_->add_option("--notes", request_.notes);
+  book_->add_option("--notes", request_.notes, "the parts note, the customer's words");
+  book_->add_option("--advisor", request_.advisor, "service advisor who prepares the visit");
+  book_->add_option("--bay", request_.bay, "bay (工位)");
+  book_->add_option("--team", request_.team, "technician team (班组)");
 
   board_ = app.add_subcommand("board", "the day's slots, bookings and free places");
   board_->add_option("--date", board_date_, "YYYY-MM-DD, today, tomorrow or +N")
@@ -211,6 +228,7 @@ int BookingCommands::RunShow(const DeskRun& run) {
   for (const auto& h : history.value()) {
     run.out << "  " << store.value()->LocalText(h.at) << "  " << h.staff << "  " << h.action << "  "
             << (h.from_status ? *h.from_status : "-") << " -> " << h.to_status;
+    if (h.action == "assign") run.out << "  " << AssignmentChanges(h.changes_json);
     if (h.reason) run.out << "  (" << *h.reason << ")";
     run.out << "\n";
   }

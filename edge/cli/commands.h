@@ -242,4 +242,22 @@ class WaitlistCommands {
   std::string entry_, reason_;
 };
 
+// assign, prep: who prepares each visit, and the day-before preparation list
+// for the workshop supervisor (prep.cc; the Store's, edge/prep.h; docs/PREP.md).
+class PrepCommands {
+ public:
+  explicit PrepCommands(CLI::App& app);
+  bool parsed() const;
+  int Run(const DeskRun& run);
+
+ private:
+  int RunAssign(const DeskRun& run);
+  int RunPrep(const DeskRun& run);
+
+  CLI::App* assign_ = nullptr;
+  CLI::App* prep_ = nullptr;
+  std::string booking_, advisor_, bay_, team_, date_ = "tomorrow";
+  bool advisor_given_ = false, bay_given_ = false, team_given_ = false;
+};
+
 }  // namespace outpost::edge::cli

@@ -35,6 +35,17 @@ std::string IndentedNotes(const std::string& notes) {
 
 }  // namespace
 
+std::string AssignedText(const Booking& b) {
+  std::string out;
+  auto add = [&](const char* label, const std::optional<std::string>& value) {
+    if (value) out += std::string(out.empty() ? "" : ", ") + label + " " + *value;
+  };
+  add("advisor", b.advisor);
+  add("bay", b.bay);
+  add("team", b.team);
+  return out;
+}
+
 int Fail(const DeskRun& run, const Status& st) {
   run.err << "outpost-edge: " << st.ToString() << "\n";
   return ExitCodeFor(st);
@@ -99,6 +110,8 @@ std::string BookingLine(const Booking& b) {
   if (b.discount_eligible) flags += std::string(flags.empty() ? "" : ",") + "discount";
   if (b.arrival_perk) flags += std::string(flags.empty() ? "" : ",") + *b.arrival_perk;
   if (!flags.empty()) line += "  [" + flags + "]";
+  const std::string assigned = AssignedText(b);
+  if (!assigned.empty()) line += "  " + assigned;
   return line;
 }
 
@@ -128,6 +141,8 @@ int PrintBooking(const DeskRun& run, const Store& store, const Booking& b,
   std::string perks =
       PerksText(b, store.settings().discount_percent, store.settings().discount_cutoff);
   if (!perks.empty()) out << "  perks: " << perks << "\n";
+  const std::string assigned = AssignedText(b);
+  if (!assigned.empty()) out << "  " << assigned << "\n";
   if (b.arrived_at) {
     out << "  arrived " << store.LocalText(*b.arrived_at)
         << (b.discount_applied && *b.discount_applied ? ", labour discount applies" : "")

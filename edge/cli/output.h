@@ -31,6 +31,8 @@ nlohmann::json BookingJson(const Booking& b);
 nlohmann::json CustomerJson(const Customer& c);
 // Phones as people read them, comma-separated.
 std::string Phones(const std::vector<std::string>& phones);
+// "advisor SA Wang, bay 3, team A组": what of the three is set; empty when none.
+std::string AssignedText(const Booking& b);
 // One line per booking, as on the SA's board.
 std::string BookingLine(const Booking& b);
 // "SMS opted out (2026-11-23 SA Zhang at S1), WeChat not asked, ...": each

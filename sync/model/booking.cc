@@ -77,7 +77,10 @@ json BookingJson(const Booking& b) {
           {"rescheduled_to", OrNull(b.rescheduled_to)},
           {"needs_reschedule", b.needs_reschedule},
           {"form_id", OrNull(b.form_id)},
-          {"import_batch", OrNull(b.import_batch)}};
+          {"import_batch", OrNull(b.import_batch)},
+          {"advisor", OrNull(b.advisor)},
+          {"bay", OrNull(b.bay)},
+          {"team", OrNull(b.team)}};
 }
 
 json BookingInsertFields(const Booking& b) {
@@ -93,6 +96,10 @@ json BookingInsertFields(const Booking& b) {
   SetIfPresent(fields, "import_batch", b.import_batch);
   // So a store rebuilt from its log knows which head office requests it answered.
   SetIfPresent(fields, "hub_request_seq", b.hub_request_seq);
+  // Newer than the log format: absent, never null, when not assigned.
+  SetIfPresent(fields, "advisor", b.advisor);
+  SetIfPresent(fields, "bay", b.bay);
+  SetIfPresent(fields, "team", b.team);
   return fields;
 }
 
@@ -107,6 +114,9 @@ json BookingUpdateFields(const BookingUpdate& u) {
   SetIfPresent(fields, "rescheduled_to", u.rescheduled_to);
   SetIfPresent(fields, "needs_reschedule", u.needs_reschedule);
   SetIfPresent(fields, "hub_request_seq", u.hub_request_seq);
+  SetIfPresent(fields, "advisor", u.advisor);
+  SetIfPresent(fields, "bay", u.bay);
+  SetIfPresent(fields, "team", u.team);
   return fields;
 }
 
@@ -134,6 +144,9 @@ Result<Booking> ParseBooking(const std::string& id, const json& fields) {
   ASSIGN_OR_RETURN(b.form_id, in.OptionalText("form_id"));
   ASSIGN_OR_RETURN(b.import_batch, in.OptionalText("import_batch"));
   ASSIGN_OR_RETURN(b.hub_request_seq, in.OptionalInt("hub_request_seq"));
+  ASSIGN_OR_RETURN(b.advisor, in.OptionalText("advisor"));
+  ASSIGN_OR_RETURN(b.bay, in.OptionalText("bay"));
+  ASSIGN_OR_RETURN(b.team, in.OptionalText("team"));
   RETURN_IF_ERROR(ReadLaterFields(in, b));
   return b;
 }
@@ -153,6 +166,9 @@ Result<BookingUpdate> ParseBookingUpdate(const json& fields) {
   ASSIGN_OR_RETURN(u.rescheduled_to, in.OptionalText("rescheduled_to"));
   ASSIGN_OR_RETURN(u.needs_reschedule, in.OptionalBool("needs_reschedule"));
   ASSIGN_OR_RETURN(u.hub_request_seq, in.OptionalInt("hub_request_seq"));
+  ASSIGN_OR_RETURN(u.advisor, in.OptionalText("advisor"));
+  ASSIGN_OR_RETURN(u.bay, in.OptionalText("bay"));
+  ASSIGN_OR_RETURN(u.team, in.OptionalText("team"));
   return u;
 }
 
@@ -166,6 +182,9 @@ void ApplyBookingUpdate(const BookingUpdate& u, Booking& b) {
   if (u.rescheduled_to) b.rescheduled_to = u.rescheduled_to;
   if (u.needs_reschedule) b.needs_reschedule = *u.needs_reschedule;
   if (u.hub_request_seq) b.hub_request_seq = u.hub_request_seq;
+  if (u.advisor) b.advisor = u.advisor;
+  if (u.bay) b.bay = u.bay;
+  if (u.team) b.team = u.team;
 }
 
 }  // namespace outpost::model

@@ -49,6 +49,12 @@ struct Booking {
   std::optional<std::string> form_id;       // paper form it was written on
   std::optional<std::string> import_batch;  // paper import that brought it in
   std::optional<int64_t> hub_request_seq;   // head office request it answers (logged, not a column)
+  // Who and what prepare the visit (the day-before preparation list): the
+  // service advisor, the bay and the technician team. Unset until assigned;
+  // logged only once set, so bookings made before they existed read the same.
+  std::optional<std::string> advisor;
+  std::optional<std::string> bay;
+  std::optional<std::string> team;
 };
 
 // The changed fields of one update; unset fields did not change.
@@ -63,12 +69,17 @@ struct BookingUpdate {
   std::optional<bool> needs_reschedule;
   // The head-office request (cancel, reschedule) this change applies.
   std::optional<int64_t> hub_request_seq;
+  // An assignment (outpost-edge assign): each set only when it changed.
+  std::optional<std::string> advisor;
+  std::optional<std::string> bay;
+  std::optional<std::string> team;
 };
 
 // The fields of an insert: the booking as made. vehicle_id and
 // rescheduled_from are always written (null when absent); form_id,
-// import_batch and hub_request_seq only when set; the fields only updates set
-// (arrived_at, ...) never.
+// import_batch, hub_request_seq, advisor, bay and team only when set (an
+// insert without them is byte for byte what it was before they existed); the
+// fields only updates set (arrived_at, ...) never.
 nlohmann::json BookingInsertFields(const Booking& booking);
 // The fields of an update: exactly those set in `update`.
 nlohmann::json BookingUpdateFields(const BookingUpdate& update);

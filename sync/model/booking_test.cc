@@ -65,6 +65,64 @@ TEST(BookingModelTest, AnUpdateCarriesOnlyWhatChanged) {
   EXPECT_EQ(folded->status, BookingStatus::kCheckedIn);
 }
 
+// The log format before assignment existed: an unassigned booking's insert is
+// these bytes exactly, so its entry hashes as it always did, and an old
+// entry reads back with nothing assigned.
+TEST(BookingModelTest, AnUnassignedInsertIsExactlyTheOldLogFormat) {
+  const std::string old_format =
+      R"({"channel":"call-centre","created_at":"2026-11-23T01:00:00.000Z",)"
+      R"("customer_id":"c-1","discount_eligible":true,"form_id":"F-7","hub_request_seq":4,)"
+      R"("notes":"","priority_reception":false,"ref":"261124-3",)"
+      R"("requested_at":"2026-11-23T01:00:00.000Z","rescheduled_from":null,)"
+      R"("service":"maintenance","slot_date":"2026-11-24","slot_time":"10:00",)"
+      R"("staff":"SA Zhang","status":"requested","store_id":"S1",)"
+      R"("updated_at":"2026-11-23T01:00:00.000Z","vehicle_id":null})";
+  EXPECT_EQ(BookingInsertFields(Sample()).dump(), old_format);
+  auto old = ParseBooking("b", json::parse(old_format));
+  ASSERT_TRUE(old.ok()) << old.status().ToString();
+  EXPECT_FALSE(old->advisor || old->bay || old->team);
+  // Shown to the desk as unassigned: null, not absent.
+  EXPECT_TRUE(BookingJson(old.value())["advisor"].is_null());
+  // An update that assigns nothing writes none of the three either.
+  BookingUpdate cancel;
+  cancel.status = BookingStatus::kCancelled;
+  EXPECT_EQ(BookingUpdateFields(cancel).dump(), R"({"status":"cancelled"})");
+}
+
+TEST(BookingModelTest, AnAssignmentTravelsInTheInsertAndInAnUpdate) {
+  Booking made = Sample();
+  made.advisor = "SA Wang";
+  made.team = "A组";
+  const json fields = BookingInsertFields(made);
+  EXPECT_EQ(fields["advisor"], "SA Wang");
+  EXPECT_EQ(fields["team"], "A组");
+  EXPECT_FALSE(fields.contains("bay"));  // unset: absent, never null
+  auto back = ParseBooking(made.id, fields);
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(BookingJson(back.value()), BookingJson(made));
+
+  // Reassigned: only what changed is logged; the fold reads as applied.
+  BookingUpdate u;
+  u.advisor = "SA Li";
+  u.bay = "3";
+  u.updated_at = "2026-11-23T02:00:00.000Z";
+  const json update = BookingUpdateFields(u);
+  EXPECT_EQ(update,
+            json({{"advisor", "SA Li"}, {"bay", "3"}, {"updated_at", u.updated_at.value()}}));
+  auto parsed = ParseBookingUpdate(update);
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  EXPECT_EQ(BookingUpdateFields(parsed.value()), update);
+  json state = fields;
+  state.update(update);
+  ApplyBookingUpdate(parsed.value(), made);
+  auto folded = ParseBooking(made.id, state);
+  ASSERT_TRUE(folded.ok()) << folded.status().ToString();
+  EXPECT_EQ(BookingJson(folded.value()), BookingJson(made));
+  EXPECT_EQ(folded->advisor, "SA Li");
+  EXPECT_EQ(folded->bay, "3");
+  EXPECT_EQ(folded->team, "A组");
+}
+
 TEST(BookingModelTest, EachBadFieldIsNamed) {
   const json good = BookingInsertFields(Sample());
   const std::vector<std::pair<std::string, json>> bad = {{"ref", 7},
@@ -89,7 +147,10 @@ TEST(BookingModelTest, EachBadFieldIsNamed) {
                                                          {"hub_request_seq", "4"},
                                                          {"arrived_at", 5},
                                                          {"discount_applied", "no"},
-                                                         {"needs_reschedule", 1}};
+                                                         {"needs_reschedule", 1},
+                                                         {"advisor", 1},
+                                                         {"bay", false},
+                                                         {"team", json::array()}};
   for (const auto& [field, value] : bad) {
     json fields = good;
     fields[field] = value;
@@ -104,6 +165,9 @@ TEST(BookingModelTest, EachBadFieldIsNamed) {
   auto bad_update = ParseBookingUpdate({{"status", "gone"}});
   ASSERT_FALSE(bad_update.ok());
   EXPECT_NE(bad_update.status().message().find("booking: status:"), std::string::npos);
+  auto bad_advisor = ParseBookingUpdate({{"advisor", 7}});
+  ASSERT_FALSE(bad_advisor.ok());
+  EXPECT_NE(bad_advisor.status().message().find("booking: advisor:"), std::string::npos);
 }
 
 }  // namespace
