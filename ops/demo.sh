@@ -6,7 +6,9 @@
 # copy of each store's log is shown equal to the store's (counts and log-head
 # digests); a walk-in known from another store, a call-centre cancel the
 # store's record overrules and the case closed from head office; then verify and
-# the recovery report. `ops/demo-desk.sh` walks through one store's day at the desk.
+# the recovery report; in between, one store's notify process confirms its
+# bookings through a local SMS relay, exactly once. `ops/demo-desk.sh` walks
+# through one store's day at the desk.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./ops/install-deps.sh >/dev/null
@@ -166,6 +168,31 @@ for _ in $(seq 1 50); do
   sleep 0.2
 done
 desk SH-PUDONG conflicts list
+
+say "SH-PUDONG reaches out: its notify process confirms each booking through the SMS relay, once"
+# A local relay stands in for the SMS/WeChat provider (tests/gateway): it checks
+# the HMAC signature and delivers each idempotency key once.
+head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$work/relay.secret"
+chmod 600 "$work/relay.secret"
+"$bin/tests/gateway/outpost-test-gateway" --port 0 --secret-file "$work/relay.secret" \
+  >"$work/relay.out" 2>>"$work/relay.log" &
+pids+=($!)
+for _ in $(seq 1 50); do grep -q '^listening' "$work/relay.out" 2>/dev/null && break; sleep 0.1; done
+relay="http://127.0.0.1:$(sed -n 's/^listening //p' "$work/relay.out")/messages"
+notify() { desk SH-PUDONG notify --gateway "$relay" --secret-file "$work/relay.secret" --once; }
+notify
+hour=$((10#$(TZ=Asia/Shanghai date +%H)))
+if [ "$hour" -lt 9 ] || [ "$hour" -ge 21 ]; then
+  # Messages wait out the quiet hours (21:00-09:00 in the store's zone): the
+  # next pass is shown as the store's clock will read at 09:30.
+  day=today; [ "$hour" -ge 21 ] && day=tomorrow
+  at=$(date -u -d "@$(TZ=Asia/Shanghai date -d "$day 09:30" +%s)" +%Y-%m-%dT%H:%M:%SZ)
+  echo "(night in Shanghai: the confirmations wait for 09:00; the next pass at 09:30 store time)"
+  OUTPOST_NOW=$at notify
+fi
+echo "(run again: nothing is sent twice)"
+OUTPOST_NOW=${at:-} notify
+OUTPOST_NOW=${at:-} desk SH-PUDONG messages --date "$(OUTPOST_NOW=${at:-} desk SH-PUDONG board --json | sed -n 's/^  "date": "\(.*\)",$/\1/p')"
 drained
 
 say "Verify: each store against the hub (chain, tables, state digests, signed hub heads)"
