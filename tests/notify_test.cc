@@ -160,6 +160,42 @@ TEST_F(NotifyTest, AFreedPlaceIsOfferedToTheWaitlistAndTheCustomerTold) {
   EXPECT_EQ(list[0]["status"], "offered");
 }
 
+// A relay that cannot be reached: each message waits for its next attempt
+// with the reason, and nothing is lost or marked sent.
+TEST_F(NotifyTest, ARelayThatCannotBeReachedLeavesMessagesRetryingWithTheReason) {
+  Book("13800138001", "10:00");
+  ProcessResult r = desk_.Desk({"notify", "--gateway", "http://127.0.0.1:9/messages",
+                                "--secret-file", secret_, "--once", "--timeout-ms", "500"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("retrying 1"), std::string::npos) << r.err;
+  std::vector<json> messages;
+  for (const json& m : Messages("2026-11-23")) {
+    if (m["status"] != "skipped") messages.push_back(m);  // the 24-48 h reminder: booked too late
+  }
+  ASSERT_EQ(messages.size(), 1u);
+  EXPECT_EQ(messages[0]["step"], "confirmation");
+  EXPECT_EQ(messages[0]["status"], "retrying");
+  EXPECT_EQ(messages[0]["attempts"], 1);
+  EXPECT_FALSE(messages[0]["next_attempt_at"].is_null());
+  EXPECT_NE(messages[0]["reason"].get<std::string>().find("connect"), std::string::npos)
+      << messages[0].dump();
+}
+
+// A store's steps from a file: a negative offset is refused naming the step
+// and field, and nothing changes.
+TEST_F(NotifyTest, AStepWithANegativeOffsetIsRefusedNamingIt) {
+  const std::string file = dir_.File("outreach.json");
+  std::ofstream(file) << R"({"steps": [{"name": "confirmation", "channel": "sms",
+      "purpose": "transactional", "at_booking": true}, {"name": "reminder_2_4h", "channel": "sms",
+      "purpose": "transactional", "at_booking": false, "earliest_minutes_before": -5,
+      "latest_minutes_before": 120}]})";
+  const std::string before = desk_.Desk({"outreach", "show"}).out;
+  ProcessResult r = desk_.Desk({"outreach", "set", "--file", file});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("steps[1].earliest_minutes_before: -5"), std::string::npos) << r.err;
+  EXPECT_EQ(desk_.Desk({"outreach", "show"}).out, before);
+}
+
 TEST_F(NotifyTest, ABadSecretFileIsRefusedWithTheFix) {
   const std::string loose = dir_.File("loose.secret");
   {
