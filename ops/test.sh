@@ -49,4 +49,4 @@ echo "== build and test: tsan (threaded code)"
 # The locking annotations (GUARDED_BY, REQUIRES: sync/thread_annotations.h)
 # checked by clang; only the targets that hold annotated state, to stay fast.
 echo "== build: threadsafety (clang -Wthread-safety)"
-./ops/build.sh threadsafety outpost_hub sync_unit_tests
+./ops/build.sh threadsafety outpost_hub sync_unit_tests outpost-test-gateway
