@@ -84,7 +84,9 @@ class [[nodiscard]] Result {
     assert(ok());
     return *value_;
   }
-  T&& value() && {
+  // By value: `for (auto& x : Call().value())` then iterates a value that
+  // lives as long as the loop, never one inside the destroyed Result.
+  T value() && {
     assert(ok());
     return std::move(*value_);
   }

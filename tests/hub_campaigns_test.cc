@@ -557,6 +557,54 @@ TEST_F(HubCampaignsTest, TheStoresTakeHeadOfficesHolidayCalendar) {
   }
 }
 
+// Kademi #625, across stores: the customer opts out of SMS at S2 after S1
+// planned a reminder; once head office's profile of the customer reaches S1,
+// S1's notify drops the reminder with the reason instead of sending it.
+TEST_F(HubCampaignsTest, AnOptOutSaidAtAnotherStoreStopsThisStoresMessage) {
+  At("2026-11-23T01:00:00Z");
+  for (const char* site : {"S1", "S2"}) {
+    edge::BookingRequest r;
+    r.customer = "13800138000";
+    edge::NewCustomer c{"Wang Wei", {"13800138000"}};
+    c.allow_shared_phone = true;
+    c.contact_opt_in = true;
+    r.create_customer = c;
+    r.date = "2026-11-25";
+    r.time = std::string(site) == "S1" ? "10:00" : "15:00";
+    r.staff = "SA";
+    ASSERT_TRUE(stores_[site]->Book(r).ok());
+  }
+  ASSERT_TRUE(stores_["S1"]->PlanOutreach().ok());  // S1's confirmation, planned
+  edge::CustomerUpdate out;
+  out.contact_opt_in = false;
+  out.consent_channels = {ContactChannel::kSms};
+  At("2026-11-23T01:05:00Z");
+  ASSERT_TRUE(stores_["S2"]->UpdateCustomer("13800138000", out, "SA Li").ok());
+  for (int i = 0; i < 2; ++i) {
+    Round("S2");
+    Round("S1");
+    ASSERT_TRUE(hub_->MakeIdentity().Resolve(false).ok());
+    ASSERT_TRUE(hub_->RefreshProfiles().ok());
+  }
+  Round("S1");  // the profile with S2's opt-out arrives
+  auto due = stores_["S1"]->MessagesDue();
+  ASSERT_TRUE(due.ok());
+  ASSERT_FALSE(due->empty());
+  for (const auto& m : *due) {
+    auto ticket = stores_["S1"]->BeginSend(m.id);
+    ASSERT_TRUE(ticket.ok()) << ticket.status().ToString();
+    EXPECT_FALSE(ticket->has_value()) << m.step << " would have been sent";
+  }
+  bool dropped = false;
+  for (const auto& m : stores_["S1"]->MessagesOn(LocalDate{2026, 11, 23}).value()) {
+    if (m.step != "confirmation") continue;
+    dropped = m.status == model::MessageStatus::kDropped;
+    EXPECT_NE(m.reason.find("SMS"), std::string::npos)
+        << model::MessageStatusName(m.status) << ": " << m.reason;
+  }
+  EXPECT_TRUE(dropped);
+}
+
 // "TD" from the customer: every store holding the phone records the opt-out,
 // so its notify process drops the SMS it had planned.
 TEST_F(HubRepliesTest, TdReachesEveryStoreHoldingThePhoneAsAnOptOut) {
