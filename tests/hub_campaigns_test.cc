@@ -20,6 +20,7 @@
 #include "sync/model/message.h"
 #include "tests/gateway/gateway_harness.h"
 #include "tests/hub_and_stores.h"
+#include "tests/hub_cli_run.h"
 #include "tests/hub_file.h"
 
 namespace outpost {
@@ -27,11 +28,7 @@ namespace {
 
 using nlohmann::json;
 
-struct CliResult {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
+using testing::CliResult;
 
 constexpr char kNow[] = "2026-11-23T01:00:00Z";  // Monday 09:00 in Shanghai
 
@@ -45,17 +42,7 @@ class HubCampaignsTest : public testing::HubAndStores {
   void TearDown() override { unsetenv("OUTPOST_NOW"); }
 
   CliResult Cli(const std::vector<std::string>& args) {
-    std::vector<std::string> words = {"outpost-hub", "--db", dir_.File("hub.db"), "--key",
-                                      dir_.File("HUB.key")};
-    words.insert(words.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (auto& w : words) argv.push_back(w.data());
-    std::ostringstream out, err;
-    CliResult r;
-    r.exit_code = hub::RunHubCli(static_cast<int>(argv.size()), argv.data(), out, err);
-    r.out = out.str();
-    r.err = err.str();
-    return r;
+    return testing::RunHubCliWith(dir_.File("hub.db"), dir_.File("HUB.key"), args);
   }
   json CliJson(const std::vector<std::string>& args) {
     std::vector<std::string> with = {"--json"};
