@@ -256,9 +256,14 @@ TEST_F(HubCampaignsTest, TheHolidayCalendarIsCheckedKeptSentToEveryStoreAndDecid
   const json shown = CliJson({"holidays", "show"});
   EXPECT_EQ(shown["source"]["set_by"], "HQ Li");
   EXPECT_EQ(shown["holidays"].size(), 1u);
-  // The same calendar again sends nothing.
+  // The same calendar again sends nothing; to a store allowed since, it goes.
   EXPECT_TRUE(
       CliJson({"holidays", "set", "--file", good_file, "--staff", "HQ Li"})["queued"].empty());
+  ASSERT_TRUE(hub_->AllowStore(SecretKeys::Generate("S3").pub).ok());
+  const json to_new = CliJson({"holidays", "set", "--file", good_file, "--staff", "HQ Li"});
+  ASSERT_EQ(to_new["queued"].size(), 1u) << to_new;
+  EXPECT_EQ(to_new["queued"][0]["store_id"], "S3");
+  EXPECT_EQ(Requests("S1", "holidays").size(), 1u);
 
   const json due = CliJson({"campaigns", "due", "--date", "2026-11-23"});
   EXPECT_EQ(due["due"][0]["name"], "Wang Wei");
