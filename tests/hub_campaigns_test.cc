@@ -277,6 +277,18 @@ TEST_F(HubCampaignsTest, TheHolidayCalendarIsCheckedKeptSentToEveryStoreAndDecid
   EXPECT_EQ(bad_rules.exit_code, 1);
   EXPECT_NE(bad_rules.err.find("rules[0].due_after_km"), std::string::npos) << bad_rules.err;
   EXPECT_EQ(CliJson({"campaigns", "rules", "show"})["source"], "default");
+  // Yearly service, time only: nobody is due on the 23rd any more.
+  std::ofstream(rules_file, std::ios::trunc)
+      << R"({"rules": [{"service_kind": "maintenance", "due_after_months": 12, "due_after_days": 0,
+      "due_after_km": null, "contacts": [{"channel": "call", "days_before_due": 15}]}]})";
+  CliResult set_rules = Cli({"campaigns", "rules", "set", "--file", rules_file, "--staff", "HQ"});
+  EXPECT_EQ(set_rules.exit_code, 0) << set_rules.err;
+  const json rules = CliJson({"campaigns", "rules", "show"});
+  EXPECT_EQ(rules["source"]["set_by"], "HQ");
+  EXPECT_EQ(rules["rules"][0]["due_after_months"], 12);
+  const json yearly = CliJson({"campaigns", "due", "--date", "2026-11-23"});
+  EXPECT_EQ(yearly["cars_considered"], 4);
+  EXPECT_TRUE(yearly["due"].empty()) << yearly.dump(2);
 }
 
 TEST_F(HubCampaignsTest, TwoStoresContactsCountAgainstOneChainWideCap) {
