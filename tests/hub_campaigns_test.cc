@@ -140,10 +140,13 @@ class HubCampaignsTest : public testing::HubAndStores {
 };
 
 TEST_F(HubCampaignsTest, DueListsEachCarFromTheUnifiedViewWithThePolicysDecision) {
+  // Sun was due in May and never came back: lapsed, counted, not listed.
+  ServicedVisit("S1", "Sun Li", "13500135000", "沪E55555", "2025-11-05", std::nullopt, true);
   ServiceHistory();
   const json due = CliJson({"campaigns", "due", "--date", "2026-11-23"});
   ASSERT_TRUE(due.is_object()) << due;
-  EXPECT_EQ(due["cars_considered"], 4);  // Wang's car once, though serviced at two stores
+  EXPECT_EQ(due["cars_considered"], 5);  // Wang's car once, though serviced at two stores
+  EXPECT_EQ(due["lapsed"], 1);
   ASSERT_EQ(due["due"].size(), 3u) << due.dump(2);
 
   const json& wang = due["due"][0];  // the soonest due first
