@@ -1,6 +1,8 @@
 #include "hub/campaigns.h"
 
+#include <limits>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 
 #include "hub/hub.h"
@@ -166,23 +168,47 @@ Result<std::vector<storage::RequestToQueue>> RequestsForReply(Hub& hub,
 
 }  // namespace
 
+namespace {
+
+// The calendar `site` was last sent (its newest "holidays" request), if any.
+Result<std::optional<std::string>> CalendarSentTo(Hub& hub, const std::string& site) {
+  ASSIGN_OR_RETURN(std::vector<storage::OutboxEntry> sent,
+                   hub.storage().outbox().After(site, 0, std::numeric_limits<int>::max()));
+  for (auto it = sent.rbegin(); it != sent.rend(); ++it) {
+    const json request = json::parse(it->request_json, nullptr, false);
+    if (request.is_object() && request.value("kind", "") == "holidays") {
+      return std::optional<std::string>(request.value("calendar", ""));
+    }
+  }
+  return std::optional<std::string>();
+}
+
+}  // namespace
+
 Result<std::vector<storage::QueuedAt>> SetHolidayCalendar(Hub& hub, const std::string& text,
                                                           const std::string& staff) {
   RETURN_IF_ERROR(NeedStaff(staff));
   ASSIGN_OR_RETURN(outreach::HolidayCalendar calendar, outreach::ParseHolidayCalendarText(text));
   const std::string value = outreach::HolidayCalendarJson(calendar).dump();
-  storage::CampaignStore& store = hub.storage().campaigns();
-  ASSIGN_OR_RETURN(auto current, store.Setting(kHolidaysSetting));
-  if (current && current->value == value) return std::vector<storage::QueuedAt>();
   model::HeadOfficeRequest request;
   request.kind = "holidays";
   request.calendar = value;
   request.staff = staff;
   request.requested_at = Now(hub);
   const std::string request_json = model::HeadOfficeRequestJson(request).dump();
+  // Every store that was not sent this calendar last (a store allowed since
+  // the last change gets it when the calendar is set again).
   std::vector<storage::RequestToQueue> requests;
   ASSIGN_OR_RETURN(std::vector<std::string> sites, hub.AllowedSites());
-  for (const auto& site : sites) requests.push_back({site, request_json});
+  for (const auto& site : sites) {
+    ASSIGN_OR_RETURN(std::optional<std::string> sent, CalendarSentTo(hub, site));
+    if (sent != value) requests.push_back({site, request_json});
+  }
+  storage::CampaignStore& store = hub.storage().campaigns();
+  ASSIGN_OR_RETURN(auto current, store.Setting(kHolidaysSetting));
+  if (current && current->value == value && requests.empty()) {
+    return std::vector<storage::QueuedAt>();
+  }
   return store.PutSetting(kHolidaysSetting, {value, Now(hub), staff}, requests);
 }
 

@@ -26,7 +26,8 @@ class Hub;
 // Validates `text` (sync/outreach/holidays.h ParseHolidayCalendarText: a bad
 // date is refused naming it, nothing written), keeps it as the chain's
 // calendar and queues a "holidays" request with it to every allow-listed
-// store: where each landed. An unchanged calendar queues nothing.
+// store that was not sent this calendar last: where each landed. Set again,
+// the same calendar goes only to stores allowed since (none: nothing queued).
 Result<std::vector<storage::QueuedAt>> SetHolidayCalendar(Hub& hub, const std::string& text,
                                                           const std::string& staff);
 // Validates (sync/outreach/service_due.h ParseServiceRules) and keeps head

@@ -126,6 +126,10 @@ std::optional<int64_t> ProjectedKm(const Car& car, const outreach::ServiceDue& d
          static_cast<int64_t>(*due.km_per_day * (date.ToDays() - newest->date.ToDays()));
 }
 
+bool Lapsed(const outreach::ServiceDue& due, const LocalDate& date) {
+  return due.due_date < date.AddDays(-kLapsedAfterDays);
+}
+
 std::string PersonOf(const Car& car) { return car.key.substr(0, car.key.find('|')); }
 
 // The first contact of the invitation (the earliest), its channel's name.
@@ -297,7 +301,8 @@ Result<DueCount> CountServiceDue(CampaignStore& store,
   count.cars = static_cast<int64_t>(cars.cars.size());
   for (const Car& car : cars.cars) {
     auto due = outreach::ProjectServiceDue(rules[car.rule], car.last, car.readings, date);
-    if (due.ok() && due->due_for_invitation) ++count.due;
+    if (!due.ok() || !due->due_for_invitation) continue;
+    ++(Lapsed(due.value(), date) ? count.lapsed : count.due);
   }
   return count;
 }
@@ -315,6 +320,10 @@ Result<DueList> ComputeServiceDue(storage::HubStorage& storage, Identity& identi
     const outreach::ServiceRule& rule = settings.rules[car.rule];
     auto due = outreach::ProjectServiceDue(rule, car.last, car.readings, date);
     if (!due.ok() || !due->due_for_invitation) continue;  // a bad reading: no projection
+    if (Lapsed(due.value(), date)) {
+      ++list.lapsed;
+      continue;
+    }
     list.due.push_back(InvitationOf(car, rule, due.value(), date));
   }
   const auto stores = LastVisitedStores(cars, list.due);

@@ -39,6 +39,12 @@ inline constexpr char kServiceRulesSetting[] = "service_rules";
 // within this long: its invitations go on head office's own call list.
 inline constexpr int64_t kCampaignOfflineMs = 24LL * 3600 * 1000;
 
+// A car due more than this many days before the list's date has lapsed: the
+// customer did not come back after the invitations of its time. It is counted,
+// not listed (a lapsed-customer campaign is another list), so the list stays
+// the cars falling due now.
+inline constexpr int kLapsedAfterDays = 180;
+
 struct CampaignSettings {
   std::vector<outreach::ServiceRule> rules;
   bool rules_are_default = true;
@@ -81,6 +87,7 @@ struct Invitation {
 struct DueList {
   std::string date;             // YYYY-MM-DD
   int64_t cars_considered = 0;  // person+vehicle pairs with a completed visit
+  int64_t lapsed = 0;           // due more than kLapsedAfterDays before `date`: not listed
   std::vector<Invitation> due;  // invite date on or before `date`, by due date then key
 };
 
@@ -93,7 +100,8 @@ Result<DueList> ComputeServiceDue(storage::HubStorage& storage, Identity& identi
 // subject): the cars considered and those due.
 struct DueCount {
   int64_t cars = 0;
-  int64_t due = 0;
+  int64_t due = 0;     // listed: invite date on or before the date, not lapsed
+  int64_t lapsed = 0;  // due more than kLapsedAfterDays before the date
 };
 Result<DueCount> CountServiceDue(storage::CampaignStore& store,
                                  const std::vector<outreach::ServiceRule>& rules,

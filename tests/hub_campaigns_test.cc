@@ -20,6 +20,7 @@
 #include "sync/model/message.h"
 #include "tests/gateway/gateway_harness.h"
 #include "tests/hub_and_stores.h"
+#include "tests/hub_cli_run.h"
 #include "tests/hub_file.h"
 
 namespace outpost {
@@ -27,11 +28,7 @@ namespace {
 
 using nlohmann::json;
 
-struct CliResult {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
+using testing::CliResult;
 
 constexpr char kNow[] = "2026-11-23T01:00:00Z";  // Monday 09:00 in Shanghai
 
@@ -45,17 +42,7 @@ class HubCampaignsTest : public testing::HubAndStores {
   void TearDown() override { unsetenv("OUTPOST_NOW"); }
 
   CliResult Cli(const std::vector<std::string>& args) {
-    std::vector<std::string> words = {"outpost-hub", "--db", dir_.File("hub.db"), "--key",
-                                      dir_.File("HUB.key")};
-    words.insert(words.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (auto& w : words) argv.push_back(w.data());
-    std::ostringstream out, err;
-    CliResult r;
-    r.exit_code = hub::RunHubCli(static_cast<int>(argv.size()), argv.data(), out, err);
-    r.out = out.str();
-    r.err = err.str();
-    return r;
+    return testing::RunHubCliWith(dir_.File("hub.db"), dir_.File("HUB.key"), args);
   }
   json CliJson(const std::vector<std::string>& args) {
     std::vector<std::string> with = {"--json"};
@@ -153,10 +140,13 @@ class HubCampaignsTest : public testing::HubAndStores {
 };
 
 TEST_F(HubCampaignsTest, DueListsEachCarFromTheUnifiedViewWithThePolicysDecision) {
+  // Sun was due in May and never came back: lapsed, counted, not listed.
+  ServicedVisit("S1", "Sun Li", "13500135000", "沪E55555", "2025-11-05", std::nullopt, true);
   ServiceHistory();
   const json due = CliJson({"campaigns", "due", "--date", "2026-11-23"});
   ASSERT_TRUE(due.is_object()) << due;
-  EXPECT_EQ(due["cars_considered"], 4);  // Wang's car once, though serviced at two stores
+  EXPECT_EQ(due["cars_considered"], 5);  // Wang's car once, though serviced at two stores
+  EXPECT_EQ(due["lapsed"], 1);
   ASSERT_EQ(due["due"].size(), 3u) << due.dump(2);
 
   const json& wang = due["due"][0];  // the soonest due first
@@ -269,9 +259,14 @@ TEST_F(HubCampaignsTest, TheHolidayCalendarIsCheckedKeptSentToEveryStoreAndDecid
   const json shown = CliJson({"holidays", "show"});
   EXPECT_EQ(shown["source"]["set_by"], "HQ Li");
   EXPECT_EQ(shown["holidays"].size(), 1u);
-  // The same calendar again sends nothing.
+  // The same calendar again sends nothing; to a store allowed since, it goes.
   EXPECT_TRUE(
       CliJson({"holidays", "set", "--file", good_file, "--staff", "HQ Li"})["queued"].empty());
+  ASSERT_TRUE(hub_->AllowStore(SecretKeys::Generate("S3").pub).ok());
+  const json to_new = CliJson({"holidays", "set", "--file", good_file, "--staff", "HQ Li"});
+  ASSERT_EQ(to_new["queued"].size(), 1u) << to_new;
+  EXPECT_EQ(to_new["queued"][0]["store_id"], "S3");
+  EXPECT_EQ(Requests("S1", "holidays").size(), 1u);
 
   const json due = CliJson({"campaigns", "due", "--date", "2026-11-23"});
   EXPECT_EQ(due["due"][0]["name"], "Wang Wei");
@@ -285,6 +280,18 @@ TEST_F(HubCampaignsTest, TheHolidayCalendarIsCheckedKeptSentToEveryStoreAndDecid
   EXPECT_EQ(bad_rules.exit_code, 1);
   EXPECT_NE(bad_rules.err.find("rules[0].due_after_km"), std::string::npos) << bad_rules.err;
   EXPECT_EQ(CliJson({"campaigns", "rules", "show"})["source"], "default");
+  // Yearly service, time only: nobody is due on the 23rd any more.
+  std::ofstream(rules_file, std::ios::trunc)
+      << R"({"rules": [{"service_kind": "maintenance", "due_after_months": 12, "due_after_days": 0,
+      "due_after_km": null, "contacts": [{"channel": "call", "days_before_due": 15}]}]})";
+  CliResult set_rules = Cli({"campaigns", "rules", "set", "--file", rules_file, "--staff", "HQ"});
+  EXPECT_EQ(set_rules.exit_code, 0) << set_rules.err;
+  const json rules = CliJson({"campaigns", "rules", "show"});
+  EXPECT_EQ(rules["source"]["set_by"], "HQ");
+  EXPECT_EQ(rules["rules"][0]["due_after_months"], 12);
+  const json yearly = CliJson({"campaigns", "due", "--date", "2026-11-23"});
+  EXPECT_EQ(yearly["cars_considered"], 4);
+  EXPECT_TRUE(yearly["due"].empty()) << yearly.dump(2);
 }
 
 TEST_F(HubCampaignsTest, TwoStoresContactsCountAgainstOneChainWideCap) {

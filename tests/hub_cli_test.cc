@@ -11,17 +11,14 @@
 
 #include "sync/keys.h"
 #include "tests/hub_and_stores.h"
+#include "tests/hub_cli_run.h"
 
 namespace outpost {
 namespace {
 
 using nlohmann::json;
 
-struct CliResult {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
+using testing::CliResult;
 
 class HubCliTest : public testing::HubAndStores {
  protected:
@@ -33,17 +30,7 @@ class HubCliTest : public testing::HubAndStores {
 
   // outpost-hub --db DB --key HUB.key ARGS...
   CliResult Cli(const std::vector<std::string>& args, const std::string& db = "hub.db") {
-    std::vector<std::string> words = {"outpost-hub", "--db", dir_.File(db), "--key",
-                                      dir_.File("HUB.key")};
-    words.insert(words.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (auto& w : words) argv.push_back(w.data());
-    std::ostringstream out, err;
-    CliResult r;
-    r.exit_code = hub::RunHubCli(static_cast<int>(argv.size()), argv.data(), out, err);
-    r.out = out.str();
-    r.err = err.str();
-    return r;
+    return testing::RunHubCliWith(dir_.File(db), dir_.File("HUB.key"), args);
   }
 
   int64_t Count(const std::string& sql) {

@@ -141,13 +141,15 @@ int CampaignCommands::Run(Hub& hub, std::ostream& out, std::ostream& err) {
     for (const auto& inv : shown) arr.push_back(InvitationJson(inv));
     out << json{{"date", list->date},
                 {"cars_considered", list->cars_considered},
+                {"lapsed", list->lapsed},
                 {calls ? "calls" : "due", arr}}
                .dump(2)
         << "\n";
     return 0;
   }
   out << (calls ? "总部外呼/head office calls " : "到期邀请/service due ") << list->date << ": "
-      << shown.size() << " (车辆/cars considered " << list->cars_considered << ")\n";
+      << shown.size() << " (车辆/cars considered " << list->cars_considered
+      << "; 流失/lapsed, not listed " << list->lapsed << ")\n";
   for (const auto& inv : shown) PrintInvitation(inv, out);
   return 0;
 }

@@ -52,7 +52,8 @@ struct CompletedVisit {
   std::string slot_date;  // YYYY-MM-DD, the store's day
 };
 
-// A vehicle's odometer reading: one of its logged changes carrying mileage_km.
+// A vehicle's odometer reading: one of its logged changes carrying mileage_km
+// (typed behind ingest, like the rows of bookings and vehicles).
 struct MileageRow {
   std::string vehicle_id;
   std::string at;  // the change's business time (UTC text), else when it was recorded
@@ -122,7 +123,7 @@ class CampaignStore {
   // Every completed visit, in no particular order.
   virtual Status ForEachCompletedVisit(
       const std::function<Status(const CompletedVisit&)>& visit) = 0;
-  // Every vehicle's readings, grouped by vehicle, oldest first within one.
+  // Every vehicle's readings, in no particular order.
   virtual Status ForEachMileageReading(const std::function<Status(const MileageRow&)>& visit) = 0;
   // One vehicle's readings, oldest first.
   virtual Result<std::vector<MileageRow>> MileageReadingsOf(const std::string& vehicle_id) = 0;

@@ -64,7 +64,7 @@ Status SqliteCampaignStore::ForEachCompletedVisit(
                   " b.customer_id), b.vehicle_id, v.plate, v.vin, b.service, b.slot_date"
                   " FROM hub_bookings b LEFT JOIN identity_links l ON l.record_id ="
                   " b.customer_id LEFT JOIN hub_vehicles v ON v.vehicle_id = b.vehicle_id"
-                  " WHERE b.status = 'completed'"));
+                  " WHERE +b.status = 'completed'"));  // a table scan, not a look-up per row
   CompletedVisit v;
   while (true) {
     ASSIGN_OR_RETURN(bool row, st.Step());
@@ -84,18 +84,14 @@ Status SqliteCampaignStore::ForEachCompletedVisit(
 }
 
 namespace {
-// A vehicle's changes that carry a reading (the partial index changes_vehicle).
-constexpr const char* kReadingsSql =
-    "SELECT entity_id, coalesce(business_time, recorded_at), CAST(json_extract(fields,"
-    " '$.mileage_km') AS INTEGER) FROM changes WHERE entity = 'vehicle' AND"
-    " json_type(fields, '$.mileage_km') = 'integer'";
+// The typed readings (0012_campaigns.sql), filled behind ingest.
+constexpr const char* kReadingsSql = "SELECT vehicle_id, at, km FROM hub_mileage_readings";
 }  // namespace
 
 Status SqliteCampaignStore::ForEachMileageReading(
     const std::function<Status(const MileageRow&)>& visit) {
-  ASSIGN_OR_RETURN(Statement st, db_.Prepare(std::string(kReadingsSql) +
-                                             " ORDER BY entity_id, coalesce(business_time,"
-                                             " recorded_at), site_id, seq"));
+  // One pass over the table as stored: no sort.
+  ASSIGN_OR_RETURN(Statement st, db_.Prepare(kReadingsSql));
   MileageRow r;
   while (true) {
     ASSIGN_OR_RETURN(bool row, st.Step());
@@ -111,8 +107,7 @@ Status SqliteCampaignStore::ForEachMileageReading(
 Result<std::vector<MileageRow>> SqliteCampaignStore::MileageReadingsOf(
     const std::string& vehicle_id) {
   ASSIGN_OR_RETURN(Statement st, db_.Prepare(std::string(kReadingsSql) +
-                                             " AND entity_id = ? ORDER BY coalesce(business_time,"
-                                             " recorded_at), site_id, seq"));
+                                             " WHERE vehicle_id = ? ORDER BY at, site, seq"));
   st.Bind(1, vehicle_id);
   return Rows<MileageRow>(st, [](const Statement& row) {
     return MileageRow{row.Text(0), row.Text(1), row.Int(2)};

@@ -181,7 +181,10 @@ Status SqliteIdentityStore::IndexChanges() {
   ASSIGN_OR_RETURN(
       Statement changed,
       db_.Prepare("SELECT c.entity, c.entity_id, coalesce(json_extract(c.fields,"
-                  " '$.customer_id'), k.customer_id) FROM changes c LEFT JOIN"
+                  " '$.customer_id'), k.customer_id), CASE WHEN c.entity = 'vehicle' AND"
+                  " json_type(c.fields, '$.mileage_km') = 'integer' THEN json_extract(c.fields,"
+                  " '$.mileage_km') END, coalesce(c.business_time, c.recorded_at), c.seq"
+                  " FROM changes c LEFT JOIN"
                   " customer_children k ON k.entity = c.entity AND k.entity_id ="
                   " c.entity_id WHERE c.site_id = ? AND c.seq > ? AND c.seq <= ?"
                   " AND c.entity IN ('customer', 'vehicle', 'booking') ORDER BY c.seq"));
@@ -189,6 +192,10 @@ Status SqliteIdentityStore::IndexChanges() {
                                                " customer_id) VALUES (?, ?, ?) ON CONFLICT"
                                                " (entity, entity_id) DO UPDATE SET customer_id ="
                                                " excluded.customer_id"));
+  // A vehicle's odometer reading, typed (0012_campaigns.sql hub_mileage_readings).
+  ASSIGN_OR_RETURN(Statement reading,
+                   db_.Prepare("INSERT OR IGNORE INTO hub_mileage_readings (vehicle_id, at, site,"
+                               " seq, km) VALUES (?, ?, ?, ?, ?)"));
   ASSIGN_OR_RETURN(Statement done, db_.Prepare("UPDATE store_cursors SET profiled_seq = ?"
                                                " WHERE site_id = ?"));
   std::set<std::string> records;
@@ -200,6 +207,12 @@ Status SqliteIdentityStore::IndexChanges() {
       ASSIGN_OR_RETURN(bool row, changed.Step());
       if (!row) break;
       typed.emplace(changed.Text(0), changed.Text(1));
+      if (!changed.IsNull(3)) {
+        reading.Reset();
+        reading.Bind(1, changed.Text(1)).Bind(2, changed.Text(4)).Bind(3, site);
+        reading.Bind(4, changed.Int(5)).Bind(5, changed.Int(3));
+        RETURN_IF_ERROR(reading.Run());
+      }
       if (changed.Text(0) == "customer") {
         records.insert(changed.Text(1));
         continue;

@@ -34,6 +34,21 @@ CREATE TABLE hub_replies (
   requests            TEXT NOT NULL         -- JSON: [{"site", "seq"}] queued for it
 );
 
--- The vehicles' odometer readings are their logged changes that carry
--- mileage_km: read per vehicle without scanning every other change.
-CREATE INDEX changes_vehicle ON changes(entity_id) WHERE entity = 'vehicle';
+-- The vehicles' odometer readings: each logged vehicle change carrying an
+-- integer mileage_km, typed like 0011's rows and kept behind ingest with them
+-- (hub/storage/identity_store.h IndexChanges), so that service due reads them
+-- in one sequential pass instead of a look-up per change. `at` is the
+-- change's business time, else when it was recorded (UTC text).
+CREATE TABLE hub_mileage_readings (
+  vehicle_id  TEXT NOT NULL,
+  at          TEXT NOT NULL,
+  site        TEXT NOT NULL,
+  seq         INTEGER NOT NULL,
+  km          INTEGER NOT NULL,
+  PRIMARY KEY (vehicle_id, at, site, seq)
+) WITHOUT ROWID;
+-- What a hub upgraded to this migration holds already.
+INSERT OR IGNORE INTO hub_mileage_readings (vehicle_id, at, site, seq, km)
+  SELECT entity_id, coalesce(business_time, recorded_at), site_id, seq,
+         json_extract(fields, '$.mileage_km')
+  FROM changes WHERE entity = 'vehicle' AND json_type(fields, '$.mileage_km') = 'integer';
