@@ -41,12 +41,11 @@ Result<std::vector<LastVisit>> LastCompletedVisits(Db& db, const std::string& st
 }
 
 Result<std::vector<LoggedMileage>> LoggedMileages(Db& db, const std::string& vehicle_id) {
-  ASSIGN_OR_RETURN(Statement st,
-                   db.Prepare("SELECT COALESCE(business_time, recorded_at),"
-                              " json_extract(fields, '$.mileage_km') FROM change_log"
-                              " WHERE entity = 'vehicle' AND entity_id = ?"
-                              " AND json_extract(fields, '$.mileage_km') IS NOT NULL"
-                              " ORDER BY seq"));
+  ASSIGN_OR_RETURN(Statement st, db.Prepare("SELECT COALESCE(business_time, recorded_at),"
+                                            " json_extract(fields, '$.mileage_km') FROM change_log"
+                                            " WHERE entity = 'vehicle' AND entity_id = ?"
+                                            " AND json_extract(fields, '$.mileage_km') IS NOT NULL"
+                                            " ORDER BY seq"));
   st.Bind(1, vehicle_id);
   std::vector<LoggedMileage> out;
   for (;;) {
@@ -102,12 +101,12 @@ model::Message InvitationMessage(const std::string& store_id, const std::string&
   m.not_after = FormatUtcMs(zone.LocalToUtcMs(spec.due.AddDays(15), LocalTime{0, 0}));
   const std::string what = spec.service.empty() ? "保养" : spec.service;
   const std::string body = "【" + store_name + "】" + spec.customer_name + "您好，您的" +
-                           (spec.plate.empty() ? std::string("爱车") : spec.plate) + what +
-                           "将于" + spec.due.ToString() + "到期，欢迎预约。";
-  m.text = spec.channel == ContactChannel::kCall
-               ? "邀约 invitation: " + what + " due " + spec.due.ToString() + " (" + spec.reason +
-                     ")"
-               : outreach::WithOptOut(policy, body);
+                           (spec.plate.empty() ? std::string("爱车") : spec.plate) + what + "将于" +
+                           spec.due.ToString() + "到期，欢迎预约。";
+  m.text =
+      spec.channel == ContactChannel::kCall
+          ? "邀约 invitation: " + what + " due " + spec.due.ToString() + " (" + spec.reason + ")"
+          : outreach::WithOptOut(policy, body);
   m.planned_at = FormatUtcMs(now_ms);
   return m;
 }

@@ -105,15 +105,15 @@ struct DueInvitation {
   std::string customer_name;
   std::optional<std::string> vehicle_id;
   std::optional<std::string> plate;
-  std::string service;       // of the last visit
-  std::string service_kind;  // the rule's
-  std::string last_service;  // YYYY-MM-DD
-  int readings = 0;          // odometer readings the projection had
+  std::string service;                  // of the last visit
+  std::string service_kind;             // the rule's
+  std::string last_service;             // YYYY-MM-DD
+  int readings = 0;                     // odometer readings the projection had
   std::optional<int64_t> projected_km;  // on the due date, when readings allowed it
   outreach::ServiceDue due;
   ContactChannel channel = ContactChannel::kCall;  // the rule's earliest contact
-  std::string key;         // InvitationKey
-  std::string message_id;  // model::MessageIdFor(key)
+  std::string key;                                 // InvitationKey
+  std::string message_id;                          // model::MessageIdFor(key)
   // "plan": to be planned; "planned": a message holds the key already (head
   // office's or this store's); "booked": a booking is still to come;
   // "dropped": the contact policy forbids it (reason).

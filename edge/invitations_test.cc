@@ -27,8 +27,7 @@ class InvitationsTest : public ::testing::Test {
 
   // 09:00 on `day` in Shanghai.
   void At(const std::string& day, int hour = 9) {
-    clock_.Set(store_->time_zone().LocalToUtcMs(LocalDate::Parse(day).value(),
-                                                 LocalTime{hour, 0}));
+    clock_.Set(store_->time_zone().LocalToUtcMs(LocalDate::Parse(day).value(), LocalTime{hour, 0}));
   }
 
   // A customer booked for 2026-05-21 (made the day before) with the car

@@ -25,15 +25,15 @@ namespace {
 
 constexpr int64_t kDayMs = 24LL * 3600 * 1000;
 
-// The vehicle's readings as its change log holds them, each on the store's
-// local date of the change's business time (else when it was recorded).
-Result<std::vector<outreach::MileageReading>> ReadingsOf(Db& db, const TimeZone& zone,
-                                                         const std::string& vehicle_id) {
+// The vehicle's readings as its change log holds them, each on the UTC day of
+// the change's business time (else when it was recorded): the day head office
+// dates them by, so both sites project the same due date, hence the same key.
+Result<std::vector<outreach::MileageReading>> ReadingsOf(Db& db, const std::string& vehicle_id) {
   ASSIGN_OR_RETURN(auto logged, LoggedMileages(db, vehicle_id));
   std::vector<outreach::MileageReading> out;
   for (const LoggedMileage& l : logged) {
-    ASSIGN_OR_RETURN(int64_t ms, ParseUtcMs(l.at));
-    out.push_back({zone.UtcToLocal(ms).date, l.km});
+    ASSIGN_OR_RETURN(LocalDate day, LocalDate::Parse(l.at.substr(0, 10)));
+    out.push_back({day, l.km});
   }
   return out;
 }
@@ -42,18 +42,18 @@ Result<std::vector<outreach::MileageReading>> ReadingsOf(Db& db, const TimeZone&
 std::optional<int64_t> ProjectedKm(const outreach::ServiceDue& due,
                                    const std::vector<outreach::MileageReading>& readings) {
   if (!due.km_per_day || readings.empty()) return std::nullopt;
-  const auto newest = std::max_element(
-      readings.begin(), readings.end(),
-      [](const auto& a, const auto& b) { return a.date < b.date || (a.date == b.date && a.km < b.km); });
+  const auto newest =
+      std::max_element(readings.begin(), readings.end(), [](const auto& a, const auto& b) {
+        return a.date < b.date || (a.date == b.date && a.km < b.km);
+      });
   const double days = due.due_date.ToDays() - newest->date.ToDays();
   return newest->km + static_cast<int64_t>(std::llround(*due.km_per_day * days));
 }
 
 // The invitation's channel: the rule's earliest contact.
 ContactChannel FirstChannel(const outreach::ServiceDue& due) {
-  const auto first = std::min_element(
-      due.contacts.begin(), due.contacts.end(),
-      [](const auto& a, const auto& b) { return a.date < b.date; });
+  const auto first = std::min_element(due.contacts.begin(), due.contacts.end(),
+                                      [](const auto& a, const auto& b) { return a.date < b.date; });
   return first == due.contacts.end() ? ContactChannel::kCall : first->channel;
 }
 
@@ -66,15 +66,10 @@ const outreach::ServiceRule* RuleOf(const std::vector<outreach::ServiceRule>& ru
 }
 
 InvitationSpec SpecOf(const DueInvitation& d) {
-  return {d.customer_id,
-          d.customer_name,
-          d.vehicle_id.value_or(""),
-          d.plate.value_or(""),
-          d.service,
-          d.due.due_date,
-          d.due.invite_date,
-          d.channel,
-          "last " + d.last_service + ", due by " + d.due.due_by};
+  return {
+      d.customer_id,        d.customer_name, d.vehicle_id.value_or(""),
+      d.plate.value_or(""), d.service,       d.due.due_date,
+      d.due.invite_date,    d.channel,       "last " + d.last_service + ", due by " + d.due.due_by};
 }
 
 }  // namespace
@@ -83,7 +78,8 @@ Result<std::vector<DueInvitation>> Store::DueInvitations(const LocalDate& day) {
   const int64_t now_ms = clock_.NowMs();
   ASSIGN_OR_RETURN(OutreachSettings config, Outreach());
   ASSIGN_OR_RETURN(auto visits, LastCompletedVisits(*db_, settings_.store_id));
-  ASSIGN_OR_RETURN(auto ahead_list, CustomersWithBookingsAhead(*db_, settings_.store_id, Today()));
+  ASSIGN_OR_RETURN(auto ahead_list,
+                   CustomersWithBookingsAhead(*db_, settings_.store_id, std::min(day, Today())));
   const std::set<std::string> ahead(ahead_list.begin(), ahead_list.end());
   const std::vector<outreach::ServiceRule> rules = outreach::DefaultServiceRules();
   std::vector<DueInvitation> out;
@@ -94,7 +90,7 @@ Result<std::vector<DueInvitation>> Store::DueInvitations(const LocalDate& day) {
     ASSIGN_OR_RETURN(LocalDate last, LocalDate::Parse(v.slot_date));
     std::vector<outreach::MileageReading> readings;
     if (v.vehicle_id) {
-      ASSIGN_OR_RETURN(readings, ReadingsOf(*db_, zone_, *v.vehicle_id));
+      ASSIGN_OR_RETURN(readings, ReadingsOf(*db_, *v.vehicle_id));
     }
     ASSIGN_OR_RETURN(d.due, outreach::ProjectServiceDue(*rule, last, readings, day));
     if (!d.due.due_for_invitation) continue;
@@ -116,8 +112,8 @@ Result<std::vector<DueInvitation>> Store::DueInvitations(const LocalDate& day) {
     ASSIGN_OR_RETURN(auto existing, FindMessage(*db_, d.message_id));
     if (existing) {
       d.state = "planned";
-      d.reason = "invitation " + ShortId(existing->id) + " planned already (" +
-                 existing->reason + ")";
+      d.reason =
+          "invitation " + ShortId(existing->id) + " planned already (" + existing->reason + ")";
       out.push_back(std::move(d));
       continue;
     }
@@ -128,8 +124,7 @@ Result<std::vector<DueInvitation>> Store::DueInvitations(const LocalDate& day) {
       continue;
     }
     ASSIGN_OR_RETURN(auto held, ProfileOfCustomer(*db_, c.id));
-    ASSIGN_OR_RETURN(auto sent,
-                     MarketingSentSince(*db_, c.id, FormatUtcMs(now_ms - 400 * kDayMs)));
+    ASSIGN_OR_RETURN(auto sent, MarketingSentSince(*db_, c.id, FormatUtcMs(now_ms - 400 * kDayMs)));
     std::vector<int64_t> marketing_ms;
     for (const auto& at : sent) {
       ASSIGN_OR_RETURN(int64_t ms, ParseUtcMs(at));
@@ -156,7 +151,8 @@ Result<std::vector<DueInvitation>> Store::DueInvitations(const LocalDate& day) {
   return out;
 }
 
-Result<InvitationRun> Store::PlanDueInvitations(const LocalDate& day, const std::string& staff_text) {
+Result<InvitationRun> Store::PlanDueInvitations(const LocalDate& day,
+                                                const std::string& staff_text) {
   ASSIGN_OR_RETURN(std::string staff,
                    WithField(CleanText("staff", staff_text, 60, /*required=*/true), "staff"));
   ASSIGN_OR_RETURN(std::vector<DueInvitation> due, DueInvitations(day));
@@ -178,8 +174,8 @@ Result<InvitationRun> Store::PlanDueInvitations(const LocalDate& day, const std:
       run.skipped.push_back(std::move(d));
       continue;
     }
-    model::Message m =
-        InvitationMessage(settings_.store_id, settings_.name, zone_, config.policy, SpecOf(d), now_ms);
+    model::Message m = InvitationMessage(settings_.store_id, settings_.name, zone_, config.policy,
+                                         SpecOf(d), now_ms);
     m.reason = "planned at the store: due " + d.due.due_date.ToString() + " by " + d.due.due_by;
     RETURN_IF_ERROR(InsertMessage(*db_, log_, m, staff));
     d.state = "planned";

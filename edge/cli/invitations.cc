@@ -49,8 +49,8 @@ json InvitationJson(const DueInvitation& d, const Store& store) {
           {"message_id", d.message_id},
           {"state", d.state},
           {"reason", d.reason},
-          {"send_at", d.send_at_ms ? json(store.LocalText(FormatUtcMs(*d.send_at_ms)))
-                                   : json(nullptr)}};
+          {"send_at",
+           d.send_at_ms ? json(store.LocalText(FormatUtcMs(*d.send_at_ms))) : json(nullptr)}};
 }
 
 std::string Line(const DueInvitation& d, const Store& store) {
@@ -59,8 +59,8 @@ std::string Line(const DueInvitation& d, const Store& store) {
   line += "  " + d.service + "  上次 last " + d.last_service;
   line += "  到期 due " + d.due.due_date.ToString() + " (" + d.due.due_by + ")";
   if (d.projected_km) line += "  预计 projected " + std::to_string(*d.projected_km) + " km";
-  line += "  邀约 invite " + d.due.invite_date.ToString() + " " +
-          ContactChannelLabel(d.channel) + "  " + StateLabel(d.state);
+  line += "  邀约 invite " + d.due.invite_date.ToString() + " " + ContactChannelLabel(d.channel) +
+          "  " + StateLabel(d.state);
   if (d.send_at_ms) line += " @ " + store.LocalText(FormatUtcMs(*d.send_at_ms));
   if (!d.reason.empty()) line += "  原因 reason: " + d.reason;
   return line;
@@ -112,8 +112,8 @@ int InvitationCommands::RunPlan(const DeskRun& run, Store& store, const LocalDat
             << "\n";
     return kExitOk;
   }
-  run.out << "已安排 planned " << done->planned.size() << ", 跳过 skipped "
-          << done->skipped.size() << " (" << day.ToString() << ")\n";
+  run.out << "已安排 planned " << done->planned.size() << ", 跳过 skipped " << done->skipped.size()
+          << " (" << day.ToString() << ")\n";
   for (const auto& d : done->planned) run.out << "  + " << Line(d, store) << "\n";
   for (const auto& d : done->skipped) run.out << "  - " << Line(d, store) << "\n";
   return kExitOk;
