@@ -263,6 +263,31 @@ TEST_F(InvitationsTest, InvitationOutcomesAreRefusedForAReminderCall) {
   EXPECT_TRUE(store_->RecordCallOutcome(call, "reached", "SA Zhang").ok());
 }
 
+TEST_F(InvitationsTest, ASalonVisitWithoutAVehicleIsInvitedPerCustomerByWeChat) {
+  BookingRequest r = Request("13800138009", "", std::nullopt, /*opt_in=*/false);
+  r.create_customer->contact_opt_in = true;
+  r.create_customer->consent_channels = {ContactChannel::kWeChat};
+  r.service = "面部护理";
+  const Booking b = Served(r);
+  At("2026-06-11");
+  const auto due = Due("2026-06-11");
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_EQ(due[0].service_kind, "beauty_care");
+  EXPECT_FALSE(due[0].vehicle_id.has_value());
+  EXPECT_EQ(due[0].due.due_date.ToString(), "2026-06-18");  // 28 days after the visit
+  EXPECT_EQ(due[0].channel, ContactChannel::kWeChat);       // day 21
+  EXPECT_EQ(due[0].key, "SH-PUDONG/invitation/" + b.customer_id + "/-/2026-06-18");
+  EXPECT_EQ(due[0].state, "plan") << due[0].reason;
+  auto run = store_->PlanDueInvitations(LocalDate::Parse("2026-06-11").value(), "SA Zhang");
+  ASSERT_TRUE(run.ok()) << run.status().ToString();
+  ASSERT_EQ(run->planned.size(), 1u);
+  auto list = store_->MessagesOn(LocalDate::Parse("2026-06-11").value());
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list->size(), 1u);
+  EXPECT_EQ((*list)[0].channel, "wechat");
+  EXPECT_NE((*list)[0].text.find("回复TD退订"), std::string::npos) << (*list)[0].text;
+}
+
 TEST(ServiceKindOfTest, TextsMapToRules) {
   EXPECT_EQ(ServiceKindOf("保养"), "maintenance");
   EXPECT_EQ(ServiceKindOf("oil change"), "maintenance");
