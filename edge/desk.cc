@@ -45,6 +45,7 @@ int RunDesk(int argc, char** argv, std::ostream& out, std::ostream& err) {
   cli::OutreachCommands outreach(app);
   cli::WaitlistCommands waitlist(app);
   cli::PrepCommands prep(app);
+  cli::InvitationCommands invitations(app);
   if (auto done = outpost::cli::ParseCommandLine(app, argc, argv, "outpost-edge", out, err)) {
     return *done;
   }
@@ -60,6 +61,7 @@ int RunDesk(int argc, char** argv, std::ostream& out, std::ostream& err) {
   if (outreach.parsed()) return outreach.Run(run);
   if (waitlist.parsed()) return waitlist.Run(run);
   if (prep.parsed()) return prep.Run(run);
+  if (invitations.parsed()) return invitations.Run(run);
   err << "outpost-edge: usage: name a subcommand (try --help)\n";
   return 1;
 }

@@ -128,6 +128,9 @@ struct WaitlistRun;
 // Assignment and the preparation list (edge/prep.h).
 struct Assignment;
 struct PrepList;
+// The store's own service-due invitations (edge/invitations.h).
+struct DueInvitation;
+struct InvitationRun;
 
 class Store {
  public:
@@ -355,6 +358,21 @@ class Store {
   // note and assignment, phones masked, and counts per advisor. Read only.
   Result<PrepList> Preparation(const std::string& date);
   // ---- end of assignment and the preparation list ----
+
+  // ---- The store's own invitations (edge/store_invitations.cc; edge/invitations.h) ----
+  // Who is due for a service-due invitation on `day` (invite date on or
+  // before it), from this store's data alone (works cut off from head
+  // office): per vehicle, or per customer and service kind without one, the
+  // last completed visit here, the logged odometer readings, the rule of the
+  // service's kind (DefaultServiceRules, ServiceKindOf), and the contact
+  // policy's decision as the store knows it. Each says whether a message
+  // holds its key already, and why it would not be planned. Read only.
+  Result<std::vector<DueInvitation>> DueInvitations(const LocalDate& day);
+  // Plans each invitation of DueInvitations(day) in state "plan" as a
+  // message (InvitationMessage; the same key as head office's "invite"), once
+  // per key, in one transaction; returns what it planned and what it skipped.
+  Result<InvitationRun> PlanDueInvitations(const LocalDate& day, const std::string& staff);
+  // ---- end of the store's own invitations ----
 
  private:
   Store(std::unique_ptr<Db> db, const Clock& clock)

@@ -12,6 +12,7 @@
 #include <set>
 
 #include "edge/hub_requests.h"
+#include "edge/invitations.h"
 #include "edge/outreach.h"
 #include "edge/profiles.h"
 #include "edge/store.h"
@@ -43,6 +44,8 @@ std::string StepText(const std::string& step, const std::string& store_name, con
          "。如需取消请回复1。";
 }
 
+}  // namespace
+
 // The newest statement per channel, the store's own or the chain's (held
 // profile): an opt-out said at another store counts here as soon as the
 // profile carrying it arrived.
@@ -65,6 +68,8 @@ outreach::ContactSubject SubjectFor(const Customer& c, const std::optional<HeldP
   }
   return s;
 }
+
+namespace {
 
 // The steps of `b` as it is now (its slot, the time it was made).
 Result<std::vector<outreach::PlannedStep>> StepsOf(const Booking& b, const OutreachSettings& config,
@@ -346,14 +351,26 @@ Result<model::Message> Store::RecordCallOutcome(const std::string& message,
                    WithField(CleanText("staff", staff_text, 60, /*required=*/true), "staff"));
   static const char* const kOutcomes[] = {"reached",      "no-answer",    "busy",
                                           "wrong-number", "empty-number", "refused"};
-  if (std::find(std::begin(kOutcomes), std::end(kOutcomes), outcome) == std::end(kOutcomes)) {
+  // An invitation's answer, too: what the follow-up statistics count.
+  static const char* const kInvitationOutcomes[] = {"booked", "declined", "unreachable"};
+  const bool for_invitation =
+      std::find(std::begin(kInvitationOutcomes), std::end(kInvitationOutcomes), outcome) !=
+      std::end(kInvitationOutcomes);
+  if (!for_invitation &&
+      std::find(std::begin(kOutcomes), std::end(kOutcomes), outcome) == std::end(kOutcomes)) {
     return Status::InvalidInput("outcome: '" + outcome +
                                 "' is not one of reached, no-answer, busy, wrong-number,"
-                                " empty-number, refused")
+                                " empty-number, refused (an invitation: also booked, declined,"
+                                " unreachable)")
         .WithField("outcome");
   }
   ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
   ASSIGN_OR_RETURN(model::Message m, ResolveMessage(*db_, message));
+  if (for_invitation && m.step != "invitation") {
+    return Status::InvalidInput("outcome: '" + outcome + "' is an invitation's; " + m.id +
+                                " is a " + m.step + " call")
+        .WithField("outcome");
+  }
   if (m.channel != "call") {
     return Status::InvalidInput("message: " + m.id + " is a " + m.channel + " message, not a call")
         .WithField("message");
@@ -419,31 +436,17 @@ Result<std::string> Store::PlanInvitationLocked(int64_t seq, const model::HeadOf
         .WithField("channel");
   }
   const int64_t now_ms = clock_.NowMs();
-  model::Message m;
   // One invitation per customer, car and due date, however often head office
-  // sends it: a repeated or replayed request plans nothing new.
-  m.idempotency_key = settings_.store_id + "/invitation/" + (*customer)->id + "/" +
-                      (r.vehicle_id.empty() ? "-" : r.vehicle_id) + "/" + due.ToString();
-  m.id = model::MessageIdFor(m.idempotency_key);
-  ASSIGN_OR_RETURN(auto existing, FindMessage(*db_, m.id));
-  if (existing) return "invitation " + ShortId(m.id) + " planned already";
+  // sends it, and whether or not the store planned its own while cut off:
+  // a repeated or replayed request plans nothing new.
+  const std::string key = InvitationKey(settings_.store_id, (*customer)->id, r.vehicle_id, due);
+  ASSIGN_OR_RETURN(auto existing, FindMessage(*db_, model::MessageIdFor(key)));
+  if (existing) return "invitation " + ShortId(existing->id) + " planned already";
   ASSIGN_OR_RETURN(OutreachSettings config, Outreach());
-  m.store_id = settings_.store_id;
-  m.customer_id = (*customer)->id;
-  m.step = "invitation";
-  m.purpose = "marketing";
-  m.channel = ContactChannelName(*channel);
-  m.due_at = FormatUtcMs(std::max(now_ms, zone_.LocalToUtcMs(invite_on, LocalTime{9, 0})));
-  // Still worth saying until a fortnight after the service fell due.
-  m.not_after = FormatUtcMs(zone_.LocalToUtcMs(due.AddDays(15), LocalTime{0, 0}));
-  const std::string what = r.service.empty() ? "保养" : r.service;
-  const std::string body = "【" + settings_.name + "】" + (*customer)->name + "您好，您的" +
-                           (r.plate.empty() ? std::string("爱车") : r.plate) + what + "将于" +
-                           due.ToString() + "到期，欢迎预约。";
-  m.text = *channel == ContactChannel::kCall
-               ? "邀约 invitation: " + what + " due " + due.ToString() + " (" + r.reason + ")"
-               : outreach::WithOptOut(config.policy, body);
-  m.planned_at = FormatUtcMs(now_ms);
+  model::Message m = InvitationMessage(settings_.store_id, settings_.name, zone_, config.policy,
+                                       {(*customer)->id, (*customer)->name, r.vehicle_id, r.plate,
+                                        r.service, due, invite_on, *channel, r.reason},
+                                       now_ms);
   m.reason = "head office request " + std::to_string(seq) + ": " + r.reason;
   RETURN_IF_ERROR(InsertMessage(*db_, log_, m, "head office: " + r.staff));
   return "invitation " + ShortId(m.id) + " planned for " + invite_on.ToString();

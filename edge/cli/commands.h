@@ -260,4 +260,21 @@ class PrepCommands {
   bool advisor_given_ = false, bay_given_ = false, team_given_ = false;
 };
 
+// invitations [plan]: the store's own service-due invitations, listed or
+// planned as messages and call tasks (invitations.cc; the Store's,
+// edge/invitations.h; docs/OUTREACH.md).
+class InvitationCommands {
+ public:
+  explicit InvitationCommands(CLI::App& app);
+  bool parsed() const;
+  int Run(const DeskRun& run);
+
+ private:
+  int RunPlan(const DeskRun& run, Store& store, const LocalDate& day);
+
+  CLI::App* invitations_ = nullptr;
+  CLI::App* plan_ = nullptr;
+  std::string date_ = "today";
+};
+
 }  // namespace outpost::edge::cli

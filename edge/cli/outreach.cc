@@ -66,7 +66,8 @@ OutreachCommands::OutreachCommands(CLI::App& app) {
   call_done_->add_option("call", call_, "the call's id (its last digits)")->required();
   call_done_
       ->add_option("--outcome", outcome_,
-                   "reached, no-answer, busy, wrong-number, empty-number or refused")
+                   "reached, no-answer, busy, wrong-number, empty-number or refused;"
+                   " an invitation also booked, declined or unreachable")
       ->required();
   notify_ = app.add_subcommand("notify", "plan reminders and send due messages to the relay");
   notify_->add_option("--gateway", gateway_url_, "the relay's webhook URL")->required();
