@@ -142,7 +142,8 @@ Result<std::optional<std::string>> Store::SettleSlotLocked(const std::string& da
   std::string kept_refs, moved_refs;
   for (const Holder* h : kept) kept_refs += (kept_refs.empty() ? "" : ", ") + h->ref;
   for (const Holder& h : already_moving) {
-    moved_refs += (moved_refs.empty() ? "" : ", ") + h.ref;
+    moved_refs += moved_refs.empty() ? "" : ", ";
+    moved_refs += h.ref;
     const bool listed = std::any_of(c.contacts.begin(), c.contacts.end(),
                                     [&h](const CaseContact& x) { return x.booking_ref == h.ref; });
     if (!listed) {  // not on the call list of the open case: put it there, never forgotten
@@ -152,7 +153,8 @@ Result<std::optional<std::string>> Store::SettleSlotLocked(const std::string& da
     }
   }
   for (const Holder* h : moved) {
-    moved_refs += (moved_refs.empty() ? "" : ", ") + h->ref;
+    moved_refs += moved_refs.empty() ? "" : ", ";
+    moved_refs += h->ref;
     c.contacts.push_back({h->customer_id, h->name, h->phone, h->ref,
                           "lost the place at " + date + " " + time + " (" + h->channel +
                               " booking, asked " + LocalText(h->requested_at) +

@@ -218,7 +218,7 @@ Status SyncClient::ApplyPushes(const std::vector<WirePush>& pushes) {
         request.staff.empty() ? "call centre" : "call centre: " + request.staff;
     if (request.kind == "invite" || request.kind == "opt-out" || request.kind == "holidays") {
       // Outreach: an invitation to plan, a customer's opt-out, the chain's calendar.
-      const Status applied = store_->ApplyHeadOfficeOutreach(push.seq, request);
+      Status applied = store_->ApplyHeadOfficeOutreach(push.seq, request);
       if (!applied.ok()) {
         if (applied.code() == StatusCode::kIoError || applied.code() == StatusCode::kRetryLater) {
           return applied;

@@ -136,6 +136,7 @@ Result<std::vector<storage::RequestToQueue>> RequestsForReply(Hub& hub,
     r.kind = "opt-out";
     r.phone = reply.from;
     r.channel = "sms";
+    out.reserve(holders.size());
     for (const auto& h : holders) {
       r.customer_id = h.customer_id;
       out.push_back({h.site, model::HeadOfficeRequestJson(r).dump()});
@@ -200,6 +201,7 @@ Result<std::vector<storage::QueuedAt>> SetHolidayCalendar(Hub& hub, const std::s
   // the last change gets it when the calendar is set again).
   std::vector<storage::RequestToQueue> requests;
   ASSIGN_OR_RETURN(std::vector<std::string> sites, hub.AllowedSites());
+  requests.reserve(sites.size());
   for (const auto& site : sites) {
     ASSIGN_OR_RETURN(std::optional<std::string> sent, CalendarSentTo(hub, site));
     if (sent != value) requests.push_back({site, request_json});

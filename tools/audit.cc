@@ -214,7 +214,7 @@ Result<std::string> ParseWhen(const std::string& text, int64_t now_ms) {
 // A CSV cell, quoted when needed; a formula is neutralised (csv::NeutraliseFormula)
 // so a spreadsheet shows the text instead of running it.
 std::string Cell(std::string raw) {
-  const std::string v = csv::NeutraliseFormula(std::move(raw));
+  std::string v = csv::NeutraliseFormula(std::move(raw));
   if (v.find_first_of(",\"\n\r") != std::string::npos) {
     std::string q = "\"";
     for (char c : v) q += c == '"' ? std::string("\"\"") : std::string(1, c);
@@ -230,6 +230,7 @@ std::string Cell(std::string raw) {
 Result<std::vector<hub::queries::BookingMatch>> StoreBookings(Db& db, const std::string& query) {
   ASSIGN_OR_RETURN(std::vector<edge::BookingKey> keys, edge::FindBookingKeys(db, query));
   std::vector<hub::queries::BookingMatch> found;
+  found.reserve(keys.size());
   for (auto& k : keys) found.push_back({std::move(k.id), std::move(k.store_id)});
   return found;
 }
