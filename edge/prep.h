@@ -1,5 +1,5 @@
 // Assignment and the day-before preparation list (issue 16, item 3;
-// docs/PREP.md).
+// docs/OUTREACH.md, "Assignment and the preparation list").
 //
 // Before a customer arrives the store prepares parts, bay, technician team and
 // service advisor; before closing, tomorrow's bookings go to the workshop

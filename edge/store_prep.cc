@@ -1,7 +1,8 @@
 // Store's assignment and preparation list (the marked block of edge/store.h;
-// types in edge/prep.h, docs/PREP.md). The assignment is a logged update of
-// the booking (fields advisor, bay, team: sync/model/booking.h), written
-// through the bookings' owner (edge/bookings.h) with its history row and
+// types in edge/prep.h; docs/OUTREACH.md, "Assignment and the preparation
+// list"). The assignment is a logged update of the booking (fields advisor,
+// bay, team: sync/model/booking.h), written through the bookings' owner
+// (edge/bookings.h) with its history row and
 // change-log entry in one transaction. The list is read through the day's
 // board, so it holds the bookings the board shows holding a place.
 #include <algorithm>

@@ -243,7 +243,8 @@ class WaitlistCommands {
 };
 
 // assign, prep: who prepares each visit, and the day-before preparation list
-// for the workshop supervisor (prep.cc; the Store's, edge/prep.h; docs/PREP.md).
+// for the workshop supervisor (prep.cc; the Store's, edge/prep.h;
+// docs/OUTREACH.md, "Assignment and the preparation list").
 class PrepCommands {
  public:
   explicit PrepCommands(CLI::App& app);
