@@ -1,8 +1,8 @@
 // outpost-edge assign | prep: who prepares each visit, and the day-before
 // preparation list handed to the workshop supervisor before closing
 // (docs/OUTREACH.md, "Assignment and the preparation list"). The list is
-// printed on paper and read round the workshop: every text line fits 80 columns (wide characters count two), headings are
-// zh-CN first, then English, and no full phone number is shown.
+// printed on paper and read round the workshop: every text line fits 80 columns (wide characters
+// count two), headings are zh-CN first, then English, and no full phone number is shown.
 #include "edge/prep.h"
 
 #include <CLI/CLI.hpp>
