@@ -43,7 +43,7 @@ class PrepTest : public ::testing::Test {
     return r;
   }
 
-  Booking Book(BookingRequest r) {
+  Booking Book(const BookingRequest& r) {
     auto b = store_->Book(r);
     EXPECT_TRUE(b.ok()) << b.status().ToString();
     return b.ok() ? b.value() : Booking{};

@@ -19,7 +19,7 @@ using nlohmann::json;
 // Monday 2026-11-23, 09:00 in Shanghai.
 constexpr const char* kMondayNine = "2026-11-23T01:00:00Z";
 constexpr const char* kTuesday = "2026-11-24";
-constexpr int64_t kMinute = 60 * 1000;
+constexpr int64_t kMinute = int64_t{60} * 1000;
 
 class WaitlistTest : public ::testing::Test {
  protected:

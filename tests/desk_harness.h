@@ -36,7 +36,7 @@ class SharedClock {
 class DeskHarness {
  public:
   // `now`: the desk clock (OUTPOST_NOW), standing still at that instant.
-  explicit DeskHarness(std::string now = "2026-11-23T01:00:00Z")
+  explicit DeskHarness(const std::string& now = "2026-11-23T01:00:00Z")
       : clock_env_{"OUTPOST_NOW=" + now} {}
   // A desk on a test's shared, ticking clock.
   explicit DeskHarness(const SharedClock& clock) : clock_env_(clock.Env()) {}

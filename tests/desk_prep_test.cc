@@ -67,8 +67,8 @@ TEST_F(DeskPrepTest, BookWithAnAdvisorAssignAndTheListForTomorrow) {
                        "--slot",
                        "10:00",
                        "--notes",
-                       "机油滤芯 oil filter, 刹车片 brake pads; the customer waits in the lounge"
-                       " and asks that the rear left tyre be checked too",
+                       std::string("机油滤芯 oil filter, 刹车片 brake pads; the customer waits in"
+                                   " the lounge and asks that the rear left tyre be checked too"),
                        "--advisor",
                        "SA Wang",
                        "--bay",

@@ -22,6 +22,7 @@ inline CliResult RunHubCliWith(const std::string& db, const std::string& key,
   std::vector<std::string> words = {"outpost-hub", "--db", db, "--key", key};
   words.insert(words.end(), args.begin(), args.end());
   std::vector<char*> argv;
+  argv.reserve(words.size());
   for (auto& w : words) argv.push_back(w.data());
   std::ostringstream out, err;
   CliResult r;

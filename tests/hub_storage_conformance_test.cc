@@ -328,6 +328,7 @@ TEST_P(HubStorageConformance, AuditReadsTheChangesItWantsInTheOrderTheyHappened)
   auto sites_seqs = [&](const hub::storage::ChangeFilter& filter) {
     std::vector<std::string> out;
     const std::vector<ChangeEntry> changes = storage_->reads().ChangesMatching(filter).value();
+    out.reserve(changes.size());
     for (const auto& c : changes) {
       out.push_back(c.site_id + "/" + std::to_string(c.seq));
     }

@@ -30,7 +30,7 @@ class PaperTest : public ::testing::Test {
     ASSERT_EQ(desk_.Desk({"init", "--store-id", "BJ-CY", "--name", "朝阳店"}).exit_code, 0);
   }
   std::string Write(const std::string& name, const std::string& bytes) {
-    const std::string path = dir_.File(name);
+    std::string path = dir_.File(name);
     std::ofstream(path, std::ios::binary) << bytes;
     return path;
   }

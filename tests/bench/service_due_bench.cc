@@ -42,6 +42,7 @@ double TimeS(F&& f) {
 template <typename F>
 double MedianOf3(F&& f) {
   std::vector<double> t;
+  t.reserve(3);
   for (int i = 0; i < 3; ++i) t.push_back(TimeS(f));
   std::sort(t.begin(), t.end());
   return t[1];
