@@ -23,6 +23,7 @@
 #include "edge/profiles.h"
 #include "sync/civil_time.h"
 #include "sync/model/message.h"
+#include "sync/outreach/invitation.h"
 #include "sync/outreach/policy.h"
 #include "sync/outreach/service_due.h"
 #include "sync/sqlite.h"
@@ -72,30 +73,10 @@ std::string ServiceKindOf(const std::string& service);
 outreach::ContactSubject SubjectFor(const Customer& c, const std::optional<HeldProfile>& held,
                                     std::vector<int64_t> marketing_ms);
 
-// What an invitation is about, whichever site computed it.
-struct InvitationSpec {
-  std::string customer_id;
-  std::string customer_name;
-  std::string vehicle_id;  // empty: a service without a vehicle
-  std::string plate;       // empty: "爱车"
-  std::string service;     // empty: "保养"
-  LocalDate due;
-  LocalDate invite_on;
-  ContactChannel channel = ContactChannel::kCall;
-  std::string reason;  // said on a call task, after the service and due date
-};
-
-// "<store>/invitation/<customer id>/<vehicle id or ->/<due YYYY-MM-DD>".
-std::string InvitationKey(const std::string& store_id, const std::string& customer_id,
-                          const std::string& vehicle_id, const LocalDate& due);
-
-// The invitation message (step "invitation", purpose "marketing"): due at
-// 09:00 on the invite date (now, if later), worth saying until 15 days after
-// the due date; a call task says what to offer, a text carries the opt-out.
-// The caller sets `reason` (who planned it) and writes it.
-model::Message InvitationMessage(const std::string& store_id, const std::string& store_name,
-                                 const TimeZone& zone, const outreach::ContactPolicy& policy,
-                                 const InvitationSpec& spec, int64_t now_ms);
+// The invitation's shape and key are the chain's (sync/outreach/invitation.h).
+using outreach::InvitationKey;
+using outreach::InvitationMessage;
+using outreach::InvitationSpec;
 
 // ---- The types of Store::DueInvitations and PlanDueInvitations ----
 

@@ -385,6 +385,11 @@ class Store {
   Status WriteOutreachLocked(const OutreachSettings& settings, const std::string& staff);
   // ApplyHeadOfficeOutreach's kinds; each returns what it did, in words.
   Result<std::string> PlanInvitationLocked(int64_t seq, const model::HeadOfficeRequest& request);
+  // An "invite" carrying head office's own contact: recorded as done under
+  // `key`, standing in for this store's own invitation if still pending.
+  Result<std::string> RecordHeadOfficeContactLocked(const model::HeadOfficeRequest& request,
+                                                    const std::string& key,
+                                                    std::optional<model::Message> existing);
   Result<std::string> RecordOptOutLocked(const model::HeadOfficeRequest& request);
   // Plans the steps of one booking not planned yet; returns (planned, skipped).
   Result<std::pair<int, int>> PlanBookingLocked(const Booking& b, const OutreachSettings& config,

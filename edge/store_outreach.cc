@@ -441,6 +441,7 @@ Result<std::string> Store::PlanInvitationLocked(int64_t seq, const model::HeadOf
   // a repeated or replayed request plans nothing new.
   const std::string key = InvitationKey(settings_.store_id, (*customer)->id, r.vehicle_id, due);
   ASSIGN_OR_RETURN(auto existing, FindMessage(*db_, model::MessageIdFor(key)));
+  if (!r.outcome.empty()) return RecordHeadOfficeContactLocked(r, key, std::move(existing));
   if (existing) return "invitation " + ShortId(existing->id) + " planned already";
   ASSIGN_OR_RETURN(OutreachSettings config, Outreach());
   model::Message m = InvitationMessage(settings_.store_id, settings_.name, zone_, config.policy,
@@ -450,6 +451,54 @@ Result<std::string> Store::PlanInvitationLocked(int64_t seq, const model::HeadOf
   m.reason = "head office request " + std::to_string(seq) + ": " + r.reason;
   RETURN_IF_ERROR(InsertMessage(*db_, log_, m, "head office: " + r.staff));
   return "invitation " + ShortId(m.id) + " planned for " + invite_on.ToString();
+}
+
+Result<std::string> Store::RecordHeadOfficeContactLocked(const model::HeadOfficeRequest& r,
+                                                         const std::string& key,
+                                                         std::optional<model::Message> existing) {
+  const std::string what = "head office contacted the customer (" + r.channel + "): " + r.outcome;
+  const std::string at = r.requested_at.empty() ? FormatUtcMs(clock_.NowMs()) : r.requested_at;
+  if (existing) {
+    // This store's own invitation, planned while cut off: head office's
+    // contact stands in for it if it has not gone yet; one that went stays.
+    if (!model::IsPending(existing->status)) {
+      return "invitation " + ShortId(existing->id) + " made here already; " + what;
+    }
+    model::MessageUpdate u;
+    u.status = model::MessageStatus::kDone;
+    u.outcome = r.outcome;
+    u.reason = what;
+    u.sent_at = at;
+    u.updated_at = FormatUtcMs(clock_.NowMs());
+    RETURN_IF_ERROR(UpdateMessage(*db_, log_, *existing, u, "head office: " + r.staff));
+    return "invitation " + ShortId(existing->id) + " not sent here: " + what;
+  }
+  auto customer = customers_.Match(r.customer_id);
+  if (!customer.ok() || !*customer) {
+    return Status::NotFound("customer: head office's record " + r.customer_id +
+                            " is not at this store")
+        .WithField("customer_id");
+  }
+  // Recorded as done, so this store counts it against the marketing cap and
+  // its own list (same key) plans nothing for this car and due date.
+  model::Message m;
+  m.idempotency_key = key;
+  m.id = model::MessageIdFor(key);
+  m.store_id = settings_.store_id;
+  m.customer_id = (*customer)->id;
+  m.step = "invitation";
+  m.purpose = "marketing";
+  m.channel = r.channel.empty() ? "call" : r.channel;
+  m.due_at = at;
+  m.text = "总部已联系 head office contacted: " + r.service + " due " + r.date;
+  m.planned_at = at;
+  m.status = model::MessageStatus::kDone;
+  m.outcome = r.outcome;
+  m.reason = what;
+  m.sent_at = at;
+  m.attempts = 1;
+  RETURN_IF_ERROR(InsertMessage(*db_, log_, m, "head office: " + r.staff));
+  return "invitation " + ShortId(m.id) + " recorded: " + what;
 }
 
 Result<std::string> Store::RecordOptOutLocked(const model::HeadOfficeRequest& r) {

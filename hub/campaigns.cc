@@ -23,44 +23,6 @@ Status NeedStaff(const std::string& staff) {
 
 std::string Now(Hub& hub) { return FormatUtcMs(hub.clock().NowMs()); }
 
-// Why the invitation is due, in words for the store's staff.
-std::string DueReason(const Invitation& inv, const outreach::ServiceRule& rule) {
-  std::string why = "last service " + inv.last_service + " at " + inv.last_service_site + "; ";
-  if (inv.due.due_by == "km" && inv.due.due_at_km) {
-    why += "projected to reach " + std::to_string(*inv.due.due_at_km) + " km";
-  } else if (rule.due_after_months > 0) {
-    why += std::to_string(rule.due_after_months) + " months since";
-  } else {
-    why += std::to_string(rule.due_after_days) + " days since";
-  }
-  return why + " by " + inv.due.due_date.ToString();
-}
-
-model::HeadOfficeRequest InviteRequest(const Invitation& inv, const outreach::ServiceRule& rule,
-                                       const std::string& staff, const std::string& now) {
-  model::HeadOfficeRequest r;
-  r.kind = "invite";
-  r.customer_id = inv.customer_id;
-  r.vehicle_id = inv.vehicle_id.value_or("");
-  r.plate = inv.plate.value_or("");
-  r.date = inv.due.due_date.ToString();
-  r.service = inv.service_kind;
-  r.due_by = inv.due.due_by;
-  r.channel = inv.channel;
-  r.invite_date = inv.due.invite_date.ToString();
-  r.reason = DueReason(inv, rule);
-  r.staff = staff;
-  r.requested_at = now;
-  return r;
-}
-
-const outreach::ServiceRule* RuleNamed(const CampaignSettings& settings, const std::string& kind) {
-  for (const auto& rule : settings.rules) {
-    if (rule.service_kind == kind) return &rule;
-  }
-  return nullptr;
-}
-
 // The booking a "1" cancels, or why none can be: the message it answers
 // (its id or idempotency key), else the phone's next booking.
 struct CancelTarget {
@@ -186,19 +148,19 @@ Result<std::optional<std::string>> CalendarSentTo(Hub& hub, const std::string& s
 
 }  // namespace
 
-Result<std::vector<storage::QueuedAt>> SetHolidayCalendar(Hub& hub, const std::string& text,
-                                                          const std::string& staff) {
-  RETURN_IF_ERROR(NeedStaff(staff));
-  ASSIGN_OR_RETURN(outreach::HolidayCalendar calendar, outreach::ParseHolidayCalendarText(text));
-  const std::string value = outreach::HolidayCalendarJson(calendar).dump();
+namespace {
+
+// The "holidays" requests that bring every allow-listed store to `value`:
+// one to each store whose newest calendar is not this one.
+Result<std::vector<storage::RequestToQueue>> CalendarRequests(Hub& hub, const std::string& value,
+                                                              const std::string& staff,
+                                                              const std::string& at) {
   model::HeadOfficeRequest request;
   request.kind = "holidays";
   request.calendar = value;
   request.staff = staff;
-  request.requested_at = Now(hub);
+  request.requested_at = at;
   const std::string request_json = model::HeadOfficeRequestJson(request).dump();
-  // Every store that was not sent this calendar last (a store allowed since
-  // the last change gets it when the calendar is set again).
   std::vector<storage::RequestToQueue> requests;
   ASSIGN_OR_RETURN(std::vector<std::string> sites, hub.AllowedSites());
   requests.reserve(sites.size());
@@ -206,12 +168,47 @@ Result<std::vector<storage::QueuedAt>> SetHolidayCalendar(Hub& hub, const std::s
     ASSIGN_OR_RETURN(std::optional<std::string> sent, CalendarSentTo(hub, site));
     if (sent != value) requests.push_back({site, request_json});
   }
+  return requests;
+}
+
+}  // namespace
+
+Result<std::vector<storage::QueuedAt>> SetHolidayCalendar(Hub& hub, const std::string& text,
+                                                          const std::string& staff) {
+  RETURN_IF_ERROR(NeedStaff(staff));
+  ASSIGN_OR_RETURN(outreach::HolidayCalendar calendar, outreach::ParseHolidayCalendarText(text));
+  const std::string value = outreach::HolidayCalendarJson(calendar).dump();
+  ASSIGN_OR_RETURN(std::vector<storage::RequestToQueue> requests,
+                   CalendarRequests(hub, value, staff, Now(hub)));
   storage::CampaignStore& store = hub.storage().campaigns();
   ASSIGN_OR_RETURN(auto current, store.Setting(kHolidaysSetting));
   if (current && current->value == value && requests.empty()) {
     return std::vector<storage::QueuedAt>();
   }
   return store.PutSetting(kHolidaysSetting, {value, Now(hub), staff}, requests);
+}
+
+Result<std::vector<storage::QueuedAt>> SendHolidayCalendarToNewStores(Hub& hub) {
+  storage::CampaignStore& store = hub.storage().campaigns();
+  ASSIGN_OR_RETURN(auto current, store.Setting(kHolidaysSetting));
+  if (!current) return std::vector<storage::QueuedAt>();  // stores ship with the default
+  ASSIGN_OR_RETURN(std::vector<storage::RequestToQueue> requests,
+                   CalendarRequests(hub, current->value, current->set_by, Now(hub)));
+  if (requests.empty()) return std::vector<storage::QueuedAt>();
+  // The setting is written back unchanged: the requests land in its transaction.
+  return store.PutSetting(kHolidaysSetting, *current, requests);
+}
+
+Status SetContactPolicy(Hub& hub, const std::string& text, const std::string& staff) {
+  RETURN_IF_ERROR(NeedStaff(staff));
+  const json parsed = json::parse(text, nullptr, false);
+  if (parsed.is_discarded()) return Status::InvalidInput("contact policy: not JSON");
+  ASSIGN_OR_RETURN(outreach::ContactPolicy policy, outreach::ParseContactPolicy(parsed));
+  const std::string value = outreach::ContactPolicyJson(policy).dump();
+  return hub.storage()
+      .campaigns()
+      .PutSetting(kContactPolicySetting, {value, Now(hub), staff}, {})
+      .status();
 }
 
 Status SetServiceRules(Hub& hub, const std::string& text, const std::string& staff) {
@@ -242,14 +239,7 @@ Result<AssignReport> AssignInvitations(Hub& hub, const LocalDate& date, const st
     } else if (!inv.store_online) {
       ++report.kept_for_calls;
     } else if (const outreach::ServiceRule* rule = RuleNamed(settings, inv.service_kind)) {
-      const storage::InvitationRow row{inv.invitation_key,
-                                       inv.unified_id,
-                                       inv.vehicle_key,
-                                       inv.due.due_date.ToString(),
-                                       inv.store,
-                                       0,
-                                       now,
-                                       staff};
+      const storage::InvitationRow row = InvitationRowOf(inv, now, staff, "store");
       const json request = model::HeadOfficeRequestJson(InviteRequest(inv, *rule, staff, now));
       ASSIGN_OR_RETURN(std::optional<int64_t> seq,
                        hub.storage().campaigns().AssignInvitation(row, request.dump()));

@@ -30,6 +30,15 @@ class Hub;
 // the same calendar goes only to stores allowed since (none: nothing queued).
 Result<std::vector<storage::QueuedAt>> SetHolidayCalendar(Hub& hub, const std::string& text,
                                                           const std::string& staff);
+// The chain's calendar, as set, to every allow-listed store not sent it last
+// (a store allowed since it was set): where each landed; none when the
+// calendar was never set (stores ship with the default).
+Result<std::vector<storage::QueuedAt>> SendHolidayCalendarToNewStores(Hub& hub);
+// Validates (sync/outreach/policy.h ParseContactPolicy: a bad value refused
+// naming it, nothing written) and keeps head office's own contact policy: the
+// one its invitations and its own sender are decided by. Stores keep theirs
+// (`outpost-edge outreach set`).
+Status SetContactPolicy(Hub& hub, const std::string& text, const std::string& staff);
 // Validates (sync/outreach/service_due.h ParseServiceRules) and keeps head
 // office's service rules; they stay at head office (stores are sent the
 // invitations, not the rules).

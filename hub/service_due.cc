@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "hub/hub.h"
+#include "sync/model/request.h"
 
 namespace outpost::hub {
 namespace {
@@ -283,6 +284,14 @@ Result<CampaignSettings> ReadCampaignSettings(storage::CampaignStore& store) {
     out.rules_set_at = rules->set_at;
     out.rules_set_by = rules->set_by;
   }
+  ASSIGN_OR_RETURN(auto policy, store.Setting(kContactPolicySetting));
+  if (policy) {
+    const auto json = nlohmann::json::parse(policy->value, nullptr, false);
+    ASSIGN_OR_RETURN(out.policy, outreach::ParseContactPolicy(json));
+    out.policy_is_default = false;
+    out.policy_set_at = policy->set_at;
+    out.policy_set_by = policy->set_by;
+  }
   ASSIGN_OR_RETURN(auto holidays, store.Setting(kHolidaysSetting));
   if (holidays) {
     ASSIGN_OR_RETURN(out.holidays, outreach::ParseHolidayCalendarText(holidays->value));
@@ -346,12 +355,69 @@ Result<DueList> ComputeServiceDue(storage::HubStorage& storage, Identity& identi
     if (auto it = assigned_by_key.find(inv.invitation_key); it != assigned_by_key.end()) {
       inv.assigned_site = it->second->site;
       inv.assigned_seq = it->second->request_seq;
+      inv.handled_by = it->second->handled_by;
+      inv.outcome = it->second->outcome;
     }
   }
   std::sort(list.due.begin(), list.due.end(), [](const Invitation& a, const Invitation& b) {
     return std::tie(a.due.due_date, a.invitation_key) < std::tie(b.due.due_date, b.invitation_key);
   });
   return list;
+}
+
+namespace {
+// Why the invitation is due, in words for the store's staff.
+std::string DueReason(const Invitation& inv, const outreach::ServiceRule& rule) {
+  std::string why = "last service " + inv.last_service + " at " + inv.last_service_site + "; ";
+  if (inv.due.due_by == "km" && inv.due.due_at_km) {
+    why += "projected to reach " + std::to_string(*inv.due.due_at_km) + " km";
+  } else if (rule.due_after_months > 0) {
+    why += std::to_string(rule.due_after_months) + " months since";
+  } else {
+    why += std::to_string(rule.due_after_days) + " days since";
+  }
+  return why + " by " + inv.due.due_date.ToString();
+}
+
+}  // namespace
+
+model::HeadOfficeRequest InviteRequest(const Invitation& inv, const outreach::ServiceRule& rule,
+                                       const std::string& staff, const std::string& now) {
+  model::HeadOfficeRequest r;
+  r.kind = "invite";
+  r.customer_id = inv.customer_id;
+  r.vehicle_id = inv.vehicle_id.value_or("");
+  r.plate = inv.plate.value_or("");
+  r.date = inv.due.due_date.ToString();
+  r.service = inv.service_kind;
+  r.due_by = inv.due.due_by;
+  r.channel = inv.channel;
+  r.invite_date = inv.due.invite_date.ToString();
+  r.reason = DueReason(inv, rule);
+  r.staff = staff;
+  r.requested_at = now;
+  return r;
+}
+
+const outreach::ServiceRule* RuleNamed(const CampaignSettings& settings, const std::string& kind) {
+  for (const auto& rule : settings.rules) {
+    if (rule.service_kind == kind) return &rule;
+  }
+  return nullptr;
+}
+
+storage::InvitationRow InvitationRowOf(const Invitation& inv, const std::string& at,
+                                       const std::string& staff, const std::string& handled_by) {
+  storage::InvitationRow row;
+  row.invitation_key = inv.invitation_key;
+  row.unified_id = inv.unified_id;
+  row.vehicle_key = inv.vehicle_key;
+  row.due_date = inv.due.due_date.ToString();
+  row.site = inv.store;
+  row.assigned_at = at;
+  row.assigned_by = staff;
+  row.handled_by = handled_by;
+  return row;
 }
 
 std::vector<Invitation> HeadOfficeCalls(const DueList& list) {

@@ -24,6 +24,7 @@
 #include "hub/storage/hub_storage.h"
 #include "sync/civil_time.h"
 #include "sync/clock.h"
+#include "sync/model/request.h"
 #include "sync/outreach/holidays.h"
 #include "sync/outreach/policy.h"
 #include "sync/outreach/service_due.h"
@@ -34,6 +35,7 @@ namespace outpost::hub {
 // The settings' names in the hub's storage.
 inline constexpr char kHolidaysSetting[] = "holidays";
 inline constexpr char kServiceRulesSetting[] = "service_rules";
+inline constexpr char kContactPolicySetting[] = "contact_policy";
 
 // A store counts as offline for campaigns when it has not been heard from
 // within this long: its invitations go on head office's own call list.
@@ -52,9 +54,13 @@ struct CampaignSettings {
   outreach::HolidayCalendar holidays;
   bool holidays_are_default = true;
   std::string holidays_set_at, holidays_set_by;
-  outreach::ContactPolicy policy;  // head office's: the chain's defaults
+  // Head office's own contact policy (its invitations, its sender): as set
+  // with `campaigns policy set`, else the chain's defaults.
+  outreach::ContactPolicy policy;
+  bool policy_is_default = true;
+  std::string policy_set_at, policy_set_by;
 };
-// Head office's rules and holiday calendar: as set, else the shipped defaults.
+// Head office's rules, calendar and policy: as set, else the shipped defaults.
 Result<CampaignSettings> ReadCampaignSettings(storage::CampaignStore& store);
 
 struct Invitation {
@@ -82,6 +88,10 @@ struct Invitation {
   // Already queued to a store by `campaigns assign`: where and as which request.
   std::optional<std::string> assigned_site;
   std::optional<int64_t> assigned_seq;
+  // Who makes the contact: "store" (queued to it) or "head_office" (its own
+  // message or call, the store offline); head office's outcome when known.
+  std::string handled_by;
+  std::optional<std::string> outcome;
 };
 
 struct DueList {
@@ -111,5 +121,16 @@ Result<DueCount> CountServiceDue(storage::CampaignStore& store,
 // that no store has been given and whose store is offline (not heard from in
 // kCampaignOfflineMs): `campaigns assign` keeps those for the call centre.
 std::vector<Invitation> HeadOfficeCalls(const DueList& list);
+
+// The rule of `kind` in `settings`, or null.
+const outreach::ServiceRule* RuleNamed(const CampaignSettings& settings, const std::string& kind);
+// The record of `inv` handled by `handled_by` ("store" or "head_office"),
+// assigned `at` by `staff`; its request_seq is filled in when it is queued.
+storage::InvitationRow InvitationRowOf(const Invitation& inv, const std::string& at,
+                                       const std::string& staff, const std::string& handled_by);
+// The "invite" request that gives `inv` to its store (outcome empty: the store
+// makes the contact) or tells it head office made it (outcome set).
+model::HeadOfficeRequest InviteRequest(const Invitation& inv, const outreach::ServiceRule& rule,
+                                       const std::string& staff, const std::string& now);
 
 }  // namespace outpost::hub

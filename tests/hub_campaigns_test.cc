@@ -10,9 +10,14 @@
 #include <httplib.h>
 #include <sys/stat.h>
 
+#include <chrono>
 #include <fstream>
+#include <map>
 #include <sstream>
+#include <thread>
 
+#include "edge/invitations.h"
+#include "hub/head_office_contacts.h"
 #include "hub/hub_cli.h"
 #include "sync/delivery/inbound.h"
 #include "sync/delivery/webhook.h"
@@ -631,6 +636,243 @@ TEST_F(HubRepliesTest, TdReachesEveryStoreHoldingThePhoneAsAnOptOut) {
         << site;
     EXPECT_EQ(c->consent[static_cast<int>(ContactChannel::kSms)].staff, "replies") << site;
   }
+}
+
+}  // namespace
+}  // namespace outpost
+
+namespace outpost {
+namespace {
+
+// Head office's own contacts (docs/OUTREACH.md, "Head office's own contacts"):
+// Chen's store S1 is offline, so head office makes his invitation itself.
+class HeadOfficeContactsTest : public HubRepliesTest {
+ protected:
+  // The first contact of a maintenance invitation is an SMS 15 days before due.
+  void SmsRules() {
+    const std::string file = dir_.File("sms-rules.json");
+    std::ofstream(file) << R"({"rules": [{"service_kind": "maintenance", "due_after_months": 6,
+        "due_after_days": 0, "due_after_km": 5000,
+        "contacts": [{"channel": "sms", "days_before_due": 15}]}]})";
+    CliResult set = Cli({"campaigns", "rules", "set", "--file", file, "--staff", "HQ"});
+    ASSERT_EQ(set.exit_code, 0) << set.err;
+  }
+  void StartGateway() {
+    secret_file_ = dir_.File("relay.secret");
+    std::ofstream(secret_file_) << "0123456789abcdef0123456789abcdef\n";
+    ASSERT_EQ(chmod(secret_file_.c_str(), 0600), 0);
+    std::string error;
+    gateway_ = testing::TestGateway::Start(OUTPOST_GATEWAY_BIN, secret_file_, {}, &error);
+    ASSERT_TRUE(gateway_) << error;
+  }
+  std::vector<std::string> NotifyArgs() {
+    return {"notify",        "--gateway",  gateway_->MessagesUrl(),
+            "--secret-file", secret_file_, "--once"};
+  }
+  // Deliveries per idempotency key, as the relay counted them.
+  std::map<std::string, int> Delivered() {
+    std::map<std::string, int> out;
+    const json stats = gateway_->Stats();
+    for (const auto& [key, counts] : stats["keys"].items()) {
+      out[key] = counts["delivered"];
+    }
+    return out;
+  }
+  // The invitation message S1 holds for Chen once it has heard from head office.
+  std::optional<model::Message> ChensInvitationAtS1() {
+    for (const auto& m : stores_["S1"]->MessagesOn(LocalDate{2026, 11, 23}).value()) {
+      if (m.step == "invitation") return m;
+    }
+    return std::nullopt;
+  }
+};
+
+TEST_F(HeadOfficeContactsTest, HeadOfficeTextsAnOfflineStoresCustomerOnceAndTellsTheStore) {
+  ServiceHistory();
+  SmsRules();
+  StartGateway();
+  CliResult first = Cli(NotifyArgs());
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_NE(first.out.find("planned 1, sent 1,"), std::string::npos) << first.out;
+  const auto delivered = Delivered();
+  ASSERT_EQ(delivered.size(), 1u) << gateway_->Stats().dump();
+  EXPECT_EQ(delivered.begin()->second, 1);
+  EXPECT_EQ(delivered.begin()->first.rfind("S1/invitation/", 0), 0u) << delivered.begin()->first;
+  // A second pass plans and sends nothing; Chen is off head office's call list.
+  CliResult second = Cli(NotifyArgs());
+  EXPECT_NE(second.out.find("planned 0, sent 0,"), std::string::npos) << second.out;
+  EXPECT_EQ(Delivered(), delivered);
+  EXPECT_TRUE(CliJson({"campaigns", "calls", "--date", "2026-11-23"})["calls"].empty());
+  const json messages = CliJson({"campaigns", "messages"});
+  ASSERT_EQ(messages["messages"].size(), 1u) << messages;
+  EXPECT_EQ(messages["messages"][0]["status"], "sent");
+  EXPECT_EQ(messages["messages"][0]["store_id"], "S1");
+  EXPECT_NE(messages["messages"][0]["text"].get<std::string>().find("回复TD退订"),
+            std::string::npos);
+  // The store, back online, records the contact as made and plans none of its own.
+  const std::vector<json> told = Requests("S1", "invite");
+  ASSERT_EQ(told.size(), 1u);
+  EXPECT_EQ(told[0]["outcome"], "sent");
+  EXPECT_EQ(told[0]["channel"], "sms");
+  At(kNow);
+  Round("S1");
+  const auto held = ChensInvitationAtS1();
+  ASSERT_TRUE(held.has_value());
+  EXPECT_EQ(held->status, model::MessageStatus::kDone);
+  EXPECT_EQ(held->outcome, "sent");
+  EXPECT_EQ(held->id,
+            messages["messages"][0]["id"].get<std::string>());  // one entity, whichever site
+  auto plan = stores_["S1"]->PlanDueInvitations(LocalDate{2026, 11, 23}, "SA");
+  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+  for (const auto& m : stores_["S1"]->MessagesDue().value()) EXPECT_NE(m.step, "invitation");
+}
+
+TEST_F(HeadOfficeContactsTest, ASenderKilledMidSendNeverTextsTwice) {
+  ServiceHistory();
+  SmsRules();
+  StartGateway();
+  // The relay delivers, then answers only after 5 s: the sender is killed
+  // between its "sending" record and the receipt.
+  gateway_->Control({{"slow_ms", 5000}});
+  testing::Process sender({OUTPOST_HUB_BIN, "--db", dir_.File("hub.db"), "--key",
+                           dir_.File("HUB.key"), "notify", "--gateway", gateway_->MessagesUrl(),
+                           "--secret-file", secret_file_, "--interval-ms", "100000"},
+                          {std::string("OUTPOST_NOW=") + kNow});
+  auto requests = [&] { return gateway_->Stats()["totals"].value("requests", 0); };
+  for (int i = 0; i < 400 && requests() < 1; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  sender.Kill(SIGKILL);
+  ASSERT_GE(requests(), 1) << sender.Wait().err;
+  sender.Wait();
+  EXPECT_EQ(CliJson({"campaigns", "messages"})["messages"][0]["status"], "sending");
+  gateway_->Control({{"slow_ms", 0}});
+  CliResult again = Cli(NotifyArgs());
+  EXPECT_NE(again.out.find("sent 1,"), std::string::npos) << again.out << again.err;
+  for (const auto& [key, n] : Delivered()) EXPECT_EQ(n, 1) << key;
+  EXPECT_EQ(requests(), 2);  // the same key asked twice, delivered once
+  EXPECT_EQ(Requests("S1", "invite").size(), 1u);
+}
+
+TEST_F(HeadOfficeContactsTest, AnOptOutSyncedBeforeSendingDropsHeadOfficesText) {
+  ServiceHistory();
+  SmsRules();
+  StartGateway();
+  // Planned while Chen was still opted in; not sent yet.
+  const auto planned = hub::PlanHeadOfficeMessages(*hub_, LocalDate{2026, 11, 23}, "HQ");
+  ASSERT_TRUE(planned.ok()) << planned.status().ToString();
+  ASSERT_EQ(planned->size(), 1u);
+  // Chen tells S1's desk he wants no more texts; S1 comes back online and syncs it.
+  edge::CustomerUpdate u;
+  u.contact_opt_in = false;
+  u.consent_channels = {ContactChannel::kSms};
+  const std::string chen = planned->front().customer_id;
+  auto updated = stores_["S1"]->UpdateCustomer(chen, u, "SA");
+  ASSERT_TRUE(updated.ok()) << updated.status().ToString();
+  Round("S1");
+  CliResult sent = Cli(NotifyArgs());
+  ASSERT_EQ(sent.exit_code, 0) << sent.err;
+  EXPECT_TRUE(Delivered().empty()) << gateway_->Stats().dump();
+  const json messages = CliJson({"campaigns", "messages"});
+  EXPECT_EQ(messages["messages"][0]["status"], "dropped");
+  EXPECT_NE(messages["messages"][0]["reason"].get<std::string>().find("SMS"), std::string::npos)
+      << messages;
+  EXPECT_TRUE(Requests("S1", "invite").empty());
+}
+
+TEST_F(HeadOfficeContactsTest, HeadOfficesCallOutcomeIsRecordedOnceAndReachesTheStore) {
+  ServiceHistory();
+  const json calls = CliJson({"campaigns", "calls", "--date", "2026-11-23"});
+  ASSERT_EQ(calls["calls"].size(), 1u);
+  const std::string chen_key = calls["calls"][0]["invitation_key"];
+  const json due = CliJson({"campaigns", "due", "--date", "2026-11-23"});
+  std::string wang_key, li_key;
+  for (const auto& inv : due["due"]) {
+    if (inv["name"] == "Wang Wei") wang_key = inv["invitation_key"];
+    if (inv["name"] == "Li Na") li_key = inv["invitation_key"];
+  }
+  auto call = [&](const std::string& key, const std::string& outcome) {
+    return Cli({"campaigns", "calls", "--date", "2026-11-23", "--done", key, "--outcome", outcome,
+                "--staff", "CR Zhou", "--note", "周六上午来"});
+  };
+  CliResult bad = call(chen_key, "maybe");
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.err.find("outcome: 'maybe' is not booked, declined or unreachable"),
+            std::string::npos)
+      << bad.err;
+  CliResult online = call(wang_key, "booked");
+  EXPECT_NE(online.exit_code, 0);
+  EXPECT_NE(online.err.find("its store S2 is online"), std::string::npos) << online.err;
+  CliResult forbidden = call(li_key, "booked");
+  EXPECT_NE(forbidden.exit_code, 0);
+  EXPECT_NE(forbidden.err.find("contact policy does not allow it"), std::string::npos)
+      << forbidden.err;
+  CliResult unknown = call("nobody|car|2026-01-01", "booked");
+  EXPECT_NE(unknown.exit_code, 0);
+  EXPECT_NE(unknown.err.find("is not due on 2026-11-23"), std::string::npos) << unknown.err;
+  EXPECT_TRUE(Requests("S1", "invite").empty());  // nothing written by the refusals
+
+  CliResult done = call(chen_key, "booked");
+  ASSERT_EQ(done.exit_code, 0) << done.err;
+  CliResult twice = call(chen_key, "declined");
+  EXPECT_NE(twice.exit_code, 0);
+  EXPECT_NE(twice.err.find("handled already by head office (booked)"), std::string::npos)
+      << twice.err;
+  EXPECT_TRUE(CliJson({"campaigns", "calls", "--date", "2026-11-23"})["calls"].empty());
+  const std::vector<json> told = Requests("S1", "invite");
+  ASSERT_EQ(told.size(), 1u);
+  EXPECT_EQ(told[0]["outcome"], "booked");
+  EXPECT_EQ(told[0]["channel"], "call");
+  EXPECT_EQ(told[0]["staff"], "CR Zhou");
+  // `campaigns assign` does not give it to S1 when S1 is back.
+  At(kNow);
+  Round("S1");
+  const json assign = CliJson({"campaigns", "assign", "--date", "2026-11-23", "--staff", "HQ"});
+  for (const auto& q : assign["queued"]) EXPECT_NE(q["invitation_key"], chen_key);
+  const auto held = ChensInvitationAtS1();
+  ASSERT_TRUE(held.has_value());
+  EXPECT_EQ(held->status, model::MessageStatus::kDone);
+  EXPECT_EQ(held->outcome, "booked");
+  EXPECT_EQ(held->channel, "call");
+}
+
+TEST_F(HeadOfficeContactsTest, HeadOfficesPolicyIsCheckedKeptAndDecides) {
+  ServiceHistory();
+  EXPECT_EQ(CliJson({"campaigns", "policy", "show"})["source"], "default");
+  json policy = CliJson({"campaigns", "policy", "show"});
+  policy.erase("source");
+  policy["quiet_hours"][0]["start"] = "25:00";
+  const std::string file = dir_.File("policy.json");
+  std::ofstream(file) << policy.dump();
+  CliResult bad = Cli({"campaigns", "policy", "set", "--file", file, "--staff", "HQ"});
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.err.find("quiet_hours[0].start: '25:00'"), std::string::npos) << bad.err;
+  EXPECT_EQ(CliJson({"campaigns", "policy", "show"})["source"], "default");
+  // Head office calls in the afternoon only.
+  policy["quiet_hours"][0]["start"] = "12:00";
+  policy["preferred_call_windows"] = json::array({{{"start", "15:00"}, {"end", "17:00"}}});
+  std::ofstream(file, std::ios::trunc) << policy.dump();
+  CliResult set = Cli({"campaigns", "policy", "set", "--file", file, "--staff", "HQ"});
+  ASSERT_EQ(set.exit_code, 0) << set.err;
+  EXPECT_EQ(CliJson({"campaigns", "policy", "show"})["source"]["set_by"], "HQ");
+  const json calls = CliJson({"campaigns", "calls", "--date", "2026-11-23"});
+  ASSERT_EQ(calls["calls"].size(), 1u);
+  EXPECT_EQ(calls["calls"][0]["decision_at"], "2026-11-23T07:00:00.000Z");  // 15:00 Shanghai
+}
+
+TEST_F(HeadOfficeContactsTest, AStoreAllowedAfterTheCalendarWasSetIsSentItAtOnce) {
+  const std::string file = dir_.File("holidays.json");
+  std::ofstream(file)
+      << R"({"holidays": [{"date": "2026-11-24", "name": "店庆"}], "workdays": []})";
+  CliJson({"holidays", "set", "--file", file, "--staff", "HQ Li"});
+  const auto s3 = SecretKeys::Generate("S3");
+  const auto files = WriteKeyFiles(s3, dir_.path(), false);
+  ASSERT_TRUE(files.ok()) << files.status().ToString();
+  CliResult allow = Cli({"allow", files->pub});
+  ASSERT_EQ(allow.exit_code, 0) << allow.err;
+  EXPECT_NE(allow.out.find("holiday calendar queued to S3"), std::string::npos) << allow.out;
+  ASSERT_EQ(Requests("S3", "holidays").size(), 1u);
+  EXPECT_EQ(Requests("S1", "holidays").size(), 1u);  // the others had it already
 }
 
 }  // namespace

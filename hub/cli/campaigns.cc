@@ -1,6 +1,8 @@
-// outpost-hub campaigns due | assign | calls | rules show|set, holidays show|set:
-// head office's service-due invitations and the chain's holiday calendar
-// (docs/OUTREACH.md, "At head office"). Labels zh-CN first, then English.
+// outpost-hub campaigns due | assign | calls [--done KEY] | messages |
+// rules show|set | policy show|set, holidays show|set: head office's
+// service-due invitations, its own contacts for offline stores, its settings
+// and the chain's holiday calendar (docs/OUTREACH.md, "At head office").
+// Labels zh-CN first, then English.
 #include "hub/queries/campaigns.h"
 
 #include <CLI/CLI.hpp>
@@ -13,6 +15,7 @@
 #include "hub/campaigns.h"
 #include "hub/cli/commands.h"
 #include "hub/cli/output.h"
+#include "hub/head_office_contacts.h"
 #include "hub/hub.h"
 
 namespace outpost::hub::cli {
@@ -68,7 +71,10 @@ json InvitationJson(const queries::Invitation& inv) {
               {"decision_at", inv.allowed ? json(inv.decision_at) : json(nullptr)},
               {"reason", inv.reason}};
   out["assigned"] = inv.assigned_site
-                        ? json{{"site", *inv.assigned_site}, {"request_seq", *inv.assigned_seq}}
+                        ? json{{"site", *inv.assigned_site},
+                               {"request_seq", *inv.assigned_seq},
+                               {"handled_by", inv.handled_by},
+                               {"outcome", inv.outcome ? json(*inv.outcome) : json(nullptr)}}
                         : json(nullptr);
   return out;
 }
@@ -89,8 +95,11 @@ void PrintInvitation(const queries::Invitation& inv, std::ostream& out) {
   } else {
     out << "可联系/send at " << inv.decision_at;
   }
-  if (inv.assigned_site)
+  if (inv.assigned_site && inv.handled_by == "head_office") {
+    out << "  [总部已联系/head office: " << inv.outcome.value_or("待发/message planned") << "]";
+  } else if (inv.assigned_site) {
     out << "  [已派发/assigned: " << *inv.assigned_site << " #" << *inv.assigned_seq << "]";
+  }
   out << "\n";
 }
 
@@ -109,6 +118,18 @@ CampaignCommands::CampaignCommands(CLI::App& app, const HubFlags& flags) : flags
     sub->add_option("--date", date_, "YYYY-MM-DD, today, tomorrow or +N (default today)");
   }
   assign_->add_option("--staff", staff_, "who assigns them")->required();
+  calls_->add_option("--done", done_key_, "record the call on this invitation (its key)");
+  calls_->add_option("--outcome", outcome_, "booked, declined or unreachable (with --done)");
+  calls_->add_option("--note", note_, "what the customer said (with --done)");
+  calls_->add_option("--staff", staff_, "who called (with --done)");
+  messages_ = campaigns_->add_subcommand(
+      "messages", "head office's own messages (store offline) and their state");
+  policy_ = campaigns_->add_subcommand("policy", "head office's own contact policy");
+  policy_->require_subcommand(1);
+  policy_show_ = policy_->add_subcommand("show", "the policy in force (JSON)");
+  policy_set_ = policy_->add_subcommand("set", "replace the policy with a file's");
+  policy_set_->add_option("--file", file_)->required();
+  policy_set_->add_option("--staff", staff_)->required();
   rules_ = campaigns_->add_subcommand("rules", "the service rules head office computes with");
   rules_->require_subcommand(1);
   rules_show_ = rules_->add_subcommand("show", "the rules in force (JSON)");
@@ -127,10 +148,14 @@ CampaignCommands::CampaignCommands(CLI::App& app, const HubFlags& flags) : flags
 bool CampaignCommands::parsed() const { return campaigns_->parsed() || holidays_->parsed(); }
 
 int CampaignCommands::Run(Hub& hub, std::ostream& out, std::ostream& err) {
-  if (rules_->parsed() || holidays_->parsed()) return RunSettings(hub, out, err);
+  if (rules_->parsed() || holidays_->parsed() || policy_->parsed()) {
+    return RunSettings(hub, out, err);
+  }
+  if (messages_->parsed()) return RunMessages(hub, out, err);
   auto date = ParseDay(date_, hub.clock());
   if (!date.ok()) return Fail(date.status(), err);
   if (assign_->parsed()) return RunAssign(hub, date.value(), out, err);
+  if (calls_->parsed() && !done_key_.empty()) return RunCallDone(hub, date.value(), out, err);
   auto list = queries::ServiceDueOn(queries::HubReader(hub), date.value());
   if (!list.ok()) return Fail(list.status(), err);
   const bool calls = calls_->parsed();
@@ -177,27 +202,88 @@ int CampaignCommands::RunAssign(Hub& hub, const LocalDate& date, std::ostream& o
   return 0;
 }
 
+int CampaignCommands::RunCallDone(Hub& hub, const LocalDate& date, std::ostream& out,
+                                  std::ostream& err) {
+  auto row = RecordHeadOfficeCall(hub, date, done_key_, outcome_, note_, staff_);
+  if (!row.ok()) return Fail(row.status(), err);
+  if (flags_.json) {
+    out << json{{"invitation_key", row->invitation_key},
+                {"outcome", row->outcome.value_or("")},
+                {"store_id", row->site},
+                {"request_seq", row->request_seq}}
+               .dump(2)
+        << "\n";
+    return 0;
+  }
+  out << "总部外呼已记录/head office call recorded: " << row->invitation_key << " -> "
+      << row->outcome.value_or("") << "; store " << row->site << " told as request "
+      << row->request_seq << "\n";
+  return 0;
+}
+
+int CampaignCommands::RunMessages(Hub& hub, std::ostream& out, std::ostream& err) {
+  auto messages = HeadOfficeMessages(hub);
+  if (!messages.ok()) return Fail(messages.status(), err);
+  if (flags_.json) {
+    json arr = json::array();
+    for (const auto& m : messages.value()) {
+      json one = model::MessageJson(m);
+      one["id"] = m.id;
+      arr.push_back(std::move(one));
+    }
+    out << json{{"messages", arr}}.dump(2) << "\n";
+    return 0;
+  }
+  out << "总部消息/head office messages: " << messages->size() << "\n";
+  for (const auto& m : messages.value()) {
+    out << "  " << m.id.substr(0, 8) << "  " << model::MessageStatusName(m.status) << "  "
+        << m.channel << "  " << m.store_id << "/" << m.customer_id << "  due " << m.due_at;
+    if (m.sent_at) out << "  sent " << *m.sent_at;
+    if (!m.reason.empty()) out << "  (" << m.reason << ")";
+    out << "\n";
+  }
+  return 0;
+}
+
+namespace {
+
+// The setting shown: its JSON, and where it came from.
+json ShownSetting(json shown, bool is_default, const std::string& set_at,
+                  const std::string& set_by) {
+  shown["source"] = is_default ? json("default") : json{{"set_at", set_at}, {"set_by", set_by}};
+  return shown;
+}
+
+}  // namespace
+
 int CampaignCommands::RunSettings(Hub& hub, std::ostream& out, std::ostream& err) {
-  if (rules_show_->parsed() || holidays_show_->parsed()) {
+  if (rules_show_->parsed() || holidays_show_->parsed() || policy_show_->parsed()) {
     auto settings = queries::ReadCampaignSettings(queries::HubReader(hub));
     if (!settings.ok()) return Fail(settings.status(), err);
-    const bool rules = rules_show_->parsed();
-    json shown = rules ? outreach::ServiceRulesJson(settings->rules)
-                       : outreach::HolidayCalendarJson(settings->holidays);
-    const bool is_default = rules ? settings->rules_are_default : settings->holidays_are_default;
-    shown["source"] =
-        is_default ? json("default")
-                   : json{{"set_at", rules ? settings->rules_set_at : settings->holidays_set_at},
-                          {"set_by", rules ? settings->rules_set_by : settings->holidays_set_by}};
+    const CampaignSettings& s = settings.value();
+    json shown;
+    if (rules_show_->parsed()) {
+      shown = ShownSetting(outreach::ServiceRulesJson(s.rules), s.rules_are_default, s.rules_set_at,
+                           s.rules_set_by);
+    } else if (policy_show_->parsed()) {
+      shown = ShownSetting(outreach::ContactPolicyJson(s.policy), s.policy_is_default,
+                           s.policy_set_at, s.policy_set_by);
+    } else {
+      shown = ShownSetting(outreach::HolidayCalendarJson(s.holidays), s.holidays_are_default,
+                           s.holidays_set_at, s.holidays_set_by);
+    }
     out << shown.dump(2) << "\n";
     return 0;
   }
   auto text = ReadWholeFile(file_);
   if (!text.ok()) return Fail(text.status(), err);
-  if (rules_set_->parsed()) {
-    Status set = SetServiceRules(hub, text.value(), staff_);
+  if (rules_set_->parsed() || policy_set_->parsed()) {
+    const bool rules = rules_set_->parsed();
+    Status set = rules ? SetServiceRules(hub, text.value(), staff_)
+                       : SetContactPolicy(hub, text.value(), staff_);
     if (!set.ok()) return Fail(Status(set.code(), file_ + ": " + set.message()), err);
-    out << "服务规则已更新/service rules set from " << file_ << "\n";
+    out << (rules ? "服务规则已更新/service rules" : "联系规则已更新/contact policy")
+        << " set from " << file_ << "\n";
     return 0;
   }
   auto queued = SetHolidayCalendar(hub, text.value(), staff_);

@@ -160,9 +160,16 @@ class CampaignCommands {
  private:
   int RunAssign(Hub& hub, const LocalDate& date, std::ostream& out, std::ostream& err);
   int RunSettings(Hub& hub, std::ostream& out, std::ostream& err);
+  int RunCallDone(Hub& hub, const LocalDate& date, std::ostream& out, std::ostream& err);
+  int RunMessages(Hub& hub, std::ostream& out, std::ostream& err);
 
   const HubFlags& flags_;
   CLI::App* campaigns_ = nullptr;
+  CLI::App* messages_ = nullptr;
+  CLI::App* policy_ = nullptr;
+  CLI::App* policy_show_ = nullptr;
+  CLI::App* policy_set_ = nullptr;
+  std::string done_key_, outcome_, note_;
   CLI::App* due_ = nullptr;
   CLI::App* assign_ = nullptr;
   CLI::App* calls_ = nullptr;
@@ -173,6 +180,24 @@ class CampaignCommands {
   CLI::App* holidays_show_ = nullptr;
   CLI::App* holidays_set_ = nullptr;
   std::string date_, staff_, file_;
+};
+
+// notify --gateway URL --secret-file F: head office's own sender, a process
+// of its own like the store's (notify.cc; hub/head_office_contacts.h).
+class NotifyCommand {
+ public:
+  explicit NotifyCommand(CLI::App& app);
+  bool parsed() const;
+  int Run(Hub& hub, std::ostream& out, std::ostream& err);
+
+ private:
+  CLI::App* notify_ = nullptr;
+  std::string gateway_url_, secret_file_, staff_ = "head office sender";
+  bool once_ = false;
+  int seconds_ = 0;  // 0: until stopped
+  int interval_ms_ = 2000;
+  int64_t timeout_ms_ = 5000;
+  int max_attempts_ = 8;
 };
 
 // replies --bind HOST:PORT --secret-file F (a process of its own), replies list (replies.cc).

@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 #include <ostream>
 
+#include "hub/campaigns.h"
 #include "hub/cli/commands.h"
 #include "hub/cli/output.h"
 #include "hub/hub.h"
@@ -40,6 +41,13 @@ int KeyCommands::Run(Hub& hub, std::ostream& out, std::ostream& err) {
       Status st = pub.ok() ? hub.AllowStore(pub.value()) : pub.status();
       if (!st.ok()) return Fail(st, err);
       out << "allowed " << pub->site_id << " (key " << pub->KeyId() << ")\n";
+    }
+    // A store allowed after head office set the chain's holiday calendar is
+    // sent it now, not at the next change.
+    auto calendar = SendHolidayCalendarToNewStores(hub);
+    if (!calendar.ok()) return Fail(calendar.status(), err);
+    for (const auto& q : calendar.value()) {
+      out << "holiday calendar queued to " << q.site << " as request " << q.seq << "\n";
     }
     return 0;
   }

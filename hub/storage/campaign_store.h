@@ -63,8 +63,9 @@ struct MileageRow {
 // A marketing contact the chain made or planned (a "message" entity with
 // purpose marketing, not dropped, cancelled, skipped or dead).
 struct MarketingContactRow {
-  std::string customer_id;  // the store's record
+  std::string customer_id;  // the store's record (a unified id: head office's call)
   std::string at;           // sent_at, else due_at (UTC text)
+  std::string message_id;   // the message's entity id (empty: a call head office made)
 };
 
 struct InvitationRow {
@@ -76,6 +77,24 @@ struct InvitationRow {
   int64_t request_seq = 0;
   std::string assigned_at;
   std::string assigned_by;
+  // "store": queued to the store to make (request_seq its request);
+  // "head_office": made by head office itself, the store told by request_seq
+  // (0 until then), `outcome` what came of it ("sent", "booked", ...).
+  std::string handled_by = "store";
+  std::optional<std::string> outcome;
+  std::optional<std::string> note;
+};
+
+// One of head office's own messages: the store's message codec
+// (model::MessageJson) under the key a store would use.
+struct HubMessageRow {
+  std::string message_id;
+  std::string invitation_key;
+  std::string site;     // the customer's store
+  std::string status;   // model::MessageStatusName, as in fields
+  std::string next_at;  // UTC text: the next moment it may go
+  std::string fields;   // model::MessageJson
+  std::string request;  // the "invite" request (outcome "sent") that tells the store, once sent
 };
 
 struct ReplyRow {
@@ -139,6 +158,32 @@ class CampaignStore {
   // already; NotFound when the store is not on the allow-list.
   virtual Result<std::optional<int64_t>> AssignInvitation(const InvitationRow& row,
                                                           const std::string& request_json) = 0;
+
+  // ---- head office's own contacts (the store is offline) ----
+  // Records the invitation as head office's (handled_by "head_office",
+  // request_seq 0) with its message, in one transaction. false (nothing
+  // written) when the invitation key is recorded already.
+  virtual Result<bool> PlanHeadOfficeMessage(const InvitationRow& row,
+                                             const HubMessageRow& message) = 0;
+  // Head office's messages still to go (planned, delayed, retrying, sending)
+  // whose next moment is at or before `now`, soonest first.
+  virtual Result<std::vector<HubMessageRow>> HeadOfficeMessagesDue(const std::string& now) = 0;
+  // Every one of head office's messages, by next moment.
+  virtual Result<std::vector<HubMessageRow>> HeadOfficeMessages() = 0;
+  virtual Result<std::optional<HubMessageRow>> HeadOfficeMessage(const std::string& id) = 0;
+  // Rewrites one message (status, next moment, fields) and, when `outcome`
+  // is not empty, records it on the invitation. With `tell_store`, also
+  // queues that request to the store (created `at`) and records its seq on
+  // the invitation, in the same transaction.
+  virtual Status UpdateHeadOfficeMessage(const HubMessageRow& message,
+                                         const std::optional<RequestToQueue>& tell_store,
+                                         const std::string& outcome, const std::string& at) = 0;
+  // Records head office's call on an invitation (row.handled_by
+  // "head_office", its outcome and note) and queues `request_json` to
+  // row.site, in one transaction. nullopt (nothing written) when the key is
+  // recorded already; NotFound when the store is not on the allow-list.
+  virtual Result<std::optional<int64_t>> RecordHeadOfficeCall(const InvitationRow& row,
+                                                              const std::string& request_json) = 0;
 
   // ---- replies ----
   // Records `reply` and queues `requests` in one transaction: false (nothing

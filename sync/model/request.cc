@@ -34,6 +34,7 @@ const std::vector<std::pair<const char*, TextMember>>& TextFields() {
       {"due_by", &HeadOfficeRequest::due_by},
       {"channel", &HeadOfficeRequest::channel},
       {"invite_date", &HeadOfficeRequest::invite_date},
+      {"outcome", &HeadOfficeRequest::outcome},
       {"calendar", &HeadOfficeRequest::calendar},
       {"staff", &HeadOfficeRequest::staff},
       {"requested_at", &HeadOfficeRequest::requested_at}};
@@ -67,6 +68,12 @@ std::vector<std::string> Required(const std::string& kind) {
   return {};
 }
 
+// What head office may say it did itself in an "invite" (empty: nothing).
+bool IsHeadOfficeOutcome(const std::string& outcome) {
+  return outcome.empty() || outcome == "sent" || outcome == "booked" || outcome == "declined" ||
+         outcome == "unreachable";
+}
+
 }  // namespace
 
 json HeadOfficeRequestJson(const HeadOfficeRequest& request) {
@@ -93,6 +100,10 @@ Result<HeadOfficeRequest> ParseHeadOfficeRequest(const json& fields) {
         (request.*member).empty()) {
       return in.Bad(key, "required for a " + request.kind + " request");
     }
+  }
+  if (!IsHeadOfficeOutcome(request.outcome)) {
+    return in.Bad("outcome",
+                  "'" + request.outcome + "' is not sent, booked, declined or unreachable");
   }
   return request;
 }

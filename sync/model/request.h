@@ -44,6 +44,11 @@ struct HeadOfficeRequest {
   // opt-out: the record (customer_id, may be empty: every record with the
   // phone) and channel ("sms", "wechat" or "call").
   std::string customer_id, vehicle_id, due_by, channel, invite_date;
+  // invite: set when head office made the contact itself (the store was
+  // offline): "sent" (its message went through the relay) or its call's
+  // outcome ("booked", "declined", "unreachable"). The store records the
+  // contact as done and plans none of its own; empty: the store makes it.
+  std::string outcome;
   // holidays: the calendar (sync/outreach/holidays.h HolidayCalendarJson) as text.
   std::string calendar;
   std::string staff;         // who at head office

@@ -182,3 +182,35 @@ TEST(RequestAnswerModelTest, RoundTripAndBadFieldsNamed) {
 
 }  // namespace
 }  // namespace outpost::model
+
+namespace outpost::model {
+namespace {
+
+// An "invite" may say head office made the contact itself; only its known outcomes.
+TEST(HeadOfficeRequestModelTest, AnInviteCarriesHeadOfficesOwnOutcome) {
+  HeadOfficeRequest r;
+  r.kind = "invite";
+  r.customer_id = "C1";
+  r.date = "2026-11-13";
+  r.service = "maintenance";
+  r.channel = "sms";
+  r.outcome = "sent";
+  const nlohmann::json json = HeadOfficeRequestJson(r);
+  EXPECT_EQ(json["outcome"], "sent");
+  auto back = ParseHeadOfficeRequest(json);
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(back->outcome, "sent");
+  r.outcome.clear();
+  EXPECT_FALSE(HeadOfficeRequestJson(r).contains("outcome"));  // the store makes it
+  nlohmann::json bad = json;
+  bad["outcome"] = "maybe";
+  auto refused = ParseHeadOfficeRequest(bad);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find(
+                "outcome: 'maybe' is not sent, booked, declined or unreachable"),
+            std::string::npos)
+      << refused.status().ToString();
+}
+
+}  // namespace
+}  // namespace outpost::model

@@ -116,47 +116,57 @@ Result<std::vector<MileageRow>> SqliteCampaignStore::MileageReadingsOf(
 
 Result<std::vector<MarketingContactRow>> SqliteCampaignStore::MarketingContactsSince(
     const std::string& since) {
+  // The stores' messages as synced; head office's own messages the store has
+  // not synced back yet (the same entity id once it has); head office's calls
+  // that reached the person, by unified id.
   ASSIGN_OR_RETURN(
       Statement st,
-      db_.Prepare("SELECT customer_id, at FROM (SELECT json_extract(fields, '$.customer_id') AS"
-                  " customer_id, coalesce(json_extract(fields, '$.sent_at'), json_extract(fields,"
-                  " '$.due_at')) AS at FROM entities WHERE entity = 'message' AND"
-                  " json_extract(fields, '$.purpose') = 'marketing' AND json_extract(fields,"
-                  " '$.status') IN ('planned', 'delayed', 'sending', 'retrying', 'sent', 'done'))"
-                  " WHERE customer_id IS NOT NULL AND at >= ? ORDER BY at"));
+      db_.Prepare(
+          "SELECT customer_id, at, message_id FROM ("
+          " SELECT json_extract(fields, '$.customer_id') AS customer_id,"
+          " coalesce(json_extract(fields, '$.sent_at'), json_extract(fields, '$.due_at')) AS at,"
+          " entity_id AS message_id FROM entities WHERE entity = 'message' AND"
+          " json_extract(fields, '$.purpose') = 'marketing' AND json_extract(fields, '$.status')"
+          " IN ('planned', 'delayed', 'sending', 'retrying', 'sent', 'done')"
+          " UNION ALL SELECT json_extract(h.fields, '$.customer_id'),"
+          " coalesce(json_extract(h.fields, '$.sent_at'), h.next_at), h.message_id"
+          " FROM hub_messages h WHERE h.status IN ('planned', 'delayed', 'sending', 'retrying',"
+          " 'sent') AND NOT EXISTS (SELECT 1 FROM entities e WHERE e.entity = 'message' AND"
+          " e.entity_id = h.message_id)"
+          " UNION ALL SELECT unified_id, assigned_at, '' FROM hub_invitations WHERE"
+          " handled_by = 'head_office' AND outcome IN ('booked', 'declined'))"
+          " WHERE customer_id IS NOT NULL AND at >= ? ORDER BY at"));
   st.Bind(1, since);
   return Rows<MarketingContactRow>(st, [](const Statement& row) {
-    return MarketingContactRow{row.Text(0), row.Text(1)};
+    return MarketingContactRow{row.Text(0), row.Text(1), row.Text(2)};
   });
 }
 
 Result<std::vector<InvitationRow>> SqliteCampaignStore::Invitations() {
   ASSIGN_OR_RETURN(Statement st,
                    db_.Prepare("SELECT invitation_key, unified_id, vehicle_key, due_date, site,"
-                               " request_seq, assigned_at, assigned_by FROM hub_invitations"
-                               " ORDER BY invitation_key"));
+                               " request_seq, assigned_at, assigned_by, handled_by, outcome, note"
+                               " FROM hub_invitations ORDER BY invitation_key"));
   return Rows<InvitationRow>(st, [](const Statement& row) {
-    return InvitationRow{row.Text(0), row.Text(1), row.Text(2), row.Text(3),
-                         row.Text(4), row.Int(5),  row.Text(6), row.Text(7)};
+    return InvitationRow{row.Text(0), row.Text(1),         row.Text(2),         row.Text(3),
+                         row.Text(4), row.Int(5),          row.Text(6),         row.Text(7),
+                         row.Text(8), row.OptionalText(9), row.OptionalText(10)};
   });
 }
 
-Result<std::optional<int64_t>> SqliteCampaignStore::AssignInvitation(
-    const InvitationRow& row, const std::string& request_json) {
-  ASSIGN_OR_RETURN(const SecretKeys* signer, Signer(signer_));
-  ASSIGN_OR_RETURN(auto tx, Transaction::Begin(db_));
+Result<bool> SqliteCampaignStore::InvitationRecorded(const std::string& invitation_key) {
   ASSIGN_OR_RETURN(Statement seen, db_.Prepare("SELECT 1 FROM hub_invitations WHERE"
                                                " invitation_key = ?"));
-  seen.Bind(1, row.invitation_key);
-  ASSIGN_OR_RETURN(bool already, seen.Step());
-  seen.Reset();
-  if (already) return std::optional<int64_t>();
-  ASSIGN_OR_RETURN(int64_t seq, AppendToOutbox(db_, *signer, row.site, request_json,
-                                               row.assigned_at, row.assigned_by));
+  seen.Bind(1, invitation_key);
+  return seen.Step();
+}
+
+Status SqliteCampaignStore::InsertInvitation(const InvitationRow& row, int64_t seq) {
   ASSIGN_OR_RETURN(Statement ins,
                    db_.Prepare("INSERT INTO hub_invitations (invitation_key, unified_id,"
                                " vehicle_key, due_date, site, request_seq, assigned_at,"
-                               " assigned_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+                               " assigned_by, handled_by, outcome, note) VALUES"
+                               " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
   ins.Bind(1, row.invitation_key)
       .Bind(2, row.unified_id)
       .Bind(3, row.vehicle_key)
@@ -164,10 +174,111 @@ Result<std::optional<int64_t>> SqliteCampaignStore::AssignInvitation(
       .Bind(5, row.site)
       .Bind(6, seq)
       .Bind(7, row.assigned_at)
-      .Bind(8, row.assigned_by);
-  RETURN_IF_ERROR(ins.Run());
+      .Bind(8, row.assigned_by)
+      .Bind(9, row.handled_by)
+      .Bind(10, row.outcome)
+      .Bind(11, row.note);
+  return ins.Run();
+}
+
+Result<std::optional<int64_t>> SqliteCampaignStore::AssignInvitation(
+    const InvitationRow& row, const std::string& request_json) {
+  ASSIGN_OR_RETURN(const SecretKeys* signer, Signer(signer_));
+  ASSIGN_OR_RETURN(auto tx, Transaction::Begin(db_));
+  ASSIGN_OR_RETURN(bool already, InvitationRecorded(row.invitation_key));
+  if (already) return std::optional<int64_t>();
+  ASSIGN_OR_RETURN(int64_t seq, AppendToOutbox(db_, *signer, row.site, request_json,
+                                               row.assigned_at, row.assigned_by));
+  RETURN_IF_ERROR(InsertInvitation(row, seq));
   RETURN_IF_ERROR(tx->Commit());
   return std::optional<int64_t>(seq);
+}
+
+Result<std::optional<int64_t>> SqliteCampaignStore::RecordHeadOfficeCall(
+    const InvitationRow& row, const std::string& request_json) {
+  return AssignInvitation(row, request_json);  // the same write: row says who made it
+}
+
+namespace {
+constexpr const char* kHubMessageColumns =
+    "message_id, invitation_key, site, status, next_at, fields, request FROM hub_messages";
+HubMessageRow ReadHubMessage(const Statement& st) {
+  return {st.Text(0), st.Text(1), st.Text(2), st.Text(3), st.Text(4), st.Text(5), st.Text(6)};
+}
+}  // namespace
+
+Result<bool> SqliteCampaignStore::PlanHeadOfficeMessage(const InvitationRow& row,
+                                                        const HubMessageRow& message) {
+  ASSIGN_OR_RETURN(auto tx, Transaction::Begin(db_));
+  ASSIGN_OR_RETURN(bool already, InvitationRecorded(row.invitation_key));
+  if (already) return false;
+  RETURN_IF_ERROR(InsertInvitation(row, 0));
+  ASSIGN_OR_RETURN(Statement ins,
+                   db_.Prepare("INSERT INTO hub_messages (message_id, invitation_key, site,"
+                               " status, next_at, fields, request) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+  ins.Bind(1, message.message_id)
+      .Bind(2, message.invitation_key)
+      .Bind(3, message.site)
+      .Bind(4, message.status)
+      .Bind(5, message.next_at)
+      .Bind(6, message.fields)
+      .Bind(7, message.request);
+  RETURN_IF_ERROR(ins.Run());
+  RETURN_IF_ERROR(tx->Commit());
+  return true;
+}
+
+Result<std::vector<HubMessageRow>> SqliteCampaignStore::HeadOfficeMessagesDue(
+    const std::string& now) {
+  ASSIGN_OR_RETURN(Statement st,
+                   db_.Prepare(std::string("SELECT ") + kHubMessageColumns +
+                               " WHERE status IN ('planned', 'delayed', 'sending', 'retrying')"
+                               " AND next_at <= ? ORDER BY next_at, message_id"));
+  st.Bind(1, now);
+  return Rows<HubMessageRow>(st, ReadHubMessage);
+}
+
+Result<std::vector<HubMessageRow>> SqliteCampaignStore::HeadOfficeMessages() {
+  ASSIGN_OR_RETURN(Statement st, db_.Prepare(std::string("SELECT ") + kHubMessageColumns +
+                                             " ORDER BY next_at, message_id"));
+  return Rows<HubMessageRow>(st, ReadHubMessage);
+}
+
+Result<std::optional<HubMessageRow>> SqliteCampaignStore::HeadOfficeMessage(const std::string& id) {
+  ASSIGN_OR_RETURN(Statement st, db_.Prepare(std::string("SELECT ") + kHubMessageColumns +
+                                             " WHERE message_id = ?"));
+  st.Bind(1, id);
+  ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return std::optional<HubMessageRow>();
+  return std::optional<HubMessageRow>(ReadHubMessage(st));
+}
+
+Status SqliteCampaignStore::UpdateHeadOfficeMessage(const HubMessageRow& message,
+                                                    const std::optional<RequestToQueue>& tell_store,
+                                                    const std::string& outcome,
+                                                    const std::string& at) {
+  ASSIGN_OR_RETURN(const SecretKeys* signer, Signer(signer_));
+  ASSIGN_OR_RETURN(auto tx, Transaction::Begin(db_));
+  ASSIGN_OR_RETURN(Statement up, db_.Prepare("UPDATE hub_messages SET status = ?, next_at = ?,"
+                                             " fields = ? WHERE message_id = ?"));
+  up.Bind(1, message.status)
+      .Bind(2, message.next_at)
+      .Bind(3, message.fields)
+      .Bind(4, message.message_id);
+  RETURN_IF_ERROR(up.Run());
+  int64_t seq = 0;
+  if (tell_store) {
+    ASSIGN_OR_RETURN(seq, AppendToOutbox(db_, *signer, tell_store->site, tell_store->request_json,
+                                         at, "head office sender"));
+  }
+  ASSIGN_OR_RETURN(Statement inv,
+                   db_.Prepare("UPDATE hub_invitations SET request_seq = CASE WHEN"
+                               " ? > 0 THEN ? ELSE request_seq END, outcome = CASE WHEN"
+                               " ? = '' THEN outcome ELSE ? END"
+                               " WHERE invitation_key = ?"));
+  inv.Bind(1, seq).Bind(2, seq).Bind(3, outcome).Bind(4, outcome).Bind(5, message.invitation_key);
+  RETURN_IF_ERROR(inv.Run());
+  return tx->Commit();
 }
 
 Result<bool> SqliteCampaignStore::RecordReply(ReplyRow& reply,

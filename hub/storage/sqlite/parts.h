@@ -130,6 +130,16 @@ class SqliteCampaignStore : public CampaignStore {
   Result<std::vector<InvitationRow>> Invitations() override;
   Result<std::optional<int64_t>> AssignInvitation(const InvitationRow& row,
                                                   const std::string& request_json) override;
+  Result<bool> PlanHeadOfficeMessage(const InvitationRow& row,
+                                     const HubMessageRow& message) override;
+  Result<std::vector<HubMessageRow>> HeadOfficeMessagesDue(const std::string& now) override;
+  Result<std::vector<HubMessageRow>> HeadOfficeMessages() override;
+  Result<std::optional<HubMessageRow>> HeadOfficeMessage(const std::string& id) override;
+  Status UpdateHeadOfficeMessage(const HubMessageRow& message,
+                                 const std::optional<RequestToQueue>& tell_store,
+                                 const std::string& outcome, const std::string& at) override;
+  Result<std::optional<int64_t>> RecordHeadOfficeCall(const InvitationRow& row,
+                                                      const std::string& request_json) override;
   Result<bool> RecordReply(ReplyRow& reply, const std::vector<RequestToQueue>& requests) override;
   Result<std::vector<ReplyRow>> Replies() override;
   Result<std::vector<PhoneHolder>> PhoneHolders(const std::string& e164) override;
@@ -139,6 +149,8 @@ class SqliteCampaignStore : public CampaignStore {
                                                      const std::string& from_date) override;
 
  private:
+  Result<bool> InvitationRecorded(const std::string& invitation_key);
+  Status InsertInvitation(const InvitationRow& row, int64_t seq);
   Result<std::vector<QueuedAt>> Queue(const SecretKeys& signer,
                                       const std::vector<RequestToQueue>& requests,
                                       const std::string& at, const std::string& by);
