@@ -27,8 +27,8 @@ std::string Listed(const char* const (&names)[N]) {
   return out;
 }
 
-Status CheckChoice(const FieldReader& in, const char* field, const std::string& value,
-                   bool allowed, const char* what) {
+Status CheckChoice(const FieldReader& in, const char* field, const std::string& value, bool allowed,
+                   const char* what) {
   if (allowed) return Status::Ok();
   return in.Bad(field, "'" + value + "' is not " + what);
 }
@@ -92,9 +92,7 @@ json AttemptsJson(const std::vector<TaskAttempt>& attempts) {
 
 }  // namespace
 
-std::string TaskIdFor(const std::string& idempotency_key) {
-  return KeyedId("T-", idempotency_key);
-}
+std::string TaskIdFor(const std::string& idempotency_key) { return KeyedId("T-", idempotency_key); }
 
 std::string TaskEventKey(const std::string& store_id, const std::string& kind,
                          const std::string& booking_id) {
@@ -115,8 +113,8 @@ Status CheckTaskAttempt(const TaskAttempt& a) {
                                     " (answers only when reached)");
   }
   if (!reached && a.fault_fixed) {
-    return Invalid("fault_fixed", "given for a call that was " + a.result +
-                                      " (answers only when reached)");
+    return Invalid("fault_fixed",
+                   "given for a call that was " + a.result + " (answers only when reached)");
   }
   if (!reached && (a.next_service_date || a.next_service_km)) {
     return Invalid("next_service",
@@ -133,11 +131,10 @@ Status CheckTaskAttempt(const TaskAttempt& a) {
   }
   for (size_t i = 0; i < a.items.size(); ++i) {
     if (!OneOf(kDissatisfiedItems, a.items[i])) {
-      return Invalid("items",
-                     "'" + a.items[i] + "' is not one of " + Listed(kDissatisfiedItems));
+      return Invalid("items", "'" + a.items[i] + "' is not one of " + Listed(kDissatisfiedItems));
     }
-    if (std::find(a.items.begin(), a.items.begin() + static_cast<std::ptrdiff_t>(i),
-                  a.items[i]) != a.items.begin() + static_cast<std::ptrdiff_t>(i)) {
+    if (std::find(a.items.begin(), a.items.begin() + static_cast<std::ptrdiff_t>(i), a.items[i]) !=
+        a.items.begin() + static_cast<std::ptrdiff_t>(i)) {
       return Invalid("items", "'" + a.items[i] + "' given twice");
     }
   }

@@ -31,7 +31,7 @@ namespace outpost::model {
 // inspection, insurance renewal), a complaint's follow-up, an invitation,
 // or one staff added by hand.
 inline constexpr const char* kTaskKinds[] = {
-    "after_service",  "after_purchase", "run_in",    "no_show",    "care_birthday",
+    "after_service",   "after_purchase", "run_in",    "no_show",    "care_birthday",
     "care_inspection", "care_insurance", "complaint", "invitation", "manual"};
 // "open": to be called; "done": closed with an outcome; "returned": handed
 // to head office's call centre (owner "head_office"); "cancelled": not to be
@@ -71,7 +71,7 @@ struct Task {
   std::string due_from;         // YYYY-MM-DD, store local: the first day to call
   std::string due_by;           // YYYY-MM-DD: the last day (on or after due_from)
   std::string status = "open";
-  std::vector<TaskAttempt> attempts;  // oldest first
+  std::vector<TaskAttempt> attempts;   // oldest first
   std::optional<std::string> outcome;  // when closed: a call result, or "rebooked"
   std::string reason;                  // why the last change happened, in words
   std::string created_at;              // UTC text

@@ -117,8 +117,7 @@ TEST(TaskModelTest, DamagedFieldsAreNamed) {
   f = TaskInsertFields(t);
   f["attempts"] = json::array({TaskAttemptJson(Reached())});
   f["attempts"][0]["items"] = json::array({"smell"});
-  EXPECT_EQ(ParseTask(t.id, f).status().message().rfind("task: attempts[0].items: 'smell'", 0),
-            0u);
+  EXPECT_EQ(ParseTask(t.id, f).status().message().rfind("task: attempts[0].items: 'smell'", 0), 0u);
   EXPECT_EQ(ParseTaskUpdate(json{{"status", "lost"}}).status().message(),
             "task: status: 'lost' is not a task status");
 }
