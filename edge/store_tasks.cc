@@ -92,12 +92,11 @@ Result<model::Task> Store::AddTask(const NewTask& r) {
   if (!model::IsTaskKind(r.kind)) {
     std::string kinds;
     for (const char* k : model::kTaskKinds) kinds += (kinds.empty() ? "" : ", ") + std::string(k);
-    return Status::InvalidInput("kind: '" + r.kind + "' is not one of " + kinds)
-        .WithField("kind");
+    return Status::InvalidInput("kind: '" + r.kind + "' is not one of " + kinds).WithField("kind");
   }
-  ASSIGN_OR_RETURN(std::string owner,
-                   WithField(CleanText("owner", r.owner.empty() ? staff : r.owner, 60, true),
-                             "owner"));
+  ASSIGN_OR_RETURN(
+      std::string owner,
+      WithField(CleanText("owner", r.owner.empty() ? staff : r.owner, 60, true), "owner"));
   ASSIGN_OR_RETURN(std::string note, WithField(CleanText("note", r.note, 200, false), "note"));
   const LocalDate today = Today();
   ASSIGN_OR_RETURN(LocalDate due, DueDay(r.due.empty() ? "+3" : r.due, today));
@@ -216,8 +215,8 @@ Result<TaskSweep> Store::SweepTasks() {
     if (again != bookings.end()) {
       u.status = "done";
       u.outcome = "rebooked";
-      u.reason = "rebooked as " + again->ref + " (" + again->slot_date + " " + again->slot_time +
-                 ")";
+      u.reason =
+          "rebooked as " + again->ref + " (" + again->slot_date + " " + again->slot_time + ")";
       RETURN_IF_ERROR(UpdateTask(*db_, log_, t, u, "tasks"));
       sweep.rebooked.push_back(t);
     } else if (today > t.due_by) {

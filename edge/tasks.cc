@@ -12,9 +12,9 @@ using nlohmann::json;
 // Every column but the id, named as the codec names the field (the table's
 // invariant, which verify relies on). `attempts` holds the JSON list.
 constexpr const char* kTaskColumns[] = {
-    "store_id", "kind",   "customer_id", "vehicle_id", "booking_id", "idempotency_key",
-    "owner",    "due_from", "due_by",    "status",     "attempts",   "outcome",
-    "reason",   "created_at", "created_by", "updated_at"};
+    "store_id", "kind",       "customer_id", "vehicle_id", "booking_id", "idempotency_key",
+    "owner",    "due_from",   "due_by",      "status",     "attempts",   "outcome",
+    "reason",   "created_at", "created_by",  "updated_at"};
 constexpr int kTaskColumnCount = static_cast<int>(std::size(kTaskColumns));
 
 std::string TaskColumnList() {
@@ -99,8 +99,7 @@ Result<model::Task> ResolveTask(Db& db, const std::string& id_or_suffix) {
                                 "' is too short; type at least its last 4 characters")
         .WithField("task");
   }
-  ASSIGN_OR_RETURN(Statement st,
-                   db.Prepare(SelectTasks() + " WHERE id = ?1 OR id LIKE '%' || ?1"));
+  ASSIGN_OR_RETURN(Statement st, db.Prepare(SelectTasks() + " WHERE id = ?1 OR id LIKE '%' || ?1"));
   st.Bind(1, id_or_suffix);
   ASSIGN_OR_RETURN(auto found, ReadTasks(st));
   if (found.empty()) {
@@ -131,8 +130,9 @@ Status UpdateTask(Db& db, ChangeWriter& log, model::Task& task, const model::Tas
 Status PutTaskFromLog(Db& db, const model::Task& task) { return WriteTaskRow(db, task); }
 
 Result<std::vector<model::Task>> OpenTasksFrom(Db& db, const std::string& day) {
-  ASSIGN_OR_RETURN(Statement st, db.Prepare(SelectTasks() + " WHERE status = 'open' AND"
-                                                           " due_from <= ?" +
+  ASSIGN_OR_RETURN(Statement st, db.Prepare(SelectTasks() +
+                                            " WHERE status = 'open' AND"
+                                            " due_from <= ?" +
                                             kDeskOrder));
   st.Bind(1, day);
   return ReadTasks(st);
@@ -144,8 +144,8 @@ Result<std::vector<model::Task>> AllTasks(Db& db) {
 }
 
 Result<std::vector<model::Task>> OpenTasksOfKind(Db& db, const std::string& kind) {
-  ASSIGN_OR_RETURN(Statement st, db.Prepare(SelectTasks() + " WHERE status = 'open' AND kind = ?" +
-                                            kDeskOrder));
+  ASSIGN_OR_RETURN(Statement st,
+                   db.Prepare(SelectTasks() + " WHERE status = 'open' AND kind = ?" + kDeskOrder));
   st.Bind(1, kind);
   return ReadTasks(st);
 }

@@ -59,10 +59,10 @@ struct NewTask {
 // One call as staff report it (`outpost-edge tasks attempt`): raw values,
 // checked by Store::RecordTaskAttempt before anything is written.
 struct TaskAttemptInput {
-  std::string result;                      // reached, no_answer, busy, ...
-  std::optional<std::string> satisfied;    // "yes" or "no"
-  std::optional<std::string> fault_fixed;  // "yes" or "no"
-  std::vector<std::string> items;          // dissatisfied items
+  std::string result;                            // reached, no_answer, busy, ...
+  std::optional<std::string> satisfied;          // "yes" or "no"
+  std::optional<std::string> fault_fixed;        // "yes" or "no"
+  std::vector<std::string> items;                // dissatisfied items
   std::optional<std::string> next_service_date;  // YYYY-MM-DD, today, tomorrow, +N
   std::optional<int64_t> next_service_km;
   std::string note;

@@ -78,8 +78,8 @@ class TasksTest : public ::testing::Test {
 
   int64_t LoggedTaskChanges() {
     auto db = testing::OpenStoreFile(dir_.File("store.db"));
-    auto st = db->Prepare("SELECT count(*) FROM change_log WHERE entity IN ('task', 'customer')")
-                  .value();
+    auto st =
+        db->Prepare("SELECT count(*) FROM change_log WHERE entity IN ('task', 'customer')").value();
     EXPECT_TRUE(st.Step().value());
     return st.Int(0);
   }
@@ -210,8 +210,8 @@ TEST_F(TasksTest, CallsAreRecordedAsTheManualDefinesThem) {
   auto closed = store_->RecordTaskAttempt(id, Call("busy"));
   ASSERT_FALSE(closed.ok());
   EXPECT_EQ(closed.status().field(), "task");
-  EXPECT_EQ(closed.status().message(), "task: " + ShortId(id) +
-                                           " is done (reached); a closed task takes no more calls");
+  EXPECT_EQ(closed.status().message(),
+            "task: " + ShortId(id) + " is done (reached); a closed task takes no more calls");
   EXPECT_EQ(LoggedTaskChanges(), logged);
 }
 
@@ -262,8 +262,9 @@ TEST_F(TasksTest, AWrongNumberMarksThePhoneDoubtfulOnTheCustomer) {
   EXPECT_EQ(c.doubtful_phones, std::vector<std::string>{"+8613800138006"});
   // Logged on the customer, so head office and a rebuilt store know it.
   auto db = testing::OpenStoreFile(dir_.File("store.db"));
-  auto st = db->Prepare("SELECT fields FROM change_log WHERE entity = 'customer' ORDER BY seq"
-                        " DESC LIMIT 1")
+  auto st = db->Prepare(
+                  "SELECT fields FROM change_log WHERE entity = 'customer' ORDER BY seq"
+                  " DESC LIMIT 1")
                 .value();
   ASSERT_TRUE(st.Step().value());
   EXPECT_EQ(json::parse(st.Text(0))["doubtful_phones"], json({"+8613800138006"}));

@@ -16,10 +16,11 @@ using nlohmann::json;
 
 std::string KindLabel(const std::string& kind) {
   static const std::pair<const char*, const char*> kLabels[] = {
-      {"after_service", "售后回访"}, {"after_purchase", "新车回访"}, {"run_in", "磨合提醒"},
-      {"no_show", "爽约跟进"},       {"care_birthday", "生日关怀"},  {"care_inspection", "年检提醒"},
-      {"care_insurance", "续保提醒"}, {"complaint", "投诉跟进"},     {"invitation", "邀约"},
-      {"manual", "手动任务"}};
+      {"after_service", "售后回访"},  {"after_purchase", "新车回访"},
+      {"run_in", "磨合提醒"},         {"no_show", "爽约跟进"},
+      {"care_birthday", "生日关怀"},  {"care_inspection", "年检提醒"},
+      {"care_insurance", "续保提醒"}, {"complaint", "投诉跟进"},
+      {"invitation", "邀约"},         {"manual", "手动任务"}};
   for (const auto& [name, zh] : kLabels) {
     if (kind == name) return std::string(zh) + " " + kind;
   }
@@ -139,9 +140,10 @@ TaskCommands::TaskCommands(CLI::App& app) {
                    "reached, no_answer, busy, wrong_number, empty_number or refused")
       ->required();
   attempt_->add_option("--satisfied", satisfied_, "yes or no (reached)");
-  attempt_->add_option("--items", items_,
-                       "dissatisfied with: attitude, repair_quality, price, parts,"
-                       " waiting_time, other (with --satisfied no)")
+  attempt_
+      ->add_option("--items", items_,
+                   "dissatisfied with: attitude, repair_quality, price, parts,"
+                   " waiting_time, other (with --satisfied no)")
       ->delimiter(',');
   attempt_->add_option("--fault-fixed", fault_fixed_, "yes or no (reached)");
   auto* next_date = attempt_->add_option("--next-service", next_service_,
