@@ -1,30 +1,37 @@
 #include "edge/tasks.h"
 
-#include <iterator>
 #include <nlohmann/json.hpp>
-#include <string_view>
+
+#include "edge/field_rows.h"
 
 namespace outpost::edge {
 namespace {
 
 using nlohmann::json;
 
+using Kind = FieldColumn::Kind;
+
 // Every column but the id, named as the codec names the field (the table's
 // invariant, which verify relies on). `attempts` holds the JSON list.
-constexpr const char* kTaskColumns[] = {
-    "store_id", "kind",       "customer_id", "vehicle_id", "booking_id", "idempotency_key",
-    "owner",    "due_from",   "due_by",      "status",     "attempts",   "outcome",
-    "reason",   "created_at", "created_by",  "updated_at"};
-constexpr int kTaskColumnCount = static_cast<int>(std::size(kTaskColumns));
-
-std::string TaskColumnList() {
-  std::string out = "id";
-  for (const char* c : kTaskColumns) out += std::string(", ") + c;
-  return out;
-}
+constexpr FieldColumn kTaskColumns[] = {{"store_id"},
+                                        {"kind"},
+                                        {"customer_id"},
+                                        {"vehicle_id"},
+                                        {"booking_id"},
+                                        {"idempotency_key"},
+                                        {"owner"},
+                                        {"due_from"},
+                                        {"due_by"},
+                                        {"status"},
+                                        {"attempts", Kind::kJson},
+                                        {"outcome"},
+                                        {"reason"},
+                                        {"created_at"},
+                                        {"created_by"},
+                                        {"updated_at"}};
 
 const std::string& SelectTasks() {
-  static const std::string sql = "SELECT " + TaskColumnList() + " FROM tasks";
+  static const std::string sql = "SELECT " + FieldColumnList(kTaskColumns) + " FROM tasks";
   return sql;
 }
 
@@ -33,53 +40,18 @@ constexpr const char* kDeskOrder = " ORDER BY due_by, due_from, created_at, id";
 
 // The row read back through the codec, so a damaged row is named, never used.
 Result<model::Task> TaskOfRow(const Statement& st) {
-  json fields = json::object();
-  for (int i = 0; i < kTaskColumnCount; ++i) {
-    const int col = i + 1;
-    if (st.IsNull(col)) {
-      fields[kTaskColumns[i]] = nullptr;
-    } else if (std::string_view(kTaskColumns[i]) == "attempts") {
-      fields[kTaskColumns[i]] = json::parse(st.Text(col), nullptr, false);
-    } else {
-      fields[kTaskColumns[i]] = st.Text(col);
-    }
-  }
-  auto t = model::ParseTask(st.Text(0), fields);
+  auto t = model::ParseTask(st.Text(0), FieldsOfRow(st, kTaskColumns));
   if (!t.ok()) return Status::Corruption("tasks row " + st.Text(0) + ": " + t.status().message());
   return t;
 }
 
-Result<std::vector<model::Task>> ReadTasks(Statement& st) {
-  std::vector<model::Task> out;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
-    ASSIGN_OR_RETURN(model::Task t, TaskOfRow(st));
-    out.push_back(std::move(t));
-  }
-  return out;
-}
+Result<std::vector<model::Task>> ReadTasks(Statement& st) { return ReadRows(st, &TaskOfRow); }
 
 // Writes the row as `t` now is (insert or replace), every field in its column.
 Status WriteTaskRow(Db& db, const model::Task& t) {
-  static const std::string sql = [] {
-    std::string marks = "?";
-    for (int i = 0; i < kTaskColumnCount; ++i) marks += ", ?";
-    return "INSERT OR REPLACE INTO tasks (" + TaskColumnList() + ") VALUES (" + marks + ")";
-  }();
+  static const std::string sql = ReplaceRowSql("tasks", kTaskColumns);
   ASSIGN_OR_RETURN(Statement st, db.Prepare(sql));
-  const json fields = model::TaskJson(t);
-  st.Bind(1, t.id);
-  for (int i = 0; i < kTaskColumnCount; ++i) {
-    const json& v = fields[kTaskColumns[i]];
-    if (v.is_null()) {
-      st.BindNull(i + 2);
-    } else if (v.is_string()) {
-      st.Bind(i + 2, v.get<std::string>());
-    } else {
-      st.Bind(i + 2, v.dump());  // attempts: the JSON list
-    }
-  }
+  BindFieldRow(st, t.id, model::TaskJson(t), kTaskColumns);
   return st.Run();
 }
 
