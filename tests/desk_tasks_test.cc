@@ -51,7 +51,8 @@ TEST_F(DeskTasksTest, ACompletedVisitIsCalledBackAndTheCallRecordedAsTheManualSa
   EXPECT_NE(listed.out.find("回访任务 follow-up tasks 2026-11-24 (1)"), std::string::npos)
       << listed.out;
   EXPECT_NE(listed.out.find(task + "  售后回访 after_service  王伟 138 0013 8000  " +
-                            b["ref"].get<std::string>() + "  待办 open  应回访 due "
+                            b["ref"].get<std::string>() +
+                            "  待办 open  应回访 due "
                             "2026-11-24..2026-11-26  负责 owner SA Zhang"),
             std::string::npos)
       << listed.out;
@@ -70,7 +71,8 @@ TEST_F(DeskTasksTest, ACompletedVisitIsCalledBackAndTheCallRecordedAsTheManualSa
       desk_.Desk({"tasks", "attempt", task, "--result", "reached", "--items", "price"});
   EXPECT_EQ(items.exit_code, 1);
   EXPECT_EQ(items.err,
-            "outpost-edge: invalid input: items: 'price' given, but items are only for a dissatisfied customer"
+            "outpost-edge: invalid input: items: 'price' given, but items are only for a "
+            "dissatisfied customer"
             " (satisfied no)\n");
   ProcessResult unknown = desk_.Desk({"tasks", "attempt", task, "--result", "reached",
                                       "--satisfied", "no", "--items", "price,smell"});
@@ -138,8 +140,7 @@ TEST_F(DeskTasksTest, ANoShowIsChasedThreeDaysThenReturnedAndTasksAreAddedByHand
   EXPECT_EQ(added["due_from"], "2026-11-26");
   EXPECT_EQ(added["due_by"], "2026-11-28");
   EXPECT_EQ(added["owner"], "SA Zhang");
-  ProcessResult bad =
-      desk_.Desk({"tasks", "add", "--kind", "gossip", "--customer", "13900139000"});
+  ProcessResult bad = desk_.Desk({"tasks", "add", "--kind", "gossip", "--customer", "13900139000"});
   EXPECT_EQ(bad.exit_code, 1);
   EXPECT_NE(bad.err.find("kind: 'gossip' is not one of after_service"), std::string::npos)
       << bad.err;
