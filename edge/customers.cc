@@ -26,7 +26,8 @@ Result<Customer> Customers::Load(const std::string& id) {
   ASSIGN_OR_RETURN(Statement st,
                    db_.Prepare("SELECT id, store_id, name, member_id, contact_opt_in,"
                                " do_not_disturb, created_at, created_by, consent_sms,"
-                               " consent_wechat, consent_call FROM customers WHERE id = ?"));
+                               " consent_wechat, consent_call, doubtful_phones FROM customers"
+                               " WHERE id = ?"));
   st.Bind(1, id);
   ASSIGN_OR_RETURN(bool row, st.Step());
   if (!row) return Status::NotFound("customer: no customer with id '" + id + "'");
@@ -48,6 +49,15 @@ Result<Customer> Customers::Load(const std::string& id) {
     }
     if (stated) c.consent[static_cast<int>(channel)] = *stated;
     any_unstated = any_unstated || !stated;
+  }
+  if (!st.IsNull(11)) {
+    const json doubtful = json::parse(st.Text(11), nullptr, false);
+    if (!doubtful.is_array()) {
+      return Status::Corruption("customers row " + id + ": doubtful_phones is not a JSON list");
+    }
+    for (const auto& phone : doubtful) {
+      if (phone.is_string()) c.doubtful_phones.push_back(phone.get<std::string>());
+    }
   }
   st.Reset();
   if (any_unstated) {
@@ -430,6 +440,25 @@ Status Customers::UpdateLocked(const Customer& c, const CustomerUpdate& update,
   return Status::Ok();
 }
 
+Status Customers::MarkPhoneDoubtfulLocked(const Customer& c, const std::string& phone,
+                                          const std::string& staff) {
+  if (std::find(c.doubtful_phones.begin(), c.doubtful_phones.end(), phone) !=
+      c.doubtful_phones.end()) {
+    return Status::Ok();
+  }
+  model::CustomerUpdate changed;
+  changed.doubtful_phones = c.doubtful_phones;
+  changed.doubtful_phones->push_back(phone);
+  changed.updated_at = Now();
+  // The column is named as its logged field (replay and verify rely on it).
+  ASSIGN_OR_RETURN(Statement st, db_.Prepare("UPDATE customers SET doubtful_phones = ?,"
+                                             " updated_at = ? WHERE id = ?"));
+  st.Bind(1, json(*changed.doubtful_phones).dump()).Bind(2, *changed.updated_at).Bind(3, c.id);
+  RETURN_IF_ERROR(st.Run());
+  return log_.Record("customer", c.id, "update", model::CustomerUpdateFields(changed).dump(),
+                     staff);
+}
+
 Result<std::vector<std::string>> CustomerIdsWithPhone(Db& db, const std::string& e164) {
   ASSIGN_OR_RETURN(Statement st,
                    db.Prepare("SELECT customer_id FROM customer_phones WHERE e164 = ?"));
@@ -489,7 +518,7 @@ void BindVehicleRow(Statement& st, const model::Vehicle& v, const std::string& a
   st.Bind(6, at);
 }
 
-// Binds every column of a customer's row as ?1 to ?13 (the order of the
+// Binds every column of a customer's row as ?1 to ?14 (the order of the
 // insert's column list).
 void BindCustomerRow(Statement& st, const model::Customer& c, const std::string& updated_at) {
   st.Bind(1, c.id)
@@ -504,7 +533,10 @@ void BindCustomerRow(Statement& st, const model::Customer& c, const std::string&
       .Bind(10, updated_at)
       .Bind(11, ConsentColumn(c.consent, ContactChannel::kSms))
       .Bind(12, ConsentColumn(c.consent, ContactChannel::kWeChat))
-      .Bind(13, ConsentColumn(c.consent, ContactChannel::kCall));
+      .Bind(13, ConsentColumn(c.consent, ContactChannel::kCall))
+      .Bind(14, c.doubtful_phones.empty()
+                    ? std::optional<std::string>()
+                    : std::optional<std::string>(json(c.doubtful_phones).dump()));
 }
 
 }  // namespace
@@ -513,8 +545,9 @@ Status InsertCustomerRow(Db& db, const model::Customer& c, const std::string& up
   ASSIGN_OR_RETURN(Statement st,
                    db.Prepare("INSERT INTO customers (id, store_id, name, name_key, member_id,"
                               " contact_opt_in, do_not_disturb, created_at, created_by,"
-                              " updated_at, consent_sms, consent_wechat, consent_call) VALUES"
-                              " (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"));
+                              " updated_at, consent_sms, consent_wechat, consent_call,"
+                              " doubtful_phones) VALUES"
+                              " (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"));
   BindCustomerRow(st, c, updated_at);
   return st.Run();
 }
@@ -524,8 +557,8 @@ Status UpdateCustomerRow(Db& db, const model::Customer& c, const std::string& up
                    db.Prepare("UPDATE customers SET store_id = ?2, name = ?3, name_key = ?4,"
                               " member_id = ?5, contact_opt_in = ?6, do_not_disturb = ?7,"
                               " created_at = ?8, created_by = ?9, updated_at = ?10,"
-                              " consent_sms = ?11, consent_wechat = ?12, consent_call = ?13"
-                              " WHERE id = ?1"));
+                              " consent_sms = ?11, consent_wechat = ?12, consent_call = ?13,"
+                              " doubtful_phones = ?14 WHERE id = ?1"));
   BindCustomerRow(st, c, updated_at);
   RETURN_IF_ERROR(st.Run());
   if (db.RowsChanged() != 1) return Status::NotFound("customer " + c.id + " does not exist");

@@ -51,6 +51,8 @@ struct Customer {
   std::string created_at;
   std::string created_by;
   std::vector<Vehicle> vehicles;
+  // Phones a follow-up call found wrong or empty (E.164): to be corrected.
+  std::vector<std::string> doubtful_phones;
 };
 
 // A customer as typed at the desk: raw values, validated by AddCustomer.
@@ -110,6 +112,11 @@ class Customers {
   // Added phones (E.164, already normalised), consent and do-not-disturb.
   Status UpdateLocked(const Customer& c, const CustomerUpdate& update,
                       const std::vector<std::string>& phones, const std::string& staff);
+  // Marks `phone` (E.164, one of the customer's) doubtful: a call found it
+  // wrong or empty. Logged (field doubtful_phones, the whole list); nothing
+  // when it is marked already.
+  Status MarkPhoneDoubtfulLocked(const Customer& c, const std::string& phone,
+                                 const std::string& staff);
 
  private:
   // The newest statement of the old all-channel field (contact_opt_in) in the

@@ -46,6 +46,7 @@ int RunDesk(int argc, char** argv, std::ostream& out, std::ostream& err) {
   cli::WaitlistCommands waitlist(app);
   cli::PrepCommands prep(app);
   cli::InvitationCommands invitations(app);
+  cli::TaskCommands tasks(app);
   if (auto done = outpost::cli::ParseCommandLine(app, argc, argv, "outpost-edge", out, err)) {
     return *done;
   }
@@ -62,6 +63,7 @@ int RunDesk(int argc, char** argv, std::ostream& out, std::ostream& err) {
   if (waitlist.parsed()) return waitlist.Run(run);
   if (prep.parsed()) return prep.Run(run);
   if (invitations.parsed()) return invitations.Run(run);
+  if (tasks.parsed()) return tasks.Run(run);
   err << "outpost-edge: usage: name a subcommand (try --help)\n";
   return 1;
 }

@@ -1,84 +1,47 @@
 #include "edge/outreach.h"
 
-#include <iterator>
 #include <nlohmann/json.hpp>
-#include <string_view>
+
+#include "edge/field_rows.h"
 
 namespace outpost::edge {
 namespace {
 
 using nlohmann::json;
 
-// Every column, named as the codec names the field (the table's invariant).
-constexpr const char* kColumns[] = {"store_id",  "customer_id", "booking_id",      "step",
-                                    "purpose",   "channel",     "idempotency_key", "due_at",
-                                    "not_after", "text",        "planned_at",      "status",
-                                    "reason",    "attempts",    "next_attempt_at", "receipt_id",
-                                    "sent_at",   "outcome",     "updated_at"};
-constexpr int kColumnCount = static_cast<int>(std::size(kColumns));
-
-std::string ColumnList() {
-  std::string out = "id";
-  for (const char* c : kColumns) out += std::string(", ") + c;
-  return out;
-}
+// Every column but the id, named as the codec names the field (the table's invariant).
+constexpr FieldColumn kColumns[] = {{"store_id"},        {"customer_id"},
+                                    {"booking_id"},      {"step"},
+                                    {"purpose"},         {"channel"},
+                                    {"idempotency_key"}, {"due_at"},
+                                    {"not_after"},       {"text"},
+                                    {"planned_at"},      {"status"},
+                                    {"reason"},          {"attempts", FieldColumn::Kind::kInt},
+                                    {"next_attempt_at"}, {"receipt_id"},
+                                    {"sent_at"},         {"outcome"},
+                                    {"updated_at"}};
 
 const std::string& SelectSql() {
-  static const std::string sql = "SELECT " + ColumnList() + " FROM messages";
+  static const std::string sql = "SELECT " + FieldColumnList(kColumns) + " FROM messages";
   return sql;
 }
 
 // The row read back through the codec, so a damaged row is named, never used.
 Result<model::Message> RowMessage(const Statement& st) {
-  json fields = json::object();
-  for (int i = 0; i < kColumnCount; ++i) {
-    const int col = i + 1;
-    if (st.IsNull(col)) {
-      fields[kColumns[i]] = nullptr;
-    } else if (std::string_view(kColumns[i]) == "attempts") {
-      fields[kColumns[i]] = st.Int(col);
-    } else {
-      fields[kColumns[i]] = st.Text(col);
-    }
-  }
-  auto m = model::ParseMessage(st.Text(0), fields);
+  auto m = model::ParseMessage(st.Text(0), FieldsOfRow(st, kColumns));
   if (!m.ok()) {
     return Status::Corruption("messages row " + st.Text(0) + ": " + m.status().message());
   }
   return m;
 }
 
-Result<std::vector<model::Message>> Collect(Statement& st) {
-  std::vector<model::Message> out;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
-    ASSIGN_OR_RETURN(model::Message m, RowMessage(st));
-    out.push_back(std::move(m));
-  }
-  return out;
-}
+Result<std::vector<model::Message>> Collect(Statement& st) { return ReadRows(st, &RowMessage); }
 
 // Writes the row as `m` now is (insert or replace), every field in its column.
 Status WriteRow(Db& db, const model::Message& m) {
-  static const std::string sql = [] {
-    std::string marks = "?";
-    for (int i = 0; i < kColumnCount; ++i) marks += ", ?";
-    return "INSERT OR REPLACE INTO messages (" + ColumnList() + ") VALUES (" + marks + ")";
-  }();
+  static const std::string sql = ReplaceRowSql("messages", kColumns);
   ASSIGN_OR_RETURN(Statement st, db.Prepare(sql));
-  const json fields = model::MessageJson(m);
-  st.Bind(1, m.id);
-  for (int i = 0; i < kColumnCount; ++i) {
-    const json& v = fields[kColumns[i]];
-    if (v.is_null()) {
-      st.BindNull(i + 2);
-    } else if (v.is_number_integer()) {
-      st.Bind(i + 2, v.get<int64_t>());
-    } else {
-      st.Bind(i + 2, v.get<std::string>());
-    }
-  }
+  BindFieldRow(st, m.id, model::MessageJson(m), kColumns);
   return st.Run();
 }
 

@@ -12,6 +12,7 @@
 #include "edge/outreach.h"
 #include "edge/paper_book.h"
 #include "edge/tamper_checks.h"
+#include "edge/tasks.h"
 #include "edge/waitlist.h"
 #include "sync/merge.h"
 #include "sync/model/booking.h"
@@ -193,6 +194,11 @@ Status PutCase(Db& db, const LoggedRow& row) {
   return row.create ? InsertCaseRow(db, c) : UpdateCaseRow(db, c);
 }
 
+Status PutTask(Db& db, const LoggedRow& row) {
+  ASSIGN_OR_RETURN(model::Task t, model::ParseTask(row.id, row.state));
+  return PutTaskFromLog(db, t);
+}
+
 Status PutMessage(Db& db, const LoggedRow& row) {
   ASSIGN_OR_RETURN(model::Message m, model::ParseMessage(row.id, row.state));
   return PutMessageFromLog(db, m);
@@ -213,10 +219,13 @@ struct EntityKind {
   const char* table;
   PutRow put;
 };
-constexpr EntityKind kEntityKinds[] = {
-    {"customer", "customers", PutCustomer}, {"vehicle", "vehicles", PutVehicle},
-    {"booking", "bookings", PutBooking},    {"case", "conflict_cases", PutCase},
-    {"message", "messages", PutMessage},    {"waitlist", "waitlist_entries", PutWaitlist}};
+constexpr EntityKind kEntityKinds[] = {{"customer", "customers", PutCustomer},
+                                       {"vehicle", "vehicles", PutVehicle},
+                                       {"booking", "bookings", PutBooking},
+                                       {"case", "conflict_cases", PutCase},
+                                       {"message", "messages", PutMessage},
+                                       {"waitlist", "waitlist_entries", PutWaitlist},
+                                       {"task", "tasks", PutTask}};
 
 Result<const EntityKind*> KindOf(const std::string& entity) {
   for (const auto& kind : kEntityKinds) {

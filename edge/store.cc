@@ -625,7 +625,12 @@ Status Store::TransitionLocked(const Booking& b, BookingStatus to, const std::st
   logged.arrival_perk = arrival_perk;
   if (to == BookingStatus::kCancelled) logged.cancel_reason = reason;
   if (arrived) logged.needs_reschedule = false;
-  return log_.Record("booking", b.id, "update", model::BookingUpdateFields(logged).dump(), staff);
+  RETURN_IF_ERROR(
+      log_.Record("booking", b.id, "update", model::BookingUpdateFields(logged).dump(), staff));
+  // The follow-up the manual asks for, in the same transaction (edge/store_tasks.cc).
+  if (to == BookingStatus::kCompleted) return OpenEventTaskLocked(b, "after_service", staff);
+  if (to == BookingStatus::kNoShow) return OpenEventTaskLocked(b, "no_show", staff);
+  return Status::Ok();
 }
 
 Result<Booking> Store::Confirm(const std::string& booking, const std::string& staff) {

@@ -34,6 +34,7 @@
 #include "sync/model/case.h"
 #include "sync/model/customer.h"
 #include "sync/model/request.h"
+#include "sync/model/task.h"
 #include "sync/sqlite.h"
 #include "sync/status.h"
 #include "sync/store_calendar.h"
@@ -131,6 +132,11 @@ struct PrepList;
 // The store's own service-due invitations (edge/invitations.h).
 struct DueInvitation;
 struct InvitationRun;
+// Follow-up tasks (edge/tasks.h).
+struct NewTask;
+struct TaskAttemptInput;
+struct TaskSweep;
+struct TaskLine;
 
 class Store {
  public:
@@ -374,6 +380,35 @@ class Store {
   Result<InvitationRun> PlanDueInvitations(const LocalDate& day, const std::string& staff);
   // ---- end of the store's own invitations ----
 
+  // ---- Follow-up tasks (edge/store_tasks.cc; edge/tasks.h, docs/FOLLOWUP.md) ----
+  // Each call is one transaction writing each task with its "task" change.
+  // A completed booking gets an after_service task (due the 3 days after the
+  // visit) and a no-show a no_show task (the day and the 2 after), owned by
+  // the booking's advisor or else whoever recorded it, once per booking:
+  // both are made inside Complete and NoShow's transaction.
+  // Adds a task by hand. A refusal names its field: "kind", "customer",
+  // "booking", "due", "owner", "note", "staff"; the same kind for the same
+  // booking twice is refused (field "booking").
+  Result<model::Task> AddTask(const NewTask& request);
+  // Records one call of an open task (by id or its last digits). Checked
+  // whole before anything is written (model::CheckTaskAttempt; a closed task:
+  // field "task"). reached or refused closes it (done, outcome the result);
+  // wrong_number or empty_number marks the customer's first phone not yet
+  // doubtful as doubtful (logged on the customer).
+  Result<model::Task> RecordTaskAttempt(const std::string& task, const TaskAttemptInput& input);
+  // The no-show loop, by the store's clock: an open no_show task whose
+  // customer booked again since it was made is done ("rebooked"); one still
+  // open after its last day is returned to head office (owner head_office).
+  Result<TaskSweep> SweepTasks();
+  // Open tasks due on `day` or overdue (`all`: every task, any status),
+  // soonest last day first, each with its customer and the contact policy's
+  // answer for a call that day (a call, or a follow-up call for the
+  // care and invitation kinds, which count as marketing). Read only.
+  Result<std::vector<TaskLine>> TaskList(const LocalDate& day, bool all);
+  // A task by id or its last digits. Read only.
+  Result<model::Task> GetTask(const std::string& task);
+  // ---- end of follow-up tasks ----
+
  private:
   Store(std::unique_ptr<Db> db, const Clock& clock)
       : db_(std::move(db)),
@@ -404,6 +439,9 @@ class Store {
                                 const std::string& reason,
                                 const std::optional<std::string>& booking_id,
                                 const std::string& received_at);
+  // The task an event of `b` makes (after_service, no_show), once per
+  // booking: nothing when its key holds one already. In a transaction.
+  Status OpenEventTaskLocked(const Booking& b, const std::string& kind, const std::string& staff);
   // Appends the calendar as the tables now hold it to the log. In a transaction.
   Status RecordCalendarLocked(const std::string& staff);
   // Validates date/time against grid, calendar and notice as of `as_of_ms`

@@ -160,6 +160,31 @@ TEST_F(RecoveryTest, AfterRealWorkStoreAndHubVerifyConsistent) {
   EXPECT_NE(desk_.Desk({"conflicts", "list"}).out.find("over-capacity"), std::string::npos);
 }
 
+// Follow-up tasks (docs/FOLLOWUP.md) are logged like every change: after a
+// completion, a no-show and their calls, store and hub hold the same state.
+TEST_F(RecoveryTest, FollowUpTasksVerifyEqualAtStoreAndHub) {
+  const std::string served = Book("13900001011", "Feng", "10:00", "today");
+  const std::string missed = Book("13900001012", "Chu", "10:00", "today");
+  for (const char* step : {"check-in", "start", "complete"}) {
+    ProcessResult r = desk_.Desk({step, served});
+    ASSERT_EQ(r.exit_code, 0) << step << ": " << r.err;
+  }
+  desk_.SetNow("2026-11-23T02:30:00Z");  // 10:30: the 10:00 customer never came
+  ASSERT_EQ(desk_.Desk({"no-show", missed}).exit_code, 0);
+  const json all = desk_.Json({"tasks", "--all"});
+  ASSERT_EQ(all.size(), 2u) << all.dump();
+  for (const auto& t : all) {
+    ProcessResult call =
+        desk_.Desk({"tasks", "attempt", t["short_id"], "--result", "wrong_number"});
+    ASSERT_EQ(call.exit_code, 0) << call.err;
+  }
+  Sync(desk_);
+  ProcessResult store = VerifyStore(desk_, {"--json"});
+  ASSERT_EQ(store.exit_code, 0) << store.out << store.err;
+  EXPECT_TRUE(json::parse(store.out)["consistent"]) << store.out;
+  EXPECT_EQ(VerifyHub().exit_code, 0);
+}
+
 TEST_F(RecoveryTest, RowChangedBehindTheStoresBackIsNamedAndRepaired) {
   DayOfWork();
   const std::string ref = Book("13900001007", "Feng", "16:00");

@@ -213,6 +213,32 @@ class OutreachCommands {
   int seconds_ = 0, interval_ms_ = 5000, timeout_ms_ = 5000, max_attempts_ = 8;
 };
 
+// tasks [list] | add | attempt | sweep: the store's follow-up calls (tasks.cc;
+// the Store's tasks, edge/tasks.h, docs/FOLLOWUP.md).
+class TaskCommands {
+ public:
+  explicit TaskCommands(CLI::App& app);
+  bool parsed() const;
+  int Run(const DeskRun& run);
+
+ private:
+  int RunList(const DeskRun& run);
+  int RunAdd(const DeskRun& run);
+  int RunAttempt(const DeskRun& run);
+  int RunSweep(const DeskRun& run);
+
+  CLI::App* tasks_ = nullptr;
+  CLI::App* list_ = nullptr;
+  CLI::App* add_ = nullptr;
+  CLI::App* attempt_ = nullptr;
+  CLI::App* sweep_ = nullptr;
+  bool all_ = false;
+  std::string kind_, customer_, booking_, due_, owner_, note_, task_, result_;
+  std::optional<std::string> satisfied_, fault_fixed_, next_service_;
+  std::optional<int64_t> next_km_;
+  std::vector<std::string> items_;
+};
+
 // waitlist add | list | offer | accept | decline | cancel: customers waiting
 // for a freed place (waitlist.cc; the Store's waitlist, edge/waitlist.h).
 class WaitlistCommands {

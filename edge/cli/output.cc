@@ -91,6 +91,7 @@ json CustomerJson(const Customer& c) {
           {"consent", model::ChannelConsentJson(c.consent)},
           {"created_at", c.created_at},
           {"created_by", c.created_by},
+          {"doubtful_phones", c.doubtful_phones},
           {"vehicles", vehicles}};
 }
 
@@ -168,6 +169,11 @@ void PrintCustomer(const DeskRun& run, const Store& store, const Customer& c) {
   out << "\n  id " << c.id
       << "\n  contact: " << (c.do_not_disturb ? "DO NOT DISTURB (outranks any opt-in); " : "")
       << ConsentLine(store, c.consent) << "\n";
+  if (!c.doubtful_phones.empty()) {
+    // A follow-up call found these wrong or empty (docs/FOLLOWUP.md).
+    out << "  号码存疑 doubtful phone: " << Phones(c.doubtful_phones)
+        << " (a call found it wrong or empty; ask the customer for a correction)\n";
+  }
   for (const auto& v : c.vehicles) {
     out << "  vehicle " << (v.plate ? FormatPlateForDisplay(*v.plate) : "(no plate)");
     if (v.vin) out << "  VIN " << *v.vin;

@@ -44,4 +44,9 @@ std::string ConsentLine(const Store& store,
 int PrintBooking(const DeskRun& run, const Store& store, const Booking& b, const std::string& verb);
 void PrintCustomer(const DeskRun& run, const Store& store, const Customer& c);
 
+// A follow-up task as the desk shows it (defined in tasks.cc; `tasks` and
+// `calls` print them): one line, labels zh-CN first; and its JSON.
+std::string TaskText(const Store& store, const TaskLine& line);
+nlohmann::json TaskLineJson(const Store& store, const TaskLine& line);
+
 }  // namespace outpost::edge::cli

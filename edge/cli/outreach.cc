@@ -1,6 +1,7 @@
 // outpost-edge messages | calls [done] | notify | outreach show|set: the store
 // reaching out (docs/OUTREACH.md). Lists are bilingual where staff read them.
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <csignal>
@@ -12,6 +13,7 @@
 #include "edge/cli/commands.h"
 #include "edge/cli/output.h"
 #include "edge/notify.h"
+#include "edge/tasks.h"
 #include "sync/ids.h"
 #include "sync/store_calendar.h"
 
@@ -60,7 +62,8 @@ OutreachCommands::OutreachCommands(CLI::App& app) {
   messages_ = app.add_subcommand("messages", "messages planned, sent, delayed and failed on a day");
   messages_->add_option("--date", date_, "YYYY-MM-DD, today, tomorrow or +N")
       ->capture_default_str();
-  calls_ = app.add_subcommand("calls", "today's calls in order: the 2 h confirmations due");
+  calls_ = app.add_subcommand(
+      "calls", "today's calls in order: the 2 h confirmations, invitations, follow-up tasks");
   calls_->add_option("--date", date_, "YYYY-MM-DD, today, tomorrow or +N")->capture_default_str();
   call_done_ = calls_->add_subcommand("done", "record a call's outcome");
   call_done_->add_option("call", call_, "the call's id (its last digits)")->required();
@@ -125,7 +128,34 @@ int OutreachCommands::RunCalls(const DeskRun& run) {
   for (auto& m : *list) {
     if (m.channel == "call") calls.push_back(std::move(m));
   }
-  return PrintList(run, **store, calls, "电话 calls " + day->ToString());
+  // Then the follow-up tasks (docs/FOLLOWUP.md) due that day and not called
+  // yet that day: one attempt a day, each when the contact policy allows it.
+  if (auto swept = (*store)->SweepTasks(); !swept.ok()) return Fail(run, swept.status());
+  auto tasks = (*store)->TaskList(*day, /*all=*/false);
+  if (!tasks.ok()) return Fail(run, tasks.status());
+  std::vector<TaskLine> follow_ups;
+  for (auto& line : *tasks) {
+    if (!line.called_today) follow_ups.push_back(std::move(line));
+  }
+  std::stable_sort(follow_ups.begin(), follow_ups.end(), [](const auto& a, const auto& b) {
+    return a.callable && !b.callable;  // those that may be called today first
+  });
+  if (run.flags.json) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& m : calls) out.push_back(model::MessageJson(m));
+    for (const auto& line : follow_ups) {
+      nlohmann::json task = TaskLineJson(**store, line);
+      task["channel"] = "call";
+      task["step"] = "follow_up";
+      out.push_back(std::move(task));
+    }
+    run.out << out.dump(2) << "\n";
+    return kExitOk;
+  }
+  PrintList(run, **store, calls, "电话 calls " + day->ToString());
+  run.out << "回访 follow-up calls (" << follow_ups.size() << ")\n";
+  for (const auto& line : follow_ups) run.out << "  " << TaskText(**store, line) << "\n";
+  return kExitOk;
 }
 
 int OutreachCommands::RunCallDone(const DeskRun& run) {

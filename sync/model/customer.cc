@@ -52,6 +52,8 @@ json CustomerInsertFields(const Customer& c) {
                  {"created_at", c.created_at},
                  {"created_by", c.created_by}};
   WriteConsent(c.consent, fields);
+  // Only when one is found: a customer logged before then reads as before.
+  if (!c.doubtful_phones.empty()) fields["doubtful_phones"] = c.doubtful_phones;
   return fields;
 }
 
@@ -60,6 +62,7 @@ json CustomerUpdateFields(const CustomerUpdate& u) {
   if (!u.phones_added.empty()) fields["phones_added"] = u.phones_added;
   WriteConsent(u.consent, fields);
   SetIfPresent(fields, "do_not_disturb", u.do_not_disturb);
+  SetIfPresent(fields, "doubtful_phones", u.doubtful_phones);
   SetIfPresent(fields, "updated_at", u.updated_at);
   return fields;
 }
@@ -78,6 +81,7 @@ Result<Customer> ParseCustomer(const std::string& id, const json& fields) {
   ASSIGN_OR_RETURN(c.created_at, in.Text("created_at"));
   ASSIGN_OR_RETURN(c.created_by, in.Text("created_by"));
   RETURN_IF_ERROR(ReadConsent(in, fields, c.consent));
+  ASSIGN_OR_RETURN(c.doubtful_phones, Phones(in, fields, "doubtful_phones"));
   ASSIGN_OR_RETURN(c.contact_opt_in, in.OptionalBool("contact_opt_in"));
   return c;
 }
@@ -89,6 +93,9 @@ Result<CustomerUpdate> ParseCustomerUpdate(const json& fields) {
   ASSIGN_OR_RETURN(u.phones_added, Phones(in, fields, "phones_added"));
   RETURN_IF_ERROR(ReadConsent(in, fields, u.consent));
   ASSIGN_OR_RETURN(u.do_not_disturb, in.OptionalBool("do_not_disturb"));
+  if (in.Has("doubtful_phones")) {
+    ASSIGN_OR_RETURN(u.doubtful_phones, Phones(in, fields, "doubtful_phones"));
+  }
   ASSIGN_OR_RETURN(u.updated_at, in.OptionalText("updated_at"));
   return u;
 }

@@ -36,6 +36,9 @@ struct Customer {
   std::string created_by;
   ChannelConsent consent;
   std::optional<bool> contact_opt_in;  // the old all-channel field: read, never written
+  // Phones a follow-up call found wrong or empty (E.164; docs/FOLLOWUP.md):
+  // logged only once one is found, as the whole list (last writer wins).
+  std::vector<std::string> doubtful_phones;
 };
 
 // The changed fields of one update; empty/unset: not changed.
@@ -43,6 +46,7 @@ struct CustomerUpdate {
   std::vector<std::string> phones_added;
   ChannelConsent consent;  // the statements made now (restating one is still logged)
   std::optional<bool> do_not_disturb;
+  std::optional<std::vector<std::string>> doubtful_phones;  // the whole list as it now is
   std::optional<std::string> updated_at;
 };
 

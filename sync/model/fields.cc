@@ -1,8 +1,25 @@
 #include "sync/model/fields.h"
 
+#include <sodium.h>
+
+#include <array>
+
 namespace outpost::model {
 
 using nlohmann::json;
+
+std::string KeyedId(const char* prefix, const std::string& key) {
+  std::array<unsigned char, 10> h{};
+  crypto_generichash(h.data(), h.size(), reinterpret_cast<const unsigned char*>(key.data()),
+                     key.size(), nullptr, 0);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string id = prefix;
+  for (unsigned char b : h) {
+    id += kHex[b >> 4];
+    id += kHex[b & 15];
+  }
+  return id;
+}
 
 Status FieldReader::Bad(const std::string& field, const std::string& why) const {
   return Status::InvalidInput(std::string(kind_) + ": " + (path_.empty() ? "" : path_ + ".") +

@@ -48,6 +48,11 @@ class FieldReader {
   const nlohmann::json& fields_;
 };
 
+// `prefix` and 20 hex digits of BLAKE2b(key): the id of an entity that is
+// derived from its idempotency key (a message "M-", a task "T-"), so the same
+// key always names the same entity.
+std::string KeyedId(const char* prefix, const std::string& key);
+
 // The JSON of an optional value: the value, or null.
 template <typename T>
 nlohmann::json OrNull(const std::optional<T>& value) {

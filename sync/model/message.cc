@@ -1,7 +1,5 @@
 #include "sync/model/message.h"
 
-#include <sodium.h>
-
 #include <array>
 
 #include "sync/clock.h"
@@ -59,17 +57,7 @@ bool IsPending(MessageStatus status) {
 }
 
 std::string MessageIdFor(const std::string& idempotency_key) {
-  std::array<unsigned char, 10> h{};
-  crypto_generichash(h.data(), h.size(),
-                     reinterpret_cast<const unsigned char*>(idempotency_key.data()),
-                     idempotency_key.size(), nullptr, 0);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string id = "M-";
-  for (unsigned char b : h) {
-    id += kHex[b >> 4];
-    id += kHex[b & 15];
-  }
-  return id;
+  return KeyedId("M-", idempotency_key);
 }
 
 json MessageInsertFields(const Message& m) {

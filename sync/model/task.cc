@@ -1,0 +1,268 @@
+#include "sync/model/task.h"
+
+#include <algorithm>
+#include <iterator>
+
+#include "sync/civil_time.h"
+#include "sync/clock.h"
+#include "sync/model/fields.h"
+
+namespace outpost::model {
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kKind = "task";
+
+template <size_t N>
+bool OneOf(const char* const (&names)[N], const std::string& value) {
+  return std::find_if(std::begin(names), std::end(names),
+                      [&](const char* n) { return value == n; }) != std::end(names);
+}
+
+template <size_t N>
+std::string Listed(const char* const (&names)[N]) {
+  std::string out;
+  for (const char* n : names) out += (out.empty() ? "" : ", ") + std::string(n);
+  return out;
+}
+
+Status CheckChoice(const FieldReader& in, const char* field, const std::string& value, bool allowed,
+                   const char* what) {
+  if (allowed) return Status::Ok();
+  return in.Bad(field, "'" + value + "' is not " + what);
+}
+
+Status CheckDate(const FieldReader& in, const char* field, const std::string& text) {
+  if (!LocalDate::Parse(text).ok()) return in.Bad(field, "'" + text + "' is not a date");
+  return Status::Ok();
+}
+
+Status CheckUtc(const FieldReader& in, const char* field, const std::optional<std::string>& text) {
+  if (text && !ParseUtcMs(*text).ok()) return in.Bad(field, "'" + *text + "' is not a UTC time");
+  return Status::Ok();
+}
+
+Status Invalid(const char* field, const std::string& why) {
+  return Status::InvalidInput(std::string(field) + ": " + why).WithField(field);
+}
+
+// attempts[i] read and checked as the codec writes it.
+Result<TaskAttempt> ParseAttempt(const json& fields, size_t i) {
+  const FieldReader in(kKind, "attempts[" + std::to_string(i) + "]", fields);
+  RETURN_IF_ERROR(in.CheckObject());
+  TaskAttempt a;
+  ASSIGN_OR_RETURN(a.at, in.Text("at"));
+  RETURN_IF_ERROR(CheckUtc(in, "at", a.at));
+  ASSIGN_OR_RETURN(a.staff, in.Text("staff"));
+  ASSIGN_OR_RETURN(a.result, in.Text("result"));
+  ASSIGN_OR_RETURN(a.fault_fixed, in.OptionalBool("fault_fixed"));
+  ASSIGN_OR_RETURN(a.satisfied, in.OptionalBool("satisfied"));
+  if (in.Has("items")) {
+    if (!fields["items"].is_array()) return in.Bad("items", "not a list");
+    for (const auto& item : fields["items"]) {
+      if (!item.is_string()) return in.Bad("items", "an item that is not text");
+      a.items.push_back(item.get<std::string>());
+    }
+  }
+  ASSIGN_OR_RETURN(a.next_service_date, in.OptionalText("next_service_date"));
+  ASSIGN_OR_RETURN(a.next_service_km, in.OptionalInt("next_service_km"));
+  ASSIGN_OR_RETURN(a.note, in.TextOr("note", ""));
+  const Status fits = CheckTaskAttempt(a);
+  if (!fits.ok()) return in.Bad(fits.field(), fits.message().substr(fits.field().size() + 2));
+  return a;
+}
+
+Result<std::vector<TaskAttempt>> ParseAttempts(const FieldReader& in, const json& fields) {
+  std::vector<TaskAttempt> out;
+  if (!in.Has("attempts")) return out;
+  if (!fields["attempts"].is_array()) return in.Bad("attempts", "not a list");
+  for (size_t i = 0; i < fields["attempts"].size(); ++i) {
+    ASSIGN_OR_RETURN(TaskAttempt a, ParseAttempt(fields["attempts"][i], i));
+    out.push_back(std::move(a));
+  }
+  return out;
+}
+
+json AttemptsJson(const std::vector<TaskAttempt>& attempts) {
+  json out = json::array();
+  for (const auto& a : attempts) out.push_back(TaskAttemptJson(a));
+  return out;
+}
+
+}  // namespace
+
+std::string TaskIdFor(const std::string& idempotency_key) { return KeyedId("T-", idempotency_key); }
+
+std::string TaskEventKey(const std::string& store_id, const std::string& kind,
+                         const std::string& booking_id) {
+  return store_id + "/" + kind + "/" + booking_id;
+}
+
+bool IsTaskKind(const std::string& kind) { return OneOf(kTaskKinds, kind); }
+
+Status CheckTaskAttempt(const TaskAttempt& a) {
+  if (!OneOf(kCallResults, a.result)) {
+    return Invalid("result", "'" + a.result + "' is not one of " + Listed(kCallResults));
+  }
+  const bool reached = a.result == "reached";
+  // The questionnaire's answers exist only for a call that reached the customer.
+  if (!reached && a.satisfied) {
+    return Invalid("satisfied", "'" + std::string(*a.satisfied ? "yes" : "no") +
+                                    "' given for a call that was " + a.result +
+                                    " (answers only when reached)");
+  }
+  if (!reached && a.fault_fixed) {
+    return Invalid("fault_fixed",
+                   "given for a call that was " + a.result + " (answers only when reached)");
+  }
+  if (!reached && (a.next_service_date || a.next_service_km)) {
+    return Invalid("next_service",
+                   "given for a call that was " + a.result + " (answers only when reached)");
+  }
+  if (!a.items.empty() && a.satisfied != std::optional<bool>(false)) {
+    return Invalid("items", "'" + a.items.front() +
+                                "' given, but items are only for a dissatisfied customer"
+                                " (satisfied no)");
+  }
+  if (a.satisfied == std::optional<bool>(false) && a.items.empty()) {
+    return Invalid("items", "a dissatisfied customer needs at least one item (" +
+                                Listed(kDissatisfiedItems) + ")");
+  }
+  for (size_t i = 0; i < a.items.size(); ++i) {
+    if (!OneOf(kDissatisfiedItems, a.items[i])) {
+      return Invalid("items", "'" + a.items[i] + "' is not one of " + Listed(kDissatisfiedItems));
+    }
+    if (std::find(a.items.begin(), a.items.begin() + static_cast<std::ptrdiff_t>(i), a.items[i]) !=
+        a.items.begin() + static_cast<std::ptrdiff_t>(i)) {
+      return Invalid("items", "'" + a.items[i] + "' given twice");
+    }
+  }
+  if (a.next_service_date && a.next_service_km) {
+    return Invalid("next_service", "give a date or a mileage, not both");
+  }
+  if (a.next_service_date && !LocalDate::Parse(*a.next_service_date).ok()) {
+    return Invalid("next_service", "'" + *a.next_service_date + "' is not a date (YYYY-MM-DD)");
+  }
+  if (a.next_service_km && (*a.next_service_km <= 0 || *a.next_service_km > 2'000'000)) {
+    return Invalid("next_service",
+                   std::to_string(*a.next_service_km) + " km is not a mileage (1 to 2000000)");
+  }
+  return Status::Ok();
+}
+
+json TaskAttemptJson(const TaskAttempt& a) {
+  json out = {{"at", a.at}, {"staff", a.staff}, {"result", a.result}};
+  // Answers only when given: a call not reached carries none.
+  SetIfPresent(out, "fault_fixed", a.fault_fixed);
+  SetIfPresent(out, "satisfied", a.satisfied);
+  if (!a.items.empty()) out["items"] = a.items;
+  SetIfPresent(out, "next_service_date", a.next_service_date);
+  SetIfPresent(out, "next_service_km", a.next_service_km);
+  if (!a.note.empty()) out["note"] = a.note;
+  return out;
+}
+
+json TaskInsertFields(const Task& t) {
+  return {{"store_id", t.store_id},
+          {"kind", t.kind},
+          {"customer_id", t.customer_id},
+          {"vehicle_id", OrNull(t.vehicle_id)},
+          {"booking_id", OrNull(t.booking_id)},
+          {"idempotency_key", t.idempotency_key},
+          {"owner", t.owner},
+          {"due_from", t.due_from},
+          {"due_by", t.due_by},
+          {"status", t.status},
+          {"attempts", AttemptsJson(t.attempts)},
+          {"outcome", OrNull(t.outcome)},
+          {"reason", t.reason},
+          {"created_at", t.created_at},
+          {"created_by", t.created_by}};
+}
+
+json TaskUpdateFields(const TaskUpdate& u) {
+  json fields = json::object();
+  SetIfPresent(fields, "status", u.status);
+  SetIfPresent(fields, "owner", u.owner);
+  if (u.attempts) fields["attempts"] = AttemptsJson(*u.attempts);
+  SetIfPresent(fields, "outcome", u.outcome);
+  SetIfPresent(fields, "reason", u.reason);
+  SetIfPresent(fields, "updated_at", u.updated_at);
+  return fields;
+}
+
+json TaskJson(const Task& t) {
+  json out = TaskInsertFields(t);
+  out["id"] = t.id;
+  out["updated_at"] = OrNull(t.updated_at);
+  return out;
+}
+
+Result<Task> ParseTask(const std::string& id, const json& fields) {
+  const FieldReader in(kKind, fields);
+  RETURN_IF_ERROR(in.CheckObject());
+  Task t;
+  t.id = id;
+  ASSIGN_OR_RETURN(t.store_id, in.Text("store_id"));
+  ASSIGN_OR_RETURN(t.kind, in.Text("kind"));
+  RETURN_IF_ERROR(CheckChoice(in, "kind", t.kind, IsTaskKind(t.kind), "a task kind"));
+  ASSIGN_OR_RETURN(t.customer_id, in.Text("customer_id"));
+  ASSIGN_OR_RETURN(t.vehicle_id, in.OptionalText("vehicle_id"));
+  ASSIGN_OR_RETURN(t.booking_id, in.OptionalText("booking_id"));
+  ASSIGN_OR_RETURN(t.idempotency_key, in.Text("idempotency_key"));
+  if (TaskIdFor(t.idempotency_key) != id) {
+    return in.Bad("idempotency_key", "does not match the task id " + id);
+  }
+  ASSIGN_OR_RETURN(t.owner, in.Text("owner"));
+  ASSIGN_OR_RETURN(t.due_from, in.Text("due_from"));
+  RETURN_IF_ERROR(CheckDate(in, "due_from", t.due_from));
+  ASSIGN_OR_RETURN(t.due_by, in.Text("due_by"));
+  RETURN_IF_ERROR(CheckDate(in, "due_by", t.due_by));
+  if (t.due_by < t.due_from) {
+    return in.Bad("due_by", "'" + t.due_by + "' is before due_from " + t.due_from);
+  }
+  ASSIGN_OR_RETURN(t.status, in.Text("status"));
+  RETURN_IF_ERROR(
+      CheckChoice(in, "status", t.status, OneOf(kTaskStatuses, t.status), "a task status"));
+  ASSIGN_OR_RETURN(t.attempts, ParseAttempts(in, fields));
+  ASSIGN_OR_RETURN(t.outcome, in.OptionalText("outcome"));
+  ASSIGN_OR_RETURN(t.reason, in.TextOr("reason", ""));
+  ASSIGN_OR_RETURN(t.created_at, in.Text("created_at"));
+  RETURN_IF_ERROR(CheckUtc(in, "created_at", t.created_at));
+  ASSIGN_OR_RETURN(t.created_by, in.Text("created_by"));
+  ASSIGN_OR_RETURN(t.updated_at, in.OptionalText("updated_at"));
+  RETURN_IF_ERROR(CheckUtc(in, "updated_at", t.updated_at));
+  return t;
+}
+
+Result<TaskUpdate> ParseTaskUpdate(const json& fields) {
+  const FieldReader in(kKind, fields);
+  RETURN_IF_ERROR(in.CheckObject());
+  TaskUpdate u;
+  ASSIGN_OR_RETURN(u.status, in.OptionalText("status"));
+  if (u.status) {
+    RETURN_IF_ERROR(
+        CheckChoice(in, "status", *u.status, OneOf(kTaskStatuses, *u.status), "a task status"));
+  }
+  ASSIGN_OR_RETURN(u.owner, in.OptionalText("owner"));
+  if (in.Has("attempts")) {
+    ASSIGN_OR_RETURN(u.attempts, ParseAttempts(in, fields));
+  }
+  ASSIGN_OR_RETURN(u.outcome, in.OptionalText("outcome"));
+  ASSIGN_OR_RETURN(u.reason, in.OptionalText("reason"));
+  ASSIGN_OR_RETURN(u.updated_at, in.OptionalText("updated_at"));
+  RETURN_IF_ERROR(CheckUtc(in, "updated_at", u.updated_at));
+  return u;
+}
+
+void ApplyTaskUpdate(const TaskUpdate& u, Task& t) {
+  if (u.status) t.status = *u.status;
+  if (u.owner) t.owner = *u.owner;
+  if (u.attempts) t.attempts = *u.attempts;
+  if (u.outcome) t.outcome = u.outcome;
+  if (u.reason) t.reason = *u.reason;
+  if (u.updated_at) t.updated_at = u.updated_at;
+}
+
+}  // namespace outpost::model

@@ -1,0 +1,117 @@
+// A follow-up task (回访, entity "task"), and its one codec: a call someone
+// owes a customer after a visit, a no-show, a purchase, for a care date or
+// by hand, with every attempt made and the outcome (docs/FOLLOWUP.md).
+//
+// Logged whole when created (op "insert": TaskInsertFields, every key
+// written, null where absent), then by the fields that changed (op "update":
+// TaskUpdateFields). `attempts` is written whole by each update that adds one
+// (the list as it is after the attempt), so the fold of the log by key
+// (sync/merge.h) is the task.
+//
+// The id is derived from the idempotency key (TaskIdFor): the same event (a
+// booking completed, a no-show) makes one task however often it is seen.
+// Dates (`due_from`, `due_by`, `next_service_date`) are the store's local
+// days. Parse errors are InvalidInput naming the field ("task: due_by: ...").
+// Pure functions; thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sync/status.h"
+
+namespace outpost::model {
+
+// What the call is for. The manual's kinds: after a service (within 3 days
+// of it), after a new purchase (3 days) and its run-in reminder (3 weeks),
+// a no-show (3 days, then head office), care calls (birthday, annual
+// inspection, insurance renewal), a complaint's follow-up, an invitation,
+// or one staff added by hand.
+inline constexpr const char* kTaskKinds[] = {
+    "after_service",   "after_purchase", "run_in",    "no_show",    "care_birthday",
+    "care_inspection", "care_insurance", "complaint", "invitation", "manual"};
+// "open": to be called; "done": closed with an outcome; "returned": handed
+// to head office's call centre (owner "head_office"); "cancelled": not to be
+// called any more (reason says why).
+inline constexpr const char* kTaskStatuses[] = {"open", "done", "returned", "cancelled"};
+// One call's result as the manual records it.
+inline constexpr const char* kCallResults[] = {"reached",      "no_answer",    "busy",
+                                               "wrong_number", "empty_number", "refused"};
+// What a dissatisfied customer was dissatisfied with.
+inline constexpr const char* kDissatisfiedItems[] = {"attitude", "repair_quality", "price",
+                                                     "parts",    "waiting_time",   "other"};
+
+// One call. Only a "reached" call carries answers (fault_fixed, satisfied,
+// items, next service); `items` only with satisfied == false, and then at
+// least one; at most one of next_service_date and next_service_km.
+struct TaskAttempt {
+  std::string at;      // UTC text
+  std::string staff;   // who called
+  std::string result;  // one of kCallResults
+  std::optional<bool> fault_fixed;
+  std::optional<bool> satisfied;
+  std::vector<std::string> items;  // of kDissatisfiedItems, each once, in the order given
+  std::optional<std::string> next_service_date;  // YYYY-MM-DD
+  std::optional<int64_t> next_service_km;
+  std::string note;
+};
+
+struct Task {
+  std::string id;  // TaskIdFor(idempotency_key); not logged
+  std::string store_id;
+  std::string kind;  // one of kTaskKinds
+  std::string customer_id;
+  std::optional<std::string> vehicle_id;
+  std::optional<std::string> booking_id;
+  std::string idempotency_key;  // "store/kind/booking" for an event; see TaskIdFor
+  std::string owner;            // the SA's name at the store, or "head_office"
+  std::string due_from;         // YYYY-MM-DD, store local: the first day to call
+  std::string due_by;           // YYYY-MM-DD: the last day (on or after due_from)
+  std::string status = "open";
+  std::vector<TaskAttempt> attempts;   // oldest first
+  std::optional<std::string> outcome;  // when closed: a call result, or "rebooked"
+  std::string reason;                  // why the last change happened, in words
+  std::string created_at;              // UTC text
+  std::string created_by;
+  std::optional<std::string> updated_at;
+};
+
+// The changed fields of one update; unset: unchanged. `attempts`, when set,
+// is the whole list.
+struct TaskUpdate {
+  std::optional<std::string> status;
+  std::optional<std::string> owner;
+  std::optional<std::vector<TaskAttempt>> attempts;
+  std::optional<std::string> outcome;
+  std::optional<std::string> reason;
+  std::optional<std::string> updated_at;
+};
+
+// "T-" and 20 hex digits of BLAKE2b(key).
+std::string TaskIdFor(const std::string& idempotency_key);
+// The key of the task an event makes: "store/kind/booking".
+std::string TaskEventKey(const std::string& store_id, const std::string& kind,
+                         const std::string& booking_id);
+
+bool IsTaskKind(const std::string& kind);
+
+// The attempt's answers fit its result; names the first field that does not
+// ("satisfied", "items", "fault_fixed", "next_service", "result"), with the
+// value and why. Used by whoever records a call, before anything is written.
+Status CheckTaskAttempt(const TaskAttempt& attempt);
+
+nlohmann::json TaskAttemptJson(const TaskAttempt& attempt);
+nlohmann::json TaskInsertFields(const Task& task);
+nlohmann::json TaskUpdateFields(const TaskUpdate& update);
+// Every field with its id, null where absent: what `--json` prints.
+nlohmann::json TaskJson(const Task& task);
+// An insert's fields or an entity's folded fields. Checks every field and
+// names the first that is wrong; the id must be the key's.
+Result<Task> ParseTask(const std::string& id, const nlohmann::json& fields);
+Result<TaskUpdate> ParseTaskUpdate(const nlohmann::json& fields);
+void ApplyTaskUpdate(const TaskUpdate& update, Task& task);
+
+}  // namespace outpost::model

@@ -1,0 +1,126 @@
+#include "sync/model/task.h"
+
+#include <gtest/gtest.h>
+
+namespace outpost::model {
+namespace {
+
+using nlohmann::json;
+
+Task Sample() {
+  Task t;
+  t.idempotency_key = TaskEventKey("S1", "after_service", "b-1");
+  t.id = TaskIdFor(t.idempotency_key);
+  t.store_id = "S1";
+  t.kind = "after_service";
+  t.customer_id = "c-1";
+  t.vehicle_id = "v-1";
+  t.booking_id = "b-1";
+  t.owner = "SA Wang";
+  t.due_from = "2026-11-25";
+  t.due_by = "2026-11-27";
+  t.created_at = "2026-11-24T08:00:00.000Z";
+  t.created_by = "SA Wang";
+  return t;
+}
+
+TaskAttempt Reached() {
+  TaskAttempt a;
+  a.at = "2026-11-25T02:00:00.000Z";
+  a.staff = "SA Wang";
+  a.result = "reached";
+  a.fault_fixed = true;
+  a.satisfied = false;
+  a.items = {"price", "waiting_time"};
+  a.next_service_km = 45000;
+  a.note = "wants a call before the next visit";
+  return a;
+}
+
+TEST(TaskModelTest, RoundTripAndUpdateFold) {
+  const Task t = Sample();
+  auto parsed = ParseTask(t.id, TaskInsertFields(t));
+  ASSERT_TRUE(parsed.ok()) << parsed.status().message();
+  EXPECT_EQ(TaskJson(*parsed), TaskJson(t));
+
+  TaskUpdate u;
+  u.status = "done";
+  u.outcome = "reached";
+  u.attempts = std::vector<TaskAttempt>{Reached()};
+  u.updated_at = "2026-11-25T02:00:00.000Z";
+  auto read = ParseTaskUpdate(TaskUpdateFields(u));
+  ASSERT_TRUE(read.ok()) << read.status().message();
+  Task folded = *parsed;
+  ApplyTaskUpdate(*read, folded);
+  EXPECT_EQ(folded.status, "done");
+  ASSERT_EQ(folded.attempts.size(), 1u);
+  EXPECT_EQ(folded.attempts[0].items, (std::vector<std::string>{"price", "waiting_time"}));
+  EXPECT_EQ(folded.attempts[0].next_service_km, 45000);
+  json both = TaskInsertFields(t);
+  both.update(TaskUpdateFields(u));
+  auto from_fold = ParseTask(t.id, both);
+  ASSERT_TRUE(from_fold.ok()) << from_fold.status().message();
+  EXPECT_EQ(TaskJson(*from_fold), TaskJson(folded));
+}
+
+TEST(TaskModelTest, TheIdIsTheEventsKey) {
+  EXPECT_EQ(TaskIdFor(TaskEventKey("S1", "no_show", "b-1")),
+            TaskIdFor(TaskEventKey("S1", "no_show", "b-1")));
+  EXPECT_NE(TaskIdFor(TaskEventKey("S1", "no_show", "b-1")),
+            TaskIdFor(TaskEventKey("S1", "after_service", "b-1")));
+  EXPECT_EQ(TaskIdFor("x").size(), 22u);
+  EXPECT_EQ(ParseTask("T-00000000000000000000", TaskInsertFields(Sample())).status().message(),
+            "task: idempotency_key: does not match the task id T-00000000000000000000");
+}
+
+TEST(TaskModelTest, AttemptsMustFitTheirResult) {
+  EXPECT_TRUE(CheckTaskAttempt(Reached()).ok());
+  TaskAttempt a = Reached();
+  a.satisfied = true;
+  Status s = CheckTaskAttempt(a);
+  EXPECT_EQ(s.field(), "items");
+  EXPECT_EQ(s.message(),
+            "items: 'price' given, but items are only for a dissatisfied customer (satisfied no)");
+  a = Reached();
+  a.items = {"price", "smell"};
+  EXPECT_EQ(CheckTaskAttempt(a).message(),
+            "items: 'smell' is not one of attitude, repair_quality, price, parts, waiting_time,"
+            " other");
+  a = Reached();
+  a.items.clear();
+  EXPECT_EQ(CheckTaskAttempt(a).field(), "items");
+  a = Reached();
+  a.next_service_date = "2027-05-01";
+  EXPECT_EQ(CheckTaskAttempt(a).message(), "next_service: give a date or a mileage, not both");
+  TaskAttempt busy;
+  busy.at = "2026-11-25T02:00:00.000Z";
+  busy.staff = "SA Wang";
+  busy.result = "busy";
+  EXPECT_TRUE(CheckTaskAttempt(busy).ok());
+  busy.satisfied = true;
+  EXPECT_EQ(CheckTaskAttempt(busy).message(),
+            "satisfied: 'yes' given for a call that was busy (answers only when reached)");
+  busy.satisfied.reset();
+  busy.result = "hung_up";
+  EXPECT_EQ(CheckTaskAttempt(busy).field(), "result");
+}
+
+TEST(TaskModelTest, DamagedFieldsAreNamed) {
+  const Task t = Sample();
+  json f = TaskInsertFields(t);
+  f["due_by"] = "2026-11-20";
+  EXPECT_EQ(ParseTask(t.id, f).status().message(),
+            "task: due_by: '2026-11-20' is before due_from 2026-11-25");
+  f = TaskInsertFields(t);
+  f["kind"] = "gossip";
+  EXPECT_EQ(ParseTask(t.id, f).status().message(), "task: kind: 'gossip' is not a task kind");
+  f = TaskInsertFields(t);
+  f["attempts"] = json::array({TaskAttemptJson(Reached())});
+  f["attempts"][0]["items"] = json::array({"smell"});
+  EXPECT_EQ(ParseTask(t.id, f).status().message().rfind("task: attempts[0].items: 'smell'", 0), 0u);
+  EXPECT_EQ(ParseTaskUpdate(json{{"status", "lost"}}).status().message(),
+            "task: status: 'lost' is not a task status");
+}
+
+}  // namespace
+}  // namespace outpost::model
