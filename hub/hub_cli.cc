@@ -30,6 +30,7 @@ int RunHubCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   cli::CaseCommands case_commands(app, flags);
   cli::CampaignCommands campaign_commands(app, flags);
   cli::RepliesCommand replies_command(app, flags);
+  cli::SegmentCommands segment_commands(app, flags);
   if (auto done = outpost::cli::ParseCommandLine(app, argc, argv, "outpost-hub", out, err)) {
     return *done;
   }
@@ -69,6 +70,7 @@ int RunHubCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   if (case_commands.parsed()) return case_commands.Run(opened, out, err);
   if (campaign_commands.parsed()) return campaign_commands.Run(opened, out, err);
   if (replies_command.parsed()) return replies_command.Run(opened, out, err);
+  if (segment_commands.parsed()) return segment_commands.Run(opened, out, err);
   return 1;
 }
 
