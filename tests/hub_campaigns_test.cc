@@ -31,9 +31,9 @@ using testing::CliResult;
 
 constexpr char kNow[] = "2026-11-23T01:00:00Z";  // Monday 09:00 in Shanghai
 
-class HubCampaignsTest : public testing::HubCliTest {
+class HubCampaignsTest : public testing::HubCliAndStores {
  protected:
-  // A visit on `date` at 10:00 that happened (HubCliTest::CompletedVisit).
+  // A visit on `date` at 10:00 that happened (HubCliAndStores::CompletedVisit).
   // Returns the store's customer record.
   std::string ServicedVisit(const std::string& site, const std::string& name,
                             const std::string& phone, const std::string& plate,

@@ -18,7 +18,7 @@ namespace outpost::testing {
 
 inline constexpr char kHubCliNow[] = "2026-11-23T01:00:00Z";  // Monday 09:00 in Shanghai
 
-class HubCliTest : public HubAndStores {
+class HubCliAndStores : public HubAndStores {
  protected:
   void SetUp() override {
     ASSERT_TRUE(WriteKeyFiles(hub_keys_, dir_.path(), false).ok());

@@ -20,7 +20,7 @@ using testing::CliResult;
 
 using testing::kHubCliNow;
 
-class HubSegmentsTest : public testing::HubCliTest {
+class HubSegmentsTest : public testing::HubCliAndStores {
  protected:
   std::string Visit(const std::string& site, const std::string& name, const std::string& phone,
                     const std::string& date, std::optional<int64_t> fen) {
