@@ -22,8 +22,8 @@ class DeskSegmentsTest : public ::testing::Test {
 };
 
 TEST_F(DeskSegmentsTest, CompleteRecordsTheAmountAndRefusesABadOne) {
-  json b = desk_.Json({"book", "--phone", "13800138000", "--name", "王伟", "--date", "today",
-                       "--slot", "10:00"});
+  json b = desk_.Json(
+      {"book", "--phone", "13800138000", "--name", "王伟", "--date", "today", "--slot", "10:00"});
   ASSERT_FALSE(b.contains("error")) << b.dump();
   const std::string ref = b["ref"];
   ASSERT_EQ(desk_.Desk({"check-in", ref}).exit_code, 0);
@@ -56,9 +56,8 @@ TEST_F(DeskSegmentsTest, CompleteRecordsTheAmountAndRefusesABadOne) {
 TEST_F(DeskSegmentsTest, WaitlistWithoutTierSaysWhichItUsed) {
   ASSERT_EQ(desk_.Desk({"customer", "add", "--name", "李娜", "--phone", "13900139000"}).exit_code,
             0);
-  ProcessResult added =
-      desk_.Desk({"waitlist", "add", "--customer", "13900139000", "--from", "tomorrow", "--to",
-                  "+2"});
+  ProcessResult added = desk_.Desk(
+      {"waitlist", "add", "--customer", "13900139000", "--from", "tomorrow", "--to", "+2"});
   ASSERT_EQ(added.exit_code, 0) << added.err;
   EXPECT_NE(added.out.find("等级 tier regular: 默认 default (no segment known"), std::string::npos)
       << added.out;

@@ -75,8 +75,8 @@ int SegmentCommands::Run(Hub& hub, std::ostream& out, std::ostream& err) {
     out << json{{"customers", stats->customers}, {"sent", stats->sent}}.dump(2) << "\n";
     return 0;
   }
-  out << "分群已重算/segments recomputed: " << stats->customers << " customer(s), "
-      << stats->sent << " profile version(s) for stores\n";
+  out << "分群已重算/segments recomputed: " << stats->customers << " customer(s), " << stats->sent
+      << " profile version(s) for stores\n";
   return 0;
 }
 
@@ -109,10 +109,10 @@ int SegmentCommands::RunShow(Hub& hub, std::ostream& out, std::ostream& err) {
       << "  频次等级/frequency tier: " << s.frequency_tier << "\n"
       << "  生命周期/lifecycle: " << s.lifecycle << "\n"
       << "  RFM: R" << s.recency_score << " F" << s.frequency_score << " M" << s.monetary_score
-      << "  (最近到店/recency " << s.recency_days << " 天/days; 近12个月到店/visits "
-      << s.frequency << "; 消费/spent " << model::FormatYuan(s.monetary_fen) << " 元/yuan)\n"
-      << "  累计到店/visits ever " << s.visits_total << ", 首次/first "
-      << s.first_visit.ToString() << ", 最近/last " << s.last_visit.ToString() << "\n";
+      << "  (最近到店/recency " << s.recency_days << " 天/days; 近12个月到店/visits " << s.frequency
+      << "; 消费/spent " << model::FormatYuan(s.monetary_fen) << " 元/yuan)\n"
+      << "  累计到店/visits ever " << s.visits_total << ", 首次/first " << s.first_visit.ToString()
+      << ", 最近/last " << s.last_visit.ToString() << "\n";
   return 0;
 }
 

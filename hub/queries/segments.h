@@ -38,7 +38,7 @@ struct SegmentFilter {
 };
 struct SegmentList {
   std::string as_of;
-  int64_t customers = 0;  // with a segment, before the filter
+  int64_t customers = 0;              // with a segment, before the filter
   std::vector<CustomerSegment> rows;  // by value tier (vip first), then unified id
 };
 // Every customer with a completed visit that the filter keeps. A tier or

@@ -16,11 +16,10 @@ constexpr int64_t kMaxDays = 3660;
 constexpr int64_t kMaxYuan = 10'000'000;
 constexpr int64_t kMaxVisits = 100'000;
 
-const char* const kScalarKeys[] = {
-    "window_days",     "high_min_visits",     "mid_min_visits",
-    "vip_min_yuan",    "vip_min_visits",      "new_max_visits",
-    "new_within_days", "growing_within_days", "declining_after_days",
-    "lost_after_days"};
+const char* const kScalarKeys[] = {"window_days",     "high_min_visits",     "mid_min_visits",
+                                   "vip_min_yuan",    "vip_min_visits",      "new_max_visits",
+                                   "new_within_days", "growing_within_days", "declining_after_days",
+                                   "lost_after_days"};
 const char* const kCutoffKeys[] = {"recency_days", "frequency_visits", "monetary_yuan"};
 
 Status ReadScalar(const model::FieldReader& in, const char* key, int64_t low, int64_t high,

@@ -75,14 +75,14 @@ struct SegmentVisit {
 };
 
 struct Segment {
-  int64_t recency_days = 0;  // since the last visit
-  int64_t frequency = 0;     // visits in the window
-  int64_t monetary_fen = 0;  // their amounts, summed
+  int64_t recency_days = 0;                                        // since the last visit
+  int64_t frequency = 0;                                           // visits in the window
+  int64_t monetary_fen = 0;                                        // their amounts, summed
   int recency_score = 1, frequency_score = 1, monetary_score = 1;  // 1-5
-  std::string frequency_tier;  // "high", "mid", "low"
-  std::string value_tier;      // "vip", "regular", "new"
-  std::string lifecycle;       // "new", "growing", "mature", "declining", "lost"
-  int64_t visits_total = 0;    // ever
+  std::string frequency_tier;                                      // "high", "mid", "low"
+  std::string value_tier;                                          // "vip", "regular", "new"
+  std::string lifecycle;     // "new", "growing", "mature", "declining", "lost"
+  int64_t visits_total = 0;  // ever
   LocalDate first_visit, last_visit;
 };
 

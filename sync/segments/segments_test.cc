@@ -31,9 +31,7 @@ Segment Of(const std::vector<SegmentVisit>& visits, const SegmentRules& rules = 
   return s.value_or(Segment{});
 }
 
-TEST(SegmentsTest, NoVisitsNoSegment) {
-  EXPECT_FALSE(ComputeSegment({}, {}, kToday).has_value());
-}
+TEST(SegmentsTest, NoVisitsNoSegment) { EXPECT_FALSE(ComputeSegment({}, {}, kToday).has_value()); }
 
 // Monthly is 12 visits in the last 365 days: high; one fewer is mid.
 TEST(SegmentsTest, ExactlyMonthlyIsHighAndOneLessIsMid) {
