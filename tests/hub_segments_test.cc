@@ -128,6 +128,24 @@ TEST_F(HubSegmentsTest, BadRulesAreRefusedNamingTheFieldAndNothingIsWritten) {
   EXPECT_EQ(CliJson({"segments", "show", "--customer", wang_s1_})["frequency_tier"], "mid");
 }
 
+// Two people due for a service on the same day: the VIP is listed first
+// whatever their unified ids (the invitation key breaks ties after the tier).
+TEST_F(HubSegmentsTest, TheServiceDueListPutsVipsFirstWithinADueDate) {
+  Visit("S1", "Li Na", "13900139000", "2026-05-20", std::nullopt);  // one visit: new
+  Visit("S2", "Zhou Xun", "13500135000", "2026-05-20", 1200000);    // 12,000 yuan: vip
+  At(kHubCliNow);
+  Round("S1");
+  Round("S2");
+  const json due = CliJson({"campaigns", "due", "--date", "2026-11-23"});
+  std::vector<std::string> tiers;
+  for (const json& inv : due["due"]) {
+    if (inv["due_date"] == "2026-11-20") tiers.push_back(inv["value_tier"]);
+  }
+  EXPECT_EQ(tiers, (std::vector<std::string>{"vip", "new"})) << due.dump();
+  CliResult text = Cli({"campaigns", "due", "--date", "2026-11-23"});
+  EXPECT_NE(text.out.find("Zhou Xun [vip]"), std::string::npos) << text.out;
+}
+
 // The segment travels in the profiles; the waitlist takes its value tier.
 TEST_F(HubSegmentsTest, TheProfileCarriesTheSegmentAndTheWaitlistTakesTheTier) {
   const std::string rules = WriteFile("vip.json", R"({"vip_min_yuan": 2000})");
