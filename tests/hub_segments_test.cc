@@ -45,7 +45,7 @@ class HubSegmentsTest : public testing::HubCliAndStores {
   }
 
   std::string WriteFile(const std::string& name, const std::string& text) {
-    const std::string path = dir_.File(name);
+    std::string path = dir_.File(name);
     std::ofstream(path) << text;
     return path;
   }

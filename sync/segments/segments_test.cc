@@ -14,13 +14,15 @@ const LocalDate kToday = LocalDate::Parse("2026-11-29").value();
 // Visits `days_ago` before kToday, each worth `yuan`.
 std::vector<SegmentVisit> VisitsAgo(const std::vector<int>& days_ago, int64_t yuan = 0) {
   std::vector<SegmentVisit> out;
+  out.reserve(days_ago.size());
   for (int d : days_ago) out.push_back({kToday.AddDays(-d), yuan * 100});
   return out;
 }
 
-// Every `step` days from `first_ago` down to 0 or above: `count` visits.
+// `count` visits `step` days apart, the last `last_ago` days ago.
 std::vector<int> Every(int step, int count, int last_ago = 0) {
   std::vector<int> out;
+  out.reserve(static_cast<size_t>(count));
   for (int i = 0; i < count; ++i) out.push_back(last_ago + i * step);
   return out;
 }
