@@ -4,7 +4,10 @@
 // outpost-edge binary on a temporary store, its clock pinned (OUTPOST_NOW).
 #include <gtest/gtest.h>
 
+#include "edge/profiles.h"
+#include "sync/model/profile.h"
 #include "tests/desk_harness.h"
+#include "tests/store_file.h"
 
 namespace outpost::testing {
 namespace {
@@ -68,6 +71,39 @@ TEST_F(DeskSegmentsTest, WaitlistWithoutTierSaysWhichItUsed) {
   ASSERT_FALSE(given.contains("error")) << given.dump();
   EXPECT_EQ(given["tier"], "vip");
   EXPECT_EQ(given["tier_from"], "given");
+}
+
+// Head office's profile of the customer, as a sync would have left it, with
+// the segment: the desk shows it, and the waitlist takes its value tier.
+TEST_F(DeskSegmentsTest, TheChainsSegmentIsShownAndGivesTheWaitlistItsTier) {
+  json added = desk_.Json({"customer", "add", "--name", "王伟", "--phone", "13800138000"});
+  ASSERT_FALSE(added.contains("error")) << added.dump();
+  const std::string id = added["id"];
+  model::Profile p;
+  p.unified_id = "u-1";
+  p.here = {id};
+  p.records = {{"SH-PUDONG", id, "王伟", std::nullopt}, {"SH-XUHUI", "c-9", "王伟", std::nullopt}};
+  p.stores = 2;
+  p.visits = {3, "2026-11-20 10:00", "SH-XUHUI"};
+  p.segment = model::ProfileSegment{"vip", "mid", "mature", 5, 3, 4};
+  ASSERT_TRUE(edge::KeepProfiles(*OpenStoreFile(desk_.db()),
+                                 {{1, "u-1", model::ProfileJson(p).dump()}},
+                                 ParseUtcMs("2026-11-23T00:00:00Z").value())
+                  .ok());
+
+  ProcessResult shown = desk_.Desk({"customer", "show", "13800138000"});
+  ASSERT_EQ(shown.exit_code, 0) << shown.err;
+  EXPECT_NE(shown.out.find("分群 segment: 价值 value vip, 频次 frequency mid, 阶段 lifecycle "
+                           "mature, RFM R5 F3 M4"),
+            std::string::npos)
+      << shown.out;
+  ProcessResult waiting = desk_.Desk(
+      {"waitlist", "add", "--customer", "13800138000", "--from", "tomorrow", "--to", "+2"});
+  ASSERT_EQ(waiting.exit_code, 0) << waiting.err;
+  EXPECT_NE(waiting.out.find("等级 tier vip: 总部客户分群 from head office's segment"),
+            std::string::npos)
+      << waiting.out;
+  EXPECT_NE(waiting.out.find("贵宾 vip"), std::string::npos) << waiting.out;
 }
 
 }  // namespace
