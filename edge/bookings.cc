@@ -21,7 +21,7 @@ constexpr const char* kBookingColumns =
     " b.arrival_perk, b.cancel_reason, b.rescheduled_from, b.rescheduled_to, c.name, v.plate,"
     " (SELECT group_concat(e164, ' ') FROM customer_phones p WHERE p.customer_id = c.id),"
     " b.needs_reschedule, b.form_id, b.import_batch, b.advisor, b.bay, b.team, v.vin,"
-    " v.mileage_km";
+    " v.mileage_km, b.amount_fen";
 constexpr const char* kBookingJoins =
     " FROM bookings b JOIN customers c ON c.id = b.customer_id"
     " LEFT JOIN vehicles v ON v.id = b.vehicle_id ";
@@ -74,6 +74,7 @@ Result<Booking> ReadBooking(const Statement& st) {
   b.team = st.OptionalText(31);
   b.vin = st.OptionalText(32);
   if (!st.IsNull(33)) b.mileage_km = st.Int(33);
+  if (!st.IsNull(34)) b.amount_fen = st.Int(34);
   return b;
 }
 
@@ -188,13 +189,13 @@ Status AppendBookingHistory(Db& db, const HistoryRow& h) {
 
 namespace {
 
-// Every column of a booking's row, bound as ?1 (the id) to ?29: one order for
+// Every column of a booking's row, bound as ?1 (the id) to ?30: one order for
 // the insert and the rewrite, so a column added is added to both.
 constexpr const char* kRowColumns =
     "id, ref, store_id, customer_id, vehicle_id, service, slot_date, slot_time, channel, status,"
     " notes, staff, requested_at, created_at, updated_at, priority_reception, discount_eligible,"
     " rescheduled_from, form_id, import_batch, arrived_at, discount_applied, arrival_perk,"
-    " cancel_reason, rescheduled_to, needs_reschedule, advisor, bay, team";
+    " cancel_reason, rescheduled_to, needs_reschedule, advisor, bay, team, amount_fen";
 
 void BindRow(Statement& st, const Booking& b) {
   st.Bind(1, b.id)
@@ -226,6 +227,11 @@ void BindRow(Statement& st, const Booking& b) {
   st.Bind(23, b.arrival_perk).Bind(24, b.cancel_reason).Bind(25, b.rescheduled_to);
   st.Bind(26, int64_t{b.needs_reschedule});
   st.Bind(27, b.advisor).Bind(28, b.bay).Bind(29, b.team);
+  if (b.amount_fen) {
+    st.Bind(30, *b.amount_fen);
+  } else {
+    st.BindNull(30);
+  }
 }
 
 }  // namespace
@@ -235,7 +241,7 @@ Status InsertBookingRow(Db& db, const Booking& b) {
                                             ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
                                             " ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,"
                                             " ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28,"
-                                            " ?29)"));
+                                            " ?29, ?30)"));
   BindRow(st, b);
   return st.Run();
 }
@@ -250,7 +256,7 @@ Status UpdateBookingRow(Db& db, const Booking& b) {
                  " rescheduled_from = ?18, form_id = ?19, import_batch = ?20, arrived_at = ?21,"
                  " discount_applied = ?22, arrival_perk = ?23, cancel_reason = ?24,"
                  " rescheduled_to = ?25, needs_reschedule = ?26, advisor = ?27, bay = ?28,"
-                 " team = ?29 WHERE id = ?1"));
+                 " team = ?29, amount_fen = ?30 WHERE id = ?1"));
   BindRow(st, b);
   RETURN_IF_ERROR(st.Run());
   if (db.RowsChanged() != 1) return Status::NotFound("booking " + b.id + " does not exist");
@@ -274,6 +280,7 @@ Status UpdateBookingStatus(Db& db, const std::string& id, const StatusRow& s) {
                               " discount_applied = coalesce(?, discount_applied),"
                               " arrival_perk = coalesce(?, arrival_perk),"
                               " cancel_reason = coalesce(?, cancel_reason),"
+                              " amount_fen = coalesce(?, amount_fen),"
                               " needs_reschedule = needs_reschedule AND ? WHERE id = ?"));
   st.Bind(1, BookingStatusName(s.to)).Bind(2, s.at).Bind(3, s.arrived_at);
   if (s.discount_applied) {
@@ -282,7 +289,12 @@ Status UpdateBookingStatus(Db& db, const std::string& id, const StatusRow& s) {
     st.BindNull(4);
   }
   st.Bind(5, s.arrival_perk).Bind(6, s.cancel_reason);
-  st.Bind(7, int64_t{!s.clears_needs_reschedule}).Bind(8, id);
+  if (s.amount_fen) {
+    st.Bind(7, *s.amount_fen);
+  } else {
+    st.BindNull(7);
+  }
+  st.Bind(8, int64_t{!s.clears_needs_reschedule}).Bind(9, id);
   return st.Run();
 }
 

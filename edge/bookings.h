@@ -124,6 +124,7 @@ struct StatusRow {
   std::optional<std::string> arrival_perk;
   std::optional<std::string> cancel_reason;
   bool clears_needs_reschedule = false;  // came in despite losing the place
+  std::optional<int64_t> amount_fen;     // a completion's worth
 };
 Status UpdateBookingStatus(Db& db, const std::string& id, const StatusRow& change);
 // The old booking of a move: 'rescheduled', linked to the new one.

@@ -95,6 +95,28 @@ class ReplayTest : public ::testing::Test {
   std::string cancelled_;          // the one it cancelled
 };
 
+// What a completed visit was worth (issue 17, amount_fen) is logged with the
+// completion: the replayed row holds it, and verify finds the table as the log says.
+TEST_F(ReplayTest, AVisitsAmountReplays) {
+  BookingRequest r = Request("13800138009", "戊", "京A10009");
+  r.date = "2026-11-23";  // today: checked in, served and completed
+  auto b = store_->Book(r);
+  ASSERT_TRUE(b.ok()) << b.status().ToString();
+  ASSERT_TRUE(store_->CheckIn(b->ref, "SA").ok());
+  ASSERT_TRUE(store_->StartService(b->ref, "SA").ok());
+  EXPECT_FALSE(store_->Complete(b->ref, "SA", -1).ok());
+  auto done = store_->Complete(b->ref, "SA", 68050);
+  ASSERT_TRUE(done.ok()) << done.status().ToString();
+  EXPECT_EQ(done->amount_fen, 68050);
+  auto rebuilt = EmptyStore("rebuilt.db");
+  auto file = testing::OpenStoreFile(dir_.File("rebuilt.db"));
+  for (const auto& e : Log()) ASSERT_TRUE(ReplayChange(*file, e).ok()) << e.seq;
+  EXPECT_TRUE(CheckStoreState(*file).value().differences.empty());
+  EXPECT_TRUE(
+      CheckStoreState(*testing::OpenStoreFile(dir_.File("store.db"))).value().differences.empty());
+  EXPECT_EQ(rebuilt->GetBooking(b->ref)->amount_fen, 68050);
+}
+
 TEST_F(ReplayTest, TheLogReplayedGivesTheSameBookingsCasesAndHistory) {
   DayOfWork();
   auto rebuilt = EmptyStore("rebuilt.db");

@@ -562,20 +562,22 @@ Result<Booking> Store::GetBooking(const std::string& booking) { return LoadBooki
 
 Result<Booking> Store::Transition(const std::string& booking, BookingStatus to,
                                   const std::string& action, const std::string& reason_text,
-                                  const std::string& staff_text) {
+                                  const std::string& staff_text,
+                                  std::optional<int64_t> amount_fen) {
   ASSIGN_OR_RETURN(std::string staff, CleanStaff(staff_text));
   ASSIGN_OR_RETURN(std::string reason,
                    CleanText("reason", reason_text, 200, to == BookingStatus::kCancelled));
   ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
   ASSIGN_OR_RETURN(Booking b, LoadBooking(booking));
-  RETURN_IF_ERROR(TransitionLocked(b, to, action, reason, staff, std::nullopt));
+  RETURN_IF_ERROR(TransitionLocked(b, to, action, reason, staff, std::nullopt, amount_fen));
   RETURN_IF_ERROR(tx->Commit());
   return LoadBooking(b.id);
 }
 
 Status Store::TransitionLocked(const Booking& b, BookingStatus to, const std::string& action,
                                const std::string& reason, const std::string& staff,
-                               std::optional<int64_t> hub_request_seq) {
+                               std::optional<int64_t> hub_request_seq,
+                               std::optional<int64_t> amount_fen) {
   RETURN_IF_ERROR(CheckTransition(b.status, to));
 
   const int64_t now_ms = clock_.NowMs();
@@ -607,14 +609,15 @@ Status Store::TransitionLocked(const Booking& b, BookingStatus to, const std::st
                            ", which has not started: a no-show is recorded only after it");
   }
   if (to == BookingStatus::kCancelled) changes["cancel_reason"] = {nullptr, reason};
+  if (amount_fen) changes["amount_fen"] = {nullptr, *amount_fen};
 
   // A customer who came in despite losing the place is served: no longer to move.
   const bool arrived = to == BookingStatus::kCheckedIn && b.needs_reschedule;
   RETURN_IF_ERROR(UpdateBookingStatus(
       *db_, b.id,
       {to, FormatUtcMs(now_ms), arrived_at, discount_applied, arrival_perk,
-       to == BookingStatus::kCancelled ? std::optional<std::string>(reason) : std::nullopt,
-       arrived}));
+       to == BookingStatus::kCancelled ? std::optional<std::string>(reason) : std::nullopt, arrived,
+       amount_fen}));
   RETURN_IF_ERROR(AppendHistoryLocked(b.id, staff, action, b.status, to, changes.dump(), reason));
   model::BookingUpdate logged;
   logged.hub_request_seq = hub_request_seq;
@@ -625,6 +628,7 @@ Status Store::TransitionLocked(const Booking& b, BookingStatus to, const std::st
   logged.arrival_perk = arrival_perk;
   if (to == BookingStatus::kCancelled) logged.cancel_reason = reason;
   if (arrived) logged.needs_reschedule = false;
+  logged.amount_fen = amount_fen;
   RETURN_IF_ERROR(
       log_.Record("booking", b.id, "update", model::BookingUpdateFields(logged).dump(), staff));
   // The follow-up the manual asks for, in the same transaction (edge/store_tasks.cc).
@@ -642,8 +646,10 @@ Result<Booking> Store::CheckIn(const std::string& booking, const std::string& st
 Result<Booking> Store::StartService(const std::string& booking, const std::string& staff) {
   return Transition(booking, BookingStatus::kInService, "start", "", staff);
 }
-Result<Booking> Store::Complete(const std::string& booking, const std::string& staff) {
-  return Transition(booking, BookingStatus::kCompleted, "complete", "", staff);
+Result<Booking> Store::Complete(const std::string& booking, const std::string& staff,
+                                std::optional<int64_t> amount_fen) {
+  if (amount_fen) RETURN_IF_ERROR(model::CheckAmountFen(*amount_fen));
+  return Transition(booking, BookingStatus::kCompleted, "complete", "", staff, amount_fen);
 }
 Result<Booking> Store::Cancel(const std::string& booking, const std::string& reason,
                               const std::string& staff) {

@@ -235,7 +235,11 @@ class Store {
   Result<Booking> Confirm(const std::string& booking, const std::string& staff);
   Result<Booking> CheckIn(const std::string& booking, const std::string& staff);
   Result<Booking> StartService(const std::string& booking, const std::string& staff);
-  Result<Booking> Complete(const std::string& booking, const std::string& staff);
+  // `amount_fen`: what the visit was worth (fen), recorded with the
+  // completion; refused (field "amount", nothing written) outside
+  // 0..model::kMaxAmountFen.
+  Result<Booking> Complete(const std::string& booking, const std::string& staff,
+                           std::optional<int64_t> amount_fen = std::nullopt);
   Result<Booking> Cancel(const std::string& booking, const std::string& reason,
                          const std::string& staff);
   Result<Booking> NoShow(const std::string& booking, const std::string& staff);
@@ -488,12 +492,15 @@ class Store {
   Result<Booking> LoadBooking(const std::string& booking);
   Result<Booking> Transition(const std::string& booking, BookingStatus to,
                              const std::string& action, const std::string& reason,
-                             const std::string& staff);
+                             const std::string& staff,
+                             std::optional<int64_t> amount_fen = std::nullopt);
   // A status change of `b` in the caller's transaction; `hub_request_seq`,
-  // when set, is logged with it (the head-office request it applies).
+  // when set, is logged with it (the head-office request it applies), and
+  // `amount_fen` (a completion's worth) likewise.
   Status TransitionLocked(const Booking& b, BookingStatus to, const std::string& action,
                           const std::string& reason, const std::string& staff,
-                          std::optional<int64_t> hub_request_seq);
+                          std::optional<int64_t> hub_request_seq,
+                          std::optional<int64_t> amount_fen = std::nullopt);
   // Reschedule() in the caller's transaction; a promised move is kept even in
   // a full slot, which is then settled (its case in the outcome).
   Result<BookOutcome> RescheduleLocked(const Booking& old, const LocalDate& date,

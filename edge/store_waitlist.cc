@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 
+#include "edge/profiles.h"
 #include "edge/settings.h"
 #include "edge/store.h"
 #include "edge/waitlist.h"
@@ -182,6 +183,22 @@ struct Store::WaitlistOps {
         .WithField("date_to");
   }
 
+  // The entry's tier and where it came from: the one staff gave, else the
+  // value tier of head office's segment in the customer's profile (as of the
+  // last sync: it works offline), else "regular" (issue 17; the segment's
+  // value tiers are the waitlist's).
+  static Result<std::pair<std::string, std::string>> TierOf(Store& s,
+                                                            const std::string& customer_id,
+                                                            const std::string& given) {
+    if (!given.empty()) return std::pair<std::string, std::string>(given, "given");
+    ASSIGN_OR_RETURN(std::optional<HeldProfile> held, ProfileOfCustomer(*s.db_, customer_id));
+    if (held && held->profile.segment &&
+        model::WaitlistTierRank(held->profile.segment->value_tier) >= 0) {
+      return std::pair<std::string, std::string>(held->profile.segment->value_tier, "segment");
+    }
+    return std::pair<std::string, std::string>("regular", "default");
+  }
+
   // The entry's vehicle: the one `typed` names (plate or VIN), else the
   // customer's only vehicle, else none.
   static Result<std::optional<std::string>> VehicleOf(const Customer& c, const std::string& typed) {
@@ -296,7 +313,7 @@ Result<WaitlistEntry> Store::AddToWaitlist(const WaitlistRequest& request) {
   ASSIGN_OR_RETURN(std::string service,
                    WithField(CleanText("service", request.service, 100, true), "service"));
   ASSIGN_OR_RETURN(std::string note, CleanReason(request.note));
-  if (model::WaitlistTierRank(request.tier) < 0) {
+  if (!request.tier.empty() && model::WaitlistTierRank(request.tier) < 0) {
     return Status::InvalidInput("tier: '" + request.tier + "' is not a tier (vip, regular, new)")
         .WithField("tier");
   }
@@ -342,6 +359,7 @@ Result<WaitlistEntry> Store::AddToWaitlist(const WaitlistRequest& request) {
           .WithField("customer");
     }
   }
+  ASSIGN_OR_RETURN(auto tier, WaitlistOps::TierOf(*this, customer->id, request.tier));
   const int64_t now_ms = clock_.NowMs();
   model::WaitlistEntry e;
   e.id = NewIdAt(settings_.store_id, now_ms);
@@ -352,7 +370,7 @@ Result<WaitlistEntry> Store::AddToWaitlist(const WaitlistRequest& request) {
   e.date_from = from.ToString();
   e.date_to = to.ToString();
   e.preferred_times = times;
-  e.tier = request.tier;
+  e.tier = tier.first;
   e.auto_book = request.auto_book;
   e.created_at = e.updated_at = FormatUtcMs(now_ms);
   e.staff = staff;
@@ -362,7 +380,9 @@ Result<WaitlistEntry> Store::AddToWaitlist(const WaitlistRequest& request) {
   RETURN_IF_ERROR(
       log_.Record("waitlist", e.id, "insert", model::WaitlistInsertFields(e).dump(), staff));
   RETURN_IF_ERROR(tx->Commit());
-  return FindWaitlistEntry(*db_, e.id);
+  ASSIGN_OR_RETURN(WaitlistEntry added, FindWaitlistEntry(*db_, e.id));
+  added.tier_from = tier.second;
+  return added;
 }
 
 Result<std::vector<WaitlistEntry>> Store::Waitlist(bool open_only) {

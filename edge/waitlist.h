@@ -27,6 +27,10 @@ struct WaitlistEntry : outpost::model::WaitlistEntry {
   std::vector<std::string> customer_phones;  // E.164
   std::optional<std::string> plate;
   std::optional<std::string> booking_ref;  // when booked
+  // Where AddToWaitlist took the tier from: "given" (staff said), "segment"
+  // (head office's profile), "default" (no segment known: regular). Not a
+  // column: empty on entries read back later.
+  std::string tier_from;
 };
 
 // What staff type to put a customer on the list: raw, checked by
@@ -42,9 +46,11 @@ struct WaitlistRequest {
   // Slot times of the grid, or "morning" (slots before 12:00) / "afternoon";
   // empty: any slot.
   std::vector<std::string> preferred_times;
-  std::string tier = "regular";  // vip, regular, new (model::kWaitlistTiers)
-  bool auto_book = false;        // book at once, without asking the customer again
-  std::string note;              // kept as the entry's reason
+  // vip, regular, new (model::kWaitlistTiers); empty: the customer's value
+  // tier from head office's profile (its segment), else "regular".
+  std::string tier;
+  bool auto_book = false;  // book at once, without asking the customer again
+  std::string note;        // kept as the entry's reason
   std::string staff;
 };
 

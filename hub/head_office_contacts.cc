@@ -99,18 +99,12 @@ Result<std::vector<Invitation>> PlanHeadOfficeMessages(Hub& hub, const LocalDate
     const outreach::ServiceRule* rule = RuleNamed(settings, inv.service_kind);
     if (!channel || *channel == ContactChannel::kCall || !rule) continue;  // a call: staff's
     ASSIGN_OR_RETURN(StoreFacts store, FactsOf(hub, inv.store));
-    const outreach::InvitationSpec spec{inv.customer_id,
-                                        inv.name,
-                                        inv.vehicle_id.value_or(""),
-                                        inv.plate.value_or(""),
-                                        inv.service_kind,
-                                        inv.due.due_date,
-                                        inv.due.invite_date,
-                                        *channel,
-                                        ""};
-    model::Message m =
-        outreach::InvitationMessage(inv.store, store.name, store.zone, settings.policy, spec,
-                                    now_ms);
+    const outreach::InvitationSpec spec{
+        inv.customer_id,        inv.name,         inv.vehicle_id.value_or(""),
+        inv.plate.value_or(""), inv.service_kind, inv.due.due_date,
+        inv.due.invite_date,    *channel,         ""};
+    model::Message m = outreach::InvitationMessage(inv.store, store.name, store.zone,
+                                                   settings.policy, spec, now_ms);
     m.reason = "head office: store " + inv.store + " offline";
     model::HeadOfficeRequest tell = InviteRequest(inv, *rule, staff, now);
     tell.outcome = "sent";
@@ -150,8 +144,8 @@ Result<HeadOfficeSendPass> HeadOfficeSender::RunOnce() {
       continue;
     }
     const model::Message& m = ticket->message;
-    const delivery::OutboundMessage out{m.id, m.idempotency_key, m.store_id,
-                                        m.channel, ticket->to, m.text};
+    const delivery::OutboundMessage out{m.id,      m.idempotency_key, m.store_id,
+                                        m.channel, ticket->to,        m.text};
     RETURN_IF_ERROR(Finish(*ticket, client_.Send(out), pass));
   }
   return pass;
@@ -171,9 +165,8 @@ Result<std::optional<HeadOfficeSender::Ticket>> HeadOfficeSender::Begin(
   ASSIGN_OR_RETURN(UnifiedView view, identity.Show(m.customer_id));
   std::vector<std::string> records;
   for (const auto& r : view.records) records.push_back(r.record_id);
-  ASSIGN_OR_RETURN(auto upcoming,
-                   hub_.storage().campaigns().UpcomingBookings(
-                       records, store.zone.UtcToLocal(now_ms).date.ToString()));
+  ASSIGN_OR_RETURN(auto upcoming, hub_.storage().campaigns().UpcomingBookings(
+                                      records, store.zone.UtcToLocal(now_ms).date.ToString()));
   model::MessageUpdate u;
   u.updated_at = now;
   std::optional<Ticket> ticket;
@@ -182,8 +175,7 @@ Result<std::optional<HeadOfficeSender::Ticket>> HeadOfficeSender::Begin(
     u.reason = "already booked: " + upcoming.front().ref + " on " + upcoming.front().slot_date +
                " at " + upcoming.front().site;
   } else {
-    ASSIGN_OR_RETURN(std::vector<int64_t> contacts,
-                     ContactsOf(hub_, view, settings, m, now_ms));
+    ASSIGN_OR_RETURN(std::vector<int64_t> contacts, ContactsOf(hub_, view, settings, m, now_ms));
     outreach::ContactAsk ask;
     ask.channel = ParseContactChannel(m.channel).value_or(ContactChannel::kSms);
     ask.purpose = outreach::Purpose::kMarketing;
@@ -222,8 +214,8 @@ Status HeadOfficeSender::Finish(const Ticket& ticket, const delivery::DeliveryRe
   const int64_t now_ms = hub_.clock().NowMs();
   const std::string now = FormatUtcMs(now_ms);
   model::Message m = ticket.message;
-  const delivery::NextStep next = delivery::NextAfter(retry_, m.idempotency_key,
-                                                      static_cast<int>(m.attempts), result, now_ms);
+  const delivery::NextStep next =
+      delivery::NextAfter(retry_, m.idempotency_key, static_cast<int>(m.attempts), result, now_ms);
   model::MessageUpdate u;
   u.updated_at = now;
   u.reason = result.detail;
@@ -277,11 +269,10 @@ namespace {
 // Why `inv` is not on head office's call list, or nothing when it is.
 std::optional<Status> NotForHeadOffice(const Invitation& inv) {
   if (inv.assigned_site) {
-    const std::string by =
-        inv.handled_by == "head_office"
-            ? "by head office (" + inv.outcome.value_or("message planned") + ")"
-            : "by store " + *inv.assigned_site + " (request " +
-                  std::to_string(inv.assigned_seq.value_or(0)) + ")";
+    const std::string by = inv.handled_by == "head_office"
+                               ? "by head office (" + inv.outcome.value_or("message planned") + ")"
+                               : "by store " + *inv.assigned_site + " (request " +
+                                     std::to_string(inv.assigned_seq.value_or(0)) + ")";
     return Status::Conflict("invitation: '" + inv.invitation_key + "' is handled already " + by)
         .WithField("invitation");
   }
@@ -308,8 +299,7 @@ Result<storage::InvitationRow> RecordHeadOfficeCall(Hub& hub, const LocalDate& d
     return Status::InvalidInput("staff: say who called (--staff)").WithField("staff");
   }
   if (outcome != "booked" && outcome != "declined" && outcome != "unreachable") {
-    return Status::InvalidInput("outcome: '" + outcome +
-                                "' is not booked, declined or unreachable")
+    return Status::InvalidInput("outcome: '" + outcome + "' is not booked, declined or unreachable")
         .WithField("outcome");
   }
   ASSIGN_OR_RETURN(CampaignSettings settings, ReadCampaignSettings(hub.storage().campaigns()));
@@ -337,9 +327,8 @@ Result<storage::InvitationRow> RecordHeadOfficeCall(Hub& hub, const LocalDate& d
   storage::InvitationRow row = InvitationRowOf(*found, now, staff, "head_office");
   row.outcome = outcome;
   if (!note.empty()) row.note = note;
-  ASSIGN_OR_RETURN(std::optional<int64_t> seq,
-                   hub.storage().campaigns().RecordHeadOfficeCall(
-                       row, model::HeadOfficeRequestJson(tell).dump()));
+  ASSIGN_OR_RETURN(std::optional<int64_t> seq, hub.storage().campaigns().RecordHeadOfficeCall(
+                                                   row, model::HeadOfficeRequestJson(tell).dump()));
   if (!seq) {
     return Status::Conflict("invitation: '" + invitation_key + "' is handled already")
         .WithField("invitation");

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "hub/profiles.h"
+#include "hub/segments.h"
 #include "schema/migrations.h"
 #include "sync/envelope.h"
 #include "sync/hub_log.h"
@@ -285,16 +286,39 @@ Result<std::array<uint8_t, 32>> Hub::LookupKey() const {
   return key;
 }
 
+Result<RefreshStats> Hub::RefreshSegments() {
+  RETURN_IF_ERROR(MakeIdentity().Resolve(false).status());
+  std::vector<std::string> visited;
+  RETURN_IF_ERROR(
+      storage_->campaigns().ForEachCompletedVisit([&](const storage::CompletedVisit& v) -> Status {
+        visited.push_back(v.unified_id);
+        return Status::Ok();
+      }));
+  std::sort(visited.begin(), visited.end());
+  visited.erase(std::unique(visited.begin(), visited.end()), visited.end());
+  RETURN_IF_ERROR(storage_->identity().MarkProfilesDirty(visited));
+  return RefreshProfiles();
+}
+
+Status Hub::WithSegments(Profiles& profiles) {
+  ASSIGN_OR_RETURN(SegmentRulesInForce rules, ReadSegmentRules(storage_->campaigns()));
+  ASSIGN_OR_RETURN(LocalDate today, HeadOfficeToday(clock_));
+  profiles.WithSegments(rules.rules, today);
+  return Status::Ok();
+}
+
 Result<WireLookupReply> Hub::Lookup(const std::string& site, const std::string& phone,
                                     const std::string& staff) {
   ASSIGN_OR_RETURN(auto key, LookupKey());
   Profiles profiles(storage_->identity(), clock_, key);
+  RETURN_IF_ERROR(WithSegments(profiles));
   return profiles.Lookup(site, phone, staff);
 }
 
 Result<RefreshStats> Hub::RefreshProfiles() {
   ASSIGN_OR_RETURN(auto key, LookupKey());
   Profiles profiles(storage_->identity(), clock_, key);
+  RETURN_IF_ERROR(WithSegments(profiles));
   return profiles.Refresh();
 }
 

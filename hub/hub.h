@@ -143,6 +143,11 @@ class Hub {
   // Rebuilds the unified profiles the stores hold (hub/profiles.h): run after
   // identity resolution; the next acks carry what changed.
   Result<RefreshStats> RefreshProfiles();
+  // Recomputes every customer's segment into the profiles (as days pass a
+  // segment changes without any change of the customer's; new rules change
+  // all): marks each customer with a completed visit for rebuilding, then
+  // refreshes. A profile whose bytes did not change is not resent.
+  Result<RefreshStats> RefreshSegments();
   // A walk-in's phone, for a store that is online: the profiles of the
   // customers it belongs to, as that store would see them. Logged.
   Result<WireLookupReply> Lookup(const std::string& site, const std::string& phone,
@@ -195,6 +200,8 @@ class Hub {
   Status AttachPushes(const std::string& site, int64_t applied_push_seq,
                       int64_t applied_profile_seq, WireAck& ack);
   Result<std::array<uint8_t, 32>> LookupKey() const;
+  // Profiles built by `profiles` carry segments under head office's rules, as of today.
+  Status WithSegments(Profiles& profiles);
   Status NoteReportedSeq(const std::string& site, int64_t seq);
 
   SecretKeys keys_;  // before storage_, which signs with them: it goes first

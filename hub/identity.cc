@@ -226,6 +226,10 @@ Result<UnifiedView> Identity::ViewOf(const std::string& unified_id, bool with_ev
              {"channel", f.value("channel", "")},
              {"service", f.value("service", "")},
              {"needs_reschedule", f.value("needs_reschedule", false)}});
+        // What a completed visit was worth (fen), only where the store recorded it.
+        if (f.contains("amount_fen") && f["amount_fen"].is_number_integer()) {
+          view.bookings.back()["amount_fen"] = f["amount_fen"];
+        }
       }
     }
   }

@@ -67,7 +67,8 @@ struct UnifiedView {
   std::string unified_id;
   std::vector<StoreRecord> records;
   nlohmann::json vehicles = nlohmann::json::array();  // {id, site, plate, vin, mileage_km}
-  nlohmann::json bookings = nlohmann::json::array();  // {id, site, ref, slot, status, channel, ...}
+  // {id, site, ref, slot, status, channel, ..., amount_fen (fen, only when recorded)}
+  nlohmann::json bookings = nlohmann::json::array();
   Consent consent;  // merged over all records: per channel the newest statement anywhere
   std::vector<Evidence> evidence;
   std::vector<Evidence> candidates;  // possible matches with records outside

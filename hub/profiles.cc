@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 
+#include "hub/segments.h"
 #include "sync/changelog.h"
 #include "sync/lifecycle.h"
 #include "sync/normalize.h"
@@ -40,8 +41,10 @@ std::optional<int64_t> WholeOrNone(const json& value) {
 
 }  // namespace
 
-model::Profile ProfileOf(const UnifiedView& view, const std::string& site) {
+model::Profile ProfileOf(const UnifiedView& view, const std::string& site,
+                         const std::optional<model::ProfileSegment>& segment) {
   model::Profile p;
+  p.segment = segment;
   p.unified_id = view.unified_id;
   std::set<std::string> stores;
   for (const auto& r : view.records) {
@@ -127,9 +130,10 @@ Status Profiles::RebuildDirty(Identity& identity, RefreshStats& stats) {
       ASSIGN_OR_RETURN(view, identity.ViewOf(unified, /*with_evidence=*/false));
     }
     std::map<std::string, std::string> bodies;  // site -> profile
+    const std::optional<model::ProfileSegment> segment = SegmentFor(view);
     for (const auto& r : view.records) {
       if (!bodies.count(r.site_id))
-        bodies[r.site_id] = model::ProfileJson(ProfileOf(view, r.site_id)).dump();
+        bodies[r.site_id] = model::ProfileJson(ProfileOf(view, r.site_id, segment)).dump();
     }
     ASSIGN_OR_RETURN(const auto current, store_.ProfileDigests(unified));  // site -> digest
     for (const auto& [site, body] : bodies) {
@@ -151,6 +155,14 @@ Status Profiles::RebuildDirty(Identity& identity, RefreshStats& stats) {
   absorbed_into.erase(std::unique(absorbed_into.begin(), absorbed_into.end()), absorbed_into.end());
   for (const auto& unified : absorbed_into) RETURN_IF_ERROR(rebuild(unified));
   return store_.ClearDirtyProfiles();
+}
+
+std::optional<model::ProfileSegment> Profiles::SegmentFor(const UnifiedView& view) const {
+  if (!segments_) return std::nullopt;
+  const auto segment =
+      segments::ComputeSegment(segments_->rules, SegmentVisitsOf(view), segments_->today);
+  if (!segment) return std::nullopt;
+  return ProfileSegmentOf(*segment);
 }
 
 Result<WireLookupReply> Profiles::Lookup(const std::string& site, const std::string& phone,
@@ -177,7 +189,8 @@ Result<WireLookupReply> Profiles::Lookup(const std::string& site, const std::str
       break;
     }
     ASSIGN_OR_RETURN(UnifiedView view, identity.ViewOf(live, /*with_evidence=*/false));
-    reply.profiles.push_back({0, live, model::ProfileJson(ProfileOf(view, site)).dump()});
+    reply.profiles.push_back(
+        {0, live, model::ProfileJson(ProfileOf(view, site, SegmentFor(view))).dump()});
   }
   unsigned char h[16];
   crypto_generichash(h, sizeof h, reinterpret_cast<const unsigned char*>(normal->data()),

@@ -19,6 +19,7 @@
 #pragma once
 
 #include <array>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,7 @@
 #include "hub/storage/identity_store.h"
 #include "sync/clock.h"
 #include "sync/model/profile.h"
+#include "sync/segments/segments.h"
 #include "sync/status.h"
 #include "sync/wire.h"
 
@@ -40,8 +42,10 @@ struct RefreshStats {
 
 // The profile `site` receives (its JSON: sync/model/profile.h): "here" names
 // its own records of the customer; every store's records, vehicles and
-// bookings (the newest Profile::kMaxBookings), the visits and merged consent.
-model::Profile ProfileOf(const UnifiedView& view, const std::string& site);
+// bookings (the newest Profile::kMaxBookings), the visits and merged consent;
+// and the customer's segment when given (hub/segments.h).
+model::Profile ProfileOf(const UnifiedView& view, const std::string& site,
+                         const std::optional<model::ProfileSegment>& segment = std::nullopt);
 
 // Records that `site` holds its profiles up to `held_seq` and returns the
 // newest versions after it, oldest first, at most `limit`. A store holding
@@ -59,6 +63,12 @@ class Profiles {
            const std::array<uint8_t, 32>& lookup_key)
       : store_(store), clock_(clock), lookup_key_(lookup_key) {}
 
+  // Profiles built from now on carry each customer's segment as of `today`
+  // under `rules` (hub/segments.h); without this call they carry none.
+  void WithSegments(const segments::SegmentRules& rules, const LocalDate& today) {
+    segments_ = SegmentInputs{rules, today};
+  }
+
   Result<RefreshStats> Refresh();
   // At most this many customers answer one look-up (a shared phone: a family, a fleet).
   static constexpr int kMaxLookupMatches = 5;
@@ -69,10 +79,18 @@ class Profiles {
   // Rebuilds the profiles of the dirty unified customers (and of the live
   // targets of ids absorbed by merges), in the caller's transaction.
   Status RebuildDirty(Identity& identity, RefreshStats& stats);
+  // The segment a view's profiles carry: none without WithSegments or visits.
+  std::optional<model::ProfileSegment> SegmentFor(const UnifiedView& view) const;
+
+  struct SegmentInputs {
+    segments::SegmentRules rules;
+    LocalDate today;
+  };
 
   storage::IdentityStore& store_;
   const Clock& clock_;
   std::array<uint8_t, 32> lookup_key_;
+  std::optional<SegmentInputs> segments_;
 };
 
 }  // namespace outpost::hub

@@ -64,5 +64,13 @@ TEST(ProfileBodyTest, IsByteForByteTheFormatStoresHold) {
   EXPECT_EQ(model::ProfileJson(ProfileOf(SampleView(), "S1")).dump(), model::kProfileGoldenAtS1);
 }
 
+// With the segment head office computed (hub/segments.h): one more key, the
+// rest the same bytes.
+TEST(ProfileBodyTest, WithASegmentIsTheGoldenWithTheSegmentKey) {
+  const model::ProfileSegment segment{"new", "low", "new", 5, 1, 2};
+  EXPECT_EQ(model::ProfileJson(ProfileOf(SampleView(), "S1", segment)).dump(),
+            model::kProfileGoldenWithSegmentAtS1);
+}
+
 }  // namespace
 }  // namespace outpost::hub

@@ -1,11 +1,14 @@
 #include "hub/service_due.h"
 
 #include <algorithm>
+#include <iterator>
 #include <map>
+#include <tuple>
 #include <unordered_map>
 #include <utility>
 
 #include "hub/hub.h"
+#include "hub/segments.h"
 #include "sync/model/request.h"
 
 namespace outpost::hub {
@@ -337,6 +340,7 @@ Result<DueList> ComputeServiceDue(storage::HubStorage& storage, Identity& identi
   }
   const auto stores = LastVisitedStores(cars, list.due);
   ASSIGN_OR_RETURN(PolicyContext ctx, GatherPolicyContext(reader, identity, settings, date));
+  ASSIGN_OR_RETURN(SegmentRulesInForce segment_rules, ReadSegmentRules(storage.campaigns()));
   ASSIGN_OR_RETURN(auto assigned, reader.storage().campaigns().Invitations());
   std::map<std::string, const storage::InvitationRow*> assigned_by_key;
   for (const auto& row : assigned) assigned_by_key[row.invitation_key] = &row;
@@ -351,6 +355,8 @@ Result<DueList> ComputeServiceDue(storage::HubStorage& storage, Identity& identi
     for (const auto& r : view.records) {
       if (r.record_id == inv.customer_id) inv.name = r.name;
     }
+    const auto segment = segments::ComputeSegment(segment_rules.rules, SegmentVisitsOf(view), date);
+    inv.value_tier = segment ? segment->value_tier : "regular";
     RETURN_IF_ERROR(DecideInvitation(reader, ctx, view, date, inv));
     if (auto it = assigned_by_key.find(inv.invitation_key); it != assigned_by_key.end()) {
       inv.assigned_site = it->second->site;
@@ -359,8 +365,14 @@ Result<DueList> ComputeServiceDue(storage::HubStorage& storage, Identity& identi
       inv.outcome = it->second->outcome;
     }
   }
-  std::sort(list.due.begin(), list.due.end(), [](const Invitation& a, const Invitation& b) {
-    return std::tie(a.due.due_date, a.invitation_key) < std::tie(b.due.due_date, b.invitation_key);
+  // Within a due date VIPs first (their value tier, issue 17), then by key.
+  auto rank = [](const Invitation& inv) {
+    const auto& tiers = segments::kValueTiers;
+    return std::find(std::begin(tiers), std::end(tiers), inv.value_tier) - std::begin(tiers);
+  };
+  std::sort(list.due.begin(), list.due.end(), [&](const Invitation& a, const Invitation& b) {
+    return std::tuple(a.due.due_date, rank(a), a.invitation_key) <
+           std::tuple(b.due.due_date, rank(b), b.invitation_key);
   });
   return list;
 }

@@ -92,13 +92,16 @@ struct Invitation {
   // message or call, the store offline); head office's outcome when known.
   std::string handled_by;
   std::optional<std::string> outcome;
+  // The person's value tier (hub/segments.h) on the list's date: "vip" are
+  // listed first within a due date.
+  std::string value_tier;
 };
 
 struct DueList {
   std::string date;             // YYYY-MM-DD
   int64_t cars_considered = 0;  // person+vehicle pairs with a completed visit
   int64_t lapsed = 0;           // due more than kLapsedAfterDays before `date`: not listed
-  std::vector<Invitation> due;  // invite date on or before `date`, by due date then key
+  std::vector<Invitation> due;  // invite date on or before `date`, by due date, tier, key
 };
 
 // Who is due for an invitation on `date` (invite date on or before it), as

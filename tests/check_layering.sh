@@ -36,6 +36,12 @@ if [ -d "$root/sync/outreach" ] && hits=$(grep -rnE \
     "$root/sync/outreach" --include='*.h' --include='*.cc'); then
   echo "layering violation: sync/outreach/ includes SQL or I/O:"; echo "$hits"; status=1
 fi
+# Segments (sync/segments/) are computed, not stored: no SQL, no I/O.
+if [ -d "$root/sync/segments" ] && hits=$(grep -rnE \
+    '#include [<"](sqlite3\.h|zmq\.h|curl/|fstream|sync/(sqlite|changelog|transport|wire|envelope|private_file|hub_log)\.h)' \
+    "$root/sync/segments" --include='*.h' --include='*.cc'); then
+  echo "layering violation: sync/segments/ includes SQL or I/O:"; echo "$hits"; status=1
+fi
 # The command lines (edge/cli + edge/desk.cc, hub/cli + hub/hub_cli.cc, tools/) are
 # the top: nothing else includes them, their parsing support (sync/cli/) or CLI11,
 # and they hold no SQL and never reach for a database handle.

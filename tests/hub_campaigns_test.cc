@@ -24,8 +24,7 @@
 #include "sync/keys.h"
 #include "sync/model/message.h"
 #include "tests/gateway/gateway_harness.h"
-#include "tests/hub_and_stores.h"
-#include "tests/hub_cli_run.h"
+#include "tests/hub_cli_fixture.h"
 #include "tests/hub_file.h"
 
 namespace outpost {
@@ -37,34 +36,13 @@ using testing::CliResult;
 
 constexpr char kNow[] = "2026-11-23T01:00:00Z";  // Monday 09:00 in Shanghai
 
-class HubCampaignsTest : public testing::HubAndStores {
+class HubCampaignsTest : public testing::HubCliAndStores {
  protected:
-  void SetUp() override {
-    ASSERT_TRUE(WriteKeyFiles(hub_keys_, dir_.path(), false).ok());
-    setenv("OUTPOST_NOW", kNow, 1);
-    OpenSites({"S1", "S2"});
-  }
-  void TearDown() override { unsetenv("OUTPOST_NOW"); }
-
-  CliResult Cli(const std::vector<std::string>& args) {
-    return testing::RunHubCliWith(dir_.File("hub.db"), dir_.File("HUB.key"), args);
-  }
-  json CliJson(const std::vector<std::string>& args) {
-    std::vector<std::string> with = {"--json"};
-    with.insert(with.end(), args.begin(), args.end());
-    CliResult r = Cli(with);
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    return json::parse(r.out, nullptr, false);
-  }
-
-  void At(const std::string& utc) { clock_.Set(ParseUtcMs(utc).value()); }
-
-  // A visit on `date` at 10:00 that happened: booked at 09:00, checked in,
-  // serviced and completed. Returns the store's customer record.
+  // A visit on `date` at 10:00 that happened (HubCliAndStores::CompletedVisit).
+  // Returns the store's customer record.
   std::string ServicedVisit(const std::string& site, const std::string& name,
                             const std::string& phone, const std::string& plate,
                             const std::string& date, std::optional<int64_t> km, bool opted_in) {
-    At(date + "T01:00:00Z");
     edge::BookingRequest r;
     r.customer = phone;
     edge::NewCustomer c{name, {phone}};
@@ -73,17 +51,7 @@ class HubCampaignsTest : public testing::HubAndStores {
     r.create_customer = c;
     r.vehicle.plate = plate;
     r.vehicle.mileage_km = km;
-    r.date = date;
-    r.time = "10:00";
-    r.staff = "SA";
-    auto b = stores_[site]->Book(r);
-    EXPECT_TRUE(b.ok()) << b.status().ToString();
-    if (!b.ok()) return "";
-    At(date + "T02:00:00Z");
-    EXPECT_TRUE(stores_[site]->CheckIn(b->id, "SA").ok());
-    EXPECT_TRUE(stores_[site]->StartService(b->id, "SA").ok());
-    EXPECT_TRUE(stores_[site]->Complete(b->id, "SA").ok());
-    return b->customer_id;
+    return CompletedVisit(site, r, date);
   }
 
   // Wang's car: serviced at S1 (10,000 km) then S2 (20,000 km): due by km,

@@ -67,11 +67,10 @@ TEST_F(HubCliTest, EveryCommandButInitRefusesAMissingDatabaseAndSaysHowToCreateO
 TEST_F(HubCliTest, AMistypedCommandOrFlagGetsOneLineAndExitCodeOne) {
   CliResult command = Cli({"bord"});
   EXPECT_EQ(command.exit_code, 1);
-  EXPECT_EQ(
-      command.err,
-      "outpost-hub: unknown command 'bord' (try: allow, board, book, campaigns, cancel,"
-      " conflicts, customers, deny, digest, holidays, init, notify, replies, requests, reschedule,"
-      " serve, stores)\n");
+  EXPECT_EQ(command.err,
+            "outpost-hub: unknown command 'bord' (try: allow, board, book, campaigns, cancel,"
+            " conflicts, customers, deny, digest, holidays, init, notify, replies, requests,"
+            " reschedule, segments, serve, stores)\n");
   CliResult nested = Cli({"customers", "fnd", "x"});
   EXPECT_EQ(nested.exit_code, 1);
   EXPECT_EQ(nested.err,

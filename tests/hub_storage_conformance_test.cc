@@ -620,6 +620,19 @@ TEST_P(HubStorageConformance, ServiceDueReadsVisitsReadingsContactsAndBookingsAs
   EXPECT_FALSE(campaigns.MessageFields("M-2").value().has_value());
 }
 
+// Segments move as days pass: the hub marks customers' profiles for
+// rebuilding without any change of theirs (hub/hub.h RefreshSegments).
+TEST_P(HubStorageConformance, ProfilesMarkedDirtyAreListedOnceUntilCleared) {
+  auto& identity = storage_->identity();
+  ASSERT_TRUE(identity.ClearDirtyProfiles().ok());
+  ASSERT_TRUE(identity.MarkProfilesDirty({"u-2", "u-1", "u-2"}).ok());
+  std::vector<std::string> dirty = identity.DirtyProfiles().value();
+  std::sort(dirty.begin(), dirty.end());
+  EXPECT_EQ(dirty, (std::vector<std::string>{"u-1", "u-2"}));
+  ASSERT_TRUE(identity.ClearDirtyProfiles().ok());
+  EXPECT_TRUE(identity.DirtyProfiles().value().empty());
+}
+
 TEST_P(HubStorageConformance, AnInvitationAndAReplyAreRecordedOnceWithTheirRequests) {
   Allow(s1_);
   auto& campaigns = storage_->campaigns();

@@ -845,7 +845,10 @@ class Reader {
                                 std::to_string(offset_));
     }
     if (frame_left != 0) {
-      return Status::Corruption("backup " + Quote(path_) + ": compressed data ends mid-frame");
+      return Status::Corruption("backup " + Quote(path_) + ": compressed data ends mid-frame (" +
+                                std::to_string(total) + " of the manifest's " +
+                                std::to_string(manifest_.snapshot_bytes) + " bytes after " +
+                                std::to_string(records_) + " chunks)");
     }
     if (total != manifest_.snapshot_bytes) {
       return Status::Corruption("backup " + Quote(path_) + ": " + std::to_string(total) +

@@ -118,10 +118,15 @@ void BookingCommands::AddSteps(CLI::App& app) {
       [](Store& s, const Self& c, const std::string& who) {
         return s.StartService(c.booking_ref_, who);
       });
-  add("complete", "service completed", "completed", false,
-      [](Store& s, const Self& c, const std::string& who) {
-        return s.Complete(c.booking_ref_, who);
-      });
+  auto* complete = add("complete", "service completed", "completed", false,
+                       [](Store& s, const Self& c, const std::string& who) -> Result<Booking> {
+                         std::optional<int64_t> fen;
+                         if (!c.amount_.empty()) {
+                           ASSIGN_OR_RETURN(fen, model::ParseAmountYuan(c.amount_));
+                         }
+                         return s.Complete(c.booking_ref_, who, fen);
+                       });
+  complete->add_option("--amount", amount_, "what the visit was worth, yuan (680 or 680.50)");
   add("cancel", "cancel a booking (reason required)", "cancelled", true,
       [](Store& s, const Self& c, const std::string& who) {
         return s.Cancel(c.booking_ref_, c.reason_, who);

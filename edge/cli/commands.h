@@ -119,6 +119,7 @@ class BookingCommands {
   BookingRequest request_;
   std::optional<int64_t> mileage_;
   std::string phone_, name_, board_date_ = "today", booking_ref_, reason_, new_date_, new_slot_;
+  std::string amount_;  // complete --amount: yuan as typed, parsed by model::ParseAmountYuan
 };
 
 // conflicts list | show | resolve: this store's cases (cases.cc).
@@ -261,7 +262,7 @@ class WaitlistCommands {
   CLI::App* accept_ = nullptr;
   CLI::App* decline_ = nullptr;
   CLI::App* cancel_ = nullptr;
-  std::string customer_, vehicle_, service_ = "maintenance", from_, to_, tier_ = "regular", note_;
+  std::string customer_, vehicle_, service_ = "maintenance", from_, to_, tier_, note_;
   std::vector<std::string> times_;
   bool auto_book_ = false, all_ = false;
   int hold_minutes_ = 120;

@@ -80,6 +80,13 @@ void PrintUnifiedProfile(const DeskRun& run, const Store& store, const model::Pr
     run.out << "    visits in the chain: " << p.visits.count << ", last "
             << p.visits.last.value_or("") << " at " << p.visits.last_store.value_or("") << "\n";
   }
+  if (p.segment) {
+    const model::ProfileSegment& seg = *p.segment;
+    run.out << "    分群 segment: 价值 value " << seg.value_tier << ", 频次 frequency "
+            << seg.frequency_tier << ", 阶段 lifecycle " << seg.lifecycle << ", RFM R"
+            << seg.recency_score << " F" << seg.frequency_score << " M" << seg.monetary_score
+            << "\n";
+  }
   PrintElsewhere(run, store.settings().store_id, p);
 }
 

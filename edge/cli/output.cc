@@ -150,6 +150,7 @@ int PrintBooking(const DeskRun& run, const Store& store, const Booking& b,
         << (b.arrival_perk ? ", offer " + *b.arrival_perk : "") << "\n";
   }
   if (b.cancel_reason) out << "  cancelled: " << *b.cancel_reason << "\n";
+  if (b.amount_fen) out << "  amount " << model::FormatYuan(*b.amount_fen) << " yuan\n";
   if (b.rescheduled_from) out << "  rescheduled from " << *b.rescheduled_from << "\n";
   if (b.rescheduled_to) out << "  rescheduled to " << *b.rescheduled_to << "\n";
   if (!b.notes.empty()) out << "  notes: " << IndentedNotes(b.notes) << "\n";

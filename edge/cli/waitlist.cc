@@ -102,7 +102,9 @@ WaitlistCommands::WaitlistCommands(CLI::App& app) {
   add_->add_option("--to", to_, "last day: YYYY-MM-DD, today, tomorrow or +N")->required();
   add_->add_option("--times", times_, "slot times wanted (08:30,10:00), morning or afternoon")
       ->delimiter(',');
-  add_->add_option("--tier", tier_, "vip, regular or new (offer order)")->capture_default_str();
+  add_->add_option("--tier", tier_,
+                   "vip, regular or new (offer order); default: the customer's value tier from"
+                   " head office's segment, else regular");
   add_->add_flag("--auto-book", auto_book_, "book a freed place without asking again");
   add_->add_option("--note", note_, "what the customer said");
 
@@ -147,7 +149,19 @@ int WaitlistCommands::RunAdd(const DeskRun& run) {
   request.staff = staff.value();
   auto e = store.value()->AddToWaitlist(request);
   if (!e.ok()) return Fail(run, e.status());
-  return PrintEntry(run, *store.value(), e.value(), "加入 added");
+  if (run.flags.json) {
+    json shown = EntryJson(e.value());
+    shown["tier_from"] = e->tier_from;
+    run.out << shown.dump(2) << "\n";
+    return kExitOk;
+  }
+  PrintEntry(run, *store.value(), e.value(), "加入 added");
+  if (e->tier_from == "segment") {
+    run.out << "  等级 tier " << e->tier << ": 总部客户分群 from head office's segment\n";
+  } else if (e->tier_from == "default") {
+    run.out << "  等级 tier regular: 默认 default (no segment known for the customer)\n";
+  }
+  return kExitOk;
 }
 
 int WaitlistCommands::RunList(const DeskRun& run) {

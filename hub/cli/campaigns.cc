@@ -41,12 +41,6 @@ Result<LocalDate> ParseDay(const std::string& text, const Clock& clock) {
   return date;
 }
 
-Result<std::string> ReadWholeFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::NotFound(path + ": cannot be read");
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
 json InvitationJson(const queries::Invitation& inv) {
   json out = {{"invitation_key", inv.invitation_key},
               {"unified_id", inv.unified_id},
@@ -69,7 +63,8 @@ json InvitationJson(const queries::Invitation& inv) {
               {"channel", inv.channel},
               {"decision", inv.allowed ? (inv.delayed ? "delayed" : "send") : "drop"},
               {"decision_at", inv.allowed ? json(inv.decision_at) : json(nullptr)},
-              {"reason", inv.reason}};
+              {"reason", inv.reason},
+              {"value_tier", inv.value_tier}};
   out["assigned"] = inv.assigned_site
                         ? json{{"site", *inv.assigned_site},
                                {"request_seq", *inv.assigned_seq},
@@ -82,7 +77,7 @@ json InvitationJson(const queries::Invitation& inv) {
 void PrintInvitation(const queries::Invitation& inv, std::ostream& out) {
   out << "  " << inv.due.due_date.ToString() << " 到期/due ("
       << (inv.due.due_by == "km" ? "里程/km" : "时间/time") << ")  "
-      << (inv.name.empty() ? inv.customer_id : inv.name) << "  "
+      << (inv.name.empty() ? inv.customer_id : inv.name) << " [" << inv.value_tier << "]  "
       << inv.plate.value_or(inv.vehicle_key) << "  上次保养/last " << inv.last_service << " @"
       << inv.last_service_site;
   if (inv.projected_km) out << "  预计里程/projected " << *inv.projected_km << " km";

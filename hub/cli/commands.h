@@ -200,6 +200,30 @@ class NotifyCommand {
   int max_attempts_ = 8;
 };
 
+// segments show --customer ID | list [--tier T] [--stage S] | refresh |
+// rules show|set: customer segments at head office (segments.cc).
+class SegmentCommands {
+ public:
+  SegmentCommands(CLI::App& app, const HubFlags& flags);
+  bool parsed() const;
+  int Run(Hub& hub, std::ostream& out, std::ostream& err);
+
+ private:
+  int RunShow(Hub& hub, std::ostream& out, std::ostream& err);
+  int RunList(Hub& hub, std::ostream& out, std::ostream& err);
+  int RunRules(Hub& hub, std::ostream& out, std::ostream& err);
+
+  const HubFlags& flags_;
+  CLI::App* segments_ = nullptr;
+  CLI::App* show_ = nullptr;
+  CLI::App* list_ = nullptr;
+  CLI::App* refresh_ = nullptr;
+  CLI::App* rules_ = nullptr;
+  CLI::App* rules_show_ = nullptr;
+  CLI::App* rules_set_ = nullptr;
+  std::string customer_, tier_, stage_, staff_, file_;
+};
+
 // replies --bind HOST:PORT --secret-file F (a process of its own), replies list (replies.cc).
 class RepliesCommand {
  public:

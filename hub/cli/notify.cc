@@ -27,13 +27,11 @@ NotifyCommand::NotifyCommand(CLI::App& app) {
   notify_ = app.add_subcommand(
       "notify", "head office's own sender: invitations for offline stores, through the relay");
   notify_->add_option("--gateway", gateway_url_, "the relay's webhook URL")->required();
-  notify_->add_option("--secret-file", secret_file_, "the shared secret (a 0600 file)")
-      ->required();
+  notify_->add_option("--secret-file", secret_file_, "the shared secret (a 0600 file)")->required();
   notify_->add_option("--staff", staff_, "who plans, in the records")->capture_default_str();
   notify_->add_flag("--once", once_, "one pass, then exit");
   notify_->add_option("--seconds", seconds_, "stop after this many seconds");
-  notify_->add_option("--interval-ms", interval_ms_, "pause between passes")
-      ->capture_default_str();
+  notify_->add_option("--interval-ms", interval_ms_, "pause between passes")->capture_default_str();
   notify_->add_option("--timeout-ms", timeout_ms_, "one attempt's limit")->capture_default_str();
   notify_->add_option("--max-attempts", max_attempts_, "attempts before dead-letter")
       ->capture_default_str();
@@ -62,8 +60,8 @@ int NotifyCommand::Run(Hub& hub, std::ostream& out, std::ostream& err) {
       err << "outpost-hub notify: " << pass.status().ToString() << "\n";
     } else if (once_ || pass->planned + pass->sent + pass->retrying + pass->dead + pass->held > 0) {
       out << "outpost-hub notify: planned " << pass->planned << ", sent " << pass->sent
-          << ", retrying " << pass->retrying << ", dead " << pass->dead << ", held "
-          << pass->held << std::endl;
+          << ", retrying " << pass->retrying << ", dead " << pass->dead << ", held " << pass->held
+          << std::endl;
     }
     if (once_) return 0;
     for (int waited = 0; waited < interval_ms_ && !g_stop.load(); waited += 50) {

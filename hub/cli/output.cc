@@ -1,5 +1,7 @@
 #include "hub/cli/output.h"
 
+#include <fstream>
+#include <iterator>
 #include <ostream>
 
 namespace outpost::hub::cli {
@@ -7,6 +9,12 @@ namespace outpost::hub::cli {
 int Fail(const Status& st, std::ostream& err) {
   err << "outpost-hub: " << st.ToString() << "\n";
   return ExitCodeFor(st);
+}
+
+Result<std::string> ReadWholeFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::NotFound(path + ": cannot be read");
+  return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
 nlohmann::json EvidenceJson(const std::vector<Evidence>& list) {

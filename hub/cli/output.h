@@ -3,6 +3,7 @@
 
 #include <iosfwd>
 #include <nlohmann/json.hpp>
+#include <string>
 #include <vector>
 
 #include "hub/identity.h"
@@ -12,6 +13,10 @@ namespace outpost::hub::cli {
 
 // Prints "outpost-hub: <status>" on one line and returns its exit code.
 int Fail(const Status& st, std::ostream& err);
+
+// A settings file's whole text (campaigns rules set, holidays set, segments
+// rules set); NotFound naming the path when it cannot be read.
+Result<std::string> ReadWholeFile(const std::string& path);
 
 // Evidence between two store records, as --json prints it.
 nlohmann::json EvidenceJson(const std::vector<Evidence>& list);

@@ -4,12 +4,14 @@
 #include <atomic>
 #include <chrono>
 #include <csignal>
+#include <optional>
 #include <ostream>
 
 #include "hub/cli/commands.h"
 #include "hub/cli/output.h"
 #include "hub/hub.h"
 #include "hub/identity.h"
+#include "hub/segments.h"
 #include "hub/server.h"
 
 namespace outpost::hub::cli {
@@ -29,8 +31,14 @@ class ProfileUpkeep {
     if (every_ms_ <= 0 || now < next_) return;
     Identity identity = hub_.MakeIdentity();
     auto resolved = identity.Resolve(false);
-    auto refreshed =
-        resolved.ok() ? hub_.RefreshProfiles() : Result<RefreshStats>(resolved.status());
+    // Segments move as days pass: on a new head-office day every customer's
+    // is recomputed into the profiles (hub/segments.h), else only the changed.
+    auto today = HeadOfficeToday(hub_.clock());
+    const bool new_day = today.ok() && today.value() != segments_day_;
+    auto refreshed = !resolved.ok() ? Result<RefreshStats>(resolved.status())
+                     : new_day      ? hub_.RefreshSegments()
+                                    : hub_.RefreshProfiles();
+    if (refreshed.ok() && new_day) segments_day_ = today.value();
     if (!refreshed.ok()) {
       err << "outpost-hub: unified profiles: " << refreshed.status().ToString() << "\n";
     }
@@ -43,6 +51,7 @@ class ProfileUpkeep {
   Hub& hub_;
   int64_t every_ms_;
   std::chrono::steady_clock::time_point next_{};
+  std::optional<LocalDate> segments_day_;  // when the segments were last recomputed
 };
 
 }  // namespace

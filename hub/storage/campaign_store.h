@@ -49,7 +49,8 @@ struct CompletedVisit {
   std::optional<std::string> plate;
   std::optional<std::string> vin;
   std::string service;
-  std::string slot_date;  // YYYY-MM-DD, the store's day
+  std::string slot_date;              // YYYY-MM-DD, the store's day
+  std::optional<int64_t> amount_fen;  // what it was worth (fen), when recorded
 };
 
 // A vehicle's odometer reading: one of its logged changes carrying mileage_km

@@ -128,6 +128,9 @@ class IdentityStore {
   // The unified customers whose profiles must be rebuilt, and forgetting them.
   virtual Result<std::vector<std::string>> DirtyProfiles() = 0;
   virtual Status ClearDirtyProfiles() = 0;
+  // Marks these unified customers' profiles for rebuilding (what they carry
+  // changed without a change of theirs: segments as days pass, new rules).
+  virtual Status MarkProfilesDirty(const std::vector<std::string>& unified_ids) = 0;
   // site -> digest of the profile of `unified_id` each store holds (not withdrawn).
   virtual Result<std::map<std::string, std::string>> ProfileDigests(
       const std::string& unified_id) = 0;

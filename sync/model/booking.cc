@@ -24,6 +24,13 @@ Result<Channel> ChannelField(const FieldReader& in) {
   return channel.value();
 }
 
+// What a visit was worth, in fen: a whole number, never negative.
+Result<std::optional<int64_t>> AmountField(const FieldReader& in) {
+  ASSIGN_OR_RETURN(std::optional<int64_t> fen, in.OptionalInt("amount_fen"));
+  if (fen && *fen < 0) return in.Bad("amount_fen", std::to_string(*fen) + " is negative");
+  return fen;
+}
+
 // The slot, checked as a store-local date and time.
 Status ReadSlot(const FieldReader& in, Booking& b) {
   ASSIGN_OR_RETURN(b.slot_date, in.Text("slot_date"));
@@ -44,6 +51,7 @@ Status ReadLaterFields(const FieldReader& in, Booking& b) {
   ASSIGN_OR_RETURN(b.arrival_perk, in.OptionalText("arrival_perk"));
   ASSIGN_OR_RETURN(b.cancel_reason, in.OptionalText("cancel_reason"));
   ASSIGN_OR_RETURN(b.rescheduled_to, in.OptionalText("rescheduled_to"));
+  ASSIGN_OR_RETURN(b.amount_fen, AmountField(in));
   ASSIGN_OR_RETURN(std::optional<bool> moving, in.OptionalBool("needs_reschedule"));
   b.needs_reschedule = moving.value_or(false);
   return Status::Ok();
@@ -80,7 +88,8 @@ json BookingJson(const Booking& b) {
           {"import_batch", OrNull(b.import_batch)},
           {"advisor", OrNull(b.advisor)},
           {"bay", OrNull(b.bay)},
-          {"team", OrNull(b.team)}};
+          {"team", OrNull(b.team)},
+          {"amount_fen", OrNull(b.amount_fen)}};
 }
 
 json BookingInsertFields(const Booking& b) {
@@ -100,6 +109,7 @@ json BookingInsertFields(const Booking& b) {
   SetIfPresent(fields, "advisor", b.advisor);
   SetIfPresent(fields, "bay", b.bay);
   SetIfPresent(fields, "team", b.team);
+  SetIfPresent(fields, "amount_fen", b.amount_fen);
   return fields;
 }
 
@@ -117,6 +127,7 @@ json BookingUpdateFields(const BookingUpdate& u) {
   SetIfPresent(fields, "advisor", u.advisor);
   SetIfPresent(fields, "bay", u.bay);
   SetIfPresent(fields, "team", u.team);
+  SetIfPresent(fields, "amount_fen", u.amount_fen);
   return fields;
 }
 
@@ -169,7 +180,50 @@ Result<BookingUpdate> ParseBookingUpdate(const json& fields) {
   ASSIGN_OR_RETURN(u.advisor, in.OptionalText("advisor"));
   ASSIGN_OR_RETURN(u.bay, in.OptionalText("bay"));
   ASSIGN_OR_RETURN(u.team, in.OptionalText("team"));
+  ASSIGN_OR_RETURN(u.amount_fen, AmountField(in));
   return u;
+}
+
+Result<int64_t> ParseAmountYuan(const std::string& text) {
+  auto bad = [&](const std::string& why) {
+    return Status::InvalidInput("amount: '" + text + "' " + why);
+  };
+  if (!text.empty() && text[0] == '-') return bad("is negative");
+  const size_t dot = text.find('.');
+  const std::string whole = text.substr(0, dot);
+  const std::string decimals = dot == std::string::npos ? "" : text.substr(dot + 1);
+  auto digits = [](const std::string& s) {
+    return s.find_first_not_of("0123456789") == std::string::npos;
+  };
+  if (whole.empty() || !digits(whole) || !digits(decimals) ||
+      (dot != std::string::npos && decimals.empty())) {
+    return bad("is not an amount in yuan (e.g. 680 or 680.50)");
+  }
+  if (decimals.size() > 2) return bad("has more than two decimals (fen)");
+  // Leading zeros aside, more than 8 digits of yuan is over the limit already.
+  const size_t first = whole.find_first_not_of('0');
+  const std::string significant = first == std::string::npos ? "0" : whole.substr(first);
+  if (significant.size() > 8) return bad("is more than 10000000 yuan");
+  int64_t fen = std::stoll(significant) * 100;
+  if (!decimals.empty()) fen += std::stoll(decimals) * (decimals.size() == 1 ? 10 : 1);
+  if (fen > kMaxAmountFen) return bad("is more than 10000000 yuan");
+  return fen;
+}
+
+Status CheckAmountFen(int64_t fen) {
+  if (fen < 0) return Status::InvalidInput("amount: " + FormatYuan(fen) + " is negative");
+  if (fen > kMaxAmountFen) {
+    return Status::InvalidInput("amount: " + FormatYuan(fen) + " is more than 10000000 yuan");
+  }
+  return Status::Ok();
+}
+
+std::string FormatYuan(int64_t fen) {
+  const bool negative = fen < 0;
+  const uint64_t magnitude = negative ? 0 - static_cast<uint64_t>(fen) : static_cast<uint64_t>(fen);
+  const uint64_t cents = magnitude % 100;
+  return std::string(negative ? "-" : "") + std::to_string(magnitude / 100) + "." +
+         (cents < 10 ? "0" : "") + std::to_string(cents);
 }
 
 void ApplyBookingUpdate(const BookingUpdate& u, Booking& b) {
@@ -185,6 +239,7 @@ void ApplyBookingUpdate(const BookingUpdate& u, Booking& b) {
   if (u.advisor) b.advisor = u.advisor;
   if (u.bay) b.bay = u.bay;
   if (u.team) b.team = u.team;
+  if (u.amount_fen) b.amount_fen = u.amount_fen;
 }
 
 }  // namespace outpost::model

@@ -55,6 +55,9 @@ struct Booking {
   std::optional<std::string> advisor;
   std::optional<std::string> bay;
   std::optional<std::string> team;
+  // What the visit was worth, in fen (1/100 yuan), recorded on completion
+  // (outpost-edge complete --amount). Logged only once set, like advisor.
+  std::optional<int64_t> amount_fen;
 };
 
 // The changed fields of one update; unset fields did not change.
@@ -73,11 +76,13 @@ struct BookingUpdate {
   std::optional<std::string> advisor;
   std::optional<std::string> bay;
   std::optional<std::string> team;
+  // The visit's worth in fen, set with the completion that records it.
+  std::optional<int64_t> amount_fen;
 };
 
 // The fields of an insert: the booking as made. vehicle_id and
 // rescheduled_from are always written (null when absent); form_id,
-// import_batch, hub_request_seq, advisor, bay and team only when set (an
+// import_batch, hub_request_seq, advisor, bay, team and amount_fen only when set (an
 // insert without them is byte for byte what it was before they existed); the
 // fields only updates set (arrived_at, ...) never.
 nlohmann::json BookingInsertFields(const Booking& booking);
@@ -91,6 +96,17 @@ nlohmann::json BookingJson(const Booking& booking);
 // Checks every field and names the first that is wrong.
 Result<Booking> ParseBooking(const std::string& id, const nlohmann::json& fields);
 Result<BookingUpdate> ParseBookingUpdate(const nlohmann::json& fields);
+// What a visit may be worth: 0 to 10,000,000 yuan, in fen. More is a typo.
+inline constexpr int64_t kMaxAmountFen = int64_t{10'000'000} * 100;
+// Yuan as typed at the desk ("680", "680.5", "680.50") to fen; refused
+// (InvalidInput naming field "amount", the value and why) when negative, not
+// a number, with more than two decimals, or above kMaxAmountFen.
+Result<int64_t> ParseAmountYuan(const std::string& text);
+// InvalidInput naming field "amount" unless 0 <= fen <= kMaxAmountFen.
+Status CheckAmountFen(int64_t fen);
+// Fen as yuan with two decimals: 68050 -> "680.50".
+std::string FormatYuan(int64_t fen);
+
 // Folds an update into the booking it changes.
 void ApplyBookingUpdate(const BookingUpdate& update, Booking& booking);
 

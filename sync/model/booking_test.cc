@@ -150,7 +150,9 @@ TEST(BookingModelTest, EachBadFieldIsNamed) {
                                                          {"needs_reschedule", 1},
                                                          {"advisor", 1},
                                                          {"bay", false},
-                                                         {"team", json::array()}};
+                                                         {"team", json::array()},
+                                                         {"amount_fen", -1},
+                                                         {"amount_fen", "680"}};
   for (const auto& [field, value] : bad) {
     json fields = good;
     fields[field] = value;
@@ -168,6 +170,50 @@ TEST(BookingModelTest, EachBadFieldIsNamed) {
   auto bad_advisor = ParseBookingUpdate({{"advisor", 7}});
   ASSERT_FALSE(bad_advisor.ok());
   EXPECT_NE(bad_advisor.status().message().find("booking: advisor:"), std::string::npos);
+}
+
+// A completion's worth (issue 17): logged with the completion, folded in,
+// and absent from everything before.
+TEST(BookingModelTest, AnAmountTravelsInTheCompletingUpdate) {
+  BookingUpdate u;
+  u.status = BookingStatus::kCompleted;
+  u.amount_fen = 68050;
+  const json fields = BookingUpdateFields(u);
+  EXPECT_EQ(fields["amount_fen"], 68050);
+  auto back = ParseBookingUpdate(fields);
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(back->amount_fen, 68050);
+  EXPECT_FALSE(BookingUpdateFields(BookingUpdate{}).contains("amount_fen"));
+}
+
+TEST(BookingModelTest, AmountsInYuanAreFen) {
+  const std::vector<std::pair<std::string, int64_t>> good = {
+      {"680", 68000}, {"680.5", 68050}, {"680.50", 68050},          {"0", 0},
+      {"0.01", 1},    {"00012", 1200},  {"10000000", kMaxAmountFen}};
+  for (const auto& [text, fen] : good) {
+    auto parsed = ParseAmountYuan(text);
+    ASSERT_TRUE(parsed.ok()) << text << ": " << parsed.status().ToString();
+    EXPECT_EQ(parsed.value(), fen) << text;
+  }
+  const std::vector<std::pair<std::string, std::string>> bad = {
+      {"-5", "amount: '-5' is negative"},
+      {"abc", "amount: 'abc' is not an amount in yuan"},
+      {"", "amount: '' is not an amount in yuan"},
+      {"680.", "amount: '680.' is not an amount in yuan"},
+      {"1e3", "amount: '1e3' is not an amount in yuan"},
+      {"680.505", "amount: '680.505' has more than two decimals"},
+      {"10000000.01", "amount: '10000000.01' is more than 10000000 yuan"},
+      {"99999999999999999999", "amount: '99999999999999999999' is more than 10000000 yuan"}};
+  for (const auto& [text, message] : bad) {
+    auto parsed = ParseAmountYuan(text);
+    ASSERT_FALSE(parsed.ok()) << text;
+    EXPECT_EQ(parsed.status().message().rfind(message, 0), 0u) << parsed.status().message();
+  }
+  EXPECT_EQ(FormatYuan(68050), "680.50");
+  EXPECT_EQ(FormatYuan(5), "0.05");
+  EXPECT_FALSE(CheckAmountFen(-1).ok());
+  EXPECT_FALSE(CheckAmountFen(kMaxAmountFen + 1).ok());
+  EXPECT_TRUE(CheckAmountFen(kMaxAmountFen).ok());
 }
 
 }  // namespace

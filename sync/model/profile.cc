@@ -121,7 +121,33 @@ Result<VisitSummary> ReadVisits(const FieldReader& profile, const json& fields) 
   return v;
 }
 
+// Tiers are passed through as text (a newer hub's names read); scores are 1-5.
+Result<std::optional<ProfileSegment>> ReadSegment(const FieldReader& profile, const json& fields) {
+  if (!profile.Has("segment")) return std::optional<ProfileSegment>();
+  ASSIGN_OR_RETURN(const FieldReader in, Nested(profile, fields, "segment"));
+  ProfileSegment s;
+  ASSIGN_OR_RETURN(s.value_tier, in.Text("value_tier"));
+  ASSIGN_OR_RETURN(s.frequency_tier, in.Text("frequency_tier"));
+  ASSIGN_OR_RETURN(s.lifecycle, in.Text("lifecycle"));
+  for (auto [key, score] : {std::pair{"recency_score", &s.recency_score},
+                            std::pair{"frequency_score", &s.frequency_score},
+                            std::pair{"monetary_score", &s.monetary_score}}) {
+    ASSIGN_OR_RETURN(*score, in.Int(key));
+    if (*score < 1 || *score > 5) return in.Bad(key, std::to_string(*score) + " is not 1-5");
+  }
+  return std::optional<ProfileSegment>(s);
+}
+
 }  // namespace
+
+json ProfileSegmentJson(const ProfileSegment& s) {
+  return {{"value_tier", s.value_tier},
+          {"frequency_tier", s.frequency_tier},
+          {"lifecycle", s.lifecycle},
+          {"recency_score", s.recency_score},
+          {"frequency_score", s.frequency_score},
+          {"monetary_score", s.monetary_score}};
+}
 
 json ChannelConsentJson(std::span<const ConsentStatement, kContactChannelCount> channels) {
   json out = json::object();
@@ -172,18 +198,21 @@ json ProfileJson(const Profile& p) {
                         {"service", b.service},
                         {"channel", b.channel}});
   }
-  return {{"unified_id", p.unified_id},
-          {"here", p.here},
-          {"records", records},
-          {"stores", p.stores},
-          {"consent", ProfileConsentJson(p.consent)},
-          {"vehicles", vehicles},
-          {"bookings", bookings},
-          {"bookings_total", p.bookings_total},
-          {"visits",
-           {{"count", p.visits.count},
-            {"last", OrNull(p.visits.last)},
-            {"last_store", OrNull(p.visits.last_store)}}}};
+  json out = {{"unified_id", p.unified_id},
+              {"here", p.here},
+              {"records", records},
+              {"stores", p.stores},
+              {"consent", ProfileConsentJson(p.consent)},
+              {"vehicles", vehicles},
+              {"bookings", bookings},
+              {"bookings_total", p.bookings_total},
+              {"visits",
+               {{"count", p.visits.count},
+                {"last", OrNull(p.visits.last)},
+                {"last_store", OrNull(p.visits.last_store)}}}};
+  // Only when computed: a profile without one keeps the bytes it had before segments.
+  if (p.segment) out["segment"] = ProfileSegmentJson(*p.segment);
+  return out;
 }
 
 Result<Profile> ParseProfile(const json& fields) {
@@ -199,6 +228,7 @@ Result<Profile> ParseProfile(const json& fields) {
   ASSIGN_OR_RETURN(p.bookings, ReadList<ProfileBooking>(in, fields, "bookings", ReadBooking));
   ASSIGN_OR_RETURN(p.bookings_total, in.Int("bookings_total"));
   ASSIGN_OR_RETURN(p.visits, ReadVisits(in, fields));
+  ASSIGN_OR_RETURN(p.segment, ReadSegment(in, fields));
   return p;
 }
 

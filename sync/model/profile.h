@@ -10,7 +10,10 @@
 // change. ProfileJson writes every key always, optional values as null;
 // nlohmann::json orders keys, so the text depends on the values only.
 // Profiles from hubs before per-channel consent carry no "consent.channels";
-// they read, and write back without it. Phones are never part of a profile.
+// they read, and write back without it. The "segment" key is written only
+// when the hub computed one (a customer with a completed visit, a hub with
+// segments): profiles without it read and write back byte for byte as before.
+// Phones are never part of a profile.
 // Pure functions; thread-safe.
 #pragma once
 
@@ -67,6 +70,17 @@ struct VisitSummary {
   std::optional<std::string> last_store;  // and its store; both null when no visit
 };
 
+// The customer's segment at head office (sync/segments/segments.h,
+// docs/FOLLOWUP.md "Segments"), as of the profile's last rebuild: tiers and
+// the RFM scores (1-5), not the amounts behind them.
+struct ProfileSegment {
+  std::string value_tier;      // "vip", "regular", "new" (the waitlist's tiers)
+  std::string frequency_tier;  // "high", "mid", "low"
+  std::string lifecycle;       // "new", "growing", "mature", "declining", "lost"
+  int64_t recency_score = 1, frequency_score = 1, monetary_score = 1;
+  bool operator==(const ProfileSegment&) const = default;
+};
+
 struct Profile {
   std::string unified_id;
   std::vector<std::string> here;       // the receiving store's own record ids
@@ -77,6 +91,7 @@ struct Profile {
   std::vector<ProfileBooking> bookings;  // newest first, the first kMaxBookings only
   int64_t bookings_total = 0;            // all of them
   VisitSummary visits;
+  std::optional<ProfileSegment> segment;  // none: never visited, or an older hub
 
   static constexpr size_t kMaxBookings = 20;
 };
@@ -89,6 +104,9 @@ ProfileConsent ProfileConsentOf(const Consent& merged);
 // {"do_not_disturb", "contact_opt_in", "channels"} ("channels" only when set).
 nlohmann::json ProfileConsentJson(const ProfileConsent& consent);
 
+// {"value_tier", "frequency_tier", "lifecycle", "recency_score", "frequency_score",
+// "monetary_score"}: a profile's "segment".
+nlohmann::json ProfileSegmentJson(const ProfileSegment& segment);
 nlohmann::json ProfileJson(const Profile& profile);
 // InvalidInput naming the field: "profile: bookings[2].slot: missing or not text".
 Result<Profile> ParseProfile(const nlohmann::json& json);

@@ -69,6 +69,43 @@ TEST(ProfileModelTest, AProfileFromAnOlderHubReadsAndWritesBackUnchanged) {
   EXPECT_EQ(ProfileJson(back.value()).dump(), old.dump());
 }
 
+// The segment (issue 17) is one more key, written only when computed: the
+// profile without it keeps its bytes (above), with it the golden below.
+TEST(ProfileModelTest, ASegmentIsOneMoreKeyAndReadsBack) {
+  Profile p = Sample();
+  p.segment = ProfileSegment{"new", "low", "new", 5, 1, 2};
+  const json written = ProfileJson(p);
+  EXPECT_EQ(written.dump(), kProfileGoldenWithSegmentAtS1);
+  auto back = ParseProfile(std::string(kProfileGoldenWithSegmentAtS1));
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(back->segment, p.segment);
+  EXPECT_EQ(ProfileJson(back.value()).dump(), kProfileGoldenWithSegmentAtS1);
+  // The profile of an older hub has none, and writes back without it.
+  auto old = ParseProfile(std::string(kProfileGoldenAtS1));
+  ASSERT_TRUE(old.ok()) << old.status().ToString();
+  EXPECT_FALSE(old->segment);
+  EXPECT_EQ(ProfileJson(old.value()).dump(), kProfileGoldenAtS1);
+}
+
+TEST(ProfileModelTest, EachBadSegmentFieldIsNamed) {
+  Profile p = Sample();
+  p.segment = ProfileSegment{"vip", "high", "mature", 5, 5, 5};
+  const json good = ProfileJson(p);
+  ASSERT_TRUE(ParseProfile(good).ok());
+  json bad = good;
+  bad["segment"] = "vip";
+  ExpectNamed(ParseProfile(bad).status(), "profile: segment:");
+  bad = good;
+  bad["segment"]["value_tier"] = 1;
+  ExpectNamed(ParseProfile(bad).status(), "profile: segment.value_tier:");
+  bad = good;
+  bad["segment"]["recency_score"] = 7;
+  ExpectNamed(ParseProfile(bad).status(), "profile: segment.recency_score: 7 is not 1-5");
+  bad = good;
+  bad["segment"].erase("monetary_score");
+  ExpectNamed(ParseProfile(bad).status(), "profile: segment.monetary_score:");
+}
+
 TEST(ProfileModelTest, EachBadFieldIsNamed) {
   const json good = ProfileJson(Sample());
   ASSERT_TRUE(ParseProfile(good).ok());

@@ -26,27 +26,15 @@
 #include "hub/hub.h"
 #include "hub/service_due.h"
 #include "sync/testing.h"
+#include "tests/bench/bench_hub.h"
 #include "tests/hub_file.h"
 
 namespace {
 
 using namespace outpost;
 
-template <typename F>
-double TimeS(F&& f) {
-  auto t0 = std::chrono::steady_clock::now();
-  f();
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-}
-
-template <typename F>
-double MedianOf3(F&& f) {
-  std::vector<double> t;
-  t.reserve(3);
-  for (int i = 0; i < 3; ++i) t.push_back(TimeS(f));
-  std::sort(t.begin(), t.end());
-  return t[1];
-}
+using bench::MedianOf3;
+using bench::TimeS;
 
 void Build(Db& db, int64_t vehicles, int stores) {
   std::mt19937_64 rng(20261123);
@@ -128,24 +116,13 @@ int64_t RawScan(Db& db) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  int64_t vehicles = 1'000'000;
-  int stores = 500;
-  std::string dir_arg;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    if (!std::strcmp(argv[i], "--vehicles")) vehicles = std::atoll(argv[i + 1]);
-    if (!std::strcmp(argv[i], "--stores")) stores = std::atoi(argv[i + 1]);
-    if (!std::strcmp(argv[i], "--dir")) dir_arg = argv[i + 1];
-  }
-  testing::TempDir tmp;
-  const std::string dir = dir_arg.empty() ? tmp.path() : dir_arg;
-  FixedClock clock(ParseUtcMs("2026-11-23T01:00:00Z").value());
-  auto hub = hub::Hub::Create(dir + "/hub.db", SecretKeys::Generate("HUB"), clock).value();
-  auto file = testing::OpenHubFileToTamper(dir + "/hub.db");
-  const double build_s = TimeS([&] {
-    Build(*file, vehicles, stores);
-    // As a running hub's file is: the log checkpointed into the database.
-    if (!file->Exec("PRAGMA wal_checkpoint(TRUNCATE)").ok()) std::abort();
-  });
+  const bench::HubBenchFlags flags = bench::ParseHubBenchFlags(argc, argv, "--vehicles", 1'000'000);
+  const int64_t vehicles = flags.count;
+  const int stores = flags.stores;
+  bench::BenchHub bench_hub(flags.dir);
+  auto& hub = bench_hub.hub;
+  auto& file = bench_hub.file;
+  const double build_s = bench_hub.Fill([&](Db& db) { Build(db, vehicles, stores); });
   std::printf("service_due_bench: %lld vehicles, %d stores; built in %.1f s\n",
               static_cast<long long>(vehicles), stores, build_s);
 

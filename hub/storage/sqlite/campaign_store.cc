@@ -61,8 +61,8 @@ Status SqliteCampaignStore::ForEachCompletedVisit(
   ASSIGN_OR_RETURN(
       Statement st,
       db_.Prepare("SELECT b.booking_id, b.site, b.customer_id, coalesce(l.unified_id,"
-                  " b.customer_id), b.vehicle_id, v.plate, v.vin, b.service, b.slot_date"
-                  " FROM hub_bookings b LEFT JOIN identity_links l ON l.record_id ="
+                  " b.customer_id), b.vehicle_id, v.plate, v.vin, b.service, b.slot_date,"
+                  " b.amount_fen FROM hub_bookings b LEFT JOIN identity_links l ON l.record_id ="
                   " b.customer_id LEFT JOIN hub_vehicles v ON v.vehicle_id = b.vehicle_id"
                   " WHERE +b.status = 'completed'"));  // a table scan, not a look-up per row
   CompletedVisit v;
@@ -78,6 +78,7 @@ Status SqliteCampaignStore::ForEachCompletedVisit(
     v.vin = st.OptionalText(6);
     v.service = st.Text(7);
     v.slot_date = st.Text(8);
+    v.amount_fen = st.IsNull(9) ? std::nullopt : std::optional<int64_t>(st.Int(9));
     RETURN_IF_ERROR(visit(v));
   }
   return Status::Ok();

@@ -40,8 +40,8 @@ Status PutTypedBooking(Db& db, const std::string& id, const std::string& site,
                    db.Prepare("INSERT INTO hub_bookings (booking_id, site, ref, customer_id,"
                               " vehicle_id, service, slot_date, slot_time, status, channel,"
                               " created_at, updated_at, arrived_at, cancel_reason,"
-                              " needs_reschedule) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                              " ?, ?)"));
+                              " needs_reschedule, amount_fen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                              " ?, ?, ?, ?, ?, ?, ?)"));
   put.Bind(1, id)
       .Bind(2, site)
       .Bind(3, b.ref)
@@ -57,6 +57,11 @@ Status PutTypedBooking(Db& db, const std::string& id, const std::string& site,
       .Bind(13, b.arrived_at)
       .Bind(14, b.cancel_reason)
       .Bind(15, int64_t{b.needs_reschedule});
+  if (b.amount_fen) {
+    put.Bind(16, *b.amount_fen);
+  } else {
+    put.BindNull(16);
+  }
   return put.Run();
 }
 
@@ -517,6 +522,18 @@ Result<std::vector<std::string>> SqliteIdentityStore::DirtyProfiles() {
 }
 
 Status SqliteIdentityStore::ClearDirtyProfiles() { return db_.Exec("DELETE FROM profile_dirty"); }
+
+Status SqliteIdentityStore::MarkProfilesDirty(const std::vector<std::string>& unified_ids) {
+  ASSIGN_OR_RETURN(auto tx, Transaction::Begin(db_));
+  ASSIGN_OR_RETURN(Statement mark, db_.Prepare("INSERT OR IGNORE INTO profile_dirty (unified_id)"
+                                               " VALUES (?)"));
+  for (const auto& id : unified_ids) {
+    mark.Reset();
+    mark.Bind(1, id);
+    RETURN_IF_ERROR(mark.Run());
+  }
+  return tx->Commit();
+}
 
 Result<std::map<std::string, std::string>> SqliteIdentityStore::ProfileDigests(
     const std::string& unified_id) {

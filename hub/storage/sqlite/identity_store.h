@@ -44,6 +44,7 @@ class SqliteIdentityStore final : public IdentityStore {
 
   Result<std::vector<std::string>> DirtyProfiles() override;
   Status ClearDirtyProfiles() override;
+  Status MarkProfilesDirty(const std::vector<std::string>& unified_ids) override;
   Result<std::map<std::string, std::string>> ProfileDigests(const std::string& unified_id) override;
   Result<std::optional<int64_t>> NextProfileSeq(const std::string& site) override;
   Status PutProfile(const std::string& site, const std::string& unified_id, int64_t seq,
