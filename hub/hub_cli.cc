@@ -31,6 +31,7 @@ int RunHubCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   cli::CampaignCommands campaign_commands(app, flags);
   cli::RepliesCommand replies_command(app, flags);
   cli::NotifyCommand notify_command(app);
+  cli::TaskQueueCommand task_queue_command(app, flags);
   cli::SegmentCommands segment_commands(app, flags);
   if (auto done = outpost::cli::ParseCommandLine(app, argc, argv, "outpost-hub", out, err)) {
     return *done;
@@ -72,6 +73,7 @@ int RunHubCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   if (campaign_commands.parsed()) return campaign_commands.Run(opened, out, err);
   if (replies_command.parsed()) return replies_command.Run(opened, out, err);
   if (notify_command.parsed()) return notify_command.Run(opened, out, err);
+  if (task_queue_command.parsed()) return task_queue_command.Run(opened, out, err);
   if (segment_commands.parsed()) return segment_commands.Run(opened, out, err);
   return 1;
 }

@@ -17,12 +17,14 @@
 #include <thread>
 
 #include "edge/invitations.h"
+#include "edge/tasks.h"
 #include "hub/head_office_contacts.h"
 #include "hub/hub_cli.h"
 #include "sync/delivery/inbound.h"
 #include "sync/delivery/webhook.h"
 #include "sync/keys.h"
 #include "sync/model/message.h"
+#include "sync/normalize.h"
 #include "tests/gateway/gateway_harness.h"
 #include "tests/hub_cli_fixture.h"
 #include "tests/hub_file.h"
@@ -841,6 +843,57 @@ TEST_F(HeadOfficeContactsTest, AStoreAllowedAfterTheCalendarWasSetIsSentItAtOnce
   EXPECT_NE(allow.out.find("holiday calendar queued to S3"), std::string::npos) << allow.out;
   ASSERT_EQ(Requests("S3", "holidays").size(), 1u);
   EXPECT_EQ(Requests("S1", "holidays").size(), 1u);  // the others had it already
+}
+
+}  // namespace
+}  // namespace outpost
+
+namespace outpost {
+namespace {
+
+// Head office's call-centre queue (docs/FOLLOWUP.md, "Head office's queue").
+TEST_F(HeadOfficeContactsTest, TheQueueHoldsReturnedNoShowsAndOfflineStoresCalls) {
+  ServiceHistory();  // Chen's invitation is head office's call: S1 is offline
+  // Sun did not come to her visit at S2 on Thursday the 19th; by Sunday's sweep
+  // she had not booked again, so S2 handed her to head office.
+  At("2026-11-19T01:00:00Z");
+  edge::BookingRequest r;
+  r.customer = "13500135000";
+  r.create_customer = edge::NewCustomer{"Sun Li", {"13500135000"}};
+  r.date = "2026-11-19";
+  r.time = "14:00";
+  r.staff = "SA";
+  auto b = stores_["S2"]->Book(r);
+  ASSERT_TRUE(b.ok()) << b.status().ToString();
+  At("2026-11-19T08:00:00Z");
+  ASSERT_TRUE(stores_["S2"]->NoShow(b->id, "SA").ok());
+  At("2026-11-22T01:00:00Z");
+  auto sweep = stores_["S2"]->SweepTasks();
+  ASSERT_TRUE(sweep.ok()) << sweep.status().ToString();
+  ASSERT_EQ(sweep->returned.size(), 1u);
+  At("2026-11-23T00:40:00Z");
+  Round("S2");
+  At(kNow);
+
+  const json queue = CliJson({"tasks", "--date", "2026-11-23"});
+  ASSERT_EQ(queue["tasks"].size(), 1u) << queue.dump(2);
+  const json& sun = queue["tasks"][0];
+  EXPECT_EQ(sun["kind"], "no_show");
+  EXPECT_EQ(sun["status"], "returned");
+  EXPECT_EQ(sun["owner"], "head_office");
+  EXPECT_EQ(sun["store_id"], "S2");
+  EXPECT_EQ(sun["customer_name"], "Sun Li");
+  EXPECT_EQ(sun["phone"], MaskedPhone("+8613500135000"));
+  ASSERT_EQ(queue["invitation_calls"].size(), 1u);
+  EXPECT_EQ(queue["invitation_calls"][0]["name"], "Chen Jie");
+
+  CliResult text = Cli({"tasks", "--date", "2026-11-23"});
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_NE(text.out.find("爽约 no-show  门店/store S2  Sun Li"), std::string::npos) << text.out;
+  EXPECT_EQ(text.out.find("13500135000"), std::string::npos) << text.out;  // masked
+  CliResult bad = Cli({"tasks", "--date", "someday"});
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.err.find("--date: 'someday' is not a date"), std::string::npos) << bad.err;
 }
 
 }  // namespace

@@ -23,24 +23,6 @@ namespace {
 
 using nlohmann::json;
 
-// "YYYY-MM-DD", "today", "tomorrow" or "+N", head office's day (Asia/Shanghai).
-Result<LocalDate> ParseDay(const std::string& text, const Clock& clock) {
-  ASSIGN_OR_RETURN(TimeZone zone, TimeZone::Load("Asia/Shanghai"));
-  const LocalDate today = zone.UtcToLocal(clock.NowMs()).date;
-  if (text.empty() || text == "today") return today;
-  if (text == "tomorrow") return today.AddDays(1);
-  if (text.size() > 1 && text[0] == '+' &&
-      text.find_first_not_of("0123456789", 1) == std::string::npos && text.size() < 6) {
-    return today.AddDays(std::atoi(text.c_str() + 1));
-  }
-  auto date = LocalDate::Parse(text);
-  if (!date.ok()) {
-    return Status::InvalidInput("--date: '" + text +
-                                "' is not a date (YYYY-MM-DD, today, tomorrow or +N)");
-  }
-  return date;
-}
-
 json InvitationJson(const queries::Invitation& inv) {
   json out = {{"invitation_key", inv.invitation_key},
               {"unified_id", inv.unified_id},

@@ -224,6 +224,19 @@ class SegmentCommands {
   std::string customer_, tier_, stage_, staff_, file_;
 };
 
+// tasks [--date D]: head office's call-centre queue (tasks.cc; hub/queries/tasks.h).
+class TaskQueueCommand {
+ public:
+  TaskQueueCommand(CLI::App& app, const HubFlags& flags);
+  bool parsed() const;
+  int Run(Hub& hub, std::ostream& out, std::ostream& err);
+
+ private:
+  const HubFlags& flags_;
+  CLI::App* tasks_ = nullptr;
+  std::string date_;
+};
+
 // replies --bind HOST:PORT --secret-file F (a process of its own), replies list (replies.cc).
 class RepliesCommand {
  public:

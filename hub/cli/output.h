@@ -7,12 +7,18 @@
 #include <vector>
 
 #include "hub/identity.h"
+#include "sync/civil_time.h"
+#include "sync/clock.h"
 #include "sync/status.h"
 
 namespace outpost::hub::cli {
 
 // Prints "outpost-hub: <status>" on one line and returns its exit code.
 int Fail(const Status& st, std::ostream& err);
+
+// "YYYY-MM-DD", "today", "tomorrow" or "+N" as head office's day
+// (Asia/Shanghai) at `clock`'s now; InvalidInput naming --date otherwise.
+Result<LocalDate> ParseDay(const std::string& text, const Clock& clock);
 
 // A settings file's whole text (campaigns rules set, holidays set, segments
 // rules set); NotFound naming the path when it cannot be read.

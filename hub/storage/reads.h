@@ -155,6 +155,10 @@ class HubReads {
                                                        const std::string& date) = 0;
   // `site`'s cases (every store's when empty), newest opened first.
   virtual Result<std::vector<EntityFields>> Cases(const std::string& site) = 0;
+  // The stores' follow-up tasks (entity "task") owned by head office and not
+  // closed: returned no-shows, escalated complaints (docs/FOLLOWUP.md), as
+  // synced, oldest due first.
+  virtual Result<std::vector<EntityFields>> HeadOfficeTasks() = 0;
   // `site`'s changes recorded in [from, before).
   virtual Result<int64_t> CountChangesRecorded(const std::string& site, const std::string& from,
                                                const std::string& before) = 0;

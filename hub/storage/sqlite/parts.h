@@ -210,6 +210,7 @@ class SqliteHubReads : public HubReads {
   Result<std::vector<BoardBooking>> BookingsOn(const std::string& site,
                                                const std::string& date) override;
   Result<std::vector<EntityFields>> Cases(const std::string& site) override;
+  Result<std::vector<EntityFields>> HeadOfficeTasks() override;
   Result<int64_t> CountChangesRecorded(const std::string& site, const std::string& from,
                                        const std::string& before) override;
   Result<std::vector<PaperImportRow>> PaperImports(const std::string& site,

@@ -309,6 +309,21 @@ Result<std::vector<EntityFields>> SqliteHubReads::Cases(const std::string& site)
   return out;
 }
 
+Result<std::vector<EntityFields>> SqliteHubReads::HeadOfficeTasks() {
+  ASSIGN_OR_RETURN(
+      Statement st,
+      db_.Prepare("SELECT entity, entity_id, owner_site, fields FROM entities WHERE entity ="
+                  " 'task' AND json_extract(fields, '$.owner') = 'head_office' AND"
+                  " json_extract(fields, '$.status') IN ('open', 'returned') ORDER BY"
+                  " json_extract(fields, '$.due_by'), owner_site, entity_id"));
+  std::vector<EntityFields> out;
+  RETURN_IF_ERROR(VisitEntities(st, [&](const EntityFields& e) {
+    out.push_back(e);
+    return Status::Ok();
+  }));
+  return out;
+}
+
 Result<int64_t> SqliteHubReads::CountChangesRecorded(const std::string& site,
                                                      const std::string& from,
                                                      const std::string& before) {
