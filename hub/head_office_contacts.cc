@@ -71,7 +71,7 @@ Result<std::vector<int64_t>> ContactsOf(Hub& hub, const UnifiedView& view,
                                         int64_t now_ms) {
   std::set<std::string> ids = {view.unified_id};
   for (const auto& r : view.records) ids.insert(r.record_id);
-  const int64_t since = now_ms - 2 * settings.policy.marketing_cap_days * kDayMs;
+  const int64_t since = now_ms - int64_t{2} * settings.policy.marketing_cap_days * kDayMs;
   ASSIGN_OR_RETURN(auto contacts,
                    hub.storage().campaigns().MarketingContactsSince(FormatUtcMs(since)));
   std::vector<int64_t> out;
