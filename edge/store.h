@@ -402,7 +402,8 @@ class Store {
   // doubtful as doubtful (logged on the customer). A reached call with
   // satisfied no opens a complaint in the same transaction (OpenComplaint-
   // Locked): kind complaint, the items, owned by input.complaint_owner or the
-  // booking's advisor or the staff recording, deadline kComplaintDays on.
+  // booking's advisor or the staff recording, deadline input.complaint_due
+  // or kComplaintDays on (fields "complaint_owner", "complaint_due").
   Result<model::Task> RecordTaskAttempt(const std::string& task, const TaskAttemptInput& input);
   // Closes an open complaint: a resolution and the customer's confirmation
   // or a supervisor's override with its reason (model::CheckComplaintClose;
@@ -462,7 +463,7 @@ class Store {
   // The complaint a dissatisfied answer on `source`'s last call opens, once
   // per source task (key "store/complaint/<source id>").
   Status OpenComplaintLocked(const model::Task& source, const std::string& owner,
-                             const std::string& staff);
+                             const LocalDate& deadline, const std::string& staff);
   // Escalates each open complaint past its deadline (SweepTasks).
   Status EscalateComplaintsLocked(TaskSweep& sweep);
   // Appends the calendar as the tables now hold it to the log. In a transaction.

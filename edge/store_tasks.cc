@@ -34,18 +34,19 @@ Result<std::optional<bool>> YesNo(const char* field, const std::optional<std::st
       .WithField(field);
 }
 
-// The task's last day as staff type it: not before today.
-Result<LocalDate> DueDay(const std::string& text, const LocalDate& today) {
+// The task's last day as staff type it: not before today. Errors name `field`.
+Result<LocalDate> DueDay(const std::string& text, const LocalDate& today,
+                         const std::string& field = "due") {
   auto day = ParseDeskDate(text, today);
   if (!day.ok()) {
-    return Status::InvalidInput("due: '" + text +
+    return Status::InvalidInput(field + ": '" + text +
                                 "' is not a date (YYYY-MM-DD, today, tomorrow or +N)")
-        .WithField("due");
+        .WithField(field);
   }
   if (*day < today) {
-    return Status::InvalidInput("due: " + day->ToString() + " is before today (" +
+    return Status::InvalidInput(field + ": " + day->ToString() + " is before today (" +
                                 today.ToString() + ")")
-        .WithField("due");
+        .WithField(field);
   }
   return day;
 }
@@ -164,12 +165,21 @@ Result<model::Task> Store::RecordTaskAttempt(const std::string& task,
   ASSIGN_OR_RETURN(
       std::string complaint_owner,
       WithField(CleanText("complaint_owner", input.complaint_owner, 60, false), "complaint_owner"));
-  if (!complaint_owner.empty() && a.satisfied != std::optional<bool>(false)) {
-    return Status::InvalidInput("complaint_owner: '" + complaint_owner +
-                                "' given, but only a dissatisfied answer (satisfied no) opens"
-                                " a complaint")
-        .WithField("complaint_owner");
+  const bool dissatisfied = a.satisfied == std::optional<bool>(false);
+  for (const auto& [field, given] :
+       {std::pair<std::string, std::string>{"complaint_owner", complaint_owner},
+        {"complaint_due", input.complaint_due}}) {
+    if (!given.empty() && !dissatisfied) {
+      return Status::InvalidInput(field + ": '" + given +
+                                  "' given, but only a dissatisfied answer (satisfied no) opens"
+                                  " a complaint")
+          .WithField(field);
+    }
   }
+  ASSIGN_OR_RETURN(LocalDate deadline,
+                   DueDay(input.complaint_due.empty() ? "+" + std::to_string(kComplaintDays)
+                                                      : input.complaint_due,
+                          Today(), "complaint_due"));
   ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
   ASSIGN_OR_RETURN(model::Task t, ResolveTask(*db_, task));
   if (t.status != "open") {
@@ -203,16 +213,16 @@ Result<model::Task> Store::RecordTaskAttempt(const std::string& task,
     }
   }
   RETURN_IF_ERROR(UpdateTask(*db_, log_, t, u, staff));
-  if (a.satisfied == std::optional<bool>(false)) {
+  if (dissatisfied) {
     // The tracking sheet: a dissatisfied customer is a complaint until handled.
-    RETURN_IF_ERROR(OpenComplaintLocked(t, complaint_owner, staff));
+    RETURN_IF_ERROR(OpenComplaintLocked(t, complaint_owner, deadline, staff));
   }
   RETURN_IF_ERROR(tx->Commit());
   return t;
 }
 
 Status Store::OpenComplaintLocked(const model::Task& source, const std::string& owner,
-                                  const std::string& staff) {
+                                  const LocalDate& deadline, const std::string& staff) {
   model::Task c;
   c.idempotency_key = model::TaskEventKey(settings_.store_id, "complaint", source.id);
   c.id = model::TaskIdFor(c.idempotency_key);
@@ -234,7 +244,7 @@ Status Store::OpenComplaintLocked(const model::Task& source, const std::string& 
   c.booking_id = source.booking_id;
   c.owner = !owner.empty() ? owner : advisor.value_or(staff);
   c.due_from = today.ToString();
-  c.due_by = today.AddDays(kComplaintDays).ToString();
+  c.due_by = deadline.ToString();
   std::string items;
   for (const auto& i : call.items) items += (items.empty() ? "" : ", ") + i;
   c.reason = "dissatisfied on call " + std::to_string(source.attempts.size()) + " of " +

@@ -69,7 +69,10 @@ struct TaskAttemptInput {
   std::optional<int64_t> next_service_km;
   std::string note;
   std::string staff;
-  std::string complaint_owner;  // a dissatisfied answer's complaint; empty: the default
+  // A dissatisfied answer's complaint: who owns it and its deadline
+  // (YYYY-MM-DD, +N, ...); empty: the defaults.
+  std::string complaint_owner;
+  std::string complaint_due;
 };
 
 // What one no-show sweep did (Store::SweepTasks).
@@ -102,8 +105,9 @@ struct TaskLine {
 // the days after a completed visit within which it is called back.
 inline constexpr int kNoShowDays = 3;
 inline constexpr int kAfterServiceDays = 3;
-// Days a complaint is the store's to resolve (its deadline: the last of
-// them); past it the sweep escalates it to head office.
+// Days a complaint is the store's to resolve by default (its deadline: the
+// day of the call plus these; `tasks attempt --complaint-due` sets another);
+// past it the sweep escalates it to head office.
 inline constexpr int kComplaintDays = 7;
 
 // A complaint closed at the desk (`outpost-edge tasks close`): raw values,

@@ -98,7 +98,8 @@ class TasksTest : public ::testing::Test {
   // customer dissatisfied with `items`: returns the complaint it opened.
   model::Task Dissatisfied(const std::string& phone, const std::string& name,
                            const std::vector<std::string>& items,
-                           const std::string& complaint_owner = "") {
+                           const std::string& complaint_owner = "",
+                           const std::string& complaint_due = "") {
     clock_.Set(ParseUtcMs(kMondayNine).value());  // each such customer's Monday
     const Booking b = Served(phone, name, "京A" + phone.substr(phone.size() - 5));
     clock_.Set(ParseUtcMs("2026-11-24T02:00:00Z").value());
@@ -112,6 +113,7 @@ class TasksTest : public ::testing::Test {
     in.satisfied = "no";
     in.items = items;
     in.complaint_owner = complaint_owner;
+    in.complaint_due = complaint_due;
     auto done = store_->RecordTaskAttempt(source, in);
     EXPECT_TRUE(done.ok()) << done.status().ToString();
     auto open = store_->OpenComplaints(b.customer_id);
@@ -372,8 +374,10 @@ TEST_F(TasksTest, ADissatisfiedAnswerOpensOneComplaintWithItsItems) {
   EXPECT_EQ(model::TaskInsertFields(source).contains("complaint"), false);
 
   // A named supervisor may own it; a satisfied answer opens none.
-  const model::Task owned = Dissatisfied("13800138012", "冯晓", {"attitude"}, "Supervisor Wu");
+  const model::Task owned =
+      Dissatisfied("13800138012", "冯晓", {"attitude"}, "Supervisor Wu", "2026-12-10");
   EXPECT_EQ(owned.owner, "Supervisor Wu");
+  EXPECT_EQ(owned.due_by, "2026-12-10");
   auto manual = store_->AddTask({"manual", "13800138011", "", "", "", "", "SA Li"});
   ASSERT_TRUE(manual.ok()) << manual.status().ToString();
   const std::string id = manual->id;
@@ -383,6 +387,21 @@ TEST_F(TasksTest, ADissatisfiedAnswerOpensOneComplaintWithItsItems) {
   auto refused = store_->RecordTaskAttempt(id, happy);
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.status().field(), "complaint_owner");
+  happy.complaint_owner.clear();
+  happy.complaint_due = "+14";
+  refused = store_->RecordTaskAttempt(id, happy);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().message(),
+            "complaint_due: '+14' given, but only a dissatisfied answer (satisfied no) opens a"
+            " complaint");
+  TaskAttemptInput past = Call("reached");
+  past.satisfied = "no";
+  past.items = {"other"};
+  past.complaint_due = "2026-11-01";
+  refused = store_->RecordTaskAttempt(id, past);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().message(), "complaint_due: 2026-11-01 is before today (2026-11-24)");
+  EXPECT_EQ(store_->GetTask(id)->status, "open");
 }
 
 TEST_F(TasksTest, AComplaintClosesOnlyByTheRulesAndARefusalWritesNothing) {

@@ -191,6 +191,8 @@ TaskCommands::TaskCommands(CLI::App& app) {
   attempt_->add_option("--complaint-owner", complaint_owner_,
                        "who handles the complaint a dissatisfied answer opens (default: the"
                        " booking's advisor, else --staff)");
+  attempt_->add_option("--complaint-due", complaint_due_,
+                       "that complaint's deadline: YYYY-MM-DD or +N (default +7)");
   close_ = tasks_->add_subcommand(
       "close", "close a complaint: its resolution and the customer's confirmation or an override");
   close_->add_option("task", task_, "the complaint's id (its last digits)")->required();
@@ -262,6 +264,7 @@ int TaskCommands::RunAttempt(const DeskRun& run) {
   input.note = note_;
   input.staff = *staff;
   input.complaint_owner = complaint_owner_;
+  input.complaint_due = complaint_due_;
   auto t = (*store)->RecordTaskAttempt(task_, input);
   if (!t.ok()) return Fail(run, t.status());
   const int code = PrintChanged(run, **store, *t, "已记录 recorded");
