@@ -137,6 +137,7 @@ struct NewTask;
 struct TaskAttemptInput;
 struct TaskSweep;
 struct TaskLine;
+struct ComplaintClose;
 
 class Store {
  public:
@@ -398,11 +399,24 @@ class Store {
   // whole before anything is written (model::CheckTaskAttempt; a closed task:
   // field "task"). reached or refused closes it (done, outcome the result);
   // wrong_number or empty_number marks the customer's first phone not yet
-  // doubtful as doubtful (logged on the customer).
+  // doubtful as doubtful (logged on the customer). A reached call with
+  // satisfied no opens a complaint in the same transaction (OpenComplaint-
+  // Locked): kind complaint, the items, owned by input.complaint_owner or the
+  // booking's advisor or the staff recording, deadline input.complaint_due
+  // or kComplaintDays on (fields "complaint_owner", "complaint_due").
   Result<model::Task> RecordTaskAttempt(const std::string& task, const TaskAttemptInput& input);
-  // The no-show loop, by the store's clock: an open no_show task whose
-  // customer booked again since it was made is done ("rebooked"); one still
-  // open after its last day is returned to head office (owner head_office).
+  // Closes an open complaint: a resolution and the customer's confirmation
+  // or a supervisor's override with its reason (model::CheckComplaintClose;
+  // fields "resolution", "confirmation", "override_by", "reason"); a task
+  // that is not an open complaint: field "task". Nothing written on refusal.
+  Result<model::Task> CloseComplaint(const std::string& task, const ComplaintClose& close);
+  // The customer's open complaints, oldest first (the desk warns). Read only.
+  Result<std::vector<model::Task>> OpenComplaints(const std::string& customer_id);
+  // The loops, by the store's clock: an open no_show task whose customer
+  // booked again since it was made is done ("rebooked"); one still open
+  // after its last day is returned to head office (owner head_office). An
+  // open complaint past its deadline is escalated: owner head_office,
+  // escalated_at set, still open (it closes by the same rules).
   Result<TaskSweep> SweepTasks();
   // Open tasks due on `day` or overdue (`all`: every task, any status),
   // soonest last day first, each with its customer and the contact policy's
@@ -446,6 +460,12 @@ class Store {
   // The task an event of `b` makes (after_service, no_show), once per
   // booking: nothing when its key holds one already. In a transaction.
   Status OpenEventTaskLocked(const Booking& b, const std::string& kind, const std::string& staff);
+  // The complaint a dissatisfied answer on `source`'s last call opens, once
+  // per source task (key "store/complaint/<source id>").
+  Status OpenComplaintLocked(const model::Task& source, const std::string& owner,
+                             const LocalDate& deadline, const std::string& staff);
+  // Escalates each open complaint past its deadline (SweepTasks).
+  Status EscalateComplaintsLocked(TaskSweep& sweep);
   // Appends the calendar as the tables now hold it to the log. In a transaction.
   Status RecordCalendarLocked(const std::string& staff);
   // Validates date/time against grid, calendar and notice as of `as_of_ms`

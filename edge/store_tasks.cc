@@ -34,18 +34,19 @@ Result<std::optional<bool>> YesNo(const char* field, const std::optional<std::st
       .WithField(field);
 }
 
-// The task's last day as staff type it: not before today.
-Result<LocalDate> DueDay(const std::string& text, const LocalDate& today) {
+// The task's last day as staff type it: not before today. Errors name `field`.
+Result<LocalDate> DueDay(const std::string& text, const LocalDate& today,
+                         const std::string& field = "due") {
   auto day = ParseDeskDate(text, today);
   if (!day.ok()) {
-    return Status::InvalidInput("due: '" + text +
+    return Status::InvalidInput(field + ": '" + text +
                                 "' is not a date (YYYY-MM-DD, today, tomorrow or +N)")
-        .WithField("due");
+        .WithField(field);
   }
   if (*day < today) {
-    return Status::InvalidInput("due: " + day->ToString() + " is before today (" +
+    return Status::InvalidInput(field + ": " + day->ToString() + " is before today (" +
                                 today.ToString() + ")")
-        .WithField("due");
+        .WithField(field);
   }
   return day;
 }
@@ -161,6 +162,24 @@ Result<model::Task> Store::RecordTaskAttempt(const std::string& task,
   a.next_service_km = input.next_service_km;
   ASSIGN_OR_RETURN(a.note, WithField(CleanText("note", input.note, 500, false), "note"));
   RETURN_IF_ERROR(model::CheckTaskAttempt(a));
+  ASSIGN_OR_RETURN(
+      std::string complaint_owner,
+      WithField(CleanText("complaint_owner", input.complaint_owner, 60, false), "complaint_owner"));
+  const bool dissatisfied = a.satisfied == std::optional<bool>(false);
+  for (const auto& [field, given] :
+       {std::pair<std::string, std::string>{"complaint_owner", complaint_owner},
+        {"complaint_due", input.complaint_due}}) {
+    if (!given.empty() && !dissatisfied) {
+      return Status::InvalidInput(field + ": '" + given +
+                                  "' given, but only a dissatisfied answer (satisfied no) opens"
+                                  " a complaint")
+          .WithField(field);
+    }
+  }
+  ASSIGN_OR_RETURN(LocalDate deadline,
+                   DueDay(input.complaint_due.empty() ? "+" + std::to_string(kComplaintDays)
+                                                      : input.complaint_due,
+                          Today(), "complaint_due"));
   ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
   ASSIGN_OR_RETURN(model::Task t, ResolveTask(*db_, task));
   if (t.status != "open") {
@@ -194,8 +213,113 @@ Result<model::Task> Store::RecordTaskAttempt(const std::string& task,
     }
   }
   RETURN_IF_ERROR(UpdateTask(*db_, log_, t, u, staff));
+  if (dissatisfied) {
+    // The tracking sheet: a dissatisfied customer is a complaint until handled.
+    RETURN_IF_ERROR(OpenComplaintLocked(t, complaint_owner, deadline, staff));
+  }
   RETURN_IF_ERROR(tx->Commit());
   return t;
+}
+
+Status Store::OpenComplaintLocked(const model::Task& source, const std::string& owner,
+                                  const LocalDate& deadline, const std::string& staff) {
+  model::Task c;
+  c.idempotency_key = model::TaskEventKey(settings_.store_id, "complaint", source.id);
+  c.id = model::TaskIdFor(c.idempotency_key);
+  ASSIGN_OR_RETURN(auto existing, FindTask(*db_, c.id));
+  if (existing) return Status::Ok();  // one complaint per source task
+  const model::TaskAttempt& call = source.attempts.back();
+  std::optional<std::string> advisor;
+  std::string about;
+  if (source.booking_id) {
+    ASSIGN_OR_RETURN(Booking b, LoadBooking(*source.booking_id));
+    advisor = b.advisor;
+    about = " " + b.ref;
+  }
+  const LocalDate today = Today();
+  c.store_id = settings_.store_id;
+  c.kind = "complaint";
+  c.customer_id = source.customer_id;
+  c.vehicle_id = source.vehicle_id;
+  c.booking_id = source.booking_id;
+  c.owner = !owner.empty() ? owner : advisor.value_or(staff);
+  c.due_from = today.ToString();
+  c.due_by = deadline.ToString();
+  std::string items;
+  for (const auto& i : call.items) items += (items.empty() ? "" : ", ") + i;
+  c.reason = "dissatisfied on call " + std::to_string(source.attempts.size()) + " of " +
+             ShortId(source.id) + " (" + source.kind + about + "): " + items;
+  c.created_at = Now();
+  c.created_by = staff;
+  c.complaint = model::TaskComplaint{.source_task = source.id, .items = call.items};
+  return InsertTask(*db_, log_, c, staff);
+}
+
+Result<model::Task> Store::CloseComplaint(const std::string& task, const ComplaintClose& r) {
+  ASSIGN_OR_RETURN(std::string staff, CleanStaffField(r.staff));
+  ASSIGN_OR_RETURN(std::string resolution,
+                   WithField(CleanText("resolution", r.resolution, 500, false), "resolution"));
+  ASSIGN_OR_RETURN(std::string supervisor,
+                   WithField(CleanText("override_by", r.override_by, 60, false), "override_by"));
+  ASSIGN_OR_RETURN(std::string why, WithField(CleanText("reason", r.reason, 500, false), "reason"));
+  model::TaskComplaint closing;
+  if (!resolution.empty()) closing.resolution = resolution;
+  closing.confirmed_by_customer = r.customer_confirmed;
+  if (!supervisor.empty()) closing.override_by = supervisor;
+  if (!why.empty()) closing.override_reason = why;
+  RETURN_IF_ERROR(model::CheckComplaintClose(closing));
+  ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
+  ASSIGN_OR_RETURN(model::Task t, ResolveTask(*db_, task));
+  if (t.kind != "complaint" || !t.complaint) {
+    return Status::InvalidInput("task: " + ShortId(t.id) + " is a " + t.kind +
+                                " task, not a complaint; only a complaint is closed this way")
+        .WithField("task");
+  }
+  if (t.status != "open") {
+    return Status::Conflict("task: " + ShortId(t.id) + " is " + t.status +
+                            (t.outcome ? " (" + *t.outcome + ")" : std::string()) +
+                            "; only an open complaint can be closed")
+        .WithField("task");
+  }
+  model::TaskUpdate u;
+  u.complaint = *t.complaint;
+  u.complaint->resolution = closing.resolution;
+  u.complaint->confirmed_by_customer = closing.confirmed_by_customer;
+  u.complaint->override_by = closing.override_by;
+  u.complaint->override_reason = closing.override_reason;
+  u.status = "done";
+  u.outcome = "resolved";
+  u.updated_at = Now();
+  u.reason = "resolved: " + resolution +
+             (closing.confirmed_by_customer ? std::string(" (confirmed by the customer)")
+                                            : " (override by " + supervisor + ": " + why + ")");
+  RETURN_IF_ERROR(UpdateTask(*db_, log_, t, u, staff));
+  RETURN_IF_ERROR(tx->Commit());
+  return t;
+}
+
+Result<std::vector<model::Task>> Store::OpenComplaints(const std::string& customer_id) {
+  return OpenComplaintsOf(*db_, customer_id);
+}
+
+Status Store::EscalateComplaintsLocked(TaskSweep& sweep) {
+  const std::string today = Today().ToString();
+  ASSIGN_OR_RETURN(auto open, OpenTasksOfKind(*db_, "complaint"));
+  for (model::Task& t : open) {
+    // Escalated once: it stays open (it still closes by the same rules, and
+    // the desk still warns), head office's to resolve from now on.
+    if (!t.complaint || t.complaint->escalated_at || today <= t.due_by) continue;
+    model::TaskUpdate u;
+    u.updated_at = Now();
+    u.owner = kHeadOffice;
+    u.complaint = *t.complaint;
+    u.complaint->escalated_at = *u.updated_at;
+    u.reason = "not resolved by its deadline " + t.due_by + " (owner " + t.owner +
+               "): escalated to head office";
+    RETURN_IF_ERROR(UpdateTask(*db_, log_, t, u, "tasks"));
+    sweep.escalated.push_back(t);
+  }
+  return Status::Ok();
 }
 
 Result<TaskSweep> Store::SweepTasks() {
@@ -228,6 +352,7 @@ Result<TaskSweep> Store::SweepTasks() {
       sweep.returned.push_back(t);
     }
   }
+  RETURN_IF_ERROR(EscalateComplaintsLocked(sweep));
   RETURN_IF_ERROR(tx->Commit());
   return sweep;
 }

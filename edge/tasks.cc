@@ -12,7 +12,8 @@ using nlohmann::json;
 using Kind = FieldColumn::Kind;
 
 // Every column but the id, named as the codec names the field (the table's
-// invariant, which verify relies on). `attempts` holds the JSON list.
+// invariant, which verify relies on). `attempts` holds the JSON list,
+// `complaint` the JSON object (NULL but for a complaint).
 constexpr FieldColumn kTaskColumns[] = {{"store_id"},
                                         {"kind"},
                                         {"customer_id"},
@@ -28,7 +29,8 @@ constexpr FieldColumn kTaskColumns[] = {{"store_id"},
                                         {"reason"},
                                         {"created_at"},
                                         {"created_by"},
-                                        {"updated_at"}};
+                                        {"updated_at"},
+                                        {"complaint", Kind::kJson}};
 
 const std::string& SelectTasks() {
   static const std::string sql = "SELECT " + FieldColumnList(kTaskColumns) + " FROM tasks";
@@ -119,6 +121,14 @@ Result<std::vector<model::Task>> OpenTasksOfKind(Db& db, const std::string& kind
   ASSIGN_OR_RETURN(Statement st,
                    db.Prepare(SelectTasks() + " WHERE status = 'open' AND kind = ?" + kDeskOrder));
   st.Bind(1, kind);
+  return ReadTasks(st);
+}
+
+Result<std::vector<model::Task>> OpenComplaintsOf(Db& db, const std::string& customer_id) {
+  ASSIGN_OR_RETURN(Statement st,
+                   db.Prepare(SelectTasks() + " WHERE kind = 'complaint' AND status = 'open'"
+                                              " AND customer_id = ? ORDER BY created_at, id"));
+  st.Bind(1, customer_id);
   return ReadTasks(st);
 }
 

@@ -41,6 +41,8 @@ Result<std::vector<model::Task>> OpenTasksFrom(Db& db, const std::string& day);
 Result<std::vector<model::Task>> AllTasks(Db& db);
 // Open tasks of one kind (the no-show sweep).
 Result<std::vector<model::Task>> OpenTasksOfKind(Db& db, const std::string& kind);
+// A customer's open complaints, oldest first (the warning at the desk).
+Result<std::vector<model::Task>> OpenComplaintsOf(Db& db, const std::string& customer_id);
 
 // ---- The store's task operations' types (edge/store_tasks.cc) ----
 
@@ -67,12 +69,17 @@ struct TaskAttemptInput {
   std::optional<int64_t> next_service_km;
   std::string note;
   std::string staff;
+  // A dissatisfied answer's complaint: who owns it and its deadline
+  // (YYYY-MM-DD, +N, ...); empty: the defaults.
+  std::string complaint_owner;
+  std::string complaint_due;
 };
 
 // What one no-show sweep did (Store::SweepTasks).
 struct TaskSweep {
-  std::vector<model::Task> rebooked;  // closed: the customer booked again
-  std::vector<model::Task> returned;  // handed to head office
+  std::vector<model::Task> rebooked;   // closed: the customer booked again
+  std::vector<model::Task> returned;   // handed to head office
+  std::vector<model::Task> escalated;  // complaints past their deadline, now head office's
 };
 
 // One task as the desk lists it and the call list folds it in
@@ -98,5 +105,19 @@ struct TaskLine {
 // the days after a completed visit within which it is called back.
 inline constexpr int kNoShowDays = 3;
 inline constexpr int kAfterServiceDays = 3;
+// Days a complaint is the store's to resolve by default (its deadline: the
+// day of the call plus these; `tasks attempt --complaint-due` sets another);
+// past it the sweep escalates it to head office.
+inline constexpr int kComplaintDays = 7;
+
+// A complaint closed at the desk (`outpost-edge tasks close`): raw values,
+// checked by Store::CloseComplaint before anything is written.
+struct ComplaintClose {
+  std::string resolution;
+  bool customer_confirmed = false;
+  std::string override_by;  // a supervisor; empty: none
+  std::string reason;       // the override's reason
+  std::string staff;
+};
 
 }  // namespace outpost::edge

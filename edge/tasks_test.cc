@@ -1,6 +1,8 @@
 // Follow-up tasks at the store (edge/store.h, edge/tasks.h), on a fixed
 // clock: made by completions and no-shows once per event, calls recorded as
-// the manual defines them, the no-show loop, and the tables equal to the log.
+// the manual defines them, the no-show loop, complaints (opened by a
+// dissatisfied answer, closed by the rules, escalated when overdue), and the
+// tables equal to the log.
 #include "edge/tasks.h"
 
 #include <gtest/gtest.h>
@@ -48,8 +50,9 @@ class TasksTest : public ::testing::Test {
   }
 
   // Served and completed at 10:30.
-  Booking Served(const std::string& phone, const std::string& name) {
-    Booking b = BookToday(phone, name);
+  Booking Served(const std::string& phone, const std::string& name,
+                 const std::string& plate = "京A10001") {
+    Booking b = BookToday(phone, name, plate);
     clock_.Set(ParseUtcMs("2026-11-23T02:05:00Z").value());
     EXPECT_TRUE(store_->CheckIn(b.ref, "SA Zhang").ok());
     EXPECT_TRUE(store_->StartService(b.ref, "SA Zhang").ok());
@@ -89,6 +92,69 @@ class TasksTest : public ::testing::Test {
     in.result = result;
     in.staff = "SA Li";
     return in;
+  }
+
+  // A visit completed Monday, its follow-up reached Tuesday 10:00 and the
+  // customer dissatisfied with `items`: returns the complaint it opened.
+  model::Task Dissatisfied(const std::string& phone, const std::string& name,
+                           const std::vector<std::string>& items,
+                           const std::string& complaint_owner = "",
+                           const std::string& complaint_due = "") {
+    clock_.Set(ParseUtcMs(kMondayNine).value());  // each such customer's Monday
+    const Booking b = Served(phone, name, "京A" + phone.substr(phone.size() - 5));
+    clock_.Set(ParseUtcMs("2026-11-24T02:00:00Z").value());
+    const auto after = store_->OpenComplaints(b.customer_id);
+    EXPECT_TRUE(after.ok() && after->empty());
+    std::string source;
+    for (const auto& t : All()) {
+      if (t.booking_id == b.id && t.kind == "after_service") source = t.id;
+    }
+    TaskAttemptInput in = Call("reached");
+    in.satisfied = "no";
+    in.items = items;
+    in.complaint_owner = complaint_owner;
+    in.complaint_due = complaint_due;
+    auto done = store_->RecordTaskAttempt(source, in);
+    EXPECT_TRUE(done.ok()) << done.status().ToString();
+    auto open = store_->OpenComplaints(b.customer_id);
+    EXPECT_TRUE(open.ok() && open->size() == 1u);
+    return open.ok() && open->size() == 1u ? open->front() : model::Task{};
+  }
+
+  // The store's log replayed into a new store file: the same tables, the
+  // same digests, every task the same; nullptr (with failures) otherwise.
+  std::unique_ptr<Store> ReplayedEqual() {
+    auto rebuilt = Store::Create(dir_.File("rebuilt.db"), settings_, clock_);
+    if (!rebuilt.ok()) return nullptr;
+    auto file = testing::OpenStoreFile(dir_.File("rebuilt.db"));
+    auto source = testing::OpenStoreFile(dir_.File("store.db"));
+    for (const auto& e : ReadChanges(*source, 1, 10000).value()) {
+      const Status st = ReplayChange(*file, e);
+      EXPECT_TRUE(st.ok()) << e.seq << " " << e.entity << ": " << st.ToString();
+      if (!st.ok()) return nullptr;
+    }
+    auto mine = CheckStoreState(*source).value();
+    auto theirs = CheckStoreState(*file).value();
+    EXPECT_TRUE(mine.differences.empty());
+    for (const auto& d : theirs.differences) {
+      ADD_FAILURE() << d.entity << " " << d.field << ": table " << d.table_value.dump() << ", log "
+                    << d.log_value.dump();
+    }
+    EXPECT_EQ(theirs.digests.size(), mine.digests.size());
+    for (size_t i = 0; i < mine.digests.size() && i < theirs.digests.size(); ++i) {
+      EXPECT_EQ(theirs.digests[i].digest, mine.digests[i].digest) << "bucket " << i;
+    }
+    for (const auto& t : All()) {
+      EXPECT_EQ(model::TaskJson((*rebuilt)->GetTask(t.id).value()), model::TaskJson(t));
+    }
+    return std::move(rebuilt).value();
+  }
+
+  ComplaintClose Closing(const std::string& resolution) {
+    ComplaintClose c;
+    c.resolution = resolution;
+    c.staff = "SA Li";
+    return c;
   }
 
   testing::TempDir dir_;
@@ -273,6 +339,195 @@ TEST_F(TasksTest, AWrongNumberMarksThePhoneDoubtfulOnTheCustomer) {
   EXPECT_EQ(store_->ResolveCustomer(b.customer_id)->doubtful_phones.size(), 1u);
 }
 
+TEST_F(TasksTest, ADissatisfiedAnswerOpensOneComplaintWithItsItems) {
+  const model::Task c = Dissatisfied("13800138011", "郑爽", {"repair_quality", "price"});
+  EXPECT_EQ(c.kind, "complaint");
+  EXPECT_EQ(c.status, "open");
+  EXPECT_EQ(c.owner, "SA Li");  // no advisor on the booking: whoever recorded the call
+  EXPECT_EQ(c.due_from, "2026-11-24");
+  EXPECT_EQ(c.due_by, "2026-12-01");  // kComplaintDays after the call
+  ASSERT_TRUE(c.complaint.has_value());
+  EXPECT_EQ(c.complaint->items, (std::vector<std::string>{"repair_quality", "price"}));
+  const model::Task source = store_->GetTask(c.complaint->source_task).value();
+  EXPECT_EQ(source.kind, "after_service");
+  EXPECT_EQ(source.status, "done");
+  EXPECT_EQ(c.booking_id, source.booking_id);
+  EXPECT_EQ(c.customer_id, source.customer_id);
+  EXPECT_EQ(c.id, model::TaskIdFor(model::TaskEventKey("SH-PUDONG", "complaint", source.id)));
+  EXPECT_EQ(c.reason, "dissatisfied on call 1 of " + ShortId(source.id) +
+                          " (after_service 261123-1): repair_quality, price");
+  EXPECT_FALSE(c.complaint->resolution || c.complaint->escalated_at);
+
+  // Logged: the complaint's insert carries the key; the other task's changes
+  // do not, so they read and hash as before complaints existed.
+  auto db = testing::OpenStoreFile(dir_.File("store.db"));
+  auto st =
+      db->Prepare("SELECT entity_id, fields FROM change_log WHERE entity = 'task' ORDER BY seq")
+          .value();
+  int with_complaint = 0;
+  while (st.Step().value()) {
+    const json fields = json::parse(st.Text(1));
+    EXPECT_EQ(fields.contains("complaint"), st.Text(0) == c.id);
+    with_complaint += fields.contains("complaint") ? 1 : 0;
+  }
+  EXPECT_EQ(with_complaint, 1);
+  EXPECT_EQ(model::TaskInsertFields(source).contains("complaint"), false);
+
+  // A named supervisor may own it; a satisfied answer opens none.
+  const model::Task owned =
+      Dissatisfied("13800138012", "冯晓", {"attitude"}, "Supervisor Wu", "2026-12-10");
+  EXPECT_EQ(owned.owner, "Supervisor Wu");
+  EXPECT_EQ(owned.due_by, "2026-12-10");
+  auto manual = store_->AddTask({"manual", "13800138011", "", "", "", "", "SA Li"});
+  ASSERT_TRUE(manual.ok()) << manual.status().ToString();
+  const std::string id = manual->id;
+  TaskAttemptInput happy = Call("reached");
+  happy.satisfied = "yes";
+  happy.complaint_owner = "Supervisor Wu";
+  auto refused = store_->RecordTaskAttempt(id, happy);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().field(), "complaint_owner");
+  happy.complaint_owner.clear();
+  happy.complaint_due = "+14";
+  refused = store_->RecordTaskAttempt(id, happy);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().message(),
+            "complaint_due: '+14' given, but only a dissatisfied answer (satisfied no) opens a"
+            " complaint");
+  TaskAttemptInput past = Call("reached");
+  past.satisfied = "no";
+  past.items = {"other"};
+  past.complaint_due = "2026-11-01";
+  refused = store_->RecordTaskAttempt(id, past);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().message(), "complaint_due: 2026-11-01 is before today (2026-11-24)");
+  EXPECT_EQ(store_->GetTask(id)->status, "open");
+}
+
+TEST_F(TasksTest, AComplaintClosesOnlyByTheRulesAndARefusalWritesNothing) {
+  const model::Task c = Dissatisfied("13800138014", "褚红", {"parts"});
+  const int64_t logged = LoggedTaskChanges();
+  auto refused = [&](const std::string& task, const ComplaintClose& close) {
+    auto r = store_->CloseComplaint(task, close);
+    EXPECT_FALSE(r.ok());
+    return r.status();
+  };
+  Status s = refused(c.id, Closing(""));
+  EXPECT_EQ(s.field(), "resolution");
+  EXPECT_EQ(s.message(),
+            "resolution: missing: a complaint closes only with its resolution (--resolution TEXT)");
+  s = refused(c.id, Closing("换了配件"));
+  EXPECT_EQ(s.field(), "confirmation");
+  EXPECT_EQ(s.message(),
+            "confirmation: none: a complaint closes only when the customer confirms it on the"
+            " second follow-up call (--customer-confirmed) or a supervisor overrides"
+            " (--override-by SUPERVISOR --reason TEXT)");
+  ComplaintClose no_reason = Closing("换了配件");
+  no_reason.override_by = "Supervisor Wu";
+  s = refused(c.id, no_reason);
+  EXPECT_EQ(s.field(), "reason");
+  EXPECT_EQ(s.message(),
+            "reason: missing for the override by 'Supervisor Wu': a supervisor's override needs"
+            " its reason (--reason TEXT)");
+  ComplaintClose both = no_reason;
+  both.reason = "客户不接电话";
+  both.customer_confirmed = true;
+  EXPECT_EQ(refused(c.id, both).field(), "confirmation");
+  ComplaintClose stray = Closing("换了配件");
+  stray.customer_confirmed = true;
+  stray.reason = "无";
+  EXPECT_EQ(refused(c.id, stray).message(),
+            "reason: '无' given without an override (--override-by SUPERVISOR)");
+  ComplaintClose good = Closing("换了配件");
+  good.customer_confirmed = true;
+  const std::string source = c.complaint->source_task;
+  s = refused(source, good);
+  EXPECT_EQ(s.field(), "task");
+  EXPECT_EQ(s.message(), "task: " + ShortId(source) +
+                             " is a after_service task, not a complaint; only a complaint is"
+                             " closed this way");
+  EXPECT_EQ(LoggedTaskChanges(), logged);
+  EXPECT_EQ(store_->GetTask(c.id)->status, "open");
+  EXPECT_FALSE(store_->GetTask(c.id)->complaint->resolution);
+
+  // With the customer's confirmation: done, resolved, kept on the complaint.
+  auto closed = store_->CloseComplaint(ShortId(c.id), good);
+  ASSERT_TRUE(closed.ok()) << closed.status().ToString();
+  EXPECT_EQ(closed->status, "done");
+  EXPECT_EQ(closed->outcome, "resolved");
+  EXPECT_EQ(closed->complaint->resolution, "换了配件");
+  EXPECT_TRUE(closed->complaint->confirmed_by_customer);
+  EXPECT_EQ(closed->reason, "resolved: 换了配件 (confirmed by the customer)");
+  EXPECT_TRUE(store_->OpenComplaints(c.customer_id)->empty());
+  // Closed once: again is refused, nothing written.
+  const int64_t after = LoggedTaskChanges();
+  s = refused(c.id, good);
+  EXPECT_EQ(s.field(), "task");
+  EXPECT_EQ(s.message(),
+            "task: " + ShortId(c.id) + " is done (resolved); only an open complaint can be closed");
+  EXPECT_EQ(LoggedTaskChanges(), after);
+
+  // By a supervisor's override with its reason.
+  const model::Task other = Dissatisfied("13800138015", "卫东", {"waiting_time"});
+  ComplaintClose override = Closing("已道歉并赠送保养");
+  override.override_by = "Supervisor Wu";
+  override.reason = "客户三次未接";
+  auto overridden = store_->CloseComplaint(other.id, override);
+  ASSERT_TRUE(overridden.ok()) << overridden.status().ToString();
+  EXPECT_EQ(overridden->status, "done");
+  EXPECT_FALSE(overridden->complaint->confirmed_by_customer);
+  EXPECT_EQ(overridden->complaint->override_by, "Supervisor Wu");
+  EXPECT_EQ(overridden->complaint->override_reason, "客户三次未接");
+}
+
+TEST_F(TasksTest, AnOverdueComplaintIsEscalatedToHeadOfficeByTheSweepOnce) {
+  const model::Task c = Dissatisfied("13800138016", "蒋华", {"attitude", "other"});
+  // On its deadline it is still the store's.
+  clock_.Set(ParseUtcMs("2026-12-01T10:00:00Z").value());
+  EXPECT_TRUE(store_->SweepTasks()->escalated.empty());
+  clock_.Set(ParseUtcMs("2026-12-02T01:00:00Z").value());  // the day after, 09:00
+  auto swept = store_->SweepTasks();
+  ASSERT_TRUE(swept.ok()) << swept.status().ToString();
+  ASSERT_EQ(swept->escalated.size(), 1u);
+  const model::Task e = store_->GetTask(c.id).value();
+  EXPECT_EQ(e.status, "open");  // still to be resolved, by the same rules
+  EXPECT_EQ(e.owner, "head_office");
+  EXPECT_EQ(e.complaint->escalated_at, "2026-12-02T01:00:00.000Z");
+  EXPECT_EQ(e.reason,
+            "not resolved by its deadline 2026-12-01 (owner SA Li): escalated to head office");
+  // Once: a later sweep leaves it.
+  const int64_t logged = LoggedTaskChanges();
+  clock_.Advance(kDay);
+  EXPECT_TRUE(store_->SweepTasks()->escalated.empty());
+  EXPECT_EQ(LoggedTaskChanges(), logged);
+  EXPECT_EQ(store_->OpenComplaints(c.customer_id)->size(), 1u);
+}
+
+TEST_F(TasksTest, ReplayGivesTheSameComplaints) {
+  const model::Task closed = Dissatisfied("13800138017", "沈月", {"price"});
+  const model::Task escalated = Dissatisfied("13800138018", "韩雪", {"repair_quality"});
+  ComplaintClose good = Closing("退还差价");
+  good.customer_confirmed = true;
+  ASSERT_TRUE(store_->CloseComplaint(closed.id, good).ok());
+  clock_.Set(ParseUtcMs("2026-12-03T01:00:00Z").value());
+  ASSERT_EQ(store_->SweepTasks()->escalated.size(), 1u);
+
+  std::unique_ptr<Store> rebuilt = ReplayedEqual();
+  ASSERT_TRUE(rebuilt);
+  auto source = testing::OpenStoreFile(dir_.File("store.db"));
+  EXPECT_TRUE(rebuilt->GetTask(closed.id)->complaint->confirmed_by_customer);
+  EXPECT_TRUE(rebuilt->GetTask(escalated.id)->complaint->escalated_at);
+  // A resolution changed behind the system's back is named.
+  ASSERT_TRUE(source
+                  ->Exec("UPDATE tasks SET complaint = json_set(complaint, '$.resolution', 'x')"
+                         " WHERE id = '" +
+                         closed.id + "'")
+                  .ok());
+  auto tampered = CheckStoreState(*source).value();
+  ASSERT_EQ(tampered.differences.size(), 1u);
+  EXPECT_EQ(tampered.differences.front().field, "complaint");
+}
+
 TEST_F(TasksTest, ReplayGivesTheSameTasksAndVerifyNamesATamperedOne) {
   const Booking served = BookToday("13800138007", "周杰");
   const Booking missed = BookToday("13800138008", "吴芳", "京A10002");
@@ -293,28 +548,8 @@ TEST_F(TasksTest, ReplayGivesTheSameTasksAndVerifyNamesATamperedOne) {
   clock_.Advance(3 * kDay);
   ASSERT_EQ(store_->SweepTasks()->returned.size(), 1u);
 
-  auto rebuilt = Store::Create(dir_.File("rebuilt.db"), settings_, clock_);
-  ASSERT_TRUE(rebuilt.ok());
-  auto file = testing::OpenStoreFile(dir_.File("rebuilt.db"));
+  ASSERT_TRUE(ReplayedEqual());
   auto source = testing::OpenStoreFile(dir_.File("store.db"));
-  for (const auto& e : ReadChanges(*source, 1, 10000).value()) {
-    const Status st = ReplayChange(*file, e);
-    ASSERT_TRUE(st.ok()) << e.seq << " " << e.entity << ": " << st.ToString();
-  }
-  auto mine = CheckStoreState(*source).value();
-  auto theirs = CheckStoreState(*file).value();
-  EXPECT_TRUE(mine.differences.empty());
-  for (const auto& d : theirs.differences) {
-    ADD_FAILURE() << d.entity << " " << d.field << ": table " << d.table_value.dump() << ", log "
-                  << d.log_value.dump();
-  }
-  ASSERT_EQ(theirs.digests.size(), mine.digests.size());
-  for (size_t i = 0; i < mine.digests.size(); ++i) {
-    EXPECT_EQ(theirs.digests[i].digest, mine.digests[i].digest) << "bucket " << i;
-  }
-  for (const auto& t : All()) {
-    EXPECT_EQ(model::TaskJson((*rebuilt)->GetTask(t.id).value()), model::TaskJson(t));
-  }
 
   // An owner changed behind the system's back is named; repair puts it back.
   ASSERT_TRUE(

@@ -147,5 +147,79 @@ TEST_F(DeskTasksTest, ANoShowIsChasedThreeDaysThenReturnedAndTasksAreAddedByHand
   EXPECT_EQ(AllTasks().size(), 2u);
 }
 
+TEST_F(DeskTasksTest, ADissatisfiedAnswerIsAComplaintTheDeskWarnsOfUntilClosedByTheRules) {
+  const json b = Book("13700137000", "张强", "京C33333", "10:00");
+  desk_.SetNow("2026-11-23T02:05:00Z");
+  for (const char* step : {"check-in", "start", "complete"}) {
+    ASSERT_EQ(desk_.Desk({step, b["ref"]}).exit_code, 0) << step;
+  }
+  desk_.SetNow("2026-11-24T02:30:00Z");  // Tuesday 10:30
+  const std::string call = AllTasks()[0]["short_id"];
+  ProcessResult answered = desk_.Desk({"tasks", "attempt", call, "--result", "reached",
+                                       "--satisfied", "no", "--items", "repair_quality"});
+  ASSERT_EQ(answered.exit_code, 0) << answered.err;
+  EXPECT_NE(answered.out.find("已立案 complaint opened"), std::string::npos) << answered.out;
+  EXPECT_NE(answered.out.find("投诉 complaint: 维修质量 repair_quality  期限 deadline 2026-12-01"),
+            std::string::npos)
+      << answered.out;
+  json listed = desk_.Json({"tasks"});
+  ASSERT_EQ(listed.size(), 1u) << listed.dump();
+  EXPECT_EQ(listed[0]["kind"], "complaint");
+  EXPECT_EQ(listed[0]["complaint"]["items"], json({"repair_quality"}));
+  EXPECT_EQ(listed[0]["due_by"], "2026-12-01");
+  EXPECT_EQ(listed[0]["overdue"], false);
+  const std::string complaint = listed[0]["short_id"];
+
+  // Shown at the desk, and at the next check-in: the warning, zh-CN first.
+  const std::string warning = "注意 open complaint: 维修质量 repair_quality since 2026-11-24 (" +
+                              complaint + ", owner SA Zhang, deadline 2026-12-01)";
+  ProcessResult shown = desk_.Desk({"customer", "show", "13700137000"});
+  EXPECT_EQ(shown.out.rfind(warning + "\n", 0), 0u) << shown.out;
+  EXPECT_EQ(desk_.Json({"customer", "show", "13700137000"})["open_complaints"].size(), 1u);
+  const json again = Book("13700137000", "张强", "京C33333", "15:00");
+  desk_.SetNow("2026-11-24T06:55:00Z");
+  ProcessResult arrived = desk_.Desk({"check-in", again["ref"]});
+  ASSERT_EQ(arrived.exit_code, 0) << arrived.err;
+  EXPECT_NE(arrived.out.find("  " + warning + "\n"), std::string::npos) << arrived.out;
+
+  // Refused, each naming field, value and reason; exit 1; nothing written.
+  const json before = AllTasks();
+  ProcessResult no_resolution = desk_.Desk({"tasks", "close", complaint, "--customer-confirmed"});
+  EXPECT_EQ(no_resolution.exit_code, 1);
+  EXPECT_EQ(no_resolution.err,
+            "outpost-edge: invalid input: resolution: missing: a complaint closes only with its"
+            " resolution (--resolution TEXT)\n");
+  ProcessResult neither = desk_.Desk({"tasks", "close", complaint, "--resolution", "返修"});
+  EXPECT_EQ(neither.exit_code, 1);
+  EXPECT_NE(neither.err.find("confirmation: none: a complaint closes only when the customer"),
+            std::string::npos)
+      << neither.err;
+  ProcessResult no_reason = desk_.Desk(
+      {"tasks", "close", complaint, "--resolution", "返修", "--override-by", "Supervisor Wu"});
+  EXPECT_EQ(no_reason.exit_code, 1);
+  EXPECT_NE(no_reason.err.find("reason: missing for the override by 'Supervisor Wu'"),
+            std::string::npos)
+      << no_reason.err;
+  ProcessResult not_complaint =
+      desk_.Desk({"tasks", "close", call, "--resolution", "返修", "--customer-confirmed"});
+  EXPECT_EQ(not_complaint.exit_code, 1);
+  EXPECT_NE(not_complaint.err.find("is a after_service task, not a complaint"), std::string::npos)
+      << not_complaint.err;
+  EXPECT_EQ(AllTasks(), before);
+
+  // The second follow-up call: the customer confirms; closed, no more warning.
+  ProcessResult closed = desk_.Desk(
+      {"tasks", "close", complaint, "--resolution", "返修后客户满意", "--customer-confirmed"});
+  ASSERT_EQ(closed.exit_code, 0) << closed.err;
+  EXPECT_NE(closed.out.find("已结案 closed " + complaint), std::string::npos) << closed.out;
+  EXPECT_NE(closed.out.find("客户已确认 confirmed by the customer"), std::string::npos)
+      << closed.out;
+  EXPECT_EQ(desk_.Desk({"customer", "show", "13700137000"}).out.find("注意 open complaint"),
+            std::string::npos);
+  ProcessResult twice =
+      desk_.Desk({"tasks", "close", complaint, "--resolution", "返修", "--customer-confirmed"});
+  EXPECT_EQ(twice.exit_code, 2);
+}
+
 }  // namespace
 }  // namespace outpost::testing

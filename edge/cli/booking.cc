@@ -247,7 +247,15 @@ int BookingCommands::RunStep(const DeskRun& run, const Step& step) {
   if (!store.ok()) return Fail(run, store.status());
   auto b = step.call(*store.value(), *this, staff.value());
   if (!b.ok()) return Fail(run, b.status());
-  return PrintBooking(run, *store.value(), b.value(), step.verb);
+  const int code = PrintBooking(run, *store.value(), b.value(), step.verb);
+  if (run.flags.json || step.sub->get_name() != "check-in") return code;
+  // The customer is here: the tracking sheet warns of an open complaint.
+  auto complaints = store.value()->OpenComplaints(b.value().customer_id);
+  if (!complaints.ok()) return Fail(run, complaints.status());
+  for (const auto& t : complaints.value()) {
+    run.out << "  " << ComplaintWarning(*store.value(), t) << "\n";
+  }
+  return code;
 }
 
 }  // namespace outpost::edge::cli

@@ -227,14 +227,17 @@ class TaskCommands {
   int RunAdd(const DeskRun& run);
   int RunAttempt(const DeskRun& run);
   int RunSweep(const DeskRun& run);
+  int RunClose(const DeskRun& run);
 
   CLI::App* tasks_ = nullptr;
   CLI::App* list_ = nullptr;
   CLI::App* add_ = nullptr;
   CLI::App* attempt_ = nullptr;
   CLI::App* sweep_ = nullptr;
-  bool all_ = false;
+  CLI::App* close_ = nullptr;
+  bool all_ = false, customer_confirmed_ = false;
   std::string kind_, customer_, booking_, due_, owner_, note_, task_, result_;
+  std::string complaint_owner_, complaint_due_, resolution_, override_by_, reason_;
   std::optional<std::string> satisfied_, fault_fixed_, next_service_;
   std::optional<int64_t> next_km_;
   std::vector<std::string> items_;

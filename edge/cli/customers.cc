@@ -211,8 +211,13 @@ int CustomerCommands::RunShow(const DeskRun& run) {
   auto profile = store.value()->CustomerProfile(c.value().id);
   if (!profile.ok()) return Fail(run, profile.status());
   const std::optional<HeldProfile>& held = profile.value();
+  // The tracking sheet warns staff at the customer's next visit.
+  auto complaints = store.value()->OpenComplaints(c.value().id);
+  if (!complaints.ok()) return Fail(run, complaints.status());
   if (run.flags.json) {
     json j = CustomerJson(c.value());
+    j["open_complaints"] = json::array();
+    for (const auto& t : complaints.value()) j["open_complaints"].push_back(model::TaskJson(t));
     j["bookings"] = json::array();
     for (const auto& b : bookings.value()) j["bookings"].push_back(BookingJson(b));
     j["unified"] = held ? json{{"unified_id", held->unified_id},
@@ -221,6 +226,9 @@ int CustomerCommands::RunShow(const DeskRun& run) {
                         : json(nullptr);
     run.out << j.dump(2) << "\n";
     return kExitOk;
+  }
+  for (const auto& t : complaints.value()) {
+    run.out << ComplaintWarning(*store.value(), t) << "\n";
   }
   PrintCustomer(run, *store.value(), c.value());
   for (const auto& b : bookings.value()) {

@@ -48,5 +48,10 @@ void PrintCustomer(const DeskRun& run, const Store& store, const Customer& c);
 // `calls` print them): one line, labels zh-CN first; and its JSON.
 std::string TaskText(const Store& store, const TaskLine& line);
 nlohmann::json TaskLineJson(const Store& store, const TaskLine& line);
+// A dissatisfied item with its zh-CN label first: "维修质量 repair_quality".
+std::string ItemLabel(const std::string& item);
+// The desk's warning for an open complaint when the customer is shown:
+// "注意 open complaint: 维修质量 repair_quality since 2026-11-20 (...)".
+std::string ComplaintWarning(const Store& store, const model::Task& complaint);
 
 }  // namespace outpost::edge::cli

@@ -1,5 +1,5 @@
-// outpost-edge tasks [list] | add | attempt | sweep: the store's follow-up
-// calls (docs/FOLLOWUP.md). Labels staff read are bilingual, zh-CN first.
+// outpost-edge tasks [list] | add | attempt | close | sweep: the store's
+// follow-up calls and complaints (docs/FOLLOWUP.md). Labels staff read are bilingual, zh-CN first.
 #include "edge/tasks.h"
 
 #include <CLI/CLI.hpp>
@@ -43,6 +43,26 @@ std::string AttemptText(const model::TaskAttempt& a) {
   for (size_t i = 0; i < a.items.size(); ++i) out += (i == 0 ? ": " : ",") + a.items[i];
   if (a.next_service_date) out += ", next service " + *a.next_service_date;
   if (a.next_service_km) out += ", next service at " + std::to_string(*a.next_service_km) + " km";
+  return out;
+}
+
+std::string ItemsText(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& i : items) out += (out.empty() ? "" : ", ") + ItemLabel(i);
+  return out;
+}
+
+// A complaint's items, deadline and how it stands or was closed.
+std::string ComplaintText(const Store& store, const model::Task& t) {
+  const model::TaskComplaint& c = *t.complaint;
+  std::string out = "\n    投诉 complaint: " + ItemsText(c.items) + "  期限 deadline " + t.due_by;
+  if (t.status == "open" && store.Today().ToString() > t.due_by) out += " (逾期 overdue)";
+  if (c.escalated_at) out += "  已升级总部 escalated " + store.LocalText(*c.escalated_at);
+  if (c.resolution) out += "  处理 resolution: " + *c.resolution;
+  if (c.confirmed_by_customer) out += "  客户已确认 confirmed by the customer";
+  if (c.override_by) {
+    out += "  主管结案 override by " + *c.override_by + ": " + c.override_reason.value_or("");
+  }
   return out;
 }
 
@@ -98,8 +118,25 @@ std::string TaskText(const Store& store, const TaskLine& line) {
              line.why + ")";
     }
   }
+  if (t.complaint) out += ComplaintText(store, t);
   if (!t.reason.empty()) out += "\n    " + t.reason;
   return out;
+}
+
+std::string ItemLabel(const std::string& item) {
+  static const std::pair<const char*, const char*> kLabels[] = {
+      {"attitude", "服务态度"}, {"repair_quality", "维修质量"}, {"price", "价格"},
+      {"parts", "配件"},        {"waiting_time", "等待时间"},   {"other", "其他"}};
+  for (const auto& [name, zh] : kLabels) {
+    if (item == name) return std::string(zh) + " " + item;
+  }
+  return item;
+}
+
+std::string ComplaintWarning(const Store& store, const model::Task& t) {
+  const std::string items = t.complaint ? ItemsText(t.complaint->items) : std::string();
+  return "注意 open complaint: " + items + " since " + store.LocalText(t.created_at).substr(0, 10) +
+         " (" + ShortId(t.id) + ", owner " + t.owner + ", deadline " + t.due_by + ")";
 }
 
 json TaskLineJson(const Store& store, const TaskLine& line) {
@@ -151,8 +188,24 @@ TaskCommands::TaskCommands(CLI::App& app) {
   attempt_->add_option("--next-km", next_km_, "next service at this mileage (reached)")
       ->excludes(next_date);
   attempt_->add_option("--note", note_, "what the customer said");
+  attempt_->add_option("--complaint-owner", complaint_owner_,
+                       "who handles the complaint a dissatisfied answer opens (default: the"
+                       " booking's advisor, else --staff)");
+  attempt_->add_option("--complaint-due", complaint_due_,
+                       "that complaint's deadline: YYYY-MM-DD or +N (default +7)");
+  close_ = tasks_->add_subcommand(
+      "close", "close a complaint: its resolution and the customer's confirmation or an override");
+  close_->add_option("task", task_, "the complaint's id (its last digits)")->required();
+  close_->add_option("--resolution", resolution_, "how it was handled");
+  close_->add_flag("--customer-confirmed", customer_confirmed_,
+                   "the customer confirmed it on the second follow-up call");
+  close_->add_option("--override-by", override_by_,
+                     "the supervisor closing it without the customer's confirmation");
+  close_->add_option("--reason", reason_, "why the supervisor overrides");
   sweep_ = tasks_->add_subcommand(
-      "sweep", "close rebooked no-shows; return those past their 3 days to head office");
+      "sweep",
+      "close rebooked no-shows; return those past their 3 days and escalate overdue complaints"
+      " to head office");
 }
 
 bool TaskCommands::parsed() const { return tasks_->parsed(); }
@@ -161,6 +214,7 @@ int TaskCommands::Run(const DeskRun& run) {
   if (add_->parsed()) return RunAdd(run);
   if (attempt_->parsed()) return RunAttempt(run);
   if (sweep_->parsed()) return RunSweep(run);
+  if (close_->parsed()) return RunClose(run);
   return RunList(run);
 }
 
@@ -209,9 +263,32 @@ int TaskCommands::RunAttempt(const DeskRun& run) {
   input.next_service_km = next_km_;
   input.note = note_;
   input.staff = *staff;
+  input.complaint_owner = complaint_owner_;
+  input.complaint_due = complaint_due_;
   auto t = (*store)->RecordTaskAttempt(task_, input);
   if (!t.ok()) return Fail(run, t.status());
-  return PrintChanged(run, **store, *t, "已记录 recorded");
+  const int code = PrintChanged(run, **store, *t, "已记录 recorded");
+  if (code != kExitOk || run.flags.json) return code;
+  // The complaint the answer opened, as the list shows it.
+  auto open = (*store)->OpenComplaints(t->customer_id);
+  if (!open.ok()) return Fail(run, open.status());
+  for (const auto& c : *open) {
+    if (c.complaint && c.complaint->source_task == t->id) {
+      return PrintChanged(run, **store, c, "已立案 complaint opened");
+    }
+  }
+  return kExitOk;
+}
+
+int TaskCommands::RunClose(const DeskRun& run) {
+  auto staff = RequireStaff(run);
+  if (!staff.ok()) return Fail(run, staff.status());
+  auto store = OpenStore(run);
+  if (!store.ok()) return Fail(run, store.status());
+  auto t = (*store)->CloseComplaint(
+      task_, {resolution_, customer_confirmed_, override_by_, reason_, *staff});
+  if (!t.ok()) return Fail(run, t.status());
+  return PrintChanged(run, **store, *t, "已结案 closed");
 }
 
 int TaskCommands::RunSweep(const DeskRun& run) {
@@ -220,9 +297,11 @@ int TaskCommands::RunSweep(const DeskRun& run) {
   auto swept = (*store)->SweepTasks();
   if (!swept.ok()) return Fail(run, swept.status());
   if (run.flags.json) {
-    json out = {{"rebooked", json::array()}, {"returned", json::array()}};
+    json out = {
+        {"rebooked", json::array()}, {"returned", json::array()}, {"escalated", json::array()}};
     for (const auto& t : swept->rebooked) out["rebooked"].push_back(model::TaskJson(t));
     for (const auto& t : swept->returned) out["returned"].push_back(model::TaskJson(t));
+    for (const auto& t : swept->escalated) out["escalated"].push_back(model::TaskJson(t));
     run.out << out.dump(2) << "\n";
     return kExitOk;
   }
@@ -232,8 +311,12 @@ int TaskCommands::RunSweep(const DeskRun& run) {
   for (const auto& t : swept->returned) {
     run.out << "转总部 returned to head office  " << ShortId(t.id) << "  " << t.reason << "\n";
   }
+  for (const auto& t : swept->escalated) {
+    run.out << "投诉升级 complaint escalated to head office  " << ShortId(t.id) << "  " << t.reason
+            << "\n";
+  }
   run.out << "已再约 rebooked " << swept->rebooked.size() << ", 转总部 returned "
-          << swept->returned.size() << "\n";
+          << swept->returned.size() << ", 投诉升级 escalated " << swept->escalated.size() << "\n";
   return kExitOk;
 }
 

@@ -47,6 +47,58 @@ Status Invalid(const char* field, const std::string& why) {
   return Status::InvalidInput(std::string(field) + ": " + why).WithField(field);
 }
 
+Status CheckItems(const std::vector<std::string>& items) {
+  if (items.empty()) {
+    return Invalid("items",
+                   "a complaint needs at least one item (" + Listed(kDissatisfiedItems) + ")");
+  }
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (!OneOf(kDissatisfiedItems, items[i])) {
+      return Invalid("items", "'" + items[i] + "' is not one of " + Listed(kDissatisfiedItems));
+    }
+    if (std::find(items.begin(), items.begin() + static_cast<std::ptrdiff_t>(i), items[i]) !=
+        items.begin() + static_cast<std::ptrdiff_t>(i)) {
+      return Invalid("items", "'" + items[i] + "' given twice");
+    }
+  }
+  return Status::Ok();
+}
+
+Result<std::vector<std::string>> ParseItems(const FieldReader& in, const json& fields) {
+  std::vector<std::string> out;
+  if (!in.Has("items")) return out;
+  if (!fields["items"].is_array()) return in.Bad("items", "not a list");
+  for (const auto& item : fields["items"]) {
+    if (!item.is_string()) return in.Bad("items", "an item that is not text");
+    out.push_back(item.get<std::string>());
+  }
+  return out;
+}
+
+// The complaint's object read and checked as the codec writes it.
+Result<std::optional<TaskComplaint>> ParseComplaint(const json& fields) {
+  if (!fields.contains("complaint") || fields["complaint"].is_null()) {
+    return std::optional<TaskComplaint>();
+  }
+  const json& obj = fields["complaint"];
+  const FieldReader in(kKind, "complaint", obj);
+  RETURN_IF_ERROR(in.CheckObject());
+  TaskComplaint c;
+  ASSIGN_OR_RETURN(c.source_task, in.Text("source_task"));
+  ASSIGN_OR_RETURN(c.items, ParseItems(in, obj));
+  if (const Status fits = CheckItems(c.items); !fits.ok()) {
+    return in.Bad("items", fits.message().substr(fits.field().size() + 2));
+  }
+  ASSIGN_OR_RETURN(c.resolution, in.OptionalText("resolution"));
+  ASSIGN_OR_RETURN(std::optional<bool> confirmed, in.OptionalBool("confirmed_by_customer"));
+  c.confirmed_by_customer = confirmed.value_or(false);
+  ASSIGN_OR_RETURN(c.override_by, in.OptionalText("override_by"));
+  ASSIGN_OR_RETURN(c.override_reason, in.OptionalText("override_reason"));
+  ASSIGN_OR_RETURN(c.escalated_at, in.OptionalText("escalated_at"));
+  RETURN_IF_ERROR(CheckUtc(in, "escalated_at", c.escalated_at));
+  return std::optional<TaskComplaint>(std::move(c));
+}
+
 // attempts[i] read and checked as the codec writes it.
 Result<TaskAttempt> ParseAttempt(const json& fields, size_t i) {
   const FieldReader in(kKind, "attempts[" + std::to_string(i) + "]", fields);
@@ -58,13 +110,7 @@ Result<TaskAttempt> ParseAttempt(const json& fields, size_t i) {
   ASSIGN_OR_RETURN(a.result, in.Text("result"));
   ASSIGN_OR_RETURN(a.fault_fixed, in.OptionalBool("fault_fixed"));
   ASSIGN_OR_RETURN(a.satisfied, in.OptionalBool("satisfied"));
-  if (in.Has("items")) {
-    if (!fields["items"].is_array()) return in.Bad("items", "not a list");
-    for (const auto& item : fields["items"]) {
-      if (!item.is_string()) return in.Bad("items", "an item that is not text");
-      a.items.push_back(item.get<std::string>());
-    }
-  }
+  ASSIGN_OR_RETURN(a.items, ParseItems(in, fields));
   ASSIGN_OR_RETURN(a.next_service_date, in.OptionalText("next_service_date"));
   ASSIGN_OR_RETURN(a.next_service_km, in.OptionalInt("next_service_km"));
   ASSIGN_OR_RETURN(a.note, in.TextOr("note", ""));
@@ -129,15 +175,7 @@ Status CheckTaskAttempt(const TaskAttempt& a) {
     return Invalid("items", "a dissatisfied customer needs at least one item (" +
                                 Listed(kDissatisfiedItems) + ")");
   }
-  for (size_t i = 0; i < a.items.size(); ++i) {
-    if (!OneOf(kDissatisfiedItems, a.items[i])) {
-      return Invalid("items", "'" + a.items[i] + "' is not one of " + Listed(kDissatisfiedItems));
-    }
-    if (std::find(a.items.begin(), a.items.begin() + static_cast<std::ptrdiff_t>(i), a.items[i]) !=
-        a.items.begin() + static_cast<std::ptrdiff_t>(i)) {
-      return Invalid("items", "'" + a.items[i] + "' given twice");
-    }
-  }
+  if (!a.items.empty()) RETURN_IF_ERROR(CheckItems(a.items));
   if (a.next_service_date && a.next_service_km) {
     return Invalid("next_service", "give a date or a mileage, not both");
   }
@@ -149,6 +187,43 @@ Status CheckTaskAttempt(const TaskAttempt& a) {
                    std::to_string(*a.next_service_km) + " km is not a mileage (1 to 2000000)");
   }
   return Status::Ok();
+}
+
+Status CheckComplaintClose(const TaskComplaint& c) {
+  if (!c.resolution || c.resolution->empty()) {
+    return Invalid("resolution",
+                   "missing: a complaint closes only with its resolution (--resolution TEXT)");
+  }
+  if (c.confirmed_by_customer && c.override_by) {
+    return Invalid("confirmation", "both the customer's confirmation and an override by '" +
+                                       *c.override_by + "' given; give one");
+  }
+  if (!c.override_by && c.override_reason) {
+    return Invalid("reason", "'" + *c.override_reason +
+                                 "' given without an override (--override-by SUPERVISOR)");
+  }
+  if (!c.confirmed_by_customer && !c.override_by) {
+    return Invalid("confirmation",
+                   "none: a complaint closes only when the customer confirms it on the second"
+                   " follow-up call (--customer-confirmed) or a supervisor overrides"
+                   " (--override-by SUPERVISOR --reason TEXT)");
+  }
+  if (c.override_by && (!c.override_reason || c.override_reason->empty())) {
+    return Invalid("reason", "missing for the override by '" + *c.override_by +
+                                 "': a supervisor's override needs its reason (--reason TEXT)");
+  }
+  return Status::Ok();
+}
+
+json TaskComplaintJson(const TaskComplaint& c) {
+  json out = {{"source_task", c.source_task}, {"items", c.items}};
+  // The closing's fields only once given: an open complaint carries none.
+  SetIfPresent(out, "resolution", c.resolution);
+  if (c.confirmed_by_customer) out["confirmed_by_customer"] = true;
+  SetIfPresent(out, "override_by", c.override_by);
+  SetIfPresent(out, "override_reason", c.override_reason);
+  SetIfPresent(out, "escalated_at", c.escalated_at);
+  return out;
 }
 
 json TaskAttemptJson(const TaskAttempt& a) {
@@ -164,21 +239,24 @@ json TaskAttemptJson(const TaskAttempt& a) {
 }
 
 json TaskInsertFields(const Task& t) {
-  return {{"store_id", t.store_id},
-          {"kind", t.kind},
-          {"customer_id", t.customer_id},
-          {"vehicle_id", OrNull(t.vehicle_id)},
-          {"booking_id", OrNull(t.booking_id)},
-          {"idempotency_key", t.idempotency_key},
-          {"owner", t.owner},
-          {"due_from", t.due_from},
-          {"due_by", t.due_by},
-          {"status", t.status},
-          {"attempts", AttemptsJson(t.attempts)},
-          {"outcome", OrNull(t.outcome)},
-          {"reason", t.reason},
-          {"created_at", t.created_at},
-          {"created_by", t.created_by}};
+  json out = {{"store_id", t.store_id},
+              {"kind", t.kind},
+              {"customer_id", t.customer_id},
+              {"vehicle_id", OrNull(t.vehicle_id)},
+              {"booking_id", OrNull(t.booking_id)},
+              {"idempotency_key", t.idempotency_key},
+              {"owner", t.owner},
+              {"due_from", t.due_from},
+              {"due_by", t.due_by},
+              {"status", t.status},
+              {"attempts", AttemptsJson(t.attempts)},
+              {"outcome", OrNull(t.outcome)},
+              {"reason", t.reason},
+              {"created_at", t.created_at},
+              {"created_by", t.created_by}};
+  // Only a complaint's: every other task's insert is as it always was.
+  if (t.complaint) out["complaint"] = TaskComplaintJson(*t.complaint);
+  return out;
 }
 
 json TaskUpdateFields(const TaskUpdate& u) {
@@ -189,6 +267,7 @@ json TaskUpdateFields(const TaskUpdate& u) {
   SetIfPresent(fields, "outcome", u.outcome);
   SetIfPresent(fields, "reason", u.reason);
   SetIfPresent(fields, "updated_at", u.updated_at);
+  if (u.complaint) fields["complaint"] = TaskComplaintJson(*u.complaint);
   return fields;
 }
 
@@ -196,6 +275,7 @@ json TaskJson(const Task& t) {
   json out = TaskInsertFields(t);
   out["id"] = t.id;
   out["updated_at"] = OrNull(t.updated_at);
+  out["complaint"] = t.complaint ? TaskComplaintJson(*t.complaint) : json(nullptr);
   return out;
 }
 
@@ -233,6 +313,10 @@ Result<Task> ParseTask(const std::string& id, const json& fields) {
   ASSIGN_OR_RETURN(t.created_by, in.Text("created_by"));
   ASSIGN_OR_RETURN(t.updated_at, in.OptionalText("updated_at"));
   RETURN_IF_ERROR(CheckUtc(in, "updated_at", t.updated_at));
+  ASSIGN_OR_RETURN(t.complaint, ParseComplaint(fields));
+  if (t.complaint && t.kind != "complaint") {
+    return in.Bad("complaint", "given for a task of kind " + t.kind);
+  }
   return t;
 }
 
@@ -253,6 +337,7 @@ Result<TaskUpdate> ParseTaskUpdate(const json& fields) {
   ASSIGN_OR_RETURN(u.reason, in.OptionalText("reason"));
   ASSIGN_OR_RETURN(u.updated_at, in.OptionalText("updated_at"));
   RETURN_IF_ERROR(CheckUtc(in, "updated_at", u.updated_at));
+  ASSIGN_OR_RETURN(u.complaint, ParseComplaint(fields));
   return u;
 }
 
@@ -263,6 +348,7 @@ void ApplyTaskUpdate(const TaskUpdate& u, Task& t) {
   if (u.outcome) t.outcome = u.outcome;
   if (u.reason) t.reason = *u.reason;
   if (u.updated_at) t.updated_at = u.updated_at;
+  if (u.complaint) t.complaint = u.complaint;
 }
 
 }  // namespace outpost::model

@@ -11,8 +11,10 @@
 // The id is derived from the idempotency key (TaskIdFor): the same event (a
 // booking completed, a no-show) makes one task however often it is seen.
 // Dates (`due_from`, `due_by`, `next_service_date`) are the store's local
-// days. Parse errors are InvalidInput naming the field ("task: due_by: ...").
-// Pure functions; thread-safe.
+// days. A complaint (kind "complaint") also carries `complaint`
+// (TaskComplaint), a key written only when set, so a task without one logs,
+// reads and hashes as before it existed. Parse errors are InvalidInput naming the field ("task:
+// due_by: ..."). Pure functions; thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -59,6 +61,23 @@ struct TaskAttempt {
   std::string note;
 };
 
+// What a complaint is about and how it ends (the dissatisfied-customer
+// tracking sheet, docs/FOLLOWUP.md "Complaints"). Its deadline is the task's
+// `due_by`. Closed (status "done", outcome "resolved") only with a
+// resolution and either the customer's confirmation on the second follow-up
+// call or a supervisor's override with a reason (CheckComplaintClose).
+struct TaskComplaint {
+  std::string source_task;         // the follow-up task whose call found the customer dissatisfied
+  std::vector<std::string> items;  // of kDissatisfiedItems, at least one
+  std::optional<std::string> resolution;
+  bool confirmed_by_customer = false;
+  std::optional<std::string> override_by;  // the supervisor who closed it without confirmation
+  std::optional<std::string> override_reason;
+  std::optional<std::string> escalated_at;  // UTC text: handed to head office past its deadline
+
+  bool operator==(const TaskComplaint&) const = default;
+};
+
 struct Task {
   std::string id;  // TaskIdFor(idempotency_key); not logged
   std::string store_id;
@@ -77,6 +96,7 @@ struct Task {
   std::string created_at;              // UTC text
   std::string created_by;
   std::optional<std::string> updated_at;
+  std::optional<TaskComplaint> complaint;  // a complaint's; never for other kinds
 };
 
 // The changed fields of one update; unset: unchanged. `attempts`, when set,
@@ -88,6 +108,7 @@ struct TaskUpdate {
   std::optional<std::string> outcome;
   std::optional<std::string> reason;
   std::optional<std::string> updated_at;
+  std::optional<TaskComplaint> complaint;  // when set, the whole of it
 };
 
 // "T-" and 20 hex digits of BLAKE2b(key).
@@ -103,7 +124,14 @@ bool IsTaskKind(const std::string& kind);
 // value and why. Used by whoever records a call, before anything is written.
 Status CheckTaskAttempt(const TaskAttempt& attempt);
 
+// The closing fits the rules: a resolution, and the customer's confirmation
+// or an override by a supervisor with its reason (not both). Names the first
+// field that does not fit ("resolution", "confirmation", "override_by",
+// "reason"), with the value and why.
+Status CheckComplaintClose(const TaskComplaint& complaint);
+
 nlohmann::json TaskAttemptJson(const TaskAttempt& attempt);
+nlohmann::json TaskComplaintJson(const TaskComplaint& complaint);
 nlohmann::json TaskInsertFields(const Task& task);
 nlohmann::json TaskUpdateFields(const TaskUpdate& update);
 // Every field with its id, null where absent: what `--json` prints.

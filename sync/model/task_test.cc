@@ -122,5 +122,45 @@ TEST(TaskModelTest, DamagedFieldsAreNamed) {
             "task: status: 'lost' is not a task status");
 }
 
+TEST(TaskModelTest, AComplaintCarriesItsFieldsOnlyWhenSet) {
+  // A task without a complaint logs no such key: its bytes (and hash) are
+  // those of a task logged before complaints existed.
+  EXPECT_FALSE(TaskInsertFields(Sample()).contains("complaint"));
+  EXPECT_EQ(TaskUpdateFields(TaskUpdate{.status = "done"}), json({{"status", "done"}}));
+
+  Task c = Sample();
+  c.kind = "complaint";
+  c.idempotency_key = TaskEventKey("S1", "complaint", Sample().id);
+  c.id = TaskIdFor(c.idempotency_key);
+  c.complaint = TaskComplaint{.source_task = Sample().id, .items = {"repair_quality"}};
+  EXPECT_EQ(TaskInsertFields(c)["complaint"],
+            json({{"source_task", Sample().id}, {"items", {"repair_quality"}}}));
+  auto parsed = ParseTask(c.id, TaskInsertFields(c));
+  ASSERT_TRUE(parsed.ok()) << parsed.status().message();
+  EXPECT_EQ(parsed->complaint, c.complaint);
+
+  TaskUpdate closing;
+  closing.complaint = *c.complaint;
+  closing.complaint->resolution = "redone";
+  closing.complaint->override_by = "Supervisor Wu";
+  closing.complaint->override_reason = "not reachable";
+  auto update = ParseTaskUpdate(TaskUpdateFields(closing));
+  ASSERT_TRUE(update.ok()) << update.status().message();
+  ApplyTaskUpdate(*update, c);
+  EXPECT_EQ(c.complaint, closing.complaint);
+  EXPECT_TRUE(CheckComplaintClose(*c.complaint).ok());
+
+  // Damaged: named.
+  json bad = TaskInsertFields(c);
+  bad["complaint"]["items"] = json::array();
+  EXPECT_EQ(ParseTask(c.id, bad).status().message(),
+            "task: complaint.items: a complaint needs at least one item (attitude,"
+            " repair_quality, price, parts, waiting_time, other)");
+  json stray = TaskInsertFields(Sample());
+  stray["complaint"] = TaskComplaintJson(*c.complaint);
+  EXPECT_EQ(ParseTask(Sample().id, stray).status().message(),
+            "task: complaint: given for a task of kind after_service");
+}
+
 }  // namespace
 }  // namespace outpost::model
