@@ -45,7 +45,7 @@ void AddCalls(const MonthFacts& facts, MonthReport& report) {
   int64_t dissatisfied = 0;
   std::map<std::string, int64_t> items;
   for (const CallFact& c : facts.calls) {
-    if (!InMonth(c.on, facts.month)) continue;
+    if (!InMonth(c.on, facts.month) || c.kind == "complaint") continue;
     const bool reached = c.result == "reached";
     const bool answered = reached || c.result == "refused";
     Count(report.connect, reached);
@@ -63,8 +63,7 @@ void AddCalls(const MonthFacts& facts, MonthReport& report) {
   }
 }
 
-Status AddComplaints(const MonthFacts& facts, const std::string& last_day,
-                     MonthReport& report) {
+Status AddComplaints(const MonthFacts& facts, const std::string& last_day, MonthReport& report) {
   for (const ComplaintFact& c : facts.complaints) {
     if (InMonth(c.opened_on, facts.month)) ++report.complaints_opened;
     if (c.closed_on.has_value() && InMonth(*c.closed_on, facts.month)) {
@@ -134,7 +133,8 @@ std::vector<Figure> Figures(const MonthReport& r) {
   out.push_back({"completed", "完工率", "completed", r.completed});
   out.push_back({"no_show", "爽约率", "no-show rate", r.no_show});
   out.push_back({"cancelled", "取消率", "cancellations", r.cancelled});
-  out.push_back({"cancelled_early", "提前24小时取消", "cancelled >= 24 h ahead", r.cancelled_early});
+  out.push_back(
+      {"cancelled_early", "提前24小时取消", "cancelled >= 24 h ahead", r.cancelled_early});
   out.push_back({"rescheduled", "改期", "rescheduled", r.rescheduled});
   out.push_back({"success", "邀约成功率", "booking success (proactive contacts)", r.success});
   out.push_back({"connect", "接通率", "follow-up connect rate", r.connect});
@@ -231,8 +231,8 @@ std::string MonthReportText(const MonthReport& r, const std::string& store_id) {
                   static_cast<double>(r.close_days.num) / static_cast<double>(r.close_days.den));
     avg = text;
   }
-  out += "平均关闭天数 mean days to close: " + avg + " (" + std::to_string(r.close_days.num) +
-         "/" + std::to_string(r.close_days.den) + ")\n";
+  out += "平均关闭天数 mean days to close: " + avg + " (" + std::to_string(r.close_days.num) + "/" +
+         std::to_string(r.close_days.den) + ")\n";
   return out;
 }
 

@@ -33,14 +33,14 @@ std::string PercentText(const Ratio& ratio);
 
 // One booking. Dates are the store's local days ("YYYY-MM-DD").
 struct BookingFact {
-  std::string channel;    // ChannelName: "phone", "wechat", "walk-in", ...
-  std::string made_on;    // the day it was made (created_at, local)
-  std::string slot_date;  // the day of its slot
-  int64_t slot_start_ms = 0;  // its slot's start, UTC ms
-  std::string status;         // BookingStatusName: "completed", "no-show", ...
-  bool arrived = false;       // checked in at some point (arrived_at set)
+  std::string channel;                     // ChannelName: "phone", "wechat", "walk-in", ...
+  std::string made_on;                     // the day it was made (created_at, local)
+  std::string slot_date;                   // the day of its slot
+  int64_t slot_start_ms = 0;               // its slot's start, UTC ms
+  std::string status;                      // BookingStatusName: "completed", "no-show", ...
+  bool arrived = false;                    // checked in at some point (arrived_at set)
   std::optional<int64_t> cancelled_at_ms;  // when cancelled (UTC ms), if it was
-  bool moved_here = false;  // made by a reschedule (rescheduled_from set)
+  bool moved_here = false;                 // made by a reschedule (rescheduled_from set)
 };
 
 // One proactive contact made: a marketing message (an invitation) that went
@@ -50,10 +50,12 @@ struct ContactFact {
   std::string outcome;  // a call's outcome ("booked", "declined", ...); "" for a message
 };
 
-// One follow-up call (a task attempt).
+// One follow-up call (a task attempt). The calls of complaint tasks are the
+// complaint loop's and count in no call figure.
 struct CallFact {
-  std::string on;      // the local day of the call
-  std::string result;  // kCallResults: "reached", "no_answer", "wrong_number", ...
+  std::string on;                  // the local day of the call
+  std::string kind;                // the task's kind (model::kTaskKinds)
+  std::string result;              // kCallResults: "reached", "no_answer", "wrong_number", ...
   std::optional<bool> satisfied;   // reached calls that asked it
   std::vector<std::string> items;  // the dissatisfied items
 };

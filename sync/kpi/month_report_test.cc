@@ -22,7 +22,7 @@ BookingFact B(std::string channel, std::string made, std::string slot, std::stri
 
 CallFact C(std::string on, std::string result, std::optional<bool> satisfied = std::nullopt,
            std::vector<std::string> items = {}) {
-  return CallFact{std::move(on), std::move(result), satisfied, std::move(items)};
+  return CallFact{std::move(on), "after_service", std::move(result), satisfied, std::move(items)};
 }
 
 // The worked example of docs/KPI.md, November 2026.
@@ -33,7 +33,7 @@ MonthFacts November() {
   f.bookings.push_back(B("wechat", "2026-11-03", "2026-11-10", "completed", true));
   f.bookings.push_back(B("walk-in", "2026-11-10", "2026-11-10", "checked-in", true));
   f.bookings.push_back(B("phone", "2026-11-04", "2026-11-12", "no-show"));
-  BookingFact early = B("call-centre", "2026-11-05", "2026-11-20", "cancelled");
+  BookingFact early = B("online", "2026-11-05", "2026-11-20", "cancelled");
   early.slot_start_ms = kSlot20;
   early.cancelled_at_ms = kSlot20 - 48 * kHour;
   f.bookings.push_back(early);
@@ -41,15 +41,15 @@ MonthFacts November() {
   late.slot_start_ms = kSlot20;
   late.cancelled_at_ms = kSlot20 - 2 * kHour;
   f.bookings.push_back(late);
-  f.bookings.push_back(B("paper", "2026-11-07", "2026-11-21", "rescheduled"));
-  BookingFact moved = B("paper", "2026-11-08", "2026-11-24", "completed", true);
+  f.bookings.push_back(B("wechat", "2026-11-07", "2026-11-21", "rescheduled"));
+  BookingFact moved = B("wechat", "2026-11-08", "2026-11-24", "completed", true);
   moved.moved_here = true;
   f.bookings.push_back(moved);
-  f.bookings.push_back(B("wechat", "2026-10-28", "2026-11-03", "completed", true));
+  f.bookings.push_back(B("wechat", "2026-10-25", "2026-11-03", "completed", true));
   f.bookings.push_back(B("phone", "2026-11-25", "2026-12-02", "requested"));
 
-  f.contacts = {{"2026-11-05", "booked"},     {"2026-11-06", "booked"}, {"2026-11-07", "declined"},
-                {"2026-11-08", "unreachable"}, {"2026-11-09", ""},      {"2026-10-30", "booked"}};
+  f.contacts = {{"2026-11-05", "booked"},      {"2026-11-06", "booked"}, {"2026-11-07", "declined"},
+                {"2026-11-08", "unreachable"}, {"2026-11-09", ""},       {"2026-10-30", "booked"}};
 
   f.calls = {C("2026-11-11", "reached", true),
              C("2026-11-11", "reached", false, {"price", "waiting_time"}),
@@ -61,6 +61,9 @@ MonthFacts November() {
              C("2026-11-15", "reached"),
              C("2026-11-16", "refused"),
              C("2026-10-30", "reached", true)};
+  CallFact complaint_call = C("2026-11-14", "reached", true);
+  complaint_call.kind = "complaint";  // the complaint loop's: counts in no call figure
+  f.calls.push_back(complaint_call);
 
   f.complaints = {{"2026-11-11", "2026-11-14", "2026-11-18"},
                   {"2026-11-13", std::nullopt, "2026-11-20"},
@@ -75,8 +78,7 @@ TEST(MonthReport, EveryFigureOfTheWorkedExample) {
   const MonthReport& r = *report;
   EXPECT_EQ(r.made, 8);
   EXPECT_EQ(r.made_by_channel, (std::map<std::string, int64_t>{
-                                   {"call-centre", 1}, {"paper", 1}, {"phone", 4}, {"walk-in", 1},
-                                   {"wechat", 1}}));
+                                   {"online", 1}, {"phone", 4}, {"walk-in", 1}, {"wechat", 2}}));
   EXPECT_EQ(r.rescheduled, (Ratio{1, 9}));
   EXPECT_EQ(r.cancelled, (Ratio{2, 8}));
   EXPECT_EQ(r.cancelled_early, (Ratio{1, 2}));
