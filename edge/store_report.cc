@@ -44,8 +44,7 @@ Result<kpi::MonthFacts> Store::MonthFacts(const std::string& month) {
     facts.bookings.push_back(std::move(f));
   }
 
-  ASSIGN_OR_RETURN(std::vector<model::Message> contacts,
-                   MarketingContactsBetween(*db_, from, to));
+  ASSIGN_OR_RETURN(std::vector<model::Message> contacts, MarketingContactsBetween(*db_, from, to));
   for (const model::Message& m : contacts) {
     kpi::ContactFact f;
     ASSIGN_OR_RETURN(f.on, local_day(m.sent_at.value_or(m.updated_at.value_or(m.planned_at))));

@@ -190,6 +190,7 @@ nlohmann::json MonthReportJson(const MonthReport& r) {
 
 std::string MonthReportCsv(const MonthReport& r) {
   std::string out = "figure,numerator,denominator,percent\n";
+  out += "made," + std::to_string(r.made) + ",,\n";
   auto line = [&out](const std::string& name, const Ratio& ratio) {
     out += name + "," + std::to_string(ratio.num) + "," + std::to_string(ratio.den) + "," +
            PercentCsv(ratio) + "\n";
@@ -197,10 +198,18 @@ std::string MonthReportCsv(const MonthReport& r) {
   for (const Figure& f : Figures(r)) {
     line(f.key != nullptr ? std::string(f.key) : "channel:" + std::string(f.en), f.ratio);
   }
-  for (const auto& [item, ratio] : r.dissatisfied_by_item) line("dissatisfied:" + item, ratio);
-  line("complaints_opened", Ratio{r.complaints_opened, 1});
-  line("complaints_closed", Ratio{r.complaints_closed, 1});
-  line("complaints_overdue", Ratio{r.complaints_overdue, 1});
+  for (const char* item : kReportItems) {
+    auto it = r.dissatisfied_by_item.find(item);
+    line(std::string("dissatisfied:") + item,
+         it == r.dissatisfied_by_item.end() ? Ratio{} : it->second);
+  }
+  // Counts: a numerator alone.
+  auto count = [&out](const char* name, int64_t n) {
+    out += std::string(name) + "," + std::to_string(n) + ",,\n";
+  };
+  count("complaints_opened", r.complaints_opened);
+  count("complaints_closed", r.complaints_closed);
+  count("complaints_overdue", r.complaints_overdue);
   line("complaint_close_days", r.close_days);
   return out;
 }

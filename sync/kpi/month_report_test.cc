@@ -154,6 +154,10 @@ TEST(MonthReport, PrintsFractionsAndPercentages) {
   std::string csv = MonthReportCsv(*r);
   EXPECT_NE(csv.find("accuracy,5,7,71.4\n"), std::string::npos) << csv;
   EXPECT_NE(csv.find("channel:phone,4,8,50.0\n"), std::string::npos) << csv;
+  EXPECT_EQ(csv.rfind("figure,numerator,denominator,percent\nmade,8,,\n", 0), 0u) << csv;
+  EXPECT_NE(csv.find("\ncomplaints_overdue,1,,\ncomplaint_close_days,11,2,550.0\n"),
+            std::string::npos)
+      << csv;
 }
 
 TEST(MonthReport, RefusesAMonthThatIsNone) {
