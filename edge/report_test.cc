@@ -217,6 +217,30 @@ TEST_F(ReportTest, AMonthOfKnownEventsGivesEveryFigureOfTheWorkedExample) {
   (void)b10;
 }
 
+TEST_F(ReportTest, WithoutTheDeskHistoryTheCancelTimeIsTheBookingsLastChange) {
+  At("2026-11-02 09:00");
+  const Booking early = Book("13800138001", "赵一", "2026-11-20", "10:00", "phone");
+  const Booking late = Book("13800138002", "钱二", "2026-11-20", "11:00", "phone");
+  At("2026-11-18 09:00");
+  ASSERT_TRUE(store_->Cancel(early.ref, "trip", "SA Zhang").ok());  // 49 h ahead
+  At("2026-11-20 09:00");
+  ASSERT_TRUE(store_->Cancel(late.ref, "sick", "SA Zhang").ok());  // 2 h ahead
+  {
+    // A store rebuilt from the log keeps no desk history.
+    auto db = testing::OpenStoreFile(dir_.File("store.db"));
+    Status deleted =
+        db->Exec("DROP TRIGGER booking_history_no_delete; DELETE FROM booking_history");
+    ASSERT_TRUE(deleted.ok()) << deleted.ToString();
+    auto left = db->Prepare("SELECT count(*) FROM booking_history").value();
+    ASSERT_TRUE(left.Step().value());
+    ASSERT_EQ(left.Int(0), 0);
+  }
+  auto report = store_->MonthReport("2026-11");
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(report->cancelled, (kpi::Ratio{2, 2}));
+  EXPECT_EQ(report->cancelled_early, (kpi::Ratio{1, 2}));
+}
+
 TEST_F(ReportTest, AMonthThatIsNoneIsRefusedNamingMonth) {
   auto report = store_->MonthReport("2026-13");
   ASSERT_FALSE(report.ok());

@@ -39,6 +39,11 @@ Result<kpi::MonthFacts> Store::MonthFacts(const std::string& month) {
     if (auto it = cancelled.find(b.id); it != cancelled.end()) {
       ASSIGN_OR_RETURN(int64_t at, ParseUtcMs(it->second));
       f.cancelled_at_ms = at;
+    } else if (b.status == BookingStatus::kCancelled) {
+      // No desk history (a store rebuilt or replayed from the log keeps none):
+      // a cancelled booking changes no more, so its last change is the cancel.
+      ASSIGN_OR_RETURN(int64_t at, ParseUtcMs(b.updated_at));
+      f.cancelled_at_ms = at;
     }
     f.moved_here = b.rescheduled_from.has_value();
     facts.bookings.push_back(std::move(f));
