@@ -37,9 +37,8 @@ TEST(DeskReportTest, AMonthsFiguresInTextJsonAndCsvFromTheStoresOwnData) {
   desk.SetNow("2026-11-24T02:30:00Z");  // Tuesday: a's follow-up, dissatisfied with the price
   json tasks = desk.Json({"tasks", "--all"});
   ASSERT_EQ(tasks.size(), 1u) << tasks.dump();
-  ProcessResult call =
-      desk.Desk({"tasks", "attempt", tasks[0]["short_id"].get<std::string>(), "--result",
-                 "reached", "--satisfied", "no", "--items", "price"});
+  ProcessResult call = desk.Desk({"tasks", "attempt", tasks[0]["short_id"].get<std::string>(),
+                                  "--result", "reached", "--satisfied", "no", "--items", "price"});
   ASSERT_EQ(call.exit_code, 0) << call.err;
 
   desk.SetNow("2026-12-01T01:00:00Z");
