@@ -395,6 +395,33 @@ Result<std::vector<Booking>> BookingsOfCustomer(Db& db, const std::string& custo
   return ReadBookings(st);
 }
 
+Result<std::vector<Booking>> BookingsForReport(Db& db, const std::string& from_date,
+                                               const std::string& to_date) {
+  ASSIGN_OR_RETURN(Statement st,
+                   db.Prepare(std::string("SELECT ") + kBookingColumns + kBookingJoins +
+                              "WHERE (b.slot_date >= ?1 AND b.slot_date < ?2)"
+                              " OR (b.requested_at >= ?1 AND b.requested_at < ?2)"
+                              " ORDER BY b.slot_date, b.slot_time, b.id"));
+  st.Bind(1, from_date).Bind(2, to_date);
+  return ReadBookings(st);
+}
+
+Result<std::map<std::string, std::string>> CancelTimes(Db& db, const std::string& from_date,
+                                                       const std::string& to_date) {
+  ASSIGN_OR_RETURN(Statement st, db.Prepare("SELECT h.booking_id, MIN(h.at) FROM booking_history h"
+                                            " JOIN bookings b ON b.id = h.booking_id"
+                                            " WHERE h.to_status = 'cancelled' AND b.slot_date >= ?"
+                                            " AND b.slot_date < ? GROUP BY h.booking_id"));
+  st.Bind(1, from_date).Bind(2, to_date);
+  std::map<std::string, std::string> out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    out[st.Text(0)] = st.Text(1);
+  }
+  return out;
+}
+
 Result<std::vector<Booking>> BookingsOn(Db& db, const std::string& date) {
   ASSIGN_OR_RETURN(Statement st,
                    db.Prepare(std::string("SELECT ") + kBookingColumns + kBookingJoins +

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -54,6 +55,15 @@ Result<std::vector<Booking>> BookingsOfCustomer(Db& db, const std::string& custo
 // The bookings of a day ("YYYY-MM-DD"), by slot and booking order.
 Result<std::vector<Booking>> BookingsOn(Db& db, const std::string& date);
 Result<std::vector<HistoryEntry>> BookingHistoryOf(Db& db, const std::string& booking_id);
+// Every booking whose slot or making (requested_at, UTC text) falls in
+// [from, to): the month report's bookings (sync/kpi/month_report.h). The
+// caller widens the range by a day each side and decides by local dates.
+Result<std::vector<Booking>> BookingsForReport(Db& db, const std::string& from_date,
+                                               const std::string& to_date);
+// When each booking was cancelled (its first history step to "cancelled"),
+// by booking id, for the bookings with a slot in [from_date, to_date).
+Result<std::map<std::string, std::string>> CancelTimes(Db& db, const std::string& from_date,
+                                                       const std::string& to_date);
 
 // Places taken in a slot: bookings that hold one and have not lost it.
 Result<int64_t> PlacesTaken(Db& db, const std::string& date, const std::string& time);

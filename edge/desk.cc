@@ -47,6 +47,7 @@ int RunDesk(int argc, char** argv, std::ostream& out, std::ostream& err) {
   cli::PrepCommands prep(app);
   cli::InvitationCommands invitations(app);
   cli::TaskCommands tasks(app);
+  cli::ReportCommands report(app);
   if (auto done = outpost::cli::ParseCommandLine(app, argc, argv, "outpost-edge", out, err)) {
     return *done;
   }
@@ -64,6 +65,7 @@ int RunDesk(int argc, char** argv, std::ostream& out, std::ostream& err) {
   if (prep.parsed()) return prep.Run(run);
   if (invitations.parsed()) return invitations.Run(run);
   if (tasks.parsed()) return tasks.Run(run);
+  if (report.parsed()) return report.Run(run);
   err << "outpost-edge: usage: name a subcommand (try --help)\n";
   return 1;
 }

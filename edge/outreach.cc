@@ -132,6 +132,17 @@ Result<std::vector<std::string>> MarketingSentSince(Db& db, const std::string& c
   return st.TextColumn();
 }
 
+Result<std::vector<model::Message>> MarketingContactsBetween(Db& db, const std::string& from,
+                                                             const std::string& to) {
+  ASSIGN_OR_RETURN(
+      Statement st,
+      db.Prepare(SelectSql() + " WHERE purpose = 'marketing' AND status IN ('sent', 'done')"
+                               " AND COALESCE(sent_at, updated_at) >= ?"
+                               " AND COALESCE(sent_at, updated_at) < ? ORDER BY id"));
+  st.Bind(1, from).Bind(2, to);
+  return Collect(st);
+}
+
 Result<std::optional<std::string>> ReadOutreachSettings(Db& db, const std::string& store_id) {
   ASSIGN_OR_RETURN(Statement st,
                    db.Prepare("SELECT fields FROM outreach_settings WHERE store_id = ?"));

@@ -54,6 +54,11 @@ Result<std::vector<std::string>> MarketingSentSince(Db& db, const std::string& c
 
 // The outreach settings as logged (entity "outreach"), or nothing when the
 // store runs on the defaults.
+// Marketing messages that reached out (sent, or a call with its outcome),
+// sent or updated in [from, to) (UTC text): the month report's proactive
+// contacts (sync/kpi/month_report.h).
+Result<std::vector<model::Message>> MarketingContactsBetween(Db& db, const std::string& from,
+                                                             const std::string& to);
 Result<std::optional<std::string>> ReadOutreachSettings(Db& db, const std::string& store_id);
 Status WriteOutreachSettings(Db& db, const std::string& store_id, const std::string& fields_json);
 

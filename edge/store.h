@@ -28,6 +28,7 @@
 #include "sync/booking_rules.h"
 #include "sync/civil_time.h"
 #include "sync/clock.h"
+#include "sync/kpi/month_report.h"
 #include "sync/lifecycle.h"
 #include "sync/merge.h"
 #include "sync/model/booking.h"
@@ -426,6 +427,14 @@ class Store {
   // A task by id or its last digits. Read only.
   Result<model::Task> GetTask(const std::string& task);
   // ---- end of follow-up tasks ----
+
+  // ---- month-end statistics (docs/KPI.md; edge/store_report.cc) ----
+  // The month's facts ("YYYY-MM", the store's local days) read from this
+  // store's own tables: bookings, marketing messages sent or called, task
+  // calls and complaints. A bad month is InvalidInput naming "month". Read only.
+  Result<kpi::MonthFacts> MonthFacts(const std::string& month);
+  // The month's figures from MonthFacts (sync/kpi/month_report.h). Read only.
+  Result<kpi::MonthReport> MonthReport(const std::string& month);
 
  private:
   Store(std::unique_ptr<Db> db, const Clock& clock)

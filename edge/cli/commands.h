@@ -308,4 +308,19 @@ class InvitationCommands {
   std::string date_ = "today";
 };
 
+// report month YYYY-MM [--format text|json|csv]: the store's month-end
+// statistics, read only, offline (report.cc; docs/KPI.md).
+class ReportCommands {
+ public:
+  explicit ReportCommands(CLI::App& app);
+  bool parsed() const;
+  int Run(const DeskRun& run);
+
+ private:
+  CLI::App* report_ = nullptr;
+  CLI::App* month_ = nullptr;
+  std::string month_text_;
+  std::string format_ = "text";
+};
+
 }  // namespace outpost::edge::cli
