@@ -207,11 +207,13 @@ TEST_F(ReportTest, AMonthOfKnownEventsGivesEveryFigureOfTheWorkedExample) {
   for (const char* item : {"attitude", "repair_quality", "parts", "other"}) {
     EXPECT_EQ(r.dissatisfied_by_item.at(item), (kpi::Ratio{0, 2})) << item;
   }
-  // Complaints: k1, k2 and the 28th's opened; k1 (3 days) and k4 (8 days)
-  // closed; k2 past its last day (20th) at the month's end.
-  EXPECT_EQ(r.complaints_opened, 3);
+  // Complaints: k1, k2 and the 28th's opened by hand, and one by each
+  // dissatisfied answer (b2's on the 12th, due the 19th; b8's on the 25th,
+  // due 2 December); k1 (3 days) and k4 (8 days) closed; k2 (20th) and b2's
+  // (19th) past their last day at the month's end.
+  EXPECT_EQ(r.complaints_opened, 5);
   EXPECT_EQ(r.complaints_closed, 2);
-  EXPECT_EQ(r.complaints_overdue, 1);
+  EXPECT_EQ(r.complaints_overdue, 2);
   EXPECT_EQ(r.close_days, (kpi::Ratio{11, 2}));
   (void)k2;
   (void)b10;

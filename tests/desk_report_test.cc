@@ -63,7 +63,9 @@ TEST(DeskReportTest, AMonthsFiguresInTextJsonAndCsvFromTheStoresOwnData) {
   EXPECT_EQ(j["dissatisfied_by_item"]["price"]["num"], 1);
   EXPECT_EQ(j["dissatisfied_by_item"]["price"]["den"], 1);
   EXPECT_EQ(j["dissatisfied_by_item"]["parts"]["num"], 0);
-  EXPECT_EQ(j["complaints"]["opened"], 0);
+  // The dissatisfied answer opened a complaint (due 1 December: not overdue yet).
+  EXPECT_EQ(j["complaints"]["opened"], 1);
+  EXPECT_EQ(j["complaints"]["overdue"], 0);
 
   ProcessResult text = desk.Desk({"report", "month", "2026-11"});
   ASSERT_EQ(text.exit_code, 0) << text.err;
