@@ -2,6 +2,8 @@
 // (docs/FOLLOWUP.md, "Head office's queue"): what the stores handed over
 // (no-shows not rebooked, complaints past their deadline) and head office's
 // own invitation calls for offline stores. Labels zh-CN first.
+#include "hub/queries/tasks.h"
+
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 #include <ostream>
@@ -9,7 +11,6 @@
 #include "hub/cli/commands.h"
 #include "hub/cli/output.h"
 #include "hub/hub.h"
-#include "hub/queries/tasks.h"
 
 namespace outpost::hub::cli {
 namespace {
@@ -81,9 +82,9 @@ int TaskQueueCommand::Run(Hub& hub, std::ostream& out, std::ostream& err) {
   out << "总部邀约外呼/invitation calls (store offline): " << queue->invitations.size() << "\n";
   for (const auto& inv : queue->invitations) {
     out << "  " << inv.due.due_date.ToString() << " 到期/due  "
-        << (inv.name.empty() ? inv.customer_id : inv.name) << "  门店/store " << inv.store
-        << "  " << inv.channel << "  可联系/from " << inv.decision_at << "  key "
-        << inv.invitation_key << "\n";
+        << (inv.name.empty() ? inv.customer_id : inv.name) << "  门店/store " << inv.store << "  "
+        << inv.channel << "  可联系/from " << inv.decision_at << "  key " << inv.invitation_key
+        << "\n";
   }
   return 0;
 }
