@@ -11,6 +11,7 @@
 #include <iterator>
 #include <nlohmann/json.hpp>
 #include <ostream>
+#include <tuple>
 
 #include "hub/campaigns.h"
 #include "hub/cli/commands.h"
@@ -101,25 +102,19 @@ CampaignCommands::CampaignCommands(CLI::App& app, const HubFlags& flags) : flags
   calls_->add_option("--staff", staff_, "who called (with --done)");
   messages_ = campaigns_->add_subcommand(
       "messages", "head office's own messages (store offline) and their state");
-  policy_ = campaigns_->add_subcommand("policy", "head office's own contact policy");
-  policy_->require_subcommand(1);
-  policy_show_ = policy_->add_subcommand("show", "the policy in force (JSON)");
-  policy_set_ = policy_->add_subcommand("set", "replace the policy with a file's");
-  policy_set_->add_option("--file", file_)->required();
-  policy_set_->add_option("--staff", staff_)->required();
-  rules_ = campaigns_->add_subcommand("rules", "the service rules head office computes with");
-  rules_->require_subcommand(1);
-  rules_show_ = rules_->add_subcommand("show", "the rules in force (JSON)");
-  rules_set_ = rules_->add_subcommand("set", "replace the rules with a file's");
-  rules_set_->add_option("--file", file_)->required();
-  rules_set_->add_option("--staff", staff_)->required();
-  holidays_ = app.add_subcommand("holidays", "the chain's holiday calendar (sent to every store)");
-  holidays_->require_subcommand(1);
-  holidays_show_ = holidays_->add_subcommand("show", "the calendar in force (JSON)");
-  holidays_set_ = holidays_->add_subcommand(
-      "set", "replace the calendar with a file's and send it to every store");
-  holidays_set_->add_option("--file", file_)->required();
-  holidays_set_->add_option("--staff", staff_)->required();
+  SettingCommands policy =
+      AddSettingCommands(*campaigns_, "policy", "head office's own contact policy",
+                         "replace the policy with a file's", file_, staff_);
+  std::tie(policy_, policy_show_, policy_set_) = std::tie(policy.group, policy.show, policy.set);
+  SettingCommands rules =
+      AddSettingCommands(*campaigns_, "rules", "the service rules head office computes with",
+                         "replace the rules with a file's", file_, staff_);
+  std::tie(rules_, rules_show_, rules_set_) = std::tie(rules.group, rules.show, rules.set);
+  SettingCommands holidays = AddSettingCommands(
+      app, "holidays", "the chain's holiday calendar (sent to every store)",
+      "replace the calendar with a file's and send it to every store", file_, staff_);
+  std::tie(holidays_, holidays_show_, holidays_set_) =
+      std::tie(holidays.group, holidays.show, holidays.set);
 }
 
 bool CampaignCommands::parsed() const { return campaigns_->parsed() || holidays_->parsed(); }

@@ -1,5 +1,6 @@
 #include "hub/cli/output.h"
 
+#include <CLI/CLI.hpp>
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
@@ -28,6 +29,19 @@ Result<LocalDate> ParseDay(const std::string& text, const Clock& clock) {
                                 "' is not a date (YYYY-MM-DD, today, tomorrow or +N)");
   }
   return date;
+}
+
+SettingCommands AddSettingCommands(CLI::App& parent, const std::string& name,
+                                   const std::string& what, const std::string& set_help,
+                                   std::string& file, std::string& staff) {
+  SettingCommands out;
+  out.group = parent.add_subcommand(name, what);
+  out.group->require_subcommand(1);
+  out.show = out.group->add_subcommand("show", "the " + name + " in force (JSON)");
+  out.set = out.group->add_subcommand("set", set_help);
+  out.set->add_option("--file", file)->required();
+  out.set->add_option("--staff", staff)->required();
+  return out;
 }
 
 Result<std::string> ReadWholeFile(const std::string& path) {

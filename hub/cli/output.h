@@ -11,6 +11,10 @@
 #include "sync/clock.h"
 #include "sync/status.h"
 
+namespace CLI {
+class App;
+}
+
 namespace outpost::hub::cli {
 
 // Prints "outpost-hub: <status>" on one line and returns its exit code.
@@ -19,6 +23,17 @@ int Fail(const Status& st, std::ostream& err);
 // "YYYY-MM-DD", "today", "tomorrow" or "+N" as head office's day
 // (Asia/Shanghai) at `clock`'s now; InvalidInput naming --date otherwise.
 Result<LocalDate> ParseDay(const std::string& text, const Clock& clock);
+
+// A head-office setting's commands under `parent`: "NAME show" (the setting
+// in force, JSON) and "NAME set --file F --staff S" (replaced by a file's).
+struct SettingCommands {
+  CLI::App* group = nullptr;
+  CLI::App* show = nullptr;
+  CLI::App* set = nullptr;
+};
+SettingCommands AddSettingCommands(CLI::App& parent, const std::string& name,
+                                   const std::string& what, const std::string& set_help,
+                                   std::string& file, std::string& staff);
 
 // A settings file's whole text (campaigns rules set, holidays set, segments
 // rules set); NotFound naming the path when it cannot be read.

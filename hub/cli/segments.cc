@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 #include <ostream>
+#include <tuple>
 
 #include "hub/cli/commands.h"
 #include "hub/cli/output.h"
@@ -55,12 +56,10 @@ SegmentCommands::SegmentCommands(CLI::App& app, const HubFlags& flags) : flags_(
   list_->add_option("--stage", stage_, "new, growing, mature, declining or lost");
   refresh_ = segments_->add_subcommand(
       "refresh", "recompute the segments the stores' profiles carry (daily; after new rules)");
-  rules_ = segments_->add_subcommand("rules", "the thresholds segments are computed with");
-  rules_->require_subcommand(1);
-  rules_show_ = rules_->add_subcommand("show", "the thresholds in force (JSON)");
-  rules_set_ = rules_->add_subcommand("set", "replace the thresholds with a file's");
-  rules_set_->add_option("--file", file_)->required();
-  rules_set_->add_option("--staff", staff_)->required();
+  SettingCommands rules =
+      AddSettingCommands(*segments_, "rules", "the thresholds segments are computed with",
+                         "replace the thresholds with a file's", file_, staff_);
+  std::tie(rules_, rules_show_, rules_set_) = std::tie(rules.group, rules.show, rules.set);
 }
 
 bool SegmentCommands::parsed() const { return segments_->parsed(); }
