@@ -818,6 +818,11 @@ class Reader {
                                   std::to_string(records_ - 1) + " has an unexpected tag");
       }
       ZSTD_inBuffer in{plain.data(), plain.size(), 0};
+      // After the final chunk the decoder can hold the frame's last bytes (its
+      // checksum) with every byte of output given and all input taken: one more
+      // call without input finishes the frame. Seen in CI: all bytes restored,
+      // the frame not yet complete.
+      bool finished_frame = false;
       while (true) {
         ZSTD_outBuffer out{out_buf.data(), out_buf.size(), 0};
         frame_left = ZSTD_decompressStream(dctx.get(), &out, &in);
@@ -834,7 +839,10 @@ class Reader {
           RETURN_IF_ERROR(sink(out_buf.data(), out.pos));
           total += out.pos;
         }
-        if (in.pos == in.size && out.pos < out.size) break;
+        if (in.pos == in.size && out.pos < out.size) {
+          if (!final || frame_left == 0 || finished_frame) break;
+          finished_frame = true;
+        }
       }
     }
     uint8_t extra = 0;
