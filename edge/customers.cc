@@ -22,12 +22,53 @@ Customers::Customers(Db& db, const Clock& clock, ChangeWriter& log, const StoreS
 
 std::string Customers::Now() const { return FormatUtcMs(clock_.NowMs()); }
 
+model::Vehicle LoggedVehicle(const Vehicle& v) {
+  return model::Vehicle{.id = v.id,
+                        .customer_id = v.customer_id,
+                        .plate = v.plate,
+                        .vin = v.vin,
+                        .mileage_km = v.mileage_km,
+                        .inspection_due = v.inspection_due,
+                        .insurance_due = v.insurance_due,
+                        .purchased_on = v.purchased_on};
+}
+
+namespace {
+
+// The columns every vehicle read selects, in this order.
+constexpr const char* kVehicleColumns =
+    "id, customer_id, plate, vin, mileage_km, inspection_due, insurance_due, purchased_on";
+
+Vehicle VehicleFromRow(const Statement& st) {
+  Vehicle v{st.Text(0), st.Text(1), st.OptionalText(2), st.OptionalText(3), std::nullopt};
+  if (!st.IsNull(4)) v.mileage_km = st.Int(4);
+  v.inspection_due = st.OptionalText(5);
+  v.insurance_due = st.OptionalText(6);
+  v.purchased_on = st.OptionalText(7);
+  return v;
+}
+
+// A care date as typed (YYYY-MM-DD, a real date); empty: not given. Errors
+// name `field`.
+Result<std::optional<std::string>> CareDate(const char* field, const std::string& text) {
+  if (text.empty()) return std::optional<std::string>();
+  auto day = LocalDate::Parse(text);
+  if (!day.ok()) {
+    return Status::InvalidInput(std::string(field) + ": '" + text + "' is not a date (YYYY-MM-DD)")
+        .WithField(field);
+  }
+  return std::optional<std::string>(day->ToString());
+}
+
+}  // namespace
+
 Result<Customer> Customers::Load(const std::string& id) {
-  ASSIGN_OR_RETURN(Statement st,
-                   db_.Prepare("SELECT id, store_id, name, member_id, contact_opt_in,"
-                               " do_not_disturb, created_at, created_by, consent_sms,"
-                               " consent_wechat, consent_call, doubtful_phones FROM customers"
-                               " WHERE id = ?"));
+  ASSIGN_OR_RETURN(
+      Statement st,
+      db_.Prepare("SELECT id, store_id, name, member_id, contact_opt_in,"
+                  " do_not_disturb, created_at, created_by, consent_sms,"
+                  " consent_wechat, consent_call, doubtful_phones, birthday FROM customers"
+                  " WHERE id = ?"));
   st.Bind(1, id);
   ASSIGN_OR_RETURN(bool row, st.Step());
   if (!row) return Status::NotFound("customer: no customer with id '" + id + "'");
@@ -59,6 +100,7 @@ Result<Customer> Customers::Load(const std::string& id) {
       if (phone.is_string()) c.doubtful_phones.push_back(phone.get<std::string>());
     }
   }
+  c.birthday = st.OptionalText(12);
   st.Reset();
   if (any_unstated) {
     // Channels with no statement since per-channel consent: the old
@@ -85,19 +127,13 @@ Result<Customer> Customers::Load(const std::string& id) {
     c.phones.push_back(phones.Text(0));
   }
   ASSIGN_OR_RETURN(Statement vehicles,
-                   db_.Prepare("SELECT id, plate, vin, mileage_km FROM vehicles"
-                               " WHERE customer_id = ? ORDER BY created_at, id"));
+                   db_.Prepare(std::string("SELECT ") + kVehicleColumns +
+                               " FROM vehicles WHERE customer_id = ? ORDER BY created_at, id"));
   vehicles.Bind(1, id);
   while (true) {
     ASSIGN_OR_RETURN(bool more, vehicles.Step());
     if (!more) break;
-    Vehicle v;
-    v.id = vehicles.Text(0);
-    v.customer_id = id;
-    v.plate = vehicles.OptionalText(1);
-    v.vin = vehicles.OptionalText(2);
-    if (!vehicles.IsNull(3)) v.mileage_km = vehicles.Int(3);
-    c.vehicles.push_back(std::move(v));
+    c.vehicles.push_back(VehicleFromRow(vehicles));
   }
   return c;
 }
@@ -283,6 +319,10 @@ Result<Customer> Customers::InsertLocked(const NewCustomer& in, const std::strin
   const model::ChannelConsent consent =
       in.contact_opt_in ? ConsentStatementsNow(ContactChoice::kOptedIn, in.consent_channels, staff)
                         : model::ChannelConsent();
+  std::optional<std::string> birthday;
+  if (!in.birthday.empty()) {
+    ASSIGN_OR_RETURN(birthday, model::NormalizeBirthday(in.birthday));
+  }
   const std::string id = NewIdAt(settings_.store_id, clock_.NowMs());
   const std::string now = Now();
   model::Customer logged;
@@ -295,6 +335,7 @@ Result<Customer> Customers::InsertLocked(const NewCustomer& in, const std::strin
   logged.created_at = now;
   logged.created_by = staff;
   logged.consent = consent;
+  logged.birthday = birthday;
   RETURN_IF_ERROR(InsertCustomerRow(db_, logged, now));
   RETURN_IF_ERROR(AddCustomerPhones(db_, id, phones, now, OnExisting::kFail));
   RETURN_IF_ERROR(
@@ -305,10 +346,16 @@ Result<Customer> Customers::InsertLocked(const NewCustomer& in, const std::strin
 Result<std::optional<Vehicle>> Customers::AttachVehicleLocked(const Customer& customer,
                                                               const NewVehicle& in,
                                                               const std::string& staff) {
+  ASSIGN_OR_RETURN(auto inspection_due, CareDate("inspection_due", in.inspection_due));
+  ASSIGN_OR_RETURN(auto insurance_due, CareDate("insurance_due", in.insurance_due));
   if (in.plate.empty() && in.vin.empty()) {
-    if (in.mileage_km) {
-      return Status::InvalidInput("mileage: give the plate or VIN it belongs to")
-          .WithField("mileage");
+    for (const auto& [field, given] : {std::pair<const char*, bool>{"mileage", in.mileage_km},
+                                       {"inspection_due", inspection_due.has_value()},
+                                       {"insurance_due", insurance_due.has_value()}}) {
+      if (given) {
+        return Status::InvalidInput(std::string(field) + ": give the plate or VIN it belongs to")
+            .WithField(field);
+      }
     }
     return std::optional<Vehicle>();
   }
@@ -326,15 +373,13 @@ Result<std::optional<Vehicle>> Customers::AttachVehicleLocked(const Customer& cu
   }
   // The vehicle already on record under this plate or VIN, if any.
   std::optional<Vehicle> found;
-  ASSIGN_OR_RETURN(Statement st,
-                   db_.Prepare("SELECT id, customer_id, plate, vin, mileage_km FROM vehicles"
-                               " WHERE plate = ?1 OR vin = ?2"));
+  ASSIGN_OR_RETURN(Statement st, db_.Prepare(std::string("SELECT ") + kVehicleColumns +
+                                             " FROM vehicles WHERE plate = ?1 OR vin = ?2"));
   st.Bind(1, plate).Bind(2, vin);
   while (true) {
     ASSIGN_OR_RETURN(bool row, st.Step());
     if (!row) break;
-    Vehicle v{st.Text(0), st.Text(1), st.OptionalText(2), st.OptionalText(3), std::nullopt};
-    if (!st.IsNull(4)) v.mileage_km = st.Int(4);
+    Vehicle v = VehicleFromRow(st);
     if (found && found->id != v.id) {
       return Status::Conflict("vehicle: plate " + FormatPlateForDisplay(*plate) + " and VIN " +
                               *vin + " are on record as two different vehicles")
@@ -345,7 +390,9 @@ Result<std::optional<Vehicle>> Customers::AttachVehicleLocked(const Customer& cu
   const std::string now = Now();
   if (!found) {
     Vehicle v{NewIdAt(settings_.store_id, clock_.NowMs()), customer.id, plate, vin, in.mileage_km};
-    const model::Vehicle logged{v.id, v.customer_id, v.plate, v.vin, v.mileage_km};
+    v.inspection_due = inspection_due;
+    v.insurance_due = insurance_due;
+    const model::Vehicle logged = LoggedVehicle(v);
     RETURN_IF_ERROR(InsertVehicleRow(db_, logged, now));
     RETURN_IF_ERROR(
         log_.Record("vehicle", v.id, "insert", model::VehicleInsertFields(logged).dump(), staff));
@@ -380,14 +427,19 @@ Result<std::optional<Vehicle>> Customers::AttachVehicleLocked(const Customer& cu
   if (!v.plate && plate) learned.plate = plate;
   if (!v.vin && vin) learned.vin = vin;
   if (in.mileage_km && in.mileage_km != v.mileage_km) learned.mileage_km = in.mileage_km;
+  // A care date given replaces the one on record (renewed, moved): the
+  // sweep makes the new occasion's task and cancels the old one's.
+  if (inspection_due && inspection_due != v.inspection_due) learned.inspection_due = inspection_due;
+  if (insurance_due && insurance_due != v.insurance_due) learned.insurance_due = insurance_due;
   const json changed = model::VehicleUpdateFields(learned);
   if (changed.empty()) return std::optional<Vehicle>(v);  // nothing new: no write, no log entry
   if (!v.plate) v.plate = plate;
   if (!v.vin) v.vin = vin;
   if (in.mileage_km) v.mileage_km = in.mileage_km;
+  if (learned.inspection_due) v.inspection_due = learned.inspection_due;
+  if (learned.insurance_due) v.insurance_due = learned.insurance_due;
   RETURN_IF_ERROR(log_.Record("vehicle", v.id, "update", changed.dump(), staff));
-  RETURN_IF_ERROR(UpdateVehicleRow(
-      db_, model::Vehicle{v.id, v.customer_id, v.plate, v.vin, v.mileage_km}, now));
+  RETURN_IF_ERROR(UpdateVehicleRow(db_, LoggedVehicle(v), now));
   return std::optional<Vehicle>(v);
 }
 
@@ -419,9 +471,16 @@ Status Customers::UpdateLocked(const Customer& c, const CustomerUpdate& update,
         update.consent_channels, staff);
   }
   changed.do_not_disturb = update.do_not_disturb;
+  if (update.birthday) {
+    ASSIGN_OR_RETURN(std::string birthday, model::NormalizeBirthday(*update.birthday));
+    if (birthday != c.birthday) changed.birthday = birthday;
+  }
   ASSIGN_OR_RETURN(Statement st, db_.Prepare("UPDATE customers SET do_not_disturb = ?,"
-                                             " updated_at = ? WHERE id = ?"));
-  st.Bind(1, int64_t{update.do_not_disturb.value_or(c.do_not_disturb)}).Bind(2, now).Bind(3, c.id);
+                                             " updated_at = ?, birthday = ? WHERE id = ?"));
+  st.Bind(1, int64_t{update.do_not_disturb.value_or(c.do_not_disturb)})
+      .Bind(2, now)
+      .Bind(3, changed.birthday ? changed.birthday : c.birthday)
+      .Bind(4, c.id);
   RETURN_IF_ERROR(st.Run());
   for (ContactChannel channel : kContactChannels) {
     const std::optional<std::string> statement = ConsentColumn(changed.consent, channel);
@@ -457,6 +516,34 @@ Status Customers::MarkPhoneDoubtfulLocked(const Customer& c, const std::string& 
   RETURN_IF_ERROR(st.Run());
   return log_.Record("customer", c.id, "update", model::CustomerUpdateFields(changed).dump(),
                      staff);
+}
+
+Status Customers::SetPurchasedLocked(Vehicle& v, const std::string& day, const std::string& staff) {
+  model::VehicleUpdate changed;
+  changed.purchased_on = day;
+  v.purchased_on = day;
+  RETURN_IF_ERROR(
+      log_.Record("vehicle", v.id, "update", model::VehicleUpdateFields(changed).dump(), staff));
+  return UpdateVehicleRow(db_, LoggedVehicle(v), Now());
+}
+
+Result<std::vector<std::string>> CustomerIdsWithBirthday(Db& db) {
+  ASSIGN_OR_RETURN(Statement st,
+                   db.Prepare("SELECT id FROM customers WHERE birthday IS NOT NULL ORDER BY id"));
+  return st.TextColumn();
+}
+
+Result<std::vector<Vehicle>> VehiclesWithCareDates(Db& db) {
+  ASSIGN_OR_RETURN(Statement st, db.Prepare(std::string("SELECT ") + kVehicleColumns +
+                                            " FROM vehicles WHERE inspection_due IS NOT NULL"
+                                            " OR insurance_due IS NOT NULL ORDER BY id"));
+  std::vector<Vehicle> out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    out.push_back(VehicleFromRow(st));
+  }
+  return out;
 }
 
 Result<std::vector<std::string>> CustomerIdsWithPhone(Db& db, const std::string& e164) {
@@ -507,7 +594,8 @@ Status ReplaceCustomerPhones(Db& db, const std::string& customer_id,
 
 namespace {
 
-// Binds every logged column of a vehicle's row as ?1 to ?5, and `at` as ?6.
+// Binds every logged column of a vehicle's row as ?1 to ?5 and ?7 to ?9,
+// and `at` as ?6.
 void BindVehicleRow(Statement& st, const model::Vehicle& v, const std::string& at) {
   st.Bind(1, v.id).Bind(2, v.customer_id).Bind(3, v.plate).Bind(4, v.vin);
   if (v.mileage_km) {
@@ -515,10 +603,10 @@ void BindVehicleRow(Statement& st, const model::Vehicle& v, const std::string& a
   } else {
     st.BindNull(5);
   }
-  st.Bind(6, at);
+  st.Bind(6, at).Bind(7, v.inspection_due).Bind(8, v.insurance_due).Bind(9, v.purchased_on);
 }
 
-// Binds every column of a customer's row as ?1 to ?14 (the order of the
+// Binds every column of a customer's row as ?1 to ?15 (the order of the
 // insert's column list).
 void BindCustomerRow(Statement& st, const model::Customer& c, const std::string& updated_at) {
   st.Bind(1, c.id)
@@ -536,7 +624,8 @@ void BindCustomerRow(Statement& st, const model::Customer& c, const std::string&
       .Bind(13, ConsentColumn(c.consent, ContactChannel::kCall))
       .Bind(14, c.doubtful_phones.empty()
                     ? std::optional<std::string>()
-                    : std::optional<std::string>(json(c.doubtful_phones).dump()));
+                    : std::optional<std::string>(json(c.doubtful_phones).dump()))
+      .Bind(15, c.birthday);
 }
 
 }  // namespace
@@ -546,8 +635,9 @@ Status InsertCustomerRow(Db& db, const model::Customer& c, const std::string& up
                    db.Prepare("INSERT INTO customers (id, store_id, name, name_key, member_id,"
                               " contact_opt_in, do_not_disturb, created_at, created_by,"
                               " updated_at, consent_sms, consent_wechat, consent_call,"
-                              " doubtful_phones) VALUES"
-                              " (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"));
+                              " doubtful_phones, birthday) VALUES"
+                              " (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
+                              " ?15)"));
   BindCustomerRow(st, c, updated_at);
   return st.Run();
 }
@@ -558,7 +648,7 @@ Status UpdateCustomerRow(Db& db, const model::Customer& c, const std::string& up
                               " member_id = ?5, contact_opt_in = ?6, do_not_disturb = ?7,"
                               " created_at = ?8, created_by = ?9, updated_at = ?10,"
                               " consent_sms = ?11, consent_wechat = ?12, consent_call = ?13,"
-                              " doubtful_phones = ?14 WHERE id = ?1"));
+                              " doubtful_phones = ?14, birthday = ?15 WHERE id = ?1"));
   BindCustomerRow(st, c, updated_at);
   RETURN_IF_ERROR(st.Run());
   if (db.RowsChanged() != 1) return Status::NotFound("customer " + c.id + " does not exist");
@@ -568,7 +658,8 @@ Status UpdateCustomerRow(Db& db, const model::Customer& c, const std::string& up
 Status InsertVehicleRow(Db& db, const model::Vehicle& v, const std::string& at) {
   ASSIGN_OR_RETURN(Statement st,
                    db.Prepare("INSERT INTO vehicles (id, customer_id, plate, vin, mileage_km,"
-                              " created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)"));
+                              " created_at, updated_at, inspection_due, insurance_due,"
+                              " purchased_on) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7, ?8, ?9)"));
   BindVehicleRow(st, v, at);
   return st.Run();
 }
@@ -576,7 +667,8 @@ Status InsertVehicleRow(Db& db, const model::Vehicle& v, const std::string& at) 
 Status UpdateVehicleRow(Db& db, const model::Vehicle& v, const std::string& at) {
   ASSIGN_OR_RETURN(Statement st,
                    db.Prepare("UPDATE vehicles SET customer_id = ?2, plate = ?3, vin = ?4,"
-                              " mileage_km = ?5, updated_at = ?6 WHERE id = ?1"));
+                              " mileage_km = ?5, updated_at = ?6, inspection_due = ?7,"
+                              " insurance_due = ?8, purchased_on = ?9 WHERE id = ?1"));
   BindVehicleRow(st, v, at);
   RETURN_IF_ERROR(st.Run());
   if (db.RowsChanged() != 1) return Status::NotFound("vehicle " + v.id + " does not exist");

@@ -32,7 +32,14 @@ struct Vehicle {
   std::optional<std::string> plate;
   std::optional<std::string> vin;
   std::optional<int64_t> mileage_km;
+  // YYYY-MM-DD (docs/FOLLOWUP.md "Care calls and purchases"); unset: unknown.
+  std::optional<std::string> inspection_due;
+  std::optional<std::string> insurance_due;
+  std::optional<std::string> purchased_on;  // set by a purchase recorded here
 };
+
+// The vehicle as its codec logs it.
+model::Vehicle LoggedVehicle(const Vehicle& v);
 
 struct Customer {
   std::string id;
@@ -53,6 +60,8 @@ struct Customer {
   std::vector<Vehicle> vehicles;
   // Phones a follow-up call found wrong or empty (E.164): to be corrected.
   std::vector<std::string> doubtful_phones;
+  // "MM-DD" or "YYYY-MM-DD" (model::NormalizeBirthday); unset: unknown.
+  std::optional<std::string> birthday;
 };
 
 // A customer as typed at the desk: raw values, validated by AddCustomer.
@@ -68,6 +77,7 @@ struct NewCustomer {
   // (families share a phone; duplicates of one person are a problem later).
   bool allow_shared_phone = false;
   std::vector<ContactChannel> consent_channels;  // empty: all three
+  std::string birthday;                          // MM-DD or YYYY-MM-DD; empty: unknown
 };
 
 // Changes to a customer; unset fields stay as they are. A set consent field is
@@ -78,12 +88,16 @@ struct CustomerUpdate {
   std::vector<ContactChannel> consent_channels;  // which channels it is about; empty: all three
   std::optional<bool> do_not_disturb;
   std::vector<std::string> add_phones;  // raw; a phone on another customer is refused
+  std::optional<std::string> birthday;  // raw: MM-DD or YYYY-MM-DD
 };
 
 struct NewVehicle {
   std::string plate;  // empty: none
   std::string vin;    // empty: none
   std::optional<int64_t> mileage_km;
+  // Raw YYYY-MM-DD; empty: not given (a date on record is kept).
+  std::string inspection_due;
+  std::string insurance_due;
 };
 
 class Customers {
@@ -109,7 +123,8 @@ class Customers {
   Result<std::optional<Vehicle>> AttachVehicleLocked(const Customer& customer,
                                                      const NewVehicle& vehicle,
                                                      const std::string& staff);
-  // Added phones (E.164, already normalised), consent and do-not-disturb.
+  // Added phones (E.164, already normalised), consent, do-not-disturb and the
+  // birthday (already normalised).
   Status UpdateLocked(const Customer& c, const CustomerUpdate& update,
                       const std::vector<std::string>& phones, const std::string& staff);
   // Marks `phone` (E.164, one of the customer's) doubtful: a call found it
@@ -117,6 +132,9 @@ class Customers {
   // when it is marked already.
   Status MarkPhoneDoubtfulLocked(const Customer& c, const std::string& phone,
                                  const std::string& staff);
+  // Records that the vehicle was bought on `day` (YYYY-MM-DD): its
+  // purchased_on, logged. The caller checked it is not recorded already.
+  Status SetPurchasedLocked(Vehicle& v, const std::string& day, const std::string& staff);
 
  private:
   // The newest statement of the old all-channel field (contact_opt_in) in the
@@ -165,6 +183,11 @@ Status InsertVehicleRow(Db& db, const model::Vehicle& v, const std::string& at);
 // Every logged column of an existing vehicle set to `v`'s, updated `at`.
 // NotFound when none has the id.
 Status UpdateVehicleRow(Db& db, const model::Vehicle& v, const std::string& at);
+
+// Customers with a birthday on record, and vehicles with an inspection or
+// insurance date (the care sweep), by id.
+Result<std::vector<std::string>> CustomerIdsWithBirthday(Db& db);
+Result<std::vector<Vehicle>> VehiclesWithCareDates(Db& db);
 
 // The customer records a phone in E.164 ("+8613800000001") names.
 Result<std::vector<std::string>> CustomerIdsWithPhone(Db& db, const std::string& e164);

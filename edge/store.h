@@ -139,6 +139,8 @@ struct TaskAttemptInput;
 struct TaskSweep;
 struct TaskLine;
 struct ComplaintClose;
+struct NewPurchase;
+struct PurchaseRecord;
 
 class Store {
  public:
@@ -418,6 +420,8 @@ class Store {
   // after its last day is returned to head office (owner head_office). An
   // open complaint past its deadline is escalated: owner head_office,
   // escalated_at set, still open (it closes by the same rules).
+  // It also makes the care calls of the dates on customers and vehicles and
+  // cancels those whose date changed (SweepCareTasksLocked).
   Result<TaskSweep> SweepTasks();
   // Open tasks due on `day` or overdue (`all`: every task, any status),
   // soonest last day first, each with its customer and the contact policy's
@@ -426,6 +430,14 @@ class Store {
   Result<std::vector<TaskLine>> TaskList(const LocalDate& day, bool all);
   // A task by id or its last digits. Read only.
   Result<model::Task> GetTask(const std::string& task);
+  // A purchase (edge/store_care_tasks.cc; `outpost-edge purchase`): the
+  // vehicle (by plate or VIN; added to the customer if new) gets its logged
+  // purchased_on, and the after_purchase call (the 3 days after) and the
+  // run_in reminder (days 18 to 21 after) are made once each, keyed by the
+  // vehicle, in one transaction. A refusal names its field: "staff",
+  // "customer", "plate", "vin", "vehicle" (none given, another customer's, or
+  // a purchase recorded already), "on" (not a date, or after today).
+  Result<PurchaseRecord> RecordPurchase(const NewPurchase& purchase);
   // ---- end of follow-up tasks ----
 
   // ---- month-end statistics (docs/KPI.md; edge/store_report.cc) ----
@@ -475,6 +487,29 @@ class Store {
                              const LocalDate& deadline, const std::string& staff);
   // Escalates each open complaint past its deadline (SweepTasks).
   Status EscalateComplaintsLocked(TaskSweep& sweep);
+  // Care calls from dates (edge/store_care_tasks.cc, SweepTasks): each
+  // birthday, inspection and insurance occasion whose window holds today gets
+  // its task once, for customers opted in to calls; an open one whose date
+  // changed since is cancelled with the reason.
+  Status SweepCareTasksLocked(TaskSweep& sweep);
+  Status SweepBirthdaysLocked(TaskSweep& sweep, const outreach::HolidayCalendar& holidays);
+  Status SweepVehicleDatesLocked(TaskSweep& sweep, const outreach::HolidayCalendar& holidays);
+  // Opens the care task of one occasion (kind, customer, vehicle, the
+  // window) unless its key has one (any status): once per occasion.
+  Status CareOccasionLocked(TaskSweep& sweep, const std::string& kind, const Customer& c,
+                            const std::optional<std::string>& vehicle_id,
+                            const std::string& occasion, LocalDate due_from, LocalDate due_by,
+                            const std::string& why);
+  // Cancels the open tasks of `kind` about `subject` (key prefix) whose
+  // occasion (the key's last part) is not `still_valid`; `why` names the change.
+  Status CancelStaleCareLocked(TaskSweep& sweep, const std::string& kind,
+                               const std::string& subject,
+                               const std::function<bool(const std::string&)>& still_valid,
+                               const std::string& why);
+  // Whether a care call may be made at all: not do-not-disturb, and opted
+  // in to calls (care calls are marketing), as the store and head office's
+  // profile know it.
+  Result<bool> CareCallAllowed(const Customer& c);
   // Appends the calendar as the tables now hold it to the log. In a transaction.
   Status RecordCalendarLocked(const std::string& staff);
   // Validates date/time against grid, calendar and notice as of `as_of_ms`

@@ -353,6 +353,7 @@ Result<TaskSweep> Store::SweepTasks() {
     }
   }
   RETURN_IF_ERROR(EscalateComplaintsLocked(sweep));
+  RETURN_IF_ERROR(SweepCareTasksLocked(sweep));
   RETURN_IF_ERROR(tx->Commit());
   return sweep;
 }

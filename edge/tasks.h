@@ -80,6 +80,42 @@ struct TaskSweep {
   std::vector<model::Task> rebooked;   // closed: the customer booked again
   std::vector<model::Task> returned;   // handed to head office
   std::vector<model::Task> escalated;  // complaints past their deadline, now head office's
+  std::vector<model::Task> care;       // care calls made from dates (birthday, inspection, ...)
+  std::vector<model::Task> cancelled;  // care calls whose date changed before they were made
+};
+
+// Care call windows (docs/FOLLOWUP.md "Care calls and purchases"), in days
+// relative to the occasion: a birthday is called from 3 days before to the
+// day; an inspection or insurance renewal from 30 days before to 7 days
+// before the due date (time to book the inspection or compare offers). A
+// window whose days are all near a public holiday (the policy holds
+// marketing then) starts earlier, a day at a time, until it holds a day
+// that is not (at most kCareHolidayShiftDays).
+inline constexpr int kBirthdayLeadDays = 3;
+inline constexpr int kDueDateLeadDays = 30;
+inline constexpr int kDueDateLastDays = 7;
+inline constexpr int kCareHolidayShiftDays = 14;
+// After a purchase: the first call in the 3 days after it; the run-in
+// service reminder from day 18 to day 21 (the manual: within 3 weeks).
+inline constexpr int kAfterPurchaseDays = 3;
+inline constexpr int kRunInFromDay = 18;
+inline constexpr int kRunInByDay = 21;
+
+// A purchase as the desk types it (`outpost-edge purchase`): raw values.
+struct NewPurchase {
+  std::string customer;  // id, phone, plate, VIN or member id
+  std::string plate;     // the vehicle bought, by plate ...
+  std::string vin;       // ... or VIN (a new car often has no plate yet)
+  std::string on;        // YYYY-MM-DD, today, +N...; empty: today
+  std::string staff;
+};
+
+// What a purchase recorded: the vehicle and its two tasks.
+struct PurchaseRecord {
+  std::string vehicle_id;
+  std::string purchased_on;
+  model::Task after_purchase;
+  model::Task run_in;
 };
 
 // One task as the desk lists it and the call list folds it in

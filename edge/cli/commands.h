@@ -17,6 +17,7 @@
 
 #include "edge/paper.h"
 #include "edge/store.h"
+#include "edge/tasks.h"
 #include "sync/clock.h"
 
 namespace CLI {
@@ -74,6 +75,7 @@ class CustomerCommands {
   int RunLookup(const DeskRun& run);
   int RunUpdate(const DeskRun& run);
   int RunVehicleAdd(const DeskRun& run);
+  int RunPurchase(const DeskRun& run);
 
   CLI::App* customer_ = nullptr;
   CLI::App* add_ = nullptr;
@@ -90,6 +92,9 @@ class CustomerCommands {
   int lookup_timeout_ms_ = 1500;
   CustomerUpdate customer_update_;
   bool opt_in_ = false, opt_out_ = false, dnd_ = false, allow_contact_ = false;
+  // purchase --customer C (--plate P | --vin V) [--on D] (docs/FOLLOWUP.md).
+  CLI::App* purchase_ = nullptr;
+  NewPurchase purchase_input_;
 };
 
 // book, board, booking show, and the lifecycle steps confirm ... reschedule (booking.cc).

@@ -7,6 +7,7 @@
 #include "edge/cli/output.h"
 #include "edge/hub_link.h"
 #include "edge/profiles.h"
+#include "sync/ids.h"
 #include "sync/model/profile.h"
 #include "sync/normalize.h"
 
@@ -114,6 +115,18 @@ CustomerCommands::CustomerCommands(CLI::App& app) {
   vehicle_add_->add_option("--plate", new_vehicle_.plate);
   vehicle_add_->add_option("--vin", new_vehicle_.vin);
   vehicle_add_->add_option("--mileage", mileage_, "km");
+  vehicle_add_->add_option("--inspection-due", new_vehicle_.inspection_due,
+                           "annual inspection due date, YYYY-MM-DD (care call)");
+  vehicle_add_->add_option("--insurance-due", new_vehicle_.insurance_due,
+                           "insurance renewal date, YYYY-MM-DD (care call)");
+  // A dealership's SA records the sale of a car: its two follow-up calls.
+  purchase_ = app.add_subcommand(
+      "purchase", "a customer bought a vehicle: the 3-day call and the run-in reminder");
+  purchase_->add_option("--customer", purchase_input_.customer, "id, phone or member id")
+      ->required();
+  purchase_->add_option("--plate", purchase_input_.plate, "the vehicle bought, by plate");
+  purchase_->add_option("--vin", purchase_input_.vin, "... or by VIN (a new car: no plate yet)");
+  purchase_->add_option("--on", purchase_input_.on, "the day of the purchase (default today)");
 }
 
 void CustomerCommands::AddCustomerFlags(CLI::App& customer) {
@@ -130,6 +143,11 @@ void CustomerCommands::AddCustomerFlags(CLI::App& customer) {
   add_->add_option("--plate", new_vehicle_.plate);
   add_->add_option("--vin", new_vehicle_.vin);
   add_->add_option("--mileage", mileage_, "km");
+  add_->add_option("--birthday", new_customer_.birthday, "MM-DD or YYYY-MM-DD (care call)");
+  add_->add_option("--inspection-due", new_vehicle_.inspection_due,
+                   "the vehicle's annual inspection due date, YYYY-MM-DD");
+  add_->add_option("--insurance-due", new_vehicle_.insurance_due,
+                   "the vehicle's insurance renewal date, YYYY-MM-DD");
 
   find_ = customer.add_subcommand("find", "find by phone, plate, VIN, member id or name");
   find_->add_option("query", query_)->required();
@@ -157,9 +175,12 @@ void CustomerCommands::AddCustomerFlags(CLI::App& customer) {
   update_->add_flag("--dnd", dnd_, "do not disturb");
   update_->add_flag("--allow-contact", allow_contact_, "lifts do not disturb");
   update_->add_option("--add-phone", customer_update_.add_phones, "another phone; repeatable");
+  update_->add_option("--birthday", customer_update_.birthday, "MM-DD or YYYY-MM-DD (care call)");
 }
 
-bool CustomerCommands::parsed() const { return customer_->parsed() || vehicle_add_->parsed(); }
+bool CustomerCommands::parsed() const {
+  return customer_->parsed() || vehicle_add_->parsed() || purchase_->parsed();
+}
 
 int CustomerCommands::Run(const DeskRun& run) {
   if (add_->parsed()) return RunAdd(run);
@@ -167,6 +188,7 @@ int CustomerCommands::Run(const DeskRun& run) {
   if (show_->parsed()) return RunShow(run);
   if (lookup_->parsed()) return RunLookup(run);
   if (update_->parsed()) return RunUpdate(run);
+  if (purchase_->parsed()) return RunPurchase(run);
   return RunVehicleAdd(run);
 }
 
@@ -337,11 +359,44 @@ int CustomerCommands::RunVehicleAdd(const DeskRun& run) {
   auto v = store.value()->AddVehicle(query_, new_vehicle_, staff.value());
   if (!v.ok()) return Fail(run, v.status());
   if (run.flags.json) {
-    run.out << json{{"id", v.value().id}, {"customer_id", v.value().customer_id}}.dump(2) << "\n";
+    run.out << json{{"id", v.value().id},
+                    {"customer_id", v.value().customer_id},
+                    {"inspection_due", OptionalJson(v.value().inspection_due)},
+                    {"insurance_due", OptionalJson(v.value().insurance_due)}}
+                   .dump(2)
+            << "\n";
   } else {
     run.out << "vehicle "
             << (v.value().plate ? FormatPlateForDisplay(*v.value().plate) : *v.value().vin)
             << " on record, id " << v.value().id << "\n";
+  }
+  return kExitOk;
+}
+
+int CustomerCommands::RunPurchase(const DeskRun& run) {
+  auto staff = RequireStaff(run);
+  if (!staff.ok()) return Fail(run, staff.status());
+  auto store = OpenStore(run);
+  if (!store.ok()) return Fail(run, store.status());
+  purchase_input_.staff = staff.value();
+  auto done = store.value()->RecordPurchase(purchase_input_);
+  if (!done.ok()) return Fail(run, done.status());
+  const PurchaseRecord& p = done.value();
+  if (run.flags.json) {
+    run.out << json{{"vehicle_id", p.vehicle_id},
+                    {"purchased_on", p.purchased_on},
+                    {"after_purchase", model::TaskJson(p.after_purchase)},
+                    {"run_in", model::TaskJson(p.run_in)}}
+                   .dump(2)
+            << "\n";
+    return kExitOk;
+  }
+  run.out << "购车 purchase recorded: " << p.purchased_on << ", vehicle " << ShortId(p.vehicle_id)
+          << "\n";
+  for (const model::Task* t : {&p.after_purchase, &p.run_in}) {
+    run.out << "  " << ShortId(t->id) << "  "
+            << (t->kind == "run_in" ? "磨合提醒 run_in" : "新车回访 after_purchase") << "  "
+            << t->due_from << " .. " << t->due_by << "  owner " << t->owner << "\n";
   }
   return kExitOk;
 }

@@ -79,7 +79,10 @@ json CustomerJson(const Customer& c) {
     vehicles.push_back({{"id", v.id},
                         {"plate", OptionalJson(v.plate)},
                         {"vin", OptionalJson(v.vin)},
-                        {"mileage_km", v.mileage_km ? json(*v.mileage_km) : json(nullptr)}});
+                        {"mileage_km", v.mileage_km ? json(*v.mileage_km) : json(nullptr)},
+                        {"inspection_due", OptionalJson(v.inspection_due)},
+                        {"insurance_due", OptionalJson(v.insurance_due)},
+                        {"purchased_on", OptionalJson(v.purchased_on)}});
   }
   return {{"id", c.id},
           {"store_id", c.store_id},
@@ -92,6 +95,7 @@ json CustomerJson(const Customer& c) {
           {"created_at", c.created_at},
           {"created_by", c.created_by},
           {"doubtful_phones", c.doubtful_phones},
+          {"birthday", OptionalJson(c.birthday)},
           {"vehicles", vehicles}};
 }
 
@@ -175,10 +179,14 @@ void PrintCustomer(const DeskRun& run, const Store& store, const Customer& c) {
     out << "  号码存疑 doubtful phone: " << Phones(c.doubtful_phones)
         << " (a call found it wrong or empty; ask the customer for a correction)\n";
   }
+  if (c.birthday) out << "  生日 birthday " << *c.birthday << "\n";
   for (const auto& v : c.vehicles) {
     out << "  vehicle " << (v.plate ? FormatPlateForDisplay(*v.plate) : "(no plate)");
     if (v.vin) out << "  VIN " << *v.vin;
     if (v.mileage_km) out << "  " << *v.mileage_km << " km";
+    if (v.inspection_due) out << "  年检 inspection due " << *v.inspection_due;
+    if (v.insurance_due) out << "  续保 insurance due " << *v.insurance_due;
+    if (v.purchased_on) out << "  购车 bought here " << *v.purchased_on;
     out << "\n";
   }
 }

@@ -302,6 +302,10 @@ int TaskCommands::RunSweep(const DeskRun& run) {
     for (const auto& t : swept->rebooked) out["rebooked"].push_back(model::TaskJson(t));
     for (const auto& t : swept->returned) out["returned"].push_back(model::TaskJson(t));
     for (const auto& t : swept->escalated) out["escalated"].push_back(model::TaskJson(t));
+    out["care"] = json::array();
+    out["cancelled"] = json::array();
+    for (const auto& t : swept->care) out["care"].push_back(model::TaskJson(t));
+    for (const auto& t : swept->cancelled) out["cancelled"].push_back(model::TaskJson(t));
     run.out << out.dump(2) << "\n";
     return kExitOk;
   }
@@ -315,8 +319,18 @@ int TaskCommands::RunSweep(const DeskRun& run) {
     run.out << "投诉升级 complaint escalated to head office  " << ShortId(t.id) << "  " << t.reason
             << "\n";
   }
+  for (const auto& t : swept->care) {
+    run.out << "关怀 care call  " << ShortId(t.id) << "  " << KindLabel(t.kind) << "  "
+            << t.due_from << " .. " << t.due_by << "  " << t.reason << "\n";
+  }
+  for (const auto& t : swept->cancelled) {
+    run.out << "已取消 cancelled  " << ShortId(t.id) << "  " << KindLabel(t.kind) << "  "
+            << t.reason << "\n";
+  }
   run.out << "已再约 rebooked " << swept->rebooked.size() << ", 转总部 returned "
-          << swept->returned.size() << ", 投诉升级 escalated " << swept->escalated.size() << "\n";
+          << swept->returned.size() << ", 投诉升级 escalated " << swept->escalated.size()
+          << ", 关怀 care " << swept->care.size() << ", 已取消 cancelled "
+          << swept->cancelled.size() << "\n";
   return kExitOk;
 }
 

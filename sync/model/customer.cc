@@ -1,5 +1,6 @@
 #include "sync/model/customer.h"
 
+#include "sync/civil_time.h"
 #include "sync/model/fields.h"
 
 namespace outpost::model {
@@ -54,6 +55,7 @@ json CustomerInsertFields(const Customer& c) {
   WriteConsent(c.consent, fields);
   // Only when one is found: a customer logged before then reads as before.
   if (!c.doubtful_phones.empty()) fields["doubtful_phones"] = c.doubtful_phones;
+  SetIfPresent(fields, "birthday", c.birthday);
   return fields;
 }
 
@@ -63,6 +65,7 @@ json CustomerUpdateFields(const CustomerUpdate& u) {
   WriteConsent(u.consent, fields);
   SetIfPresent(fields, "do_not_disturb", u.do_not_disturb);
   SetIfPresent(fields, "doubtful_phones", u.doubtful_phones);
+  SetIfPresent(fields, "birthday", u.birthday);
   SetIfPresent(fields, "updated_at", u.updated_at);
   return fields;
 }
@@ -83,6 +86,7 @@ Result<Customer> ParseCustomer(const std::string& id, const json& fields) {
   RETURN_IF_ERROR(ReadConsent(in, fields, c.consent));
   ASSIGN_OR_RETURN(c.doubtful_phones, Phones(in, fields, "doubtful_phones"));
   ASSIGN_OR_RETURN(c.contact_opt_in, in.OptionalBool("contact_opt_in"));
+  ASSIGN_OR_RETURN(c.birthday, in.OptionalText("birthday"));
   return c;
 }
 
@@ -96,15 +100,21 @@ Result<CustomerUpdate> ParseCustomerUpdate(const json& fields) {
   if (in.Has("doubtful_phones")) {
     ASSIGN_OR_RETURN(u.doubtful_phones, Phones(in, fields, "doubtful_phones"));
   }
+  ASSIGN_OR_RETURN(u.birthday, in.OptionalText("birthday"));
   ASSIGN_OR_RETURN(u.updated_at, in.OptionalText("updated_at"));
   return u;
 }
 
 json VehicleInsertFields(const Vehicle& v) {
-  return {{"customer_id", v.customer_id},
-          {"plate", OrNull(v.plate)},
-          {"vin", OrNull(v.vin)},
-          {"mileage_km", OrNull(v.mileage_km)}};
+  json fields = {{"customer_id", v.customer_id},
+                 {"plate", OrNull(v.plate)},
+                 {"vin", OrNull(v.vin)},
+                 {"mileage_km", OrNull(v.mileage_km)}};
+  // Only when set: a vehicle logged before the dates existed keeps its bytes.
+  SetIfPresent(fields, "inspection_due", v.inspection_due);
+  SetIfPresent(fields, "insurance_due", v.insurance_due);
+  SetIfPresent(fields, "purchased_on", v.purchased_on);
+  return fields;
 }
 
 json VehicleUpdateFields(const VehicleUpdate& u) {
@@ -112,6 +122,9 @@ json VehicleUpdateFields(const VehicleUpdate& u) {
   SetIfPresent(fields, "plate", u.plate);
   SetIfPresent(fields, "vin", u.vin);
   SetIfPresent(fields, "mileage_km", u.mileage_km);
+  SetIfPresent(fields, "inspection_due", u.inspection_due);
+  SetIfPresent(fields, "insurance_due", u.insurance_due);
+  SetIfPresent(fields, "purchased_on", u.purchased_on);
   return fields;
 }
 
@@ -124,6 +137,9 @@ Result<Vehicle> ParseVehicle(const std::string& id, const json& fields) {
   ASSIGN_OR_RETURN(v.plate, in.OptionalText("plate"));
   ASSIGN_OR_RETURN(v.vin, in.OptionalText("vin"));
   ASSIGN_OR_RETURN(v.mileage_km, in.OptionalInt("mileage_km"));
+  ASSIGN_OR_RETURN(v.inspection_due, in.OptionalText("inspection_due"));
+  ASSIGN_OR_RETURN(v.insurance_due, in.OptionalText("insurance_due"));
+  ASSIGN_OR_RETURN(v.purchased_on, in.OptionalText("purchased_on"));
   return v;
 }
 
@@ -134,7 +150,36 @@ Result<VehicleUpdate> ParseVehicleUpdate(const json& fields) {
   ASSIGN_OR_RETURN(u.plate, in.OptionalText("plate"));
   ASSIGN_OR_RETURN(u.vin, in.OptionalText("vin"));
   ASSIGN_OR_RETURN(u.mileage_km, in.OptionalInt("mileage_km"));
+  ASSIGN_OR_RETURN(u.inspection_due, in.OptionalText("inspection_due"));
+  ASSIGN_OR_RETURN(u.insurance_due, in.OptionalText("insurance_due"));
+  ASSIGN_OR_RETURN(u.purchased_on, in.OptionalText("purchased_on"));
   return u;
+}
+
+Result<std::string> NormalizeBirthday(const std::string& text) {
+  auto refuse = [&](const std::string& why) -> Result<std::string> {
+    return Status::InvalidInput("birthday: '" + text + "' " + why).WithField("birthday");
+  };
+  if (text.size() == 5) {
+    // The year unknown: checked as a day of leap year 2000, so 02-29 passes.
+    if (!LocalDate::Parse("2000-" + text).ok()) {
+      return refuse("is not a day of the year (MM-DD, or YYYY-MM-DD)");
+    }
+    return text;
+  }
+  auto day = LocalDate::Parse(text);
+  if (!day.ok()) return refuse("is not a date (MM-DD, or YYYY-MM-DD)");
+  if (day->year < 1900) return refuse("is before 1900");
+  return text;
+}
+
+std::optional<std::string> BirthdayIn(const std::string& birthday, int year) {
+  if (!NormalizeBirthday(birthday).ok()) return std::nullopt;
+  const std::string month_day = birthday.substr(birthday.size() - 5);
+  auto day = LocalDate::Parse(std::to_string(year) + "-" + month_day);
+  if (day.ok()) return day->ToString();
+  // Only 02-29 in a year without it fails: the last day of February.
+  return LocalDate::Parse(std::to_string(year) + "-02-28").value().ToString();
 }
 
 }  // namespace outpost::model

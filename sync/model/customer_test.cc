@@ -86,5 +86,68 @@ TEST(VehicleModelTest, RoundTripAndBadFieldsNamed) {
   ExpectNamed(ParseVehicleUpdate({{"mileage_km", 1.5}}).status(), "vehicle: mileage_km:");
 }
 
+// The care dates (docs/FOLLOWUP.md "Care calls and purchases"): written only
+// when set, so an entity without them logs exactly the bytes it did before
+// they existed (the same dump, so the same hash in the change log).
+TEST(CareDatesModelTest, WrittenOnlyWhenSetAndRoundTrip) {
+  Customer c{.id = "c-1",
+             .store_id = "S1",
+             .name = "王伟",
+             .phones = {"+8613800138000"},
+             .created_at = "2026-11-23T01:00:00.000Z",
+             .created_by = "SA Zhang"};
+  EXPECT_EQ(CustomerInsertFields(c).dump(),
+            R"({"created_at":"2026-11-23T01:00:00.000Z","created_by":"SA Zhang",)"
+            R"("do_not_disturb":false,"member_id":null,"name":"王伟",)"
+            R"("phones":["+8613800138000"],"store_id":"S1"})");
+  c.birthday = "02-29";
+  const json with = CustomerInsertFields(c);
+  EXPECT_EQ(with["birthday"], "02-29");
+  EXPECT_EQ(ParseCustomer(c.id, with)->birthday, "02-29");
+  CustomerUpdate u;
+  u.birthday = "1990-05-12";
+  EXPECT_EQ(CustomerUpdateFields(u), json({{"birthday", "1990-05-12"}}));
+  EXPECT_EQ(ParseCustomerUpdate(CustomerUpdateFields(u))->birthday, "1990-05-12");
+  ExpectNamed(ParseCustomerUpdate({{"birthday", 512}}).status(), "customer: birthday:");
+
+  Vehicle v{"v-1", "c-1", "沪A12345", std::nullopt, 42000};
+  EXPECT_EQ(VehicleInsertFields(v).dump(),
+            R"({"customer_id":"c-1","mileage_km":42000,"plate":"沪A12345","vin":null})");
+  v.inspection_due = "2027-03-01";
+  v.insurance_due = "2027-04-15";
+  v.purchased_on = "2026-11-20";
+  const json dated = VehicleInsertFields(v);
+  auto back = ParseVehicle(v.id, dated);
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(VehicleInsertFields(back.value()), dated);
+  EXPECT_EQ(back->purchased_on, "2026-11-20");
+  VehicleUpdate vu;
+  vu.inspection_due = "2028-03-01";
+  EXPECT_EQ(VehicleUpdateFields(vu), json({{"inspection_due", "2028-03-01"}}));
+  EXPECT_EQ(ParseVehicleUpdate(VehicleUpdateFields(vu))->inspection_due, "2028-03-01");
+  ExpectNamed(ParseVehicleUpdate({{"purchased_on", false}}).status(), "vehicle: purchased_on:");
+}
+
+TEST(CareDatesModelTest, BirthdaysAndTheFebruary29Rule) {
+  EXPECT_EQ(NormalizeBirthday("05-12").value(), "05-12");
+  EXPECT_EQ(NormalizeBirthday("02-29").value(), "02-29");
+  EXPECT_EQ(NormalizeBirthday("1988-02-29").value(), "1988-02-29");
+  for (const auto& [text, why] : std::vector<std::pair<std::string, std::string>>{
+           {"13-01", "birthday: '13-01' is not a day of the year (MM-DD, or YYYY-MM-DD)"},
+           {"02-30", "birthday: '02-30' is not a day of the year (MM-DD, or YYYY-MM-DD)"},
+           {"2001-02-29", "birthday: '2001-02-29' is not a date (MM-DD, or YYYY-MM-DD)"},
+           {"12/05", "birthday: '12/05' is not a day of the year (MM-DD, or YYYY-MM-DD)"},
+           {"1850-01-01", "birthday: '1850-01-01' is before 1900"}}) {
+    const Status st = NormalizeBirthday(text).status();
+    EXPECT_EQ(st.message(), why);
+    EXPECT_EQ(st.field(), "birthday");
+  }
+  // 29 February: on 28 February in a year without one, never in March.
+  EXPECT_EQ(BirthdayIn("02-29", 2027), "2027-02-28");
+  EXPECT_EQ(BirthdayIn("1988-02-29", 2028), "2028-02-29");
+  EXPECT_EQ(BirthdayIn("1990-05-12", 2026), "2026-05-12");
+  EXPECT_EQ(BirthdayIn("nonsense", 2026), std::nullopt);
+}
+
 }  // namespace
 }  // namespace outpost::model
