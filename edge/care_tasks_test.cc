@@ -79,7 +79,7 @@ class CareTasksTest : public ::testing::Test {
 };
 
 TEST_F(CareTasksTest, BirthdayCalledFromThreeDaysBeforeToTheDayOnce) {
-  const Customer thursday = Add("13800138001", "11-26");  // window 11-23 .. 11-26: today
+  const Customer thursday = Add("13800138001", "11-26");     // window 11-23 .. 11-26: today
   const Customer friday = Add("13800138002", "1990-11-27");  // window opens tomorrow
   TaskSweep first = Sweep();
   ASSERT_EQ(first.care.size(), 1u);
@@ -223,14 +223,12 @@ TEST_F(CareTasksTest, BadDatesAreRefusedByFieldWithNothingWritten) {
   EXPECT_EQ(refused.status().message(),
             "birthday: '02-30' is not a day of the year (MM-DD, or YYYY-MM-DD)");
   bad.birthday = "";
-  auto no_date =
-      store_->AddCustomer(bad, NewVehicle{.plate = "京A50001", .inspection_due = "2026-13-01"},
-                          "SA Zhang");
+  auto no_date = store_->AddCustomer(
+      bad, NewVehicle{.plate = "京A50001", .inspection_due = "2026-13-01"}, "SA Zhang");
   ASSERT_FALSE(no_date.ok());
   EXPECT_EQ(no_date.status().field(), "inspection_due");
   EXPECT_EQ(no_date.status().message(), "inspection_due: '2026-13-01' is not a date (YYYY-MM-DD)");
-  auto no_vehicle =
-      store_->AddCustomer(bad, NewVehicle{.insurance_due = "2027-01-01"}, "SA Zhang");
+  auto no_vehicle = store_->AddCustomer(bad, NewVehicle{.insurance_due = "2027-01-01"}, "SA Zhang");
   ASSERT_FALSE(no_vehicle.ok());
   EXPECT_EQ(no_vehicle.status().message(), "insurance_due: give the plate or VIN it belongs to");
   EXPECT_EQ(LoggedChanges(), before);
@@ -320,8 +318,8 @@ TEST_F(CareTasksTest, ReplayGivesTheSameDatesAndTasks) {
   const Customer c = Add("13800138017", "11-25", true,
                          NewVehicle{.plate = "京A80001", .inspection_due = "2026-12-20"});
   ASSERT_TRUE(store_
-                  ->RecordPurchase(NewPurchase{
-                      .customer = c.id, .vin = "LFV2A21K6K3000001", .staff = "SA Wang"})
+                  ->RecordPurchase(
+                      NewPurchase{.customer = c.id, .vin = "LFV2A21K6K3000001", .staff = "SA Wang"})
                   .ok());
   ASSERT_EQ(Sweep().care.size(), 2u);
   CustomerUpdate corrected;
@@ -355,8 +353,11 @@ TEST_F(CareTasksTest, ReplayGivesTheSameDatesAndTasks) {
   }
 
   // A date changed behind the system's back is named by verify.
-  ASSERT_TRUE(source->Exec(
-      "UPDATE vehicles SET inspection_due = '2027-01-01' WHERE inspection_due IS NOT NULL").ok());
+  ASSERT_TRUE(
+      source
+          ->Exec(
+              "UPDATE vehicles SET inspection_due = '2027-01-01' WHERE inspection_due IS NOT NULL")
+          .ok());
   auto tampered = CheckStoreState(*source).value();
   ASSERT_EQ(tampered.differences.size(), 1u);
   EXPECT_EQ(tampered.differences.front().field, "inspection_due");

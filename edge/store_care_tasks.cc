@@ -52,8 +52,7 @@ Result<bool> Store::CareCallAllowed(const Customer& c) {
   ASSIGN_OR_RETURN(auto held, ProfileOfCustomer(*db_, c.id));
   const outreach::ContactSubject subject = SubjectFor(c, held, {});
   return !subject.do_not_disturb &&
-         subject.consent[static_cast<int>(ContactChannel::kCall)].choice ==
-             ContactChoice::kOptedIn;
+         subject.consent[static_cast<int>(ContactChannel::kCall)].choice == ContactChoice::kOptedIn;
 }
 
 Status Store::CancelStaleCareLocked(TaskSweep& sweep, const std::string& kind,
@@ -141,8 +140,7 @@ Status Store::SweepBirthdaysLocked(TaskSweep& sweep, const outreach::HolidayCale
   return Status::Ok();
 }
 
-Status Store::SweepVehicleDatesLocked(TaskSweep& sweep,
-                                      const outreach::HolidayCalendar& holidays) {
+Status Store::SweepVehicleDatesLocked(TaskSweep& sweep, const outreach::HolidayCalendar& holidays) {
   const LocalDate today = Today();
   ASSIGN_OR_RETURN(auto vehicles, VehiclesWithCareDates(*db_));
   for (const Vehicle& v : vehicles) {
@@ -197,8 +195,8 @@ Result<PurchaseRecord> Store::RecordPurchase(const NewPurchase& p) {
         .WithField("on");
   }
   if (*on > today) {
-    return Status::InvalidInput("on: " + on->ToString() + " is after today (" +
-                                today.ToString() + "): a purchase is recorded once made")
+    return Status::InvalidInput("on: " + on->ToString() + " is after today (" + today.ToString() +
+                                "): a purchase is recorded once made")
         .WithField("on");
   }
   ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
@@ -207,19 +205,18 @@ Result<PurchaseRecord> Store::RecordPurchase(const NewPurchase& p) {
                    customers_.AttachVehicleLocked(c, NewVehicle{p.plate, p.vin, {}}, staff));
   Vehicle v = *found;  // a plate or VIN was given: there is one
   if (v.purchased_on) {
-    return Status::Conflict("vehicle: " +
-                            (v.plate ? FormatPlateForDisplay(*v.plate) : "VIN " + *v.vin) +
-                            " was bought on " + *v.purchased_on +
-                            " already (recorded once; its calls are made)")
+    return Status::Conflict(
+               "vehicle: " + (v.plate ? FormatPlateForDisplay(*v.plate) : "VIN " + *v.vin) +
+               " was bought on " + *v.purchased_on + " already (recorded once; its calls are made)")
         .WithField("vehicle");
   }
   RETURN_IF_ERROR(customers_.SetPurchasedLocked(v, on->ToString(), staff));
   PurchaseRecord out;
   out.vehicle_id = v.id;
   out.purchased_on = on->ToString();
-  const std::string what =
-      "bought " + (v.plate ? FormatPlateForDisplay(*v.plate) : "VIN " + *v.vin) + " on " +
-      on->ToString();
+  const std::string what = "bought " +
+                           (v.plate ? FormatPlateForDisplay(*v.plate) : "VIN " + *v.vin) + " on " +
+                           on->ToString();
   for (const auto& [kind, from, by, task] :
        {std::tuple<const char*, int, int, model::Task*>{"after_purchase", 1, kAfterPurchaseDays,
                                                         &out.after_purchase},

@@ -14,18 +14,17 @@ using nlohmann::json;
 class DeskCareTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ProcessResult init =
-        desk_.Desk({"init", "--store-id", "SH-PUDONG", "--name", "浦东服务中心"});
+    ProcessResult init = desk_.Desk({"init", "--store-id", "SH-PUDONG", "--name", "浦东服务中心"});
     ASSERT_EQ(init.exit_code, 0) << init.err;
   }
   DeskHarness desk_;  // Monday 2026-11-23, 09:00 Shanghai
 };
 
 TEST_F(DeskCareTest, DatesAreTakenShownAndSweptIntoCareCalls) {
-  json added = desk_.Json({"customer", "add", "--name", "王伟", "--phone", "13800138000",
-                           "--opt-in", "--channel", "call", "--birthday", "11-25", "--plate",
-                           "京A12345", "--inspection-due", "2026-12-20", "--insurance-due",
-                           "2027-06-01"});
+  json added =
+      desk_.Json({"customer", "add", "--name", "王伟", "--phone", "13800138000", "--opt-in",
+                  "--channel", "call", "--birthday", "11-25", "--plate", "京A12345",
+                  "--inspection-due", "2026-12-20", "--insurance-due", "2027-06-01"});
   ASSERT_FALSE(added.contains("error")) << added.dump();
   EXPECT_EQ(added["birthday"], "11-25");
   EXPECT_EQ(added["vehicles"][0]["inspection_due"], "2026-12-20");
@@ -56,15 +55,14 @@ TEST_F(DeskCareTest, DatesAreTakenShownAndSweptIntoCareCalls) {
 }
 
 TEST_F(DeskCareTest, BadDatesAreOneLineNamingFieldValueAndReason) {
-  ProcessResult bad = desk_.Desk({"customer", "add", "--name", "李娜", "--phone", "13800138001",
-                                  "--birthday", "2001-02-29"});
+  ProcessResult bad = desk_.Desk(
+      {"customer", "add", "--name", "李娜", "--phone", "13800138001", "--birthday", "2001-02-29"});
   EXPECT_EQ(bad.exit_code, 1);
   EXPECT_EQ(bad.err,
             "outpost-edge: invalid input: birthday: '2001-02-29' is not a date (MM-DD, or "
             "YYYY-MM-DD)\n");
-  ProcessResult vehicle = desk_.Desk({"customer", "add", "--name", "李娜", "--phone",
-                                      "13800138001", "--plate", "京A22222", "--insurance-due",
-                                      "2027-02-30"});
+  ProcessResult vehicle = desk_.Desk({"customer", "add", "--name", "李娜", "--phone", "13800138001",
+                                      "--plate", "京A22222", "--insurance-due", "2027-02-30"});
   EXPECT_EQ(vehicle.exit_code, 1);
   EXPECT_EQ(vehicle.err,
             "outpost-edge: invalid input: insurance_due: '2027-02-30' is not a date "
@@ -89,14 +87,14 @@ TEST_F(DeskCareTest, APurchaseMakesItsTwoCallsOnceAndRefusalsNameTheField) {
   ProcessResult listed = desk_.Desk({"tasks"});
   EXPECT_NE(listed.out.find("新车回访 after_purchase  赵强"), std::string::npos) << listed.out;
 
-  ProcessResult again = desk_.Desk(
-      {"purchase", "--customer", "13800138002", "--vin", "LFV2A21K6K3000001", "--staff", "SA Wang"});
+  ProcessResult again = desk_.Desk({"purchase", "--customer", "13800138002", "--vin",
+                                    "LFV2A21K6K3000001", "--staff", "SA Wang"});
   EXPECT_EQ(again.exit_code, 2);
   EXPECT_NE(again.err.find("vehicle: VIN LFV2A21K6K3000001 was bought on 2026-11-22 already"),
             std::string::npos)
       << again.err;
-  ProcessResult later = desk_.Desk({"purchase", "--customer", "13800138002", "--plate",
-                                    "京A33333", "--on", "+2"});
+  ProcessResult later =
+      desk_.Desk({"purchase", "--customer", "13800138002", "--plate", "京A33333", "--on", "+2"});
   EXPECT_EQ(later.exit_code, 1);
   EXPECT_EQ(later.err,
             "outpost-edge: invalid input: on: 2026-11-25 is after today (2026-11-23): a purchase "

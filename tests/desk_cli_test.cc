@@ -60,8 +60,8 @@ TEST_F(DeskCliTest, AMistypedCommandOrFlagGetsOneLineAndExitCodeOne) {
   EXPECT_EQ(command.err,
             "outpost-edge: unknown command 'bord' (try: assign, board, book, booking, calls,"
             " cancel, check-in, close, complete, config, confirm, conflicts, customer, init,"
-            " invitations, messages, no-show, notify, outreach, paper, prep, report, reschedule,"
-            " start, status, sync, tasks, vehicle, waitlist)\n");
+            " invitations, messages, no-show, notify, outreach, paper, prep, purchase, report,"
+            " reschedule, start, status, sync, tasks, vehicle, waitlist)\n");
   ProcessResult nested = desk_.Desk({"customer", "shw", "x"});
   EXPECT_EQ(nested.exit_code, 1);
   EXPECT_EQ(nested.err,
