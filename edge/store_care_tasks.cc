@@ -12,6 +12,7 @@
 // Everything runs by the store's clock (Today()), never wall time.
 #include <algorithm>
 #include <functional>
+#include <tuple>
 
 #include "edge/invitations.h"
 #include "edge/profiles.h"
