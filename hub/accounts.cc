@@ -64,11 +64,10 @@ const std::string& DecoyHash() {
 }
 
 Status CheckName(const std::string& name) {
-  const bool ok = name.size() >= 2 && name.size() <= 32 &&
-                  std::all_of(name.begin(), name.end(), [](char c) {
-                    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' ||
-                           c == '_' || c == '-';
-                  });
+  const bool ok =
+      name.size() >= 2 && name.size() <= 32 && std::all_of(name.begin(), name.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+      });
   if (ok) return Status::Ok();
   return Status::InvalidInput("name: " + Quote(name) +
                               " is not 2 to 32 of a-z, 0-9, '.', '_' or '-'")
@@ -78,8 +77,7 @@ Status CheckName(const std::string& name) {
 Status CheckDisplayName(const std::string& display_name) {
   const bool controls = std::any_of(display_name.begin(), display_name.end(),
                                     [](char c) { return static_cast<unsigned char>(c) < 0x20; });
-  if (display_name.empty() || display_name.size() > 128 || controls ||
-      !IsValidUtf8(display_name)) {
+  if (display_name.empty() || display_name.size() > 128 || controls || !IsValidUtf8(display_name)) {
     return Status::InvalidInput("display-name: " + Quote(display_name) +
                                 " must be 1 to 128 bytes of text without control characters")
         .WithField("display-name");
@@ -162,16 +160,14 @@ StaffAccounts::StaffAccounts(storage::StaffStore& store, const Clock& clock, Acc
 }
 
 StaffAuditRow StaffAccounts::AuditRow(const std::string& actor, const std::string& action,
-                                      const std::string& subject,
-                                      const std::string& detail) const {
+                                      const std::string& subject, const std::string& detail) const {
   return {0, FormatUtcMs(clock_.NowMs()), actor, action, subject, detail};
 }
 
 Status StaffAccounts::CheckPassword(const std::string& name, const std::string& password) const {
   if (password.size() < rules_.min_password || password.size() > 256) {
     return Status::InvalidInput("password: must be " + std::to_string(rules_.min_password) +
-                                " to 256 characters (got " + std::to_string(password.size()) +
-                                ")")
+                                " to 256 characters (got " + std::to_string(password.size()) + ")")
         .WithField("password");
   }
   if (password.find(name) != std::string::npos) {
@@ -199,7 +195,8 @@ Status StaffAccounts::AddUser(const std::string& name, const std::string& displa
   ASSIGN_OR_RETURN(std::string hash, HashPassword(password));
   const std::string now = FormatUtcMs(clock_.NowMs());
   StaffUserRow row{name, display_name, RoleName(parsed), hash, now, now, by, {}, {}, {}};
-  return store_.AddUser(row, AuditRow(by, "user.add", name, std::string("role ") + RoleName(parsed)));
+  return store_.AddUser(row,
+                        AuditRow(by, "user.add", name, std::string("role ") + RoleName(parsed)));
 }
 
 Status StaffAccounts::SetPassword(const std::string& name, const std::string& password,
@@ -271,16 +268,16 @@ Result<NewSession> StaffAccounts::SignIn(const std::string& name, const std::str
   const std::string subject = CheckName(name).ok() ? name : "(invalid name)";
   // A failure counts while less than the window old: the pause ends exactly
   // a window after the first failure it counts.
-  ASSIGN_OR_RETURN(std::vector<std::string> failures,
-                   store_.LoginFailuresSince(subject,
-                                             FormatUtcMs(now - rules_.failure_window_ms + 1)));
+  ASSIGN_OR_RETURN(
+      std::vector<std::string> failures,
+      store_.LoginFailuresSince(subject, FormatUtcMs(now - rules_.failure_window_ms + 1)));
   if (static_cast<int>(failures.size()) >= rules_.max_failures) {
     ASSIGN_OR_RETURN(int64_t first, ParseUtcMs(failures[failures.size() - rules_.max_failures]));
     const std::string after = FormatUtcMs(first + rules_.failure_window_ms);
     RETURN_IF_ERROR(store_.AppendAudit(
         AuditRow(subject, "login.locked", subject, "refused unchecked until " + after)));
-    return Status::Refused("too many failed sign-ins for " + Quote(subject) +
-                           ": try again after " + after);
+    return Status::Refused("too many failed sign-ins for " + Quote(subject) + ": try again after " +
+                           after);
   }
   ASSIGN_OR_RETURN(std::optional<StaffUserRow> row, store_.User(subject));
   const bool matches = PasswordMatches(row ? row->password_hash : DecoyHash(), password);
@@ -291,8 +288,8 @@ Result<NewSession> StaffAccounts::SignIn(const std::string& name, const std::str
     return Status::Refused(kWrongNameOrPassword);
   }
   if (row->disabled_at) {
-    RETURN_IF_ERROR(store_.AppendAudit(
-        AuditRow(subject, "login.refused", subject, "account disabled")));
+    RETURN_IF_ERROR(
+        store_.AppendAudit(AuditRow(subject, "login.refused", subject, "account disabled")));
     return Status::Refused(kWrongNameOrPassword);
   }
   NewSession session;
@@ -337,9 +334,9 @@ Status StaffAccounts::SignOut(const std::string& token) {
   const auto hash = TokenHash(token);
   ASSIGN_OR_RETURN(std::optional<StaffSessionRow> session, store_.Session(hash));
   if (!session) return Status::Ok();
-  ASSIGN_OR_RETURN(bool ended,
-                   store_.EndSession(hash, "signed out",
-                                     AuditRow(session->name, "logout", session->name, "signed out")));
+  ASSIGN_OR_RETURN(bool ended, store_.EndSession(
+                                   hash, "signed out",
+                                   AuditRow(session->name, "logout", session->name, "signed out")));
   (void)ended;  // already ended: signing out twice is no error
   return Status::Ok();
 }

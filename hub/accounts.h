@@ -54,9 +54,9 @@ bool RoleMay(Role role, Permission permission);
 const char* PermissionName(Permission permission);
 
 struct AccountRules {
-  int64_t session_ms = 8LL * 3600 * 1000;  // a working day, then sign in again
-  int64_t idle_ms = 30LL * 60 * 1000;      // unused this long: ended
-  int max_failures = 5;                    // failed sign-ins of a name ...
+  int64_t session_ms = 8LL * 3600 * 1000;        // a working day, then sign in again
+  int64_t idle_ms = 30LL * 60 * 1000;            // unused this long: ended
+  int max_failures = 5;                          // failed sign-ins of a name ...
   int64_t failure_window_ms = 15LL * 60 * 1000;  // ... within this, then a pause of it
   size_t min_password = 10;
 };
@@ -95,8 +95,8 @@ class StaffAccounts {
   // Each write is refused (InvalidInput naming the field, value and why, or
   // NotFound / Conflict) with nothing written, or lands with its audit row.
   // `by` is who does it (the command line's --staff, the console's account).
-  Status AddUser(const std::string& name, const std::string& display_name,
-                 const std::string& role, const std::string& password, const std::string& by);
+  Status AddUser(const std::string& name, const std::string& display_name, const std::string& role,
+                 const std::string& password, const std::string& by);
   // A new password ends every session of the account.
   Status SetPassword(const std::string& name, const std::string& password, const std::string& by);
   Status SetRole(const std::string& name, const std::string& role, const std::string& by);

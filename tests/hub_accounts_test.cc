@@ -1,14 +1,13 @@
 // Head office's staff accounts (hub/accounts.h) on a real hub file, and
 // `outpost-hub users` through the command line: what an admin and a
 // signing-in agent depend on, and the refusals with their reasons.
-#include "hub/accounts.h"
-
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "hub/accounts.h"
 #include "hub/hub.h"
 #include "sync/keys.h"
 #include "sync/testing.h"
@@ -27,7 +26,8 @@ class StaffAccountsTest : public ::testing::Test {
     clock_.Set(ParseUtcMs(kNow).value());
     hub_ = Hub::Create(dir_.File("hub.db"), hub_keys_, clock_).value();
     accounts_ = std::make_unique<StaffAccounts>(hub_->storage().staff(), clock_);
-    ASSERT_TRUE(accounts_->AddUser("li.na", "李娜", "call_centre", "correct horse 1", "admin").ok());
+    ASSERT_TRUE(
+        accounts_->AddUser("li.na", "李娜", "call_centre", "correct horse 1", "admin").ok());
   }
 
   // How many sessions and failures the file holds, read behind the hub's back.
@@ -204,7 +204,8 @@ TEST_F(StaffAccountsTest, BadInputIsRefusedByNameWithNothingWritten) {
 TEST_F(StaffAccountsTest, TheAuditCannotBeRewritten) {
   auto db = testing::OpenHubFileToTamper(dir_.File("hub.db"));
   Status edit = db->Exec("UPDATE staff_audit SET actor = 'someone else'");
-  EXPECT_NE(edit.message().find("staff_audit is append-only"), std::string::npos) << edit.ToString();
+  EXPECT_NE(edit.message().find("staff_audit is append-only"), std::string::npos)
+      << edit.ToString();
   Status erase = db->Exec("DELETE FROM staff_audit");
   EXPECT_NE(erase.message().find("staff_audit is append-only"), std::string::npos);
 }

@@ -280,5 +280,20 @@ class UserCommands {
   int64_t limit_ = 50;
 };
 
+// web --bind HOST:PORT [--tls-cert F --tls-key F] [--secure-cookies]: the
+// web console, a process of its own beside the daemon (web.cc; hub/web/).
+class WebCommand {
+ public:
+  explicit WebCommand(CLI::App& app);
+  bool parsed() const;
+  int Run(Hub& hub, std::ostream& out, std::ostream& err);
+
+ private:
+  CLI::App* web_ = nullptr;
+  std::string bind_ = "127.0.0.1:8443";
+  std::string tls_cert_, tls_key_;
+  bool secure_cookies_ = false;
+};
+
 }  // namespace cli
 }  // namespace outpost::hub

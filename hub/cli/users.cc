@@ -143,8 +143,8 @@ int UserCommands::RunList(StaffAccounts& accounts, std::ostream& out, std::ostre
   for (const StaffUser& u : users.value()) {
     out << "  " << u.name << "  " << u.display_name << "  " << RoleName(u.role);
     if (u.disabled_at) {
-      out << "  已停用/disabled " << *u.disabled_at << " by " << u.disabled_by.value_or("?")
-          << ": " << u.disabled_reason.value_or("");
+      out << "  已停用/disabled " << *u.disabled_at << " by " << u.disabled_by.value_or("?") << ": "
+          << u.disabled_reason.value_or("");
     }
     out << "\n";
   }

@@ -66,7 +66,8 @@ class StaffStore {
   // Replaces the account's role, display name, password and disabled fields
   // with `user`'s, ends its open sessions when `end_sessions` says why, and
   // writes the audit row, in one transaction. NotFound for an unknown name.
-  virtual Status UpdateUser(const StaffUserRow& user, const std::optional<std::string>& end_sessions,
+  virtual Status UpdateUser(const StaffUserRow& user,
+                            const std::optional<std::string>& end_sessions,
                             const StaffAuditRow& audit) = 0;
 
   // A sign-in: the session and its audit row; old failures of the name are cleared.
@@ -74,11 +75,10 @@ class StaffStore {
   virtual Result<std::optional<StaffSessionRow>> Session(
       const std::array<uint8_t, 32>& token_hash) = 0;
   // Moves a live session's last_seen_at forward (the idle timeout).
-  virtual Status TouchSession(const std::array<uint8_t, 32>& token_hash,
-                              const std::string& at) = 0;
+  virtual Status TouchSession(const std::array<uint8_t, 32>& token_hash, const std::string& at) = 0;
   // Ends the session (signed out) with its audit row; false when it was not open.
-  virtual Result<bool> EndSession(const std::array<uint8_t, 32>& token_hash,
-                                  const std::string& why, const StaffAuditRow& audit) = 0;
+  virtual Result<bool> EndSession(const std::array<uint8_t, 32>& token_hash, const std::string& why,
+                                  const StaffAuditRow& audit) = 0;
 
   // Records a failed sign-in of `name` and its audit row; forgets failures
   // older than `forget_before`.

@@ -9,9 +9,8 @@ constexpr const char* kUserColumns =
     " disabled_at, disabled_by, disabled_reason";
 
 StaffUserRow ReadUser(const Statement& st) {
-  return {st.Text(0),         st.Text(1),         st.Text(2),        st.Text(3),
-          st.Text(4),         st.Text(5),         st.Text(6),        st.OptionalText(7),
-          st.OptionalText(8), st.OptionalText(9)};
+  return {st.Text(0), st.Text(1), st.Text(2),         st.Text(3),         st.Text(4),
+          st.Text(5), st.Text(6), st.OptionalText(7), st.OptionalText(8), st.OptionalText(9)};
 }
 
 StaffSessionRow ReadSession(const Statement& st) {
@@ -64,9 +63,9 @@ Status SqliteStaffStore::AddUser(const StaffUserRow& user, const StaffAuditRow& 
   ASSIGN_OR_RETURN(auto tx, Transaction::Begin(db_));
   ASSIGN_OR_RETURN(auto existing, User(user.name));
   if (existing) return Status::Conflict("user '" + user.name + "' exists already");
-  ASSIGN_OR_RETURN(Statement st, db_.Prepare(std::string("INSERT INTO staff_users (") +
-                                             kUserColumns +
-                                             ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+  ASSIGN_OR_RETURN(Statement st,
+                   db_.Prepare(std::string("INSERT INTO staff_users (") + kUserColumns +
+                               ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
   st.Bind(1, user.name)
       .Bind(2, user.display_name)
       .Bind(3, user.role)
