@@ -33,6 +33,8 @@ int RunHubCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   cli::NotifyCommand notify_command(app);
   cli::TaskQueueCommand task_queue_command(app, flags);
   cli::SegmentCommands segment_commands(app, flags);
+  cli::UserCommands user_commands(app, flags);
+  cli::WebCommand web_command(app);
   if (auto done = outpost::cli::ParseCommandLine(app, argc, argv, "outpost-hub", out, err)) {
     return *done;
   }
@@ -75,6 +77,8 @@ int RunHubCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   if (notify_command.parsed()) return notify_command.Run(opened, out, err);
   if (task_queue_command.parsed()) return task_queue_command.Run(opened, out, err);
   if (segment_commands.parsed()) return segment_commands.Run(opened, out, err);
+  if (user_commands.parsed()) return user_commands.Run(opened, out, err);
+  if (web_command.parsed()) return web_command.Run(opened, out, err);
   return 1;
 }
 

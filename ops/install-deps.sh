@@ -21,6 +21,7 @@ packages=(
   clang-format
   clang clang-tidy
   libcurl4-openssl-dev libcpp-httplib-dev
+  nodejs chromium fonts-wqy-microhei
 )
 
 missing=()
@@ -68,4 +69,32 @@ if [ ! -d "$spectrum_dir/package/csvs" ]; then
   "${sudo_cmd[@]}" cp -R "$spectrum_tmp/unpacked/package" "$spectrum_dir/package.partial"
   "${sudo_cmd[@]}" chmod -R a+rX "$spectrum_dir"
   "${sudo_cmd[@]}" mv "$spectrum_dir/package.partial" "$spectrum_dir/package"
+fi
+
+# The web console's browser test (tests/web/console_test.js) drives Debian's
+# chromium with playwright-core (npm package, Apache-2.0; no dependencies, and
+# it never downloads a browser of its own here). Fetched once with npm,
+# checked against its pinned SHA-256, unpacked whole.
+playwright_dir=/var/cache/outpost/playwright
+playwright_pkg=playwright-core@1.65.1
+playwright_sha256=6f5a60be62a4fddfbe7d10c448d8fbd54547da3358f2f8a04211440471ee863e
+if [ ! -f "$playwright_dir/node_modules/playwright-core/package.json" ]; then
+  echo "install-deps: fetching $playwright_pkg into $playwright_dir"
+  playwright_tmp=$(mktemp -d)
+  (cd "$playwright_tmp" && npm pack --silent "$playwright_pkg" >/dev/null)
+  if ! echo "$playwright_sha256  $playwright_tmp/playwright-core-1.65.1.tgz" |
+      sha256sum --check --quiet; then
+    echo "install-deps: $playwright_pkg does not match its pinned SHA-256" >&2
+    exit 1
+  fi
+  mkdir "$playwright_tmp/unpacked"
+  tar -xzf "$playwright_tmp/playwright-core-1.65.1.tgz" -C "$playwright_tmp/unpacked"
+  "${sudo_cmd[@]}" mkdir -p "$playwright_dir/node_modules"
+  "${sudo_cmd[@]}" rm -rf "$playwright_dir/node_modules/playwright-core"
+  "${sudo_cmd[@]}" cp -R "$playwright_tmp/unpacked/package" \
+    "$playwright_dir/node_modules/playwright-core.partial"
+  "${sudo_cmd[@]}" chmod -R a+rX "$playwright_dir"
+  "${sudo_cmd[@]}" mv "$playwright_dir/node_modules/playwright-core.partial" \
+    "$playwright_dir/node_modules/playwright-core"
+  rm -rf "$playwright_tmp"
 fi

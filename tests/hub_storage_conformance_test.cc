@@ -672,6 +672,68 @@ TEST_P(HubStorageConformance, AnInvitationAndAReplyAreRecordedOnceWithTheirReque
   EXPECT_EQ(replies[0].requests[0].site, "S1");
 }
 
+TEST_P(HubStorageConformance, StaffAccountsLandWithTheirAuditAndSessionsEndAsTold) {
+  auto& staff = storage_->staff();
+  using hub::storage::StaffAuditRow;
+  const hub::storage::StaffUserRow li{"li.na",
+                                      "李娜",
+                                      "call_centre",
+                                      "$argon2id$x",
+                                      "2026-11-23T01:00:00.000Z",
+                                      "2026-11-23T01:00:00.000Z",
+                                      "IT",
+                                      {},
+                                      {},
+                                      {}};
+  const StaffAuditRow added{0, "2026-11-23T01:00:00.000Z", "IT", "user.add", "li.na", "role"};
+  ASSERT_TRUE(staff.AddUser(li, added).ok());
+  EXPECT_EQ(staff.AddUser(li, added).code(), StatusCode::kConflict);
+  EXPECT_EQ(staff.User("li.na").value()->display_name, "李娜");
+  EXPECT_FALSE(staff.User("nobody").value().has_value());
+
+  hub::storage::StaffSessionRow session;
+  session.token_hash.fill(7);
+  session.name = "li.na";
+  session.csrf_token = "c";
+  session.created_at = session.last_seen_at = "2026-11-23T01:01:00.000Z";
+  session.expires_at = "2026-11-23T09:01:00.000Z";
+  ASSERT_TRUE(staff
+                  .RecordLoginFailure("li.na", "2026-11-23T00:00:00.000Z",
+                                      {0, "2026-11-23T01:00:30.000Z", "li.na", "login.refused",
+                                       "li.na", "wrong password"})
+                  .ok());
+  EXPECT_EQ(staff.LoginFailuresSince("li.na", "2026-11-23T01:00:00.000Z").value().size(), 1u);
+  ASSERT_TRUE(staff
+                  .StartSession(session, {0, "2026-11-23T01:01:00.000Z", "li.na", "login", "li.na",
+                                          "signed in"})
+                  .ok());
+  EXPECT_TRUE(staff.LoginFailuresSince("li.na", "").value().empty());  // cleared by the sign-in
+  ASSERT_TRUE(staff.TouchSession(session.token_hash, "2026-11-23T01:05:00.000Z").ok());
+  ASSERT_TRUE(staff.TouchSession(session.token_hash, "2026-11-23T01:04:00.000Z").ok());
+  EXPECT_EQ(staff.Session(session.token_hash).value()->last_seen_at, "2026-11-23T01:05:00.000Z");
+
+  // A password change ends the sessions in the same write.
+  hub::storage::StaffUserRow changed = li;
+  changed.password_hash = "$argon2id$y";
+  ASSERT_TRUE(staff
+                  .UpdateUser(changed, std::string("password changed"),
+                              {0, "2026-11-23T02:00:00.000Z", "IT", "user.passwd", "li.na", ""})
+                  .ok());
+  auto ended = staff.Session(session.token_hash).value();
+  EXPECT_EQ(ended->ended_why, "password changed");
+  EXPECT_EQ(ended->ended_at, "2026-11-23T02:00:00.000Z");
+  EXPECT_FALSE(staff.EndSession(session.token_hash, "signed out", added).value());
+  hub::storage::StaffUserRow ghost = li;
+  ghost.name = "ghost";
+  EXPECT_EQ(staff.UpdateUser(ghost, std::nullopt, added).code(), StatusCode::kNotFound);
+
+  auto audit = staff.Audit(10).value();  // newest first
+  ASSERT_EQ(audit.size(), 4u);
+  EXPECT_EQ(audit[0].action, "user.passwd");
+  EXPECT_EQ(audit[3].action, "user.add");
+  EXPECT_LT(audit[3].seq, audit[0].seq);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, HubStorageConformance, ::testing::ValuesIn(kBackends),
                          [](const ::testing::TestParamInfo<Backend>& info) {
                            return info.param.name;

@@ -22,6 +22,7 @@ class App;
 namespace outpost::hub {
 
 class Hub;
+class StaffAccounts;
 
 namespace cli {
 
@@ -251,6 +252,47 @@ class RepliesCommand {
   CLI::App* replies_ = nullptr;
   CLI::App* list_ = nullptr;
   std::string bind_, secret_file_;
+};
+
+// users add|passwd|role|disable|enable|list|audit: the web console's staff
+// accounts (users.cc; hub/accounts.h).
+class UserCommands {
+ public:
+  UserCommands(CLI::App& app, const HubFlags& flags);
+  bool parsed() const;
+  int Run(Hub& hub, std::ostream& out, std::ostream& err);
+
+ private:
+  int RunList(StaffAccounts& accounts, std::ostream& out, std::ostream& err);
+  int RunAudit(StaffAccounts& accounts, std::ostream& out, std::ostream& err);
+
+  const HubFlags& flags_;
+  CLI::App* users_ = nullptr;
+  CLI::App* add_ = nullptr;
+  CLI::App* passwd_ = nullptr;
+  CLI::App* role_cmd_ = nullptr;
+  CLI::App* disable_ = nullptr;
+  CLI::App* enable_ = nullptr;
+  CLI::App* list_ = nullptr;
+  CLI::App* audit_ = nullptr;
+  std::string name_, role_, display_name_, password_file_, reason_, staff_;
+  bool password_stdin_ = false;
+  int64_t limit_ = 50;
+};
+
+// web --bind HOST:PORT [--tls-cert F --tls-key F] [--secure-cookies]: the
+// web console, a process of its own beside the daemon (web.cc; hub/web/).
+class WebCommand {
+ public:
+  explicit WebCommand(CLI::App& app);
+  bool parsed() const;
+  int Run(Hub& hub, std::ostream& out, std::ostream& err);
+
+ private:
+  CLI::App* web_ = nullptr;
+  std::string bind_ = "127.0.0.1:8443";
+  std::string tls_cert_, tls_key_;
+  bool secure_cookies_ = false;
 };
 
 }  // namespace cli

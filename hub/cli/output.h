@@ -4,6 +4,7 @@
 #include <iosfwd>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "hub/identity.h"
@@ -38,6 +39,9 @@ SettingCommands AddSettingCommands(CLI::App& parent, const std::string& name,
 // A settings file's whole text (campaigns rules set, holidays set, segments
 // rules set); NotFound naming the path when it cannot be read.
 Result<std::string> ReadWholeFile(const std::string& path);
+
+// "HOST:PORT" of a --bind (port 0: any free port); InvalidInput naming --bind.
+Result<std::pair<std::string, int>> ParseBind(const std::string& bind);
 
 // Evidence between two store records, as --json prints it.
 nlohmann::json EvidenceJson(const std::vector<Evidence>& list);

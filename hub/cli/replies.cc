@@ -69,17 +69,6 @@ struct ReplyEndpoint {
   }
 };
 
-Result<std::pair<std::string, int>> ParseBind(const std::string& bind) {
-  const size_t colon = bind.rfind(':');
-  const std::string port_text = colon == std::string::npos ? "" : bind.substr(colon + 1);
-  if (colon == 0 || port_text.empty() || port_text.size() > 5 ||
-      port_text.find_first_not_of("0123456789") != std::string::npos ||
-      std::stoi(port_text) > 65535) {
-    return Status::InvalidInput("--bind: '" + bind + "' is not HOST:PORT (127.0.0.1:7710)");
-  }
-  return std::pair<std::string, int>(bind.substr(0, colon), std::stoi(port_text));
-}
-
 }  // namespace
 
 RepliesCommand::RepliesCommand(CLI::App& app, const HubFlags& flags) : flags_(flags) {

@@ -28,6 +28,7 @@
 #include "hub/storage/outbox.h"
 #include "hub/storage/reads.h"
 #include "hub/storage/security_log.h"
+#include "hub/storage/staff_store.h"
 #include "hub/storage/verify_reads.h"
 #include "sync/keys.h"
 #include "sync/status.h"
@@ -84,6 +85,9 @@ class HubStorage {
   virtual IdentityStore& identity() = 0;
   // Head office's outreach: settings, invitations, replies (hub/storage/campaign_store.h).
   virtual CampaignStore& campaigns() = 0;
+  // Staff accounts, sessions and their audit for the web console
+  // (hub/storage/staff_store.h).
+  virtual StaffStore& staff() = 0;
 };
 
 // Opens the hub's storage at `location`: a file path (SQLite).

@@ -61,7 +61,8 @@ class SqliteHubStorage : public HubStorage {
         reads_(*db_),
         verify_reads_(*db_),
         identity_(*db_),
-        campaigns_(*db_, signer) {}
+        campaigns_(*db_, signer),
+        staff_(*db_) {}
 
   KeyStore& keys() override { return keys_; }
   StoreCursors& cursors() override { return cursors_; }
@@ -88,6 +89,7 @@ class SqliteHubStorage : public HubStorage {
   Result<int> SchemaVersion() override { return db_->SchemaVersion(); }
   IdentityStore& identity() override { return identity_; }
   CampaignStore& campaigns() override { return campaigns_; }
+  StaffStore& staff() override { return staff_; }
 
   // Chains batches archived before the hub log existed (migration 6).
   Status ChainUnchainedBatches() {
@@ -129,6 +131,7 @@ class SqliteHubStorage : public HubStorage {
   SqliteVerifyReads verify_reads_;
   SqliteIdentityStore identity_;
   SqliteCampaignStore campaigns_;
+  SqliteStaffStore staff_;
 };
 
 }  // namespace

@@ -158,6 +158,32 @@ class SqliteCampaignStore : public CampaignStore {
   const SecretKeys* signer_;
 };
 
+class SqliteStaffStore : public StaffStore {
+ public:
+  explicit SqliteStaffStore(Db& db) : db_(db) {}
+  Result<std::optional<StaffUserRow>> User(const std::string& name) override;
+  Result<std::vector<StaffUserRow>> Users() override;
+  Status AddUser(const StaffUserRow& user, const StaffAuditRow& audit) override;
+  Status UpdateUser(const StaffUserRow& user, const std::optional<std::string>& end_sessions,
+                    const StaffAuditRow& audit) override;
+  Status StartSession(const StaffSessionRow& session, const StaffAuditRow& audit) override;
+  Result<std::optional<StaffSessionRow>> Session(
+      const std::array<uint8_t, 32>& token_hash) override;
+  Status TouchSession(const std::array<uint8_t, 32>& token_hash, const std::string& at) override;
+  Result<bool> EndSession(const std::array<uint8_t, 32>& token_hash, const std::string& why,
+                          const StaffAuditRow& audit) override;
+  Status RecordLoginFailure(const std::string& name, const std::string& forget_before,
+                            const StaffAuditRow& audit) override;
+  Result<std::vector<std::string>> LoginFailuresSince(const std::string& name,
+                                                      const std::string& since) override;
+  Status AppendAudit(const StaffAuditRow& audit) override;
+  Result<std::vector<StaffAuditRow>> Audit(int64_t limit) override;
+
+ private:
+  Status InsertAudit(const StaffAuditRow& audit);
+  Db& db_;
+};
+
 class SqliteIngestUnit : public IngestUnit {
  public:
   static Result<std::unique_ptr<IngestUnit>> Begin(Db& db, const SecretKeys* signer);

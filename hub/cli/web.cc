@@ -1,0 +1,60 @@
+// outpost-hub web --bind HOST:PORT [--tls-cert F --tls-key F] [--secure-cookies]:
+// the web console (docs/WEB.md), a process of its own beside the daemon,
+// reading and writing the hub's database through its queries and operations.
+#include <httplib.h>
+
+#include <CLI/CLI.hpp>
+#include <filesystem>
+#include <ostream>
+
+#include "hub/cli/commands.h"
+#include "hub/cli/output.h"
+#include "hub/hub.h"
+#include "hub/web/console.h"
+
+namespace outpost::hub::cli {
+
+WebCommand::WebCommand(CLI::App& app) {
+  web_ = app.add_subcommand("web", "serve head office's web console");
+  web_->add_option("--bind", bind_, "HOST:PORT (port 0: any free port)")->capture_default_str();
+  auto* cert = web_->add_option("--tls-cert", tls_cert_, "TLS certificate chain (PEM)");
+  auto* key = web_->add_option("--tls-key", tls_key_, "TLS private key (PEM, mode 0600)");
+  cert->needs(key);
+  key->needs(cert);
+  web_->add_flag("--secure-cookies", secure_cookies_,
+                 "mark cookies Secure: plain HTTP here, behind an HTTPS reverse proxy");
+}
+
+bool WebCommand::parsed() const { return web_->parsed(); }
+
+int WebCommand::Run(Hub& hub, std::ostream& out, std::ostream& err) {
+  auto bind = ParseBind(bind_);
+  if (!bind.ok()) return Fail(bind.status(), err);
+  const bool tls = !tls_cert_.empty();
+  for (const std::string& path : {tls_cert_, tls_key_}) {
+    std::error_code ec;
+    if (tls && !std::filesystem::is_regular_file(path, ec)) {
+      return Fail(Status::NotFound("--tls-cert/--tls-key: cannot read '" + path + "'"), err);
+    }
+  }
+  std::unique_ptr<httplib::Server> server =
+      tls ? std::make_unique<httplib::SSLServer>(tls_cert_.c_str(), tls_key_.c_str())
+          : std::make_unique<httplib::Server>();
+  if (!server->is_valid()) {
+    return Fail(Status::InvalidInput("--tls-cert/--tls-key: '" + tls_cert_ + "' and '" + tls_key_ +
+                                     "' are not a PEM certificate and its key"),
+                err);
+  }
+  web::WebConsole console(hub, {.secure_cookies = tls || secure_cookies_});
+  console.Mount(*server);
+  const auto& [host, port] = bind.value();
+  const int bound =
+      port == 0 ? server->bind_to_any_port(host) : (server->bind_to_port(host, port) ? port : -1);
+  if (bound <= 0) return Fail(Status::IoError("--bind: cannot listen on " + bind_), err);
+  out << "outpost-hub web: listening on " << (tls ? "https" : "http") << "://" << host << ":"
+      << bound << "/" << std::endl;
+  if (!server->listen_after_bind()) return Fail(Status::IoError("web: the server stopped"), err);
+  return 0;
+}
+
+}  // namespace outpost::hub::cli

@@ -1,0 +1,50 @@
+#include "hub/web/assets.h"
+
+namespace outpost::hub::web {
+
+const char kConsoleCss[] = R"css(
+:root { --ink: #1d2733; --muted: #5b6875; --line: #d6dde4; --accent: #0b62a4; --bad: #b3261e;
+        --ok: #1e7b34; --warn: #a15c00; font-family: "Noto Sans CJK SC", "PingFang SC",
+        "Microsoft YaHei", "WenQuanYi Micro Hei", system-ui, sans-serif; color: var(--ink); }
+body { margin: 0; background: #f6f8fa; }
+header { display: flex; flex-wrap: wrap; align-items: center; gap: 1rem; padding: .5rem 1rem;
+         background: #fff; border-bottom: 1px solid var(--line); }
+header nav { display: flex; flex-wrap: wrap; gap: .75rem; flex: 1; }
+header nav a { color: var(--accent); text-decoration: none; padding: .25rem 0; }
+header nav a[aria-current=page] { font-weight: bold; border-bottom: 2px solid var(--accent); }
+.brand { font-weight: bold; }
+.who { color: var(--muted); }
+form.logout { margin: 0; }
+main { padding: 1rem; max-width: 1340px; }
+h1 { font-size: 1.3rem; margin: .25rem 0 1rem; }
+table { border-collapse: collapse; width: 100%; background: #fff; }
+th, td { text-align: left; padding: .4rem .6rem; border-bottom: 1px solid var(--line);
+         vertical-align: top; }
+th { background: #eef2f6; font-weight: 600; white-space: nowrap; }
+.state-online { color: var(--ok); font-weight: 600; }
+.state-offline { color: var(--warn); font-weight: 600; }
+.state-denied { color: var(--bad); font-weight: 600; }
+.error { color: var(--bad); font-weight: 600; }
+.muted { color: var(--muted); }
+body.signin main { max-width: 22rem; margin: 10vh auto; background: #fff; padding: 1.5rem;
+                   border: 1px solid var(--line); border-radius: 6px; }
+body.signin label { display: block; margin: .75rem 0; }
+body.signin input { display: block; width: 100%; box-sizing: border-box; padding: .5rem;
+                    font-size: 1rem; margin-top: .25rem; }
+button { padding: .45rem 1rem; font-size: 1rem; cursor: pointer; }
+@media (max-width: 800px) { table { font-size: .9rem; } th, td { padding: .3rem; } }
+)css";
+
+const char kConsoleJs[] = R"js(
+"use strict";
+document.addEventListener("DOMContentLoaded", function () {
+  document.body.setAttribute("data-js", "ready");
+  document.querySelectorAll("form[data-confirm]").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      if (!window.confirm(form.getAttribute("data-confirm"))) event.preventDefault();
+    });
+  });
+});
+)js";
+
+}  // namespace outpost::hub::web
