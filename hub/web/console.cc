@@ -5,8 +5,10 @@
 #include <optional>
 
 #include "hub/hub.h"
+#include "hub/queries/customers.h"
 #include "hub/queries/stores.h"
 #include "hub/web/assets.h"
+#include "hub/web/customer_pages.h"
 #include "hub/web/html.h"
 
 namespace outpost::hub::web {
@@ -79,7 +81,8 @@ std::string Ago(Lang lang, int64_t now_ms, const std::string& utc) {
 }
 
 std::vector<NavItem> Nav(Lang lang, const std::string& current, Role role) {
-  std::vector<NavItem> nav = {{"/stores", Say(lang, "门店", "Stores"), false}};
+  std::vector<NavItem> nav = {{"/stores", Say(lang, "门店", "Stores"), false},
+                              {"/customers", Say(lang, "客户", "Customers"), false}};
   if (RoleMay(role, Permission::kManageAccounts)) {
     nav.push_back({"/users", Say(lang, "员工账号", "Accounts"), false});
   }
@@ -260,6 +263,53 @@ class WebConsole::Routes {
     Html(res, 200, RenderPage(frame));
   }
 
+  void Customers(const httplib::Request& req, httplib::Response& res) {
+    auto who = Session(req, res);
+    if (!who) return;
+    const Lang lang = LangOf(req);
+    Frame frame = FrameFor(*who, lang, "/customers", Say(lang, "查找客户", "Find a customer"));
+    const bool see = RoleMay(who->role, Permission::kSeePersonalData);
+    const std::string query = req.get_param_value("q");
+    if (query.empty()) {
+      frame.body_html = CustomerSearchHtml(lang, "", "", nullptr, see);
+      Html(res, 200, RenderPage(frame));
+      return;
+    }
+    if (query.size() > 64) {
+      frame.body_html = CustomerSearchHtml(lang, query.substr(0, 64),
+                                           "q: longer than 64 characters: type less", nullptr, see);
+      Html(res, 400, RenderPage(frame));
+      return;
+    }
+    auto found = queries::FindCustomers(queries::HubReader(c_.hub_), query);
+    if (!found.ok()) {
+      frame.body_html = CustomerSearchHtml(lang, query, found.status().message(), nullptr, see);
+      Html(res, found.status().code() == StatusCode::kInvalidInput ? 400 : 500, RenderPage(frame));
+      return;
+    }
+    frame.body_html = CustomerSearchHtml(lang, query, "", &found.value(), see);
+    Html(res, 200, RenderPage(frame));
+  }
+
+  void Customer(const httplib::Request& req, httplib::Response& res) {
+    auto who = Session(req, res);
+    if (!who) return;
+    const Lang lang = LangOf(req);
+    const std::string id = req.get_param_value("id");
+    Frame frame =
+        FrameFor(*who, lang, "/customers", Say(lang, "客户", "Customer") + std::string(" ") + id);
+    auto view = queries::ShowCustomer(queries::HubReader(c_.hub_), id);
+    if (!view.ok()) {
+      frame.body_html =
+          "<p class=\"error\" data-test=\"error\">" + Escape(view.status().message()) + "</p>";
+      Html(res, view.status().code() == StatusCode::kNotFound ? 404 : 400, RenderPage(frame));
+      return;
+    }
+    frame.body_html =
+        CustomerViewHtml(lang, view.value(), RoleMay(who->role, Permission::kSeePersonalData));
+    Html(res, 200, RenderPage(frame));
+  }
+
  private:
   Frame FrameFor(const SignedIn& who, Lang lang, const std::string& path,
                  const std::string& title) {
@@ -312,6 +362,12 @@ void WebConsole::Mount(httplib::Server& server) {
   });
   server.Get("/stores", [routes](const httplib::Request& req, httplib::Response& res) {
     routes->Stores(req, res);
+  });
+  server.Get("/customers", [routes](const httplib::Request& req, httplib::Response& res) {
+    routes->Customers(req, res);
+  });
+  server.Get("/customer", [routes](const httplib::Request& req, httplib::Response& res) {
+    routes->Customer(req, res);
   });
   server.Get("/users", [routes](const httplib::Request& req, httplib::Response& res) {
     routes->Users(req, res);

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include "hub/web/customer_pages.h"
+
 namespace outpost::hub::web {
 namespace {
 
@@ -44,6 +46,60 @@ TEST(WebHtmlTest, TheSignInPageShowsTheErrorAsTextInEitherLanguage) {
   EXPECT_NE(en.find("Password"), std::string::npos);
   EXPECT_NE(en.find("<html lang=\"en\">"), std::string::npos);
   EXPECT_EQ(en.find("role=\"alert\""), std::string::npos);
+}
+
+UnifiedView TwoRecords() {
+  UnifiedView v;
+  v.unified_id = "U1";
+  StoreRecord a;
+  a.record_id = "C-0000000012345678";
+  a.site_id = "S1";
+  a.name = "王<b>小明</b>";
+  a.phones = {"+8613800138000"};
+  a.member_id = "M123";
+  v.records.push_back(a);
+  v.vehicles.push_back({{"plate", "京A12345"}, {"vin", "LSVAU2180N2183294"}, {"site", "S1"}});
+  v.evidence.push_back(
+      {"C-0000000012345678", "C-0000000087654321", "phone", "+8613800138000", true});
+  return v;
+}
+
+TEST(WebCustomerPagesTest, AViewerSeesNamesPhonesMemberIdsAndVinsMasked) {
+  const std::string html = CustomerViewHtml(Lang::kZh, TwoRecords(), false);
+  EXPECT_EQ(html.find("13800138000"), std::string::npos) << html;
+  EXPECT_EQ(html.find("小明"), std::string::npos);
+  EXPECT_EQ(html.find("M123"), std::string::npos);
+  EXPECT_EQ(html.find("LSVAU2180N2183294"), std::string::npos);
+  EXPECT_NE(html.find("王**"), std::string::npos);
+  EXPECT_NE(html.find("京A12345"), std::string::npos);  // the plate is how staff find a car
+}
+
+TEST(WebCustomerPagesTest, TheCallCentreSeesThemAndMarkupStaysText) {
+  const std::string html = CustomerViewHtml(Lang::kEn, TwoRecords(), true);
+  EXPECT_NE(html.find("+8613800138000"), std::string::npos);
+  EXPECT_NE(html.find("王&lt;b&gt;小明&lt;/b&gt;"), std::string::npos);
+  EXPECT_EQ(html.find("<b>"), std::string::npos);
+  EXPECT_NE(html.find("LSVAU2180N2183294"), std::string::npos);
+  EXPECT_NE(html.find("Why one customer"), std::string::npos);
+}
+
+TEST(WebCustomerPagesTest, MaskedNameKeepsOneWholeCharacter) {
+  EXPECT_EQ(MaskedName("王小明"), "王**");
+  EXPECT_EQ(MaskedName("Li Na"), "L**");
+  EXPECT_EQ(MaskedName(""), "**");
+}
+
+TEST(WebCustomerPagesTest, SearchShowsTheFieldsErrorAndLinksEachCustomer) {
+  const std::vector<UnifiedView> found = {TwoRecords()};
+  const std::string html = CustomerSearchHtml(Lang::kZh, "138", "", &found, false);
+  EXPECT_NE(html.find("href=\"/customer?id=U1\""), std::string::npos);
+  EXPECT_NE(html.find("value=\"138\""), std::string::npos);
+  const std::string bad = CustomerSearchHtml(Lang::kZh, "\"><x>", "q: bad", nullptr, false);
+  EXPECT_NE(bad.find("value=\"&quot;&gt;&lt;x&gt;\""), std::string::npos);
+  EXPECT_NE(bad.find("q: bad"), std::string::npos);
+  const std::vector<UnifiedView> none;
+  EXPECT_NE(CustomerSearchHtml(Lang::kEn, "x", "", &none, true).find("No customer found"),
+            std::string::npos);
 }
 
 }  // namespace

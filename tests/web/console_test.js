@@ -19,6 +19,7 @@ const path = require("node:path");
 
 const hubBin = process.env.OUTPOST_HUB_BIN;
 const toolBin = process.env.OUTPOST_TOOL_BIN;
+const edgeBin = process.env.OUTPOST_EDGE_BIN;
 const shots = process.env.OUTPOST_SCREENSHOTS || fs.mkdtempSync(path.join(os.tmpdir(), "shots-"));
 const { chromium } = require(
   path.join(process.env.OUTPOST_PLAYWRIGHT || "/var/cache/outpost/playwright", "node_modules",
@@ -28,6 +29,7 @@ const NOW = "2026-11-23T01:00:00Z";  // Monday 09:00 in Shanghai
 const LATER = "2026-11-23T10:00:00Z";  // 9 hours on: every session of NOW has expired
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "outpost-web-"));
 const XSS_NAME = "<script>window.__xss=1</script><img src=x onerror=\"window.__xss=2\">李娜";
+const XSS_CUSTOMER = "王<img src=x onerror=\"window.__xss=3\">明";
 
 function hub(args, input) {
   return execFileSync(hubBin, ["--db", path.join(work, "hub.db"), "--key",
@@ -42,12 +44,35 @@ function setUpHub() {
     execFileSync(toolBin, ["keygen", "--site", site, "--dir", path.join(work, "keys")]);
     hub(["allow", path.join(work, "keys", site + ".pub")]);
   }
+  syncACustomer();
   hub(["users", "add", "li.na", "--role", "call_centre", "--display-name", XSS_NAME,
        "--password-stdin", "--staff", "IT"], "correct horse 1\n");
   hub(["users", "add", "guan", "--role", "viewer", "--password-stdin", "--staff", "IT"],
       "just looking 12\n");
   hub(["users", "add", "root", "--role", "admin", "--password-stdin", "--staff", "IT"],
       "admin secret 123\n");
+}
+
+// Store S1 takes a customer whose name carries markup, and syncs once to a
+// hub daemon started for it.
+function syncACustomer() {
+  const env = { ...process.env, OUTPOST_NOW: NOW, OUTPOST_STAFF: "SA Zhang" };
+  const desk = (args) => execFileSync(edgeBin, ["--db", path.join(work, "S1.db"), ...args],
+                                      { env, encoding: "utf8" });
+  desk(["init", "--store-id", "S1", "--name", "Store 1"]);
+  desk(["customer", "add", "--name", XSS_CUSTOMER, "--phone", "13800138000", "--plate",
+        "京A12345", "--opt-in", "--channel", "sms"]);
+  const endpoint = "tcp://127.0.0.1:" + (20000 + (process.pid % 20000));
+  const serve = spawn(hubBin, ["--db", path.join(work, "hub.db"), "--key",
+                               path.join(work, "keys", "HUB.key"), "serve", "--bind", endpoint],
+                      { env, stdio: "ignore" });
+  try {
+    execFileSync(edgeBin, ["--db", path.join(work, "S1.db"), "sync", "--hub", endpoint,
+                           "--hub-key", path.join(work, "keys", "HUB.pub"), "--key",
+                           path.join(work, "keys", "S1.key"), "--once"], { env, timeout: 60000 });
+  } finally {
+    serve.kill("SIGTERM");
+  }
 }
 
 // `outpost-hub web` on any free port, pinned at `now`; resolves with its base URL.
@@ -136,7 +161,8 @@ async function main() {
     await signIn(page, web.base, "li.na", "correct horse 1");
     assert.equal(new URL(page.url()).pathname, "/stores");
     assert.equal(await page.locator("table[data-test=stores] tbody tr").count(), 2);
-    assert.match(await page.textContent("tr[data-store=S1]"), /离线（从未联系）/);
+    assert.match(await page.textContent("tr[data-store=S1]"), /在线/);  // synced at NOW
+    assert.match(await page.textContent("tr[data-store=S2]"), /离线（从未联系）/);
     assert.equal(await page.textContent("[data-test=who]"), XSS_NAME + " (call_centre)");
     assert.equal(await page.evaluate(() => window.__xss), undefined);
     assert.equal(await page.evaluate(() => document.body.dataset.js), "ready");  // own script ran
@@ -151,12 +177,30 @@ async function main() {
   await check("English is one click away and stays", async () => {
     await Promise.all([page.waitForNavigation(), page.click("a.lang")]);
     assert.equal(await page.textContent("h1"), "Stores");
-    assert.match(await page.textContent("tr[data-store=S2]"), /offline/);
+    assert.match(await page.textContent("tr[data-store=S2]"), /offline \(never heard from\)/);
     await page.reload();
     assert.equal(await page.getAttribute("html", "lang"), "en");
     await page.screenshot({ path: path.join(shots, "stores-en.png"), fullPage: true });
     await Promise.all([page.waitForNavigation(), page.click("a.lang")]);
     assert.equal(await page.getAttribute("html", "lang"), "zh-CN");
+  });
+
+  await check("the call centre finds a customer by phone and sees the whole view", async () => {
+    await page.goto(web.base + "/customers");
+    await page.fill("input[name=q]", "138 0013 8000");
+    await Promise.all([page.waitForNavigation(), page.click("form.search button")]);
+    assert.equal(await page.locator("table[data-test=results] tbody tr").count(), 1);
+    await Promise.all([page.waitForNavigation(), page.click("table[data-test=results] a")]);
+    const records = await page.textContent("table[data-test=records]");
+    assert.ok(records.includes(XSS_CUSTOMER), records);  // markup shown as text
+    assert.ok(records.includes("+8613800138000"), records);
+    assert.match(await page.textContent("table[data-test=vehicles]"), /京A12345/);
+    assert.equal(await page.evaluate(() => window.__xss), undefined);
+    await page.screenshot({ path: path.join(shots, "customer.png"), fullPage: true });
+    const long = await page.goto(web.base + "/customers?q=" + "1".repeat(65));
+    assert.equal(long.status(), 400);
+    assert.equal(await page.textContent("[data-test=error]"),
+                 "q: longer than 64 characters: type less");
   });
 
   await check("a cross-site form post without the token is refused and signs nobody out", async () => {
@@ -186,6 +230,10 @@ async function main() {
     const vp = await viewer.newPage();
     await signIn(vp, web.base, "guan", "just looking 12");
     assert.equal(await vp.locator("nav a[href='/users']").count(), 0);
+    await vp.goto(web.base + "/customers?q=" + encodeURIComponent("京A12345"));
+    await Promise.all([vp.waitForNavigation(), vp.click("table[data-test=results] a")]);
+    const masked = await vp.textContent("table[data-test=records]");
+    assert.ok(!masked.includes("13800138000") && masked.includes("王**"), masked);
     const res = await vp.goto(web.base + "/users");  // typed by hand
     assert.equal(res.status(), 403);
     assert.equal(await vp.textContent("[data-test=error]"), "role viewer may not manage accounts");
