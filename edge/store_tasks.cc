@@ -189,8 +189,8 @@ Result<model::Task> Store::RecordTaskAttempt(const std::string& task,
         .WithField("task");
   }
   model::TaskUpdate u;
-  u.attempts = t.attempts;
-  u.attempts->push_back(a);
+  // In time order with any call head office made (model::MergeTaskAttempt).
+  u.attempts = model::MergeTaskAttempt(t.attempts, a).attempts;
   u.updated_at = a.at;
   if (a.result == "reached" || a.result == "refused") {
     // Reached: the questionnaire is answered. Refused: the customer does not
