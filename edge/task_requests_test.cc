@@ -268,5 +268,29 @@ TEST_F(TaskRequestsTest, DissatisfiedAtHeadOfficeOpensTheComplaintAgreeingOpensN
   ExpectTablesEqualTheLog();
 }
 
+TEST_F(TaskRequestsTest, StoresDissatisfiedCallBeforeAHeadOfficeCallOpensItsComplaint) {
+  // Head office's call (busy, by its clock later than the store's) is applied
+  // first; the store's own dissatisfied call then sorts before it.
+  const model::Task t = NoShowTask();
+  ASSERT_TRUE(
+      store_->ApplyHeadOfficeTaskAttempt(1, Request(t.id, "2026-11-23T09:00:00.000Z", "busy"))
+          .ok());
+  clock_.Set(ParseUtcMs("2026-11-23T06:00:00Z").value());
+  TaskAttemptInput mine = StoreCall("reached");
+  mine.satisfied = "no";
+  mine.items = {"parts"};
+  ASSERT_TRUE(store_->RecordTaskAttempt(t.id, mine).ok());
+  const model::Task after = store_->GetTask(t.id).value();
+  ASSERT_EQ(after.attempts.size(), 2u);
+  EXPECT_EQ(after.attempts[0].staff, "SA Li");
+  EXPECT_EQ(after.outcome, std::optional<std::string>("reached"));
+  auto complaints = store_->OpenComplaints(t.customer_id).value();
+  ASSERT_EQ(complaints.size(), 1u);
+  EXPECT_EQ(complaints[0].complaint->items, std::vector<std::string>{"parts"});
+  EXPECT_NE(complaints[0].reason.find("dissatisfied on call 1 of"), std::string::npos)
+      << complaints[0].reason;
+  ExpectTablesEqualTheLog();
+}
+
 }  // namespace
 }  // namespace outpost::edge

@@ -62,6 +62,7 @@
 
 #include "edge/store.h"
 #include "edge/sync_client.h"
+#include "edge/tasks.h"
 #include "hub/hub.h"
 #include "hub/identity.h"
 #include "hub/queries/stores.h"
@@ -764,7 +765,19 @@ class Simulation {
     for (auto& line : *lines) {
       if (line.task.status == "open" && line.task.kind != "complaint") open.push_back(line.task);
     }
-    if (open.empty()) return;
+    if (open.empty() || Chance(0.3)) {
+      // A task by hand for a customer of this store (visits make too few).
+      static const char* const kKinds[] = {"no_show", "manual", "care_birthday"};
+      const Person& p = people_[Uniform(0, static_cast<int>(people_.size()) - 1)];
+      edge::NewTask n;
+      n.kind = kKinds[Uniform(0, 2)];
+      n.customer = p.phone;
+      n.staff = "SA " + s.site;
+      s.clock->Advance(Uniform(1, 2000));
+      auto added = s.desk->AddTask(n);
+      if (added.ok()) open.push_back(*added);  // a customer not at this store: none
+      if (open.empty() || Chance(0.5)) return;
+    }
     const model::Task& t = open[Next() % open.size()];
     const model::TaskAttempt want = RandomCall(false, t.kind);
     edge::TaskAttemptInput in;
