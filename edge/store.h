@@ -485,7 +485,9 @@ class Store {
   // equal attempt there already adds nothing), even to a task closed
   // meanwhile: the task's outcome is the earliest completing attempt's; a
   // dissatisfied answer opens the complaint; answers of the two sites that
-  // contradict open one "task_conflict" case. Returns what was done, in
+  // contradict open one "task-conflict" case; a task closed here without a
+  // call (rebooked) keeps its outcome, and a call saying otherwise opens the
+  // case too. Returns what was done, in
   // words. In a transaction.
   Result<std::string> AddTaskAttemptLocked(model::Task& task, const model::TaskAttempt& attempt,
                                            const std::string& staff, const std::string& source);

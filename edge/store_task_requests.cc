@@ -87,9 +87,22 @@ Result<std::string> Store::AddTaskAttemptLocked(model::Task& t, const model::Tas
   std::string done = "call " + std::to_string(number) + " on " + who + " (" +
                      (a.site.empty() ? std::string("store") : a.site) + "): " + a.result;
   u.reason = done;
+  // Closed here without any call (a no-show the sweep found rebooked): that
+  // closing stands; a call that says otherwise is a case, below.
+  const bool closed_without_call =
+      t.status == "done" && t.outcome && !model::FirstCompleting(t.attempts);
+  std::optional<model::TaskAttempt> closing;
+  if (closed_without_call && model::IsCompletingAttempt(a) &&
+      model::AttemptOutcome(a) != *t.outcome) {
+    closing = model::TaskAttempt{};
+    closing->at = t.updated_at.value_or(t.created_at);
+    closing->staff = "(closed without a call: " + t.reason + ")";
+    closing->result = "closed";
+    closing->outcome = t.outcome;
+  }
   // A complaint closes only by its own rules (CloseComplaint), and a
   // cancelled task stays cancelled: their calls are kept, nothing else moves.
-  if (first && t.kind != "complaint" && t.status != "cancelled") {
+  if (first && t.kind != "complaint" && t.status != "cancelled" && !closed_without_call) {
     const std::string outcome = model::AttemptOutcome(merged.attempts[*first]);
     if (t.status != "done" || t.outcome != outcome) {
       u.status = "done";
@@ -108,7 +121,11 @@ Result<std::string> Store::AddTaskAttemptLocked(model::Task& t, const model::Tas
                          t.attempts.begin() + static_cast<std::ptrdiff_t>(number));
     RETURN_IF_ERROR(OpenComplaintLocked(upto, "", Today().AddDays(kComplaintDays), staff));
   }
-  if (const auto clash = model::FirstContradiction(t.attempts)) {
+  if (closing) {
+    ASSIGN_OR_RETURN(std::string ref, OpenTaskConflictCaseLocked(t, *closing, a, source));
+    if (!ref.empty())
+      done += "; the store closed it " + *t.outcome + " without a call: case " + ref;
+  } else if (const auto clash = model::FirstContradiction(t.attempts)) {
     ASSIGN_OR_RETURN(
         std::string ref,
         OpenTaskConflictCaseLocked(t, t.attempts[clash->first], t.attempts[clash->second], source));

@@ -292,5 +292,28 @@ TEST_F(TaskRequestsTest, StoresDissatisfiedCallBeforeAHeadOfficeCallOpensItsComp
   ExpectTablesEqualTheLog();
 }
 
+TEST_F(TaskRequestsTest, ANoShowRebookedHereKeepsItsOutcomeAndACallSayingOtherwiseIsACase) {
+  const model::Task t = NoShowTask();
+  BookingRequest again;
+  again.customer = "13800138001";
+  again.date = "2026-11-25";
+  again.time = "10:00";
+  again.staff = "SA Zhang";
+  ASSERT_TRUE(store_->Book(again).ok());
+  ASSERT_TRUE(store_->SweepTasks().ok());
+  ASSERT_EQ(store_->GetTask(t.id)->outcome, std::optional<std::string>("rebooked"));
+  model::HeadOfficeRequest r = Request(t.id, "2026-11-23T04:00:00.000Z", "reached");
+  r.attempt->outcome = "went_elsewhere";
+  ASSERT_TRUE(store_->ApplyHeadOfficeTaskAttempt(1, r).ok());
+  const model::Task after = store_->GetTask(t.id).value();
+  EXPECT_EQ(after.outcome, std::optional<std::string>("rebooked"));
+  EXPECT_EQ(after.attempts.size(), 1u);
+  const auto cases = TaskCases();
+  ASSERT_EQ(cases.size(), 1u);
+  EXPECT_NE(cases[0].summary.find(": rebooked | head_office CR Zhou"), std::string::npos)
+      << cases[0].summary;
+  ExpectTablesEqualTheLog();
+}
+
 }  // namespace
 }  // namespace outpost::edge

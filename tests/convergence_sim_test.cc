@@ -853,8 +853,9 @@ class Simulation {
     for (const auto& [id, t] : at_store) {
       EXPECT_EQ(model::TaskJson(at_hub[id]), model::TaskJson(t)) << id << " differs at the hub";
       for (size_t k = 1; k < t.attempts.size(); ++k) {
-        EXPECT_TRUE(model::AttemptBefore(t.attempts[k - 1], t.attempts[k]))
-            << id << ": calls " << k - 1 << " and " << k << " out of order or twice";
+        EXPECT_FALSE(model::AttemptBefore(t.attempts[k], t.attempts[k - 1]))
+            << id << ": calls " << k - 1 << " and " << k << " out of order";
+        EXPECT_FALSE(t.attempts[k] == t.attempts[k - 1]) << id << ": call " << k << " twice";
       }
       if (t.kind != "complaint" && t.status != "cancelled") {
         if (const auto first = model::FirstCompleting(t.attempts)) {

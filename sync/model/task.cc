@@ -219,10 +219,7 @@ Status CheckTaskAttemptFits(const std::string& task_kind, const TaskAttempt& a) 
 
 bool AttemptBefore(const TaskAttempt& a, const TaskAttempt& b) {
   if (a.at != b.at) return a.at < b.at;
-  if (a.site != b.site) return a.site < b.site;  // "" (the store) first
-  if (a.staff != b.staff) return a.staff < b.staff;
-  if (a.result != b.result) return a.result < b.result;
-  return TaskAttemptJson(a).dump() < TaskAttemptJson(b).dump();
+  return a.site < b.site;  // "" (the store) first
 }
 
 bool IsCompletingAttempt(const TaskAttempt& a) {
@@ -234,6 +231,8 @@ std::string AttemptOutcome(const TaskAttempt& a) { return a.outcome.value_or(a.r
 MergedAttempts MergeTaskAttempt(const std::vector<TaskAttempt>& attempts, const TaskAttempt& add) {
   MergedAttempts out{attempts, false};
   if (std::find(attempts.begin(), attempts.end(), add) != attempts.end()) return out;
+  // After every call not later than it: calls of one site at the same
+  // instant stay in the order that site made them.
   out.attempts.insert(std::upper_bound(out.attempts.begin(), out.attempts.end(), add,
                                        [](const TaskAttempt& x, const TaskAttempt& y) {
                                          return AttemptBefore(x, y);

@@ -154,9 +154,10 @@ Status CheckTaskAttemptFits(const std::string& task_kind, const TaskAttempt& att
 //
 // Attempts are kept ordered by AttemptBefore: their time `at` (UTC text of a
 // fixed width, so text order is time order), then the site (the store's
-// before head office's), then staff, then result, then the whole attempt's
-// JSON text: a total order, so the list is the same whatever order the two
-// sites' calls arrive in.
+// before head office's); calls of one site at the same instant keep the order
+// that site made them in (each site's calls reach the task in one fixed
+// order: the store's own as made, head office's by request seq). So the list
+// is the same whatever order the two sites' calls arrive in.
 bool AttemptBefore(const TaskAttempt& a, const TaskAttempt& b);
 // A completing attempt settles the task: the customer was reached (with the
 // answers) or refused the call, or the caller recorded a closing outcome.

@@ -193,6 +193,12 @@ TEST(TaskTwoSitesTest, AttemptsOrderedByTimeThenSiteAndDeduplicated) {
   const MergedAttempts again = MergeTaskAttempt(one, store);
   EXPECT_FALSE(again.added);
   EXPECT_EQ(again.attempts, one);
+  // One site's calls at the same instant stay in the order it made them.
+  const TaskAttempt busy = Call("2026-11-26T03:00:00.000Z", "", "wrong_number");
+  const std::vector<TaskAttempt> same = MergeTaskAttempt({busy}, store).attempts;
+  ASSERT_EQ(same.size(), 2u);
+  EXPECT_EQ(same[0], busy);
+  EXPECT_EQ(same[1], store);
 }
 
 TEST(TaskTwoSitesTest, EarliestCompletingWinsAndContradictionsAreFound) {
