@@ -587,4 +587,16 @@ Result<std::optional<std::string>> CaseRefOf(Db& db, const std::string& case_id)
   return ref;
 }
 
+Result<std::optional<std::string>> CaseRefFrom(Db& db, const std::string& kind,
+                                               const std::string& source) {
+  ASSIGN_OR_RETURN(Statement st, db.Prepare("SELECT ref FROM conflict_cases WHERE kind = ? AND"
+                                            " source = ? ORDER BY opened_at, id LIMIT 1"));
+  st.Bind(1, kind).Bind(2, source);
+  ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return std::optional<std::string>();
+  std::optional<std::string> ref = st.Text(0);
+  st.Reset();
+  return ref;
+}
+
 }  // namespace outpost::edge

@@ -44,4 +44,9 @@ Result<std::vector<ConflictCase>> CasesNewestFirst(Db& db, bool open_only);
 // The ref ("C-261124-1") of the case with id `case_id`, if it exists.
 Result<std::optional<std::string>> CaseRefOf(Db& db, const std::string& case_id);
 
+// The ref of the first case of `kind` raised by `source` (a follow-up task's
+// "task-conflict" case: source "task <id>", one per task), if any.
+Result<std::optional<std::string>> CaseRefFrom(Db& db, const std::string& kind,
+                                               const std::string& source);
+
 }  // namespace outpost::edge

@@ -438,6 +438,14 @@ class Store {
   // "customer", "plate", "vin", "vehicle" (none given, another customer's, or
   // a purchase recorded already), "on" (not a date, or after today).
   Result<PurchaseRecord> RecordPurchase(const NewPurchase& purchase);
+  // Head office's call on one of this store's tasks (request kind
+  // "task-attempt", edge/store_task_requests.cc, docs/FOLLOWUP.md "Head
+  // office and the store on one task"): in one transaction with its answer,
+  // the call is added to the task's attempts in time order whatever the
+  // task's status (AddTaskAttemptLocked), and answered "applied"; answered
+  // once per seq. A task not here, or a call that does not fit it (the same
+  // checks as the desk's), is an error the sync client answers as refused.
+  Status ApplyHeadOfficeTaskAttempt(int64_t seq, const model::HeadOfficeRequest& request);
   // ---- end of follow-up tasks ----
 
   // ---- month-end statistics (docs/KPI.md; edge/store_report.cc) ----
@@ -485,6 +493,21 @@ class Store {
   // per source task (key "store/complaint/<source id>").
   Status OpenComplaintLocked(const model::Task& source, const std::string& owner,
                              const LocalDate& deadline, const std::string& staff);
+  // Adds `attempt` to `task` in time order (model::MergeTaskAttempt; an
+  // equal attempt there already adds nothing), even to a task closed
+  // meanwhile: the task's outcome is the earliest completing attempt's; a
+  // dissatisfied answer opens the complaint; answers of the two sites that
+  // contradict open one "task-conflict" case; a task closed here without a
+  // call (rebooked) keeps its outcome, and a call saying otherwise opens the
+  // case too. Returns what was done, in
+  // words. In a transaction.
+  Result<std::string> AddTaskAttemptLocked(model::Task& task, const model::TaskAttempt& attempt,
+                                           const std::string& staff, const std::string& source);
+  // The "task_conflict" case of `task` (once per task), naming both answers.
+  Result<std::string> OpenTaskConflictCaseLocked(const model::Task& task,
+                                                 const model::TaskAttempt& first,
+                                                 const model::TaskAttempt& second,
+                                                 const std::string& source);
   // Escalates each open complaint past its deadline (SweepTasks).
   Status EscalateComplaintsLocked(TaskSweep& sweep);
   // Care calls from dates (edge/store_care_tasks.cc, SweepTasks): each

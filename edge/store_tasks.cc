@@ -189,8 +189,8 @@ Result<model::Task> Store::RecordTaskAttempt(const std::string& task,
         .WithField("task");
   }
   model::TaskUpdate u;
-  u.attempts = t.attempts;
-  u.attempts->push_back(a);
+  // In time order with any call head office made (model::MergeTaskAttempt).
+  u.attempts = model::MergeTaskAttempt(t.attempts, a).attempts;
   u.updated_at = a.at;
   if (a.result == "reached" || a.result == "refused") {
     // Reached: the questionnaire is answered. Refused: the customer does not
@@ -228,7 +228,17 @@ Status Store::OpenComplaintLocked(const model::Task& source, const std::string& 
   c.id = model::TaskIdFor(c.idempotency_key);
   ASSIGN_OR_RETURN(auto existing, FindTask(*db_, c.id));
   if (existing) return Status::Ok();  // one complaint per source task
-  const model::TaskAttempt& call = source.attempts.back();
+  // The dissatisfied call: the latest in time order (calls are kept in time
+  // order with head office's, so it need not be the last one added).
+  const auto found =
+      std::find_if(source.attempts.rbegin(), source.attempts.rend(),
+                   [](const auto& a) { return a.satisfied == std::optional<bool>(false); });
+  if (found == source.attempts.rend()) {
+    return Status::InvalidInput("task: " + ShortId(source.id) + " has no dissatisfied call")
+        .WithField("task");
+  }
+  const model::TaskAttempt& call = *found;
+  const size_t call_number = static_cast<size_t>(source.attempts.rend() - found);
   std::optional<std::string> advisor;
   std::string about;
   if (source.booking_id) {
@@ -247,8 +257,8 @@ Status Store::OpenComplaintLocked(const model::Task& source, const std::string& 
   c.due_by = deadline.ToString();
   std::string items;
   for (const auto& i : call.items) items += (items.empty() ? "" : ", ") + i;
-  c.reason = "dissatisfied on call " + std::to_string(source.attempts.size()) + " of " +
-             ShortId(source.id) + " (" + source.kind + about + "): " + items;
+  c.reason = "dissatisfied on call " + std::to_string(call_number) + " of " + ShortId(source.id) +
+             " (" + source.kind + about + "): " + items;
   c.created_at = Now();
   c.created_by = staff;
   c.complaint = model::TaskComplaint{.source_task = source.id, .items = call.items};

@@ -216,9 +216,14 @@ Status SyncClient::ApplyPushes(const std::vector<WirePush>& pushes) {
     const model::HeadOfficeRequest& request = parsed.value();
     const std::string staff =
         request.staff.empty() ? "call centre" : "call centre: " + request.staff;
-    if (request.kind == "invite" || request.kind == "opt-out" || request.kind == "holidays") {
-      // Outreach: an invitation to plan, a customer's opt-out, the chain's calendar.
-      Status applied = store_->ApplyHeadOfficeOutreach(push.seq, request);
+    if (request.kind == "invite" || request.kind == "opt-out" || request.kind == "holidays" ||
+        request.kind == "task-attempt") {
+      // Outreach: an invitation to plan, a customer's opt-out, the chain's
+      // calendar; or head office's call on one of our follow-up tasks
+      // (docs/FOLLOWUP.md). Each answered applied, or refused with why.
+      Status applied = request.kind == "task-attempt"
+                           ? store_->ApplyHeadOfficeTaskAttempt(push.seq, request)
+                           : store_->ApplyHeadOfficeOutreach(push.seq, request);
       if (!applied.ok()) {
         if (applied.code() == StatusCode::kIoError || applied.code() == StatusCode::kRetryLater) {
           return applied;

@@ -25,8 +25,14 @@
 // both hubs; (3) every write acknowledged at a desk is at the hub; (4) every
 // call-centre request was applied exactly once at its store; (5) no slot holds
 // more bookings than places without an open over-capacity case, at the store
-// and in the hub's view; (6) the same seed gives the same run. See
-// docs/CONFLICTS.md, "Convergence simulation".
+// and in the hub's view; (6) the same seed gives the same run; (7) follow-up
+// tasks worked at both sites while cut off (the store's calls at its desk,
+// head office's as "task-attempt" requests): every call made at either site
+// is on its task once, at the store and at the hub, in time order; the
+// task's outcome is its earliest completing call's; each task whose two
+// sites' answers contradict has exactly one "task-conflict" case (no task
+// more than one). See docs/CONFLICTS.md, "Convergence simulation", and
+// docs/FOLLOWUP.md, "Head office and the store on one task".
 //
 // Ids, keys and nonces come from libsodium's CSPRNG; for the length of a run
 // it is replaced by a ChaCha20 stream seeded from the run's seed, or no two
@@ -56,10 +62,12 @@
 
 #include "edge/store.h"
 #include "edge/sync_client.h"
+#include "edge/tasks.h"
 #include "hub/hub.h"
 #include "hub/identity.h"
 #include "hub/queries/stores.h"
 #include "hub/storage/sqlite/identity_store.h"
+#include "hub/task_attempts.h"
 #include "sync/changelog.h"
 #include "sync/envelope.h"
 #include "sync/merge.h"
@@ -149,15 +157,17 @@ struct SimConfig {
   double loss = 0.15;                           // per message
   double duplicate = 0.1;                       // per message
   int max_delay_ticks = 3;                      // each copy is delayed 0..max ticks (reordering)
-  int reply_timeout_ticks = 2;  // a sync round unanswered this long counts as no answer
-  double store_cut = 0.01;      // per store and tick: cut off for 5..40 ticks
-  double hub_down = 0.008;      // per tick: hub down (and restarted) for 5..30 ticks
-  double sync_restart = 0.005;  // per store and tick: the sync process restarts
-  double clock_step = 0.004;    // per store and tick: its clock is reset to a new skew
-  double resolve = 0.05;        // per tick: the hub runs identity resolution
-  double notify_pass = 0.3;     // per store and tick: its notify process makes a pass
-  double notify_kill = 0.1;     // per message sent: notify killed before recording the answer
-  int heal_ticks = 400;         // at most, to become quiet after healing
+  int reply_timeout_ticks = 2;    // a sync round unanswered this long counts as no answer
+  double store_cut = 0.01;        // per store and tick: cut off for 5..40 ticks
+  double hub_down = 0.008;        // per tick: hub down (and restarted) for 5..30 ticks
+  double sync_restart = 0.005;    // per store and tick: the sync process restarts
+  double clock_step = 0.004;      // per store and tick: its clock is reset to a new skew
+  double resolve = 0.05;          // per tick: the hub runs identity resolution
+  double notify_pass = 0.3;       // per store and tick: its notify process makes a pass
+  double notify_kill = 0.1;       // per message sent: notify killed before recording the answer
+  double task_call = 0.08;        // per store and tick: the desk calls one of its open tasks
+  double head_office_call = 0.2;  // per tick: head office calls a store's task it knows
+  int heal_ticks = 400;           // at most, to become quiet after healing
 
   std::string ToString() const {
     return std::to_string(stores) + " stores, " + std::to_string(people) + " customers, " +
@@ -212,6 +222,7 @@ struct SimStats {
           needs_reschedule = 0, over_full_slots = 0;
   int64_t heal_ticks = 0;
   int64_t outreach_sent = 0, outreach_resent = 0, notify_kills = 0;
+  int64_t task_calls = 0, task_conflicts = 0;
   std::string ToString() const {
     auto n = [](int64_t v) { return std::to_string(v); };
     return "acked " + n(acked) + ", refused " + n(refused) + ", messages " + n(messages) +
@@ -221,8 +232,8 @@ struct SimStats {
            ", over-full slots " + n(over_full_slots) + ", over-capacity cases " +
            n(over_capacity_cases) + ", needs-reschedule " + n(needs_reschedule) +
            ", outreach sent " + n(outreach_sent) + " (asked again after a kill " +
-           n(outreach_resent) + ", kills " + n(notify_kills) + "), healed in " + n(heal_ticks) +
-           " ticks";
+           n(outreach_resent) + ", kills " + n(notify_kills) + "), task calls " + n(task_calls) +
+           " (contradicting " + n(task_conflicts) + "), healed in " + n(heal_ticks) + " ticks";
   }
 };
 
@@ -275,6 +286,7 @@ class Simulation {
     CheckCapacity();
     CheckNoSecurityEvents();
     CheckOutreach();
+    CheckTasksWorkedAtBothSites();
     SimOutcome out;
     out.hub_digest = hub_->StateDigest().value();
     for (auto& s : stores_) out.store_heads.push_back(edge::ReadSyncStatus(*s.read)->log_head);
@@ -384,9 +396,11 @@ class Simulation {
       for (int i = 0; i < config_.stores; ++i) {
         if (Chance(config_.desk_op)) DeskOp(i);
         if (Chance(config_.notify_pass)) NotifyPass(i);
+        if (Chance(config_.task_call)) StoreTaskCall(i);
         if (::testing::Test::HasFatalFailure()) return;
       }
       if (HubUp() && Chance(config_.call_centre)) CallCentre();
+      if (HubUp() && Chance(config_.head_office_call)) HeadOfficeTaskCall();
       if (HubUp() && Chance(config_.resolve)) {
         // Head office links customers now and then, on whatever has arrived.
         auto stats = hub_->MakeIdentity().Resolve(false);
@@ -720,6 +734,143 @@ class Simulation {
       return;
     }
     ++stats_.call_centre;
+  }
+
+  // ---- follow-up tasks worked at both sites ----
+
+  // A call of one of the answers either site may hear; `no_show` may close
+  // with a reason (head office's only: the store's desk records results).
+  model::TaskAttempt RandomCall(bool head_office, const std::string& kind) {
+    model::TaskAttempt a;
+    static const char* const kResults[] = {"reached", "reached", "busy", "no_answer", "refused"};
+    a.result = kResults[Uniform(0, 4)];
+    if (a.result == "reached") {
+      a.satisfied = Chance(0.6);
+      if (!*a.satisfied) a.items = {Chance(0.5) ? "price" : "waiting_time"};
+      if (head_office && kind == "no_show" && Chance(0.5)) {
+        static const char* const kReasons[] = {"forgot", "changed_plans", "went_elsewhere"};
+        a.outcome = kReasons[Uniform(0, 2)];
+      }
+    }
+    return a;
+  }
+
+  // The store's desk calls one of its open tasks (complaints close by their
+  // own rules, so they are left out of the run's calls on either side).
+  void StoreTaskCall(int i) {
+    SimStore& s = stores_[i];
+    auto lines = s.desk->TaskList(s.desk->Today(), /*all=*/true);
+    ASSERT_TRUE(lines.ok()) << lines.status().ToString();
+    std::vector<model::Task> open;
+    for (auto& line : *lines) {
+      if (line.task.status == "open" && line.task.kind != "complaint") open.push_back(line.task);
+    }
+    if (open.empty() || Chance(0.3)) {
+      // A task by hand for a customer of this store (visits make too few).
+      static const char* const kKinds[] = {"no_show", "manual", "care_birthday"};
+      const Person& p = people_[Uniform(0, static_cast<int>(people_.size()) - 1)];
+      edge::NewTask n;
+      n.kind = kKinds[Uniform(0, 2)];
+      n.customer = p.phone;
+      n.staff = "SA " + s.site;
+      s.clock->Advance(Uniform(1, 2000));
+      auto added = s.desk->AddTask(n);
+      if (added.ok()) open.push_back(*added);  // a customer not at this store: none
+      if (open.empty() || Chance(0.5)) return;
+    }
+    const model::Task& t = open[Next() % open.size()];
+    const model::TaskAttempt want = RandomCall(false, t.kind);
+    edge::TaskAttemptInput in;
+    in.result = want.result;
+    if (want.satisfied) in.satisfied = *want.satisfied ? "yes" : "no";
+    in.items = want.items;
+    in.staff = "SA " + s.site + " #" + std::to_string(++task_calls_);
+    s.clock->Advance(Uniform(1, 2000));
+    auto done = s.desk->RecordTaskAttempt(t.id, in);
+    ASSERT_TRUE(done.ok()) << s.site << " " << t.id << ": " << done.status().ToString();
+    for (const auto& a : done->attempts) {
+      if (a.staff == in.staff) calls_.push_back({s.site, t.id, a});
+    }
+  }
+
+  // Head office calls a task of a store as it last synced it (maybe stale:
+  // the store may have closed it meanwhile, cut off).
+  void HeadOfficeTaskCall() {
+    std::vector<std::pair<std::string, std::string>> known;  // (id, kind)
+    auto st = HubFile()
+                  .Prepare(
+                      "SELECT entity_id, json_extract(fields, '$.kind') FROM entities WHERE"
+                      " entity = 'task' AND json_extract(fields, '$.status') IN ('open',"
+                      " 'returned') AND json_extract(fields, '$.kind') != 'complaint'"
+                      " ORDER BY entity_id")
+                  .value();
+    while (st.Step().value()) known.emplace_back(st.Text(0), st.Text(1));
+    if (known.empty()) return;
+    const auto& [id, kind] = known[Next() % known.size()];
+    const model::TaskAttempt want = RandomCall(true, kind);
+    hub::HeadOfficeCallInput in;
+    in.task = id;
+    in.result = want.result;
+    if (want.satisfied) in.satisfied = *want.satisfied ? "yes" : "no";
+    in.items = want.items;
+    in.outcome = want.outcome.value_or("");
+    in.staff = "CR #" + std::to_string(++task_calls_);
+    hub_clock_->Advance(Uniform(1, 2000));
+    auto queued = hub::QueueTaskCall(*hub_, in);
+    ASSERT_TRUE(queued.ok()) << id << ": " << queued.status().ToString();
+    calls_.push_back({queued->site, id, queued->attempt});
+  }
+
+  // (7) Every call made at either site is on its task once, in time order, at
+  // the store and at the hub; the outcome is the earliest completing call's;
+  // each contradiction has exactly one case, and no task more than one.
+  void CheckTasksWorkedAtBothSites() {
+    std::map<std::string, model::Task> at_hub;
+    {
+      auto st =
+          HubFile().Prepare("SELECT entity_id, fields FROM entities WHERE entity = 'task'").value();
+      while (st.Step().value()) {
+        at_hub[st.Text(0)] = model::ParseTask(st.Text(0), json::parse(st.Text(1))).value();
+      }
+    }
+    std::map<std::string, model::Task> at_store;
+    std::map<std::string, int> cases;  // task id -> its task-conflict cases
+    for (auto& s : stores_) {
+      for (auto& line : s.desk->TaskList(s.desk->Today(), true).value()) {
+        at_store[line.task.id] = line.task;
+      }
+      for (const auto& c : s.desk->Cases(false).value()) {
+        if (c.kind == "task-conflict") ++cases[c.source.substr(std::string("task ").size())];
+      }
+    }
+    for (const auto& call : calls_) {
+      const model::Task& t = at_store[call.task_id];
+      EXPECT_EQ(std::count(t.attempts.begin(), t.attempts.end(), call.attempt), 1)
+          << call.site << " " << call.task_id << ": call by " << call.attempt.staff << " at "
+          << call.attempt.at << " is not on the task once";
+    }
+    int contradictions = 0;
+    for (const auto& [id, t] : at_store) {
+      EXPECT_EQ(model::TaskJson(at_hub[id]), model::TaskJson(t)) << id << " differs at the hub";
+      for (size_t k = 1; k < t.attempts.size(); ++k) {
+        EXPECT_FALSE(model::AttemptBefore(t.attempts[k], t.attempts[k - 1]))
+            << id << ": calls " << k - 1 << " and " << k << " out of order";
+        EXPECT_FALSE(t.attempts[k] == t.attempts[k - 1]) << id << ": call " << k << " twice";
+      }
+      if (t.kind != "complaint" && t.status != "cancelled") {
+        if (const auto first = model::FirstCompleting(t.attempts)) {
+          EXPECT_EQ(t.status, "done") << id;
+          EXPECT_EQ(t.outcome, model::AttemptOutcome(t.attempts[*first])) << id;
+        }
+      }
+      if (model::FirstContradiction(t.attempts)) {
+        ++contradictions;
+        EXPECT_EQ(cases[id], 1) << id << ": a contradiction needs exactly one case";
+      }
+      EXPECT_LE(cases[id], 1) << id << ": more than one case";
+    }
+    stats_.task_conflicts = contradictions;
+    stats_.task_calls = static_cast<int64_t>(calls_.size());
   }
 
   // ---- sync and the network ----
@@ -1321,6 +1472,13 @@ class Simulation {
   int max_delay_ = 0;
   std::vector<AckedWrite> acked_;
   int forms_ = 0;
+  // Every follow-up call made at either site (StoreTaskCall, HeadOfficeTaskCall).
+  struct TaskCall {
+    std::string site, task_id;
+    model::TaskAttempt attempt;
+  };
+  std::vector<TaskCall> calls_;
+  int task_calls_ = 0;
   SimStats stats_;
   std::map<std::string, int> relay_;  // idempotency key -> times handed to the relay
 };

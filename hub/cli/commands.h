@@ -225,7 +225,9 @@ class SegmentCommands {
   std::string customer_, tier_, stage_, staff_, file_;
 };
 
-// tasks [--date D]: head office's call-centre queue (tasks.cc; hub/queries/tasks.h).
+// tasks [--date D]: head office's call-centre queue (tasks.cc; hub/queries/tasks.h);
+// tasks --attempt TASK --result R ... --staff S: a call on a store's task
+// (hub/task_attempts.h), queued for the store.
 class TaskQueueCommand {
  public:
   TaskQueueCommand(CLI::App& app, const HubFlags& flags);
@@ -233,9 +235,13 @@ class TaskQueueCommand {
   int Run(Hub& hub, std::ostream& out, std::ostream& err);
 
  private:
+  int RunAttempt(Hub& hub, std::ostream& out, std::ostream& err);
   const HubFlags& flags_;
   CLI::App* tasks_ = nullptr;
   std::string date_;
+  // --attempt's call: as typed, checked by hub::QueueTaskCall.
+  std::string attempt_, result_, satisfied_, fault_fixed_, items_, next_date_, next_km_, note_,
+      outcome_, staff_;
 };
 
 // replies --bind HOST:PORT --secret-file F (a process of its own), replies list (replies.cc).

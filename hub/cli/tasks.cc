@@ -7,10 +7,12 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 #include <ostream>
+#include <sstream>
 
 #include "hub/cli/commands.h"
 #include "hub/cli/output.h"
 #include "hub/hub.h"
+#include "hub/task_attempts.h"
 
 namespace outpost::hub::cli {
 namespace {
@@ -30,6 +32,32 @@ json QueuedTaskJson(const queries::QueuedTask& item) {
   out["store_id"] = item.site;
   out["customer_name"] = item.customer_name;
   out["phone"] = item.phone_masked;
+  json pending = json::array();
+  for (const auto& [seq, call] : item.pending) {
+    json one = model::TaskAttemptJson(call);
+    one["request_seq"] = seq;
+    pending.push_back(one);
+  }
+  out["pending_calls"] = pending;
+  return out;
+}
+
+// A call in one line: when, who, the result and its answers.
+std::string CallText(const model::TaskAttempt& a) {
+  std::string out = a.at + " " + a.staff + " " + a.result;
+  if (a.satisfied) out += *a.satisfied ? " 满意/satisfied" : " 不满意/dissatisfied";
+  for (const auto& i : a.items) out += " " + i;
+  if (a.outcome) out += " 结果/outcome " + *a.outcome;
+  return out;
+}
+
+std::vector<std::string> SplitItems(const std::string& text) {
+  std::vector<std::string> out;
+  std::stringstream in(text);
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    if (!item.empty()) out.push_back(item);
+  }
   return out;
 }
 
@@ -42,6 +70,10 @@ void PrintTask(const queries::QueuedTask& item, std::ostream& out) {
   if (!t.attempts.empty()) out << " (" << t.attempts.back().result << ")";
   if (!t.reason.empty()) out << "  " << t.reason;
   out << "\n";
+  for (const auto& [seq, call] : item.pending) {
+    out << "    总部待送达/head office call pending at the store (request " << seq
+        << "): " << CallText(call) << "\n";
+  }
 }
 
 }  // namespace
@@ -50,11 +82,71 @@ TaskQueueCommand::TaskQueueCommand(CLI::App& app, const HubFlags& flags) : flags
   tasks_ = app.add_subcommand(
       "tasks", "head office's call-centre queue: stores' hand-overs and its own calls");
   tasks_->add_option("--date", date_, "YYYY-MM-DD, today, tomorrow or +N (default today)");
+  tasks_->add_option("--attempt", attempt_,
+                     "record a call on a store's task (its id or last characters, as listed)");
+  tasks_->add_option("--result", result_,
+                     "reached, no_answer, busy, wrong_number, empty_number or refused");
+  tasks_->add_option("--satisfied", satisfied_, "yes or no (when reached)");
+  tasks_->add_option("--fault-fixed", fault_fixed_, "yes or no (when reached)");
+  tasks_->add_option("--items", items_,
+                     "when dissatisfied: attitude,repair_quality,price,parts,waiting_time,other");
+  tasks_->add_option("--next-service-date", next_date_, "YYYY-MM-DD (when reached)");
+  tasks_->add_option("--next-service-km", next_km_, "mileage of the next service (when reached)");
+  tasks_->add_option("--note", note_, "what was said");
+  tasks_->add_option("--outcome", outcome_,
+                     "a no-show's reason: rebooked, forgot, changed_plans, went_elsewhere,"
+                     " no_longer_needed, other (when reached)");
+  tasks_->add_option("--staff", staff_, "who called");
 }
 
 bool TaskQueueCommand::parsed() const { return tasks_->parsed(); }
 
+int TaskQueueCommand::RunAttempt(Hub& hub, std::ostream& out, std::ostream& err) {
+  HeadOfficeCallInput in;
+  in.task = attempt_;
+  in.result = result_;
+  if (!satisfied_.empty()) in.satisfied = satisfied_;
+  if (!fault_fixed_.empty()) in.fault_fixed = fault_fixed_;
+  in.items = SplitItems(items_);
+  if (!next_date_.empty()) in.next_service_date = next_date_;
+  if (!next_km_.empty()) {
+    if (next_km_.find_first_not_of("0123456789") != std::string::npos || next_km_.size() > 9) {
+      return Fail(Status::InvalidInput("next_service: '" + next_km_ + "' is not a mileage in km")
+                      .WithField("next_service"),
+                  err);
+    }
+    in.next_service_km = std::stoll(next_km_);
+  }
+  in.note = note_;
+  in.outcome = outcome_;
+  in.staff = staff_;
+  auto queued = QueueTaskCall(hub, in);
+  if (!queued.ok()) return Fail(queued.status(), err);
+  if (flags_.json) {
+    out << json{{"store_id", queued->site},
+                {"task_id", queued->task.id},
+                {"request_seq", queued->seq},
+                {"attempt", model::TaskAttemptJson(queued->attempt)}}
+               .dump(2)
+        << "\n";
+    return 0;
+  }
+  out << "已记录总部回访/head office call queued for store " << queued->site << " (request "
+      << queued->seq << "): " << queued->task.id << " " << KindLabel(queued->task.kind) << "  "
+      << CallText(queued->attempt) << "\n";
+  return 0;
+}
+
 int TaskQueueCommand::Run(Hub& hub, std::ostream& out, std::ostream& err) {
+  if (!attempt_.empty()) return RunAttempt(hub, out, err);
+  for (const std::string* given : {&result_, &satisfied_, &fault_fixed_, &items_, &next_date_,
+                                   &next_km_, &note_, &outcome_, &staff_}) {
+    if (!given->empty()) {
+      return Fail(Status::InvalidInput("attempt: a call's details given without --attempt TASK")
+                      .WithField("attempt"),
+                  err);
+    }
+  }
   auto date = ParseDay(date_, hub.clock());
   if (!date.ok()) return Fail(date.status(), err);
   auto queue = queries::CallCentreQueueOn(queries::HubReader(hub), date.value());

@@ -6,7 +6,9 @@
 // Typed results for a HubReader; thread-compatible like HubReader.
 #pragma once
 
+#include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "hub/queries/reader.h"
@@ -23,6 +25,9 @@ struct QueuedTask {
   std::string site;           // the store it came from
   std::string customer_name;  // the record's, as synced
   std::string phone_masked;   // the record's first phone, masked (sync/normalize.h)
+  // Head office's own calls on it queued for the store and not yet applied
+  // there (request seq, the call): so an agent does not call twice.
+  std::vector<std::pair<int64_t, model::TaskAttempt>> pending;
 };
 
 struct CallCentreQueue {

@@ -159,6 +159,9 @@ class HubReads {
   // closed: returned no-shows, escalated complaints (docs/FOLLOWUP.md), as
   // synced, oldest due first.
   virtual Result<std::vector<EntityFields>> HeadOfficeTasks() = 0;
+  // The stores' tasks whose id is `query` or ends with it (as the queue
+  // prints them), any status, by store and id, at most `limit`.
+  virtual Result<std::vector<EntityFields>> TasksNamed(const std::string& query, int limit) = 0;
   // `site`'s changes recorded in [from, before).
   virtual Result<int64_t> CountChangesRecorded(const std::string& site, const std::string& from,
                                                const std::string& before) = 0;

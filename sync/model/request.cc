@@ -36,6 +36,7 @@ const std::vector<std::pair<const char*, TextMember>>& TextFields() {
       {"invite_date", &HeadOfficeRequest::invite_date},
       {"outcome", &HeadOfficeRequest::outcome},
       {"calendar", &HeadOfficeRequest::calendar},
+      {"task_id", &HeadOfficeRequest::task_id},
       {"staff", &HeadOfficeRequest::staff},
       {"requested_at", &HeadOfficeRequest::requested_at}};
   return fields;
@@ -53,6 +54,7 @@ std::vector<std::string> AlwaysWritten(const std::string& kind) {
   }
   if (kind == "opt-out") return {"kind", "phone", "customer_id", "channel", "reason"};
   if (kind == "holidays") return {"kind", "calendar"};
+  if (kind == "task-attempt") return {"kind", "task_id"};
   return {"kind"};
 }
 
@@ -65,6 +67,7 @@ std::vector<std::string> Required(const std::string& kind) {
   if (kind == "invite") return {"customer_id", "date", "service", "channel"};
   if (kind == "opt-out") return {"phone", "channel"};
   if (kind == "holidays") return {"calendar"};
+  if (kind == "task-attempt") return {"task_id"};
   return {};
 }
 
@@ -84,6 +87,7 @@ json HeadOfficeRequestJson(const HeadOfficeRequest& request) {
     const bool kept = std::find(always.begin(), always.end(), key) != always.end();
     if (kept || !value.empty()) out[key] = value;
   }
+  if (request.attempt) out["attempt"] = TaskAttemptJson(*request.attempt);
   return out;
 }
 
@@ -100,6 +104,13 @@ Result<HeadOfficeRequest> ParseHeadOfficeRequest(const json& fields) {
         (request.*member).empty()) {
       return in.Bad(key, "required for a " + request.kind + " request");
     }
+  }
+  if (in.Has("attempt")) {
+    auto attempt = ParseTaskAttempt(fields["attempt"]);
+    if (!attempt.ok()) return in.Bad("attempt", attempt.status().message());
+    request.attempt = std::move(*attempt);
+  } else if (request.kind == "task-attempt") {
+    return in.Bad("attempt", "required for a task-attempt request");
   }
   if (!IsHeadOfficeOutcome(request.outcome)) {
     return in.Bad("outcome",

@@ -6,7 +6,9 @@
 // outreach (docs/OUTREACH.md, "At head office"): "invite" (a service-due
 // invitation head office assigned to this store), "opt-out" (a customer
 // replied TD: no more messages on that channel to that phone) and "holidays"
-// (the chain's holiday calendar changed: the whole calendar, as JSON text). A
+// (the chain's holiday calendar changed: the whole calendar, as JSON text),
+// and "task-attempt" (head office's call on one of the store's follow-up
+// tasks, docs/FOLLOWUP.md "Head office and the store on one task"). A
 // newer head office may send a kind this store does not know: it reads (keys
 // it does not know are ignored), so the store can refuse it as such instead of
 // blocking the requests after it.
@@ -21,6 +23,7 @@
 #include <optional>
 #include <string>
 
+#include "sync/model/task.h"
 #include "sync/status.h"
 
 namespace outpost::model {
@@ -51,6 +54,11 @@ struct HeadOfficeRequest {
   std::string outcome;
   // holidays: the calendar (sync/outreach/holidays.h HolidayCalendarJson) as text.
   std::string calendar;
+  // task-attempt: the store's task (its full id) and head office's call, as
+  // the task's codec writes an attempt (site "head_office"), checked with
+  // CheckTaskAttempt when read.
+  std::string task_id;
+  std::optional<TaskAttempt> attempt;
   std::string staff;         // who at head office
   std::string requested_at;  // business time: when the customer asked (UTC text)
 };

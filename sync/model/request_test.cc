@@ -212,5 +212,46 @@ TEST(HeadOfficeRequestModelTest, AnInviteCarriesHeadOfficesOwnOutcome) {
       << refused.status().ToString();
 }
 
+TEST(HeadOfficeRequestModelTest, TaskAttemptCarriesTheTaskAndTheCall) {
+  HeadOfficeRequest r;
+  r.kind = "task-attempt";
+  r.task_id = "T-0123456789abcdef0123";
+  TaskAttempt a;
+  a.at = "2026-11-26T02:00:00.000Z";
+  a.staff = "CR Zhou";
+  a.result = "reached";
+  a.satisfied = false;
+  a.items = {"price"};
+  a.site = kHeadOfficeSite;
+  r.attempt = a;
+  r.staff = "CR Zhou";
+  const json wire = HeadOfficeRequestJson(r);
+  EXPECT_EQ(wire["task_id"], "T-0123456789abcdef0123");
+  EXPECT_EQ(wire["attempt"], TaskAttemptJson(a));
+  auto back = ParseHeadOfficeRequest(wire);
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  ASSERT_TRUE(back->attempt.has_value());
+  EXPECT_EQ(*back->attempt, a);
+  EXPECT_EQ(HeadOfficeRequestJson(back.value()), wire);
+
+  json no_attempt = wire;
+  no_attempt.erase("attempt");
+  auto missing = ParseHeadOfficeRequest(no_attempt);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.status().message().find("attempt: required for a task-attempt request"),
+            std::string::npos)
+      << missing.status().ToString();
+  json busy_with_answers = wire;
+  busy_with_answers["attempt"]["result"] = "busy";
+  auto bad = ParseHeadOfficeRequest(busy_with_answers);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("satisfied: 'no' given for a call that was busy"),
+            std::string::npos)
+      << bad.status().ToString();
+  json no_task = wire;
+  no_task["task_id"] = "";
+  EXPECT_FALSE(ParseHeadOfficeRequest(no_task).ok());
+}
+
 }  // namespace
 }  // namespace outpost::model

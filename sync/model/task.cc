@@ -100,8 +100,8 @@ Result<std::optional<TaskComplaint>> ParseComplaint(const json& fields) {
 }
 
 // attempts[i] read and checked as the codec writes it.
-Result<TaskAttempt> ParseAttempt(const json& fields, size_t i) {
-  const FieldReader in(kKind, "attempts[" + std::to_string(i) + "]", fields);
+Result<TaskAttempt> ParseAttemptAt(const json& fields, const std::string& where) {
+  const FieldReader in(kKind, where, fields);
   RETURN_IF_ERROR(in.CheckObject());
   TaskAttempt a;
   ASSIGN_OR_RETURN(a.at, in.Text("at"));
@@ -114,6 +114,8 @@ Result<TaskAttempt> ParseAttempt(const json& fields, size_t i) {
   ASSIGN_OR_RETURN(a.next_service_date, in.OptionalText("next_service_date"));
   ASSIGN_OR_RETURN(a.next_service_km, in.OptionalInt("next_service_km"));
   ASSIGN_OR_RETURN(a.note, in.TextOr("note", ""));
+  ASSIGN_OR_RETURN(a.outcome, in.OptionalText("outcome"));
+  ASSIGN_OR_RETURN(a.site, in.TextOr("site", ""));
   const Status fits = CheckTaskAttempt(a);
   if (!fits.ok()) return in.Bad(fits.field(), fits.message().substr(fits.field().size() + 2));
   return a;
@@ -124,7 +126,8 @@ Result<std::vector<TaskAttempt>> ParseAttempts(const FieldReader& in, const json
   if (!in.Has("attempts")) return out;
   if (!fields["attempts"].is_array()) return in.Bad("attempts", "not a list");
   for (size_t i = 0; i < fields["attempts"].size(); ++i) {
-    ASSIGN_OR_RETURN(TaskAttempt a, ParseAttempt(fields["attempts"][i], i));
+    ASSIGN_OR_RETURN(TaskAttempt a,
+                     ParseAttemptAt(fields["attempts"][i], "attempts[" + std::to_string(i) + "]"));
     out.push_back(std::move(a));
   }
   return out;
@@ -186,7 +189,84 @@ Status CheckTaskAttempt(const TaskAttempt& a) {
     return Invalid("next_service",
                    std::to_string(*a.next_service_km) + " km is not a mileage (1 to 2000000)");
   }
+  if (a.outcome && !OneOf(kNoShowReasons, *a.outcome)) {
+    return Invalid("outcome", "'" + *a.outcome + "' is not one of " + Listed(kNoShowReasons));
+  }
+  if (a.outcome && !reached) {
+    return Invalid("outcome", "'" + *a.outcome + "' given for a call that was " + a.result +
+                                  " (an outcome only when reached)");
+  }
+  if (!a.site.empty() && a.site != kHeadOfficeSite) {
+    return Invalid("site", "'" + a.site + "' is not " + kHeadOfficeSite + " (or empty: the store)");
+  }
   return Status::Ok();
+}
+
+Result<std::optional<bool>> ParseYesNo(const char* field, const std::optional<std::string>& text) {
+  if (!text) return std::optional<bool>();
+  if (*text == "yes") return std::optional<bool>(true);
+  if (*text == "no") return std::optional<bool>(false);
+  return Invalid(field, "'" + *text + "' is not yes or no");
+}
+
+Status CheckTaskAttemptFits(const std::string& task_kind, const TaskAttempt& a) {
+  if (a.outcome && task_kind != "no_show") {
+    return Invalid("outcome", "'" + *a.outcome + "' given for a " + task_kind +
+                                  " task; a closing outcome is a no-show's reason");
+  }
+  return Status::Ok();
+}
+
+bool AttemptBefore(const TaskAttempt& a, const TaskAttempt& b) {
+  if (a.at != b.at) return a.at < b.at;
+  return a.site < b.site;  // "" (the store) first
+}
+
+bool IsCompletingAttempt(const TaskAttempt& a) {
+  return a.result == "reached" || a.result == "refused" || a.outcome.has_value();
+}
+
+std::string AttemptOutcome(const TaskAttempt& a) { return a.outcome.value_or(a.result); }
+
+MergedAttempts MergeTaskAttempt(const std::vector<TaskAttempt>& attempts, const TaskAttempt& add) {
+  MergedAttempts out{attempts, false};
+  if (std::find(attempts.begin(), attempts.end(), add) != attempts.end()) return out;
+  // After every call not later than it: calls of one site at the same
+  // instant stay in the order that site made them.
+  out.attempts.insert(std::upper_bound(out.attempts.begin(), out.attempts.end(), add,
+                                       [](const TaskAttempt& x, const TaskAttempt& y) {
+                                         return AttemptBefore(x, y);
+                                       }),
+                      add);
+  out.added = true;
+  return out;
+}
+
+std::optional<size_t> FirstCompleting(const std::vector<TaskAttempt>& attempts) {
+  for (size_t i = 0; i < attempts.size(); ++i) {
+    if (IsCompletingAttempt(attempts[i])) return i;
+  }
+  return std::nullopt;
+}
+
+bool AttemptsContradict(const TaskAttempt& a, const TaskAttempt& b) {
+  if (a.site == b.site || !IsCompletingAttempt(a) || !IsCompletingAttempt(b)) return false;
+  if (AttemptOutcome(a) != AttemptOutcome(b)) return true;
+  return a.satisfied && b.satisfied && *a.satisfied != *b.satisfied;
+}
+
+std::optional<std::pair<size_t, size_t>> FirstContradiction(
+    const std::vector<TaskAttempt>& attempts) {
+  const std::optional<size_t> first = FirstCompleting(attempts);
+  if (!first) return std::nullopt;
+  for (size_t i = *first + 1; i < attempts.size(); ++i) {
+    if (AttemptsContradict(attempts[*first], attempts[i])) return std::make_pair(*first, i);
+  }
+  return std::nullopt;
+}
+
+Result<TaskAttempt> ParseTaskAttempt(const json& fields) {
+  return ParseAttemptAt(fields, "attempt");
 }
 
 Status CheckComplaintClose(const TaskComplaint& c) {
@@ -235,6 +315,8 @@ json TaskAttemptJson(const TaskAttempt& a) {
   SetIfPresent(out, "next_service_date", a.next_service_date);
   SetIfPresent(out, "next_service_km", a.next_service_km);
   if (!a.note.empty()) out["note"] = a.note;
+  SetIfPresent(out, "outcome", a.outcome);
+  if (!a.site.empty()) out["site"] = a.site;
   return out;
 }
 

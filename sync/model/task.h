@@ -21,6 +21,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sync/status.h"
@@ -42,6 +43,13 @@ inline constexpr const char* kTaskStatuses[] = {"open", "done", "returned", "can
 // One call's result as the manual records it.
 inline constexpr const char* kCallResults[] = {"reached",      "no_answer",    "busy",
                                                "wrong_number", "empty_number", "refused"};
+// Why a no-show did not come, as head office's call centre records it when
+// it reaches the customer (the manual: "forgot, changed plans, went
+// elsewhere, ..."): a no-show task's closing outcome (TaskAttempt::outcome).
+inline constexpr const char* kNoShowReasons[] = {
+    "rebooked", "forgot", "changed_plans", "went_elsewhere", "no_longer_needed", "other"};
+// The site of an attempt head office made (TaskAttempt::site); empty: the store's.
+inline constexpr const char* kHeadOfficeSite = "head_office";
 // What a dissatisfied customer was dissatisfied with.
 inline constexpr const char* kDissatisfiedItems[] = {"attitude", "repair_quality", "price",
                                                      "parts",    "waiting_time",   "other"};
@@ -59,6 +67,15 @@ struct TaskAttempt {
   std::optional<std::string> next_service_date;  // YYYY-MM-DD
   std::optional<int64_t> next_service_km;
   std::string note;
+  // The closing outcome the caller recorded (a no-show's reason, one of
+  // kNoShowReasons); only when reached. Written only when set.
+  std::optional<std::string> outcome;
+  // Where the call was made: empty at the store, kHeadOfficeSite for head
+  // office's call centre. Written only when set, so a store's attempt logs,
+  // reads and hashes as before.
+  std::string site;
+
+  bool operator==(const TaskAttempt&) const = default;
 };
 
 // What a complaint is about and how it ends (the dissatisfied-customer
@@ -123,6 +140,51 @@ bool IsTaskKind(const std::string& kind);
 // ("satisfied", "items", "fault_fixed", "next_service", "result"), with the
 // value and why. Used by whoever records a call, before anything is written.
 Status CheckTaskAttempt(const TaskAttempt& attempt);
+
+// "yes" or "no" as staff type an answer; anything else is InvalidInput
+// naming `field`. Absent: absent.
+Result<std::optional<bool>> ParseYesNo(const char* field, const std::optional<std::string>& text);
+
+// The attempt's closing outcome fits the task's kind: only a no-show takes
+// one (names "outcome").
+Status CheckTaskAttemptFits(const std::string& task_kind, const TaskAttempt& attempt);
+
+// ---- One task worked at two sites (docs/FOLLOWUP.md, "Head office and the
+// store on one task") ----
+//
+// Attempts are kept ordered by AttemptBefore: their time `at` (UTC text of a
+// fixed width, so text order is time order), then the site (the store's
+// before head office's); calls of one site at the same instant keep the order
+// that site made them in (each site's calls reach the task in one fixed
+// order: the store's own as made, head office's by request seq). So the list
+// is the same whatever order the two sites' calls arrive in.
+bool AttemptBefore(const TaskAttempt& a, const TaskAttempt& b);
+// A completing attempt settles the task: the customer was reached (with the
+// answers) or refused the call, or the caller recorded a closing outcome.
+bool IsCompletingAttempt(const TaskAttempt& attempt);
+// What a completing attempt says the task's outcome is: its closing outcome,
+// else its result.
+std::string AttemptOutcome(const TaskAttempt& attempt);
+// `attempts` with `add` in its place; `added` false when an equal attempt is
+// there already (the same call applied twice adds nothing).
+struct MergedAttempts {
+  std::vector<TaskAttempt> attempts;
+  bool added = false;
+};
+MergedAttempts MergeTaskAttempt(const std::vector<TaskAttempt>& attempts, const TaskAttempt& add);
+// The earliest completing attempt's index in `attempts` (ordered), if any:
+// the one whose outcome is the task's, whatever arrived first.
+std::optional<size_t> FirstCompleting(const std::vector<TaskAttempt>& attempts);
+// Two completing attempts contradict when made at different sites and their
+// outcomes differ, or both answered "satisfied" and the answers differ.
+bool AttemptsContradict(const TaskAttempt& a, const TaskAttempt& b);
+// The first completing attempt after the earliest one that contradicts it
+// (both indexes), if any.
+std::optional<std::pair<size_t, size_t>> FirstContradiction(
+    const std::vector<TaskAttempt>& attempts);
+// Parses one attempt as TaskAttemptJson writes it (a request carries one);
+// errors name "attempt: FIELD".
+Result<TaskAttempt> ParseTaskAttempt(const nlohmann::json& fields);
 
 // The closing fits the rules: a resolution, and the customer's confirmation
 // or an override by a supervisor with its reason (not both). Names the first

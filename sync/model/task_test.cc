@@ -162,5 +162,88 @@ TEST(TaskModelTest, AComplaintCarriesItsFieldsOnlyWhenSet) {
             "task: complaint: given for a task of kind after_service");
 }
 
+TaskAttempt Call(const std::string& at, const std::string& site, const std::string& result,
+                 std::optional<bool> satisfied = std::nullopt) {
+  TaskAttempt a;
+  a.at = at;
+  a.staff = site.empty() ? "SA Wang" : "CR Zhou";
+  a.site = site;
+  a.result = result;
+  a.satisfied = satisfied;
+  if (satisfied == std::optional<bool>(false)) a.items = {"price"};
+  return a;
+}
+
+TEST(TaskTwoSitesTest, AttemptsOrderedByTimeThenSiteAndDeduplicated) {
+  const TaskAttempt store = Call("2026-11-26T03:00:00.000Z", "", "reached", true);
+  const TaskAttempt office = Call("2026-11-26T02:00:00.000Z", kHeadOfficeSite, "busy");
+  const TaskAttempt tie = Call("2026-11-26T03:00:00.000Z", kHeadOfficeSite, "no_answer");
+  // Whatever order they arrive in, the list is the same.
+  std::vector<TaskAttempt> one = MergeTaskAttempt({}, store).attempts;
+  one = MergeTaskAttempt(one, office).attempts;
+  one = MergeTaskAttempt(one, tie).attempts;
+  std::vector<TaskAttempt> two = MergeTaskAttempt({}, tie).attempts;
+  two = MergeTaskAttempt(two, office).attempts;
+  two = MergeTaskAttempt(two, store).attempts;
+  EXPECT_EQ(one, two);
+  ASSERT_EQ(one.size(), 3U);
+  EXPECT_EQ(one[0], office);
+  EXPECT_EQ(one[1], store);  // same time: the store's first
+  EXPECT_EQ(one[2], tie);
+  const MergedAttempts again = MergeTaskAttempt(one, store);
+  EXPECT_FALSE(again.added);
+  EXPECT_EQ(again.attempts, one);
+  // One site's calls at the same instant stay in the order it made them.
+  const TaskAttempt busy = Call("2026-11-26T03:00:00.000Z", "", "wrong_number");
+  const std::vector<TaskAttempt> same = MergeTaskAttempt({busy}, store).attempts;
+  ASSERT_EQ(same.size(), 2u);
+  EXPECT_EQ(same[0], busy);
+  EXPECT_EQ(same[1], store);
+}
+
+TEST(TaskTwoSitesTest, EarliestCompletingWinsAndContradictionsAreFound) {
+  const TaskAttempt store = Call("2026-11-26T03:00:00.000Z", "", "reached", true);
+  const TaskAttempt office = Call("2026-11-26T02:00:00.000Z", kHeadOfficeSite, "reached", false);
+  const std::vector<TaskAttempt> both = MergeTaskAttempt({store}, office).attempts;
+  ASSERT_EQ(FirstCompleting(both), std::optional<size_t>(0));
+  EXPECT_EQ(both[0], office);
+  EXPECT_EQ(FirstContradiction(both), std::make_optional(std::make_pair<size_t, size_t>(0, 1)));
+  // Agreeing answers from both sites: no contradiction.
+  const TaskAttempt agree = Call("2026-11-26T02:00:00.000Z", kHeadOfficeSite, "reached", true);
+  EXPECT_FALSE(FirstContradiction(MergeTaskAttempt({store}, agree).attempts));
+  // The same site twice is the store's own business, not a contradiction.
+  const TaskAttempt store_later = Call("2026-11-26T05:00:00.000Z", "", "refused");
+  EXPECT_FALSE(FirstContradiction(MergeTaskAttempt({store}, store_later).attempts));
+  // A closing outcome completes, and differing outcomes contradict.
+  TaskAttempt forgot = Call("2026-11-26T04:00:00.000Z", kHeadOfficeSite, "reached");
+  forgot.outcome = "forgot";
+  EXPECT_TRUE(IsCompletingAttempt(forgot));
+  EXPECT_EQ(AttemptOutcome(forgot), "forgot");
+  EXPECT_TRUE(AttemptsContradict(store, forgot));
+}
+
+TEST(TaskTwoSitesTest, ClosingOutcomeIsANoShowReasonOnlyWhenReached) {
+  TaskAttempt a = Call("2026-11-26T04:00:00.000Z", kHeadOfficeSite, "busy");
+  a.outcome = "forgot";
+  Status st = CheckTaskAttempt(a);
+  EXPECT_EQ(st.field(), "outcome");
+  EXPECT_NE(st.message().find("'forgot' given for a call that was busy"), std::string::npos);
+  a.result = "reached";
+  a.outcome = "lazy";
+  st = CheckTaskAttempt(a);
+  EXPECT_NE(st.message().find("outcome: 'lazy' is not one of rebooked, forgot"), std::string::npos)
+      << st.ToString();
+  a.outcome = "went_elsewhere";
+  EXPECT_TRUE(CheckTaskAttempt(a).ok());
+  EXPECT_TRUE(CheckTaskAttemptFits("no_show", a).ok());
+  st = CheckTaskAttemptFits("after_service", a);
+  EXPECT_EQ(st.field(), "outcome");
+  EXPECT_NE(st.message().find("given for a after_service task"), std::string::npos);
+  // A store's attempt writes neither key: it logs and hashes as before.
+  const json plain = TaskAttemptJson(Call("2026-11-26T04:00:00.000Z", "", "busy"));
+  EXPECT_FALSE(plain.contains("site"));
+  EXPECT_FALSE(plain.contains("outcome"));
+}
+
 }  // namespace
 }  // namespace outpost::model

@@ -237,6 +237,7 @@ class SqliteHubReads : public HubReads {
                                                const std::string& date) override;
   Result<std::vector<EntityFields>> Cases(const std::string& site) override;
   Result<std::vector<EntityFields>> HeadOfficeTasks() override;
+  Result<std::vector<EntityFields>> TasksNamed(const std::string& query, int limit) override;
   Result<int64_t> CountChangesRecorded(const std::string& site, const std::string& from,
                                        const std::string& before) override;
   Result<std::vector<PaperImportRow>> PaperImports(const std::string& site,

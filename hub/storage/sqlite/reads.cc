@@ -324,6 +324,22 @@ Result<std::vector<EntityFields>> SqliteHubReads::HeadOfficeTasks() {
   return out;
 }
 
+Result<std::vector<EntityFields>> SqliteHubReads::TasksNamed(const std::string& query, int limit) {
+  // A suffix as staff type it: the id's last characters (no LIKE wildcards in ids).
+  ASSIGN_OR_RETURN(
+      Statement st,
+      db_.Prepare("SELECT entity, entity_id, owner_site, fields FROM entities WHERE entity ="
+                  " 'task' AND (entity_id = ?1 OR substr(entity_id, -length(?1)) = ?1) ORDER BY"
+                  " owner_site, entity_id LIMIT ?2"));
+  st.Bind(1, query).Bind(2, static_cast<int64_t>(limit));
+  std::vector<EntityFields> out;
+  RETURN_IF_ERROR(VisitEntities(st, [&](const EntityFields& e) {
+    out.push_back(e);
+    return Status::Ok();
+  }));
+  return out;
+}
+
 Result<int64_t> SqliteHubReads::CountChangesRecorded(const std::string& site,
                                                      const std::string& from,
                                                      const std::string& before) {
