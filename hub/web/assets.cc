@@ -31,6 +31,14 @@ body.signin main { max-width: 22rem; margin: 10vh auto; background: #fff; paddin
 body.signin label { display: block; margin: .75rem 0; }
 body.signin input { display: block; width: 100%; box-sizing: border-box; padding: .5rem;
                     font-size: 1rem; margin-top: .25rem; }
+form.book, form.search { display: grid; grid-template-columns: repeat(auto-fill, minmax(14rem, 1fr));
+                         gap: .5rem 1rem; align-items: end; background: #fff; padding: 1rem;
+                         border: 1px solid var(--line); border-radius: 6px; margin-bottom: 1rem; }
+form.book label, form.search label { display: flex; flex-direction: column; gap: .2rem; }
+form.book input, form.book select, form.search input { padding: .4rem; font-size: 1rem; }
+form.book .error, form.search .error { grid-column: 1 / -1; margin: 0; }
+.done { color: var(--ok); font-weight: 600; }
+h2 { font-size: 1.1rem; margin: 1.25rem 0 .5rem; }
 button { padding: .45rem 1rem; font-size: 1rem; cursor: pointer; }
 @media (max-width: 800px) { table { font-size: .9rem; } th, td { padding: .3rem; } }
 )css";

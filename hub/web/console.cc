@@ -2,12 +2,16 @@
 
 #include <httplib.h>
 
+#include <algorithm>
+#include <nlohmann/json.hpp>
 #include <optional>
 
 #include "hub/hub.h"
 #include "hub/queries/customers.h"
+#include "hub/queries/requests.h"
 #include "hub/queries/stores.h"
 #include "hub/web/assets.h"
+#include "hub/web/booking_page.h"
 #include "hub/web/customer_pages.h"
 #include "hub/web/html.h"
 
@@ -82,7 +86,8 @@ std::string Ago(Lang lang, int64_t now_ms, const std::string& utc) {
 
 std::vector<NavItem> Nav(Lang lang, const std::string& current, Role role) {
   std::vector<NavItem> nav = {{"/stores", Say(lang, "门店", "Stores"), false},
-                              {"/customers", Say(lang, "客户", "Customers"), false}};
+                              {"/customers", Say(lang, "客户", "Customers"), false},
+                              {"/book", Say(lang, "呼叫中心预约", "Call-centre booking"), false}};
   if (RoleMay(role, Permission::kManageAccounts)) {
     nav.push_back({"/users", Say(lang, "员工账号", "Accounts"), false});
   }
@@ -140,6 +145,19 @@ std::string UsersTable(Lang lang, const std::vector<StaffUser>& users) {
             "</td></tr>";
   }
   return html + "</tbody></table>";
+}
+
+// The form field a refusal is about: the one it names (Status::field or
+// the "field: ..." its message starts with), else none.
+std::string ErrorField(const Status& st) {
+  static const char* const kFields[] = {"store", "phone", "name",    "date",
+                                        "slot",  "plate", "service", "notes"};
+  const std::string named =
+      !st.field().empty() ? st.field() : st.message().substr(0, st.message().find(':'));
+  for (const char* f : kFields) {
+    if (named == f) return f;
+  }
+  return "";
 }
 
 }  // namespace
@@ -310,6 +328,75 @@ class WebConsole::Routes {
     Html(res, 200, RenderPage(frame));
   }
 
+  // The booking page for `store` (the first allowed store when none).
+  Result<BookingPage> BookingPageFor(const SignedIn& who, BookingForm form) {
+    BookingPage page;
+    page.form = std::move(form);
+    page.csrf_token = who.csrf_token;
+    ASSIGN_OR_RETURN(std::vector<queries::StoreState> stores,
+                     queries::ListStores(queries::HubReader(c_.hub_)));
+    for (const auto& s : stores) page.stores.push_back(s.site_id);
+    if (page.form["store"].empty() && !page.stores.empty()) page.form["store"] = page.stores[0];
+    ASSIGN_OR_RETURN(page.requests,
+                     queries::ListRequests(queries::HubReader(c_.hub_), page.form["store"]));
+    std::reverse(page.requests.begin(), page.requests.end());
+    return page;
+  }
+
+  void ShowBooking(const httplib::Request& req, httplib::Response& res, const SignedIn& who,
+                   BookingForm form, const Status& refusal, const std::string& done) {
+    const Lang lang = LangOf(req);
+    Frame frame = FrameFor(who, lang, "/book", Say(lang, "呼叫中心预约", "Call-centre booking"));
+    auto page = BookingPageFor(who, std::move(form));
+    if (!page.ok()) {
+      frame.body_html = "<p class=\"error\">" + Escape(page.status().message()) + "</p>";
+      Html(res, 500, RenderPage(frame));
+      return;
+    }
+    if (!refusal.ok()) {
+      page->error = refusal.message();
+      page->error_field = ErrorField(refusal);
+    }
+    page->done = done;
+    frame.body_html = BookingPageHtml(lang, page.value());
+    Html(res, refusal.ok() ? 200 : (refusal.code() == StatusCode::kRefused ? 403 : 400),
+         RenderPage(frame));
+  }
+
+  void ShowBookingForm(const httplib::Request& req, httplib::Response& res) {
+    auto who = Session(req, res);
+    if (!who) return;
+    ShowBooking(req, res, *who, {{"store", req.get_param_value("store")}}, Status::Ok(), "");
+  }
+
+  void Book(const httplib::Request& req, httplib::Response& res) {
+    auto who = Writer(req, res);
+    if (!who) return;
+    BookingForm form;
+    nlohmann::json request = nlohmann::json::object();
+    for (const char* f : {"store", "phone", "name", "date", "slot", "plate", "service", "notes"}) {
+      form[f] = req.get_param_value(f);
+      if (std::string(f) != "store" && !form[f].empty()) request[f] = form[f];
+    }
+    if (Status allowed = StaffAccounts::Require(*who, Permission::kBook); !allowed.ok()) {
+      ShowBooking(req, res, *who, form, allowed, "");
+      return;
+    }
+    auto queued = c_.hub_.QueueBooking(form["store"], request, who->name);
+    if (!queued.ok()) {
+      ShowBooking(req, res, *who, form, queued.status(), "");
+      return;
+    }
+    const std::string done = "request " + std::to_string(queued->seq) + " queued for " +
+                             form["store"] + ": " + queued->request.date + " " +
+                             queued->request.slot +
+                             (queued->checked_with_store_rules
+                                  ? " (bookable by the store's rules as last synced)"
+                                  : " (the store's rules are not known here yet: it decides)");
+    (void)c_.accounts_.Record(*who, "book", form["store"], done);
+    ShowBooking(req, res, *who, {{"store", form["store"]}}, Status::Ok(), done);
+  }
+
  private:
   Frame FrameFor(const SignedIn& who, Lang lang, const std::string& path,
                  const std::string& title) {
@@ -368,6 +455,12 @@ void WebConsole::Mount(httplib::Server& server) {
   });
   server.Get("/customer", [routes](const httplib::Request& req, httplib::Response& res) {
     routes->Customer(req, res);
+  });
+  server.Get("/book", [routes](const httplib::Request& req, httplib::Response& res) {
+    routes->ShowBookingForm(req, res);
+  });
+  server.Post("/book", [routes](const httplib::Request& req, httplib::Response& res) {
+    routes->Book(req, res);
   });
   server.Get("/users", [routes](const httplib::Request& req, httplib::Response& res) {
     routes->Users(req, res);

@@ -49,8 +49,8 @@ std::string RecordsTable(Lang lang, const UnifiedView& v, bool see_personal) {
         r.member_id ? (see_personal ? *r.member_id : std::string("****")) : "—";
     html += "<tr><td>" + Escape(r.site_id) + "</td><td>" + Name(r.name, see_personal) +
             "</td><td>" + Phones(r.phones, see_personal) + "</td><td>" + Escape(member) +
-            "</td><td>" + ConsentCell(lang, r.consent) + "</td><td>" + Escape(ShortId(r.record_id)) +
-            "</td></tr>";
+            "</td><td>" + ConsentCell(lang, r.consent) + "</td><td>" +
+            Escape(ShortId(r.record_id)) + "</td></tr>";
   }
   return html + "</tbody></table>";
 }
@@ -64,9 +64,10 @@ std::string VehiclesAndBookings(Lang lang, const UnifiedView& v, bool see_person
   for (const json& veh : v.vehicles) {
     const std::string vin = Text(veh, "vin") == "—" || see_personal ? Text(veh, "vin") : "****";
     auto km = veh.find("mileage_km");
-    html += "<tr><td>" + Escape(Text(veh, "plate")) + "</td><td>" + Escape(vin) + "</td><td>" +
-            (km != veh.end() && km->is_number() ? std::to_string(km->get<int64_t>()) + " km" : "—") +
-            "</td><td>" + Escape(Text(veh, "site")) + "</td></tr>";
+    html +=
+        "<tr><td>" + Escape(Text(veh, "plate")) + "</td><td>" + Escape(vin) + "</td><td>" +
+        (km != veh.end() && km->is_number() ? std::to_string(km->get<int64_t>()) + " km" : "—") +
+        "</td><td>" + Escape(Text(veh, "site")) + "</td></tr>";
   }
   html += std::string("</tbody></table><h2>") + Say(lang, "预约", "Bookings") +
           "</h2><table data-test=\"bookings\"><thead><tr><th>" + Say(lang, "时间", "Slot") +
@@ -85,18 +86,21 @@ std::string VehiclesAndBookings(Lang lang, const UnifiedView& v, bool see_person
 std::string EvidenceList(Lang lang, const UnifiedView& v, bool see_personal) {
   std::string html = std::string("<h2>") + Say(lang, "为何是同一客户", "Why one customer") +
                      "</h2><ul data-test=\"evidence\">";
-  if (v.evidence.empty()) html += std::string("<li>") + Say(lang, "仅一份档案", "one record only") + "</li>";
+  if (v.evidence.empty())
+    html += std::string("<li>") + Say(lang, "仅一份档案", "one record only") + "</li>";
   for (const Evidence& e : v.evidence) {
     // A shared phone is personal data; the other kinds name ids and plates.
     const std::string value = e.kind == "phone" && !see_personal ? MaskedPhone(e.value) : e.value;
-    html += "<li>" + Escape(ShortId(e.record_a)) + " ~ " + Escape(ShortId(e.record_b)) + ": " +
-            Escape(e.kind) + " " + Escape(value) +
-            (e.links ? "" : std::string(" ") + Say(lang, "（不单独关联）", "(does not link alone)")) +
-            "</li>";
+    html +=
+        "<li>" + Escape(ShortId(e.record_a)) + " ~ " + Escape(ShortId(e.record_b)) + ": " +
+        Escape(e.kind) + " " + Escape(value) +
+        (e.links ? "" : std::string(" ") + Say(lang, "（不单独关联）", "(does not link alone)")) +
+        "</li>";
   }
   for (const Evidence& c : v.candidates) {
     const std::string value = c.kind == "phone" && !see_personal ? MaskedPhone(c.value) : c.value;
-    html += "<li class=\"candidate\">" + std::string(Say(lang, "可能重复（未关联）：", "possible match (not linked): ")) +
+    html += "<li class=\"candidate\">" +
+            std::string(Say(lang, "可能重复（未关联）：", "possible match (not linked): ")) +
             Escape(ShortId(c.record_a)) + " ~ " + Escape(ShortId(c.record_b)) + ": " +
             Escape(c.kind) + " " + Escape(value) + "</li>";
   }
@@ -115,20 +119,22 @@ std::string MaskedName(const std::string& name) {
 
 std::string CustomerSearchHtml(Lang lang, const std::string& query, const std::string& error,
                                const std::vector<UnifiedView>* results, bool see_personal) {
-  std::string html = std::string("<form method=\"get\" action=\"/customers\" class=\"search\"><label>") +
-                     Say(lang, "电话、姓名、车牌、会员号或 VIN", "Phone, name, plate, member id or VIN") +
-                     " <input name=\"q\" value=\"" + Escape(query) +
-                     "\" maxlength=\"64\" autofocus></label><button type=\"submit\">" +
-                     Say(lang, "查找", "Find") + "</button>";
+  std::string html =
+      std::string("<form method=\"get\" action=\"/customers\" class=\"search\"><label>") +
+      Say(lang, "电话、姓名、车牌、会员号或 VIN", "Phone, name, plate, member id or VIN") +
+      " <input name=\"q\" value=\"" + Escape(query) +
+      "\" maxlength=\"64\" autofocus></label><button type=\"submit\">" + Say(lang, "查找", "Find") +
+      "</button>";
   if (!error.empty()) html += "<p class=\"error\" data-test=\"error\">" + Escape(error) + "</p>";
   html += "</form>";
   if (results == nullptr) return html;
   if (results->empty()) {
-    return html + "<p class=\"muted\" data-test=\"none\">" + Say(lang, "未找到客户", "No customer found") + "</p>";
+    return html + "<p class=\"muted\" data-test=\"none\">" +
+           Say(lang, "未找到客户", "No customer found") + "</p>";
   }
-  html += std::string("<table data-test=\"results\"><thead><tr><th>") + Say(lang, "客户", "Customer") +
-          "</th><th>" + Say(lang, "门店档案", "Records") + "</th><th>" + Say(lang, "电话", "Phones") +
-          "</th></tr></thead><tbody>";
+  html += std::string("<table data-test=\"results\"><thead><tr><th>") +
+          Say(lang, "客户", "Customer") + "</th><th>" + Say(lang, "门店档案", "Records") +
+          "</th><th>" + Say(lang, "电话", "Phones") + "</th></tr></thead><tbody>";
   for (const UnifiedView& v : *results) {
     std::string names, phones;
     std::vector<std::string> all_phones;
@@ -147,14 +153,15 @@ std::string CustomerViewHtml(Lang lang, const UnifiedView& view, bool see_person
   std::string html = "<p data-test=\"contact\">";
   std::string may;
   for (ContactChannel c : kContactChannels) {
-    if (view.consent.MayContact(c)) may += (may.empty() ? "" : ", ") + std::string(ContactChannelLabel(c));
+    if (view.consent.MayContact(c))
+      may += (may.empty() ? "" : ", ") + std::string(ContactChannelLabel(c));
   }
   html += view.consent.do_not_disturb ? Say(lang, "勿扰：不得联系", "Do not contact")
           : may.empty()               ? Say(lang, "未同意联系", "No opt-in")
-                                      : std::string(Say(lang, "同意联系：", "Opted in: ")) + Escape(may);
+                        : std::string(Say(lang, "同意联系：", "Opted in: ")) + Escape(may);
   html += "</p>";
-  return html + RecordsTable(lang, view, see_personal) + VehiclesAndBookings(lang, view, see_personal) +
-         EvidenceList(lang, view, see_personal);
+  return html + RecordsTable(lang, view, see_personal) +
+         VehiclesAndBookings(lang, view, see_personal) + EvidenceList(lang, view, see_personal);
 }
 
 }  // namespace outpost::hub::web

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include "hub/web/booking_page.h"
 #include "hub/web/customer_pages.h"
 
 namespace outpost::hub::web {
@@ -100,6 +101,22 @@ TEST(WebCustomerPagesTest, SearchShowsTheFieldsErrorAndLinksEachCustomer) {
   const std::vector<UnifiedView> none;
   EXPECT_NE(CustomerSearchHtml(Lang::kEn, "x", "", &none, true).find("No customer found"),
             std::string::npos);
+}
+
+TEST(WebBookingPageTest, ARefusalIsShownUnderItsFieldWithWhatWasTypedKept) {
+  BookingPage page;
+  page.stores = {"S1", "S<2>"};
+  page.form = {
+      {"store", "S<2>"}, {"phone", "139"}, {"name", "赵<b>六</b>"}, {"date", "2026-13-01"}};
+  page.error_field = "date";
+  page.error = "date: '2026-13-01' is not a date";
+  page.csrf_token = "tok";
+  const std::string html = BookingPageHtml(Lang::kZh, page);
+  EXPECT_NE(html.find("data-test=\"error-date\">date: '2026-13-01'"), std::string::npos) << html;
+  EXPECT_NE(html.find("value=\"赵&lt;b&gt;六&lt;/b&gt;\""), std::string::npos);
+  EXPECT_NE(html.find("<option value=\"S&lt;2&gt;\" selected>"), std::string::npos);
+  EXPECT_NE(html.find("name=\"csrf\" value=\"tok\""), std::string::npos);
+  EXPECT_EQ(html.find("error-phone"), std::string::npos);
 }
 
 }  // namespace

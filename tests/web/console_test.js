@@ -203,6 +203,26 @@ async function main() {
                  "q: longer than 64 characters: type less");
   });
 
+  await check("the call centre books into a store; a bad date is refused next to its field", async () => {
+    await page.goto(web.base + "/book?store=S1");
+    await page.fill("input[name=phone]", "139 0000 1111");
+    await page.fill("input[name=name]", "赵<b>六</b>");
+    await page.fill("input[name=date]", "2026-13-01");
+    await page.fill("input[name=slot]", "10:00");
+    const refused = await Promise.all([page.waitForNavigation(), page.click("form.book button")]);
+    assert.equal(refused[0].status(), 400);
+    assert.match(await page.textContent("[data-test=error-date]"), /^date: /);
+    assert.equal(await page.inputValue("input[name=name]"), "赵<b>六</b>");  // kept, as text
+    await page.fill("input[name=date]", "2026-11-24");
+    await Promise.all([page.waitForNavigation(), page.click("form.book button")]);
+    assert.match(await page.textContent("[data-test=done]"),
+                 /^request 1 queued for S1: 2026-11-24 10:00 \(bookable by the store's rules/);
+    const rows = page.locator("table[data-test=requests] tbody tr");
+    assert.equal(await rows.count(), 1);
+    assert.match(await rows.first().textContent(), /li\.na/);  // who booked it
+    await page.screenshot({ path: path.join(shots, "book.png"), fullPage: true });
+  });
+
   await check("a cross-site form post without the token is refused and signs nobody out", async () => {
     const evil = await startEvilSite(web.base);
     const other = await context.newPage();
@@ -234,6 +254,14 @@ async function main() {
     await Promise.all([vp.waitForNavigation(), vp.click("table[data-test=results] a")]);
     const masked = await vp.textContent("table[data-test=records]");
     assert.ok(!masked.includes("13800138000") && masked.includes("王**"), masked);
+    // A write typed by hand with the viewer's own valid token: refused by role.
+    const token = await vp.inputValue("form.logout input[name=csrf]");
+    const booked = await viewer.request.post(web.base + "/book", {
+      headers: { Origin: web.base },
+      form: { csrf: token, store: "S1", phone: "13900001112", date: "2026-11-24", slot: "10:00" },
+    });
+    assert.equal(booked.status(), 403);
+    assert.match(await booked.text(), /role viewer may not book, cancel or move/);
     const res = await vp.goto(web.base + "/users");  // typed by hand
     assert.equal(res.status(), 403);
     assert.equal(await vp.textContent("[data-test=error]"), "role viewer may not manage accounts");
