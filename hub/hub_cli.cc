@@ -33,6 +33,7 @@ int RunHubCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   cli::NotifyCommand notify_command(app);
   cli::TaskQueueCommand task_queue_command(app, flags);
   cli::SegmentCommands segment_commands(app, flags);
+  cli::ReportCommand report_command(app, flags);
   if (auto done = outpost::cli::ParseCommandLine(app, argc, argv, "outpost-hub", out, err)) {
     return *done;
   }
@@ -75,6 +76,7 @@ int RunHubCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   if (notify_command.parsed()) return notify_command.Run(opened, out, err);
   if (task_queue_command.parsed()) return task_queue_command.Run(opened, out, err);
   if (segment_commands.parsed()) return segment_commands.Run(opened, out, err);
+  if (report_command.parsed()) return report_command.Run(opened, out, err);
   return 1;
 }
 
