@@ -77,25 +77,28 @@ class HubReportTest : public testing::HubCliAndStores {
   }
   void StoreContact(const std::string& site, const std::string& id, const std::string& at,
                     const std::string& status, const std::string& outcome) {
-    json fields = {{"store_id", site},      {"customer_id", "c-" + id}, {"step", "invitation"},
-                   {"purpose", "marketing"}, {"channel", "call"},       {"status", status},
-                   {"idempotency_key", id},  {"sent_at", at},           {"due_at", at}};
+    json fields = {{"store_id", site},      {"customer_id", "c-" + id},
+                   {"step", "invitation"},  {"purpose", "marketing"},
+                   {"channel", "call"},     {"status", status},
+                   {"idempotency_key", id}, {"sent_at", at},
+                   {"due_at", at}};
     if (!outcome.empty()) fields["outcome"] = outcome;
     Sql("INSERT INTO entities (entity, entity_id, owner_site, fields, field_hlcs, last_hlc,"
-        " base_hlc) VALUES ('message', '" + id + "', '" + site + "', '" + fields.dump() +
-        "', '{}', 1, 1)");
+        " base_hlc) VALUES ('message', '" +
+        id + "', '" + site + "', '" + fields.dump() + "', '{}', 1, 1)");
   }
   void HeadOfficeMessage(const std::string& site, const std::string& id, const std::string& at) {
     const json fields = {{"status", "sent"}, {"sent_at", at}, {"purpose", "marketing"}};
     Sql("INSERT INTO hub_messages (message_id, invitation_key, site, status, next_at, fields,"
-        " request) VALUES ('" + id + "', 'inv-" + id + "', '" + site + "', 'sent', '" + at +
-        "', '" + fields.dump() + "', '{}')");
+        " request) VALUES ('" +
+        id + "', 'inv-" + id + "', '" + site + "', 'sent', '" + at + "', '" + fields.dump() +
+        "', '{}')");
   }
   void HeadOfficeCall(const std::string& site, const std::string& key, const std::string& at,
                       const std::string& outcome) {
     Sql("INSERT INTO hub_invitations (invitation_key, unified_id, vehicle_key, due_date, site,"
-        " request_seq, assigned_at, assigned_by, handled_by, outcome) VALUES ('" + key +
-        "', 'U1', 'V1', '2026-11-30', '" + site + "', 0, '" + at +
+        " request_seq, assigned_at, assigned_by, handled_by, outcome) VALUES ('" +
+        key + "', 'U1', 'V1', '2026-11-30', '" + site + "', 0, '" + at +
         "', 'HO Wang', 'head_office', '" + outcome + "')");
   }
 
@@ -132,8 +135,8 @@ class HubReportTest : public testing::HubCliAndStores {
     AtLocal("2026-11-08 10:00");
     Call("S2", TaskOf("S2", "no_show", b8n), "reached");
     AtLocal("2026-11-09 10:00");
-    auto k = stores_["S2"]->AddTask({"complaint", "13900139005", "", "2026-11-12", "", "slow",
-                                     "SA"});
+    auto k =
+        stores_["S2"]->AddTask({"complaint", "13900139005", "", "2026-11-12", "", "slow", "SA"});
     ASSERT_TRUE(k.ok()) << k.status().ToString();
     AtLocal("2026-11-11 10:00");
     Call("S2", k->id, "reached", "yes");  // closed after 2 days
@@ -178,8 +181,8 @@ class HubReportTest : public testing::HubCliAndStores {
   }
   static json Items(int64_t price, int64_t den) {
     json j = json::object();
-    for (const char* item : {"attitude", "repair_quality", "price", "parts", "waiting_time",
-                             "other"}) {
+    for (const char* item :
+         {"attitude", "repair_quality", "price", "parts", "waiting_time", "other"}) {
       j[item] = Fig(std::string(item) == "price" ? price : 0, den);
     }
     return j;
@@ -219,8 +222,8 @@ TEST_F(HubReportTest, EveryFigureOfEachStoreAndTheChainCountedByHand) {
                      {"accuracy", Fig(1, 2)},
                      {"satisfaction", Fig(0, 1)},
                      {"dissatisfied_by_item", Items(1, 1)},
-                     {"complaints", {{"opened", 1}, {"closed", 0}, {"overdue", 1},
-                                     {"close_days", Fig(0, 0)}}},
+                     {"complaints",
+                      {{"opened", 1}, {"closed", 0}, {"overdue", 1}, {"close_days", Fig(0, 0)}}},
                      {"complete_to", nullptr},
                      {"zone_assumed", false},
                      {"time_zone", "Asia/Shanghai"},
@@ -244,28 +247,28 @@ TEST_F(HubReportTest, EveryFigureOfEachStoreAndTheChainCountedByHand) {
                      {"accuracy", Fig(2, 2)},
                      {"satisfaction", Fig(1, 1)},
                      {"dissatisfied_by_item", Items(0, 0)},
-                     {"complaints", {{"opened", 1}, {"closed", 1}, {"overdue", 0},
-                                     {"close_days", Fig(2, 1)}}},
+                     {"complaints",
+                      {{"opened", 1}, {"closed", 1}, {"overdue", 0}, {"close_days", Fig(2, 1)}}},
                      {"complete_to", "2026-11-15"}});
   // The chain: the facts together, not an average of the percentages.
-  ExpectFigures(j["chain"],
-                {{"made", 7},
-                 {"made_by_channel", {{"online", 1}, {"phone", 4}, {"wechat", 2}}},
-                 {"rescheduled", Fig(1, 8)},
-                 {"cancelled", Fig(2, 7)},
-                 {"cancelled_early", Fig(1, 2)},
-                 {"arrival", Fig(3, 5)},
-                 {"completed", Fig(2, 5)},
-                 {"no_show", Fig(2, 5)},
-                 {"success", Fig(2, 6)},
-                 {"connect", Fig(3, 5)},
-                 {"accuracy", Fig(3, 4)},
-                 {"satisfaction", Fig(1, 2)},
-                 {"dissatisfied_by_item", Items(1, 2)},
-                 {"complaints", {{"opened", 2}, {"closed", 1}, {"overdue", 1},
-                                 {"close_days", Fig(2, 1)}}},
-                 {"stores", 2},
-                 {"incomplete_stores", 1}});
+  ExpectFigures(
+      j["chain"],
+      {{"made", 7},
+       {"made_by_channel", {{"online", 1}, {"phone", 4}, {"wechat", 2}}},
+       {"rescheduled", Fig(1, 8)},
+       {"cancelled", Fig(2, 7)},
+       {"cancelled_early", Fig(1, 2)},
+       {"arrival", Fig(3, 5)},
+       {"completed", Fig(2, 5)},
+       {"no_show", Fig(2, 5)},
+       {"success", Fig(2, 6)},
+       {"connect", Fig(3, 5)},
+       {"accuracy", Fig(3, 4)},
+       {"satisfaction", Fig(1, 2)},
+       {"dissatisfied_by_item", Items(1, 1)},  // S1's one dissatisfied answer
+       {"complaints", {{"opened", 2}, {"closed", 1}, {"overdue", 1}, {"close_days", Fig(2, 1)}}},
+       {"stores", 2},
+       {"incomplete_stores", 1}});
 
   // One store: its figures only, no chain.
   const json one = CliJson({"report", "month", "2026-11", "--store", "S2"});
@@ -291,7 +294,7 @@ TEST_F(HubReportTest, TextCsvAndHtmlCarryTheSameFigures) {
        {"S1,,made,4,,\n", "S1,,arrival,1,2,50.0\n", "S1,,success,2,5,40.0\n",
         "S2,2026-11-15,rescheduled,1,4,25.0\n", "S2,2026-11-15,complaint_close_days,2,1,200.0\n",
         "chain,,arrival,3,5,60.0\n", "chain,,accuracy,3,4,75.0\n",
-        "chain,,dissatisfied:price,1,2,50.0\n", "chain,,incomplete_stores,1,,\n"}) {
+        "chain,,dissatisfied:price,1,1,100.0\n", "chain,,incomplete_stores,1,,\n"}) {
     EXPECT_NE(csv.out.find(line), std::string::npos) << line;
   }
 
@@ -300,8 +303,7 @@ TEST_F(HubReportTest, TextCsvAndHtmlCarryTheSameFigures) {
   EXPECT_EQ(html.out.find("<script"), std::string::npos);
   EXPECT_NE(html.out.find("<svg class=\"trend\""), std::string::npos);
   EXPECT_NE(html.out.find("<svg class=\"items\""), std::string::npos);
-  EXPECT_NE(html.out.find("到店率 arrival rate</td><td>3/5</td><td>60.0%</td>"),
-            std::string::npos);
+  EXPECT_NE(html.out.find("到店率 arrival rate</td><td>3/5</td><td>60.0%</td>"), std::string::npos);
   EXPECT_NE(html.out.find("2026-06 到店率 arrival"), std::string::npos);  // six months back
   EXPECT_NE(html.out.find("数据截至 complete to 2026-11-15"), std::string::npos);
 }

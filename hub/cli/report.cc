@@ -12,7 +12,7 @@
 #include "hub/cli/commands.h"
 #include "hub/cli/output.h"
 #include "hub/hub.h"
-#include "hub/report_html.h"
+#include "hub/queries/report_html.h"
 
 namespace outpost::hub::cli {
 namespace {
@@ -81,9 +81,9 @@ std::string ReportsText(const queries::MonthReports& r) {
   for (const auto& s : r.stores) {
     out += kpi::MonthReportText(s.report, s.site + (s.name != s.site ? " " + s.name : ""));
     if (s.complete_to) {
-      out += s.complete_to->empty() ? "从未同步 never synced: no figures yet\n"
-                                    : "数据截至 complete to " + *s.complete_to +
-                                          " (last contact with head office)\n";
+      out += s.complete_to->empty()
+                 ? "从未同步 never synced: no figures yet\n"
+                 : "数据截至 complete to " + *s.complete_to + " (last contact with head office)\n";
     }
     if (s.zone_assumed) {
       out += "未同步门店日历，按总部时区 no calendar synced: days counted in head office's zone " +
@@ -92,8 +92,8 @@ std::string ReportsText(const queries::MonthReports& r) {
     out += "\n";
   }
   if (r.chain) {
-    out += kpi::MonthReportText(*r.chain, "全连锁 chain (" + std::to_string(r.stores.size()) +
-                                              " 家门店 stores)");
+    out += kpi::MonthReportText(
+        *r.chain, "全连锁 chain (" + std::to_string(r.stores.size()) + " 家门店 stores)");
     out += "数据不完整门店 stores with incomplete figures: " + std::to_string(r.incomplete) + "\n";
   }
   return out;

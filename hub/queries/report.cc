@@ -27,8 +27,8 @@ using FactsBySite = std::map<std::string, StoreFacts>;
 // may be the day before or after its local one; the local day decides.
 struct Span {
   std::vector<std::string> months;
-  std::string from;  // the first month's first day, less one
-  std::string to;    // the day after the last month's last day, plus one
+  std::string from;              // the first month's first day, less one
+  std::string to;                // the day after the last month's last day, plus one
   std::string first_day_utc_lo;  // an instant's UTC date before this is in no month
   std::string last_day_utc_hi;   // nor one after this
 };
@@ -112,8 +112,8 @@ std::optional<std::string> StoreRecordOfCall(const storage::ContactRow& row) {
   if (!request.ok()) return std::nullopt;
   auto due = LocalDate::Parse(request->date);
   if (!due.ok()) return std::nullopt;
-  return model::MessageIdFor(outreach::InvitationKey(row.site, request->customer_id,
-                                                     request->vehicle_id, due.value()));
+  return model::MessageIdFor(
+      outreach::InvitationKey(row.site, request->customer_id, request->vehicle_id, due.value()));
 }
 
 // The stores' marketing contacts, and head office's own not yet synced back
@@ -203,6 +203,9 @@ Result<MonthReports> MonthReportAtHub(const HubReader& hub, const std::string& m
   ASSIGN_OR_RETURN(Span span, SpanOf(month, trend_months < 1 ? 1 : trend_months));
   ASSIGN_OR_RETURN(LocalDate first, FirstOf(month));
   const LocalDate month_end = NextMonth(first);  // the first local day after the month
+  // The typed rows first catch up with every change synced (they are kept
+  // behind ingest): derived rows only, as a customer query's resolution.
+  RETURN_IF_ERROR(hub.MakeIdentity().IndexChanges());
   storage::HubReads& reads = hub.reads();
   ASSIGN_OR_RETURN(std::vector<storage::StoreOverview> overviews, reads.StoreOverviews());
   MonthReports out;

@@ -18,7 +18,9 @@
 // store's facts together (sums, not averages of percentages). A store last
 // heard from before the month's end has figures complete only to that day.
 //
-// Thread-compatible (hub/queries/reader.h). Read-only.
+// Thread-compatible (hub/queries/reader.h). Reads only, after the typed rows
+// have caught up with the changes synced (Identity::IndexChanges: derived
+// rows, as a customer query's resolution writes).
 #pragma once
 
 #include <optional>
@@ -36,8 +38,8 @@ inline constexpr char kHeadOfficeZone[] = "Asia/Shanghai";
 
 struct StoreMonthReport {
   std::string site;
-  std::string name;       // its calendar's name, else the store id
-  std::string time_zone;  // the zone its days are counted in
+  std::string name;           // its calendar's name, else the store id
+  std::string time_zone;      // the zone its days are counted in
   bool zone_assumed = false;  // no calendar synced: head office's zone
   // The local day of its last contact when that is before the month's end
   // ("" when it never called); nullopt: complete.

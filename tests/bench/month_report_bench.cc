@@ -15,11 +15,11 @@
 //   month_report_bench [--bookings N] [--stores S] [--dir DIR]
 #include <sys/resource.h>
 
-#include <cstdio>
 #include <algorithm>
+#include <cstdio>
 #include <random>
-#include <vector>
 #include <string>
+#include <vector>
 
 #include "hub/queries/report.h"
 #include "tests/bench/bench_hub.h"
@@ -125,14 +125,15 @@ int main(int argc, char** argv) {
   });
   struct rusage usage {};
   getrusage(RUSAGE_SELF, &usage);
-  std::printf("raw    (GROUP BY site, channel, status over the month's slots, %lld rows): %.3f s"
-              " median of 5\n",
-              static_cast<long long>(raw_rows), raw_s);
-  std::printf("chain  (MonthReportAtHub 2026-11, %d stores and the chain; made %lld, arrival"
-              " %lld/%lld): %.3f s median of 5\n",
-              flags.stores, static_cast<long long>(chain.made),
-              static_cast<long long>(chain.arrival.num), static_cast<long long>(chain.arrival.den),
-              chain_s);
+  std::printf(
+      "raw    (GROUP BY site, channel, status over the month's slots, %lld rows): %.3f s"
+      " median of 5\n",
+      static_cast<long long>(raw_rows), raw_s);
+  std::printf(
+      "chain  (MonthReportAtHub 2026-11, %d stores and the chain; made %lld, arrival"
+      " %lld/%lld): %.3f s median of 5\n",
+      flags.stores, static_cast<long long>(chain.made), static_cast<long long>(chain.arrival.num),
+      static_cast<long long>(chain.arrival.den), chain_s);
   std::printf("ratio chain/raw %.2fx; peak RSS %.0f MiB (target: chain < 2 s, within 3x)\n",
               raw_s > 0 ? chain_s / raw_s : 0.0, static_cast<double>(usage.ru_maxrss) / 1024.0);
   return 0;

@@ -1,6 +1,6 @@
 // The month report's HTML page (hub/report_html.h): self-contained, no
 // script, every text from the data escaped, a table and the SVG charts.
-#include "hub/report_html.h"
+#include "hub/queries/report_html.h"
 
 #include <gtest/gtest.h>
 

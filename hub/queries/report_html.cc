@@ -1,4 +1,4 @@
-#include "hub/report_html.h"
+#include "hub/queries/report_html.h"
 
 #include <cstdio>
 #include <iterator>
@@ -45,8 +45,7 @@ std::string TrendSvg(const std::vector<MonthReport>& trend) {
   const int bar = 14, group = 48, height = 120, top = 10, bottom = 30;
   const int width = 40 + group * static_cast<int>(trend.size());
   std::string out = "<svg class=\"trend\" xmlns=\"http://www.w3.org/2000/svg\" width=\"" +
-                    std::to_string(width) + "\" height=\"" +
-                    std::to_string(height + top + bottom) +
+                    std::to_string(width) + "\" height=\"" + std::to_string(height + top + bottom) +
                     "\" role=\"img\"><title>到店率与爽约率 arrival and no-show rate by "
                     "month</title>\n";
   out += "<line x1=\"30\" y1=\"" + std::to_string(top + height) + "\" x2=\"" +
@@ -56,13 +55,13 @@ std::string TrendSvg(const std::vector<MonthReport>& trend) {
   for (const MonthReport& r : trend) {
     const double arrival = Percent(r.arrival), no_show = Percent(r.no_show);
     const double ha = arrival * height / 100.0, hn = no_show * height / 100.0;
-    out += "<rect class=\"arrival\" x=\"" + std::to_string(x) + "\" y=\"" +
-           Num(top + height - ha) + "\" width=\"" + std::to_string(bar) + "\" height=\"" +
-           Num(ha) + "\"><title>" + HtmlEscape(r.month) + " 到店率 arrival " +
-           HtmlEscape(kpi::PercentText(r.arrival)) + "</title></rect>\n";
+    out += "<rect class=\"arrival\" x=\"" + std::to_string(x) + "\" y=\"" + Num(top + height - ha) +
+           "\" width=\"" + std::to_string(bar) + "\" height=\"" + Num(ha) + "\"><title>" +
+           HtmlEscape(r.month) + " 到店率 arrival " + HtmlEscape(kpi::PercentText(r.arrival)) +
+           "</title></rect>\n";
     out += "<rect class=\"noshow\" x=\"" + std::to_string(x + bar + 2) + "\" y=\"" +
-           Num(top + height - hn) + "\" width=\"" + std::to_string(bar) + "\" height=\"" +
-           Num(hn) + "\"><title>" + HtmlEscape(r.month) + " 爽约率 no-show " +
+           Num(top + height - hn) + "\" width=\"" + std::to_string(bar) + "\" height=\"" + Num(hn) +
+           "\"><title>" + HtmlEscape(r.month) + " 爽约率 no-show " +
            HtmlEscape(kpi::PercentText(r.no_show)) + "</title></rect>\n";
     out += "<text x=\"" + std::to_string(x) + "\" y=\"" + std::to_string(top + height + 16) +
            "\">" + HtmlEscape(r.month.size() == 7 ? r.month.substr(2) : r.month) + "</text>\n";
