@@ -308,6 +308,26 @@ TEST_F(HubReportTest, TextCsvAndHtmlCarryTheSameFigures) {
   EXPECT_NE(html.out.find("数据截至 complete to 2026-11-15"), std::string::npos);
 }
 
+TEST_F(HubReportTest, AHubUpgradedTo0015FillsTheNewColumnsFromTheStoresLogs) {
+  AMonth();
+  const json before = CliJson({"report", "month", "2026-11"});
+  // The rows as a hub upgraded to 0015 has them: the new columns empty, the
+  // backfill armed. The next report's indexing refills them from the logs.
+  Sql("UPDATE hub_bookings SET requested_at = NULL, moved_here = 0, cancelled_at = NULL;"
+      " INSERT OR IGNORE INTO hub_typed_backfill (singleton) VALUES (1)");
+  EXPECT_EQ(CliJson({"report", "month", "2026-11"}), before);
+  // b3's first cancel, 18 November 09:00 in Shanghai, from its change in S1's log.
+  auto st = HubFile()
+                .Prepare(
+                    "SELECT cancelled_at FROM hub_bookings WHERE site = 'S1' AND"
+                    " status = 'cancelled' ORDER BY cancelled_at")
+                .value();
+  ASSERT_TRUE(st.Step().value());
+  EXPECT_EQ(st.Text(0).substr(0, 19), "2026-11-18T01:00:00");
+  ASSERT_TRUE(st.Step().value());
+  EXPECT_EQ(st.Text(0).substr(0, 19), "2026-11-20T01:00:00");
+}
+
 TEST_F(HubReportTest, ABadMonthAnUnknownStoreAndABadFormatAreRefusedSayingWhy) {
   CliResult month = Cli({"report", "month", "2026-13"});
   EXPECT_EQ(month.exit_code, 1);

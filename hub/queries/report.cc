@@ -211,6 +211,7 @@ Result<MonthReports> MonthReportAtHub(const HubReader& hub, const std::string& m
   MonthReports out;
   out.month = month;
   FactsBySite by_site;
+  std::map<std::string, TimeZone> zones;  // by id: most stores share one
   for (const storage::StoreOverview& o : overviews) {
     if (!site.empty() && o.cursor.site != site) continue;
     ASSIGN_OR_RETURN(std::optional<StoreCalendar> calendar, ReadCalendar(reads, o.cursor.site));
@@ -219,7 +220,12 @@ Result<MonthReports> MonthReportAtHub(const HubReader& hub, const std::string& m
     s.name = calendar && !calendar->settings.name.empty() ? calendar->settings.name : s.site;
     s.zone_assumed = !calendar.has_value();
     s.time_zone = calendar ? calendar->settings.time_zone : std::string(kHeadOfficeZone);
-    ASSIGN_OR_RETURN(TimeZone zone, TimeZone::Load(s.time_zone));
+    auto known = zones.find(s.time_zone);
+    if (known == zones.end()) {
+      ASSIGN_OR_RETURN(TimeZone loaded, TimeZone::Load(s.time_zone));
+      known = zones.emplace(s.time_zone, std::move(loaded)).first;
+    }
+    const TimeZone zone = known->second;
     if (!o.cursor.last_contact) {
       s.complete_to = "";
     } else {
@@ -230,7 +236,7 @@ Result<MonthReports> MonthReportAtHub(const HubReader& hub, const std::string& m
     }
     if (s.complete_to) ++out.incomplete;
     out.stores.push_back(std::move(s));
-    by_site.emplace(o.cursor.site, StoreFacts{std::move(zone), {}});
+    by_site.emplace(o.cursor.site, StoreFacts{zone, {}});
   }
   if (!site.empty() && by_site.empty()) {
     return Status::InvalidInput("--store: '" + site + "' is not a store on the allow-list")
