@@ -35,6 +35,7 @@ int RunHubCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   cli::SegmentCommands segment_commands(app, flags);
   cli::UserCommands user_commands(app, flags);
   cli::WebCommand web_command(app);
+  cli::ReportCommand report_command(app, flags);
   if (auto done = outpost::cli::ParseCommandLine(app, argc, argv, "outpost-hub", out, err)) {
     return *done;
   }
@@ -79,6 +80,7 @@ int RunHubCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   if (segment_commands.parsed()) return segment_commands.Run(opened, out, err);
   if (user_commands.parsed()) return user_commands.Run(opened, out, err);
   if (web_command.parsed()) return web_command.Run(opened, out, err);
+  if (report_command.parsed()) return report_command.Run(opened, out, err);
   return 1;
 }
 

@@ -69,8 +69,8 @@ TEST_F(HubCliTest, AMistypedCommandOrFlagGetsOneLineAndExitCodeOne) {
   EXPECT_EQ(command.exit_code, 1);
   EXPECT_EQ(command.err,
             "outpost-hub: unknown command 'bord' (try: allow, board, book, campaigns, cancel,"
-            " conflicts, customers, deny, digest, holidays, init, notify, replies, requests,"
-            " reschedule, segments, serve, stores, tasks, users, web)\n");
+            " conflicts, customers, deny, digest, holidays, init, notify, replies, report,"
+            " requests, reschedule, segments, serve, stores, tasks, users, web)\n");
   CliResult nested = Cli({"customers", "fnd", "x"});
   EXPECT_EQ(nested.exit_code, 1);
   EXPECT_EQ(nested.err,

@@ -301,5 +301,20 @@ class WebCommand {
   bool secure_cookies_ = false;
 };
 
+// report month YYYY-MM [--store S] [--format text|html|csv|json]: the
+// month-end statistics of every store and the chain (report.cc).
+class ReportCommand {
+ public:
+  ReportCommand(CLI::App& app, const HubFlags& flags);
+  bool parsed() const;
+  int Run(Hub& hub, std::ostream& out, std::ostream& err);
+
+ private:
+  const HubFlags& flags_;
+  CLI::App* report_ = nullptr;
+  CLI::App* month_ = nullptr;
+  std::string month_text_, store_, format_ = "text";
+};
+
 }  // namespace cli
 }  // namespace outpost::hub

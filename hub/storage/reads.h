@@ -96,6 +96,31 @@ struct CaseActivity {
   int64_t resolved = 0;
 };
 
+// A booking as the month's figures read it (hub_bookings, 0015_month_report.sql).
+struct MonthBookingRow {
+  std::string site;
+  std::string channel;                      // ChannelName
+  std::string requested_at;                 // UTC text: when it was asked for (the day it was made)
+  std::string slot_date;                    // YYYY-MM-DD, the store's
+  std::string slot_time;                    // HH:MM, the store's
+  std::string status;                       // BookingStatusName
+  bool arrived = false;                     // arrived_at set
+  std::optional<std::string> cancelled_at;  // UTC text: its first cancel
+  bool moved_here = false;                  // made by a reschedule
+};
+using MonthBookingVisitor = std::function<Status(const MonthBookingRow&)>;
+
+// A marketing contact made (docs/KPI.md): a stores' synced "message" of
+// purpose marketing sent or done, or one of head office's own.
+struct ContactRow {
+  std::string site;        // the store whose customer it is
+  std::string message_id;  // the message entity's id (a call of head office's: "")
+  std::string at;          // UTC text: sent_at, else updated_at, else planned_at; a call's record
+  std::string status;      // "sent" or "done"
+  std::string outcome;     // a done call's outcome ("booked", ...); "" otherwise
+  std::string request;     // head office's call: the "invite" request that told the store
+};
+
 // Which changes an audit wants (sync/changelog.h; tools/audit.cc).
 using ChangeFilter = outpost::ChangeFilter;
 
@@ -168,6 +193,28 @@ class HubReads {
   // `site`'s paper imports recorded since `since`, in import order.
   virtual Result<std::vector<PaperImportRow>> PaperImports(const std::string& site,
                                                            const std::string& since) = 0;
+  // ---- the month-end statistics (hub/queries/report.h) ----
+  // The bookings (`site`'s, every store's when empty) with a slot date in
+  // [from_date, to_date) or asked for (requested_at) in that range, each once.
+  virtual Status ForEachMonthBooking(const std::string& site, const std::string& from_date,
+                                     const std::string& to_date,
+                                     const MonthBookingVisitor& visit) = 0;
+  // The stores' marketing messages sent or done (status "sent", "done") whose
+  // moment (`ContactRow::at`) is in [from, to) (UTC texts), by id.
+  virtual Result<std::vector<ContactRow>> StoreContactsMade(const std::string& from,
+                                                            const std::string& to) = 0;
+  // Head office's own contacts in [from, to): its messages sent (hub_messages,
+  // status "sent") and its calls recorded on invitations (hub_invitations
+  // handled by head office with an outcome, `at` when recorded, `request`
+  // the "invite" that told the store).
+  virtual Result<std::vector<ContactRow>> HeadOfficeContactsMade(const std::string& from,
+                                                                 const std::string& to) = 0;
+  // Which of `ids` are entities of kind `entity` (synced from a store).
+  virtual Result<std::vector<std::string>> EntitiesPresent(const std::string& entity,
+                                                           const std::vector<std::string>& ids) = 0;
+  // Every entity of kind `entity` ("task"), by id.
+  virtual Status ForEachEntityOfKind(const std::string& entity, const EntityVisitor& visit) = 0;
+
   // `site`'s cases opened and resolved, by changes recorded since `since`.
   virtual Result<CaseActivity> CaseActivitySince(const std::string& site,
                                                  const std::string& since) = 0;

@@ -143,14 +143,7 @@ std::vector<Figure> Figures(const MonthReport& r) {
   return out;
 }
 
-const char* ItemZh(const std::string& item) {
-  if (item == "attitude") return "服务态度";
-  if (item == "repair_quality") return "维修质量";
-  if (item == "price") return "价格";
-  if (item == "parts") return "配件";
-  if (item == "waiting_time") return "等待时间";
-  return "其他";
-}
+const char* ItemZh(const std::string& item) { return ItemLabelZh(item); }
 
 nlohmann::json RatioJson(const Ratio& ratio) {
   nlohmann::json j = {{"num", ratio.num}, {"den", ratio.den}, {"percent", nullptr}};
@@ -170,6 +163,32 @@ std::string PercentCsv(const Ratio& ratio) {
 }
 
 }  // namespace
+
+const char* ItemLabelZh(const std::string& item) {
+  if (item == "attitude") return "服务态度";
+  if (item == "repair_quality") return "维修质量";
+  if (item == "price") return "价格";
+  if (item == "parts") return "配件";
+  if (item == "waiting_time") return "等待时间";
+  return "其他";
+}
+
+std::vector<FigureLabel> MonthReportFigures(const MonthReport& r) {
+  std::vector<FigureLabel> out;
+  for (const Figure& f : Figures(r)) {
+    if (f.key == nullptr) {
+      out.push_back({"channel:" + std::string(f.en), "渠道", f.en, f.ratio});
+    } else {
+      out.push_back({f.key, f.zh, f.en, f.ratio});
+    }
+  }
+  for (const char* item : kReportItems) {
+    auto it = r.dissatisfied_by_item.find(item);
+    out.push_back({std::string("dissatisfied:") + item, std::string("不满意 ") + ItemLabelZh(item),
+                   item, it == r.dissatisfied_by_item.end() ? Ratio{} : it->second});
+  }
+  return out;
+}
 
 nlohmann::json MonthReportJson(const MonthReport& r) {
   nlohmann::json channels = nlohmann::json::object();

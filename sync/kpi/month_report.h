@@ -113,6 +113,19 @@ Result<MonthReport> ComputeMonthReport(const MonthFacts& facts);
 nlohmann::json MonthReportJson(const MonthReport& report);
 // One line per figure: figure,numerator,denominator,percent (CSV, header first).
 std::string MonthReportCsv(const MonthReport& report);
+// One figure as every format labels it: the bookings made by channel
+// (key "channel:<name>"), then the rates in the report's order, then the
+// dissatisfied items ("dissatisfied:<item>"). Labels zh-CN and English.
+struct FigureLabel {
+  std::string key;
+  std::string zh;
+  std::string en;
+  Ratio ratio;
+};
+std::vector<FigureLabel> MonthReportFigures(const MonthReport& report);
+// A dissatisfied item's zh-CN label ("price" -> "价格").
+const char* ItemLabelZh(const std::string& item);
+
 // Bilingual text, zh-CN first, each figure with its fraction and percentage.
 std::string MonthReportText(const MonthReport& report, const std::string& store_id);
 

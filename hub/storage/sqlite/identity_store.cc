@@ -1,5 +1,6 @@
 #include "hub/storage/sqlite/identity_store.h"
 
+#include <map>
 #include <set>
 #include <tuple>
 
@@ -24,11 +25,27 @@ std::vector<std::string> PhonesOf(const std::string& array_text) {
   return out;
 }
 
+// When each booking was first cancelled (0015_month_report.sql): the
+// updated_at of the first change that set its status "cancelled", by id.
+using CancelTimes = std::map<std::string, std::string>;
+
 // The typed rows of one booking, customer or vehicle (0011_typed_entities.sql)
 // replaced by what its merged fields decode to: `fields` nullopt (no such
-// entity) or refused by the codec leaves none.
+// entity) or refused by the codec leaves none. A booking's cancelled_at is
+// the first cancel's: kept from its row, else `cancels`' (the changes being
+// indexed), else, for one cancelled with no such change at hand, its last
+// change (a cancelled booking changes no more), as the store's report does.
 Status PutTypedBooking(Db& db, const std::string& id, const std::string& site,
-                       const std::optional<nlohmann::json>& fields) {
+                       const std::optional<nlohmann::json>& fields, const CancelTimes& cancels) {
+  ASSIGN_OR_RETURN(Statement was,
+                   db.Prepare("SELECT cancelled_at FROM hub_bookings WHERE booking_id = ?"));
+  was.Bind(1, id);
+  ASSIGN_OR_RETURN(bool had, was.Step());
+  std::optional<std::string> cancelled_at = had ? was.OptionalText(0) : std::nullopt;
+  was.Reset();
+  if (!cancelled_at) {
+    if (auto it = cancels.find(id); it != cancels.end()) cancelled_at = it->second;
+  }
   ASSIGN_OR_RETURN(Statement drop, db.Prepare("DELETE FROM hub_bookings WHERE booking_id = ?"));
   drop.Bind(1, id);
   RETURN_IF_ERROR(drop.Run());
@@ -36,12 +53,14 @@ Status PutTypedBooking(Db& db, const std::string& id, const std::string& site,
   auto parsed = model::ParseBooking(id, *fields);
   if (!parsed.ok()) return Status::Ok();
   const model::Booking& b = parsed.value();
+  if (!cancelled_at && b.status == BookingStatus::kCancelled) cancelled_at = b.updated_at;
   ASSIGN_OR_RETURN(Statement put,
                    db.Prepare("INSERT INTO hub_bookings (booking_id, site, ref, customer_id,"
                               " vehicle_id, service, slot_date, slot_time, status, channel,"
                               " created_at, updated_at, arrived_at, cancel_reason,"
-                              " needs_reschedule, amount_fen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                              " ?, ?, ?, ?, ?, ?, ?)"));
+                              " needs_reschedule, amount_fen, requested_at, moved_here,"
+                              " cancelled_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                              " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
   put.Bind(1, id)
       .Bind(2, site)
       .Bind(3, b.ref)
@@ -62,6 +81,9 @@ Status PutTypedBooking(Db& db, const std::string& id, const std::string& site,
   } else {
     put.BindNull(16);
   }
+  put.Bind(17, b.requested_at)
+      .Bind(18, int64_t{b.rescheduled_from.has_value()})
+      .Bind(19, cancelled_at);
   return put.Run();
 }
 
@@ -121,30 +143,49 @@ Status PutTypedVehicle(Db& db, const std::string& id, const std::string& site,
 
 // Replaces the typed rows of entity (`kind`, `id`) from its merged fields.
 Status PutTyped(Db& db, const std::string& kind, const std::string& id, const std::string& site,
-                const std::optional<std::string>& fields_text) {
+                const std::optional<std::string>& fields_text, const CancelTimes& cancels) {
   std::optional<nlohmann::json> fields;
   if (fields_text) {
     nlohmann::json f = nlohmann::json::parse(*fields_text, nullptr, false);
     if (f.is_object()) fields = std::move(f);
   }
-  if (kind == "booking") return PutTypedBooking(db, id, site, fields);
+  if (kind == "booking") return PutTypedBooking(db, id, site, fields, cancels);
   if (kind == "customer") return PutTypedCustomer(db, id, site, fields);
   if (kind == "vehicle") return PutTypedVehicle(db, id, site, fields);
   return Status::Ok();
 }
 
+// The first cancel of every booking in the stores' logs (a backfill's).
+Result<CancelTimes> AllCancelTimes(Db& db) {
+  ASSIGN_OR_RETURN(Statement st,
+                   db.Prepare("SELECT entity_id, min(coalesce(json_extract(fields,"
+                              " '$.updated_at'), business_time, recorded_at)) FROM changes"
+                              " WHERE entity = 'booking' AND json_extract(fields, '$.status') ="
+                              " 'cancelled' GROUP BY entity_id"));
+  CancelTimes out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    out[st.Text(0)] = st.Text(1);
+  }
+  return out;
+}
+
 // The typed rows of every entity changed in `changed` ((kind, id) pairs), or
-// of every entity when a backfill is pending (then no longer).
+// of every entity when a backfill is pending (then no longer). `cancels`: the
+// first cancel of each booking among the changes being indexed.
 Status RefreshTyped(Db& db, const std::set<std::pair<std::string, std::string>>& changed,
-                    bool backfill) {
+                    const CancelTimes& cancels, bool backfill) {
   if (backfill) {
+    ASSIGN_OR_RETURN(CancelTimes all_cancels, AllCancelTimes(db));
     ASSIGN_OR_RETURN(Statement all, db.Prepare("SELECT entity, entity_id, owner_site, fields FROM"
                                                " entities WHERE entity IN ('booking', 'customer',"
                                                " 'vehicle')"));
     while (true) {
       ASSIGN_OR_RETURN(bool row, all.Step());
       if (!row) break;
-      RETURN_IF_ERROR(PutTyped(db, all.Text(0), all.Text(1), all.Text(2), all.Text(3)));
+      RETURN_IF_ERROR(
+          PutTyped(db, all.Text(0), all.Text(1), all.Text(2), all.Text(3), all_cancels));
     }
     return db.Exec("DELETE FROM hub_typed_backfill");
   }
@@ -154,8 +195,8 @@ Status RefreshTyped(Db& db, const std::set<std::pair<std::string, std::string>>&
     one.Reset();
     one.Bind(1, kind).Bind(2, id);
     ASSIGN_OR_RETURN(bool row, one.Step());
-    RETURN_IF_ERROR(row ? PutTyped(db, kind, id, one.Text(0), one.Text(1))
-                        : PutTyped(db, kind, id, "", std::nullopt));
+    RETURN_IF_ERROR(row ? PutTyped(db, kind, id, one.Text(0), one.Text(1), cancels)
+                        : PutTyped(db, kind, id, "", std::nullopt, cancels));
   }
   return Status::Ok();
 }
@@ -205,6 +246,7 @@ Status SqliteIdentityStore::IndexChanges() {
                                                " WHERE site_id = ?"));
   std::set<std::string> records;
   std::set<std::pair<std::string, std::string>> typed;  // (entity, id): typed rows to refresh
+  CancelTimes cancels;
   for (const auto& [site, from, to] : todo) {
     changed.Reset();
     changed.Bind(1, site).Bind(2, from).Bind(3, to);
@@ -212,6 +254,7 @@ Status SqliteIdentityStore::IndexChanges() {
       ASSIGN_OR_RETURN(bool row, changed.Step());
       if (!row) break;
       typed.emplace(changed.Text(0), changed.Text(1));
+      if (!changed.IsNull(6)) cancels.emplace(changed.Text(1), changed.Text(6));  // the first
       if (!changed.IsNull(3)) {
         reading.Reset();
         reading.Bind(1, changed.Text(1)).Bind(2, changed.Text(4)).Bind(3, site);
@@ -242,7 +285,7 @@ Status SqliteIdentityStore::IndexChanges() {
     mark.Bind(1, record);
     RETURN_IF_ERROR(mark.Run());
   }
-  RETURN_IF_ERROR(RefreshTyped(db_, typed, backfill));
+  RETURN_IF_ERROR(RefreshTyped(db_, typed, cancels, backfill));
   return tx->Commit();
 }
 

@@ -244,6 +244,15 @@ class SqliteHubReads : public HubReads {
                                                    const std::string& since) override;
   Result<CaseActivity> CaseActivitySince(const std::string& site,
                                          const std::string& since) override;
+  Status ForEachMonthBooking(const std::string& site, const std::string& from_date,
+                             const std::string& to_date, const MonthBookingVisitor& visit) override;
+  Result<std::vector<ContactRow>> StoreContactsMade(const std::string& from,
+                                                    const std::string& to) override;
+  Result<std::vector<ContactRow>> HeadOfficeContactsMade(const std::string& from,
+                                                         const std::string& to) override;
+  Result<std::vector<std::string>> EntitiesPresent(const std::string& entity,
+                                                   const std::vector<std::string>& ids) override;
+  Status ForEachEntityOfKind(const std::string& entity, const EntityVisitor& visit) override;
 
  private:
   Db& db_;

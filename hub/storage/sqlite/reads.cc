@@ -386,4 +386,103 @@ Result<CaseActivity> SqliteHubReads::CaseActivitySince(const std::string& site,
   return activity;
 }
 
+Status SqliteHubReads::ForEachMonthBooking(const std::string& site, const std::string& from_date,
+                                           const std::string& to_date,
+                                           const MonthBookingVisitor& visit) {
+  // Two ranges, each read by its own index (0015_month_report.sql): the
+  // slots in the range, then those asked for in it whose slot is not.
+  const std::string columns =
+      "SELECT site, channel, coalesce(requested_at, created_at), slot_date, slot_time, status,"
+      " arrived_at IS NOT NULL, cancelled_at, moved_here FROM hub_bookings";
+  const std::string of_site = site.empty() ? "" : " AND site = ?3";
+  ASSIGN_OR_RETURN(
+      Statement st,
+      db_.Prepare(columns + " WHERE slot_date >= ?1 AND slot_date < ?2" + of_site + " UNION ALL " +
+                  columns + " WHERE requested_at >= ?1 AND requested_at < ?2" +
+                  " AND NOT (slot_date >= ?1 AND slot_date < ?2)" + of_site));
+  st.Bind(1, from_date).Bind(2, to_date);
+  if (!site.empty()) st.Bind(3, site);
+  MonthBookingRow b;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) return Status::Ok();
+    b.site = st.Text(0);
+    b.channel = st.Text(1);
+    b.requested_at = st.Text(2);
+    b.slot_date = st.Text(3);
+    b.slot_time = st.Text(4);
+    b.status = st.Text(5);
+    b.arrived = st.Int(6) != 0;
+    b.cancelled_at = st.OptionalText(7);
+    b.moved_here = st.Int(8) != 0;
+    RETURN_IF_ERROR(visit(b));
+  }
+}
+
+namespace {
+
+Result<std::vector<ContactRow>> ContactRows(Statement& st) {
+  std::vector<ContactRow> out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) return out;
+    out.push_back({st.Text(0), st.Text(1), st.Text(2), st.Text(3), st.Text(4), st.Text(5)});
+  }
+}
+
+}  // namespace
+
+Result<std::vector<ContactRow>> SqliteHubReads::StoreContactsMade(const std::string& from,
+                                                                  const std::string& to) {
+  ASSIGN_OR_RETURN(
+      Statement st,
+      db_.Prepare("SELECT site, id, at, status, outcome, '' FROM (SELECT owner_site AS site,"
+                  " entity_id AS id, coalesce(json_extract(fields, '$.sent_at'),"
+                  " json_extract(fields, '$.updated_at'), json_extract(fields, '$.planned_at'))"
+                  " AS at, json_extract(fields, '$.status') AS status,"
+                  " coalesce(json_extract(fields, '$.outcome'), '') AS outcome FROM entities"
+                  " WHERE entity = 'message' AND json_extract(fields, '$.purpose') = 'marketing'"
+                  " AND json_extract(fields, '$.status') IN ('sent', 'done'))"
+                  " WHERE at >= ? AND at < ? ORDER BY id"));
+  st.Bind(1, from).Bind(2, to);
+  return ContactRows(st);
+}
+
+Result<std::vector<ContactRow>> SqliteHubReads::HeadOfficeContactsMade(const std::string& from,
+                                                                       const std::string& to) {
+  ASSIGN_OR_RETURN(
+      Statement st,
+      db_.Prepare("SELECT site, message_id, at, 'sent', '', '' FROM (SELECT site, message_id,"
+                  " coalesce(json_extract(fields, '$.sent_at'), next_at) AS at FROM hub_messages"
+                  " WHERE status = 'sent') WHERE at >= ?1 AND at < ?2"
+                  " UNION ALL SELECT i.site, '', i.assigned_at, 'done', i.outcome,"
+                  " coalesce(o.request, '') FROM hub_invitations i LEFT JOIN hub_outbox o ON"
+                  " o.site_id = i.site AND o.seq = i.request_seq WHERE i.handled_by ="
+                  " 'head_office' AND i.outcome IN ('booked', 'declined', 'unreachable') AND"
+                  " i.assigned_at >= ?1 AND i.assigned_at < ?2 ORDER BY 3, 2"));
+  st.Bind(1, from).Bind(2, to);
+  return ContactRows(st);
+}
+
+Result<std::vector<std::string>> SqliteHubReads::EntitiesPresent(
+    const std::string& entity, const std::vector<std::string>& ids) {
+  ASSIGN_OR_RETURN(Statement st, db_.Prepare("SELECT 1 FROM entities WHERE entity = ? AND"
+                                             " entity_id = ?"));
+  std::vector<std::string> out;
+  for (const std::string& id : ids) {
+    st.Reset();
+    st.Bind(1, entity).Bind(2, id);
+    ASSIGN_OR_RETURN(bool row, st.Step());
+    if (row) out.push_back(id);
+  }
+  return out;
+}
+
+Status SqliteHubReads::ForEachEntityOfKind(const std::string& entity, const EntityVisitor& visit) {
+  ASSIGN_OR_RETURN(Statement st, db_.Prepare("SELECT entity, entity_id, owner_site, fields FROM"
+                                             " entities WHERE entity = ? ORDER BY entity_id"));
+  st.Bind(1, entity);
+  return VisitEntities(st, visit);
+}
+
 }  // namespace outpost::hub::storage::sqlite
