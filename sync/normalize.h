@@ -38,8 +38,9 @@ Result<std::string> NormalizeVin(std::string_view raw);
 Result<std::string> NormalizePlate(std::string_view raw);
 Result<std::string> NormalizeMemberId(std::string_view raw);
 
-// Text made safe inside HTML element content and double-quoted attributes
-// (& < > " escaped): the one escape of every report written as HTML.
+// Text made safe inside HTML element content and quoted attributes
+// (& < > " ' escaped): the one escape of every page and report written as
+// HTML (the paper sheet, the month report, the web console).
 std::string EscapeHtml(std::string_view text);
 
 // "+8613800138000" -> "138 0013 8000" (national format, for display).

@@ -19,29 +19,13 @@ namespace {
 
 using nlohmann::json;
 
-// A CSV field: quoted when it holds a comma, a quote or a line break.
-std::string CsvField(const std::string& text) {
-  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
-std::string CompleteText(const queries::StoreMonthReport& s) {
-  if (!s.complete_to) return "";
-  return s.complete_to->empty() ? "never" : *s.complete_to;
-}
-
 json StoreJson(const queries::StoreMonthReport& s) {
   json j = kpi::MonthReportJson(s.report);
   j["store_id"] = s.site;
   j["name"] = s.name;
   j["time_zone"] = s.time_zone;
   j["zone_assumed"] = s.zone_assumed;
-  j["complete_to"] = s.complete_to ? json(CompleteText(s)) : json(nullptr);
+  j["complete_to"] = s.complete_to ? json(CompleteToText(s)) : json(nullptr);
   return j;
 }
 
@@ -55,25 +39,6 @@ json ReportsJson(const queries::MonthReports& r) {
     chain["incomplete_stores"] = r.incomplete;
   }
   return {{"month", r.month}, {"stores", stores}, {"chain", chain}};
-}
-
-// Every store's lines of kpi::MonthReportCsv, then the chain's ("chain"),
-// each behind its store and the day its figures are complete to.
-std::string ReportsCsv(const queries::MonthReports& r) {
-  std::string out = "store,complete_to,figure,numerator,denominator,percent\n";
-  auto lines = [&out](const std::string& store, const std::string& complete,
-                      const kpi::MonthReport& report) {
-    std::istringstream in(kpi::MonthReportCsv(report));
-    std::string line;
-    std::getline(in, line);  // its header
-    while (std::getline(in, line)) out += CsvField(store) + "," + complete + "," + line + "\n";
-  };
-  for (const auto& s : r.stores) lines(s.site, CompleteText(s), s.report);
-  if (r.chain) {
-    lines("chain", "", *r.chain);
-    out += "chain,,incomplete_stores," + std::to_string(r.incomplete) + ",,\n";
-  }
-  return out;
 }
 
 std::string ReportsText(const queries::MonthReports& r) {
@@ -121,7 +86,7 @@ int ReportCommand::Run(Hub& hub, std::ostream& out, std::ostream& err) {
   if (format == "json") {
     out << ReportsJson(reports.value()).dump(2) << "\n";
   } else if (format == "csv") {
-    out << ReportsCsv(reports.value());
+    out << MonthReportsCsv(reports.value());
   } else if (format == "html") {
     out << MonthReportHtml(reports.value());
   } else {

@@ -2,6 +2,9 @@
 
 #include <cstdio>
 #include <iterator>
+#include <sstream>
+
+#include "sync/normalize.h"
 
 namespace outpost::hub {
 namespace {
@@ -106,32 +109,7 @@ std::string Section(const std::string& title, const std::string& note, const Mon
 
 }  // namespace
 
-std::string HtmlEscape(const std::string& text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
+std::string HtmlEscape(const std::string& text) { return EscapeHtml(text); }
 
 std::string MonthReportHtml(const queries::MonthReports& reports) {
   std::string out =
@@ -166,6 +144,45 @@ std::string MonthReportHtml(const queries::MonthReports& reports) {
                    s.trend);
   }
   return out + "</body>\n</html>\n";
+}
+
+namespace {
+
+// A CSV field: quoted when it holds a comma, a quote or a line break.
+std::string CsvField(const std::string& text) {
+  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+}  // namespace
+
+std::string CompleteToText(const queries::StoreMonthReport& s) {
+  if (!s.complete_to) return "";
+  return s.complete_to->empty() ? "never" : *s.complete_to;
+}
+
+// Every store's lines of kpi::MonthReportCsv, then the chain's ("chain"),
+// each behind its store and the day its figures are complete to.
+std::string MonthReportsCsv(const queries::MonthReports& r) {
+  std::string out = "store,complete_to,figure,numerator,denominator,percent\n";
+  auto lines = [&out](const std::string& store, const std::string& complete,
+                      const kpi::MonthReport& report) {
+    std::istringstream in(kpi::MonthReportCsv(report));
+    std::string line;
+    std::getline(in, line);  // its header
+    while (std::getline(in, line)) out += CsvField(store) + "," + complete + "," + line + "\n";
+  };
+  for (const auto& s : r.stores) lines(s.site, CompleteToText(s), s.report);
+  if (r.chain) {
+    lines("chain", "", *r.chain);
+    out += "chain,,incomplete_stores," + std::to_string(r.incomplete) + ",,\n";
+  }
+  return out;
 }
 
 }  // namespace outpost::hub

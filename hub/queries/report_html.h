@@ -15,9 +15,17 @@
 
 namespace outpost::hub {
 
-// `&`, `<`, `>`, `"` and `'` as character references.
+// `&`, `<`, `>`, `"` and `'` as character references (sync/normalize.h EscapeHtml).
 std::string HtmlEscape(const std::string& text);
 
 std::string MonthReportHtml(const queries::MonthReports& reports);
+
+// "" when the store's figures are complete, the day they are complete to,
+// or "never" for a store never heard from.
+std::string CompleteToText(const queries::StoreMonthReport& store);
+// `report month --format csv` and the console's export: every store's lines
+// of kpi::MonthReportCsv, then the chain's ("chain"), each behind its store
+// and the day its figures are complete to; fields quoted when they must be.
+std::string MonthReportsCsv(const queries::MonthReports& reports);
 
 }  // namespace outpost::hub

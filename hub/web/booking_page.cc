@@ -25,8 +25,8 @@ std::string RequestsTable(Lang lang, const BookingPage& page) {
                      "</h2><table data-test=\"requests\"><thead><tr><th>#</th><th>" +
                      Say(lang, "提交时间", "Queued") + "</th><th>" + Say(lang, "类型", "Kind") +
                      "</th><th>" + Say(lang, "日期 时段", "Date slot") + "</th><th>" +
-                     Say(lang, "提交人", "By") + "</th><th>" + Say(lang, "门店处理", "At the store") +
-                     "</th></tr></thead><tbody>";
+                     Say(lang, "提交人", "By") + "</th><th>" +
+                     Say(lang, "门店处理", "At the store") + "</th></tr></thead><tbody>";
   for (const queries::RequestOutcome& r : page.requests) {
     html += "<tr><td>" + std::to_string(r.seq) + "</td><td>" + Escape(r.requested_at) +
             "</td><td>" + Escape(r.kind) + "</td><td>" +
@@ -46,14 +46,16 @@ std::string RequestsTable(Lang lang, const BookingPage& page) {
 
 std::string BookingPageHtml(Lang lang, const BookingPage& page) {
   std::string html;
-  if (!page.done.empty()) html += "<p class=\"done\" data-test=\"done\">" + Escape(page.done) + "</p>";
+  if (!page.done.empty())
+    html += "<p class=\"done\" data-test=\"done\">" + Escape(page.done) + "</p>";
   if (!page.error.empty() && page.error_field.empty()) {
     html += "<p class=\"error\" data-test=\"error\">" + Escape(page.error) + "</p>";
   }
-  html += "<form method=\"post\" action=\"/book\" class=\"book\"><input type=\"hidden\" "
-          "name=\"csrf\" value=\"" +
-          Escape(page.csrf_token) + "\"><label>" + Say(lang, "门店", "Store") +
-          " <select name=\"store\">";
+  html +=
+      "<form method=\"post\" action=\"/book\" class=\"book\"><input type=\"hidden\" "
+      "name=\"csrf\" value=\"" +
+      Escape(page.csrf_token) + "\"><label>" + Say(lang, "门店", "Store") +
+      " <select name=\"store\">";
   for (const std::string& s : page.stores) {
     html += "<option value=\"" + Escape(s) + "\"" +
             (s == Value(page.form, "store") ? " selected" : "") + ">" + Escape(s) + "</option>";

@@ -8,12 +8,16 @@
 
 #include "hub/hub.h"
 #include "hub/queries/customers.h"
+#include "hub/queries/report.h"
+#include "hub/queries/report_html.h"
 #include "hub/queries/requests.h"
 #include "hub/queries/stores.h"
 #include "hub/web/assets.h"
 #include "hub/web/booking_page.h"
 #include "hub/web/customer_pages.h"
 #include "hub/web/html.h"
+#include "hub/web/stats_page.h"
+#include "sync/civil_time.h"
 
 namespace outpost::hub::web {
 namespace {
@@ -87,7 +91,8 @@ std::string Ago(Lang lang, int64_t now_ms, const std::string& utc) {
 std::vector<NavItem> Nav(Lang lang, const std::string& current, Role role) {
   std::vector<NavItem> nav = {{"/stores", Say(lang, "门店", "Stores"), false},
                               {"/customers", Say(lang, "客户", "Customers"), false},
-                              {"/book", Say(lang, "呼叫中心预约", "Call-centre booking"), false}};
+                              {"/book", Say(lang, "呼叫中心预约", "Call-centre booking"), false},
+                              {"/stats", Say(lang, "月度统计", "Statistics"), false}};
   if (RoleMay(role, Permission::kManageAccounts)) {
     nav.push_back({"/users", Say(lang, "员工账号", "Accounts"), false});
   }
@@ -397,6 +402,64 @@ class WebConsole::Routes {
     ShowBooking(req, res, *who, {{"store", form["store"]}}, Status::Ok(), done);
   }
 
+  // The month asked for ("YYYY-MM"), or the current month in head office's day.
+  std::string MonthOf(const httplib::Request& req) {
+    std::string asked = req.get_param_value("month");
+    if (!asked.empty()) return asked;
+    auto zone = TimeZone::Load(queries::kHeadOfficeZone);
+    if (!zone.ok()) return FormatUtcMs(c_.hub_.clock().NowMs()).substr(0, 7);
+    return zone->UtcToLocal(c_.hub_.clock().NowMs()).date.ToString().substr(0, 7);
+  }
+
+  void Stats(const httplib::Request& req, httplib::Response& res) {
+    auto who = Session(req, res);
+    if (!who) return;
+    const Lang lang = LangOf(req);
+    Frame frame = FrameFor(*who, lang, "/stats", Say(lang, "月度统计", "Month-end statistics"));
+    StatsPage page;
+    page.month = MonthOf(req);
+    page.store = req.get_param_value("store");
+    auto stores = queries::ListStores(queries::HubReader(c_.hub_));
+    if (stores.ok()) {
+      for (const auto& s : stores.value()) page.stores.push_back(s.site_id);
+    }
+    auto reports = queries::MonthReportAtHub(queries::HubReader(c_.hub_), page.month, page.store);
+    if (!reports.ok()) {
+      page.error = reports.status().message();
+      frame.body_html = StatsPageHtml(lang, page);
+      Html(res, reports.status().code() == StatusCode::kInvalidInput ? 400 : 500,
+           RenderPage(frame));
+      return;
+    }
+    page.reports = &reports.value();
+    frame.body_html = StatsPageHtml(lang, page);
+    Html(res, 200, RenderPage(frame));
+  }
+
+  // The full report (its own page: inline SVG charts and a <style> element,
+  // no script) or its CSV, for the month and store asked.
+  void StatsExport(const httplib::Request& req, httplib::Response& res, bool csv) {
+    auto who = Session(req, res);
+    if (!who) return;
+    const std::string month = MonthOf(req);
+    auto reports = queries::MonthReportAtHub(queries::HubReader(c_.hub_), month,
+                                             req.get_param_value("store"), csv ? 1 : 6);
+    if (!reports.ok()) {
+      Html(res, 400, "<p>" + Escape(reports.status().message()) + "</p>");
+      return;
+    }
+    res.set_header("Cache-Control", "no-store");
+    if (csv) {
+      res.set_header("Content-Disposition", "attachment; filename=\"outpost-" + month + ".csv\"");
+      res.set_content(MonthReportsCsv(reports.value()), "text/csv; charset=utf-8");
+      return;
+    }
+    res.set_header("Content-Security-Policy",
+                   "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+                   "frame-ancestors 'none'; base-uri 'none'");
+    res.set_content(MonthReportHtml(reports.value()), "text/html; charset=utf-8");
+  }
+
  private:
   Frame FrameFor(const SignedIn& who, Lang lang, const std::string& path,
                  const std::string& title) {
@@ -420,10 +483,14 @@ WebConsole::WebConsole(Hub& hub, WebOptions options)
 void WebConsole::Mount(httplib::Server& server) {
   server.new_task_queue = [] { return new httplib::ThreadPool(1); };
   server.set_payload_max_length(size_t{64} * 1024);  // forms only
-  server.set_default_headers({{"Content-Security-Policy", kCsp},
-                              {"X-Content-Type-Options", "nosniff"},
+  server.set_default_headers({{"X-Content-Type-Options", "nosniff"},
                               {"X-Frame-Options", "DENY"},
                               {"Referrer-Policy", "same-origin"}});
+  // Every response, errors included, gets the console's policy unless its
+  // handler set a stricter one of its own (the full report: no script at all).
+  server.set_post_routing_handler([](const httplib::Request&, httplib::Response& res) {
+    if (!res.has_header("Content-Security-Policy")) res.set_header("Content-Security-Policy", kCsp);
+  });
   auto routes = std::make_shared<Routes>(*this);
   server.Get("/static/console.css", [](const httplib::Request&, httplib::Response& res) {
     res.set_header("Cache-Control", "max-age=3600");
@@ -461,6 +528,15 @@ void WebConsole::Mount(httplib::Server& server) {
   });
   server.Post("/book", [routes](const httplib::Request& req, httplib::Response& res) {
     routes->Book(req, res);
+  });
+  server.Get("/stats", [routes](const httplib::Request& req, httplib::Response& res) {
+    routes->Stats(req, res);
+  });
+  server.Get("/stats/report", [routes](const httplib::Request& req, httplib::Response& res) {
+    routes->StatsExport(req, res, false);
+  });
+  server.Get("/stats.csv", [routes](const httplib::Request& req, httplib::Response& res) {
+    routes->StatsExport(req, res, true);
   });
   server.Get("/users", [routes](const httplib::Request& req, httplib::Response& res) {
     routes->Users(req, res);

@@ -14,9 +14,8 @@ namespace outpost::hub::web {
 // The languages pages are shown in: zh-CN by default, English on request.
 enum class Lang { kZh, kEn };
 
-// `text` with & < > " as character references (sync/normalize.h
-// EscapeHtml): safe in element content and in attribute values, which the
-// console always writes in double quotes.
+// `text` with & < > " ' as character references (sync/normalize.h
+// EscapeHtml): safe in element content and in quoted attribute values.
 std::string Escape(std::string_view text);
 
 // The text in the page's language.

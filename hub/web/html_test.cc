@@ -5,12 +5,14 @@
 
 #include "hub/web/booking_page.h"
 #include "hub/web/customer_pages.h"
+#include "hub/web/stats_page.h"
 
 namespace outpost::hub::web {
 namespace {
 
 TEST(WebHtmlTest, EscapeLeavesNoMarkupAndNoWayOutOfAnAttribute) {
-  EXPECT_EQ(Escape("<script>alert('x')</script>"), "&lt;script&gt;alert('x')&lt;/script&gt;");
+  EXPECT_EQ(Escape("<script>alert('x')</script>"),
+            "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;");
   EXPECT_EQ(Escape("\" onmouseover=\"x"), "&quot; onmouseover=&quot;x");
   EXPECT_EQ(Escape("王 & 李"), "王 &amp; 李");
 }
@@ -112,11 +114,37 @@ TEST(WebBookingPageTest, ARefusalIsShownUnderItsFieldWithWhatWasTypedKept) {
   page.error = "date: '2026-13-01' is not a date";
   page.csrf_token = "tok";
   const std::string html = BookingPageHtml(Lang::kZh, page);
-  EXPECT_NE(html.find("data-test=\"error-date\">date: '2026-13-01'"), std::string::npos) << html;
+  EXPECT_NE(html.find("data-test=\"error-date\">date: &#39;2026-13-01&#39;"), std::string::npos)
+      << html;
   EXPECT_NE(html.find("value=\"赵&lt;b&gt;六&lt;/b&gt;\""), std::string::npos);
   EXPECT_NE(html.find("<option value=\"S&lt;2&gt;\" selected>"), std::string::npos);
   EXPECT_NE(html.find("name=\"csrf\" value=\"tok\""), std::string::npos);
   EXPECT_EQ(html.find("error-phone"), std::string::npos);
+}
+
+TEST(WebStatsPageTest, ShowsEachFigureAsPercentAndFractionWithTheStoresCompleteTo) {
+  queries::MonthReports reports;
+  reports.month = "2026-11";
+  queries::StoreMonthReport s1;
+  s1.site = "S<1>";
+  s1.complete_to = "2026-11-15";
+  s1.report.month = "2026-11";
+  s1.report.made = 4;
+  s1.report.arrival = {3, 4};
+  reports.stores.push_back(s1);
+  reports.chain = s1.report;
+  reports.incomplete = 1;
+  StatsPage page;
+  page.month = "2026-11";
+  page.reports = &reports;
+  const std::string html = StatsPageHtml(Lang::kEn, page);
+  EXPECT_NE(html.find("<th>S&lt;1&gt; · complete to 2026-11-15</th>"), std::string::npos) << html;
+  EXPECT_NE(html.find("75.0% <span class=\"muted\">(3/4)</span>"), std::string::npos);
+  EXPECT_NE(html.find("href=\"/stats.csv?month=2026-11\""), std::string::npos);
+  EXPECT_NE(html.find("stores with incomplete figures (offline): 1"), std::string::npos);
+  page.reports = nullptr;
+  page.error = "month: bad";
+  EXPECT_EQ(StatsPageHtml(Lang::kEn, page).find("data-test=\"figures\""), std::string::npos);
 }
 
 }  // namespace

@@ -223,6 +223,28 @@ async function main() {
     await page.screenshot({ path: path.join(shots, "book.png"), fullPage: true });
   });
 
+  await check("managers read the month's figures, the full report with charts and the CSV", async () => {
+    await page.goto(web.base + "/stats");
+    assert.equal(await page.inputValue("input[name=month]"), "2026-11");  // head office's month
+    const heads = await page.locator("table[data-test=figures] thead th").allTextContents();
+    assert.deepEqual(heads.slice(0, 2), ["指标", "全连锁"]);
+    assert.ok(heads.some((h) => h.startsWith("S2 · 数据截至 never")), heads.join("|"));
+    assert.match(await page.textContent("tr[data-figure=arrival]"), /—/);  // 0 of 0: no percentage
+    await page.screenshot({ path: path.join(shots, "stats.png"), fullPage: true });
+    const full = await context.request.get(web.base + "/stats/report?month=2026-11");
+    assert.equal(full.status(), 200);
+    assert.match(full.headers()["content-security-policy"], /^default-src 'none'; style-src 'unsafe-inline'/);
+    const body = await full.text();
+    assert.ok(body.includes("<svg") && !body.includes("<script"), body.slice(0, 200));
+    const csv = await context.request.get(web.base + "/stats.csv?month=2026-11&store=S1");
+    assert.match(csv.headers()["content-type"], /^text\/csv/);
+    assert.match(await csv.text(), /^store,complete_to,figure,numerator,denominator,percent\nS1,/);
+    const bad = await page.goto(web.base + "/stats?month=2026-13");
+    assert.equal(bad.status(), 400);
+    assert.equal(await page.textContent("[data-test=error]"),
+                 "month: '2026-13' is not a month YYYY-MM");
+  });
+
   await check("a cross-site form post without the token is refused and signs nobody out", async () => {
     const evil = await startEvilSite(web.base);
     const other = await context.newPage();
@@ -299,7 +321,7 @@ async function main() {
     const right = await context.request.post(web.base + "/login",
                                              { form: { name: "guan", password: "just looking 12" } });
     assert.equal(right.status(), 429);
-    assert.match(await right.text(), /too many failed sign-ins for 'guan': try again after/);
+    assert.match(await right.text(), /too many failed sign-ins for &#39;guan&#39;: try again after/);
   });
 
   await check("a session from 9 hours ago has expired", async () => {
