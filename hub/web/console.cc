@@ -7,16 +7,19 @@
 #include <optional>
 
 #include "hub/hub.h"
+#include "hub/queries/cases.h"
 #include "hub/queries/customers.h"
 #include "hub/queries/report.h"
 #include "hub/queries/report_html.h"
 #include "hub/queries/requests.h"
 #include "hub/queries/stores.h"
+#include "hub/queries/tasks.h"
 #include "hub/web/assets.h"
 #include "hub/web/booking_page.h"
 #include "hub/web/customer_pages.h"
 #include "hub/web/html.h"
 #include "hub/web/stats_page.h"
+#include "hub/web/work_pages.h"
 #include "sync/civil_time.h"
 
 namespace outpost::hub::web {
@@ -91,7 +94,9 @@ std::string Ago(Lang lang, int64_t now_ms, const std::string& utc) {
 std::vector<NavItem> Nav(Lang lang, const std::string& current, Role role) {
   std::vector<NavItem> nav = {{"/stores", Say(lang, "门店", "Stores"), false},
                               {"/customers", Say(lang, "客户", "Customers"), false},
+                              {"/queue", Say(lang, "呼叫中心队列", "Call-centre queue"), false},
                               {"/book", Say(lang, "呼叫中心预约", "Call-centre booking"), false},
+                              {"/cases", Say(lang, "案件", "Cases"), false},
                               {"/stats", Say(lang, "月度统计", "Statistics"), false}};
   if (RoleMay(role, Permission::kManageAccounts)) {
     nav.push_back({"/users", Say(lang, "员工账号", "Accounts"), false});
@@ -460,6 +465,49 @@ class WebConsole::Routes {
     res.set_content(MonthReportHtml(reports.value()), "text/html; charset=utf-8");
   }
 
+  void Queue(const httplib::Request& req, httplib::Response& res) {
+    auto who = Session(req, res);
+    if (!who) return;
+    const Lang lang = LangOf(req);
+    Frame frame = FrameFor(*who, lang, "/queue", Say(lang, "呼叫中心队列", "Call-centre queue"));
+    auto zone = TimeZone::Load(queries::kHeadOfficeZone);
+    if (!zone.ok()) {
+      frame.body_html = "<p class=\"error\">" + Escape(zone.status().message()) + "</p>";
+      Html(res, 500, RenderPage(frame));
+      return;
+    }
+    auto queue = queries::CallCentreQueueOn(queries::HubReader(c_.hub_),
+                                            zone->UtcToLocal(c_.hub_.clock().NowMs()).date);
+    if (!queue.ok()) {
+      frame.body_html = "<p class=\"error\">" + Escape(queue.status().message()) + "</p>";
+      Html(res, 500, RenderPage(frame));
+      return;
+    }
+    frame.body_html =
+        QueueHtml(lang, queue.value(), RoleMay(who->role, Permission::kSeePersonalData));
+    Html(res, 200, RenderPage(frame));
+  }
+
+  void Cases(const httplib::Request& req, httplib::Response& res) {
+    auto who = Session(req, res);
+    if (!who) return;
+    const Lang lang = LangOf(req);
+    Frame frame =
+        FrameFor(*who, lang, "/cases", Say(lang, "案件与可能重复", "Cases and duplicates"));
+    const queries::HubReader reader(c_.hub_);
+    auto cases = queries::ListCases(reader, "", false);
+    auto duplicates = queries::ListPossibleDuplicates(reader);
+    if (!cases.ok() || !duplicates.ok()) {
+      const Status& failed = !cases.ok() ? cases.status() : duplicates.status();
+      frame.body_html = "<p class=\"error\">" + Escape(failed.message()) + "</p>";
+      Html(res, 500, RenderPage(frame));
+      return;
+    }
+    frame.body_html = CasesHtml(lang, cases.value(), duplicates.value(),
+                                RoleMay(who->role, Permission::kSeePersonalData));
+    Html(res, 200, RenderPage(frame));
+  }
+
  private:
   Frame FrameFor(const SignedIn& who, Lang lang, const std::string& path,
                  const std::string& title) {
@@ -537,6 +585,12 @@ void WebConsole::Mount(httplib::Server& server) {
   });
   server.Get("/stats.csv", [routes](const httplib::Request& req, httplib::Response& res) {
     routes->StatsExport(req, res, true);
+  });
+  server.Get("/queue", [routes](const httplib::Request& req, httplib::Response& res) {
+    routes->Queue(req, res);
+  });
+  server.Get("/cases", [routes](const httplib::Request& req, httplib::Response& res) {
+    routes->Cases(req, res);
   });
   server.Get("/users", [routes](const httplib::Request& req, httplib::Response& res) {
     routes->Users(req, res);

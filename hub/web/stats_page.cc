@@ -12,7 +12,8 @@ std::string Cell(const kpi::Ratio& r) {
 }
 
 std::string Query(const StatsPage& page) {
-  return "month=" + Escape(page.month) + (page.store.empty() ? "" : "&amp;store=" + Escape(page.store));
+  return "month=" + Escape(page.month) +
+         (page.store.empty() ? "" : "&amp;store=" + Escape(page.store));
 }
 
 std::string FiguresTable(Lang lang, const queries::MonthReports& r) {
@@ -21,7 +22,9 @@ std::string FiguresTable(Lang lang, const queries::MonthReports& r) {
   for (const auto& s : r.stores) {
     std::string head = s.site;
     const std::string complete = CompleteToText(s);
-    if (!complete.empty()) {
+    if (complete == "never") {
+      head += std::string(" · ") + Say(lang, "从未联系", "never heard from");
+    } else if (!complete.empty()) {
       head += std::string(" · ") + Say(lang, "数据截至 ", "complete to ") + complete;
     }
     columns.emplace_back(head, &s.report);
@@ -29,7 +32,8 @@ std::string FiguresTable(Lang lang, const queries::MonthReports& r) {
   std::string html = std::string("<table data-test=\"figures\"><thead><tr><th>") +
                      Say(lang, "指标", "Figure") + "</th>";
   for (const auto& [head, report] : columns) html += "<th>" + Escape(head) + "</th>";
-  html += "</tr></thead><tbody><tr><th>" + std::string(Say(lang, "预约数", "Bookings made")) + "</th>";
+  html +=
+      "</tr></thead><tbody><tr><th>" + std::string(Say(lang, "预约数", "Bookings made")) + "</th>";
   for (const auto& column : columns) html += "<td>" + std::to_string(column.second->made) + "</td>";
   html += "</tr>";
   if (columns.empty()) return html + "</tbody></table>";
@@ -37,7 +41,8 @@ std::string FiguresTable(Lang lang, const queries::MonthReports& r) {
   for (size_t i = 0; i < labels.size(); ++i) {
     html += "<tr data-figure=\"" + Escape(labels[i].key) + "\"><th>" +
             Escape(lang == Lang::kZh ? labels[i].zh : labels[i].en) + "</th>";
-    for (const auto& column : columns) html += Cell(kpi::MonthReportFigures(*column.second)[i].ratio);
+    for (const auto& column : columns)
+      html += Cell(kpi::MonthReportFigures(*column.second)[i].ratio);
     html += "</tr>";
   }
   return html + "</tbody></table>";
@@ -46,27 +51,31 @@ std::string FiguresTable(Lang lang, const queries::MonthReports& r) {
 }  // namespace
 
 std::string StatsPageHtml(Lang lang, const StatsPage& page) {
-  std::string html = std::string("<form method=\"get\" action=\"/stats\" class=\"search\"><label>") +
-                     Say(lang, "月份", "Month") + " <input name=\"month\" value=\"" +
-                     Escape(page.month) + "\" placeholder=\"YYYY-MM\" maxlength=\"7\"></label><label>" +
-                     Say(lang, "门店", "Store") + " <select name=\"store\"><option value=\"\">" +
-                     Say(lang, "全部门店与全连锁", "Every store and the chain") + "</option>";
+  std::string html =
+      std::string("<form method=\"get\" action=\"/stats\" class=\"search\"><label>") +
+      Say(lang, "月份", "Month") + " <input name=\"month\" value=\"" + Escape(page.month) +
+      "\" placeholder=\"YYYY-MM\" maxlength=\"7\"></label><label>" + Say(lang, "门店", "Store") +
+      " <select name=\"store\"><option value=\"\">" +
+      Say(lang, "全部门店与全连锁", "Every store and the chain") + "</option>";
   for (const std::string& s : page.stores) {
     html += "<option value=\"" + Escape(s) + "\"" + (s == page.store ? " selected" : "") + ">" +
             Escape(s) + "</option>";
   }
   html += std::string("</select></label><button type=\"submit\">") + Say(lang, "查看", "Show") +
           "</button>";
-  if (!page.error.empty()) html += "<p class=\"error\" data-test=\"error\">" + Escape(page.error) + "</p>";
+  if (!page.error.empty())
+    html += "<p class=\"error\" data-test=\"error\">" + Escape(page.error) + "</p>";
   html += "</form>";
   if (page.reports == nullptr) return html;
   html += "<p><a href=\"/stats/report?" + Query(page) + "\" data-test=\"full\">" +
-          Say(lang, "完整报告（含图表）", "Full report with charts") + "</a> · <a href=\"/stats.csv?" +
-          Query(page) + "\" data-test=\"csv\">" + Say(lang, "导出 CSV", "Export CSV") + "</a>";
+          Say(lang, "完整报告（含图表）", "Full report with charts") +
+          "</a> · <a href=\"/stats.csv?" + Query(page) + "\" data-test=\"csv\">" +
+          Say(lang, "导出 CSV", "Export CSV") + "</a>";
   if (page.reports->incomplete > 0) {
-    html += std::string(" · <span class=\"muted\">") +
-            Say(lang, "部分门店数据不完整（离线）：", "stores with incomplete figures (offline): ") +
-            std::to_string(page.reports->incomplete) + "</span>";
+    html +=
+        std::string(" · <span class=\"muted\">") +
+        Say(lang, "部分门店数据不完整（离线）：", "stores with incomplete figures (offline): ") +
+        std::to_string(page.reports->incomplete) + "</span>";
   }
   return html + "</p>" + FiguresTable(lang, *page.reports);
 }

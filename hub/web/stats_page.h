@@ -14,10 +14,10 @@
 namespace outpost::hub::web {
 
 struct StatsPage {
-  std::string month;                // YYYY-MM shown
-  std::string store;                // "" : the chain and every store
-  std::vector<std::string> stores;  // allowed stores, for the store field
-  std::string error;                // a refused month or store, shown by the form
+  std::string month;                               // YYYY-MM shown
+  std::string store;                               // "" : the chain and every store
+  std::vector<std::string> stores;                 // allowed stores, for the store field
+  std::string error;                               // a refused month or store, shown by the form
   const queries::MonthReports* reports = nullptr;  // null after a refusal
 };
 

@@ -62,6 +62,8 @@ function syncACustomer() {
   desk(["init", "--store-id", "S1", "--name", "Store 1"]);
   desk(["customer", "add", "--name", XSS_CUSTOMER, "--phone", "13800138000", "--plate",
         "京A12345", "--opt-in", "--channel", "sms"]);
+  // Another person on the same phone: a possible duplicate for the data team.
+  desk(["customer", "add", "--name", "张三", "--phone", "13800138000", "--shared-phone"]);
   const endpoint = "tcp://127.0.0.1:" + (20000 + (process.pid % 20000));
   const serve = spawn(hubBin, ["--db", path.join(work, "hub.db"), "--key",
                                path.join(work, "keys", "HUB.key"), "serve", "--bind", endpoint],
@@ -189,8 +191,10 @@ async function main() {
     await page.goto(web.base + "/customers");
     await page.fill("input[name=q]", "138 0013 8000");
     await Promise.all([page.waitForNavigation(), page.click("form.search button")]);
-    assert.equal(await page.locator("table[data-test=results] tbody tr").count(), 1);
-    await Promise.all([page.waitForNavigation(), page.click("table[data-test=results] a")]);
+    // Two people share the phone (one of them 张三): both are found.
+    assert.equal(await page.locator("table[data-test=results] tbody tr").count(), 2);
+    const wang = page.locator("table[data-test=results] tbody tr", { hasText: "明 @S1" });
+    await Promise.all([page.waitForNavigation(), wang.locator("a").click()]);
     const records = await page.textContent("table[data-test=records]");
     assert.ok(records.includes(XSS_CUSTOMER), records);  // markup shown as text
     assert.ok(records.includes("+8613800138000"), records);
@@ -228,7 +232,7 @@ async function main() {
     assert.equal(await page.inputValue("input[name=month]"), "2026-11");  // head office's month
     const heads = await page.locator("table[data-test=figures] thead th").allTextContents();
     assert.deepEqual(heads.slice(0, 2), ["指标", "全连锁"]);
-    assert.ok(heads.some((h) => h.startsWith("S2 · 数据截至 never")), heads.join("|"));
+    assert.ok(heads.some((h) => h.startsWith("S2 · 从未联系")), heads.join("|"));
     assert.match(await page.textContent("tr[data-figure=arrival]"), /—/);  // 0 of 0: no percentage
     await page.screenshot({ path: path.join(shots, "stats.png"), fullPage: true });
     const full = await context.request.get(web.base + "/stats/report?month=2026-11");
@@ -243,6 +247,18 @@ async function main() {
     assert.equal(bad.status(), 400);
     assert.equal(await page.textContent("[data-test=error]"),
                  "month: '2026-13' is not a month YYYY-MM");
+  });
+
+  await check("the queue and the cases pages list what waits for head office", async () => {
+    const queue = await page.goto(web.base + "/queue");
+    assert.equal(queue.status(), 200);
+    assert.match(await page.textContent("table[data-test=queue-tasks]"), /无/);
+    const cases = await page.goto(web.base + "/cases");
+    assert.equal(cases.status(), 200);
+    const dup = await page.textContent("table[data-test=duplicates] tbody");
+    assert.match(dup, /^D-[0-9a-f]{10}/);
+    assert.ok(dup.includes("phone +8613800138000"), dup);
+    await page.screenshot({ path: path.join(shots, "cases.png"), fullPage: true });
   });
 
   await check("a cross-site form post without the token is refused and signs nobody out", async () => {
@@ -272,6 +288,9 @@ async function main() {
     const vp = await viewer.newPage();
     await signIn(vp, web.base, "guan", "just looking 12");
     assert.equal(await vp.locator("nav a[href='/users']").count(), 0);
+    await vp.goto(web.base + "/cases");
+    const dupMasked = await vp.textContent("table[data-test=duplicates] tbody");
+    assert.ok(!dupMasked.includes("13800138000"), dupMasked);
     await vp.goto(web.base + "/customers?q=" + encodeURIComponent("京A12345"));
     await Promise.all([vp.waitForNavigation(), vp.click("table[data-test=results] a")]);
     const masked = await vp.textContent("table[data-test=records]");
