@@ -64,12 +64,14 @@ Result<std::vector<StoreRecovery>> ReadRecovery(const HubReader& hub, const std:
   const std::string online_after = FormatUtcMs(hub.clock().NowMs() - kOnlineWindowMs);
   std::vector<StoreRecovery> out;
   for (auto& cursor : cursors) {
-    StoreRecovery s;
-    s.site = cursor.site;
-    s.applied_seq = cursor.last_seq;
-    s.pending = std::max<int64_t>(0, cursor.reported_seq - cursor.last_seq);
-    s.last_contact = cursor.last_contact;
-    s.last_batch_at = cursor.last_batch_at;
+    // Initialised, not assigned: GCC 12 at -O3 warns (wrongly) that an
+    // optional<string> member assigned after default construction may be
+    // uninitialized.
+    StoreRecovery s{.site = cursor.site,
+                    .applied_seq = cursor.last_seq,
+                    .pending = std::max<int64_t>(0, cursor.reported_seq - cursor.last_seq),
+                    .last_contact = cursor.last_contact,
+                    .last_batch_at = cursor.last_batch_at};
     s.online = s.last_contact && *s.last_contact >= online_after;
     ASSIGN_OR_RETURN(s.offline_windows, ReadOfflineWindows(hub, s.site, since, online_after));
     for (const auto& w : s.offline_windows) s.changes_made_offline += w.changes_made;

@@ -32,10 +32,10 @@ std::string TasksTable(Lang lang, const queries::CallCentreQueue& queue, bool se
     }
     const std::string name = item.customer_name.empty() ? t.customer_id : item.customer_name;
     html += "<tr><td>" + Escape(t.id.substr(t.id.size() > 6 ? t.id.size() - 6 : 0)) + "</td><td>" +
-            Escape(kind != nullptr ? kind : t.kind) + "</td><td>" + Escape(item.site) + "</td><td>" +
-            Escape(see_personal ? name : MaskedName(name)) + " " + Escape(item.phone_masked) +
-            "</td><td>" + Escape(t.due_by) + "</td><td>" + Escape(calls) + "</td><td>" +
-            Escape(t.reason) + "</td></tr>";
+            Escape(kind != nullptr ? kind : t.kind) + "</td><td>" + Escape(item.site) +
+            "</td><td>" + Escape(see_personal ? name : MaskedName(name)) + " " +
+            Escape(item.phone_masked) + "</td><td>" + Escape(t.due_by) + "</td><td>" +
+            Escape(calls) + "</td><td>" + Escape(t.reason) + "</td></tr>";
   }
   if (queue.tasks.empty()) {
     html += std::string("<tr><td colspan=\"7\" class=\"muted\">") + Say(lang, "无", "none") +
@@ -46,7 +46,8 @@ std::string TasksTable(Lang lang, const queries::CallCentreQueue& queue, bool se
 
 std::string InvitationsTable(Lang lang, const queries::CallCentreQueue& queue, bool see_personal) {
   std::string html = std::string("<h2>") +
-                     Say(lang, "总部的保养邀约电话（门店离线）", "Head office's invitation calls (stores offline)") +
+                     Say(lang, "总部的保养邀约电话（门店离线）",
+                         "Head office's invitation calls (stores offline)") +
                      "</h2><table data-test=\"queue-invitations\"><thead><tr><th>" +
                      Say(lang, "客户", "Customer") + "</th><th>" + Say(lang, "车牌", "Plate") +
                      "</th><th>" + Say(lang, "项目", "Service") + "</th><th>" +
@@ -74,11 +75,13 @@ std::string QueueHtml(Lang lang, const queries::CallCentreQueue& queue, bool see
 }
 
 std::string CasesHtml(Lang lang, const std::vector<queries::HubCase>& cases,
-                      const std::vector<queries::PossibleDuplicate>& duplicates, bool see_personal) {
+                      const std::vector<queries::PossibleDuplicate>& duplicates,
+                      bool see_personal) {
   std::string html = std::string("<h2>") + Say(lang, "门店未结案件", "Open cases at the stores") +
-                     "</h2><table data-test=\"cases\"><thead><tr><th>" + Say(lang, "门店", "Store") +
-                     "</th><th>" + Say(lang, "编号", "Ref") + "</th><th>" + Say(lang, "类型", "Kind") +
-                     "</th><th>" + Say(lang, "摘要", "Summary") + "</th><th>" +
+                     "</h2><table data-test=\"cases\"><thead><tr><th>" +
+                     Say(lang, "门店", "Store") + "</th><th>" + Say(lang, "编号", "Ref") +
+                     "</th><th>" + Say(lang, "类型", "Kind") + "</th><th>" +
+                     Say(lang, "摘要", "Summary") + "</th><th>" +
                      Say(lang, "需联系", "Whom to call") + "</th></tr></thead><tbody>";
   for (const queries::HubCase& c : cases) {
     std::string contacts;
@@ -89,7 +92,8 @@ std::string CasesHtml(Lang lang, const std::vector<queries::HubCase>& cases,
                          who.booking_ref + ": " + who.why);
     }
     html += "<tr><td>" + Escape(c.store_id) + "</td><td>" + Escape(c.ref) + "</td><td>" +
-            Escape(c.kind) + "</td><td>" + Escape(c.summary) + "</td><td>" + contacts + "</td></tr>";
+            Escape(c.kind) + "</td><td>" + Escape(c.summary) + "</td><td>" + contacts +
+            "</td></tr>";
   }
   if (cases.empty()) {
     html += std::string("<tr><td colspan=\"5\" class=\"muted\">") + Say(lang, "无", "none") +
@@ -104,7 +108,8 @@ std::string CasesHtml(Lang lang, const std::vector<queries::HubCase>& cases,
     const std::string value = e.kind == "phone" && !see_personal ? MaskedPhone(e.value) : e.value;
     html += "<tr><td>" + Escape(d.ref) + "</td><td><a href=\"/customer?id=" + Escape(e.record_a) +
             "\">" + Escape(e.record_a) + "</a> ~ <a href=\"/customer?id=" + Escape(e.record_b) +
-            "\">" + Escape(e.record_b) + "</a></td><td>" + Escape(e.kind + " " + value) + "</td></tr>";
+            "\">" + Escape(e.record_b) + "</a></td><td>" + Escape(e.kind + " " + value) +
+            "</td></tr>";
   }
   if (duplicates.empty()) {
     html += std::string("<tr><td colspan=\"3\" class=\"muted\">") + Say(lang, "无", "none") +
