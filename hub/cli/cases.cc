@@ -10,6 +10,7 @@
 #include "hub/cli/output.h"
 #include "hub/hub.h"
 #include "hub/identity.h"
+#include "hub/identity_decisions.h"
 #include "hub/queries/reader.h"
 #include "sync/ids.h"
 
@@ -136,14 +137,9 @@ int CaseCommands::RunResolveDuplicate(Hub& hub, std::ostream& out, std::ostream&
                                      ": say --merge (one person) or --apart (two people)"),
                 err);
   }
-  Identity identity = hub.MakeIdentity();
-  auto candidate = identity.CandidateByRef(ref_);
-  if (!candidate.ok()) return Fail(candidate.status(), err);
-  const Evidence& c = candidate.value();
-  Status st = merge_ ? identity.Merge(c.record_a, c.record_b, staff_, note_)
-                     : identity.KeepApart(c.record_a, c.record_b, staff_, note_);
-  if (st.ok()) st = hub.RefreshProfiles().status();  // the stores learn at once
-  if (!st.ok()) return Fail(st, err);
+  auto decided = DecideDuplicate(hub, ref_, merge_, staff_, note_);
+  if (!decided.ok()) return Fail(decided.status(), err);
+  const Evidence& c = decided->candidate;
   out << ref_ << ": records " << ShortId(c.record_a) << " and " << ShortId(c.record_b)
       << (merge_ ? " merged into one customer" : " kept apart as two people") << " by " << staff_
       << "\n";

@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "hub/hub.h"
+#include "hub/identity_decisions.h"
 #include "hub/queries/cases.h"
 #include "hub/queries/customers.h"
 #include "hub/queries/report.h"
@@ -488,7 +489,8 @@ class WebConsole::Routes {
     Html(res, 200, RenderPage(frame));
   }
 
-  void Cases(const httplib::Request& req, httplib::Response& res) {
+  void Cases(const httplib::Request& req, httplib::Response& res, const std::string& notice = "",
+             int status = 200) {
     auto who = Session(req, res);
     if (!who) return;
     const Lang lang = LangOf(req);
@@ -503,9 +505,42 @@ class WebConsole::Routes {
       Html(res, 500, RenderPage(frame));
       return;
     }
-    frame.body_html = CasesHtml(lang, cases.value(), duplicates.value(),
-                                RoleMay(who->role, Permission::kSeePersonalData));
-    Html(res, 200, RenderPage(frame));
+    const bool may_decide = RoleMay(who->role, Permission::kResolveIdentity);
+    frame.body_html = notice + CasesHtml(lang, cases.value(), duplicates.value(),
+                                         RoleMay(who->role, Permission::kSeePersonalData),
+                                         may_decide ? who->csrf_token : std::string());
+    Html(res, status, RenderPage(frame));
+  }
+
+  // A possible duplicate decided (hub/identity_decisions.h): merged or kept
+  // apart with the note, then the cases page again with what happened.
+  void DecideDuplicate(const httplib::Request& req, httplib::Response& res) {
+    auto who = Writer(req, res);
+    if (!who) return;
+    const std::string ref = req.get_param_value("ref");
+    const std::string decision = req.get_param_value("decision");
+    const std::string note = req.get_param_value("note");
+    Status refused = StaffAccounts::Require(*who, Permission::kResolveIdentity);
+    if (refused.ok() && decision != "merge" && decision != "apart") {
+      refused = Status::InvalidInput("decision: '" + decision + "' is neither merge nor apart");
+    }
+    std::string done;
+    if (refused.ok()) {
+      auto decided = hub::DecideDuplicate(c_.hub_, ref, decision == "merge", who->name, note);
+      if (decided.ok()) {
+        done =
+            ref + (decided->merged ? ": merged into one customer" : ": kept apart as two people");
+        (void)c_.accounts_.Record(*who, "duplicate." + decision, ref, note);
+      } else {
+        refused = decided.status();
+      }
+    }
+    const std::string notice =
+        refused.ok()
+            ? "<p class=\"done\" data-test=\"done\">" + Escape(done) + "</p>"
+            : "<p class=\"error\" data-test=\"error\">" + Escape(refused.message()) + "</p>";
+    Cases(req, res, notice,
+          refused.ok() ? 200 : (refused.code() == StatusCode::kRefused ? 403 : 400));
   }
 
  private:
@@ -591,6 +626,9 @@ void WebConsole::Mount(httplib::Server& server) {
   });
   server.Get("/cases", [routes](const httplib::Request& req, httplib::Response& res) {
     routes->Cases(req, res);
+  });
+  server.Post("/duplicates", [routes](const httplib::Request& req, httplib::Response& res) {
+    routes->DecideDuplicate(req, res);
   });
   server.Get("/users", [routes](const httplib::Request& req, httplib::Response& res) {
     routes->Users(req, res);

@@ -66,6 +66,20 @@ std::string InvitationsTable(Lang lang, const queries::CallCentreQueue& queue, b
   return html + "</tbody></table>";
 }
 
+// The merge / keep-apart form of one possible duplicate ("" without a token).
+std::string DecideForm(Lang lang, const std::string& ref, const std::string& csrf_token) {
+  if (csrf_token.empty()) return "";
+  return "<td><form method=\"post\" action=\"/duplicates\" class=\"decide\"><input type=\"hidden\" "
+         "name=\"csrf\" value=\"" +
+         Escape(csrf_token) + "\"><input type=\"hidden\" name=\"ref\" value=\"" + Escape(ref) +
+         "\"><input name=\"note\" required maxlength=\"500\" placeholder=\"" +
+         Say(lang, "原因（必填）", "why (required)") +
+         "\"><button name=\"decision\" value=\"merge\">" +
+         Say(lang, "合并为一人", "One person: merge") +
+         "</button><button name=\"decision\" value=\"apart\">" +
+         Say(lang, "保持两人", "Two people: keep apart") + "</button></form></td>";
+}
+
 }  // namespace
 
 std::string QueueHtml(Lang lang, const queries::CallCentreQueue& queue, bool see_personal) {
@@ -75,8 +89,8 @@ std::string QueueHtml(Lang lang, const queries::CallCentreQueue& queue, bool see
 }
 
 std::string CasesHtml(Lang lang, const std::vector<queries::HubCase>& cases,
-                      const std::vector<queries::PossibleDuplicate>& duplicates,
-                      bool see_personal) {
+                      const std::vector<queries::PossibleDuplicate>& duplicates, bool see_personal,
+                      const std::string& csrf_token) {
   std::string html = std::string("<h2>") + Say(lang, "门店未结案件", "Open cases at the stores") +
                      "</h2><table data-test=\"cases\"><thead><tr><th>" +
                      Say(lang, "门店", "Store") + "</th><th>" + Say(lang, "编号", "Ref") +
@@ -102,14 +116,15 @@ std::string CasesHtml(Lang lang, const std::vector<queries::HubCase>& cases,
   html += std::string("</tbody></table><h2>") + Say(lang, "可能重复的客户", "Possible duplicates") +
           "</h2><table data-test=\"duplicates\"><thead><tr><th>" + Say(lang, "编号", "Ref") +
           "</th><th>" + Say(lang, "档案", "Records") + "</th><th>" + Say(lang, "相同", "Shared") +
+          (csrf_token.empty() ? "" : std::string("</th><th>") + Say(lang, "决定", "Decide")) +
           "</th></tr></thead><tbody>";
   for (const queries::PossibleDuplicate& d : duplicates) {
     const Evidence& e = d.evidence;
     const std::string value = e.kind == "phone" && !see_personal ? MaskedPhone(e.value) : e.value;
     html += "<tr><td>" + Escape(d.ref) + "</td><td><a href=\"/customer?id=" + Escape(e.record_a) +
             "\">" + Escape(e.record_a) + "</a> ~ <a href=\"/customer?id=" + Escape(e.record_b) +
-            "\">" + Escape(e.record_b) + "</a></td><td>" + Escape(e.kind + " " + value) +
-            "</td></tr>";
+            "\">" + Escape(e.record_b) + "</a></td><td>" + Escape(e.kind + " " + value) + "</td>" +
+            DecideForm(lang, d.ref, csrf_token) + "</tr>";
   }
   if (duplicates.empty()) {
     html += std::string("<tr><td colspan=\"3\" class=\"muted\">") + Say(lang, "无", "none") +

@@ -15,7 +15,10 @@
 namespace outpost::hub::web {
 
 std::string QueueHtml(Lang lang, const queries::CallCentreQueue& queue, bool see_personal);
+// `csrf_token` non-empty: the reader may decide duplicates, and each row
+// gets the merge / keep-apart form (a note required).
 std::string CasesHtml(Lang lang, const std::vector<queries::HubCase>& cases,
-                      const std::vector<queries::PossibleDuplicate>& duplicates, bool see_personal);
+                      const std::vector<queries::PossibleDuplicate>& duplicates, bool see_personal,
+                      const std::string& csrf_token);
 
 }  // namespace outpost::hub::web

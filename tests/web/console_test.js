@@ -259,6 +259,16 @@ async function main() {
     assert.match(dup, /^D-[0-9a-f]{10}/);
     assert.ok(dup.includes("phone +8613800138000"), dup);
     await page.screenshot({ path: path.join(shots, "cases.png"), fullPage: true });
+    // The call centre may not decide duplicates: no form, and a typed post is refused.
+    assert.equal(await page.locator("form.decide").count(), 0);
+    const token = await page.inputValue("form.logout input[name=csrf]");
+    const ref = dup.slice(0, 12);
+    const posted = await context.request.post(web.base + "/duplicates", {
+      headers: { Origin: web.base },
+      form: { csrf: token, ref, decision: "merge", note: "same person" },
+    });
+    assert.equal(posted.status(), 403);
+    assert.match(await posted.text(), /role call_centre may not merge or separate customers/);
   });
 
   await check("a cross-site form post without the token is refused and signs nobody out", async () => {
@@ -312,6 +322,20 @@ async function main() {
     await signIn(ap, web.base, "root", "admin secret 123");
     await Promise.all([ap.waitForNavigation(), ap.click("nav a[href='/users']")]);
     assert.equal(await ap.locator("table[data-test=users] tbody tr").count(), 3);
+    // The admin keeps the two people sharing a phone apart, with a reason.
+    await ap.goto(web.base + "/cases");
+    const adminToken = await ap.inputValue("form.logout input[name=csrf]");
+    const ref = (await ap.textContent("table[data-test=duplicates] tbody td")).trim();
+    const noNote = await admin.request.post(web.base + "/duplicates", {
+      headers: { Origin: web.base }, form: { csrf: adminToken, ref, decision: "apart", note: "" },
+    });
+    assert.equal(noNote.status(), 400);
+    assert.match(await noNote.text(), /note: say why they are two people/);
+    await ap.fill("form.decide input[name=note]", "王 and 张 are a couple sharing a phone");
+    await Promise.all([ap.waitForNavigation(), ap.click("form.decide button[value=apart]")]);
+    assert.equal(await ap.textContent("[data-test=done]"), ref + ": kept apart as two people");
+    assert.match(await ap.textContent("table[data-test=duplicates] tbody"), /无/);
+    await ap.goto(web.base + "/users");
     assert.equal(await ap.evaluate(() => window.__xss), undefined);
     await ap.screenshot({ path: path.join(shots, "users.png"), fullPage: true });
     await admin.close();

@@ -1,0 +1,20 @@
+#include "hub/identity_decisions.h"
+
+namespace outpost::hub {
+
+Result<DuplicateDecision> DecideDuplicate(Hub& hub, const std::string& ref, bool merge,
+                                          const std::string& staff, const std::string& note) {
+  if (note.empty()) {
+    return Status::InvalidInput(std::string("note: say why they are ") +
+                                (merge ? "one person" : "two people"))
+        .WithField("note");
+  }
+  Identity identity = hub.MakeIdentity();
+  ASSIGN_OR_RETURN(Evidence candidate, identity.CandidateByRef(ref));
+  RETURN_IF_ERROR(merge ? identity.Merge(candidate.record_a, candidate.record_b, staff, note)
+                        : identity.KeepApart(candidate.record_a, candidate.record_b, staff, note));
+  RETURN_IF_ERROR(hub.RefreshProfiles().status());  // the stores learn at once
+  return DuplicateDecision{candidate, merge};
+}
+
+}  // namespace outpost::hub
