@@ -4,6 +4,7 @@
 #include <iterator>
 #include <sstream>
 
+#include "sync/csv.h"
 #include "sync/normalize.h"
 
 namespace outpost::hub {
@@ -148,15 +149,11 @@ std::string MonthReportHtml(const queries::MonthReports& reports) {
 
 namespace {
 
-// A CSV field: quoted when it holds a comma, a quote or a line break.
+// A field as the project's CSV writer quotes it (sync/csv.h), without the
+// line end FormatRecord puts after a record.
 std::string CsvField(const std::string& text) {
-  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
+  const std::string line = csv::FormatRecord({text});
+  return line.substr(0, line.size() - 2);
 }
 
 }  // namespace
