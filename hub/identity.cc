@@ -86,25 +86,37 @@ Status Identity::IndexChanges() { return store_.IndexChanges(); }
 
 Result<ResolveStats> Identity::Resolve(bool force) {
   const auto t0 = std::chrono::steady_clock::now();
-  ResolveStats stats;
   RETURN_IF_ERROR(IndexChanges());
-  ASSIGN_OR_RETURN(storage::ResolveMark mark, store_.CurrentMark());
-  if (!force) {
-    ASSIGN_OR_RETURN(std::optional<storage::ResolveMark> resolved, store_.ResolvedMark());
-    if (resolved == mark) return stats;
+  // Another process may write its plan while this one computes; then this
+  // plan is stale and is computed again from what that one wrote. Each round
+  // that loses, another won: only a stream of resolutions elsewhere outlasts
+  // the rounds, and that stream does the work.
+  constexpr int kRounds = 5;
+  for (int round = 0; round < kRounds; ++round) {
+    ResolveStats stats;
+    ASSIGN_OR_RETURN(storage::ResolveMark mark, store_.CurrentMark());
+    if (!force) {
+      ASSIGN_OR_RETURN(std::optional<storage::ResolveMark> resolved, store_.ResolvedMark());
+      if (resolved == mark) return stats;
+    }
+    stats.ran = true;
+    ASSIGN_OR_RETURN(storage::LinkSnapshot snapshot, store_.LoadLinkInput());
+    LinkInput& input = snapshot.input;
+    input.now = FormatUtcMs(clock_.NowMs());
+    const LinkPlan plan = LinkRecords(input);
+    ASSIGN_OR_RETURN(bool written,
+                     store_.WriteLinkPlan(plan, snapshot.generation, mark, input.now, signer_));
+    if (!written) continue;
+    stats.records = static_cast<int64_t>(input.records.size());
+    stats.unified = plan.unified;
+    stats.across_stores = plan.across_stores;
+    stats.candidates = static_cast<int64_t>(plan.candidates.size());
+    stats.links_changed = static_cast<int64_t>(plan.links.size());
+    stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return stats;
   }
-  stats.ran = true;
-  ASSIGN_OR_RETURN(LinkInput input, store_.LoadLinkInput());
-  input.now = FormatUtcMs(clock_.NowMs());
-  const LinkPlan plan = LinkRecords(input);
-  RETURN_IF_ERROR(store_.WriteLinkPlan(plan, mark, input.now, signer_));
-  stats.records = static_cast<int64_t>(input.records.size());
-  stats.unified = plan.unified;
-  stats.across_stores = plan.across_stores;
-  stats.candidates = static_cast<int64_t>(plan.candidates.size());
-  stats.links_changed = static_cast<int64_t>(plan.links.size());
-  stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  return stats;
+  return Status::RetryLater("customers resolve: other resolutions wrote first " +
+                            std::to_string(kRounds) + " times; run it again");
 }
 
 Result<std::string> Identity::LiveId(const std::string& unified_id) {

@@ -633,6 +633,35 @@ TEST_P(HubStorageConformance, ProfilesMarkedDirtyAreListedOnceUntilCleared) {
   EXPECT_TRUE(identity.DirtyProfiles().value().empty());
 }
 
+// Two processes resolving at once (the daemon's upkeep and `customers
+// resolve`) compute from the same links; only the first plan lands, and the
+// second is told so rather than minting the same ids again (hub/identity.cc).
+TEST_P(HubStorageConformance, ALinkPlanFromAStaleSnapshotIsNotWritten) {
+  std::unique_ptr<HubStorage> other = OpenAgain(&hub_keys_);
+  ASSERT_NE(other, nullptr);
+  auto first = storage_->identity().LoadLinkInput();
+  auto second = other->identity().LoadLinkInput();
+  ASSERT_TRUE(first.ok() && second.ok());
+  ASSERT_EQ(first->generation, second->generation);
+  hub::LinkPlan plan;
+  plan.minted.push_back({hub::MintUnifiedId("C-1"), "C-1", "2026-11-23T01:00:00.000Z", {}});
+  const hub::storage::ResolveMark mark{1, 0};
+  auto wrote = storage_->identity().WriteLinkPlan(plan, first->generation, mark,
+                                                  "2026-11-23T01:00:00.000Z", &hub_keys_);
+  ASSERT_TRUE(wrote.ok()) << wrote.status().ToString();
+  EXPECT_TRUE(wrote.value());
+  auto stale = other->identity().WriteLinkPlan(plan, second->generation, mark,
+                                               "2026-11-23T01:00:01.000Z", &hub_keys_);
+  ASSERT_TRUE(stale.ok()) << stale.status().ToString();  // not a constraint failure
+  EXPECT_FALSE(stale.value());
+  auto again = other->identity().LoadLinkInput();
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->generation, first->generation + 1);
+  ASSERT_EQ(again->input.unified.size(), 1U);
+  EXPECT_EQ(again->input.unified[0].created_at, "2026-11-23T01:00:00.000Z");  // the first's
+  EXPECT_EQ(other->identity().ResolvedMark().value(), std::optional(mark));
+}
+
 TEST_P(HubStorageConformance, AnInvitationAndAReplyAreRecordedOnceWithTheirRequests) {
   Allow(s1_);
   auto& campaigns = storage_->campaigns();

@@ -32,6 +32,13 @@ namespace outpost::hub::storage {
 
 // How far resolution has read: a mark of the customer and vehicle entities
 // (it moves whenever one is written) and the number of a person's rules.
+// The input of resolution and the generation of the links in it: how many
+// plans had been written when it was read.
+struct LinkSnapshot {
+  LinkInput input;
+  int64_t generation = 0;
+};
+
 struct ResolveMark {
   int64_t changes = 0;
   int64_t rules = 0;
@@ -82,13 +89,17 @@ class IdentityStore {
   virtual Result<ResolveMark> CurrentMark() = 0;
   // The mark of the last resolution written; nullopt before the first.
   virtual Result<std::optional<ResolveMark>> ResolvedMark() = 0;
-  // Every record, vehicle, rule, dismissal, unified id and link (`now` unset).
-  virtual Result<LinkInput> LoadLinkInput() = 0;
-  // Writes `plan` in one transaction: ids minted, redirects, links (each
-  // noted in the record log), profiles marked dirty, candidates and keys
-  // replaced, and `mark` as the last resolution, at `now`.
-  virtual Status WriteLinkPlan(const LinkPlan& plan, const ResolveMark& mark,
-                               const std::string& now, const SecretKeys* signer) = 0;
+  // Every record, vehicle, rule, dismissal, unified id and link (`now` unset),
+  // read in one snapshot, with the generation of the links it holds.
+  virtual Result<LinkSnapshot> LoadLinkInput() = 0;
+  // Writes `plan`, computed from the snapshot of `based_on` generation, in
+  // one transaction: ids minted, redirects, links (each noted in the record
+  // log), profiles marked dirty, candidates and keys replaced, and `mark` as
+  // the last resolution, at `now`. Writes nothing and returns false when
+  // another plan was written since that snapshot (its links are stale).
+  virtual Result<bool> WriteLinkPlan(const LinkPlan& plan, int64_t based_on,
+                                     const ResolveMark& mark, const std::string& now,
+                                     const SecretKeys* signer) = 0;
 
   // --- Reading the links ---
   // A unified id's row; nullopt: never given out.

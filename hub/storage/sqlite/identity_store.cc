@@ -313,8 +313,17 @@ Result<std::optional<ResolveMark>> SqliteIdentityStore::ResolvedMark() {
   return std::optional<ResolveMark>(ResolveMark{st.Int(0), st.Int(1)});
 }
 
-Result<LinkInput> SqliteIdentityStore::LoadLinkInput() {
-  LinkInput in;
+Result<int64_t> SqliteIdentityStore::Generation() {
+  ASSIGN_OR_RETURN(Statement st, db_.Prepare("SELECT generation FROM identity_state"));
+  ASSIGN_OR_RETURN(bool row, st.Step());
+  return row ? st.Int(0) : int64_t{0};
+}
+
+Result<LinkSnapshot> SqliteIdentityStore::LoadLinkInput() {
+  ASSIGN_OR_RETURN(auto snapshot, Transaction::BeginRead(db_));
+  LinkSnapshot out;
+  ASSIGN_OR_RETURN(out.generation, Generation());
+  LinkInput& in = out.input;
   ASSIGN_OR_RETURN(Statement customers,
                    db_.Prepare("SELECT entity_id, owner_site, json_extract(fields, '$.name'),"
                                " json_extract(fields, '$.member_id'), json_extract(fields,"
@@ -352,12 +361,16 @@ Result<LinkInput> SqliteIdentityStore::LoadLinkInput() {
     if (!row) break;
     in.links[links.Text(0)] = links.Text(1);
   }
-  return in;
+  RETURN_IF_ERROR(snapshot->Commit());
+  return out;
 }
 
-Status SqliteIdentityStore::WriteLinkPlan(const LinkPlan& plan, const ResolveMark& mark,
-                                          const std::string& now, const SecretKeys* signer) {
+Result<bool> SqliteIdentityStore::WriteLinkPlan(const LinkPlan& plan, int64_t based_on,
+                                                const ResolveMark& mark, const std::string& now,
+                                                const SecretKeys* signer) {
   ASSIGN_OR_RETURN(auto tx, Transaction::Begin(db_));
+  ASSIGN_OR_RETURN(int64_t generation, Generation());
+  if (generation != based_on) return false;  // rolled back: another plan came first
   ASSIGN_OR_RETURN(Statement mint, db_.Prepare("INSERT INTO unified_customers (unified_id,"
                                                " founder_record, created_at) VALUES (?, ?, ?)"));
   for (const auto& row : plan.minted) {
@@ -410,14 +423,16 @@ Status SqliteIdentityStore::WriteLinkPlan(const LinkPlan& plan, const ResolveMar
   }
   ASSIGN_OR_RETURN(Statement state,
                    db_.Prepare("INSERT INTO identity_state (singleton, resolved_changes,"
-                               " resolved_rules, resolved_at) VALUES (1, ?, ?, ?) ON CONFLICT"
-                               " (singleton) DO UPDATE SET resolved_changes ="
+                               " resolved_rules, resolved_at, generation) VALUES (1, ?, ?, ?, ?)"
+                               " ON CONFLICT (singleton) DO UPDATE SET resolved_changes ="
                                " excluded.resolved_changes, resolved_rules ="
-                               " excluded.resolved_rules, resolved_at = excluded.resolved_at"));
-  state.Bind(1, mark.changes).Bind(2, mark.rules).Bind(3, now);
+                               " excluded.resolved_rules, resolved_at = excluded.resolved_at,"
+                               " generation = excluded.generation"));
+  state.Bind(1, mark.changes).Bind(2, mark.rules).Bind(3, now).Bind(4, generation + 1);
   RETURN_IF_ERROR(state.Run());
   if (signer) RETURN_IF_ERROR(records.Seal(*signer));
-  return tx->Commit();
+  RETURN_IF_ERROR(tx->Commit());
+  return true;
 }
 
 Result<std::optional<UnifiedRow>> SqliteIdentityStore::Unified(const std::string& unified_id) {

@@ -20,9 +20,9 @@ class SqliteIdentityStore final : public IdentityStore {
 
   Result<ResolveMark> CurrentMark() override;
   Result<std::optional<ResolveMark>> ResolvedMark() override;
-  Result<LinkInput> LoadLinkInput() override;
-  Status WriteLinkPlan(const LinkPlan& plan, const ResolveMark& mark, const std::string& now,
-                       const SecretKeys* signer) override;
+  Result<LinkSnapshot> LoadLinkInput() override;
+  Result<bool> WriteLinkPlan(const LinkPlan& plan, int64_t based_on, const ResolveMark& mark,
+                             const std::string& now, const SecretKeys* signer) override;
 
   Result<std::optional<UnifiedRow>> Unified(const std::string& unified_id) override;
   Result<std::optional<std::string>> LinkOf(const std::string& record_id) override;
@@ -59,6 +59,7 @@ class SqliteIdentityStore final : public IdentityStore {
                    const std::string& phone_hash, int64_t found) override;
 
  private:
+  Result<int64_t> Generation();  // plans written so far (0 before the first)
   // Inserts a person's decision with `insert` (bound by the caller) and notes
   // it in the record log, in one transaction.
   Status RecordDecision(Statement& insert, const std::string& table,
