@@ -17,4 +17,16 @@ Result<DuplicateDecision> DecideDuplicate(Hub& hub, const std::string& ref, bool
   return DuplicateDecision{candidate, merge};
 }
 
+Status MergeCustomers(Hub& hub, const std::string& a, const std::string& b,
+                      const std::string& staff, const std::string& note) {
+  RETURN_IF_ERROR(hub.MakeIdentity().Merge(a, b, staff, note));
+  return hub.RefreshProfiles().status();  // the stores learn at once
+}
+
+Status UnmergeRecord(Hub& hub, const std::string& record, const std::string& staff,
+                     const std::string& note) {
+  RETURN_IF_ERROR(hub.MakeIdentity().Unmerge(record, staff, note));
+  return hub.RefreshProfiles().status();
+}
+
 }  // namespace outpost::hub

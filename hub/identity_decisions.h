@@ -24,4 +24,13 @@ struct DuplicateDecision {
 Result<DuplicateDecision> DecideDuplicate(Hub& hub, const std::string& ref, bool merge,
                                           const std::string& staff, const std::string& note);
 
+// `outpost-hub customers merge A B` and the customer page's merge: A and B
+// (unified, record or store ids, Identity::Merge) are one person from now on.
+Status MergeCustomers(Hub& hub, const std::string& a, const std::string& b,
+                      const std::string& staff, const std::string& note);
+// `outpost-hub customers unmerge R` and the customer page's unmerge: record R
+// stands alone from now on.
+Status UnmergeRecord(Hub& hub, const std::string& record, const std::string& staff,
+                     const std::string& note);
+
 }  // namespace outpost::hub

@@ -54,7 +54,13 @@ Result<QueuedTaskCall> QueueTaskCall(Hub& hub, const HeadOfficeCallInput& in) {
   ASSIGN_OR_RETURN(a.fault_fixed, model::ParseYesNo("fault_fixed", in.fault_fixed));
   a.items = in.items;
   a.next_service_date = in.next_service_date;
-  a.next_service_km = in.next_service_km;
+  if (const auto& km = in.next_service_km) {
+    if (km->empty() || km->find_first_not_of("0123456789") != std::string::npos || km->size() > 9) {
+      return Status::InvalidInput("next_service: '" + *km + "' is not a mileage in km")
+          .WithField("next_service");
+    }
+    a.next_service_km = std::stoll(*km);
+  }
   a.note = in.note;
   if (!in.outcome.empty()) a.outcome = in.outcome;
   // The store's own checks, before anything is queued.

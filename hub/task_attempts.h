@@ -31,7 +31,7 @@ struct HeadOfficeCallInput {
   std::optional<std::string> fault_fixed;        // "yes" or "no"
   std::vector<std::string> items;                // dissatisfied items
   std::optional<std::string> next_service_date;  // YYYY-MM-DD
-  std::optional<int64_t> next_service_km;
+  std::optional<std::string> next_service_km;    // digits
   std::string note;
   std::string outcome;  // a no-show's reason (model::kNoShowReasons); empty: none
   std::string staff;

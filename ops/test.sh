@@ -16,7 +16,10 @@ run_ctest() { (cd "build/$1" && ctest --output-on-failure -j 2 --timeout 600); }
 # Runs the debug suite with the whole process tree's wall clock moved so that
 # it reads <hh:mm:ss> today in Asia/Shanghai (a relative offset: every test
 # program and every process it starts share one ticking clock; the monotonic
-# clock stays real, so timeouts and ZeroMQ's timers are unaffected).
+# clock stays real, so timeouts and ZeroMQ's timers are unaffected). The
+# browser test is left out here: chromium runs outside libfaketime by design
+# and every hub process it drives is pinned (OUTPOST_NOW), so the run would
+# only repeat the debug one at a minute's cost each.
 run_ctest_at() {
   local at=$1 today target offset lib
   today=$(TZ=Asia/Shanghai date +%F)
@@ -25,7 +28,8 @@ run_ctest_at() {
   lib=$(dpkg -L libfaketime | grep '/libfaketime.so.1$' | head -n 1)
   echo "== test: debug at $today $at Asia/Shanghai (FAKETIME=${offset}s)"
   (cd build/debug && LD_PRELOAD="$lib" FAKETIME="$(printf '%+ds' "$offset")" \
-     FAKETIME_DONT_FAKE_MONOTONIC=1 ctest --output-on-failure -j 2 --timeout 600)
+     FAKETIME_DONT_FAKE_MONOTONIC=1 ctest --output-on-failure -j 2 --timeout 600 \
+     -E '^web_console_browser$')
 }
 
 echo "== build and test: debug"

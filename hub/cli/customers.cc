@@ -10,6 +10,7 @@
 #include "hub/cli/output.h"
 #include "hub/hub.h"
 #include "hub/identity.h"
+#include "hub/identity_decisions.h"
 #include "hub/profiles.h"
 #include "hub/queries/reader.h"
 #include "sync/ids.h"
@@ -207,11 +208,9 @@ int CustomerCommands::RunShow(Hub& hub, std::ostream& out, std::ostream& err) {
 }
 
 int CustomerCommands::RunMerge(Hub& hub, std::ostream& out, std::ostream& err) {
-  Identity identity = hub.MakeIdentity();
-  Status st = identity.Merge(query_, other_, staff_, note_);
-  if (st.ok()) st = hub.RefreshProfiles().status();  // the stores learn at once
+  Status st = MergeCustomers(hub, query_, other_, staff_, note_);
   if (!st.ok()) return Fail(st, err);
-  auto v = identity.Show(query_);
+  auto v = hub.MakeIdentity().Show(query_);
   if (!v.ok()) return Fail(v.status(), err);
   out << "merged: " << v.value().unified_id << " now has " << v.value().records.size()
       << " records\n";
@@ -219,11 +218,9 @@ int CustomerCommands::RunMerge(Hub& hub, std::ostream& out, std::ostream& err) {
 }
 
 int CustomerCommands::RunUnmerge(Hub& hub, std::ostream& out, std::ostream& err) {
-  Identity identity = hub.MakeIdentity();
-  Status st = identity.Unmerge(query_, staff_, note_);
-  if (st.ok()) st = hub.RefreshProfiles().status();
+  Status st = UnmergeRecord(hub, query_, staff_, note_);
   if (!st.ok()) return Fail(st, err);
-  auto v = identity.Show(query_);
+  auto v = hub.MakeIdentity().Show(query_);
   if (!v.ok()) return Fail(v.status(), err);
   out << "unmerged: record " << query_ << " is now " << v.value().unified_id << "\n";
   return 0;

@@ -109,14 +109,7 @@ int TaskQueueCommand::RunAttempt(Hub& hub, std::ostream& out, std::ostream& err)
   if (!fault_fixed_.empty()) in.fault_fixed = fault_fixed_;
   in.items = SplitItems(items_);
   if (!next_date_.empty()) in.next_service_date = next_date_;
-  if (!next_km_.empty()) {
-    if (next_km_.find_first_not_of("0123456789") != std::string::npos || next_km_.size() > 9) {
-      return Fail(Status::InvalidInput("next_service: '" + next_km_ + "' is not a mileage in km")
-                      .WithField("next_service"),
-                  err);
-    }
-    in.next_service_km = std::stoll(next_km_);
-  }
+  if (!next_km_.empty()) in.next_service_km = next_km_;
   in.note = note_;
   in.outcome = outcome_;
   in.staff = staff_;

@@ -40,6 +40,13 @@ form.book .error, form.search .error { grid-column: 1 / -1; margin: 0; }
 .done { color: var(--ok); font-weight: 600; }
 h2 { font-size: 1.1rem; margin: 1.25rem 0 .5rem; }
 button { padding: .45rem 1rem; font-size: 1rem; cursor: pointer; }
+details.act summary { cursor: pointer; color: var(--accent); white-space: nowrap; }
+form.act { display: flex; flex-wrap: wrap; gap: .4rem .75rem; align-items: end; margin-top: .4rem; }
+form.act label { display: flex; flex-direction: column; gap: .15rem; font-size: .9rem; }
+form.act input, form.act select { padding: .3rem; font-size: .95rem; }
+form.act fieldset { display: flex; flex-wrap: wrap; gap: .25rem .6rem; border: 1px solid var(--line); }
+form.act fieldset label { flex-direction: row; align-items: center; gap: .25rem; }
+form.act .error { flex-basis: 100%; margin: 0; }
 @media (max-width: 800px) { table { font-size: .9rem; } th, td { padding: .3rem; } }
 )css";
 

@@ -15,6 +15,8 @@
 #include "hub/queries/requests.h"
 #include "hub/queries/stores.h"
 #include "hub/queries/tasks.h"
+#include "hub/task_attempts.h"
+#include "hub/web/action_forms.h"
 #include "hub/web/assets.h"
 #include "hub/web/booking_page.h"
 #include "hub/web/customer_pages.h"
@@ -171,6 +173,32 @@ std::string ErrorField(const Status& st) {
   return "";
 }
 
+// The HTTP status of an operation's answer.
+int HttpStatusOf(const Status& st) {
+  switch (st.code()) {
+    case StatusCode::kOk:
+      return 200;
+    case StatusCode::kInvalidInput:
+      return 400;
+    case StatusCode::kRefused:
+      return 403;
+    case StatusCode::kNotFound:
+      return 404;
+    case StatusCode::kConflict:
+      return 409;
+    default:
+      return 500;
+  }
+}
+
+// The line above a page after a write: what was done, or why not (a refusal
+// is also shown inside its form, next to the field).
+std::string Notice(const Status& refused, const std::string& done) {
+  return refused.ok()
+             ? "<p class=\"done\" data-test=\"done\">" + Escape(done) + "</p>"
+             : "<p class=\"error\" data-test=\"refused\">" + Escape(refused.message()) + "</p>";
+}
+
 }  // namespace
 
 // The handlers, with the console they serve.
@@ -323,10 +351,16 @@ class WebConsole::Routes {
   void Customer(const httplib::Request& req, httplib::Response& res) {
     auto who = Session(req, res);
     if (!who) return;
+    ShowCustomer(req, res, *who, req.get_param_value("id"), Status::Ok(), "", {});
+  }
+
+  // The customer page of `id`, after a write when `done` or `refused` says so.
+  void ShowCustomer(const httplib::Request& req, httplib::Response& res, const SignedIn& who,
+                    const std::string& id, const Status& refused, const std::string& done,
+                    FormError error) {
     const Lang lang = LangOf(req);
-    const std::string id = req.get_param_value("id");
     Frame frame =
-        FrameFor(*who, lang, "/customers", Say(lang, "客户", "Customer") + std::string(" ") + id);
+        FrameFor(who, lang, "/customers", Say(lang, "客户", "Customer") + std::string(" ") + id);
     auto view = queries::ShowCustomer(queries::HubReader(c_.hub_), id);
     if (!view.ok()) {
       frame.body_html =
@@ -334,9 +368,12 @@ class WebConsole::Routes {
       Html(res, view.status().code() == StatusCode::kNotFound ? 404 : 400, RenderPage(frame));
       return;
     }
+    if (!refused.ok()) error.message = refused.message();
     frame.body_html =
-        CustomerViewHtml(lang, view.value(), RoleMay(who->role, Permission::kSeePersonalData));
-    Html(res, 200, RenderPage(frame));
+        (refused.ok() && done.empty() ? "" : Notice(refused, done)) +
+        CustomerViewHtml(lang, view.value(), RoleMay(who.role, Permission::kSeePersonalData),
+                         ActionsFor(who, std::move(error)));
+    Html(res, HttpStatusOf(refused), RenderPage(frame));
   }
 
   // The booking page for `store` (the first allowed store when none).
@@ -469,8 +506,13 @@ class WebConsole::Routes {
   void Queue(const httplib::Request& req, httplib::Response& res) {
     auto who = Session(req, res);
     if (!who) return;
+    ShowQueue(req, res, *who, Status::Ok(), "", {});
+  }
+
+  void ShowQueue(const httplib::Request& req, httplib::Response& res, const SignedIn& who,
+                 const Status& refused, const std::string& done, FormError error) {
     const Lang lang = LangOf(req);
-    Frame frame = FrameFor(*who, lang, "/queue", Say(lang, "呼叫中心队列", "Call-centre queue"));
+    Frame frame = FrameFor(who, lang, "/queue", Say(lang, "呼叫中心队列", "Call-centre queue"));
     auto zone = TimeZone::Load(queries::kHeadOfficeZone);
     if (!zone.ok()) {
       frame.body_html = "<p class=\"error\">" + Escape(zone.status().message()) + "</p>";
@@ -484,18 +526,25 @@ class WebConsole::Routes {
       Html(res, 500, RenderPage(frame));
       return;
     }
+    if (!refused.ok()) error.message = refused.message();
     frame.body_html =
-        QueueHtml(lang, queue.value(), RoleMay(who->role, Permission::kSeePersonalData));
-    Html(res, 200, RenderPage(frame));
+        (refused.ok() && done.empty() ? "" : Notice(refused, done)) +
+        QueueHtml(lang, queue.value(), RoleMay(who.role, Permission::kSeePersonalData),
+                  ActionsFor(who, std::move(error)));
+    Html(res, HttpStatusOf(refused), RenderPage(frame));
   }
 
-  void Cases(const httplib::Request& req, httplib::Response& res, const std::string& notice = "",
-             int status = 200) {
+  void Cases(const httplib::Request& req, httplib::Response& res) {
     auto who = Session(req, res);
     if (!who) return;
+    ShowCases(req, res, *who, Status::Ok(), "", {});
+  }
+
+  void ShowCases(const httplib::Request& req, httplib::Response& res, const SignedIn& who,
+                 const Status& refused, const std::string& done, FormError error) {
     const Lang lang = LangOf(req);
     Frame frame =
-        FrameFor(*who, lang, "/cases", Say(lang, "案件与可能重复", "Cases and duplicates"));
+        FrameFor(who, lang, "/cases", Say(lang, "案件与可能重复", "Cases and duplicates"));
     const queries::HubReader reader(c_.hub_);
     auto cases = queries::ListCases(reader, "", false);
     auto duplicates = queries::ListPossibleDuplicates(reader);
@@ -505,15 +554,17 @@ class WebConsole::Routes {
       Html(res, 500, RenderPage(frame));
       return;
     }
-    const bool may_decide = RoleMay(who->role, Permission::kResolveIdentity);
-    frame.body_html = notice + CasesHtml(lang, cases.value(), duplicates.value(),
-                                         RoleMay(who->role, Permission::kSeePersonalData),
-                                         may_decide ? who->csrf_token : std::string());
-    Html(res, status, RenderPage(frame));
+    if (!refused.ok()) error.message = refused.message();
+    frame.body_html = (refused.ok() && done.empty() ? "" : Notice(refused, done)) +
+                      CasesHtml(lang, cases.value(), duplicates.value(),
+                                RoleMay(who.role, Permission::kSeePersonalData),
+                                ActionsFor(who, std::move(error)));
+    Html(res, HttpStatusOf(refused), RenderPage(frame));
   }
 
   // A possible duplicate decided (hub/identity_decisions.h): merged or kept
-  // apart with the note, then the cases page again with what happened.
+  // apart with the note, then the page it was decided on (the cases page, or
+  // the customer page named by `back`) with what happened.
   void DecideDuplicate(const httplib::Request& req, httplib::Response& res) {
     auto who = Writer(req, res);
     if (!who) return;
@@ -535,15 +586,141 @@ class WebConsole::Routes {
         refused = decided.status();
       }
     }
-    const std::string notice =
-        refused.ok()
-            ? "<p class=\"done\" data-test=\"done\">" + Escape(done) + "</p>"
-            : "<p class=\"error\" data-test=\"error\">" + Escape(refused.message()) + "</p>";
-    Cases(req, res, notice,
-          refused.ok() ? 200 : (refused.code() == StatusCode::kRefused ? 403 : 400));
+    const std::string back = req.get_param_value("back");
+    if (!back.empty()) {
+      ShowCustomer(req, res, *who, back, refused, done, {"decide:" + ref, ""});
+      return;
+    }
+    ShowCases(req, res, *who, refused, done, {"decide:" + ref, ""});
+  }
+
+  // A call on a handed-over task (hub/task_attempts.h QueueTaskCall, the path
+  // of `outpost-hub tasks --attempt`), queued for the task's store.
+  void RecordCall(const httplib::Request& req, httplib::Response& res) {
+    auto who = Writer(req, res);
+    if (!who) return;
+    HeadOfficeCallInput call;
+    call.task = req.get_param_value("task");
+    call.result = req.get_param_value("result");
+    auto optional = [&](const char* name) {
+      const std::string v = req.get_param_value(name);
+      return v.empty() ? std::nullopt : std::optional<std::string>(v);
+    };
+    call.satisfied = optional("satisfied");
+    call.fault_fixed = optional("fault_fixed");
+    call.next_service_date = optional("next_service_date");
+    call.next_service_km = optional("next_service_km");
+    for (size_t i = 0; i < req.get_param_value_count("items"); ++i) {
+      call.items.push_back(req.get_param_value("items", i));
+    }
+    call.note = req.get_param_value("note");
+    call.outcome = req.get_param_value("outcome");
+    call.staff = who->name;
+    Status refused = StaffAccounts::Require(*who, Permission::kWorkQueue);
+    std::string done;
+    if (refused.ok()) {
+      auto queued = QueueTaskCall(c_.hub_, call);
+      if (queued.ok()) {
+        done = "call recorded on task " + queued->task.id + ": request " +
+               std::to_string(queued->seq) + " queued for " + queued->site;
+        (void)c_.accounts_.Record(*who, "task.call", queued->task.id, call.result);
+      } else {
+        refused = queued.status();
+      }
+    }
+    ShowQueue(req, res, *who, refused, done, {"call:" + call.task, ""});
+  }
+
+  // Head office's cancel or move of a customer's booking
+  // (Hub::QueueBookingChange, the path of `outpost-hub requests cancel|reschedule`).
+  void ChangeBooking(const httplib::Request& req, httplib::Response& res) {
+    auto who = Writer(req, res);
+    if (!who) return;
+    const std::string kind = req.get_param_value("kind");
+    const std::string store = req.get_param_value("store");
+    const std::string booking = req.get_param_value("booking");
+    nlohmann::json details = {{"reason", req.get_param_value("reason")}};
+    if (kind == "reschedule") {
+      details["date"] = req.get_param_value("date");
+      details["slot"] = req.get_param_value("slot");
+    }
+    Status refused = StaffAccounts::Require(*who, Permission::kBook);
+    std::string done;
+    if (refused.ok()) {
+      auto seq = c_.hub_.QueueBookingChange(store, kind, booking, details, who->name);
+      if (seq.ok()) {
+        done = "request " + std::to_string(seq.value()) + " queued for " + store + ": " + kind +
+               " booking " + booking + " (the store applies it when next in contact)";
+        (void)c_.accounts_.Record(*who, "booking." + kind, store + "/" + booking, details.dump());
+      } else {
+        refused = seq.status();
+      }
+    }
+    ShowCustomer(req, res, *who, req.get_param_value("customer"), refused, done,
+                 {"change:" + booking, ""});
+  }
+
+  // Merge with another customer, or take a record out (hub/identity_decisions.h).
+  void DecideIdentity(const httplib::Request& req, httplib::Response& res, bool merge) {
+    auto who = Writer(req, res);
+    if (!who) return;
+    const std::string customer = req.get_param_value("customer");
+    const std::string other = req.get_param_value(merge ? "other" : "record");
+    const std::string note = req.get_param_value("note");
+    Status refused = StaffAccounts::Require(*who, Permission::kResolveIdentity);
+    if (refused.ok()) {
+      refused = merge ? MergeCustomers(c_.hub_, customer, other, who->name, note)
+                      : UnmergeRecord(c_.hub_, other, who->name, note);
+    }
+    std::string done;
+    if (refused.ok()) {
+      done = merge ? customer + " and " + other + " merged into one customer"
+                   : "record " + other + " taken out of " + customer;
+      (void)c_.accounts_.Record(*who, merge ? "customer.merge" : "customer.unmerge",
+                                customer + " " + other, note);
+    }
+    ShowCustomer(req, res, *who, customer, refused, done,
+                 {merge ? std::string("merge") : "unmerge:" + other, ""});
+  }
+
+  // A store's case closed from head office (Hub::QueueCaseResolution, the path
+  // of `outpost-hub conflicts resolve REF --store S`).
+  void CloseCase(const httplib::Request& req, httplib::Response& res) {
+    auto who = Writer(req, res);
+    if (!who) return;
+    const std::string store = req.get_param_value("store");
+    const std::string ref = req.get_param_value("ref");
+    const std::string note = req.get_param_value("note");
+    Status refused = StaffAccounts::Require(*who, Permission::kResolveCases);
+    if (refused.ok() && note.empty()) {
+      refused = Status::InvalidInput("note: say what was done").WithField("note");
+    }
+    std::string done;
+    if (refused.ok()) {
+      auto queued = c_.hub_.QueueCaseResolution(ref, store, note, who->name);
+      if (queued.ok()) {
+        done = "request " + std::to_string(queued->second) + " queued for " + queued->first +
+               ": the store closes case " + ref + " when next in contact";
+        (void)c_.accounts_.Record(*who, "case.close", queued->first + "/" + ref, note);
+      } else {
+        refused = queued.status();
+      }
+    }
+    ShowCases(req, res, *who, refused, done, {"close:" + store + "/" + ref, ""});
   }
 
  private:
+  static Actions ActionsFor(const SignedIn& who, FormError error) {
+    Actions actions;
+    actions.csrf = who.csrf_token;
+    actions.book = RoleMay(who.role, Permission::kBook);
+    actions.work_queue = RoleMay(who.role, Permission::kWorkQueue);
+    actions.resolve_identity = RoleMay(who.role, Permission::kResolveIdentity);
+    actions.resolve_cases = RoleMay(who.role, Permission::kResolveCases);
+    actions.error = std::move(error);
+    return actions;
+  }
+
   Frame FrameFor(const SignedIn& who, Lang lang, const std::string& path,
                  const std::string& title) {
     Frame frame;
@@ -629,6 +806,21 @@ void WebConsole::Mount(httplib::Server& server) {
   });
   server.Post("/duplicates", [routes](const httplib::Request& req, httplib::Response& res) {
     routes->DecideDuplicate(req, res);
+  });
+  server.Post("/queue/call", [routes](const httplib::Request& req, httplib::Response& res) {
+    routes->RecordCall(req, res);
+  });
+  server.Post("/booking/change", [routes](const httplib::Request& req, httplib::Response& res) {
+    routes->ChangeBooking(req, res);
+  });
+  server.Post("/customer/merge", [routes](const httplib::Request& req, httplib::Response& res) {
+    routes->DecideIdentity(req, res, true);
+  });
+  server.Post("/customer/unmerge", [routes](const httplib::Request& req, httplib::Response& res) {
+    routes->DecideIdentity(req, res, false);
+  });
+  server.Post("/cases/close", [routes](const httplib::Request& req, httplib::Response& res) {
+    routes->CloseCase(req, res);
   });
   server.Get("/users", [routes](const httplib::Request& req, httplib::Response& res) {
     routes->Users(req, res);

@@ -36,26 +36,33 @@ std::string ConsentCell(Lang lang, const Consent& consent) {
   return out;
 }
 
-std::string RecordsTable(Lang lang, const UnifiedView& v, bool see_personal) {
-  std::string html = std::string("<h2>") + Say(lang, "各门店档案", "Records at the stores") +
-                     "</h2><table data-test=\"records\"><thead><tr><th>" +
-                     Say(lang, "门店", "Store") + "</th><th>" + Say(lang, "姓名", "Name") +
-                     "</th><th>" + Say(lang, "电话", "Phones") + "</th><th>" +
-                     Say(lang, "会员号", "Member id") + "</th><th>" +
-                     Say(lang, "联系意愿", "Consent") + "</th><th>" +
-                     Say(lang, "档案号", "Record") + "</th></tr></thead><tbody>";
+std::string RecordsTable(Lang lang, const UnifiedView& v, bool see_personal,
+                         const Actions& actions) {
+  const bool may_unmerge = v.records.size() > 1 && actions.resolve_identity;
+  std::string html =
+      std::string("<h2>") + Say(lang, "各门店档案", "Records at the stores") +
+      "</h2><table data-test=\"records\"><thead><tr><th>" + Say(lang, "门店", "Store") +
+      "</th><th>" + Say(lang, "姓名", "Name") + "</th><th>" + Say(lang, "电话", "Phones") +
+      "</th><th>" + Say(lang, "会员号", "Member id") + "</th><th>" +
+      Say(lang, "联系意愿", "Consent") + "</th><th>" + Say(lang, "档案号", "Record") + "</th>" +
+      (may_unmerge ? std::string("<th>") + Say(lang, "操作", "Act") + "</th>" : "") +
+      "</tr></thead><tbody>";
   for (const StoreRecord& r : v.records) {
     const std::string member =
         r.member_id ? (see_personal ? *r.member_id : std::string("****")) : "—";
     html += "<tr><td>" + Escape(r.site_id) + "</td><td>" + Name(r.name, see_personal) +
             "</td><td>" + Phones(r.phones, see_personal) + "</td><td>" + Escape(member) +
             "</td><td>" + ConsentCell(lang, r.consent) + "</td><td>" +
-            Escape(ShortId(r.record_id)) + "</td></tr>";
+            Escape(ShortId(r.record_id)) + "</td>" +
+            (may_unmerge ? "<td>" + UnmergeForm(lang, v.unified_id, r.record_id, actions) + "</td>"
+                         : "") +
+            "</tr>";
   }
   return html + "</tbody></table>";
 }
 
-std::string VehiclesAndBookings(Lang lang, const UnifiedView& v, bool see_personal) {
+std::string VehiclesAndBookings(Lang lang, const UnifiedView& v, bool see_personal,
+                                const Actions& actions) {
   std::string html = std::string("<h2>") + Say(lang, "车辆", "Vehicles") +
                      "</h2><table data-test=\"vehicles\"><thead><tr><th>" +
                      Say(lang, "车牌", "Plate") + "</th><th>VIN</th><th>" +
@@ -73,17 +80,19 @@ std::string VehiclesAndBookings(Lang lang, const UnifiedView& v, bool see_person
           "</h2><table data-test=\"bookings\"><thead><tr><th>" + Say(lang, "时间", "Slot") +
           "</th><th>" + Say(lang, "门店", "Store") + "</th><th>" + Say(lang, "单号", "Ref") +
           "</th><th>" + Say(lang, "状态", "Status") + "</th><th>" + Say(lang, "项目", "Service") +
-          "</th><th>" + Say(lang, "渠道", "Channel") + "</th></tr></thead><tbody>";
+          "</th><th>" + Say(lang, "渠道", "Channel") + "</th><th>" + Say(lang, "操作", "Act") +
+          "</th></tr></thead><tbody>";
   for (const json& b : v.bookings) {
     html += "<tr><td>" + Escape(Text(b, "slot")) + "</td><td>" + Escape(Text(b, "site")) +
             "</td><td>" + Escape(Text(b, "ref")) + "</td><td>" + Escape(Text(b, "status")) +
             "</td><td>" + Escape(Text(b, "service")) + "</td><td>" + Escape(Text(b, "channel")) +
-            "</td></tr>";
+            "</td><td>" + BookingChangeForm(lang, v.unified_id, b, actions) + "</td></tr>";
   }
   return html + "</tbody></table>";
 }
 
-std::string EvidenceList(Lang lang, const UnifiedView& v, bool see_personal) {
+std::string EvidenceList(Lang lang, const UnifiedView& v, bool see_personal,
+                         const Actions& actions) {
   std::string html = std::string("<h2>") + Say(lang, "为何是同一客户", "Why one customer") +
                      "</h2><ul data-test=\"evidence\">";
   if (v.evidence.empty())
@@ -102,7 +111,8 @@ std::string EvidenceList(Lang lang, const UnifiedView& v, bool see_personal) {
     html += "<li class=\"candidate\">" +
             std::string(Say(lang, "可能重复（未关联）：", "possible match (not linked): ")) +
             Escape(ShortId(c.record_a)) + " ~ " + Escape(ShortId(c.record_b)) + ": " +
-            Escape(c.kind) + " " + Escape(value) + "</li>";
+            Escape(c.kind) + " " + Escape(value) +
+            DecideForm(lang, Identity::CandidateRef(c), v.unified_id, actions) + "</li>";
   }
   return html + "</ul>";
 }
@@ -149,7 +159,8 @@ std::string CustomerSearchHtml(Lang lang, const std::string& query, const std::s
   return html + "</tbody></table>";
 }
 
-std::string CustomerViewHtml(Lang lang, const UnifiedView& view, bool see_personal) {
+std::string CustomerViewHtml(Lang lang, const UnifiedView& view, bool see_personal,
+                             const Actions& actions) {
   std::string html = "<p data-test=\"contact\">";
   std::string may;
   for (ContactChannel c : kContactChannels) {
@@ -160,8 +171,10 @@ std::string CustomerViewHtml(Lang lang, const UnifiedView& view, bool see_person
           : may.empty()               ? Say(lang, "未同意联系", "No opt-in")
                         : std::string(Say(lang, "同意联系：", "Opted in: ")) + Escape(may);
   html += "</p>";
-  return html + RecordsTable(lang, view, see_personal) +
-         VehiclesAndBookings(lang, view, see_personal) + EvidenceList(lang, view, see_personal);
+  return html + RecordsTable(lang, view, see_personal, actions) +
+         VehiclesAndBookings(lang, view, see_personal, actions) +
+         EvidenceList(lang, view, see_personal, actions) +
+         MergeForm(lang, view.unified_id, actions);
 }
 
 }  // namespace outpost::hub::web

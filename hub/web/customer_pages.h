@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "hub/identity.h"
+#include "hub/web/action_forms.h"
 #include "hub/web/html.h"
 
 namespace outpost::hub::web {
@@ -22,7 +23,9 @@ std::string MaskedName(const std::string& name);
 // unified customer, linking to its page); `error` is shown next to the field.
 std::string CustomerSearchHtml(Lang lang, const std::string& query, const std::string& error,
                                const std::vector<UnifiedView>* results, bool see_personal);
-// One unified customer's page body.
-std::string CustomerViewHtml(Lang lang, const UnifiedView& view, bool see_personal);
+// One unified customer's page body, with the forms the reader may use: move
+// or cancel a booking, merge, unmerge a record, decide a possible match.
+std::string CustomerViewHtml(Lang lang, const UnifiedView& view, bool see_personal,
+                             const Actions& actions);
 
 }  // namespace outpost::hub::web

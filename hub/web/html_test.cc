@@ -64,11 +64,34 @@ UnifiedView TwoRecords() {
   v.vehicles.push_back({{"plate", "京A12345"}, {"vin", "LSVAU2180N2183294"}, {"site", "S1"}});
   v.evidence.push_back(
       {"C-0000000012345678", "C-0000000087654321", "phone", "+8613800138000", true});
+  v.bookings.push_back({{"id", "B-open"}, {"site", "S1"}, {"ref", "R1"}, {"status", "confirmed"}});
+  v.bookings.push_back({{"id", "B-done"}, {"site", "S1"}, {"ref", "R2"}, {"status", "completed"}});
   return v;
 }
 
+// What a role may do decides which forms are drawn (the server checks again).
+TEST(WebCustomerPagesTest, FormsFollowTheRoleAndOnlyAnOpenBookingMoves) {
+  Actions viewer;
+  viewer.csrf = "tok";
+  EXPECT_EQ(CustomerViewHtml(Lang::kEn, TwoRecords(), false, viewer).find("<form"),
+            std::string::npos);
+  Actions call_centre = viewer;
+  call_centre.book = true;
+  const std::string html = CustomerViewHtml(Lang::kEn, TwoRecords(), true, call_centre);
+  EXPECT_NE(html.find("name=\"booking\" value=\"B-open\""), std::string::npos) << html;
+  EXPECT_EQ(html.find("value=\"B-done\""), std::string::npos);  // a completed visit stays
+  EXPECT_NE(html.find("name=\"csrf\" value=\"tok\""), std::string::npos);
+  EXPECT_EQ(html.find("/customer/merge"), std::string::npos);  // not the data team's forms
+  Actions data_team = viewer;
+  data_team.resolve_identity = true;
+  data_team.error = {"merge", "note: say why (--note)"};
+  const std::string merge = CustomerViewHtml(Lang::kEn, TwoRecords(), true, data_team);
+  EXPECT_NE(merge.find("<details class=\"act\" open><summary>Merge"), std::string::npos);
+  EXPECT_NE(merge.find("data-field=\"note\">note: say why"), std::string::npos);
+}
+
 TEST(WebCustomerPagesTest, AViewerSeesNamesPhonesMemberIdsAndVinsMasked) {
-  const std::string html = CustomerViewHtml(Lang::kZh, TwoRecords(), false);
+  const std::string html = CustomerViewHtml(Lang::kZh, TwoRecords(), false, {});
   EXPECT_EQ(html.find("13800138000"), std::string::npos) << html;
   EXPECT_EQ(html.find("小明"), std::string::npos);
   EXPECT_EQ(html.find("M123"), std::string::npos);
@@ -78,7 +101,7 @@ TEST(WebCustomerPagesTest, AViewerSeesNamesPhonesMemberIdsAndVinsMasked) {
 }
 
 TEST(WebCustomerPagesTest, TheCallCentreSeesThemAndMarkupStaysText) {
-  const std::string html = CustomerViewHtml(Lang::kEn, TwoRecords(), true);
+  const std::string html = CustomerViewHtml(Lang::kEn, TwoRecords(), true, {});
   EXPECT_NE(html.find("+8613800138000"), std::string::npos);
   EXPECT_NE(html.find("王&lt;b&gt;小明&lt;/b&gt;"), std::string::npos);
   EXPECT_EQ(html.find("<b>"), std::string::npos);

@@ -13,14 +13,15 @@ const char* KindLabel(Lang lang, const std::string& kind) {
   return nullptr;
 }
 
-std::string TasksTable(Lang lang, const queries::CallCentreQueue& queue, bool see_personal) {
-  std::string html = std::string("<h2>") + Say(lang, "门店移交的任务", "Handed over by stores") +
-                     "</h2><table data-test=\"queue-tasks\"><thead><tr><th>" +
-                     Say(lang, "任务", "Task") + "</th><th>" + Say(lang, "类型", "Kind") +
-                     "</th><th>" + Say(lang, "门店", "Store") + "</th><th>" +
-                     Say(lang, "客户", "Customer") + "</th><th>" + Say(lang, "截止", "Due by") +
-                     "</th><th>" + Say(lang, "已拨", "Calls") + "</th><th>" +
-                     Say(lang, "说明", "Why") + "</th></tr></thead><tbody>";
+std::string TasksTable(Lang lang, const queries::CallCentreQueue& queue, bool see_personal,
+                       const Actions& actions) {
+  std::string html =
+      std::string("<h2>") + Say(lang, "门店移交的任务", "Handed over by stores") +
+      "</h2><table data-test=\"queue-tasks\"><thead><tr><th>" + Say(lang, "任务", "Task") +
+      "</th><th>" + Say(lang, "类型", "Kind") + "</th><th>" + Say(lang, "门店", "Store") +
+      "</th><th>" + Say(lang, "客户", "Customer") + "</th><th>" + Say(lang, "截止", "Due by") +
+      "</th><th>" + Say(lang, "已拨", "Calls") + "</th><th>" + Say(lang, "说明", "Why") +
+      "</th><th>" + Say(lang, "操作", "Act") + "</th></tr></thead><tbody>";
   for (const queries::QueuedTask& item : queue.tasks) {
     const model::Task& t = item.task;
     const char* kind = KindLabel(lang, t.kind);
@@ -35,10 +36,11 @@ std::string TasksTable(Lang lang, const queries::CallCentreQueue& queue, bool se
             Escape(kind != nullptr ? kind : t.kind) + "</td><td>" + Escape(item.site) +
             "</td><td>" + Escape(see_personal ? name : MaskedName(name)) + " " +
             Escape(item.phone_masked) + "</td><td>" + Escape(t.due_by) + "</td><td>" +
-            Escape(calls) + "</td><td>" + Escape(t.reason) + "</td></tr>";
+            Escape(calls) + "</td><td>" + Escape(t.reason) + "</td><td>" +
+            CallForm(lang, t, actions) + "</td></tr>";
   }
   if (queue.tasks.empty()) {
-    html += std::string("<tr><td colspan=\"7\" class=\"muted\">") + Say(lang, "无", "none") +
+    html += std::string("<tr><td colspan=\"8\" class=\"muted\">") + Say(lang, "无", "none") +
             "</td></tr>";
   }
   return html + "</tbody></table>";
@@ -66,37 +68,24 @@ std::string InvitationsTable(Lang lang, const queries::CallCentreQueue& queue, b
   return html + "</tbody></table>";
 }
 
-// The merge / keep-apart form of one possible duplicate ("" without a token).
-std::string DecideForm(Lang lang, const std::string& ref, const std::string& csrf_token) {
-  if (csrf_token.empty()) return "";
-  return "<td><form method=\"post\" action=\"/duplicates\" class=\"decide\"><input type=\"hidden\" "
-         "name=\"csrf\" value=\"" +
-         Escape(csrf_token) + "\"><input type=\"hidden\" name=\"ref\" value=\"" + Escape(ref) +
-         "\"><input name=\"note\" required maxlength=\"500\" placeholder=\"" +
-         Say(lang, "原因（必填）", "why (required)") +
-         "\"><button name=\"decision\" value=\"merge\">" +
-         Say(lang, "合并为一人", "One person: merge") +
-         "</button><button name=\"decision\" value=\"apart\">" +
-         Say(lang, "保持两人", "Two people: keep apart") + "</button></form></td>";
-}
-
 }  // namespace
 
-std::string QueueHtml(Lang lang, const queries::CallCentreQueue& queue, bool see_personal) {
+std::string QueueHtml(Lang lang, const queries::CallCentreQueue& queue, bool see_personal,
+                      const Actions& actions) {
   return "<p class=\"muted\">" + std::string(Say(lang, "日期 ", "Day ")) + Escape(queue.date) +
-         "</p>" + TasksTable(lang, queue, see_personal) +
+         "</p>" + TasksTable(lang, queue, see_personal, actions) +
          InvitationsTable(lang, queue, see_personal);
 }
 
 std::string CasesHtml(Lang lang, const std::vector<queries::HubCase>& cases,
                       const std::vector<queries::PossibleDuplicate>& duplicates, bool see_personal,
-                      const std::string& csrf_token) {
-  std::string html = std::string("<h2>") + Say(lang, "门店未结案件", "Open cases at the stores") +
-                     "</h2><table data-test=\"cases\"><thead><tr><th>" +
-                     Say(lang, "门店", "Store") + "</th><th>" + Say(lang, "编号", "Ref") +
-                     "</th><th>" + Say(lang, "类型", "Kind") + "</th><th>" +
-                     Say(lang, "摘要", "Summary") + "</th><th>" +
-                     Say(lang, "需联系", "Whom to call") + "</th></tr></thead><tbody>";
+                      const Actions& actions) {
+  std::string html =
+      std::string("<h2>") + Say(lang, "门店未结案件", "Open cases at the stores") +
+      "</h2><table data-test=\"cases\"><thead><tr><th>" + Say(lang, "门店", "Store") + "</th><th>" +
+      Say(lang, "编号", "Ref") + "</th><th>" + Say(lang, "类型", "Kind") + "</th><th>" +
+      Say(lang, "摘要", "Summary") + "</th><th>" + Say(lang, "需联系", "Whom to call") +
+      "</th><th>" + Say(lang, "操作", "Act") + "</th></tr></thead><tbody>";
   for (const queries::HubCase& c : cases) {
     std::string contacts;
     for (const queries::CaseContact& who : c.contacts) {
@@ -107,27 +96,26 @@ std::string CasesHtml(Lang lang, const std::vector<queries::HubCase>& cases,
     }
     html += "<tr><td>" + Escape(c.store_id) + "</td><td>" + Escape(c.ref) + "</td><td>" +
             Escape(c.kind) + "</td><td>" + Escape(c.summary) + "</td><td>" + contacts +
-            "</td></tr>";
+            "</td><td>" + CaseCloseForm(lang, c, actions) + "</td></tr>";
   }
   if (cases.empty()) {
-    html += std::string("<tr><td colspan=\"5\" class=\"muted\">") + Say(lang, "无", "none") +
+    html += std::string("<tr><td colspan=\"6\" class=\"muted\">") + Say(lang, "无", "none") +
             "</td></tr>";
   }
   html += std::string("</tbody></table><h2>") + Say(lang, "可能重复的客户", "Possible duplicates") +
           "</h2><table data-test=\"duplicates\"><thead><tr><th>" + Say(lang, "编号", "Ref") +
           "</th><th>" + Say(lang, "档案", "Records") + "</th><th>" + Say(lang, "相同", "Shared") +
-          (csrf_token.empty() ? "" : std::string("</th><th>") + Say(lang, "决定", "Decide")) +
-          "</th></tr></thead><tbody>";
+          "</th><th>" + Say(lang, "决定", "Decide") + "</th></tr></thead><tbody>";
   for (const queries::PossibleDuplicate& d : duplicates) {
     const Evidence& e = d.evidence;
     const std::string value = e.kind == "phone" && !see_personal ? MaskedPhone(e.value) : e.value;
     html += "<tr><td>" + Escape(d.ref) + "</td><td><a href=\"/customer?id=" + Escape(e.record_a) +
             "\">" + Escape(e.record_a) + "</a> ~ <a href=\"/customer?id=" + Escape(e.record_b) +
-            "\">" + Escape(e.record_b) + "</a></td><td>" + Escape(e.kind + " " + value) + "</td>" +
-            DecideForm(lang, d.ref, csrf_token) + "</tr>";
+            "\">" + Escape(e.record_b) + "</a></td><td>" + Escape(e.kind + " " + value) +
+            "</td><td>" + DecideForm(lang, d.ref, "", actions) + "</td></tr>";
   }
   if (duplicates.empty()) {
-    html += std::string("<tr><td colspan=\"3\" class=\"muted\">") + Say(lang, "无", "none") +
+    html += std::string("<tr><td colspan=\"4\" class=\"muted\">") + Say(lang, "无", "none") +
             "</td></tr>";
   }
   return html + "</tbody></table>";

@@ -10,15 +10,18 @@
 
 #include "hub/queries/cases.h"
 #include "hub/queries/tasks.h"
+#include "hub/web/action_forms.h"
 #include "hub/web/html.h"
 
 namespace outpost::hub::web {
 
-std::string QueueHtml(Lang lang, const queries::CallCentreQueue& queue, bool see_personal);
-// `csrf_token` non-empty: the reader may decide duplicates, and each row
-// gets the merge / keep-apart form (a note required).
+// Each task gets the call form when the reader may work the queue.
+std::string QueueHtml(Lang lang, const queries::CallCentreQueue& queue, bool see_personal,
+                      const Actions& actions);
+// Each open case gets the close form, each possible duplicate the merge /
+// keep-apart form, when the reader's role may use them (a note required).
 std::string CasesHtml(Lang lang, const std::vector<queries::HubCase>& cases,
                       const std::vector<queries::PossibleDuplicate>& duplicates, bool see_personal,
-                      const std::string& csrf_token);
+                      const Actions& actions);
 
 }  // namespace outpost::hub::web

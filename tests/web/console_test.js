@@ -64,6 +64,7 @@ function syncACustomer() {
         "京A12345", "--opt-in", "--channel", "sms"]);
   // Another person on the same phone: a possible duplicate for the data team.
   desk(["customer", "add", "--name", "张三", "--phone", "13800138000", "--shared-phone"]);
+  workForHeadOffice();
   const endpoint = "tcp://127.0.0.1:" + (20000 + (process.pid % 20000));
   const serve = spawn(hubBin, ["--db", path.join(work, "hub.db"), "--key",
                                path.join(work, "keys", "HUB.key"), "serve", "--bind", endpoint],
@@ -75,6 +76,23 @@ function syncACustomer() {
   } finally {
     serve.kill("SIGTERM");
   }
+}
+
+// S1's work that head office acts on: a no-show last Thursday, returned to
+// head office's queue by the sweep; a booking for Wednesday the call centre
+// moves or cancels; and a second record of the same man, for the data team.
+function workForHeadOffice() {
+  const at = (now, args) => execFileSync(edgeBin, ["--db", path.join(work, "S1.db"), ...args],
+                                         { env: { ...process.env, OUTPOST_NOW: now,
+                                                   OUTPOST_STAFF: "SA Zhang" },
+                                           encoding: "utf8" });
+  const missed = JSON.parse(at("2026-11-19T01:00:00Z", [
+    "--json", "book", "--phone", "13700001234", "--name", "孙丽", "--date", "2026-11-19",
+    "--slot", "10:00"]));
+  at("2026-11-19T04:00:00Z", ["no-show", missed.ref]);
+  at("2026-11-23T00:30:00Z", ["tasks", "sweep"]);
+  at(NOW, ["book", "--customer", "京A12345", "--date", "2026-11-25", "--slot", "10:00"]);
+  at(NOW, ["customer", "add", "--name", "王明", "--phone", "13900009999"]);
 }
 
 // `outpost-hub web` on any free port, pinned at `now`; resolves with its base URL.
@@ -252,7 +270,10 @@ async function main() {
   await check("the queue and the cases pages list what waits for head office", async () => {
     const queue = await page.goto(web.base + "/queue");
     assert.equal(queue.status(), 200);
-    assert.match(await page.textContent("table[data-test=queue-tasks]"), /无/);
+    // S1's no-show, returned after its 3 days, with the call form for the call centre.
+    const tasks = await page.textContent("table[data-test=queue-tasks] tbody");
+    assert.ok(tasks.includes("爽约回访") && tasks.includes("孙丽 ***1234"), tasks);
+    assert.equal(await page.locator("form[data-form^='call:']").count(), 1);
     const cases = await page.goto(web.base + "/cases");
     assert.equal(cases.status(), 200);
     const dup = await page.textContent("table[data-test=duplicates] tbody");
@@ -260,7 +281,7 @@ async function main() {
     assert.ok(dup.includes("phone +8613800138000"), dup);
     await page.screenshot({ path: path.join(shots, "cases.png"), fullPage: true });
     // The call centre may not decide duplicates: no form, and a typed post is refused.
-    assert.equal(await page.locator("form.decide").count(), 0);
+    assert.equal(await page.locator("form[data-form^='decide:']").count(), 0);
     const token = await page.inputValue("form.logout input[name=csrf]");
     const ref = dup.slice(0, 12);
     const posted = await context.request.post(web.base + "/duplicates", {
@@ -331,14 +352,97 @@ async function main() {
     });
     assert.equal(noNote.status(), 400);
     assert.match(await noNote.text(), /note: say why they are two people/);
-    await ap.fill("form.decide input[name=note]", "王 and 张 are a couple sharing a phone");
-    await Promise.all([ap.waitForNavigation(), ap.click("form.decide button[value=apart]")]);
+    const decide = ap.locator("form[data-form='decide:" + ref + "']");
+    await ap.click("table[data-test=duplicates] details.act summary");
+    await decide.locator("input[name=note]").fill("王 and 张 are a couple sharing a phone");
+    await Promise.all([ap.waitForNavigation(), decide.locator("button[value=apart]").click()]);
     assert.equal(await ap.textContent("[data-test=done]"), ref + ": kept apart as two people");
     assert.match(await ap.textContent("table[data-test=duplicates] tbody"), /无/);
     await ap.goto(web.base + "/users");
     assert.equal(await ap.evaluate(() => window.__xss), undefined);
     await ap.screenshot({ path: path.join(shots, "users.png"), fullPage: true });
     await admin.close();
+  });
+
+  await check("the call centre records a call on a returned no-show; a bad mileage is refused in its form", async () => {
+    await page.goto(web.base + "/queue");
+    const row = page.locator("table[data-test=queue-tasks] tbody tr", { hasText: "爽约回访" });
+    assert.equal(await row.count(), 1);
+    await row.locator("details.act summary").click();
+    await row.locator("select[name=result]").selectOption("reached");
+    await row.locator("select[name=outcome]").selectOption("forgot");
+    await row.locator("input[name=next_service_km]").fill("99999999999");
+    const refused = await Promise.all([page.waitForNavigation(),
+                                       row.locator("form.act button[type=submit]").click()]);
+    assert.equal(refused[0].status(), 400);
+    const again = page.locator("table[data-test=queue-tasks] tbody tr", { hasText: "爽约回访" });
+    // The refusal is inside that task's form, opened, naming the field.
+    assert.equal(await again.locator("details.act[open] [data-test=error]").getAttribute("data-field"),
+                 "next_service");
+    await again.locator("select[name=result]").selectOption("reached");
+    await again.locator("select[name=outcome]").selectOption("forgot");
+    await again.locator("input[name=note]").fill("will book next week");
+    await Promise.all([page.waitForNavigation(), again.locator("form.act button[type=submit]").click()]);
+    assert.match(await page.textContent("[data-test=done]"),
+                 /^call recorded on task \S+: request \d+ queued for S1$/);
+    // Waiting to reach the store: shown, so a second agent does not call again.
+    assert.match(await page.textContent("table[data-test=queue-tasks] tbody"), /总部待送达 1/);
+    await page.screenshot({ path: path.join(shots, "queue.png"), fullPage: true });
+  });
+
+  await check("the call centre moves or cancels a booking from the customer page", async () => {
+    await page.goto(web.base + "/customers?q=" + encodeURIComponent("京A12345"));
+    await Promise.all([page.waitForNavigation(), page.click("table[data-test=results] a")]);
+    const booking = page.locator("table[data-test=bookings] tbody tr", { hasText: "2026-11-25" });
+    await booking.locator("details.act summary").click();
+    await booking.locator("input[name=date]").fill("2026-11-26");
+    await booking.locator("input[name=slot]").fill("25:00");
+    await booking.locator("input[name=reason]").fill("customer asked");
+    const refused = await Promise.all([page.waitForNavigation(),
+                                       booking.locator("button[value=reschedule]").click()]);
+    assert.equal(refused[0].status(), 400);
+    const again = page.locator("table[data-test=bookings] tbody tr", { hasText: "2026-11-25" });
+    assert.equal(await again.locator("details.act[open] [data-test=error]").getAttribute("data-field"),
+                 "slot");
+    await again.locator("input[name=reason]").fill("customer is travelling");
+    await Promise.all([page.waitForNavigation(), again.locator("button[value=cancel]").click()]);
+    assert.match(await page.textContent("[data-test=done]"),
+                 /^request \d+ queued for S1: cancel booking \S+ \(the store applies it/);
+    assert.equal(await page.evaluate(() => window.__xss), undefined);
+  });
+
+  await check("the data team merges two records of one man and takes one out again", async () => {
+    const team = await browser.newContext();
+    const tp = await team.newPage();
+    await signIn(tp, web.base, "root", "admin secret 123");
+    await tp.goto(web.base + "/customers?q=13900009999");
+    await Promise.all([tp.waitForNavigation(), tp.click("table[data-test=results] a")]);
+    const other = new URL(tp.url()).searchParams.get("id");
+    await tp.goto(web.base + "/customers?q=" + encodeURIComponent("京A12345"));
+    await Promise.all([tp.waitForNavigation(), tp.click("table[data-test=results] a")]);
+    const merge = tp.locator("details.act", { hasText: "与另一客户合并" });
+    await merge.locator("summary").click();
+    await merge.locator("input[name=other]").fill(other);
+    // The browser's own check asks for the note first; the server's is tried directly.
+    const token = await tp.inputValue("form.logout input[name=csrf]");
+    const noNote = await team.request.post(web.base + "/customer/merge", {
+      headers: { Origin: web.base },
+      form: { csrf: token, customer: new URL(tp.url()).searchParams.get("id"), other, note: "" },
+    });
+    assert.equal(noNote.status(), 400);
+    assert.match(await noNote.text(), /note: say why/);
+    await merge.locator("input[name=note]").fill("same man: new phone, told us at the desk");
+    await Promise.all([tp.waitForNavigation(), merge.locator("button[type=submit]").click()]);
+    assert.match(await tp.textContent("[data-test=done]"), /merged into one customer$/);
+    assert.equal(await tp.locator("table[data-test=records] tbody tr").count(), 2);
+    await tp.screenshot({ path: path.join(shots, "customer-merged.png"), fullPage: true });
+    const wang = tp.locator("table[data-test=records] tbody tr", { hasText: "王明" });
+    await wang.locator("details.act summary").click();
+    await wang.locator("input[name=note]").fill("merged by mistake");
+    await Promise.all([tp.waitForNavigation(), wang.locator("button[type=submit]").click()]);
+    assert.match(await tp.textContent("[data-test=done]"), /^record \S+ taken out of /);
+    assert.equal(await tp.locator("table[data-test=records] tbody tr").count(), 1);
+    await team.close();
   });
 
   await check("after sign-out the old session cookie opens nothing", async () => {
