@@ -442,6 +442,13 @@ async function main() {
     await Promise.all([tp.waitForNavigation(), wang.locator("button[type=submit]").click()]);
     assert.match(await tp.textContent("[data-test=done]"), /^record \S+ taken out of /);
     assert.equal(await tp.locator("table[data-test=records] tbody tr").count(), 1);
+    // Closing a store's case goes through the same operation: an unknown ref is named.
+    const closed = await team.request.post(web.base + "/cases/close", {
+      headers: { Origin: web.base },
+      form: { csrf: token, store: "S1", ref: "C-404", note: "called the customer" },
+    });
+    assert.equal(closed.status(), 404);
+    assert.match(await closed.text(), /case: no case &#39;C-404&#39; known at head office/);
     await team.close();
   });
 
