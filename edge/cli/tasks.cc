@@ -124,13 +124,8 @@ std::string TaskText(const Store& store, const TaskLine& line) {
 }
 
 std::string ItemLabel(const std::string& item) {
-  static const std::pair<const char*, const char*> kLabels[] = {
-      {"attitude", "服务态度"}, {"repair_quality", "维修质量"}, {"price", "价格"},
-      {"parts", "配件"},        {"waiting_time", "等待时间"},   {"other", "其他"}};
-  for (const auto& [name, zh] : kLabels) {
-    if (item == name) return std::string(zh) + " " + item;
-  }
-  return item;
+  const std::string_view zh = model::ZhLabel(item);
+  return zh.empty() ? item : std::string(zh) + " " + item;
 }
 
 std::string ComplaintWarning(const Store& store, const model::Task& t) {

@@ -29,12 +29,19 @@ std::string Folded(const std::string& key, const char* summary, const char* acti
   return html + "</form></details>";
 }
 
-std::string Select(const char* name, const char* label, const char* const* options, size_t count,
-                   bool with_empty) {
+// A code as staff read it: "维修质量 repair_quality" in Chinese, the code in English.
+std::string CodeLabel(Lang lang, const char* code) {
+  const std::string_view zh = model::ZhLabel(code);
+  return lang == Lang::kZh && !zh.empty() ? std::string(zh) + " " + code : code;
+}
+
+std::string Select(Lang lang, const char* name, const char* label, const char* const* options,
+                   size_t count, bool with_empty) {
   std::string html = std::string("<label>") + label + " <select name=\"" + name + "\">";
   if (with_empty) html += "<option value=\"\">—</option>";
   for (size_t i = 0; i < count; ++i) {
-    html += std::string("<option value=\"") + options[i] + "\">" + options[i] + "</option>";
+    html += std::string("<option value=\"") + options[i] + "\">" + CodeLabel(lang, options[i]) +
+            "</option>";
   }
   return html + "</select></label>";
 }
@@ -55,22 +62,22 @@ std::string CallForm(Lang lang, const model::Task& task, const Actions& actions)
   static const char* const kYesNo[] = {"yes", "no"};
   std::string fields =
       Hidden("task", task.id) +
-      Select("result", Say(lang, "结果", "Result"), model::kCallResults,
+      Select(lang, "result", Say(lang, "结果", "Result"), model::kCallResults,
              std::size(model::kCallResults), false) +
-      Select("fault_fixed", Say(lang, "故障已排除", "Fault fixed"), kYesNo, 2, true) +
-      Select("satisfied", Say(lang, "满意", "Satisfied"), kYesNo, 2, true) + "<fieldset><legend>" +
-      Say(lang, "不满意项", "Dissatisfied with") + "</legend>";
+      Select(lang, "fault_fixed", Say(lang, "故障已排除", "Fault fixed"), kYesNo, 2, true) +
+      Select(lang, "satisfied", Say(lang, "满意", "Satisfied"), kYesNo, 2, true) +
+      "<fieldset><legend>" + Say(lang, "不满意项", "Dissatisfied with") + "</legend>";
   for (const char* item : model::kDissatisfiedItems) {
     fields += std::string("<label><input type=\"checkbox\" name=\"items\" value=\"") + item +
-              "\"> " + item + "</label>";
+              "\"> " + CodeLabel(lang, item) + "</label>";
   }
   fields += std::string("</fieldset><label>") + Say(lang, "下次保养日期", "Next service date") +
             " <input type=\"date\" name=\"next_service_date\"></label><label>" +
             Say(lang, "或里程（公里）", "or at km") +
             " <input type=\"number\" name=\"next_service_km\" min=\"1\"></label>";
   if (task.kind == "no_show") {
-    fields += Select("outcome", Say(lang, "爽约原因", "No-show reason"), model::kNoShowReasons,
-                     std::size(model::kNoShowReasons), true);
+    fields += Select(lang, "outcome", Say(lang, "爽约原因", "No-show reason"),
+                     model::kNoShowReasons, std::size(model::kNoShowReasons), true);
   }
   fields += NoteInput(lang, false) + "<button type=\"submit\">" + Say(lang, "记录通话", "Record") +
             "</button>";

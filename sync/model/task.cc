@@ -433,4 +433,31 @@ void ApplyTaskUpdate(const TaskUpdate& u, Task& t) {
   if (u.complaint) t.complaint = u.complaint;
 }
 
+std::string_view ZhLabel(std::string_view code) {
+  static constexpr std::pair<std::string_view, std::string_view> kLabels[] = {
+      {"reached", "接通"},
+      {"no_answer", "无人接听"},
+      {"busy", "占线"},
+      {"wrong_number", "号码错误"},
+      {"empty_number", "空号"},
+      {"refused", "拒绝"},
+      {"rebooked", "已重新预约"},
+      {"forgot", "忘记"},
+      {"changed_plans", "计划有变"},
+      {"went_elsewhere", "去了别处"},
+      {"no_longer_needed", "不再需要"},
+      {"attitude", "服务态度"},
+      {"repair_quality", "维修质量"},
+      {"price", "价格"},
+      {"parts", "配件"},
+      {"waiting_time", "等待时间"},
+      {"other", "其他"},
+      {"yes", "是"},
+      {"no", "否"}};
+  for (const auto& [name, zh] : kLabels) {
+    if (code == name) return zh;
+  }
+  return {};
+}
+
 }  // namespace outpost::model

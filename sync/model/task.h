@@ -21,6 +21,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -53,6 +54,10 @@ inline constexpr const char* kHeadOfficeSite = "head_office";
 // What a dissatisfied customer was dissatisfied with.
 inline constexpr const char* kDissatisfiedItems[] = {"attitude", "repair_quality", "price",
                                                      "parts",    "waiting_time",   "other"};
+// The zh-CN label staff read for a call result, a no-show reason, a
+// dissatisfied item ("维修质量" for "repair_quality") or a yes/no answer;
+// "" for another code.
+std::string_view ZhLabel(std::string_view code);
 
 // One call. Only a "reached" call carries answers (fault_fixed, satisfied,
 // items, next service); `items` only with satisfied == false, and then at

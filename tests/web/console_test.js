@@ -452,6 +452,30 @@ async function main() {
     await team.close();
   });
 
+  await check("every page fits a 1366x768 screen and a tablet without sideways scrolling", async () => {
+    const tablet = await browser.newContext({ viewport: { width: 768, height: 1024 },
+                                              hasTouch: true, isMobile: true });
+    const tab = await tablet.newPage();
+    await signIn(tab, web.base, "li.na", "correct horse 1");
+    const pages = ["/stores", "/customers?q=13800138000", "/queue", "/book?store=S1", "/cases",
+                   "/stats"];
+    for (const [p, size] of [[page, "1366x768"], [tab, "tablet"]]) {
+      for (const url of pages) {
+        await p.goto(web.base + url);
+        const [scroll, width] = await p.evaluate(
+            () => [document.documentElement.scrollWidth, window.innerWidth]);
+        assert.ok(scroll <= width, `${url} at ${size}: ${scroll} px wide in ${width}`);
+      }
+    }
+    await tab.goto(web.base + "/queue");
+    await tab.click("table[data-test=queue-tasks] details.act summary");  // the call form, open
+    const [scroll, width] = await tab.evaluate(
+        () => [document.documentElement.scrollWidth, window.innerWidth]);
+    assert.ok(scroll <= width, `the open call form on a tablet: ${scroll} px wide in ${width}`);
+    await tab.screenshot({ path: path.join(shots, "queue-tablet.png"), fullPage: true });
+    await tablet.close();
+  });
+
   await check("after sign-out the old session cookie opens nothing", async () => {
     await page.goto(web.base + "/stores");
     await Promise.all([page.waitForNavigation(), page.click("form.logout button")]);
