@@ -121,8 +121,8 @@ Result<std::vector<std::string>> SyncClient::NextMessages(int batches) {
   };
   std::vector<std::string> sealed;
   if (state.waiting() <= 0) {
-    sealed.push_back(
-        seal(WireHello{site_, schema_version, state.last_seq, applied_push, held_profiles}));
+    sealed.push_back(seal(WireHello{site_, schema_version, state.last_seq, applied_push,
+                                    held_profiles, clock_.NowMs()}));
     return sealed;
   }
   for (int64_t from = state.hub_acked_seq + 1;

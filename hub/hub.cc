@@ -233,8 +233,13 @@ Result<WireAck> Hub::IngestOpened(const OpenedMessage& opened, std::string_view 
     if (hello->site_id != site) {
       return refuse(Status::Refused("hello names '" + hello->site_id + "'"));
     }
+    // The skew is the store's clock less ours as the hello arrives: it
+    // includes the hello's time in transit (well under the ±5 s "in step").
+    const int64_t now_ms = clock_.NowMs();
+    const std::optional<int64_t> skew =
+        hello->sent_at_ms > 0 ? std::optional<int64_t>(hello->sent_at_ms - now_ms) : std::nullopt;
     ASSIGN_OR_RETURN(const int64_t last,
-                     storage_->cursors().NoteHello(site, FormatUtcMs(clock_.NowMs())));
+                     storage_->cursors().NoteHello(site, FormatUtcMs(now_ms), skew));
     WireAck ack{site, last, 0, "ok", {}, std::nullopt};
     RETURN_IF_ERROR(NoteContact(site));
     RETURN_IF_ERROR(NoteReportedSeq(site, hello->last_seq));

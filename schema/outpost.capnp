@@ -156,6 +156,10 @@ struct Hello {
   lastSeq @2 :UInt64;
   appliedPushSeq @3 :UInt64;
   appliedProfileSeq @4 :UInt64;
+  # The store's clock when it sealed the hello (UTC ms): head office keeps the
+  # difference from its own clock (the store's clock skew). 0 from a store
+  # older than the field: nothing is said of its clock.
+  sentAtMs @5 :Int64;
 }
 
 # The sealed form of a Message on the wire.

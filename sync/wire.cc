@@ -147,10 +147,10 @@ Result<WireMessage> DecodeRoot(wire::Message::Reader message) {
     }
     case wire::Message::HELLO: {
       auto in = message.getHello();
-      return WireMessage(WireHello{in.getSiteId(), static_cast<int>(in.getSchemaVersion()),
-                                   static_cast<int64_t>(in.getLastSeq()),
-                                   static_cast<int64_t>(in.getAppliedPushSeq()),
-                                   static_cast<int64_t>(in.getAppliedProfileSeq())});
+      return WireMessage(WireHello{
+          in.getSiteId(), static_cast<int>(in.getSchemaVersion()),
+          static_cast<int64_t>(in.getLastSeq()), static_cast<int64_t>(in.getAppliedPushSeq()),
+          static_cast<int64_t>(in.getAppliedProfileSeq()), in.getSentAtMs()});
     }
     case wire::Message::LOOKUP: {
       auto in = message.getLookup();
@@ -249,6 +249,7 @@ std::string EncodeMessage(const WireMessage& message) {
     out.setLastSeq(static_cast<uint64_t>(hello->last_seq));
     out.setAppliedPushSeq(static_cast<uint64_t>(hello->applied_push_seq));
     out.setAppliedProfileSeq(static_cast<uint64_t>(hello->applied_profile_seq));
+    out.setSentAtMs(hello->sent_at_ms);
   } else if (const auto* lookup = std::get_if<WireLookup>(&message)) {
     auto out = root.initLookup();
     out.setSiteId(lookup->site_id);

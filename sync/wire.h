@@ -112,6 +112,9 @@ struct WireHello {
   int64_t last_seq = 0;
   int64_t applied_push_seq = 0;
   int64_t applied_profile_seq = 0;
+  // The store's clock when it sent the hello (UTC ms); 0: not said (a store
+  // from before the field), so head office records no skew.
+  int64_t sent_at_ms = 0;
 };
 
 // A walk-in's phone asked of the hub, and its answer.

@@ -61,6 +61,11 @@ TEST(WireTest, AcksAndHellosRoundTrip) {
   EXPECT_EQ(ack.acked_seq, 42);
   auto hello = std::get<WireHello>(DecodeMessage(EncodeMessage(WireHello{"S1", 2, 99})).value());
   EXPECT_EQ(hello.last_seq, 99);
+  EXPECT_EQ(hello.sent_at_ms, 0);  // not said: an older store
+  WireHello said{"S1", 2, 99};
+  said.sent_at_ms = 1'795'395'600'000;
+  EXPECT_EQ(std::get<WireHello>(DecodeMessage(EncodeMessage(said)).value()).sent_at_ms,
+            1'795'395'600'000);
 }
 
 TEST(WireTest, MalformedBytesAreCorruptionNeverACrash) {

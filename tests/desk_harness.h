@@ -20,8 +20,10 @@ class SharedClock {
  public:
   explicit SharedClock(std::string instant = "2026-11-23T01:00:00Z")  // Monday 09:00 Shanghai
       : instant_(std::move(instant)), at_ms_(SystemClock().NowMs()) {}
-  std::vector<std::string> Env() const {
-    return {"OUTPOST_NOW=" + instant_, "OUTPOST_NOW_AT=" + std::to_string(at_ms_)};
+  // `offset_ms`: a clock that ticks with this one, that far ahead (or behind).
+  std::vector<std::string> Env(int64_t offset_ms = 0) const {
+    return {"OUTPOST_NOW=" + FormatUtcMs(ParseUtcMs(instant_).value() + offset_ms),
+            "OUTPOST_NOW_AT=" + std::to_string(at_ms_)};
   }
   // The shared clock's reading now, plus `offset_ms`, as OUTPOST_NOW takes it.
   std::string Now(int64_t offset_ms = 0) const {
@@ -63,6 +65,8 @@ class DeskHarness {
   }
   // From here on the desk's clock stands still at `now`.
   void SetNow(const std::string& now) { clock_env_ = {"OUTPOST_NOW=" + now}; }
+  // From here on the desk's clock ticks with `clock`, `offset_ms` off it.
+  void SetClock(const SharedClock& clock, int64_t offset_ms) { clock_env_ = clock.Env(offset_ms); }
   std::string db() const { return dir_.File("store.db"); }
 
  private:

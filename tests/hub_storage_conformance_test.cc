@@ -349,8 +349,18 @@ TEST_P(HubStorageConformance, AuditReadsTheChangesItWantsInTheOrderTheyHappened)
 TEST_P(HubStorageConformance, CursorsMoveAsToldAndContactIsKeptInStretches) {
   Allow(s1_);
   EXPECT_FALSE(storage_->cursors().Read("S9").value().has_value());
-  EXPECT_EQ(storage_->cursors().NoteHello("S1", "2026-11-23T01:00:00.000Z").value(), 0);
+  EXPECT_FALSE(CursorOf("S1").clock_skew_ms.has_value());  // before any hello said its clock
+  EXPECT_EQ(storage_->cursors().NoteHello("S1", "2026-11-23T01:00:00.000Z", -125'000).value(), 0);
   EXPECT_EQ(CursorOf("S1").last_contact, "2026-11-23T01:00:00.000Z");
+  EXPECT_EQ(CursorOf("S1").clock_skew_ms, -125'000);
+  EXPECT_EQ(storage_->cursors().List().value().at(0).clock_skew_ms, -125'000);
+  EXPECT_EQ(storage_->reads().StoreOverviews().value().at(0).cursor.clock_skew_ms, -125'000);
+  // A hello that does not say its clock (a store from before the field): unknown again.
+  EXPECT_EQ(storage_->cursors().NoteHello("S1", "2026-11-23T01:00:00.000Z", std::nullopt).value(),
+            0);
+  EXPECT_FALSE(CursorOf("S1").clock_skew_ms.has_value());
+  EXPECT_EQ(storage_->cursors().NoteHello("S1", "2026-11-23T01:00:00.000Z", 4'000).value(), 0);
+  EXPECT_EQ(CursorOf("S1").clock_skew_ms, 4'000);
   ASSERT_TRUE(storage_->cursors().NoteReportedSeq("S1", 7).ok());
   ASSERT_TRUE(storage_->cursors().NoteReportedSeq("S1", 3).ok());  // never backwards
   EXPECT_EQ(CursorOf("S1").reported_seq, 7);

@@ -298,6 +298,39 @@ TEST_F(SyncE2eTest, ADeadPortARefusedKeyAndAWrongHubKeyAreToldApart) {
   EXPECT_EQ(Status()["last_status"], "ok");
 }
 
+TEST_F(SyncE2eTest, AStoreWhoseClockRunsAheadSaysSoInItsHelloAndTheHubKeepsTheSkew) {
+  constexpr int64_t kAhead = int64_t{3} * 60'000;
+  desk_.SetClock(clock_, kAhead);  // the store's clock ticks 3 minutes ahead of head office's
+  auto hub = StartHub();
+  auto sync = StartSync();
+  json stores;
+  for (int i = 0; i < 150; ++i) {
+    stores = json::parse(Hub({"stores", "--json"}).out);
+    if (!stores[0]["clock_skew_ms"].is_null()) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_FALSE(stores[0]["clock_skew_ms"].is_null()) << stores.dump();
+  // The store's clock when it sealed the hello less the hub's when it
+  // arrived: 3 minutes less the hello's time in transit.
+  const int64_t skew = stores[0]["clock_skew_ms"];
+  EXPECT_LE(skew, kAhead);
+  EXPECT_GE(skew, kAhead - 5'000);
+  const ProcessResult text = Hub({"stores"});
+  EXPECT_NE(text.out.find(" s ahead"), std::string::npos) << text.out;
+  // Back in step: the next hello says so, and the skew follows.
+  sync->Kill(SIGKILL);
+  sync->Wait();
+  desk_.SetClock(clock_, 0);
+  sync = StartSync();
+  for (int i = 0; i < 150; ++i) {
+    stores = json::parse(Hub({"stores", "--json"}).out);
+    if (stores[0]["clock_skew_ms"].get<int64_t>() < 5'000) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_LT(stores[0]["clock_skew_ms"].get<int64_t>(), 5'000) << stores.dump();
+  EXPECT_NE(Hub({"stores"}).out.find("clock in step"), std::string::npos);
+}
+
 TEST_F(SyncE2eTest, CallCentreBookingsReachTheStoreOnceThroughTheDeskRules) {
   const std::string tomorrow = desk_.Json({"board", "--date", "tomorrow"})["date"];
   ASSERT_EQ(Hub({"book", "--store", "S1", "--phone", "138 0013 8000", "--name", "王伟", "--date",

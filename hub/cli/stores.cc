@@ -28,11 +28,21 @@ json StoreJson(const queries::StoreState& s) {
                {"requests_answered", s.applied_requests},
                {"requests_refused", s.refused_requests},
                {"last_contact", s.last_contact ? json(*s.last_contact) : json(nullptr)},
-               {"last_batch_at", s.last_batch_at ? json(*s.last_batch_at) : json(nullptr)}};
+               {"last_batch_at", s.last_batch_at ? json(*s.last_batch_at) : json(nullptr)},
+               {"clock_skew_ms", s.clock_skew_ms ? json(*s.clock_skew_ms) : json(nullptr)}};
   if (s.denied_at) {
     line["denied"] = {{"at", *s.denied_at}, {"by", s.denied_by}, {"reason", s.denied_reason}};
   }
   return line;
+}
+
+// "clock in step" within 5 s, else "clock 125 s ahead" / "clock 3 s behind";
+// "clock unknown" before a hello said it.
+std::string ClockSkewWords(std::optional<int64_t> skew_ms) {
+  if (!skew_ms) return "clock unknown";
+  if (*skew_ms >= -5000 && *skew_ms <= 5000) return "clock in step";
+  const int64_t seconds = (*skew_ms < 0 ? -*skew_ms : *skew_ms) / 1000;
+  return "clock " + std::to_string(seconds) + " s " + (*skew_ms > 0 ? "ahead" : "behind");
 }
 
 void PrintStoreLine(const queries::StoreState& s, std::ostream& out) {
@@ -47,6 +57,7 @@ void PrintStoreLine(const queries::StoreState& s, std::ostream& out) {
   out << "  applied through seq " << s.last_seq << ", " << s.pending() << " pending";
   if (s.resent_changes > 0) out << ", " << s.resent_changes << " resent";
   if (s.last_batch_at) out << "  last batch " << *s.last_batch_at;
+  out << "  " << ClockSkewWords(s.clock_skew_ms);
   if (s.queued_requests > 0) {
     out << "  call-centre requests answered " << s.applied_requests << "/" << s.queued_requests;
     if (s.refused_requests > 0) out << " (" << s.refused_requests << " refused there)";

@@ -48,6 +48,7 @@ Result<std::vector<StoreState>> ListStores(const HubReader& hub) {
     s.applied_requests = row.cursor.applied_push_seq;
     s.reported_seq = row.cursor.reported_seq;
     s.resent_changes = row.cursor.resent_changes;
+    s.clock_skew_ms = row.cursor.clock_skew_ms;
     s.denied_at = std::move(row.denied_at);
     s.denied_by = std::move(row.denied_by);
     s.denied_reason = std::move(row.denied_reason);

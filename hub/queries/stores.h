@@ -36,6 +36,9 @@ struct StoreState {
   int64_t refused_requests = 0;  // of those, refused by the store's rules (logged with a reason)
   int64_t reported_seq = 0;      // the newest change the store said it has
   int64_t resent_changes = 0;    // changes it sent again that were already applied here
+  // The store's clock less head office's at its last hello (ms; positive:
+  // ahead); unset until a hello said its clock.
+  std::optional<int64_t> clock_skew_ms;
   // Set while the store's current key is denied (Hub::DenyStore).
   std::optional<std::string> denied_at;
   std::string denied_by;

@@ -27,6 +27,9 @@ struct StoreCursor {
   int64_t applied_push_seq = 0;  // head office's requests the store applied
   int64_t reported_seq = 0;      // the newest change the store said it has
   int64_t resent_changes = 0;    // changes it sent again that were applied already
+  // The store's clock less head office's at its last hello, in ms (positive:
+  // the store's clock is ahead); unset before a hello that said its clock.
+  std::optional<int64_t> clock_skew_ms;
 };
 
 // A stretch of contact: messages no more than a few seconds apart.
@@ -42,9 +45,11 @@ class StoreCursors {
   virtual Result<std::optional<StoreCursor>> Read(const std::string& site) = 0;
   // Every cursor, by store id.
   virtual Result<std::vector<StoreCursor>> List() = 0;
-  // A hello from `site` at `at`: its last contact. Returns the cursor's seq
-  // (0 when it has no cursor).
-  virtual Result<int64_t> NoteHello(const std::string& site, const std::string& at) = 0;
+  // A hello from `site` at `at`: its last contact, and its clock skew
+  // (nullopt: the hello did not say its clock, and the skew becomes unknown).
+  // Returns the cursor's seq (0 when it has no cursor).
+  virtual Result<int64_t> NoteHello(const std::string& site, const std::string& at,
+                                    std::optional<int64_t> clock_skew_ms) = 0;
   // A message from `site` at `at`: extends its newest stretch of contact to
   // `at` when that stretch reached `extend_from` or later, else starts one.
   virtual Status NoteContact(const std::string& site, const std::string& at,

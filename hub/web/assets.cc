@@ -38,6 +38,18 @@ form.book label, form.search label { display: flex; flex-direction: column; gap:
 form.book input, form.book select, form.search input { padding: .4rem; font-size: 1rem; }
 form.book .error, form.search .error { grid-column: 1 / -1; margin: 0; }
 .done { color: var(--ok); font-weight: 600; }
+.skew-large { color: var(--bad); font-weight: 600; background: #fdecea; }
+.slot-full { color: var(--warn); font-weight: 600; }
+table.facts { width: auto; margin-bottom: 1rem; }
+table.facts th { text-align: right; }
+section.recovery { background: #fff; border: 1px solid var(--line); border-radius: 6px;
+                   padding: .25rem 1rem; margin-bottom: .75rem; }
+section.recovery li.nested { margin-left: 1.5rem; }
+form.inline { display: flex; flex-wrap: wrap; gap: .25rem .5rem; align-items: center;
+              margin: 0 0 .35rem; }
+form.inline label { display: flex; gap: .25rem; align-items: center; }
+form.inline .error { flex-basis: 100%; margin: 0; }
+form.book select { padding: .4rem; font-size: 1rem; }
 h2 { font-size: 1.1rem; margin: 1.25rem 0 .5rem; }
 button { padding: .45rem 1rem; font-size: 1rem; cursor: pointer; }
 details.act summary { cursor: pointer; color: var(--accent); white-space: nowrap; }

@@ -10,6 +10,7 @@
 #include "hub/identity_decisions.h"
 #include "hub/queries/cases.h"
 #include "hub/queries/customers.h"
+#include "hub/queries/recovery.h"
 #include "hub/queries/report.h"
 #include "hub/queries/report_html.h"
 #include "hub/queries/requests.h"
@@ -21,7 +22,10 @@
 #include "hub/web/booking_page.h"
 #include "hub/web/customer_pages.h"
 #include "hub/web/html.h"
+#include "hub/web/recovery_page.h"
 #include "hub/web/stats_page.h"
+#include "hub/web/store_page.h"
+#include "hub/web/users_page.h"
 #include "hub/web/work_pages.h"
 #include "sync/civil_time.h"
 
@@ -29,7 +33,6 @@ namespace outpost::hub::web {
 namespace {
 
 constexpr char kSessionCookie[] = "outpost_session";
-constexpr int64_t kMinutesPerDay = int64_t{24} * 60;
 constexpr char kCsp[] =
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
@@ -75,89 +78,19 @@ bool SameOrigin(const httplib::Request& req) {
   return origin == "http://" + host || origin == "https://" + host;
 }
 
-// "3 分钟前 / 3 min ago" for a UTC text, from `now_ms`.
-std::string Ago(Lang lang, int64_t now_ms, const std::string& utc) {
-  auto at = ParseUtcMs(utc);
-  if (!at.ok()) return utc;
-  const int64_t minutes = std::max<int64_t>(0, (now_ms - at.value()) / 60'000);
-  std::string n;
-  if (minutes < 1) return Say(lang, "刚刚", "just now");
-  if (minutes < 120) {
-    n = std::to_string(minutes);
-    return lang == Lang::kZh ? n + " 分钟前" : n + " min ago";
-  }
-  if (minutes < kMinutesPerDay * 2) {
-    n = std::to_string(minutes / 60);
-    return lang == Lang::kZh ? n + " 小时前" : n + " h ago";
-  }
-  n = std::to_string(minutes / kMinutesPerDay);
-  return lang == Lang::kZh ? n + " 天前" : n + " days ago";
-}
-
 std::vector<NavItem> Nav(Lang lang, const std::string& current, Role role) {
   std::vector<NavItem> nav = {{"/stores", Say(lang, "门店", "Stores"), false},
                               {"/customers", Say(lang, "客户", "Customers"), false},
                               {"/queue", Say(lang, "呼叫中心队列", "Call-centre queue"), false},
                               {"/book", Say(lang, "呼叫中心预约", "Call-centre booking"), false},
                               {"/cases", Say(lang, "案件", "Cases"), false},
-                              {"/stats", Say(lang, "月度统计", "Statistics"), false}};
+                              {"/stats", Say(lang, "月度统计", "Statistics"), false},
+                              {"/recovery", Say(lang, "恢复", "Recovery"), false}};
   if (RoleMay(role, Permission::kManageAccounts)) {
     nav.push_back({"/users", Say(lang, "员工账号", "Accounts"), false});
   }
   for (NavItem& item : nav) item.current = item.href == current;
   return nav;
-}
-
-std::string StoresTable(Lang lang, int64_t now_ms, const std::vector<queries::StoreState>& stores) {
-  std::string html = std::string("<table data-test=\"stores\"><thead><tr><th>") +
-                     Say(lang, "门店", "Store") + "</th><th>" + Say(lang, "状态", "State") +
-                     "</th><th>" + Say(lang, "最后联系", "Last contact") + "</th><th>" +
-                     Say(lang, "最后一批", "Last batch") + "</th><th>" +
-                     Say(lang, "待上传变更", "Changes waiting") + "</th><th>" +
-                     Say(lang, "已应用至", "Applied to") + "</th><th>" +
-                     Say(lang, "总部请求 已应用/拒绝/共", "Requests applied/refused/all") +
-                     "</th></tr></thead><tbody>";
-  for (const queries::StoreState& s : stores) {
-    const char* state = queries::ReachabilityName(s.reachability);
-    std::string state_text =
-        s.reachability == queries::StoreReachability::kOnline   ? Say(lang, "在线", "online")
-        : s.reachability == queries::StoreReachability::kDenied ? Say(lang, "已拒绝", "denied")
-                                                                : Say(lang, "离线", "offline");
-    if (s.reachability == queries::StoreReachability::kOffline) {
-      state_text += s.last_contact ? std::string(" ") + Say(lang, "自 ", "since ") +
-                                         Ago(lang, now_ms, *s.last_contact)
-                                   : std::string(Say(lang, "（从未联系）", " (never heard from)"));
-    }
-    if (s.denied_at) state_text += " (" + s.denied_by + ": " + s.denied_reason + ")";
-    html += "<tr data-store=\"" + Escape(s.site_id) + "\"><td>" + Escape(s.site_id) +
-            "</td><td class=\"state-" + state + "\">" + Escape(state_text) + "</td><td>" +
-            (s.last_contact ? Escape(*s.last_contact) : "—") + "</td><td>" +
-            (s.last_batch_at ? Escape(*s.last_batch_at) : "—") + "</td><td>" +
-            std::to_string(s.pending()) + "</td><td>" + std::to_string(s.last_seq) + "</td><td>" +
-            std::to_string(s.applied_requests) + " / " + std::to_string(s.refused_requests) +
-            " / " + std::to_string(s.queued_requests) + "</td></tr>";
-  }
-  if (stores.empty()) {
-    html += std::string("<tr><td colspan=\"7\" class=\"muted\">") +
-            Say(lang, "尚无门店", "No store is allowed yet") + "</td></tr>";
-  }
-  return html + "</tbody></table>";
-}
-
-std::string UsersTable(Lang lang, const std::vector<StaffUser>& users) {
-  std::string html = std::string("<table data-test=\"users\"><thead><tr><th>") +
-                     Say(lang, "账号", "Name") + "</th><th>" + Say(lang, "显示名", "Display name") +
-                     "</th><th>" + Say(lang, "角色", "Role") + "</th><th>" +
-                     Say(lang, "状态", "State") + "</th></tr></thead><tbody>";
-  for (const StaffUser& u : users) {
-    html += "<tr><td>" + Escape(u.name) + "</td><td>" + Escape(u.display_name) + "</td><td>" +
-            RoleName(u.role) + "</td><td>" +
-            (u.disabled_at ? Escape(std::string(Say(lang, "已停用 ", "disabled ")) +
-                                    *u.disabled_at + " (" + u.disabled_reason.value_or("") + ")")
-                           : std::string(Say(lang, "可用", "active"))) +
-            "</td></tr>";
-  }
-  return html + "</tbody></table>";
 }
 
 // The form field a refusal is about: the one it names (Status::field or
@@ -295,16 +228,93 @@ class WebConsole::Routes {
       Html(res, 500, RenderPage(frame));
       return;
     }
-    frame.body_html = StoresTable(lang, c_.hub_.clock().NowMs(), stores.value());
+    frame.body_html = StoresTableHtml(lang, c_.hub_.clock().NowMs(), stores.value());
     Html(res, 200, RenderPage(frame));
   }
 
-  void Users(const httplib::Request& req, httplib::Response& res) {
+  // A store's page: its sync state, head office's requests and its day
+  // (`date`, default today in the store's zone, else head office's).
+  void Store(const httplib::Request& req, httplib::Response& res) {
     auto who = Session(req, res);
     if (!who) return;
     const Lang lang = LangOf(req);
-    Frame frame = FrameFor(*who, lang, "/users", Say(lang, "员工账号", "Accounts"));
-    if (Status allowed = StaffAccounts::Require(*who, Permission::kManageAccounts); !allowed.ok()) {
+    const std::string id = req.get_param_value("id");
+    Frame frame =
+        FrameFor(*who, lang, "/stores", Say(lang, "门店", "Store") + std::string(" ") + id);
+    auto fail = [&](int status, const std::string& why) {
+      frame.body_html = "<p class=\"error\" data-test=\"error\">" + Escape(why) + "</p>";
+      Html(res, status, RenderPage(frame));
+    };
+    const queries::HubReader reader(c_.hub_);
+    auto stores = queries::ListStores(reader);
+    if (!stores.ok()) return fail(500, stores.status().message());
+    auto found = std::find_if(stores->begin(), stores->end(),
+                              [&](const queries::StoreState& s) { return s.site_id == id; });
+    if (found == stores->end()) {
+      return fail(404, "id: no store '" + id + "' on head office's allow-list");
+    }
+    StorePage page;
+    page.store = *found;
+    page.see_personal = RoleMay(who->role, Permission::kSeePersonalData);
+    page.now_ms = c_.hub_.clock().NowMs();
+    auto requests = queries::ListRequests(reader, id);
+    if (!requests.ok()) return fail(500, requests.status().message());
+    page.requests = std::move(requests).value();
+    page.date = req.get_param_value("date");
+    int status = 200;
+    if (!page.date.empty() && !LocalDate::Parse(page.date).ok()) {
+      page.date_error = "date: " + LocalDate::Parse(page.date).status().message();
+      status = 400;
+    } else {
+      auto board = queries::ReadBoard(reader, id, page.date.empty() ? "today" : page.date);
+      if (board.ok()) {
+        page.date = board->date;
+        page.board = std::move(board).value();
+      } else {
+        page.board_error = board.status().message();
+        if (page.date.empty()) page.date = HeadOfficeToday();
+      }
+    }
+    frame.body_html = StorePageHtml(lang, page);
+    Html(res, status, RenderPage(frame));
+  }
+
+  // The recovery report since `since` (default 30 days before today).
+  void Recovery(const httplib::Request& req, httplib::Response& res) {
+    auto who = Session(req, res);
+    if (!who) return;
+    const Lang lang = LangOf(req);
+    Frame frame = FrameFor(*who, lang, "/recovery", Say(lang, "恢复报告", "Recovery report"));
+    RecoveryPage page;
+    page.see_personal = RoleMay(who->role, Permission::kSeePersonalData);
+    page.since = req.get_param_value("since");
+    if (page.since.empty()) {
+      auto today = LocalDate::Parse(HeadOfficeToday());
+      page.since = today.ok() ? today->AddDays(-30).ToString() : "";
+    }
+    if (auto parsed = LocalDate::Parse(page.since); !parsed.ok()) {
+      page.since_error = "since: " + parsed.status().message();
+      frame.body_html = RecoveryPageHtml(lang, page);
+      Html(res, 400, RenderPage(frame));
+      return;
+    }
+    auto stores = queries::ReadRecovery(queries::HubReader(c_.hub_), page.since);
+    if (!stores.ok()) {
+      frame.body_html = "<p class=\"error\">" + Escape(stores.status().message()) + "</p>";
+      Html(res, 500, RenderPage(frame));
+      return;
+    }
+    page.stores = &stores.value();
+    frame.body_html = RecoveryPageHtml(lang, page);
+    Html(res, 200, RenderPage(frame));
+  }
+
+  // The accounts page (admins only), with a write's outcome in `page`.
+  void ShowUsers(const httplib::Request& req, httplib::Response& res, const SignedIn& who,
+                 UsersPage page, const Status& refusal) {
+    const Lang lang = LangOf(req);
+    Frame frame = FrameFor(who, lang, "/users", Say(lang, "员工账号", "Accounts"));
+    if (Status allowed = StaffAccounts::Require(who, Permission::kManageAccounts); !allowed.ok()) {
       frame.body_html =
           "<p class=\"error\" data-test=\"error\">" + Escape(allowed.message()) + "</p>";
       Html(res, 403, RenderPage(frame));
@@ -316,8 +326,47 @@ class WebConsole::Routes {
       Html(res, 500, RenderPage(frame));
       return;
     }
-    frame.body_html = UsersTable(lang, users.value());
-    Html(res, 200, RenderPage(frame));
+    page.users = std::move(users).value();
+    page.csrf_token = who.csrf_token;
+    if (!refusal.ok()) {
+      page.error = refusal.message();
+      page.error_field = UserFormField(refusal.field(), refusal.message());
+    }
+    frame.body_html = UsersPageHtml(lang, page);
+    Html(res, refusal.ok() ? 200 : (refusal.code() == StatusCode::kNotFound ? 404 : 400),
+         RenderPage(frame));
+  }
+
+  // One write of the accounts page, through the operation `outpost-hub
+  // users` calls; StaffAccounts checks the fields and audits the change.
+  void UsersWrite(const httplib::Request& req, httplib::Response& res) {
+    auto who = Writer(req, res);
+    if (!who) return;
+    UsersPage page;
+    page.action = req.get_param_value("action");
+    const std::string name = req.get_param_value("name");
+    page.subject = page.action == "add" ? "" : name;
+    for (const char* f : {"name", "display_name", "role", "reason"}) {
+      page.form[f] = req.get_param_value(f);
+    }
+    if (Status allowed = StaffAccounts::Require(*who, Permission::kManageAccounts); !allowed.ok()) {
+      ShowUsers(req, res, *who, page, allowed);
+      return;
+    }
+    Result<std::string> done = ApplyUserAction(*who, req, page.action, name);
+    if (!done.ok()) {
+      ShowUsers(req, res, *who, page, done.status());
+      return;
+    }
+    UsersPage fresh;
+    fresh.done = done.value();
+    ShowUsers(req, res, *who, fresh, Status::Ok());
+  }
+
+  void Users(const httplib::Request& req, httplib::Response& res) {
+    auto who = Session(req, res);
+    if (!who) return;
+    ShowUsers(req, res, *who, UsersPage{}, Status::Ok());
   }
 
   void Customers(const httplib::Request& req, httplib::Response& res) {
@@ -448,10 +497,7 @@ class WebConsole::Routes {
   // The month asked for ("YYYY-MM"), or the current month in head office's day.
   std::string MonthOf(const httplib::Request& req) {
     std::string asked = req.get_param_value("month");
-    if (!asked.empty()) return asked;
-    auto zone = TimeZone::Load(queries::kHeadOfficeZone);
-    if (!zone.ok()) return FormatUtcMs(c_.hub_.clock().NowMs()).substr(0, 7);
-    return zone->UtcToLocal(c_.hub_.clock().NowMs()).date.ToString().substr(0, 7);
+    return asked.empty() ? HeadOfficeToday().substr(0, 7) : asked;
   }
 
   void Stats(const httplib::Request& req, httplib::Response& res) {
@@ -734,6 +780,49 @@ class WebConsole::Routes {
     return frame;
   }
 
+  // Today in head office's zone (Asia/Shanghai), YYYY-MM-DD.
+  std::string HeadOfficeToday() {
+    auto zone = TimeZone::Load(queries::kHeadOfficeZone);
+    if (!zone.ok()) return FormatUtcMs(c_.hub_.clock().NowMs()).substr(0, 10);
+    return zone->UtcToLocal(c_.hub_.clock().NowMs()).date.ToString();
+  }
+
+  // The account operation `action` names, with what it did in words.
+  Result<std::string> ApplyUserAction(const SignedIn& who, const httplib::Request& req,
+                                      const std::string& action, const std::string& name) {
+    const std::string password = req.get_param_value("password");
+    if ((action == "add" || action == "passwd") && password != req.get_param_value("password2")) {
+      return Status::InvalidInput("password2: the two passwords differ: type the same twice")
+          .WithField("password2");
+    }
+    const std::string role = req.get_param_value("role");
+    if (action == "add") {
+      const std::string shown = req.get_param_value("display_name");
+      RETURN_IF_ERROR(
+          c_.accounts_.AddUser(name, shown.empty() ? name : shown, role, password, who.name));
+      return "账号已添加/account added: " + name + " (" + role + ")";
+    }
+    if (action == "passwd") {
+      RETURN_IF_ERROR(c_.accounts_.SetPassword(name, password, who.name));
+      return "密码已更改/password changed: " + name + "; its sessions ended";
+    }
+    if (action == "role") {
+      RETURN_IF_ERROR(c_.accounts_.SetRole(name, role, who.name));
+      return "角色已更改/role changed: " + name + " is " + role + "; its sessions ended";
+    }
+    if (action == "disable") {
+      RETURN_IF_ERROR(c_.accounts_.Disable(name, req.get_param_value("reason"), who.name));
+      return "账号已停用/account disabled: " + name + "; its sessions ended";
+    }
+    if (action == "enable") {
+      RETURN_IF_ERROR(c_.accounts_.Enable(name, who.name));
+      return "账号已启用/account enabled: " + name;
+    }
+    return Status::InvalidInput("action: '" + action +
+                                "' is none of add, role, disable, enable, "
+                                "passwd");
+  }
+
   WebConsole& c_;
 };
 
@@ -776,6 +865,15 @@ void WebConsole::Mount(httplib::Server& server) {
   });
   server.Get("/stores", [routes](const httplib::Request& req, httplib::Response& res) {
     routes->Stores(req, res);
+  });
+  server.Get("/store", [routes](const httplib::Request& req, httplib::Response& res) {
+    routes->Store(req, res);
+  });
+  server.Get("/recovery", [routes](const httplib::Request& req, httplib::Response& res) {
+    routes->Recovery(req, res);
+  });
+  server.Post("/users", [routes](const httplib::Request& req, httplib::Response& res) {
+    routes->UsersWrite(req, res);
   });
   server.Get("/customers", [routes](const httplib::Request& req, httplib::Response& res) {
     routes->Customers(req, res);

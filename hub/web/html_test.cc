@@ -5,7 +5,11 @@
 
 #include "hub/web/booking_page.h"
 #include "hub/web/customer_pages.h"
+#include "hub/web/recovery_page.h"
 #include "hub/web/stats_page.h"
+#include "hub/web/store_page.h"
+#include "hub/web/users_page.h"
+#include "sync/clock.h"
 
 namespace outpost::hub::web {
 namespace {
@@ -168,6 +172,136 @@ TEST(WebStatsPageTest, ShowsEachFigureAsPercentAndFractionWithTheStoresCompleteT
   page.reports = nullptr;
   page.error = "month: bad";
   EXPECT_EQ(StatsPageHtml(Lang::kEn, page).find("data-test=\"figures\""), std::string::npos);
+}
+
+TEST(WebStorePageTest, ClockSkewInWordsInStepWithinFiveSecondsLargeOverTwoMinutes) {
+  EXPECT_EQ(ClockSkewText(Lang::kZh, std::nullopt), "未知");
+  EXPECT_EQ(ClockSkewText(Lang::kEn, 5'000), "in step");
+  EXPECT_EQ(ClockSkewText(Lang::kZh, -4'999), "一致");
+  EXPECT_EQ(ClockSkewText(Lang::kEn, 5'001), "5 s ahead");
+  EXPECT_EQ(ClockSkewText(Lang::kEn, -90'000), "90 s behind");
+  EXPECT_EQ(ClockSkewText(Lang::kZh, 125'000), "快 2 分钟");
+  EXPECT_EQ(ClockSkewText(Lang::kEn, 125'000), "2 min ahead");
+  EXPECT_EQ(ClockSkewText(Lang::kZh, -3 * 3'600'000), "慢 3 小时");
+  EXPECT_EQ(ClockSkewText(Lang::kEn, 3 * 86'400'000LL), "3 days ahead");
+  EXPECT_FALSE(ClockSkewLarge(std::nullopt));
+  EXPECT_FALSE(ClockSkewLarge(-120'000));
+  EXPECT_TRUE(ClockSkewLarge(-120'001));
+  EXPECT_TRUE(ClockSkewLarge(180'000));
+}
+
+queries::StoreState StoreS1() {
+  queries::StoreState s;
+  s.site_id = "S<1>";
+  s.key_id = "k1";
+  s.last_contact = "2026-11-23T00:57:00.000Z";
+  s.last_hash = "0123456789abcdef0123";
+  s.clock_skew_ms = 180'000;
+  return s;
+}
+
+TEST(WebStorePageTest, TheStoresTableLinksEachStoreAndHighlightsALargeSkew) {
+  std::vector<queries::StoreState> stores = {StoreS1()};
+  stores.push_back(StoreS1());
+  stores[1].site_id = "S2";
+  stores[1].clock_skew_ms = 1'000;
+  const std::string html = StoresTableHtml(Lang::kEn, 0, stores);
+  EXPECT_NE(html.find("<a href=\"/store?id=S&lt;1&gt;\">S&lt;1&gt;</a>"), std::string::npos)
+      << html;
+  EXPECT_NE(html.find("<td data-test=\"clock-skew\" class=\"skew-large\">3 min ahead</td>"),
+            std::string::npos);
+  EXPECT_NE(html.find("<td data-test=\"clock-skew\">in step</td>"), std::string::npos);
+}
+
+TEST(WebStorePageTest, TheStoresDayMasksNamesForAViewerAndSaysAsOfWhen) {
+  queries::HubBoard board;
+  board.site = "S1";
+  board.date = "2026-11-23";
+  board.slots = {{"10:00", 2, 1, {{"261123-1", "刘<i>德华</i>", "requested", "phone", false}}}};
+  StorePage page;
+  page.store = StoreS1();
+  page.date = "2026-11-23";
+  page.board = board;
+  page.now_ms = ParseUtcMs("2026-11-23T01:00:00.000Z").value();
+  queries::RequestOutcome refused;
+  refused.seq = 2;
+  refused.kind = "book";
+  refused.state = "refused";
+  refused.outcome = "refused at the store: slot: '09:00' is not in the grid";
+  refused.request = {{"date", "2026-11-24"}, {"slot", "09:00"}};
+  page.requests = {refused};
+  const std::string masked = StorePageHtml(Lang::kEn, page);
+  EXPECT_EQ(masked.find("德华"), std::string::npos) << masked;
+  EXPECT_NE(masked.find("261123-1 刘**"), std::string::npos);
+  EXPECT_NE(masked.find("as of last contact 2026-11-23T00:57:00.000Z (3 min ago)"),
+            std::string::npos);
+  EXPECT_NE(masked.find("<code>0123456789ab</code>"), std::string::npos);  // the hash, short
+  EXPECT_NE(masked.find("slot: &#39;09:00&#39; is not in the grid"), std::string::npos);
+  page.see_personal = true;
+  EXPECT_NE(StorePageHtml(Lang::kEn, page).find("刘&lt;i&gt;德华&lt;/i&gt;"), std::string::npos);
+  page.board.reset();
+  page.date_error = "date: date '2026-02-30' does not exist";
+  const std::string bad = StorePageHtml(Lang::kZh, page);
+  EXPECT_NE(bad.find("data-test=\"error-date\">date: date &#39;2026-02-30&#39;"),
+            std::string::npos);
+  EXPECT_EQ(bad.find("data-test=\"board\""), std::string::npos);
+}
+
+TEST(WebRecoveryPageTest, TheReportInTheRecoveryReportsWordsContactsMaskedForAViewer) {
+  queries::StoreRecovery r;
+  r.site = "S1";
+  r.applied_seq = 7;
+  r.pending = 2;
+  r.offline_windows = {{"2026-11-22T01:00:00.000Z", std::nullopt, 3}};
+  queries::HubCase c;
+  c.ref = "K-1";
+  c.kind = "double_booking";
+  c.summary = "two bookings";
+  c.contacts = {{"王小明", "+8613800138000", "261123-1", "moved"}};
+  r.open_cases = {c};
+  const std::vector<queries::StoreRecovery> stores = {r};
+  RecoveryPage page;
+  page.since = "2026-10-24";
+  page.stores = &stores;
+  const std::string html = RecoveryPageHtml(Lang::kEn, page);
+  EXPECT_NE(html.find("S1: <span class=\"state-offline\">OFFLINE</span>"), std::string::npos)
+      << html;
+  EXPECT_NE(html.find("applied seq 7, 2 changes on their way"), std::string::npos);
+  EXPECT_NE(html.find("offline 2026-11-22T01:00:00.000Z -&gt; now: 3 changes made meanwhile"),
+            std::string::npos);
+  EXPECT_NE(html.find("conflicts: 0 opened, 0 resolved, 1 open"), std::string::npos);
+  EXPECT_EQ(html.find("13800138000"), std::string::npos);
+  EXPECT_NE(html.find("王**"), std::string::npos);
+  EXPECT_NE(html.find("Verify results are not kept at head office"), std::string::npos);
+}
+
+TEST(WebUsersPageTest, EachFormPostsItsActionAndARefusalStandsInTheFormItCameFrom) {
+  UsersPage page;
+  StaffUser u;
+  u.name = "wu.fei";
+  u.display_name = "<b>吴</b>";
+  u.role = Role::kCallCentre;
+  page.users = {u};
+  page.csrf_token = "tok";
+  page.action = "disable";
+  page.subject = "wu.fei";
+  page.form = {{"reason", "<i>x</i>"}};
+  page.error = "reason: required";
+  page.error_field = "reason";
+  const std::string html = UsersPageHtml(Lang::kEn, page);
+  EXPECT_NE(html.find("<td>&lt;b&gt;吴&lt;/b&gt;</td>"), std::string::npos) << html;
+  EXPECT_EQ(html.find("<b>"), std::string::npos);
+  for (const char* action : {"add", "role", "disable", "passwd"}) {
+    EXPECT_NE(html.find("name=\"action\" value=\"" + std::string(action) + "\""), std::string::npos)
+        << action;
+  }
+  EXPECT_NE(html.find("value=\"&lt;i&gt;x&lt;/i&gt;\"><button"), std::string::npos);
+  EXPECT_NE(html.find("data-test=\"error-reason\">reason: required"), std::string::npos);
+  EXPECT_EQ(html.find("data-test=\"error-name\""), std::string::npos);
+  EXPECT_NE(html.find("name=\"csrf\" value=\"tok\""), std::string::npos);
+  EXPECT_EQ(UserFormField("display-name", ""), "display_name");
+  EXPECT_EQ(UserFormField("", "password2: differ"), "password2");
+  EXPECT_EQ(UserFormField("", "something else"), "");
 }
 
 }  // namespace

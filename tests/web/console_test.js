@@ -30,6 +30,8 @@ const LATER = "2026-11-23T10:00:00Z";  // 9 hours on: every session of NOW has e
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "outpost-web-"));
 const XSS_NAME = "<script>window.__xss=1</script><img src=x onerror=\"window.__xss=2\">李娜";
 const XSS_CUSTOMER = "王<img src=x onerror=\"window.__xss=3\">明";
+const XSS_STAFF = "<b>吴</b><img src=x onerror=\"window.__xss=4\">飞";
+const STORE_AHEAD = "2026-11-23T01:03:00Z";  // S1's clock: 3 minutes ahead of head office's
 
 function hub(args, input) {
   return execFileSync(hubBin, ["--db", path.join(work, "hub.db"), "--key",
@@ -53,8 +55,9 @@ function setUpHub() {
       "admin secret 123\n");
 }
 
-// Store S1 takes a customer whose name carries markup, and syncs once to a
-// hub daemon started for it.
+// Store S1 takes a customer whose name carries markup and a booking for the
+// pinned day, syncs once to a hub daemon started for it, then says hello once
+// more with its clock 3 minutes ahead (the hub keeps the skew).
 function syncACustomer() {
   const env = { ...process.env, OUTPOST_NOW: NOW, OUTPOST_STAFF: "SA Zhang" };
   const desk = (args) => execFileSync(edgeBin, ["--db", path.join(work, "S1.db"), ...args],
@@ -64,15 +67,21 @@ function syncACustomer() {
         "京A12345", "--opt-in", "--channel", "sms"]);
   // Another person on the same phone: a possible duplicate for the data team.
   desk(["customer", "add", "--name", "张三", "--phone", "13800138000", "--shared-phone"]);
+  desk(["book", "--phone", "13900002222", "--name", "刘德华", "--date", "2026-11-23", "--slot",
+        "10:00"]);
   workForHeadOffice();
   const endpoint = "tcp://127.0.0.1:" + (20000 + (process.pid % 20000));
   const serve = spawn(hubBin, ["--db", path.join(work, "hub.db"), "--key",
                                path.join(work, "keys", "HUB.key"), "serve", "--bind", endpoint],
                       { env, stdio: "ignore" });
-  try {
+  const sync = (storeEnv) =>
     execFileSync(edgeBin, ["--db", path.join(work, "S1.db"), "sync", "--hub", endpoint,
                            "--hub-key", path.join(work, "keys", "HUB.pub"), "--key",
-                           path.join(work, "keys", "S1.key"), "--once"], { env, timeout: 60000 });
+                           path.join(work, "keys", "S1.key"), "--once"],
+                 { env: storeEnv, timeout: 60000 });
+  try {
+    sync(env);
+    sync({ ...env, OUTPOST_NOW: STORE_AHEAD });  // nothing waiting: a hello with its clock
   } finally {
     serve.kill("SIGTERM");
   }
@@ -192,6 +201,128 @@ async function main() {
     assert.equal(agentCookie.sameSite, "Strict");
     assert.equal(await page.evaluate(() => document.cookie.includes("outpost_session")), false);
     await page.screenshot({ path: path.join(shots, "stores-zh.png"), fullPage: true });
+  });
+
+  await check("the stores table shows each store's clock skew and links to the store's page", async () => {
+    await page.goto(web.base + "/stores");
+    const s1 = page.locator("tr[data-store=S1] td[data-test=clock-skew]");
+    assert.equal(await s1.textContent(), "快 3 分钟");
+    assert.equal(await s1.getAttribute("class"), "skew-large");  // over ±2 min
+    assert.equal(await page.textContent("tr[data-store=S2] td[data-test=clock-skew]"), "未知");
+    await Promise.all([page.waitForNavigation(), page.click("tr[data-store=S1] a")]);
+    assert.equal(new URL(page.url()).pathname + new URL(page.url()).search, "/store?id=S1");
+    const facts = await page.textContent("table[data-test=store-facts]");
+    const keyId = JSON.parse(hub(["stores", "--json"]))[0].key_id;
+    assert.ok(facts.includes("快 3 分钟") && facts.includes(keyId), facts);
+    assert.equal(await page.inputValue("input[name=date]"), "2026-11-23");  // the store's today
+    assert.match(await page.textContent("[data-test=as-of]"),
+                 /^截至最后联系 2026-11-23T01:00:00\.000Z \(刚刚\)$/);
+    const board = await page.textContent("table[data-test=board]");
+    assert.ok(board.includes("刘德华"), board);  // the call centre sees names whole
+    assert.match(await page.textContent("table[data-test=store-requests]"), /无/);
+    await page.screenshot({ path: path.join(shots, "store.png"), fullPage: true });
+    const unknown = await page.goto(web.base + "/store?id=S9");
+    assert.equal(unknown.status(), 404);
+    assert.equal(await page.textContent("[data-test=error]"),
+                 "id: no store 'S9' on head office's allow-list");
+  });
+
+  await check("a viewer reads the store's day with names masked; a bad date is refused at its field", async () => {
+    const viewer = await browser.newContext();
+    const vp = await viewer.newPage();
+    await signIn(vp, web.base, "guan", "just looking 12");
+    await vp.goto(web.base + "/store?id=S1&date=2026-11-23");
+    const board = await vp.textContent("table[data-test=board]");
+    assert.ok(!board.includes("刘德华") && board.includes("刘**"), board);
+    const bad = await vp.goto(web.base + "/store?id=S1&date=2026-02-30");
+    assert.equal(bad.status(), 400);
+    assert.equal(await vp.textContent("form.search [data-test=error-date]"),
+                 "date: date '2026-02-30' does not exist");
+    assert.equal(await vp.inputValue("input[name=date]"), "");  // an impossible day, not kept
+    assert.equal(await vp.locator("nav a[href='/recovery']").count(), 1);  // every role
+    await viewer.close();
+  });
+
+  await check("the recovery page shows the report since a day, 30 days back by default", async () => {
+    const res = await page.goto(web.base + "/recovery");
+    assert.equal(res.status(), 200);
+    assert.equal(await page.inputValue("input[name=since]"), "2026-10-24");
+    assert.match(await page.textContent("section[data-store=S1] h2"), /^S1: online$/);
+    assert.match(await page.textContent("section[data-store=S2] h2"), /^S2: OFFLINE$/);
+    assert.match(await page.textContent("section[data-store=S1]"), /applied seq \d+, 0 changes on their way/);
+    assert.match(await page.textContent("[data-test=verify-note]"), /outpost verify/);
+    await page.screenshot({ path: path.join(shots, "recovery.png"), fullPage: true });
+    const bad = await page.goto(web.base + "/recovery?since=yesterday");
+    assert.equal(bad.status(), 400);
+    assert.match(await page.textContent("[data-test=error-since]"), /^since: /);
+  });
+
+  await check("the admin adds, changes, disables accounts in the browser; markup stays text", async () => {
+    const admin = await browser.newContext();
+    const ap = await admin.newPage();
+    await signIn(ap, web.base, "root", "admin secret 123");
+    await ap.goto(web.base + "/users");
+    const add = ap.locator("form[data-action=add]");
+    await add.locator("input[name=name]").fill("wu.fei");
+    await add.locator("input[name=display_name]").fill(XSS_STAFF);
+    await add.locator("select[name=role]").selectOption("call_centre");
+    await add.locator("input[name=password]").fill("long enough 42");
+    await add.locator("input[name=password2]").fill("long enough 43");
+    const differ = await Promise.all([ap.waitForNavigation(), add.locator("button").click()]);
+    assert.equal(differ[0].status(), 400);
+    assert.match(await ap.textContent("form[data-action=add] [data-test=error-password2]"),
+                 /^password2: the two passwords differ/);
+    assert.equal(await add.locator("input[name=name]").inputValue(), "wu.fei");  // kept
+    assert.equal(await add.locator("input[name=password]").inputValue(), "");  // never sent back
+    await add.locator("input[name=password]").fill("short");
+    await add.locator("input[name=password2]").fill("short");
+    await add.evaluate((f) => f.querySelectorAll("[minlength]").forEach((i) => i.removeAttribute("minlength")));
+    await Promise.all([ap.waitForNavigation(), add.locator("button").click()]);
+    assert.match(await ap.textContent("form[data-action=add] [data-test=error-password]"),
+                 /^password: must be 10/);
+    await add.locator("input[name=password]").fill("long enough 42");
+    await add.locator("input[name=password2]").fill("long enough 42");
+    await Promise.all([ap.waitForNavigation(), add.locator("button").click()]);
+    assert.equal(await ap.textContent("[data-test=done]"),
+                 "账号已添加/account added: wu.fei (call_centre)");
+    const row = ap.locator("tr[data-user='wu.fei']");
+    assert.ok((await row.textContent()).includes(XSS_STAFF));  // markup shown as text
+    assert.equal(await ap.evaluate(() => window.__xss), undefined);
+    // The new account signs in.
+    const other = await browser.newContext();
+    const op = await other.newPage();
+    await signIn(op, web.base, "wu.fei", "long enough 42");
+    assert.equal(new URL(op.url()).pathname, "/stores");
+    assert.equal(await op.textContent("[data-test=who]"), XSS_STAFF + " (call_centre)");
+    assert.equal(await op.evaluate(() => window.__xss), undefined);
+    // A new role, then disabled with a reason: it cannot sign in any more.
+    await row.locator("form[data-action=role] select").selectOption("data_team");
+    await Promise.all([ap.waitForNavigation(), row.locator("form[data-action=role] button").click()]);
+    assert.match(await ap.textContent("[data-test=done]"), /wu\.fei is data_team/);
+    assert.match(await row.locator("td").nth(2).textContent(), /^data_team$/);
+    await row.locator("form[data-action=disable] input[name=reason]").fill("left the company");
+    await Promise.all([ap.waitForNavigation(), row.locator("form[data-action=disable] button").click()]);
+    assert.match(await ap.textContent("[data-test=done]"), /account disabled: wu\.fei/);
+    assert.match(await row.textContent(), /已停用 .*\(left the company\)/);
+    await ap.screenshot({ path: path.join(shots, "users-manage.png"), fullPage: true });
+    const refused = await other.request.post(web.base + "/login",
+                                             { form: { name: "wu.fei", password: "long enough 42" } });
+    assert.equal(refused.status(), 401);
+    assert.match(await refused.text(), /wrong name or password/);
+    await other.close();
+    await admin.close();
+  });
+
+  await check("the call centre posting to the accounts forms is refused by role", async () => {
+    await page.goto(web.base + "/stores");
+    const token = await page.inputValue("form.logout input[name=csrf]");
+    const posted = await context.request.post(web.base + "/users", {
+      headers: { Origin: web.base },
+      form: { csrf: token, action: "add", name: "mallory", role: "admin",
+              password: "i am admin now", password2: "i am admin now" },
+    });
+    assert.equal(posted.status(), 403);
+    assert.match(await posted.text(), /role call_centre may not manage accounts/);
   });
 
   await check("English is one click away and stays", async () => {
@@ -342,7 +473,7 @@ async function main() {
     const ap = await admin.newPage();
     await signIn(ap, web.base, "root", "admin secret 123");
     await Promise.all([ap.waitForNavigation(), ap.click("nav a[href='/users']")]);
-    assert.equal(await ap.locator("table[data-test=users] tbody tr").count(), 3);
+    assert.equal(await ap.locator("table[data-test=users] tbody tr").count(), 4);  // + wu.fei
     // The admin keeps the two people sharing a phone apart, with a reason.
     await ap.goto(web.base + "/cases");
     const adminToken = await ap.inputValue("form.logout input[name=csrf]");

@@ -5,7 +5,7 @@ namespace {
 
 constexpr char kCursorColumns[] =
     "site_id, last_seq, last_hash, last_contact, last_batch_at, applied_push_seq, reported_seq,"
-    " resent_changes";
+    " resent_changes, clock_skew_ms";
 
 StoreCursor CursorRow(const Statement& st) {
   StoreCursor c;
@@ -17,6 +17,7 @@ StoreCursor CursorRow(const Statement& st) {
   c.applied_push_seq = st.Int(5);
   c.reported_seq = st.Int(6);
   c.resent_changes = st.Int(7);
+  if (!st.IsNull(8)) c.clock_skew_ms = st.Int(8);
   return c;
 }
 
@@ -49,10 +50,17 @@ Result<std::vector<StoreCursor>> SqliteStoreCursors::List() {
   return out;
 }
 
-Result<int64_t> SqliteStoreCursors::NoteHello(const std::string& site, const std::string& at) {
-  ASSIGN_OR_RETURN(Statement st, db_.Prepare("UPDATE store_cursors SET last_contact = ?"
-                                             " WHERE site_id = ? RETURNING last_seq"));
-  st.Bind(1, at).Bind(2, site);
+Result<int64_t> SqliteStoreCursors::NoteHello(const std::string& site, const std::string& at,
+                                              std::optional<int64_t> clock_skew_ms) {
+  ASSIGN_OR_RETURN(Statement st, db_.Prepare("UPDATE store_cursors SET last_contact = ?,"
+                                             " clock_skew_ms = ? WHERE site_id = ?"
+                                             " RETURNING last_seq"));
+  st.Bind(1, at).Bind(3, site);
+  if (clock_skew_ms) {
+    st.Bind(2, *clock_skew_ms);
+  } else {
+    st.BindNull(2);
+  }
   ASSIGN_OR_RETURN(bool row, st.Step());
   const int64_t last = row ? st.Int(0) : 0;
   RETURN_IF_ERROR(st.Run());

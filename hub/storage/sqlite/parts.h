@@ -81,7 +81,8 @@ class SqliteStoreCursors : public StoreCursors {
   explicit SqliteStoreCursors(Db& db) : db_(db) {}
   Result<std::optional<StoreCursor>> Read(const std::string& site) override;
   Result<std::vector<StoreCursor>> List() override;
-  Result<int64_t> NoteHello(const std::string& site, const std::string& at) override;
+  Result<int64_t> NoteHello(const std::string& site, const std::string& at,
+                            std::optional<int64_t> clock_skew_ms) override;
   Status NoteContact(const std::string& site, const std::string& at,
                      const std::string& extend_from) override;
   Status NoteReportedSeq(const std::string& site, int64_t seq) override;

@@ -196,7 +196,8 @@ Result<std::vector<StoreOverview>> SqliteHubReads::StoreOverviews() {
                   " WHERE o.site_id = s.site_id), c.applied_push_seq, c.reported_seq,"
                   " c.resent_changes, h.denied_at, h.denied_by, h.denied_reason, (SELECT count(*)"
                   " FROM entities r WHERE r.entity = 'request' AND r.owner_site ="
-                  " s.site_id AND json_extract(r.fields, '$.outcome') = 'refused')"
+                  " s.site_id AND json_extract(r.fields, '$.outcome') = 'refused'),"
+                  " c.clock_skew_ms"
                   " FROM stores s JOIN store_cursors c USING (site_id)"
                   " LEFT JOIN store_key_history h ON h.site_id = s.site_id AND"
                   " h.key_id = s.key_id ORDER BY s.site_id"));
@@ -219,6 +220,7 @@ Result<std::vector<StoreOverview>> SqliteHubReads::StoreOverviews() {
     s.denied_by = st.Text(11);
     s.denied_reason = st.Text(12);
     s.refused_requests = st.Int(13);
+    if (!st.IsNull(14)) s.cursor.clock_skew_ms = st.Int(14);
     out.push_back(std::move(s));
   }
   return out;
