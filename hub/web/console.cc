@@ -832,6 +832,10 @@ WebConsole::WebConsole(Hub& hub, WebOptions options)
 void WebConsole::Mount(httplib::Server& server) {
   server.new_task_queue = [] { return new httplib::ThreadPool(1); };
   server.set_payload_max_length(size_t{64} * 1024);  // forms only
+  // A response leaves in two writes (headers, then the page): with Nagle's
+  // algorithm the second waits for the browser's delayed ACK of the first,
+  // 40 ms a page on Linux (tests/bench/web_console_bench.cc measured it).
+  server.set_tcp_nodelay(true);
   server.set_default_headers({{"X-Content-Type-Options", "nosniff"},
                               {"X-Frame-Options", "DENY"},
                               {"Referrer-Policy", "same-origin"}});

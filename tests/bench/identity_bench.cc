@@ -27,18 +27,14 @@
 #include "hub/identity.h"
 #include "hub/storage/sqlite/identity_store.h"
 #include "sync/testing.h"
+#include "tests/bench/bench_hub.h"
 #include "tests/hub_file.h"
 
 namespace {
 
 using namespace outpost;
 
-template <typename F>
-double TimeS(F&& f) {
-  auto t0 = std::chrono::steady_clock::now();
-  f();
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-}
+using bench::TimeS;
 
 }  // namespace
 
@@ -63,67 +59,7 @@ int main(int argc, char** argv) {
   }
 
   // The records as ingest writes them (entities rows), built directly.
-  const double build_s = TimeS([&] {
-    std::mt19937_64 rng(20261123);
-    auto tx = Transaction::Begin(db).value();
-    auto put = db.Prepare(
-                     "INSERT INTO entities (entity, entity_id, owner_site, fields, field_hlcs,"
-                     " last_hlc, base_hlc) VALUES (?, ?, ?, ?, '{}', ?, ?)")
-                   .value();
-    // As Identity::IndexChanges files them behind ingest.
-    auto child = db.Prepare(
-                       "INSERT INTO customer_children (entity, entity_id, customer_id)"
-                       " VALUES ('vehicle', ?, ?)")
-                     .value();
-    int64_t person = 0;
-    char buf[512];
-    for (int64_t i = 0; i < records; ++i) {
-      // 70% a new person; otherwise someone seen before.
-      const bool repeat = i > 0 && rng() % 10 < 3;
-      const int64_t who = repeat ? static_cast<int64_t>(rng() % person) : person++;
-      const std::string site = "S" + std::to_string(rng() % stores);
-      char id[64];
-      std::snprintf(id, sizeof id, "%08llx-%04x-4000-8000-%012llx",
-                    static_cast<unsigned long long>(i), static_cast<unsigned>(rng() & 0xffff),
-                    static_cast<unsigned long long>(rng() & 0xffffffffffffULL));
-      const bool other_script =
-          repeat && rng() % 3 == 0;          // "Wang Wei" for 王伟: not linked by name
-      const bool family = rng() % 100 == 0;  // a relative on the same phone
-      std::snprintf(
-          buf, sizeof buf,
-          "{\"store_id\":\"%s\",\"name\":\"%s%lld\",\"member_id\":%s,"
-          "\"contact_opt_in\":false,\"do_not_disturb\":false,\"phones\":[\"+86139%08lld\"],"
-          "\"created_at\":\"2026-11-23T01:00:00.000Z\",\"created_by\":\"SA\"}",
-          site.c_str(),
-          family         ? "亲属"
-          : other_script ? "Name"
-                         : "客户",
-          static_cast<long long>(who),
-          who % 5 == 0 ? ("\"M" + std::to_string(who) + "\"").c_str() : "null",
-          static_cast<long long>(who));
-      put.Reset();
-      put.Bind(1, "customer").Bind(2, id).Bind(3, site).Bind(4, buf).Bind(5, i).Bind(6, i);
-      if (!put.Run().ok()) std::abort();
-      if (rng() % 10 < 8) {  // most have a car on file
-        char vid[64];
-        std::snprintf(vid, sizeof vid, "v%07llx-%04x-4000-8000-%012llx",
-                      static_cast<unsigned long long>(i), static_cast<unsigned>(rng() & 0xffff),
-                      static_cast<unsigned long long>(rng() & 0xffffffffffffULL));
-        std::snprintf(buf, sizeof buf,
-                      "{\"customer_id\":\"%s\",\"plate\":\"京%c%05lld\",\"vin\":null,"
-                      "\"mileage_km\":null}",
-                      id, static_cast<char>('A' + (who / 100000) % 26),
-                      static_cast<long long>(who % 100000));
-        put.Reset();
-        put.Bind(1, "vehicle").Bind(2, vid).Bind(3, site).Bind(4, buf).Bind(5, i).Bind(6, i);
-        if (!put.Run().ok()) std::abort();
-        child.Reset();
-        child.Bind(1, vid).Bind(2, id);
-        if (!child.Run().ok()) std::abort();
-      }
-    }
-    if (!tx->Commit().ok()) std::abort();
-  });
+  const double build_s = TimeS([&] { bench::FillCustomerRecords(db, records, stores, 0); });
 
   int64_t read_rows = 0;
   const double read_s = TimeS([&] {
