@@ -34,13 +34,14 @@ class ProfileUpkeep {
     // Segments move as days pass: on a new head-office day every customer's
     // is recomputed into the profiles (hub/segments.h), else only the changed.
     auto today = HeadOfficeToday(hub_.clock());
-    const bool new_day = today.ok() && today.value() != segments_day_;
-    auto refreshed = !resolved.ok() ? Result<RefreshStats>(resolved.status())
-                     : new_day      ? hub_.RefreshSegments()
-                                    : hub_.RefreshProfiles();
-    if (refreshed.ok() && new_day) segments_day_ = today.value();
+    const bool new_day = today.ok() && today.value().ToString() != segments_day_;
+    Status refreshed = resolved.status();
+    if (refreshed.ok()) {
+      refreshed = new_day ? hub_.RefreshSegments().status() : hub_.RefreshProfiles().status();
+    }
+    if (refreshed.ok() && new_day) segments_day_ = today.value().ToString();
     if (!refreshed.ok()) {
-      err << "outpost-hub: unified profiles: " << refreshed.status().ToString() << "\n";
+      err << "outpost-hub: unified profiles: " << refreshed.ToString() << "\n";
     }
     const auto took = std::chrono::steady_clock::now() - now;
     next_ = std::chrono::steady_clock::now() + std::max<std::chrono::steady_clock::duration>(
@@ -51,7 +52,9 @@ class ProfileUpkeep {
   Hub& hub_;
   int64_t every_ms_;
   std::chrono::steady_clock::time_point next_{};
-  std::optional<LocalDate> segments_day_;  // when the segments were last recomputed
+  // The head-office day (YYYY-MM-DD) the segments were last recomputed on;
+  // empty before the first. (Text: GCC 12 -O3 misreads an optional date here.)
+  std::string segments_day_;
 };
 
 }  // namespace
