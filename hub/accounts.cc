@@ -127,6 +127,7 @@ bool RoleMay(Role role, Permission permission) {
       return role != Role::kViewer;
     case Permission::kResolveIdentity:
     case Permission::kResolveCases:
+    case Permission::kVerify:
       return role == Role::kDataTeam || role == Role::kAdmin;
     case Permission::kManageAccounts:
       return role == Role::kAdmin;
@@ -148,6 +149,8 @@ const char* PermissionName(Permission permission) {
       return "merge or separate customers";
     case Permission::kResolveCases:
       return "resolve cases";
+    case Permission::kVerify:
+      return "run verify";
     case Permission::kManageAccounts:
       return "manage accounts";
   }

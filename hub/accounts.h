@@ -45,6 +45,7 @@ enum class Permission {
   kWorkQueue,        // record calls on the call-centre queue
   kResolveIdentity,  // merge, unmerge, keep apart
   kResolveCases,     // close a store's case
+  kVerify,           // run verify over the hub's file (seconds at scale: not for everyone)
   kManageAccounts,   // users add, passwd, role, disable
 };
 

@@ -3,6 +3,7 @@
 #include <httplib.h>
 
 #include <algorithm>
+#include <chrono>
 #include <nlohmann/json.hpp>
 #include <optional>
 
@@ -17,6 +18,7 @@
 #include "hub/queries/stores.h"
 #include "hub/queries/tasks.h"
 #include "hub/task_attempts.h"
+#include "hub/verify.h"
 #include "hub/web/action_forms.h"
 #include "hub/web/assets.h"
 #include "hub/web/booking_page.h"
@@ -283,10 +285,17 @@ class WebConsole::Routes {
   void Recovery(const httplib::Request& req, httplib::Response& res) {
     auto who = Session(req, res);
     if (!who) return;
+    ShowRecovery(req, res, *who, Status::Ok());
+  }
+
+  void ShowRecovery(const httplib::Request& req, httplib::Response& res, const SignedIn& who,
+                    const Status& refused) {
     const Lang lang = LangOf(req);
-    Frame frame = FrameFor(*who, lang, "/recovery", Say(lang, "恢复报告", "Recovery report"));
+    Frame frame = FrameFor(who, lang, "/recovery", Say(lang, "恢复报告", "Recovery report"));
     RecoveryPage page;
-    page.see_personal = RoleMay(who->role, Permission::kSeePersonalData);
+    page.see_personal = RoleMay(who.role, Permission::kSeePersonalData);
+    page.verify = last_verify_ ? &*last_verify_ : nullptr;
+    if (RoleMay(who.role, Permission::kVerify)) page.csrf = who.csrf_token;
     page.since = req.get_param_value("since");
     if (page.since.empty()) {
       auto today = LocalDate::Parse(HeadOfficeToday());
@@ -305,8 +314,34 @@ class WebConsole::Routes {
       return;
     }
     page.stores = &stores.value();
-    frame.body_html = RecoveryPageHtml(lang, page);
-    Html(res, 200, RenderPage(frame));
+    frame.body_html = (refused.ok() ? "" : Notice(refused, "")) + RecoveryPageHtml(lang, page);
+    Html(res, HttpStatusOf(refused), RenderPage(frame));
+  }
+
+  // Verify over the hub's file with its keys (every archived batch opened),
+  // on the console's one worker: the result is kept for the recovery page.
+  void RunVerify(const httplib::Request& req, httplib::Response& res) {
+    auto who = Writer(req, res);
+    if (!who) return;
+    Status refused = StaffAccounts::Require(*who, Permission::kVerify);
+    if (refused.ok()) {
+      const auto t0 = std::chrono::steady_clock::now();
+      auto report = VerifyHub(c_.hub_.storage(), c_.hub_.keys().pub, &c_.hub_.keys());
+      if (report.ok()) {
+        last_verify_ =
+            VerifyRun{FormatUtcMs(c_.hub_.clock().NowMs()), who->name,
+                      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(),
+                      std::move(report).value()};
+        (void)c_.accounts_.Record(
+            *who, "verify", "hub",
+            last_verify_->report.consistent()
+                ? "consistent"
+                : std::to_string(last_verify_->report.findings.size()) + " findings");
+      } else {
+        refused = report.status();
+      }
+    }
+    ShowRecovery(req, res, *who, refused);
   }
 
   // The accounts page (admins only), with a write's outcome in `page`.
@@ -824,6 +859,7 @@ class WebConsole::Routes {
   }
 
   WebConsole& c_;
+  std::optional<VerifyRun> last_verify_;  // the newest run since the console started
 };
 
 WebConsole::WebConsole(Hub& hub, WebOptions options)
@@ -908,6 +944,9 @@ void WebConsole::Mount(httplib::Server& server) {
   });
   server.Post("/duplicates", [routes](const httplib::Request& req, httplib::Response& res) {
     routes->DecideDuplicate(req, res);
+  });
+  server.Post("/recovery/verify", [routes](const httplib::Request& req, httplib::Response& res) {
+    routes->RunVerify(req, res);
   });
   server.Post("/queue/call", [routes](const httplib::Request& req, httplib::Response& res) {
     routes->RecordCall(req, res);

@@ -272,7 +272,21 @@ TEST(WebRecoveryPageTest, TheReportInTheRecoveryReportsWordsContactsMaskedForAVi
   EXPECT_NE(html.find("conflicts: 0 opened, 0 resolved, 1 open"), std::string::npos);
   EXPECT_EQ(html.find("13800138000"), std::string::npos);
   EXPECT_NE(html.find("王**"), std::string::npos);
-  EXPECT_NE(html.find("Verify results are not kept at head office"), std::string::npos);
+  EXPECT_NE(html.find("Not run since this console started."), std::string::npos);
+  EXPECT_EQ(html.find("/recovery/verify"), std::string::npos);  // no token: no button
+  VerifyRun run{"2026-11-23T01:00:00.000Z", "root", 0.5, {}};
+  run.report.changes = 12;
+  run.report.findings.push_back({"changes S1 seq 3", "hash <b>differs</b>"});
+  page.verify = &run;
+  page.csrf = "tok";
+  const std::string ran = RecoveryPageHtml(Lang::kEn, page);
+  EXPECT_NE(ran.find("NOT consistent (12 changes, 0 batches, 0 opened, 0 entities) at"
+                     " 2026-11-23T01:00:00.000Z by root"),
+            std::string::npos)
+      << ran;
+  EXPECT_NE(ran.find("<li>changes S1 seq 3: hash &lt;b&gt;differs&lt;/b&gt;</li>"),
+            std::string::npos);
+  EXPECT_NE(ran.find("action=\"/recovery/verify\""), std::string::npos);
 }
 
 TEST(WebUsersPageTest, EachFormPostsItsActionAndARefusalStandsInTheFormItCameFrom) {

@@ -88,6 +88,37 @@ std::string ContactsTable(Lang lang, const std::vector<queries::StoreRecovery>& 
          "</th></tr></thead><tbody>" + rows + "</tbody></table>";
 }
 
+std::string VerifySection(Lang lang, const RecoveryPage& page) {
+  std::string html =
+      std::string("<h2>") + Say(lang, "校验", "Verify") + "</h2><div data-test=\"verify\">";
+  if (page.verify == nullptr) {
+    html += std::string("<p class=\"muted\">") +
+            Say(lang, "本控制台启动以来尚未运行校验。", "Not run since this console started.") +
+            "</p>";
+  } else {
+    const HubVerifyReport& v = page.verify->report;
+    html +=
+        std::string("<p class=\"") + (v.consistent() ? "done" : "error") + "\">" +
+        Escape(std::string(v.consistent() ? "consistent" : "NOT consistent") + " (" +
+               std::to_string(v.changes) + " changes, " + std::to_string(v.batches) + " batches, " +
+               std::to_string(v.batches_opened) + " opened, " + std::to_string(v.entities) +
+               " entities) at " + page.verify->at + " by " + page.verify->by + ", " +
+               std::to_string(page.verify->seconds).substr(0, 4) + " s") +
+        "</p><ul>";
+    for (const Finding& f : v.findings) html += "<li>" + Escape(f.where + ": " + f.what) + "</li>";
+    html += "</ul>";
+  }
+  if (!page.csrf.empty()) {
+    html +=
+        "<form method=\"post\" action=\"/recovery/verify\"><input type=\"hidden\" "
+        "name=\"csrf\" value=\"" +
+        Escape(page.csrf) + "\"><input type=\"hidden\" name=\"since\" value=\"" +
+        Escape(page.since) + "\"><button type=\"submit\">" +
+        Say(lang, "立即校验（可能需要数秒）", "Verify now (may take seconds)") + "</button></form>";
+  }
+  return html + "</div>";
+}
+
 }  // namespace
 
 std::string RecoveryPageHtml(Lang lang, const RecoveryPage& page) {
@@ -101,13 +132,7 @@ std::string RecoveryPageHtml(Lang lang, const RecoveryPage& page) {
             "</p>";
   }
   html += ContactsTable(lang, *page.stores, page.see_personal);
-  return html + "<p class=\"muted\" data-test=\"verify-note\">" +
-         Say(lang,
-             "校验结果不在总部保存：在服务器上运行 outpost verify 或 outpost recovery-report "
-             "--hub-key 查看。",
-             "Verify results are not kept at head office: run outpost verify or outpost "
-             "recovery-report --hub-key on the server to see them.") +
-         "</p>";
+  return html + VerifySection(lang, page);
 }
 
 }  // namespace outpost::hub::web

@@ -250,8 +250,26 @@ async function main() {
     assert.match(await page.textContent("section[data-store=S1] h2"), /^S1: online$/);
     assert.match(await page.textContent("section[data-store=S2] h2"), /^S2: OFFLINE$/);
     assert.match(await page.textContent("section[data-store=S1]"), /applied seq \d+, 0 changes on their way/);
-    assert.match(await page.textContent("[data-test=verify-note]"), /outpost verify/);
+    // The call centre reads the verify section but may not run it.
+    assert.match(await page.textContent("[data-test=verify]"), /尚未运行校验/);
+    assert.equal(await page.locator("form[action='/recovery/verify']").count(), 0);
     await page.screenshot({ path: path.join(shots, "recovery.png"), fullPage: true });
+    const token = await page.inputValue("form.logout input[name=csrf]");
+    const typed = await context.request.post(web.base + "/recovery/verify", {
+      headers: { Origin: web.base }, form: { csrf: token },
+    });
+    assert.equal(typed.status(), 403);
+    assert.match(await typed.text(), /role call_centre may not run verify/);
+    // The admin runs it: every archived batch opened with the hub's keys.
+    const admin = await browser.newContext();
+    const ap = await admin.newPage();
+    await signIn(ap, web.base, "root", "admin secret 123");
+    await ap.goto(web.base + "/recovery");
+    await Promise.all([ap.waitForNavigation(), ap.click("form[action='/recovery/verify'] button")]);
+    assert.match(await ap.textContent("[data-test=verify] p"),
+                 /^consistent \(\d+ changes, \d+ batches, \d+ opened, \d+ entities\) at 2026-11-23T01:00:00.000Z by root/);
+    await ap.screenshot({ path: path.join(shots, "recovery-verified.png"), fullPage: true });
+    await admin.close();
     const bad = await page.goto(web.base + "/recovery?since=yesterday");
     assert.equal(bad.status(), 400);
     assert.match(await page.textContent("[data-test=error-since]"), /^since: /);
