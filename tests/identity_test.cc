@@ -88,6 +88,14 @@ TEST_F(IdentityTest, OnePersonAtThreeStoresIsOneCustomerWithEvidence) {
   // Look-ups by phone in any format, plate, member id.
   EXPECT_EQ(identity_->Find("138-0013-8000").value(), std::vector<std::string>{before});
   EXPECT_EQ(identity_->Find("vip7").value().size(), 1u);
+
+  // By name: the start of a name (a surname, a whole name) through the
+  // index; the middle of a name only when no name starts with it.
+  EXPECT_EQ(identity_->Find("王").value(), std::vector<std::string>{before});
+  EXPECT_EQ(identity_->Find("李娜").value(), std::vector<std::string>{UnifiedOf(d)});
+  EXPECT_EQ(identity_->Find("Wang").value(), std::vector<std::string>{UnifiedOf(c)});
+  EXPECT_EQ(identity_->Find("Na").value(), std::vector<std::string>{UnifiedOf(e)});  // "Li Na"
+  EXPECT_TRUE(identity_->Find("赵").value().empty());
 }
 
 TEST_F(IdentityTest, MergeAndUnmergeAreAPersonsDecisionsAndLoseNothing) {

@@ -114,7 +114,10 @@ class IdentityStore {
   // The unified ids of the records holding `key` ("phone:+86..."), in record
   // id order, once per record.
   virtual Result<std::vector<std::string>> UnifiedWithKey(const std::string& key) = 0;
-  // Distinct unified ids of records whose name contains `part`, at most `limit`.
+  // Distinct unified ids of records whose name starts with `part`, at most
+  // `limit` (an index range); only when no name starts with it, those whose
+  // name contains it (a scan: staff type a surname or a whole name far more
+  // often than the middle of one).
   virtual Result<std::vector<std::string>> UnifiedWithNamePart(const std::string& part,
                                                                int limit) = 0;
   virtual Result<std::optional<CustomerEntity>> Customer(const std::string& record_id) = 0;

@@ -478,12 +478,21 @@ Result<std::vector<std::string>> SqliteIdentityStore::UnifiedWithKey(const std::
 
 Result<std::vector<std::string>> SqliteIdentityStore::UnifiedWithNamePart(const std::string& part,
                                                                           int limit) {
-  ASSIGN_OR_RETURN(Statement st,
-                   db_.Prepare("SELECT DISTINCT l.unified_id FROM entities e JOIN identity_links"
-                               " l ON l.record_id = e.entity_id WHERE e.entity = 'customer' AND"
-                               " instr(json_extract(e.fields, '$.name'), ?) > 0 LIMIT ?"));
-  st.Bind(1, part).Bind(2, int64_t{limit});
-  return st.TextColumn();
+  // Names starting with `part`: a range of hub_customers_name (UTF-8 sorts
+  // by code point, and U+10FFFF after every character a name can go on with).
+  ASSIGN_OR_RETURN(Statement starting,
+                   db_.Prepare("SELECT DISTINCT l.unified_id FROM hub_customers c JOIN"
+                               " identity_links l ON l.record_id = c.customer_id WHERE c.name >= ?1"
+                               " AND c.name < ?1 || char(1114111) LIMIT ?2"));
+  starting.Bind(1, part).Bind(2, int64_t{limit});
+  ASSIGN_OR_RETURN(std::vector<std::string> found, starting.TextColumn());
+  if (!found.empty()) return found;
+  ASSIGN_OR_RETURN(Statement inside,
+                   db_.Prepare("SELECT DISTINCT l.unified_id FROM hub_customers c JOIN"
+                               " identity_links l ON l.record_id = c.customer_id WHERE"
+                               " instr(c.name, ?) > 0 LIMIT ?"));
+  inside.Bind(1, part).Bind(2, int64_t{limit});
+  return inside.TextColumn();
 }
 
 Result<std::optional<CustomerEntity>> SqliteIdentityStore::Customer(const std::string& record_id) {
