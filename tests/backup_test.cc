@@ -281,6 +281,42 @@ TEST_F(BackupTest, RoundTripRestoresTheSameDatabase) {
   EXPECT_EQ(Count(F("restored.db"), "SELECT max(seq) - count(*) FROM change_log"), 0);
 }
 
+// A snapshot of whole mebibytes of zeros decodes in calls that fill the
+// restorer's 1 MiB buffer exactly, the last one ending the frame: the frame
+// is complete then, not "mid-frame" (once seen in CI as a flaky failure).
+TEST_F(BackupTest, ASnapshotEndingExactlyAtTheDecodersBufferRestores) {
+  const std::string db = F("store.db");
+  MakeStore(db, 1);
+  {
+    sqlite3* conn = nullptr;
+    ASSERT_EQ(sqlite3_open(db.c_str(), &conn), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(conn, "CREATE TABLE pad (data BLOB)", nullptr, nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_close(conn);
+  }
+  // Rows of zeros until the file is exactly 4 MiB (page by page).
+  for (int guard = 0; guard < 5000; ++guard) {
+    const int64_t bytes = Count(db,
+                                "SELECT page_count * page_size FROM pragma_page_count,"
+                                " pragma_page_size");
+    ASSERT_LE(bytes, 4 << 20);
+    if (bytes == 4 << 20) break;
+    sqlite3* conn = nullptr;
+    ASSERT_EQ(sqlite3_open(db.c_str(), &conn), SQLITE_OK);
+    ASSERT_EQ(
+        sqlite3_exec(conn, "INSERT INTO pad VALUES (zeroblob(1000))", nullptr, nullptr, nullptr),
+        SQLITE_OK);
+    sqlite3_close(conn);
+  }
+  MakeKey(F("k"));
+  ProcessResult b = Outpost({"backup", "--db", db, "--out", F("pad.obk"), "--key", F("k")});
+  ASSERT_EQ(b.exit_code, 0) << b.err;
+  ProcessResult r =
+      Outpost({"restore", "--from", F("pad.obk"), "--to", F("pad.db"), "--key", F("k")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(Count(F("pad.db"), "SELECT count(*) FROM pad"), Count(db, "SELECT count(*) FROM pad"));
+}
+
 TEST_F(BackupTest, BackupWhileOtherProcessesWriteIsConsistent) {
   const std::string db = F("store.db");
   MakeStore(db, 2);

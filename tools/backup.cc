@@ -801,6 +801,10 @@ class Reader {
     std::vector<uint8_t> plain, out_buf(std::max<size_t>(ZSTD_DStreamOutSize(), 1 << 20));
     uint64_t total = 0;
     size_t frame_left = 1;  // ZSTD_decompressStream's hint: 0 once the frame is complete
+    // Sticky: a call after the frame's end (the output buffer filled exactly
+    // by its last bytes) starts on a next frame and hints non-zero again.
+    // Seen in CI as "ends mid-frame" with every byte restored.
+    bool frame_complete = false;
     bool final = false;
     while (!final) {
       uint8_t tag = 0;
@@ -839,8 +843,10 @@ class Reader {
           RETURN_IF_ERROR(sink(out_buf.data(), out.pos));
           total += out.pos;
         }
+        if (frame_left == 0) frame_complete = true;  // decoded and flushed whole
+        if (frame_complete && in.pos == in.size) break;
         if (in.pos == in.size && out.pos < out.size) {
-          if (!final || frame_left == 0 || finished_frame) break;
+          if (!final || finished_frame) break;
           finished_frame = true;
         }
       }
@@ -852,7 +858,7 @@ class Reader {
                                 ": bytes follow the final chunk at byte " +
                                 std::to_string(offset_));
     }
-    if (frame_left != 0) {
+    if (!frame_complete) {
       return Status::Corruption("backup " + Quote(path_) + ": compressed data ends mid-frame (" +
                                 std::to_string(total) + " of the manifest's " +
                                 std::to_string(manifest_.snapshot_bytes) + " bytes after " +

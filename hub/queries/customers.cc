@@ -2,7 +2,8 @@
 
 namespace outpost::hub::queries {
 
-Result<std::vector<UnifiedView>> FindCustomers(const HubReader& hub, const std::string& query) {
+Result<std::vector<UnifiedView>> FindCustomers(const HubReader& hub, const std::string& query,
+                                               bool with_evidence) {
   Identity identity = hub.MakeIdentity();
   ASSIGN_OR_RETURN(std::vector<std::string> ids, identity.Find(query));
   std::vector<UnifiedView> out;
@@ -11,7 +12,7 @@ Result<std::vector<UnifiedView>> FindCustomers(const HubReader& hub, const std::
   // vehicle row, 0.3 s at 1 M records; docs/PERFORMANCE.md.)
   for (const auto& id : ids) {
     ASSIGN_OR_RETURN(std::string live, identity.LiveId(id));
-    ASSIGN_OR_RETURN(UnifiedView view, identity.ViewOf(live, /*with_evidence=*/true));
+    ASSIGN_OR_RETURN(UnifiedView view, identity.ViewOf(live, with_evidence));
     out.push_back(std::move(view));
   }
   return out;

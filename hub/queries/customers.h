@@ -19,8 +19,10 @@
 namespace outpost::hub::queries {
 
 // The unified customers matching `query` (a unified or record id, a phone,
-// plate, member id, VIN, or part of a name), each with its view and evidence.
-Result<std::vector<UnifiedView>> FindCustomers(const HubReader& hub, const std::string& query);
+// plate, member id, VIN, or part of a name), each with its view (and the
+// evidence of its links unless `with_evidence` is false: a results list).
+Result<std::vector<UnifiedView>> FindCustomers(const HubReader& hub, const std::string& query,
+                                               bool with_evidence = true);
 // One unified customer, by unified id or any of its records' ids, with the
 // evidence that links its records and the possible matches outside it.
 Result<UnifiedView> ShowCustomer(const HubReader& hub, const std::string& query);

@@ -153,14 +153,14 @@ int64_t RawCustomer(Db& db, const std::string& unified) {
   return bytes;
 }
 
-// The floor of a search: the unified ids of the key's records (or the name
-// scan the console makes too), and each one's rows.
+// The floor of a search: the unified ids of the key's records (or of the
+// names starting with the name, on the index the console's look-up uses),
+// and each one's rows.
 int64_t RawSearch(Db& db, const Sample& s, Kind kind) {
   auto st = kind == kName ? db.Prepare(
-                                  "SELECT DISTINCT l.unified_id FROM entities e JOIN"
-                                  " identity_links l ON l.record_id = e.entity_id WHERE"
-                                  " e.entity = 'customer' AND instr(json_extract(e.fields,"
-                                  " '$.name'), ?) > 0 LIMIT 50")
+                                  "SELECT DISTINCT l.unified_id FROM hub_customers c JOIN"
+                                  " identity_links l ON l.record_id = c.customer_id WHERE"
+                                  " c.name >= ?1 AND c.name < ?1 || char(1114111) LIMIT 50")
                                 .value()
                           : db.Prepare(
                                   "SELECT l.unified_id FROM identity_keys k JOIN identity_links"
