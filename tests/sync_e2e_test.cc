@@ -147,8 +147,13 @@ TEST_F(SyncE2eTest, SyncKilledMidFlightResumesWithoutResendingEverything) {
   for (int round = 0; round < 5; ++round) {
     ASSERT_TRUE(WaitConverged(15));
     hub->Kill(SIGSTOP);
-    for (int i = 0; i < 4; ++i) Book(round * 4 + i);
-    std::this_thread::sleep_for(std::chrono::milliseconds(600));  // under the 2 s reply timeout
+    Book(round * 4);
+    // The kill 1.5 s after the first booking: time for the sync process to
+    // notice and send, slowed as it may be (sanitizers, a loaded machine),
+    // yet under its 2 s reply timeout: no second copy of its own before it.
+    const auto first_booked = std::chrono::steady_clock::now();
+    for (int i = 1; i < 4; ++i) Book(round * 4 + i);
+    std::this_thread::sleep_until(first_booked + std::chrono::milliseconds(1500));
     sync->Kill(SIGKILL);
     sync->Wait();
     in_flight += Status()["waiting"].get<int64_t>();

@@ -174,6 +174,29 @@ TEST(WebStatsPageTest, ShowsEachFigureAsPercentAndFractionWithTheStoresCompleteT
   EXPECT_EQ(StatsPageHtml(Lang::kEn, page).find("data-test=\"figures\""), std::string::npos);
 }
 
+// A store booked through a channel has a figure the others lack (the ASan
+// run once caught the table reading past the shorter column's figures).
+TEST(WebStatsPageTest, AFigureOnlyOneStoreHasIsADashForTheOthers) {
+  queries::MonthReports reports;
+  reports.month = "2026-11";
+  queries::StoreMonthReport s1, s2;
+  s1.site = "S1";
+  s1.report.made = 2;
+  s1.report.made_by_channel["phone"] = 2;
+  s2.site = "S2";
+  reports.stores = {s1, s2};
+  reports.chain = s1.report;
+  StatsPage page;
+  page.month = "2026-11";
+  page.reports = &reports;
+  const std::string html = StatsPageHtml(Lang::kEn, page);
+  const size_t row = html.find("<tr data-figure=\"channel:phone\">");
+  ASSERT_NE(row, std::string::npos) << html;
+  const std::string tr = html.substr(row, html.find("</tr>", row) - row);
+  EXPECT_NE(tr.find("(2/2)</span></td><td title=\"2 / 2\">"), std::string::npos) << tr;
+  EXPECT_TRUE(tr.ends_with("<td>—</td>")) << tr;  // S2 booked no one by phone
+}
+
 TEST(WebStorePageTest, ClockSkewInWordsInStepWithinFiveSecondsLargeOverTwoMinutes) {
   EXPECT_EQ(ClockSkewText(Lang::kZh, std::nullopt), "未知");
   EXPECT_EQ(ClockSkewText(Lang::kEn, 5'000), "in step");

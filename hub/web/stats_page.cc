@@ -1,5 +1,8 @@
 #include "hub/web/stats_page.h"
 
+#include <algorithm>
+#include <map>
+
 #include "hub/queries/report_html.h"
 
 namespace outpost::hub::web {
@@ -37,12 +40,27 @@ std::string FiguresTable(Lang lang, const queries::MonthReports& r) {
   for (const auto& column : columns) html += "<td>" + std::to_string(column.second->made) + "</td>";
   html += "</tr>";
   if (columns.empty()) return html + "</tbody></table>";
-  const std::vector<kpi::FigureLabel> labels = kpi::MonthReportFigures(*columns.front().second);
-  for (size_t i = 0; i < labels.size(); ++i) {
-    html += "<tr data-figure=\"" + Escape(labels[i].key) + "\"><th>" +
-            Escape(lang == Lang::kZh ? labels[i].zh : labels[i].en) + "</th>";
-    for (const auto& column : columns)
-      html += Cell(kpi::MonthReportFigures(*column.second)[i].ratio);
+  // Each column's figures by key: a report lists only the dissatisfied items
+  // it has, so columns differ in length. Rows are every key, in the order the
+  // columns first name them; a figure a column lacks is "—".
+  std::vector<kpi::FigureLabel> rows;
+  std::vector<std::map<std::string, kpi::Ratio>> by_key(columns.size());
+  for (size_t c = 0; c < columns.size(); ++c) {
+    for (kpi::FigureLabel& f : kpi::MonthReportFigures(*columns[c].second)) {
+      if (by_key[c].emplace(f.key, f.ratio).second &&
+          std::none_of(rows.begin(), rows.end(),
+                       [&](const kpi::FigureLabel& r) { return r.key == f.key; })) {
+        rows.push_back(std::move(f));
+      }
+    }
+  }
+  for (const kpi::FigureLabel& row : rows) {
+    html += "<tr data-figure=\"" + Escape(row.key) + "\"><th>" +
+            Escape(lang == Lang::kZh ? row.zh : row.en) + "</th>";
+    for (const auto& figures : by_key) {
+      auto it = figures.find(row.key);
+      html += it != figures.end() ? Cell(it->second) : std::string("<td>—</td>");
+    }
     html += "</tr>";
   }
   return html + "</tbody></table>";
