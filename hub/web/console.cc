@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <functional>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 
@@ -30,11 +32,16 @@
 #include "hub/web/users_page.h"
 #include "hub/web/work_pages.h"
 #include "sync/civil_time.h"
+#include "sync/mutex.h"
 
 namespace outpost::hub::web {
 namespace {
 
 constexpr char kSessionCookie[] = "outpost_session";
+// Connections read at once (each kept-alive browser holds one while idle)
+// and how long an idle one is kept.
+constexpr size_t kConnectionThreads = 8;
+constexpr time_t kKeepAliveSeconds = 2;
 constexpr char kCsp[] =
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
@@ -867,7 +874,11 @@ WebConsole::WebConsole(Hub& hub, WebOptions options)
     : hub_(hub), options_(options), accounts_(hub.storage().staff(), hub.clock()) {}
 
 void WebConsole::Mount(httplib::Server& server) {
-  server.new_task_queue = [] { return new httplib::ThreadPool(1); };
+  // Several connections are read at once, so a browser holding a kept-alive
+  // connection idle never makes another user's request wait; the handlers
+  // themselves run one at a time (the Hub is used by one thread at a time).
+  server.new_task_queue = [] { return new httplib::ThreadPool(kConnectionThreads); };
+  server.set_keep_alive_timeout(kKeepAliveSeconds);
   server.set_payload_max_length(size_t{64} * 1024);  // forms only
   // A response leaves in two writes (headers, then the page): with Nagle's
   // algorithm the second waits for the browser's delayed ACK of the first,
@@ -882,91 +893,57 @@ void WebConsole::Mount(httplib::Server& server) {
     if (!res.has_header("Content-Security-Policy")) res.set_header("Content-Security-Policy", kCsp);
   });
   auto routes = std::make_shared<Routes>(*this);
-  server.Get("/static/console.css", [](const httplib::Request&, httplib::Response& res) {
+  auto one_at_a_time = std::make_shared<Mutex>();
+  using Request = httplib::Request;
+  using Response = httplib::Response;
+  auto serial = [routes, one_at_a_time](auto handler) {
+    return [routes, one_at_a_time, handler](const Request& req, Response& res) {
+      MutexLock hold(one_at_a_time.get());
+      std::invoke(handler, *routes, req, res);
+    };
+  };
+  server.Get("/static/console.css", [](const Request&, Response& res) {
     res.set_header("Cache-Control", "max-age=3600");
     res.set_content(kConsoleCss, "text/css; charset=utf-8");
   });
-  server.Get("/static/console.js", [](const httplib::Request&, httplib::Response& res) {
+  server.Get("/static/console.js", [](const Request&, Response& res) {
     res.set_header("Cache-Control", "max-age=3600");
     res.set_content(kConsoleJs, "text/javascript; charset=utf-8");
   });
-  server.Get("/",
-             [](const httplib::Request&, httplib::Response& res) { SeeOther(res, "/stores"); });
-  server.Get("/login", [routes](const httplib::Request& req, httplib::Response& res) {
-    routes->SignInPage(req, res);
-  });
-  server.Post("/login", [routes](const httplib::Request& req, httplib::Response& res) {
-    routes->SignIn(req, res);
-  });
-  server.Post("/logout", [routes](const httplib::Request& req, httplib::Response& res) {
-    routes->SignOut(req, res);
-  });
-  server.Get("/lang", [routes](const httplib::Request& req, httplib::Response& res) {
-    routes->Language(req, res);
-  });
-  server.Get("/stores", [routes](const httplib::Request& req, httplib::Response& res) {
-    routes->Stores(req, res);
-  });
-  server.Get("/store", [routes](const httplib::Request& req, httplib::Response& res) {
-    routes->Store(req, res);
-  });
-  server.Get("/recovery", [routes](const httplib::Request& req, httplib::Response& res) {
-    routes->Recovery(req, res);
-  });
-  server.Post("/users", [routes](const httplib::Request& req, httplib::Response& res) {
-    routes->UsersWrite(req, res);
-  });
-  server.Get("/customers", [routes](const httplib::Request& req, httplib::Response& res) {
-    routes->Customers(req, res);
-  });
-  server.Get("/customer", [routes](const httplib::Request& req, httplib::Response& res) {
-    routes->Customer(req, res);
-  });
-  server.Get("/book", [routes](const httplib::Request& req, httplib::Response& res) {
-    routes->ShowBookingForm(req, res);
-  });
-  server.Post("/book", [routes](const httplib::Request& req, httplib::Response& res) {
-    routes->Book(req, res);
-  });
-  server.Get("/stats", [routes](const httplib::Request& req, httplib::Response& res) {
-    routes->Stats(req, res);
-  });
-  server.Get("/stats/report", [routes](const httplib::Request& req, httplib::Response& res) {
-    routes->StatsExport(req, res, false);
-  });
-  server.Get("/stats.csv", [routes](const httplib::Request& req, httplib::Response& res) {
-    routes->StatsExport(req, res, true);
-  });
-  server.Get("/queue", [routes](const httplib::Request& req, httplib::Response& res) {
-    routes->Queue(req, res);
-  });
-  server.Get("/cases", [routes](const httplib::Request& req, httplib::Response& res) {
-    routes->Cases(req, res);
-  });
-  server.Post("/duplicates", [routes](const httplib::Request& req, httplib::Response& res) {
-    routes->DecideDuplicate(req, res);
-  });
-  server.Post("/recovery/verify", [routes](const httplib::Request& req, httplib::Response& res) {
-    routes->RunVerify(req, res);
-  });
-  server.Post("/queue/call", [routes](const httplib::Request& req, httplib::Response& res) {
-    routes->RecordCall(req, res);
-  });
-  server.Post("/booking/change", [routes](const httplib::Request& req, httplib::Response& res) {
-    routes->ChangeBooking(req, res);
-  });
-  server.Post("/customer/merge", [routes](const httplib::Request& req, httplib::Response& res) {
-    routes->DecideIdentity(req, res, true);
-  });
-  server.Post("/customer/unmerge", [routes](const httplib::Request& req, httplib::Response& res) {
-    routes->DecideIdentity(req, res, false);
-  });
-  server.Post("/cases/close", [routes](const httplib::Request& req, httplib::Response& res) {
-    routes->CloseCase(req, res);
-  });
-  server.Get("/users", [routes](const httplib::Request& req, httplib::Response& res) {
-    routes->Users(req, res);
-  });
+  server.Get("/", [](const Request&, Response& res) { SeeOther(res, "/stores"); });
+  server.Get("/login", serial(&Routes::SignInPage));
+  server.Post("/login", serial(&Routes::SignIn));
+  server.Post("/logout", serial(&Routes::SignOut));
+  server.Get("/lang", serial(&Routes::Language));
+  server.Get("/stores", serial(&Routes::Stores));
+  server.Get("/store", serial(&Routes::Store));
+  server.Get("/recovery", serial(&Routes::Recovery));
+  server.Post("/users", serial(&Routes::UsersWrite));
+  server.Get("/customers", serial(&Routes::Customers));
+  server.Get("/customer", serial(&Routes::Customer));
+  server.Get("/book", serial(&Routes::ShowBookingForm));
+  server.Post("/book", serial(&Routes::Book));
+  server.Get("/stats", serial(&Routes::Stats));
+  server.Get("/stats/report", serial([](Routes& r, const Request& req, Response& res) {
+               r.StatsExport(req, res, false);
+             }));
+  server.Get("/stats.csv", serial([](Routes& r, const Request& req, Response& res) {
+               r.StatsExport(req, res, true);
+             }));
+  server.Get("/queue", serial(&Routes::Queue));
+  server.Get("/cases", serial(&Routes::Cases));
+  server.Post("/duplicates", serial(&Routes::DecideDuplicate));
+  server.Post("/recovery/verify", serial(&Routes::RunVerify));
+  server.Post("/queue/call", serial(&Routes::RecordCall));
+  server.Post("/booking/change", serial(&Routes::ChangeBooking));
+  server.Post("/customer/merge", serial([](Routes& r, const Request& req, Response& res) {
+                r.DecideIdentity(req, res, true);
+              }));
+  server.Post("/customer/unmerge", serial([](Routes& r, const Request& req, Response& res) {
+                r.DecideIdentity(req, res, false);
+              }));
+  server.Post("/cases/close", serial(&Routes::CloseCase));
+  server.Get("/users", serial(&Routes::Users));
 }
 
 }  // namespace outpost::hub::web

@@ -36,8 +36,9 @@ struct WebOptions {
 class WebConsole {
  public:
   WebConsole(Hub& hub, WebOptions options);
-  // Registers every route and the security headers on `server`, and makes
-  // its worker pool one thread (the Hub is used by one thread at a time).
+  // Registers every route and the security headers on `server`; reads
+  // several connections at once and
+  // runs their handlers one at a time (the Hub is used by one thread at a time).
   void Mount(httplib::Server& server);
 
  private:

@@ -14,6 +14,7 @@ const assert = require("node:assert/strict");
 const { spawn, execFileSync } = require("node:child_process");
 const fs = require("node:fs");
 const http = require("node:http");
+const net = require("node:net");
 const os = require("node:os");
 const path = require("node:path");
 
@@ -184,6 +185,24 @@ async function main() {
     await Promise.all([page.waitForNavigation(), page.click("button[type=submit]")]);
     assert.equal(await page.textContent("[data-test=error]"), "wrong name or password");
     assert.equal(await page.inputValue("input[name=name]"), "li.na");
+  });
+
+  await check("a browser holding its connection idle does not hold up another user's page", async () => {
+    // Several idle connections, as browsers keep them between pages (each
+    // far longer than the page may take: the server reads 5 s before giving up).
+    const url = new URL(web.base);
+    const idle = await Promise.all([0, 1, 2].map(() => new Promise((resolve, reject) => {
+      const socket = net.connect(Number(url.port), url.hostname, () => resolve(socket));
+      socket.on("error", reject);
+    })));
+    try {
+      const other = await browser.newPage();
+      const res = await other.goto(web.base + "/login", { timeout: 3000 });
+      assert.equal(res.status(), 200);
+      await other.close();
+    } finally {
+      idle.forEach((s) => s.destroy());
+    }
   });
 
   await check("the call centre signs in and sees every store; markup in a name stays text", async () => {
