@@ -117,7 +117,8 @@ TEST_F(DeskTasksTest, ANoShowIsChasedThreeDaysThenReturnedAndTasksAreAddedByHand
   EXPECT_EQ(open[0]["due_by"], "2026-11-25");
   EXPECT_EQ(open[0]["called_today"], false);
   const std::string task = open[0]["short_id"];
-  ASSERT_EQ(desk_.Desk({"tasks", "attempt", task, "--result", "no_answer"}).exit_code, 0);
+  // `tasks done ID --outcome` is the same command as `tasks attempt ID --result`.
+  ASSERT_EQ(desk_.Desk({"tasks", "done", task, "--outcome", "no_answer"}).exit_code, 0);
   // Called today: not on today's call list again.
   EXPECT_NE(desk_.Desk({"calls"}).out.find("回访 follow-up calls (0)"), std::string::npos);
 

@@ -165,10 +165,11 @@ TaskCommands::TaskCommands(CLI::App& app) {
   add_->add_option("--due", due_, "the last day: YYYY-MM-DD, today, tomorrow or +N (default +3)");
   add_->add_option("--owner", owner_, "the SA who calls (default: --staff)");
   add_->add_option("--note", note_, "what the call is about");
-  attempt_ = tasks_->add_subcommand("attempt", "record one call of a task");
+  attempt_ = tasks_->add_subcommand("attempt", "record one call of a task (also: done)");
+  attempt_->alias("done");
   attempt_->add_option("task", task_, "the task's id (its last digits)")->required();
   attempt_
-      ->add_option("--result", result_,
+      ->add_option("--result,--outcome", result_,
                    "reached, no_answer, busy, wrong_number, empty_number or refused")
       ->required();
   attempt_->add_option("--satisfied", satisfied_, "yes or no (reached)");
