@@ -22,6 +22,7 @@ packages=(
   clang clang-tidy
   libcurl4-openssl-dev libcpp-httplib-dev
   nodejs chromium fonts-wqy-microhei
+  dpkg-dev file systemd   # ops/package-test.sh: cpack's dpkg-shlibdeps, systemd-analyze verify
 )
 
 missing=()

@@ -35,6 +35,7 @@ run_ctest_at() {
 echo "== build and test: debug"
 ./ops/build.sh debug
 run_ctest debug
+./ops/package-test.sh build/debug   # the Debian package from that build: files, modes, units
 run_ctest_at 17:55:00   # inside the hours a test on the real clock once failed
 run_ctest_at 23:59:30   # half a minute before a local midnight
 
