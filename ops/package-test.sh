@@ -20,13 +20,13 @@ trap 'rm -rf "$scratch"' EXIT
 passed=0
 failed=0
 pass() { echo "ok   $1"; passed=$((passed + 1)); }
-fail() { echo "FAIL $1" >&2; failed=$((failed + 1)); }
+fail() { echo "FAIL $1"; failed=$((failed + 1)); }
 # check NAME COMMAND...: passes when the command succeeds; its output is shown
 # only when it fails.
 check() {
   local name=$1 out
   shift
-  if out=$("$@" 2>&1); then pass "$name"; else fail "$name"; printf '%s\n' "$out" | sed 's/^/     /' >&2; fi
+  if out=$("$@" 2>&1); then pass "$name"; else fail "$name"; printf '%s\n' "$out" | sed 's/^/     /'; fi
 }
 finish() {
   echo "package-test: $passed passed, $failed failed"
@@ -45,7 +45,7 @@ if (cd "$build_dir" && cpack -G DEB -B "$scratch/out") >"$scratch/cpack.log" 2>&
   pass "cpack -G DEB builds the package"
 else
   fail "cpack -G DEB builds the package"
-  sed 's/^/     /' "$scratch/cpack.log" >&2
+  sed 's/^/     /' "$scratch/cpack.log"
   finish
 fi
 shopt -s nullglob
@@ -97,7 +97,8 @@ check "conffiles lists exactly ${conffiles[*]}" \
 # 5. The files and their modes, as dpkg will create them (from the archive's
 # listing: the scratch root is unpacked by a user who may not own them).
 dpkg-deb -c "$deb" | awk '{print $1, $2, $6}' >"$scratch/listing.txt"
-mode_is() { grep -qxF "$2 root/root ./${1#/}" "$scratch/listing.txt"; }
+# shellcheck disable=SC2317 # called through check
+mode_is() { grep -qxF -- "$2 root/root ./${1#/}" "$scratch/listing.txt"; }
 for program in "${programs[@]}"; do
   check "/usr/bin/$program: -rwxr-xr-x root" mode_is "/usr/bin/$program" -rwxr-xr-x
 done
@@ -143,7 +144,7 @@ if (cd "$root/lib/systemd/system" &&
   pass "systemd-analyze verify: ${#units[@]} units, no error, no warning"
 else
   fail "systemd-analyze verify: ${#units[@]} units, no error, no warning"
-  sed 's/^/     /' "$verify_out" >&2
+  sed 's/^/     /' "$verify_out"
 fi
 for unit in "${units[@]:0:5}"; do
   check "$unit: Type=notify, WatchdogSec=30, User=outpost, ProtectSystem=strict" \
