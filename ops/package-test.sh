@@ -3,8 +3,9 @@
 # unpacks it into a scratch root and checks what an admin's `apt install` would
 # get (docs/OPERATIONS.md): the control fields and dependencies, the maintainer
 # scripts, the files and their modes, the conffiles, and the systemd units with
-# `systemd-analyze verify` against the unpacked programs. Nothing is installed
-# on this machine. One line per check, then `package-test: N passed, M failed`;
+# `systemd-analyze verify` against the unpacked programs; then, as root, dpkg
+# installs, upgrades, removes and purges it in a throwaway overlay of this
+# machine (nothing reaches the machine itself). One line per check, then `package-test: N passed, M failed`;
 # exit 1 when any check failed.
 #   ops/package-test.sh build/debug
 set -uo pipefail
@@ -161,5 +162,23 @@ for unit in "${units[@]:0:6}"; do
   check "$unit: systemd-analyze security exposure ${score:-unknown} <= 2.0" \
     awk -v s="${score:-99}" 'BEGIN { exit !(s <= 2.0) }'
 done
+
+# 8. Installed for real: dpkg -i, an upgrade, remove and purge, in a throwaway
+# overlay of this machine's /etc, /var and /usr (ops/packaging/install-check.sh):
+# the user, the modes, the data and the admin's edits kept. Needs root (for
+# the mount namespace); skipped, and said so, without it.
+if [ "$(id -u)" -eq 0 ] && command -v unshare >/dev/null; then
+  unshare -m --propagation private bash ops/packaging/install-check.sh "$deb" "$scratch/install" \
+    >"$scratch/install.txt" 2>&1
+  while IFS= read -r line; do
+    case "$line" in
+      "ok   "*) echo "$line"; passed=$((passed + 1)) ;;
+      "FAIL "*) echo "$line"; failed=$((failed + 1)) ;;
+      *) echo "$line" ;;
+    esac
+  done <"$scratch/install.txt"
+else
+  echo "skip dpkg -i in a throwaway overlay: needs root"
+fi
 
 finish
