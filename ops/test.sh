@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The test command: installs dependencies, builds, and runs every test: in the
-# -Werror debug build, again in it at two chosen instants under libfaketime
+# -Werror debug build, then the Debian package built from it (ops/package-test.sh),
+# the debug suite again at two chosen instants under libfaketime
 # (the suite must pass at any hour, on any date), then under ASan/UBSan; and
 # the tests of code that shares state between threads under ThreadSanitizer,
 # and that code's locking annotations with clang's -Wthread-safety.
