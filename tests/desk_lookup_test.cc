@@ -89,6 +89,12 @@ TEST_F(DeskLookupTest, ADayBookingIsConfirmedCheckedInOrCancelledByPhoneOrPlate)
   EXPECT_NE(several.out.find("261123-2  11:00  李娜  ***8000  粤B·54321"), std::string::npos)
       << several.out;
   EXPECT_EQ(several.out.find("13800138000"), std::string::npos) << several.out;  // masked
+  ProcessResult listed = desk_.Desk({"confirm", "8000", "--json"});
+  EXPECT_EQ(listed.exit_code, 1);
+  const json several_json = json::parse(listed.out);
+  ASSERT_EQ(several_json["several"].size(), 2u) << listed.out;
+  EXPECT_EQ(several_json["several"][1]["ref"], "261123-2");
+  EXPECT_EQ(several_json["several"][1]["phones"], "***8000");
   for (const char* ref : {"261123-1", "261123-2"}) {
     json b = Shown(ref);
     EXPECT_EQ(b["status"], "requested") << ref;

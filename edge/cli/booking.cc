@@ -257,16 +257,26 @@ Result<std::string> BookingCommands::DeskBookingRef(const DeskRun& run, Store& s
         .WithField("booking");
   }
   if (named.size() == 1) return named.front().ref;
-  // Several: none is touched; staff pick by ref from what they are shown.
-  if (!run.flags.json) {
-    for (const auto& b : named) {
-      std::string phones;
-      for (const auto& p : b.customer_phones)
-        phones += (phones.empty() ? "" : ",") + MaskedPhone(p);
+  // Several: none is touched; staff pick by ref from what they are shown
+  // (with --json, a program picks from the same list).
+  json listed = json::array();
+  for (const auto& b : named) {
+    std::string phones;
+    for (const auto& p : b.customer_phones) {
+      phones += (phones.empty() ? "" : ",") + MaskedPhone(p);
+    }
+    const std::string plate = b.plate ? FormatPlateForDisplay(*b.plate) : "-";
+    listed.push_back({{"ref", b.ref},
+                      {"slot_time", b.slot_time},
+                      {"name", b.customer_name},
+                      {"phones", phones},
+                      {"plate", OptionalJson(b.plate)}});
+    if (!run.flags.json) {
       run.out << "  " << b.ref << "  " << b.slot_time << "  " << b.customer_name << "  " << phones
-              << "  " << (b.plate ? FormatPlateForDisplay(*b.plate) : "-") << "\n";
+              << "  " << plate << "\n";
     }
   }
+  if (run.flags.json) run.out << json{{"several", listed}}.dump(2) << "\n";
   return Status::InvalidInput("several bookings match '" + booking_ref_ + "' today: give the ref")
       .WithField("booking");
 }
