@@ -90,14 +90,6 @@ Result<std::vector<Booking>> ReadBookings(Statement& st) {
   return out;
 }
 
-bool IsBookingRef(const std::string& text) {
-  if (text.size() < 8 || text[6] != '-') return false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (i != 6 && (text[i] < '0' || text[i] > '9')) return false;
-  }
-  return true;
-}
-
 // Bookings of the same vehicle as `b` (or, without one, of its customer), with
 // ?3 bound to the vehicle id and ?4 to the customer id. Two shapes, so each
 // finds its rows through an index (vehicle or customer, day).
@@ -107,6 +99,14 @@ std::string SameVisitorSql(const Booking& b) {
 }
 
 }  // namespace
+
+bool IsBookingRef(const std::string& text) {
+  if (text.size() < 8 || text[6] != '-') return false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (i != 6 && (text[i] < '0' || text[i] > '9')) return false;
+  }
+  return true;
+}
 
 // Places taken in a slot: bookings that hold one and have not lost it.
 Result<int64_t> PlacesTaken(Db& db, const std::string& date, const std::string& time) {

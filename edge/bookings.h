@@ -47,6 +47,9 @@ struct HistoryEntry {
 
 // ---- reads ----
 
+// A desk ref as staff say it: "YYMMDD-N".
+bool IsBookingRef(const std::string& text);
+
 // A booking by ref ("261124-3"), id, or unique id prefix, with its customer's
 // name and phones and its vehicle's plate.
 Result<Booking> FindBooking(Db& db, const std::string& query);

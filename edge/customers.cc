@@ -1,6 +1,7 @@
 #include "edge/customers.h"
 
 #include <algorithm>
+#include <array>
 #include <nlohmann/json.hpp>
 
 #include "sync/ids.h"
@@ -183,11 +184,121 @@ static Result<std::vector<std::string>> CandidateIds(Db& db, const std::string& 
   return ids;
 }
 
+namespace {
+
+// How well a customer matched a look-up, in the order Find lists them.
+enum class MatchRank { kExact = 0, kSuffix = 1, kContains = 2 };
+
+// Customer ids found by a look-up, each once, at the best rank it reached.
+class RankedIds {
+ public:
+  void Add(const std::string& id, MatchRank rank) {
+    if (seen_.size() >= kMaxFound) return;
+    if (std::find(seen_.begin(), seen_.end(), id) != seen_.end()) return;
+    seen_.push_back(id);
+    by_rank_[static_cast<size_t>(rank)].push_back(id);
+  }
+  bool full() const { return seen_.size() >= kMaxFound; }
+  std::vector<std::string> InOrder() const {
+    std::vector<std::string> out;
+    for (const auto& ids : by_rank_) out.insert(out.end(), ids.begin(), ids.end());
+    return out;
+  }
+
+  // A desk list longer than this is read by nobody: the look-up needs more of the value.
+  static constexpr size_t kMaxFound = 50;
+
+ private:
+  std::vector<std::string> seen_;
+  std::array<std::vector<std::string>, 3> by_rank_;
+};
+
+// Characters, as SQLite's length() and substr() count them in text.
+size_t Utf8Chars(const std::string& text) {
+  return static_cast<size_t>(std::count_if(text.begin(), text.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  }));
+}
+
+Status CollectRanked(Db& db, const std::string& sql, const std::string& value, MatchRank rank,
+                     RankedIds& found) {
+  if (found.full()) return Status::Ok();
+  ASSIGN_OR_RETURN(Statement st, db.Prepare(sql));
+  st.Bind(1, value);
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) return Status::Ok();
+    found.Add(st.Text(0), rank);
+  }
+}
+
+// The stored phones (E.164) and plates as staff type part of them: the last
+// digits of a phone ("8000", printed on the paper sheet) or of a plate
+// ("12345"), then any run inside one ("0013", "京A", "a12"). A suffix of four
+// or more characters is found through the index on the last four
+// (migration 0021); a shorter suffix and a run inside are read from every row,
+// which at a store's 100 k customers stays within a desk's patience.
+Status CollectPartial(Db& db, const std::string& query, RankedIds& found) {
+  const std::string digits = PhoneDigitsFragment(query);
+  const std::string plate = PlateFragment(query);
+  if (!digits.empty()) {
+    RETURN_IF_ERROR(CollectRanked(db,
+                                  "SELECT customer_id FROM customer_phones WHERE substr(e164, -4)"
+                                  " = substr(?1, -4) AND substr(e164, -length(?1)) = ?1"
+                                  " ORDER BY e164 LIMIT 50",
+                                  digits, MatchRank::kSuffix, found));
+  }
+  if (!plate.empty()) {
+    const bool indexed = Utf8Chars(plate) >= 4;
+    RETURN_IF_ERROR(CollectRanked(
+        db,
+        indexed ? "SELECT customer_id FROM vehicles WHERE substr(plate, -4) = substr(?1, -4)"
+                  " AND substr(plate, -length(?1)) = ?1 ORDER BY plate LIMIT 50"
+                : "SELECT customer_id FROM vehicles WHERE substr(plate, -length(?1)) = ?1"
+                  " ORDER BY plate LIMIT 50",
+        plate, MatchRank::kSuffix, found));
+  }
+  if (!digits.empty()) {
+    RETURN_IF_ERROR(CollectRanked(db,
+                                  "SELECT customer_id FROM customer_phones WHERE instr(e164, ?1)"
+                                  " > 0 ORDER BY e164 LIMIT 50",
+                                  digits, MatchRank::kContains, found));
+  }
+  if (!plate.empty()) {
+    RETURN_IF_ERROR(CollectRanked(db,
+                                  "SELECT customer_id FROM vehicles WHERE instr(plate, ?1) > 0"
+                                  " ORDER BY plate LIMIT 50",
+                                  plate, MatchRank::kContains, found));
+  }
+  return Status::Ok();
+}
+
+// A query that is a whole phone or plate names that one or nobody: a new
+// number must not be taken for an old one that contains it.
+bool IsWholePhoneOrPlate(const std::string& query, const std::string& region) {
+  return NormalizePhone(query, region).ok() || NormalizePlate(query).ok();
+}
+
+}  // namespace
+
 Result<std::optional<Customer>> Customers::Match(const std::string& query) {
+  return MatchIds(query, /*partial=*/false);
+}
+
+Result<std::optional<Customer>> Customers::MatchAsTyped(const std::string& query) {
+  return MatchIds(query, /*partial=*/true);
+}
+
+Result<std::optional<Customer>> Customers::MatchIds(const std::string& query, bool partial) {
   if (!IsValidUtf8(query)) {
     return Status::InvalidInput("customer: the query is not valid UTF-8").WithField("customer");
   }
   ASSIGN_OR_RETURN(std::vector<std::string> ids, CandidateIds(db_, query, settings_.phone_region));
+  if (ids.empty() && partial && !IsWholePhoneOrPlate(query, settings_.phone_region)) {
+    RankedIds found;
+    RETURN_IF_ERROR(CollectPartial(db_, query, found));
+    ids = found.InOrder();
+  }
   if (ids.empty()) return std::optional<Customer>();
   if (ids.size() > 1) {
     std::string names;
@@ -205,18 +316,21 @@ Result<std::optional<Customer>> Customers::Match(const std::string& query) {
 
 Result<std::vector<Customer>> Customers::Find(const std::string& query_text) {
   ASSIGN_OR_RETURN(std::string query, CleanText("query", query_text, 100, true));
-  ASSIGN_OR_RETURN(std::vector<std::string> ids, CandidateIds(db_, query, settings_.phone_region));
-  ASSIGN_OR_RETURN(Statement st, db_.Prepare("SELECT id FROM customers WHERE instr(name_key, ?)"
-                                             " > 0 ORDER BY name_key, id LIMIT 50"));
-  st.Bind(1, SearchKey(query));
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
-    std::string id = st.Text(0);
-    if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
-  }
+  RankedIds found;
+  ASSIGN_OR_RETURN(std::vector<std::string> exact,
+                   CandidateIds(db_, query, settings_.phone_region));
+  for (const auto& id : exact) found.Add(id, MatchRank::kExact);
+  const std::string name_key = SearchKey(query);
+  RETURN_IF_ERROR(CollectRanked(db_,
+                                "SELECT id FROM customers WHERE name_key = ? ORDER BY id LIMIT 50",
+                                name_key, MatchRank::kExact, found));
+  RETURN_IF_ERROR(CollectPartial(db_, query, found));
+  RETURN_IF_ERROR(CollectRanked(db_,
+                                "SELECT id FROM customers WHERE instr(name_key, ?) > 0"
+                                " ORDER BY name_key, id LIMIT 50",
+                                name_key, MatchRank::kContains, found));
   std::vector<Customer> out;
-  for (const auto& id : ids) {
+  for (const auto& id : found.InOrder()) {
     ASSIGN_OR_RETURN(Customer c, Load(id));
     out.push_back(std::move(c));
   }

@@ -111,7 +111,14 @@ class Customers {
   // names; nothing when none; InvalidInput naming them (field "customer")
   // when several.
   Result<std::optional<Customer>> Match(const std::string& query);
-  // By phone (any format), plate, member id, id prefix, or name substring.
+  // As Match, and when nothing is named whole, part of a phone or plate as
+  // staff type it ("8000", the last four digits; "京A12") that names one
+  // customer: what a desk booking takes (`book --customer 8000`).
+  Result<std::optional<Customer>> MatchAsTyped(const std::string& query);
+  // By phone (any format), plate, member id, id prefix or name, then by part
+  // of a phone or plate as typed (PhoneDigitsFragment, PlateFragment) or of a
+  // name; ranked: exact matches first, then the phones and plates that end
+  // with the query, then those and the names that contain it. At most 50.
   Result<std::vector<Customer>> Find(const std::string& query);
 
   // The rest write, in the caller's write transaction, logged as they write.
@@ -137,6 +144,8 @@ class Customers {
   Status SetPurchasedLocked(Vehicle& v, const std::string& day, const std::string& staff);
 
  private:
+  // Match; with `partial`, MatchAsTyped.
+  Result<std::optional<Customer>> MatchIds(const std::string& query, bool partial);
   // The newest statement of the old all-channel field (contact_opt_in) in the
   // change log, or kNotAsked: the creation default stated nothing.
   Result<ConsentStatement> OldAllChannelConsent(const std::string& id);

@@ -303,6 +303,30 @@ Result<Booking> Store::PlaceBookingLocked(Booking b, int capacity, int64_t now_m
 
 namespace {
 
+// The car a booking's customer was named by: `book --customer 京A12345` books
+// that car, not only its owner. The customer's one vehicle whose VIN or plate
+// the query is, or whose plate holds it as typed ("12345"); nothing when the
+// query named the customer by a phone (its digits may be in a plate too) or
+// fits none or several of the cars.
+std::optional<Vehicle> VehicleNamedBy(const Customer& customer, const std::string& query) {
+  const std::string digits = PhoneDigitsFragment(query);
+  for (const auto& phone : customer.phones) {
+    if (!digits.empty() && phone.find(digits) != std::string::npos) return std::nullopt;
+  }
+  auto whole_plate = NormalizePlate(query);
+  auto vin = NormalizeVin(query);
+  const std::string part = whole_plate.ok() ? whole_plate.value() : PlateFragment(query);
+  std::optional<Vehicle> named;
+  for (const auto& v : customer.vehicles) {
+    const bool fits = (vin.ok() && v.vin == vin.value()) ||
+                      (!part.empty() && v.plate && v.plate->find(part) != std::string::npos);
+    if (!fits) continue;
+    if (named) return std::nullopt;
+    named = v;
+  }
+  return named;
+}
+
 // Head office's request is answered once, with its booking: only
 // BookForHeadOffice records it, so no other entry point may take one.
 Status NotAHeadOfficeRequest(const BookingRequest& request) {
@@ -406,7 +430,7 @@ Result<BookOutcome> Store::BookByRulesLocked(const BookingRequest& request,
                                              const CheckedRequest& r) {
   std::optional<Customer> customer;
   if (!request.customer.empty()) {
-    ASSIGN_OR_RETURN(customer, WithField(customers_.Match(request.customer), "customer"));
+    ASSIGN_OR_RETURN(customer, WithField(customers_.MatchAsTyped(request.customer), "customer"));
   }
   if (!customer) {
     if (!request.create_customer) {
@@ -416,8 +440,15 @@ Result<BookOutcome> Store::BookByRulesLocked(const BookingRequest& request,
     }
     ASSIGN_OR_RETURN(customer, customers_.InsertLocked(*request.create_customer, r.staff));
   }
+  NewVehicle car = request.vehicle;
+  if (car.plate.empty() && car.vin.empty()) {
+    if (auto named = VehicleNamedBy(*customer, request.customer)) {
+      car.plate = named->plate.value_or("");
+      car.vin = named->plate ? "" : named->vin.value_or("");
+    }
+  }
   ASSIGN_OR_RETURN(std::optional<Vehicle> vehicle,
-                   customers_.AttachVehicleLocked(*customer, request.vehicle, r.staff));
+                   customers_.AttachVehicleLocked(*customer, car, r.staff));
   ASSIGN_OR_RETURN(int capacity, CheckSlotLocked(r.date, r.time, r.channel, r.asked_ms));
 
   Booking b;
@@ -559,6 +590,73 @@ Result<int64_t> Store::LastHubRequest() { return LastRequestAnswered(*db_); }
 Result<Booking> Store::LoadBooking(const std::string& query) { return FindBooking(*db_, query); }
 
 Result<Booking> Store::GetBooking(const std::string& booking) { return LoadBooking(booking); }
+
+namespace {
+
+// How well a booking's phones and plate fit a desk look-up: 0 exact, 1 the
+// end of one, 2 inside one; nullopt when they do not.
+std::optional<int> DeskMatchRank(const Booking& b, const std::string& whole_phone,
+                                 const std::string& whole_plate, const std::string& digits,
+                                 const std::string& plate_part) {
+  auto ends_with = [](const std::string& text, const std::string& end) {
+    return !end.empty() && text.size() >= end.size() &&
+           text.compare(text.size() - end.size(), end.size(), end) == 0;
+  };
+  auto holds = [](const std::string& text, const std::string& part) {
+    return !part.empty() && text.find(part) != std::string::npos;
+  };
+  std::optional<int> best;
+  auto fit = [&](const std::string& text, const std::string& whole, const std::string& part) {
+    int rank = 3;
+    if (!whole.empty() && text == whole) {
+      rank = 0;
+    } else if (ends_with(text, part)) {
+      rank = 1;
+    } else if (holds(text, part)) {
+      rank = 2;
+    }
+    if (rank < 3 && (!best || rank < *best)) best = rank;
+  };
+  for (const auto& phone : b.customer_phones) fit(phone, whole_phone, digits);
+  if (b.plate) fit(*b.plate, whole_plate, plate_part);
+  return best;
+}
+
+}  // namespace
+
+Result<std::vector<Booking>> Store::BookingsNamedAtDesk(const std::string& query) {
+  if (IsBookingRef(query)) {
+    ASSIGN_OR_RETURN(Booking b, LoadBooking(query));
+    return std::vector<Booking>{std::move(b)};
+  }
+  auto or_empty = [](const Result<std::string>& r) { return r.ok() ? r.value() : std::string(); };
+  const std::string whole_phone = or_empty(NormalizePhone(query, settings_.phone_region));
+  const std::string whole_plate = or_empty(NormalizePlate(query));
+  const std::string digits = PhoneDigitsFragment(query);
+  const std::string plate_part = whole_plate.empty() ? PlateFragment(query) : whole_plate;
+  std::vector<Booking> best;
+  int best_rank = 3;
+  if (!whole_phone.empty() || !digits.empty() || !plate_part.empty()) {
+    // A day's bookings are a few hundred at most: read and compared here.
+    ASSIGN_OR_RETURN(std::vector<Booking> today, BookingsOn(*db_, Today().ToString()));
+    for (auto& b : today) {
+      if (IsFinal(b.status)) continue;
+      const std::optional<int> rank =
+          DeskMatchRank(b, whole_phone, whole_plate, digits, plate_part);
+      if (!rank || *rank > best_rank) continue;
+      if (*rank < best_rank) best.clear();
+      best_rank = *rank;
+      best.push_back(std::move(b));
+    }
+  }
+  // An id (or its prefix) names a booking of any day, as before.
+  if (best.empty() && IsIdPrefix(query)) {
+    Result<Booking> by_id = LoadBooking(query);
+    if (by_id.ok()) best.push_back(std::move(by_id.value()));
+    if (!by_id.ok() && by_id.status().code() != StatusCode::kNotFound) return by_id.status();
+  }
+  return best;
+}
 
 Result<Booking> Store::Transition(const std::string& booking, BookingStatus to,
                                   const std::string& action, const std::string& reason_text,

@@ -266,6 +266,13 @@ class Store {
 
   // A booking by ref ("261124-3"), id, or unique id prefix.
   Result<Booking> GetBooking(const std::string& booking);
+  // The bookings a desk step names (confirm, check-in, cancel, no-show): a
+  // ref or id names its booking as GetBooking does; anything else is read as
+  // a phone or plate, whole or as staff type part of it ("8000", "京A12"),
+  // among today's bookings on the store's calendar that are not final. Only
+  // the best matches: a whole phone or plate, else those ending with the
+  // query, else those containing it. Empty when none matches.
+  Result<std::vector<Booking>> BookingsNamedAtDesk(const std::string& query);
   Result<std::vector<HistoryEntry>> History(const std::string& booking_id);
   Result<std::vector<Booking>> CustomerBookings(const std::string& customer_id);
   Result<Board> DayBoard(const std::string& date);

@@ -297,6 +297,36 @@ Result<std::string> NormalizePlate(std::string_view raw) {
   return compact;
 }
 
+std::string PhoneDigitsFragment(std::string_view raw) {
+  auto folded = Nfkc("phone", raw);
+  if (!folded.ok()) return {};
+  std::string digits;
+  for (char c : ToUtf8(folded.value())) {
+    if (c >= '0' && c <= '9') {
+      digits += c;
+    } else if (c != ' ' && c != '-' && c != '.' && c != '(' && c != ')' && c != '+') {
+      return {};
+    }
+  }
+  return digits.size() >= 4 ? digits : std::string();
+}
+
+std::string PlateFragment(std::string_view raw) {
+  auto compact = CompactUpper("plate", raw);
+  if (!compact.ok()) return {};
+  static const icu::UnicodeString kPlateHan = icu::UnicodeString::fromUTF8(
+      "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼使领挂学警港澳试超");
+  const icu::UnicodeString s = icu::UnicodeString::fromUTF8(compact.value());
+  if (s.countChar32() < 2) return {};
+  for (int32_t i = 0; i < s.length();) {
+    const UChar32 c = s.char32At(i);
+    i += U16_LENGTH(c);
+    const bool alnum = (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z');
+    if (!alnum && kPlateHan.indexOf(c) < 0) return {};
+  }
+  return compact.value();
+}
+
 std::string FormatPlateForDisplay(const std::string& plate) {
   icu::UnicodeString s = icu::UnicodeString::fromUTF8(plate);
   if (s.countChar32() < 3) return plate;

@@ -38,6 +38,17 @@ Result<std::string> NormalizeVin(std::string_view raw);
 Result<std::string> NormalizePlate(std::string_view raw);
 Result<std::string> NormalizeMemberId(std::string_view raw);
 
+// Part of a phone as staff type it to look a customer up ("8000", the last
+// four digits on the paper sheet; "138 0013"): its digits, full-width folded,
+// spaces, dashes, dots and brackets dropped. Empty unless the text is only
+// digits and separators with at least four digits (fewer match too many).
+std::string PhoneDigitsFragment(std::string_view raw);
+// Part of a plate as staff type it ("京A", "a123", "京A·12"): compacted and
+// upper-cased as NormalizePlate does, so it is a substring of the stored
+// plate it names. Empty unless every character may appear in a plate and
+// there are at least two of them.
+std::string PlateFragment(std::string_view raw);
+
 // Text made safe inside HTML element content and quoted attributes
 // (& < > " ' escaped): the one escape of every page and report written as
 // HTML (the paper sheet, the month report, the web console).

@@ -108,5 +108,23 @@ TEST(MemberIdTest, CanonicalUpperWithoutSeparators) {
   EXPECT_FALSE(NormalizeMemberId("v!").ok());
 }
 
+TEST(FragmentTest, PhoneDigitsAsTyped) {
+  EXPECT_EQ(PhoneDigitsFragment("8000"), "8000");
+  EXPECT_EQ(PhoneDigitsFragment("138 0013"), "1380013");
+  EXPECT_EQ(PhoneDigitsFragment("８０００"), "8000");
+  EXPECT_EQ(PhoneDigitsFragment("800"), "");    // too short to narrow 100 k customers
+  EXPECT_EQ(PhoneDigitsFragment("a8000"), "");  // a letter: a plate or a name
+  EXPECT_EQ(PhoneDigitsFragment("京A8000"), "");
+}
+
+TEST(FragmentTest, PlateAsTyped) {
+  EXPECT_EQ(PlateFragment("京A"), "京A");
+  EXPECT_EQ(PlateFragment("a123"), "A123");
+  EXPECT_EQ(PlateFragment("京A·12"), "京A12");
+  EXPECT_EQ(PlateFragment("12345"), "12345");
+  EXPECT_EQ(PlateFragment("京"), "");      // one character: every plate of a province
+  EXPECT_EQ(PlateFragment("王小明"), "");  // a name: no plate has these characters
+}
+
 }  // namespace
 }  // namespace outpost

@@ -730,6 +730,28 @@ TEST_F(RecoveryTest, RecoveryReportTellsTheStoryOfAnOutage) {
   ASSERT_EQ(r["customers_to_contact"].size(), 1u);
   EXPECT_EQ(r["customers_to_contact"][0]["phone"], "***1003");
   EXPECT_TRUE(r["verify"].is_null());  // no key given: not run, and said so
+  // Times as the store's clock reads them, its zone named: Shanghai is UTC+8.
+  const json& store_part = r["stores"][0];
+  EXPECT_EQ(store_part["time_zone"], "Asia/Shanghai");
+  EXPECT_EQ(store_part["time_zone_assumed"], false);
+  ASSERT_FALSE(store_part["offline_windows"].empty());
+  const json& window = store_part["offline_windows"][0];
+  const int64_t from_ms = ParseUtcMs(window["from"].get<std::string>()).value();
+  const std::string from_shanghai = FormatUtcMs(from_ms + 8 * kHour);  // "...T10:00:00.000Z"
+  const std::string from_local = from_shanghai.substr(0, 10) + " " + from_shanghai.substr(11, 5);
+  EXPECT_EQ(window["from_local"], from_local);
+  EXPECT_NE(text.out.find("times Asia/Shanghai"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("  offline " + from_local + " -> "), std::string::npos) << text.out;
+  // Whoever calls the customers asks for the whole numbers.
+  json full = json::parse(Tool({"recovery-report", "--db", dir_.File("hub.db"), "--since", "48h",
+                                "--format", "json", "--full-phones"})
+                              .out);
+  ASSERT_EQ(full["customers_to_contact"].size(), 1u);
+  EXPECT_EQ(full["customers_to_contact"][0]["phone"], "+8613900001003");
+  ProcessResult full_text =
+      Tool({"recovery-report", "--db", dir_.File("hub.db"), "--since", "48h", "--full-phones"});
+  EXPECT_NE(full_text.out.find("Zhao +8613900001003"), std::string::npos) << full_text.out;
+  EXPECT_EQ(text.out.find("+8613900001003"), std::string::npos) << text.out;
   const std::string html_path = dir_.File("report.html");
   testing::ScopedUmask umask_022(022);  // customers to call: 0600 whatever the umask
   ASSERT_EQ(Tool({"recovery-report", "--db", dir_.File("hub.db"), "--since", "48h", "--format",

@@ -10,13 +10,16 @@
 
 #include "edge/bookings.h"
 #include "edge/customers.h"
+#include "hub/hub.h"
 #include "hub/queries/audit_subjects.h"
 #include "hub/queries/reader.h"
 #include "hub/queries/recovery.h"
+#include "hub/queries/report.h"
 #include "hub/storage/hub_storage.h"
 #include "hub/verify.h"
 #include "schema/migrations.h"
 #include "sync/changelog.h"
+#include "sync/civil_time.h"
 #include "sync/clock.h"
 #include "sync/csv.h"
 #include "sync/ids.h"
@@ -306,13 +309,43 @@ json OptionalJson(const std::optional<std::string>& text) {
   return text ? json(*text) : json(nullptr);
 }
 
+// A UTC text as the store's wall clock reads it, "2026-11-23 09:00"; the text
+// as it is when it is not a UTC time (nothing to convert).
+std::string StoreLocal(const TimeZone& zone, const std::string& utc) {
+  auto ms = ParseUtcMs(utc);
+  if (!ms.ok()) return utc;
+  const LocalDateTime local = zone.UtcToLocal(ms.value());
+  return local.date.ToString() + " " + local.time.ToString();
+}
+
+json OptionalLocal(const TimeZone& zone, const std::optional<std::string>& utc) {
+  return utc ? json(StoreLocal(zone, *utc)) : json(nullptr);
+}
+
+// The zone a store's times are read in: its calendar's, as last synced; head
+// office's (assumed, and said so) before its calendar has reached the hub.
+Result<std::pair<TimeZone, bool>> StoreZone(hub::storage::HubStorage& storage,
+                                            const std::string& site) {
+  ASSIGN_OR_RETURN(std::optional<StoreCalendar> calendar, hub::ReadCalendar(storage.reads(), site));
+  const std::string id =
+      calendar ? calendar->settings.time_zone : std::string(hub::queries::kHeadOfficeZone);
+  ASSIGN_OR_RETURN(TimeZone zone, TimeZone::Load(id));
+  return std::make_pair(std::move(zone), !calendar.has_value());
+}
+
 // One store's part of the report, and its open cases' customers to contact.
-json StoreReportJson(const hub::queries::StoreRecovery& r, bool full_phones,
-                     json& customers_to_contact) {
+// Times are kept in UTC ("from", "to", ...) for programs and given beside them
+// on the store's wall clock ("from_local", ...) for people, who call the
+// customers and ask the store about its day by its clock.
+json StoreReportJson(const hub::queries::StoreRecovery& r, const TimeZone& zone, bool zone_assumed,
+                     bool full_phones, json& customers_to_contact) {
   json s = {{"site", r.site},
+            {"time_zone", zone.id()},
+            {"time_zone_assumed", zone_assumed},
             {"applied_seq", r.applied_seq},
             {"pending", r.pending},
             {"last_contact", OptionalJson(r.last_contact)},
+            {"last_contact_local", OptionalLocal(zone, r.last_contact)},
             {"last_batch_at", OptionalJson(r.last_batch_at)},
             {"online", r.online},
             {"offline_windows", json::array()},
@@ -323,13 +356,17 @@ json StoreReportJson(const hub::queries::StoreRecovery& r, bool full_phones,
             {"open_conflicts", json::array()},
             {"requests_not_taken", json::array()}};
   for (const auto& w : r.offline_windows) {
-    s["offline_windows"].push_back(
-        {{"from", w.from}, {"to", OptionalJson(w.to)}, {"changes_made", w.changes_made}});
+    s["offline_windows"].push_back({{"from", w.from},
+                                    {"to", OptionalJson(w.to)},
+                                    {"from_local", StoreLocal(zone, w.from)},
+                                    {"to_local", OptionalLocal(zone, w.to)},
+                                    {"changes_made", w.changes_made}});
   }
   for (const auto& p : r.paper_imports) {
     s["paper_imports"].push_back({{"import", p.import},
                                   {"bookings", p.bookings},
                                   {"imported_at", p.imported_at},
+                                  {"imported_at_local", StoreLocal(zone, p.imported_at)},
                                   {"forms", p.forms}});
   }
   for (const auto& c : r.open_cases) {
@@ -348,6 +385,7 @@ json StoreReportJson(const hub::queries::StoreRecovery& r, bool full_phones,
                                        {"kind", q.kind},
                                        {"state", q.state},
                                        {"requested_at", q.requested_at},
+                                       {"requested_at_local", StoreLocal(zone, q.requested_at)},
                                        {"outcome", q.outcome}});
   }
   return s;
@@ -363,7 +401,9 @@ Result<json> BuildReport(Source& src, const std::string& since, const Clock& clo
       hub::queries::ReadRecovery(hub::queries::HubReader(*src.hub_storage, clock), since));
   json customers_to_contact = json::array();
   for (const auto& r : stores) {
-    report["stores"].push_back(StoreReportJson(r, full_phones, customers_to_contact));
+    ASSIGN_OR_RETURN(auto zone, StoreZone(*src.hub_storage, r.site));
+    report["stores"].push_back(
+        StoreReportJson(r, zone.first, zone.second, full_phones, customers_to_contact));
   }
   report["customers_to_contact"] = customers_to_contact;
   if (hub_pub) {
@@ -380,17 +420,23 @@ Result<json> BuildReport(Source& src, const std::string& since, const Clock& clo
   return report;
 }
 
+// "Asia/Shanghai", or "Asia/Shanghai (assumed: no calendar synced yet)".
+std::string ZoneText(const json& store) {
+  return store["time_zone"].get<std::string>() +
+         (store["time_zone_assumed"] ? " (assumed: no calendar synced yet)" : "");
+}
+
 void PrintReportText(std::ostream& out, const json& r) {
   out << "Recovery report since " << r["since"].get<std::string>() << " (generated "
-      << r["generated_at"].get<std::string>() << ")\n";
+      << r["generated_at"].get<std::string>() << ", UTC)\n";
   for (const auto& s : r["stores"]) {
     out << "\n"
         << s["site"].get<std::string>() << ": " << (s["online"] ? "online" : "OFFLINE")
         << ", applied seq " << s["applied_seq"] << ", " << s["pending"]
-        << " changes on their way\n";
+        << " changes on their way; times " << ZoneText(s) << "\n";
     for (const auto& w : s["offline_windows"]) {
-      out << "  offline " << w["from"].get<std::string>() << " -> "
-          << (w["to"].is_null() ? std::string("now") : w["to"].get<std::string>()) << ": "
+      out << "  offline " << w["from_local"].get<std::string>() << " -> "
+          << (w["to"].is_null() ? std::string("now") : w["to_local"].get<std::string>()) << ": "
           << w["changes_made"] << " changes made meanwhile\n";
     }
     if (s["offline_windows"].empty()) out << "  no offline window\n";
@@ -406,7 +452,7 @@ void PrintReportText(std::ostream& out, const json& r) {
     }
     for (const auto& q : s["requests_not_taken"]) {
       out << "  call-centre request " << q["seq"] << " (" << q["kind"].get<std::string>() << ", "
-          << q["requested_at"].get<std::string>() << "): " << q["outcome"].get<std::string>()
+          << q["requested_at_local"].get<std::string>() << "): " << q["outcome"].get<std::string>()
           << "\n";
     }
   }
@@ -433,19 +479,22 @@ void PrintReportHtml(std::ostream& out, const json& r) {
          "</style></head><body>\n<h1>Recovery report</h1>\n<p>Since "
       << EscapeHtml(r["since"].get<std::string>()) << ", generated "
       << EscapeHtml(r["generated_at"].get<std::string>())
-      << "</p>\n<h2>Stores</h2>\n<table><tr><th>store</th><th>state</th><th>applied seq</th>"
+      << " (UTC)</p>\n<h2>Stores</h2>\n<table><tr><th>store</th><th>times in</th>"
+         "<th>state</th><th>applied seq</th>"
          "<th>on their way</th><th>offline windows</th><th>changes made offline</th>"
          "<th>paper bookings</th><th>conflicts opened / resolved / open</th></tr>\n";
   for (const auto& s : r["stores"]) {
     std::string windows;
     for (const auto& w : s["offline_windows"]) {
-      windows += EscapeHtml(w["from"].get<std::string>()) + " &rarr; " +
-                 (w["to"].is_null() ? std::string("now") : EscapeHtml(w["to"].get<std::string>())) +
-                 "<br>";
+      windows +=
+          EscapeHtml(w["from_local"].get<std::string>()) + " &rarr; " +
+          (w["to"].is_null() ? std::string("now") : EscapeHtml(w["to_local"].get<std::string>())) +
+          "<br>";
     }
     int64_t paper = 0;
     for (const auto& p : s["paper_imports"]) paper += p["bookings"].get<int64_t>();
-    out << "<tr><td>" << EscapeHtml(s["site"].get<std::string>()) << "</td><td"
+    out << "<tr><td>" << EscapeHtml(s["site"].get<std::string>()) << "</td><td>"
+        << EscapeHtml(ZoneText(s)) << "</td><td"
         << (s["online"] ? ">online" : " class=\"bad\">offline") << "</td><td>" << s["applied_seq"]
         << "</td><td>" << s["pending"] << "</td><td>" << (windows.empty() ? "none" : windows)
         << "</td><td>" << s["changes_made_offline"] << "</td><td>" << paper << "</td><td>"
@@ -519,7 +568,8 @@ Commands::Commands(CLI::App& app) {
   report_->add_option("--hub-key", hub_key_, "the hub's public key: include the verify result");
   report_->add_option("--hub-secret", hub_secret_,
                       "the hub's secret key: verify opens batches too");
-  report_->add_flag("--full-phones", full_phones_, "show whole phone numbers");
+  report_->add_flag("--full-phones", full_phones_,
+                    "show whole phone numbers, for whoever calls the customers");
 }
 
 bool Commands::parsed() const { return audit_->parsed() || report_->parsed(); }

@@ -5,6 +5,7 @@
 
 #include "edge/cli/commands.h"
 #include "edge/cli/output.h"
+#include "sync/normalize.h"
 
 namespace outpost::edge::cli {
 namespace {
@@ -105,15 +106,22 @@ void BookingCommands::AddSteps(CLI::App& app) {
     steps_.push_back({sub, verb, call});
     return sub;
   };
+  // Staff find the customer's booking of the day by what they are told or
+  // see: the phone's last digits, the plate at the door.
+  auto by_phone_or_plate = [&](CLI::App* sub) {
+    steps_.back().named_at_desk = true;
+    sub->get_option("booking")->description(
+        "ref (261124-3), id, or a phone or plate of today's booking (8000, 京A12345)");
+  };
   using Self = BookingCommands;
-  add("confirm", "the customer confirmed (2 h call)", "confirmed", false,
-      [](Store& s, const Self& c, const std::string& who) {
-        return s.Confirm(c.booking_ref_, who);
-      });
-  add("check-in", "the customer arrived", "checked in", false,
-      [](Store& s, const Self& c, const std::string& who) {
-        return s.CheckIn(c.booking_ref_, who);
-      });
+  by_phone_or_plate(add("confirm", "the customer confirmed (2 h call)", "confirmed", false,
+                        [](Store& s, const Self& c, const std::string& who) {
+                          return s.Confirm(c.booking_ref_, who);
+                        }));
+  by_phone_or_plate(add("check-in", "the customer arrived", "checked in", false,
+                        [](Store& s, const Self& c, const std::string& who) {
+                          return s.CheckIn(c.booking_ref_, who);
+                        }));
   add("start", "service started", "started", false,
       [](Store& s, const Self& c, const std::string& who) {
         return s.StartService(c.booking_ref_, who);
@@ -127,14 +135,14 @@ void BookingCommands::AddSteps(CLI::App& app) {
                          return s.Complete(c.booking_ref_, who, fen);
                        });
   complete->add_option("--amount", amount_, "what the visit was worth, yuan (680 or 680.50)");
-  add("cancel", "cancel a booking (reason required)", "cancelled", true,
-      [](Store& s, const Self& c, const std::string& who) {
-        return s.Cancel(c.booking_ref_, c.reason_, who);
-      });
-  add("no-show", "the customer did not come", "no-show", false,
-      [](Store& s, const Self& c, const std::string& who) {
-        return s.NoShow(c.booking_ref_, who);
-      });
+  by_phone_or_plate(add("cancel", "cancel a booking (reason required)", "cancelled", true,
+                        [](Store& s, const Self& c, const std::string& who) {
+                          return s.Cancel(c.booking_ref_, c.reason_, who);
+                        }));
+  by_phone_or_plate(add("no-show", "the customer did not come", "no-show", false,
+                        [](Store& s, const Self& c, const std::string& who) {
+                          return s.NoShow(c.booking_ref_, who);
+                        }));
   auto* reschedule =
       add("reschedule", "move a booking to another slot (keeps the link)", "rescheduled as", false,
           [](Store& s, const Self& c, const std::string& who) {
@@ -240,11 +248,49 @@ int BookingCommands::RunShow(const DeskRun& run) {
   return kExitOk;
 }
 
+Result<std::string> BookingCommands::DeskBookingRef(const DeskRun& run, Store& store) const {
+  ASSIGN_OR_RETURN(std::vector<Booking> named, store.BookingsNamedAtDesk(booking_ref_));
+  const std::string today = store.Today().ToString();
+  if (named.empty()) {
+    return Status::NotFound("booking: no booking today (" + today +
+                            ") has the ref, phone or plate '" + booking_ref_ + "'")
+        .WithField("booking");
+  }
+  if (named.size() == 1) return named.front().ref;
+  // Several: none is touched; staff pick by ref from what they are shown
+  // (with --json, a program picks from the same list).
+  json listed = json::array();
+  for (const auto& b : named) {
+    std::string phones;
+    for (const auto& p : b.customer_phones) {
+      phones += (phones.empty() ? "" : ",") + MaskedPhone(p);
+    }
+    const std::string plate = b.plate ? FormatPlateForDisplay(*b.plate) : "-";
+    listed.push_back({{"ref", b.ref},
+                      {"slot_time", b.slot_time},
+                      {"name", b.customer_name},
+                      {"phones", phones},
+                      {"plate", OptionalJson(b.plate)}});
+    if (!run.flags.json) {
+      run.out << "  " << b.ref << "  " << b.slot_time << "  " << b.customer_name << "  " << phones
+              << "  " << plate << "\n";
+    }
+  }
+  if (run.flags.json) run.out << json{{"several", listed}}.dump(2) << "\n";
+  return Status::InvalidInput("several bookings match '" + booking_ref_ + "' today: give the ref")
+      .WithField("booking");
+}
+
 int BookingCommands::RunStep(const DeskRun& run, const Step& step) {
   auto staff = RequireStaff(run);
   if (!staff.ok()) return Fail(run, staff.status());
   auto store = OpenStore(run);
   if (!store.ok()) return Fail(run, store.status());
+  if (step.named_at_desk) {
+    auto ref = DeskBookingRef(run, *store.value());
+    if (!ref.ok()) return Fail(run, ref.status());
+    booking_ref_ = ref.value();
+  }
   auto b = step.call(*store.value(), *this, staff.value());
   if (!b.ok()) return Fail(run, b.status());
   const int code = PrintBooking(run, *store.value(), b.value(), step.verb);

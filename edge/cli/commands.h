@@ -110,7 +110,12 @@ class BookingCommands {
     CLI::App* sub = nullptr;
     const char* verb = "";
     Result<Booking> (*call)(Store&, const BookingCommands&, const std::string& staff) = nullptr;
+    // Takes a phone or plate of one of today's bookings as well as a ref.
+    bool named_at_desk = false;
   };
+  // The ref of the one booking `booking_ref_` names at the desk (a ref, or a
+  // phone or plate of today's bookings); when several match, lists them.
+  Result<std::string> DeskBookingRef(const DeskRun& run, Store& store) const;
   void AddSteps(CLI::App& app);
   int RunBook(const DeskRun& run);
   int RunBoard(const DeskRun& run);
