@@ -130,6 +130,17 @@ TEST_F(MonitoringTest, MetricsAndStateChangesThroughAHubOutage) {
   })) << seen;
   EXPECT_GE(Sample(seen, "outpost_sync_batches_sent_total"), 1) << seen;
   EXPECT_GE(Sample(seen, "outpost_sync_last_contact_age_seconds"), 0) << seen;
+  // A store key head office never allowed: refused at the handshake, counted under its reason.
+  TempDir other;
+  ASSERT_TRUE(WriteKeyFiles(SecretKeys::Generate("S1"), other.path(), false).ok());
+  ProcessResult stranger =
+      desk_.Desk({"sync", "--hub", endpoint_, "--hub-key", dir_.File("HUB.pub"), "--key",
+                  other.File("S1.key"), "--once", "--reply-timeout-ms", "500"});
+  EXPECT_NE(stranger.exit_code, 0);
+  ASSERT_TRUE(Eventually(5, [&] {
+    seen = Get(hub_port, "/metrics").second;
+    return Sample(seen, "outpost_hub_refusals_total{reason=\"connection\"}") >= 1;
+  })) << seen;
 
   hub->Kill(SIGTERM);
   ProcessResult hub_run = hub->Wait();
@@ -137,6 +148,9 @@ TEST_F(MonitoringTest, MetricsAndStateChangesThroughAHubOutage) {
   EXPECT_NE(hub_run.err.find(" INFO serve: store connected store=S1\n"), std::string::npos)
       << hub_run.err;
   EXPECT_NE(hub_run.err.find(" INFO serve: batch applied store=S1 changes="), std::string::npos)
+      << hub_run.err;
+  EXPECT_NE(hub_run.err.find(" WARN serve: refused store=? reason=connection detail="),
+            std::string::npos)
       << hub_run.err;
   Book(1);
   ASSERT_TRUE(Eventually(10, [&] {
