@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "sync/keys.h"
+#include "sync/private_file.h"
 #include "tests/desk_harness.h"
 
 namespace outpost::testing {
@@ -260,10 +261,21 @@ class NotifySocket {
 
 TEST_F(MonitoringTest, EveryDaemonTellsSystemdReadyWatchdogAndStopping) {
   const std::string web_bind = "127.0.0.1:" + std::to_string(FreeTcpPort());
+  // The senders need a relay only to send: nothing is due, none is reached.
+  const std::string secret = dir_.File("relay.secret");
+  ASSERT_TRUE(WritePrivateFile(secret, "0123456789abcdef0123456789abcdef\n").ok());
+  const std::vector<std::string> relay = {"--gateway", "http://127.0.0.1:9/messages",
+                                          "--secret-file", secret};
+  auto with = [](std::vector<std::string> argv, const std::vector<std::string>& more) {
+    argv.insert(argv.end(), more.begin(), more.end());
+    return argv;
+  };
   const std::vector<std::pair<std::string, std::vector<std::string>>> daemons = {
       {"outpost-hub serve", HubArgv({"serve", "--bind", endpoint_})},
       {"outpost-hub web", HubArgv({"web", "--bind", web_bind})},
+      {"outpost-hub notify", with(HubArgv({"notify"}), relay)},
       {"outpost-edge sync", desk_.Argv(SyncArgs())},
+      {"outpost-edge notify", with(desk_.Argv({"notify"}), relay)},
   };
   for (const auto& [name, argv] : daemons) {
     NotifySocket socket(dir_.File("notify.sock"));
