@@ -35,6 +35,8 @@ int RunDesk(int argc, char** argv, std::ostream& out, std::ostream& err) {
   app.add_option("--db", flags.db_path, "store database file (env OUTPOST_DB)");
   app.add_option("--staff", flags.staff, "who is at the desk (env OUTPOST_STAFF)");
   app.add_flag("--json", flags.json, "machine-readable output");
+  app.add_option("--log-format", flags.log_format,
+                 "daemons: text or json (env OUTPOST_LOG_FORMAT)");
   cli::SetupCommands setup(app);
   cli::CustomerCommands customers(app);
   cli::BookingCommands bookings(app);

@@ -55,4 +55,19 @@ Result<NotifyPass> Notifier::RunOnce() {
   return pass;
 }
 
+void DefineNotifyMetrics(Metrics& metrics) {
+  metrics.DefineCounter("outpost_notify_messages_sent_total",
+                        "messages the relay accepted (a duplicate of an earlier attempt included)");
+  metrics.DefineCounter("outpost_notify_messages_failed_total",
+                        "attempts that failed and will be tried again");
+  metrics.DefineCounter("outpost_notify_messages_dead_lettered_total",
+                        "messages given up after their last attempt (dead-letter, with reason)");
+}
+
+void CountNotifyPass(const NotifyPass& pass, Metrics& metrics) {
+  metrics.Add("outpost_notify_messages_sent_total", pass.sent);
+  metrics.Add("outpost_notify_messages_failed_total", pass.retrying);
+  metrics.Add("outpost_notify_messages_dead_lettered_total", pass.dead);
+}
+
 }  // namespace outpost::edge

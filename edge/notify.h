@@ -18,6 +18,7 @@
 #include "edge/waitlist.h"
 #include "sync/delivery/retry.h"
 #include "sync/delivery/webhook.h"
+#include "sync/metrics.h"
 
 namespace outpost::edge {
 
@@ -30,6 +31,11 @@ struct NotifyPass {
   int dead = 0;             // given up (dead-letter) with the reason
   int held = 0;             // delayed, dropped or cancelled by the check before sending
 };
+
+// The store notify process's metrics (docs/MONITORING.md), defined before its
+// server starts, and one pass counted into them.
+void DefineNotifyMetrics(Metrics& metrics);
+void CountNotifyPass(const NotifyPass& pass, Metrics& metrics);
 
 class Notifier {
  public:

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <chrono>
 #include <nlohmann/json.hpp>
-#include <ostream>
 #include <thread>
 
 #include "edge/hub_link.h"
@@ -42,6 +41,7 @@ Result<std::unique_ptr<SyncClient>> SyncClient::Create(const std::string& db_pat
   ASSIGN_OR_RETURN(auto client, CreateWithoutTransport(db_path, keys, hub, clock));
   ASSIGN_OR_RETURN(client->endpoint_, StoreEndpoint::Connect(endpoint, keys, hub));
   client->reply_timeout_ms_ = reply_timeout_ms;
+  client->hub_endpoint_ = endpoint;
   return client;
 }
 
@@ -120,6 +120,7 @@ Result<std::vector<std::string>> SyncClient::NextMessages(int batches) {
                         compression);
   };
   std::vector<std::string> sealed;
+  last_messages_are_batches_ = state.waiting() > 0;
   if (state.waiting() <= 0) {
     sealed.push_back(seal(WireHello{site_, schema_version, state.last_seq, applied_push,
                                     held_profiles, clock_.NowMs()}));
@@ -181,6 +182,7 @@ Status SyncClient::RunOnce() {
       return Status::RetryLater(why);
     }
   }
+  if (last_messages_are_batches_) batches_sent_ += std::ssize(messages);
   // Wait for an Ack to each; stale replies to earlier requests are read and used too.
   // Timed on the steady clock: the business clock may be pinned or stepped.
   const auto deadline =
@@ -293,19 +295,81 @@ Status SyncClient::ApplyPushes(const std::vector<WirePush>& pushes) {
   return Status::Ok();
 }
 
-void SyncClient::Run(const std::atomic<bool>& stop, std::ostream* log) {
-  int backoff_ms = 100;
-  std::string logged;  // the last trouble written to `log`: each is written once
-  while (!stop.load()) {
-    Status st = RunOnce();
-    if (log && !st.ok() && st.message() != logged) {
-      *log << "outpost-edge sync: " << st.message() << std::endl;
-      logged = st.message();
-    } else if (log && st.ok() && !logged.empty()) {
-      *log << "outpost-edge sync: the hub answered again" << std::endl;
-      logged.clear();
+void DefineSyncMetrics(Metrics& metrics) {
+  metrics.DefineGauge("outpost_sync_changes_waiting",
+                      "changes in the store's log the hub has not acknowledged");
+  metrics.DefineGauge("outpost_sync_last_contact_age_seconds",
+                      "seconds since the hub last answered (absent: never)");
+  metrics.DefineGauge("outpost_sync_online", "1 when the hub answered the last round, else 0");
+  metrics.DefineCounter("outpost_sync_batches_sent_total",
+                        "batches of changes sent to the hub (a resend counts again)");
+}
+
+void SyncClient::LogRound(const Status& st, const Result<SyncStatus>& state, const Logger& log) {
+  const int64_t waiting = state.ok() ? state->waiting() : 0;
+  if (st.ok()) {
+    if (phase_ != LinkPhase::kOnline) {
+      log.Info("online", {{"hub", hub_endpoint_}, {"waiting", waiting}});
+      phase_ = LinkPhase::kOnline;
+      caught_up_logged_ = false;
     }
+    if (!caught_up_logged_ && state.ok() && waiting == 0) {
+      log.Info("caught up", {{"waiting", int64_t{0}}});
+      caught_up_logged_ = true;
+    }
+    return;
+  }
+  if (st.code() != StatusCode::kRetryLater) {
+    // The store's own trouble (its database), not the hub's: said each time it changes.
+    if (refusal_ != st.message()) log.Error("round failed", {{"error", st.ToString()}});
+    refusal_ = st.message();
+    return;
+  }
+  const LinkState link = endpoint_ ? endpoint_->Link().state : LinkState::kConnecting;
+  if (link == LinkState::kKeyRefused || link == LinkState::kHandshakeBroken) {
+    if (phase_ != LinkPhase::kRefused || refusal_ != st.message()) {
+      log.Error("refused by the hub",
+                {{"hub", hub_endpoint_}, {"reason", st.message()}, {"waiting", waiting}});
+    }
+    phase_ = LinkPhase::kRefused;
+    refusal_ = st.message();
+    return;
+  }
+  if (phase_ == LinkPhase::kOffline) return;
+  const char* reason = link == LinkState::kNothingListening ? "connection refused"
+                       : link == LinkState::kLost           ? "connection lost"
+                       : link == LinkState::kConnected      ? "timeout"
+                                                            : "cannot connect";
+  const std::string since =
+      state.ok() && state->offline_since ? *state->offline_since : FormatUtcMs(clock_.NowMs());
+  log.Warn(
+      "offline since " + since,
+      {{"hub", hub_endpoint_}, {"reason", reason}, {"detail", st.message()}, {"waiting", waiting}});
+  phase_ = LinkPhase::kOffline;
+  refusal_.clear();
+}
+
+void SyncClient::KeepMetrics(const Status& st, const Result<SyncStatus>& state,
+                             Metrics& metrics) const {
+  metrics.Set("outpost_sync_online", st.ok() ? 1 : 0);
+  metrics.Set("outpost_sync_batches_sent_total", static_cast<double>(batches_sent_));
+  if (!state.ok()) return;
+  metrics.Set("outpost_sync_changes_waiting", static_cast<double>(state->waiting()));
+  if (state->last_contact) {
+    if (auto at = ParseUtcMs(*state->last_contact); at.ok()) {
+      metrics.SetSince("outpost_sync_last_contact_age_seconds", at.value());
+    }
+  }
+}
+
+void SyncClient::Run(const std::atomic<bool>& stop, const SyncObservers& observers) {
+  int backoff_ms = 100;
+  while (!stop.load()) {
+    if (observers.each_turn) observers.each_turn();
+    Status st = RunOnce();
     auto state = ReadSyncStatus(*db_);
+    if (observers.log) LogRound(st, state, *observers.log);
+    if (observers.metrics) KeepMetrics(st, state, *observers.metrics);
     auto answered = store_->LastHubRequest();
     // More to do at once: changes waiting, answers to report, or profiles
     // still coming (a store back from a long outage drains them over rounds).
@@ -321,6 +385,7 @@ void SyncClient::Run(const std::atomic<bool>& stop, std::ostream* log) {
     if (!st.ok()) backoff_ms = std::min(backoff_ms * 2, 5000);
     if (st.ok()) backoff_ms = 100;
     for (int waited = 0; waited < pause && !stop.load(); waited += 50) {
+      if (observers.each_turn) observers.each_turn();
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
   }

@@ -16,7 +16,7 @@
 
 #include <algorithm>
 #include <atomic>
-#include <iosfwd>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -25,6 +25,8 @@
 #include "edge/store.h"
 #include "sync/clock.h"
 #include "sync/keys.h"
+#include "sync/log.h"
+#include "sync/metrics.h"
 #include "sync/sqlite.h"
 #include "sync/transport.h"
 #include "sync/wire.h"
@@ -43,6 +45,19 @@ struct SyncStatus {
 };
 
 Result<SyncStatus> ReadSyncStatus(Db& db);
+
+// The store sync process's metrics (docs/MONITORING.md), defined on `metrics`
+// before its server starts; SyncClient::Run keeps them.
+void DefineSyncMetrics(Metrics& metrics);
+
+// Who watches a running SyncClient; each may be absent.
+struct SyncObservers {
+  // Each change of state, once: online, offline since T (with the reason),
+  // refused by the hub (with its reason), caught up. Never a line per round.
+  const Logger* log = nullptr;
+  Metrics* metrics = nullptr;            // DefineSyncMetrics's families, set each round
+  std::function<void()> each_turn = {};  // called every turn and pause step (the watchdog)
+};
 
 class SyncClient {
  public:
@@ -86,10 +101,11 @@ class SyncClient {
   Result<bool> HandleReply(std::string_view sealed);
   // Records a round the hub did not answer (`why` becomes the last status).
   Status RecordNoAnswer(const std::string& why);
-  // Rounds until `stop`, backing off 100 ms -> 5 s while the hub does not answer.
-  // Each new trouble ("hub unreachable: nothing listening at ...") and the
-  // hub's return are written to `log`, once each, when given.
-  void Run(const std::atomic<bool>& stop, std::ostream* log = nullptr);
+  // Rounds until `stop`, backing off 100 ms -> 5 s while the hub does not answer,
+  // telling `observers` where it stands.
+  void Run(const std::atomic<bool>& stop, const SyncObservers& observers = {});
+  // Batches sent since the client was made (a resend counts again).
+  int64_t batches_sent() const { return batches_sent_; }
 
  private:
   SyncClient(std::unique_ptr<Db> db, std::unique_ptr<Store> store,
@@ -108,6 +124,11 @@ class SyncClient {
   Result<std::vector<std::string>> NextMessages(int batches);
   // Applies head office's requests through Store::Book, exactly once each.
   Status ApplyPushes(const std::vector<WirePush>& pushes);
+  // Where the store stands with the hub, as Run logs it.
+  enum class LinkPhase { kStarting, kOnline, kOffline, kRefused };
+  // Logs a change of phase (or of the refusal's reason) after a round; `st` its result.
+  void LogRound(const Status& st, const Result<SyncStatus>& state, const Logger& log);
+  void KeepMetrics(const Status& st, const Result<SyncStatus>& state, Metrics& metrics) const;
 
   std::unique_ptr<Db> db_;
   std::unique_ptr<Store> store_;
@@ -117,9 +138,15 @@ class SyncClient {
   std::string site_;
   const Clock& clock_;
   int reply_timeout_ms_ = 2000;
+  std::string hub_endpoint_;  // as given, for the log
   int64_t batch_changes_ = 5000;
   int64_t reported_ = 0;  // newest answered request the hub has been told about
   bool profiles_in_last_answer_ = false;
+  bool last_messages_are_batches_ = false;  // NextMessages's last answer: batches, not a hello
+  int64_t batches_sent_ = 0;
+  LinkPhase phase_ = LinkPhase::kStarting;
+  std::string refusal_;           // kRefused: the reason logged
+  bool caught_up_logged_ = true;  // "caught up" logged since the last "online"
 };
 
 }  // namespace outpost::edge

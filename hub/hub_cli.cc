@@ -22,19 +22,21 @@ int RunHubCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   app.add_option("--db", flags.db_path, "hub database file")->capture_default_str();
   app.add_option("--key", flags.key_path, "the hub's secret key file")->capture_default_str();
   app.add_flag("--json", flags.json, "machine-readable output");
+  app.add_option("--log-format", flags.log_format,
+                 "daemons: text or json (env OUTPOST_LOG_FORMAT)");
   cli::KeyCommands keys_commands(app, flags);
-  cli::ServeCommand serve_command(app);
+  cli::ServeCommand serve_command(app, flags);
   cli::StoreCommands store_commands(app, flags);
   cli::RequestCommands request_commands(app, flags);
   cli::CustomerCommands customer_commands(app, flags);
   cli::CaseCommands case_commands(app, flags);
   cli::CampaignCommands campaign_commands(app, flags);
   cli::RepliesCommand replies_command(app, flags);
-  cli::NotifyCommand notify_command(app);
+  cli::NotifyCommand notify_command(app, flags);
   cli::TaskQueueCommand task_queue_command(app, flags);
   cli::SegmentCommands segment_commands(app, flags);
   cli::UserCommands user_commands(app, flags);
-  cli::WebCommand web_command(app);
+  cli::WebCommand web_command(app, flags);
   cli::ReportCommand report_command(app, flags);
   if (auto done = outpost::cli::ParseCommandLine(app, argc, argv, "outpost-hub", out, err)) {
     return *done;

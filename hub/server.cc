@@ -1,5 +1,7 @@
 #include "hub/server.h"
 
+#include <chrono>
+
 namespace outpost::hub {
 namespace {
 
@@ -11,9 +13,43 @@ std::string SiteOf(const WireMessage& answer) {
   return "";
 }
 
+// A refusal's reason as a metric label: a few fixed words, never free text.
+std::string ReasonLabel(const Status& status) {
+  if (status.message().find(" is denied: ") != std::string::npos) return "denied";
+  switch (status.code()) {
+    case StatusCode::kCorruption:
+      return "corrupt";
+    case StatusCode::kNotFound:
+      return "unknown_store";
+    case StatusCode::kInvalidInput:
+      return "invalid";
+    case StatusCode::kRefused:
+      return "refused";
+    default:
+      return "error";
+  }
+}
+
 }  // namespace
 
-Result<std::unique_ptr<Server>> Server::Bind(Hub& hub, const std::string& endpoint) {
+void DefineServeMetrics(Metrics& metrics) {
+  metrics.DefineCounter("outpost_hub_batches_applied_total",
+                        "batches of store changes applied and acknowledged");
+  metrics.DefineCounter("outpost_hub_changes_applied_total",
+                        "store changes newly applied (a resent change counts once)");
+  metrics.DefineCounter("outpost_hub_refusals_total", "messages and connections refused", "reason");
+  metrics.DefineGauge("outpost_hub_store_last_contact_age_seconds",
+                      "seconds since the store last reached the hub", "store");
+  metrics.DefineGauge("outpost_hub_store_changes_behind",
+                      "changes the store said it has that the hub has not applied", "store");
+  metrics.DefineGauge("outpost_hub_store_pending_requests",
+                      "call-centre requests queued for the store it has not answered", "store");
+  metrics.DefineHistogram("outpost_hub_ingest_seconds", "time to apply one batch",
+                          {0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10});
+}
+
+Result<std::unique_ptr<Server>> Server::Bind(Hub& hub, const std::string& endpoint,
+                                             ServerObservers observers) {
   // Any allow-listed key passes the handshake, a denied one included: its
   // messages then reach OpenMessage, which refuses each and logs who denied
   // it and why in the security log (a refused handshake would log nothing).
@@ -28,19 +64,62 @@ Result<std::unique_ptr<Server>> Server::Bind(Hub& hub, const std::string& endpoi
   };
   ASSIGN_OR_RETURN(auto socket, HubEndpoint::Bind(endpoint, hub.keys(), allowed));
   ASSIGN_OR_RETURN(auto ahead, OpenAhead::Start(hub.storage(), hub.keys()));
-  return std::unique_ptr<Server>(new Server(hub, std::move(socket), std::move(ahead)));
+  return std::unique_ptr<Server>(new Server(hub, std::move(socket), std::move(ahead), observers));
 }
 
-void Server::Turn(std::ostream& err) {
-  auto request = endpoint_->Receive(ahead_->pending() > 0 ? 0 : 200);
-  for (const auto& refusal : endpoint_->TakeRefusals()) {
-    err << "outpost-hub: refused connection: " << refusal << "\n";
+void Server::Refused(const std::string& reason, const std::string& site, const std::string& why) {
+  if (observers_.metrics) observers_.metrics->Add("outpost_hub_refusals_total", 1, reason);
+  if (observers_.log) {
+    observers_.log->Warn(
+        "refused", {{"store", site.empty() ? "?" : site}, {"reason", reason}, {"detail", why}});
   }
+}
+
+void Server::Observe(const OpenedMessage& opened, const WireMessage& answer, double seconds) {
+  const auto* ack = std::get_if<WireAck>(&answer);
+  const std::string site = SiteOf(answer);
+  auto known = acked_.find(site);
+  if (known == acked_.end() && observers_.log && !site.empty()) {
+    observers_.log->Info("store connected", {{"store", site}});
+  }
+  if (observers_.metrics && !site.empty()) {
+    observers_.metrics->SetSince("outpost_hub_store_last_contact_age_seconds", hub_.clock().NowMs(),
+                                 site);
+  }
+  if (!ack) return;
+  const auto* batch = std::get_if<WireBatch>(&opened.message);
+  // Newly applied: the changes of the batch past the cursor this daemon last
+  // answered the store with (a resend moves nothing) and up to the new one.
+  int64_t applied = 0;
+  if (batch && ack->status == "ok") {
+    const int64_t before = known == acked_.end() ? 0 : known->second;
+    for (const ChangeEntry& change : batch->changes) {
+      if (change.seq > before && change.seq <= ack->acked_seq) ++applied;
+    }
+  }
+  acked_[site] = ack->acked_seq;
+  if (!batch || ack->status != "ok") return;
+  if (observers_.metrics) {
+    observers_.metrics->Add("outpost_hub_batches_applied_total", 1);
+    observers_.metrics->Add("outpost_hub_changes_applied_total", static_cast<double>(applied));
+    observers_.metrics->Observe("outpost_hub_ingest_seconds", seconds);
+  }
+  if (observers_.log && applied > 0) {
+    observers_.log->Info("batch applied", {{"store", site},
+                                           {"changes", applied},
+                                           {"acked", ack->acked_seq},
+                                           {"ms", static_cast<int64_t>(seconds * 1000)}});
+  }
+}
+
+void Server::Turn() {
+  auto request = endpoint_->Receive(ahead_->pending() > 0 ? 0 : 200);
+  for (const auto& refusal : endpoint_->TakeRefusals()) Refused("connection", "", refusal);
   bool received = false;
   if (!request.ok()) {
     // An interrupted poll (our own stop signal) is not worth a log line.
-    if (request.status().code() != StatusCode::kRetryLater) {
-      err << "outpost-hub: " << request.status().ToString() << "\n";
+    if (request.status().code() != StatusCode::kRetryLater && observers_.log) {
+      observers_.log->Error("receive", {{"error", request.status().ToString()}});
     }
   } else if (request.value()) {
     ahead_->Push(std::move(*request.value()));
@@ -50,12 +129,15 @@ void Server::Turn(std::ostream& err) {
   // opening then overlaps this one's apply.
   auto opened = ahead_->Pop(received ? 0 : 20);
   if (!opened) return;
+  const auto started = std::chrono::steady_clock::now();
   auto answer = hub_.Handle(opened->second, opened->first.payload);
+  const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
   if (!answer.ok()) {
     // Logged with its reason; the store gets no answer.
-    err << "outpost-hub: refused: " << answer.status().ToString() << "\n";
+    Refused(ReasonLabel(answer.status()), opened->second.site, answer.status().ToString());
     return;
   }
+  Observe(opened->second, answer.value(), took.count());
   auto reply = hub_.SealReply(answer.value(), SiteOf(answer.value()));
   if (reply.ok()) (void)endpoint_->Reply(opened->first, reply.value());
 }

@@ -21,6 +21,7 @@ packages=(
   clang-format
   clang clang-tidy
   libcurl4-openssl-dev libcpp-httplib-dev
+  libsystemd-dev
   nodejs chromium fonts-wqy-microhei
   dpkg-dev file systemd   # ops/package-test.sh: cpack's dpkg-shlibdeps, systemd-analyze verify
 )

@@ -3,12 +3,14 @@
 // a cancel, a move or an opt-out (docs/OUTREACH.md). Real processes, a real
 // store file, real HMAC-signed HTTP on 127.0.0.1; the desk's clock pinned.
 #include <gtest/gtest.h>
+#include <httplib.h>
 #include <signal.h>
 
 #include <chrono>
 #include <fstream>
 #include <iostream>
 #include <random>
+#include <sstream>
 #include <thread>
 
 #include "sync/private_file.h"
@@ -158,6 +160,62 @@ TEST_F(NotifyTest, AFreedPlaceIsOfferedToTheWaitlistAndTheCustomerTold) {
   ASSERT_TRUE(list.is_array()) << list.dump();
   ASSERT_EQ(list.size(), 1u);
   EXPECT_EQ(list[0]["status"], "offered");
+}
+
+// The notify process as a daemon with its metrics on 127.0.0.1 (docs/MONITORING.md):
+// what the relay accepted and what failed are counted from the passes, by real GETs.
+TEST_F(NotifyTest, TheDaemonsMetricsCountWhatWasSentAndWhatFailed) {
+  Book("13800138001", "10:00");
+  Book("13800138002", "14:00");
+  auto metric = [](int port, const std::string& name) {
+    httplib::Client client("127.0.0.1", port);
+    auto res = client.Get("/metrics");
+    std::istringstream lines(res ? res->body : "");
+    for (std::string line; std::getline(lines, line);) {
+      if (line.rfind(name + " ", 0) == 0) return std::stod(line.substr(name.size() + 1));
+    }
+    return -1.0;
+  };
+  struct Case {
+    std::string gateway;
+    std::string counted;  // the counter that reaches 2
+    std::string zero;     // one that stays 0
+  };
+  const std::vector<Case> cases = {
+      {gateway_->MessagesUrl(), "outpost_notify_messages_sent_total",
+       "outpost_notify_messages_failed_total"},
+      {"http://127.0.0.1:9/messages", "outpost_notify_messages_failed_total",
+       "outpost_notify_messages_sent_total"},
+  };
+  for (const Case& c : cases) {
+    const int port = FreeTcpPort();
+    // The second case's store has sent its confirmations: new bookings for it to fail on.
+    if (c.counted != cases.front().counted) {
+      Book("13800138003", "15:00");
+      Book("13800138004", "16:00");
+    }
+    Process daemon(desk_.Argv({"notify", "--gateway", c.gateway, "--secret-file", secret_,
+                               "--interval-ms", "100", "--timeout-ms", "300", "--metrics",
+                               "127.0.0.1:" + std::to_string(port)}),
+                   desk_.Env());
+    double counted = -1;
+    for (int i = 0; i < 100 && counted < 2; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      counted = metric(port, c.counted);
+    }
+    EXPECT_EQ(counted, 2) << c.counted;
+    EXPECT_EQ(metric(port, c.zero), 0) << c.zero;
+    EXPECT_EQ(metric(port, "outpost_notify_messages_dead_lettered_total"), 0);
+    httplib::Client client("127.0.0.1", port);
+    auto health = client.Get("/health");
+    ASSERT_TRUE(health);
+    EXPECT_EQ(health->status, 200);
+    daemon.Kill(SIGTERM);
+    ProcessResult ended = daemon.Wait();
+    EXPECT_EQ(ended.exit_code, 0) << ended.err;
+    EXPECT_NE(ended.err.find(" INFO notify: pass planned="), std::string::npos) << ended.err;
+    EXPECT_NE(ended.err.find(" INFO notify: stopped\n"), std::string::npos) << ended.err;
+  }
 }
 
 // A relay that cannot be reached: each message waits for its next attempt

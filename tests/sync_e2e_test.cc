@@ -286,13 +286,14 @@ TEST_F(SyncE2eTest, ADeadPortARefusedKeyAndAWrongHubKeyAreToldApart) {
                              "store pins (wrong --hub-key?), or it is not an Outpost hub";
   expect_told(sync_once(other.File("HUB.pub"), dir_.File("S1.key")), broken);
 
-  // The long-running process logs the trouble once, not every round.
+  // The long-running process logs the refusal once, with its reason, not every round.
   ProcessResult running =
       RunProgram(desk_.Argv({"sync", "--hub", endpoint_, "--hub-key", other.File("HUB.pub"),
                              "--key", dir_.File("S1.key"), "--seconds", "2"}),
                  desk_.Env());
   EXPECT_EQ(running.exit_code, 0) << running.err;
-  const std::string logged = "outpost-edge sync: hub unreachable: " + broken + "\n";
+  const std::string logged = " ERROR sync: refused by the hub hub=" + endpoint_ +
+                             " reason=\"hub unreachable: " + broken + "\"";
   const size_t first = running.err.find(logged);
   ASSERT_NE(first, std::string::npos) << running.err;
   EXPECT_EQ(running.err.find(logged, first + 1), std::string::npos) << running.err;

@@ -19,6 +19,7 @@
 #include "edge/store.h"
 #include "edge/tasks.h"
 #include "sync/clock.h"
+#include "sync/metrics.h"
 
 namespace CLI {
 class App;
@@ -31,6 +32,7 @@ struct DeskFlags {
   std::string db_path;  // --db, else OUTPOST_DB, else store.db
   std::string staff;    // --staff, else OUTPOST_STAFF
   bool json = false;
+  std::string log_format;  // --log-format (daemons), else OUTPOST_LOG_FORMAT, else text
 };
 
 // What every group's Run is given: the flags, the desk's one clock, the streams.
@@ -184,6 +186,7 @@ class SyncCommand {
   std::string hub_endpoint_, hub_key_path_, key_path_;
   bool once_ = false;
   int seconds_ = 0, reply_timeout_ms_ = 2000;
+  MetricsOptions metrics_;
 };
 
 // status: where this store stands with the hub; read only, works offline (status.cc).
@@ -220,6 +223,7 @@ class OutreachCommands {
   CLI::App* outreach_set_ = nullptr;
   std::string date_ = "today", call_, outcome_, settings_file_;
   std::string gateway_url_, secret_file_;
+  MetricsOptions metrics_;
   bool once_ = false;
   int seconds_ = 0, interval_ms_ = 5000, timeout_ms_ = 5000, max_attempts_ = 8;
 };

@@ -15,6 +15,9 @@
 #include "edge/notify.h"
 #include "edge/tasks.h"
 #include "sync/ids.h"
+#include "sync/log.h"
+#include "sync/metrics.h"
+#include "sync/service_notify.h"
 #include "sync/store_calendar.h"
 
 namespace outpost::edge::cli {
@@ -81,6 +84,10 @@ OutreachCommands::OutreachCommands(CLI::App& app) {
   notify_->add_option("--timeout-ms", timeout_ms_, "one attempt's limit")->capture_default_str();
   notify_->add_option("--max-attempts", max_attempts_, "attempts before dead-letter")
       ->capture_default_str();
+  notify_->add_option("--metrics", metrics_.bind,
+                      "serve /metrics and /health on HOST:PORT (loopback; docs/MONITORING.md)");
+  notify_->add_flag("--metrics-public", metrics_.allow_public,
+                    "allow --metrics on an address other machines reach");
   outreach_ = app.add_subcommand("outreach", "the store's contact policy and reminder steps");
   outreach_->add_subcommand("show", "print them as JSON");
   outreach_set_ = outreach_->add_subcommand("set", "set them from a JSON file");
@@ -201,6 +208,8 @@ int OutreachCommands::RunOutreach(const DeskRun& run) {
 }
 
 int OutreachCommands::RunNotify(const DeskRun& run) {
+  auto log_format = ResolveLogFormat(run.flags.log_format);
+  if (!log_format.ok()) return Fail(run, log_format.status());
   auto secret = delivery::LoadGatewaySecret(secret_file_);
   if (!secret.ok()) return Fail(run, secret.status());
   delivery::GatewayConfig config;
@@ -213,25 +222,53 @@ int OutreachCommands::RunNotify(const DeskRun& run) {
   auto store = OpenStore(run);
   if (!store.ok()) return Fail(run, store.status());
   Notifier notifier(**store, **client, config.retry);
+  LogSink sink(run.err, run.clock, log_format.value());
+  const Logger log(sink, "notify");
+  // A pass sends every due message, each within the timeout: healthy while passes run.
+  Metrics metrics(run.clock, std::chrono::milliseconds(
+                                 std::max(30'000, 3 * (interval_ms_ + 10 * timeout_ms_))));
+  DefineNotifyMetrics(metrics);
+  auto metrics_server = StartMetricsServer(metrics_, metrics, Logger(sink, "metrics"));
+  if (!metrics_server.ok()) return Fail(run, metrics_server.status());
   std::signal(SIGTERM, OnNotifyStop);
   std::signal(SIGINT, OnNotifyStop);
+  Watchdog watchdog;
+  if (!once_) {
+    NotifyReady();
+    NotifyStatus("sending due messages to " + gateway_url_);
+  }
   const auto stop_at = std::chrono::steady_clock::now() + std::chrono::seconds(seconds_);
   while (true) {
+    metrics.Beat();
+    watchdog.MaybePing();
     auto pass = notifier.RunOnce();
     if (!pass.ok()) {
       if (once_) return Fail(run, pass.status());
-      run.err << "outpost-edge notify: " << pass.status().ToString() << "\n";
-    } else if (once_ || pass->sent + pass->retrying + pass->dead + pass->held > 0) {
-      run.err << "outpost-edge notify: planned " << pass->plan.planned << ", sent " << pass->sent
-              << ", retrying " << pass->retrying << ", dead " << pass->dead << ", held "
-              << pass->held << "\n";
+      log.Error("pass failed", {{"error", pass.status().ToString()}});
+    } else {
+      CountNotifyPass(*pass, metrics);
+      if (once_) {
+        // One pass by hand: its summary, as a person reads it.
+        run.err << "outpost-edge notify: planned " << pass->plan.planned << ", sent " << pass->sent
+                << ", retrying " << pass->retrying << ", dead " << pass->dead << ", held "
+                << pass->held << "\n";
+      } else if (pass->sent + pass->retrying + pass->dead + pass->held > 0) {
+        log.Info("pass", {{"planned", pass->plan.planned},
+                          {"sent", pass->sent},
+                          {"retrying", pass->retrying},
+                          {"dead", pass->dead},
+                          {"held", pass->held}});
+      }
     }
     if (once_) return kExitOk;
     for (int waited = 0; waited < interval_ms_ && !g_stop.load(); waited += 50) {
+      watchdog.MaybePing();
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     if (g_stop.load() || (seconds_ > 0 && std::chrono::steady_clock::now() >= stop_at)) break;
   }
+  NotifyStopping();
+  log.Info("stopped");
   return kExitOk;
 }
 

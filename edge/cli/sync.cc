@@ -13,6 +13,9 @@
 #include "edge/profiles.h"
 #include "edge/sync_client.h"
 #include "sync/keys.h"
+#include "sync/log.h"
+#include "sync/metrics.h"
+#include "sync/service_notify.h"
 
 namespace outpost::edge::cli {
 namespace {
@@ -38,11 +41,17 @@ SyncCommand::SyncCommand(CLI::App& app) {
   sync_
       ->add_option("--reply-timeout-ms", reply_timeout_ms_, "how long to wait for the hub's answer")
       ->capture_default_str();
+  sync_->add_option("--metrics", metrics_.bind,
+                    "serve /metrics and /health on HOST:PORT (loopback; docs/MONITORING.md)");
+  sync_->add_flag("--metrics-public", metrics_.allow_public,
+                  "allow --metrics on an address other machines reach");
 }
 
 bool SyncCommand::parsed() const { return sync_->parsed(); }
 
 int SyncCommand::Run(const DeskRun& run) {
+  auto log_format = ResolveLogFormat(run.flags.log_format);
+  if (!log_format.ok()) return Fail(run, log_format.status());
   auto keys = LoadSecretKeys(key_path_);
   if (!keys.ok()) return Fail(run, keys.status());
   auto hub_key = LoadPublicKeys(hub_key_path_);
@@ -63,6 +72,14 @@ int SyncCommand::Run(const DeskRun& run) {
     Status st = client.value()->RunOnce();
     return st.ok() ? kExitOk : Fail(run, st);
   }
+  // The sync process's log: each change of state, once (docs/MONITORING.md).
+  LogSink sink(run.err, run.clock, log_format.value());
+  const Logger log(sink, "sync");
+  // Healthy while rounds run: a round takes at most the reply timeout, a pause 5 s.
+  Metrics metrics(run.clock, std::chrono::milliseconds(3 * (5000 + reply_timeout_ms_)));
+  DefineSyncMetrics(metrics);
+  auto metrics_server = StartMetricsServer(metrics_, metrics, Logger(sink, "metrics"));
+  if (!metrics_server.ok()) return Fail(run, metrics_server.status());
   std::signal(SIGTERM, OnStopSignal);
   std::signal(SIGINT, OnStopSignal);
   std::thread timer;
@@ -74,7 +91,16 @@ int SyncCommand::Run(const DeskRun& run) {
       g_stop.store(true);
     });
   }
-  client.value()->Run(g_stop, &run.err);  // the sync process's log: its troubles
+  Watchdog watchdog;
+  log.Info("started", {{"hub", hub_endpoint_}});
+  NotifyReady();
+  NotifyStatus("sending this store's changes to " + hub_endpoint_);
+  client.value()->Run(g_stop, {.log = &log, .metrics = &metrics, .each_turn = [&] {
+                                 metrics.Beat();
+                                 watchdog.MaybePing();
+                               }});
+  NotifyStopping();
+  log.Info("stopped");
   if (timer.joinable()) timer.join();
   return kExitOk;
 }

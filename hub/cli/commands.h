@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "sync/civil_time.h"
+#include "sync/metrics.h"
 
 namespace CLI {
 class App;
@@ -31,6 +32,7 @@ struct HubFlags {
   std::string db_path = "hub.db";
   std::string key_path = "HUB.key";
   bool json = false;
+  std::string log_format;  // --log-format (daemons), else OUTPOST_LOG_FORMAT, else text
 };
 
 // init, allow, deny: the hub database and the stores' keys (keys.cc).
@@ -54,14 +56,16 @@ class KeyCommands {
 // serve: the daemon (serve.cc).
 class ServeCommand {
  public:
-  explicit ServeCommand(CLI::App& app);
+  ServeCommand(CLI::App& app, const HubFlags& flags);
   bool parsed() const;
   int Run(Hub& hub, std::ostream& out, std::ostream& err);
 
  private:
+  const HubFlags& flags_;
   CLI::App* serve_ = nullptr;
   std::string bind_ = "tcp://127.0.0.1:7700";
   int64_t resolve_every_ms_ = 2000;
+  MetricsOptions metrics_;
 };
 
 // stores, board, digest: what head office knows of each store (stores.cc).
@@ -187,11 +191,12 @@ class CampaignCommands {
 // of its own like the store's (notify.cc; hub/head_office_contacts.h).
 class NotifyCommand {
  public:
-  explicit NotifyCommand(CLI::App& app);
+  NotifyCommand(CLI::App& app, const HubFlags& flags);
   bool parsed() const;
   int Run(Hub& hub, std::ostream& out, std::ostream& err);
 
  private:
+  const HubFlags& flags_;
   CLI::App* notify_ = nullptr;
   std::string gateway_url_, secret_file_, staff_ = "head office sender";
   bool once_ = false;
@@ -290,11 +295,12 @@ class UserCommands {
 // web console, a process of its own beside the daemon (web.cc; hub/web/).
 class WebCommand {
  public:
-  explicit WebCommand(CLI::App& app);
+  WebCommand(CLI::App& app, const HubFlags& flags);
   bool parsed() const;
   int Run(Hub& hub, std::ostream& out, std::ostream& err);
 
  private:
+  const HubFlags& flags_;
   CLI::App* web_ = nullptr;
   std::string bind_ = "127.0.0.1:8443";
   std::string tls_cert_, tls_key_;

@@ -14,6 +14,8 @@
 #include "hub/head_office_contacts.h"
 #include "hub/hub.h"
 #include "sync/delivery/webhook.h"
+#include "sync/log.h"
+#include "sync/service_notify.h"
 
 namespace outpost::hub::cli {
 namespace {
@@ -23,7 +25,7 @@ extern "C" void OnHubNotifyStop(int) { g_stop.store(true); }
 
 }  // namespace
 
-NotifyCommand::NotifyCommand(CLI::App& app) {
+NotifyCommand::NotifyCommand(CLI::App& app, const HubFlags& flags) : flags_(flags) {
   notify_ = app.add_subcommand(
       "notify", "head office's own sender: invitations for offline stores, through the relay");
   notify_->add_option("--gateway", gateway_url_, "the relay's webhook URL")->required();
@@ -40,6 +42,8 @@ NotifyCommand::NotifyCommand(CLI::App& app) {
 bool NotifyCommand::parsed() const { return notify_->parsed(); }
 
 int NotifyCommand::Run(Hub& hub, std::ostream& out, std::ostream& err) {
+  auto log_format = ResolveLogFormat(flags_.log_format);
+  if (!log_format.ok()) return Fail(log_format.status(), err);
   auto secret = delivery::LoadGatewaySecret(secret_file_);
   if (!secret.ok()) return Fail(secret.status(), err);
   delivery::GatewayConfig config;
@@ -52,23 +56,41 @@ int NotifyCommand::Run(Hub& hub, std::ostream& out, std::ostream& err) {
   HeadOfficeSender sender(hub, **client, config.retry, staff_);
   std::signal(SIGTERM, OnHubNotifyStop);
   std::signal(SIGINT, OnHubNotifyStop);
+  LogSink sink(err, hub.clock(), log_format.value());
+  const Logger log(sink, "notify");
+  Watchdog watchdog;
+  if (!once_) {
+    NotifyReady();
+    NotifyStatus("sending head office's own messages to " + gateway_url_);
+  }
   const auto stop_at = std::chrono::steady_clock::now() + std::chrono::seconds(seconds_);
   while (true) {
+    watchdog.MaybePing();
     auto pass = sender.RunOnce();
     if (!pass.ok()) {
       if (once_) return Fail(pass.status(), err);
-      err << "outpost-hub notify: " << pass.status().ToString() << "\n";
-    } else if (once_ || pass->planned + pass->sent + pass->retrying + pass->dead + pass->held > 0) {
+      log.Error("pass failed", {{"error", pass.status().ToString()}});
+    } else if (once_) {
+      // One pass by hand: its summary, as a person reads it.
       out << "outpost-hub notify: planned " << pass->planned << ", sent " << pass->sent
           << ", retrying " << pass->retrying << ", dead " << pass->dead << ", held " << pass->held
           << std::endl;
+    } else if (pass->planned + pass->sent + pass->retrying + pass->dead + pass->held > 0) {
+      log.Info("pass", {{"planned", pass->planned},
+                        {"sent", pass->sent},
+                        {"retrying", pass->retrying},
+                        {"dead", pass->dead},
+                        {"held", pass->held}});
     }
     if (once_) return 0;
     for (int waited = 0; waited < interval_ms_ && !g_stop.load(); waited += 50) {
+      watchdog.MaybePing();
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     if (g_stop.load() || (seconds_ > 0 && std::chrono::steady_clock::now() >= stop_at)) break;
   }
+  NotifyStopping();
+  log.Info("stopped");
   return 0;
 }
 

@@ -11,8 +11,12 @@
 #include "hub/cli/output.h"
 #include "hub/hub.h"
 #include "hub/identity.h"
+#include "hub/queries/stores.h"
 #include "hub/segments.h"
 #include "hub/server.h"
+#include "sync/log.h"
+#include "sync/metrics.h"
+#include "sync/service_notify.h"
 
 namespace outpost::hub::cli {
 namespace {
@@ -26,7 +30,7 @@ extern "C" void OnStopSignal(int) { g_stop.store(true); }
 class ProfileUpkeep {
  public:
   ProfileUpkeep(Hub& hub, int64_t every_ms) : hub_(hub), every_ms_(every_ms) {}
-  void MaybeRun(std::ostream& err) {
+  void MaybeRun(const Logger& log) {
     const auto now = std::chrono::steady_clock::now();
     if (every_ms_ <= 0 || now < next_) return;
     Identity identity = hub_.MakeIdentity();
@@ -41,7 +45,7 @@ class ProfileUpkeep {
     }
     if (refreshed.ok() && new_day) segments_day_ = today.value().ToString();
     if (!refreshed.ok()) {
-      err << "outpost-hub: unified profiles: " << refreshed.ToString() << "\n";
+      log.Error("unified profiles", {{"error", refreshed.ToString()}});
     }
     const auto took = std::chrono::steady_clock::now() - now;
     next_ = std::chrono::steady_clock::now() + std::max<std::chrono::steady_clock::duration>(
@@ -57,9 +61,36 @@ class ProfileUpkeep {
   std::string segments_day_;
 };
 
+// The per-store gauges (lag, changes behind, pending requests) from the hub's
+// database, read by the daemon's thread (the Hub is used by one thread at a
+// time), at most once a second: a scrape only reads what this left.
+void RefreshStoreMetrics(Hub& hub, Metrics& metrics, const Logger& log) {
+  auto stores = queries::ListStores(queries::HubReader(hub));
+  if (!stores.ok()) {
+    log.Error("store metrics", {{"error", stores.status().ToString()}});
+    return;
+  }
+  for (const char* name :
+       {"outpost_hub_store_last_contact_age_seconds", "outpost_hub_store_changes_behind",
+        "outpost_hub_store_pending_requests"}) {
+    metrics.Clear(name);
+  }
+  for (const queries::StoreState& store : stores.value()) {
+    if (store.last_contact) {
+      if (auto at = ParseUtcMs(*store.last_contact); at.ok()) {
+        metrics.SetSince("outpost_hub_store_last_contact_age_seconds", at.value(), store.site_id);
+      }
+    }
+    metrics.Set("outpost_hub_store_changes_behind", static_cast<double>(store.pending()),
+                store.site_id);
+    metrics.Set("outpost_hub_store_pending_requests",
+                static_cast<double>(store.queued_requests - store.applied_requests), store.site_id);
+  }
+}
+
 }  // namespace
 
-ServeCommand::ServeCommand(CLI::App& app) {
+ServeCommand::ServeCommand(CLI::App& app, const HubFlags& flags) : flags_(flags) {
   serve_ = app.add_subcommand("serve", "receive and apply the stores' change logs");
   serve_->add_option("--bind", bind_)->capture_default_str();
   serve_
@@ -67,21 +98,47 @@ ServeCommand::ServeCommand(CLI::App& app) {
                    "link new customer records and refresh the stores' unified profiles this"
                    " often (0: never; `customers resolve` by hand)")
       ->capture_default_str();
+  serve_->add_option("--metrics", metrics_.bind,
+                     "serve /metrics and /health on HOST:PORT (loopback; docs/MONITORING.md)");
+  serve_->add_flag("--metrics-public", metrics_.allow_public,
+                   "allow --metrics on an address other machines reach");
 }
 
 bool ServeCommand::parsed() const { return serve_->parsed(); }
 
 int ServeCommand::Run(Hub& hub, std::ostream& out, std::ostream& err) {
+  auto log_format = ResolveLogFormat(flags_.log_format);
+  if (!log_format.ok()) return Fail(log_format.status(), err);
+  LogSink sink(err, hub.clock(), log_format.value());
+  const Logger log(sink, "serve");
+  // Healthy while turns run; a resolution of many records may hold a turn for tens of seconds.
+  Metrics metrics(hub.clock(), std::chrono::seconds(120));
+  DefineServeMetrics(metrics);
   ProfileUpkeep upkeep(hub, resolve_every_ms_);
-  auto server = Server::Bind(hub, bind_);
+  auto server = Server::Bind(hub, bind_, {.log = &log, .metrics = &metrics});
   if (!server.ok()) return Fail(server.status(), err);
+  auto metrics_server = StartMetricsServer(metrics_, metrics, Logger(sink, "metrics"));
+  if (!metrics_server.ok()) return Fail(metrics_server.status(), err);
   std::signal(SIGTERM, OnStopSignal);
   std::signal(SIGINT, OnStopSignal);
   out << "outpost-hub: listening on " << bind_ << "\n" << std::flush;
+  log.Info("listening", {{"bind", bind_}});
+  Watchdog watchdog;
+  NotifyReady();
+  NotifyStatus("receiving the stores' changes on " + bind_);
+  auto next_refresh = std::chrono::steady_clock::now();
   while (!g_stop.load()) {
-    upkeep.MaybeRun(err);
-    server.value()->Turn(err);
+    metrics.Beat();
+    watchdog.MaybePing();
+    if (metrics_server.value() && std::chrono::steady_clock::now() >= next_refresh) {
+      RefreshStoreMetrics(hub, metrics, log);
+      next_refresh = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+    }
+    upkeep.MaybeRun(log);
+    server.value()->Turn();
   }
+  NotifyStopping();
+  log.Info("stopped");
   out << "outpost-hub: stopped\n";
   return 0;
 }

@@ -4,17 +4,29 @@
 #include <httplib.h>
 
 #include <CLI/CLI.hpp>
+#include <atomic>
+#include <chrono>
+#include <csignal>
 #include <filesystem>
 #include <ostream>
+#include <thread>
 
 #include "hub/cli/commands.h"
 #include "hub/cli/output.h"
 #include "hub/hub.h"
 #include "hub/web/console.h"
+#include "sync/log.h"
+#include "sync/service_notify.h"
 
 namespace outpost::hub::cli {
+namespace {
 
-WebCommand::WebCommand(CLI::App& app) {
+std::atomic<bool> g_stop{false};
+extern "C" void OnWebStop(int) { g_stop.store(true); }
+
+}  // namespace
+
+WebCommand::WebCommand(CLI::App& app, const HubFlags& flags) : flags_(flags) {
   web_ = app.add_subcommand("web", "serve head office's web console");
   web_->add_option("--bind", bind_, "HOST:PORT (port 0: any free port)")->capture_default_str();
   auto* cert = web_->add_option("--tls-cert", tls_cert_, "TLS certificate chain (PEM)");
@@ -28,6 +40,8 @@ WebCommand::WebCommand(CLI::App& app) {
 bool WebCommand::parsed() const { return web_->parsed(); }
 
 int WebCommand::Run(Hub& hub, std::ostream& out, std::ostream& err) {
+  auto log_format = ResolveLogFormat(flags_.log_format);
+  if (!log_format.ok()) return Fail(log_format.status(), err);
   auto bind = ParseBind(bind_);
   if (!bind.ok()) return Fail(bind.status(), err);
   const bool tls = !tls_cert_.empty();
@@ -53,7 +67,36 @@ int WebCommand::Run(Hub& hub, std::ostream& out, std::ostream& err) {
   if (bound <= 0) return Fail(Status::IoError("--bind: cannot listen on " + bind_), err);
   out << "outpost-hub web: listening on " << (tls ? "https" : "http") << "://" << host << ":"
       << bound << "/" << std::endl;
-  if (!server->listen_after_bind()) return Fail(Status::IoError("web: the server stopped"), err);
+  LogSink sink(err, hub.clock(), log_format.value());
+  const Logger log(sink, "web");
+  log.Info("listening", {{"url", std::string(tls ? "https" : "http") + "://" + host + ":" +
+                                     std::to_string(bound) + "/"}});
+  // The server's threads answer; this one watches: it pings the watchdog
+  // while the server runs and stops it on SIGTERM (systemd's stop).
+  std::signal(SIGTERM, OnWebStop);
+  std::signal(SIGINT, OnWebStop);
+  std::atomic<bool> ended{false};
+  std::thread watcher([&] {
+    Watchdog watchdog;
+    while (!ended.load() && !g_stop.load()) {
+      if (server->is_running()) watchdog.MaybePing();
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    if (g_stop.load()) {
+      NotifyStopping();
+      server->stop();
+    }
+  });
+  NotifyReady();
+  NotifyStatus("serving the web console on port " + std::to_string(bound));
+  const bool listened = server->listen_after_bind();
+  ended.store(true);
+  watcher.join();
+  if (g_stop.load()) {
+    log.Info("stopped");
+    return 0;
+  }
+  if (!listened) return Fail(Status::IoError("web: the server stopped"), err);
   return 0;
 }
 

@@ -56,7 +56,7 @@ int main(int argc, char** argv) {
   // The daemon's own loop (hub/server.h), in a thread.
   std::thread server([&] {
     auto daemon = hub::Server::Bind(*hub, endpoint).value();
-    while (!stop) daemon->Turn(std::cerr);
+    while (!stop) daemon->Turn();
   });
   auto client =
       edge::SyncClient::Create(dir.File("s1.db"), endpoint, store_keys, hub_keys.pub, clock)

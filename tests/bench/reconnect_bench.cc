@@ -58,7 +58,7 @@ int main(int argc, char** argv) {
   // The daemon's own loop (hub/server.h), in a thread.
   std::thread server([&] {
     auto daemon = hub::Server::Bind(*hub, endpoint).value();
-    while (!stop) daemon->Turn(std::cerr);
+    while (!stop) daemon->Turn();
   });
   // Head office is back: every store's sync process reconnects at the same moment.
   std::atomic<int> drained{0};
