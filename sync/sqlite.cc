@@ -25,10 +25,15 @@ bool IsReadOnlyFile(const std::string& path) {
 }
 
 // The URI SQLite opens a read-only file by. A WAL file holding commits not yet
-// checkpointed must be read, which needs the -shm index (mode=ro: it exists or
-// can be made). Without one, as after the last writer closed cleanly, the main
-// file is the whole database and immutable=1 reads it with no -shm and no lock
-// files: the only way to read a WAL database on a read-only mount.
+// checkpointed must be read, through the -shm index (mode=ro: it exists or can
+// be made). Without one, as after the last writer closed cleanly, the main
+// file is the whole database: immutable=1 reads it with no -shm and no locks,
+// the only way SQLite reads a WAL database where no -shm can be made (a
+// read-only mount), and one that leaves no -shm or -wal behind owned by this
+// user, which would stop the file's owner writing. The price: immutable takes
+// no lock, so a read while another user who may write the file commits can
+// see a torn state. In Outpost's layout one service user owns its files and
+// root writes anything, so a read-only open means nobody is writing.
 std::string ReadOnlyUri(const std::string& path) {
   std::string uri = "file:";
   for (char c : path) {

@@ -162,6 +162,41 @@ TEST_F(CliNicetiesTest, ReadOnlyDatabaseServesReadsAndRefusesWritesInOneSentence
   EXPECT_FALSE(std::filesystem::exists(desk_.db() + "-wal"));
 }
 
+// A file whose mode forbids this user to write (chmod 0444), in a directory
+// the user may write: reads work and leave no -shm or -wal behind that would
+// stop the owner writing. Root ignores modes, so the desk runs as nobody
+// (setpriv).
+TEST_F(CliNicetiesTest, ReadOnlyFileModeServesReadsAndRefusesWrites) {
+  ASSERT_EQ(Book("138 0013 8000", "王伟", "08:30").exit_code, 0);
+  if (geteuid() != 0 || !std::filesystem::exists("/usr/bin/setpriv")) {
+    GTEST_SKIP() << "needs root to run the desk as another user (setpriv)";
+  }
+  const std::filesystem::path dir = std::filesystem::path(desk_.db()).parent_path();
+  using std::filesystem::perms;
+  std::filesystem::permissions(dir, perms::all);  // 0777: the -shm can be made
+  std::filesystem::permissions(desk_.db(),
+                               perms::owner_read | perms::group_read | perms::others_read);  // 0444
+  auto as_nobody = [&](const std::vector<std::string>& args) {
+    std::vector<std::string> argv = {"/usr/bin/setpriv", "--reuid=65534", "--regid=65534",
+                                     "--clear-groups", "--"};
+    for (const auto& a : desk_.Argv(args)) argv.push_back(a);
+    return RunProgram(argv, desk_.Env());
+  };
+  ProcessResult board = as_nobody({"board", "--date", "tomorrow"});
+  if (board.exit_code != 0 && board.err.find("Permission denied") != std::string::npos) {
+    GTEST_SKIP() << "nobody cannot reach the binary here: " << board.err;
+  }
+  EXPECT_EQ(board.exit_code, 0) << board.err;
+  EXPECT_NE(board.out.find("王伟"), std::string::npos) << board.out;
+  ProcessResult write = as_nobody({"cancel", "261124-1", "--reason", "test"});
+  EXPECT_EQ(write.exit_code, 2);
+  EXPECT_NE(write.err.find(" is read-only (its file mode or a read-only mount)"), std::string::npos)
+      << write.err;
+  EXPECT_FALSE(std::filesystem::exists(desk_.db() + "-shm"));
+  EXPECT_FALSE(std::filesystem::exists(desk_.db() + "-wal"));
+  EXPECT_EQ(desk_.Json({"booking", "show", "261124-1"})["status"], "requested");
+}
+
 TEST_F(CliNicetiesTest, ReadOnlyHubDatabaseListsStores) {
   ASSERT_EQ(RunProgram({OUTPOST_BIN, "keygen", "--site", "HUB", "--dir", dir_.path()}).exit_code,
             0);
