@@ -217,10 +217,10 @@ Status CheckGuards(Db& db, bool repair, Check& check) {
   return Status::Ok();
 }
 
-// Fetches the hub's copy of this store's changes from..to and replays them here.
 // (done, total) of long work, for a progress bar (sync/cli/progress.h); may be empty.
 using ProgressFn = std::function<void(int64_t, int64_t)>;
 
+// Fetches the hub's copy of this store's changes from..to and replays them here.
 Status Refetch(Db& db, edge::HubQuery& hub, int64_t from, int64_t to, Check& check,
                const ProgressFn& progress = {}) {
   int64_t next = from;
