@@ -6,6 +6,7 @@
 
 #include "edge/cli/commands.h"
 #include "sync/cli/parse.h"
+#include "sync/cli/program.h"
 
 namespace outpost::edge {
 namespace {
@@ -50,6 +51,7 @@ int RunDesk(int argc, char** argv, std::ostream& out, std::ostream& err) {
   cli::InvitationCommands invitations(app);
   cli::TaskCommands tasks(app);
   cli::ReportCommands report(app);
+  outpost::cli::AddProgramCommands(app, "outpost-edge", outpost::cli::Schemas::kEdge);
   if (auto done = outpost::cli::ParseCommandLine(app, argc, argv, "outpost-edge", out, err)) {
     return *done;
   }

@@ -623,8 +623,10 @@ Result<ImportReport> ImportPaper(Store& store, const ImportOptions& options) {
 
   RowImporter rows(store, options, header, column_at, report);
   RETURN_IF_ERROR(store.InTransaction(options.commit, [&]() -> Status {
+    const auto total = static_cast<int64_t>(file.records.size()) - 1;
     for (size_t r = 1; r < file.records.size(); ++r) {
       RETURN_IF_ERROR(rows.Import(file.records[r], static_cast<int>(r)));
+      if (options.on_progress) options.on_progress(static_cast<int64_t>(r), total);
     }
     RETURN_IF_ERROR(rows.Finish());
     if (!options.commit) return Status::Ok();

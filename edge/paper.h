@@ -12,6 +12,8 @@
 // Functions here take the Store they work on; not thread-safe beyond that.
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -53,6 +55,8 @@ struct ImportOptions {
   bool commit = false;        // false: dry run, nothing is written
   std::string operator_name;  // who imports (the desk's --staff)
   std::string rejects_path;   // empty: PATH.rejects.csv next to the file
+  // Called after each row with (rows done, rows in the file); may be empty.
+  std::function<void(int64_t, int64_t)> on_progress;
 };
 
 struct PaperReject {

@@ -7,6 +7,7 @@
 #include "hub/cli/commands.h"
 #include "hub/hub.h"
 #include "sync/cli/parse.h"
+#include "sync/cli/program.h"
 #include "sync/envelope.h"
 
 namespace outpost::hub {
@@ -38,6 +39,7 @@ int RunHubCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   cli::UserCommands user_commands(app, flags);
   cli::WebCommand web_command(app, flags);
   cli::ReportCommand report_command(app, flags);
+  outpost::cli::AddProgramCommands(app, "outpost-hub", outpost::cli::Schemas::kHub);
   if (auto done = outpost::cli::ParseCommandLine(app, argc, argv, "outpost-hub", out, err)) {
     return *done;
   }

@@ -15,6 +15,7 @@ packages=(
   libphonenumber-dev libprotobuf-dev
   libicu-dev
   libcli11-dev
+  groff-base
   nlohmann-json3-dev
   libsimdjson-dev
   faketime

@@ -102,6 +102,9 @@ dpkg-deb -c "$deb" | awk '{print $1, $2, $6}' >"$scratch/listing.txt"
 mode_is() { grep -qxF -- "$2 root/root ./${1#/}" "$scratch/listing.txt"; }
 for program in "${programs[@]}"; do
   check "/usr/bin/$program: -rwxr-xr-x root" mode_is "/usr/bin/$program" -rwxr-xr-x
+  check "/usr/share/man/man1/$program.1: -rw-r--r--" mode_is "/usr/share/man/man1/$program.1" -rw-r--r--
+  check "/usr/share/bash-completion/completions/$program: -rw-r--r--" \
+    mode_is "/usr/share/bash-completion/completions/$program" -rw-r--r--
 done
 check "/etc/outpost: drwxr-x--- (group outpost set by postinst)" mode_is /etc/outpost/ drwxr-x---
 check "/etc/outpost/keys: drwxr-x---" mode_is /etc/outpost/keys/ drwxr-x---

@@ -1,6 +1,10 @@
 #include "sync/sqlite.h"
 
 #include <sqlite3.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <filesystem>
 
 #include "sync/private_file.h"
 
@@ -13,12 +17,57 @@ bool IsPlainFilePath(const std::string& path) {
   return !path.empty() && path != ":memory:" && path.rfind("file:", 0) != 0;
 }
 
+// An existing file this process may not write: its mode, its owner or a
+// read-only mount (EROFS, which binds root too) says so.
+bool IsReadOnlyFile(const std::string& path) {
+  if (!IsPlainFilePath(path) || access(path.c_str(), F_OK) != 0) return false;
+  return access(path.c_str(), W_OK) != 0 && (errno == EACCES || errno == EROFS || errno == EPERM);
+}
+
+// The URI SQLite opens a read-only file by. A WAL file holding commits not yet
+// checkpointed must be read, through the -shm index (mode=ro: it exists or can
+// be made). Without one, as after the last writer closed cleanly, the main
+// file is the whole database: immutable=1 reads it with no -shm and no locks,
+// the only way SQLite reads a WAL database where no -shm can be made (a
+// read-only mount), and one that leaves no -shm or -wal behind owned by this
+// user, which would stop the file's owner writing. The price: immutable takes
+// no lock, so a read while another user who may write the file commits can
+// see a torn state. In Outpost's layout one service user owns its files and
+// root writes anything, so a read-only open means nobody is writing.
+std::string ReadOnlyUri(const std::string& path) {
+  std::string uri = "file:";
+  for (char c : path) {
+    if (c == '%' || c == '?' || c == '#') {
+      static constexpr char kHex[] = "0123456789ABCDEF";
+      uri += '%';
+      uri += kHex[(static_cast<unsigned char>(c) >> 4) & 0xF];
+      uri += kHex[static_cast<unsigned char>(c) & 0xF];
+    } else {
+      uri += c;
+    }
+  }
+  std::error_code ec;
+  const auto wal_size = std::filesystem::file_size(path + "-wal", ec);
+  return uri + (!ec && wal_size > 0 ? "?mode=ro" : "?immutable=1");
+}
+
+Status ReadOnlyStatus(sqlite3* db) {
+  const char* file = db ? sqlite3_db_filename(db, "main") : nullptr;
+  return Status::Refused(std::string("the database ") + (file && *file ? file : "") +
+                         " is read-only (its file mode or a read-only mount): this command would"
+                         " change it; run it where the file is writable");
+}
+
+bool IsReadOnly(sqlite3* db) { return sqlite3_db_readonly(db, "main") == 1; }
+
 }  // namespace
 
 Status SqliteStatus(sqlite3* db, int rc, std::string_view what) {
   if (rc == SQLITE_OK || rc == SQLITE_DONE || rc == SQLITE_ROW) return Status::Ok();
   std::string message = std::string(what) + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
   switch (rc & 0xff) {
+    case SQLITE_READONLY:
+      return ReadOnlyStatus(db);
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
       return Status::RetryLater(message);
@@ -144,16 +193,23 @@ std::string Statement::ColumnName(int column) const {
 }
 
 Result<std::unique_ptr<Db>> Db::Open(const std::string& path, const Options& options) {
+  // A file we may not write opens read-only: reads work, and the first write
+  // fails with ReadOnlyStatus. Nothing is set that would write: the journal
+  // mode stays the file's own (WAL for our files).
+  const bool read_only = IsReadOnlyFile(path);
   sqlite3* raw = nullptr;
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
-  if (options.create_if_missing) {
+  if (read_only) {
+    flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX;
+  } else if (options.create_if_missing) {
     flags |= SQLITE_OPEN_CREATE;
     // SQLite would create the file 0644 under the usual umask; an empty file
     // is a valid empty database, and SQLite gives -wal and -shm the mode of
     // the main file, so every file of the database is owner-only.
     if (IsPlainFilePath(path)) RETURN_IF_ERROR(CreatePrivateFileIfMissing(path));
   }
-  int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+  const std::string name = read_only ? ReadOnlyUri(path) : path;
+  int rc = sqlite3_open_v2(name.c_str(), &raw, flags, nullptr);
   if (rc != SQLITE_OK) {
     Status st = SqliteStatus(raw, rc, "opening database '" + path + "'");
     sqlite3_close(raw);
@@ -166,9 +222,9 @@ Result<std::unique_ptr<Db>> Db::Open(const std::string& path, const Options& opt
   // wal_autocheckpoint: a checkpoint fsyncs the main file inside whichever commit
   // triggers it; every 4,000 pages (16 MiB of WAL) keeps that off all but a few
   // in a thousand commits instead of about one in a hundred.
-  RETURN_IF_ERROR(
-      db->Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
-               " PRAGMA foreign_keys=ON; PRAGMA wal_autocheckpoint=4000;"));
+  RETURN_IF_ERROR(db->Exec(read_only ? "PRAGMA foreign_keys=ON; SELECT count(*) FROM sqlite_master;"
+                                     : "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+                                       " PRAGMA foreign_keys=ON; PRAGMA wal_autocheckpoint=4000;"));
   return db;
 }
 
@@ -251,6 +307,12 @@ Status Db::Migrate(std::span<const schema::SqlMigration> migrations) {
                            std::to_string(current) + ", newer than this program knows (" +
                            std::to_string(newest) + "): upgrade the program");
   }
+  if (current < newest && IsReadOnly(db_)) {
+    return Status::Refused("the database " + path_ + " is read-only and has schema version " +
+                           std::to_string(current) + ", older than this program's (" +
+                           std::to_string(newest) +
+                           "): open it once where it is writable, which upgrades it");
+  }
   for (const auto& m : migrations) {
     if (m.version <= current) continue;
     ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*this));
@@ -272,6 +334,8 @@ static Status RunSql(Db& db, const char* sql) {
 }
 
 Result<std::unique_ptr<Transaction>> Transaction::Begin(Db& db) {
+  // Refused before any work: a command that writes names the read-only file.
+  if (IsReadOnly(db.raw())) return ReadOnlyStatus(db.raw());
   RETURN_IF_ERROR(RunSql(db, "BEGIN IMMEDIATE"));
   return std::unique_ptr<Transaction>(new Transaction(db));
 }

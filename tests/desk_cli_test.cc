@@ -57,16 +57,19 @@ TEST_F(DeskCliTest, BookShowsOnTheBoardAndInTheCustomerRecord) {
 TEST_F(DeskCliTest, AMistypedCommandOrFlagGetsOneLineAndExitCodeOne) {
   ProcessResult command = desk_.Desk({"bord"});
   EXPECT_EQ(command.exit_code, 1);
-  EXPECT_EQ(command.err,
-            "outpost-edge: unknown command 'bord' (try: assign, board, book, booking, calls,"
+  EXPECT_EQ(command.err, "outpost-edge: unknown command 'bord'; did you mean 'board'?\n");
+  // Far from every command: the choices.
+  ProcessResult far = desk_.Desk({"xylophone"});
+  EXPECT_EQ(far.exit_code, 1);
+  EXPECT_EQ(far.err,
+            "outpost-edge: unknown command 'xylophone' (try: assign, board, book, booking, calls,"
             " cancel, check-in, close, complete, config, confirm, conflicts, customer, init,"
             " invitations, messages, no-show, notify, outreach, paper, prep, purchase, report,"
             " reschedule, start, status, sync, tasks, vehicle, waitlist)\n");
   ProcessResult nested = desk_.Desk({"customer", "shw", "x"});
   EXPECT_EQ(nested.exit_code, 1);
   EXPECT_EQ(nested.err,
-            "outpost-edge: unknown command 'shw' for 'customer' (try: add, find, lookup, show,"
-            " update)\n");
+            "outpost-edge: unknown command 'shw' for 'customer'; did you mean 'show'?\n");
   ProcessResult flag = desk_.Desk(
       {"book", "--phone", "13800138000", "--date", "tomorrow", "--slot", "10:00", "--xyz"});
   EXPECT_EQ(flag.exit_code, 1);

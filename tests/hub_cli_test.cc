@@ -67,15 +67,17 @@ TEST_F(HubCliTest, EveryCommandButInitRefusesAMissingDatabaseAndSaysHowToCreateO
 TEST_F(HubCliTest, AMistypedCommandOrFlagGetsOneLineAndExitCodeOne) {
   CliResult command = Cli({"bord"});
   EXPECT_EQ(command.exit_code, 1);
-  EXPECT_EQ(command.err,
-            "outpost-hub: unknown command 'bord' (try: allow, board, book, campaigns, cancel,"
+  EXPECT_EQ(command.err, "outpost-hub: unknown command 'bord'; did you mean 'board'?\n");
+  CliResult far = Cli({"xylophone"});  // far from every command: the choices
+  EXPECT_EQ(far.exit_code, 1);
+  EXPECT_EQ(far.err,
+            "outpost-hub: unknown command 'xylophone' (try: allow, board, book, campaigns, cancel,"
             " conflicts, customers, deny, digest, holidays, init, notify, replies, report,"
             " requests, reschedule, segments, serve, stores, tasks, users, web)\n");
   CliResult nested = Cli({"customers", "fnd", "x"});
   EXPECT_EQ(nested.exit_code, 1);
   EXPECT_EQ(nested.err,
-            "outpost-hub: unknown command 'fnd' for 'customers' (try: find, merge, resolve, show,"
-            " unmerge, why)\n");
+            "outpost-hub: unknown command 'fnd' for 'customers'; did you mean 'find'?\n");
   CliResult flag = Cli({"board", "--store", "S1", "--date", "today", "--xyz"});
   EXPECT_EQ(flag.exit_code, 1);
   EXPECT_EQ(flag.err, "outpost-hub: unknown option '--xyz' for 'board'\n");

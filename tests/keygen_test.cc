@@ -44,17 +44,19 @@ TEST(KeygenTest, WritesPrivateKeyFilesAndNeverPrintsTheSecret) {
 TEST(OutpostToolTest, AMistypedCommandOrFlagGetsOneLineAndExitCodeOne) {
   ProcessResult command = RunProgram({OUTPOST_BIN, "keygn", "--site", "S1"});
   EXPECT_EQ(command.exit_code, 1);
-  EXPECT_EQ(command.err.substr(0, command.err.find(" (try: ")), "outpost: unknown command 'keygn'");
+  EXPECT_EQ(command.err, "outpost: unknown command 'keygn'; did you mean 'keygen'?\n");
   ProcessResult missing = RunProgram({OUTPOST_BIN, "keygen"});
   EXPECT_EQ(missing.exit_code, 1);
   EXPECT_EQ(missing.err, "outpost: usage: --site is required (try --help)\n");
-  EXPECT_NE(command.err.find(", keygen, "), std::string::npos) << command.err;
-  EXPECT_EQ(std::count(command.err.begin(), command.err.end(), '\n'), 1) << command.err;
+  ProcessResult far = RunProgram({OUTPOST_BIN, "xylophone"});
+  EXPECT_EQ(far.err.substr(0, far.err.find(" (try: ")), "outpost: unknown command 'xylophone'");
+  EXPECT_NE(far.err.find(", keygen, "), std::string::npos) << far.err;
+  EXPECT_EQ(std::count(far.err.begin(), far.err.end(), '\n'), 1) << far.err;
   TempDir dir;
   ProcessResult flag =
       RunProgram({OUTPOST_BIN, "keygen", "--site", "S1", "--dir", dir.path(), "--froce"});
   EXPECT_EQ(flag.exit_code, 1);
-  EXPECT_EQ(flag.err, "outpost: unknown option '--froce' for 'keygen'\n");
+  EXPECT_EQ(flag.err, "outpost: unknown option '--froce' for 'keygen'; did you mean '--force'?\n");
   EXPECT_FALSE(std::filesystem::exists(dir.File("S1.key")));
   ProcessResult help = RunProgram({OUTPOST_BIN, "--help"});
   EXPECT_EQ(help.exit_code, 0);

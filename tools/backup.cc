@@ -28,6 +28,7 @@
 #include <sstream>
 #include <thread>
 
+#include "sync/cli/progress.h"
 #include "sync/sqlite.h"
 
 namespace outpost::backup {
@@ -641,7 +642,8 @@ struct ZstdDCtxFree {
 };
 
 // Compresses `data` and seals it as chunks of `chunk` bytes, the last one FINAL.
-Status CompressAndSeal(const Mapping& data, uint32_t chunk, int level, SealedWriter& writer) {
+Status CompressAndSeal(const Mapping& data, uint32_t chunk, int level, SealedWriter& writer,
+                       const std::function<void(int64_t, int64_t)>& progress) {
   std::unique_ptr<ZSTD_CCtx, ZstdCCtxFree> cctx(ZSTD_createCCtx());
   if (!cctx) return Status::IoError("zstd: cannot create a compression context");
   ZSTD_CCtx_setParameter(cctx.get(), ZSTD_c_compressionLevel, level);
@@ -677,6 +679,8 @@ Status CompressAndSeal(const Mapping& data, uint32_t chunk, int level, SealedWri
       pending.insert(pending.end(), out_buf.data(), out_buf.data() + out.pos);
       RETURN_IF_ERROR(emit_full());
     } while (last ? remaining != 0 : in.pos < in.size);
+    if (progress)
+      progress(static_cast<int64_t>((off + n) >> 20), static_cast<int64_t>(data.size() >> 20));
   }
   return writer.Record(pending.data(), pending.size(), nullptr, 0,
                        crypto_secretstream_xchacha20poly1305_TAG_FINAL);
@@ -1150,7 +1154,7 @@ Result<BackupReport> MakeBackup(const BackupOptions& o, const Clock& clock) {
   RETURN_IF_ERROR(writer.Record(reinterpret_cast<const uint8_t*>(manifest.data()), manifest.size(),
                                 header.bytes.data(), header.bytes.size(),
                                 crypto_secretstream_xchacha20poly1305_TAG_PUSH));
-  RETURN_IF_ERROR(CompressAndSeal(*data, o.chunk_bytes, o.zstd_level, writer));
+  RETURN_IF_ERROR(CompressAndSeal(*data, o.chunk_bytes, o.zstd_level, writer, o.on_progress));
   if (fsync(out_file.second.get()) != 0 || out_file.second.Close() != 0) {
     return Status::IoError("writing " + Quote(out_file.first) + ": " + ErrnoText());
   }
@@ -1223,8 +1227,14 @@ Result<RestoreReport> RestoreBackup(const RestoreOptions& o) {
   Fd fd(open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
   if (!fd.valid()) return Status::IoError("cannot create " + Quote(tmp) + ": " + ErrnoText());
   TempPath guard(tmp);
-  RETURN_IF_ERROR(
-      reader->ReadData([&](const uint8_t* p, size_t n) { return WriteAll(fd.get(), p, n, tmp); }));
+  RETURN_IF_ERROR(reader->ReadData([&, restored = uint64_t{0}](const uint8_t* p, size_t n) mutable {
+    restored += n;
+    if (o.on_progress) {
+      o.on_progress(static_cast<int64_t>(restored >> 20),
+                    static_cast<int64_t>(reader->manifest().snapshot_bytes >> 20));
+    }
+    return WriteAll(fd.get(), p, n, tmp);
+  }));
   if (exists) {
     // The restored file keeps the replaced one's mode (and owner, when run as root).
     if (fchmod(fd.get(), target.st_mode & 0777) != 0 ||
@@ -1389,7 +1399,10 @@ int Commands::RunBackup(std::ostream& out, std::ostream& err) {
   options.key = *key;
   options.tmp_dir = tmp_dir_;
   options.overwrite = backup_force_;
+  cli::Progress progress(err, cli::ProgressWanted(backup_json_), "MiB");
+  options.on_progress = progress.Callback();
   auto report = MakeBackup(options, *clock_);
+  progress.Finish();
   if (!report.ok()) return Fail(err, report.status());
   const Manifest& m = report->manifest;
   const double ratio = report->bytes_out ? static_cast<double>(m.snapshot_bytes) /
@@ -1468,7 +1481,10 @@ int Commands::RunRestore(std::ostream& out, std::ostream& err) {
   options.to = to_;
   options.key = *key;
   options.force = restore_force_;
+  cli::Progress progress(err, cli::ProgressWanted(restore_json_), "MiB");
+  options.on_progress = progress.Callback();
   auto report = RestoreBackup(options);
+  progress.Finish();
   if (!report.ok()) return Fail(err, report.status());
   const Manifest& m = report->contents.manifest;
   if (restore_json_) {

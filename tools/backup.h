@@ -19,6 +19,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <iosfwd>
 #include <optional>
 #include <string>
@@ -102,6 +103,8 @@ struct BackupOptions {
   bool overwrite = false;  // replace an existing out_path
   uint32_t chunk_bytes = 1 << 20;
   int zstd_level = 3;
+  // (MiB compressed, MiB in the snapshot) as compression goes; may be empty.
+  std::function<void(int64_t, int64_t)> on_progress;
 };
 
 struct BackupReport {
@@ -138,6 +141,8 @@ struct RestoreOptions {
   std::string to;
   KeySource key;
   bool force = false;  // replace an existing (unused) database
+  // (MiB restored, MiB in the snapshot) as chunks are verified; may be empty.
+  std::function<void(int64_t, int64_t)> on_progress;
 };
 
 struct RestoreReport {

@@ -9,6 +9,7 @@
 #include <iostream>
 
 #include "sync/cli/parse.h"
+#include "sync/cli/program.h"
 #include "sync/clock.h"
 #include "sync/ids.h"
 #include "sync/keys.h"
@@ -34,6 +35,7 @@ int main(int argc, char** argv) {
   outpost::recovery::Commands recovery_commands(app);
   // audit booking|customer|export, recovery-report (tools/audit.h).
   outpost::audit::Commands audit_commands(app);
+  outpost::cli::AddProgramCommands(app, "outpost", outpost::cli::Schemas::kEdgeAndHub);
 
   // Help, a mistyped command or flag, a missing value: the lines every Outpost
   // program prints (sync/cli/parse.h).

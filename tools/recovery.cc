@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <set>
 
@@ -18,6 +19,7 @@
 #include "hub/verify.h"
 #include "schema/migrations.h"
 #include "sync/changelog.h"
+#include "sync/cli/progress.h"
 #include "sync/clock.h"
 #include "sync/hub_log.h"
 #include "sync/ids.h"
@@ -215,8 +217,12 @@ Status CheckGuards(Db& db, bool repair, Check& check) {
   return Status::Ok();
 }
 
+// (done, total) of long work, for a progress bar (sync/cli/progress.h); may be empty.
+using ProgressFn = std::function<void(int64_t, int64_t)>;
+
 // Fetches the hub's copy of this store's changes from..to and replays them here.
-Status Refetch(Db& db, edge::HubQuery& hub, int64_t from, int64_t to, Check& check) {
+Status Refetch(Db& db, edge::HubQuery& hub, int64_t from, int64_t to, Check& check,
+               const ProgressFn& progress = {}) {
   int64_t next = from;
   while (next <= to) {
     WireLogRequest req;
@@ -237,6 +243,7 @@ Status Refetch(Db& db, edge::HubQuery& hub, int64_t from, int64_t to, Check& che
                             std::to_string(reply.changes.back().seq) +
                             " from the hub and replayed them here");
     next = reply.changes.back().seq + 1;
+    if (progress) progress(next - from, to - from + 1);
   }
   return Status::Ok();
 }
@@ -489,13 +496,20 @@ Status CheckHubHeads(Db& db, const Clock& clock, edge::HubQuery& hub, const std:
 
 Result<VerifyResult> VerifyStore(const Clock& clock, const std::string& path,
                                  const std::string& endpoint, const std::string& keys_path,
-                                 const std::string& hub_key_path, bool repair, int timeout_ms) {
+                                 const std::string& hub_key_path, bool repair, int timeout_ms,
+                                 const ProgressFn& progress = {}) {
   ASSIGN_OR_RETURN(auto db, OpenExisting(path));
   VerifyResult result;
+  // Each check reported as it ends: five on the file alone, eight with the hub.
+  const int64_t total = endpoint.empty() ? 5 : 8;
+  auto checked = [&](Check check) {
+    result.checks.push_back(std::move(check));
+    if (progress) progress(static_cast<int64_t>(result.checks.size()), total);
+  };
   result.subject = "store (" + path + ")";
   Check integrity;
   RETURN_IF_ERROR(CheckIntegrity(*db, repair, integrity));
-  result.checks.push_back(integrity);
+  checked(integrity);
   if (!integrity.ok) return result;  // nothing else is read from a damaged file
   RETURN_IF_ERROR(db->Migrate(schema::EdgeMigrations()));
   ASSIGN_OR_RETURN(std::string site, StoreSite(*db));
@@ -503,17 +517,17 @@ Result<VerifyResult> VerifyStore(const Clock& clock, const std::string& path,
   Check chain;
   int64_t last_seq = 0;
   RETURN_IF_ERROR(CheckLocalChain(*db, chain, last_seq));
-  result.checks.push_back(chain);
+  checked(chain);
   Check tables;
   std::vector<BucketDigest> digests;
   RETURN_IF_ERROR(CheckTables(*db, clock, repair, tables, digests));
-  result.checks.push_back(tables);
+  checked(tables);
   Check history;  // before the guards: a dropped table is recreated with its triggers
   RETURN_IF_ERROR(CheckHistory(*db, repair, history));
-  result.checks.push_back(history);
+  checked(history);
   Check guards;
   RETURN_IF_ERROR(CheckGuards(*db, repair, guards));
-  result.checks.push_back(guards);
+  checked(guards);
   if (endpoint.empty()) return result;
 
   ASSIGN_OR_RETURN(SecretKeys keys, LoadSecretKeys(keys_path));
@@ -529,7 +543,7 @@ Result<VerifyResult> VerifyStore(const Clock& clock, const std::string& path,
   RETURN_IF_ERROR(
       CheckHubLog(*db, *hub, site, repair && chain.ok, last_seq, log, pending, comparable));
   const bool refetched = !log.repairs.empty();
-  result.checks.push_back(log);
+  checked(log);
   Check state;
   if (comparable && chain.ok) {
     if (refetched) {
@@ -542,10 +556,10 @@ Result<VerifyResult> VerifyStore(const Clock& clock, const std::string& path,
     state.ok = true;
     state.detail = "not compared: the logs must agree first";
   }
-  result.checks.push_back(state);
+  checked(state);
   Check heads;
   RETURN_IF_ERROR(CheckHubHeads(*db, clock, *hub, site, heads));
-  result.checks.push_back(heads);
+  checked(heads);
   return result;
 }
 
@@ -714,7 +728,9 @@ int Commands::RunVerify(std::ostream& out, std::ostream& err) {
     if (!hub_.empty() && (keys_.empty() || hub_key_.empty())) {
       return fail(Status::InvalidInput("--hub needs --keys SITE.key and --hub-key HUB.pub"));
     }
-    result = VerifyStore(*clock_, db_, hub_, keys_, hub_key_, repair_, timeout_ms_);
+    cli::Progress progress(err, cli::ProgressWanted(json_), "checks");
+    result =
+        VerifyStore(*clock_, db_, hub_, keys_, hub_key_, repair_, timeout_ms_, progress.Callback());
   } else if (is_hub.value()) {
     result = VerifyHubDb(db_, hub_key_, hub_secret_);
   }
@@ -759,7 +775,9 @@ int Commands::RunRebuild(std::ostream& out, std::ostream& err) {
     out << "rebuilding " << site << " from the hub: seq " << local_last + 1 << "-" << top.last_seq
         << "\n";
     Check fetched;
-    RETURN_IF_ERROR(Refetch(*db, *hub, local_last + 1, top.last_seq, fetched));
+    cli::Progress progress(err, cli::ProgressWanted(json_), "changes");
+    RETURN_IF_ERROR(Refetch(*db, *hub, local_last + 1, top.last_seq, fetched, progress.Callback()));
+    progress.Finish();
     // Head office requests answered before the computer died: recorded as
     // answered, so none is applied twice.
     RETURN_IF_ERROR(edge::MarkRequestsAnsweredBeforeRebuild(*db, top.applied_push_seq,

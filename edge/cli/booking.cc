@@ -6,6 +6,7 @@
 #include "edge/cli/commands.h"
 #include "edge/cli/output.h"
 #include "sync/normalize.h"
+#include "sync/cli/table.h"
 
 namespace outpost::edge::cli {
 namespace {
@@ -206,11 +207,21 @@ int BookingCommands::RunBoard(const DeskRun& run) {
   run.out << s.store_id << " " << s.name << " - board for " << bd.date;
   if (!bd.open) run.out << "  CLOSED: " << bd.closed_reason;
   run.out << "\n";
+  // The bookings of every slot as one table: their columns line up down the
+  // whole board, by display width (a Chinese name is two columns a character).
+  outpost::cli::Table table;
+  for (const auto& slot : bd.slots) {
+    for (const auto& b : slot.bookings) table.AddRow(BookingCells(b));
+  }
+  const std::vector<std::string> booking_lines = table.Lines();
+  size_t next_line = 0;
   int free_total = 0;
   for (const auto& slot : bd.slots) {
     free_total += slot.free;
     run.out << slot.time << "  " << slot.free << " free of " << slot.capacity << "\n";
-    for (const auto& b : slot.bookings) run.out << "    " << BookingLine(b) << "\n";
+    for (size_t i = 0; i < slot.bookings.size(); ++i) {
+      run.out << "    " << booking_lines[next_line++] << "\n";
+    }
   }
   for (const auto& b : bd.needs_reschedule) {
     run.out << "  NEEDS RESCHEDULE " << b.slot_time << "  " << BookingLine(b) << "\n";

@@ -105,18 +105,26 @@ std::string Phones(const std::vector<std::string>& phones) {
   return out;
 }
 
-std::string BookingLine(const Booking& b) {
-  std::string line = b.ref + "  " + std::string(BookingStatusName(b.status)) + "  " +
-                     b.customer_name + "  " + Phones(b.customer_phones);
-  if (b.plate) line += "  " + FormatPlateForDisplay(*b.plate);
-  line += "  " + b.service + "  (" + std::string(ChannelName(b.channel)) + ")";
+std::vector<std::string> BookingCells(const Booking& b) {
   std::string flags;
   if (b.priority_reception) flags += "priority";
   if (b.discount_eligible) flags += std::string(flags.empty() ? "" : ",") + "discount";
   if (b.arrival_perk) flags += std::string(flags.empty() ? "" : ",") + *b.arrival_perk;
-  if (!flags.empty()) line += "  [" + flags + "]";
-  const std::string assigned = AssignedText(b);
-  if (!assigned.empty()) line += "  " + assigned;
+  return {b.ref,
+          std::string(BookingStatusName(b.status)),
+          b.customer_name,
+          Phones(b.customer_phones),
+          b.plate ? FormatPlateForDisplay(*b.plate) : "",
+          b.service + "  (" + std::string(ChannelName(b.channel)) + ")",
+          flags.empty() ? "" : "[" + flags + "]",
+          AssignedText(b)};
+}
+
+std::string BookingLine(const Booking& b) {
+  std::string line;
+  for (const auto& cell : BookingCells(b)) {
+    if (!cell.empty()) line += (line.empty() ? "" : "  ") + cell;
+  }
   return line;
 }
 

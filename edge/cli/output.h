@@ -33,8 +33,11 @@ nlohmann::json CustomerJson(const Customer& c);
 std::string Phones(const std::vector<std::string>& phones);
 // "advisor SA Wang, bay 3, team A组": what of the three is set; empty when none.
 std::string AssignedText(const Booking& b);
-// One line per booking, as on the SA's board.
+// One line per booking, as on the SA's board: BookingCells joined by two spaces.
 std::string BookingLine(const Booking& b);
+// The booking's columns on the board: ref, status, name, phones, plate (may be
+// empty), service and channel, flags (may be empty), assignment (may be empty).
+std::vector<std::string> BookingCells(const Booking& b);
 // "SMS opted out (2026-11-23 SA Zhang at S1), WeChat not asked, ...": each
 // statement's day as this store's calendar has it.
 std::string ConsentLine(const Store& store,

@@ -4,6 +4,7 @@
 
 #include "edge/cli/commands.h"
 #include "edge/cli/output.h"
+#include "sync/cli/progress.h"
 #include "sync/private_file.h"
 
 namespace outpost::edge::cli {
@@ -77,7 +78,11 @@ int PaperCommands::RunImport(const DeskRun& run) {
   auto store = OpenStore(run);
   if (!store.ok()) return Fail(run, store.status());
   import_options_.operator_name = staff.value();
+  outpost::cli::Progress progress(run.err, outpost::cli::ProgressWanted(run.flags.json), "forms");
+  import_options_.on_progress = progress.Callback();
   auto report = ImportPaper(*store.value(), import_options_);
+  import_options_.on_progress = nullptr;
+  progress.Finish();
   if (!report.ok()) return Fail(run, report.status());
   if (!report_html_.empty()) {
     Status written =

@@ -13,6 +13,7 @@
 #include "hub/identity_decisions.h"
 #include "hub/profiles.h"
 #include "hub/queries/reader.h"
+#include "sync/cli/table.h"
 #include "sync/ids.h"
 #include "sync/model/profile.h"
 
@@ -67,12 +68,15 @@ void PrintHoldings(const UnifiedView& v, std::ostream& out) {
                                    : "opted in (" + may + ")")
       << "\n";
   out << "  consent: " << ConsentLine(v.consent) << "\n";
+  // One row per store record, aligned by display width (Chinese names).
+  outpost::cli::Table records;
   for (const auto& r : v.records) {
-    out << "  " << r.site_id << "  " << r.name << "  ";
-    for (const auto& p : r.phones) out << p << " ";
-    if (r.member_id) out << " member " << *r.member_id;
-    out << "  (record " << ShortId(r.record_id) << ")\n";
+    std::string phones;
+    for (const auto& p : r.phones) phones += (phones.empty() ? "" : " ") + p;
+    records.AddRow({r.site_id, r.name, phones, r.member_id ? "member " + *r.member_id : "",
+                    "(record " + ShortId(r.record_id) + ")"});
   }
+  for (const auto& line : records.Lines()) out << "  " << line << "\n";
   for (const auto& veh : v.vehicles) {
     out << "  vehicle " << (veh["plate"].is_string() ? veh["plate"].get<std::string>() : "-")
         << (veh["vin"].is_string() ? "  VIN " + veh["vin"].get<std::string>() : "") << "  at "

@@ -5,6 +5,9 @@
 #include <ostream>
 #include <vector>
 
+#include "sync/cli/nearest.h"
+#include "sync/cli/program.h"
+
 namespace outpost::cli {
 namespace {
 
@@ -20,13 +23,8 @@ CLI::App* Deepest(CLI::App& app, std::string* path) {
 }
 
 std::string ChoiceList(CLI::App& app) {
-  std::vector<std::string> names;
-  for (const CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) {
-    names.push_back(sub->get_name());
-  }
-  std::sort(names.begin(), names.end());
   std::string out;
-  for (const auto& name : names) out += (out.empty() ? "" : ", ") + name;
+  for (const auto& name : VisibleCommandNames(app)) out += (out.empty() ? "" : ", ") + name;
   return out;
 }
 
@@ -41,11 +39,19 @@ std::optional<std::string> UnknownArgumentLine(CLI::App& app, std::string_view p
   const std::string& first = left.front();
   const std::string where = path.empty() ? "" : " for '" + path + "'";
   if (first.size() > 1 && first[0] == '-') {
-    return std::string(program) + ": unknown option '" + first.substr(0, first.find('=')) + "'" +
-           where;
+    const std::string option = first.substr(0, first.find('='));
+    const auto nearest = NearestNames(option, LongOptionNames(*at));
+    return std::string(program) + ": unknown option '" + option + "'" + where +
+           (nearest.empty() ? "" : "; did you mean " + QuotedChoice(nearest) + "?");
   }
   // A word where a subcommand was due; a stray word after a leaf command is another error.
-  if (at->get_subcommands([](CLI::App*) { return true; }).empty()) return std::nullopt;
+  const std::vector<std::string> commands = VisibleCommandNames(*at);
+  if (commands.empty()) return std::nullopt;
+  const auto nearest = NearestNames(first, commands);
+  if (!nearest.empty()) {
+    return std::string(program) + ": unknown command '" + first + "'" + where + "; did you mean " +
+           QuotedChoice(nearest) + "?";
+  }
   return std::string(program) + ": unknown command '" + first + "'" + where +
          " (try: " + ChoiceList(*at) + ")";
 }
@@ -53,7 +59,7 @@ std::optional<std::string> UnknownArgumentLine(CLI::App& app, std::string_view p
 std::optional<std::string> MissingCommandLine(CLI::App& app, std::string_view program) {
   std::string path;
   CLI::App* at = Deepest(app, &path);
-  if (at->get_subcommands([](CLI::App*) { return true; }).empty()) return std::nullopt;
+  if (VisibleCommandNames(*at).empty()) return std::nullopt;
   const std::string where = path.empty() ? "" : " for '" + path + "'";
   return std::string(program) + ": say which command" + where + " (try: " + ChoiceList(*at) + ")";
 }
@@ -62,6 +68,9 @@ std::optional<int> ParseCommandLine(CLI::App& app, int argc, char** argv, std::s
                                     std::ostream& out, std::ostream& err) {
   try {
     app.parse(argc, argv);
+  } catch (const CLI::CallForVersion& version) {
+    out << version.what() << "\n";
+    return 0;
   } catch (const CLI::CallForHelp&) {
     out << app.help();
     return 0;
@@ -80,7 +89,7 @@ std::optional<int> ParseCommandLine(CLI::App& app, int argc, char** argv, std::s
     }
     return 1;
   }
-  return std::nullopt;
+  return RunProgramCommand(app, program, out, err);
 }
 
 }  // namespace outpost::cli

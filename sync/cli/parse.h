@@ -1,8 +1,10 @@
 // Command-line parsing shared by the three programs (outpost-edge, outpost-hub,
 // outpost), so that a mistyped subcommand or flag gets the same one-line error
-// everywhere:
-//   outpost-hub: unknown command 'bord' (try: allow, board, book, ...)
-//   outpost-edge: unknown command 'shw' for 'customer' (try: add, find, ...)
+// everywhere, naming the nearest name when the word is a slip (sync/cli/nearest.h):
+//   outpost-edge: unknown command 'confim'; did you mean 'confirm'?
+//   outpost-hub: unknown command 'duo' for 'campaigns'; did you mean 'due'?
+//   outpost-hub: unknown option '--stor' for 'board'; did you mean '--store'?
+//   outpost-hub: unknown command 'xylophone' (try: allow, board, book, ...)
 //   outpost-edge: unknown option '--xyz' for 'book'
 //   outpost-edge: say which command (try: board, book, ...)
 // with exit code 1. Only the command-line code of the programs links this
@@ -32,8 +34,10 @@ std::optional<std::string> UnknownArgumentLine(CLI::App& app, std::string_view p
 // 'customer' (try: add, find, ...)"; nullopt when the command reached has none.
 std::optional<std::string> MissingCommandLine(CLI::App& app, std::string_view program);
 
-// Parses argv. Returns nullopt when the command line parsed; otherwise the
-// exit code, having written: the help to `out` (--help: 0); the unknown
+// Parses argv. Returns nullopt when the command line parsed and a command of
+// the program's own is to run; otherwise the exit code, having written: the
+// help to `out` (--help: 0); the version line (--version: 0) or a hidden
+// command's output (sync/cli/program.h AddProgramCommands); the unknown
 // argument's line to `err` (1); any other parse error to `err` as
 // "PROGRAM: usage: WHAT (try --help)" (1).
 std::optional<int> ParseCommandLine(CLI::App& app, int argc, char** argv, std::string_view program,

@@ -82,9 +82,15 @@ Status RecordLog::Seal(const SecretKeys& hub) {
 }
 
 Status AdoptUnloggedRecords(Db& db, const SecretKeys& hub) {
+  {
+    // Looked at before the write lock: a hub adopts once in its life, and on
+    // every later open nothing is written, so a read-only file opens too.
+    ASSIGN_OR_RETURN(RecordLog seen, RecordLog::Open(db));
+    if (seen.seq_ > 0) return Status::Ok();
+  }
   ASSIGN_OR_RETURN(auto tx, Transaction::Begin(db));
   ASSIGN_OR_RETURN(RecordLog log, RecordLog::Open(db));
-  if (log.seq_ > 0) return Status::Ok();
+  if (log.seq_ > 0) return Status::Ok();  // adopted by another process meanwhile
   RETURN_IF_ERROR(log.Append(kAdoptedRecord, "rows held before the record log began", Hash256{}));
   RETURN_IF_ERROR(
       ForEachRecord(db, [&](const std::string& record, const std::string& key,
