@@ -15,6 +15,7 @@ packages=(
   libphonenumber-dev libprotobuf-dev
   libicu-dev
   libcli11-dev
+  libtomlplusplus-dev
   nlohmann-json3-dev
   libsimdjson-dev
   faketime
