@@ -42,6 +42,7 @@ class ConfigTest : public ::testing::Test {
       vars[entry.substr(0, entry.find('='))] = entry.substr(entry.find('=') + 1);
     }
     std::vector<std::string> all;
+    all.reserve(vars.size());
     for (const auto& [name, value] : vars) all.push_back(name + "=" + value);
     return RunProgram(argv, all);
   }

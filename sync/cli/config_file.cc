@@ -520,7 +520,8 @@ int ProgramConfig::RunKeys(std::ostream& out) {
       std::string type = IsFlag(*option) ? "BOOL" : option->get_type_name();
       if (option->get_items_expected_max() > 1) type += " list";
       if (option->get_required() || relaxed_.count(option) > 0) type += ", required";
-      out << option->get_lnames().front() << "  (" << type << ")  " << option->get_description();
+      out << option->get_lnames().front() << "  (" << type << ")";
+      if (!option->get_description().empty()) out << "  " << option->get_description();
       const auto env = env_names_.find(option);
       if (env != env_names_.end() &&
           option->get_description().find(env->second) == std::string::npos) {
