@@ -123,6 +123,8 @@ TEST_F(ConfigTest, EachErrorNamesFileLineKeyValueAndReasonAndNothingRuns) {
       {"json = \"yes\"\n", ":1: json = \"yes\": expected true or false, found a string"},
       {"[innit]\nname = \"N\"\n", ":1: innit: unknown section [innit] (did you mean 'init'?)"},
       {"db = \n", ":1: TOML syntax error: "},
+      {"[report.month]\nformat = \"pdf\"\n",
+       ":2: report.month.format = \"pdf\": --format: pdf not in"},
   };
   for (const Case& c : cases) {
     const std::string file = Write("bad.toml", c.text);

@@ -319,6 +319,21 @@ LoadedConfig LoadConfigFile(CLI::App& app, const std::string& path) {
     // toml++ keeps a table's keys sorted; errors and settings are reported in file order.
     std::vector<std::pair<int, std::string>> errors;
     Walk(table, app, "", loaded, errors);
+    // A value of the right type the option still refuses (its validator, its
+    // conversion) is tried now, so `config check` finds it and no command
+    // starts on it. The trial leaves the option unset; the value is applied
+    // after parsing only when no flag or variable gives one.
+    for (const FileSetting& setting : loaded.settings) {
+      try {
+        setting.option->add_result(setting.values);
+        setting.option->run_callback();
+      } catch (const CLI::Error& e) {
+        errors.emplace_back(setting.line, path + ":" + std::to_string(setting.line) + ": " +
+                                              setting.key + " = " + setting.shown + ": " +
+                                              e.what());
+      }
+      setting.option->clear();
+    }
     std::stable_sort(errors.begin(), errors.end(),
                      [](const auto& a, const auto& b) { return a.first < b.first; });
     for (auto& [line, error] : errors) loaded.errors.push_back(std::move(error));
