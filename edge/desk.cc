@@ -1,28 +1,22 @@
 #include "edge/desk.h"
 
 #include <CLI/CLI.hpp>
-#include <cstdlib>
+#include <filesystem>
 #include <iostream>
 
 #include "edge/cli/commands.h"
 #include "sync/cli/parse.h"
 #include "sync/cli/program.h"
+#include "sync/cli/config_file.h"
 
 namespace outpost::edge {
-namespace {
-
-std::string Env(const char* name, const std::string& fallback = "") {
-  const char* value = std::getenv(name);
-  return value && *value ? value : fallback;
-}
-
-}  // namespace
 
 // Wires the command groups (edge/cli/commands.h): the desk's clock, the
-// program-wide flags, parsing, then the one command parsed. Each group holds
-// its own flags and output.
+// program-wide flags, parsing with the configuration file beneath the flags
+// (sync/cli/config_file.h), then the one command parsed. Each group holds its
+// own flags and output.
 int RunDesk(int argc, char** argv, std::ostream& out, std::ostream& err) {
-  cli::DeskFlags flags{Env("OUTPOST_DB", "store.db"), Env("OUTPOST_STAFF"), false};
+  cli::DeskFlags flags{"store.db", "", false};
   // OUTPOST_NOW pins the desk clock (drills, demos and tests); never set at a real desk.
   auto clock = ClockFromEnvironment();
   if (!clock.ok()) {
@@ -33,8 +27,10 @@ int RunDesk(int argc, char** argv, std::ostream& out, std::ostream& err) {
   CLI::App app{"outpost-edge: a branch store's booking desk; works with no network."};
   app.require_subcommand(1);
   app.fallthrough();
-  app.add_option("--db", flags.db_path, "store database file (env OUTPOST_DB)");
-  app.add_option("--staff", flags.staff, "who is at the desk (env OUTPOST_STAFF)");
+  app.add_option("--db", flags.db_path, "store database file (env OUTPOST_DB)")
+      ->envname("OUTPOST_DB");
+  app.add_option("--staff", flags.staff, "who is at the desk (env OUTPOST_STAFF)")
+      ->envname("OUTPOST_STAFF");
   app.add_flag("--json", flags.json, "machine-readable output");
   app.add_option("--log-format", flags.log_format,
                  "daemons: text or json (env OUTPOST_LOG_FORMAT)");
@@ -52,8 +48,17 @@ int RunDesk(int argc, char** argv, std::ostream& out, std::ostream& err) {
   cli::TaskCommands tasks(app);
   cli::ReportCommands report(app);
   outpost::cli::AddProgramCommands(app, "outpost-edge", outpost::cli::Schemas::kEdge);
-  if (auto done = outpost::cli::ParseCommandLine(app, argc, argv, "outpost-edge", out, err)) {
-    return *done;
+  outpost::cli::ProgramConfig config(app, "outpost-edge", "/etc/outpost/edge.toml");
+  if (auto done = config.Parse(argc, argv, out, err)) return *done;
+
+  // Only init creates a database: a mistyped --db must not become an empty store.
+  std::error_code missing;
+  const bool creates = app.get_subcommand("init")->parsed();
+  if (!creates && !std::filesystem::exists(flags.db_path, missing)) {
+    err << "outpost-edge: no database at " << flags.db_path
+        << "; create one with: outpost-edge --db " << flags.db_path
+        << " init --store-id ID --name NAME\n";
+    return 1;
   }
 
   const cli::DeskRun run{flags, *clock.value(), out, err};

@@ -8,11 +8,13 @@
 #include "hub/hub.h"
 #include "sync/cli/parse.h"
 #include "sync/cli/program.h"
+#include "sync/cli/config_file.h"
 #include "sync/envelope.h"
 
 namespace outpost::hub {
 
-// Wires the command groups (hub/cli/commands.h): parses, loads the hub's key
+// Wires the command groups (hub/cli/commands.h): parses (the configuration
+// file beneath the flags, sync/cli/config_file.h), loads the hub's key
 // and clock, opens (or, for init, creates) the database and runs the one
 // command parsed. Each group holds its own flags and output.
 int RunHubCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
@@ -40,10 +42,17 @@ int RunHubCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   cli::WebCommand web_command(app, flags);
   cli::ReportCommand report_command(app, flags);
   outpost::cli::AddProgramCommands(app, "outpost-hub", outpost::cli::Schemas::kHub);
-  if (auto done = outpost::cli::ParseCommandLine(app, argc, argv, "outpost-hub", out, err)) {
-    return *done;
-  }
+  outpost::cli::ProgramConfig config(app, "outpost-hub", "/etc/outpost/hub.toml");
+  if (auto done = config.Parse(argc, argv, out, err)) return *done;
 
+  // Only init creates a database: a mistyped --db must not become an empty hub.
+  const bool creates = keys_commands.creates();
+  std::error_code missing;
+  if (!creates && !std::filesystem::exists(flags.db_path, missing)) {
+    err << "outpost-hub: no database at " << flags.db_path << "; create one with: outpost-hub --db "
+        << flags.db_path << " --key " << flags.key_path << " init\n";
+    return 1;
+  }
   auto keys = LoadSecretKeys(flags.key_path);
   if (!keys.ok()) {
     err << "outpost-hub: " << keys.status().ToString() << "\n";
@@ -56,14 +65,6 @@ int RunHubCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
     return 1;
   }
   const Clock& clock = *clock_owner.value();
-  // Only init creates a database: a mistyped --db must not become an empty hub.
-  const bool creates = keys_commands.creates();
-  std::error_code missing;
-  if (!creates && !std::filesystem::exists(flags.db_path, missing)) {
-    err << "outpost-hub: " << flags.db_path << ": no such hub database; create one with"
-        << " `outpost-hub --db " << flags.db_path << " --key " << flags.key_path << " init`\n";
-    return 1;
-  }
   auto hub = creates ? Hub::Create(flags.db_path, keys.value(), clock)
                      : Hub::Open(flags.db_path, keys.value(), clock);
   if (!hub.ok()) {

@@ -16,6 +16,7 @@ packages=(
   libicu-dev
   libcli11-dev
   groff-base
+  libtomlplusplus-dev
   nlohmann-json3-dev
   libsimdjson-dev
   faketime

@@ -147,7 +147,11 @@ TEST_F(DeskCliTest, StaffMustBeNamedAndTheStoreMustExist) {
   EXPECT_NE(no_staff.err.find("staff"), std::string::npos);
   ProcessResult no_store = desk_.Desk({"--db", desk_.db() + ".missing", "board"});
   EXPECT_EQ(no_store.exit_code, 1);
-  EXPECT_NE(no_store.err.find("no store database"), std::string::npos);
+  EXPECT_NE(no_store.err.find("no database at " + desk_.db() +
+                              ".missing; create one with: outpost-edge --db " + desk_.db() +
+                              ".missing init --store-id ID --name NAME"),
+            std::string::npos)
+      << no_store.err;
   ProcessResult twice = desk_.Desk({"init", "--store-id", "X", "--name", "Y"});
   EXPECT_EQ(twice.exit_code, 2);
   EXPECT_NE(twice.err.find("already exists"), std::string::npos);

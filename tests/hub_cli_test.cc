@@ -45,8 +45,9 @@ TEST_F(HubCliTest, EveryCommandButInitRefusesAMissingDatabaseAndSaysHowToCreateO
            {"stores"}, {"allow", dir_.File("S1.pub")}, {"conflicts", "list"}, {"digest"}}) {
     CliResult r = Cli(args, "hub.bd");  // a typo
     EXPECT_EQ(r.exit_code, 1) << args[0];
-    EXPECT_NE(r.err.find("hub.bd: no such hub database; create one with `outpost-hub --db " +
-                         dir_.File("hub.bd") + " --key " + dir_.File("HUB.key") + " init`"),
+    EXPECT_NE(r.err.find("outpost-hub: no database at " + dir_.File("hub.bd") +
+                         "; create one with: outpost-hub --db " + dir_.File("hub.bd") + " --key " +
+                         dir_.File("HUB.key") + " init"),
               std::string::npos)
         << r.err;
     EXPECT_FALSE(std::filesystem::exists(dir_.File("hub.bd"))) << "created by " << args[0];
@@ -72,7 +73,7 @@ TEST_F(HubCliTest, AMistypedCommandOrFlagGetsOneLineAndExitCodeOne) {
   EXPECT_EQ(far.exit_code, 1);
   EXPECT_EQ(far.err,
             "outpost-hub: unknown command 'xylophone' (try: allow, board, book, campaigns, cancel,"
-            " conflicts, customers, deny, digest, holidays, init, notify, replies, report,"
+            " config, conflicts, customers, deny, digest, holidays, init, notify, replies, report,"
             " requests, reschedule, segments, serve, stores, tasks, users, web)\n");
   CliResult nested = Cli({"customers", "fnd", "x"});
   EXPECT_EQ(nested.exit_code, 1);
