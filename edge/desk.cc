@@ -5,9 +5,9 @@
 #include <iostream>
 
 #include "edge/cli/commands.h"
+#include "sync/cli/config_file.h"
 #include "sync/cli/parse.h"
 #include "sync/cli/program.h"
-#include "sync/cli/config_file.h"
 
 namespace outpost::edge {
 

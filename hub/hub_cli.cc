@@ -6,9 +6,9 @@
 
 #include "hub/cli/commands.h"
 #include "hub/hub.h"
+#include "sync/cli/config_file.h"
 #include "sync/cli/parse.h"
 #include "sync/cli/program.h"
-#include "sync/cli/config_file.h"
 #include "sync/envelope.h"
 
 namespace outpost::hub {

@@ -5,8 +5,8 @@
 
 #include "edge/cli/commands.h"
 #include "edge/cli/output.h"
-#include "sync/normalize.h"
 #include "sync/cli/table.h"
+#include "sync/normalize.h"
 
 namespace outpost::edge::cli {
 namespace {
