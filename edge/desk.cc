@@ -8,6 +8,7 @@
 #include "sync/cli/config_file.h"
 #include "sync/cli/parse.h"
 #include "sync/cli/program.h"
+#include "sync/i18n/messages.h"
 
 namespace outpost::edge {
 
@@ -55,9 +56,11 @@ int RunDesk(int argc, char** argv, std::ostream& out, std::ostream& err) {
   std::error_code missing;
   const bool creates = app.get_subcommand("init")->parsed();
   if (!creates && !std::filesystem::exists(flags.db_path, missing)) {
-    err << "outpost-edge: no database at " << flags.db_path
-        << "; create one with: outpost-edge --db " << flags.db_path
-        << " init --store-id ID --name NAME\n";
+    err << outpost::i18n::Format(
+               "{0}: no database at {1}; create one with: {0} --db {1} init --store-id ID --name "
+               "NAME",
+               {"outpost-edge", flags.db_path})
+        << "\n";
     return 1;
   }
 

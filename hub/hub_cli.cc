@@ -10,6 +10,7 @@
 #include "sync/cli/parse.h"
 #include "sync/cli/program.h"
 #include "sync/envelope.h"
+#include "sync/i18n/messages.h"
 
 namespace outpost::hub {
 
@@ -49,8 +50,10 @@ int RunHubCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   const bool creates = keys_commands.creates();
   std::error_code missing;
   if (!creates && !std::filesystem::exists(flags.db_path, missing)) {
-    err << "outpost-hub: no database at " << flags.db_path << "; create one with: outpost-hub --db "
-        << flags.db_path << " --key " << flags.key_path << " init\n";
+    err << outpost::i18n::Format(
+               "{0}: no database at {1}; create one with: {0} --db {1} --key {2} init",
+               {"outpost-hub", flags.db_path, flags.key_path})
+        << "\n";
     return 1;
   }
   auto keys = LoadSecretKeys(flags.key_path);

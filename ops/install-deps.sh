@@ -15,7 +15,7 @@ packages=(
   libphonenumber-dev libprotobuf-dev
   libicu-dev
   libcli11-dev
-  groff-base
+  groff-base gettext
   libtomlplusplus-dev
   nlohmann-json3-dev
   libsimdjson-dev

@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <filesystem>
 
+#include "sync/i18n/messages.h"
 #include "sync/private_file.h"
 
 namespace outpost {
@@ -53,9 +54,10 @@ std::string ReadOnlyUri(const std::string& path) {
 
 Status ReadOnlyStatus(sqlite3* db) {
   const char* file = db ? sqlite3_db_filename(db, "main") : nullptr;
-  return Status::Refused(std::string("the database ") + (file && *file ? file : "") +
-                         " is read-only (its file mode or a read-only mount): this command would"
-                         " change it; run it where the file is writable");
+  return Status::Refused(
+      i18n::Format("the database {0} is read-only (its file mode or a read-only mount): this "
+                   "command would change it; run it where the file is writable",
+                   {file && *file ? file : ""}));
 }
 
 bool IsReadOnly(sqlite3* db) { return sqlite3_db_readonly(db, "main") == 1; }

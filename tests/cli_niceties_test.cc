@@ -106,6 +106,29 @@ TEST_F(CliNicetiesTest, AMistypedNameGetsTheNearest) {
             "outpost-edge: unknown command 'xylophone'");
 }
 
+// Under a Chinese locale the same refusals read in Chinese, and an English
+// locale (or none) keeps them English; the values in them stay as typed.
+TEST_F(CliNicetiesTest, UnderAChineseLocaleTheMessagesAreChinese) {
+  std::vector<std::string> chinese = desk_.Env();
+  chinese.push_back("LANG=zh_CN.UTF-8");
+  ProcessResult command = RunProgram(desk_.Argv({"confim", "261124-1"}), chinese);
+  EXPECT_EQ(command.exit_code, 1);
+  EXPECT_EQ(command.err, "outpost-edge：没有命令 'confim'；是否想输入 'confirm'？\n");
+  ProcessResult option = RunProgram(desk_.Argv({"board", "--dat", "tomorrow"}), chinese);
+  EXPECT_EQ(option.err, "outpost-edge：'board' 没有选项 '--dat'；是否想输入 '--date'？\n");
+  ProcessResult missing =
+      RunProgram({OUTPOST_HUB_BIN, "--db", dir_.File("nope.db"), "stores"}, {"LANGUAGE=zh_CN"});
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_EQ(missing.err, "outpost-hub：" + dir_.File("nope.db") +
+                             " 没有数据库；新建请运行：outpost-hub --db " + dir_.File("nope.db") +
+                             " --key HUB.key init\n");
+  // LANGUAGE comes first: a Chinese LANG under an English LANGUAGE is English.
+  std::vector<std::string> english = chinese;
+  english.push_back("LANGUAGE=en_GB");
+  EXPECT_EQ(RunProgram(desk_.Argv({"confim", "261124-1"}), english).err,
+            "outpost-edge: unknown command 'confim'; did you mean 'confirm'?\n");
+}
+
 // A read-only mount binds root too (file modes do not): the store's directory
 // bound read-only onto itself in a private mount namespace (unshare -m), the
 // program run inside it.

@@ -18,11 +18,15 @@ Process::Process(const std::vector<std::string>& argv, const std::vector<std::st
   if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0) std::abort();
   // Built before fork: the child only calls async-signal-safe functions.
   // Ours, minus any variable `env` sets: an override must win whatever the parent has.
+  // A locale variable asking for Chinese is not passed on either: the programs'
+  // messages are asserted in English unless a test asks for Chinese itself.
   std::vector<std::string> env_strings;
   for (char** e = environ; *e; ++e) {
     std::string entry(*e);
     std::string name = entry.substr(0, entry.find('=') + 1);
-    bool overridden = false;
+    bool overridden =
+        entry.find("=zh") != std::string::npos &&
+        (name == "LANGUAGE=" || name == "LC_ALL=" || name == "LC_MESSAGES=" || name == "LANG=");
     for (const auto& o : env) overridden |= o.rfind(name, 0) == 0;
     if (!overridden) env_strings.push_back(entry);
   }

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <tuple>
 
+#include "sync/i18n/messages.h"
+
 namespace outpost::cli {
 namespace {
 
@@ -64,7 +66,7 @@ std::vector<std::string> NearestNames(std::string_view typed,
 std::string QuotedChoice(const std::vector<std::string>& names) {
   std::string out;
   for (size_t i = 0; i < names.size(); ++i) {
-    if (i > 0) out += i + 1 == names.size() ? " or " : ", ";
+    if (i > 0) out += i + 1 == names.size() ? i18n::Tr(" or ") : ", ";
     out += "'" + names[i] + "'";
   }
   return out;

@@ -7,6 +7,7 @@
 
 #include "sync/cli/nearest.h"
 #include "sync/cli/program.h"
+#include "sync/i18n/messages.h"
 
 namespace outpost::cli {
 namespace {
@@ -37,31 +38,34 @@ std::optional<std::string> UnknownArgumentLine(CLI::App& app, std::string_view p
   std::string path;
   CLI::App* at = Deepest(app, &path);
   const std::string& first = left.front();
-  const std::string where = path.empty() ? "" : " for '" + path + "'";
   if (first.size() > 1 && first[0] == '-') {
     const std::string option = first.substr(0, first.find('='));
     const auto nearest = NearestNames(option, LongOptionNames(*at));
-    return std::string(program) + ": unknown option '" + option + "'" + where +
-           (nearest.empty() ? "" : "; did you mean " + QuotedChoice(nearest) + "?");
+    return (path.empty()
+                ? i18n::Format("{0}: unknown option '{1}'", {program, option})
+                : i18n::Format("{0}: unknown option '{1}' for '{2}'", {program, option, path})) +
+           (nearest.empty() ? "" : i18n::Format("; did you mean {0}?", {QuotedChoice(nearest)}));
   }
   // A word where a subcommand was due; a stray word after a leaf command is another error.
   const std::vector<std::string> commands = VisibleCommandNames(*at);
   if (commands.empty()) return std::nullopt;
   const auto nearest = NearestNames(first, commands);
+  const std::string unknown =
+      path.empty() ? i18n::Format("{0}: unknown command '{1}'", {program, first})
+                   : i18n::Format("{0}: unknown command '{1}' for '{2}'", {program, first, path});
   if (!nearest.empty()) {
-    return std::string(program) + ": unknown command '" + first + "'" + where + "; did you mean " +
-           QuotedChoice(nearest) + "?";
+    return unknown + i18n::Format("; did you mean {0}?", {QuotedChoice(nearest)});
   }
-  return std::string(program) + ": unknown command '" + first + "'" + where +
-         " (try: " + ChoiceList(*at) + ")";
+  return unknown + i18n::Format(" (try: {0})", {ChoiceList(*at)});
 }
 
 std::optional<std::string> MissingCommandLine(CLI::App& app, std::string_view program) {
   std::string path;
   CLI::App* at = Deepest(app, &path);
   if (VisibleCommandNames(*at).empty()) return std::nullopt;
-  const std::string where = path.empty() ? "" : " for '" + path + "'";
-  return std::string(program) + ": say which command" + where + " (try: " + ChoiceList(*at) + ")";
+  return (path.empty() ? i18n::Format("{0}: say which command", {program})
+                       : i18n::Format("{0}: say which command for '{1}'", {program, path})) +
+         i18n::Format(" (try: {0})", {ChoiceList(*at)});
 }
 
 std::optional<int> ParseCommandLine(CLI::App& app, int argc, char** argv, std::string_view program,
@@ -85,7 +89,7 @@ std::optional<int> ParseCommandLine(CLI::App& app, int argc, char** argv, std::s
                                   : std::nullopt) {
       err << *missing << "\n";
     } else {
-      err << program << ": usage: " << e.what() << " (try --help)\n";
+      err << i18n::Format("{0}: usage: {1} (try --help)", {program, e.what()}) << "\n";
     }
     return 1;
   }

@@ -1,0 +1,99 @@
+// Every message the sources mark for translation (i18n::Tr("..."),
+// i18n::Format("...", ...)) has its zh-CN translation in the catalog
+// sync/i18n/zh_CN.po, with the same {N} placeholders. A message added in
+// English only fails here, naming its file and line.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include "sync/i18n/messages.h"
+
+namespace outpost::i18n {
+namespace {
+
+struct Marked {
+  std::string file;
+  int line = 0;
+  std::string english;
+};
+
+// The C++ string literal starting at `at` (its opening quote), escapes undone;
+// `at` moves past it.
+std::string ReadLiteral(const std::string& text, size_t& at) {
+  std::string out;
+  for (++at; at < text.size() && text[at] != '"'; ++at) {
+    if (text[at] == '\\' && at + 1 < text.size()) {
+      const char escaped = text[++at];
+      out += escaped == 'n' ? '\n' : escaped == 't' ? '\t' : escaped;
+    } else {
+      out += text[at];
+    }
+  }
+  ++at;
+  return out;
+}
+
+// The messages marked in one source: the literal (adjacent literals joined)
+// right after each `i18n::Tr(` or `i18n::Format(`.
+std::vector<Marked> MarkedIn(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  const std::string text = buffer.str();
+  std::vector<Marked> marked;
+  static const std::regex kCall(R"(i18n::(Tr|Format)\(\s*")");
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), kCall);
+       it != std::sregex_iterator(); ++it) {
+    size_t at = static_cast<size_t>(it->position() + it->length() - 1);
+    std::string english;
+    while (at < text.size() && text[at] == '"') {
+      english += ReadLiteral(text, at);
+      while (at < text.size() && std::isspace(static_cast<unsigned char>(text[at]))) ++at;
+    }
+    const auto line = std::count(text.begin(), text.begin() + it->position(), '\n') + 1;
+    marked.push_back({path.string(), static_cast<int>(line), english});
+  }
+  return marked;
+}
+
+std::set<std::string> Placeholders(std::string_view text) {
+  std::set<std::string> found;
+  static const std::regex kPlaceholder(R"(\{[0-9]+\})");
+  const std::string s(text);
+  for (auto it = std::sregex_iterator(s.begin(), s.end(), kPlaceholder);
+       it != std::sregex_iterator(); ++it) {
+    found.insert(it->str());
+  }
+  return found;
+}
+
+TEST(I18nCatalogTest, EveryMarkedMessageHasItsChineseWithTheSamePlaceholders) {
+  std::vector<Marked> marked;
+  for (const char* dir : {"edge", "hub", "sync", "tools"}) {
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(
+             std::filesystem::path(OUTPOST_SOURCE_DIR) / dir)) {
+      const auto ext = entry.path().extension();
+      if (ext != ".cc" && ext != ".h") continue;
+      if (entry.path().filename().string().find("_test") != std::string::npos) continue;
+      for (auto& m : MarkedIn(entry.path())) marked.push_back(std::move(m));
+    }
+  }
+  // The sources this catalog began with: if the scan finds none, it is broken.
+  ASSERT_GE(marked.size(), 10u);
+  for (const auto& m : marked) {
+    const std::string_view chinese = ChineseOf(m.english);
+    EXPECT_FALSE(chinese.empty()) << m.file << ":" << m.line << ": no zh_CN translation of \""
+                                  << m.english << "\" in sync/i18n/zh_CN.po";
+    if (!chinese.empty()) {
+      EXPECT_EQ(Placeholders(chinese), Placeholders(m.english))
+          << m.file << ":" << m.line << ": the translation's placeholders differ";
+    }
+  }
+}
+
+}  // namespace
+}  // namespace outpost::i18n
