@@ -125,6 +125,10 @@ TEST_F(ConfigTest, EachErrorNamesFileLineKeyValueAndReasonAndNothingRuns) {
       {"db = \n", ":1: TOML syntax error: "},
       {"[report.month]\nformat = \"pdf\"\n",
        ":2: report.month.format = \"pdf\": --format: pdf not in"},
+      // Not keys: --version would make every run print it and exit; the
+      // build's hidden commands are not configured.
+      {"version = true\n", ":1: version = true: unknown key"},
+      {"[manpage]\noutput = \"x.1\"\n", ":1: manpage: unknown section [manpage]"},
   };
   for (const Case& c : cases) {
     const std::string file = Write("bad.toml", c.text);

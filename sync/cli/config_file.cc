@@ -157,12 +157,18 @@ size_t EditDistance(const std::string& a, const std::string& b) {
   return row[b.size()];
 }
 
+// Options a file never sets: help, and --version, which would make every run
+// print the version and exit.
 bool IsHelp(const CLI::App& app, const CLI::Option* option) {
-  return option == app.get_help_ptr() || option == app.get_help_all_ptr();
+  return option == app.get_help_ptr() || option == app.get_help_all_ptr() ||
+         option == app.get_version_ptr();
 }
 
+// The commands a file may configure: the hidden ones (completion, manpage:
+// their group is empty) write files for the build, never from a configuration.
 std::vector<CLI::App*> Subcommands(CLI::App& app) {
-  return app.get_subcommands([](CLI::App* sub) { return !sub->get_name().empty(); });
+  return app.get_subcommands(
+      [](CLI::App* sub) { return !sub->get_name().empty() && !sub->get_group().empty(); });
 }
 
 CLI::App* SubcommandNamed(CLI::App& app, const std::string& name) {
