@@ -14,6 +14,7 @@
 #include <ostream>
 #include <sstream>
 
+#include "sync/cli/nearest.h"
 #include "sync/cli/parse.h"
 
 namespace outpost::cli {
@@ -142,21 +143,6 @@ std::optional<std::vector<std::string>> OptionValues(const toml::node& node,
   return values;
 }
 
-size_t EditDistance(const std::string& a, const std::string& b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diagonal = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      const size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
-
 // Options a file never sets: help, and --version, which would make every run
 // print the version and exit.
 bool IsHelp(const CLI::App& app, const CLI::Option* option) {
@@ -186,7 +172,7 @@ CLI::Option* OptionNamed(CLI::App& app, const std::string& name) {
   return option;
 }
 
-// " (did you mean 'bind'?)" naming the nearest key or section, or "".
+// " (did you mean 'bind'?)" naming the nearest keys or sections, or "".
 std::string Suggestion(CLI::App& app, const std::string& name) {
   std::vector<std::string> names;
   for (CLI::Option* option : app.get_options()) {
@@ -194,16 +180,8 @@ std::string Suggestion(CLI::App& app, const std::string& name) {
     for (const auto& long_name : option->get_lnames()) names.push_back(long_name);
   }
   for (CLI::App* sub : Subcommands(app)) names.push_back(sub->get_name());
-  std::string best;
-  size_t best_distance = std::max<size_t>(2, name.size() / 3) + 1;
-  for (const auto& candidate : names) {
-    const size_t distance = EditDistance(name, candidate);
-    if (distance < best_distance) {
-      best = candidate;
-      best_distance = distance;
-    }
-  }
-  return best.empty() ? "" : " (did you mean '" + best + "'?)";
+  const std::vector<std::string> nearest = NearestNames(name, names);
+  return nearest.empty() ? "" : " (did you mean " + QuotedChoice(nearest) + "?)";
 }
 
 int LineOf(const toml::key& key, const toml::node& node) {
