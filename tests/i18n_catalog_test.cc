@@ -1,11 +1,12 @@
 // Every message the sources mark for translation (i18n::Tr("..."),
 // i18n::Format("...", ...)) has its zh-CN translation in the catalog
-// sync/i18n/zh_CN.po, with the same {N} placeholders. A message added in
+// sync/i18n/zh_CN/*.po, with the same {N} placeholders. A message added in
 // English only fails here, naming its file and line.
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -87,12 +88,51 @@ TEST(I18nCatalogTest, EveryMarkedMessageHasItsChineseWithTheSamePlaceholders) {
   for (const auto& m : marked) {
     const std::string_view chinese = ChineseOf(m.english);
     EXPECT_FALSE(chinese.empty()) << m.file << ":" << m.line << ": no zh_CN translation of \""
-                                  << m.english << "\" in sync/i18n/zh_CN.po";
+                                  << m.english << "\" in sync/i18n/zh_CN/*.po";
     if (!chinese.empty()) {
       EXPECT_EQ(Placeholders(chinese), Placeholders(m.english))
           << m.file << ":" << m.line << ": the translation's placeholders differ";
     }
   }
+}
+
+// The msgids of one .po file (continued lines joined).
+std::vector<std::string> MsgidsIn(const std::filesystem::path& po) {
+  std::ifstream in(po);
+  std::vector<std::string> ids;
+  std::string line;
+  bool in_id = false;
+  while (std::getline(in, line)) {
+    if (line.starts_with("msgid \"")) {
+      size_t at = line.find('"');
+      ids.push_back(ReadLiteral(line, at));
+      in_id = true;
+    } else if (in_id && line.starts_with("\"")) {
+      size_t at = 0;
+      ids.back() += ReadLiteral(line, at);
+    } else {
+      in_id = false;
+    }
+  }
+  return ids;
+}
+
+TEST(I18nCatalogTest, EachMessageIsTranslatedInOneCatalogOnly) {
+  std::map<std::string, std::string> where;
+  size_t files = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(
+           std::filesystem::path(OUTPOST_SOURCE_DIR) / "sync" / "i18n" / "zh_CN")) {
+    if (entry.path().extension() != ".po") continue;
+    ++files;
+    for (const auto& id : MsgidsIn(entry.path())) {
+      if (id.empty()) continue;  // the header
+      const auto [it, added] = where.emplace(id, entry.path().filename().string());
+      EXPECT_TRUE(added) << "\"" << id << "\" is in " << it->second << " and "
+                         << entry.path().filename().string();
+    }
+  }
+  EXPECT_GE(files, 1u);
+  EXPECT_FALSE(where.empty());
 }
 
 }  // namespace

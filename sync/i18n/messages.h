@@ -2,7 +2,7 @@
 // locale (LANGUAGE, LC_ALL, LC_MESSAGES or LANG starting with "zh").
 //
 // A message is written in English at its call site, Tr("..."), and that
-// English is its key in the gettext catalog sync/i18n/zh_CN.po, which is
+// English is its key in the gettext catalog sync/i18n/zh_CN/*.po, which is
 // checked by msgfmt at build time and compiled into the programs (so an
 // installed or uninstalled program needs no locale files). A message the
 // catalog lacks prints in English; tests/i18n_catalog_test.cc fails the build's
