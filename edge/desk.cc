@@ -78,7 +78,7 @@ int RunDesk(int argc, char** argv, std::ostream& out, std::ostream& err) {
   if (invitations.parsed()) return invitations.Run(run);
   if (tasks.parsed()) return tasks.Run(run);
   if (report.parsed()) return report.Run(run);
-  err << "outpost-edge: usage: name a subcommand (try --help)\n";
+  err << "outpost-edge: " << i18n::Tr("usage: name a subcommand (try --help)") << "\n";
   return 1;
 }
 

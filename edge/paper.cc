@@ -14,6 +14,7 @@
 
 #include "sync/csv.h"
 #include "sync/handwritten.h"
+#include "sync/i18n/messages.h"
 #include "sync/ids.h"
 #include "sync/normalize.h"
 #include "sync/private_file.h"
@@ -704,42 +705,61 @@ json ReportJson(const ImportReport& r) {
 
 std::string ReportText(const ImportReport& r) {
   std::ostringstream o;
-  o << (r.committed ? "Imported " : "DRY RUN (nothing written; add --commit to import) ") << r.file
-    << " (" << r.encoding << ", " << r.rows << " rows) as " << r.batch_id << "\n";
-  o << "  " << r.imported.size() << " booked, " << r.duplicates.size() << " duplicates, "
-    << r.already_imported.size() << " imported before, " << r.rejected.size() << " rejected, "
-    << r.conflicts.size() << " conflict cases, " << r.contacts.size() << " customers to call\n";
-  for (const auto& n : r.notes) o << "  note: " << n << "\n";
-  if (!r.imported.empty()) o << "Booked:\n";
+  const std::string counts = std::to_string(r.rows);
+  o << (r.committed
+            ? i18n::Format("Imported {0} ({1}, {2} rows) as {3}",
+                           {r.file, r.encoding, counts, r.batch_id})
+            : i18n::Format("DRY RUN (nothing written; add --commit to import) {0} ({1}, {2} "
+                           "rows) as {3}",
+                           {r.file, r.encoding, counts, r.batch_id}))
+    << "\n";
+  o << "  "
+    << i18n::Format(
+           "{0} booked, {1} duplicates, {2} imported before, {3} rejected, {4} conflict "
+           "cases, {5} customers to call",
+           {std::to_string(r.imported.size()), std::to_string(r.duplicates.size()),
+            std::to_string(r.already_imported.size()), std::to_string(r.rejected.size()),
+            std::to_string(r.conflicts.size()), std::to_string(r.contacts.size())})
+    << "\n";
+  for (const auto& n : r.notes) o << "  " << i18n::Format("note: {0}", {n}) << "\n";
+  if (!r.imported.empty()) o << i18n::Tr("Booked:") << "\n";
   for (const auto& i : r.imported) {
-    o << "  row " << i.row << "  " << i.form_id << " -> " << i.booking_ref << "  " << i.slot << "  "
-      << i.customer << (i.new_customer ? " (new customer)" : "")
-      << (i.needs_reschedule ? "  NEEDS RESCHEDULE" : "")
+    o << "  " << i18n::Format("row {0}", {std::to_string(i.row)}) << "  " << i.form_id << " -> "
+      << i.booking_ref << "  " << i.slot << "  " << i.customer
+      << (i.new_customer ? i18n::Tr(" (new customer)") : "")
+      << (i.needs_reschedule ? "  " + i18n::Tr("NEEDS RESCHEDULE") : "")
       << (i.note.empty() ? "" : "  [" + i.note + "]") << "\n";
   }
-  if (!r.duplicates.empty()) o << "Duplicates (not booked again):\n";
+  if (!r.duplicates.empty()) o << i18n::Tr("Duplicates (not booked again):") << "\n";
   for (const auto& d : r.duplicates) {
-    o << "  row " << d.row << "  " << d.form_id << ": " << d.why << "\n";
+    o << "  " << i18n::Format("row {0}", {std::to_string(d.row)}) << "  " << d.form_id << ": "
+      << d.why << "\n";
   }
-  if (!r.already_imported.empty()) o << "Imported before (skipped):\n";
+  if (!r.already_imported.empty()) o << i18n::Tr("Imported before (skipped):") << "\n";
   for (const auto& d : r.already_imported) {
-    o << "  row " << d.row << "  " << d.form_id << " -> " << d.existing_ref << " (" << d.why
-      << ")\n";
+    o << "  " << i18n::Format("row {0}", {std::to_string(d.row)}) << "  " << d.form_id << " -> "
+      << d.existing_ref << " (" << d.why << ")\n";
   }
-  if (!r.rejected.empty()) o << "Rejected (fix and import again):\n";
+  if (!r.rejected.empty()) o << i18n::Tr("Rejected (fix and import again):") << "\n";
   for (const auto& x : r.rejected) {
-    o << "  row " << x.row << " (line " << x.line << "), column " << x.column;
-    if (!x.value.empty()) o << ", value '" << x.value << "'";
+    o << "  "
+      << i18n::Format("row {0} (line {1}), column {2}",
+                      {std::to_string(x.row), std::to_string(x.line), x.column});
+    if (!x.value.empty()) o << i18n::Format(", value '{0}'", {x.value});
     o << ": " << x.reason << "\n";
   }
-  if (!r.rejects_file.empty()) o << "  rejected rows written to " << r.rejects_file << "\n";
-  if (!r.conflicts.empty()) o << "Conflict cases (outpost-edge conflicts show REF):\n";
+  if (!r.rejects_file.empty()) {
+    o << "  " << i18n::Format("rejected rows written to {0}", {r.rejects_file}) << "\n";
+  }
+  if (!r.conflicts.empty())
+    o << i18n::Tr("Conflict cases (outpost-edge conflicts show REF):") << "\n";
   for (const auto& c : r.conflicts)
     o << "  " << c.ref << " " << c.kind << ": " << c.summary << "\n";
-  if (!r.contacts.empty()) o << "Call these customers:\n";
+  if (!r.contacts.empty()) o << i18n::Tr("Call these customers:") << "\n";
   for (const auto& c : r.contacts) {
-    o << "  " << c.name << "  " << (c.phone.empty() ? "(no phone)" : FormatPhoneForDisplay(c.phone))
-      << "  " << c.booking_ref << ": " << c.why << "\n";
+    o << "  " << c.name << "  "
+      << (c.phone.empty() ? i18n::Tr("(no phone)") : FormatPhoneForDisplay(c.phone)) << "  "
+      << c.booking_ref << ": " << c.why << "\n";
   }
   return o.str();
 }

@@ -6,6 +6,7 @@
 #include "edge/cli/commands.h"
 #include "edge/cli/output.h"
 #include "sync/cli/table.h"
+#include "sync/i18n/messages.h"
 #include "sync/normalize.h"
 
 namespace outpost::edge::cli {
@@ -98,13 +99,13 @@ BookingCommands::BookingCommands(CLI::App& app) {
 
 // Each step names the booking and may say why; cancel must, reschedule says where to.
 void BookingCommands::AddSteps(CLI::App& app) {
-  auto add = [&](const char* name, const char* help, const char* verb, bool needs_reason,
+  auto add = [&](const char* name, const char* help, std::string verb, bool needs_reason,
                  auto call) {
     auto* sub = app.add_subcommand(name, help);
     sub->add_option("booking", booking_ref_, "ref (261124-3) or id")->required();
     auto* opt = sub->add_option("--reason", reason_, "why");
     if (needs_reason) opt->required();
-    steps_.push_back({sub, verb, call});
+    steps_.push_back({sub, std::move(verb), call});
     return sub;
   };
   // Staff find the customer's booking of the day by what they are told or
@@ -115,19 +116,19 @@ void BookingCommands::AddSteps(CLI::App& app) {
         "ref (261124-3), id, or a phone or plate of today's booking (8000, 京A12345)");
   };
   using Self = BookingCommands;
-  by_phone_or_plate(add("confirm", "the customer confirmed (2 h call)", "confirmed", false,
-                        [](Store& s, const Self& c, const std::string& who) {
+  by_phone_or_plate(add("confirm", "the customer confirmed (2 h call)", i18n::Tr("confirmed"),
+                        false, [](Store& s, const Self& c, const std::string& who) {
                           return s.Confirm(c.booking_ref_, who);
                         }));
-  by_phone_or_plate(add("check-in", "the customer arrived", "checked in", false,
+  by_phone_or_plate(add("check-in", "the customer arrived", i18n::Tr("checked in"), false,
                         [](Store& s, const Self& c, const std::string& who) {
                           return s.CheckIn(c.booking_ref_, who);
                         }));
-  add("start", "service started", "started", false,
+  add("start", "service started", i18n::Tr("started"), false,
       [](Store& s, const Self& c, const std::string& who) {
         return s.StartService(c.booking_ref_, who);
       });
-  auto* complete = add("complete", "service completed", "completed", false,
+  auto* complete = add("complete", "service completed", i18n::Tr("completed"), false,
                        [](Store& s, const Self& c, const std::string& who) -> Result<Booking> {
                          std::optional<int64_t> fen;
                          if (!c.amount_.empty()) {
@@ -136,17 +137,17 @@ void BookingCommands::AddSteps(CLI::App& app) {
                          return s.Complete(c.booking_ref_, who, fen);
                        });
   complete->add_option("--amount", amount_, "what the visit was worth, yuan (680 or 680.50)");
-  by_phone_or_plate(add("cancel", "cancel a booking (reason required)", "cancelled", true,
+  by_phone_or_plate(add("cancel", "cancel a booking (reason required)", i18n::Tr("cancelled"), true,
                         [](Store& s, const Self& c, const std::string& who) {
                           return s.Cancel(c.booking_ref_, c.reason_, who);
                         }));
-  by_phone_or_plate(add("no-show", "the customer did not come", "no-show", false,
+  by_phone_or_plate(add("no-show", "the customer did not come", i18n::Tr("no-show"), false,
                         [](Store& s, const Self& c, const std::string& who) {
                           return s.NoShow(c.booking_ref_, who);
                         }));
   auto* reschedule =
-      add("reschedule", "move a booking to another slot (keeps the link)", "rescheduled as", false,
-          [](Store& s, const Self& c, const std::string& who) {
+      add("reschedule", "move a booking to another slot (keeps the link)",
+          i18n::Tr("rescheduled as"), false, [](Store& s, const Self& c, const std::string& who) {
             return s.Reschedule(c.booking_ref_, c.new_date_, c.new_slot_, c.reason_, who);
           });
   reschedule->add_option("--date", new_date_, "YYYY-MM-DD, today, tomorrow or +N")->required();
@@ -176,11 +177,12 @@ int BookingCommands::RunBook(const DeskRun& run) {
   if (!staff.ok()) return Fail(run, staff.status());
   if (request_.customer.empty()) request_.customer = phone_;
   if (request_.customer.empty()) {
-    return Fail(run, Status::InvalidInput("customer: give --customer or --phone"));
+    return Fail(run, Status::InvalidInput(i18n::Tr("customer: give --customer or --phone")));
   }
   if (!name_.empty()) {
     if (phone_.empty()) {
-      return Fail(run, Status::InvalidInput("phone: a new customer (--name) needs --phone"));
+      return Fail(run,
+                  Status::InvalidInput(i18n::Tr("phone: a new customer (--name) needs --phone")));
     }
     request_.create_customer = NewCustomer{name_, {phone_}};
   }
@@ -190,7 +192,7 @@ int BookingCommands::RunBook(const DeskRun& run) {
   if (!store.ok()) return Fail(run, store.status());
   auto b = store.value()->Book(request_);
   if (!b.ok()) return Fail(run, b.status());
-  return PrintBooking(run, *store.value(), b.value(), "booked");
+  return PrintBooking(run, *store.value(), b.value(), i18n::Tr("booked"));
 }
 
 int BookingCommands::RunBoard(const DeskRun& run) {
@@ -204,8 +206,8 @@ int BookingCommands::RunBoard(const DeskRun& run) {
     return kExitOk;
   }
   const auto& s = store.value()->settings();
-  run.out << s.store_id << " " << s.name << " - board for " << bd.date;
-  if (!bd.open) run.out << "  CLOSED: " << bd.closed_reason;
+  run.out << s.store_id << " " << s.name << " - " << i18n::Format("board for {0}", {bd.date});
+  if (!bd.open) run.out << "  " << i18n::Format("CLOSED: {0}", {bd.closed_reason});
   run.out << "\n";
   // The bookings of every slot as one table: their columns line up down the
   // whole board, by display width (a Chinese name is two columns a character).
@@ -218,20 +220,26 @@ int BookingCommands::RunBoard(const DeskRun& run) {
   int free_total = 0;
   for (const auto& slot : bd.slots) {
     free_total += slot.free;
-    run.out << slot.time << "  " << slot.free << " free of " << slot.capacity << "\n";
+    run.out << slot.time << "  "
+            << i18n::Format("{0} free of {1}",
+                            {std::to_string(slot.free), std::to_string(slot.capacity)})
+            << "\n";
     for (size_t i = 0; i < slot.bookings.size(); ++i) {
       run.out << "    " << booking_lines[next_line++] << "\n";
     }
   }
   for (const auto& b : bd.needs_reschedule) {
-    run.out << "  NEEDS RESCHEDULE " << b.slot_time << "  " << BookingLine(b) << "\n";
+    run.out << "  " << i18n::Tr("NEEDS RESCHEDULE") << " " << b.slot_time << "  " << BookingLine(b)
+            << "\n";
   }
   for (const auto& b : bd.released) {
-    run.out << "  released " << b.slot_time << "  " << BookingLine(b);
+    run.out << "  " << i18n::Tr("released") << " " << b.slot_time << "  " << BookingLine(b);
     if (b.cancel_reason) run.out << "  (" << *b.cancel_reason << ")";
     run.out << "\n";
   }
-  run.out << (bd.open ? std::to_string(free_total) : std::string("0")) << " places free\n";
+  run.out << i18n::Format("{0} places free",
+                          {bd.open ? std::to_string(free_total) : std::string("0")})
+          << "\n";
   return kExitOk;
 }
 
@@ -248,7 +256,7 @@ int BookingCommands::RunShow(const DeskRun& run) {
     run.out << j.dump(2) << "\n";
     return kExitOk;
   }
-  PrintBooking(run, *store.value(), b.value(), "booking");
+  PrintBooking(run, *store.value(), b.value(), i18n::Tr("booking"));
   for (const auto& h : history.value()) {
     run.out << "  " << store.value()->LocalText(h.at) << "  " << h.staff << "  " << h.action << "  "
             << (h.from_status ? *h.from_status : "-") << " -> " << h.to_status;
@@ -263,8 +271,9 @@ Result<std::string> BookingCommands::DeskBookingRef(const DeskRun& run, Store& s
   ASSIGN_OR_RETURN(std::vector<Booking> named, store.BookingsNamedAtDesk(booking_ref_));
   const std::string today = store.Today().ToString();
   if (named.empty()) {
-    return Status::NotFound("booking: no booking today (" + today +
-                            ") has the ref, phone or plate '" + booking_ref_ + "'")
+    return Status::NotFound(
+               i18n::Format("booking: no booking today ({0}) has the ref, phone or plate '{1}'",
+                            {today, booking_ref_}))
         .WithField("booking");
   }
   if (named.size() == 1) return named.front().ref;
@@ -288,7 +297,8 @@ Result<std::string> BookingCommands::DeskBookingRef(const DeskRun& run, Store& s
     }
   }
   if (run.flags.json) run.out << json{{"several", listed}}.dump(2) << "\n";
-  return Status::InvalidInput("several bookings match '" + booking_ref_ + "' today: give the ref")
+  return Status::InvalidInput(
+             i18n::Format("several bookings match '{0}' today: give the ref", {booking_ref_}))
       .WithField("booking");
 }
 

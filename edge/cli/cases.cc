@@ -4,6 +4,7 @@
 
 #include "edge/cli/commands.h"
 #include "edge/cli/output.h"
+#include "sync/i18n/messages.h"
 #include "sync/normalize.h"
 
 namespace outpost::edge::cli {
@@ -74,10 +75,11 @@ int CaseCommands::RunList(const DeskRun& run) {
     run.out << arr.dump(2) << "\n";
     return kExitOk;
   }
-  if (cases.value().empty()) run.out << (all_ ? "no cases\n" : "no open cases\n");
+  if (cases.value().empty())
+    run.out << (all_ ? i18n::Tr("no cases") : i18n::Tr("no open cases")) << "\n";
   for (const auto& c : cases.value()) {
-    run.out << c.ref << "  " << c.status << "  " << c.kind << "  " << c.summary << "  ("
-            << c.contacts.size() << " to call)\n";
+    run.out << c.ref << "  " << c.status << "  " << c.kind << "  " << c.summary << "  "
+            << i18n::Format("({0} to call)", {std::to_string(c.contacts.size())}) << "\n";
   }
   return kExitOk;
 }
@@ -92,25 +94,28 @@ int CaseCommands::RunShow(const DeskRun& run) {
     return kExitOk;
   }
   const ConflictCase& k = c.value();
-  run.out << k.ref << "  " << k.kind << "  " << k.status << "\n  " << k.summary << "\n  opened "
-          << store.value()->LocalText(k.opened_at) << " by " << k.opened_by << " (" << k.source
-          << ")\n";
+  run.out << k.ref << "  " << k.kind << "  " << k.status << "\n  " << k.summary << "\n  "
+          << i18n::Format("opened {0} by {1} ({2})",
+                          {store.value()->LocalText(k.opened_at), k.opened_by, k.source})
+          << "\n";
   for (const auto& id : k.booking_ids) {
     auto b = store.value()->GetBooking(id);
     if (b.ok()) {
       run.out << "  " << b.value().slot_date << " " << b.value().slot_time << "  "
-              << BookingLine(b.value()) << (b.value().needs_reschedule ? "  NEEDS RESCHEDULE" : "")
-              << "\n";
+              << BookingLine(b.value())
+              << (b.value().needs_reschedule ? "  " + i18n::Tr("NEEDS RESCHEDULE") : "") << "\n";
     }
   }
   for (const auto& x : k.contacts) {
-    run.out << "  call " << x.name << "  "
-            << (x.phone.empty() ? std::string("(no phone)") : FormatPhoneForDisplay(x.phone))
-            << "  " << x.booking_ref << ": " << x.why << "\n";
+    run.out << "  " << i18n::Format("call {0}", {x.name}) << "  "
+            << (x.phone.empty() ? i18n::Tr("(no phone)") : FormatPhoneForDisplay(x.phone)) << "  "
+            << x.booking_ref << ": " << x.why << "\n";
   }
   if (k.resolution) {
-    run.out << "  resolved " << store.value()->LocalText(*k.resolved_at) << " by " << *k.resolved_by
-            << ": " << *k.resolution << "\n";
+    run.out << "  "
+            << i18n::Format("resolved {0} by {1}: {2}", {store.value()->LocalText(*k.resolved_at),
+                                                         *k.resolved_by, *k.resolution})
+            << "\n";
   }
   return kExitOk;
 }
@@ -125,7 +130,7 @@ int CaseCommands::RunResolve(const DeskRun& run) {
   if (run.flags.json) {
     run.out << CaseJson(c.value()).dump(2) << "\n";
   } else {
-    run.out << "resolved " << c.value().ref << ": " << resolution_ << "\n";
+    run.out << i18n::Format("resolved {0}: {1}", {c.value().ref, resolution_}) << "\n";
   }
   return kExitOk;
 }

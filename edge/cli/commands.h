@@ -110,7 +110,7 @@ class BookingCommands {
   // One lifecycle step: its subcommand, what the desk says it did, the call.
   struct Step {
     CLI::App* sub = nullptr;
-    const char* verb = "";
+    std::string verb;  // in the staff's language
     Result<Booking> (*call)(Store&, const BookingCommands&, const std::string& staff) = nullptr;
     // Takes a phone or plate of one of today's bookings as well as a ref.
     bool named_at_desk = false;

@@ -7,6 +7,7 @@
 #include "edge/cli/output.h"
 #include "edge/hub_link.h"
 #include "edge/profiles.h"
+#include "sync/i18n/messages.h"
 #include "sync/ids.h"
 #include "sync/model/profile.h"
 #include "sync/normalize.h"
@@ -22,8 +23,8 @@ Result<std::vector<ContactChannel>> ParseChannels(const std::vector<std::string>
   for (const auto& name : names) {
     auto channel = ParseContactChannel(name);
     if (!channel) {
-      return Status::InvalidInput("channel: '" + name +
-                                  "' is not a contact channel (sms, wechat or call)");
+      return Status::InvalidInput(
+          i18n::Format("channel: '{0}' is not a contact channel (sms, wechat or call)", {name}));
     }
     if (std::find(out.begin(), out.end(), *channel) == out.end()) out.push_back(*channel);
   }
@@ -39,7 +40,8 @@ void PrintChainConsent(const DeskRun& run, const Store& store,
     const ConsentStatement& stated = (*consent.channels)[static_cast<int>(c)];
     if (stated.choice != ContactChoice::kNotAsked) merged[static_cast<int>(c)] = stated;
   }
-  run.out << "    contact in the chain: " << ConsentLine(store, merged) << "\n";
+  run.out << "    " << i18n::Format("contact in the chain: {0}", {ConsentLine(store, merged)})
+          << "\n";
 }
 
 // The records, vehicles and bookings the profile lists at other stores.
@@ -47,21 +49,21 @@ void PrintElsewhere(const DeskRun& run, const std::string& site, const model::Pr
   std::ostream& out = run.out;
   for (const auto& r : p.records) {
     if (r.store_id == site) continue;
-    out << "    also a customer at " << r.store_id << ": " << r.name;
-    if (r.member_id) out << "  member " << *r.member_id;
+    out << "    " << i18n::Format("also a customer at {0}: {1}", {r.store_id, r.name});
+    if (r.member_id) out << "  " << i18n::Format("member {0}", {*r.member_id});
     out << "\n";
   }
   for (const auto& v : p.vehicles) {
     if (v.store_id == site) continue;
-    out << "    vehicle at " << v.store_id << ": "
-        << (v.plate ? FormatPlateForDisplay(*v.plate) : std::string("(no plate)"));
+    out << "    " << i18n::Format("vehicle at {0}: ", {v.store_id})
+        << (v.plate ? FormatPlateForDisplay(*v.plate) : i18n::Tr("(no plate)"));
     if (v.vin) out << "  VIN " << *v.vin;
     out << "\n";
   }
   for (const auto& b : p.bookings) {
     if (b.store_id == site) continue;
-    out << "    " << b.slot << "  at " << b.store_id << "  " << b.ref << "  " << b.status << "  "
-        << b.service << " (" << b.channel << ")\n";
+    out << "    " << b.slot << "  " << i18n::Format("at {0}", {b.store_id}) << "  " << b.ref << "  "
+        << b.status << "  " << b.service << " (" << b.channel << ")\n";
   }
 }
 
@@ -69,17 +71,23 @@ void PrintElsewhere(const DeskRun& run, const std::string& site, const model::Pr
 // shown from the store's copy, so it works with no network.
 void PrintUnifiedProfile(const DeskRun& run, const Store& store, const model::Profile& p,
                          const std::string& received_at, bool do_not_disturb_here) {
-  run.out << "  across the chain: " << p.unified_id << ", known at " << p.stores << " store(s)";
+  run.out << "  "
+          << i18n::Format("across the chain: {0}, known at {1} store(s)",
+                          {p.unified_id, std::to_string(p.stores)});
   if (!received_at.empty())
-    run.out << "  (head office, as of " << store.LocalText(received_at) << ")";
+    run.out << "  " << i18n::Format("(head office, as of {0})", {store.LocalText(received_at)});
   run.out << "\n";
   if (p.consent.do_not_disturb && !do_not_disturb_here) {
-    run.out << "    DO NOT CONTACT: asked for at another store (applies here too)\n";
+    run.out << "    " << i18n::Tr("DO NOT CONTACT: asked for at another store (applies here too)")
+            << "\n";
   }
   PrintChainConsent(run, store, p.consent);
   if (p.visits.count > 0) {
-    run.out << "    visits in the chain: " << p.visits.count << ", last "
-            << p.visits.last.value_or("") << " at " << p.visits.last_store.value_or("") << "\n";
+    run.out << "    "
+            << i18n::Format("visits in the chain: {0}, last {1} at {2}",
+                            {std::to_string(p.visits.count), p.visits.last.value_or(""),
+                             p.visits.last_store.value_or("")})
+            << "\n";
   }
   if (p.segment) {
     const model::ProfileSegment& seg = *p.segment;
@@ -92,7 +100,8 @@ void PrintUnifiedProfile(const DeskRun& run, const Store& store, const model::Pr
 }
 
 // Prints the customer as added or updated: JSON, or "<verb> " and the customer.
-int PrintChanged(const DeskRun& run, const Store& store, const Customer& c, const char* verb) {
+int PrintChanged(const DeskRun& run, const Store& store, const Customer& c,
+                 const std::string& verb) {
   if (run.flags.json) {
     run.out << CustomerJson(c).dump(2) << "\n";
   } else {
@@ -203,7 +212,7 @@ int CustomerCommands::RunAdd(const DeskRun& run) {
   new_customer_.consent_channels = channels.value();
   auto c = store.value()->AddCustomer(new_customer_, new_vehicle_, staff.value());
   if (!c.ok()) return Fail(run, c.status());
-  return PrintChanged(run, *store.value(), c.value(), "added");
+  return PrintChanged(run, *store.value(), c.value(), i18n::Tr("added"));
 }
 
 int CustomerCommands::RunFind(const DeskRun& run) {
@@ -216,7 +225,7 @@ int CustomerCommands::RunFind(const DeskRun& run) {
     for (const auto& c : found.value()) arr.push_back(CustomerJson(c));
     run.out << arr.dump(2) << "\n";
   } else if (found.value().empty()) {
-    run.out << "no customer matches '" << query_ << "'\n";
+    run.out << i18n::Format("no customer matches '{0}'", {query_}) << "\n";
   } else {
     for (const auto& c : found.value()) PrintCustomer(run, *store.value(), c);
   }
@@ -260,7 +269,9 @@ int CustomerCommands::RunShow(const DeskRun& run) {
     PrintUnifiedProfile(run, *store.value(), held->profile, held->received_at,
                         c.value().do_not_disturb);
   } else {
-    run.out << "  across the chain: not known yet (head office's profile comes with a sync)\n";
+    run.out << "  "
+            << i18n::Tr("across the chain: not known yet (head office's profile comes with a sync)")
+            << "\n";
   }
   return kExitOk;
 }
@@ -275,7 +286,7 @@ int CustomerCommands::RunLookup(const DeskRun& run) {
   json shown = {{"phone", phone.value()}, {"here", json::array()}, {"head_office", nullptr}};
   for (const auto& c : local.value()) shown["here"].push_back(CustomerJson(c));
   if (!run.flags.json) {
-    if (local.value().empty()) run.out << "not a customer of this store yet\n";
+    if (local.value().empty()) run.out << i18n::Tr("not a customer of this store yet") << "\n";
     for (const auto& c : local.value()) PrintCustomer(run, *store.value(), c);
   }
   // Head office: the link sync uses, unless given.
@@ -288,8 +299,8 @@ int CustomerCommands::RunLookup(const DeskRun& run) {
   auto asked = [&]() -> Result<WireLookupReply> {
     if (link.endpoint.empty() || link.hub_key_file.empty() || link.key_file.empty()) {
       return Status::InvalidInput(
-          "head office: no hub link known here (run sync once, or give --hub, --hub-key"
-          " and --key)");
+          i18n::Tr("head office: no hub link known here (run sync once, or give --hub, --hub-key"
+                   " and --key)"));
     }
     ASSIGN_OR_RETURN(SecretKeys keys, LoadSecretKeys(link.key_file));
     ASSIGN_OR_RETURN(PublicKeys hub, LoadPublicKeys(link.hub_key_file));
@@ -300,8 +311,9 @@ int CustomerCommands::RunLookup(const DeskRun& run) {
   if (!asked.ok()) {
     // The desk goes on with what it has: this store's records and profiles.
     if (run.flags.json) run.out << shown.dump(2) << "\n";
-    return Fail(run, Status(asked.status().code(),
-                            asked.status().message() + " (shown: this store's records only)"));
+    return Fail(run,
+                Status(asked.status().code(),
+                       asked.status().message() + i18n::Tr(" (shown: this store's records only)")));
   }
   shown["head_office"] = {{"status", asked->status}, {"customers", json::array()}};
   // A profile that does not read is left out, as the look-up's answer is advice.
@@ -316,12 +328,14 @@ int CustomerCommands::RunLookup(const DeskRun& run) {
     run.out << shown.dump(2) << "\n";
     return kExitOk;
   }
-  if (asked->status != "ok") run.out << "head office: " << asked->status << "\n";
-  if (known.empty()) run.out << "head office: no customer with this phone at any store\n";
+  if (asked->status != "ok") run.out << i18n::Format("head office: {0}", {asked->status}) << "\n";
+  if (known.empty()) {
+    run.out << i18n::Tr("head office: no customer with this phone at any store") << "\n";
+  }
   bool dnd_here = false;
   for (const auto& c : local.value()) dnd_here = dnd_here || c.do_not_disturb;
   for (const auto& p : known) {
-    run.out << "head office knows:\n";
+    run.out << i18n::Tr("head office knows:") << "\n";
     PrintUnifiedProfile(run, *store.value(), p, "", dnd_here);
   }
   return kExitOk;
@@ -329,12 +343,13 @@ int CustomerCommands::RunLookup(const DeskRun& run) {
 
 int CustomerCommands::RunUpdate(const DeskRun& run) {
   if (opt_in_ && opt_out_) {
-    return Fail(run, Status::InvalidInput("consent: --opt-in and --opt-out contradict each"
-                                          " other in one command; give one"));
+    return Fail(run, Status::InvalidInput(i18n::Tr("consent: --opt-in and --opt-out contradict each"
+                                                   " other in one command; give one")));
   }
   if (dnd_ && allow_contact_) {
-    return Fail(run, Status::InvalidInput("consent: --dnd and --allow-contact contradict each"
-                                          " other in one command; give one"));
+    return Fail(run,
+                Status::InvalidInput(i18n::Tr("consent: --dnd and --allow-contact contradict each"
+                                              " other in one command; give one")));
   }
   if (opt_in_ || opt_out_) customer_update_.contact_opt_in = opt_in_;
   auto channels = ParseChannels(update_channels_);
@@ -347,7 +362,7 @@ int CustomerCommands::RunUpdate(const DeskRun& run) {
   if (!store.ok()) return Fail(run, store.status());
   auto c = store.value()->UpdateCustomer(query_, customer_update_, staff.value());
   if (!c.ok()) return Fail(run, c.status());
-  return PrintChanged(run, *store.value(), c.value(), "updated");
+  return PrintChanged(run, *store.value(), c.value(), i18n::Tr("updated"));
 }
 
 int CustomerCommands::RunVehicleAdd(const DeskRun& run) {
@@ -366,9 +381,11 @@ int CustomerCommands::RunVehicleAdd(const DeskRun& run) {
                    .dump(2)
             << "\n";
   } else {
-    run.out << "vehicle "
-            << (v.value().plate ? FormatPlateForDisplay(*v.value().plate) : *v.value().vin)
-            << " on record, id " << v.value().id << "\n";
+    run.out << i18n::Format(
+                   "vehicle {0} on record, id {1}",
+                   {v.value().plate ? FormatPlateForDisplay(*v.value().plate) : *v.value().vin,
+                    v.value().id})
+            << "\n";
   }
   return kExitOk;
 }

@@ -2,6 +2,7 @@
 
 #include <ostream>
 
+#include "sync/i18n/messages.h"
 #include "sync/model/profile.h"
 #include "sync/normalize.h"
 
@@ -12,12 +13,36 @@ using nlohmann::json;
 
 std::string PerksText(const Booking& b, int discount_percent, const std::string& cutoff) {
   std::string out;
-  if (b.priority_reception) out += "priority reception + car wash";
+  if (b.priority_reception) out += i18n::Tr("priority reception + car wash");
   if (b.discount_eligible) {
-    out += (out.empty() ? "" : "; ") + std::to_string(discount_percent) +
-           "% off labour if arriving before " + cutoff;
+    out += (out.empty() ? "" : "; ") + i18n::Format("{0}% off labour if arriving before {1}",
+                                                    {std::to_string(discount_percent), cutoff});
   }
   return out;
+}
+
+// The booking's status as staff read it; in English its stored name
+// (BookingStatusName), which a --json output keeps in every language.
+std::string BookingStatusText(BookingStatus status) {
+  switch (status) {
+    case BookingStatus::kRequested:
+      return i18n::Tr("requested");
+    case BookingStatus::kConfirmed:
+      return i18n::Tr("confirmed");
+    case BookingStatus::kCheckedIn:
+      return i18n::Tr("checked-in");
+    case BookingStatus::kInService:
+      return i18n::Tr("in-service");
+    case BookingStatus::kCompleted:
+      return i18n::Tr("completed");
+    case BookingStatus::kCancelled:
+      return i18n::Tr("cancelled");
+    case BookingStatus::kNoShow:
+      return i18n::Tr("no-show");
+    case BookingStatus::kRescheduled:
+      return i18n::Tr("rescheduled");
+  }
+  return std::string(BookingStatusName(status));
 }
 
 // Notes keep their lines (CleanMultilineText): each further one indented
@@ -37,17 +62,42 @@ std::string IndentedNotes(const std::string& notes) {
 
 std::string AssignedText(const Booking& b) {
   std::string out;
-  auto add = [&](const char* label, const std::optional<std::string>& value) {
+  auto add = [&](const std::string& label, const std::optional<std::string>& value) {
     if (value) out += std::string(out.empty() ? "" : ", ") + label + " " + *value;
   };
-  add("advisor", b.advisor);
-  add("bay", b.bay);
-  add("team", b.team);
+  add(i18n::Tr("advisor"), b.advisor);
+  add(i18n::Tr("bay"), b.bay);
+  add(i18n::Tr("team"), b.team);
   return out;
 }
 
+// The kind of refusal in the staff's language ("invalid input" in English,
+// as Status::ToString writes it).
+std::string StatusCodeText(StatusCode code) {
+  switch (code) {
+    case StatusCode::kOk:
+      return "ok";
+    case StatusCode::kInvalidInput:
+      return i18n::Tr("invalid input");
+    case StatusCode::kNotFound:
+      return i18n::Tr("not found");
+    case StatusCode::kRefused:
+      return i18n::Tr("refused");
+    case StatusCode::kConflict:
+      return i18n::Tr("conflict");
+    case StatusCode::kCorruption:
+      return i18n::Tr("corruption");
+    case StatusCode::kRetryLater:
+      return i18n::Tr("retry later");
+    case StatusCode::kIoError:
+      return i18n::Tr("i/o error");
+  }
+  return "unknown";
+}
+
 int Fail(const DeskRun& run, const Status& st) {
-  run.err << "outpost-edge: " << st.ToString() << "\n";
+  run.err << i18n::Format("outpost-edge: {0}: {1}", {StatusCodeText(st.code()), st.message()})
+          << "\n";
   return ExitCodeFor(st);
 }
 
@@ -57,7 +107,8 @@ Result<std::unique_ptr<Store>> OpenStore(const DeskRun& run) {
 
 Result<std::string> RequireStaff(const DeskRun& run) {
   if (run.flags.staff.empty()) {
-    return Status::InvalidInput("staff: say who is at the desk with --staff NAME or OUTPOST_STAFF");
+    return Status::InvalidInput(
+        i18n::Tr("staff: say who is at the desk with --staff NAME or OUTPOST_STAFF"));
   }
   return run.flags.staff;
 }
@@ -111,7 +162,7 @@ std::vector<std::string> BookingCells(const Booking& b) {
   if (b.discount_eligible) flags += std::string(flags.empty() ? "" : ",") + "discount";
   if (b.arrival_perk) flags += std::string(flags.empty() ? "" : ",") + *b.arrival_perk;
   return {b.ref,
-          std::string(BookingStatusName(b.status)),
+          BookingStatusText(b.status),
           b.customer_name,
           Phones(b.customer_phones),
           b.plate ? FormatPlateForDisplay(*b.plate) : "",
@@ -147,28 +198,34 @@ int PrintBooking(const DeskRun& run, const Store& store, const Booking& b,
     return kExitOk;
   }
   out << verb << " " << b.ref << "  " << b.slot_date << " " << b.slot_time << "  "
-      << BookingStatusName(b.status) << "\n";
+      << BookingStatusText(b.status) << "\n";
   out << "  " << b.customer_name << "  " << Phones(b.customer_phones);
   if (b.plate) out << "  " << FormatPlateForDisplay(*b.plate);
-  out << "  " << b.service << "  via " << ChannelName(b.channel) << "\n";
+  out << "  " << b.service << "  " << i18n::Format("via {0}", {ChannelName(b.channel)}) << "\n";
   std::string perks =
       PerksText(b, store.settings().discount_percent, store.settings().discount_cutoff);
-  if (!perks.empty()) out << "  perks: " << perks << "\n";
+  if (!perks.empty()) out << "  " << i18n::Format("perks: {0}", {perks}) << "\n";
   const std::string assigned = AssignedText(b);
   if (!assigned.empty()) out << "  " << assigned << "\n";
   if (b.arrived_at) {
-    out << "  arrived " << store.LocalText(*b.arrived_at)
-        << (b.discount_applied && *b.discount_applied ? ", labour discount applies" : "")
-        << (b.arrival_perk ? ", offer " + *b.arrival_perk : "") << "\n";
+    out << "  " << i18n::Format("arrived {0}", {store.LocalText(*b.arrived_at)})
+        << (b.discount_applied && *b.discount_applied ? i18n::Tr(", labour discount applies") : "")
+        << (b.arrival_perk ? i18n::Format(", offer {0}", {*b.arrival_perk}) : "") << "\n";
   }
-  if (b.cancel_reason) out << "  cancelled: " << *b.cancel_reason << "\n";
-  if (b.amount_fen) out << "  amount " << model::FormatYuan(*b.amount_fen) << " yuan\n";
-  if (b.rescheduled_from) out << "  rescheduled from " << *b.rescheduled_from << "\n";
-  if (b.rescheduled_to) out << "  rescheduled to " << *b.rescheduled_to << "\n";
-  if (!b.notes.empty()) out << "  notes: " << IndentedNotes(b.notes) << "\n";
+  if (b.cancel_reason) out << "  " << i18n::Format("cancelled: {0}", {*b.cancel_reason}) << "\n";
+  if (b.amount_fen) {
+    out << "  " << i18n::Format("amount {0} yuan", {model::FormatYuan(*b.amount_fen)}) << "\n";
+  }
+  if (b.rescheduled_from) {
+    out << "  " << i18n::Format("rescheduled from {0}", {*b.rescheduled_from}) << "\n";
+  }
+  if (b.rescheduled_to) {
+    out << "  " << i18n::Format("rescheduled to {0}", {*b.rescheduled_to}) << "\n";
+  }
+  if (!b.notes.empty()) out << "  " << i18n::Tr("notes:") << " " << IndentedNotes(b.notes) << "\n";
   if (b.form_id) {
-    out << "  paper form " << *b.form_id;
-    if (b.import_batch) out << " (import " << *b.import_batch << ")";
+    out << "  " << i18n::Format("paper form {0}", {*b.form_id});
+    if (b.import_batch) out << " " << i18n::Format("(import {0})", {*b.import_batch});
     out << "\n";
   }
   out << "  id " << b.id << "\n";
@@ -178,9 +235,9 @@ int PrintBooking(const DeskRun& run, const Store& store, const Booking& b,
 void PrintCustomer(const DeskRun& run, const Store& store, const Customer& c) {
   std::ostream& out = run.out;
   out << c.name << "  " << Phones(c.phones);
-  if (c.member_id) out << "  member " << *c.member_id;
-  out << "\n  id " << c.id
-      << "\n  contact: " << (c.do_not_disturb ? "DO NOT DISTURB (outranks any opt-in); " : "")
+  if (c.member_id) out << "  " << i18n::Format("member {0}", {*c.member_id});
+  out << "\n  id " << c.id << "\n  " << i18n::Tr("contact:") << " "
+      << (c.do_not_disturb ? i18n::Tr("DO NOT DISTURB (outranks any opt-in); ") : "")
       << ConsentLine(store, c.consent) << "\n";
   if (!c.doubtful_phones.empty()) {
     // A follow-up call found these wrong or empty (docs/FOLLOWUP.md).
@@ -189,7 +246,8 @@ void PrintCustomer(const DeskRun& run, const Store& store, const Customer& c) {
   }
   if (c.birthday) out << "  生日 birthday " << *c.birthday << "\n";
   for (const auto& v : c.vehicles) {
-    out << "  vehicle " << (v.plate ? FormatPlateForDisplay(*v.plate) : "(no plate)");
+    out << "  " << i18n::Tr("vehicle") << " "
+        << (v.plate ? FormatPlateForDisplay(*v.plate) : i18n::Tr("(no plate)"));
     if (v.vin) out << "  VIN " << *v.vin;
     if (v.mileage_km) out << "  " << *v.mileage_km << " km";
     if (v.inspection_due) out << "  年检 inspection due " << *v.inspection_due;

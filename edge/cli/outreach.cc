@@ -14,6 +14,7 @@
 #include "edge/cli/output.h"
 #include "edge/notify.h"
 #include "edge/tasks.h"
+#include "sync/i18n/messages.h"
 #include "sync/ids.h"
 #include "sync/log.h"
 #include "sync/metrics.h"
@@ -175,7 +176,7 @@ int OutreachCommands::RunCallDone(const DeskRun& run) {
   if (run.flags.json) {
     run.out << model::MessageJson(*done).dump(2) << "\n";
   } else {
-    run.out << "recorded " << MessageLine(**store, *done) << "\n";
+    run.out << i18n::Format("recorded {0}", {MessageLine(**store, *done)}) << "\n";
   }
   return kExitOk;
 }
@@ -188,16 +189,16 @@ int OutreachCommands::RunOutreach(const DeskRun& run) {
     if (!staff.ok()) return Fail(run, staff.status());
     std::ifstream in(settings_file_);
     if (!in) {
-      return Fail(
-          run, Status::NotFound("--file: cannot read '" + settings_file_ + "'").WithField("file"));
+      return Fail(run, Status::NotFound(i18n::Format("--file: cannot read '{0}'", {settings_file_}))
+                           .WithField("file"));
     }
     std::stringstream text;
     text << in.rdbuf();
     const auto fields = nlohmann::json::parse(text.str(), nullptr, /*allow_exceptions=*/false);
     if (fields.is_discarded()) {
-      return Fail(
-          run,
-          Status::InvalidInput("--file: '" + settings_file_ + "' is not JSON").WithField("file"));
+      return Fail(run,
+                  Status::InvalidInput(i18n::Format("--file: '{0}' is not JSON", {settings_file_}))
+                      .WithField("file"));
     }
     if (Status st = (*store)->SetOutreach(fields, *staff); !st.ok()) return Fail(run, st);
   }

@@ -5,6 +5,7 @@
 #include "edge/cli/commands.h"
 #include "edge/cli/output.h"
 #include "sync/cli/progress.h"
+#include "sync/i18n/messages.h"
 #include "sync/private_file.h"
 
 namespace outpost::edge::cli {
@@ -63,9 +64,10 @@ int PaperCommands::RunPrint(const DeskRun& run) {
                    .dump(2)
             << "\n";
   } else {
-    run.out << "wrote " << print_out_ << ": day sheet for " << sheet.value().date;
+    run.out << i18n::Format("wrote {0}: day sheet for {1}", {print_out_, sheet.value().date});
     if (!sheet.value().first_form.empty()) {
-      run.out << ", forms " << sheet.value().first_form << " to " << sheet.value().last_form;
+      run.out << i18n::Format(", forms {0} to {1}",
+                              {sheet.value().first_form, sheet.value().last_form});
     }
     run.out << "\n";
   }

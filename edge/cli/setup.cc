@@ -6,6 +6,7 @@
 
 #include "edge/cli/commands.h"
 #include "edge/cli/output.h"
+#include "sync/i18n/messages.h"
 
 namespace outpost::edge::cli {
 namespace {
@@ -39,7 +40,7 @@ Status ApplySlotFlags(const std::string& slots_text, const std::string& capacity
   if (!capacity_text.empty()) {
     auto capacity = WholeNumber(capacity_text);
     if (!capacity) {
-      return Status::InvalidInput("capacity: '" + capacity_text + "' is not a number");
+      return Status::InvalidInput(i18n::Format("capacity: '{0}' is not a number", {capacity_text}));
     }
     default_capacity = *capacity;
   }
@@ -53,7 +54,8 @@ Status ApplySlotFlags(const std::string& slots_text, const std::string& capacity
     if (auto eq = item.find('='); eq != std::string::npos) {
       spec.start_time = item.substr(0, eq);
       auto capacity = WholeNumber(item.substr(eq + 1));
-      if (!capacity) return Status::InvalidInput("slots: '" + item + "' has no capacity");
+      if (!capacity)
+        return Status::InvalidInput(i18n::Format("slots: '{0}' has no capacity", {item}));
       spec.capacity = *capacity;
     }
     settings.slots.push_back(spec);
@@ -109,8 +111,10 @@ int SetupCommands::RunInit(const DeskRun& run) {
   if (run.flags.json) {
     run.out << json{{"store_id", s.store_id}, {"db", run.flags.db_path}}.dump(2) << "\n";
   } else {
-    run.out << "created store " << s.store_id << " (" << s.name << ") in " << run.flags.db_path
-            << ", " << s.slots.size() << " slots, time zone " << s.time_zone << "\n";
+    run.out << i18n::Format("created store {0} ({1}) in {2}, {3} slots, time zone {4}",
+                            {s.store_id, s.name, run.flags.db_path, std::to_string(s.slots.size()),
+                             s.time_zone})
+            << "\n";
   }
   return kExitOk;
 }
@@ -132,13 +136,18 @@ int SetupCommands::RunConfig(const DeskRun& run) {
     run.out << j.dump(2) << "\n";
     return kExitOk;
   }
-  run.out << s.store_id << "  " << s.name << "  (" << s.time_zone << ")\n  slots:";
+  run.out << s.store_id << "  " << s.name << "  (" << s.time_zone << ")\n  " << i18n::Tr("slots:");
   for (const auto& slot : s.slots) run.out << " " << slot.start_time << "x" << slot.capacity;
-  run.out << "\n  open days " << s.open_days << "; minimum notice " << s.min_notice_minutes
-          << " min; priority if booked " << s.priority_notice_minutes << " min ahead; "
-          << s.discount_percent << "% labour discount before " << s.discount_cutoff << "\n";
+  run.out << "\n  "
+          << i18n::Format(
+                 "open days {0}; minimum notice {1} min; priority if booked {2} min ahead; "
+                 "{3}% labour discount before {4}",
+                 {s.open_days, std::to_string(s.min_notice_minutes),
+                  std::to_string(s.priority_notice_minutes), std::to_string(s.discount_percent),
+                  s.discount_cutoff})
+          << "\n";
   for (const auto& [day, reason] : calendar->closed)
-    run.out << "  closed " << day << ": " << reason << "\n";
+    run.out << "  " << i18n::Format("closed {0}: {1}", {day, reason}) << "\n";
   return kExitOk;
 }
 
@@ -149,7 +158,8 @@ int SetupCommands::RunClose(const DeskRun& run) {
   if (!staff.ok()) return Fail(run, staff.status());
   Status st = store.value()->AddClosedDate(close_date_, close_reason_, staff.value());
   if (!st.ok()) return Fail(run, st);
-  if (!run.flags.json) run.out << "closed " << close_date_ << ": " << close_reason_ << "\n";
+  if (!run.flags.json)
+    run.out << i18n::Format("closed {0}: {1}", {close_date_, close_reason_}) << "\n";
   return kExitOk;
 }
 

@@ -6,6 +6,7 @@
 #include "edge/cli/commands.h"
 #include "edge/cli/output.h"
 #include "edge/sync_client.h"
+#include "sync/i18n/messages.h"
 
 namespace outpost::edge::cli {
 
@@ -44,15 +45,18 @@ int StatusCommand::Run(const DeskRun& run) {
   }
   run.out << site << ": ";
   if (s.offline_since) {
-    run.out << "offline since " << store.value()->LocalText(*s.offline_since);
+    run.out << i18n::Format("offline since {0}", {store.value()->LocalText(*s.offline_since)});
   } else if (s.last_contact) {
-    run.out << "online, last contact " << store.value()->LocalText(*s.last_contact);
+    run.out << i18n::Format("online, last contact {0}",
+                            {store.value()->LocalText(*s.last_contact)});
   } else {
-    run.out << "never synced";
+    run.out << i18n::Tr("never synced");
   }
-  run.out << ", " << s.waiting() << " changes waiting";
+  run.out << ", " << i18n::Format("{0} changes waiting", {std::to_string(s.waiting())});
   if (refused.value() > 0) {
-    run.out << "; " << refused.value() << " call-centre requests refused here";
+    run.out << "; "
+            << i18n::Format("{0} call-centre requests refused here",
+                            {std::to_string(refused.value())});
   }
   if (s.last_status && *s.last_status != "ok") run.out << " (" << *s.last_status << ")";
   run.out << "\n";
