@@ -13,6 +13,7 @@
 #include "edge/settings.h"
 #include "sync/booking_rules.h"
 #include "sync/changelog.h"
+#include "sync/i18n/messages.h"
 #include "sync/ids.h"
 #include "sync/model/request.h"
 #include "sync/normalize.h"
@@ -40,45 +41,47 @@ Result<LocalTime> ParseSlotTime(const std::string& text) {
 
 Status ValidateSettings(const StoreSettings& s) {
   if (!IsValidSiteId(s.store_id)) {
-    return Status::InvalidInput("store id: '" + s.store_id +
-                                "' must be 1-32 letters, digits, '-' or '_'");
+    return Status::InvalidInput(
+        i18n::Format("store id: '{0}' must be 1-32 letters, digits, '-' or '_'", {s.store_id}));
   }
   RETURN_IF_ERROR(CleanText("store name", s.name, 100, true).status());
   RETURN_IF_ERROR(TimeZone::Load(s.time_zone).status());
   std::set<char> days;
   for (char c : s.open_days) {
     if (c < '1' || c > '7' || !days.insert(c).second) {
-      return Status::InvalidInput("open days: '" + s.open_days +
-                                  "' must list ISO weekdays 1-7 once each (1 = Monday)");
+      return Status::InvalidInput(i18n::Format(
+          "open days: '{0}' must list ISO weekdays 1-7 once each (1 = Monday)", {s.open_days}));
     }
   }
-  if (days.empty()) return Status::InvalidInput("open days: the store must open on some day");
-  if (s.slots.empty()) return Status::InvalidInput("slots: the grid needs at least one slot");
+  if (days.empty())
+    return Status::InvalidInput(i18n::Tr("open days: the store must open on some day"));
+  if (s.slots.empty())
+    return Status::InvalidInput(i18n::Tr("slots: the grid needs at least one slot"));
   std::set<std::string> seen;
   for (const auto& slot : s.slots) {
     RETURN_IF_ERROR(LocalTime::Parse(slot.start_time).status());
     if (!seen.insert(slot.start_time).second) {
-      return Status::InvalidInput("slots: '" + slot.start_time + "' appears twice");
+      return Status::InvalidInput(i18n::Format("slots: '{0}' appears twice", {slot.start_time}));
     }
     if (slot.capacity < 1 || slot.capacity > 500) {
-      return Status::InvalidInput("capacity: " + std::to_string(slot.capacity) + " for slot " +
-                                  slot.start_time + " must be 1 to 500");
+      return Status::InvalidInput(i18n::Format("capacity: {0} for slot {1} must be 1 to 500",
+                                               {std::to_string(slot.capacity), slot.start_time}));
     }
   }
   if (s.min_notice_minutes < 0 || s.min_notice_minutes > 30 * 24 * 60) {
-    return Status::InvalidInput("min notice: must be 0 to 43200 minutes");
+    return Status::InvalidInput(i18n::Tr("min notice: must be 0 to 43200 minutes"));
   }
   if (s.priority_notice_minutes < 0) {
-    return Status::InvalidInput("priority notice: must not be negative");
+    return Status::InvalidInput(i18n::Tr("priority notice: must not be negative"));
   }
   RETURN_IF_ERROR(LocalTime::Parse(s.discount_cutoff).status());
   if (s.discount_percent < 0 || s.discount_percent > 100) {
-    return Status::InvalidInput("discount percent: must be 0 to 100");
+    return Status::InvalidInput(i18n::Tr("discount percent: must be 0 to 100"));
   }
   if (s.phone_region.size() != 2 || !std::isupper(static_cast<unsigned char>(s.phone_region[0])) ||
       !std::isupper(static_cast<unsigned char>(s.phone_region[1]))) {
-    return Status::InvalidInput("phone region: '" + s.phone_region +
-                                "' must be a two-letter region code such as CN");
+    return Status::InvalidInput(i18n::Format(
+        "phone region: '{0}' must be a two-letter region code such as CN", {s.phone_region}));
   }
   return Status::Ok();
 }
@@ -90,7 +93,8 @@ Result<std::unique_ptr<Store>> Store::Create(const std::string& path, const Stor
   RETURN_IF_ERROR(ValidateSettings(settings));
   std::error_code ec;
   if (std::filesystem::exists(path, ec)) {
-    return Status::Conflict("store database '" + path + "' already exists; not touching it");
+    return Status::Conflict(
+        i18n::Format("store database '{0}' already exists; not touching it", {path}));
   }
   ASSIGN_OR_RETURN(auto db, Db::Open(path, {}));
   RETURN_IF_ERROR(db->Migrate(schema::EdgeMigrations()));

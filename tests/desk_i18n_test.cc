@@ -34,21 +34,34 @@ TEST_F(DeskI18nTest, RefusalsReadInChinese) {
   EXPECT_EQ(staff.err,
             "outpost-edge：输入有误：staff：请用 --staff 姓名 或 OUTPOST_STAFF 说明当班人员\n");
 
-  ProcessResult customer = Chinese({"book", "--date", "tomorrow", "--slot", "10:00"});
-  EXPECT_EQ(customer.exit_code, 1);
-  EXPECT_EQ(customer.err, "outpost-edge：输入有误：customer：请提供 --customer 或 --phone\n");
-
-  ProcessResult today = Chinese({"check-in", "9999"});
-  EXPECT_NE(today.exit_code, 0);
-  EXPECT_EQ(today.err,
-            "outpost-edge：未找到：booking：今天（2026-11-23）没有预约号、电话或车牌为 '9999' "
-            "的预约\n");
-
-  ProcessResult consent = Chinese({"customer", "update", "13800138000", "--opt-in", "--opt-out"});
-  EXPECT_EQ(consent.exit_code, 1);
-  EXPECT_EQ(consent.err,
-            "outpost-edge：输入有误：consent：--opt-in 与 --opt-out "
-            "在同一命令中互相矛盾；请只给一个\n");
+  // Each refusal: its exit code and its one line, the values in it as typed.
+  struct Refusal {
+    std::vector<std::string> args;
+    int exit_code;
+    std::string err;
+  };
+  const std::vector<Refusal> refusals = {
+      {{"book", "--date", "tomorrow", "--slot", "10:00"},
+       1,
+       "outpost-edge：输入有误：customer：请提供 --customer 或 --phone\n"},
+      {{"check-in", "9999"},
+       1,
+       "outpost-edge：未找到：booking：今天（2026-11-23）没有预约号、电话或车牌为 '9999' 的预约\n"},
+      {{"customer", "update", "13800138000", "--opt-in", "--opt-out"},
+       1,
+       "outpost-edge：输入有误：consent：--opt-in 与 --opt-out 在同一命令中互相矛盾；请只给一个\n"},
+      {{"init", "--store-id", "SH-X", "--name", "X", "--open-days", "88"},
+       1,
+       "outpost-edge：输入有误：open days：'88' 须列出 ISO 星期 1-7，每个最多一次（1 = 星期一）\n"},
+      {{"init", "--store-id", "SH-X", "--name", "X"},
+       2,
+       "outpost-edge：冲突：门店数据库 '" + desk_.db() + "' 已存在；未作任何改动\n"},
+  };
+  for (const Refusal& r : refusals) {
+    ProcessResult got = Chinese(r.args);
+    EXPECT_EQ(got.exit_code, r.exit_code) << r.args[0];
+    EXPECT_EQ(got.err, r.err);
+  }
   // Nothing was written: the refusals booked nothing.
   EXPECT_EQ(desk_.Json({"board", "--date", "tomorrow"})["slots"][0]["free"], 2);
 }

@@ -7,6 +7,7 @@
 
 #include "edge/cli/commands.h"
 #include "edge/cli/output.h"
+#include "sync/i18n/messages.h"
 #include "sync/ids.h"
 
 namespace outpost::edge::cli {
@@ -83,7 +84,7 @@ int PrintChanged(const DeskRun& run, Store& store, const model::Task& t, const s
   for (const auto& line : *lines) {
     if (line.task.id == t.id) return PrintTask(run, store, line, verb);
   }
-  return Fail(run, Status::NotFound("task " + t.id + " is not listed"));
+  return Fail(run, Status::NotFound(i18n::Format("task {0} is not listed", {t.id})));
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 
 #include "edge/cli/commands.h"
 #include "edge/cli/output.h"
+#include "sync/i18n/messages.h"
 #include "sync/ids.h"
 
 namespace outpost::edge::cli {
@@ -213,7 +214,8 @@ int WaitlistCommands::RunAnswer(const DeskRun& run) {
   auto store = OpenStore(run);
   if (!store.ok()) return Fail(run, store.status());
   Store& s = *store.value();
-  Result<WaitlistEntry> e = Status::InvalidInput("waitlist: say accept, decline or cancel");
+  Result<WaitlistEntry> e =
+      Status::InvalidInput(i18n::Tr("waitlist: say accept, decline or cancel"));
   if (accept_->parsed()) {
     e = s.AcceptOffer(entry_, staff.value());
   } else if (decline_->parsed()) {
