@@ -4,6 +4,8 @@
 // same commands without one stay English, byte for byte.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -89,6 +91,33 @@ TEST_F(HubI18nTest, StoresDenialAndCustomersReadInChinese) {
   ProcessResult cases = Hub({"conflicts", "list"});
   EXPECT_EQ(cases.out, "没有未结案件\n");
   EXPECT_EQ(Hub({"conflicts", "list"}, false).out, "no open cases\n");
+}
+
+TEST_F(HubI18nTest, AccountAndCustomerRefusalsReadInChinese) {
+  const std::string password = dir_.File("pw");
+  { std::ofstream(password) << "correct horse battery\n"; }
+  std::filesystem::permissions(
+      password, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  ProcessResult role = Hub(
+      {"users", "add", "li.na", "--role", "boss", "--password-file", password, "--staff", "it"});
+  EXPECT_NE(role.exit_code, 0);
+  EXPECT_TRUE(role.err.ends_with("role：'boss' 不是 viewer、call_centre、data_team、admin 之一\n"))
+      << role.err;
+  ProcessResult none = Hub({"users", "add", "li.na", "--role", "viewer", "--staff", "it"});
+  EXPECT_TRUE(none.err.ends_with("password：请提供 --password-file F 或 --password-stdin\n"))
+      << none.err;
+  ProcessResult nobody = Hub({"users", "disable", "wang", "--reason", "left", "--staff", "it"});
+  EXPECT_TRUE(nobody.err.ends_with("name：没有账号 'wang'\n")) << nobody.err;
+
+  ProcessResult merge =
+      Hub({"customers", "merge", "U0000000000000000", "Rzzzzzzz", "--staff", "Li", "--note", ""});
+  EXPECT_NE(merge.exit_code, 0);
+  EXPECT_TRUE(merge.err.ends_with("note：请注明原因（--note）\n")) << merge.err;
+  ProcessResult unknown = Hub({"customers", "show", "Q1234567"});
+  EXPECT_TRUE(unknown.err.ends_with("customer：'Q1234567' 既不是统一编号也不是门店档案号\n"))
+      << unknown.err;
+  ProcessResult month = Hub({"report", "month", "2026-13"});
+  EXPECT_TRUE(month.err.ends_with("month：'2026-13' 不是 YYYY-MM 格式的月份\n")) << month.err;
 }
 
 }  // namespace
