@@ -72,9 +72,11 @@ Result<QueuedTaskCall> QueueTaskCall(Hub& hub, const HeadOfficeCallInput& in) {
   auto& [site, task] = found;
   RETURN_IF_ERROR(model::CheckTaskAttemptFits(task.kind, a));
   if (task.status == "done" || task.status == "cancelled") {
-    return Status::Conflict("task: " + task.id + " at " + site + " is " + task.status +
-                            (task.outcome ? " (" + *task.outcome + ")" : std::string()) +
-                            " as last synced; a closed task takes no more calls")
+    const std::string status =
+        task.status + (task.outcome ? " (" + *task.outcome + ")" : std::string());
+    return Status::Conflict(i18n::Format("task: {0} at {1} is {2} as last synced; a closed task"
+                                         " takes no more calls",
+                                         {task.id, site, status}))
         .WithField("task");
   }
   model::HeadOfficeRequest request;
