@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdlib>
 
+#include "sync/i18n/messages.h"
 #include "sync/normalize.h"
 
 namespace outpost::hub {
@@ -69,8 +70,8 @@ Status CheckName(const std::string& name) {
         return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
       });
   if (ok) return Status::Ok();
-  return Status::InvalidInput("name: " + Quote(name) +
-                              " is not 2 to 32 of a-z, 0-9, '.', '_' or '-'")
+  return Status::InvalidInput(
+             i18n::Format("name: {0} is not 2 to 32 of a-z, 0-9, '.', '_' or '-'", {Quote(name)}))
       .WithField("name");
 }
 
@@ -78,8 +79,10 @@ Status CheckDisplayName(const std::string& display_name) {
   const bool controls = std::any_of(display_name.begin(), display_name.end(),
                                     [](char c) { return static_cast<unsigned char>(c) < 0x20; });
   if (display_name.empty() || display_name.size() > 128 || controls || !IsValidUtf8(display_name)) {
-    return Status::InvalidInput("display-name: " + Quote(display_name) +
-                                " must be 1 to 128 bytes of text without control characters")
+    return Status::InvalidInput(
+               i18n::Format("display-name: {0} must be 1 to 128 bytes of text without control"
+                            " characters",
+                            {Quote(display_name)}))
         .WithField("display-name");
   }
   return Status::Ok();
@@ -87,8 +90,9 @@ Status CheckDisplayName(const std::string& display_name) {
 
 Result<Role> RoleFrom(const std::string& text) {
   if (auto role = ParseRole(text)) return *role;
-  return Status::InvalidInput("role: " + Quote(text) +
-                              " is not one of viewer, call_centre, data_team, admin")
+  return Status::InvalidInput(
+             i18n::Format("role: {0} is not one of viewer, call_centre, data_team, admin",
+                          {Quote(text)}))
       .WithField("role");
 }
 
@@ -169,12 +173,14 @@ StaffAuditRow StaffAccounts::AuditRow(const std::string& actor, const std::strin
 
 Status StaffAccounts::CheckPassword(const std::string& name, const std::string& password) const {
   if (password.size() < rules_.min_password || password.size() > 256) {
-    return Status::InvalidInput("password: must be " + std::to_string(rules_.min_password) +
-                                " to 256 characters (got " + std::to_string(password.size()) + ")")
+    return Status::InvalidInput(
+               i18n::Format("password: must be {0} to 256 characters (got {1})",
+                            {std::to_string(rules_.min_password), std::to_string(password.size())}))
         .WithField("password");
   }
   if (password.find(name) != std::string::npos) {
-    return Status::InvalidInput("password: must not contain the account's name " + Quote(name))
+    return Status::InvalidInput(
+               i18n::Format("password: must not contain the account's name {0}", {Quote(name)}))
         .WithField("password");
   }
   return Status::Ok();
@@ -182,7 +188,9 @@ Status StaffAccounts::CheckPassword(const std::string& name, const std::string& 
 
 Result<StaffUserRow> StaffAccounts::Existing(const std::string& name) {
   ASSIGN_OR_RETURN(std::optional<StaffUserRow> row, store_.User(name));
-  if (!row) return Status::NotFound("name: no account " + Quote(name)).WithField("name");
+  if (!row) {
+    return Status::NotFound(i18n::Format("name: no account {0}", {Quote(name)})).WithField("name");
+  }
   return *row;
 }
 
@@ -194,7 +202,9 @@ Status StaffAccounts::AddUser(const std::string& name, const std::string& displa
   ASSIGN_OR_RETURN(Role parsed, RoleFrom(role));
   RETURN_IF_ERROR(CheckPassword(name, password));
   ASSIGN_OR_RETURN(std::optional<StaffUserRow> taken, store_.User(name));
-  if (taken) return Status::Conflict("name: account " + Quote(name) + " exists already");
+  if (taken) {
+    return Status::Conflict(i18n::Format("name: account {0} exists already", {Quote(name)}));
+  }
   ASSIGN_OR_RETURN(std::string hash, HashPassword(password));
   const std::string now = FormatUtcMs(clock_.NowMs());
   StaffUserRow row{name, display_name, RoleName(parsed), hash, now, now, by, {}, {}, {}};
@@ -226,13 +236,14 @@ Status StaffAccounts::SetRole(const std::string& name, const std::string& role,
 Status StaffAccounts::Disable(const std::string& name, const std::string& reason,
                               const std::string& by) {
   if (reason.empty()) {
-    return Status::InvalidInput("reason: required: say why the account is disabled")
+    return Status::InvalidInput(i18n::Tr("reason: required: say why the account is disabled"))
         .WithField("reason");
   }
   ASSIGN_OR_RETURN(StaffUserRow row, Existing(name));
   if (row.disabled_at) {
-    return Status::Conflict("name: account " + Quote(name) + " was disabled already at " +
-                            *row.disabled_at + " by " + row.disabled_by.value_or("?"));
+    return Status::Conflict(
+        i18n::Format("name: account {0} was disabled already at {1} by {2}",
+                     {Quote(name), *row.disabled_at, row.disabled_by.value_or("?")}));
   }
   row.disabled_at = FormatUtcMs(clock_.NowMs());
   row.disabled_by = by;
@@ -244,7 +255,7 @@ Status StaffAccounts::Disable(const std::string& name, const std::string& reason
 Status StaffAccounts::Enable(const std::string& name, const std::string& by) {
   ASSIGN_OR_RETURN(StaffUserRow row, Existing(name));
   if (!row.disabled_at) {
-    return Status::Conflict("name: account " + Quote(name) + " is not disabled");
+    return Status::Conflict(i18n::Format("name: account {0} is not disabled", {Quote(name)}));
   }
   row.disabled_at.reset();
   row.disabled_by.reset();

@@ -11,6 +11,7 @@
 #include "schema/migrations.h"
 #include "sync/envelope.h"
 #include "sync/hub_log.h"
+#include "sync/i18n/messages.h"
 #include "sync/lifecycle.h"
 #include "sync/merge.h"
 #include "sync/normalize.h"
@@ -103,18 +104,22 @@ Status Hub::AllowStore(const PublicKeys& store) {
                    storage_->keys().AllowKey(store, FormatUtcMs(clock_.NowMs())));
   if (denied) {
     // A denied key may be in someone else's hands: it never comes back.
-    return Status::Refused("key " + denied->key_id + " of store '" + store.site_id +
-                           "' was denied by " + denied->denied_by + " at " + denied->denied_at +
-                           "; make the store a new key (outpost keygen --site " + store.site_id +
-                           " --force) and allow that one");
+    return Status::Refused(i18n::Format(
+        "key {0} of store '{1}' was denied by {2} at {3}; make the store a new key (outpost"
+        " keygen --site {1} --force) and allow that one",
+        {denied->key_id, store.site_id, denied->denied_by, denied->denied_at}));
   }
   return Status::Ok();
 }
 
 Status Hub::DenyStore(const std::string& site_id, const std::string& staff,
                       const std::string& reason) {
-  if (staff.empty()) return Status::InvalidInput("staff: say who denies the store (--staff)");
-  if (reason.empty()) return Status::InvalidInput("reason: say why the store is denied (--reason)");
+  if (staff.empty()) {
+    return Status::InvalidInput(i18n::Tr("staff: say who denies the store (--staff)"));
+  }
+  if (reason.empty()) {
+    return Status::InvalidInput(i18n::Tr("reason: say why the store is denied (--reason)"));
+  }
   ASSIGN_OR_RETURN(
       std::optional<storage::KeyDenial> earlier,
       storage_->keys().DenyLiveKey(site_id, FormatUtcMs(clock_.NowMs()), staff, reason));
@@ -347,17 +352,17 @@ Result<std::string> Hub::CheckRequestedSlot(const std::string& site,
                                             const std::string& date_text,
                                             const std::string& slot_text) {
   auto time = LocalTime::Parse(slot_text);
-  if (!time.ok()) return Status::InvalidInput("slot: '" + slot_text + "' is not a time (HH:MM)");
+  if (!time.ok()) {
+    return Status::InvalidInput(i18n::Format("slot: '{0}' is not a time (HH:MM)", {slot_text}));
+  }
   if (!calendar) {
     auto date = LocalDate::Parse(date_text);
     if (date.ok()) return date->ToString();
     if (ParseDeskDate(date_text, LocalDate{2026, 1, 1}).ok()) {
-      return Status::InvalidInput("date: '" + date_text +
-                                  "' is relative, and head office does not"
-                                  " know " +
-                                  site +
-                                  "'s time zone yet (its settings come with its"
-                                  " next sync); give the date as YYYY-MM-DD");
+      return Status::InvalidInput(
+          i18n::Format("date: '{0}' is relative, and head office does not know {1}'s time zone"
+                       " yet (its settings come with its next sync); give the date as YYYY-MM-DD",
+                       {date_text, site}));
     }
     return Status::InvalidInput("date: '" + date_text + "': " + date.status().message());
   }
@@ -373,7 +378,7 @@ Result<std::string> Hub::CheckRequestedSlot(const std::string& site,
                                 Channel::kCallCentre, now_ms);
   if (!bookable.ok()) {
     return Status(bookable.status().code(),
-                  site + " cannot take it: " + bookable.status().message());
+                  i18n::Format("{0} cannot take it: {1}", {site, bookable.status().message()}));
   }
   return date.ToString();
 }
@@ -383,7 +388,7 @@ Result<QueuedRequest> Hub::QueueBooking(const std::string& site, const nlohmann:
   for (const char* field : {"phone", "date", "slot"}) {
     if (!request.contains(field) || !request[field].is_string() ||
         request[field].get<std::string>().empty()) {
-      return Status::InvalidInput(std::string(field) + ": required for a call-centre booking");
+      return Status::InvalidInput(i18n::Format("{0}: required for a call-centre booking", {field}));
     }
   }
   RETURN_IF_ERROR(StoreKeys(site).status());  // only stores on the allow-list
@@ -404,13 +409,14 @@ Result<int64_t> Hub::QueueBookingChange(const std::string& site, const std::stri
                                         const std::string& booking, nlohmann::json details,
                                         const std::string& staff) {
   if (kind != "cancel" && kind != "reschedule") {
-    return Status::InvalidInput("request: '" + kind + "' is neither cancel nor reschedule");
+    return Status::InvalidInput(
+        i18n::Format("request: '{0}' is neither cancel nor reschedule", {kind}));
   }
   if (kind == "reschedule") {
     for (const char* field : {"date", "slot"}) {
       if (!details.contains(field) || !details[field].is_string() ||
           details[field].get<std::string>().empty()) {
-        return Status::InvalidInput(std::string(field) + ": required to move a booking");
+        return Status::InvalidInput(i18n::Format("{0}: required to move a booking", {field}));
       }
     }
     RETURN_IF_ERROR(StoreKeys(site).status());
@@ -424,11 +430,13 @@ Result<int64_t> Hub::QueueBookingChange(const std::string& site, const std::stri
   ASSIGN_OR_RETURN(std::vector<storage::FoundEntity> found,
                    storage_->reads().BookingsNamed(site, booking, 2));
   if (found.empty()) {
-    return Status::NotFound("booking: '" + booking + "' is not a booking of " + site +
-                            " that head office knows (it may not have synced yet)");
+    return Status::NotFound(
+        i18n::Format("booking: '{0}' is not a booking of {1} that head office knows (it may not"
+                     " have synced yet)",
+                     {booking, site}));
   }
   if (found.size() > 1) {
-    return Status::InvalidInput("booking: '" + booking + "' matches several bookings");
+    return Status::InvalidInput(i18n::Format("booking: '{0}' matches several bookings", {booking}));
   }
   const std::string id = found.front().entity_id;
   const std::string ref = found.front().ref.value_or("");
@@ -443,14 +451,16 @@ Result<std::pair<std::string, int64_t>> Hub::QueueCaseResolution(const std::stri
                                                                  const std::string& site_hint,
                                                                  const std::string& resolution,
                                                                  const std::string& staff) {
-  if (resolution.empty()) return Status::InvalidInput("note: say what was done (--note)");
+  if (resolution.empty()) return Status::InvalidInput(i18n::Tr("note: say what was done (--note)"));
   // Case refs (C-YYMMDD-N) are counted per store, so two stores can each have
   // the same ref: then the store must be named, never guessed.
   ASSIGN_OR_RETURN(std::vector<storage::FoundEntity> found,
                    storage_->reads().CasesNamed(case_query, site_hint));
   if (found.empty()) {
-    return Status::NotFound("case: no case '" + case_query + "' known at head office" +
-                            (site_hint.empty() ? "" : " for store " + site_hint));
+    return Status::NotFound(
+        site_hint.empty() ? i18n::Format("case: no case '{0}' known at head office", {case_query})
+                          : i18n::Format("case: no case '{0}' known at head office for store {1}",
+                                         {case_query, site_hint}));
   }
   const std::string id = found.front().entity_id, site = found.front().owner_site;
   const std::string ref = found.front().ref.value_or("");
@@ -464,10 +474,12 @@ Result<std::pair<std::string, int64_t>> Hub::QueueCaseResolution(const std::stri
       named += (named.empty() ? "" : " and ") + s;
       options += (options.empty() ? "--store " : " or --store ") + s;
     }
-    return Status::InvalidInput("case: '" + case_query + "' is a case at " + named +
-                                "; say which with " + options);
+    return Status::InvalidInput(i18n::Format("case: '{0}' is a case at {1}; say which with {2}",
+                                             {case_query, named, options}));
   }
-  if (status == "resolved") return Status::Refused("case " + ref + " at " + site + " is resolved");
+  if (status == "resolved") {
+    return Status::Refused(i18n::Format("case {0} at {1} is resolved", {ref, site}));
+  }
   model::HeadOfficeRequest request;
   request.kind = "resolve-case";
   request.case_ref = ref;
@@ -479,7 +491,7 @@ Result<std::pair<std::string, int64_t>> Hub::QueueCaseResolution(const std::stri
 
 Result<int64_t> Hub::QueueRequest(const std::string& site, model::HeadOfficeRequest request,
                                   const std::string& staff) {
-  if (staff.empty()) return Status::InvalidInput("staff: say who is asking (--staff)");
+  if (staff.empty()) return Status::InvalidInput(i18n::Tr("staff: say who is asking (--staff)"));
   request.staff = staff;
   request.requested_at = FormatUtcMs(clock_.NowMs());  // business time: when the customer asked
   // Only stores on the allow-list; the next seq of the store's, recorded.

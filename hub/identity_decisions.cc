@@ -1,12 +1,14 @@
 #include "hub/identity_decisions.h"
 
+#include "sync/i18n/messages.h"
+
 namespace outpost::hub {
 
 Result<DuplicateDecision> DecideDuplicate(Hub& hub, const std::string& ref, bool merge,
                                           const std::string& staff, const std::string& note) {
   if (note.empty()) {
-    return Status::InvalidInput(std::string("note: say why they are ") +
-                                (merge ? "one person" : "two people"))
+    return Status::InvalidInput(merge ? i18n::Tr("note: say why they are one person")
+                                      : i18n::Tr("note: say why they are two people"))
         .WithField("note");
   }
   Identity identity = hub.MakeIdentity();

@@ -3,6 +3,8 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "sync/i18n/messages.h"
+
 namespace outpost::hub {
 
 using nlohmann::json;
@@ -27,7 +29,9 @@ Result<SegmentRulesInForce> ReadSegmentRules(storage::CampaignStore& store) {
 
 Status SetSegmentRules(storage::CampaignStore& store, const Clock& clock, const std::string& text,
                        const std::string& staff) {
-  if (staff.empty()) return Status::InvalidInput("staff: say who is changing it (--staff)");
+  if (staff.empty()) {
+    return Status::InvalidInput(i18n::Tr("staff: say who is changing it (--staff)"));
+  }
   const json parsed = json::parse(text, nullptr, false);
   if (parsed.is_discarded()) return Status::InvalidInput("segment rules: not JSON");
   ASSIGN_OR_RETURN(segments::SegmentRules rules, segments::ParseSegmentRules(parsed));

@@ -4,6 +4,7 @@
 
 #include "hub/hub.h"
 #include "sync/clock.h"
+#include "sync/i18n/messages.h"
 #include "sync/model/request.h"
 
 namespace outpost::hub {
@@ -12,22 +13,24 @@ namespace {
 // The one task `query` names among every store's, as head office last synced it.
 Result<std::pair<std::string, model::Task>> FindTask(Hub& hub, const std::string& query) {
   if (query.size() < 4) {
-    return Status::InvalidInput("task: '" + query +
-                                "' is too short (the id or at least its last 4 characters)")
+    return Status::InvalidInput(
+               i18n::Format("task: '{0}' is too short (the id or at least its last 4"
+                            " characters)",
+                            {query}))
         .WithField("task");
   }
   ASSIGN_OR_RETURN(auto rows, hub.storage().reads().TasksNamed(query, 2));
   if (rows.empty()) {
-    return Status::NotFound("task: '" + query +
-                            "' is not a task head office knows (a store's task reaches head"
-                            " office when the store syncs)")
+    return Status::NotFound(i18n::Format("task: '{0}' is not a task head office knows (a store's"
+                                         " task reaches head office when the store syncs)",
+                                         {query}))
         .WithField("task");
   }
   if (rows.size() > 1) {
-    return Status::InvalidInput("task: '" + query + "' matches several tasks (" +
-                                rows[0].entity_id + " at " + rows[0].owner_site + ", " +
-                                rows[1].entity_id + " at " + rows[1].owner_site +
-                                "); give more of the id")
+    return Status::InvalidInput(i18n::Format("task: '{0}' matches several tasks ({1} at {2}, {3}"
+                                             " at {4}); give more of the id",
+                                             {query, rows[0].entity_id, rows[0].owner_site,
+                                              rows[1].entity_id, rows[1].owner_site}))
         .WithField("task");
   }
   const nlohmann::json fields = nlohmann::json::parse(rows[0].fields_json, nullptr, false);
@@ -42,7 +45,7 @@ Result<std::pair<std::string, model::Task>> FindTask(Hub& hub, const std::string
 
 Result<QueuedTaskCall> QueueTaskCall(Hub& hub, const HeadOfficeCallInput& in) {
   if (in.staff.empty()) {
-    return Status::InvalidInput("staff: say who called (--staff)").WithField("staff");
+    return Status::InvalidInput(i18n::Tr("staff: say who called (--staff)")).WithField("staff");
   }
   const std::string now = FormatUtcMs(hub.clock().NowMs());
   model::TaskAttempt a;
@@ -56,7 +59,7 @@ Result<QueuedTaskCall> QueueTaskCall(Hub& hub, const HeadOfficeCallInput& in) {
   a.next_service_date = in.next_service_date;
   if (const auto& km = in.next_service_km) {
     if (km->empty() || km->find_first_not_of("0123456789") != std::string::npos || km->size() > 9) {
-      return Status::InvalidInput("next_service: '" + *km + "' is not a mileage in km")
+      return Status::InvalidInput(i18n::Format("next_service: '{0}' is not a mileage in km", {*km}))
           .WithField("next_service");
     }
     a.next_service_km = std::stoll(*km);
@@ -69,9 +72,11 @@ Result<QueuedTaskCall> QueueTaskCall(Hub& hub, const HeadOfficeCallInput& in) {
   auto& [site, task] = found;
   RETURN_IF_ERROR(model::CheckTaskAttemptFits(task.kind, a));
   if (task.status == "done" || task.status == "cancelled") {
-    return Status::Conflict("task: " + task.id + " at " + site + " is " + task.status +
-                            (task.outcome ? " (" + *task.outcome + ")" : std::string()) +
-                            " as last synced; a closed task takes no more calls")
+    const std::string status =
+        task.status + (task.outcome ? " (" + *task.outcome + ")" : std::string());
+    return Status::Conflict(i18n::Format("task: {0} at {1} is {2} as last synced; a closed task"
+                                         " takes no more calls",
+                                         {task.id, site, status}))
         .WithField("task");
   }
   model::HeadOfficeRequest request;

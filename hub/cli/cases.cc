@@ -12,6 +12,7 @@
 #include "hub/identity.h"
 #include "hub/identity_decisions.h"
 #include "hub/queries/reader.h"
+#include "sync/i18n/messages.h"
 #include "sync/ids.h"
 
 namespace outpost::hub::cli {
@@ -79,11 +80,14 @@ int CaseCommands::RunList(Hub& hub, std::ostream& out, std::ostream& err) {
   for (const auto& c : cases.value()) PrintCaseLine(c, out);
   for (const auto& d : duplicates.value()) {
     const Evidence& c = d.evidence;
-    out << "HUB  " << d.ref << "  open  possible-duplicate  records " << ShortId(c.record_a)
-        << " and " << ShortId(c.record_b) << " share " << c.kind << " " << c.value
-        << " under different names (conflicts resolve " << d.ref << " --merge or --apart)\n";
+    out << "HUB  " << d.ref << "  open  possible-duplicate  "
+        << i18n::Format(
+               "records {0} and {1} share {2} {3} under different names (conflicts"
+               " resolve {4} --merge or --apart)",
+               {ShortId(c.record_a), ShortId(c.record_b), c.kind, c.value, d.ref})
+        << "\n";
   }
-  if (cases.value().empty() && duplicates.value().empty()) out << "no open cases\n";
+  if (cases.value().empty() && duplicates.value().empty()) out << i18n::Tr("no open cases") << "\n";
   return 0;
 }
 
@@ -100,12 +104,18 @@ int CaseCommands::RunShow(Hub& hub, std::ostream& out, std::ostream& err) {
   for (const auto& c : cases.value()) {
     PrintCaseLine(c, out);
     for (const auto& x : c.contacts) {
-      out << "    call " << x.name << " " << x.phone << "  " << x.booking_ref << ": " << x.why
-          << "\n";
+      out << "    " << i18n::Format("call {0} {1}", {x.name, x.phone}) << "  " << x.booking_ref
+          << ": " << x.why << "\n";
     }
-    if (c.resolution) out << "    resolved by " << c.resolved_by << ": " << *c.resolution << "\n";
-    out << "    (resolved at the store, or from here: outpost-hub conflicts resolve " << c.ref
-        << " --store " << c.store_id << " --staff ... --note ...)\n";
+    if (c.resolution) {
+      out << "    " << i18n::Format("resolved by {0}: {1}", {c.resolved_by, *c.resolution}) << "\n";
+    }
+    out << "    "
+        << i18n::Format(
+               "(resolved at the store, or from here: outpost-hub conflicts resolve {0}"
+               " --store {1} --staff ... --note ...)",
+               {c.ref, c.store_id})
+        << "\n";
   }
   return 0;
 }
@@ -115,33 +125,38 @@ int CaseCommands::RunShow(Hub& hub, std::ostream& out, std::ostream& err) {
 int CaseCommands::RunResolve(Hub& hub, std::ostream& out, std::ostream& err) {
   if (ref_.rfind("D-", 0) == 0) return RunResolveDuplicate(hub, out, err);
   if (merge_ || apart_) {
-    return Fail(Status::InvalidInput("--merge and --apart are for possible duplicates (D-...)"),
-                err);
+    return Fail(
+        Status::InvalidInput(i18n::Tr("--merge and --apart are for possible duplicates (D-...)")),
+        err);
   }
   auto queued = hub.QueueCaseResolution(ref_, store_, note_, staff_);
   if (!queued.ok()) return Fail(queued.status(), err);
   if (flags_.json) {
     out << json{{"store_id", queued->first}, {"request_seq", queued->second}}.dump(2) << "\n";
   } else {
-    out << "queued request " << queued->second << " for " << queued->first
-        << ": the store closes case " << ref_
-        << " when next in contact (refused there while a booking of it still needs a new"
-           " slot; see outpost-hub requests)\n";
+    out << i18n::Format(
+               "queued request {0} for {1}: the store closes case {2} when next in"
+               " contact (refused there while a booking of it still needs a new slot;"
+               " see outpost-hub requests)",
+               {std::to_string(queued->second), queued->first, ref_})
+        << "\n";
   }
   return 0;
 }
 
 int CaseCommands::RunResolveDuplicate(Hub& hub, std::ostream& out, std::ostream& err) {
   if (merge_ == apart_) {
-    return Fail(Status::InvalidInput("resolve " + ref_ +
-                                     ": say --merge (one person) or --apart (two people)"),
+    return Fail(Status::InvalidInput(i18n::Format(
+                    "resolve {0}: say --merge (one person) or --apart (two people)", {ref_})),
                 err);
   }
   auto decided = DecideDuplicate(hub, ref_, merge_, staff_, note_);
   if (!decided.ok()) return Fail(decided.status(), err);
   const Evidence& c = decided->candidate;
-  out << ref_ << ": records " << ShortId(c.record_a) << " and " << ShortId(c.record_b)
-      << (merge_ ? " merged into one customer" : " kept apart as two people") << " by " << staff_
+  const std::string record_a = ShortId(c.record_a), record_b = ShortId(c.record_b);
+  const std::initializer_list<std::string_view> args = {ref_, record_a, record_b, staff_};
+  out << (merge_ ? i18n::Format("{0}: records {1} and {2} merged into one customer by {3}", args)
+                 : i18n::Format("{0}: records {1} and {2} kept apart as two people by {3}", args))
       << "\n";
   return 0;
 }

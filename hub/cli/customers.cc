@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 #include <ostream>
+#include <sstream>
 
 #include "hub/cli/commands.h"
 #include "hub/cli/output.h"
@@ -14,6 +15,7 @@
 #include "hub/profiles.h"
 #include "hub/queries/reader.h"
 #include "sync/cli/table.h"
+#include "sync/i18n/messages.h"
 #include "sync/ids.h"
 #include "sync/model/profile.h"
 
@@ -62,46 +64,56 @@ void PrintHoldings(const UnifiedView& v, std::ostream& out) {
     if (v.consent.MayContact(c))
       may += (may.empty() ? "" : ", ") + std::string(ContactChannelLabel(c));
   }
-  out << v.unified_id << "  " << v.records.size() << " store record(s)  contact: "
-      << (v.consent.do_not_disturb ? "DO NOT CONTACT"
-          : may.empty()            ? "no opt-in"
-                                   : "opted in (" + may + ")")
+  out << v.unified_id << "  "
+      << i18n::Format("{0} store record(s)  contact: {1}",
+                      {std::to_string(v.records.size()),
+                       v.consent.do_not_disturb ? i18n::Tr("DO NOT CONTACT")
+                       : may.empty()            ? i18n::Tr("no opt-in")
+                                                : i18n::Format("opted in ({0})", {may})})
       << "\n";
-  out << "  consent: " << ConsentLine(v.consent) << "\n";
+  out << i18n::Format("  consent: {0}", {ConsentLine(v.consent)}) << "\n";
   // One row per store record, aligned by display width (Chinese names).
   outpost::cli::Table records;
   for (const auto& r : v.records) {
     std::string phones;
     for (const auto& p : r.phones) phones += (phones.empty() ? "" : " ") + p;
-    records.AddRow({r.site_id, r.name, phones, r.member_id ? "member " + *r.member_id : "",
-                    "(record " + ShortId(r.record_id) + ")"});
+    records.AddRow({r.site_id, r.name, phones,
+                    r.member_id ? i18n::Format("member {0}", {*r.member_id}) : "",
+                    i18n::Format("(record {0})", {ShortId(r.record_id)})});
   }
   for (const auto& line : records.Lines()) out << "  " << line << "\n";
   for (const auto& veh : v.vehicles) {
-    out << "  vehicle " << (veh["plate"].is_string() ? veh["plate"].get<std::string>() : "-")
-        << (veh["vin"].is_string() ? "  VIN " + veh["vin"].get<std::string>() : "") << "  at "
-        << veh["site"].get<std::string>() << "\n";
+    out << "  "
+        << i18n::Format("vehicle {0}",
+                        {veh["plate"].is_string() ? veh["plate"].get<std::string>() : "-"})
+        << (veh["vin"].is_string() ? "  VIN " + veh["vin"].get<std::string>() : "") << "  "
+        << i18n::Format("at {0}", {veh["site"].get<std::string>()}) << "\n";
   }
   for (const auto& b : v.bookings) {
     out << "  " << b["slot"].get<std::string>() << "  " << b["site"].get<std::string>() << "  "
         << b["ref"].get<std::string>() << "  " << b["status"].get<std::string>() << "  "
         << b["service"].get<std::string>() << " (" << b["channel"].get<std::string>() << ")"
-        << (b["needs_reschedule"].get<bool>() ? "  NEEDS RESCHEDULE" : "") << "\n";
+        << (b["needs_reschedule"].get<bool>() ? i18n::Tr("  NEEDS RESCHEDULE") : "") << "\n";
   }
 }
 
 void PrintView(const UnifiedView& v, bool why_only, std::ostream& out) {
   if (!why_only) PrintHoldings(v, out);
-  out << (why_only ? v.unified_id + " is one customer because:\n" : "  why:\n");
-  if (v.evidence.empty()) out << "    one record only\n";
+  out << (why_only ? i18n::Format("{0} is one customer because:", {v.unified_id})
+                   : i18n::Tr("  why:"))
+      << "\n";
+  if (v.evidence.empty()) out << "    " << i18n::Tr("one record only") << "\n";
   for (const auto& e : v.evidence) {
     out << "    " << ShortId(e.record_a) << " ~ " << ShortId(e.record_b) << "  " << e.kind << ": "
-        << e.value << (e.links ? "" : "  [does not link alone]") << "\n";
+        << e.value << (e.links ? "" : i18n::Tr("  [does not link alone]")) << "\n";
   }
   for (const auto& c : v.candidates) {
-    out << "    possible match (not linked): " << ShortId(c.record_a) << " ~ "
-        << ShortId(c.record_b) << "  same " << c.kind << " " << c.value
-        << ", names differ; merge if they are one person\n";
+    out << "    "
+        << i18n::Format(
+               "possible match (not linked): {0} ~ {1}  same {2} {3}, names differ;"
+               " merge if they are one person",
+               {ShortId(c.record_a), ShortId(c.record_b), c.kind, c.value})
+        << "\n";
   }
 }
 
@@ -166,16 +178,25 @@ int CustomerCommands::RunResolve(Hub& hub, std::ostream& out, std::ostream& err)
     return 0;
   }
   if (!s.ran) {
-    out << "nothing changed since the last resolution\n";
+    out << i18n::Tr("nothing changed since the last resolution") << "\n";
   } else {
-    out << s.records << " store records -> " << s.unified << " unified customers ("
-        << s.across_stores << " known at more than one store); " << s.links_changed
-        << " links set or changed; " << s.candidates << " possible matches for a person; "
-        << s.seconds << " s\n";
+    std::ostringstream seconds;
+    seconds << s.seconds;
+    out << i18n::Format(
+               "{0} store records -> {1} unified customers ({2} known at more than one"
+               " store); {3} links set or changed; {4} possible matches for a person;"
+               " {5} s",
+               {std::to_string(s.records), std::to_string(s.unified),
+                std::to_string(s.across_stores), std::to_string(s.links_changed),
+                std::to_string(s.candidates), seconds.str()})
+        << "\n";
   }
   if (p.sent + p.withdrawn > 0) {
-    out << "unified profiles for the stores: " << p.sent << " new versions, " << p.withdrawn
-        << " withdrawn (" << p.seconds << " s)\n";
+    std::ostringstream seconds;
+    seconds << p.seconds;
+    out << i18n::Format("unified profiles for the stores: {0} new versions, {1} withdrawn ({2} s)",
+                        {std::to_string(p.sent), std::to_string(p.withdrawn), seconds.str()})
+        << "\n";
   }
   return 0;
 }
@@ -192,10 +213,12 @@ int CustomerCommands::RunFind(Hub& hub, std::ostream& out, std::ostream& err) {
     }
     out << v.unified_id << "  ";
     for (const auto& r : v.records) out << r.site_id << ":" << r.name << "  ";
-    out << v.bookings.size() << " bookings\n";
+    out << i18n::Format("{0} bookings", {std::to_string(v.bookings.size())}) << "\n";
   }
   if (flags_.json) out << arr.dump(2) << "\n";
-  if (!flags_.json && found.value().empty()) out << "no customer matches '" << query_ << "'\n";
+  if (!flags_.json && found.value().empty()) {
+    out << i18n::Format("no customer matches '{0}'", {query_}) << "\n";
+  }
   return 0;
 }
 
@@ -216,8 +239,9 @@ int CustomerCommands::RunMerge(Hub& hub, std::ostream& out, std::ostream& err) {
   if (!st.ok()) return Fail(st, err);
   auto v = hub.MakeIdentity().Show(query_);
   if (!v.ok()) return Fail(v.status(), err);
-  out << "merged: " << v.value().unified_id << " now has " << v.value().records.size()
-      << " records\n";
+  out << i18n::Format("merged: {0} now has {1} records",
+                      {v.value().unified_id, std::to_string(v.value().records.size())})
+      << "\n";
   return 0;
 }
 
@@ -226,7 +250,7 @@ int CustomerCommands::RunUnmerge(Hub& hub, std::ostream& out, std::ostream& err)
   if (!st.ok()) return Fail(st, err);
   auto v = hub.MakeIdentity().Show(query_);
   if (!v.ok()) return Fail(v.status(), err);
-  out << "unmerged: record " << query_ << " is now " << v.value().unified_id << "\n";
+  out << i18n::Format("unmerged: record {0} is now {1}", {query_, v.value().unified_id}) << "\n";
   return 0;
 }
 

@@ -8,6 +8,7 @@
 #include "hub/cli/commands.h"
 #include "hub/cli/output.h"
 #include "hub/hub.h"
+#include "sync/i18n/messages.h"
 
 namespace outpost::hub::cli {
 
@@ -30,9 +31,12 @@ bool KeyCommands::creates() const { return init_->parsed(); }
 int KeyCommands::Run(Hub& hub, std::ostream& out, std::ostream& err) {
   if (init_->parsed()) {
     auto version = hub.SchemaVersion();
-    out << "created hub database " << flags_.db_path << " (schema "
-        << (version.ok() ? version.value() : 0) << "); next: outpost-hub --db " << flags_.db_path
-        << " --key " << flags_.key_path << " allow STORE.pub\n";
+    out << i18n::Format(
+               "created hub database {0} (schema {1}); next: outpost-hub --db {0} --key {2}"
+               " allow STORE.pub",
+               {flags_.db_path, std::to_string(version.ok() ? version.value() : 0),
+                flags_.key_path})
+        << "\n";
     return 0;
   }
   if (allow_->parsed()) {
@@ -40,22 +44,27 @@ int KeyCommands::Run(Hub& hub, std::ostream& out, std::ostream& err) {
       auto pub = LoadPublicKeys(path);
       Status st = pub.ok() ? hub.AllowStore(pub.value()) : pub.status();
       if (!st.ok()) return Fail(st, err);
-      out << "allowed " << pub->site_id << " (key " << pub->KeyId() << ")\n";
+      out << i18n::Format("allowed {0} (key {1})", {pub->site_id, pub->KeyId()}) << "\n";
     }
     // A store allowed after head office set the chain's holiday calendar is
     // sent it now, not at the next change.
     auto calendar = SendHolidayCalendarToNewStores(hub);
     if (!calendar.ok()) return Fail(calendar.status(), err);
     for (const auto& q : calendar.value()) {
-      out << "holiday calendar queued to " << q.site << " as request " << q.seq << "\n";
+      out << i18n::Format("holiday calendar queued to {0} as request {1}",
+                          {q.site, std::to_string(q.seq)})
+          << "\n";
     }
     return 0;
   }
   Status st = hub.DenyStore(deny_store_, deny_staff_, deny_reason_);
   if (!st.ok()) return Fail(st, err);
-  out << "denied " << deny_store_ << ": its key is refused from its next message on (its log"
-      << " and data stay); to readmit it: outpost keygen --site " << deny_store_
-      << " --force, then outpost-hub allow " << deny_store_ << ".pub\n";
+  out << i18n::Format(
+             "denied {0}: its key is refused from its next message on (its log and"
+             " data stay); to readmit it: outpost keygen --site {0} --force, then"
+             " outpost-hub allow {0}.pub",
+             {deny_store_})
+      << "\n";
   return 0;
 }
 

@@ -14,6 +14,7 @@
 #include "hub/head_office_contacts.h"
 #include "hub/hub.h"
 #include "sync/delivery/webhook.h"
+#include "sync/i18n/messages.h"
 #include "sync/log.h"
 #include "sync/service_notify.h"
 
@@ -72,8 +73,11 @@ int NotifyCommand::Run(Hub& hub, std::ostream& out, std::ostream& err) {
       log.Error("pass failed", {{"error", pass.status().ToString()}});
     } else if (once_) {
       // One pass by hand: its summary, as a person reads it.
-      out << "outpost-hub notify: planned " << pass->planned << ", sent " << pass->sent
-          << ", retrying " << pass->retrying << ", dead " << pass->dead << ", held " << pass->held
+      out << i18n::Format(
+                 "outpost-hub notify: planned {0}, sent {1}, retrying {2}, dead {3}, held {4}",
+                 {std::to_string(pass->planned), std::to_string(pass->sent),
+                  std::to_string(pass->retrying), std::to_string(pass->dead),
+                  std::to_string(pass->held)})
           << std::endl;
     } else if (pass->planned + pass->sent + pass->retrying + pass->dead + pass->held > 0) {
       log.Info("pass", {{"planned", pass->planned},

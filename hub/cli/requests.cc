@@ -11,6 +11,7 @@
 #include "hub/cli/output.h"
 #include "hub/hub.h"
 #include "hub/queries/reader.h"
+#include "sync/i18n/messages.h"
 
 namespace outpost::hub::cli {
 
@@ -77,14 +78,20 @@ int RequestCommands::RunBook(Hub& hub, std::ostream& out, std::ostream& err) {
         << "\n";
     return 0;
   }
-  out << "queued call-centre request " << queued->seq << " for " << store_ << ": " << asked.date
-      << " " << asked.slot
-      << (queued->checked_with_store_rules
-              ? ", open and bookable by the store's rules as last synced"
-              : "; the store's rules are not known here yet: it decides when the request"
-                " arrives")
-      << "; the store books it when next in contact (outpost-hub requests --store " << store_
-      << " shows what it made of it)\n";
+  const std::string seq_text = std::to_string(queued->seq);
+  const std::initializer_list<std::string_view> args = {seq_text, store_, asked.date, asked.slot};
+  out << (queued->checked_with_store_rules
+              ? i18n::Format("queued call-centre request {0} for {1}: {2} {3}, open and bookable"
+                             " by the store's rules as last synced; the store books it when next"
+                             " in contact (outpost-hub requests --store {1} shows what it made"
+                             " of it)",
+                             args)
+              : i18n::Format("queued call-centre request {0} for {1}: {2} {3}; the store's rules"
+                             " are not known here yet: it decides when the request arrives; the"
+                             " store books it when next in contact (outpost-hub requests --store"
+                             " {1} shows what it made of it)",
+                             args))
+      << "\n";
   return 0;
 }
 
@@ -101,10 +108,18 @@ int RequestCommands::RunChange(Hub& hub, std::ostream& out, std::ostream& err) {
   if (flags_.json) {
     out << json{{"store_id", store_}, {"request_seq", seq.value()}}.dump(2) << "\n";
   } else {
-    out << "queued call-centre request " << seq.value() << " for " << store_ << ": " << kind
-        << " booking " << booking_
-        << "; the store applies it when next in contact, unless the customer has already"
-           " checked in there (then a case is opened)\n";
+    const std::string seq_text = std::to_string(seq.value());
+    const std::initializer_list<std::string_view> args = {seq_text, store_, booking_};
+    out << (cancel_->parsed()
+                ? i18n::Format("queued call-centre request {0} for {1}: cancel booking {2}; the"
+                               " store applies it when next in contact, unless the customer has"
+                               " already checked in there (then a case is opened)",
+                               args)
+                : i18n::Format("queued call-centre request {0} for {1}: reschedule booking {2};"
+                               " the store applies it when next in contact, unless the customer"
+                               " has already checked in there (then a case is opened)",
+                               args))
+        << "\n";
   }
   return 0;
 }
@@ -128,7 +143,8 @@ int RequestCommands::RunList(Hub& hub, std::ostream& out, std::ostream& err) {
     out << r.seq << "  " << r.requested_at << "  " << r.kind << "  "
         << request.value("booking_ref", request.value("phone", std::string())) << "  "
         << request.value("date", std::string()) << " " << request.value("slot", std::string())
-        << "  by " << request.value("staff", std::string()) << "  -> " << r.outcome << "\n";
+        << "  " << i18n::Format("by {0}", {request.value("staff", std::string())}) << "  -> "
+        << r.outcome << "\n";
   }
   if (flags_.json) out << arr.dump(2) << "\n";
   return 0;

@@ -10,6 +10,7 @@
 #include "hub/hub.h"
 #include "hub/queries/board.h"
 #include "hub/queries/reader.h"
+#include "sync/i18n/messages.h"
 
 namespace outpost::hub::cli {
 namespace {
@@ -39,28 +40,36 @@ json StoreJson(const queries::StoreState& s) {
 // "clock in step" within 5 s, else "clock 125 s ahead" / "clock 3 s behind";
 // "clock unknown" before a hello said it.
 std::string ClockSkewWords(std::optional<int64_t> skew_ms) {
-  if (!skew_ms) return "clock unknown";
-  if (*skew_ms >= -5000 && *skew_ms <= 5000) return "clock in step";
-  const int64_t seconds = (*skew_ms < 0 ? -*skew_ms : *skew_ms) / 1000;
-  return "clock " + std::to_string(seconds) + " s " + (*skew_ms > 0 ? "ahead" : "behind");
+  if (!skew_ms) return i18n::Tr("clock unknown");
+  if (*skew_ms >= -5000 && *skew_ms <= 5000) return i18n::Tr("clock in step");
+  const std::string seconds = std::to_string((*skew_ms < 0 ? -*skew_ms : *skew_ms) / 1000);
+  return *skew_ms > 0 ? i18n::Format("clock {0} s ahead", {seconds})
+                      : i18n::Format("clock {0} s behind", {seconds});
 }
 
 void PrintStoreLine(const queries::StoreState& s, std::ostream& out) {
   const bool online = s.reachability == queries::StoreReachability::kOnline;
   out << s.site_id << "  " << queries::ReachabilityName(s.reachability);
   if (s.denied_at) {
-    out << " since " << *s.denied_at << " by " << s.denied_by << " (" << s.denied_reason << "; key "
-        << s.key_id << " refused)";
+    out << i18n::Format(" since {0} by {1} ({2}; key {3} refused)",
+                        {*s.denied_at, s.denied_by, s.denied_reason, s.key_id});
   } else if (!online) {
-    out << (s.last_contact ? " since " + *s.last_contact : " (never heard from)");
+    out << (s.last_contact ? i18n::Format(" since {0}", {*s.last_contact})
+                           : i18n::Tr(" (never heard from)"));
   }
-  out << "  applied through seq " << s.last_seq << ", " << s.pending() << " pending";
-  if (s.resent_changes > 0) out << ", " << s.resent_changes << " resent";
-  if (s.last_batch_at) out << "  last batch " << *s.last_batch_at;
+  out << i18n::Format("  applied through seq {0}, {1} pending",
+                      {std::to_string(s.last_seq), std::to_string(s.pending())});
+  if (s.resent_changes > 0) {
+    out << i18n::Format(", {0} resent", {std::to_string(s.resent_changes)});
+  }
+  if (s.last_batch_at) out << i18n::Format("  last batch {0}", {*s.last_batch_at});
   out << "  " << ClockSkewWords(s.clock_skew_ms);
   if (s.queued_requests > 0) {
-    out << "  call-centre requests answered " << s.applied_requests << "/" << s.queued_requests;
-    if (s.refused_requests > 0) out << " (" << s.refused_requests << " refused there)";
+    out << i18n::Format("  call-centre requests answered {0}/{1}",
+                        {std::to_string(s.applied_requests), std::to_string(s.queued_requests)});
+    if (s.refused_requests > 0) {
+      out << i18n::Format(" ({0} refused there)", {std::to_string(s.refused_requests)});
+    }
   }
   out << "\n";
 }
@@ -140,13 +149,19 @@ int StoreCommands::RunBoard(Hub& hub, std::ostream& out, std::ostream& err) {
     out << BoardJson(b, as_of).dump(2) << "\n";
     return 0;
   }
-  out << b.site << "  " << b.date << "  as of the store's last batch " << as_of << "\n";
-  if (b.closed) out << "  closed: " << *b.closed << "\n";
+  // The JSON keeps the English; the person reads their language.
+  const std::string as_of_words =
+      b.as_of ? *b.as_of : i18n::Tr("never (no batch from the store yet)");
+  out << i18n::Format("{0}  {1}  as of the store's last batch {2}", {b.site, b.date, as_of_words})
+      << "\n";
+  if (b.closed) out << i18n::Format("  closed: {0}", {*b.closed}) << "\n";
   for (const auto& slot : b.slots) {
-    out << "  " << slot.time << "  " << slot.taken << "/" << slot.capacity << " taken";
+    out << "  " << slot.time << "  "
+        << i18n::Format("{0}/{1} taken",
+                        {std::to_string(slot.taken), std::to_string(slot.capacity)});
     for (const auto& k : slot.bookings) {
       out << "  " << k.ref << " " << k.customer << " (" << k.status << ", " << k.channel
-          << (k.needs_reschedule ? ", to reschedule" : "") << ")";
+          << (k.needs_reschedule ? i18n::Tr(", to reschedule") : "") << ")";
     }
     out << "\n";
   }

@@ -15,6 +15,7 @@
 #include "hub/cli/output.h"
 #include "hub/hub.h"
 #include "hub/web/console.h"
+#include "sync/i18n/messages.h"
 #include "sync/log.h"
 #include "sync/service_notify.h"
 
@@ -48,15 +49,17 @@ int WebCommand::Run(Hub& hub, std::ostream& out, std::ostream& err) {
   for (const std::string& path : {tls_cert_, tls_key_}) {
     std::error_code ec;
     if (tls && !std::filesystem::is_regular_file(path, ec)) {
-      return Fail(Status::NotFound("--tls-cert/--tls-key: cannot read '" + path + "'"), err);
+      return Fail(Status::NotFound(i18n::Format("--tls-cert/--tls-key: cannot read '{0}'", {path})),
+                  err);
     }
   }
   std::unique_ptr<httplib::Server> server =
       tls ? std::make_unique<httplib::SSLServer>(tls_cert_.c_str(), tls_key_.c_str())
           : std::make_unique<httplib::Server>();
   if (!server->is_valid()) {
-    return Fail(Status::InvalidInput("--tls-cert/--tls-key: '" + tls_cert_ + "' and '" + tls_key_ +
-                                     "' are not a PEM certificate and its key"),
+    return Fail(Status::InvalidInput(i18n::Format(
+                    "--tls-cert/--tls-key: '{0}' and '{1}' are not a PEM certificate and its key",
+                    {tls_cert_, tls_key_})),
                 err);
   }
   web::WebConsole console(hub, {.secure_cookies = tls || secure_cookies_});
@@ -64,7 +67,9 @@ int WebCommand::Run(Hub& hub, std::ostream& out, std::ostream& err) {
   const auto& [host, port] = bind.value();
   const int bound =
       port == 0 ? server->bind_to_any_port(host) : (server->bind_to_port(host, port) ? port : -1);
-  if (bound <= 0) return Fail(Status::IoError("--bind: cannot listen on " + bind_), err);
+  if (bound <= 0) {
+    return Fail(Status::IoError(i18n::Format("--bind: cannot listen on {0}", {bind_})), err);
+  }
   out << "outpost-hub web: listening on " << (tls ? "https" : "http") << "://" << host << ":"
       << bound << "/" << std::endl;
   LogSink sink(err, hub.clock(), log_format.value());
@@ -96,7 +101,7 @@ int WebCommand::Run(Hub& hub, std::ostream& out, std::ostream& err) {
     log.Info("stopped");
     return 0;
   }
-  if (!listened) return Fail(Status::IoError("web: the server stopped"), err);
+  if (!listened) return Fail(Status::IoError(i18n::Tr("web: the server stopped")), err);
   return 0;
 }
 

@@ -4,6 +4,7 @@
 
 #include "hub/hub.h"
 #include "sync/civil_time.h"
+#include "sync/i18n/messages.h"
 #include "sync/lifecycle.h"
 #include "sync/store_calendar.h"
 
@@ -14,8 +15,9 @@ Result<HubBoard> ReadBoard(const HubReader& hub, const std::string& site,
   RETURN_IF_ERROR(hub.storage().keys().StoreKeys(site).status());
   ASSIGN_OR_RETURN(std::optional<StoreCalendar> calendar, ReadCalendar(hub.reads(), site));
   if (!calendar) {
-    return Status::NotFound("board: head office holds no calendar of " + site +
-                            " yet (its settings come with its next sync)");
+    return Status::NotFound(i18n::Format(
+        "board: head office holds no calendar of {0} yet (its settings come with its next sync)",
+        {site}));
   }
   ASSIGN_OR_RETURN(TimeZone zone, TimeZone::Load(calendar->settings.time_zone));
   ASSIGN_OR_RETURN(LocalDate date,
