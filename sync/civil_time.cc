@@ -5,6 +5,8 @@
 #include <chrono>
 #include <cstdio>
 
+#include "sync/i18n/messages.h"
+
 namespace outpost {
 namespace {
 
@@ -23,12 +25,16 @@ Result<LocalDate> LocalDate::Parse(std::string_view text) {
   LocalDate d;
   if (text.size() != 10 || !ParseDigits(text, 0, 4, d.year) || text[4] != '-' ||
       !ParseDigits(text, 5, 2, d.month) || text[7] != '-' || !ParseDigits(text, 8, 2, d.day)) {
-    return Status::InvalidInput("date '" + std::string(text) + "' is not of the form YYYY-MM-DD");
+    return Status::InvalidInput("date '" + std::string(text) + "' is not of the form YYYY-MM-DD")
+        .WithShown(i18n::Format("date '{0}' is not of the form YYYY-MM-DD", {text}));
   }
   std::chrono::year_month_day ymd{std::chrono::year(d.year),
                                   std::chrono::month(static_cast<unsigned>(d.month)),
                                   std::chrono::day(static_cast<unsigned>(d.day))};
-  if (!ymd.ok()) return Status::InvalidInput("date '" + std::string(text) + "' does not exist");
+  if (!ymd.ok()) {
+    return Status::InvalidInput("date '" + std::string(text) + "' does not exist")
+        .WithShown(i18n::Format("date '{0}' does not exist", {text}));
+  }
   return d;
 }
 
@@ -60,7 +66,8 @@ Result<LocalTime> LocalTime::Parse(std::string_view text) {
   LocalTime t;
   if (text.size() != 5 || !ParseDigits(text, 0, 2, t.hour) || text[2] != ':' ||
       !ParseDigits(text, 3, 2, t.minute) || t.hour > 23 || t.minute > 59) {
-    return Status::InvalidInput("time '" + std::string(text) + "' is not of the form HH:MM");
+    return Status::InvalidInput("time '" + std::string(text) + "' is not of the form HH:MM")
+        .WithShown(i18n::Format("time '{0}' is not of the form HH:MM", {text}));
   }
   return t;
 }
@@ -80,7 +87,9 @@ Result<TimeZone> TimeZone::Load(const std::string& id) {
   zone->icu_zone.reset(icu::TimeZone::createTimeZone(icu::UnicodeString::fromUTF8(id)));
   if (!zone->icu_zone || *zone->icu_zone == icu::TimeZone::getUnknown()) {
     return Status::InvalidInput("time zone '" + id +
-                                "' is not a known IANA zone (e.g. Asia/Shanghai)");
+                                "' is not a known IANA zone (e.g. Asia/Shanghai)")
+        .WithShown(
+            i18n::Format("time zone '{0}' is not a known IANA zone (e.g. Asia/Shanghai)", {id}));
   }
   TimeZone tz;
   tz.id_ = id;

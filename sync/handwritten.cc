@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <initializer_list>
 
+#include "sync/i18n/messages.h"
+
 namespace outpost {
 namespace {
 
@@ -40,12 +42,22 @@ std::string Quote(std::string_view raw) {
 constexpr const char* kDateHint = " (write the date as YYYY-MM-DD: year, month, day)";
 constexpr const char* kTimeHint = " (write the time as HH:MM, 24-hour)";
 
-Status BadDate(std::string_view raw, std::string_view reason = "is not a date") {
-  return Status::InvalidInput("date " + Quote(raw) + " " + std::string(reason) + kDateHint);
+// `reason` in English (what a rejects file keeps) and `shown_reason` in the
+// reader's language (what the desk prints); empty: the default reason.
+Status BadDate(std::string_view raw, std::string_view reason = "is not a date",
+               std::string shown_reason = "") {
+  if (shown_reason.empty()) shown_reason = i18n::Tr("is not a date");
+  return Status::InvalidInput("date " + Quote(raw) + " " + std::string(reason) + kDateHint)
+      .WithShown(i18n::Format("date {0} {1} (write the date as YYYY-MM-DD: year, month, day)",
+                              {Quote(raw), shown_reason}));
 }
 
-Status BadTime(std::string_view raw, std::string_view reason = "is not a time") {
-  return Status::InvalidInput("time " + Quote(raw) + " " + std::string(reason) + kTimeHint);
+Status BadTime(std::string_view raw, std::string_view reason = "is not a time",
+               std::string shown_reason = "") {
+  if (shown_reason.empty()) shown_reason = i18n::Tr("is not a time");
+  return Status::InvalidInput("time " + Quote(raw) + " " + std::string(reason) + kTimeHint)
+      .WithShown(i18n::Format("time {0} {1} (write the time as HH:MM, 24-hour)",
+                              {Quote(raw), shown_reason}));
 }
 
 bool IsSpace(char c) {
@@ -167,11 +179,13 @@ Result<LocalDate> ParseWrittenDate(std::string_view raw) {
     }
   }
   if (!ok) return BadDate(raw);
-  if (d.year < 2000 || d.year > 2099) return BadDate(raw, "is not between 2000 and 2099");
+  if (d.year < 2000 || d.year > 2099)
+    return BadDate(raw, "is not between 2000 and 2099", i18n::Tr("is not between 2000 and 2099"));
   const std::chrono::year_month_day ymd{std::chrono::year(d.year),
                                         std::chrono::month(static_cast<unsigned>(d.month)),
                                         std::chrono::day(static_cast<unsigned>(d.day))};
-  if (!ymd.ok()) return BadDate(raw, "is not a real calendar date");
+  if (!ymd.ok())
+    return BadDate(raw, "is not a real calendar date", i18n::Tr("is not a real calendar date"));
   return d;
 }
 
@@ -195,7 +209,8 @@ Result<LocalTime> ParseWrittenTime(std::string_view raw) {
   LocalTime t;
   const size_t hour_digits = c.Digits(t.hour);
   if (hour_digits > 2 && c.AtEnd()) {
-    return BadTime(raw, "has no separator between hour and minutes");
+    return BadTime(raw, "has no separator between hour and minutes",
+                   i18n::Tr("has no separator between hour and minutes"));
   }
   if (!InRange(hour_digits, 1, 2)) return BadTime(raw);
   c.SkipSpaces();
@@ -233,29 +248,34 @@ Result<LocalTime> ParseWrittenTime(std::string_view raw) {
   c.SkipSpaces();
   if (!ok || !c.AtEnd()) return BadTime(raw);
   if (t.hour > 23 || t.minute > 59) {
-    return BadTime(raw, "is not a time of day: hours go to 23, minutes to 59");
+    return BadTime(raw, "is not a time of day: hours go to 23, minutes to 59",
+                   i18n::Tr("is not a time of day: hours go to 23, minutes to 59"));
   }
 
   switch (part) {
     case Part::kNone:
       break;
     case Part::kMorning:
-      if (t.hour > 12) return BadTime(raw, "puts an afternoon hour in the morning");
+      if (t.hour > 12)
+        return BadTime(raw, "puts an afternoon hour in the morning",
+                       i18n::Tr("puts an afternoon hour in the morning"));
       break;
     case Part::kNoon:
       if (t.hour >= 1 && t.hour <= 2) {
         t.hour += 12;
       } else if (t.hour < 11 || t.hour > 14) {
-        return BadTime(raw, "is not around noon");
+        return BadTime(raw, "is not around noon", i18n::Tr("is not around noon"));
       }
       break;
     case Part::kAfternoon:
-      if (t.hour == 0) return BadTime(raw, "puts midnight in the afternoon");
+      if (t.hour == 0)
+        return BadTime(raw, "puts midnight in the afternoon",
+                       i18n::Tr("puts midnight in the afternoon"));
       if (t.hour < 12) t.hour += 12;
       break;
     case Part::kEvening:
       if (t.hour == 0 || t.hour == 12) {
-        return BadTime(raw, "could be noon or midnight");
+        return BadTime(raw, "could be noon or midnight", i18n::Tr("could be noon or midnight"));
       }
       if (t.hour < 12) t.hour += 12;
       break;

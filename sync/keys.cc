@@ -9,6 +9,7 @@
 #include <map>
 #include <sstream>
 
+#include "sync/i18n/messages.h"
 #include "sync/private_file.h"
 
 namespace outpost {
@@ -34,11 +35,15 @@ bool FromHex(const std::string& hex, std::array<uint8_t, N>& out) {
 Result<std::map<std::string, std::string>> ReadKeyFile(const std::string& path,
                                                        const std::string& format) {
   std::ifstream in(path);
-  if (!in) return Status::NotFound("key file '" + path + "' cannot be read");
+  if (!in) {
+    return Status::NotFound("key file '" + path + "' cannot be read")
+        .WithShown(i18n::Format("key file '{0}' cannot be read", {path}));
+  }
   std::string first;
   std::getline(in, first);
   if (first != format) {
-    return Status::InvalidInput("key file '" + path + "' is not an " + format + " file");
+    return Status::InvalidInput("key file '" + path + "' is not an " + format + " file")
+        .WithShown(i18n::Format("key file '{0}' is not an {1} file", {path, format}));
   }
   std::map<std::string, std::string> fields;
   std::string line;
@@ -101,8 +106,11 @@ Result<KeyFiles> WriteKeyFiles(const SecretKeys& keys, const std::string& dir, b
   files.pub = dir + "/" + keys.pub.site_id + ".pub";
   const bool existing = Exists(files.secret) || Exists(files.pub);
   if (existing && !rotate) {
-    return Status::Conflict("'" + (Exists(files.secret) ? files.secret : files.pub) +
-                            "' exists; keys are never overwritten silently (--force rotates them)");
+    const std::string& there = Exists(files.secret) ? files.secret : files.pub;
+    return Status::Conflict("'" + there +
+                            "' exists; keys are never overwritten silently (--force rotates them)")
+        .WithShown(i18n::Format(
+            "'{0}' exists; keys are never overwritten silently (--force rotates them)", {there}));
   }
   if (existing && Exists(files.secret)) {
     const std::string old_secret = files.secret + ".old", old_pub = files.pub + ".old";
@@ -111,7 +119,10 @@ Result<KeyFiles> WriteKeyFiles(const SecretKeys& keys, const std::string& dir, b
                               "' still keeps the pair an earlier rotation replaced; once the hub "
                               "has allowed " +
                               files.pub + ", remove " + old_secret + " and " + old_pub +
-                              ", then rotate again");
+                              ", then rotate again")
+          .WithShown(i18n::Format("'{0}' still keeps the pair an earlier rotation replaced; once "
+                                  "the hub has allowed {1}, remove {0} and {2}, then rotate again",
+                                  {old_secret, files.pub, old_pub}));
     }
     ASSIGN_OR_RETURN(SecretKeys current, LoadSecretKeys(files.secret));
     RETURN_IF_ERROR(WriteSecretKeyFile(old_secret, current));
@@ -127,16 +138,21 @@ Result<KeyFiles> WriteKeyFiles(const SecretKeys& keys, const std::string& dir, b
 
 Result<SecretKeys> LoadSecretKeys(const std::string& path) {
   struct stat info;
-  if (stat(path.c_str(), &info) != 0) return Status::NotFound("no key file '" + path + "'");
+  if (stat(path.c_str(), &info) != 0) {
+    return Status::NotFound("no key file '" + path + "'")
+        .WithShown(i18n::Format("no key file '{0}'", {path}));
+  }
   if (info.st_mode & 077) {
-    return Status::Refused("key file '" + path + "' is readable by others; chmod 600 it");
+    return Status::Refused("key file '" + path + "' is readable by others; chmod 600 it")
+        .WithShown(i18n::Format("key file '{0}' is readable by others; chmod 600 it", {path}));
   }
   ASSIGN_OR_RETURN(auto fields, ReadKeyFile(path, "outpost-secret-key v1"));
   SecretKeys keys;
   keys.pub.site_id = fields["site"];
   if (keys.pub.site_id.empty() || !FromHex(fields["sign-secret"], keys.sign_sk) ||
       !FromHex(fields["kx-secret"], keys.kx_sk)) {
-    return Status::Corruption("key file '" + path + "' is damaged");
+    return Status::Corruption("key file '" + path + "' is damaged")
+        .WithShown(i18n::Format("key file '{0}' is damaged", {path}));
   }
   crypto_sign_ed25519_sk_to_pk(keys.pub.sign_pk.data(), keys.sign_sk.data());
   crypto_scalarmult_base(keys.pub.kx_pk.data(), keys.kx_sk.data());
@@ -151,7 +167,8 @@ Result<PublicKeys> LoadPublicKeys(const std::string& path) {
   keys.site_id = fields["site"];
   if (keys.site_id.empty() || !FromHex(fields["sign-public"], keys.sign_pk) ||
       !FromHex(fields["kx-public"], keys.kx_pk)) {
-    return Status::Corruption("public key file '" + path + "' is damaged");
+    return Status::Corruption("public key file '" + path + "' is damaged")
+        .WithShown(i18n::Format("public key file '{0}' is damaged", {path}));
   }
   return keys;
 }

@@ -3,6 +3,8 @@
 #include <array>
 #include <string>
 
+#include "sync/i18n/messages.h"
+
 namespace outpost {
 namespace {
 
@@ -23,7 +25,8 @@ Result<BookingStatus> ParseBookingStatus(std::string_view name) {
   for (size_t i = 0; i < kStatusNames.size(); ++i) {
     if (kStatusNames[i] == name) return static_cast<BookingStatus>(i);
   }
-  return Status::InvalidInput("status: '" + std::string(name) + "' is not a booking status");
+  return Status::InvalidInput("status: '" + std::string(name) + "' is not a booking status")
+      .WithShown(i18n::Format("status: '{0}' is not a booking status", {name}));
 }
 
 bool VisitHappened(BookingStatus status) {
@@ -79,7 +82,9 @@ Status CheckTransition(BookingStatus from, BookingStatus to) {
   }
   if (allowed) return Status::Ok();
   return Status::Refused("cannot go from '" + std::string(BookingStatusName(from)) + "' to '" +
-                         std::string(BookingStatusName(to)) + "'");
+                         std::string(BookingStatusName(to)) + "'")
+      .WithShown(i18n::Format("cannot go from '{0}' to '{1}'",
+                              {BookingStatusName(from), BookingStatusName(to)}));
 }
 
 std::string_view ChannelName(Channel channel) {
@@ -91,7 +96,10 @@ Result<Channel> ParseChannel(std::string_view name) {
     if (kChannelNames[i] == name) return static_cast<Channel>(i);
   }
   return Status::InvalidInput("channel: '" + std::string(name) +
-                              "' is not one of phone, wechat, online, walk-in, call-centre, paper");
+                              "' is not one of phone, wechat, online, walk-in, call-centre, paper")
+      .WithShown(i18n::Format(
+          "channel: '{0}' is not one of phone, wechat, online, walk-in, call-centre, paper",
+          {name}));
 }
 
 }  // namespace outpost

@@ -10,11 +10,13 @@
 #include <array>
 #include <unordered_map>
 
+#include "sync/i18n/messages.h"
+
 namespace outpost {
 namespace {
 
-using i18n::phonenumbers::PhoneNumber;
-using i18n::phonenumbers::PhoneNumberUtil;
+using ::i18n::phonenumbers::PhoneNumber;
+using ::i18n::phonenumbers::PhoneNumberUtil;
 
 // Quoted back to the user in error messages: printable, bounded, never raw bytes.
 std::string Quote(std::string_view raw) {
@@ -37,8 +39,12 @@ std::string Quote(std::string_view raw) {
   return out + "'";
 }
 
-Status Invalid(std::string_view field, std::string_view raw, std::string_view reason) {
-  return Status::InvalidInput(std::string(field) + ": " + Quote(raw) + " " + std::string(reason));
+// "phone: '12345' is not a valid ...": the English reason, and the same
+// reason in the process's language (i18n) for the person who typed it.
+Status Invalid(std::string_view field, std::string_view raw, std::string_view reason,
+               std::string_view shown_reason) {
+  return Status::InvalidInput(std::string(field) + ": " + Quote(raw) + " " + std::string(reason))
+      .WithShown(i18n::Format("{0}: {1} {2}", {field, Quote(raw), shown_reason}));
 }
 
 std::string ToUtf8(const icu::UnicodeString& s) {
@@ -50,14 +56,16 @@ std::string ToUtf8(const icu::UnicodeString& s) {
 // NFKC folds full-width letters and digits to ASCII and the ideographic space
 // to a space; it leaves CJK characters as they are.
 Result<icu::UnicodeString> Nfkc(std::string_view field, std::string_view raw) {
-  if (!IsValidUtf8(raw)) return Invalid(field, raw, "is not valid UTF-8");
+  if (!IsValidUtf8(raw))
+    return Invalid(field, raw, "is not valid UTF-8", i18n::Tr("is not valid UTF-8"));
   UErrorCode status = U_ZERO_ERROR;
   const icu::Normalizer2* nfkc = icu::Normalizer2::getNFKCInstance(status);
   if (U_FAILURE(status)) return Status::IoError("ICU NFKC data unavailable");
   icu::UnicodeString out = nfkc->normalize(
       icu::UnicodeString::fromUTF8(icu::StringPiece(raw.data(), static_cast<int32_t>(raw.size()))),
       status);
-  if (U_FAILURE(status)) return Invalid(field, raw, "could not be normalised");
+  if (U_FAILURE(status))
+    return Invalid(field, raw, "could not be normalised", i18n::Tr("could not be normalised"));
   return out;
 }
 
@@ -106,14 +114,16 @@ bool IsLineBreak(UChar32 c) {
 // CleanText, and with `keep_line_breaks` CleanMultilineText.
 Result<std::string> Clean(std::string_view field, std::string_view raw, size_t max_chars,
                           bool required, bool keep_line_breaks) {
-  if (!IsValidUtf8(raw)) return Invalid(field, raw, "is not valid UTF-8");
+  if (!IsValidUtf8(raw))
+    return Invalid(field, raw, "is not valid UTF-8", i18n::Tr("is not valid UTF-8"));
   UErrorCode status = U_ZERO_ERROR;
   const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(status);
   if (U_FAILURE(status)) return Status::IoError("ICU NFC data unavailable");
   icu::UnicodeString s = nfc->normalize(
       icu::UnicodeString::fromUTF8(icu::StringPiece(raw.data(), static_cast<int32_t>(raw.size()))),
       status);
-  if (U_FAILURE(status)) return Invalid(field, raw, "could not be normalised");
+  if (U_FAILURE(status))
+    return Invalid(field, raw, "could not be normalised", i18n::Tr("could not be normalised"));
   icu::UnicodeString out;
   // Whitespace is written only before the next visible character: none at
   // the start or the end, none at the end of a line or the start of the next.
@@ -134,7 +144,8 @@ Result<std::string> Clean(std::string_view field, std::string_view raw, size_t m
       continue;
     }
     if (u_iscntrl(c) || u_charType(c) == U_FORMAT_CHAR) {
-      return Invalid(field, raw, "contains a control character");
+      return Invalid(field, raw, "contains a control character",
+                     i18n::Tr("contains a control character"));
     }
     for (; pending_breaks > 0; --pending_breaks, ++chars) out.append(UChar32{'\n'});
     if (pending_space) {
@@ -145,9 +156,11 @@ Result<std::string> Clean(std::string_view field, std::string_view raw, size_t m
     out.append(c);
     ++chars;
   }
-  if (required && out.isEmpty()) return Invalid(field, raw, "must not be empty");
+  if (required && out.isEmpty())
+    return Invalid(field, raw, "must not be empty", i18n::Tr("must not be empty"));
   if (static_cast<size_t>(chars) > max_chars) {
-    return Invalid(field, raw, "is longer than " + std::to_string(max_chars) + " characters");
+    return Invalid(field, raw, "is longer than " + std::to_string(max_chars) + " characters",
+                   i18n::Format("is longer than {0} characters", {std::to_string(max_chars)}));
   }
   return ToUtf8(out);
 }
@@ -182,16 +195,20 @@ std::string SearchKey(std::string_view clean_text) {
 Result<std::string> NormalizePhone(std::string_view raw, std::string_view default_region) {
   // libphonenumber's regex validation is the dearest step of a booking, and the
   // same number is usually normalised twice in one request (looked up, then
-  // written). The function is pure, so a small per-thread memo is safe.
+  // written). The function is pure, so a small per-thread memo is safe; the
+  // language is in the key because a refusal's shown() is in it.
   thread_local std::unordered_map<std::string, Result<std::string>> memo;
-  std::string key = std::string(default_region) + '\n' + std::string(raw);
+  const std::string prefix =
+      std::string(i18n::CurrentLanguage() == i18n::Language::kEnglish ? "en\n" : "zh\n") +
+      std::string(default_region) + '\n';
+  std::string key = prefix + std::string(raw);
   if (auto it = memo.find(key); it != memo.end()) return it->second;
   Result<std::string> result = NormalizePhoneUncached(raw, default_region);
   if (memo.size() >= 256) memo.clear();
   memo.emplace(std::move(key), result);
   // The canonical form normalises to itself: callers often pass it back in
   // (match, then insert), and need not pay for a second parse.
-  if (result.ok()) memo.emplace(std::string(default_region) + '\n' + result.value(), result);
+  if (result.ok()) memo.emplace(prefix + result.value(), result);
   return result;
 }
 
@@ -205,7 +222,8 @@ static Result<std::string> NormalizePhoneUncached(std::string_view raw,
   for (char c : text) {
     if (!(c >= '0' && c <= '9') && c != '+' && c != ' ' && c != '-' && c != '(' && c != ')' &&
         c != '.') {
-      return Invalid(kField, raw, "contains characters that are not part of a phone number");
+      return Invalid(kField, raw, "contains characters that are not part of a phone number",
+                     i18n::Tr("contains characters that are not part of a phone number"));
     }
   }
   const PhoneNumberUtil* util = PhoneNumberUtil::GetInstance();
@@ -214,7 +232,8 @@ static Result<std::string> NormalizePhoneUncached(std::string_view raw,
           PhoneNumberUtil::NO_PARSING_ERROR ||
       !util->IsValidNumber(number)) {
     return Invalid(kField, raw,
-                   "is not a valid phone number (region " + std::string(default_region) + ")");
+                   "is not a valid phone number (region " + std::string(default_region) + ")",
+                   i18n::Format("is not a valid phone number (region {0})", {default_region}));
   }
   std::string e164;
   util->Format(number, PhoneNumberUtil::E164, &e164);
@@ -236,7 +255,8 @@ std::string FormatPhoneForDisplay(const std::string& e164) {
 Result<std::string> NormalizeVin(std::string_view raw) {
   constexpr std::string_view kField = "vin";
   ASSIGN_OR_RETURN(std::string vin, CompactUpper(kField, raw));
-  if (vin.size() != 17) return Invalid(kField, raw, "must have 17 characters");
+  if (vin.size() != 17)
+    return Invalid(kField, raw, "must have 17 characters", i18n::Tr("must have 17 characters"));
   // ISO 3779 transliteration; I, O and Q are never used in a VIN.
   static constexpr std::array<int, 26> kLetterValue = {1, 2,  3, 4,  5, 6, 7, 8, -1, 1, 2, 3, 4,
                                                        5, -1, 7, -1, 9, 2, 3, 4, 5,  6, 7, 8, 9};
@@ -253,7 +273,10 @@ Result<std::string> NormalizeVin(std::string_view raw) {
     } else {
       return Invalid(kField, raw,
                      "has an invalid character at position " + std::to_string(i + 1) +
-                         " (only 0-9 and A-Z without I, O, Q)");
+                         " (only 0-9 and A-Z without I, O, Q)",
+                     i18n::Format("has an invalid character at position {0} (only 0-9 and A-Z "
+                                  "without I, O, Q)",
+                                  {std::to_string(i + 1)}));
     }
     sum += value * kWeight[i];
   }
@@ -261,7 +284,9 @@ Result<std::string> NormalizeVin(std::string_view raw) {
   char expected = check == 10 ? 'X' : static_cast<char>('0' + check);
   if (vin[8] != expected) {
     return Invalid(kField, raw,
-                   std::string("fails the check digit (position 9 should be '") + expected + "')");
+                   std::string("fails the check digit (position 9 should be '") + expected + "')",
+                   i18n::Format("fails the check digit (position 9 should be '{0}')",
+                                {std::string(1, expected)}));
   }
   return vin;
 }
@@ -276,15 +301,18 @@ Result<std::string> NormalizePlate(std::string_view raw) {
   static const icu::UnicodeString kSuffixes = icu::UnicodeString::fromUTF8("挂学警港澳领试超");
   const int32_t n = s.countChar32();
   if (n < 7 || n > 8) {
-    return Invalid(kField, raw, "is not a mainland plate (e.g. 京A·12345 or 粤B·D12345)");
+    return Invalid(kField, raw, "is not a mainland plate (e.g. 京A·12345 or 粤B·D12345)",
+                   i18n::Tr("is not a mainland plate (e.g. 京A·12345 or 粤B·D12345)"));
   }
   if (kProvinces.indexOf(s.char32At(0)) < 0) {
-    return Invalid(kField, raw, "does not start with a province abbreviation such as 京 or 粤");
+    return Invalid(kField, raw, "does not start with a province abbreviation such as 京 or 粤",
+                   i18n::Tr("does not start with a province abbreviation such as 京 or 粤"));
   }
   int32_t offset = s.moveIndex32(0, 1);
   UChar32 authority = s.char32At(offset);
   if (authority < 'A' || authority > 'Z') {
-    return Invalid(kField, raw, "must have a letter after the province (e.g. 京A)");
+    return Invalid(kField, raw, "must have a letter after the province (e.g. 京A)",
+                   i18n::Tr("must have a letter after the province (e.g. 京A)"));
   }
   for (int32_t k = 2; k < n; ++k) {
     offset = s.moveIndex32(0, k);
@@ -292,7 +320,9 @@ Result<std::string> NormalizePlate(std::string_view raw) {
     bool alnum = (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z');
     if (alnum && c != 'I' && c != 'O') continue;
     if (k == n - 1 && kSuffixes.indexOf(c) >= 0) continue;
-    return Invalid(kField, raw, "has an invalid character at position " + std::to_string(k + 1));
+    return Invalid(
+        kField, raw, "has an invalid character at position " + std::to_string(k + 1),
+        i18n::Format("has an invalid character at position {0}", {std::to_string(k + 1)}));
   }
   return compact;
 }
@@ -339,10 +369,13 @@ Result<std::string> NormalizeMemberId(std::string_view raw) {
   constexpr std::string_view kField = "member id";
   ASSIGN_OR_RETURN(std::string id, CompactUpper(kField, std::string(raw)));
   // CompactUpper drops '-' separators; member ids are compared without them.
-  if (id.size() < 3 || id.size() > 32) return Invalid(kField, raw, "must have 3 to 32 characters");
+  if (id.size() < 3 || id.size() > 32)
+    return Invalid(kField, raw, "must have 3 to 32 characters",
+                   i18n::Tr("must have 3 to 32 characters"));
   for (char c : id) {
     if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z'))) {
-      return Invalid(kField, raw, "may hold only letters and digits");
+      return Invalid(kField, raw, "may hold only letters and digits",
+                     i18n::Tr("may hold only letters and digits"));
     }
   }
   return id;

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "sync/i18n/messages.h"
+
 namespace outpost {
 namespace {
 
@@ -124,6 +126,20 @@ TEST(FragmentTest, PlateAsTyped) {
   EXPECT_EQ(PlateFragment("12345"), "12345");
   EXPECT_EQ(PlateFragment("京"), "");      // one character: every plate of a province
   EXPECT_EQ(PlateFragment("王小明"), "");  // a name: no plate has these characters
+}
+
+// Under a Chinese locale the reason reads in Chinese; field and value stay as
+// typed, and message() (what a rejects file or a log holds) stays English.
+TEST(NormalizeLanguageTest, ReasonsReadInChineseUnderAChineseLocale) {
+  i18n::SetLanguage(i18n::Language::kChineseSimplified);
+  const Status phone = NormalizePhone("12345", "CN").status();
+  const Status plate = NormalizePlate("A12345").status();
+  const Status vin = NormalizeVin("123").status();
+  i18n::SetLanguage(i18n::Language::kEnglish);
+  EXPECT_EQ(phone.shown(), "phone：'12345' 不是有效的电话号码（地区 CN）");
+  EXPECT_EQ(phone.message(), "phone: '12345' is not a valid phone number (region CN)");
+  EXPECT_EQ(plate.shown(), "plate：'A12345' 不是内地车牌（例如 京A·12345 或 粤B·D12345）");
+  EXPECT_EQ(vin.shown(), "vin：'123' 必须是 17 位");
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "sync/status.h"
 
+#include "sync/i18n/messages.h"
+
 namespace outpost {
 
 const char* StatusCodeName(StatusCode code) {
@@ -42,6 +44,26 @@ int ExitCodeFor(const Status& status) {
 std::string Status::ToString() const {
   if (ok()) return "ok";
   return std::string(StatusCodeName(code_)) + ": " + message_;
+}
+
+namespace {
+
+// StatusCodeName in the process's language.
+std::string ShownCodeName(StatusCode code) {
+  // In StatusCode's order, kOk first.
+  const std::string names[] = {i18n::Tr("ok"),          i18n::Tr("invalid input"),
+                               i18n::Tr("not found"),   i18n::Tr("refused"),
+                               i18n::Tr("conflict"),    i18n::Tr("corruption"),
+                               i18n::Tr("retry later"), i18n::Tr("i/o error")};
+  static_assert(static_cast<int>(StatusCode::kIoError) == 7);
+  return names[static_cast<int>(code)];
+}
+
+}  // namespace
+
+std::string Status::ShownString() const {
+  if (ok()) return ShownCodeName(code_);
+  return i18n::Format("{0}: {1}", {ShownCodeName(code_), shown()});
 }
 
 }  // namespace outpost

@@ -48,6 +48,21 @@ class [[nodiscard]] Status {
   // is not in it: a message reads the same whether or not a field is named.
   std::string ToString() const;
 
+  // The message as staff read it, in the process's language (sync/i18n):
+  // shown() is that translation when one was given (WithShown), else
+  // message(). message() stays English because it may be stored, logged or
+  // sent to another site; only what is printed to a person uses shown().
+  const std::string& shown() const { return shown_.empty() ? message_ : shown_; }
+  // "拒绝：时段 ... 已满" or "refused: slot ... is full": ToString() for a person.
+  std::string ShownString() const;
+  // This status with `shown` as its translated message (i18n::Format of the
+  // same English and arguments); an ok Status is returned unchanged.
+  Status WithShown(std::string shown) const& { return Status(*this).WithShown(std::move(shown)); }
+  Status WithShown(std::string shown) && {
+    if (!ok()) shown_ = std::move(shown);
+    return std::move(*this);
+  }
+
   // The input field this error is about ("slot", "date", "phone", "member_id"),
   // or empty when it names none. An ok Status names no field.
   const std::string& field() const { return field_; }
@@ -62,6 +77,7 @@ class [[nodiscard]] Status {
  private:
   StatusCode code_ = StatusCode::kOk;
   std::string message_;
+  std::string shown_;  // empty: the same as message_
   std::string field_;
 };
 

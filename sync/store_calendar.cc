@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "sync/i18n/messages.h"
+
 namespace outpost {
 namespace {
 
@@ -27,6 +29,14 @@ Result<int> IntField(const json& fields, const char* key, int low, int high) {
                              std::to_string(high));
   }
   return static_cast<int>(v);
+}
+
+// "Mondays" ... "Sundays" (ISO weekday 1-7) in the process's language.
+std::string ShownDayName(int iso_weekday) {
+  const std::string names[] = {i18n::Tr("Mondays"),   i18n::Tr("Tuesdays"), i18n::Tr("Wednesdays"),
+                               i18n::Tr("Thursdays"), i18n::Tr("Fridays"),  i18n::Tr("Saturdays"),
+                               i18n::Tr("Sundays")};
+  return names[iso_weekday - 1];
 }
 
 }  // namespace
@@ -106,6 +116,8 @@ Result<LocalDate> ParseDeskDate(const std::string& text, const LocalDate& today)
   if (!date.ok()) {
     return Status::InvalidInput("date: '" + text +
                                 "' is not a date (YYYY-MM-DD, today, tomorrow or +N)")
+        .WithShown(
+            i18n::Format("date: '{0}' is not a date (YYYY-MM-DD, today, tomorrow or +N)", {text}))
         .WithField("date");
   }
   return date;
@@ -126,12 +138,15 @@ Result<int> CheckBookable(const StoreSettings& settings, const TimeZone& zone,
     std::string grid;
     for (const auto& s : settings.slots) grid += (grid.empty() ? "" : ", ") + s.start_time;
     return Status::InvalidInput("slot: '" + slot_text + "' is not in the grid (" + grid + ")")
+        .WithShown(i18n::Format("slot: '{0}' is not in the grid ({1})", {slot_text, grid}))
         .WithField("slot");
   }
   const LocalDate today = zone.UtcToLocal(now_ms).date;
   if (date < today) {
     return Status::InvalidInput("date: '" + date.ToString() + "' is in the past (today is " +
                                 today.ToString() + ")")
+        .WithShown(i18n::Format("date: '{0}' is in the past (today is {1})",
+                                {date.ToString(), today.ToString()}))
         .WithField("date");
   }
   static constexpr const char* kDayNames[] = {"",          "Mondays", "Tuesdays",  "Wednesdays",
@@ -140,10 +155,14 @@ Result<int> CheckBookable(const StoreSettings& settings, const TimeZone& zone,
   if (settings.open_days.find(static_cast<char>('0' + weekday)) == std::string::npos) {
     return Status::Refused("store is closed on " + std::string(kDayNames[weekday]) + " (" +
                            date.ToString() + ")")
+        .WithShown(
+            i18n::Format("store is closed on {0} ({1})", {ShownDayName(weekday), date.ToString()}))
         .WithField("date");
   }
   if (closed_reason) {
+    // The reason is the store's own text, shown as staff wrote it.
     return Status::Refused("store is closed on " + date.ToString() + ": " + *closed_reason)
+        .WithShown(i18n::Format("store is closed on {0}: {1}", {date.ToString(), *closed_reason}))
         .WithField("date");
   }
   ASSIGN_OR_RETURN(RuleSettings rules, RulesOf(settings));

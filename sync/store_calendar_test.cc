@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "sync/clock.h"
+#include "sync/i18n/messages.h"
 
 namespace outpost {
 namespace {
@@ -77,6 +78,34 @@ TEST_F(StoreCalendarTest, RelativeDatesCountFromTheStoresToday) {
   EXPECT_EQ(ParseDeskDate("+3", today).value().ToString(), "2026-12-03");
   EXPECT_EQ(ParseDeskDate("2026-11-31", today).status().message(),
             "date: '2026-11-31' is not a date (YYYY-MM-DD, today, tomorrow or +N)");
+}
+
+// Under a Chinese locale staff read the refusal in Chinese (shown()); the
+// message a store records or sends to head office stays English.
+TEST_F(StoreCalendarTest, RefusalsReadInChineseWhileTheRecordedMessageStaysEnglish) {
+  i18n::SetLanguage(i18n::Language::kChineseSimplified);
+  const Status past = Check("2026-11-22", "10:00", monday_nine_).status();
+  const Status sunday = Check("2026-11-29", "10:00", monday_nine_).status();
+  const Status started = Check("2026-11-23", "08:30", monday_nine_).status();
+  const Status closed = Check("2026-12-01", "10:00", monday_nine_, "盘点").status();
+  const Status not_a_date =
+      ParseDeskDate("2026-11-31", LocalDate::Parse("2026-11-30").value()).status();
+  i18n::SetLanguage(i18n::Language::kEnglish);
+  EXPECT_EQ(past.shown(), "date：'2026-11-22' 已经过去（今天是 2026-11-23）");
+  EXPECT_EQ(past.message(), "date: '2026-11-22' is in the past (today is 2026-11-23)");
+  EXPECT_EQ(sunday.shown(), "门店每周日不营业（2026-11-29）");
+  EXPECT_EQ(started.shown(), "时段 2026-11-23 08:30 已经开始");
+  EXPECT_EQ(started.message(), "slot 2026-11-23 08:30 has already started");
+  EXPECT_EQ(closed.shown(), "门店 2026-12-01 不营业：盘点");
+  EXPECT_EQ(not_a_date.shown(),
+            "date：'2026-11-31' 不是日期（可写 YYYY-MM-DD、today、tomorrow 或 +N）");
+  i18n::SetLanguage(i18n::Language::kChineseSimplified);
+  EXPECT_EQ(started.ShownString(), "拒绝：时段 2026-11-23 08:30 已经开始");
+  i18n::SetLanguage(i18n::Language::kEnglish);
+  EXPECT_EQ(started.ShownString(), "refused: 时段 2026-11-23 08:30 已经开始");
+  // Made in English, a status reads the same for everyone.
+  EXPECT_EQ(Check("2026-11-23", "08:30", monday_nine_).status().ShownString(),
+            "refused: slot 2026-11-23 08:30 has already started");
 }
 
 }  // namespace

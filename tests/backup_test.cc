@@ -618,6 +618,34 @@ TEST_F(BackupTest, RestoreRefusesAnExistingDatabaseWithoutForce) {
   EXPECT_EQ(Dump(F("other.db")), Dump(F("store.db")));
 }
 
+// Under a Chinese locale the operator reads the summaries and refusals in
+// Chinese; paths, kinds, flags and key ids stay as they are; --json does not change.
+TEST_F(BackupTest, SpeaksChineseUnderAChineseLocale) {
+  const std::vector<std::string> zh = {"LANG=zh_CN.UTF-8"};
+  MakeStore(F("store.db"), 2);
+  MakeKey(F("k"));
+  ProcessResult usage = Outpost({"backup", "--key", F("k")}, zh);
+  EXPECT_EQ(usage.exit_code, 1);
+  EXPECT_EQ(usage.err,
+            "outpost: 输入有误：backup：请指定 --db 数据库 和 --out 文件（或：backup inspect "
+            "文件）\n");
+  ProcessResult made =
+      Outpost({"backup", "--db", F("store.db"), "--out", F("b.obk"), "--key", F("k")}, zh);
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+  EXPECT_EQ(made.out.rfind("已备份 edge 数据库 ", 0), 0u) << made.out;
+  EXPECT_NE(made.out.find(" 毫秒，密钥编号 "), std::string::npos) << made.out;
+  ProcessResult restored =
+      Outpost({"restore", "--from", F("b.obk"), "--to", F("copy.db"), "--key", F("k")}, zh);
+  ASSERT_EQ(restored.exit_code, 0) << restored.err;
+  EXPECT_EQ(restored.out.rfind("已将 ", 0), 0u) << restored.out;
+  EXPECT_NE(restored.out.find("（edge 数据库，站点 "), std::string::npos) << restored.out;
+  EXPECT_NE(restored.out.find("摘要和 integrity_check 正常"), std::string::npos) << restored.out;
+  ProcessResult json = Outpost(
+      {"backup", "--db", F("store.db"), "--out", F("c.obk"), "--key", F("k"), "--json"}, zh);
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  EXPECT_EQ(nlohmann::json::parse(json.out)["kind"], "edge");
+}
+
 // Holds `db` open in a child process inside a write transaction, after
 // committing one change that stays in the WAL (never checkpointed): what a
 // desk or hub mid-write looks like from outside. Killed by the destructor.

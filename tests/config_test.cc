@@ -183,6 +183,25 @@ TEST_F(ConfigTest, ConfigCheckSaysOkOrListsEveryError) {
   EXPECT_EQ(hub_ok.out, "ok: " + hub_file + " (2 keys)\n") << hub_ok.err;
 }
 
+// Under a Chinese locale `config check` says ok and names each problem in
+// Chinese; file, line, key, value and the suggested key stay as written.
+TEST_F(ConfigTest, ConfigCheckSpeaksChineseUnderAChineseLocale) {
+  const std::vector<std::string> zh = {"LANG=zh_CN.UTF-8"};
+  const std::string good = Write("good.toml", "db = \"/var/lib/outpost/store.db\"\n");
+  ProcessResult ok = Edge({"config", "check", good}, zh);
+  EXPECT_EQ(ok.exit_code, 0) << ok.err;
+  EXPECT_EQ(ok.out, "正常：" + good + "（共 1 个键）\n");
+  const std::string bad = Write("bad.toml",
+                                "db = 7\n[sync]\nhub = \"tcp://10.0.0.1:7700\"\n"
+                                "secondz = 60\n[nosuch]\nx = 1\n");
+  ProcessResult errors = Edge({"config", "check", bad}, zh);
+  EXPECT_EQ(errors.exit_code, 1);
+  EXPECT_EQ(errors.err, "outpost-edge: " + bad + ":1: db = 7: 应为字符串，实际为整数\n" +
+                            "outpost-edge: " + bad +
+                            ":4: sync.secondz = 60: 没有这个键（是否想输入 'seconds'？）\n" +
+                            "outpost-edge: " + bad + ":5: nosuch: 没有 [nosuch] 这一节\n");
+}
+
 TEST_F(ConfigTest, ConfigShowMasksSecretsAndConfigKeysListsEverySection) {
   const std::string file =
       Write("hub.toml", "db = \"" + dir_.File("hub.db") + "\"\nkey = \"" + dir_.File("HUB.key") +

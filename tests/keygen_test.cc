@@ -134,5 +134,26 @@ TEST(KeygenTest, RotationKeepsTheOldPairUntilTheHubAllowsTheNewOne) {
   EXPECT_EQ(LoadSecretKeys(dir.File("S1.key.old"))->pub.KeyId(), secret->pub.KeyId());
 }
 
+// Under a Chinese locale the operator reads keygen's lines and refusals in
+// Chinese; paths, key ids, flags and commands stay as they are.
+TEST(KeygenTest, SpeaksChineseUnderAChineseLocale) {
+  TempDir dir;
+  const std::vector<std::string> zh = {"LANG=zh_CN.UTF-8"};
+  ProcessResult made = RunProgram({OUTPOST_BIN, "keygen", "--site", "S1", "--dir", dir.path()}, zh);
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+  const std::string key_id = LoadPublicKeys(dir.File("S1.pub"))->KeyId();
+  EXPECT_EQ(made.out, "已写入 " + dir.File("S1.key") + "（私钥，权限 0600）和 " +
+                          dir.File("S1.pub") + "\n密钥编号 " + key_id + "\n");
+  ProcessResult again =
+      RunProgram({OUTPOST_BIN, "keygen", "--site", "S1", "--dir", dir.path()}, zh);
+  EXPECT_EQ(again.exit_code, 2);
+  EXPECT_EQ(again.err, "outpost: 冲突：'" + dir.File("S1.key") +
+                           "' 已存在；密钥绝不会被悄悄覆盖（用 --force 轮换密钥）\n");
+  ProcessResult bad =
+      RunProgram({OUTPOST_BIN, "keygen", "--site", "bad id", "--dir", dir.path()}, zh);
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_EQ(bad.err, "outpost: 输入有误：site：'bad id' 须为 1-32 个字母、数字、'-' 或 '_'\n");
+}
+
 }  // namespace
 }  // namespace outpost::testing

@@ -22,6 +22,7 @@
 #include "sync/civil_time.h"
 #include "sync/clock.h"
 #include "sync/csv.h"
+#include "sync/i18n/messages.h"
 #include "sync/ids.h"
 #include "sync/keys.h"
 #include "sync/merge.h"
@@ -426,48 +427,76 @@ std::string ZoneText(const json& store) {
          (store["time_zone_assumed"] ? " (assumed: no calendar synced yet)" : "");
 }
 
+// ZoneText in the reader's language (the text report; the HTML report is English).
+std::string ShownZoneText(const json& store) {
+  return store["time_zone"].get<std::string>() +
+         (store["time_zone_assumed"] ? i18n::Tr(" (assumed: no calendar synced yet)") : "");
+}
+
 void PrintReportText(std::ostream& out, const json& r) {
-  out << "Recovery report since " << r["since"].get<std::string>() << " (generated "
-      << r["generated_at"].get<std::string>() << ", UTC)\n";
+  // Headings and labels in the reader's language; ids, times, kinds, case
+  // summaries and outcomes as recorded (the --json report holds the same).
+  auto text = [](const json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); };
+  out << i18n::Format("Recovery report since {0} (generated {1}, UTC)",
+                      {text(r["since"]), text(r["generated_at"])})
+      << "\n";
   for (const auto& s : r["stores"]) {
     out << "\n"
-        << s["site"].get<std::string>() << ": " << (s["online"] ? "online" : "OFFLINE")
-        << ", applied seq " << s["applied_seq"] << ", " << s["pending"]
-        << " changes on their way; times " << ZoneText(s) << "\n";
+        << i18n::Format("{0}: {1}, applied seq {2}, {3} changes on their way; times {4}",
+                        {text(s["site"]), s["online"] ? i18n::Tr("online") : i18n::Tr("OFFLINE"),
+                         text(s["applied_seq"]), text(s["pending"]), ShownZoneText(s)})
+        << "\n";
     for (const auto& w : s["offline_windows"]) {
-      out << "  offline " << w["from_local"].get<std::string>() << " -> "
-          << (w["to"].is_null() ? std::string("now") : w["to_local"].get<std::string>()) << ": "
-          << w["changes_made"] << " changes made meanwhile\n";
+      out << "  "
+          << i18n::Format(
+                 "offline {0} -> {1}: {2} changes made meanwhile",
+                 {text(w["from_local"]), w["to"].is_null() ? i18n::Tr("now") : text(w["to_local"]),
+                  text(w["changes_made"])})
+          << "\n";
     }
-    if (s["offline_windows"].empty()) out << "  no offline window\n";
+    if (s["offline_windows"].empty()) out << "  " << i18n::Tr("no offline window") << "\n";
     for (const auto& p : s["paper_imports"]) {
-      out << "  paper import " << p["import"].get<std::string>() << ": " << p["bookings"]
-          << " bookings (forms " << p["forms"].get<std::string>() << ")\n";
+      out << "  "
+          << i18n::Format("paper import {0}: {1} bookings (forms {2})",
+                          {text(p["import"]), text(p["bookings"]), text(p["forms"])})
+          << "\n";
     }
-    out << "  conflicts: " << s["conflicts_opened"] << " opened, " << s["conflicts_resolved"]
-        << " resolved, " << s["open_conflicts"].size() << " open\n";
+    out << "  "
+        << i18n::Format("conflicts: {0} opened, {1} resolved, {2} open",
+                        {text(s["conflicts_opened"]), text(s["conflicts_resolved"]),
+                         std::to_string(s["open_conflicts"].size())})
+        << "\n";
     for (const auto& c : s["open_conflicts"]) {
-      out << "    " << c["ref"].get<std::string>() << " " << c["kind"].get<std::string>() << ": "
-          << c["summary"].get<std::string>() << "\n";
+      out << "    " << text(c["ref"]) << " " << text(c["kind"]) << ": " << text(c["summary"])
+          << "\n";
     }
     for (const auto& q : s["requests_not_taken"]) {
-      out << "  call-centre request " << q["seq"] << " (" << q["kind"].get<std::string>() << ", "
-          << q["requested_at_local"].get<std::string>() << "): " << q["outcome"].get<std::string>()
+      out << "  "
+          << i18n::Format("call-centre request {0} ({1}, {2}): {3}",
+                          {text(q["seq"]), text(q["kind"]), text(q["requested_at_local"]),
+                           text(q["outcome"])})
           << "\n";
     }
   }
-  out << "\nCustomers to contact: " << r["customers_to_contact"].size() << "\n";
+  out << "\n"
+      << i18n::Format("Customers to contact: {0}",
+                      {std::to_string(r["customers_to_contact"].size())})
+      << "\n";
   for (const auto& c : r["customers_to_contact"]) {
-    out << "  " << c["site"].get<std::string>() << " " << c["case"].get<std::string>() << "  "
-        << c["name"].get<std::string>() << " " << c["phone"].get<std::string>() << "  booking "
-        << c["booking"].get<std::string>() << ": " << c["why"].get<std::string>() << "\n";
+    out << "  " << text(c["site"]) << " " << text(c["case"]) << "  " << text(c["name"]) << " "
+        << text(c["phone"]) << "  "
+        << i18n::Format("booking {0}: {1}", {text(c["booking"]), text(c["why"])}) << "\n";
   }
   if (r["verify"].is_null()) {
-    out << "\nVerify: not run (give --hub-key or --hub-secret)\n";
+    out << "\n" << i18n::Tr("Verify: not run (give --hub-key or --hub-secret)") << "\n";
   } else {
-    out << "\nVerify: " << (r["verify"]["consistent"] ? "consistent" : "NOT consistent") << " ("
-        << r["verify"]["changes"] << " changes, " << r["verify"]["batches"] << " batches, "
-        << r["verify"]["entities"] << " entities)\n";
+    out << "\n"
+        << i18n::Format(
+               "Verify: {0} ({1} changes, {2} batches, {3} entities)",
+               {r["verify"]["consistent"] ? i18n::Tr("consistent") : i18n::Tr("NOT consistent"),
+                text(r["verify"]["changes"]), text(r["verify"]["batches"]),
+                text(r["verify"]["entities"])})
+        << "\n";
     for (const auto& f : r["verify"]["findings"]) out << "  - " << f.get<std::string>() << "\n";
   }
 }
@@ -584,7 +613,7 @@ int Commands::Run(const Clock& clock, std::ostream& out, std::ostream& err) {
 
 namespace {
 int Fail(std::ostream& err, const std::string& what, const Status& st) {
-  err << "outpost " << what << ": " << st.ToString() << "\n";
+  err << "outpost " << what << ": " << st.ShownString() << "\n";
   return st.code() == StatusCode::kInvalidInput || st.code() == StatusCode::kNotFound ? 1 : 3;
 }
 }  // namespace

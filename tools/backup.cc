@@ -29,6 +29,7 @@
 #include <thread>
 
 #include "sync/cli/progress.h"
+#include "sync/i18n/messages.h"
 #include "sync/sqlite.h"
 
 namespace outpost::backup {
@@ -1016,7 +1017,7 @@ std::string Env(const char* name) {
 }
 
 int Fail(std::ostream& err, const Status& st) {
-  err << "outpost: " << st.ToString() << "\n";
+  err << "outpost: " << st.ShownString() << "\n";
   return ExitCodeFor(st);
 }
 
@@ -1381,15 +1382,19 @@ int Commands::RunKeygen(std::ostream& out, std::ostream& err) {
   auto id = MakeKeyFile(keygen_out_, keygen_force_);
   if (!id.ok()) return Fail(err, id.status());
   // Never the key itself: where it is and its id.
-  out << "wrote " << keygen_out_ << " (backup key, mode 0600; keep a copy away from this machine)\n"
-      << "key id " << *id << "\n";
+  out << i18n::Format("wrote {0} (backup key, mode 0600; keep a copy away from this machine)",
+                      {keygen_out_})
+      << "\n"
+      << i18n::Format("key id {0}", {*id}) << "\n";
   return 0;
 }
 
 int Commands::RunBackup(std::ostream& out, std::ostream& err) {
   if (db_.empty() || out_.empty()) {
     return Fail(err, Status::InvalidInput(
-                         "backup: give --db DATABASE and --out FILE (or: backup inspect FILE)"));
+                         "backup: give --db DATABASE and --out FILE (or: backup inspect FILE)")
+                         .WithShown(i18n::Tr("backup: give --db DATABASE and --out FILE (or: "
+                                             "backup inspect FILE)")));
   }
   auto key = ResolveKey(backup_key_, /*making=*/true);
   if (!key.ok()) return Fail(err, key.status());
@@ -1424,11 +1429,15 @@ int Commands::RunBackup(std::ostream& out, std::ostream& err) {
     out << j.dump(2) << "\n";
     return 0;
   }
-  out << "backed up " << m.kind << " database " << Quote(db_) << " (site " << SitesText(m)
-      << ", schema " << m.schema_version << ") to " << Quote(out_) << ": "
-      << HumanBytes(m.snapshot_bytes) << " -> " << HumanBytes(report->bytes_out) << " ("
-      << std::fixed << std::setprecision(1) << ratio << "x) in " << report->elapsed_ms
-      << " ms, key id " << report->key_id << "\n";
+  std::ostringstream ratio_text;
+  ratio_text << std::fixed << std::setprecision(1) << ratio;
+  out << i18n::Format(
+             "backed up {0} database {1} (site {2}, schema {3}) to {4}: {5} -> {6} ({7}x) in {8} "
+             "ms, key id {9}",
+             {m.kind, Quote(db_), SitesText(m), std::to_string(m.schema_version), Quote(out_),
+              HumanBytes(m.snapshot_bytes), HumanBytes(report->bytes_out), ratio_text.str(),
+              std::to_string(report->elapsed_ms), report->key_id})
+      << "\n";
   return 0;
 }
 
@@ -1458,7 +1467,7 @@ int Commands::RunInspect(std::ostream& out, std::ostream& err) {
   for (const auto& s : m.sites) {
     out << "site " << s.site_id << ": ";
     if (s.changes == 0) {
-      out << "no changes\n";
+      out << i18n::Tr("no changes") << "\n";
     } else {
       out << "changes " << s.min_seq << ".." << s.max_seq << " (" << s.changes << ")\n";
     }
@@ -1468,8 +1477,10 @@ int Commands::RunInspect(std::ostream& out, std::ostream& err) {
   out << "\nsnapshot " << HumanBytes(m.snapshot_bytes) << " (" << m.snapshot_bytes << " bytes), "
       << m.compression << ", blake2b-256 " << m.snapshot_blake2b << "\n";
   out << (contents->data_verified
-              ? "data verified: every chunk authentic, final chunk present, digest matches\n"
-              : "data not read (--verify checks every chunk and the digest)\n");
+              ? i18n::Tr("data verified: every chunk authentic, final chunk present, digest "
+                         "matches")
+              : i18n::Tr("data not read (--verify checks every chunk and the digest)"))
+      << "\n";
   return 0;
 }
 
@@ -1497,10 +1508,12 @@ int Commands::RunRestore(std::ostream& out, std::ostream& err) {
     out << j.dump(2) << "\n";
     return 0;
   }
-  out << "restored " << Quote(from_) << " (" << m.kind << " database, site " << SitesText(m)
-      << ", schema " << m.schema_version << ", taken " << m.created_at << ") to " << Quote(to_)
-      << ": " << HumanBytes(m.snapshot_bytes) << ", digest and integrity_check ok, in "
-      << report->elapsed_ms << " ms\n";
+  out << i18n::Format(
+             "restored {0} ({1} database, site {2}, schema {3}, taken {4}) to {5}: {6}, digest "
+             "and integrity_check ok, in {7} ms",
+             {Quote(from_), m.kind, SitesText(m), std::to_string(m.schema_version), m.created_at,
+              Quote(to_), HumanBytes(m.snapshot_bytes), std::to_string(report->elapsed_ms)})
+      << "\n";
   return 0;
 }
 

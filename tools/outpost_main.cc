@@ -11,6 +11,7 @@
 #include "sync/cli/parse.h"
 #include "sync/cli/program.h"
 #include "sync/clock.h"
+#include "sync/i18n/messages.h"
 #include "sync/ids.h"
 #include "sync/keys.h"
 #include "tools/audit.h"
@@ -47,7 +48,7 @@ int main(int argc, char** argv) {
   // OUTPOST_NOW pins the tools' clock like the desk's and the hub's (drills and tests).
   auto clock = outpost::ClockFromEnvironment();
   if (!clock.ok()) {
-    std::cerr << "outpost: " << clock.status().ToString() << "\n";
+    std::cerr << "outpost: " << clock.status().ShownString() << "\n";
     return 1;
   }
   if (backup_commands.parsed()) return backup_commands.Run(**clock, std::cout, std::cerr);
@@ -55,8 +56,11 @@ int main(int argc, char** argv) {
   if (audit_commands.parsed()) return audit_commands.Run(**clock, std::cout, std::cerr);
   if (keygen->parsed()) {
     if (!outpost::IsValidSiteId(site)) {
-      std::cerr << "outpost: invalid input: site: '" << site
-                << "' must be 1-32 letters, digits, '-' or '_'\n";
+      std::cerr << "outpost: "
+                << outpost::i18n::Format(
+                       "invalid input: site: '{0}' must be 1-32 letters, digits, '-' or '_'",
+                       {site})
+                << "\n";
       return 1;
     }
     std::error_code ec;
@@ -64,18 +68,25 @@ int main(int argc, char** argv) {
     outpost::SecretKeys keys = outpost::SecretKeys::Generate(site);
     auto files = outpost::WriteKeyFiles(keys, dir, force);
     if (!files.ok()) {
-      std::cerr << "outpost: " << files.status().ToString() << "\n";
+      std::cerr << "outpost: " << files.status().ShownString() << "\n";
       return outpost::ExitCodeFor(files.status());
     }
     // The secret is never printed: only where it is and the public key id.
-    std::cout << "wrote " << files->secret << " (secret, mode 0600) and " << files->pub
-              << "\nkey id " << keys.pub.KeyId() << "\n";
+    std::cout << outpost::i18n::Format("wrote {0} (secret, mode 0600) and {1}",
+                                       {files->secret, files->pub})
+              << "\n"
+              << outpost::i18n::Format("key id {0}", {keys.pub.KeyId()}) << "\n";
     if (!files->old_secret.empty()) {
       // Until the hub allows the new key it refuses this site's messages:
       // the old pair is what the site runs on if that has to wait.
-      std::cout << "kept the old pair as " << files->old_secret << " (secret, mode 0600) and "
-                << files->old_pub << "\nthe hub still knows only the old key: have it allow "
-                << files->pub << " (outpost-hub allow), then remove the .old files\n";
+      std::cout << outpost::i18n::Format("kept the old pair as {0} (secret, mode 0600) and {1}",
+                                         {files->old_secret, files->old_pub})
+                << "\n"
+                << outpost::i18n::Format(
+                       "the hub still knows only the old key: have it allow {0} (outpost-hub "
+                       "allow), then remove the .old files",
+                       {files->pub})
+                << "\n";
     }
   }
   return 0;

@@ -22,6 +22,7 @@
 #include "sync/cli/progress.h"
 #include "sync/clock.h"
 #include "sync/hub_log.h"
+#include "sync/i18n/messages.h"
 #include "sync/ids.h"
 #include "sync/keys.h"
 #include "sync/sqlite.h"
@@ -650,17 +651,23 @@ json VerifyResult::ToJson() const {
 }
 
 void VerifyResult::Print(std::ostream& out) const {
-  out << "verify " << subject << "\n";
+  // The headings, verdicts and labels in the reader's language; a check's
+  // name, detail and findings as the checks wrote them (also in --json).
+  out << i18n::Format("verify {0}", {subject}) << "\n";
   for (const auto& c : checks) {
-    out << "  " << (c.ok ? "ok      " : "FAILED  ") << c.name << ": " << c.detail << "\n";
+    out << "  " << (c.ok ? i18n::Tr("ok      ") : i18n::Tr("FAILED  ")) << c.name << ": "
+        << c.detail << "\n";
     for (const auto& f : c.findings) out << "          - " << f << "\n";
-    for (const auto& r : c.repairs) out << "          repaired: " << r << "\n";
+    for (const auto& r : c.repairs) {
+      out << "          " << i18n::Format("repaired: {0}", {r}) << "\n";
+    }
   }
   const bool repaired =
       std::any_of(checks.begin(), checks.end(), [](const Check& c) { return !c.repairs.empty(); });
-  out << (!consistent() ? "NOT consistent\n"
-          : repaired    ? "consistent after repair\n"
-                        : "consistent\n");
+  out << (!consistent() ? i18n::Tr("NOT consistent")
+          : repaired    ? i18n::Tr("consistent after repair")
+                        : i18n::Tr("consistent"))
+      << "\n";
 }
 
 Commands::Commands(CLI::App& app) {
@@ -712,7 +719,7 @@ int Commands::Run(const Clock& clock, std::ostream& out, std::ostream& err) {
 
 int Commands::RunVerify(std::ostream& out, std::ostream& err) {
   auto fail = [&](const Status& st) {
-    err << "outpost verify: " << st.ToString() << "\n";
+    err << "outpost verify: " << st.ShownString() << "\n";
     return st.code() == StatusCode::kInvalidInput || st.code() == StatusCode::kNotFound ? 1 : 3;
   };
   auto db = OpenExisting(db_);
@@ -745,7 +752,7 @@ int Commands::RunVerify(std::ostream& out, std::ostream& err) {
 
 int Commands::RunRebuild(std::ostream& out, std::ostream& err) {
   auto fail = [&](const Status& st) {
-    err << "outpost rebuild: " << st.ToString() << "\n";
+    err << "outpost rebuild: " << st.ShownString() << "\n";
     return st.code() == StatusCode::kInvalidInput || st.code() == StatusCode::kNotFound ||
                    st.code() == StatusCode::kRefused
                ? 1
@@ -772,7 +779,8 @@ int Commands::RunRebuild(std::ostream& out, std::ostream& err) {
       return Status::Refused("'" + db_ + "' already holds " + std::to_string(local_last) +
                              " changes; rebuild fills a new store (run outpost verify instead)");
     }
-    out << "rebuilding " << site << " from the hub: seq " << local_last + 1 << "-" << top.last_seq
+    out << i18n::Format("rebuilding {0} from the hub: seq {1}-{2}",
+                        {site, std::to_string(local_last + 1), std::to_string(top.last_seq)})
         << "\n";
     Check fetched;
     cli::Progress progress(err, cli::ProgressWanted(json_), "changes");
@@ -782,8 +790,10 @@ int Commands::RunRebuild(std::ostream& out, std::ostream& err) {
     // answered, so none is applied twice.
     RETURN_IF_ERROR(edge::MarkRequestsAnsweredBeforeRebuild(*db, top.applied_push_seq,
                                                             FormatUtcMs(clock_->NowMs())));
-    out << "replayed " << top.last_seq - local_last << " changes; head office requests up to "
-        << top.applied_push_seq << " marked answered\n";
+    out << i18n::Format(
+               "replayed {0} changes; head office requests up to {1} marked answered",
+               {std::to_string(top.last_seq - local_last), std::to_string(top.applied_push_seq)})
+        << "\n";
     return Status::Ok();
   };
   auto run = [&]() -> Status {
@@ -801,7 +811,7 @@ int Commands::RunRebuild(std::ostream& out, std::ostream& err) {
 
 int Commands::RunReplay(std::ostream& out, std::ostream& err) {
   auto fail = [&](const Status& st) {
-    err << "outpost replay: " << st.ToString() << "\n";
+    err << "outpost replay: " << st.ShownString() << "\n";
     return st.code() == StatusCode::kInvalidInput || st.code() == StatusCode::kNotFound ||
                    st.code() == StatusCode::kRefused
                ? 1
@@ -874,10 +884,16 @@ int Commands::RunReplay(std::ostream& out, std::ostream& err) {
     std::filesystem::rename(tmp, to_);
     std::filesystem::remove(tmp + "-wal");
     std::filesystem::remove(tmp + "-shm");
-    out << "replayed seq 1-" << next - 1 << " (" << replayed << " changes"
-        << (last_at.empty() ? "" : ", the last recorded " + last_at) << ") into " << to_ << "\n"
-        << "this is a copy for inspection and recovery of rows: do not run it as a live store"
-           " (its log would reuse seqs the hub holds)\n";
+    const std::string seqs = std::to_string(next - 1), count = std::to_string(replayed);
+    out << (last_at.empty()
+                ? i18n::Format("replayed seq 1-{0} ({1} changes) into {2}", {seqs, count, to_})
+                : i18n::Format("replayed seq 1-{0} ({1} changes, the last recorded {2}) into {3}",
+                               {seqs, count, last_at, to_}))
+        << "\n"
+        << i18n::Tr(
+               "this is a copy for inspection and recovery of rows: do not run it as a live "
+               "store (its log would reuse seqs the hub holds)")
+        << "\n";
     return Status::Ok();
   };
   Status st = run();

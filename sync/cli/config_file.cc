@@ -16,6 +16,7 @@
 
 #include "sync/cli/nearest.h"
 #include "sync/cli/parse.h"
+#include "sync/i18n/messages.h"
 
 namespace outpost::cli {
 namespace {
@@ -41,30 +42,32 @@ Expect ExpectedType(const CLI::Option& option) {
   return Expect::kTextOrNumber;
 }
 
-const char* ExpectedName(Expect expect) {
+// The names below are in the reader's language: they only make up the
+// problems `config check` and a starting program print.
+std::string ExpectedName(Expect expect) {
   switch (expect) {
     case Expect::kBoolean:
-      return "true or false";
+      return i18n::Tr("true or false");
     case Expect::kInteger:
-      return "an integer";
+      return i18n::Tr("an integer");
     case Expect::kNumber:
-      return "a number";
+      return i18n::Tr("a number");
     case Expect::kTextOrNumber:
-      return "a string or a number";
+      return i18n::Tr("a string or a number");
     case Expect::kText:
       break;
   }
-  return "a string";
+  return i18n::Tr("a string");
 }
 
-const char* TomlTypeName(const toml::node& node) {
-  if (node.is_string()) return "a string";
-  if (node.is_integer()) return "an integer";
-  if (node.is_floating_point()) return "a float";
-  if (node.is_boolean()) return "a boolean";
-  if (node.is_table()) return "a table";
-  if (node.is_array()) return "an array";
-  return "a date or time";
+std::string TomlTypeName(const toml::node& node) {
+  if (node.is_string()) return i18n::Tr("a string");
+  if (node.is_integer()) return i18n::Tr("an integer");
+  if (node.is_floating_point()) return i18n::Tr("a float");
+  if (node.is_boolean()) return i18n::Tr("a boolean");
+  if (node.is_table()) return i18n::Tr("a table");
+  if (node.is_array()) return i18n::Tr("an array");
+  return i18n::Tr("a date or time");
 }
 
 // `text` as a TOML basic string: double quotes, escapes where TOML needs them.
@@ -112,7 +115,7 @@ std::optional<std::string> ScalarText(const toml::node& node, Expect expect, std
   if ((expect == Expect::kText || expect == Expect::kTextOrNumber) && node.is_string()) {
     return *node.value<std::string>();
   }
-  *problem = std::string("expected ") + ExpectedName(expect) + ", found " + TomlTypeName(node);
+  *problem = i18n::Format("expected {0}, found {1}", {ExpectedName(expect), TomlTypeName(node)});
   return std::nullopt;
 }
 
@@ -124,13 +127,14 @@ std::optional<std::vector<std::string>> OptionValues(const toml::node& node,
   std::vector<std::string> values;
   if (const toml::array* items = node.as_array()) {
     if (option.get_items_expected_max() <= 1) {
-      *problem = std::string("expected ") + ExpectedName(expect) + ", found an array";
+      *problem =
+          i18n::Format("expected {0}, found {1}", {ExpectedName(expect), i18n::Tr("an array")});
       return std::nullopt;
     }
     for (const toml::node& item : *items) {
       auto text = ScalarText(item, expect, problem);
       if (!text) {
-        *problem = "an item: " + *problem;
+        *problem = i18n::Format("an item: {0}", {*problem});
         return std::nullopt;
       }
       values.push_back(std::move(*text));
@@ -181,7 +185,7 @@ std::string Suggestion(CLI::App& app, const std::string& name) {
   }
   for (CLI::App* sub : Subcommands(app)) names.push_back(sub->get_name());
   const std::vector<std::string> nearest = NearestNames(name, names);
-  return nearest.empty() ? "" : " (did you mean " + QuotedChoice(nearest) + "?)";
+  return nearest.empty() ? "" : i18n::Format(" (did you mean {0}?)", {QuotedChoice(nearest)});
 }
 
 int LineOf(const toml::key& key, const toml::node& node) {
@@ -202,10 +206,10 @@ void Walk(const toml::table& table, CLI::App& app, const std::string& prefix, Lo
       if (CLI::App* sub = SubcommandNamed(app, name)) {
         Walk(*section, *sub, dotted, out, errors);
       } else if (OptionNamed(app, name) != nullptr) {
-        errors.emplace_back(line, where + ": expected a value, found a table");
+        errors.emplace_back(line, where + ": " + i18n::Tr("expected a value, found a table"));
       } else {
-        errors.emplace_back(line,
-                            where + ": unknown section [" + dotted + "]" + Suggestion(app, name));
+        errors.emplace_back(line, where + ": " + i18n::Format("unknown section [{0}]", {dotted}) +
+                                      Suggestion(app, name));
       }
       continue;
     }
@@ -214,16 +218,17 @@ void Walk(const toml::table& table, CLI::App& app, const std::string& prefix, Lo
     CLI::Option* option = OptionNamed(app, name);
     if (option == nullptr) {
       if (SubcommandNamed(app, name) != nullptr) {
-        errors.emplace_back(
-            line, said + "'" + name + "' is a command: its keys go in a [" + dotted + "] table");
+        errors.emplace_back(line,
+                            said + i18n::Format("'{0}' is a command: its keys go in a [{1}] table",
+                                                {name, dotted}));
       } else {
-        errors.emplace_back(line, said + "unknown key" + Suggestion(app, name));
+        errors.emplace_back(line, said + i18n::Tr("unknown key") + Suggestion(app, name));
       }
       continue;
     }
     if (prefix.empty() && name == "config") {
-      errors.emplace_back(line,
-                          said + "the file is chosen by --config or OUTPOST_CONFIG, not in it");
+      errors.emplace_back(line, said + i18n::Tr("the file is chosen by --config or OUTPOST_CONFIG, "
+                                                "not in it"));
       continue;
     }
     std::string problem;
@@ -288,12 +293,12 @@ LoadedConfig LoadConfigFile(CLI::App& app, const std::string& path) {
   loaded.path = path;
   std::error_code error;
   if (std::filesystem::is_directory(path, error)) {
-    loaded.errors.push_back(path + ": cannot read: it is a directory");
+    loaded.errors.push_back(path + ": " + i18n::Tr("cannot read: it is a directory"));
     return loaded;
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    loaded.errors.push_back(path + ": cannot read: " + std::strerror(errno));
+    loaded.errors.push_back(path + ": " + i18n::Format("cannot read: {0}", {std::strerror(errno)}));
     return loaded;
   }
   std::stringstream text;
@@ -324,8 +329,8 @@ LoadedConfig LoadConfigFile(CLI::App& app, const std::string& path) {
     std::stable_sort(loaded.settings.begin(), loaded.settings.end(),
                      [](const FileSetting& a, const FileSetting& b) { return a.line < b.line; });
   } catch (const toml::parse_error& e) {
-    loaded.errors.push_back(path + ":" + std::to_string(e.source().begin.line) +
-                            ": TOML syntax error: " + std::string(e.description()));
+    loaded.errors.push_back(path + ":" + std::to_string(e.source().begin.line) + ": " +
+                            i18n::Format("TOML syntax error: {0}", {std::string(e.description())}));
   }
   return loaded;
 }
@@ -467,7 +472,8 @@ int ProgramConfig::RunCheck(std::ostream& out, std::ostream& err) {
     PrintErrors(checked.errors, err);
     return 1;
   }
-  out << "ok: " << checked.path << " (" << checked.settings.size() << " keys)\n";
+  out << i18n::Format("ok: {0} ({1} keys)", {checked.path, std::to_string(checked.settings.size())})
+      << "\n";
   return 0;
 }
 

@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <ostream>
 
+#include "sync/i18n/messages.h"
+
 namespace outpost::cli {
 namespace {
 
@@ -19,6 +21,15 @@ std::string WithThousands(int64_t n) {
   return (n < 0 ? "-" : "") + out;
 }
 
+// The unit in the reader's language; the callers count in these few units
+// (MiB and any other stay as given).
+std::string ShownUnit(std::string_view unit) {
+  if (unit == "changes") return i18n::Tr("changes");
+  if (unit == "checks") return i18n::Tr("checks");
+  if (unit == "forms") return i18n::Tr("forms");
+  return std::string(unit);
+}
+
 }  // namespace
 
 std::string ProgressText(int64_t done, int64_t total, std::string_view unit, int width) {
@@ -28,7 +39,7 @@ std::string ProgressText(int64_t done, int64_t total, std::string_view unit, int
   std::string bar(static_cast<size_t>(filled), '#');
   bar.append(static_cast<size_t>(width - filled), ' ');
   return "[" + bar + "] " + std::to_string(percent) + "% " + WithThousands(done) + "/" +
-         WithThousands(total) + " " + std::string(unit);
+         WithThousands(total) + " " + ShownUnit(unit);
 }
 
 bool ProgressWanted(bool json) { return !json && isatty(STDERR_FILENO) == 1; }

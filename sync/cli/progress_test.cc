@@ -4,8 +4,19 @@
 
 #include <sstream>
 
+#include "sync/i18n/messages.h"
+
 namespace outpost::cli {
 namespace {
+
+TEST(ProgressTextTest, TheUnitReadsInChineseUnderAChineseLocale) {
+  i18n::SetLanguage(i18n::Language::kChineseSimplified);
+  const std::string forms = ProgressText(1860, 4320, "forms");
+  const std::string mib = ProgressText(3, 12, "MiB");
+  i18n::SetLanguage(i18n::Language::kEnglish);
+  EXPECT_EQ(forms, "[####      ] 43% 1,860/4,320 张表单");
+  EXPECT_EQ(mib, "[##        ] 25% 3/12 MiB");
+}
 
 TEST(ProgressTextTest, BarPercentAndCounts) {
   EXPECT_EQ(ProgressText(1860, 4320, "forms"), "[####      ] 43% 1,860/4,320 forms");
