@@ -21,7 +21,7 @@ int RunDesk(int argc, char** argv, std::ostream& out, std::ostream& err) {
   // OUTPOST_NOW pins the desk clock (drills, demos and tests); never set at a real desk.
   auto clock = ClockFromEnvironment();
   if (!clock.ok()) {
-    err << "outpost-edge: " << clock.status().ToString() << "\n";
+    err << "outpost-edge: " << clock.status().ShownString() << "\n";
     return ExitCodeFor(clock.status());
   }
 

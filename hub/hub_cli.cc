@@ -58,20 +58,20 @@ int RunHubCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   }
   auto keys = LoadSecretKeys(flags.key_path);
   if (!keys.ok()) {
-    err << "outpost-hub: " << keys.status().ToString() << "\n";
+    err << "outpost-hub: " << keys.status().ShownString() << "\n";
     return ExitCodeFor(keys.status());
   }
   // OUTPOST_NOW pins the hub's clock (drills and tests, like the desk's); never set in production.
   auto clock_owner = ClockFromEnvironment();
   if (!clock_owner.ok()) {
-    err << "outpost-hub: " << clock_owner.status().ToString() << "\n";
+    err << "outpost-hub: " << clock_owner.status().ShownString() << "\n";
     return 1;
   }
   const Clock& clock = *clock_owner.value();
   auto hub = creates ? Hub::Create(flags.db_path, keys.value(), clock)
                      : Hub::Open(flags.db_path, keys.value(), clock);
   if (!hub.ok()) {
-    err << "outpost-hub: " << hub.status().ToString() << "\n";
+    err << "outpost-hub: " << hub.status().ShownString() << "\n";
     return ExitCodeFor(hub.status());
   }
   Hub& opened = *hub.value();

@@ -87,7 +87,7 @@ TEST_F(HubI18nTest, StoresDenialAndCustomersReadInChinese) {
 
   ProcessResult nobody = Hub({"customers", "find", "13900000000"});
   EXPECT_EQ(nobody.exit_code, 0) << nobody.err;
-  EXPECT_EQ(nobody.out, "没有客户匹配 '13900000000'\n");
+  EXPECT_EQ(nobody.out, "没有符合 '13900000000' 的客户\n");
   ProcessResult cases = Hub({"conflicts", "list"});
   EXPECT_EQ(cases.out, "没有未结案件\n");
   EXPECT_EQ(Hub({"conflicts", "list"}, false).out, "no open cases\n");

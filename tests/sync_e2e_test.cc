@@ -49,11 +49,11 @@ class SyncE2eTest : public ::testing::Test {
   std::unique_ptr<Process> StartHub() {
     return std::make_unique<Process>(HubArgv({"serve", "--bind", endpoint_}), clock_.Env());
   }
-  std::unique_ptr<Process> StartSync() {
-    return std::make_unique<Process>(
-        desk_.Argv({"sync", "--hub", endpoint_, "--hub-key", dir_.File("HUB.pub"), "--key",
-                    dir_.File("S1.key")}),
-        desk_.Env());
+  std::unique_ptr<Process> StartSync(const std::vector<std::string>& more = {}) {
+    std::vector<std::string> args = {"sync",    "--hub", endpoint_, "--hub-key", dir_.File("HUB.pub"),
+                                     "--key", dir_.File("S1.key")};
+    args.insert(args.end(), more.begin(), more.end());
+    return std::make_unique<Process>(desk_.Argv(args), desk_.Env());
   }
   void Book(int i) {
     ProcessResult r = desk_.Desk({"book", "--phone", "1390000" + std::to_string(1000 + i), "--name",
@@ -138,7 +138,11 @@ TEST_F(SyncE2eTest, ConvergesThroughAHubCrashAndRestart) {
 
 TEST_F(SyncE2eTest, SyncKilledMidFlightResumesWithoutResendingEverything) {
   auto hub = StartHub();
-  auto sync = StartSync();
+  // A reply waited for up to 10 s: a sync process slowed by a sanitizer on a
+  // loaded machine has 4 s to notice the bookings and send them, and still no
+  // time to send a second copy of its own before the kill.
+  const std::vector<std::string> patient = {"--reply-timeout-ms", "10000"};
+  auto sync = StartSync(patient);
   std::mt19937 rng(std::random_device{}());
   // Killed with changes surely in flight: the hub is frozen (SIGSTOP) while the
   // connected sync process sends them, so no ack can come back before the kill;
@@ -148,17 +152,15 @@ TEST_F(SyncE2eTest, SyncKilledMidFlightResumesWithoutResendingEverything) {
     ASSERT_TRUE(WaitConverged(15));
     hub->Kill(SIGSTOP);
     Book(round * 4);
-    // The kill 1.5 s after the first booking: time for the sync process to
-    // notice and send, slowed as it may be (sanitizers, a loaded machine),
-    // yet under its 2 s reply timeout: no second copy of its own before it.
+    // The kill 4 s after the first booking, under the 10 s reply timeout.
     const auto first_booked = std::chrono::steady_clock::now();
     for (int i = 1; i < 4; ++i) Book(round * 4 + i);
-    std::this_thread::sleep_until(first_booked + std::chrono::milliseconds(1500));
+    std::this_thread::sleep_until(first_booked + std::chrono::milliseconds(4000));
     sync->Kill(SIGKILL);
     sync->Wait();
     in_flight += Status()["waiting"].get<int64_t>();
     hub->Kill(SIGCONT);
-    sync = StartSync();
+    sync = StartSync(round < 4 ? patient : std::vector<std::string>{});
   }
   // And killed wherever it happens to be.
   for (int round = 5; round < 15; ++round) {

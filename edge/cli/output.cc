@@ -96,7 +96,7 @@ std::string StatusCodeText(StatusCode code) {
 }
 
 int Fail(const DeskRun& run, const Status& st) {
-  run.err << i18n::Format("outpost-edge: {0}: {1}", {StatusCodeText(st.code()), st.message()})
+  run.err << i18n::Format("outpost-edge: {0}: {1}", {StatusCodeText(st.code()), st.shown()})
           << "\n";
   return ExitCodeFor(st);
 }

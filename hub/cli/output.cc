@@ -11,7 +11,7 @@
 namespace outpost::hub::cli {
 
 int Fail(const Status& st, std::ostream& err) {
-  err << "outpost-hub: " << st.ToString() << "\n";
+  err << "outpost-hub: " << st.ShownString() << "\n";
   return ExitCodeFor(st);
 }
 
