@@ -61,6 +61,17 @@ std::string ShownCodeName(StatusCode code) {
 
 }  // namespace
 
+std::string Status::shown() const {
+  if (!shown_.empty()) return shown_;
+  // A fixed sentence is its own catalog key (Status::NotFound("no such case")).
+  if (i18n::CurrentLanguage() == i18n::Language::kChineseSimplified) {
+    if (const std::string_view chinese = i18n::ChineseOf(message_); !chinese.empty()) {
+      return std::string(chinese);
+    }
+  }
+  return message_;
+}
+
 std::string Status::ShownString() const {
   if (ok()) return ShownCodeName(code_);
   return i18n::Format("{0}: {1}", {ShownCodeName(code_), shown()});

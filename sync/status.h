@@ -49,10 +49,11 @@ class [[nodiscard]] Status {
   std::string ToString() const;
 
   // The message as staff read it, in the process's language (sync/i18n):
-  // shown() is that translation when one was given (WithShown), else
-  // message(). message() stays English because it may be stored, logged or
-  // sent to another site; only what is printed to a person uses shown().
-  const std::string& shown() const { return shown_.empty() ? message_ : shown_; }
+  // shown() is the translation given with WithShown, else the catalog's
+  // translation of a message that is a fixed sentence, else message().
+  // message() stays English because it may be stored, logged or sent to
+  // another site; only what is printed to a person uses shown().
+  std::string shown() const;
   // "拒绝：时段 ... 已满" or "refused: slot ... is full": ToString() for a person.
   std::string ShownString() const;
   // This status with `shown` as its translated message (i18n::Format of the

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -95,6 +96,121 @@ TEST(I18nCatalogTest, EveryMarkedMessageHasItsChineseWithTheSamePlaceholders) {
     }
   }
 }
+
+// A refusal or error built in one source: Status::Refused(...) and its kin.
+struct StatusCall {
+  int line = 0;
+  std::string argument;       // the text between the call's parentheses
+  std::string statement;      // from the call to the end of its statement
+  bool english_only = false;  // marked "// English only: <why>" on its line or the one above
+};
+
+// The text from `open` (an opening parenthesis) to its matching close, string
+// and character literals skipped; `at` moves past the close.
+std::string Parenthesised(const std::string& text, size_t& at) {
+  const size_t start = ++at;
+  for (int depth = 1; at < text.size(); ++at) {
+    const char c = text[at];
+    if (c == '"' || c == '\'') {
+      for (++at; at < text.size() && text[at] != c; ++at) {
+        if (text[at] == '\\') ++at;
+      }
+    } else if (c == '(') {
+      ++depth;
+    } else if (c == ')' && --depth == 0) {
+      return text.substr(start, at++ - start);
+    }
+  }
+  return text.substr(start);
+}
+
+std::vector<StatusCall> StatusCallsIn(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  const std::string text = buffer.str();
+  std::vector<StatusCall> calls;
+  static const std::regex kFactory(
+      R"(Status::(InvalidInput|NotFound|Refused|Conflict|Corruption|RetryLater|IoError)\()");
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), kFactory);
+       it != std::sregex_iterator(); ++it) {
+    StatusCall call;
+    size_t at = static_cast<size_t>(it->position() + it->length() - 1);
+    call.argument = Parenthesised(text, at);
+    // The rest of the statement: chained calls (.WithShown, .WithField) up to ';'.
+    size_t end = at;
+    while (end < text.size() && text[end] != ';') {
+      if (text[end] == '(') {
+        Parenthesised(text, end);
+      } else {
+        ++end;
+      }
+    }
+    call.statement = text.substr(at, end - at);
+    call.line = static_cast<int>(std::count(text.begin(), text.begin() + it->position(), '\n') + 1);
+    const size_t line_start = text.rfind('\n', it->position());
+    const size_t above_start =
+        line_start == std::string::npos || line_start == 0 ? 0 : text.rfind('\n', line_start - 1);
+    const std::string around = text.substr(above_start == std::string::npos ? 0 : above_start,
+                                           it->position() - above_start);
+    call.english_only = around.find("// English only:") != std::string::npos;
+    calls.push_back(std::move(call));
+  }
+  return calls;
+}
+
+// The argument when it is nothing but string literals (adjacent ones joined).
+std::optional<std::string> FixedSentence(const std::string& argument) {
+  std::string joined;
+  size_t at = 0;
+  bool any = false;
+  while (at < argument.size()) {
+    if (std::isspace(static_cast<unsigned char>(argument[at]))) {
+      ++at;
+    } else if (argument[at] == '"') {
+      joined += ReadLiteral(argument, at);
+      any = true;
+    } else {
+      return std::nullopt;
+    }
+  }
+  if (!any) return std::nullopt;
+  return joined;
+}
+
+class StatusMessagesTest : public ::testing::TestWithParam<std::string> {};
+
+// Every refusal and error written in a directory reaches staff in their
+// language: a fixed sentence through its catalog entry (Status::shown()), a
+// composed one through WithShown(i18n::Format(...)) with the same parts. A
+// message passed on from elsewhere (no literal of its own) is the source's to
+// translate; one that never reaches a person says so: "// English only: why".
+TEST_P(StatusMessagesTest, EveryRefusalAndErrorIsShownInChinese) {
+  size_t checked = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(
+           std::filesystem::path(OUTPOST_SOURCE_DIR) / GetParam())) {
+    if (entry.path().extension() != ".cc" && entry.path().extension() != ".h") continue;
+    if (entry.path().filename().string().find("_test") != std::string::npos) continue;
+    for (const auto& call : StatusCallsIn(entry.path())) {
+      ++checked;
+      if (call.english_only || call.statement.find("WithShown(") != std::string::npos) continue;
+      if (call.argument.find('"') == std::string::npos) continue;  // passed on from elsewhere
+      const std::string where = entry.path().string() + ":" + std::to_string(call.line) + ": ";
+      if (auto sentence = FixedSentence(call.argument)) {
+        EXPECT_FALSE(ChineseOf(*sentence).empty())
+            << where << "no zh_CN translation of \"" << *sentence << "\" in sync/i18n/zh_CN/*.po";
+      } else {
+        ADD_FAILURE() << where << "a composed message without WithShown(i18n::Format(...)): "
+                      << call.argument;
+      }
+    }
+  }
+  EXPECT_GT(checked, 0u) << "the scan of " << GetParam() << " found no Status calls";
+}
+
+INSTANTIATE_TEST_SUITE_P(Sources, StatusMessagesTest,
+                         ::testing::Values("edge", "hub", "sync", "tools"),
+                         [](const auto& info) { return info.param; });
 
 // The msgids of one .po file (continued lines joined).
 std::vector<std::string> MsgidsIn(const std::filesystem::path& po) {
