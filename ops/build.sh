@@ -7,6 +7,9 @@
 #   ops/build.sh threadsafety T...  clang with -Wthread-safety -Werror, only the
 #                          targets named (those with locking annotations)
 # BUILD_JOBS=N compiles N files at once (default 2).
+# OUTPOST_UNITY_BUILD=ON compiles a target's files in batches (CMake's unity
+# build: about 3x less compile time from scratch, as ops/test.sh and CI build;
+# OFF, the default, suits editing one file at a time).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 flavour=${1:-debug}
@@ -25,5 +28,6 @@ case "$flavour" in
   *) echo "ops/build.sh: unknown flavour '$flavour' (debug, asan, release, tsan, threadsafety)" >&2
      exit 1 ;;
 esac
-cmake -S . -B "build/$flavour" -G Ninja -DOUTPOST_WERROR=ON "${args[@]}" >/dev/null
+cmake -S . -B "build/$flavour" -G Ninja -DOUTPOST_WERROR=ON \
+  -DCMAKE_UNITY_BUILD="${OUTPOST_UNITY_BUILD:-OFF}" "${args[@]}" >/dev/null
 cmake --build "build/$flavour" -j "${BUILD_JOBS:-2}" "${targets[@]}"

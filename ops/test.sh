@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The test command: installs dependencies, builds, and runs every test: in the
-# -Werror debug build, then the Debian package built from it (ops/package-test.sh),
-# the debug suite again at two chosen instants under libfaketime
-# (the suite must pass at any hour, on any date), then under ASan/UBSan; and
+# -Werror debug build at two chosen instants under libfaketime (the suite must
+# pass at any hour, on any date), the Debian package built from it
+# (ops/package-test.sh), then under ASan/UBSan; and
 # the tests of code that shares state between threads under ThreadSanitizer,
 # and that code's locking annotations with clang's -Wthread-safety.
 set -euo pipefail
@@ -11,6 +11,8 @@ cd "$(dirname "$0")/.."
 ./ops/check-format.sh
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+# Every build from scratch here: batches of files compile in a third of the time.
+export OUTPOST_UNITY_BUILD=${OUTPOST_UNITY_BUILD:-ON}
 
 run_ctest() { (cd "build/$1" && ctest --output-on-failure -j 2 --timeout 600); }
 
@@ -33,11 +35,14 @@ run_ctest_at() {
      -E '^web_console_browser$')
 }
 
+# The debug suite runs twice, each time at a chosen instant (a run on the
+# real clock would only be a third, arbitrary instant); the browser test, left
+# out of those, runs once on the real clock.
 echo "== build and test: debug"
 ./ops/build.sh debug
-run_ctest debug
-./ops/package-test.sh build/debug   # the Debian package from that build: files, modes, units
 run_ctest_at 17:55:00   # inside the hours a test on the real clock once failed
+(cd build/debug && ctest --output-on-failure --timeout 600 -R '^web_console_browser$')
+./ops/package-test.sh build/debug   # the Debian package from that build: files, modes, units
 run_ctest_at 23:59:30   # half a minute before a local midnight
 
 echo "== build and test: asan"
