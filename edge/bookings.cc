@@ -5,6 +5,7 @@
 
 #include "edge/customers.h"
 #include "edge/day_counters.h"
+#include "sync/i18n/messages.h"
 #include "sync/ids.h"
 
 namespace outpost::edge {
@@ -146,6 +147,9 @@ Status CheckPlace(Db& db, const Booking& b, int capacity) {
     return Status::Refused("slot " + b.slot_date + " " + b.slot_time + " is full (" +
                            std::to_string(taken) + " of " + std::to_string(capacity) +
                            " places taken)")
+        .WithShown(i18n::Format(
+            "slot {0} {1} is full ({2} of {3} places taken)",
+            {b.slot_date, b.slot_time, std::to_string(taken), std::to_string(capacity)}))
         .WithField("slot");
   }
   ASSIGN_OR_RETURN(std::optional<std::string> dup, SameVisit(db, b, false));
@@ -156,6 +160,10 @@ Status CheckPlace(Db& db, const Booking& b, int capacity) {
     return Status::Refused(std::string(b.vehicle_id ? "this vehicle" : "this customer") +
                            " already has booking " + (row ? ref.Text(0) : *dup) + " in slot " +
                            b.slot_date + " " + b.slot_time)
+        .WithShown(
+            i18n::Format("{0} already has booking {1} in slot {2} {3}",
+                         {b.vehicle_id ? i18n::Tr("this vehicle") : i18n::Tr("this customer"),
+                          (row ? ref.Text(0) : *dup), b.slot_date, b.slot_time}))
         .WithField(b.vehicle_id ? "vehicle" : "customer");
   }
   return Status::Ok();
@@ -259,7 +267,10 @@ Status UpdateBookingRow(Db& db, const Booking& b) {
                  " team = ?29, amount_fen = ?30 WHERE id = ?1"));
   BindRow(st, b);
   RETURN_IF_ERROR(st.Run());
-  if (db.RowsChanged() != 1) return Status::NotFound("booking " + b.id + " does not exist");
+  if (db.RowsChanged() != 1) {
+    return Status::NotFound("booking " + b.id + " does not exist")
+        .WithShown(i18n::Format("booking {0} does not exist", {b.id}));
+  }
   return Status::Ok();
 }
 
@@ -269,7 +280,10 @@ Status UpdateBookingAssignment(Db& db, const std::string& id, const AssignmentRo
                                             " updated_at = ? WHERE id = ?"));
   st.Bind(1, a.advisor).Bind(2, a.bay).Bind(3, a.team).Bind(4, a.at).Bind(5, id);
   RETURN_IF_ERROR(st.Run());
-  if (db.RowsChanged() != 1) return Status::NotFound("booking " + id + " does not exist");
+  if (db.RowsChanged() != 1) {
+    return Status::NotFound("booking " + id + " does not exist")
+        .WithShown(i18n::Format("booking {0} does not exist", {id}));
+  }
   return Status::Ok();
 }
 
@@ -354,18 +368,25 @@ Result<Booking> FindBooking(Db& db, const std::string& query) {
     where = "WHERE " + IdMatchSql("b.id");
   } else {
     return Status::InvalidInput("booking: '" + query +
-                                "' is neither a booking ref (261124-3) nor a booking id");
+                                "' is neither a booking ref (261124-3) nor a booking id")
+        .WithShown(i18n::Format(
+            "booking: '{0}' is neither a booking ref (261124-3) nor a booking id", {query}));
   }
   ASSIGN_OR_RETURN(Statement st, db.Prepare(std::string("SELECT ") + kBookingColumns +
                                             kBookingJoins + where + " LIMIT 2"));
   st.Bind(1, query);
   ASSIGN_OR_RETURN(bool row, st.Step());
-  if (!row) return Status::NotFound("booking: no booking '" + query + "'");
+  if (!row) {
+    return Status::NotFound("booking: no booking '" + query + "'")
+        .WithShown(i18n::Format("booking: no booking '{0}'", {query}));
+  }
   ASSIGN_OR_RETURN(Booking b, ReadBooking(st));
   ASSIGN_OR_RETURN(bool second, st.Step());
   if (second) {
     return Status::InvalidInput("booking: id '" + query +
-                                "' matches several bookings; give more of it");
+                                "' matches several bookings; give more of it")
+        .WithShown(
+            i18n::Format("booking: id '{0}' matches several bookings; give more of it", {query}));
   }
   return b;
 }

@@ -10,6 +10,7 @@
 #include "edge/hub_requests.h"
 #include "edge/paper_book.h"
 #include "edge/store.h"
+#include "sync/i18n/messages.h"
 #include "sync/ids.h"
 #include "sync/normalize.h"
 
@@ -217,7 +218,10 @@ Status Store::ResolveCaseLocked(const ConflictCase& c, const std::string& resolu
                                 const std::string& staff, std::optional<int64_t> hub_request_seq) {
   if (c.status == "resolved") {
     return Status::Refused("case " + c.ref + " was resolved at " + c.resolved_at.value_or("?") +
-                           " by " + c.resolved_by.value_or("?") + ": " + c.resolution.value_or(""));
+                           " by " + c.resolved_by.value_or("?") + ": " + c.resolution.value_or(""))
+        .WithShown(i18n::Format("case {0} was resolved at {1} by {2}: {3}",
+                                {c.ref, c.resolved_at.value_or("?"), c.resolved_by.value_or("?"),
+                                 c.resolution.value_or("")}));
   }
   const std::string now = Now();
   std::vector<std::pair<std::string, std::string>> pending;  // (id, ref) still to move
@@ -230,7 +234,11 @@ Status Store::ResolveCaseLocked(const ConflictCase& c, const std::string& resolu
     for (const auto& p : pending) refs += (refs.empty() ? "" : ", ") + p.second;
     return Status::Refused("case " + c.ref + ": booking " + refs +
                            " still needs rescheduling; reschedule or cancel it, or resolve with"
-                           " --keep to give it a place over capacity");
+                           " --keep to give it a place over capacity")
+        .WithShown(
+            i18n::Format("case {0}: booking {1} still needs rescheduling; reschedule or cancel it, "
+                         "or resolve with --keep to give it a place over capacity",
+                         {c.ref, refs}));
   }
   for (const auto& [id, booking_ref] : pending) {
     ASSIGN_OR_RETURN(Booking b, LoadBooking(id));
@@ -261,7 +269,9 @@ Result<BookOutcome> Store::BookForHeadOffice(const BookingRequest& request) {
   if (seen) {
     if (seen->outcome != "booked") {
       return Status::Refused("head office request " + std::to_string(seq) +
-                             " was refused earlier: " + seen->reason.value_or(""));
+                             " was refused earlier: " + seen->reason.value_or(""))
+          .WithShown(i18n::Format("head office request {0} was refused earlier: {1}",
+                                  {std::to_string(seq), seen->reason.value_or("")}));
     }
     ASSIGN_OR_RETURN(Booking earlier, LoadBooking(seen->booking_id.value_or("")));
     return BookOutcome{std::move(earlier), false, {}};
@@ -275,7 +285,9 @@ Result<BookOutcome> Store::BookForHeadOffice(const BookingRequest& request) {
 Result<HeadOfficeOutcome> Store::ApplyHeadOfficeChange(const HeadOfficeChange& change) {
   if (change.kind != "cancel" && change.kind != "reschedule" && change.kind != "resolve-case") {
     return Status::InvalidInput("head office request " + std::to_string(change.seq) +
-                                ": unknown kind '" + change.kind + "'");
+                                ": unknown kind '" + change.kind + "'")
+        .WithShown(i18n::Format("head office request {0}: unknown kind '{1}'",
+                                {std::to_string(change.seq), change.kind}));
   }
   ASSIGN_OR_RETURN(std::string staff, CleanText("staff", change.staff, 60, true));
   ASSIGN_OR_RETURN(std::string reason, CleanText("reason", change.reason, 200, false));
@@ -285,9 +297,15 @@ Result<HeadOfficeOutcome> Store::ApplyHeadOfficeChange(const HeadOfficeChange& c
   std::optional<LocalTime> time;
   if (change.kind == "reschedule") {
     auto d = LocalDate::Parse(change.date);
-    if (!d.ok()) return Status::InvalidInput("date: '" + change.date + "' is not YYYY-MM-DD");
+    if (!d.ok()) {
+      return Status::InvalidInput("date: '" + change.date + "' is not YYYY-MM-DD")
+          .WithShown(i18n::Format("date: '{0}' is not YYYY-MM-DD", {change.date}));
+    }
     auto t = LocalTime::Parse(change.time);
-    if (!t.ok()) return Status::InvalidInput("slot: '" + change.time + "' is not HH:MM");
+    if (!t.ok()) {
+      return Status::InvalidInput("slot: '" + change.time + "' is not HH:MM")
+          .WithShown(i18n::Format("slot: '{0}' is not HH:MM", {change.time}));
+    }
     date = d.value();
     time = t.value();
   }
@@ -456,7 +474,10 @@ Result<int> Store::ReserveFormNumbers(const LocalDate& day, int count) {
   if (count < 0 || count > 999) return Status::InvalidInput("forms: 0 to 999 per sheet");
   ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
   ASSIGN_OR_RETURN(int last, TakeFormNumbers(*db_, day, count));
-  if (last > 999) return Status::Refused("form numbers for " + day.ToString() + " are used up");
+  if (last > 999) {
+    return Status::Refused("form numbers for " + day.ToString() + " are used up")
+        .WithShown(i18n::Format("form numbers for {0} are used up", {day.ToString()}));
+  }
   RETURN_IF_ERROR(tx->Commit());
   return last - count + 1;
 }
@@ -519,7 +540,10 @@ Status UpdateCaseRow(Db& db, const ConflictCase& c) {
                               " WHERE id = ?1"));
   BindCaseRow(st, c);
   RETURN_IF_ERROR(st.Run());
-  if (db.RowsChanged() != 1) return Status::NotFound("case " + c.id + " does not exist");
+  if (db.RowsChanged() != 1) {
+    return Status::NotFound("case " + c.id + " does not exist")
+        .WithShown(i18n::Format("case {0} does not exist", {c.id}));
+  }
   return Status::Ok();
 }
 
@@ -559,7 +583,10 @@ Result<ConflictCase> FindCase(Db& db, const std::string& ref) {
                                             " FROM conflict_cases WHERE ref = ?1 OR id = ?1"));
   st.Bind(1, ref);
   ASSIGN_OR_RETURN(bool row, st.Step());
-  if (!row) return Status::NotFound("case: no conflict case '" + ref + "'");
+  if (!row) {
+    return Status::NotFound("case: no conflict case '" + ref + "'")
+        .WithShown(i18n::Format("case: no conflict case '{0}'", {ref}));
+  }
   return ReadCase(st);
 }
 

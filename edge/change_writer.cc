@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "schema/migrations.h"
+#include "sync/i18n/messages.h"
 
 namespace outpost::edge {
 namespace {
@@ -22,7 +23,10 @@ Status ChangeWriter::Record(const std::string& entity, const std::string& id, co
   // transaction could be kept without the row (or the row without it).
   if (!InWriteTransaction(db_)) {
     return Status::Corruption("change log: a " + entity + " change for " + id +
-                              " was about to be written outside its row's transaction");
+                              " was about to be written outside its row's transaction")
+        .WithShown(i18n::Format("change log: a {0} change for {1} was about to be written outside "
+                                "its row's transaction",
+                                {entity, id}));
   }
   const int64_t now_ms = clock_.NowMs();
   ChangeEntry e;
@@ -60,7 +64,9 @@ Status ChangeWriter::AppendVerbatim(Db& db, const ChangeEntry& e) {
   head.Reset();
   if (e.seq != last_seq + 1) {
     return Status::Corruption("replay: seq " + std::to_string(e.seq) + " does not follow the" +
-                              " local log's last seq " + std::to_string(last_seq));
+                              " local log's last seq " + std::to_string(last_seq))
+        .WithShown(i18n::Format("replay: seq {0} does not follow the local log's last seq {1}",
+                                {std::to_string(e.seq), std::to_string(last_seq)}));
   }
   const ChangeEntry one[] = {e};
   RETURN_IF_ERROR(VerifyChain(

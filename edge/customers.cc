@@ -4,6 +4,7 @@
 #include <array>
 #include <nlohmann/json.hpp>
 
+#include "sync/i18n/messages.h"
 #include "sync/ids.h"
 #include "sync/normalize.h"
 
@@ -56,6 +57,7 @@ Result<std::optional<std::string>> CareDate(const char* field, const std::string
   auto day = LocalDate::Parse(text);
   if (!day.ok()) {
     return Status::InvalidInput(std::string(field) + ": '" + text + "' is not a date (YYYY-MM-DD)")
+        .WithShown(i18n::Format("{0}: '{1}' is not a date (YYYY-MM-DD)", {field, text}))
         .WithField(field);
   }
   return std::optional<std::string>(day->ToString());
@@ -72,7 +74,10 @@ Result<Customer> Customers::Load(const std::string& id) {
                   " WHERE id = ?"));
   st.Bind(1, id);
   ASSIGN_OR_RETURN(bool row, st.Step());
-  if (!row) return Status::NotFound("customer: no customer with id '" + id + "'");
+  if (!row) {
+    return Status::NotFound("customer: no customer with id '" + id + "'")
+        .WithShown(i18n::Format("customer: no customer with id '{0}'", {id}));
+  }
   Customer c;
   c.id = st.Text(0);
   c.store_id = st.Text(1);
@@ -95,7 +100,8 @@ Result<Customer> Customers::Load(const std::string& id) {
   if (!st.IsNull(11)) {
     const json doubtful = json::parse(st.Text(11), nullptr, false);
     if (!doubtful.is_array()) {
-      return Status::Corruption("customers row " + id + ": doubtful_phones is not a JSON list");
+      return Status::Corruption("customers row " + id + ": doubtful_phones is not a JSON list")
+          .WithShown(i18n::Format("customers row {0}: doubtful_phones is not a JSON list", {id}));
     }
     for (const auto& phone : doubtful) {
       if (phone.is_string()) c.doubtful_phones.push_back(phone.get<std::string>());
@@ -308,6 +314,8 @@ Result<std::optional<Customer>> Customers::MatchIds(const std::string& query, bo
     }
     return Status::InvalidInput("customer: '" + query + "' matches " + std::to_string(ids.size()) +
                                 " customers: " + names + "; give the customer id")
+        .WithShown(i18n::Format("customer: '{0}' matches {1} customers: {2}; give the customer id",
+                                {query, std::to_string(ids.size()), names}))
         .WithField("customer");
   }
   ASSIGN_OR_RETURN(Customer c, Load(ids.front()));
@@ -404,6 +412,8 @@ Result<Customer> Customers::InsertLocked(const NewCustomer& in, const std::strin
     ASSIGN_OR_RETURN(bool row, st.Step());
     if (row) {
       return Status::Conflict("member id: '" + *member_id + "' already belongs to " + st.Text(0))
+          .WithShown(
+              i18n::Format("member id: '{0}' already belongs to {1}", {*member_id, st.Text(0)}))
           .WithField("member_id");
     }
   }
@@ -418,6 +428,9 @@ Result<Customer> Customers::InsertLocked(const NewCustomer& in, const std::strin
         return Status::Conflict("phone: " + FormatPhoneForDisplay(phone) + " already belongs to " +
                                 st.Text(0) + " (" + ShortId(st.Text(1)) +
                                 "); book for them, or allow a shared phone")
+            .WithShown(i18n::Format(
+                "phone: {0} already belongs to {1} ({2}); book for them, or allow a shared phone",
+                {FormatPhoneForDisplay(phone), st.Text(0), ShortId(st.Text(1))}))
             .WithField("phone");
       }
     }
@@ -426,6 +439,8 @@ Result<Customer> Customers::InsertLocked(const NewCustomer& in, const std::strin
     return Status::InvalidInput("channel: '" +
                                 std::string(ContactChannelName(in.consent_channels[0])) +
                                 "' names where an opt-in applies; no opt-in was given")
+        .WithShown(i18n::Format("channel: '{0}' names where an opt-in applies; no opt-in was given",
+                                {ContactChannelName(in.consent_channels[0])}))
         .WithField("channel");
   }
   // Only what the customer said is logged: no opt-in, no consent field
@@ -468,6 +483,7 @@ Result<std::optional<Vehicle>> Customers::AttachVehicleLocked(const Customer& cu
                                        {"insurance_due", insurance_due.has_value()}}) {
       if (given) {
         return Status::InvalidInput(std::string(field) + ": give the plate or VIN it belongs to")
+            .WithShown(i18n::Format("{0}: give the plate or VIN it belongs to", {field}))
             .WithField(field);
       }
     }
@@ -483,6 +499,8 @@ Result<std::optional<Vehicle>> Customers::AttachVehicleLocked(const Customer& cu
   if (in.mileage_km && (*in.mileage_km < 0 || *in.mileage_km > 2'000'000)) {
     return Status::InvalidInput("mileage: " + std::to_string(*in.mileage_km) +
                                 " km is not a plausible odometer reading")
+        .WithShown(i18n::Format("mileage: {0} km is not a plausible odometer reading",
+                                {std::to_string(*in.mileage_km)}))
         .WithField("mileage");
   }
   // The vehicle already on record under this plate or VIN, if any.
@@ -497,6 +515,9 @@ Result<std::optional<Vehicle>> Customers::AttachVehicleLocked(const Customer& cu
     if (found && found->id != v.id) {
       return Status::Conflict("vehicle: plate " + FormatPlateForDisplay(*plate) + " and VIN " +
                               *vin + " are on record as two different vehicles")
+          .WithShown(
+              i18n::Format("vehicle: plate {0} and VIN {1} are on record as two different vehicles",
+                           {FormatPlateForDisplay(*plate), *vin}))
           .WithField("vehicle");
     }
     found = v;
@@ -519,22 +540,34 @@ Result<std::optional<Vehicle>> Customers::AttachVehicleLocked(const Customer& cu
                "vehicle: " +
                (v.plate ? "plate " + FormatPlateForDisplay(*v.plate) : "VIN " + *v.vin) +
                " is on record for " + owner.name + " (" + ShortId(owner.id) + ")")
+        .WithShown(
+            i18n::Format("vehicle: {0} is on record for {1} ({2})",
+                         {v.plate ? i18n::Format("plate {0}", {FormatPlateForDisplay(*v.plate)})
+                                  : "VIN " + *v.vin,
+                          owner.name, ShortId(owner.id)}))
         .WithField("vehicle");
   }
   if (vin && v.vin && *vin != *v.vin) {
     return Status::Conflict("vin: '" + *vin + "' differs from the VIN on record (" + *v.vin +
                             ") for plate " + FormatPlateForDisplay(*v.plate))
+        .WithShown(i18n::Format("vin: '{0}' differs from the VIN on record ({1}) for plate {2}",
+                                {*vin, *v.vin, FormatPlateForDisplay(*v.plate)}))
         .WithField("vin");
   }
   if (plate && v.plate && *plate != *v.plate) {
     return Status::Conflict("plate: '" + FormatPlateForDisplay(*plate) +
                             "' differs from the plate on record (" +
                             FormatPlateForDisplay(*v.plate) + ") for VIN " + *v.vin)
+        .WithShown(
+            i18n::Format("plate: '{0}' differs from the plate on record ({1}) for VIN {2}",
+                         {FormatPlateForDisplay(*plate), FormatPlateForDisplay(*v.plate), *v.vin}))
         .WithField("plate");
   }
   if (in.mileage_km && v.mileage_km && *in.mileage_km < *v.mileage_km) {
     return Status::InvalidInput("mileage: " + std::to_string(*in.mileage_km) + " km is below the " +
                                 std::to_string(*v.mileage_km) + " km already on record")
+        .WithShown(i18n::Format("mileage: {0} km is below the {1} km already on record",
+                                {std::to_string(*in.mileage_km), std::to_string(*v.mileage_km)}))
         .WithField("mileage");
   }
   model::VehicleUpdate learned;
@@ -572,6 +605,8 @@ Status Customers::UpdateLocked(const Customer& c, const CustomerUpdate& update,
     if (taken) {
       return Status::Conflict("phone: " + FormatPhoneForDisplay(phone) + " already belongs to " +
                               owner.Text(0))
+          .WithShown(i18n::Format("phone: {0} already belongs to {1}",
+                                  {FormatPhoneForDisplay(phone), owner.Text(0)}))
           .WithField("phone");
     }
     RETURN_IF_ERROR(AddCustomerPhones(db_, c.id, {phone}, now, OnExisting::kFail));
@@ -765,7 +800,10 @@ Status UpdateCustomerRow(Db& db, const model::Customer& c, const std::string& up
                               " doubtful_phones = ?14, birthday = ?15 WHERE id = ?1"));
   BindCustomerRow(st, c, updated_at);
   RETURN_IF_ERROR(st.Run());
-  if (db.RowsChanged() != 1) return Status::NotFound("customer " + c.id + " does not exist");
+  if (db.RowsChanged() != 1) {
+    return Status::NotFound("customer " + c.id + " does not exist")
+        .WithShown(i18n::Format("customer {0} does not exist", {c.id}));
+  }
   return Status::Ok();
 }
 
@@ -785,7 +823,10 @@ Status UpdateVehicleRow(Db& db, const model::Vehicle& v, const std::string& at) 
                               " insurance_due = ?8, purchased_on = ?9 WHERE id = ?1"));
   BindVehicleRow(st, v, at);
   RETURN_IF_ERROR(st.Run());
-  if (db.RowsChanged() != 1) return Status::NotFound("vehicle " + v.id + " does not exist");
+  if (db.RowsChanged() != 1) {
+    return Status::NotFound("vehicle " + v.id + " does not exist")
+        .WithShown(i18n::Format("vehicle {0} does not exist", {v.id}));
+  }
   return Status::Ok();
 }
 

@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "sync/i18n/messages.h"
+
 namespace outpost::edge {
 
 std::string DayKey(const LocalDate& day) {
@@ -24,7 +26,10 @@ Result<int64_t> BumpDayCounter(Db& db, DayCounter counter, const LocalDate& day,
   ASSIGN_OR_RETURN(Statement st, db.Prepare(sql));
   st.Bind(1, DayKey(day)).Bind(2, by);
   ASSIGN_OR_RETURN(bool row, st.Step());
-  if (!row) return Status::IoError(std::string(what) + " returned nothing");
+  if (!row) {
+    return Status::IoError(std::string(what) + " returned nothing")
+        .WithShown(i18n::Format("{0} returned nothing", {i18n::Tr(what)}));
+  }
   const int64_t last = st.Int(0);
   RETURN_IF_ERROR(st.Run());
   return last;

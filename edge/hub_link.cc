@@ -8,6 +8,7 @@
 #include "sync/clock.h"
 #include "sync/envelope.h"
 #include "sync/hub_log.h"
+#include "sync/i18n/messages.h"
 
 namespace outpost::edge {
 namespace {
@@ -32,7 +33,9 @@ int64_t SteadyMs() {
 Status KeepHubHead(Db& db, const PublicKeys& hub, const SignedHead& head, int64_t now_ms) {
   if (!HubHeadSignatureOk(hub, head)) {
     return Status::Corruption("hub head " + std::to_string(head.index) +
-                              ": signature is not the pinned hub key's");
+                              ": signature is not the pinned hub key's")
+        .WithShown(i18n::Format("hub head {0}: signature is not the pinned hub key's",
+                                {std::to_string(head.index)}));
   }
   const std::string now = FormatUtcMs(now_ms);
   ASSIGN_OR_RETURN(auto tx, Transaction::Begin(db));
@@ -121,7 +124,8 @@ Result<WireMessage> HubQuery::Exchange(const WireMessage& message, size_t expect
     if (sent.ok()) break;
     if (sent.code() != StatusCode::kRetryLater || SteadyMs() >= deadline) {
       // Why, as far as the transport can tell (sync/transport.h LinkState).
-      return Status::RetryLater("the hub is not reachable: " + endpoint_->Link().text);
+      return Status::RetryLater("the hub is not reachable: " + endpoint_->Link().text)
+          .WithShown(i18n::Format("the hub is not reachable: {0}", {endpoint_->Link().text}));
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
@@ -145,7 +149,9 @@ Result<WireMessage> HubQuery::Exchange(const WireMessage& message, size_t expect
     }
     return std::move(decoded.value());
   }
-  return Status::RetryLater("the hub did not answer within " + std::to_string(timeout_ms_) + " ms");
+  return Status::RetryLater("the hub did not answer within " + std::to_string(timeout_ms_) + " ms")
+      .WithShown(
+          i18n::Format("the hub did not answer within {0} ms", {std::to_string(timeout_ms_)}));
 }
 
 Result<int64_t> HubAckedSeq(Db& db) {

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "edge/field_rows.h"
+#include "sync/i18n/messages.h"
 
 namespace outpost::edge {
 namespace {
@@ -30,7 +31,8 @@ const std::string& SelectSql() {
 Result<model::Message> RowMessage(const Statement& st) {
   auto m = model::ParseMessage(st.Text(0), FieldsOfRow(st, kColumns));
   if (!m.ok()) {
-    return Status::Corruption("messages row " + st.Text(0) + ": " + m.status().message());
+    return Status::Corruption("messages row " + st.Text(0) + ": " + m.status().message())
+        .WithShown(i18n::Format("messages row {0}: {1}", {st.Text(0), m.status().shown()}));
   }
   return m;
 }
@@ -59,17 +61,23 @@ Result<model::Message> ResolveMessage(Db& db, const std::string& id_or_suffix) {
   if (id_or_suffix.size() < 4) {
     return Status::InvalidInput("message: '" + id_or_suffix +
                                 "' is too short; type at least its last 4 characters")
+        .WithShown(i18n::Format("message: '{0}' is too short; type at least its last 4 characters",
+                                {id_or_suffix}))
         .WithField("message");
   }
   ASSIGN_OR_RETURN(Statement st, db.Prepare(SelectSql() + " WHERE id = ?1 OR id LIKE '%' || ?1"));
   st.Bind(1, id_or_suffix);
   ASSIGN_OR_RETURN(auto found, Collect(st));
   if (found.empty()) {
-    return Status::NotFound("message: no message '" + id_or_suffix + "'").WithField("message");
+    return Status::NotFound("message: no message '" + id_or_suffix + "'")
+        .WithShown(i18n::Format("message: no message '{0}'", {id_or_suffix}))
+        .WithField("message");
   }
   if (found.size() > 1) {
     return Status::InvalidInput("message: '" + id_or_suffix + "' matches " +
                                 std::to_string(found.size()) + " messages; type more of its id")
+        .WithShown(i18n::Format("message: '{0}' matches {1} messages; type more of its id",
+                                {id_or_suffix, std::to_string(found.size())}))
         .WithField("message");
   }
   return std::move(found.front());
@@ -78,7 +86,10 @@ Result<model::Message> ResolveMessage(Db& db, const std::string& id_or_suffix) {
 Status InsertMessage(Db& db, ChangeWriter& log, const model::Message& message,
                      const std::string& staff) {
   ASSIGN_OR_RETURN(auto existing, FindMessage(db, message.id));
-  if (existing) return Status::Conflict("message " + message.id + " is planned already");
+  if (existing) {
+    return Status::Conflict("message " + message.id + " is planned already")
+        .WithShown(i18n::Format("message {0} is planned already", {message.id}));
+  }
   RETURN_IF_ERROR(WriteRow(db, message));
   return log.Record("message", message.id, "insert", model::MessageInsertFields(message).dump(),
                     staff);

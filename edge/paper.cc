@@ -82,10 +82,15 @@ Result<std::string> ParseFormId(const std::string& raw) {
   }
   if (!ok) {
     return Status::InvalidInput("form id '" + raw +
-                                "' is not a printed form number like F261124-07");
+                                "' is not a printed form number like F261124-07")
+        .WithShown(
+            i18n::Format("form id '{0}' is not a printed form number like F261124-07", {raw}));
   }
   const int number = std::stoi(s.substr(dash + 1));
-  if (number < 1) return Status::InvalidInput("form id '" + raw + "' has no form number");
+  if (number < 1) {
+    return Status::InvalidInput("form id '" + raw + "' has no form number")
+        .WithShown(i18n::Format("form id '{0}' has no form number", {raw}));
+  }
   char out[32];
   std::snprintf(out, sizeof out, "F%s-%02d", s.substr(1, 6).c_str(), number);
   return std::string(out);
@@ -251,7 +256,9 @@ Result<std::map<size_t, size_t>> MapHeader(const csv::Record& header,
     if (field) {
       if (column_at.count(*field)) {
         return Status::InvalidInput("file: header line " + std::to_string(header.line) +
-                                    ": column '" + kColumns[*field].key + "' appears twice");
+                                    ": column '" + kColumns[*field].key + "' appears twice")
+            .WithShown(i18n::Format("file: header line {0}: column '{1}' appears twice",
+                                    {std::to_string(header.line), kColumns[*field].key}));
       }
       column_at[*field] = i;
     } else if (!FoldFullWidth(header.fields[i]).empty()) {
@@ -263,7 +270,11 @@ Result<std::map<size_t, size_t>> MapHeader(const csv::Record& header,
       return Status::InvalidInput(std::string("file: header line ") + std::to_string(header.line) +
                                   ": required column '" + kColumns[c].key + "' (" + kColumns[c].zh +
                                   " / " + kColumns[c].en +
-                                  ") is missing; the header must be: " + PaperTemplateCsv());
+                                  ") is missing; the header must be: " + PaperTemplateCsv())
+          .WithShown(i18n::Format("file: header line {0}: required column '{1}' ({2} / {3}) is "
+                                  "missing; the header must be: {4}",
+                                  {std::to_string(header.line), kColumns[c].key, kColumns[c].zh,
+                                   kColumns[c].en, PaperTemplateCsv()}));
     }
   }
   return column_at;
@@ -284,7 +295,10 @@ Status WriteRejects(const std::string& path, const csv::Record& header, char del
     out += csv::FormatRecord(r, delimiter);
   }
   Status written = WritePrivateFile(path, out);  // names and phones: owner-only
-  if (!written.ok()) return Status::IoError("rejects: " + written.message());
+  if (!written.ok()) {
+    return Status::IoError("rejects: " + written.message())
+        .WithShown(i18n::Format("rejects: {0}", {written.shown()}));
+  }
   return Status::Ok();
 }
 
@@ -297,25 +311,36 @@ struct ImportFile {
 
 Result<ImportFile> ReadImportFile(const std::string& path, ImportReport& report) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::NotFound("file: cannot read '" + path + "'");
+  if (!in) {
+    return Status::NotFound("file: cannot read '" + path + "'")
+        .WithShown(i18n::Format("file: cannot read '{0}'", {path}));
+  }
   std::ostringstream buffer;
   buffer << in.rdbuf();
   const std::string bytes = buffer.str();
   if (bytes.size() > csv::kMaxInputBytes) {
-    return Status::InvalidInput("file: '" + path + "' is larger than 64 MiB");
+    return Status::InvalidInput("file: '" + path + "' is larger than 64 MiB")
+        .WithShown(i18n::Format("file: '{0}' is larger than 64 MiB", {path}));
   }
   report.digest = FileDigest(bytes);
   csv::Encoding encoding;
   auto text = csv::DecodeText(bytes, &encoding);
-  if (!text.ok()) return Status::InvalidInput("file: " + path + ": " + text.status().message());
+  if (!text.ok()) {
+    return Status::InvalidInput("file: " + path + ": " + text.status().message())
+        .WithShown(i18n::Format("file: {0}: {1}", {path, text.status().shown()}));
+  }
   report.encoding = std::string(csv::EncodingName(encoding));
   ImportFile file;
   file.delimiter = csv::DetectDelimiter(*text);
   auto records = csv::Parse(*text, file.delimiter);
   if (!records.ok()) {
-    return Status::InvalidInput("file: " + path + ": " + records.status().message());
+    return Status::InvalidInput("file: " + path + ": " + records.status().message())
+        .WithShown(i18n::Format("file: {0}: {1}", {path, records.status().shown()}));
   }
-  if (records->empty()) return Status::InvalidInput("file: '" + path + "' is empty");
+  if (records->empty()) {
+    return Status::InvalidInput("file: '" + path + "' is empty")
+        .WithShown(i18n::Format("file: '{0}' is empty", {path}));
+  }
   file.records = std::move(records).value();
   return file;
 }

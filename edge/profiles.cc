@@ -1,6 +1,7 @@
 #include "edge/profiles.h"
 
 #include "sync/clock.h"
+#include "sync/i18n/messages.h"
 
 namespace outpost::edge {
 
@@ -38,7 +39,9 @@ Status KeepProfiles(Db& db, const std::vector<WireProfile>& profiles, int64_t no
     auto body = model::ParseProfile(p.profile_json);
     if (!body.ok()) {
       return Status::Corruption("hub profile " + p.unified_id + " (seq " + std::to_string(p.seq) +
-                                "): " + body.status().message());
+                                "): " + body.status().message())
+          .WithShown(i18n::Format("hub profile {0} (seq {1}): {2}",
+                                  {p.unified_id, std::to_string(p.seq), body.status().shown()}));
     }
     put.Reset();
     put.Bind(1, p.unified_id).Bind(2, p.seq).Bind(3, p.profile_json).Bind(4, now);
@@ -71,7 +74,9 @@ Result<std::optional<HeldProfile>> ProfileOfCustomer(Db& db, const std::string& 
   auto body = model::ParseProfile(st.Text(1));
   if (!body.ok()) {
     return Status::Corruption("unified profile " + st.Text(0) +
-                              " is damaged: " + body.status().message());
+                              " is damaged: " + body.status().message())
+        .WithShown(i18n::Format("unified profile {0} is damaged: {1}",
+                                {st.Text(0), body.status().shown()}));
   }
   return std::optional<HeldProfile>(HeldProfile{st.Text(0), std::move(body).value(), st.Text(2)});
 }

@@ -14,6 +14,7 @@
 #include "edge/tamper_checks.h"
 #include "edge/tasks.h"
 #include "edge/waitlist.h"
+#include "sync/i18n/messages.h"
 #include "sync/merge.h"
 #include "sync/model/booking.h"
 #include "sync/model/case.h"
@@ -231,7 +232,8 @@ Result<const EntityKind*> KindOf(const std::string& entity) {
   for (const auto& kind : kEntityKinds) {
     if (entity == kind.entity) return &kind;
   }
-  return Status::Corruption("change log: unknown entity '" + entity + "'");
+  return Status::Corruption("change log: unknown entity '" + entity + "'")
+      .WithShown(i18n::Format("change log: unknown entity '{0}'", {entity}));
 }
 
 // The fold of an entity's logged changes, and whether one of them created it.
@@ -253,7 +255,9 @@ Result<LoggedFold> FoldOfLog(Db& db, const std::string& entity, const std::strin
     const json fields = json::parse(e.fields_json, nullptr, false);
     if (!fields.is_object()) {
       return Status::Corruption("change log: seq " + std::to_string(e.seq) +
-                                ": fields are not a JSON object");
+                                ": fields are not a JSON object")
+          .WithShown(i18n::Format("change log: seq {0}: fields are not a JSON object",
+                                  {std::to_string(e.seq)}));
     }
     RETURN_IF_ERROR(MergeFields(fold.state, stamps, fields, stamp, base).status());
     fold.created |= e.op == "insert";
@@ -265,13 +269,17 @@ Result<LoggedFold> FoldOfLog(Db& db, const std::string& entity, const std::strin
 // damaged, or does not fit the tables it is replayed into.
 Status Unreplayable(const ChangeEntry& e, const Status& why) {
   return Status::Corruption("replaying " + e.entity + " " + e.entity_id + " (seq " +
-                            std::to_string(e.seq) + "): " + why.message());
+                            std::to_string(e.seq) + "): " + why.message())
+      .WithShown(i18n::Format("replaying {0} {1} (seq {2}): {3}",
+                              {e.entity, e.entity_id, std::to_string(e.seq), why.shown()}));
 }
 
 // An update of a row no logged insert created.
 Status NeverCreated(const ChangeEntry& e) {
   return Status::Corruption("replaying seq " + std::to_string(e.seq) + ": " + e.entity + " " +
-                            e.entity_id + " was never created");
+                            e.entity_id + " was never created")
+      .WithShown(i18n::Format("replaying seq {0}: {1} {2} was never created",
+                              {std::to_string(e.seq), e.entity, e.entity_id}));
 }
 
 // The desk's per-booking history, rebuilt from the log through its owner
@@ -313,7 +321,9 @@ Status ApplyToTables(Db& db, const ChangeEntry& e, const json& fields) {
   if (e.entity == "outreach") return WriteOutreachSettings(db, e.entity_id, e.fields_json);
   if (e.op != "insert" && e.op != "update") {
     return Status::Corruption("replaying seq " + std::to_string(e.seq) + ": op '" + e.op +
-                              "' is not replayable here");
+                              "' is not replayable here")
+        .WithShown(i18n::Format("replaying seq {0}: op '{1}' is not replayable here",
+                                {std::to_string(e.seq), e.op}));
   }
   ASSIGN_OR_RETURN(const EntityKind* kind, KindOf(e.entity));
   ASSIGN_OR_RETURN(LoggedFold fold, FoldOfLog(db, e.entity, e.entity_id));
@@ -405,7 +415,9 @@ Status ReplayChange(Db& db, const ChangeEntry& e) {
   const json fields = json::parse(e.fields_json, nullptr, false);
   if (!fields.is_object()) {
     return Status::Corruption("replay: seq " + std::to_string(e.seq) +
-                              ": fields are not a JSON object");
+                              ": fields are not a JSON object")
+        .WithShown(
+            i18n::Format("replay: seq {0}: fields are not a JSON object", {std::to_string(e.seq)}));
   }
   return ApplyToTables(db, e, fields);
 }

@@ -1,5 +1,7 @@
 #include "edge/settings.h"
 
+#include "sync/i18n/messages.h"
+
 namespace outpost::edge {
 
 using nlohmann::json;
@@ -10,7 +12,10 @@ Result<StoreCalendar> ReadStoreCalendar(Db& db) {
                                              " priority_notice_minutes, discount_cutoff,"
                                              " discount_percent FROM store_config"));
   ASSIGN_OR_RETURN(bool row, cfg.Step());
-  if (!row) return Status::Corruption("database '" + db.path() + "' has no store configuration");
+  if (!row) {
+    return Status::Corruption("database '" + db.path() + "' has no store configuration")
+        .WithShown(i18n::Format("database '{0}' has no store configuration", {db.path()}));
+  }
   StoreCalendar calendar;
   StoreSettings& s = calendar.settings;
   s.store_id = cfg.Text(0);
@@ -52,7 +57,9 @@ Status ApplyStoreCalendar(Db& db, const json& fields) {
   ASSIGN_OR_RETURN(Statement whose, db.Prepare("SELECT store_id FROM store_config"));
   ASSIGN_OR_RETURN(bool row, whose.Step());
   if (!row || whose.Text(0) != s.store_id) {
-    return Status::Corruption("store calendar: it is for '" + s.store_id + "', not for this store");
+    return Status::Corruption("store calendar: it is for '" + s.store_id + "', not for this store")
+        .WithShown(
+            i18n::Format("store calendar: it is for '{0}', not for this store", {s.store_id}));
   }
   RETURN_IF_ERROR(cfg.Run());
   RETURN_IF_ERROR(db.Exec("DELETE FROM slots"));

@@ -34,6 +34,7 @@ Result<LocalTime> ParseSlotTime(const std::string& text) {
   auto time = LocalTime::Parse(text);
   if (!time.ok()) {
     return Status::InvalidInput("slot: '" + text + "' is not a time of the form HH:MM")
+        .WithShown(i18n::Format("slot: '{0}' is not a time of the form HH:MM", {text}))
         .WithField("slot");
   }
   return time;
@@ -41,47 +42,54 @@ Result<LocalTime> ParseSlotTime(const std::string& text) {
 
 Status ValidateSettings(const StoreSettings& s) {
   if (!IsValidSiteId(s.store_id)) {
-    return Status::InvalidInput(
-        i18n::Format("store id: '{0}' must be 1-32 letters, digits, '-' or '_'", {s.store_id}));
+    return Status::InvalidInput(std::string("store id: '") + s.store_id +
+                                "' must be 1-32 letters, digits, '-' or '_'")
+        .WithShown(
+            i18n::Format("store id: '{0}' must be 1-32 letters, digits, '-' or '_'", {s.store_id}));
   }
   RETURN_IF_ERROR(CleanText("store name", s.name, 100, true).status());
   RETURN_IF_ERROR(TimeZone::Load(s.time_zone).status());
   std::set<char> days;
   for (char c : s.open_days) {
     if (c < '1' || c > '7' || !days.insert(c).second) {
-      return Status::InvalidInput(i18n::Format(
-          "open days: '{0}' must list ISO weekdays 1-7 once each (1 = Monday)", {s.open_days}));
+      return Status::InvalidInput(std::string("open days: '") + s.open_days +
+                                  "' must list ISO weekdays 1-7 once each (1 = Monday)")
+          .WithShown(i18n::Format(
+              "open days: '{0}' must list ISO weekdays 1-7 once each (1 = Monday)", {s.open_days}));
     }
   }
-  if (days.empty())
-    return Status::InvalidInput(i18n::Tr("open days: the store must open on some day"));
-  if (s.slots.empty())
-    return Status::InvalidInput(i18n::Tr("slots: the grid needs at least one slot"));
+  if (days.empty()) return Status::InvalidInput("open days: the store must open on some day");
+  if (s.slots.empty()) return Status::InvalidInput("slots: the grid needs at least one slot");
   std::set<std::string> seen;
   for (const auto& slot : s.slots) {
     RETURN_IF_ERROR(LocalTime::Parse(slot.start_time).status());
     if (!seen.insert(slot.start_time).second) {
-      return Status::InvalidInput(i18n::Format("slots: '{0}' appears twice", {slot.start_time}));
+      return Status::InvalidInput(std::string("slots: '") + slot.start_time + "' appears twice")
+          .WithShown(i18n::Format("slots: '{0}' appears twice", {slot.start_time}));
     }
     if (slot.capacity < 1 || slot.capacity > 500) {
-      return Status::InvalidInput(i18n::Format("capacity: {0} for slot {1} must be 1 to 500",
-                                               {std::to_string(slot.capacity), slot.start_time}));
+      return Status::InvalidInput(std::string("capacity: ") + std::to_string(slot.capacity) +
+                                  " for slot " + slot.start_time + " must be 1 to 500")
+          .WithShown(i18n::Format("capacity: {0} for slot {1} must be 1 to 500",
+                                  {std::to_string(slot.capacity), slot.start_time}));
     }
   }
   if (s.min_notice_minutes < 0 || s.min_notice_minutes > 30 * 24 * 60) {
-    return Status::InvalidInput(i18n::Tr("min notice: must be 0 to 43200 minutes"));
+    return Status::InvalidInput("min notice: must be 0 to 43200 minutes");
   }
   if (s.priority_notice_minutes < 0) {
-    return Status::InvalidInput(i18n::Tr("priority notice: must not be negative"));
+    return Status::InvalidInput("priority notice: must not be negative");
   }
   RETURN_IF_ERROR(LocalTime::Parse(s.discount_cutoff).status());
   if (s.discount_percent < 0 || s.discount_percent > 100) {
-    return Status::InvalidInput(i18n::Tr("discount percent: must be 0 to 100"));
+    return Status::InvalidInput("discount percent: must be 0 to 100");
   }
   if (s.phone_region.size() != 2 || !std::isupper(static_cast<unsigned char>(s.phone_region[0])) ||
       !std::isupper(static_cast<unsigned char>(s.phone_region[1]))) {
-    return Status::InvalidInput(i18n::Format(
-        "phone region: '{0}' must be a two-letter region code such as CN", {s.phone_region}));
+    return Status::InvalidInput(std::string("phone region: '") + s.phone_region +
+                                "' must be a two-letter region code such as CN")
+        .WithShown(i18n::Format("phone region: '{0}' must be a two-letter region code such as CN",
+                                {s.phone_region}));
   }
   return Status::Ok();
 }
@@ -93,8 +101,9 @@ Result<std::unique_ptr<Store>> Store::Create(const std::string& path, const Stor
   RETURN_IF_ERROR(ValidateSettings(settings));
   std::error_code ec;
   if (std::filesystem::exists(path, ec)) {
-    return Status::Conflict(
-        i18n::Format("store database '{0}' already exists; not touching it", {path}));
+    return Status::Conflict(std::string("store database '") + path +
+                            "' already exists; not touching it")
+        .WithShown(i18n::Format("store database '{0}' already exists; not touching it", {path}));
   }
   ASSIGN_OR_RETURN(auto db, Db::Open(path, {}));
   RETURN_IF_ERROR(db->Migrate(schema::EdgeMigrations()));
@@ -112,7 +121,8 @@ Result<std::unique_ptr<Store>> Store::Create(const std::string& path, const Stor
 Result<std::unique_ptr<Store>> Store::Open(const std::string& path, const Clock& clock) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) {
-    return Status::NotFound("no store database at '" + path + "' (create one with: init)");
+    return Status::NotFound("no store database at '" + path + "' (create one with: init)")
+        .WithShown(i18n::Format("no store database at '{0}' (create one with: init)", {path}));
   }
   Db::Options options;
   options.create_if_missing = false;
@@ -150,9 +160,11 @@ Status Store::AddClosedDate(const std::string& date_text, const std::string& rea
   ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
   ASSIGN_OR_RETURN(int64_t active, BookingsHoldingPlacesOn(*db_, date.ToString()));
   if (active > 0) {
-    return Status::Refused(
-        "cannot close " + date.ToString() + ": " + std::to_string(active) +
-        " active bookings hold places that day; reschedule or cancel them first");
+    return Status::Refused("cannot close " + date.ToString() + ": " + std::to_string(active) +
+                           " active bookings hold places that day; reschedule or cancel them first")
+        .WithShown(i18n::Format("cannot close {0}: {1} active bookings hold places that day; "
+                                "reschedule or cancel them first",
+                                {date.ToString(), std::to_string(active)}));
   }
   RETURN_IF_ERROR(PutClosedDate(*db_, date.ToString(), reason));
   RETURN_IF_ERROR(RecordCalendarLocked(staff));
@@ -196,7 +208,10 @@ Result<std::vector<std::pair<std::string, std::string>>> Store::ClosedDates() {
 
 Result<Customer> Store::ResolveCustomer(const std::string& query) {
   ASSIGN_OR_RETURN(std::optional<Customer> c, customers_.Match(query));
-  if (!c) return Status::NotFound("customer: '" + query + "' matches no customer");
+  if (!c) {
+    return Status::NotFound("customer: '" + query + "' matches no customer")
+        .WithShown(i18n::Format("customer: '{0}' matches no customer", {query}));
+  }
   return std::move(*c);
 }
 
@@ -232,7 +247,10 @@ Result<Customer> Store::UpdateCustomer(const std::string& customer_query,
   if (!update.consent_channels.empty() && !update.contact_opt_in) {
     return Status::InvalidInput("channel: '" +
                                 std::string(ContactChannelName(update.consent_channels[0])) +
-                                "' names where an opt-in or opt-out applies; neither was given");
+                                "' names where an opt-in or opt-out applies; neither was given")
+        .WithShown(i18n::Format(
+            "channel: '{0}' names where an opt-in or opt-out applies; neither was given",
+            {ContactChannelName(update.consent_channels[0])}));
   }
   std::vector<std::string> phones;
   for (const auto& raw : update.add_phones) {
@@ -338,6 +356,9 @@ Status NotAHeadOfficeRequest(const BookingRequest& request) {
   return Status::InvalidInput("hub_request_seq: head office request " +
                               std::to_string(*request.hub_request_seq) +
                               " is booked by BookForHeadOffice, which records its answer")
+      .WithShown(i18n::Format("hub_request_seq: head office request {0} is booked by "
+                              "BookForHeadOffice, which records its answer",
+                              {std::to_string(*request.hub_request_seq)}))
       .WithField("hub_request_seq");
 }
 
@@ -395,11 +416,14 @@ Result<Store::CheckedRequest> Store::CheckRequest(const BookingRequest& request)
     auto parsed = ParseUtcMs(request.requested_at);
     if (!parsed.ok()) {
       return Status::InvalidInput("requested at: '" + request.requested_at + "' is not a UTC time")
+          .WithShown(i18n::Format("requested at: '{0}' is not a UTC time", {request.requested_at}))
           .WithField("requested_at");
     }
     if (parsed.value() > r.now_ms + int64_t{5} * 60 * 1000) {
       return Status::InvalidInput("requested at: " + request.requested_at +
                                   " is in the future (now " + FormatUtcMs(r.now_ms) + ")")
+          .WithShown(i18n::Format("requested at: {0} is in the future (now {1})",
+                                  {request.requested_at, FormatUtcMs(r.now_ms)}))
           .WithField("requested_at");
     }
     r.asked_ms = parsed.value();
@@ -440,6 +464,9 @@ Result<BookOutcome> Store::BookByRulesLocked(const BookingRequest& request,
     if (!request.create_customer) {
       return Status::NotFound("customer: '" + request.customer +
                               "' matches no customer; add them first or give their name")
+          .WithShown(
+              i18n::Format("customer: '{0}' matches no customer; add them first or give their name",
+                           {request.customer}))
           .WithField("customer");
     }
     ASSIGN_OR_RETURN(customer, customers_.InsertLocked(*request.create_customer, r.staff));
@@ -693,7 +720,9 @@ Status Store::TransitionLocked(const Booking& b, BookingStatus to, const std::st
   if (to == BookingStatus::kCheckedIn) {
     if (local_now.date != slot_date) {
       return Status::Refused("booking " + b.ref + " is for " + b.slot_date + ", today is " +
-                             local_now.date.ToString() + ": reschedule it first");
+                             local_now.date.ToString() + ": reschedule it first")
+          .WithShown(i18n::Format("booking {0} is for {1}, today is {2}: reschedule it first",
+                                  {b.ref, b.slot_date, local_now.date.ToString()}));
     }
     ASSIGN_OR_RETURN(RuleSettings rules, Rules());
     ASSIGN_OR_RETURN(int64_t requested_ms, ParseUtcMs(b.requested_at));
@@ -708,7 +737,10 @@ Status Store::TransitionLocked(const Booking& b, BookingStatus to, const std::st
   }
   if (to == BookingStatus::kNoShow && now_ms < zone_.LocalToUtcMs(slot_date, slot_time)) {
     return Status::Refused("booking " + b.ref + " is at " + b.slot_date + " " + b.slot_time +
-                           ", which has not started: a no-show is recorded only after it");
+                           ", which has not started: a no-show is recorded only after it")
+        .WithShown(i18n::Format(
+            "booking {0} is at {1} {2}, which has not started: a no-show is recorded only after it",
+            {b.ref, b.slot_date, b.slot_time}));
   }
   if (to == BookingStatus::kCancelled) changes["cancel_reason"] = {nullptr, reason};
   if (amount_fen) changes["amount_fen"] = {nullptr, *amount_fen};
@@ -785,6 +817,8 @@ Result<BookOutcome> Store::RescheduleLocked(const Booking& old, const LocalDate&
   if (old.slot_date == date.ToString() && old.slot_time == time.ToString()) {
     return Status::InvalidInput("slot: booking " + old.ref + " is already at " + old.slot_date +
                                 " " + old.slot_time)
+        .WithShown(i18n::Format("slot: booking {0} is already at {1} {2}",
+                                {old.ref, old.slot_date, old.slot_time}))
         .WithField("slot");
   }
   const int64_t now_ms = clock_.NowMs();

@@ -18,6 +18,7 @@
 #include "edge/profiles.h"
 #include "edge/store.h"
 #include "edge/tasks.h"
+#include "sync/i18n/messages.h"
 #include "sync/normalize.h"
 
 namespace outpost::edge {
@@ -193,11 +194,15 @@ Result<PurchaseRecord> Store::RecordPurchase(const NewPurchase& p) {
   if (!on.ok()) {
     return Status::InvalidInput("on: '" + on_text +
                                 "' is not a date (YYYY-MM-DD, today, tomorrow or +N)")
+        .WithShown(
+            i18n::Format("on: '{0}' is not a date (YYYY-MM-DD, today, tomorrow or +N)", {on_text}))
         .WithField("on");
   }
   if (*on > today) {
     return Status::InvalidInput("on: " + on->ToString() + " is after today (" + today.ToString() +
                                 "): a purchase is recorded once made")
+        .WithShown(i18n::Format("on: {0} is after today ({1}): a purchase is recorded once made",
+                                {on->ToString(), today.ToString()}))
         .WithField("on");
   }
   ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
@@ -209,6 +214,9 @@ Result<PurchaseRecord> Store::RecordPurchase(const NewPurchase& p) {
     return Status::Conflict(
                "vehicle: " + (v.plate ? FormatPlateForDisplay(*v.plate) : "VIN " + *v.vin) +
                " was bought on " + *v.purchased_on + " already (recorded once; its calls are made)")
+        .WithShown(i18n::Format(
+            "vehicle: {0} was bought on {1} already (recorded once; its calls are made)",
+            {(v.plate ? FormatPlateForDisplay(*v.plate) : "VIN " + *v.vin), *v.purchased_on}))
         .WithField("vehicle");
   }
   RETURN_IF_ERROR(customers_.SetPurchasedLocked(v, on->ToString(), staff));

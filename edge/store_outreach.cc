@@ -17,6 +17,7 @@
 #include "edge/profiles.h"
 #include "edge/store.h"
 #include "edge/waitlist.h"
+#include "sync/i18n/messages.h"
 #include "sync/ids.h"
 #include "sync/model/request.h"
 #include "sync/normalize.h"
@@ -128,7 +129,10 @@ Result<OutreachSettings> Store::Outreach() {
   if (!held) return ParseOutreachSettings(json::object());
   const json fields = json::parse(*held, nullptr, /*allow_exceptions=*/false);
   auto parsed = ParseOutreachSettings(fields);
-  if (!parsed.ok()) return Status::Corruption("outreach settings: " + parsed.status().message());
+  if (!parsed.ok()) {
+    return Status::Corruption("outreach settings: " + parsed.status().message())
+        .WithShown(i18n::Format("outreach settings: {0}", {parsed.status().shown()}));
+  }
   return parsed;
 }
 
@@ -263,7 +267,10 @@ Result<std::optional<SendTicket>> Store::BeginSend(const std::string& message_id
   const std::string now = FormatUtcMs(now_ms);
   ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
   ASSIGN_OR_RETURN(auto found, FindMessage(*db_, message_id));
-  if (!found) return Status::NotFound("message: no message '" + message_id + "'");
+  if (!found) {
+    return Status::NotFound("message: no message '" + message_id + "'")
+        .WithShown(i18n::Format("message: no message '{0}'", {message_id}));
+  }
   model::Message m = std::move(*found);
   // Checked again now, inside the attempt's transaction: whatever happened
   // since planning (a cancel, a move, an opt-out) decides.
@@ -316,7 +323,10 @@ Status Store::FinishSend(const std::string& message_id, const SendResult& result
   const std::string now = FormatUtcMs(clock_.NowMs());
   ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
   ASSIGN_OR_RETURN(auto found, FindMessage(*db_, message_id));
-  if (!found) return Status::NotFound("message: no message '" + message_id + "'");
+  if (!found) {
+    return Status::NotFound("message: no message '" + message_id + "'")
+        .WithShown(i18n::Format("message: no message '{0}'", {message_id}));
+  }
   model::Message m = std::move(*found);
   if (m.status != model::MessageStatus::kSending) return tx->Commit();  // answered already
   model::MessageUpdate u;
@@ -362,6 +372,10 @@ Result<model::Message> Store::RecordCallOutcome(const std::string& message,
                                 "' is not one of reached, no-answer, busy, wrong-number,"
                                 " empty-number, refused (an invitation: also booked, declined,"
                                 " unreachable)")
+        .WithShown(i18n::Format(
+            "outcome: '{0}' is not one of reached, no-answer, busy, wrong-number, empty-number, "
+            "refused (an invitation: also booked, declined, unreachable)",
+            {outcome}))
         .WithField("outcome");
   }
   ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
@@ -369,15 +383,20 @@ Result<model::Message> Store::RecordCallOutcome(const std::string& message,
   if (for_invitation && m.step != "invitation") {
     return Status::InvalidInput("outcome: '" + outcome + "' is an invitation's; " + m.id +
                                 " is a " + m.step + " call")
+        .WithShown(i18n::Format("outcome: '{0}' is an invitation's; {1} is a {2} call",
+                                {outcome, m.id, m.step}))
         .WithField("outcome");
   }
   if (m.channel != "call") {
     return Status::InvalidInput("message: " + m.id + " is a " + m.channel + " message, not a call")
+        .WithShown(i18n::Format("message: {0} is a {1} message, not a call", {m.id, m.channel}))
         .WithField("message");
   }
   if (!model::IsPending(m.status)) {
     return Status::Conflict("message: the call " + m.id + " is " +
                             model::MessageStatusName(m.status) + " already")
+        .WithShown(i18n::Format("message: the call {0} is {1} already",
+                                {m.id, model::MessageStatusName(m.status)}))
         .WithField("message");
   }
   model::MessageUpdate u;
@@ -410,7 +429,8 @@ Status Store::ApplyHeadOfficeOutreach(int64_t seq, const model::HeadOfficeReques
     done =
         "holiday calendar taken (" + std::to_string(held.holidays->holidays.size()) + " holidays)";
   } else {
-    return Status::InvalidInput("kind: '" + request.kind + "' is not an outreach request");
+    return Status::InvalidInput("kind: '" + request.kind + "' is not an outreach request")
+        .WithShown(i18n::Format("kind: '{0}' is not an outreach request", {request.kind}));
   }
   RETURN_IF_ERROR(WriteRequestAnswer(
       *db_, {seq, now, request.kind, "applied", std::nullopt, done, std::nullopt},
@@ -424,6 +444,8 @@ Result<std::string> Store::PlanInvitationLocked(int64_t seq, const model::HeadOf
   if (!customer.ok() || !*customer) {
     return Status::NotFound("customer: head office's record " + r.customer_id +
                             " is not at this store")
+        .WithShown(i18n::Format("customer: head office's record {0} is not at this store",
+                                {r.customer_id}))
         .WithField("customer_id");
   }
   ASSIGN_OR_RETURN(LocalDate due, WithField(LocalDate::Parse(r.date), "date"));
@@ -433,6 +455,7 @@ Result<std::string> Store::PlanInvitationLocked(int64_t seq, const model::HeadOf
   const auto channel = ParseContactChannel(r.channel.empty() ? "call" : r.channel);
   if (!channel) {
     return Status::InvalidInput("channel: '" + r.channel + "' is not sms, wechat or call")
+        .WithShown(i18n::Format("channel: '{0}' is not sms, wechat or call", {r.channel}))
         .WithField("channel");
   }
   const int64_t now_ms = clock_.NowMs();
@@ -477,6 +500,8 @@ Result<std::string> Store::RecordHeadOfficeContactLocked(const model::HeadOffice
   if (!customer.ok() || !*customer) {
     return Status::NotFound("customer: head office's record " + r.customer_id +
                             " is not at this store")
+        .WithShown(i18n::Format("customer: head office's record {0} is not at this store",
+                                {r.customer_id}))
         .WithField("customer_id");
   }
   // Recorded as done, so this store counts it against the marketing cap and
@@ -505,6 +530,7 @@ Result<std::string> Store::RecordOptOutLocked(const model::HeadOfficeRequest& r)
   const auto channel = ParseContactChannel(r.channel.empty() ? "sms" : r.channel);
   if (!channel) {
     return Status::InvalidInput("channel: '" + r.channel + "' is not sms, wechat or call")
+        .WithShown(i18n::Format("channel: '{0}' is not sms, wechat or call", {r.channel}))
         .WithField("channel");
   }
   // The record head office named, and every other record here with the phone.
@@ -517,6 +543,8 @@ Result<std::string> Store::RecordOptOutLocked(const model::HeadOfficeRequest& r)
   if (ids.empty()) {
     return Status::NotFound("customer: nobody here has " +
                             (r.phone.empty() ? r.customer_id : MaskedPhone(r.phone)))
+        .WithShown(i18n::Format("customer: nobody here has {0}",
+                                {(r.phone.empty() ? r.customer_id : MaskedPhone(r.phone))}))
         .WithField("phone");
   }
   CustomerUpdate u;

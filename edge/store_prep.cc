@@ -11,6 +11,7 @@
 #include "edge/bookings.h"
 #include "edge/prep.h"
 #include "edge/store.h"
+#include "sync/i18n/messages.h"
 #include "sync/normalize.h"
 
 namespace outpost::edge {
@@ -28,6 +29,9 @@ Result<std::optional<std::string>> AssignedField(const char* field,
     return Status::InvalidInput(std::string(field) +
                                 ": empty; give who or what to assign (an assignment is"
                                 " replaced, not cleared)")
+        .WithShown(i18n::Format(
+            "{0}: empty; give who or what to assign (an assignment is replaced, not cleared)",
+            {field}))
         .WithField(field);
   }
   return clean;
@@ -65,6 +69,8 @@ Status Differences(const Booking& b, const Assignment& wanted, AssignmentRow& ro
     return Status::InvalidInput(std::string(first_given->name) + ": booking " + b.ref +
                                 " already has " + first_given->name + " '" + *first_given->held +
                                 "'; nothing to change")
+        .WithShown(i18n::Format("{0}: booking {1} already has {2} '{3}'; nothing to change",
+                                {first_given->name, b.ref, first_given->name, *first_given->held}))
         .WithField(first_given->name);
   }
   return Status::Ok();
@@ -87,6 +93,8 @@ Result<Booking> Store::Assign(const std::string& booking, const Assignment& assi
   if (IsFinal(b.status)) {
     return Status::Refused("booking " + b.ref + " is " + std::string(BookingStatusName(b.status)) +
                            ": a final booking is not assigned")
+        .WithShown(i18n::Format("booking {0} is {1}: a final booking is not assigned",
+                                {b.ref, BookingStatusName(b.status)}))
         .WithField("status");
   }
   const std::string now = Now();

@@ -5,13 +5,16 @@
 #include "edge/outreach.h"
 #include "edge/store.h"
 #include "edge/tasks.h"
+#include "sync/i18n/messages.h"
 
 namespace outpost::edge {
 
 Result<kpi::MonthFacts> Store::MonthFacts(const std::string& month) {
   auto first = LocalDate::Parse(month + "-01");
   if (month.size() != 7 || !first.ok()) {
-    return Status::InvalidInput("month: '" + month + "' is not a month YYYY-MM").WithField("month");
+    return Status::InvalidInput("month: '" + month + "' is not a month YYYY-MM")
+        .WithShown(i18n::Format("month: '{0}' is not a month YYYY-MM", {month}))
+        .WithField("month");
   }
   // A day either side: a UTC text of the month's first or last local day may
   // carry the day before or after; the local day decides (the pure part).

@@ -17,6 +17,7 @@
 #include "edge/hub_requests.h"
 #include "edge/store.h"
 #include "edge/tasks.h"
+#include "sync/i18n/messages.h"
 #include "sync/ids.h"
 #include "sync/model/request.h"
 
@@ -44,6 +45,7 @@ std::string AnswerText(const model::TaskAttempt& a) {
 Status Store::ApplyHeadOfficeTaskAttempt(int64_t seq, const model::HeadOfficeRequest& request) {
   if (request.kind != "task-attempt" || !request.attempt) {
     return Status::InvalidInput("kind: '" + request.kind + "' is not a task-attempt request")
+        .WithShown(i18n::Format("kind: '{0}' is not a task-attempt request", {request.kind}))
         .WithField("kind");
   }
   model::TaskAttempt attempt = *request.attempt;
@@ -59,6 +61,8 @@ Status Store::ApplyHeadOfficeTaskAttempt(int64_t seq, const model::HeadOfficeReq
   ASSIGN_OR_RETURN(std::optional<model::Task> found, FindTask(*db_, request.task_id));
   if (!found) {
     return Status::NotFound("task: head office's task " + request.task_id + " is not at this store")
+        .WithShown(
+            i18n::Format("task: head office's task {0} is not at this store", {request.task_id}))
         .WithField("task");
   }
   RETURN_IF_ERROR(model::CheckTaskAttemptFits(found->kind, attempt));

@@ -13,6 +13,7 @@
 #include "edge/profiles.h"
 #include "edge/store.h"
 #include "edge/tasks.h"
+#include "sync/i18n/messages.h"
 #include "sync/ids.h"
 #include "sync/normalize.h"
 
@@ -31,6 +32,7 @@ Result<std::optional<bool>> YesNo(const char* field, const std::optional<std::st
   if (*text == "yes") return std::optional<bool>(true);
   if (*text == "no") return std::optional<bool>(false);
   return Status::InvalidInput(std::string(field) + ": '" + *text + "' is not yes or no")
+      .WithShown(i18n::Format("{0}: '{1}' is not yes or no", {field, *text}))
       .WithField(field);
 }
 
@@ -41,11 +43,15 @@ Result<LocalDate> DueDay(const std::string& text, const LocalDate& today,
   if (!day.ok()) {
     return Status::InvalidInput(field + ": '" + text +
                                 "' is not a date (YYYY-MM-DD, today, tomorrow or +N)")
+        .WithShown(i18n::Format("{0}: '{1}' is not a date (YYYY-MM-DD, today, tomorrow or +N)",
+                                {field, text}))
         .WithField(field);
   }
   if (*day < today) {
     return Status::InvalidInput(field + ": " + day->ToString() + " is before today (" +
                                 today.ToString() + ")")
+        .WithShown(i18n::Format("{0}: {1} is before today ({2})",
+                                {field, day->ToString(), today.ToString()}))
         .WithField(field);
   }
   return day;
@@ -93,7 +99,9 @@ Result<model::Task> Store::AddTask(const NewTask& r) {
   if (!model::IsTaskKind(r.kind)) {
     std::string kinds;
     for (const char* k : model::kTaskKinds) kinds += (kinds.empty() ? "" : ", ") + std::string(k);
-    return Status::InvalidInput("kind: '" + r.kind + "' is not one of " + kinds).WithField("kind");
+    return Status::InvalidInput("kind: '" + r.kind + "' is not one of " + kinds)
+        .WithShown(i18n::Format("kind: '{0}' is not one of {1}", {r.kind, kinds}))
+        .WithField("kind");
   }
   ASSIGN_OR_RETURN(
       std::string owner,
@@ -109,6 +117,8 @@ Result<model::Task> Store::AddTask(const NewTask& r) {
     if (b.customer_id != c.id) {
       return Status::InvalidInput("booking: " + b.ref + " is " + b.customer_name + "'s, not " +
                                   c.name + "'s")
+          .WithShown(
+              i18n::Format("booking: {0} is {1}'s, not {2}'s", {b.ref, b.customer_name, c.name}))
           .WithField("booking");
     }
     t.booking_id = b.id;
@@ -124,6 +134,8 @@ Result<model::Task> Store::AddTask(const NewTask& r) {
   if (existing) {
     return Status::Conflict("booking: " + r.booking + " has a " + r.kind + " task already (" +
                             ShortId(existing->id) + ", " + existing->status + ")")
+        .WithShown(i18n::Format("booking: {0} has a {1} task already ({2}, {3})",
+                                {r.booking, r.kind, ShortId(existing->id), existing->status}))
         .WithField("booking");
   }
   t.store_id = settings_.store_id;
@@ -155,6 +167,9 @@ Result<model::Task> Store::RecordTaskAttempt(const std::string& task,
     if (!day.ok()) {
       return Status::InvalidInput("next_service: '" + *input.next_service_date +
                                   "' is not a date (YYYY-MM-DD, today, tomorrow or +N)")
+          .WithShown(
+              i18n::Format("next_service: '{0}' is not a date (YYYY-MM-DD, today, tomorrow or +N)",
+                           {*input.next_service_date}))
           .WithField("next_service");
     }
     a.next_service_date = day->ToString();
@@ -173,6 +188,9 @@ Result<model::Task> Store::RecordTaskAttempt(const std::string& task,
       return Status::InvalidInput(field + ": '" + given +
                                   "' given, but only a dissatisfied answer (satisfied no) opens"
                                   " a complaint")
+          .WithShown(i18n::Format(
+              "{0}: '{1}' given, but only a dissatisfied answer (satisfied no) opens a complaint",
+              {field, given}))
           .WithField(field);
     }
   }
@@ -186,6 +204,9 @@ Result<model::Task> Store::RecordTaskAttempt(const std::string& task,
     return Status::Conflict("task: " + ShortId(t.id) + " is " + t.status +
                             (t.outcome ? " (" + *t.outcome + ")" : std::string()) +
                             "; a closed task takes no more calls")
+        .WithShown(i18n::Format(
+            "task: {0} is {1}{2}; a closed task takes no more calls",
+            {ShortId(t.id), t.status, (t.outcome ? " (" + *t.outcome + ")" : std::string())}))
         .WithField("task");
   }
   model::TaskUpdate u;
@@ -235,6 +256,7 @@ Status Store::OpenComplaintLocked(const model::Task& source, const std::string& 
                    [](const auto& a) { return a.satisfied == std::optional<bool>(false); });
   if (found == source.attempts.rend()) {
     return Status::InvalidInput("task: " + ShortId(source.id) + " has no dissatisfied call")
+        .WithShown(i18n::Format("task: {0} has no dissatisfied call", {ShortId(source.id)}))
         .WithField("task");
   }
   const model::TaskAttempt& call = *found;
@@ -283,12 +305,18 @@ Result<model::Task> Store::CloseComplaint(const std::string& task, const Complai
   if (t.kind != "complaint" || !t.complaint) {
     return Status::InvalidInput("task: " + ShortId(t.id) + " is a " + t.kind +
                                 " task, not a complaint; only a complaint is closed this way")
+        .WithShown(i18n::Format(
+            "task: {0} is a {1} task, not a complaint; only a complaint is closed this way",
+            {ShortId(t.id), t.kind}))
         .WithField("task");
   }
   if (t.status != "open") {
     return Status::Conflict("task: " + ShortId(t.id) + " is " + t.status +
                             (t.outcome ? " (" + *t.outcome + ")" : std::string()) +
                             "; only an open complaint can be closed")
+        .WithShown(i18n::Format(
+            "task: {0} is {1}{2}; only an open complaint can be closed",
+            {ShortId(t.id), t.status, (t.outcome ? " (" + *t.outcome + ")" : std::string())}))
         .WithField("task");
   }
   model::TaskUpdate u;

@@ -10,6 +10,7 @@
 #include "edge/settings.h"
 #include "edge/store.h"
 #include "edge/waitlist.h"
+#include "sync/i18n/messages.h"
 #include "sync/ids.h"
 #include "sync/normalize.h"
 
@@ -40,6 +41,8 @@ Result<LocalDate> RangeDate(const char* field, const std::string& text, const Lo
   if (!date.ok()) {
     return Status::InvalidInput(std::string(field) + ": '" + text +
                                 "' is not a date (YYYY-MM-DD, today, tomorrow or +N)")
+        .WithShown(i18n::Format("{0}: '{1}' is not a date (YYYY-MM-DD, today, tomorrow or +N)",
+                                {field, text}))
         .WithField(field);
   }
   return date;
@@ -68,6 +71,9 @@ Result<std::vector<std::string>> PreferredSlots(const StoreSettings& s,
     if (!in_grid) {
       return Status::InvalidInput("preferred_times: '" + w + "' is not a slot of the grid (" +
                                   GridText(s) + "), morning or afternoon")
+          .WithShown(i18n::Format(
+              "preferred_times: '{0}' is not a slot of the grid ({1}), morning or afternoon",
+              {w, GridText(s)}))
           .WithField("preferred_times");
     }
     out.insert(w);
@@ -180,6 +186,8 @@ struct Store::WaitlistOps {
     }
     return Status::InvalidInput("date_to: the store is closed every day from " + from.ToString() +
                                 " to " + to.ToString())
+        .WithShown(i18n::Format("date_to: the store is closed every day from {0} to {1}",
+                                {from.ToString(), to.ToString()}))
         .WithField("date_to");
   }
 
@@ -215,6 +223,8 @@ struct Store::WaitlistOps {
     }
     return Status::InvalidInput("vehicle: '" + typed + "' is not a vehicle of " + c.name +
                                 " (add it first)")
+        .WithShown(
+            i18n::Format("vehicle: '{0}' is not a vehicle of {1} (add it first)", {typed, c.name}))
         .WithField("vehicle");
   }
 
@@ -282,6 +292,8 @@ struct Store::WaitlistOps {
     ASSIGN_OR_RETURN(WaitlistEntry e, FindWaitlistEntry(*s.db_, query));
     if (std::find(states.begin(), states.end(), e.status) == states.end()) {
       return Status::Refused("waitlist entry " + ShortId(e.id) + " is " + e.status + ": " + what)
+          .WithShown(i18n::Format("waitlist entry {0} is {1}: {2}",
+                                  {ShortId(e.id), e.status, i18n::Tr(what)}))
           .WithField("status");
     }
     return e;
@@ -315,6 +327,7 @@ Result<WaitlistEntry> Store::AddToWaitlist(const WaitlistRequest& request) {
   ASSIGN_OR_RETURN(std::string note, CleanReason(request.note));
   if (!request.tier.empty() && model::WaitlistTierRank(request.tier) < 0) {
     return Status::InvalidInput("tier: '" + request.tier + "' is not a tier (vip, regular, new)")
+        .WithShown(i18n::Format("tier: '{0}' is not a tier (vip, regular, new)", {request.tier}))
         .WithField("tier");
   }
   const LocalDate today = Today();
@@ -323,16 +336,22 @@ Result<WaitlistEntry> Store::AddToWaitlist(const WaitlistRequest& request) {
   if (from < today) {
     return Status::InvalidInput("date_from: '" + from.ToString() + "' is in the past (today is " +
                                 today.ToString() + ")")
+        .WithShown(i18n::Format("date_from: '{0}' is in the past (today is {1})",
+                                {from.ToString(), today.ToString()}))
         .WithField("date_from");
   }
   if (to < from) {
     return Status::InvalidInput("date_to: '" + to.ToString() + "' is before date_from '" +
                                 from.ToString() + "'")
+        .WithShown(i18n::Format("date_to: '{0}' is before date_from '{1}'",
+                                {to.ToString(), from.ToString()}))
         .WithField("date_to");
   }
   if (to.ToDays() - from.ToDays() >= kMaxRangeDays) {
     return Status::InvalidInput("date_to: " + from.ToString() + " to " + to.ToString() +
                                 " is longer than " + std::to_string(kMaxRangeDays) + " days")
+        .WithShown(i18n::Format("date_to: {0} to {1} is longer than {2} days",
+                                {from.ToString(), to.ToString(), std::to_string(kMaxRangeDays)}))
         .WithField("date_to");
   }
   ASSIGN_OR_RETURN(std::vector<std::string> times,
@@ -345,6 +364,8 @@ Result<WaitlistEntry> Store::AddToWaitlist(const WaitlistRequest& request) {
   if (!customer) {
     return Status::NotFound("customer: '" + request.customer +
                             "' matches no customer; add them first")
+        .WithShown(
+            i18n::Format("customer: '{0}' matches no customer; add them first", {request.customer}))
         .WithField("customer");
   }
   ASSIGN_OR_RETURN(std::optional<std::string> vehicle_id,
@@ -356,6 +377,10 @@ Result<WaitlistEntry> Store::AddToWaitlist(const WaitlistRequest& request) {
       return Status::Refused("customer: " + customer->name + " already waits from " +
                              other.date_from + " to " + other.date_to + " (entry " +
                              ShortId(other.id) + "); cancel it or change the dates")
+          .WithShown(
+              i18n::Format("customer: {0} already waits from {1} to {2} (entry {3}); cancel it or "
+                           "change the dates",
+                           {customer->name, other.date_from, other.date_to, ShortId(other.id)}))
           .WithField("customer");
     }
   }
@@ -399,6 +424,9 @@ Result<WaitlistRun> Store::OfferFreedPlaces(const WaitlistOfferOptions& options_
   if (options.hold_minutes < 1 || options.hold_minutes > kMaxHoldMinutes) {
     return Status::InvalidInput("hold_minutes: " + std::to_string(options.hold_minutes) +
                                 " must be 1 to " + std::to_string(kMaxHoldMinutes))
+        .WithShown(
+            i18n::Format("hold_minutes: {0} must be 1 to {1}",
+                         {std::to_string(options.hold_minutes), std::to_string(kMaxHoldMinutes)}))
         .WithField("hold_minutes");
   }
   const int64_t now_ms = clock_.NowMs();
@@ -434,6 +462,9 @@ Result<WaitlistEntry> Store::AcceptOffer(const std::string& entry, const std::st
     return Status::Refused("waitlist entry " + ShortId(e.id) + ": the hold on " + slot +
                            " ran out at " + LocalText(*e.hold_until) +
                            "; run `waitlist offer` to offer places again")
+        .WithShown(i18n::Format("waitlist entry {0}: the hold on {1} ran out at {2}; run `waitlist "
+                                "offer` to offer places again",
+                                {ShortId(e.id), slot, LocalText(*e.hold_until)}))
         .WithField("hold_until");
   }
   auto booked = WaitlistOps::BookPlace(*this, e, *e.offer_date, *e.offer_time, staff);
@@ -448,6 +479,9 @@ Result<WaitlistEntry> Store::AcceptOffer(const std::string& entry, const std::st
     RETURN_IF_ERROR(tx->Commit());
     return Status::Refused("waitlist entry " + ShortId(e.id) + ": " + why +
                            "; the entry is waiting again")
+        .WithShown(i18n::Format(
+            "waitlist entry {0}: {1} could not be booked: {2}; the entry is waiting again",
+            {ShortId(e.id), slot, booked.status().shown()}))
         .WithField(booked.status().field().empty() ? "slot" : booked.status().field());
   }
   u.status = "booked";

@@ -10,6 +10,7 @@
 #include "schema/migrations.h"
 #include "sync/changelog.h"
 #include "sync/envelope.h"
+#include "sync/i18n/messages.h"
 #include "sync/model/request.h"
 #include "sync/wire.h"
 
@@ -36,7 +37,9 @@ Result<std::unique_ptr<SyncClient>> SyncClient::Create(const std::string& db_pat
                                                        int reply_timeout_ms) {
   if (reply_timeout_ms < 10 || reply_timeout_ms > 600'000) {
     return Status::InvalidInput("reply timeout: " + std::to_string(reply_timeout_ms) +
-                                " ms must be 10 to 600000");
+                                " ms must be 10 to 600000")
+        .WithShown(i18n::Format("reply timeout: {0} ms must be 10 to 600000",
+                                {std::to_string(reply_timeout_ms)}));
   }
   ASSIGN_OR_RETURN(auto client, CreateWithoutTransport(db_path, keys, hub, clock));
   ASSIGN_OR_RETURN(client->endpoint_, StoreEndpoint::Connect(endpoint, keys, hub));
@@ -55,11 +58,16 @@ Result<std::unique_ptr<SyncClient>> SyncClient::CreateWithoutTransport(const std
   RETURN_IF_ERROR(db->Migrate(schema::EdgeMigrations()));
   ASSIGN_OR_RETURN(Statement st, db->Prepare("SELECT store_id FROM store_config"));
   ASSIGN_OR_RETURN(bool row, st.Step());
-  if (!row) return Status::NotFound("'" + db_path + "' is not an initialised store");
+  if (!row) {
+    return Status::NotFound("'" + db_path + "' is not an initialised store")
+        .WithShown(i18n::Format("'{0}' is not an initialised store", {db_path}));
+  }
   const std::string site = st.Text(0);
   if (keys.pub.site_id != site) {
     return Status::InvalidInput("keys are for '" + keys.pub.site_id + "' but this store is '" +
-                                site + "'");
+                                site + "'")
+        .WithShown(
+            i18n::Format("keys are for '{0}' but this store is '{1}'", {keys.pub.site_id, site}));
   }
   ASSIGN_OR_RETURN(auto store, Store::Open(db_path, clock));
   // Head office checks call-centre requests against the store's calendar.

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "edge/field_rows.h"
+#include "sync/i18n/messages.h"
 
 namespace outpost::edge {
 namespace {
@@ -43,7 +44,10 @@ constexpr const char* kDeskOrder = " ORDER BY due_by, due_from, created_at, id";
 // The row read back through the codec, so a damaged row is named, never used.
 Result<model::Task> TaskOfRow(const Statement& st) {
   auto t = model::ParseTask(st.Text(0), FieldsOfRow(st, kTaskColumns));
-  if (!t.ok()) return Status::Corruption("tasks row " + st.Text(0) + ": " + t.status().message());
+  if (!t.ok()) {
+    return Status::Corruption("tasks row " + st.Text(0) + ": " + t.status().message())
+        .WithShown(i18n::Format("tasks row {0}: {1}", {st.Text(0), t.status().shown()}));
+  }
   return t;
 }
 
@@ -71,17 +75,23 @@ Result<model::Task> ResolveTask(Db& db, const std::string& id_or_suffix) {
   if (id_or_suffix.size() < 4) {
     return Status::InvalidInput("task: '" + id_or_suffix +
                                 "' is too short; type at least its last 4 characters")
+        .WithShown(i18n::Format("task: '{0}' is too short; type at least its last 4 characters",
+                                {id_or_suffix}))
         .WithField("task");
   }
   ASSIGN_OR_RETURN(Statement st, db.Prepare(SelectTasks() + " WHERE id = ?1 OR id LIKE '%' || ?1"));
   st.Bind(1, id_or_suffix);
   ASSIGN_OR_RETURN(auto found, ReadTasks(st));
   if (found.empty()) {
-    return Status::NotFound("task: no task '" + id_or_suffix + "'").WithField("task");
+    return Status::NotFound("task: no task '" + id_or_suffix + "'")
+        .WithShown(i18n::Format("task: no task '{0}'", {id_or_suffix}))
+        .WithField("task");
   }
   if (found.size() > 1) {
     return Status::InvalidInput("task: '" + id_or_suffix + "' matches " +
                                 std::to_string(found.size()) + " tasks; type more of its id")
+        .WithShown(i18n::Format("task: '{0}' matches {1} tasks; type more of its id",
+                                {id_or_suffix, std::to_string(found.size())}))
         .WithField("task");
   }
   return std::move(found.front());
@@ -89,7 +99,10 @@ Result<model::Task> ResolveTask(Db& db, const std::string& id_or_suffix) {
 
 Status InsertTask(Db& db, ChangeWriter& log, const model::Task& task, const std::string& staff) {
   ASSIGN_OR_RETURN(auto existing, FindTask(db, task.id));
-  if (existing) return Status::Conflict("task " + task.id + " exists already");
+  if (existing) {
+    return Status::Conflict("task " + task.id + " exists already")
+        .WithShown(i18n::Format("task {0} exists already", {task.id}));
+  }
   RETURN_IF_ERROR(WriteTaskRow(db, task));
   return log.Record("task", task.id, "insert", model::TaskInsertFields(task).dump(), staff);
 }

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "edge/customers.h"
+#include "sync/i18n/messages.h"
 #include "sync/ids.h"
 
 namespace outpost::edge {
@@ -49,7 +50,8 @@ Result<WaitlistEntry> ReadEntry(const Statement& st) {
   }
   auto parsed = model::ParseWaitlistEntry(st.Text(0), fields);
   if (!parsed.ok()) {
-    return Status::Corruption("waitlist entry " + st.Text(0) + ": " + parsed.status().message());
+    return Status::Corruption("waitlist entry " + st.Text(0) + ": " + parsed.status().message())
+        .WithShown(i18n::Format("waitlist entry {0}: {1}", {st.Text(0), parsed.status().shown()}));
   }
   WaitlistEntry e;
   static_cast<model::WaitlistEntry&>(e) = std::move(parsed).value();
@@ -127,6 +129,7 @@ Status PutWaitlistEntryFromLog(Db& db, const model::WaitlistEntry& entry) {
 Result<WaitlistEntry> FindWaitlistEntry(Db& db, const std::string& query) {
   if (!IsIdPrefix(query) && !LooksLikeId(query)) {
     return Status::InvalidInput("entry: '" + query + "' is not a waitlist entry id")
+        .WithShown(i18n::Format("entry: '{0}' is not a waitlist entry id", {query}))
         .WithField("entry");
   }
   ASSIGN_OR_RETURN(Statement st,
@@ -134,13 +137,17 @@ Result<WaitlistEntry> FindWaitlistEntry(Db& db, const std::string& query) {
   st.Bind(1, query);
   ASSIGN_OR_RETURN(bool row, st.Step());
   if (!row) {
-    return Status::NotFound("entry: no waitlist entry '" + query + "'").WithField("entry");
+    return Status::NotFound("entry: no waitlist entry '" + query + "'")
+        .WithShown(i18n::Format("entry: no waitlist entry '{0}'", {query}))
+        .WithField("entry");
   }
   ASSIGN_OR_RETURN(WaitlistEntry e, ReadEntry(st));
   ASSIGN_OR_RETURN(bool second, st.Step());
   if (second) {
     return Status::InvalidInput("entry: id '" + query +
                                 "' matches several waitlist entries; give more of it")
+        .WithShown(i18n::Format("entry: id '{0}' matches several waitlist entries; give more of it",
+                                {query}))
         .WithField("entry");
   }
   st.Reset();

@@ -66,6 +66,46 @@ TEST_F(DeskI18nTest, RefusalsReadInChinese) {
   EXPECT_EQ(desk_.Json({"board", "--date", "tomorrow"})["slots"][0]["free"], 2);
 }
 
+// The store's rules compose their refusals from values (the slot, the dates,
+// what was typed): in Chinese the same values in a Chinese sentence, and under
+// no locale the English, byte for byte as stored and logged.
+TEST_F(DeskI18nTest, ComposedRefusalsOfTheStoreRulesReadInChineseWithTheirValues) {
+  for (const char* phone : {"13800138001", "13800138002"}) {
+    ASSERT_EQ(desk_
+                  .Desk({"book", "--phone", phone, "--name", "王伟", "--date", "tomorrow", "--slot",
+                         "10:00"})
+                  .exit_code,
+              0);
+  }
+  const std::vector<std::string> third = {"book",   "--phone",  "13800138003", "--name", "李娜",
+                                          "--date", "tomorrow", "--slot",      "10:00"};
+  ProcessResult full = Chinese(third);
+  EXPECT_EQ(full.exit_code, 2);
+  EXPECT_EQ(full.err, "outpost-edge：拒绝：时段 2026-11-24 10:00 已满（已占 2/2 个名额）\n");
+  ProcessResult full_english = desk_.Desk(third);
+  EXPECT_EQ(full_english.exit_code, 2);
+  EXPECT_EQ(full_english.err,
+            "outpost-edge: refused: slot 2026-11-24 10:00 is full (2 of 2 places taken)\n");
+
+  ProcessResult backwards =
+      Chinese({"waitlist", "add", "--customer", "13800138001", "--from", "+3", "--to", "tomorrow"});
+  EXPECT_EQ(backwards.exit_code, 1);
+  EXPECT_EQ(backwards.err,
+            "outpost-edge：输入有误：date_to：'2026-11-24' 早于 date_from '2026-11-26'\n");
+  ProcessResult nobody =
+      Chinese({"waitlist", "add", "--customer", "13999999999", "--from", "tomorrow", "--to", "+2"});
+  EXPECT_EQ(nobody.exit_code, 1);
+  EXPECT_EQ(nobody.err,
+            "outpost-edge：未找到：customer：没有客户匹配 '13999999999'；请先添加客户\n");
+  ProcessResult no_case = Chinese({"conflicts", "show", "C-404"});
+  EXPECT_EQ(no_case.exit_code, 1);
+  EXPECT_EQ(no_case.err, "outpost-edge：未找到：case：没有冲突案件 'C-404'\n");
+
+  // Nothing was written: two bookings, no waitlist entry.
+  EXPECT_EQ(desk_.Json({"board", "--date", "tomorrow"})["slots"][1]["free"], 0);
+  EXPECT_EQ(desk_.Json({"waitlist", "list", "--all"}).size(), 0u);
+}
+
 TEST_F(DeskI18nTest, ConfirmationsAndHeadingsReadInChinese) {
   ProcessResult booked =
       Chinese({"book", "--phone", "138 0013 8000", "--name", "王伟", "--plate", "京A·12345",

@@ -177,12 +177,11 @@ int BookingCommands::RunBook(const DeskRun& run) {
   if (!staff.ok()) return Fail(run, staff.status());
   if (request_.customer.empty()) request_.customer = phone_;
   if (request_.customer.empty()) {
-    return Fail(run, Status::InvalidInput(i18n::Tr("customer: give --customer or --phone")));
+    return Fail(run, Status::InvalidInput("customer: give --customer or --phone"));
   }
   if (!name_.empty()) {
     if (phone_.empty()) {
-      return Fail(run,
-                  Status::InvalidInput(i18n::Tr("phone: a new customer (--name) needs --phone")));
+      return Fail(run, Status::InvalidInput("phone: a new customer (--name) needs --phone"));
     }
     request_.create_customer = NewCustomer{name_, {phone_}};
   }
@@ -271,9 +270,10 @@ Result<std::string> BookingCommands::DeskBookingRef(const DeskRun& run, Store& s
   ASSIGN_OR_RETURN(std::vector<Booking> named, store.BookingsNamedAtDesk(booking_ref_));
   const std::string today = store.Today().ToString();
   if (named.empty()) {
-    return Status::NotFound(
-               i18n::Format("booking: no booking today ({0}) has the ref, phone or plate '{1}'",
-                            {today, booking_ref_}))
+    return Status::NotFound(std::string("booking: no booking today (") + today +
+                            ") has the ref, phone or plate '" + booking_ref_ + "'")
+        .WithShown(i18n::Format("booking: no booking today ({0}) has the ref, phone or plate '{1}'",
+                                {today, booking_ref_}))
         .WithField("booking");
   }
   if (named.size() == 1) return named.front().ref;
@@ -297,8 +297,9 @@ Result<std::string> BookingCommands::DeskBookingRef(const DeskRun& run, Store& s
     }
   }
   if (run.flags.json) run.out << json{{"several", listed}}.dump(2) << "\n";
-  return Status::InvalidInput(
-             i18n::Format("several bookings match '{0}' today: give the ref", {booking_ref_}))
+  return Status::InvalidInput(std::string("several bookings match '") + booking_ref_ +
+                              "' today: give the ref")
+      .WithShown(i18n::Format("several bookings match '{0}' today: give the ref", {booking_ref_}))
       .WithField("booking");
 }
 

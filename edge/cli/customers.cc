@@ -23,8 +23,10 @@ Result<std::vector<ContactChannel>> ParseChannels(const std::vector<std::string>
   for (const auto& name : names) {
     auto channel = ParseContactChannel(name);
     if (!channel) {
-      return Status::InvalidInput(
-          i18n::Format("channel: '{0}' is not a contact channel (sms, wechat or call)", {name}));
+      return Status::InvalidInput(std::string("channel: '") + name +
+                                  "' is not a contact channel (sms, wechat or call)")
+          .WithShown(i18n::Format("channel: '{0}' is not a contact channel (sms, wechat or call)",
+                                  {name}));
     }
     if (std::find(out.begin(), out.end(), *channel) == out.end()) out.push_back(*channel);
   }
@@ -299,8 +301,8 @@ int CustomerCommands::RunLookup(const DeskRun& run) {
   auto asked = [&]() -> Result<WireLookupReply> {
     if (link.endpoint.empty() || link.hub_key_file.empty() || link.key_file.empty()) {
       return Status::InvalidInput(
-          i18n::Tr("head office: no hub link known here (run sync once, or give --hub, --hub-key"
-                   " and --key)"));
+          "head office: no hub link known here (run sync once, or give --hub, --hub-key"
+          " and --key)");
     }
     ASSIGN_OR_RETURN(SecretKeys keys, LoadSecretKeys(link.key_file));
     ASSIGN_OR_RETURN(PublicKeys hub, LoadPublicKeys(link.hub_key_file));
@@ -311,9 +313,10 @@ int CustomerCommands::RunLookup(const DeskRun& run) {
   if (!asked.ok()) {
     // The desk goes on with what it has: this store's records and profiles.
     if (run.flags.json) run.out << shown.dump(2) << "\n";
-    return Fail(run,
-                Status(asked.status().code(),
-                       asked.status().message() + i18n::Tr(" (shown: this store's records only)")));
+    return Fail(run, Status(asked.status().code(),
+                            asked.status().message() + " (shown: this store's records only)")
+                         .WithShown(asked.status().shown() +
+                                    i18n::Tr(" (shown: this store's records only)")));
   }
   shown["head_office"] = {{"status", asked->status}, {"customers", json::array()}};
   // A profile that does not read is left out, as the look-up's answer is advice.
@@ -343,13 +346,12 @@ int CustomerCommands::RunLookup(const DeskRun& run) {
 
 int CustomerCommands::RunUpdate(const DeskRun& run) {
   if (opt_in_ && opt_out_) {
-    return Fail(run, Status::InvalidInput(i18n::Tr("consent: --opt-in and --opt-out contradict each"
-                                                   " other in one command; give one")));
+    return Fail(run, Status::InvalidInput("consent: --opt-in and --opt-out contradict each"
+                                          " other in one command; give one"));
   }
   if (dnd_ && allow_contact_) {
-    return Fail(run,
-                Status::InvalidInput(i18n::Tr("consent: --dnd and --allow-contact contradict each"
-                                              " other in one command; give one")));
+    return Fail(run, Status::InvalidInput("consent: --dnd and --allow-contact contradict each"
+                                          " other in one command; give one"));
   }
   if (opt_in_ || opt_out_) customer_update_.contact_opt_in = opt_in_;
   auto channels = ParseChannels(update_channels_);

@@ -107,8 +107,7 @@ Result<std::unique_ptr<Store>> OpenStore(const DeskRun& run) {
 
 Result<std::string> RequireStaff(const DeskRun& run) {
   if (run.flags.staff.empty()) {
-    return Status::InvalidInput(
-        i18n::Tr("staff: say who is at the desk with --staff NAME or OUTPOST_STAFF"));
+    return Status::InvalidInput("staff: say who is at the desk with --staff NAME or OUTPOST_STAFF");
   }
   return run.flags.staff;
 }

@@ -189,7 +189,8 @@ int OutreachCommands::RunOutreach(const DeskRun& run) {
     if (!staff.ok()) return Fail(run, staff.status());
     std::ifstream in(settings_file_);
     if (!in) {
-      return Fail(run, Status::NotFound(i18n::Format("--file: cannot read '{0}'", {settings_file_}))
+      return Fail(run, Status::NotFound(std::string("--file: cannot read '") + settings_file_ + "'")
+                           .WithShown(i18n::Format("--file: cannot read '{0}'", {settings_file_}))
                            .WithField("file"));
     }
     std::stringstream text;
@@ -197,7 +198,8 @@ int OutreachCommands::RunOutreach(const DeskRun& run) {
     const auto fields = nlohmann::json::parse(text.str(), nullptr, /*allow_exceptions=*/false);
     if (fields.is_discarded()) {
       return Fail(run,
-                  Status::InvalidInput(i18n::Format("--file: '{0}' is not JSON", {settings_file_}))
+                  Status::InvalidInput(std::string("--file: '") + settings_file_ + "' is not JSON")
+                      .WithShown(i18n::Format("--file: '{0}' is not JSON", {settings_file_}))
                       .WithField("file"));
     }
     if (Status st = (*store)->SetOutreach(fields, *staff); !st.ok()) return Fail(run, st);

@@ -55,7 +55,10 @@ int PaperCommands::RunPrint(const DeskRun& run) {
   }
   // The sheet lists the day's customers: owner-only, like every file with personal data.
   Status written = WritePrivateFile(print_out_, sheet.value().html);
-  if (!written.ok()) return Fail(run, Status::IoError("out: " + written.message()));
+  if (!written.ok()) {
+    return Fail(run, Status::IoError("out: " + written.message())
+                         .WithShown(i18n::Format("out: {0}", {written.shown()})));
+  }
   if (run.flags.json) {
     run.out << json{{"file", print_out_},
                     {"date", sheet.value().date},
@@ -89,7 +92,10 @@ int PaperCommands::RunImport(const DeskRun& run) {
   if (!report_html_.empty()) {
     Status written =
         WritePrivateFile(report_html_, ReportHtml(report.value(), store.value()->settings().name));
-    if (!written.ok()) return Fail(run, Status::IoError("html: " + written.message()));
+    if (!written.ok()) {
+      return Fail(run, Status::IoError("html: " + written.message())
+                           .WithShown(i18n::Format("html: {0}", {written.shown()})));
+    }
   }
   if (run.flags.json) {
     run.out << ReportJson(report.value()).dump(2) << "\n";

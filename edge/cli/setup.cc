@@ -40,7 +40,8 @@ Status ApplySlotFlags(const std::string& slots_text, const std::string& capacity
   if (!capacity_text.empty()) {
     auto capacity = WholeNumber(capacity_text);
     if (!capacity) {
-      return Status::InvalidInput(i18n::Format("capacity: '{0}' is not a number", {capacity_text}));
+      return Status::InvalidInput(std::string("capacity: '") + capacity_text + "' is not a number")
+          .WithShown(i18n::Format("capacity: '{0}' is not a number", {capacity_text}));
     }
     default_capacity = *capacity;
   }
@@ -54,8 +55,10 @@ Status ApplySlotFlags(const std::string& slots_text, const std::string& capacity
     if (auto eq = item.find('='); eq != std::string::npos) {
       spec.start_time = item.substr(0, eq);
       auto capacity = WholeNumber(item.substr(eq + 1));
-      if (!capacity)
-        return Status::InvalidInput(i18n::Format("slots: '{0}' has no capacity", {item}));
+      if (!capacity) {
+        return Status::InvalidInput(std::string("slots: '") + item + "' has no capacity")
+            .WithShown(i18n::Format("slots: '{0}' has no capacity", {item}));
+      }
       spec.capacity = *capacity;
     }
     settings.slots.push_back(spec);

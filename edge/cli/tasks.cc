@@ -84,7 +84,8 @@ int PrintChanged(const DeskRun& run, Store& store, const model::Task& t, const s
   for (const auto& line : *lines) {
     if (line.task.id == t.id) return PrintTask(run, store, line, verb);
   }
-  return Fail(run, Status::NotFound(i18n::Format("task {0} is not listed", {t.id})));
+  return Fail(run, Status::NotFound(std::string("task ") + t.id + " is not listed")
+                       .WithShown(i18n::Format("task {0} is not listed", {t.id})));
 }
 
 }  // namespace

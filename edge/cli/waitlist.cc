@@ -214,8 +214,7 @@ int WaitlistCommands::RunAnswer(const DeskRun& run) {
   auto store = OpenStore(run);
   if (!store.ok()) return Fail(run, store.status());
   Store& s = *store.value();
-  Result<WaitlistEntry> e =
-      Status::InvalidInput(i18n::Tr("waitlist: say accept, decline or cancel"));
+  Result<WaitlistEntry> e = Status::InvalidInput("waitlist: say accept, decline or cancel");
   if (accept_->parsed()) {
     e = s.AcceptOffer(entry_, staff.value());
   } else if (decline_->parsed()) {
