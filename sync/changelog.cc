@@ -4,6 +4,8 @@
 
 #include <cstring>
 
+#include "sync/i18n/messages.h"
+
 namespace outpost {
 namespace {
 
@@ -86,18 +88,27 @@ Status VerifyChain(std::span<const ChangeEntry> entries, const std::optional<Has
   int64_t expected_seq = entries.empty() ? 0 : entries.front().seq;
   for (const auto& e : entries) {
     auto where = [&e] { return "change log of " + e.site_id + ", seq " + std::to_string(e.seq); };
+    auto where_shown = [&e] {
+      return i18n::Format("change log of {0}, seq {1}", {e.site_id, std::to_string(e.seq)});
+    };
     if (e.seq != expected_seq) {
       return Status::Corruption(where() + ": expected seq " + std::to_string(expected_seq) +
-                                " (a gap or reordering)");
+                                " (a gap or reordering)")
+          .WithShown(i18n::Format("{0}: expected seq {1} (a gap or reordering)",
+                                  {where_shown(), std::to_string(expected_seq)}));
     }
     if (e.seq == 1 && e.prev_hash != Hash256{}) {
-      return Status::Corruption(where() + ": the first entry must link to nothing");
+      return Status::Corruption(where() + ": the first entry must link to nothing")
+          .WithShown(i18n::Format("{0}: the first entry must link to nothing", {where_shown()}));
     }
     if (expected_prev && e.prev_hash != *expected_prev) {
-      return Status::Corruption(where() + ": does not link to the entry before it");
+      return Status::Corruption(where() + ": does not link to the entry before it")
+          .WithShown(i18n::Format("{0}: does not link to the entry before it", {where_shown()}));
     }
     if (ChainHash(e) != e.hash) {
-      return Status::Corruption(where() + ": hash does not match its contents (altered)");
+      return Status::Corruption(where() + ": hash does not match its contents (altered)")
+          .WithShown(
+              i18n::Format("{0}: hash does not match its contents (altered)", {where_shown()}));
     }
     expected_prev = e.hash;
     ++expected_seq;

@@ -6,6 +6,7 @@
 #include <cstdlib>
 
 #include "sync/civil_time.h"
+#include "sync/i18n/messages.h"
 
 namespace outpost {
 
@@ -18,7 +19,10 @@ Result<std::unique_ptr<Clock>> ClockFromEnvironment() {
   const char* now = std::getenv("OUTPOST_NOW");
   if (now == nullptr || *now == '\0') return std::unique_ptr<Clock>(new SystemClock());
   auto pinned = ParseUtcMs(now);
-  if (!pinned.ok()) return Status::InvalidInput("OUTPOST_NOW: " + pinned.status().message());
+  if (!pinned.ok()) {
+    return Status::InvalidInput("OUTPOST_NOW: " + pinned.status().message())
+        .WithShown(i18n::Format("OUTPOST_NOW: {0}", {pinned.status().shown()}));
+  }
   const char* at = std::getenv("OUTPOST_NOW_AT");
   if (at == nullptr || *at == '\0') return std::unique_ptr<Clock>(new FixedClock(pinned.value()));
   int64_t at_ms = 0;
@@ -26,7 +30,9 @@ Result<std::unique_ptr<Clock>> ClockFromEnvironment() {
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), at_ms);
   if (ec != std::errc() || end != text.data() + text.size() || at_ms <= 0) {
     return Status::InvalidInput("OUTPOST_NOW_AT: '" + std::string(text) +
-                                "' is not a positive count of milliseconds since 1970");
+                                "' is not a positive count of milliseconds since 1970")
+        .WithShown(i18n::Format(
+            "OUTPOST_NOW_AT: '{0}' is not a positive count of milliseconds since 1970", {text}));
   }
   return std::unique_ptr<Clock>(new OffsetClock(pinned.value() - at_ms));
 }
@@ -46,7 +52,8 @@ std::string FormatUtcMs(int64_t ms) {
 Result<int64_t> ParseUtcMs(std::string_view text) {
   auto bad = [&] {
     return Status::InvalidInput("timestamp '" + std::string(text) +
-                                "' is not of the form 2026-11-23T15:22:25Z");
+                                "' is not of the form 2026-11-23T15:22:25Z")
+        .WithShown(i18n::Format("timestamp '{0}' is not of the form 2026-11-23T15:22:25Z", {text}));
   };
   if (text.size() < 20 || text[10] != 'T') return bad();
   ASSIGN_OR_RETURN(LocalDate date, LocalDate::Parse(text.substr(0, 10)));

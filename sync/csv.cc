@@ -8,6 +8,8 @@
 #include <cstdio>
 #include <memory>
 
+#include "sync/i18n/messages.h"
+
 namespace outpost::csv {
 namespace {
 
@@ -84,7 +86,10 @@ Result<std::string> DecodeGb18030(std::string_view bytes) {
     return Status::InvalidInput("text: invalid byte sequence " +
                                 HexBytes(bytes, offset, invalid_len > 0 ? invalid_len : 1) +
                                 " at byte offset " + std::to_string(offset) +
-                                ": neither UTF-8 nor GB18030");
+                                ": neither UTF-8 nor GB18030")
+        .WithShown(i18n::Format(
+            "text: invalid byte sequence {0} at byte offset {1}: neither UTF-8 nor GB18030",
+            {HexBytes(bytes, offset, invalid_len > 0 ? invalid_len : 1), std::to_string(offset)}));
   }
   const auto units = static_cast<int32_t>(target - utf16.data());
   const UChar* begin = utf16.data();
@@ -133,7 +138,9 @@ class Scanner {
     for (;;) {
       if (rec.fields.size() == kMaxFields) {
         return Status::InvalidInput("line " + std::to_string(rec.line) + ": record has more than " +
-                                    std::to_string(kMaxFields) + " fields");
+                                    std::to_string(kMaxFields) + " fields")
+            .WithShown(i18n::Format("line {0}: record has more than {1} fields",
+                                    {std::to_string(rec.line), std::to_string(kMaxFields)}));
       }
       const int field_line = line_;
       std::string field;
@@ -143,7 +150,9 @@ class Scanner {
           const size_t quote = in_.find('"', pos_);
           if (quote == std::string_view::npos) {
             return Status::InvalidInput("line " + std::to_string(field_line) +
-                                        ": unterminated quoted field");
+                                        ": unterminated quoted field")
+                .WithShown(i18n::Format("line {0}: unterminated quoted field",
+                                        {std::to_string(field_line)}));
           }
           CountLines(pos_, quote);
           field.append(in_, pos_, quote - pos_);
@@ -201,7 +210,9 @@ class Scanner {
   Status CheckField(const std::string& field, int field_line, size_t index) const {
     if (field.size() <= kMaxFieldBytes) return Status::Ok();
     return Status::InvalidInput("line " + std::to_string(field_line) + ": field " +
-                                std::to_string(index + 1) + " is longer than 64 KiB");
+                                std::to_string(index + 1) + " is longer than 64 KiB")
+        .WithShown(i18n::Format("line {0}: field {1} is longer than 64 KiB",
+                                {std::to_string(field_line), std::to_string(index + 1)}));
   }
 
   // pos_ is at CR, LF or the end: steps over CRLF, CR or LF.
@@ -247,7 +258,9 @@ Result<std::string> DecodeText(std::string_view bytes, Encoding* detected) {
   *detected = Encoding::kUtf8;
   if (bytes.size() > kMaxInputBytes) {
     return Status::InvalidInput("text: " + std::to_string(bytes.size()) +
-                                " bytes is more than the limit of 64 MiB");
+                                " bytes is more than the limit of 64 MiB")
+        .WithShown(i18n::Format("text: {0} bytes is more than the limit of 64 MiB",
+                                {std::to_string(bytes.size())}));
   }
   if (bytes.starts_with(kUtf8Bom)) {
     const std::string_view body = bytes.substr(kUtf8Bom.size());
@@ -255,17 +268,24 @@ Result<std::string> DecodeText(std::string_view bytes, Encoding* detected) {
     if (scan.invalid > 0) {
       const size_t offset = scan.first_invalid + kUtf8Bom.size();
       return Status::InvalidInput(
-          "text: starts with a UTF-8 byte order mark but has the invalid "
-          "UTF-8 sequence " +
-          HexBytes(bytes, offset, scan.first_invalid_len) + " at byte offset " +
-          std::to_string(offset));
+                 "text: starts with a UTF-8 byte order mark but has the invalid "
+                 "UTF-8 sequence " +
+                 HexBytes(bytes, offset, scan.first_invalid_len) + " at byte offset " +
+                 std::to_string(offset))
+          .WithShown(i18n::Format(
+              "text: starts with a UTF-8 byte order mark but has the invalid "
+              "UTF-8 sequence {0} at byte offset {1}",
+              {HexBytes(bytes, offset, scan.first_invalid_len), std::to_string(offset)}));
     }
     *detected = Encoding::kUtf8Bom;
     return std::string(body);
   }
   if (bytes.starts_with("\xFF\xFE") || bytes.starts_with("\xFE\xFF")) {
     return Status::InvalidInput("text: is UTF-16 (byte order mark " + HexBytes(bytes, 0, 2) +
-                                " at byte offset 0); save it as \"CSV UTF-8\" or plain CSV");
+                                " at byte offset 0); save it as \"CSV UTF-8\" or plain CSV")
+        .WithShown(i18n::Format("text: is UTF-16 (byte order mark {0} at byte offset 0); save it "
+                                "as \"CSV UTF-8\" or plain CSV",
+                                {HexBytes(bytes, 0, 2)}));
   }
   const Utf8Scan scan = ScanUtf8(bytes);
   if (scan.invalid == 0) return std::string(bytes);
@@ -273,11 +293,17 @@ Result<std::string> DecodeText(std::string_view bytes, Encoding* detected) {
   // well-formed UTF-8 is a damaged UTF-8 file, and GB18030 would garble it.
   if (scan.multibyte >= 3 * scan.invalid) {
     return Status::InvalidInput(
-        "text: invalid UTF-8 sequence " +
-        HexBytes(bytes, scan.first_invalid, scan.first_invalid_len) + " at byte offset " +
-        std::to_string(scan.first_invalid) + "; with " + std::to_string(scan.invalid) +
-        " invalid and " + std::to_string(scan.multibyte) +
-        " valid multi-byte sequences the file looks like damaged UTF-8, not GB18030");
+               "text: invalid UTF-8 sequence " +
+               HexBytes(bytes, scan.first_invalid, scan.first_invalid_len) + " at byte offset " +
+               std::to_string(scan.first_invalid) + "; with " + std::to_string(scan.invalid) +
+               " invalid and " + std::to_string(scan.multibyte) +
+               " valid multi-byte sequences the file looks like damaged UTF-8, not GB18030")
+        .WithShown(i18n::Format(
+            "text: invalid UTF-8 sequence {0} at byte offset {1}; with {2} invalid and {3} valid "
+            "multi-byte sequences the file looks like damaged UTF-8, not GB18030",
+            {HexBytes(bytes, scan.first_invalid, scan.first_invalid_len),
+             std::to_string(scan.first_invalid), std::to_string(scan.invalid),
+             std::to_string(scan.multibyte)}));
   }
   ASSIGN_OR_RETURN(std::string utf8, DecodeGb18030(bytes));
   *detected = Encoding::kGb18030;
@@ -299,7 +325,9 @@ Result<std::vector<Record>> Parse(std::string_view utf8, char delimiter) {
   }
   if (utf8.size() > kMaxInputBytes) {
     return Status::InvalidInput("csv: the text is " + std::to_string(utf8.size()) +
-                                " bytes, more than the limit of 64 MiB");
+                                " bytes, more than the limit of 64 MiB")
+        .WithShown(i18n::Format("csv: the text is {0} bytes, more than the limit of 64 MiB",
+                                {std::to_string(utf8.size())}));
   }
   std::vector<Record> records;
   Scanner scanner(utf8, delimiter);

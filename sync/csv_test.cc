@@ -9,6 +9,8 @@
 #include <iterator>
 #include <nlohmann/json.hpp>
 
+#include "sync/i18n/messages.h"
+
 namespace outpost::csv {
 namespace {
 
@@ -76,6 +78,38 @@ TEST(CsvDecodeTest, RefusesInvalidUtf8AfterAByteOrderMarkNamingTheOffset) {
   EXPECT_EQ(text.status().code(), StatusCode::kInvalidInput);
   EXPECT_NE(text.status().message().find("byte offset 6"), std::string::npos)
       << text.status().message();
+}
+
+// A refusal of a paper sheet's text reads in Chinese at a Chinese desk, the
+// bytes and offset as they are; message() stays the English that is logged.
+TEST(CsvDecodeTest, RefusalIsShownInChineseWithTheSameEnglishMessage) {
+  const std::string english =
+      "text: is UTF-16 (byte order mark 0xFF 0xFE at byte offset 0); save it as \"CSV UTF-8\" or "
+      "plain CSV";
+  // The translation is made with the refusal, in the process's language.
+  i18n::SetLanguage(i18n::Language::kChineseSimplified);
+  auto text = DecodeText(
+      "\xFF\xFE"
+      "a",
+      nullptr);
+  auto bad_line = Parse("a,\"b\n", ',');
+  i18n::SetLanguage(i18n::Language::kEnglish);
+  ASSERT_FALSE(text.ok());
+  ASSERT_FALSE(bad_line.ok());
+  EXPECT_EQ(text.status().shown(),
+            "文本：是 UTF-16 编码（字节偏移 0 处有字节顺序标记 0xFF 0xFE）；请另存为 "
+            "\"CSV UTF-8\" 或普通 CSV");
+  EXPECT_EQ(text.status().message(), english);
+  EXPECT_EQ(bad_line.status().shown(), "第 1 行：引号字段没有结束引号");
+  EXPECT_EQ(bad_line.status().message(), "line 1: unterminated quoted field");
+  // In English the same refusals read as they always did.
+  auto english_text = DecodeText(
+      "\xFF\xFE"
+      "a",
+      nullptr);
+  ASSERT_FALSE(english_text.ok());
+  EXPECT_EQ(english_text.status().ShownString(), "invalid input: " + english);
+  EXPECT_EQ(Parse("a,\"b\n", ',').status().shown(), "line 1: unterminated quoted field");
 }
 
 TEST(CsvDecodeTest, DecodesGb18030) {

@@ -10,6 +10,7 @@
 #include <array>
 
 #include "schema/outpost.capnp.h"
+#include "sync/i18n/messages.h"
 #include "sync/packed_message.h"
 #include "sync/wire.h"
 
@@ -50,16 +51,21 @@ std::string Compress(std::string_view plain) {
 Result<std::string> Decompress(std::string_view frame, const std::string& from) {
   const unsigned long long size = ZSTD_getFrameContentSize(frame.data(), frame.size());
   if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN) {
-    return Status::Corruption(from + ": compressed content is not a zstd frame of known size");
+    return Status::Corruption(from + ": compressed content is not a zstd frame of known size")
+        .WithShown(
+            i18n::Format("{0}: compressed content is not a zstd frame of known size", {from}));
   }
   if (size > kMaxMessageBytes) {
     return Status::Corruption(from + ": compressed content unpacks to " + std::to_string(size) +
-                              " bytes, over the limit");
+                              " bytes, over the limit")
+        .WithShown(i18n::Format("{0}: compressed content unpacks to {1} bytes, over the limit",
+                                {from, std::to_string(size)}));
   }
   std::string out(static_cast<size_t>(size), '\0');
   const size_t n = ZSTD_decompress(out.data(), out.size(), frame.data(), frame.size());
   if (ZSTD_isError(n) || n != size) {
-    return Status::Corruption(from + ": compressed content is damaged");
+    return Status::Corruption(from + ": compressed content is damaged")
+        .WithShown(i18n::Format("{0}: compressed content is damaged", {from}));
   }
   return out;
 }
@@ -172,17 +178,21 @@ Status CheckSignature(const ParsedEnvelope& p, const PublicKeys& sender) {
   const std::string from = "envelope for " + p.header.site_id;
   if (p.header.key_id != sender.KeyId()) {
     return Status::Corruption(from + ": signed with key " + p.header.key_id +
-                              ", not the allow-listed key " + sender.KeyId());
+                              ", not the allow-listed key " + sender.KeyId())
+        .WithShown(i18n::Format("{0}: signed with key {1}, not the allow-listed key {2}",
+                                {from, p.header.key_id, sender.KeyId()}));
   }
   if (p.nonce.size() != crypto_aead_xchacha20poly1305_ietf_NPUBBYTES ||
       p.signature.size() != crypto_sign_BYTES) {
-    return Status::Corruption(from + ": malformed nonce or signature");
+    return Status::Corruption(from + ": malformed nonce or signature")
+        .WithShown(i18n::Format("{0}: malformed nonce or signature", {from}));
   }
   const std::string signed_bytes = HeaderBytes(p.header) + p.nonce + p.ciphertext;
   if (crypto_sign_verify_detached(reinterpret_cast<const unsigned char*>(p.signature.data()),
                                   reinterpret_cast<const unsigned char*>(signed_bytes.data()),
                                   signed_bytes.size(), sender.sign_pk.data()) != 0) {
-    return Status::Corruption(from + ": bad signature");
+    return Status::Corruption(from + ": bad signature")
+        .WithShown(i18n::Format("{0}: bad signature", {from}));
   }
   return Status::Ok();
 }
@@ -198,13 +208,17 @@ Result<std::string> OpenEnvelope(std::string_view bytes, const SecretKeys& own,
                                  const PublicKeys& sender, Direction expected) {
   ASSIGN_OR_RETURN(ParsedEnvelope p, Parse(bytes));
   const std::string from = "envelope for " + p.header.site_id;
-  if (p.header.direction != expected) return Status::Corruption(from + ": wrong direction");
+  if (p.header.direction != expected) {
+    return Status::Corruption(from + ": wrong direction")
+        .WithShown(i18n::Format("{0}: wrong direction", {from}));
+  }
   RETURN_IF_ERROR(CheckSignature(p, sender));
   const std::string ad = HeaderBytes(p.header);
   std::array<uint8_t, 32> key;
   RETURN_IF_ERROR(SessionKey(own, sender, expected, /*sending=*/false, key));
   if (p.ciphertext.size() < crypto_aead_xchacha20poly1305_ietf_ABYTES) {
-    return Status::Corruption(from + ": ciphertext too short");
+    return Status::Corruption(from + ": ciphertext too short")
+        .WithShown(i18n::Format("{0}: ciphertext too short", {from}));
   }
   std::string plaintext(p.ciphertext.size() - crypto_aead_xchacha20poly1305_ietf_ABYTES, '\0');
   unsigned long long plen = 0;
@@ -214,7 +228,10 @@ Result<std::string> OpenEnvelope(std::string_view bytes, const SecretKeys& own,
       reinterpret_cast<const unsigned char*>(ad.data()), ad.size(),
       reinterpret_cast<const unsigned char*>(p.nonce.data()), key.data());
   sodium_memzero(key.data(), key.size());
-  if (rc != 0) return Status::Corruption(from + ": cannot decrypt (wrong recipient or altered)");
+  if (rc != 0) {
+    return Status::Corruption(from + ": cannot decrypt (wrong recipient or altered)")
+        .WithShown(i18n::Format("{0}: cannot decrypt (wrong recipient or altered)", {from}));
+  }
   plaintext.resize(plen);
   if (p.header.compression == Compression::kZstd) return Decompress(plaintext, from);
   return plaintext;

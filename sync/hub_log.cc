@@ -2,6 +2,8 @@
 
 #include <sodium.h>
 
+#include "sync/i18n/messages.h"
+
 namespace outpost {
 namespace {
 
@@ -65,7 +67,9 @@ Result<Hash256> ExtendHubLog(const SignedHead& start, std::span<const HubLogEntr
   for (const auto& e : entries) {
     if (e.index <= last) {
       return Status::Corruption("hub log: entry " + std::to_string(e.index) + " comes after " +
-                                std::to_string(last) + " (reordered or repeated)");
+                                std::to_string(last) + " (reordered or repeated)")
+          .WithShown(i18n::Format("hub log: entry {0} comes after {1} (reordered or repeated)",
+                                  {std::to_string(e.index), std::to_string(last)}));
     }
     head = NextHubHead(head, e);
     last = e.index;

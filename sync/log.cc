@@ -4,6 +4,8 @@
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 
+#include "sync/i18n/messages.h"
+
 namespace outpost {
 namespace {
 
@@ -73,7 +75,10 @@ Result<LogFormat> ResolveLogFormat(std::string_view flag) {
   }
   if (chosen == "json") return LogFormat::kJson;
   return Status::InvalidInput("--log-format: '" + chosen +
-                              "' is not a log format (text or json; env OUTPOST_LOG_FORMAT)");
+                              "' is not a log format (text or json; env OUTPOST_LOG_FORMAT)")
+      .WithShown(i18n::Format(
+          "--log-format: '{0}' is not a log format (text or json; env OUTPOST_LOG_FORMAT)",
+          {chosen}));
 }
 
 std::string FormatLogLine(LogFormat format, int64_t now_ms, LogLevel level,

@@ -5,6 +5,8 @@
 #include <string_view>
 #include <tuple>
 
+#include "sync/i18n/messages.h"
+
 namespace outpost {
 
 using nlohmann::json;
@@ -21,7 +23,8 @@ Result<Stamp> ParseStamp(const std::string& text) {
   Stamp s;
   const auto [end, error] = std::from_chars(clock.data(), clock.data() + clock.size(), s.hlc);
   if (clock.empty() || error != std::errc() || end != clock.data() + clock.size()) {
-    return Status::Corruption("stamp: '" + text + "' is not <clock>:<site>");
+    return Status::Corruption("stamp: '" + text + "' is not <clock>:<site>")
+        .WithShown(i18n::Format("stamp: '{0}' is not <clock>:<site>", {text}));
   }
   if (colon != std::string::npos) s.site = text.substr(colon + 1);
   return s;
@@ -32,10 +35,14 @@ Result<Stamp> FieldStamp(const json& stamps, const std::string& field, const Sta
   const json& v = stamps[field];
   if (v.is_number_unsigned() || v.is_number_integer()) return Stamp{v.get<uint64_t>(), base.site};
   if (!v.is_string()) {
-    return Status::Corruption(field + ": stamp: " + v.dump() + " is not <clock>:<site>");
+    return Status::Corruption(field + ": stamp: " + v.dump() + " is not <clock>:<site>")
+        .WithShown(i18n::Format("{0}: stamp: {1} is not <clock>:<site>", {field, v.dump()}));
   }
   auto stamp = ParseStamp(v.get<std::string>());
-  if (!stamp.ok()) return Status::Corruption(field + ": " + stamp.status().message());
+  if (!stamp.ok()) {
+    return Status::Corruption(field + ": " + stamp.status().message())
+        .WithShown(i18n::Format("{0}: {1}", {field, stamp.status().shown()}));
+  }
   return stamp;
 }
 

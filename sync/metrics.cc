@@ -5,6 +5,8 @@
 #include <charconv>
 #include <cmath>
 
+#include "sync/i18n/messages.h"
+
 namespace outpost {
 namespace {
 
@@ -173,7 +175,8 @@ Result<std::unique_ptr<MetricsServer>> MetricsServer::Start(const std::string& b
     if (ec != std::errc() || end != digits.data() + digits.size()) port = -1;
   }
   if (port < 0 || port > 65535) {
-    return Status::InvalidInput("--metrics: '" + bind + "' is not HOST:PORT");
+    return Status::InvalidInput("--metrics: '" + bind + "' is not HOST:PORT")
+        .WithShown(i18n::Format("--metrics: '{0}' is not HOST:PORT", {bind}));
   }
   std::string host = bind.substr(0, colon);
   if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
@@ -182,7 +185,10 @@ Result<std::unique_ptr<MetricsServer>> MetricsServer::Start(const std::string& b
   if (!IsLoopback(host) && !allow_public) {
     return Status::InvalidInput("--metrics: '" + host +
                                 "' is not a loopback address; the metrics have no"
-                                " authentication (add --metrics-public to serve them anyway)");
+                                " authentication (add --metrics-public to serve them anyway)")
+        .WithShown(i18n::Format("--metrics: '{0}' is not a loopback address; the metrics have no "
+                                "authentication (add --metrics-public to serve them anyway)",
+                                {host}));
   }
   auto impl = std::make_unique<Impl>();
   impl->server.Get("/metrics", [&metrics](const httplib::Request&, httplib::Response& res) {
@@ -195,7 +201,10 @@ Result<std::unique_ptr<MetricsServer>> MetricsServer::Start(const std::string& b
   });
   const int bound = port == 0 ? impl->server.bind_to_any_port(host)
                               : (impl->server.bind_to_port(host, port) ? port : -1);
-  if (bound <= 0) return Status::IoError("--metrics: cannot listen on " + bind);
+  if (bound <= 0) {
+    return Status::IoError("--metrics: cannot listen on " + bind)
+        .WithShown(i18n::Format("--metrics: cannot listen on {0}", {bind}));
+  }
   if (!IsLoopback(host)) {
     log.Warn("metrics served beyond this machine, without authentication", {{"bind", bind}});
   }

@@ -27,6 +27,7 @@
 #include <string_view>
 #include <utility>
 
+#include "sync/i18n/messages.h"
 #include "sync/status.h"
 
 namespace outpost::internal {
@@ -66,9 +67,11 @@ auto DecodePacked(std::string_view bytes, const capnp::ReaderOptions& options,
   if (error.empty() && decoded) return std::move(*decoded);
   if (table_read && !every_segment_read) {
     return Status::Corruption(std::string(what) + ": declares a segment it never sent (" + error +
-                              ")");
+                              ")")
+        .WithShown(i18n::Format("{0}: declares a segment it never sent ({1})", {what, error}));
   }
-  return Status::Corruption(std::string(what) + ": malformed (" + error + ")");
+  return Status::Corruption(std::string(what) + ": malformed (" + error + ")")
+      .WithShown(i18n::Format("{0}: malformed ({1})", {what, error}));
 }
 
 }  // namespace outpost::internal

@@ -54,10 +54,14 @@ std::string ReadOnlyUri(const std::string& path) {
 
 Status ReadOnlyStatus(sqlite3* db) {
   const char* file = db ? sqlite3_db_filename(db, "main") : nullptr;
-  return Status::Refused(
-      i18n::Format("the database {0} is read-only (its file mode or a read-only mount): this "
-                   "command would change it; run it where the file is writable",
-                   {file && *file ? file : ""}));
+  const std::string name = file && *file ? file : "";
+  return Status::Refused("the database " + name +
+                         " is read-only (its file mode or a read-only mount): this command would "
+                         "change it; run it where the file is writable")
+      .WithShown(
+          i18n::Format("the database {0} is read-only (its file mode or a read-only mount): this "
+                       "command would change it; run it where the file is writable",
+                       {name}));
 }
 
 bool IsReadOnly(sqlite3* db) { return sqlite3_db_readonly(db, "main") == 1; }
@@ -297,7 +301,10 @@ Result<Statement> Db::Prepare(std::string_view sql) {
 Result<int> Db::SchemaVersion() {
   ASSIGN_OR_RETURN(Statement st, Prepare("PRAGMA user_version"));
   ASSIGN_OR_RETURN(bool row, st.Step());
-  if (!row) return Status::Corruption("database '" + path_ + "' has no user_version");
+  if (!row) {
+    return Status::Corruption("database '" + path_ + "' has no user_version")
+        .WithShown(i18n::Format("database '{0}' has no user_version", {path_}));
+  }
   return static_cast<int>(st.Int(0));
 }
 
@@ -307,13 +314,20 @@ Status Db::Migrate(std::span<const schema::SqlMigration> migrations) {
   if (current > newest) {
     return Status::Refused("database '" + path_ + "' has schema version " +
                            std::to_string(current) + ", newer than this program knows (" +
-                           std::to_string(newest) + "): upgrade the program");
+                           std::to_string(newest) + "): upgrade the program")
+        .WithShown(i18n::Format("database '{0}' has schema version {1}, newer than this program "
+                                "knows ({2}): upgrade the program",
+                                {path_, std::to_string(current), std::to_string(newest)}));
   }
   if (current < newest && IsReadOnly(db_)) {
     return Status::Refused("the database " + path_ + " is read-only and has schema version " +
                            std::to_string(current) + ", older than this program's (" +
                            std::to_string(newest) +
-                           "): open it once where it is writable, which upgrades it");
+                           "): open it once where it is writable, which upgrades it")
+        .WithShown(i18n::Format("the database {0} is read-only and has schema version {1}, older "
+                                "than this program's ({2}): open it once where it is writable, "
+                                "which upgrades it",
+                                {path_, std::to_string(current), std::to_string(newest)}));
   }
   for (const auto& m : migrations) {
     if (m.version <= current) continue;

@@ -63,7 +63,7 @@ std::string ShownCodeName(StatusCode code) {
 
 std::string Status::shown() const {
   if (!shown_.empty()) return shown_;
-  // A fixed sentence is its own catalog key (Status::NotFound("no such case")).
+  // A fixed sentence is its own catalog key: a NotFound of "no such case".
   if (i18n::CurrentLanguage() == i18n::Language::kChineseSimplified) {
     if (const std::string_view chinese = i18n::ChineseOf(message_); !chinese.empty()) {
       return std::string(chinese);

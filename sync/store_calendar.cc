@@ -10,7 +10,8 @@ namespace {
 using nlohmann::json;
 
 Status BadField(const std::string& field, const std::string& why) {
-  return Status::InvalidInput("store settings: " + field + ": " + why);
+  return Status::InvalidInput("store settings: " + field + ": " + why)
+      .WithShown(i18n::Format("store settings: {0}: {1}", {field, i18n::Tr(why)}));
 }
 
 Result<std::string> TextField(const json& fields, const char* key) {

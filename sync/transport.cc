@@ -5,6 +5,8 @@
 #include <vector>
 #include <zmq.hpp>
 
+#include "sync/i18n/messages.h"
+
 namespace outpost {
 namespace {
 
@@ -13,8 +15,12 @@ std::string Binary(const std::array<uint8_t, 32>& key) {
 }
 
 Status ZmqStatus(const zmq::error_t& e, const std::string& what) {
-  if (e.num() == EAGAIN || e.num() == EINTR) return Status::RetryLater(what + ": " + e.what());
-  return Status::IoError(what + ": " + e.what());
+  // `what` names the socket operation ("connect tcp://..."); e.what() is ZeroMQ's.
+  const std::string shown = i18n::Format("{0}: {1}", {what, e.what()});
+  if (e.num() == EAGAIN || e.num() == EINTR) {
+    return Status::RetryLater(what + ": " + e.what()).WithShown(shown);
+  }
+  return Status::IoError(what + ": " + e.what()).WithShown(shown);
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include <limits>
 
 #include "schema/outpost.capnp.h"
+#include "sync/i18n/messages.h"
 #include "sync/packed_message.h"
 
 namespace outpost {
@@ -21,7 +22,8 @@ kj::ArrayPtr<const kj::byte> Bytes(const std::array<uint8_t, 32>& a) {
 
 Status ReadHash(capnp::Data::Reader data, std::array<uint8_t, 32>& out, const char* what) {
   if (data.size() != out.size()) {
-    return Status::Corruption(std::string("batch: ") + what + " is not 32 bytes");
+    return Status::Corruption(std::string("batch: ") + what + " is not 32 bytes")
+        .WithShown(i18n::Format("batch: {0} is not 32 bytes", {what}));
   }
   std::memcpy(out.data(), data.begin(), out.size());
   return Status::Ok();
@@ -37,7 +39,10 @@ Status CheckSeq(uint64_t seq, size_t index) {
   }
   return Status::Corruption("batch: change " + std::to_string(index + 1) + ": seq " +
                             std::to_string(seq) +
-                            " is not a sequence number (a store's log counts from 1)");
+                            " is not a sequence number (a store's log counts from 1)")
+      .WithShown(i18n::Format(
+          "batch: change {0}: seq {1} is not a sequence number (a store's log counts from 1)",
+          {std::to_string(index + 1), std::to_string(seq)}));
 }
 
 Result<ChangeEntry> ReadChange(wire::Change::Reader c, const std::string& site_id, size_t index) {
@@ -313,7 +318,9 @@ std::string EncodeMessage(const WireMessage& message) {
 Result<WireMessage> DecodeMessage(std::string_view bytes) {
   if (bytes.size() > kMaxMessageBytes) {
     return Status::Corruption("message: " + std::to_string(bytes.size()) +
-                              " bytes is over the limit");
+                              " bytes is over the limit")
+        .WithShown(
+            i18n::Format("message: {0} bytes is over the limit", {std::to_string(bytes.size())}));
   }
   capnp::ReaderOptions options;
   options.traversalLimitInWords = bytes.size() / 8 * 16 + 1024;  // bounded by what arrived

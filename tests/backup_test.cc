@@ -646,6 +646,60 @@ TEST_F(BackupTest, SpeaksChineseUnderAChineseLocale) {
   EXPECT_EQ(nlohmann::json::parse(json.out)["kind"], "edge");
 }
 
+// A refusal reads in Chinese under a Chinese locale, the paths in it as
+// given; the same refusal without the locale is the English of the tests above.
+TEST_F(BackupTest, RefusalsReadInChineseUnderAChineseLocale) {
+  const std::vector<std::string> zh = {"LANG=zh_CN.UTF-8"};
+  MakeStore(F("store.db"), 2);
+  MakeStore(F("other.db"), 1);
+  MakeKey(F("k"));
+  MakeKey(F("other.key"));
+  ASSERT_EQ(
+      Outpost({"backup", "--db", F("store.db"), "--out", F("b.obk"), "--key", F("k")}).exit_code,
+      0);
+  const std::string backup = "'" + F("b.obk") + "'";
+
+  ProcessResult wrong = Outpost({"backup", "inspect", F("b.obk"), "--key", F("other.key")}, zh);
+  EXPECT_EQ(wrong.exit_code, 2);
+  EXPECT_EQ(wrong.err.rfind("outpost: 拒绝：备份 " + backup + "：密钥不对（备份的密钥编号是 ", 0),
+            0u)
+      << wrong.err;
+  ProcessResult wrong_en = Outpost({"backup", "inspect", F("b.obk"), "--key", F("other.key")});
+  EXPECT_EQ(wrong_en.err.rfind(
+                "outpost: refused: backup " + backup + ": wrong key (the backup's key id is ", 0),
+            0u)
+      << wrong_en.err;
+
+  ProcessResult exists =
+      Outpost({"restore", "--from", F("b.obk"), "--to", F("other.db"), "--key", F("k")}, zh);
+  EXPECT_EQ(exists.exit_code, 2);
+  EXPECT_EQ(exists.err, "outpost: 冲突：restore：'" + F("other.db") +
+                            "' 已存在；只有加 --force 才会替换数据库\n");
+  ProcessResult exists_en =
+      Outpost({"restore", "--from", F("b.obk"), "--to", F("other.db"), "--key", F("k")});
+  EXPECT_EQ(exists_en.err, "outpost: conflict: restore: '" + F("other.db") +
+                               "' exists; restore replaces a database only with --force\n");
+
+  ProcessResult missing =
+      Outpost({"restore", "--from", F("none.obk"), "--to", F("t.db"), "--key", F("k")}, zh);
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_EQ(missing.err, "outpost: 未找到：没有备份文件 '" + F("none.obk") + "'\n");
+
+  chmod(F("k").c_str(), 0644);
+  ProcessResult loose =
+      Outpost({"backup", "--db", F("store.db"), "--out", F("c.obk"), "--key", F("k")}, zh);
+  EXPECT_EQ(loose.exit_code, 2);
+  EXPECT_EQ(loose.err,
+            "outpost: 拒绝：备份密钥文件 '" + F("k") + "' 其他用户可读；请执行 chmod 600\n");
+  ProcessResult loose_en =
+      Outpost({"backup", "--db", F("store.db"), "--out", F("c.obk"), "--key", F("k")});
+  EXPECT_EQ(loose_en.err, "outpost: refused: backup key file '" + F("k") +
+                              "' is readable by others; chmod 600 it\n");
+  // Nothing was written by any of them.
+  ExpectNothingWritten(F("t.db"));
+  EXPECT_FALSE(fs::exists(F("c.obk")));
+}
+
 // Holds `db` open in a child process inside a write transaction, after
 // committing one change that stays in the WAL (never checkpointed): what a
 // desk or hub mid-write looks like from outside. Killed by the destructor.

@@ -597,7 +597,20 @@ TEST_F(RecoveryTest, ReplayGivesTheStoreAsOfASeq) {
     ASSERT_TRUE(st.Step().value());
     EXPECT_EQ(st.Int(0), 2);  // Wang's and Li's, not Zhao's
   }
-  EXPECT_EQ(Tool({"verify", "--db", out}).exit_code, 0);
+  ProcessResult verified = Tool({"verify", "--db", out});
+  EXPECT_EQ(verified.exit_code, 0) << verified.err;
+  EXPECT_NE(verified.out.find("change log: 6 changes, hash chain intact"), std::string::npos)
+      << verified.out;
+  // Under a Chinese locale the checks and refusals read in Chinese, the values as they are.
+  std::vector<std::string> zh = clock_.Env();
+  zh.push_back("LANG=zh_CN.UTF-8");
+  ProcessResult chinese = RunProgram({OUTPOST_BIN, "verify", "--db", out}, zh);
+  EXPECT_EQ(chinese.exit_code, 0) << chinese.err;
+  EXPECT_NE(chinese.out.find("变更日志: 6 条变更，哈希链完好"), std::string::npos) << chinese.out;
+  ProcessResult exists_zh = RunProgram(
+      {OUTPOST_BIN, "replay", "--from", desk_.db(), "--to", out, "--until-seq", "2"}, zh);
+  EXPECT_NE(exists_zh.err.find("'" + out + "' 已存在；replay 只写入新数据库"), std::string::npos)
+      << exists_zh.err;
   // Refusals: an existing target, no point in time, both.
   ProcessResult exists = Tool({"replay", "--from", desk_.db(), "--to", out, "--until-seq", "2"});
   EXPECT_EQ(exists.exit_code, 1);

@@ -45,14 +45,18 @@ struct Source {
 };
 
 Result<Source> OpenSource(const std::string& path) {
-  if (!std::filesystem::exists(path)) return Status::NotFound("'" + path + "' does not exist");
+  if (!std::filesystem::exists(path)) {
+    return Status::NotFound("'" + path + "' does not exist")
+        .WithShown(i18n::Format("'{0}' does not exist", {path}));
+  }
   Db::Options options;
   options.create_if_missing = false;
   ASSIGN_OR_RETURN(auto db, Db::Open(path, options));
   ASSIGN_OR_RETURN(const bool store_log, db->HasTable("change_log"));
   ASSIGN_OR_RETURN(const bool hub_log, db->HasTable("changes"));
   if (!store_log && !hub_log) {
-    return Status::InvalidInput("'" + path + "' is neither a store nor a hub database");
+    return Status::InvalidInput("'" + path + "' is neither a store nor a hub database")
+        .WithShown(i18n::Format("'{0}' is neither a store nor a hub database", {path}));
   }
   Source s;
   s.hub = !store_log;
@@ -185,7 +189,7 @@ void PrintLine(std::ostream& out, const Line& l) {
       << l.entry.staff;
   if (!l.channel.empty()) out << "  (" << l.channel << ")";
   out << "\n    " << l.entry.op << " " << l.entry.entity << " " << ShortId(l.entry.entity_id);
-  if (l.entry.business_time) out << ", asked " << *l.entry.business_time;
+  if (l.entry.business_time) out << i18n::Format(", asked {0}", {*l.entry.business_time});
   out << "\n";
   for (auto it = l.changes.begin(); it != l.changes.end(); ++it) {
     const json& pair = it.value();
@@ -212,7 +216,10 @@ Result<std::string> ParseWhen(const std::string& text, int64_t now_ms) {
   }
   return Status::InvalidInput("time: '" + text +
                               "' is not a UTC time (2026-11-24T10:30Z),"
-                              " a date (2026-11-24) or a span back from now (24h, 7d)");
+                              " a date (2026-11-24) or a span back from now (24h, 7d)")
+      .WithShown(i18n::Format("time: '{0}' is not a UTC time (2026-11-24T10:30Z), a date "
+                              "(2026-11-24) or a span back from now (24h, 7d)",
+                              {text}));
 }
 
 // A CSV cell, quoted when needed; a formula is neutralised (csv::NeutraliseFormula)
@@ -245,13 +252,19 @@ Result<std::string> ResolveBooking(Source& src, const Clock& clock, const std::s
                    src.hub ? hub::queries::FindBookings(
                                  hub::queries::HubReader(*src.hub_storage, clock), query, store)
                            : StoreBookings(*src.db, query));
-  if (found.empty()) return Status::NotFound("booking: '" + query + "' matches no booking");
+  if (found.empty()) {
+    return Status::NotFound("booking: '" + query + "' matches no booking")
+        .WithShown(i18n::Format("booking: '{0}' matches no booking", {query}));
+  }
   if (found.size() > 1) {
     std::string sites;
     for (const auto& f : found) sites += " " + f.store_id + ":" + ShortId(f.id);
     return Status::InvalidInput("booking: '" + query + "' matches " + std::to_string(found.size()) +
                                 " bookings (" + sites.substr(1) +
-                                "); give --store or more of the id");
+                                "); give --store or more of the id")
+        .WithShown(i18n::Format(
+            "booking: '{0}' matches {1} bookings ({2}); give --store or more of the id",
+            {query, std::to_string(found.size()), sites.substr(1)}));
   }
   return found.front().id;
 }
@@ -264,7 +277,10 @@ Result<std::vector<std::string>> ResolveCustomer(Source& src, const Clock& clock
     ASSIGN_OR_RETURN(
         std::vector<std::string> records,
         hub::queries::CustomerRecords(hub::queries::HubReader(*src.hub_storage, clock), query));
-    if (records.empty()) return Status::NotFound("customer: '" + query + "' matches no customer");
+    if (records.empty()) {
+      return Status::NotFound("customer: '" + query + "' matches no customer")
+          .WithShown(i18n::Format("customer: '{0}' matches no customer", {query}));
+    }
     return records;
   }
   const bool phone =
@@ -277,7 +293,10 @@ Result<std::vector<std::string>> ResolveCustomer(Source& src, const Clock& clock
     ASSIGN_OR_RETURN(column, edge::CustomerIdsMatching(*src.db, query));
   }
   std::set<std::string> records(column.begin(), column.end());
-  if (records.empty()) return Status::NotFound("customer: '" + query + "' matches no customer");
+  if (records.empty()) {
+    return Status::NotFound("customer: '" + query + "' matches no customer")
+        .WithShown(i18n::Format("customer: '{0}' matches no customer", {query}));
+  }
   return std::vector<std::string>(records.begin(), records.end());
 }
 
@@ -624,12 +643,14 @@ int Commands::RunHistory(bool booking, std::ostream& out, std::ostream& err) {
   if (!src.ok()) return Fail(err, what, src.status());
   auto tx = BeginRead(*src);
   if (!tx.ok()) return Fail(err, what, tx.status());
-  std::string subject;
+  std::string subject;        // English, as --json gives it
+  std::string subject_shown;  // in the reader's language
   Result<std::vector<ChangeEntry>> entries = std::vector<ChangeEntry>();
   if (booking) {
     auto id = ResolveBooking(*src, *clock_, id_, store_);
     if (!id.ok()) return Fail(err, what, id.status());
     subject = "booking " + id.value();
+    subject_shown = i18n::Format("booking {0}", {id.value()});
     entries = Select(*src, {.entities = {"booking"}, .entity_id = id.value()});
     if (entries.ok()) {
       // Conflict cases about this booking belong to its history.
@@ -649,8 +670,11 @@ int Commands::RunHistory(bool booking, std::ostream& out, std::ostream& err) {
   } else {
     auto records = ResolveCustomer(*src, *clock_, id_);
     if (!records.ok()) return Fail(err, what, records.status());
-    subject = "customer " + id_ + " (" + std::to_string(records->size()) + " record" +
-              (records->size() == 1 ? "" : "s") + ")";
+    const std::string count = std::to_string(records->size());
+    subject =
+        "customer " + id_ + " (" + count + " record" + (records->size() == 1 ? "" : "s") + ")";
+    subject_shown = records->size() == 1 ? i18n::Format("customer {0} ({1} record)", {id_, count})
+                                         : i18n::Format("customer {0} ({1} records)", {id_, count});
     entries = CustomerEntries(*src, records.value());
   }
   if (!entries.ok()) return Fail(err, what, entries.status());
@@ -665,8 +689,12 @@ int Commands::RunHistory(bool booking, std::ostream& out, std::ostream& err) {
         << "\n";
     return 0;
   }
-  out << subject << ": " << lines.size() << " changes, from the "
-      << (src->hub ? "hub's copy of every store's log" : "store's change log") << "\n";
+  const std::string changes = std::to_string(lines.size());
+  out << (src->hub ? i18n::Format("{0}: {1} changes, from the hub's copy of every store's log",
+                                  {subject_shown, changes})
+                   : i18n::Format("{0}: {1} changes, from the store's change log",
+                                  {subject_shown, changes}))
+      << "\n";
   for (const auto& l : lines) PrintLine(out, l);
   return 0;
 }
@@ -735,7 +763,10 @@ int Commands::RunReport(std::ostream& out, std::ostream& err) {
     return Fail(err, "recovery-report",
                 Status::InvalidInput("'" + db_ +
                                      "' is a store database; the report is made from"
-                                     " the hub's, which knows every store"));
+                                     " the hub's, which knows every store")
+                    .WithShown(i18n::Format("'{0}' is a store database; the report is made from "
+                                            "the hub's, which knows every store",
+                                            {db_})));
   }
   std::optional<SecretKeys> secret;
   std::optional<PublicKeys> pub;

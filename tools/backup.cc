@@ -152,7 +152,9 @@ Status WriteAll(int fd, const uint8_t* data, size_t n, const std::string& path) 
   while (n > 0) {
     ssize_t w = write(fd, data, n);
     if (w < 0 && errno == EINTR) continue;
-    if (w <= 0) return Status::IoError("writing " + Quote(path) + ": " + ErrnoText());
+    if (w <= 0)
+      return Status::IoError("writing " + Quote(path) + ": " + ErrnoText())
+          .WithShown(i18n::Format("writing {0}: {1}", {Quote(path), ErrnoText()}));
     data += w;
     n -= static_cast<size_t>(w);
   }
@@ -165,7 +167,9 @@ Result<size_t> ReadUpTo(int fd, uint8_t* data, size_t n, const std::string& path
   while (got < n) {
     ssize_t r = read(fd, data + got, n - got);
     if (r < 0 && errno == EINTR) continue;
-    if (r < 0) return Status::IoError("reading " + Quote(path) + ": " + ErrnoText());
+    if (r < 0)
+      return Status::IoError("reading " + Quote(path) + ": " + ErrnoText())
+          .WithShown(i18n::Format("reading {0}: {1}", {Quote(path), ErrnoText()}));
     if (r == 0) break;
     got += static_cast<size_t>(r);
   }
@@ -180,7 +184,8 @@ std::string DirOf(const std::string& path) {
 Status FsyncDir(const std::string& dir) {
   Fd fd(open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (!fd.valid() || fsync(fd.get()) != 0) {
-    return Status::IoError("fsync of directory " + Quote(dir) + ": " + ErrnoText());
+    return Status::IoError("fsync of directory " + Quote(dir) + ": " + ErrnoText())
+        .WithShown(i18n::Format("fsync of directory {0}: {1}", {Quote(dir), ErrnoText()}));
   }
   return Status::Ok();
 }
@@ -191,7 +196,9 @@ Result<std::pair<std::string, Fd>> MakeTempFile(const std::string& dir, const st
   std::string pattern = dir + "/." + name + "." + tag + "-XXXXXX";
   int fd = mkostemp(pattern.data(), O_CLOEXEC);
   if (fd < 0) {
-    return Status::IoError("cannot create a temporary file in " + Quote(dir) + ": " + ErrnoText());
+    return Status::IoError("cannot create a temporary file in " + Quote(dir) + ": " + ErrnoText())
+        .WithShown(
+            i18n::Format("cannot create a temporary file in {0}: {1}", {Quote(dir), ErrnoText()}));
   }
   return std::make_pair(pattern, Fd(fd));
 }
@@ -200,21 +207,26 @@ Result<std::pair<std::string, Fd>> MakeTempFile(const std::string& dir, const st
 Status Place(const std::string& from, const std::string& to, bool overwrite) {
   if (overwrite) {
     if (rename(from.c_str(), to.c_str()) != 0) {
-      return Status::IoError("renaming onto " + Quote(to) + ": " + ErrnoText());
+      return Status::IoError("renaming onto " + Quote(to) + ": " + ErrnoText())
+          .WithShown(i18n::Format("renaming onto {0}: {1}", {Quote(to), ErrnoText()}));
     }
   } else if (renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_NOREPLACE) != 0) {
     if (errno == EEXIST) {
-      return Status::Conflict(Quote(to) + " exists; give --force to replace it");
+      return Status::Conflict(Quote(to) + " exists; give --force to replace it")
+          .WithShown(i18n::Format("{0} exists; give --force to replace it", {Quote(to)}));
     }
     if (errno != EINVAL && errno != ENOSYS) {
-      return Status::IoError("renaming onto " + Quote(to) + ": " + ErrnoText());
+      return Status::IoError("renaming onto " + Quote(to) + ": " + ErrnoText())
+          .WithShown(i18n::Format("renaming onto {0}: {1}", {Quote(to), ErrnoText()}));
     }
     // A filesystem without RENAME_NOREPLACE: link() refuses an existing name too.
     if (link(from.c_str(), to.c_str()) != 0) {
       if (errno == EEXIST) {
-        return Status::Conflict(Quote(to) + " exists; give --force to replace it");
+        return Status::Conflict(Quote(to) + " exists; give --force to replace it")
+            .WithShown(i18n::Format("{0} exists; give --force to replace it", {Quote(to)}));
       }
-      return Status::IoError("linking onto " + Quote(to) + ": " + ErrnoText());
+      return Status::IoError("linking onto " + Quote(to) + ": " + ErrnoText())
+          .WithShown(i18n::Format("linking onto {0}: {1}", {Quote(to), ErrnoText()}));
     }
     unlink(from.c_str());
   }
@@ -246,21 +258,34 @@ std::string KeyIdText(const std::array<uint8_t, kKeyIdBytes>& id) {
   return Hex(id.data(), id.size());
 }
 
-Status CheckPrivateFile(const std::string& path, const std::string& what) {
+// `what` names the file in English ("backup key file"), `what_shown` in the
+// process's language.
+Status CheckPrivateFile(const std::string& path, const std::string& what,
+                        const std::string& what_shown) {
   struct stat info;
-  if (stat(path.c_str(), &info) != 0) return Status::NotFound("no " + what + " " + Quote(path));
-  if (!S_ISREG(info.st_mode))
-    return Status::InvalidInput(what + " " + Quote(path) + " is not a file");
+  if (stat(path.c_str(), &info) != 0) {
+    return Status::NotFound("no " + what + " " + Quote(path))
+        .WithShown(i18n::Format("no {0} {1}", {what_shown, Quote(path)}));
+  }
+  if (!S_ISREG(info.st_mode)) {
+    return Status::InvalidInput(what + " " + Quote(path) + " is not a file")
+        .WithShown(i18n::Format("{0} {1} is not a file", {what_shown, Quote(path)}));
+  }
   if (info.st_mode & 077) {
-    return Status::Refused(what + " " + Quote(path) + " is readable by others; chmod 600 it");
+    return Status::Refused(what + " " + Quote(path) + " is readable by others; chmod 600 it")
+        .WithShown(
+            i18n::Format("{0} {1} is readable by others; chmod 600 it", {what_shown, Quote(path)}));
   }
   return Status::Ok();
 }
 
 Result<Key> LoadKeyFile(const std::string& path) {
-  RETURN_IF_ERROR(CheckPrivateFile(path, "backup key file"));
+  RETURN_IF_ERROR(CheckPrivateFile(path, "backup key file", i18n::Tr("backup key file")));
   Fd fd(open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd.valid()) return Status::IoError("cannot read backup key file " + Quote(path));
+  if (!fd.valid()) {
+    return Status::IoError("cannot read backup key file " + Quote(path))
+        .WithShown(i18n::Format("cannot read backup key file {0}", {Quote(path)}));
+  }
   Key key;
   std::array<uint8_t, kKeyBytes + 1> buf{};
   ASSIGN_OR_RETURN(size_t n, ReadUpTo(fd.get(), buf.data(), buf.size(), path));
@@ -268,7 +293,11 @@ Result<Key> LoadKeyFile(const std::string& path) {
   sodium_memzero(buf.data(), buf.size());
   if (n != kKeyBytes) {
     return Status::InvalidInput("backup key file " + Quote(path) + " is not a backup key (" +
-                                std::to_string(n) + " bytes, a key is 32: outpost backup-keygen)");
+                                std::to_string(n) + " bytes, a key is 32: outpost backup-keygen)")
+        .WithShown(
+            i18n::Format("backup key file {0} is not a backup key ({1} bytes, a key is 32: outpost "
+                         "backup-keygen)",
+                         {Quote(path), std::to_string(n)}));
   }
   return key;
 }
@@ -296,7 +325,10 @@ Result<Key> DeriveKey(const std::string& passphrase, const uint8_t* salt, uint64
   if (crypto_pwhash(key.bytes.data(), key.bytes.size(), passphrase.data(), passphrase.size(), salt,
                     opslimit, static_cast<size_t>(memlimit), crypto_pwhash_ALG_ARGON2ID13) != 0) {
     return Status::IoError("argon2id: cannot stretch the passphrase (out of memory for " +
-                           std::to_string(memlimit >> 20) + " MiB?)");
+                           std::to_string(memlimit >> 20) + " MiB?)")
+        .WithShown(
+            i18n::Format("argon2id: cannot stretch the passphrase (out of memory for {0} MiB?)",
+                         {std::to_string(memlimit >> 20)}));
   }
   return key;
 }
@@ -342,14 +374,20 @@ void MapPages(sqlite3* db) {
   sqlite3_exec(db, "PRAGMA mmap_size=1099511627776", nullptr, nullptr, nullptr);
 }
 
-Status IntegrityCheck(sqlite3* db, const std::string& what) {
+// `what` names the database in English, `what_shown` in the process's language.
+Status IntegrityCheck(sqlite3* db, const std::string& what, const std::string& what_shown) {
   std::vector<std::string> problems;
   RETURN_IF_ERROR(ForEachRow(db, "PRAGMA integrity_check",
                              [&](sqlite3_stmt* st) { problems.push_back(ColumnText(st, 0)); }));
   if (problems.size() == 1 && problems[0] == "ok") return Status::Ok();
+  const std::string more = std::to_string(problems.size() - 1);
   return Status::Corruption(
-      what + " fails integrity_check: " + (problems.empty() ? "no answer" : problems[0]) +
-      (problems.size() > 1 ? " (and " + std::to_string(problems.size() - 1) + " more)" : ""));
+             what + " fails integrity_check: " + (problems.empty() ? "no answer" : problems[0]) +
+             (problems.size() > 1 ? " (and " + more + " more)" : ""))
+      .WithShown(i18n::Format(
+          "{0} fails integrity_check: {1}{2}",
+          {what_shown, problems.empty() ? i18n::Tr("no answer") : problems[0],
+           problems.size() > 1 ? i18n::Format(" (and {0} more)", {more}) : std::string()}));
 }
 
 std::string QuoteIdent(const std::string& name) {
@@ -380,10 +418,13 @@ Status Describe(sqlite3* db, Manifest& m) {
   }
   auto has = [&](const char* t) { return std::find(names.begin(), names.end(), t) != names.end(); };
   const bool edge = has("change_log"), hub = has("batch_archive");
-  if (edge == hub) {
+  if (edge && hub) {
     return Status::InvalidInput(
-        edge ? "database has both change_log and batch_archive: neither a store nor a hub"
-             : "database is neither an Outpost store (no change_log) nor a hub (no batch_archive)");
+        "database has both change_log and batch_archive: neither a store nor a hub");
+  }
+  if (!edge && !hub) {
+    return Status::InvalidInput(
+        "database is neither an Outpost store (no change_log) nor a hub (no batch_archive)");
   }
   m.kind = edge ? "edge" : "hub";
   std::map<std::string, SiteRange> sites;
@@ -452,7 +493,8 @@ Status TakeSnapshot(const std::string& db_path, const std::string& snapshot_path
     RETURN_IF_ERROR(ForEachRow(dst.get(), "PRAGMA journal_mode=DELETE",
                                [&](sqlite3_stmt* st) { mode = ColumnText(st, 0); }));
     if (mode != "delete") {
-      return Status::IoError("snapshot: cannot leave WAL mode (journal_mode " + mode + ")");
+      return Status::IoError("snapshot: cannot leave WAL mode (journal_mode " + mode + ")")
+          .WithShown(i18n::Format("snapshot: cannot leave WAL mode (journal_mode {0})", {mode}));
     }
     RETURN_IF_ERROR(Describe(dst.get(), m));
   }
@@ -462,10 +504,11 @@ Status TakeSnapshot(const std::string& db_path, const std::string& snapshot_path
 
 // PRAGMA integrity_check of a snapshot file, on a connection of its own (so it
 // can run on another thread while the snapshot is compressed).
-Status CheckSnapshot(const std::string& snapshot_path, const std::string& what) {
+Status CheckSnapshot(const std::string& snapshot_path, const std::string& what,
+                     const std::string& what_shown) {
   ASSIGN_OR_RETURN(SqliteHandle db, OpenRaw(snapshot_path, SQLITE_OPEN_READONLY, "snapshot"));
   MapPages(db.get());
-  return IntegrityCheck(db.get(), what);
+  return IntegrityCheck(db.get(), what, what_shown);
 }
 
 // Joins a thread on every way out of a scope.
@@ -509,7 +552,8 @@ json ManifestJson(const Manifest& m) {
 Result<Manifest> ParseManifest(const std::string& text) {
   json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
   auto bad = [](const std::string& what) {
-    return Status::Corruption("manifest: " + what + " missing or malformed");
+    return Status::Corruption("manifest: " + what + " missing or malformed")
+        .WithShown(i18n::Format("manifest: {0} missing or malformed", {what}));
   };
   if (!j.is_object()) return bad("JSON object");
   Manifest m;
@@ -611,14 +655,21 @@ class Mapping {
     Fd fd(open(path.c_str(), O_RDONLY | O_CLOEXEC));
     struct stat info;
     if (!fd.valid() || fstat(fd.get(), &info) != 0) {
-      return Status::IoError("cannot read " + Quote(path) + ": " + ErrnoText());
+      return Status::IoError("cannot read " + Quote(path) + ": " + ErrnoText())
+          .WithShown(i18n::Format("cannot read {0}: {1}", {Quote(path), ErrnoText()}));
     }
     auto m = std::unique_ptr<Mapping>(new Mapping());
     m->size_ = static_cast<size_t>(info.st_size);
-    if (m->size_ == 0) return Status::IoError("snapshot " + Quote(path) + " is empty");
+    if (m->size_ == 0) {
+      return Status::IoError("snapshot " + Quote(path) + " is empty")
+          .WithShown(i18n::Format("snapshot {0} is empty", {Quote(path)}));
+    }
     // Populated up front: one bulk fault-in instead of one fault per page.
     void* p = mmap(nullptr, m->size_, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd.get(), 0);
-    if (p == MAP_FAILED) return Status::IoError("cannot map " + Quote(path) + ": " + ErrnoText());
+    if (p == MAP_FAILED) {
+      return Status::IoError("cannot map " + Quote(path) + ": " + ErrnoText())
+          .WithShown(i18n::Format("cannot map {0}: {1}", {Quote(path), ErrnoText()}));
+    }
     m->data_ = static_cast<const uint8_t*>(p);
     madvise(p, m->size_, MADV_SEQUENTIAL);
     return m;
@@ -675,7 +726,8 @@ Status CompressAndSeal(const Mapping& data, uint32_t chunk, int level, SealedWri
       ZSTD_outBuffer out{out_buf.data(), out_buf.size(), 0};
       remaining = ZSTD_compressStream2(cctx.get(), &out, &in, mode);
       if (ZSTD_isError(remaining)) {
-        return Status::IoError(std::string("zstd: ") + ZSTD_getErrorName(remaining));
+        return Status::IoError(std::string("zstd: ") + ZSTD_getErrorName(remaining))
+            .WithShown(i18n::Format("zstd: {0}", {ZSTD_getErrorName(remaining)}));
       }
       pending.insert(pending.end(), out_buf.data(), out_buf.data() + out.pos);
       RETURN_IF_ERROR(emit_full());
@@ -696,36 +748,51 @@ class Reader {
     auto r = std::unique_ptr<Reader>(new Reader(path));
     r->fd_ = Fd(open(path.c_str(), O_RDONLY | O_CLOEXEC));
     if (!r->fd_.valid()) {
-      if (errno == ENOENT) return Status::NotFound("no backup file " + Quote(path));
-      return Status::IoError("cannot read backup " + Quote(path) + ": " + ErrnoText());
+      if (errno == ENOENT) {
+        return Status::NotFound("no backup file " + Quote(path))
+            .WithShown(i18n::Format("no backup file {0}", {Quote(path)}));
+      }
+      return Status::IoError("cannot read backup " + Quote(path) + ": " + ErrnoText())
+          .WithShown(i18n::Format("cannot read backup {0}: {1}", {Quote(path), ErrnoText()}));
     }
     ASSIGN_OR_RETURN(size_t n, ReadUpTo(r->fd_.get(), r->raw_.bytes.data(), kHeaderBytes, path));
     r->offset_ = n;
     const uint8_t* h = r->raw_.bytes.data();
     if (n < kMagicBytes || std::memcmp(h, kMagic, kMagicBytes) != 0) {
       return Status::InvalidInput("backup " + Quote(path) +
-                                  " is not an Outpost backup (no OUTPOSTBK1 magic)");
+                                  " is not an Outpost backup (no OUTPOSTBK1 magic)")
+          .WithShown(i18n::Format("backup {0} is not an Outpost backup (no OUTPOSTBK1 magic)",
+                                  {Quote(path)}));
     }
     if (n < kHeaderBytes) {
       return Status::Corruption("backup " + Quote(path) + " is truncated inside its header (" +
                                 std::to_string(n) + " of " + std::to_string(kHeaderBytes) +
-                                " bytes)");
+                                " bytes)")
+          .WithShown(i18n::Format("backup {0} is truncated inside its header ({1} of {2} bytes)",
+                                  {Quote(path), std::to_string(n), std::to_string(kHeaderBytes)}));
     }
     if (h[kOffVersion] != kFormatVersion) {
       return Status::Refused("backup " + Quote(path) + " has format version " +
                              std::to_string(h[kOffVersion]) + "; this program reads version " +
                              std::to_string(kFormatVersion) +
-                             " (a newer program's backup, or a damaged file)");
+                             " (a newer program's backup, or a damaged file)")
+          .WithShown(i18n::Format(
+              "backup {0} has format version {1}; this program reads version "
+              "{2} (a newer program's backup, or a damaged file)",
+              {Quote(path), std::to_string(h[kOffVersion]), std::to_string(kFormatVersion)}));
     }
     if (!r->raw_.CheckOk()) {
-      return Status::Corruption("backup " + Quote(path) +
-                                ": header is damaged (checksum mismatch)");
+      return Status::Corruption("backup " + Quote(path) + ": header is damaged (checksum mismatch)")
+          .WithShown(
+              i18n::Format("backup {0}: header is damaged (checksum mismatch)", {Quote(path)}));
     }
     Header& hd = r->header_;
     hd.version = h[kOffVersion];
     if (h[kOffKind] != kKindKeyFile && h[kOffKind] != kKindPassphrase) {
       return Status::Corruption("backup " + Quote(path) + ": unknown key kind " +
-                                std::to_string(h[kOffKind]));
+                                std::to_string(h[kOffKind]))
+          .WithShown(i18n::Format("backup {0}: unknown key kind {1}",
+                                  {Quote(path), std::to_string(h[kOffKind])}));
     }
     hd.passphrase = h[kOffKind] == kKindPassphrase;
     hd.chunk_bytes = static_cast<uint32_t>(GetLe(h + kOffChunk, 4));
@@ -736,12 +803,15 @@ class Reader {
     hd.key_id = KeyIdText(id);
     if (hd.chunk_bytes < kMinChunk || hd.chunk_bytes > kMaxChunk) {
       return Status::Corruption("backup " + Quote(path) + ": chunk size " +
-                                std::to_string(hd.chunk_bytes) + " out of range");
+                                std::to_string(hd.chunk_bytes) + " out of range")
+          .WithShown(i18n::Format("backup {0}: chunk size {1} out of range",
+                                  {Quote(path), std::to_string(hd.chunk_bytes)}));
     }
     if (hd.passphrase && (hd.opslimit < crypto_pwhash_OPSLIMIT_MIN || hd.opslimit > kMaxOpslimit ||
                           hd.memlimit < crypto_pwhash_MEMLIMIT_MIN ||
                           hd.memlimit > crypto_pwhash_MEMLIMIT_SENSITIVE)) {
-      return Status::Corruption("backup " + Quote(path) + ": Argon2id limits out of range");
+      return Status::Corruption("backup " + Quote(path) + ": Argon2id limits out of range")
+          .WithShown(i18n::Format("backup {0}: Argon2id limits out of range", {Quote(path)}));
     }
     return r;
   }
@@ -756,11 +826,17 @@ class Reader {
     if (header_.passphrase && !has_pass) {
       return Status::InvalidInput("backup " + Quote(path_) +
                                   " was made with a passphrase: give OUTPOST_BACKUP_PASSPHRASE or "
-                                  "--passphrase-file, not a key file");
+                                  "--passphrase-file, not a key file")
+          .WithShown(i18n::Format("backup {0} was made with a passphrase: give "
+                                  "OUTPOST_BACKUP_PASSPHRASE or --passphrase-file, not a key file",
+                                  {Quote(path_)}));
     }
     if (!header_.passphrase && has_pass) {
       return Status::InvalidInput("backup " + Quote(path_) +
-                                  " was made with a key file: give --key FILE, not a passphrase");
+                                  " was made with a key file: give --key FILE, not a passphrase")
+          .WithShown(
+              i18n::Format("backup {0} was made with a key file: give --key FILE, not a passphrase",
+                           {Quote(path_)}));
     }
     if (header_.passphrase) {
       ASSIGN_OR_RETURN(key, DeriveKey(*source.passphrase, raw_.bytes.data() + kOffSalt,
@@ -773,24 +849,38 @@ class Reader {
       return Status::Refused("backup " + Quote(path_) + ": wrong " +
                              (header_.passphrase ? std::string("passphrase") : "key") +
                              " (the backup's key id is " + header_.key_id + ", this " +
-                             (header_.passphrase ? "passphrase gives " : "key is ") + id + ")");
+                             (header_.passphrase ? "passphrase gives " : "key is ") + id + ")")
+          .WithShown(header_.passphrase
+                         ? i18n::Format("backup {0}: wrong passphrase (the backup's key id is {1}, "
+                                        "this passphrase gives {2})",
+                                        {Quote(path_), header_.key_id, id})
+                         : i18n::Format("backup {0}: wrong key (the backup's key id is {1}, this "
+                                        "key is {2})",
+                                        {Quote(path_), header_.key_id, id}));
     }
     if (crypto_secretstream_xchacha20poly1305_init_pull(&state_, raw_.bytes.data() + kOffStream,
                                                         key.bytes.data()) != 0) {
-      return Status::Corruption("backup " + Quote(path_) + ": stream header is invalid");
+      return Status::Corruption("backup " + Quote(path_) + ": stream header is invalid")
+          .WithShown(i18n::Format("backup {0}: stream header is invalid", {Quote(path_)}));
     }
     std::vector<uint8_t> plain;
     uint8_t tag = 0;
-    ASSIGN_OR_RETURN(bool got, NextRecord(plain, tag, raw_.bytes.data(), kHeaderBytes, "manifest"));
+    ASSIGN_OR_RETURN(bool got, NextRecord(plain, tag, raw_.bytes.data(), kHeaderBytes, "manifest",
+                                          i18n::Tr("manifest")));
     if (!got) {
-      return Status::Corruption("backup " + Quote(path_) + " is truncated: no manifest");
+      return Status::Corruption("backup " + Quote(path_) + " is truncated: no manifest")
+          .WithShown(i18n::Format("backup {0} is truncated: no manifest", {Quote(path_)}));
     }
     if (tag != crypto_secretstream_xchacha20poly1305_TAG_PUSH) {
-      return Status::Corruption("backup " + Quote(path_) +
-                                ": the manifest chunk has the wrong tag");
+      return Status::Corruption("backup " + Quote(path_) + ": the manifest chunk has the wrong tag")
+          .WithShown(
+              i18n::Format("backup {0}: the manifest chunk has the wrong tag", {Quote(path_)}));
     }
     Result<Manifest> m = ParseManifest(std::string(plain.begin(), plain.end()));
-    if (!m.ok()) return Status::Corruption("backup " + Quote(path_) + ": " + m.status().message());
+    if (!m.ok()) {
+      return Status::Corruption("backup " + Quote(path_) + ": " + m.status().message())
+          .WithShown(i18n::Format("backup {0}: {1}", {Quote(path_), m.status().shown()}));
+    }
     manifest_ = std::move(m).value();
     return Status::Ok();
   }
@@ -813,18 +903,24 @@ class Reader {
     bool final = false;
     while (!final) {
       uint8_t tag = 0;
-      ASSIGN_OR_RETURN(bool got, NextRecord(plain, tag, nullptr, 0, "chunk"));
+      ASSIGN_OR_RETURN(bool got, NextRecord(plain, tag, nullptr, 0, "chunk", i18n::Tr("chunk")));
       if (!got) {
         return Status::Corruption("backup " + Quote(path_) + " is truncated: it ends after " +
                                   std::to_string(records_ - 1) +
                                   " data chunks without the final chunk (" +
-                                  std::to_string(offset_) + " bytes)");
+                                  std::to_string(offset_) + " bytes)")
+            .WithShown(i18n::Format(
+                "backup {0} is truncated: it ends after {1} data chunks "
+                "without the final chunk ({2} bytes)",
+                {Quote(path_), std::to_string(records_ - 1), std::to_string(offset_)}));
       }
       if (tag == crypto_secretstream_xchacha20poly1305_TAG_FINAL) {
         final = true;
       } else if (tag != crypto_secretstream_xchacha20poly1305_TAG_MESSAGE) {
         return Status::Corruption("backup " + Quote(path_) + ": chunk " +
-                                  std::to_string(records_ - 1) + " has an unexpected tag");
+                                  std::to_string(records_ - 1) + " has an unexpected tag")
+            .WithShown(i18n::Format("backup {0}: chunk {1} has an unexpected tag",
+                                    {Quote(path_), std::to_string(records_ - 1)}));
       }
       ZSTD_inBuffer in{plain.data(), plain.size(), 0};
       // After the final chunk the decoder can hold the frame's last bytes (its
@@ -837,11 +933,15 @@ class Reader {
         frame_left = ZSTD_decompressStream(dctx.get(), &out, &in);
         if (ZSTD_isError(frame_left)) {
           return Status::Corruption("backup " + Quote(path_) +
-                                    ": decompression failed: " + ZSTD_getErrorName(frame_left));
+                                    ": decompression failed: " + ZSTD_getErrorName(frame_left))
+              .WithShown(i18n::Format("backup {0}: decompression failed: {1}",
+                                      {Quote(path_), ZSTD_getErrorName(frame_left)}));
         }
         if (total + out.pos > manifest_.snapshot_bytes) {
           return Status::Corruption("backup " + Quote(path_) + ": more data than the manifest's " +
-                                    std::to_string(manifest_.snapshot_bytes) + " bytes");
+                                    std::to_string(manifest_.snapshot_bytes) + " bytes")
+              .WithShown(i18n::Format("backup {0}: more data than the manifest's {1} bytes",
+                                      {Quote(path_), std::to_string(manifest_.snapshot_bytes)}));
         }
         if (out.pos > 0) {
           crypto_generichash_update(&hash, out_buf.data(), out.pos);
@@ -860,25 +960,37 @@ class Reader {
     ASSIGN_OR_RETURN(size_t trailing, ReadUpTo(fd_.get(), &extra, 1, path_));
     if (trailing != 0) {
       return Status::Corruption("backup " + Quote(path_) +
-                                ": bytes follow the final chunk at byte " +
-                                std::to_string(offset_));
+                                ": bytes follow the final chunk at byte " + std::to_string(offset_))
+          .WithShown(i18n::Format("backup {0}: bytes follow the final chunk at byte {1}",
+                                  {Quote(path_), std::to_string(offset_)}));
     }
     if (!frame_complete) {
       return Status::Corruption("backup " + Quote(path_) + ": compressed data ends mid-frame (" +
                                 std::to_string(total) + " of the manifest's " +
                                 std::to_string(manifest_.snapshot_bytes) + " bytes after " +
-                                std::to_string(records_) + " chunks)");
+                                std::to_string(records_) + " chunks)")
+          .WithShown(
+              i18n::Format("backup {0}: compressed data ends mid-frame ({1} of the "
+                           "manifest's {2} bytes after {3} chunks)",
+                           {Quote(path_), std::to_string(total),
+                            std::to_string(manifest_.snapshot_bytes), std::to_string(records_)}));
     }
     if (total != manifest_.snapshot_bytes) {
       return Status::Corruption("backup " + Quote(path_) + ": " + std::to_string(total) +
                                 " bytes restored, the manifest says " +
-                                std::to_string(manifest_.snapshot_bytes));
+                                std::to_string(manifest_.snapshot_bytes))
+          .WithShown(i18n::Format(
+              "backup {0}: {1} bytes restored, the manifest says {2}",
+              {Quote(path_), std::to_string(total), std::to_string(manifest_.snapshot_bytes)}));
     }
     std::array<uint8_t, 32> digest;
     crypto_generichash_final(&hash, digest.data(), digest.size());
     if (Hex(digest.data(), digest.size()) != manifest_.snapshot_blake2b) {
       return Status::Corruption("backup " + Quote(path_) +
-                                ": BLAKE2b of the restored data does not match the manifest");
+                                ": BLAKE2b of the restored data does not match the manifest")
+          .WithShown(
+              i18n::Format("backup {0}: BLAKE2b of the restored data does not match the manifest",
+                           {Quote(path_)}));
     }
     return Status::Ok();
   }
@@ -888,30 +1000,44 @@ class Reader {
  private:
   explicit Reader(std::string path) : path_(std::move(path)) {}
 
-  // The next sealed record, opened. False at a clean end of file.
+  // The next sealed record, opened. False at a clean end of file. `what`
+  // names the record in English ("manifest", "chunk"), `what_shown` in the
+  // process's language.
   Result<bool> NextRecord(std::vector<uint8_t>& plain, uint8_t& tag, const uint8_t* ad, size_t ad_n,
-                          const char* what) {
+                          const char* what, const std::string& what_shown) {
     const uint64_t at = offset_;
     const std::string where = "backup " + Quote(path_) + ": " + what + " " +
                               std::to_string(records_) + " at byte " + std::to_string(at);
+    const std::string where_shown =
+        i18n::Format("backup {0}: {1} {2} at byte {3}",
+                     {Quote(path_), what_shown, std::to_string(records_), std::to_string(at)});
     std::array<uint8_t, 4> len_bytes;
     ASSIGN_OR_RETURN(size_t n, ReadUpTo(fd_.get(), len_bytes.data(), 4, path_));
     if (n == 0) return false;
-    if (n < 4) return Status::Corruption(where + " is truncated");
+    if (n < 4) {
+      return Status::Corruption(where + " is truncated")
+          .WithShown(i18n::Format("{0} is truncated", {where_shown}));
+    }
     const uint64_t len = GetLe(len_bytes.data(), 4);
     if (len < kABytes || len > header_.chunk_bytes + kABytes) {
       return Status::Corruption(where + ": length " + std::to_string(len) +
-                                " out of range (damaged)");
+                                " out of range (damaged)")
+          .WithShown(i18n::Format("{0}: length {1} out of range (damaged)",
+                                  {where_shown, std::to_string(len)}));
     }
     cipher_.resize(static_cast<size_t>(len));
     ASSIGN_OR_RETURN(size_t got, ReadUpTo(fd_.get(), cipher_.data(), cipher_.size(), path_));
-    if (got < cipher_.size()) return Status::Corruption(where + " is truncated");
+    if (got < cipher_.size()) {
+      return Status::Corruption(where + " is truncated")
+          .WithShown(i18n::Format("{0} is truncated", {where_shown}));
+    }
     offset_ += 4 + len;
     plain.resize(cipher_.size() - kABytes);
     unsigned long long plain_n = 0;
     if (crypto_secretstream_xchacha20poly1305_pull(&state_, plain.data(), &plain_n, &tag,
                                                    cipher_.data(), cipher_.size(), ad, ad_n) != 0) {
-      return Status::Corruption(where + " fails authentication (damaged or forged)");
+      return Status::Corruption(where + " fails authentication (damaged or forged)")
+          .WithShown(i18n::Format("{0} fails authentication (damaged or forged)", {where_shown}));
     }
     plain.resize(static_cast<size_t>(plain_n));
     ++records_;
@@ -938,9 +1064,15 @@ Result<std::unique_ptr<Reader>> OpenAndUnlock(const std::string& path, const Key
 // ---- Restore's guards on the target ----
 
 Status RefuseInUse(const std::string& path, std::optional<int> pid) {
+  const bool known = pid && *pid > 0;
+  const std::string pid_text = known ? std::to_string(*pid) : std::string();
   return Status::Refused("database " + Quote(path) + " is in use by another process" +
-                         (pid && *pid > 0 ? " (pid " + std::to_string(*pid) + ")" : "") +
-                         ": stop its outpost-edge / outpost-hub first");
+                         (known ? " (pid " + pid_text + ")" : "") +
+                         ": stop its outpost-edge / outpost-hub first")
+      .WithShown(i18n::Format(
+          "database {0} is in use by another process{1}: stop its outpost-edge / outpost-hub "
+          "first",
+          {Quote(path), known ? i18n::Format(" (pid {0})", {pid_text}) : std::string()}));
 }
 
 // Takes SQLite's own exclusive lock on the target with no waiting: refused
@@ -965,7 +1097,9 @@ Result<std::optional<int>> LockHolder(const std::string& path, off_t start, off_
   Fd fd(open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (!fd.valid()) {
     if (errno == ENOENT) return std::optional<int>();
-    return Status::IoError("cannot open " + Quote(path) + " to check its locks: " + ErrnoText());
+    return Status::IoError("cannot open " + Quote(path) + " to check its locks: " + ErrnoText())
+        .WithShown(
+            i18n::Format("cannot open {0} to check its locks: {1}", {Quote(path), ErrnoText()}));
   }
   struct flock probe {};
   probe.l_type = F_WRLCK;
@@ -973,7 +1107,8 @@ Result<std::optional<int>> LockHolder(const std::string& path, off_t start, off_
   probe.l_start = start;
   probe.l_len = len;
   if (fcntl(fd.get(), F_GETLK, &probe) != 0) {
-    return Status::IoError("cannot check the locks of " + Quote(path) + ": " + ErrnoText());
+    return Status::IoError("cannot check the locks of " + Quote(path) + ": " + ErrnoText())
+        .WithShown(i18n::Format("cannot check the locks of {0}: {1}", {Quote(path), ErrnoText()}));
   }
   if (probe.l_type == F_UNLCK) return std::optional<int>();
   return std::optional<int>(static_cast<int>(probe.l_pid));
@@ -1034,7 +1169,9 @@ Result<PassphraseCost> ParsePassphraseCost(std::string_view name) {
   if (name == "moderate") return PassphraseCost::kModerate;
   if (name == "sensitive") return PassphraseCost::kSensitive;
   return Status::InvalidInput("pwhash: '" + std::string(name) +
-                              "' is not one of interactive, moderate, sensitive");
+                              "' is not one of interactive, moderate, sensitive")
+      .WithShown(
+          i18n::Format("pwhash: '{0}' is not one of interactive, moderate, sensitive", {name}));
 }
 
 Result<std::string> MakeKeyFile(const std::string& path, bool overwrite) {
@@ -1048,13 +1185,17 @@ Result<std::string> MakeKeyFile(const std::string& path, bool overwrite) {
   RETURN_IF_ERROR(WriteAll(tmp.second.get(), key.bytes.data(), key.bytes.size(), tmp.first));
   if (fchmod(tmp.second.get(), 0600) != 0 || fsync(tmp.second.get()) != 0 ||
       tmp.second.Close() != 0) {
-    return Status::IoError("writing " + Quote(tmp.first) + ": " + ErrnoText());
+    return Status::IoError("writing " + Quote(tmp.first) + ": " + ErrnoText())
+        .WithShown(i18n::Format("writing {0}: {1}", {Quote(tmp.first), ErrnoText()}));
   }
   Status placed = Place(tmp.first, path, overwrite);
   if (placed.code() == StatusCode::kConflict) {
     return Status::Conflict(Quote(path) +
                             " exists; a backup key is never overwritten unless --force "
-                            "(backups made with it would be lost)");
+                            "(backups made with it would be lost)")
+        .WithShown(i18n::Format("{0} exists; a backup key is never overwritten unless --force "
+                                "(backups made with it would be lost)",
+                                {Quote(path)}));
   }
   RETURN_IF_ERROR(placed);
   guard.Keep();
@@ -1067,14 +1208,21 @@ Result<BackupReport> MakeBackup(const BackupOptions& o, const Clock& clock) {
   if (o.db_path.empty()) return Status::InvalidInput("db: name the database to back up with --db");
   if (o.out_path.empty()) return Status::InvalidInput("out: name the backup file with --out");
   if (o.chunk_bytes < kMinChunk || o.chunk_bytes > kMaxChunk) {
-    return Status::InvalidInput("chunk size " + std::to_string(o.chunk_bytes) + " out of range");
+    return Status::InvalidInput("chunk size " + std::to_string(o.chunk_bytes) + " out of range")
+        .WithShown(i18n::Format("chunk size {0} out of range", {std::to_string(o.chunk_bytes)}));
   }
   struct stat info;
-  if (stat(o.db_path.c_str(), &info) != 0)
-    return Status::NotFound("no database " + Quote(o.db_path));
-  if (!S_ISREG(info.st_mode)) return Status::InvalidInput(Quote(o.db_path) + " is not a file");
+  if (stat(o.db_path.c_str(), &info) != 0) {
+    return Status::NotFound("no database " + Quote(o.db_path))
+        .WithShown(i18n::Format("no database {0}", {Quote(o.db_path)}));
+  }
+  if (!S_ISREG(info.st_mode)) {
+    return Status::InvalidInput(Quote(o.db_path) + " is not a file")
+        .WithShown(i18n::Format("{0} is not a file", {Quote(o.db_path)}));
+  }
   if (!o.overwrite && access(o.out_path.c_str(), F_OK) == 0) {
-    return Status::Conflict(Quote(o.out_path) + " exists; give --force to replace it");
+    return Status::Conflict(Quote(o.out_path) + " exists; give --force to replace it")
+        .WithShown(i18n::Format("{0} exists; give --force to replace it", {Quote(o.out_path)}));
   }
 
   // The key first: a bad key file stops the backup before any work.
@@ -1129,7 +1277,8 @@ Result<BackupReport> MakeBackup(const BackupOptions& o, const Clock& clock) {
   int64_t check_ms = 0;
   std::thread checker([&] {
     const auto started = SteadyClock::now();
-    integrity = CheckSnapshot(snapshot.path(), "snapshot of " + Quote(o.db_path));
+    integrity = CheckSnapshot(snapshot.path(), "snapshot of " + Quote(o.db_path),
+                              i18n::Format("snapshot of {0}", {Quote(o.db_path)}));
     check_ms = MsSince(started);
   });
   JoinOnExit join_checker(checker);
@@ -1150,14 +1299,17 @@ Result<BackupReport> MakeBackup(const BackupOptions& o, const Clock& clock) {
   const std::string manifest = ManifestJson(m).dump();
   if (manifest.size() > o.chunk_bytes) {
     return Status::InvalidInput("manifest (" + std::to_string(manifest.size()) +
-                                " bytes) is larger than a chunk");
+                                " bytes) is larger than a chunk")
+        .WithShown(i18n::Format("manifest ({0} bytes) is larger than a chunk",
+                                {std::to_string(manifest.size())}));
   }
   RETURN_IF_ERROR(writer.Record(reinterpret_cast<const uint8_t*>(manifest.data()), manifest.size(),
                                 header.bytes.data(), header.bytes.size(),
                                 crypto_secretstream_xchacha20poly1305_TAG_PUSH));
   RETURN_IF_ERROR(CompressAndSeal(*data, o.chunk_bytes, o.zstd_level, writer, o.on_progress));
   if (fsync(out_file.second.get()) != 0 || out_file.second.Close() != 0) {
-    return Status::IoError("writing " + Quote(out_file.first) + ": " + ErrnoText());
+    return Status::IoError("writing " + Quote(out_file.first) + ": " + ErrnoText())
+        .WithShown(i18n::Format("writing {0}: {1}", {Quote(out_file.first), ErrnoText()}));
   }
   report.seal_ms = MsSince(phase);
   checker.join();
@@ -1201,11 +1353,14 @@ Result<RestoreReport> RestoreBackup(const RestoreOptions& o) {
   auto target_state = [&](bool& exists, struct stat& info) -> Status {
     exists = lstat(o.to.c_str(), &info) == 0;
     if (exists && !S_ISREG(info.st_mode)) {
-      return Status::InvalidInput("restore: " + Quote(o.to) + " is not a regular file");
+      return Status::InvalidInput("restore: " + Quote(o.to) + " is not a regular file")
+          .WithShown(i18n::Format("restore: {0} is not a regular file", {Quote(o.to)}));
     }
     if (exists && !o.force) {
       return Status::Conflict("restore: " + Quote(o.to) +
-                              " exists; restore replaces a database only with --force");
+                              " exists; restore replaces a database only with --force")
+          .WithShown(i18n::Format(
+              "restore: {0} exists; restore replaces a database only with --force", {Quote(o.to)}));
     }
     if (exists) {
       ASSIGN_OR_RETURN(std::optional<int> holder, ProcessHoldingDatabase(o.to));
@@ -1218,7 +1373,8 @@ Result<RestoreReport> RestoreBackup(const RestoreOptions& o) {
   RETURN_IF_ERROR(target_state(exists, target));
   const std::string dir = DirOf(o.to);
   if (!std::filesystem::is_directory(dir)) {
-    return Status::NotFound("restore: directory " + Quote(dir) + " does not exist");
+    return Status::NotFound("restore: directory " + Quote(dir) + " does not exist")
+        .WithShown(i18n::Format("restore: directory {0} does not exist", {Quote(dir)}));
   }
 
   // Everything is verified into TO.restore-tmp; the target is not touched.
@@ -1226,7 +1382,10 @@ Result<RestoreReport> RestoreBackup(const RestoreOptions& o) {
   const std::string tmp = o.to + ".restore-tmp";
   for (const char* suffix : {"", "-journal", "-wal", "-shm"}) unlink((tmp + suffix).c_str());
   Fd fd(open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
-  if (!fd.valid()) return Status::IoError("cannot create " + Quote(tmp) + ": " + ErrnoText());
+  if (!fd.valid()) {
+    return Status::IoError("cannot create " + Quote(tmp) + ": " + ErrnoText())
+        .WithShown(i18n::Format("cannot create {0}: {1}", {Quote(tmp), ErrnoText()}));
+  }
   TempPath guard(tmp);
   RETURN_IF_ERROR(reader->ReadData([&, restored = uint64_t{0}](const uint8_t* p, size_t n) mutable {
     restored += n;
@@ -1240,23 +1399,29 @@ Result<RestoreReport> RestoreBackup(const RestoreOptions& o) {
     // The restored file keeps the replaced one's mode (and owner, when run as root).
     if (fchmod(fd.get(), target.st_mode & 0777) != 0 ||
         (geteuid() == 0 && fchown(fd.get(), target.st_uid, target.st_gid) != 0)) {
-      return Status::IoError("cannot set the mode of " + Quote(tmp) + ": " + ErrnoText());
+      return Status::IoError("cannot set the mode of " + Quote(tmp) + ": " + ErrnoText())
+          .WithShown(i18n::Format("cannot set the mode of {0}: {1}", {Quote(tmp), ErrnoText()}));
     }
   }
   if (fsync(fd.get()) != 0 || fd.Close() != 0) {
-    return Status::IoError("writing " + Quote(tmp) + ": " + ErrnoText());
+    return Status::IoError("writing " + Quote(tmp) + ": " + ErrnoText())
+        .WithShown(i18n::Format("writing {0}: {1}", {Quote(tmp), ErrnoText()}));
   }
   {
     ASSIGN_OR_RETURN(SqliteHandle db, OpenRaw(tmp, SQLITE_OPEN_READWRITE, "restored copy"));
     MapPages(db.get());
-    RETURN_IF_ERROR(IntegrityCheck(db.get(), "restored copy " + Quote(tmp)));
+    RETURN_IF_ERROR(IntegrityCheck(db.get(), "restored copy " + Quote(tmp),
+                                   i18n::Format("restored copy {0}", {Quote(tmp)})));
     int version = -1;
     RETURN_IF_ERROR(ForEachRow(db.get(), "PRAGMA user_version",
                                [&](sqlite3_stmt* st) { version = sqlite3_column_int(st, 0); }));
     if (version != reader->manifest().schema_version) {
       return Status::Corruption("restored copy has schema version " + std::to_string(version) +
                                 ", the manifest says " +
-                                std::to_string(reader->manifest().schema_version));
+                                std::to_string(reader->manifest().schema_version))
+          .WithShown(i18n::Format(
+              "restored copy has schema version {0}, the manifest says {1}",
+              {std::to_string(version), std::to_string(reader->manifest().schema_version)}));
     }
   }
   for (const char* suffix : {"-journal", "-wal", "-shm"}) unlink((tmp + suffix).c_str());
@@ -1268,11 +1433,14 @@ Result<RestoreReport> RestoreBackup(const RestoreOptions& o) {
   if (exists) RETURN_IF_ERROR(ProbeExclusive(o.to));
   for (const char* suffix : {"-wal", "-shm", "-journal"}) {
     if (unlink((o.to + suffix).c_str()) != 0 && errno != ENOENT) {
-      return Status::IoError("cannot remove " + Quote(o.to + suffix) + ": " + ErrnoText());
+      return Status::IoError("cannot remove " + Quote(o.to + suffix) + ": " + ErrnoText())
+          .WithShown(i18n::Format("cannot remove {0}: {1}", {Quote(o.to + suffix), ErrnoText()}));
     }
   }
   if (rename(tmp.c_str(), o.to.c_str()) != 0) {
-    return Status::IoError("renaming " + Quote(tmp) + " onto " + Quote(o.to) + ": " + ErrnoText());
+    return Status::IoError("renaming " + Quote(tmp) + " onto " + Quote(o.to) + ": " + ErrnoText())
+        .WithShown(
+            i18n::Format("renaming {0} onto {1}: {2}", {Quote(tmp), Quote(o.to), ErrnoText()}));
   }
   guard.Keep();
   RETURN_IF_ERROR(FsyncDir(dir));
@@ -1349,11 +1517,14 @@ Result<KeySource> Commands::ResolveKey(const KeyFlags& flags, bool making) const
   if (!flags.key_file.empty()) {
     key.key_file = flags.key_file;
   } else if (!flags.passphrase_file.empty()) {
-    RETURN_IF_ERROR(CheckPrivateFile(flags.passphrase_file, "passphrase file"));
+    RETURN_IF_ERROR(
+        CheckPrivateFile(flags.passphrase_file, "passphrase file", i18n::Tr("passphrase file")));
     std::ifstream in(flags.passphrase_file, std::ios::binary);
     std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     if (!in && !in.eof()) {
-      return Status::IoError("cannot read passphrase file " + Quote(flags.passphrase_file));
+      return Status::IoError("cannot read passphrase file " + Quote(flags.passphrase_file))
+          .WithShown(
+              i18n::Format("cannot read passphrase file {0}", {Quote(flags.passphrase_file)}));
     }
     while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
     key.passphrase = text;
@@ -1457,25 +1628,34 @@ int Commands::RunInspect(std::ostream& out, std::ostream& err) {
     out << j.dump(2) << "\n";
     return 0;
   }
-  out << "backup " << Quote(inspect_file_) << ": format " << h.version << ", "
-      << (h.passphrase ? "passphrase (Argon2id, " + std::to_string(h.memlimit >> 20) + " MiB, " +
-                             std::to_string(h.opslimit) + " passes)"
-                       : std::string("key file"))
-      << ", key id " << h.key_id << ", chunks of " << HumanBytes(h.chunk_bytes) << "\n";
-  out << m.kind << " database, schema " << m.schema_version << ", taken " << m.created_at
-      << " from " << m.source << "\n";
+  // Labels in the reader's language; kinds, ids, paths, names and numbers as they are.
+  const std::string key_kind =
+      h.passphrase ? i18n::Format("passphrase (Argon2id, {0} MiB, {1} passes)",
+                                  {std::to_string(h.memlimit >> 20), std::to_string(h.opslimit)})
+                   : i18n::Tr("key file");
+  out << i18n::Format("backup {0}: format {1}, {2}, key id {3}, chunks of {4}",
+                      {Quote(inspect_file_), std::to_string(h.version), key_kind, h.key_id,
+                       HumanBytes(h.chunk_bytes)})
+      << "\n";
+  out << i18n::Format("{0} database, schema {1}, taken {2} from {3}",
+                      {m.kind, std::to_string(m.schema_version), m.created_at, m.source})
+      << "\n";
   for (const auto& s : m.sites) {
-    out << "site " << s.site_id << ": ";
-    if (s.changes == 0) {
-      out << i18n::Tr("no changes") << "\n";
-    } else {
-      out << "changes " << s.min_seq << ".." << s.max_seq << " (" << s.changes << ")\n";
-    }
+    out << i18n::Format("site {0}: {1}",
+                        {s.site_id, s.changes == 0 ? i18n::Tr("no changes")
+                                                   : i18n::Format("changes {0}..{1} ({2})",
+                                                                  {std::to_string(s.min_seq),
+                                                                   std::to_string(s.max_seq),
+                                                                   std::to_string(s.changes)})})
+        << "\n";
   }
-  out << "tables:";
+  out << i18n::Tr("tables:");
   for (const auto& [name, rows] : m.tables) out << " " << name << " " << rows << ";";
-  out << "\nsnapshot " << HumanBytes(m.snapshot_bytes) << " (" << m.snapshot_bytes << " bytes), "
-      << m.compression << ", blake2b-256 " << m.snapshot_blake2b << "\n";
+  out << "\n"
+      << i18n::Format("snapshot {0} ({1} bytes), {2}, blake2b-256 {3}",
+                      {HumanBytes(m.snapshot_bytes), std::to_string(m.snapshot_bytes),
+                       m.compression, m.snapshot_blake2b})
+      << "\n";
   out << (contents->data_verified
               ? i18n::Tr("data verified: every chunk authentic, final chunk present, digest "
                          "matches")

@@ -36,7 +36,10 @@ using nlohmann::json;
 constexpr int64_t kPage = 5000;  // changes per request or replay transaction
 
 Result<std::unique_ptr<Db>> OpenExisting(const std::string& path) {
-  if (!std::filesystem::exists(path)) return Status::NotFound("'" + path + "' does not exist");
+  if (!std::filesystem::exists(path)) {
+    return Status::NotFound("'" + path + "' does not exist")
+        .WithShown(i18n::Format("'{0}' does not exist", {path}));
+  }
   Db::Options options;
   options.create_if_missing = false;
   return Db::Open(path, options);
@@ -44,7 +47,10 @@ Result<std::unique_ptr<Db>> OpenExisting(const std::string& path) {
 
 Result<std::string> StoreSite(Db& db) {
   ASSIGN_OR_RETURN(std::optional<std::string> site, edge::StoreIdOf(db));
-  if (!site) return Status::NotFound("'" + db.path() + "' is not an initialised store");
+  if (!site) {
+    return Status::NotFound("'" + db.path() + "' is not an initialised store")
+        .WithShown(i18n::Format("'{0}' is not an initialised store", {db.path()}));
+  }
   return std::move(*site);
 }
 
@@ -70,9 +76,12 @@ Status CheckLocalChain(Db& db, Check& check, int64_t& last_seq) {
     if (page.empty()) break;
     Status chain = VerifyChain(page, prev);
     if (page.front().seq != next) {
-      chain = Status::Corruption("change log: seq " + std::to_string(next) +
-                                 " is missing (the next held is " +
-                                 std::to_string(page.front().seq) + ")");
+      chain =
+          Status::Corruption("change log: seq " + std::to_string(next) +
+                             " is missing (the next held is " + std::to_string(page.front().seq) +
+                             ")")
+              .WithShown(i18n::Format("change log: seq {0} is missing (the next held is {1})",
+                                      {std::to_string(next), std::to_string(page.front().seq)}));
     }
     if (!chain.ok()) {
       check.ok = false;
@@ -86,6 +95,9 @@ Status CheckLocalChain(Db& db, Check& check, int64_t& last_seq) {
   last_seq = next - 1;
   check.detail = std::to_string(count) + " changes" +
                  (check.ok ? ", hash chain intact" : "; the chain is broken");
+  check.detail_shown =
+      check.ok ? i18n::Format("{0} changes, hash chain intact", {std::to_string(count)})
+               : i18n::Format("{0} changes; the chain is broken", {std::to_string(count)});
   return Status::Ok();
 }
 
@@ -119,6 +131,11 @@ Status CheckTables(Db& db, const Clock& clock, bool repair, Check& check,
       std::to_string(state.entities) + " entities" +
       (check.ok ? " match the change log"
                 : ": " + std::to_string(check.findings.size()) + " differ from the change log");
+  check.detail_shown =
+      check.ok
+          ? i18n::Format("{0} entities match the change log", {std::to_string(state.entities)})
+          : i18n::Format("{0} entities: {1} differ from the change log",
+                         {std::to_string(state.entities), std::to_string(check.findings.size())});
   if (repair && !state.differences.empty()) {
     ASSIGN_OR_RETURN(auto tx, Transaction::Begin(db));
     int fixed = 0;
@@ -136,9 +153,12 @@ Status CheckTables(Db& db, const Clock& clock, bool repair, Check& check,
       ASSIGN_OR_RETURN(state, edge::CheckStoreState(db));
       check.findings = TableFindings(state);
       check.ok = check.findings.empty();
-      if (check.ok)
+      if (check.ok) {
         check.detail =
             std::to_string(state.entities) + " entities match the change log after repair";
+        check.detail_shown = i18n::Format("{0} entities match the change log after repair",
+                                          {std::to_string(state.entities)});
+      }
     }
   }
   digests = state.digests;
@@ -168,6 +188,10 @@ Status CheckIntegrity(Db& db, bool repair, Check& check) {
                           : "the file is damaged" +
                                 std::string(indexes_only ? " (indexes only: --repair rebuilds them)"
                                                          : "; restore it from a backup");
+  check.detail_shown = check.ok ? i18n::Tr("PRAGMA integrity_check: ok")
+                       : indexes_only
+                           ? i18n::Tr("the file is damaged (indexes only: --repair rebuilds them)")
+                           : i18n::Tr("the file is damaged; restore it from a backup");
   return Status::Ok();
 }
 
@@ -193,6 +217,10 @@ Status CheckHistory(Db& db, bool repair, Check& check) {
                      ? std::to_string(history.rows) + " rows, one per booking change in the log"
                      : std::to_string(history.findings.size()) +
                            " rows differ from what the change log implies";
+  check.detail_shown = check.ok ? i18n::Format("{0} rows, one per booking change in the log",
+                                               {std::to_string(history.rows)})
+                                : i18n::Format("{0} rows differ from what the change log implies",
+                                               {std::to_string(history.findings.size())});
   return Status::Ok();
 }
 
@@ -215,6 +243,9 @@ Status CheckGuards(Db& db, bool repair, Check& check) {
   check.ok = missing.empty();
   check.detail = check.ok ? "change_log and booking_history refuse UPDATE and DELETE"
                           : "the append-only triggers are not all there";
+  check.detail_shown = check.ok
+                           ? i18n::Tr("change_log and booking_history refuse UPDATE and DELETE")
+                           : i18n::Tr("the append-only triggers are not all there");
   return Status::Ok();
 }
 
@@ -233,7 +264,8 @@ Status Refetch(Db& db, edge::HubQuery& hub, int64_t from, int64_t to, Check& che
     req.to_seq = std::min(to, next + kPage - 1);
     ASSIGN_OR_RETURN(WireLogReply reply, hub.Ask(req));
     if (reply.changes.empty()) {
-      return Status::Corruption("the hub sent no changes for seq " + std::to_string(next));
+      return Status::Corruption("the hub sent no changes for seq " + std::to_string(next))
+          .WithShown(i18n::Format("the hub sent no changes for seq {0}", {std::to_string(next)}));
     }
     ASSIGN_OR_RETURN(auto tx, Transaction::Begin(db));
     for (const auto& c : reply.changes) RETURN_IF_ERROR(edge::ReplayChange(db, c));
@@ -290,6 +322,8 @@ Status CheckHubLog(Db& db, edge::HubQuery& hub, const std::string& site, bool re
       ASSIGN_OR_RETURN(auto theirs, hub_hash_at(hi));
       check.ok = false;
       check.detail = "the store's log and the hub's copy part at seq " + std::to_string(hi);
+      check.detail_shown =
+          i18n::Format("the store's log and the hub's copy part at seq {0}", {std::to_string(hi)});
       check.findings.push_back("seq " + std::to_string(hi) +
                                " here: " + (mine ? Describe(*mine) : std::string("(none)")));
       check.findings.push_back("seq " + std::to_string(hi) + " at the hub: " +
@@ -306,11 +340,15 @@ Status CheckHubLog(Db& db, edge::HubQuery& hub, const std::string& site, bool re
       last_seq = hub_last;
       comparable = true;
       check.detail = "seq 1-" + std::to_string(hub_last) + " equal to the hub's after repair";
+      check.detail_shown =
+          i18n::Format("seq 1-{0} equal to the hub's after repair", {std::to_string(hub_last)});
       return Status::Ok();
     }
     check.ok = false;
     check.detail = "the hub holds seq " + std::to_string(last_seq + 1) + "-" +
                    std::to_string(hub_last) + ", which this store has lost";
+    check.detail_shown = i18n::Format("the hub holds seq {0}-{1}, which this store has lost",
+                                      {std::to_string(last_seq + 1), std::to_string(hub_last)});
     check.findings.push_back(check.detail +
                              " (restored from an older backup?); --repair"
                              " fetches them from the hub");
@@ -339,6 +377,12 @@ Status CheckHubLog(Db& db, edge::HubQuery& hub, const std::string& site, bool re
                  (last_seq > hub_last
                       ? "; " + std::to_string(last_seq - hub_last) + " changes not yet at the hub"
                       : "");
+  check.detail_shown =
+      i18n::Format("seq 1-{0} equal, head {1}",
+                   {std::to_string(common), HashHex(top.last_hash).substr(0, 16)}) +
+      (last_seq > hub_last
+           ? i18n::Format("; {0} changes not yet at the hub", {std::to_string(last_seq - hub_last)})
+           : "");
   return Status::Ok();
 }
 
@@ -368,6 +412,8 @@ Status CheckState(Db& db, edge::HubQuery& hub, const std::string& site,
   if (differing.empty()) {
     check.detail = std::to_string(rows) + " rows in " + std::to_string(kStateBuckets) +
                    " buckets, every digest equal to the hub's";
+    check.detail_shown = i18n::Format("{0} rows in {1} buckets, every digest equal to the hub's",
+                                      {std::to_string(rows), std::to_string(kStateBuckets)});
     return Status::Ok();
   }
   // Only the differing buckets travel, row by row.
@@ -423,6 +469,12 @@ Status CheckState(Db& db, edge::HubQuery& hub, const std::string& site,
       " buckets differ" +
       (waiting ? " (" + std::to_string(waiting) + " rows with changes not yet synced)" : "") +
       (check.ok ? "; every differing row is waiting to sync" : "");
+  check.detail_shown =
+      i18n::Format("{0} of {1} buckets differ",
+                   {std::to_string(differing.size()), std::to_string(kStateBuckets)}) +
+      (waiting ? i18n::Format(" ({0} rows with changes not yet synced)", {std::to_string(waiting)})
+               : "") +
+      (check.ok ? i18n::Tr("; every differing row is waiting to sync") : "");
   return Status::Ok();
 }
 
@@ -455,7 +507,8 @@ Status CheckHubHeads(Db& db, const Clock& clock, edge::HubQuery& hub, const std:
     current = page.hub_head;
     for (const auto& e : page.hub_log) {
       if (e.index <= at) {
-        return Status::Corruption("hub log: entry " + std::to_string(e.index) + " out of order");
+        return Status::Corruption("hub log: entry " + std::to_string(e.index) + " out of order")
+            .WithShown(i18n::Format("hub log: entry {0} out of order", {std::to_string(e.index)}));
       }
       head = NextHubHead(head, e);
       at = e.index;
@@ -492,6 +545,10 @@ Status CheckHubHeads(Db& db, const Clock& clock, edge::HubQuery& hub, const std:
   check.detail = std::to_string(kept.size()) + " kept heads, " + std::to_string(entries) +
                  " hub log entries checked since index " + std::to_string(anchor.index) +
                  (check.ok ? "; the hub only appended" : "");
+  check.detail_shown = i18n::Format("{0} kept heads, {1} hub log entries checked since index {2}",
+                                    {std::to_string(kept.size()), std::to_string(entries),
+                                     std::to_string(anchor.index)}) +
+                       (check.ok ? i18n::Tr("; the hub only appended") : "");
   return Status::Ok();
 }
 
@@ -535,7 +592,9 @@ Result<VerifyResult> VerifyStore(const Clock& clock, const std::string& path,
   ASSIGN_OR_RETURN(PublicKeys hub_pub, LoadPublicKeys(hub_key_path));
   if (keys.pub.site_id != site) {
     return Status::InvalidInput("keys are for '" + keys.pub.site_id + "' but this store is '" +
-                                site + "'");
+                                site + "'")
+        .WithShown(
+            i18n::Format("keys are for '{0}' but this store is '{1}'", {keys.pub.site_id, site}));
   }
   ASSIGN_OR_RETURN(auto hub, edge::HubQuery::Connect(endpoint, keys, hub_pub, timeout_ms));
   Check log;
@@ -556,6 +615,7 @@ Result<VerifyResult> VerifyStore(const Clock& clock, const std::string& path,
     state.name = "state vs hub";
     state.ok = true;
     state.detail = "not compared: the logs must agree first";
+    state.detail_shown = i18n::Tr("not compared: the logs must agree first");
   }
   checked(state);
   Check heads;
@@ -600,6 +660,20 @@ Result<VerifyResult> VerifyHubDb(const std::string& path, const std::string& hub
   Check records{"head-office records", true,
                 "outbox, identity rules and links, security log and key history equal to the"
                 " record log, its heads signed by the hub"};
+  logs.detail_shown = i18n::Format("{0} stores, {1} changes chained",
+                                   {std::to_string(report.stores), std::to_string(report.changes)});
+  archive.detail_shown =
+      i18n::Format("{0} batches, signatures and hub log chain", {std::to_string(report.batches)}) +
+      (secret ? i18n::Format("; {0} opened and compared change by change",
+                             {std::to_string(report.batches_opened)})
+              : i18n::Tr(" (give --hub-secret to compare their contents)"));
+  entities.detail_shown = i18n::Format("{0} entities equal to the merge of their changes",
+                                       {std::to_string(report.entities)});
+  integrity.detail_shown = i18n::Tr("PRAGMA integrity_check: ok");
+  keys.detail_shown = i18n::Tr("every store's live key is the newest of its key history");
+  records.detail_shown = i18n::Tr(
+      "outbox, identity rules and links, security log and key history equal to the record log, "
+      "its heads signed by the hub");
   for (const auto& f : report.findings) {
     Check& c = f.check == "integrity"                   ? integrity
                : f.check == "keys"                      ? keys
@@ -612,12 +686,18 @@ Result<VerifyResult> VerifyHubDb(const std::string& path, const std::string& hub
   }
   if (!integrity.ok) {
     integrity.detail = "the file is damaged; nothing else was read (restore it from a backup)";
+    integrity.detail_shown =
+        i18n::Tr("the file is damaged; nothing else was read (restore it from a backup)");
     result.checks = {integrity};
     return result;
   }
-  if (report.head)
+  if (report.head) {
     archive.detail += "; head " + std::to_string(report.head->index) + " " +
                       HashHex(report.head->head).substr(0, 16);
+    archive.detail_shown += i18n::Format(
+        "; head {0} {1}",
+        {std::to_string(report.head->index), HashHex(report.head->head).substr(0, 16)});
+  }
   result.checks = {integrity, logs, archive, keys, records, entities};
   return result;
 }
@@ -650,13 +730,35 @@ json VerifyResult::ToJson() const {
   return {{"subject", subject}, {"consistent", consistent()}, {"checks", checks_json}};
 }
 
+namespace {
+
+// A check's name in the reader's language (--json keeps the English name).
+std::string ShownCheckName(const std::string& name) {
+  if (name == "change log") return i18n::Tr("change log");
+  if (name == "tables") return i18n::Tr("tables");
+  if (name == "integrity") return i18n::Tr("integrity");
+  if (name == "booking history") return i18n::Tr("booking history");
+  if (name == "append-only guards") return i18n::Tr("append-only guards");
+  if (name == "hub copy") return i18n::Tr("hub copy");
+  if (name == "state vs hub") return i18n::Tr("state vs hub");
+  if (name == "hub heads") return i18n::Tr("hub heads");
+  if (name == "store logs") return i18n::Tr("store logs");
+  if (name == "archive") return i18n::Tr("archive");
+  if (name == "entities") return i18n::Tr("entities");
+  if (name == "keys") return i18n::Tr("keys");
+  if (name == "head-office records") return i18n::Tr("head-office records");
+  return name;
+}
+
+}  // namespace
+
 void VerifyResult::Print(std::ostream& out) const {
   // The headings, verdicts and labels in the reader's language; a check's
   // name, detail and findings as the checks wrote them (also in --json).
   out << i18n::Format("verify {0}", {subject}) << "\n";
   for (const auto& c : checks) {
-    out << "  " << (c.ok ? i18n::Tr("ok      ") : i18n::Tr("FAILED  ")) << c.name << ": "
-        << c.detail << "\n";
+    out << "  " << (c.ok ? i18n::Tr("ok      ") : i18n::Tr("FAILED  ")) << ShownCheckName(c.name)
+        << ": " << (c.detail_shown.empty() ? c.detail : c.detail_shown) << "\n";
     for (const auto& f : c.findings) out << "          - " << f << "\n";
     for (const auto& r : c.repairs) {
       out << "          " << i18n::Format("repaired: {0}", {r}) << "\n";
@@ -730,7 +832,8 @@ int Commands::RunVerify(std::ostream& out, std::ostream& err) {
     return fail(is_store.ok() ? is_hub.status() : is_store.status());
   db.value().reset();
   Result<VerifyResult> result =
-      Status::InvalidInput("'" + db_ + "' is neither a store nor a hub database");
+      Status::InvalidInput("'" + db_ + "' is neither a store nor a hub database")
+          .WithShown(i18n::Format("'{0}' is neither a store nor a hub database", {db_}));
   if (is_store.value()) {
     if (!hub_.empty() && (keys_.empty() || hub_key_.empty())) {
       return fail(Status::InvalidInput("--hub needs --keys SITE.key and --hub-key HUB.pub"));
@@ -767,7 +870,9 @@ int Commands::RunRebuild(std::ostream& out, std::ostream& err) {
     ASSIGN_OR_RETURN(PublicKeys hub_pub, LoadPublicKeys(hub_key_));
     if (keys.pub.site_id != site) {
       return Status::InvalidInput("keys are for '" + keys.pub.site_id + "' but this store is '" +
-                                  site + "'");
+                                  site + "'")
+          .WithShown(
+              i18n::Format("keys are for '{0}' but this store is '{1}'", {keys.pub.site_id, site}));
     }
     ASSIGN_OR_RETURN(auto have, ReadChanges(*db, 1, 1));
     ASSIGN_OR_RETURN(auto hub, edge::HubQuery::Connect(hub_, keys, hub_pub, timeout_ms_));
@@ -777,7 +882,10 @@ int Commands::RunRebuild(std::ostream& out, std::ostream& err) {
     ASSIGN_OR_RETURN(const int64_t local_last, edge::ChangeWriter::LastSeq(*db));
     if (!have.empty() && local_last >= top.last_seq) {
       return Status::Refused("'" + db_ + "' already holds " + std::to_string(local_last) +
-                             " changes; rebuild fills a new store (run outpost verify instead)");
+                             " changes; rebuild fills a new store (run outpost verify instead)")
+          .WithShown(i18n::Format("'{0}' already holds {1} changes; rebuild fills a new store "
+                                  "(run outpost verify instead)",
+                                  {db_, std::to_string(local_last)}));
     }
     out << i18n::Format("rebuilding {0} from the hub: seq {1}-{2}",
                         {site, std::to_string(local_last + 1), std::to_string(top.last_seq)})
@@ -827,12 +935,15 @@ int Commands::RunReplay(std::ostream& out, std::ostream& err) {
       if (!parsed.ok()) {
         return Status::InvalidInput("--until: '" + until_ +
                                     "' is not a UTC time like"
-                                    " 2026-11-24T10:30:00.000Z");
+                                    " 2026-11-24T10:30:00.000Z")
+            .WithShown(i18n::Format(
+                "--until: '{0}' is not a UTC time like 2026-11-24T10:30:00.000Z", {until_}));
       }
       until_ms = parsed.value();
     }
     if (std::filesystem::exists(to_)) {
-      return Status::Refused("'" + to_ + "' exists; replay writes a new database");
+      return Status::Refused("'" + to_ + "' exists; replay writes a new database")
+          .WithShown(i18n::Format("'{0}' exists; replay writes a new database", {to_}));
     }
     FixedClock clock(clock_->NowMs());
     ASSIGN_OR_RETURN(auto source, edge::Store::Open(from_, clock));

@@ -30,6 +30,7 @@ struct Check {
   std::string detail;
   std::vector<std::string> findings;
   std::vector<std::string> repairs;  // what --repair did
+  std::string detail_shown;          // detail in the reader's language; empty: as detail
 };
 
 struct VerifyResult {

@@ -4,6 +4,7 @@
 
 #include "sync/clock.h"
 #include "sync/delivery/address.h"
+#include "sync/i18n/messages.h"
 
 namespace outpost::delivery {
 namespace {
@@ -14,7 +15,9 @@ constexpr size_t kMaxReplyTextBytes = 1000;
 constexpr size_t kMaxIdBytes = 200;
 
 Status Bad(const char* field, std::string why) {
+  const std::string shown = i18n::Format("inbound reply: {0}: {1}", {field, i18n::Tr(why)});
   return Status::InvalidInput(std::string("inbound reply: ") + field + ": " + std::move(why))
+      .WithShown(shown)
       .WithField(field);
 }
 
@@ -79,12 +82,16 @@ Result<InboundReply> ParseInboundReply(std::string_view body) {
   if (body.size() > kMaxInboundBodyBytes) {
     return Status::InvalidInput("inbound reply: body of " + std::to_string(body.size()) +
                                 " bytes is over the limit of " +
-                                std::to_string(kMaxInboundBodyBytes));
+                                std::to_string(kMaxInboundBodyBytes))
+        .WithShown(
+            i18n::Format("inbound reply: body of {0} bytes is over the limit of {1}",
+                         {std::to_string(body.size()), std::to_string(kMaxInboundBodyBytes)}));
   }
   // Bytes from a peer: a parse error is a refusal, never an exception past here.
   const json parsed = json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (parsed.is_discarded() || !parsed.is_object()) {
-    return Status::InvalidInput("inbound reply: body " + Quoted(body) + " is not a JSON object");
+    return Status::InvalidInput("inbound reply: body " + Quoted(body) + " is not a JSON object")
+        .WithShown(i18n::Format("inbound reply: body {0} is not a JSON object", {Quoted(body)}));
   }
   InboundReply reply;
   ASSIGN_OR_RETURN(reply.from, StringField(parsed, "from", true));

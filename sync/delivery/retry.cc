@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "sync/i18n/messages.h"
+
 namespace outpost::delivery {
 namespace {
 
@@ -28,6 +30,7 @@ Result<int64_t> IntField(const nlohmann::json& json, const char* key, int64_t fa
   const auto& value = json.at(key);
   if (!value.is_number_integer()) {
     return Status::InvalidInput(std::string(key) + ": " + value.dump() + " is not a whole number")
+        .WithShown(i18n::Format("{0}: {1} is not a whole number", {key, value.dump()}))
         .WithField(key);
   }
   return value.get<int64_t>();
@@ -51,11 +54,17 @@ Status ValidateRetryPolicy(const RetryPolicy& policy) {
   if (policy.max_attempts < 1 || policy.max_attempts > kMaxAttemptsLimit) {
     return Status::InvalidInput("max_attempts: " + std::to_string(policy.max_attempts) +
                                 " is not between 1 and " + std::to_string(kMaxAttemptsLimit))
+        .WithShown(
+            i18n::Format("max_attempts: {0} is not between 1 and {1}",
+                         {std::to_string(policy.max_attempts), std::to_string(kMaxAttemptsLimit)}))
         .WithField("max_attempts");
   }
   if (policy.backoff_base_ms < 0 || policy.backoff_base_ms > kMaxDelayMs) {
     return Status::InvalidInput("backoff_base_ms: " + std::to_string(policy.backoff_base_ms) +
                                 " is not between 0 and " + std::to_string(kMaxDelayMs))
+        .WithShown(
+            i18n::Format("backoff_base_ms: {0} is not between 0 and {1}",
+                         {std::to_string(policy.backoff_base_ms), std::to_string(kMaxDelayMs)}))
         .WithField("backoff_base_ms");
   }
   if (policy.backoff_cap_ms < policy.backoff_base_ms || policy.backoff_cap_ms > kMaxDelayMs) {
@@ -63,6 +72,10 @@ Status ValidateRetryPolicy(const RetryPolicy& policy) {
                                 " is not between backoff_base_ms (" +
                                 std::to_string(policy.backoff_base_ms) + ") and " +
                                 std::to_string(kMaxDelayMs))
+        .WithShown(
+            i18n::Format("backoff_cap_ms: {0} is not between backoff_base_ms ({1}) and {2}",
+                         {std::to_string(policy.backoff_cap_ms),
+                          std::to_string(policy.backoff_base_ms), std::to_string(kMaxDelayMs)}))
         .WithField("backoff_cap_ms");
   }
   return Status::Ok();
@@ -70,13 +83,16 @@ Status ValidateRetryPolicy(const RetryPolicy& policy) {
 
 Result<RetryPolicy> RetryPolicyFromJson(const nlohmann::json& json) {
   if (!json.is_object()) {
-    return Status::InvalidInput("retry policy: " + json.dump() + " is not a JSON object");
+    return Status::InvalidInput("retry policy: " + json.dump() + " is not a JSON object")
+        .WithShown(i18n::Format("retry policy: {0} is not a JSON object", {json.dump()}));
   }
   RetryPolicy policy;
   ASSIGN_OR_RETURN(int64_t attempts, IntField(json, "max_attempts", policy.max_attempts));
   if (attempts < 1 || attempts > kMaxAttemptsLimit) {
     return Status::InvalidInput("max_attempts: " + std::to_string(attempts) +
                                 " is not between 1 and " + std::to_string(kMaxAttemptsLimit))
+        .WithShown(i18n::Format("max_attempts: {0} is not between 1 and {1}",
+                                {std::to_string(attempts), std::to_string(kMaxAttemptsLimit)}))
         .WithField("max_attempts");
   }
   policy.max_attempts = static_cast<int>(attempts);

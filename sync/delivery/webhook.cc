@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sync/delivery/address.h"
+#include "sync/i18n/messages.h"
 
 namespace outpost::delivery {
 namespace {
@@ -28,7 +29,10 @@ constexpr int64_t kMaxTimeoutMs = 600000;
 constexpr std::string_view kSignaturePrefix = "sha256=";
 
 Status BadMessage(const char* field, std::string why) {
-  return Status::InvalidInput(std::string(field) + ": " + std::move(why)).WithField(field);
+  const std::string shown = i18n::Format("{0}: {1}", {field, i18n::Tr(why)});
+  return Status::InvalidInput(std::string(field) + ": " + std::move(why))
+      .WithShown(shown)
+      .WithField(field);
 }
 
 // An id or key: 1..200 printable ASCII bytes, so it can travel in a header.
@@ -100,6 +104,7 @@ Status ValidateGatewayConfig(const GatewayConfig& config) {
   const std::string scheme = scheme_end == std::string::npos ? "" : url.substr(0, scheme_end);
   if (scheme != "http" && scheme != "https") {
     return Status::InvalidInput("url: " + Quoted(url) + " does not start with http:// or https://")
+        .WithShown(i18n::Format("url: {0} does not start with http:// or https://", {Quoted(url)}))
         .WithField("url");
   }
   CURLU* parsed = curl_url();
@@ -113,10 +118,15 @@ Status ValidateGatewayConfig(const GatewayConfig& config) {
   if (code != CURLUE_OK) {
     return Status::InvalidInput("url: " + Quoted(url) + " is not a URL (" +
                                 curl_url_strerror(code) + ")")
+        .WithShown(
+            i18n::Format("url: {0} is not a URL ({1})", {Quoted(url), curl_url_strerror(code)}))
         .WithField("url");
   }
-  if (!has_host)
-    return Status::InvalidInput("url: " + Quoted(url) + " names no host").WithField("url");
+  if (!has_host) {
+    return Status::InvalidInput("url: " + Quoted(url) + " names no host")
+        .WithShown(i18n::Format("url: {0} names no host", {Quoted(url)}))
+        .WithField("url");
+  }
   if (config.secret.empty()) {
     return Status::InvalidInput("secret: empty (load it with LoadGatewaySecret)")
         .WithField("secret");
@@ -124,6 +134,8 @@ Status ValidateGatewayConfig(const GatewayConfig& config) {
   if (config.timeout_ms < 1 || config.timeout_ms > kMaxTimeoutMs) {
     return Status::InvalidInput("timeout_ms: " + std::to_string(config.timeout_ms) +
                                 " is not between 1 and " + std::to_string(kMaxTimeoutMs))
+        .WithShown(i18n::Format("timeout_ms: {0} is not between 1 and {1}",
+                                {std::to_string(config.timeout_ms), std::to_string(kMaxTimeoutMs)}))
         .WithField("timeout_ms");
   }
   return ValidateRetryPolicy(config.retry);
@@ -132,7 +144,9 @@ Status ValidateGatewayConfig(const GatewayConfig& config) {
 Result<GatewayConfig> GatewayConfigFromJson(const json& config) {
   if (!config.is_object()) {
     return Status::InvalidInput("gateway config: " + Excerpt(config.dump(), 80) +
-                                " is not a JSON object");
+                                " is not a JSON object")
+        .WithShown(
+            i18n::Format("gateway config: {0} is not a JSON object", {Excerpt(config.dump(), 80)}));
   }
   static const char* const kKeys[] = {"url",          "secret_file",     "timeout_ms",
                                       "max_attempts", "backoff_base_ms", "backoff_cap_ms"};
@@ -140,12 +154,16 @@ Result<GatewayConfig> GatewayConfigFromJson(const json& config) {
     bool known = false;
     for (const char* k : kKeys) known |= key == k;
     if (!known) {
-      return Status::InvalidInput("gateway config: unknown key " + Quoted(key)).WithField(key);
+      return Status::InvalidInput("gateway config: unknown key " + Quoted(key))
+          .WithShown(i18n::Format("gateway config: unknown key {0}", {Quoted(key)}))
+          .WithField(key);
     }
   }
   for (const char* key : {"url", "secret_file"}) {
     if (!config.contains(key) || !config[key].is_string()) {
-      return Status::InvalidInput(std::string(key) + ": missing or not a string").WithField(key);
+      return Status::InvalidInput(std::string(key) + ": missing or not a string")
+          .WithShown(i18n::Format("{0}: missing or not a string", {key}))
+          .WithField(key);
     }
   }
   GatewayConfig out;
@@ -154,6 +172,8 @@ Result<GatewayConfig> GatewayConfigFromJson(const json& config) {
     if (!config["timeout_ms"].is_number_integer()) {
       return Status::InvalidInput("timeout_ms: " + config["timeout_ms"].dump() +
                                   " is not a whole number")
+          .WithShown(i18n::Format("{0}: {1} is not a whole number",
+                                  {"timeout_ms", config["timeout_ms"].dump()}))
           .WithField("timeout_ms");
     }
     out.timeout_ms = config["timeout_ms"].get<int64_t>();
@@ -177,15 +197,19 @@ Result<std::string> LoadGatewaySecret(const std::string& path) {
   if (fd < 0) {
     const int error = errno;
     if (error == ENOENT) {
-      return Status::NotFound("secret file '" + path + "' does not exist").WithField("secret_file");
+      return Status::NotFound("secret file '" + path + "' does not exist")
+          .WithShown(i18n::Format("secret file '{0}' does not exist", {path}))
+          .WithField("secret_file");
     }
     return Status::IoError("secret file '" + path + "': " + std::strerror(error))
+        .WithShown(i18n::Format("secret file '{0}': {1}", {path, std::strerror(error)}))
         .WithField("secret_file");
   }
   struct stat info;
   if (fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
     close(fd);
     return Status::InvalidInput("secret file '" + path + "' is not a regular file")
+        .WithShown(i18n::Format("secret file '{0}' is not a regular file", {path}))
         .WithField("secret_file");
   }
   if (info.st_mode & 077) {
@@ -194,6 +218,9 @@ Result<std::string> LoadGatewaySecret(const std::string& path) {
     std::snprintf(mode, sizeof mode, "%03o", static_cast<unsigned>(info.st_mode & 0777));
     return Status::Refused("secret file '" + path + "' has mode " + mode +
                            ", open to group or others; make it owner-only with: chmod 600 " + path)
+        .WithShown(i18n::Format("secret file '{0}' has mode {1}, open to group or others; make it "
+                                "owner-only with: chmod 600 {0}",
+                                {path, mode}))
         .WithField("secret_file");
   }
   std::string secret;
@@ -208,7 +235,9 @@ Result<std::string> LoadGatewaySecret(const std::string& path) {
   close(fd);
   if (n < 0) {
     sodium_memzero(secret.data(), secret.size());
-    return Status::IoError("secret file '" + path + "' cannot be read").WithField("secret_file");
+    return Status::IoError("secret file '" + path + "' cannot be read")
+        .WithShown(i18n::Format("secret file '{0}' cannot be read", {path}))
+        .WithField("secret_file");
   }
   if (!secret.empty() && secret.back() == '\n') secret.pop_back();
   if (!secret.empty() && secret.back() == '\r') secret.pop_back();
@@ -221,6 +250,13 @@ Result<std::string> LoadGatewaySecret(const std::string& path) {
                                 " bytes; a secret is " + std::to_string(kMinSecretBytes) + " to " +
                                 std::to_string(kMaxSecretBytes) +
                                 " bytes (make one with: openssl rand -hex 32 > " + path + ")")
+        .WithShown(i18n::Format(
+            "secret file '{0}' holds {1} bytes; a secret is {2} to {3} bytes (make one with: "
+            "openssl rand -hex 32 > {0})",
+            {path,
+             size > kMaxSecretBytes ? i18n::Format("over {0}", {std::to_string(kMaxSecretBytes)})
+                                    : std::to_string(size),
+             std::to_string(kMinSecretBytes), std::to_string(kMaxSecretBytes)}))
         .WithField("secret_file");
   }
   return secret;
@@ -242,7 +278,9 @@ std::string SignBody(std::string_view secret, std::string_view body) {
 
 Status VerifySignature(std::string_view secret, std::string_view body, std::string_view header) {
   auto bad = [](std::string why) {
+    const std::string shown = i18n::Format("X-Outpost-Signature: {0}", {i18n::Tr(why)});
     return Status::InvalidInput("X-Outpost-Signature: " + std::move(why))
+        .WithShown(shown)
         .WithField("X-Outpost-Signature");
   };
   if (header.empty()) return bad("missing");

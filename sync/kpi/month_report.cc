@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "sync/civil_time.h"
+#include "sync/i18n/messages.h"
 
 namespace outpost::kpi {
 namespace {
@@ -97,6 +98,7 @@ Result<MonthReport> ComputeMonthReport(const MonthFacts& facts) {
   auto first = LocalDate::Parse(facts.month + "-01");
   if (facts.month.size() != 7 || !first.ok()) {
     return Status::InvalidInput("month: '" + facts.month + "' is not a month YYYY-MM")
+        .WithShown(i18n::Format("month: '{0}' is not a month YYYY-MM", {facts.month}))
         .WithField("month");
   }
   LocalDate next = first->AddDays(31);

@@ -1,6 +1,7 @@
 #include "sync/model/booking.h"
 
 #include "sync/civil_time.h"
+#include "sync/i18n/messages.h"
 #include "sync/model/fields.h"
 
 namespace outpost::model {
@@ -186,7 +187,8 @@ Result<BookingUpdate> ParseBookingUpdate(const json& fields) {
 
 Result<int64_t> ParseAmountYuan(const std::string& text) {
   auto bad = [&](const std::string& why) {
-    return Status::InvalidInput("amount: '" + text + "' " + why);
+    return Status::InvalidInput("amount: '" + text + "' " + why)
+        .WithShown(i18n::Format("amount: '{0}' {1}", {text, i18n::Tr(why)}));
   };
   if (!text.empty() && text[0] == '-') return bad("is negative");
   const size_t dot = text.find('.');
@@ -211,9 +213,13 @@ Result<int64_t> ParseAmountYuan(const std::string& text) {
 }
 
 Status CheckAmountFen(int64_t fen) {
-  if (fen < 0) return Status::InvalidInput("amount: " + FormatYuan(fen) + " is negative");
+  if (fen < 0) {
+    return Status::InvalidInput("amount: " + FormatYuan(fen) + " is negative")
+        .WithShown(i18n::Format("amount: {0} is negative", {FormatYuan(fen)}));
+  }
   if (fen > kMaxAmountFen) {
-    return Status::InvalidInput("amount: " + FormatYuan(fen) + " is more than 10000000 yuan");
+    return Status::InvalidInput("amount: " + FormatYuan(fen) + " is more than 10000000 yuan")
+        .WithShown(i18n::Format("amount: {0} is more than 10000000 yuan", {FormatYuan(fen)}));
   }
   return Status::Ok();
 }

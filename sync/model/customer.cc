@@ -1,6 +1,7 @@
 #include "sync/model/customer.h"
 
 #include "sync/civil_time.h"
+#include "sync/i18n/messages.h"
 #include "sync/model/fields.h"
 
 namespace outpost::model {
@@ -158,7 +159,9 @@ Result<VehicleUpdate> ParseVehicleUpdate(const json& fields) {
 
 Result<std::string> NormalizeBirthday(const std::string& text) {
   auto refuse = [&](const std::string& why) -> Result<std::string> {
-    return Status::InvalidInput("birthday: '" + text + "' " + why).WithField("birthday");
+    return Status::InvalidInput("birthday: '" + text + "' " + why)
+        .WithShown(i18n::Format("birthday: '{0}' {1}", {text, i18n::Tr(why)}))
+        .WithField("birthday");
   };
   if (text.size() == 5) {
     // The year unknown: checked as a day of leap year 2000, so 02-29 passes.

@@ -4,6 +4,8 @@
 
 #include <array>
 
+#include "sync/i18n/messages.h"
+
 namespace outpost::model {
 
 using nlohmann::json;
@@ -22,14 +24,19 @@ std::string KeyedId(const char* prefix, const std::string& key) {
 }
 
 Status FieldReader::Bad(const std::string& field, const std::string& why) const {
-  return Status::InvalidInput(std::string(kind_) + ": " + (path_.empty() ? "" : path_ + ".") +
-                              field + ": " + why);
+  const std::string prefix = path_.empty() ? "" : path_ + ".";
+  // `why` is a fixed reason ("missing or not text") or one composed by the
+  // caller: shown through the catalog when it has the sentence, else as is.
+  return Status::InvalidInput(std::string(kind_) + ": " + prefix + field + ": " + why)
+      .WithShown(i18n::Format("{0}: {1}{2}: {3}", {kind_, prefix, field, i18n::Tr(why)}));
 }
 
 Status FieldReader::CheckObject() const {
   if (fields_.is_object()) return Status::Ok();
-  if (!path_.empty())
-    return Status::InvalidInput(std::string(kind_) + ": " + path_ + ": not a JSON object");
+  if (!path_.empty()) {
+    return Status::InvalidInput(std::string(kind_) + ": " + path_ + ": not a JSON object")
+        .WithShown(i18n::Format("{0}: {1}: not a JSON object", {kind_, path_}));
+  }
   return Bad("fields", "not a JSON object");
 }
 

@@ -1,5 +1,6 @@
 #include "sync/model/profile.h"
 
+#include "sync/i18n/messages.h"
 #include "sync/model/fields.h"
 
 namespace outpost::model {
@@ -30,8 +31,10 @@ Result<FieldReader> Nested(const FieldReader& in, const json& fields, const char
 }
 
 Result<std::string> ReadText(const std::string& path, const json& value) {
-  if (!value.is_string())
-    return Status::InvalidInput(std::string(kKind) + ": " + path + ": not text");
+  if (!value.is_string()) {
+    return Status::InvalidInput(std::string(kKind) + ": " + path + ": not text")
+        .WithShown(i18n::Format("{0}: {1}: not text", {kKind, path}));
+  }
   return value.get<std::string>();
 }
 
@@ -103,7 +106,8 @@ Result<ProfileConsent> ReadConsent(const FieldReader& profile, const json& field
     const char* name = ContactChannelName(channel);
     const std::string path = std::string("consent.channels.") + name;
     if (!consent["channels"].contains(name)) {
-      return Status::InvalidInput(std::string(kKind) + ": " + path + ": missing");
+      return Status::InvalidInput(std::string(kKind) + ": " + path + ": missing")
+          .WithShown(i18n::Format("{0}: {1}: missing", {kKind, path}));
     }
     ASSIGN_OR_RETURN(said[static_cast<int>(channel)],
                      ReadStatement(path, consent["channels"][name]));

@@ -5,6 +5,7 @@
 
 #include "sync/civil_time.h"
 #include "sync/clock.h"
+#include "sync/i18n/messages.h"
 #include "sync/model/fields.h"
 
 namespace outpost::model {
@@ -44,7 +45,9 @@ Status CheckUtc(const FieldReader& in, const char* field, const std::optional<st
 }
 
 Status Invalid(const char* field, const std::string& why) {
-  return Status::InvalidInput(std::string(field) + ": " + why).WithField(field);
+  return Status::InvalidInput(std::string(field) + ": " + why)
+      .WithShown(i18n::Format("{0}: {1}", {field, i18n::Tr(why)}))
+      .WithField(field);
 }
 
 Status CheckItems(const std::vector<std::string>& items) {

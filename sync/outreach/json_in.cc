@@ -1,5 +1,7 @@
 #include "sync/outreach/json_in.h"
 
+#include "sync/i18n/messages.h"
+
 namespace outpost::outreach::internal {
 
 using nlohmann::json;
@@ -19,9 +21,14 @@ std::string Shown(const json& value) {
   return value.dump();
 }
 
-Status JsonIn::Bad(const std::string& why) const {
+Status JsonIn::Bad(const std::string& why) const { return Bad(why, i18n::Tr(why)); }
+
+Status JsonIn::Bad(const std::string& why, const std::string& why_shown) const {
   const std::string where = path_.empty() ? "document" : path_;
-  return Status::InvalidInput(std::string(what_) + ": " + where + ": " + why).WithField(where);
+  const std::string where_shown = path_.empty() ? i18n::Tr("document") : path_;
+  return Status::InvalidInput(std::string(what_) + ": " + where + ": " + why)
+      .WithShown(i18n::Format("{0}: {1}: {2}", {i18n::Tr(what_), where_shown, why_shown}))
+      .WithField(where);
 }
 
 JsonIn JsonIn::At(const char* key) const {
@@ -100,7 +107,9 @@ Result<ContactChannel> JsonIn::Channel() const {
 Result<json> ParseJsonText(const char* what, const std::string& text) {
   json parsed = json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (parsed.is_discarded()) {
-    return Status::InvalidInput(std::string(what) + ": not valid JSON").WithField("document");
+    return Status::InvalidInput(std::string(what) + ": not valid JSON")
+        .WithShown(i18n::Format("{0}: not valid JSON", {i18n::Tr(what)}))
+        .WithField("document");
   }
   return parsed;
 }

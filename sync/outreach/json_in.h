@@ -31,7 +31,10 @@ class JsonIn {
   bool Present() const { return !value_.is_null(); }
 
   // InvalidInput about this value ("<what>: <path>: <why>"), naming the path.
+  // Shown with `why` through the catalog when it is a fixed sentence there.
   Status Bad(const std::string& why) const;
+  // The same, with `why_shown` as the reason in the process's language.
+  Status Bad(const std::string& why, const std::string& why_shown) const;
   // The member `key` (null when absent or when this is not an object).
   JsonIn At(const char* key) const;
   // Element `i` of an array; call only with i < value().size().

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "sync/clock.h"
+#include "sync/i18n/messages.h"
 #include "sync/outreach/json_in.h"
 
 namespace outpost::outreach {
@@ -25,6 +26,7 @@ bool IsNameChar(char c) {
 Status NamingStep(const Status& status, const std::string& name) {
   if (status.ok() || name.empty()) return status;
   return Status::InvalidInput(status.message() + " (step '" + name + "')")
+      .WithShown(i18n::Format("{0} (step '{1}')", {status.shown(), name}))
       .WithField(status.field());
 }
 

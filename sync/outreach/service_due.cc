@@ -5,6 +5,7 @@
 #include <cmath>
 #include <set>
 
+#include "sync/i18n/messages.h"
 #include "sync/outreach/json_in.h"
 
 namespace outpost::outreach {
@@ -47,6 +48,8 @@ Status CheckReadings(const std::vector<MileageReading>& readings) {
       const std::string field = "readings[" + std::to_string(i) + "].km";
       return Status::InvalidInput("mileage readings: " + field + ": " +
                                   std::to_string(readings[i].km) + " is negative")
+          .WithShown(i18n::Format("mileage readings: {0}: {1} is negative",
+                                  {field, std::to_string(readings[i].km)}))
           .WithField(field);
     }
   }
