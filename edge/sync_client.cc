@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <thread>
 
 #include "edge/hub_link.h"
@@ -372,10 +373,21 @@ void SyncClient::KeepMetrics(const Status& st, const Result<SyncStatus>& state,
 
 void SyncClient::Run(const std::atomic<bool>& stop, const SyncObservers& observers) {
   int backoff_ms = 100;
+  std::optional<int64_t> catch_up_from;  // the hub's acknowledged seq when a catch-up began
   while (!stop.load()) {
     if (observers.each_turn) observers.each_turn();
+    if (observers.catch_up && !catch_up_from) {
+      auto before = ReadSyncStatus(*db_);
+      if (before.ok() && before->waiting() > 0) catch_up_from = before->hub_acked_seq;
+    }
     Status st = RunOnce();
     auto state = ReadSyncStatus(*db_);
+    if (catch_up_from && state.ok()) {
+      const bool ended = !st.ok() || state->waiting() <= 0;
+      observers.catch_up(state->hub_acked_seq - *catch_up_from, state->last_seq - *catch_up_from,
+                         ended);
+      if (ended) catch_up_from.reset();
+    }
     if (observers.log) LogRound(st, state, *observers.log);
     if (observers.metrics) KeepMetrics(st, state, *observers.metrics);
     auto answered = store_->LastHubRequest();

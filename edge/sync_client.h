@@ -57,6 +57,12 @@ struct SyncObservers {
   const Logger* log = nullptr;
   Metrics* metrics = nullptr;            // DefineSyncMetrics's families, set each round
   std::function<void()> each_turn = {};  // called every turn and pause step (the watchdog)
+  // Catching up (changes were waiting when a round began): after each round,
+  // before its log line, the changes the hub acknowledged since the catch-up
+  // began and the changes it had to take (the waiting ones and any written
+  // since); `ended` when nothing waits or the hub did not answer. For a
+  // progress bar; the rounds read the log's state only when it is set.
+  std::function<void(int64_t done, int64_t total, bool ended)> catch_up = {};
 };
 
 class SyncClient {

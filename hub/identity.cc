@@ -85,9 +85,13 @@ Result<std::vector<ConsentEvent>> ConsentEventsOf(const json& fields, const json
 
 Status Identity::IndexChanges() { return store_.IndexChanges(); }
 
-Result<ResolveStats> Identity::Resolve(bool force) {
+Result<ResolveStats> Identity::Resolve(bool force, const ResolveProgress& progress) {
   const auto t0 = std::chrono::steady_clock::now();
+  auto step = [&](int64_t done) {
+    if (progress) progress(done, kResolveSteps);
+  };
   RETURN_IF_ERROR(IndexChanges());
+  step(1);
   // Another process may write its plan while this one computes; then this
   // plan is stale and is computed again from what that one wrote. Each round
   // that loses, another won: only a stream of resolutions elsewhere outlasts
@@ -102,12 +106,15 @@ Result<ResolveStats> Identity::Resolve(bool force) {
     }
     stats.ran = true;
     ASSIGN_OR_RETURN(storage::LinkSnapshot snapshot, store_.LoadLinkInput());
+    step(2);
     LinkInput& input = snapshot.input;
     input.now = FormatUtcMs(clock_.NowMs());
     const LinkPlan plan = LinkRecords(input);
+    step(3);
     ASSIGN_OR_RETURN(bool written,
                      store_.WriteLinkPlan(plan, snapshot.generation, mark, input.now, signer_));
     if (!written) continue;
+    step(kResolveSteps);
     stats.records = static_cast<int64_t>(input.records.size());
     stats.unified = plan.unified;
     stats.across_stores = plan.across_stores;

@@ -18,6 +18,8 @@
 // the thread that owns it.
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -82,9 +84,15 @@ class Identity {
   Identity(storage::IdentityStore& store, const Clock& clock, const SecretKeys* signer = nullptr)
       : store_(store), clock_(clock), signer_(signer) {}
 
+  // (done, total) of a resolution's steps: indexing the new changes, loading
+  // the records, linking them, writing the links (kResolveSteps). For a
+  // progress bar; may be empty.
+  using ResolveProgress = std::function<void(int64_t, int64_t)>;
+  static constexpr int64_t kResolveSteps = 4;
+
   // Links every record; runs only if customers, vehicles or rules changed
   // since the last run, unless `force`. Indexes new changes first.
-  Result<ResolveStats> Resolve(bool force);
+  Result<ResolveStats> Resolve(bool force, const ResolveProgress& progress = {});
   // Reads the changes applied since the last call: which customer each new
   // vehicle and booking belongs to (customer_children), the typed rows of the
   // bookings, customers and vehicles changed, and the unified customers whose

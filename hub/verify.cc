@@ -172,13 +172,24 @@ Status CheckArchivedBatch(VerifyReads& reads, const storage::ArchivedBatch& b,
 // The archive: signatures, the hub log chain, coverage; with the secret key,
 // every archived change against the changes held.
 Status CheckArchive(storage::HubStorage& storage, const PublicKeys& hub_public,
-                    const SecretKeys* hub_secret, HubVerifyReport& report) {
+                    const SecretKeys* hub_secret, const VerifyProgress& progress,
+                    HubVerifyReport& report) {
   VerifyReads& reads = storage.verify_reads();
   ASSIGN_OR_RETURN(auto keys, KeyHistory(reads));
+  int64_t held = 0;  // the changes the batches should cover: every store's cursor
+  if (progress) {
+    ASSIGN_OR_RETURN(std::vector<storage::StoreCursor> cursors, storage.cursors().List());
+    for (const auto& cursor : cursors) held += cursor.last_seq;
+  }
+  int64_t done = 0;
   Hash256 head{};
   std::map<std::string, int64_t> covered;  // site -> last seq covered by batches so far
   RETURN_IF_ERROR(reads.ForEachArchivedBatch([&](const storage::ArchivedBatch& b) {
-    return CheckArchivedBatch(reads, b, keys, hub_public, hub_secret, head, covered, report);
+    RETURN_IF_ERROR(
+        CheckArchivedBatch(reads, b, keys, hub_public, hub_secret, head, covered, report));
+    done += b.last_seq - b.first_seq + 1;
+    if (progress) progress(done, held);
+    return Status::Ok();
   }));
   return CheckArchiveReachesCursors(storage, covered, report);
 }
@@ -344,7 +355,7 @@ Status CheckEntities(VerifyReads& reads, HubVerifyReport& report) {
 }  // namespace
 
 Result<HubVerifyReport> VerifyHub(storage::HubStorage& storage, const PublicKeys& hub_public,
-                                  const SecretKeys* hub_secret) {
+                                  const SecretKeys* hub_secret, const VerifyProgress& progress) {
   HubVerifyReport report;
   VerifyReads& reads = storage.verify_reads();
   // One consistent view, ready for the entity check's sort of every change.
@@ -363,8 +374,8 @@ Result<HubVerifyReport> VerifyHub(storage::HubStorage& storage, const PublicKeys
   RETURN_IF_ERROR(timed("store logs", [&] { return CheckStoreLogs(storage, report); }));
   RETURN_IF_ERROR(timed("keys", [&] { return CheckLiveKeys(reads, report); }));
   RETURN_IF_ERROR(timed("records", [&] { return CheckRecordLog(reads, hub_public, report); }));
-  RETURN_IF_ERROR(
-      timed("archive", [&] { return CheckArchive(storage, hub_public, hub_secret, report); }));
+  RETURN_IF_ERROR(timed(
+      "archive", [&] { return CheckArchive(storage, hub_public, hub_secret, progress, report); }));
   RETURN_IF_ERROR(timed("entities", [&] { return CheckEntities(reads, report); }));
   return report;
 }

@@ -23,6 +23,8 @@
 // Thread-compatible.
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -55,9 +57,15 @@ struct HubVerifyReport {
   bool consistent() const { return findings.empty(); }
 };
 
+// (done, total) of the archive check, the longest part: the changes the
+// archived batches checked so far cover, of the changes held (each store's
+// cursor). For a progress bar; may be empty.
+using VerifyProgress = std::function<void(int64_t, int64_t)>;
+
 // `hub_public` checks the hub's head signatures; `hub_secret`, when given,
 // opens the archived batches.
 Result<HubVerifyReport> VerifyHub(storage::HubStorage& storage, const PublicKeys& hub_public,
-                                  const SecretKeys* hub_secret);
+                                  const SecretKeys* hub_secret,
+                                  const VerifyProgress& progress = {});
 
 }  // namespace outpost::hub

@@ -4,6 +4,7 @@
 // terminal and nowhere else, the bash completion and the man pages.
 #include <gtest/gtest.h>
 #include <pty.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -295,6 +296,82 @@ TEST_F(CliNicetiesTest, ProgressOnATerminalOnly) {
   const std::string json = RunOnTerminal(desk_.Argv({"paper", "import", csv, "--json"}), env);
   EXPECT_EQ(json.find("forms\r"), std::string::npos);
   EXPECT_EQ(json.find("[#"), std::string::npos) << json;
+}
+
+// Whether `text` holds a full bar of `unit` drawn in place ("\r[##########]
+// 100% 6/6 changes"), whatever the count.
+bool HasFullBar(const std::string& text, const std::string& unit) {
+  return std::regex_search(text, std::regex("\r\\[##########\\] 100% ([0-9,]+)/\\1 " + unit));
+}
+
+// The other long work with a bar: a store catching up with the hub (the sync
+// process), verify over the hub's archive, identity resolution at the hub.
+// Each on a terminal only: not a byte of it piped or with --json.
+TEST_F(CliNicetiesTest, CatchUpVerifyAndResolutionShowABarOnATerminalOnly) {
+  for (const char* site : {"HUB", "SH-PUDONG"}) {
+    ASSERT_EQ(RunProgram({OUTPOST_BIN, "keygen", "--site", site, "--dir", dir_.path()}).exit_code,
+              0);
+  }
+  const std::string hub_db = dir_.File("hub.db");
+  auto hub_argv = [&](const std::vector<std::string>& args) {
+    std::vector<std::string> argv = {OUTPOST_HUB_BIN, "--db", hub_db, "--key",
+                                     dir_.File("HUB.key")};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return argv;
+  };
+  std::vector<std::string> env = desk_.Env();
+  env.push_back("OUTPOST_PROGRESS_AFTER_MS=0");  // draw at once: the work is quick
+  ASSERT_EQ(RunProgram(hub_argv({"init"}), env).exit_code, 0);
+  ProcessResult allowed = RunProgram(hub_argv({"allow", dir_.File("SH-PUDONG.pub")}), env);
+  ASSERT_EQ(allowed.exit_code, 0) << allowed.err;
+  const std::string endpoint = FreeTcpEndpoint();
+  auto hub = std::make_unique<Process>(hub_argv({"serve", "--bind", endpoint}), env);
+  const std::vector<std::string> sync = SyncCommandArgs(
+      endpoint, dir_.File("HUB.pub"), dir_.File("SH-PUDONG.key"), {"--seconds", "2"});
+  auto with_json = [](std::vector<std::string> argv) {
+    argv.insert(argv.begin() + 1, "--json");
+    return argv;
+  };
+
+  // Catch-up: each run finds changes waiting.
+  ASSERT_EQ(Book("138 0013 8000", "王伟", "10:00").exit_code, 0);
+  const std::string caught_up = RunOnTerminal(desk_.Argv(sync), env);
+  EXPECT_TRUE(HasFullBar(caught_up, "changes")) << caught_up;
+  EXPECT_NE(caught_up.find("\r\x1b[K"), std::string::npos) << caught_up;
+  ASSERT_EQ(Book("139 0013 9000", "李娜", "10:00").exit_code, 0);
+  ProcessResult piped = RunProgram(desk_.Argv(sync), env);
+  EXPECT_EQ(piped.exit_code, 0) << piped.err;
+  EXPECT_NE(piped.err.find("caught up"), std::string::npos) << piped.err;
+  EXPECT_EQ(piped.err.find("[#"), std::string::npos) << piped.err;
+  EXPECT_EQ(piped.err.find('\r'), std::string::npos) << piped.err;
+  ASSERT_EQ(Book("137 0013 7000", "赵六", "11:00").exit_code, 0);
+  const std::string json_sync = RunOnTerminal(with_json(desk_.Argv(sync)), env);
+  EXPECT_NE(json_sync.find("caught up"), std::string::npos) << json_sync;
+  EXPECT_EQ(json_sync.find("[#"), std::string::npos) << json_sync;
+  hub->Kill(SIGTERM);
+  hub->Wait();
+
+  // Verify over the hub's archived batches.
+  const std::vector<std::string> verify = {OUTPOST_BIN, "verify",    "--db",
+                                           hub_db,      "--hub-key", dir_.File("HUB.pub")};
+  const std::string verified = RunOnTerminal(verify, env);
+  EXPECT_TRUE(HasFullBar(verified, "changes")) << verified;
+  ProcessResult verify_piped = RunProgram(verify, env);
+  EXPECT_EQ(verify_piped.exit_code, 0) << verify_piped.out << verify_piped.err;
+  EXPECT_EQ(verify_piped.err, "");
+  std::vector<std::string> verify_json = verify;
+  verify_json.push_back("--json");
+  EXPECT_EQ(RunOnTerminal(verify_json, env).find("[#"), std::string::npos);
+
+  // Identity resolution at the hub, in its steps.
+  const std::vector<std::string> resolve = hub_argv({"customers", "resolve", "--force"});
+  const std::string resolved = RunOnTerminal(resolve, env);
+  EXPECT_NE(resolved.find("\r[##########] 100% 4/4 steps"), std::string::npos) << resolved;
+  ProcessResult resolve_piped = RunProgram(resolve, env);
+  EXPECT_EQ(resolve_piped.exit_code, 0) << resolve_piped.err;
+  EXPECT_EQ(resolve_piped.err, "");
+  const std::string resolve_json = RunOnTerminal(with_json(resolve), env);
+  EXPECT_EQ(resolve_json.find("[#"), std::string::npos) << resolve_json;
 }
 
 TEST_F(CliNicetiesTest, BashCompletionOffersCommandsAndOptions) {

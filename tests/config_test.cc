@@ -110,6 +110,37 @@ TEST_F(ConfigTest, AFlagAndTheEnvironmentOverrideTheFile) {
       << file_shown.out;
 }
 
+// config show: every global key with where its value came from; a command's
+// keys only when something sets them (the rest are in `config keys`). A file
+// it cannot use is refused with the same lines as any command.
+TEST_F(ConfigTest, ConfigShowListsEveryGlobalKeyAndOnlyTheCommandKeysSet) {
+  const std::string file = Write(
+      "edge.toml", "db = \"" + dir_.File("store.db") +
+                       "\"\n[init]\nstore-id = \"S1\"\n[sync]\nhub = \"tcp://127.0.0.1:7700\"\n");
+  ProcessResult shown = Edge({"--config", file, "config", "show"}, {"OUTPOST_STAFF=SA Zhang"});
+  ASSERT_EQ(shown.exit_code, 0) << shown.err;
+  EXPECT_EQ(shown.err, "");
+  for (const std::string& line :
+       {"db = \"" + dir_.File("store.db") + "\"  # file\n",
+        std::string("staff = \"SA Zhang\"  # env OUTPOST_STAFF\n"),
+        std::string("json = false  # default\n"), std::string("init.store-id = \"S1\"  # file\n"),
+        std::string("sync.hub = \"tcp://127.0.0.1:7700\"  # file\n")}) {
+    EXPECT_NE(shown.out.find(line), std::string::npos) << line << shown.out;
+  }
+  // Nothing sets them: not listed.
+  for (const char* unset : {"init.name", "init.min-notice", "sync.hub-key", "sync.once", "book."}) {
+    EXPECT_EQ(shown.out.find(unset), std::string::npos) << unset << "\n" << shown.out;
+  }
+
+  const std::string bad = Write("bad.toml", "[sync]\nhubb = \"tcp://127.0.0.1:7700\"\n");
+  ProcessResult refused = Edge({"--config", bad, "config", "show"});
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_EQ(refused.out, "");
+  EXPECT_EQ(refused.err, "outpost-edge: " + bad +
+                             ":2: sync.hubb = \"tcp://127.0.0.1:7700\": unknown key (did you mean "
+                             "'hub'?)\n");
+}
+
 TEST_F(ConfigTest, EachErrorNamesFileLineKeyValueAndReasonAndNothingRuns) {
   struct Case {
     std::string text;

@@ -74,4 +74,16 @@ class DeskHarness {
   std::vector<std::string> clock_env_;
 };
 
+// The arguments of `outpost-edge sync` (for DeskHarness::Argv): the hub at
+// `endpoint`, its public key file, the store's secret key file, then `more`.
+inline std::vector<std::string> SyncCommandArgs(const std::string& endpoint,
+                                                const std::string& hub_pub,
+                                                const std::string& store_key,
+                                                const std::vector<std::string>& more = {}) {
+  std::vector<std::string> args = {"sync",  "--hub", endpoint, "--hub-key",
+                                   hub_pub, "--key", store_key};
+  args.insert(args.end(), more.begin(), more.end());
+  return args;
+}
+
 }  // namespace outpost::testing

@@ -74,15 +74,7 @@ class MonitoringTest : public ::testing::Test {
     return argv;
   }
   std::vector<std::string> SyncArgs(const std::vector<std::string>& more = {}) {
-    std::vector<std::string> args = {"sync",
-                                     "--hub",
-                                     endpoint_,
-                                     "--hub-key",
-                                     dir_.File("HUB.pub"),
-                                     "--key",
-                                     dir_.File("S1.key")};
-    args.insert(args.end(), more.begin(), more.end());
-    return args;
+    return SyncCommandArgs(endpoint_, dir_.File("HUB.pub"), dir_.File("S1.key"), more);
   }
   void Book(int i) {
     ProcessResult r = desk_.Desk({"book", "--phone", "1390000" + std::to_string(1000 + i), "--name",

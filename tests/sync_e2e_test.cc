@@ -52,15 +52,9 @@ class SyncE2eTest : public ::testing::Test {
     return std::make_unique<Process>(HubArgv({"serve", "--bind", endpoint_}), clock_.Env());
   }
   std::unique_ptr<Process> StartSync(const std::vector<std::string>& more = {}) {
-    std::vector<std::string> args = {"sync",
-                                     "--hub",
-                                     endpoint_,
-                                     "--hub-key",
-                                     dir_.File("HUB.pub"),
-                                     "--key",
-                                     dir_.File("S1.key")};
-    args.insert(args.end(), more.begin(), more.end());
-    return std::make_unique<Process>(desk_.Argv(args), desk_.Env());
+    return std::make_unique<Process>(
+        desk_.Argv(SyncCommandArgs(endpoint_, dir_.File("HUB.pub"), dir_.File("S1.key"), more)),
+        desk_.Env());
   }
   void Book(int i) {
     ProcessResult r = desk_.Desk({"book", "--phone", "1390000" + std::to_string(1000 + i), "--name",

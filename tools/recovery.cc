@@ -625,7 +625,8 @@ Result<VerifyResult> VerifyStore(const Clock& clock, const std::string& path,
 }
 
 Result<VerifyResult> VerifyHubDb(const std::string& path, const std::string& hub_key_path,
-                                 const std::string& hub_secret_path) {
+                                 const std::string& hub_secret_path,
+                                 const ProgressFn& progress = {}) {
   // Migrated forward, and only read: opened without the hub's keys, which
   // would let opening sign what an older hub left unsigned.
   ASSIGN_OR_RETURN(auto storage, hub::storage::OpenHubStorage(path, {}));
@@ -642,7 +643,7 @@ Result<VerifyResult> VerifyHubDb(const std::string& path, const std::string& hub
         " checks the signatures of its log heads");
   }
   ASSIGN_OR_RETURN(hub::HubVerifyReport report,
-                   hub::VerifyHub(*storage, pub, secret ? &*secret : nullptr));
+                   hub::VerifyHub(*storage, pub, secret ? &*secret : nullptr, progress));
   VerifyResult result;
   result.subject = "hub (" + path + ")";
   Check logs{"store logs", true,
@@ -842,7 +843,8 @@ int Commands::RunVerify(std::ostream& out, std::ostream& err) {
     result =
         VerifyStore(*clock_, db_, hub_, keys_, hub_key_, repair_, timeout_ms_, progress.Callback());
   } else if (is_hub.value()) {
-    result = VerifyHubDb(db_, hub_key_, hub_secret_);
+    cli::Progress progress(err, cli::ProgressWanted(json_), "changes");
+    result = VerifyHubDb(db_, hub_key_, hub_secret_, progress.Callback());
   }
   if (!result.ok()) return fail(result.status());
   if (json_) {

@@ -5,6 +5,8 @@
 #include <chrono>
 #include <csignal>
 #include <filesystem>
+#include <functional>
+#include <optional>
 #include <ostream>
 #include <thread>
 
@@ -12,6 +14,7 @@
 #include "edge/cli/output.h"
 #include "edge/profiles.h"
 #include "edge/sync_client.h"
+#include "sync/cli/progress.h"
 #include "sync/keys.h"
 #include "sync/log.h"
 #include "sync/metrics.h"
@@ -95,10 +98,27 @@ int SyncCommand::Run(const DeskRun& run) {
   log.Info("started", {{"hub", hub_endpoint_}});
   NotifyReady();
   NotifyStatus("sending this store's changes to " + hub_endpoint_);
-  client.value()->Run(g_stop, {.log = &log, .metrics = &metrics, .each_turn = [&] {
-                                 metrics.Beat();
-                                 watchdog.MaybePing();
-                               }});
+  // A store far behind (back from an outage) catching up: a bar on a
+  // terminal, taken down before the round's log line ("caught up").
+  std::optional<outpost::cli::Progress> bar;
+  auto catch_up = [&](int64_t done, int64_t total, bool ended) {
+    if (!bar) bar.emplace(run.err, true, "changes");
+    bar->Update(done, total);
+    if (ended) bar.reset();
+  };
+  const bool bar_wanted =
+      outpost::cli::ProgressWanted(run.flags.json || log_format.value() != LogFormat::kText);
+  client.value()->Run(g_stop,
+                      {.log = &log,
+                       .metrics = &metrics,
+                       .each_turn =
+                           [&] {
+                             metrics.Beat();
+                             watchdog.MaybePing();
+                           },
+                       .catch_up = bar_wanted ? std::move(catch_up)
+                                              : std::function<void(int64_t, int64_t, bool)>{}});
+  bar.reset();  // stopped while catching up: the line blanked before "stopped"
   NotifyStopping();
   log.Info("stopped");
   if (timer.joinable()) timer.join();

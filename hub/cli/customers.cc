@@ -14,6 +14,7 @@
 #include "hub/identity_decisions.h"
 #include "hub/profiles.h"
 #include "hub/queries/reader.h"
+#include "sync/cli/progress.h"
 #include "sync/cli/table.h"
 #include "sync/i18n/messages.h"
 #include "sync/ids.h"
@@ -167,7 +168,9 @@ int CustomerCommands::Run(Hub& hub, std::ostream& out, std::ostream& err) {
 }
 
 int CustomerCommands::RunResolve(Hub& hub, std::ostream& out, std::ostream& err) {
-  auto stats = hub.MakeIdentity().Resolve(force_);
+  outpost::cli::Progress progress(err, outpost::cli::ProgressWanted(flags_.json), "steps");
+  auto stats = hub.MakeIdentity().Resolve(force_, progress.Callback());
+  progress.Finish();
   if (!stats.ok()) return Fail(stats.status(), err);
   auto refreshed = hub.RefreshProfiles();
   if (!refreshed.ok()) return Fail(refreshed.status(), err);

@@ -444,17 +444,17 @@ std::optional<int> ProgramConfig::Parse(int argc, char** argv, std::ostream& out
   if (check_->parsed()) return RunCheck(out, err);
   if (show_->parsed()) return RunShow(out, err);
   if (keys_->parsed()) return RunKeys(out);
-  // Nothing runs half-configured: every error in the file stops the command.
-  if (!loaded_.errors.empty()) {
-    PrintErrors(loaded_.errors, err);
-    return 1;
-  }
-  const std::vector<std::string> errors = ApplyBeneathFlags();
-  if (!errors.empty()) {
-    PrintErrors(errors, err);
-    return 1;
-  }
-  return std::nullopt;
+  return ApplyOrRefuse(err);
+}
+
+std::optional<int> ProgramConfig::ApplyOrRefuse(std::ostream& err) {
+  // Nothing runs half-configured: every error in the file stops the command,
+  // and so does a value from the environment or the file the option refuses.
+  std::vector<std::string> errors = loaded_.errors;
+  if (errors.empty()) errors = ApplyBeneathFlags();
+  if (errors.empty()) return std::nullopt;
+  PrintErrors(errors, err);
+  return 1;
 }
 
 void ProgramConfig::PrintErrors(const std::vector<std::string>& errors, std::ostream& err) const {
@@ -478,15 +478,7 @@ int ProgramConfig::RunCheck(std::ostream& out, std::ostream& err) {
 }
 
 int ProgramConfig::RunShow(std::ostream& out, std::ostream& err) {
-  if (!loaded_.errors.empty()) {
-    PrintErrors(loaded_.errors, err);
-    return 1;
-  }
-  const std::vector<std::string> errors = ApplyBeneathFlags();
-  if (!errors.empty()) {
-    PrintErrors(errors, err);
-    return 1;
-  }
+  if (auto refused = ApplyOrRefuse(err)) return *refused;
   static constexpr const char* kSourceNames[] = {"flag", "env", "file", "default"};
   if (chosen_.path.empty()) {
     out << "# config: none (" << default_path_ << " does not exist)\n";
@@ -506,12 +498,36 @@ int ProgramConfig::RunShow(std::ostream& out, std::ostream& err) {
     if (source == SettingSource::kEnvironment) out << " " << env_names_[option];
     out << "\n";
   }
-  // A subcommand's keys take effect when it runs; shown as the file sets them.
-  for (const FileSetting& setting : loaded_.settings) {
-    if (setting.key.find('.') == std::string::npos) continue;
-    out << setting.key << " = " << setting.shown << "  # file\n";
-  }
+  ShowCommandKeys(out);
   return 0;
+}
+
+void ProgramConfig::ShowCommandKeys(std::ostream& out) {
+  // A command's keys take effect when it runs; listed only when the
+  // environment or the file sets them (the defaults are in `config keys`),
+  // the environment first as when the command runs.
+  std::map<const CLI::Option*, const FileSetting*> from_file;
+  for (const FileSetting& setting : loaded_.settings) from_file[setting.option] = &setting;
+  for (CLI::App* command : Subcommands(app_)) {
+    EachSection(*command, command->get_name(), [&](CLI::App& app, const std::string& dotted) {
+      for (CLI::Option* option : KeyOptions(app)) {
+        const std::string key = dotted + "." + option->get_lnames().front();
+        const auto env = env_names_.find(option);
+        const char* value = env == env_names_.end() ? nullptr : std::getenv(env->second.c_str());
+        if (value != nullptr && *value != '\0') {
+          const Expect expect = ExpectedType(*option);
+          const bool bare = expect == Expect::kInteger || expect == Expect::kNumber;
+          out << key << " = "
+              << (IsSecretKey(key) ? kMasked
+                  : bare           ? std::string(value)
+                                   : Quoted(value))
+              << "  # env " << env->second << "\n";
+        } else if (auto file = from_file.find(option); file != from_file.end()) {
+          out << key << " = " << file->second->shown << "  # file\n";
+        }
+      }
+    });
+  }
 }
 
 int ProgramConfig::RunKeys(std::ostream& out) {

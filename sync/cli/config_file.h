@@ -81,6 +81,11 @@ class ProgramConfig {
   ChosenFile ChooseFile(int argc, char** argv) const;
   void TakeOverEnvironment();
   std::vector<std::string> ApplyBeneathFlags();
+  // The file's errors, else ApplyBeneathFlags's: printed, and 1; nullopt when
+  // every value applied.
+  std::optional<int> ApplyOrRefuse(std::ostream& err);
+  // `config show`'s command keys: those the environment or the file sets.
+  void ShowCommandKeys(std::ostream& out);
   int RunCheck(std::ostream& out, std::ostream& err);
   int RunShow(std::ostream& out, std::ostream& err);
   int RunKeys(std::ostream& out);

@@ -27,6 +27,7 @@ std::string ShownUnit(std::string_view unit) {
   if (unit == "changes") return i18n::Tr("changes");
   if (unit == "checks") return i18n::Tr("checks");
   if (unit == "forms") return i18n::Tr("forms");
+  if (unit == "steps") return i18n::Tr("steps");
   return std::string(unit);
 }
 

@@ -1,5 +1,6 @@
 // A progress bar on a terminal for work that takes a while (paper import,
-// verify, backup, restore, rebuild):
+// verify, backup, restore, rebuild, a store's sync catching up, identity
+// resolution at the hub):
 //   [#####     ] 43% 1,860/4,320 forms
 // drawn on stderr, redrawn in place (\r), only when stderr is a terminal and
 // the output is not --json, only once the work has run about two seconds (a
