@@ -120,5 +120,37 @@ TEST_F(HubI18nTest, AccountAndCustomerRefusalsReadInChinese) {
   EXPECT_TRUE(month.err.ends_with("month：'2026-13' 不是 YYYY-MM 格式的月份\n")) << month.err;
 }
 
+// Refusals whose English is composed at the call site (message() stays
+// English: it is logged and compared) are shown translated by the printer.
+TEST_F(HubI18nTest, ComposedRefusalsReadInChineseAndStayEnglishWithout) {
+  const std::string missing = dir_.File("none.db");
+  auto on = [&](const std::string& db, const std::vector<std::string>& args, bool chinese) {
+    std::vector<std::string> argv = {OUTPOST_HUB_BIN, "--db", db, "--key", dir_.File("HUB.key")};
+    argv.insert(argv.end(), args.begin(), args.end());
+    std::vector<std::string> env = {std::string("OUTPOST_NOW=") + testing::kHubCliNow};
+    if (chinese) env.emplace_back("LANG=zh_CN.UTF-8");
+    return RunProgram(argv, env);
+  };
+  ProcessResult none = on(missing, {"stores"}, true);
+  EXPECT_NE(none.exit_code, 0);
+  EXPECT_NE(none.err.find("'" + missing + "'：没有这个总部数据库"), std::string::npos) << none.err;
+  ProcessResult none_en = on(missing, {"stores"}, false);
+  EXPECT_NE(none_en.err.find("'" + missing + "': no such hub database"), std::string::npos)
+      << none_en.err;
+  EXPECT_FALSE(std::filesystem::exists(missing));
+
+  ProcessResult again = on(dir_.File("hub.db"), {"init"}, true);
+  EXPECT_NE(again.exit_code, 0);
+  EXPECT_NE(
+      again.err.find("总部数据库 '" + dir_.File("hub.db") + "' 已存在；init 只会创建新数据库"),
+      std::string::npos)
+      << again.err;
+  ProcessResult again_en = on(dir_.File("hub.db"), {"init"}, false);
+  EXPECT_NE(again_en.err.find("hub database '" + dir_.File("hub.db") +
+                              "' exists; init only creates a new one"),
+            std::string::npos)
+      << again_en.err;
+}
+
 }  // namespace
 }  // namespace outpost
