@@ -137,7 +137,8 @@ Status Hub::DenyStore(const std::string& site_id, const std::string& staff,
       storage_->keys().DenyLiveKey(site_id, FormatUtcMs(clock_.NowMs()), staff, reason));
   if (earlier) {
     // Already denied: said by whom, when, why.
-    return Status::Conflict(DeniedStatus(site_id, *earlier).message());
+    const Status denied = DeniedStatus(site_id, *earlier);
+    return Status::Conflict(denied.message()).WithShown(denied.shown());
   }
   return Status::Ok();
 }

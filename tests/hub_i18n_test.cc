@@ -123,29 +123,34 @@ TEST_F(HubI18nTest, AccountAndCustomerRefusalsReadInChinese) {
 // Refusals whose English is composed at the call site (message() stays
 // English: it is logged and compared) are shown translated by the printer.
 TEST_F(HubI18nTest, ComposedRefusalsReadInChineseAndStayEnglishWithout) {
-  const std::string missing = dir_.File("none.db");
-  auto on = [&](const std::string& db, const std::vector<std::string>& args, bool chinese) {
-    std::vector<std::string> argv = {OUTPOST_HUB_BIN, "--db", db, "--key", dir_.File("HUB.key")};
-    argv.insert(argv.end(), args.begin(), args.end());
-    std::vector<std::string> env = {std::string("OUTPOST_NOW=") + testing::kHubCliNow};
-    if (chinese) env.emplace_back("LANG=zh_CN.UTF-8");
-    return RunProgram(argv, env);
-  };
-  ProcessResult none = on(missing, {"stores"}, true);
-  EXPECT_NE(none.exit_code, 0);
-  EXPECT_NE(none.err.find("'" + missing + "'：没有这个总部数据库"), std::string::npos) << none.err;
-  ProcessResult none_en = on(missing, {"stores"}, false);
-  EXPECT_NE(none_en.err.find("'" + missing + "': no such hub database"), std::string::npos)
-      << none_en.err;
-  EXPECT_FALSE(std::filesystem::exists(missing));
+  ProcessResult stranger = Hub({"deny", "S9", "--staff", "Li", "--reason", "lost"});
+  EXPECT_NE(stranger.exit_code, 0);
+  EXPECT_NE(stranger.err.find("'S9' 不在总部的允许名单上"), std::string::npos) << stranger.err;
+  ProcessResult stranger_en = Hub({"deny", "S9", "--staff", "Li", "--reason", "lost"}, false);
+  EXPECT_NE(stranger_en.err.find("'S9' is not on the hub's allow-list"), std::string::npos)
+      << stranger_en.err;
 
-  ProcessResult again = on(dir_.File("hub.db"), {"init"}, true);
+  ASSERT_EQ(Hub({"deny", "S2", "--staff", "Li", "--reason", "laptop stolen"}).exit_code, 0);
+  const std::string key = keys_.at("S2").pub.KeyId();
+  ProcessResult twice = Hub({"deny", "S2", "--staff", "Wang", "--reason", "again"});
+  EXPECT_NE(twice.exit_code, 0);
+  EXPECT_NE(twice.err.find("门店 'S2' 已被拒绝：密钥 " + key + " 已由 Li 于 "), std::string::npos)
+      << twice.err;
+  EXPECT_TRUE(twice.err.ends_with("（laptop stolen）；允许一把新密钥即可重新接入\n")) << twice.err;
+  ProcessResult twice_en = Hub({"deny", "S2", "--staff", "Wang", "--reason", "again"}, false);
+  EXPECT_NE(twice_en.err.find("store 'S2' is denied: key " + key + " was shut out by Li at "),
+            std::string::npos)
+      << twice_en.err;
+  EXPECT_TRUE(twice_en.err.ends_with(" (laptop stolen); allow a new key to readmit it\n"))
+      << twice_en.err;
+
+  ProcessResult again = Hub({"init"});
   EXPECT_NE(again.exit_code, 0);
   EXPECT_NE(
       again.err.find("总部数据库 '" + dir_.File("hub.db") + "' 已存在；init 只会创建新数据库"),
       std::string::npos)
       << again.err;
-  ProcessResult again_en = on(dir_.File("hub.db"), {"init"}, false);
+  ProcessResult again_en = Hub({"init"}, false);
   EXPECT_NE(again_en.err.find("hub database '" + dir_.File("hub.db") +
                               "' exists; init only creates a new one"),
             std::string::npos)
