@@ -70,8 +70,10 @@ Status CheckName(const std::string& name) {
         return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
       });
   if (ok) return Status::Ok();
-  return Status::InvalidInput(
-             i18n::Format("name: {0} is not 2 to 32 of a-z, 0-9, '.', '_' or '-'", {Quote(name)}))
+  return Status::InvalidInput("name: " + Quote(name) +
+                              " is not 2 to 32 of a-z, 0-9, '.', '_' or '-'")
+      .WithShown(
+          i18n::Format("name: {0} is not 2 to 32 of a-z, 0-9, '.', '_' or '-'", {Quote(name)}))
       .WithField("name");
 }
 
@@ -79,10 +81,11 @@ Status CheckDisplayName(const std::string& display_name) {
   const bool controls = std::any_of(display_name.begin(), display_name.end(),
                                     [](char c) { return static_cast<unsigned char>(c) < 0x20; });
   if (display_name.empty() || display_name.size() > 128 || controls || !IsValidUtf8(display_name)) {
-    return Status::InvalidInput(
-               i18n::Format("display-name: {0} must be 1 to 128 bytes of text without control"
-                            " characters",
-                            {Quote(display_name)}))
+    return Status::InvalidInput("display-name: " + Quote(display_name) +
+                                " must be 1 to 128 bytes of text without control characters")
+        .WithShown(i18n::Format("display-name: {0} must be 1 to 128 bytes of text without control"
+                                " characters",
+                                {Quote(display_name)}))
         .WithField("display-name");
   }
   return Status::Ok();
@@ -90,9 +93,10 @@ Status CheckDisplayName(const std::string& display_name) {
 
 Result<Role> RoleFrom(const std::string& text) {
   if (auto role = ParseRole(text)) return *role;
-  return Status::InvalidInput(
-             i18n::Format("role: {0} is not one of viewer, call_centre, data_team, admin",
-                          {Quote(text)}))
+  return Status::InvalidInput("role: " + Quote(text) +
+                              " is not one of viewer, call_centre, data_team, admin")
+      .WithShown(i18n::Format("role: {0} is not one of viewer, call_centre, data_team, admin",
+                              {Quote(text)}))
       .WithField("role");
 }
 
@@ -173,14 +177,16 @@ StaffAuditRow StaffAccounts::AuditRow(const std::string& actor, const std::strin
 
 Status StaffAccounts::CheckPassword(const std::string& name, const std::string& password) const {
   if (password.size() < rules_.min_password || password.size() > 256) {
-    return Status::InvalidInput(
-               i18n::Format("password: must be {0} to 256 characters (got {1})",
-                            {std::to_string(rules_.min_password), std::to_string(password.size())}))
+    return Status::InvalidInput("password: must be " + std::to_string(rules_.min_password) +
+                                " to 256 characters (got " + std::to_string(password.size()) + ")")
+        .WithShown(
+            i18n::Format("password: must be {0} to 256 characters (got {1})",
+                         {std::to_string(rules_.min_password), std::to_string(password.size())}))
         .WithField("password");
   }
   if (password.find(name) != std::string::npos) {
-    return Status::InvalidInput(
-               i18n::Format("password: must not contain the account's name {0}", {Quote(name)}))
+    return Status::InvalidInput("password: must not contain the account's name " + Quote(name))
+        .WithShown(i18n::Format("password: must not contain the account's name {0}", {Quote(name)}))
         .WithField("password");
   }
   return Status::Ok();
@@ -189,7 +195,9 @@ Status StaffAccounts::CheckPassword(const std::string& name, const std::string& 
 Result<StaffUserRow> StaffAccounts::Existing(const std::string& name) {
   ASSIGN_OR_RETURN(std::optional<StaffUserRow> row, store_.User(name));
   if (!row) {
-    return Status::NotFound(i18n::Format("name: no account {0}", {Quote(name)})).WithField("name");
+    return Status::NotFound("name: no account " + Quote(name))
+        .WithShown(i18n::Format("name: no account {0}", {Quote(name)}))
+        .WithField("name");
   }
   return *row;
 }
@@ -203,7 +211,8 @@ Status StaffAccounts::AddUser(const std::string& name, const std::string& displa
   RETURN_IF_ERROR(CheckPassword(name, password));
   ASSIGN_OR_RETURN(std::optional<StaffUserRow> taken, store_.User(name));
   if (taken) {
-    return Status::Conflict(i18n::Format("name: account {0} exists already", {Quote(name)}));
+    return Status::Conflict("name: account " + Quote(name) + " exists already")
+        .WithShown(i18n::Format("name: account {0} exists already", {Quote(name)}));
   }
   ASSIGN_OR_RETURN(std::string hash, HashPassword(password));
   const std::string now = FormatUtcMs(clock_.NowMs());
@@ -236,14 +245,15 @@ Status StaffAccounts::SetRole(const std::string& name, const std::string& role,
 Status StaffAccounts::Disable(const std::string& name, const std::string& reason,
                               const std::string& by) {
   if (reason.empty()) {
-    return Status::InvalidInput(i18n::Tr("reason: required: say why the account is disabled"))
+    return Status::InvalidInput("reason: required: say why the account is disabled")
         .WithField("reason");
   }
   ASSIGN_OR_RETURN(StaffUserRow row, Existing(name));
   if (row.disabled_at) {
-    return Status::Conflict(
-        i18n::Format("name: account {0} was disabled already at {1} by {2}",
-                     {Quote(name), *row.disabled_at, row.disabled_by.value_or("?")}));
+    return Status::Conflict("name: account " + Quote(name) + " was disabled already at " +
+                            *row.disabled_at + " by " + row.disabled_by.value_or("?"))
+        .WithShown(i18n::Format("name: account {0} was disabled already at {1} by {2}",
+                                {Quote(name), *row.disabled_at, row.disabled_by.value_or("?")}));
   }
   row.disabled_at = FormatUtcMs(clock_.NowMs());
   row.disabled_by = by;
@@ -255,7 +265,8 @@ Status StaffAccounts::Disable(const std::string& name, const std::string& reason
 Status StaffAccounts::Enable(const std::string& name, const std::string& by) {
   ASSIGN_OR_RETURN(StaffUserRow row, Existing(name));
   if (!row.disabled_at) {
-    return Status::Conflict(i18n::Format("name: account {0} is not disabled", {Quote(name)}));
+    return Status::Conflict("name: account " + Quote(name) + " is not disabled")
+        .WithShown(i18n::Format("name: account {0} is not disabled", {Quote(name)}));
   }
   row.disabled_at.reset();
   row.disabled_by.reset();
@@ -291,7 +302,9 @@ Result<NewSession> StaffAccounts::SignIn(const std::string& name, const std::str
     RETURN_IF_ERROR(store_.AppendAudit(
         AuditRow(subject, "login.locked", subject, "refused unchecked until " + after)));
     return Status::Refused("too many failed sign-ins for " + Quote(subject) + ": try again after " +
-                           after);
+                           after)
+        .WithShown(i18n::Format("too many failed sign-ins for {0}: try again after {1}",
+                                {Quote(subject), after}));
   }
   ASSIGN_OR_RETURN(std::optional<StaffUserRow> row, store_.User(subject));
   const bool matches = PasswordMatches(row ? row->password_hash : DecoyHash(), password);
@@ -328,7 +341,9 @@ Result<SignedIn> StaffAccounts::Authenticate(const std::string& token) {
   if (!session) return Status::Refused("not signed in");
   if (session->ended_at) {
     return Status::Refused("the session has ended (" + session->ended_why.value_or("signed out") +
-                           "): sign in again");
+                           "): sign in again")
+        .WithShown(i18n::Format("the session has ended ({0}): sign in again",
+                                {i18n::Tr(session->ended_why.value_or("signed out"))}));
   }
   const int64_t now = clock_.NowMs();
   ASSIGN_OR_RETURN(int64_t expires, ParseUtcMs(session->expires_at));
@@ -366,7 +381,9 @@ Status StaffAccounts::CheckCsrf(const SignedIn& who, std::string_view presented)
 Status StaffAccounts::Require(const SignedIn& who, Permission permission) {
   if (RoleMay(who.role, permission)) return Status::Ok();
   return Status::Refused(std::string("role ") + RoleName(who.role) + " may not " +
-                         PermissionName(permission));
+                         PermissionName(permission))
+      .WithShown(
+          i18n::Format("role {0} may not {1}", {RoleName(who.role), PermissionName(permission)}));
 }
 
 Status StaffAccounts::Record(const SignedIn& who, const std::string& action,

@@ -19,7 +19,7 @@ using nlohmann::json;
 
 Status NeedStaff(const std::string& staff) {
   if (staff.empty()) {
-    return Status::InvalidInput(i18n::Tr("staff: say who is changing it (--staff)"));
+    return Status::InvalidInput("staff: say who is changing it (--staff)");
   }
   return Status::Ok();
 }
@@ -205,7 +205,7 @@ Result<std::vector<storage::QueuedAt>> SendHolidayCalendarToNewStores(Hub& hub) 
 Status SetContactPolicy(Hub& hub, const std::string& text, const std::string& staff) {
   RETURN_IF_ERROR(NeedStaff(staff));
   const json parsed = json::parse(text, nullptr, false);
-  if (parsed.is_discarded()) return Status::InvalidInput(i18n::Tr("contact policy: not JSON"));
+  if (parsed.is_discarded()) return Status::InvalidInput("contact policy: not JSON");
   ASSIGN_OR_RETURN(outreach::ContactPolicy policy, outreach::ParseContactPolicy(parsed));
   const std::string value = outreach::ContactPolicyJson(policy).dump();
   return hub.storage()
@@ -217,10 +217,10 @@ Status SetContactPolicy(Hub& hub, const std::string& text, const std::string& st
 Status SetServiceRules(Hub& hub, const std::string& text, const std::string& staff) {
   RETURN_IF_ERROR(NeedStaff(staff));
   const json parsed = json::parse(text, nullptr, false);
-  if (parsed.is_discarded()) return Status::InvalidInput(i18n::Tr("service rules: not JSON"));
+  if (parsed.is_discarded()) return Status::InvalidInput("service rules: not JSON");
   ASSIGN_OR_RETURN(std::vector<outreach::ServiceRule> rules, outreach::ParseServiceRules(parsed));
   if (rules.empty()) {
-    return Status::InvalidInput(i18n::Tr("service rules: rules: at least one rule"));
+    return Status::InvalidInput("service rules: rules: at least one rule");
   }
   const std::string value = outreach::ServiceRulesJson(rules).dump();
   return hub.storage()
@@ -231,7 +231,7 @@ Status SetServiceRules(Hub& hub, const std::string& text, const std::string& sta
 
 Result<AssignReport> AssignInvitations(Hub& hub, const LocalDate& date, const std::string& staff) {
   if (staff.empty()) {
-    return Status::InvalidInput(i18n::Tr("staff: say who assigns them (--staff)"));
+    return Status::InvalidInput("staff: say who assigns them (--staff)");
   }
   ASSIGN_OR_RETURN(CampaignSettings settings, ReadCampaignSettings(hub.storage().campaigns()));
   Identity identity = hub.MakeIdentity();

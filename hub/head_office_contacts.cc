@@ -7,6 +7,7 @@
 #include "hub/hub.h"
 #include "hub/identity.h"
 #include "sync/clock.h"
+#include "sync/i18n/messages.h"
 #include "sync/model/request.h"
 #include "sync/outreach/invitation.h"
 #include "sync/outreach/policy.h"
@@ -25,7 +26,8 @@ std::string Now(const Hub& hub) { return FormatUtcMs(hub.clock().NowMs()); }
 Result<model::Message> MessageOf(const storage::HubMessageRow& row) {
   const json fields = json::parse(row.fields, nullptr, false);
   if (fields.is_discarded()) {
-    return Status::Corruption("hub_messages " + row.message_id + ": fields are not JSON");
+    return Status::Corruption("hub_messages " + row.message_id + ": fields are not JSON")
+        .WithShown(i18n::Format("hub_messages {0}: fields are not JSON", {row.message_id}));
   }
   return model::ParseMessage(row.message_id, fields);
 }
@@ -228,7 +230,8 @@ Status HeadOfficeSender::Finish(const Ticket& ticket, const delivery::DeliveryRe
       u.sent_at = now;
       json request = json::parse(ticket.row.request, nullptr, false);
       if (!request.is_object()) {
-        return Status::Corruption("hub_messages " + m.id + ": its request is not JSON");
+        return Status::Corruption("hub_messages " + m.id + ": its request is not JSON")
+            .WithShown(i18n::Format("hub_messages {0}: its request is not JSON", {m.id}));
       }
       request["requested_at"] = now;  // when head office's contact went
       tell = storage::RequestToQueue{ticket.row.site, request.dump()};
@@ -269,20 +272,32 @@ namespace {
 // Why `inv` is not on head office's call list, or nothing when it is.
 std::optional<Status> NotForHeadOffice(const Invitation& inv) {
   if (inv.assigned_site) {
-    const std::string by = inv.handled_by == "head_office"
-                               ? "by head office (" + inv.outcome.value_or("message planned") + ")"
-                               : "by store " + *inv.assigned_site + " (request " +
-                                     std::to_string(inv.assigned_seq.value_or(0)) + ")";
+    const bool by_head_office = inv.handled_by == "head_office";
+    const std::string outcome = inv.outcome.value_or("message planned");
+    const std::string request = std::to_string(inv.assigned_seq.value_or(0));
+    const std::string by = by_head_office
+                               ? "by head office (" + outcome + ")"
+                               : "by store " + *inv.assigned_site + " (request " + request + ")";
+    const std::string shown_by =
+        by_head_office ? i18n::Format("by head office ({0})", {i18n::Tr(outcome)})
+                       : i18n::Format("by store {0} (request {1})", {*inv.assigned_site, request});
     return Status::Conflict("invitation: '" + inv.invitation_key + "' is handled already " + by)
+        .WithShown(i18n::Format("invitation: '{0}' is handled already {1}",
+                                {inv.invitation_key, shown_by}))
         .WithField("invitation");
   }
   if (!inv.allowed) {
     return Status::Refused("invitation: the contact policy does not allow it: " + inv.reason)
+        .WithShown(
+            i18n::Format("invitation: the contact policy does not allow it: {0}", {inv.reason}))
         .WithField("invitation");
   }
   if (inv.store_online) {
     return Status::Refused("invitation: its store " + inv.store +
                            " is online: `outpost-hub campaigns assign` gives it to the store")
+        .WithShown(i18n::Format("invitation: its store {0} is online: `outpost-hub campaigns "
+                                "assign` gives it to the store",
+                                {inv.store}))
         .WithField("invitation");
   }
   return std::nullopt;
@@ -300,6 +315,7 @@ Result<storage::InvitationRow> RecordHeadOfficeCall(Hub& hub, const LocalDate& d
   }
   if (outcome != "booked" && outcome != "declined" && outcome != "unreachable") {
     return Status::InvalidInput("outcome: '" + outcome + "' is not booked, declined or unreachable")
+        .WithShown(i18n::Format("outcome: '{0}' is not booked, declined or unreachable", {outcome}))
         .WithField("outcome");
   }
   ASSIGN_OR_RETURN(CampaignSettings settings, ReadCampaignSettings(hub.storage().campaigns()));
@@ -311,12 +327,16 @@ Result<storage::InvitationRow> RecordHeadOfficeCall(Hub& hub, const LocalDate& d
   if (found == list.due.end()) {
     return Status::NotFound("invitation: '" + invitation_key + "' is not due on " + list.date +
                             " (`outpost-hub campaigns calls --date` lists them)")
+        .WithShown(i18n::Format(
+            "invitation: '{0}' is not due on {1} (`outpost-hub campaigns calls --date` lists them)",
+            {invitation_key, list.date}))
         .WithField("invitation");
   }
   if (std::optional<Status> refused = NotForHeadOffice(*found)) return *refused;
   const outreach::ServiceRule* rule = RuleNamed(settings, found->service_kind);
   if (!rule) {
     return Status::NotFound("invitation: no service rule '" + found->service_kind + "'")
+        .WithShown(i18n::Format("invitation: no service rule '{0}'", {found->service_kind}))
         .WithField("invitation");
   }
   const std::string now = Now(hub);
@@ -331,6 +351,7 @@ Result<storage::InvitationRow> RecordHeadOfficeCall(Hub& hub, const LocalDate& d
                                                    row, model::HeadOfficeRequestJson(tell).dump()));
   if (!seq) {
     return Status::Conflict("invitation: '" + invitation_key + "' is handled already")
+        .WithShown(i18n::Format("invitation: '{0}' is handled already", {invitation_key}))
         .WithField("invitation");
   }
   row.request_seq = *seq;

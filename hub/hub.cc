@@ -31,23 +31,27 @@ int EdgeSchemaVersion() { return schema::EdgeMigrations().back().version; }
 // opener thread, hub/open_ahead.h).
 Result<std::optional<std::string>> ScanFields(const ChangeEntry& c) {
   thread_local simdjson::dom::parser parser;
-  auto bad = [&c](const std::string& why) {
-    return Status::Corruption("change " + c.site_id + "/" + std::to_string(c.seq) + ": " + why);
+  // `shown_why` is `why` in the reader's language: the catalog's for a fixed sentence.
+  auto bad = [&c](const std::string& why, const std::string& shown_why) {
+    return Status::Corruption("change " + c.site_id + "/" + std::to_string(c.seq) + ": " + why)
+        .WithShown(
+            i18n::Format("change {0}/{1}: {2}", {c.site_id, std::to_string(c.seq), shown_why}));
   };
   simdjson::dom::element doc;
   if (parser.parse(c.fields_json).get(doc) != simdjson::SUCCESS) {
-    return bad("fields are not valid JSON");
+    return bad("fields are not valid JSON", i18n::Tr("fields are not valid JSON"));
   }
   simdjson::dom::object object;
   if (doc.get_object().get(object) != simdjson::SUCCESS) {
-    return bad("fields are not a JSON object");
+    return bad("fields are not a JSON object", i18n::Tr("fields are not a JSON object"));
   }
   std::optional<std::string> store_id;
   std::vector<std::string_view> keys;
   keys.reserve(object.size());
   for (const auto field : object) {
     if (std::find(keys.begin(), keys.end(), field.key) != keys.end()) {
-      return bad("fields name '" + std::string(field.key) + "' twice");
+      const std::string key(field.key);
+      return bad("fields name '" + key + "' twice", i18n::Format("fields name '{0}' twice", {key}));
     }
     keys.push_back(field.key);
     std::string_view value;
@@ -62,7 +66,11 @@ Result<std::optional<std::string>> ScanFields(const ChangeEntry& c) {
 Status DeniedStatus(const std::string& site_id, const storage::KeyDenial& denial) {
   return Status::Refused("store '" + site_id + "' is denied: key " + denial.key_id +
                          " was shut out by " + denial.denied_by + " at " + denial.denied_at + " (" +
-                         denial.reason + "); allow a new key to readmit it");
+                         denial.reason + "); allow a new key to readmit it")
+      .WithShown(i18n::Format(
+          "store '{0}' is denied: key {1} was shut out by {2} at {3} ({4}); allow a new key to "
+          "readmit it",
+          {site_id, denial.key_id, denial.denied_by, denial.denied_at, denial.reason}));
 }
 
 }  // namespace
@@ -104,10 +112,14 @@ Status Hub::AllowStore(const PublicKeys& store) {
                    storage_->keys().AllowKey(store, FormatUtcMs(clock_.NowMs())));
   if (denied) {
     // A denied key may be in someone else's hands: it never comes back.
-    return Status::Refused(i18n::Format(
-        "key {0} of store '{1}' was denied by {2} at {3}; make the store a new key (outpost"
-        " keygen --site {1} --force) and allow that one",
-        {denied->key_id, store.site_id, denied->denied_by, denied->denied_at}));
+    return Status::Refused("key " + denied->key_id + " of store '" + store.site_id +
+                           "' was denied by " + denied->denied_by + " at " + denied->denied_at +
+                           "; make the store a new key (outpost keygen --site " + store.site_id +
+                           " --force) and allow that one")
+        .WithShown(i18n::Format(
+            "key {0} of store '{1}' was denied by {2} at {3}; make the store a new key (outpost"
+            " keygen --site {1} --force) and allow that one",
+            {denied->key_id, store.site_id, denied->denied_by, denied->denied_at}));
   }
   return Status::Ok();
 }
@@ -115,17 +127,18 @@ Status Hub::AllowStore(const PublicKeys& store) {
 Status Hub::DenyStore(const std::string& site_id, const std::string& staff,
                       const std::string& reason) {
   if (staff.empty()) {
-    return Status::InvalidInput(i18n::Tr("staff: say who denies the store (--staff)"));
+    return Status::InvalidInput("staff: say who denies the store (--staff)");
   }
   if (reason.empty()) {
-    return Status::InvalidInput(i18n::Tr("reason: say why the store is denied (--reason)"));
+    return Status::InvalidInput("reason: say why the store is denied (--reason)");
   }
   ASSIGN_OR_RETURN(
       std::optional<storage::KeyDenial> earlier,
       storage_->keys().DenyLiveKey(site_id, FormatUtcMs(clock_.NowMs()), staff, reason));
   if (earlier) {
     // Already denied: said by whom, when, why.
-    return Status::Conflict(DeniedStatus(site_id, *earlier).message());
+    const Status denied = DeniedStatus(site_id, *earlier);
+    return Status::Conflict(denied.message()).WithShown(denied.shown());
   }
   return Status::Ok();
 }
@@ -157,7 +170,9 @@ OpenedMessage OpenMessage(storage::KeyReader& keys, const SecretKeys& hub_keys,
   if (!header.ok()) return refuse(header.status());
   opened.site = header->site_id;
   auto sender = keys.StoreKeys(opened.site);
-  if (!sender.ok()) return refuse(Status::Refused("unknown store '" + opened.site + "'"));
+  if (!sender.ok())
+    return refuse(Status::Refused("unknown store '" + opened.site + "'")
+                      .WithShown(i18n::Format("unknown store '{0}'", {opened.site})));
   // Read for every message: a deny takes effect on the store's next one.
   if (Status denied = CheckNotDenied(keys, opened.site); !denied.ok()) return refuse(denied);
   auto plaintext = OpenEnvelope(envelope, hub_keys, sender.value(), Direction::kStoreToHub);
@@ -236,7 +251,8 @@ Result<WireAck> Hub::IngestOpened(const OpenedMessage& opened, std::string_view 
   };
   if (const auto* hello = std::get_if<WireHello>(&message)) {
     if (hello->site_id != site) {
-      return refuse(Status::Refused("hello names '" + hello->site_id + "'"));
+      return refuse(Status::Refused("hello names '" + hello->site_id + "'")
+                        .WithShown(i18n::Format("hello names '{0}'", {hello->site_id})));
     }
     // The skew is the store's clock less ours as the hello arrives: it
     // includes the hello's time in transit (well under the ±5 s "in step").
@@ -258,7 +274,9 @@ Result<WireAck> Hub::IngestOpened(const OpenedMessage& opened, std::string_view 
     return refuse(Status::Refused("a store may send only hellos, batches and log requests"));
   if (batch->site_id != site) {
     return refuse(
-        Status::Refused("batch from '" + site + "' claims to be from '" + batch->site_id + "'"));
+        Status::Refused("batch from '" + site + "' claims to be from '" + batch->site_id + "'")
+            .WithShown(
+                i18n::Format("batch from '{0}' claims to be from '{1}'", {site, batch->site_id})));
   }
   RETURN_IF_ERROR(NoteContact(site));
   if (!batch->changes.empty()) {
@@ -342,7 +360,9 @@ Result<std::optional<StoreCalendar>> ReadCalendar(storage::HubReads& reads,
   if (!fields) return std::optional<StoreCalendar>();
   auto calendar = ParseStoreCalendar(nlohmann::json::parse(*fields, nullptr, false));
   if (!calendar.ok()) {
-    return Status::Corruption(site + "'s calendar as synced: " + calendar.status().message());
+    return Status::Corruption(site + "'s calendar as synced: " + calendar.status().message())
+        .WithShown(
+            i18n::Format("{0}'s calendar as synced: {1}", {site, calendar.status().shown()}));
   }
   return std::optional<StoreCalendar>(std::move(calendar).value());
 }
@@ -353,18 +373,24 @@ Result<std::string> Hub::CheckRequestedSlot(const std::string& site,
                                             const std::string& slot_text) {
   auto time = LocalTime::Parse(slot_text);
   if (!time.ok()) {
-    return Status::InvalidInput(i18n::Format("slot: '{0}' is not a time (HH:MM)", {slot_text}));
+    return Status::InvalidInput("slot: '" + slot_text + "' is not a time (HH:MM)")
+        .WithShown(i18n::Format("slot: '{0}' is not a time (HH:MM)", {slot_text}));
   }
   if (!calendar) {
     auto date = LocalDate::Parse(date_text);
     if (date.ok()) return date->ToString();
     if (ParseDeskDate(date_text, LocalDate{2026, 1, 1}).ok()) {
-      return Status::InvalidInput(
-          i18n::Format("date: '{0}' is relative, and head office does not know {1}'s time zone"
-                       " yet (its settings come with its next sync); give the date as YYYY-MM-DD",
-                       {date_text, site}));
+      return Status::InvalidInput("date: '" + date_text +
+                                  "' is relative, and head office does not know " + site +
+                                  "'s time zone yet (its settings come with its next sync); give "
+                                  "the date as YYYY-MM-DD")
+          .WithShown(i18n::Format(
+              "date: '{0}' is relative, and head office does not know {1}'s time zone"
+              " yet (its settings come with its next sync); give the date as YYYY-MM-DD",
+              {date_text, site}));
     }
-    return Status::InvalidInput("date: '" + date_text + "': " + date.status().message());
+    return Status::InvalidInput("date: '" + date_text + "': " + date.status().message())
+        .WithShown(i18n::Format("date: '{0}': {1}", {date_text, date.status().shown()}));
   }
   const StoreSettings& settings = calendar->settings;
   ASSIGN_OR_RETURN(TimeZone zone, TimeZone::Load(settings.time_zone));
@@ -378,7 +404,8 @@ Result<std::string> Hub::CheckRequestedSlot(const std::string& site,
                                 Channel::kCallCentre, now_ms);
   if (!bookable.ok()) {
     return Status(bookable.status().code(),
-                  i18n::Format("{0} cannot take it: {1}", {site, bookable.status().message()}));
+                  site + " cannot take it: " + bookable.status().message())
+        .WithShown(i18n::Format("{0} cannot take it: {1}", {site, bookable.status().shown()}));
   }
   return date.ToString();
 }
@@ -388,7 +415,8 @@ Result<QueuedRequest> Hub::QueueBooking(const std::string& site, const nlohmann:
   for (const char* field : {"phone", "date", "slot"}) {
     if (!request.contains(field) || !request[field].is_string() ||
         request[field].get<std::string>().empty()) {
-      return Status::InvalidInput(i18n::Format("{0}: required for a call-centre booking", {field}));
+      return Status::InvalidInput(std::string(field) + ": required for a call-centre booking")
+          .WithShown(i18n::Format("{0}: required for a call-centre booking", {field}));
     }
   }
   RETURN_IF_ERROR(StoreKeys(site).status());  // only stores on the allow-list
@@ -409,14 +437,15 @@ Result<int64_t> Hub::QueueBookingChange(const std::string& site, const std::stri
                                         const std::string& booking, nlohmann::json details,
                                         const std::string& staff) {
   if (kind != "cancel" && kind != "reschedule") {
-    return Status::InvalidInput(
-        i18n::Format("request: '{0}' is neither cancel nor reschedule", {kind}));
+    return Status::InvalidInput("request: '" + kind + "' is neither cancel nor reschedule")
+        .WithShown(i18n::Format("request: '{0}' is neither cancel nor reschedule", {kind}));
   }
   if (kind == "reschedule") {
     for (const char* field : {"date", "slot"}) {
       if (!details.contains(field) || !details[field].is_string() ||
           details[field].get<std::string>().empty()) {
-        return Status::InvalidInput(i18n::Format("{0}: required to move a booking", {field}));
+        return Status::InvalidInput(std::string(field) + ": required to move a booking")
+            .WithShown(i18n::Format("{0}: required to move a booking", {field}));
       }
     }
     RETURN_IF_ERROR(StoreKeys(site).status());
@@ -430,13 +459,16 @@ Result<int64_t> Hub::QueueBookingChange(const std::string& site, const std::stri
   ASSIGN_OR_RETURN(std::vector<storage::FoundEntity> found,
                    storage_->reads().BookingsNamed(site, booking, 2));
   if (found.empty()) {
-    return Status::NotFound(
-        i18n::Format("booking: '{0}' is not a booking of {1} that head office knows (it may not"
-                     " have synced yet)",
-                     {booking, site}));
+    return Status::NotFound("booking: '" + booking + "' is not a booking of " + site +
+                            " that head office knows (it may not have synced yet)")
+        .WithShown(
+            i18n::Format("booking: '{0}' is not a booking of {1} that head office knows (it may not"
+                         " have synced yet)",
+                         {booking, site}));
   }
   if (found.size() > 1) {
-    return Status::InvalidInput(i18n::Format("booking: '{0}' matches several bookings", {booking}));
+    return Status::InvalidInput("booking: '" + booking + "' matches several bookings")
+        .WithShown(i18n::Format("booking: '{0}' matches several bookings", {booking}));
   }
   const std::string id = found.front().entity_id;
   const std::string ref = found.front().ref.value_or("");
@@ -451,16 +483,20 @@ Result<std::pair<std::string, int64_t>> Hub::QueueCaseResolution(const std::stri
                                                                  const std::string& site_hint,
                                                                  const std::string& resolution,
                                                                  const std::string& staff) {
-  if (resolution.empty()) return Status::InvalidInput(i18n::Tr("note: say what was done (--note)"));
+  if (resolution.empty()) return Status::InvalidInput("note: say what was done (--note)");
   // Case refs (C-YYMMDD-N) are counted per store, so two stores can each have
   // the same ref: then the store must be named, never guessed.
   ASSIGN_OR_RETURN(std::vector<storage::FoundEntity> found,
                    storage_->reads().CasesNamed(case_query, site_hint));
   if (found.empty()) {
-    return Status::NotFound(
-        site_hint.empty() ? i18n::Format("case: no case '{0}' known at head office", {case_query})
-                          : i18n::Format("case: no case '{0}' known at head office for store {1}",
-                                         {case_query, site_hint}));
+    if (site_hint.empty()) {
+      return Status::NotFound("case: no case '" + case_query + "' known at head office")
+          .WithShown(i18n::Format("case: no case '{0}' known at head office", {case_query}));
+    }
+    return Status::NotFound("case: no case '" + case_query + "' known at head office for store " +
+                            site_hint)
+        .WithShown(i18n::Format("case: no case '{0}' known at head office for store {1}",
+                                {case_query, site_hint}));
   }
   const std::string id = found.front().entity_id, site = found.front().owner_site;
   const std::string ref = found.front().ref.value_or("");
@@ -474,11 +510,14 @@ Result<std::pair<std::string, int64_t>> Hub::QueueCaseResolution(const std::stri
       named += (named.empty() ? "" : " and ") + s;
       options += (options.empty() ? "--store " : " or --store ") + s;
     }
-    return Status::InvalidInput(i18n::Format("case: '{0}' is a case at {1}; say which with {2}",
-                                             {case_query, named, options}));
+    return Status::InvalidInput("case: '" + case_query + "' is a case at " + named +
+                                "; say which with " + options)
+        .WithShown(i18n::Format("case: '{0}' is a case at {1}; say which with {2}",
+                                {case_query, named, options}));
   }
   if (status == "resolved") {
-    return Status::Refused(i18n::Format("case {0} at {1} is resolved", {ref, site}));
+    return Status::Refused("case " + ref + " at " + site + " is resolved")
+        .WithShown(i18n::Format("case {0} at {1} is resolved", {ref, site}));
   }
   model::HeadOfficeRequest request;
   request.kind = "resolve-case";
@@ -491,7 +530,7 @@ Result<std::pair<std::string, int64_t>> Hub::QueueCaseResolution(const std::stri
 
 Result<int64_t> Hub::QueueRequest(const std::string& site, model::HeadOfficeRequest request,
                                   const std::string& staff) {
-  if (staff.empty()) return Status::InvalidInput(i18n::Tr("staff: say who is asking (--staff)"));
+  if (staff.empty()) return Status::InvalidInput("staff: say who is asking (--staff)");
   request.staff = staff;
   request.requested_at = FormatUtcMs(clock_.NowMs());  // business time: when the customer asked
   // Only stores on the allow-list; the next seq of the store's, recorded.
@@ -508,7 +547,9 @@ Result<WireAck> Hub::ApplyBatch(const WireBatch& batch,
   // land together on its commit, or not at all.
   ASSIGN_OR_RETURN(std::unique_ptr<storage::IngestUnit> unit, storage_->BeginIngest());
   ASSIGN_OR_RETURN(std::optional<storage::StoreCursor> cursor, unit->ReadCursor(site));
-  if (!cursor) return Status::Refused("store '" + site + "' has no cursor");
+  if (!cursor)
+    return Status::Refused("store '" + site + "' has no cursor")
+        .WithShown(i18n::Format("store '{0}' has no cursor", {site}));
   const int64_t last_seq = cursor->last_seq;
   const Hash256 last_hash = cursor->last_hash;
 
@@ -597,7 +638,9 @@ Status Hub::ApplyChange(storage::IngestUnit& unit, const ChangeEntry& c,
     const std::string& owner = creator;
     if (owner != c.site_id) {
       return Status::Refused("store '" + c.site_id + "' wrote " + c.entity + " " + c.entity_id +
-                             ", which belongs to '" + owner + "'");
+                             ", which belongs to '" + owner + "'")
+          .WithShown(i18n::Format("store '{0}' wrote {1} {2}, which belongs to '{3}'",
+                                  {c.site_id, c.entity, c.entity_id, owner}));
     }
     ASSIGN_OR_RETURN(bool inserted, unit.InsertEntity({c.entity, c.entity_id, owner, c.fields_json,
                                                        "{}", c.hlc, c.hlc}));
@@ -608,7 +651,9 @@ Status Hub::ApplyChange(storage::IngestUnit& unit, const ChangeEntry& c,
   const json fields = json::parse(c.fields_json, nullptr, /*allow_exceptions=*/false);
   if (!fields.is_object()) {
     return Status::Corruption("change " + c.site_id + "/" + std::to_string(c.seq) +
-                              ": fields are not a JSON object");
+                              ": fields are not a JSON object")
+        .WithShown(i18n::Format("change {0}/{1}: fields are not a JSON object",
+                                {c.site_id, std::to_string(c.seq)}));
   }
   ASSIGN_OR_RETURN(std::optional<storage::EntityRow> held, unit.ReadEntity(c.entity, c.entity_id));
   std::string owner = held ? held->owner_site : creator;
@@ -616,18 +661,23 @@ Status Hub::ApplyChange(storage::IngestUnit& unit, const ChangeEntry& c,
   json hlcs = held ? json::parse(held->field_hlcs_json, nullptr, false) : json::object();
   const uint64_t base_hlc = held ? held->base_hlc : c.hlc;
   if (!state.is_object() || !hlcs.is_object()) {
-    return Status::Corruption("hub entity " + c.entity + " " + c.entity_id + " is damaged");
+    return Status::Corruption("hub entity " + c.entity + " " + c.entity_id + " is damaged")
+        .WithShown(i18n::Format("hub entity {0} {1} is damaged", {c.entity, c.entity_id}));
   }
   // A store writes only its own rows.
   if (owner != c.site_id) {
     return Status::Refused("store '" + c.site_id + "' wrote " + c.entity + " " + c.entity_id +
-                           ", which belongs to '" + owner + "'");
+                           ", which belongs to '" + owner + "'")
+        .WithShown(i18n::Format("store '{0}' wrote {1} {2}, which belongs to '{3}'",
+                                {c.site_id, c.entity, c.entity_id, owner}));
   }
   // The merge rules live in sync/merge.h (docs/CONFLICTS.md).
   auto merged = MergeFields(state, hlcs, fields, Stamp{c.hlc, c.site_id}, Stamp{base_hlc, owner});
   if (!merged.ok()) {
     return Status::Corruption("hub entity " + c.entity + " " + c.entity_id + ": " +
-                              merged.status().message());
+                              merged.status().message())
+        .WithShown(i18n::Format("hub entity {0} {1}: {2}",
+                                {c.entity, c.entity_id, merged.status().shown()}));
   }
   return unit.WriteMergedEntity(
       {c.entity, c.entity_id, owner, state.dump(), hlcs.dump(), c.hlc, base_hlc});
@@ -648,7 +698,9 @@ Result<WireLogReply> Hub::AnswerLogRequest(const std::string& site, const WireLo
   WireLogReply reply;
   reply.site_id = site;
   ASSIGN_OR_RETURN(std::optional<storage::StoreCursor> cursor, storage_->cursors().Read(site));
-  if (!cursor) return Status::Refused("store '" + site + "' has no cursor");
+  if (!cursor)
+    return Status::Refused("store '" + site + "' has no cursor")
+        .WithShown(i18n::Format("store '{0}' has no cursor", {site}));
   reply.last_seq = cursor->last_seq;
   reply.last_hash = cursor->last_hash;
   reply.applied_push_seq = cursor->applied_push_seq;

@@ -124,7 +124,10 @@ Result<ResolveStats> Identity::Resolve(bool force, const ResolveProgress& progre
     return stats;
   }
   return Status::RetryLater("customers resolve: other resolutions wrote first " +
-                            std::to_string(kRounds) + " times; run it again");
+                            std::to_string(kRounds) + " times; run it again")
+      .WithShown(
+          i18n::Format("customers resolve: other resolutions wrote first {0} times; run it again",
+                       {std::to_string(kRounds)}));
 }
 
 Result<std::string> Identity::LiveId(const std::string& unified_id) {
@@ -132,12 +135,14 @@ Result<std::string> Identity::LiveId(const std::string& unified_id) {
   for (int hops = 0; hops < 64; ++hops) {  // follow redirects of merged ids
     ASSIGN_OR_RETURN(std::optional<UnifiedRow> row, store_.Unified(id));
     if (!row) {
-      return Status::NotFound(i18n::Format("customer: no unified customer {0}", {unified_id}));
+      return Status::NotFound("customer: no unified customer " + unified_id)
+          .WithShown(i18n::Format("customer: no unified customer {0}", {unified_id}));
     }
     if (!row->merged_into) return id;
     id = *row->merged_into;
   }
-  return Status::Corruption("customer: the redirects of " + unified_id + " go round in a loop");
+  return Status::Corruption("customer: the redirects of " + unified_id + " go round in a loop")
+      .WithShown(i18n::Format("customer: the redirects of {0} go round in a loop", {unified_id}));
 }
 
 Result<std::string> Identity::UnifiedIdOf(const std::string& query) {
@@ -149,7 +154,8 @@ Result<std::string> Identity::UnifiedIdOf(const std::string& query) {
   ASSIGN_OR_RETURN(std::string record, RecordOf(query));
   ASSIGN_OR_RETURN(std::optional<std::string> unified, store_.LinkOf(record));
   if (!unified) {
-    return Status::NotFound(i18n::Format("customer: record {0} is not resolved yet", {record}));
+    return Status::NotFound("customer: record " + record + " is not resolved yet")
+        .WithShown(i18n::Format("customer: record {0} is not resolved yet", {record}));
   }
   return *unified;
 }
@@ -157,11 +163,12 @@ Result<std::string> Identity::UnifiedIdOf(const std::string& query) {
 Result<std::string> Identity::RecordOf(const std::string& query) {
   ASSIGN_OR_RETURN(std::vector<std::string> ids, store_.RecordsStartingWith(query, 2));
   if (ids.empty() || query.size() < 6) {
-    return Status::NotFound(
-        i18n::Format("customer: '{0}' is no unified id or store record id", {query}));
+    return Status::NotFound("customer: '" + query + "' is no unified id or store record id")
+        .WithShown(i18n::Format("customer: '{0}' is no unified id or store record id", {query}));
   }
   if (ids.size() > 1) {
-    return Status::InvalidInput(i18n::Format("customer: '{0}' matches several records", {query}));
+    return Status::InvalidInput("customer: '" + query + "' matches several records")
+        .WithShown(i18n::Format("customer: '{0}' matches several records", {query}));
   }
   return ids.front();
 }
@@ -212,7 +219,8 @@ Result<UnifiedView> Identity::ViewOf(const std::string& unified_id, bool with_ev
     const Stamp base{static_cast<uint64_t>(row->base_hlc), r.site_id};
     auto events = ConsentEventsOf(fields, stamps, base);
     if (!events.ok()) {
-      return Status::Corruption("hub entity customer " + id + ": " + events.status().message());
+      return Status::Corruption("hub entity customer " + id + ": " + events.status().message())
+          .WithShown(i18n::Format("hub entity customer {0}: {1}", {id, events.status().shown()}));
     }
     const std::vector<ConsentEvent>& own = events.value();
     r.consent = MergeConsent(own);
@@ -304,26 +312,27 @@ Result<UnifiedView> Identity::ViewOf(const std::string& unified_id, bool with_ev
 
 Status Identity::Merge(const std::string& a_query, const std::string& b_query,
                        const std::string& staff, const std::string& note) {
-  if (staff.empty()) return Status::InvalidInput(i18n::Tr("staff: say who decides (--staff)"));
-  if (note.empty()) return Status::InvalidInput(i18n::Tr("note: say why (--note)"));
+  if (staff.empty()) return Status::InvalidInput("staff: say who decides (--staff)");
+  if (note.empty()) return Status::InvalidInput("note: say why (--note)");
   RETURN_IF_ERROR(Resolve(false).status());
   auto record_for = [&](const std::string& q) -> Result<std::string> {
     if (auto r = RecordOf(q); r.ok()) return r;
     ASSIGN_OR_RETURN(std::string unified, UnifiedIdOf(q));
     ASSIGN_OR_RETURN(std::vector<std::string> members, store_.MembersOf(unified));
     if (members.empty()) {
-      return Status::NotFound(i18n::Format("customer: '{0}' has no records", {q}));
+      return Status::NotFound("customer: '" + q + "' has no records")
+          .WithShown(i18n::Format("customer: '{0}' has no records", {q}));
     }
     return members.front();
   };
   ASSIGN_OR_RETURN(std::string a, record_for(a_query));
   ASSIGN_OR_RETURN(std::string b, record_for(b_query));
-  if (a == b) return Status::InvalidInput(i18n::Tr("merge: both name the same record"));
+  if (a == b) return Status::InvalidInput("merge: both name the same record");
   ASSIGN_OR_RETURN(std::string ua, UnifiedIdOf(a));
   ASSIGN_OR_RETURN(std::string ub, UnifiedIdOf(b));
   if (ua == ub) {
-    return Status::Refused(
-        i18n::Format("merge: {0} and {1} are already {2}", {a_query, b_query, ua}));
+    return Status::Refused("merge: " + a_query + " and " + b_query + " are already " + ua)
+        .WithShown(i18n::Format("merge: {0} and {1} are already {2}", {a_query, b_query, ua}));
   }
   RETURN_IF_ERROR(
       store_.AddRule({0, "merge", a, b, staff, note, FormatUtcMs(clock_.NowMs())}, signer_));
@@ -332,14 +341,15 @@ Status Identity::Merge(const std::string& a_query, const std::string& b_query,
 
 Status Identity::Unmerge(const std::string& record_query, const std::string& staff,
                          const std::string& note) {
-  if (staff.empty()) return Status::InvalidInput(i18n::Tr("staff: say who decides (--staff)"));
-  if (note.empty()) return Status::InvalidInput(i18n::Tr("note: say why (--note)"));
+  if (staff.empty()) return Status::InvalidInput("staff: say who decides (--staff)");
+  if (note.empty()) return Status::InvalidInput("note: say why (--note)");
   RETURN_IF_ERROR(Resolve(false).status());
   ASSIGN_OR_RETURN(std::string record, RecordOf(record_query));
   ASSIGN_OR_RETURN(std::string unified, UnifiedIdOf(record));
   ASSIGN_OR_RETURN(std::vector<std::string> members, store_.MembersOf(unified));
   if (members.size() < 2) {
-    return Status::Refused(i18n::Format("unmerge: record {0} is alone in {1}", {record, unified}));
+    return Status::Refused("unmerge: record " + record + " is alone in " + unified)
+        .WithShown(i18n::Format("unmerge: record {0} is alone in {1}", {record, unified}));
   }
   RETURN_IF_ERROR(store_.AddRule(
       {0, "split", record, std::nullopt, staff, note, FormatUtcMs(clock_.NowMs())}, signer_));
@@ -360,14 +370,16 @@ Result<Evidence> Identity::CandidateByRef(const std::string& ref) {
   for (const auto& c : all) {
     if (CandidateRef(c) == ref) return c;
   }
-  return Status::NotFound(
-      i18n::Format("possible duplicate: no open '{0}' (see outpost-hub conflicts list)", {ref}));
+  return Status::NotFound("possible duplicate: no open '" + ref +
+                          "' (see outpost-hub conflicts list)")
+      .WithShown(i18n::Format("possible duplicate: no open '{0}' (see outpost-hub conflicts list)",
+                              {ref}));
 }
 
 Status Identity::KeepApart(const std::string& a, const std::string& b, const std::string& staff,
                            const std::string& note) {
-  if (staff.empty()) return Status::InvalidInput(i18n::Tr("staff: say who decides (--staff)"));
-  if (note.empty()) return Status::InvalidInput(i18n::Tr("note: say why (--note)"));
+  if (staff.empty()) return Status::InvalidInput("staff: say who decides (--staff)");
+  if (note.empty()) return Status::InvalidInput("note: say why (--note)");
   RETURN_IF_ERROR(store_.KeepApart(std::min(a, b), std::max(a, b), staff, note,
                                    FormatUtcMs(clock_.NowMs()), signer_));
   return Resolve(true).status();

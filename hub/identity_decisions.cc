@@ -1,15 +1,12 @@
 #include "hub/identity_decisions.h"
 
-#include "sync/i18n/messages.h"
-
 namespace outpost::hub {
 
 Result<DuplicateDecision> DecideDuplicate(Hub& hub, const std::string& ref, bool merge,
                                           const std::string& staff, const std::string& note) {
   if (note.empty()) {
-    return Status::InvalidInput(merge ? i18n::Tr("note: say why they are one person")
-                                      : i18n::Tr("note: say why they are two people"))
-        .WithField("note");
+    if (merge) return Status::InvalidInput("note: say why they are one person").WithField("note");
+    return Status::InvalidInput("note: say why they are two people").WithField("note");
   }
   Identity identity = hub.MakeIdentity();
   ASSIGN_OR_RETURN(Evidence candidate, identity.CandidateByRef(ref));

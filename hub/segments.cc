@@ -18,7 +18,9 @@ Result<SegmentRulesInForce> ReadSegmentRules(storage::CampaignStore& store) {
   auto rules = segments::ParseSegmentRules(json::parse(set->value, nullptr, false));
   if (!rules.ok()) {
     return Status::Corruption("hub setting " + std::string(kSegmentRulesSetting) + ": " +
-                              rules.status().message());
+                              rules.status().message())
+        .WithShown(i18n::Format("hub setting {0}: {1}",
+                                {std::string(kSegmentRulesSetting), rules.status().shown()}));
   }
   out.rules = rules.value();
   out.is_default = false;
@@ -30,7 +32,7 @@ Result<SegmentRulesInForce> ReadSegmentRules(storage::CampaignStore& store) {
 Status SetSegmentRules(storage::CampaignStore& store, const Clock& clock, const std::string& text,
                        const std::string& staff) {
   if (staff.empty()) {
-    return Status::InvalidInput(i18n::Tr("staff: say who is changing it (--staff)"));
+    return Status::InvalidInput("staff: say who is changing it (--staff)");
   }
   const json parsed = json::parse(text, nullptr, false);
   if (parsed.is_discarded()) return Status::InvalidInput("segment rules: not JSON");

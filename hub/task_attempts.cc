@@ -13,29 +13,38 @@ namespace {
 // The one task `query` names among every store's, as head office last synced it.
 Result<std::pair<std::string, model::Task>> FindTask(Hub& hub, const std::string& query) {
   if (query.size() < 4) {
-    return Status::InvalidInput(
-               i18n::Format("task: '{0}' is too short (the id or at least its last 4"
-                            " characters)",
-                            {query}))
+    return Status::InvalidInput("task: '" + query +
+                                "' is too short (the id or at least its last 4 characters)")
+        .WithShown(i18n::Format("task: '{0}' is too short (the id or at least its last 4"
+                                " characters)",
+                                {query}))
         .WithField("task");
   }
   ASSIGN_OR_RETURN(auto rows, hub.storage().reads().TasksNamed(query, 2));
   if (rows.empty()) {
-    return Status::NotFound(i18n::Format("task: '{0}' is not a task head office knows (a store's"
-                                         " task reaches head office when the store syncs)",
-                                         {query}))
+    return Status::NotFound("task: '" + query +
+                            "' is not a task head office knows (a store's task reaches head office "
+                            "when the store syncs)")
+        .WithShown(i18n::Format("task: '{0}' is not a task head office knows (a store's"
+                                " task reaches head office when the store syncs)",
+                                {query}))
         .WithField("task");
   }
   if (rows.size() > 1) {
-    return Status::InvalidInput(i18n::Format("task: '{0}' matches several tasks ({1} at {2}, {3}"
-                                             " at {4}); give more of the id",
-                                             {query, rows[0].entity_id, rows[0].owner_site,
-                                              rows[1].entity_id, rows[1].owner_site}))
+    return Status::InvalidInput("task: '" + query + "' matches several tasks (" +
+                                rows[0].entity_id + " at " + rows[0].owner_site + ", " +
+                                rows[1].entity_id + " at " + rows[1].owner_site +
+                                "); give more of the id")
+        .WithShown(i18n::Format(
+            "task: '{0}' matches several tasks ({1} at {2}, {3}"
+            " at {4}); give more of the id",
+            {query, rows[0].entity_id, rows[0].owner_site, rows[1].entity_id, rows[1].owner_site}))
         .WithField("task");
   }
   const nlohmann::json fields = nlohmann::json::parse(rows[0].fields_json, nullptr, false);
   if (fields.is_discarded()) {
-    return Status::Corruption("task " + rows[0].entity_id + ": fields are not JSON");
+    return Status::Corruption("task " + rows[0].entity_id + ": fields are not JSON")
+        .WithShown(i18n::Format("task {0}: fields are not JSON", {rows[0].entity_id}));
   }
   ASSIGN_OR_RETURN(model::Task task, model::ParseTask(rows[0].entity_id, fields));
   return std::make_pair(rows[0].owner_site, std::move(task));
@@ -45,7 +54,7 @@ Result<std::pair<std::string, model::Task>> FindTask(Hub& hub, const std::string
 
 Result<QueuedTaskCall> QueueTaskCall(Hub& hub, const HeadOfficeCallInput& in) {
   if (in.staff.empty()) {
-    return Status::InvalidInput(i18n::Tr("staff: say who called (--staff)")).WithField("staff");
+    return Status::InvalidInput("staff: say who called (--staff)").WithField("staff");
   }
   const std::string now = FormatUtcMs(hub.clock().NowMs());
   model::TaskAttempt a;
@@ -59,7 +68,8 @@ Result<QueuedTaskCall> QueueTaskCall(Hub& hub, const HeadOfficeCallInput& in) {
   a.next_service_date = in.next_service_date;
   if (const auto& km = in.next_service_km) {
     if (km->empty() || km->find_first_not_of("0123456789") != std::string::npos || km->size() > 9) {
-      return Status::InvalidInput(i18n::Format("next_service: '{0}' is not a mileage in km", {*km}))
+      return Status::InvalidInput("next_service: '" + *km + "' is not a mileage in km")
+          .WithShown(i18n::Format("next_service: '{0}' is not a mileage in km", {*km}))
           .WithField("next_service");
     }
     a.next_service_km = std::stoll(*km);
@@ -74,9 +84,11 @@ Result<QueuedTaskCall> QueueTaskCall(Hub& hub, const HeadOfficeCallInput& in) {
   if (task.status == "done" || task.status == "cancelled") {
     const std::string status =
         task.status + (task.outcome ? " (" + *task.outcome + ")" : std::string());
-    return Status::Conflict(i18n::Format("task: {0} at {1} is {2} as last synced; a closed task"
-                                         " takes no more calls",
-                                         {task.id, site, status}))
+    return Status::Conflict("task: " + task.id + " at " + site + " is " + status +
+                            " as last synced; a closed task takes no more calls")
+        .WithShown(i18n::Format("task: {0} at {1} is {2} as last synced; a closed task"
+                                " takes no more calls",
+                                {task.id, site, status}))
         .WithField("task");
   }
   model::HeadOfficeRequest request;

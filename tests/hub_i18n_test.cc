@@ -120,5 +120,42 @@ TEST_F(HubI18nTest, AccountAndCustomerRefusalsReadInChinese) {
   EXPECT_TRUE(month.err.ends_with("month：'2026-13' 不是 YYYY-MM 格式的月份\n")) << month.err;
 }
 
+// Refusals whose English is composed at the call site (message() stays
+// English: it is logged and compared) are shown translated by the printer.
+TEST_F(HubI18nTest, ComposedRefusalsReadInChineseAndStayEnglishWithout) {
+  ProcessResult stranger = Hub({"deny", "S9", "--staff", "Li", "--reason", "lost"});
+  EXPECT_NE(stranger.exit_code, 0);
+  EXPECT_NE(stranger.err.find("'S9' 不在总部的允许名单上"), std::string::npos) << stranger.err;
+  ProcessResult stranger_en = Hub({"deny", "S9", "--staff", "Li", "--reason", "lost"}, false);
+  EXPECT_NE(stranger_en.err.find("'S9' is not on the hub's allow-list"), std::string::npos)
+      << stranger_en.err;
+
+  ASSERT_EQ(Hub({"deny", "S2", "--staff", "Li", "--reason", "laptop stolen"}).exit_code, 0);
+  const std::string key = keys_.at("S2").pub.KeyId();
+  ProcessResult twice = Hub({"deny", "S2", "--staff", "Wang", "--reason", "again"});
+  EXPECT_NE(twice.exit_code, 0);
+  EXPECT_NE(twice.err.find("门店 'S2' 已被拒绝：密钥 " + key + " 已由 Li 于 "), std::string::npos)
+      << twice.err;
+  EXPECT_TRUE(twice.err.ends_with("（laptop stolen）；允许一把新密钥即可重新接入\n")) << twice.err;
+  ProcessResult twice_en = Hub({"deny", "S2", "--staff", "Wang", "--reason", "again"}, false);
+  EXPECT_NE(twice_en.err.find("store 'S2' is denied: key " + key + " was shut out by Li at "),
+            std::string::npos)
+      << twice_en.err;
+  EXPECT_TRUE(twice_en.err.ends_with(" (laptop stolen); allow a new key to readmit it\n"))
+      << twice_en.err;
+
+  ProcessResult again = Hub({"init"});
+  EXPECT_NE(again.exit_code, 0);
+  EXPECT_NE(
+      again.err.find("总部数据库 '" + dir_.File("hub.db") + "' 已存在；init 只会创建新数据库"),
+      std::string::npos)
+      << again.err;
+  ProcessResult again_en = Hub({"init"}, false);
+  EXPECT_NE(again_en.err.find("hub database '" + dir_.File("hub.db") +
+                              "' exists; init only creates a new one"),
+            std::string::npos)
+      << again_en.err;
+}
+
 }  // namespace
 }  // namespace outpost

@@ -253,14 +253,20 @@ int CampaignCommands::RunSettings(Hub& hub, std::ostream& out, std::ostream& err
     const bool rules = rules_set_->parsed();
     Status set = rules ? SetServiceRules(hub, text.value(), staff_)
                        : SetContactPolicy(hub, text.value(), staff_);
-    if (!set.ok()) return Fail(Status(set.code(), file_ + ": " + set.message()), err);
+    if (!set.ok()) {
+      return Fail(
+          Status(set.code(), file_ + ": " + set.message()).WithShown(file_ + ": " + set.shown()),
+          err);
+    }
     out << (rules ? "服务规则已更新/service rules" : "联系规则已更新/contact policy")
         << " set from " << file_ << "\n";
     return 0;
   }
   auto queued = SetHolidayCalendar(hub, text.value(), staff_);
   if (!queued.ok())
-    return Fail(Status(queued.status().code(), file_ + ": " + queued.status().message()), err);
+    return Fail(Status(queued.status().code(), file_ + ": " + queued.status().message())
+                    .WithShown(file_ + ": " + queued.status().shown()),
+                err);
   if (flags_.json) {
     json arr = json::array();
     for (const auto& q : queued.value())

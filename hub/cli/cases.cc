@@ -125,9 +125,8 @@ int CaseCommands::RunShow(Hub& hub, std::ostream& out, std::ostream& err) {
 int CaseCommands::RunResolve(Hub& hub, std::ostream& out, std::ostream& err) {
   if (ref_.rfind("D-", 0) == 0) return RunResolveDuplicate(hub, out, err);
   if (merge_ || apart_) {
-    return Fail(
-        Status::InvalidInput(i18n::Tr("--merge and --apart are for possible duplicates (D-...)")),
-        err);
+    return Fail(Status::InvalidInput("--merge and --apart are for possible duplicates (D-...)"),
+                err);
   }
   auto queued = hub.QueueCaseResolution(ref_, store_, note_, staff_);
   if (!queued.ok()) return Fail(queued.status(), err);
@@ -146,8 +145,10 @@ int CaseCommands::RunResolve(Hub& hub, std::ostream& out, std::ostream& err) {
 
 int CaseCommands::RunResolveDuplicate(Hub& hub, std::ostream& out, std::ostream& err) {
   if (merge_ == apart_) {
-    return Fail(Status::InvalidInput(i18n::Format(
-                    "resolve {0}: say --merge (one person) or --apart (two people)", {ref_})),
+    return Fail(Status::InvalidInput("resolve " + ref_ +
+                                     ": say --merge (one person) or --apart (two people)")
+                    .WithShown(i18n::Format(
+                        "resolve {0}: say --merge (one person) or --apart (two people)", {ref_})),
                 err);
   }
   auto decided = DecideDuplicate(hub, ref_, merge_, staff_, note_);

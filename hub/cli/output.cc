@@ -27,8 +27,10 @@ Result<LocalDate> ParseDay(const std::string& text, const Clock& clock) {
   }
   auto date = LocalDate::Parse(text);
   if (!date.ok()) {
-    return Status::InvalidInput(
-        i18n::Format("--date: '{0}' is not a date (YYYY-MM-DD, today, tomorrow or +N)", {text}));
+    return Status::InvalidInput("--date: '" + text +
+                                "' is not a date (YYYY-MM-DD, today, tomorrow or +N)")
+        .WithShown(i18n::Format("--date: '{0}' is not a date (YYYY-MM-DD, today, tomorrow or +N)",
+                                {text}));
   }
   return date;
 }
@@ -48,7 +50,9 @@ SettingCommands AddSettingCommands(CLI::App& parent, const std::string& name,
 
 Result<std::string> ReadWholeFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::NotFound(i18n::Format("{0}: cannot be read", {path}));
+  if (!in)
+    return Status::NotFound(path + ": cannot be read")
+        .WithShown(i18n::Format("{0}: cannot be read", {path}));
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
@@ -70,8 +74,8 @@ Result<std::pair<std::string, int>> ParseBind(const std::string& bind) {
   if (colon == 0 || port_text.empty() || port_text.size() > 5 ||
       port_text.find_first_not_of("0123456789") != std::string::npos ||
       std::stoi(port_text) > 65535) {
-    return Status::InvalidInput(
-        i18n::Format("--bind: '{0}' is not HOST:PORT (127.0.0.1:7710)", {bind}));
+    return Status::InvalidInput("--bind: '" + bind + "' is not HOST:PORT (127.0.0.1:7710)")
+        .WithShown(i18n::Format("--bind: '{0}' is not HOST:PORT (127.0.0.1:7710)", {bind}));
   }
   return std::pair<std::string, int>(bind.substr(0, colon), std::stoi(port_text));
 }

@@ -84,11 +84,9 @@ bool RepliesCommand::parsed() const { return replies_->parsed(); }
 
 int RepliesCommand::Run(Hub& hub, std::ostream& out, std::ostream& err) {
   if (list_->parsed()) return RunList(hub, out, err);
-  if (bind_.empty())
-    return Fail(Status::InvalidInput(i18n::Tr("--bind: required (HOST:PORT)")), err);
+  if (bind_.empty()) return Fail(Status::InvalidInput("--bind: required (HOST:PORT)"), err);
   if (secret_file_.empty()) {
-    return Fail(
-        Status::InvalidInput(i18n::Tr("--secret-file: required (the relay's shared secret)")), err);
+    return Fail(Status::InvalidInput("--secret-file: required (the relay's shared secret)"), err);
   }
   auto bind = ParseBind(bind_);
   if (!bind.ok()) return Fail(bind.status(), err);
@@ -104,12 +102,14 @@ int RepliesCommand::Run(Hub& hub, std::ostream& out, std::ostream& err) {
   const int bound =
       port == 0 ? server.bind_to_any_port(host) : (server.bind_to_port(host, port) ? port : -1);
   if (bound <= 0) {
-    return Fail(Status::IoError(i18n::Format("--bind: cannot listen on {0}", {bind_})), err);
+    return Fail(Status::IoError("--bind: cannot listen on " + bind_)
+                    .WithShown(i18n::Format("--bind: cannot listen on {0}", {bind_})),
+                err);
   }
   out << "outpost-hub replies: listening on http://" << host << ":" << bound << "/replies"
       << std::endl;
   if (!server.listen_after_bind()) {
-    return Fail(Status::IoError(i18n::Tr("replies: the server stopped")), err);
+    return Fail(Status::IoError("replies: the server stopped"), err);
   }
   return 0;
 }

@@ -145,7 +145,11 @@ int SegmentCommands::RunRules(Hub& hub, std::ostream& out, std::ostream& err) {
   auto text = ReadWholeFile(file_);
   if (!text.ok()) return Fail(text.status(), err);
   Status set = SetSegmentRules(hub.storage().campaigns(), hub.clock(), text.value(), staff_);
-  if (!set.ok()) return Fail(Status(set.code(), file_ + ": " + set.message()), err);
+  if (!set.ok()) {
+    return Fail(
+        Status(set.code(), file_ + ": " + set.message()).WithShown(file_ + ": " + set.shown()),
+        err);
+  }
   // Every segment may move with new thresholds: the stores get them at once.
   auto stats = hub.RefreshSegments();
   if (!stats.ok()) return Fail(stats.status(), err);

@@ -136,10 +136,9 @@ int TaskQueueCommand::Run(Hub& hub, std::ostream& out, std::ostream& err) {
   for (const std::string* given : {&result_, &satisfied_, &fault_fixed_, &items_, &next_date_,
                                    &next_km_, &note_, &outcome_, &staff_}) {
     if (!given->empty()) {
-      return Fail(
-          Status::InvalidInput(i18n::Tr("attempt: a call's details given without --attempt TASK"))
-              .WithField("attempt"),
-          err);
+      return Fail(Status::InvalidInput("attempt: a call's details given without --attempt TASK")
+                      .WithField("attempt"),
+                  err);
     }
   }
   auto date = ParseDay(date_, hub.clock());

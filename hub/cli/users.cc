@@ -41,16 +41,22 @@ Result<std::string> ReadPassword(const std::string& path, bool from_stdin) {
   } else {
     std::error_code ec;
     const auto perms = std::filesystem::status(path, ec).permissions();
-    if (ec) return Status::NotFound(i18n::Format("--password-file: cannot read '{0}'", {path}));
+    if (ec)
+      return Status::NotFound("--password-file: cannot read '" + path + "'")
+          .WithShown(i18n::Format("--password-file: cannot read '{0}'", {path}));
     using std::filesystem::perms;
     if ((perms & (perms::group_all | perms::others_all)) != perms::none) {
-      return Status::Refused(i18n::Format("--password-file: '{0}' can be read by other users of"
-                                          " this machine; chmod 600 it",
-                                          {path}))
+      return Status::Refused("--password-file: '" + path +
+                             "' can be read by other users of this machine; chmod 600 it")
+          .WithShown(i18n::Format("--password-file: '{0}' can be read by other users of"
+                                  " this machine; chmod 600 it",
+                                  {path}))
           .WithField("--password-file");
     }
     std::ifstream in(path);
-    if (!in) return Status::NotFound(i18n::Format("--password-file: cannot read '{0}'", {path}));
+    if (!in)
+      return Status::NotFound("--password-file: cannot read '" + path + "'")
+          .WithShown(i18n::Format("--password-file: cannot read '{0}'", {path}));
     std::getline(in, line);
   }
   if (!line.empty() && line.back() == '\r') line.pop_back();
@@ -103,10 +109,9 @@ int UserCommands::Run(Hub& hub, std::ostream& out, std::ostream& err) {
   std::string said;
   if (add_->parsed() || passwd_->parsed()) {
     if (password_file_.empty() && !password_stdin_) {
-      return Fail(
-          Status::InvalidInput(i18n::Tr("password: give --password-file F or --password-stdin"))
-              .WithField("password"),
-          err);
+      return Fail(Status::InvalidInput("password: give --password-file F or --password-stdin")
+                      .WithField("password"),
+                  err);
     }
     auto password = ReadPassword(password_file_, password_stdin_);
     if (!password.ok()) return Fail(password.status(), err);
@@ -156,10 +161,11 @@ int UserCommands::RunList(StaffAccounts& accounts, std::ostream& out, std::ostre
 
 int UserCommands::RunAudit(StaffAccounts& accounts, std::ostream& out, std::ostream& err) {
   if (limit_ < 1) {
-    return Fail(Status::InvalidInput(
-                    i18n::Format("--limit: {0} is not 1 or more", {std::to_string(limit_)}))
-                    .WithField("--limit"),
-                err);
+    return Fail(
+        Status::InvalidInput("--limit: " + std::to_string(limit_) + " is not 1 or more")
+            .WithShown(i18n::Format("--limit: {0} is not 1 or more", {std::to_string(limit_)}))
+            .WithField("--limit"),
+        err);
   }
   auto rows = accounts.Audit(limit_);
   if (!rows.ok()) return Fail(rows.status(), err);

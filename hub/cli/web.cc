@@ -49,7 +49,8 @@ int WebCommand::Run(Hub& hub, std::ostream& out, std::ostream& err) {
   for (const std::string& path : {tls_cert_, tls_key_}) {
     std::error_code ec;
     if (tls && !std::filesystem::is_regular_file(path, ec)) {
-      return Fail(Status::NotFound(i18n::Format("--tls-cert/--tls-key: cannot read '{0}'", {path})),
+      return Fail(Status::NotFound("--tls-cert/--tls-key: cannot read '" + path + "'")
+                      .WithShown(i18n::Format("--tls-cert/--tls-key: cannot read '{0}'", {path})),
                   err);
     }
   }
@@ -57,10 +58,13 @@ int WebCommand::Run(Hub& hub, std::ostream& out, std::ostream& err) {
       tls ? std::make_unique<httplib::SSLServer>(tls_cert_.c_str(), tls_key_.c_str())
           : std::make_unique<httplib::Server>();
   if (!server->is_valid()) {
-    return Fail(Status::InvalidInput(i18n::Format(
-                    "--tls-cert/--tls-key: '{0}' and '{1}' are not a PEM certificate and its key",
-                    {tls_cert_, tls_key_})),
-                err);
+    return Fail(
+        Status::InvalidInput("--tls-cert/--tls-key: '" + tls_cert_ + "' and '" + tls_key_ +
+                             "' are not a PEM certificate and its key")
+            .WithShown(i18n::Format(
+                "--tls-cert/--tls-key: '{0}' and '{1}' are not a PEM certificate and its key",
+                {tls_cert_, tls_key_})),
+        err);
   }
   web::WebConsole console(hub, {.secure_cookies = tls || secure_cookies_});
   console.Mount(*server);
@@ -68,7 +72,9 @@ int WebCommand::Run(Hub& hub, std::ostream& out, std::ostream& err) {
   const int bound =
       port == 0 ? server->bind_to_any_port(host) : (server->bind_to_port(host, port) ? port : -1);
   if (bound <= 0) {
-    return Fail(Status::IoError(i18n::Format("--bind: cannot listen on {0}", {bind_})), err);
+    return Fail(Status::IoError("--bind: cannot listen on " + bind_)
+                    .WithShown(i18n::Format("--bind: cannot listen on {0}", {bind_})),
+                err);
   }
   out << "outpost-hub web: listening on " << (tls ? "https" : "http") << "://" << host << ":"
       << bound << "/" << std::endl;
@@ -101,7 +107,7 @@ int WebCommand::Run(Hub& hub, std::ostream& out, std::ostream& err) {
     log.Info("stopped");
     return 0;
   }
-  if (!listened) return Fail(Status::IoError(i18n::Tr("web: the server stopped")), err);
+  if (!listened) return Fail(Status::IoError("web: the server stopped"), err);
   return 0;
 }
 

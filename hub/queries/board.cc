@@ -15,9 +15,11 @@ Result<HubBoard> ReadBoard(const HubReader& hub, const std::string& site,
   RETURN_IF_ERROR(hub.storage().keys().StoreKeys(site).status());
   ASSIGN_OR_RETURN(std::optional<StoreCalendar> calendar, ReadCalendar(hub.reads(), site));
   if (!calendar) {
-    return Status::NotFound(i18n::Format(
-        "board: head office holds no calendar of {0} yet (its settings come with its next sync)",
-        {site}));
+    return Status::NotFound("board: head office holds no calendar of " + site +
+                            " yet (its settings come with its next sync)")
+        .WithShown(i18n::Format("board: head office holds no calendar of {0} yet (its settings "
+                                "come with its next sync)",
+                                {site}));
   }
   ASSIGN_OR_RETURN(TimeZone zone, TimeZone::Load(calendar->settings.time_zone));
   ASSIGN_OR_RETURN(LocalDate date,

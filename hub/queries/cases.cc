@@ -65,7 +65,9 @@ Result<std::vector<HubCase>> FindCases(const HubReader& hub, const std::string& 
   ASSIGN_OR_RETURN(std::vector<HubCase> found, SelectCases(hub, store, [&](const HubCase& c) {
                      return c.ref == ref_or_id || c.id == ref_or_id;
                    }));
-  if (found.empty()) return Status::NotFound(i18n::Format("case: no case '{0}'", {ref_or_id}));
+  if (found.empty())
+    return Status::NotFound("case: no case '" + ref_or_id + "'")
+        .WithShown(i18n::Format("case: no case '{0}'", {ref_or_id}));
   return found;
 }
 

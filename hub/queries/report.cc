@@ -37,7 +37,8 @@ struct Span {
 Result<LocalDate> FirstOf(const std::string& month) {
   auto first = LocalDate::Parse(month + "-01");
   if (month.size() != 7 || !first.ok()) {
-    return Status::InvalidInput(i18n::Format("month: '{0}' is not a month YYYY-MM", {month}))
+    return Status::InvalidInput("month: '" + month + "' is not a month YYYY-MM")
+        .WithShown(i18n::Format("month: '{0}' is not a month YYYY-MM", {month}))
         .WithField("month");
   }
   return first.value();
@@ -241,8 +242,8 @@ Result<MonthReports> MonthReportAtHub(const HubReader& hub, const std::string& m
     by_site.emplace(o.cursor.site, StoreFacts{zone, {}});
   }
   if (!site.empty() && by_site.empty()) {
-    return Status::InvalidInput(
-               i18n::Format("--store: '{0}' is not a store on the allow-list", {site}))
+    return Status::InvalidInput("--store: '" + site + "' is not a store on the allow-list")
+        .WithShown(i18n::Format("--store: '{0}' is not a store on the allow-list", {site}))
         .WithField("--store");
   }
   RETURN_IF_ERROR(AddBookings(reads, site, span, by_site));

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <iterator>
 
+#include "sync/i18n/messages.h"
+
 namespace outpost::hub::queries {
 namespace {
 
@@ -13,7 +15,9 @@ Status CheckName(const char* field, const std::string& value, const char* const 
   }
   std::string choices;
   for (const char* n : names) choices += std::string(choices.empty() ? "" : ", ") + n;
-  return Status::InvalidInput(std::string(field) + ": '" + value + "' is not one of " + choices);
+  return Status::InvalidInput(std::string(field) + ": '" + value + "' is not one of " + choices)
+      .WithShown(
+          i18n::Format("{0}: '{1}' is not one of {2}", {std::string(field), value, choices}));
 }
 
 int TierRank(const std::string& tier) {

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "hub/identity.h"
+#include "sync/i18n/messages.h"
 #include "sync/model/request.h"
 #include "sync/normalize.h"
 
@@ -41,7 +42,9 @@ Result<CallCentreQueue> CallCentreQueueOn(const HubReader& reader, const LocalDa
     const nlohmann::json fields = nlohmann::json::parse(row.fields_json, nullptr, false);
     if (fields.is_discarded()) {
       return Status::Corruption("task " + row.entity_id + " at " + row.owner_site +
-                                ": fields are not JSON");
+                                ": fields are not JSON")
+          .WithShown(i18n::Format("task {0} at {1}: fields are not JSON",
+                                  {row.entity_id, row.owner_site}));
     }
     ASSIGN_OR_RETURN(model::Task task, model::ParseTask(row.entity_id, fields));
     QueuedTask item{std::move(task), row.owner_site, "", ""};

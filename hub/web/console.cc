@@ -32,6 +32,7 @@
 #include "hub/web/users_page.h"
 #include "hub/web/work_pages.h"
 #include "sync/civil_time.h"
+#include "sync/i18n/messages.h"
 #include "sync/mutex.h"
 
 namespace outpost::hub::web {
@@ -662,7 +663,9 @@ class WebConsole::Routes {
     const std::string note = req.get_param_value("note");
     Status refused = StaffAccounts::Require(*who, Permission::kResolveIdentity);
     if (refused.ok() && decision != "merge" && decision != "apart") {
-      refused = Status::InvalidInput("decision: '" + decision + "' is neither merge nor apart");
+      refused =
+          Status::InvalidInput("decision: '" + decision + "' is neither merge nor apart")
+              .WithShown(i18n::Format("decision: '{0}' is neither merge nor apart", {decision}));
     }
     std::string done;
     if (refused.ok()) {
@@ -863,7 +866,9 @@ class WebConsole::Routes {
     }
     return Status::InvalidInput("action: '" + action +
                                 "' is none of add, role, disable, enable, "
-                                "passwd");
+                                "passwd")
+        .WithShown(
+            i18n::Format("action: '{0}' is none of add, role, disable, enable, passwd", {action}));
   }
 
   WebConsole& c_;

@@ -8,6 +8,7 @@
 #include "hub/storage/sqlite/record_log.h"
 #include "schema/migrations.h"
 #include "sync/hub_log.h"
+#include "sync/i18n/messages.h"
 
 namespace outpost::hub::storage::sqlite {
 
@@ -141,10 +142,12 @@ Result<std::unique_ptr<HubStorage>> OpenSqliteHubStorage(const std::string& path
   std::error_code ec;
   const bool exists = std::filesystem::exists(path, ec);
   if (options.create && exists) {
-    return Status::Conflict("hub database '" + path + "' exists; init only creates a new one");
+    return Status::Conflict("hub database '" + path + "' exists; init only creates a new one")
+        .WithShown(i18n::Format("hub database '{0}' exists; init only creates a new one", {path}));
   }
   if (!options.create && !exists) {
-    return Status::NotFound("'" + path + "': no such hub database");
+    return Status::NotFound("'" + path + "': no such hub database")
+        .WithShown(i18n::Format("'{0}': no such hub database", {path}));
   }
   ASSIGN_OR_RETURN(auto db, Db::Open(path, {.create_if_missing = options.create}));
   if (options.create || options.migrate) RETURN_IF_ERROR(db->Migrate(schema::HubMigrations()));

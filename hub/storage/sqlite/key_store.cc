@@ -1,4 +1,5 @@
 #include "hub/storage/sqlite/parts.h"
+#include "sync/i18n/messages.h"
 
 namespace outpost::hub::storage::sqlite {
 
@@ -6,7 +7,9 @@ Result<PublicKeys> ReadStoreKeys(Db& db, const std::string& site) {
   ASSIGN_OR_RETURN(Statement st, db.Prepare("SELECT sign_pk, kx_pk FROM stores WHERE site_id = ?"));
   st.Bind(1, site);
   ASSIGN_OR_RETURN(bool row, st.Step());
-  if (!row) return Status::NotFound("store '" + site + "' is not on the hub's allow-list");
+  if (!row)
+    return Status::NotFound("store '" + site + "' is not on the hub's allow-list")
+        .WithShown(i18n::Format("store '{0}' is not on the hub's allow-list", {site}));
   PublicKeys keys;
   keys.site_id = site;
   keys.sign_pk = ToBytes<32>(st.Blob(0));
@@ -104,7 +107,9 @@ Result<std::optional<KeyDenial>> SqliteKeyStore::DenyLiveKey(const std::string& 
   ASSIGN_OR_RETURN(Statement current, db_.Prepare("SELECT key_id FROM stores WHERE site_id = ?"));
   current.Bind(1, site);
   ASSIGN_OR_RETURN(bool known, current.Step());
-  if (!known) return Status::NotFound("store: '" + site + "' is not on the hub's allow-list");
+  if (!known)
+    return Status::NotFound("store: '" + site + "' is not on the hub's allow-list")
+        .WithShown(i18n::Format("store: '{0}' is not on the hub's allow-list", {site}));
   const std::string key_id = current.Text(0);
   current.Reset();
   ASSIGN_OR_RETURN(std::optional<KeyDenial> earlier, ReadLiveKeyDenial(db_, site));
@@ -115,7 +120,8 @@ Result<std::optional<KeyDenial>> SqliteKeyStore::DenyLiveKey(const std::string& 
   deny.Bind(1, at).Bind(2, staff).Bind(3, reason).Bind(4, site).Bind(5, key_id);
   RETURN_IF_ERROR(deny.Run());
   if (db_.RowsChanged() != 1) {
-    return Status::Corruption("store_key_history: no row for key " + key_id + " of '" + site + "'");
+    return Status::Corruption("store_key_history: no row for key " + key_id + " of '" + site + "'")
+        .WithShown(i18n::Format("store_key_history: no row for key {0} of '{1}'", {key_id, site}));
   }
   RETURN_IF_ERROR(NoteRecord(db_, *signer, "store_key_history", {site, key_id}));
   RETURN_IF_ERROR(tx->Commit());

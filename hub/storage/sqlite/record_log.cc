@@ -3,6 +3,8 @@
 #include <cstring>
 #include <optional>
 
+#include "sync/i18n/messages.h"
+
 namespace outpost::hub::storage::sqlite {
 namespace {
 
@@ -49,7 +51,9 @@ Result<RecordLog> RecordLog::Open(Db& db) {
 
 Status RecordLog::Note(const std::string& table, const std::vector<std::string>& key_parts) {
   const RecordKind* kind = FindKind(table);
-  if (!kind) return Status::InvalidInput("record log: '" + table + "' is not a head-office record");
+  if (!kind)
+    return Status::InvalidInput("record log: '" + table + "' is not a head-office record")
+        .WithShown(i18n::Format("record log: '{0}' is not a head-office record", {table}));
   ASSIGN_OR_RETURN(Statement row, db_->Prepare(std::string("SELECT * FROM ") + kind->table +
                                                " WHERE " + kind->lookup_sql));
   for (size_t i = 0; i < key_parts.size(); ++i) row.Bind(static_cast<int>(i + 1), key_parts[i]);

@@ -1,5 +1,6 @@
 // Head office's staff accounts on SQLite (0018_staff_accounts.sql).
 #include "hub/storage/sqlite/parts.h"
+#include "sync/i18n/messages.h"
 
 namespace outpost::hub::storage::sqlite {
 namespace {
@@ -62,7 +63,9 @@ Result<std::vector<StaffUserRow>> SqliteStaffStore::Users() {
 Status SqliteStaffStore::AddUser(const StaffUserRow& user, const StaffAuditRow& audit) {
   ASSIGN_OR_RETURN(auto tx, Transaction::Begin(db_));
   ASSIGN_OR_RETURN(auto existing, User(user.name));
-  if (existing) return Status::Conflict("user '" + user.name + "' exists already");
+  if (existing)
+    return Status::Conflict("user '" + user.name + "' exists already")
+        .WithShown(i18n::Format("user '{0}' exists already", {user.name}));
   ASSIGN_OR_RETURN(Statement st,
                    db_.Prepare(std::string("INSERT INTO staff_users (") + kUserColumns +
                                ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
@@ -98,7 +101,9 @@ Status SqliteStaffStore::UpdateUser(const StaffUserRow& user,
       .Bind(7, user.disabled_reason)
       .Bind(8, user.name);
   RETURN_IF_ERROR(st.Run());
-  if (db_.RowsChanged() == 0) return Status::NotFound("no user '" + user.name + "'");
+  if (db_.RowsChanged() == 0)
+    return Status::NotFound("no user '" + user.name + "'")
+        .WithShown(i18n::Format("no user '{0}'", {user.name}));
   if (end_sessions) {
     ASSIGN_OR_RETURN(Statement end,
                      db_.Prepare("UPDATE staff_sessions SET ended_at = ?, ended_why = ?"
