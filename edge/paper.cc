@@ -144,10 +144,17 @@ struct FormFields {
   std::string requested_at;  // UTC text of the written time; empty: none written
 };
 
-// Why a row is rejected: its column, the value as written, the reason.
+// Why a row is rejected: its column, the value as written, the reason (English,
+// as written to the rejects file), and the reason as staff read it: empty for a
+// fixed sentence, which the catalog translates.
 struct RowProblem {
-  std::string column, value, reason;
+  std::string column, value, reason, reason_shown;
 };
+
+// A row refused for a refusal of the desk's rules, in both languages.
+RowProblem ProblemOf(std::string column, std::string value, const Status& refusal) {
+  return RowProblem{std::move(column), std::move(value), refusal.message(), refusal.shown()};
+}
 
 // `value(key)`: the row's cell for a column, as typed.
 using CellFn = std::function<std::string(const char* key)>;
@@ -172,12 +179,15 @@ std::optional<RowProblem> ReadIdentifiers(const CellFn& value, const Store& stor
     const std::string raw = value(id.column);
     if (raw.empty()) continue;
     auto normalized = id.normalize(raw);
-    if (!normalized.ok()) return RowProblem{id.column, raw, normalized.status().message()};
+    if (!normalized.ok()) return ProblemOf(id.column, raw, normalized.status());
     *id.into = *normalized;
   }
   if (!out.phone && !out.plate && !out.vin && !out.member) {
-    return RowProblem{"phone", "",
-                      "no phone, plate, VIN or member id: the customer cannot be found or called"};
+    constexpr const char* kNoIdentifier =
+        "no phone, plate, VIN or member id: the customer cannot be found or called";
+    return RowProblem{"phone", "", kNoIdentifier,
+                      i18n::Tr("no phone, plate, VIN or member id: the customer cannot be found "
+                               "or called")};
   }
   return std::nullopt;
 }
@@ -186,10 +196,10 @@ std::optional<RowProblem> ReadIdentifiers(const CellFn& value, const Store& stor
 std::variant<FormFields, RowProblem> ReadFormFields(const CellFn& value, const Store& store) {
   FormFields out;
   auto date = ParseWrittenDate(value("date"));
-  if (!date.ok()) return RowProblem{"date", value("date"), date.status().message()};
+  if (!date.ok()) return ProblemOf("date", value("date"), date.status());
   out.date = *date;
   auto time = ParseWrittenTime(value("time"));
-  if (!time.ok()) return RowProblem{"time", value("time"), time.status().message()};
+  if (!time.ok()) return ProblemOf("time", value("time"), time.status());
   out.time = *time;
   if (auto problem = ReadIdentifiers(value, store, out)) return *problem;
   if (const std::string w = value("written_at"); !w.empty()) {
@@ -201,7 +211,10 @@ std::variant<FormFields, RowProblem> ReadFormFields(const CellFn& value, const S
     if (!wd.ok() || !wt.ok()) {
       return RowProblem{
           "written_at", w,
-          "written at '" + w + "' is not a date and time (write it as YYYY-MM-DD HH:MM, 24-hour)"};
+          "written at '" + w + "' is not a date and time (write it as YYYY-MM-DD HH:MM, 24-hour)",
+          i18n::Format(
+              "written at '{0}' is not a date and time (write it as YYYY-MM-DD HH:MM, 24-hour)",
+              {w})};
     }
     out.requested_at = FormatUtcMs(store.time_zone().LocalToUtcMs(*wd, *wt));
   }
@@ -232,10 +245,13 @@ std::optional<RowProblem> ChooseCustomer(Store& store, const FormFields& fields,
     }
     // More than one customer, say: staff must pick, the row waits.
     if (found.status().code() != StatusCode::kNotFound) {
-      return RowProblem{column, *key, found.status().message()};
+      return ProblemOf(column, *key, found.status());
     }
   }
-  if (name.empty()) return RowProblem{"name", "", "new customer: the name is required"};
+  if (name.empty()) {
+    return RowProblem{"name", "", "new customer: the name is required",
+                      i18n::Tr("new customer: the name is required")};
+  }
   NewCustomer nc;
   nc.name = name;
   if (fields.phone) nc.phones.push_back(*fields.phone);
@@ -417,8 +433,8 @@ class RowImporter {
  private:
   // Always ok: a rejected row is reported, not a failure of the import.
   Status Reject(const FormRow& r, const RowProblem& problem) {
-    report_.rejected.push_back(
-        {r.row, r.record.line, problem.column, problem.value, problem.reason});
+    report_.rejected.push_back({r.row, r.record.line, problem.column, problem.value, problem.reason,
+                                problem.reason_shown});
     std::vector<std::string> fields = r.record.fields;
     fields.resize(header_.fields.size());
     fields.push_back(std::to_string(r.row));
@@ -436,23 +452,28 @@ class RowImporter {
     }
     if (!extra) return std::nullopt;
     const std::string cells = std::to_string(record.fields.size());
-    return RowProblem{"row", cells + " cells",
-                      "the row has " + cells + " cells but the header " +
-                          std::to_string(header_.fields.size()) + ": a value is in no column"};
+    const std::string named = std::to_string(header_.fields.size());
+    return RowProblem{
+        "row", cells + " cells",
+        "the row has " + cells + " cells but the header " + named + ": a value is in no column",
+        i18n::Format("the row has {0} cells but the header {1}: a value is in no column",
+                     {cells, named})};
   }
 
   // The row's form id, canonical, and the first row of the file it is on.
   std::variant<std::string, RowProblem> FormIdOf(const FormRow& r) {
     const std::string written = r.Value("form_id");
     if (written.empty()) {
-      return RowProblem{"form_id", "", "form id is empty: copy the number printed on the form"};
+      return RowProblem{"form_id", "", "form id is empty: copy the number printed on the form",
+                        i18n::Tr("form id is empty: copy the number printed on the form")};
     }
     auto form = ParseFormId(written);
-    if (!form.ok()) return RowProblem{"form_id", written, form.status().message()};
+    if (!form.ok()) return ProblemOf("form_id", written, form.status());
     if (auto seen = form_rows_.find(*form); seen != form_rows_.end()) {
+      const std::string other_row = std::to_string(seen->second);
       return RowProblem{
-          "form_id", *form,
-          "form " + *form + " is also on row " + std::to_string(seen->second) + " of this file"};
+          "form_id", *form, "form " + *form + " is also on row " + other_row + " of this file",
+          i18n::Format("form {0} is also on row {1} of this file", {*form, other_row})};
     }
     form_rows_[*form] = r.row;
     return *form;
@@ -494,7 +515,7 @@ class RowImporter {
       }
       const std::string column = ColumnOfRefusal(booked.status());
       return Reject(
-          r, {column, column == "row" ? "" : r.Value(column.c_str()), booked.status().message()});
+          r, ProblemOf(column, column == "row" ? "" : r.Value(column.c_str()), booked.status()));
     }
     // In the import's transaction: a failure here is the system's, and the
     // whole import is rolled back with the booking.
@@ -767,11 +788,12 @@ std::string ReportText(const ImportReport& r) {
   }
   if (!r.rejected.empty()) o << i18n::Tr("Rejected (fix and import again):") << "\n";
   for (const auto& x : r.rejected) {
+    std::string where = i18n::Format("row {0} (line {1}), column {2}",
+                                     {std::to_string(x.row), std::to_string(x.line), x.column});
+    if (!x.value.empty()) where += i18n::Format(", value '{0}'", {x.value});
     o << "  "
-      << i18n::Format("row {0} (line {1}), column {2}",
-                      {std::to_string(x.row), std::to_string(x.line), x.column});
-    if (!x.value.empty()) o << i18n::Format(", value '{0}'", {x.value});
-    o << ": " << x.reason << "\n";
+      << i18n::Format("{0}: {1}", {where, x.reason_shown.empty() ? x.reason : x.reason_shown})
+      << "\n";
   }
   if (!r.rejects_file.empty()) {
     o << "  " << i18n::Format("rejected rows written to {0}", {r.rejects_file}) << "\n";

@@ -64,7 +64,8 @@ struct PaperReject {
   int line = 0;  // physical line where the record starts
   std::string column;
   std::string value;
-  std::string reason;
+  std::string reason;        // English: the rejects file, --json, the HTML report
+  std::string reason_shown;  // the same in the desk's language, for the terminal
 };
 
 struct PaperImported {

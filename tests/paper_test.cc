@@ -261,6 +261,37 @@ TEST_F(PaperTest, Gb18030TabSeparatedExportsImport) {
   EXPECT_EQ(board["slots"][4]["bookings"][0]["plate"], "京A12345");
 }
 
+// The desk's import report under a Chinese locale gives each rejected row's
+// reason in Chinese, the values as written; the rejects file, which goes back
+// into a spreadsheet and again through import, keeps the English.
+TEST_F(PaperTest, RejectedRowsReadInChineseAtTheDeskAndStayEnglishInTheRejectsFile) {
+  const std::string path =
+      Write("zh.csv", std::string(kHeader) +
+                          "F261124-01,2026-11-24,10:00,王伟,12345,,,,,,李\r\n"
+                          "F261124-02,2026-11-24,10:00,,,,,,,,李\r\n"
+                          "F261124-02,2026-11-24,11:00,王伟,13800138000,,,,,,李\r\n");
+  std::vector<std::string> env = desk_.Env();
+  env.push_back("LANG=zh_CN.UTF-8");
+  ProcessResult r = testing::RunProgram(desk_.Argv({"paper", "import", path, "--commit"}), env);
+  EXPECT_EQ(r.exit_code, 1) << r.err;  // rows were rejected
+  EXPECT_NE(r.out.find("列 phone，值 '12345'：phone：'12345' 不是有效的电话号码（地区 CN）"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("没有电话、车牌、VIN 或会员号：无法找到或联系该客户"), std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("表单 F261124-02 也出现在本文件第 2 行"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("is not a valid phone number"), std::string::npos) << r.out;
+
+  json report = Import(path, false, 1);  // the same file, English and --json
+  EXPECT_EQ(RejectOf(report, 2)["reason"],
+            "no phone, plate, VIN or member id: the customer cannot be found or called");
+  std::ifstream in(report["rejects_file"].get<std::string>(), std::ios::binary);
+  const std::string rejects((std::istreambuf_iterator<char>(in)), {});
+  EXPECT_NE(rejects.find("no phone, plate, VIN or member id"), std::string::npos) << rejects;
+  EXPECT_EQ(rejects.find("没有电话"), std::string::npos) << rejects;
+  EXPECT_EQ(Count("SELECT count(*) FROM bookings"), 0);
+}
+
 TEST_F(PaperTest, AFileWithoutARequiredColumnIsRefusedWhole) {
   ProcessResult r = desk_.Desk({"paper", "import",
                                 Write("bad.csv",
