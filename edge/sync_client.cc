@@ -381,6 +381,11 @@ void SyncClient::Run(const std::atomic<bool>& stop, const SyncObservers& observe
       if (before.ok() && before->waiting() > 0) catch_up_from = before->hub_acked_seq;
     }
     Status st = RunOnce();
+    // A stop signal interrupts the wait for the hub's answer (EINTR): a round
+    // cut short by us on a connected link says nothing of the link.
+    if (!st.ok() && stop.load() && endpoint_ && endpoint_->Link().state == LinkState::kConnected) {
+      break;
+    }
     auto state = ReadSyncStatus(*db_);
     if (catch_up_from && state.ok()) {
       const bool ended = !st.ok() || state->waiting() <= 0;

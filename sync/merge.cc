@@ -180,6 +180,19 @@ std::string ConsentText(ContactChannel channel, const ConsentStatement& s,
   return detail.empty() ? out : out + " (" + detail + ")";
 }
 
+std::string ShownConsentText(ContactChannel channel, const ConsentStatement& s,
+                             const std::string& date) {
+  const std::string label = i18n::Tr(ContactChannelLabel(channel));
+  if (s.choice == ContactChoice::kNotAsked) return i18n::Format("{0} not asked", {label});
+  const std::string stated = s.choice == ContactChoice::kOptedIn
+                                 ? i18n::Format("{0} opted in", {label})
+                                 : i18n::Format("{0} opted out", {label});
+  std::string detail = date;
+  if (!s.staff.empty()) detail += (detail.empty() ? "" : " ") + s.staff;
+  if (!s.site.empty()) detail += (detail.empty() ? "" : " ") + i18n::Format("at {0}", {s.site});
+  return detail.empty() ? stated : i18n::Format("{0} ({1})", {stated, detail});
+}
+
 namespace {
 
 // True when `candidate` replaces `current` as a channel's statement: the

@@ -99,6 +99,9 @@ std::optional<ConsentStatement> ParseConsentStatement(const nlohmann::json& valu
 // the statement's day as the reader wants it shown (a store's local day).
 std::string ConsentText(ContactChannel channel, const ConsentStatement& statement,
                         const std::string& date);
+// The same in the process's language (sync/i18n): "短信：已拒绝（2026-11-23 SA Zhang 门店 S1）".
+std::string ShownConsentText(ContactChannel channel, const ConsentStatement& statement,
+                             const std::string& date);
 
 // One source of consent about a person, from any store: one field of one
 // record as the hub holds it (value and stamp).

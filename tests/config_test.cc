@@ -227,10 +227,10 @@ TEST_F(ConfigTest, ConfigCheckSpeaksChineseUnderAChineseLocale) {
                                 "secondz = 60\n[nosuch]\nx = 1\n");
   ProcessResult errors = Edge({"config", "check", bad}, zh);
   EXPECT_EQ(errors.exit_code, 1);
-  EXPECT_EQ(errors.err, "outpost-edge: " + bad + ":1: db = 7: 应为字符串，实际为整数\n" +
-                            "outpost-edge: " + bad +
+  EXPECT_EQ(errors.err, "outpost-edge：" + bad + ":1: db = 7: 应为字符串，实际为整数\n" +
+                            "outpost-edge：" + bad +
                             ":4: sync.secondz = 60: 没有这个键（是否想输入 'seconds'？）\n" +
-                            "outpost-edge: " + bad + ":5: nosuch: 没有 [nosuch] 这一节\n");
+                            "outpost-edge：" + bad + ":5: nosuch: 没有 [nosuch] 这一节\n");
 }
 
 TEST_F(ConfigTest, ConfigShowMasksSecretsAndConfigKeysListsEverySection) {

@@ -239,6 +239,14 @@ TEST_F(DeskCliTest, ConsentIsStatedPerChannelWithWhoWhenAndWhere) {
   EXPECT_NE(shown.out.find("WeChat opted in (2026-11-23 SA Zhang at SH-PUDONG)"), std::string::npos)
       << shown.out;
   EXPECT_NE(shown.out.find("phone call not asked"), std::string::npos) << shown.out;
+  // Staff under a Chinese locale read the same statements in Chinese.
+  std::vector<std::string> chinese = desk_.Env();
+  chinese.push_back("LANG=zh_CN.UTF-8");
+  shown = testing::RunProgram(desk_.Argv({"customer", "show", "13900139000"}), chinese);
+  EXPECT_NE(shown.out.find("短信：已拒绝（2026-11-23 SA Zhang 门店 SH-PUDONG），"
+                           "微信：已同意（2026-11-23 SA Zhang 门店 SH-PUDONG），电话：未询问"),
+            std::string::npos)
+      << shown.out;
   // No channel: all three.
   c = desk_.Json({"customer", "update", "13900139000", "--opt-out"});
   for (const char* ch : {"sms", "wechat", "call"})

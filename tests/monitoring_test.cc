@@ -159,8 +159,13 @@ TEST_F(MonitoringTest, MetricsAndStateChangesThroughAHubOutage) {
     return Sample(seen, "outpost_sync_online") == 1 &&
            Sample(seen, "outpost_sync_changes_waiting") == 0;
   })) << seen;
+  // Stopped while it waits for the frozen hub's answer: the signal cuts the
+  // wait short (EINTR), which is our stop and not news of the link.
+  hub->Kill(SIGSTOP);
+  std::this_thread::sleep_for(std::chrono::milliseconds(600));
   sync.Kill(SIGTERM);
   ProcessResult sync_run = sync.Wait();
+  hub->Kill(SIGCONT);
   hub->Kill(SIGTERM);
   hub->Wait();
   EXPECT_EQ(sync_run.exit_code, 0) << sync_run.err;

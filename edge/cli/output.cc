@@ -184,7 +184,7 @@ std::string ConsentLine(const Store& store,
   for (ContactChannel c : kContactChannels) {
     const ConsentStatement& s = channels[static_cast<int>(c)];
     const std::string day = s.at.empty() ? "" : store.LocalText(s.at).substr(0, 10);
-    out += (out.empty() ? "" : ", ") + ConsentText(c, s, day);
+    out += (out.empty() ? "" : i18n::Tr(", ")) + ShownConsentText(c, s, day);
   }
   return out;
 }

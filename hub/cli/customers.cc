@@ -31,7 +31,7 @@ std::string ConsentLine(const Consent& consent) {
   std::string out;
   for (ContactChannel c : kContactChannels) {
     const ConsentStatement& s = consent.Of(c);
-    out += (out.empty() ? "" : ", ") + ConsentText(c, s, s.at.substr(0, 10));
+    out += (out.empty() ? "" : i18n::Tr(", ")) + ShownConsentText(c, s, s.at.substr(0, 10));
   }
   return out;
 }

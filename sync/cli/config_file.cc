@@ -458,13 +458,16 @@ std::optional<int> ProgramConfig::ApplyOrRefuse(std::ostream& err) {
 }
 
 void ProgramConfig::PrintErrors(const std::vector<std::string>& errors, std::ostream& err) const {
-  for (const auto& line : errors) err << program_ << ": " << line << "\n";
+  for (const auto& line : errors) err << i18n::Format("{0}: {1}", {program_, line}) << "\n";
 }
 
 int ProgramConfig::RunCheck(std::ostream& out, std::ostream& err) {
   if (check_path_.empty() && chosen_.path.empty()) {
-    err << program_ << ": no configuration file to check: " << default_path_
-        << " does not exist (name one: config check FILE)\n";
+    err << i18n::Format(
+               "{0}: no configuration file to check: {1} does not exist (name one: config check "
+               "FILE)",
+               {program_, default_path_})
+        << "\n";
     return 1;
   }
   const LoadedConfig checked = check_path_.empty() ? loaded_ : LoadConfigFile(app_, check_path_);
