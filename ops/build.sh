@@ -8,8 +8,8 @@
 #                          targets named (those with locking annotations)
 # BUILD_JOBS=N compiles N files at once (default 2).
 # OUTPOST_UNITY_BUILD=ON compiles a target's files in batches (CMake's unity
-# build: about 3x less compile time from scratch, as ops/test.sh and CI build;
-# OFF, the default, suits editing one file at a time).
+# build: about 3x less compile time from scratch, as ops/test.sh and CI build);
+# OFF suits editing one file at a time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 flavour=${1:-debug}
@@ -28,6 +28,8 @@ case "$flavour" in
   *) echo "ops/build.sh: unknown flavour '$flavour' (debug, asan, release, tsan, threadsafety)" >&2
      exit 1 ;;
 esac
-cmake -S . -B "build/$flavour" -G Ninja -DOUTPOST_WERROR=ON \
-  -DCMAKE_UNITY_BUILD="${OUTPOST_UNITY_BUILD:-OFF}" "${args[@]}" >/dev/null
+# Unset, a folder keeps the unity setting it was configured with (OFF when new):
+# ops/demo.sh after ops/test.sh reuses that build instead of redoing it.
+if [[ -n "${OUTPOST_UNITY_BUILD:-}" ]]; then args+=(-DCMAKE_UNITY_BUILD="$OUTPOST_UNITY_BUILD"); fi
+cmake -S . -B "build/$flavour" -G Ninja -DOUTPOST_WERROR=ON "${args[@]}" >/dev/null
 cmake --build "build/$flavour" -j "${BUILD_JOBS:-2}" "${targets[@]}"
