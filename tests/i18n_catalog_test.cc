@@ -39,13 +39,31 @@ std::string ReadLiteral(const std::string& text, size_t& at) {
   return out;
 }
 
-// The messages marked in one source: the literal (adjacent literals joined)
-// right after each `i18n::Tr(` or `i18n::Format(`.
-std::vector<Marked> MarkedIn(const std::filesystem::path& path) {
+// A file's whole text.
+std::string TextOf(const std::filesystem::path& path) {
   std::ifstream in(path);
   std::stringstream buffer;
   buffer << in.rdbuf();
-  const std::string text = buffer.str();
+  return buffer.str();
+}
+
+// The program sources (.cc, .h; tests left out) under a top-level directory.
+std::vector<std::filesystem::path> SourcesIn(const std::string& dir) {
+  std::vector<std::filesystem::path> sources;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(
+           std::filesystem::path(OUTPOST_SOURCE_DIR) / dir)) {
+    const auto ext = entry.path().extension();
+    if (ext != ".cc" && ext != ".h") continue;
+    if (entry.path().filename().string().find("_test") != std::string::npos) continue;
+    sources.push_back(entry.path());
+  }
+  return sources;
+}
+
+// The messages marked in one source: the literal (adjacent literals joined)
+// right after each `i18n::Tr(` or `i18n::Format(`.
+std::vector<Marked> MarkedIn(const std::filesystem::path& path) {
+  const std::string text = TextOf(path);
   std::vector<Marked> marked;
   static const std::regex kCall(R"(i18n::(Tr|Format)\(\s*")");
   for (auto it = std::sregex_iterator(text.begin(), text.end(), kCall);
@@ -76,12 +94,8 @@ std::set<std::string> Placeholders(std::string_view text) {
 TEST(I18nCatalogTest, EveryMarkedMessageHasItsChineseWithTheSamePlaceholders) {
   std::vector<Marked> marked;
   for (const char* dir : {"edge", "hub", "sync", "tools"}) {
-    for (const auto& entry : std::filesystem::recursive_directory_iterator(
-             std::filesystem::path(OUTPOST_SOURCE_DIR) / dir)) {
-      const auto ext = entry.path().extension();
-      if (ext != ".cc" && ext != ".h") continue;
-      if (entry.path().filename().string().find("_test") != std::string::npos) continue;
-      for (auto& m : MarkedIn(entry.path())) marked.push_back(std::move(m));
+    for (const auto& source : SourcesIn(dir)) {
+      for (auto& m : MarkedIn(source)) marked.push_back(std::move(m));
     }
   }
   // The sources this catalog began with: if the scan finds none, it is broken.
@@ -125,10 +139,7 @@ std::string Parenthesised(const std::string& text, size_t& at) {
 }
 
 std::vector<StatusCall> StatusCallsIn(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  const std::string text = buffer.str();
+  const std::string text = TextOf(path);
   std::vector<StatusCall> calls;
   static const std::regex kFactory(
       R"(Status::(InvalidInput|NotFound|Refused|Conflict|Corruption|RetryLater|IoError)\()");
@@ -187,15 +198,12 @@ class StatusMessagesTest : public ::testing::TestWithParam<std::string> {};
 // translate; one that never reaches a person says so: "// English only: why".
 TEST_P(StatusMessagesTest, EveryRefusalAndErrorIsShownInChinese) {
   size_t checked = 0;
-  for (const auto& entry : std::filesystem::recursive_directory_iterator(
-           std::filesystem::path(OUTPOST_SOURCE_DIR) / GetParam())) {
-    if (entry.path().extension() != ".cc" && entry.path().extension() != ".h") continue;
-    if (entry.path().filename().string().find("_test") != std::string::npos) continue;
-    for (const auto& call : StatusCallsIn(entry.path())) {
+  for (const auto& source : SourcesIn(GetParam())) {
+    for (const auto& call : StatusCallsIn(source)) {
       ++checked;
       if (call.english_only || call.statement.find("WithShown(") != std::string::npos) continue;
       if (call.argument.find('"') == std::string::npos) continue;  // passed on from elsewhere
-      const std::string where = entry.path().string() + ":" + std::to_string(call.line) + ": ";
+      const std::string where = source.string() + ":" + std::to_string(call.line) + ": ";
       if (auto sentence = FixedSentence(call.argument)) {
         EXPECT_FALSE(ChineseOf(*sentence).empty())
             << where << "no zh_CN translation of \"" << *sentence << "\" in sync/i18n/zh_CN/*.po";
