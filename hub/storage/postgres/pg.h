@@ -1,0 +1,176 @@
+// A thin, Status-returning layer over libpq for the hub's PostgreSQL backend
+// (hub/storage/postgres/), shaped like sync/sqlite.h so that each part reads
+// like its SQLite twin: a statement is written with `?` placeholders (turned
+// into $1, $2, ... outside quoted text), bound by 1-based index, then stepped.
+//
+// PgConnection owns one libpq connection and is used by one thread at a time
+// (thread-compatible). Every statement runs in text result format; a bytea
+// column is read back with Blob() as its raw bytes. A statement's result is
+// fetched whole when it is first stepped, so a statement may be stepped while
+// others run on the same connection (as the SQLite parts do); a read over
+// millions of rows uses PgConnection::ForEachRow, which fetches in pages
+// through a server-side cursor.
+//
+// Durability: the server's synchronous_commit decides when COMMIT returns
+// (on: flushed on the primary; remote_apply/on with synchronous_standby_names:
+// also on the standby). Commit() returns only after the server said COMMIT.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "schema/migrations.h"
+#include "sync/status.h"
+
+struct pg_conn;
+struct pg_result;
+
+namespace outpost::hub::storage::postgres {
+
+class PgConnection;
+
+// Whether `location` names a PostgreSQL database (postgresql:// or postgres://).
+bool IsPostgresUrl(const std::string& location);
+// `url` with any password replaced by "***": what messages and logs may show.
+std::string RedactedUrl(const std::string& url);
+
+// One row of a result, as the parts read it.
+class PgRow {
+ public:
+  PgRow(pg_result* result, int row) : result_(result), row_(row) {}
+  int64_t Int(int column) const;
+  std::string Text(int column) const;
+  // A bytea column's bytes (decoded from the server's hex text).
+  std::string Blob(int column) const;
+  std::optional<std::string> OptionalText(int column) const;
+  bool IsNull(int column) const;
+
+ private:
+  pg_result* result_;
+  int row_;
+};
+
+// A statement with its parameters. Step() runs it the first time and then
+// walks its rows; Reset() forgets the result and keeps the bindings (as
+// sqlite3_reset does), so the statement can be run again with some changed.
+class PgStatement {
+ public:
+  PgStatement(PgConnection* owner, std::string sql, int parameters);
+  PgStatement(PgStatement&& other) noexcept;
+  PgStatement& operator=(PgStatement&& other) noexcept;
+  PgStatement(const PgStatement&) = delete;
+  PgStatement& operator=(const PgStatement&) = delete;
+  ~PgStatement();
+
+  PgStatement& Bind(int index, int64_t value);
+  PgStatement& Bind(int index, std::string_view value);
+  PgStatement& Bind(int index, const char* value) { return Bind(index, std::string_view(value)); }
+  PgStatement& Bind(int index, const std::string& value) {
+    return Bind(index, std::string_view(value));
+  }
+  PgStatement& Bind(int index, const std::optional<std::string>& value);
+  PgStatement& BindNull(int index);
+  template <size_t N>
+  PgStatement& BindBlob(int index, const std::array<uint8_t, N>& bytes) {
+    return BindBlob(index, bytes.data(), bytes.size());
+  }
+  PgStatement& BindBlob(int index, const void* data, size_t size);
+
+  // Runs the statement on the first call; true while a row is current.
+  Result<bool> Step();
+  // Runs a statement whose rows (if any) are not wanted.
+  Status Run();
+  void Reset();
+
+  // The current row's columns (after Step() returned true).
+  int64_t Int(int column) const;
+  std::string Text(int column) const;
+  std::string Blob(int column) const;
+  std::optional<std::string> OptionalText(int column) const;
+  bool IsNull(int column) const;
+  // The first column of every row, stepping to the end.
+  Result<std::vector<std::string>> TextColumn();
+  // Rows the last run inserted, updated or deleted (PQcmdTuples).
+  int64_t RowsChanged() const;
+
+ private:
+  PgRow Current() const { return PgRow(result_, row_); }
+
+  PgConnection* owner_;
+  std::string sql_;
+  std::vector<std::optional<std::string>> values_;
+  std::vector<int> formats_;  // 0 text, 1 binary (bytea)
+  pg_result* result_ = nullptr;
+  int row_ = -1;
+  bool bind_failed_ = false;
+};
+
+class PgConnection {
+ public:
+  // Connects to `url` (a libpq connection URI). Connection failures name the
+  // redacted URL and libpq's reason.
+  static Result<std::unique_ptr<PgConnection>> Connect(const std::string& url);
+  ~PgConnection();
+  PgConnection(const PgConnection&) = delete;
+  PgConnection& operator=(const PgConnection&) = delete;
+
+  // Runs SQL without parameters; several statements may be separated by ';'.
+  Status Exec(std::string_view sql);
+  // A statement from SQL with `?` placeholders.
+  Result<PgStatement> Prepare(std::string_view sql);
+  // Streams the rows of `sql` (with `?` placeholders, bound by `bind`) in pages
+  // of `page_rows` through a server-side cursor. Must run inside a
+  // transaction (PgTransaction). Stops at the first error `visit` returns.
+  Status ForEachRow(std::string_view sql, const std::function<void(PgStatement&)>& bind,
+                    const std::function<Status(const PgRow&)>& visit, int page_rows = 2000);
+
+  // The schema version: the highest migration applied (0 for an empty database).
+  Result<int> SchemaVersion();
+  // Applies the migrations above the current version, each in its own
+  // transaction, under an advisory lock so two processes opening one new
+  // database do not both migrate it. Refuses a database newer than `migrations`.
+  Status Migrate(std::span<const schema::SqlMigration> migrations);
+
+  const std::string& url() const { return url_; }
+  pg_conn* raw() { return conn_; }
+  // The Status for a failed result (SQLSTATE mapped: unique violation ->
+  // Conflict, serialization failure or deadlock -> RetryLater, connection
+  // lost -> IoError), naming `what`.
+  Status ResultStatus(pg_result* result, std::string_view what);
+
+ private:
+  PgConnection(pg_conn* conn, std::string url) : conn_(conn), url_(std::move(url)) {}
+  pg_conn* conn_;
+  std::string url_;
+  int cursors_opened_ = 0;
+};
+
+// A transaction. A write transaction takes the hub's writer lock (a
+// transaction-scoped advisory lock) before anything else, so, as with SQLite's
+// BEGIN IMMEDIATE, the checks made inside cannot be invalidated by another
+// writer before Commit(). A read transaction is REPEATABLE READ, READ ONLY: one
+// consistent snapshot. Rolls back on destruction unless committed.
+class PgTransaction {
+ public:
+  static Result<std::unique_ptr<PgTransaction>> Begin(PgConnection& db);
+  static Result<std::unique_ptr<PgTransaction>> BeginRead(PgConnection& db);
+  ~PgTransaction();
+  Status Commit();
+
+ private:
+  explicit PgTransaction(PgConnection& db) : db_(db) {}
+  PgConnection& db_;
+  bool done_ = false;
+};
+
+// The advisory lock key every write transaction takes (pg_advisory_xact_lock).
+inline constexpr int64_t kHubWriterLock = 0x6F7574706F7374;  // "outpost"
+
+}  // namespace outpost::hub::storage::postgres
