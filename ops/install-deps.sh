@@ -6,6 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config ccache git
   sqlite3 libsqlite3-dev
+  postgresql libpq-dev   # the hub on PostgreSQL; the tests' own cluster (ops/pg-cluster.sh)
   libzmq3-dev cppzmq-dev
   capnproto libcapnp-dev
   libsodium-dev
