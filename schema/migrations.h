@@ -20,5 +20,10 @@ struct SqlMigration {
 std::span<const SqlMigration> EdgeMigrations();
 // The hub (head office) database, oldest first.
 std::span<const SqlMigration> HubMigrations();
+// The hub database on PostgreSQL (hub/storage/postgres/), oldest first: its
+// own numbering, from migrations/hub_pg/; 0001 is the end state of the SQLite
+// hub's migrations up to 0022, in PostgreSQL's DDL, with the same tables and
+// columns. PgConnection::Migrate applies the missing ones.
+std::span<const SqlMigration> HubPgMigrations();
 
 }  // namespace outpost::schema
