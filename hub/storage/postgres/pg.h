@@ -60,6 +60,12 @@ class PgRow {
 // A statement with its parameters. Step() runs it the first time and then
 // walks its rows; Reset() forgets the result and keeps the bindings (as
 // sqlite3_reset does), so the statement can be run again with some changed.
+//
+// Parameters are typed as bound, like SQLite's values: an integer is a bigint,
+// a string text, a blob bytea (sent as raw bytes); BindNull leaves the type to
+// the server. So `? + 1` is bigint arithmetic (no 32-bit overflow of a clock),
+// and a function taking an int4 needs a cast: substr(x, CAST(? AS integer)).
+// A bound string holding a NUL byte fails the statement (text cannot hold one).
 class PgStatement {
  public:
   PgStatement(PgConnection* owner, std::string sql, int parameters);
@@ -102,11 +108,13 @@ class PgStatement {
 
  private:
   PgRow Current() const { return PgRow(result_, row_); }
+  PgStatement& Set(int index, std::optional<std::string> value, int format, unsigned type);
 
   PgConnection* owner_;
   std::string sql_;
   std::vector<std::optional<std::string>> values_;
-  std::vector<int> formats_;  // 0 text, 1 binary (bytea)
+  std::vector<int> formats_;     // 0 text, 1 binary (bytea)
+  std::vector<unsigned> types_;  // the parameter's type OID; 0: the server infers it
   pg_result* result_ = nullptr;
   int row_ = -1;
   bool bind_failed_ = false;
@@ -147,6 +155,7 @@ class PgConnection {
 
  private:
   PgConnection(pg_conn* conn, std::string url) : conn_(conn), url_(std::move(url)) {}
+  Status MigrateLocked(std::span<const schema::SqlMigration> migrations);
   pg_conn* conn_;
   std::string url_;
   int cursors_opened_ = 0;

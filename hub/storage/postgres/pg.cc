@@ -1,0 +1,456 @@
+#include "hub/storage/postgres/pg.h"
+
+#include <libpq-fe.h>
+
+#include <cstdlib>
+#include <cstring>
+
+#include "sync/i18n/messages.h"
+
+namespace outpost::hub::storage::postgres {
+
+namespace {
+
+// The type OIDs a parameter is sent as (pg_type.h; stable across releases).
+constexpr Oid kInt8Oid = 20;
+constexpr Oid kTextOid = 25;
+constexpr Oid kByteaOid = 17;
+constexpr Oid kUnknownOid = 0;  // the server infers it from where it is used
+
+// The placeholders of SQLite-style `sql` turned into $1, $2, ...; a `?` inside
+// '...' or "..." (with '' and "" escapes) is text, not a placeholder.
+std::string NumberPlaceholders(std::string_view sql, int* count) {
+  std::string out;
+  out.reserve(sql.size() + 16);
+  char quote = 0;
+  int n = 0;
+  for (char c : sql) {
+    if (quote != 0) {
+      if (c == quote) quote = 0;  // an escaped quote closes and reopens: same result
+      out += c;
+    } else if (c == '\'' || c == '"') {
+      quote = c;
+      out += c;
+    } else if (c == '?') {
+      out += '$' + std::to_string(++n);
+    } else {
+      out += c;
+    }
+  }
+  *count = n;
+  return out;
+}
+
+// libpq's notices (a ROLLBACK outside a transaction, ...) are not errors and
+// must not reach a person's terminal.
+void IgnoreNotice(void* /*arg*/, const char* /*message*/) {}
+
+// libpq's messages end with a newline; ours do not.
+std::string Trimmed(const char* message) {
+  std::string text = message ? message : "";
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+  return text;
+}
+
+int64_t ParseInt(const char* text) {
+  if (text == nullptr || *text == '\0') return 0;
+  // A comparison's value comes back as a boolean: SQLite's 0 and 1.
+  if (text[0] == 't' && text[1] == '\0') return 1;
+  if (text[0] == 'f' && text[1] == '\0') return 0;
+  return std::strtoll(text, nullptr, 10);
+}
+
+std::string UnescapeBytea(const char* text) {
+  if (text == nullptr) return {};
+  size_t size = 0;
+  unsigned char* bytes = PQunescapeBytea(reinterpret_cast<const unsigned char*>(text), &size);
+  if (bytes == nullptr) return {};
+  std::string out(reinterpret_cast<const char*>(bytes), size);
+  PQfreemem(bytes);
+  return out;
+}
+
+// Status for the SQLSTATE of a failed statement: what the caller does next.
+Status StatusForState(std::string_view state, std::string message) {
+  if (state.size() == 5) {
+    const std::string_view klass = state.substr(0, 2);
+    // Every integrity violation (unique, check, not null, foreign key) and a
+    // trigger's refusal (staff_audit append-only): SQLite's SQLITE_CONSTRAINT.
+    if (klass == "23" || state == "P0001") return Status::Conflict(std::move(message));
+    // Serialization failure, deadlock, lock not available, statement timeout.
+    if (state == "40001" || state == "40P01" || state == "55P03" || state == "57014") {
+      return Status::RetryLater(std::move(message));
+    }
+    if (klass == "22") return Status::InvalidInput(std::move(message));  // data exception
+  }
+  return Status::IoError(std::move(message));  // connection (08...), server, our SQL
+}
+
+}  // namespace
+
+bool IsPostgresUrl(const std::string& location) {
+  return location.rfind("postgresql://", 0) == 0 || location.rfind("postgres://", 0) == 0;
+}
+
+std::string RedactedUrl(const std::string& url) {
+  // postgresql://user:secret@host/db: the password is between the scheme's
+  // "//" user ':' and the '@' of the authority.
+  const size_t scheme_end = url.find("://");
+  if (scheme_end == std::string::npos) return url;
+  const size_t authority = scheme_end + 3;
+  const size_t at = url.find('@', authority);
+  const size_t slash = url.find('/', authority);
+  std::string out = url;
+  if (at != std::string::npos && (slash == std::string::npos || at < slash)) {
+    const size_t colon = url.find(':', authority);
+    if (colon != std::string::npos && colon < at) {
+      out = url.substr(0, colon + 1) + "***" + url.substr(at);
+    }
+  }
+  // password=... as a query parameter.
+  size_t key = out.find("password=");
+  while (key != std::string::npos) {
+    if (key > 0 && (out[key - 1] == '?' || out[key - 1] == '&')) {
+      const size_t end = out.find('&', key);
+      out = out.substr(0, key + 9) + "***" + (end == std::string::npos ? "" : out.substr(end));
+    }
+    key = out.find("password=", key + 9);
+  }
+  return out;
+}
+
+// ---- PgRow ----
+
+int64_t PgRow::Int(int column) const { return ParseInt(PQgetvalue(result_, row_, column)); }
+
+std::string PgRow::Text(int column) const {
+  return std::string(PQgetvalue(result_, row_, column),
+                     static_cast<size_t>(PQgetlength(result_, row_, column)));
+}
+
+std::string PgRow::Blob(int column) const {
+  if (IsNull(column)) return {};
+  return UnescapeBytea(PQgetvalue(result_, row_, column));
+}
+
+std::optional<std::string> PgRow::OptionalText(int column) const {
+  if (IsNull(column)) return std::nullopt;
+  return Text(column);
+}
+
+bool PgRow::IsNull(int column) const { return PQgetisnull(result_, row_, column) == 1; }
+
+// ---- PgStatement ----
+
+PgStatement::PgStatement(PgConnection* owner, std::string sql, int parameters)
+    : owner_(owner),
+      sql_(std::move(sql)),
+      values_(static_cast<size_t>(parameters)),
+      formats_(static_cast<size_t>(parameters), 0),
+      types_(static_cast<size_t>(parameters), kUnknownOid) {}
+
+PgStatement::PgStatement(PgStatement&& other) noexcept
+    : owner_(other.owner_),
+      sql_(std::move(other.sql_)),
+      values_(std::move(other.values_)),
+      formats_(std::move(other.formats_)),
+      types_(std::move(other.types_)),
+      result_(other.result_),
+      row_(other.row_),
+      bind_failed_(other.bind_failed_) {
+  other.result_ = nullptr;
+}
+
+PgStatement& PgStatement::operator=(PgStatement&& other) noexcept {
+  if (this != &other) {
+    if (result_) PQclear(result_);
+    owner_ = other.owner_;
+    sql_ = std::move(other.sql_);
+    values_ = std::move(other.values_);
+    formats_ = std::move(other.formats_);
+    types_ = std::move(other.types_);
+    result_ = other.result_;
+    row_ = other.row_;
+    bind_failed_ = other.bind_failed_;
+    other.result_ = nullptr;
+  }
+  return *this;
+}
+
+PgStatement::~PgStatement() {
+  if (result_) PQclear(result_);
+}
+
+PgStatement& PgStatement::Set(int index, std::optional<std::string> value, int format,
+                              unsigned type) {
+  if (index < 1 || index > static_cast<int>(values_.size())) {
+    bind_failed_ = true;
+    return *this;
+  }
+  const auto i = static_cast<size_t>(index - 1);
+  values_[i] = std::move(value);
+  formats_[i] = format;
+  types_[i] = type;
+  return *this;
+}
+
+PgStatement& PgStatement::Bind(int index, int64_t value) {
+  return Set(index, std::to_string(value), 0, kInt8Oid);
+}
+
+PgStatement& PgStatement::Bind(int index, std::string_view value) {
+  // A NUL cannot travel in a text parameter; SQLite would have stored it.
+  if (value.find('\0') != std::string_view::npos) bind_failed_ = true;
+  return Set(index, std::string(value), 0, kTextOid);
+}
+
+PgStatement& PgStatement::Bind(int index, const std::optional<std::string>& value) {
+  if (!value) return Set(index, std::nullopt, 0, kTextOid);
+  return Bind(index, std::string_view(*value));
+}
+
+PgStatement& PgStatement::BindNull(int index) { return Set(index, std::nullopt, 0, kUnknownOid); }
+
+PgStatement& PgStatement::BindBlob(int index, const void* data, size_t size) {
+  std::string bytes(size, '\0');
+  if (size > 0) std::memcpy(bytes.data(), data, size);
+  return Set(index, std::move(bytes), 1, kByteaOid);
+}
+
+Result<bool> PgStatement::Step() {
+  if (result_ == nullptr) {
+    if (bind_failed_) {
+      // English only: a programming error in the SQL or its bindings.
+      return Status::IoError("binding parameters of: " + sql_);
+    }
+    std::vector<const char*> values(values_.size());
+    std::vector<int> lengths(values_.size());
+    for (size_t i = 0; i < values_.size(); ++i) {
+      values[i] = values_[i] ? values_[i]->data() : nullptr;
+      lengths[i] = values_[i] ? static_cast<int>(values_[i]->size()) : 0;
+    }
+    pg_result* result =
+        PQexecParams(owner_->raw(), sql_.c_str(), static_cast<int>(values.size()), types_.data(),
+                     values.data(), lengths.data(), formats_.data(), 0);
+    const ExecStatusType status = result ? PQresultStatus(result) : PGRES_FATAL_ERROR;
+    if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
+      Status error = owner_->ResultStatus(result, sql_);
+      if (result) PQclear(result);
+      return error;
+    }
+    result_ = result;
+    row_ = -1;
+  }
+  ++row_;
+  return row_ < PQntuples(result_);
+}
+
+Status PgStatement::Run() {
+  Result<bool> stepped = Step();
+  return stepped.ok() ? Status::Ok() : stepped.status();
+}
+
+void PgStatement::Reset() {
+  if (result_) PQclear(result_);
+  result_ = nullptr;
+  row_ = -1;
+}
+
+int64_t PgStatement::Int(int column) const { return Current().Int(column); }
+std::string PgStatement::Text(int column) const { return Current().Text(column); }
+std::string PgStatement::Blob(int column) const { return Current().Blob(column); }
+std::optional<std::string> PgStatement::OptionalText(int column) const {
+  return Current().OptionalText(column);
+}
+bool PgStatement::IsNull(int column) const { return Current().IsNull(column); }
+
+Result<std::vector<std::string>> PgStatement::TextColumn() {
+  std::vector<std::string> out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, Step());
+    if (!row) break;
+    out.push_back(Text(0));
+  }
+  return out;
+}
+
+int64_t PgStatement::RowsChanged() const {
+  if (result_ == nullptr) return 0;
+  // PQcmdTuples also counts a SELECT's (or FETCH's) rows: only writes count.
+  const std::string_view command = PQcmdStatus(result_);
+  for (std::string_view write : {"INSERT", "UPDATE", "DELETE", "MERGE"}) {
+    if (command.substr(0, write.size()) == write) return ParseInt(PQcmdTuples(result_));
+  }
+  return 0;
+}
+
+// ---- PgConnection ----
+
+Result<std::unique_ptr<PgConnection>> PgConnection::Connect(const std::string& url) {
+  pg_conn* conn = PQconnectdb(url.c_str());
+  if (conn == nullptr || PQstatus(conn) != CONNECTION_OK) {
+    const std::string reason = conn ? Trimmed(PQerrorMessage(conn)) : "out of memory";
+    if (conn) PQfinish(conn);
+    const std::string shown_url = RedactedUrl(url);
+    return Status::IoError("cannot connect to the PostgreSQL database " + shown_url + ": " + reason)
+        .WithShown(i18n::Format("cannot connect to the PostgreSQL database {0}: {1}",
+                                {shown_url, reason}));
+  }
+  PQsetNoticeProcessor(conn, IgnoreNotice, nullptr);
+  auto db = std::unique_ptr<PgConnection>(new PgConnection(conn, url));
+  // Text in and out is UTF-8 whatever the server's default; integers and
+  // bytea come back in the forms Int() and Blob() read.
+  if (PQsetClientEncoding(conn, "UTF8") != 0) {
+    return Status::IoError("PostgreSQL database " + RedactedUrl(url) +
+                           ": cannot set the client encoding to UTF8")
+        .WithShown(i18n::Format("PostgreSQL database {0}: cannot set the client encoding to UTF8",
+                                {RedactedUrl(url)}));
+  }
+  RETURN_IF_ERROR(db->Exec("SET bytea_output = 'hex'"));
+  return db;
+}
+
+PgConnection::~PgConnection() {
+  if (conn_) PQfinish(conn_);
+}
+
+Status PgConnection::ResultStatus(pg_result* result, std::string_view what) {
+  const char* detail = result ? PQresultErrorMessage(result) : nullptr;
+  std::string message =
+      std::string(what) + ": " + Trimmed(detail && *detail ? detail : PQerrorMessage(conn_));
+  if (PQstatus(conn_) == CONNECTION_BAD) return Status::IoError(std::move(message));
+  const char* state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+  return StatusForState(state ? state : "", std::move(message));
+}
+
+Status PgConnection::Exec(std::string_view sql) {
+  const std::string text(sql);
+  pg_result* result = PQexec(conn_, text.c_str());
+  const ExecStatusType status = result ? PQresultStatus(result) : PGRES_FATAL_ERROR;
+  Status out = Status::Ok();
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK && status != PGRES_EMPTY_QUERY) {
+    out = ResultStatus(result, text.size() > 200 ? text.substr(0, 200) + "..." : text);
+  }
+  if (result) PQclear(result);
+  return out;
+}
+
+Result<PgStatement> PgConnection::Prepare(std::string_view sql) {
+  int parameters = 0;
+  std::string numbered = NumberPlaceholders(sql, &parameters);
+  return PgStatement(this, std::move(numbered), parameters);
+}
+
+Status PgConnection::ForEachRow(std::string_view sql, const std::function<void(PgStatement&)>& bind,
+                                const std::function<Status(const PgRow&)>& visit, int page_rows) {
+  const std::string cursor = "c_" + std::to_string(++cursors_opened_);
+  ASSIGN_OR_RETURN(PgStatement declare,
+                   Prepare("DECLARE " + cursor + " NO SCROLL CURSOR FOR " + std::string(sql)));
+  if (bind) bind(declare);
+  RETURN_IF_ERROR(declare.Run());
+  const std::string fetch =
+      "FETCH " + std::to_string(page_rows > 0 ? page_rows : 1) + " FROM " + cursor;
+  Status out = Status::Ok();
+  while (out.ok()) {
+    pg_result* page = PQexec(conn_, fetch.c_str());
+    if (page == nullptr || PQresultStatus(page) != PGRES_TUPLES_OK) {
+      out = ResultStatus(page, fetch);
+      if (page) PQclear(page);
+      return out;  // the transaction failed: the cursor went with it
+    }
+    const int rows = PQntuples(page);
+    for (int r = 0; r < rows && out.ok(); ++r) out = visit(PgRow(page, r));
+    PQclear(page);
+    if (rows < page_rows) break;
+  }
+  Status closed = Exec("CLOSE " + cursor);
+  return out.ok() ? closed : out;
+}
+
+Result<int> PgConnection::SchemaVersion() {
+  // No table yet: an empty database (or one that is not a hub's).
+  ASSIGN_OR_RETURN(PgStatement exists, Prepare("SELECT to_regclass('schema_version') IS NOT NULL"));
+  ASSIGN_OR_RETURN(bool row, exists.Step());
+  if (!row || exists.Int(0) == 0) return 0;
+  ASSIGN_OR_RETURN(PgStatement st, Prepare("SELECT max(version) FROM schema_version"));
+  ASSIGN_OR_RETURN(row, st.Step());
+  return row ? static_cast<int>(st.Int(0)) : 0;
+}
+
+Status PgConnection::Migrate(std::span<const schema::SqlMigration> migrations) {
+  // A session lock (not a transaction's): held across the migrations'
+  // transactions, released below whatever happened.
+  RETURN_IF_ERROR(Exec("SELECT pg_advisory_lock(" + std::to_string(kHubWriterLock + 1) + ")"));
+  Status out = MigrateLocked(migrations);
+  Status unlocked = Exec("SELECT pg_advisory_unlock(" + std::to_string(kHubWriterLock + 1) + ")");
+  return out.ok() ? unlocked : out;
+}
+
+Status PgConnection::MigrateLocked(std::span<const schema::SqlMigration> migrations) {
+  ASSIGN_OR_RETURN(int current, SchemaVersion());
+  const int newest = migrations.empty() ? 0 : migrations.back().version;
+  const std::string shown_url = RedactedUrl(url_);
+  if (current > newest) {
+    return Status::Refused("database '" + shown_url + "' has schema version " +
+                           std::to_string(current) + ", newer than this program knows (" +
+                           std::to_string(newest) + "): upgrade the program")
+        .WithShown(i18n::Format("database '{0}' has schema version {1}, newer than this program "
+                                "knows ({2}): upgrade the program",
+                                {shown_url, std::to_string(current), std::to_string(newest)}));
+  }
+  for (const auto& m : migrations) {
+    if (m.version <= current) continue;
+    ASSIGN_OR_RETURN(auto tx, PgTransaction::Begin(*this));
+    Status st = Exec(m.sql);
+    if (!st.ok()) {
+      return Status(st.code(), "migration " + std::to_string(m.version) + " (" +
+                                   std::string(m.name) + "): " + st.message());
+    }
+    // One row, holding the newest version applied.
+    RETURN_IF_ERROR(Exec("CREATE TABLE IF NOT EXISTS schema_version (version integer NOT NULL)"));
+    RETURN_IF_ERROR(Exec("DELETE FROM schema_version"));
+    RETURN_IF_ERROR(
+        Exec("INSERT INTO schema_version (version) VALUES (" + std::to_string(m.version) + ")"));
+    RETURN_IF_ERROR(tx->Commit());
+  }
+  return Status::Ok();
+}
+
+// ---- PgTransaction ----
+
+Result<std::unique_ptr<PgTransaction>> PgTransaction::Begin(PgConnection& db) {
+  // READ COMMITTED under the writer lock: each statement sees every commit
+  // made before the lock was granted, and no other writer commits until this
+  // one ends. (REPEATABLE READ would take its snapshot before the wait.)
+  RETURN_IF_ERROR(db.Exec("BEGIN ISOLATION LEVEL READ COMMITTED"));
+  auto tx = std::unique_ptr<PgTransaction>(new PgTransaction(db));
+  RETURN_IF_ERROR(db.Exec("SELECT pg_advisory_xact_lock(" + std::to_string(kHubWriterLock) + ")"));
+  return tx;
+}
+
+Result<std::unique_ptr<PgTransaction>> PgTransaction::BeginRead(PgConnection& db) {
+  RETURN_IF_ERROR(db.Exec("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY"));
+  return std::unique_ptr<PgTransaction>(new PgTransaction(db));
+}
+
+PgTransaction::~PgTransaction() {
+  if (!done_) (void)db_.Exec("ROLLBACK");
+}
+
+Status PgTransaction::Commit() {
+  done_ = true;
+  pg_result* result = PQexec(db_.raw(), "COMMIT");
+  Status out = Status::Ok();
+  if (result == nullptr || PQresultStatus(result) != PGRES_COMMAND_OK) {
+    out = db_.ResultStatus(result, "COMMIT");
+  } else if (std::strcmp(PQcmdStatus(result), "COMMIT") != 0) {
+    // The server answers ROLLBACK to the COMMIT of a transaction a failed
+    // statement aborted: nothing was kept. English only: a caller that
+    // ignored an earlier error (whose message was already returned).
+    out = Status::IoError("COMMIT: the transaction had failed and was rolled back");
+  }
+  if (result) PQclear(result);
+  return out;
+}
+
+}  // namespace outpost::hub::storage::postgres
