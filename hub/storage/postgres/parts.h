@@ -52,6 +52,13 @@ Result<std::optional<StoreCursor>> ReadCursor(PgConnection& db, const std::strin
 // The hash of the change held at (site, seq), if one is.
 Result<std::optional<Hash256>> ReadChangeHash(PgConnection& db, const std::string& site,
                                               int64_t seq);
+// A row of `changes` selected as outpost::kChangeColumns (sync/changelog.h),
+// and every such row a statement yields.
+ChangeEntry ReadChangeRowOf(const PgStatement& st);
+Result<std::vector<ChangeEntry>> ReadChangeRowsOf(PgStatement& st);
+// Writes `change` as it is (no chaining) into `changes`: how the hub stores
+// the logs it receives.
+Status InsertChange(PgConnection& db, const ChangeEntry& change);
 
 class PgKeyReader : public KeyReader {
  public:

@@ -1,6 +1,13 @@
 // The record log (hub/storage/record_log.h) kept in the hub's PostgreSQL database:
 // the `record_log` table, and the rows of the head-office records it covers.
 //
+// A row's content hash must equal the SQLite backend's for the same logical
+// row (a hub moved from SQLite to PostgreSQL is proven by its digests). SQLite
+// hashes each column as sqlite3_column_blob gives it: a BLOB's bytes, a TEXT's
+// bytes, an INTEGER's decimal text. PostgreSQL's text results give the same
+// for text and integers, but a bytea comes as hex, so each kind lists its
+// columns, in the SQLite schema's order, marking the bytea ones.
+//
 // A RecordLog appends within the caller's write transaction; Seal() before
 // the commit signs the newest head. Thread-compatible: one per transaction.
 #pragma once
@@ -17,18 +24,29 @@
 
 namespace outpost::hub::storage::postgres {
 
+struct RecordColumn {
+  const char* name;
+  bool bytes;  // bytea: hashed as its raw bytes, not as PostgreSQL's hex text
+};
+
 // One kind of head-office record: its table, the SQL expression naming a row
-// ("site_id || '/' || seq") and the WHERE clause finding it by the parts of
-// that name (?1, ?2 bound in order).
+// ("site_id || '/' || seq"), the WHERE clause finding it by the parts of that
+// name (`?`s bound in order), the ORDER BY giving SQLite's order of those
+// names (byte order for text), and its columns.
 struct RecordKind {
   const char* table;
   const char* key_sql;
   const char* lookup_sql;
+  const char* order_sql;
+  std::span<const RecordColumn> columns;
 };
 std::span<const RecordKind> RecordKinds();
 
-// The content hash of the row `row` is on: every column from `first_column` on.
-Hash256 RowContentHash(const PgStatement& row, int first_column);
+// `kind`'s columns as a select list ("site_id, seq, ...").
+std::string RecordColumnList(const RecordKind& kind);
+// The content hash of the row `row` is on, whose columns from `first_column`
+// on are `kind`'s columns (selected with RecordColumnList).
+Hash256 RowContentHash(const PgStatement& row, int first_column, const RecordKind& kind);
 
 class RecordLog {
  public:
@@ -41,7 +59,6 @@ class RecordLog {
   Status Seal(const SecretKeys& hub);
 
  private:
-  friend Status AdoptUnloggedRecords(PgConnection& db, const SecretKeys& hub);
   explicit RecordLog(PgConnection& db) : db_(&db) {}
   Status Append(const std::string& table, const std::string& key, const Hash256& content);
 
@@ -50,10 +67,6 @@ class RecordLog {
   Hash256 head_{};
   bool unsigned_ = false;
 };
-
-// On a hub whose record log is empty: records every head-office row it holds
-// (after the kAdoptedRecord entry) and signs. Does nothing otherwise.
-Status AdoptUnloggedRecords(PgConnection& db, const SecretKeys& hub);
 
 // Every head-office record as it is now: (record, key, content hash), each
 // kind's rows in key order.
