@@ -28,17 +28,17 @@ constexpr RecordColumn kKeyHistoryColumns[] = {
     {"site_id", false},  {"key_id", false},    {"sign_pk", true},    {"kx_pk", true},
     {"added_at", false}, {"denied_at", false}, {"denied_by", false}, {"denied_reason", false}};
 
-// Text keys sort in byte order, as SQLite's BINARY collation does.
+// Key parts are bound as text (they are the parts of a record's name):
+// integer columns cast them.
 constexpr RecordKind kRecordKinds[] = {
-    {"hub_outbox", "site_id || '/' || seq", "site_id = ? AND seq = ?", "1 COLLATE \"C\"",
-     kOutboxColumns},
-    {"identity_rules", "id", "id = ?", "1", kRuleColumns},
+    {"hub_outbox", "site_id || '/' || seq", "site_id = ? AND seq = ?::bigint", kOutboxColumns},
+    {"identity_rules", "id", "id = ?::bigint", kRuleColumns},
     {"identity_dismissals", "record_a || '/' || record_b", "record_a = ? AND record_b = ?",
-     "1 COLLATE \"C\"", kDismissalColumns},
-    {"identity_links", "record_id", "record_id = ?", "1 COLLATE \"C\"", kLinkColumns},
-    {"security_log", "id", "id = ?", "1", kSecurityColumns},
+     kDismissalColumns},
+    {"identity_links", "record_id", "record_id = ?", kLinkColumns},
+    {"security_log", "id", "id = ?::bigint", kSecurityColumns},
     {"store_key_history", "site_id || '/' || key_id", "site_id = ? AND key_id = ?",
-     "1 COLLATE \"C\"", kKeyHistoryColumns},
+     kKeyHistoryColumns},
 };
 
 const RecordKind* FindKind(const std::string& table) {
@@ -129,9 +129,9 @@ Status ForEachRecord(PgConnection& db,
                      const std::function<Status(const std::string& record, const std::string& key,
                                                 const Hash256& content)>& visit) {
   for (const auto& kind : kRecordKinds) {
-    ASSIGN_OR_RETURN(PgStatement rows, db.Prepare(std::string("SELECT ") + kind.key_sql + ", " +
-                                                  RecordColumnList(kind) + " FROM " + kind.table +
-                                                  " ORDER BY " + kind.order_sql));
+    ASSIGN_OR_RETURN(PgStatement rows,
+                     db.Prepare(std::string("SELECT ") + kind.key_sql + ", " +
+                                RecordColumnList(kind) + " FROM " + kind.table + " ORDER BY 1"));
     while (true) {
       ASSIGN_OR_RETURN(bool row, rows.Step());
       if (!row) break;

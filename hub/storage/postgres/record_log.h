@@ -31,13 +31,12 @@ struct RecordColumn {
 
 // One kind of head-office record: its table, the SQL expression naming a row
 // ("site_id || '/' || seq"), the WHERE clause finding it by the parts of that
-// name (`?`s bound in order), the ORDER BY giving SQLite's order of those
-// names (byte order for text), and its columns.
+// name (`?`s bound in order) and its columns. Names sort as on SQLite (text
+// in byte order: the schema's text columns are COLLATE "C").
 struct RecordKind {
   const char* table;
   const char* key_sql;
   const char* lookup_sql;
-  const char* order_sql;
   std::span<const RecordColumn> columns;
 };
 std::span<const RecordKind> RecordKinds();

@@ -11,6 +11,11 @@
 namespace outpost::hub::storage::postgres {
 namespace {
 
+// The integer columns paged by (every other key column is text).
+bool IsIntegerKey(const std::string& column) {
+  return column == "id" || column == "seq" || column == "hlc";
+}
+
 // The rows of `table` in the order of its unique `keys`, read a page at a
 // time: each page starts after the key of the last row of the one before.
 // The select list is `columns` followed by the key columns.
@@ -53,7 +58,8 @@ class PagedRows {
     std::string marks;
     for (const std::string& key : keys_) {
       key_list += (key_list.empty() ? "" : ", ") + key;
-      marks += marks.empty() ? "?" : ", ?";
+      // The last key is kept as text; an integer key column casts it back.
+      marks += std::string(marks.empty() ? "" : ", ") + (IsIntegerKey(key) ? "?::bigint" : "?");
     }
     std::string sql = "SELECT " + columns_ + ", " + key_list + " FROM " + table_;
     if (!last_key_.empty()) sql += " WHERE (" + key_list + ") > (" + marks + ")";
