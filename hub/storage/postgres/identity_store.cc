@@ -374,7 +374,11 @@ Status PgIdentityStore::IndexChanges() {
   ASSIGN_OR_RETURN(PgStatement done, db_.Prepare("UPDATE store_cursors SET profiled_seq = ?"
                                                  " WHERE site_id = ?"));
   IndexedChanges indexed;
-  for (const auto& [site, from, to] : todo) {
+  for (const Todo& run : todo) {
+    // Named, not bound (clang does not capture structured bindings in lambdas).
+    const std::string& site = std::get<0>(run);
+    const int64_t from = std::get<1>(run);
+    const int64_t to = std::get<2>(run);
     RETURN_IF_ERROR(db_.ForEachRow(
         changed_sql, [&](PgStatement& st) { st.Bind(1, site).Bind(2, from).Bind(3, to); },
         [&](const PgRow& row) {
