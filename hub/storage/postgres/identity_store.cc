@@ -89,128 +89,162 @@ constexpr const char* kCancelTimeSql =
     "CASE WHEN c.entity = 'booking' AND c.fields::jsonb ->> 'status' = 'cancelled' THEN"
     " coalesce(c.fields::jsonb ->> 'updated_at', c.business_time, c.recorded_at) END";
 
-// The typed rows of one booking, customer or vehicle (0011_typed_entities.sql)
-// replaced by what its merged fields decode to: `fields` nullopt (no such
-// entity) or refused by the codec leaves none. A booking's cancelled_at is
-// the first cancel's: kept from its row, else `cancels`' (the changes being
-// indexed), else, for one cancelled with no such change at hand, its last
-// change (a cancelled booking changes no more), as the store's report does.
-Status PutTypedBooking(PgConnection& db, const std::string& id, const std::string& site,
-                       const std::optional<nlohmann::json>& fields, const CancelTimes& cancels) {
-  ASSIGN_OR_RETURN(PgStatement drop, db.Prepare("DELETE FROM hub_bookings WHERE booking_id = ?"
-                                                " RETURNING cancelled_at"));
-  drop.Bind(1, id);
-  ASSIGN_OR_RETURN(bool had, drop.Step());
-  std::optional<std::string> cancelled_at = had ? drop.OptionalText(0) : std::nullopt;
-  if (!cancelled_at) {
-    if (auto it = cancels.find(id); it != cancels.end()) cancelled_at = it->second;
-  }
-  if (!fields) return Status::Ok();
-  auto parsed = model::ParseBooking(id, *fields);
-  if (!parsed.ok()) return Status::Ok();
-  const model::Booking& b = parsed.value();
-  if (!cancelled_at && b.status == BookingStatus::kCancelled) cancelled_at = b.updated_at;
-  ASSIGN_OR_RETURN(PgStatement put,
-                   db.Prepare("INSERT INTO hub_bookings (booking_id, site, ref, customer_id,"
-                              " vehicle_id, service, slot_date, slot_time, status, channel,"
-                              " created_at, updated_at, arrived_at, cancel_reason,"
-                              " needs_reschedule, amount_fen, requested_at, moved_here,"
-                              " cancelled_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                              " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-  put.Bind(1, id)
-      .Bind(2, site)
-      .Bind(3, b.ref)
-      .Bind(4, b.customer_id)
-      .Bind(5, b.vehicle_id)
-      .Bind(6, b.service)
-      .Bind(7, b.slot_date)
-      .Bind(8, b.slot_time)
-      .Bind(9, BookingStatusName(b.status))
-      .Bind(10, ChannelName(b.channel))
-      .Bind(11, b.created_at)
-      .Bind(12, b.updated_at)
-      .Bind(13, b.arrived_at)
-      .Bind(14, b.cancel_reason)
-      .Bind(15, int64_t{b.needs_reschedule});
-  if (b.amount_fen) {
-    put.Bind(16, *b.amount_fen);
-  } else {
-    put.BindNull(16);
-  }
-  put.Bind(17, b.requested_at)
-      .Bind(18, int64_t{b.rescheduled_from.has_value()})
-      .Bind(19, cancelled_at);
-  return put.Run();
+// One entity's merged state as read for its typed rows: `fields` nullopt when
+// the entity is gone.
+struct TypedSource {
+  std::string kind;
+  std::string id;
+  std::string site;
+  std::optional<std::string> fields;
+};
+
+// The fields of `source` as the codecs take them: nullopt when gone or not a
+// JSON object.
+std::optional<nlohmann::json> FieldsOf(const TypedSource& source) {
+  if (!source.fields) return std::nullopt;
+  nlohmann::json f = nlohmann::json::parse(*source.fields, nullptr, false);
+  if (!f.is_object()) return std::nullopt;
+  return f;
 }
 
-Status PutTypedCustomer(PgConnection& db, const std::string& id, const std::string& site,
-                        const std::optional<nlohmann::json>& fields) {
-  ASSIGN_OR_RETURN(PgStatement drop, db.Prepare("DELETE FROM hub_customers WHERE customer_id = ?"));
-  drop.Bind(1, id);
-  RETURN_IF_ERROR(drop.Run());
-  ASSIGN_OR_RETURN(PgStatement drop_phones,
-                   db.Prepare("DELETE FROM hub_customer_phones WHERE customer_id = ?"));
-  drop_phones.Bind(1, id);
-  RETURN_IF_ERROR(drop_phones.Run());
-  if (!fields) return Status::Ok();
-  auto parsed = model::ParseCustomer(id, *fields);
-  if (!parsed.ok()) return Status::Ok();
-  const model::Customer& c = parsed.value();
-  ASSIGN_OR_RETURN(PgStatement put,
-                   db.Prepare("INSERT INTO hub_customers (customer_id, site, name, member_id,"
-                              " do_not_disturb, created_at) VALUES (?, ?, ?, ?, ?, ?)"));
-  put.Bind(1, id)
-      .Bind(2, site)
-      .Bind(3, c.name)
-      .Bind(4, c.member_id)
-      .Bind(5, int64_t{c.do_not_disturb})
-      .Bind(6, c.created_at);
-  RETURN_IF_ERROR(put.Run());
-  if (c.phones.empty()) return Status::Ok();
-  std::vector<std::optional<std::string>> phones(c.phones.begin(), c.phones.end());
-  ASSIGN_OR_RETURN(
-      PgStatement phone,
-      db.Prepare("INSERT INTO hub_customer_phones (phone, customer_id) SELECT p, ?::text"
-                 " FROM unnest(?::text[]) WITH ORDINALITY AS w(p, n) ORDER BY n"
-                 " ON CONFLICT DO NOTHING"));
-  phone.Bind(1, id).Bind(2, ArrayLiteral(phones));
-  return phone.Run();
+std::optional<std::string> OptionalInt(const std::optional<int64_t>& value) {
+  return value ? std::optional<std::string>(std::to_string(*value)) : std::nullopt;
 }
 
-Status PutTypedVehicle(PgConnection& db, const std::string& id, const std::string& site,
-                       const std::optional<nlohmann::json>& fields) {
-  ASSIGN_OR_RETURN(PgStatement drop, db.Prepare("DELETE FROM hub_vehicles WHERE vehicle_id = ?"));
-  drop.Bind(1, id);
-  RETURN_IF_ERROR(drop.Run());
-  if (!fields) return Status::Ok();
-  auto parsed = model::ParseVehicle(id, *fields);
-  if (!parsed.ok()) return Status::Ok();
-  const model::Vehicle& v = parsed.value();
-  ASSIGN_OR_RETURN(PgStatement put,
-                   db.Prepare("INSERT INTO hub_vehicles (vehicle_id, site, customer_id, plate,"
-                              " vin, mileage_km) VALUES (?, ?, ?, ?, ?, ?)"));
-  put.Bind(1, id).Bind(2, site).Bind(3, v.customer_id).Bind(4, v.plate).Bind(5, v.vin);
-  if (v.mileage_km) {
-    put.Bind(6, *v.mileage_km);
-  } else {
-    put.BindNull(6);
+// The typed rows of the bookings among `sources` (0011_typed_entities.sql)
+// replaced by what their merged fields decode to: one gone or refused by the
+// codec leaves none. A booking's cancelled_at is the first cancel's: kept from
+// its row, else `cancels`' (the changes being indexed), else, for one
+// cancelled with no such change at hand, its last change (a cancelled booking
+// changes no more), as the store's report does.
+Status PutTypedBookings(PgConnection& db, const std::vector<TypedSource>& sources,
+                        const CancelTimes& cancels) {
+  TextColumns ids(1);
+  for (const TypedSource& s : sources) ids[0].emplace_back(s.id);
+  if (ids[0].empty()) return Status::Ok();
+  ASSIGN_OR_RETURN(PgStatement drop,
+                   db.Prepare("DELETE FROM hub_bookings WHERE booking_id = ANY(?::text[])"
+                              " RETURNING booking_id, cancelled_at"));
+  drop.Bind(1, ArrayLiteral(ids[0]));
+  std::map<std::string, std::string> kept_cancel;  // booking id -> its row's cancelled_at
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, drop.Step());
+    if (!row) break;
+    if (!drop.IsNull(1)) kept_cancel[drop.Text(0)] = drop.Text(1);
   }
-  return put.Run();
+  TextColumns rows(19);
+  for (const TypedSource& s : sources) {
+    const std::optional<nlohmann::json> fields = FieldsOf(s);
+    if (!fields) continue;
+    auto parsed = model::ParseBooking(s.id, *fields);
+    if (!parsed.ok()) continue;
+    const model::Booking& b = parsed.value();
+    std::optional<std::string> cancelled_at;
+    if (auto it = kept_cancel.find(s.id); it != kept_cancel.end()) cancelled_at = it->second;
+    if (auto it = cancels.find(s.id); !cancelled_at && it != cancels.end()) {
+      cancelled_at = it->second;
+    }
+    if (!cancelled_at && b.status == BookingStatus::kCancelled) cancelled_at = b.updated_at;
+    const std::optional<std::string> row[] = {s.id,
+                                              s.site,
+                                              b.ref,
+                                              b.customer_id,
+                                              b.vehicle_id,
+                                              b.service,
+                                              b.slot_date,
+                                              b.slot_time,
+                                              std::string(BookingStatusName(b.status)),
+                                              std::string(ChannelName(b.channel)),
+                                              b.created_at,
+                                              b.updated_at,
+                                              b.arrived_at,
+                                              b.cancel_reason,
+                                              std::to_string(int{b.needs_reschedule}),
+                                              OptionalInt(b.amount_fen),
+                                              b.requested_at,
+                                              std::to_string(int{b.rescheduled_from.has_value()}),
+                                              cancelled_at};
+    for (size_t c = 0; c < rows.size(); ++c) rows[c].push_back(row[c]);
+  }
+  return RunBatched(db,
+                    "INSERT INTO hub_bookings (booking_id, site, ref, customer_id, vehicle_id,"
+                    " service, slot_date, slot_time, status, channel, created_at, updated_at,"
+                    " arrived_at, cancel_reason, needs_reschedule, amount_fen, requested_at,"
+                    " moved_here, cancelled_at) SELECT * FROM unnest(?::text[], ?::text[],"
+                    " ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],"
+                    " ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[],"
+                    " ?::bigint[], ?::text[], ?::bigint[], ?::text[])",
+                    rows);
 }
 
-// Replaces the typed rows of entity (`kind`, `id`) from its merged fields.
-Status PutTyped(PgConnection& db, const std::string& kind, const std::string& id,
-                const std::string& site, const std::optional<std::string>& fields_text,
+Status PutTypedCustomers(PgConnection& db, const std::vector<TypedSource>& sources) {
+  TextColumns ids(1);
+  for (const TypedSource& s : sources) ids[0].emplace_back(s.id);
+  if (ids[0].empty()) return Status::Ok();
+  RETURN_IF_ERROR(
+      RunBatched(db, "DELETE FROM hub_customers WHERE customer_id = ANY(?::text[])", ids));
+  RETURN_IF_ERROR(
+      RunBatched(db, "DELETE FROM hub_customer_phones WHERE customer_id = ANY(?::text[])", ids));
+  TextColumns rows(6);
+  TextColumns phones(2);
+  for (const TypedSource& s : sources) {
+    const std::optional<nlohmann::json> fields = FieldsOf(s);
+    if (!fields) continue;
+    auto parsed = model::ParseCustomer(s.id, *fields);
+    if (!parsed.ok()) continue;
+    const model::Customer& c = parsed.value();
+    const std::optional<std::string> row[] = {
+        s.id, s.site, c.name, c.member_id, std::to_string(int{c.do_not_disturb}), c.created_at};
+    for (size_t i = 0; i < rows.size(); ++i) rows[i].push_back(row[i]);
+    for (const auto& p : c.phones) {
+      phones[0].emplace_back(p);
+      phones[1].emplace_back(s.id);
+    }
+  }
+  RETURN_IF_ERROR(RunBatched(db,
+                             "INSERT INTO hub_customers (customer_id, site, name, member_id,"
+                             " do_not_disturb, created_at) SELECT * FROM unnest(?::text[],"
+                             " ?::text[], ?::text[], ?::text[], ?::bigint[], ?::text[])",
+                             rows));
+  return RunBatched(db,
+                    "INSERT INTO hub_customer_phones (phone, customer_id) SELECT * FROM"
+                    " unnest(?::text[], ?::text[]) ON CONFLICT DO NOTHING",
+                    phones);
+}
+
+Status PutTypedVehicles(PgConnection& db, const std::vector<TypedSource>& sources) {
+  TextColumns ids(1);
+  for (const TypedSource& s : sources) ids[0].emplace_back(s.id);
+  if (ids[0].empty()) return Status::Ok();
+  RETURN_IF_ERROR(
+      RunBatched(db, "DELETE FROM hub_vehicles WHERE vehicle_id = ANY(?::text[])", ids));
+  TextColumns rows(6);
+  for (const TypedSource& s : sources) {
+    const std::optional<nlohmann::json> fields = FieldsOf(s);
+    if (!fields) continue;
+    auto parsed = model::ParseVehicle(s.id, *fields);
+    if (!parsed.ok()) continue;
+    const model::Vehicle& v = parsed.value();
+    const std::optional<std::string> row[] = {s.id,    s.site, v.customer_id,
+                                              v.plate, v.vin,  OptionalInt(v.mileage_km)};
+    for (size_t i = 0; i < rows.size(); ++i) rows[i].push_back(row[i]);
+  }
+  return RunBatched(db,
+                    "INSERT INTO hub_vehicles (vehicle_id, site, customer_id, plate, vin,"
+                    " mileage_km) SELECT * FROM unnest(?::text[], ?::text[], ?::text[],"
+                    " ?::text[], ?::text[], ?::bigint[])",
+                    rows);
+}
+
+// Replaces the typed rows of `sources` (each entity once) from their merged
+// fields, a statement per table and batch rather than per entity.
+Status PutTyped(PgConnection& db, const std::vector<TypedSource>& sources,
                 const CancelTimes& cancels) {
-  std::optional<nlohmann::json> fields;
-  if (fields_text) {
-    nlohmann::json f = nlohmann::json::parse(*fields_text, nullptr, false);
-    if (f.is_object()) fields = std::move(f);
-  }
-  if (kind == "booking") return PutTypedBooking(db, id, site, fields, cancels);
-  if (kind == "customer") return PutTypedCustomer(db, id, site, fields);
-  if (kind == "vehicle") return PutTypedVehicle(db, id, site, fields);
-  return Status::Ok();
+  std::map<std::string, std::vector<TypedSource>> by_kind;
+  for (const TypedSource& s : sources) by_kind[s.kind].push_back(s);
+  RETURN_IF_ERROR(PutTypedBookings(db, by_kind["booking"], cancels));
+  RETURN_IF_ERROR(PutTypedCustomers(db, by_kind["customer"]));
+  return PutTypedVehicles(db, by_kind["vehicle"]);
 }
 
 // The first cancel of every booking in the stores' logs (a backfill's).
@@ -234,6 +268,7 @@ Result<CancelTimes> AllCancelTimes(PgConnection& db) {
 // first cancel of each booking among the changes being indexed.
 Status RefreshTyped(PgConnection& db, const std::set<std::pair<std::string, std::string>>& changed,
                     const CancelTimes& cancels, bool backfill) {
+  std::vector<TypedSource> batch;
   if (backfill) {
     ASSIGN_OR_RETURN(CancelTimes all_cancels, AllCancelTimes(db));
     RETURN_IF_ERROR(db.ForEachRow(
@@ -241,8 +276,13 @@ Status RefreshTyped(PgConnection& db, const std::set<std::pair<std::string, std:
         " ('booking', 'customer', 'vehicle')",
         [](PgStatement&) {},
         [&](const PgRow& row) {
-          return PutTyped(db, row.Text(0), row.Text(1), row.Text(2), row.Text(3), all_cancels);
+          batch.push_back({row.Text(0), row.Text(1), row.Text(2), row.Text(3)});
+          if (batch.size() < kBatchRows) return Status::Ok();
+          Status put = PutTyped(db, batch, all_cancels);
+          batch.clear();
+          return put;
         }));
+    RETURN_IF_ERROR(PutTyped(db, batch, all_cancels));
     return db.Exec("DELETE FROM hub_typed_backfill");
   }
   if (changed.empty()) return Status::Ok();
@@ -252,19 +292,19 @@ Status RefreshTyped(PgConnection& db, const std::set<std::pair<std::string, std:
     keys[0].emplace_back(kind);
     keys[1].emplace_back(id);
   }
-  ASSIGN_OR_RETURN(PgStatement one,
+  ASSIGN_OR_RETURN(PgStatement read,
                    db.Prepare("SELECT w.kind, w.id, e.owner_site, e.fields FROM"
                               " unnest(?::text[], ?::text[]) AS w(kind, id) LEFT JOIN entities e"
                               " ON e.entity = w.kind AND e.entity_id = w.id"));
-  one.Bind(1, ArrayLiteral(keys[0])).Bind(2, ArrayLiteral(keys[1]));
+  read.Bind(1, ArrayLiteral(keys[0])).Bind(2, ArrayLiteral(keys[1]));
   while (true) {
-    ASSIGN_OR_RETURN(bool row, one.Step());
+    ASSIGN_OR_RETURN(bool row, read.Step());
     if (!row) break;
-    const bool present = !one.IsNull(3);
-    RETURN_IF_ERROR(PutTyped(db, one.Text(0), one.Text(1), present ? one.Text(2) : "",
-                             present ? one.OptionalText(3) : std::nullopt, cancels));
+    const bool present = !read.IsNull(3);
+    batch.push_back({read.Text(0), read.Text(1), present ? read.Text(2) : "",
+                     present ? read.OptionalText(3) : std::nullopt});
   }
-  return Status::Ok();
+  return PutTyped(db, batch, cancels);
 }
 
 // What indexing a run of changes produced, written once every store's run is read.
