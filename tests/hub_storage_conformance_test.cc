@@ -1,8 +1,9 @@
 // The contract every hub storage backend keeps (hub/storage/hub_storage.h),
 // run against each backend through the one door the hub opens them by
-// (storage::OpenHubStorage): a backend is a way to make a fresh location. A
-// PostgreSQL backend joins kBackends with a factory making a fresh database,
-// and runs this suite unchanged.
+// (storage::OpenHubStorage): a backend is a way to make a fresh location.
+// SQLite's is a file in a temporary folder; PostgreSQL's a fresh database of
+// the test run's cluster (tests/pg/pg_cluster.h; OUTPOST_TEST_PG_URL, set by
+// ctest's pg_cluster fixture), and the suite runs unchanged on it.
 //
 // What is stated here is what Hub relies on: an ingest's unit of work lands
 // whole or not at all; cursors move as told; a change held once is held once
@@ -25,6 +26,7 @@
 #include "sync/model/booking.h"
 #include "sync/model/customer.h"
 #include "sync/testing.h"
+#include "tests/pg/pg_cluster.h"
 
 namespace outpost {
 namespace {
@@ -44,10 +46,34 @@ struct Backend {
   std::string name;
   // A location where no hub is yet, for a test's whole run in `dir`.
   std::function<std::string(const testing::TempDir& dir)> fresh_location;
+  // Locations that hold no hub and that opening must not make one in.
+  std::function<std::vector<std::string>(const testing::TempDir& dir)> no_hub_locations;
 };
 
+// A fresh, empty database of the test run's PostgreSQL cluster (tests/pg/),
+// named after the running test.
+std::string FreshPgLocation() {
+  const auto* test = ::testing::UnitTest::GetInstance()->current_test_info();
+  Result<std::string> url = testing::FreshPgDatabase(test ? test->name() : "conformance");
+  if (!url.ok()) {
+    ADD_FAILURE() << url.status().ToString();
+    return "postgresql:///no_test_cluster";
+  }
+  return *url;
+}
+
 const Backend kBackends[] = {
-    {"SQLite", [](const testing::TempDir& dir) { return dir.File("hub.db"); }},
+    {"SQLite", [](const testing::TempDir& dir) { return dir.File("hub.db"); },
+     [](const testing::TempDir& dir) {
+       return std::vector<std::string>{dir.File("hub.db.missing")};
+     }},
+    {"PostgreSQL", [](const testing::TempDir&) { return FreshPgLocation(); },
+     [](const testing::TempDir&) {
+       // An empty database (no hub schema) and a database the server lacks.
+       return std::vector<std::string>{
+           FreshPgLocation(),
+           testing::PgDatabaseUrl(testing::TestPgAdminUrl(), "no_such_outpost_hub")};
+     }},
 };
 
 class HubStorageConformance : public ::testing::TestWithParam<Backend> {
@@ -143,8 +169,11 @@ class HubStorageConformance : public ::testing::TestWithParam<Backend> {
 TEST_P(HubStorageConformance, CreatesOnlyWhereNoHubIsAndOpensOnlyAnExistingOne) {
   EXPECT_EQ(OpenHubStorage(location_, {.create = true, .signer = &hub_keys_}).status().code(),
             StatusCode::kConflict);
-  const std::string elsewhere = GetParam().fresh_location(dir_) + ".missing";
-  EXPECT_EQ(OpenHubStorage(elsewhere, {}).status().code(), StatusCode::kNotFound);
+  for (const std::string& elsewhere : GetParam().no_hub_locations(dir_)) {
+    EXPECT_EQ(OpenHubStorage(elsewhere, {}).status().code(), StatusCode::kNotFound) << elsewhere;
+    // ... and opening it did not make one.
+    EXPECT_EQ(OpenHubStorage(elsewhere, {}).status().code(), StatusCode::kNotFound) << elsewhere;
+  }
   EXPECT_GT(storage_->SchemaVersion().value(), 0);
 }
 

@@ -1,17 +1,15 @@
 #include "hub/storage/hub_storage.h"
+#include "hub/storage/postgres/hub_storage.h"
+#include "hub/storage/postgres/pg.h"
 #include "hub/storage/sqlite/hub_storage.h"
-#include "sync/i18n/messages.h"
 
 namespace outpost::hub::storage {
 
 Result<std::unique_ptr<HubStorage>> OpenHubStorage(const std::string& location,
                                                    const OpenOptions& options) {
-  if (location.rfind("postgresql://", 0) == 0 || location.rfind("postgres://", 0) == 0) {
-    return Status::InvalidInput("'" + location +
-                                "': this hub keeps its data in SQLite only (a file path)")
-        .WithShown(i18n::Format("'{0}': this hub keeps its data in SQLite only (a file path)",
-                                {location}));
-  }
+  // A postgresql:// or postgres:// URL names a PostgreSQL database; anything
+  // else is a file path (SQLite).
+  if (postgres::IsPostgresUrl(location)) return postgres::OpenPgHubStorage(location, options);
   return sqlite::OpenSqliteHubStorage(location, options);
 }
 
