@@ -17,6 +17,7 @@
 //     either bound several times or selected once as q.v.
 #include <libpq-fe.h>
 
+#include <cctype>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 
@@ -26,6 +27,35 @@ namespace outpost::hub::storage::postgres {
 namespace {
 
 using nlohmann::json;
+
+// `sql` with each `column::jsonb` read as replace(column, '\u0000',
+// '\ufffd')::jsonb. PostgreSQL refuses JSON holding \u0000 (its text cannot
+// hold NUL) where SQLite's json_extract reads it: one such value sent by a
+// store would fail every read over its rows, so here it reads as U+FFFD. All
+// SQL of this file goes through it (Prepare and Stream below).
+std::string NulSafeJson(std::string_view sql) {
+  constexpr std::string_view kCast = "::jsonb";
+  std::string out;
+  size_t done = 0;
+  for (size_t cast = sql.find(kCast); cast != std::string_view::npos;
+       cast = sql.find(kCast, cast + kCast.size())) {
+    size_t start = cast;
+    while (start > done && (std::isalnum(static_cast<unsigned char>(sql[start - 1])) ||
+                            sql[start - 1] == '_' || sql[start - 1] == '.')) {
+      --start;
+    }
+    out.append(sql.substr(done, start - done));
+    out.append("replace(").append(sql.substr(start, cast - start));
+    out.append(", '\\u0000', '\\ufffd')");
+    done = cast;  // the cast itself is copied with what follows
+  }
+  out.append(sql.substr(done));
+  return out;
+}
+
+Result<PgStatement> Prepare(PgConnection& db, std::string_view sql) {
+  return db.Prepare(NulSafeJson(sql));
+}
 
 // The query text as one value, q.v, for a statement that uses it many times.
 // Its `?` comes before any other, so the query is parameter 1.
@@ -56,7 +86,7 @@ Status VisitEntities(PgStatement& st, const EntityVisitor& visit) {
 
 Result<std::vector<EntityFields>> EntityList(PgConnection& db, const std::string& sql,
                                              const std::function<void(PgStatement&)>& bind) {
-  ASSIGN_OR_RETURN(PgStatement st, db.Prepare(sql));
+  ASSIGN_OR_RETURN(PgStatement st, Prepare(db, sql));
   bind(st);
   std::vector<EntityFields> out;
   RETURN_IF_ERROR(VisitEntities(st, [&](const EntityFields& e) {
@@ -77,7 +107,7 @@ Status Stream(PgConnection& db, const std::string& sql,
   if (PQtransactionStatus(db.raw()) == PQTRANS_IDLE) {
     ASSIGN_OR_RETURN(own, PgTransaction::BeginRead(db));
   }
-  RETURN_IF_ERROR(db.ForEachRow(sql, bind, visit));
+  RETURN_IF_ERROR(db.ForEachRow(NulSafeJson(sql), bind, visit));
   return own ? own->Commit() : Status::Ok();
 }
 
@@ -90,7 +120,7 @@ Status StreamEntities(PgConnection& db, const std::string& sql,
 
 Result<std::vector<std::string>> Column(PgConnection& db, const std::string& sql,
                                         const std::string& arg) {
-  ASSIGN_OR_RETURN(PgStatement st, db.Prepare(sql));
+  ASSIGN_OR_RETURN(PgStatement st, Prepare(db, sql));
   st.Bind(1, arg);
   return st.TextColumn();
 }
@@ -99,7 +129,7 @@ Result<std::vector<std::string>> Column(PgConnection& db, const std::string& sql
 // and, when `site` is not empty, parameter 2 = `site`.
 Result<std::vector<FoundEntity>> Found(PgConnection& db, const std::string& sql,
                                        const std::string& query, const std::string& site) {
-  ASSIGN_OR_RETURN(PgStatement st, db.Prepare(sql));
+  ASSIGN_OR_RETURN(PgStatement st, Prepare(db, sql));
   st.Bind(1, query);
   if (!site.empty()) st.Bind(2, site);
   std::vector<FoundEntity> out;
@@ -121,9 +151,10 @@ std::optional<std::string> StringOf(const json& object, const char* key) {
 
 Result<std::vector<ChangeEntry>> PgHubReads::Changes(const std::string& site, int64_t from_seq,
                                                      int64_t to_seq) {
-  ASSIGN_OR_RETURN(PgStatement ch, db_.Prepare(std::string("SELECT ") + kChangeColumns +
-                                               " FROM changes WHERE site_id = ? AND seq BETWEEN ?"
-                                               " AND ? ORDER BY seq"));
+  ASSIGN_OR_RETURN(PgStatement ch,
+                   Prepare(db_, std::string("SELECT ") + kChangeColumns +
+                                    " FROM changes WHERE site_id = ? AND seq BETWEEN ?"
+                                    " AND ? ORDER BY seq"));
   ch.Bind(1, site).Bind(2, from_seq).Bind(3, to_seq);
   return ReadChangeRowsOf(ch);
 }
@@ -155,8 +186,9 @@ Result<std::vector<ChangeEntry>> PgHubReads::ChangesMatching(const ChangeFilter&
     add(condition);
     args.push_back(**value);
   }
-  ASSIGN_OR_RETURN(PgStatement st, db_.Prepare(std::string("SELECT ") + kChangeColumns +
-                                               " FROM changes" + where + " ORDER BY hlc, site_id"));
+  ASSIGN_OR_RETURN(PgStatement st,
+                   Prepare(db_, std::string("SELECT ") + kChangeColumns + " FROM changes" + where +
+                                    " ORDER BY hlc, site_id"));
   for (size_t i = 0; i < args.size(); ++i) st.Bind(static_cast<int>(i + 1), args[i]);
   return ReadChangeRowsOf(st);
 }
@@ -178,8 +210,9 @@ Status PgHubReads::ForEachEntityOf(const std::string& site, const EntityVisitor&
 }
 
 Result<std::optional<std::string>> PgHubReads::CalendarFields(const std::string& site) {
-  ASSIGN_OR_RETURN(PgStatement st, db_.Prepare("SELECT fields FROM entities WHERE entity = 'store'"
-                                               " AND entity_id = ? AND owner_site = ?"));
+  ASSIGN_OR_RETURN(PgStatement st, Prepare(db_,
+                                           "SELECT fields FROM entities WHERE entity = 'store'"
+                                           " AND entity_id = ? AND owner_site = ?"));
   st.Bind(1, site).Bind(2, site);
   ASSIGN_OR_RETURN(bool row, st.Step());
   if (!row) return std::optional<std::string>();
@@ -187,8 +220,9 @@ Result<std::optional<std::string>> PgHubReads::CalendarFields(const std::string&
 }
 
 Result<std::optional<SignedHead>> PgHubReads::NewestHead() {
-  ASSIGN_OR_RETURN(PgStatement st, db_.Prepare("SELECT id, head, head_signature FROM batch_archive"
-                                               " ORDER BY id DESC LIMIT 1"));
+  ASSIGN_OR_RETURN(PgStatement st, Prepare(db_,
+                                           "SELECT id, head, head_signature FROM batch_archive"
+                                           " ORDER BY id DESC LIMIT 1"));
   ASSIGN_OR_RETURN(bool row, st.Step());
   if (!row) return std::optional<SignedHead>();
   SignedHead h;
@@ -199,9 +233,10 @@ Result<std::optional<SignedHead>> PgHubReads::NewestHead() {
 }
 
 Result<std::vector<HubLogEntry>> PgHubReads::HubLog(int64_t after, int64_t limit) {
-  ASSIGN_OR_RETURN(PgStatement log, db_.Prepare("SELECT id, site_id, first_seq, last_seq,"
-                                                " envelope_hash FROM batch_archive WHERE id > ?"
-                                                " ORDER BY id LIMIT ?"));
+  ASSIGN_OR_RETURN(PgStatement log, Prepare(db_,
+                                            "SELECT id, site_id, first_seq, last_seq,"
+                                            " envelope_hash FROM batch_archive WHERE id > ?"
+                                            " ORDER BY id LIMIT ?"));
   log.Bind(1, after).Bind(2, limit);
   std::vector<HubLogEntry> out;
   while (true) {
@@ -216,13 +251,13 @@ Result<std::vector<FoundEntity>> PgHubReads::BookingsNamed(const std::string& si
                                                            const std::string& query, int limit) {
   ASSIGN_OR_RETURN(
       PgStatement find,
-      db_.Prepare(std::string("SELECT e.entity_id, e.fields::jsonb ->> 'ref' FROM entities e, ") +
-                  kQueryValue +
-                  " WHERE e.entity = 'booking' AND e.owner_site = ? AND"
-                  " ((e.entity_id >= q.v AND e.entity_id < q.v || 'g' AND length(q.v) >= 6)"
-                  " OR (length(q.v) BETWEEN 6 AND 12 AND e.entity_id ILIKE '%' || q.v"
-                  " ESCAPE '') OR (e.fields::jsonb ->> 'ref') = q.v)"
-                  " ORDER BY e.entity_id LIMIT ?"));
+      Prepare(db_, std::string("SELECT e.entity_id, e.fields::jsonb ->> 'ref' FROM entities e, ") +
+                       kQueryValue +
+                       " WHERE e.entity = 'booking' AND e.owner_site = ? AND"
+                       " ((e.entity_id >= q.v AND e.entity_id < q.v || 'g' AND length(q.v) >= 6)"
+                       " OR (length(q.v) BETWEEN 6 AND 12 AND e.entity_id ILIKE '%' || q.v"
+                       " ESCAPE '') OR (e.fields::jsonb ->> 'ref') = q.v)"
+                       " ORDER BY e.entity_id LIMIT ?"));
   find.Bind(1, query).Bind(2, site).Bind(3, int64_t{limit});
   std::vector<FoundEntity> out;
   while (true) {
@@ -238,12 +273,12 @@ Result<std::vector<FoundEntity>> PgHubReads::CasesNamed(const std::string& query
   // Case refs (C-YYMMDD-N) are counted per store: two stores can each have one.
   ASSIGN_OR_RETURN(
       PgStatement find,
-      db_.Prepare(std::string("SELECT e.entity_id, e.owner_site, e.fields::jsonb ->> 'ref',"
-                              " e.fields::jsonb ->> 'status' FROM entities e, ") +
-                  kQueryValue +
-                  " WHERE e.entity = 'case' AND ((e.fields::jsonb ->> 'ref') = q.v OR"
-                  " e.entity_id = q.v) AND (CAST(? AS text) = '' OR e.owner_site = ?)"
-                  " ORDER BY e.owner_site, e.entity_id"));
+      Prepare(db_, std::string("SELECT e.entity_id, e.owner_site, e.fields::jsonb ->> 'ref',"
+                               " e.fields::jsonb ->> 'status' FROM entities e, ") +
+                       kQueryValue +
+                       " WHERE e.entity = 'case' AND ((e.fields::jsonb ->> 'ref') = q.v OR"
+                       " e.entity_id = q.v) AND (CAST(? AS text) = '' OR e.owner_site = ?)"
+                       " ORDER BY e.owner_site, e.entity_id"));
   find.Bind(1, query).Bind(2, site).Bind(3, site);
   std::vector<FoundEntity> out;
   while (true) {
@@ -303,16 +338,17 @@ Result<std::vector<std::string>> PgHubReads::RecordsLinkedWith(const std::string
 Result<std::vector<StoreOverview>> PgHubReads::StoreOverviews() {
   ASSIGN_OR_RETURN(
       PgStatement st,
-      db_.Prepare("SELECT s.site_id, s.key_id, c.last_seq, c.last_contact,"
-                  " c.last_batch_at, c.last_hash, (SELECT count(*) FROM hub_outbox o"
-                  " WHERE o.site_id = s.site_id), c.applied_push_seq, c.reported_seq,"
-                  " c.resent_changes, h.denied_at, h.denied_by, h.denied_reason, (SELECT count(*)"
-                  " FROM entities r WHERE r.entity = 'request' AND r.owner_site ="
-                  " s.site_id AND (r.fields::jsonb ->> 'outcome') = 'refused'),"
-                  " c.clock_skew_ms"
-                  " FROM stores s JOIN store_cursors c USING (site_id)"
-                  " LEFT JOIN store_key_history h ON h.site_id = s.site_id AND"
-                  " h.key_id = s.key_id ORDER BY s.site_id"));
+      Prepare(db_,
+              "SELECT s.site_id, s.key_id, c.last_seq, c.last_contact,"
+              " c.last_batch_at, c.last_hash, (SELECT count(*) FROM hub_outbox o"
+              " WHERE o.site_id = s.site_id), c.applied_push_seq, c.reported_seq,"
+              " c.resent_changes, h.denied_at, h.denied_by, h.denied_reason, (SELECT count(*)"
+              " FROM entities r WHERE r.entity = 'request' AND r.owner_site ="
+              " s.site_id AND (r.fields::jsonb ->> 'outcome') = 'refused'),"
+              " c.clock_skew_ms"
+              " FROM stores s JOIN store_cursors c USING (site_id)"
+              " LEFT JOIN store_key_history h ON h.site_id = s.site_id AND"
+              " h.key_id = s.key_id ORDER BY s.site_id"));
   std::vector<StoreOverview> out;
   while (true) {
     ASSIGN_OR_RETURN(bool row, st.Step());
@@ -371,13 +407,13 @@ std::optional<RequestEffect> ParseEffect(const std::optional<std::string>& effec
 Result<std::vector<RequestRow>> PgHubReads::Requests(const std::string& site) {
   ASSIGN_OR_RETURN(
       PgStatement st,
-      db_.Prepare(std::string("SELECT o.seq, o.request, o.created_at, ") + kRequestEffect +
-                  ", c.applied_push_seq, (SELECT r.fields::jsonb ->> 'outcome' FROM entities r"
-                  " WHERE r.entity = 'request' AND r.entity_id = o.site_id || ':' || o.seq),"
-                  " (SELECT r.fields::jsonb ->> 'reason' FROM entities r WHERE r.entity ="
-                  " 'request' AND r.entity_id = o.site_id || ':' || o.seq) FROM hub_outbox o"
-                  " JOIN store_cursors c ON c.site_id = o.site_id WHERE o.site_id = ?"
-                  " ORDER BY o.seq"));
+      Prepare(db_, std::string("SELECT o.seq, o.request, o.created_at, ") + kRequestEffect +
+                       ", c.applied_push_seq, (SELECT r.fields::jsonb ->> 'outcome' FROM entities r"
+                       " WHERE r.entity = 'request' AND r.entity_id = o.site_id || ':' || o.seq),"
+                       " (SELECT r.fields::jsonb ->> 'reason' FROM entities r WHERE r.entity ="
+                       " 'request' AND r.entity_id = o.site_id || ':' || o.seq) FROM hub_outbox o"
+                       " JOIN store_cursors c ON c.site_id = o.site_id WHERE o.site_id = ?"
+                       " ORDER BY o.seq"));
   st.Bind(1, site);
   std::vector<RequestRow> out;
   while (true) {
@@ -398,17 +434,17 @@ Result<std::vector<RequestRow>> PgHubReads::Requests(const std::string& site) {
 
 Result<std::vector<BoardBooking>> PgHubReads::BookingsOn(const std::string& site,
                                                          const std::string& date) {
-  ASSIGN_OR_RETURN(
-      PgStatement st,
-      db_.Prepare("SELECT b.fields::jsonb ->> 'slot_time', b.fields::jsonb ->> 'ref',"
-                  " b.fields::jsonb ->> 'status', b.fields::jsonb ->> 'channel',"
-                  " b.fields::jsonb ->> 'needs_reschedule',"
-                  " coalesce(c.fields::jsonb ->> 'name', '?') FROM entities b"
-                  " LEFT JOIN entities c ON c.entity = 'customer' AND c.entity_id ="
-                  " (b.fields::jsonb ->> 'customer_id') WHERE b.entity = 'booking'"
-                  " AND b.owner_site = ? AND (b.fields::jsonb ->> 'slot_date') = ?"
-                  " ORDER BY (b.fields::jsonb ->> 'created_at') COLLATE \"C\" NULLS FIRST,"
-                  " b.entity_id"));
+  ASSIGN_OR_RETURN(PgStatement st,
+                   Prepare(db_,
+                           "SELECT b.fields::jsonb ->> 'slot_time', b.fields::jsonb ->> 'ref',"
+                           " b.fields::jsonb ->> 'status', b.fields::jsonb ->> 'channel',"
+                           " b.fields::jsonb ->> 'needs_reschedule',"
+                           " coalesce(c.fields::jsonb ->> 'name', '?') FROM entities b"
+                           " LEFT JOIN entities c ON c.entity = 'customer' AND c.entity_id ="
+                           " (b.fields::jsonb ->> 'customer_id') WHERE b.entity = 'booking'"
+                           " AND b.owner_site = ? AND (b.fields::jsonb ->> 'slot_date') = ?"
+                           " ORDER BY (b.fields::jsonb ->> 'created_at') COLLATE \"C\" NULLS FIRST,"
+                           " b.entity_id"));
   st.Bind(1, site).Bind(2, date);
   std::vector<BoardBooking> out;
   while (true) {
@@ -453,8 +489,9 @@ Result<std::vector<EntityFields>> PgHubReads::TasksNamed(const std::string& quer
 
 Result<int64_t> PgHubReads::CountChangesRecorded(const std::string& site, const std::string& from,
                                                  const std::string& before) {
-  ASSIGN_OR_RETURN(PgStatement count, db_.Prepare("SELECT count(*) FROM changes WHERE site_id = ?"
-                                                  " AND recorded_at >= ? AND recorded_at < ?"));
+  ASSIGN_OR_RETURN(PgStatement count, Prepare(db_,
+                                              "SELECT count(*) FROM changes WHERE site_id = ?"
+                                              " AND recorded_at >= ? AND recorded_at < ?"));
   count.Bind(1, site).Bind(2, from).Bind(3, before);
   ASSIGN_OR_RETURN(bool row, count.Step());
   return row ? count.Int(0) : 0;
@@ -465,11 +502,12 @@ Result<std::vector<PaperImportRow>> PgHubReads::PaperImports(const std::string& 
   // A batch's form ids in the order the store logged them (SQLite's scan order).
   ASSIGN_OR_RETURN(
       PgStatement paper,
-      db_.Prepare("SELECT coalesce(fields::jsonb ->> 'import_batch', '?') COLLATE \"C\", count(*),"
-                  " min(recorded_at), coalesce(string_agg(fields::jsonb ->> 'form_id', ' '"
-                  " ORDER BY seq), '') FROM changes WHERE site_id = ? AND entity = 'booking'"
-                  " AND op = 'insert' AND (fields::jsonb ->> 'channel') = 'paper' AND"
-                  " recorded_at >= ? GROUP BY 1 ORDER BY 3, 1"));
+      Prepare(db_,
+              "SELECT coalesce(fields::jsonb ->> 'import_batch', '?') COLLATE \"C\", count(*),"
+              " min(recorded_at), coalesce(string_agg(fields::jsonb ->> 'form_id', ' '"
+              " ORDER BY seq), '') FROM changes WHERE site_id = ? AND entity = 'booking'"
+              " AND op = 'insert' AND (fields::jsonb ->> 'channel') = 'paper' AND"
+              " recorded_at >= ? GROUP BY 1 ORDER BY 3, 1"));
   paper.Bind(1, site).Bind(2, since);
   std::vector<PaperImportRow> out;
   while (true) {
@@ -484,9 +522,10 @@ Result<CaseActivity> PgHubReads::CaseActivitySince(const std::string& site,
                                                    const std::string& since) {
   ASSIGN_OR_RETURN(
       PgStatement cases,
-      db_.Prepare("SELECT sum(CASE WHEN op = 'insert' THEN 1 ELSE 0 END), sum(CASE WHEN op ="
-                  " 'update' AND (fields::jsonb ->> 'status') = 'resolved' THEN 1 ELSE 0 END)"
-                  " FROM changes WHERE site_id = ? AND entity = 'case' AND recorded_at >= ?"));
+      Prepare(db_,
+              "SELECT sum(CASE WHEN op = 'insert' THEN 1 ELSE 0 END), sum(CASE WHEN op ="
+              " 'update' AND (fields::jsonb ->> 'status') = 'resolved' THEN 1 ELSE 0 END)"
+              " FROM changes WHERE site_id = ? AND entity = 'case' AND recorded_at >= ?"));
   cases.Bind(1, site).Bind(2, since);
   ASSIGN_OR_RETURN(bool row, cases.Step());
   CaseActivity activity;
@@ -549,14 +588,15 @@ Result<std::vector<ContactRow>> PgHubReads::StoreContactsMade(const std::string&
                                                               const std::string& to) {
   ASSIGN_OR_RETURN(
       PgStatement st,
-      db_.Prepare("SELECT site, id, at, status, outcome, '' FROM (SELECT owner_site AS site,"
-                  " entity_id AS id, coalesce(fields::jsonb ->> 'sent_at',"
-                  " fields::jsonb ->> 'updated_at', fields::jsonb ->> 'planned_at')"
-                  " COLLATE \"C\" AS at, fields::jsonb ->> 'status' AS status,"
-                  " coalesce(fields::jsonb ->> 'outcome', '') AS outcome FROM entities"
-                  " WHERE entity = 'message' AND (fields::jsonb ->> 'purpose') = 'marketing'"
-                  " AND (fields::jsonb ->> 'status') IN ('sent', 'done')) AS m"
-                  " WHERE at >= ? AND at < ? ORDER BY id"));
+      Prepare(db_,
+              "SELECT site, id, at, status, outcome, '' FROM (SELECT owner_site AS site,"
+              " entity_id AS id, coalesce(fields::jsonb ->> 'sent_at',"
+              " fields::jsonb ->> 'updated_at', fields::jsonb ->> 'planned_at')"
+              " COLLATE \"C\" AS at, fields::jsonb ->> 'status' AS status,"
+              " coalesce(fields::jsonb ->> 'outcome', '') AS outcome FROM entities"
+              " WHERE entity = 'message' AND (fields::jsonb ->> 'purpose') = 'marketing'"
+              " AND (fields::jsonb ->> 'status') IN ('sent', 'done')) AS m"
+              " WHERE at >= ? AND at < ? ORDER BY id"));
   st.Bind(1, from).Bind(2, to);
   return ContactRows(st);
 }
@@ -565,22 +605,24 @@ Result<std::vector<ContactRow>> PgHubReads::HeadOfficeContactsMade(const std::st
                                                                    const std::string& to) {
   ASSIGN_OR_RETURN(
       PgStatement st,
-      db_.Prepare("SELECT site, message_id, at, 'sent', '', '' FROM (SELECT site, message_id,"
-                  " coalesce(fields::jsonb ->> 'sent_at', next_at) COLLATE \"C\" AS at FROM"
-                  " hub_messages WHERE status = 'sent') AS m WHERE at >= ? AND at < ?"
-                  " UNION ALL SELECT i.site, '', i.assigned_at, 'done', i.outcome,"
-                  " coalesce(o.request, '') FROM hub_invitations i LEFT JOIN hub_outbox o ON"
-                  " o.site_id = i.site AND o.seq = i.request_seq WHERE i.handled_by ="
-                  " 'head_office' AND i.outcome IN ('booked', 'declined', 'unreachable') AND"
-                  " i.assigned_at >= ? AND i.assigned_at < ? ORDER BY 3, 2"));
+      Prepare(db_,
+              "SELECT site, message_id, at, 'sent', '', '' FROM (SELECT site, message_id,"
+              " coalesce(fields::jsonb ->> 'sent_at', next_at) COLLATE \"C\" AS at FROM"
+              " hub_messages WHERE status = 'sent') AS m WHERE at >= ? AND at < ?"
+              " UNION ALL SELECT i.site, '', i.assigned_at, 'done', i.outcome,"
+              " coalesce(o.request, '') FROM hub_invitations i LEFT JOIN hub_outbox o ON"
+              " o.site_id = i.site AND o.seq = i.request_seq WHERE i.handled_by ="
+              " 'head_office' AND i.outcome IN ('booked', 'declined', 'unreachable') AND"
+              " i.assigned_at >= ? AND i.assigned_at < ? ORDER BY 3, 2"));
   st.Bind(1, from).Bind(2, to).Bind(3, from).Bind(4, to);
   return ContactRows(st);
 }
 
 Result<std::vector<std::string>> PgHubReads::EntitiesPresent(const std::string& entity,
                                                              const std::vector<std::string>& ids) {
-  ASSIGN_OR_RETURN(PgStatement st, db_.Prepare("SELECT 1 FROM entities WHERE entity = ? AND"
-                                               " entity_id = ?"));
+  ASSIGN_OR_RETURN(PgStatement st, Prepare(db_,
+                                           "SELECT 1 FROM entities WHERE entity = ? AND"
+                                           " entity_id = ?"));
   std::vector<std::string> out;
   for (const std::string& id : ids) {
     st.Reset();
