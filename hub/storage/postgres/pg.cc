@@ -250,6 +250,18 @@ Status PgStatement::Run() {
   return stepped.ok() ? Status::Ok() : stepped.status();
 }
 
+Status PgStatement::RunAtomically() {
+  if (PQtransactionStatus(owner_->raw()) != PQTRANS_INTRANS) return Run();
+  RETURN_IF_ERROR(owner_->Exec("SAVEPOINT outpost_statement"));
+  Status ran = Run();
+  if (!ran.ok()) {
+    Status undone = owner_->Exec("ROLLBACK TO SAVEPOINT outpost_statement");
+    if (!undone.ok()) return ran;  // the transaction is lost: the first error says why
+  }
+  Status released = owner_->Exec("RELEASE SAVEPOINT outpost_statement");
+  return ran.ok() ? released : ran;
+}
+
 void PgStatement::Reset() {
   if (result_) PQclear(result_);
   result_ = nullptr;

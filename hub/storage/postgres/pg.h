@@ -93,6 +93,13 @@ class PgStatement {
   Result<bool> Step();
   // Runs a statement whose rows (if any) are not wanted.
   Status Run();
+  // Run(), and if the statement fails inside a transaction, only its own
+  // effects are undone and the transaction goes on, as SQLite does after a
+  // failed statement (a savepoint around it: two more round trips). Run()
+  // leaves the transaction aborted after a failure, as PostgreSQL does. For a
+  // write whose refusal (a Conflict) the caller reports and then carries on in
+  // the same transaction.
+  Status RunAtomically();
   void Reset();
 
   // The current row's columns (after Step() returned true).

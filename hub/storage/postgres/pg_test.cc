@@ -147,6 +147,27 @@ TEST(PgTest, ErrorsAreClassifiedForTheCaller) {
   EXPECT_EQ(count->Int(0), 1);
 }
 
+TEST(PgTest, RunAtomicallyUndoesOnlyTheFailedStatement) {
+  auto db = Fresh("pg_run_atomically");
+  ASSERT_TRUE(db);
+  ASSERT_TRUE(db->Exec("CREATE TABLE t (k TEXT PRIMARY KEY)").ok());
+  auto tx = PgTransaction::Begin(*db);
+  ASSERT_TRUE(tx.ok());
+  auto put = db->Prepare("INSERT INTO t VALUES (?)");
+  ASSERT_TRUE(put.ok());
+  put->Bind(1, "a");
+  ASSERT_TRUE(put->RunAtomically().ok());
+  put->Reset();
+  EXPECT_EQ(put->RunAtomically().code(), StatusCode::kConflict);
+  put->Reset();
+  put->Bind(1, "b");
+  ASSERT_TRUE(put->RunAtomically().ok());  // the transaction went on
+  ASSERT_TRUE((*tx)->Commit().ok());
+  auto count = db->Prepare("SELECT count(*) FROM t");
+  ASSERT_TRUE(count.ok() && *count->Step());
+  EXPECT_EQ(count->Int(0), 2);
+}
+
 TEST(PgTest, AWriteTransactionWaitsForAnother) {
   std::string url;
   auto first = Fresh("pg_writer_lock", &url);
