@@ -59,7 +59,8 @@ Result<std::vector<ChangeEntry>> ReadChangeRowsOf(PgStatement& st) {
 Status InsertChange(PgConnection& db, const ChangeEntry& e) {
   ASSIGN_OR_RETURN(PgStatement ins,
                    db.Prepare(std::string("INSERT INTO changes (") + kChangeColumns +
-                              ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+                              ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                              " ON CONFLICT (site_id, seq) DO NOTHING"));
   ins.Bind(1, e.seq)
       .Bind(2, e.site_id)
       .Bind(3, static_cast<int64_t>(e.hlc))
@@ -73,7 +74,16 @@ Status InsertChange(PgConnection& db, const ChangeEntry& e) {
       .Bind(11, int64_t{e.schema_version})
       .BindBlob(12, e.prev_hash)
       .BindBlob(13, e.hash);
-  return ins.Run();
+  // A seq held already is refused without an error from the server: an error
+  // would abort the caller's transaction, where SQLite's constraint failure
+  // leaves it usable (the ingest goes on to compare and report).
+  RETURN_IF_ERROR(ins.Run());
+  if (ins.RowsChanged() == 0) {
+    // English only: the database's refusal, as SQLite's constraint message is.
+    return Status::Conflict("changes: " + e.site_id + " seq " + std::to_string(e.seq) +
+                            " is held already");
+  }
+  return Status::Ok();
 }
 
 }  // namespace outpost::hub::storage::postgres
