@@ -430,7 +430,20 @@ Status PgConnection::MigrateLocked(std::span<const schema::SqlMigration> migrati
 
 // ---- PgTransaction ----
 
+namespace {
+
+// As SQLite refuses a BEGIN inside a transaction; PostgreSQL only warns, and
+// the inner COMMIT would then end the outer transaction early.
+Status RefuseNested(PgConnection& db) {
+  if (PQtransactionStatus(db.raw()) == PQTRANS_IDLE) return Status::Ok();
+  // English only: a programming error (one connection, one transaction at a time).
+  return Status::IoError("cannot start a transaction within a transaction");
+}
+
+}  // namespace
+
 Result<std::unique_ptr<PgTransaction>> PgTransaction::Begin(PgConnection& db) {
+  RETURN_IF_ERROR(RefuseNested(db));
   // READ COMMITTED under the writer lock: each statement sees every commit
   // made before the lock was granted, and no other writer commits until this
   // one ends. (REPEATABLE READ would take its snapshot before the wait.)
@@ -441,16 +454,18 @@ Result<std::unique_ptr<PgTransaction>> PgTransaction::Begin(PgConnection& db) {
 }
 
 Result<std::unique_ptr<PgTransaction>> PgTransaction::BeginRead(PgConnection& db) {
+  RETURN_IF_ERROR(RefuseNested(db));
   RETURN_IF_ERROR(db.Exec("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY"));
   return std::unique_ptr<PgTransaction>(new PgTransaction(db));
 }
 
 PgTransaction::~PgTransaction() {
-  if (!done_) (void)db_.Exec("ROLLBACK");
+  // A failed COMMIT has ended the transaction already (the server rolled it
+  // back), unless the connection was lost: then there is nothing to end.
+  if (!done_ && PQtransactionStatus(db_.raw()) != PQTRANS_IDLE) (void)db_.Exec("ROLLBACK");
 }
 
 Status PgTransaction::Commit() {
-  done_ = true;
   pg_result* result = PQexec(db_.raw(), "COMMIT");
   Status out = Status::Ok();
   if (result == nullptr || PQresultStatus(result) != PGRES_COMMAND_OK) {
@@ -462,6 +477,7 @@ Status PgTransaction::Commit() {
     out = Status::IoError("COMMIT: the transaction had failed and was rolled back");
   }
   if (result) PQclear(result);
+  done_ = out.ok();
   return out;
 }
 

@@ -142,6 +142,11 @@ TEST(PgTest, ErrorsAreClassifiedForTheCaller) {
   ASSERT_TRUE(db->Exec("INSERT INTO t VALUES ('c', 3)").ok());
   EXPECT_FALSE(db->Exec("INSERT INTO t VALUES ('a', 3)").ok());
   EXPECT_FALSE((*tx)->Commit().ok());
+  // One transaction at a time on a connection, as SQLite has it.
+  auto outer = PgTransaction::BeginRead(*db);
+  ASSERT_TRUE(outer.ok());
+  EXPECT_FALSE(PgTransaction::Begin(*db).ok());
+  outer->reset();
   auto count = db->Prepare("SELECT count(*) FROM t");
   ASSERT_TRUE(count.ok() && *count->Step());
   EXPECT_EQ(count->Int(0), 1);
