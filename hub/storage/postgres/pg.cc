@@ -355,13 +355,24 @@ Result<PgStatement> PgConnection::Prepare(std::string_view sql) {
 
 Status PgConnection::ForEachRow(std::string_view sql, const std::function<void(PgStatement&)>& bind,
                                 const std::function<Status(const PgRow&)>& visit, int page_rows) {
+  if (PQtransactionStatus(conn_) != PQTRANS_IDLE) return WalkCursor(sql, bind, visit, page_rows);
+  // A cursor lives in a transaction: outside one, the walk has its own, as
+  // a SQLite read outside a transaction has its own snapshot.
+  RETURN_IF_ERROR(Exec("BEGIN ISOLATION LEVEL REPEATABLE READ"));
+  Status walked = WalkCursor(sql, bind, visit, page_rows);
+  Status ended = Exec(walked.ok() ? "COMMIT" : "ROLLBACK");
+  return walked.ok() ? ended : walked;
+}
+
+Status PgConnection::WalkCursor(std::string_view sql, const std::function<void(PgStatement&)>& bind,
+                                const std::function<Status(const PgRow&)>& visit, int page_rows) {
+  page_rows = page_rows > 0 ? page_rows : 1;
   const std::string cursor = "c_" + std::to_string(++cursors_opened_);
   ASSIGN_OR_RETURN(PgStatement declare,
                    Prepare("DECLARE " + cursor + " NO SCROLL CURSOR FOR " + std::string(sql)));
   if (bind) bind(declare);
   RETURN_IF_ERROR(declare.Run());
-  const std::string fetch =
-      "FETCH " + std::to_string(page_rows > 0 ? page_rows : 1) + " FROM " + cursor;
+  const std::string fetch = "FETCH " + std::to_string(page_rows) + " FROM " + cursor;
   Status out = Status::Ok();
   while (out.ok()) {
     pg_result* page = PQexec(conn_, fetch.c_str());

@@ -141,8 +141,9 @@ class PgConnection {
   // A statement from SQL with `?` placeholders.
   Result<PgStatement> Prepare(std::string_view sql);
   // Streams the rows of `sql` (with `?` placeholders, bound by `bind`) in pages
-  // of `page_rows` through a server-side cursor. Must run inside a
-  // transaction (PgTransaction). Stops at the first error `visit` returns.
+  // of `page_rows` through a server-side cursor: in the open transaction
+  // (PgTransaction), else in one of its own for the walk. Stops at the first
+  // error `visit` returns.
   Status ForEachRow(std::string_view sql, const std::function<void(PgStatement&)>& bind,
                     const std::function<Status(const PgRow&)>& visit, int page_rows = 2000);
 
@@ -163,6 +164,8 @@ class PgConnection {
  private:
   PgConnection(pg_conn* conn, std::string url) : conn_(conn), url_(std::move(url)) {}
   Status MigrateLocked(std::span<const schema::SqlMigration> migrations);
+  Status WalkCursor(std::string_view sql, const std::function<void(PgStatement&)>& bind,
+                    const std::function<Status(const PgRow&)>& visit, int page_rows);
   pg_conn* conn_;
   std::string url_;
   int cursors_opened_ = 0;

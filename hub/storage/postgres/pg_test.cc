@@ -126,6 +126,19 @@ TEST(PgTest, ForEachRowPagesThroughACursor) {
   auto row = again->Step();
   ASSERT_TRUE(row.ok() && *row) << row.status().ToString();
   EXPECT_EQ(again->Int(0), 10);
+  tx->reset();
+  // Outside a transaction the walk has one of its own, and ends it.
+  seen.clear();
+  st = db->ForEachRow(
+      "SELECT n FROM t ORDER BY n DESC LIMIT 2", nullptr,
+      [&](const PgRow& row) {
+        seen.push_back(row.Int(0));
+        return Status::Ok();
+      },
+      0);
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  EXPECT_EQ(seen, (std::vector<int64_t>{10, 9}));
+  EXPECT_TRUE(PgTransaction::Begin(*db).ok());  // none is left open
 }
 
 TEST(PgTest, ErrorsAreClassifiedForTheCaller) {
