@@ -6,7 +6,8 @@
 //     strings and numbers; a JSON boolean comes as 'true'/'false' where SQLite
 //     gives 1/0 (JsonTrue reads it as SQLite's integer would be read).
 //   * Values extracted from JSON carry the database's collation, not the
-//     columns' "C": they are compared and sorted COLLATE "C", SQLite's BINARY.
+//     columns' "C": where their order counts (ORDER BY, a range) they say
+//     COLLATE "C", SQLite's BINARY.
 //   * SQLite sorts NULL first ascending and last descending; PostgreSQL the
 //     reverse, so every ORDER BY on a value that may be NULL says which.
 //   * Where SQLite had no ORDER BY, its rows came in the order of the key it
@@ -31,8 +32,9 @@ using nlohmann::json;
 // `sql` with each `column::jsonb` read as replace(column, '\u0000',
 // '\ufffd')::jsonb. PostgreSQL refuses JSON holding \u0000 (its text cannot
 // hold NUL) where SQLite's json_extract reads it: one such value sent by a
-// store would fail every read over its rows, so here it reads as U+FFFD. All
-// SQL of this file goes through it (Prepare and Stream below).
+// store would fail every read over its rows, so here it reads as U+FFFD (so
+// would an escaped backslash followed by "u0000", a price paid for never
+// failing). All SQL of this file goes through it (Prepare and Stream below).
 std::string NulSafeJson(std::string_view sql) {
   constexpr std::string_view kCast = "::jsonb";
   std::string out;
