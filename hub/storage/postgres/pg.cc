@@ -2,6 +2,7 @@
 
 #include <libpq-fe.h>
 
+#include <cctype>
 #include <cstdlib>
 #include <cstring>
 
@@ -121,9 +122,14 @@ std::string RedactedUrl(const std::string& url) {
 
 // ---- PgRow ----
 
-int64_t PgRow::Int(int column) const { return ParseInt(PQgetvalue(result_, row_, column)); }
+// A column the result does not have reads as NULL (0, ""), as in SQLite.
+int64_t PgRow::Int(int column) const {
+  if (IsNull(column)) return 0;
+  return ParseInt(PQgetvalue(result_, row_, column));
+}
 
 std::string PgRow::Text(int column) const {
+  if (IsNull(column)) return {};
   return std::string(PQgetvalue(result_, row_, column),
                      static_cast<size_t>(PQgetlength(result_, row_, column)));
 }
@@ -138,7 +144,13 @@ std::optional<std::string> PgRow::OptionalText(int column) const {
   return Text(column);
 }
 
-bool PgRow::IsNull(int column) const { return PQgetisnull(result_, row_, column) == 1; }
+bool PgRow::IsNull(int column) const {
+  if (result_ == nullptr || column < 0 || column >= PQnfields(result_) || row_ < 0 ||
+      row_ >= PQntuples(result_)) {
+    return true;
+  }
+  return PQgetisnull(result_, row_, column) == 1;
+}
 
 // ---- PgStatement ----
 
@@ -229,12 +241,23 @@ Result<bool> PgStatement::Step() {
       values[i] = values_[i] ? values_[i]->data() : nullptr;
       lengths[i] = values_[i] ? static_cast<int>(values_[i]->size()) : 0;
     }
-    pg_result* result =
-        PQexecParams(owner_->raw(), sql_.c_str(), static_cast<int>(values.size()), types_.data(),
-                     values.data(), lengths.data(), formats_.data(), 0);
+    ASSIGN_OR_RETURN(std::string prepared, owner_->PreparedName(sql_, types_));
+    const int count = static_cast<int>(values.size());
+    pg_result* result = prepared.empty()
+                            ? PQexecParams(owner_->raw(), sql_.c_str(), count, types_.data(),
+                                           values.data(), lengths.data(), formats_.data(), 0)
+                            : PQexecPrepared(owner_->raw(), prepared.c_str(), count, values.data(),
+                                             lengths.data(), formats_.data(), 0);
     const ExecStatusType status = result ? PQresultStatus(result) : PGRES_FATAL_ERROR;
     if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
       Status error = owner_->ResultStatus(result, sql_);
+      const char* state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+      // 26000: the server has no such prepared statement (a pooler between
+      // us, DISCARD ALL); 0A000: its plan no longer fits the changed table.
+      if (!prepared.empty() && state &&
+          (std::strcmp(state, "26000") == 0 || std::strcmp(state, "0A000") == 0)) {
+        owner_->ForgetPrepared(sql_, types_);
+      }
       if (result) PQclear(result);
       return error;
     }
@@ -333,6 +356,60 @@ Status PgConnection::ResultStatus(pg_result* result, std::string_view what) {
   if (PQstatus(conn_) == CONNECTION_BAD) return Status::IoError(std::move(message));
   const char* state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
   return StatusForState(state ? state : "", std::move(message));
+}
+
+namespace {
+
+// Statements worth preparing: the parts' queries and writes. DECLARE, SET,
+// DDL and the like run unprepared (PREPARE does not take them).
+bool IsPreparable(std::string_view sql) {
+  const size_t start = sql.find_first_not_of(" \t\n(");
+  if (start == std::string_view::npos) return false;
+  std::string word;
+  for (size_t i = start; i < sql.size() && std::isalpha(static_cast<unsigned char>(sql[i])); ++i) {
+    word += static_cast<char>(std::toupper(static_cast<unsigned char>(sql[i])));
+  }
+  return word == "SELECT" || word == "INSERT" || word == "UPDATE" || word == "DELETE" ||
+         word == "WITH" || word == "VALUES";
+}
+
+std::string PreparedKey(const std::string& sql, const std::vector<unsigned>& types) {
+  std::string key = sql;
+  key += '\0';
+  for (unsigned type : types) key += std::to_string(type) + ',';
+  return key;
+}
+
+}  // namespace
+
+Result<std::string> PgConnection::PreparedName(const std::string& sql,
+                                               const std::vector<unsigned>& types) {
+  if (!IsPreparable(sql)) return std::string();
+  std::string key = PreparedKey(sql, types);
+  if (auto found = prepared_.find(key); found != prepared_.end()) return found->second;
+  if (prepared_.size() >= kMaxPrepared) return std::string();
+  std::string name = "outpost_" + std::to_string(++statements_prepared_);
+  pg_result* result =
+      PQprepare(conn_, name.c_str(), sql.c_str(), static_cast<int>(types.size()), types.data());
+  Status out = Status::Ok();
+  if (result == nullptr || PQresultStatus(result) != PGRES_COMMAND_OK) {
+    out = ResultStatus(result, sql);
+  }
+  if (result) PQclear(result);
+  RETURN_IF_ERROR(out);
+  prepared_.emplace(std::move(key), name);
+  return name;
+}
+
+void PgConnection::ForgetPrepared(const std::string& sql, const std::vector<unsigned>& types) {
+  auto found = prepared_.find(PreparedKey(sql, types));
+  if (found == prepared_.end()) return;
+  // Dropped on the server too when it still has it; a name is never reused,
+  // so a failure here (an aborted transaction) leaves only an unused name.
+  const std::string deallocate = "DEALLOCATE " + found->second;
+  pg_result* result = PQexec(conn_, deallocate.c_str());
+  if (result) PQclear(result);
+  prepared_.erase(found);
 }
 
 Status PgConnection::Exec(std::string_view sql) {

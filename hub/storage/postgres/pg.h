@@ -24,6 +24,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "schema/migrations.h"
@@ -163,12 +164,25 @@ class PgConnection {
 
  private:
   PgConnection(pg_conn* conn, std::string url) : conn_(conn), url_(std::move(url)) {}
+  friend class PgStatement;
+  // The name of the server-side prepared statement of `sql` with parameters of
+  // `types`, prepared on first use; "" to run it unprepared (not a plain
+  // query, or kMaxPrepared are held already).
+  Result<std::string> PreparedName(const std::string& sql, const std::vector<unsigned>& types);
+  // After an error that may mean the server no longer has it (or its plan no
+  // longer fits the table): prepare it afresh next time.
+  void ForgetPrepared(const std::string& sql, const std::vector<unsigned>& types);
   Status MigrateLocked(std::span<const schema::SqlMigration> migrations);
   Status WalkCursor(std::string_view sql, const std::function<void(PgStatement&)>& bind,
                     const std::function<Status(const PgRow&)>& visit, int page_rows);
   pg_conn* conn_;
   std::string url_;
   int cursors_opened_ = 0;
+  int64_t statements_prepared_ = 0;
+  // SQL text and parameter types -> prepared statement name. Bounded: SQL
+  // built with values in it (never done by the parts) would not grow it.
+  static constexpr size_t kMaxPrepared = 512;
+  std::unordered_map<std::string, std::string> prepared_;
 };
 
 // A transaction. A write transaction takes the hub's writer lock (a
