@@ -25,7 +25,9 @@ namespace {
 // parameters (a first resolution writes a link per customer, millions).
 constexpr size_t kBatchRows = 5000;
 
-// One text[] parameter per column, the rows of a batched write.
+// One text[] parameter per column, the rows of a batched write. A batch is
+// matched against a table by joining unnest(...), never by `= ANY(array)`:
+// the planner compares every row with the whole array when it scans.
 using TextColumns = std::vector<std::vector<std::optional<std::string>>>;
 
 // A PostgreSQL array literal of `values` (NULL for nullopt): every element
@@ -123,8 +125,8 @@ Status PutTypedBookings(PgConnection& db, const std::vector<TypedSource>& source
   for (const TypedSource& s : sources) ids[0].emplace_back(s.id);
   if (ids[0].empty()) return Status::Ok();
   ASSIGN_OR_RETURN(PgStatement drop,
-                   db.Prepare("DELETE FROM hub_bookings WHERE booking_id = ANY(?::text[])"
-                              " RETURNING booking_id, cancelled_at"));
+                   db.Prepare("DELETE FROM hub_bookings b USING unnest(?::text[]) AS w(id) WHERE"
+                              " b.booking_id = w.id RETURNING b.booking_id, b.cancelled_at"));
   drop.Bind(1, ArrayLiteral(ids[0]));
   std::map<std::string, std::string> kept_cancel;  // booking id -> its row's cancelled_at
   while (true) {
@@ -181,10 +183,13 @@ Status PutTypedCustomers(PgConnection& db, const std::vector<TypedSource>& sourc
   TextColumns ids(1);
   for (const TypedSource& s : sources) ids[0].emplace_back(s.id);
   if (ids[0].empty()) return Status::Ok();
-  RETURN_IF_ERROR(
-      RunBatched(db, "DELETE FROM hub_customers WHERE customer_id = ANY(?::text[])", ids));
-  RETURN_IF_ERROR(
-      RunBatched(db, "DELETE FROM hub_customer_phones WHERE customer_id = ANY(?::text[])", ids));
+  RETURN_IF_ERROR(RunBatched(
+      db, "DELETE FROM hub_customers c USING unnest(?::text[]) AS w(id) WHERE c.customer_id = w.id",
+      ids));
+  RETURN_IF_ERROR(RunBatched(db,
+                             "DELETE FROM hub_customer_phones p USING unnest(?::text[]) AS w(id)"
+                             " WHERE p.customer_id = w.id",
+                             ids));
   TextColumns rows(6);
   TextColumns phones(2);
   for (const TypedSource& s : sources) {
@@ -216,8 +221,9 @@ Status PutTypedVehicles(PgConnection& db, const std::vector<TypedSource>& source
   TextColumns ids(1);
   for (const TypedSource& s : sources) ids[0].emplace_back(s.id);
   if (ids[0].empty()) return Status::Ok();
-  RETURN_IF_ERROR(
-      RunBatched(db, "DELETE FROM hub_vehicles WHERE vehicle_id = ANY(?::text[])", ids));
+  RETURN_IF_ERROR(RunBatched(
+      db, "DELETE FROM hub_vehicles v USING unnest(?::text[]) AS w(id) WHERE v.vehicle_id = w.id",
+      ids));
   TextColumns rows(6);
   for (const TypedSource& s : sources) {
     const std::optional<nlohmann::json> fields = FieldsOf(s);
@@ -372,7 +378,8 @@ Status WriteIndexed(PgConnection& db, const IndexedChanges& indexed) {
   records[0].assign(indexed.records.begin(), indexed.records.end());
   return RunBatched(db,
                     "INSERT INTO profile_dirty (unified_id) SELECT DISTINCT unified_id FROM"
-                    " identity_links WHERE record_id = ANY(?::text[]) ON CONFLICT DO NOTHING",
+                    " identity_links l JOIN unnest(?::text[]) AS w(id) ON l.record_id = w.id"
+                    " ON CONFLICT DO NOTHING",
                     records);
 }
 
