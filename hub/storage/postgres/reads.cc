@@ -188,9 +188,11 @@ Result<std::vector<ChangeEntry>> PgHubReads::ChangesMatching(const ChangeFilter&
     add(condition);
     args.push_back(**value);
   }
+  // Ties of clock and site (a store's clock never repeats, so only in made-up
+  // logs) in SQLite's scan order: by seq.
   ASSIGN_OR_RETURN(PgStatement st,
                    Prepare(db_, std::string("SELECT ") + kChangeColumns + " FROM changes" + where +
-                                    " ORDER BY hlc, site_id"));
+                                    " ORDER BY hlc, site_id, seq"));
   for (size_t i = 0; i < args.size(); ++i) st.Bind(static_cast<int>(i + 1), args[i]);
   return ReadChangeRowsOf(st);
 }
