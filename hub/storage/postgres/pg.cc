@@ -560,8 +560,9 @@ Status PgTransaction::Commit() {
     out = db_.ResultStatus(result, "COMMIT");
   } else if (std::strcmp(PQcmdStatus(result), "COMMIT") != 0) {
     // The server answers ROLLBACK to the COMMIT of a transaction a failed
-    // statement aborted: nothing was kept. English only: a caller that
-    // ignored an earlier error (whose message was already returned).
+    // statement aborted: nothing was kept. Only a caller that ignored the
+    // earlier error (whose message it was given) gets here.
+    // English only: a programming error, never shown to staff.
     out = Status::IoError("COMMIT: the transaction had failed and was rolled back");
   }
   if (result) PQclear(result);
