@@ -1,8 +1,6 @@
 // Head office's outreach on PostgreSQL, the twin of sqlite/campaign_store.cc
 // (the tables of hub_pg/0001_hub.sql from 0012_campaigns.sql, the typed rows
 // of 0011_typed_entities.sql and the vehicles' mileage readings).
-#include <libpq-fe.h>
-
 #include <algorithm>
 #include <nlohmann/json.hpp>
 #include <tuple>
@@ -20,18 +18,11 @@ constexpr const char* kBookingColumns =
     "booking_id, site, ref, customer_id, status, slot_date, slot_time";
 
 // Streams the rows of `sql` in pages (a table of millions is never held
-// whole): inside the caller's transaction if one is open, else in a read
-// snapshot of its own, as SQLite's one statement reads one snapshot.
+// whole), in one snapshot as SQLite's one statement reads one.
 Status StreamRows(PgConnection& db, std::string_view sql,
                   const std::function<Status(const PgRow&)>& visit) {
-  if (PQtransactionStatus(db.raw()) != PQTRANS_IDLE) {
-    return db.ForEachRow(
-        sql, [](PgStatement&) {}, visit);
-  }
-  ASSIGN_OR_RETURN(auto snapshot, PgTransaction::BeginRead(db));
-  RETURN_IF_ERROR(db.ForEachRow(
-      sql, [](PgStatement&) {}, visit));
-  return snapshot->Commit();
+  return db.ForEachRow(
+      sql, [](PgStatement&) {}, visit);
 }
 
 // A PostgreSQL array literal of `values`: every element quoted, '"' and '\'
