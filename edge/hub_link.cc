@@ -94,11 +94,31 @@ Result<std::vector<KeptHead>> KeptHubHeads(Db& db) {
   return out;
 }
 
-Result<std::unique_ptr<HubQuery>> HubQuery::Connect(const std::string& endpoint, SecretKeys keys,
+Result<std::vector<std::string>> SplitHubEndpoints(const std::string& list) {
+  std::vector<std::string> endpoints;
+  size_t from = 0;
+  while (true) {
+    const size_t comma = list.find(',', from);
+    std::string item =
+        list.substr(from, comma == std::string::npos ? std::string::npos : comma - from);
+    item.erase(0, item.find_first_not_of(" \t"));
+    item.erase(item.find_last_not_of(" \t") + 1);
+    if (item.empty()) {
+      return Status::InvalidInput("hub endpoints '" + list + "': an empty entry")
+          .WithShown(i18n::Format("hub endpoints '{0}': an empty entry", {list}))
+          .WithField("hub");
+    }
+    endpoints.push_back(std::move(item));
+    if (comma == std::string::npos) return endpoints;
+    from = comma + 1;
+  }
+}
+
+Result<std::unique_ptr<HubQuery>> HubQuery::Connect(const std::string& endpoints, SecretKeys keys,
                                                     PublicKeys hub, int timeout_ms) {
-  ASSIGN_OR_RETURN(auto ep, StoreEndpoint::Connect(endpoint, keys, hub));
+  ASSIGN_OR_RETURN(auto list, SplitHubEndpoints(endpoints));
   return std::unique_ptr<HubQuery>(
-      new HubQuery(std::move(ep), std::move(keys), std::move(hub), timeout_ms));
+      new HubQuery(std::move(list), std::move(keys), std::move(hub), timeout_ms));
 }
 
 Result<WireLogReply> HubQuery::Ask(const WireLogRequest& request) {
@@ -117,7 +137,22 @@ Result<WireLookupReply> HubQuery::Lookup(const std::string& phone, const std::st
 Result<WireMessage> HubQuery::Exchange(const WireMessage& message, size_t expected_kind) {
   const std::string sealed =
       SealEnvelope(EncodeMessage(message), keys_, hub_, Direction::kStoreToHub, keys_.pub.site_id);
-  const int64_t deadline = SteadyMs() + timeout_ms_;
+  // Each endpoint gets an equal share of the time: a lost hub process costs
+  // its share, not the whole wait.
+  const int share = std::max(1, timeout_ms_ / static_cast<int>(endpoints_.size()));
+  Status last = Status::Ok();
+  for (const auto& endpoint : endpoints_) {
+    ASSIGN_OR_RETURN(endpoint_, StoreEndpoint::Connect(endpoint, keys_, hub_));
+    auto answer = ExchangeOnce(sealed, expected_kind, share);
+    if (answer.ok() || answer.status().code() != StatusCode::kRetryLater) return answer;
+    last = answer.status();
+  }
+  return last;
+}
+
+Result<WireMessage> HubQuery::ExchangeOnce(const std::string& sealed, size_t expected_kind,
+                                           int timeout_ms) {
+  const int64_t deadline = SteadyMs() + timeout_ms;
   // The link may still be connecting (CURVE handshake): retry the send until the deadline.
   while (true) {
     Status sent = endpoint_->Send(sealed);
@@ -149,9 +184,9 @@ Result<WireMessage> HubQuery::Exchange(const WireMessage& message, size_t expect
     }
     return std::move(decoded.value());
   }
-  return Status::RetryLater("the hub did not answer within " + std::to_string(timeout_ms_) + " ms")
+  return Status::RetryLater("the hub did not answer within " + std::to_string(timeout_ms) + " ms")
       .WithShown(
-          i18n::Format("the hub did not answer within {0} ms", {std::to_string(timeout_ms_)}));
+          i18n::Format("the hub did not answer within {0} ms", {std::to_string(timeout_ms)}));
 }
 
 Result<int64_t> HubAckedSeq(Db& db) {

@@ -13,6 +13,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "sync/keys.h"
 #include "sync/sqlite.h"
@@ -43,9 +44,16 @@ Status SetHubAckedSeq(Db& db, int64_t seq, bool allow_back);
 Result<SignedHead> VerifiedHubHead(Db& db);
 Status SetVerifiedHubHead(Db& db, int64_t index, const Hash256& head);
 
+// The hub endpoints a store was given, in the order it tries them:
+// "tcp://a:7700,tcp://b:7700" (several hub processes on one database, any of
+// which serves any store). InvalidInput naming the list for an empty entry.
+Result<std::vector<std::string>> SplitHubEndpoints(const std::string& list);
+
 class HubQuery {
  public:
-  static Result<std::unique_ptr<HubQuery>> Connect(const std::string& endpoint, SecretKeys keys,
+  // `endpoints`: one, or several separated by commas (SplitHubEndpoints); a
+  // question one does not answer within its share of `timeout_ms` goes to the next.
+  static Result<std::unique_ptr<HubQuery>> Connect(const std::string& endpoints, SecretKeys keys,
                                                    PublicKeys hub, int timeout_ms = 10'000);
   // RetryLater when the hub does not answer within the timeout.
   Result<WireLogReply> Ask(const WireLogRequest& request);
@@ -54,13 +62,17 @@ class HubQuery {
   const PublicKeys& hub() const { return hub_; }
 
  private:
-  // Sends `message` and returns the hub's first answer of the expected kind.
+  // Sends `message` and returns the hub's first answer of the expected kind,
+  // trying each endpoint in turn.
   Result<WireMessage> Exchange(const WireMessage& message, size_t expected_kind);
-  HubQuery(std::unique_ptr<StoreEndpoint> endpoint, SecretKeys keys, PublicKeys hub, int timeout)
-      : endpoint_(std::move(endpoint)),
+  // The same on the current endpoint, waiting at most `timeout_ms`.
+  Result<WireMessage> ExchangeOnce(const std::string& sealed, size_t expected_kind, int timeout_ms);
+  HubQuery(std::vector<std::string> endpoints, SecretKeys keys, PublicKeys hub, int timeout)
+      : endpoints_(std::move(endpoints)),
         keys_(std::move(keys)),
         hub_(std::move(hub)),
         timeout_ms_(timeout) {}
+  std::vector<std::string> endpoints_;
   std::unique_ptr<StoreEndpoint> endpoint_;
   SecretKeys keys_;
   PublicKeys hub_;

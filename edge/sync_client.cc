@@ -32,7 +32,7 @@ Result<SyncStatus> ReadSyncStatus(Db& db) {
 }
 
 Result<std::unique_ptr<SyncClient>> SyncClient::Create(const std::string& db_path,
-                                                       const std::string& endpoint,
+                                                       const std::string& endpoints,
                                                        const SecretKeys& keys,
                                                        const PublicKeys& hub, const Clock& clock,
                                                        int reply_timeout_ms) {
@@ -42,10 +42,12 @@ Result<std::unique_ptr<SyncClient>> SyncClient::Create(const std::string& db_pat
         .WithShown(i18n::Format("reply timeout: {0} ms must be 10 to 600000",
                                 {std::to_string(reply_timeout_ms)}));
   }
+  ASSIGN_OR_RETURN(auto list, SplitHubEndpoints(endpoints));
   ASSIGN_OR_RETURN(auto client, CreateWithoutTransport(db_path, keys, hub, clock));
-  ASSIGN_OR_RETURN(client->endpoint_, StoreEndpoint::Connect(endpoint, keys, hub));
+  ASSIGN_OR_RETURN(client->endpoint_, StoreEndpoint::Connect(list.front(), keys, hub));
   client->reply_timeout_ms_ = reply_timeout_ms;
-  client->hub_endpoint_ = endpoint;
+  client->endpoints_ = std::move(list);
+  client->hub_endpoint_ = client->endpoints_.front();
   return client;
 }
 
@@ -188,6 +190,7 @@ Status SyncClient::RunOnce() {
       // refused, the hub's key not the pinned one (sync/transport.h).
       const std::string why = "hub unreachable: " + endpoint_->Link().text;
       RETURN_IF_ERROR(RecordNoAnswer(why));
+      RETURN_IF_ERROR(NoteUnansweredRound());
       return Status::RetryLater(why);
     }
   }
@@ -207,9 +210,27 @@ Status SyncClient::RunOnce() {
     ASSIGN_OR_RETURN(bool answered, HandleReply(*reply));
     if (answered) ++answers;
   }
-  if (answers == messages.size()) return Status::Ok();
+  if (answers == messages.size()) {
+    unanswered_rounds_ = 0;
+    return Status::Ok();
+  }
   RETURN_IF_ERROR(RecordNoAnswer("no answer from hub"));
+  RETURN_IF_ERROR(NoteUnansweredRound());
   return Status::RetryLater("no answer from hub");
+}
+
+Status SyncClient::NoteUnansweredRound() {
+  if (endpoints_.size() < 2 || ++unanswered_rounds_ < kUnansweredBeforeFailover) {
+    return Status::Ok();
+  }
+  unanswered_rounds_ = 0;
+  current_ = (current_ + 1) % endpoints_.size();
+  // The old link's unanswered requests die with its socket; the new hub
+  // process answers from the cursor it reads from the shared database.
+  ASSIGN_OR_RETURN(endpoint_, StoreEndpoint::Connect(endpoints_[current_], keys_, hub_));
+  hub_endpoint_ = endpoints_[current_];
+  ++failovers_;
+  return Status::Ok();
 }
 
 Status SyncClient::ApplyPushes(const std::vector<WirePush>& pushes) {
@@ -312,10 +333,17 @@ void DefineSyncMetrics(Metrics& metrics) {
   metrics.DefineGauge("outpost_sync_online", "1 when the hub answered the last round, else 0");
   metrics.DefineCounter("outpost_sync_batches_sent_total",
                         "batches of changes sent to the hub (a resend counts again)");
+  metrics.DefineCounter("outpost_sync_hub_failovers_total",
+                        "switches to the next hub endpoint after unanswered rounds");
 }
 
 void SyncClient::LogRound(const Status& st, const Result<SyncStatus>& state, const Logger& log) {
   const int64_t waiting = state.ok() ? state->waiting() : 0;
+  if (!logged_endpoint_.empty() && logged_endpoint_ != hub_endpoint_) {
+    log.Warn("trying another hub endpoint", {{"from", logged_endpoint_}, {"to", hub_endpoint_}});
+    if (phase_ == LinkPhase::kOnline) phase_ = LinkPhase::kStarting;  // "online" names the new one
+  }
+  logged_endpoint_ = hub_endpoint_;
   if (st.ok()) {
     if (phase_ != LinkPhase::kOnline) {
       log.Info("online", {{"hub", hub_endpoint_}, {"waiting", waiting}});
@@ -362,6 +390,7 @@ void SyncClient::KeepMetrics(const Status& st, const Result<SyncStatus>& state,
                              Metrics& metrics) const {
   metrics.Set("outpost_sync_online", st.ok() ? 1 : 0);
   metrics.Set("outpost_sync_batches_sent_total", static_cast<double>(batches_sent_));
+  metrics.Set("outpost_sync_hub_failovers_total", static_cast<double>(failovers_));
   if (!state.ok()) return;
   metrics.Set("outpost_sync_changes_waiting", static_cast<double>(state->waiting()));
   if (state->last_contact) {

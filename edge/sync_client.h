@@ -68,9 +68,12 @@ struct SyncObservers {
 class SyncClient {
  public:
   // `reply_timeout_ms`: how long a request waits for the hub's answer before it
-  // counts as unanswered (a slow link wants more than a LAN).
+  // counts as unanswered (a slow link wants more than a LAN). `endpoints`: one
+  // hub endpoint, or several separated by commas (hub processes on one
+  // database): after kUnansweredBeforeFailover unanswered rounds in a row the
+  // next round goes to the next one.
   static Result<std::unique_ptr<SyncClient>> Create(const std::string& db_path,
-                                                    const std::string& endpoint,
+                                                    const std::string& endpoints,
                                                     const SecretKeys& keys, const PublicKeys& hub,
                                                     const Clock& clock,
                                                     int reply_timeout_ms = 2000);
@@ -112,6 +115,14 @@ class SyncClient {
   void Run(const std::atomic<bool>& stop, const SyncObservers& observers = {});
   // Batches sent since the client was made (a resend counts again).
   int64_t batches_sent() const { return batches_sent_; }
+  // Unanswered rounds in a row on one endpoint before the next is tried. Safe
+  // at any moment: the hub's cursor, not the store's, says where a round
+  // resumes, so any hub process on the same database answers it correctly.
+  static constexpr int kUnansweredBeforeFailover = 2;
+  // The endpoint the next round goes to.
+  const std::string& hub_endpoint() const { return hub_endpoint_; }
+  // Switches to the next endpoint made since the client was made.
+  int64_t failovers() const { return failovers_; }
 
  private:
   SyncClient(std::unique_ptr<Db> db, std::unique_ptr<Store> store,
@@ -128,6 +139,9 @@ class SyncClient {
   Status Record(std::optional<int64_t> acked, const std::string& status, bool answered,
                 std::optional<bool> hub_reads_zstd = std::nullopt);
   Result<std::vector<std::string>> NextMessages(int batches);
+  // Counts an unanswered round; after kUnansweredBeforeFailover in a row, with
+  // another endpoint to try, connects to it for the next round.
+  Status NoteUnansweredRound();
   // Applies head office's requests through Store::Book, exactly once each.
   Status ApplyPushes(const std::vector<WirePush>& pushes);
   // Where the store stands with the hub, as Run logs it.
@@ -144,7 +158,12 @@ class SyncClient {
   std::string site_;
   const Clock& clock_;
   int reply_timeout_ms_ = 2000;
-  std::string hub_endpoint_;  // as given, for the log
+  std::vector<std::string> endpoints_;  // as given, in the order tried
+  size_t current_ = 0;                  // endpoints_[current_] is endpoint_'s
+  std::string hub_endpoint_;            // endpoints_[current_], for the log
+  std::string logged_endpoint_;         // the endpoint the last log line named
+  int unanswered_rounds_ = 0;           // in a row, on the current endpoint
+  int64_t failovers_ = 0;
   int64_t batch_changes_ = 5000;
   int64_t reported_ = 0;  // newest answered request the hub has been told about
   bool profiles_in_last_answer_ = false;

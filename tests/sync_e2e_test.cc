@@ -137,6 +137,41 @@ TEST_F(SyncE2eTest, ConvergesThroughAHubCrashAndRestart) {
   ExpectSameLogs();
 }
 
+// Two hub processes serve one hub database; the store is given both
+// endpoints. Killing the one it talks to (-9, mid-work) costs nothing: after
+// two unanswered rounds the store goes to the other, which resumes from the
+// cursor in the shared database; and back again when that one is lost.
+TEST_F(SyncE2eTest, AStoreGivenTwoHubProcessesFailsOverAndLosesNothing) {
+  const std::string second = FreeTcpEndpoint();
+  auto first_hub = StartHub();
+  auto second_hub = std::make_unique<Process>(HubArgv({"serve", "--bind", second}), clock_.Env());
+  auto sync = std::make_unique<Process>(
+      desk_.Argv(SyncCommandArgs(endpoint_ + "," + second, dir_.File("HUB.pub"),
+                                 dir_.File("S1.key"), {"--reply-timeout-ms", "500"})),
+      desk_.Env());
+  for (int i = 0; i < 4; ++i) Book(i);
+  ASSERT_TRUE(WaitConverged(15));
+
+  first_hub->Kill(SIGKILL);
+  first_hub->Wait();
+  for (int i = 4; i < 8; ++i) Book(i);
+  ASSERT_TRUE(WaitConverged(20)) << "the second hub process never took over";
+
+  first_hub = StartHub();  // back on its old endpoint; now the second is lost
+  second_hub->Kill(SIGKILL);
+  second_hub->Wait();
+  for (int i = 8; i < 12; ++i) Book(i);
+  ASSERT_TRUE(WaitConverged(20)) << "the store never went back to the first";
+  EXPECT_EQ(Status()["state"], "online");
+  ExpectSameLogs();
+
+  sync->Kill(SIGTERM);
+  const ProcessResult log = sync->Wait();
+  // Each switch is said once, naming both endpoints.
+  EXPECT_NE(log.err.find("trying another hub endpoint"), std::string::npos) << log.err;
+  EXPECT_NE(log.err.find(second), std::string::npos) << log.err;
+}
+
 // Bytes the kernel holds for the hub's unread connections on `endpoint`'s
 // port (/proc/net/tcp): what a frozen hub has been sent and not yet read.
 int64_t UnreadByHub(const std::string& endpoint) {

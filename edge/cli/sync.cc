@@ -36,7 +36,11 @@ std::string AbsolutePath(const std::string& path) {
 
 SyncCommand::SyncCommand(CLI::App& app) {
   sync_ = app.add_subcommand("sync", "send this store's changes to the hub (runs until stopped)");
-  sync_->add_option("--hub", hub_endpoint_, "hub endpoint, e.g. tcp://127.0.0.1:7700")->required();
+  sync_
+      ->add_option("--hub", hub_endpoint_,
+                   "hub endpoint, e.g. tcp://127.0.0.1:7700; several, comma-separated, are tried in"
+                   " turn (hub processes on one database)")
+      ->required();
   sync_->add_option("--hub-key", hub_key_path_, "the hub's public key file (HUB.pub)")->required();
   sync_->add_option("--key", key_path_, "this store's secret key file (SITE.key)")->required();
   sync_->add_flag("--once", once_, "one exchange, then exit (0 if the hub answered)");
