@@ -6,6 +6,7 @@
 
 #include "hub/cli/commands.h"
 #include "hub/hub.h"
+#include "hub/storage/hub_storage.h"
 #include "sync/cli/config_file.h"
 #include "sync/cli/parse.h"
 #include "sync/cli/program.h"
@@ -23,7 +24,9 @@ int RunHubCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   app.require_subcommand(1);
   app.fallthrough();
   cli::HubFlags flags;
-  app.add_option("--db", flags.db_path, "hub database file")->capture_default_str();
+  app.add_option("--db", flags.db_path,
+                 "hub database: a file (SQLite) or a postgresql:// URL (docs/POSTGRES.md)")
+      ->capture_default_str();
   app.add_option("--key", flags.key_path, "the hub's secret key file")->capture_default_str();
   app.add_flag("--json", flags.json, "machine-readable output");
   app.add_option("--log-format", flags.log_format,
@@ -42,14 +45,17 @@ int RunHubCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   cli::UserCommands user_commands(app, flags);
   cli::WebCommand web_command(app, flags);
   cli::ReportCommand report_command(app, flags);
+  cli::MigrateDbCommand migrate_db_command(app, flags);
   outpost::cli::AddProgramCommands(app, "outpost-hub", outpost::cli::Schemas::kHub);
   outpost::cli::ProgramConfig config(app, "outpost-hub", "/etc/outpost/hub.toml");
   if (auto done = config.Parse(argc, argv, out, err)) return *done;
 
   // Only init creates a database: a mistyped --db must not become an empty hub.
+  // (A PostgreSQL database is asked by the storage whether it holds a hub.)
   const bool creates = keys_commands.creates();
   std::error_code missing;
-  if (!creates && !std::filesystem::exists(flags.db_path, missing)) {
+  if (!creates && !migrate_db_command.parsed() && !storage::IsDatabaseUrl(flags.db_path) &&
+      !std::filesystem::exists(flags.db_path, missing)) {
     err << outpost::i18n::Format(
                "{0}: no database at {1}; create one with: {0} --db {1} --key {2} init",
                {"outpost-hub", flags.db_path, flags.key_path})
@@ -68,6 +74,7 @@ int RunHubCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
     return 1;
   }
   const Clock& clock = *clock_owner.value();
+  if (migrate_db_command.parsed()) return migrate_db_command.Run(keys.value(), clock, out, err);
   auto hub = creates ? Hub::Create(flags.db_path, keys.value(), clock)
                      : Hub::Open(flags.db_path, keys.value(), clock);
   if (!hub.ok()) {

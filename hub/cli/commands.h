@@ -20,6 +20,11 @@ namespace CLI {
 class App;
 }
 
+namespace outpost {
+class Clock;
+class SecretKeys;
+}  // namespace outpost
+
 namespace outpost::hub {
 
 class Hub;
@@ -51,6 +56,20 @@ class KeyCommands {
   CLI::App* deny_ = nullptr;
   std::vector<std::string> pub_paths_;
   std::string deny_store_, deny_staff_, deny_reason_;
+};
+
+// migrate-db: a hub copied into a new one and proved (migrate_db.cc). Runs
+// before any hub is opened: it opens both ends itself.
+class MigrateDbCommand {
+ public:
+  MigrateDbCommand(CLI::App& app, const HubFlags& flags);
+  bool parsed() const;
+  int Run(const SecretKeys& keys, const Clock& clock, std::ostream& out, std::ostream& err);
+
+ private:
+  const HubFlags& flags_;
+  CLI::App* migrate_ = nullptr;
+  std::string from_, to_;
 };
 
 // serve: the daemon (serve.cc).

@@ -90,7 +90,12 @@ class HubStorage {
   virtual StaffStore& staff() = 0;
 };
 
-// Opens the hub's storage at `location`: a file path (SQLite).
+// Whether `location` names a database server (postgresql:// or postgres://)
+// rather than a file.
+bool IsDatabaseUrl(const std::string& location);
+
+// Opens the hub's storage at `location`: a file path (SQLite) or a
+// postgresql:// or postgres:// URL (PostgreSQL, hub/storage/postgres/).
 Result<std::unique_ptr<HubStorage>> OpenHubStorage(const std::string& location,
                                                    const OpenOptions& options);
 

@@ -231,6 +231,11 @@ PgStatement& PgStatement::BindBlob(int index, const void* data, size_t size) {
 
 Result<bool> PgStatement::Step() {
   if (result_ == nullptr) {
+    // A statement on its own (no transaction) may find the connection lost
+    // since the last one; inside a transaction the loss is the caller's error.
+    if (PQstatus(owner_->raw()) != CONNECTION_OK && !owner_->in_transaction_) {
+      RETURN_IF_ERROR(owner_->ReconnectIfLost());
+    }
     if (bind_failed_) {
       // English only: a programming error in the SQL or its bindings.
       return Status::IoError("binding parameters of: " + sql_);
@@ -412,6 +417,26 @@ void PgConnection::ForgetPrepared(const std::string& sql, const std::vector<unsi
   prepared_.erase(found);
 }
 
+Status PgConnection::ReconnectIfLost() {
+  if (PQstatus(conn_) == CONNECTION_OK) return Status::Ok();
+  PQreset(conn_);
+  if (PQstatus(conn_) != CONNECTION_OK) {
+    const std::string reason = Trimmed(PQerrorMessage(conn_));
+    const std::string shown_url = RedactedUrl(url_);
+    return Status::IoError("cannot connect to the PostgreSQL database " + shown_url + ": " + reason)
+        .WithShown(i18n::Format("cannot connect to the PostgreSQL database {0}: {1}",
+                                {shown_url, reason}));
+  }
+  prepared_.clear();  // they lived in the old session
+  if (PQsetClientEncoding(conn_, "UTF8") != 0) {
+    return Status::IoError("PostgreSQL database " + RedactedUrl(url_) +
+                           ": cannot set the client encoding to UTF8")
+        .WithShown(i18n::Format("PostgreSQL database {0}: cannot set the client encoding to UTF8",
+                                {RedactedUrl(url_)}));
+  }
+  return Exec("SET bytea_output = 'hex'");
+}
+
 Status PgConnection::Exec(std::string_view sql) {
   const std::string text(sql);
   pg_result* result = PQexec(conn_, text.c_str());
@@ -523,6 +548,7 @@ namespace {
 // As SQLite refuses a BEGIN inside a transaction; PostgreSQL only warns, and
 // the inner COMMIT would then end the outer transaction early.
 Status RefuseNested(PgConnection& db) {
+  RETURN_IF_ERROR(db.ReconnectIfLost());
   if (PQtransactionStatus(db.raw()) == PQTRANS_IDLE) return Status::Ok();
   // English only: a programming error (one connection, one transaction at a time).
   return Status::IoError("cannot start a transaction within a transaction");
@@ -537,6 +563,7 @@ Result<std::unique_ptr<PgTransaction>> PgTransaction::Begin(PgConnection& db) {
   // one ends. (REPEATABLE READ would take its snapshot before the wait.)
   RETURN_IF_ERROR(db.Exec("BEGIN ISOLATION LEVEL READ COMMITTED"));
   auto tx = std::unique_ptr<PgTransaction>(new PgTransaction(db));
+  db.in_transaction_ = true;
   RETURN_IF_ERROR(db.Exec("SELECT pg_advisory_xact_lock(" + std::to_string(kHubWriterLock) + ")"));
   return tx;
 }
@@ -544,13 +571,16 @@ Result<std::unique_ptr<PgTransaction>> PgTransaction::Begin(PgConnection& db) {
 Result<std::unique_ptr<PgTransaction>> PgTransaction::BeginRead(PgConnection& db) {
   RETURN_IF_ERROR(RefuseNested(db));
   RETURN_IF_ERROR(db.Exec("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY"));
-  return std::unique_ptr<PgTransaction>(new PgTransaction(db));
+  auto tx = std::unique_ptr<PgTransaction>(new PgTransaction(db));
+  db.in_transaction_ = true;
+  return tx;
 }
 
 PgTransaction::~PgTransaction() {
   // A failed COMMIT has ended the transaction already (the server rolled it
   // back), unless the connection was lost: then there is nothing to end.
   if (!done_ && PQtransactionStatus(db_.raw()) != PQTRANS_IDLE) (void)db_.Exec("ROLLBACK");
+  db_.in_transaction_ = false;
 }
 
 Status PgTransaction::Commit() {

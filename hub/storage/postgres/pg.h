@@ -155,6 +155,14 @@ class PgConnection {
   // database do not both migrate it. Refuses a database newer than `migrations`.
   Status Migrate(std::span<const schema::SqlMigration> migrations);
 
+  // Outside a transaction, a connection the server dropped (a restart, a
+  // promoted standby behind the same address) is made again: the statements
+  // prepared on the old one are forgotten. IoError while the server is still
+  // away; Ok at once on a live connection. A transaction the loss cut short is
+  // never resumed: its work was rolled back by the server, and its caller was
+  // told so by the failed statement.
+  Status ReconnectIfLost();
+
   const std::string& url() const { return url_; }
   pg_conn* raw() { return conn_; }
   // The Status for a failed result (SQLSTATE mapped: unique violation ->
@@ -179,6 +187,11 @@ class PgConnection {
   std::string url_;
   int cursors_opened_ = 0;
   int64_t statements_prepared_ = 0;
+  // A PgTransaction is open on this connection: a lost connection is then
+  // never made again underneath it (its remaining statements would commit
+  // one by one).
+  bool in_transaction_ = false;
+  friend class PgTransaction;
   // SQL text and parameter types -> prepared statement name. Bounded: SQL
   // built with values in it (never done by the parts) would not grow it.
   static constexpr size_t kMaxPrepared = 512;
