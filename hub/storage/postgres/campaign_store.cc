@@ -137,21 +137,24 @@ Result<std::vector<MarketingContactRow>> PgCampaignStore::MarketingContactsSince
   // The stores' messages as synced; head office's own messages the store has
   // not synced back yet (the same entity id once it has); head office's calls
   // that reached the person, by unified id. Ties on the time in (customer,
-  // message) order, so the order never depends on a plan.
+  // message) order, so the order never depends on a plan. Fields parsed once
+  // per row (OFFSET 0 keeps the LATERAL from being inlined into every use),
+  // \u0000 read as U+FFFD: PostgreSQL refuses JSON holding it, and one such
+  // message from a store would fail every read (as reads.cc does).
   ASSIGN_OR_RETURN(
       PgStatement st,
       db_.Prepare(
           "SELECT customer_id, at, message_id FROM ("
-          " SELECT fields::jsonb ->> 'customer_id' AS customer_id,"
-          " coalesce(fields::jsonb ->> 'sent_at', fields::jsonb ->> 'due_at') AS at,"
-          " entity_id AS message_id FROM entities WHERE entity = 'message' AND"
-          " fields::jsonb ->> 'purpose' = 'marketing' AND fields::jsonb ->> 'status'"
-          " IN ('planned', 'delayed', 'sending', 'retrying', 'sent', 'done')"
-          " UNION ALL SELECT h.fields::jsonb ->> 'customer_id',"
-          " coalesce(h.fields::jsonb ->> 'sent_at', h.next_at), h.message_id"
-          " FROM hub_messages h WHERE h.status IN ('planned', 'delayed', 'sending', 'retrying',"
-          " 'sent') AND NOT EXISTS (SELECT 1 FROM entities e WHERE e.entity = 'message' AND"
-          " e.entity_id = h.message_id)"
+          " SELECT j ->> 'customer_id' AS customer_id,"
+          " coalesce(j ->> 'sent_at', j ->> 'due_at') AS at, entity_id AS message_id"
+          " FROM entities CROSS JOIN LATERAL (SELECT replace(fields, '\\u0000', '\\ufffd')::jsonb"
+          " AS j OFFSET 0) AS parsed WHERE entity = 'message' AND j ->> 'purpose' = 'marketing'"
+          " AND j ->> 'status' IN ('planned', 'delayed', 'sending', 'retrying', 'sent', 'done')"
+          " UNION ALL SELECT j ->> 'customer_id', coalesce(j ->> 'sent_at', h.next_at),"
+          " h.message_id FROM hub_messages h CROSS JOIN LATERAL (SELECT replace(h.fields,"
+          " '\\u0000', '\\ufffd')::jsonb AS j OFFSET 0) AS parsed WHERE h.status IN"
+          " ('planned', 'delayed', 'sending', 'retrying', 'sent') AND NOT EXISTS (SELECT 1 FROM"
+          " entities e WHERE e.entity = 'message' AND e.entity_id = h.message_id)"
           " UNION ALL SELECT unified_id, assigned_at, '' FROM hub_invitations WHERE"
           " handled_by = 'head_office' AND outcome IN ('booked', 'declined')) AS contacts"
           " WHERE customer_id IS NOT NULL AND at >= ? ORDER BY at, customer_id, message_id"));

@@ -1,8 +1,8 @@
 // The identity store on PostgreSQL, the twin of sqlite/identity_store.cc.
 // The stores' JSON (changes.fields, entities.fields) is read with the jsonb
-// operators: `fields::jsonb ->> 'x'` is SQLite's json_extract(fields, '$.x')
-// for every value the codecs write (a string, a number, null), whether the
-// column is TEXT or JSONB. Writes of many rows go as one statement per batch
+// operators: `j ->> 'x'` (j the fields as jsonb) is SQLite's
+// json_extract(fields, '$.x') for every value the codecs write (a string, a
+// number, null). Writes of many rows go as one statement per batch
 // of arrays (unnest) instead of a round trip per row.
 #include "hub/storage/postgres/identity_store.h"
 
@@ -31,7 +31,9 @@ constexpr size_t kBatchRows = 5000;
 using TextColumns = std::vector<std::vector<std::optional<std::string>>>;
 
 // A PostgreSQL array literal of `values` (NULL for nullopt): every element
-// quoted, '"' and '\' escaped, so any text goes through unchanged.
+// quoted, '"' and '\' escaped, so any text goes through unchanged but a NUL,
+// which PostgreSQL's text cannot hold: it becomes U+FFFD, as the JSON reads
+// make \u0000 (a store's field holding one must not stop the indexing).
 std::string ArrayLiteral(std::span<const std::optional<std::string>> values) {
   std::string out = "{";
   for (size_t i = 0; i < values.size(); ++i) {
@@ -42,6 +44,10 @@ std::string ArrayLiteral(std::span<const std::optional<std::string>> values) {
     }
     out += '"';
     for (char ch : *values[i]) {
+      if (ch == '\0') {
+        out += "\xEF\xBF\xBD";
+        continue;
+      }
       if (ch == '"' || ch == '\\') out += '\\';
       out += ch;
     }
@@ -84,12 +90,26 @@ std::vector<std::string> PhonesOf(const std::string& array_text) {
 // updated_at of the first change that set its status "cancelled", by id.
 using CancelTimes = std::map<std::string, std::string>;
 
+// An entity's (kParsedEntity) or a change's (kParsedChange, over changes
+// aliased c) fields parsed once per row (a LATERAL that OFFSET 0 keeps from
+// being inlined into every use): `j` as jsonb, `jt` as json (the numbers as
+// written). PostgreSQL refuses JSON holding \u0000 (its text cannot hold NUL)
+// where SQLite's json_extract reads it: one such value from a store would stop
+// every indexing and resolution, so it reads as U+FFFD (as hub/storage/
+// postgres/reads.cc does; so would an escaped backslash before "u0000").
+constexpr const char* kParsedEntity =
+    " CROSS JOIN LATERAL (SELECT replace(fields, '\\u0000', '\\ufffd')::jsonb AS j OFFSET 0)"
+    " AS parsed";
+constexpr const char* kParsedChange =
+    " CROSS JOIN LATERAL (SELECT replace(c.fields, '\\u0000', '\\ufffd')::jsonb AS j,"
+    " replace(c.fields, '\\u0000', '\\ufffd')::json AS jt OFFSET 0) AS parsed";
+
 // The time a change that cancels a booking cancelled it (NULL for any other
-// change), over `changes` aliased c: AllCancelTimes' and IndexChanges' one
-// definition of a cancel.
+// change), over `changes` aliased c joined with kParsedChange: AllCancelTimes'
+// and IndexChanges' one definition of a cancel.
 constexpr const char* kCancelTimeSql =
-    "CASE WHEN c.entity = 'booking' AND c.fields::jsonb ->> 'status' = 'cancelled' THEN"
-    " coalesce(c.fields::jsonb ->> 'updated_at', c.business_time, c.recorded_at) END";
+    "CASE WHEN c.entity = 'booking' AND j ->> 'status' = 'cancelled' THEN"
+    " coalesce(j ->> 'updated_at', c.business_time, c.recorded_at) END";
 
 // One entity's merged state as read for its typed rows: `fields` nullopt when
 // the entity is gone.
@@ -257,8 +277,8 @@ Status PutTyped(PgConnection& db, const std::vector<TypedSource>& sources,
 Result<CancelTimes> AllCancelTimes(PgConnection& db) {
   ASSIGN_OR_RETURN(PgStatement st,
                    db.Prepare(std::string("SELECT entity_id, min(t) FROM (SELECT c.entity_id, ") +
-                              kCancelTimeSql +
-                              " AS t FROM changes c WHERE c.entity = 'booking') AS cancels"
+                              kCancelTimeSql + " AS t FROM changes c" + kParsedChange +
+                              " WHERE c.entity = 'booking') AS cancels"
                               " WHERE t IS NOT NULL GROUP BY entity_id"));
   CancelTimes out;
   while (true) {
@@ -409,13 +429,12 @@ Status PgIdentityStore::IndexChanges() {
   // written (json, not jsonb, which would turn 1e3 into 1000).
   const std::string changed_sql =
       std::string(
-          "SELECT c.entity, c.entity_id, c.fields::jsonb ->> 'customer_id', k.customer_id,"
-          " CASE WHEN c.entity = 'vehicle' AND json_typeof(c.fields::json -> 'mileage_km') ="
-          " 'number' AND (c.fields::json ->> 'mileage_km') ~ '^-{0,1}[0-9]{1,18}$' THEN"
-          " (c.fields::jsonb ->> 'mileage_km')::bigint END, coalesce(c.business_time,"
-          " c.recorded_at), c.seq, ") +
-      kCancelTimeSql +
-      " FROM changes c LEFT JOIN customer_children k ON k.entity = c.entity AND"
+          "SELECT c.entity, c.entity_id, j ->> 'customer_id', k.customer_id, CASE WHEN"
+          " c.entity = 'vehicle' AND json_typeof(jt -> 'mileage_km') = 'number' AND"
+          " (jt ->> 'mileage_km') ~ '^-{0,1}[0-9]{1,18}$' THEN (j ->> 'mileage_km')::bigint END,"
+          " coalesce(c.business_time, c.recorded_at), c.seq, ") +
+      kCancelTimeSql + " FROM changes c" + kParsedChange +
+      " LEFT JOIN customer_children k ON k.entity = c.entity AND"
       " k.entity_id = c.entity_id WHERE c.site_id = ? AND c.seq > ? AND c.seq <= ?"
       " AND c.entity IN ('customer', 'vehicle', 'booking') ORDER BY c.seq";
   ASSIGN_OR_RETURN(PgStatement done, db_.Prepare("UPDATE store_cursors SET profiled_seq = ?"
@@ -475,8 +494,9 @@ Result<LinkSnapshot> PgIdentityStore::LoadLinkInput() {
   LinkInput& in = out.input;
   // Customers and vehicles are read in pages (a chain holds millions).
   RETURN_IF_ERROR(db_.ForEachRow(
-      "SELECT entity_id, owner_site, fields::jsonb ->> 'name', fields::jsonb ->> 'member_id',"
-      " fields::jsonb -> 'phones' FROM entities WHERE entity = 'customer' ORDER BY entity_id",
+      std::string("SELECT entity_id, owner_site, j ->> 'name', j ->> 'member_id', j -> 'phones'"
+                  " FROM entities") +
+          kParsedEntity + " WHERE entity = 'customer' ORDER BY entity_id",
       [](PgStatement&) {},
       [&](const PgRow& row) {
         in.records.push_back(LinkRecord{row.Text(0), row.Text(1), row.Text(2), row.OptionalText(3),
@@ -484,8 +504,9 @@ Result<LinkSnapshot> PgIdentityStore::LoadLinkInput() {
         return Status::Ok();
       }));
   RETURN_IF_ERROR(db_.ForEachRow(
-      "SELECT entity_id, fields::jsonb ->> 'customer_id', fields::jsonb ->> 'plate',"
-      " fields::jsonb ->> 'vin' FROM entities WHERE entity = 'vehicle' ORDER BY entity_id",
+      std::string("SELECT entity_id, j ->> 'customer_id', j ->> 'plate', j ->> 'vin' FROM"
+                  " entities") +
+          kParsedEntity + " WHERE entity = 'vehicle' ORDER BY entity_id",
       [](PgStatement&) {},
       [&](const PgRow& row) {
         in.vehicles.push_back(
