@@ -659,6 +659,51 @@ TEST_P(HubStorageConformance, ServiceDueReadsVisitsReadingsContactsAndBookingsAs
   EXPECT_FALSE(campaigns.MessageFields("M-2").value().has_value());
 }
 
+// A booking's first cancel is when it was cancelled, even when a later
+// change of the same booking arrives in the same batch (the month report's
+// "cancelled 24 h ahead" reads it: docs/KPI.md).
+TEST_P(HubStorageConformance, ABookingsFirstCancelIsKeptThroughLaterChangesInOneBatch) {
+  Allow(s1_);
+  // A new hub's first indexing is a backfill over every change: done here, so
+  // the batch below is indexed as ingest leaves it, from its own changes.
+  ASSERT_TRUE(storage_->identity().IndexChanges().ok());
+  std::vector<ChangeEntry> changes;
+  auto add = [&](const std::string& entity, const std::string& id, const std::string& op,
+                 const nlohmann::json& fields) {
+    const Hash256 prev = changes.empty() ? Hash256{} : changes.back().hash;
+    changes.push_back(
+        EntityChange("S1", static_cast<int64_t>(changes.size()) + 1, prev, entity, id, op, fields));
+  };
+  model::Customer c;
+  c.store_id = "S1";
+  c.name = "Li Na";
+  c.phones = {"+8613800138001"};
+  c.created_at = "2026-11-01T01:00:00.000Z";
+  c.created_by = "SA";
+  add("customer", "c1", "insert", model::CustomerInsertFields(c));
+  nlohmann::json booking = BookingFields("c1", "", "2026-11-25", BookingStatus::kConfirmed);
+  booking.erase("vehicle_id");
+  add("booking", "b3", "insert", booking);
+  booking["status"] = "cancelled";
+  booking["updated_at"] = "2026-11-18T01:00:00.000Z";  // 7 days ahead of its slot
+  add("booking", "b3", "update", booking);
+  booking["updated_at"] = "2026-11-24T23:00:00.000Z";  // a later change, still cancelled
+  add("booking", "b3", "update", booking);
+  ASSERT_TRUE(ApplyBatch(changes, true).ok());
+  ASSERT_TRUE(storage_->identity().IndexChanges().ok());
+  std::vector<hub::storage::MonthBookingRow> rows;
+  ASSERT_TRUE(storage_->reads()
+                  .ForEachMonthBooking("S1", "2026-11-01", "2026-11-30",
+                                       [&](const hub::storage::MonthBookingRow& r) {
+                                         rows.push_back(r);
+                                         return Status::Ok();
+                                       })
+                  .ok());
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].status, "cancelled");
+  EXPECT_EQ(rows[0].cancelled_at.value_or("none"), "2026-11-18T01:00:00.000Z");
+}
+
 // Segments move as days pass: the hub marks customers' profiles for
 // rebuilding without any change of theirs (hub/hub.h RefreshSegments).
 TEST_P(HubStorageConformance, ProfilesMarkedDirtyAreListedOnceUntilCleared) {
@@ -806,6 +851,83 @@ INSTANTIATE_TEST_SUITE_P(Backends, HubStorageConformance, ::testing::ValuesIn(kB
                          [](const ::testing::TestParamInfo<Backend>& info) {
                            return info.param.name;
                          });
+
+// One hub's writes made on SQLite and on PostgreSQL leave the same record log
+// (the same records noted in the same order with the same hashes), the same
+// content hash for every head-office record and the same hub log: what lets a
+// hub moved from SQLite to PostgreSQL be proven by its digests.
+
+// Every record log entry, every record's hash and the hub log, as text.
+std::vector<std::string> Digests(HubStorage& storage) {
+  std::vector<std::string> out;
+  auto& verify = storage.verify_reads();
+  EXPECT_TRUE(verify
+                  .ForEachRecordLogEntry([&](const hub::storage::RecordLogEntry& e) {
+                    // A new SQLite hub opens its log with an entry for the rows
+                    // held before the record log began (none): its seq and heads
+                    // are one on from PostgreSQL's, which never held such rows.
+                    if (e.record == "record_log") return Status::Ok();
+                    out.push_back("log " + e.record + " " + e.key + " " + HashHex(e.content_hash));
+                    return Status::Ok();
+                  })
+                  .ok());
+  EXPECT_TRUE(verify
+                  .ForEachRecord([&](const std::string& record, const std::string& key,
+                                     const Hash256& content) {
+                    out.push_back("record " + record + " " + key + " " + HashHex(content));
+                    return Status::Ok();
+                  })
+                  .ok());
+  for (const HubLogEntry& e : storage.reads().HubLog(0, 100).value()) {
+    out.push_back("batch " + std::to_string(e.index) + " " + e.site_id + " " +
+                  std::to_string(e.first_seq) + "-" + std::to_string(e.last_seq) + " " +
+                  HashHex(e.envelope_hash));
+  }
+  const auto newest = storage.reads().NewestHead().value();
+  if (newest) {
+    out.push_back("head " + std::to_string(newest->index) + " " + HashHex(newest->head) + " " +
+                  BytesHex(newest->signature.data(), newest->signature.size()));
+  }
+  return out;
+}
+
+// The same writes, in the same order, at the same times.
+void WriteTheSameHistory(HubStorage& storage, const SecretKeys& s1, const SecretKeys& s2) {
+  const std::string at = "2026-11-23T01:00:00.000Z";
+  ASSERT_TRUE(storage.keys().AllowKey(s1.pub, at).ok());
+  ASSERT_TRUE(storage.keys().AllowKey(s2.pub, at).ok());
+  ASSERT_TRUE(storage.keys().DenyLiveKey("S2", at, "HQ Chen", "stolen").ok());
+  ASSERT_TRUE(storage.security_log().Append({at, "S1", "refused", "unknown key"}).ok());
+  ASSERT_TRUE(storage.security_log().Append({at, std::nullopt, "alarm", "unreadable"}).ok());
+  for (int i = 1; i <= 11; ++i) {  // S1/10 and S1/11 sort before S1/2 by name
+    ASSERT_TRUE(storage.outbox().Append("S1", "{\"n\":" + std::to_string(i) + "}", at, "CC").ok());
+  }
+  for (const std::string envelope : {"envelope one", "rolled back", "envelope two"}) {
+    auto unit = storage.BeginIngest().value();
+    ASSERT_TRUE(unit->ArchiveBatch({"S1", 1, 1, at, envelope, EnvelopeHash(envelope)}).ok());
+    if (envelope != "rolled back") {
+      ASSERT_TRUE(unit->Commit().ok());
+    }
+  }
+}
+
+TEST(HubStorageDigests, OneHistoryLeavesTheSameDigestsOnSQLiteAndPostgreSQL) {
+  testing::TempDir dir;
+  const SecretKeys hub_keys = SecretKeys::Generate("HUB");
+  const SecretKeys s1 = SecretKeys::Generate("S1");
+  const SecretKeys s2 = SecretKeys::Generate("S2");
+  std::vector<std::vector<std::string>> digests;
+  for (const Backend& backend : kBackends) {
+    auto storage =
+        OpenHubStorage(backend.fresh_location(dir), {.create = true, .signer = &hub_keys});
+    ASSERT_TRUE(storage.ok()) << backend.name << ": " << storage.status().ToString();
+    WriteTheSameHistory(**storage, s1, s2);
+    digests.push_back(Digests(**storage));
+  }
+  ASSERT_EQ(digests.size(), 2u);
+  EXPECT_GT(digests[0].size(), 20u);
+  EXPECT_EQ(digests[0], digests[1]);
+}
 
 }  // namespace
 }  // namespace outpost

@@ -229,7 +229,11 @@ Status SqliteIdentityStore::IndexChanges() {
       db_.Prepare("SELECT c.entity, c.entity_id, coalesce(json_extract(c.fields,"
                   " '$.customer_id'), k.customer_id), CASE WHEN c.entity = 'vehicle' AND"
                   " json_type(c.fields, '$.mileage_km') = 'integer' THEN json_extract(c.fields,"
-                  " '$.mileage_km') END, coalesce(c.business_time, c.recorded_at), c.seq"
+                  " '$.mileage_km') END, coalesce(c.business_time, c.recorded_at), c.seq,"
+                  // 6: when a change that cancels a booking cancelled it (as AllCancelTimes).
+                  " CASE WHEN c.entity = 'booking' AND json_extract(c.fields, '$.status') ="
+                  " 'cancelled' THEN coalesce(json_extract(c.fields, '$.updated_at'),"
+                  " c.business_time, c.recorded_at) END"
                   " FROM changes c LEFT JOIN"
                   " customer_children k ON k.entity = c.entity AND k.entity_id ="
                   " c.entity_id WHERE c.site_id = ? AND c.seq > ? AND c.seq <= ?"

@@ -1,0 +1,315 @@
+// The hub on PostgreSQL with real processes: stores syncing over ZeroMQ on
+// 127.0.0.1 to two `outpost-hub serve` processes on one database, each killed
+// -9 in turn while the stores fail over between them; PostgreSQL itself killed
+// -9 and restarted mid-ingest; and migrate-db from SQLite to PostgreSQL and
+// back. What is checked is what an auditor would: every change a store was
+// told is safe is at the hub once, hash for hash, and the unified state equals
+// a SQLite hub's fed the same stores.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <thread>
+
+#include "sync/keys.h"
+#include "sync/sqlite.h"
+#include "sync/transport.h"
+#include "tests/desk_harness.h"
+#include "tests/pg/pg_cluster.h"
+
+namespace outpost::testing {
+namespace {
+
+using nlohmann::json;
+
+const std::vector<std::string> kSlots = {"08:30", "10:00", "11:00", "14:00", "15:00", "16:00"};
+
+class HubOnPostgresTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto url = FreshPgDatabase("hub_e2e");
+    ASSERT_TRUE(url.ok()) << url.status().ToString();
+    pg_url_ = url.value();
+    hub_keys_ = SecretKeys::Generate("HUB");
+    ASSERT_TRUE(WriteKeyFiles(hub_keys_, dir_.path(), false).ok());
+  }
+
+  // Stores S1..Sn, each with its keys, allow-listed at the hub at `db`.
+  void OpenStores(int n, const std::string& db) {
+    for (int i = 1; i <= n; ++i) {
+      const std::string site = "S" + std::to_string(i);
+      auto keys = SecretKeys::Generate(site);
+      ASSERT_TRUE(WriteKeyFiles(keys, dir_.path(), false).ok());
+      desks_.emplace(site, std::make_unique<DeskHarness>(clock_));
+      ASSERT_EQ(
+          Desk(site, {"init", "--store-id", site, "--name", "Store " + site, "--capacity", "50"})
+              .exit_code,
+          0);
+      ASSERT_EQ(Hub(db, {"allow", dir_.File(site + ".pub")}).exit_code, 0);
+    }
+  }
+  ProcessResult Desk(const std::string& site, const std::vector<std::string>& args) {
+    return desks_.at(site)->Desk(args);
+  }
+  std::vector<std::string> HubArgv(const std::string& db, const std::vector<std::string>& args) {
+    std::vector<std::string> argv = {OUTPOST_HUB_BIN, "--db", db, "--key", dir_.File("HUB.key")};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return argv;
+  }
+  ProcessResult Hub(const std::string& db, const std::vector<std::string>& args) {
+    return RunProgram(HubArgv(db, args), clock_.Env());
+  }
+  std::unique_ptr<Process> Serve(const std::string& db, const std::string& endpoint) {
+    return std::make_unique<Process>(HubArgv(db, {"serve", "--bind", endpoint}), clock_.Env());
+  }
+  std::unique_ptr<Process> StartSync(const std::string& site, const std::string& endpoints) {
+    return std::make_unique<Process>(desks_.at(site)->Argv(SyncCommandArgs(
+                                         endpoints, dir_.File("HUB.pub"), dir_.File(site + ".key"),
+                                         {"--reply-timeout-ms", "700"})),
+                                     desks_.at(site)->Env());
+  }
+  void Book(const std::string& site, int i) {
+    ProcessResult r = Desk(
+        site, {"book", "--phone", "1390000" + std::to_string(1000 + i), "--name",
+               "C" + std::to_string(i), "--date", "tomorrow", "--slot", kSlots[i % kSlots.size()]});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+  // Polls until the hub at `db` holds every change of every store.
+  bool WaitConverged(const std::string& db, int seconds) {
+    for (int i = 0; i < seconds * 5; ++i) {
+      ProcessResult listed = Hub(db, {"stores", "--json"});
+      bool all = listed.exit_code == 0;
+      if (all) {
+        std::map<std::string, int64_t> hub_seq;
+        for (const auto& s : json::parse(listed.out)) hub_seq[s["store_id"]] = s["last_seq"];
+        for (const auto& [site, desk] : desks_) {
+          json st = desk->Json({"status"});
+          all = all && st.contains("waiting") && st["waiting"] == 0 &&
+                hub_seq[site] == st["last_seq"];
+        }
+      }
+      if (all) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+    return false;
+  }
+  // The SQLite file `hub_file` holds each store's log hash for hash, each
+  // change archived once (batch ranges follow one another without overlap).
+  void ExpectEveryStoreLogOnceIn(const std::string& hub_file) {
+    auto hub = Db::Open(hub_file, {}).value();
+    for (const auto& [site, desk] : desks_) {
+      auto edge = Db::Open(desk->db(), {}).value();
+      auto a = edge->Prepare("SELECT seq, hash FROM change_log ORDER BY seq").value();
+      auto b = hub->Prepare("SELECT seq, hash FROM changes WHERE site_id = ? ORDER BY seq").value();
+      b.Bind(1, site);
+      int64_t n = 0;
+      while (a.Step().value()) {
+        ASSERT_TRUE(b.Step().value()) << site << ": the hub is missing seq " << a.Int(0);
+        EXPECT_EQ(a.Int(0), b.Int(0)) << site;
+        EXPECT_EQ(a.Blob(1), b.Blob(1)) << site << " seq " << a.Int(0);
+        ++n;
+      }
+      EXPECT_FALSE(b.Step().value()) << site << ": the hub has changes the store never made";
+      EXPECT_GT(n, 0) << site;
+      auto ranges = hub->Prepare(
+                           "SELECT first_seq, last_seq FROM batch_archive"
+                           " WHERE site_id = ? ORDER BY id")
+                        .value();
+      ranges.Bind(1, site);
+      int64_t next = 1;
+      while (ranges.Step().value()) {
+        EXPECT_EQ(ranges.Int(0), next) << site << ": a change archived twice or skipped";
+        next = ranges.Int(1) + 1;
+      }
+      EXPECT_EQ(next, n + 1) << site;
+    }
+  }
+  // A SQLite hub fed copies of the stores as they are now (each resends its
+  // whole log: the new hub's cursor is 0): its state digest.
+  std::string DigestOfASqliteHubFedTheSameStores() {
+    const std::string db = dir_.File("sqlite-twin.db");
+    EXPECT_EQ(Hub(db, {"init"}).exit_code, 0);
+    const std::string endpoint = FreeTcpEndpoint();
+    auto serve = Serve(db, endpoint);
+    for (const auto& [site, desk] : desks_) {
+      EXPECT_EQ(Hub(db, {"allow", dir_.File(site + ".pub")}).exit_code, 0);
+      const std::string copy = dir_.File(site + "-copy.db");
+      std::filesystem::copy_file(desk->db(), copy);
+      std::vector<std::string> env = desk->Env();
+      env[0] = "OUTPOST_DB=" + copy;
+      // A few rounds: the first learns the hub's cursor, the next resend.
+      for (int round = 0; round < 30; ++round) {
+        ProcessResult r =
+            RunProgram(desk->Argv(SyncCommandArgs(endpoint, dir_.File("HUB.pub"),
+                                                  dir_.File(site + ".key"), {"--once"})),
+                       env);
+        json status =
+            json::parse(RunProgram(desk->Argv({"status", "--json"}), env).out, nullptr, false);
+        if (r.exit_code == 0 && status.is_object() && status["waiting"] == 0) break;
+      }
+    }
+    serve->Kill(SIGTERM);
+    serve->Wait();
+    return Hub(db, {"digest"}).out;
+  }
+
+  SharedClock clock_;
+  TempDir dir_;
+  std::string pg_url_;
+  SecretKeys hub_keys_;
+  std::map<std::string, std::unique_ptr<DeskHarness>> desks_;
+};
+
+TEST_F(HubOnPostgresTest, TwoHubProcessesServeStoresThatFailOverWhileEachIsKilledInTurn) {
+  ASSERT_EQ(Hub(pg_url_, {"init"}).exit_code, 0);
+  OpenStores(3, pg_url_);
+  const std::string a = FreeTcpEndpoint();
+  const std::string b = FreeTcpEndpoint();
+  std::map<std::string, std::unique_ptr<Process>> hubs;
+  hubs[a] = Serve(pg_url_, a);
+  hubs[b] = Serve(pg_url_, b);
+  // S2 starts on the second process, so both apply batches at the same time.
+  std::vector<std::unique_ptr<Process>> syncs;
+  syncs.push_back(StartSync("S1", a + "," + b));
+  syncs.push_back(StartSync("S2", b + "," + a));
+  syncs.push_back(StartSync("S3", a + "," + b));
+  int booked = 0;
+  for (int round = 0; round < 4; ++round) {
+    for (int i = 0; i < 3; ++i, ++booked) {
+      for (const auto& site : {"S1", "S2", "S3"}) Book(site, booked);
+    }
+    // -9 in the middle of the stores' work, the two processes in turn; the
+    // killed one comes back on its endpoint for the next round.
+    const std::string& victim = round % 2 == 0 ? a : b;
+    hubs[victim]->Kill(SIGKILL);
+    hubs[victim]->Wait();
+    for (const auto& site : {"S1", "S2", "S3"}) Book(site, booked);
+    ++booked;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    hubs[victim] = Serve(pg_url_, victim);
+  }
+  ASSERT_TRUE(WaitConverged(pg_url_, 60)) << "the stores never caught up";
+  for (auto& sync : syncs) sync->Kill(SIGTERM);
+  for (auto& sync : syncs) sync->Wait();
+  for (auto& [endpoint, hub] : hubs) hub->Kill(SIGTERM);
+  for (auto& [endpoint, hub] : hubs) hub->Wait();
+
+  // The PostgreSQL hub, copied to a file and proved equal by migrate-db, holds
+  // every store's log once; its state is a SQLite hub's fed the same stores.
+  const std::string copy = dir_.File("copy.db");
+  ProcessResult migrated = Hub(pg_url_, {"migrate-db", "--from", pg_url_, "--to", copy});
+  ASSERT_EQ(migrated.exit_code, 0) << migrated.err;
+  ExpectEveryStoreLogOnceIn(copy);
+  const std::string digest = Hub(pg_url_, {"digest"}).out;
+  EXPECT_EQ(digest, DigestOfASqliteHubFedTheSameStores());
+  EXPECT_EQ(digest.size(), 65u) << digest;
+}
+
+TEST_F(HubOnPostgresTest, MigrateDbCopiesAHubToPostgresAndBackAndRefusesToOverwrite) {
+  const std::string file = dir_.File("hub.db");
+  ASSERT_EQ(Hub(file, {"init"}).exit_code, 0);
+  OpenStores(2, file);
+  const std::string endpoint = FreeTcpEndpoint();
+  {
+    auto serve = Serve(file, endpoint);
+    for (int i = 0; i < 4; ++i) {
+      Book("S1", i);
+      Book("S2", 10 + i);
+    }
+    for (const auto& site : {"S1", "S2"}) {
+      ProcessResult r = RunProgram(
+          desks_.at(site)->Argv(SyncCommandArgs(endpoint, dir_.File("HUB.pub"),
+                                                dir_.File(std::string(site) + ".key"), {"--once"})),
+          desks_.at(site)->Env());
+      ASSERT_EQ(r.exit_code, 0) << r.err;
+    }
+    ASSERT_EQ(Hub(file, {"customers", "resolve"}).exit_code, 0);
+    serve->Kill(SIGTERM);
+    serve->Wait();
+  }
+  ProcessResult there = Hub(file, {"--json", "migrate-db", "--from", file, "--to", pg_url_});
+  ASSERT_EQ(there.exit_code, 0) << there.err;
+  const json report = json::parse(there.out);
+  EXPECT_EQ(report["verified"], true);
+  EXPECT_GT(report["rows"].get<int64_t>(), 20);
+  EXPECT_EQ(Hub(pg_url_, {"digest"}).out, Hub(file, {"digest"}).out);
+
+  // And back: the copy of the copy passes the operator's verify.
+  const std::string back = dir_.File("back.db");
+  ProcessResult home = Hub(file, {"migrate-db", "--from", pg_url_, "--to", back});
+  ASSERT_EQ(home.exit_code, 0) << home.err;
+  EXPECT_NE(home.out.find("every table's digest and the state digest"), std::string::npos);
+  ProcessResult verified =
+      RunProgram({OUTPOST_BIN, "verify", "--db", back, "--hub-secret", dir_.File("HUB.key")});
+  EXPECT_EQ(verified.exit_code, 0) << verified.out << verified.err;
+  EXPECT_NE(verified.out.find("consistent"), std::string::npos) << verified.out;
+
+  // Never over a hub: named, refused, nothing written.
+  ProcessResult again = Hub(file, {"migrate-db", "--from", file, "--to", pg_url_});
+  EXPECT_EQ(again.exit_code, 2);
+  EXPECT_NE(again.err.find("exists; init only creates a new one"), std::string::npos) << again.err;
+  ProcessResult onto_file = Hub(file, {"migrate-db", "--from", pg_url_, "--to", back});
+  EXPECT_EQ(onto_file.exit_code, 2);
+  EXPECT_NE(onto_file.err.find("exists"), std::string::npos) << onto_file.err;
+  EXPECT_EQ(Hub(pg_url_, {"digest"}).out, Hub(file, {"digest"}).out);
+}
+
+// PostgreSQL's postmaster and backends killed -9 while stores send, then
+// restarted on the same data: nothing a store was told is safe is lost, and
+// nothing is applied twice. The cluster is the test's own.
+TEST_F(HubOnPostgresTest, PostgresKilledMidIngestLosesNoAcknowledgedChange) {
+  const std::string cluster = "/tmp/outpost-pgkill-" + std::to_string(getpid());
+  const std::string script = OUTPOST_PG_CLUSTER_SCRIPT;
+  ProcessResult started = RunProgram({script, "fresh", cluster, "5433"});
+  ASSERT_EQ(started.exit_code, 0) << started.err;
+  const std::string admin = "postgresql:///postgres?host=" + cluster + "&port=5433&user=postgres";
+  auto url = FreshPgDatabaseOn(admin, "killed");
+  ASSERT_TRUE(url.ok()) << url.status().ToString();
+  const std::string db = url.value();
+  ASSERT_EQ(Hub(db, {"init"}).exit_code, 0);
+  OpenStores(2, db);
+  const std::string endpoint = FreeTcpEndpoint();
+  auto serve = Serve(db, endpoint);
+  auto s1 = StartSync("S1", endpoint);
+  auto s2 = StartSync("S2", endpoint);
+  int booked = 0;
+  for (int kill = 0; kill < 3; ++kill) {
+    for (int i = 0; i < 4; ++i, ++booked) {
+      Book("S1", booked);
+      Book("S2", booked);
+    }
+    std::ifstream pid_file(cluster + "/data/postmaster.pid");
+    pid_t postmaster = 0;
+    pid_file >> postmaster;
+    ASSERT_GT(postmaster, 0);
+    // The whole server at once, as a power cut would: postmaster first, then
+    // every backend still holding a connection.
+    RunProgram({"pkill", "-9", "-P", std::to_string(postmaster)});
+    ::kill(postmaster, SIGKILL);
+    for (int i = 0; i < 3; ++i, ++booked) {
+      Book("S1", booked);
+      Book("S2", booked);
+    }
+    ProcessResult again = RunProgram({script, "start", cluster, "5433"});
+    ASSERT_EQ(again.exit_code, 0) << again.err;
+  }
+  EXPECT_TRUE(WaitConverged(db, 60)) << "the stores never caught up after the restarts";
+  s1->Kill(SIGTERM);
+  s2->Kill(SIGTERM);
+  s1->Wait();
+  s2->Wait();
+  serve->Kill(SIGTERM);
+  serve->Wait();
+  const std::string copy = dir_.File("after-kills.db");
+  ProcessResult migrated = Hub(db, {"migrate-db", "--from", db, "--to", copy});
+  ASSERT_EQ(migrated.exit_code, 0) << migrated.err;
+  ExpectEveryStoreLogOnceIn(copy);
+  RunProgram({script, "discard", cluster});
+}
+
+}  // namespace
+}  // namespace outpost::testing
