@@ -71,10 +71,11 @@ TEST_F(HubCliTest, AMistypedCommandOrFlagGetsOneLineAndExitCodeOne) {
   EXPECT_EQ(command.err, "outpost-hub: unknown command 'bord'; did you mean 'board'?\n");
   CliResult far = Cli({"xylophone"});  // far from every command: the choices
   EXPECT_EQ(far.exit_code, 1);
-  EXPECT_EQ(far.err,
-            "outpost-hub: unknown command 'xylophone' (try: allow, board, book, campaigns, cancel,"
-            " config, conflicts, customers, deny, digest, holidays, init, notify, replies, report,"
-            " requests, reschedule, segments, serve, stores, tasks, users, web)\n");
+  EXPECT_EQ(
+      far.err,
+      "outpost-hub: unknown command 'xylophone' (try: allow, board, book, campaigns, cancel,"
+      " config, conflicts, customers, deny, digest, holidays, init, migrate-db, notify, replies,"
+      " report, requests, reschedule, segments, serve, stores, tasks, users, web)\n");
   CliResult nested = Cli({"customers", "fnd", "x"});
   EXPECT_EQ(nested.exit_code, 1);
   EXPECT_EQ(nested.err,
