@@ -205,8 +205,13 @@ Result<std::optional<HeadOfficeSender::Ticket>> HeadOfficeSender::Begin(
   }
   model::ApplyMessageUpdate(u, m);
   const bool closed = !model::IsPending(m.status);
-  RETURN_IF_ERROR(hub_.storage().campaigns().UpdateHeadOfficeMessage(
-      RowOf(row, m), std::nullopt, closed ? model::MessageStatusName(m.status) : "", now));
+  // Claimed only if no other sender changed it since `row` was read: each
+  // message is sent by one sender once, however many work this hub.
+  ASSIGN_OR_RETURN(bool claimed,
+                   hub_.storage().campaigns().UpdateHeadOfficeMessage(
+                       RowOf(row, m), std::nullopt,
+                       closed ? model::MessageStatusName(m.status) : "", now, row.fields));
+  if (!claimed) return std::optional<Ticket>();
   if (ticket) ticket->message = m;
   return ticket;
 }
@@ -252,8 +257,10 @@ Status HeadOfficeSender::Finish(const Ticket& ticket, const delivery::DeliveryRe
       break;
   }
   model::ApplyMessageUpdate(u, m);
-  return hub_.storage().campaigns().UpdateHeadOfficeMessage(RowOf(ticket.row, m), tell, outcome,
-                                                            now);
+  return hub_.storage()
+      .campaigns()
+      .UpdateHeadOfficeMessage(RowOf(ticket.row, m), tell, outcome, now)
+      .status();
 }
 
 Result<std::vector<model::Message>> HeadOfficeMessages(Hub& hub) {

@@ -785,6 +785,42 @@ TEST_P(HubStorageConformance, AnInvitationAndAReplyAreRecordedOnceWithTheirReque
   EXPECT_EQ(replies[0].requests[0].site, "S1");
 }
 
+// Two senders (two `outpost-hub notify` processes on one database) read the
+// same due message: the first to claim it has it, the second is told so and
+// writes nothing, so it goes out once.
+TEST_P(HubStorageConformance, ADueMessageIsClaimedByOneSenderOnly) {
+  Allow(s1_);
+  const hub::storage::InvitationRow row{
+      "u1|v1|2027-05-20", "u1", "v1", "2027-05-20", "S1", 0, "2026-11-23T01:00:00.000Z", "HQ"};
+  const hub::storage::HubMessageRow planned{
+      "M-9",     row.invitation_key,         "S1",
+      "planned", "2026-11-23T01:00:00.000Z", "{\"status\":\"planned\"}",
+      ""};
+  ASSERT_TRUE(storage_->campaigns().PlanHeadOfficeMessage(row, planned).value());
+  auto other = OpenAgain(&hub_keys_);
+  ASSERT_NE(other, nullptr);
+  const auto seen_here = storage_->campaigns().HeadOfficeMessagesDue("2026-11-23T02:00:00.000Z");
+  const auto seen_there = other->campaigns().HeadOfficeMessagesDue("2026-11-23T02:00:00.000Z");
+  ASSERT_EQ(seen_here.value().size(), 1u);
+  ASSERT_EQ(seen_there.value().size(), 1u);
+
+  hub::storage::HubMessageRow mine = seen_here.value()[0];
+  mine.status = "sending";
+  mine.fields = "{\"status\":\"sending\",\"by\":\"here\"}";
+  hub::storage::HubMessageRow theirs = seen_there.value()[0];
+  theirs.status = "sending";
+  theirs.fields = "{\"status\":\"sending\",\"by\":\"there\"}";
+  const std::string at = "2026-11-23T02:00:00.000Z";
+  EXPECT_TRUE(storage_->campaigns()
+                  .UpdateHeadOfficeMessage(mine, std::nullopt, "", at, seen_here.value()[0].fields)
+                  .value());
+  EXPECT_FALSE(
+      other->campaigns()
+          .UpdateHeadOfficeMessage(theirs, std::nullopt, "", at, seen_there.value()[0].fields)
+          .value());
+  EXPECT_EQ(storage_->campaigns().HeadOfficeMessage("M-9").value()->fields, mine.fields);
+}
+
 TEST_P(HubStorageConformance, StaffAccountsLandWithTheirAuditAndSessionsEndAsTold) {
   auto& staff = storage_->staff();
   using hub::storage::StaffAuditRow;

@@ -175,10 +175,15 @@ class CampaignStore {
   // Rewrites one message (status, next moment, fields) and, when `outcome`
   // is not empty, records it on the invitation. With `tell_store`, also
   // queues that request to the store (created `at`) and records its seq on
-  // the invitation, in the same transaction.
-  virtual Status UpdateHeadOfficeMessage(const HubMessageRow& message,
-                                         const std::optional<RequestToQueue>& tell_store,
-                                         const std::string& outcome, const std::string& at) = 0;
+  // the invitation, in the same transaction. With `only_if_fields`, only
+  // when the message's stored fields are still those: a sender claims a
+  // message this way, so when two senders work one hub (two `notify`
+  // processes on one PostgreSQL database) one of them gets it and the other
+  // is told false, with nothing written.
+  virtual Result<bool> UpdateHeadOfficeMessage(
+      const HubMessageRow& message, const std::optional<RequestToQueue>& tell_store,
+      const std::string& outcome, const std::string& at,
+      const std::optional<std::string>& only_if_fields = std::nullopt) = 0;
   // Records head office's call on an invitation (row.handled_by
   // "head_office", its outcome and note) and queues `request_json` to
   // row.site, in one transaction. nullopt (nothing written) when the key is

@@ -254,19 +254,23 @@ Result<std::optional<HubMessageRow>> SqliteCampaignStore::HeadOfficeMessage(cons
   return std::optional<HubMessageRow>(ReadHubMessage(st));
 }
 
-Status SqliteCampaignStore::UpdateHeadOfficeMessage(const HubMessageRow& message,
-                                                    const std::optional<RequestToQueue>& tell_store,
-                                                    const std::string& outcome,
-                                                    const std::string& at) {
+Result<bool> SqliteCampaignStore::UpdateHeadOfficeMessage(
+    const HubMessageRow& message, const std::optional<RequestToQueue>& tell_store,
+    const std::string& outcome, const std::string& at,
+    const std::optional<std::string>& only_if_fields) {
   ASSIGN_OR_RETURN(const SecretKeys* signer, Signer(signer_));
   ASSIGN_OR_RETURN(auto tx, Transaction::Begin(db_));
-  ASSIGN_OR_RETURN(Statement up, db_.Prepare("UPDATE hub_messages SET status = ?, next_at = ?,"
-                                             " fields = ? WHERE message_id = ?"));
+  ASSIGN_OR_RETURN(Statement up,
+                   db_.Prepare("UPDATE hub_messages SET status = ?, next_at = ?,"
+                               " fields = ? WHERE message_id = ? AND (? IS NULL OR fields = ?)"));
   up.Bind(1, message.status)
       .Bind(2, message.next_at)
       .Bind(3, message.fields)
-      .Bind(4, message.message_id);
+      .Bind(4, message.message_id)
+      .Bind(5, only_if_fields)
+      .Bind(6, only_if_fields);
   RETURN_IF_ERROR(up.Run());
+  if (db_.RowsChanged() == 0) return false;  // claimed by another sender first
   int64_t seq = 0;
   if (tell_store) {
     ASSIGN_OR_RETURN(seq, AppendToOutbox(db_, *signer, tell_store->site, tell_store->request_json,
@@ -279,7 +283,8 @@ Status SqliteCampaignStore::UpdateHeadOfficeMessage(const HubMessageRow& message
                                " WHERE invitation_key = ?"));
   inv.Bind(1, seq).Bind(2, seq).Bind(3, outcome).Bind(4, outcome).Bind(5, message.invitation_key);
   RETURN_IF_ERROR(inv.Run());
-  return tx->Commit();
+  RETURN_IF_ERROR(tx->Commit());
+  return true;
 }
 
 Result<bool> SqliteCampaignStore::RecordReply(ReplyRow& reply,

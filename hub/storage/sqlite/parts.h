@@ -136,9 +136,10 @@ class SqliteCampaignStore : public CampaignStore {
   Result<std::vector<HubMessageRow>> HeadOfficeMessagesDue(const std::string& now) override;
   Result<std::vector<HubMessageRow>> HeadOfficeMessages() override;
   Result<std::optional<HubMessageRow>> HeadOfficeMessage(const std::string& id) override;
-  Status UpdateHeadOfficeMessage(const HubMessageRow& message,
-                                 const std::optional<RequestToQueue>& tell_store,
-                                 const std::string& outcome, const std::string& at) override;
+  Result<bool> UpdateHeadOfficeMessage(const HubMessageRow& message,
+                                       const std::optional<RequestToQueue>& tell_store,
+                                       const std::string& outcome, const std::string& at,
+                                       const std::optional<std::string>& only_if_fields) override;
   Result<std::optional<int64_t>> RecordHeadOfficeCall(const InvitationRow& row,
                                                       const std::string& request_json) override;
   Result<bool> RecordReply(ReplyRow& reply, const std::vector<RequestToQueue>& requests) override;
