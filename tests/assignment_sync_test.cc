@@ -17,18 +17,17 @@ class TypedAssignmentTest : public testing::HubAndStores {
  protected:
   void SetUp() override { OpenSites({"S1"}); }
   json MergedAtHub(const std::string& id) {
-    auto st = HubFile().Prepare("SELECT fields FROM entities WHERE entity_id = ?").value();
-    st.Bind(1, id);
-    EXPECT_TRUE(st.Step().value()) << id;
-    return json::parse(st.Text(0));
+    const std::string fields = testing::HubQueryValue(
+        HubDb(), "SELECT fields FROM entities WHERE entity_id = " + testing::SqlLiteral(id));
+    EXPECT_FALSE(fields.empty()) << id;
+    return json::parse(fields, nullptr, false);
   }
   // The hub's typed rows, as its refresh behind ingest leaves them.
   int64_t TypedRows(const std::string& id) {
     EXPECT_TRUE(hub_->RefreshProfiles().ok());
-    auto st = HubFile().Prepare("SELECT count(*) FROM hub_bookings WHERE booking_id = ?").value();
-    st.Bind(1, id);
-    EXPECT_TRUE(st.Step().value());
-    return st.Int(0);
+    return std::stoll(testing::HubQueryValue(
+        HubDb(),
+        "SELECT count(*) FROM hub_bookings WHERE booking_id = " + testing::SqlLiteral(id)));
   }
 };
 

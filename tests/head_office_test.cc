@@ -61,13 +61,8 @@ class HeadOfficeTest : public testing::HubAndStores {
             {"case", st.Text(4)}};
   }
   std::string HubStatus(const std::string& booking_id) {
-    auto st = HubFile()
-                  .Prepare(
-                      "SELECT json_extract(fields, '$.status') FROM entities WHERE"
-                      " entity = 'booking' AND entity_id = ?")
-                  .value();
-    st.Bind(1, booking_id);
-    return st.Step().value() ? st.Text(0) : "";
+    const json fields = HubEntityFields("booking", booking_id);
+    return fields.is_object() ? fields.value("status", "") : "";
   }
 
   // The change log explains every table row (verify), and a store rebuilt
@@ -144,14 +139,10 @@ TEST_F(HeadOfficeTest, ACustomerWhoCheckedInIsNotCancelledByTheCallCentre) {
   // cancel was not applied.
   Sync();
   EXPECT_EQ(HubStatus(b.id), "checked-in");
-  auto st = HubFile()
-                .Prepare(
-                    "SELECT json_extract(fields, '$.kind'), json_extract(fields,"
-                    " '$.hub_request_seq') FROM entities WHERE entity = 'case'")
-                .value();
-  ASSERT_TRUE(st.Step().value());
-  EXPECT_EQ(st.Text(0), "contradicting-status");
-  EXPECT_EQ(st.Int(1), seq);
+  const json hub_case = HubEntityFields("case");
+  ASSERT_TRUE(hub_case.is_object());
+  EXPECT_EQ(hub_case.value("kind", ""), "contradicting-status");
+  EXPECT_EQ(hub_case.value("hub_request_seq", int64_t{-1}), seq);
   ExpectLogExplainsStore();
 }
 
@@ -277,10 +268,7 @@ TEST_F(HeadOfficeTest, ARequestIsCheckedWithTheStoresRulesBeforeItIsQueued) {
     return hub_->QueueBooking(
         "S1", {{"phone", phone}, {"name", "王伟"}, {"date", date}, {"slot", slot}}, "CC Li");
   };
-  auto outbox = [&] {
-    auto st = HubFile().Prepare("SELECT count(*) FROM hub_outbox").value();
-    return st.Step().value() ? st.Int(0) : -1;
-  };
+  auto outbox = [&] { return HubCount("hub_outbox"); };
   // Before the store has synced its calendar, a relative date cannot be resolved.
   auto early = queue("13800138000", "tomorrow", "10:00");
   ASSERT_FALSE(early.ok());
@@ -359,16 +347,10 @@ TEST_F(HeadOfficeTest, ARepeatOfABookedRequestIsAnsweredAlreadyBooked) {
   auto ref = store_file->Prepare("SELECT ref FROM bookings WHERE id = ?").value();
   ref.Bind(1, a["booking_id"].get<std::string>());
   ASSERT_TRUE(ref.Step().value());
-  auto answer = HubFile()
-                    .Prepare(
-                        "SELECT json_extract(fields, '$.outcome'), json_extract(fields,"
-                        " '$.reason') FROM entities WHERE entity = 'request' AND"
-                        " entity_id = ?")
-                    .value();
-  answer.Bind(1, "S1:" + std::to_string(second->seq));
-  ASSERT_TRUE(answer.Step().value()) << "the store's answer did not reach head office";
-  EXPECT_EQ(answer.Text(0), "booked");
-  EXPECT_EQ(answer.Text(1), "already booked (" + ref.Text(0) + ")");
+  const json answer = HubEntityFields("request", "S1:" + std::to_string(second->seq));
+  ASSERT_TRUE(answer.is_object()) << "the store's answer did not reach head office";
+  EXPECT_EQ(answer.value("outcome", ""), "booked");
+  EXPECT_EQ(answer.value("reason", ""), "already booked (" + ref.Text(0) + ")");
   ExpectLogExplainsStore();
 }
 

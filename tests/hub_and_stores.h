@@ -7,6 +7,7 @@
 
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -31,7 +32,7 @@ class HubAndStores : public ::testing::Test {
  protected:
   // Opens the hub and a store per site ("Store S1", ...), all allow-listed.
   void OpenSites(const std::vector<std::string>& sites) {
-    hub_ = hub::Hub::Create(dir_.File("hub.db"), hub_keys_, clock_).value();
+    hub_ = hub::Hub::Create(HubDb(), hub_keys_, clock_).value();
     for (const auto& site : sites) {
       edge::StoreSettings settings;
       settings.store_id = site;
@@ -45,9 +46,18 @@ class HubAndStores : public ::testing::Test {
     }
   }
 
+  // Where the hub lives: hub.db in the test's folder, or a database of its
+  // own on PostgreSQL (tests/hub_file.h HubLocation).
+  std::string HubDb() { return HubLocation(dir_.File("hub.db")); }
+
   // The hub's file on the test's own read-only connection, to check what the
-  // SQLite backend wrote (tests/hub_file.h).
+  // SQLite backend wrote (tests/hub_file.h). SQLite only: a test calling it
+  // skips itself on PostgreSQL first (HubOnPostgres).
   Db& HubFile() {
+    if (HubOnPostgres()) {
+      ADD_FAILURE() << "HubFile() reads the SQLite file; the hub is on PostgreSQL";
+      std::abort();
+    }
     if (!hub_file_) hub_file_ = OpenHubFileReadOnly(dir_.File("hub.db"));
     return *hub_file_;
   }
@@ -103,6 +113,17 @@ class HubAndStores : public ::testing::Test {
       ASSERT_TRUE(booked.ok()) << booked.ToString();
     }
   }
+
+  // The fields of the hub's row of `entity` `entity_id` (the first of that
+  // entity when `entity_id` is ""), read on both backends; null when none.
+  nlohmann::json HubEntityFields(const std::string& entity, const std::string& entity_id = "") {
+    std::string sql = "SELECT fields FROM entities WHERE entity = " + SqlLiteral(entity);
+    if (!entity_id.empty()) sql += " AND entity_id = " + SqlLiteral(entity_id);
+    const std::string fields = HubQueryValue(HubDb(), sql + " ORDER BY entity_id LIMIT 1");
+    return fields.empty() ? nlohmann::json() : nlohmann::json::parse(fields, nullptr, false);
+  }
+  // Rows in `table` of the hub's database.
+  int64_t HubCount(const std::string& table) { return HubRowCount(HubDb(), table); }
 
   // What the hub's read layer says of every store, and of `site`'s requests.
   std::vector<hub::queries::StoreState> StoresAtHub() {

@@ -28,7 +28,7 @@ class HubCliAndStores : public HubAndStores {
   void TearDown() override { unsetenv("OUTPOST_NOW"); }
 
   CliResult Cli(const std::vector<std::string>& args) {
-    return RunHubCliWith(dir_.File("hub.db"), dir_.File("HUB.key"), args);
+    return RunHubCliWith(HubDb(), dir_.File("HUB.key"), args);
   }
   nlohmann::json CliJson(const std::vector<std::string>& args) {
     std::vector<std::string> with = {"--json"};

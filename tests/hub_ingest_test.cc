@@ -20,7 +20,7 @@ class HubIngestTest : public ::testing::Test {
     settings.store_id = "S1";
     settings.name = "Store one";
     store_ = edge::Store::Create(dir_.File("s1.db"), settings, clock_).value();
-    hub_ = hub::Hub::Create(dir_.File("hub.db"), hub_keys_, clock_).value();
+    hub_ = hub::Hub::Create(testing::HubLocation(dir_.File("hub.db")), hub_keys_, clock_).value();
     ASSERT_TRUE(hub_->AllowStore(s1_keys_.pub).ok());
   }
 
@@ -63,12 +63,9 @@ class HubIngestTest : public ::testing::Test {
     return c;
   }
 
-  // Rows in `table` of the hub's file, on the test's own read-only connection.
+  // Rows in `table` of the hub's database, on the test's own connection.
   int64_t Count(const std::string& table) {
-    auto file = testing::OpenHubFileReadOnly(dir_.File("hub.db"));
-    auto st = file->Prepare("SELECT count(*) FROM " + table).value();
-    EXPECT_TRUE(st.Step().value());
-    return st.Int(0);
+    return testing::HubRowCount(testing::HubLocation(dir_.File("hub.db")), table);
   }
 
   testing::TempDir dir_;

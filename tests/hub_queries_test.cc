@@ -125,7 +125,7 @@ TEST_F(HubQueriesTest, TheRecoveryReadingsComeFromAHubDatabaseOpenedWithoutItsKe
   for (int i = 0; i < 3; ++i) Round("S1");
   clock_.Advance(hub::kOnlineWindowMs + 1);
   for (int i = 0; i < 3; ++i) Round("S2");  // S1 is silent from here, S2 first calls
-  auto copy = hub::storage::OpenHubStorage(dir_.File("hub.db"), {.migrate = false}).value();
+  auto copy = hub::storage::OpenHubStorage(HubDb(), {.migrate = false}).value();
   auto stores = hub::queries::ReadRecovery(HubReader(*copy, clock_), "2026-11-01").value();
   ASSERT_EQ(stores.size(), 2u);
   const auto& s1 = stores[0];

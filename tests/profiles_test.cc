@@ -227,9 +227,9 @@ TEST_F(ProfilesTest, AStoreCatchingUpDrainsItsProfilesOverRounds) {
 
   // The hub restored from an older copy: it numbers from where it was, below
   // what the store holds, so it numbers again above the store's mark.
-  ASSERT_TRUE(testing::OpenHubFileToTamper(dir_.File("hub.db"))
-                  ->Exec("DELETE FROM store_profiles WHERE site_id = 'S1'; UPDATE"
-                         " store_cursors SET profile_seq = 0, applied_profile_seq = 0")
+  ASSERT_TRUE(testing::TamperHub(HubDb(),
+                                 "DELETE FROM store_profiles WHERE site_id = 'S1'; UPDATE"
+                                 " store_cursors SET profile_seq = 0, applied_profile_seq = 0")
                   .ok());
   const std::string late = Visit("S1", "新客", "13600136000");
   Round("S1");

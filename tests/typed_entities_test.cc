@@ -112,6 +112,8 @@ class TypedEntitiesTest : public testing::HubAndStores {
 };
 
 TEST_F(TypedEntitiesTest, TypedRowsFollowTheMergedJsonThroughUpdatesAndACancel) {
+  if (testing::HubOnPostgres())
+    GTEST_SKIP() << "reads the SQLite file: typed rows column by column as SQLite's text";
   const edge::Booking a = Book("S1", "13800138000", "王伟", "10:00", "京A12345");
   const edge::Booking b = Book("S1", "13900139000", "李娜", "11:00");
   const edge::Booking c = Book("S2", "13700137000", "张三", "10:00", "沪B54321");
@@ -143,6 +145,9 @@ TEST_F(TypedEntitiesTest, TypedRowsFollowTheMergedJsonThroughUpdatesAndACancel) 
 }
 
 TEST_F(TypedEntitiesTest, AHubUpgradedToTheTypedRowsIsFilledWhole) {
+  if (testing::HubOnPostgres())
+    GTEST_SKIP()
+        << "reads the SQLite file: an older hub made by emptying the typed tables of the file";
   Book("S1", "13800138000", "王伟", "10:00", "京A12345");
   Book("S2", "13700137000", "张三", "10:00");
   SyncAndRefresh();
