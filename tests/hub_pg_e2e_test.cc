@@ -237,6 +237,12 @@ TEST_F(HubOnPostgresTest, MigrateDbCopiesAHubToPostgresAndBackAndRefusesToOverwr
   EXPECT_EQ(report["verified"], true);
   EXPECT_GT(report["rows"].get<int64_t>(), 20);
   EXPECT_EQ(Hub(pg_url_, {"digest"}).out, Hub(file, {"digest"}).out);
+  // The operator's verify reads the PostgreSQL hub as it reads a file.
+  ProcessResult on_server =
+      RunProgram({OUTPOST_BIN, "verify", "--db", pg_url_, "--hub-secret", dir_.File("HUB.key")});
+  EXPECT_EQ(on_server.exit_code, 0) << on_server.out << on_server.err;
+  EXPECT_NE(on_server.out.find("archive: "), std::string::npos) << on_server.out;
+  EXPECT_NE(on_server.out.find("consistent"), std::string::npos) << on_server.out;
 
   // And back: the copy of the copy passes the operator's verify.
   const std::string back = dir_.File("back.db");

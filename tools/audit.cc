@@ -45,6 +45,13 @@ struct Source {
 };
 
 Result<Source> OpenSource(const std::string& path) {
+  if (hub::storage::IsDatabaseUrl(path)) {  // only a hub lives on a database server
+    Source s;
+    s.hub = true;
+    s.table = "changes";
+    ASSIGN_OR_RETURN(s.hub_storage, hub::storage::OpenHubStorage(path, {.migrate = false}));
+    return s;
+  }
   if (!std::filesystem::exists(path)) {
     return Status::NotFound("'" + path + "' does not exist")
         .WithShown(i18n::Format("'{0}' does not exist", {path}));

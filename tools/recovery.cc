@@ -645,7 +645,7 @@ Result<VerifyResult> VerifyHubDb(const std::string& path, const std::string& hub
   ASSIGN_OR_RETURN(hub::HubVerifyReport report,
                    hub::VerifyHub(*storage, pub, secret ? &*secret : nullptr, progress));
   VerifyResult result;
-  result.subject = "hub (" + path + ")";
+  result.subject = "hub (" + hub::storage::ShownLocation(path) + ")";
   Check logs{"store logs", true,
              std::to_string(report.stores) + " stores, " + std::to_string(report.changes) +
                  " changes chained"};
@@ -671,6 +671,12 @@ Result<VerifyResult> VerifyHubDb(const std::string& path, const std::string& hub
   entities.detail_shown = i18n::Format("{0} entities equal to the merge of their changes",
                                        {std::to_string(report.entities)});
   integrity.detail_shown = i18n::Tr("PRAGMA integrity_check: ok");
+  if (hub::storage::IsDatabaseUrl(path)) {
+    // PostgreSQL checks its own pages as it reads them (and their checksums
+    // where the cluster has them); there is no file here to check.
+    integrity.detail = "PostgreSQL: pages checked by the server as it reads them";
+    integrity.detail_shown = i18n::Tr("PostgreSQL: pages checked by the server as it reads them");
+  }
   keys.detail_shown = i18n::Tr("every store's live key is the newest of its key history");
   records.detail_shown = i18n::Tr(
       "outbox, identity rules and links, security log and key history equal to the record log, "
@@ -825,26 +831,31 @@ int Commands::RunVerify(std::ostream& out, std::ostream& err) {
     err << "outpost verify: " << st.ShownString() << "\n";
     return st.code() == StatusCode::kInvalidInput || st.code() == StatusCode::kNotFound ? 1 : 3;
   };
-  auto db = OpenExisting(db_);
-  if (!db.ok()) return fail(db.status());
-  auto is_store = db.value()->HasTable("store_config");
-  auto is_hub = db.value()->HasTable("batch_archive");
-  if (!is_store.ok() || !is_hub.ok())
-    return fail(is_store.ok() ? is_hub.status() : is_store.status());
-  db.value().reset();
   Result<VerifyResult> result =
       Status::InvalidInput("'" + db_ + "' is neither a store nor a hub database")
           .WithShown(i18n::Format("'{0}' is neither a store nor a hub database", {db_}));
-  if (is_store.value()) {
-    if (!hub_.empty() && (keys_.empty() || hub_key_.empty())) {
-      return fail(Status::InvalidInput("--hub needs --keys SITE.key and --hub-key HUB.pub"));
-    }
-    cli::Progress progress(err, cli::ProgressWanted(json_), "checks");
-    result =
-        VerifyStore(*clock_, db_, hub_, keys_, hub_key_, repair_, timeout_ms_, progress.Callback());
-  } else if (is_hub.value()) {
+  if (hub::storage::IsDatabaseUrl(db_)) {  // only a hub lives on a database server
     cli::Progress progress(err, cli::ProgressWanted(json_), "changes");
     result = VerifyHubDb(db_, hub_key_, hub_secret_, progress.Callback());
+  } else {
+    auto db = OpenExisting(db_);
+    if (!db.ok()) return fail(db.status());
+    auto is_store = db.value()->HasTable("store_config");
+    auto is_hub = db.value()->HasTable("batch_archive");
+    if (!is_store.ok() || !is_hub.ok())
+      return fail(is_store.ok() ? is_hub.status() : is_store.status());
+    db.value().reset();
+    if (is_store.value()) {
+      if (!hub_.empty() && (keys_.empty() || hub_key_.empty())) {
+        return fail(Status::InvalidInput("--hub needs --keys SITE.key and --hub-key HUB.pub"));
+      }
+      cli::Progress progress(err, cli::ProgressWanted(json_), "checks");
+      result = VerifyStore(*clock_, db_, hub_, keys_, hub_key_, repair_, timeout_ms_,
+                           progress.Callback());
+    } else if (is_hub.value()) {
+      cli::Progress progress(err, cli::ProgressWanted(json_), "changes");
+      result = VerifyHubDb(db_, hub_key_, hub_secret_, progress.Callback());
+    }
   }
   if (!result.ok()) return fail(result.status());
   if (json_) {

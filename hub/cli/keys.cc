@@ -8,6 +8,7 @@
 #include "hub/cli/commands.h"
 #include "hub/cli/output.h"
 #include "hub/hub.h"
+#include "hub/storage/hub_storage.h"
 #include "sync/i18n/messages.h"
 
 namespace outpost::hub::cli {
@@ -34,8 +35,8 @@ int KeyCommands::Run(Hub& hub, std::ostream& out, std::ostream& err) {
     out << i18n::Format(
                "created hub database {0} (schema {1}); next: outpost-hub --db {0} --key {2}"
                " allow STORE.pub",
-               {flags_.db_path, std::to_string(version.ok() ? version.value() : 0),
-                flags_.key_path})
+               {storage::ShownLocation(flags_.db_path),
+                std::to_string(version.ok() ? version.value() : 0), flags_.key_path})
         << "\n";
     return 0;
   }

@@ -93,6 +93,8 @@ class HubStorage {
 // Whether `location` names a database server (postgresql:// or postgres://)
 // rather than a file.
 bool IsDatabaseUrl(const std::string& location);
+// `location` as messages and logs may show it: a URL's password as "***".
+std::string ShownLocation(const std::string& location);
 
 // Opens the hub's storage at `location`: a file path (SQLite) or a
 // postgresql:// or postgres:// URL (PostgreSQL, hub/storage/postgres/).

@@ -9,6 +9,10 @@ namespace outpost::hub::storage {
 
 bool IsDatabaseUrl(const std::string& location) { return postgres::IsPostgresUrl(location); }
 
+std::string ShownLocation(const std::string& location) {
+  return IsDatabaseUrl(location) ? postgres::RedactedUrl(location) : location;
+}
+
 Result<std::unique_ptr<TableCopy>> OpenTableCopy(const std::string& location) {
   if (IsDatabaseUrl(location)) return postgres::OpenPgTableCopy(location);
   return sqlite::OpenSqliteTableCopy(location);
