@@ -258,6 +258,27 @@ TEST_F(ConfigTest, ConfigShowMasksSecretsAndConfigKeysListsEverySection) {
       << edge_keys.out;
 }
 
+// A hub on PostgreSQL is configured by a URL, which may carry a password:
+// config show and config check never print it, whichever form it takes.
+TEST_F(ConfigTest, ADatabaseUrlsPasswordIsNeverShown) {
+  const std::string file = Write(
+      "hub.toml", "db = \"postgresql://hub:s3cr3t-pw@db.example:5432/outpost?sslmode=require\"\n");
+  ProcessResult shown = Hub({"--config", file, "config", "show"});
+  ASSERT_EQ(shown.exit_code, 0) << shown.err;
+  EXPECT_NE(shown.out.find("db = \"postgresql://hub:********@db.example:5432/outpost?sslmode="
+                           "require\"  # file\n"),
+            std::string::npos)
+      << shown.out;
+  ProcessResult from_flag =
+      Hub({"--db", "postgresql:///outpost?host=/run/pg&password=s3cr3t-pw", "config", "show"});
+  ASSERT_EQ(from_flag.exit_code, 0) << from_flag.err;
+  EXPECT_NE(from_flag.out.find("password=********"), std::string::npos) << from_flag.out;
+  for (const ProcessResult& r : {shown, from_flag}) {
+    EXPECT_EQ(r.out.find("s3cr3t"), std::string::npos) << r.out;
+    EXPECT_EQ(r.err.find("s3cr3t"), std::string::npos) << r.err;
+  }
+}
+
 TEST_F(ConfigTest, TheHubTakesItsDatabaseAndKeyFromTheFile) {
   ASSERT_TRUE(WriteKeyFiles(SecretKeys::Generate("HUB"), dir_.path(), false).ok());
   const std::string file = Write(

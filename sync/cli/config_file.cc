@@ -213,7 +213,7 @@ void Walk(const toml::table& table, CLI::App& app, const std::string& prefix, Lo
       }
       continue;
     }
-    const std::string shown = IsSecretKey(name) ? kMasked : Render(node);
+    const std::string shown = IsSecretKey(name) ? kMasked : MaskUrlPasswords(Render(node));
     const std::string said = where + " = " + shown + ": ";
     CLI::Option* option = OptionNamed(app, name);
     if (option == nullptr) {
@@ -286,6 +286,32 @@ bool IsSecretKey(const std::string& key) {
     if (lower.find(word) != std::string::npos) return true;
   }
   return false;
+}
+
+std::string MaskUrlPasswords(const std::string& value) {
+  std::string out = value;
+  // user:PASS@ after a scheme's "://", up to the '@' that ends the user part.
+  for (size_t scheme = out.find("://"); scheme != std::string::npos;
+       scheme = out.find("://", scheme + 3)) {
+    const size_t start = scheme + 3;
+    const size_t at = out.find('@', start);
+    const size_t end_of_authority = out.find_first_of("/?#", start);
+    if (at == std::string::npos ||
+        (end_of_authority != std::string::npos && at > end_of_authority)) {
+      continue;
+    }
+    const size_t colon = out.find(':', start);
+    if (colon != std::string::npos && colon < at)
+      out.replace(colon + 1, at - colon - 1, "********");
+  }
+  // password=PASS as a query parameter or a key=value connection string.
+  for (size_t key = out.find("password="); key != std::string::npos;
+       key = out.find("password=", key + 1)) {
+    const size_t start = key + 9;
+    const size_t end = out.find_first_of("& ", start);
+    out.replace(start, (end == std::string::npos ? out.size() : end) - start, "********");
+  }
+  return out;
 }
 
 LoadedConfig LoadConfigFile(CLI::App& app, const std::string& path) {
@@ -496,8 +522,8 @@ int ProgramConfig::RunShow(std::ostream& out, std::ostream& err) {
     if (option == config_option_) continue;
     const std::string key = option->get_lnames().front();
     const SettingSource source = sources_[option];
-    out << key << " = " << (IsSecretKey(key) ? kMasked : EffectiveValue(*option)) << "  # "
-        << kSourceNames[static_cast<int>(source)];
+    out << key << " = " << (IsSecretKey(key) ? kMasked : MaskUrlPasswords(EffectiveValue(*option)))
+        << "  # " << kSourceNames[static_cast<int>(source)];
     if (source == SettingSource::kEnvironment) out << " " << env_names_[option];
     out << "\n";
   }
@@ -523,10 +549,10 @@ void ProgramConfig::ShowCommandKeys(std::ostream& out) {
           out << key << " = "
               << (IsSecretKey(key) ? kMasked
                   : bare           ? std::string(value)
-                                   : Quoted(value))
+                                   : Quoted(MaskUrlPasswords(value)))
               << "  # env " << env->second << "\n";
         } else if (auto file = from_file.find(option); file != from_file.end()) {
-          out << key << " = " << file->second->shown << "  # file\n";
+          out << key << " = " << MaskUrlPasswords(file->second->shown) << "  # file\n";
         }
       }
     });

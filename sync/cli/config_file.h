@@ -59,6 +59,10 @@ LoadedConfig LoadConfigFile(CLI::App& app, const std::string& path);
 
 // Whether a key's value is never printed (secret, password, token in its name).
 bool IsSecretKey(const std::string& key);
+// `value` with the password of any URL in it ("postgresql://hub:PASS@host/db",
+// "...?password=PASS") replaced by ********: a database URL is a setting
+// like any other, and its password must never be printed.
+std::string MaskUrlPasswords(const std::string& value);
 
 class ProgramConfig {
  public:
