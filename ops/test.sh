@@ -25,6 +25,7 @@ run_ctest() { (cd "build/$1" && ctest --output-on-failure -j 2 --timeout 600); }
 # only repeat the debug one at a minute's cost each.
 run_ctest_at() {
   local at=$1 today target offset lib
+  shift
   today=$(TZ=Asia/Shanghai date +%F)
   target=$(date -d "TZ=\"Asia/Shanghai\" $today $at" +%s)
   offset=$((target - $(date +%s)))
@@ -32,7 +33,7 @@ run_ctest_at() {
   echo "== test: debug at $today $at Asia/Shanghai (FAKETIME=${offset}s)"
   (cd build/debug && LD_PRELOAD="$lib" FAKETIME="$(printf '%+ds' "$offset")" \
      FAKETIME_DONT_FAKE_MONOTONIC=1 ctest --output-on-failure -j 2 --timeout 600 \
-     -E '^web_console_browser$')
+     -E '^web_console_browser$' "$@")
 }
 
 # The debug suite runs twice, each time at a chosen instant (a run on the
@@ -43,7 +44,9 @@ echo "== build and test: debug"
 run_ctest_at 17:55:00   # inside the hours a test on the real clock once failed
 (cd build/debug && ctest --output-on-failure --timeout 600 -R '^web_console_browser$')
 ./ops/package-test.sh build/debug   # the Debian package from that build: files, modes, units
-run_ctest_at 23:59:30   # half a minute before a local midnight
+# The hub's tests registered a second time on PostgreSQL (label pg_suite) run
+# at 17:55 and under ASan; here their SQLite runs cover the midnight.
+run_ctest_at 23:59:30 -LE pg_suite   # half a minute before a local midnight
 
 echo "== build and test: asan"
 ./ops/build.sh asan
