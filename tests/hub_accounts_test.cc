@@ -24,20 +24,19 @@ class StaffAccountsTest : public ::testing::Test {
  protected:
   void SetUp() override {
     clock_.Set(ParseUtcMs(kNow).value());
-    hub_ = Hub::Create(dir_.File("hub.db"), hub_keys_, clock_).value();
+    hub_ = Hub::Create(HubDb(), hub_keys_, clock_).value();
     accounts_ = std::make_unique<StaffAccounts>(hub_->storage().staff(), clock_);
     ASSERT_TRUE(
         accounts_->AddUser("li.na", "李娜", "call_centre", "correct horse 1", "admin").ok());
   }
 
-  // How many sessions and failures the file holds, read behind the hub's back.
+  // Where the hub lives (tests/hub_file.h: a file, or a database on PostgreSQL).
+  std::string HubDb() { return testing::HubLocation(dir_.File("hub.db")); }
+  // How many sessions and failures the hub holds, read behind the hub's back.
   int64_t Count(const std::string& sql) {
-    auto db = testing::OpenHubFileReadOnly(dir_.File("hub.db"));
-    auto st = db->Prepare(sql);
-    EXPECT_TRUE(st.ok());
-    auto row = st->Step();
-    EXPECT_TRUE(row.ok() && row.value());
-    return st->Int(0);
+    const std::string count = testing::HubQueryValue(HubDb(), sql);
+    EXPECT_FALSE(count.empty()) << sql;
+    return count.empty() ? -1 : std::stoll(count);
   }
 
   testing::TempDir dir_;
@@ -55,15 +54,19 @@ TEST_F(StaffAccountsTest, PasswordIsKeptOnlyAsArgon2idAndSessionsOnlyAsHashes) {
   EXPECT_EQ(session->who.display_name, "李娜");
   EXPECT_EQ(session->who.expires_at, "2026-11-23T09:00:00.000Z");  // 8 hours
 
-  auto db = testing::OpenHubFileReadOnly(dir_.File("hub.db"));
-  auto hash = db->Prepare("SELECT password_hash FROM staff_users WHERE name = 'li.na'").value();
-  ASSERT_TRUE(hash.Step().value());
-  EXPECT_EQ(hash.Text(0).rfind("$argon2id$", 0), 0u) << hash.Text(0);
-  EXPECT_EQ(hash.Text(0).find("correct horse"), std::string::npos);
-  auto tokens = db->Prepare("SELECT hex(token_hash), csrf_token FROM staff_sessions").value();
-  ASSERT_TRUE(tokens.Step().value());
-  EXPECT_NE(tokens.Text(0), session->token);  // only its hash
-  EXPECT_EQ(tokens.Text(1), session->who.csrf_token);
+  const std::string hash =
+      testing::HubQueryValue(HubDb(), "SELECT password_hash FROM staff_users WHERE name = 'li.na'");
+  EXPECT_EQ(hash.rfind("$argon2id$", 0), 0u) << hash;
+  EXPECT_EQ(hash.find("correct horse"), std::string::npos);
+  // The stored token in hex, as each backend writes bytes as hex.
+  const std::string token_hex =
+      testing::HubOnPostgres() ? "encode(token_hash, 'hex')" : "lower(hex(token_hash))";
+  const std::string stored =
+      testing::HubQueryValue(HubDb(), "SELECT " + token_hex + " FROM staff_sessions");
+  ASSERT_EQ(stored.size(), 64u);
+  EXPECT_NE(stored, session->token);  // only its hash
+  EXPECT_EQ(testing::HubQueryValue(HubDb(), "SELECT csrf_token FROM staff_sessions"),
+            session->who.csrf_token);
 
   auto who = accounts_->Authenticate(session->token);
   ASSERT_TRUE(who.ok()) << who.status().ToString();
@@ -202,11 +205,10 @@ TEST_F(StaffAccountsTest, BadInputIsRefusedByNameWithNothingWritten) {
 }
 
 TEST_F(StaffAccountsTest, TheAuditCannotBeRewritten) {
-  auto db = testing::OpenHubFileToTamper(dir_.File("hub.db"));
-  Status edit = db->Exec("UPDATE staff_audit SET actor = 'someone else'");
+  Status edit = testing::TamperHub(HubDb(), "UPDATE staff_audit SET actor = 'someone else'");
   EXPECT_NE(edit.message().find("staff_audit is append-only"), std::string::npos)
       << edit.ToString();
-  Status erase = db->Exec("DELETE FROM staff_audit");
+  Status erase = testing::TamperHub(HubDb(), "DELETE FROM staff_audit");
   EXPECT_NE(erase.message().find("staff_audit is append-only"), std::string::npos);
 }
 
@@ -220,7 +222,8 @@ class UsersCliTest : public ::testing::Test {
   }
   void TearDown() override { unsetenv("OUTPOST_NOW"); }
   testing::CliResult Cli(const std::vector<std::string>& args) {
-    return testing::RunHubCliWith(dir_.File("hub.db"), dir_.File("HUB.key"), args);
+    return testing::RunHubCliWith(testing::HubLocation(dir_.File("hub.db")), dir_.File("HUB.key"),
+                                  args);
   }
   std::string PasswordFile(const std::string& password, mode_t mode) {
     const std::string path = dir_.File("pw" + std::to_string(files_++));
