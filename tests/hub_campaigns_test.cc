@@ -101,14 +101,13 @@ class HubCampaignsTest : public testing::HubCliAndStores {
                    {"due_at", sent_at}});
   }
   void MessageSynced(const std::string& site, const std::string& id, const json& fields) {
-    auto file = testing::OpenHubFileToTamper(dir_.File("hub.db"));
-    auto put = file->Prepare(
-                       "INSERT INTO entities (entity, entity_id, owner_site, fields,"
-                       " field_hlcs, last_hlc, base_hlc) VALUES ('message', ?, ?, ?, '{}',"
-                       " 1, 1)")
-                   .value();
-    put.Bind(1, id).Bind(2, site).Bind(3, fields.dump());
-    ASSERT_TRUE(put.Run().ok());
+    const Status put = testing::TamperHub(
+        HubDb(),
+        "INSERT INTO entities (entity, entity_id, owner_site, fields, field_hlcs, last_hlc,"
+        " base_hlc) VALUES ('message', " +
+            testing::SqlLiteral(id) + ", " + testing::SqlLiteral(site) + ", " +
+            testing::SqlLiteral(fields.dump()) + ", '{}', 1, 1)");
+    ASSERT_TRUE(put.ok()) << put.ToString();
   }
 
   std::string wang_s1_, wang_s2_;
@@ -295,9 +294,8 @@ class HubRepliesTest : public HubCampaignsTest {
     std::ofstream(secret_file_) << "0123456789abcdef0123456789abcdef\n";
     ASSERT_EQ(chmod(secret_file_.c_str(), 0600), 0);
     endpoint_ = std::make_unique<testing::Process>(
-        std::vector<std::string>{OUTPOST_HUB_BIN, "--db", dir_.File("hub.db"), "--key",
-                                 dir_.File("HUB.key"), "replies", "--bind", "127.0.0.1:0",
-                                 "--secret-file", secret_file_},
+        std::vector<std::string>{OUTPOST_HUB_BIN, "--db", HubDb(), "--key", dir_.File("HUB.key"),
+                                 "replies", "--bind", "127.0.0.1:0", "--secret-file", secret_file_},
         std::vector<std::string>{std::string("OUTPOST_NOW=") + kNow});
     const std::string line = endpoint_->ReadLine(10000);
     const std::string marker = "listening on http://127.0.0.1:";
@@ -704,10 +702,10 @@ TEST_F(HeadOfficeContactsTest, ASenderKilledMidSendNeverTextsTwice) {
   // The relay delivers, then answers only after 5 s: the sender is killed
   // between its "sending" record and the receipt.
   gateway_->Control({{"slow_ms", 5000}});
-  testing::Process sender({OUTPOST_HUB_BIN, "--db", dir_.File("hub.db"), "--key",
-                           dir_.File("HUB.key"), "notify", "--gateway", gateway_->MessagesUrl(),
-                           "--secret-file", secret_file_, "--interval-ms", "100000"},
-                          {std::string("OUTPOST_NOW=") + kNow});
+  testing::Process sender(
+      {OUTPOST_HUB_BIN, "--db", HubDb(), "--key", dir_.File("HUB.key"), "notify", "--gateway",
+       gateway_->MessagesUrl(), "--secret-file", secret_file_, "--interval-ms", "100000"},
+      {std::string("OUTPOST_NOW=") + kNow});
   auto requests = [&] { return gateway_->Stats()["totals"].value("requests", 0); };
   for (int i = 0; i < 400 && requests() < 1; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));

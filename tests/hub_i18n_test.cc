@@ -21,7 +21,7 @@ using testing::RunProgram;
 class HubI18nTest : public testing::HubCliAndStores {
  protected:
   ProcessResult Hub(const std::vector<std::string>& args, bool chinese = true) {
-    std::vector<std::string> argv = {OUTPOST_HUB_BIN, "--db", dir_.File("hub.db"), "--key",
+    std::vector<std::string> argv = {OUTPOST_HUB_BIN, "--db", HubDb(), "--key",
                                      dir_.File("HUB.key")};
     argv.insert(argv.end(), args.begin(), args.end());
     std::vector<std::string> env = {std::string("OUTPOST_NOW=") + testing::kHubCliNow};
@@ -146,13 +146,11 @@ TEST_F(HubI18nTest, ComposedRefusalsReadInChineseAndStayEnglishWithout) {
 
   ProcessResult again = Hub({"init"});
   EXPECT_NE(again.exit_code, 0);
-  EXPECT_NE(
-      again.err.find("总部数据库 '" + dir_.File("hub.db") + "' 已存在；init 只会创建新数据库"),
-      std::string::npos)
+  EXPECT_NE(again.err.find("总部数据库 '" + HubDb() + "' 已存在；init 只会创建新数据库"),
+            std::string::npos)
       << again.err;
   ProcessResult again_en = Hub({"init"}, false);
-  EXPECT_NE(again_en.err.find("hub database '" + dir_.File("hub.db") +
-                              "' exists; init only creates a new one"),
+  EXPECT_NE(again_en.err.find("hub database '" + HubDb() + "' exists; init only creates a new one"),
             std::string::npos)
       << again_en.err;
 }
