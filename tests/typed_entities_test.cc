@@ -5,6 +5,9 @@
 // migration is filled whole.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
+#include "hub/storage/postgres/pg.h"
 #include "sync/model/booking.h"
 #include "sync/model/customer.h"
 #include "tests/hub_and_stores.h"
@@ -37,14 +40,40 @@ class TypedEntitiesTest : public testing::HubAndStores {
     auto refreshed = hub_->RefreshProfiles();
     ASSERT_TRUE(refreshed.ok()) << refreshed.status().ToString();
   }
+  // The rows `sql` (one `?`, bound to `id`; "" binds nothing) returns on the
+  // hub's database, every column as text (NULL as nullopt).
   std::vector<std::vector<std::optional<std::string>>> Rows(const std::string& sql,
                                                             const std::string& id) {
+    if (testing::HubOnPostgres()) return PgRows(sql, id);
     auto st = HubFile().Prepare(sql).value();
-    st.Bind(1, id);
+    if (!id.empty()) st.Bind(1, id);
     std::vector<std::vector<std::optional<std::string>>> out;
     while (st.Step().value()) {
       out.emplace_back();
       for (int c = 0; c < st.ColumnCount(); ++c) out.back().push_back(st.OptionalText(c));
+    }
+    return out;
+  }
+  std::vector<std::vector<std::optional<std::string>>> PgRows(const std::string& sql,
+                                                              const std::string& id) {
+    // The selected columns, counted from the list between SELECT and FROM
+    // (PgStatement has no column count; these queries select plain columns).
+    const std::string list = sql.substr(0, sql.find(" FROM"));
+    const int columns = 1 + static_cast<int>(std::count(list.begin(), list.end(), ','));
+    auto db = hub::storage::postgres::PgConnection::Connect(HubDb());
+    EXPECT_TRUE(db.ok()) << db.status().ToString();
+    std::vector<std::vector<std::optional<std::string>>> out;
+    if (!db.ok()) return out;
+    auto st = db.value()->Prepare(sql);
+    EXPECT_TRUE(st.ok()) << sql << ": " << st.status().ToString();
+    if (!st.ok()) return out;
+    if (!id.empty()) st->Bind(1, id);
+    while (true) {
+      auto row = st->Step();
+      EXPECT_TRUE(row.ok()) << sql << ": " << row.status().ToString();
+      if (!row.ok() || !row.value()) break;
+      out.emplace_back();
+      for (int c = 0; c < columns; ++c) out.back().push_back(st->OptionalText(c));
     }
     return out;
   }
@@ -55,14 +84,14 @@ class TypedEntitiesTest : public testing::HubAndStores {
   // Returns how many entities were compared.
   int CheckTypedRowsEqualMergedJson() {
     int compared = 0;
-    auto st = HubFile()
-                  .Prepare(
-                      "SELECT entity, entity_id, owner_site, fields FROM entities WHERE"
-                      " entity IN ('booking', 'customer', 'vehicle') ORDER BY entity_id")
-                  .value();
-    while (st.Step().value()) {
-      const std::string kind = st.Text(0), id = st.Text(1), site = st.Text(2);
-      const json fields = json::parse(st.Text(3));
+    const auto entities = Rows(
+        "SELECT entity, entity_id, owner_site, fields FROM entities WHERE"
+        " entity IN ('booking', 'customer', 'vehicle') ORDER BY entity_id",
+        "");
+    for (const auto& entity : entities) {
+      const std::string kind = entity[0].value_or(""), id = entity[1].value_or(""),
+                        site = entity[2].value_or("");
+      const json fields = json::parse(entity[3].value_or("null"));
       ++compared;
       if (kind == "booking") {
         auto b = model::ParseBooking(id, fields).value();
@@ -112,8 +141,6 @@ class TypedEntitiesTest : public testing::HubAndStores {
 };
 
 TEST_F(TypedEntitiesTest, TypedRowsFollowTheMergedJsonThroughUpdatesAndACancel) {
-  if (testing::HubOnPostgres())
-    GTEST_SKIP() << "reads the SQLite file: typed rows column by column as SQLite's text";
   const edge::Booking a = Book("S1", "13800138000", "王伟", "10:00", "京A12345");
   const edge::Booking b = Book("S1", "13900139000", "李娜", "11:00");
   const edge::Booking c = Book("S2", "13700137000", "张三", "10:00", "沪B54321");
@@ -145,24 +172,19 @@ TEST_F(TypedEntitiesTest, TypedRowsFollowTheMergedJsonThroughUpdatesAndACancel) 
 }
 
 TEST_F(TypedEntitiesTest, AHubUpgradedToTheTypedRowsIsFilledWhole) {
-  if (testing::HubOnPostgres())
-    GTEST_SKIP()
-        << "reads the SQLite file: an older hub made by emptying the typed tables of the file";
   Book("S1", "13800138000", "王伟", "10:00", "京A12345");
   Book("S2", "13700137000", "张三", "10:00");
   SyncAndRefresh();
   // As a hub that had these entities before migration 11: no typed rows yet.
-  ASSERT_TRUE(testing::OpenHubFileToTamper(dir_.File("hub.db"))
-                  ->Exec("DELETE FROM hub_bookings; DELETE FROM hub_customers;"
-                         " DELETE FROM hub_customer_phones; DELETE FROM hub_vehicles;"
-                         " INSERT INTO hub_typed_backfill (singleton) VALUES (1)")
+  ASSERT_TRUE(testing::TamperHub(HubDb(),
+                                 "DELETE FROM hub_bookings; DELETE FROM hub_customers;"
+                                 " DELETE FROM hub_customer_phones; DELETE FROM hub_vehicles;"
+                                 " INSERT INTO hub_typed_backfill (singleton) VALUES (1)")
                   .ok());
   auto refreshed = hub_->RefreshProfiles();
   ASSERT_TRUE(refreshed.ok()) << refreshed.status().ToString();
   EXPECT_EQ(CheckTypedRowsEqualMergedJson(), 5);
-  auto st = HubFile().Prepare("SELECT count(*) FROM hub_typed_backfill").value();
-  ASSERT_TRUE(st.Step().value());
-  EXPECT_EQ(st.Int(0), 0);
+  EXPECT_EQ(HubCount("hub_typed_backfill"), 0);
 }
 
 }  // namespace
