@@ -259,6 +259,87 @@ double RawCopy(const std::string& url, const Workload& w, int batch) {
   PQfinish(conn);
 }
 
+// The cost of a round trip per row: the same change rows and an entity row per
+// change (what the hub writes) by one prepared INSERT each, a batch per
+// transaction. Between COPY and the hub: what batching the statements would win.
+// With `pipeline`, the same statements in libpq's pipeline mode: a batch's
+// statements sent without waiting for each answer, the answers read after one
+// sync (one round trip per batch instead of two per change).
+double RawRowInserts(const std::string& url, const Workload& w, int batch, bool pipeline) {
+  PGconn* conn = PQconnectdb(url.c_str());
+  if (PQstatus(conn) != CONNECTION_OK) Die(PQerrorMessage(conn));
+  auto check = [&](PGresult* r, const char* what) {
+    if (PQresultStatus(r) != PGRES_COMMAND_OK) Die(std::string(what) + ": " + PQerrorMessage(conn));
+    PQclear(r);
+  };
+  check(PQexec(conn,
+               "CREATE TABLE raw_changes (site_id TEXT NOT NULL, seq BIGINT NOT NULL, hlc BIGINT,"
+               " entity TEXT, entity_id TEXT, op TEXT, fields TEXT, staff TEXT,"
+               " recorded_at TEXT, schema_version BIGINT, PRIMARY KEY (site_id, seq));"
+               " CREATE TABLE raw_entities (entity TEXT, entity_id TEXT, owner_site TEXT,"
+               " fields TEXT, field_hlcs TEXT, last_hlc BIGINT, base_hlc BIGINT,"
+               " PRIMARY KEY (entity, entity_id))"),
+        "create");
+  check(PQprepare(conn, "change",
+                  "INSERT INTO raw_changes VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)", 0,
+                  nullptr),
+        "prepare");
+  check(PQprepare(conn, "entity",
+                  "INSERT INTO raw_entities VALUES ($1, $2, $3, $4, '{}', $5, $5)"
+                  " ON CONFLICT (entity, entity_id) DO UPDATE SET fields = excluded.fields",
+                  0, nullptr),
+        "prepare");
+  if (pipeline && PQenterPipelineMode(conn) != 1) Die(PQerrorMessage(conn));
+  const size_t per_store = w.logs[0].size();
+  const double seconds = bench::TimeS([&] {
+    for (size_t off = 0; off < per_store; off += static_cast<size_t>(batch)) {
+      for (size_t s = 0; s < w.logs.size(); ++s) {
+        int sent = 0;
+        auto run = [&](const char* name, int count, const char* const* values) {
+          if (!pipeline)
+            return check(PQexecPrepared(conn, name, count, values, nullptr, nullptr, 0), name);
+          if (PQsendQueryPrepared(conn, name, count, values, nullptr, nullptr, 0) != 1)
+            Die(PQerrorMessage(conn));
+          ++sent;
+        };
+        auto plain = [&](const char* sql) {
+          if (!pipeline) return check(PQexec(conn, sql), sql);
+          if (PQsendQueryParams(conn, sql, 0, nullptr, nullptr, nullptr, nullptr, 0) != 1)
+            Die(PQerrorMessage(conn));
+          ++sent;
+        };
+        plain("BEGIN");
+        for (size_t i = off; i < std::min(per_store, off + batch); ++i) {
+          const ChangeEntry& c = w.logs[s][i];
+          const std::string seq = std::to_string(c.seq);
+          const std::string hlc = std::to_string(static_cast<int64_t>(c.hlc));
+          const std::string version = std::to_string(c.schema_version);
+          const char* change[] = {c.site_id.c_str(),     seq.c_str(),         hlc.c_str(),
+                                  c.entity.c_str(),      c.entity_id.c_str(), c.op.c_str(),
+                                  c.fields_json.c_str(), c.staff.c_str(),     c.recorded_at.c_str(),
+                                  version.c_str()};
+          run("change", 10, change);
+          const char* entity[] = {c.entity.c_str(), c.entity_id.c_str(), c.site_id.c_str(),
+                                  c.fields_json.c_str(), hlc.c_str()};
+          run("entity", 5, entity);
+        }
+        plain("COMMIT");
+        if (!pipeline) continue;
+        if (PQpipelineSync(conn) != 1) Die(PQerrorMessage(conn));
+        for (int q = 0; q < sent; ++q) {
+          check(PQgetResult(conn), "pipelined statement");
+          if (PQgetResult(conn) != nullptr) Die("pipeline: a statement with two results");
+        }
+        PGresult* sync = PQgetResult(conn);
+        if (PQresultStatus(sync) != PGRES_PIPELINE_SYNC) Die("pipeline: no sync");
+        PQclear(sync);
+      }
+    }
+  });
+  PQfinish(conn);
+  return seconds;
+}
+
 // pg_stat_database counters of the database at `url` (stats are flushed by
 // the server at most once a second: read after a pause).
 struct ServerCounters {
@@ -366,7 +447,7 @@ ReadFigures TimeReads(hub::Hub& hub, int reps) {
 }
 
 struct Figures {
-  double copy_s = 0, pg_s = 0, sqlite_s = 0, pg2_s = 0;
+  double copy_s = 0, rows_s = 0, piped_s = 0, pg_s = 0, sqlite_s = 0, pg2_s = 0;
   double pg_cpu_per_change_us = 0;
   double statements_per_change = 0;  // each a round trip to the server
   ServerCounters per_change;
@@ -394,8 +475,12 @@ int main(int argc, char** argv) {
   std::fflush(stdout);
 
   Figures fig;
-  std::vector<double> copy_t, pg_t, sqlite_t, pg2_t, cpu_t;
+  std::vector<double> copy_t, rows_t, piped_t, pg_t, sqlite_t, pg2_t, cpu_t;
   for (int rep = 0; rep < f.reps; ++rep) {
+    rows_t.push_back(RawRowInserts(
+        Must(outpost::testing::FreshPgDatabaseOn(admin, "h7_rows"), "db"), w, f.batch, false));
+    piped_t.push_back(RawRowInserts(
+        Must(outpost::testing::FreshPgDatabaseOn(admin, "h7_piped"), "db"), w, f.batch, true));
     copy_t.push_back(
         RawCopy(Must(outpost::testing::FreshPgDatabaseOn(admin, "h7_copy"), "db"), w, f.batch));
 
@@ -438,8 +523,11 @@ int main(int argc, char** argv) {
       Feed(*first, w, Range(0, f.stores / 2));
       other.join();
     }));
-    std::printf("  rep %d: copy %.2f s, pg %.2f s, sqlite %.2f s, pg x2 %.2f s\n", rep,
-                copy_t.back(), pg_t.back(), sqlite_t.back(), pg2_t.back());
+    std::printf(
+        "  rep %d: copy %.2f s, row inserts %.2f s, pipelined %.2f s, pg %.2f s, sqlite %.2f s, pg "
+        "x2 %.2f s\n",
+        rep, copy_t.back(), rows_t.back(), piped_t.back(), pg_t.back(), sqlite_t.back(),
+        pg2_t.back());
     std::fflush(stdout);
   }
   // Round trips: one more ingest, untimed, with every statement logged.
@@ -463,6 +551,8 @@ int main(int argc, char** argv) {
         static_cast<double>(lines_after - lines_before) / static_cast<double>(w.changes);
   }
   fig.copy_s = Median(copy_t);
+  fig.rows_s = Median(rows_t);
+  fig.piped_s = Median(piped_t);
   fig.pg_s = Median(pg_t);
   fig.sqlite_s = Median(sqlite_t);
   fig.pg2_s = Median(pg2_t);
@@ -496,11 +586,14 @@ int main(int argc, char** argv) {
   std::printf(
       "| figure | seconds | changes/s | vs COPY |\n| --- | --- | --- | --- |\n"
       "| COPY into a changes-shaped table (floor) | %.2f | %.0f | 1.00 |\n"
+      "| prepared INSERT per change row and entity row | %.2f | %.0f | %.2f |\n"
+      "| the same in pipeline mode (one sync per batch) | %.2f | %.0f | %.2f |\n"
       "| hub ingest on PostgreSQL | %.2f | %.0f | %.2f |\n"
       "| hub ingest on SQLite | %.2f | %.0f | %.2f |\n"
       "| two hubs on one PostgreSQL database | %.2f | %.0f | %.2f |\n",
-      fig.copy_s, n / fig.copy_s, fig.pg_s, n / fig.pg_s, fig.copy_s / fig.pg_s, fig.sqlite_s,
-      n / fig.sqlite_s, fig.copy_s / fig.sqlite_s, fig.pg2_s, n / fig.pg2_s,
+      fig.copy_s, n / fig.copy_s, fig.rows_s, n / fig.rows_s, fig.copy_s / fig.rows_s, fig.piped_s,
+      n / fig.piped_s, fig.copy_s / fig.piped_s, fig.pg_s, n / fig.pg_s, fig.copy_s / fig.pg_s,
+      fig.sqlite_s, n / fig.sqlite_s, fig.copy_s / fig.sqlite_s, fig.pg2_s, n / fig.pg2_s,
       fig.copy_s / fig.pg2_s);
   std::printf(
       "PostgreSQL ingest per change: %.1f statements (round trips); this process's CPU %.0f us"
@@ -522,17 +615,18 @@ int main(int argc, char** argv) {
     if (out == nullptr) Die("cannot write " + f.json);
     std::fprintf(out,
                  "{\"changes\":%lld,\"stores\":%d,\"batch\":%d,\"reps\":%d,"
-                 "\"copy_per_s\":%.0f,\"pg_per_s\":%.0f,\"sqlite_per_s\":%.0f,"
-                 "\"pg_two_hubs_per_s\":%.0f,\"pg_vs_copy\":%.3f,\"pg_cpu_us_per_change\":%.0f,"
-                 "\"statements_per_change\":%.2f,\"server_commits_per_change\":%.4f,\"server_rows_"
-                 "fetched_per_change\":%.2f,"
+                 "\"copy_per_s\":%.0f,\"row_inserts_per_s\":%.0f,\"pipelined_per_s\":%.0f,"
+                 "\"pg_per_s\":%.0f,\"sqlite_per_s\":%.0f,\"pg_two_hubs_per_s\":%.0f,"
+                 "\"pg_vs_copy\":%.3f,\"pg_cpu_us_per_change\":%.0f,"
+                 "\"statements_per_change\":%.2f,\"server_commits_per_change\":%.4f,"
+                 "\"server_rows_fetched_per_change\":%.2f,"
                  "\"month_report_pg_s\":%.4f,\"month_report_sqlite_s\":%.4f,"
                  "\"search_pg_s\":%.4f,\"search_sqlite_s\":%.4f}\n",
                  static_cast<long long>(w.changes), f.stores, f.batch, f.reps, n / fig.copy_s,
-                 n / fig.pg_s, n / fig.sqlite_s, n / fig.pg2_s, fig.copy_s / fig.pg_s,
-                 fig.pg_cpu_per_change_us, fig.statements_per_change, fig.per_change.commits,
-                 fig.per_change.fetched, fig.pg_reads.month_s, fig.sqlite_reads.month_s,
-                 fig.pg_reads.search_s, fig.sqlite_reads.search_s);
+                 n / fig.rows_s, n / fig.piped_s, n / fig.pg_s, n / fig.sqlite_s, n / fig.pg2_s,
+                 fig.copy_s / fig.pg_s, fig.pg_cpu_per_change_us, fig.statements_per_change,
+                 fig.per_change.commits, fig.per_change.fetched, fig.pg_reads.month_s,
+                 fig.sqlite_reads.month_s, fig.pg_reads.search_s, fig.sqlite_reads.search_s);
     std::fclose(out);
   }
   DiscardCluster();
