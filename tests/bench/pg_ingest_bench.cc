@@ -457,6 +457,55 @@ struct Figures {
 
 }  // namespace
 
+// Round trips per change: one more ingest, untimed, with every statement the
+// server runs logged and counted.
+double StatementsPerChange(const std::string& admin, const std::string& cluster_dir,
+                           const Workload& w, const SecretKeys& hub_keys, const Clock& clock,
+                           int stores) {
+  const std::string url = Must(outpost::testing::FreshPgDatabaseOn(admin, "h7_count"), "db");
+  {
+    auto made = Must(hub::Hub::Create(url, hub_keys, clock), "pg hub");
+    AllowAll(*made, w);
+  }
+  auto pg = Must(hub::Hub::Open(url, hub_keys, clock), "pg hub");
+  Must(outpost::testing::PgExecute(admin, "ALTER SYSTEM SET log_statement = 'all'"),
+       "log statements");
+  Must(outpost::testing::PgExecute(admin, "SELECT pg_reload_conf()"), "reload");
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  const int64_t lines_before = LogStatements(cluster_dir + "/server.log");
+  Feed(*pg, w, Range(0, stores));
+  const int64_t lines_after = LogStatements(cluster_dir + "/server.log");
+  Must(outpost::testing::PgExecute(admin, "ALTER SYSTEM RESET log_statement"), "stop logging");
+  Must(outpost::testing::PgExecute(admin, "SELECT pg_reload_conf()"), "reload");
+  return static_cast<double>(lines_after - lines_before) / static_cast<double>(w.changes);
+}
+
+// The month report and customer searches on a hub built on SQLite (in
+// `dir`) and copied to PostgreSQL: into `fig`.
+void MeasureReads(const Flags& f, const std::string& admin, const std::string& dir,
+                  const Clock& clock, Figures& fig) {
+  bench::BenchHub lite(dir);
+  for (int s = 0; s < f.stores; ++s) {
+    Must(lite.hub->AllowStore(SecretKeys::Generate("S" + std::to_string(s)).pub), "allow");
+  }
+  lite.Fill([&](Db& db) {
+    FillBookings(db, f.bookings, f.stores);
+    bench::FillCustomerRecords(db, f.customers, f.stores, 0);
+    Must(db.Exec("ANALYZE"), "analyze");
+  });
+  Must(lite.hub->MakeIdentity().Resolve(true), "resolve");
+  const std::string url = Must(outpost::testing::FreshPgDatabaseOn(admin, "h7_reads"), "db");
+  fig.migrate_s = bench::TimeS([&] {
+    Must(hub::MigrateHub(lite.dir + "/hub.db", url, lite.hub->keys(), clock), "migrate");
+  });
+  auto pg = Must(hub::Hub::Open(url, lite.hub->keys(), clock), "pg hub");
+  Must(pg->MakeIdentity().Resolve(false), "resolve");
+  (void)TimeReads(*pg, 1);  // warm
+  (void)TimeReads(*lite.hub, 1);
+  fig.pg_reads = TimeReads(*pg, f.reps);
+  fig.sqlite_reads = TimeReads(*lite.hub, f.reps);
+}
+
 int main(int argc, char** argv) {
   const Flags f = ParseFlags(argc, argv);
   outpost::testing::TempDir tmp;
@@ -530,26 +579,7 @@ int main(int argc, char** argv) {
         pg2_t.back());
     std::fflush(stdout);
   }
-  // Round trips: one more ingest, untimed, with every statement logged.
-  {
-    const std::string url = Must(outpost::testing::FreshPgDatabaseOn(admin, "h7_count"), "db");
-    {
-      auto made = Must(hub::Hub::Create(url, hub_keys, clock), "pg hub");
-      AllowAll(*made, w);
-    }
-    auto pg = Must(hub::Hub::Open(url, hub_keys, clock), "pg hub");
-    Must(outpost::testing::PgExecute(admin, "ALTER SYSTEM SET log_statement = 'all'"),
-         "log statements");
-    Must(outpost::testing::PgExecute(admin, "SELECT pg_reload_conf()"), "reload");
-    std::this_thread::sleep_for(std::chrono::milliseconds(500));
-    const int64_t lines_before = LogStatements(cluster_dir + "/server.log");
-    Feed(*pg, w, Range(0, f.stores));
-    const int64_t lines_after = LogStatements(cluster_dir + "/server.log");
-    Must(outpost::testing::PgExecute(admin, "ALTER SYSTEM RESET log_statement"), "stop logging");
-    Must(outpost::testing::PgExecute(admin, "SELECT pg_reload_conf()"), "reload");
-    fig.statements_per_change =
-        static_cast<double>(lines_after - lines_before) / static_cast<double>(w.changes);
-  }
+  fig.statements_per_change = StatementsPerChange(admin, cluster_dir, w, hub_keys, clock, f.stores);
   fig.copy_s = Median(copy_t);
   fig.rows_s = Median(rows_t);
   fig.piped_s = Median(piped_t);
@@ -558,29 +588,7 @@ int main(int argc, char** argv) {
   fig.pg2_s = Median(pg2_t);
   fig.pg_cpu_per_change_us = Median(cpu_t);
 
-  // Reads: one hub built on SQLite, copied to PostgreSQL.
-  {
-    bench::BenchHub lite(tmp.path() + "/reads");
-    for (int s = 0; s < f.stores; ++s) {
-      Must(lite.hub->AllowStore(SecretKeys::Generate("S" + std::to_string(s)).pub), "allow");
-    }
-    lite.Fill([&](Db& db) {
-      FillBookings(db, f.bookings, f.stores);
-      bench::FillCustomerRecords(db, f.customers, f.stores, 0);
-      Must(db.Exec("ANALYZE"), "analyze");
-    });
-    Must(lite.hub->MakeIdentity().Resolve(true), "resolve");
-    const std::string url = Must(outpost::testing::FreshPgDatabaseOn(admin, "h7_reads"), "db");
-    fig.migrate_s = bench::TimeS([&] {
-      Must(hub::MigrateHub(lite.dir + "/hub.db", url, lite.hub->keys(), clock), "migrate");
-    });
-    auto pg = Must(hub::Hub::Open(url, lite.hub->keys(), clock), "pg hub");
-    Must(pg->MakeIdentity().Resolve(false), "resolve");
-    (void)TimeReads(*pg, 1);  // warm
-    (void)TimeReads(*lite.hub, 1);
-    fig.pg_reads = TimeReads(*pg, f.reps);
-    fig.sqlite_reads = TimeReads(*lite.hub, f.reps);
-  }
+  MeasureReads(f, admin, tmp.path() + "/reads", clock, fig);
 
   const double n = static_cast<double>(w.changes);
   std::printf(
