@@ -2,7 +2,7 @@
 // when OUTPOST_TEST_HUB_DB=postgresql), and the hub's database opened by a test
 // on a connection of its own, to look at what the backend wrote (counts and
 // values on both backends; the SQLite file itself), or to damage or rewind
-// the SQLite file on purpose. Never through the Hub: it reads and writes only
+// it on purpose (TamperHub, on either backend). Never through the Hub: it reads and writes only
 // through hub/storage/ (tests/hub_storage_conformance_test.cc states that
 // contract for every backend).
 #pragma once
