@@ -177,7 +177,7 @@ class PgTableCopy : public TableCopy {
       }
       shapes.push_back(std::move(shape));
     }
-    return InImportOrder(std::move(shapes));
+    return InImportOrder(shapes);
   }
 
   Status HoldSnapshot() override {
@@ -257,7 +257,7 @@ class PgTableCopy : public TableCopy {
  private:
   // Parents before children (foreign keys), then kCountedByTriggers last;
   // otherwise by name.
-  Result<std::vector<TableShape>> InImportOrder(std::vector<TableShape> shapes) {
+  Result<std::vector<TableShape>> InImportOrder(const std::vector<TableShape>& shapes) {
     ASSIGN_OR_RETURN(PgStatement fks,
                      db_->Prepare("SELECT conrelid::regclass::text, confrelid::regclass::text"
                                   " FROM pg_constraint WHERE contype = 'f'"
