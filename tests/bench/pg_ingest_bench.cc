@@ -26,6 +26,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <map>
 #include <random>
 #include <string>
@@ -345,6 +346,15 @@ double RawRowInserts(const std::string& url, const Workload& w, int batch, bool 
 struct ServerCounters {
   double commits = 0, returned = 0, fetched = 0, inserted = 0, updated = 0;
 };
+// The database's size on disk (pg_database_size), bytes.
+double DatabaseBytes(const std::string& admin, const std::string& url) {
+  const std::string db = url.substr(url.find(":///") + 4, url.find('?') - url.find(":///") - 4);
+  return std::atof(
+      Must(outpost::testing::PgQueryValue(admin, "SELECT pg_database_size('" + db + "')"),
+           "pg_database_size")
+          .c_str());
+}
+
 ServerCounters ReadCounters(const std::string& admin, const std::string& url) {
   const std::string db = url.substr(url.find(":///") + 4, url.find('?') - url.find(":///") - 4);
   ServerCounters c;
@@ -449,7 +459,8 @@ ReadFigures TimeReads(hub::Hub& hub, int reps) {
 struct Figures {
   double copy_s = 0, rows_s = 0, piped_s = 0, pg_s = 0, sqlite_s = 0, pg2_s = 0;
   double pg_cpu_per_change_us = 0;
-  double statements_per_change = 0;  // each a round trip to the server
+  double statements_per_change = 0;                             // each a round trip to the server
+  double pg_bytes_per_change = 0, sqlite_bytes_per_change = 0;  // on disk, after ingest
   ServerCounters per_change;
   ReadFigures pg_reads, sqlite_reads;
   double migrate_s = 0;
@@ -542,6 +553,7 @@ int main(int argc, char** argv) {
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
     const ServerCounters before = ReadCounters(admin, url);
+    const double bytes_before = DatabaseBytes(admin, url);
     auto pg = Must(hub::Hub::Open(url, hub_keys, clock), "pg hub");
     const double cpu0 = CpuSeconds();
     pg_t.push_back(bench::TimeS([&] { Feed(*pg, w, Range(0, f.stores)); }));
@@ -549,6 +561,8 @@ int main(int argc, char** argv) {
     pg.reset();
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
     const ServerCounters after = ReadCounters(admin, url);
+    fig.pg_bytes_per_change =
+        (DatabaseBytes(admin, url) - bytes_before) / static_cast<double>(w.changes);
     const double n = static_cast<double>(w.changes);
     fig.per_change = {(after.commits - before.commits) / n, (after.returned - before.returned) / n,
                       (after.fetched - before.fetched) / n, (after.inserted - before.inserted) / n,
@@ -560,6 +574,14 @@ int main(int argc, char** argv) {
     AllowAll(*lite, w);
     sqlite_t.push_back(bench::TimeS([&] { Feed(*lite, w, Range(0, f.stores)); }));
     lite.reset();
+    // The whole file, its empty schema included (a few hundred KB).
+    const std::string file = tmp.File("hub" + std::to_string(rep) + ".db");
+    std::error_code ignored;
+    const auto wal = std::filesystem::file_size(file + "-wal", ignored);
+    fig.sqlite_bytes_per_change =
+        static_cast<double>(std::filesystem::file_size(file) +
+                            (wal == static_cast<std::uintmax_t>(-1) ? 0 : wal)) /
+        static_cast<double>(w.changes);
 
     // Two hub processes' worth: two Hubs, each with its own connections and
     // half the stores, on one database.
@@ -606,10 +628,12 @@ int main(int argc, char** argv) {
   std::printf(
       "PostgreSQL ingest per change: %.1f statements (round trips); this process's CPU %.0f us"
       " (wall %.0f us); server commits %.3f, rows returned %.1f, fetched %.1f, inserted %.2f, "
-      "updated %.2f\n",
+      "updated %.2f\n"
+      "on disk per change after ingest: PostgreSQL %.0f bytes, SQLite %.0f bytes\n",
       fig.statements_per_change, fig.pg_cpu_per_change_us, fig.pg_s / n * 1e6,
       fig.per_change.commits, fig.per_change.returned, fig.per_change.fetched,
-      fig.per_change.inserted, fig.per_change.updated);
+      fig.per_change.inserted, fig.per_change.updated, fig.pg_bytes_per_change,
+      fig.sqlite_bytes_per_change);
   std::printf(
       "reads at %lld bookings, %lld customer records (copied to PostgreSQL in %.1f s):\n"
       "  month report 2026-11 (made %lld): PostgreSQL %.3f s, SQLite %.3f s (%.2fx)\n"
