@@ -12,7 +12,7 @@
 #include "sync/keys.h"
 #include "sync/testing.h"
 #include "tests/hub_cli_run.h"
-#include "tests/hub_file.h"
+#include "tests/hub_db.h"
 
 namespace outpost::hub {
 namespace {

@@ -17,7 +17,7 @@
 #include "hub/queries/requests.h"
 #include "hub/queries/stores.h"
 #include "sync/testing.h"
-#include "tests/hub_file.h"
+#include "tests/hub_db.h"
 
 namespace outpost::testing {
 

@@ -27,7 +27,7 @@
 #include "sync/normalize.h"
 #include "tests/gateway/gateway_harness.h"
 #include "tests/hub_cli_fixture.h"
-#include "tests/hub_file.h"
+#include "tests/hub_db.h"
 
 namespace outpost {
 namespace {

@@ -8,7 +8,7 @@
 #include "sync/changelog.h"
 #include "sync/envelope.h"
 #include "sync/testing.h"
-#include "tests/hub_file.h"
+#include "tests/hub_db.h"
 
 namespace outpost {
 namespace {

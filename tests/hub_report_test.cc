@@ -10,7 +10,7 @@
 #include "sync/model/message.h"
 #include "sync/model/task.h"
 #include "tests/hub_cli_fixture.h"
-#include "tests/hub_file.h"
+#include "tests/hub_db.h"
 
 namespace outpost {
 namespace {
