@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The test command: installs dependencies, builds, and runs every test: in the
-# -Werror debug build at two chosen instants under libfaketime (the suite must
+# -Werror debug build at a chosen instant under libfaketime (the suite must
 # pass at any hour, on any date), the Debian package built from it
 # (ops/package-test.sh), then under ASan/UBSan; and
 # the tests of code that shares state between threads under ThreadSanitizer,
@@ -14,7 +14,7 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 # Every build from scratch here: batches of files compile in a third of the time.
 export OUTPOST_UNITY_BUILD=${OUTPOST_UNITY_BUILD:-ON}
 
-run_ctest() { (cd "build/$1" && ctest --output-on-failure -j 2 --timeout 600); }
+run_ctest() { local dir=$1; shift; (cd "build/$dir" && ctest --output-on-failure -j 2 --timeout 600 "$@"); }
 
 # Runs the debug suite with the whole process tree's wall clock moved so that
 # it reads <hh:mm:ss> today in Asia/Shanghai (a relative offset: every test
@@ -36,21 +36,26 @@ run_ctest_at() {
      -E '^web_console_browser$' "$@")
 }
 
-# The debug suite runs twice, each time at a chosen instant (a run on the
-# real clock would only be a third, arbitrary instant); the browser test, left
-# out of those, runs once on the real clock.
+# The debug suite runs at a chosen instant, half a minute before a Shanghai
+# midnight (a test that reads "today" twice, or builds a day from the wrong
+# zone, fails there), and the ASan run below on the real clock is a second,
+# arbitrary instant; the browser test, left out of the pinned run, runs once
+# on the real clock. The hub's tests on PostgreSQL (label pg_suite) and the
+# PostgreSQL end-to-end runs (label pg_e2e: processes killed, a standby
+# promoted) run here. (The whole of this script must stay under 45 minutes on
+# 2 cores: a third full run, at 17:55, was dropped for it.)
 echo "== build and test: debug"
 ./ops/build.sh debug
-run_ctest_at 17:55:00   # inside the hours a test on the real clock once failed
+run_ctest_at 23:59:30   # half a minute before a local midnight
 (cd build/debug && ctest --output-on-failure --timeout 600 -R '^web_console_browser$')
 ./ops/package-test.sh build/debug   # the Debian package from that build: files, modes, units
-# The hub's tests registered a second time on PostgreSQL (label pg_suite) run
-# at 17:55 and under ASan; here their SQLite runs cover the midnight.
-run_ctest_at 23:59:30 -LE pg_suite   # half a minute before a local midnight
 
 echo "== build and test: asan"
 ./ops/build.sh asan
-run_ctest asan
+# Under ASan the PostgreSQL backend's code runs in the storage conformance
+# suite (every part, in process); the pg_suite and pg_e2e runs, which drive the
+# same code through the hub, would add five minutes.
+run_ctest asan -LE 'pg_suite|pg_e2e'
 
 # Threads share state in the transport (ZeroMQ's I/O thread), the hub's
 # open-ahead thread (hub/open_ahead.h, on sync/mutex.h) and the sync client's window of batches.
