@@ -609,6 +609,7 @@ Result<WireAck> Hub::ApplyBatch(const WireBatch& batch,
     (void)LogSecurity(site, "refused", reason);
     return Status::Corruption(reason);
   }
+  RETURN_IF_ERROR(unit->Prefetch(fresh));
   for (size_t i = known; i < changes.size(); ++i) {
     Status st = ApplyChange(*unit, changes[i], named_stores[i]);
     if (!st.ok()) {

@@ -3,7 +3,8 @@
 #   ops/build.sh debug     -Werror debug build (tests, demo)
 #   ops/build.sh asan      AddressSanitizer + UndefinedBehaviorSanitizer
 #   ops/build.sh release   optimised, for benchmarks
-#   ops/build.sh tsan T... ThreadSanitizer, only the targets named (the threaded tests)
+#   ops/build.sh tsan T... ThreadSanitizer under clang with -Wthread-safety, only the
+#                          targets named (the threaded tests and the annotated code)
 #   ops/build.sh threadsafety T...  clang with -Wthread-safety -Werror, only the
 #                          targets named (those with locking annotations)
 # BUILD_JOBS=N compiles N files at once (default 2).
@@ -20,7 +21,10 @@ case "$flavour" in
   debug)   args=(-DCMAKE_BUILD_TYPE=Debug) ;;
   asan)    args=(-DCMAKE_BUILD_TYPE=Debug -DOUTPOST_SANITIZE=ON -DOUTPOST_BENCH=OFF) ;;
   release) args=(-DCMAKE_BUILD_TYPE=Release) ;;
-  tsan)    args=(-DCMAKE_BUILD_TYPE=Debug -DOUTPOST_TSAN=ON -DOUTPOST_BENCH=OFF) ;;
+  # Built by clang with the locking annotations checked too (-Wthread-safety):
+  # one build of the threaded code serves both, as ops/test.sh runs it.
+  tsan)    args=(-DCMAKE_BUILD_TYPE=Debug -DOUTPOST_TSAN=ON -DOUTPOST_THREAD_SAFETY=ON -DOUTPOST_BENCH=OFF
+                 -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++) ;;
   # The analysis is clang's: the compiler is chosen when the folder is first configured.
   threadsafety)
     args=(-DCMAKE_BUILD_TYPE=Debug -DOUTPOST_THREAD_SAFETY=ON -DOUTPOST_BENCH=OFF

@@ -1,10 +1,10 @@
 // The hub on PostgreSQL with real processes: stores syncing over ZeroMQ on
 // 127.0.0.1 to two `outpost-hub serve` processes on one database, each killed
 // -9 in turn while the stores fail over between them; PostgreSQL itself killed
-// -9 and restarted mid-ingest; and migrate-db from SQLite to PostgreSQL and
-// back. What is checked is what an auditor would: every change a store was
-// told is safe is at the hub once, hash for hash, and the unified state equals
-// a SQLite hub's fed the same stores.
+// -9 and restarted mid-ingest; migrate-db from SQLite to PostgreSQL and
+// back; and the month report read from a standby, saying how stale it is. What is checked is what
+// an auditor would: every change a store was told is safe is at the hub once, hash for hash, and
+// the unified state equals a SQLite hub's fed the same stores.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <unistd.h>
@@ -315,6 +315,101 @@ TEST_F(HubOnPostgresTest, PostgresKilledMidIngestLosesNoAcknowledgedChange) {
   ASSERT_EQ(migrated.exit_code, 0) << migrated.err;
   ExpectEveryStoreLogOnceIn(copy);
   RunProgram({script, "discard", cluster});
+}
+
+}  // namespace
+}  // namespace outpost::testing
+
+namespace outpost::testing {
+namespace {
+
+// Head office's reporting reads a standby: the month report is the primary's,
+// says it was read from a standby and whether it is caught up, and says how
+// far behind it is once its primary is gone; the standby refuses to become a
+// hub or take a write. The clusters are the test's own.
+TEST_F(HubOnPostgresTest, AMonthReportReadsAStandbyAndSaysHowStaleItIs) {
+  const std::string primary = "/tmp/outpost-pgprimary-" + std::to_string(getpid());
+  const std::string standby = "/tmp/outpost-pgstandby-" + std::to_string(getpid());
+  const std::string script = OUTPOST_PG_CLUSTER_SCRIPT;
+  ASSERT_EQ(RunProgram({script, "fresh", primary, "5434"}).exit_code, 0);
+  const std::string admin = "postgresql:///postgres?host=" + primary + "&port=5434&user=postgres";
+  auto url = FreshPgDatabaseOn(admin, "reporting");
+  ASSERT_TRUE(url.ok()) << url.status().ToString();
+  const std::string db = url.value();
+  ProcessResult made = RunProgram({script, "standby", primary, standby});
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+  std::string replica = db;
+  replica.replace(replica.find(primary), primary.size(), standby);
+
+  ASSERT_EQ(Hub(db, {"init"}).exit_code, 0);
+  OpenStores(1, db);
+  const std::string endpoint = FreeTcpEndpoint();
+  {
+    auto serve = Serve(db, endpoint);
+    for (int i = 0; i < 3; ++i) Book("S1", i);
+    ProcessResult synced =
+        RunProgram(desks_.at("S1")->Argv(SyncCommandArgs(endpoint, dir_.File("HUB.pub"),
+                                                         dir_.File("S1.key"), {"--once"})),
+                   desks_.at("S1")->Env());
+    ASSERT_EQ(synced.exit_code, 0) << synced.err;
+    serve->Kill(SIGTERM);
+    serve->Wait();
+  }
+  // On the primary the typed rows catch up first; it is no standby.
+  ProcessResult on_primary = Hub(db, {"--json", "report", "month", "2026-11"});
+  ASSERT_EQ(on_primary.exit_code, 0) << on_primary.err;
+  json want = json::parse(on_primary.out);
+  EXPECT_TRUE(want["standby"].is_null());
+  ASSERT_EQ(want["chain"]["made"], 3) << on_primary.out;
+
+  json got;
+  for (int i = 0; i < 100; ++i) {  // replayed within a moment
+    ProcessResult read = Hub(replica, {"--json", "report", "month", "2026-11"});
+    ASSERT_EQ(read.exit_code, 0) << read.err;
+    got = json::parse(read.out);
+    if (got["standby"]["caught_up"] == true && got["chain"] == want["chain"]) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_EQ(got["chain"], want["chain"]);
+  EXPECT_EQ(got["stores"], want["stores"]);
+  EXPECT_EQ(got["standby"]["caught_up"], true) << got.dump();
+  EXPECT_EQ(got["standby"]["lag_ms"], 0);
+  EXPECT_FALSE(got["standby"]["replayed_at"].get<std::string>().empty());
+  ProcessResult text = Hub(replica, {"report", "month", "2026-11"});
+  EXPECT_EQ(
+      text.out.rfind("读自备库 read from a standby: 已追上主库 caught up with its primary", 0), 0u)
+      << text.out;
+
+  // A standby takes no writes: it is no place for a new hub, nor for a store.
+  ProcessResult init = Hub(replica, {"init"});
+  EXPECT_EQ(init.exit_code, 2) << init.err;
+  EXPECT_NE(init.err.find("is a standby (read-only): create the hub on its primary"),
+            std::string::npos)
+      << init.err;
+  auto other = SecretKeys::Generate("S9");
+  ASSERT_TRUE(WriteKeyFiles(other, dir_.path(), false).ok());
+  ProcessResult allow = Hub(replica, {"allow", dir_.File("S9.pub")});
+  EXPECT_NE(allow.exit_code, 0);
+  EXPECT_NE(allow.err.find("read-only"), std::string::npos) << allow.err;
+
+  // Its primary gone, the standby still answers, and says it is behind.
+  ASSERT_EQ(RunProgram({script, "stop", primary}).exit_code, 0);
+  for (int i = 0; i < 100; ++i) {
+    ProcessResult read = Hub(replica, {"--json", "report", "month", "2026-11"});
+    ASSERT_EQ(read.exit_code, 0) << read.err;
+    got = json::parse(read.out);
+    if (got["standby"]["caught_up"] == false) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_EQ(got["standby"]["caught_up"], false) << got.dump();
+  EXPECT_GE(got["standby"]["lag_ms"].get<int64_t>(), 0);
+  EXPECT_EQ(got["chain"], want["chain"]);
+  text = Hub(replica, {"report", "month", "2026-11"});
+  EXPECT_NE(text.out.find("落后主库"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("behind its primary by"), std::string::npos) << text.out;
+
+  EXPECT_EQ(RunProgram({script, "discard", standby}).exit_code, 0);
+  EXPECT_EQ(RunProgram({script, "discard", primary}).exit_code, 0);
 }
 
 }  // namespace

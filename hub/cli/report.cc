@@ -38,11 +38,17 @@ json ReportsJson(const queries::MonthReports& r) {
     chain["stores"] = r.stores.size();
     chain["incomplete_stores"] = r.incomplete;
   }
-  return {{"month", r.month}, {"stores", stores}, {"chain", chain}};
+  json standby = nullptr;
+  if (r.standby) {
+    standby = {{"replayed_at", r.standby->replayed_at},
+               {"caught_up", r.standby->caught_up},
+               {"lag_ms", r.standby->lag_ms}};
+  }
+  return {{"month", r.month}, {"stores", stores}, {"chain", chain}, {"standby", standby}};
 }
 
 std::string ReportsText(const queries::MonthReports& r) {
-  std::string out;
+  std::string out = r.standby ? StandbyText(r) + "\n\n" : "";
   for (const auto& s : r.stores) {
     out += kpi::MonthReportText(s.report, s.site + (s.name != s.site ? " " + s.name : ""));
     if (s.complete_to) {

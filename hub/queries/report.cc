@@ -206,13 +206,15 @@ Result<MonthReports> MonthReportAtHub(const HubReader& hub, const std::string& m
   ASSIGN_OR_RETURN(Span span, SpanOf(month, trend_months < 1 ? 1 : trend_months));
   ASSIGN_OR_RETURN(LocalDate first, FirstOf(month));
   const LocalDate month_end = NextMonth(first);  // the first local day after the month
-  // The typed rows first catch up with every change synced (they are kept
-  // behind ingest): derived rows only, as a customer query's resolution.
-  RETURN_IF_ERROR(hub.MakeIdentity().IndexChanges());
-  storage::HubReads& reads = hub.reads();
-  ASSIGN_OR_RETURN(std::vector<storage::StoreOverview> overviews, reads.StoreOverviews());
   MonthReports out;
   out.month = month;
+  ASSIGN_OR_RETURN(out.standby, hub.storage().Standby());
+  // The typed rows first catch up with every change synced (they are kept
+  // behind ingest): derived rows only, as a customer query's resolution. Not
+  // on a standby: it takes no writes, and says how stale it is instead.
+  if (!out.standby) RETURN_IF_ERROR(hub.MakeIdentity().IndexChanges());
+  storage::HubReads& reads = hub.reads();
+  ASSIGN_OR_RETURN(std::vector<storage::StoreOverview> overviews, reads.StoreOverviews());
   FactsBySite by_site;
   std::map<std::string, TimeZone> zones;  // by id: most stores share one
   for (const storage::StoreOverview& o : overviews) {

@@ -20,7 +20,8 @@
 //
 // Thread-compatible (hub/queries/reader.h). Reads only, after the typed rows
 // have caught up with the changes synced (Identity::IndexChanges: derived
-// rows, as a customer query's resolution writes).
+// rows, as a customer query's resolution writes); on a standby, which takes
+// no writes, it reads them as they are and says how stale they are.
 #pragma once
 
 #include <optional>
@@ -57,6 +58,11 @@ struct MonthReports {
   std::optional<kpi::MonthReport> chain;
   std::vector<kpi::MonthReport> chain_trend;
   int incomplete = 0;  // stores whose figures are complete only to a day
+  // Read from a standby (a read-only replica of a PostgreSQL hub): how stale
+  // it is. Its typed rows are then as the primary last brought them up to
+  // date (outpost-hub serve does so at each profile refresh), not caught up
+  // here as on the primary. nullopt: read from the hub's own database.
+  std::optional<storage::StandbyState> standby;
 };
 
 // `month` ("YYYY-MM"; InvalidInput naming "month" otherwise) for `site`

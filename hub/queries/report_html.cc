@@ -123,6 +123,7 @@ std::string MonthReportHtml(const queries::MonthReports& reports) {
       ".note{color:#a40}.arrival{fill:#2a7}.noshow{fill:#c33}.item{fill:#e80}"
       "svg text{font-size:11px}\n</style>\n</head>\n<body>\n<h1>月报 month report " +
       HtmlEscape(reports.month) + "</h1>\n";
+  if (reports.standby) out += "<p class=\"note\">" + HtmlEscape(StandbyText(reports)) + "</p>\n";
   if (reports.chain) {
     std::string note = std::to_string(reports.stores.size()) + " 家门店 stores";
     if (reports.incomplete > 0) {
@@ -157,6 +158,22 @@ std::string CsvField(const std::string& text) {
 }
 
 }  // namespace
+
+std::string StandbyText(const queries::MonthReports& reports) {
+  if (!reports.standby) return "";
+  const storage::StandbyState& standby = *reports.standby;
+  std::string line = "读自备库 read from a standby: ";
+  if (standby.caught_up) {
+    line += "已追上主库 caught up with its primary";
+  } else {
+    line += "落后主库 " + std::to_string(standby.lag_ms / 1000) + " 秒 behind its primary by " +
+            std::to_string(standby.lag_ms / 1000) + " s";
+  }
+  line += standby.replayed_at.empty()
+              ? " (尚未重放 nothing replayed since it started)"
+              : " (最近重放 last change replayed " + standby.replayed_at + ")";
+  return line + "; 分类数据截至主库最近一次刷新 typed rows as of the primary's last refresh";
+}
 
 std::string CompleteToText(const queries::StoreMonthReport& s) {
   if (!s.complete_to) return "";

@@ -20,6 +20,10 @@ std::string HtmlEscape(const std::string& text);
 
 std::string MonthReportHtml(const queries::MonthReports& reports);
 
+// Read from a standby: one line saying so and how stale it is, bilingual
+// ("读自备库 read from a standby: ..."); "" when read from the hub's own
+// database.
+std::string StandbyText(const queries::MonthReports& reports);
 // "" when the store's figures are complete, the day they are complete to,
 // or "never" for a store never heard from.
 std::string CompleteToText(const queries::StoreMonthReport& store);

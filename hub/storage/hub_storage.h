@@ -59,9 +59,29 @@ class ReadScope {
   virtual ~ReadScope() = default;
 };
 
+// How far a standby's copy of the hub trails its primary (HubStorage::Standby).
+struct StandbyState {
+  // The newest transaction replayed, committed on the primary at this UTC
+  // instant (ISO 8601; "" when none has been replayed since it started).
+  std::string replayed_at;
+  // The standby streams from its primary and has replayed all it received:
+  // its data is the primary's but for what is in flight.
+  bool caught_up = false;
+  // Milliseconds from replayed_at to now (the standby's clock); 0 when
+  // caught up (an idle primary commits nothing newer to replay).
+  int64_t lag_ms = 0;
+};
+
 class HubStorage {
  public:
   virtual ~HubStorage() = default;
+
+  // A read-only standby of a primary's database says how stale it is; a
+  // database that takes writes (a primary, a SQLite file) says nullopt. On a
+  // standby, every write through this storage is refused by the server, so
+  // a query that would bring derived rows up to date first reads them as the
+  // primary last wrote them instead (hub/queries/report.h).
+  virtual Result<std::optional<StandbyState>> Standby() { return std::optional<StandbyState>(); }
 
   virtual KeyStore& keys() = 0;
   virtual StoreCursors& cursors() = 0;

@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -50,6 +51,12 @@ class IngestUnit {
   virtual Result<std::optional<StoreCursor>> ReadCursor(const std::string& site) = 0;
   // The hash of the change the hub holds at (site, seq), if it holds one.
   virtual Result<std::optional<Hash256>> ChangeHash(const std::string& site, int64_t seq) = 0;
+  // The changes about to be stored and applied, in order, before the first
+  // StoreChange of them: a backend across a network reads the entities they
+  // touch in one go here and writes the batch together later in the unit
+  // (PostgreSQL: round trips per batch, not per change). Reads and refusals
+  // through the unit are the same either way. SQLite, in process, ignores it.
+  virtual Status Prefetch(std::span<const ChangeEntry> /*changes*/) { return Status::Ok(); }
   // Keeps a change exactly as the store wrote it. Conflict when the hub holds
   // one at that (site, seq) already.
   virtual Status StoreChange(const ChangeEntry& change) = 0;

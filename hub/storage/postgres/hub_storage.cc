@@ -1,5 +1,7 @@
 #include "hub/storage/postgres/hub_storage.h"
 
+#include <algorithm>
+
 #include "hub/storage/postgres/identity_store.h"
 #include "hub/storage/postgres/parts.h"
 #include "schema/migrations.h"
@@ -57,6 +59,7 @@ class PgHubStorage : public HubStorage {
     return std::unique_ptr<KeyReader>(new PgKeyReader(std::move(db)));
   }
   Result<int> SchemaVersion() override { return db_->SchemaVersion(); }
+  Result<std::optional<StandbyState>> Standby() override;
   IdentityStore& identity() override { return identity_; }
   CampaignStore& campaigns() override { return campaigns_; }
   StaffStore& staff() override { return staff_; }
@@ -74,6 +77,31 @@ class PgHubStorage : public HubStorage {
   PgCampaignStore campaigns_;
   PgStaffStore staff_;
 };
+
+Result<std::optional<StandbyState>> PgHubStorage::Standby() {
+  ASSIGN_OR_RETURN(
+      PgStatement st,
+      db_->Prepare("SELECT pg_is_in_recovery(),"
+                   " coalesce(to_char(pg_last_xact_replay_timestamp() AT TIME ZONE 'UTC',"
+                   " 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), ''),"
+                   " coalesce(pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn(), false)"
+                   " AND EXISTS (SELECT 1 FROM pg_stat_wal_receiver WHERE status = 'streaming'),"
+                   " coalesce((extract(epoch FROM clock_timestamp()"
+                   " - pg_last_xact_replay_timestamp()) * 1000)::bigint, 0)"));
+  ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row || st.Text(0) != "t") return std::optional<StandbyState>();
+  StandbyState state;
+  state.replayed_at = st.Text(1);
+  state.caught_up = st.Text(2) == "t";
+  state.lag_ms = state.caught_up ? 0 : std::max<int64_t>(st.Int(3), 0);
+  return std::optional<StandbyState>(std::move(state));
+}
+
+Result<bool> IsStandby(PgConnection& db) {
+  ASSIGN_OR_RETURN(PgStatement st, db.Prepare("SELECT pg_is_in_recovery()"));
+  ASSIGN_OR_RETURN(bool row, st.Step());
+  return row && st.Text(0) == "t";
+}
 
 Status NoSuchHub(const std::string& shown_url) {
   return Status::NotFound("'" + shown_url + "': no such hub database")
@@ -103,12 +131,35 @@ Result<std::unique_ptr<HubStorage>> OpenPgHubStorage(const std::string& url,
   // A database holds a hub once its first migration committed (schema_version
   // is written in the same transaction as the tables).
   ASSIGN_OR_RETURN(int version, db->SchemaVersion());
+  ASSIGN_OR_RETURN(bool standby, IsStandby(*db));
+  if (standby && options.create) {
+    return Status::Refused("'" + shown_url +
+                           "' is a standby (read-only): create the hub on its primary")
+        .WithShown(i18n::Format("'{0}' is a standby (read-only): create the hub on its primary",
+                                {shown_url}));
+  }
   if (options.create && version > 0) {
     return Status::Conflict("hub database '" + shown_url + "' exists; init only creates a new one")
         .WithShown(
             i18n::Format("hub database '{0}' exists; init only creates a new one", {shown_url}));
   }
   if (!options.create && version == 0) return NoSuchHub(shown_url);
+  // A standby is read-only and follows its primary's schema: it is read as it
+  // is, and only if this program can read it.
+  if (standby) {
+    const int expected = schema::HubPgMigrations().back().version;
+    if (version < expected) {
+      return Status::Refused("standby '" + shown_url + "' holds hub schema " +
+                             std::to_string(version) + ", older than this program's " +
+                             std::to_string(expected) + ": migrate its primary first")
+          .WithShown(i18n::Format(
+              "standby '{0}' holds hub schema {1}, older than this program's {2}: migrate its "
+              "primary first",
+              {shown_url, std::to_string(version), std::to_string(expected)}));
+    }
+    if (version > expected) return SchemaNewerThanProgram(shown_url, version, expected);
+    return std::unique_ptr<HubStorage>(new PgHubStorage(std::move(db), options.signer));
+  }
   if (options.create || options.migrate) RETURN_IF_ERROR(db->Migrate(schema::HubPgMigrations()));
   // Unlike SQLite's, a PostgreSQL hub starts at the current schema: it has no
   // batches archived before the hub log nor rows written before the record

@@ -1,3 +1,6 @@
+#include <algorithm>
+#include <array>
+
 #include "hub/storage/postgres/parts.h"
 
 namespace outpost::hub::storage::postgres {
@@ -26,7 +29,9 @@ Result<std::unique_ptr<IngestUnit>> PgIngestUnit::Begin(PgConnection& db,
 }
 
 Result<std::optional<StoreCursor>> PgIngestUnit::ReadCursor(const std::string& site) {
-  return postgres::ReadCursor(db_, site);
+  ASSIGN_OR_RETURN(std::optional<StoreCursor> cursor, postgres::ReadCursor(db_, site));
+  if (cursor) cursor_seq_[site] = cursor->last_seq;
+  return cursor;
 }
 
 Result<std::optional<Hash256>> ReadChangeHash(PgConnection& db, const std::string& site,
@@ -40,12 +45,60 @@ Result<std::optional<Hash256>> ReadChangeHash(PgConnection& db, const std::strin
 }
 
 Result<std::optional<Hash256>> PgIngestUnit::ChangeHash(const std::string& site, int64_t seq) {
+  RETURN_IF_ERROR(Flush());
   return ReadChangeHash(db_, site, seq);
 }
 
-Status PgIngestUnit::StoreChange(const ChangeEntry& change) { return InsertChange(db_, change); }
+Status PgIngestUnit::StoreChange(const ChangeEntry& change) {
+  const auto cursor = cursor_seq_.find(change.site_id);
+  if (cursor != cursor_seq_.end() && change.seq > cursor->second) {
+    pending_changes_.push_back(change);
+    return Status::Ok();
+  }
+  return InsertChange(db_, change);
+}
+
+Status PgIngestUnit::Prefetch(std::span<const ChangeEntry> changes) {
+  PgArray kinds;
+  PgArray ids;
+  for (const ChangeEntry& c : changes) {
+    if (entities_.emplace(EntityKey{c.entity, c.entity_id}, std::nullopt).second) {
+      kinds.Add(c.entity);
+      ids.Add(c.entity_id);
+    }
+  }
+  if (kinds.size() == 0) return Status::Ok();
+  ASSIGN_OR_RETURN(
+      PgStatement held,
+      db_.Prepare(
+          "SELECT e.entity, e.entity_id, owner_site, fields, field_hlcs, last_hlc,"
+          " base_hlc FROM entities e"
+          " JOIN unnest(?::text[], ?::text[]) AS k(entity, entity_id)"
+          " ON e.entity = k.entity COLLATE \"C\" AND e.entity_id = k.entity_id COLLATE \"C\""));
+  held.Bind(1, kinds).Bind(2, ids);
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, held.Step());
+    if (!row) break;
+    entities_[EntityKey{held.Text(0), held.Text(1)}] =
+        EntityRow{held.Text(0),
+                  held.Text(1),
+                  held.Text(2),
+                  held.Text(3),
+                  held.Text(4),
+                  static_cast<uint64_t>(held.Int(5)),
+                  static_cast<uint64_t>(held.Int(6))};
+  }
+  return Status::Ok();
+}
 
 Result<bool> PgIngestUnit::InsertEntity(const EntityRow& row) {
+  const auto known = entities_.find(EntityKey{row.entity, row.entity_id});
+  if (known != entities_.end()) {
+    if (known->second) return false;
+    known->second = row;
+    dirty_.insert(known->first);
+    return true;
+  }
   ASSIGN_OR_RETURN(PgStatement fresh, db_.Prepare(std::string(kInsertEntity) +
                                                   " ON CONFLICT (entity, entity_id) DO NOTHING"));
   BindEntityRow(fresh, row);
@@ -55,6 +108,8 @@ Result<bool> PgIngestUnit::InsertEntity(const EntityRow& row) {
 
 Result<std::optional<EntityRow>> PgIngestUnit::ReadEntity(const std::string& entity,
                                                           const std::string& entity_id) {
+  const auto known = entities_.find(EntityKey{entity, entity_id});
+  if (known != entities_.end()) return known->second;
   ASSIGN_OR_RETURN(PgStatement get,
                    db_.Prepare("SELECT owner_site, fields, field_hlcs, last_hlc, base_hlc"
                                " FROM entities WHERE entity = ? AND entity_id = ?"));
@@ -72,6 +127,20 @@ Result<std::optional<EntityRow>> PgIngestUnit::ReadEntity(const std::string& ent
 }
 
 Status PgIngestUnit::WriteMergedEntity(const EntityRow& row) {
+  const auto known = entities_.find(EntityKey{row.entity, row.entity_id});
+  if (known != entities_.end()) {
+    if (known->second) {
+      // As the upsert below: the fields and stamps replaced, the owner and
+      // base kept, the newer last_hlc.
+      known->second->fields_json = row.fields_json;
+      known->second->field_hlcs_json = row.field_hlcs_json;
+      known->second->last_hlc = std::max(known->second->last_hlc, row.last_hlc);
+    } else {
+      known->second = row;
+    }
+    dirty_.insert(known->first);
+    return Status::Ok();
+  }
   ASSIGN_OR_RETURN(PgStatement put,
                    db_.Prepare(std::string(kInsertEntity) +
                                " ON CONFLICT (entity, entity_id) DO UPDATE SET"
@@ -82,6 +151,7 @@ Status PgIngestUnit::WriteMergedEntity(const EntityRow& row) {
 }
 
 Result<SignedHead> PgIngestUnit::ArchiveBatch(const BatchToArchive& batch) {
+  RETURN_IF_ERROR(Flush());
   ASSIGN_OR_RETURN(const SecretKeys* signer, Signer(signer_));
   // Archived with its place in the hub's log in one write. The id is the
   // highest archived + 1, taken under the hub's writer lock (held since
@@ -130,6 +200,79 @@ Status PgIngestUnit::NoteBatchContact(const std::string& site, const std::string
   return contact.Run();
 }
 
-Status PgIngestUnit::Commit() { return tx_->Commit(); }
+Status PgIngestUnit::Commit() {
+  RETURN_IF_ERROR(Flush());
+  return tx_->Commit();
+}
+
+Status PgIngestUnit::Flush() {
+  RETURN_IF_ERROR(FlushChanges());
+  return FlushEntities();
+}
+
+Status PgIngestUnit::FlushChanges() {
+  if (pending_changes_.empty()) return Status::Ok();
+  const std::vector<ChangeEntry> changes = std::move(pending_changes_);
+  pending_changes_.clear();
+  std::array<PgArray, 13> columns;  // in kChangeColumns' order
+  for (const ChangeEntry& e : changes) {
+    columns[0].Add(e.seq);
+    columns[1].Add(e.site_id);
+    columns[2].Add(static_cast<int64_t>(e.hlc));
+    columns[3].Add(e.entity);
+    columns[4].Add(e.entity_id);
+    columns[5].Add(e.op);
+    columns[6].Add(e.fields_json);
+    columns[7].Add(e.staff);
+    columns[8].Add(e.business_time);
+    columns[9].Add(e.recorded_at);
+    columns[10].Add(int64_t{e.schema_version});
+    columns[11].AddBytes(e.prev_hash);
+    columns[12].AddBytes(e.hash);
+  }
+  ASSIGN_OR_RETURN(PgStatement ins,
+                   db_.Prepare(std::string("INSERT INTO changes (") + kChangeColumns +
+                               ") SELECT * FROM unnest(?::bigint[], ?::text[], ?::bigint[],"
+                               " ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],"
+                               " ?::text[], ?::bigint[], ?::bytea[], ?::bytea[])"
+                               " ON CONFLICT (site_id, seq) DO NOTHING"));
+  for (int i = 0; i < 13; ++i) ins.Bind(i + 1, columns[static_cast<size_t>(i)]);
+  RETURN_IF_ERROR(ins.Run());
+  const auto held_already = static_cast<int64_t>(changes.size()) - ins.RowsChanged();
+  if (held_already != 0) {
+    // English only: the database's refusal, as SQLite's constraint message is.
+    return Status::Conflict("changes: " + changes.front().site_id + " seq " +
+                            std::to_string(changes.front().seq) + ".." +
+                            std::to_string(changes.back().seq) + ": " +
+                            std::to_string(held_already) + " held already");
+  }
+  return Status::Ok();
+}
+
+Status PgIngestUnit::FlushEntities() {
+  if (dirty_.empty()) return Status::Ok();
+  std::array<PgArray, 7> columns;  // kInsertEntity's columns
+  for (const EntityKey& key : dirty_) {
+    const EntityRow& row = *entities_.at(key);
+    columns[0].Add(row.entity);
+    columns[1].Add(row.entity_id);
+    columns[2].Add(row.owner_site);
+    columns[3].Add(row.fields_json);
+    columns[4].Add(row.field_hlcs_json);
+    columns[5].Add(static_cast<int64_t>(row.last_hlc));
+    columns[6].Add(static_cast<int64_t>(row.base_hlc));
+  }
+  dirty_.clear();
+  ASSIGN_OR_RETURN(
+      PgStatement put,
+      db_.Prepare("INSERT INTO entities (entity, entity_id, owner_site, fields,"
+                  " field_hlcs, last_hlc, base_hlc) SELECT * FROM unnest(?::text[],"
+                  " ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[])"
+                  " ON CONFLICT (entity, entity_id) DO UPDATE SET"
+                  " fields = excluded.fields, field_hlcs = excluded.field_hlcs,"
+                  " last_hlc = greatest(entities.last_hlc, excluded.last_hlc)"));
+  for (int i = 0; i < 7; ++i) put.Bind(i + 1, columns[static_cast<size_t>(i)]);
+  return put.Run();
+}
 
 }  // namespace outpost::hub::storage::postgres

@@ -3,9 +3,13 @@
 // part for part. Internal to hub/storage/postgres/.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <optional>
+#include <set>
+#include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "hub/storage/hub_storage.h"
@@ -211,13 +215,34 @@ class PgIngestUnit : public IngestUnit {
                     const std::string& at) override;
   Status NoteBatchContact(const std::string& site, const std::string& at, int64_t resent) override;
   Status Commit() override;
+  Status Prefetch(std::span<const ChangeEntry> changes) override;
 
  private:
+  using EntityKey = std::pair<std::string, std::string>;  // (entity, entity_id)
   PgIngestUnit(PgConnection& db, const SecretKeys* signer, std::unique_ptr<PgTransaction> tx)
       : db_(db), signer_(signer), tx_(std::move(tx)) {}
+  // Writes the held-back changes and entities, each kind in one statement.
+  Status Flush();
+  Status FlushChanges();
+  Status FlushEntities();
+
   PgConnection& db_;
   const SecretKeys* signer_;
   std::unique_ptr<PgTransaction> tx_;
+  // A batch's writes wait here and go to the server together (Flush): each
+  // change and entity on its own would cost a round trip.
+  //
+  // Invariant: a change is held back only above the cursor this unit read
+  // for its store under the writer lock, where the hub holds none (a store's
+  // changes and cursor move in one transaction); FlushChanges still counts
+  // what it wrote, so a change held already is refused, only later.
+  std::map<std::string, int64_t> cursor_seq_;
+  std::vector<ChangeEntry> pending_changes_;
+  // Entities as this unit sees them: read by Prefetch (nullopt: absent) and
+  // then as written through the unit; `dirty_` are those to write. Keys not
+  // here are read and written on the server directly.
+  std::map<EntityKey, std::optional<EntityRow>> entities_;
+  std::set<EntityKey> dirty_;
 };
 
 class PgHubReads : public HubReads {

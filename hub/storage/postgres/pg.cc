@@ -221,6 +221,54 @@ PgStatement& PgStatement::Bind(int index, const std::optional<std::string>& valu
   return Bind(index, std::string_view(*value));
 }
 
+PgStatement& PgStatement::Bind(int index, const PgArray& array) {
+  if (array.holds_nul()) bind_failed_ = true;
+  return Set(index, array.literal(), 0, kTextOid);
+}
+
+void PgArray::Separate() {
+  if (size_++ > 0) text_ += ',';
+}
+
+PgArray& PgArray::Add(std::string_view text) {
+  Separate();
+  if (text.find('\0') != std::string_view::npos) holds_nul_ = true;
+  text_ += '"';
+  for (char c : text) {
+    if (c == '"' || c == '\\') text_ += '\\';
+    text_ += c;
+  }
+  text_ += '"';
+  return *this;
+}
+
+PgArray& PgArray::Add(const std::optional<std::string>& text) {
+  if (text) return Add(std::string_view(*text));
+  Separate();
+  text_ += "NULL";
+  return *this;
+}
+
+PgArray& PgArray::Add(int64_t value) {
+  Separate();
+  text_ += std::to_string(value);
+  return *this;
+}
+
+PgArray& PgArray::AddBytes(const void* data, size_t size) {
+  // bytea's hex input form, its backslash escaped for the array's quoting.
+  static constexpr char kDigits[] = "0123456789abcdef";
+  Separate();
+  text_ += "\"\\\\x";
+  const auto* bytes = static_cast<const uint8_t*>(data);
+  for (size_t i = 0; i < size; ++i) {
+    text_ += kDigits[bytes[i] >> 4];
+    text_ += kDigits[bytes[i] & 0xF];
+  }
+  text_ += '"';
+  return *this;
+}
+
 PgStatement& PgStatement::BindNull(int index) { return Set(index, std::nullopt, 0, kUnknownOid); }
 
 PgStatement& PgStatement::BindBlob(int index, const void* data, size_t size) {
@@ -511,18 +559,20 @@ Status PgConnection::Migrate(std::span<const schema::SqlMigration> migrations) {
   return out.ok() ? unlocked : out;
 }
 
+Status SchemaNewerThanProgram(const std::string& shown_url, int current, int newest) {
+  return Status::Refused("database '" + shown_url + "' has schema version " +
+                         std::to_string(current) + ", newer than this program knows (" +
+                         std::to_string(newest) + "): upgrade the program")
+      .WithShown(i18n::Format("database '{0}' has schema version {1}, newer than this program "
+                              "knows ({2}): upgrade the program",
+                              {shown_url, std::to_string(current), std::to_string(newest)}));
+}
+
 Status PgConnection::MigrateLocked(std::span<const schema::SqlMigration> migrations) {
   ASSIGN_OR_RETURN(int current, SchemaVersion());
   const int newest = migrations.empty() ? 0 : migrations.back().version;
   const std::string shown_url = RedactedUrl(url_);
-  if (current > newest) {
-    return Status::Refused("database '" + shown_url + "' has schema version " +
-                           std::to_string(current) + ", newer than this program knows (" +
-                           std::to_string(newest) + "): upgrade the program")
-        .WithShown(i18n::Format("database '{0}' has schema version {1}, newer than this program "
-                                "knows ({2}): upgrade the program",
-                                {shown_url, std::to_string(current), std::to_string(newest)}));
-  }
+  if (current > newest) return SchemaNewerThanProgram(shown_url, current, newest);
   for (const auto& m : migrations) {
     if (m.version <= current) continue;
     ASSIGN_OR_RETURN(auto tx, PgTransaction::Begin(*this));

@@ -37,10 +37,43 @@ namespace outpost::hub::storage::postgres {
 
 class PgConnection;
 
+// A one-dimensional array in PostgreSQL's text form ('{"a","b",NULL}'), bound
+// as one text parameter and cast in the SQL (`?::text[]`, `?::bigint[]`,
+// `?::bytea[]`): a batch's rows travel as one array per column, unnested on
+// the server, in one round trip however many rows. Elements are always
+// quoted, so no value is misread as NULL or split at a comma.
+class PgArray {
+ public:
+  PgArray& Add(std::string_view text);
+  PgArray& Add(const std::string& text) { return Add(std::string_view(text)); }
+  PgArray& Add(const std::optional<std::string>& text);
+  PgArray& Add(int64_t value);
+  PgArray& AddBytes(const void* data, size_t size);
+  template <size_t N>
+  PgArray& AddBytes(const std::array<uint8_t, N>& bytes) {
+    return AddBytes(bytes.data(), bytes.size());
+  }
+  size_t size() const { return size_; }
+  // The literal; an element holding a NUL byte (text cannot hold one) makes
+  // the statement it is bound to fail, as PgStatement::Bind does.
+  std::string literal() const { return text_ + '}'; }
+  bool holds_nul() const { return holds_nul_; }
+
+ private:
+  void Separate();
+  std::string text_ = "{";
+  size_t size_ = 0;
+  bool holds_nul_ = false;
+};
+
 // Whether `location` names a PostgreSQL database (postgresql:// or postgres://).
 bool IsPostgresUrl(const std::string& location);
 // `url` with any password replaced by "***": what messages and logs may show.
 std::string RedactedUrl(const std::string& url);
+
+// The refusal of a database whose schema (`current`) is newer than the newest
+// migration this program knows: reading it could misread it.
+Status SchemaNewerThanProgram(const std::string& shown_url, int current, int newest);
 
 // One row of a result, as the parts read it.
 class PgRow {
@@ -84,6 +117,7 @@ class PgStatement {
   }
   PgStatement& Bind(int index, const std::optional<std::string>& value);
   PgStatement& BindNull(int index);
+  PgStatement& Bind(int index, const PgArray& array);
   template <size_t N>
   PgStatement& BindBlob(int index, const std::array<uint8_t, N>& bytes) {
     return BindBlob(index, bytes.data(), bytes.size());
