@@ -52,6 +52,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -65,6 +66,7 @@
 #include "edge/tasks.h"
 #include "hub/hub.h"
 #include "hub/identity.h"
+#include "hub/migrate_db.h"
 #include "hub/queries/stores.h"
 #include "hub/storage/sqlite/identity_store.h"
 #include "hub/task_attempts.h"
@@ -72,6 +74,7 @@
 #include "sync/envelope.h"
 #include "sync/merge.h"
 #include "sync/wire.h"
+#include "tests/hub_db.h"
 #include "tests/hub_file.h"
 
 namespace outpost {
@@ -276,6 +279,7 @@ class Simulation {
     }
     Heal();
     if (::testing::Test::HasFatalFailure()) return {};
+    RefreshHubFile();  // the healed hub, as every check below reads it
     CheckLogsEqual();
     CheckHubMirrorsStores();
     CheckReplayOnFreshHub();
@@ -329,7 +333,8 @@ class Simulation {
     const int64_t start = ParseUtcMs(kStart).value();
     hub_clock_ = std::make_unique<FixedClock>(start);
     hub_keys_ = SecretKeys::Generate("HUB");
-    auto hub = hub::Hub::Create(dir_.File("hub.db"), hub_keys_, *hub_clock_);
+    hub_location_ = testing::HubLocation(dir_.File("hub.db"));
+    auto hub = hub::Hub::Create(hub_location_, hub_keys_, *hub_clock_);
     ASSERT_TRUE(hub.ok()) << hub.status().ToString();
     hub_ = std::move(hub.value());
     for (int i = 0; i < config_.people; ++i) {  // at most 100
@@ -438,17 +443,31 @@ class Simulation {
   }
 
   // The hub's file on the test's own read-only connection, to check what the
-  // SQLite backend wrote (tests/hub_file.h).
+  // hub wrote (tests/hub_file.h). With the hub on PostgreSQL (the "pg." run),
+  // a copy of it made by `outpost-hub migrate-db`'s code, which proves the
+  // copy by every table's digest and the state digest; RefreshHubFile()
+  // takes a new one after the hub wrote (on SQLite the connection sees every
+  // write as it is made).
   Db& HubFile() {
-    if (!hub_file_) hub_file_ = testing::OpenHubFileReadOnly(dir_.File("hub.db"));
+    if (!hub_file_) RefreshHubFile();
     return *hub_file_;
+  }
+  void RefreshHubFile() {
+    hub_file_.reset();
+    std::string file = hub_location_;
+    if (testing::HubOnPostgres()) {
+      file = dir_.File("hub-copy-" + std::to_string(++hub_copies_) + ".db");
+      auto copied = hub::MigrateHub(hub_location_, file, hub_keys_, *hub_clock_);
+      EXPECT_TRUE(copied.ok()) << copied.status().ToString();
+    }
+    hub_file_ = testing::OpenHubFileReadOnly(file);
   }
 
   // The hub's process comes back: everything it knew is in its file.
   void RestartHub() {
     hub_restart_pending_ = false;
     hub_.reset();
-    auto hub = hub::Hub::Open(dir_.File("hub.db"), hub_keys_, *hub_clock_);
+    auto hub = hub::Hub::Open(hub_location_, hub_keys_, *hub_clock_);
     ASSERT_TRUE(hub.ok()) << hub.status().ToString();
     hub_ = std::move(hub.value());
   }
@@ -796,15 +815,22 @@ class Simulation {
   // Head office calls a task of a store as it last synced it (maybe stale:
   // the store may have closed it meanwhile, cut off).
   void HeadOfficeTaskCall() {
-    std::vector<std::pair<std::string, std::string>> known;  // (id, kind)
-    auto st = HubFile()
-                  .Prepare(
-                      "SELECT entity_id, json_extract(fields, '$.kind') FROM entities WHERE"
-                      " entity = 'task' AND json_extract(fields, '$.status') IN ('open',"
-                      " 'returned') AND json_extract(fields, '$.kind') != 'complaint'"
-                      " ORDER BY entity_id")
-                  .value();
-    while (st.Step().value()) known.emplace_back(st.Text(0), st.Text(1));
+    std::vector<std::pair<std::string, std::string>> known;  // (id, kind), by id
+    // Through the hub's storage (either backend), as head office's list reads it.
+    ASSERT_TRUE(hub_->storage()
+                    .reads()
+                    .ForEachEntity([&known](const hub::storage::EntityFields& e) {
+                      if (e.entity != "task") return Status::Ok();
+                      const json f = json::parse(e.fields_json);
+                      const std::string status = f.value("status", "");
+                      const std::string kind = f.value("kind", "");
+                      if ((status == "open" || status == "returned") && kind != "complaint") {
+                        known.emplace_back(e.entity_id, kind);
+                      }
+                      return Status::Ok();
+                    })
+                    .ok());
+    std::sort(known.begin(), known.end());
     if (known.empty()) return;
     const auto& [id, kind] = known[Next() % known.size()];
     const model::TaskAttempt want = RandomCall(true, kind);
@@ -1390,19 +1416,26 @@ class Simulation {
   void CheckIdentity() {
     ASSERT_TRUE(replay_hub_);
     using Clusters = std::set<std::set<std::string>>;
-    auto resolve = [](hub::Hub& h, Db& file, bool force, Clusters& out) {
+    auto resolve = [](hub::Hub& h, const std::function<Db&()>& file, bool force, Clusters& out) {
       hub::Identity identity = h.MakeIdentity();
       auto stats = identity.Resolve(force);
       ASSERT_TRUE(stats.ok()) << stats.status().ToString();
       std::map<std::string, std::set<std::string>> by_unified;
-      auto st = file.Prepare("SELECT record_id, unified_id FROM identity_links").value();
+      auto st = file().Prepare("SELECT record_id, unified_id FROM identity_links").value();
       while (st.Step().value()) by_unified[st.Text(1)].insert(st.Text(0));
       for (auto& [id, records] : by_unified) out.insert(records);
     };
     Clusters live, replayed;
-    resolve(*hub_, HubFile(), false, live);
+    resolve(
+        *hub_,
+        [this]() -> Db& {
+          RefreshHubFile();  // after the links the resolution just wrote
+          return HubFile();
+        },
+        false, live);
     auto replay_file = testing::OpenHubFileReadOnly(dir_.File("hub-replay.db"));
-    resolve(*replay_hub_, *replay_file, true, replayed);
+    resolve(
+        *replay_hub_, [&replay_file]() -> Db& { return *replay_file; }, true, replayed);
     EXPECT_EQ(live, replayed) << "identity links depend on the order changes arrived in";
 
     // Each record's first phone is its pool person's.
@@ -1459,7 +1492,9 @@ class Simulation {
   std::unique_ptr<FixedClock> hub_clock_;
   SecretKeys hub_keys_;
   std::unique_ptr<hub::Hub> hub_;
+  std::string hub_location_;      // its file, or its database on PostgreSQL (tests/hub_db.h)
   std::unique_ptr<Db> hub_file_;  // HubFile(): the test's own look at the hub's file
+  int hub_copies_ = 0;
   std::unique_ptr<FixedClock> replay_clock_;
   std::unique_ptr<hub::Hub> replay_hub_;  // fed the archived batches in another order
   int hub_down_until_ = -1;
@@ -1502,8 +1537,10 @@ SimOutcome RunSeed(uint64_t seed) {
   const SimConfig config = ConfigFor(seed);
   SimOutcome out = Simulation(seed, config).Run();
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  std::printf("[ sim ] seed %llu (%s): %s; %.1f s\n", static_cast<unsigned long long>(seed),
-              config.ToString().c_str(), out.stats.ToString().c_str(), secs);
+  std::printf("[ sim ] seed %llu (%s, hub on %s): %s; %.1f s\n",
+              static_cast<unsigned long long>(seed), config.ToString().c_str(),
+              testing::HubOnPostgres() ? "PostgreSQL" : "SQLite", out.stats.ToString().c_str(),
+              secs);
   if (::testing::Test::HasFailure()) std::printf("[ sim ] FAILED: %s\n", Replay(seed).c_str());
   return out;
 }

@@ -300,6 +300,29 @@ TEST_P(HubStorageConformance, AChangeHeldAlreadyAboveTheCursorRefusesTheWholeBat
   EXPECT_EQ(storage_->reads().Changes("S1", 2, 2).value().size(), 0u);
 }
 
+// Two hub processes on one database (here two storages): background work is
+// claimed by one; the other is told so at once (it does not wait) and takes
+// the work over when the first gives it up. Kinds are claimed apart.
+TEST_P(HubStorageConformance, BackgroundWorkIsClaimedByOneProcessAtATime) {
+  std::unique_ptr<HubStorage> other = OpenAgain(&hub_keys_);
+  auto first = storage_->TryClaimWork("profiles");
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  ASSERT_NE(first.value(), nullptr);
+  EXPECT_TRUE(first.value()->StillHeld().value());
+  auto second = other->TryClaimWork("profiles");
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  EXPECT_EQ(second.value(), nullptr) << "two processes would both keep the profiles";
+  auto another_kind = other->TryClaimWork("outbox");
+  ASSERT_TRUE(another_kind.ok()) << another_kind.status().ToString();
+  EXPECT_NE(another_kind.value(), nullptr);
+  first.value().reset();  // the first process stops keeping them
+  auto taken_over = other->TryClaimWork("profiles");
+  ASSERT_TRUE(taken_over.ok()) << taken_over.status().ToString();
+  ASSERT_NE(taken_over.value(), nullptr);
+  EXPECT_TRUE(taken_over.value()->StillHeld().value());
+  EXPECT_EQ(storage_->TryClaimWork("profiles").value(), nullptr);
+}
+
 TEST_P(HubStorageConformance, MergedEntitiesPersistAsWrittenWithTheirOwnerAndBase) {
   Allow(s1_);
   Allow(s2_);

@@ -33,6 +33,10 @@ class ProfileUpkeep {
   void MaybeRun(const Logger& log) {
     const auto now = std::chrono::steady_clock::now();
     if (every_ms_ <= 0 || now < next_) return;
+    if (!Claimed(log)) {
+      next_ = now + std::chrono::milliseconds(every_ms_);
+      return;
+    }
     Identity identity = hub_.MakeIdentity();
     auto resolved = identity.Resolve(false);
     // Segments move as days pass: on a new head-office day every customer's
@@ -53,8 +57,38 @@ class ProfileUpkeep {
   }
 
  private:
+  // Whether this process keeps the profiles: of several hub processes on one
+  // database one does (storage::HubStorage::TryClaimWork), the others stand
+  // by and take over when it stops. Said in the log when it changes.
+  bool Claimed(const Logger& log) {
+    if (claim_) {
+      auto held = claim_->StillHeld();
+      if (held.ok() && held.value()) return true;
+      claim_.reset();
+      log.Info("unified profiles: lost the claim on them; claiming again");
+    }
+    auto claimed = hub_.storage().TryClaimWork("profiles");
+    if (!claimed.ok()) {
+      log.Error("unified profiles", {{"error", claimed.status().ToString()}});
+      return false;
+    }
+    claim_ = std::move(claimed).value();
+    if (claim_ == nullptr) {
+      if (!standing_by_) {
+        log.Info("unified profiles: another hub process keeps them; standing by");
+      }
+      standing_by_ = true;
+      return false;
+    }
+    if (standing_by_) log.Info("unified profiles: this process keeps them now");
+    standing_by_ = false;
+    return true;
+  }
+
   Hub& hub_;
   int64_t every_ms_;
+  std::unique_ptr<storage::WorkClaim> claim_;
+  bool standing_by_ = false;
   std::chrono::steady_clock::time_point next_{};
   // The head-office day (YYYY-MM-DD) the segments were last recomputed on;
   // empty before the first. (Text: GCC 12 -O3 misreads an optional date here.)

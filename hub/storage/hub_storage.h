@@ -72,9 +72,27 @@ struct StandbyState {
   int64_t lag_ms = 0;
 };
 
+// A hold on one kind of background work for this process (HubStorage::
+// TryClaimWork), given up when destroyed or when the process dies.
+class WorkClaim {
+ public:
+  virtual ~WorkClaim() = default;
+  // Whether the hold is still this process's (on PostgreSQL a connection the
+  // server dropped lost it: claim again before working).
+  virtual Result<bool> StillHeld() = 0;
+};
+
 class HubStorage {
  public:
   virtual ~HubStorage() = default;
+
+  // Claims the background work named `kind` ("profiles": identity resolution
+  // and the stores' profiles) for this process, among every process on the
+  // same database, or nullptr when another holds it: work that several hub
+  // processes would otherwise each do is done by one, never twice at once.
+  // PostgreSQL: a session advisory lock (pg_try_advisory_lock, skipped, not
+  // waited for); SQLite: an exclusive flock on a file beside the hub's.
+  virtual Result<std::unique_ptr<WorkClaim>> TryClaimWork(const std::string& kind) = 0;
 
   // A read-only standby of a primary's database says how stale it is; a
   // database that takes writes (a primary, a SQLite file) says nullopt. On a

@@ -60,6 +60,7 @@ class PgHubStorage : public HubStorage {
   }
   Result<int> SchemaVersion() override { return db_->SchemaVersion(); }
   Result<std::optional<StandbyState>> Standby() override;
+  Result<std::unique_ptr<WorkClaim>> TryClaimWork(const std::string& kind) override;
   IdentityStore& identity() override { return identity_; }
   CampaignStore& campaigns() override { return campaigns_; }
   StaffStore& staff() override { return staff_; }
@@ -95,6 +96,49 @@ Result<std::optional<StandbyState>> PgHubStorage::Standby() {
   state.caught_up = st.Text(2) == "t";
   state.lag_ms = state.caught_up ? 0 : std::max<int64_t>(st.Int(3), 0);
   return std::optional<StandbyState>(std::move(state));
+}
+
+// The advisory lock key of background work `kind`: the writer lock's key
+// with the kind's FNV-1a hash in its low 32 bits cleared of the writer's.
+int64_t WorkLockKey(const std::string& kind) {
+  uint32_t hash = 2166136261U;
+  for (unsigned char c : kind) hash = (hash ^ c) * 16777619U;
+  return (int64_t{0x6F757470} << 32) | hash;  // "outp", then the kind's
+}
+
+// A session advisory lock on the storage's own connection: the server frees
+// it when the connection ends (the process died, or the connection was lost).
+class PgWorkClaim : public WorkClaim {
+ public:
+  PgWorkClaim(PgConnection& db, int64_t key) : db_(db), key_(key) {}
+  ~PgWorkClaim() override {
+    auto unlock = db_.Prepare("SELECT pg_advisory_unlock(?)");
+    if (unlock.ok()) (void)unlock->Bind(1, key_).Run();
+  }
+  PgWorkClaim(const PgWorkClaim&) = delete;
+  PgWorkClaim& operator=(const PgWorkClaim&) = delete;
+  Result<bool> StillHeld() override {
+    ASSIGN_OR_RETURN(PgStatement held,
+                     db_.Prepare("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"
+                                 " AND pid = pg_backend_pid() AND granted"
+                                 " AND ((classid::bigint << 32) | objid::bigint) = ?"));
+    held.Bind(1, key_);
+    ASSIGN_OR_RETURN(bool row, held.Step());
+    return row && held.Int(0) > 0;
+  }
+
+ private:
+  PgConnection& db_;
+  int64_t key_;
+};
+
+Result<std::unique_ptr<WorkClaim>> PgHubStorage::TryClaimWork(const std::string& kind) {
+  const int64_t key = WorkLockKey(kind);
+  ASSIGN_OR_RETURN(PgStatement claim, db_->Prepare("SELECT pg_try_advisory_lock(?)"));
+  claim.Bind(1, key);
+  ASSIGN_OR_RETURN(bool row, claim.Step());
+  if (!row || claim.Text(0) != "t") return std::unique_ptr<WorkClaim>();
+  return std::unique_ptr<WorkClaim>(new PgWorkClaim(*db_, key));
 }
 
 Result<bool> IsStandby(PgConnection& db) {

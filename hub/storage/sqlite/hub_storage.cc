@@ -1,5 +1,10 @@
 #include "hub/storage/sqlite/hub_storage.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstring>
 #include <filesystem>
 
@@ -50,6 +55,21 @@ class SqliteReadScope : public ReadScope {
   std::unique_ptr<Transaction> tx_;  // rolled back at the end: it only read
 };
 
+// An exclusive flock on "<hub file>.<kind>.claim": held by one open file
+// description at a time, so by one process (and one storage within it), and
+// released by the kernel when the process dies.
+class SqliteWorkClaim : public WorkClaim {
+ public:
+  explicit SqliteWorkClaim(int fd) : fd_(fd) {}
+  ~SqliteWorkClaim() override { ::close(fd_); }
+  SqliteWorkClaim(const SqliteWorkClaim&) = delete;
+  SqliteWorkClaim& operator=(const SqliteWorkClaim&) = delete;
+  Result<bool> StillHeld() override { return true; }
+
+ private:
+  int fd_;
+};
+
 class SqliteHubStorage : public HubStorage {
  public:
   SqliteHubStorage(std::unique_ptr<Db> db, const SecretKeys* signer)
@@ -88,6 +108,7 @@ class SqliteHubStorage : public HubStorage {
     return std::unique_ptr<KeyReader>(new SqliteKeyReader(std::move(db)));
   }
   Result<int> SchemaVersion() override { return db_->SchemaVersion(); }
+  Result<std::unique_ptr<WorkClaim>> TryClaimWork(const std::string& kind) override;
   IdentityStore& identity() override { return identity_; }
   CampaignStore& campaigns() override { return campaigns_; }
   StaffStore& staff() override { return staff_; }
@@ -136,6 +157,21 @@ class SqliteHubStorage : public HubStorage {
 };
 
 }  // namespace
+
+Result<std::unique_ptr<WorkClaim>> SqliteHubStorage::TryClaimWork(const std::string& kind) {
+  const std::string path = db_->path() + "." + kind + ".claim";
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    const std::string reason = std::strerror(errno);
+    return Status::IoError("cannot open " + path + " to claim background work: " + reason)
+        .WithShown(i18n::Format("cannot open {0} to claim background work: {1}", {path, reason}));
+  }
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    ::close(fd);
+    return std::unique_ptr<WorkClaim>();  // another process does this work
+  }
+  return std::unique_ptr<WorkClaim>(new SqliteWorkClaim(fd));
+}
 
 Result<std::unique_ptr<HubStorage>> OpenSqliteHubStorage(const std::string& path,
                                                          const OpenOptions& options) {
