@@ -618,10 +618,17 @@ Result<WireAck> Hub::ApplyBatch(const WireBatch& batch,
       return st;
     }
   }
-  // Archived verbatim as the next entry of the hub's signed log.
-  RETURN_IF_ERROR(
+  // Archived verbatim as the next entry of the hub's signed log. A backend
+  // that writes the batch's rows together writes them here, so a change it
+  // finds held already is refused here, and logged as ApplyChange's are.
+  Status archived =
       unit->ArchiveBatch({site, fresh.front().seq, fresh.back().seq, now, envelope, envelope_hash})
-          .status());
+          .status();
+  if (archived.code() == StatusCode::kConflict) {
+    unit.reset();
+    (void)LogSecurity(site, "refused", archived.message());
+  }
+  RETURN_IF_ERROR(archived);
   RETURN_IF_ERROR(unit->MoveCursor(site, fresh.back().seq, fresh.back().hash, now));
   // Acknowledged only after the commit: an ack is a promise the hub keeps.
   return ack(fresh.back().seq, "ok");

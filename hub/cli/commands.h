@@ -310,8 +310,9 @@ class UserCommands {
   int64_t limit_ = 50;
 };
 
-// web --bind HOST:PORT [--tls-cert F --tls-key F] [--secure-cookies]: the
-// web console, a process of its own beside the daemon (web.cc; hub/web/).
+// web --bind HOST:PORT [--tls-cert F --tls-key F] [--secure-cookies]
+// [--reports-db URL]: the web console, a process of its own beside the
+// daemon (web.cc; hub/web/).
 class WebCommand {
  public:
   WebCommand(CLI::App& app, const HubFlags& flags);
@@ -324,6 +325,7 @@ class WebCommand {
   std::string bind_ = "127.0.0.1:8443";
   std::string tls_cert_, tls_key_;
   bool secure_cookies_ = false;
+  std::string reports_db_;  // --reports-db: the statistics pages read there (a standby)
 };
 
 // report month YYYY-MM [--store S] [--format text|html|csv|json]: the

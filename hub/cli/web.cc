@@ -36,6 +36,9 @@ WebCommand::WebCommand(CLI::App& app, const HubFlags& flags) : flags_(flags) {
   key->needs(cert);
   web_->add_flag("--secure-cookies", secure_cookies_,
                  "mark cookies Secure: plain HTTP here, behind an HTTPS reverse proxy");
+  web_->add_option("--reports-db", reports_db_,
+                   "read the month-end statistics from this database, a standby of the hub's"
+                   " (postgresql://...); the pages say how stale it is");
 }
 
 bool WebCommand::parsed() const { return web_->parsed(); }
@@ -66,7 +69,17 @@ int WebCommand::Run(Hub& hub, std::ostream& out, std::ostream& err) {
                 {tls_cert_, tls_key_})),
         err);
   }
-  web::WebConsole console(hub, {.secure_cookies = tls || secure_cookies_});
+  // The statistics' own connection: on a standby, head office's heaviest
+  // reads leave the primary to the stores. Opened as it is (no migration,
+  // no keys: it is only read).
+  std::unique_ptr<storage::HubStorage> reports;
+  if (!reports_db_.empty()) {
+    auto opened = storage::OpenHubStorage(reports_db_, {.migrate = false});
+    if (!opened.ok()) return Fail(opened.status(), err);
+    reports = std::move(opened).value();
+  }
+  web::WebConsole console(hub,
+                          {.secure_cookies = tls || secure_cookies_, .reports = reports.get()});
   console.Mount(*server);
   const auto& [host, port] = bind.value();
   const int bound =

@@ -165,6 +165,8 @@ std::string StandbyText(const queries::MonthReports& reports) {
   std::string line = "读自备库 read from a standby: ";
   if (standby.caught_up) {
     line += "已追上主库 caught up with its primary";
+  } else if (standby.lag_ms < 0) {
+    line += "落后主库，时长未知 behind its primary by an unknown time";
   } else {
     line += "落后主库 " + std::to_string(standby.lag_ms / 1000) + " 秒 behind its primary by " +
             std::to_string(standby.lag_ms / 1000) + " s";

@@ -68,7 +68,8 @@ struct StandbyState {
   // its data is the primary's but for what is in flight.
   bool caught_up = false;
   // Milliseconds from replayed_at to now (the standby's clock); 0 when
-  // caught up (an idle primary commits nothing newer to replay).
+  // caught up (an idle primary commits nothing newer to replay); -1 when
+  // unknown (behind, with nothing replayed since it started).
   int64_t lag_ms = 0;
 };
 

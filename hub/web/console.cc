@@ -538,6 +538,15 @@ class WebConsole::Routes {
     ShowBooking(req, res, *who, {{"store", form["store"]}}, Status::Ok(), done);
   }
 
+  // What the month-end statistics read: the --reports-db database (a
+  // standby) when given, else the hub's own.
+  queries::HubReader ReportsReader() const {
+    if (c_.options_.reports != nullptr) {
+      return queries::HubReader(*c_.options_.reports, c_.hub_.clock());
+    }
+    return queries::HubReader(c_.hub_);
+  }
+
   // The month asked for ("YYYY-MM"), or the current month in head office's day.
   std::string MonthOf(const httplib::Request& req) {
     std::string asked = req.get_param_value("month");
@@ -556,7 +565,7 @@ class WebConsole::Routes {
     if (stores.ok()) {
       for (const auto& s : stores.value()) page.stores.push_back(s.site_id);
     }
-    auto reports = queries::MonthReportAtHub(queries::HubReader(c_.hub_), page.month, page.store);
+    auto reports = queries::MonthReportAtHub(ReportsReader(), page.month, page.store);
     if (!reports.ok()) {
       page.error = reports.status().message();
       frame.body_html = StatsPageHtml(lang, page);
@@ -575,8 +584,8 @@ class WebConsole::Routes {
     auto who = Session(req, res);
     if (!who) return;
     const std::string month = MonthOf(req);
-    auto reports = queries::MonthReportAtHub(queries::HubReader(c_.hub_), month,
-                                             req.get_param_value("store"), csv ? 1 : 6);
+    auto reports = queries::MonthReportAtHub(ReportsReader(), month, req.get_param_value("store"),
+                                             csv ? 1 : 6);
     if (!reports.ok()) {
       Html(res, 400, "<p>" + Escape(reports.status().message()) + "</p>");
       return;

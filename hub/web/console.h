@@ -18,6 +18,7 @@
 #include <string>
 
 #include "hub/accounts.h"
+#include "hub/storage/hub_storage.h"
 
 namespace httplib {
 class Server;
@@ -31,6 +32,10 @@ namespace outpost::hub::web {
 
 struct WebOptions {
   bool secure_cookies = false;  // TLS here, or an HTTPS reverse proxy in front
+  // Where the month-end statistics pages read (outpost-hub web --reports-db:
+  // a standby, which says how stale it is); null: the hub's own database.
+  // Not owned; outlives the console; used by the handlers' one thread.
+  storage::HubStorage* reports = nullptr;
 };
 
 class WebConsole {

@@ -95,7 +95,13 @@ std::string StatsPageHtml(Lang lang, const StatsPage& page) {
         Say(lang, "部分门店数据不完整（离线）：", "stores with incomplete figures (offline): ") +
         std::to_string(page.reports->incomplete) + "</span>";
   }
-  return html + "</p>" + FiguresTable(lang, *page.reports);
+  html += "</p>";
+  if (page.reports->standby) {
+    // Read from a standby (outpost-hub web --reports-db): how stale it is.
+    html +=
+        "<p class=\"muted\" data-test=\"standby\">" + Escape(StandbyText(*page.reports)) + "</p>";
+  }
+  return html + FiguresTable(lang, *page.reports);
 }
 
 }  // namespace outpost::hub::web

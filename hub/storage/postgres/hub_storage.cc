@@ -94,7 +94,11 @@ Result<std::optional<StandbyState>> PgHubStorage::Standby() {
   StandbyState state;
   state.replayed_at = st.Text(1);
   state.caught_up = st.Text(2) == "t";
-  state.lag_ms = state.caught_up ? 0 : std::max<int64_t>(st.Int(3), 0);
+  if (state.caught_up) {
+    state.lag_ms = 0;
+  } else {
+    state.lag_ms = state.replayed_at.empty() ? -1 : std::max<int64_t>(st.Int(3), 0);
+  }
   return std::optional<StandbyState>(std::move(state));
 }
 
@@ -120,7 +124,7 @@ class PgWorkClaim : public WorkClaim {
   Result<bool> StillHeld() override {
     ASSIGN_OR_RETURN(PgStatement held,
                      db_.Prepare("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"
-                                 " AND pid = pg_backend_pid() AND granted"
+                                 " AND pid = pg_backend_pid() AND granted AND objsubid = 1"
                                  " AND ((classid::bigint << 32) | objid::bigint) = ?"));
     held.Bind(1, key_);
     ASSIGN_OR_RETURN(bool row, held.Step());

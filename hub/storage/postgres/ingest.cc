@@ -249,6 +249,10 @@ Status PgIngestUnit::FlushChanges() {
   return Status::Ok();
 }
 
+// One row per entity the batch wrote: its identity_input_clock trigger counts
+// an entity inserted and then merged in one batch once, where SQLite's counts
+// each write. The clock only marks that customers or vehicles changed since
+// identity resolution last ran, so any count above the last one serves.
 Status PgIngestUnit::FlushEntities() {
   if (dirty_.empty()) return Status::Ok();
   std::array<PgArray, 7> columns;  // kInsertEntity's columns

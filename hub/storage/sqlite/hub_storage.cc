@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -60,14 +61,22 @@ class SqliteReadScope : public ReadScope {
 // released by the kernel when the process dies.
 class SqliteWorkClaim : public WorkClaim {
  public:
-  explicit SqliteWorkClaim(int fd) : fd_(fd) {}
+  SqliteWorkClaim(int fd, std::string path) : fd_(fd), path_(std::move(path)) {}
   ~SqliteWorkClaim() override { ::close(fd_); }
   SqliteWorkClaim(const SqliteWorkClaim&) = delete;
   SqliteWorkClaim& operator=(const SqliteWorkClaim&) = delete;
-  Result<bool> StillHeld() override { return true; }
+  // Still the file at the path: one deleted or replaced behind the holder's
+  // back could be locked by another process (claim again then).
+  Result<bool> StillHeld() override {
+    struct stat held {};
+    struct stat named {};
+    if (::fstat(fd_, &held) != 0 || ::stat(path_.c_str(), &named) != 0) return false;
+    return held.st_dev == named.st_dev && held.st_ino == named.st_ino;
+  }
 
  private:
   int fd_;
+  std::string path_;
 };
 
 class SqliteHubStorage : public HubStorage {
@@ -170,7 +179,7 @@ Result<std::unique_ptr<WorkClaim>> SqliteHubStorage::TryClaimWork(const std::str
     ::close(fd);
     return std::unique_ptr<WorkClaim>();  // another process does this work
   }
-  return std::unique_ptr<WorkClaim>(new SqliteWorkClaim(fd));
+  return std::unique_ptr<WorkClaim>(new SqliteWorkClaim(fd, path));
 }
 
 Result<std::unique_ptr<HubStorage>> OpenSqliteHubStorage(const std::string& path,
