@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "sync/changelog.h"
 #include "sync/i18n/messages.h"
 
 namespace outpost::hub::storage::postgres {
@@ -257,15 +258,8 @@ PgArray& PgArray::Add(int64_t value) {
 
 PgArray& PgArray::AddBytes(const void* data, size_t size) {
   // bytea's hex input form, its backslash escaped for the array's quoting.
-  static constexpr char kDigits[] = "0123456789abcdef";
   Separate();
-  text_ += "\"\\\\x";
-  const auto* bytes = static_cast<const uint8_t*>(data);
-  for (size_t i = 0; i < size; ++i) {
-    text_ += kDigits[bytes[i] >> 4];
-    text_ += kDigits[bytes[i] & 0xF];
-  }
-  text_ += '"';
+  text_ += "\"\\\\x" + BytesHex(static_cast<const uint8_t*>(data), size) + '"';
   return *this;
 }
 
