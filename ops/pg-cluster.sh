@@ -168,6 +168,10 @@ wal_keep_size = 256MB
 hot_standby = on
 logging_collector = off
 log_line_prefix = '%m [%p] %q%u@%d '
+# Shared memory segments as files in the data directory, not in /dev/shm:
+# a cluster killed -9 (the drills do it) leaves none behind there, and
+# discard removes them with the rest.
+dynamic_shared_memory_type = mmap
 EOF
 }
 

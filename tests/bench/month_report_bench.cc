@@ -12,8 +12,15 @@
 //          chain: the month's rows read, each instant turned into its store's
 //          local day, ComputeMonthReport per store and for the chain
 //
-//   month_report_bench [--bookings N] [--stores S] [--dir DIR]
+// With --pg-port P, the same hub is then copied to PostgreSQL (a throwaway
+// cluster on port P, ops/pg-cluster.sh, discarded at the end; `outpost-hub
+// migrate-db`'s code, hub::MigrateHub) and both measured there too: the raw
+// GROUP BY (its groups summed by the server) and MonthReportAtHub on a hub
+// whose --db is that database.
+//
+//   month_report_bench [--bookings N] [--stores S] [--dir DIR] [--pg-port P]
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -21,8 +28,10 @@
 #include <string>
 #include <vector>
 
+#include "hub/migrate_db.h"
 #include "hub/queries/report.h"
 #include "tests/bench/bench_hub.h"
+#include "tests/pg/pg_cluster.h"
 
 namespace {
 
@@ -93,9 +102,75 @@ int64_t RawGroupBy(Db& db) {
 template <typename F>
 double MedianOf5(F&& run) {
   std::vector<double> times;
+  times.reserve(5);
   for (int i = 0; i < 5; ++i) times.push_back(bench::TimeS(run));
   std::sort(times.begin(), times.end());
   return times[2];
+}
+
+// The same floor on PostgreSQL: the server groups, then sums the groups'
+// counts so one value comes back.
+int64_t RawGroupByPg(const std::string& url) {
+  auto total = testing::PgQueryValue(
+      url,
+      "SELECT sum(n) FROM (SELECT site, channel, status, count(*) AS n FROM hub_bookings"
+      " WHERE slot_date BETWEEN '2026-11-01' AND '2026-11-30' GROUP BY site, channel, status) g");
+  if (!total.ok()) {
+    std::fprintf(stderr, "%s\n", total.status().ToString().c_str());
+    std::abort();
+  }
+  return std::atoll(total->c_str());
+}
+
+kpi::MonthReport ChainReport(hub::Hub& at) {
+  auto reports = hub::queries::MonthReportAtHub(hub::queries::HubReader(at), "2026-11", "");
+  if (!reports.ok()) {
+    std::fprintf(stderr, "%s\n", reports.status().ToString().c_str());
+    std::abort();
+  }
+  return *reports->chain;
+}
+
+// The SQLite hub in `bench_hub` copied to a PostgreSQL cluster of its own on
+// `port`, and the month measured there beside its floor.
+void MeasureOnPostgres(bench::BenchHub& bench_hub, int port, double sqlite_chain_s) {
+  const std::string dir = "/tmp/month-report-bench-" + std::to_string(getpid());
+  const std::string script = OUTPOST_PG_CLUSTER_SCRIPT;
+  if (std::system(
+          (script + " fresh " + dir + " " + std::to_string(port) + " >/dev/null").c_str()) != 0) {
+    std::fprintf(stderr, "could not start a PostgreSQL cluster in %s\n", dir.c_str());
+    std::abort();
+  }
+  struct Discard {
+    std::string command;
+    ~Discard() { (void)std::system(command.c_str()); }
+  } discard{script + " discard " + dir + " >/dev/null"};
+  const std::string admin =
+      "postgresql:///postgres?host=" + dir + "&port=" + std::to_string(port) + "&user=postgres";
+  const std::string url = testing::FreshPgDatabaseOn(admin, "month_report").value();
+  const double migrate_s = bench::TimeS([&] {
+    auto copied =
+        hub::MigrateHub(bench_hub.dir + "/hub.db", url, bench_hub.hub->keys(), bench_hub.clock);
+    if (!copied.ok()) {
+      std::fprintf(stderr, "%s\n", copied.status().ToString().c_str());
+      std::abort();
+    }
+  });
+  auto pg = hub::Hub::Open(url, bench_hub.hub->keys(), bench_hub.clock).value();
+  int64_t raw_rows = 0;
+  const double raw_s = MedianOf5([&] { raw_rows = RawGroupByPg(url); });
+  kpi::MonthReport chain;
+  const double chain_s = MedianOf5([&] { chain = ChainReport(*pg); });
+  std::printf("PostgreSQL (copied by migrate-db in %.1f s):\n", migrate_s);
+  std::printf("raw    (the same GROUP BY, %lld rows): %.3f s median of 5\n",
+              static_cast<long long>(raw_rows), raw_s);
+  std::printf(
+      "chain  (MonthReportAtHub 2026-11; made %lld, arrival %lld/%lld): %.3f s median of 5\n",
+      static_cast<long long>(chain.made), static_cast<long long>(chain.arrival.num),
+      static_cast<long long>(chain.arrival.den), chain_s);
+  std::printf("ratio chain/raw %.2fx; PostgreSQL/SQLite %.2fx (target: chain < 2 s, within 3x)\n",
+              raw_s > 0 ? chain_s / raw_s : 0.0,
+              sqlite_chain_s > 0 ? chain_s / sqlite_chain_s : 0.0);
 }
 
 }  // namespace
@@ -115,14 +190,7 @@ int main(int argc, char** argv) {
   int64_t raw_rows = 0;
   const double raw_s = MedianOf5([&] { raw_rows = RawGroupBy(*bench_hub.file); });
   kpi::MonthReport chain;
-  const double chain_s = MedianOf5([&] {
-    auto reports = hub::queries::MonthReportAtHub(hub::queries::HubReader(*hub), "2026-11", "");
-    if (!reports.ok()) {
-      std::fprintf(stderr, "%s\n", reports.status().ToString().c_str());
-      std::abort();
-    }
-    chain = *reports->chain;
-  });
+  const double chain_s = MedianOf5([&] { chain = ChainReport(*hub); });
   struct rusage usage {};
   getrusage(RUSAGE_SELF, &usage);
   std::printf(
@@ -136,5 +204,11 @@ int main(int argc, char** argv) {
       static_cast<long long>(chain.arrival.den), chain_s);
   std::printf("ratio chain/raw %.2fx; peak RSS %.0f MiB (target: chain < 2 s, within 3x)\n",
               raw_s > 0 ? chain_s / raw_s : 0.0, static_cast<double>(usage.ru_maxrss) / 1024.0);
+  for (int i = 1; i + 1 < argc; i += 2) {
+    if (std::string(argv[i]) == "--pg-port") {
+      std::fflush(stdout);
+      MeasureOnPostgres(bench_hub, std::atoi(argv[i + 1]), chain_s);
+    }
+  }
   return 0;
 }

@@ -1,7 +1,10 @@
 // The hub on PostgreSQL beside its floors and beside SQLite, in one run, on a
 // throwaway cluster the bench starts itself (ops/pg-cluster.sh) and discards:
-//   copy     the floor: COPY of the same change rows into a plain table shaped
+//   copy     a floor: COPY of the same change rows into a plain table shaped
 //            like the hub's `changes` (one COPY per batch, one transaction each)
+//   copy all the floor of the same rows: each batch's change rows, an entity
+//            row per entity it touches and the sealed batch, COPYed into
+//            tables shaped like `changes`, `entities` and `batch_archive`
 //   pg       hub ingest into a PostgreSQL hub: sealed batches opened ahead
 //            (hub/open_ahead.h) and applied by Hub::Handle, each store keeping
 //            edge::SyncClient::kBatchesInFlight batches in flight
@@ -182,9 +185,13 @@ std::vector<int> Range(int from, int to) {
   return v;
 }
 
-// The floor: the change rows COPYed (text format) into a plain table shaped
+// The floors: the change rows COPYed (text format) into a plain table shaped
 // like the hub's `changes`, a batch per COPY and transaction, in arrival order.
-double RawCopy(const std::string& url, const Workload& w, int batch) {
+// With `every_row`, each batch also COPYs what else the hub writes for it in
+// that transaction (the floor of "the same rows"): an entity row per entity
+// the batch touches into a table shaped like `entities`, and the sealed batch
+// into one shaped like `batch_archive`.
+double RawCopy(const std::string& url, const Workload& w, int batch, bool every_row) {
   PGconn* conn = PQconnectdb(url.c_str());
   if (PQstatus(conn) != CONNECTION_OK) Die(PQerrorMessage(conn));
   auto exec = [&](const char* sql, ExecStatusType want) {
@@ -196,7 +203,12 @@ double RawCopy(const std::string& url, const Workload& w, int batch) {
       "CREATE TABLE raw_changes (site_id TEXT NOT NULL, seq BIGINT NOT NULL, hlc BIGINT,"
       " entity TEXT, entity_id TEXT, op TEXT, fields TEXT, staff TEXT, business_time TEXT,"
       " recorded_at TEXT, schema_version BIGINT, prev_hash BYTEA, hash BYTEA,"
-      " PRIMARY KEY (site_id, seq))",
+      " PRIMARY KEY (site_id, seq));"
+      " CREATE TABLE raw_entities (entity TEXT NOT NULL, entity_id TEXT NOT NULL,"
+      " owner_site TEXT NOT NULL, fields TEXT NOT NULL, field_hlcs TEXT NOT NULL,"
+      " last_hlc BIGINT NOT NULL, base_hlc BIGINT NOT NULL, PRIMARY KEY (entity, entity_id));"
+      " CREATE TABLE raw_archive (id BIGINT PRIMARY KEY, site_id TEXT NOT NULL,"
+      " first_seq BIGINT NOT NULL, last_seq BIGINT NOT NULL, envelope BYTEA NOT NULL)",
       PGRES_COMMAND_OK);
   // COPY's text format: backslash, tab and newline escaped; bytea as \\x hex.
   auto text = [](std::string& out, const std::string& v) {
@@ -220,8 +232,19 @@ double RawCopy(const std::string& url, const Workload& w, int batch) {
       out += kDigits[b & 15];
     }
   };
+  auto copy_rows = [&](const std::string& rows) {
+    if (PQputCopyData(conn, rows.data(), static_cast<int>(rows.size())) != 1 ||
+        PQputCopyEnd(conn, nullptr) != 1) {
+      Die(PQerrorMessage(conn));
+    }
+    PGresult* r = PQgetResult(conn);
+    if (PQresultStatus(r) != PGRES_COMMAND_OK) Die(PQerrorMessage(conn));
+    PQclear(r);
+    while ((r = PQgetResult(conn)) != nullptr) PQclear(r);
+  };
   const size_t per_store = w.logs[0].size();
-  return bench::TimeS([&] {
+  int64_t archived = 0;
+  const double seconds = bench::TimeS([&] {
     for (size_t off = 0; off < per_store; off += static_cast<size_t>(batch)) {
       for (size_t s = 0; s < w.logs.size(); ++s) {
         exec("BEGIN", PGRES_COMMAND_OK);
@@ -245,19 +268,41 @@ double RawCopy(const std::string& url, const Workload& w, int batch) {
           hex(rows, c.hash);
           rows += '\n';
         }
-        if (PQputCopyData(conn, rows.data(), static_cast<int>(rows.size())) != 1 ||
-            PQputCopyEnd(conn, nullptr) != 1) {
-          Die(PQerrorMessage(conn));
+        copy_rows(rows);
+        if (every_row) {
+          exec("COPY raw_entities FROM STDIN", PGRES_COPY_IN);
+          std::map<std::pair<std::string, std::string>, const ChangeEntry*> touched;
+          for (size_t i = off; i < std::min(per_store, off + batch); ++i) {
+            const ChangeEntry& c = w.logs[s][i];
+            touched[{c.entity, c.entity_id}] = &c;  // the newest change of each
+          }
+          rows.clear();
+          for (const auto& [key, c] : touched) {
+            text(rows, c->entity);
+            text(rows, c->entity_id);
+            text(rows, c->site_id);
+            text(rows, c->fields_json);
+            text(rows, "{}");
+            text(rows, std::to_string(static_cast<int64_t>(c->hlc)));
+            rows += std::to_string(static_cast<int64_t>(c->hlc)) + '\n';
+          }
+          copy_rows(rows);
+          exec("COPY raw_archive FROM STDIN", PGRES_COPY_IN);
+          const std::string& sealed = w.batches[s][off / static_cast<size_t>(batch)];
+          rows = std::to_string(++archived) + '\t';
+          text(rows, w.logs[s][off].site_id);
+          text(rows, std::to_string(w.logs[s][off].seq));
+          text(rows, std::to_string(w.logs[s][std::min(per_store, off + batch) - 1].seq));
+          rows += "\\\\x" +
+                  BytesHex(reinterpret_cast<const uint8_t*>(sealed.data()), sealed.size()) + '\n';
+          copy_rows(rows);
         }
-        PGresult* r = PQgetResult(conn);
-        if (PQresultStatus(r) != PGRES_COMMAND_OK) Die(PQerrorMessage(conn));
-        PQclear(r);
-        while ((r = PQgetResult(conn)) != nullptr) PQclear(r);
         exec("COMMIT", PGRES_COMMAND_OK);
       }
     }
   });
   PQfinish(conn);
+  return seconds;
 }
 
 // The cost of a round trip per row: the same change rows and an entity row per
@@ -457,7 +502,7 @@ ReadFigures TimeReads(hub::Hub& hub, int reps) {
 }
 
 struct Figures {
-  double copy_s = 0, rows_s = 0, piped_s = 0, pg_s = 0, sqlite_s = 0, pg2_s = 0;
+  double copy_s = 0, copy_all_s = 0, rows_s = 0, piped_s = 0, pg_s = 0, sqlite_s = 0, pg2_s = 0;
   double pg_cpu_per_change_us = 0;
   double statements_per_change = 0;                             // each a round trip to the server
   double pg_bytes_per_change = 0, sqlite_bytes_per_change = 0;  // on disk, after ingest
@@ -535,14 +580,16 @@ int main(int argc, char** argv) {
   std::fflush(stdout);
 
   Figures fig;
-  std::vector<double> copy_t, rows_t, piped_t, pg_t, sqlite_t, pg2_t, cpu_t;
+  std::vector<double> copy_t, copy_all_t, rows_t, piped_t, pg_t, sqlite_t, pg2_t, cpu_t;
   for (int rep = 0; rep < f.reps; ++rep) {
     rows_t.push_back(RawRowInserts(
         Must(outpost::testing::FreshPgDatabaseOn(admin, "h7_rows"), "db"), w, f.batch, false));
     piped_t.push_back(RawRowInserts(
         Must(outpost::testing::FreshPgDatabaseOn(admin, "h7_piped"), "db"), w, f.batch, true));
-    copy_t.push_back(
-        RawCopy(Must(outpost::testing::FreshPgDatabaseOn(admin, "h7_copy"), "db"), w, f.batch));
+    copy_t.push_back(RawCopy(Must(outpost::testing::FreshPgDatabaseOn(admin, "h7_copy"), "db"), w,
+                             f.batch, false));
+    copy_all_t.push_back(RawCopy(
+        Must(outpost::testing::FreshPgDatabaseOn(admin, "h7_copy_all"), "db"), w, f.batch, true));
 
     const std::string url = Must(outpost::testing::FreshPgDatabaseOn(admin, "h7_ingest"), "db");
     // The server's counters are flushed when a backend ends: the hub is
@@ -595,14 +642,16 @@ int main(int argc, char** argv) {
       other.join();
     }));
     std::printf(
-        "  rep %d: copy %.2f s, row inserts %.2f s, pipelined %.2f s, pg %.2f s, sqlite %.2f s, pg "
+        "  rep %d: copy %.2f s, copy all %.2f s, row inserts %.2f s, pipelined %.2f s, pg %.2f s, "
+        "sqlite %.2f s, pg "
         "x2 %.2f s\n",
-        rep, copy_t.back(), rows_t.back(), piped_t.back(), pg_t.back(), sqlite_t.back(),
-        pg2_t.back());
+        rep, copy_t.back(), copy_all_t.back(), rows_t.back(), piped_t.back(), pg_t.back(),
+        sqlite_t.back(), pg2_t.back());
     std::fflush(stdout);
   }
   fig.statements_per_change = StatementsPerChange(admin, cluster_dir, w, hub_keys, clock, f.stores);
   fig.copy_s = Median(copy_t);
+  fig.copy_all_s = Median(copy_all_t);
   fig.rows_s = Median(rows_t);
   fig.piped_s = Median(piped_t);
   fig.pg_s = Median(pg_t);
@@ -613,18 +662,23 @@ int main(int argc, char** argv) {
   MeasureReads(f, admin, tmp.path() + "/reads", clock, fig);
 
   const double n = static_cast<double>(w.changes);
+  // Each figure against both floors: the change rows alone, and every row the
+  // hub writes for a batch (the same rows as the ingest).
+  auto line = [&](const char* what, double seconds) {
+    std::printf("| %s | %.2f | %.0f | %.2f | %.2f |\n", what, seconds, n / seconds,
+                fig.copy_s / seconds, fig.copy_all_s / seconds);
+  };
   std::printf(
-      "| figure | seconds | changes/s | vs COPY |\n| --- | --- | --- | --- |\n"
-      "| COPY into a changes-shaped table (floor) | %.2f | %.0f | 1.00 |\n"
-      "| prepared INSERT per change row and entity row | %.2f | %.0f | %.2f |\n"
-      "| the same in pipeline mode (one sync per batch) | %.2f | %.0f | %.2f |\n"
-      "| hub ingest on PostgreSQL | %.2f | %.0f | %.2f |\n"
-      "| hub ingest on SQLite | %.2f | %.0f | %.2f |\n"
-      "| two hubs on one PostgreSQL database | %.2f | %.0f | %.2f |\n",
-      fig.copy_s, n / fig.copy_s, fig.rows_s, n / fig.rows_s, fig.copy_s / fig.rows_s, fig.piped_s,
-      n / fig.piped_s, fig.copy_s / fig.piped_s, fig.pg_s, n / fig.pg_s, fig.copy_s / fig.pg_s,
-      fig.sqlite_s, n / fig.sqlite_s, fig.copy_s / fig.sqlite_s, fig.pg2_s, n / fig.pg2_s,
-      fig.copy_s / fig.pg2_s);
+      "| figure | seconds | changes/s | vs COPY of the change rows | vs COPY of every row "
+      "written |\n| --- | --- | --- | --- | --- |\n");
+  line("COPY of the change rows (floor)", fig.copy_s);
+  line("COPY of every row the ingest writes: change, entity, archived batch (floor)",
+       fig.copy_all_s);
+  line("prepared INSERT per change row and entity row", fig.rows_s);
+  line("the same in pipeline mode (one sync per batch)", fig.piped_s);
+  line("hub ingest on PostgreSQL", fig.pg_s);
+  line("hub ingest on SQLite", fig.sqlite_s);
+  line("two hubs on one PostgreSQL database", fig.pg2_s);
   std::printf(
       "PostgreSQL ingest per change: %.1f statements (round trips); this process's CPU %.0f us"
       " (wall %.0f us); server commits %.3f, rows returned %.1f, fetched %.1f, inserted %.2f, "
@@ -647,18 +701,20 @@ int main(int argc, char** argv) {
     if (out == nullptr) Die("cannot write " + f.json);
     std::fprintf(out,
                  "{\"changes\":%lld,\"stores\":%d,\"batch\":%d,\"reps\":%d,"
-                 "\"copy_per_s\":%.0f,\"row_inserts_per_s\":%.0f,\"pipelined_per_s\":%.0f,"
+                 "\"copy_per_s\":%.0f,\"copy_every_row_per_s\":%.0f,\"row_inserts_per_s\":%.0f,"
+                 "\"pipelined_per_s\":%.0f,"
                  "\"pg_per_s\":%.0f,\"sqlite_per_s\":%.0f,\"pg_two_hubs_per_s\":%.0f,"
-                 "\"pg_vs_copy\":%.3f,\"pg_cpu_us_per_change\":%.0f,"
+                 "\"pg_vs_copy\":%.3f,\"pg_vs_copy_every_row\":%.3f,\"pg_cpu_us_per_change\":%.0f,"
                  "\"statements_per_change\":%.2f,\"server_commits_per_change\":%.4f,"
                  "\"server_rows_fetched_per_change\":%.2f,"
                  "\"month_report_pg_s\":%.4f,\"month_report_sqlite_s\":%.4f,"
                  "\"search_pg_s\":%.4f,\"search_sqlite_s\":%.4f}\n",
                  static_cast<long long>(w.changes), f.stores, f.batch, f.reps, n / fig.copy_s,
-                 n / fig.rows_s, n / fig.piped_s, n / fig.pg_s, n / fig.sqlite_s, n / fig.pg2_s,
-                 fig.copy_s / fig.pg_s, fig.pg_cpu_per_change_us, fig.statements_per_change,
-                 fig.per_change.commits, fig.per_change.fetched, fig.pg_reads.month_s,
-                 fig.sqlite_reads.month_s, fig.pg_reads.search_s, fig.sqlite_reads.search_s);
+                 n / fig.copy_all_s, n / fig.rows_s, n / fig.piped_s, n / fig.pg_s,
+                 n / fig.sqlite_s, n / fig.pg2_s, fig.copy_s / fig.pg_s, fig.copy_all_s / fig.pg_s,
+                 fig.pg_cpu_per_change_us, fig.statements_per_change, fig.per_change.commits,
+                 fig.per_change.fetched, fig.pg_reads.month_s, fig.sqlite_reads.month_s,
+                 fig.pg_reads.search_s, fig.sqlite_reads.search_s);
     std::fclose(out);
   }
   DiscardCluster();

@@ -8,6 +8,9 @@
 // Run by ctest (tests/CMakeLists.txt) with OUTPOST_HUB_BIN, OUTPOST_TOOL_BIN,
 // OUTPOST_PLAYWRIGHT (the folder holding node_modules/playwright-core) and
 // OUTPOST_SCREENSHOTS. Prints "N passed, M failed" and exits non-zero on any failure.
+// With OUTPOST_TEST_PG_URL (the test run's PostgreSQL cluster, ctest's
+// web_console_browser_pg), the hub lives in a fresh database there instead of
+// a file: the same pages and the same attacks, on the other backend.
 "use strict";
 
 const assert = require("node:assert/strict");
@@ -34,8 +37,20 @@ const XSS_CUSTOMER = "王<img src=x onerror=\"window.__xss=3\">明";
 const XSS_STAFF = "<b>吴</b><img src=x onerror=\"window.__xss=4\">飞";
 const STORE_AHEAD = "2026-11-23T01:03:00Z";  // S1's clock: 3 minutes ahead of head office's
 
+// A database of its own on the cluster at `adminUrl` (dropped first if a
+// killed run of this process id left it); its URL.
+function freshPgDatabase(adminUrl) {
+  const name = "web_console_" + process.pid;
+  execFileSync("psql", [adminUrl, "-X", "-q", "-v", "ON_ERROR_STOP=1",
+                        "-c", `DROP DATABASE IF EXISTS ${name}`,
+                        "-c", `CREATE DATABASE ${name} TEMPLATE template0`]);
+  return adminUrl.replace(/^(postgresql:\/\/[^/?]*)\/[^?]*/, `$1/${name}`);
+}
+const pgAdmin = process.env.OUTPOST_TEST_PG_URL || "";
+const hubDb = pgAdmin ? freshPgDatabase(pgAdmin) : path.join(work, "hub.db");
+
 function hub(args, input) {
-  return execFileSync(hubBin, ["--db", path.join(work, "hub.db"), "--key",
+  return execFileSync(hubBin, ["--db", hubDb, "--key",
                                path.join(work, "keys", "HUB.key"), ...args],
                       { env: { ...process.env, OUTPOST_NOW: NOW }, input, encoding: "utf8" });
 }
@@ -72,7 +87,7 @@ function syncACustomer() {
         "10:00"]);
   workForHeadOffice();
   const endpoint = "tcp://127.0.0.1:" + (20000 + (process.pid % 20000));
-  const serve = spawn(hubBin, ["--db", path.join(work, "hub.db"), "--key",
+  const serve = spawn(hubBin, ["--db", hubDb, "--key",
                                path.join(work, "keys", "HUB.key"), "serve", "--bind", endpoint],
                       { env, stdio: "ignore" });
   const sync = (storeEnv) =>
@@ -107,7 +122,7 @@ function workForHeadOffice() {
 
 // `outpost-hub web` on any free port, pinned at `now`; resolves with its base URL.
 function startConsole(now) {
-  const proc = spawn(hubBin, ["--db", path.join(work, "hub.db"), "--key",
+  const proc = spawn(hubBin, ["--db", hubDb, "--key",
                               path.join(work, "keys", "HUB.key"), "web", "--bind", "127.0.0.1:0"],
                      { env: { ...process.env, OUTPOST_NOW: now } });
   return new Promise((resolve, reject) => {
@@ -176,6 +191,15 @@ async function main() {
   const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
   const page = await context.newPage();
   let agentCookie;
+
+  await check("the hub is on the backend this run asked for", async () => {
+    assert.equal(fs.existsSync(path.join(work, "hub.db")), !pgAdmin);
+    if (pgAdmin) {
+      const tables = execFileSync("psql", [hubDb, "-X", "-At", "-c",
+                                           "SELECT count(*) FROM stores"], { encoding: "utf8" });
+      assert.equal(tables.trim(), "2");  // S1 and S2, allowed above
+    }
+  });
 
   await check("a page asks for sign-in first, and a wrong password is told so", async () => {
     const res = await page.goto(web.base + "/stores");
@@ -688,6 +712,10 @@ async function main() {
   console.log(`web console: ${results.length - failed} passed, ${failed} failed`);
   console.log("screenshots: " + shots);
   fs.rmSync(work, { recursive: true, force: true });
+  if (pgAdmin) {
+    execFileSync("psql", [pgAdmin, "-X", "-q", "-c",
+                          `DROP DATABASE IF EXISTS web_console_${process.pid}`]);
+  }
   process.exit(failed === 0 ? 0 : 1);
 }
 

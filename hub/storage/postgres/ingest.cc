@@ -61,10 +61,13 @@ Status PgIngestUnit::StoreChange(const ChangeEntry& change) {
 Status PgIngestUnit::Prefetch(std::span<const ChangeEntry> changes) {
   PgArray kinds;
   PgArray ids;
+  std::vector<EntityKey> asked;
   for (const ChangeEntry& c : changes) {
-    if (entities_.emplace(EntityKey{c.entity, c.entity_id}, std::nullopt).second) {
+    EntityKey key{c.entity, c.entity_id};
+    if (entities_.emplace(key, std::nullopt).second) {
       kinds.Add(c.entity);
       ids.Add(c.entity_id);
+      asked.push_back(std::move(key));
     }
   }
   if (kinds.size() == 0) return Status::Ok();
@@ -87,6 +90,9 @@ Status PgIngestUnit::Prefetch(std::span<const ChangeEntry> changes) {
                   held.Text(4),
                   static_cast<uint64_t>(held.Int(5)),
                   static_cast<uint64_t>(held.Int(6))};
+  }
+  for (const EntityKey& key : asked) {
+    if (!entities_.at(key)) absent_.insert(key);  // the server holds none: new in this batch
   }
   return Status::Ok();
 }
@@ -214,50 +220,57 @@ Status PgIngestUnit::FlushChanges() {
   if (pending_changes_.empty()) return Status::Ok();
   const std::vector<ChangeEntry> changes = std::move(pending_changes_);
   pending_changes_.clear();
-  std::array<PgArray, 13> columns;  // in kChangeColumns' order
+  PgCopyRows rows;  // in kChangeColumns' order
   for (const ChangeEntry& e : changes) {
-    columns[0].Add(e.seq);
-    columns[1].Add(e.site_id);
-    columns[2].Add(static_cast<int64_t>(e.hlc));
-    columns[3].Add(e.entity);
-    columns[4].Add(e.entity_id);
-    columns[5].Add(e.op);
-    columns[6].Add(e.fields_json);
-    columns[7].Add(e.staff);
-    columns[8].Add(e.business_time);
-    columns[9].Add(e.recorded_at);
-    columns[10].Add(int64_t{e.schema_version});
-    columns[11].AddBytes(e.prev_hash);
-    columns[12].AddBytes(e.hash);
+    rows.Add(e.seq)
+        .Add(e.site_id)
+        .Add(static_cast<int64_t>(e.hlc))
+        .Add(e.entity)
+        .Add(e.entity_id)
+        .Add(e.op)
+        .Add(e.fields_json)
+        .Add(e.staff)
+        .Add(e.business_time)
+        .Add(e.recorded_at)
+        .Add(int64_t{e.schema_version})
+        .AddBytes(e.prev_hash)
+        .AddBytes(e.hash)
+        .EndRow();
   }
-  ASSIGN_OR_RETURN(PgStatement ins,
-                   db_.Prepare(std::string("INSERT INTO changes (") + kChangeColumns +
-                               ") SELECT * FROM unnest(?::bigint[], ?::text[], ?::bigint[],"
-                               " ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],"
-                               " ?::text[], ?::bigint[], ?::bytea[], ?::bytea[])"
-                               " ON CONFLICT (site_id, seq) DO NOTHING"));
-  for (int i = 0; i < 13; ++i) ins.Bind(i + 1, columns[static_cast<size_t>(i)]);
-  RETURN_IF_ERROR(ins.Run());
-  const auto held_already = static_cast<int64_t>(changes.size()) - ins.RowsChanged();
-  if (held_already != 0) {
+  Status copied = db_.CopyIn(std::string("changes (") + kChangeColumns + ")", rows);
+  if (copied.code() == StatusCode::kConflict) {
+    // A change held already breaks the primary key: the whole batch is refused.
     // English only: the database's refusal, as SQLite's constraint message is.
     return Status::Conflict("changes: " + changes.front().site_id + " seq " +
                             std::to_string(changes.front().seq) + ".." +
-                            std::to_string(changes.back().seq) + ": " +
-                            std::to_string(held_already) + " held already");
+                            std::to_string(changes.back().seq) + ": " + copied.message());
   }
-  return Status::Ok();
+  return copied;
 }
 
-// One row per entity the batch wrote: its identity_input_clock trigger counts
-// an entity inserted and then merged in one batch once, where SQLite's counts
+// New entities (absent when Prefetch looked, under the writer lock) are
+// copied in; the others are updated by one upsert. Either way one row per
+// entity the batch wrote, so the identity_input_clock trigger counts an
+// entity inserted and then merged in one batch once, where SQLite's counts
 // each write. The clock only marks that customers or vehicles changed since
 // identity resolution last ran, so any count above the last one serves.
 Status PgIngestUnit::FlushEntities() {
   if (dirty_.empty()) return Status::Ok();
-  std::array<PgArray, 7> columns;  // kInsertEntity's columns
+  PgCopyRows fresh;                // kInsertEntity's columns
+  std::array<PgArray, 7> columns;  // the same, for the upsert
   for (const EntityKey& key : dirty_) {
     const EntityRow& row = *entities_.at(key);
+    if (absent_.erase(key) == 1) {
+      fresh.Add(row.entity)
+          .Add(row.entity_id)
+          .Add(row.owner_site)
+          .Add(row.fields_json)
+          .Add(row.field_hlcs_json)
+          .Add(static_cast<int64_t>(row.last_hlc))
+          .Add(static_cast<int64_t>(row.base_hlc))
+          .EndRow();
+      continue;
+    }
     columns[0].Add(row.entity);
     columns[1].Add(row.entity_id);
     columns[2].Add(row.owner_site);
@@ -267,6 +280,11 @@ Status PgIngestUnit::FlushEntities() {
     columns[6].Add(static_cast<int64_t>(row.base_hlc));
   }
   dirty_.clear();
+  if (fresh.rows() > 0) {
+    RETURN_IF_ERROR(db_.CopyIn(
+        "entities (entity, entity_id, owner_site, fields, field_hlcs, last_hlc, base_hlc)", fresh));
+  }
+  if (columns[0].size() == 0) return Status::Ok();
   ASSIGN_OR_RETURN(
       PgStatement put,
       db_.Prepare("INSERT INTO entities (entity, entity_id, owner_site, fields,"

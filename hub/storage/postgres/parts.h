@@ -221,7 +221,8 @@ class PgIngestUnit : public IngestUnit {
   using EntityKey = std::pair<std::string, std::string>;  // (entity, entity_id)
   PgIngestUnit(PgConnection& db, const SecretKeys* signer, std::unique_ptr<PgTransaction> tx)
       : db_(db), signer_(signer), tx_(std::move(tx)) {}
-  // Writes the held-back changes and entities, each kind in one statement.
+  // Writes the held-back changes (COPY) and entities (COPY for the new ones,
+  // one upsert for the rest).
   Status Flush();
   Status FlushChanges();
   Status FlushEntities();
@@ -234,8 +235,9 @@ class PgIngestUnit : public IngestUnit {
   //
   // Invariant: a change is held back only above the cursor this unit read
   // for its store under the writer lock, where the hub holds none (a store's
-  // changes and cursor move in one transaction); FlushChanges still counts
-  // what it wrote, so a change held already is refused, only later.
+  // changes and cursor move in one transaction); should one be held already
+  // all the same, it breaks the primary key and FlushChanges refuses the
+  // whole batch (Conflict), only later than a row-by-row insert would.
   std::map<std::string, int64_t> cursor_seq_;
   std::vector<ChangeEntry> pending_changes_;
   // Entities as this unit sees them: read by Prefetch (nullopt: absent) and
@@ -243,6 +245,10 @@ class PgIngestUnit : public IngestUnit {
   // here are read and written on the server directly.
   std::map<EntityKey, std::optional<EntityRow>> entities_;
   std::set<EntityKey> dirty_;
+  // Keys Prefetch found absent and not yet flushed: their rows are new, so
+  // FlushEntities copies them in (no other writer can add them meanwhile:
+  // the unit holds the writer lock).
+  std::set<EntityKey> absent_;
 };
 
 class PgHubReads : public HubReads {

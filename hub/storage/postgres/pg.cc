@@ -263,6 +263,71 @@ PgArray& PgArray::AddBytes(const void* data, size_t size) {
   return *this;
 }
 
+void PgCopyRows::Separate() {
+  if (row_open_) text_ += '\t';
+  row_open_ = true;
+}
+
+PgCopyRows& PgCopyRows::Add(std::string_view text) {
+  Separate();
+  if (text.find('\0') != std::string_view::npos) holds_nul_ = true;
+  for (const char c : text) {
+    switch (c) {
+      case '\\':
+        text_ += "\\\\";
+        break;
+      case '\t':
+        text_ += "\\t";
+        break;
+      case '\n':
+        text_ += "\\n";
+        break;
+      case '\r':
+        text_ += "\\r";
+        break;
+      default:
+        text_ += c;
+    }
+  }
+  return *this;
+}
+
+PgCopyRows& PgCopyRows::Add(const std::optional<std::string>& text) {
+  return text ? Add(std::string_view(*text)) : AddNull();
+}
+
+PgCopyRows& PgCopyRows::Add(int64_t value) {
+  Separate();
+  text_ += std::to_string(value);
+  return *this;
+}
+
+PgCopyRows& PgCopyRows::AddNull() {
+  Separate();
+  text_ += "\\N";
+  return *this;
+}
+
+PgCopyRows& PgCopyRows::AddBytes(const void* data, size_t size) {
+  Separate();
+  text_ += "\\\\x" + BytesHex(static_cast<const uint8_t*>(data), size);
+  return *this;
+}
+
+PgCopyRows& PgCopyRows::EndRow() {
+  text_ += '\n';
+  row_open_ = false;
+  ++rows_;
+  return *this;
+}
+
+void PgCopyRows::Clear() {
+  text_.clear();
+  rows_ = 0;
+  row_open_ = false;
+  holds_nul_ = false;
+}
+
 PgStatement& PgStatement::BindNull(int index) { return Set(index, std::nullopt, 0, kUnknownOid); }
 
 PgStatement& PgStatement::BindBlob(int index, const void* data, size_t size) {
@@ -488,6 +553,35 @@ Status PgConnection::Exec(std::string_view sql) {
     out = ResultStatus(result, text.size() > 200 ? text.substr(0, 200) + "..." : text);
   }
   if (result) PQclear(result);
+  return out;
+}
+
+Status PgConnection::CopyIn(std::string_view target, const PgCopyRows& rows) {
+  const std::string sql = "COPY " + std::string(target) + " FROM STDIN";
+  if (rows.holds_nul()) {
+    // English only: as a NUL in a bound parameter, a programming error.
+    return Status::IoError(sql + ": a value holds a NUL byte");
+  }
+  if (PQstatus(conn_) != CONNECTION_OK && !in_transaction_) RETURN_IF_ERROR(ReconnectIfLost());
+  pg_result* started = PQexec(conn_, sql.c_str());
+  if (started == nullptr || PQresultStatus(started) != PGRES_COPY_IN) {
+    Status error = ResultStatus(started, sql);
+    if (started) PQclear(started);
+    return error;
+  }
+  PQclear(started);
+  const std::string& text = rows.text();
+  const bool sent = PQputCopyData(conn_, text.data(), static_cast<int>(text.size())) == 1 &&
+                    PQputCopyEnd(conn_, nullptr) == 1;
+  const std::string reason = Trimmed(PQerrorMessage(conn_));
+  Status out = sent ? Status::Ok()
+                    : Status::IoError(sql + ": " + reason)
+                          .WithShown(i18n::Format("COPY {0}: {1}", {std::string(target), reason}));
+  // Every result is read, so the connection is ready for the next statement.
+  while (pg_result* result = PQgetResult(conn_)) {
+    if (out.ok() && PQresultStatus(result) != PGRES_COMMAND_OK) out = ResultStatus(result, sql);
+    PQclear(result);
+  }
   return out;
 }
 

@@ -63,6 +63,55 @@ TEST(PgTest, ByteaRoundTripsEveryByte) {
   EXPECT_FALSE(*get->Step());
 }
 
+// A batch's rows go in by COPY (PgCopyRows): whatever a store typed must come
+// back byte for byte, and a row breaking a key must refuse the whole copy.
+TEST(PgTest, CopyInRoundTripsEveryValueAndRefusesAsAnInsertWould) {
+  auto db = Fresh("pg_copy_in");
+  ASSERT_TRUE(db);
+  ASSERT_TRUE(db->Exec("CREATE TABLE c (id BIGINT PRIMARY KEY, t TEXT, b BYTEA)").ok());
+  const std::string awkward = "tab\there, line\nbreak, cr\r, back\\slash \\N 周一 \"q\" {a,b}";
+  std::string bytes;
+  for (int i = 0; i < 256; ++i) bytes += static_cast<char>(i);
+  PgCopyRows rows;
+  rows.Add(int64_t{1}).Add(awkward).AddBytes(bytes.data(), bytes.size()).EndRow();
+  rows.Add(int64_t{-2}).Add(std::optional<std::string>()).AddNull().EndRow();
+  rows.Add(int64_t{3}).Add("").AddBytes(bytes.data(), 0).EndRow();
+  EXPECT_EQ(rows.rows(), 3u);
+  ASSERT_TRUE(db->CopyIn("c (id, t, b)", rows).ok());
+  auto get = db->Prepare("SELECT id, t, b FROM c ORDER BY id");
+  ASSERT_TRUE(get.ok());
+  ASSERT_TRUE(*get->Step());
+  EXPECT_EQ(get->Int(0), -2);
+  EXPECT_TRUE(get->IsNull(1));
+  EXPECT_TRUE(get->IsNull(2));
+  ASSERT_TRUE(*get->Step());
+  EXPECT_EQ(get->Text(1), awkward);
+  EXPECT_EQ(get->Blob(2), bytes);
+  ASSERT_TRUE(*get->Step());
+  EXPECT_FALSE(get->IsNull(1));  // an empty text is not NULL
+  EXPECT_EQ(get->Text(1), "");
+  EXPECT_EQ(get->Blob(2), "");
+
+  // A key held already: Conflict naming the key, and not one of the rows kept.
+  PgCopyRows again;
+  again.Add(int64_t{4}).Add("new").AddNull().EndRow();
+  again.Add(int64_t{1}).Add("twice").AddNull().EndRow();
+  Status refused = db->CopyIn("c (id, t, b)", again);
+  EXPECT_EQ(refused.code(), StatusCode::kConflict) << refused.ToString();
+  EXPECT_NE(refused.message().find("c_pkey"), std::string::npos) << refused.ToString();
+  // A NUL cannot travel in text: refused before anything is sent.
+  PgCopyRows nul;
+  nul.Add(int64_t{5}).Add(std::string("a\0b", 3)).AddNull().EndRow();
+  EXPECT_TRUE(nul.holds_nul());
+  Status no_nul = db->CopyIn("c (id, t, b)", nul);
+  EXPECT_FALSE(no_nul.ok());
+  EXPECT_NE(no_nul.message().find("NUL"), std::string::npos) << no_nul.ToString();
+  // The connection serves the next statement: four rows were never there.
+  auto count = db->Prepare("SELECT count(*) FROM c");
+  ASSERT_TRUE(count.ok() && *count->Step());
+  EXPECT_EQ(count->Int(0), 3);
+}
+
 TEST(PgTest, ResetKeepsTheBindings) {
   auto db = Fresh("pg_reset");
   ASSERT_TRUE(db);

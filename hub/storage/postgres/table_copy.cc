@@ -18,47 +18,19 @@ namespace {
 
 std::string Quoted(const std::string& name) { return "\"" + name + "\""; }
 
-// COPY's text format: backslash, tab, newline and carriage return escaped.
-void AppendCopyText(std::string& line, std::string_view text) {
-  for (const char c : text) {
-    switch (c) {
-      case '\\':
-        line += "\\\\";
-        break;
-      case '\t':
-        line += "\\t";
-        break;
-      case '\n':
-        line += "\\n";
-        break;
-      case '\r':
-        line += "\\r";
-        break;
-      default:
-        line += c;
-    }
-  }
-}
-
-void AppendCopyValue(std::string& line, const CopyValue& value) {
-  static constexpr char kHex[] = "0123456789abcdef";
+void AddCopyValue(PgCopyRows& rows, const CopyValue& value) {
   switch (value.kind) {
     case CopyValue::Kind::kNull:
-      line += "\\N";
+      rows.AddNull();
       break;
     case CopyValue::Kind::kInt:
-      line += std::to_string(value.number);
+      rows.Add(value.number);
       break;
     case CopyValue::Kind::kText:
-      AppendCopyText(line, value.text);
+      rows.Add(value.text);
       break;
     case CopyValue::Kind::kBytes:
-      line += "\\\\x";  // bytea's hex input form, its backslash escaped for COPY
-      for (const char c : value.text) {
-        const auto byte = static_cast<unsigned char>(c);
-        line += kHex[byte >> 4];
-        line += kHex[byte & 15];
-      }
+      rows.AddBytes(value.text.data(), value.text.size());
       break;
   }
 }
@@ -93,13 +65,14 @@ class PgTableWriter : public TableWriter {
       RETURN_IF_ERROR(st);
       copying_ = table.name;
     }
-    std::string line;
-    for (size_t i = 0; i < row.size(); ++i) {
-      if (i) line += '\t';
-      AppendCopyValue(line, row[i]);
+    PgCopyRows line;
+    for (const CopyValue& value : row) AddCopyValue(line, value);
+    line.EndRow();
+    if (line.holds_nul()) {
+      // English only: as a NUL in a bound parameter, a programming error.
+      return Status::IoError("COPY " + table.name + ": a value holds a NUL byte");
     }
-    line += '\n';
-    if (PQputCopyData(db_.raw(), line.data(), static_cast<int>(line.size())) != 1) {
+    if (PQputCopyData(db_.raw(), line.text().data(), static_cast<int>(line.text().size())) != 1) {
       return Status::IoError("COPY " + table.name + ": " + PQerrorMessage(db_.raw()))
           .WithShown(i18n::Format("COPY {0}: {1}", {table.name, PQerrorMessage(db_.raw())}));
     }
@@ -123,6 +96,10 @@ class PgTableWriter : public TableWriter {
       reset.Bind(1, Quoted(table)).Bind(2, column);
       RETURN_IF_ERROR(reset.Run());
     }
+    // The planner's statistics of the rows just copied, in the same
+    // transaction: without them it guesses, and the first reports on the new
+    // hub scan whole tables until autovacuum gets round to them.
+    RETURN_IF_ERROR(db_.Exec("ANALYZE"));
     return tx_->Commit();
   }
 
