@@ -52,7 +52,7 @@ median_of_3() {  # the median of three timings of `sql -c "$1"`, in seconds
 }
 load_plain=$(median_of_3 "COPY plain FROM '$dir/rows.copy'")
 load_parted=$(median_of_3 "COPY parted FROM '$dir/rows.copy'")
-sql -c "COPY plain FROM '$dir/rows.copy'" -c "COPY parted FROM '$dir/rows.copy'" -c "ANALYZE plain, parted"
+sql -c "TRUNCATE plain, parted" -c "COPY plain FROM '$dir/rows.copy'" -c "COPY parted FROM '$dir/rows.copy'" -c "ANALYZE plain, parted"
 
 # 2,000 reads of each kind at random stores, in one server-side loop (no round
 # trips in the figure): a store's 500 changes after a random seq, and one change.

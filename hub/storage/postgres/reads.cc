@@ -541,9 +541,10 @@ Result<CaseActivity> PgHubReads::CaseActivitySince(const std::string& site,
 Status PgHubReads::ForEachMonthBooking(const std::string& site, const std::string& from_date,
                                        const std::string& to_date,
                                        const MonthBookingVisitor& visit) {
-  // Two ranges, each read by its own index (hub_bookings_slot_date,
-  // hub_bookings_requested): the slots in the range, then those asked for in
-  // it whose slot is not. Rows in no particular order, as on SQLite.
+  // Two ranges, each read by its own covering index (hub_bookings_month_slot,
+  // hub_bookings_month_asked: hub_pg/0002): the slots in the range, then
+  // those asked for in it whose slot is not. Rows in no particular order, as
+  // on SQLite.
   const std::string columns =
       "SELECT site, channel, coalesce(requested_at, created_at), slot_date, slot_time, status,"
       " CAST(arrived_at IS NOT NULL AS integer), cancelled_at, moved_here FROM hub_bookings";
