@@ -6,9 +6,17 @@
 namespace outpost::hub::storage::postgres {
 namespace {
 
-constexpr char kInsertEntity[] =
-    "INSERT INTO entities (entity, entity_id, owner_site, fields, field_hlcs, last_hlc, base_hlc)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?)";
+// An entity row's columns, in EntityRow's order: for INSERT and for COPY.
+constexpr char kEntityTable[] =
+    "entities (entity, entity_id, owner_site, fields, field_hlcs, last_hlc, base_hlc)";
+const std::string kInsertEntity =
+    std::string("INSERT INTO ") + kEntityTable + " VALUES (?, ?, ?, ?, ?, ?, ?)";
+// The merge of an entity row the hub holds already: the fields and their
+// stamps replaced, the owner and base kept, the newer last_hlc.
+constexpr char kMergeHeldEntity[] =
+    " ON CONFLICT (entity, entity_id) DO UPDATE SET"
+    " fields = excluded.fields, field_hlcs = excluded.field_hlcs,"
+    " last_hlc = greatest(entities.last_hlc, excluded.last_hlc)";
 
 void BindEntityRow(PgStatement& st, const EntityRow& row) {
   st.Bind(1, row.entity)
@@ -105,8 +113,8 @@ Result<bool> PgIngestUnit::InsertEntity(const EntityRow& row) {
     dirty_.insert(known->first);
     return true;
   }
-  ASSIGN_OR_RETURN(PgStatement fresh, db_.Prepare(std::string(kInsertEntity) +
-                                                  " ON CONFLICT (entity, entity_id) DO NOTHING"));
+  ASSIGN_OR_RETURN(PgStatement fresh,
+                   db_.Prepare(kInsertEntity + " ON CONFLICT (entity, entity_id) DO NOTHING"));
   BindEntityRow(fresh, row);
   RETURN_IF_ERROR(fresh.Run());
   return fresh.RowsChanged() == 1;
@@ -136,7 +144,7 @@ Status PgIngestUnit::WriteMergedEntity(const EntityRow& row) {
   const auto known = entities_.find(EntityKey{row.entity, row.entity_id});
   if (known != entities_.end()) {
     if (known->second) {
-      // As the upsert below: the fields and stamps replaced, the owner and
+      // As kMergeHeldEntity does: the fields and stamps replaced, the owner and
       // base kept, the newer last_hlc.
       known->second->fields_json = row.fields_json;
       known->second->field_hlcs_json = row.field_hlcs_json;
@@ -147,11 +155,7 @@ Status PgIngestUnit::WriteMergedEntity(const EntityRow& row) {
     dirty_.insert(known->first);
     return Status::Ok();
   }
-  ASSIGN_OR_RETURN(PgStatement put,
-                   db_.Prepare(std::string(kInsertEntity) +
-                               " ON CONFLICT (entity, entity_id) DO UPDATE SET"
-                               " fields = excluded.fields, field_hlcs = excluded.field_hlcs,"
-                               " last_hlc = greatest(entities.last_hlc, excluded.last_hlc)"));
+  ASSIGN_OR_RETURN(PgStatement put, db_.Prepare(kInsertEntity + kMergeHeldEntity));
   BindEntityRow(put, row);
   return put.Run();
 }
@@ -256,7 +260,7 @@ Status PgIngestUnit::FlushChanges() {
 // identity resolution last ran, so any count above the last one serves.
 Status PgIngestUnit::FlushEntities() {
   if (dirty_.empty()) return Status::Ok();
-  PgCopyRows fresh;                // kInsertEntity's columns
+  PgCopyRows fresh;                // kEntityTable's columns
   std::array<PgArray, 7> columns;  // the same, for the upsert
   for (const EntityKey& key : dirty_) {
     const EntityRow& row = *entities_.at(key);
@@ -281,18 +285,15 @@ Status PgIngestUnit::FlushEntities() {
   }
   dirty_.clear();
   if (fresh.rows() > 0) {
-    RETURN_IF_ERROR(db_.CopyIn(
-        "entities (entity, entity_id, owner_site, fields, field_hlcs, last_hlc, base_hlc)", fresh));
+    RETURN_IF_ERROR(db_.CopyIn(kEntityTable, fresh));
   }
   if (columns[0].size() == 0) return Status::Ok();
   ASSIGN_OR_RETURN(
       PgStatement put,
-      db_.Prepare("INSERT INTO entities (entity, entity_id, owner_site, fields,"
-                  " field_hlcs, last_hlc, base_hlc) SELECT * FROM unnest(?::text[],"
-                  " ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[])"
-                  " ON CONFLICT (entity, entity_id) DO UPDATE SET"
-                  " fields = excluded.fields, field_hlcs = excluded.field_hlcs,"
-                  " last_hlc = greatest(entities.last_hlc, excluded.last_hlc)"));
+      db_.Prepare(std::string("INSERT INTO ") + kEntityTable +
+                  " SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[],"
+                  " ?::bigint[], ?::bigint[])" +
+                  kMergeHeldEntity));
   for (int i = 0; i < 7; ++i) put.Bind(i + 1, columns[static_cast<size_t>(i)]);
   return put.Run();
 }
