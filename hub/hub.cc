@@ -159,6 +159,10 @@ Status Hub::LogSecurity(const std::optional<std::string>& site, const std::strin
   return storage_->security_log().Append({FormatUtcMs(clock_.NowMs()), site, kind, reason});
 }
 
+bool IsHubFailure(const Status& status) {
+  return status.code() == StatusCode::kIoError || status.code() == StatusCode::kRetryLater;
+}
+
 OpenedMessage OpenMessage(storage::KeyReader& keys, const SecretKeys& hub_keys,
                           std::string_view envelope) {
   OpenedMessage opened;
@@ -170,6 +174,13 @@ OpenedMessage OpenMessage(storage::KeyReader& keys, const SecretKeys& hub_keys,
   if (!header.ok()) return refuse(header.status());
   opened.site = header->site_id;
   auto sender = keys.StoreKeys(opened.site);
+  // Only a store the allow-list lacks is unknown. A read that failed (the
+  // database away) is the hub's own trouble and is passed on as it is: the
+  // store is then left unanswered and sends again, and no one reads a false
+  // "unknown store" in the log or the security log after an outage.
+  if (!sender.ok() && sender.status().code() != StatusCode::kNotFound) {
+    return refuse(sender.status());
+  }
   if (!sender.ok())
     return refuse(Status::Refused("unknown store '" + opened.site + "'")
                       .WithShown(i18n::Format("unknown store '{0}'", {opened.site})));
@@ -200,6 +211,8 @@ OpenedMessage OpenMessage(storage::KeyReader& keys, const SecretKeys& hub_keys,
 
 Status Hub::RefuseUnopened(const OpenedMessage& opened) {
   if (opened.refusal.ok()) return Status::Ok();
+  // The hub failed to read, not the store to convince: no security event.
+  if (IsHubFailure(opened.refusal)) return opened.refusal;
   const std::optional<std::string> site =
       opened.site.empty() ? std::nullopt : std::optional<std::string>(opened.site);
   (void)LogSecurity(site, "refused", opened.refusal.message());

@@ -60,6 +60,10 @@ struct OpenedMessage {
   std::vector<std::optional<std::string>> named_stores;  // per change: its fields' "store_id"
   Hash256 envelope_hash{};  // a batch's, for its entry in the hub's log
 };
+// Whether `status` is the hub's own failure (its database away or busy), not
+// a refusal of the store: the message is left unanswered and the store, which
+// keeps it, sends it again; it is no security event.
+bool IsHubFailure(const Status& status);
 // `keys`: the allow-list as the caller's thread reads it (the daemon's opener
 // thread has a KeyReader of its own: HubStorage::OpenKeyReader).
 OpenedMessage OpenMessage(storage::KeyReader& keys, const SecretKeys& hub_keys,

@@ -83,14 +83,23 @@ Result<std::vector<ConsentEvent>> ConsentEventsOf(const json& fields, const json
 
 }  // namespace
 
-Status Identity::IndexChanges() { return store_.IndexChanges(); }
+Status Identity::IndexChanges() {
+  // A standby takes no writes: its primary indexes, and it replays the rows.
+  ASSIGN_OR_RETURN(bool read_only, store_.ReadOnly());
+  if (read_only) return Status::Ok();
+  return store_.IndexChanges();
+}
 
 Result<ResolveStats> Identity::Resolve(bool force, const ResolveProgress& progress) {
   const auto t0 = std::chrono::steady_clock::now();
   auto step = [&](int64_t done) {
     if (progress) progress(done, kResolveSteps);
   };
-  RETURN_IF_ERROR(IndexChanges());
+  // On a standby the links stand as its primary last resolved them (a forced
+  // run goes on, and the server refuses its writes, saying it is a standby).
+  ASSIGN_OR_RETURN(bool read_only, store_.ReadOnly());
+  if (read_only && !force) return ResolveStats{};
+  if (!read_only) RETURN_IF_ERROR(store_.IndexChanges());
   step(1);
   // Another process may write its plan while this one computes; then this
   // plan is stale and is computed again from what that one wrote. Each round

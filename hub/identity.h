@@ -91,13 +91,16 @@ class Identity {
   static constexpr int64_t kResolveSteps = 4;
 
   // Links every record; runs only if customers, vehicles or rules changed
-  // since the last run, unless `force`. Indexes new changes first.
+  // since the last run, unless `force`. Indexes new changes first. On a
+  // standby (IdentityStore::ReadOnly) it runs only when forced, and then the
+  // server refuses its writes: the links stand as the primary resolved them.
   Result<ResolveStats> Resolve(bool force, const ResolveProgress& progress = {});
   // Reads the changes applied since the last call: which customer each new
   // vehicle and booking belongs to (customer_children), the typed rows of the
   // bookings, customers and vehicles changed, and the unified customers whose
   // records, vehicles or bookings changed (profile_dirty).
-  // Behind ingest, never in its transaction.
+  // Behind ingest, never in its transaction. Nothing on a standby (its
+  // primary indexes; the standby replays the rows).
   Status IndexChanges();
   // Unified ids for a unified id, a record id, a phone, plate, member id, VIN
   // or part of a name.

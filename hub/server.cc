@@ -38,6 +38,9 @@ void DefineServeMetrics(Metrics& metrics) {
   metrics.DefineCounter("outpost_hub_changes_applied_total",
                         "store changes newly applied (a resent change counts once)");
   metrics.DefineCounter("outpost_hub_refusals_total", "messages and connections refused", "reason");
+  metrics.DefineCounter("outpost_hub_unanswered_total",
+                        "store messages left unanswered because the hub's database failed (the"
+                        " store sends them again)");
   metrics.DefineGauge("outpost_hub_store_last_contact_age_seconds",
                       "seconds since the store last reached the hub", "store");
   metrics.DefineGauge("outpost_hub_store_changes_behind",
@@ -132,6 +135,16 @@ void Server::Turn() {
   const auto started = std::chrono::steady_clock::now();
   auto answer = hub_.Handle(opened->second, opened->first.payload);
   const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
+  if (!answer.ok() && IsHubFailure(answer.status())) {
+    // Not the store's fault: it keeps the message and sends it again.
+    if (observers_.metrics) observers_.metrics->Add("outpost_hub_unanswered_total", 1);
+    if (observers_.log) {
+      observers_.log->Error("not answered: the hub's database failed",
+                            {{"store", opened->second.site.empty() ? "?" : opened->second.site},
+                             {"error", answer.status().ToString()}});
+    }
+    return;
+  }
   if (!answer.ok()) {
     // Logged with its reason; the store gets no answer.
     Refused(ReasonLabel(answer.status()), opened->second.site, answer.status().ToString());

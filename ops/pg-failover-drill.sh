@@ -7,14 +7,16 @@
 #
 # It builds nothing: the programs must already be in BUILD_DIR. In a work
 # folder under /tmp it starts a PostgreSQL primary and a SYNCHRONOUS standby
-# (ops/pg-cluster.sh), a hub on the primary, two stores syncing to it and
-# booking; then the primary's machine is lost (kill -9 of the postmaster and
-# its children), the standby is promoted, the hub is started again on it, and
-# the stores, which took bookings all along, drain by themselves. It then
-# checks that nothing a store had been acknowledged before the loss is
-# missing at the promoted hub, that every store's log at the hub equals the
-# store's own (count and head), the hub's state digest, each store's verify
-# against the hub, and the hub itself verified through a migrate-db copy.
+# (ops/pg-cluster.sh), two hub processes whose --db lists both servers
+# (target_session_attrs=read-write: they write wherever the primary is), two
+# stores syncing to either hub and booking; then the database machine is lost
+# (kill -9 of the postmaster and its children) while the hubs run on, the
+# standby is checked to hold everything acknowledged and is promoted, and the
+# hubs reconnect to it by themselves (no restart, no change of URL) and the
+# stores, which took bookings all along, drain by themselves. It then checks
+# that every store's log at the hub equals the store's own (count and head),
+# the hub's state digest, each store's verify against the hub, and the hub
+# itself verified through a migrate-db copy.
 # Prints each step ("== ...") and ends "Failover drill: consistent" (exit 0),
 # or names what failed (exit 1). Everything it started is stopped and deleted
 # on exit.
@@ -49,7 +51,7 @@ work=$(mktemp -d /tmp/outpost-drill.XXXXXX)
 chmod 711 "$work"
 primary="$work/primary" standby="$work/standby"
 pids=()
-hub_pid=
+hub_pids=()
 cleanup() {
   local status=$?
   set +e
@@ -74,11 +76,16 @@ export OUTPOST_NOW_AT
 export OUTPOST_STAFF="SA on duty"
 
 port=$((17000 + RANDOM % 2000))
-endpoint="tcp://127.0.0.1:$port"
+endpoints=("tcp://127.0.0.1:$port" "tcp://127.0.0.1:$((port + 1))")
 stores=(SH-PUDONG BJ-CHAOYANG)
 pg_port=5432
-db_url() { echo "postgresql:///hub?host=$1&port=$pg_port&user=postgres"; }
-hub_url=$(db_url "$primary")
+# The hubs' --db names both servers: libpq tries them in turn and keeps the
+# one that takes writes, so after the promote a hub's next connection lands on
+# the new primary with the same URL (docs/POSTGRES.md, "Both servers in one URL").
+hub_url="postgresql:///hub?host=$primary,$standby&port=$pg_port,$pg_port&user=postgres"
+hub_url+="&target_session_attrs=read-write&connect_timeout=5"
+# The standby alone, read-only: what it holds before it is promoted.
+standby_url="postgresql:///hub?host=$standby&port=$pg_port&user=postgres"
 
 hubcmd() { "$hub" --db "$hub_url" --key "$work/keys/HUB.key" "$@"; }
 desk() {
@@ -89,17 +96,25 @@ desk() {
 # The value of a number field of a store's `status --json`.
 store_field() { desk "$1" status --json | tr -d ' \n' | sed -n "s/.*\"$2\":\([0-9]*\).*/\1/p"; }
 # The value of a field of one store's entry in the hub's `stores --json`.
-hub_field() {
-  hubcmd stores --json | tr -d ' \n' | grep -o "{[^{}]*\"store_id\":\"$1\"[^{}]*}" |
-    sed -n "s/.*\"$2\":\"\{0,1\}\([0-9a-f]*\)\"\{0,1\}[,}].*/\1/p"
+hub_field() { hub_field_at "$hub_url" "$@"; }
+hub_field_at() {
+  "$hub" --db "$1" --key "$work/keys/HUB.key" stores --json | tr -d ' \n' |
+    grep -o "{[^{}]*\"store_id\":\"$2\"[^{}]*}" |
+    sed -n "s/.*\"$3\":\"\{0,1\}\([0-9a-f]*\)\"\{0,1\}[,}].*/\1/p"
 }
-# The binary is started directly (not through a function, which would fork a
-# subshell), so $! is the process to stop.
+# A hub process serving endpoint N. The binary is started directly (not
+# through a function, which would fork a subshell), so $! is the process.
 start_hub() {
-  "$hub" --db "$hub_url" --key "$work/keys/HUB.key" serve --bind "$endpoint" \
-    >>"$work/hub.log" 2>&1 &
-  hub_pid=$!
-  pids+=("$hub_pid")
+  "$hub" --db "$hub_url" --key "$work/keys/HUB.key" serve --bind "${endpoints[$1]}" \
+    --resolve-every-ms 500 >>"$work/hub-$1.log" 2>&1 &
+  hub_pids[$1]=$!
+  pids+=("$!")
+}
+hubs_alive() {
+  local n
+  for n in "${!hub_pids[@]}"; do
+    kill -0 "${hub_pids[$n]}" 2>/dev/null || fail "hub process $n (${hub_pids[$n]}) stopped"
+  done
 }
 booked=0
 store_number() {  # a store's place in $stores, for its customers' phone numbers
@@ -142,15 +157,18 @@ psql -X -q -v ON_ERROR_STOP=1 -d "postgresql:///postgres?host=$primary&port=$pg_
 "$cluster" standby "$primary" "$standby" --sync >/dev/null
 echo "primary $primary, standby $standby (synchronous)"
 
-say "Head office: the hub on the primary, two stores allowed"
+say "Head office: two hub processes on the primary, two stores allowed"
 hubcmd init >/dev/null
 for s in "${stores[@]}"; do hubcmd allow "$work/keys/$s.pub" >/dev/null; done
-start_hub
+start_hub 0
+start_hub 1
+echo "hub processes ${hub_pids[*]} on ${endpoints[*]}; --db lists $primary then $standby"
 
-say "Two stores open their desks and sync to $endpoint"
+say "Two stores open their desks and sync to either hub"
+hub_list=$(IFS=,; echo "${endpoints[*]}")
 for s in "${stores[@]}"; do
   desk "$s" init --store-id "$s" --name "$s" --capacity 20 >/dev/null
-  "$edge" --db "$work/$s.db" sync --hub "$endpoint" --hub-key "$work/keys/HUB.pub" \
+  "$edge" --db "$work/$s.db" sync --hub "$hub_list" --hub-key "$work/keys/HUB.pub" \
     --key "$work/keys/$s.key" >/dev/null 2>>"$work/sync-$s.log" &
   pids+=($!)
 done
@@ -162,7 +180,7 @@ done
 converged || fail "the stores did not drain to the hub on the primary"
 hubcmd stores
 
-say "More bookings; the primary's machine is lost (kill -9 of the postmaster and its children)"
+say "More bookings; the database machine is lost (kill -9 of the postmaster and its children)"
 for s in "${stores[@]}"; do book "$s" 5 11:00; done
 declare -A acked
 for s in "${stores[@]}"; do
@@ -173,46 +191,64 @@ postmaster=$(head -n 1 "$primary/data/postmaster.pid")
 children=$(ps -o pid= --ppid "$postmaster" | tr '\n' ' ')
 # shellcheck disable=SC2086 # the children's pids are words
 kill -9 "$postmaster" $children
-kill -9 "$hub_pid" 2>/dev/null || true
-wait "$hub_pid" 2>/dev/null || true
-# What the stores were told before everything stopped answering: acknowledged
+# What the stores were told before the hubs lost their database: acknowledged
 # by a commit on the primary (and, synchronously, flushed on the standby).
+# The hubs run on: they answer nothing they cannot commit.
 for s in "${stores[@]}"; do
   now=$(store_field "$s" hub_acked_seq)
   [ "$now" -ge "${acked[$s]}" ] || fail "$s: hub_acked_seq went back from ${acked[$s]} to $now"
   acked[$s]=$now
 done
 
-say "The stores take bookings while head office is down"
+say "The stores take bookings while head office's database is down; the hubs run on"
 for s in "${stores[@]}"; do
   for n in 6 7 8; do book "$s" "$n" 14:00; done
 done
 for s in "${stores[@]}"; do
   echo "$s: $(store_field "$s" waiting) changes waiting"
 done
-
-say "The standby is promoted; it holds everything the stores had acknowledged"
-"$cluster" promote "$standby" >/dev/null
-hub_url=$(db_url "$standby")
-# Read before any hub serves it: once the stores reach a hub again, one that
-# lost changes would ask them for a resend and the loss would heal unseen.
+hubs_alive
 for s in "${stores[@]}"; do
-  promoted_seq=$(hub_field "$s" last_seq)
-  echo "$s: acknowledged up to ${acked[$s]}, the promoted database holds ${promoted_seq:-nothing}"
-  if [ -z "$promoted_seq" ] || [ "$promoted_seq" -lt "${acked[$s]}" ]; then
-    fail "$s: the promoted database lost changes the store had acknowledged (up to ${acked[$s]})"
+  now=$(store_field "$s" hub_acked_seq)
+  [ "$now" -eq "${acked[$s]}" ] ||
+    fail "$s: acknowledged up to $now with no database (${acked[$s]} at the loss)"
+done
+echo "no acknowledgement while no database took writes"
+
+say "Before the promote: the standby holds everything the stores had acknowledged"
+# Read while it is still a standby, so no hub can have written to it: once the
+# stores reach a hub on it, one that lost changes would ask them for a resend
+# and the loss would heal unseen. First its replay catches up with what it
+# received (what the primary's commits waited for).
+for _ in $(seq 1 100); do
+  replayed=$(psql -X -A -t -d "postgresql:///postgres?host=$standby&port=$pg_port&user=postgres" \
+    -c "SELECT pg_last_wal_receive_lsn() <= pg_last_wal_replay_lsn()")
+  [ "$replayed" = t ] && break
+  sleep 0.1
+done
+[ "$replayed" = t ] || fail "the standby did not replay what it had received"
+for s in "${stores[@]}"; do
+  standby_seq=$(hub_field_at "$standby_url" "$s" last_seq)
+  echo "$s: acknowledged up to ${acked[$s]}, the standby holds ${standby_seq:-nothing}"
+  if [ -z "$standby_seq" ] || [ "$standby_seq" -lt "${acked[$s]}" ]; then
+    fail "$s: the standby lost changes the store had acknowledged (up to ${acked[$s]})"
   fi
 done
 
-say "The hub starts again on the promoted standby"
-start_hub
+say "The standby is promoted; the hubs reconnect to it by themselves"
+"$cluster" promote "$standby" >/dev/null
 
 say "More bookings at the stores; every store drains by itself"
 for s in "${stores[@]}"; do
   for n in 9 10; do book "$s" "$n" 15:00; done
 done
-converged || fail "the stores did not drain to the hub on the promoted standby"
+converged || fail "the stores did not drain to the hubs on the promoted standby"
 hubcmd stores
+hubs_alive
+for n in "${!hub_pids[@]}"; do
+  echo "hub process $n (${hub_pids[$n]}): the same process; $(grep -c 'not answered' \
+    "$work/hub-$n.log" || true) store messages left unanswered while no server took writes"
+done
 
 say "Each store's log at the hub equals its own"
 for s in "${stores[@]}"; do
@@ -236,7 +272,7 @@ echo "$digest"
 
 say "Verify: each store against the hub"
 for s in "${stores[@]}"; do
-  "$tool" verify --db "$work/$s.db" --hub "$endpoint" --keys "$work/keys/$s.key" \
+  "$tool" verify --db "$work/$s.db" --hub "${endpoints[0]}" --keys "$work/keys/$s.key" \
     --hub-key "$work/keys/HUB.pub" || fail "$s does not verify against the hub"
 done
 

@@ -310,11 +310,22 @@ TEST_F(HubOnPostgresTest, PostgresKilledMidIngestLosesNoAcknowledgedChange) {
   s1->Wait();
   s2->Wait();
   serve->Kill(SIGTERM);
-  serve->Wait();
+  const ProcessResult served = serve->Wait();
   const std::string copy = dir_.File("after-kills.db");
   ProcessResult migrated = Hub(db, {"migrate-db", "--from", db, "--to", copy});
   ASSERT_EQ(migrated.exit_code, 0) << migrated.err;
   ExpectEveryStoreLogOnceIn(copy);
+  // The outage was the hub's, not the stores': what an auditor reads after it
+  // names no store as unknown or refused, and the log says why the stores'
+  // messages went unanswered.
+  EXPECT_EQ(served.err.find("unknown store"), std::string::npos) << served.err;
+  EXPECT_NE(served.err.find("not answered: the hub's database failed"), std::string::npos)
+      << served.err;
+  auto copied = Db::Open(copy, {}).value();
+  auto security_log = copied->Prepare("SELECT kind, reason FROM security_log").value();
+  while (security_log.Step().value()) {
+    ADD_FAILURE() << "security log: " << security_log.Text(0) << ": " << security_log.Text(1);
+  }
   RunProgram({script, "discard", cluster});
 }
 
@@ -324,11 +335,12 @@ TEST_F(HubOnPostgresTest, PostgresKilledMidIngestLosesNoAcknowledgedChange) {
 namespace outpost::testing {
 namespace {
 
-// Head office's reporting reads a standby: the month report is the primary's,
-// says it was read from a standby and whether it is caught up, and says how
-// far behind it is once its primary is gone; the standby refuses to become a
-// hub or take a write. The clusters are the test's own.
-TEST_F(HubOnPostgresTest, AMonthReportReadsAStandbyAndSaysHowStaleItIs) {
+// Head office's reporting and look-ups read a standby: the month report and a
+// customer are the primary's, each says it was read from a standby and
+// whether it is caught up, and how far behind it is once its primary is
+// gone; the standby refuses to become a hub or take a write, saying why. The
+// clusters are the test's own.
+TEST_F(HubOnPostgresTest, ReportsAndCustomersReadAStandbyThatSaysHowStaleItIs) {
   const std::string primary = "/tmp/outpost-pgprimary-" + std::to_string(getpid());
   const std::string standby = "/tmp/outpost-pgstandby-" + std::to_string(getpid());
   const std::string script = OUTPOST_PG_CLUSTER_SCRIPT;
@@ -393,6 +405,45 @@ TEST_F(HubOnPostgresTest, AMonthReportReadsAStandbyAndSaysHowStaleItIs) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   EXPECT_EQ(text.out.rfind(caught_up, 0), 0u) << text.out;
+
+  // Customers are found on the standby as the primary last linked them
+  // (nothing is resolved there: it takes no writes), and it says so.
+  ProcessResult resolved = Hub(db, {"customers", "resolve"});
+  ASSERT_EQ(resolved.exit_code, 0) << resolved.err;
+  ProcessResult found_on_primary = Hub(db, {"--json", "customers", "find", "13900001000"});
+  ASSERT_EQ(found_on_primary.exit_code, 0) << found_on_primary.err;
+  const json matches = json::parse(found_on_primary.out);
+  ASSERT_EQ(matches.size(), 1u) << found_on_primary.out;
+  const json& customer = matches[0];
+  const std::string unified = customer["unified_id"];
+  ProcessResult shown_on_primary = Hub(db, {"--json", "customers", "show", unified});
+  ASSERT_EQ(shown_on_primary.exit_code, 0) << shown_on_primary.err;
+  EXPECT_FALSE(json::parse(shown_on_primary.out).contains("standby")) << shown_on_primary.out;
+  json customer_on_standby;
+  for (int i = 0; i < 100; ++i) {
+    ProcessResult read = Hub(replica, {"--json", "customers", "show", unified});
+    if (read.exit_code == 0) {
+      customer_on_standby = json::parse(read.out);
+      if (customer_on_standby["unified_id"] == customer["unified_id"]) break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_EQ(customer_on_standby["unified_id"], customer["unified_id"]) << customer_on_standby;
+  EXPECT_EQ(customer_on_standby["records"], customer["records"]);
+  EXPECT_TRUE(customer_on_standby["standby"].is_object()) << customer_on_standby.dump();
+  ProcessResult found = Hub(replica, {"customers", "find", "13900001000"});
+  ASSERT_EQ(found.exit_code, 0) << found.err;
+  EXPECT_EQ(found.out.rfind("读自备库 read from a standby: ", 0), 0u) << found.out;
+  EXPECT_NE(found.out.find("customer links as of the primary's last resolution"), std::string::npos)
+      << found.out;
+  EXPECT_NE(found.out.find(unified), std::string::npos) << found.out;
+  // What would write is refused by name: run it on the primary.
+  ProcessResult resolve_here = Hub(replica, {"customers", "resolve", "--force"});
+  EXPECT_NE(resolve_here.exit_code, 0);
+  EXPECT_NE(resolve_here.err.find("takes no writes: it is a standby (read-only); run this on its"
+                                  " primary"),
+            std::string::npos)
+      << resolve_here.err;
 
   // The web console's statistics pages read the standby when told to, and
   // say so (its sign-in and accounts stay on the primary).

@@ -14,6 +14,7 @@
 #include "hub/identity_decisions.h"
 #include "hub/profiles.h"
 #include "hub/queries/reader.h"
+#include "hub/queries/standby.h"
 #include "sync/cli/progress.h"
 #include "sync/cli/table.h"
 #include "sync/i18n/messages.h"
@@ -206,8 +207,17 @@ int CustomerCommands::RunResolve(Hub& hub, std::ostream& out, std::ostream& err)
 
 // `outpost-hub customers find Q`: one line per unified customer matching.
 int CustomerCommands::RunFind(Hub& hub, std::ostream& out, std::ostream& err) {
-  auto found = queries::FindCustomers(queries::HubReader(hub), query_);
+  const queries::HubReader reader(hub);
+  auto standby = queries::ReadStandby(reader);
+  if (!standby.ok()) return Fail(standby.status(), err);
+  auto found = queries::FindCustomers(reader, query_);
   if (!found.ok()) return Fail(found.status(), err);
+  // Read from a standby: said first, on the error stream under --json (whose
+  // output stays the list it always was).
+  if (standby.value()) {
+    (flags_.json ? err : out) << queries::StandbyLine(*standby.value(), queries::kLinksAsOfPrimary)
+                              << "\n";
+  }
   json arr = json::array();
   for (const UnifiedView& v : found.value()) {
     if (flags_.json) {
@@ -227,13 +237,21 @@ int CustomerCommands::RunFind(Hub& hub, std::ostream& out, std::ostream& err) {
 
 // `outpost-hub customers show|why Q`: one unified customer, or only why it is one.
 int CustomerCommands::RunShow(Hub& hub, std::ostream& out, std::ostream& err) {
-  auto v = queries::ShowCustomer(queries::HubReader(hub), query_);
+  const queries::HubReader reader(hub);
+  auto standby = queries::ReadStandby(reader);
+  if (!standby.ok()) return Fail(standby.status(), err);
+  auto v = queries::ShowCustomer(reader, query_);
   if (!v.ok()) return Fail(v.status(), err);
   if (flags_.json) {
-    out << ViewJson(v.value()).dump(2) << "\n";
-  } else {
-    PrintView(v.value(), why_->parsed(), out);
+    json view = ViewJson(v.value());
+    if (standby.value()) view["standby"] = StandbyJson(standby.value());
+    out << view.dump(2) << "\n";
+    return 0;
   }
+  if (standby.value()) {
+    out << queries::StandbyLine(*standby.value(), queries::kLinksAsOfPrimary) << "\n\n";
+  }
+  PrintView(v.value(), why_->parsed(), out);
   return 0;
 }
 

@@ -56,6 +56,13 @@ Result<std::string> ReadWholeFile(const std::string& path) {
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
+nlohmann::json StandbyJson(const std::optional<storage::StandbyState>& standby) {
+  if (!standby) return nullptr;
+  return {{"replayed_at", standby->replayed_at},
+          {"caught_up", standby->caught_up},
+          {"lag_ms", standby->lag_ms}};
+}
+
 nlohmann::json EvidenceJson(const std::vector<Evidence>& list) {
   nlohmann::json arr = nlohmann::json::array();
   for (const auto& e : list) {

@@ -3,11 +3,13 @@
 
 #include <iosfwd>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "hub/identity.h"
+#include "hub/storage/hub_storage.h"
 #include "sync/civil_time.h"
 #include "sync/clock.h"
 #include "sync/status.h"
@@ -45,5 +47,9 @@ Result<std::pair<std::string, int>> ParseBind(const std::string& bind);
 
 // Evidence between two store records, as --json prints it.
 nlohmann::json EvidenceJson(const std::vector<Evidence>& list);
+
+// A standby's staleness as --json prints it ("standby": {replayed_at,
+// caught_up, lag_ms}), null when read from the hub's own database.
+nlohmann::json StandbyJson(const std::optional<storage::StandbyState>& standby);
 
 }  // namespace outpost::hub::cli

@@ -38,13 +38,10 @@ json ReportsJson(const queries::MonthReports& r) {
     chain["stores"] = r.stores.size();
     chain["incomplete_stores"] = r.incomplete;
   }
-  json standby = nullptr;
-  if (r.standby) {
-    standby = {{"replayed_at", r.standby->replayed_at},
-               {"caught_up", r.standby->caught_up},
-               {"lag_ms", r.standby->lag_ms}};
-  }
-  return {{"month", r.month}, {"stores", stores}, {"chain", chain}, {"standby", standby}};
+  return {{"month", r.month},
+          {"stores", stores},
+          {"chain", chain},
+          {"standby", StandbyJson(r.standby)}};
 }
 
 std::string ReportsText(const queries::MonthReports& r) {

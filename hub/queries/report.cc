@@ -5,6 +5,7 @@
 #include <set>
 
 #include "hub/hub.h"
+#include "hub/queries/standby.h"
 #include "sync/civil_time.h"
 #include "sync/clock.h"
 #include "sync/i18n/messages.h"
@@ -208,7 +209,7 @@ Result<MonthReports> MonthReportAtHub(const HubReader& hub, const std::string& m
   const LocalDate month_end = NextMonth(first);  // the first local day after the month
   MonthReports out;
   out.month = month;
-  ASSIGN_OR_RETURN(out.standby, hub.storage().Standby());
+  ASSIGN_OR_RETURN(out.standby, ReadStandby(hub));
   // The typed rows first catch up with every change synced (they are kept
   // behind ingest): derived rows only, as a customer query's resolution. Not
   // on a standby: it takes no writes, and says how stale it is instead.

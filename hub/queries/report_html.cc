@@ -4,6 +4,7 @@
 #include <iterator>
 #include <sstream>
 
+#include "hub/queries/standby.h"
 #include "sync/csv.h"
 #include "sync/normalize.h"
 
@@ -161,20 +162,8 @@ std::string CsvField(const std::string& text) {
 
 std::string StandbyText(const queries::MonthReports& reports) {
   if (!reports.standby) return "";
-  const storage::StandbyState& standby = *reports.standby;
-  std::string line = "读自备库 read from a standby: ";
-  if (standby.caught_up) {
-    line += "已追上主库 caught up with its primary";
-  } else if (standby.lag_ms < 0) {
-    line += "落后主库，时长未知 behind its primary by an unknown time";
-  } else {
-    line += "落后主库 " + std::to_string(standby.lag_ms / 1000) + " 秒 behind its primary by " +
-            std::to_string(standby.lag_ms / 1000) + " s";
-  }
-  line += standby.replayed_at.empty()
-              ? " (尚未重放 nothing replayed since it started)"
-              : " (最近重放 last change replayed " + standby.replayed_at + ")";
-  return line + "; 分类数据截至主库最近一次刷新 typed rows as of the primary's last refresh";
+  return queries::StandbyLine(
+      *reports.standby, "分类数据截至主库最近一次刷新 typed rows as of the primary's last refresh");
 }
 
 std::string CompleteToText(const queries::StoreMonthReport& s) {

@@ -76,6 +76,10 @@ class IdentityStore {
   // operations below that write on their own must not be called inside it.
   virtual Status InTransaction(const std::function<Status()>& body) = 0;
 
+  // True when the database takes no writes: a PostgreSQL standby. Indexing
+  // and resolution are then its primary's; reads show the primary's last.
+  virtual Result<bool> ReadOnly() { return false; }
+
   // --- Behind ingest (never in its transaction) ---
   // Reads the changes applied since the last call: files each new vehicle and
   // booking under its customer record (a change that names none, a status

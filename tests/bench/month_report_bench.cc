@@ -20,7 +20,6 @@
 //
 //   month_report_bench [--bookings N] [--stores S] [--dir DIR] [--pg-port P]
 #include <sys/resource.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -28,9 +27,9 @@
 #include <string>
 #include <vector>
 
-#include "hub/migrate_db.h"
 #include "hub/queries/report.h"
 #include "tests/bench/bench_hub.h"
+#include "tests/bench/bench_pg.h"
 #include "tests/pg/pg_cluster.h"
 
 namespace {
@@ -134,29 +133,10 @@ kpi::MonthReport ChainReport(hub::Hub& at) {
 // The SQLite hub in `bench_hub` copied to a PostgreSQL cluster of its own on
 // `port`, and the month measured there beside its floor.
 void MeasureOnPostgres(bench::BenchHub& bench_hub, int port, double sqlite_chain_s) {
-  const std::string dir = "/tmp/month-report-bench-" + std::to_string(getpid());
-  const std::string script = OUTPOST_PG_CLUSTER_SCRIPT;
-  if (std::system(
-          (script + " fresh " + dir + " " + std::to_string(port) + " >/dev/null").c_str()) != 0) {
-    std::fprintf(stderr, "could not start a PostgreSQL cluster in %s\n", dir.c_str());
-    std::abort();
-  }
-  struct Discard {
-    std::string command;
-    ~Discard() { (void)std::system(command.c_str()); }
-  } discard{script + " discard " + dir + " >/dev/null"};
-  const std::string admin =
-      "postgresql:///postgres?host=" + dir + "&port=" + std::to_string(port) + "&user=postgres";
-  const std::string url = testing::FreshPgDatabaseOn(admin, "month_report").value();
-  const double migrate_s = bench::TimeS([&] {
-    auto copied =
-        hub::MigrateHub(bench_hub.dir + "/hub.db", url, bench_hub.hub->keys(), bench_hub.clock);
-    if (!copied.ok()) {
-      std::fprintf(stderr, "%s\n", copied.status().ToString().c_str());
-      std::abort();
-    }
-  });
-  auto pg = hub::Hub::Open(url, bench_hub.hub->keys(), bench_hub.clock).value();
+  bench::PgCopyOfHub copy(bench_hub, port, "month_report");
+  const std::string& url = copy.url();
+  hub::Hub* pg = &copy.hub();
+  const double migrate_s = copy.migrate_s();
   int64_t raw_rows = 0;
   const double raw_s = MedianOf5([&] { raw_rows = RawGroupByPg(url); });
   kpi::MonthReport chain;

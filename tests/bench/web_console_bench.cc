@@ -22,8 +22,13 @@
 // time of Identity::Resolve(false) with nothing changed: the check the search
 // and the customer page run before reading (hub/queries/customers.h).
 //
+// With --pg-port P, the same hub is then copied to PostgreSQL (a throwaway
+// cluster on port P, discarded at the end; migrate-db's code, bench_pg.h) and
+// the same rounds run again on a console whose hub is that database, beside
+// the same raw reads there (their figures in FILE with "_pg" before ".json").
+//
 //   web_console_bench [--customers N] [--stores S] [--requests R] [--dir DIR]
-//                     [--json FILE]
+//                     [--json FILE] [--pg-port P]
 #include <httplib.h>
 
 #include <algorithm>
@@ -38,8 +43,10 @@
 
 #include "hub/accounts.h"
 #include "hub/hub.h"
+#include "hub/storage/postgres/pg.h"
 #include "hub/web/console.h"
 #include "tests/bench/bench_hub.h"
+#include "tests/bench/bench_pg.h"
 
 namespace {
 
@@ -116,8 +123,24 @@ std::vector<Sample> PickSamples(Db& db, int64_t customers, int count) {
   return out;
 }
 
+// The raw reads run on either backend: `Conn` is a SQLite Db or a PostgreSQL
+// PgConnection, whose statements bind and step alike.
+using hub::storage::postgres::PgConnection;
+
+// The one query whose SQL differs: the names starting with the name (an index
+// range up to U+10FFFF, the name bound twice), as each backend's store runs it.
+std::string NameRangeSql(const Db& /*sqlite*/) {
+  return "SELECT DISTINCT l.unified_id FROM hub_customers c JOIN identity_links l ON l.record_id"
+         " = c.customer_id WHERE c.name >= ?1 AND c.name < ?2 || char(1114111) LIMIT 50";
+}
+std::string NameRangeSql(const PgConnection& /*postgres*/) {
+  return "SELECT DISTINCT l.unified_id FROM hub_customers c JOIN identity_links l ON l.record_id"
+         " = c.customer_id WHERE c.name >= ?::text AND c.name < ?::text || chr(1114111) LIMIT 50";
+}
+
 // Each raw read steps every row and touches its columns, as a page would.
-int64_t Drain(Statement& st) {
+template <typename St>
+int64_t Drain(St& st) {
   int64_t bytes = 0;
   while (st.Step().value()) {
     for (int c = 0; c < 4; ++c)
@@ -127,7 +150,8 @@ int64_t Drain(Statement& st) {
 }
 
 // The floor of a customer: its links, and each record with its children.
-int64_t RawCustomer(Db& db, const std::string& unified) {
+template <typename Conn>
+int64_t RawCustomer(Conn& db, const std::string& unified) {
   auto members = db.Prepare("SELECT record_id FROM identity_links WHERE unified_id = ?").value();
   members.Bind(1, unified);
   std::vector<std::string> records = members.TextColumn().value();
@@ -156,17 +180,15 @@ int64_t RawCustomer(Db& db, const std::string& unified) {
 // The floor of a search: the unified ids of the key's records (or of the
 // names starting with the name, on the index the console's look-up uses),
 // and each one's rows.
-int64_t RawSearch(Db& db, const Sample& s, Kind kind) {
-  auto st = kind == kName ? db.Prepare(
-                                  "SELECT DISTINCT l.unified_id FROM hub_customers c JOIN"
-                                  " identity_links l ON l.record_id = c.customer_id WHERE"
-                                  " c.name >= ?1 AND c.name < ?1 || char(1114111) LIMIT 50")
-                                .value()
+template <typename Conn>
+int64_t RawSearch(Conn& db, const Sample& s, Kind kind) {
+  auto st = kind == kName ? db.Prepare(NameRangeSql(db)).value()
                           : db.Prepare(
                                   "SELECT l.unified_id FROM identity_keys k JOIN identity_links"
                                   " l USING (record_id) WHERE k.key = ? ORDER BY k.record_id")
                                 .value();
   st.Bind(1, kind == kName ? s.name : kind == kPlate ? s.plate_key : s.phone_key);
+  if (kind == kName) st.Bind(2, s.name);
   std::vector<std::string> ids = st.TextColumn().value();
   if (std::find(ids.begin(), ids.end(), s.unified) == ids.end() && ids.size() < 50) std::abort();
   // Each found customer's rows, as the page builds each one's view.
@@ -175,7 +197,8 @@ int64_t RawSearch(Db& db, const Sample& s, Kind kind) {
   return bytes;
 }
 
-int64_t RawStores(Db& db) {
+template <typename Conn>
+int64_t RawStores(Conn& db) {
   auto st = db.Prepare(
                   "SELECT s.site_id, s.key_id, c.last_contact, h.denied_at FROM stores s JOIN"
                   " store_cursors c USING (site_id) LEFT JOIN store_key_history h ON h.site_id"
@@ -227,7 +250,8 @@ void ConsoleRound(httplib::Client& cli, const httplib::Headers& cookie, const Sa
   Expect(page, "/customer?id=" + s.unified, s.name);
 }
 
-void RawRounds(Db& db, const std::vector<Sample>& samples, int requests, Figures& f) {
+template <typename Conn>
+void RawRounds(Conn& db, const std::vector<Sample>& samples, int requests, Figures& f) {
   int64_t bytes = 0;
   for (int r = 0; r < requests; ++r) {
     const Sample& s = samples[static_cast<size_t>(r) % samples.size()];
@@ -263,6 +287,20 @@ void ConsoleRounds(hub::Hub& hub, const std::string& token, const std::vector<Sa
   serving.join();
 }
 
+// A signed-in staff account's token (the account added on the first call
+// for a hub file, and found by a later one or on a copy).
+std::string SignIn(hub::Hub& hub) {
+  hub::StaffAccounts accounts(hub.storage().staff(), hub.clock());
+  const Status added = accounts.AddUser("bench", "Bench", "admin", "load-test-pass-42", "bench");
+  auto session = accounts.SignIn("bench", "load-test-pass-42");
+  if (!session.ok()) {
+    std::fprintf(stderr, "web_console_bench: sign-in: %s (adding: %s)\n",
+                 session.status().ToString().c_str(), added.ToString().c_str());
+    std::abort();
+  }
+  return session->token;
+}
+
 // Builds the hub, or finds it built; a signed-in staff account's token.
 std::string Prepare(bench::BenchHub& bench_hub, int64_t customers, int stores) {
   hub::Hub& hub = *bench_hub.hub;
@@ -281,15 +319,20 @@ std::string Prepare(bench::BenchHub& bench_hub, int64_t customers, int stores) {
   } else {
     std::printf("reused the hub in %s\n", bench_hub.dir.c_str());
   }
-  hub::StaffAccounts accounts(hub.storage().staff(), hub.clock());
-  const Status added = accounts.AddUser("bench", "Bench", "admin", "load-test-pass-42", "bench");
-  auto session = accounts.SignIn("bench", "load-test-pass-42");
-  if (!session.ok()) {
-    std::fprintf(stderr, "web_console_bench: sign-in: %s (adding: %s)\n",
-                 session.status().ToString().c_str(), added.ToString().c_str());
-    std::abort();
+  return SignIn(hub);
+}
+
+// What the search and the customer page run first (hub/queries/customers.h):
+// resolution's check that nothing changed since it last ran, 10 times.
+void TimeNothingChanged(hub::Hub& hub) {
+  Latencies check;
+  for (int i = 0; i < 10; ++i) {
+    check.ms.push_back(1000.0 * bench::TimeS([&] {
+                         if (hub.MakeIdentity().Resolve(false).value().ran) std::abort();
+                       }));
   }
-  return session->token;
+  std::printf("Identity::Resolve(false), nothing changed: %.2f ms p50, %.2f ms p95 of 10\n",
+              check.At(0.5), check.At(0.95));
 }
 
 void Row(std::FILE* out, const char* page, const Latencies& c, const Latencies& raw) {
@@ -334,6 +377,28 @@ void Report(const Figures& f, int64_t customers, int stores, const std::string& 
   if (out != stdout) std::fclose(out);
 }
 
+// The same hub copied to PostgreSQL (bench_pg.h) and the same rounds run on
+// a console whose hub is on it, beside the same raw reads there; its figures
+// go to `json` with "_pg" before the extension.
+void MeasureOnPostgres(bench::BenchHub& bench_hub, int port, const std::vector<Sample>& samples,
+                       const bench::HubBenchFlags& flags, int requests, const std::string& json) {
+  bench::PgCopyOfHub copy(bench_hub, port, "web_console");
+  std::printf("PostgreSQL (copied by migrate-db in %.1f s):\n", copy.migrate_s());
+  const std::string token = SignIn(copy.hub());
+  TimeNothingChanged(copy.hub());
+  Figures f;
+  ConsoleRounds(copy.hub(), token, samples, requests, flags.stores, f);
+  auto raw = PgConnection::Connect(copy.url()).value();
+  RawRounds(*raw, samples, requests, f);
+  std::string pg_json = json;
+  if (pg_json.size() > 5 && pg_json.compare(pg_json.size() - 5, 5, ".json") == 0) {
+    pg_json.insert(pg_json.size() - 5, "_pg");
+  } else if (!pg_json.empty() && pg_json != "-") {
+    pg_json += "_pg";
+  }
+  Report(f, flags.count, flags.stores, pg_json);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -341,10 +406,12 @@ int main(int argc, char** argv) {
   const bench::HubBenchFlags flags =
       bench::ParseHubBenchFlags(argc, argv, "--customers", 1'000'000);
   int requests = 300;
+  int pg_port = 0;
   std::string json;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--requests")) requests = std::atoi(argv[i + 1]);
     if (!std::strcmp(argv[i], "--json")) json = argv[i + 1];
+    if (!std::strcmp(argv[i], "--pg-port")) pg_port = std::atoi(argv[i + 1]);
   }
   // Kept per size: a later run with the same sizes reuses the hub.
   const std::string dir = flags.dir.empty()
@@ -358,20 +425,12 @@ int main(int argc, char** argv) {
   auto raw_db = testing::OpenHubFileReadOnly(bench_hub.dir + "/hub.db");
   const std::vector<Sample> samples = PickSamples(*raw_db, flags.count, std::min(requests, 1000));
 
-  // What the search and the customer page run first (hub/queries/customers.h):
-  // resolution's check that nothing changed since it last ran.
-  Latencies check;
-  for (int i = 0; i < 10; ++i) {
-    check.ms.push_back(1000.0 * bench::TimeS([&] {
-                         if (bench_hub.hub->MakeIdentity().Resolve(false).value().ran) std::abort();
-                       }));
-  }
-  std::printf("Identity::Resolve(false), nothing changed: %.2f ms p50, %.2f ms p95 of 10\n",
-              check.At(0.5), check.At(0.95));
+  TimeNothingChanged(*bench_hub.hub);
 
   Figures f;
   ConsoleRounds(*bench_hub.hub, token, samples, requests, flags.stores, f);
   RawRounds(*raw_db, samples, requests, f);
   Report(f, flags.count, flags.stores, json);
+  if (pg_port > 0) MeasureOnPostgres(bench_hub, pg_port, samples, flags, requests, json);
   return 0;
 }

@@ -411,6 +411,12 @@ Status PgIdentityStore::InTransaction(const std::function<Status()>& body) {
   return tx->Commit();
 }
 
+Result<bool> PgIdentityStore::ReadOnly() {
+  ASSIGN_OR_RETURN(PgStatement st, db_.Prepare("SELECT pg_is_in_recovery()"));
+  ASSIGN_OR_RETURN(bool row, st.Step());
+  return row && st.Text(0) == "t";
+}
+
 Status PgIdentityStore::IndexChanges() {
   ASSIGN_OR_RETURN(auto tx, PgTransaction::Begin(db_));
   ASSIGN_OR_RETURN(PgStatement cursors,

@@ -16,6 +16,7 @@ class PgIdentityStore final : public IdentityStore {
   explicit PgIdentityStore(PgConnection& db) : db_(db) {}
 
   Status InTransaction(const std::function<Status()>& body) override;
+  Result<bool> ReadOnly() override;
   Status IndexChanges() override;
 
   Result<ResolveMark> CurrentMark() override;

@@ -467,6 +467,20 @@ Status PgConnection::ResultStatus(pg_result* result, std::string_view what) {
       std::string(what) + ": " + Trimmed(detail && *detail ? detail : PQerrorMessage(conn_));
   if (PQstatus(conn_) == CONNECTION_BAD) return Status::IoError(std::move(message));
   const char* state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+  // 25006, a write in a read-only transaction: the parts write only in write
+  // transactions, so the server itself takes no writes (a standby, or
+  // default_transaction_read_only). Said so, for the command's user; an
+  // IoError still, so serve leaves the store unanswered until it is promoted.
+  if (state != nullptr && std::strcmp(state, "25006") == 0) {
+    const std::string shown_url = RedactedUrl(url_);
+    return Status::IoError("PostgreSQL database " + shown_url +
+                           " takes no writes: it is a standby (read-only); run this on its"
+                           " primary (" +
+                           message + ")")
+        .WithShown(i18n::Format("PostgreSQL database {0} takes no writes: it is a standby"
+                                " (read-only); run this on its primary ({1})",
+                                {shown_url, message}));
+  }
   return StatusForState(state ? state : "", std::move(message));
 }
 

@@ -212,6 +212,18 @@ TEST(PgTest, ErrorsAreClassifiedForTheCaller) {
   auto count = db->Prepare("SELECT count(*) FROM t");
   ASSERT_TRUE(count.ok() && *count->Step());
   EXPECT_EQ(count->Int(0), 1);
+  // A server that takes no writes (a standby answers so) is named as one,
+  // with what it said; an IoError, so a daemon waits for it to be promoted.
+  ASSERT_TRUE(db->Exec("SET default_transaction_read_only = on").ok());
+  const Status refused = db->Exec("INSERT INTO t VALUES ('d', 4)");
+  EXPECT_EQ(refused.code(), StatusCode::kIoError);
+  EXPECT_NE(refused.message().find("takes no writes: it is a standby (read-only); run this on its"
+                                   " primary"),
+            std::string::npos)
+      << refused.message();
+  EXPECT_NE(refused.message().find("cannot execute INSERT in a read-only transaction"),
+            std::string::npos)
+      << refused.message();
 }
 
 TEST(PgTest, RunAtomicallyUndoesOnlyTheFailedStatement) {
