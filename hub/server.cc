@@ -56,11 +56,13 @@ Result<std::unique_ptr<Server>> Server::Bind(Hub& hub, const std::string& endpoi
   // Any allow-listed key passes the handshake, a denied one included: its
   // messages then reach OpenMessage, which refuses each and logs who denied
   // it and why in the security log (a refused handshake would log nothing).
-  auto allowed = [&hub](const std::array<uint8_t, 32>& key) {
-    auto sites = hub.AllowedSites();
-    if (!sites.ok()) return false;
-    for (const auto& site : sites.value()) {
+  // A key that cannot be checked (the database away) is no refusal: the
+  // handshake is answered "try again" and nothing is logged as refused.
+  auto allowed = [&hub](const std::array<uint8_t, 32>& key) -> Result<bool> {
+    ASSIGN_OR_RETURN(std::vector<std::string> sites, hub.AllowedSites());
+    for (const auto& site : sites) {
       auto keys = hub.StoreKeys(site);
+      if (!keys.ok() && keys.status().code() != StatusCode::kNotFound) return keys.status();
       if (keys.ok() && keys->kx_pk == key) return true;
     }
     return false;
@@ -75,6 +77,15 @@ void Server::Refused(const std::string& reason, const std::string& site, const s
   if (observers_.log) {
     observers_.log->Warn(
         "refused", {{"store", site.empty() ? "?" : site}, {"reason", reason}, {"detail", why}});
+  }
+}
+
+void Server::Unanswered(const std::string& site, const Status& why) {
+  // Not the store's fault: it keeps its message (or connection) and tries again.
+  if (observers_.metrics) observers_.metrics->Add("outpost_hub_unanswered_total", 1);
+  if (observers_.log) {
+    observers_.log->Error("not answered: the hub's database failed",
+                          {{"store", site.empty() ? "?" : site}, {"error", why.ToString()}});
   }
 }
 
@@ -117,7 +128,13 @@ void Server::Observe(const OpenedMessage& opened, const WireMessage& answer, dou
 
 void Server::Turn() {
   auto request = endpoint_->Receive(ahead_->pending() > 0 ? 0 : 200);
-  for (const auto& refusal : endpoint_->TakeRefusals()) Refused("connection", "", refusal);
+  for (const auto& refusal : endpoint_->TakeRefusals()) {
+    if (refusal.unchecked) {
+      Unanswered("", Status::IoError(refusal.reason));
+    } else {
+      Refused("connection", "", refusal.reason);
+    }
+  }
   bool received = false;
   if (!request.ok()) {
     // An interrupted poll (our own stop signal) is not worth a log line.
@@ -136,13 +153,7 @@ void Server::Turn() {
   auto answer = hub_.Handle(opened->second, opened->first.payload);
   const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
   if (!answer.ok() && IsHubFailure(answer.status())) {
-    // Not the store's fault: it keeps the message and sends it again.
-    if (observers_.metrics) observers_.metrics->Add("outpost_hub_unanswered_total", 1);
-    if (observers_.log) {
-      observers_.log->Error("not answered: the hub's database failed",
-                            {{"store", opened->second.site.empty() ? "?" : opened->second.site},
-                             {"error", answer.status().ToString()}});
-    }
+    Unanswered(opened->second.site, answer.status());
     return;
   }
   if (!answer.ok()) {

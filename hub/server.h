@@ -47,6 +47,9 @@ class Server {
   void Observe(const OpenedMessage& opened, const WireMessage& answer, double seconds);
   // Logs and counts one refusal under its reason.
   void Refused(const std::string& reason, const std::string& site, const std::string& why);
+  // Logs and counts a message or handshake left unanswered because the hub's
+  // database failed (IsHubFailure): no refusal, the store tries again.
+  void Unanswered(const std::string& site, const Status& why);
 
   Hub& hub_;
   std::unique_ptr<HubEndpoint> endpoint_;

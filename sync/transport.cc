@@ -30,7 +30,7 @@ struct HubEndpoint::Impl {
   zmq::socket_t zap{context, zmq::socket_type::rep};
   zmq::socket_t router{context, zmq::socket_type::router};
   AllowFn allow;
-  std::vector<std::string> refusals;
+  std::vector<ZapRefusal> refusals;
 
   // RFC 27 (ZAP): version, request id, domain, address, identity, mechanism, key.
   void AnswerZap() {
@@ -48,15 +48,23 @@ struct HubEndpoint::Impl {
     if (mechanism == "CURVE" && frames.size() >= 7 && frames[6].size() == 32) {
       std::array<uint8_t, 32> key;
       std::memcpy(key.data(), frames[6].data(), key.size());
-      if (allow(key)) {
+      const Result<bool> allowed = allow(key);
+      if (!allowed.ok()) {
+        status = "300";  // RFC 27: a temporary failure; the client tries again
+        text = "the allow-list could not be read";
+        refusals.push_back({"transport: a client key from " + frames[3].to_string() +
+                                " could not be checked: " + allowed.status().ToString(),
+                            true});
+      } else if (allowed.value()) {
         status = "200";
         text = "OK";
       } else {
-        refusals.push_back("transport: a client key not on the allow-list tried to connect from " +
-                           frames[3].to_string());
+        refusals.push_back({"transport: a client key not on the allow-list tried to connect from " +
+                                frames[3].to_string(),
+                            false});
       }
     } else {
-      refusals.push_back("transport: a connection without CURVE was refused");
+      refusals.push_back({"transport: a connection without CURVE was refused", false});
     }
     zap.send(zmq::str_buffer("1.0"), zmq::send_flags::sndmore);
     zap.send(frames[1], zmq::send_flags::sndmore);
@@ -123,8 +131,8 @@ Status HubEndpoint::Reply(const Request& to, const std::string& payload) {
   }
 }
 
-std::vector<std::string> HubEndpoint::TakeRefusals() {
-  std::vector<std::string> out;
+std::vector<HubEndpoint::ZapRefusal> HubEndpoint::TakeRefusals() {
+  std::vector<ZapRefusal> out;
   out.swap(impl_->refusals);
   return out;
 }

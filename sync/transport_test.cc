@@ -73,7 +73,10 @@ TEST(TransportTest, AStoreKeyNotOnTheAllowListNeverGetsAMessageThrough) {
   for (int i = 0; i < 20; ++i) {
     (void)client->Send("let me in");
     EXPECT_FALSE(server->Receive(50).value().has_value());
-    for (auto& r : server->TakeRefusals()) refusals.push_back(r);
+    for (auto& r : server->TakeRefusals()) {
+      EXPECT_FALSE(r.unchecked) << r.reason;
+      refusals.push_back(r.reason);
+    }
   }
   ASSERT_FALSE(refusals.empty());
   EXPECT_NE(refusals[0].find("not on the allow-list"), std::string::npos);
@@ -81,6 +84,35 @@ TEST(TransportTest, AStoreKeyNotOnTheAllowListNeverGetsAMessageThrough) {
   LinkReport link = WaitForLinkTrouble(*client, server.get());
   EXPECT_EQ(link.state, LinkState::kKeyRefused) << link.text;
   EXPECT_EQ(link.text, "hub refused this store's key (not on the allow-list, or denied)");
+}
+
+// The hub that cannot read its allow-list (its database away) neither lets
+// the store in nor refuses it: ZAP's 300, a temporary failure, which CurveZMQ
+// answers by closing the connection silently. The store is not told it is
+// refused (it keeps trying); the hub notes the failure apart from refusals.
+TEST(TransportTest, AKeyTheHubCannotCheckIsNoRefusal) {
+  SecretKeys hub = SecretKeys::Generate("HUB");
+  SecretKeys store = SecretKeys::Generate("S1");
+  const std::string endpoint = Endpoint(4);
+  auto server =
+      HubEndpoint::Bind(endpoint, hub, [](const std::array<uint8_t, 32>&) -> Result<bool> {
+        return Status::IoError("cannot connect to the PostgreSQL database");
+      }).value();
+  auto client = StoreEndpoint::Connect(endpoint, store, hub.pub).value();
+  std::vector<HubEndpoint::ZapRefusal> refusals;
+  for (int i = 0; i < 20; ++i) {
+    (void)client->Send("let me in");
+    EXPECT_FALSE(server->Receive(50).value().has_value());
+    for (auto& r : server->TakeRefusals()) refusals.push_back(r);
+  }
+  ASSERT_FALSE(refusals.empty());
+  EXPECT_TRUE(refusals[0].unchecked);
+  EXPECT_NE(refusals[0].reason.find("could not be checked: i/o error: cannot connect"),
+            std::string::npos)
+      << refusals[0].reason;
+  LinkReport link = WaitForLinkTrouble(*client, server.get());
+  EXPECT_EQ(link.state, LinkState::kConnecting) << link.text;
+  EXPECT_EQ(link.text, "no connection to " + endpoint + " yet");
 }
 
 TEST(TransportTest, AClientPinningTheWrongHubKeyCannotConnect) {

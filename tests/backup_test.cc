@@ -618,6 +618,32 @@ TEST_F(BackupTest, RestoreRefusesAnExistingDatabaseWithoutForce) {
   EXPECT_EQ(Dump(F("other.db")), Dump(F("store.db")));
 }
 
+// A hub on PostgreSQL is no file: backup and restore refuse its URL by name,
+// say what backs it up instead, never repeat the URL (its password), and
+// write nothing.
+TEST_F(BackupTest, APostgresHubsUrlIsRefusedWithWhatToDoInstead) {
+  MakeStore(F("store.db"), 1);
+  MakeKey(F("k"));
+  const std::string url = "postgresql://hub:s3cret@db.hq.example.cn/outpost_hub";
+  ProcessResult backup = Outpost({"backup", "--db", url, "--out", F("b.obk"), "--key", F("k")});
+  EXPECT_EQ(backup.exit_code, 1) << backup.err;
+  EXPECT_NE(backup.err.find("db: a PostgreSQL hub's URL: outpost backup and restore copy SQLite"
+                            " files"),
+            std::string::npos)
+      << backup.err;
+  EXPECT_NE(backup.err.find("pg_basebackup"), std::string::npos) << backup.err;
+  EXPECT_NE(backup.err.find("outpost-hub migrate-db"), std::string::npos) << backup.err;
+  EXPECT_EQ(backup.err.find("s3cret"), std::string::npos) << backup.err;
+  EXPECT_FALSE(fs::exists(F("b.obk")));
+  ASSERT_EQ(
+      Outpost({"backup", "--db", F("store.db"), "--out", F("b.obk"), "--key", F("k")}).exit_code,
+      0);
+  ProcessResult restore = Outpost(
+      {"restore", "--from", F("b.obk"), "--to", "postgres://db/outpost_hub", "--key", F("k")});
+  EXPECT_EQ(restore.exit_code, 1) << restore.err;
+  EXPECT_NE(restore.err.find("to: a PostgreSQL hub's URL"), std::string::npos) << restore.err;
+}
+
 // Under a Chinese locale the operator reads the summaries and refusals in
 // Chinese; paths, kinds, flags and key ids stay as they are; --json does not change.
 TEST_F(BackupTest, SpeaksChineseUnderAChineseLocale) {

@@ -93,6 +93,28 @@ uint64_t GetLe(const uint8_t* p, int bytes) {
 
 std::string Quote(const std::string& path) { return "'" + path + "'"; }
 
+// A hub on PostgreSQL (its --db a postgresql:// or postgres:// URL) is no
+// file to copy: refused by name, with what to do instead, and the URL not
+// repeated (it may hold a password).
+Status RefusePostgresUrl(const std::string& flag, const std::string& location) {
+  if (location.rfind("postgresql://", 0) != 0 && location.rfind("postgres://", 0) != 0) {
+    return Status::Ok();
+  }
+  return Status::InvalidInput(
+             flag +
+             ": a PostgreSQL hub's URL: outpost backup and restore copy SQLite files. Back a"
+             " PostgreSQL hub up with PostgreSQL's own tools (pg_basebackup with WAL archiving,"
+             " or pg_dump), or copy it to a file with outpost-hub migrate-db and back that file"
+             " up (docs/POSTGRES.md)")
+      .WithShown(i18n::Format(
+          "{0}: a PostgreSQL hub's URL: outpost backup and restore copy SQLite files. Back a"
+          " PostgreSQL hub up with PostgreSQL's own tools (pg_basebackup with WAL archiving,"
+          " or pg_dump), or copy it to a file with outpost-hub migrate-db and back that file"
+          " up (docs/POSTGRES.md)",
+          {flag}))
+      .WithField(flag);
+}
+
 std::string ErrnoText() { return std::strerror(errno); }
 
 Status InitSodium() {
@@ -1206,6 +1228,7 @@ Result<BackupReport> MakeBackup(const BackupOptions& o, const Clock& clock) {
   const auto start = SteadyClock::now();
   RETURN_IF_ERROR(InitSodium());
   if (o.db_path.empty()) return Status::InvalidInput("db: name the database to back up with --db");
+  RETURN_IF_ERROR(RefusePostgresUrl("db", o.db_path));
   if (o.out_path.empty()) return Status::InvalidInput("out: name the backup file with --out");
   if (o.chunk_bytes < kMinChunk || o.chunk_bytes > kMaxChunk) {
     return Status::InvalidInput("chunk size " + std::to_string(o.chunk_bytes) + " out of range")
@@ -1349,6 +1372,7 @@ Result<RestoreReport> RestoreBackup(const RestoreOptions& o) {
   const auto start = SteadyClock::now();
   if (o.from.empty()) return Status::InvalidInput("from: name the backup file with --from");
   if (o.to.empty()) return Status::InvalidInput("to: name the database to restore with --to");
+  RETURN_IF_ERROR(RefusePostgresUrl("to", o.to));
   // Cheap refusals first, before the backup is read.
   auto target_state = [&](bool& exists, struct stat& info) -> Status {
     exists = lstat(o.to.c_str(), &info) == 0;

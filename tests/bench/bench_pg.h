@@ -32,8 +32,9 @@ class PgCopyOfHub {
       : dir_("/tmp/" + hint + "-bench-" + std::to_string(getpid())) {
     const std::string script = OUTPOST_PG_CLUSTER_SCRIPT;
     discard_ = script + " discard " + dir_ + " >/dev/null";
-    if (std::system((script + " fresh " + dir_ + " " + std::to_string(port) + " >/dev/null")
-                        .c_str()) != 0) {
+    if (std::system(
+            (script + " fresh " + dir_ + " " + std::to_string(port) + " >/dev/null").c_str()) !=
+        0) {
       std::fprintf(stderr, "could not start a PostgreSQL cluster in %s\n", dir_.c_str());
       std::abort();
     }
