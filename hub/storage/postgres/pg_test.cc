@@ -313,6 +313,43 @@ TEST(PgTest, MigrateAppliesTheHubSchemaOnce) {
   EXPECT_EQ(db->Migrate({}).code(), StatusCode::kRefused);
 }
 
+// Resolution's watermark counts one for every customer or vehicle row
+// written, however many rows a statement writes and whichever way ingest
+// writes them (COPY, INSERT ... ON CONFLICT DO UPDATE, DELETE): hub_pg 0003
+// counts per statement what 0001 counted per row.
+TEST(PgTest, TheIdentityInputClockCountsEveryCustomerAndVehicleRowOnce) {
+  auto db = Fresh("pg_identity_clock");
+  ASSERT_TRUE(db);
+  ASSERT_TRUE(db->Migrate(schema::HubPgMigrations()).ok());
+  auto writes = [&]() -> int64_t {
+    auto st = db->Prepare("SELECT writes FROM identity_input_clock");
+    return st.ok() && *st->Step() ? st->Int(0) : -1;
+  };
+  const int64_t before = writes();
+  PgCopyRows rows;
+  for (const char* id : {"C-1", "C-2", "C-3"}) {
+    rows.Add("customer").Add(id).Add("S1").Add("{}").Add("{}").Add(int64_t{1}).EndRow();
+  }
+  rows.Add("booking").Add("B-1").Add("S1").Add("{}").Add("{}").Add(int64_t{1}).EndRow();
+  ASSERT_TRUE(
+      db->CopyIn("entities (entity, entity_id, owner_site, fields, field_hlcs, last_hlc)", rows)
+          .ok());
+  EXPECT_EQ(writes(), before + 3);  // the booking is no identity input
+  ASSERT_TRUE(
+      db->Exec("INSERT INTO entities (entity, entity_id, owner_site, fields, field_hlcs,"
+               " last_hlc) VALUES ('customer', 'C-1', 'S1', '{}', '{}', 2),"
+               " ('customer', 'C-2', 'S1', '{}', '{}', 2),"
+               " ('vehicle', 'V-1', 'S1', '{}', '{}', 2),"
+               " ('booking', 'B-1', 'S1', '{}', '{}', 2)"
+               " ON CONFLICT (entity, entity_id) DO UPDATE SET last_hlc = excluded.last_hlc")
+          .ok());
+  EXPECT_EQ(writes(), before + 6);  // two updated, one inserted
+  ASSERT_TRUE(db->Exec("UPDATE entities SET base_hlc = 1 WHERE entity = 'booking'").ok());
+  EXPECT_EQ(writes(), before + 6);
+  ASSERT_TRUE(db->Exec("DELETE FROM entities WHERE entity_id IN ('C-3', 'B-1')").ok());
+  EXPECT_EQ(writes(), before + 7);
+}
+
 TEST(PgTest, UrlsNeverShowThePassword) {
   EXPECT_TRUE(IsPostgresUrl("postgresql:///hub"));
   EXPECT_TRUE(IsPostgresUrl("postgres://h/hub"));
