@@ -211,9 +211,10 @@ Result<MonthReports> MonthReportAtHub(const HubReader& hub, const std::string& m
   out.month = month;
   ASSIGN_OR_RETURN(out.standby, ReadStandby(hub));
   // The typed rows first catch up with every change synced (they are kept
-  // behind ingest): derived rows only, as a customer query's resolution. Not
-  // on a standby: it takes no writes, and says how stale it is instead.
-  if (!out.standby) RETURN_IF_ERROR(hub.MakeIdentity().IndexChanges());
+  // behind ingest): derived rows only, as a customer query's resolution.
+  // Identity::IndexChanges does nothing on a standby, which takes no writes
+  // and says how stale it is instead.
+  RETURN_IF_ERROR(hub.MakeIdentity().IndexChanges());
   storage::HubReads& reads = hub.reads();
   ASSIGN_OR_RETURN(std::vector<storage::StoreOverview> overviews, reads.StoreOverviews());
   FactsBySite by_site;
