@@ -376,6 +376,7 @@ void SyncClient::LogRound(const Status& st, const Result<SyncStatus>& state, con
   const char* reason = link == LinkState::kNothingListening ? "connection refused"
                        : link == LinkState::kLost           ? "connection lost"
                        : link == LinkState::kConnected      ? "timeout"
+                       : link == LinkState::kHubCannotCheck ? "hub cannot check key"
                                                             : "cannot connect";
   const std::string since =
       state.ok() && state->offline_since ? *state->offline_since : FormatUtcMs(clock_.NowMs());

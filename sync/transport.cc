@@ -1,5 +1,7 @@
 #include "sync/transport.h"
 
+#include <algorithm>
+#include <chrono>
 #include <cstdint>
 #include <cstring>
 #include <vector>
@@ -50,7 +52,10 @@ struct HubEndpoint::Impl {
       std::memcpy(key.data(), frames[6].data(), key.size());
       const Result<bool> allowed = allow(key);
       if (!allowed.ok()) {
-        status = "300";  // RFC 27: a temporary failure; the client tries again
+        // RFC 27's 500, "internal error": the handler failed, not the key. Not
+        // 300 (CurveZMQ closes the connection silently on it): the client then
+        // sees a broken handshake, which it cannot tell from a wrong hub key.
+        status = "500";
         text = "the allow-list could not be read";
         refusals.push_back({"transport: a client key from " + frames[3].to_string() +
                                 " could not be checked: " + allowed.status().ToString(),
@@ -147,6 +152,14 @@ struct StoreEndpoint::Impl {
   LinkState state = LinkState::kConnecting;
   uint32_t zap_status = 0;         // of the last HANDSHAKE_FAILED_AUTH
   bool attempt_connected = false;  // the current TCP attempt got as far as CONNECTED
+  // After a ZAP 500 ZeroMQ drops the connection for good (an ERROR in the
+  // handshake ends the session, as a 400 must): we connect again ourselves,
+  // backing off as ZeroMQ's own reconnect does (reconnect_ivl .. _max).
+  bool redial_pending = false;
+  std::chrono::steady_clock::time_point redial_at;
+  std::chrono::milliseconds redial_backoff{kRedialFirst};
+  static constexpr std::chrono::milliseconds kRedialFirst{100};
+  static constexpr std::chrono::milliseconds kRedialMax{5000};
 
   // Reads every event waiting; never blocks. Each event is two frames: 16-bit
   // event id and 32-bit value (host order), then the endpoint.
@@ -187,10 +200,16 @@ struct StoreEndpoint::Impl {
         break;
       case ZMQ_EVENT_HANDSHAKE_SUCCEEDED:
         state = LinkState::kConnected;
+        redial_backoff = kRedialFirst;
         break;
       case ZMQ_EVENT_HANDSHAKE_FAILED_AUTH:
-        state = LinkState::kKeyRefused;
+        state = value == 500 ? LinkState::kHubCannotCheck : LinkState::kKeyRefused;
         zap_status = value;
+        if (state == LinkState::kHubCannotCheck && !redial_pending) {
+          redial_pending = true;
+          redial_at = std::chrono::steady_clock::now() + redial_backoff;
+          redial_backoff = std::min(redial_backoff * 2, kRedialMax);
+        }
         break;
       case ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL:
       case ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL:
@@ -202,6 +221,18 @@ struct StoreEndpoint::Impl {
       default:
         break;
     }
+  }
+
+  // Connects again once a redial is due (see redial_pending).
+  void RedialIfDue() {
+    if (!redial_pending || std::chrono::steady_clock::now() < redial_at) return;
+    redial_pending = false;
+    try {
+      dealer.disconnect(endpoint);
+    } catch (const zmq::error_t&) {
+      // ENOENT: ZeroMQ has already forgotten the ended session's endpoint.
+    }
+    dealer.connect(endpoint);
   }
 
   // Worded by what the events show, no more.
@@ -220,6 +251,10 @@ struct StoreEndpoint::Impl {
           return "hub refused this store's key (not on the allow-list, or denied)";
         }
         return "hub refused the handshake (ZAP status " + std::to_string(zap_status) + ")";
+      case LinkState::kHubCannotCheck:
+        return "hub at " + endpoint +
+               " could not check this store's key (its own failure, e.g. head office's "
+               "database); trying again";
       case LinkState::kHandshakeBroken:
         return "hub at " + endpoint +
                " broke off the encrypted handshake: its key is not the one this store pins "
@@ -266,6 +301,7 @@ Result<std::unique_ptr<StoreEndpoint>> StoreEndpoint::Connect(const std::string&
 Status StoreEndpoint::Send(const std::string& payload) {
   try {
     impl_->DrainMonitor();
+    impl_->RedialIfDue();
     if (!impl_->dealer.send(zmq::buffer(payload), zmq::send_flags::dontwait)) {
       return Status::RetryLater("hub not connected");
     }

@@ -36,7 +36,8 @@ class HubEndpoint {
  public:
   // Whether the client key may connect; an error when that could not be
   // checked (the hub's database away): the handshake is then answered with
-  // ZAP's 300, a temporary failure the client retries, not a refusal.
+  // ZAP's 500 (the handler failed), which the client tells from a refusal
+  // and after which StoreEndpoint::Send connects again by itself.
   using AllowFn = std::function<Result<bool>(const std::array<uint8_t, 32>& client_key)>;
   static Result<std::unique_ptr<HubEndpoint>> Bind(const std::string& endpoint,
                                                    const SecretKeys& hub, AllowFn allow);
@@ -44,7 +45,7 @@ class HubEndpoint {
   // One request, or nullopt after timeout_ms; answers ZAP requests meanwhile.
   Result<std::optional<Request>> Receive(int timeout_ms);
   Status Reply(const Request& to, const std::string& payload);
-  // A handshake not let through: refused (400), or not checked (300).
+  // A handshake not let through: refused (400), or not checked (500).
   struct ZapRefusal {
     std::string reason;
     bool unchecked = false;  // the allow-list could not be read: no refusal of the client
@@ -65,9 +66,9 @@ enum class LinkState {
   kConnected,         // HANDSHAKE_SUCCEEDED: the CURVE handshake completed
   kLost,              // DISCONNECTED after a completed handshake; reconnecting
   kNothingListening,  // CONNECT_RETRIED after an attempt that never CONNECTED
-  kKeyRefused,        // HANDSHAKE_FAILED_AUTH: the hub's ZAP refused our key (status 400);
-                      // a 300 (the hub could not check it) disconnects us silently instead
-                      // (CurveZMQ), so the link stays kConnecting and is tried again
+  kKeyRefused,        // HANDSHAKE_FAILED_AUTH: the hub's ZAP refused our key (status 400)
+  kHubCannotCheck,    // HANDSHAKE_FAILED_AUTH with status 500: the hub could not check our
+                      // key (its database away); no refusal: Send connects again, backing off
   kHandshakeBroken,   // HANDSHAKE_FAILED_NO_DETAIL or _PROTOCOL: the hub broke off the
                       // handshake, which is what a hub sees when we pin another key
 };

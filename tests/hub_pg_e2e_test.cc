@@ -278,11 +278,12 @@ TEST_F(HubOnPostgresTest, PostgresKilledMidIngestLosesNoAcknowledgedChange) {
   ASSERT_TRUE(url.ok()) << url.status().ToString();
   const std::string db = url.value();
   ASSERT_EQ(Hub(db, {"init"}).exit_code, 0);
-  OpenStores(2, db);
+  OpenStores(3, db);  // S3 first connects while the server is down
   const std::string endpoint = FreeTcpEndpoint();
   auto serve = Serve(db, endpoint);
   auto s1 = StartSync("S1", endpoint);
   auto s2 = StartSync("S2", endpoint);
+  std::unique_ptr<Process> s3;
   int booked = 0;
   for (int kill = 0; kill < 3; ++kill) {
     for (int i = 0; i < 4; ++i, ++booked) {
@@ -301,14 +302,32 @@ TEST_F(HubOnPostgresTest, PostgresKilledMidIngestLosesNoAcknowledgedChange) {
       Book("S1", booked);
       Book("S2", booked);
     }
+    if (kill == 2) {
+      // The hub cannot check S3's key now: S3 is told so (not that it was
+      // refused, nor that it pins the wrong hub key) and keeps trying.
+      Book("S3", booked);
+      s3 = StartSync("S3", endpoint);
+      std::string seen;
+      for (int i = 0; i < 50 && seen.find("could not check") == std::string::npos; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        json status = desks_.at("S3")->Json({"status"});
+        seen = status["last_status"].is_string() ? status["last_status"].get<std::string>() : "";
+      }
+      EXPECT_EQ(seen, "hub unreachable: hub at " + endpoint +
+                          " could not check this store's key (its own failure, e.g. head "
+                          "office's database); trying again");
+    }
     ProcessResult again = RunProgram({script, "start", cluster, "5433"});
     ASSERT_EQ(again.exit_code, 0) << again.err;
   }
   EXPECT_TRUE(WaitConverged(db, 60)) << "the stores never caught up after the restarts";
   s1->Kill(SIGTERM);
   s2->Kill(SIGTERM);
+  s3->Kill(SIGTERM);
   s1->Wait();
   s2->Wait();
+  const ProcessResult s3_run = s3->Wait();
+  EXPECT_EQ(s3_run.err.find("refused by the hub"), std::string::npos) << s3_run.err;
   serve->Kill(SIGTERM);
   const ProcessResult served = serve->Wait();
   const std::string copy = dir_.File("after-kills.db");
