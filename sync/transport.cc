@@ -152,14 +152,18 @@ struct StoreEndpoint::Impl {
   LinkState state = LinkState::kConnecting;
   uint32_t zap_status = 0;         // of the last HANDSHAKE_FAILED_AUTH
   bool attempt_connected = false;  // the current TCP attempt got as far as CONNECTED
-  // After a ZAP 500 ZeroMQ drops the connection for good (an ERROR in the
-  // handshake ends the session, as a 400 must): we connect again ourselves,
-  // backing off as ZeroMQ's own reconnect does (reconnect_ivl .. _max).
+  // After a ZAP refusal (400) or failure (500) ZeroMQ drops the connection for
+  // good (an ERROR in the handshake ends the session): we connect again
+  // ourselves, backing off from reconnect_ivl. A failing hub is asked again at
+  // most every 5 s, as ZeroMQ's own reconnect would; a refusing one at most
+  // once a minute, so a key allowed later connects without a restart and a
+  // refused store does not fill the hub's log.
   bool redial_pending = false;
   std::chrono::steady_clock::time_point redial_at;
   std::chrono::milliseconds redial_backoff{kRedialFirst};
   static constexpr std::chrono::milliseconds kRedialFirst{100};
-  static constexpr std::chrono::milliseconds kRedialMax{5000};
+  static constexpr std::chrono::milliseconds kRedialMaxFailing{5000};
+  static constexpr std::chrono::milliseconds kRedialMaxRefused{60000};
 
   // Reads every event waiting; never blocks. Each event is two frames: 16-bit
   // event id and 32-bit value (host order), then the endpoint.
@@ -205,10 +209,12 @@ struct StoreEndpoint::Impl {
       case ZMQ_EVENT_HANDSHAKE_FAILED_AUTH:
         state = value == 500 ? LinkState::kHubCannotCheck : LinkState::kKeyRefused;
         zap_status = value;
-        if (state == LinkState::kHubCannotCheck && !redial_pending) {
+        if (!redial_pending) {
           redial_pending = true;
           redial_at = std::chrono::steady_clock::now() + redial_backoff;
-          redial_backoff = std::min(redial_backoff * 2, kRedialMax);
+          redial_backoff =
+              std::min(redial_backoff * 2,
+                       state == LinkState::kHubCannotCheck ? kRedialMaxFailing : kRedialMaxRefused);
         }
         break;
       case ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL:

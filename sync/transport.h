@@ -66,7 +66,8 @@ enum class LinkState {
   kConnected,         // HANDSHAKE_SUCCEEDED: the CURVE handshake completed
   kLost,              // DISCONNECTED after a completed handshake; reconnecting
   kNothingListening,  // CONNECT_RETRIED after an attempt that never CONNECTED
-  kKeyRefused,        // HANDSHAKE_FAILED_AUTH: the hub's ZAP refused our key (status 400)
+  kKeyRefused,        // HANDSHAKE_FAILED_AUTH: the hub's ZAP refused our key (status 400);
+                      // Send asks again, at most once a minute
   kHubCannotCheck,    // HANDSHAKE_FAILED_AUTH with status 500: the hub could not check our
                       // key (its database away); no refusal: Send connects again, backing off
   kHandshakeBroken,   // HANDSHAKE_FAILED_NO_DETAIL or _PROTOCOL: the hub broke off the

@@ -372,6 +372,39 @@ TEST_F(SyncE2eTest, ADeadPortARefusedKeyAndAWrongHubKeyAreToldApart) {
   EXPECT_EQ(Status()["last_status"], "ok");
 }
 
+// A store set up before head office allowed its key (the usual order at a
+// new store): its sync process is refused, says so once, keeps asking (at
+// most once a minute), and delivers once the key is allowed, with no restart.
+TEST_F(SyncE2eTest, AStoreRefusedUntilItsKeyIsAllowedSyncsWithoutARestart) {
+  Book(0);
+  Book(1);
+  TempDir fresh;
+  ASSERT_TRUE(WriteKeyFiles(SecretKeys::Generate("S1"), fresh.path(), false).ok());
+  auto hub = StartHub();
+  Process sync(desk_.Argv(SyncCommandArgs(endpoint_, dir_.File("HUB.pub"), fresh.File("S1.key"),
+                                          {"--reply-timeout-ms", "500"})),
+               desk_.Env());
+  const std::string refused =
+      "hub unreachable: hub refused this store's key (not on the allow-list, or denied)";
+  std::string seen;
+  for (int i = 0; i < 100 && seen != refused; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    seen = Status()["last_status"].is_string() ? Status()["last_status"].get<std::string>() : "";
+  }
+  ASSERT_EQ(seen, refused);
+  ASSERT_EQ(Hub({"allow", fresh.File("S1.pub")}).exit_code, 0);
+  EXPECT_TRUE(WaitConverged(20)) << "the allowed store never came online";
+  EXPECT_EQ(Status()["last_status"], "ok");
+  sync.Kill(SIGTERM);
+  const ProcessResult run = sync.Wait();
+  const size_t first = run.err.find(" ERROR sync: refused by the hub hub=" + endpoint_);
+  ASSERT_NE(first, std::string::npos) << run.err;
+  EXPECT_EQ(run.err.find(" ERROR sync: refused by the hub", first + 1), std::string::npos)
+      << run.err;
+  EXPECT_NE(run.err.find(" INFO sync: online hub=" + endpoint_, first), std::string::npos)
+      << run.err;
+}
+
 TEST_F(SyncE2eTest, AStoreWhoseClockRunsAheadSaysSoInItsHelloAndTheHubKeepsTheSkew) {
   constexpr int64_t kAhead = int64_t{3} * 60'000;
   desk_.SetClock(clock_, kAhead);  // the store's clock ticks 3 minutes ahead of head office's
