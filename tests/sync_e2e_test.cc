@@ -389,7 +389,8 @@ TEST_F(SyncE2eTest, AStoreRefusedUntilItsKeyIsAllowedSyncsWithoutARestart) {
   std::string seen;
   for (int i = 0; i < 100 && seen != refused; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    seen = Status()["last_status"].is_string() ? Status()["last_status"].get<std::string>() : "";
+    const json status = Status();
+    seen = status["last_status"].is_string() ? status["last_status"].get<std::string>() : "";
   }
   ASSERT_EQ(seen, refused);
   ASSERT_EQ(Hub({"allow", fresh.File("S1.pub")}).exit_code, 0);
